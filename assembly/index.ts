@@ -1,0 +1,69 @@
+import { denseForward, denseBackward } from './dense';
+import { lossForwardBackward } from './losses';
+import { sgdUpdate } from './optimizers';
+import { LAYERS, LOSS, X, Y, ORDER, PARAMS, GRADS, COUNT, SETTINGS, LEARNING_RATE, UNITS, INPUTS, ACT, W, B, A, D, slot, layerSlot, at } from './net';
+
+// Makes room for `bytes` of host-laid-out data after the module's own static data and returns
+// its 16-byte-aligned start; 0 if memory cannot grow that far.
+export function reserve(bytes: usize): usize {
+  const base = (__heap_base + 15) & ~(<usize>15);
+  const need = base + bytes;
+  const have = <usize>memory.size() << 16;
+  if (need > have && memory.grow(<i32>((need - have + 0xffff) >>> 16)) < 0) return 0;
+  return base;
+}
+
+// forward — one row of X through every layer; the output lands in the last layer's A
+export function forward(net: i32, row: i32): void {
+  const layers = slot(net, LAYERS);
+  let inp = at(slot(net, X) + row * layerSlot(net, 0, INPUTS));
+  for (let l = 0; l < layers; l++) {
+    const out = at(layerSlot(net, l, A));
+    denseForward(out, inp, at(layerSlot(net, l, W)), at(layerSlot(net, l, B)),
+      layerSlot(net, l, INPUTS), layerSlot(net, l, UNITS), layerSlot(net, l, ACT));
+    inp = out;
+  }
+}
+
+// rowLoss — forward pass and loss of one row of X, and the output layer's dL/dz × scale
+export function rowLoss(net: i32, row: i32, scale: f64): f64 {
+  forward(net, row);
+  const last = slot(net, LAYERS) - 1;
+  const outputs = layerSlot(net, last, UNITS);
+  return lossForwardBackward(at(layerSlot(net, last, D)), at(layerSlot(net, last, A)),
+    at(slot(net, Y) + row * outputs), outputs, layerSlot(net, last, ACT), slot(net, LOSS), scale);
+}
+
+// backward — one row: from the output layer's dL/dz down to the first layer, into GRADS
+function backward(net: i32, row: i32): void {
+  const params = slot(net, PARAMS);
+  const shift = slot(net, GRADS) - params; // a parameter's gradient sits `shift` slots after it
+  for (let l = slot(net, LAYERS) - 1; l >= 0; l--) {
+    const w = layerSlot(net, l, W);
+    const b = layerSlot(net, l, B);
+    const inputs = layerSlot(net, l, INPUTS);
+    const first = l == 0;
+    denseBackward(
+      first ? 0 : at(layerSlot(net, l - 1, D)),
+      first ? at(slot(net, X) + row * inputs) : at(layerSlot(net, l - 1, A)),
+      at(layerSlot(net, l, D)), at(w), at(w + shift), at(b + shift),
+      inputs, layerSlot(net, l, UNITS), first ? 0 : layerSlot(net, l - 1, ACT));
+  }
+}
+
+// step — one optimizer step on the batch ORDER[pos .. pos + count): forward, loss and backward for
+// each row, all with the same parameters, then one update with the batch-mean gradient.
+// Returns the batch's mean loss, measured before the update; NaN if a parameter became non-finite.
+export function step(net: i32, pos: i32, count: i32): f64 {
+  memory.fill(at(slot(net, GRADS)), 0, at(slot(net, COUNT)));
+  const order = <usize>slot(net, ORDER) << 2;
+  const scale = 1.0 / <f64>count;
+  let loss = 0.0;
+  for (let r = 0; r < count; r++) {
+    const row = load<i32>(order + (<usize>(pos + r) << 2));
+    loss += rowLoss(net, row, scale);
+    backward(net, row);
+  }
+  const lr = load<f64>(at(slot(net, SETTINGS) + LEARNING_RATE));
+  return loss / <f64>count + sgdUpdate(slot(net, PARAMS), slot(net, GRADS), slot(net, COUNT), lr);
+}

@@ -1,0 +1,34 @@
+import { derivative } from './activations';
+
+// Loss codes shared with the host (src/spec.ts).
+export const MSE: i32 = 0;
+export const BCE: i32 = 1;
+
+// Keras's epsilon: binary cross-entropy reads ŷ clipped to [EPS, 1 − EPS].
+const EPS: f64 = 1e-7;
+
+// loss_forward_backward — one row
+//   yhat, y: [outputs]; act: the output layer's activation
+//   returns the row's loss (mean over outputs);
+//   dz: [outputs] = scale · dL/dz, scale = 1 / batch size so the batch gradient is a mean
+export function lossForwardBackward(dz: usize, yhat: usize, y: usize, outputs: i32, act: i32, loss: i32, scale: f64): f64 {
+  const k = <f64>outputs;
+  let total = 0.0;
+  for (let o = 0; o < outputs; o++) {
+    const p = load<f64>(yhat + (<usize>o << 3));
+    const t = load<f64>(y + (<usize>o << 3));
+    let g: f64;
+    if (loss == BCE) {
+      const c = min(max(p, EPS), 1.0 - EPS);
+      total -= t * Math.log(c) + (1.0 - t) * Math.log(1.0 - c);
+      // With a sigmoid output dL/dz = ŷ − y; the clip passes no gradient where it bites.
+      g = c == p ? (p - t) / k : 0.0;
+    } else {
+      const e = p - t;
+      total += e * e;
+      g = 2.0 * e / k * derivative(p, act);
+    }
+    store<f64>(dz + (<usize>o << 3), g * scale);
+  }
+  return total / k;
+}

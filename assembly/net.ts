@@ -1,0 +1,39 @@
+// The network descriptor: i32 slots the host writes once per fit (src/layout.ts, same names).
+// Regions are f64 indices into linear memory (byte address = index × 8); ORDER is an i32 index.
+export const LAYERS = 0;    // number of Dense layers
+export const LOSS = 1;      // loss code (losses.ts)
+export const X = 2;         // training inputs  [rows][inputs]
+export const Y = 3;         // training targets [rows][outputs]
+export const ORDER = 4;     // row order of the epoch [rows], i32
+export const PARAMS = 5;    // every parameter, layer by layer: w [units][inputs], then b [units]
+export const GRADS = 6;     // same layout as PARAMS
+export const COUNT = 7;     // number of parameters
+export const SETTINGS = 8;  // f64 settings: [LEARNING_RATE]
+export const LAYER0 = 9;    // first layer's record
+export const STRIDE = 7;    // slots per layer record:
+export const UNITS = 0;     //   units
+export const INPUTS = 1;    //   inputs
+export const ACT = 2;       //   activation code (activations.ts)
+export const W = 3;         //   kernel [units][inputs] in PARAMS
+export const B = 4;         //   bias [units] in PARAMS
+export const A = 5;         //   activations [units]
+export const D = 6;         //   dL/dz [units]
+
+export const LEARNING_RATE = 0;
+
+// i32 slot of the descriptor at i32 index `net`
+@inline
+export function slot(net: i32, s: i32): i32 {
+  return load<i32>(<usize>(net + s) << 2);
+}
+
+@inline
+export function layerSlot(net: i32, layer: i32, s: i32): i32 {
+  return slot(net, LAYER0 + layer * STRIDE + s);
+}
+
+// byte address of f64 index i
+@inline
+export function at(i: i32): usize {
+  return <usize>i << 3;
+}

@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+import { demo } from './demo.js';
+import { train } from './train.js';
+import { parse, type Command } from './args.js';
+
+const commands: Command<unknown>[] = [demo, train];
+
+const help = `backprop — train small neural networks with hand-written backprop in WebAssembly
+
+usage: backprop <command> [options]
+
+commands:
+${commands.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`).join('\n')}
+
+'backprop <command> --help' describes a command's options.`;
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    console.log(help);
+    return name === undefined ? 1 : 0;
+  }
+  const command = commands.find((c) => c.name === name);
+  if (!command) {
+    console.error(`backprop: unknown command '${name}'. Commands: ${commands.map((c) => c.name).join(', ')}. See 'backprop --help'.`);
+    return 1;
+  }
+  const { values, positionals } = parse(command, rest);
+  if (values.help) {
+    console.log(`usage: ${command.usage}`);
+    return 0;
+  }
+  await command.run(values, positionals);
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (e: unknown) => {
+    // Users get the message; BACKPROP_DEBUG=1 shows where it came from.
+    console.error(`backprop: ${e instanceof Error ? e.message : String(e)}`);
+    if (process.env.BACKPROP_DEBUG && e instanceof Error) console.error(e.stack);
+    process.exitCode = 1;
+  },
+);

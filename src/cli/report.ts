@@ -1,0 +1,34 @@
+import type { History, Weights } from '../index.js';
+
+/** Numbers as users compare them: up to 10 significant digits, no trailing noise. */
+export function num(v: number): string {
+  return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(10)));
+}
+
+export function lossTable(columns: Record<string, History>): string {
+  const names = Object.keys(columns);
+  const rows = columns[names[0]!]!.loss.map((_, e) => [String(e + 1), ...names.map((n) => num(columns[n]!.loss[e]!))]);
+  return table(['epoch', ...names.map((n) => `loss (${n})`)], rows);
+}
+
+/** Weights per layer as Keras prints them: kernel rows are inputs, columns are units. */
+export function weightsText(weights: Weights): string {
+  const out: string[] = [];
+  for (let l = 0; l < weights.length; l += 2) {
+    const kernel = weights[l] as number[][];
+    const bias = weights[l + 1] as number[];
+    out.push(`  layer ${l / 2} kernel (inputs × units): ${kernel.map((r) => `[${r.map(num).join(', ')}]`).join(' ')}`);
+    out.push(`  layer ${l / 2} bias:                    [${bias.map(num).join(', ')}]`);
+  }
+  return out.join('\n');
+}
+
+export function predictionTable(features: string[], x: number[][], y: number[][], yhat: number[][]): string {
+  return table([...features, 'target', 'prediction'], x.map((row, r) => [...row.map(num), y[r]!.map(num).join(' '), yhat[r]!.map(num).join(' ')]));
+}
+
+export function table(head: string[], rows: string[][]): string {
+  const width = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
+  const line = (cells: string[]) => '  ' + cells.map((s, c) => s.padStart(width[c]!)).join('  ');
+  return [line(head), ...rows.map(line)].join('\n');
+}

@@ -1,0 +1,39 @@
+import { fail, show } from './errors.js';
+
+/** Rows of numbers: `number[][]`, or one flat row-major `Float64Array` (or `number[]` for one column). */
+export type Matrix = readonly (readonly number[])[] | Float64Array | readonly number[];
+
+/**
+ * Checks `value` as `cols` columns of finite numbers and returns it flat, row-major, with its row
+ * count. Rows and columns in messages count from 1.
+ */
+export function toMatrix(field: string, value: unknown, cols: number): { data: Float64Array; rows: number } {
+  if (value instanceof Float64Array || (Array.isArray(value) && value.every((v) => typeof v === 'number'))) {
+    const flat = value as ArrayLike<number>;
+    if (flat.length === 0) fail(field, 'has no rows; expected at least one');
+    if (flat.length % cols !== 0) fail(field, `a flat array of ${flat.length} numbers does not split into rows of ${cols} columns`);
+    const data = Float64Array.from(flat);
+    data.forEach((v, i) => checkCell(field, v, Math.floor(i / cols), i % cols));
+    return { data, rows: flat.length / cols };
+  }
+  if (!Array.isArray(value)) fail(field, `expected an array of rows or a Float64Array, got ${show(value)}`);
+  if (value.length === 0) fail(field, 'has no rows; expected at least one');
+  const data = new Float64Array(value.length * cols);
+  value.forEach((row: unknown, r) => {
+    if (!Array.isArray(row)) fail(field, `row ${r + 1}: expected an array of ${cols} numbers, got ${show(row)}`);
+    if (row.length !== cols) fail(field, `row ${r + 1} has ${row.length} columns; expected ${cols}`);
+    row.forEach((v: unknown, c) => { checkCell(field, v, r, c); data[r * cols + c] = v as number; });
+  });
+  return { data, rows: value.length };
+}
+
+function checkCell(field: string, v: unknown, r: number, c: number): void {
+  if (typeof v !== 'number' || !Number.isFinite(v)) fail(field, `row ${r + 1}, column ${c + 1}: expected a finite number, got ${show(v)}`);
+}
+
+/** Binary cross-entropy learns probabilities of 1: every label must be 0 or 1. */
+export function checkBinaryLabels(field: string, y: Float64Array, cols: number): void {
+  const bad: string[] = [];
+  y.forEach((v, i) => { if (v !== 0 && v !== 1 && bad.length < 5) bad.push(`row ${Math.floor(i / cols) + 1} has ${v}`); });
+  if (bad.length) fail(field, `binaryCrossentropy needs labels 0 or 1; ${bad.join(', ')}`);
+}

@@ -1,0 +1,127 @@
+import type { EngineKind } from './engines/engine.js';
+import { loadWasm } from './engines/wasm.js';
+import { DivergenceError, fail, oneOf, positiveFinite, positiveInteger, show } from './errors.js';
+import { LEARNING_RATE } from './layout.js';
+import { seeded } from './random.js';
+import { openWorkspace, paramsOf } from './workspace.js';
+import type { Network } from './spec.js';
+
+/** `'none'`: rows in order; `'epoch'` (or `true`): a new permutation each epoch; `'sample'`: each step draws a row at random, with replacement. */
+export type Shuffle = 'none' | 'epoch' | 'sample';
+
+export interface EpochLogs { loss: number }
+
+export interface FitOptions {
+  /** Passes over the data (default 1, as Keras). */
+  epochs?: number;
+  /** Step size of plain SGD (default 0.01, as Keras's SGD). */
+  learningRate?: number;
+  /** Rows per update (default 32, as Keras); the last batch of an epoch may be smaller. */
+  batchSize?: number;
+  /** Row order (default `true` = `'epoch'`, as Keras). */
+  shuffle?: boolean | Shuffle;
+  /** Seeds the row order (default 0): a seed reproduces a run exactly, on either engine. */
+  seed?: number;
+  engine?: EngineKind;
+  /** Called after each epoch (counting from 0, as Keras); may return a promise, which is awaited. */
+  onEpochEnd?: (epoch: number, logs: EpochLogs) => void | Promise<void>;
+}
+
+export interface History {
+  epoch: number[];
+  /** Mean of the epoch's row (or batch) losses, each measured before its update — what Keras reports. */
+  loss: number[];
+}
+
+export interface Settings {
+  epochs: number;
+  learningRate: number;
+  batchSize: number;
+  shuffle: Shuffle;
+  seed: number;
+  engine: EngineKind;
+}
+
+export function checkFitOptions(o: FitOptions): Settings {
+  if (typeof o !== 'object' || o === null) fail('options', `expected an object, got ${show(o)}`);
+  const shuffle = o.shuffle === undefined || o.shuffle === true ? 'epoch' : o.shuffle === false ? 'none' : oneOf('shuffle', o.shuffle, ['none', 'epoch', 'sample'] as const);
+  const seed = o.seed ?? 0;
+  if (!Number.isInteger(seed)) fail('seed', `expected an integer, got ${show(seed)}`);
+  if (o.onEpochEnd !== undefined && typeof o.onEpochEnd !== 'function') fail('onEpochEnd', `expected a function, got ${show(o.onEpochEnd)}`);
+  return {
+    epochs: positiveInteger('epochs', o.epochs ?? 1),
+    learningRate: positiveFinite('learningRate', o.learningRate ?? 0.01),
+    batchSize: positiveInteger('batchSize', o.batchSize ?? 32),
+    shuffle,
+    seed,
+    engine: oneOf('engine', o.engine ?? 'wasm', ['wasm', 'js'] as const),
+  };
+}
+
+/** The row order of one epoch. */
+function fillOrder(order: Int32Array, shuffle: Shuffle, random: () => number): void {
+  const n = order.length;
+  if (shuffle === 'sample') {
+    for (let i = 0; i < n; i++) order[i] = Math.floor(random() * n);
+    return;
+  }
+  for (let i = 0; i < n; i++) order[i] = i;
+  if (shuffle === 'epoch') {
+    for (let i = n - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      const t = order[i]!; order[i] = order[j]!; order[j] = t;
+    }
+  }
+}
+
+/**
+ * Trains `params` (updated in place at the end of every epoch) on `rows` rows of x and y.
+ * `stop()` is asked after each epoch, so a callback can end training early.
+ */
+export async function train(network: Network, params: Float64Array, x: Float64Array, y: Float64Array, rows: number,
+  s: Settings, onEpochEnd: FitOptions['onEpochEnd'], stop: () => boolean): Promise<History> {
+  if (s.engine === 'wasm') await loadWasm();
+  const ws = openWorkspace(s.engine, network, params, x, y, rows);
+  const { engine, layout } = ws;
+  engine.f64[layout.settings + LEARNING_RATE] = s.learningRate;
+  const order = engine.i32.subarray(layout.order, layout.order + rows);
+  const random = seeded(s.seed);
+  const history: History = { epoch: [], loss: [] };
+  for (let epoch = 0; epoch < s.epochs; epoch++) {
+    fillOrder(order, s.shuffle, random);
+    let total = 0;
+    for (let pos = 0; pos < rows; pos += s.batchSize) {
+      const count = Math.min(s.batchSize, rows - pos);
+      const loss = engine.step(layout.net, pos, count);
+      if (!Number.isFinite(loss)) throw diverged(network, paramsOf(ws), epoch, order[pos]!, count, loss, s.learningRate);
+      total += loss * count;
+    }
+    params.set(paramsOf(ws));
+    history.epoch.push(epoch);
+    history.loss.push(total / rows);
+    await onEpochEnd?.(epoch, { loss: total / rows });
+    if (stop()) break;
+  }
+  return history;
+}
+
+function diverged(network: Network, params: Float64Array, epoch: number, row: number, count: number, loss: number, lr: number): DivergenceError {
+  const where = `epoch ${epoch + 1}, ${count > 1 ? 'batch starting at ' : ''}row ${row + 1}`;
+  const bad = params.findIndex((v) => !Number.isFinite(v));
+  const what = bad >= 0 ? `parameter ${describeParam(network, bad)} became ${params[bad]}` : `the loss became ${loss}`;
+  return new DivergenceError(epoch, row, `Training diverged at ${where}: ${what} (learningRate ${lr}). The model keeps the weights of the last finished epoch; try a smaller learning rate or standardized inputs.`);
+}
+
+/** `layers[1].kernel[0][1]` for a flat parameter index, in Keras's (input, unit) order. */
+function describeParam(network: Network, index: number): string {
+  let inputs = network.inputs;
+  for (let l = 0; l < network.layers.length; l++) {
+    const units = network.layers[l]!.units;
+    if (index < units * inputs) return `layers[${l}].kernel[${index % inputs}][${Math.floor(index / inputs)}]`;
+    index -= units * inputs;
+    if (index < units) return `layers[${l}].bias[${index}]`;
+    index -= units;
+    inputs = units;
+  }
+  return `#${index}`;
+}
