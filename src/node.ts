@@ -2,7 +2,6 @@
 import { readFile } from 'node:fs/promises';
 import { setDefaultWasmSource } from './engines/wasm.js';
 
-export const WASM_URL = new URL('../build/backprop.wasm', import.meta.url);
-setDefaultWasmSource(() => readFile(WASM_URL));
+setDefaultWasmSource((file) => readFile(new URL(`../build/${file}`, import.meta.url)));
 
 export * from './index.js';

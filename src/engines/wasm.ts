@@ -13,17 +13,19 @@ type Kernels = {
 };
 
 let compiled: WebAssembly.Module | undefined;
-let defaultSource: (() => Promise<WasmSource>) | undefined;
+/** The kernels' file names in build/ (and next to the browser bundle). */
+export type WasmFile = 'backprop.wasm';
+let defaultSource: ((file: WasmFile) => Promise<WasmSource>) | undefined;
 
 /** Set by each entry point (Node: the file in build/; browser: the file next to the bundle). */
-export function setDefaultWasmSource(source: () => Promise<WasmSource>): void {
+export function setDefaultWasmSource(source: (file: WasmFile) => Promise<WasmSource>): void {
   defaultSource = source;
 }
 
 /** Compiles the kernels once; later `fit`s with `engine: 'wasm'` instantiate from this module. */
 export async function loadWasm(source?: WasmSource): Promise<WebAssembly.Module> {
   if (source === undefined && compiled) return compiled;
-  const from = source ?? (await defaultSource?.());
+  const from = source ?? (await defaultSource?.('backprop.wasm'));
   if (from === undefined) throw new Error('No WebAssembly source: call loadWasm(bytes | url | module) first.');
   compiled = await compile(from);
   return compiled;
