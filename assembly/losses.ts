@@ -1,4 +1,5 @@
 import { derivative } from './activations';
+import { log } from './host';
 
 // Loss codes shared with the host (src/spec.ts).
 export const MSE: i32 = 0;
@@ -20,7 +21,7 @@ export function lossForwardBackward(dz: usize, yhat: usize, y: usize, outputs: i
     let g: f64;
     if (loss == BCE) {
       const c = min(max(p, EPS), 1.0 - EPS);
-      total -= t * Math.log(c) + (1.0 - t) * Math.log(1.0 - c);
+      total -= t * log(c) + (1.0 - t) * log(1.0 - c);
       // With a sigmoid output dL/dz = ŷ − y; the clip passes no gradient where it bites.
       g = c == p ? (p - t) / k : 0.0;
     } else {

@@ -1,0 +1,82 @@
+// The CLI as users run it: the built dist/cli.js (npm test builds it first).
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { datasets, Model } from '../src/node.js';
+
+const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+
+export function backprop(...args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('backprop train --json', () => {
+  it.each(['package', 'placement'] as const)('%s: the tutorial run, identical on --engine js and equal to the library', async (name) => {
+    const wasm = backprop('train', '--dataset', name, '--json');
+    const js = backprop('train', '--dataset', name, '--json', '--engine', 'js');
+    expect(wasm.code).toBe(0);
+    const a = JSON.parse(wasm.stdout), b = JSON.parse(js.stdout);
+    expect(a.history.loss).toHaveLength(datasets[name].fit.epochs);
+    expect(b.history.loss).toEqual(a.history.loss);
+    expect(b.weights).toEqual(a.weights);
+    const d = datasets[name];
+    const model = new Model(d.model);
+    const history = await model.fit(d.x, d.y, { ...d.fit, engine: 'js' });
+    expect(a.history.loss).toEqual(history.loss);
+    expect(a.weights).toEqual(model.getWeights());
+  });
+
+  it('flags change the run: --epochs, --lr, --layers, --activation, --shuffle, --seed', () => {
+    const r = backprop('train', '--dataset', 'placement', '--epochs', '3', '--lr', '0.5', '--layers', '3,2,1', '--activation', 'tanh,relu,sigmoid', '--shuffle', 'epoch', '--seed', '7', '--json');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.history.loss).toHaveLength(3);
+    expect(out.weights.map((w: number[][] | number[]) => w.length)).toEqual([2, 3, 3, 2, 2, 1]);
+    expect(out.model.layers.map((l: { activation: string }) => l.activation)).toEqual(['tanh', 'relu', 'sigmoid']);
+  });
+});
+
+describe('bad flags: a clear message, exit 1, no stack trace', () => {
+  it.each([
+    [['train', '--dataset', 'package', '--epochs', 'abc'], /--epochs: expected a number, got "abc"/],
+    [['train', '--dataset', 'package', '--epochs', '0'], /epochs: expected a positive integer, got 0/],
+    [['train', '--dataset', 'package', '--lr', '-1'], /learningRate: expected a finite number > 0, got -1/],
+    [['train', '--dataset', 'package', '--lr'], /Option '--lr <value>' argument missing. See 'backprop train --help'/],
+    [['train', '--dataset', 'iris'], /--dataset: expected one of 'package', 'placement', got "iris"/],
+    [['train'], /--dataset: expected one of package, placement/],
+    [['train', '--dataset', 'package', '--layers', '2,0'], /--layers: expected positive whole numbers/],
+    [['train', '--dataset', 'package', '--activation', 'softmax'], /--activation: expected one of/],
+    [['train', '--dataset', 'package', '--loss', 'binaryCrossentropy'], /needs activation 'sigmoid'/],
+    [['train', '--dataset', 'package', '--engine', 'gpu'], /--engine: expected one of 'wasm', 'js'/],
+    [['train', '--dataset', 'package', '--epoch', '3'], /Unknown option '--epoch'/],
+    [['train', '--dataset', 'package', '--lr', '10', '--epochs', '50'], /Training diverged at epoch \d+, row \d+/],
+    [['frobnicate'], /unknown command 'frobnicate'/],
+  ])('%s', (args, message) => {
+    const r = backprop(...args);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.stdout).toBe('');
+  });
+});
+
+it('--help works for the program and every command', () => {
+  const top = backprop('--help');
+  expect(top.code).toBe(0);
+  const names = [...top.stdout.matchAll(/^ {2}(\w+) /gm)].map((m) => m[1]!);
+  expect(names).toContain('train');
+  for (const name of names) {
+    const r = backprop(name, '--help');
+    expect(r.code, name).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`^usage: backprop ${name}`));
+  }
+});
+
+it('demo trains both tasks on both engines and finds them in agreement', () => {
+  const r = backprop('demo');
+  expect(r.code).toBe(0);
+  expect(r.stdout).toMatch(/package: regression/);
+  expect(r.stdout).toMatch(/placement: classification/);
+  expect(r.stdout.match(/WASM and JS engines agree/g)).toHaveLength(2);
+});

@@ -1,0 +1,45 @@
+import { ACTIVATIONS, type Activation, type Loss, type ModelOptions } from '../src/index.js';
+import { seeded } from '../src/random.js';
+
+/** Largest |a − b| / max(|a|, |b|) over two equally long lists (0 for identical lists). */
+export function maxRelativeDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) throw new Error(`lengths differ: ${a.length} vs ${b.length}`);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) {
+    const scale = Math.max(Math.abs(a[i]!), Math.abs(b[i]!));
+    if (scale > 0) m = Math.max(m, Math.abs(a[i]! - b[i]!) / scale);
+  }
+  return m;
+}
+
+/**
+ * Largest |a − b| relative to the largest magnitude in the lists: for outputs, where a value near
+ * zero comes from cancellation and inherits the rounding of the larger terms that cancelled.
+ */
+export function normwiseRelativeDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let diff = 0, scale = 0;
+  for (let i = 0; i < a.length; i++) {
+    diff = Math.max(diff, Math.abs(a[i]! - b[i]!));
+    scale = Math.max(scale, Math.abs(a[i]!), Math.abs(b[i]!));
+  }
+  return scale === 0 ? 0 : diff / scale;
+}
+
+/** A random network: depth layers, random widths, hidden activation, output activation and loss. */
+export function randomNetwork(seed: number, depth: number, hidden: Activation, output: Activation, loss: Loss): ModelOptions {
+  const r = seeded(seed);
+  const inputs = 1 + Math.floor(r() * 4);
+  const outs = loss === 'binaryCrossentropy' ? 1 : 1 + Math.floor(r() * 3);
+  const layers = Array.from({ length: depth }, (_, i) => i === depth - 1
+    ? { units: outs, activation: output }
+    : { units: 1 + Math.floor(r() * 5), activation: hidden });
+  return { inputs, layers, loss, seed };
+}
+
+/** rows × cols of uniform numbers in [lo, hi). */
+export function randomRows(seed: number, rows: number, cols: number, lo = -1, hi = 1): number[][] {
+  const r = seeded(seed);
+  return Array.from({ length: rows }, () => Array.from({ length: cols }, () => lo + (hi - lo) * r()));
+}
+
+export const EVERY_ACTIVATION = ACTIVATIONS;
