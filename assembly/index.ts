@@ -1,7 +1,7 @@
 import { denseForward, denseBackward } from './dense';
 import { lossForwardBackward } from './losses';
-import { sgdUpdate } from './optimizers';
-import { LAYERS, LOSS, X, Y, ORDER, PARAMS, GRADS, COUNT, SETTINGS, LEARNING_RATE, UNITS, INPUTS, ACT, W, B, A, D, slot, layerSlot, at } from './net';
+import { update } from './optimizers';
+import { LAYERS, LOSS, X, Y, ORDER, PARAMS, GRADS, COUNT, UNITS, INPUTS, ACT, W, B, A, D, slot, layerSlot, at } from './net';
 
 // Makes room for `bytes` of host-laid-out data after the module's own static data and returns
 // its 16-byte-aligned start; 0 if memory cannot grow that far.
@@ -64,6 +64,19 @@ export function step(net: i32, pos: i32, count: i32): f64 {
     loss += rowLoss(net, row, scale);
     backward(net, row);
   }
-  const lr = load<f64>(at(slot(net, SETTINGS) + LEARNING_RATE));
-  return loss / <f64>count + sgdUpdate(slot(net, PARAMS), slot(net, GRADS), slot(net, COUNT), lr);
+  return loss / <f64>count + update(net);
+}
+
+// epoch — every batch of an epoch in one call: step over ORDER[0 .. rows) in batches of batchSize.
+// Returns Σ batch mean loss × batch rows (the host divides by rows), or, when a step goes non-finite,
+// −(1 + pos) for the batch at ORDER[pos] and stops there: losses are ≥ 0, so the sign tells them apart.
+export function epoch(net: i32, rows: i32, batchSize: i32): f64 {
+  let total = 0.0;
+  for (let pos = 0; pos < rows; pos += batchSize) {
+    const count = min(batchSize, rows - pos);
+    const loss = step(net, pos, count);
+    if (!isFinite(loss)) return -1.0 - <f64>pos;
+    total += loss * <f64>count;
+  }
+  return total;
 }

@@ -1,17 +1,104 @@
-import { at } from './net';
+import {
+  PARAMS, GRADS, COUNT, OPTIMIZER, MOMENTUMS, VELOCITIES,
+  LEARNING_RATE, MOMENTUM, NESTEROV, BETA_1, BETA_2, EPSILON, RHO, ITERATIONS, slot, setting, at,
+} from './net';
 
-// sgd_update — params [count] −= lr · grads [count]
-// Returns Σ(p − p) over the new parameters: 0 while all are finite, NaN as soon as one is not,
-// so the host learns of a diverging run without scanning the parameters itself.
-export function sgdUpdate(params: i32, grads: i32, count: i32, lr: f64): f64 {
-  const p = at(params);
-  const g = at(grads);
+// Optimizer codes shared with the host (src/optimizers.ts lists the same names in the same order).
+export const SGD: i32 = 0;
+export const ADAM: i32 = 1;
+export const RMSPROP: i32 = 2;
+
+// The updates follow Keras's optimizers formula for formula. Each returns Σ(p − p) over the new
+// parameters: 0 while all are finite, NaN as soon as one is not, so the host learns of a
+// diverging run without scanning the parameters itself.
+
+// sgd_update — params, grads, momentums: [count]
+//   momentum 0:  p −= lr·g
+//   momentum μ:  m = μ·m − lr·g, then p += m, or with Nesterov p += μ·m − lr·g
+export function sgdUpdate(params: usize, grads: usize, momentums: usize, count: i32, lr: f64, momentum: f64, nesterov: bool): f64 {
   let finite = 0.0;
   for (let i = 0; i < count; i++) {
     const o = <usize>i << 3;
-    const v = load<f64>(p + o) - lr * load<f64>(g + o);
-    store<f64>(p + o, v);
-    finite += v - v;
+    const g = load<f64>(grads + o);
+    let p = load<f64>(params + o);
+    if (momentum == 0.0) {
+      p -= lr * g;
+    } else {
+      const m = momentum * load<f64>(momentums + o) - lr * g;
+      store<f64>(momentums + o, m);
+      p += nesterov ? momentum * m - lr * g : m;
+    }
+    store<f64>(params + o, p);
+    finite += p - p;
   }
   return finite;
+}
+
+// adam_update — params, grads, momentums m, velocities v: [count]; t counts updates from 1
+//   m += (g − m)·(1 − β₁);  v += (g² − v)·(1 − β₂)
+//   p −= m·α / (√v + ε)  with  α = lr·√(1 − β₂ᵗ) / (1 − β₁ᵗ): the bias corrections folded into
+//   the step size, so ε is added to √v itself, not to the bias-corrected √v̂.
+export function adamUpdate(params: usize, grads: usize, momentums: usize, velocities: usize, count: i32,
+  lr: f64, beta1: f64, beta2: f64, epsilon: f64, t: f64): f64 {
+  const alpha = lr * Math.sqrt(1.0 - Math.pow(beta2, t)) / (1.0 - Math.pow(beta1, t));
+  let finite = 0.0;
+  for (let i = 0; i < count; i++) {
+    const o = <usize>i << 3;
+    const g = load<f64>(grads + o);
+    let m = load<f64>(momentums + o);
+    let v = load<f64>(velocities + o);
+    m += (g - m) * (1.0 - beta1);
+    v += (g * g - v) * (1.0 - beta2);
+    store<f64>(momentums + o, m);
+    store<f64>(velocities + o, v);
+    const p = load<f64>(params + o) - m * alpha / (Math.sqrt(v) + epsilon);
+    store<f64>(params + o, p);
+    finite += p - p;
+  }
+  return finite;
+}
+
+// rmsprop_update — params, grads, velocities v, momentums m: [count]
+//   v = ρ·v + (1 − ρ)·g²;  Δ = lr·g / √(v + ε)
+//   momentum 0: p −= Δ;  momentum μ: m = μ·m + Δ, then p −= m
+export function rmspropUpdate(params: usize, grads: usize, velocities: usize, momentums: usize, count: i32,
+  lr: f64, rho: f64, momentum: f64, epsilon: f64): f64 {
+  let finite = 0.0;
+  for (let i = 0; i < count; i++) {
+    const o = <usize>i << 3;
+    const g = load<f64>(grads + o);
+    const v = rho * load<f64>(velocities + o) + (1.0 - rho) * (g * g);
+    store<f64>(velocities + o, v);
+    let step = lr * g / Math.sqrt(v + epsilon);
+    if (momentum != 0.0) {
+      step += momentum * load<f64>(momentums + o);
+      store<f64>(momentums + o, step);
+    }
+    const p = load<f64>(params + o) - step;
+    store<f64>(params + o, p);
+    finite += p - p;
+  }
+  return finite;
+}
+
+// update — one step of the optimizer the descriptor names, with the gradients in GRADS
+export function update(net: i32): f64 {
+  const t = load<f64>(setting(net, ITERATIONS)) + 1.0;
+  store<f64>(setting(net, ITERATIONS), t);
+  const params = at(slot(net, PARAMS));
+  const grads = at(slot(net, GRADS));
+  const momentums = at(slot(net, MOMENTUMS));
+  const velocities = at(slot(net, VELOCITIES));
+  const count = slot(net, COUNT);
+  const lr = load<f64>(setting(net, LEARNING_RATE));
+  const kind = slot(net, OPTIMIZER);
+  if (kind == ADAM) {
+    return adamUpdate(params, grads, momentums, velocities, count, lr,
+      load<f64>(setting(net, BETA_1)), load<f64>(setting(net, BETA_2)), load<f64>(setting(net, EPSILON)), t);
+  }
+  if (kind == RMSPROP) {
+    return rmspropUpdate(params, grads, velocities, momentums, count, lr,
+      load<f64>(setting(net, RHO)), load<f64>(setting(net, MOMENTUM)), load<f64>(setting(net, EPSILON)));
+  }
+  return sgdUpdate(params, grads, momentums, count, lr, load<f64>(setting(net, MOMENTUM)), load<f64>(setting(net, NESTEROV)) != 0.0);
 }

@@ -1,10 +1,13 @@
 import { ACTIVATIONS, LOSSES, type Network, widths, parameterCount } from './spec.js';
+import { OPTIMIZERS, type OptimizerSettings } from './optimizers.js';
 
 // The network descriptor's i32 slots; assembly/net.ts reads the same slots by the same names.
 export const LAYERS = 0, LOSS = 1, X = 2, Y = 3, ORDER = 4, PARAMS = 5, GRADS = 6, COUNT = 7, SETTINGS = 8;
-export const LAYER0 = 9, STRIDE = 7;
+export const OPTIMIZER = 9, MOMENTUMS = 10, VELOCITIES = 11;
+export const LAYER0 = 12, STRIDE = 7;
 export const UNITS = 0, INPUTS = 1, ACT = 2, W = 3, B = 4, A = 5, D = 6;
-export const LEARNING_RATE = 0;
+/** The f64 settings' slots. */
+export const LEARNING_RATE = 0, MOMENTUM = 1, NESTEROV = 2, BETA_1 = 3, BETA_2 = 4, EPSILON = 5, RHO = 6, ITERATIONS = 7;
 const SETTING_SLOTS = 8;
 
 /** Where everything lives, as indices into one block of memory (f64 indices unless noted). */
@@ -14,6 +17,9 @@ export interface Layout {
   settings: number;
   params: number;
   grads: number;
+  /** Optimizer state, each laid out as the parameters. */
+  momentums: number;
+  velocities: number;
   count: number;
   layers: { units: number; inputs: number; w: number; b: number; a: number; d: number }[];
   x: number;
@@ -26,8 +32,8 @@ export interface Layout {
 }
 
 /**
- * Lays out the descriptor, settings, parameters, gradients, per-layer activations and deltas,
- * X, Y and the row order one after another, starting at f64 index `start`.
+ * Lays out the descriptor, settings, parameters, gradients, optimizer state, per-layer activations
+ * and deltas, X, Y and the row order one after another, starting at f64 index `start`.
  */
 export function planLayout(net: Network, rows: number, start = 0): Layout {
   let next = start;
@@ -39,6 +45,8 @@ export function planLayout(net: Network, rows: number, start = 0): Layout {
   const count = parameterCount(net);
   const params = take(count);
   const grads = take(count);
+  const momentums = take(count);
+  const velocities = take(count);
   let p = params;
   const layers = net.layers.map((l, i) => {
     const inputs = w[i]!;
@@ -50,7 +58,7 @@ export function planLayout(net: Network, rows: number, start = 0): Layout {
   const x = take(rows * net.inputs);
   const y = take(rows * net.layers[net.layers.length - 1]!.units);
   const order = take(Math.ceil(rows / 2)) * 2;
-  return { net: netAt, settings, params, grads, count, layers, x, y, order, rows, bytes: (next - start) * 8 };
+  return { net: netAt, settings, params, grads, momentums, velocities, count, layers, x, y, order, rows, bytes: (next - start) * 8 };
 }
 
 /** Writes the descriptor the kernels read. */
@@ -65,6 +73,8 @@ export function writeDescriptor(i32: Int32Array, network: Network, layout: Layou
   i32[n + GRADS] = layout.grads;
   i32[n + COUNT] = layout.count;
   i32[n + SETTINGS] = layout.settings;
+  i32[n + MOMENTUMS] = layout.momentums;
+  i32[n + VELOCITIES] = layout.velocities;
   layout.layers.forEach((l, i) => {
     const r = n + LAYER0 + i * STRIDE;
     i32[r + UNITS] = l.units;
@@ -75,4 +85,18 @@ export function writeDescriptor(i32: Int32Array, network: Network, layout: Layou
     i32[r + A] = l.a;
     i32[r + D] = l.d;
   });
+}
+
+/** Writes the optimizer the kernels run and its settings; `iterations` is the updates made so far. */
+export function writeOptimizer(f64: Float64Array, i32: Int32Array, layout: Layout, o: OptimizerSettings, iterations: number): void {
+  i32[layout.net + OPTIMIZER] = OPTIMIZERS.indexOf(o.optimizer);
+  const s = layout.settings;
+  f64[s + LEARNING_RATE] = o.learningRate;
+  f64[s + MOMENTUM] = o.momentum;
+  f64[s + NESTEROV] = o.nesterov ? 1 : 0;
+  f64[s + BETA_1] = o.beta1;
+  f64[s + BETA_2] = o.beta2;
+  f64[s + EPSILON] = o.epsilon;
+  f64[s + RHO] = o.rho;
+  f64[s + ITERATIONS] = iterations;
 }

@@ -3,10 +3,15 @@ import { wasmLoaded } from './engines/wasm.js';
 import { checkBinaryLabels, toMatrix, type Matrix } from './data.js';
 import { fail, oneOf, show } from './errors.js';
 import { initialize } from './initializers.js';
+import { OptimizerState } from './optimizers.js';
 import { seeded } from './random.js';
 import { checkSpec, outputs, parameterCount, widths, type ModelSpec, type Network } from './spec.js';
 import { checkFitOptions, train, type FitOptions, type History } from './trainer.js';
 import { openWorkspace } from './workspace.js';
+import { applyScaler, checkScaler, fitScaler, type Scaler } from './scaler.js';
+import { checkThreshold, metricsFor, type Metrics } from './metrics.js';
+import { splitRows, takeRows } from './split.js';
+import { checkValidationOptions, ValidationWatch, type ValidationOptions } from './validation.js';
 
 /** Keras's weight list: `[kernel₁ (inputs × units), bias₁ (units), kernel₂, bias₂, …]`. */
 export type Weights = (number[][] | number[])[];
@@ -16,11 +21,25 @@ export interface ModelOptions extends ModelSpec {
   weights?: Weights;
   /** Seeds the random initializers (default 0). */
   seed?: number;
+  /** Inputs are z-scored with this before they reach the first layer (see `standardize` in fit). */
+  scaler?: Scaler;
 }
+
+export interface ModelFitOptions extends FitOptions, ValidationOptions {
+  /** Fits a z-score scaler to the training rows (after any validationSplit); the model applies it from then on, in fit, predict and evaluate. */
+  standardize?: boolean;
+}
+
+interface Rows { data: Float64Array; ys: Float64Array; rows: number }
 
 export interface RunOptions {
   /** Defaults to 'wasm' once the kernels are loaded (after a WASM fit or loadWasm()), else 'js'. */
   engine?: EngineKind;
+}
+
+export interface MetricsOptions extends RunOptions {
+  /** Probability from which a row counts as predicted 1 (default 0.5). */
+  threshold?: number;
 }
 
 /** A stack of Dense layers and its parameters, kept flat: per layer the kernel as [units][inputs], then the bias. */
@@ -29,10 +48,15 @@ export class Model {
   /** Set to true from a callback to end `fit` after the current epoch, as in Keras. */
   stopTraining = false;
   private readonly params: Float64Array;
+  /** The optimizer's step count, momentums and velocities: a second fit continues them, as in Keras. */
+  private readonly optimizer: OptimizerState;
+  private inputScaler: Scaler | undefined;
 
   constructor(options: ModelOptions) {
     this.network = checkSpec(options);
     this.params = new Float64Array(parameterCount(this.network));
+    this.optimizer = new OptimizerState(this.params.length);
+    if (options.scaler !== undefined) this.inputScaler = checkScaler('scaler', options.scaler, this.network.inputs);
     if (options.weights !== undefined) this.setWeights(options.weights);
     else this.initialize(options.seed ?? 0);
   }
@@ -43,7 +67,8 @@ export class Model {
     this.forEachLayer((l, inputs, kernel, bias) => {
       const layer = this.network.layers[l]!;
       initialize(kernel, layer.kernelInitializer, inputs, layer.units, random);
-      initialize(bias, layer.biasInitializer, inputs, layer.units, random);
+      // Keras takes both fans of a 1-D weight from its length
+      initialize(bias, layer.biasInitializer, layer.units, layer.units, random);
     });
   }
 
@@ -59,6 +84,11 @@ export class Model {
       at += bias.length;
       f(l, inputs, kernel, bias);
     });
+  }
+
+  /** The z-score scaler applied to inputs, if any (copies). */
+  get scaler(): Scaler | undefined {
+    return this.inputScaler && { mean: [...this.inputScaler.mean], std: [...this.inputScaler.std] };
   }
 
   countParams(): number {
@@ -102,39 +132,84 @@ export class Model {
     this.params.set(next);
   }
 
-  /** Trains on x (rows × inputs) and y (rows × outputs); the weights carry over between calls. */
-  async fit(x: Matrix, y: Matrix, options: FitOptions = {}): Promise<History> {
+  /**
+   * Trains on x (rows × inputs) and y (rows × outputs); the weights carry over between calls.
+   * With validation data, each epoch's logs and the history also hold the held-out rows' loss and metrics.
+   */
+  async fit(x: Matrix, y: Matrix, options: ModelFitOptions = {}): Promise<History> {
     const settings = checkFitOptions(options);
-    const { data: xs, ys, rows } = this.data(x, y);
+    const v = checkValidationOptions(options);
+    let fitRows = this.data(x, y);
+    let held = v.data && this.data(v.data[0], v.data[1], 'validationData[0]', 'validationData[1]');
+    if (v.split !== undefined) {
+      const labels = this.network.loss === 'binaryCrossentropy' && outputs(this.network) === 1 ? fitRows.ys : undefined;
+      const parts = splitRows(fitRows.rows, { fraction: v.split, seed: settings.seed, stratify: labels });
+      [fitRows, held] = [this.rowsOf(fitRows, parts.train), this.rowsOf(fitRows, parts.validation)];
+    }
+    if (options.standardize) this.inputScaler = fitScaler(fitRows.data, fitRows.rows, this.network.inputs);
+    const heldScaled = held && { ...held, data: this.scale(held.data) };
+    const watch = heldScaled && new ValidationWatch(() => this.measure(settings.engine, heldScaled, v.threshold), this.params, v.patience);
     this.stopTraining = false;
-    return train(this.network, this.params, xs, ys, rows, settings, options.onEpochEnd, () => this.stopTraining);
+    const history = await train(this.network, this.params, this.optimizer, this.scale(fitRows.data), fitRows.ys, fitRows.rows, settings,
+      async (epoch, logs) => { watch?.epochEnd(epoch, logs); await options.onEpochEnd?.(epoch, logs); },
+      () => this.stopTraining || watch?.stop === true);
+    watch?.finish(history);
+    return history;
   }
 
   /** Outputs for each row of x: rows × outputs. */
   predict(x: Matrix, options: RunOptions = {}): number[][] {
     const { data, rows } = toMatrix('x', x, this.network.inputs);
-    const { engine, layout } = openWorkspace(this.engineFor(options), this.network, this.params, data, undefined, rows);
-    const out = layout.layers[layout.layers.length - 1]!;
-    return Array.from({ length: rows }, (_, r) => {
-      engine.forward(layout.net, r);
-      return Array.from(engine.f64.subarray(out.a, out.a + out.units));
-    });
+    const { outputs: out } = this.pass(this.engineFor(options), this.scale(data), undefined, rows);
+    const n = outputs(this.network);
+    return Array.from({ length: rows }, (_, r) => Array.from(out.subarray(r * n, (r + 1) * n)));
   }
 
   /** Mean loss over the rows of x and y. */
   evaluate(x: Matrix, y: Matrix, options: RunOptions = {}): number {
     const { data, ys, rows } = this.data(x, y);
-    const { engine, layout } = openWorkspace(this.engineFor(options), this.network, this.params, data, ys, rows);
-    let total = 0;
-    for (let r = 0; r < rows; r++) total += engine.rowLoss(layout.net, r, 1);
-    return total / rows;
+    return this.pass(this.engineFor(options), this.scale(data), ys, rows).loss;
   }
 
-  private data(x: Matrix, y: Matrix): { data: Float64Array; ys: Float64Array; rows: number } {
-    const { data, rows } = toMatrix('x', x, this.network.inputs);
-    const { data: ys, rows: yRows } = toMatrix('y', y, outputs(this.network));
-    if (yRows !== rows) fail('y', `has ${yRows} rows but x has ${rows}; expected one target row per input row`);
-    if (this.network.loss === 'binaryCrossentropy') checkBinaryLabels('y', ys, outputs(this.network));
+  /** Metrics of the loss's task over the rows of x and y: MSE, MAE, R² for mse; accuracy, precision, recall, F1, log loss and the confusion matrix for binaryCrossentropy. */
+  evaluateMetrics(x: Matrix, y: Matrix, options: MetricsOptions = {}): Metrics {
+    const threshold = checkThreshold(options.threshold ?? 0.5);
+    const rows = this.data(x, y);
+    return this.measure(this.engineFor(options), { ...rows, data: this.scale(rows.data) }, threshold).metrics;
+  }
+
+  private measure(kind: EngineKind, { data, ys, rows }: Rows, threshold: number): { loss: number; metrics: Metrics } {
+    const { outputs: yhat, loss } = this.pass(kind, data, ys, rows);
+    return { loss, metrics: metricsFor(this.network.loss, ys, yhat, threshold) };
+  }
+
+  /** One forward pass over every row (with the loss when y is given): the outputs rows × outputs and the mean loss. */
+  private pass(kind: EngineKind, x: Float64Array, y: Float64Array | undefined, rows: number): { outputs: Float64Array; loss: number } {
+    const { engine, layout } = openWorkspace(kind, this.network, this.params, x, y, rows);
+    const out = layout.layers[layout.layers.length - 1]!;
+    const yhat = new Float64Array(rows * out.units);
+    let total = 0;
+    for (let r = 0; r < rows; r++) {
+      if (y) total += engine.rowLoss(layout.net, r, 1);
+      else engine.forward(layout.net, r);
+      yhat.set(engine.f64.subarray(out.a, out.a + out.units), r * out.units);
+    }
+    return { outputs: yhat, loss: total / rows };
+  }
+
+  private scale(x: Float64Array): Float64Array {
+    return this.inputScaler ? applyScaler(this.inputScaler, x, this.network.inputs) : x;
+  }
+
+  private rowsOf({ data, ys }: Rows, rows: number[]): Rows {
+    return { data: takeRows(data, this.network.inputs, rows), ys: takeRows(ys, outputs(this.network), rows), rows: rows.length };
+  }
+
+  private data(x: Matrix, y: Matrix, xField = 'x', yField = 'y'): Rows {
+    const { data, rows } = toMatrix(xField, x, this.network.inputs);
+    const { data: ys, rows: yRows } = toMatrix(yField, y, outputs(this.network));
+    if (yRows !== rows) fail(yField, `has ${yRows} rows but ${xField} has ${rows}; expected one target row per input row`);
+    if (this.network.loss === 'binaryCrossentropy') checkBinaryLabels(yField, ys, outputs(this.network));
     return { data, ys, rows };
   }
 

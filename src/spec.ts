@@ -7,8 +7,11 @@ export const LOSSES = ['mse', 'binaryCrossentropy'] as const;
 export type Activation = (typeof ACTIVATIONS)[number];
 export type Loss = (typeof LOSSES)[number];
 
+/** Keras's initializers of these names (src/initializers.ts); the random ones draw from the model's seed. */
+export const INITIALIZERS = ['zeros', 'ones', 'glorotUniform', 'glorotNormal', 'heUniform', 'heNormal'] as const;
+
 /** Initial values for a kernel or bias: a name, or a constant as `{ constant: 0.1 }`. */
-export type Initializer = 'zeros' | 'ones' | 'glorotUniform' | { constant: number };
+export type Initializer = (typeof INITIALIZERS)[number] | { constant: number };
 
 /** One fully connected layer, as Keras's `Dense`. */
 export interface DenseSpec {
@@ -54,15 +57,13 @@ export function checkSpec(spec: ModelSpec): Network {
   return { inputs, layers, loss };
 }
 
-const NAMED_INITIALIZERS = ['zeros', 'ones', 'glorotUniform'] as const;
-
 function checkInitializer(field: string, init: unknown): Initializer {
   if (typeof init === 'object' && init !== null && 'constant' in init) {
     const value = (init as { constant: unknown }).constant;
     if (typeof value !== 'number' || !Number.isFinite(value)) fail(field, `expected { constant: a finite number }, got constant ${show(value)}`);
     return { constant: value };
   }
-  return oneOf(field, init, NAMED_INITIALIZERS);
+  return oneOf(field, init, INITIALIZERS);
 }
 
 /** Units before each layer and of each layer: [inputs, units₁, …, unitsₙ]. */

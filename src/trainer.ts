@@ -1,7 +1,9 @@
 import type { EngineKind } from './engines/engine.js';
+import type { Metrics } from './metrics.js';
 import { loadWasm } from './engines/wasm.js';
-import { DivergenceError, fail, oneOf, positiveFinite, positiveInteger, show } from './errors.js';
-import { LEARNING_RATE } from './layout.js';
+import { DivergenceError, fail, oneOf, positiveInteger, show } from './errors.js';
+import { ITERATIONS, writeOptimizer } from './layout.js';
+import { checkOptimizer, type OptimizerOptions, type OptimizerSettings, type OptimizerState } from './optimizers.js';
 import { seeded } from './random.js';
 import { openWorkspace, paramsOf } from './workspace.js';
 import type { Network } from './spec.js';
@@ -9,20 +11,33 @@ import type { Network } from './spec.js';
 /** `'none'`: rows in order; `'epoch'` (or `true`): a new permutation each epoch; `'sample'`: each step draws a row at random, with replacement. */
 export type Shuffle = 'none' | 'epoch' | 'sample';
 
-export interface EpochLogs { loss: number }
+export interface EpochLogs {
+  loss: number;
+  /** With validation data (src/validation.ts): the held-out rows' loss and metrics after this epoch. */
+  valLoss?: number;
+  valMetrics?: Metrics;
+}
 
-export interface FitOptions {
+export interface FitOptions extends OptimizerOptions {
   /** Passes over the data (default 1, as Keras). */
   epochs?: number;
-  /** Step size of plain SGD (default 0.01, as Keras's SGD). */
-  learningRate?: number;
-  /** Rows per update (default 32, as Keras); the last batch of an epoch may be smaller. */
+  /**
+   * Rows per update (default 32, as Keras): 1 for per-row updates, the row count (or more) for one
+   * update per epoch. Each update follows the mean gradient of its rows; the last batch of an epoch
+   * holds the rows left over, as in Keras.
+   */
   batchSize?: number;
   /** Row order (default `true` = `'epoch'`, as Keras). */
   shuffle?: boolean | Shuffle;
   /** Seeds the row order (default 0): a seed reproduces a run exactly, on either engine. */
   seed?: number;
   engine?: EngineKind;
+  /**
+   * Batches per call into the engine, as Keras's steps_per_execution: 1 (default) — the host runs the
+   * batch loop, calling `step` once per batch; 'epoch' — one `epoch` call runs every batch of an epoch
+   * inside the engine. Same numbers either way; 'epoch' saves a JS↔WASM crossing per batch.
+   */
+  stepsPerExecution?: 1 | 'epoch';
   /** Called after each epoch (counting from 0, as Keras); may return a promise, which is awaited. */
   onEpochEnd?: (epoch: number, logs: EpochLogs) => void | Promise<void>;
 }
@@ -31,15 +46,22 @@ export interface History {
   epoch: number[];
   /** Mean of the epoch's row (or batch) losses, each measured before its update — what Keras reports. */
   loss: number[];
+  /** With validation data: the held-out rows' loss and metrics after each epoch (Keras's val_loss). */
+  valLoss?: number[];
+  valMetrics?: Metrics[];
+  /** With early stopping: the epoch whose weights the model kept. */
+  bestEpoch?: number;
 }
 
 export interface Settings {
   epochs: number;
-  learningRate: number;
+  optimizer: OptimizerSettings;
+  resetOptimizer: boolean;
   batchSize: number;
   shuffle: Shuffle;
   seed: number;
   engine: EngineKind;
+  stepsPerExecution: 1 | 'epoch';
 }
 
 export function checkFitOptions(o: FitOptions): Settings {
@@ -48,14 +70,23 @@ export function checkFitOptions(o: FitOptions): Settings {
   const seed = o.seed ?? 0;
   if (!Number.isInteger(seed)) fail('seed', `expected an integer, got ${show(seed)}`);
   if (o.onEpochEnd !== undefined && typeof o.onEpochEnd !== 'function') fail('onEpochEnd', `expected a function, got ${show(o.onEpochEnd)}`);
+  const resetOptimizer = o.resetOptimizer ?? false;
+  if (typeof resetOptimizer !== 'boolean') fail('resetOptimizer', `expected true or false, got ${show(resetOptimizer)}`);
   return {
     epochs: positiveInteger('epochs', o.epochs ?? 1),
-    learningRate: positiveFinite('learningRate', o.learningRate ?? 0.01),
+    optimizer: checkOptimizer(o),
+    resetOptimizer,
     batchSize: positiveInteger('batchSize', o.batchSize ?? 32),
     shuffle,
     seed,
     engine: oneOf('engine', o.engine ?? 'wasm', ['wasm', 'js'] as const),
+    stepsPerExecution: checkStepsPerExecution(o.stepsPerExecution ?? 1),
   };
+}
+
+function checkStepsPerExecution(v: unknown): 1 | 'epoch' {
+  if (v !== 1 && v !== 'epoch') fail('stepsPerExecution', `expected 1 (one call per batch) or 'epoch' (one call per epoch), got ${show(v)}`);
+  return v;
 }
 
 /** The row order of one epoch. */
@@ -75,28 +106,42 @@ function fillOrder(order: Int32Array, shuffle: Shuffle, random: () => number): v
 }
 
 /**
- * Trains `params` (updated in place at the end of every epoch) on `rows` rows of x and y.
- * `stop()` is asked after each epoch, so a callback can end training early.
+ * Trains `params` and the optimizer's `state` (both updated in place at the end of every epoch) on
+ * `rows` rows of x and y. `stop()` is asked after each epoch, so a callback can end training early.
  */
-export async function train(network: Network, params: Float64Array, x: Float64Array, y: Float64Array, rows: number,
+export async function train(network: Network, params: Float64Array, state: OptimizerState, x: Float64Array, y: Float64Array, rows: number,
   s: Settings, onEpochEnd: FitOptions['onEpochEnd'], stop: () => boolean): Promise<History> {
   if (s.engine === 'wasm') await loadWasm();
   const ws = openWorkspace(s.engine, network, params, x, y, rows);
   const { engine, layout } = ws;
-  engine.f64[layout.settings + LEARNING_RATE] = s.learningRate;
+  const f = engine.f64;
+  state.begin(s.optimizer.optimizer, s.resetOptimizer);
+  writeOptimizer(f, engine.i32, layout, s.optimizer, state.iterations);
+  f.set(state.momentums, layout.momentums);
+  f.set(state.velocities, layout.velocities);
   const order = engine.i32.subarray(layout.order, layout.order + rows);
   const random = seeded(s.seed);
   const history: History = { epoch: [], loss: [] };
   for (let epoch = 0; epoch < s.epochs; epoch++) {
     fillOrder(order, s.shuffle, random);
     let total = 0;
-    for (let pos = 0; pos < rows; pos += s.batchSize) {
+    if (s.stepsPerExecution === 'epoch') {
+      total = engine.epoch(layout.net, rows, s.batchSize);
+      // A negative total is the failed batch's position; that step's loss stays inside the engine.
+      if (total < 0) {
+        const pos = -1 - total;
+        throw diverged(network, paramsOf(ws), epoch, order[pos]!, Math.min(s.batchSize, rows - pos), NaN, s.optimizer.learningRate);
+      }
+    } else for (let pos = 0; pos < rows; pos += s.batchSize) {
       const count = Math.min(s.batchSize, rows - pos);
       const loss = engine.step(layout.net, pos, count);
-      if (!Number.isFinite(loss)) throw diverged(network, paramsOf(ws), epoch, order[pos]!, count, loss, s.learningRate);
+      if (!Number.isFinite(loss)) throw diverged(network, paramsOf(ws), epoch, order[pos]!, count, loss, s.optimizer.learningRate);
       total += loss * count;
     }
     params.set(paramsOf(ws));
+    state.iterations = f[layout.settings + ITERATIONS]!;
+    state.momentums.set(f.subarray(layout.momentums, layout.momentums + layout.count));
+    state.velocities.set(f.subarray(layout.velocities, layout.velocities + layout.count));
     history.epoch.push(epoch);
     history.loss.push(total / rows);
     await onEpochEnd?.(epoch, { loss: total / rows });

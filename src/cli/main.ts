@@ -1,9 +1,13 @@
 #!/usr/bin/env node
 import { demo } from './demo.js';
 import { train } from './train.js';
+import { predict } from './predict.js';
+import { evaluate } from './evaluate.js';
+import { compare } from './compare.js';
+import { bench } from './bench.js';
 import { parse, type Command } from './args.js';
 
-const commands: Command<unknown>[] = [demo, train];
+const commands: Command<unknown>[] = [demo, train, predict, evaluate, compare, bench];
 
 const help = `backprop — train small neural networks with hand-written backprop in WebAssembly
 
@@ -33,6 +37,9 @@ async function main(argv: string[]): Promise<number> {
   await command.run(values, positionals);
   return 0;
 }
+
+// Output piped into e.g. `head` may close early; that ends the command, quietly.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(0); throw e; });
 
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },

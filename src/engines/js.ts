@@ -2,12 +2,14 @@
 // one ArrayBuffer instead of linear memory. Change both together (test/engines.test.ts pins them).
 import type { Engine } from './engine.js';
 import {
-  LAYERS, LOSS, X, Y, ORDER, PARAMS, GRADS, COUNT, SETTINGS, LEARNING_RATE,
+  LAYERS, LOSS, X, Y, ORDER, PARAMS, GRADS, COUNT, SETTINGS, OPTIMIZER, MOMENTUMS, VELOCITIES,
+  LEARNING_RATE, MOMENTUM, NESTEROV, BETA_1, BETA_2, EPSILON, RHO, ITERATIONS,
   LAYER0, STRIDE, UNITS, INPUTS, ACT, W, B, A, D,
 } from '../layout.js';
 
 const SIGMOID = 1, TANH = 2, RELU = 3; // activations.ts
 const BCE = 1; // losses.ts
+const ADAM = 1, RMSPROP = 2; // optimizers.ts
 const EPS = 1e-7;
 
 function activate(z: number, act: number): number {
@@ -51,12 +53,34 @@ export function openJsEngine(bytes: number): Engine {
     return total / outputs;
   }
 
+  // dot(): the order assembly/dense.ts sums in — four running sums over i mod 4 (the SIMD build's two
+  // f64x2 accumulators), a leftover pair into the first two, then (s0 + s2) + (s1 + s3), then the last
+  // element when n is odd — so this engine gives the kernels' numbers exactly.
+  function dot(a: number, x: number, n: number): number {
+    const quads = n & ~3, pairs = n & ~1;
+    let s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+    for (let i = 0; i < quads; i += 4) {
+      s0 += f[a + i]! * f[x + i]!;
+      s1 += f[a + i + 1]! * f[x + i + 1]!;
+      s2 += f[a + i + 2]! * f[x + i + 2]!;
+      s3 += f[a + i + 3]! * f[x + i + 3]!;
+    }
+    if (pairs > quads) {
+      s0 += f[a + quads]! * f[x + quads]!;
+      s1 += f[a + quads + 1]! * f[x + quads + 1]!;
+    }
+    let sum = (s0 + s2) + (s1 + s3);
+    if (n & 1) sum += f[a + pairs]! * f[x + pairs]!;
+    return sum;
+  }
+
+  function axpy(y: number, alpha: number, x: number, n: number): void {
+    for (let i = 0; i < n; i++) f[y + i] = f[y + i]! + alpha * f[x + i]!;
+  }
+
   function denseForward(out: number, inp: number, w: number, b: number, inputs: number, units: number, act: number): void {
     for (let u = 0; u < units; u++) {
-      const wu = w + u * inputs;
-      let z = f[b + u]!;
-      for (let i = 0; i < inputs; i++) z += f[wu + i]! * f[inp + i]!;
-      f[out + u] = activate(z, act);
+      f[out + u] = activate(f[b + u]! + dot(w + u * inputs, inp, inputs), act);
     }
   }
 
@@ -66,24 +90,90 @@ export function openJsEngine(bytes: number): Engine {
       const d = f[dz + u]!;
       const row = u * inputs;
       f[gb + u] = f[gb + u]! + d;
-      for (let i = 0; i < inputs; i++) {
-        f[gw + row + i] = f[gw + row + i]! + d * f[inp + i]!;
-        if (din) f[din + i] = f[din + i]! + f[w + row + i]! * d;
-      }
+      axpy(gw + row, d, inp, inputs);
+      if (din) axpy(din, d, w + row, inputs);
     }
     if (din) {
       for (let i = 0; i < inputs; i++) f[din + i] = f[din + i]! * derivative(f[inp + i]!, inAct);
     }
   }
 
-  function sgdUpdate(params: number, grads: number, count: number, lr: number): number {
+  function sgdUpdate(params: number, grads: number, momentums: number, count: number, lr: number, momentum: number, nesterov: boolean): number {
     let finite = 0.0;
     for (let i = 0; i < count; i++) {
-      const v = f[params + i]! - lr * f[grads + i]!;
-      f[params + i] = v;
-      finite += v - v;
+      const g = f[grads + i]!;
+      let p = f[params + i]!;
+      if (momentum === 0.0) {
+        p -= lr * g;
+      } else {
+        const mo = momentum * f[momentums + i]! - lr * g;
+        f[momentums + i] = mo;
+        p += nesterov ? momentum * mo - lr * g : mo;
+      }
+      f[params + i] = p;
+      finite += p - p;
     }
     return finite;
+  }
+
+  function adamUpdate(params: number, grads: number, momentums: number, velocities: number, count: number,
+    lr: number, beta1: number, beta2: number, epsilon: number, t: number): number {
+    const alpha = lr * Math.sqrt(1.0 - Math.pow(beta2, t)) / (1.0 - Math.pow(beta1, t));
+    let finite = 0.0;
+    for (let i = 0; i < count; i++) {
+      const g = f[grads + i]!;
+      let mo = f[momentums + i]!;
+      let v = f[velocities + i]!;
+      mo += (g - mo) * (1.0 - beta1);
+      v += (g * g - v) * (1.0 - beta2);
+      f[momentums + i] = mo;
+      f[velocities + i] = v;
+      const p = f[params + i]! - mo * alpha / (Math.sqrt(v) + epsilon);
+      f[params + i] = p;
+      finite += p - p;
+    }
+    return finite;
+  }
+
+  function rmspropUpdate(params: number, grads: number, velocities: number, momentums: number, count: number,
+    lr: number, rho: number, momentum: number, epsilon: number): number {
+    let finite = 0.0;
+    for (let i = 0; i < count; i++) {
+      const g = f[grads + i]!;
+      const v = rho * f[velocities + i]! + (1.0 - rho) * (g * g);
+      f[velocities + i] = v;
+      let step = lr * g / Math.sqrt(v + epsilon);
+      if (momentum !== 0.0) {
+        step += momentum * f[momentums + i]!;
+        f[momentums + i] = step;
+      }
+      const p = f[params + i]! - step;
+      f[params + i] = p;
+      finite += p - p;
+    }
+    return finite;
+  }
+
+  function update(net: number): number {
+    const settings = slot(net, SETTINGS);
+    const t = f[settings + ITERATIONS]! + 1.0;
+    f[settings + ITERATIONS] = t;
+    const params = slot(net, PARAMS);
+    const grads = slot(net, GRADS);
+    const momentums = slot(net, MOMENTUMS);
+    const velocities = slot(net, VELOCITIES);
+    const count = slot(net, COUNT);
+    const lr = f[settings + LEARNING_RATE]!;
+    const kind = slot(net, OPTIMIZER);
+    if (kind === ADAM) {
+      return adamUpdate(params, grads, momentums, velocities, count, lr,
+        f[settings + BETA_1]!, f[settings + BETA_2]!, f[settings + EPSILON]!, t);
+    }
+    if (kind === RMSPROP) {
+      return rmspropUpdate(params, grads, velocities, momentums, count, lr,
+        f[settings + RHO]!, f[settings + MOMENTUM]!, f[settings + EPSILON]!);
+    }
+    return sgdUpdate(params, grads, momentums, count, lr, f[settings + MOMENTUM]!, f[settings + NESTEROV]! !== 0.0);
   }
 
   function forward(net: number, row: number): void {
@@ -131,9 +221,19 @@ export function openJsEngine(bytes: number): Engine {
       loss += rowLoss(net, row, scale);
       backward(net, row);
     }
-    const lr = f[slot(net, SETTINGS) + LEARNING_RATE]!;
-    return loss / count + sgdUpdate(slot(net, PARAMS), grads, slot(net, COUNT), lr);
+    return loss / count + update(net);
   }
 
-  return { kind: 'js', f64: f, i32: m, start: 0, forward, rowLoss, step };
+  function epoch(net: number, rows: number, batchSize: number): number {
+    let total = 0.0;
+    for (let pos = 0; pos < rows; pos += batchSize) {
+      const count = Math.min(batchSize, rows - pos);
+      const loss = step(net, pos, count);
+      if (!Number.isFinite(loss)) return -1.0 - pos;
+      total += loss * count;
+    }
+    return total;
+  }
+
+  return { kind: 'js', f64: f, i32: m, start: 0, forward, rowLoss, step, epoch };
 }

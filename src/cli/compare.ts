@@ -1,0 +1,80 @@
+import { datasets, DATASET_NAMES, type DatasetName, type Weights } from '../node.js';
+import { fail, oneOf } from '../errors.js';
+import type { OptimizerSettings } from '../optimizers.js';
+import { compareWithTensorFlow, loadTensorFlow, LOSS_BOUND, WEIGHT_BOUND } from '../tfjs.js';
+import { checkFitOptions } from '../trainer.js';
+import type { Command } from './args.js';
+import { num, table, weightsText } from './report.js';
+import { fitOptions, modelOptions, runOptions } from './train.js';
+
+export const compare: Command<void> = {
+  name: 'compare',
+  summary: 'train the same run here and on TensorFlow.js and show how far apart they end',
+  usage: `backprop compare --dataset package|placement [options]
+
+Trains one configuration twice from the same initial weights (rounded to float32), rows in order:
+with this trainer (f64) and with TensorFlow.js (tf.layers, CPU backend, float32). Prints both loss
+curves, both final weights and the largest differences, and exits 1 if they are beyond float32
+noise (loss ${LOSS_BOUND.toExponential()} relative, weights ${WEIGHT_BOUND.toExponential()} absolute). Needs @tensorflow/tfjs
+(npm install --save-dev @tensorflow/tfjs).
+
+Takes train's flags for the tutorial datasets: --dataset, --epochs, --lr, --batch-size, --optimizer,
+--momentum, --nesterov, --layers, --activation, --loss, --init, --weights, --seed and --engine.
+--shuffle may only be none. Example, the tutorial's Keras run:
+  backprop compare --dataset placement --optimizer adam --lr 0.001 --epochs 75`,
+  options: runOptions,
+  async run(v) {
+    if (v.dataset === undefined) fail('--dataset', `expected one of ${DATASET_NAMES.join(', ')}`);
+    const d = datasets[oneOf('--dataset', v.dataset, DATASET_NAMES) as DatasetName];
+    const spec = modelOptions(v, d.model);
+    const fit = fitOptions(v, d.fit);
+    const settings = checkFitOptions(fit);
+    const tf = await loadTensorFlow();
+    const c = await compareWithTensorFlow(tf, spec, d.x, d.y.map((t) => [t]), fit);
+
+    console.log(`${d.name}: ${d.description}`);
+    console.log(`${spec.inputs}-${spec.layers.map((l) => l.units).join('-')} ${spec.layers.map((l) => l.activation).join('/')}, ${spec.loss}, ${optimizerText(settings.optimizer)}, batch size ${settings.batchSize}, ${settings.epochs} epochs, rows in order`);
+    console.log('\nboth start from these weights (Keras layout, rounded to float32):');
+    console.log(weightsText(c.initial));
+    const ours = `loss (backprop, ${settings.engine}, f64)`, theirs = 'loss (TensorFlow.js, cpu, float32)';
+    console.log();
+    console.log(table(['epoch', ours, theirs, 'relative difference'], c.ours.loss.map((loss, e) => {
+      const other = c.tfjs.loss[e]!;
+      return [String(e + 1), num(loss), num(other), (Math.abs(loss - other) / Math.max(Math.abs(loss), Math.abs(other), Number.MIN_VALUE)).toExponential(1)];
+    })));
+    console.log('\nfinal weights, backprop:');
+    console.log(weightsText(c.ours.weights));
+    console.log('final weights, TensorFlow.js:');
+    console.log(weightsText(c.tfjs.weights));
+    console.log();
+    console.log(`largest loss difference: ${c.loss.difference.toExponential(1)} relative, epoch ${c.loss.at + 1} (bound ${LOSS_BOUND.toExponential()})`);
+    console.log(`largest weight difference: ${c.weight.difference.toExponential(1)} absolute, ${weightName(c.ours.weights, c.weight.at)} (bound ${WEIGHT_BOUND.toExponential()})`);
+    if (c.loss.difference >= LOSS_BOUND || c.weight.difference >= WEIGHT_BOUND) {
+      throw new Error('the two trainers differ by more than float32 noise (see the differences above)');
+    }
+    console.log('The two trainers agree to float32 precision.');
+  },
+};
+
+function optimizerText(o: OptimizerSettings): string {
+  const extra = o.optimizer === 'adam' ? `β₁ ${o.beta1}, β₂ ${o.beta2}, ε ${o.epsilon}`
+    : o.optimizer === 'rmsprop' ? `ρ ${o.rho}, ε ${o.epsilon}${o.momentum ? `, momentum ${o.momentum}` : ''}`
+      : o.momentum ? `momentum ${o.momentum}${o.nesterov ? ' (Nesterov)' : ''}` : '';
+  return `${o.optimizer} lr ${o.learningRate}${extra ? ` (${extra})` : ''}`;
+}
+
+/** `layers[0].kernel[1][0]` for an index into the Keras-layout weights flattened. */
+function weightName(weights: Weights, index: number): string {
+  for (let k = 0; k < weights.length; k++) {
+    const w = weights[k]!;
+    const layer = `layers[${k >> 1}]`;
+    const size = w.flat().length;
+    if (index < size) {
+      if (k % 2 === 1) return `${layer}.bias[${index}]`;
+      const units = (w[0] as number[]).length;
+      return `${layer}.kernel[${Math.floor(index / units)}][${index % units}]`;
+    }
+    index -= size;
+  }
+  return `#${index}`;
+}

@@ -1,0 +1,100 @@
+// TensorFlow.js as an independent reference: the same network, initial weights, rows and optimizer
+// trained by tf.layers on its CPU backend in float32, beside this trainer. Used by `backprop
+// compare` and test/parity.test.ts. @tensorflow/tfjs is a devDependency, loaded only here, on demand.
+import type * as TF from '@tensorflow/tfjs';
+import { fail } from './errors.js';
+import { Model, type ModelOptions, type Weights } from './model.js';
+import type { OptimizerSettings } from './optimizers.js';
+import { checkSpec, type Network } from './spec.js';
+import { checkFitOptions, type FitOptions, type Settings } from './trainer.js';
+
+export type Tf = typeof TF;
+
+/** float32 noise, not a difference in the algorithm: the bounds the parity suite holds both runs to. */
+export const LOSS_BOUND = 1e-4; // relative, per epoch
+export const WEIGHT_BOUND = 1e-5; // absolute, per final weight
+
+export async function loadTensorFlow(): Promise<Tf> {
+  let tf: Tf;
+  try {
+    tf = await import('@tensorflow/tfjs');
+  } catch (e) {
+    if ((e as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw e;
+    throw new Error('comparing with TensorFlow.js needs @tensorflow/tfjs, which is not installed. Install it beside backprop-wasm with: npm install --save-dev @tensorflow/tfjs');
+  }
+  tf.enableProdMode(); // no "install tfjs-node" banner, no debug checks; the arithmetic is the same
+  await tf.setBackend('cpu');
+  await tf.ready();
+  return tf;
+}
+
+export interface Run {
+  /** history.loss */
+  loss: number[];
+  /** Final weights, Keras layout. */
+  weights: Weights;
+}
+
+export interface Comparison {
+  /** The weights both runs start from: the model's initial weights rounded to float32. */
+  initial: Weights;
+  ours: Run;
+  tfjs: Run;
+  /** Largest relative difference of an epoch's loss, `at` that epoch (from 0). */
+  loss: Largest;
+  /** Largest absolute difference of a final weight, `at` its flat index in the Keras layout. */
+  weight: Largest;
+}
+
+/**
+ * Trains `model` on x and y here and on TensorFlow.js from the same float32-representable weights,
+ * so that what differs is TensorFlow.js's float32 arithmetic against this trainer's f64.
+ */
+export async function compareWithTensorFlow(tf: Tf, model: ModelOptions, x: number[][], y: number[][], fit: FitOptions): Promise<Comparison> {
+  const settings = checkFitOptions(fit);
+  if (settings.shuffle !== 'none') fail('shuffle', "TensorFlow.js shuffles with its own generator, so both runs must see the rows in order: use shuffle 'none'");
+  const initial = new Model(model).getWeights().map((w) => w.map((row) => (Array.isArray(row) ? row.map(Math.fround) : Math.fround(row)))) as Weights;
+  const mine = new Model({ ...model, weights: initial });
+  const history = await mine.fit(x, y, fit);
+  const ours = { loss: history.loss, weights: mine.getWeights() };
+  const tfjs = await fitTensorFlow(tf, mine.network, initial, x, y, settings);
+  return { initial, ours, tfjs, loss: largest(ours.loss, tfjs.loss, true), weight: largest(ours.weights.flat(2), tfjs.weights.flat(2), false) };
+}
+
+interface Largest { difference: number; at: number }
+
+function largest(a: number[], b: number[], relative: boolean): Largest {
+  let difference = 0, at = 0;
+  a.forEach((v, i) => {
+    const d = Math.abs(v - b[i]!) / (relative ? Math.max(Math.abs(v), Math.abs(b[i]!), Number.MIN_VALUE) : 1);
+    if (d > difference) { difference = d; at = i; }
+  });
+  return { difference, at };
+}
+
+/** The network as a tf.sequential of tf.layers.dense, fitted with TensorFlow.js's optimizer of the same name. */
+async function fitTensorFlow(tf: Tf, network: Network, weights: Weights, x: number[][], y: number[][], s: Settings): Promise<Run> {
+  const model = tf.sequential();
+  network.layers.forEach((layer, i) => {
+    model.add(tf.layers.dense({ units: layer.units, activation: layer.activation, ...(i === 0 ? { inputShape: [network.inputs] } : {}) }));
+  });
+  const initial = weights.map((w) => tf.tensor(w));
+  model.setWeights(initial);
+  model.compile({ optimizer: optimizer(tf, s.optimizer), loss: network.loss === 'mse' ? 'meanSquaredError' : 'binaryCrossentropy' });
+  const xs = tf.tensor2d(x), ys = tf.tensor2d(y);
+  try {
+    const history = await model.fit(xs, ys, { epochs: s.epochs, batchSize: s.batchSize, shuffle: false, verbose: 0 });
+    return { loss: history.history.loss as number[], weights: model.getWeights().map((w) => w.arraySync() as number[][] | number[]) };
+  } finally {
+    tf.dispose([xs, ys, ...initial]);
+    model.dispose();
+  }
+}
+
+function optimizer(tf: Tf, o: OptimizerSettings): TF.Optimizer {
+  if (o.optimizer === 'adam') return tf.train.adam(o.learningRate, o.beta1, o.beta2, o.epsilon);
+  if (o.optimizer === 'rmsprop') return tf.train.rmsprop(o.learningRate, o.rho, o.momentum, o.epsilon);
+  // TensorFlow.js's momentum accumulates Σ μᵏ·g and steps by lr times it; for a constant learning
+  // rate that is Keras's velocity divided by −lr, the same update.
+  return o.momentum === 0 ? tf.train.sgd(o.learningRate) : tf.train.momentum(o.learningRate, o.momentum, o.nesterov);
+}
