@@ -1,7 +1,36 @@
 // The Node entry: the library core, with the kernels read from build/backprop.wasm on first use.
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { setDefaultWasmSource } from './engines/wasm.js';
+import { readCsv, type CsvData, type CsvDataOptions } from './csv.js';
+import { fail } from './errors.js';
+import type { Model } from './model.js';
+import { modelFromFile, modelToText, type ModelInfo } from './modelFile.js';
 
 setDefaultWasmSource((file) => readFile(new URL(`../build/${file}`, import.meta.url)));
 
 export * from './index.js';
+
+/** A file's text; a missing or unreadable file is a BackpropError naming it. */
+export async function readText(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return fail(path, code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, expected a file' : `cannot be read (${(e as Error).message})`);
+  }
+}
+
+/** Reads a CSV file's features and target (see readCsv); messages name the file and line. */
+export async function readCsvFile(path: string, options: Omit<CsvDataOptions, 'source'>): Promise<CsvData> {
+  return readCsv(await readText(path), { ...options, source: path });
+}
+
+/** Writes the model, its scaler and `info` as a model file (JSON). */
+export async function saveModel(path: string, model: Model, info: ModelInfo): Promise<void> {
+  await writeFile(path, modelToText(model, info));
+}
+
+/** Reads and checks a model file written by saveModel. */
+export async function loadModel(path: string): Promise<ReturnType<typeof modelFromFile>> {
+  return modelFromFile(await readText(path), path);
+}

@@ -1,0 +1,87 @@
+import asciichart from 'asciichart';
+import cliProgress from 'cli-progress';
+import type { EpochLogs, History } from '../node.js';
+import { num } from './report.js';
+
+// Below this expected run time a bar would only flicker.
+const SHOW_AFTER_MS = 1000;
+
+/**
+ * A progress bar over the epochs of one fit, on stdout when it is a terminal. It appears once the
+ * run is expected to take longer than about a second and shows the epoch, the loss, the
+ * validation loss and samples per second.
+ */
+export class Progress {
+  private bar: cliProgress.SingleBar | undefined;
+  private last: Record<string, string> = {};
+  private readonly start = performance.now();
+  private readonly interrupt = () => { this.stop(); process.exit(130); };
+
+  constructor(private readonly epochs: number, private readonly rowsPerEpoch: number, private readonly enabled = process.stdout.isTTY === true) {}
+
+  /** Called after each epoch (counting from 0); yields to the event loop so the bar and Ctrl-C stay live. */
+  async epochEnd(epoch: number, logs: EpochLogs): Promise<void> {
+    if (!this.enabled) return;
+    const elapsed = performance.now() - this.start;
+    const payload = {
+      loss: num(Number(logs.loss.toPrecision(4))),
+      val: logs.valLoss === undefined ? '' : ` | val_loss ${num(Number(logs.valLoss.toPrecision(4)))}`,
+      speed: Math.round(((epoch + 1) * this.rowsPerEpoch) / (elapsed / 1000)).toLocaleString('en-US'),
+      remaining: etaText(epoch + 1 < this.epochs ? ` | eta ${Math.ceil(((this.epochs - epoch - 1) * elapsed) / (epoch + 1) / 1000)}s` : ''),
+    };
+    this.last = payload;
+    if (!this.bar && (elapsed / (epoch + 1)) * this.epochs > SHOW_AFTER_MS && epoch + 1 < this.epochs) {
+      this.bar = new cliProgress.SingleBar({
+        format: 'epoch {value}/{total} {bar} loss {loss}{val} | {speed} samples/s{remaining}',
+        barsize: 24,
+        hideCursor: true,
+        stream: process.stdout,
+      }, cliProgress.Presets.shades_classic);
+      this.bar.start(this.epochs, epoch + 1, payload);
+      process.once('SIGINT', this.interrupt);
+    } else {
+      this.bar?.update(epoch + 1, payload);
+    }
+    if (this.bar) await new Promise((resolve) => setImmediate(resolve));
+  }
+
+  /** Ends the bar (also after an early stop, short of the last epoch, where no time is left to estimate). */
+  stop(): void {
+    if (!this.bar) return;
+    this.bar.update({ ...this.last, remaining: etaText('') });
+    this.bar.stop();
+    this.bar = undefined;
+    process.off('SIGINT', this.interrupt);
+  }
+}
+
+/** The bar redraws its line without clearing it: a fixed width wipes a longer earlier estimate. */
+function etaText(text: string): string {
+  return text.padEnd(14);
+}
+
+const CHART_WIDTH = 64;
+
+/**
+ * The loss per epoch (and the validation loss) as a small terminal chart, log-scaled when the loss
+ * falls by more than 30×; long runs are thinned to about 64 columns.
+ */
+export function lossChart(history: History, color = process.stdout.isTTY === true): string {
+  const series = [history.loss, ...(history.valLoss?.length ? [history.valLoss] : [])];
+  const all = series.flat();
+  const log = Math.min(...all) > 0 && Math.max(...all) / Math.min(...all) > 30;
+  const every = Math.ceil(history.loss.length / CHART_WIDTH);
+  const thin = (s: number[]) => s.filter((_, i) => i % every === 0 || i === s.length - 1).map((v) => (log ? Math.log10(v) : v));
+  const chart = asciichart.plot(series.map(thin), {
+    height: 10,
+    colors: color ? [asciichart.blue, asciichart.yellow] : [],
+    format: (v) => num(Number((log ? 10 ** v : v).toPrecision(3))).padStart(10),
+  });
+  const key = series.length > 1 ? `${paint('──', asciichart.blue, color)} training   ${paint('──', asciichart.yellow, color)} validation` : `${paint('──', asciichart.blue, color)} training`;
+  const axis = `epochs 1–${history.loss.length}${every > 1 ? ` (one column per ${every} epochs)` : ''}${log ? ', log scale' : ''}`;
+  return `${chart}\n${' '.repeat(12)}${axis}   ${key}`;
+}
+
+function paint(text: string, c: string, color: boolean): string {
+  return color ? `${c}${text}${asciichart.reset}` : text;
+}

@@ -1,0 +1,39 @@
+import { fail, show } from './errors.js';
+
+/** Per-feature z-score: a model with a scaler sees (x − mean) / std instead of x. */
+export interface Scaler {
+  mean: number[];
+  std: number[];
+}
+
+/**
+ * Mean and population standard deviation of each column of `x` (rows × cols), as scikit-learn's
+ * StandardScaler. A constant column gets std 1, so it becomes 0 rather than 0/0.
+ */
+export function fitScaler(x: Float64Array, rows: number, cols: number): Scaler {
+  const mean = new Array<number>(cols).fill(0);
+  const std = new Array<number>(cols).fill(0);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) mean[c]! += x[r * cols + c]! / rows;
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) std[c]! += (x[r * cols + c]! - mean[c]!) ** 2 / rows;
+  return { mean, std: std.map((v, c) => (Math.sqrt(v) > 1e-12 * Math.max(1, Math.abs(mean[c]!)) ? Math.sqrt(v) : 1)) };
+}
+
+/** x scaled, as a new array (rows × cols). */
+export function applyScaler(scaler: Scaler, x: Float64Array, cols: number): Float64Array {
+  return x.map((v, i) => (v - scaler.mean[i % cols]!) / scaler.std[i % cols]!);
+}
+
+/** Checks a scaler given by a caller or read from a file: `cols` finite means and positive stds. */
+export function checkScaler(field: string, value: unknown, cols: number): Scaler {
+  if (typeof value !== 'object' || value === null) fail(field, `expected { mean: [...], std: [...] } with ${cols} numbers each, got ${show(value)}`);
+  const { mean, std } = value as { mean: unknown; std: unknown };
+  const numbers = (name: string, v: unknown, ok: (n: number) => boolean, want: string): number[] => {
+    if (!Array.isArray(v) || v.length !== cols) fail(`${field}.${name}`, `expected ${cols} numbers (one per feature), got ${show(v)}`);
+    v.forEach((n: unknown, i) => { if (typeof n !== 'number' || !ok(n)) fail(`${field}.${name}[${i}]`, `expected ${want}, got ${show(n)}`); });
+    return [...v] as number[];
+  };
+  return {
+    mean: numbers('mean', mean, Number.isFinite, 'a finite number'),
+    std: numbers('std', std, (n) => Number.isFinite(n) && n > 0, 'a finite number > 0'),
+  };
+}

@@ -1,0 +1,92 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { formatCsv, inferTask, parseCsv, readCsv, readCsvFile } from '../src/node.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'backprop-csv-'));
+/** Writes `text` to a file of its own in the temp dir and returns the path. */
+function file(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+describe('reading CSV files', () => {
+  it('reads quoted fields, CRLF line ends, a byte-order mark and blank trailing lines', async () => {
+    const path = file('messy.csv', '\uFEFF"size, m²",rooms,"price"\r\n"50.5",2,100\r\n60,3,"1.2e2"\r\n\r\n\r\n');
+    const d = await readCsvFile(path, { target: 'price' });
+    expect(d.features).toEqual(['size, m²', 'rooms']);
+    expect(Array.from(d.x)).toEqual([50.5, 2, 60, 3]);
+    expect(Array.from(d.y)).toEqual([100, 120]);
+    expect(d.rows).toBe(2);
+  });
+
+  it('counts file lines past line breaks inside quoted cells and skipped blank lines', () => {
+    const t = parseCsv('a,note,b\n1,"two\nlines",2\n\n3,x,4\n');
+    expect(t.lines).toEqual([2, 5]);
+    expect(() => readCsv('a,note,b\n1,"two\nlines",2\n\n3,x,oops\n', { target: 'b', features: ['a'] }))
+      .toThrow('csv: line 5, column "b": expected a finite number, got "oops"');
+  });
+
+  it('takes the features named, in the order named', () => {
+    const d = readCsv('a,b,c,y\n1,2,3,0\n4,5,6,1\n', { target: 'y', features: ['c', 'a'] });
+    expect(Array.from(d.x)).toEqual([3, 1, 6, 4]);
+  });
+
+  it('accepts signs, exponents and surrounding spaces in numbers', () => {
+    const d = readCsv('x,y\n -1.5e-3 ,+2\n.5,-.25\n', { target: 'y' });
+    expect(Array.from(d.x)).toEqual([-0.0015, 0.5]);
+    expect(Array.from(d.y)).toEqual([2, -0.25]);
+  });
+
+  it('infers classification only when every target is 0 or 1', () => {
+    expect(inferTask(Float64Array.of(0, 1, 1))).toBe('classification');
+    expect(inferTask(Float64Array.of(0, 1, 2))).toBe('regression');
+  });
+
+  it('writes CSV that reads back, quoting where needed', () => {
+    const text = formatCsv(['a', 'b,c'], [['1', 'x "y", z'], [2.5, 3]]);
+    expect(text).toBe('a,"b,c"\n1,"x ""y"", z"\n2.5,3\n');
+    expect(parseCsv(text).rows).toEqual([['1', 'x "y", z'], ['2.5', '3']]);
+  });
+});
+
+describe('malformed CSV files are clear errors naming the file, line, column and text', () => {
+  const cases: [string, string, Parameters<typeof readCsv>[1], string][] = [
+    ['a word in a number column', 'x,y\n1,2\nabc,3\n', { target: 'y' }, 'line 3, column "x": expected a finite number, got "abc"'],
+    ['an empty cell', 'x,y\n1,2\n,3\n', { target: 'y' }, 'line 3, column "x": expected a finite number, got an empty cell'],
+    ['NaN', 'x,y\n1,NaN\n', { target: 'y' }, 'line 2, column "y": expected a finite number, got "NaN"'],
+    ['Infinity', 'x,y\nInfinity,1\n', { target: 'y' }, 'line 2, column "x": expected a finite number, got "Infinity"'],
+    ['a hex number', 'x,y\n0x10,1\n', { target: 'y' }, 'line 2, column "x": expected a finite number, got "0x10"'],
+    ['a decimal comma', 'x,y\n"1,5",1\n', { target: 'y' }, 'line 2, column "x": expected a finite number, got "1,5"'],
+    ['a number too large for a double', 'x,y\n1e999,1\n', { target: 'y' }, 'line 2, column "x": expected a finite number, got "1e999"'],
+    ['a short row', 'x,y\n1,2\n3\n', { target: 'y' }, 'line 3 has 1 cell; the header has 2 columns (x, y)'],
+    ['a long row', 'x,y\n1,2,3\n', { target: 'y' }, 'line 2 has 3 cells; the header has 2 columns (x, y)'],
+    ['an unclosed quote (a truncated file)', 'x,y\n1,2\n"3,4\n', { target: 'y' }, 'line 3: a quoted field is never closed'],
+    ['an empty file', '', { target: 'y' }, 'is empty; expected a header row'],
+    ['only blank lines', '\n\n \n', { target: 'y' }, 'is empty; expected a header row'],
+    ['a header without rows', 'x,y\n', { target: 'y' }, 'has a header (x, y) but no data rows'],
+    ['a header cell without a name', 'x,,y\n1,2,3\n', { target: 'y' }, 'line 1: column 2 of the header has no name'],
+    ['an unknown target', 'x,y\n1,2\n', { target: 'price' }, 'has no column "price"; its columns are "x", "y"'],
+    ['an unknown feature', 'x,y\n1,2\n', { target: 'y', features: ['z'] }, 'has no column "z"'],
+    ['semicolons for commas', 'x;y\n1;2\n', { target: 'y' }, 'has no column "y"; its columns are "x;y" (only commas separate columns)'],
+    ['two columns of one name', 'x,x,y\n1,2,3\n', { target: 'y' }, 'has two columns named "x"; rename one'],
+    ['classification targets other than 0/1', 'x,y\n1,0\n2,2\n3,1\n4,0.5\n', { target: 'y', task: 'classification' },
+      'classification needs target "y" to be 0 or 1; 2 rows are not: line 3 has 2, line 5 has 0.5'],
+  ];
+  it.each(cases)('%s', async (_, text, options, message) => {
+    const path = file(`bad-${cases.findIndex((c) => c[1] === text)}.csv`, text);
+    await expect(readCsvFile(path, options)).rejects.toThrow(`${path}: ${message}`);
+  });
+
+  it('names the target and features when they clash', () => {
+    expect(() => readCsv('x,y\n1,2\n', { target: 'y', features: ['y'] })).toThrow('features: the target "y" cannot also be a feature');
+    expect(() => readCsv('x,y\n1,2\n', { target: 'y', features: ['x', 'x'] })).toThrow('features: "x" is listed twice');
+    expect(() => readCsv('y\n1\n', { target: 'y' })).toThrow('features: csv has no columns besides the target "y"');
+  });
+
+  it('reports a missing file by its path', async () => {
+    await expect(readCsvFile(join(dir, 'nope.csv'), { target: 'y' })).rejects.toThrow(`${join(dir, 'nope.csv')}: no such file`);
+  });
+});

@@ -1,0 +1,114 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadModel, Model, modelFromFile, modelToFile, MODEL_VERSION, saveModel } from '../src/node.js';
+import { modelCsv } from '../src/cli/evaluate.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'backprop-model-'));
+const x = [[180, 2.5], [150, 1.0], [200, 3.5], [120, 0.5], [170, 2.0], [160, 1.5]];
+const y = [1, 0, 1, 0, 1, 0];
+const info = { features: ['height_cm', 'hours'], target: 'passed', threshold: 0.4, training: { epochs: 20 } };
+const path = join(dir, 'model.json');
+let model: Model;
+let text: string;
+
+beforeAll(async () => {
+  model = new Model({ inputs: 2, layers: [{ units: 4, activation: 'tanh' }, { units: 1, activation: 'sigmoid' }], loss: 'binaryCrossentropy', seed: 1 });
+  await model.fit(x, y, { epochs: 20, learningRate: 0.1, batchSize: 2, standardize: true, engine: 'js' });
+  await saveModel(path, model, info);
+  text = readFileSync(path, 'utf8');
+});
+
+/** The saved file with `edit` applied to its parsed JSON, written to a file of its own. */
+function edited(name: string, edit: (f: Record<string, any>) => void): string {
+  const f = JSON.parse(text);
+  edit(f);
+  const p = join(dir, name);
+  writeFileSync(p, JSON.stringify(f));
+  return p;
+}
+
+describe('model files', () => {
+  it('round-trip the architecture, weights, scaler and names exactly', async () => {
+    const { model: back, info: backInfo, task } = await loadModel(path);
+    expect(task).toBe('classification');
+    expect(backInfo).toEqual(info);
+    expect(back.getWeights()).toEqual(model.getWeights());
+    expect(back.scaler).toEqual(model.scaler);
+    expect(back.predict(x, { engine: 'js' })).toEqual(model.predict(x, { engine: 'js' }));
+  });
+
+  it('hold the Keras-layout weights, the scaler and a format version in plain JSON', () => {
+    const f = JSON.parse(text);
+    expect(f).toMatchObject({ format: 'backprop-model', version: MODEL_VERSION, task: 'classification', features: info.features, target: 'passed', threshold: 0.4 });
+    expect(f.model).toEqual({ inputs: 2, layers: [{ units: 4, activation: 'tanh' }, { units: 1, activation: 'sigmoid' }], loss: 'binaryCrossentropy' });
+    expect(f.weights[0]).toHaveLength(2); // kernel: inputs × units
+    expect(f.weights[0][0]).toHaveLength(4);
+    // The scaler is the training rows' mean: heights 180…160 average 163.33…
+    expect(f.scaler.mean[0]).toBeCloseTo(980 / 6, 12);
+    expect(modelToFile(model, info)).toEqual(f);
+  });
+
+  it('without a scaler, store null and apply none', async () => {
+    const plain = new Model({ inputs: 2, layers: [{ units: 1 }], loss: 'mse' });
+    const { model: back } = modelFromFile(JSON.stringify(modelToFile(plain, { features: ['a', 'b'], target: 'y' })));
+    expect(back.scaler).toBeUndefined();
+    expect(back.predict([[1, 2]], { engine: 'js' })).toEqual(plain.predict([[1, 2]], { engine: 'js' }));
+  });
+
+  const broken: [string, () => string, string][] = [
+    ['a truncated file', () => { const p = join(dir, 'truncated.json'); writeFileSync(p, text.slice(0, text.length / 2)); return p; }, 'is not valid JSON'],
+    ['an empty file', () => { const p = join(dir, 'empty.json'); writeFileSync(p, ''); return p; }, 'is not valid JSON'],
+    ['a JSON file of something else', () => { const p = join(dir, 'other.json'); writeFileSync(p, '{"name": "x"}'); return p; }, 'is not a backprop model file'],
+    ['another format version', () => edited('v2.json', (f) => { f.version = 2; }), `has format version 2; this backprop reads version ${MODEL_VERSION}`],
+    ['a missing version', () => edited('v-none.json', (f) => { delete f.version; }), 'has format version undefined'],
+    ['a kernel row deleted', () => edited('kernel.json', (f) => { f.weights[0].pop(); }), 'weights[0] (layer 0 kernel): expected 2 rows'],
+    ['a weight set to null', () => edited('null-weight.json', (f) => { f.weights[2][1][0] = null; }), 'weights[2] (layer 1 kernel)[1][0]: expected a finite number, got null'],
+    ['a weight as text', () => edited('text-weight.json', (f) => { f.weights[1][0] = '0.5'; }), 'weights[1] (layer 0 bias)[0]: expected a finite number, got "0.5"'],
+    ['a bias too many', () => edited('bias.json', (f) => { f.weights[3].push(0); }), 'weights[3] (layer 1 bias): expected 1 numbers'],
+    ['an unknown activation', () => edited('act.json', (f) => { f.model.layers[0].activation = 'swish'; }), "layers[0].activation: expected one of 'linear'"],
+    ['a scaler of the wrong length', () => edited('scaler-len.json', (f) => { f.scaler.mean.pop(); }), 'scaler.mean: expected 2 numbers (one per feature)'],
+    ['a scaler with std 0', () => edited('scaler-zero.json', (f) => { f.scaler.std[1] = 0; }), 'scaler.std[1]: expected a finite number > 0, got 0'],
+    ['a missing scaler', () => edited('scaler-none.json', (f) => { delete f.scaler; }), 'scaler: is missing'],
+    ['a feature too few', () => edited('features.json', (f) => { f.features.pop(); }), 'features: expected 2 column names (one per input)'],
+    ['a feature named twice', () => edited('features-twice.json', (f) => { f.features[1] = f.features[0]; }), 'features: "height_cm" is listed twice'],
+    ['no target', () => edited('target.json', (f) => { delete f.target; }), 'target: expected a column name, got undefined'],
+    ['a task that contradicts the loss', () => edited('task.json', (f) => { f.task = 'regression'; }), 'task: says "regression" but the loss binaryCrossentropy is classification'],
+    ['a threshold of 2', () => edited('threshold.json', (f) => { f.threshold = 2; }), 'threshold: expected a number between 0 and 1'],
+  ];
+  it.each(broken)('reject %s with a message naming the file and the part', async (_, make, message) => {
+    const p = make();
+    await expect(loadModel(p)).rejects.toThrow(`${p}: `);
+    await expect(loadModel(p)).rejects.toThrow(message);
+  });
+
+  it('report a missing model file by its path', async () => {
+    await expect(loadModel(join(dir, 'missing.json'))).rejects.toThrow(`${join(dir, 'missing.json')}: no such file`);
+  });
+});
+
+describe('CSV files for a saved model', () => {
+  it('match columns by name: reordered and extra columns give the same predictions', async () => {
+    const csv = join(dir, 'reordered.csv');
+    writeFileSync(csv, `id,hours,height_cm\n${x.map((r, i) => `${i},${r[1]},${r[0]}`).join('\n')}\n`);
+    const { x: read, model: loaded } = await modelCsv(path, csv, false);
+    expect(loaded.predict(read, { engine: 'js' })).toEqual(model.predict(x, { engine: 'js' }));
+  });
+
+  it('reject a CSV that lacks one of the model’s features, or the target when evaluating', async () => {
+    const csv = join(dir, 'lacking.csv');
+    writeFileSync(csv, 'height,hours,passed\n180,2,1\n');
+    await expect(modelCsv(path, csv, false)).rejects.toThrow(`${csv}: lacks the column "height_cm" that ${path} needs; it has "height", "hours", "passed"`);
+    const noTarget = join(dir, 'no-target.csv');
+    writeFileSync(noTarget, 'height_cm,hours\n180,2\n');
+    await expect(modelCsv(path, noTarget, true)).rejects.toThrow('lacks the column "passed"');
+    await expect(modelCsv(path, noTarget, false)).resolves.toBeDefined();
+  });
+
+  it('reject a non-number in a feature column by line and column', async () => {
+    const csv = join(dir, 'text-cell.csv');
+    writeFileSync(csv, 'height_cm,hours\n180,2\n170,two\n');
+    await expect(modelCsv(path, csv, false)).rejects.toThrow(`${csv}: line 3, column "hours": expected a finite number, got "two"`);
+  });
+});
