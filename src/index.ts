@@ -1,7 +1,8 @@
 // The library core: no Node built-ins, so it runs in Node and in browsers alike.
 export { Model, sequential, type ModelOptions, type ModelFitOptions, type RunOptions, type MetricsOptions, type Weights } from './model.js';
 export { type FitOptions, type History, type EpochLogs, type Shuffle } from './trainer.js';
-export { ACTIVATIONS, LOSSES, type Activation, type Loss, type DenseSpec, type Initializer, type ModelSpec } from './spec.js';
+export { ACTIVATIONS, LOSSES, INITIALIZERS, type Activation, type Loss, type DenseSpec, type Initializer, type ModelSpec } from './spec.js';
+export { OPTIMIZERS, type OptimizerName } from './optimizers.js';
 export { loadWasm, setDefaultWasmSource, type WasmSource, type WasmFile } from './engines/wasm.js';
 export { type EngineKind } from './engines/engine.js';
 export { datasets, DATASET_NAMES, type Dataset, type DatasetName } from './datasets.js';

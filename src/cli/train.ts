@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { datasets, DATASET_NAMES, Model, ACTIVATIONS, LOSSES, type Activation, type DatasetName, type FitOptions, type Initializer, type ModelOptions, type Weights } from '../node.js';
 import { BackpropError, fail, oneOf, show } from '../errors.js';
-import { OPTIMIZERS } from '../optimizers.js';
+import { checkOptimizer, OPTIMIZERS } from '../optimizers.js';
 import { INITIALIZERS } from '../spec.js';
 import { list, number, type Command } from './args.js';
 import { lossTable, predictionTable, weightsText } from './report.js';
@@ -182,11 +182,12 @@ The tutorial datasets (and the options CSV runs share):
     const history = await model.fit(d.x, d.y, fit);
     const y = d.y.map((t) => [t]);
     const predictions = model.predict(d.x, { engine: fit.engine! });
+    const optimizer = checkOptimizer(fit);
     if (v.json) {
       console.log(JSON.stringify({
         dataset: d.name,
         model: { inputs: spec.inputs, layers: spec.layers, loss: spec.loss },
-        fit: { epochs: fit.epochs, learningRate: fit.learningRate, batchSize: fit.batchSize, shuffle: fit.shuffle, seed: fit.seed, engine: fit.engine },
+        fit: { epochs: fit.epochs, ...optimizer, batchSize: fit.batchSize, shuffle: fit.shuffle, seed: fit.seed ?? 0, engine: fit.engine },
         history: { loss: history.loss },
         weights: model.getWeights(),
         predictions,
@@ -194,7 +195,7 @@ The tutorial datasets (and the options CSV runs share):
       return;
     }
     console.log(`${d.name}: ${d.description}`);
-    console.log(`${spec.inputs}-${spec.layers.map((l) => l.units).join('-')} ${spec.layers.map((l) => l.activation).join('/')}, ${spec.loss}, lr ${fit.learningRate}, batch size ${fit.batchSize}, shuffle ${fit.shuffle}, ${fit.engine} engine\n`);
+    console.log(`${spec.inputs}-${spec.layers.map((l) => l.units).join('-')} ${spec.layers.map((l) => l.activation).join('/')}, ${spec.loss}, ${optimizer.optimizer} lr ${optimizer.learningRate}, batch size ${fit.batchSize}, shuffle ${fit.shuffle}, ${fit.engine} engine\n`);
     console.log(lossTable({ [fit.engine!]: history }));
     console.log('\nfinal weights (Keras layout):');
     console.log(weightsText(model.getWeights()));
