@@ -1,7 +1,7 @@
 import { denseForward, denseBackward } from './dense';
 import { lossForwardBackward } from './losses';
 import { update } from './optimizers';
-import { LAYERS, LOSS, X, Y, ORDER, PARAMS, GRADS, COUNT, UNITS, INPUTS, ACT, W, B, A, D, slot, layerSlot, at } from './net';
+import { LAYERS, LOSS, X, Y, ORDER, PARAMS, GRADS, UNITS, INPUTS, ACT, W, B, A, D, slot, layerSlot, at } from './net';
 
 // Makes room for `bytes` of host-laid-out data after the module's own static data and returns
 // its 16-byte-aligned start; 0 if memory cannot grow that far.
@@ -35,7 +35,8 @@ export function rowLoss(net: i32, row: i32, scale: f64): f64 {
 }
 
 // backward — one row: from the output layer's dL/dz down to the first layer, into GRADS
-function backward(net: i32, row: i32): void {
+// (written by the batch's first row, added to by the others)
+function backward(net: i32, row: i32, firstRow: bool): void {
   const params = slot(net, PARAMS);
   const shift = slot(net, GRADS) - params; // a parameter's gradient sits `shift` slots after it
   for (let l = slot(net, LAYERS) - 1; l >= 0; l--) {
@@ -47,7 +48,7 @@ function backward(net: i32, row: i32): void {
       first ? 0 : at(layerSlot(net, l - 1, D)),
       first ? at(slot(net, X) + row * inputs) : at(layerSlot(net, l - 1, A)),
       at(layerSlot(net, l, D)), at(w), at(w + shift), at(b + shift),
-      inputs, layerSlot(net, l, UNITS), first ? 0 : layerSlot(net, l - 1, ACT));
+      inputs, layerSlot(net, l, UNITS), first ? 0 : layerSlot(net, l - 1, ACT), firstRow);
   }
 }
 
@@ -55,14 +56,13 @@ function backward(net: i32, row: i32): void {
 // each row, all with the same parameters, then one update with the batch-mean gradient.
 // Returns the batch's mean loss, measured before the update; NaN if a parameter became non-finite.
 export function step(net: i32, pos: i32, count: i32): f64 {
-  memory.fill(at(slot(net, GRADS)), 0, at(slot(net, COUNT)));
   const order = <usize>slot(net, ORDER) << 2;
   const scale = 1.0 / <f64>count;
   let loss = 0.0;
   for (let r = 0; r < count; r++) {
     const row = load<i32>(order + (<usize>(pos + r) << 2));
     loss += rowLoss(net, row, scale);
-    backward(net, row);
+    backward(net, row, r == 0);
   }
   return loss / <f64>count + update(net);
 }

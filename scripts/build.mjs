@@ -2,11 +2,19 @@
 // (src/ → dist/). Run by `npm install` (prepare), `npm start` and `npm test`.
 import asc from 'assemblyscript/asc';
 import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 
-const { error, stderr } = await asc.main(['assembly/index.ts', '--target', 'release']);
-if (error) {
-  console.error(stderr.toString());
-  process.exit(1);
+// Two builds of the same kernels (asconfig.json): `release` with 128-bit SIMD, `scalar` for hosts
+// without it; src/engines/wasm.ts picks one at load time.
+for (const target of ['release', 'scalar']) {
+  const { error, stderr } = await asc.main(['assembly/index.ts', '--target', target]);
+  if (error) {
+    console.error(stderr.toString());
+    process.exit(1);
+  }
 }
 
 await build({
@@ -19,3 +27,39 @@ await build({
   packages: 'external',
   logLevel: 'warning',
 });
+
+// The browser: the library as one ES module (dist/browser.js) with every kernel build beside it,
+// where src/browser.ts fetches them from. esbuild's browser platform refuses Node built-ins.
+await build({
+  entryPoints: { browser: 'src/browser.ts' },
+  outdir: 'dist',
+  bundle: true,
+  platform: 'browser',
+  format: 'esm',
+  target: 'es2022',
+  logLevel: 'warning',
+});
+for (const file of readdirSync('build').filter((f) => f.endsWith('.wasm'))) copyFileSync(join('build', file), join('dist', file));
+
+// The demo page (web/ → dist/web/): its scripts import dist/browser.js itself, not a copy of the library.
+const useBrowserBundle = {
+  name: 'use-browser-bundle',
+  setup(b) {
+    b.onResolve({ filter: /\/src\/browser\.js$/ }, () => ({ path: '../browser.js', external: true }));
+  },
+};
+await build({
+  entryPoints: ['web/main.ts', 'web/worker.ts', 'web/style.css'],
+  outdir: 'dist/web',
+  bundle: true,
+  platform: 'browser',
+  format: 'esm',
+  target: 'es2022',
+  plugins: [useBrowserBundle],
+  logLevel: 'warning',
+});
+for (const page of ['index.html', 'embed.html']) copyFileSync(join('web', page), join('dist/web', page));
+
+// TypeScript declarations of both entries (dist/types/node.d.ts, dist/types/browser.d.ts) for package.json's exports.
+const tsc = join(dirname(createRequire(import.meta.url).resolve('typescript/package.json')), 'bin/tsc');
+execFileSync(process.execPath, [tsc, '-p', 'tsconfig.types.json'], { stdio: 'inherit' });

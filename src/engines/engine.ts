@@ -17,4 +17,9 @@ export interface Engine {
   rowLoss(net: number, row: number, scale: number): number;
   /** One update on the rows ORDER[pos .. pos + count); the batch's mean loss before it (NaN if a parameter became non-finite). */
   step(net: number, pos: number, count: number): number;
+  /**
+   * Every batch of an epoch in one call: `step` over ORDER[0 .. rows) in batches of `batchSize`.
+   * Σ batch loss × batch rows; or −(1 + pos) when the step on the batch at ORDER[pos] went non-finite (it stops there).
+   */
+  epoch(net: number, rows: number, batchSize: number): number;
 }

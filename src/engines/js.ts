@@ -53,8 +53,8 @@ export function openJsEngine(bytes: number): Engine {
     return total / outputs;
   }
 
-  // dot(): the order assembly/dense.ts sums in — four running sums over i mod 4 (the SIMD build's two
-  // f64x2 accumulators), a leftover pair into the first two, then (s0 + s2) + (s1 + s3), then the last
+  // dot(): the order assembly/dense.ts sums in — four running sums over i mod 4 (two f64x2 lanes each in
+  // the SIMD build), a leftover pair into the first two, then (s0 + s2) + (s1 + s3), then the last
   // element when n is odd — so this engine gives the kernels' numbers exactly.
   function dot(a: number, x: number, n: number): number {
     const quads = n & ~3, pairs = n & ~1;
@@ -74,8 +74,11 @@ export function openJsEngine(bytes: number): Engine {
     return sum;
   }
 
-  function axpy(y: number, alpha: number, x: number, n: number): void {
-    for (let i = 0; i < n; i++) f[y + i] = f[y + i]! + alpha * f[x + i]!;
+  function axpy(y: number, alpha: number, x: number, n: number, add: boolean): void {
+    for (let i = 0; i < n; i++) {
+      const ax = alpha * f[x + i]!;
+      f[y + i] = add ? f[y + i]! + ax : ax;
+    }
   }
 
   function denseForward(out: number, inp: number, w: number, b: number, inputs: number, units: number, act: number): void {
@@ -84,14 +87,13 @@ export function openJsEngine(bytes: number): Engine {
     }
   }
 
-  function denseBackward(din: number, inp: number, dz: number, w: number, gw: number, gb: number, inputs: number, units: number, inAct: number): void {
-    if (din) f.fill(0, din, din + inputs);
+  function denseBackward(din: number, inp: number, dz: number, w: number, gw: number, gb: number, inputs: number, units: number, inAct: number, firstRow: boolean): void {
     for (let u = 0; u < units; u++) {
       const d = f[dz + u]!;
       const row = u * inputs;
-      f[gb + u] = f[gb + u]! + d;
-      axpy(gw + row, d, inp, inputs);
-      if (din) axpy(din, d, w + row, inputs);
+      f[gb + u] = firstRow ? d : f[gb + u]! + d;
+      axpy(gw + row, d, inp, inputs, !firstRow);
+      if (din) axpy(din, d, w + row, inputs, u > 0);
     }
     if (din) {
       for (let i = 0; i < inputs; i++) f[din + i] = f[din + i]! * derivative(f[inp + i]!, inAct);
@@ -195,7 +197,7 @@ export function openJsEngine(bytes: number): Engine {
       slot(net, Y) + row * outputs, outputs, layerSlot(net, last, ACT), slot(net, LOSS), scale);
   }
 
-  function backward(net: number, row: number): void {
+  function backward(net: number, row: number, firstRow: boolean): void {
     const shift = slot(net, GRADS) - slot(net, PARAMS);
     for (let l = slot(net, LAYERS) - 1; l >= 0; l--) {
       const w = layerSlot(net, l, W);
@@ -206,20 +208,18 @@ export function openJsEngine(bytes: number): Engine {
         first ? 0 : layerSlot(net, l - 1, D),
         first ? slot(net, X) + row * inputs : layerSlot(net, l - 1, A),
         layerSlot(net, l, D), w, w + shift, b + shift,
-        inputs, layerSlot(net, l, UNITS), first ? 0 : layerSlot(net, l - 1, ACT));
+        inputs, layerSlot(net, l, UNITS), first ? 0 : layerSlot(net, l - 1, ACT), firstRow);
     }
   }
 
   function step(net: number, pos: number, count: number): number {
-    const grads = slot(net, GRADS);
-    f.fill(0, grads, grads + slot(net, COUNT));
     const order = slot(net, ORDER);
     const scale = 1.0 / count;
     let loss = 0.0;
     for (let r = 0; r < count; r++) {
       const row = m[order + pos + r]!;
       loss += rowLoss(net, row, scale);
-      backward(net, row);
+      backward(net, row, r === 0);
     }
     return loss / count + update(net);
   }

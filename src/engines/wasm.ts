@@ -10,11 +10,33 @@ type Kernels = {
   forward(net: number, row: number): void;
   rowLoss(net: number, row: number, scale: number): number;
   step(net: number, pos: number, count: number): number;
+  epoch(net: number, rows: number, batchSize: number): number;
 };
 
 let compiled: WebAssembly.Module | undefined;
-/** The kernels' file names in build/ (and next to the browser bundle). */
-export type WasmFile = 'backprop.wasm';
+/** Which build `compiled` is, when it came from the default source. */
+let compiledFile: WasmFile | undefined;
+/** The kernels' file names in build/ (and next to the browser bundle): the 128-bit SIMD build and the scalar one. */
+export type WasmFile = 'backprop.wasm' | 'backprop-scalar.wasm';
+
+// The smallest module using SIMD, (func (result v128) (v128.const i64x2 0 0)): it validates only
+// where the host runs 128-bit SIMD.
+const SIMD_PROBE = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+  0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b, // type: () → v128
+  0x03, 0x02, 0x01, 0x00, // function 0 has type 0
+  0x0a, 0x16, 0x01, 0x14, 0x00, 0xfd, 0x0c, ...new Array<number>(16).fill(0), 0x0b, // body: v128.const 0
+]);
+
+/** Whether this host runs WebAssembly 128-bit SIMD. */
+export function simdSupported(): boolean {
+  return WebAssembly.validate(SIMD_PROBE);
+}
+
+/** The build for this host: SIMD where it runs, else the scalar fallback (same numbers, to the bit). */
+export function kernelFile(): WasmFile {
+  return simdSupported() ? 'backprop.wasm' : 'backprop-scalar.wasm';
+}
 let defaultSource: ((file: WasmFile) => Promise<WasmSource>) | undefined;
 
 /** Set by each entry point (Node: the file in build/; browser: the file next to the bundle). */
@@ -22,12 +44,17 @@ export function setDefaultWasmSource(source: (file: WasmFile) => Promise<WasmSou
   defaultSource = source;
 }
 
-/** Compiles the kernels once; later `fit`s with `engine: 'wasm'` instantiate from this module. */
-export async function loadWasm(source?: WasmSource): Promise<WebAssembly.Module> {
-  if (source === undefined && compiled) return compiled;
-  const from = source ?? (await defaultSource?.('backprop.wasm'));
+/**
+ * Compiles the kernels once; later `fit`s with `engine: 'wasm'` instantiate from this module.
+ * Without a source, `file` comes from the entry point's default source (default: kernelFile()).
+ */
+export async function loadWasm(source?: WasmSource, file?: WasmFile): Promise<WebAssembly.Module> {
+  if (source === undefined && compiled && (file === undefined || file === compiledFile)) return compiled;
+  const name = file ?? kernelFile();
+  const from = source ?? (await defaultSource?.(name));
   if (from === undefined) throw new Error('No WebAssembly source: call loadWasm(bytes | url | module) first.');
   compiled = await compile(from);
+  compiledFile = source === undefined ? name : undefined;
   return compiled;
 }
 
@@ -55,6 +82,7 @@ export function openWasmEngine(bytes: number): Engine {
     forward: k.forward,
     rowLoss: k.rowLoss,
     step: k.step,
+    epoch: k.epoch,
   };
 }
 

@@ -1,0 +1,107 @@
+// The SIMD build, the scalar build and the pure-JS engine add in the same order (assembly/dense.ts,
+// dot()), and take exp/log/tanh from the same host Math, so they give the same numbers to the bit.
+// The whole-epoch call (stepsPerExecution 'epoch') runs the same steps as the host's batch loop.
+import { readFile } from 'node:fs/promises';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { DivergenceError, Model, loadWasm, setDefaultWasmSource, type FitOptions, type ModelOptions, type WasmFile } from '../src/node.js';
+import { kernelFile, simdSupported } from '../src/engines/wasm.js';
+import { seeded } from '../src/random.js';
+import { maxRelativeDiff, randomRows } from './helpers.js';
+
+const BUILDS: WasmFile[] = ['backprop.wasm', 'backprop-scalar.wasm'];
+
+/** Widths that leave every remainder of the dot product's four sums: n mod 4 = 0, 1, 2, 3, and n < 4. */
+function network(seed: number, classify: boolean): ModelOptions {
+  const r = seeded(seed);
+  const width = () => 1 + Math.floor(r() * 11);
+  const hidden = (['linear', 'sigmoid', 'tanh', 'relu'] as const)[seed % 4]!;
+  return {
+    inputs: width(),
+    layers: [{ units: width(), activation: hidden }, { units: width(), activation: hidden }, { units: classify ? 1 : 1 + (seed % 3), activation: classify ? 'sigmoid' : 'linear' }],
+    loss: classify ? 'binaryCrossentropy' : 'mse',
+    seed,
+  };
+}
+
+async function train(spec: ModelOptions, fit: FitOptions, build?: WasmFile) {
+  if (build) await loadWasm(undefined, build);
+  const outputs = spec.layers[spec.layers.length - 1]!.units;
+  const x = randomRows(spec.seed! + 1, 29, spec.inputs, -2, 2);
+  const y = spec.loss === 'binaryCrossentropy' ? x.map((row) => [row[0]! > 0 ? 1 : 0]) : randomRows(spec.seed! + 2, 29, outputs);
+  const model = new Model(spec);
+  const history = await model.fit(x, y, { epochs: 4, learningRate: 0.05, seed: 3, ...fit, engine: build ? 'wasm' : 'js' });
+  return { loss: history.loss, weights: model.getWeights().flat(2) };
+}
+
+describe('SIMD build, scalar build and JS engine give the same numbers', () => {
+  for (let seed = 1; seed <= 12; seed++) {
+    const classify = seed % 2 === 0;
+    const fit: FitOptions = { batchSize: [1, 4, 32][seed % 3]!, optimizer: seed % 4 === 0 ? 'rmsprop' : 'sgd', momentum: seed % 4 === 1 ? 0.9 : 0, shuffle: 'epoch' };
+    it(`seed ${seed}: ${classify ? 'classifier' : 'regression'}, batch size ${fit.batchSize}, ${fit.optimizer}, momentum ${fit.momentum}`, async () => {
+      const spec = network(seed, classify);
+      const [simd, scalar] = [await train(spec, fit, BUILDS[0]), await train(spec, fit, BUILDS[1])];
+      const js = await train(spec, fit);
+      expect(scalar).toEqual(simd);
+      // Bit for bit in practice; the engines' contract is 1e-12 relative.
+      expect(maxRelativeDiff(js.loss, simd.loss)).toBeLessThan(1e-12);
+      expect(maxRelativeDiff(js.weights, simd.weights)).toBeLessThan(1e-12);
+      expect(js).toEqual(simd);
+    });
+  }
+});
+
+describe("stepsPerExecution 'epoch': one call per epoch, the same steps", () => {
+  it.each([...BUILDS, 'js'] as const)('%s: same history and weights as the host batch loop', async (build) => {
+    for (const batchSize of [1, 5, 64]) {
+      const spec = network(20 + batchSize, batchSize === 5);
+      const file = build === 'js' ? undefined : build;
+      const perBatch = await train(spec, { batchSize, optimizer: 'adam', shuffle: 'sample' }, file);
+      const perEpoch = await train(spec, { batchSize, optimizer: 'adam', shuffle: 'sample', stepsPerExecution: 'epoch' }, file);
+      expect(perEpoch).toEqual(perBatch);
+    }
+  });
+
+  it.each(['wasm', 'js'] as const)('%s: a diverging run stops at the same epoch and row', async (engine) => {
+    const spec: ModelOptions = { inputs: 2, layers: [{ units: 3, activation: 'relu' }, { units: 1 }], loss: 'mse', seed: 5 };
+    const x = randomRows(6, 40, 2, -50, 50);
+    const y = x.map((r) => [r[0]! * r[1]!]);
+    const stop = async (stepsPerExecution: 1 | 'epoch') => {
+      const model = new Model(spec);
+      const e = await model.fit(x, y, { epochs: 30, learningRate: 0.5, batchSize: 3, shuffle: 'none', engine, stepsPerExecution }).then(() => undefined, (err: unknown) => err);
+      expect(e).toBeInstanceOf(DivergenceError);
+      return { error: e as DivergenceError, weights: model.getWeights() };
+    };
+    const [host, inEngine] = [await stop(1), await stop('epoch')];
+    expect([inEngine.error.epoch, inEngine.error.row]).toEqual([host.error.epoch, host.error.row]);
+    expect(inEngine.weights).toEqual(host.weights);
+  });
+
+  it('rejects anything but 1 or "epoch", naming the option', async () => {
+    const model = new Model({ inputs: 1, layers: [{ units: 1 }], loss: 'mse' });
+    await expect(model.fit([[1]], [[1]], { stepsPerExecution: 2 as never })).rejects.toThrow(/^stepsPerExecution: expected 1 .* or 'epoch' .*got 2$/);
+  });
+});
+
+describe('the build is chosen at load time', () => {
+  afterEach(() => { vi.restoreAllMocks(); });
+
+  it('this Node runs SIMD, so the SIMD build is the default', () => {
+    expect(simdSupported()).toBe(true);
+    expect(kernelFile()).toBe('backprop.wasm');
+  });
+
+  it('a host without SIMD gets the scalar build from the default source', async () => {
+    vi.spyOn(WebAssembly, 'validate').mockReturnValue(false);
+    const asked: WasmFile[] = [];
+    setDefaultWasmSource((file) => { asked.push(file); return readFile(new URL(`../build/${file}`, import.meta.url)); });
+    await loadWasm(undefined, 'backprop.wasm'); // something else loaded first, as after an earlier fit
+    await loadWasm(undefined, kernelFile());
+    expect(asked).toEqual(['backprop.wasm', 'backprop-scalar.wasm']);
+  });
+
+  it('only the SIMD build holds SIMD instructions', async () => {
+    const text = (file: string) => readFile(new URL(`../build/${file}`, import.meta.url), 'utf8');
+    expect(await text('backprop.wat')).toMatch(/f64x2\.mul/);
+    expect(await text('backprop-scalar.wat')).not.toMatch(/v128|f64x2/);
+  });
+});
