@@ -1,4 +1,4 @@
-// exp, log and tanh come from the host's Math: the WASM and JS engines then round every
+// exp, log, tanh and pow come from the host's Math: the WASM and JS engines then round every
 // transcendental alike and agree to the last bit, not merely to an ulp.
 @external("Math", "exp")
 export declare function exp(x: f64): f64;
@@ -6,3 +6,5 @@ export declare function exp(x: f64): f64;
 export declare function log(x: f64): f64;
 @external("Math", "tanh")
 export declare function tanh(x: f64): f64;
+@external("Math", "pow")
+export declare function pow(x: f64, y: f64): f64;

@@ -2,6 +2,7 @@ import {
   PARAMS, GRADS, COUNT, OPTIMIZER, MOMENTUMS, VELOCITIES,
   LEARNING_RATE, MOMENTUM, NESTEROV, BETA_1, BETA_2, EPSILON, RHO, ITERATIONS, slot, setting, at,
 } from './net';
+import { pow } from './host';
 
 // Optimizer codes shared with the host (src/optimizers.ts lists the same names in the same order).
 export const SGD: i32 = 0;
@@ -16,18 +17,38 @@ export const RMSPROP: i32 = 2;
 //   momentum 0:  p −= lr·g
 //   momentum μ:  m = μ·m − lr·g, then p += m, or with Nesterov p += μ·m − lr·g
 export function sgdUpdate(params: usize, grads: usize, momentums: usize, count: i32, lr: f64, momentum: f64, nesterov: bool): f64 {
+  if (momentum == 0.0) return plainSgdUpdate(params, grads, count, lr);
   let finite = 0.0;
   for (let i = 0; i < count; i++) {
     const o = <usize>i << 3;
     const g = load<f64>(grads + o);
-    let p = load<f64>(params + o);
-    if (momentum == 0.0) {
-      p -= lr * g;
-    } else {
-      const m = momentum * load<f64>(momentums + o) - lr * g;
-      store<f64>(momentums + o, m);
-      p += nesterov ? momentum * m - lr * g : m;
+    const m = momentum * load<f64>(momentums + o) - lr * g;
+    store<f64>(momentums + o, m);
+    const p = load<f64>(params + o) + (nesterov ? momentum * m - lr * g : m);
+    store<f64>(params + o, p);
+    finite += p - p;
+  }
+  return finite;
+}
+
+// p −= lr·g, two parameters per instruction in the SIMD build. Each parameter's update is the same
+// single rounding either way; only the finite check sums in another order, and 0 or NaN is 0 or NaN.
+function plainSgdUpdate(params: usize, grads: usize, count: i32, lr: f64): f64 {
+  const bytes = <usize>count << 3;
+  let o: usize = 0;
+  let finite = 0.0;
+  if (ASC_FEATURE_SIMD) {
+    const rate = f64x2.splat(lr);
+    let lanes = f64x2.splat(0.0);
+    for (; o + 16 <= bytes; o += 16) {
+      const p = f64x2.sub(v128.load(params + o), f64x2.mul(rate, v128.load(grads + o)));
+      v128.store(params + o, p);
+      lanes = f64x2.add(lanes, f64x2.sub(p, p));
     }
+    finite = f64x2.extract_lane(lanes, 0) + f64x2.extract_lane(lanes, 1);
+  }
+  for (; o < bytes; o += 8) {
+    const p = load<f64>(params + o) - lr * load<f64>(grads + o);
     store<f64>(params + o, p);
     finite += p - p;
   }
@@ -40,7 +61,7 @@ export function sgdUpdate(params: usize, grads: usize, momentums: usize, count: 
 //   the step size, so ε is added to √v itself, not to the bias-corrected √v̂.
 export function adamUpdate(params: usize, grads: usize, momentums: usize, velocities: usize, count: i32,
   lr: f64, beta1: f64, beta2: f64, epsilon: f64, t: f64): f64 {
-  const alpha = lr * Math.sqrt(1.0 - Math.pow(beta2, t)) / (1.0 - Math.pow(beta1, t));
+  const alpha = lr * Math.sqrt(1.0 - pow(beta2, t)) / (1.0 - pow(beta1, t));
   let finite = 0.0;
   for (let i = 0; i < count; i++) {
     const o = <usize>i << 3;

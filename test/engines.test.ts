@@ -1,17 +1,19 @@
 // The WASM and pure-JS engines are the same algorithm: on random networks, data, batch sizes,
-// row orders and seeds, every epoch's loss and every final weight agree to 1e-12 relative.
+// optimizers, row orders and seeds, every epoch's loss and every final weight agree to 1e-12 relative.
 import { describe, expect, it } from 'vitest';
-import { Model, type Activation, type Shuffle } from '../src/node.js';
+import { Model, type Activation, type FitOptions, type Shuffle } from '../src/node.js';
+
+const OPTIMIZERS: FitOptions[] = [{ optimizer: 'sgd' }, { optimizer: 'sgd', momentum: 0.5, nesterov: true }, { optimizer: 'adam' }, { optimizer: 'rmsprop', momentum: 0.5 }];
 import { EVERY_ACTIVATION, maxRelativeDiff, normwiseRelativeDiff, randomNetwork, randomRows } from './helpers.js';
 
-async function both(seed: number, depth: number, hidden: Activation, classify: boolean, shuffle: Shuffle, batchSize: number) {
+async function both(seed: number, depth: number, hidden: Activation, classify: boolean, shuffle: Shuffle, batchSize: number, optimizer: FitOptions) {
   const spec = randomNetwork(seed, depth, hidden, classify ? 'sigmoid' : 'linear', classify ? 'binaryCrossentropy' : 'mse');
   const outs = spec.layers[spec.layers.length - 1]!.units;
   const x = randomRows(seed + 1, 37, spec.inputs, -3, 3);
   const y = classify ? x.map((row) => [row[0]! > 0 ? 1 : 0]) : randomRows(seed + 2, 37, outs);
   const runs = await Promise.all((['wasm', 'js'] as const).map(async (engine) => {
     const model = new Model(spec);
-    const history = await model.fit(x, y, { epochs: 6, learningRate: 0.05, batchSize, shuffle, seed: seed * 7, engine });
+    const history = await model.fit(x, y, { epochs: 6, learningRate: 0.05, batchSize, shuffle, seed: seed * 7, engine, ...optimizer });
     return { loss: history.loss, weights: model.getWeights().flat(2), predictions: model.predict(x, { engine }).flat(), evaluation: model.evaluate(x, y, { engine }) };
   }));
   return runs as [typeof runs[0], typeof runs[0]];
@@ -23,9 +25,10 @@ describe('WASM and JS engines agree to 1e-12', () => {
     for (const batchSize of [1, 5, 64]) {
       for (const hidden of EVERY_ACTIVATION) {
         const s = seed++;
-        it(`shuffle ${shuffle}, batch size ${batchSize}, hidden ${hidden}, seed ${s}`, async () => {
+        const optimizer = OPTIMIZERS[s % OPTIMIZERS.length]!;
+        it(`shuffle ${shuffle}, batch size ${batchSize}, hidden ${hidden}, ${JSON.stringify(optimizer)}, seed ${s}`, async () => {
           for (const classify of [false, true]) {
-            const [wasm, js] = await both(s, 1 + (s % 3), hidden, classify, shuffle, batchSize);
+            const [wasm, js] = await both(s, 1 + (s % 3), hidden, classify, shuffle, batchSize, optimizer);
             expect(maxRelativeDiff(wasm.loss, js.loss)).toBeLessThan(1e-12);
             expect(maxRelativeDiff(wasm.weights, js.weights)).toBeLessThan(1e-12);
             // The engines' exp and tanh may differ in the last bit; an output near 0 is a cancellation, so

@@ -101,17 +101,23 @@ export function openJsEngine(bytes: number): Engine {
   }
 
   function sgdUpdate(params: number, grads: number, momentums: number, count: number, lr: number, momentum: number, nesterov: boolean): number {
+    if (momentum === 0.0) return plainSgdUpdate(params, grads, count, lr);
     let finite = 0.0;
     for (let i = 0; i < count; i++) {
       const g = f[grads + i]!;
-      let p = f[params + i]!;
-      if (momentum === 0.0) {
-        p -= lr * g;
-      } else {
-        const mo = momentum * f[momentums + i]! - lr * g;
-        f[momentums + i] = mo;
-        p += nesterov ? momentum * mo - lr * g : mo;
-      }
+      const mo = momentum * f[momentums + i]! - lr * g;
+      f[momentums + i] = mo;
+      const p = f[params + i]! + (nesterov ? momentum * mo - lr * g : mo);
+      f[params + i] = p;
+      finite += p - p;
+    }
+    return finite;
+  }
+
+  function plainSgdUpdate(params: number, grads: number, count: number, lr: number): number {
+    let finite = 0.0;
+    for (let i = 0; i < count; i++) {
+      const p = f[params + i]! - lr * f[grads + i]!;
       f[params + i] = p;
       finite += p - p;
     }

@@ -70,7 +70,7 @@ async function compile(source: WasmSource): Promise<WebAssembly.Module> {
 /** A fresh instance of the kernels with `bytes` of room for one layout. */
 export function openWasmEngine(bytes: number): Engine {
   if (!compiled) throw new Error('The WebAssembly kernels are not loaded: await loadWasm() first.');
-  const k = instantiateSync<Kernels>(compiled, { Math: { exp: Math.exp, log: Math.log, tanh: Math.tanh } }).exports;
+  const k = instantiateSync<Kernels>(compiled, { Math: { exp: Math.exp, log: Math.log, tanh: Math.tanh, pow: Math.pow } }).exports;
   const base = k.reserve(bytes);
   if (base === 0) throw new Error(`WebAssembly memory could not grow to hold ${bytes} bytes.`);
   const buffer = k.memory.buffer;
