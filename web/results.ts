@@ -1,0 +1,79 @@
+// The Results and engine-timing panels: plain HTML tables.
+import type { Weights } from '../src/browser.js';
+import type { PageData } from './form.js';
+import type { EngineTiming, Run } from './protocol.js';
+
+/** Rows shown in the predictions table; a CSV file may have many more. */
+const SHOWN_ROWS = 12;
+
+const num = (v: number, digits = 4) => String(Number(v.toPrecision(digits)));
+
+function table(head: string[], rows: (string | number)[][], caption: string): HTMLTableElement {
+  const t = document.createElement('table');
+  t.createCaption().textContent = caption;
+  const h = t.createTHead().insertRow();
+  for (const cell of head) h.append(Object.assign(document.createElement('th'), { textContent: cell }));
+  const body = t.createTBody();
+  for (const row of rows) {
+    const tr = body.insertRow();
+    for (const cell of row) tr.insertCell().textContent = typeof cell === 'number' ? num(cell) : cell;
+  }
+  return t;
+}
+
+/** Each row's inputs, target and prediction (for classification also the class it rounds to, ✓ when right). */
+export function predictionsTable(data: PageData, predictions: number[][]): HTMLTableElement {
+  const k = data.features.length;
+  const classify = data.task === 'classification';
+  const rows = predictions.slice(0, SHOWN_ROWS).map((p, r) => {
+    const cells: (string | number)[] = [...data.x.subarray(r * k, (r + 1) * k), data.y[r]!, p[0]!];
+    if (classify) cells.push(`${p[0]! >= 0.5 ? 1 : 0} ${(p[0]! >= 0.5 ? 1 : 0) === data.y[r] ? '✓' : '✗'}`);
+    return cells;
+  });
+  const head = [...data.features, `${data.target} (target)`, classify ? `P(${data.target} = 1)` : 'prediction', ...(classify ? ['class'] : [])];
+  const shown = data.rows > SHOWN_ROWS ? ` (first ${SHOWN_ROWS} of ${data.rows} rows)` : '';
+  return table(head, rows, `Predictions beside targets${shown}`);
+}
+
+/** One table per layer: a row per input with its weight to each unit, then the biases. */
+export function weightsTables(weights: Weights, features: string[]): HTMLElement {
+  const box = document.createElement('div');
+  box.className = 'weights';
+  for (let l = 0; l < weights.length / 2; l++) {
+    const kernel = weights[2 * l] as number[][], bias = weights[2 * l + 1] as number[];
+    const from = (i: number) => (l === 0 ? features[i] ?? `x${i + 1}` : `unit ${i + 1} of layer ${l}`);
+    const units = bias.map((_, u) => `unit ${u + 1}`);
+    box.append(table(['from', ...units], [...kernel.map((row, i) => [from(i), ...row]), ['bias', ...bias]], `Layer ${l + 1} weights`));
+  }
+  return box;
+}
+
+/** The run as the library calls that produce it, for embedding it elsewhere. */
+export function runCode(run: Run, data: PageData): string {
+  const fit = Object.fromEntries(Object.entries(run.fit).filter(([, v]) => v !== undefined));
+  return [
+    `import { Model } from 'backprop-wasm';`,
+    ``,
+    `const x = ${JSON.stringify(Array.from({ length: Math.min(data.rows, 4) }, (_, r) => Array.from(data.x.subarray(r * data.features.length, (r + 1) * data.features.length))))}${data.rows > 4 ? ' /* … */' : ''};`,
+    `const y = ${JSON.stringify(Array.from(data.y.subarray(0, 4)))}${data.rows > 4 ? ' /* … */' : ''};`,
+    `const model = new Model(${JSON.stringify(run.model, null, 2)});`,
+    `const history = await model.fit(x, y, ${JSON.stringify(fit, null, 2)});`,
+  ].join('\n');
+}
+
+/** The engines' times side by side, and whether they reached the same loss. */
+export function timingsView(timings: EngineTiming[]): HTMLElement {
+  const names = { wasm: 'WebAssembly', js: 'pure JavaScript' };
+  const box = document.createElement('div');
+  box.append(table(['engine', 'time per fit', 'runs timed', 'final loss'],
+    timings.map((t) => [names[t.engine], `${t.ms < 10 ? t.ms.toFixed(2) : t.ms.toFixed(0)} ms`, String(t.runs), t.loss.toPrecision(12)]), 'Same settings, same data'));
+  const [wasm, js] = timings as [EngineTiming, EngineTiming];
+  const ratio = js.ms / wasm.ms;
+  const diff = Math.abs(wasm.loss - js.loss) / Math.max(Math.abs(wasm.loss), Math.abs(js.loss));
+  const p = document.createElement('p');
+  p.textContent = `${ratio >= 1 ? `WebAssembly was ${ratio.toFixed(1)}× faster` : `Pure JavaScript was ${(1 / ratio).toFixed(1)}× faster`} on these settings.`
+    + ` The final losses ${diff === 0 ? 'are identical' : `differ by ${diff.toExponential(1)} (relative)`}.`;
+  box.append(p);
+  box.dataset.losses = JSON.stringify(timings.map((t) => t.loss));
+  return box;
+}
