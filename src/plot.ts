@@ -23,10 +23,7 @@ export function lossChartSvg(history: History, title = 'Loss per epoch'): string
   const x = linear(1, Math.max(n, 2), M.left, W - M.right, ticks(1, Math.max(n, 2), 8).filter(Number.isInteger));
   const y = log ? logarithmic(lo, hi, H - M.bottom, M.top) : linear(Math.min(lo, 0), hi, H - M.bottom, M.top, ticks(Math.min(lo, 0), hi, 6));
   const lines = series.map((s) => `<polyline fill="none" stroke="${s.color}" stroke-width="2"${s.dash} points="${s.values.map((v, e) => `${f(x.at(e + 1))},${f(y.at(v))}`).join(' ')}"/>`);
-  const best = history.bestEpoch === undefined ? [] : [
-    `<line x1="${f(x.at(history.bestEpoch + 1))}" x2="${f(x.at(history.bestEpoch + 1))}" y1="${M.top}" y2="${H - M.bottom}" stroke="${MUTED}" stroke-dasharray="2 3"/>`,
-    `<text x="${f(x.at(history.bestEpoch + 1) + 4)}" y="${H - M.bottom - 6}" font-size="11" fill="${MUTED}">best epoch ${history.bestEpoch + 1}</text>`,
-  ];
+  const best = history.bestEpoch === undefined ? [] : bestMarker(x.at(history.bestEpoch + 1), history.bestEpoch + 1 > n / 2, history.bestEpoch + 1);
   const legend = series.map((s, i) => {
     const lx = W - M.right - 150, ly = M.top + 14 + i * 18;
     return `<line x1="${lx}" x2="${lx + 24}" y1="${ly - 4}" y2="${ly - 4}" stroke="${s.color}" stroke-width="2"${s.dash}/><text x="${lx + 30}" y="${ly}" font-size="12" fill="${INK}">${s.name}</text>`;
@@ -183,4 +180,12 @@ function f(v: number): string {
 
 function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** The best epoch's dashed line; its label sits left of the line in the chart's right half, so it stays inside. */
+function bestMarker(at: number, labelLeft: boolean, epoch: number): string[] {
+  return [
+    `<line x1="${f(at)}" x2="${f(at)}" y1="${M.top}" y2="${H - M.bottom}" stroke="${MUTED}" stroke-dasharray="2 3"/>`,
+    `<text x="${f(labelLeft ? at - 4 : at + 4)}" y="${H - M.bottom - 6}" font-size="11" fill="${MUTED}"${labelLeft ? ' text-anchor="end"' : ''}>best epoch ${epoch}</text>`,
+  ];
 }
