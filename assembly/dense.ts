@@ -9,6 +9,7 @@ import { activate, derivative } from './activations';
 //   out: [units] = act(b + w · inp), each dot product summed as dot() does
 // The SIMD build takes units two at a time (dot2), each inp pair loaded once for both; under four
 // inputs the lanes have too little to do and the scalar loop is the faster path.
+@inline
 export function denseForward(out: usize, inp: usize, w: usize, b: usize, inputs: i32, units: i32, act: i32): void {
   const rowBytes = <usize>inputs << 3;
   let u = 0;
@@ -33,6 +34,7 @@ export function denseForward(out: usize, inp: usize, w: usize, b: usize, inputs:
 //   din: [inputs] = (wᵀ · dz) ⊙ act'(inp), the previous layer's dL/dz — w is still the forward
 //   pass's w because updates run only after the whole batch is through. din = 0 for the first layer.
 // Both sums run along a unit's row of w / gw, so memory streams front to back.
+@inline
 export function denseBackward(din: usize, inp: usize, dz: usize, w: usize, gw: usize, gb: usize, inputs: i32, units: i32, inAct: i32, firstRow: bool): void {
   const rowBytes = <usize>inputs << 3;
   for (let u = 0; u < units; u++) {

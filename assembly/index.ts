@@ -1,7 +1,7 @@
 import { denseForward, denseBackward } from './dense';
 import { lossForwardBackward } from './losses';
 import { update } from './optimizers';
-import { LAYERS, LOSS, X, Y, ORDER, PARAMS, GRADS, UNITS, INPUTS, ACT, W, B, A, D, slot, layerSlot, at } from './net';
+import { LAYERS, LOSS, X, Y, ORDER, PARAMS, GRADS, UNITS, INPUTS, ACT, W, B, A, D, slot, record, field, at } from './net';
 
 // Makes room for `bytes` of host-laid-out data after the module's own static data and returns
 // its 16-byte-aligned start; 0 if memory cannot grow that far.
@@ -13,42 +13,52 @@ export function reserve(bytes: usize): usize {
   return base;
 }
 
+// The passes below, and the kernels they run, are @inline: on the tutorial's 2-2-1 networks a whole
+// step takes tens of nanoseconds, of which a call per pass and per layer was a fifth. The exported
+// ones keep a copy of their own for the host to call.
+
 // forward — one row of X through every layer; the output lands in the last layer's A
+@inline
 export function forward(net: i32, row: i32): void {
   const layers = slot(net, LAYERS);
-  let inp = at(slot(net, X) + row * layerSlot(net, 0, INPUTS));
+  let inp = at(slot(net, X) + row * field(record(net, 0), INPUTS));
   for (let l = 0; l < layers; l++) {
-    const out = at(layerSlot(net, l, A));
-    denseForward(out, inp, at(layerSlot(net, l, W)), at(layerSlot(net, l, B)),
-      layerSlot(net, l, INPUTS), layerSlot(net, l, UNITS), layerSlot(net, l, ACT));
+    const layer = record(net, l);
+    const out = at(field(layer, A));
+    denseForward(out, inp, at(field(layer, W)), at(field(layer, B)),
+      field(layer, INPUTS), field(layer, UNITS), field(layer, ACT));
     inp = out;
   }
 }
 
 // rowLoss — forward pass and loss of one row of X, and the output layer's dL/dz × scale
+@inline
 export function rowLoss(net: i32, row: i32, scale: f64): f64 {
   forward(net, row);
-  const last = slot(net, LAYERS) - 1;
-  const outputs = layerSlot(net, last, UNITS);
-  return lossForwardBackward(at(layerSlot(net, last, D)), at(layerSlot(net, last, A)),
-    at(slot(net, Y) + row * outputs), outputs, layerSlot(net, last, ACT), slot(net, LOSS), scale);
+  const last = record(net, slot(net, LAYERS) - 1);
+  const outputs = field(last, UNITS);
+  return lossForwardBackward(at(field(last, D)), at(field(last, A)),
+    at(slot(net, Y) + row * outputs), outputs, field(last, ACT), slot(net, LOSS), scale);
 }
 
 // backward — one row: from the output layer's dL/dz down to the first layer, into GRADS
 // (written by the batch's first row, added to by the others)
+@inline
 function backward(net: i32, row: i32, firstRow: bool): void {
   const params = slot(net, PARAMS);
   const shift = slot(net, GRADS) - params; // a parameter's gradient sits `shift` slots after it
   for (let l = slot(net, LAYERS) - 1; l >= 0; l--) {
-    const w = layerSlot(net, l, W);
-    const b = layerSlot(net, l, B);
-    const inputs = layerSlot(net, l, INPUTS);
+    const layer = record(net, l);
+    const below = record(net, l - 1);
+    const w = field(layer, W);
+    const b = field(layer, B);
+    const inputs = field(layer, INPUTS);
     const first = l == 0;
     denseBackward(
-      first ? 0 : at(layerSlot(net, l - 1, D)),
-      first ? at(slot(net, X) + row * inputs) : at(layerSlot(net, l - 1, A)),
-      at(layerSlot(net, l, D)), at(w), at(w + shift), at(b + shift),
-      inputs, layerSlot(net, l, UNITS), first ? 0 : layerSlot(net, l - 1, ACT), firstRow);
+      first ? 0 : at(field(below, D)),
+      first ? at(slot(net, X) + row * inputs) : at(field(below, A)),
+      at(field(layer, D)), at(w), at(w + shift), at(b + shift),
+      inputs, field(layer, UNITS), first ? 0 : field(below, ACT), firstRow);
   }
 }
 

@@ -39,9 +39,17 @@ export function slot(net: i32, s: i32): i32 {
   return load<i32>(<usize>(net + s) << 2);
 }
 
+// byte address of layer l's record; field() reads its slots at fixed offsets from it, so a pass
+// finds each layer's record once rather than once per slot
 @inline
-export function layerSlot(net: i32, layer: i32, s: i32): i32 {
-  return slot(net, LAYER0 + layer * STRIDE + s);
+export function record(net: i32, l: i32): usize {
+  return <usize>(net + LAYER0 + l * STRIDE) << 2;
+}
+
+// i32 slot s of a layer record
+@inline
+export function field(layer: usize, s: i32): i32 {
+  return load<i32>(layer + (<usize>s << 2));
 }
 
 // byte address of f64 index i

@@ -103,6 +103,7 @@ export function rmspropUpdate(params: usize, grads: usize, velocities: usize, mo
 }
 
 // update — one step of the optimizer the descriptor names, with the gradients in GRADS
+@inline
 export function update(net: i32): f64 {
   const t = load<f64>(setting(net, ITERATIONS)) + 1.0;
   store<f64>(setting(net, ITERATIONS), t);

@@ -26,12 +26,19 @@ function derivative(a: number, act: number): number {
   return 1.0;
 }
 
+function crossEntropy(t: number, c: number): number {
+  if (t === 1.0) return Math.log(c);
+  if (t === 0.0) return Math.log(1.0 - c);
+  return t * Math.log(c) + (1.0 - t) * Math.log(1.0 - c);
+}
+
 export function openJsEngine(bytes: number): Engine {
   const buffer = new ArrayBuffer(bytes);
   const f = new Float64Array(buffer);
   const m = new Int32Array(buffer);
   const slot = (net: number, s: number) => m[net + s]!;
-  const layerSlot = (net: number, l: number, s: number) => m[net + LAYER0 + l * STRIDE + s]!;
+  const record = (net: number, l: number) => net + LAYER0 + l * STRIDE;
+  const field = (layer: number, s: number) => m[layer + s]!;
 
   function lossForwardBackward(dz: number, yhat: number, y: number, outputs: number, act: number, loss: number, scale: number): number {
     let total = 0.0;
@@ -41,7 +48,7 @@ export function openJsEngine(bytes: number): Engine {
       let g: number;
       if (loss === BCE) {
         const c = Math.min(Math.max(p, EPS), 1.0 - EPS);
-        total -= t * Math.log(c) + (1.0 - t) * Math.log(1.0 - c);
+        total -= crossEntropy(t, c);
         g = c === p ? (p - t) / outputs : 0.0;
       } else {
         const e = p - t;
@@ -186,35 +193,38 @@ export function openJsEngine(bytes: number): Engine {
 
   function forward(net: number, row: number): void {
     const layers = slot(net, LAYERS);
-    let inp = slot(net, X) + row * layerSlot(net, 0, INPUTS);
+    let inp = slot(net, X) + row * field(record(net, 0), INPUTS);
     for (let l = 0; l < layers; l++) {
-      const out = layerSlot(net, l, A);
-      denseForward(out, inp, layerSlot(net, l, W), layerSlot(net, l, B),
-        layerSlot(net, l, INPUTS), layerSlot(net, l, UNITS), layerSlot(net, l, ACT));
+      const layer = record(net, l);
+      const out = field(layer, A);
+      denseForward(out, inp, field(layer, W), field(layer, B),
+        field(layer, INPUTS), field(layer, UNITS), field(layer, ACT));
       inp = out;
     }
   }
 
   function rowLoss(net: number, row: number, scale: number): number {
     forward(net, row);
-    const last = slot(net, LAYERS) - 1;
-    const outputs = layerSlot(net, last, UNITS);
-    return lossForwardBackward(layerSlot(net, last, D), layerSlot(net, last, A),
-      slot(net, Y) + row * outputs, outputs, layerSlot(net, last, ACT), slot(net, LOSS), scale);
+    const last = record(net, slot(net, LAYERS) - 1);
+    const outputs = field(last, UNITS);
+    return lossForwardBackward(field(last, D), field(last, A),
+      slot(net, Y) + row * outputs, outputs, field(last, ACT), slot(net, LOSS), scale);
   }
 
   function backward(net: number, row: number, firstRow: boolean): void {
     const shift = slot(net, GRADS) - slot(net, PARAMS);
     for (let l = slot(net, LAYERS) - 1; l >= 0; l--) {
-      const w = layerSlot(net, l, W);
-      const b = layerSlot(net, l, B);
-      const inputs = layerSlot(net, l, INPUTS);
+      const layer = record(net, l);
+      const below = record(net, l - 1);
+      const w = field(layer, W);
+      const b = field(layer, B);
+      const inputs = field(layer, INPUTS);
       const first = l === 0;
       denseBackward(
-        first ? 0 : layerSlot(net, l - 1, D),
-        first ? slot(net, X) + row * inputs : layerSlot(net, l - 1, A),
-        layerSlot(net, l, D), w, w + shift, b + shift,
-        inputs, layerSlot(net, l, UNITS), first ? 0 : layerSlot(net, l - 1, ACT), firstRow);
+        first ? 0 : field(below, D),
+        first ? slot(net, X) + row * inputs : field(below, A),
+        field(layer, D), w, w + shift, b + shift,
+        inputs, field(layer, UNITS), first ? 0 : field(below, ACT), firstRow);
     }
   }
 
