@@ -1,6 +1,7 @@
 // TensorFlow.js as an independent reference: the same network, initial weights, rows and optimizer
 // trained by tf.layers on its CPU backend in float32, beside this trainer. Used by `backprop
 // compare` and test/parity.test.ts. @tensorflow/tfjs is a devDependency, loaded only here, on demand.
+import { largestDifference, type Largest } from './difference.js';
 import type * as TF from '@tensorflow/tfjs';
 import { fail } from './errors.js';
 import { Model, type ModelOptions, type Weights } from './model.js';
@@ -58,18 +59,7 @@ export async function compareWithTensorFlow(tf: Tf, model: ModelOptions, x: numb
   const history = await mine.fit(x, y, fit);
   const ours = { loss: history.loss, weights: mine.getWeights() };
   const tfjs = await fitTensorFlow(tf, mine.network, initial, x, y, settings);
-  return { initial, ours, tfjs, loss: largest(ours.loss, tfjs.loss, true), weight: largest(ours.weights.flat(2), tfjs.weights.flat(2), false) };
-}
-
-interface Largest { difference: number; at: number }
-
-function largest(a: number[], b: number[], relative: boolean): Largest {
-  let difference = 0, at = 0;
-  a.forEach((v, i) => {
-    const d = Math.abs(v - b[i]!) / (relative ? Math.max(Math.abs(v), Math.abs(b[i]!), Number.MIN_VALUE) : 1);
-    if (d > difference) { difference = d; at = i; }
-  });
-  return { difference, at };
+  return { initial, ours, tfjs, loss: largestDifference(ours.loss, tfjs.loss, true), weight: largestDifference(ours.weights.flat(2), tfjs.weights.flat(2), false) };
 }
 
 /** The network as a tf.sequential of tf.layers.dense, fitted with TensorFlow.js's optimizer of the same name. */

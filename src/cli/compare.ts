@@ -1,3 +1,4 @@
+import { relativeDifference } from '../difference.js';
 import { datasets, DATASET_NAMES, type DatasetName, type Weights } from '../node.js';
 import { fail, oneOf } from '../errors.js';
 import type { OptimizerSettings } from '../optimizers.js';
@@ -40,7 +41,7 @@ Takes train's flags for the tutorial datasets: --dataset, --epochs, --lr, --batc
     console.log();
     console.log(table(['epoch', ours, theirs, 'relative difference'], c.ours.loss.map((loss, e) => {
       const other = c.tfjs.loss[e]!;
-      return [String(e + 1), num(loss), num(other), (Math.abs(loss - other) / Math.max(Math.abs(loss), Math.abs(other), Number.MIN_VALUE)).toExponential(1)];
+      return [String(e + 1), num(loss), num(other), relativeDifference(loss, other).toExponential(1)];
     })));
     console.log('\nfinal weights, backprop:');
     console.log(weightsText(c.ours.weights));

@@ -11,7 +11,7 @@ export function metricsText(columns: Record<string, Metrics>): string {
   const rows = first.task === 'regression'
     ? [['MSE', 'mse'], ['MAE', 'mae'], ['R²', 'r2']]
     : [['accuracy', 'accuracy'], ['precision', 'precision'], ['recall', 'recall'], ['F1', 'f1'], ['log loss', 'logLoss']];
-  const value = (m: Metrics, key: string) => num(Number((m as unknown as Record<string, number>)[key]!.toPrecision(4)));
+  const value = (m: Metrics, key: string) => num((m as unknown as Record<string, number>)[key]!, 4);
   const body = table(['', ...names], [
     ['rows', ...names.map((n) => String(columns[n]!.rows))],
     ...rows.map(([label, key]) => [label!, ...names.map((n) => value(columns[n]!, key!))]),

@@ -24,8 +24,8 @@ export class Progress {
     if (!this.enabled) return;
     const elapsed = performance.now() - this.start;
     const payload = {
-      loss: num(Number(logs.loss.toPrecision(4))),
-      val: logs.valLoss === undefined ? '' : ` | val_loss ${num(Number(logs.valLoss.toPrecision(4)))}`,
+      loss: num(logs.loss, 4),
+      val: logs.valLoss === undefined ? '' : ` | val_loss ${num(logs.valLoss, 4)}`,
       speed: Math.round(((epoch + 1) * this.rowsPerEpoch) / (elapsed / 1000)).toLocaleString('en-US'),
       remaining: etaText(epoch + 1 < this.epochs ? ` | eta ${Math.ceil(((this.epochs - epoch - 1) * elapsed) / (epoch + 1) / 1000)}s` : ''),
     };
@@ -75,7 +75,7 @@ export function lossChart(history: History, color = process.stdout.isTTY === tru
   const chart = asciichart.plot(series.map(thin), {
     height: 10,
     colors: color ? [asciichart.blue, asciichart.yellow] : [],
-    format: (v) => num(Number((log ? 10 ** v : v).toPrecision(3))).padStart(10),
+    format: (v) => num((log ? 10 ** v : v), 3).padStart(10),
   });
   const key = series.length > 1 ? `${paint('──', asciichart.blue, color)} training   ${paint('──', asciichart.yellow, color)} validation` : `${paint('──', asciichart.blue, color)} training`;
   const axis = `epochs 1–${history.loss.length}${every > 1 ? ` (one column per ${every} epochs)` : ''}${log ? ', log scale' : ''}`;

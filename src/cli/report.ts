@@ -1,8 +1,8 @@
 import type { History, Weights } from '../index.js';
 
-/** Numbers as users compare them: up to 10 significant digits, no trailing noise. */
-export function num(v: number): string {
-  return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(10)));
+/** Numbers as users compare them: up to `digits` significant digits (10 by default), no trailing noise. */
+export function num(v: number, digits = 10): string {
+  return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(digits)));
 }
 
 export function lossTable(columns: Record<string, History>): string {
@@ -17,14 +17,14 @@ export function weightsText(weights: Weights): string {
   for (let l = 0; l < weights.length; l += 2) {
     const kernel = weights[l] as number[][];
     const bias = weights[l + 1] as number[];
-    out.push(`  layer ${l / 2} kernel (inputs × units): ${kernel.map((r) => `[${r.map(num).join(', ')}]`).join(' ')}`);
-    out.push(`  layer ${l / 2} bias:                    [${bias.map(num).join(', ')}]`);
+    out.push(`  layer ${l / 2} kernel (inputs × units): ${kernel.map((r) => `[${r.map((v) => num(v)).join(', ')}]`).join(' ')}`);
+    out.push(`  layer ${l / 2} bias:                    [${bias.map((v) => num(v)).join(', ')}]`);
   }
   return out.join('\n');
 }
 
 export function predictionTable(features: string[], x: number[][], y: number[][], yhat: number[][]): string {
-  return table([...features, 'target', 'prediction'], x.map((row, r) => [...row.map(num), y[r]!.map(num).join(' '), yhat[r]!.map(num).join(' ')]));
+  return table([...features, 'target', 'prediction'], x.map((row, r) => [...row.map((v) => num(v)), y[r]!.map((v) => num(v)).join(' '), yhat[r]!.map((v) => num(v)).join(' ')]));
 }
 
 export function table(head: string[], rows: string[][]): string {

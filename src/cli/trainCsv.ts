@@ -101,7 +101,7 @@ export async function trainCsv(v: Values, path: string): Promise<void> {
     console.log(ran < fit.epochs! ? `stopped early after epoch ${ran}: the validation loss last improved at epoch ${history.bestEpoch + 1}, whose weights the model keeps`
       : `ran all ${ran} epochs; the model keeps the weights of epoch ${history.bestEpoch + 1}, the lowest validation loss`);
   }
-  console.log(`\nloss per epoch (final: training ${num(Number(history.loss[ran - 1]!.toPrecision(4)))}${history.valLoss ? `, validation ${num(Number(history.valLoss[ran - 1]!.toPrecision(4)))}` : ''})`);
+  console.log(`\nloss per epoch (final: training ${num(history.loss[ran - 1]!, 4)}${history.valLoss ? `, validation ${num(history.valLoss[ran - 1]!, 4)}` : ''})`);
   console.log(lossChart(history) + '\n');
   console.log(metricsText(metrics));
   if (written.length) console.log(`\nwrote ${written.join(', ')}`);
