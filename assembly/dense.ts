@@ -1,61 +1,246 @@
-import { activate, derivative } from './activations';
+import { activate } from './activations';
 
+// The Dense layer's forward/backward pair over a whole batch, batch-major: row r of a [rows][n]
+// block starts n doubles after row r − 1. Each kernel has a plain reference loop beside it
+// (*Reference, as llm.c keeps matmul_forward_naive) that test/kernels.test.ts holds the fast one to,
+// bit for bit.
+//
 // Two builds come from this one source: `--enable simd` (f64x2, two doubles per instruction) and a
-// scalar fallback for hosts without SIMD, branching on the compile-time ASC_FEATURE_SIMD. Both, and
-// src/engines/js.ts, add in the same order (dot), so all three give the same numbers to the bit.
+// scalar fallback for hosts without SIMD, branching on the compile-time ASC_FEATURE_SIMD. Every sum
+// keeps one fixed order in both builds and in src/engines/js.ts, so all three agree to the bit:
+// a dot product sums as dot() does; a sum over rows (gradients) or over units (dL/d inputs) runs
+// in order, from the first term, element by element — lanes over elements change nothing.
 
-// dense_forward — one row
-//   inp: [inputs]; w: [units][inputs], each unit's weights contiguous; b: [units]
-//   out: [units] = act(b + w · inp), each dot product summed as dot() does
-// The SIMD build takes units two at a time (dot2), each inp pair loaded once for both; under four
-// inputs the lanes have too little to do and the scalar loop is the faster path.
-@inline
-export function denseForward(out: usize, inp: usize, w: usize, b: usize, inputs: i32, units: i32, act: i32): void {
-  const rowBytes = <usize>inputs << 3;
-  let u = 0;
-  if (ASC_FEATURE_SIMD && inputs >= 4) {
-    for (; u + 2 <= units; u += 2) {
-      const at = <usize>u << 3;
-      const z = f64x2.add(v128.load(b + at), dot2(w + <usize>u * rowBytes, rowBytes, inp, inputs));
-      store<f64>(out + at, activate(f64x2.extract_lane(z, 0), act));
-      store<f64>(out + at, activate(f64x2.extract_lane(z, 1), act), 8);
+// dense_forward
+//   inp: [rows][inputs]; w: [units][inputs], each unit's weights contiguous; b: [units]
+//   out: [rows][units] = act(b + inp · wᵀ), each z = b[u] + dot(w[u], inp[r])
+// The SIMD build takes 2 rows × 2 units at a time: each weight pair loaded serves both rows, each
+// input pair both units. Under four inputs the lanes have too little to do; the scalar loop wins.
+export function denseForward(out: usize, inp: usize, w: usize, b: usize, rows: i32, inputs: i32, units: i32, act: i32): void {
+  if (ASC_FEATURE_SIMD) {
+    if (inputs >= 4) {
+      denseForwardBlocked(out, inp, w, b, rows, inputs, units, act);
+      return;
     }
   }
-  for (; u < units; u++) {
-    const z = load<f64>(b + (<usize>u << 3)) + dot(w + <usize>u * rowBytes, inp, inputs);
-    store<f64>(out + (<usize>u << 3), activate(z, act));
+  denseForwardReference(out, inp, w, b, rows, inputs, units, act);
+}
+
+@inline
+function denseForwardBlocked(out: usize, inp: usize, w: usize, b: usize, rows: i32, inputs: i32, units: i32, act: i32): void {
+  const inBytes = <usize>inputs << 3, outBytes = <usize>units << 3;
+  let r = 0;
+  for (; r + 2 <= rows; r += 2) {
+    const x0 = inp + <usize>r * inBytes, o0 = out + <usize>r * outBytes;
+    let u = 0;
+    for (; u + 2 <= units; u += 2) {
+      const w0 = w + <usize>u * inBytes, at = <usize>u << 3;
+      forward22(o0 + at, o0 + outBytes + at, v128.load(b + at), w0, w0 + inBytes, x0, x0 + inBytes, inputs, act);
+    }
+    for (; u < units; u++) {
+      const wu = w + <usize>u * inBytes, at = <usize>u << 3, bu = load<f64>(b + at);
+      store<f64>(o0 + at, activate(bu + dot(wu, x0, inputs), act));
+      store<f64>(o0 + outBytes + at, activate(bu + dot(wu, x0 + inBytes, inputs), act));
+    }
+  }
+  if (r < rows) {
+    const x0 = inp + <usize>r * inBytes, o0 = out + <usize>r * outBytes;
+    let u = 0;
+    for (; u + 2 <= units; u += 2) {
+      const at = <usize>u << 3;
+      store2(o0 + at, f64x2.add(v128.load(b + at), dot2(w + <usize>u * inBytes, inBytes, x0, inputs)), act);
+    }
+    for (; u < units; u++) {
+      const at = <usize>u << 3;
+      store<f64>(o0 + at, activate(load<f64>(b + at) + dot(w + <usize>u * inBytes, x0, inputs), act));
+    }
   }
 }
 
-// dense_backward — one row, into the gradients
-//   dz: [units] = dL/dz of this layer; inp: [inputs] as the forward pass saw it
-//   gw: [units][inputs] (+)= dz ⊗ inp;  gb: [units] (+)= dz — the batch's first row writes them and
-//   later rows add to them, so no pass zeroes the gradients before a batch
-//   din: [inputs] = (wᵀ · dz) ⊙ act'(inp), the previous layer's dL/dz — w is still the forward
-//   pass's w because updates run only after the whole batch is through. din = 0 for the first layer.
-// Both sums run along a unit's row of w / gw, so memory streams front to back.
-@inline
-export function denseBackward(din: usize, inp: usize, dz: usize, w: usize, gw: usize, gb: usize, inputs: i32, units: i32, inAct: i32, firstRow: bool): void {
-  const rowBytes = <usize>inputs << 3;
-  for (let u = 0; u < units; u++) {
-    const d = load<f64>(dz + (<usize>u << 3));
-    const row = <usize>u * rowBytes;
-    const gbu = gb + (<usize>u << 3);
-    store<f64>(gbu, firstRow ? d : load<f64>(gbu) + d);
-    axpy(gw + row, d, inp, inputs, !firstRow);
-    if (din) axpy(din, d, w + row, inputs, u > 0);
-  }
-  if (din) {
-    for (let i = 0; i < inputs; i++) {
-      const at = <usize>i << 3;
-      store<f64>(din + at, load<f64>(din + at) * derivative(load<f64>(inp + at), inAct));
+export function denseForwardReference(out: usize, inp: usize, w: usize, b: usize, rows: i32, inputs: i32, units: i32, act: i32): void {
+  for (let r = 0; r < rows; r++) {
+    for (let u = 0; u < units; u++) {
+      const z = load<f64>(b + (<usize>u << 3)) + dot(w + (<usize>(u * inputs) << 3), inp + (<usize>(r * inputs) << 3), inputs);
+      store<f64>(out + (<usize>(r * units + u) << 3), activate(z, act));
     }
   }
+}
+
+// dense_backward
+//   dout: [rows][units] = dL/dz of this layer; inp: [rows][inputs] as the forward pass saw it
+//   gw: [units][inputs] = Σ_r dout[r] ⊗ inp[r];  gb: [units] = Σ_r dout[r]  (written, not added to)
+//   din: [rows][inputs] = dout · w = dL/d inp, before the previous layer's activation derivative;
+//   skipped when din = 0 (the first layer). w is still the forward pass's w: updates come after.
+// The SIMD build sums the gradients 2 units × 4 inputs at a time in registers, over every row of the
+// batch, so each gradient is stored once per batch; din takes 2 rows × 4 inputs per weight load.
+export function denseBackward(din: usize, gw: usize, gb: usize, dout: usize, inp: usize, w: usize, rows: i32, inputs: i32, units: i32): void {
+  if (ASC_FEATURE_SIMD) {
+    if (inputs >= 4) {
+      denseBackwardBlocked(din, gw, gb, dout, inp, w, rows, inputs, units);
+      return;
+    }
+  }
+  denseBackwardReference(din, gw, gb, dout, inp, w, rows, inputs, units);
+}
+
+@inline
+function denseBackwardBlocked(din: usize, gw: usize, gb: usize, dout: usize, inp: usize, w: usize, rows: i32, inputs: i32, units: i32): void {
+  const inBytes = <usize>inputs << 3, outBytes = <usize>units << 3;
+  biasGradient(gb, dout, rows, units);
+  const quads = <usize>(inputs & ~3) << 3;
+  let u = 0;
+  for (; u + 2 <= units; u += 2) {
+    const d0 = dout + (<usize>u << 3), g0 = gw + <usize>u * inBytes, g1 = g0 + inBytes;
+    let i: usize = 0;
+    for (; i < quads; i += 32) {
+      let x = inp + i;
+      let da = f64x2.splat(load<f64>(d0)), db = f64x2.splat(load<f64>(d0, 8));
+      let xl = v128.load(x), xh = v128.load(x, 16);
+      let al = f64x2.mul(da, xl), ah = f64x2.mul(da, xh), bl = f64x2.mul(db, xl), bh = f64x2.mul(db, xh);
+      let d = d0;
+      for (let r = 1; r < rows; r++) {
+        x += inBytes; d += outBytes;
+        da = f64x2.splat(load<f64>(d)); db = f64x2.splat(load<f64>(d, 8));
+        xl = v128.load(x); xh = v128.load(x, 16);
+        al = f64x2.add(al, f64x2.mul(da, xl)); ah = f64x2.add(ah, f64x2.mul(da, xh));
+        bl = f64x2.add(bl, f64x2.mul(db, xl)); bh = f64x2.add(bh, f64x2.mul(db, xh));
+      }
+      v128.store(g0 + i, al); v128.store(g0 + i, ah, 16);
+      v128.store(g1 + i, bl); v128.store(g1 + i, bh, 16);
+    }
+    for (; i < inBytes; i += 8) {
+      store<f64>(g0 + i, columnSum(dout + (<usize>u << 3), outBytes, inp + i, inBytes, rows));
+      store<f64>(g1 + i, columnSum(dout + (<usize>(u + 1) << 3), outBytes, inp + i, inBytes, rows));
+    }
+  }
+  for (; u < units; u++) {
+    const gu = gw + <usize>u * inBytes;
+    for (let i: usize = 0; i < inBytes; i += 8) store<f64>(gu + i, columnSum(dout + (<usize>u << 3), outBytes, inp + i, inBytes, rows));
+  }
+  if (!din) return;
+  let r = 0;
+  for (; r + 2 <= rows; r += 2) {
+    const d0 = dout + <usize>r * outBytes, n0 = din + <usize>r * inBytes;
+    let i: usize = 0;
+    for (; i < quads; i += 32) {
+      let wu = w + i;
+      let da = f64x2.splat(load<f64>(d0)), db = f64x2.splat(load<f64>(d0 + outBytes));
+      let wl = v128.load(wu), wh = v128.load(wu, 16);
+      let al = f64x2.mul(da, wl), ah = f64x2.mul(da, wh), bl = f64x2.mul(db, wl), bh = f64x2.mul(db, wh);
+      for (let k = 1; k < units; k++) {
+        wu += inBytes;
+        const at = <usize>k << 3;
+        da = f64x2.splat(load<f64>(d0 + at)); db = f64x2.splat(load<f64>(d0 + outBytes + at));
+        wl = v128.load(wu); wh = v128.load(wu, 16);
+        al = f64x2.add(al, f64x2.mul(da, wl)); ah = f64x2.add(ah, f64x2.mul(da, wh));
+        bl = f64x2.add(bl, f64x2.mul(db, wl)); bh = f64x2.add(bh, f64x2.mul(db, wh));
+      }
+      v128.store(n0 + i, al); v128.store(n0 + i, ah, 16);
+      v128.store(n0 + inBytes + i, bl); v128.store(n0 + inBytes + i, bh, 16);
+    }
+    for (; i < inBytes; i += 8) {
+      store<f64>(n0 + i, rowSum(d0, w + i, inBytes, units));
+      store<f64>(n0 + inBytes + i, rowSum(d0 + outBytes, w + i, inBytes, units));
+    }
+  }
+  if (r < rows) {
+    const d0 = dout + <usize>r * outBytes, n0 = din + <usize>r * inBytes;
+    for (let k = 0; k < units; k++) axpy(n0, load<f64>(d0 + (<usize>k << 3)), w + <usize>k * inBytes, inputs, k > 0);
+  }
+}
+
+export function denseBackwardReference(din: usize, gw: usize, gb: usize, dout: usize, inp: usize, w: usize, rows: i32, inputs: i32, units: i32): void {
+  const inBytes = <usize>inputs << 3, outBytes = <usize>units << 3;
+  biasGradient(gb, dout, rows, units);
+  for (let u = 0; u < units; u++) {
+    for (let i: usize = 0; i < inBytes; i += 8) {
+      store<f64>(gw + <usize>u * inBytes + i, columnSum(dout + (<usize>u << 3), outBytes, inp + i, inBytes, rows));
+    }
+  }
+  if (!din) return;
+  for (let r = 0; r < rows; r++) {
+    for (let i: usize = 0; i < inBytes; i += 8) {
+      store<f64>(din + <usize>r * inBytes + i, rowSum(dout + <usize>r * outBytes, w + i, inBytes, units));
+    }
+  }
+}
+
+// dense_backward_update — one row, plain SGD (no momentum): dense_backward and the update
+// p −= lr·g fused, so the gradient never goes to memory and w streams through once.
+//   din: [inputs] = dout · w with w before its update (0: skipped); w, b updated in place.
+// Each parameter gets the same roundings as gradient-then-update: lr·(d·x) — the same bits.
+// Returns Σ(p − p) over the new parameters: 0, or NaN once one is not finite.
+export function denseBackwardUpdate(din: usize, dout: usize, inp: usize, w: usize, b: usize, inputs: i32, units: i32, lr: f64): f64 {
+  const inBytes = <usize>inputs << 3;
+  let finite = 0.0;
+  for (let u = 0; u < units; u++) {
+    const at = <usize>u << 3;
+    const d = load<f64>(dout + at);
+    const wu = w + <usize>u * inBytes;
+    const p = load<f64>(b + at) - lr * d;
+    store<f64>(b + at, p);
+    finite += p - p;
+    let i: usize = 0;
+    if (ASC_FEATURE_SIMD) {
+      const dd = f64x2.splat(d), rate = f64x2.splat(lr);
+      let lanes = f64x2.splat(0.0);
+      for (; i + 16 <= inBytes; i += 16) {
+        const wi = v128.load(wu + i);
+        if (din) v128.store(din + i, u > 0 ? f64x2.add(v128.load(din + i), f64x2.mul(dd, wi)) : f64x2.mul(dd, wi));
+        const q = f64x2.sub(wi, f64x2.mul(rate, f64x2.mul(dd, v128.load(inp + i))));
+        v128.store(wu + i, q);
+        lanes = f64x2.add(lanes, f64x2.sub(q, q));
+      }
+      finite += f64x2.extract_lane(lanes, 0) + f64x2.extract_lane(lanes, 1);
+    }
+    for (; i < inBytes; i += 8) {
+      const wi = load<f64>(wu + i);
+      if (din) store<f64>(din + i, u > 0 ? load<f64>(din + i) + d * wi : d * wi);
+      const q = wi - lr * (d * load<f64>(inp + i));
+      store<f64>(wu + i, q);
+      finite += q - q;
+    }
+  }
+  return finite;
+}
+
+// gb[u] = Σ_r dout[r][u], rows in order
+@inline
+function biasGradient(gb: usize, dout: usize, rows: i32, units: i32): void {
+  const outBytes = <usize>units << 3;
+  for (let u: usize = 0; u < outBytes; u += 8) {
+    let s = load<f64>(dout + u);
+    for (let r = 1; r < rows; r++) s += load<f64>(dout + <usize>r * outBytes + u);
+    store<f64>(gb + u, s);
+  }
+}
+
+// Σ_r d[r·dStride] · x[r·xStride], rows in order: one gradient of the kernel
+@inline
+function columnSum(d: usize, dStride: usize, x: usize, xStride: usize, rows: i32): f64 {
+  let s = load<f64>(d) * load<f64>(x);
+  for (let r = 1; r < rows; r++) s += load<f64>(d + <usize>r * dStride) * load<f64>(x + <usize>r * xStride);
+  return s;
+}
+
+// Σ_k d[k] · w[k·wStride], units in order: one element of dL/d inp
+@inline
+function rowSum(d: usize, w: usize, wStride: usize, units: i32): f64 {
+  let s = load<f64>(d) * load<f64>(w);
+  for (let k = 1; k < units; k++) s += load<f64>(d + (<usize>k << 3)) * load<f64>(w + <usize>k * wStride);
+  return s;
+}
+
+// Two lanes of z through the activation into out[0..2)
+@inline
+function store2(out: usize, z: v128, act: i32): void {
+  store<f64>(out, activate(f64x2.extract_lane(z, 0), act));
+  store<f64>(out, activate(f64x2.extract_lane(z, 1), act), 8);
 }
 
 // dot — Σ a[i]·x[i] over [n] in one fixed order: four running sums s₀..s₃, sⱼ over the i ≡ j (mod 4)
 // (so four chains of additions overlap), a pair left over going into s₀ and s₁; then
-// (s₀ + s₂) + (s₁ + s₃), then the last element when n is odd. dot2 keeps the same order in lanes.
+// (s₀ + s₂) + (s₁ + s₃), then the last element when n is odd. dot2 and dot22 keep the same order in lanes.
 @inline
 function dot(a: usize, x: usize, n: i32): f64 {
   const quadBytes = <usize>(n & ~3) << 3;
@@ -79,6 +264,7 @@ function dot(a: usize, x: usize, n: i32): f64 {
 // dot2 — dot(a, x) and dot(a + rowBytes, x) as the two lanes of the result (SIMD build only):
 //   per row, f64x2 `lo` holds (s₀, s₁) and `hi` holds (s₂, s₃); lo + hi = (s₀ + s₂, s₁ + s₃),
 //   whose lanes are then added — dot()'s order exactly, with four vector sums in flight.
+@inline
 function dot2(a: usize, rowBytes: usize, x: usize, n: i32): v128 {
   const a1 = a + rowBytes;
   const quadBytes = <usize>(n & ~3) << 3;
@@ -96,9 +282,7 @@ function dot2(a: usize, rowBytes: usize, x: usize, n: i32): v128 {
     lo0 = f64x2.add(lo0, f64x2.mul(v128.load(a + quadBytes), xp));
     lo1 = f64x2.add(lo1, f64x2.mul(v128.load(a1 + quadBytes), xp));
   }
-  const both0 = f64x2.add(lo0, hi0), both1 = f64x2.add(lo1, hi1);
-  // lane j = lane 0 + lane 1 of row j's sums
-  let sum = f64x2.add(v128.shuffle<f64>(both0, both1, 0, 2), v128.shuffle<f64>(both0, both1, 1, 3));
+  let sum = lanes(f64x2.add(lo0, hi0), f64x2.add(lo1, hi1));
   if (n & 1) {
     const last = f64x2.replace_lane(f64x2.splat(load<f64>(a + pairBytes)), 1, load<f64>(a1 + pairBytes));
     sum = f64x2.add(sum, f64x2.mul(last, f64x2.splat(load<f64>(x + pairBytes))));
@@ -106,8 +290,46 @@ function dot2(a: usize, rowBytes: usize, x: usize, n: i32): v128 {
   return sum;
 }
 
-// axpy — y[n] = alpha · x[n], plus y[n]'s old value when `add`. Element by element: no sum crosses
-// elements, so two lanes at a time give the scalar loop's numbers.
+// forward22 — dot2 for two input rows x0 and x1 at once, then bias and activation:
+//   out0[0..2) = act(bias + (dot(a0, x0), dot(a1, x0))), out1[0..2) the same for x1.
+// Each of the four loads per input pair serves two of the eight sums.
+@inline
+function forward22(out0: usize, out1: usize, bias: v128, a0: usize, a1: usize, x0: usize, x1: usize, n: i32, act: i32): void {
+  const quadBytes = <usize>(n & ~3) << 3;
+  const pairBytes = <usize>(n & ~1) << 3;
+  let l00 = f64x2.splat(0.0), h00 = l00, l10 = l00, h10 = l00, l01 = l00, h01 = l00, l11 = l00, h11 = l00;
+  for (let i: usize = 0; i < quadBytes; i += 32) {
+    const al = v128.load(a0 + i), ah = v128.load(a0 + i, 16), bl = v128.load(a1 + i), bh = v128.load(a1 + i, 16);
+    const xl = v128.load(x0 + i), xh = v128.load(x0 + i, 16), yl = v128.load(x1 + i), yh = v128.load(x1 + i, 16);
+    l00 = f64x2.add(l00, f64x2.mul(al, xl)); h00 = f64x2.add(h00, f64x2.mul(ah, xh));
+    l10 = f64x2.add(l10, f64x2.mul(bl, xl)); h10 = f64x2.add(h10, f64x2.mul(bh, xh));
+    l01 = f64x2.add(l01, f64x2.mul(al, yl)); h01 = f64x2.add(h01, f64x2.mul(ah, yh));
+    l11 = f64x2.add(l11, f64x2.mul(bl, yl)); h11 = f64x2.add(h11, f64x2.mul(bh, yh));
+  }
+  if (pairBytes > quadBytes) {
+    const al = v128.load(a0 + quadBytes), bl = v128.load(a1 + quadBytes);
+    const xl = v128.load(x0 + quadBytes), yl = v128.load(x1 + quadBytes);
+    l00 = f64x2.add(l00, f64x2.mul(al, xl)); l10 = f64x2.add(l10, f64x2.mul(bl, xl));
+    l01 = f64x2.add(l01, f64x2.mul(al, yl)); l11 = f64x2.add(l11, f64x2.mul(bl, yl));
+  }
+  let s0 = lanes(f64x2.add(l00, h00), f64x2.add(l10, h10));
+  let s1 = lanes(f64x2.add(l01, h01), f64x2.add(l11, h11));
+  if (n & 1) {
+    const last = f64x2.replace_lane(f64x2.splat(load<f64>(a0 + pairBytes)), 1, load<f64>(a1 + pairBytes));
+    s0 = f64x2.add(s0, f64x2.mul(last, f64x2.splat(load<f64>(x0 + pairBytes))));
+    s1 = f64x2.add(s1, f64x2.mul(last, f64x2.splat(load<f64>(x1 + pairBytes))));
+  }
+  store2(out0, f64x2.add(bias, s0), act);
+  store2(out1, f64x2.add(bias, s1), act);
+}
+
+// (lane 0 + lane 1 of p, lane 0 + lane 1 of q)
+@inline
+function lanes(p: v128, q: v128): v128 {
+  return f64x2.add(v128.shuffle<f64>(p, q, 0, 2), v128.shuffle<f64>(p, q, 1, 3));
+}
+
+// y[n] = alpha · x[n], plus y[n]'s old value when `add`. Element by element, so lanes change nothing.
 @inline
 function axpy(y: usize, alpha: f64, x: usize, n: i32, add: bool): void {
   const bytes = <usize>n << 3;

@@ -1,13 +1,9 @@
 import {
-  PARAMS, GRADS, COUNT, OPTIMIZER, MOMENTUMS, VELOCITIES,
-  LEARNING_RATE, MOMENTUM, NESTEROV, BETA_1, BETA_2, EPSILON, RHO, ITERATIONS, slot, setting, at,
-} from './net';
+  PARAMS, GRADS, COUNT, OPTIMIZER, MOMENTUMS, VELOCITIES, SGD, ADAM, RMSPROP,
+  LEARNING_RATE, MOMENTUM, NESTEROV, BETA_1, BETA_2, EPSILON, RHO, ITERATIONS,
+} from './contract';
+import { slot, setting, at } from './net';
 import { pow } from './host';
-
-// Optimizer codes shared with the host (src/optimizers.ts lists the same names in the same order).
-export const SGD: i32 = 0;
-export const ADAM: i32 = 1;
-export const RMSPROP: i32 = 2;
 
 // The updates follow Keras's optimizers formula for formula. Each returns Σ(p − p) over the new
 // parameters: 0 while all are finite, NaN as soon as one is not, so the host learns of a
@@ -102,11 +98,24 @@ export function rmspropUpdate(params: usize, grads: usize, velocities: usize, mo
   return finite;
 }
 
+// Counts one more update (Keras's `iterations`) and returns the new count t.
+@inline
+export function countUpdate(net: i32): f64 {
+  const t = load<f64>(setting(net, ITERATIONS)) + 1.0;
+  store<f64>(setting(net, ITERATIONS), t);
+  return t;
+}
+
+// Plain SGD — no momentum — whose update dense_backward_update fuses into the backward pass.
+@inline
+export function plainSgd(net: i32): bool {
+  return slot(net, OPTIMIZER) == SGD && load<f64>(setting(net, MOMENTUM)) == 0.0;
+}
+
 // update — one step of the optimizer the descriptor names, with the gradients in GRADS
 @inline
 export function update(net: i32): f64 {
-  const t = load<f64>(setting(net, ITERATIONS)) + 1.0;
-  store<f64>(setting(net, ITERATIONS), t);
+  const t = countUpdate(net);
   const params = at(slot(net, PARAMS));
   const grads = at(slot(net, GRADS));
   const momentums = at(slot(net, MOMENTUMS));
@@ -122,5 +131,8 @@ export function update(net: i32): f64 {
     return rmspropUpdate(params, grads, velocities, momentums, count, lr,
       load<f64>(setting(net, RHO)), load<f64>(setting(net, MOMENTUM)), load<f64>(setting(net, EPSILON)));
   }
-  return sgdUpdate(params, grads, momentums, count, lr, load<f64>(setting(net, MOMENTUM)), load<f64>(setting(net, NESTEROV)) != 0.0);
+  if (kind == SGD) {
+    return sgdUpdate(params, grads, momentums, count, lr, load<f64>(setting(net, MOMENTUM)), load<f64>(setting(net, NESTEROV)) != 0.0);
+  }
+  return unreachable();
 }

@@ -6,6 +6,10 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { writeKernelContract } from './contract.mjs';
+
+// The kernels' side of the host–kernel contract, generated from src/contract.ts.
+await writeKernelContract();
 
 // Two builds of the same kernels (asconfig.json): `release` with 128-bit SIMD, `scalar` for hosts
 // without it; src/engines/wasm.ts picks one at load time.

@@ -42,3 +42,13 @@ export function oneOf<T extends string>(field: string, value: unknown, allowed: 
   }
   return value as T;
 }
+
+/**
+ * Refuses keys of an options object that are not `known` (a misspelt option would otherwise be
+ * ignored, silently: `{ epoch: 3 }` training one epoch).
+ */
+export function knownKeys(field: string, value: object, known: readonly string[]): void {
+  for (const key of Object.keys(value)) {
+    if (!known.includes(key)) fail(field ? `${field}.${key}` : key, `unknown option; expected one of ${known.join(', ')}`);
+  }
+}

@@ -1,17 +1,23 @@
-import { ACTIVATIONS, LOSSES, type Network, widths, parameterCount } from './spec.js';
-import { OPTIMIZERS, type OptimizerSettings } from './optimizers.js';
+import { ACTIVATIONS, LAYER_FIELDS, LOSSES, NET_SLOTS, OPTIMIZERS, SETTING_SLOTS, codeOf, slots } from './contract.js';
+import type { OptimizerSettings } from './optimizers.js';
+import { type Network, outputs, parameterCount, widths } from './spec.js';
 
-// The network descriptor's i32 slots; assembly/net.ts reads the same slots by the same names.
-export const LAYERS = 0, LOSS = 1, X = 2, Y = 3, ORDER = 4, PARAMS = 5, GRADS = 6, COUNT = 7, SETTINGS = 8;
-export const OPTIMIZER = 9, MOMENTUMS = 10, VELOCITIES = 11;
-export const LAYER0 = 12, STRIDE = 7;
-export const UNITS = 0, INPUTS = 1, ACT = 2, W = 3, B = 4, A = 5, D = 6;
-/** The f64 settings' slots. */
-export const LEARNING_RATE = 0, MOMENTUM = 1, NESTEROV = 2, BETA_1 = 3, BETA_2 = 4, EPSILON = 5, RHO = 6, ITERATIONS = 7;
-const SETTING_SLOTS = 8;
+export const NET = slots(NET_SLOTS);
+export const LAYER = slots(LAYER_FIELDS);
+export const SETTING = slots(SETTING_SLOTS);
+
+/** How many rows each region holds. */
+export interface Sizes {
+  /** Rows one pass takes: the per-layer activations and deltas hold this many. */
+  capacity: number;
+  /** Training rows (X, Y, ORDER). */
+  rows: number;
+  /** Rows to predict or evaluate (EX, EY, OUT). */
+  evalRows: number;
+}
 
 /** Where everything lives, as indices into one block of memory (f64 indices unless noted). */
-export interface Layout {
+export interface Layout extends Sizes {
   /** i32 index of the descriptor. */
   net: number;
   settings: number;
@@ -22,26 +28,32 @@ export interface Layout {
   velocities: number;
   count: number;
   layers: { units: number; inputs: number; w: number; b: number; a: number; d: number }[];
+  in: number;
+  target: number;
   x: number;
   y: number;
   /** i32 index of the row order. */
   order: number;
-  rows: number;
-  /** Bytes from the start of the block to its end. */
+  /** Rows to predict or evaluate, their targets and their outputs. */
+  ex: number;
+  ey: number;
+  out: number;
+  /** Bytes from `start` to the block's end. */
   bytes: number;
 }
 
 /**
- * Lays out the descriptor, settings, parameters, gradients, optimizer state, per-layer activations
- * and deltas, X, Y and the row order one after another, starting at f64 index `start`.
+ * Lays out, from f64 index `start`: the descriptor, settings, parameters, gradients and optimizer
+ * state — whose places depend on the network alone, so they never move when the sizes change —,
+ * then each layer's activations and deltas and the gathered batch ([capacity][…]), the training
+ * rows, and the rows to predict or evaluate.
  */
-export function planLayout(net: Network, rows: number, start = 0): Layout {
+export function planLayout(net: Network, sizes: Sizes, start: number): Layout {
   let next = start;
   const take = (n: number) => { const at = next; next += n; return at; };
   const w = widths(net);
-  const descriptorF64 = Math.ceil((LAYER0 + STRIDE * net.layers.length) / 2);
-  const netAt = take(descriptorF64) * 2;
-  const settings = take(SETTING_SLOTS);
+  const netAt = take(Math.ceil((NET_SLOTS.length + LAYER_FIELDS.length * net.layers.length) / 2)) * 2;
+  const settings = take(SETTING_SLOTS.length);
   const count = parameterCount(net);
   const params = take(count);
   const grads = take(count);
@@ -54,49 +66,57 @@ export function planLayout(net: Network, rows: number, start = 0): Layout {
     p = rec.b + l.units;
     return rec;
   });
-  for (const l of layers) { l.a = take(l.units); l.d = take(l.units); }
-  const x = take(rows * net.inputs);
-  const y = take(rows * net.layers[net.layers.length - 1]!.units);
+  const { capacity, rows, evalRows } = sizes;
+  for (const l of layers) { l.a = take(capacity * l.units); l.d = take(capacity * l.units); }
+  const inputs = net.inputs, outs = outputs(net);
+  const at = { in: take(capacity * inputs), target: take(capacity * outs), x: take(rows * inputs), y: take(rows * outs) };
   const order = take(Math.ceil(rows / 2)) * 2;
-  return { net: netAt, settings, params, grads, momentums, velocities, count, layers, x, y, order, rows, bytes: (next - start) * 8 };
+  const ex = take(evalRows * inputs), ey = take(evalRows * outs), out = take(evalRows * outs);
+  return {
+    net: netAt, settings, params, grads, momentums, velocities, count, layers, ...at, order, ex, ey, out,
+    capacity, rows, evalRows, bytes: (next - start) * 8,
+  };
 }
 
-/** Writes the descriptor the kernels read. */
+/** Writes the descriptor the kernels read; every code through the contract, so an unknown name throws. */
 export function writeDescriptor(i32: Int32Array, network: Network, layout: Layout): void {
   const n = layout.net;
-  i32[n + LAYERS] = layout.layers.length;
-  i32[n + LOSS] = LOSSES.indexOf(network.loss);
-  i32[n + X] = layout.x;
-  i32[n + Y] = layout.y;
-  i32[n + ORDER] = layout.order;
-  i32[n + PARAMS] = layout.params;
-  i32[n + GRADS] = layout.grads;
-  i32[n + COUNT] = layout.count;
-  i32[n + SETTINGS] = layout.settings;
-  i32[n + MOMENTUMS] = layout.momentums;
-  i32[n + VELOCITIES] = layout.velocities;
+  i32[n + NET.LAYERS] = layout.layers.length;
+  i32[n + NET.LOSS] = codeOf(LOSSES, network.loss, 'loss');
+  i32[n + NET.COUNT] = layout.count;
+  i32[n + NET.PARAMS] = layout.params;
+  i32[n + NET.GRADS] = layout.grads;
+  i32[n + NET.MOMENTUMS] = layout.momentums;
+  i32[n + NET.VELOCITIES] = layout.velocities;
+  i32[n + NET.SETTINGS] = layout.settings;
+  i32[n + NET.CAPACITY] = layout.capacity;
+  i32[n + NET.IN] = layout.in;
+  i32[n + NET.TARGET] = layout.target;
+  i32[n + NET.X] = layout.x;
+  i32[n + NET.Y] = layout.y;
+  i32[n + NET.ORDER] = layout.order;
   layout.layers.forEach((l, i) => {
-    const r = n + LAYER0 + i * STRIDE;
-    i32[r + UNITS] = l.units;
-    i32[r + INPUTS] = l.inputs;
-    i32[r + ACT] = ACTIVATIONS.indexOf(network.layers[i]!.activation);
-    i32[r + W] = l.w;
-    i32[r + B] = l.b;
-    i32[r + A] = l.a;
-    i32[r + D] = l.d;
+    const r = n + NET_SLOTS.length + i * LAYER_FIELDS.length;
+    i32[r + LAYER.UNITS] = l.units;
+    i32[r + LAYER.INPUTS] = l.inputs;
+    i32[r + LAYER.ACT] = codeOf(ACTIVATIONS, network.layers[i]!.activation, 'activation');
+    i32[r + LAYER.W] = l.w;
+    i32[r + LAYER.B] = l.b;
+    i32[r + LAYER.A] = l.a;
+    i32[r + LAYER.D] = l.d;
   });
 }
 
 /** Writes the optimizer the kernels run and its settings; `iterations` is the updates made so far. */
 export function writeOptimizer(f64: Float64Array, i32: Int32Array, layout: Layout, o: OptimizerSettings, iterations: number): void {
-  i32[layout.net + OPTIMIZER] = OPTIMIZERS.indexOf(o.optimizer);
+  i32[layout.net + NET.OPTIMIZER] = codeOf(OPTIMIZERS, o.optimizer, 'optimizer');
   const s = layout.settings;
-  f64[s + LEARNING_RATE] = o.learningRate;
-  f64[s + MOMENTUM] = o.momentum;
-  f64[s + NESTEROV] = o.nesterov ? 1 : 0;
-  f64[s + BETA_1] = o.beta1;
-  f64[s + BETA_2] = o.beta2;
-  f64[s + EPSILON] = o.epsilon;
-  f64[s + RHO] = o.rho;
-  f64[s + ITERATIONS] = iterations;
+  f64[s + SETTING.LEARNING_RATE] = o.learningRate;
+  f64[s + SETTING.MOMENTUM] = o.momentum;
+  f64[s + SETTING.NESTEROV] = o.nesterov ? 1 : 0;
+  f64[s + SETTING.BETA_1] = o.beta1;
+  f64[s + SETTING.BETA_2] = o.beta2;
+  f64[s + SETTING.EPSILON] = o.epsilon;
+  f64[s + SETTING.RHO] = o.rho;
+  f64[s + SETTING.ITERATIONS] = iterations;
 }

@@ -1,7 +1,7 @@
+import { OPTIMIZERS } from './contract.js';
 import { fail, oneOf, positiveFinite, show } from './errors.js';
 
-/** Codes are the index in this list; assembly/optimizers.ts uses the same. */
-export const OPTIMIZERS = ['sgd', 'adam', 'rmsprop'] as const;
+export { OPTIMIZERS };
 export type OptimizerName = (typeof OPTIMIZERS)[number];
 
 /** The optimizer as `fit` takes it; what is left out takes Keras's default. */
@@ -28,6 +28,10 @@ export interface OptimizerOptions {
    */
   resetOptimizer?: boolean;
 }
+
+export const OPTIMIZER_OPTIONS = [
+  'optimizer', 'learningRate', 'momentum', 'nesterov', 'beta1', 'beta2', 'rho', 'epsilon', 'resetOptimizer',
+] as const satisfies readonly (keyof OptimizerOptions)[];
 
 export interface OptimizerSettings {
   optimizer: OptimizerName;

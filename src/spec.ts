@@ -1,8 +1,7 @@
-import { fail, oneOf, positiveInteger, show } from './errors.js';
+import { ACTIVATIONS, LOSSES } from './contract.js';
+import { fail, knownKeys, oneOf, positiveInteger, show } from './errors.js';
 
-// Codes are the index in these lists; assembly/activations.ts and assembly/losses.ts use the same.
-export const ACTIVATIONS = ['linear', 'sigmoid', 'tanh', 'relu'] as const;
-export const LOSSES = ['mse', 'binaryCrossentropy'] as const;
+export { ACTIVATIONS, LOSSES };
 
 export type Activation = (typeof ACTIVATIONS)[number];
 export type Loss = (typeof LOSSES)[number];
@@ -42,6 +41,7 @@ export function checkSpec(spec: ModelSpec): Network {
   const layers = spec.layers.map((layer, i) => {
     const field = `layers[${i}]`;
     if (typeof layer !== 'object' || layer === null) fail(field, `expected { units, activation }, got ${show(layer)}`);
+    knownKeys(field, layer, ['units', 'activation', 'kernelInitializer', 'biasInitializer']);
     return {
       units: positiveInteger(`${field}.units`, layer.units),
       activation: oneOf(`${field}.activation`, layer.activation ?? 'linear', ACTIVATIONS),

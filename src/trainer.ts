@@ -1,12 +1,12 @@
 import type { EngineKind } from './engines/engine.js';
 import type { Metrics } from './metrics.js';
-import { loadWasm } from './engines/wasm.js';
 import { DivergenceError, fail, oneOf, positiveInteger, show } from './errors.js';
-import { ITERATIONS, writeOptimizer } from './layout.js';
-import { checkOptimizer, type OptimizerOptions, type OptimizerSettings, type OptimizerState } from './optimizers.js';
+import { SETTING, writeOptimizer } from './layout.js';
+import { checkOptimizer, OPTIMIZER_OPTIONS, type OptimizerOptions, type OptimizerSettings, type OptimizerState } from './optimizers.js';
 import { seeded } from './random.js';
-import { openWorkspace, paramsOf } from './workspace.js';
+import type { Workspace } from './workspace.js';
 import type { Network } from './spec.js';
+import { describeParam } from './weights.js';
 
 /** `'none'`: rows in order; `'epoch'` (or `true`): a new permutation each epoch; `'sample'`: each step draws a row at random, with replacement. */
 export type Shuffle = 'none' | 'epoch' | 'sample';
@@ -51,6 +51,8 @@ export interface History {
   valMetrics?: Metrics[];
   /** With early stopping: the epoch whose weights the model kept. */
   bestEpoch?: number;
+  /** The settings the fit ran with, every default filled in (Keras's `history.params`). */
+  params: Settings;
 }
 
 export interface Settings {
@@ -63,6 +65,11 @@ export interface Settings {
   engine: EngineKind;
   stepsPerExecution: 1 | 'epoch';
 }
+
+/** Every key FitOptions has, so a misspelt one is refused rather than ignored. */
+export const FIT_OPTIONS = [
+  'epochs', 'batchSize', 'shuffle', 'seed', 'engine', 'stepsPerExecution', 'onEpochEnd', ...OPTIMIZER_OPTIONS,
+] as const satisfies readonly (keyof FitOptions)[];
 
 export function checkFitOptions(o: FitOptions): Settings {
   if (typeof o !== 'object' || o === null) fail('options', `expected an object, got ${show(o)}`);
@@ -106,45 +113,45 @@ function fillOrder(order: Int32Array, shuffle: Shuffle, random: () => number): v
 }
 
 /**
- * Trains `params` and the optimizer's `state` (both updated in place at the end of every epoch) on
- * `rows` rows of x and y. `stop()` is asked after each epoch, so a callback can end training early.
+ * Trains the parameters the workspace holds, and the optimizer's `state`, on the training rows
+ * already copied into it (`rows` of them, with room for batches of s.batchSize: setTrainingRows). After every epoch `onEpochEnd` gets the parameters
+ * (a view) and the logs; `stop()` is asked after each epoch, so a callback can end training early.
  */
-export async function train(network: Network, params: Float64Array, state: OptimizerState, x: Float64Array, y: Float64Array, rows: number,
-  s: Settings, onEpochEnd: FitOptions['onEpochEnd'], stop: () => boolean): Promise<History> {
-  if (s.engine === 'wasm') await loadWasm();
-  const ws = openWorkspace(s.engine, network, params, x, y, rows);
-  const { engine, layout } = ws;
-  const f = engine.f64;
+export async function train(network: Network, ws: Workspace, state: OptimizerState, rows: number, s: Settings,
+  onEpochEnd: (epoch: number, logs: EpochLogs) => void | Promise<void>, stop: () => boolean): Promise<History> {
+  const { engine } = ws;
   state.begin(s.optimizer.optimizer, s.resetOptimizer);
-  writeOptimizer(f, engine.i32, layout, s.optimizer, state.iterations);
-  f.set(state.momentums, layout.momentums);
-  f.set(state.velocities, layout.velocities);
-  const order = engine.i32.subarray(layout.order, layout.order + rows);
+  const { net, settings, momentums, velocities, count } = ws.layout;
+  writeOptimizer(engine.f64, engine.i32, ws.layout, s.optimizer, state.iterations);
+  engine.f64.set(state.momentums, momentums);
+  engine.f64.set(state.velocities, velocities);
   const random = seeded(s.seed);
-  const history: History = { epoch: [], loss: [] };
+  const history: History = { epoch: [], loss: [], params: s };
   for (let epoch = 0; epoch < s.epochs; epoch++) {
+    // The block may have grown during the last callback (a predict of more rows): views anew.
+    const order = engine.i32.subarray(ws.layout.order, ws.layout.order + rows);
     fillOrder(order, s.shuffle, random);
     let total = 0;
     if (s.stepsPerExecution === 'epoch') {
-      total = engine.epoch(layout.net, rows, s.batchSize);
+      total = engine.epoch(net, rows, s.batchSize);
       // A negative total is the failed batch's position; that step's loss stays inside the engine.
       if (total < 0) {
         const pos = -1 - total;
-        throw diverged(network, paramsOf(ws), epoch, order[pos]!, Math.min(s.batchSize, rows - pos), NaN, s.optimizer.learningRate);
+        throw diverged(network, ws.params(), epoch, order[pos]!, Math.min(s.batchSize, rows - pos), NaN, s.optimizer.learningRate);
       }
     } else for (let pos = 0; pos < rows; pos += s.batchSize) {
-      const count = Math.min(s.batchSize, rows - pos);
-      const loss = engine.step(layout.net, pos, count);
-      if (!Number.isFinite(loss)) throw diverged(network, paramsOf(ws), epoch, order[pos]!, count, loss, s.optimizer.learningRate);
-      total += loss * count;
+      const n = Math.min(s.batchSize, rows - pos);
+      const loss = engine.step(net, pos, n);
+      if (!Number.isFinite(loss)) throw diverged(network, ws.params(), epoch, order[pos]!, n, loss, s.optimizer.learningRate);
+      total += loss * n;
     }
-    params.set(paramsOf(ws));
-    state.iterations = f[layout.settings + ITERATIONS]!;
-    state.momentums.set(f.subarray(layout.momentums, layout.momentums + layout.count));
-    state.velocities.set(f.subarray(layout.velocities, layout.velocities + layout.count));
+    const f = engine.f64;
+    state.iterations = f[settings + SETTING.ITERATIONS]!;
+    state.momentums.set(f.subarray(momentums, momentums + count));
+    state.velocities.set(f.subarray(velocities, velocities + count));
     history.epoch.push(epoch);
     history.loss.push(total / rows);
-    await onEpochEnd?.(epoch, { loss: total / rows });
+    await onEpochEnd(epoch, { loss: total / rows });
     if (stop()) break;
   }
   return history;
@@ -155,18 +162,4 @@ function diverged(network: Network, params: Float64Array, epoch: number, row: nu
   const bad = params.findIndex((v) => !Number.isFinite(v));
   const what = bad >= 0 ? `parameter ${describeParam(network, bad)} became ${params[bad]}` : `the loss became ${loss}`;
   return new DivergenceError(epoch, row, `Training diverged at ${where}: ${what} (learningRate ${lr}). The model keeps the weights of the last finished epoch; try a smaller learning rate or standardized inputs.`);
-}
-
-/** `layers[1].kernel[0][1]` for a flat parameter index, in Keras's (input, unit) order. */
-function describeParam(network: Network, index: number): string {
-  let inputs = network.inputs;
-  for (let l = 0; l < network.layers.length; l++) {
-    const units = network.layers[l]!.units;
-    if (index < units * inputs) return `layers[${l}].kernel[${index % inputs}][${Math.floor(index / inputs)}]`;
-    index -= units * inputs;
-    if (index < units) return `layers[${l}].bias[${index}]`;
-    index -= units;
-    inputs = units;
-  }
-  return `#${index}`;
 }

@@ -14,6 +14,8 @@ export interface ValidationOptions {
   threshold?: number;
 }
 
+export const VALIDATION_OPTIONS = ['validationSplit', 'validationData', 'earlyStopping', 'threshold'] as const satisfies readonly (keyof ValidationOptions)[];
+
 export interface ValidationSettings {
   split?: number;
   data?: [Matrix, Matrix];

@@ -1,26 +1,82 @@
 import type { Engine, EngineKind } from './engines/engine.js';
 import { openJsEngine } from './engines/js.js';
 import { openWasmEngine } from './engines/wasm.js';
-import { planLayout, writeDescriptor, type Layout } from './layout.js';
+import { planLayout, writeDescriptor, type Layout, type Sizes } from './layout.js';
 import type { Network } from './spec.js';
 
-/** One engine with one network laid out in its memory, parameters and data copied in. */
-export interface Workspace {
-  engine: Engine;
+/** Rows a pass takes at least, so that predict and evaluate run many rows per pass. */
+const MIN_CAPACITY = 64;
+
+/**
+ * One engine with one network laid out in its memory, for the life of a Model: fit, predict,
+ * evaluate and validation all run in it. Its regions only grow; the parameters and optimizer state
+ * never move, and nothing is re-planned unless a size grows.
+ */
+export class Workspace {
+  readonly engine: Engine;
   layout: Layout;
-}
+  /** The Model's parameter version the engine holds (see Model). */
+  paramsVersion = -1;
+  /** The rows in the predict/evaluate region, so held-out rows are copied once per fit, not per epoch. */
+  private evalSource: Float64Array | undefined;
 
-export function openWorkspace(kind: EngineKind, network: Network, params: Float64Array, x: Float64Array, y: Float64Array | undefined, rows: number): Workspace {
-  const bytes = planLayout(network, rows).bytes;
-  const engine = kind === 'wasm' ? openWasmEngine(bytes) : openJsEngine(bytes);
-  const layout = planLayout(network, rows, engine.start);
-  writeDescriptor(engine.i32, network, layout);
-  engine.f64.set(params, layout.params);
-  engine.f64.set(x, layout.x);
-  if (y) engine.f64.set(y, layout.y);
-  return { engine, layout };
-}
+  constructor(kind: EngineKind, readonly network: Network) {
+    const sizes = { capacity: MIN_CAPACITY, rows: 0, evalRows: 0 };
+    const bytes = planLayout(network, sizes, 0).bytes;
+    this.engine = kind === 'wasm' ? openWasmEngine(bytes) : openJsEngine(bytes);
+    this.layout = planLayout(network, sizes, this.engine.start);
+    writeDescriptor(this.engine.i32, network, this.layout);
+  }
 
-export function paramsOf({ engine, layout }: Workspace): Float64Array {
-  return engine.f64.subarray(layout.params, layout.params + layout.count);
+  /** Makes room for passes of `capacity` rows, `rows` training rows and `evalRows` rows to predict. */
+  reserve(sizes: Partial<Sizes>): void {
+    const now = this.layout;
+    const want = {
+      capacity: Math.max(now.capacity, sizes.capacity ?? 0),
+      rows: Math.max(now.rows, sizes.rows ?? 0),
+      evalRows: Math.max(now.evalRows, sizes.evalRows ?? 0),
+    };
+    if (want.capacity === now.capacity && want.rows === now.rows && want.evalRows === now.evalRows) return;
+    this.layout = planLayout(this.network, want, this.engine.start);
+    this.engine.grow(this.layout.bytes);
+    writeDescriptor(this.engine.i32, this.network, this.layout);
+    this.evalSource = undefined;
+  }
+
+  get f64(): Float64Array {
+    return this.engine.f64;
+  }
+
+  /** A view of the parameters; valid until the block next grows. */
+  params(): Float64Array {
+    const { params, count } = this.layout;
+    return this.engine.f64.subarray(params, params + count);
+  }
+
+  /** Copies training rows in, x [rows][inputs] and y [rows][outputs], for batches of up to `batchSize` rows. */
+  setTrainingRows(x: Float64Array, y: Float64Array, rows: number, batchSize: number): void {
+    this.reserve({ rows, capacity: Math.min(batchSize, rows) });
+    this.engine.f64.set(x, this.layout.x);
+    this.engine.f64.set(y, this.layout.y);
+  }
+
+  /**
+   * Runs `rows` rows of x through the network in one call (with the loss when y is given): the outputs,
+   * a view valid until the block next grows, and the mean loss.
+   */
+  run(x: Float64Array, y: Float64Array | undefined, rows: number): { outputs: Float64Array; loss: number } {
+    this.reserve({ evalRows: rows });
+    const { engine } = this;
+    const l = this.layout;
+    if (this.evalSource !== x) {
+      engine.f64.set(x, l.ex);
+      this.evalSource = x;
+    }
+    // Targets are copied every time: the same inputs may come with other targets.
+    if (y) engine.f64.set(y, l.ey);
+    const loss = y ? engine.evaluate(l.net, l.ex, l.ey, rows, l.out) / rows : NaN;
+    if (!y) engine.predict(l.net, l.ex, rows, l.out);
+    const outs = l.layers[l.layers.length - 1]!.units;
+    return { outputs: engine.f64.subarray(l.out, l.out + rows * outs), loss };
+  }
 }

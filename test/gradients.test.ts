@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadWasm, type Activation, type Loss } from '../src/node.js';
 import { checkSpec, parameterCount } from '../src/spec.js';
-import { openWorkspace } from '../src/workspace.js';
+import { Workspace } from '../src/workspace.js';
 import { EVERY_ACTIVATION, randomNetwork, randomRows } from './helpers.js';
 
 beforeAll(async () => { await loadWasm(); });
@@ -20,18 +20,18 @@ function probe(engine: 'wasm' | 'js', spec: ReturnType<typeof randomNetwork>, x:
   // Random weights and biases (not zero biases: a ReLU unit fed only zeros would sit exactly on its kink).
   const params = Float64Array.from(randomRows(spec.seed! + 3, 1, parameterCount(net), -1, 1)[0]!);
   const rows = x.length;
-  const open = (p: Float64Array) => openWorkspace(engine, net, p, Float64Array.from(x.flat()), Float64Array.from(y.flat()), rows);
+  const xs = Float64Array.from(x.flat()), ys = Float64Array.from(y.flat());
+  const ws = new Workspace(engine, net);
   const lossAt = (p: Float64Array) => {
-    const { engine: e, layout } = open(p);
-    let total = 0;
-    for (let r = 0; r < rows; r++) total += e.rowLoss(layout.net, r, 1);
-    return total / rows;
+    ws.params().set(p);
+    return ws.run(xs, ys, rows).loss;
   };
-  const { engine: e, layout } = open(params);
-  e.i32.set(Array.from({ length: rows }, (_, r) => r), layout.order);
-  e.step(layout.net, 0, rows);
-  const grads = Float64Array.from(e.f64.subarray(layout.grads, layout.grads + layout.count));
-  return { params, grads, lossAt };
+  ws.params().set(params);
+  ws.setTrainingRows(xs, ys, rows, rows);
+  const { net: at, order, grads, count } = ws.layout;
+  ws.engine.i32.set(Array.from({ length: rows }, (_, r) => r), order);
+  ws.engine.step(at, 0, rows);
+  return { params, grads: ws.f64.slice(grads, grads + count), lossAt };
 }
 
 describe.each(['wasm', 'js'] as const)('%s engine: gradients equal finite differences', (engine) => {

@@ -4,8 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadWasm, type WasmFile } from '../src/node.js';
 import { checkSpec, parameterCount } from '../src/spec.js';
-import { openWorkspace } from '../src/workspace.js';
-import { ITERATIONS, LEARNING_RATE } from '../src/layout.js';
+import { Workspace } from '../src/workspace.js';
+import { SETTING } from '../src/layout.js';
 import { randomRows } from './helpers.js';
 
 const STEPS = 10_000_000;
@@ -18,8 +18,11 @@ describe.each(['backprop.wasm', 'backprop-scalar.wasm'] as WasmFile[])('%s', (fi
     const x = Float64Array.from(randomRows(1, ROWS, 2).flat());
     const y = x.filter((_, i) => i % 2 === 0).map((v) => (v > 0 ? 1 : 0));
     const params = Float64Array.from(randomRows(2, 1, parameterCount(net))[0]!);
-    const { engine, layout } = openWorkspace('wasm', net, params, x, y, ROWS);
-    engine.f64[layout.settings + LEARNING_RATE] = 0.01;
+    const ws = new Workspace('wasm', net);
+    ws.params().set(params);
+    ws.setTrainingRows(x, y, ROWS, 1);
+    const { engine, layout } = ws;
+    engine.f64[layout.settings + SETTING.LEARNING_RATE] = 0.01;
     engine.i32.set(Array.from({ length: ROWS }, (_, r) => r), layout.order);
     const buffer = engine.f64.buffer;
     const bytes = buffer.byteLength;
@@ -32,7 +35,7 @@ describe.each(['backprop.wasm', 'backprop-scalar.wasm'] as WasmFile[])('%s', (fi
     for (let s = 0; s < STEPS / 2; s += ROWS) lowest = Math.min(lowest, engine.epoch(layout.net, ROWS, 1));
     expect(lowest).toBeGreaterThanOrEqual(0);
 
-    expect(engine.f64[layout.settings + ITERATIONS]).toBe(STEPS);
+    expect(engine.f64[layout.settings + SETTING.ITERATIONS]).toBe(STEPS);
     // Had memory grown, this buffer would have been detached (length 0) in favour of a larger one.
     expect(buffer.byteLength).toBe(bytes);
     expect(engine.f64.subarray(layout.params, layout.params + layout.count).every(Number.isFinite)).toBe(true);

@@ -1,20 +1,10 @@
 export type EngineKind = 'wasm' | 'js';
 
 /**
- * The kernels behind one block of memory. Both implementations run the same algorithm over the
- * same layout (src/layout.ts); `net` is the i32 index of the descriptor.
+ * The kernels (assembly/index.ts's exports; src/engines/js.ts has the same, line for line). `net` is
+ * the i32 index of the descriptor (src/layout.ts); every other argument is an integer index or a scalar.
  */
-export interface Engine {
-  readonly kind: EngineKind;
-  /** Views over the whole block; stable for the engine's life (it never grows after opening). */
-  readonly f64: Float64Array;
-  readonly i32: Int32Array;
-  /** f64 index where the caller's layout may start. */
-  readonly start: number;
-  /** One row of X through every layer; the output lands in the last layer's activations. */
-  forward(net: number, row: number): void;
-  /** Forward pass and loss of one row of X (the output layer's dL/dz × scale is left in its deltas). */
-  rowLoss(net: number, row: number, scale: number): number;
+export interface Kernels {
   /** One update on the rows ORDER[pos .. pos + count); the batch's mean loss before it (NaN if a parameter became non-finite). */
   step(net: number, pos: number, count: number): number;
   /**
@@ -22,4 +12,24 @@ export interface Engine {
    * Σ batch loss × batch rows; or −(1 + pos) when the step on the batch at ORDER[pos] went non-finite (it stops there).
    */
   epoch(net: number, rows: number, batchSize: number): number;
+  /** Rows at f64 index x through the network; outputs [rows][outputs] at f64 index out. */
+  predict(net: number, x: number, rows: number, out: number): void;
+  /** As predict, with the targets at f64 index y: the sum of the rows' losses. */
+  evaluate(net: number, x: number, y: number, rows: number, out: number): number;
+  /** One activation, by code: act(z). */
+  activation(z: number, act: number): number;
+  /** Its derivative from the output a: act′. */
+  activationDerivative(a: number, act: number): number;
+}
+
+/** The kernels behind one block of memory that grows on demand. */
+export interface Engine extends Kernels {
+  readonly kind: EngineKind;
+  /** Views over the whole block, replaced when it grows: read them anew after `grow`. */
+  readonly f64: Float64Array;
+  readonly i32: Int32Array;
+  /** f64 index where the caller's layout may start. */
+  readonly start: number;
+  /** Makes the block hold `bytes` from `start` on, keeping what it holds. */
+  grow(bytes: number): void;
 }

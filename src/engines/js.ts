@@ -1,29 +1,38 @@
 // The pure-TypeScript engine: assembly/*.ts line for line, over Float64Array/Int32Array views of
-// one ArrayBuffer instead of linear memory. Change both together (test/engines.test.ts pins them).
+// one ArrayBuffer instead of linear memory. Change both together (test/engines.test.ts and
+// test/simd.test.ts pin them to each other, test/kernels.test.ts each operation to known values).
+// Math.exp and Math.log are the fdlibm functions the kernels carry as assembly/math.ts.
+import { ACTIVATIONS, LOSSES, OPTIMIZERS } from '../contract.js';
+import { LAYER, NET, SETTING } from '../layout.js';
 import type { Engine } from './engine.js';
-import {
-  LAYERS, LOSS, X, Y, ORDER, PARAMS, GRADS, COUNT, SETTINGS, OPTIMIZER, MOMENTUMS, VELOCITIES,
-  LEARNING_RATE, MOMENTUM, NESTEROV, BETA_1, BETA_2, EPSILON, RHO, ITERATIONS,
-  LAYER0, STRIDE, UNITS, INPUTS, ACT, W, B, A, D,
-} from '../layout.js';
 
-const SIGMOID = 1, TANH = 2, RELU = 3; // activations.ts
-const BCE = 1; // losses.ts
-const ADAM = 1, RMSPROP = 2; // optimizers.ts
+const { LAYERS, LOSS, X, Y, ORDER, PARAMS, GRADS, COUNT, SETTINGS, OPTIMIZER, MOMENTUMS, VELOCITIES, CAPACITY, IN, TARGET } = NET;
+const { UNITS, INPUTS, ACT, W, B, A, D } = LAYER;
+const { LEARNING_RATE, MOMENTUM, NESTEROV, BETA_1, BETA_2, EPSILON, RHO, ITERATIONS } = SETTING;
+const LAYER0 = Object.keys(NET).length, STRIDE = Object.keys(LAYER).length;
+const LINEAR = ACTIVATIONS.indexOf('linear'), SIGMOID = ACTIVATIONS.indexOf('sigmoid'), TANH = ACTIVATIONS.indexOf('tanh'), RELU = ACTIVATIONS.indexOf('relu');
+const MSE = LOSSES.indexOf('mse'), BCE = LOSSES.indexOf('binaryCrossentropy');
+const SGD = OPTIMIZERS.indexOf('sgd'), ADAM = OPTIMIZERS.indexOf('adam'), RMSPROP = OPTIMIZERS.indexOf('rmsprop');
 const EPS = 1e-7;
+
+function unknown(what: string, code: number): never {
+  throw new Error(`Unknown ${what} code ${code} in the network descriptor.`);
+}
 
 function activate(z: number, act: number): number {
   if (act === SIGMOID) return 1.0 / (1.0 + Math.exp(-z));
-  if (act === TANH) return Math.tanh(z);
   if (act === RELU) return Math.max(z, 0.0);
-  return z;
+  if (act === LINEAR) return z;
+  if (act === TANH) return Math.tanh(z);
+  return unknown('activation', act);
 }
 
 function derivative(a: number, act: number): number {
   if (act === SIGMOID) return a * (1.0 - a);
-  if (act === TANH) return 1.0 - a * a;
   if (act === RELU) return a > 0.0 ? 1.0 : 0.0;
-  return 1.0;
+  if (act === LINEAR) return 1.0;
+  if (act === TANH) return 1.0 - a * a;
+  return unknown('activation', act);
 }
 
 function crossEntropy(t: number, c: number): number {
@@ -33,31 +42,40 @@ function crossEntropy(t: number, c: number): number {
 }
 
 export function openJsEngine(bytes: number): Engine {
-  const buffer = new ArrayBuffer(bytes);
-  const f = new Float64Array(buffer);
-  const m = new Int32Array(buffer);
+  let f = new Float64Array(bytes / 8);
+  let m = new Int32Array(f.buffer);
   const slot = (net: number, s: number) => m[net + s]!;
   const record = (net: number, l: number) => net + LAYER0 + l * STRIDE;
   const field = (layer: number, s: number) => m[layer + s]!;
 
-  function lossForwardBackward(dz: number, yhat: number, y: number, outputs: number, act: number, loss: number, scale: number): number {
-    let total = 0.0;
-    for (let o = 0; o < outputs; o++) {
-      const p = f[yhat + o]!;
-      const t = f[y + o]!;
-      let g: number;
-      if (loss === BCE) {
-        const c = Math.min(Math.max(p, EPS), 1.0 - EPS);
-        total -= crossEntropy(t, c);
-        g = c === p ? (p - t) / outputs : 0.0;
-      } else {
-        const e = p - t;
-        total += e * e;
-        g = 2.0 * e / outputs * derivative(p, act);
+  function activationBackward(d: number, a: number, n: number, act: number): void {
+    if (act === LINEAR) return;
+    for (let i = 0; i < n; i++) f[d + i] = f[d + i]! * derivative(f[a + i]!, act);
+  }
+
+  function lossForwardBackward(dz: number, yhat: number, y: number, rows: number, outputs: number, act: number, loss: number, scale: number, sum: number): number {
+    for (let row = 0; row < rows * outputs; row += outputs) {
+      let total = 0.0;
+      for (let o = row; o < row + outputs; o++) {
+        const p = f[yhat + o]!;
+        const t = f[y + o]!;
+        let g: number;
+        if (loss === BCE) {
+          const c = Math.min(Math.max(p, EPS), 1.0 - EPS);
+          total -= crossEntropy(t, c);
+          g = c === p ? (p - t) / outputs : 0.0;
+        } else if (loss === MSE) {
+          const e = p - t;
+          total += e * e;
+          g = 2.0 * e / outputs * derivative(p, act);
+        } else {
+          return unknown('loss', loss);
+        }
+        f[dz + o] = g * scale;
       }
-      f[dz + o] = g * scale;
+      sum += total / outputs;
     }
-    return total / outputs;
+    return sum;
   }
 
   // dot(): the order assembly/dense.ts sums in — four running sums over i mod 4 (two f64x2 lanes each in
@@ -81,30 +99,52 @@ export function openJsEngine(bytes: number): Engine {
     return sum;
   }
 
-  function axpy(y: number, alpha: number, x: number, n: number, add: boolean): void {
-    for (let i = 0; i < n; i++) {
-      const ax = alpha * f[x + i]!;
-      f[y + i] = add ? f[y + i]! + ax : ax;
+  function denseForward(out: number, inp: number, w: number, b: number, rows: number, inputs: number, units: number, act: number): void {
+    for (let r = 0; r < rows; r++) {
+      for (let u = 0; u < units; u++) f[out + r * units + u] = activate(f[b + u]! + dot(w + u * inputs, inp + r * inputs, inputs), act);
     }
   }
 
-  function denseForward(out: number, inp: number, w: number, b: number, inputs: number, units: number, act: number): void {
+  function denseBackward(din: number, gw: number, gb: number, dout: number, inp: number, w: number, rows: number, inputs: number, units: number): void {
     for (let u = 0; u < units; u++) {
-      f[out + u] = activate(f[b + u]! + dot(w + u * inputs, inp, inputs), act);
+      let s = f[dout + u]!;
+      for (let r = 1; r < rows; r++) s += f[dout + r * units + u]!;
+      f[gb + u] = s;
+    }
+    for (let u = 0; u < units; u++) {
+      for (let i = 0; i < inputs; i++) {
+        let s = f[dout + u]! * f[inp + i]!;
+        for (let r = 1; r < rows; r++) s += f[dout + r * units + u]! * f[inp + r * inputs + i]!;
+        f[gw + u * inputs + i] = s;
+      }
+    }
+    if (!din) return;
+    for (let r = 0; r < rows; r++) {
+      for (let i = 0; i < inputs; i++) {
+        let s = f[dout + r * units]! * f[w + i]!;
+        for (let k = 1; k < units; k++) s += f[dout + r * units + k]! * f[w + k * inputs + i]!;
+        f[din + r * inputs + i] = s;
+      }
     }
   }
 
-  function denseBackward(din: number, inp: number, dz: number, w: number, gw: number, gb: number, inputs: number, units: number, inAct: number, firstRow: boolean): void {
+  function denseBackwardUpdate(din: number, dout: number, inp: number, w: number, b: number, inputs: number, units: number, lr: number): number {
+    let finite = 0.0;
     for (let u = 0; u < units; u++) {
-      const d = f[dz + u]!;
-      const row = u * inputs;
-      f[gb + u] = firstRow ? d : f[gb + u]! + d;
-      axpy(gw + row, d, inp, inputs, !firstRow);
-      if (din) axpy(din, d, w + row, inputs, u > 0);
+      const d = f[dout + u]!;
+      const wu = w + u * inputs;
+      const p = f[b + u]! - lr * d;
+      f[b + u] = p;
+      finite += p - p;
+      for (let i = 0; i < inputs; i++) {
+        const wi = f[wu + i]!;
+        if (din) f[din + i] = u > 0 ? f[din + i]! + d * wi : d * wi;
+        const q = wi - lr * (d * f[inp + i]!);
+        f[wu + i] = q;
+        finite += q - q;
+      }
     }
-    if (din) {
-      for (let i = 0; i < inputs; i++) f[din + i] = f[din + i]! * derivative(f[inp + i]!, inAct);
-    }
+    return finite;
   }
 
   function sgdUpdate(params: number, grads: number, momentums: number, count: number, lr: number, momentum: number, nesterov: boolean): number {
@@ -169,10 +209,20 @@ export function openJsEngine(bytes: number): Engine {
     return finite;
   }
 
-  function update(net: number): number {
+  function countUpdate(net: number): number {
     const settings = slot(net, SETTINGS);
     const t = f[settings + ITERATIONS]! + 1.0;
     f[settings + ITERATIONS] = t;
+    return t;
+  }
+
+  function plainSgd(net: number): boolean {
+    return slot(net, OPTIMIZER) === SGD && f[slot(net, SETTINGS) + MOMENTUM]! === 0.0;
+  }
+
+  function update(net: number): number {
+    const t = countUpdate(net);
+    const settings = slot(net, SETTINGS);
     const params = slot(net, PARAMS);
     const grads = slot(net, GRADS);
     const momentums = slot(net, MOMENTUMS);
@@ -188,55 +238,79 @@ export function openJsEngine(bytes: number): Engine {
       return rmspropUpdate(params, grads, velocities, momentums, count, lr,
         f[settings + RHO]!, f[settings + MOMENTUM]!, f[settings + EPSILON]!);
     }
-    return sgdUpdate(params, grads, momentums, count, lr, f[settings + MOMENTUM]!, f[settings + NESTEROV]! !== 0.0);
+    if (kind === SGD) return sgdUpdate(params, grads, momentums, count, lr, f[settings + MOMENTUM]!, f[settings + NESTEROV]! !== 0.0);
+    return unknown('optimizer', kind);
   }
 
-  function forward(net: number, row: number): void {
-    const layers = slot(net, LAYERS);
-    let inp = slot(net, X) + row * field(record(net, 0), INPUTS);
-    for (let l = 0; l < layers; l++) {
+  function forward(net: number, inp: number, rows: number, out: number): void {
+    const last = slot(net, LAYERS) - 1;
+    for (let l = 0; l <= last; l++) {
       const layer = record(net, l);
-      const out = field(layer, A);
-      denseForward(out, inp, field(layer, W), field(layer, B),
-        field(layer, INPUTS), field(layer, UNITS), field(layer, ACT));
-      inp = out;
+      const dst = l === last ? out : field(layer, A);
+      denseForward(dst, inp, field(layer, W), field(layer, B), rows, field(layer, INPUTS), field(layer, UNITS), field(layer, ACT));
+      inp = dst;
     }
   }
 
-  function rowLoss(net: number, row: number, scale: number): number {
-    forward(net, row);
-    const last = record(net, slot(net, LAYERS) - 1);
-    const outputs = field(last, UNITS);
-    return lossForwardBackward(field(last, D), field(last, A),
-      slot(net, Y) + row * outputs, outputs, field(last, ACT), slot(net, LOSS), scale);
-  }
-
-  function backward(net: number, row: number, firstRow: boolean): void {
+  function backward(net: number, inp: number, rows: number): void {
     const shift = slot(net, GRADS) - slot(net, PARAMS);
     for (let l = slot(net, LAYERS) - 1; l >= 0; l--) {
       const layer = record(net, l);
-      const below = record(net, l - 1);
-      const w = field(layer, W);
-      const b = field(layer, B);
-      const inputs = field(layer, INPUTS);
-      const first = l === 0;
-      denseBackward(
-        first ? 0 : field(below, D),
-        first ? slot(net, X) + row * inputs : field(below, A),
-        field(layer, D), w, w + shift, b + shift,
-        inputs, field(layer, UNITS), first ? 0 : field(below, ACT), firstRow);
+      const w = field(layer, W), b = field(layer, B), inputs = field(layer, INPUTS);
+      if (l === 0) {
+        denseBackward(0, w + shift, b + shift, field(layer, D), inp, w, rows, inputs, field(layer, UNITS));
+      } else {
+        const below = record(net, l - 1);
+        const din = field(below, D), a = field(below, A);
+        denseBackward(din, w + shift, b + shift, field(layer, D), a, w, rows, inputs, field(layer, UNITS));
+        activationBackward(din, a, rows * inputs, field(below, ACT));
+      }
     }
   }
 
-  function step(net: number, pos: number, count: number): number {
-    const order = slot(net, ORDER);
-    const scale = 1.0 / count;
-    let loss = 0.0;
-    for (let r = 0; r < count; r++) {
-      const row = m[order + pos + r]!;
-      loss += rowLoss(net, row, scale);
-      backward(net, row, r === 0);
+  function backwardUpdate(net: number, inp: number): number {
+    countUpdate(net);
+    const lr = f[slot(net, SETTINGS) + LEARNING_RATE]!;
+    let finite = 0.0;
+    for (let l = slot(net, LAYERS) - 1; l >= 0; l--) {
+      const layer = record(net, l);
+      const w = field(layer, W), b = field(layer, B), inputs = field(layer, INPUTS), units = field(layer, UNITS);
+      if (l === 0) {
+        finite += denseBackwardUpdate(0, field(layer, D), inp, w, b, inputs, units, lr);
+      } else {
+        const below = record(net, l - 1);
+        const din = field(below, D), a = field(below, A);
+        finite += denseBackwardUpdate(din, field(layer, D), a, w, b, inputs, units, lr);
+        activationBackward(din, a, inputs, field(below, ACT));
+      }
     }
+    return finite;
+  }
+
+  function gather(dst: number, src: number, n: number, order: number, count: number): void {
+    for (let r = 0; r < count; r++) f.copyWithin(dst + r * n, src + m[order + r]! * n, src + (m[order + r]! + 1) * n);
+  }
+
+  function step(net: number, pos: number, count: number): number {
+    const last = record(net, slot(net, LAYERS) - 1);
+    const inputs = field(record(net, 0), INPUTS), outputs = field(last, UNITS);
+    const order = slot(net, ORDER) + pos;
+    let inp: number, target: number;
+    if (count === 1) {
+      const row = m[order]!;
+      inp = slot(net, X) + row * inputs;
+      target = slot(net, Y) + row * outputs;
+    } else {
+      inp = slot(net, IN);
+      target = slot(net, TARGET);
+      gather(inp, slot(net, X), inputs, order, count);
+      gather(target, slot(net, Y), outputs, order, count);
+    }
+    const yhat = field(last, A);
+    forward(net, inp, count, yhat);
+    const loss = lossForwardBackward(field(last, D), yhat, target, count, outputs, field(last, ACT), slot(net, LOSS), 1.0 / count, 0.0);
+    if (count === 1 && plainSgd(net)) return loss + backwardUpdate(net, inp);
+    backward(net, inp, count);
     return loss / count + update(net);
   }
 
@@ -251,5 +325,38 @@ export function openJsEngine(bytes: number): Engine {
     return total;
   }
 
-  return { kind: 'js', f64: f, i32: m, start: 0, forward, rowLoss, step, epoch };
+  function evaluate(net: number, x: number, y: number, rows: number, out: number): number {
+    const capacity = slot(net, CAPACITY);
+    const last = record(net, slot(net, LAYERS) - 1);
+    const inputs = field(record(net, 0), INPUTS), outputs = field(last, UNITS);
+    let total = 0.0;
+    for (let start = 0; start < rows; start += capacity) {
+      const count = Math.min(capacity, rows - start);
+      const yhat = out + start * outputs;
+      forward(net, x + start * inputs, count, yhat);
+      if (y >= 0) total = lossForwardBackward(field(last, D), yhat, y + start * outputs, count, outputs, field(last, ACT), slot(net, LOSS), 1.0, total);
+    }
+    return total;
+  }
+
+  const engine: Engine = {
+    kind: 'js',
+    get f64() { return f; },
+    get i32() { return m; },
+    start: 0,
+    grow(n: number) {
+      if (n <= f.byteLength) return;
+      const next = new Float64Array(n / 8);
+      next.set(f);
+      f = next;
+      m = new Int32Array(f.buffer);
+    },
+    step,
+    epoch,
+    predict: (net, x, rows, out) => { evaluate(net, x, -1, rows, out); },
+    evaluate,
+    activation: activate,
+    activationDerivative: derivative,
+  };
+  return engine;
 }

@@ -1,16 +1,14 @@
 import { instantiateSync } from '@assemblyscript/loader';
-import type { Engine } from './engine.js';
+import { contractHash } from '../contract.js';
+import type { Engine, Kernels } from './engine.js';
 
 /** Where the compiled kernels come from: bytes, a URL to fetch, a fetch Response, or a compiled module. */
 export type WasmSource = BufferSource | URL | string | Response | PromiseLike<Response> | WebAssembly.Module;
 
-type Kernels = {
+type Exports = { [K in keyof Kernels]: Kernels[K] } & {
   memory: WebAssembly.Memory;
+  CONTRACT: WebAssembly.Global;
   reserve(bytes: number): number;
-  forward(net: number, row: number): void;
-  rowLoss(net: number, row: number, scale: number): number;
-  step(net: number, pos: number, count: number): number;
-  epoch(net: number, rows: number, batchSize: number): number;
 };
 
 let compiled: WebAssembly.Module | undefined;
@@ -67,23 +65,43 @@ async function compile(source: WasmSource): Promise<WebAssembly.Module> {
   return WebAssembly.compile(await response.arrayBuffer());
 }
 
-/** A fresh instance of the kernels with `bytes` of room for one layout. */
+/**
+ * An instance of the kernels with its own memory, holding `bytes` from `start` on; it grows on
+ * demand. Kernels built from another src/contract.ts than this host's are refused.
+ */
 export function openWasmEngine(bytes: number): Engine {
   if (!compiled) throw new Error('The WebAssembly kernels are not loaded: await loadWasm() first.');
-  const k = instantiateSync<Kernels>(compiled, { Math: { exp: Math.exp, log: Math.log, tanh: Math.tanh, pow: Math.pow } }).exports;
-  const base = k.reserve(bytes);
-  if (base === 0) throw new Error(`WebAssembly memory could not grow to hold ${bytes} bytes.`);
-  const buffer = k.memory.buffer;
-  return {
-    kind: 'wasm',
-    f64: new Float64Array(buffer),
-    i32: new Int32Array(buffer),
-    start: base / 8,
-    forward: k.forward,
-    rowLoss: k.rowLoss,
+  const k = instantiateSync<Exports>(compiled, { Math: { tanh: Math.tanh, pow: Math.pow } }).exports;
+  const contract = k.CONTRACT instanceof WebAssembly.Global ? (k.CONTRACT.value as number) >>> 0 : undefined;
+  if (contract !== contractHash()) {
+    throw new Error(`These WebAssembly kernels were built from another contract (${contract?.toString(16) ?? 'none'}, this host has ${contractHash().toString(16)}): rebuild them from this version's sources (npm run build).`);
+  }
+  const reserve = (n: number) => {
+    const base = k.reserve(n);
+    if (base === 0) throw new Error(`WebAssembly memory could not grow to hold ${n} bytes.`);
+    return base;
+  };
+  const start = reserve(bytes) / 8;
+  const engine = {
+    kind: 'wasm' as const,
+    f64: new Float64Array(k.memory.buffer),
+    i32: new Int32Array(k.memory.buffer),
+    start,
+    grow(n: number) {
+      reserve(n);
+      if (engine.f64.buffer !== k.memory.buffer) {
+        engine.f64 = new Float64Array(k.memory.buffer);
+        engine.i32 = new Int32Array(k.memory.buffer);
+      }
+    },
     step: k.step,
     epoch: k.epoch,
+    predict: k.predict,
+    evaluate: k.evaluate,
+    activation: k.activation,
+    activationDerivative: k.activationDerivative,
   };
+  return engine;
 }
 
 export function wasmLoaded(): boolean {

@@ -1,0 +1,58 @@
+// Generated from src/contract.ts by scripts/contract.mjs at every build: edit that file, not this one.
+
+// activation codes
+export const LINEAR: i32 = 0;
+export const SIGMOID: i32 = 1;
+export const TANH: i32 = 2;
+export const RELU: i32 = 3;
+
+// loss codes
+export const MSE: i32 = 0;
+export const BINARY_CROSSENTROPY: i32 = 1;
+
+// optimizer codes
+export const SGD: i32 = 0;
+export const ADAM: i32 = 1;
+export const RMSPROP: i32 = 2;
+
+// the descriptor's i32 slots
+export const LAYERS: i32 = 0;
+export const LOSS: i32 = 1;
+export const OPTIMIZER: i32 = 2;
+export const COUNT: i32 = 3;
+export const PARAMS: i32 = 4;
+export const GRADS: i32 = 5;
+export const MOMENTUMS: i32 = 6;
+export const VELOCITIES: i32 = 7;
+export const SETTINGS: i32 = 8;
+export const CAPACITY: i32 = 9;
+export const IN: i32 = 10;
+export const TARGET: i32 = 11;
+export const X: i32 = 12;
+export const Y: i32 = 13;
+export const ORDER: i32 = 14;
+
+export const LAYER0: i32 = 15; // first layer record
+export const STRIDE: i32 = 7; // slots per layer record
+
+// a layer record's slots
+export const UNITS: i32 = 0;
+export const INPUTS: i32 = 1;
+export const ACT: i32 = 2;
+export const W: i32 = 3;
+export const B: i32 = 4;
+export const A: i32 = 5;
+export const D: i32 = 6;
+
+// f64 settings
+export const LEARNING_RATE: i32 = 0;
+export const MOMENTUM: i32 = 1;
+export const NESTEROV: i32 = 2;
+export const BETA_1: i32 = 3;
+export const BETA_2: i32 = 4;
+export const EPSILON: i32 = 5;
+export const RHO: i32 = 6;
+export const ITERATIONS: i32 = 7;
+
+// the hash of the definition these constants come from; the host compares it with its own
+export const CONTRACT: u32 = 0xd9784875;

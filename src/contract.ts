@@ -1,0 +1,75 @@
+// The one definition of what the host and the kernels must agree on: the codes of activations,
+// losses and optimizers (a code is the name's index in its list) and the slots of the network
+// descriptor, of each layer's record and of the f64 settings. scripts/contract.mjs writes
+// assembly/contract.ts from this file at every build, and the host refuses kernels whose
+// CONTRACT differs from contractHash() (src/engines/wasm.ts), so the two sides cannot drift.
+// This file imports nothing: the build script reads it on its own.
+
+export const ACTIVATIONS = ['linear', 'sigmoid', 'tanh', 'relu'] as const;
+export const LOSSES = ['mse', 'binaryCrossentropy'] as const;
+export const OPTIMIZERS = ['sgd', 'adam', 'rmsprop'] as const;
+
+/**
+ * The descriptor's i32 slots. Regions are f64 indices into the block (byte address = index × 8);
+ * ORDER is an i32 index. Per layer a record of LAYER_FIELDS follows, from slot NET_SLOTS.length on.
+ */
+export const NET_SLOTS = [
+  'LAYERS',     // number of Dense layers
+  'LOSS',       // loss code
+  'OPTIMIZER',  // optimizer code
+  'COUNT',      // number of parameters
+  'PARAMS',     // every parameter, layer by layer: kernel [units][inputs], then bias [units]
+  'GRADS',      // the gradients, laid out as PARAMS
+  'MOMENTUMS',  // optimizer state, laid out as PARAMS (Keras's `momentums`)
+  'VELOCITIES', // optimizer state, laid out as PARAMS (Keras's `velocities`)
+  'SETTINGS',   // the f64 settings, SETTING_SLOTS
+  'CAPACITY',   // rows the per-layer regions hold: the largest batch a pass may take
+  'IN',         // a batch's input rows gathered from X [CAPACITY][inputs]
+  'TARGET',     // a batch's target rows gathered from Y [CAPACITY][outputs]
+  'X',          // training inputs [rows][inputs]
+  'Y',          // training targets [rows][outputs]
+  'ORDER',      // the epoch's row order [rows], i32
+] as const;
+
+/** One layer's i32 record. A and D are batch-major: [CAPACITY][units]. */
+export const LAYER_FIELDS = [
+  'UNITS',  // units
+  'INPUTS', // inputs (the previous layer's units)
+  'ACT',    // activation code
+  'W',      // kernel [units][inputs] in PARAMS
+  'B',      // bias [units] in PARAMS
+  'A',      // activations [CAPACITY][units]
+  'D',      // dL/dz [CAPACITY][units]
+] as const;
+
+/** The f64 settings: the optimizer's hyperparameters, and its step count, which the kernels advance. */
+export const SETTING_SLOTS = [
+  'LEARNING_RATE',
+  'MOMENTUM',
+  'NESTEROV',   // 1 or 0
+  'BETA_1',
+  'BETA_2',
+  'EPSILON',
+  'RHO',
+  'ITERATIONS', // updates made so far (Keras's `iterations`)
+] as const;
+
+/** `{ NAME: index }` for a list of slot names. */
+export function slots<const T extends readonly string[]>(names: T): { readonly [K in T[number]]: number } {
+  return Object.fromEntries(names.map((n, i) => [n, i])) as { [K in T[number]]: number };
+}
+
+/** FNV-1a of the whole definition: the kernels carry the value their sources were generated with. */
+export function contractHash(): number {
+  const text = JSON.stringify([ACTIVATIONS, LOSSES, OPTIMIZERS, NET_SLOTS, LAYER_FIELDS, SETTING_SLOTS]);
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
+}
+
+/** The code of `name` in `list`; a name the list lacks is a bug to report, never a silent default. */
+export function codeOf(list: readonly string[], name: string, what: string): number {
+  const code = list.indexOf(name);
+  if (code < 0) throw new Error(`No kernel code for ${what} '${name}': it is not in src/contract.ts.`);
+  return code;
+}
