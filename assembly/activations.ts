@@ -4,25 +4,31 @@ import { tanh } from './host';
 
 // Each activation is one record of f and f′ (as micrograd keeps an operation and its _backward
 // together); the codes come from src/contract.ts. An unknown code traps: never a silent default.
+// A switch, not a chain of ifs: the optimizer turns such a chain into computing each earlier
+// branch's value before testing its code, which ran exp for every unit of a linear network.
 
 // a = act(z)
 @inline
 export function activate(z: f64, act: i32): f64 {
-  if (act == SIGMOID) return 1.0 / (1.0 + exp(-z));
-  if (act == RELU) return max(z, 0.0); // max, not a comparison, so a NaN stays a NaN
-  if (act == LINEAR) return z;
-  if (act == TANH) return tanh(z);
-  return unreachable();
+  switch (act) {
+    case LINEAR: return z;
+    case SIGMOID: return 1.0 / (1.0 + exp(-z));
+    case TANH: return tanh(z);
+    case RELU: return max(z, 0.0); // max, not a comparison, so a NaN stays a NaN
+    default: return unreachable();
+  }
 }
 
 // da/dz written in terms of the output a: backward needs only what forward stored.
 @inline
 export function derivative(a: f64, act: i32): f64 {
-  if (act == SIGMOID) return a * (1.0 - a);
-  if (act == RELU) return a > 0.0 ? 1.0 : 0.0;
-  if (act == LINEAR) return 1.0;
-  if (act == TANH) return 1.0 - a * a;
-  return unreachable();
+  switch (act) {
+    case LINEAR: return 1.0;
+    case SIGMOID: return a * (1.0 - a);
+    case TANH: return 1.0 - a * a;
+    case RELU: return a > 0.0 ? 1.0 : 0.0;
+    default: return unreachable();
+  }
 }
 
 // activation_backward — d: [n] = dL/da becomes dL/dz = dL/da ⊙ act′, in place; a: [n] the activations

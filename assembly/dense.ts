@@ -16,6 +16,7 @@ import { activate } from './activations';
 //   out: [rows][units] = act(b + inp · wᵀ), each z = b[u] + dot(w[u], inp[r])
 // The SIMD build takes 2 rows × 2 units at a time: each weight pair loaded serves both rows, each
 // input pair both units. Under four inputs the lanes have too little to do; the scalar loop wins.
+@inline
 export function denseForward(out: usize, inp: usize, w: usize, b: usize, rows: i32, inputs: i32, units: i32, act: i32): void {
   if (ASC_FEATURE_SIMD) {
     if (inputs >= 4) {
@@ -57,6 +58,7 @@ function denseForwardBlocked(out: usize, inp: usize, w: usize, b: usize, rows: i
   }
 }
 
+@inline
 export function denseForwardReference(out: usize, inp: usize, w: usize, b: usize, rows: i32, inputs: i32, units: i32, act: i32): void {
   for (let r = 0; r < rows; r++) {
     for (let u = 0; u < units; u++) {
@@ -73,6 +75,7 @@ export function denseForwardReference(out: usize, inp: usize, w: usize, b: usize
 //   skipped when din = 0 (the first layer). w is still the forward pass's w: updates come after.
 // The SIMD build sums the gradients 2 units × 4 inputs at a time in registers, over every row of the
 // batch, so each gradient is stored once per batch; din takes 2 rows × 4 inputs per weight load.
+@inline
 export function denseBackward(din: usize, gw: usize, gb: usize, dout: usize, inp: usize, w: usize, rows: i32, inputs: i32, units: i32): void {
   if (ASC_FEATURE_SIMD) {
     if (inputs >= 4) {
@@ -149,6 +152,7 @@ function denseBackwardBlocked(din: usize, gw: usize, gb: usize, dout: usize, inp
   }
 }
 
+@inline
 export function denseBackwardReference(din: usize, gw: usize, gb: usize, dout: usize, inp: usize, w: usize, rows: i32, inputs: i32, units: i32): void {
   const inBytes = <usize>inputs << 3, outBytes = <usize>units << 3;
   biasGradient(gb, dout, rows, units);
@@ -170,6 +174,7 @@ export function denseBackwardReference(din: usize, gw: usize, gb: usize, dout: u
 //   din: [inputs] = dout · w with w before its update (0: skipped); w, b updated in place.
 // Each parameter gets the same roundings as gradient-then-update: lr·(d·x) — the same bits.
 // Returns Σ(p − p) over the new parameters: 0, or NaN once one is not finite.
+@inline
 export function denseBackwardUpdate(din: usize, dout: usize, inp: usize, w: usize, b: usize, inputs: i32, units: i32, lr: f64): f64 {
   const inBytes = <usize>inputs << 3;
   let finite = 0.0;
@@ -241,8 +246,16 @@ function store2(out: usize, z: v128, act: i32): void {
 // dot — Σ a[i]·x[i] over [n] in one fixed order: four running sums s₀..s₃, sⱼ over the i ≡ j (mod 4)
 // (so four chains of additions overlap), a pair left over going into s₀ and s₁; then
 // (s₀ + s₂) + (s₁ + s₃), then the last element when n is odd. dot2 and dot22 keep the same order in lanes.
+// Under four terms that is a₀x₀ + a₁x₁ (+ a₂x₂), added without the zeros the sums start from: those
+// additions change no value (at most the sign of a zero) but lengthen a tiny layer's chain of operations.
 @inline
 function dot(a: usize, x: usize, n: i32): f64 {
+  if (n < 4) {
+    let sum = load<f64>(a) * load<f64>(x);
+    if (n > 1) sum += load<f64>(a, 8) * load<f64>(x, 8);
+    if (n > 2) sum += load<f64>(a, 16) * load<f64>(x, 16);
+    return sum;
+  }
   const quadBytes = <usize>(n & ~3) << 3;
   const pairBytes = <usize>(n & ~1) << 3;
   let s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;

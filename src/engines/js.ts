@@ -20,19 +20,23 @@ function unknown(what: string, code: number): never {
 }
 
 function activate(z: number, act: number): number {
-  if (act === SIGMOID) return 1.0 / (1.0 + Math.exp(-z));
-  if (act === RELU) return Math.max(z, 0.0);
-  if (act === LINEAR) return z;
-  if (act === TANH) return Math.tanh(z);
-  return unknown('activation', act);
+  switch (act) {
+    case LINEAR: return z;
+    case SIGMOID: return 1.0 / (1.0 + Math.exp(-z));
+    case TANH: return Math.tanh(z);
+    case RELU: return Math.max(z, 0.0);
+    default: return unknown('activation', act);
+  }
 }
 
 function derivative(a: number, act: number): number {
-  if (act === SIGMOID) return a * (1.0 - a);
-  if (act === RELU) return a > 0.0 ? 1.0 : 0.0;
-  if (act === LINEAR) return 1.0;
-  if (act === TANH) return 1.0 - a * a;
-  return unknown('activation', act);
+  switch (act) {
+    case LINEAR: return 1.0;
+    case SIGMOID: return a * (1.0 - a);
+    case TANH: return 1.0 - a * a;
+    case RELU: return a > 0.0 ? 1.0 : 0.0;
+    default: return unknown('activation', act);
+  }
 }
 
 function crossEntropy(t: number, c: number): number {
@@ -54,6 +58,7 @@ export function openJsEngine(bytes: number): Engine {
   }
 
   function lossForwardBackward(dz: number, yhat: number, y: number, rows: number, outputs: number, act: number, loss: number, scale: number, sum: number): number {
+    const single = outputs === 1;
     for (let row = 0; row < rows * outputs; row += outputs) {
       let total = 0.0;
       for (let o = row; o < row + outputs; o++) {
@@ -63,25 +68,31 @@ export function openJsEngine(bytes: number): Engine {
         if (loss === BCE) {
           const c = Math.min(Math.max(p, EPS), 1.0 - EPS);
           total -= crossEntropy(t, c);
-          g = c === p ? (p - t) / outputs : 0.0;
+          g = c === p ? (single ? p - t : (p - t) / outputs) : 0.0;
         } else if (loss === MSE) {
           const e = p - t;
           total += e * e;
-          g = 2.0 * e / outputs * derivative(p, act);
+          g = (single ? 2.0 * e : 2.0 * e / outputs) * derivative(p, act);
         } else {
           return unknown('loss', loss);
         }
         f[dz + o] = g * scale;
       }
-      sum += total / outputs;
+      sum += single ? total : total / outputs;
     }
     return sum;
   }
 
   // dot(): the order assembly/dense.ts sums in — four running sums over i mod 4 (two f64x2 lanes each in
   // the SIMD build), a leftover pair into the first two, then (s0 + s2) + (s1 + s3), then the last
-  // element when n is odd — so this engine gives the kernels' numbers exactly.
+  // element when n is odd; under four terms, left to right — so this engine gives the kernels' numbers exactly.
   function dot(a: number, x: number, n: number): number {
+    if (n < 4) {
+      let sum = f[a]! * f[x]!;
+      if (n > 1) sum += f[a + 1]! * f[x + 1]!;
+      if (n > 2) sum += f[a + 2]! * f[x + 2]!;
+      return sum;
+    }
     const quads = n & ~3, pairs = n & ~1;
     let s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
     for (let i = 0; i < quads; i += 4) {
@@ -308,10 +319,11 @@ export function openJsEngine(bytes: number): Engine {
     }
     const yhat = field(last, A);
     forward(net, inp, count, yhat);
-    const loss = lossForwardBackward(field(last, D), yhat, target, count, outputs, field(last, ACT), slot(net, LOSS), 1.0 / count, 0.0);
-    if (count === 1 && plainSgd(net)) return loss + backwardUpdate(net, inp);
+    const one = count === 1;
+    const loss = lossForwardBackward(field(last, D), yhat, target, count, outputs, field(last, ACT), slot(net, LOSS), one ? 1.0 : 1.0 / count, 0.0);
+    if (one && plainSgd(net)) return loss + backwardUpdate(net, inp);
     backward(net, inp, count);
-    return loss / count + update(net);
+    return (one ? loss : loss / count) + update(net);
   }
 
   function epoch(net: number, rows: number, batchSize: number): number {
