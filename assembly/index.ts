@@ -10,9 +10,10 @@ import { slot, record, field, at, setting } from './net';
 
 // The host checks this against its own src/contract.ts when it loads the module.
 export { CONTRACT } from './contract';
-// The operations and kernels on their own, for the tests that hold them to known values and to
-// their reference loops.
+// The operations and kernels on their own, for the tests that hold them to known values, to their
+// reference loops and to V8's Math.
 export { denseForward, denseForwardReference, denseBackward, denseBackwardReference } from './dense';
+export { exp, log } from './math';
 
 // Makes room for `bytes` of host-laid-out data after the module's own static data and returns
 // its 16-byte-aligned start; 0 if memory cannot grow that far. Called again with more bytes, it

@@ -106,9 +106,10 @@ export class Model {
           // A callback's setWeights changes what training continues from, as in Keras.
           this.load(ws);
         }, () => this.stopTraining || watch?.stop === true);
-      } finally {
-        // The engine may hold a step past the last finished epoch (a diverged one): not the model's.
-        if (ws.paramsVersion !== this.version) ws.paramsVersion = -1;
+      } catch (e) {
+        // The engine holds the steps past the last finished epoch (a diverged one): not the model's.
+        ws.paramsVersion = -1;
+        throw e;
       }
       if (watch) {
         watch.finish(history);

@@ -1,0 +1,189 @@
+// The kernels operation by operation. Each name in the contract's lists (src/contract.ts) must have
+// a known value here — an activation, loss or optimizer added to a list without a kernel and a
+// value fails this file — and each blocked kernel must give its reference loop's numbers to the bit.
+// Known values: activations from their textbook formulas written out below (and their derivatives
+// by central differences of those formulas), losses and optimizer steps from hand derivations.
+import asc from 'assemblyscript/asc';
+import { instantiateSync } from '@assemblyscript/loader';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ACTIVATIONS, LOSSES, OPTIMIZERS, contractHash } from '../src/contract.js';
+import { LAYER, NET } from '../src/layout.js';
+import { BackpropError, loadWasm, Model, type FitOptions, type Loss } from '../src/node.js';
+import { checkSpec } from '../src/spec.js';
+import { Workspace } from '../src/workspace.js';
+import { seeded } from '../src/random.js';
+
+const ENGINES = ['wasm', 'js'] as const;
+let wasmModule: WebAssembly.Module;
+beforeAll(async () => { wasmModule = await loadWasm(); });
+
+/** f(z) of each activation, written independently of the kernels. */
+const ACTIVATION_FORMULAS: Record<string, (z: number) => number> = {
+  linear: (z) => z,
+  sigmoid: (z) => 1 / (1 + Math.exp(-z)),
+  tanh: (z) => (Math.exp(2 * z) - 1) / (Math.exp(2 * z) + 1),
+  relu: (z) => (z > 0 ? z : 0),
+};
+
+describe.each(ENGINES)('%s engine: every activation, f(z) and f′', (engine) => {
+  const kernels = () => new Workspace(engine, checkSpec({ inputs: 1, layers: [{ units: 1 }], loss: 'mse' })).engine;
+  it.each([...ACTIVATIONS])('%s', (name) => {
+    const f = ACTIVATION_FORMULAS[name];
+    expect(f, `no known value for activation '${name}': add its formula to ACTIVATION_FORMULAS`).toBeDefined();
+    const k = kernels();
+    const code = ACTIVATIONS.indexOf(name);
+    for (const z of [-3.5, -0.7, -1e-3, 0.25, 1.3, 4]) {
+      expect(k.activation(z, code)).toBeCloseTo(f!(z), 14);
+      const h = 1e-6;
+      const numeric = (f!(z + h) - f!(z - h)) / (2 * h);
+      // f′ is written in terms of the output a = f(z), which is all backward keeps
+      expect(k.activationDerivative(k.activation(z, code), code)).toBeCloseTo(numeric, 8);
+    }
+  });
+});
+
+/** One row x = 2, y given, through ŷ = act(w·x + b) with w = 0.3, b = −0.1 (z = 0.5): the loss by hand. */
+const LOSS_CASES: Record<string, { activation: 'linear' | 'sigmoid'; y: number; loss: number }> = {
+  mse: { activation: 'linear', y: 2, loss: (0.5 - 2) ** 2 },
+  binaryCrossentropy: { activation: 'sigmoid', y: 1, loss: -Math.log(1 / (1 + Math.exp(-0.5))) },
+};
+
+describe.each(ENGINES)('%s engine: every loss', (engine) => {
+  it.each([...LOSSES])('%s', (name) => {
+    const c = LOSS_CASES[name];
+    expect(c, `no known value for loss '${name}': add a case to LOSS_CASES`).toBeDefined();
+    const m = new Model({ inputs: 1, layers: [{ units: 1, activation: c!.activation }], loss: name as Loss, weights: [[[0.3]], [-0.1]] });
+    expect(m.evaluate([[2]], [[c!.y]], { engine })).toBeCloseTo(c!.loss, 15);
+  });
+});
+
+/**
+ * One step on ŷ = w·x + b, mse, from w = 0.7, b = 1 and the row x = 0, y = 0: only b moves, with
+ * gradient g = 2b = 2 (test/optimizers.test.ts derives more steps).
+ */
+const OPTIMIZER_STEPS: Record<string, { options: FitOptions; b: number }> = {
+  sgd: { options: { learningRate: 0.1 }, b: 1 - 0.1 * 2 },
+  // m = (1 − β₁)·g, v = (1 − β₂)·g², α = lr·√(1 − β₂)/(1 − β₁): b − α·m/(√v + ε)
+  adam: { options: { optimizer: 'adam', learningRate: 0.1 }, b: 1 - (0.1 * Math.sqrt(0.001) / 0.1) * (0.1 * 2) / (Math.sqrt(0.001 * 4) + 1e-7) },
+  // v = (1 − ρ)·g², b − lr·g/√(v + ε)
+  rmsprop: { options: { optimizer: 'rmsprop', learningRate: 0.1 }, b: 1 - 0.1 * 2 / Math.sqrt(0.1 * 4 + 1e-7) },
+};
+
+describe.each(ENGINES)('%s engine: every optimizer, one step', (engine) => {
+  it.each([...OPTIMIZERS])('%s', async (name) => {
+    const c = OPTIMIZER_STEPS[name];
+    expect(c, `no known step for optimizer '${name}': add one to OPTIMIZER_STEPS`).toBeDefined();
+    const m = new Model({ inputs: 1, layers: [{ units: 1 }], loss: 'mse', weights: [[[0.7]], [1]] });
+    await m.fit([[0]], [[0]], { ...c!.options, batchSize: 1, shuffle: 'none', engine });
+    expect(m.getWeights()).toEqual([[[0.7]], [expect.closeTo(c!.b, 14)]]);
+  });
+});
+
+describe('an unknown code fails loudly', () => {
+  const spec = { inputs: 2, layers: [{ units: 2 }, { units: 1 }], loss: 'mse' as const };
+  /** A workspace whose descriptor says `value` in the given slot, with two rows ready to run. */
+  const corrupt = (engine: 'wasm' | 'js', write: (i32: Int32Array, ws: Workspace) => void) => {
+    const ws = new Workspace(engine, checkSpec(spec));
+    ws.setTrainingRows(new Float64Array([1, 2, 3, 4]), new Float64Array([1, 2]), 2, 1);
+    ws.engine.i32.set([0, 1], ws.layout.order);
+    write(ws.engine.i32, ws);
+    return ws;
+  };
+  const activation = (i32: Int32Array, ws: Workspace) => { i32[ws.layout.net + NET_SLOTS_LENGTH + LAYER.ACT] = 99; };
+  const loss = (i32: Int32Array, ws: Workspace) => { i32[ws.layout.net + NET.LOSS] = 99; };
+  const optimizer = (i32: Int32Array, ws: Workspace) => { i32[ws.layout.net + NET.OPTIMIZER] = 99; };
+  const NET_SLOTS_LENGTH = Object.keys(NET).length;
+
+  it('the WASM kernels trap on an unknown activation, loss or optimizer code', () => {
+    const run = (write: typeof loss, batch: number) => () => { const ws = corrupt('wasm', write); ws.engine.step(ws.layout.net, 0, batch); };
+    expect(run(activation, 1)).toThrow(/unreachable/);
+    expect(run(loss, 1)).toThrow(/unreachable/);
+    expect(run(optimizer, 2)).toThrow(/unreachable/);
+  });
+
+  it('the JS engine throws, naming what is unknown', () => {
+    const run = (write: typeof loss, batch: number) => () => { const ws = corrupt('js', write); ws.engine.step(ws.layout.net, 0, batch); };
+    expect(run(activation, 1)).toThrow('Unknown activation code 99');
+    expect(run(loss, 1)).toThrow('Unknown loss code 99');
+    expect(run(optimizer, 2)).toThrow('Unknown optimizer code 99');
+  });
+
+  it('a name the contract lacks never reaches the kernels', () => {
+    expect(() => new Model({ inputs: 1, layers: [{ units: 1, activation: 'swishy' as never }], loss: 'mse' })).toThrow(BackpropError);
+  });
+
+  it('kernels built from another contract are refused when they load', async () => {
+    const { binary, stderr } = await asc.compileString(
+      'export const CONTRACT: u32 = 0x12345678;\nexport function reserve(bytes: usize): usize { return 16; }',
+      { optimizeLevel: 0, runtime: 'stub' },
+    );
+    expect(stderr.toString()).toBe('');
+    try {
+      await loadWasm(binary!);
+      expect(() => new Workspace('wasm', checkSpec(spec))).toThrow(`built from another contract (12345678, this host has ${contractHash().toString(16)})`);
+    } finally {
+      await loadWasm(wasmModule);
+    }
+  });
+});
+
+describe('blocked kernels equal their reference loops, to the bit', () => {
+  type Exports = { memory: WebAssembly.Memory; reserve(n: number): number } & Record<string, (...a: number[]) => void>;
+  let k: Exports;
+  let f: Float64Array;
+  beforeAll(() => {
+    k = instantiateSync<Exports>(wasmModule, { Math: { tanh: Math.tanh, pow: Math.pow } }).exports;
+    const base = k.reserve(1 << 20) / 8;
+    f = new Float64Array(k.memory.buffer, base * 8);
+  });
+  /** Random rows, inputs and units, covering every remainder of the blocking (2 rows, 2 units, 4 inputs). */
+  const shapes = Array.from({ length: 40 }, (_, i) => {
+    const r = seeded(100 + i);
+    return { rows: 1 + Math.floor(r() * 7), inputs: 1 + Math.floor(r() * 13), units: 1 + Math.floor(r() * 9), seed: i };
+  });
+  const fill = (seed: number, n: number) => { const r = seeded(seed); for (let i = 0; i < n; i++) f[i] = 4 * r() - 2; };
+  const bits = (a: Float64Array) => Array.from(new BigUint64Array(a.slice().buffer));
+  const at = (i: number) => (f.byteOffset / 8 + i) * 8;
+
+  it.each(shapes)('dense_forward, $rows rows × $inputs inputs → $units units', ({ rows, inputs, units, seed }) => {
+    // inp [rows][inputs] | w [units][inputs] | b [units] | out ×2
+    const inp = 0, w = rows * inputs, b = w + units * inputs, out1 = b + units, out2 = out1 + rows * units;
+    for (const act of ACTIVATIONS.keys()) {
+      fill(seed, out1);
+      k.denseForward!(at(out1), at(inp), at(w), at(b), rows, inputs, units, act);
+      k.denseForwardReference!(at(out2), at(inp), at(w), at(b), rows, inputs, units, act);
+      expect(bits(f.subarray(out1, out2))).toEqual(bits(f.subarray(out2, out2 + rows * units)));
+    }
+  });
+
+  it.each(shapes)('dense_backward, $rows rows × $inputs inputs → $units units', ({ rows, inputs, units, seed }) => {
+    // dout [rows][units] | inp [rows][inputs] | w [units][inputs] | then twice: gw, gb, din
+    const dout = 0, inp = rows * units, w = inp + rows * inputs, first = w + units * inputs;
+    const size = units * inputs + units + rows * inputs;
+    fill(seed + 1000, first);
+    const run = (kernel: string, o: number) => k[kernel]!(at(o + units * inputs + units), at(o), at(o + units * inputs), at(dout), at(inp), at(w), rows, inputs, units);
+    run('denseBackward', first);
+    run('denseBackwardReference', first + size);
+    expect(bits(f.subarray(first, first + size))).toEqual(bits(f.subarray(first + size, first + 2 * size)));
+  });
+});
+
+describe("the kernels' exp and log are V8's Math.exp and Math.log, to the bit", () => {
+  it('over a million arguments across their ranges', () => {
+    const k = instantiateSync<{ exp(x: number): number; log(x: number): number }>(wasmModule, { Math: { tanh: Math.tanh, pow: Math.pow } }).exports;
+    const r = seeded(7);
+    const special = [0, -0, 1, -1, 0.5, 709.78, 709.79, -745.1, -745.2, 1e-300, 5e-324, Infinity, -Infinity, NaN, 1e308, 2, 1 + 1e-12];
+    let mismatches = 0;
+    const check = (x: number) => {
+      if (!Object.is(k.exp(x), Math.exp(x))) mismatches++;
+      const y = Math.abs(x);
+      if (!Object.is(k.log(y), Math.log(y))) mismatches++;
+    };
+    special.forEach(check);
+    for (let i = 0; i < 1_000_000; i++) {
+      const u = r();
+      check([1420 * u - 710, 8 * u - 4, 1e-6 * (u - 0.5), Math.exp(1400 * u - 700)][i % 4]!);
+    }
+    expect(mismatches).toBe(0);
+  });
+});

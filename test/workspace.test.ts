@@ -1,0 +1,92 @@
+// One engine per model: fit, predict, evaluate and validation share one WebAssembly instance and
+// one block of memory; fits are one at a time; options are checked by name; fit says what it ran with.
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { BackpropError, DivergenceError, loadWasm, Model, type ModelOptions } from '../src/node.js';
+import { randomRows } from './helpers.js';
+
+const spec: ModelOptions = { inputs: 3, layers: [{ units: 4, activation: 'tanh' }, { units: 1 }], loss: 'mse', seed: 4 };
+const x = randomRows(1, 40, 3);
+const y = randomRows(2, 40, 1);
+
+afterEach(() => { vi.restoreAllMocks(); });
+
+describe('one engine per model', () => {
+  it('fit, predict, evaluate and validation run in one WebAssembly instance', async () => {
+    await loadWasm();
+    let instances = 0;
+    const Instance = WebAssembly.Instance;
+    vi.spyOn(WebAssembly, 'Instance', 'get').mockReturnValue(new Proxy(Instance, { construct: (target, args) => { instances++; return Reflect.construct(target, args); } }));
+    const m = new Model(spec);
+    await m.fit(x, y, { epochs: 3, validationSplit: 0.25, engine: 'wasm' });
+    m.predict(x.slice(0, 1), { engine: 'wasm' });
+    m.predict(randomRows(3, 5000, 3), { engine: 'wasm' });
+    m.evaluate(x, y, { engine: 'wasm' });
+    await m.fit(x, y, { epochs: 2, batchSize: 64, engine: 'wasm' });
+    m.evaluateMetrics(x, y, { engine: 'wasm' });
+    expect(instances).toBe(1);
+  });
+
+  it.each(['wasm', 'js'] as const)('%s: predict and setWeights inside onEpochEnd act as they would between fits', async (engine) => {
+    const plain = new Model(spec);
+    await plain.fit(x, y, { epochs: 4, batchSize: 8, shuffle: 'none', engine });
+    // a predict of more rows than the block holds makes it grow in the middle of the fit
+    const busy = new Model(spec);
+    await busy.fit(x, y, { epochs: 4, batchSize: 8, shuffle: 'none', engine, onEpochEnd: () => { busy.predict(randomRows(5, 3000, 3), { engine }); } });
+    expect(busy.getWeights()).toEqual(plain.getWeights());
+    // weights set by a callback are what training continues from, as in Keras
+    const reset = new Model(spec);
+    const start = reset.getWeights();
+    await reset.fit(x, y, { epochs: 2, batchSize: 8, shuffle: 'none', engine, onEpochEnd: (epoch) => { if (epoch === 0) reset.setWeights(start); } });
+    const fresh = new Model(spec);
+    await fresh.fit(x, y, { epochs: 1, batchSize: 8, shuffle: 'none', engine });
+    // after the reset, one epoch from the start weights — with the optimizer's step count carried on (plain SGD ignores it)
+    expect(reset.getWeights()).toEqual(fresh.getWeights());
+  });
+
+  it.each(['wasm', 'js'] as const)('%s: after a diverged fit, predict uses the last finished epoch', async (engine) => {
+    const m = new Model({ inputs: 2, layers: [{ units: 3, activation: 'relu' }, { units: 1 }], loss: 'mse', seed: 5 });
+    const big = randomRows(6, 40, 2, -50, 50);
+    const target = big.map((r) => [r[0]! * r[1]!]);
+    let kept = m.predict(big, { engine });
+    const e = await m.fit(big, target, { epochs: 30, learningRate: 0.5, batchSize: 3, shuffle: 'none', engine, onEpochEnd: () => { kept = m.predict(big, { engine }); } })
+      .then(() => undefined, (err: unknown) => err);
+    expect(e).toBeInstanceOf(DivergenceError);
+    expect(m.predict(big, { engine })).toEqual(kept);
+  });
+});
+
+describe('one fit at a time', () => {
+  it('a second fit before the first has finished is refused, and the first runs on unchanged', async () => {
+    const alone = new Model(spec);
+    await alone.fit(x, y, { epochs: 3 });
+    const m = new Model(spec);
+    const first = m.fit(x, y, { epochs: 3 });
+    await expect(m.fit(x, y, { epochs: 3 })).rejects.toThrow(/^fit: this model is already training: await the running fit/);
+    await first;
+    expect(m.getWeights()).toEqual(alone.getWeights());
+    await m.fit(x, y, { epochs: 1 }); // and once it has finished, the next is welcome
+  });
+});
+
+describe('options are checked by name', () => {
+  it('an unknown key is refused before anything runs', async () => {
+    const m = new Model(spec);
+    const before = m.getWeights();
+    await expect(m.fit(x, y, { epoch: 3 } as never)).rejects.toThrow(/^epoch: unknown option; expected one of epochs, batchSize/);
+    await expect(m.fit(x, y, { learningrate: 0.1 } as never)).rejects.toThrow(BackpropError);
+    expect(m.getWeights()).toEqual(before);
+    expect(() => m.predict(x, { engin: 'js' } as never)).toThrow(/^engin: unknown option; expected one of engine$/);
+    expect(() => new Model({ ...spec, seeds: 1 } as never)).toThrow(/^seeds: unknown option/);
+    expect(() => new Model({ inputs: 1, layers: [{ units: 1, activaton: 'relu' }], loss: 'mse' } as never)).toThrow(/^layers\[0\]\.activaton: unknown option/);
+  });
+});
+
+describe("fit returns the settings it ran with, as Keras's history.params", () => {
+  it('every default filled in', async () => {
+    const h = await new Model(spec).fit(x, y, { optimizer: 'adam' });
+    expect(h.params).toEqual({
+      epochs: 1, batchSize: 32, shuffle: 'epoch', seed: 0, engine: 'wasm', stepsPerExecution: 1, resetOptimizer: false,
+      optimizer: { optimizer: 'adam', learningRate: 0.001, momentum: 0, nesterov: false, beta1: 0.9, beta2: 0.999, rho: 0.9, epsilon: 1e-7 },
+    });
+  });
+});
