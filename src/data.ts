@@ -8,27 +8,30 @@ export type Matrix = readonly (readonly number[])[] | Float64Array | readonly nu
  * count. Rows and columns in messages count from 1.
  */
 export function toMatrix(field: string, value: unknown, cols: number): { data: Float64Array; rows: number } {
-  if (value instanceof Float64Array || (Array.isArray(value) && value.every((v) => typeof v === 'number'))) {
-    const flat = value as ArrayLike<number>;
+  // Plain loops, no closure per cell: predict's fixed cost is mostly this check.
+  if (value instanceof Float64Array || (Array.isArray(value) && typeof value[0] === 'number')) {
+    const flat = value as ArrayLike<unknown>;
     if (flat.length === 0) fail(field, 'has no rows; expected at least one');
     if (flat.length % cols !== 0) fail(field, `a flat array of ${flat.length} numbers does not split into rows of ${cols} columns`);
-    const data = Float64Array.from(flat);
-    data.forEach((v, i) => checkCell(field, v, Math.floor(i / cols), i % cols));
+    const data = new Float64Array(flat.length);
+    for (let i = 0; i < flat.length; i++) data[i] = checkCell(field, flat[i], Math.floor(i / cols), i % cols);
     return { data, rows: flat.length / cols };
   }
   if (!Array.isArray(value)) fail(field, `expected an array of rows or a Float64Array, got ${show(value)}`);
   if (value.length === 0) fail(field, 'has no rows; expected at least one');
   const data = new Float64Array(value.length * cols);
-  value.forEach((row: unknown, r) => {
+  for (let r = 0; r < value.length; r++) {
+    const row: unknown = value[r];
     if (!Array.isArray(row)) fail(field, `row ${r + 1}: expected an array of ${cols} numbers, got ${show(row)}`);
     if (row.length !== cols) fail(field, `row ${r + 1} has ${row.length} columns; expected ${cols}`);
-    row.forEach((v: unknown, c) => { checkCell(field, v, r, c); data[r * cols + c] = v as number; });
-  });
+    for (let c = 0; c < cols; c++) data[r * cols + c] = checkCell(field, row[c], r, c);
+  }
   return { data, rows: value.length };
 }
 
-function checkCell(field: string, v: unknown, r: number, c: number): void {
+function checkCell(field: string, v: unknown, r: number, c: number): number {
   if (typeof v !== 'number' || !Number.isFinite(v)) fail(field, `row ${r + 1}, column ${c + 1}: expected a finite number, got ${show(v)}`);
+  return v;
 }
 
 /** Binary cross-entropy learns probabilities of 1: every label must be 0 or 1. */

@@ -1,7 +1,7 @@
 import type { EngineKind } from './engines/engine.js';
 import { loadWasm, wasmLoaded } from './engines/wasm.js';
 import { toMatrix, type Matrix } from './data.js';
-import { fail, knownKeys, oneOf } from './errors.js';
+import { fail, knownKeys, oneOf, show } from './errors.js';
 import { prepareFit, rowsOf, type ModelFitOptions, type Rows } from './fit.js';
 import { OptimizerState } from './optimizers.js';
 import { applyScaler, checkScaler, type Scaler } from './scaler.js';
@@ -94,7 +94,7 @@ export class Model {
       const ws = this.workspace(settings.engine);
       ws.setTrainingRows(this.scale(rows.data), rows.ys, rows.rows, settings.batchSize);
       const heldScaled = held && { ...held, data: this.scale(held.data) };
-      const watch = heldScaled && new ValidationWatch(() => this.measure(ws, heldScaled, validation.threshold), this.params, validation.patience);
+      const watch = heldScaled && new ValidationWatch(() => this.measure(ws, heldScaled, validation.threshold, true), this.params, validation.patience);
       this.stopTraining = false;
       let history: History;
       try {
@@ -127,7 +127,28 @@ export class Model {
     const { data, rows } = toMatrix('x', x, this.network.inputs);
     const { outputs: out } = this.workspace(kind).run(this.scale(data), undefined, rows);
     const n = outputs(this.network);
-    return Array.from({ length: rows }, (_, r) => Array.from(out.subarray(r * n, (r + 1) * n)));
+    const result = new Array<number[]>(rows);
+    for (let r = 0; r < rows; r++) {
+      const row = new Array<number>(n);
+      for (let o = 0; o < n; o++) row[o] = out[r * n + o]!;
+      result[r] = row;
+    }
+    return result;
+  }
+
+  /**
+   * predict for apps that call it often, allocating nothing: x holds rows × inputs, flat; the outputs
+   * (rows × outputs, flat) are written into `out`, which is returned.
+   */
+  predictInto(x: Float64Array, out: Float64Array, options: RunOptions = {}): Float64Array {
+    const kind = this.engineFor(options);
+    const { inputs } = this.network, n = outputs(this.network);
+    if (!(x instanceof Float64Array) || x.length === 0 || x.length % inputs !== 0) fail('x', `expected a Float64Array of rows × ${inputs} numbers, got ${show(x)}`);
+    const rows = x.length / inputs;
+    if (!(out instanceof Float64Array) || out.length !== rows * n) fail('out', `expected a Float64Array of ${rows * n} numbers (${rows} rows × ${n} outputs), got ${show(out)}`);
+    for (let i = 0; i < x.length; i++) if (!Number.isFinite(x[i])) fail('x', `row ${Math.floor(i / inputs) + 1}, column ${(i % inputs) + 1}: expected a finite number, got ${x[i]}`);
+    out.set(this.workspace(kind).run(this.scale(x), undefined, rows).outputs);
+    return out;
   }
 
   /** Mean loss over the rows of x and y. */
@@ -145,8 +166,8 @@ export class Model {
     return this.measure(this.workspace(kind), { ...rows, data: this.scale(rows.data) }, threshold).metrics;
   }
 
-  private measure(ws: Workspace, { data, ys, rows }: Rows, threshold: number): { loss: number; metrics: Metrics } {
-    const { outputs: yhat, loss } = ws.run(data, ys, rows);
+  private measure(ws: Workspace, { data, ys, rows }: Rows, threshold: number, stable = false): { loss: number; metrics: Metrics } {
+    const { outputs: yhat, loss } = ws.run(data, ys, rows, stable);
     return { loss, metrics: metricsFor(this.network.loss, ys, yhat, threshold) };
   }
 

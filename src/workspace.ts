@@ -31,12 +31,12 @@ export class Workspace {
   /** Makes room for passes of `capacity` rows, `rows` training rows and `evalRows` rows to predict. */
   reserve(sizes: Partial<Sizes>): void {
     const now = this.layout;
+    if ((sizes.capacity ?? 0) <= now.capacity && (sizes.rows ?? 0) <= now.rows && (sizes.evalRows ?? 0) <= now.evalRows) return;
     const want = {
       capacity: Math.max(now.capacity, sizes.capacity ?? 0),
       rows: Math.max(now.rows, sizes.rows ?? 0),
       evalRows: Math.max(now.evalRows, sizes.evalRows ?? 0),
     };
-    if (want.capacity === now.capacity && want.rows === now.rows && want.evalRows === now.evalRows) return;
     this.layout = planLayout(this.network, want, this.engine.start);
     this.engine.grow(this.layout.bytes);
     writeDescriptor(this.engine.i32, this.network, this.layout);
@@ -62,15 +62,16 @@ export class Workspace {
 
   /**
    * Runs `rows` rows of x through the network in one call (with the loss when y is given): the outputs,
-   * a view valid until the block next grows, and the mean loss.
+   * a view valid until the block next grows, and the mean loss. `stable`: x is not changed between
+   * calls (validation's rows), so while it is still in the block it is not copied again.
    */
-  run(x: Float64Array, y: Float64Array | undefined, rows: number): { outputs: Float64Array; loss: number } {
+  run(x: Float64Array, y: Float64Array | undefined, rows: number, stable = false): { outputs: Float64Array; loss: number } {
     this.reserve({ evalRows: rows });
     const { engine } = this;
     const l = this.layout;
-    if (this.evalSource !== x) {
+    if (!stable || this.evalSource !== x) {
       engine.f64.set(x, l.ex);
-      this.evalSource = x;
+      this.evalSource = stable ? x : undefined;
     }
     // Targets are copied every time: the same inputs may come with other targets.
     if (y) engine.f64.set(y, l.ey);
