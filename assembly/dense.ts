@@ -38,10 +38,12 @@ function denseForwardBlocked(out: usize, inp: usize, w: usize, b: usize, rows: i
       const w0 = w + <usize>u * inBytes, at = <usize>u << 3;
       forward22(o0 + at, o0 + outBytes + at, v128.load(b + at), w0, w0 + inBytes, x0, x0 + inBytes, inputs, act);
     }
-    for (; u < units; u++) {
-      const wu = w + <usize>u * inBytes, at = <usize>u << 3, bu = load<f64>(b + at);
-      store<f64>(o0 + at, activate(bu + dot(wu, x0, inputs), act));
-      store<f64>(o0 + outBytes + at, activate(bu + dot(wu, x0 + inBytes, inputs), act));
+    if (u < units) { // the odd unit (a 1-unit output layer): the two rows share its weights
+      const at = <usize>u << 3;
+      // dot2 with the rows as its two vectors: lanes (dot(x0, w), dot(x1, w)) — x·w is w·x to the bit
+      const z = f64x2.add(f64x2.splat(load<f64>(b + at)), dot2(x0, inBytes, w + <usize>u * inBytes, inputs));
+      store<f64>(o0 + at, activate(f64x2.extract_lane(z, 0), act));
+      store<f64>(o0 + outBytes + at, activate(f64x2.extract_lane(z, 1), act));
     }
   }
   if (r < rows) {
@@ -116,9 +118,15 @@ function denseBackwardBlocked(din: usize, gw: usize, gb: usize, dout: usize, inp
       store<f64>(g1 + i, columnSum(dout + (<usize>(u + 1) << 3), outBytes, inp + i, inBytes, rows));
     }
   }
-  for (; u < units; u++) {
-    const gu = gw + <usize>u * inBytes;
-    for (let i: usize = 0; i < inBytes; i += 8) store<f64>(gu + i, columnSum(dout + (<usize>u << 3), outBytes, inp + i, inBytes, rows));
+  if (u < units) { // the odd unit: its gradients two inputs at a time, summed over the rows
+    const d0 = dout + (<usize>u << 3), g0 = gw + <usize>u * inBytes;
+    let i: usize = 0;
+    for (; i + 16 <= inBytes; i += 16) {
+      let acc = f64x2.mul(f64x2.splat(load<f64>(d0)), v128.load(inp + i));
+      for (let r = 1; r < rows; r++) acc = f64x2.add(acc, f64x2.mul(f64x2.splat(load<f64>(d0 + <usize>r * outBytes)), v128.load(inp + <usize>r * inBytes + i)));
+      v128.store(g0 + i, acc);
+    }
+    if (i < inBytes) store<f64>(g0 + i, columnSum(d0, outBytes, inp + i, inBytes, rows));
   }
   if (!din) return;
   let r = 0;
