@@ -1,4 +1,6 @@
 import { activate } from './activations';
+import { SIGMOID } from './contract';
+import { exp2 } from './math';
 
 // The Dense layer's forward/backward pair over a whole batch, batch-major: row r of a [rows][n]
 // block starts n doubles after row r − 1. Each kernel has a plain reference loop beside it
@@ -244,9 +246,14 @@ function rowSum(d: usize, w: usize, wStride: usize, units: i32): f64 {
   return s;
 }
 
-// Two lanes of z through the activation into out[0..2)
+// Two lanes of z through the activation into out[0..2); sigmoid takes both lanes' exp at once.
 @inline
 function store2(out: usize, z: v128, act: i32): void {
+  if (act == SIGMOID) {
+    const one = f64x2.splat(1.0);
+    v128.store(out, f64x2.div(one, f64x2.add(one, exp2(f64x2.neg(z)))));
+    return;
+  }
   store<f64>(out, activate(f64x2.extract_lane(z, 0), act));
   store<f64>(out, activate(f64x2.extract_lane(z, 1), act), 8);
 }

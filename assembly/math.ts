@@ -97,3 +97,43 @@ export function log(x: f64): f64 {
   }
   return k == 0 ? f - s * (f - r) : dk * LN2_HI - ((s * (f - r) - dk * LN2_LO) - f);
 }
+
+// exp of both lanes (SIMD build only): each lane goes through exactly exp()'s operations for its
+// range — the reduced argument, the rational approximation, 2^k — so each gives exp()'s bits; two
+// lanes share every instruction, the division included. Beyond |x| < 700 (where exp() takes its
+// overflow, underflow and subnormal branches) and for NaN, the lanes go to exp() one by one.
+@inline
+export function exp2(x: v128): v128 {
+  const ax = f64x2.abs(x);
+  if (!i64x2.all_true(f64x2.lt(ax, f64x2.splat(700.0)))) {
+    return f64x2.replace_lane(f64x2.splat(exp(f64x2.extract_lane(x, 0))), 1, exp(f64x2.extract_lane(x, 1)));
+  }
+  // k = (int)(x/ln2 ± 1/2) where exp() reduces x (|x| > ln2/2, by its high word), else 0: x stays x
+  const half = v128.bitselect(f64x2.splat(-0.5), f64x2.splat(0.5), f64x2.lt(x, f64x2.splat(0.0)));
+  const reduce = f64x2.ge(ax, f64x2.splat(REDUCE_FROM));
+  const k = v128.and(f64x2.trunc(f64x2.add(f64x2.mul(f64x2.splat(INV_LN2), x), half)), reduce);
+  const hi = f64x2.sub(x, f64x2.mul(k, f64x2.splat(LN2_HI)));
+  const lo = f64x2.mul(k, f64x2.splat(LN2_LO));
+  const r = f64x2.sub(hi, lo);
+  const t = f64x2.mul(r, r);
+  const one = f64x2.splat(1.0), two = f64x2.splat(2.0);
+  let p = f64x2.add(f64x2.splat(P4), f64x2.mul(t, f64x2.splat(P5)));
+  p = f64x2.add(f64x2.splat(P3), f64x2.mul(t, p));
+  p = f64x2.add(f64x2.splat(P2), f64x2.mul(t, p));
+  p = f64x2.add(f64x2.splat(P1), f64x2.mul(t, p));
+  const c = f64x2.sub(r, f64x2.mul(t, p));
+  const rc = f64x2.mul(r, c);
+  // |x| > ln2/2: 1 − ((lo − r·c/(2 − c)) − hi), times 2^k built from its exponent bits
+  const y = f64x2.sub(one, f64x2.sub(f64x2.sub(lo, f64x2.div(rc, f64x2.sub(two, c))), hi));
+  const ki = i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(k));
+  const scaled = f64x2.mul(y, i64x2.shl(i64x2.add(ki, i64x2.splat(1023)), 52));
+  // |x| ≤ ln2/2: 1 − (r·c/(c − 2) − r), r being x itself
+  const near = f64x2.sub(one, f64x2.sub(f64x2.div(rc, f64x2.sub(c, two)), r));
+  let e = v128.bitselect(scaled, near, reduce);
+  e = v128.bitselect(f64x2.add(one, x), e, f64x2.lt(ax, f64x2.splat(TINY)));
+  return v128.bitselect(f64x2.splat(2.718281828459045), e, f64x2.eq(x, one));
+}
+
+// exp()'s range tests on the high word, as thresholds on |x|: hx > 0x3fd62e42 and hx < 0x3e300000
+const REDUCE_FROM: f64 = reinterpret<f64>(0x3fd62e4300000000);
+const TINY: f64 = reinterpret<f64>(0x3e30000000000000); // 2^-28

@@ -187,3 +187,25 @@ describe("the kernels' exp and log are V8's Math.exp and Math.log, to the bit", 
     expect(mismatches).toBe(0);
   });
 });
+
+describe('the two-lane exp of the SIMD build gives exp()\'s bits in each lane', () => {
+  it('over a million arguments, the range edges of each of its branches among them', () => {
+    const k = instantiateSync<{ memory: WebAssembly.Memory; reserve(n: number): number; expAll(at: number, n: number): void }>(
+      wasmModule, { Math: { tanh: Math.tanh, pow: Math.pow } }).exports;
+    const n = 1_000_000;
+    const at = k.reserve(n * 8);
+    const r = seeded(11);
+    const edges = [0.5 * Math.LN2, 1.5 * Math.LN2, 2 ** -28, 1, 699.99, 700, 709.78, 745.2, 0, 1e-300, NaN, Infinity];
+    const args = Float64Array.from({ length: n }, (_, i) => {
+      if (i < 4 * edges.length) { const e = edges[i >> 2]!; return [e, -e, e * (1 + 1e-15), -e * (1 - 1e-15)][i & 3]!; }
+      const u = r();
+      return [1420 * u - 710, 8 * u - 4, 2 * u - 1, 1e-7 * (u - 0.5)][i % 4]!;
+    });
+    const xs = new Float64Array(k.memory.buffer, at, n);
+    xs.set(args);
+    k.expAll(at, n);
+    const mismatches: string[] = [];
+    for (let i = 0; i < n; i++) if (!Object.is(xs[i], Math.exp(args[i]!))) mismatches.push(`exp(${args[i]}): ${xs[i]} vs ${Math.exp(args[i]!)}`);
+    expect(mismatches.slice(0, 5)).toEqual([]);
+  });
+});
