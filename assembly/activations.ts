@@ -32,9 +32,26 @@ export function derivative(a: f64, act: i32): f64 {
 }
 
 // activation_backward — d: [n] = dL/da becomes dL/dz = dL/da ⊙ act′, in place; a: [n] the activations
+// The SIMD build takes two elements per instruction for the activations whose f′ is plain
+// arithmetic — the same operations per lane, so the same bits.
 @inline
 export function activationBackward(d: usize, a: usize, n: i32, act: i32): void {
   if (act == LINEAR) return; // × 1 changes no bit
   const bytes = <usize>n << 3;
-  for (let i: usize = 0; i < bytes; i += 8) store<f64>(d + i, load<f64>(d + i) * derivative(load<f64>(a + i), act));
+  let i: usize = 0;
+  if (ASC_FEATURE_SIMD) {
+    const one = f64x2.splat(1.0);
+    if (act == SIGMOID) {
+      for (; i + 16 <= bytes; i += 16) {
+        const ai = v128.load(a + i);
+        v128.store(d + i, f64x2.mul(v128.load(d + i), f64x2.mul(ai, f64x2.sub(one, ai))));
+      }
+    } else if (act == TANH) {
+      for (; i + 16 <= bytes; i += 16) {
+        const ai = v128.load(a + i);
+        v128.store(d + i, f64x2.mul(v128.load(d + i), f64x2.sub(one, f64x2.mul(ai, ai))));
+      }
+    }
+  }
+  for (; i < bytes; i += 8) store<f64>(d + i, load<f64>(d + i) * derivative(load<f64>(a + i), act));
 }
