@@ -12,6 +12,7 @@ import { applyScaler, checkScaler, fitScaler, type Scaler } from './scaler.js';
 import { checkThreshold, metricsFor, type Metrics } from './metrics.js';
 import { splitRows, takeRows } from './split.js';
 import { checkValidationOptions, ValidationWatch, type ValidationOptions } from './validation.js';
+import { modelFromTfjs } from './io/tfjs.js';
 
 /** Keras's weight list: `[kernel₁ (inputs × units), bias₁ (units), kernel₂, bias₂, …]`. */
 export type Weights = (number[][] | number[])[];
@@ -51,6 +52,9 @@ export class Model {
   /** The optimizer's step count, momentums and velocities: a second fit continues them, as in Keras. */
   private readonly optimizer: OptimizerState;
   private inputScaler: Scaler | undefined;
+
+  /** A model from the TensorFlow.js layers format (model.json and its weights): see modelFromTfjs. */
+  static fromTfjs(...args: Parameters<typeof modelFromTfjs>): Model { return modelFromTfjs(...args).model; }
 
   constructor(options: ModelOptions) {
     this.network = checkSpec(options);
