@@ -1,6 +1,7 @@
 // Interchange files on disk (Node): TensorFlow.js model.json + weights.bin, ONNX, and reading a
 // model from either a backprop model file or a TensorFlow.js model.json.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fail } from '../errors.js';
 import type { Model } from '../model.js';
@@ -10,9 +11,9 @@ import { exportOnnx } from './onnx.js';
 import { exportTfjs, modelFromTfjs, TFJS_WEIGHTS_FILE, type TfjsExport, type TfjsImport } from './tfjs.js';
 
 /** A file's bytes; a missing or unreadable file is a BackpropError naming it and why it was wanted. */
-async function read(path: string, why = ''): Promise<Buffer> {
+function read(path: string, why = ''): Buffer {
   try {
-    return await readFile(path);
+    return readFileSync(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     return fail(path, `${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, expected a file' : `cannot be read (${(e as Error).message})`}${why}`);
@@ -31,7 +32,12 @@ export async function saveTfjs(dir: string, model: Model, info?: Omit<ModelInfo,
 
 /** Reads a TensorFlow.js model.json and the weights files its manifest lists (beside it). */
 export async function loadTfjs(path: string, options: { loss?: Loss } = {}): Promise<TfjsImport> {
-  const text = (await read(path)).toString('utf8');
+  return readTfjs(path, options);
+}
+
+/** loadTfjs, synchronously (for `train --weights`). */
+export function readTfjs(path: string, options: { loss?: Loss } = {}): TfjsImport {
+  const text = read(path).toString('utf8');
   let manifest: unknown;
   try {
     manifest = (JSON.parse(text) as { weightsManifest?: unknown }).weightsManifest;
@@ -42,7 +48,7 @@ export async function loadTfjs(path: string, options: { loss?: Loss } = {}): Pro
   if (Array.isArray(manifest)) {
     for (const group of manifest) {
       for (const p of (group as { paths?: unknown })?.paths as unknown[] ?? []) {
-        if (typeof p === 'string') weights[p] = await read(join(dirname(path), p), ` (listed in ${path}'s weightsManifest)`);
+        if (typeof p === 'string') weights[p] = read(join(dirname(path), p), ` (listed in ${path}'s weightsManifest)`);
       }
     }
   }
@@ -63,7 +69,7 @@ export function isTfjs(json: unknown): boolean {
  * `backprop export` wrote (whose metadata holds the columns and threshold).
  */
 export async function readModelFile(path: string): Promise<ReturnType<typeof modelFromFile>> {
-  const text = (await read(path)).toString('utf8');
+  const text = read(path).toString('utf8');
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -71,7 +77,7 @@ export async function readModelFile(path: string): Promise<ReturnType<typeof mod
     return modelFromFile(text, path); // names the JSON error
   }
   if (!isTfjs(json)) return modelFromFile(json, path);
-  const { model, metadata } = await loadTfjs(path);
+  const { model, metadata } = readTfjs(path);
   if (!metadata?.features || !metadata.target) {
     fail(path, "is a TensorFlow.js model without backprop's column names (userDefinedMetadata.backprop.features and target); read it with Model.fromTfjs, or export it from a model file with 'backprop export'");
   }
