@@ -18,7 +18,7 @@ for (const target of ['release', 'scalar']) {
 }
 
 await build({
-  entryPoints: { node: 'src/node.ts', cli: 'src/cli/main.ts' },
+  entryPoints: { node: 'src/node.ts', cli: 'src/cli/main.ts', 'worker-node': 'src/worker/nodeWorker.ts' },
   outdir: 'dist',
   bundle: true,
   platform: 'node',
@@ -28,10 +28,11 @@ await build({
   logLevel: 'warning',
 });
 
-// The browser: the library as one ES module (dist/browser.js) with every kernel build beside it,
-// where src/browser.ts fetches them from. esbuild's browser platform refuses Node built-ins.
+// The browser: the library as one ES module (dist/browser.js) and WorkerTrainer's module worker
+// (dist/worker.js) with every kernel build beside them, where src/browser.ts fetches them from.
+// esbuild's browser platform refuses Node built-ins.
 await build({
-  entryPoints: { browser: 'src/browser.ts' },
+  entryPoints: { browser: 'src/browser.ts', worker: 'src/worker/browserWorker.ts' },
   outdir: 'dist',
   bundle: true,
   platform: 'browser',

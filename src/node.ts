@@ -1,6 +1,7 @@
 // The Node entry: the library core, with the kernels read from build/backprop.wasm on first use.
 import { readFile, writeFile } from 'node:fs/promises';
 import { setDefaultWasmSource } from './engines/wasm.js';
+import './worker/nodeEndpoint.js';
 import { readCsv, type CsvData, type CsvDataOptions } from './csv.js';
 import { fail } from './errors.js';
 import type { Model } from './model.js';
