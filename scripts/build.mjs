@@ -28,6 +28,21 @@ await build({
   logLevel: 'warning',
 });
 
+// CommonJS apps `require` the Node entry: the same bundle as CJS, import.meta.url taken from __filename.
+await build({
+  entryPoints: { node: 'src/node.ts' },
+  outExtension: { '.js': '.cjs' },
+  outdir: 'dist',
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  packages: 'external',
+  define: { 'import.meta.url': 'importMetaUrl' },
+  banner: { js: "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  logLevel: 'warning',
+});
+
 // The browser: the library as one ES module (dist/browser.js) and WorkerTrainer's module worker
 // (dist/worker.js) with every kernel build beside them, where src/browser.ts fetches them from.
 // esbuild's browser platform refuses Node built-ins.
