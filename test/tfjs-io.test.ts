@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exportTfjs, loadTfjs, Model, modelFromTfjs, saveModel, saveTfjs, type Activation, type Loss, type ModelOptions, type Weights } from '../src/node.js';
+import { exportTfjs, INITIALIZERS, loadTfjs, Model, modelFromTfjs, saveModel, saveTfjs, type Activation, type Loss, type ModelOptions, type Weights } from '../src/node.js';
 import { tfjsActivation } from '../src/io/activations.js';
 import { loadTensorFlow, WEIGHT_BOUND, type Tf } from '../src/tfjs.js';
 import { EVERY_ACTIVATION, normwiseRelativeDiff, randomNetwork, randomRows } from './helpers.js';
@@ -82,6 +82,22 @@ describe('exportTfjs → tf.loadLayersModel', () => {
     const moved = Math.max(...(ours.getWeights().flat(2) as number[]).map((v, i) => Math.abs(v - (model.getWeights().flat(2)[i] as number))));
     expect(moved).toBeGreaterThan(1e-3);
     expect(Math.max(...(ours.getWeights().flat(2) as number[]).map((v, i) => Math.abs(v - theirs[i]!)))).toBeLessThan(WEIGHT_BOUND);
+    tfModel.dispose();
+  });
+
+  it('every initializer is written as a Keras initializer TensorFlow.js knows', async () => {
+    const inits = [...INITIALIZERS, { constant: 0.25 }] as const;
+    const model = new Model({ inputs: 2, layers: inits.map((init) => ({ units: 2, kernelInitializer: init, biasInitializer: init })), loss: 'mse' });
+    await saveTfjs(join(dir, 'initializers'), model);
+    const tfModel = await tfLoad(join(dir, 'initializers', 'model.json'));
+    // TensorFlow.js reads them back as the VarianceScaling it implements them with
+    const read = tfModel.layers.map((l) => (l.getConfig() as { kernelInitializer: { className: string; config: Record<string, unknown> } }).kernelInitializer);
+    const scaling = (scale: number, mode: string, distribution: string) => ({ className: 'VarianceScaling', config: { scale, mode, distribution, seed: null } });
+    expect(read).toEqual([
+      { className: 'Zeros', config: {} }, { className: 'Ones', config: {} },
+      scaling(1, 'fanAvg', 'uniform'), scaling(1, 'fanAvg', 'normal'), scaling(2, 'fanIn', 'uniform'), scaling(2, 'fanIn', 'normal'),
+      { className: 'Constant', config: { value: 0.25 } },
+    ]);
     tfModel.dispose();
   });
 
