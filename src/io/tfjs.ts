@@ -146,7 +146,7 @@ const KERAS_LOSSES: Record<string, Loss> = {
 export function modelFromTfjs(modelJson: unknown, weightData: TfjsWeightData, options: { loss?: Loss; source?: string } = {}): TfjsImport {
   const source = options.source ?? 'model.json';
   try {
-    return readTfjs(parseJson(source, modelJson), weightData, options.loss);
+    return parseTfjs(parseJson(source, modelJson), weightData, options.loss);
   } catch (e) {
     if (e instanceof BackpropError && !e.field.startsWith(source)) fail(`${source}: ${e.field}`, e.message.slice(e.field.length + 2));
     throw e;
@@ -167,7 +167,7 @@ function parseJson(source: string, value: unknown): Record<string, unknown> {
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function readTfjs(json: Record<string, unknown>, weightData: TfjsWeightData, lossOption: Loss | undefined): TfjsImport {
+function parseTfjs(json: Record<string, unknown>, weightData: TfjsWeightData, lossOption: Loss | undefined): TfjsImport {
   if (json.format !== undefined && json.format !== 'layers-model') fail('format', `is ${show(json.format)}; only the layers format ('layers-model') holds Dense layers — a graph model cannot be read back`);
   const topology = json.modelTopology;
   if (!isObject(topology)) fail('modelTopology', `expected the Keras model topology, got ${show(topology)}`);
