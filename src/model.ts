@@ -1,3 +1,4 @@
+import { modelFromTfjs } from './io/tfjs.js';
 import type { EngineKind } from './engines/engine.js';
 import { wasmLoaded } from './engines/wasm.js';
 import { checkBinaryLabels, toMatrix, type Matrix } from './data.js';
@@ -12,7 +13,6 @@ import { applyScaler, checkScaler, fitScaler, type Scaler } from './scaler.js';
 import { checkThreshold, metricsFor, type Metrics } from './metrics.js';
 import { splitRows, takeRows } from './split.js';
 import { checkValidationOptions, ValidationWatch, type ValidationOptions } from './validation.js';
-import { modelFromTfjs } from './io/tfjs.js';
 
 /** Keras's weight list: `[kernel₁ (inputs × units), bias₁ (units), kernel₂, bias₂, …]`. */
 export type Weights = (number[][] | number[])[];
