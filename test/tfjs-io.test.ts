@@ -170,6 +170,12 @@ describe('bad TensorFlow.js files: an error naming the file and the layer', () =
     expect(await refused(f.path)).toMatch(/weights\.bin: holds 20 bytes, but weightsManifest\[0\] lists 52 bytes of float32 weights \(4 weights\); the file may be truncated/);
   });
 
+  it('weight data in memory of another length than the manifest lists', () => {
+    const { modelJson, weightData } = exportTfjs(new Model(spec));
+    expect(() => modelFromTfjs(modelJson, weightData.subarray(0, 40))).toThrow('model.json: weight data: holds 40 bytes, but the weights manifest lists 52 bytes of float32 weights');
+    expect(() => modelFromTfjs(modelJson, new Uint8Array(56))).toThrow('model.json: weight data: holds 56 bytes, but the weights manifest lists 52; the data may belong to another model');
+  });
+
   it('a shape that does not match the layer', async () => {
     const f = fresh('shape');
     f.modelJson.weightsManifest[0]!.weights[0]!.shape = [3, 2];

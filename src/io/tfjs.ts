@@ -243,7 +243,7 @@ function readWeights(manifest: unknown, weightData: TfjsWeightData): Map<string,
     if (whole) {
       bytes = whole.subarray(offset, offset + need);
       offset += need;
-      if (bytes.length < need) fail('weights', `hold ${whole.length} bytes, but the weights manifest lists ${offset} bytes of float32 weights`);
+      if (bytes.length < need) fail('weight data', `holds ${whole.length} bytes, but the weights manifest lists ${offset} bytes of float32 weights`);
     } else {
       const parts = (group.paths as unknown[]).map((p) => {
         const part = typeof p === 'string' && Object.hasOwn(weightData, p) ? (weightData as Record<string, ArrayBuffer | ArrayBufferView>)[p] : undefined;
@@ -262,7 +262,7 @@ function readWeights(manifest: unknown, weightData: TfjsWeightData): Map<string,
       out.set(spec.name, { shape: spec.shape, data });
     }
   });
-  if (whole && offset !== whole.length) fail('weights', `hold ${whole.length} bytes, but the weights manifest lists ${offset}; the data may belong to another model`);
+  if (whole && offset !== whole.length) fail('weight data', `holds ${whole.length} bytes, but the weights manifest lists ${offset}; the data may belong to another model`);
   return out;
 }
 

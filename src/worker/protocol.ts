@@ -1,10 +1,9 @@
 // The messages between a WorkerTrainer (src/worker/trainer.ts) and its worker (src/worker/host.ts).
 // Everything here survives structured cloning: numbers travel as they are, so weights arrive to the bit.
-import type { History, EpochLogs } from '../trainer.js';
-import type { ModelFitOptions } from '../model.js';
+import type { ModelFitOptions, Weights } from '../model.js';
 import type { Scaler } from '../scaler.js';
 import type { DenseSpec, Loss } from '../spec.js';
-import type { Weights } from '../model.js';
+import type { EpochLogs, History } from '../trainer.js';
 
 /** What a model is across the boundary: its public constructor's options, the weights set. */
 export interface ModelState {
