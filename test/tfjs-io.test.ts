@@ -141,6 +141,36 @@ describe('modelFromTfjs reads what TensorFlow.js writes', () => {
   });
 });
 
+describe('modelFromTfjs reads what tensorflowjs_converter writes from Keras', () => {
+  it('model_config nesting, an InputLayer, Keras\'s layer names: the predictions TensorFlow.js makes of the same file', async () => {
+    // The layout tensorflowjs_converter 4.x writes for a Keras 2 Sequential (keras_version, model_config, InputLayer first)
+    const dense = (name: string, units: number, activation: string, input?: number) => ({ class_name: 'Dense', config: {
+      name, trainable: true, dtype: 'float32', ...(input ? { batch_input_shape: [null, input] } : {}), units, activation, use_bias: true,
+      kernel_initializer: { class_name: 'GlorotUniform', config: { seed: null } }, bias_initializer: { class_name: 'Zeros', config: {} },
+      kernel_regularizer: null, bias_regularizer: null, activity_regularizer: null, kernel_constraint: null, bias_constraint: null } });
+    const json = {
+      format: 'layers-model', generatedBy: 'keras v2.12.0', convertedBy: 'TensorFlow.js Converter v4.6.0',
+      modelTopology: { keras_version: '2.12.0', backend: 'tensorflow', model_config: { class_name: 'Sequential', config: { name: 'sequential', layers: [
+        { class_name: 'InputLayer', config: { batch_input_shape: [null, 3], dtype: 'float32', sparse: false, ragged: false, name: 'dense_input' } },
+        dense('dense', 4, 'relu', 3), dense('dense_1', 1, 'linear'),
+      ] } }, training_config: { loss: 'mean_squared_error' } },
+      weightsManifest: [{ paths: ['group1-shard1of1.bin'], weights: [
+        { name: 'dense/kernel', shape: [3, 4], dtype: 'float32' }, { name: 'dense/bias', shape: [4], dtype: 'float32' },
+        { name: 'dense_1/kernel', shape: [4, 1], dtype: 'float32' }, { name: 'dense_1/bias', shape: [1], dtype: 'float32' },
+      ] }],
+    };
+    const data = Float32Array.from(randomRows(5, 1, 21).flat());
+    // The loss from Keras's training_config
+    const { model } = modelFromTfjs(json, { 'group1-shard1of1.bin': new Uint8Array(data.buffer) });
+    expect(model.network.loss).toBe('mse');
+    expect(model.network.layers.map(({ units, activation }) => ({ units, activation }))).toEqual([{ units: 4, activation: 'relu' }, { units: 1, activation: 'linear' }]);
+    const tfModel = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0]!.weights as never, weightData: data.buffer }));
+    const x = randomRows(6, 10, 3);
+    expect(normwiseRelativeDiff(model.predict(x).flat(), (tfModel.predict(tf.tensor2d(x)) as ReturnType<typeof tf.tensor2d>).arraySync().flat())).toBeLessThan(1e-6);
+    tfModel.dispose();
+  });
+});
+
 describe('bad TensorFlow.js files: an error naming the file and the layer', () => {
   const spec: ModelOptions = { inputs: 2, layers: [{ units: 3, activation: 'tanh' }, { units: 1, activation: 'sigmoid' }], loss: 'binaryCrossentropy' };
   const fresh = (name: string) => {
@@ -192,6 +222,12 @@ describe('bad TensorFlow.js files: an error naming the file and the layer', () =
     g.modelJson.modelTopology.config.layers[0]!.config.activation = 'softmax';
     g.write(g.modelJson);
     expect(await refused(g.path)).toMatch(new RegExp(`^${g.path}: layers\\[0\\] \\(dense_1\\)\\.activation: activation "softmax" is not supported; supported: linear, sigmoid, tanh, relu`));
+  });
+
+  it('no loss given and none in the file', () => {
+    const { modelJson, weightData } = exportTfjs(new Model(spec));
+    delete modelJson.userDefinedMetadata;
+    expect(() => modelFromTfjs(modelJson, weightData, { source: 'plain/model.json' })).toThrow("plain/model.json: loss: the file names no loss this project knows (it has no training config); pass { loss: 'mse' | 'binaryCrossentropy' }");
   });
 
   it('exporting an activation the table lacks names the layer', () => {

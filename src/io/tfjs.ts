@@ -202,9 +202,11 @@ function parseTfjs(json: Record<string, unknown>, weightData: TfjsWeightData, lo
   if (inputs === undefined) fail('layers[0].batch_input_shape', 'is missing; the first layer must give the input shape [null, inputs]');
 
   const meta = isObject(json.userDefinedMetadata) && isObject(json.userDefinedMetadata.backprop) ? json.userDefinedMetadata.backprop as unknown as TfjsMetadata : undefined;
-  const trainingLoss = isObject(json.trainingConfig) ? json.trainingConfig.loss : undefined;
+  // TensorFlow.js keeps the compile settings in trainingConfig, the converter from Keras in modelTopology.training_config
+  const training = isObject(json.trainingConfig) ? json.trainingConfig : isObject(topology.training_config) ? topology.training_config : undefined;
+  const trainingLoss = training?.loss;
   const loss = lossOption ?? meta?.loss ?? (typeof trainingLoss === 'string' ? KERAS_LOSSES[trainingLoss] : undefined);
-  if (loss === undefined) fail('loss', `the file names no loss this project knows (no trainingConfig.loss${trainingLoss === undefined ? '' : ` other than ${show(trainingLoss)}`}); pass { loss: ${LOSSES.map((l) => `'${l}'`).join(' | ')} }`);
+  if (loss === undefined) fail('loss', `the file names no loss this project knows (${trainingLoss === undefined ? 'it has no training config' : `its training config says ${show(trainingLoss)}`}); pass { loss: ${LOSSES.map((l) => `'${l}'`).join(' | ')} }`);
 
   const values = readWeights(json.weightsManifest, weightData);
   let fanIn = inputs;
