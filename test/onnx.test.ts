@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import ort from 'onnxruntime-node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { exportOnnx, Model, saveModel, type Activation, type ModelOptions } from '../src/node.js';
+import { onnxActivation } from '../src/io/activations.js';
 import { varint } from '../src/io/protobuf.js';
 import { EVERY_ACTIVATION, normwiseRelativeDiff, randomNetwork, randomRows } from './helpers.js';
 
@@ -64,4 +65,8 @@ it('protobuf varints: the encoding guide\'s examples (1 → 01, 150 → 96 01, 3
   expect(varint(150)).toEqual([0x96, 0x01]);
   expect(varint(300)).toEqual([0xac, 0x02]);
   expect(varint(2 ** 53 - 1)).toEqual([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x0f]);
+});
+
+it('an activation the table lacks is an error naming the layer, not a missing node', () => {
+  expect(() => onnxActivation('layers[1]', 'swish')).toThrow("layers[1].activation: 'swish' has no TensorFlow.js/ONNX counterpart here; exportable activations: linear, sigmoid, tanh, relu");
 });

@@ -81,4 +81,10 @@ describe('WorkerTrainer in Node', () => {
     expect(diverged.message).toBe(expected.message);
     expect(trainer.model.getWeights()).toEqual(model.getWeights());
   });
+
+  it('a worker script that cannot be loaded: fit rejects, saying so', async () => {
+    trainer = new WorkerTrainer(d.model, { workerUrl: new URL('../dist/no-such-worker.js', import.meta.url) });
+    const e = await refusal(() => trainer!.fit(d.x, d.y));
+    expect(e.message).toMatch(/^WorkerTrainer: the training worker failed: Cannot find module .*no-such-worker\.js/);
+  });
 });
