@@ -179,7 +179,7 @@ function parseTfjs(json: Record<string, unknown>, weightData: TfjsWeightData, lo
   if (!Array.isArray(list) || list.length === 0) fail('modelTopology.config.layers', `expected a non-empty list of layers, got ${show(list)}`);
 
   let inputs: number | undefined;
-  const dense: { name: string; units: number; activation: string }[] = [];
+  const dense: { name: string; where: string; units: number; activation: string }[] = [];
   list.forEach((layer: unknown, i) => {
     const c = isObject(layer) && isObject(layer.config) ? layer.config : undefined;
     const where = `layers[${i}]${c && typeof c.name === 'string' ? ` (${c.name})` : ''}`;
@@ -197,7 +197,7 @@ function parseTfjs(json: Record<string, unknown>, weightData: TfjsWeightData, lo
     }
     if (typeof c.name !== 'string') fail(`${where}.name`, `expected the layer's name, got ${show(c.name)}`);
     if (typeof c.units !== 'number') fail(`${where}.units`, `expected a number, got ${show(c.units)}`);
-    dense.push({ name: c.name, units: c.units, activation: fromTfjsActivation(`${where}.activation`, c.activation) });
+    dense.push({ name: c.name, where, units: c.units, activation: fromTfjsActivation(`${where}.activation`, c.activation) });
   });
   if (inputs === undefined) fail('layers[0].batch_input_shape', 'is missing; the first layer must give the input shape [null, inputs]');
 
@@ -205,14 +205,14 @@ function parseTfjs(json: Record<string, unknown>, weightData: TfjsWeightData, lo
   // TensorFlow.js keeps the compile settings in trainingConfig, the converter from Keras in modelTopology.training_config
   const training = isObject(json.trainingConfig) ? json.trainingConfig : isObject(topology.training_config) ? topology.training_config : undefined;
   const trainingLoss = training?.loss;
-  const loss = lossOption ?? meta?.loss ?? (typeof trainingLoss === 'string' ? KERAS_LOSSES[trainingLoss] : undefined);
+  const loss = lossOption ?? meta?.loss ?? (typeof trainingLoss === 'string' && Object.hasOwn(KERAS_LOSSES, trainingLoss) ? KERAS_LOSSES[trainingLoss] : undefined);
   if (loss === undefined) fail('loss', `the file names no loss this project knows (${trainingLoss === undefined ? 'it has no training config' : `its training config says ${show(trainingLoss)}`}); pass { loss: ${LOSSES.map((l) => `'${l}'`).join(' | ')} }`);
 
   const values = readWeights(json.weightsManifest, weightData);
   let fanIn = inputs;
-  const weights: Weights = dense.flatMap((layer, l) => {
-    const kernel = take(values, `${layer.name}/kernel`, [fanIn, layer.units], `layers[${l}] (${layer.name})`);
-    const bias = take(values, `${layer.name}/bias`, [layer.units], `layers[${l}] (${layer.name})`);
+  const weights: Weights = dense.flatMap((layer) => {
+    const kernel = take(values, `${layer.name}/kernel`, [fanIn, layer.units], layer.where);
+    const bias = take(values, `${layer.name}/bias`, [layer.units], layer.where);
     fanIn = layer.units;
     return [Array.from({ length: kernel.length / layer.units }, (_, i) => Array.from(kernel.subarray(i * layer.units, (i + 1) * layer.units))), Array.from(bias)];
   });
