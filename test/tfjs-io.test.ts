@@ -169,8 +169,8 @@ describe('modelFromTfjs reads what tensorflowjs_converter writes from Keras', ()
     expect(normwiseRelativeDiff(model.predict(x).flat(), (tfModel.predict(tf.tensor2d(x)) as ReturnType<typeof tf.tensor2d>).arraySync().flat())).toBeLessThan(1e-6);
     tfModel.dispose();
     // Messages count the layers as the file does, InputLayer included
-    json.weightsManifest[0]!.weights[2]!.shape = [3, 1];
-    expect(() => modelFromTfjs(json, data)).toThrow('model.json: layers[2] (dense_1): weight dense_1/kernel has shape [3, 1] in the weights manifest, but the layer needs [4, 1]');
+    json.weightsManifest[0]!.weights[2]!.shape = [1, 4];
+    expect(() => modelFromTfjs(json, data)).toThrow('model.json: layers[2] (dense_1): weight dense_1/kernel has shape [1, 4] in the weights manifest, but the layer needs [4, 1]');
   });
 });
 
