@@ -22,7 +22,7 @@ for (const target of ['release', 'scalar']) {
 }
 
 await build({
-  entryPoints: { node: 'src/node.ts', cli: 'src/cli/main.ts' },
+  entryPoints: { node: 'src/node.ts', cli: 'src/cli/main.ts', 'worker-node': 'src/worker/nodeWorker.ts' },
   outdir: 'dist',
   bundle: true,
   platform: 'node',
@@ -32,10 +32,26 @@ await build({
   logLevel: 'warning',
 });
 
-// The browser: the library as one ES module (dist/browser.js) with every kernel build beside it,
-// where src/browser.ts fetches them from. esbuild's browser platform refuses Node built-ins.
+// CommonJS apps `require` the Node entry: the same bundle as CJS, import.meta.url taken from __filename.
 await build({
-  entryPoints: { browser: 'src/browser.ts' },
+  entryPoints: { node: 'src/node.ts' },
+  outExtension: { '.js': '.cjs' },
+  outdir: 'dist',
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  packages: 'external',
+  define: { 'import.meta.url': 'importMetaUrl' },
+  banner: { js: "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  logLevel: 'warning',
+});
+
+// The browser: the library as one ES module (dist/browser.js) and WorkerTrainer's module worker
+// (dist/worker.js) with every kernel build beside them, where src/browser.ts fetches them from.
+// esbuild's browser platform refuses Node built-ins.
+await build({
+  entryPoints: { browser: 'src/browser.ts', worker: 'src/worker/browserWorker.ts' },
   outdir: 'dist',
   bundle: true,
   platform: 'browser',

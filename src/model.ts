@@ -1,3 +1,4 @@
+import { modelFromTfjs } from './io/tfjs.js';
 import type { EngineKind } from './engines/engine.js';
 import { loadWasm, wasmLoaded } from './engines/wasm.js';
 import { toMatrix, type Matrix } from './data.js';
@@ -51,6 +52,9 @@ export class Model {
   private readonly workspaces: Partial<Record<EngineKind, Workspace>> = {};
   private inputScaler: Scaler | undefined;
   private fitting = false;
+
+  /** A model from the TensorFlow.js layers format (model.json and its weights): see modelFromTfjs. */
+  static fromTfjs(...args: Parameters<typeof modelFromTfjs>): Model { return modelFromTfjs(...args).model; }
 
   constructor(options: ModelOptions) {
     this.network = checkSpec(options);

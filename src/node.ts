@@ -1,10 +1,12 @@
 // The Node entry: the library core, with the kernels read from build/backprop.wasm on first use.
 import { readFile, writeFile } from 'node:fs/promises';
 import { setDefaultWasmSource } from './engines/wasm.js';
+import './worker/nodeEndpoint.js';
 import { readCsv, type CsvData, type CsvDataOptions } from './csv.js';
 import { fail } from './errors.js';
 import type { Model } from './model.js';
-import { modelFromFile, modelToText, type ModelInfo } from './modelFile.js';
+import { modelToText, type modelFromFile, type ModelInfo } from './modelFile.js';
+import { readModelFile } from './io/files.js';
 
 setDefaultWasmSource((file) => readFile(new URL(`../build/${file}`, import.meta.url)));
 
@@ -30,7 +32,9 @@ export async function saveModel(path: string, model: Model, info: ModelInfo): Pr
   await writeFile(path, modelToText(model, info));
 }
 
-/** Reads and checks a model file written by saveModel. */
+/** Reads and checks a model file written by saveModel, or a TensorFlow.js model.json written by `backprop export`. */
 export async function loadModel(path: string): Promise<ReturnType<typeof modelFromFile>> {
-  return modelFromFile(await readText(path), path);
+  return readModelFile(path);
 }
+
+export { saveTfjs, loadTfjs, saveOnnx } from './io/files.js';

@@ -44,7 +44,8 @@ export const evaluate: Command<void> = {
 
 Reads the model's feature columns and its target column from the CSV by name (other columns are
 ignored), applies the model's scaler, and prints MSE, MAE and R² (regression) or accuracy,
-precision, recall, F1, log loss and the confusion matrix (classification).
+precision, recall, F1, log loss and the confusion matrix (classification). MODEL.json is a model
+file from 'backprop train --save' or a TensorFlow.js model.json from 'backprop export'.
 
   --threshold P        probability from which a row is predicted 1 (default: the model's, 0.5)
   --engine wasm|js     which kernels run (default wasm)

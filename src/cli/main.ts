@@ -5,9 +5,10 @@ import { predict } from './predict.js';
 import { evaluate } from './evaluate.js';
 import { compare } from './compare.js';
 import { bench } from './bench.js';
+import { exportCommand } from './export.js';
 import { parse, type Command } from './args.js';
 
-const commands: Command<unknown>[] = [demo, train, predict, evaluate, compare, bench];
+const commands: Command<unknown>[] = [demo, train, predict, evaluate, compare, bench, exportCommand];
 
 const help = `backprop — train small neural networks with hand-written backprop in WebAssembly
 

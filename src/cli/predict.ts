@@ -10,7 +10,8 @@ export const predict: Command<void> = {
 Reads the model's feature columns from the CSV by name (other columns pass through untouched),
 applies the model's scaler, and writes every input row with the prediction added:
 regression adds "prediction"; classification adds "probability" (of 1) and "prediction"
-(1 when the probability reaches the threshold, else 0).
+(1 when the probability reaches the threshold, else 0). MODEL.json is a model file from
+'backprop train --save' or a TensorFlow.js model.json from 'backprop export'.
 
   --threshold P        probability from which a row is predicted 1 (default: the model's, 0.5)
   --engine wasm|js     which kernels run (default wasm)`,

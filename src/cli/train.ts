@@ -3,6 +3,7 @@ import { datasets, DATASET_NAMES, Model, ACTIVATIONS, LOSSES, type Activation, t
 import { BackpropError, fail, oneOf, show } from '../errors.js';
 import { checkOptimizer, OPTIMIZERS } from '../optimizers.js';
 import { INITIALIZERS } from '../spec.js';
+import { isTfjs, readTfjs } from '../io/files.js';
 import { list, number, type Command } from './args.js';
 import { lossTable, predictionTable, weightsText } from './report.js';
 import { trainCsv } from './trainCsv.js';
@@ -95,8 +96,9 @@ function readWeights(file: string, spec: ModelOptions): Weights {
   } catch (e) {
     fail('--weights', `${file} is not valid JSON: ${(e as Error).message}`);
   }
-  const weights = Array.isArray(json) ? json : (json as { weights?: unknown } | null)?.weights;
-  if (!Array.isArray(weights)) fail('--weights', `${file}: expected the Keras weight list [kernel, bias, …] or an object with it under "weights", got ${show(json)}`);
+  // A TensorFlow.js model.json brings its weights file; its loss does not matter here, the flags' does.
+  const weights = isTfjs(json) ? readTfjs(file, { loss: spec.loss }).model.getWeights() : Array.isArray(json) ? json : (json as { weights?: unknown } | null)?.weights;
+  if (!Array.isArray(weights)) fail('--weights', `${file}: expected the Keras weight list [kernel, bias, …], an object with it under "weights", or a TensorFlow.js model.json, got ${show(json)}`);
   // Checked against the network now, so that a wrong shape is reported with the file's name.
   try {
     new Model({ ...spec, weights: weights as Weights });
@@ -160,8 +162,9 @@ The tutorial datasets (and the options CSV runs share):
                        as the tutorial); a number ≥ the row count makes one update per epoch
   --init NAME|X        the kernels' initializer: glorotUniform, glorotNormal, heUniform, heNormal,
                        zeros, ones, or a number for a constant (dataset default: 0.1); biases stay 0
-  --weights FILE.json  initial weights in the Keras layout [kernel (inputs × units), bias, …], or
-                       an object with them under "weights" (as --json prints)
+  --weights FILE.json  initial weights in the Keras layout [kernel (inputs × units), bias, …], an
+                       object with them under "weights" (as --json prints), or a TensorFlow.js
+                       model.json (its weights file beside it)
   --layers 2,1         units of each Dense layer after the input
   --activation NAME    linear, sigmoid, tanh or relu: one for all layers, or a list per layer
   --loss NAME          mse or binaryCrossentropy

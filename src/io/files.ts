@@ -1,0 +1,92 @@
+// Interchange files on disk (Node): TensorFlow.js model.json + weights.bin, ONNX, and reading a
+// model from either a backprop model file or a TensorFlow.js model.json.
+import { readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fail } from '../errors.js';
+import type { Model } from '../model.js';
+import { modelFromFile, taskOf, type ModelInfo } from '../modelFile.js';
+import type { Loss } from '../spec.js';
+import { exportOnnx } from './onnx.js';
+import { exportTfjs, modelFromTfjs, TFJS_WEIGHTS_FILE, type TfjsExport, type TfjsImport } from './tfjs.js';
+
+/** A file's bytes; a missing or unreadable file is a BackpropError naming it and why it was wanted. */
+function read(path: string, why = ''): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return fail(path, `${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, expected a file' : `cannot be read (${(e as Error).message})`}${why}`);
+  }
+}
+
+/** Writes `dir`/model.json and `dir`/weights.bin (creating `dir`); returns what was written, with the float32 rounding. */
+export async function saveTfjs(dir: string, model: Model, info?: Omit<ModelInfo, 'training'>): Promise<TfjsExport & { files: string[] }> {
+  const out = exportTfjs(model, { info });
+  await mkdir(dir, { recursive: true });
+  const files = [join(dir, 'model.json'), join(dir, TFJS_WEIGHTS_FILE)];
+  await writeFile(files[0]!, JSON.stringify(out.modelJson, null, 2) + '\n');
+  await writeFile(files[1]!, out.weightData);
+  return { ...out, files };
+}
+
+/** Reads a TensorFlow.js model.json and the weights files its manifest lists (beside it). */
+export async function loadTfjs(path: string, options: { loss?: Loss } = {}): Promise<TfjsImport> {
+  return readTfjs(path, options);
+}
+
+/** loadTfjs, synchronously (for `train --weights`). */
+export function readTfjs(path: string, options: { loss?: Loss } = {}): TfjsImport {
+  const text = read(path).toString('utf8');
+  let manifest: unknown;
+  try {
+    manifest = (JSON.parse(text) as { weightsManifest?: unknown }).weightsManifest;
+  } catch {
+    // modelFromTfjs names the JSON error
+  }
+  const weights: Record<string, Buffer> = {};
+  if (Array.isArray(manifest)) {
+    for (const group of manifest) {
+      for (const p of (group as { paths?: unknown })?.paths as unknown[] ?? []) {
+        if (typeof p === 'string') weights[p] = read(join(dirname(path), p), ` (listed in ${path}'s weightsManifest)`);
+      }
+    }
+  }
+  return modelFromTfjs(text, weights, { ...options, source: path });
+}
+
+export async function saveOnnx(path: string, model: Model): Promise<void> {
+  await writeFile(path, exportOnnx(model));
+}
+
+/** Whether a parsed JSON file is a TensorFlow.js model.json rather than a backprop model file. */
+export function isTfjs(json: unknown): boolean {
+  return typeof json === 'object' && json !== null && 'modelTopology' in json;
+}
+
+/**
+ * A model and its columns from a backprop model file or from a TensorFlow.js model.json that
+ * `backprop export` wrote (whose metadata holds the columns and threshold).
+ */
+export async function readModelFile(path: string): Promise<ReturnType<typeof modelFromFile>> {
+  const text = read(path).toString('utf8');
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return modelFromFile(text, path); // names the JSON error
+  }
+  if (!isTfjs(json)) return modelFromFile(json, path);
+  const { model, metadata } = readTfjs(path);
+  if (!metadata?.features || !metadata.target) {
+    fail(path, "is a TensorFlow.js model without backprop's column names (userDefinedMetadata.backprop.features and target); read it with Model.fromTfjs, or export it from a model file with 'backprop export'");
+  }
+  const info: Required<ModelInfo> = { features: metadata.features, target: metadata.target, threshold: metadata.threshold ?? 0.5, training: {} };
+  if (info.features.length !== model.network.inputs) fail(`${path}: userDefinedMetadata.backprop.features`, `lists ${info.features.length} columns but the model has ${model.network.inputs} inputs`);
+  return { model, info, task: taskOf(model.network.loss) };
+}
+
+/** Whether two paths name the same file, so that an export never writes over its input. */
+export function samePath(a: string, b: string): boolean {
+  return resolve(a) === resolve(b);
+}

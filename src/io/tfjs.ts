@@ -1,0 +1,290 @@
+// The TensorFlow.js layers format, out and in: model.json (a Sequential of Dense layers and a
+// weights manifest) beside one binary file of little-endian float32 weights in Keras's layout.
+// tf.loadLayersModel reads it, and tensorflowjs_converter turns it into a Keras model.
+import { BackpropError, fail, show } from '../errors.js';
+import type { Initializer, Loss } from '../spec.js';
+import { LOSSES } from '../spec.js';
+import { Model, type Weights } from '../model.js';
+import type { ModelInfo } from '../modelFile.js';
+import { fromTfjsActivation, tfjsActivation } from './activations.js';
+
+export const TFJS_WEIGHTS_FILE = 'weights.bin';
+
+interface WeightSpec { name: string; shape: number[]; dtype: 'float32' }
+
+/** model.json of the TensorFlow.js layers format, as this project writes it. */
+export interface TfjsModelJson {
+  format: 'layers-model';
+  generatedBy: string;
+  convertedBy: null;
+  modelTopology: { class_name: 'Sequential'; config: { name: string; layers: { class_name: string; config: Record<string, unknown> }[] }; keras_version: string; backend: string };
+  weightsManifest: { paths: string[]; weights: WeightSpec[] }[];
+  /** What TensorFlow.js keeps for the application; here the loss and the model file's columns and threshold, read back by modelFromTfjs. */
+  userDefinedMetadata?: { backprop: TfjsMetadata };
+}
+
+export interface TfjsMetadata {
+  loss: Loss;
+  features?: string[];
+  target?: string;
+  threshold?: number;
+}
+
+export interface TfjsExport {
+  modelJson: TfjsModelJson;
+  /** The weights file's bytes (its name is in modelJson.weightsManifest[0].paths[0]). */
+  weightData: Uint8Array;
+  /** TensorFlow.js computes in float32: the largest change rounding a weight to float32 made, and that weight. */
+  rounding: { largest: number; weight: string };
+}
+
+const KERAS_INITIALIZERS: Record<string, string> = {
+  zeros: 'Zeros', ones: 'Ones', glorotUniform: 'GlorotUniform', glorotNormal: 'GlorotNormal', heUniform: 'HeUniform', heNormal: 'HeNormal',
+};
+
+function kerasInitializer(init: Initializer): { class_name: string; config: Record<string, unknown> } {
+  if (typeof init === 'object') return { class_name: 'Constant', config: { value: init.constant } };
+  return { class_name: KERAS_INITIALIZERS[init]!, config: init === 'zeros' || init === 'ones' ? {} : { seed: null } };
+}
+
+/** The weights as exported: a scaler folded into the first layer (TensorFlow.js sees raw inputs), still in float64. */
+function foldedWeights(model: Model): Weights {
+  const weights = model.getWeights();
+  const scaler = model.scaler;
+  if (!scaler) return weights;
+  // (x − mean) / std · W + b  =  x · (W / std) + (b − Σᵢ meanᵢ / stdᵢ · Wᵢ)
+  const kernel = weights[0] as number[][], bias = weights[1] as number[];
+  weights[0] = kernel.map((row, i) => row.map((w) => w / scaler.std[i]!));
+  weights[1] = bias.map((b, u) => kernel.reduce((sum, row, i) => sum - (scaler.mean[i]! / scaler.std[i]!) * row[u]!, b));
+  return weights;
+}
+
+/**
+ * The model in the TensorFlow.js layers format: a Sequential of Dense layers named dense_1, dense_2, …
+ * whose weights are dense_N/kernel ([inputs, units]) and dense_N/bias ([units]), rounded to float32.
+ * A scaler is folded into the first layer's kernel and bias. `info` (a model file's columns and
+ * threshold) is kept in userDefinedMetadata, with the loss, for modelFromTfjs.
+ */
+export function exportTfjs(model: Model, options: { weightsPath?: string; info?: Omit<ModelInfo, 'training'> } = {}): TfjsExport {
+  const { inputs, layers, loss } = model.network;
+  const names = layers.map((_, l) => `dense_${l + 1}`);
+  const topology = layers.map((layer, l) => ({
+    class_name: 'Dense',
+    config: {
+      units: layer.units,
+      activation: tfjsActivation(`layers[${l}]`, layer.activation),
+      use_bias: true,
+      kernel_initializer: kerasInitializer(layer.kernelInitializer),
+      bias_initializer: kerasInitializer(layer.biasInitializer),
+      kernel_regularizer: null, bias_regularizer: null, activity_regularizer: null, kernel_constraint: null, bias_constraint: null,
+      name: names[l]!,
+      trainable: true,
+      ...(l === 0 ? { batch_input_shape: [null, inputs] } : {}),
+      dtype: 'float32',
+    },
+  }));
+  const weights = foldedWeights(model);
+  const specs: WeightSpec[] = weights.map((w, k) => ({
+    name: `${names[k >> 1]}/${k % 2 === 0 ? 'kernel' : 'bias'}`,
+    shape: k % 2 === 0 ? [(w as number[][]).length, (w as number[][])[0]!.length] : [w.length],
+    dtype: 'float32',
+  }));
+  const flat = weights.flat(2) as number[];
+  const data = new Float32Array(flat.length);
+  const bytes = new DataView(data.buffer);
+  let largest = 0, at = 0;
+  flat.forEach((v, i) => {
+    bytes.setFloat32(4 * i, v, true);
+    const change = Math.abs(Math.fround(v) - v);
+    if (change > largest) { largest = change; at = i; }
+  });
+  const info = options.info;
+  return {
+    modelJson: {
+      format: 'layers-model',
+      generatedBy: 'backprop-wasm',
+      convertedBy: null,
+      modelTopology: { class_name: 'Sequential', config: { name: 'sequential', layers: topology }, keras_version: 'tfjs-layers 4.22.0', backend: 'tensor_flow.js' },
+      weightsManifest: [{ paths: [options.weightsPath ?? TFJS_WEIGHTS_FILE], weights: specs }],
+      userDefinedMetadata: { backprop: { loss, ...(info ? { features: [...info.features], target: info.target, threshold: info.threshold ?? 0.5 } : {}) } },
+    },
+    weightData: new Uint8Array(data.buffer),
+    rounding: { largest, weight: weightName(specs, at) },
+  };
+}
+
+/** `dense_2/kernel[0][1]` for a flat index into the weights in manifest order. */
+function weightName(specs: WeightSpec[], index: number): string {
+  for (const spec of specs) {
+    const size = spec.shape.reduce((a, b) => a * b, 1);
+    if (index < size) return spec.shape.length === 2 ? `${spec.name}[${Math.floor(index / spec.shape[1]!)}][${index % spec.shape[1]!}]` : `${spec.name}[${index}]`;
+    index -= size;
+  }
+  return `#${index}`;
+}
+
+/** The weights files' bytes: all of them in manifest order (as one buffer), or each by its path in the manifest. */
+export type TfjsWeightData = ArrayBuffer | ArrayBufferView | Record<string, ArrayBuffer | ArrayBufferView>;
+
+export interface TfjsImport {
+  model: Model;
+  /** The userDefinedMetadata this project writes (loss, columns, threshold), when the file has it. */
+  metadata?: TfjsMetadata;
+}
+
+const KERAS_LOSSES: Record<string, Loss> = {
+  mse: 'mse', meanSquaredError: 'mse', mean_squared_error: 'mse',
+  binaryCrossentropy: 'binaryCrossentropy', binary_crossentropy: 'binaryCrossentropy',
+};
+
+/**
+ * A model from the TensorFlow.js layers format: `modelJson` (model.json's text or parsed object)
+ * and the weights it lists. Reads Sequential models of Dense layers (an InputLayer may come first)
+ * with this project's activations; anything else is an error naming `source` and the layer. The
+ * loss comes from `options.loss`, else the file's metadata or training config.
+ */
+export function modelFromTfjs(modelJson: unknown, weightData: TfjsWeightData, options: { loss?: Loss; source?: string } = {}): TfjsImport {
+  const source = options.source ?? 'model.json';
+  try {
+    return parseTfjs(parseJson(source, modelJson), weightData, options.loss);
+  } catch (e) {
+    if (e instanceof BackpropError && !e.field.startsWith(source)) fail(`${source}: ${e.field}`, e.message.slice(e.field.length + 2));
+    throw e;
+  }
+}
+
+function parseJson(source: string, value: unknown): Record<string, unknown> {
+  if (typeof value === 'string') {
+    try {
+      value = JSON.parse(value);
+    } catch (e) {
+      fail(source, `is not valid JSON (${(e as Error).message}); the file may be truncated`);
+    }
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(source, `expected a TensorFlow.js model.json object, got ${show(value)}`);
+  return value as Record<string, unknown>;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function parseTfjs(json: Record<string, unknown>, weightData: TfjsWeightData, lossOption: Loss | undefined): TfjsImport {
+  if (json.format !== undefined && json.format !== 'layers-model') fail('format', `is ${show(json.format)}; only the layers format ('layers-model') holds Dense layers — a graph model cannot be read back`);
+  const topology = json.modelTopology;
+  if (!isObject(topology)) fail('modelTopology', `expected the Keras model topology, got ${show(topology)}`);
+  // tensorflowjs_converter from a Keras file nests it under model_config
+  const top = isObject(topology.model_config) ? topology.model_config : topology;
+  if (top.class_name !== 'Sequential') fail('modelTopology.class_name', `is ${show(top.class_name)}; only Sequential models (a stack of Dense layers) can be read`);
+  const config = top.config;
+  const list = Array.isArray(config) ? config : isObject(config) ? config.layers : undefined;
+  if (!Array.isArray(list) || list.length === 0) fail('modelTopology.config.layers', `expected a non-empty list of layers, got ${show(list)}`);
+
+  let inputs: number | undefined;
+  const dense: { name: string; where: string; units: number; activation: string }[] = [];
+  list.forEach((layer: unknown, i) => {
+    const c = isObject(layer) && isObject(layer.config) ? layer.config : undefined;
+    const where = `layers[${i}]${c && typeof c.name === 'string' ? ` (${c.name})` : ''}`;
+    if (!isObject(layer) || !c) fail(where, `expected { class_name, config }, got ${show(layer)}`);
+    const shape = c.batch_input_shape ?? c.batch_shape;
+    if (Array.isArray(shape) && dense.length === 0) {
+      if (shape.length !== 2 || !Number.isInteger(shape[1])) fail(`${where}.batch_input_shape`, `expected [null, inputs], got ${JSON.stringify(shape)}`);
+      inputs = shape[1] as number;
+    }
+    if (layer.class_name === 'InputLayer' && i === 0) return;
+    if (layer.class_name !== 'Dense') fail(where, `is a ${show(layer.class_name)} layer; only Dense layers (after an optional InputLayer) can be read`);
+    if (c.use_bias === false) fail(`${where}.use_bias`, 'is false; only Dense layers with a bias can be read');
+    for (const key of ['kernel_regularizer', 'bias_regularizer', 'activity_regularizer', 'kernel_constraint', 'bias_constraint']) {
+      if (c[key] !== undefined && c[key] !== null) fail(`${where}.${key}`, 'is set; regularizers and constraints are not supported, so training here would differ');
+    }
+    if (typeof c.name !== 'string') fail(`${where}.name`, `expected the layer's name, got ${show(c.name)}`);
+    if (typeof c.units !== 'number') fail(`${where}.units`, `expected a number, got ${show(c.units)}`);
+    dense.push({ name: c.name, where, units: c.units, activation: fromTfjsActivation(`${where}.activation`, c.activation) });
+  });
+  if (inputs === undefined) fail('layers[0].batch_input_shape', 'is missing; the first layer must give the input shape [null, inputs]');
+
+  const meta = isObject(json.userDefinedMetadata) && isObject(json.userDefinedMetadata.backprop) ? json.userDefinedMetadata.backprop as unknown as TfjsMetadata : undefined;
+  // TensorFlow.js keeps the compile settings in trainingConfig, the converter from Keras in modelTopology.training_config
+  const training = isObject(json.trainingConfig) ? json.trainingConfig : isObject(topology.training_config) ? topology.training_config : undefined;
+  const trainingLoss = training?.loss;
+  const loss = lossOption ?? meta?.loss ?? (typeof trainingLoss === 'string' && Object.hasOwn(KERAS_LOSSES, trainingLoss) ? KERAS_LOSSES[trainingLoss] : undefined);
+  if (loss === undefined) fail('loss', `the file names no loss this project knows (${trainingLoss === undefined ? 'it has no training config' : `its training config says ${show(trainingLoss)}`}); pass { loss: ${LOSSES.map((l) => `'${l}'`).join(' | ')} }`);
+
+  const values = readWeights(json.weightsManifest, weightData);
+  let fanIn = inputs;
+  const weights: Weights = dense.flatMap((layer) => {
+    const kernel = take(values, `${layer.name}/kernel`, [fanIn, layer.units], layer.where);
+    const bias = take(values, `${layer.name}/bias`, [layer.units], layer.where);
+    fanIn = layer.units;
+    return [Array.from({ length: kernel.length / layer.units }, (_, i) => Array.from(kernel.subarray(i * layer.units, (i + 1) * layer.units))), Array.from(bias)];
+  });
+  const model = new Model({ inputs, layers: dense.map(({ units, activation }) => ({ units, activation: activation as never })), loss, weights });
+  return { model, ...(meta ? { metadata: { ...meta, loss } } : {}) };
+}
+
+/** A weight by name, checked against the shape its layer needs. */
+function take(values: Map<string, { shape: number[]; data: Float32Array }>, name: string, shape: number[], layer: string): Float32Array {
+  const found = values.get(name);
+  if (!found) fail(layer, `has no weight ${show(name)} in the weights manifest (it lists ${[...values.keys()].map((k) => show(k)).join(', ')})`);
+  if (found.shape.length !== shape.length || found.shape.some((d, i) => d !== shape[i])) {
+    fail(layer, `weight ${name} has shape [${found.shape.join(', ')}] in the weights manifest, but the layer needs [${shape.join(', ')}]`);
+  }
+  return found.data;
+}
+
+/** Every weight of the manifest, read little-endian from its group's files. */
+function readWeights(manifest: unknown, weightData: TfjsWeightData): Map<string, { shape: number[]; data: Float32Array }> {
+  if (!Array.isArray(manifest) || manifest.length === 0) fail('weightsManifest', `expected a list of { paths, weights } groups, got ${show(manifest)}`);
+  const whole = ArrayBuffer.isView(weightData) || weightData instanceof ArrayBuffer ? bytesOf(weightData) : undefined;
+  let offset = 0; // into `whole`
+  const out = new Map<string, { shape: number[]; data: Float32Array }>();
+  manifest.forEach((group: unknown, g) => {
+    const field = `weightsManifest[${g}]`;
+    if (!isObject(group) || !Array.isArray(group.paths) || !Array.isArray(group.weights)) fail(field, `expected { paths, weights }, got ${show(group)}`);
+    const specs = group.weights as unknown[];
+    const need = specs.reduce<number>((n, s, k) => n + 4 * checkSpec(`${field}.weights[${k}]`, s).shape.reduce((a, b) => a * b, 1), 0);
+    let bytes: Uint8Array;
+    if (whole) {
+      bytes = whole.subarray(offset, offset + need);
+      offset += need;
+      if (bytes.length < need) fail('weight data', `holds ${whole.length} bytes, but the weights manifest lists ${offset} bytes of float32 weights`);
+    } else {
+      const parts = (group.paths as unknown[]).map((p) => {
+        const part = typeof p === 'string' && Object.hasOwn(weightData, p) ? (weightData as Record<string, ArrayBuffer | ArrayBufferView>)[p] : undefined;
+        return part ? bytesOf(part) : fail(`${field}.paths`, `lists ${show(p)}, which was not given`);
+      });
+      bytes = concat(parts);
+      if (bytes.length !== need) fail(String(group.paths.join(', ')), `hold${group.paths.length === 1 ? 's' : ''} ${bytes.length} bytes, but ${field} lists ${need} bytes of float32 weights (${specs.length} weights); the file may be truncated or belong to another model`);
+    }
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    let at = 0;
+    for (const s of specs) {
+      const spec = s as WeightSpec;
+      const data = new Float32Array(spec.shape.reduce((a, b) => a * b, 1));
+      for (let i = 0; i < data.length; i++, at += 4) data[i] = view.getFloat32(at, true);
+      if (out.has(spec.name)) fail(field, `lists the weight ${show(spec.name)} twice`);
+      out.set(spec.name, { shape: spec.shape, data });
+    }
+  });
+  if (whole && offset !== whole.length) fail('weight data', `holds ${whole.length} bytes, but the weights manifest lists ${offset}; the data may belong to another model`);
+  return out;
+}
+
+function checkSpec(field: string, spec: unknown): WeightSpec {
+  if (!isObject(spec) || typeof spec.name !== 'string' || !Array.isArray(spec.shape) || !spec.shape.every((d) => Number.isInteger(d) && d >= 0)) {
+    fail(field, `expected { name, shape, dtype }, got ${show(spec)}`);
+  }
+  if (spec.quantization !== undefined) fail(`${field} (${spec.name})`, 'is quantized; only float32 weights can be read');
+  if (spec.dtype !== 'float32') fail(`${field} (${spec.name})`, `has dtype ${show(spec.dtype)}; only float32 weights can be read`);
+  return spec as unknown as WeightSpec;
+}
+
+function bytesOf(data: ArrayBuffer | ArrayBufferView): Uint8Array {
+  return data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) { out.set(p, at); at += p.length; }
+  return out;
+}

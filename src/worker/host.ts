@@ -1,0 +1,66 @@
+// The worker's side: one Model, kept for the worker's life so that a second fit continues the first
+// one's optimizer state exactly as a second in-thread fit does. Epoch logs go out in batches, at
+// most every YIELD_MS, and between batches the worker lets its message queue run, so that a stop
+// from the page gets in.
+import { BackpropError, DivergenceError } from '../errors.js';
+import { Model } from '../model.js';
+import type { Matrix } from '../data.js';
+import type { EpochLogs } from '../trainer.js';
+import type { ErrorInfo, FitSettings, FromWorker, Port, ToWorker } from './protocol.js';
+
+const YIELD_MS = 10;
+
+/** Serves a WorkerTrainer over `port`; `yieldToEvents` resolves after the worker's pending messages have run. */
+export function serve(port: Port<ToWorker, FromWorker>, yieldToEvents: () => Promise<void>): void {
+  let model: Model | undefined;
+  let stopRequested = false;
+  let queue = Promise.resolve();
+  port.listen((message) => {
+    if (message.type === 'init') model = new Model(message.model);
+    else if (message.type === 'stop') stopRequested = true;
+    // One fit at a time, in the order asked
+    else queue = queue.then(() => fit(model!, message.id, message.x as Matrix, message.y as Matrix, message.options));
+  });
+
+  async function fit(model: Model, id: number, x: Matrix, y: Matrix, options: FitSettings): Promise<void> {
+    stopRequested = false;
+    const { progressWeights, pace, ...fitOptions } = options;
+    let batch: { epoch: number; logs: EpochLogs }[] = [];
+    const flush = () => {
+      if (batch.length) port.post({ type: 'epochs', id, epochs: batch, ...(progressWeights ? { weights: model.getWeights() } : {}) });
+      batch = [];
+    };
+    const start = performance.now();
+    let lastYield = start;
+    try {
+      const history = await model.fit(x, y, {
+        ...fitOptions,
+        onEpochEnd: async (epoch, logs) => {
+          batch.push({ epoch, logs });
+          if (pace) await new Promise((resolve) => setTimeout(resolve, Math.max(0, start + (epoch + 1) * pace - performance.now())));
+          if (pace || performance.now() - lastYield >= YIELD_MS) {
+            flush();
+            await yieldToEvents();
+            lastYield = performance.now();
+          }
+          if (stopRequested) model.stopTraining = true;
+        },
+      });
+      flush();
+      port.post({ type: 'done', id, history, weights: model.getWeights(), scaler: model.scaler });
+    } catch (e) {
+      flush();
+      port.post({ type: 'error', id, error: errorInfo(e), weights: model.getWeights(), scaler: model.scaler });
+    }
+  }
+}
+
+function errorInfo(e: unknown): ErrorInfo {
+  const error = e instanceof Error ? e : new Error(String(e));
+  return {
+    name: error.name,
+    message: error.message,
+    ...(e instanceof BackpropError ? { field: e.field } : {}),
+    ...(e instanceof DivergenceError ? { epoch: e.epoch, row: e.row } : {}),
+  };
+}

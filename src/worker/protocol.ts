@@ -1,0 +1,37 @@
+// The messages between a WorkerTrainer (src/worker/trainer.ts) and its worker (src/worker/host.ts).
+// Everything here survives structured cloning: numbers travel as they are, so weights arrive to the bit.
+import type { ModelFitOptions, Weights } from '../model.js';
+import type { Scaler } from '../scaler.js';
+import type { DenseSpec, Loss } from '../spec.js';
+import type { EpochLogs, History } from '../trainer.js';
+
+/** What a model is across the boundary: its public constructor's options, the weights set. */
+export interface ModelState {
+  inputs: number;
+  layers: DenseSpec[];
+  loss: Loss;
+  weights: Weights;
+  scaler?: Scaler;
+}
+
+export type FitSettings = Omit<ModelFitOptions, 'onEpochEnd'> & { progressWeights?: boolean; pace?: number };
+
+export type ToWorker =
+  | { type: 'init'; model: ModelState }
+  | { type: 'fit'; id: number; x: unknown; y: unknown; options: FitSettings }
+  | { type: 'stop' };
+
+/** An error as it crossed: enough to raise the same class with the same fields on the other side. */
+export interface ErrorInfo { name: string; message: string; field?: string; epoch?: number; row?: number }
+
+export type FromWorker =
+  /** Epochs finished since the previous message, with the weights after the last of them when asked for. */
+  | { type: 'epochs'; id: number; epochs: { epoch: number; logs: EpochLogs }[]; weights?: Weights }
+  | { type: 'done'; id: number; history: History; weights: Weights; scaler?: Scaler }
+  | { type: 'error'; id: number; error: ErrorInfo; weights: Weights; scaler?: Scaler };
+
+/** One side's view of the other: how to send, how to listen. */
+export interface Port<In, Out> {
+  post(message: Out): void;
+  listen(handler: (message: In) => void): void;
+}

@@ -1,0 +1,143 @@
+// Training off the caller's thread: a WorkerTrainer holds a model in a worker (a module Web Worker
+// in browsers, a worker_threads Worker in Node) and runs the library's own fit there, so the
+// history and weights are an in-thread fit's to the bit, while the page stays responsive.
+import type { Matrix } from '../data.js';
+import { BackpropError, DivergenceError } from '../errors.js';
+import { Model, type ModelFitOptions, type ModelOptions, type Weights } from '../model.js';
+import type { EpochLogs, History } from '../trainer.js';
+import type { ErrorInfo, FitSettings, FromWorker, ModelState, Port, ToWorker } from './protocol.js';
+
+/** The worker's end as the trainer sees it; src/browser.ts and src/node.ts make one from a Worker. */
+export interface WorkerEndpoint extends Port<FromWorker, ToWorker> {
+  /** Called with any error that kills the worker (e.g. its script could not be loaded). */
+  onFailure(handler: (error: Error) => void): void;
+  /** Node: whether the worker should keep the process alive (only while a fit runs). */
+  busy?(busy: boolean): void;
+  terminate(): void | Promise<unknown>;
+}
+
+/** Starts a worker: from `url`, or from the worker script beside the library's entry. */
+export type WorkerFactory = (url?: string | URL) => WorkerEndpoint;
+
+let defaultFactory: WorkerFactory | undefined;
+
+/** Set by each entry (src/browser.ts, src/node.ts): how a WorkerTrainer starts its worker. */
+export function setDefaultWorker(factory: WorkerFactory): void {
+  defaultFactory = factory;
+}
+
+export interface WorkerTrainerOptions {
+  /**
+   * The worker script: by default dist/worker.js (browsers) or dist/worker-node.js (Node) beside
+   * the library's entry. An app whose bundler does not copy it along gives its URL here.
+   */
+  workerUrl?: string | URL;
+}
+
+/** Epoch logs in a worker fit; with `progressWeights`, the last epoch of each batch also brings the weights after it. */
+export interface WorkerEpochLogs extends EpochLogs {
+  weights?: Weights;
+}
+
+export interface WorkerFitOptions extends Omit<ModelFitOptions, 'onEpochEnd'> {
+  /**
+   * Called in this thread for every epoch, in order, as the worker's reports arrive (in batches,
+   * about every 10 ms). The worker does not wait for it: to end training, call `stop()`.
+   */
+  onEpochEnd?: (epoch: number, logs: WorkerEpochLogs) => void | Promise<void>;
+  /** Send the weights with each batch of epoch logs (for drawing a model as it learns). */
+  progressWeights?: boolean;
+  /** Make each epoch last at least this many milliseconds, so that a person can follow the training; each epoch is then reported as it ends. */
+  pace?: number;
+}
+
+/**
+ * A model trained in a worker. `fit` takes the options of Model.fit; `model` is this thread's copy
+ * of the worker's model as of the last fit (predict, evaluate, getWeights, modelToFile). A second
+ * fit continues the first, optimizer state included, exactly as a second Model.fit does.
+ */
+export class WorkerTrainer {
+  private readonly endpoint: WorkerEndpoint;
+  private current: Model;
+  private nextId = 0;
+  private readonly pending = new Map<number, { resolve: (h: History) => void; reject: (e: Error) => void; onEpochEnd?: WorkerFitOptions['onEpochEnd']; calls: Promise<void> }>();
+  private failure: Error | undefined;
+
+  /** Starts the worker with `model` (a Model is copied: its weights and scaler; an optimizer state it has does not travel). */
+  constructor(model: Model | ModelOptions, options: WorkerTrainerOptions = {}) {
+    this.current = model instanceof Model ? model : new Model(model);
+    const factory = defaultFactory ?? ((): never => { throw new Error('WorkerTrainer: import it from the library entry (backprop-wasm), which knows how to start a worker here'); });
+    this.endpoint = factory(options.workerUrl);
+    this.endpoint.listen((message) => this.receive(message));
+    this.endpoint.onFailure((error) => this.fail(error));
+    this.endpoint.busy?.(false);
+    this.endpoint.post({ type: 'init', model: stateOf(this.current) });
+  }
+
+  /** This thread's copy of the model, as of the end of the last fit. */
+  get model(): Model {
+    return this.current;
+  }
+
+  /** Trains the worker's model on x and y; resolves with the history once the fit and every onEpochEnd call have finished. */
+  fit(x: Matrix, y: Matrix, options: WorkerFitOptions = {}): Promise<History> {
+    if (this.failure) return Promise.reject(this.failure);
+    const { onEpochEnd, ...settings } = options;
+    if (onEpochEnd !== undefined && typeof onEpochEnd !== 'function') return Promise.reject(new BackpropError('onEpochEnd', 'expected a function'));
+    const id = this.nextId++;
+    return new Promise<History>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject, onEpochEnd, calls: Promise.resolve() });
+      this.endpoint.busy?.(true);
+      this.endpoint.post({ type: 'fit', id, x, y, options: settings as FitSettings });
+    });
+  }
+
+  /** Ends the running fit after the epoch the worker is in when the request arrives, as setting Model.stopTraining does. */
+  stop(): void {
+    if (!this.failure) this.endpoint.post({ type: 'stop' });
+  }
+
+  /** Ends the worker; a running fit is rejected. */
+  async terminate(): Promise<void> {
+    this.fail(new Error('WorkerTrainer: terminated'));
+    await this.endpoint.terminate();
+  }
+
+  private receive(message: FromWorker): void {
+    const job = this.pending.get(message.id);
+    if (!job) return;
+    if (message.type === 'epochs') {
+      const last = message.epochs.length - 1;
+      for (const [k, { epoch, logs }] of message.epochs.entries()) {
+        const withWeights = k === last && message.weights ? { ...logs, weights: message.weights } : logs;
+        if (job.onEpochEnd) job.calls = job.calls.then(() => job.onEpochEnd!(epoch, withWeights));
+      }
+      return;
+    }
+    this.current = new Model({ ...stateOf(this.current), weights: message.weights, scaler: message.scaler });
+    this.pending.delete(message.id);
+    if (this.pending.size === 0) this.endpoint.busy?.(false);
+    if (message.type === 'done') job.calls.then(() => job.resolve(message.history), job.reject);
+    else job.calls.then(() => job.reject(rebuild(message.error)), job.reject);
+  }
+
+  private fail(error: Error): void {
+    this.failure ??= error;
+    for (const job of this.pending.values()) job.reject(error);
+    this.pending.clear();
+  }
+}
+
+function stateOf(model: Model): ModelState {
+  const { inputs, layers, loss } = model.network;
+  return { inputs, layers, loss, weights: model.getWeights(), ...(model.scaler ? { scaler: model.scaler } : {}) };
+}
+
+/** The worker's error as the class fit would have thrown in this thread. */
+function rebuild(e: ErrorInfo): Error {
+  if (e.name === 'BackpropError' && e.field !== undefined) return new BackpropError(e.field, e.message.slice(e.field.length + 2));
+  if (e.name === 'DivergenceError') return new DivergenceError(e.epoch!, e.row!, e.message);
+  const error = new Error(e.message);
+  error.name = e.name;
+  return error;
+}

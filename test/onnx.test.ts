@@ -1,0 +1,72 @@
+// ONNX out, run by ONNX Runtime (onnxruntime-node, a development dependency, CPU): the float64
+// graph's outputs equal predict's to 1e-12 for every activation pair, with and without a scaler.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ort from 'onnxruntime-node';
+import { afterAll, describe, expect, it } from 'vitest';
+import { exportOnnx, Model, saveModel, type Activation, type ModelOptions } from '../src/node.js';
+import { onnxActivation } from '../src/io/activations.js';
+import { varint } from '../src/io/protobuf.js';
+import { EVERY_ACTIVATION, normwiseRelativeDiff, randomNetwork, randomRows } from './helpers.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'backprop-onnx-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function runOnnx(bytes: Uint8Array, x: number[][]): Promise<number[]> {
+  const session = await ort.InferenceSession.create(bytes);
+  const input = new ort.Tensor('float64', Float64Array.from(x.flat()), [x.length, x[0]!.length]);
+  const { output } = await session.run({ input });
+  expect(output!.type).toBe('float64');
+  expect(output!.dims).toEqual([x.length, (output!.data as Float64Array).length / x.length]);
+  return Array.from(output!.data as Float64Array);
+}
+
+const SHAPES: [string, ModelOptions][] = EVERY_ACTIVATION.flatMap((hidden) => EVERY_ACTIVATION.map((output, k): [string, ModelOptions] =>
+  [`${hidden} → ${output}`, randomNetwork(200 + k, 2 + (k % 2), hidden as Activation, output as Activation, output === 'sigmoid' ? 'binaryCrossentropy' : 'mse')]));
+
+describe('exportOnnx → ONNX Runtime', () => {
+  it.each(SHAPES)('%s: the outputs are predict\'s to 1e-12', async (_, spec) => {
+    const model = new Model(spec);
+    const x = randomRows(11, 25, spec.inputs, -3, 3);
+    const ours = model.predict(x, { engine: 'js' }).flat();
+    expect(normwiseRelativeDiff(await runOnnx(exportOnnx(model), x), ours)).toBeLessThanOrEqual(1e-12);
+  });
+
+  it('a scaler becomes Sub and Div nodes: raw inputs in, the scaled model\'s outputs out', async () => {
+    const spec = randomNetwork(7, 3, 'relu', 'sigmoid', 'binaryCrossentropy');
+    const model = new Model({ ...spec, scaler: { mean: Array.from({ length: spec.inputs }, (_, i) => 100 * i + 5), std: Array.from({ length: spec.inputs }, (_, i) => 3 + 40 * i) } });
+    const x = randomRows(12, 30, spec.inputs, -50, 400);
+    expect(normwiseRelativeDiff(await runOnnx(exportOnnx(model), x), model.predict(x, { engine: 'js' }).flat())).toBeLessThanOrEqual(1e-12);
+  });
+
+  it('a wide network (32-16-1, the CSV default) to 1e-12', async () => {
+    const spec: ModelOptions = { inputs: 6, layers: [{ units: 32, activation: 'relu' }, { units: 16, activation: 'relu' }, { units: 1 }], loss: 'mse', seed: 4 };
+    const model = new Model(spec);
+    const x = randomRows(13, 50, 6, -2, 2);
+    expect(normwiseRelativeDiff(await runOnnx(exportOnnx(model), x), model.predict(x, { engine: 'js' }).flat())).toBeLessThanOrEqual(1e-12);
+  });
+
+  it('backprop export --format onnx writes the file ONNX Runtime runs', async () => {
+    const model = new Model({ ...randomNetwork(8, 2, 'tanh', 'linear', 'mse'), scaler: undefined });
+    const saved = join(dir, 'model.json');
+    await saveModel(saved, model, { features: Array.from({ length: model.network.inputs }, (_, i) => `x${i}`), target: 'y' });
+    const r = spawnSync(process.execPath, [join(import.meta.dirname, '../dist/cli.js'), 'export', saved, '--format', 'onnx', '--out', join(dir, 'model.onnx')], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^wrote .*model\.onnx: ONNX opset 13, float64/);
+    const x = randomRows(14, 10, model.network.inputs);
+    expect(normwiseRelativeDiff(await runOnnx(readFileSync(join(dir, 'model.onnx')), x), model.predict(x).flat())).toBeLessThanOrEqual(1e-12);
+  });
+});
+
+it('protobuf varints: the encoding guide\'s examples (1 → 01, 150 → 96 01, 300 → ac 02) and 2⁵³ − 1', () => {
+  expect(varint(1)).toEqual([0x01]);
+  expect(varint(150)).toEqual([0x96, 0x01]);
+  expect(varint(300)).toEqual([0xac, 0x02]);
+  expect(varint(2 ** 53 - 1)).toEqual([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x0f]);
+});
+
+it('an activation the table lacks is an error naming the layer, not a missing node', () => {
+  expect(() => onnxActivation('layers[1]', 'swish')).toThrow("layers[1].activation: 'swish' has no TensorFlow.js/ONNX counterpart here; exportable activations: linear, sigmoid, tanh, relu");
+});

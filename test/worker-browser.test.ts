@@ -1,0 +1,65 @@
+// WorkerTrainer in a browser: the built dist/browser.js in headless Chromium starts dist/worker.js
+// as a module Web Worker; the fit there equals an in-page Model.fit to the bit, the
+// page's own thread keeps running meanwhile, and stop ends a long fit. Node's fit agrees to 1e-12.
+import { fileURLToPath } from 'node:url';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { datasets, Model, type ModelFitOptions } from '../src/node.js';
+import { launch, open, serve } from './browser.js';
+import { maxRelativeDiff } from './helpers.js';
+
+const FIT: ModelFitOptions = { optimizer: 'adam', learningRate: 0.05, epochs: 300, batchSize: 1, shuffle: 'epoch', seed: 3 };
+
+/** The page: trains placement in a WorkerTrainer while a timer counts on the page's thread, then in the page, then a long fit it stops. */
+const PAGE = `<!doctype html><title>WorkerTrainer</title><link rel="icon" href="data:,"><script type="module">
+import { datasets, Model, WorkerTrainer } from './browser.js';
+const fit = ${JSON.stringify(FIT)};
+const d = datasets.placement;
+const trainer = new WorkerTrainer(d.model);
+let ticks = 0;
+const timer = setInterval(() => ticks++, 1);
+const epochs = [];
+const history = await trainer.fit(d.x, d.y, { ...fit, onEpochEnd: (e) => { epochs.push(e); } });
+clearInterval(timer);
+const weights = trainer.model.getWeights();
+const local = new Model(d.model);
+const inPage = await local.fit(d.x, d.y, fit);
+const stopped = await trainer.fit(d.x, d.y, { epochs: 1e7, batchSize: 1, onEpochEnd: (e) => { if (e === 200) trainer.stop(); } });
+await trainer.terminate();
+window.result = { history, weights, inPage, inPageWeights: local.getWeights(), epochs, ticks, stoppedAfter: stopped.loss.length };
+</script>`;
+
+let browser: Browser;
+let server: Awaited<ReturnType<typeof serve>>;
+beforeAll(async () => {
+  server = await serve(fileURLToPath(new URL('../dist/', import.meta.url)), { '/index.html': PAGE });
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+describe('WorkerTrainer in Chromium', () => {
+  it('trains in a module worker to the bit of an in-page fit (and Node\'s to 1e-12), while the page keeps running; stop ends a long fit', async () => {
+    const { page, problems } = await open(browser, `${server.url}/index.html`);
+    await page.waitForFunction(() => 'result' in window, undefined, { timeout: 60_000 });
+    const result = await page.evaluate(() => (window as unknown as { result: { history: { loss: number[] }; inPage: unknown; weights: number[][][]; inPageWeights: unknown; epochs: number[]; ticks: number; stoppedAfter: number } }).result);
+
+    expect(result.history).toEqual(result.inPage);
+    expect(result.weights).toEqual(result.inPageWeights);
+    expect(result.epochs).toEqual([...Array(300).keys()]);
+    // Node's V8 is another version than Chromium's, whose Math.exp and Math.pow may round a last bit
+    // differently: the project's cross-host bound (as test/e2e.test.ts), not bit identity
+    const node = new Model(datasets.placement.model);
+    const nodeHistory = await node.fit(datasets.placement.x, datasets.placement.y, FIT);
+    expect(maxRelativeDiff(result.history.loss, nodeHistory.loss)).toBeLessThanOrEqual(1e-12);
+    expect(maxRelativeDiff(result.weights.flat(2) as number[], node.getWeights().flat(2) as number[])).toBeLessThanOrEqual(1e-12);
+    // The page's timer ran while the worker trained
+    expect(result.ticks).toBeGreaterThan(0);
+    expect(result.stoppedAfter).toBeGreaterThan(200);
+    expect(result.stoppedAfter).toBeLessThan(1e7);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});

@@ -1,0 +1,90 @@
+// WorkerTrainer in Node (worker_threads, the built dist/worker-node.js): the same fit as in this
+// thread, to the bit — history, every epoch's logs, weights, scaler, a second fit's continuation
+// of the optimizer state — plus stop, progress weights and errors of the same class and message.
+import { afterEach, describe, expect, it } from 'vitest';
+import { BackpropError, datasets, DivergenceError, Model, WorkerTrainer, type EpochLogs, type ModelFitOptions, type WorkerEpochLogs } from '../src/node.js';
+
+const workerUrl = new URL('../dist/worker-node.js', import.meta.url);
+const d = datasets.placement;
+let trainer: WorkerTrainer | undefined;
+afterEach(async () => { await trainer?.terminate(); trainer = undefined; });
+
+const refusal = async (f: () => Promise<unknown>) => { try { await f(); } catch (e) { return e as Error; } throw new Error('expected a refusal'); };
+
+describe('WorkerTrainer in Node', () => {
+  it('fits as Model.fit does, to the bit: every epoch\'s logs, history with validation, standardization, weights; and a second fit continues the optimizer', async () => {
+    const fit: ModelFitOptions = { optimizer: 'adam', learningRate: 0.02, epochs: 40, batchSize: 3, shuffle: 'epoch', seed: 5, validationSplit: 0.25, standardize: true };
+    const local = new Model({ ...d.model, seed: 2 });
+    const localLogs: [number, EpochLogs][] = [];
+    const history = await local.fit(d.x, d.y, { ...fit, onEpochEnd: (e, logs) => { localLogs.push([e, logs]); } });
+
+    trainer = new WorkerTrainer({ ...d.model, seed: 2 }, { workerUrl });
+    const workerLogs: [number, EpochLogs][] = [];
+    const remote = await trainer.fit(d.x, d.y, { ...fit, onEpochEnd: (e, logs) => { workerLogs.push([e, logs]); } });
+    expect(remote).toEqual(history);
+    expect(workerLogs).toEqual(localLogs);
+    expect(trainer.model.getWeights()).toEqual(local.getWeights());
+    expect(trainer.model.scaler).toEqual(local.scaler);
+    expect(trainer.model.predict(d.x)).toEqual(local.predict(d.x));
+
+    // Adam's step count and moments carry over in both
+    const second = { optimizer: 'adam', learningRate: 0.02, epochs: 10, batchSize: 4 } as const;
+    expect(await trainer.fit(d.x, d.y, second)).toEqual(await local.fit(d.x, d.y, second));
+    expect(trainer.model.getWeights()).toEqual(local.getWeights());
+  });
+
+  it('starts from a Model\'s weights and scaler; on the js engine too', async () => {
+    const start = new Model({ ...d.model, seed: 9, scaler: { mean: [5, 50], std: [2, 20] } });
+    trainer = new WorkerTrainer(start, { workerUrl });
+    const fit = { epochs: 20, learningRate: 0.1, batchSize: 1, engine: 'js' } as const;
+    const history = await trainer.fit(d.x, d.y, fit);
+    const local = new Model({ ...start.network, weights: start.getWeights(), scaler: start.scaler });
+    expect(history).toEqual(await local.fit(d.x, d.y, fit));
+    expect(trainer.model.getWeights()).toEqual(local.getWeights());
+  });
+
+  it('stop() ends the fit after an epoch; the weights are those of an in-thread fit of as many epochs', async () => {
+    trainer = new WorkerTrainer(d.model, { workerUrl });
+    const t = trainer;
+    const history = await t.fit(d.x, d.y, { epochs: 1_000_000, learningRate: 0.05, batchSize: 1, onEpochEnd: (epoch) => { if (epoch === 100) t.stop(); } });
+    expect(history.loss.length).toBeGreaterThan(100);
+    expect(history.loss.length).toBeLessThan(1_000_000);
+    const local = new Model(d.model);
+    expect((await local.fit(d.x, d.y, { epochs: history.loss.length, learningRate: 0.05, batchSize: 1 })).loss).toEqual(history.loss);
+    expect(t.model.getWeights()).toEqual(local.getWeights());
+  });
+
+  it('progressWeights with pace: each epoch is reported as it ends, with the weights after it', async () => {
+    trainer = new WorkerTrainer(d.model, { workerUrl });
+    const seen: WorkerEpochLogs[] = [];
+    await trainer.fit(d.x, d.y, { epochs: 5, learningRate: 0.1, pace: 5, progressWeights: true, onEpochEnd: (_, logs) => { seen.push(logs); } });
+    const local = new Model(d.model);
+    const expected: WorkerEpochLogs[] = [];
+    await local.fit(d.x, d.y, { epochs: 5, learningRate: 0.1, onEpochEnd: (_, logs) => { expected.push({ ...logs, weights: local.getWeights() }); } });
+    expect(seen).toEqual(expected);
+  });
+
+  it('bad options and divergence: the errors Model.fit raises, with their messages; the model keeps its last finished epoch', async () => {
+    trainer = new WorkerTrainer(d.model, { workerUrl });
+    const bad = await refusal(() => trainer!.fit(d.x, d.y, { batchSize: 0.5 }));
+    const local = await refusal(() => new Model(d.model).fit(d.x, d.y, { batchSize: 0.5 }));
+    expect(bad).toBeInstanceOf(BackpropError);
+    expect(bad.message).toBe(local.message);
+    expect((bad as BackpropError).field).toBe((local as BackpropError).field);
+
+    const p = datasets.package;
+    trainer = new WorkerTrainer(p.model, { workerUrl });
+    const diverged = await refusal(() => trainer!.fit(p.x, p.y, { learningRate: 10, epochs: 50, batchSize: 1 }));
+    const model = new Model(p.model);
+    const expected = await refusal(() => model.fit(p.x, p.y, { learningRate: 10, epochs: 50, batchSize: 1 }));
+    expect(diverged).toBeInstanceOf(DivergenceError);
+    expect(diverged.message).toBe(expected.message);
+    expect(trainer.model.getWeights()).toEqual(model.getWeights());
+  });
+
+  it('a worker script that cannot be loaded: fit rejects, saying so', async () => {
+    trainer = new WorkerTrainer(d.model, { workerUrl: new URL('../dist/no-such-worker.js', import.meta.url) });
+    const e = await refusal(() => trainer!.fit(d.x, d.y));
+    expect(e.message).toMatch(/^WorkerTrainer: the training worker failed: Cannot find module .*no-such-worker\.js/);
+  });
+});
