@@ -4,12 +4,20 @@ import type uPlot from 'uplot';
 import { axis, mountChart } from './uplot.js';
 
 export const LOSS_COLOR = '#2563eb';
+/** Runs this short mark each epoch with a dot: a line needs two epochs, and a few are easier read as points. */
+const DOTTED_EPOCHS = 50;
+/** Epoch ticks step by whole numbers: 1, 2, 5, 10, 20, 50, … */
+const EPOCH_STEPS = Array.from({ length: 24 }, (_, k) => [1, 2, 5][k % 3]! * 10 ** Math.floor(k / 3));
+
+/** A log-axis tick: plain where plain is short, else as 1e-4 (uPlot's own format rounds 0.0001 to "0"). */
+export function logTick(v: number): string {
+  return v >= 1e-3 && v < 1e5 ? String(Number(v.toPrecision(6))) : v.toExponential().replace(/\.?0*e\+?/, 'e');
+}
 
 export class LossChart {
   private chart: uPlot | undefined;
   private epochs: number[] = [];
   private losses: number[] = [];
-  private total = 1;
 
   private readonly placeholder: Node[];
 
@@ -29,11 +37,12 @@ export class LossChart {
   start(epochs: number): void {
     this.epochs = [];
     this.losses = [];
-    this.total = Math.max(2, epochs);
+    // One epoch is one point, centred on a one-wide axis.
+    const range: [number, number] = epochs === 1 ? [0.5, 1.5] : [1, epochs];
     this.chart = mountChart(this.container, 280, {
-      scales: { x: { time: false, range: () => [1, this.total] }, y: { distr: 3 } },
-      axes: [axis('epoch'), axis('loss (log scale)', { size: 64 })],
-      series: [{}, { stroke: LOSS_COLOR, width: 2, points: { show: false } }],
+      scales: { x: { time: false, range: () => range }, y: { distr: 3 } },
+      axes: [axis('epoch', { incrs: EPOCH_STEPS }), axis('loss (log scale)', { size: 64, values: (_, ticks) => ticks.map((v) => (v === null ? '' : logTick(v))) })],
+      series: [{}, { stroke: LOSS_COLOR, width: 2, points: { show: epochs <= DOTTED_EPOCHS, size: 7, fill: LOSS_COLOR } }],
       legend: { show: false },
       cursor: { drag: { x: false, y: false } },
     }, [[], []]);

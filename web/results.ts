@@ -2,6 +2,7 @@
 import type { Weights } from '../src/browser.js';
 import type { PageData } from './form.js';
 import type { EngineTiming, Run } from './protocol.js';
+import { SHOWN_UNITS } from './diagram.js';
 
 /** Rows shown in the predictions table; a CSV file may have many more. */
 const SHOWN_ROWS = 12;
@@ -35,15 +36,23 @@ export function predictionsTable(data: PageData, predictions: number[][]): HTMLT
   return table(head, rows, `Predictions beside targets${shown}`);
 }
 
-/** One table per layer: a row per input with its weight to each unit, then the biases. */
+/**
+ * One table per layer: a row per input with its weight to each unit, then the biases. A wide layer
+ * shows its first units, as the diagram does; getWeights() or the code below has them all.
+ */
 export function weightsTables(weights: Weights, features: string[]): HTMLElement {
   const box = document.createElement('div');
   box.className = 'weights';
-  for (let l = 0; l < weights.length / 2; l++) {
-    const kernel = weights[2 * l] as number[][], bias = weights[2 * l + 1] as number[];
-    const from = (i: number) => (l === 0 ? features[i] ?? `x${i + 1}` : `unit ${i + 1} of layer ${l}`);
-    const units = bias.map((_, u) => `unit ${u + 1}`);
-    box.append(table(['from', ...units], [...kernel.map((row, i) => [from(i), ...row]), ['bias', ...bias]], `Layer ${l + 1} weights`));
+  const layers = weights.length / 2;
+  for (let l = 0; l < layers; l++) {
+    const kernel = (weights[2 * l] as number[][]).slice(0, SHOWN_UNITS), bias = weights[2 * l + 1] as number[];
+    const units = Math.min(bias.length, SHOWN_UNITS), inputs = (weights[2 * l] as number[][]).length;
+    const from = (i: number) => (l === 0 ? features[i] ?? `x${i + 1}` : `hidden ${l} · unit ${i + 1}`);
+    const head = bias.slice(0, units).map((_, u) => `unit ${u + 1}`);
+    const rows = [...kernel.map((row, i) => [from(i), ...row.slice(0, units)]), ['bias', ...bias.slice(0, units)]];
+    const cut = [inputs > SHOWN_UNITS ? `${SHOWN_UNITS} of ${inputs} inputs` : '', bias.length > units ? `${units} of ${bias.length} units` : ''].filter(Boolean);
+    const name = l === layers - 1 ? 'Output layer' : `Hidden layer ${l + 1}`;
+    box.append(table(['from', ...head], rows, `${name} weights${cut.length ? ` (first ${cut.join(', ')})` : ''}`));
   }
   return box;
 }

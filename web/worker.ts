@@ -12,6 +12,7 @@ const scope = self as unknown as {
 };
 
 const FRAME_MS = 33;
+const TIMING_PROGRESS_MS = 100;
 const WATCH_MS_PER_EPOCH = 10;
 /** Each engine trains for at least this long when timed, so that short runs are averaged. */
 const TIMING_BUDGET_MS = 300;
@@ -75,21 +76,35 @@ async function compare(run: Run): Promise<void> {
   scope.postMessage({ type: 'compared', timings });
 }
 
+/**
+ * Times `run` on `engine`. The epoch callback only posts progress (fit calls it either way, so the
+ * timing pays one clock read per epoch); it never yields, so the page stops a timing by ending
+ * this worker rather than by a message.
+ */
 async function time(run: Run, engine: EngineKind): Promise<EngineTiming> {
+  let runs = 0, posted = 0;
+  const epochs = run.fit.epochs ?? 1;
+  const onEpochEnd = (epoch: number) => {
+    const now = performance.now();
+    if (now - posted < TIMING_PROGRESS_MS) return;
+    posted = now;
+    scope.postMessage({ type: 'timing', engine, runs, epoch: epoch + 1, epochs });
+  };
   const once = async () => {
     const t0 = performance.now();
-    const history = await new Model(run.model).fit(run.x, run.y, { ...run.fit, engine });
+    const history = await new Model(run.model).fit(run.x, run.y, { ...run.fit, engine, onEpochEnd });
+    runs++;
     return { ms: performance.now() - t0, loss: history.loss[history.loss.length - 1]! };
   };
   // The first run also warms the JIT up; it counts only when it alone fills the budget.
   const first = await once();
   if (first.ms >= TIMING_BUDGET_MS) return { engine, ms: first.ms, runs: 1, loss: first.loss };
-  let total = 0, runs = 0, loss = first.loss;
+  let total = 0, timed = 0, loss = first.loss;
   while (total < TIMING_BUDGET_MS) {
     const r = await once();
     total += r.ms;
-    runs++;
+    timed++;
     loss = r.loss;
   }
-  return { engine, ms: total / runs, runs, loss };
+  return { engine, ms: total / timed, runs: timed, loss };
 }
