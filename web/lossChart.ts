@@ -30,7 +30,7 @@ export class LossChart {
     this.chart?.destroy();
     this.chart = undefined;
     this.container.replaceChildren(...this.placeholder);
-    delete this.container.dataset.points;
+    for (const key of ['points', 'epochTicks', 'lossTicks']) delete this.container.dataset[key];
   }
 
   /** Clears the chart for a run of `epochs` epochs. */
@@ -41,12 +41,24 @@ export class LossChart {
     const range: [number, number] = epochs === 1 ? [0.5, 1.5] : [1, epochs];
     this.chart = mountChart(this.container, 280, {
       scales: { x: { time: false, range: () => range }, y: { distr: 3 } },
-      axes: [axis('epoch', { incrs: EPOCH_STEPS }), axis('loss (log scale)', { size: 64, values: (_, ticks) => ticks.map((v) => (v === null ? '' : logTick(v))) })],
+      axes: [axis('epoch', { incrs: EPOCH_STEPS, values: this.ticks('epochTicks', String) }), axis('loss (log scale)', { size: 64, values: this.ticks('lossTicks', logTick) })],
       series: [{}, { stroke: LOSS_COLOR, width: 2, points: { show: epochs <= DOTTED_EPOCHS, size: 7, fill: LOSS_COLOR } }],
       legend: { show: false },
       cursor: { drag: { x: false, y: false } },
     }, [[], []]);
     this.container.dataset.points = '0';
+  }
+
+  /**
+   * An axis's labels (uPlot passes null for the ticks it leaves unlabelled). The canvas holds them as
+   * pixels, so they are also kept in the container's data-epoch-ticks and data-loss-ticks.
+   */
+  private ticks(key: 'epochTicks' | 'lossTicks', format: (v: number) => string): uPlot.Axis.DynamicValues {
+    return (_, ticks) => {
+      const labels = ticks.map((v) => (v === null ? '' : format(v)));
+      this.container.dataset[key] = JSON.stringify(labels.filter(Boolean));
+      return labels;
+    };
   }
 
   /** The loss of the latest epoch drawn. */

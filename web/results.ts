@@ -7,13 +7,23 @@ import { SHOWN_UNITS } from './diagram.js';
 /** Rows shown in the predictions table; a CSV file may have many more. */
 const SHOWN_ROWS = 12;
 
-const num = (v: number, digits = 4) => String(Number(v.toPrecision(digits)));
+/** `digits` significant digits, shortest form; below 1e-3 as 4.408e-5 rather than 0.00004408, to stay narrow. */
+const num = (v: number, digits = 4) => (v !== 0 && Math.abs(v) < 1e-3
+  ? v.toExponential(digits - 1).replace(/\.?0+e/, 'e')
+  : String(Number(v.toPrecision(digits))));
+
+/** A header that may break after an underscore (resume_score) as well as at spaces, so that narrow columns stay narrow. */
+function headerCell(text: string): HTMLTableCellElement {
+  const th = document.createElement('th');
+  text.split('_').forEach((part, i) => th.append(...(i > 0 ? ['_', document.createElement('wbr')] : []), part));
+  return th;
+}
 
 function table(head: string[], rows: (string | number)[][], caption: string): HTMLTableElement {
   const t = document.createElement('table');
   t.createCaption().textContent = caption;
   const h = t.createTHead().insertRow();
-  for (const cell of head) h.append(Object.assign(document.createElement('th'), { textContent: cell }));
+  for (const cell of head) h.append(headerCell(cell));
   const body = t.createTBody();
   for (const row of rows) {
     const tr = body.insertRow();
@@ -75,7 +85,7 @@ export function timingsView(timings: EngineTiming[]): HTMLElement {
   const names = { wasm: 'WebAssembly', js: 'pure JavaScript' };
   const box = document.createElement('div');
   box.append(table(['engine', 'time per fit', 'runs timed', 'final loss'],
-    timings.map((t) => [names[t.engine], `${t.ms < 10 ? t.ms.toFixed(2) : t.ms.toFixed(0)} ms`, String(t.runs), t.loss.toPrecision(12)]), 'Same settings, same data'));
+    timings.map((t) => [names[t.engine], `${t.ms < 10 ? t.ms.toFixed(2) : t.ms.toFixed(0)} ms`, String(t.runs), num(t.loss, 12)]), 'Same settings, same data'));
   const [wasm, js] = timings as [EngineTiming, EngineTiming];
   const ratio = js.ms / wasm.ms;
   const diff = Math.abs(wasm.loss - js.loss) / Math.max(Math.abs(wasm.loss), Math.abs(js.loss));
