@@ -7,8 +7,12 @@ import type { ModelOptions, Weights } from '../src/browser.js';
 const SVG = 'http://www.w3.org/2000/svg';
 const H = 300, TOP = 46, BOTTOM = 30, FONT = 12;
 export const POSITIVE = '#2563eb', NEGATIVE = '#ea580c';
-/** Columns taller than this get no per-unit labels: they would overlap. */
+/** Columns taller than this get no input names: they would overlap. */
 const LABELLED_UNITS = 5;
+/** Column spacing below which the column titles shorten to in, h1, h2, …, out. */
+const TITLE_WIDTH = 72;
+/** Room a bias label needs: its width between columns, its height between units. */
+const BIAS_LABEL_WIDTH = 84, BIAS_LABEL_HEIGHT = 18;
 /** Units drawn per column; a wider layer shows its first ones and says how many more it has. */
 export const SHOWN_UNITS = 12;
 /** Lines are thin; a tap anywhere this wide along one picks it. */
@@ -78,6 +82,8 @@ export class NetworkDiagram {
     const right = Math.min(W * 0.25, r + 14 + (widths[widths.length - 1] === 1 ? text(`→ ${target}`) : 0));
     const x = (c: number) => left + (c / (widths.length - 1)) * (W - left - right);
     const y = (c: number, i: number) => TOP + ((i + 0.5) / shown[c]!) * (H - TOP - BOTTOM);
+    // Bias labels where they fit; elsewhere a click on the unit shows its bias.
+    const labelled = (c: number) => x(1) - x(0) >= BIAS_LABEL_WIDTH && (H - TOP - BOTTOM) / shown[c]! >= 2 * r + BIAS_LABEL_HEIGHT;
     const lines = el('g', {}), units = el('g', {}), labels = el('g', { 'font-size': FONT, fill: '#1f2937' });
     this.edges = [];
     this.biases = [];
@@ -100,18 +106,19 @@ export class NetworkDiagram {
         return line;
       })));
       const hidden = l < model.layers.length - 1;
-      labels.append(el('text', { x: x(l + 1), y: 16, 'text-anchor': 'middle', 'font-weight': 600 }, hidden ? `hidden ${l + 1}` : 'output'));
+      const title = x(1) - x(0) >= TITLE_WIDTH ? (hidden ? `hidden ${l + 1}` : 'output') : (hidden ? `h${l + 1}` : 'out');
+      labels.append(el('text', { x: x(l + 1), y: 16, 'text-anchor': 'middle', 'font-weight': 600 }, title));
       labels.append(el('text', { x: x(l + 1), y: 32, 'text-anchor': 'middle', fill: '#6b7280' }, layer.activation ?? 'linear'));
       this.biases.push(Array.from({ length: shown[l + 1]! }, (_, u) => {
         unit(l + 1, u, 'white');
-        if (layer.units > LABELLED_UNITS) return undefined;
+        if (!labelled(l + 1)) return undefined;
         const label = el('text', { x: x(l + 1), y: y(l + 1, u) + r + 14, 'text-anchor': 'middle', fill: '#4b5563' });
         labels.append(label);
         return label;
       }));
       more(l + 1);
     });
-    labels.append(el('text', { x: x(0), y: 16, 'text-anchor': 'middle', 'font-weight': 600 }, 'inputs'));
+    labels.append(el('text', { x: x(0), y: 16, 'text-anchor': 'middle', 'font-weight': 600 }, x(1) - x(0) >= TITLE_WIDTH ? 'inputs' : 'in'));
     for (let i = 0; i < shown[0]!; i++) {
       unit(0, i, '#e5e7eb');
       if (model.inputs <= LABELLED_UNITS) labels.append(el('text', { x: x(0) - r - 6, y: y(0, i) + 4, 'text-anchor': 'end' }, features[i] ?? `x${i + 1}`));
