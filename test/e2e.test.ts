@@ -154,6 +154,17 @@ describe('the demo page', () => {
     expect(blue).toBeGreaterThan(1000);
     expect(red).toBeGreaterThan(1000);
 
+    // The hidden units' maps: each unit's sigmoid over a 32 × 32 grid of cell centres on the plane the rows span
+    // (each feature's range widened by a tenth: cgpa 4.7…8.3, resume_score 4.5…10.5), by hand from Node's weights.
+    const [k1, b1] = model.getWeights() as [number[][], number[]];
+    const centres = (lo: number, hi: number) => Array.from({ length: 32 }, (_, i) => lo + ((i + 0.5) / 32) * (hi - lo));
+    const maps = await page.$$eval('#unit-maps canvas', (cs) => cs.map((c) => [Number(c.getAttribute('data-min')), Number(c.getAttribute('data-max'))]));
+    expect(maps).toHaveLength(2);
+    for (const [u, range] of maps.entries()) {
+      const h = centres(4.7, 8.3).flatMap((a) => centres(4.5, 10.5).map((b) => 1 / (1 + Math.exp(-(k1[0]![u]! * a + k1[1]![u]! * b + b1[u]!)))));
+      expect(maxRelativeDiff(range, [Math.min(...h), Math.max(...h)])).toBeLessThanOrEqual(1e-12);
+    }
+
     const predictions = await page.$$eval('#predictions tbody tr', (rows) => rows.map((r) => r.children[3]!.textContent));
     expect(predictions).toEqual(model.predict(d.x).map(([p]) => String(Number(p!.toPrecision(4)))));
     expect(problems).toEqual([]);

@@ -198,7 +198,7 @@ function hiddenUnits(): number[] {
 }
 
 /** The two features' ranges, widened by a tenth of each span so that no point sits on the edge. */
-function planeGrid(data: PageData): PlaneGrid {
+export function planeGrid(data: PageData): PlaneGrid {
   const range = (c: number): [number, number] => {
     const v = Array.from({ length: data.rows }, (_, r) => data.x[r * 2 + c]!);
     const lo = Math.min(...v), hi = Math.max(...v), pad = (hi - lo || 1) * 0.1;

@@ -1,13 +1,14 @@
 // The demo page: the form starts a run in the worker (web/worker.ts), and each snapshot it sends
 // back redraws the loss chart, the network diagram and the probability map.
-import { BackpropError, Model, type DatasetName } from '../src/browser.js';
-import { checkForm, clearErrors, csvColumns, csvData, listActivations, mark, marked, MAX_UNITS, problemOf, readRun, showMomentum, tutorialData, useCsvDefaults, useTask, type PageData } from './form.js';
+import { BackpropError, fitScaler, Model, type DatasetName } from '../src/browser.js';
+import { checkForm, clearErrors, csvColumns, csvData, listActivations, mark, marked, MAX_UNITS, planeGrid, problemOf, readRun, showMomentum, tutorialData, useCsvDefaults, useTask, type PageData } from './form.js';
 import { NetworkDiagram } from './diagram.js';
 import { gridPoints, probabilities } from './grid.js';
 import { LossChart } from './lossChart.js';
 import { CLASS_COLORS, PROBABILITY_GRADIENT, ProbabilityMap } from './probabilityMap.js';
 import type { FromWorker, Run, Snapshot, ToWorker } from './protocol.js';
 import { predictionsTable, runCode, timingsView, weightsTables } from './results.js';
+import { UnitMaps } from './unitMaps.js';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -24,6 +25,7 @@ const ENGINE_NAMES = { wasm: 'WebAssembly', js: 'pure JavaScript' } as const;
 const lossChart = new LossChart($('loss-chart'));
 const diagram = new NetworkDiagram($('network') as unknown as SVGSVGElement, $('network-details'));
 const map = new ProbabilityMap($('plane-chart'));
+const unitMaps = new UnitMaps($('unit-maps'));
 
 let data: PageData | undefined;
 let csv: { text: string; file: string } | undefined;
@@ -93,13 +95,25 @@ function mapLegend(target: string): HTMLElement[] {
   return [...classes, scale];
 }
 
-const stage = (text: string) => { $('network-stage').textContent = $('plane-stage').textContent = text; };
+const stage = (text: string) => { $('network-stage').textContent = $('plane-stage').textContent = $('units-stage').textContent = text; };
+
+/**
+ * Lays out the hidden units' maps for a run on two features (`trained`: with the scaler the run
+ * will fit, as its snapshots' weights expect scaled inputs); elsewhere the panel is hidden.
+ */
+function startUnitMaps(run: Run, d: PageData, trained: boolean): void {
+  const shown = d.features.length === 2 && run.model.layers.length > 1;
+  $('units-panel').hidden = !shown;
+  if (!shown) return unitMaps.clear();
+  unitMaps.start(run.model, planeGrid(d), d.x, trained && run.fit.standardize ? fitScaler(d.x, d.rows, 2) : undefined);
+}
 
 /** Draws the untrained network (and its probability map) for the current settings; bad settings wait for Train to be reported. */
 function preview(): void {
   if (job) return;
   if (!data) {
     diagram.clear('Choose a CSV file to see its network.');
+    $('units-panel').hidden = true;
     stage('');
     return;
   }
@@ -123,8 +137,11 @@ function previewSoon(): void {
 }
 
 function showModel(run: Run, d: PageData, model: Model): void {
+  const weights = model.getWeights();
   diagram.start(run.model, d.features, d.target);
-  diagram.update(model.getWeights());
+  diagram.update(weights);
+  startUnitMaps(run, d, false);
+  unitMaps.update(weights, true);
   if (run.plane) {
     map.start(run.plane, d.x, d.y, d.features);
     map.update(probabilities(model, gridPoints(run.plane)));
@@ -267,10 +284,12 @@ function show(s: Snapshot): void {
     clearRun();
     lossChart.start(Number(run.fit.epochs));
     diagram.start(run.model, d.features, d.target);
+    startUnitMaps(run, d, true);
     if (run.plane) map.start(run.plane, d.x, d.y, d.features);
   }
   lossChart.append(s.losses);
   diagram.update(s.weights);
+  unitMaps.update(s.weights);
   if (s.plane) map.update(s.plane);
   stage(`After epoch ${s.epochs} of ${run.fit.epochs}.`);
   if (!job.stopping) setStatus(`Training: epoch ${s.epochs} of ${run.fit.epochs}, loss ${lossChart.last.toPrecision(4)}`, 'running');
@@ -279,6 +298,7 @@ function show(s: Snapshot): void {
 function finish(m: Extract<FromWorker, { type: 'done' }>): void {
   show(m.snapshot);
   if (job?.kind !== 'train') return;
+  unitMaps.update(m.snapshot.weights, true);
   const { run, data: d } = job;
   job = undefined;
   const epochs = m.loss.length, loss = m.loss[epochs - 1]!;
