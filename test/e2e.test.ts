@@ -309,6 +309,11 @@ describe('the demo page, as a new user finds it', () => {
       await edge.click();
       const weight = Number(await page.getAttribute('#network line[data-weight]', 'data-weight'));
       expect(await page.textContent('#network-details')).toContain(`Weight from cgpa to hidden 1 · unit 1: ${Number(weight.toPrecision(8))}`);
+      // A tap on a hidden unit shows its bias and outlines its map.
+      await page.locator('#network circle[data-column="1"][data-unit="0"]').click();
+      const bias = (model.getWeights()[1] as number[])[0]!;
+      expect(await page.textContent('#network-details')).toContain(`hidden 1 · unit 1 (tanh): bias ${Number(bias.toPrecision(8))}`);
+      expect(await page.$$eval('#unit-maps canvas.selected', (cs) => cs.map((c) => [c.getAttribute('data-layer'), c.getAttribute('data-unit')]))).toEqual([['0', '0']]);
       await page.screenshot({ path: join(OUTPUT, `page-${width}.png`), fullPage: true });
       expect(problems).toEqual([]);
       await page.close();

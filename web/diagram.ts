@@ -39,6 +39,8 @@ export class NetworkDiagram {
   private weights: Weights | undefined;
   private selected: Part | undefined;
   private width = 0;
+  /** Told of every pick, so that other panels can show the same part (the hidden units' maps outline the unit's). */
+  onSelect: ((part: Part) => void) | undefined;
 
   constructor(private readonly svg: SVGSVGElement, private readonly details: HTMLElement) {
     svg.setAttribute('height', String(H));
@@ -156,6 +158,7 @@ export class NetworkDiagram {
       : this.svg.querySelector(`circle[data-column="${part.column}"][data-unit="${part.unit}"]`);
     mark?.classList.add('selected');
     this.describe(part);
+    this.onSelect?.(part);
   }
 
   /** The picked part's numbers, in words and with where getWeights() holds them. */

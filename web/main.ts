@@ -26,6 +26,7 @@ const lossChart = new LossChart($('loss-chart'));
 const diagram = new NetworkDiagram($('network') as unknown as SVGSVGElement, $('network-details'));
 const map = new ProbabilityMap($('plane-chart'));
 const unitMaps = new UnitMaps($('unit-maps'));
+diagram.onSelect = (part) => (part.kind === 'unit' ? unitMaps.highlight(part.column, part.unit) : unitMaps.highlight(-1, -1));
 
 let data: PageData | undefined;
 let csv: { text: string; file: string } | undefined;

@@ -85,6 +85,11 @@ export class UnitMaps {
     }));
   }
 
+  /** Outlines the map of hidden unit `unit` of diagram column `column` (1 is the first hidden layer); any other part outlines none. */
+  highlight(column: number, unit: number): void {
+    for (const { layer, canvases } of this.layers) canvases.forEach((c, u) => c.classList.toggle('selected', layer === column - 1 && u === unit));
+  }
+
   /** Repaints every map from the run's weights (Keras layout); while training, at most every REPAINT_MS unless `now`. */
   update(weights: Weights, now = false): void {
     const t = performance.now();
