@@ -100,6 +100,12 @@ async function fillPlacement(page: Page, fit: { optimizer: string; learningRate:
   await page.selectOption('#pace', pace);
 }
 
+/** Presses Train and waits for the run to end in `state` (the status line's data-state). */
+async function train(page: Page, state: 'done' | 'error' = 'done'): Promise<void> {
+  await page.click('#train');
+  await page.waitForSelector(`#status[data-state=${state}]`, { timeout: 60_000 });
+}
+
 /** How many pixels of a canvas in `selector` are close to each of `colors` ([r, g, b]). */
 function countColors(page: Page, selector: string, colors: number[][]): Promise<number[]> {
   return page.$eval(selector, (canvas, targets) => {
@@ -126,8 +132,7 @@ describe('the demo page', () => {
     trained = await open('/web/');
     const { page, problems } = trained;
     await fillPlacement(page, { optimizer: 'adam', learningRate: '0.05', epochs: '300', batchSize: '1' }, 'full');
-    await page.click('#train');
-    await page.waitForSelector('#status[data-state=done]', { timeout: 60_000 });
+    await train(page);
 
     const model = new Model(d.model);
     const history = await model.fit(d.x, d.y, { ...fit, engine: 'wasm' });
@@ -193,8 +198,7 @@ describe('the demo page', () => {
     await fillPlacement(page, { optimizer: 'sgd', learningRate: '-1', epochs: '10', batchSize: '0.5' }, 'full');
     await page.fill('#hidden', '2, x');
     await page.selectOption('#output-activation', 'relu');
-    await page.click('#train');
-    await page.waitForSelector('#status[data-state=error]');
+    await train(page, 'error');
     const spec = (output: string) => ({ ...d.model, layers: [{ ...d.model.layers[0]!, units: 'x' as unknown as number }, { ...d.model.layers[1]!, activation: output }] }) as typeof d.model;
     const expected: Record<string, string> = {
       hidden: await refused('Hidden layers, layer 2', () => new Model(spec('sigmoid'))),
@@ -323,8 +327,7 @@ describe('the demo page, as a new user finds it', () => {
   it('clears what no longer holds: results during a run, chart and results after a network edit, the network for a CSV not yet chosen', async () => {
     const { page, problems } = await open('/web/');
     await fillPlacement(page, { optimizer: 'sgd', learningRate: '0.1', epochs: '20', batchSize: '1' }, 'full');
-    await page.click('#train');
-    await page.waitForSelector('#status[data-state=done]');
+    await train(page);
     expect(await page.$$('#predictions tbody tr')).toHaveLength(4);
 
     // A new run: the previous run's results go with its first snapshot.
@@ -354,8 +357,7 @@ describe('the demo page, as a new user finds it', () => {
   it('plots a 1-epoch run as one point on a whole-number epoch axis', async () => {
     const { page, problems } = await open('/web/');
     await fillPlacement(page, { optimizer: 'sgd', learningRate: '0.1', epochs: '1', batchSize: '1' }, 'full');
-    await page.click('#train');
-    await page.waitForSelector('#status[data-state=done]');
+    await train(page);
     expect(await page.getAttribute('#loss-chart', 'data-points')).toBe('1');
     expect(JSON.parse((await page.getAttribute('#loss-chart', 'data-epoch-ticks'))!)).toEqual(['1']);
     const [dot] = await countColors(page, '#loss-chart canvas', [[37, 99, 235]]);
@@ -373,8 +375,7 @@ describe('the demo page, as a new user finds it', () => {
     const message = await page.textContent('[data-input="csv-file"] .error');
     expect(message).toMatch(/line 3/);
     expect(message).toMatch(/b/);
-    await page.click('#train');
-    await page.waitForSelector('#status[data-state=error]');
+    await train(page, 'error');
     expect(await page.textContent('[data-input="csv-file"] .error')).toBe(message);
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('csv-file');
 
