@@ -25,8 +25,9 @@ function shade(t: number): number[] {
 }
 
 interface LayerMaps {
+  /** The layers up to this one, ending in its shown units. */
   model: Model;
-  /** The model's weights come from the first `2 × (layer + 1)` arrays of the run's. */
+  /** Counting hidden layers from 0: the model's weights are the run's up to this layer's kernel and bias. */
   layer: number;
   activation: string;
   canvases: HTMLCanvasElement[];
@@ -56,8 +57,9 @@ export class UnitMaps {
     this.dots = x.map((v, i) => (v - ranges[i % 2]![0]) / (ranges[i % 2]![1] - ranges[i % 2]![0]));
     this.painted = 0;
     const hidden = model.layers.slice(0, -1);
+    // Each layer's model ends in that layer's shown units only: the units past them need not be computed.
     this.layers = hidden.map((layer, l) => ({
-      model: new Model({ inputs: model.inputs, layers: model.layers.slice(0, l + 1), loss: 'mse', ...(scaler ? { scaler } : {}) }),
+      model: new Model({ inputs: model.inputs, layers: [...model.layers.slice(0, l), { ...layer, units: Math.min(layer.units, SHOWN_UNITS) }], loss: 'mse', ...(scaler ? { scaler } : {}) }),
       layer: l,
       activation: layer.activation ?? 'linear',
       canvases: Array.from({ length: Math.min(layer.units, SHOWN_UNITS) }, () => {
@@ -96,7 +98,8 @@ export class UnitMaps {
     if (!now && t - this.painted < REPAINT_MS) return;
     this.painted = t;
     for (const { model, layer, activation, canvases } of this.layers) {
-      model.setWeights(weights.slice(0, 2 * (layer + 1)));
+      const kernel = weights[2 * layer] as number[][], bias = weights[2 * layer + 1] as number[];
+      model.setWeights([...weights.slice(0, 2 * layer), kernel.map((row) => row.slice(0, canvases.length)), bias.slice(0, canvases.length)]);
       const a = model.predict(this.points);
       for (const [u, canvas] of canvases.entries()) this.paint(canvas, a.map((row) => row[u]!), activation);
     }

@@ -45,18 +45,21 @@ async function train(run: Run): Promise<void> {
     return s;
   };
   const start = performance.now();
-  let lastFrame = start;
+  let lastFrame = start, frameMs = FRAME_MS;
   const history = await model.fit(run.x, run.y, {
     ...run.fit,
     onEpochEnd: async (epoch, logs) => {
       epochs = epoch + 1;
       losses.push(logs.loss);
       const now = performance.now();
-      const frame = epoch === 0 || now - lastFrame >= FRAME_MS;
+      const frame = epoch === 0 || now - lastFrame >= frameMs;
       if (frame) {
         const s = snapshot();
         scope.postMessage({ type: 'progress', snapshot: s }, s.plane ? [s.plane.buffer] : []);
-        lastFrame = now;
+        // A big network's snapshot (its weights, the map's grid) is slow: frames are spaced so that
+        // they take at most a third of the time, and training the rest.
+        lastFrame = performance.now();
+        frameMs = Math.max(FRAME_MS, 2 * (lastFrame - now));
       }
       if (run.pace === 'watch') await pause(Math.max(0, start + epochs * WATCH_MS_PER_EPOCH - performance.now()));
       else if (frame) await pause(0);
