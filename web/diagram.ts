@@ -102,7 +102,9 @@ export class NetworkDiagram {
       this.edges.push(Array.from({ length: shown[l]! }, (_, i) => Array.from({ length: shown[l + 1]! }, (_, u) => {
         const at = { x1: x(l), y1: y(l, i), x2: x(l + 1), y2: y(l + 1, u) };
         const line = el('line', { ...at, 'stroke-linecap': 'round', stroke: '#9ca3af', 'stroke-width': 1, 'data-layer': l, 'data-from': i, 'data-unit': u });
+        // The hover tip is for mice; a click or a tap shows the same number in the details box.
         const hit = el('line', { ...at, class: 'hit', stroke: 'transparent', 'stroke-width': HIT_WIDTH });
+        hit.append(el('title', {}));
         hit.addEventListener('click', () => this.select({ kind: 'weight', layer: l, from: i, unit: u }));
         lines.append(line, hit);
         return line;
@@ -144,6 +146,7 @@ export class NetworkDiagram {
         line.setAttribute('stroke-width', (0.6 + (7 * Math.abs(w)) / largest).toFixed(2));
         line.setAttribute('stroke-opacity', '0.8');
         line.dataset.weight = String(w);
+        line.nextElementSibling!.firstElementChild!.textContent = `weight ${round(w)}`;
       }));
       this.biases[l]!.forEach((text, u) => { if (text) text.textContent = `bias ${round(bias[u]!)}`; });
     });
