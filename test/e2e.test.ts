@@ -243,8 +243,11 @@ describe('the demo page', () => {
     await fillPlacement(page, { optimizer: 'sgd', learningRate: '0.1', epochs: '100000', batchSize: '1' }, 'watch');
     await page.click('#train');
     await page.waitForFunction(() => Number(document.querySelector<HTMLElement>('#loss-chart')?.dataset.points) >= 5);
+    // Focus follows the run: to Stop while it runs, back to Train after.
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('stop');
     await page.click('#stop');
     await page.waitForSelector('#status[data-state=stopped]', { timeout: 30_000 });
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('train');
     const epochs = Number(await page.getAttribute('#loss-chart', 'data-points'));
     expect(epochs).toBeGreaterThanOrEqual(5);
     expect(epochs).toBeLessThan(100_000);
@@ -260,9 +263,9 @@ describe('the demo page, as a new user finds it', () => {
     it(`at ${width} × ${height}: Train is in view, every table cell readable, the loss axis labelled below 1e-3`, async () => {
       const { page, problems } = await open('/web/');
       await page.setViewportSize({ width, height });
-      const train = await page.$eval('#train', (b) => b.getBoundingClientRect().toJSON() as DOMRect);
-      expect(train.top).toBeGreaterThanOrEqual(0);
-      expect(train.bottom).toBeLessThanOrEqual(height);
+      const button = await page.$eval('#train', (b) => b.getBoundingClientRect().toJSON() as DOMRect);
+      expect(button.top).toBeGreaterThanOrEqual(0);
+      expect(button.bottom).toBeLessThanOrEqual(height);
       mkdirSync(OUTPUT, { recursive: true });
       await page.screenshot({ path: join(OUTPUT, `page-${width}-start.png`) });
 
@@ -271,9 +274,7 @@ describe('the demo page, as a new user finds it', () => {
       await page.selectOption('#init', 'glorotUniform');
       await page.fill('#epochs', '1000');
       await page.selectOption('#pace', 'full');
-      await page.click('#train');
-      expect(await page.evaluate(() => document.activeElement?.id)).toBe('stop');
-      await page.waitForSelector('#status[data-state=done]', { timeout: 60_000 });
+      await train(page);
       expect(await page.evaluate(() => document.activeElement?.id)).toBe('train');
 
       // The log axis: every label a positive number, down to the loss's decade.

@@ -219,6 +219,8 @@ function refused(): void {
 
 async function start(kind: 'train' | 'compare'): Promise<void> {
   if (job || checking) return;
+  // A preview still waiting for typing to pause would draw the untrained network over this run's.
+  clearTimeout(previewTimer);
   // A data message (a CSV file's line and column) stays: it is still true.
   clearErrors(DATA_INPUTS);
   if (!data) {
