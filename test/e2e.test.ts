@@ -350,6 +350,8 @@ describe('the demo page, as a new user finds it', () => {
     await page.selectOption('#task', 'csv');
     expect(await page.$$('#network circle')).toHaveLength(0);
     expect(await page.textContent('#network')).toBe('Choose a CSV file to see its network.');
+    expect(await page.isHidden('#network-details')).toBe(true);
+    expect(await page.textContent('#status')).toBe('Press Train to start.');
     expect(await page.isHidden('#plane-panel')).toBe(true);
     expect(problems).toEqual([]);
     await page.close();

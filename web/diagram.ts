@@ -54,6 +54,7 @@ export class NetworkDiagram {
     this.shape = this.weights = this.selected = undefined;
     this.svg.replaceChildren(el('text', { x: '50%', y: H / 2, 'text-anchor': 'middle', 'font-size': 13, fill: '#6b7280' }, message));
     this.details.replaceChildren();
+    this.details.hidden = true;
   }
 
   /** Draws the network of `model`, its inputs named by `features` and its output by `target`. */
@@ -61,6 +62,7 @@ export class NetworkDiagram {
     this.shape = { model, features, target };
     this.weights = this.selected = undefined;
     this.details.replaceChildren();
+    this.details.hidden = false;
     this.draw();
   }
 

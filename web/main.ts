@@ -152,6 +152,7 @@ function showModel(run: Run, d: PageData, model: Model): void {
 /** Clears what the last run left: its loss chart, results and timings no longer describe the settings. */
 function clearRun(): void {
   lossChart.clear();
+  if (['done', 'stopped'].includes($('status').dataset.state!)) setStatus('Press Train to start.', 'idle');
   const final = $('final');
   final.textContent = '';
   delete final.dataset.loss;
@@ -319,6 +320,7 @@ function finish(m: Extract<FromWorker, { type: 'done' }>): void {
 
 function failed(message: string): void {
   console.error(`The training worker failed: ${message}`);
+  if (job?.kind === 'compare') job.timer.terminate();
   job = undefined;
   setStatus(`The training worker failed: ${message}`, 'error');
   setBusy(undefined);
