@@ -1,6 +1,7 @@
 // The training thread: runs the library's fit off the page's thread and sends the page a snapshot
-// of the model about 30 times a second. A stop message is let in while fit awaits the epoch
-// callback, which then sets model.stopTraining, as a Keras callback would.
+// of the model up to 30 times a second (fewer when a big network's snapshot is slow). A stop
+// message is let in while fit awaits the epoch callback, which then sets model.stopTraining, as a
+// Keras callback would. The page also starts one of these per engine timing, and ends it to stop it.
 import { BackpropError, loadWasm, Model, type EngineKind } from '../src/browser.js';
 import type { EngineTiming, FromWorker, Run, Snapshot, ToWorker } from './protocol.js';
 import { gridPoints, probabilities } from './grid.js';
