@@ -11,6 +11,7 @@ import { chromium, type BrowserContext, type ConsoleMessage, type Page } from 'p
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { datasets, Model, type FitOptions } from '../src/node.js';
 import { maxRelativeDiff } from './helpers.js';
+import { seeded } from '../src/random.js';
 
 const SERVER = fileURLToPath(new URL('../scripts/web.mjs', import.meta.url));
 const OUTPUT = fileURLToPath(new URL('../test-output/', import.meta.url));
@@ -54,6 +55,37 @@ async function open(path: string): Promise<{ page: Page; problems: string[] }> {
   return { page, problems };
 }
 
+/**
+ * Where the page hides or cuts a table cell: outside the window's width (unless inside a box that
+ * scrolls sideways and is itself in the window), outside a parent that clips it without scrolling,
+ * or with text wider than the cell (an ellipsis or a cut).
+ */
+function hiddenCells(page: Page, selector: string): Promise<string[]> {
+  return page.$$eval(selector, (cells) => cells.flatMap((cell) => {
+    const box = cell.getBoundingClientRect();
+    const where = `${cell.closest('[id]')!.id} "${cell.textContent}"`;
+    const window = document.documentElement.clientWidth;
+    if (cell.scrollWidth > cell.clientWidth) return [`${where}: text wider than its cell`];
+    let scroller: Element | undefined;
+    for (let p = cell.parentElement; p; p = p.parentElement) {
+      const overflow = getComputedStyle(p).overflowX;
+      if (overflow === 'visible') continue;
+      const clip = p.getBoundingClientRect();
+      if (clip.left < 0 || clip.right > window) return [`${where}: inside ${p.id || p.tagName}, which is outside the window`];
+      if (overflow === 'auto' || overflow === 'scroll') {
+        scroller ??= p;
+        continue;
+      }
+      if (box.left < clip.left - 0.5 || box.right > clip.right + 0.5) return [`${where}: cut by ${p.id || p.tagName}`];
+    }
+    if (!scroller && (box.left < 0 || box.right > window)) return [`${where}: outside the window`];
+    return [];
+  }));
+}
+
+/** Whether the element's content is wider than its box (so that part of it is reached by scrolling sideways). */
+const scrolls = (page: Page, selector: string) => page.$eval(selector, (e) => e.scrollWidth > e.clientWidth);
+
 /** Fills the form with the settings of `fit` on the placement task's 2-2-1 network. */
 async function fillPlacement(page: Page, fit: { optimizer: string; learningRate: string; epochs: string; batchSize: string }, pace: 'watch' | 'full'): Promise<void> {
   await page.selectOption('#task', 'placement');
@@ -66,6 +98,12 @@ async function fillPlacement(page: Page, fit: { optimizer: string; learningRate:
   await page.fill('#epochs', fit.epochs);
   await page.fill('#batch-size', fit.batchSize);
   await page.selectOption('#pace', pace);
+}
+
+/** Presses Train and waits for the run to end in `state` (the status line's data-state). */
+async function train(page: Page, state: 'done' | 'error' = 'done'): Promise<void> {
+  await page.click('#train');
+  await page.waitForSelector(`#status[data-state=${state}]`, { timeout: 60_000 });
 }
 
 /** How many pixels of a canvas in `selector` are close to each of `colors` ([r, g, b]). */
@@ -83,18 +121,18 @@ function countColors(page: Page, selector: string, colors: number[][]): Promise<
   }, colors);
 }
 
+const d = datasets.placement;
+// The page's placement defaults; the Node runs below use the same numbers.
+const fit: FitOptions = { ...d.fit, optimizer: 'adam', learningRate: 0.05, epochs: 300, batchSize: 1 };
+
 describe('the demo page', () => {
-  const d = datasets.placement;
-  // The page's placement defaults; the Node run below uses the same numbers.
-  const fit: FitOptions = { ...d.fit, optimizer: 'adam', learningRate: 0.05, epochs: 300, batchSize: 1 };
   let trained: { page: Page; problems: string[] };
 
   it('trains placement in a worker: the chart, the diagram and the probability map are drawn, and the final loss is the Node run\'s', async () => {
     trained = await open('/web/');
     const { page, problems } = trained;
     await fillPlacement(page, { optimizer: 'adam', learningRate: '0.05', epochs: '300', batchSize: '1' }, 'full');
-    await page.click('#train');
-    await page.waitForSelector('#status[data-state=done]', { timeout: 60_000 });
+    await train(page);
 
     const model = new Model(d.model);
     const history = await model.fit(d.x, d.y, { ...fit, engine: 'wasm' });
@@ -107,7 +145,7 @@ describe('the demo page', () => {
     expect(line).toBeGreaterThan(200);
 
     // The diagram: one line per kernel weight, holding the final weights, coloured by sign.
-    const edges = await page.$$eval('#network line', (lines) => lines.map((l) => ({ weight: Number(l.getAttribute('data-weight')), stroke: l.getAttribute('stroke'), width: Number(l.getAttribute('stroke-width')) })));
+    const edges = await page.$$eval('#network line[data-weight]', (lines) => lines.map((l) => ({ weight: Number(l.getAttribute('data-weight')), stroke: l.getAttribute('stroke'), width: Number(l.getAttribute('stroke-width')) })));
     const kernels = model.getWeights().filter((_, i) => i % 2 === 0).flat(2) as number[];
     expect(edges).toHaveLength(kernels.length);
     expect(maxRelativeDiff(edges.map((e) => e.weight), kernels)).toBeLessThanOrEqual(1e-12);
@@ -120,6 +158,17 @@ describe('the demo page', () => {
     const [blue, red] = await countColors(page, '#plane-chart canvas', [[110, 151, 240], [231, 106, 106]]);
     expect(blue).toBeGreaterThan(1000);
     expect(red).toBeGreaterThan(1000);
+
+    // The hidden units' maps: each unit's sigmoid over a 32 × 32 grid of cell centres on the plane the rows span
+    // (each feature's range widened by a tenth: cgpa 4.7…8.3, resume_score 4.5…10.5), by hand from Node's weights.
+    const [k1, b1] = model.getWeights() as [number[][], number[]];
+    const centres = (lo: number, hi: number) => Array.from({ length: 32 }, (_, i) => lo + ((i + 0.5) / 32) * (hi - lo));
+    const maps = await page.$$eval('#unit-maps canvas', (cs) => cs.map((c) => [Number(c.getAttribute('data-min')), Number(c.getAttribute('data-max'))]));
+    expect(maps).toHaveLength(2);
+    for (const [u, range] of maps.entries()) {
+      const h = centres(4.7, 8.3).flatMap((a) => centres(4.5, 10.5).map((b) => 1 / (1 + Math.exp(-(k1[0]![u]! * a + k1[1]![u]! * b + b1[u]!)))));
+      expect(maxRelativeDiff(range, [Math.min(...h), Math.max(...h)])).toBeLessThanOrEqual(1e-12);
+    }
 
     const predictions = await page.$$eval('#predictions tbody tr', (rows) => rows.map((r) => r.children[3]!.textContent));
     expect(predictions).toEqual(model.predict(d.x).map(([p]) => String(Number(p!.toPrecision(4)))));
@@ -139,25 +188,51 @@ describe('the demo page', () => {
     await page.close();
   });
 
-  it('refuses bad settings beside the field, with the library\'s message, and trains nothing', async () => {
+  it('refuses every bad setting at once, beside its field in the form\'s words, and trains nothing; a fixed field clears', async () => {
     const { page, problems } = await open('/web/');
-    // The messages come from the library in Node, so the page shows what the library says.
-    const refused = async (f: () => unknown) => { try { await f(); } catch (e) { return (e as Error).message; } throw new Error('expected the library to refuse'); };
-    const spec = (hidden: number[], output: string) => ({ ...d.model, layers: [...hidden.map((units) => ({ ...d.model.layers[0]!, units })), { ...d.model.layers[1]!, activation: output }] }) as typeof d.model;
-    const cases: [string, () => Promise<void>, () => unknown][] = [
-      ['lr', () => page.fill('#lr', '-1'), () => new Model(d.model).fit(d.x, d.y, { learningRate: -1 })],
-      ['hidden', () => page.fill('#hidden', '2, x'), () => new Model(spec([2, 'x' as unknown as number], 'sigmoid'))],
-      ['output-activation', () => page.selectOption('#output-activation', 'relu').then(() => {}), () => new Model(spec([2], 'relu'))],
-      ['batch-size', () => page.fill('#batch-size', '0.5'), () => new Model(d.model).fit(d.x, d.y, { batchSize: 0.5 })],
-    ];
-    for (const [input, enter, library] of cases) {
-      await fillPlacement(page, { optimizer: 'sgd', learningRate: '0.1', epochs: '10', batchSize: '1' }, 'full');
-      await enter();
-      await page.click('#train');
-      await page.waitForSelector('#status[data-state=error]');
-      expect(await page.textContent(`[data-input="${input}"] .error`)).toBe(await refused(library));
-      expect(await page.$$('.field.invalid')).toHaveLength(1);
-    }
+    // The messages come from the library in Node; the page puts the form's name for the field in place of the library's field path.
+    const refused = async (label: string, f: () => unknown) => {
+      try { await f(); } catch (e) { return `${label}: ${(e as Error).message.replace(/^[\w.[\]]+: /, '')}`; }
+      throw new Error('expected the library to refuse');
+    };
+    await fillPlacement(page, { optimizer: 'sgd', learningRate: '-1', epochs: '10', batchSize: '0.5' }, 'full');
+    await page.fill('#hidden', '2, x');
+    await page.selectOption('#output-activation', 'relu');
+    await train(page, 'error');
+    const spec = (output: string) => ({ ...d.model, layers: [{ ...d.model.layers[0]!, units: 'x' as unknown as number }, { ...d.model.layers[1]!, activation: output }] }) as typeof d.model;
+    const expected: Record<string, string> = {
+      hidden: await refused('Hidden layers, layer 2', () => new Model(spec('sigmoid'))),
+      'output-activation': await refused('Output activation', () => new Model({ ...d.model, layers: [d.model.layers[0]!, { ...d.model.layers[1]!, activation: 'relu' }] })),
+      lr: await refused('Learning rate', () => new Model(d.model).fit(d.x, d.y, { learningRate: -1 })),
+      'batch-size': await refused('Batch size', () => new Model(d.model).fit(d.x, d.y, { batchSize: 0.5 })),
+    };
+    const shown = await page.$$eval('.field.invalid', (labels) => labels.map((l) => ({
+      input: (l as HTMLElement).dataset.input!, message: l.querySelector('.error')!.textContent,
+      invalid: l.querySelector('input, select')!.getAttribute('aria-invalid'),
+      describedBy: document.getElementById(l.querySelector('input, select')!.getAttribute('aria-describedby')!)?.textContent,
+    })));
+    expect(Object.fromEntries(shown.map((f) => [f.input, f.message]))).toEqual(expected);
+    for (const f of shown) expect([f.invalid, f.describedBy]).toEqual(['true', f.message]);
+    // Focus goes to the first field to fix, and the status counts them.
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('hidden');
+    expect(await page.textContent('#status')).toBe('Not started: fix the 4 settings marked in red.');
+
+    // Fixing a field takes its message away (and only its).
+    await page.fill('#lr', '0.1');
+    await page.waitForFunction(() => !document.querySelector('[data-input=lr]')!.classList.contains('invalid'));
+    expect(await page.getAttribute('#lr', 'aria-invalid')).toBeNull();
+    expect((await page.$$eval('.field.invalid', (ls) => ls.map((l) => (l as HTMLElement).dataset.input))).sort()).toEqual(['batch-size', 'hidden', 'output-activation']);
+
+    // Hidden layers have a bound on the page; the diagram draws a wide layer's first units only.
+    await page.fill('#hidden', '100000');
+    await page.click('#train');
+    await page.waitForFunction(() => document.querySelector('[data-input=hidden] .error')?.textContent?.includes('at most'));
+    expect(await page.textContent('[data-input=hidden] .error')).toBe('Hidden layers: at most 256 units per layer on this page, got 100000');
+    await page.selectOption('#output-activation', 'sigmoid');
+    await page.fill('#hidden', '200');
+    await page.waitForFunction(() => document.querySelectorAll('.field.invalid').length === 1);
+    await page.waitForFunction(() => document.querySelectorAll('#network circle').length === 2 + 12 + 1);
+    expect(await page.textContent('#network')).toContain('+188 more');
     expect(await page.getAttribute('#loss-chart', 'data-points')).toBeNull();
     expect(problems).toEqual([]);
     await page.close();
@@ -168,12 +243,176 @@ describe('the demo page', () => {
     await fillPlacement(page, { optimizer: 'sgd', learningRate: '0.1', epochs: '100000', batchSize: '1' }, 'watch');
     await page.click('#train');
     await page.waitForFunction(() => Number(document.querySelector<HTMLElement>('#loss-chart')?.dataset.points) >= 5);
+    // Focus follows the run: to Stop while it runs, back to Train after.
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('stop');
     await page.click('#stop');
     await page.waitForSelector('#status[data-state=stopped]', { timeout: 30_000 });
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('train');
     const epochs = Number(await page.getAttribute('#loss-chart', 'data-points'));
     expect(epochs).toBeGreaterThanOrEqual(5);
     expect(epochs).toBeLessThan(100_000);
     expect(await page.textContent('#status')).toMatch(new RegExp(`^Stopped after ${epochs} epochs`));
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('the demo page, as a new user finds it', () => {
+  // Two tanh layers of 4, random weights, 1000 epochs: the loss falls below 1e-4 and P(placed = 1) to about 4e-5.
+  for (const [width, height] of [[1280, 800], [390, 844]] as const) {
+    it(`at ${width} × ${height}: Train is in view, every table cell readable, the loss axis labelled below 1e-3`, async () => {
+      const { page, problems } = await open('/web/');
+      await page.setViewportSize({ width, height });
+      const button = await page.$eval('#train', (b) => b.getBoundingClientRect().toJSON() as DOMRect);
+      expect(button.top).toBeGreaterThanOrEqual(0);
+      expect(button.bottom).toBeLessThanOrEqual(height);
+      mkdirSync(OUTPUT, { recursive: true });
+      await page.screenshot({ path: join(OUTPUT, `page-${width}-start.png`) });
+
+      await page.fill('#hidden', '4, 4');
+      await page.selectOption('#hidden-activation', 'tanh');
+      await page.selectOption('#init', 'glorotUniform');
+      await page.fill('#epochs', '1000');
+      await page.selectOption('#pace', 'full');
+      await train(page);
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe('train');
+
+      // The log axis: every label a positive number, down to the loss's decade.
+      const ticks = JSON.parse((await page.getAttribute('#loss-chart', 'data-loss-ticks'))!) as string[];
+      const final = Number(await page.getAttribute('#final', 'data-loss'));
+      expect(final).toBeLessThan(1e-4);
+      for (const t of ticks) expect(Number(t)).toBeGreaterThan(0);
+      expect(Math.min(...ticks.map(Number))).toBeLessThan(1e-3);
+      expect(ticks).toContain('1e-4');
+      expect(ticks).not.toContain('0');
+
+      const p = await page.$$eval('#predictions tbody tr', (rows) => rows.map((r) => [...r.children].map((c) => c.textContent)));
+      expect(p.map((r) => r.length)).toEqual([5, 5, 5, 5]);
+      expect(p.map((r) => r[4])).toEqual(['1 ✓', '1 ✓', '0 ✓', '0 ✓']);
+      // The same run in Node: the page's numbers, to its 4 significant digits.
+      const model = new Model({ ...d.model, layers: [4, 4, 1].map((units, l) => ({ units, activation: l < 2 ? 'tanh' : 'sigmoid', kernelInitializer: 'glorotUniform', biasInitializer: 'zeros' })) });
+      await model.fit(d.x, d.y, { ...fit, epochs: 1000 });
+      expect(p.map((r) => Number(r[3]))).toEqual(model.predict(d.x).map(([y]) => Number(y!.toPrecision(4))));
+      expect(Math.min(...p.map((r) => Number(r[3])))).toBeLessThan(1e-4);
+
+      await page.click('#compare');
+      await page.waitForSelector('#timings table', { timeout: 60_000 });
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe('compare');
+      expect(await hiddenCells(page, '#results-panel th, #results-panel td, #timings th, #timings td')).toEqual([]);
+      // The predictions and the timings fit as they are; only a wide layer's weights may scroll.
+      expect([await scrolls(page, '#predictions'), await scrolls(page, '#timings')]).toEqual([false, false]);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+
+      // Labels in the diagram at the page's own size: drawn 1:1, 12 px text.
+      const scale = await page.$eval('#network', (svg) => svg.clientWidth / (svg as SVGSVGElement).viewBox.baseVal.width);
+      expect(scale).toBeCloseTo(1, 5);
+      expect(Math.min(...await page.$$eval('#network text', (ts) => ts.map((t) => Number(getComputedStyle(t).fontSize.replace('px', '')))))).toBeGreaterThanOrEqual(12);
+
+      // A tap on a line (no hover on a phone) shows its weight.
+      const edge = page.locator('#network line.hit').first();
+      await edge.scrollIntoViewIfNeeded();
+      await edge.click();
+      const weight = Number(await page.getAttribute('#network line[data-weight]', 'data-weight'));
+      expect(await page.textContent('#network-details')).toContain(`Weight from cgpa to hidden 1 · unit 1: ${Number(weight.toPrecision(8))}`);
+      // A tap on a hidden unit shows its bias and outlines its map.
+      await page.locator('#network circle[data-column="1"][data-unit="0"]').click();
+      const bias = (model.getWeights()[1] as number[])[0]!;
+      expect(await page.textContent('#network-details')).toContain(`hidden 1 · unit 1 (tanh): bias ${Number(bias.toPrecision(8))}`);
+      expect(await page.$$eval('#unit-maps canvas.selected', (cs) => cs.map((c) => [c.getAttribute('data-layer'), c.getAttribute('data-unit')]))).toEqual([['0', '0']]);
+      await page.screenshot({ path: join(OUTPUT, `page-${width}.png`), fullPage: true });
+      expect(problems).toEqual([]);
+      await page.close();
+    });
+  }
+
+  it('clears what no longer holds: results during a run, chart and results after a network edit, the network for a CSV not yet chosen', async () => {
+    const { page, problems } = await open('/web/');
+    await fillPlacement(page, { optimizer: 'sgd', learningRate: '0.1', epochs: '20', batchSize: '1' }, 'full');
+    await train(page);
+    expect(await page.$$('#predictions tbody tr')).toHaveLength(4);
+
+    // A new run: the previous run's results go with its first snapshot.
+    await page.fill('#epochs', '100000');
+    await page.selectOption('#pace', 'watch');
+    await page.click('#train');
+    await page.waitForFunction(() => Number(document.querySelector<HTMLElement>('#loss-chart')?.dataset.points) >= 1);
+    expect(await page.$$('#predictions tr, #weights tr')).toHaveLength(0);
+    expect(await page.textContent('#final')).toBe('');
+    await page.click('#stop');
+    await page.waitForSelector('#status[data-state=stopped]');
+
+    // Editing the network: the old chart and results go, the new network is drawn.
+    await page.fill('#hidden', '3');
+    await page.waitForFunction(() => document.querySelectorAll('#network circle').length === 6);
+    expect(await page.getAttribute('#loss-chart', 'data-points')).toBeNull();
+    expect(await page.$$('#predictions tr, #weights tr')).toHaveLength(0);
+
+    await page.selectOption('#task', 'csv');
+    expect(await page.$$('#network circle')).toHaveLength(0);
+    expect(await page.textContent('#network')).toBe('Choose a CSV file to see its network.');
+    expect(await page.isHidden('#network-details')).toBe(true);
+    expect(await page.textContent('#status')).toBe('Press Train to start.');
+    expect(await page.isHidden('#plane-panel')).toBe(true);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('plots a 1-epoch run as one point on a whole-number epoch axis', async () => {
+    const { page, problems } = await open('/web/');
+    await fillPlacement(page, { optimizer: 'sgd', learningRate: '0.1', epochs: '1', batchSize: '1' }, 'full');
+    await train(page);
+    expect(await page.getAttribute('#loss-chart', 'data-points')).toBe('1');
+    expect(JSON.parse((await page.getAttribute('#loss-chart', 'data-epoch-ticks'))!)).toEqual(['1']);
+    const [dot] = await countColors(page, '#loss-chart canvas', [[37, 99, 235]]);
+    expect(dot).toBeGreaterThan(10);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('with a CSV file: keeps a bad file\'s line and column, keeps the settings across files and targets, and stops a timing', async () => {
+    const { page, problems } = await open('/web/');
+    await page.selectOption('#task', 'csv');
+    const file = (name: string, text: string) => ({ name, mimeType: 'text/csv', buffer: Buffer.from(text) });
+    await page.setInputFiles('#csv-file', file('bad.csv', 'a,b,label\n1,2,0\n3,oops,1\n'));
+    await page.waitForSelector('[data-input="csv-file"].invalid');
+    const message = await page.textContent('[data-input="csv-file"] .error');
+    expect(message).toMatch(/line 3/);
+    expect(message).toMatch(/b/);
+    await train(page, 'error');
+    expect(await page.textContent('[data-input="csv-file"] .error')).toBe(message);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('csv-file');
+
+    // Two blobs of 200 rows each; the settings the user types stay when the file or the target changes.
+    const random = seeded(1);
+    const rows = Array.from({ length: 400 }, (_, r) => {
+      const c = r % 2;
+      return [(c ? 2 : -2) + random() * 2 - 1, (c ? 1 : -1) + random() * 2 - 1, c, r].map((v) => Number(v.toFixed(4))).join(',');
+    });
+    const blobs = `x1,x2,label,id\n${rows.join('\n')}\n`;
+    await page.setInputFiles('#csv-file', file('blobs.csv', blobs));
+    await page.waitForFunction(() => document.querySelectorAll('#target option').length === 4);
+    await page.selectOption('#target', 'label');
+    expect(await page.$$('.field.invalid')).toHaveLength(0);
+    await page.fill('#hidden', '64, 64');
+    await page.fill('#epochs', '300');
+    await page.fill('#batch-size', '1');
+    await page.selectOption('#target', 'id');
+    await page.selectOption('#target', 'label');
+    await page.setInputFiles('#csv-file', file('blobs-again.csv', blobs));
+    await page.selectOption('#target', 'label');
+    expect([await page.inputValue('#hidden'), await page.inputValue('#epochs'), await page.inputValue('#batch-size')]).toEqual(['64, 64', '300', '1']);
+
+    // Timing shows its progress and stops when asked, leaving the form usable.
+    await page.click('#compare');
+    await page.waitForSelector('#timings .progress');
+    expect(await page.textContent('#timings .progress')).toMatch(/^Timing WebAssembly: fit 1, epoch \d+ of 300…$/);
+    expect(await page.$eval('#settings fieldset', (f) => (f as HTMLFieldSetElement).disabled)).toBe(true);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('stop-timing');
+    await page.click('#stop-timing');
+    await page.waitForSelector('#status[data-state=stopped]');
+    expect(await page.$eval('#settings fieldset', (f) => (f as HTMLFieldSetElement).disabled)).toBe(false);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('compare');
+    expect(await page.$$('#timings table')).toHaveLength(0);
     expect(problems).toEqual([]);
     await page.close();
   });
@@ -184,7 +423,6 @@ describe('the browser bundle', () => {
     const { page, problems } = await open('/web/embed.html');
     await page.waitForFunction(() => document.getElementById('out')?.textContent?.includes('predictions:'), undefined, { timeout: 30_000 });
     // The example's own settings, run in Node.
-    const d = datasets.placement;
     const model = new Model(d.model);
     const history = await model.fit(d.x, d.y, { optimizer: 'adam', learningRate: 0.05, epochs: 300, batchSize: 1, shuffle: false });
     expect(await page.textContent('#out')).toBe(

@@ -1,12 +1,25 @@
 // The network as an SVG diagram: units in columns, one line per weight coloured by its sign and as
 // thick as its size, each unit's bias under it. `update` restyles the same elements as training goes.
+// The SVG is drawn in CSS pixels (its viewBox follows its width), so its text is as large as the
+// page's. A click or tap on a line or a unit shows its numbers in the details box below.
 import type { ModelOptions, Weights } from '../src/browser.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
-const W = 640, H = 320, TOP = 44, BOTTOM = 24;
+const H = 300, TOP = 46, BOTTOM = 30, FONT = 12;
 export const POSITIVE = '#2563eb', NEGATIVE = '#ea580c';
-/** Columns taller than this get no per-unit labels: they would overlap. */
+/** Columns taller than this get no input names: they would overlap. */
 const LABELLED_UNITS = 5;
+/** Column spacing below which the column titles shorten to in, h1, h2, …, out. */
+const TITLE_WIDTH = 72;
+/** Room a bias label needs: its width between columns, its height between units. */
+const BIAS_LABEL_WIDTH = 84, BIAS_LABEL_HEIGHT = 18;
+/** Units drawn per column; a wider layer shows its first ones and says how many more it has. */
+export const SHOWN_UNITS = 12;
+/** Lines are thin; a tap anywhere this wide along one picks it. */
+const HIT_WIDTH = 14;
+
+/** A part of the network a click picks: a weight (`layer` counts Dense layers from 0) or a unit (`column` 0 is the inputs). */
+export type Part = { kind: 'weight'; layer: number; from: number; unit: number } | { kind: 'unit'; column: number; unit: number };
 
 function el<K extends keyof SVGElementTagNameMap>(name: K, attrs: Record<string, string | number>, text?: string): SVGElementTagNameMap[K] {
   const e = document.createElementNS(SVG, name);
@@ -16,56 +29,116 @@ function el<K extends keyof SVGElementTagNameMap>(name: K, attrs: Record<string,
 }
 
 const round = (v: number) => String(Number(v.toPrecision(3)));
+const full = (v: number) => String(Number(v.toPrecision(8)));
 
 export class NetworkDiagram {
-  /** Per layer: its edges as [input][unit], and its units' bias labels. */
+  /** Per layer: its drawn edges as [input][unit], and its drawn units' bias labels. */
   private edges: SVGLineElement[][][] = [];
   private biases: (SVGTextElement | undefined)[][] = [];
+  private shape: { model: ModelOptions; features: string[]; target: string } | undefined;
+  private weights: Weights | undefined;
+  private selected: Part | undefined;
+  private width = 0;
+  /** Told of every pick, so that other panels can show the same part (the hidden units' maps outline the unit's). */
+  onSelect: ((part: Part) => void) | undefined;
 
-  constructor(private readonly svg: SVGSVGElement) {
-    svg.setAttribute('viewBox', `0 0 ${W} ${H}`);
+  constructor(private readonly svg: SVGSVGElement, private readonly details: HTMLElement) {
+    svg.setAttribute('height', String(H));
+    new ResizeObserver(() => {
+      if (this.shape && svg.clientWidth !== this.width) this.draw();
+    }).observe(svg);
+  }
+
+  /** No network to draw: `message` in its place. */
+  clear(message: string): void {
+    this.shape = this.weights = this.selected = undefined;
+    this.svg.replaceChildren(el('text', { x: '50%', y: H / 2, 'text-anchor': 'middle', 'font-size': 13, fill: '#6b7280' }, message));
+    this.details.replaceChildren();
+    this.details.hidden = true;
   }
 
   /** Draws the network of `model`, its inputs named by `features` and its output by `target`. */
   start(model: ModelOptions, features: string[], target: string): void {
+    this.shape = { model, features, target };
+    this.weights = this.selected = undefined;
+    this.details.replaceChildren();
+    this.details.hidden = false;
+    this.draw();
+  }
+
+  private name(column: number, unit: number): string {
+    const { model, features, target } = this.shape!;
+    if (column === 0) return features[unit] ?? `x${unit + 1}`;
+    if (column === model.layers.length) return model.layers[column - 1]!.units === 1 ? `the output (${target})` : `output ${unit + 1}`;
+    return `hidden ${column} · unit ${unit + 1}`;
+  }
+
+  private draw(): void {
+    const { model, features, target } = this.shape!;
+    const W = this.width = Math.max(240, this.svg.clientWidth);
+    this.svg.setAttribute('viewBox', `0 0 ${W} ${H}`);
     const widths = [model.inputs, ...model.layers.map((l) => l.units)];
-    const tallest = Math.max(...widths);
-    const r = Math.max(3, Math.min(16, (H - TOP - BOTTOM) / tallest / 2.6));
-    const x = (l: number) => 130 + (l / (widths.length - 1)) * (W - 230);
-    const y = (l: number, i: number) => TOP + ((i + 0.5) / widths[l]!) * (H - TOP - BOTTOM);
-    const lines = el('g', {}), units = el('g', {}), labels = el('g', { 'font-size': 12, fill: '#1f2937' });
+    const shown = widths.map((n) => Math.min(n, SHOWN_UNITS));
+    const r = Math.max(4, Math.min(15, (H - TOP - BOTTOM) / Math.max(...shown) / 2.6));
+    // Room for the input names on the left and the target's on the right, at about 7 px a character.
+    const text = (s: string) => s.length * 7;
+    const left = Math.min(W * 0.3, r + 12 + (model.inputs <= LABELLED_UNITS ? Math.max(...features.map(text)) : 0));
+    const right = Math.min(W * 0.25, r + 14 + (widths[widths.length - 1] === 1 ? text(`→ ${target}`) : 0));
+    const x = (c: number) => left + (c / (widths.length - 1)) * (W - left - right);
+    const y = (c: number, i: number) => TOP + ((i + 0.5) / shown[c]!) * (H - TOP - BOTTOM);
+    // Bias labels where they fit; elsewhere a click on the unit shows its bias.
+    const labelled = (c: number) => x(1) - x(0) >= BIAS_LABEL_WIDTH && (H - TOP - BOTTOM) / shown[c]! >= 2 * r + BIAS_LABEL_HEIGHT;
+    const lines = el('g', {}), units = el('g', {}), labels = el('g', { 'font-size': FONT, fill: '#1f2937' });
     this.edges = [];
     this.biases = [];
+    const unit = (c: number, u: number, fill: string) => {
+      const circle = el('circle', { cx: x(c), cy: y(c, u), r, fill, stroke: '#1f2937', 'stroke-width': 1.5, tabindex: 0, role: 'button', 'aria-label': this.name(c, u), 'data-column': c, 'data-unit': u });
+      circle.addEventListener('click', () => this.select({ kind: 'unit', column: c, unit: u }));
+      circle.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); this.select({ kind: 'unit', column: c, unit: u }); } });
+      units.append(circle);
+    };
+    const more = (c: number) => {
+      if (widths[c]! > shown[c]!) labels.append(el('text', { x: x(c), y: H - 6, 'text-anchor': 'middle', fill: '#6b7280' }, `+${widths[c]! - shown[c]!} more`));
+    };
     model.layers.forEach((layer, l) => {
-      this.edges.push(Array.from({ length: widths[l]! }, (_, i) => Array.from({ length: layer.units }, (_, u) => {
-        const line = el('line', { x1: x(l), y1: y(l, i), x2: x(l + 1), y2: y(l + 1, u), 'stroke-linecap': 'round' });
-        line.append(el('title', {}));
-        lines.append(line);
+      this.edges.push(Array.from({ length: shown[l]! }, (_, i) => Array.from({ length: shown[l + 1]! }, (_, u) => {
+        const at = { x1: x(l), y1: y(l, i), x2: x(l + 1), y2: y(l + 1, u) };
+        const line = el('line', { ...at, 'stroke-linecap': 'round', stroke: '#9ca3af', 'stroke-width': 1, 'data-layer': l, 'data-from': i, 'data-unit': u });
+        // The hover tip is for mice; a click or a tap shows the same number in the details box.
+        const hit = el('line', { ...at, class: 'hit', stroke: 'transparent', 'stroke-width': HIT_WIDTH });
+        hit.append(el('title', {}));
+        hit.addEventListener('click', () => this.select({ kind: 'weight', layer: l, from: i, unit: u }));
+        lines.append(line, hit);
         return line;
       })));
       const hidden = l < model.layers.length - 1;
-      labels.append(el('text', { x: x(l + 1), y: 18, 'text-anchor': 'middle', 'font-weight': 600 }, hidden ? `hidden ${l + 1}` : 'output'));
+      const title = x(1) - x(0) >= TITLE_WIDTH ? (hidden ? `hidden ${l + 1}` : 'output') : (hidden ? `h${l + 1}` : 'out');
+      labels.append(el('text', { x: x(l + 1), y: 16, 'text-anchor': 'middle', 'font-weight': 600 }, title));
       labels.append(el('text', { x: x(l + 1), y: 32, 'text-anchor': 'middle', fill: '#6b7280' }, layer.activation ?? 'linear'));
-      this.biases.push(Array.from({ length: layer.units }, (_, u) => {
-        units.append(el('circle', { cx: x(l + 1), cy: y(l + 1, u), r, fill: 'white', stroke: '#1f2937', 'stroke-width': 1.5 }));
-        if (layer.units > LABELLED_UNITS) return undefined;
-        const text = el('text', { x: x(l + 1), y: y(l + 1, u) + r + 13, 'text-anchor': 'middle', 'font-size': 11, fill: '#4b5563' });
-        labels.append(text);
-        return text;
+      this.biases.push(Array.from({ length: shown[l + 1]! }, (_, u) => {
+        unit(l + 1, u, 'white');
+        if (!labelled(l + 1)) return undefined;
+        const label = el('text', { x: x(l + 1), y: y(l + 1, u) + r + 14, 'text-anchor': 'middle', fill: '#4b5563' });
+        labels.append(label);
+        return label;
       }));
+      more(l + 1);
     });
-    labels.append(el('text', { x: x(0), y: 18, 'text-anchor': 'middle', 'font-weight': 600 }, 'inputs'));
-    for (let i = 0; i < model.inputs; i++) {
-      units.append(el('circle', { cx: x(0), cy: y(0, i), r, fill: '#e5e7eb', stroke: '#1f2937', 'stroke-width': 1.5 }));
+    labels.append(el('text', { x: x(0), y: 16, 'text-anchor': 'middle', 'font-weight': 600 }, x(1) - x(0) >= TITLE_WIDTH ? 'inputs' : 'in'));
+    for (let i = 0; i < shown[0]!; i++) {
+      unit(0, i, '#e5e7eb');
       if (model.inputs <= LABELLED_UNITS) labels.append(el('text', { x: x(0) - r - 6, y: y(0, i) + 4, 'text-anchor': 'end' }, features[i] ?? `x${i + 1}`));
     }
+    more(0);
     const out = widths.length - 1;
     if (widths[out] === 1) labels.append(el('text', { x: x(out) + r + 6, y: y(out, 0) + 4 }, `→ ${target}`));
     this.svg.replaceChildren(lines, units, labels);
+    if (this.weights) this.update(this.weights);
   }
 
-  /** Restyles every edge and bias label from the weights (Keras layout: kernel [input][unit], then bias, per layer). */
+  /** Restyles every drawn edge and bias label from the weights (Keras layout: kernel [input][unit], then bias, per layer). */
   update(weights: Weights): void {
+    this.weights = weights;
     const largest = Math.max(1, ...weights.flat(2).map(Math.abs));
     this.edges.forEach((layer, l) => {
       const kernel = weights[2 * l] as number[][], bias = weights[2 * l + 1] as number[];
@@ -75,9 +148,48 @@ export class NetworkDiagram {
         line.setAttribute('stroke-width', (0.6 + (7 * Math.abs(w)) / largest).toFixed(2));
         line.setAttribute('stroke-opacity', '0.8');
         line.dataset.weight = String(w);
-        line.firstElementChild!.textContent = `weight ${round(w)}`;
+        line.nextElementSibling!.firstElementChild!.textContent = `weight ${round(w)}`;
       }));
       this.biases[l]!.forEach((text, u) => { if (text) text.textContent = `bias ${round(bias[u]!)}`; });
     });
+    if (this.selected) this.describe(this.selected);
+  }
+
+  private select(part: Part): void {
+    this.selected = part;
+    for (const e of this.svg.querySelectorAll('.selected')) e.classList.remove('selected');
+    const mark = part.kind === 'weight'
+      ? this.edges[part.layer]?.[part.from]?.[part.unit]
+      : this.svg.querySelector(`circle[data-column="${part.column}"][data-unit="${part.unit}"]`);
+    mark?.classList.add('selected');
+    this.describe(part);
+    this.onSelect?.(part);
+  }
+
+  /** The picked part's numbers, in words and with where getWeights() holds them. */
+  private describe(part: Part): void {
+    const w = this.weights;
+    const { model } = this.shape!;
+    const line = (text: string) => Object.assign(document.createElement('p'), { textContent: text });
+    if (!w) {
+      this.details.replaceChildren(line('The weights appear once the network is built.'));
+      return;
+    }
+    const kernel = (l: number) => w[2 * l] as number[][];
+    const bias = (l: number) => w[2 * l + 1] as number[];
+    if (part.kind === 'weight') {
+      const { layer: l, from: i, unit: u } = part;
+      this.details.replaceChildren(
+        line(`Weight from ${this.name(l, i)} to ${this.name(l + 1, u)}: ${full(kernel(l)[i]![u]!)}`),
+        line(`getWeights()[${2 * l}][${i}][${u}], layer ${l + 1}'s kernel (row: input, column: unit).`));
+      return;
+    }
+    const { column: c, unit: u } = part;
+    const into = c === 0 ? [] : kernel(c - 1).map((row, i) => `${this.name(c - 1, i)} ${full(row[u]!)}`);
+    const out = c === model.layers.length ? [] : kernel(c)[u]!.map((v, k) => `${this.name(c + 1, k)} ${full(v)}`);
+    this.details.replaceChildren(
+      line(c === 0 ? `Input ${this.name(0, u)}` : `${this.name(c, u)} (${model.layers[c - 1]!.activation ?? 'linear'}): bias ${full(bias(c - 1)[u]!)}`),
+      ...(into.length ? [line(`Weights in: ${into.join(', ')}`)] : []),
+      ...(out.length ? [line(`Weights out: ${out.join(', ')}`)] : []));
   }
 }

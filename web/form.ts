@@ -1,7 +1,8 @@
 // The settings form: the data (a tutorial task or a CSV file), the network and the training, read
-// into a Run for the worker. The page does not check the settings itself: the library refuses bad
-// ones with a BackpropError naming the field, and showError puts that message beside the input.
-import { ACTIVATIONS, datasets, inferTask, parseCsv, readCsv, type DatasetName, type DenseSpec, type ModelOptions, type Task } from '../src/browser.js';
+// into a Run for the worker. The page does not hold the library's rules: checkForm asks the library
+// about each field on its own (so every bad field is reported at once), and showErrors puts each
+// message beside its input, in the form's words.
+import { ACTIVATIONS, BackpropError, datasets, inferTask, Model, parseCsv, readCsv, type DatasetName, type DenseSpec, type ModelFitOptions, type ModelOptions, type Task } from '../src/browser.js';
 import type { PlaneGrid, Run } from './protocol.js';
 
 /** The rows to learn, whichever source they came from. */
@@ -105,6 +106,7 @@ export function listActivations(): void {
 
 /** The page's starting settings for a tutorial task, with a note (and a button) for the tutorial's own. */
 export function useTask(name: DatasetName): void {
+  csvTask = undefined;
   setValues({ ...tutorialNetwork(name), ...PAGE_DEFAULTS[name] });
   const t = tutorialValues(name);
   const note = input<HTMLParagraphElement>('tutorial-note');
@@ -117,9 +119,20 @@ export function useTask(name: DatasetName): void {
   note.append(button);
 }
 
+/** The task the CSV defaults were last set for; undefined while a tutorial task is chosen. */
+let csvTask: Task | undefined;
+
+/**
+ * The CSV defaults, the first time CSV data is loaded after a tutorial task. After that a new file
+ * or target keeps the user's settings: only the output activation follows a change of task, as
+ * classification needs sigmoid.
+ */
 export function useCsvDefaults(task: Task): void {
-  setValues(CSV_DEFAULTS(task));
-  input<HTMLParagraphElement>('tutorial-note').textContent = '';
+  if (csvTask === undefined) {
+    setValues(CSV_DEFAULTS(task));
+    input<HTMLParagraphElement>('tutorial-note').textContent = '';
+  } else if (task !== csvTask) input<HTMLSelectElement>('output-activation').value = CSV_DEFAULTS(task).outputActivation;
+  csvTask = task;
 }
 
 /** Momentum is read by sgd and rmsprop only; adam's field is hidden rather than refused. */
@@ -185,13 +198,77 @@ function hiddenUnits(): number[] {
 }
 
 /** The two features' ranges, widened by a tenth of each span so that no point sits on the edge. */
-function planeGrid(data: PageData): PlaneGrid {
+export function planeGrid(data: PageData): PlaneGrid {
   const range = (c: number): [number, number] => {
     const v = Array.from({ length: data.rows }, (_, r) => data.x[r * 2 + c]!);
     const lo = Math.min(...v), hi = Math.max(...v), pad = (hi - lo || 1) * 0.1;
     return [lo - pad, hi + pad];
   };
   return { x: range(0), y: range(1), resolution: 64 };
+}
+
+/**
+ * Units per hidden layer the page takes. The library has no limit, but beyond this the page's
+ * diagram, weight tables and thirty snapshots a second of every weight would stall the tab.
+ */
+export const MAX_UNITS = 256;
+
+/** A bad setting: the input it belongs to (its id) and what is wrong, in the form's words. */
+export interface Problem {
+  input: string;
+  message: string;
+}
+
+/** The form's name for an input: its label's own text, without the parenthesised hint. */
+function labelOf(id: string): string {
+  const label = document.querySelector(`[data-input="${id}"]`)!;
+  return label.firstChild!.textContent!.replace(/\(.*$/s, '').trim();
+}
+
+/** A library message for input `id`: the form's name for the input in place of the library's field path. */
+function reworded(id: string, e: BackpropError, where = ''): Problem {
+  return { input: id, message: `${labelOf(id)}${where}: ${e.message.slice(e.field.length + 2)}` };
+}
+
+/** What the library says of one piece of the settings, or nothing when it takes it. */
+async function refusal(id: string, check: () => unknown, where = ''): Promise<Problem | undefined> {
+  try {
+    await check();
+    return undefined;
+  } catch (e) {
+    if (e instanceof BackpropError) return reworded(id, e, where);
+    throw e;
+  }
+}
+
+/** A one-epoch fit of one row, which the library refuses with `options`' first bad setting. */
+async function probeFit(options: ModelFitOptions): Promise<void> {
+  const probe = new Model({ inputs: 1, layers: [{ units: 1 }], loss: 'mse' });
+  await probe.fit([[0]], [0], { engine: 'js', shuffle: 'none', ...options, onEpochEnd: () => { probe.stopTraining = true; } });
+}
+
+/**
+ * Every bad setting in the form at once, each asked of the library on its own: a one-unit model
+ * for each layer's settings, a one-epoch fit of one row for each training setting.
+ */
+export async function checkForm(data: PageData): Promise<Problem[]> {
+  const { model, fit } = readRun(data);
+  const hidden = model.layers.slice(0, -1);
+  const output = model.layers[model.layers.length - 1]!;
+  const checks = [
+    ...hidden.map(({ units }, i) => refusal('hidden', () => {
+      new Model({ inputs: 1, layers: [{ units }], loss: 'mse' });
+      if (units > MAX_UNITS) throw new BackpropError('units', `at most ${MAX_UNITS} units per layer on this page, got ${units}`);
+    }, hidden.length > 1 ? `, layer ${i + 1}` : '')),
+    refusal('output-activation', () => new Model({ inputs: 1, layers: [{ units: 1, activation: output.activation }], loss: model.loss })),
+    refusal('lr', () => probeFit({ optimizer: fit.optimizer, learningRate: fit.learningRate })),
+    refusal('epochs', () => probeFit({ epochs: fit.epochs })),
+    refusal('batch-size', () => probeFit({ batchSize: fit.batchSize })),
+    ...(fit.momentum === undefined ? [] : [refusal('momentum', () => probeFit({ optimizer: fit.optimizer, momentum: fit.momentum }))]),
+  ];
+  const problems = (await Promise.all(checks)).filter((p) => p !== undefined);
+  // One message per input: a layer list's first bad size.
+  return problems.filter((p, i) => problems.findIndex((q) => q.input === p.input) === i);
 }
 
 /** The input a library field names: `learningRate` → the learning rate box, `layers[2].activation` → the output activation, … */
@@ -205,18 +282,37 @@ function inputOf(field: string): string {
   return named[field] ?? (input<HTMLSelectElement>('task').value === 'csv' ? 'csv-file' : 'task');
 }
 
-/** Shows a library message beside the input its field names, and focuses that input. */
-export function showError(field: string, message: string): void {
-  const id = inputOf(field);
-  const label = document.querySelector<HTMLElement>(`[data-input="${id}"]`)!;
-  label.classList.add('invalid');
-  label.querySelector('.error')!.textContent = message;
-  input(id).focus();
+/**
+ * A refusal of the whole run (the worker's, or the data's), beside the input its field names:
+ * settings in the form's words, data messages (which name the file, line and column) as they are.
+ */
+export function problemOf(e: BackpropError): Problem {
+  const id = inputOf(e.field);
+  return id === 'csv-file' || id === 'task' || id === 'target' ? { input: id, message: e.message } : reworded(id, e);
 }
 
-export function clearErrors(): void {
-  for (const label of document.querySelectorAll('.field.invalid')) {
-    label.classList.remove('invalid');
-    label.querySelector('.error')!.textContent = '';
+/** Puts `message` beside input `id` and marks the input invalid; without a message, clears both. */
+export function mark(id: string, message?: string): void {
+  const label = document.querySelector<HTMLElement>(`[data-input="${id}"]`)!;
+  const error = label.querySelector<HTMLElement>('.error')!;
+  error.id = `${id}-error`;
+  error.textContent = message ?? '';
+  label.classList.toggle('invalid', message !== undefined);
+  const field = input(id);
+  if (message === undefined) {
+    field.removeAttribute('aria-invalid');
+    field.removeAttribute('aria-describedby');
+  } else {
+    field.setAttribute('aria-invalid', 'true');
+    field.setAttribute('aria-describedby', error.id);
   }
+}
+
+/** The ids of the inputs marked invalid, in the form's order. */
+export function marked(): string[] {
+  return [...document.querySelectorAll<HTMLElement>('.field.invalid')].map((label) => label.dataset.input!);
+}
+
+export function clearErrors(keep: readonly string[] = []): void {
+  for (const id of marked()) if (!keep.includes(id)) mark(id);
 }

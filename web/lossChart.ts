@@ -4,12 +4,20 @@ import type uPlot from 'uplot';
 import { axis, mountChart } from './uplot.js';
 
 export const LOSS_COLOR = '#2563eb';
+/** Runs this short mark each epoch with a dot: a line needs two epochs, and a few are easier read as points. */
+const DOTTED_EPOCHS = 50;
+/** Epoch ticks step by whole numbers: 1, 2, 5, 10, 20, 50, … */
+const EPOCH_STEPS = Array.from({ length: 24 }, (_, k) => [1, 2, 5][k % 3]! * 10 ** Math.floor(k / 3));
+
+/** A log-axis tick: plain where plain is short, else as 1e-4 (uPlot's own format rounds 0.0001 to "0"). */
+export function logTick(v: number): string {
+  return v >= 1e-3 && v < 1e5 ? String(Number(v.toPrecision(6))) : v.toExponential().replace(/\.?0*e\+?/, 'e');
+}
 
 export class LossChart {
   private chart: uPlot | undefined;
   private epochs: number[] = [];
   private losses: number[] = [];
-  private total = 1;
 
   private readonly placeholder: Node[];
 
@@ -22,22 +30,35 @@ export class LossChart {
     this.chart?.destroy();
     this.chart = undefined;
     this.container.replaceChildren(...this.placeholder);
-    delete this.container.dataset.points;
+    for (const key of ['points', 'epochTicks', 'lossTicks']) delete this.container.dataset[key];
   }
 
   /** Clears the chart for a run of `epochs` epochs. */
   start(epochs: number): void {
     this.epochs = [];
     this.losses = [];
-    this.total = Math.max(2, epochs);
+    // One epoch is one point, centred on a one-wide axis.
+    const range: [number, number] = epochs === 1 ? [0.5, 1.5] : [1, epochs];
     this.chart = mountChart(this.container, 280, {
-      scales: { x: { time: false, range: () => [1, this.total] }, y: { distr: 3 } },
-      axes: [axis('epoch'), axis('loss (log scale)', { size: 64 })],
-      series: [{}, { stroke: LOSS_COLOR, width: 2, points: { show: false } }],
+      scales: { x: { time: false, range: () => range }, y: { distr: 3 } },
+      axes: [axis('epoch', { incrs: EPOCH_STEPS, values: this.ticks('epochTicks', String) }), axis('loss (log scale)', { size: 64, values: this.ticks('lossTicks', logTick) })],
+      series: [{}, { stroke: LOSS_COLOR, width: 2, points: { show: epochs <= DOTTED_EPOCHS, size: 7, fill: LOSS_COLOR } }],
       legend: { show: false },
       cursor: { drag: { x: false, y: false } },
     }, [[], []]);
     this.container.dataset.points = '0';
+  }
+
+  /**
+   * An axis's labels (uPlot passes null for the ticks it leaves unlabelled). The canvas holds them as
+   * pixels, so they are also kept in the container's data-epoch-ticks and data-loss-ticks.
+   */
+  private ticks(key: 'epochTicks' | 'lossTicks', format: (v: number) => string): uPlot.Axis.DynamicValues {
+    return (_, ticks) => {
+      const labels = ticks.map((v) => (v === null ? '' : format(v)));
+      this.container.dataset[key] = JSON.stringify(labels.filter(Boolean));
+      return labels;
+    };
   }
 
   /** The loss of the latest epoch drawn. */

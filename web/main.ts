@@ -1,27 +1,42 @@
 // The demo page: the form starts a run in the worker (web/worker.ts), and each snapshot it sends
 // back redraws the loss chart, the network diagram and the probability map.
-import { BackpropError, Model, type DatasetName } from '../src/browser.js';
-import { clearErrors, csvColumns, csvData, listActivations, readRun, showError, showMomentum, tutorialData, useCsvDefaults, useTask, type PageData } from './form.js';
+import { BackpropError, fitScaler, Model, type DatasetName } from '../src/browser.js';
+import { checkForm, clearErrors, csvColumns, csvData, listActivations, mark, marked, MAX_UNITS, planeGrid, problemOf, readRun, showMomentum, tutorialData, useCsvDefaults, useTask, type PageData } from './form.js';
 import { NetworkDiagram } from './diagram.js';
 import { gridPoints, probabilities } from './grid.js';
 import { LossChart } from './lossChart.js';
 import { CLASS_COLORS, PROBABILITY_GRADIENT, ProbabilityMap } from './probabilityMap.js';
 import type { FromWorker, Run, Snapshot, ToWorker } from './protocol.js';
 import { predictionsTable, runCode, timingsView, weightsTables } from './results.js';
+import { UnitMaps } from './unitMaps.js';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 
-const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+const WORKER_URL = new URL('./worker.js', import.meta.url);
+const worker = new Worker(WORKER_URL, { type: 'module' });
 const send = (message: ToWorker) => worker.postMessage(message);
 
+/** Typing in the network fields redraws the diagram once the typing pauses, not on every key. */
+const PREVIEW_DELAY_MS = 200;
+/** The inputs that hold the data rather than a setting: their messages stay until the data changes. */
+const DATA_INPUTS = ['task', 'csv-file', 'target'];
+const ENGINE_NAMES = { wasm: 'WebAssembly', js: 'pure JavaScript' } as const;
+
 const lossChart = new LossChart($('loss-chart'));
-const diagram = new NetworkDiagram($('network') as unknown as SVGSVGElement);
+const diagram = new NetworkDiagram($('network') as unknown as SVGSVGElement, $('network-details'));
 const map = new ProbabilityMap($('plane-chart'));
+const unitMaps = new UnitMaps($('unit-maps'));
+diagram.onSelect = (part) => (part.kind === 'unit' ? unitMaps.highlight(part.column, part.unit) : unitMaps.highlight(-1, -1));
 
 let data: PageData | undefined;
 let csv: { text: string; file: string } | undefined;
-/** The run in the worker, if any; its panels are reset by its first snapshot, so a refused run leaves them alone. */
-let job: { run: Run; data: PageData; started: boolean; stopping: boolean } | undefined;
+/**
+ * The run under way, if any. A training run's panels are reset by its first snapshot, so a run the
+ * worker refuses leaves them alone; a timing runs in a worker of its own, which Stop ends.
+ */
+let job: { kind: 'train'; run: Run; data: PageData; started: boolean; stopping: boolean } | { kind: 'compare'; timer: Worker } | undefined;
+/** True while the library checks the form for a Train or a timing. */
+let checking = false;
 
 function setStatus(text: string, state: 'idle' | 'running' | 'done' | 'stopped' | 'error'): void {
   const status = $('status');
@@ -29,12 +44,19 @@ function setStatus(text: string, state: 'idle' | 'running' | 'done' | 'stopped' 
   status.dataset.state = state;
 }
 
-function setBusy(busy: boolean, stoppable = false): void {
-  $<HTMLButtonElement>('train').disabled = busy;
-  $<HTMLButtonElement>('compare').disabled = busy;
-  $<HTMLButtonElement>('stop').disabled = !stoppable;
-  // The settings stay as the run has them until it ends.
-  for (const fieldset of $('settings').querySelectorAll('fieldset')) fieldset.disabled = busy;
+/** Locks the settings for a run (they stay as the run has them until it ends) and moves focus to the button that stops it, and back. */
+function setBusy(kind: 'train' | 'compare' | undefined): void {
+  const buttons = { train: $<HTMLButtonElement>('train'), compare: $<HTMLButtonElement>('compare') };
+  const stops = { train: $<HTMLButtonElement>('stop'), compare: $<HTMLButtonElement>('stop-timing') };
+  const focused = document.activeElement;
+  buttons.train.disabled = buttons.compare.disabled = kind !== undefined;
+  stops.train.disabled = kind !== 'train';
+  stops.compare.disabled = kind !== 'compare';
+  for (const fieldset of $('settings').querySelectorAll('fieldset')) fieldset.disabled = kind !== undefined;
+  if (kind) stops[kind].focus();
+  else if (focused === stops.train || focused === stops.compare || focused === document.body || focused === null) {
+    (focused === stops.compare ? buttons.compare : buttons.train).focus();
+  }
 }
 
 const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
@@ -74,33 +96,63 @@ function mapLegend(target: string): HTMLElement[] {
   return [...classes, scale];
 }
 
+const stage = (text: string) => { $('network-stage').textContent = $('plane-stage').textContent = $('units-stage').textContent = text; };
+
+/**
+ * Lays out the hidden units' maps for a run on two features (`trained`: with the scaler the run
+ * will fit, as its snapshots' weights expect scaled inputs); elsewhere the panel is hidden.
+ */
+function startUnitMaps(run: Run, d: PageData, trained: boolean): void {
+  const shown = d.features.length === 2 && run.model.layers.length > 1;
+  $('units-panel').hidden = !shown;
+  if (!shown) return unitMaps.clear();
+  unitMaps.start(run.model, planeGrid(d), d.x, trained && run.fit.standardize ? fitScaler(d.x, d.rows, 2) : undefined);
+}
+
 /** Draws the untrained network (and its probability map) for the current settings; bad settings wait for Train to be reported. */
 function preview(): void {
-  if (!data || job) return;
+  if (job) return;
+  if (!data) {
+    diagram.clear('Choose a CSV file to see its network.');
+    $('units-panel').hidden = true;
+    stage('');
+    return;
+  }
   let run: Run, model: Model;
   try {
     run = readRun(data);
+    if (run.model.layers.some((l) => l.units > MAX_UNITS)) return;
     model = new Model(run.model);
   } catch (e) {
     if (e instanceof BackpropError) return;
     throw e;
   }
   showModel(run, data, model);
-  $('network-stage').textContent = $('plane-stage').textContent = 'Before training: the initial weights.';
+  stage('Before training: the initial weights.');
+}
+
+let previewTimer: ReturnType<typeof setTimeout> | undefined;
+function previewSoon(): void {
+  clearTimeout(previewTimer);
+  previewTimer = setTimeout(preview, PREVIEW_DELAY_MS);
 }
 
 function showModel(run: Run, d: PageData, model: Model): void {
+  const weights = model.getWeights();
   diagram.start(run.model, d.features, d.target);
-  diagram.update(model.getWeights());
+  diagram.update(weights);
+  startUnitMaps(run, d, false);
+  unitMaps.update(weights, true);
   if (run.plane) {
     map.start(run.plane, d.x, d.y, d.features);
     map.update(probabilities(model, gridPoints(run.plane)));
   }
 }
 
-/** Clears what the last run left, when the data it ran on is no longer chosen. */
+/** Clears what the last run left: its loss chart, results and timings no longer describe the settings. */
 function clearRun(): void {
   lossChart.clear();
+  if (['done', 'stopped'].includes($('status').dataset.state!)) setStatus('Press Train to start.', 'idle');
   const final = $('final');
   final.textContent = '';
   delete final.dataset.loss;
@@ -138,7 +190,7 @@ async function chooseFile(): Promise<void> {
     if (!(e instanceof BackpropError)) throw e;
     csv = undefined;
     target.replaceChildren();
-    showError(e.field, e.message);
+    mark('csv-file', e.message);
   }
   data = undefined;
   if (csv) loadCsv();
@@ -154,86 +206,170 @@ function loadCsv(): void {
   } catch (e) {
     if (!(e instanceof BackpropError)) throw e;
     data = undefined;
-    showError(e.field, e.message);
+    const p = problemOf(e);
+    mark(p.input, p.message);
   }
 }
 
-function start(kind: 'train' | 'compare'): void {
-  if (job) return;
-  clearErrors();
+/** Reports a run that was not started: the status counts the marked fields, focus goes to the first. */
+function refused(): void {
+  const fields = marked();
+  setStatus(`Not started: ${fields.length === 1 ? 'fix the setting' : `fix the ${fields.length} settings`} marked in red.`, 'error');
+  $(fields[0]!).focus();
+}
+
+async function start(kind: 'train' | 'compare'): Promise<void> {
+  if (job || checking) return;
+  // A preview still waiting for typing to pause would draw the untrained network over this run's.
+  clearTimeout(previewTimer);
+  // A data message (a CSV file's line and column) stays: it is still true.
+  clearErrors(DATA_INPUTS);
   if (!data) {
-    showError('csv-file', 'choose a CSV file with a header row and numeric columns first');
+    if (marked().length === 0) mark('csv-file', 'CSV file: choose a file with a header row and numeric columns first');
+    refused();
+    return;
+  }
+  checking = true;
+  const problems = await checkForm(data).finally(() => { checking = false; });
+  for (const p of problems) mark(p.input, p.message);
+  if (problems.length > 0) {
+    refused();
     return;
   }
   const run = readRun(data);
-  job = { run, data, started: false, stopping: false };
-  setBusy(true, kind === 'train');
-  setStatus(kind === 'train' ? 'Starting…' : 'Timing both engines…', 'running');
-  send({ type: kind, run });
+  if (kind === 'train') {
+    job = { kind, run, data, started: false, stopping: false };
+    setStatus('Starting…', 'running');
+    send({ type: 'train', run });
+  } else {
+    const timer = new Worker(WORKER_URL, { type: 'module' });
+    timer.onmessage = ({ data: m }: MessageEvent<FromWorker>) => timed(m);
+    timer.onerror = (e) => failed(e.message);
+    job = { kind, timer };
+    $('timings').replaceChildren();
+    setStatus('Timing both engines…', 'running');
+    timer.postMessage({ type: 'compare', run } satisfies ToWorker);
+  }
+  setBusy(kind);
+}
+
+/** While a timing runs, the settings are locked; after it, only a change to them recreates one. */
+function timed(m: FromWorker): void {
+  if (job?.kind !== 'compare') return;
+  if (m.type === 'timing') {
+    // Shown in the panel too: on a phone the form's status line is far above it.
+    const progress = `Timing ${ENGINE_NAMES[m.engine]}: fit ${m.runs + 1}, epoch ${m.epoch} of ${m.epochs}…`;
+    setStatus(progress, 'running');
+    $('timings').replaceChildren(Object.assign(document.createElement('p'), { className: 'progress', textContent: progress }));
+    return;
+  }
+  job.timer.terminate();
+  job = undefined;
+  if (m.type === 'compared') {
+    $('timings').replaceChildren(timingsView(m.timings));
+    setStatus('Timed both engines: see “WebAssembly or plain JavaScript?”.', 'done');
+  } else if (m.type === 'error') setStatus(m.message, 'error');
+  setBusy(undefined);
+}
+
+function stopTiming(): void {
+  if (job?.kind !== 'compare') return;
+  job.timer.terminate();
+  job = undefined;
+  setStatus('Timing stopped; nothing was measured.', 'stopped');
+  setBusy(undefined);
 }
 
 function show(s: Snapshot): void {
-  const { run, data: d } = job!;
-  if (!job!.started) {
-    job!.started = true;
+  if (job?.kind !== 'train') return;
+  const { run, data: d } = job;
+  if (!job.started) {
+    job.started = true;
+    clearRun();
     lossChart.start(Number(run.fit.epochs));
     diagram.start(run.model, d.features, d.target);
+    startUnitMaps(run, d, true);
     if (run.plane) map.start(run.plane, d.x, d.y, d.features);
   }
   lossChart.append(s.losses);
   diagram.update(s.weights);
+  unitMaps.update(s.weights);
   if (s.plane) map.update(s.plane);
-  $('network-stage').textContent = $('plane-stage').textContent = `After epoch ${s.epochs} of ${run.fit.epochs}.`;
-  if (!job!.stopping) setStatus(`Training: epoch ${s.epochs} of ${run.fit.epochs}, loss ${lossChart.last.toPrecision(4)}`, 'running');
+  stage(`After epoch ${s.epochs} of ${run.fit.epochs}.`);
+  if (!job.stopping) setStatus(`Training: epoch ${s.epochs} of ${run.fit.epochs}, loss ${lossChart.last.toPrecision(4)}`, 'running');
 }
 
 function finish(m: Extract<FromWorker, { type: 'done' }>): void {
   show(m.snapshot);
-  const { run, data: d } = job!;
+  if (job?.kind !== 'train') return;
+  unitMaps.update(m.snapshot.weights, true);
+  const { run, data: d } = job;
   job = undefined;
   const epochs = m.loss.length, loss = m.loss[epochs - 1]!;
   const summary = `${m.stopped ? 'Stopped after' : 'Trained for'} ${plural(epochs, 'epoch')}; final loss ${loss.toPrecision(6)}.`;
   setStatus(summary, m.stopped ? 'stopped' : 'done');
-  $('network-stage').textContent = $('plane-stage').textContent = `After training: the weights of epoch ${epochs}.`;
+  stage(`After training: the weights of epoch ${epochs}.`);
   const final = $('final');
   final.textContent = `${summary} Loss went from ${m.loss[0]!.toPrecision(6)} after the first epoch to ${loss.toPrecision(6)}.`;
   final.dataset.loss = String(loss);
   $('predictions').replaceChildren(predictionsTable(d, m.predictions));
   $('weights').replaceChildren(weightsTables(m.snapshot.weights, d.features));
   $('code').textContent = runCode(run, d);
-  setBusy(false);
+  setBusy(undefined);
+}
+
+function failed(message: string): void {
+  console.error(`The training worker failed: ${message}`);
+  if (job?.kind === 'compare') job.timer.terminate();
+  job = undefined;
+  setStatus(`The training worker failed: ${message}`, 'error');
+  setBusy(undefined);
 }
 
 worker.onmessage = ({ data: m }: MessageEvent<FromWorker>) => {
   if (m.type === 'progress') show(m.snapshot);
   else if (m.type === 'done') finish(m);
-  else if (m.type === 'compared') {
+  else if (m.type === 'error') {
+    const refusal = m.field !== undefined && job?.kind === 'train' && !job.started;
     job = undefined;
-    $('timings').replaceChildren(timingsView(m.timings));
-    setStatus('Timed both engines: see “WebAssembly or plain JavaScript?”.', 'done');
-    setBusy(false);
-  } else {
-    const refused = m.field !== undefined && !job?.started;
-    job = undefined;
-    if (refused) {
-      showError(m.field!, m.message);
-      setStatus('Not started: fix the setting marked in red.', 'error');
+    setBusy(undefined);
+    if (refusal) {
+      const p = problemOf(new BackpropError(m.field!, m.message.slice(m.field!.length + 2)));
+      mark(p.input, p.message);
+      refused();
     } else setStatus(m.message, 'error');
-    setBusy(false);
   }
 };
+worker.onerror = (e) => failed(e.message);
 
-worker.onerror = (e) => {
-  console.error(`The training worker failed: ${e.message}`);
-  job = undefined;
-  setStatus(`The training worker failed: ${e.message}`, 'error');
-  setBusy(false);
-};
+/** After a refused run, each change re-asks the library, so a fixed field's message goes as soon as it is fixed. */
+let recheckTimer: ReturnType<typeof setTimeout> | undefined;
+function recheck(): void {
+  clearTimeout(recheckTimer);
+  const settings = marked().filter((id) => !DATA_INPUTS.includes(id));
+  if (!data || settings.length === 0) return;
+  recheckTimer = setTimeout(async () => {
+    if (!data || job) return;
+    const problems = await checkForm(data);
+    for (const id of marked().filter((i) => !DATA_INPUTS.includes(i))) mark(id, problems.find((p) => p.input === id)?.message);
+    if (marked().length === 0 && $('status').dataset.state === 'error') setStatus('Press Train to start.', 'idle');
+  }, PREVIEW_DELAY_MS);
+}
 
-$('settings').addEventListener('submit', (e) => { e.preventDefault(); start('train'); });
-$('compare').addEventListener('click', () => start('compare'));
+/** A change to the network makes the last run's chart and results stale: they go, and the new network is drawn. */
+function networkChanged(): void {
+  if (job) return;
+  clearRun();
+  previewSoon();
+}
+
+$('settings').addEventListener('submit', (e) => { e.preventDefault(); void start('train'); });
+$('settings').addEventListener('input', recheck);
+$('settings').addEventListener('change', recheck);
+$('compare').addEventListener('click', () => void start('compare'));
+$('stop-timing').addEventListener('click', stopTiming);
 $('stop').addEventListener('click', () => {
-  if (job) job.stopping = true;
+  if (job?.kind === 'train') job.stopping = true;
   send({ type: 'stop' });
   $<HTMLButtonElement>('stop').disabled = true;
   setStatus('Stopping after this epoch…', 'running');
@@ -242,7 +378,7 @@ $('task').addEventListener('change', chooseTask);
 $('csv-file').addEventListener('change', () => void chooseFile());
 $('target').addEventListener('change', () => { clearErrors(); clearRun(); loadCsv(); describeData(); preview(); });
 $('optimizer').addEventListener('change', showMomentum);
-for (const id of ['hidden', 'hidden-activation', 'output-activation', 'init']) $(id).addEventListener('input', preview);
+for (const id of ['hidden', 'hidden-activation', 'output-activation', 'init', 'standardize']) $(id).addEventListener('input', networkChanged);
 
 listActivations();
 chooseTask();

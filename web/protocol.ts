@@ -46,6 +46,8 @@ export interface EngineTiming {
 
 export type FromWorker =
   | { type: 'progress'; snapshot: Snapshot }
+  /** While timing: the engine being timed, its fits so far and the current fit's epoch, about ten times a second. */
+  | { type: 'timing'; engine: EngineKind; runs: number; epoch: number; epochs: number }
   | { type: 'done'; snapshot: Snapshot; loss: number[]; predictions: number[][]; stopped: boolean }
   /** `field` is set for a BackpropError (bad settings or data), the field it names. */
   | { type: 'error'; name: string; message: string; field?: string }

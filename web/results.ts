@@ -2,17 +2,28 @@
 import type { Weights } from '../src/browser.js';
 import type { PageData } from './form.js';
 import type { EngineTiming, Run } from './protocol.js';
+import { SHOWN_UNITS } from './diagram.js';
 
 /** Rows shown in the predictions table; a CSV file may have many more. */
 const SHOWN_ROWS = 12;
 
-const num = (v: number, digits = 4) => String(Number(v.toPrecision(digits)));
+/** `digits` significant digits, shortest form; below 1e-3 as 4.408e-5 rather than 0.00004408, to stay narrow. */
+const num = (v: number, digits = 4) => (v !== 0 && Math.abs(v) < 1e-3
+  ? v.toExponential(digits - 1).replace(/\.?0+e/, 'e')
+  : String(Number(v.toPrecision(digits))));
+
+/** A header that may break after an underscore (resume_score) as well as at spaces, so that narrow columns stay narrow. */
+function headerCell(text: string): HTMLTableCellElement {
+  const th = document.createElement('th');
+  text.split('_').forEach((part, i) => th.append(...(i > 0 ? ['_', document.createElement('wbr')] : []), part));
+  return th;
+}
 
 function table(head: string[], rows: (string | number)[][], caption: string): HTMLTableElement {
   const t = document.createElement('table');
   t.createCaption().textContent = caption;
   const h = t.createTHead().insertRow();
-  for (const cell of head) h.append(Object.assign(document.createElement('th'), { textContent: cell }));
+  for (const cell of head) h.append(headerCell(cell));
   const body = t.createTBody();
   for (const row of rows) {
     const tr = body.insertRow();
@@ -35,15 +46,23 @@ export function predictionsTable(data: PageData, predictions: number[][]): HTMLT
   return table(head, rows, `Predictions beside targets${shown}`);
 }
 
-/** One table per layer: a row per input with its weight to each unit, then the biases. */
+/**
+ * One table per layer: a row per input with its weight to each unit, then the biases. A wide layer
+ * shows its first units, as the diagram does; getWeights() or the code below has them all.
+ */
 export function weightsTables(weights: Weights, features: string[]): HTMLElement {
   const box = document.createElement('div');
   box.className = 'weights';
-  for (let l = 0; l < weights.length / 2; l++) {
-    const kernel = weights[2 * l] as number[][], bias = weights[2 * l + 1] as number[];
-    const from = (i: number) => (l === 0 ? features[i] ?? `x${i + 1}` : `unit ${i + 1} of layer ${l}`);
-    const units = bias.map((_, u) => `unit ${u + 1}`);
-    box.append(table(['from', ...units], [...kernel.map((row, i) => [from(i), ...row]), ['bias', ...bias]], `Layer ${l + 1} weights`));
+  const layers = weights.length / 2;
+  for (let l = 0; l < layers; l++) {
+    const kernel = (weights[2 * l] as number[][]).slice(0, SHOWN_UNITS), bias = weights[2 * l + 1] as number[];
+    const units = Math.min(bias.length, SHOWN_UNITS), inputs = (weights[2 * l] as number[][]).length;
+    const from = (i: number) => (l === 0 ? features[i] ?? `x${i + 1}` : `hidden ${l} · unit ${i + 1}`);
+    const head = bias.slice(0, units).map((_, u) => `unit ${u + 1}`);
+    const rows = [...kernel.map((row, i) => [from(i), ...row.slice(0, units)]), ['bias', ...bias.slice(0, units)]];
+    const cut = [inputs > SHOWN_UNITS ? `${SHOWN_UNITS} of ${inputs} inputs` : '', bias.length > units ? `${units} of ${bias.length} units` : ''].filter(Boolean);
+    const name = l === layers - 1 ? 'Output layer' : `Hidden layer ${l + 1}`;
+    box.append(table(['from', ...head], rows, `${name} weights${cut.length ? ` (first ${cut.join(', ')})` : ''}`));
   }
   return box;
 }
@@ -66,7 +85,7 @@ export function timingsView(timings: EngineTiming[]): HTMLElement {
   const names = { wasm: 'WebAssembly', js: 'pure JavaScript' };
   const box = document.createElement('div');
   box.append(table(['engine', 'time per fit', 'runs timed', 'final loss'],
-    timings.map((t) => [names[t.engine], `${t.ms < 10 ? t.ms.toFixed(2) : t.ms.toFixed(0)} ms`, String(t.runs), t.loss.toPrecision(12)]), 'Same settings, same data'));
+    timings.map((t) => [names[t.engine], `${t.ms < 10 ? t.ms.toFixed(2) : t.ms.toFixed(0)} ms`, String(t.runs), num(t.loss, 12)]), 'Same settings, same data'));
   const [wasm, js] = timings as [EngineTiming, EngineTiming];
   const ratio = js.ms / wasm.ms;
   const diff = Math.abs(wasm.loss - js.loss) / Math.max(Math.abs(wasm.loss), Math.abs(js.loss));

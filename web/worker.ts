@@ -1,6 +1,7 @@
 // The training thread: runs the library's fit off the page's thread and sends the page a snapshot
-// of the model about 30 times a second. A stop message is let in while fit awaits the epoch
-// callback, which then sets model.stopTraining, as a Keras callback would.
+// of the model up to 30 times a second (fewer when a big network's snapshot is slow). A stop
+// message is let in while fit awaits the epoch callback, which then sets model.stopTraining, as a
+// Keras callback would. The page also starts one of these per engine timing, and ends it to stop it.
 import { BackpropError, loadWasm, Model, type EngineKind } from '../src/browser.js';
 import type { EngineTiming, FromWorker, Run, Snapshot, ToWorker } from './protocol.js';
 import { gridPoints, probabilities } from './grid.js';
@@ -12,6 +13,7 @@ const scope = self as unknown as {
 };
 
 const FRAME_MS = 33;
+const TIMING_PROGRESS_MS = 100;
 const WATCH_MS_PER_EPOCH = 10;
 /** Each engine trains for at least this long when timed, so that short runs are averaged. */
 const TIMING_BUDGET_MS = 300;
@@ -44,18 +46,21 @@ async function train(run: Run): Promise<void> {
     return s;
   };
   const start = performance.now();
-  let lastFrame = start;
+  let lastFrame = start, frameMs = FRAME_MS;
   const history = await model.fit(run.x, run.y, {
     ...run.fit,
     onEpochEnd: async (epoch, logs) => {
       epochs = epoch + 1;
       losses.push(logs.loss);
       const now = performance.now();
-      const frame = epoch === 0 || now - lastFrame >= FRAME_MS;
+      const frame = epoch === 0 || now - lastFrame >= frameMs;
       if (frame) {
         const s = snapshot();
         scope.postMessage({ type: 'progress', snapshot: s }, s.plane ? [s.plane.buffer] : []);
-        lastFrame = now;
+        // A big network's snapshot (its weights, the map's grid) is slow: frames are spaced so that
+        // they take at most a third of the time, and training the rest.
+        lastFrame = performance.now();
+        frameMs = Math.max(FRAME_MS, 2 * (lastFrame - now));
       }
       if (run.pace === 'watch') await pause(Math.max(0, start + epochs * WATCH_MS_PER_EPOCH - performance.now()));
       else if (frame) await pause(0);
@@ -75,21 +80,35 @@ async function compare(run: Run): Promise<void> {
   scope.postMessage({ type: 'compared', timings });
 }
 
+/**
+ * Times `run` on `engine`. The epoch callback only posts progress (fit calls it either way, so the
+ * timing pays one clock read per epoch); it never yields, so the page stops a timing by ending
+ * this worker rather than by a message.
+ */
 async function time(run: Run, engine: EngineKind): Promise<EngineTiming> {
+  let runs = 0, posted = 0;
+  const epochs = run.fit.epochs ?? 1;
+  const onEpochEnd = (epoch: number) => {
+    const now = performance.now();
+    if (now - posted < TIMING_PROGRESS_MS) return;
+    posted = now;
+    scope.postMessage({ type: 'timing', engine, runs, epoch: epoch + 1, epochs });
+  };
   const once = async () => {
     const t0 = performance.now();
-    const history = await new Model(run.model).fit(run.x, run.y, { ...run.fit, engine });
+    const history = await new Model(run.model).fit(run.x, run.y, { ...run.fit, engine, onEpochEnd });
+    runs++;
     return { ms: performance.now() - t0, loss: history.loss[history.loss.length - 1]! };
   };
   // The first run also warms the JIT up; it counts only when it alone fills the budget.
   const first = await once();
   if (first.ms >= TIMING_BUDGET_MS) return { engine, ms: first.ms, runs: 1, loss: first.loss };
-  let total = 0, runs = 0, loss = first.loss;
+  let total = 0, timed = 0, loss = first.loss;
   while (total < TIMING_BUDGET_MS) {
     const r = await once();
     total += r.ms;
-    runs++;
+    timed++;
     loss = r.loss;
   }
-  return { engine, ms: total / runs, runs, loss };
+  return { engine, ms: total / timed, runs: timed, loss };
 }
