@@ -80,30 +80,22 @@ export function planLayout(net: Network, sizes: Sizes, start: number): Layout {
 
 /** Writes the descriptor the kernels read; every code through the contract, so an unknown name throws. */
 export function writeDescriptor(i32: Int32Array, network: Network, layout: Layout): void {
-  const n = layout.net;
-  i32[n + NET.LAYERS] = layout.layers.length;
-  i32[n + NET.LOSS] = codeOf(LOSSES, network.loss, 'loss');
-  i32[n + NET.COUNT] = layout.count;
-  i32[n + NET.PARAMS] = layout.params;
-  i32[n + NET.GRADS] = layout.grads;
-  i32[n + NET.MOMENTUMS] = layout.momentums;
-  i32[n + NET.VELOCITIES] = layout.velocities;
-  i32[n + NET.SETTINGS] = layout.settings;
-  i32[n + NET.CAPACITY] = layout.capacity;
-  i32[n + NET.IN] = layout.in;
-  i32[n + NET.TARGET] = layout.target;
-  i32[n + NET.X] = layout.x;
-  i32[n + NET.Y] = layout.y;
-  i32[n + NET.ORDER] = layout.order;
+  // Every slot but the optimizer's (writeOptimizer), by name: the type makes a new slot in the contract a
+  // compile error here until it is given a value.
+  const slotValues: Record<Exclude<(typeof NET_SLOTS)[number], 'OPTIMIZER'>, number> = {
+    LAYERS: layout.layers.length, LOSS: codeOf(LOSSES, network.loss, 'loss'), COUNT: layout.count,
+    PARAMS: layout.params, GRADS: layout.grads, MOMENTUMS: layout.momentums, VELOCITIES: layout.velocities,
+    SETTINGS: layout.settings, CAPACITY: layout.capacity, IN: layout.in, TARGET: layout.target,
+    X: layout.x, Y: layout.y, ORDER: layout.order,
+  };
+  for (const [name, value] of Object.entries(slotValues)) i32[layout.net + NET[name as keyof typeof slotValues]] = value;
   layout.layers.forEach((l, i) => {
-    const r = n + NET_SLOTS.length + i * LAYER_FIELDS.length;
-    i32[r + LAYER.UNITS] = l.units;
-    i32[r + LAYER.INPUTS] = l.inputs;
-    i32[r + LAYER.ACT] = codeOf(ACTIVATIONS, network.layers[i]!.activation, 'activation');
-    i32[r + LAYER.W] = l.w;
-    i32[r + LAYER.B] = l.b;
-    i32[r + LAYER.A] = l.a;
-    i32[r + LAYER.D] = l.d;
+    const fields: Record<(typeof LAYER_FIELDS)[number], number> = {
+      UNITS: l.units, INPUTS: l.inputs, ACT: codeOf(ACTIVATIONS, network.layers[i]!.activation, 'activation'),
+      W: l.w, B: l.b, A: l.a, D: l.d,
+    };
+    const record = layout.net + NET_SLOTS.length + i * LAYER_FIELDS.length;
+    for (const [name, value] of Object.entries(fields)) i32[record + LAYER[name as keyof typeof fields]] = value;
   });
 }
 
