@@ -100,6 +100,17 @@ function gather(dst: usize, src: usize, n: i32, order: usize, count: i32): void 
 // the whole batch with the same parameters, then one update with the batch-mean gradient.
 // Returns the batch's mean loss, measured before the update; NaN if a parameter became non-finite.
 export function step(net: i32, pos: i32, count: i32): f64 {
+  return stepWith(net, pos, count, true);
+}
+
+// trace_step — step with backward and update kept apart even for one row under plain SGD, so GRADS
+// holds the step's gradients for a trace to read (src/trace.ts); the fused path makes the same bits.
+export function traceStep(net: i32, pos: i32, count: i32): f64 {
+  return stepWith(net, pos, count, false);
+}
+
+@inline
+function stepWith(net: i32, pos: i32, count: i32, fuse: bool): f64 {
   const layers = slot(net, LAYERS);
   const last = record(net, layers - 1);
   const inputs = field(record(net, 0), INPUTS), outputs = field(last, UNITS);
@@ -120,7 +131,7 @@ export function step(net: i32, pos: i32, count: i32): f64 {
   // 1 / 1 and x / 1 are exact: one row skips the divisions, the slowest links in a tiny network's chain
   const one = count == 1;
   const loss = lossForwardBackward(at(field(last, D)), yhat, target, count, outputs, field(last, ACT), slot(net, LOSS), one ? 1.0 : 1.0 / <f64>count, 0.0);
-  if (one && plainSgd(net)) return loss + backwardUpdate(net, inp);
+  if (fuse && one && plainSgd(net)) return loss + backwardUpdate(net, inp);
   backward(net, inp, count);
   return (one ? loss : loss / <f64>count) + update(net);
 }
