@@ -138,7 +138,7 @@ export function traceFit(network: Network, ws: Workspace, state: OptimizerState,
   const n = data.rows;
   const perEpoch = Math.ceil(n / s.batchSize);
   const epoch = Math.floor((t.step - 1) / perEpoch);
-  if (epoch >= s.epochs) fail('step', `this fit has ${s.epochs * perEpoch} steps (${s.epochs} epochs × ${perEpoch} batches); raise epochs to trace step ${t.step}`);
+  if (epoch >= s.epochs) fail('step', `this fit has ${s.epochs * perEpoch} steps (${s.epochs} epoch${s.epochs === 1 ? '' : 's'} × ${perEpoch} batch${perEpoch === 1 ? '' : 'es'}); raise epochs to trace step ${t.step}`);
   // Early stopping ends a fit between epochs, first after epoch patience + 1: before that it cannot matter.
   if (patience !== undefined && epoch > patience) fail('earlyStopping', `may end this fit before step ${t.step} (epoch ${epoch + 1}); trace without it or an earlier step`);
   t.rows?.forEach((r, i) => { if (!Number.isInteger(r) || r < 0 || r >= n) fail(`rows[${i}]`, `expected a training row index from 0 to ${n - 1}, got ${show(r)}`); });
