@@ -100,6 +100,8 @@ export interface Trace {
   layers: TraceLayer[];
   /** The batch's mean loss before the update: the number fit adds to history.loss for this step. */
   loss: number;
+  /** Each row's own loss (the mean over its outputs), from the kernels' evaluate: `loss` is their mean. */
+  rowLosses: number[];
   /** ∂L/∂ŷ of the batch's mean loss ([row][output]; each row's share, 1/rows of its own). */
   dLdyhat: number[][];
   /** ∂L/∂θ of every parameter, in the Keras layout [kernel₁ (inputs × units), bias₁, …]. */
@@ -174,6 +176,7 @@ export function traceFit(network: Network, ws: Workspace, state: OptimizerState,
   batch.forEach((r, i) => { bx.set(data.data.subarray(r * inputs, (r + 1) * inputs), i * inputs); by.set(data.ys.subarray(r * outs, (r + 1) * outs), i * outs); });
 
   const before = ws.params().slice();
+  const rowLosses = Array.from({ length: count }, (_, r) => ws.run(bx.slice(r * inputs, (r + 1) * inputs), by.slice(r * outs, (r + 1) * outs), 1).loss);
   const numeric = t.numeric ? numericGradients(ws, before, bx, by, count) : null;
   const l = ws.layout;
   const f = () => engine.f64;
@@ -237,6 +240,7 @@ export function traceFit(network: Network, ws: Workspace, state: OptimizerState,
     y: rowsOf(by, outs),
     layers,
     loss,
+    rowLosses,
     dLdyhat,
     gradients: keras(grads),
     numericGradients: numeric && keras(numeric),
@@ -297,25 +301,33 @@ const sub = (...ns: number[]) => ns.map((n) => digits(n, SUB)).join(ns.some((n) 
  * with more); outputs ŷ (ŷₖ with several); weights wˡᵢⱼ from unit i below to unit j of layer l and
  * biases bˡⱼ, the unit's index left out where layer l has one unit (w²₁, b²).
  */
-export function unitName(network: Network, layer: number, unit: number): string {
+export function unitName(network: Names, layer: number, unit: number): string {
   const layers = network.layers.length;
   if (layer === 0) return `x${sub(unit + 1)}`;
   if (layer === layers) return network.layers[layers - 1]!.units === 1 ? 'ŷ' : `ŷ${sub(unit + 1)}`;
   return layers === 2 ? `h${sub(unit + 1)}` : `h${digits(layer, SUP)}${sub(unit + 1)}`;
 }
 
-export function paramName(network: Network, layer: number, input: number | undefined, unit: number): string {
+export function paramName(network: Names, layer: number, input: number | undefined, unit: number): string {
   const single = network.layers[layer - 1]!.units === 1;
   const idx = input === undefined ? (single ? '' : sub(unit + 1)) : single ? sub(input + 1) : sub(input + 1, unit + 1);
   return `${input === undefined ? 'b' : 'w'}${digits(layer, SUP)}${idx}`;
 }
+
+/** zˡⱼ, unit j's sum before its activation (zˡ where layer l has one unit). */
+export function zName(network: Names, layer: number, unit: number): string {
+  return `z${digits(layer, SUP)}${network.layers[layer - 1]!.units === 1 ? '' : sub(unit + 1)}`;
+}
+
+/** What the names depend on: the widths. */
+type Names = { inputs: number; layers: readonly { units: number }[] };
 
 /** Every parameter's chain, in the Keras layout. `layer` counts Dense layers from 1 here, 0 being the inputs. */
 function chains(network: Network, layers: TraceLayer[], gradients: Weights, numeric: Weights | null, params: Float64Array): (ParamChain[][] | ParamChain[])[] {
   const L = layers.length;
   const rows = layers[0]!.inputs.length;
   const units = (l: number) => (l === 0 ? network.inputs : layers[l - 1]!.units);
-  const dz = (l: number, r: number, j: number): Factor => ({ name: `∂L/∂z${digits(l, SUP)}${units(l) === 1 ? '' : sub(j + 1)}`, value: layers[l - 1]!.dLdz[r]![j]! });
+  const dz = (l: number, r: number, j: number): Factor => ({ name: `∂L/∂${zName(network, l, j)}`, value: layers[l - 1]!.dLdz[r]![j]! });
   const input = (l: number, r: number, i: number): Factor => ({ name: unitName(network, l - 1, i), value: l === 1 ? layers[0]!.inputs[r]![i]! : layers[l - 2]!.activations[r]![i]! });
   // flat index of wˡᵢⱼ in the kernels' [units][inputs] layout
   const offsets: number[] = [];

@@ -3,7 +3,7 @@
 // kernels' gradients), and finite differences of the loss (independent of the backward pass) —
 // on both engines, for several networks, losses, optimizers and batch sizes.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { datasets, loadWasm, Model, type FitOptions, type ModelOptions, type Trace } from '../src/node.js';
+import { datasets, loadWasm, Model, type FitOptions, type ModelOptions, type ParamChain, type Trace } from '../src/node.js';
 import { ACTIVATIONS } from '../src/contract.js';
 import { openJsEngine } from '../src/engines/js.js';
 import { maxRelativeDiff, randomRows } from './helpers.js';
@@ -31,7 +31,7 @@ describe.each(ENGINES)('the tutorial first steps on the %s engine', (engine) => 
     expect(maxRelativeDiff(flat(t.gradients), hand)).toBeLessThan(1e-12);
     expect(maxRelativeDiff(flat(t.newWeights), [0.105888, 0.105888, 0.105888, 0.105888, 0.000736, 0.000736, 0.111776, 0.111776, 0.00736])).toBeLessThan(1e-12);
     // w¹₁₂: ∂L/∂ŷ · ŷ′ · w²₂ · h₂′ · x₁, the tutorial's chain
-    const w112 = (t.factors[0] as Trace['factors'][0][])[0]![1] as Trace['factors'][1][0];
+    const w112 = (t.factors[0] as ParamChain[][])[0]![1]!;
     expect(w112.name).toBe('w¹₁₂');
     expect(w112.paths![0]!.map((p) => p.map((f) => `${f.name}=${f.value}`))).toEqual([['∂L/∂ŷ=-7.359999999999999', 'ŷ′=1', 'w²₂=0.1', 'h₂′=1', 'x₁=8']]);
     expect(model.getWeights()).toEqual(new Model(d.model).getWeights()); // not applied
@@ -48,13 +48,13 @@ describe.each(ENGINES)('the tutorial first steps on the %s engine', (engine) => 
   });
 });
 
-const NETWORKS: ModelOptions[] = [
+const NETWORKS: ModelOptions[] = ([
   { inputs: 2, layers: [{ units: 2, activation: 'linear' }, { units: 1, activation: 'linear' }], loss: 'mse', seed: 1 },
   { inputs: 3, layers: [{ units: 4, activation: 'tanh' }, { units: 2, activation: 'linear' }], loss: 'mse', seed: 2 },
   { inputs: 2, layers: [{ units: 3, activation: 'relu' }, { units: 2, activation: 'tanh' }, { units: 1, activation: 'sigmoid' }], loss: 'binaryCrossentropy', seed: 3 },
   // five inputs: the SIMD build's blocked kernels
   { inputs: 5, layers: [{ units: 6, activation: 'sigmoid' }, { units: 1, activation: 'sigmoid' }], loss: 'binaryCrossentropy', seed: 4 },
-].map((n) => ({ ...n, layers: n.layers.map((l) => ({ ...l, biasInitializer: 'glorotUniform' as const })) }));
+] as ModelOptions[]).map((n) => ({ ...n, layers: n.layers.map((l) => ({ ...l, biasInitializer: 'glorotUniform' as const })) }));
 
 const OPTIMIZERS: FitOptions[] = [
   { optimizer: 'sgd', learningRate: 0.1 },
@@ -111,6 +111,7 @@ describe.each(ENGINES)('traces on the %s engine', (engine) => {
     const t = await new Model(spec).trace(x, y, { ...fit, step: 3 });
     const history = await new Model(spec).fit(x, y, fit);
     expect(t.loss).toBe(history.loss[2]);
+    expect(Math.abs(t.rowLosses.reduce((s, l) => s + l) / 4 - t.loss)).toBeLessThan(1e-15 * t.loss);
     // Adam's update, written out: m, v from the gradient, p −= m·α/(√v + ε)
     const { momentums, velocities, alpha, settings } = t.update;
     const g = flat(t.gradients), m0 = flat(momentums!.before), v0 = flat(velocities!.before);
@@ -153,7 +154,7 @@ function checkChainRule(t: Trace): void {
   }));
   const gradients = flat(t.gradients), numeric = flat(t.numericGradients);
   gradients.forEach((g, i) => expect(Math.abs(g - numeric[i]!), `parameter ${i}: ${g} vs ${numeric[i]}`).toBeLessThan(1e-6 * Math.max(1, Math.abs(numeric[i]!))));
-  const chains = t.factors.flatMap((c) => (c as unknown[]).flat() as Trace['factors'][1]);
+  const chains = t.factors.flatMap((c) => (c as unknown[]).flat() as ParamChain[]);
   expect(chains.map((c) => c.gradient)).toEqual(gradients);
   for (const c of chains) {
     // the rows' products sum, in row order, to the kernels' gradient exactly

@@ -5,9 +5,10 @@ import { predict } from './predict.js';
 import { evaluate } from './evaluate.js';
 import { compare } from './compare.js';
 import { bench } from './bench.js';
+import { explain } from './explain.js';
 import { parse, type Command } from './args.js';
 
-const commands: Command<unknown>[] = [demo, train, predict, evaluate, compare, bench];
+const commands: Command<unknown>[] = [demo, train, explain, predict, evaluate, compare, bench];
 
 const help = `backprop — train small neural networks with hand-written backprop in WebAssembly
 
