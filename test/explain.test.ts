@@ -92,6 +92,7 @@ describe('backprop explain --dataset package', () => {
     [['--step', '0'], /step: expected a positive integer, got 0/],
     [['--step', '21'], /step: this fit has 20 steps \(5 epochs × 4 batches\); raise epochs to trace step 21/],
     [['--lr', 'x'], /--lr: expected a number/],
+    [['--save', 'm.json'], /--save: is about a whole training run \(backprop train\); explain shows one step/],
   ])('bad flags %j: a clear message, exit 1, no stack trace', (flags, message) => {
     const r = backprop('--dataset', 'package', ...flags);
     expect(r.status).toBe(1);

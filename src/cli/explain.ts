@@ -16,7 +16,10 @@ export const explain: Command<void> = {
 
 Explains step 1 (or --step K) of the run 'backprop train' makes with the same flags: the forward
 pass, the loss, each parameter's derivative as a product of named factors with their values (and a
-finite-difference estimate beside it), and the optimizer's update. Every 'train' flag applies.
+finite-difference estimate beside it), and the optimizer's update. Every 'train' flag that shapes
+the run applies (data, network, initial weights, optimizer, batches, row order, engine,
+--standardize, --validation-split, --early-stopping); those about its results (--plot, --save,
+--threshold) belong to 'train'.
   --step K     the K-th step of that run, counting from 1: the steps before it run first
   --row N      explain the step on row N of the data (counting from 1) instead of fit's batch
   --json       print the whole trace as one JSON object: layers (inputs, z, activations, dLda,
@@ -25,6 +28,9 @@ finite-difference estimate beside it), and the optimizer's update. Every 'train'
   options: { ...train.options, step: { type: 'string' }, row: { type: 'string' } },
   async run(v, positionals) {
     if (positionals.length > 1) fail('explain', `expected one CSV file, got ${positionals.length}: ${positionals.join(' ')}`);
+    for (const flag of ['plot', 'plot-boundary', 'save', 'threshold']) {
+      if (v[flag] !== undefined) fail(`--${flag}`, 'is about a whole training run (backprop train); explain shows one step');
+    }
     const run = positionals[0] !== undefined ? await csvSource(v, positionals[0]) : datasetSource(v);
     const step = number('step', v.step) ?? 1;
     const row = number('row', v.row);
