@@ -96,21 +96,23 @@ function gather(dst: usize, src: usize, n: i32, order: usize, count: i32): void 
   }
 }
 
-// step — one optimizer step on the batch ORDER[pos .. pos + count): forward, loss and backward over
-// the whole batch with the same parameters, then one update with the batch-mean gradient.
-// Returns the batch's mean loss, measured before the update; NaN if a parameter became non-finite.
-export function step(net: i32, pos: i32, count: i32): f64 {
-  return stepWith(net, pos, count, true);
-}
+// Whether a one-row plain-SGD step fuses backward and update; traceStep turns it off for one call.
+// A flag rather than a parameter keeps step the only caller of the optimizers, which stay inlined.
+let fuse = true;
 
 // trace_step — step with backward and update kept apart even for one row under plain SGD, so GRADS
 // holds the step's gradients for a trace to read (src/trace.ts); the fused path makes the same bits.
 export function traceStep(net: i32, pos: i32, count: i32): f64 {
-  return stepWith(net, pos, count, false);
+  fuse = false;
+  const loss = step(net, pos, count);
+  fuse = true;
+  return loss;
 }
 
-@inline
-function stepWith(net: i32, pos: i32, count: i32, fuse: bool): f64 {
+// step — one optimizer step on the batch ORDER[pos .. pos + count): forward, loss and backward over
+// the whole batch with the same parameters, then one update with the batch-mean gradient.
+// Returns the batch's mean loss, measured before the update; NaN if a parameter became non-finite.
+export function step(net: i32, pos: i32, count: i32): f64 {
   const layers = slot(net, LAYERS);
   const last = record(net, layers - 1);
   const inputs = field(record(net, 0), INPUTS), outputs = field(last, UNITS);

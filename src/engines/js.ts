@@ -302,15 +302,18 @@ export function openJsEngine(bytes: number): Engine {
     for (let r = 0; r < count; r++) f.copyWithin(dst + r * n, src + m[order + r]! * n, src + (m[order + r]! + 1) * n);
   }
 
-  function step(net: number, pos: number, count: number): number {
-    return stepWith(net, pos, count, true);
-  }
+  let fuse = true;
 
   function traceStep(net: number, pos: number, count: number): number {
-    return stepWith(net, pos, count, false);
+    fuse = false;
+    try {
+      return step(net, pos, count);
+    } finally {
+      fuse = true;
+    }
   }
 
-  function stepWith(net: number, pos: number, count: number, fuse: boolean): number {
+  function step(net: number, pos: number, count: number): number {
     const last = record(net, slot(net, LAYERS) - 1);
     const inputs = field(record(net, 0), INPUTS), outputs = field(last, UNITS);
     const order = slot(net, ORDER) + pos;
