@@ -134,13 +134,18 @@ export class Model {
     let kept = false;
     try {
       const { fit, ...t } = checkTraceOptions(options);
-      const { settings, validation, train: rows, scaler } = prepareFit(this.network, x, y, fit);
+      const { settings, validation, train: rows, held, scaler } = prepareFit(this.network, x, y, fit);
       if (settings.engine === 'wasm') await loadWasm();
       ws = this.workspace(settings.engine);
       const inputScaler = scaler ?? this.inputScaler;
-      const data = inputScaler ? applyScaler(inputScaler, rows.data, this.network.inputs) : rows.data;
+      const scale = (d: Float64Array) => (inputScaler ? applyScaler(inputScaler, d, this.network.inputs) : d);
       const state = copyState(this.optimizer);
-      const trace = traceFit(this.network, ws, state, { ...rows, data }, settings, t, validation.patience);
+      // Early stopping as fit watches it: the held-out rows' loss after each epoch (the copy of the best
+      // parameters it keeps is not needed here).
+      const heldScaled = held && validation.patience !== undefined && { ...held, data: scale(held.data) };
+      const watch = heldScaled && new ValidationWatch(() => this.measure(ws!, heldScaled, validation.threshold), ws.params().slice(), validation.patience);
+      const stops = watch ? (epoch: number) => { watch.epochEnd(epoch, { loss: NaN }); return watch.stop; } : undefined;
+      const trace = traceFit(this.network, ws, state, { ...rows, data: scale(rows.data) }, settings, t, stops);
       if (t.apply) {
         this.params.set(ws.params());
         ws.paramsVersion = ++this.version;

@@ -133,16 +133,15 @@ const MAX_PATHS = 16;
 /**
  * Runs steps 1 … step − 1 of a fit in `ws` (holding the parameters to start from), then traces step
  * `step`. `state` is the optimizer state to start from; it ends as the step leaves it, and so do the
- * workspace's parameters: the caller keeps or discards both.
+ * workspace's parameters: the caller keeps or discards both. `stops(epoch)`, asked after each epoch
+ * before the traced one, says whether fit would stop there (early stopping).
  */
 export function traceFit(network: Network, ws: Workspace, state: OptimizerState, data: Rows, s: Settings,
-  t: { step: number; rows: number[] | undefined; numeric: boolean }, patience: number | undefined): Trace {
+  t: { step: number; rows: number[] | undefined; numeric: boolean }, stops?: (epoch: number) => boolean): Trace {
   const n = data.rows;
   const perEpoch = Math.ceil(n / s.batchSize);
   const epoch = Math.floor((t.step - 1) / perEpoch);
   if (epoch >= s.epochs) fail('step', `this fit has ${s.epochs * perEpoch} steps (${s.epochs} epoch${s.epochs === 1 ? '' : 's'} × ${perEpoch} batch${perEpoch === 1 ? '' : 'es'}); raise epochs to trace step ${t.step}`);
-  // Early stopping ends a fit between epochs, first after epoch patience + 1: before that it cannot matter.
-  if (patience !== undefined && epoch > patience) fail('earlyStopping', `may end this fit before step ${t.step} (epoch ${epoch + 1}); trace without it or an earlier step`);
   t.rows?.forEach((r, i) => { if (!Number.isInteger(r) || r < 0 || r >= n) fail(`rows[${i}]`, `expected a training row index from 0 to ${n - 1}, got ${show(r)}`); });
   const count = t.rows?.length ?? Math.min(s.batchSize, n - ((t.step - 1) % perEpoch) * s.batchSize);
   // Room for the traced batch first: a larger capacity re-plans where the training rows go.
@@ -167,6 +166,7 @@ export function traceFit(network: Network, ws: Workspace, state: OptimizerState,
         throw new DivergenceError(e, order()[pos]!, `Training diverged at epoch ${e + 1}, step ${e * perEpoch + pos / s.batchSize + 1}, before the traced step ${t.step}.`);
       }
     }
+    if (e < epoch && stops?.(e)) fail('earlyStopping', `ends this fit after epoch ${e + 1}, before step ${t.step} (epoch ${epoch + 1}); trace an earlier step or without it`);
   }
   let pos = ((t.step - 1) % perEpoch) * s.batchSize;
   if (t.rows) { order().set(t.rows, 0); pos = 0; }

@@ -178,6 +178,19 @@ describe('trace options', () => {
     expect(model.getWeights()).toEqual(new Model(d.model).getWeights());
   });
 
+  it('with early stopping: the steps fit takes, and none after it stops', async () => {
+    // Held-out targets of the opposite sign: the validation loss rises as training fits y = x₁ + x₂.
+    const x = randomRows(5, 6, 2), y = x.map(([a, b]) => [a! + b!]), vy = y.map(([t]) => [-t!]);
+    const fit = { engine: 'js' as const, learningRate: 0.1, batchSize: 6, epochs: 6, validationData: [x, vy] as [number[][], number[][]], earlyStopping: { patience: 1 } };
+    const spec = NETWORKS[0]!;
+    const history = await new Model(spec).fit(x, y, fit);
+    const ran = history.loss.length;
+    expect(ran).toBeLessThan(6);
+    const traced = new Model(spec);
+    expect((await traced.trace(x, y, { ...fit, step: ran, apply: true })).loss).toBe(history.loss[ran - 1]);
+    await expect(new Model(spec).trace(x, y, { ...fit, step: ran + 1 })).rejects.toThrow(`earlyStopping: ends this fit after epoch ${ran}, before step ${ran + 1}`);
+  });
+
   it('matches the other engine value for value', async () => {
     const spec = NETWORKS[2]!;
     const [x, y] = data(spec, 5);
