@@ -42,11 +42,10 @@ export interface ParamChain {
   gradient: number;
   /** Its central-difference estimate, or null when not asked for. */
   numeric: number | null;
-  /**
-   * One product per row of the batch, the gradient being their sum: [∂L/∂z of the parameter's unit,
-   * the input it multiplies (xᵢ or hᵢ)] for a kernel weight, [∂L/∂z] for a bias.
-   */
-  terms: Factor[][];
+  /** The local chain rule's factors by name: [∂L/∂z of the parameter's unit, the input it multiplies (xᵢ or hᵢ)] for a kernel weight, [∂L/∂z] for a bias. */
+  factors: string[];
+  /** Their values on each row of the batch, [row][factor]: the gradient is the sum over rows of each row's product. */
+  values: number[][];
   /**
    * The full chain, as the tutorial writes it, when it is short: per row, every path from the loss
    * down to the parameter, each a list of factors (∂L/∂ŷ, ŷ′, a weight, h′, …, the input) whose
@@ -108,8 +107,8 @@ export interface Trace {
   gradients: Weights;
   /** Central differences of the batch's mean loss, same layout; null when not asked for. */
   numericGradients: Weights | null;
-  /** Each gradient's chain-rule factors, same layout. */
-  factors: (ParamChain[][] | ParamChain[])[];
+  /** Each gradient's chain rule — its factors by name, with their values — in the same layout. */
+  chains: (ParamChain[][] | ParamChain[])[];
   update: TraceUpdate;
   /** The parameters before and after the step (Keras layout). */
   weights: Weights;
@@ -244,7 +243,7 @@ export function traceFit(network: Network, ws: Workspace, state: OptimizerState,
     dLdyhat,
     gradients: keras(grads),
     numericGradients: numeric && keras(numeric),
-    factors: chains(network, layers, keras(grads), numeric && keras(numeric), before),
+    chains: chains(network, layers, keras(grads), numeric && keras(numeric), before),
     update,
     weights: keras(before),
     newWeights: keras(after),
@@ -322,39 +321,45 @@ export function zName(network: Names, layer: number, unit: number): string {
 /** What the names depend on: the widths. */
 type Names = { inputs: number; layers: readonly { units: number }[] };
 
-/** Every parameter's chain, in the Keras layout. `layer` counts Dense layers from 1 here, 0 being the inputs. */
+/** Every parameter's chain, in the Keras layout. `l` counts Dense layers from 1 here, 0 being the inputs. */
 function chains(network: Network, layers: TraceLayer[], gradients: Weights, numeric: Weights | null, params: Float64Array): (ParamChain[][] | ParamChain[])[] {
   const L = layers.length;
   const rows = layers[0]!.inputs.length;
   const units = (l: number) => (l === 0 ? network.inputs : layers[l - 1]!.units);
-  const dz = (l: number, r: number, j: number): Factor => ({ name: `∂L/∂${zName(network, l, j)}`, value: layers[l - 1]!.dLdz[r]![j]! });
-  const input = (l: number, r: number, i: number): Factor => ({ name: unitName(network, l - 1, i), value: l === 1 ? layers[0]!.inputs[r]![i]! : layers[l - 2]!.activations[r]![i]! });
-  // flat index of wˡᵢⱼ in the kernels' [units][inputs] layout
-  const offsets: number[] = [];
-  let at = 0;
-  for (let l = 1; l <= L; l++) { offsets[l] = at; at += units(l) * (units(l - 1) + 1); }
-  const weight = (l: number, i: number, j: number): Factor => ({ name: paramName(network, l, i, j), value: params[offsets[l]! + j * units(l - 1) + i]! });
-  // The paths from the loss down to ∂L/∂z of unit j of layer l, each a list of factors.
-  const pathsTo = (l: number, r: number, j: number): Factor[][] => {
+  const weight = (l: number, i: number, j: number, at: number): Factor => ({ name: paramName(network, l, i, j), value: params[at + j * units(l - 1) + i]! });
+  // The paths from the loss down to ∂L/∂z of unit j of layer l (whose parameters start at `at`), each a list of factors.
+  const pathsTo = (l: number, at: number, r: number, j: number): Factor[][] => {
     const prime = { name: `${unitName(network, l, j)}′`, value: layers[l - 1]!.derivatives[r]![j]! };
     if (l === L) return [[{ name: `∂L/∂${unitName(network, l, j)}`, value: layers[l - 1]!.dLda[r]![j]! }, prime]];
-    return Array.from({ length: units(l + 1) }, (_, k) => pathsTo(l + 1, r, k).map((p) => [...p, weight(l + 1, j, k), prime])).flat();
+    const above = at + units(l) * (units(l - 1) + 1);
+    return Array.from({ length: units(l + 1) }, (_, k) => pathsTo(l + 1, above, r, k).map((p) => [...p, weight(l + 1, j, k, above), prime])).flat();
   };
-  const pathCount = (l: number) => layers.slice(l).reduce((n, layer) => n * layer.units, 1);
   const out: (ParamChain[][] | ParamChain[])[] = [];
+  let at = 0;
   for (let l = 1; l <= L; l++) {
-    const withPaths = pathCount(l) * rows <= MAX_PATHS;
-    const chain = (i: number | undefined, j: number, gradient: number, estimate: number | null): ParamChain => ({
-      name: paramName(network, l, i, j),
-      gradient,
-      numeric: estimate,
-      terms: Array.from({ length: rows }, (_, r) => (i === undefined ? [dz(l, r, j)] : [dz(l, r, j), input(l, r, i)])),
-      ...(withPaths ? { paths: Array.from({ length: rows }, (_, r) => pathsTo(l, r, j).map((p) => (i === undefined ? p : [...p, input(l, r, i)]))) } : {}),
-    });
+    const layer = layers[l - 1]!;
+    const withPaths = layers.slice(l).reduce((n, above) => n * above.units, 1) * rows <= MAX_PATHS;
+    const dz = Array.from({ length: layer.units }, (_, j) => `∂L/∂${zName(network, l, j)}`);
+    const inputs = Array.from({ length: units(l - 1) }, (_, i) => unitName(network, l - 1, i));
+    const start = at;
+    const chain = (i: number | undefined, j: number, gradient: number, estimate: number | null): ParamChain => {
+      const c: ParamChain = {
+        name: paramName(network, l, i, j),
+        gradient,
+        numeric: estimate,
+        factors: i === undefined ? [dz[j]!] : [dz[j]!, inputs[i]!],
+        values: layer.dLdz.map((d, r) => (i === undefined ? [d[j]!] : [d[j]!, layer.inputs[r]![i]!])),
+      };
+      if (withPaths) {
+        c.paths = Array.from({ length: rows }, (_, r) => pathsTo(l, start, r, j).map((p) => (i === undefined ? p : [...p, { name: inputs[i]!, value: layer.inputs[r]![i]! }])));
+      }
+      return c;
+    };
     const kernel = gradients[2 * (l - 1)] as number[][], bias = gradients[2 * (l - 1) + 1] as number[];
     const nk = numeric?.[2 * (l - 1)] as number[][] | undefined, nb = numeric?.[2 * (l - 1) + 1] as number[] | undefined;
     out.push(kernel.map((row, i) => row.map((g, j) => chain(i, j, g, nk ? nk[i]![j]! : null))));
     out.push(bias.map((g, j) => chain(undefined, j, g, nb ? nb[j]! : null)));
+    at += units(l) * (units(l - 1) + 1);
   }
   return out;
 }

@@ -31,7 +31,7 @@ describe.each(ENGINES)('the tutorial first steps on the %s engine', (engine) => 
     expect(maxRelativeDiff(flat(t.gradients), hand)).toBeLessThan(1e-12);
     expect(maxRelativeDiff(flat(t.newWeights), [0.105888, 0.105888, 0.105888, 0.105888, 0.000736, 0.000736, 0.111776, 0.111776, 0.00736])).toBeLessThan(1e-12);
     // w¹₁₂: ∂L/∂ŷ · ŷ′ · w²₂ · h₂′ · x₁, the tutorial's chain
-    const w112 = (t.factors[0] as ParamChain[][])[0]![1]!;
+    const w112 = (t.chains[0] as ParamChain[][])[0]![1]!;
     expect(w112.name).toBe('w¹₁₂');
     expect(w112.paths![0]!.map((p) => p.map((f) => `${f.name}=${f.value}`))).toEqual([['∂L/∂ŷ=-7.359999999999999', 'ŷ′=1', 'w²₂=0.1', 'h₂′=1', 'x₁=8']]);
     expect(model.getWeights()).toEqual(new Model(d.model).getWeights()); // not applied
@@ -154,14 +154,14 @@ function checkChainRule(t: Trace): void {
   }));
   const gradients = flat(t.gradients), numeric = flat(t.numericGradients);
   gradients.forEach((g, i) => expect(Math.abs(g - numeric[i]!), `parameter ${i}: ${g} vs ${numeric[i]}`).toBeLessThan(1e-6 * Math.max(1, Math.abs(numeric[i]!))));
-  const chains = t.factors.flatMap((c) => (c as unknown[]).flat() as ParamChain[]);
+  const chains = t.chains.flatMap((c) => (c as unknown[]).flat() as ParamChain[]);
   expect(chains.map((c) => c.gradient)).toEqual(gradients);
   for (const c of chains) {
     // the rows' products sum, in row order, to the kernels' gradient exactly
-    expect(c.terms.map(product).reduce((s, v) => s + v)).toBe(c.gradient);
+    expect(c.values.map((v) => v.reduce((p, f) => p * f, 1)).reduce((s, v) => s + v)).toBe(c.gradient);
     c.paths?.forEach((paths, r) => {
       const sum = paths.map(product).reduce((s, v) => s + v);
-      expect(Math.abs(sum - product(c.terms[r]!)), c.name).toBeLessThan(1e-12 * Math.max(1e-300, Math.abs(sum)) + 1e-300);
+      expect(Math.abs(sum - c.values[r]!.reduce((p, f) => p * f, 1)), c.name).toBeLessThan(1e-12 * Math.max(1e-300, Math.abs(sum)) + 1e-300);
     });
   }
   expect(flat(t.update.deltas)).toEqual(flat(t.newWeights).map((p, i) => p - flat(t.weights)[i]!));

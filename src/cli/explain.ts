@@ -23,7 +23,7 @@ the run applies (data, network, initial weights, optimizer, batches, row order, 
   --step K     the K-th step of that run, counting from 1: the steps before it run first
   --row N      explain the step on row N of the data (counting from 1) instead of fit's batch
   --json       print the whole trace as one JSON object: layers (inputs, z, activations, dLda,
-               dLdz per row), loss, dLdyhat, gradients, numericGradients and factors (Keras layout
+               dLdz per row), loss, dLdyhat, gradients, numericGradients and chains (Keras layout
                [kernel₁, bias₁, …]), update, weights and newWeights`,
   options: { ...train.options, step: { type: 'string' }, row: { type: 'string' } },
   async run(v, positionals) {
@@ -147,7 +147,7 @@ function explainText(t: Trace, run: Source, dataRows: number[], standardized: bo
   }
 
   out.push('', 'derivatives, from the output down (each factor\'s value; finite difference in brackets)');
-  const simple = t.factors.every((c) => (c as unknown[]).flat().every((p) => (p as ParamChain).paths?.every((paths) => paths.length === 1) && t.rows.length === 1));
+  const simple = t.chains.every((c) => (c as unknown[]).flat().every((p) => (p as ParamChain).paths?.every((paths) => paths.length === 1) && t.rows.length === 1));
   if (!simple) {
     // ∂L/∂z of each unit, which every derivative below multiplies by its input
     for (let l = L; l >= 1; l--) {
@@ -216,17 +216,17 @@ function derivativeLine(c: ParamChain, simple: boolean): string {
     const path = c.paths![0]![0]!;
     return `∂L/∂${c.name} = ${path.map((f) => f.name).join(' · ')} = ${path.map((f) => factor(f.value)).join(' · ')} = ${num(c.gradient)}${numeric}`;
   }
-  const names = c.terms[0]!.map((f) => f.name).join(' · ');
-  const rows = c.terms.slice(0, SHOW.rows).map((term) => term.map((f) => factor(f.value)).join(' · '));
-  const etc = c.terms.length > SHOW.rows ? ' + …' : '';
-  return c.terms.length === 1
+  const names = c.factors.join(' · ');
+  const rows = c.values.slice(0, SHOW.rows).map((term) => term.map(factor).join(' · '));
+  const etc = c.values.length > SHOW.rows ? ' + …' : '';
+  return c.values.length === 1
     ? `∂L/∂${c.name} = ${names} = ${rows[0]} = ${num(c.gradient)}${numeric}`
-    : `∂L/∂${c.name} = Σ over rows of ${names} = ${rows.map((s) => (c.terms[0]!.length > 1 ? `(${s})` : s)).join(' + ')}${etc} = ${num(c.gradient)}${numeric}`;
+    : `∂L/∂${c.name} = Σ over rows of ${names} = ${rows.map((s) => (c.factors.length > 1 ? `(${s})` : s)).join(' + ')}${etc} = ${num(c.gradient)}${numeric}`;
 }
 
 /** Layer l's chains: its kernel in the Keras order (input by input, unit by unit), then its biases. */
 function layerChains(t: Trace, l: number): ParamChain[] {
-  return [...(t.factors[2 * (l - 1)] as ParamChain[][]).flat(), ...(t.factors[2 * (l - 1) + 1] as ParamChain[])];
+  return [...(t.chains[2 * (l - 1)] as ParamChain[][]).flat(), ...(t.chains[2 * (l - 1) + 1] as ParamChain[])];
 }
 
 function layerValues(w: Weights, l: number): number[] {
