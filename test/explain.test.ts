@@ -86,6 +86,17 @@ describe('backprop explain --dataset package', () => {
     expect(refused.stderr).toBe(`backprop: --row: row ${held} is held out for validation (--validation-split); pick a training row\n`);
   });
 
+  it('the step is the one train takes with the same flags: one batch per epoch ends where train --epochs 1 does', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'explain-'));
+    const file = join(dir, 'd.csv');
+    writeFileSync(file, 'a,b,y\n' + Array.from({ length: 10 }, (_, i) => `${i},${(i * 5) % 7},${(i * i) % 3}`).join('\n') + '\n');
+    const flags = [file, '--target', 'y', '--standardize', '--layers', '4,1', '--batch-size', '10', '--epochs', '1', '--seed', '3', '--json'];
+    const trained = JSON.parse(spawnSync(process.execPath, [CLI, 'train', ...flags], { encoding: 'utf8' }).stdout);
+    const explained = JSON.parse(backprop(...flags).stdout);
+    expect(explained.newWeights).toEqual(trained.weights);
+    expect(explained.loss).toBe(trained.history.loss[0]);
+  });
+
   it.each([
     [['--row', '0'], /--row: expected a row number from 1 to 4, got 0/],
     [['--row', '5'], /--row: expected a row number from 1 to 4, got 5/],

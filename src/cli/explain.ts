@@ -88,7 +88,8 @@ async function csvSource(v: Values, path: string): Promise<Source> {
   const rows = (m: Float64Array, w: number) => Array.from({ length: m.length / w }, (_, r) => Array.from(m.subarray(r * w, (r + 1) * w)));
   return {
     source: { file: path }, title: `${path}: ${data.rows} rows; ${n} features → ${data.target} (${task})`, features: data.features,
-    target: data.target, x: rows(data.x, n), y: rows(data.y, 1), classify: task === 'classification', spec, fit,
+    // the model's seed as train's CSV run sets it
+    target: data.target, x: rows(data.x, n), y: rows(data.y, 1), classify: task === 'classification', spec: { ...spec, seed: fit.seed }, fit,
   };
 }
 
