@@ -54,7 +54,10 @@ export interface ParamChain {
   paths?: Factor[][][];
 }
 
-/** One Dense layer's part of the step; every array is [row of the batch][unit] (inputs: [row][input]). */
+/**
+ * One Dense layer's part of the step; every array is [row of the batch][unit] (inputs: [row][input]).
+ * The derivatives ∂L/∂… are of the batch's mean loss: on a batch of n rows each row's is 1/n of its own.
+ */
 export interface TraceLayer {
   units: number;
   activation: Activation;
