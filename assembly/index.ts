@@ -108,6 +108,19 @@ function gather(dst: usize, src: usize, n: i32, order: usize, count: i32): void 
   }
 }
 
+// Whether a one-row plain-SGD step fuses backward and update; traceStep turns it off for one call.
+// A flag rather than a parameter keeps step the only caller of the optimizers, which stay inlined.
+let fuse = true;
+
+// trace_step — step with backward and update kept apart even for one row under plain SGD, so GRADS
+// holds the step's gradients for a trace to read (src/trace.ts); the fused path makes the same bits.
+export function traceStep(net: i32, pos: i32, count: i32): f64 {
+  fuse = false;
+  const loss = step(net, pos, count);
+  fuse = true;
+  return loss;
+}
+
 // step — one optimizer step on the batch ORDER[pos .. pos + count): forward, loss and backward over
 // the whole batch with the same parameters, then one update with the batch-mean gradient.
 // Returns the batch's mean loss, measured before the update; NaN if a parameter became non-finite.
@@ -132,7 +145,7 @@ export function step(net: i32, pos: i32, count: i32): f64 {
   // 1 / 1 and x / 1 are exact: one row skips the divisions, the slowest links in a tiny network's chain
   const one = count == 1;
   const loss = lossForwardBackward(at(field(last, D)), yhat, target, count, outputs, field(last, ACT), slot(net, LOSS), one ? 1.0 : 1.0 / <f64>count, 0.0);
-  if (one && plainSgd(net)) return loss + backwardUpdate(net, inp);
+  if (fuse && one && plainSgd(net)) return loss + backwardUpdate(net, inp);
   backward(net, inp, count);
   return (one ? loss : loss / <f64>count) + update(net);
 }

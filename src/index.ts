@@ -1,5 +1,6 @@
 // The library core: no Node built-ins, so it runs in Node and in browsers alike.
-export { Model, sequential, type ModelOptions, type ModelFitOptions, type RunOptions, type MetricsOptions, type Weights } from './model.js';
+export { Model, sequential, type ModelOptions, type ModelFitOptions, type Trace, type TraceOptions, type RunOptions, type MetricsOptions, type Weights } from './model.js';
+export { unitName, paramName, zName, type Factor, type ParamChain, type TraceLayer, type TraceUpdate } from './trace.js';
 export { type FitOptions, type History, type EpochLogs, type Shuffle, type Settings } from './trainer.js';
 export { ACTIVATIONS, LOSSES, INITIALIZERS, type Activation, type Loss, type DenseSpec, type Initializer, type ModelSpec } from './spec.js';
 export { OPTIMIZERS, type OptimizerName } from './optimizers.js';

@@ -8,6 +8,7 @@ import { OptimizerState } from './optimizers.js';
 import { applyScaler, checkScaler, type Scaler } from './scaler.js';
 import { checkThreshold, metricsFor, type Metrics } from './metrics.js';
 import { checkSpec, outputs, parameterCount, type ModelSpec, type Network } from './spec.js';
+import { copyState, checkTraceOptions, traceFit, type Trace, type TraceOptions } from './trace.js';
 import { train, type History } from './trainer.js';
 import { ValidationWatch } from './validation.js';
 import { fromKeras, initialParams, toKeras, type Weights } from './weights.js';
@@ -15,6 +16,7 @@ import { Workspace } from './workspace.js';
 
 export type { Weights } from './weights.js';
 export type { ModelFitOptions } from './fit.js';
+export type { Trace, TraceOptions } from './trace.js';
 
 export interface ModelOptions extends ModelSpec {
   /** Initial weights in the Keras layout; overrides the layers' initializers. */
@@ -121,6 +123,45 @@ export class Model {
       }
       return history;
     } finally {
+      this.fitting = false;
+    }
+  }
+
+  /**
+   * Everything step `step` (default 1) of `fit(x, y, options)` computes, layer by layer, read from the
+   * engine that runs it (see src/trace.ts for the fields). The model keeps its parameters, optimizer
+   * state and scaler unless `apply: true`, which leaves them where that fit would after `step` steps.
+   */
+  async trace(x: Matrix, y: Matrix, options: TraceOptions = {}): Promise<Trace> {
+    if (this.fitting) fail('trace', 'this model is training: await the running fit before tracing a step');
+    this.fitting = true;
+    let ws: Workspace | undefined;
+    let kept = false;
+    try {
+      const { fit, ...t } = checkTraceOptions(options);
+      const { settings, validation, train: rows, held, scaler } = prepareFit(this.network, x, y, fit);
+      if (settings.engine === 'wasm') await loadWasm();
+      ws = this.workspace(settings.engine);
+      const inputScaler = scaler ?? this.inputScaler;
+      const scale = (d: Float64Array) => (inputScaler ? applyScaler(inputScaler, d, this.network.inputs) : d);
+      const state = copyState(this.optimizer);
+      // Early stopping as fit watches it: the held-out rows' loss after each epoch (the copy of the best
+      // parameters it keeps is not needed here).
+      const heldScaled = held && validation.patience !== undefined && { ...held, data: scale(held.data) };
+      const watch = heldScaled && new ValidationWatch(() => this.measure(ws!, heldScaled, validation.threshold), ws.params().slice(), validation.patience);
+      const stops = watch ? (epoch: number) => { watch.epochEnd(epoch, { loss: NaN }); return watch.stop; } : undefined;
+      const trace = traceFit(this.network, ws, state, { ...rows, data: scale(rows.data) }, settings, t, stops);
+      if (t.apply) {
+        this.params.set(ws.params());
+        ws.paramsVersion = ++this.version;
+        copyState(state, this.optimizer);
+        if (scaler) this.inputScaler = scaler;
+        kept = true;
+      }
+      return trace;
+    } finally {
+      // Without apply the engine holds parameters that are not the model's: reload them next time.
+      if (ws && !kept) ws.paramsVersion = -1;
       this.fitting = false;
     }
   }

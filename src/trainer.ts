@@ -96,8 +96,8 @@ function checkStepsPerExecution(v: unknown): 1 | 'epoch' {
   return v;
 }
 
-/** The row order of one epoch. */
-function fillOrder(order: Int32Array, shuffle: Shuffle, random: () => number): void {
+/** The row order of one epoch (fit and trace draw it alike). */
+export function fillOrder(order: Int32Array, shuffle: Shuffle, random: () => number): void {
   const n = order.length;
   if (shuffle === 'sample') {
     for (let i = 0; i < n; i++) order[i] = Math.floor(random() * n);

@@ -6,9 +6,10 @@ import { evaluate } from './evaluate.js';
 import { compare } from './compare.js';
 import { bench } from './bench.js';
 import { exportCommand } from './export.js';
+import { explain } from './explain.js';
 import { parse, type Command } from './args.js';
 
-const commands: Command<unknown>[] = [demo, train, predict, evaluate, compare, bench, exportCommand];
+const commands: Command<unknown>[] = [demo, train, explain, predict, evaluate, compare, bench, exportCommand];
 
 const help = `backprop — train small neural networks with hand-written backprop in WebAssembly
 

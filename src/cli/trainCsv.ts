@@ -26,8 +26,8 @@ function taskModel(inputs: number, task: Task): ModelOptions {
 /** Adam (Keras's defaults) on shuffled mini-batches of 32, as a Keras user starts; 100 epochs, which early stopping can cut short. */
 const CSV_FIT: FitOptions = { epochs: 100, optimizer: 'adam', learningRate: 0.001, batchSize: 32, shuffle: 'epoch', seed: 0 };
 
-/** `backprop train DATA.csv --target COLUMN …`: the CSV path of the train command. */
-export async function trainCsv(v: Values, path: string): Promise<void> {
+/** A CSV run as the flags describe it: the file's data, the task, the network and the fit options (train and explain share it). */
+export async function csvRun(v: Values, path: string) {
   if (v.dataset !== undefined) fail('--dataset', 'give a CSV file or --dataset, not both');
   if (typeof v.target !== 'string') fail('--target', `name the column to learn: backprop train ${path} --target COLUMN`);
   const given = v.task === undefined ? undefined : oneOf('--task', v.task, ['regression', 'classification'] as const);
@@ -37,7 +37,12 @@ export async function trainCsv(v: Values, path: string): Promise<void> {
   const acts = list('activation', v.activation);
   // One --activation (or none) sets the hidden layers; the output layer keeps the task's.
   if (!acts || acts.length === 1) spec.layers[spec.layers.length - 1]!.activation = OUTPUT[task].activation;
-  const fit = fitOptions(v, CSV_FIT);
+  return { data, given, task, spec, fit: fitOptions(v, CSV_FIT) };
+}
+
+/** `backprop train DATA.csv --target COLUMN …`: the CSV path of the train command. */
+export async function trainCsv(v: Values, path: string): Promise<void> {
+  const { data, given, task, spec, fit } = await csvRun(v, path);
   const threshold = thresholdFlag(v.threshold, 0.5);
   const split = number('validation-split', v['validation-split']);
   const patience = number('early-stopping', v['early-stopping']);

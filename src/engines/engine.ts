@@ -7,6 +7,8 @@ export type EngineKind = 'wasm' | 'js';
 export interface Kernels {
   /** One update on the rows ORDER[pos .. pos + count); the batch's mean loss before it (NaN if a parameter became non-finite). */
   step(net: number, pos: number, count: number): number;
+  /** `step` without fusing backward and update (one row, plain SGD): GRADS then holds the step's gradients. Same parameters, to the bit. */
+  traceStep(net: number, pos: number, count: number): number;
   /**
    * Every batch of an epoch in one call: `step` over ORDER[0 .. rows) in batches of `batchSize`.
    * Σ batch loss × batch rows; or −(1 + pos) when the step on the batch at ORDER[pos] went non-finite (it stops there).

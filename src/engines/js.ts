@@ -302,6 +302,17 @@ export function openJsEngine(bytes: number): Engine {
     for (let r = 0; r < count; r++) f.copyWithin(dst + r * n, src + m[order + r]! * n, src + (m[order + r]! + 1) * n);
   }
 
+  let fuse = true;
+
+  function traceStep(net: number, pos: number, count: number): number {
+    fuse = false;
+    try {
+      return step(net, pos, count);
+    } finally {
+      fuse = true;
+    }
+  }
+
   function step(net: number, pos: number, count: number): number {
     const last = record(net, slot(net, LAYERS) - 1);
     const inputs = field(record(net, 0), INPUTS), outputs = field(last, UNITS);
@@ -321,7 +332,7 @@ export function openJsEngine(bytes: number): Engine {
     forward(net, inp, count, yhat);
     const one = count === 1;
     const loss = lossForwardBackward(field(last, D), yhat, target, count, outputs, field(last, ACT), slot(net, LOSS), one ? 1.0 : 1.0 / count, 0.0);
-    if (one && plainSgd(net)) return loss + backwardUpdate(net, inp);
+    if (fuse && one && plainSgd(net)) return loss + backwardUpdate(net, inp);
     backward(net, inp, count);
     return (one ? loss : loss / count) + update(net);
   }
@@ -364,6 +375,7 @@ export function openJsEngine(bytes: number): Engine {
       m = new Int32Array(f.buffer);
     },
     step,
+    traceStep,
     epoch,
     predict: (net, x, rows, out) => { evaluate(net, x, -1, rows, out); },
     evaluate,

@@ -95,6 +95,7 @@ export function openWasmEngine(bytes: number): Engine {
       }
     },
     step: k.step,
+    traceStep: k.traceStep,
     epoch: k.epoch,
     predict: k.predict,
     evaluate: k.evaluate,

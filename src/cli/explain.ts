@@ -1,0 +1,239 @@
+import { datasets, DATASET_NAMES, Model, paramName, splitRows, unitName, zName, type DatasetName, type FitOptions, type ModelOptions, type ParamChain, type Trace, type Weights } from '../node.js';
+import { fail, oneOf } from '../errors.js';
+import { number, type Command } from './args.js';
+import { num } from './report.js';
+import { fitOptions, modelOptions, train } from './train.js';
+import { csvRun } from './trainCsv.js';
+
+/** What a large network shows of each list in text; --json has everything. */
+const SHOW = { rows: 3, units: 4, params: 12 };
+
+export const explain: Command<void> = {
+  name: 'explain',
+  summary: 'one training step written out: forward pass, loss, every derivative as its chain-rule factors, the update',
+  usage: `backprop explain --dataset package|placement [options]
+       backprop explain DATA.csv --target COLUMN [options]
+
+Explains step 1 (or --step K) of the run 'backprop train' makes with the same flags: the forward
+pass, the loss, each parameter's derivative as a product of named factors with their values (and a
+finite-difference estimate beside it), and the optimizer's update. Every 'train' flag that shapes
+the run applies (data, network, initial weights, optimizer, batches, row order, engine,
+--standardize, --validation-split, --early-stopping); those about its results (--plot, --save,
+--threshold) belong to 'train'.
+  --step K     the K-th step of that run, counting from 1: the steps before it run first
+  --row N      explain the step on row N of the data (counting from 1) instead of fit's batch
+  --json       print the whole trace as one JSON object: layers (inputs, z, activations, dLda,
+               dLdz per row), loss, dLdyhat, gradients, numericGradients and chains (Keras layout
+               [kernel₁, bias₁, …]), update, weights and newWeights`,
+  options: { ...train.options, step: { type: 'string' }, row: { type: 'string' } },
+  async run(v, positionals) {
+    if (positionals.length > 1) fail('explain', `expected one CSV file, got ${positionals.length}: ${positionals.join(' ')}`);
+    for (const flag of ['plot', 'plot-boundary', 'save', 'threshold']) {
+      if (v[flag] !== undefined) fail(`--${flag}`, 'is about a whole training run (backprop train); explain shows one step');
+    }
+    const run = positionals[0] !== undefined ? await csvSource(v, positionals[0]) : datasetSource(v);
+    const step = number('step', v.step) ?? 1;
+    const row = number('row', v.row);
+    const validationSplit = number('validation-split', v['validation-split']);
+    // --row counts data rows from 1; the trace counts training rows (what a validation split leaves) from 0.
+    const training = validationSplit === undefined ? [...Array(run.x.length).keys()]
+      : splitRows(run.x.length, { fraction: validationSplit, seed: run.fit.seed, stratify: run.classify ? run.y.map((t) => t[0]!) : undefined }).train;
+    let rows: number[] | undefined;
+    if (row !== undefined) {
+      if (!Number.isInteger(row) || row < 1 || row > run.x.length) fail('--row', `expected a row number from 1 to ${run.x.length}, got ${v.row}`);
+      const at = training.indexOf(row - 1);
+      if (at < 0) fail('--row', `row ${row} is held out for validation (--validation-split); pick a training row`);
+      rows = [at];
+    }
+    const model = new Model(run.spec);
+    const trace = await model.trace(run.x, run.y, {
+      ...run.fit, step, rows, standardize: v.standardize === true, validationSplit,
+      earlyStopping: v['early-stopping'] === undefined ? undefined : { patience: number('early-stopping', v['early-stopping'])! },
+    });
+    const dataRows = trace.rows.map((r) => training[r]! + 1);
+    if (v.json) {
+      console.log(JSON.stringify({ source: run.source, dataRows, ...trace }));
+      return;
+    }
+    console.log(explainText(trace, run, dataRows, v.standardize === true));
+  },
+};
+
+interface Source {
+  source: { dataset: string } | { file: string };
+  title: string;
+  features: string[];
+  target: string;
+  x: number[][];
+  y: number[][];
+  classify: boolean;
+  spec: ModelOptions;
+  fit: FitOptions;
+}
+
+type Values = Record<string, string | boolean | undefined>;
+
+function datasetSource(v: Values): Source {
+  if (v.dataset === undefined) fail('--dataset', `expected one of ${DATASET_NAMES.join(', ')}, or a CSV file: backprop explain DATA.csv --target COLUMN`);
+  const d = datasets[oneOf('--dataset', v.dataset, DATASET_NAMES) as DatasetName];
+  return {
+    source: { dataset: d.name }, title: `${d.name}: ${d.description}`, features: d.features, target: d.target,
+    x: d.x, y: d.y.map((t) => [t]), classify: d.model.loss === 'binaryCrossentropy', spec: modelOptions(v, d.model), fit: fitOptions(v, d.fit),
+  };
+}
+
+async function csvSource(v: Values, path: string): Promise<Source> {
+  const { data, task, spec, fit } = await csvRun(v, path);
+  const n = data.features.length;
+  const rows = (m: Float64Array, w: number) => Array.from({ length: m.length / w }, (_, r) => Array.from(m.subarray(r * w, (r + 1) * w)));
+  return {
+    source: { file: path }, title: `${path}: ${data.rows} rows; ${n} features → ${data.target} (${task})`, features: data.features,
+    // the model's seed as train's CSV run sets it
+    target: data.target, x: rows(data.x, n), y: rows(data.y, 1), classify: task === 'classification', spec: { ...spec, seed: fit.seed }, fit,
+  };
+}
+
+/** A value as a factor in a product: negative ones in parentheses. */
+const factor = (x: number) => (x < 0 ? `(${num(x)})` : num(x));
+const more = (shown: number, total: number, what: string) => (total > shown ? [`  … and ${total - shown} more ${what} (--json has them all)`] : []);
+
+function explainText(t: Trace, run: Source, dataRows: number[], standardized: boolean): string {
+  const network = { inputs: run.spec.inputs, layers: t.layers.map((l) => ({ units: l.units, activation: l.activation })) };
+  const L = t.layers.length;
+  const u = t.update.settings;
+  const out: string[] = [
+    run.title,
+    `${network.inputs}-${t.layers.map((l) => l.units).join('-')} ${t.layers.map((l) => l.activation).join('/')}, ${run.spec.loss}, ${u.optimizer} lr ${u.learningRate}, batch size ${run.fit.batchSize}, ${t.engine} engine`,
+    `step ${t.step} (epoch ${t.epoch}) on ${dataRows.length === 1 ? 'row' : `${dataRows.length} rows:`} ${dataRows.slice(0, 8).join(', ')}${dataRows.length > 8 ? ', …' : ''}`,
+  ];
+  const shownRows = Math.min(t.rows.length, SHOW.rows);
+  for (let r = 0; r < shownRows; r++) {
+    out.push('', `forward pass, row ${dataRows[r]}${standardized ? ' (standardized)' : ''}: ${run.features.map((f, i) => `${f} ${num(t.x[r]![i]!)}`).join(', ')} → ${run.target} ${t.y[r]!.map((v) => num(v)).join(' ')}`);
+    t.layers.forEach((layer, l) => {
+      const units = Math.min(layer.units, SHOW.units);
+      for (let j = 0; j < units; j++) {
+        const inputs = layer.inputs[r]!.length;
+        const names = Array.from({ length: inputs }, (_, i) => `${paramName(network, l + 1, i, j)}·${unitName(network, l, i)}`);
+        const values = Array.from({ length: inputs }, (_, i) => `${factor(weight(t.weights, l, i, j))}·${factor(layer.inputs[r]![i]!)}`);
+        const bias = (t.weights[2 * l + 1] as number[])[j]!;
+        const sum = inputs <= SHOW.units ? ` = ${[...names, paramName(network, l + 1, undefined, j)].join(' + ')} = ${[...values, factor(bias)].join(' + ')}` : '';
+        const z = layer.z[r]![j]!, a = layer.activations[r]![j]!;
+        const unit = unitName(network, l + 1, j);
+        out.push(layer.activation === 'linear'
+          ? `  ${unit}${sum} = ${num(z)}`
+          : `  ${zName(network, l + 1, j)}${sum} = ${num(z)};  ${unit} = ${layer.activation}(${num(z)}) = ${num(a)}`);
+      }
+      out.push(...more(units, layer.units, `units in layer ${l + 1}`));
+    });
+  }
+  out.push(...more(shownRows, t.rows.length, 'rows of the batch'));
+
+  out.push('', 'loss');
+  const last = t.layers[L - 1]!;
+  const outs = last.units;
+  for (let r = 0; r < shownRows; r++) {
+    const y = t.y[r]!, yhat = last.activations[r]!;
+    const terms = y.map((v, k) => run.spec.loss === 'mse' ? `(${num(v)} − ${num(yhat[k]!)})²` : `−${num(v)}·log ${num(yhat[k]!)} − ${num(1 - v)}·log(1 − ${num(yhat[k]!)})`);
+    const formula = run.spec.loss === 'mse' ? '(y − ŷ)²' : '−y·log ŷ − (1 − y)·log(1 − ŷ)';
+    out.push(`  ${t.rows.length > 1 ? `row ${dataRows[r]}: ` : ''}L = ${outs > 1 ? `mean over outputs of ${formula}` : formula} = ${terms.join(' + ')}${outs > 1 ? ` (÷ ${outs})` : ''} = ${num(t.rowLosses[r]!)}`);
+  }
+  if (t.rows.length > 1) out.push(`  L = mean over the batch's ${t.rows.length} rows = ${num(t.loss)}`);
+  const scale = t.rows.length > 1 ? ` (each row's share of the batch mean: 1/${t.rows.length} of its own)` : '';
+  for (let r = 0; r < shownRows; r++) {
+    for (let k = 0; k < Math.min(outs, SHOW.units); k++) {
+      const name = `∂L/∂${unitName(network, L, k)}`;
+      const form = run.spec.loss === 'mse' ? `${outs > 1 ? `2(ŷ − y)/${outs}` : '−2(y − ŷ)'}` : '(ŷ − y)/(ŷ(1 − ŷ))';
+      out.push(`  ${t.rows.length > 1 ? `row ${dataRows[r]}: ` : ''}${name} = ${form} = ${num(t.dLdyhat[r]![k]!)}${r === 0 && k === 0 ? scale : ''}`);
+    }
+  }
+
+  out.push('', 'derivatives, from the output down (each factor\'s value; finite difference in brackets)');
+  const simple = t.chains.every((c) => (c as unknown[]).flat().every((p) => (p as ParamChain).paths?.every((paths) => paths.length === 1) && t.rows.length === 1));
+  if (!simple) {
+    // ∂L/∂z of each unit, which every derivative below multiplies by its input
+    for (let l = L; l >= 1; l--) {
+      const layer = t.layers[l - 1]!;
+      for (let j = 0; j < Math.min(layer.units, SHOW.units); j++) {
+        const dz = `∂L/∂${zName(network, l, j)}`;
+        const prime = `${unitName(network, l, j)}′`;
+        const r = 0;
+        if (l === L) {
+          out.push(`  ${dz} = ∂L/∂${unitName(network, l, j)} · ${prime} = ${factor(layer.dLda[r]![j]!)} · ${factor(layer.derivatives[r]![j]!)} = ${num(layer.dLdz[r]![j]!)}${t.rows.length > 1 ? ` (row ${dataRows[0]})` : ''}`);
+        } else {
+          const above = t.layers[l]!;
+          const ks = Math.min(above.units, SHOW.units);
+          const names = Array.from({ length: ks }, (_, k) => `∂L/∂${zName(network, l + 1, k)}·${paramName(network, l + 1, j, k)}`);
+          const values = Array.from({ length: ks }, (_, k) => `${factor(above.dLdz[r]![k]!)}·${factor(weight(t.weights, l, j, k))}`);
+          const etc = above.units > ks ? ' + …' : '';
+          out.push(`  ${dz} = (${names.join(' + ')}${etc}) · ${prime} = (${values.join(' + ')}${etc}) · ${factor(layer.derivatives[r]![j]!)} = ${num(layer.dLdz[r]![j]!)}${t.rows.length > 1 ? ` (row ${dataRows[0]})` : ''}`);
+        }
+      }
+      out.push(...more(Math.min(layer.units, SHOW.units), layer.units, `units in layer ${l}`));
+    }
+    out.push('');
+  }
+  for (let l = L; l >= 1; l--) {
+    const chains = layerChains(t, l);
+    for (const c of chains.slice(0, SHOW.params)) out.push(`  ${derivativeLine(c, simple)}`);
+    out.push(...more(Math.min(chains.length, SHOW.params), chains.length, `derivatives in layer ${l}`));
+  }
+
+  out.push('', updateHeading(t));
+  for (let l = L; l >= 1; l--) {
+    const chains = layerChains(t, l);
+    const before = layerValues(t.weights, l), after = layerValues(t.newWeights, l);
+    // the optimizer's state after this step: momentums (m) and velocities (v), where it keeps them
+    const m = t.update.momentums && layerValues(t.update.momentums.after, l), v = t.update.velocities && layerValues(t.update.velocities.after, l);
+    chains.slice(0, SHOW.params).forEach((c, i) => {
+      const p = num(before[i]!), g = factor(c.gradient), lr = num(u.learningRate);
+      let rule: string;
+      if (u.optimizer === 'adam') rule = `${p} − ${num(t.update.alpha!)}·${factor(m![i]!)}/(√${num(v![i]!)} + ${u.epsilon})`;
+      else if (u.optimizer === 'rmsprop') rule = u.momentum ? `${p} − ${factor(m![i]!)}   (v ${num(v![i]!)})` : `${p} − ${lr}·${g}/√(${num(v![i]!)} + ${u.epsilon})`;
+      else if (u.momentum) rule = u.nesterov ? `${p} + ${u.momentum}·${factor(m![i]!)} − ${lr}·${g}` : `${p} + ${factor(m![i]!)}`;
+      else rule = `${p} − ${lr}·${g}`;
+      out.push(`  ${c.name} ← ${rule} = ${num(after[i]!)}`);
+    });
+    out.push(...more(Math.min(chains.length, SHOW.params), chains.length, `parameters in layer ${l}`));
+  }
+  return out.join('\n');
+}
+
+function updateHeading(t: Trace): string {
+  const u = t.update.settings;
+  const lr = `lr ${num(u.learningRate)}`;
+  if (u.optimizer === 'adam') return `update (adam, ${lr}, β₁ ${u.beta1}, β₂ ${u.beta2}, ε ${u.epsilon}, t ${t.update.iterations}: m ← m + (g − m)(1 − β₁), v ← v + (g² − v)(1 − β₂), θ ← θ − α·m/(√v + ε) with α = lr·√(1 − β₂ᵗ)/(1 − β₁ᵗ) = ${num(t.update.alpha!)})`;
+  if (u.optimizer === 'rmsprop') {
+    return u.momentum ? `update (rmsprop, ${lr}, ρ ${u.rho}, ε ${u.epsilon}, momentum μ ${u.momentum}: v ← ρ·v + (1 − ρ)·g², m ← μ·m + lr·g/√(v + ε), θ ← θ − m)`
+      : `update (rmsprop, ${lr}, ρ ${u.rho}, ε ${u.epsilon}: v ← ρ·v + (1 − ρ)·g², θ ← θ − lr·g/√(v + ε))`;
+  }
+  if (u.momentum) return `update (sgd, ${lr}, momentum μ ${u.momentum}${u.nesterov ? ', Nesterov' : ''}: m ← μ·m − lr·g, θ ← θ ${u.nesterov ? '+ μ·m − lr·g' : '+ m'})`;
+  return `update (sgd, ${lr}: θ ← θ − lr·∂L/∂θ)`;
+}
+
+/** One derivative as its factors: the tutorial's full chain when it is one path on one row, else ∂L/∂z · input summed over the batch's rows. */
+function derivativeLine(c: ParamChain, simple: boolean): string {
+  const numeric = c.numeric === null ? '' : `   [${num(c.numeric, 6)}]`;
+  if (simple) {
+    const path = c.paths![0]![0]!;
+    return `∂L/∂${c.name} = ${path.map((f) => f.name).join(' · ')} = ${path.map((f) => factor(f.value)).join(' · ')} = ${num(c.gradient)}${numeric}`;
+  }
+  const names = c.factors.join(' · ');
+  const rows = c.values.slice(0, SHOW.rows).map((term) => term.map(factor).join(' · '));
+  const etc = c.values.length > SHOW.rows ? ' + …' : '';
+  return c.values.length === 1
+    ? `∂L/∂${c.name} = ${names} = ${rows[0]} = ${num(c.gradient)}${numeric}`
+    : `∂L/∂${c.name} = Σ over rows of ${names} = ${rows.map((s) => (c.factors.length > 1 ? `(${s})` : s)).join(' + ')}${etc} = ${num(c.gradient)}${numeric}`;
+}
+
+/** Layer l's chains: its kernel in the Keras order (input by input, unit by unit), then its biases. */
+function layerChains(t: Trace, l: number): ParamChain[] {
+  return [...(t.chains[2 * (l - 1)] as ParamChain[][]).flat(), ...(t.chains[2 * (l - 1) + 1] as ParamChain[])];
+}
+
+function layerValues(w: Weights, l: number): number[] {
+  return [...(w[2 * (l - 1)] as number[][]).flat(), ...(w[2 * (l - 1) + 1] as number[])];
+}
+
+function weight(w: Weights, l: number, i: number, j: number): number {
+  return (w[2 * l] as number[][])[i]![j]!;
+}
