@@ -107,7 +107,7 @@ const INV_SQRT_PI: f64 = 0.5641895835477563;      // 1/√π
 // terms are all positive (no cancellation), summed until a term changes nothing; from 2.5 on
 // 1 − erfc a, erfc a = e^(−a²)/√π / (a + (1/2)/(a + 1/(a + (3/2)/(a + …)))) to 60 levels; from 6 on 1.
 export function erf(x: f64): f64 {
-  if (x != x) return x;
+  if (x != x || x == 0.0) return x; // NaN, ±0
   const a = abs(x);
   let r = 1.0;
   if (a < 2.5) {
