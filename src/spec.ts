@@ -85,7 +85,7 @@ export function checkSpec(spec: ModelSpec): Network {
       const rate = (layer as DropoutSpec).dropout;
       if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) fail(`${field}.dropout`, `expected a rate from 0 up to (not including) 1, got ${show(rate)}`);
       const before = layers[layers.length - 1];
-      if (!before || before.dropout > 0 || i === last) fail(field, 'a Dropout goes between two Dense layers (after the first, before the last, one at a time)');
+      if (!before || before.dropout > 0 || i === last) fail(field, 'a Dropout goes after a Dense layer and before another, one at a time (Dropout on the inputs is not supported)');
       if (before.activation === 'softmax') fail(field, 'a Dropout cannot follow a softmax layer');
       before.dropout = rate;
       return;

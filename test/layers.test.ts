@@ -1,0 +1,90 @@
+// The Keras toolkit the library takes beyond Dense: what a spec may say (and the messages when it
+// says it wrong), Dropout's behaviour around fit, and the multiclass metrics.
+import { describe, expect, it } from 'vitest';
+import { Model, multiclassMetrics, type LayerSpec, type ModelOptions } from '../src/node.js';
+import { randomRows } from './helpers.js';
+
+const build = (layers: LayerSpec[], loss: ModelOptions['loss'] = 'mse') => () => new Model({ inputs: 2, layers, loss });
+
+describe('specs', () => {
+  it.each([
+    [[{ dropout: 0.2 }, { units: 1 }], 'layers[0]: a Dropout goes after a Dense layer'],
+    [[{ units: 3 }, { dropout: 0.2 }], 'layers[1]: a Dropout goes after a Dense layer'],
+    [[{ units: 3 }, { dropout: 0.2 }, { dropout: 0.1 }, { units: 1 }], 'layers[2]: a Dropout goes after a Dense layer'],
+    [[{ units: 3, activation: 'softmax' }, { dropout: 0.2 }, { units: 1 }], 'layers[1]: a Dropout cannot follow a softmax layer'],
+    [[{ units: 3 }, { dropout: -0.1 }, { units: 1 }], 'layers[1].dropout: expected a rate from 0 up to (not including) 1, got -0.1'],
+    [[{ units: 3 }, { dropout: 0.2, units: 4 } as never, { units: 1 }], 'layers[1].units: unknown option; expected one of dropout'],
+    [[{ units: 1, kernelRegularizer: 'l3' as never }], "layers[0].kernelRegularizer: expected one of 'l1', 'l2', 'l1l2', got \"l3\""],
+    [[{ units: 1, biasRegularizer: { l1: NaN } }], 'layers[0].biasRegularizer.l1: expected a finite number ≥ 0, got NaN'],
+    [[{ units: 1, biasRegularizer: { l3: 1 } as never }], 'layers[0].biasRegularizer.l3: unknown option; expected one of l1, l2'],
+  ] as [LayerSpec[], string][])('%j is refused: %s', (layers, message) => {
+    expect(build(layers)).toThrow(message);
+  });
+
+  it('the categorical losses need a softmax output of at least 2 units', () => {
+    expect(build([{ units: 3, activation: 'sigmoid' }], 'categoricalCrossentropy')).toThrow("layers[0].activation: categoricalCrossentropy reads the outputs as class probabilities, so the last layer needs activation 'softmax', got 'sigmoid'");
+    expect(build([{ units: 1, activation: 'softmax' }], 'sparseCategoricalCrossentropy')).toThrow('layers[0].units: sparseCategoricalCrossentropy needs one unit per class, at least 2, got 1');
+  });
+
+  it('targets the categorical losses cannot read are refused by row', async () => {
+    const m = new Model({ inputs: 1, layers: [{ units: 3, activation: 'softmax' }], loss: 'sparseCategoricalCrossentropy' });
+    await expect(m.fit([[1], [2]], [[0], [3]])).rejects.toThrow('y: row 2 has 3; sparseCategoricalCrossentropy needs a class index, an integer from 0 to 2');
+    await expect(m.fit([[1], [2]], [[0], [1.5]])).rejects.toThrow('y: row 2 has 1.5');
+    const c = new Model({ inputs: 1, layers: [{ units: 3, activation: 'softmax' }], loss: 'categoricalCrossentropy' });
+    await expect(c.fit([[1], [2]], [[0, 1, 0], [1, 1, 0]])).rejects.toThrow('y: row 2 is [1, 1, 0]; categoricalCrossentropy needs one-hot rows');
+    await expect(c.fit([[1]], [[0, 1]])).rejects.toThrow('y: row 1 has 2 columns; expected 3');
+  });
+});
+
+describe('Dropout', () => {
+  const spec: ModelOptions<LayerSpec> = { inputs: 3, layers: [{ units: 16, activation: 'relu' }, { dropout: 0.5 }, { units: 1 }], loss: 'mse', seed: 1 };
+  const x = randomRows(2, 40, 3);
+  const y = x.map(([a, b]) => [a! - b!]);
+  const run = async (seed: number, engine: 'wasm' | 'js', s = spec) => {
+    const m = new Model(s);
+    const h = await m.fit(x, y, { epochs: 3, batchSize: 8, learningRate: 0.05, seed, engine });
+    return { loss: h.loss, weights: m.getWeights(), m };
+  };
+
+  it('a seed reproduces the masks on either engine; another seed draws others', async () => {
+    const a = await run(3, 'wasm');
+    expect(await run(3, 'js')).toMatchObject({ loss: a.loss, weights: a.weights });
+    expect((await run(4, 'wasm')).loss).not.toEqual(a.loss);
+  });
+
+  it('is off in predict and evaluate: the same rows give the same outputs every time', async () => {
+    const { m } = await run(3, 'wasm');
+    expect(m.predict(x)).toEqual(m.predict(x));
+    expect(m.evaluate(x, y)).toBe(m.evaluate(x, y));
+  });
+
+  it('a rate of 0 is no Dropout at all', async () => {
+    const none = await run(3, 'wasm', { ...spec, layers: [spec.layers[0]!, spec.layers[2]!] });
+    expect((await run(3, 'wasm', { ...spec, layers: [spec.layers[0]!, { dropout: 0 }, spec.layers[2]!] })).loss).toEqual(none.loss);
+  });
+});
+
+describe('multiclass metrics', () => {
+  it('accuracy, per-class precision, recall and F1, and the confusion matrix, worked by hand', () => {
+    // targets 0 0 1 2 2 2; predicted (most probable) 0 1 1 2 2 0
+    const p = [0.8, 0.1, 0.1, 0.3, 0.6, 0.1, 0.2, 0.7, 0.1, 0.1, 0.2, 0.7, 0, 0.4, 0.6, 0.5, 0.2, 0.3];
+    const m = multiclassMetrics([0, 0, 1, 2, 2, 2], p, 3);
+    expect(m.confusion).toEqual([[1, 1, 0], [0, 1, 0], [1, 0, 2]]);
+    expect(m.accuracy).toBeCloseTo(4 / 6, 15);
+    expect(m.perClass.map((c) => [c.precision, c.recall, c.support])).toEqual([[0.5, 0.5, 2], [0.5, 1, 1], [1, 2 / 3, 3]]);
+    expect(m.perClass[2]!.f1).toBeCloseTo(0.8, 15);
+    expect(m.macroF1).toBeCloseTo((0.5 + 2 / 3 + 0.8) / 3, 15);
+  });
+
+  it('evaluateMetrics of a softmax model reads one-hot rows and class indices alike', async () => {
+    const x = randomRows(3, 12, 2);
+    const classes = x.map(([a, b]) => (a! > 0 ? (b! > 0 ? 2 : 1) : 0));
+    const sparse = new Model({ inputs: 2, layers: [{ units: 3, activation: 'softmax' }], loss: 'sparseCategoricalCrossentropy', seed: 1 });
+    const onehot = new Model({ inputs: 2, layers: [{ units: 3, activation: 'softmax' }], loss: 'categoricalCrossentropy', seed: 1 });
+    const a = sparse.evaluateMetrics(x, classes.map((c) => [c]));
+    expect(a.task).toBe('multiclass');
+    expect(onehot.evaluateMetrics(x, classes.map((c) => [0, 1, 2].map((k) => (k === c ? 1 : 0))))).toEqual(a);
+    // and the two losses are one number
+    expect(onehot.evaluate(x, classes.map((c) => [0, 1, 2].map((k) => (k === c ? 1 : 0))))).toBe(sparse.evaluate(x, classes.map((c) => [c])));
+  });
+});
