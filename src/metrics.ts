@@ -30,7 +30,11 @@ export interface ClassificationMetrics {
   /** tp / (tp + fn); 0 when no target is 1. */
   recall: number;
   f1: number;
-  /** Mean binary cross-entropy with ŷ clipped to [1e-7, 1 − 1e-7], the binaryCrossentropy loss. */
+  /**
+   * Mean binary cross-entropy of the probabilities with ŷ clipped to [1e-7, 1 − 1e-7] (scikit-learn's
+   * and TensorFlow.js's way): the binaryCrossentropy loss while no output saturates, which the loss,
+   * computed from the logit, then goes beyond.
+   */
   logLoss: number;
   confusion: ConfusionMatrix;
 }
@@ -53,7 +57,7 @@ export interface MulticlassMetrics {
 
 export type Metrics = RegressionMetrics | ClassificationMetrics | MulticlassMetrics;
 
-// The clip the kernels apply in binaryCrossentropy (assembly/losses.ts), so logLoss equals the loss.
+// Keras's epsilon, where the kernels' binaryCrossentropy turns to the logit (assembly/losses.ts).
 const EPS = 1e-7;
 
 /** Regression metrics over every value of y and ŷ (same length). */
