@@ -26,6 +26,15 @@ export function activate(z: f64, act: i32): f64 {
     case SIGMOID: return sigmoid(z);
     case TANH: return tanh(z);
     case RELU: return max(z, 0.0); // max, not a comparison, so a NaN stays a NaN
+    default: return activateMore(z, act);
+  }
+}
+
+// The activations past the classic four, out of line: activate is inlined into every loop of the
+// dense kernels, and these cases inlined there too doubled the step function and halved a linear
+// 2-2-1 network's speed.
+function activateMore(z: f64, act: i32): f64 {
+  switch (act) {
     case ELU: return z > 0.0 ? z : expm1(z);
     case SELU: return z > 0.0 ? SELU_SCALE * z : SELU_SCALE * (SELU_ALPHA * expm1(z));
     case SOFTPLUS: return max(z, 0.0) + log1p(exp(-abs(z))); // log(1 + eᶻ) without overflow or cancellation
@@ -38,7 +47,6 @@ export function activate(z: f64, act: i32): f64 {
 
 // da/dz from the output a, or — for the activations whose a does not give it — from the
 // pre-activation z at address zp (src/layout.ts keeps Z for their layers).
-// Softmax's elementwise part is 1: softmaxBackward applies its row's Jacobian.
 @inline
 export function derivative(a: f64, zp: usize, act: i32): f64 {
   switch (act) {
@@ -46,6 +54,13 @@ export function derivative(a: f64, zp: usize, act: i32): f64 {
     case SIGMOID: return a * (1.0 - a);
     case TANH: return 1.0 - a * a;
     case RELU: return a > 0.0 ? 1.0 : 0.0;
+    default: return derivativeMore(a, zp, act);
+  }
+}
+
+// Softmax's elementwise part is 1: softmaxBackward applies its row's Jacobian.
+function derivativeMore(a: f64, zp: usize, act: i32): f64 {
+  switch (act) {
     case SOFTMAX: return 1.0;
     case ELU: return a > 0.0 ? 1.0 : a + 1.0;                          // z ≤ 0: eᶻ = a + 1
     case SELU: return a > 0.0 ? SELU_SCALE : a + SELU_SCALE * SELU_ALPHA; // z ≤ 0: λαeᶻ = a + λα
@@ -67,7 +82,6 @@ export function derivative(a: f64, zp: usize, act: i32): f64 {
 }
 
 // activation_forward — z: [rows][units] → a: [rows][units]
-@inline
 export function activationForward(a: usize, z: usize, rows: i32, units: i32, act: i32): void {
   if (act == SOFTMAX) {
     softmaxForward(a, z, rows, units);
@@ -92,7 +106,6 @@ export function activationBackward(d: usize, a: usize, z: usize, rows: i32, unit
 
 // softmax_forward — z: [rows][n] logits → a: [rows][n], a[k] = e^(z[k] − m) / Σⱼ e^(z[j] − m),
 // m the row's largest logit: no exponent exceeds 0, so nothing overflows and the sum is ≥ 1.
-@inline
 export function softmaxForward(a: usize, z: usize, rows: i32, n: i32): void {
   const rowBytes = <usize>n << 3;
   for (let r = 0; r < rows; r++) {
@@ -109,7 +122,6 @@ export function softmaxForward(a: usize, z: usize, rows: i32, n: i32): void {
 }
 
 // softmax_backward — d: [rows][n] = dL/da becomes dL/dz, in place: dz[k] = a[k]·(da[k] − Σⱼ da[j]·a[j])
-@inline
 export function softmaxBackward(d: usize, a: usize, rows: i32, n: i32): void {
   const rowBytes = <usize>n << 3;
   for (let r = 0; r < rows; r++) {
@@ -140,7 +152,6 @@ export function rowMax(z: usize, n: i32): f64 {
 
 // activation_backward for a layer whose A holds something else than act(z) (Dropout's a ⊙ mask):
 // d: [n] = dL/da becomes dL/dz, each a recomputed from z: [n] — the same bits forward computed
-@inline
 export function activationBackwardFromZ(d: usize, z: usize, n: i32, act: i32): void {
   if (act == LINEAR) return;
   const bytes = <usize>n << 3;

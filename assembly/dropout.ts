@@ -5,7 +5,6 @@
 // from [0, 1) is ≥ rate (Keras's test), else 0. The draws come from the generator whose state sits at
 // address `state` (mulberry32, as src/random.ts), advanced in place: a seeded fit draws the same masks
 // on every engine.
-@inline
 export function dropoutForward(a: usize, mask: usize, n: i32, rate: f64, state: usize): void {
   const scale = 1.0 / (1.0 - rate);
   let s = load<u32>(state);
@@ -24,7 +23,6 @@ export function dropoutForward(a: usize, mask: usize, n: i32, rate: f64, state: 
 }
 
 // dropout_backward — d: [n] = dL/d(a ⊙ mask) becomes dL/da = d ⊙ mask, in place
-@inline
 export function dropoutBackward(d: usize, mask: usize, n: i32): void {
   const bytes = <usize>n << 3;
   for (let i: usize = 0; i < bytes; i += 8) store<f64>(d + i, load<f64>(d + i) * load<f64>(mask + i));

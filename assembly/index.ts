@@ -41,38 +41,45 @@ export function activationDerivative(z: f64, act: i32): f64 {
 
 // forward — inp: [rows][inputs] through every layer, each writing its activations [rows][units]
 // into its A; the last layer writes into `out` instead (its A, or where predict wants the outputs).
-// A layer that keeps Z writes z there and activates it as a whole (softmax takes whole rows); in
-// training (`train`) a layer with a Dropout after it then draws its mask and drops.
+// `train`: Dropout draws its masks and drops (fit), else passes everything (predict, evaluate).
 @inline
 function forward(net: i32, inp: usize, rows: i32, out: usize, train: bool): void {
   const last = slot(net, LAYERS) - 1;
   for (let l = 0; l <= last; l++) {
     const layer = record(net, l);
     const dst = l == last ? out : at(field(layer, A));
-    const w = at(field(layer, W)), b = at(field(layer, B)), inputs = field(layer, INPUTS), units = field(layer, UNITS), act = field(layer, ACT);
-    const z = field(layer, Z);
-    if (z == 0) {
-      denseForward(dst, inp, w, b, rows, inputs, units, act);
+    if (field(layer, Z) == 0) {
+      denseForward(dst, inp, at(field(layer, W)), at(field(layer, B)), rows, field(layer, INPUTS), field(layer, UNITS), field(layer, ACT));
     } else {
-      denseForward(at(z), inp, w, b, rows, inputs, units, LINEAR);
-      activationForward(dst, at(z), rows, units, act);
-      const mask = field(layer, MASK);
-      if (train && mask != 0) dropoutForward(dst, at(mask), rows * units, load<f64>(at(field(layer, OPTIONS) + RATE)), <usize>(net + RANDOM) << 2);
+      forwardKeepingZ(net, layer, dst, inp, rows, train);
     }
     inp = dst;
   }
+}
+
+// forward of one layer that keeps Z: z into Z, then the activation over the whole batch (softmax
+// takes whole rows), then in training its Dropout. Out of line, so the step function holds one
+// copy of the dense kernels, not two.
+function forwardKeepingZ(net: i32, layer: usize, dst: usize, inp: usize, rows: i32, train: bool): void {
+  const z = at(field(layer, Z)), units = field(layer, UNITS);
+  denseForward(z, inp, at(field(layer, W)), at(field(layer, B)), rows, field(layer, INPUTS), units, LINEAR);
+  activationForward(dst, z, rows, units, field(layer, ACT));
+  const mask = field(layer, MASK);
+  if (train && mask != 0) dropoutForward(dst, at(mask), rows * units, load<f64>(at(field(layer, OPTIONS) + RATE)), <usize>(net + RANDOM) << 2);
 }
 
 // layer_backward — d: [rows][units] = dL/d(what the layer passed on) becomes the layer's dL/dz: through
 // its Dropout's mask, if any (its A then holds a ⊙ mask, so a is recomputed from Z), then its activation.
 @inline
 function layerBackward(d: usize, layer: usize, rows: i32): void {
-  const units = field(layer, UNITS), act = field(layer, ACT), z = at(field(layer, Z)), mask = field(layer, MASK);
-  if (mask != 0) {
-    dropoutBackward(d, at(mask), rows * units);
-    activationBackwardFromZ(d, z, rows * units, act);
+  const act = field(layer, ACT), mask = field(layer, MASK);
+  if (mask == 0) {
+    // a linear layer reads nothing more: its derivative is 1
+    if (act != LINEAR) activationBackward(d, at(field(layer, A)), at(field(layer, Z)), rows, field(layer, UNITS), act);
   } else {
-    activationBackward(d, at(field(layer, A)), z, rows, units, act);
+    const n = rows * field(layer, UNITS);
+    dropoutBackward(d, at(mask), n);
+    activationBackwardFromZ(d, at(field(layer, Z)), n, act);
   }
 }
 

@@ -72,7 +72,6 @@ function negLogOneMinusSigmoid(p: f64, zp: usize): f64 {
 // Categorical cross-entropy of softmax outputs, from the logits: a row's loss is Σₖ y[k]·(−log ŷ[k])
 // with −log ŷ[k] = log Σⱼ e^(z[j] − m) − (z[k] − m) (see logSumExp), and dL/dz = ŷ − y. With
 // sparseCategoricalCrossentropy y is the class index c (targets = 1): the loss −log ŷ[c].
-@inline
 function softmaxCrossentropy(dz: usize, yhat: usize, z: usize, y: usize, rows: i32, outputs: i32, targets: i32, loss: i32, scale: f64, sum: f64): f64 {
   const rowBytes = <usize>outputs << 3, targetBytes = <usize>targets << 3;
   for (let r = 0; r < rows; r++) {

@@ -36,6 +36,12 @@ function activate(z: number, act: number): number {
     case SIGMOID: return sigmoid(z);
     case TANH: return Math.tanh(z);
     case RELU: return Math.max(z, 0.0);
+    default: return activateMore(z, act);
+  }
+}
+
+function activateMore(z: number, act: number): number {
+  switch (act) {
     case ELU: return z > 0.0 ? z : Math.expm1(z);
     case SELU: return z > 0.0 ? SELU_SCALE * z : SELU_SCALE * (SELU_ALPHA * Math.expm1(z));
     case SOFTPLUS: return Math.max(z, 0.0) + Math.log1p(Math.exp(-Math.abs(z)));
@@ -46,39 +52,45 @@ function activate(z: number, act: number): number {
   }
 }
 
+// f: the engine's memory, where z sits at index zp
+function derivative(f: Float64Array, a: number, zp: number, act: number): number {
+  switch (act) {
+    case LINEAR: return 1.0;
+    case SIGMOID: return a * (1.0 - a);
+    case TANH: return 1.0 - a * a;
+    case RELU: return a > 0.0 ? 1.0 : 0.0;
+    default: return derivativeMore(f, a, zp, act);
+  }
+}
+
+function derivativeMore(f: Float64Array, a: number, zp: number, act: number): number {
+  switch (act) {
+    case SOFTMAX: return 1.0;
+    case ELU: return a > 0.0 ? 1.0 : a + 1.0;
+    case SELU: return a > 0.0 ? SELU_SCALE : a + SELU_SCALE * SELU_ALPHA;
+    case SOFTPLUS: return sigmoid(f[zp]!);
+    case SOFTSIGN: {
+      const d = 1.0 + Math.abs(f[zp]!);
+      return 1.0 / (d * d);
+    }
+    case SWISH: {
+      const z = f[zp]!, s = sigmoid(z);
+      return s + z * s * (1.0 - s);
+    }
+    case GELU: {
+      const z = f[zp]!;
+      return 0.5 * (1.0 + erf(z * SQRT1_2)) + z * Math.exp(-0.5 * z * z) * INV_SQRT_2PI;
+    }
+    default: return unknown('activation', act);
+  }
+}
+
 export function openJsEngine(bytes: number): Engine {
   let f = new Float64Array(bytes / 8 + 1);
   let m = new Int32Array(f.buffer);
   const slot = (net: number, s: number) => m[net + s]!;
   const record = (net: number, l: number) => net + LAYER0 + l * STRIDE;
   const field = (layer: number, s: number) => m[layer + s]!;
-
-  // f[0] is scratch (start is 1): where activationDerivative puts its z
-  function derivative(a: number, zp: number, act: number): number {
-    switch (act) {
-      case LINEAR: return 1.0;
-      case SIGMOID: return a * (1.0 - a);
-      case TANH: return 1.0 - a * a;
-      case RELU: return a > 0.0 ? 1.0 : 0.0;
-      case SOFTMAX: return 1.0;
-      case ELU: return a > 0.0 ? 1.0 : a + 1.0;
-      case SELU: return a > 0.0 ? SELU_SCALE : a + SELU_SCALE * SELU_ALPHA;
-      case SOFTPLUS: return sigmoid(f[zp]!);
-      case SOFTSIGN: {
-        const d = 1.0 + Math.abs(f[zp]!);
-        return 1.0 / (d * d);
-      }
-      case SWISH: {
-        const z = f[zp]!, s = sigmoid(z);
-        return s + z * s * (1.0 - s);
-      }
-      case GELU: {
-        const z = f[zp]!;
-        return 0.5 * (1.0 + erf(z * SQRT1_2)) + z * Math.exp(-0.5 * z * z) * INV_SQRT_2PI;
-      }
-      default: return unknown('activation', act);
-    }
-  }
 
   function activationForward(a: number, z: number, rows: number, units: number, act: number): void {
     if (act === SOFTMAX) {
@@ -94,12 +106,12 @@ export function openJsEngine(bytes: number): Engine {
       softmaxBackward(d, a, rows, units);
       return;
     }
-    for (let i = 0; i < rows * units; i++) f[d + i] = f[d + i]! * derivative(f[a + i]!, z + i, act);
+    for (let i = 0; i < rows * units; i++) f[d + i] = f[d + i]! * derivative(f, f[a + i]!, z + i, act);
   }
 
   function activationBackwardFromZ(d: number, z: number, n: number, act: number): void {
     if (act === LINEAR) return;
-    for (let i = 0; i < n; i++) f[d + i] = f[d + i]! * derivative(activate(f[z + i]!, act), z + i, act);
+    for (let i = 0; i < n; i++) f[d + i] = f[d + i]! * derivative(f, activate(f[z + i]!, act), z + i, act);
   }
 
   function softmaxForward(a: number, z: number, rows: number, n: number): void {
@@ -196,7 +208,7 @@ export function openJsEngine(bytes: number): Engine {
         } else if (loss === MSE) {
           const e = p - t;
           total += e * e;
-          g = (single ? 2.0 * e : 2.0 * e / outputs) * derivative(p, z + o, act);
+          g = (single ? 2.0 * e : 2.0 * e / outputs) * derivative(f, p, z + o, act);
         } else {
           return unknown('loss', loss);
         }
@@ -435,12 +447,13 @@ export function openJsEngine(bytes: number): Engine {
   }
 
   function layerBackward(d: number, layer: number, rows: number): void {
-    const units = field(layer, UNITS), act = field(layer, ACT), z = field(layer, Z), mask = field(layer, MASK);
-    if (mask !== 0) {
-      dropoutBackward(d, mask, rows * units);
-      activationBackwardFromZ(d, z, rows * units, act);
+    const act = field(layer, ACT), mask = field(layer, MASK);
+    if (mask === 0) {
+      if (act !== LINEAR) activationBackward(d, field(layer, A), field(layer, Z), rows, field(layer, UNITS), act);
     } else {
-      activationBackward(d, field(layer, A), z, rows, units, act);
+      const n = rows * field(layer, UNITS);
+      dropoutBackward(d, mask, n);
+      activationBackwardFromZ(d, field(layer, Z), n, act);
     }
   }
 
@@ -554,8 +567,8 @@ export function openJsEngine(bytes: number): Engine {
     evaluate,
     activation: activate,
     activationDerivative: (z, act) => {
-      f[0] = z;
-      return derivative(activate(z, act), 0, act);
+      f[0] = z; // f[0] is scratch: the layout starts at 1
+      return derivative(f, activate(z, act), 0, act);
     },
   };
   return engine;
