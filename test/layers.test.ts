@@ -1,8 +1,13 @@
 // The Keras toolkit the library takes beyond Dense: what a spec may say (and the messages when it
 // says it wrong), Dropout's behaviour around fit, and the multiclass metrics.
-import { describe, expect, it } from 'vitest';
-import { Model, multiclassMetrics, type LayerSpec, type ModelOptions } from '../src/node.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadWasm, Model, multiclassMetrics, type LayerSpec, type ModelOptions } from '../src/node.js';
 import { randomRows } from './helpers.js';
+import { checkSpec } from '../src/spec.js';
+import { Workspace } from '../src/workspace.js';
+import { writeRandom } from '../src/layout.js';
+
+beforeAll(async () => { await loadWasm(); });
 
 const build = (layers: LayerSpec[], loss: ModelOptions['loss'] = 'mse') => () => new Model({ inputs: 2, layers, loss });
 
@@ -56,6 +61,21 @@ describe('Dropout', () => {
     const { m } = await run(3, 'wasm');
     expect(m.predict(x)).toEqual(m.predict(x));
     expect(m.evaluate(x, y)).toBe(m.evaluate(x, y));
+  });
+
+  it('drops a share of about `rate` of the units and scales the rest by 1 / (1 − rate)', () => {
+    const net = checkSpec({ inputs: 1, layers: [{ units: 2000, activation: 'linear' }, { dropout: 0.3 }, { units: 1 }], loss: 'mse' });
+    for (const engine of ['wasm', 'js'] as const) {
+      const ws = new Workspace(engine, net);
+      ws.setTrainingRows(Float64Array.of(1), Float64Array.of(0), 1, 1);
+      writeRandom(ws.engine.i32, ws.layout, 9);
+      ws.engine.step(ws.layout.net, 0, 1);
+      const { mask, units } = ws.layout.layers[0]!;
+      const m = Array.from(ws.f64.subarray(mask, mask + units));
+      expect(new Set(m)).toEqual(new Set([0, 1 / 0.7]));
+      // 2000 draws: the share dropped is within 0.3 ± 0.035 (3.4 standard deviations)
+      expect(Math.abs(m.filter((v) => v === 0).length / units - 0.3)).toBeLessThan(0.035);
+    }
   });
 
   it('a rate of 0 is no Dropout at all', async () => {
