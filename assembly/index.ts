@@ -201,6 +201,6 @@ export function evaluate(net: i32, x: i32, y: i32, rows: i32, out: i32): f64 {
     }
   }
   let mean = total / <f64>rows;
-  if (slot(net, REGULARIZED) != 0) mean += penalty(net, false);
+  if (y >= 0 && slot(net, REGULARIZED) != 0) mean += penalty(net, false);
   return mean;
 }

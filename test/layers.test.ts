@@ -84,6 +84,20 @@ describe('Dropout', () => {
   });
 });
 
+describe('binary cross-entropy from the logit', () => {
+  it('while no output saturates, is the clipped formula −log ŷ or −log(1 − ŷ), to the bit, on both engines', () => {
+    const model = new Model({ inputs: 3, layers: [{ units: 5, activation: 'tanh' }, { units: 1, activation: 'sigmoid' }], loss: 'binaryCrossentropy', seed: 8 });
+    const x = randomRows(9, 50, 3, -2, 2);
+    const y = x.map(([a]) => (a! > 0 ? 1 : 0));
+    for (const engine of ['wasm', 'js'] as const) {
+      const p = model.predict(x, { engine }).map(([v]) => v!);
+      expect(p.every((v) => v > 1e-7 && v < 1 - 1e-7)).toBe(true);
+      const clipped = p.reduce((sum, v, r) => sum + (y[r] === 1 ? -Math.log(v) : -Math.log(1 - v)), 0) / p.length;
+      expect(model.evaluate(x, y, { engine })).toBe(clipped);
+    }
+  });
+});
+
 describe('multiclass metrics', () => {
   it('accuracy, per-class precision, recall and F1, and the confusion matrix, worked by hand', () => {
     // targets 0 0 1 2 2 2; predicted (most probable) 0 1 1 2 2 0

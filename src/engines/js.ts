@@ -545,7 +545,7 @@ export function openJsEngine(bytes: number): Engine {
       if (y >= 0) total = lossForwardBackward(field(last, D), yhat, field(last, Z), y + start * targets, count, outputs, targets, field(last, ACT), slot(net, LOSS), 1.0, total);
     }
     let mean = total / rows;
-    if (slot(net, REGULARIZED) !== 0) mean += penalty(net, false);
+    if (y >= 0 && slot(net, REGULARIZED) !== 0) mean += penalty(net, false);
     return mean;
   }
 
