@@ -1,44 +1,109 @@
-import { LINEAR, SIGMOID, TANH, RELU } from './contract';
-import { exp } from './math';
-import { tanh } from './host';
+import { LINEAR, SIGMOID, TANH, RELU, SOFTMAX, ELU, SELU, SOFTPLUS, SOFTSIGN, SWISH, GELU } from './contract';
+import { exp, log, erf } from './math';
+import { tanh, expm1, log1p } from './host';
 
 // Each activation is one record of f and f′ (as micrograd keeps an operation and its _backward
-// together); the codes come from src/contract.ts. An unknown code traps: never a silent default.
-// A switch, not a chain of ifs: the optimizer turns such a chain into computing each earlier
-// branch's value before testing its code, which ran exp for every unit of a linear network.
+// together), with Keras's formulas; the codes come from src/contract.ts. An unknown code traps:
+// never a silent default. A switch, not a chain of ifs: the optimizer turns such a chain into
+// computing each earlier branch's value before testing its code, which ran exp for every unit of a
+// linear network. Softmax is a whole row's operation: softmaxForward / softmaxBackward.
+
+const SELU_ALPHA: f64 = 1.6732632423543772848170429916717; // Klambauer et al., as Keras
+const SELU_SCALE: f64 = 1.0507009873554804934193349852946;
+const SQRT1_2: f64 = 0.7071067811865476;      // 1/√2
+const INV_SQRT_2PI: f64 = 0.3989422804014327; // 1/√(2π)
+
+@inline
+export function sigmoid(z: f64): f64 {
+  return 1.0 / (1.0 + exp(-z));
+}
 
 // a = act(z)
 @inline
 export function activate(z: f64, act: i32): f64 {
   switch (act) {
     case LINEAR: return z;
-    case SIGMOID: return 1.0 / (1.0 + exp(-z));
+    case SIGMOID: return sigmoid(z);
     case TANH: return tanh(z);
     case RELU: return max(z, 0.0); // max, not a comparison, so a NaN stays a NaN
-    default: return unreachable();
+    default: return activateMore(z, act);
   }
 }
 
-// da/dz written in terms of the output a: backward needs only what forward stored.
+// The activations past the classic four, out of line: activate is inlined into every loop of the
+// dense kernels, and these cases inlined there too doubled the step function and halved a linear
+// 2-2-1 network's speed.
+function activateMore(z: f64, act: i32): f64 {
+  switch (act) {
+    case ELU: return z > 0.0 ? z : expm1(z);
+    case SELU: return z > 0.0 ? SELU_SCALE * z : SELU_SCALE * (SELU_ALPHA * expm1(z));
+    case SOFTPLUS: return max(z, 0.0) + log1p(exp(-abs(z))); // log(1 + eᶻ) without overflow or cancellation
+    case SOFTSIGN: return z / (1.0 + abs(z));
+    case SWISH: return z * sigmoid(z);
+    case GELU: return 0.5 * z * (1.0 + erf(z * SQRT1_2)); // Keras's exact form (approximate=False)
+    default: return unreachable(); // softmax included: it needs the whole row
+  }
+}
+
+// da/dz from the output a, or — for the activations whose a does not give it — from the
+// pre-activation z at address zp (src/layout.ts keeps Z for their layers).
 @inline
-export function derivative(a: f64, act: i32): f64 {
+export function derivative(a: f64, zp: usize, act: i32): f64 {
   switch (act) {
     case LINEAR: return 1.0;
     case SIGMOID: return a * (1.0 - a);
     case TANH: return 1.0 - a * a;
     case RELU: return a > 0.0 ? 1.0 : 0.0;
+    default: return derivativeMore(a, zp, act);
+  }
+}
+
+// Softmax's elementwise part is 1: softmaxBackward applies its row's Jacobian.
+function derivativeMore(a: f64, zp: usize, act: i32): f64 {
+  switch (act) {
+    case SOFTMAX: return 1.0;
+    case ELU: return a > 0.0 ? 1.0 : a + 1.0;                          // z ≤ 0: eᶻ = a + 1
+    case SELU: return a > 0.0 ? SELU_SCALE : a + SELU_SCALE * SELU_ALPHA; // z ≤ 0: λαeᶻ = a + λα
+    case SOFTPLUS: return sigmoid(load<f64>(zp));
+    case SOFTSIGN: {
+      const d = 1.0 + abs(load<f64>(zp));
+      return 1.0 / (d * d);
+    }
+    case SWISH: {
+      const z = load<f64>(zp), s = sigmoid(z);
+      return s + z * s * (1.0 - s);
+    }
+    case GELU: { // Φ(z) + z·φ(z)
+      const z = load<f64>(zp);
+      return 0.5 * (1.0 + erf(z * SQRT1_2)) + z * exp(-0.5 * z * z) * INV_SQRT_2PI;
+    }
     default: return unreachable();
   }
 }
 
-// activation_backward — d: [n] = dL/da becomes dL/dz = dL/da ⊙ act′, in place; a: [n] the activations
-// The SIMD build takes two elements per instruction for the activations whose f′ is plain
-// arithmetic — the same operations per lane, so the same bits.
+// activation_forward — z: [rows][units] → a: [rows][units]
+export function activationForward(a: usize, z: usize, rows: i32, units: i32, act: i32): void {
+  if (act == SOFTMAX) {
+    softmaxForward(a, z, rows, units);
+    return;
+  }
+  const bytes = <usize>(rows * units) << 3;
+  for (let i: usize = 0; i < bytes; i += 8) store<f64>(a + i, activate(load<f64>(z + i), act));
+}
+
+// activation_backward — d: [rows][units] = dL/da becomes dL/dz = dL/da ⊙ act′, in place;
+//   a: the activations; z: the pre-activations where the layer keeps them (else 0)
 @inline
-export function activationBackward(d: usize, a: usize, n: i32, act: i32): void {
+export function activationBackward(d: usize, a: usize, z: usize, rows: i32, units: i32, act: i32): void {
   if (act == LINEAR) return; // × 1 changes no bit
-  const bytes = <usize>n << 3;
+  if (act == SOFTMAX) {
+    softmaxBackward(d, a, rows, units);
+    return;
+  }
+  const bytes = <usize>(rows * units) << 3;
   let i: usize = 0;
+  // The SIMD build takes two elements per instruction where f′ is plain arithmetic on a — the same
+  // operations per lane, so the same bits.
   if (ASC_FEATURE_SIMD) {
     const one = f64x2.splat(1.0);
     if (act == SIGMOID) {
@@ -53,5 +118,62 @@ export function activationBackward(d: usize, a: usize, n: i32, act: i32): void {
       }
     }
   }
-  for (; i < bytes; i += 8) store<f64>(d + i, load<f64>(d + i) * derivative(load<f64>(a + i), act));
+  for (; i < bytes; i += 8) store<f64>(d + i, load<f64>(d + i) * derivative(load<f64>(a + i), z + i, act));
+}
+
+// softmax_forward — z: [rows][n] logits → a: [rows][n], a[k] = e^(z[k] − m) / Σⱼ e^(z[j] − m),
+// m the row's largest logit: no exponent exceeds 0, so nothing overflows and the sum is ≥ 1.
+export function softmaxForward(a: usize, z: usize, rows: i32, n: i32): void {
+  const rowBytes = <usize>n << 3;
+  for (let r = 0; r < rows; r++) {
+    const zr = z + <usize>r * rowBytes, ar = a + <usize>r * rowBytes;
+    const m = rowMax(zr, n);
+    let s = 0.0;
+    for (let k: usize = 0; k < rowBytes; k += 8) {
+      const e = exp(load<f64>(zr + k) - m);
+      store<f64>(ar + k, e);
+      s += e;
+    }
+    for (let k: usize = 0; k < rowBytes; k += 8) store<f64>(ar + k, load<f64>(ar + k) / s);
+  }
+}
+
+// softmax_backward — d: [rows][n] = dL/da becomes dL/dz, in place: dz[k] = a[k]·(da[k] − Σⱼ da[j]·a[j])
+export function softmaxBackward(d: usize, a: usize, rows: i32, n: i32): void {
+  const rowBytes = <usize>n << 3;
+  for (let r = 0; r < rows; r++) {
+    const dr = d + <usize>r * rowBytes, ar = a + <usize>r * rowBytes;
+    let dot = 0.0;
+    for (let k: usize = 0; k < rowBytes; k += 8) dot += load<f64>(dr + k) * load<f64>(ar + k);
+    for (let k: usize = 0; k < rowBytes; k += 8) store<f64>(dr + k, load<f64>(ar + k) * (load<f64>(dr + k) - dot));
+  }
+}
+
+// log Σⱼ e^(z[j] − m) for the row z: [n] with largest logit m, its exponentials summed as softmaxForward
+// sums them: −log softmax(z)[k] is this − (z[k] − m), finite however small the probability is
+@inline
+export function logSumExp(z: usize, n: i32, m: f64): f64 {
+  const rowBytes = <usize>n << 3;
+  let s = 0.0;
+  for (let k: usize = 0; k < rowBytes; k += 8) s += exp(load<f64>(z + k) - m);
+  return log(s);
+}
+
+// the largest of z: [n]
+@inline
+export function rowMax(z: usize, n: i32): f64 {
+  let m = load<f64>(z);
+  for (let k: usize = 8; k < (<usize>n << 3); k += 8) m = max(m, load<f64>(z + k));
+  return m;
+}
+
+// activation_backward for a layer whose A holds something else than act(z) (Dropout's a ⊙ mask):
+// d: [n] = dL/da becomes dL/dz, each a recomputed from z: [n] — the same bits forward computed
+export function activationBackwardFromZ(d: usize, z: usize, n: i32, act: i32): void {
+  if (act == LINEAR) return;
+  const bytes = <usize>n << 3;
+  for (let i: usize = 0; i < bytes; i += 8) {
+    const zp = z + i;
+    store<f64>(d + i, load<f64>(d + i) * derivative(activate(load<f64>(zp), act), zp, act));
+  }
 }

@@ -5,10 +5,19 @@ export const LINEAR: i32 = 0;
 export const SIGMOID: i32 = 1;
 export const TANH: i32 = 2;
 export const RELU: i32 = 3;
+export const SOFTMAX: i32 = 4;
+export const ELU: i32 = 5;
+export const SELU: i32 = 6;
+export const SOFTPLUS: i32 = 7;
+export const SOFTSIGN: i32 = 8;
+export const SWISH: i32 = 9;
+export const GELU: i32 = 10;
 
 // loss codes
 export const MSE: i32 = 0;
 export const BINARY_CROSSENTROPY: i32 = 1;
+export const CATEGORICAL_CROSSENTROPY: i32 = 2;
+export const SPARSE_CATEGORICAL_CROSSENTROPY: i32 = 3;
 
 // optimizer codes
 export const SGD: i32 = 0;
@@ -26,14 +35,17 @@ export const MOMENTUMS: i32 = 6;
 export const VELOCITIES: i32 = 7;
 export const SETTINGS: i32 = 8;
 export const CAPACITY: i32 = 9;
-export const IN: i32 = 10;
-export const TARGET: i32 = 11;
-export const X: i32 = 12;
-export const Y: i32 = 13;
-export const ORDER: i32 = 14;
+export const TARGETS: i32 = 10;
+export const REGULARIZED: i32 = 11;
+export const RANDOM: i32 = 12;
+export const IN: i32 = 13;
+export const TARGET: i32 = 14;
+export const X: i32 = 15;
+export const Y: i32 = 16;
+export const ORDER: i32 = 17;
 
-export const LAYER0: i32 = 15; // first layer record
-export const STRIDE: i32 = 7; // slots per layer record
+export const LAYER0: i32 = 18; // first layer record
+export const STRIDE: i32 = 10; // slots per layer record
 
 // a layer record's slots
 export const UNITS: i32 = 0;
@@ -43,6 +55,16 @@ export const W: i32 = 3;
 export const B: i32 = 4;
 export const A: i32 = 5;
 export const D: i32 = 6;
+export const Z: i32 = 7;
+export const MASK: i32 = 8;
+export const OPTIONS: i32 = 9;
+
+// a layer's f64 options
+export const KERNEL_L1: i32 = 0;
+export const KERNEL_L2: i32 = 1;
+export const BIAS_L1: i32 = 2;
+export const BIAS_L2: i32 = 3;
+export const RATE: i32 = 4;
 
 // f64 settings
 export const LEARNING_RATE: i32 = 0;
@@ -55,4 +77,4 @@ export const RHO: i32 = 6;
 export const ITERATIONS: i32 = 7;
 
 // the hash of the definition these constants come from; the host compares it with its own
-export const CONTRACT: u32 = 0xd9784875;
+export const CONTRACT: u32 = 0x02ad714b;

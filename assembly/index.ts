@@ -1,10 +1,12 @@
 import { denseForward, denseBackward, denseBackwardUpdate } from './dense';
-import { activate, derivative, activationBackward } from './activations';
+import { activate, derivative, activationForward, activationBackward, activationBackwardFromZ } from './activations';
+import { dropoutForward, dropoutBackward } from './dropout';
 import { lossForwardBackward } from './losses';
 import { update, countUpdate, plainSgd } from './optimizers';
+import { penalty } from './regularizers';
 import {
-  LAYERS, LOSS, X, Y, ORDER, PARAMS, GRADS, CAPACITY, IN, TARGET, LEARNING_RATE,
-  UNITS, INPUTS, ACT, W, B, A, D,
+  LAYERS, LOSS, X, Y, ORDER, PARAMS, GRADS, CAPACITY, IN, TARGET, TARGETS, REGULARIZED, RANDOM, LEARNING_RATE,
+  UNITS, INPUTS, ACT, W, B, A, D, Z, MASK, OPTIONS, RATE, LINEAR,
 } from './contract';
 import { slot, record, field, at, setting } from './net';
 import { exp, exp2 } from './math';
@@ -41,20 +43,55 @@ export function activation(z: f64, act: i32): f64 {
   return activate(z, act);
 }
 
-export function activationDerivative(a: f64, act: i32): f64 {
-  return derivative(a, act);
+const SCRATCH = memory.data(8);
+
+// act′ at z (the derivatives that need z read it from memory)
+export function activationDerivative(z: f64, act: i32): f64 {
+  store<f64>(SCRATCH, z);
+  return derivative(activate(z, act), SCRATCH, act);
 }
 
 // forward — inp: [rows][inputs] through every layer, each writing its activations [rows][units]
 // into its A; the last layer writes into `out` instead (its A, or where predict wants the outputs).
+// `train`: Dropout draws its masks and drops (fit), else passes everything (predict, evaluate).
 @inline
-function forward(net: i32, inp: usize, rows: i32, out: usize): void {
+function forward(net: i32, inp: usize, rows: i32, out: usize, train: bool): void {
   const last = slot(net, LAYERS) - 1;
   for (let l = 0; l <= last; l++) {
     const layer = record(net, l);
     const dst = l == last ? out : at(field(layer, A));
-    denseForward(dst, inp, at(field(layer, W)), at(field(layer, B)), rows, field(layer, INPUTS), field(layer, UNITS), field(layer, ACT));
+    if (field(layer, Z) == 0) {
+      denseForward(dst, inp, at(field(layer, W)), at(field(layer, B)), rows, field(layer, INPUTS), field(layer, UNITS), field(layer, ACT));
+    } else {
+      forwardKeepingZ(net, layer, dst, inp, rows, train);
+    }
     inp = dst;
+  }
+}
+
+// forward of one layer that keeps Z: z into Z, then the activation over the whole batch (softmax
+// takes whole rows), then in training its Dropout. Out of line, so the step function holds one
+// copy of the dense kernels, not two.
+function forwardKeepingZ(net: i32, layer: usize, dst: usize, inp: usize, rows: i32, train: bool): void {
+  const z = at(field(layer, Z)), units = field(layer, UNITS);
+  denseForward(z, inp, at(field(layer, W)), at(field(layer, B)), rows, field(layer, INPUTS), units, LINEAR);
+  activationForward(dst, z, rows, units, field(layer, ACT));
+  const mask = field(layer, MASK);
+  if (train && mask != 0) dropoutForward(dst, at(mask), rows * units, load<f64>(at(field(layer, OPTIONS) + RATE)), <usize>(net + RANDOM) << 2);
+}
+
+// layer_backward — d: [rows][units] = dL/d(what the layer passed on) becomes the layer's dL/dz: through
+// its Dropout's mask, if any (its A then holds a ⊙ mask, so a is recomputed from Z), then its activation.
+@inline
+function layerBackward(d: usize, layer: usize, rows: i32): void {
+  const act = field(layer, ACT), mask = field(layer, MASK);
+  if (mask == 0) {
+    // a linear layer reads nothing more: its derivative is 1
+    if (act != LINEAR) activationBackward(d, at(field(layer, A)), at(field(layer, Z)), rows, field(layer, UNITS), act);
+  } else {
+    const n = rows * field(layer, UNITS);
+    dropoutBackward(d, at(mask), n);
+    activationBackwardFromZ(d, at(field(layer, Z)), n, act);
   }
 }
 
@@ -72,7 +109,7 @@ function backward(net: i32, inp: usize, rows: i32): void {
       const below = record(net, l - 1);
       const din = at(field(below, D)), a = at(field(below, A));
       denseBackward(din, at(w + shift), at(b + shift), at(field(layer, D)), a, at(w), rows, inputs, field(layer, UNITS));
-      activationBackward(din, a, rows * inputs, field(below, ACT));
+      layerBackward(din, below, rows);
     }
   }
 }
@@ -93,7 +130,7 @@ function backwardUpdate(net: i32, inp: usize): f64 {
       const below = record(net, l - 1);
       const din = at(field(below, D)), a = at(field(below, A));
       finite += denseBackwardUpdate(din, at(field(layer, D)), a, w, b, inputs, units, lr);
-      activationBackward(din, a, inputs, field(below, ACT));
+      layerBackward(din, below, 1);
     }
   }
   return finite;
@@ -123,31 +160,34 @@ export function traceStep(net: i32, pos: i32, count: i32): f64 {
 
 // step — one optimizer step on the batch ORDER[pos .. pos + count): forward, loss and backward over
 // the whole batch with the same parameters, then one update with the batch-mean gradient.
-// Returns the batch's mean loss, measured before the update; NaN if a parameter became non-finite.
+// Returns the batch's mean loss plus the regularizers' penalty, measured before the update; NaN if a
+// parameter became non-finite.
 export function step(net: i32, pos: i32, count: i32): f64 {
   const layers = slot(net, LAYERS);
   const last = record(net, layers - 1);
-  const inputs = field(record(net, 0), INPUTS), outputs = field(last, UNITS);
+  const inputs = field(record(net, 0), INPUTS), outputs = field(last, UNITS), targets = slot(net, TARGETS);
   const order = (<usize>(slot(net, ORDER) + pos)) << 2;
   let inp: usize, target: usize;
   if (count == 1) { // one row: read it where it is
     const row = load<i32>(order);
     inp = at(slot(net, X) + row * inputs);
-    target = at(slot(net, Y) + row * outputs);
+    target = at(slot(net, Y) + row * targets);
   } else {
     inp = at(slot(net, IN));
     target = at(slot(net, TARGET));
     gather(inp, at(slot(net, X)), inputs, order, count);
-    gather(target, at(slot(net, Y)), outputs, order, count);
+    gather(target, at(slot(net, Y)), targets, order, count);
   }
   const yhat = at(field(last, A));
-  forward(net, inp, count, yhat);
+  forward(net, inp, count, yhat, true);
   // 1 / 1 and x / 1 are exact: one row skips the divisions, the slowest links in a tiny network's chain
   const one = count == 1;
-  const loss = lossForwardBackward(at(field(last, D)), yhat, target, count, outputs, field(last, ACT), slot(net, LOSS), one ? 1.0 : 1.0 / <f64>count, 0.0);
-  if (fuse && one && plainSgd(net)) return loss + backwardUpdate(net, inp);
+  const loss = lossForwardBackward(at(field(last, D)), yhat, at(field(last, Z)), target, count, outputs, targets, field(last, ACT), slot(net, LOSS), one ? 1.0 : 1.0 / <f64>count, 0.0);
+  if (fuse && one && plainSgd(net) && slot(net, REGULARIZED) == 0) return loss + backwardUpdate(net, inp);
   backward(net, inp, count);
-  return (one ? loss : loss / <f64>count) + update(net);
+  let mean = one ? loss : loss / <f64>count;
+  if (slot(net, REGULARIZED) != 0) mean += penalty(net, true);
+  return mean + update(net);
 }
 
 // epoch — every batch of an epoch in one call: step over ORDER[0 .. rows) in batches of batchSize.
@@ -169,20 +209,23 @@ export function predict(net: i32, x: i32, rows: i32, out: i32): void {
   evaluate(net, x, -1, rows, out);
 }
 
-// evaluate — predict, and with targets y: [rows][outputs] (y ≥ 0) the sum of the rows' losses,
-// added in row order (the host divides by rows); the output layer's D is left holding scratch.
+// evaluate — predict (no dropout), and with targets y: [rows][TARGETS] (y ≥ 0) the mean of the rows'
+// losses, added in row order, plus the regularizers' penalty (as Keras's evaluate); the output
+// layer's D is left holding scratch.
 export function evaluate(net: i32, x: i32, y: i32, rows: i32, out: i32): f64 {
   const capacity = slot(net, CAPACITY);
   const last = record(net, slot(net, LAYERS) - 1);
-  const inputs = field(record(net, 0), INPUTS), outputs = field(last, UNITS);
+  const inputs = field(record(net, 0), INPUTS), outputs = field(last, UNITS), targets = slot(net, TARGETS);
   let total = 0.0;
   for (let start = 0; start < rows; start += capacity) {
     const count = min(capacity, rows - start);
     const yhat = at(out + start * outputs);
-    forward(net, at(x + start * inputs), count, yhat);
+    forward(net, at(x + start * inputs), count, yhat, false);
     if (y >= 0) {
-      total = lossForwardBackward(at(field(last, D)), yhat, at(y + start * outputs), count, outputs, field(last, ACT), slot(net, LOSS), 1.0, total);
+      total = lossForwardBackward(at(field(last, D)), yhat, at(field(last, Z)), at(y + start * targets), count, outputs, targets, field(last, ACT), slot(net, LOSS), 1.0, total);
     }
   }
-  return total;
+  let mean = total / <f64>rows;
+  if (y >= 0 && slot(net, REGULARIZED) != 0) mean += penalty(net, false);
+  return mean;
 }

@@ -1,16 +1,21 @@
-import { derivative } from './activations';
-import { MSE, BINARY_CROSSENTROPY } from './contract';
+import { derivative, softmaxBackward, logSumExp, rowMax } from './activations';
+import { MSE, BINARY_CROSSENTROPY, CATEGORICAL_CROSSENTROPY, SPARSE_CATEGORICAL_CROSSENTROPY, SOFTMAX } from './contract';
 import { log } from './math';
 
-// Keras's epsilon: binary cross-entropy reads ŷ clipped to [EPS, 1 − EPS].
+// Keras's epsilon, where binary cross-entropy leaves ŷ for the logit (see binaryCrossentropy).
 const EPS: f64 = 1e-7;
 
 // loss_forward_backward — a batch
-//   yhat, y: [rows][outputs]; act: the output layer's activation
-//   returns sum + Σ_r loss of row r (the mean over its outputs), added in row order
+//   yhat, z: [rows][outputs], the output layer's activations and pre-activations (z: 0 where it keeps none)
+//   y: [rows][targets]: the targets, for sparseCategoricalCrossentropy one class index per row
+//   returns sum + Σ_r loss of row r, added in row order: mse and binary cross-entropy the mean over
+//   the row's outputs, the categorical cross-entropies the sum over its classes (as Keras)
 //   dz: [rows][outputs] = scale · dL/dz, scale = 1 / batch size so the batch gradient is a mean
 @inline
-export function lossForwardBackward(dz: usize, yhat: usize, y: usize, rows: i32, outputs: i32, act: i32, loss: i32, scale: f64, sum: f64): f64 {
+export function lossForwardBackward(dz: usize, yhat: usize, z: usize, y: usize, rows: i32, outputs: i32, targets: i32, act: i32, loss: i32, scale: f64, sum: f64): f64 {
+  if (loss == CATEGORICAL_CROSSENTROPY || loss == SPARSE_CATEGORICAL_CROSSENTROPY) {
+    return softmaxCrossentropy(dz, yhat, z, y, rows, outputs, targets, loss, scale, sum);
+  }
   // x / 1 is x to the bit: a single output skips the divisions, which are the slowest step of a
   // tiny network's chain of dependent operations.
   const single = outputs == 1;
@@ -23,14 +28,12 @@ export function lossForwardBackward(dz: usize, yhat: usize, y: usize, rows: i32,
       const t = load<f64>(y + o);
       let g: f64;
       if (loss == BINARY_CROSSENTROPY) {
-        const c = min(max(p, EPS), 1.0 - EPS);
-        total -= crossEntropy(t, c);
-        // With a sigmoid output dL/dz = ŷ − y; the clip passes no gradient where it bites.
-        g = c == p ? (single ? p - t : (p - t) / k) : 0.0;
+        total += binaryCrossentropy(t, p, z + o);
+        g = single ? p - t : (p - t) / k; // a sigmoid output's dL/dz: never zero while ŷ ≠ y
       } else if (loss == MSE) {
         const e = p - t;
         total += e * e;
-        g = (single ? 2.0 * e : 2.0 * e / k) * derivative(p, act);
+        g = (single ? 2.0 * e : 2.0 * e / k) * derivative(p, z + o, act);
       } else {
         return unreachable();
       }
@@ -38,15 +41,60 @@ export function lossForwardBackward(dz: usize, yhat: usize, y: usize, rows: i32,
     }
     sum += single ? total : total / k;
   }
+  if (act == SOFTMAX) softmaxBackward(dz, yhat, rows, outputs); // mse through softmax: each row's Jacobian
   return sum;
 }
 
-// −(binary cross-entropy) of one output: t·log c + (1 − t)·log(1 − c). For a 0/1 label one of the
-// terms is an exact ±0 added to a nonzero log (EPS ≤ c ≤ 1 − EPS), so the other log alone is the same
-// number to the bit, and one log is saved per output; other labels take the formula.
+// Binary cross-entropy of one sigmoid output ŷ = σ(z), from the logit z as Keras computes it.
+// While 1e-7 ≤ ŷ ≤ 1 − 1e-7 it is −log ŷ (t = 1) or −log(1 − ŷ) (t = 0): the clipped formula, to the
+// bit. Beyond, log ŷ − log(1 − ŷ) = z gives −log ŷ = −z − log(1 − ŷ) and −log(1 − ŷ) = z − log ŷ:
+// two positive terms, accurate however far ŷ has saturated (even to 0 or 1), so the loss does not
+// stop at −log 1e-7 = 16.1 and the gradient ŷ − t does not vanish. Soft labels t weigh the two.
 @inline
-function crossEntropy(t: f64, c: f64): f64 {
-  if (t == 1.0) return log(c);
-  if (t == 0.0) return log(1.0 - c);
-  return t * log(c) + (1.0 - t) * log(1.0 - c);
+function binaryCrossentropy(t: f64, p: f64, zp: usize): f64 {
+  if (t == 1.0) return negLogSigmoid(p, zp);
+  if (t == 0.0) return negLogOneMinusSigmoid(p, zp);
+  return t * negLogSigmoid(p, zp) + (1.0 - t) * negLogOneMinusSigmoid(p, zp);
+}
+
+// −log σ(z), given p = σ(z)
+@inline
+function negLogSigmoid(p: f64, zp: usize): f64 {
+  return p >= EPS ? -log(p) : -load<f64>(zp) - log(1.0 - p);
+}
+
+// −log(1 − σ(z)), given p = σ(z)
+@inline
+function negLogOneMinusSigmoid(p: f64, zp: usize): f64 {
+  return p <= 1.0 - EPS ? -log(1.0 - p) : load<f64>(zp) - log(p);
+}
+
+// Categorical cross-entropy of softmax outputs, from the logits: a row's loss is Σₖ y[k]·(−log ŷ[k])
+// with −log ŷ[k] = log Σⱼ e^(z[j] − m) − (z[k] − m) (see logSumExp), and dL/dz = ŷ − y. With
+// sparseCategoricalCrossentropy y is the class index c (targets = 1): the loss −log ŷ[c].
+function softmaxCrossentropy(dz: usize, yhat: usize, z: usize, y: usize, rows: i32, outputs: i32, targets: i32, loss: i32, scale: f64, sum: f64): f64 {
+  const rowBytes = <usize>outputs << 3, targetBytes = <usize>targets << 3;
+  for (let r = 0; r < rows; r++) {
+    const zr = z + <usize>r * rowBytes, ar = yhat + <usize>r * rowBytes, dr = dz + <usize>r * rowBytes, yr = y + <usize>r * targetBytes;
+    const m = rowMax(zr, outputs);
+    const lse = logSumExp(zr, outputs, m);
+    if (loss == SPARSE_CATEGORICAL_CROSSENTROPY) {
+      const c = <i32>load<f64>(yr);
+      if (c < 0 || c >= outputs) unreachable(); // the host checks the class indices
+      sum += lse - (load<f64>(zr + (<usize>c << 3)) - m);
+      for (let k = 0; k < outputs; k++) {
+        const at = <usize>k << 3;
+        store<f64>(dr + at, (load<f64>(ar + at) - (k == c ? 1.0 : 0.0)) * scale);
+      }
+    } else {
+      let total = 0.0;
+      for (let k: usize = 0; k < rowBytes; k += 8) {
+        const t = load<f64>(yr + k);
+        if (t != 0.0) total += t * (lse - (load<f64>(zr + k) - m));
+        store<f64>(dr + k, (load<f64>(ar + k) - t) * scale);
+      }
+      sum += total;
+    }
+  }
+  return sum;
 }

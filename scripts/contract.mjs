@@ -21,6 +21,7 @@ export async function writeKernelContract(root = '.') {
     `export const STRIDE: i32 = ${c.LAYER_FIELDS.length}; // slots per layer record`,
     '',
     ...group("a layer record's slots", c.LAYER_FIELDS, (n) => n),
+    ...group("a layer's f64 options", c.LAYER_OPTIONS, (n) => n),
     ...group('f64 settings', c.SETTING_SLOTS, (n) => n),
     '// the hash of the definition these constants come from; the host compares it with its own',
     `export const CONTRACT: u32 = 0x${c.contractHash().toString(16).padStart(8, '0')};`,

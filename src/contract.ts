@@ -1,12 +1,12 @@
 // The one definition of what the host and the kernels must agree on: the codes of activations,
 // losses and optimizers (a code is the name's index in its list) and the slots of the network
-// descriptor, of each layer's record and of the f64 settings. scripts/contract.mjs writes
+// descriptor, of each layer's record and options and of the f64 settings. scripts/contract.mjs writes
 // assembly/contract.ts from this file at every build, and the host refuses kernels whose
 // CONTRACT differs from contractHash() (src/engines/wasm.ts), so the two sides cannot drift.
 // This file imports nothing: the build script reads it on its own.
 
-export const ACTIVATIONS = ['linear', 'sigmoid', 'tanh', 'relu'] as const;
-export const LOSSES = ['mse', 'binaryCrossentropy'] as const;
+export const ACTIVATIONS = ['linear', 'sigmoid', 'tanh', 'relu', 'softmax', 'elu', 'selu', 'softplus', 'softsign', 'swish', 'gelu'] as const;
+export const LOSSES = ['mse', 'binaryCrossentropy', 'categoricalCrossentropy', 'sparseCategoricalCrossentropy'] as const;
 export const OPTIMIZERS = ['sgd', 'adam', 'rmsprop'] as const;
 
 /**
@@ -24,23 +24,32 @@ export const NET_SLOTS = [
   'VELOCITIES', // optimizer state, laid out as PARAMS (Keras's `velocities`)
   'SETTINGS',   // the f64 settings, SETTING_SLOTS
   'CAPACITY',   // rows the per-layer regions hold: the largest batch a pass may take
+  'TARGETS',    // target columns per row: the outputs, or 1 (a class index) for sparseCategoricalCrossentropy
+  'REGULARIZED', // 1 when a layer has a regularizer (its penalty and gradient are added each step), else 0
+  'RANDOM',     // the dropout generator's state (mulberry32), which the kernels advance; the host seeds it per fit
   'IN',         // a batch's input rows gathered from X [CAPACITY][inputs]
-  'TARGET',     // a batch's target rows gathered from Y [CAPACITY][outputs]
+  'TARGET',     // a batch's target rows gathered from Y [CAPACITY][TARGETS]
   'X',          // training inputs [rows][inputs]
-  'Y',          // training targets [rows][outputs]
+  'Y',          // training targets [rows][TARGETS]
   'ORDER',      // the epoch's row order [rows], i32
 ] as const;
 
-/** One layer's i32 record. A and D are batch-major: [CAPACITY][units]. */
+/** One layer's i32 record. A, D, Z and MASK are batch-major: [CAPACITY][units]; 0 marks a region the layer has not. */
 export const LAYER_FIELDS = [
   'UNITS',  // units
   'INPUTS', // inputs (the previous layer's units)
   'ACT',    // activation code
   'W',      // kernel [units][inputs] in PARAMS
   'B',      // bias [units] in PARAMS
-  'A',      // activations [CAPACITY][units]
+  'A',      // activations [CAPACITY][units], after the layer's dropout when it has one: what the next layer reads
   'D',      // dL/dz [CAPACITY][units]
+  'Z',      // pre-activations [CAPACITY][units], kept where an operation needs them (see src/layout.ts), else 0
+  'MASK',   // dropout's multipliers [CAPACITY][units] (0 or 1 / (1 − rate)), else 0
+  'OPTIONS', // f64 index of the layer's LAYER_OPTIONS
 ] as const;
+
+/** A layer's f64 options: Keras's regularizer coefficients and the rate of the Dropout after it (0: none). */
+export const LAYER_OPTIONS = ['KERNEL_L1', 'KERNEL_L2', 'BIAS_L1', 'BIAS_L2', 'RATE'] as const;
 
 /** The f64 settings: the optimizer's hyperparameters, and its step count, which the kernels advance. */
 export const SETTING_SLOTS = [
@@ -61,7 +70,7 @@ export function slots<const T extends readonly string[]>(names: T): { readonly [
 
 /** FNV-1a of the whole definition: the kernels carry the value their sources were generated with. */
 export function contractHash(): number {
-  const text = JSON.stringify([ACTIVATIONS, LOSSES, OPTIMIZERS, NET_SLOTS, LAYER_FIELDS, SETTING_SLOTS]);
+  const text = JSON.stringify([ACTIVATIONS, LOSSES, OPTIMIZERS, NET_SLOTS, LAYER_FIELDS, LAYER_OPTIONS, SETTING_SLOTS]);
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
   return h;

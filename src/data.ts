@@ -40,3 +40,21 @@ export function checkBinaryLabels(field: string, y: Float64Array, cols: number):
   y.forEach((v, i) => { if (v !== 0 && v !== 1 && bad.length < 5) bad.push(`row ${Math.floor(i / cols) + 1} has ${v}`); });
   if (bad.length) fail(field, `binaryCrossentropy needs labels 0 or 1; ${bad.join(', ')}`);
 }
+
+/** Categorical cross-entropy learns class probabilities: each row one-hot (or a distribution), ≥ 0 and summing to 1. */
+export function checkProbabilityRows(field: string, y: Float64Array, cols: number): void {
+  for (let r = 0; r < y.length / cols; r++) {
+    const row = y.subarray(r * cols, (r + 1) * cols);
+    const sum = row.reduce((a, b) => a + b, 0);
+    if (row.some((v) => v < 0) || Math.abs(sum - 1) > 1e-9) {
+      fail(field, `row ${r + 1} is [${Array.from(row).join(', ')}]; categoricalCrossentropy needs one-hot rows (one 1 in the column of the class) or class probabilities summing to 1`);
+    }
+  }
+}
+
+/** Sparse categorical cross-entropy reads one class index per row: an integer from 0 to classes − 1. */
+export function checkClassIndices(field: string, y: Float64Array, classes: number): void {
+  y.forEach((v, r) => {
+    if (!Number.isInteger(v) || v < 0 || v >= classes) fail(field, `row ${r + 1} has ${v}; sparseCategoricalCrossentropy needs a class index, an integer from 0 to ${classes - 1}`);
+  });
+}

@@ -1,9 +1,9 @@
 // What a fit does around the training loop: checks its options, turns the caller's rows into flat
 // arrays, holds out validation rows, fits the input scaler — so Model.fit only wires the parts.
-import { checkBinaryLabels, toMatrix, type Matrix } from './data.js';
+import { checkBinaryLabels, checkClassIndices, checkProbabilityRows, toMatrix, type Matrix } from './data.js';
 import { fail, knownKeys } from './errors.js';
 import { fitScaler, type Scaler } from './scaler.js';
-import { outputs, type Network } from './spec.js';
+import { outputs, targetWidth, type Network } from './spec.js';
 import { splitRows, takeRows } from './split.js';
 import { checkFitOptions, FIT_OPTIONS, type FitOptions, type Settings } from './trainer.js';
 import { checkValidationOptions, VALIDATION_OPTIONS, type ValidationOptions, type ValidationSettings } from './validation.js';
@@ -13,15 +13,17 @@ export interface ModelFitOptions extends FitOptions, ValidationOptions {
   standardize?: boolean;
 }
 
-/** Rows as the kernels take them: x [rows][inputs], y [rows][outputs]. */
+/** Rows as the kernels take them: x [rows][inputs], y [rows][targets] (src/spec.ts targetWidth). */
 export interface Rows { data: Float64Array; ys: Float64Array; rows: number }
 
 /** Checks x and y against the network: one target row per input row, labels the loss can read. */
 export function rowsOf(network: Network, x: Matrix, y: Matrix, xField = 'x', yField = 'y'): Rows {
   const { data, rows } = toMatrix(xField, x, network.inputs);
-  const { data: ys, rows: yRows } = toMatrix(yField, y, outputs(network));
+  const { data: ys, rows: yRows } = toMatrix(yField, y, targetWidth(network));
   if (yRows !== rows) fail(yField, `has ${yRows} rows but ${xField} has ${rows}; expected one target row per input row`);
   if (network.loss === 'binaryCrossentropy') checkBinaryLabels(yField, ys, outputs(network));
+  if (network.loss === 'categoricalCrossentropy') checkProbabilityRows(yField, ys, outputs(network));
+  if (network.loss === 'sparseCategoricalCrossentropy') checkClassIndices(yField, ys, outputs(network));
   return { data, ys, rows };
 }
 
@@ -45,9 +47,9 @@ export function prepareFit(network: Network, x: Matrix, y: Matrix, options: Mode
   let train = rowsOf(network, x, y);
   let held = validation.data && rowsOf(network, validation.data[0], validation.data[1], 'validationData[0]', 'validationData[1]');
   if (validation.split !== undefined) {
-    const labels = network.loss === 'binaryCrossentropy' && outputs(network) === 1 ? train.ys : undefined;
+    const labels = (network.loss === 'binaryCrossentropy' && outputs(network) === 1) || network.loss === 'sparseCategoricalCrossentropy' ? train.ys : undefined;
     const parts = splitRows(train.rows, { fraction: validation.split, seed: settings.seed, stratify: labels });
-    const take = (rows: number[]): Rows => ({ data: takeRows(train.data, network.inputs, rows), ys: takeRows(train.ys, outputs(network), rows), rows: rows.length });
+    const take = (rows: number[]): Rows => ({ data: takeRows(train.data, network.inputs, rows), ys: takeRows(train.ys, targetWidth(network), rows), rows: rows.length });
     [train, held] = [take(parts.train), take(parts.validation)];
   }
   const scaler = options.standardize ? fitScaler(train.data, train.rows, network.inputs) : undefined;

@@ -2,7 +2,7 @@
 export { Model, sequential, type ModelOptions, type ModelFitOptions, type Trace, type TraceOptions, type RunOptions, type MetricsOptions, type Weights } from './model.js';
 export { unitName, paramName, zName, type Factor, type ParamChain, type TraceLayer, type TraceUpdate } from './trace.js';
 export { type FitOptions, type History, type EpochLogs, type Shuffle, type Settings } from './trainer.js';
-export { ACTIVATIONS, LOSSES, INITIALIZERS, type Activation, type Loss, type DenseSpec, type Initializer, type ModelSpec } from './spec.js';
+export { ACTIVATIONS, LOSSES, INITIALIZERS, type Activation, type Loss, type DenseSpec, type DropoutSpec, type LayerSpec, type RegularizerSpec, type Regularizer, type Initializer, type ModelSpec } from './spec.js';
 export { OPTIMIZERS, type OptimizerName } from './optimizers.js';
 export { loadWasm, setDefaultWasmSource, type WasmSource, type WasmFile } from './engines/wasm.js';
 export { type EngineKind } from './engines/engine.js';
@@ -11,7 +11,7 @@ export { BackpropError, DivergenceError } from './errors.js';
 export { type Matrix } from './data.js';
 export { parseCsv, numericColumns, readCsv, inferTask, formatCsv, type CsvTable, type CsvData, type CsvDataOptions, type Task } from './csv.js';
 export { fitScaler, applyScaler, type Scaler } from './scaler.js';
-export { regressionMetrics, classificationMetrics, metricsFor, type Metrics, type RegressionMetrics, type ClassificationMetrics, type ConfusionMatrix } from './metrics.js';
+export { regressionMetrics, classificationMetrics, multiclassMetrics, metricsFor, type Metrics, type RegressionMetrics, type ClassificationMetrics, type MulticlassMetrics, type ConfusionMatrix } from './metrics.js';
 export { splitRows, takeRows, type RowSplit, type SplitOptions } from './split.js';
 export { type ValidationOptions } from './validation.js';
 export { lossChartSvg, decisionBoundarySvg, type BoundaryOptions } from './plot.js';

@@ -1,10 +1,24 @@
-import { ACTIVATIONS, LAYER_FIELDS, LOSSES, NET_SLOTS, OPTIMIZERS, SETTING_SLOTS, codeOf, slots } from './contract.js';
+import { ACTIVATIONS, LAYER_FIELDS, LAYER_OPTIONS, LOSSES, NET_SLOTS, OPTIMIZERS, SETTING_SLOTS, codeOf, slots } from './contract.js';
 import type { OptimizerSettings } from './optimizers.js';
-import { type Network, outputs, parameterCount, widths } from './spec.js';
+import { type Activation, type Network, parameterCount, targetWidth, widths } from './spec.js';
 
 export const NET = slots(NET_SLOTS);
 export const LAYER = slots(LAYER_FIELDS);
 export const SETTING = slots(SETTING_SLOTS);
+export const OPTION = slots(LAYER_OPTIONS);
+
+/** The activations whose derivative needs z, not only a = act(z); softmax's logits feed its losses. */
+const NEEDS_Z: readonly Activation[] = ['softmax', 'softplus', 'softsign', 'swish', 'gelu'];
+
+/**
+ * Whether layer l keeps its pre-activations Z: its activation needs them, a Dropout follows it (its A
+ * then holds a ⊙ mask, and backward recomputes a from z), or it is a sigmoid output whose binary
+ * cross-entropy is computed from the logit.
+ */
+export function keepsZ(net: Network, l: number): boolean {
+  const layer = net.layers[l]!;
+  return NEEDS_Z.includes(layer.activation) || layer.dropout > 0 || (l === net.layers.length - 1 && net.loss === 'binaryCrossentropy');
+}
 
 /** How many rows each region holds. */
 export interface Sizes {
@@ -27,7 +41,8 @@ export interface Layout extends Sizes {
   momentums: number;
   velocities: number;
   count: number;
-  layers: { units: number; inputs: number; w: number; b: number; a: number; d: number }[];
+  /** Per layer: z and mask are 0 where the layer has none; options is where its LAYER_OPTIONS are. */
+  layers: { units: number; inputs: number; w: number; b: number; a: number; d: number; z: number; mask: number; options: number }[];
   in: number;
   target: number;
   x: number;
@@ -54,6 +69,7 @@ export function planLayout(net: Network, sizes: Sizes, start: number): Layout {
   const w = widths(net);
   const netAt = take(Math.ceil((NET_SLOTS.length + LAYER_FIELDS.length * net.layers.length) / 2)) * 2;
   const settings = take(SETTING_SLOTS.length);
+  const options = take(LAYER_OPTIONS.length * net.layers.length);
   const count = parameterCount(net);
   const params = take(count);
   const grads = take(count);
@@ -62,29 +78,38 @@ export function planLayout(net: Network, sizes: Sizes, start: number): Layout {
   let p = params;
   const layers = net.layers.map((l, i) => {
     const inputs = w[i]!;
-    const rec = { units: l.units, inputs, w: p, b: p + l.units * inputs, a: 0, d: 0 };
+    const rec = { units: l.units, inputs, w: p, b: p + l.units * inputs, a: 0, d: 0, z: 0, mask: 0, options: options + i * LAYER_OPTIONS.length };
     p = rec.b + l.units;
     return rec;
   });
   const { capacity, rows, evalRows } = sizes;
-  for (const l of layers) { l.a = take(capacity * l.units); l.d = take(capacity * l.units); }
-  const inputs = net.inputs, outs = outputs(net);
+  layers.forEach((l, i) => {
+    l.a = take(capacity * l.units);
+    l.d = take(capacity * l.units);
+    if (keepsZ(net, i)) l.z = take(capacity * l.units);
+    if (net.layers[i]!.dropout > 0) l.mask = take(capacity * l.units);
+  });
+  const inputs = net.inputs, outs = targetWidth(net);
   const at = { in: take(capacity * inputs), target: take(capacity * outs), x: take(rows * inputs), y: take(rows * outs) };
   const order = take(Math.ceil(rows / 2)) * 2;
-  const ex = take(evalRows * inputs), ey = take(evalRows * outs), out = take(evalRows * outs);
+  const ex = take(evalRows * inputs), ey = take(evalRows * outs), out = take(evalRows * layers[layers.length - 1]!.units);
   return {
     net: netAt, settings, params, grads, momentums, velocities, count, layers, ...at, order, ex, ey, out,
     capacity, rows, evalRows, bytes: (next - start) * 8,
   };
 }
 
-/** Writes the descriptor the kernels read; every code through the contract, so an unknown name throws. */
-export function writeDescriptor(i32: Int32Array, network: Network, layout: Layout): void {
-  // Every slot but the optimizer's (writeOptimizer), by name: the type makes a new slot in the contract a
-  // compile error here until it is given a value.
-  const slotValues: Record<Exclude<(typeof NET_SLOTS)[number], 'OPTIMIZER'>, number> = {
-    LAYERS: layout.layers.length, LOSS: codeOf(LOSSES, network.loss, 'loss'), COUNT: layout.count,
-    PARAMS: layout.params, GRADS: layout.grads, MOMENTUMS: layout.momentums, VELOCITIES: layout.velocities,
+/**
+ * Writes the descriptor the kernels read and each layer's options; every code through the contract,
+ * so an unknown name throws.
+ */
+export function writeDescriptor(f64: Float64Array, i32: Int32Array, network: Network, layout: Layout): void {
+  // Every slot but the optimizer's (writeOptimizer) and the generator's (seeded per fit), by name: the
+  // type makes a new slot in the contract a compile error here until it is given a value.
+  const slotValues: Record<Exclude<(typeof NET_SLOTS)[number], 'OPTIMIZER' | 'RANDOM'>, number> = {
+    LAYERS: layout.layers.length, TARGETS: targetWidth(network), LOSS: codeOf(LOSSES, network.loss, 'loss'),
+    REGULARIZED: network.layers.some((l) => l.kernelRegularizer.l1 || l.kernelRegularizer.l2 || l.biasRegularizer.l1 || l.biasRegularizer.l2) ? 1 : 0,
+    COUNT: layout.count, PARAMS: layout.params, GRADS: layout.grads, MOMENTUMS: layout.momentums, VELOCITIES: layout.velocities,
     SETTINGS: layout.settings, CAPACITY: layout.capacity, IN: layout.in, TARGET: layout.target,
     X: layout.x, Y: layout.y, ORDER: layout.order,
   };
@@ -92,11 +117,22 @@ export function writeDescriptor(i32: Int32Array, network: Network, layout: Layou
   layout.layers.forEach((l, i) => {
     const fields: Record<(typeof LAYER_FIELDS)[number], number> = {
       UNITS: l.units, INPUTS: l.inputs, ACT: codeOf(ACTIVATIONS, network.layers[i]!.activation, 'activation'),
-      W: l.w, B: l.b, A: l.a, D: l.d,
+      W: l.w, B: l.b, A: l.a, D: l.d, Z: l.z, MASK: l.mask, OPTIONS: l.options,
     };
     const record = layout.net + NET_SLOTS.length + i * LAYER_FIELDS.length;
     for (const [name, value] of Object.entries(fields)) i32[record + LAYER[name as keyof typeof fields]] = value;
+    const { kernelRegularizer: k, biasRegularizer: b, dropout } = network.layers[i]!;
+    f64[l.options + OPTION.KERNEL_L1] = k.l1;
+    f64[l.options + OPTION.KERNEL_L2] = k.l2;
+    f64[l.options + OPTION.BIAS_L1] = b.l1;
+    f64[l.options + OPTION.BIAS_L2] = b.l2;
+    f64[l.options + OPTION.RATE] = dropout;
   });
+}
+
+/** Seeds the dropout masks' generator (mulberry32) for a fit from its seed, apart from the row order's stream. */
+export function writeRandom(i32: Int32Array, layout: Layout, seed: number): void {
+  i32[layout.net + NET.RANDOM] = Math.imul(seed ^ 0x5bd1e995, 0x9e3779b1);
 }
 
 /** Writes the optimizer the kernels run and its settings; `iterations` is the updates made so far. */

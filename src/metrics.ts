@@ -1,3 +1,4 @@
+import type { Loss } from './spec.js';
 import { fail, show } from './errors.js';
 
 export interface RegressionMetrics {
@@ -29,14 +30,34 @@ export interface ClassificationMetrics {
   /** tp / (tp + fn); 0 when no target is 1. */
   recall: number;
   f1: number;
-  /** Mean binary cross-entropy with ŷ clipped to [1e-7, 1 − 1e-7], the binaryCrossentropy loss. */
+  /**
+   * Mean binary cross-entropy of the probabilities with ŷ clipped to [1e-7, 1 − 1e-7] (scikit-learn's
+   * and TensorFlow.js's way): the binaryCrossentropy loss while no output saturates, which the loss,
+   * computed from the logit, then goes beyond.
+   */
   logLoss: number;
   confusion: ConfusionMatrix;
 }
 
-export type Metrics = RegressionMetrics | ClassificationMetrics;
+/** Metrics of a softmax classifier over k classes, each row predicted as its most probable class. */
+export interface MulticlassMetrics {
+  task: 'multiclass';
+  rows: number;
+  /** None: each row is predicted as its most probable class. */
+  threshold?: undefined;
+  classes: number;
+  accuracy: number;
+  /** Per class: precision, recall and F1 as for two classes (0 where undefined), and the rows whose target it is. */
+  perClass: { precision: number; recall: number; f1: number; support: number }[];
+  /** The mean of the classes' F1 (macro average). */
+  macroF1: number;
+  /** confusion[target][predicted]: row counts. */
+  confusion: number[][];
+}
 
-// The clip the kernels apply in binaryCrossentropy (assembly/losses.ts), so logLoss equals the loss.
+export type Metrics = RegressionMetrics | ClassificationMetrics | MulticlassMetrics;
+
+// Keras's epsilon, where the kernels' binaryCrossentropy turns to the logit (assembly/losses.ts).
 const EPS = 1e-7;
 
 /** Regression metrics over every value of y and ŷ (same length). */
@@ -88,7 +109,50 @@ function checkPair(y: ArrayLike<number>, yhat: ArrayLike<number>): number {
   return y.length;
 }
 
-/** The metrics of a model's loss: classification for binaryCrossentropy, regression for mse. */
-export function metricsFor(loss: 'mse' | 'binaryCrossentropy', y: ArrayLike<number>, yhat: ArrayLike<number>, threshold = 0.5): Metrics {
-  return loss === 'binaryCrossentropy' ? classificationMetrics(y, yhat, threshold) : regressionMetrics(y, yhat);
+/**
+ * Multiclass metrics of `labels` (one class index per row) against `probabilities` (rows × classes),
+ * predicting each row's most probable class (the first, on a tie).
+ */
+export function multiclassMetrics(labels: ArrayLike<number>, probabilities: ArrayLike<number>, classes: number): MulticlassMetrics {
+  const rows = labels.length;
+  if (rows === 0) fail('y', 'has no values; expected at least one');
+  if (probabilities.length !== rows * classes) fail('yhat', `has ${probabilities.length} values; expected ${rows} rows × ${classes} classes`);
+  const confusion = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
+  let correct = 0;
+  for (let r = 0; r < rows; r++) {
+    const t = labels[r]!;
+    if (!Number.isInteger(t) || t < 0 || t >= classes) fail('y', `row ${r + 1} has class ${show(t)}; expected an integer from 0 to ${classes - 1}`);
+    const predicted = argmax(probabilities, r * classes, classes);
+    confusion[t]![predicted]!++;
+    if (predicted === t) correct++;
+  }
+  const perClass = confusion.map((row, k) => {
+    const tp = row[k]!, support = row.reduce((a, b) => a + b, 0);
+    const predicted = confusion.reduce((n, other) => n + other[k]!, 0);
+    const precision = predicted > 0 ? tp / predicted : 0;
+    const recall = support > 0 ? tp / support : 0;
+    return { precision, recall, f1: precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0, support };
+  });
+  return { task: 'multiclass', rows, classes, accuracy: correct / rows, perClass, macroF1: perClass.reduce((n, c) => n + c.f1, 0) / classes, confusion };
+}
+
+/** The index of the largest of values[at .. at + n), the first on a tie. */
+export function argmax(values: ArrayLike<number>, at: number, n: number): number {
+  let best = 0;
+  for (let k = 1; k < n; k++) if (values[at + k]! > values[at + best]!) best = k;
+  return best;
+}
+
+/**
+ * The metrics of a model's loss: regression for mse, classification for binaryCrossentropy,
+ * multiclass for the categorical cross-entropies (y: one-hot rows, or class indices for the sparse one).
+ */
+export function metricsFor(loss: Loss, y: ArrayLike<number>, yhat: ArrayLike<number>, threshold = 0.5, outputs = 1): Metrics {
+  if (loss === 'binaryCrossentropy') return classificationMetrics(y, yhat, threshold);
+  if (loss === 'sparseCategoricalCrossentropy') return multiclassMetrics(y, yhat, outputs);
+  if (loss === 'categoricalCrossentropy') {
+    const rows = y.length / outputs;
+    return multiclassMetrics(Array.from({ length: rows }, (_, r) => argmax(y, r * outputs, outputs)), yhat, outputs);
+  }
+  return regressionMetrics(y, yhat);
 }

@@ -7,7 +7,7 @@ import { prepareFit, rowsOf, type ModelFitOptions, type Rows } from './fit.js';
 import { OptimizerState } from './optimizers.js';
 import { applyScaler, checkScaler, type Scaler } from './scaler.js';
 import { checkThreshold, metricsFor, type Metrics } from './metrics.js';
-import { checkSpec, outputs, parameterCount, type ModelSpec, type Network } from './spec.js';
+import { checkSpec, outputs, parameterCount, type DenseSpec, type LayerSpec, type ModelSpec, type Network } from './spec.js';
 import { copyState, checkTraceOptions, traceFit, type Trace, type TraceOptions } from './trace.js';
 import { train, type History } from './trainer.js';
 import { ValidationWatch } from './validation.js';
@@ -18,7 +18,8 @@ export type { Weights } from './weights.js';
 export type { ModelFitOptions } from './fit.js';
 export type { Trace, TraceOptions } from './trace.js';
 
-export interface ModelOptions extends ModelSpec {
+/** A model's spec and starting point. Without a type argument its layers are Dense only; `ModelOptions<LayerSpec>` (what the constructor takes) admits Dropout too. */
+export interface ModelOptions<Layer extends LayerSpec = DenseSpec> extends ModelSpec<Layer> {
   /** Initial weights in the Keras layout; overrides the layers' initializers. */
   weights?: Weights;
   /** Seeds the random initializers (default 0). */
@@ -58,7 +59,7 @@ export class Model {
   /** A model from the TensorFlow.js layers format (model.json and its weights): see modelFromTfjs. */
   static fromTfjs(...args: Parameters<typeof modelFromTfjs>): Model { return modelFromTfjs(...args).model; }
 
-  constructor(options: ModelOptions) {
+  constructor(options: ModelOptions<LayerSpec>) {
     this.network = checkSpec(options);
     knownKeys('', options, ['inputs', 'layers', 'loss', 'weights', 'seed', 'scaler']);
     if (options.scaler !== undefined) this.inputScaler = checkScaler('scaler', options.scaler, this.network.inputs);
@@ -166,7 +167,7 @@ export class Model {
     }
   }
 
-  /** Outputs for each row of x: rows × outputs, all rows in one call into the kernels. */
+  /** Outputs for each row of x: rows × outputs (a softmax output: the k class probabilities), all rows in one call into the kernels. */
   predict(x: Matrix, options: RunOptions = {}): number[][] {
     const kind = this.engineFor(options);
     const { data, rows } = toMatrix('x', x, this.network.inputs);
@@ -196,14 +197,18 @@ export class Model {
     return out;
   }
 
-  /** Mean loss over the rows of x and y. */
+  /** Mean loss over the rows of x and y, plus the regularizers' penalty (as Keras's evaluate). */
   evaluate(x: Matrix, y: Matrix, options: RunOptions = {}): number {
     const kind = this.engineFor(options);
     const { data, ys, rows } = rowsOf(this.network, x, y);
     return this.workspace(kind).run(this.scale(data), ys, rows).loss;
   }
 
-  /** Metrics of the loss's task over the rows of x and y: MSE, MAE, R² for mse; accuracy, precision, recall, F1, log loss and the confusion matrix for binaryCrossentropy. */
+  /**
+   * Metrics of the loss's task over the rows of x and y: MSE, MAE, R² for mse; accuracy, precision,
+   * recall, F1, log loss and the confusion matrix for binaryCrossentropy; accuracy, per-class
+   * precision, recall and F1 and the k × k confusion matrix for the categorical cross-entropies.
+   */
   evaluateMetrics(x: Matrix, y: Matrix, options: MetricsOptions = {}): Metrics {
     const kind = this.engineFor(options, ['threshold']);
     const threshold = checkThreshold(options.threshold ?? 0.5);
@@ -213,7 +218,7 @@ export class Model {
 
   private measure(ws: Workspace, { data, ys, rows }: Rows, threshold: number, stable = false): { loss: number; metrics: Metrics } {
     const { outputs: yhat, loss } = ws.run(data, ys, rows, stable);
-    return { loss, metrics: metricsFor(this.network.loss, ys, yhat, threshold) };
+    return { loss, metrics: metricsFor(this.network.loss, ys, yhat, threshold, outputs(this.network)) };
   }
 
   /** This model's workspace on `kind`, holding the current parameters. */
@@ -246,6 +251,6 @@ export class Model {
 }
 
 /** Builds a model from Dense layer specs, as Keras's `sequential`. */
-export function sequential(options: ModelOptions): Model {
+export function sequential(options: ModelOptions<LayerSpec>): Model {
   return new Model(options);
 }

@@ -3,7 +3,7 @@ import { BackpropError, fail, show } from './errors.js';
 import { checkThreshold } from './metrics.js';
 import { Model, type Weights } from './model.js';
 import type { Scaler } from './scaler.js';
-import type { Activation, Loss } from './spec.js';
+import { layerSpecs, type LayerSpec, type Loss } from './spec.js';
 
 export const MODEL_FORMAT = 'backprop-model';
 /** Raised whenever a change would make an older reader misread a file. */
@@ -29,7 +29,8 @@ export interface ModelFile {
   features: string[];
   target: string;
   threshold: number;
-  model: { inputs: number; layers: { units: number; activation: Activation }[]; loss: Loss };
+  /** Dense layers as `{ units, activation }` with any `kernelRegularizer` / `biasRegularizer` as `{ l1, l2 }`, each Dropout as `{ dropout: rate }`. */
+  model: { inputs: number; layers: LayerSpec[]; loss: Loss };
   /** Keras layout: [kernel₁ (inputs × units), bias₁, kernel₂, bias₂, …]. */
   weights: Weights;
   scaler: Scaler | null;
@@ -37,12 +38,12 @@ export interface ModelFile {
 }
 
 export function taskOf(loss: Loss): Task {
-  return loss === 'binaryCrossentropy' ? 'classification' : 'regression';
+  return loss === 'mse' ? 'regression' : 'classification';
 }
 
 /** The model and its info as a model file (an object; `JSON.stringify` it, or use `modelToText`). */
 export function modelToFile(model: Model, info: ModelInfo): ModelFile {
-  const { inputs, layers, loss } = model.network;
+  const { inputs, loss } = model.network;
   checkInfo('info', info, inputs);
   return {
     format: MODEL_FORMAT,
@@ -51,7 +52,7 @@ export function modelToFile(model: Model, info: ModelInfo): ModelFile {
     features: [...info.features],
     target: info.target,
     threshold: checkThreshold(info.threshold ?? 0.5),
-    model: { inputs, layers: layers.map(({ units, activation }) => ({ units, activation })), loss },
+    model: { inputs, layers: layerSpecs(model.network), loss },
     weights: model.getWeights(),
     scaler: model.scaler ?? null,
     training: info.training ?? {},

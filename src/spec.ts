@@ -12,49 +12,132 @@ export const INITIALIZERS = ['zeros', 'ones', 'glorotUniform', 'glorotNormal', '
 /** Initial values for a kernel or bias: a name, or a constant as `{ constant: 0.1 }`. */
 export type Initializer = (typeof INITIALIZERS)[number] | { constant: number };
 
+/**
+ * Keras's kernel or bias regularizer: a penalty l1·Σ|w| + l2·Σw² added to the loss. `'l1'`, `'l2'` and
+ * `'l1l2'` take TensorFlow.js's default coefficient of 0.01; `{ l1, l2 }` any (each ≥ 0, default 0).
+ */
+export type RegularizerSpec = 'l1' | 'l2' | 'l1l2' | { l1?: number; l2?: number };
+
+/** A regularizer's coefficients (both 0: none). */
+export interface Regularizer { l1: number; l2: number }
+
 /** One fully connected layer, as Keras's `Dense`. */
 export interface DenseSpec {
   units: number;
   activation?: Activation;
   kernelInitializer?: Initializer;
   biasInitializer?: Initializer;
+  kernelRegularizer?: RegularizerSpec;
+  biasRegularizer?: RegularizerSpec;
 }
 
-export interface ModelSpec {
+/**
+ * Keras's `Dropout(rate)` after a Dense layer: in fit, each of that layer's outputs is zeroed with
+ * probability `rate` (0 ≤ rate < 1) and the rest scaled by 1 / (1 − rate); predict and evaluate pass all.
+ */
+export interface DropoutSpec {
+  dropout: number;
+}
+
+export type LayerSpec = DenseSpec | DropoutSpec;
+
+/** A model's layers and loss; `Layer` narrows the layers to Dense ones where a caller wants only those. */
+export interface ModelSpec<Layer extends LayerSpec = LayerSpec> {
   /** Number of input features. */
   inputs: number;
-  layers: DenseSpec[];
+  /** Dense layers, each optionally followed by a Dropout. */
+  layers: Layer[];
   loss: Loss;
 }
 
-/** A spec with every default filled in, checked. */
+/** A Dense layer with every default filled in, and the rate of the Dropout after it (0: none). */
+export interface DenseLayer {
+  units: number;
+  activation: Activation;
+  kernelInitializer: Initializer;
+  biasInitializer: Initializer;
+  kernelRegularizer: Regularizer;
+  biasRegularizer: Regularizer;
+  dropout: number;
+}
+
+/** A spec with every default filled in, checked: the Dense layers, each carrying its Dropout. */
 export interface Network {
   inputs: number;
-  layers: Required<DenseSpec>[];
+  layers: DenseLayer[];
   loss: Loss;
 }
+
+/** The losses that read a softmax output as class probabilities. */
+export const CATEGORICAL: readonly Loss[] = ['categoricalCrossentropy', 'sparseCategoricalCrossentropy'];
 
 export function checkSpec(spec: ModelSpec): Network {
   if (typeof spec !== 'object' || spec === null) fail('model', `expected an object with inputs, layers and loss, got ${show(spec)}`);
   const inputs = positiveInteger('inputs', spec.inputs);
   if (!Array.isArray(spec.layers) || spec.layers.length === 0) fail('layers', `expected a non-empty array of Dense layers, got ${show(spec.layers)}`);
-  const layers = spec.layers.map((layer, i) => {
+  const layers: DenseLayer[] = [];
+  const last = spec.layers.length - 1;
+  spec.layers.forEach((layer: unknown, i) => {
     const field = `layers[${i}]`;
-    if (typeof layer !== 'object' || layer === null) fail(field, `expected { units, activation }, got ${show(layer)}`);
-    knownKeys(field, layer, ['units', 'activation', 'kernelInitializer', 'biasInitializer']);
-    return {
-      units: positiveInteger(`${field}.units`, layer.units),
-      activation: oneOf(`${field}.activation`, layer.activation ?? 'linear', ACTIVATIONS),
-      kernelInitializer: checkInitializer(`${field}.kernelInitializer`, layer.kernelInitializer ?? 'glorotUniform'),
-      biasInitializer: checkInitializer(`${field}.biasInitializer`, layer.biasInitializer ?? 'zeros'),
-    };
+    if (typeof layer !== 'object' || layer === null) fail(field, `expected { units, activation } or { dropout: rate }, got ${show(layer)}`);
+    if ('dropout' in layer) {
+      knownKeys(field, layer, ['dropout']);
+      const rate = (layer as DropoutSpec).dropout;
+      if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) fail(`${field}.dropout`, `expected a rate from 0 up to (not including) 1, got ${show(rate)}`);
+      const before = layers[layers.length - 1];
+      if (!before || before.dropout > 0 || i === last) fail(field, 'a Dropout goes after a Dense layer and before another, one at a time (Dropout on the inputs is not supported)');
+      if (before.activation === 'softmax') fail(field, 'a Dropout cannot follow a softmax layer');
+      before.dropout = rate;
+      return;
+    }
+    const dense = layer as DenseSpec;
+    knownKeys(field, dense, ['units', 'activation', 'kernelInitializer', 'biasInitializer', 'kernelRegularizer', 'biasRegularizer']);
+    layers.push({
+      units: positiveInteger(`${field}.units`, dense.units),
+      activation: oneOf(`${field}.activation`, dense.activation ?? 'linear', ACTIVATIONS),
+      kernelInitializer: checkInitializer(`${field}.kernelInitializer`, dense.kernelInitializer ?? 'glorotUniform'),
+      biasInitializer: checkInitializer(`${field}.biasInitializer`, dense.biasInitializer ?? 'zeros'),
+      kernelRegularizer: checkRegularizer(`${field}.kernelRegularizer`, dense.kernelRegularizer),
+      biasRegularizer: checkRegularizer(`${field}.biasRegularizer`, dense.biasRegularizer),
+      dropout: 0,
+    });
   });
   const loss = oneOf('loss', spec.loss, LOSSES);
   const output = layers[layers.length - 1]!;
+  const outputField = `layers[${last}].activation`;
   if (loss === 'binaryCrossentropy' && output.activation !== 'sigmoid') {
-    fail(`layers[${layers.length - 1}].activation`, `binaryCrossentropy reads the outputs as probabilities, so the last layer needs activation 'sigmoid', got '${output.activation}'`);
+    fail(outputField, `binaryCrossentropy reads the outputs as probabilities, so the last layer needs activation 'sigmoid', got '${output.activation}'`);
+  }
+  if (CATEGORICAL.includes(loss)) {
+    if (output.activation !== 'softmax') fail(outputField, `${loss} reads the outputs as class probabilities, so the last layer needs activation 'softmax', got '${output.activation}'`);
+    if (output.units < 2) fail(`layers[${last}].units`, `${loss} needs one unit per class, at least 2, got ${output.units}`);
   }
   return { inputs, layers, loss };
+}
+
+/** The spec's layer list for a checked network: each Dense layer, then its Dropout if it has one. */
+export function layerSpecs(net: Network): LayerSpec[] {
+  return net.layers.flatMap((l): LayerSpec[] => {
+    const dense: DenseSpec = { units: l.units, activation: l.activation };
+    if (l.kernelRegularizer.l1 || l.kernelRegularizer.l2) dense.kernelRegularizer = { ...l.kernelRegularizer };
+    if (l.biasRegularizer.l1 || l.biasRegularizer.l2) dense.biasRegularizer = { ...l.biasRegularizer };
+    return l.dropout > 0 ? [dense, { dropout: l.dropout }] : [dense];
+  });
+}
+
+const REGULARIZERS: Record<'l1' | 'l2' | 'l1l2', Regularizer> = { l1: { l1: 0.01, l2: 0 }, l2: { l1: 0, l2: 0.01 }, l1l2: { l1: 0.01, l2: 0.01 } };
+
+function checkRegularizer(field: string, r: unknown): Regularizer {
+  if (r === undefined) return { l1: 0, l2: 0 };
+  if (typeof r === 'string') return { ...REGULARIZERS[oneOf(field, r, ['l1', 'l2', 'l1l2'] as const)] };
+  if (typeof r !== 'object' || r === null) fail(field, `expected 'l1', 'l2', 'l1l2' or { l1, l2 }, got ${show(r)}`);
+  knownKeys(field, r, ['l1', 'l2']);
+  const coefficient = (key: 'l1' | 'l2') => {
+    const v = (r as Partial<Regularizer>)[key] ?? 0;
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) fail(`${field}.${key}`, `expected a finite number ≥ 0, got ${show(v)}`);
+    return v;
+  };
+  return { l1: coefficient('l1'), l2: coefficient('l2') };
 }
 
 function checkInitializer(field: string, init: unknown): Initializer {
@@ -73,6 +156,11 @@ export function widths(net: Network): number[] {
 
 export function outputs(net: Network): number {
   return net.layers[net.layers.length - 1]!.units;
+}
+
+/** Target columns per row: one per output, or one class index for sparseCategoricalCrossentropy. */
+export function targetWidth(net: Network): number {
+  return net.loss === 'sparseCategoricalCrossentropy' ? 1 : outputs(net);
 }
 
 export function parameterCount(net: Network): number {

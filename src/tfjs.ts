@@ -6,7 +6,7 @@ import type * as TF from '@tensorflow/tfjs';
 import { fail } from './errors.js';
 import { Model, type ModelOptions, type Weights } from './model.js';
 import type { OptimizerSettings } from './optimizers.js';
-import { checkSpec, type Network } from './spec.js';
+import { checkSpec, type LayerSpec, type Network, type Regularizer } from './spec.js';
 import { checkFitOptions, type FitOptions, type Settings } from './trainer.js';
 
 export type Tf = typeof TF;
@@ -51,9 +51,10 @@ export interface Comparison {
  * Trains `model` on x and y here and on TensorFlow.js from the same float32-representable weights,
  * so that what differs is TensorFlow.js's float32 arithmetic against this trainer's f64.
  */
-export async function compareWithTensorFlow(tf: Tf, model: ModelOptions, x: number[][], y: number[][], fit: FitOptions): Promise<Comparison> {
+export async function compareWithTensorFlow(tf: Tf, model: ModelOptions<LayerSpec>, x: number[][], y: number[][], fit: FitOptions): Promise<Comparison> {
   const settings = checkFitOptions(fit);
   if (settings.shuffle !== 'none') fail('shuffle', "TensorFlow.js shuffles with its own generator, so both runs must see the rows in order: use shuffle 'none'");
+  if (checkSpec(model).layers.some((l) => l.dropout > 0)) fail('layers', 'TensorFlow.js draws its own Dropout masks, so the runs cannot be compared with a Dropout layer');
   const initial = new Model(model).getWeights().map((w) => w.map((row) => (Array.isArray(row) ? row.map(Math.fround) : Math.fround(row)))) as Weights;
   const mine = new Model({ ...model, weights: initial });
   const history = await mine.fit(x, y, fit);
@@ -65,12 +66,17 @@ export async function compareWithTensorFlow(tf: Tf, model: ModelOptions, x: numb
 /** The network as a tf.sequential of tf.layers.dense, fitted with TensorFlow.js's optimizer of the same name. */
 async function fitTensorFlow(tf: Tf, network: Network, weights: Weights, x: number[][], y: number[][], s: Settings): Promise<Run> {
   const model = tf.sequential();
+  const regularizer = (r: Regularizer) => (r.l1 || r.l2 ? tf.regularizers.l1l2({ l1: r.l1, l2: r.l2 }) : undefined);
   network.layers.forEach((layer, i) => {
-    model.add(tf.layers.dense({ units: layer.units, activation: layer.activation, ...(i === 0 ? { inputShape: [network.inputs] } : {}) }));
+    model.add(tf.layers.dense({
+      units: layer.units, activation: layer.activation,
+      kernelRegularizer: regularizer(layer.kernelRegularizer), biasRegularizer: regularizer(layer.biasRegularizer),
+      ...(i === 0 ? { inputShape: [network.inputs] } : {}),
+    }));
   });
   const initial = weights.map((w) => tf.tensor(w));
   model.setWeights(initial);
-  model.compile({ optimizer: optimizer(tf, s.optimizer), loss: network.loss === 'mse' ? 'meanSquaredError' : 'binaryCrossentropy' });
+  model.compile({ optimizer: optimizer(tf, s.optimizer), loss: network.loss === 'mse' ? 'meanSquaredError' : network.loss });
   const xs = tf.tensor2d(x), ys = tf.tensor2d(y);
   try {
     const history = await model.fit(xs, ys, { epochs: s.epochs, batchSize: s.batchSize, shuffle: false, verbose: 0 });

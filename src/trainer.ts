@@ -1,7 +1,7 @@
 import type { EngineKind } from './engines/engine.js';
 import type { Metrics } from './metrics.js';
 import { DivergenceError, fail, oneOf, positiveInteger, show } from './errors.js';
-import { SETTING, writeOptimizer } from './layout.js';
+import { SETTING, writeOptimizer, writeRandom } from './layout.js';
 import { checkOptimizer, OPTIMIZER_OPTIONS, type OptimizerOptions, type OptimizerSettings, type OptimizerState } from './optimizers.js';
 import { seeded } from './random.js';
 import type { Workspace } from './workspace.js';
@@ -123,6 +123,7 @@ export async function train(network: Network, ws: Workspace, state: OptimizerSta
   state.begin(s.optimizer.optimizer, s.resetOptimizer);
   const { net, settings, momentums, velocities, count } = ws.layout;
   writeOptimizer(engine.f64, engine.i32, ws.layout, s.optimizer, state.iterations);
+  writeRandom(engine.i32, ws.layout, s.seed);
   engine.f64.set(state.momentums, momentums);
   engine.f64.set(state.velocities, velocities);
   const random = seeded(s.seed);

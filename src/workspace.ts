@@ -25,7 +25,7 @@ export class Workspace {
     const bytes = planLayout(network, sizes, 0).bytes;
     this.engine = kind === 'wasm' ? openWasmEngine(bytes) : openJsEngine(bytes);
     this.layout = planLayout(network, sizes, this.engine.start);
-    writeDescriptor(this.engine.i32, network, this.layout);
+    writeDescriptor(this.engine.f64, this.engine.i32, network, this.layout);
   }
 
   /** Makes room for passes of `capacity` rows, `rows` training rows and `evalRows` rows to predict. */
@@ -39,7 +39,7 @@ export class Workspace {
     };
     this.layout = planLayout(this.network, want, this.engine.start);
     this.engine.grow(this.layout.bytes);
-    writeDescriptor(this.engine.i32, this.network, this.layout);
+    writeDescriptor(this.engine.f64, this.engine.i32, this.network, this.layout);
     this.evalSource = undefined;
   }
 
@@ -53,7 +53,7 @@ export class Workspace {
     return this.engine.f64.subarray(params, params + count);
   }
 
-  /** Copies training rows in, x [rows][inputs] and y [rows][outputs], for batches of up to `batchSize` rows. */
+  /** Copies training rows in, x [rows][inputs] and y [rows][targets], for batches of up to `batchSize` rows. */
   setTrainingRows(x: Float64Array, y: Float64Array, rows: number, batchSize: number): void {
     this.reserve({ rows, capacity: Math.min(batchSize, rows) });
     this.engine.f64.set(x, this.layout.x);
@@ -75,7 +75,7 @@ export class Workspace {
     }
     // Targets are copied every time: the same inputs may come with other targets.
     if (y) engine.f64.set(y, l.ey);
-    const loss = y ? engine.evaluate(l.net, l.ex, l.ey, rows, l.out) / rows : NaN;
+    const loss = y ? engine.evaluate(l.net, l.ex, l.ey, rows, l.out) : NaN;
     if (!y) engine.predict(l.net, l.ex, rows, l.out);
     const outs = l.layers[l.layers.length - 1]!.units;
     return { outputs: engine.f64.subarray(l.out, l.out + rows * outs), loss };

@@ -29,7 +29,7 @@ export function normwiseRelativeDiff(a: ArrayLike<number>, b: ArrayLike<number>)
 export function randomNetwork(seed: number, depth: number, hidden: Activation, output: Activation, loss: Loss): ModelOptions {
   const r = seeded(seed);
   const inputs = 1 + Math.floor(r() * 4);
-  const outs = loss === 'binaryCrossentropy' ? 1 : 1 + Math.floor(r() * 3);
+  const outs = loss === 'binaryCrossentropy' ? 1 : loss.includes('ategorical') ? 2 + Math.floor(r() * 3) : 1 + Math.floor(r() * 3);
   const layers = Array.from({ length: depth }, (_, i) => i === depth - 1
     ? { units: outs, activation: output }
     : { units: 1 + Math.floor(r() * 5), activation: hidden });
@@ -43,3 +43,13 @@ export function randomRows(seed: number, rows: number, cols: number, lo = -1, hi
 }
 
 export const EVERY_ACTIVATION = ACTIVATIONS;
+
+/** Targets a loss can read for `rows` rows of a network with `outputs` outputs, drawn from `seed`. */
+export function randomTargets(seed: number, rows: number, outputs: number, loss: Loss): number[][] {
+  const r = seeded(seed);
+  const classes = Array.from({ length: rows }, () => Math.floor(r() * outputs));
+  if (loss === 'binaryCrossentropy') return Array.from({ length: rows }, () => Array.from({ length: outputs }, () => (r() < 0.5 ? 0 : 1)));
+  if (loss === 'sparseCategoricalCrossentropy') return classes.map((c) => [c]);
+  if (loss === 'categoricalCrossentropy') return classes.map((c) => Array.from({ length: outputs }, (_, k) => (k === c ? 1 : 0)));
+  return randomRows(seed, rows, outputs);
+}

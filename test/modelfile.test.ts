@@ -50,6 +50,33 @@ describe('model files', () => {
     expect(modelToFile(model, info)).toEqual(f);
   });
 
+  it('round-trip regularizers, Dropout and a softmax output with sparse class indices', async () => {
+    const spec = { inputs: 2, loss: 'sparseCategoricalCrossentropy' as const, seed: 2, layers: [
+      { units: 5, activation: 'gelu' as const, kernelRegularizer: 'l1l2' as const, biasRegularizer: { l2: 0.003 } },
+      { dropout: 0.25 },
+      { units: 3, activation: 'softmax' as const, kernelRegularizer: { l1: 0.002 } },
+    ] };
+    const multi = new Model(spec);
+    const classes = [0, 1, 2, 1, 0, 2];
+    await multi.fit(x, classes.map((c) => [c]), { epochs: 5, learningRate: 0.01, batchSize: 2, standardize: true, engine: 'js' });
+    const file = modelToFile(multi, { features: ['height_cm', 'hours'], target: 'grade' });
+    expect(file.task).toBe('classification');
+    expect(file.model.layers).toEqual([
+      { units: 5, activation: 'gelu', kernelRegularizer: { l1: 0.01, l2: 0.01 }, biasRegularizer: { l1: 0, l2: 0.003 } },
+      { dropout: 0.25 },
+      { units: 3, activation: 'softmax', kernelRegularizer: { l1: 0.002, l2: 0 } },
+    ]);
+    const { model: back } = modelFromFile(JSON.stringify(file));
+    expect(back.network).toEqual(multi.network);
+    expect(back.getWeights()).toEqual(multi.getWeights());
+    const p = back.predict(x, { engine: 'js' });
+    expect(p).toEqual(multi.predict(x, { engine: 'js' }));
+    expect(p[0]).toHaveLength(3); // k probabilities, summing to 1
+    expect(p[0]!.reduce((a, b) => a + b)).toBeCloseTo(1, 15);
+    // evaluate includes the regularizers' penalty, as Keras's does
+    expect(back.evaluate(x, classes, { engine: 'js' })).toBe(multi.evaluate(x, classes, { engine: 'js' }));
+  });
+
   it('without a scaler, store null and apply none', async () => {
     const plain = new Model({ inputs: 2, layers: [{ units: 1 }], loss: 'mse' });
     const { model: back } = modelFromFile(JSON.stringify(modelToFile(plain, { features: ['a', 'b'], target: 'y' })));
@@ -67,7 +94,9 @@ describe('model files', () => {
     ['a weight set to null', () => edited('null-weight.json', (f) => { f.weights[2][1][0] = null; }), 'weights[2] (layer 1 kernel)[1][0]: expected a finite number, got null'],
     ['a weight as text', () => edited('text-weight.json', (f) => { f.weights[1][0] = '0.5'; }), 'weights[1] (layer 0 bias)[0]: expected a finite number, got "0.5"'],
     ['a bias too many', () => edited('bias.json', (f) => { f.weights[3].push(0); }), 'weights[3] (layer 1 bias): expected 1 numbers'],
-    ['an unknown activation', () => edited('act.json', (f) => { f.model.layers[0].activation = 'swish'; }), "layers[0].activation: expected one of 'linear'"],
+    ['an unknown activation', () => edited('act.json', (f) => { f.model.layers[0].activation = 'mish'; }), "layers[0].activation: expected one of 'linear'"],
+    ['a Dropout rate of 1', () => edited('dropout.json', (f) => { f.model.layers.splice(1, 0, { dropout: 1 }); }), 'layers[1].dropout: expected a rate from 0 up to (not including) 1, got 1'],
+    ['a negative regularizer', () => edited('reg.json', (f) => { f.model.layers[0].kernelRegularizer = { l2: -0.1 }; }), 'layers[0].kernelRegularizer.l2: expected a finite number ≥ 0, got -0.1'],
     ['a scaler of the wrong length', () => edited('scaler-len.json', (f) => { f.scaler.mean.pop(); }), 'scaler.mean: expected 2 numbers (one per feature)'],
     ['a scaler with std 0', () => edited('scaler-zero.json', (f) => { f.scaler.std[1] = 0; }), 'scaler.std[1]: expected a finite number > 0, got 0'],
     ['a missing scaler', () => edited('scaler-none.json', (f) => { delete f.scaler; }), 'scaler: is missing'],

@@ -15,22 +15,50 @@
 // - Momentum: TensorFlow.js accumulates a = μ·a + g and steps by lr·a; Keras keeps v = μ·v − lr·g.
 //   With a constant learning rate v = −lr·a, the same update (Nesterov likewise).
 // - Binary cross-entropy: TensorFlow.js clips ŷ to [1e-7, 1 − 1e-7] (float32) and takes the loss
-//   through logits; the value and the gradient are those of the clipped formula used here.
+//   through logits; while no output saturates that is the value and gradient computed here from the
+//   logit (Keras's way). Past the clip TensorFlow.js reports −log 1e-7 and no gradient; these runs
+//   stay inside it. The categorical cross-entropies likewise: TensorFlow.js clips the softmax
+//   probabilities, which these runs never bring near 1e-7.
+// - Regularizers: TensorFlow.js's l1l2 adds l1·Σ|w| + l2·Σw² to each batch's loss, as Keras and this
+//   trainer do, but its |w|′ at w = 0 is −1 where TensorFlow's (Keras's, and this trainer's) is 0, so a
+//   bias that starts at 0 under l1 steps differently on the first update: the l1 bias here starts at 0.1; Dropout is left out (TensorFlow.js draws its own masks: test/gradients.test.ts checks
+//   it against a hand computation with the mask the kernels drew).
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { datasets, Model, type FitOptions, type ModelOptions } from '../src/node.js';
-import { maxRelativeDiff } from './helpers.js';
+import { datasets, Model, type Activation, type FitOptions, type LayerSpec, type ModelOptions } from '../src/node.js';
+import { seeded } from '../src/random.js';
+import { maxRelativeDiff, randomRows } from './helpers.js';
 import { compareWithTensorFlow, loadTensorFlow, LOSS_BOUND, WEIGHT_BOUND, type Tf } from '../src/tfjs.js';
 
 const { package: pkg, placement } = datasets;
 const column = (y: number[]) => y.map((t) => [t]);
 const inOrder = { shuffle: 'none' as const };
 
-interface Case { name: string; model: ModelOptions; x: number[][]; y: number[][]; fit: FitOptions }
+interface Case { name: string; model: ModelOptions<LayerSpec>; x: number[][]; y: number[][]; fit: FitOptions }
+
+// Three classes around three centres in the plane, 24 rows, as class indices and as one-hot rows;
+// every input float32-representable, so both runs see the same data.
+const three = (() => {
+  const r = seeded(21);
+  const centres = [[-1, 0], [1, 1], [0.5, -1]];
+  const classes = Array.from({ length: 24 }, (_, i) => i % 3);
+  return {
+    x: classes.map((c) => centres[c]!.map((v) => Math.fround(v + (r() - 0.5)))),
+    sparse: classes.map((c) => [c]),
+    oneHot: classes.map((c) => [0, 1, 2].map((k) => (k === c ? 1 : 0))),
+  };
+})();
+// Three inputs → two outputs, 20 rows.
+const several = (() => {
+  const x = randomRows(31, 20, 3).map((row) => row.map(Math.fround));
+  return { x, y: x.map(([a, b, c]) => [Math.fround(a! + 0.5 * b!), Math.fround(b! * c! - 0.2)]) };
+})();
+const hidden = (activation: Activation): ModelOptions => ({ inputs: 3, layers: [{ units: 4, activation }, { units: 2 }], loss: 'mse', seed: 12 });
+const NEW_ACTIVATIONS: Activation[] = ['elu', 'selu', 'softplus', 'softsign', 'swish', 'gelu'];
 
 const cases: Case[] = [
   { name: 'package, the tutorial: per-row SGD, lr 0.001, 5 epochs', model: pkg.model, x: pkg.x, y: column(pkg.y), fit: pkg.fit },
@@ -59,6 +87,26 @@ const cases: Case[] = [
   { name: '2-3-2-1 tanh/tanh/linear, heNormal seed 9, inputs / 10, adam lr 0.01, batch size 1, 40 epochs', x: pkg.x.map((row) => row.map((v) => v / 10)), y: column(pkg.y),
     model: { inputs: 2, layers: [{ units: 3, activation: 'tanh', kernelInitializer: 'heNormal' }, { units: 2, activation: 'tanh', kernelInitializer: 'heNormal' }, { units: 1, activation: 'linear' }], loss: 'mse', seed: 9 },
     fit: { optimizer: 'adam', learningRate: 0.01, batchSize: 1, epochs: 40, ...inOrder } },
+  { name: '3 classes: 2-5-3 tanh/softmax, categoricalCrossentropy on one-hot rows, SGD momentum 0.9, lr 0.05, batch size 4, 30 epochs', x: three.x, y: three.oneHot,
+    model: { inputs: 2, layers: [{ units: 5, activation: 'tanh' }, { units: 3, activation: 'softmax' }], loss: 'categoricalCrossentropy', seed: 3 },
+    fit: { momentum: 0.9, learningRate: 0.05, batchSize: 4, epochs: 30, ...inOrder } },
+  { name: '3 classes: 2-5-3 relu/softmax, sparseCategoricalCrossentropy on class indices, SGD lr 0.1, batch size 5, 30 epochs', x: three.x, y: three.sparse,
+    model: { inputs: 2, layers: [{ units: 5, activation: 'relu' }, { units: 3, activation: 'softmax' }], loss: 'sparseCategoricalCrossentropy', seed: 4 },
+    fit: { learningRate: 0.1, batchSize: 5, epochs: 30, ...inOrder } },
+  { name: '3 classes, l1l2 and l2 on the kernels, l2 and l1 on the biases: 2-5-3 tanh/softmax, sparseCategoricalCrossentropy, SGD lr 0.1, batch size 8, 30 epochs', x: three.x, y: three.sparse,
+    model: { inputs: 2, layers: [{ units: 5, activation: 'tanh', kernelRegularizer: { l1: 0.01, l2: 0.02 }, biasRegularizer: 'l2' }, { units: 3, activation: 'softmax', kernelRegularizer: 'l1l2', biasRegularizer: { l1: 0.05 }, biasInitializer: { constant: 0.1 } }], loss: 'sparseCategoricalCrossentropy', seed: 5 },
+    fit: { learningRate: 0.1, batchSize: 8, epochs: 30, ...inOrder } },
+  { name: 'two outputs, mse: 3-6-2 tanh/linear, SGD lr 0.05, batch size 4, 40 epochs', x: several.x, y: several.y,
+    model: { inputs: 3, layers: [{ units: 6, activation: 'tanh' }, { units: 2 }], loss: 'mse', seed: 6 },
+    fit: { learningRate: 0.05, batchSize: 4, epochs: 40, ...inOrder } },
+  { name: 'two outputs, l1 on the kernel, l2 on the bias: 3-6-2 tanh/linear, rmsprop lr 0.003, batch size 3, 30 epochs', x: several.x, y: several.y,
+    model: { inputs: 3, layers: [{ units: 6, activation: 'tanh', kernelRegularizer: 'l1' }, { units: 2, biasRegularizer: { l2: 0.1 } }], loss: 'mse', seed: 7 },
+    fit: { optimizer: 'rmsprop', learningRate: 0.003, batchSize: 3, epochs: 30, ...inOrder } },
+  { name: 'placement with l2 on both kernels: sigmoid/sigmoid, binaryCrossentropy, adam lr 0.01, batch size 2, 40 epochs', x: placement.x, y: column(placement.y),
+    model: { ...placement.model, layers: placement.model.layers.map((l) => ({ ...l, kernelRegularizer: { l2: 0.01 } })) },
+    fit: { optimizer: 'adam', learningRate: 0.01, batchSize: 2, epochs: 40, ...inOrder } },
+  ...NEW_ACTIVATIONS.map((activation): Case => ({ name: `two outputs: 3-4-2 ${activation}/linear, mse, SGD lr 0.05, batch size 4, 30 epochs`, x: several.x, y: several.y,
+    model: hidden(activation), fit: { learningRate: 0.05, batchSize: 4, epochs: 30, ...inOrder } })),
 ];
 
 let tf: Tf;

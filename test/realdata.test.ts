@@ -107,7 +107,8 @@ describe('a realistic classification from a CSV file', () => {
     expect(model.getWeights()).toEqual(weightsByEpoch[best]);
     if (history.loss.length < 60) expect(history.loss.length).toBe(best + 1 + 5);
     expect(val[best]!.accuracy).toBeGreaterThan(0.95);
-    expect(val[best]!.logLoss).toBeCloseTo(history.valLoss![best]!, 12);
+    // logLoss clips ŷ to [1e-7, 1 − 1e-7]; the loss takes the few rows past the clip from the logit
+    expect(val[best]!.logLoss).toBeCloseTo(history.valLoss![best]!, 6);
     const all = model.evaluateMetrics(d.x, d.y) as ClassificationMetrics;
     expect(all.accuracy).toBeGreaterThan(0.95);
     expect(all.f1).toBeGreaterThan(0.9);

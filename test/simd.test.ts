@@ -1,45 +1,67 @@
 // The SIMD build, the scalar build and the pure-JS engine add in the same order (assembly/dense.ts,
-// dot()), and take exp/log/tanh from the same host Math, so they give the same numbers to the bit.
+// dot()), compute exp, log and erf with the same lines and take tanh, pow, expm1 and log1p from the
+// same host Math, and draw Dropout's masks from the same generator, so they give the same numbers to
+// the bit: every activation, loss, regularizer and Dropout.
 // The whole-epoch call (stepsPerExecution 'epoch') runs the same steps as the host's batch loop.
 import { readFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { DivergenceError, Model, loadWasm, setDefaultWasmSource, type FitOptions, type ModelOptions, type WasmFile } from '../src/node.js';
+import { ACTIVATIONS, DivergenceError, Model, loadWasm, setDefaultWasmSource, type Activation, type FitOptions, type LayerSpec, type Loss, type ModelOptions, type WasmFile } from '../src/node.js';
 import { kernelFile, simdSupported } from '../src/engines/wasm.js';
 import { seeded } from '../src/random.js';
-import { maxRelativeDiff, randomRows } from './helpers.js';
+import { maxRelativeDiff, randomRows, randomTargets } from './helpers.js';
 
 const BUILDS: WasmFile[] = ['backprop.wasm', 'backprop-scalar.wasm'];
 
-/** Widths that leave every remainder of the dot product's four sums: n mod 4 = 0, 1, 2, 3, and n < 4. */
-function network(seed: number, classify: boolean): ModelOptions {
+const HIDDEN = ACTIVATIONS.filter((a) => a !== 'softmax');
+type Task = 'regression' | 'binary' | 'categorical' | 'sparse';
+const OUTPUT: Record<Task, { activation: Activation; loss: Loss }> = {
+  regression: { activation: 'linear', loss: 'mse' },
+  binary: { activation: 'sigmoid', loss: 'binaryCrossentropy' },
+  categorical: { activation: 'softmax', loss: 'categoricalCrossentropy' },
+  sparse: { activation: 'softmax', loss: 'sparseCategoricalCrossentropy' },
+};
+
+/**
+ * Widths that leave every remainder of the dot product's four sums: n mod 4 = 0, 1, 2, 3, and n < 4;
+ * every hidden activation in turn; with `extras`, regularizers on the first layer and a Dropout after it.
+ */
+function network(seed: number, task: Task, extras = false): ModelOptions<LayerSpec> {
   const r = seeded(seed);
   const width = () => 1 + Math.floor(r() * 11);
-  const hidden = (['linear', 'sigmoid', 'tanh', 'relu'] as const)[seed % 4]!;
+  const hidden = HIDDEN[seed % HIDDEN.length]!;
+  const outputs = task === 'binary' ? 1 : task === 'regression' ? 1 + (seed % 3) : 2 + (seed % 3);
   return {
     inputs: width(),
-    layers: [{ units: width(), activation: hidden }, { units: width(), activation: hidden }, { units: classify ? 1 : 1 + (seed % 3), activation: classify ? 'sigmoid' : 'linear' }],
-    loss: classify ? 'binaryCrossentropy' : 'mse',
+    layers: [
+      { units: width(), activation: hidden, ...(extras ? { kernelRegularizer: { l1: 0.01, l2: 0.02 }, biasRegularizer: 'l2' as const } : {}) },
+      ...(extras ? [{ dropout: 0.3 }] : []),
+      { units: width(), activation: hidden },
+      { units: outputs, activation: OUTPUT[task].activation },
+    ],
+    loss: OUTPUT[task].loss,
     seed,
   };
 }
 
-async function train(spec: ModelOptions, fit: FitOptions, build?: WasmFile) {
+async function train(spec: ModelOptions<LayerSpec>, fit: FitOptions, build?: WasmFile) {
   if (build) await loadWasm(undefined, build);
-  const outputs = spec.layers[spec.layers.length - 1]!.units;
+  const outputs = (spec.layers[spec.layers.length - 1] as { units: number }).units;
   const x = randomRows(spec.seed! + 1, 29, spec.inputs, -2, 2);
-  const y = spec.loss === 'binaryCrossentropy' ? x.map((row) => [row[0]! > 0 ? 1 : 0]) : randomRows(spec.seed! + 2, 29, outputs);
+  const y = spec.loss === 'binaryCrossentropy' ? x.map((row) => [row[0]! > 0 ? 1 : 0]) : randomTargets(spec.seed! + 2, 29, outputs, spec.loss);
   const model = new Model(spec);
-  const history = await model.fit(x, y, { epochs: 4, learningRate: 0.05, seed: 3, ...fit, engine: build ? 'wasm' : 'js' });
-  return { loss: history.loss, weights: model.getWeights().flat(2) };
+  const engine = build ? 'wasm' : 'js';
+  const history = await model.fit(x, y, { epochs: 4, learningRate: 0.05, seed: 3, ...fit, engine });
+  return { loss: history.loss, weights: model.getWeights().flat(2), predictions: model.predict(x, { engine }).flat(), evaluation: model.evaluate(x, y, { engine }) };
 }
 
 describe('SIMD build, scalar build and JS engine give the same numbers', () => {
-  for (let seed = 1; seed <= 12; seed++) {
-    const classify = seed % 2 === 0;
-    const optimizer = (['rmsprop', 'sgd', 'adam', 'sgd'] as const)[seed % 4]!;
-    const fit: FitOptions = { batchSize: [1, 4, 32][seed % 3]!, optimizer, ...(optimizer === 'sgd' ? { momentum: seed % 4 === 1 ? 0.9 : 0 } : {}), shuffle: 'epoch' };
-    it(`seed ${seed}: ${classify ? 'classifier' : 'regression'}, batch size ${fit.batchSize}, ${fit.optimizer}, momentum ${fit.momentum}`, async () => {
-      const spec = network(seed, classify);
+  for (let seed = 1; seed <= 24; seed++) {
+    const task = (['regression', 'binary', 'categorical', 'sparse'] as const)[seed % 4]!;
+    const extras = seed > 12;
+    const optimizer = (['rmsprop', 'sgd', 'adam', 'sgd'] as const)[Math.floor(seed / 4) % 4]!;
+    const fit: FitOptions = { batchSize: [1, 4, 32][seed % 3]!, optimizer, ...(optimizer === 'sgd' ? { momentum: seed % 5 === 1 ? 0.9 : 0 } : {}), shuffle: 'epoch' };
+    const spec = network(seed, task, extras);
+    it(`seed ${seed}: ${task}, hidden ${(spec.layers[0] as { activation: string }).activation}${extras ? ', l1l2 and Dropout' : ''}, batch size ${fit.batchSize}, ${fit.optimizer}, momentum ${fit.momentum}`, async () => {
       const [simd, scalar] = [await train(spec, fit, BUILDS[0]), await train(spec, fit, BUILDS[1])];
       const js = await train(spec, fit);
       expect(scalar).toEqual(simd);
@@ -54,7 +76,7 @@ describe('SIMD build, scalar build and JS engine give the same numbers', () => {
 describe("stepsPerExecution 'epoch': one call per epoch, the same steps", () => {
   it.each([...BUILDS, 'js'] as const)('%s: same history and weights as the host batch loop', async (build) => {
     for (const batchSize of [1, 5, 64]) {
-      const spec = network(20 + batchSize, batchSize === 5);
+      const spec = network(20 + batchSize, batchSize === 5 ? 'binary' : 'sparse', batchSize === 64);
       const file = build === 'js' ? undefined : build;
       const perBatch = await train(spec, { batchSize, optimizer: 'adam', shuffle: 'sample' }, file);
       const perEpoch = await train(spec, { batchSize, optimizer: 'adam', shuffle: 'sample', stepsPerExecution: 'epoch' }, file);

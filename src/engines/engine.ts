@@ -16,12 +16,12 @@ export interface Kernels {
   epoch(net: number, rows: number, batchSize: number): number;
   /** Rows at f64 index x through the network; outputs [rows][outputs] at f64 index out. */
   predict(net: number, x: number, rows: number, out: number): void;
-  /** As predict, with the targets at f64 index y: the sum of the rows' losses. */
+  /** As predict (no dropout), with the targets at f64 index y: the rows' mean loss plus the regularizers' penalty. */
   evaluate(net: number, x: number, y: number, rows: number, out: number): number;
-  /** One activation, by code: act(z). */
+  /** One activation, by code: act(z) (softmax, a whole row's, traps or throws). */
   activation(z: number, act: number): number;
-  /** Its derivative from the output a: act′. */
-  activationDerivative(a: number, act: number): number;
+  /** Its derivative at z: act′(z) (softmax's elementwise part: 1). */
+  activationDerivative(z: number, act: number): number;
 }
 
 /** The kernels behind one block of memory that grows on demand. */

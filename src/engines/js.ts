@@ -3,61 +3,198 @@
 // test/simd.test.ts pin them to each other, test/kernels.test.ts each operation to known values).
 // Math.exp and Math.log are the fdlibm functions the kernels carry as assembly/math.ts.
 import { ACTIVATIONS, LOSSES, OPTIMIZERS } from '../contract.js';
-import { LAYER, NET, SETTING } from '../layout.js';
+import { LAYER, NET, OPTION, SETTING } from '../layout.js';
 import type { Engine } from './engine.js';
+import { erf } from './math.js';
 
-const { LAYERS, LOSS, X, Y, ORDER, PARAMS, GRADS, COUNT, SETTINGS, OPTIMIZER, MOMENTUMS, VELOCITIES, CAPACITY, IN, TARGET } = NET;
-const { UNITS, INPUTS, ACT, W, B, A, D } = LAYER;
+const { LAYERS, LOSS, X, Y, ORDER, PARAMS, GRADS, COUNT, SETTINGS, OPTIMIZER, MOMENTUMS, VELOCITIES, CAPACITY, IN, TARGET, TARGETS, REGULARIZED, RANDOM } = NET;
+const { UNITS, INPUTS, ACT, W, B, A, D, Z, MASK, OPTIONS } = LAYER;
+const { KERNEL_L1, KERNEL_L2, BIAS_L1, BIAS_L2, RATE } = OPTION;
 const { LEARNING_RATE, MOMENTUM, NESTEROV, BETA_1, BETA_2, EPSILON, RHO, ITERATIONS } = SETTING;
 const LAYER0 = Object.keys(NET).length, STRIDE = Object.keys(LAYER).length;
 const LINEAR = ACTIVATIONS.indexOf('linear'), SIGMOID = ACTIVATIONS.indexOf('sigmoid'), TANH = ACTIVATIONS.indexOf('tanh'), RELU = ACTIVATIONS.indexOf('relu');
+const SOFTMAX = ACTIVATIONS.indexOf('softmax'), ELU = ACTIVATIONS.indexOf('elu'), SELU = ACTIVATIONS.indexOf('selu'), SOFTPLUS = ACTIVATIONS.indexOf('softplus');
+const SOFTSIGN = ACTIVATIONS.indexOf('softsign'), SWISH = ACTIVATIONS.indexOf('swish'), GELU = ACTIVATIONS.indexOf('gelu');
 const MSE = LOSSES.indexOf('mse'), BCE = LOSSES.indexOf('binaryCrossentropy');
+const CCE = LOSSES.indexOf('categoricalCrossentropy'), SPARSE = LOSSES.indexOf('sparseCategoricalCrossentropy');
 const SGD = OPTIMIZERS.indexOf('sgd'), ADAM = OPTIMIZERS.indexOf('adam'), RMSPROP = OPTIMIZERS.indexOf('rmsprop');
 const EPS = 1e-7;
+const SELU_ALPHA = 1.6732632423543772848170429916717, SELU_SCALE = 1.0507009873554804934193349852946;
+const SQRT1_2 = 0.7071067811865476, INV_SQRT_2PI = 0.3989422804014327;
 
 function unknown(what: string, code: number): never {
   throw new Error(`Unknown ${what} code ${code} in the network descriptor.`);
 }
 
+function sigmoid(z: number): number {
+  return 1.0 / (1.0 + Math.exp(-z));
+}
+
 function activate(z: number, act: number): number {
   switch (act) {
     case LINEAR: return z;
-    case SIGMOID: return 1.0 / (1.0 + Math.exp(-z));
+    case SIGMOID: return sigmoid(z);
     case TANH: return Math.tanh(z);
     case RELU: return Math.max(z, 0.0);
+    default: return activateMore(z, act);
+  }
+}
+
+function activateMore(z: number, act: number): number {
+  switch (act) {
+    case ELU: return z > 0.0 ? z : Math.expm1(z);
+    case SELU: return z > 0.0 ? SELU_SCALE * z : SELU_SCALE * (SELU_ALPHA * Math.expm1(z));
+    case SOFTPLUS: return Math.max(z, 0.0) + Math.log1p(Math.exp(-Math.abs(z)));
+    case SOFTSIGN: return z / (1.0 + Math.abs(z));
+    case SWISH: return z * sigmoid(z);
+    case GELU: return 0.5 * z * (1.0 + erf(z * SQRT1_2));
     default: return unknown('activation', act);
   }
 }
 
-function derivative(a: number, act: number): number {
+// f: the engine's memory, where z sits at index zp
+function derivative(f: Float64Array, a: number, zp: number, act: number): number {
   switch (act) {
     case LINEAR: return 1.0;
     case SIGMOID: return a * (1.0 - a);
     case TANH: return 1.0 - a * a;
     case RELU: return a > 0.0 ? 1.0 : 0.0;
+    default: return derivativeMore(f, a, zp, act);
+  }
+}
+
+function derivativeMore(f: Float64Array, a: number, zp: number, act: number): number {
+  switch (act) {
+    case SOFTMAX: return 1.0;
+    case ELU: return a > 0.0 ? 1.0 : a + 1.0;
+    case SELU: return a > 0.0 ? SELU_SCALE : a + SELU_SCALE * SELU_ALPHA;
+    case SOFTPLUS: return sigmoid(f[zp]!);
+    case SOFTSIGN: {
+      const d = 1.0 + Math.abs(f[zp]!);
+      return 1.0 / (d * d);
+    }
+    case SWISH: {
+      const z = f[zp]!, s = sigmoid(z);
+      return s + z * s * (1.0 - s);
+    }
+    case GELU: {
+      const z = f[zp]!;
+      return 0.5 * (1.0 + erf(z * SQRT1_2)) + z * Math.exp(-0.5 * z * z) * INV_SQRT_2PI;
+    }
     default: return unknown('activation', act);
   }
 }
 
-function crossEntropy(t: number, c: number): number {
-  if (t === 1.0) return Math.log(c);
-  if (t === 0.0) return Math.log(1.0 - c);
-  return t * Math.log(c) + (1.0 - t) * Math.log(1.0 - c);
-}
-
 export function openJsEngine(bytes: number): Engine {
-  let f = new Float64Array(bytes / 8);
+  let f = new Float64Array(bytes / 8 + 1);
   let m = new Int32Array(f.buffer);
   const slot = (net: number, s: number) => m[net + s]!;
   const record = (net: number, l: number) => net + LAYER0 + l * STRIDE;
   const field = (layer: number, s: number) => m[layer + s]!;
 
-  function activationBackward(d: number, a: number, n: number, act: number): void {
-    if (act === LINEAR) return;
-    for (let i = 0; i < n; i++) f[d + i] = f[d + i]! * derivative(f[a + i]!, act);
+  function activationForward(a: number, z: number, rows: number, units: number, act: number): void {
+    if (act === SOFTMAX) {
+      softmaxForward(a, z, rows, units);
+      return;
+    }
+    for (let i = 0; i < rows * units; i++) f[a + i] = activate(f[z + i]!, act);
   }
 
-  function lossForwardBackward(dz: number, yhat: number, y: number, rows: number, outputs: number, act: number, loss: number, scale: number, sum: number): number {
+  function activationBackward(d: number, a: number, z: number, rows: number, units: number, act: number): void {
+    if (act === LINEAR) return;
+    if (act === SOFTMAX) {
+      softmaxBackward(d, a, rows, units);
+      return;
+    }
+    for (let i = 0; i < rows * units; i++) f[d + i] = f[d + i]! * derivative(f, f[a + i]!, z + i, act);
+  }
+
+  function activationBackwardFromZ(d: number, z: number, n: number, act: number): void {
+    if (act === LINEAR) return;
+    for (let i = 0; i < n; i++) f[d + i] = f[d + i]! * derivative(f, activate(f[z + i]!, act), z + i, act);
+  }
+
+  function softmaxForward(a: number, z: number, rows: number, n: number): void {
+    for (let r = 0; r < rows; r++) {
+      const zr = z + r * n, ar = a + r * n;
+      const mx = rowMax(zr, n);
+      let s = 0.0;
+      for (let k = 0; k < n; k++) {
+        const e = Math.exp(f[zr + k]! - mx);
+        f[ar + k] = e;
+        s += e;
+      }
+      for (let k = 0; k < n; k++) f[ar + k] = f[ar + k]! / s;
+    }
+  }
+
+  function softmaxBackward(d: number, a: number, rows: number, n: number): void {
+    for (let r = 0; r < rows; r++) {
+      const dr = d + r * n, ar = a + r * n;
+      let dot = 0.0;
+      for (let k = 0; k < n; k++) dot += f[dr + k]! * f[ar + k]!;
+      for (let k = 0; k < n; k++) f[dr + k] = f[ar + k]! * (f[dr + k]! - dot);
+    }
+  }
+
+  function logSumExp(z: number, n: number, mx: number): number {
+    let s = 0.0;
+    for (let k = 0; k < n; k++) s += Math.exp(f[z + k]! - mx);
+    return Math.log(s);
+  }
+
+  function rowMax(z: number, n: number): number {
+    let mx = f[z]!;
+    for (let k = 1; k < n; k++) mx = Math.max(mx, f[z + k]!);
+    return mx;
+  }
+
+  function dropoutForward(a: number, mask: number, n: number, rate: number, state: number): void {
+    const scale = 1.0 / (1.0 - rate);
+    let s = m[state]! >>> 0;
+    for (let i = 0; i < n; i++) {
+      s = (s + 0x6d2b79f5) >>> 0;
+      let t = s;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      const u = ((t ^ (t >>> 14)) >>> 0) / 4294967296.0;
+      const mk = u >= rate ? scale : 0.0;
+      f[mask + i] = mk;
+      f[a + i] = f[a + i]! * mk;
+    }
+    m[state] = s;
+  }
+
+  function dropoutBackward(d: number, mask: number, n: number): void {
+    for (let i = 0; i < n; i++) f[d + i] = f[d + i]! * f[mask + i]!;
+  }
+
+  function penalty(net: number, gradients: boolean): number {
+    const shift = slot(net, GRADS) - slot(net, PARAMS);
+    let total = 0.0;
+    for (let l = 0; l < slot(net, LAYERS); l++) {
+      const layer = record(net, l);
+      const o = field(layer, OPTIONS), w = field(layer, W), b = field(layer, B), units = field(layer, UNITS);
+      total += regularize(w, w + shift, units * field(layer, INPUTS), f[o + KERNEL_L1]!, f[o + KERNEL_L2]!, gradients);
+      total += regularize(b, b + shift, units, f[o + BIAS_L1]!, f[o + BIAS_L2]!, gradients);
+    }
+    return total;
+  }
+
+  function regularize(p: number, g: number, n: number, l1: number, l2: number, gradients: boolean): number {
+    if (l1 === 0.0 && l2 === 0.0) return 0.0;
+    let absolute = 0.0, squares = 0.0;
+    for (let i = 0; i < n; i++) {
+      const w = f[p + i]!;
+      absolute += Math.abs(w);
+      squares += w * w;
+      if (gradients) f[g + i] = f[g + i]! + (l1 * (w > 0.0 ? 1.0 : w < 0.0 ? -1.0 : 0.0) + l2 * (2.0 * w));
+    }
+    return l1 * absolute + l2 * squares;
+  }
+
+  function lossForwardBackward(dz: number, yhat: number, z: number, y: number, rows: number, outputs: number, targets: number, act: number, loss: number, scale: number, sum: number): number {
+    if (loss === CCE || loss === SPARSE) return softmaxCrossentropy(dz, yhat, z, y, rows, outputs, targets, loss, scale, sum);
     const single = outputs === 1;
     for (let row = 0; row < rows * outputs; row += outputs) {
       let total = 0.0;
@@ -66,19 +203,56 @@ export function openJsEngine(bytes: number): Engine {
         const t = f[y + o]!;
         let g: number;
         if (loss === BCE) {
-          const c = Math.min(Math.max(p, EPS), 1.0 - EPS);
-          total -= crossEntropy(t, c);
-          g = c === p ? (single ? p - t : (p - t) / outputs) : 0.0;
+          total += binaryCrossentropy(t, p, z + o);
+          g = single ? p - t : (p - t) / outputs;
         } else if (loss === MSE) {
           const e = p - t;
           total += e * e;
-          g = (single ? 2.0 * e : 2.0 * e / outputs) * derivative(p, act);
+          g = (single ? 2.0 * e : 2.0 * e / outputs) * derivative(f, p, z + o, act);
         } else {
           return unknown('loss', loss);
         }
         f[dz + o] = g * scale;
       }
       sum += single ? total : total / outputs;
+    }
+    if (act === SOFTMAX) softmaxBackward(dz, yhat, rows, outputs);
+    return sum;
+  }
+
+  function binaryCrossentropy(t: number, p: number, zp: number): number {
+    if (t === 1.0) return negLogSigmoid(p, zp);
+    if (t === 0.0) return negLogOneMinusSigmoid(p, zp);
+    return t * negLogSigmoid(p, zp) + (1.0 - t) * negLogOneMinusSigmoid(p, zp);
+  }
+
+  function negLogSigmoid(p: number, zp: number): number {
+    return p >= EPS ? -Math.log(p) : -f[zp]! - Math.log(1.0 - p);
+  }
+
+  function negLogOneMinusSigmoid(p: number, zp: number): number {
+    return p <= 1.0 - EPS ? -Math.log(1.0 - p) : f[zp]! - Math.log(p);
+  }
+
+  function softmaxCrossentropy(dz: number, yhat: number, z: number, y: number, rows: number, outputs: number, targets: number, loss: number, scale: number, sum: number): number {
+    for (let r = 0; r < rows; r++) {
+      const zr = z + r * outputs, ar = yhat + r * outputs, dr = dz + r * outputs, yr = y + r * targets;
+      const mx = rowMax(zr, outputs);
+      const lse = logSumExp(zr, outputs, mx);
+      if (loss === SPARSE) {
+        const c = Math.trunc(f[yr]!);
+        if (!(c >= 0 && c < outputs)) throw new Error(`Class index ${f[yr]} is not one of the ${outputs} classes.`);
+        sum += lse - (f[zr + c]! - mx);
+        for (let k = 0; k < outputs; k++) f[dr + k] = (f[ar + k]! - (k === c ? 1.0 : 0.0)) * scale;
+      } else {
+        let total = 0.0;
+        for (let k = 0; k < outputs; k++) {
+          const t = f[yr + k]!;
+          if (t !== 0.0) total += t * (lse - (f[zr + k]! - mx));
+          f[dr + k] = (f[ar + k]! - t) * scale;
+        }
+        sum += total;
+      }
     }
     return sum;
   }
@@ -253,13 +427,33 @@ export function openJsEngine(bytes: number): Engine {
     return unknown('optimizer', kind);
   }
 
-  function forward(net: number, inp: number, rows: number, out: number): void {
+  function forward(net: number, inp: number, rows: number, out: number, train: boolean): void {
     const last = slot(net, LAYERS) - 1;
     for (let l = 0; l <= last; l++) {
       const layer = record(net, l);
       const dst = l === last ? out : field(layer, A);
-      denseForward(dst, inp, field(layer, W), field(layer, B), rows, field(layer, INPUTS), field(layer, UNITS), field(layer, ACT));
+      const w = field(layer, W), b = field(layer, B), inputs = field(layer, INPUTS), units = field(layer, UNITS), act = field(layer, ACT);
+      const z = field(layer, Z);
+      if (z === 0) {
+        denseForward(dst, inp, w, b, rows, inputs, units, act);
+      } else {
+        denseForward(z, inp, w, b, rows, inputs, units, LINEAR);
+        activationForward(dst, z, rows, units, act);
+        const mask = field(layer, MASK);
+        if (train && mask !== 0) dropoutForward(dst, mask, rows * units, f[field(layer, OPTIONS) + RATE]!, net + RANDOM);
+      }
       inp = dst;
+    }
+  }
+
+  function layerBackward(d: number, layer: number, rows: number): void {
+    const act = field(layer, ACT), mask = field(layer, MASK);
+    if (mask === 0) {
+      if (act !== LINEAR) activationBackward(d, field(layer, A), field(layer, Z), rows, field(layer, UNITS), act);
+    } else {
+      const n = rows * field(layer, UNITS);
+      dropoutBackward(d, mask, n);
+      activationBackwardFromZ(d, field(layer, Z), n, act);
     }
   }
 
@@ -274,7 +468,7 @@ export function openJsEngine(bytes: number): Engine {
         const below = record(net, l - 1);
         const din = field(below, D), a = field(below, A);
         denseBackward(din, w + shift, b + shift, field(layer, D), a, w, rows, inputs, field(layer, UNITS));
-        activationBackward(din, a, rows * inputs, field(below, ACT));
+        layerBackward(din, below, rows);
       }
     }
   }
@@ -292,7 +486,7 @@ export function openJsEngine(bytes: number): Engine {
         const below = record(net, l - 1);
         const din = field(below, D), a = field(below, A);
         finite += denseBackwardUpdate(din, field(layer, D), a, w, b, inputs, units, lr);
-        activationBackward(din, a, inputs, field(below, ACT));
+        layerBackward(din, below, 1);
       }
     }
     return finite;
@@ -315,26 +509,28 @@ export function openJsEngine(bytes: number): Engine {
 
   function step(net: number, pos: number, count: number): number {
     const last = record(net, slot(net, LAYERS) - 1);
-    const inputs = field(record(net, 0), INPUTS), outputs = field(last, UNITS);
+    const inputs = field(record(net, 0), INPUTS), outputs = field(last, UNITS), targets = slot(net, TARGETS);
     const order = slot(net, ORDER) + pos;
     let inp: number, target: number;
     if (count === 1) {
       const row = m[order]!;
       inp = slot(net, X) + row * inputs;
-      target = slot(net, Y) + row * outputs;
+      target = slot(net, Y) + row * targets;
     } else {
       inp = slot(net, IN);
       target = slot(net, TARGET);
       gather(inp, slot(net, X), inputs, order, count);
-      gather(target, slot(net, Y), outputs, order, count);
+      gather(target, slot(net, Y), targets, order, count);
     }
     const yhat = field(last, A);
-    forward(net, inp, count, yhat);
+    forward(net, inp, count, yhat, true);
     const one = count === 1;
-    const loss = lossForwardBackward(field(last, D), yhat, target, count, outputs, field(last, ACT), slot(net, LOSS), one ? 1.0 : 1.0 / count, 0.0);
-    if (fuse && one && plainSgd(net)) return loss + backwardUpdate(net, inp);
+    const loss = lossForwardBackward(field(last, D), yhat, field(last, Z), target, count, outputs, targets, field(last, ACT), slot(net, LOSS), one ? 1.0 : 1.0 / count, 0.0);
+    if (fuse && one && plainSgd(net) && slot(net, REGULARIZED) === 0) return loss + backwardUpdate(net, inp);
     backward(net, inp, count);
-    return (one ? loss : loss / count) + update(net);
+    let mean = one ? loss : loss / count;
+    if (slot(net, REGULARIZED) !== 0) mean += penalty(net, true);
+    return mean + update(net);
   }
 
   function epoch(net: number, rows: number, batchSize: number): number {
@@ -351,25 +547,27 @@ export function openJsEngine(bytes: number): Engine {
   function evaluate(net: number, x: number, y: number, rows: number, out: number): number {
     const capacity = slot(net, CAPACITY);
     const last = record(net, slot(net, LAYERS) - 1);
-    const inputs = field(record(net, 0), INPUTS), outputs = field(last, UNITS);
+    const inputs = field(record(net, 0), INPUTS), outputs = field(last, UNITS), targets = slot(net, TARGETS);
     let total = 0.0;
     for (let start = 0; start < rows; start += capacity) {
       const count = Math.min(capacity, rows - start);
       const yhat = out + start * outputs;
-      forward(net, x + start * inputs, count, yhat);
-      if (y >= 0) total = lossForwardBackward(field(last, D), yhat, y + start * outputs, count, outputs, field(last, ACT), slot(net, LOSS), 1.0, total);
+      forward(net, x + start * inputs, count, yhat, false);
+      if (y >= 0) total = lossForwardBackward(field(last, D), yhat, field(last, Z), y + start * targets, count, outputs, targets, field(last, ACT), slot(net, LOSS), 1.0, total);
     }
-    return total;
+    let mean = total / rows;
+    if (y >= 0 && slot(net, REGULARIZED) !== 0) mean += penalty(net, false);
+    return mean;
   }
 
   const engine: Engine = {
     kind: 'js',
     get f64() { return f; },
     get i32() { return m; },
-    start: 0,
+    start: 1,
     grow(n: number) {
-      if (n <= f.byteLength) return;
-      const next = new Float64Array(n / 8);
+      if (n + 8 <= f.byteLength) return;
+      const next = new Float64Array(n / 8 + 1);
       next.set(f);
       f = next;
       m = new Int32Array(f.buffer);
@@ -380,7 +578,10 @@ export function openJsEngine(bytes: number): Engine {
     predict: (net, x, rows, out) => { evaluate(net, x, -1, rows, out); },
     evaluate,
     activation: activate,
-    activationDerivative: derivative,
+    activationDerivative: (z, act) => {
+      f[0] = z; // f[0] is scratch: the layout starts at 1
+      return derivative(f, activate(z, act), 0, act);
+    },
   };
   return engine;
 }

@@ -71,7 +71,7 @@ async function compile(source: WasmSource): Promise<WebAssembly.Module> {
  */
 export function openWasmEngine(bytes: number): Engine {
   if (!compiled) throw new Error('The WebAssembly kernels are not loaded: await loadWasm() first.');
-  const k = instantiateSync<Exports>(compiled, { Math: { tanh: Math.tanh, pow: Math.pow } }).exports;
+  const k = instantiateSync<Exports>(compiled, { Math: { tanh: Math.tanh, pow: Math.pow, expm1: Math.expm1, log1p: Math.log1p } }).exports;
   const contract = k.CONTRACT instanceof WebAssembly.Global ? (k.CONTRACT.value as number) >>> 0 : undefined;
   if (contract !== contractHash()) {
     throw new Error(`These WebAssembly kernels were built from another contract (${contract?.toString(16) ?? 'none'}, this host has ${contractHash().toString(16)}): rebuild them from this version's sources (npm run build).`);

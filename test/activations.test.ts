@@ -1,0 +1,105 @@
+// Each activation against known values (from Python's math module, independent of this code), its
+// derivative against central differences, and the two engines against each other, bit for bit, over
+// a million arguments — including erf, which neither Math nor WebAssembly has, so assembly/math.ts
+// and src/engines/math.ts carry the same lines.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ACTIVATIONS, loadWasm } from '../src/node.js';
+import { openJsEngine } from '../src/engines/js.js';
+import { openWasmEngine } from '../src/engines/wasm.js';
+import { erf } from '../src/engines/math.js';
+import type { Engine } from '../src/engines/engine.js';
+import { seeded } from '../src/random.js';
+
+let wasm: Engine, js: Engine;
+beforeAll(async () => {
+  await loadWasm();
+  wasm = openWasmEngine(64);
+  js = openJsEngine(64);
+});
+const code = (name: string) => ACTIVATIONS.indexOf(name as never);
+
+// [activation, z, act(z)] — python3: math.expm1, math.log1p, math.erf; Keras's formulas
+const KNOWN: [string, number, number][] = [
+  ['linear', -2.5, -2.5],
+  ['sigmoid', 1, 0.7310585786300049],
+  ['tanh', 0.5, 0.46211715726000974],
+  ['relu', -3, 0],
+  ['relu', 3, 3],
+  ['elu', -1, -0.6321205588285577],     // e⁻¹ − 1
+  ['elu', 2, 2],
+  ['selu', -1, -1.1113307378125625],    // λ·α·(e⁻¹ − 1)
+  ['selu', 2, 2.101401974710961],       // λ·2
+  ['softplus', 1, 1.3132616875182228],  // log(1 + e)
+  ['softplus', -40, 4.248354255291589e-18], // log1p(e⁻⁴⁰): no cancellation to 0
+  ['softplus', 800, 800],               // no overflow
+  ['softsign', 3, 0.75],
+  ['swish', 1, 0.7310585786300049],     // 1·σ(1)
+  ['gelu', 1, 0.8413447460685429],      // 1·Φ(1)
+  ['gelu', -1, -0.15865525393145707],
+  ['gelu', 2, 1.9544997361036416],
+  ['gelu', -3, -0.00404969409489031],
+];
+
+describe('activations', () => {
+  it.each(KNOWN)('%s(%d) on both engines', (name, z, value) => {
+    // 14 digits: gelu(−3) takes 1 + erf(−2.12…) = 0.0027…, Keras's formula, whose cancellation costs two
+    for (const e of [wasm, js]) expect(e.activation(z, code(name))).toBeCloseTo(value, 14);
+  });
+
+  it.each(ACTIVATIONS.filter((a) => a !== 'softmax'))("%s′ equals the central difference of %s", (name) => {
+    const act = code(name);
+    for (const z of [-4.3, -1.7, -0.2, 0.3, 0.9, 2.6, 5.1]) {
+      const h = 1e-6;
+      const numeric = (js.activation(z + h, act) - js.activation(z - h, act)) / (2 * h);
+      for (const e of [wasm, js]) expect(Math.abs(e.activationDerivative(z, act) - numeric)).toBeLessThan(1e-8);
+    }
+  });
+
+  it('softmax is a whole row\'s operation: one unit alone traps (wasm) or throws (js)', () => {
+    expect(() => wasm.activation(1, code('softmax'))).toThrow(WebAssembly.RuntimeError);
+    expect(() => js.activation(1, code('softmax'))).toThrow(/Unknown activation code/);
+  });
+
+  it('an unknown code traps (wasm) or throws (js)', () => {
+    expect(() => wasm.activation(1, ACTIVATIONS.length)).toThrow(WebAssembly.RuntimeError);
+    expect(() => js.activation(1, ACTIVATIONS.length)).toThrow(/Unknown activation code/);
+    expect(() => wasm.activationDerivative(1, ACTIVATIONS.length)).toThrow(WebAssembly.RuntimeError);
+    expect(() => js.activationDerivative(1, ACTIVATIONS.length)).toThrow(/Unknown activation code/);
+  });
+
+  it('both engines give the same bits for every activation and derivative over 10⁶ arguments', () => {
+    const random = seeded(11);
+    const names = ACTIVATIONS.filter((a) => a !== 'softmax');
+    let differ = 0;
+    for (let i = 0; i < 1_000_000; i++) {
+      // mostly where the activations bend, some far out, some tiny
+      const u = random();
+      const z = i % 10 === 0 ? (u - 0.5) * 1400 : i % 10 === 1 ? (u - 0.5) * 1e-12 : (u - 0.5) * 16;
+      const act = code(names[i % names.length]!);
+      if (!Object.is(wasm.activation(z, act), js.activation(z, act))) differ++;
+      if (!Object.is(wasm.activationDerivative(z, act), js.activationDerivative(z, act))) differ++;
+    }
+    expect(differ).toBe(0);
+  });
+});
+
+describe('erf', () => {
+  // python3 -c "import math; print(math.erf(z))"
+  it.each([[0.5, 0.5204998778130465], [1, 0.8427007929497149], [2, 0.9953222650189527], [3, 0.9999779095030014],
+    [4.5, 0.9999999998033839], [-0.3, -0.3286267594591274], [1e-20, 1.1283791670955125e-20], [7, 1]])('erf(%d)', (z, value) => {
+    expect(Math.abs(erf(z) - value)).toBeLessThanOrEqual(1.3e-15 * Math.abs(value));
+  });
+
+  it('is odd, monotone and within [−1, 1]; NaN and ±0 are their own', () => {
+    let last = -1;
+    for (let z = -7; z <= 7; z += 1 / 64) {
+      const v = erf(z);
+      expect(v).toBeGreaterThanOrEqual(last);
+      expect(Math.abs(v)).toBeLessThanOrEqual(1);
+      expect(erf(-z)).toBe(-v);
+      last = v;
+    }
+    expect(erf(NaN)).toBeNaN();
+    expect(Object.is(erf(-0), -0)).toBe(true);
+  });
+});
