@@ -3,7 +3,7 @@
 // a million arguments — including erf, which neither Math nor WebAssembly has, so assembly/math.ts
 // and src/engines/math.ts carry the same lines.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ACTIVATIONS, loadWasm } from '../src/node.js';
+import { ACTIVATIONS, loadWasm, Model } from '../src/node.js';
 import { openJsEngine } from '../src/engines/js.js';
 import { openWasmEngine } from '../src/engines/wasm.js';
 import { erf } from '../src/engines/math.js';
@@ -41,6 +41,21 @@ const KNOWN: [string, number, number][] = [
 ];
 
 describe('activations', () => {
+  it('every activation in the contract has a known value here (softmax: a row of them, below)', () => {
+    const known = new Set(KNOWN.map(([name]) => name));
+    expect(ACTIVATIONS.filter((a) => a !== 'softmax' && !known.has(a))).toEqual([]);
+  });
+
+  it('softmax of a row: e^z / Σ e^z, on both engines', () => {
+    // one layer, identity weights: the logits are the inputs
+    const z = [1, 2, -0.5];
+    const want = z.map((v) => Math.exp(v) / z.reduce((s, u) => s + Math.exp(u), 0));
+    for (const engine of ['wasm', 'js'] as const) {
+      const m = new Model({ inputs: 3, layers: [{ units: 3, activation: 'softmax' }], loss: 'categoricalCrossentropy', weights: [[[1, 0, 0], [0, 1, 0], [0, 0, 1]], [0, 0, 0]] });
+      m.predict([z], { engine })[0]!.forEach((p, k) => expect(p).toBeCloseTo(want[k]!, 15));
+    }
+  });
+
   it.each(KNOWN)('%s(%d) on both engines', (name, z, value) => {
     // 14 digits: gelu(−3) takes 1 + erf(−2.12…) = 0.0027…, Keras's formula, whose cancellation costs two
     for (const e of [wasm, js]) expect(e.activation(z, code(name))).toBeCloseTo(value, 14);
