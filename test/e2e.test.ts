@@ -1,4 +1,4 @@
-// The demo page and the browser bundle end to end, in Debian's headless Chromium driven by
+// The demo page and the browser bundle end to end, in a headless Chromium (test/browser.ts) driven by
 // playwright-core: the built dist/ (npm test builds it first) served by scripts/web.mjs, as
 // `npm run web` serves it. A screenshot of the trained page goes to test-output/ for people to look at.
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
@@ -10,12 +10,11 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { datasets, Model, type FitOptions } from '../src/node.js';
+import { findChromium } from './browser.js';
 import { maxRelativeDiff } from './helpers.js';
 
 const SERVER = fileURLToPath(new URL('../scripts/web.mjs', import.meta.url));
 const OUTPUT = fileURLToPath(new URL('../test-output/', import.meta.url));
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--no-first-run', '--disable-quic', '--disable-sync'];
 
 let server: ChildProcessByStdio<null, Readable, null>;
 let base: string;
@@ -29,9 +28,8 @@ beforeAll(async () => {
     server.on('exit', (code) => reject(new Error(`scripts/web.mjs exited with code ${code}`)));
   });
   profile = mkdtempSync(join(tmpdir(), 'backprop-chromium-'));
-  browser = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS, viewport: { width: 1400, height: 1000 },
-  });
+  const { executablePath, args } = await findChromium();
+  browser = await chromium.launchPersistentContext(profile, { executablePath, headless: true, args, viewport: { width: 1400, height: 1000 } });
 });
 
 afterAll(async () => {
