@@ -6,10 +6,13 @@ export class BackpropError extends Error {
   }
 }
 
-/** Training stopped because the loss or a parameter stopped being a finite number. */
-export class DivergenceError extends Error {
+/**
+ * Training stopped because the loss or a parameter stopped being a finite number. A BackpropError
+ * (field 'fit'), so one `catch` handles every refusal of the library; `epoch` and `row` count from 0.
+ */
+export class DivergenceError extends BackpropError {
   constructor(readonly epoch: number, readonly row: number, message: string) {
-    super(message);
+    super('fit', message);
     this.name = 'DivergenceError';
   }
 }

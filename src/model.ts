@@ -8,7 +8,7 @@ import { seeded } from './random.js';
 import { checkSpec, outputs, parameterCount, widths, type ModelSpec, type Network } from './spec.js';
 import { checkFitOptions, train, type FitOptions, type History } from './trainer.js';
 import { openWorkspace } from './workspace.js';
-import { applyScaler, checkScaler, fitScaler, type Scaler } from './scaler.js';
+import { applyScaler, checkScaler, fitScaler, invertScaler, type Scaler } from './scaler.js';
 import { checkThreshold, metricsFor, type Metrics } from './metrics.js';
 import { splitRows, takeRows } from './split.js';
 import { checkValidationOptions, ValidationWatch, type ValidationOptions } from './validation.js';
@@ -23,11 +23,19 @@ export interface ModelOptions extends ModelSpec {
   seed?: number;
   /** Inputs are z-scored with this before they reach the first layer (see `standardize` in fit). */
   scaler?: Scaler;
+  /** Regression (mse): the model learns (y − mean) / std and predicts in y's units (see `standardizeTarget` in fit). */
+  targetScaler?: Scaler;
 }
 
 export interface ModelFitOptions extends FitOptions, ValidationOptions {
   /** Fits a z-score scaler to the training rows (after any validationSplit); the model applies it from then on, in fit, predict and evaluate. */
   standardize?: boolean;
+  /**
+   * Regression (mse): fits a z-score scaler to the training targets and trains on the scaled
+   * targets, so a target around 100 trains as well as one around 0. Predictions and metrics stay
+   * in the target's units; losses (history, evaluate) are those of the scaled targets.
+   */
+  standardizeTarget?: boolean;
 }
 
 interface Rows { data: Float64Array; ys: Float64Array; rows: number }
@@ -51,12 +59,17 @@ export class Model {
   /** The optimizer's step count, momentums and velocities: a second fit continues them, as in Keras. */
   private readonly optimizer: OptimizerState;
   private inputScaler: Scaler | undefined;
+  private outputScaler: Scaler | undefined;
 
   constructor(options: ModelOptions) {
     this.network = checkSpec(options);
     this.params = new Float64Array(parameterCount(this.network));
     this.optimizer = new OptimizerState(this.params.length);
     if (options.scaler !== undefined) this.inputScaler = checkScaler('scaler', options.scaler, this.network.inputs);
+    if (options.targetScaler !== undefined) {
+      this.checkRegression('targetScaler');
+      this.outputScaler = checkScaler('targetScaler', options.targetScaler, outputs(this.network));
+    }
     if (options.weights !== undefined) this.setWeights(options.weights);
     else this.initialize(options.seed ?? 0);
   }
@@ -89,6 +102,11 @@ export class Model {
   /** The z-score scaler applied to inputs, if any (copies). */
   get scaler(): Scaler | undefined {
     return this.inputScaler && { mean: [...this.inputScaler.mean], std: [...this.inputScaler.std] };
+  }
+
+  /** The z-score scaler of the targets, if any (copies). */
+  get targetScaler(): Scaler | undefined {
+    return this.outputScaler && { mean: [...this.outputScaler.mean], std: [...this.outputScaler.std] };
   }
 
   countParams(): number {
@@ -139,6 +157,8 @@ export class Model {
   async fit(x: Matrix, y: Matrix, options: ModelFitOptions = {}): Promise<History> {
     const settings = checkFitOptions(options);
     const v = checkValidationOptions(options);
+    if (options.standardizeTarget !== undefined && typeof options.standardizeTarget !== 'boolean') fail('standardizeTarget', `expected true or false, got ${show(options.standardizeTarget)}`);
+    if (options.standardizeTarget) this.checkRegression('standardizeTarget');
     let fitRows = this.data(x, y);
     let held = v.data && this.data(v.data[0], v.data[1], 'validationData[0]', 'validationData[1]');
     if (v.split !== undefined) {
@@ -146,11 +166,13 @@ export class Model {
       const parts = splitRows(fitRows.rows, { fraction: v.split, seed: settings.seed, stratify: labels });
       [fitRows, held] = [this.rowsOf(fitRows, parts.train), this.rowsOf(fitRows, parts.validation)];
     }
-    if (options.standardize) this.inputScaler = fitScaler(fitRows.data, fitRows.rows, this.network.inputs);
+    const inputScaler = options.standardize ? fitScaler(fitRows.data, fitRows.rows, this.network.inputs) : this.inputScaler;
+    this.outputScaler = options.standardizeTarget ? fitScaler(fitRows.ys, fitRows.rows, outputs(this.network), 'y') : this.outputScaler;
+    this.inputScaler = inputScaler;
     const heldScaled = held && { ...held, data: this.scale(held.data) };
     const watch = heldScaled && new ValidationWatch(() => this.measure(settings.engine, heldScaled, v.threshold), this.params, v.patience);
     this.stopTraining = false;
-    const history = await train(this.network, this.params, this.optimizer, this.scale(fitRows.data), fitRows.ys, fitRows.rows, settings,
+    const history = await train(this.network, this.params, this.optimizer, this.scale(fitRows.data), this.scaleTarget(fitRows.ys), fitRows.rows, settings,
       async (epoch, logs) => { watch?.epochEnd(epoch, logs); await options.onEpochEnd?.(epoch, logs); },
       () => this.stopTraining || watch?.stop === true);
     watch?.finish(history);
@@ -160,7 +182,7 @@ export class Model {
   /** Outputs for each row of x: rows × outputs. */
   predict(x: Matrix, options: RunOptions = {}): number[][] {
     const { data, rows } = toMatrix('x', x, this.network.inputs);
-    const { outputs: out } = this.pass(this.engineFor(options), this.scale(data), undefined, rows);
+    const out = this.unscaleTarget(this.pass(this.engineFor(options), this.scale(data), undefined, rows).outputs);
     const n = outputs(this.network);
     return Array.from({ length: rows }, (_, r) => Array.from(out.subarray(r * n, (r + 1) * n)));
   }
@@ -168,7 +190,7 @@ export class Model {
   /** Mean loss over the rows of x and y. */
   evaluate(x: Matrix, y: Matrix, options: RunOptions = {}): number {
     const { data, ys, rows } = this.data(x, y);
-    return this.pass(this.engineFor(options), this.scale(data), ys, rows).loss;
+    return this.pass(this.engineFor(options), this.scale(data), this.scaleTarget(ys), rows).loss;
   }
 
   /** Metrics of the loss's task over the rows of x and y: MSE, MAE, R² for mse; accuracy, precision, recall, F1, log loss and the confusion matrix for binaryCrossentropy. */
@@ -179,8 +201,8 @@ export class Model {
   }
 
   private measure(kind: EngineKind, { data, ys, rows }: Rows, threshold: number): { loss: number; metrics: Metrics } {
-    const { outputs: yhat, loss } = this.pass(kind, data, ys, rows);
-    return { loss, metrics: metricsFor(this.network.loss, ys, yhat, threshold) };
+    const { outputs: yhat, loss } = this.pass(kind, data, this.scaleTarget(ys), rows);
+    return { loss, metrics: metricsFor(this.network.loss, ys, this.unscaleTarget(yhat), threshold) };
   }
 
   /** One forward pass over every row (with the loss when y is given): the outputs rows × outputs and the mean loss. */
@@ -199,6 +221,18 @@ export class Model {
 
   private scale(x: Float64Array): Float64Array {
     return this.inputScaler ? applyScaler(this.inputScaler, x, this.network.inputs) : x;
+  }
+
+  private scaleTarget(y: Float64Array): Float64Array {
+    return this.outputScaler ? applyScaler(this.outputScaler, y, outputs(this.network)) : y;
+  }
+
+  private unscaleTarget(y: Float64Array): Float64Array {
+    return this.outputScaler ? invertScaler(this.outputScaler, y, outputs(this.network)) : y;
+  }
+
+  private checkRegression(field: string): void {
+    if (this.network.loss !== 'mse') fail(field, `applies to regression targets (loss 'mse'); this model's loss is '${this.network.loss}'`);
   }
 
   private rowsOf({ data, ys }: Rows, rows: number[]): Rows {
