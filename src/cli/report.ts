@@ -1,8 +1,18 @@
-import type { History, Weights } from '../index.js';
+import type { History, ModelSpec, Weights } from '../index.js';
 
 /** Numbers as users compare them: up to `digits` significant digits (10 by default), no trailing noise. */
 export function num(v: number, digits = 10): string {
   return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(digits)));
+}
+
+/** `2-2-1 sigmoid/sigmoid, binaryCrossentropy`: the network as every command describes it. */
+export function networkText(spec: ModelSpec): string {
+  return `${spec.inputs}-${spec.layers.map((l) => l.units).join('-')} ${spec.layers.map((l) => l.activation ?? 'linear').join('/')}, ${spec.loss}`;
+}
+
+/** `1 row`, `2 rows`. */
+export function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 export function lossTable(columns: Record<string, History>): string {
