@@ -6,7 +6,7 @@ import type * as TF from '@tensorflow/tfjs';
 import { fail } from './errors.js';
 import { Model, type ModelOptions, type Weights } from './model.js';
 import type { OptimizerSettings } from './optimizers.js';
-import { checkSpec, type Network } from './spec.js';
+import type { Network } from './spec.js';
 import { checkFitOptions, type FitOptions, type Settings } from './trainer.js';
 
 export type Tf = typeof TF;

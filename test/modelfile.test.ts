@@ -21,6 +21,7 @@ beforeAll(async () => {
 });
 
 /** The saved file with `edit` applied to its parsed JSON, written to a file of its own. */
+// biome-ignore lint/suspicious/noExplicitAny: the edits reach anywhere into the parsed JSON, as a hand edit would
 function edited(name: string, edit: (f: Record<string, any>) => void): string {
   const f = JSON.parse(text);
   edit(f);

@@ -88,7 +88,7 @@ export async function trainCsv(v: Values, path: string): Promise<void> {
   const progress = new Progress(fit.epochs!, trainRows.length, !v.json && process.stdout.isTTY === true);
   if (!v.json) {
     console.log(`${path}: ${count(data.rows, 'row')}; ${count(data.features.length, 'feature')} → ${data.target} (${task}${given ? '' : ', from its values; --task to change'})`);
-    console.log(describe(spec, fit, options, parts && parts.validation.length) + '\n');
+    console.log(describe(spec, fit, options, parts?.validation.length) + '\n');
     const wide = unscaled(data.x, data.features);
     if (!options.standardize && wide) console.log(`hint: ${wide} spans a wide range; --standardize usually trains faster and steadier\n`);
   }
