@@ -119,8 +119,9 @@ function probabilityColor(p: number, threshold: number): string {
 interface Scale { at(v: number): number; ticks: number[]; from: number; to: number }
 
 function linear(d0: number, d1: number, r0: number, r1: number, tickValues: number[]): Scale {
-  const span = d1 - d0 || 1;
-  return { at: (v) => r0 + ((v - d0) / span) * (r1 - r0), ticks: tickValues, from: r0, to: r1 };
+  // In halves (exact, short of subnormals): a range from −1e308 to 1e308 is wider than f64 holds whole.
+  const span = d1 / 2 - d0 / 2 || 1;
+  return { at: (v) => r0 + ((v / 2 - d0 / 2) / span) * (r1 - r0), ticks: tickValues, from: r0, to: r1 };
 }
 
 function logarithmic(lo: number, hi: number, r0: number, r1: number): Scale {

@@ -35,6 +35,13 @@ export interface Network {
   loss: Loss;
 }
 
+/**
+ * The most parameters a network may have: WebAssembly's 4 GiB memory holds them with their
+ * gradients and optimizer state (four f64 arrays) and room for the data. Past it, a typed array
+ * of the requested length cannot even be made.
+ */
+export const MAX_PARAMETERS = 2 ** 26;
+
 export function checkSpec(spec: ModelSpec): Network {
   if (typeof spec !== 'object' || spec === null) fail('model', `expected an object with inputs, layers and loss, got ${show(spec)}`);
   const inputs = positiveInteger('inputs', spec.inputs);
@@ -54,6 +61,8 @@ export function checkSpec(spec: ModelSpec): Network {
   if (loss === 'binaryCrossentropy' && output.activation !== 'sigmoid') {
     fail(`layers[${layers.length - 1}].activation`, `binaryCrossentropy reads the outputs as probabilities, so the last layer needs activation 'sigmoid', got '${output.activation}'`);
   }
+  const count = parameterCount({ inputs, layers, loss });
+  if (count > MAX_PARAMETERS) fail('layers', `this network has ${count.toLocaleString('en-US')} parameters; at most ${MAX_PARAMETERS.toLocaleString('en-US')} fit in the kernels' memory`);
   return { inputs, layers, loss };
 }
 

@@ -74,14 +74,16 @@ export function lossChart(history: History, color = process.stdout.isTTY === tru
   const scale = (v: number) => (log ? Math.log10(v) : v);
   // asciichart steps through rows from min·ratio to max·ratio; a loss flat to rounding makes those
   // numbers too large to step through (x + 1 === x), so it charts the distance from the lowest value.
-  // A spread below what f64 resolves at this magnitude is charted as the flat line it is.
-  const base = scale(lo), spread = scale(hi) - base;
+  // A spread below what f64 resolves at this magnitude is charted as the flat line it is; one beyond
+  // f64's largest number (from −1e308 to 1e308) is charted at half size.
+  const half = Number.isFinite(scale(hi) - scale(lo)) ? 1 : 0.5;
+  const base = scale(lo) * half, spread = scale(hi) * half - base;
   const flat = !(spread > 1e-12 * Math.abs(base) && spread > 1e-300);
-  const thin = (s: number[]) => s.filter((_, i) => i % every === 0 || i === s.length - 1).map((v) => (flat ? 0 : scale(v) - base));
+  const thin = (s: number[]) => s.filter((_, i) => i % every === 0 || i === s.length - 1).map((v) => (flat ? 0 : scale(v) * half - base));
   const chart = asciichart.plot(series.map(thin), {
     height: 10,
     colors: color ? [asciichart.blue, asciichart.yellow] : [],
-    format: (v) => num((log ? 10 ** (v + base) : v + base), 3).padStart(10),
+    format: (v) => num(log ? 10 ** ((v + base) / half) : (v + base) / half, 3).padStart(10),
   });
   const key = series.length > 1 ? `${paint('──', asciichart.blue, color)} training   ${paint('──', asciichart.yellow, color)} validation` : `${paint('──', asciichart.blue, color)} training`;
   const axis = `epochs 1–${history.loss.length}${every > 1 ? ` (one column per ${every} epochs)` : ''}${log ? ', log scale' : ''}`;
