@@ -117,6 +117,12 @@ describe('3. output paths are checked before training; a late failure keeps the 
     expect(r.stdout).toBe('');
   });
 
+  it.runIf(existsSync('/proc/self'))('a folder where no file can be created (/proc) is refused before training, even for root', () => {
+    const r = backprop('train', small(), '--target', 'y', '--plot', '/proc/x.svg');
+    expectRefusal(r, /--plot: cannot write \/proc\/x\.svg: files cannot be created in \/proc \(ENOENT\)/);
+    expect(r.stdout).toBe('');
+  });
+
   it('a read-only model file is refused before training', () => {
     const ro = file('ro.json', '{}');
     chmodSync(join(dir, ro), 0o444);
@@ -140,7 +146,7 @@ describe('3. output paths are checked before training; a late failure keeps the 
     });
     expect(code).toBe(1);
     expect(stdout).toMatch(/R²/);
-    expect(stderr).toMatch(/^backprop: train: --save: could not write the model to gone\/m\.json: its folder no longer exists; wrote loss chart late\.svg\n$/);
+    expect(stderr).toMatch(/^backprop: train: --save: could not write the model to gone\/m\.json: the folder \S+gone no longer exists; wrote loss chart late\.svg\n$/);
     expect(readFileSync(join(dir, 'late.svg'), 'utf8')).toContain('<svg');
   });
 });

@@ -1,7 +1,7 @@
 // The files a command writes. Each is checked before any work starts (so a wrong path costs
 // nothing), never the same file as an input, and written whole or not at all: to a temporary
 // file beside it, then renamed over it.
-import { accessSync, constants, realpathSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fail } from '../errors.js';
@@ -40,9 +40,30 @@ export function checkOutputs(outputs: Output[], inputs: string[]): void {
     if (!stat?.isDirectory()) fail(o.flag, `cannot write ${o.path}: the folder ${folder} does not exist`);
     const existing = statOf(o.path);
     if (existing && !existing.isFile()) fail(o.flag, `cannot write ${o.path}: it is ${existing.isDirectory() ? 'a folder' : 'not a regular file'}`);
-    if (!writable(folder)) fail(o.flag, `cannot write ${o.path}: no permission to create files in ${folder}`);
     if (existing && !writable(o.path)) fail(o.flag, `cannot write ${o.path}: the file is read-only`);
+    // The one sure test of a folder (permissions, a read-only or pseudo file system): create the temporary file the write will use.
+    const trial = temporaryFile(o.path);
+    try {
+      writeFileSync(trial, '', { flag: 'wx' });
+      rmSync(trial);
+    } catch (e) {
+      fail(o.flag, `cannot write ${o.path}: ${why(e, folder)}`);
+    }
   }
+}
+
+function temporaryFile(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+}
+
+/** An error of the file system in words. */
+function why(e: unknown, folder: string): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT' && !existsSync(folder)) return `the folder ${folder} no longer exists`;
+  if (code === 'EACCES' || code === 'EPERM') return `no permission to create files in ${folder}`;
+  if (code === 'EROFS') return `${folder} is on a read-only file system`;
+  if (code === 'ENOSPC') return 'the disk is full';
+  return `files cannot be created in ${folder} (${code ?? (e as Error).message})`;
 }
 
 function statOf(path: string) {
@@ -64,7 +85,7 @@ function writable(path: string): boolean {
 
 /** Writes `text` to `path` whole: a temporary file beside it, renamed over it once complete. */
 export async function writeWhole(path: string, text: string): Promise<void> {
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  const temporary = temporaryFile(path);
   try {
     await writeFile(temporary, text);
     await rename(temporary, path);
@@ -85,10 +106,7 @@ export async function writeOutputs(outputs: { output: Output; text: () => string
       await writeWhole(output.path, text());
       written.push(`${output.what} ${output.path}`);
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      const why = code === 'ENOENT' ? 'its folder no longer exists' : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
-        : code === 'ENOSPC' ? 'the disk is full' : code === 'EROFS' ? 'the file system is read-only' : (e as Error).message;
-      failed.push(`${output.flag}: could not write the ${output.what} to ${output.path}: ${why}`);
+      failed.push(`${output.flag}: could not write the ${output.what} to ${output.path}: ${why(e, dirname(resolve(output.path)))}`);
     }
   }
   return { written, failed };
