@@ -14,8 +14,8 @@ export interface Browser {
   source: 'system' | '@sparticuz/chromium';
 }
 
-export async function findChromium(): Promise<Browser> {
-  const system = process.env.BACKPROP_BUNDLED_CHROMIUM ? undefined : SYSTEM.find((p) => p !== undefined && p !== '' && existsSync(p));
+export async function findChromium(bundled = process.env.BACKPROP_BUNDLED_CHROMIUM !== undefined): Promise<Browser> {
+  const system = bundled ? undefined : SYSTEM.find((p) => p !== undefined && p !== '' && existsSync(p));
   if (system) return { executablePath: system, args: FLAGS, source: 'system' };
   const { default: chromium } = await import('@sparticuz/chromium');
   // Its args are tuned for serverless hosts; ours come last so that headless, no sandbox, no GPU hold.

@@ -177,6 +177,22 @@ describe('the demo page', () => {
   });
 });
 
+describe('the browser a fresh machine gets', () => {
+  it("@sparticuz/chromium's headless build runs the embedding example, so npm test needs no system browser", async () => {
+    const bundled = await findChromium(true);
+    expect(bundled.source).toBe('@sparticuz/chromium');
+    const other = await chromium.launch({ executablePath: bundled.executablePath, args: bundled.args, headless: true });
+    try {
+      const page = await other.newPage();
+      await page.goto(new URL('/web/embed.html', base).href);
+      await page.waitForFunction(() => document.getElementById('out')?.textContent?.includes('predictions:'), undefined, { timeout: 30_000 });
+      expect(await page.textContent('#out')).toMatch(/^epoch 300: loss \d\.\d{4}\npredictions: /);
+    } finally {
+      await other.close();
+    }
+  });
+});
+
 describe('the browser bundle', () => {
   it("runs the README's embedding example (web/embed.html) to the same numbers as Node", async () => {
     const { page, problems } = await open('/web/embed.html');
