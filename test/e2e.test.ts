@@ -1,4 +1,4 @@
-// The demo page and the browser bundle end to end, in a headless Chromium (test/browser.ts) driven by
+// The demo page and the browser bundle end to end, in a headless Chromium (test/chromium.ts) driven by
 // playwright-core: the built dist/ (npm test builds it first) served by scripts/web.mjs, as
 // `npm run web` serves it. A screenshot of the trained page goes to test-output/ for people to look at.
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { datasets, Model, type FitOptions } from '../src/node.js';
-import { findChromium } from './browser.js';
+import { findChromium } from './chromium.js';
 import { maxRelativeDiff } from './helpers.js';
 
 const SERVER = fileURLToPath(new URL('../scripts/web.mjs', import.meta.url));

@@ -7,14 +7,14 @@ const SYSTEM = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromi
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
   '--no-first-run', '--disable-quic', '--disable-sync'];
 
-export interface Browser {
+export interface ChromiumBinary {
   executablePath: string;
   args: string[];
   /** Where it came from, for messages. */
   source: 'system' | '@sparticuz/chromium';
 }
 
-export async function findChromium(bundled = process.env.BACKPROP_BUNDLED_CHROMIUM !== undefined): Promise<Browser> {
+export async function findChromium(bundled = process.env.BACKPROP_BUNDLED_CHROMIUM !== undefined): Promise<ChromiumBinary> {
   const system = bundled ? undefined : SYSTEM.find((p) => p !== undefined && p !== '' && existsSync(p));
   if (system) return { executablePath: system, args: FLAGS, source: 'system' };
   const { default: chromium } = await import('@sparticuz/chromium');
