@@ -249,4 +249,20 @@ describe('hostile command lines: exit 0, or exit 1 with one message; never a han
       for (const f of readdirSync(dir)) if (!before.includes(f)) rmSync(join(dir, f), { recursive: true, force: true });
     }), settings(20));
   });
+
+  it('predict and evaluate with a model file that has a field removed or retyped', async () => {
+    const model = new Model({ inputs: 2, layers: [{ units: 2, activation: 'tanh' }, { units: 1, activation: 'sigmoid' }], loss: 'binaryCrossentropy' });
+    const file = JSON.parse(modelToText(model, { features: ['x', 'z'], target: 'y' })) as unknown;
+    const paths = leafPaths(file);
+    fc.assert(fc.property(fc.constantFrom('predict', 'evaluate'), fc.constantFrom(...paths), fc.option(hostile, { nil: undefined }), (command, path, value) => {
+      writeFileSync(join(dir, 'good.csv'), GOOD);
+      const edited = structuredClone(file) as Record<string, unknown>;
+      setPath(edited, path, value);
+      writeFileSync(join(dir, 'edited.json'), JSON.stringify(edited));
+      const r = spawnSync(process.execPath, [CLI, command, 'edited.json', 'good.csv'], { cwd: dir, encoding: 'utf8', timeout: 30_000 });
+      const what = `${command} with ${path.join('.')} = ${JSON.stringify(value)}`;
+      expect([0, 1], `${what}\n${r.stderr}`).toContain(r.status);
+      if (r.status === 1) expect(r.stderr, what).toMatch(/^backprop: edited\.json: [^\n]+\n$/);
+    }), settings(8));
+  });
 });
