@@ -29,8 +29,9 @@ export function show(value: unknown): string {
   return `a ${typeof value}`;
 }
 
+/** A whole number from 1 to 2^53 − 1: past that, f64 no longer tells neighbouring integers apart (and 2^53 + 2 epochs never end). */
 export function positiveInteger(field: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) fail(field, `expected a positive integer, got ${show(value)}`);
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) fail(field, `expected a positive integer, got ${show(value)}`);
   return value;
 }
 
