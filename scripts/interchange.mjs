@@ -9,7 +9,10 @@ import { ACTIVATIONS, exportOnnx, exportTfjs, Model } from '../dist/node.js';
 tf.enableProdMode();
 await tf.setBackend('cpu');
 let state = 1;
-const random = () => ((state = (state * 16807) % 2147483647) / 2147483647); // Park–Miller, for repeatable rows
+const random = () => { // Park–Miller, for repeatable rows
+  state = (state * 16807) % 2147483647;
+  return state / 2147483647;
+};
 const rows = (n, cols) => Array.from({ length: n }, () => Array.from({ length: cols }, () => 6 * random() - 3));
 
 const models = ACTIVATIONS.flatMap((hidden, h) => ACTIVATIONS.map((output, o) => new Model({

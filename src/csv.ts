@@ -82,9 +82,14 @@ export function numericColumns(table: CsvTable, names: readonly string[], source
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
+/** A number written in decimal, as `1`, `-0.5`, `2e-3` (not `0x10`, `Infinity` or ``). */
+export function isDecimal(text: string): boolean {
+  return NUMBER.test(text);
+}
+
 function cellNumber(text: string, line: number, column: string, source: string): number {
   const t = text.trim();
-  const v = NUMBER.test(t) ? Number(t) : NaN;
+  const v = isDecimal(t) ? Number(t) : NaN;
   if (!Number.isFinite(v)) {
     fail(source, `line ${line}, column ${JSON.stringify(column)}: expected a finite number, got ${t === '' ? 'an empty cell' : JSON.stringify(text)}`);
   }

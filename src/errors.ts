@@ -6,10 +6,13 @@ export class BackpropError extends Error {
   }
 }
 
-/** Training stopped because the loss or a parameter stopped being a finite number. */
-export class DivergenceError extends Error {
+/**
+ * Training stopped because the loss or a parameter stopped being a finite number. A BackpropError
+ * (field 'fit'), so one `catch` handles every refusal of the library; `epoch` and `row` count from 0.
+ */
+export class DivergenceError extends BackpropError {
   constructor(readonly epoch: number, readonly row: number, message: string) {
-    super(message);
+    super('fit', message);
     this.name = 'DivergenceError';
   }
 }
@@ -26,8 +29,9 @@ export function show(value: unknown): string {
   return `a ${typeof value}`;
 }
 
+/** A whole number from 1 to 2^53 − 1: past that, f64 no longer tells neighbouring integers apart (and 2^53 + 2 epochs never end). */
 export function positiveInteger(field: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) fail(field, `expected a positive integer, got ${show(value)}`);
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) fail(field, `expected a positive integer, got ${show(value)}`);
   return value;
 }
 

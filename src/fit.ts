@@ -1,7 +1,7 @@
 // What a fit does around the training loop: checks its options, turns the caller's rows into flat
 // arrays, holds out validation rows, fits the input scaler — so Model.fit only wires the parts.
 import { checkBinaryLabels, checkClassIndices, checkProbabilityRows, toMatrix, type Matrix } from './data.js';
-import { fail, knownKeys } from './errors.js';
+import { fail, knownKeys, show } from './errors.js';
 import { fitScaler, type Scaler } from './scaler.js';
 import { outputs, targetWidth, type Network } from './spec.js';
 import { splitRows, takeRows } from './split.js';
@@ -11,6 +11,17 @@ import { checkValidationOptions, VALIDATION_OPTIONS, type ValidationOptions, typ
 export interface ModelFitOptions extends FitOptions, ValidationOptions {
   /** Fits a z-score scaler to the training rows (after any validationSplit); the model applies it from then on, in fit, predict and evaluate. */
   standardize?: boolean;
+  /**
+   * Regression (mse): fits a z-score scaler to the training targets and trains on the scaled
+   * targets, so a target around 100 trains as well as one around 0. Predictions and metrics stay
+   * in the target's units; losses (history, evaluate) are those of the scaled targets.
+   */
+  standardizeTarget?: boolean;
+}
+
+/** Scaling targets is for regression: refuses it for any other loss, naming `field`. */
+export function checkRegression(network: Network, field: string): void {
+  if (network.loss !== 'mse') fail(field, `applies to regression targets (loss 'mse'); this model's loss is '${network.loss}'`);
 }
 
 /** Rows as the kernels take them: x [rows][inputs], y [rows][targets] (src/spec.ts targetWidth). */
@@ -35,15 +46,20 @@ export interface PreparedFit {
   held: Rows | undefined;
   /** A scaler fitted to the training rows, when asked to standardize. */
   scaler: Scaler | undefined;
+  /** A scaler fitted to the training targets, when asked to standardizeTarget. */
+  targetScaler: Scaler | undefined;
 }
 
 /** Everything a fit needs before its first epoch, every option checked before anything changes. */
 export function prepareFit(network: Network, x: Matrix, y: Matrix, options: ModelFitOptions): PreparedFit {
   if (typeof options !== 'object' || options === null) fail('options', 'expected an object of fit options');
-  knownKeys('', options, [...FIT_OPTIONS, ...VALIDATION_OPTIONS, 'standardize']);
+  knownKeys('', options, [...FIT_OPTIONS, ...VALIDATION_OPTIONS, 'standardize', 'standardizeTarget']);
   const settings = checkFitOptions(options);
   const validation = checkValidationOptions(options);
-  if (options.standardize !== undefined && typeof options.standardize !== 'boolean') fail('standardize', 'expected true or false');
+  for (const key of ['standardize', 'standardizeTarget'] as const) {
+    if (options[key] !== undefined && typeof options[key] !== 'boolean') fail(key, `expected true or false, got ${show(options[key])}`);
+  }
+  if (options.standardizeTarget) checkRegression(network, 'standardizeTarget');
   let train = rowsOf(network, x, y);
   let held = validation.data && rowsOf(network, validation.data[0], validation.data[1], 'validationData[0]', 'validationData[1]');
   if (validation.split !== undefined) {
@@ -53,5 +69,6 @@ export function prepareFit(network: Network, x: Matrix, y: Matrix, options: Mode
     [train, held] = [take(parts.train), take(parts.validation)];
   }
   const scaler = options.standardize ? fitScaler(train.data, train.rows, network.inputs) : undefined;
-  return { settings, validation, train, held, scaler };
+  const targetScaler = options.standardizeTarget ? fitScaler(train.ys, train.rows, outputs(network), 'y') : undefined;
+  return { settings, validation, train, held, scaler, targetScaler };
 }

@@ -3,9 +3,9 @@ import type { EngineKind } from './engines/engine.js';
 import { loadWasm, wasmLoaded } from './engines/wasm.js';
 import { toMatrix, type Matrix } from './data.js';
 import { fail, knownKeys, oneOf, show } from './errors.js';
-import { prepareFit, rowsOf, type ModelFitOptions, type Rows } from './fit.js';
+import { checkRegression, prepareFit, rowsOf, type ModelFitOptions, type Rows } from './fit.js';
 import { OptimizerState } from './optimizers.js';
-import { applyScaler, checkScaler, type Scaler } from './scaler.js';
+import { applyScaler, checkScaler, invertScaler, type Scaler } from './scaler.js';
 import { checkThreshold, metricsFor, type Metrics } from './metrics.js';
 import { checkSpec, outputs, parameterCount, type DenseSpec, type LayerSpec, type ModelSpec, type Network } from './spec.js';
 import { copyState, checkTraceOptions, traceFit, type Trace, type TraceOptions } from './trace.js';
@@ -26,6 +26,8 @@ export interface ModelOptions<Layer extends LayerSpec = DenseSpec> extends Model
   seed?: number;
   /** Inputs are z-scored with this before they reach the first layer (see `standardize` in fit). */
   scaler?: Scaler;
+  /** Regression (mse): the model learns (y − mean) / std and predicts in y's units (see `standardizeTarget` in fit). */
+  targetScaler?: Scaler;
 }
 
 export interface RunOptions {
@@ -54,6 +56,7 @@ export class Model {
   private readonly optimizer: OptimizerState;
   private readonly workspaces: Partial<Record<EngineKind, Workspace>> = {};
   private inputScaler: Scaler | undefined;
+  private outputScaler: Scaler | undefined;
   private fitting = false;
 
   /** A model from the TensorFlow.js layers format (model.json and its weights): see modelFromTfjs. */
@@ -61,8 +64,12 @@ export class Model {
 
   constructor(options: ModelOptions<LayerSpec>) {
     this.network = checkSpec(options);
-    knownKeys('', options, ['inputs', 'layers', 'loss', 'weights', 'seed', 'scaler']);
+    knownKeys('', options, ['inputs', 'layers', 'loss', 'weights', 'seed', 'scaler', 'targetScaler']);
     if (options.scaler !== undefined) this.inputScaler = checkScaler('scaler', options.scaler, this.network.inputs);
+    if (options.targetScaler !== undefined) {
+      checkRegression(this.network, 'targetScaler');
+      this.outputScaler = checkScaler('targetScaler', options.targetScaler, outputs(this.network));
+    }
     this.params = options.weights !== undefined ? fromKeras(this.network, options.weights) : initialParams(this.network, options.seed ?? 0);
     this.optimizer = new OptimizerState(this.params.length);
   }
@@ -70,6 +77,11 @@ export class Model {
   /** The z-score scaler applied to inputs, if any (copies). */
   get scaler(): Scaler | undefined {
     return this.inputScaler && { mean: [...this.inputScaler.mean], std: [...this.inputScaler.std] };
+  }
+
+  /** The z-score scaler of the targets, if any (copies). */
+  get targetScaler(): Scaler | undefined {
+    return this.outputScaler && { mean: [...this.outputScaler.mean], std: [...this.outputScaler.std] };
   }
 
   countParams(): number {
@@ -95,11 +107,12 @@ export class Model {
     if (this.fitting) fail('fit', 'this model is already training: await the running fit before starting another');
     this.fitting = true;
     try {
-      const { settings, validation, train: rows, held, scaler } = prepareFit(this.network, x, y, options);
+      const { settings, validation, train: rows, held, scaler, targetScaler } = prepareFit(this.network, x, y, options);
       if (settings.engine === 'wasm') await loadWasm();
       if (scaler) this.inputScaler = scaler;
+      if (targetScaler) this.outputScaler = targetScaler;
       const ws = this.workspace(settings.engine);
-      ws.setTrainingRows(this.scale(rows.data), rows.ys, rows.rows, settings.batchSize);
+      ws.setTrainingRows(this.scale(rows.data), this.scaleTarget(rows.ys), rows.rows, settings.batchSize);
       const heldScaled = held && { ...held, data: this.scale(held.data) };
       const watch = heldScaled && new ValidationWatch(() => this.measure(ws, heldScaled, validation.threshold, true), this.params, validation.patience);
       this.stopTraining = false;
@@ -140,7 +153,7 @@ export class Model {
     let kept = false;
     try {
       const { fit, ...t } = checkTraceOptions(options);
-      const { settings, validation, train: rows, held, scaler } = prepareFit(this.network, x, y, fit);
+      const { settings, validation, train: rows, held, scaler, targetScaler } = prepareFit(this.network, x, y, fit);
       if (settings.engine === 'wasm') await loadWasm();
       ws = this.workspace(settings.engine);
       const inputScaler = scaler ?? this.inputScaler;
@@ -151,12 +164,15 @@ export class Model {
       const heldScaled = held && validation.patience !== undefined && { ...held, data: scale(held.data) };
       const watch = heldScaled && new ValidationWatch(() => this.measure(ws!, heldScaled, validation.threshold), ws.params().slice(), validation.patience);
       const stops = watch ? (epoch: number) => { watch.epochEnd(epoch, { loss: NaN }); return watch.stop; } : undefined;
-      const trace = traceFit(this.network, ws, state, { ...rows, data: scale(rows.data) }, settings, t, stops);
+      const outputScaler = targetScaler ?? this.outputScaler;
+      const ys = outputScaler ? applyScaler(outputScaler, rows.ys, outputs(this.network)) : rows.ys;
+      const trace = traceFit(this.network, ws, state, { ...rows, data: scale(rows.data), ys }, settings, t, stops);
       if (t.apply) {
         this.params.set(ws.params());
         ws.paramsVersion = ++this.version;
         copyState(state, this.optimizer);
         if (scaler) this.inputScaler = scaler;
+        if (targetScaler) this.outputScaler = targetScaler;
         kept = true;
       }
       return trace;
@@ -171,7 +187,7 @@ export class Model {
   predict(x: Matrix, options: RunOptions = {}): number[][] {
     const kind = this.engineFor(options);
     const { data, rows } = toMatrix('x', x, this.network.inputs);
-    const { outputs: out } = this.workspace(kind).run(this.scale(data), undefined, rows);
+    const out = this.unscaleTarget(this.workspace(kind).run(this.scale(data), undefined, rows).outputs);
     const n = outputs(this.network);
     const result = new Array<number[]>(rows);
     for (let r = 0; r < rows; r++) {
@@ -194,6 +210,7 @@ export class Model {
     if (!(out instanceof Float64Array) || out.length !== rows * n) fail('out', `expected a Float64Array of ${rows * n} numbers (${rows} rows × ${n} outputs), got ${show(out)}`);
     for (let i = 0; i < x.length; i++) if (!Number.isFinite(x[i])) fail('x', `row ${Math.floor(i / inputs) + 1}, column ${(i % inputs) + 1}: expected a finite number, got ${x[i]}`);
     out.set(this.workspace(kind).run(this.scale(x), undefined, rows).outputs);
+    if (this.outputScaler) out.set(this.unscaleTarget(out));
     return out;
   }
 
@@ -201,7 +218,7 @@ export class Model {
   evaluate(x: Matrix, y: Matrix, options: RunOptions = {}): number {
     const kind = this.engineFor(options);
     const { data, ys, rows } = rowsOf(this.network, x, y);
-    return this.workspace(kind).run(this.scale(data), ys, rows).loss;
+    return this.workspace(kind).run(this.scale(data), this.scaleTarget(ys), rows).loss;
   }
 
   /**
@@ -217,13 +234,14 @@ export class Model {
   }
 
   private measure(ws: Workspace, { data, ys, rows }: Rows, threshold: number, stable = false): { loss: number; metrics: Metrics } {
-    const { outputs: yhat, loss } = ws.run(data, ys, rows, stable);
-    return { loss, metrics: metricsFor(this.network.loss, ys, yhat, threshold, outputs(this.network)) };
+    const { outputs: yhat, loss } = ws.run(data, this.scaleTarget(ys), rows, stable);
+    return { loss, metrics: metricsFor(this.network.loss, ys, this.unscaleTarget(yhat), threshold, outputs(this.network)) };
   }
 
   /** This model's workspace on `kind`, holding the current parameters. */
   private workspace(kind: EngineKind): Workspace {
-    const ws = (this.workspaces[kind] ??= new Workspace(kind, this.network));
+    const ws = this.workspaces[kind] ?? new Workspace(kind, this.network);
+    this.workspaces[kind] = ws;
     this.load(ws);
     return ws;
   }
@@ -241,6 +259,14 @@ export class Model {
 
   private scale(x: Float64Array): Float64Array {
     return this.inputScaler ? applyScaler(this.inputScaler, x, this.network.inputs) : x;
+  }
+
+  private scaleTarget(y: Float64Array): Float64Array {
+    return this.outputScaler ? applyScaler(this.outputScaler, y, outputs(this.network)) : y;
+  }
+
+  private unscaleTarget(y: Float64Array): Float64Array {
+    return this.outputScaler ? invertScaler(this.outputScaler, y, outputs(this.network)) : y;
   }
 
   private engineFor(options: RunOptions, also: string[] = []): EngineKind {

@@ -6,8 +6,10 @@ import type { Scaler } from './scaler.js';
 import { layerSpecs, type LayerSpec, type Loss } from './spec.js';
 
 export const MODEL_FORMAT = 'backprop-model';
-/** Raised whenever a change would make an older reader misread a file. */
-export const MODEL_VERSION = 1;
+/** Raised whenever a change would make an older reader misread a file (2: the target's scaler). */
+export const MODEL_VERSION = 2;
+/** Versions this reader reads: a version 1 file has no target scaler. */
+const READS = [1, 2];
 
 /** What a model file holds besides the network: where its inputs come from and how it was trained. */
 export interface ModelInfo {
@@ -24,7 +26,7 @@ export interface ModelInfo {
 /** A saved model: plain JSON. */
 export interface ModelFile {
   format: typeof MODEL_FORMAT;
-  version: typeof MODEL_VERSION;
+  version: number;
   task: Task;
   features: string[];
   target: string;
@@ -34,6 +36,8 @@ export interface ModelFile {
   /** Keras layout: [kernel₁ (inputs × units), bias₁, kernel₂, bias₂, …]. */
   weights: Weights;
   scaler: Scaler | null;
+  /** Regression trained on a standardized target: predictions are mapped back with this. */
+  targetScaler: Scaler | null;
   training: Record<string, unknown>;
 }
 
@@ -55,6 +59,7 @@ export function modelToFile(model: Model, info: ModelInfo): ModelFile {
     model: { inputs, layers: layerSpecs(model.network), loss },
     weights: model.getWeights(),
     scaler: model.scaler ?? null,
+    targetScaler: model.targetScaler ?? null,
     training: info.training ?? {},
   };
 }
@@ -82,12 +87,17 @@ export function modelFromFile(file: unknown, source = 'model file'): { model: Mo
     fail(source, `is not a backprop model file: expected a JSON object with "format": "${MODEL_FORMAT}", like those 'backprop train --save' writes`);
   }
   const f = value as Partial<Record<keyof ModelFile, unknown>>;
-  if (f.version !== MODEL_VERSION) fail(source, `has format version ${show(f.version)}; this backprop reads version ${MODEL_VERSION}`);
+  if (!READS.includes(f.version as number)) fail(source, `has format version ${show(f.version)}; this backprop reads versions ${READS.join(' and ')}`);
   try {
     const spec = f.model as ModelFile['model'];
     if (typeof spec !== 'object' || spec === null) fail('model', `expected { inputs, layers, loss }, got ${show(spec)}`);
-    const model = new Model({ inputs: spec.inputs, layers: spec.layers, loss: spec.loss, weights: f.weights as Weights, scaler: f.scaler === null ? undefined : (f.scaler as Scaler) });
+    const targetScaler = f.version === 1 ? null : f.targetScaler;
+    const model = new Model({
+      inputs: spec.inputs, layers: spec.layers, loss: spec.loss, weights: f.weights as Weights,
+      scaler: f.scaler === null ? undefined : (f.scaler as Scaler), targetScaler: targetScaler === null ? undefined : (targetScaler as Scaler),
+    });
     if (f.scaler === undefined) fail('scaler', 'is missing; expected { mean, std } or null');
+    if (targetScaler === undefined) fail('targetScaler', 'is missing; expected { mean, std } or null');
     const info = checkInfo('', { features: f.features, target: f.target, threshold: f.threshold, training: f.training } as ModelInfo, model.network.inputs);
     const task = taskOf(model.network.loss);
     if (f.task !== task) fail('task', `says ${show(f.task)} but the loss ${model.network.loss} is ${task}`);

@@ -3,7 +3,7 @@
 import { toMatrix, type Matrix } from './data.js';
 import { fail } from './errors.js';
 import type { Model } from './model.js';
-import type { History } from './trainer.js';
+import type { LossHistory } from './trainer.js';
 
 const W = 720, H = 440;
 const M = { left: 72, right: 24, top: 44, bottom: 56 };
@@ -11,13 +11,14 @@ const BLUE = '#2563eb', ORANGE = '#ea580c', INK = '#1f2937', GRID = '#e5e7eb', M
 const FONT = 'font-family="system-ui, -apple-system, Segoe UI, sans-serif"';
 
 /** A line chart of the training loss per epoch and, when the history has it, the validation loss. */
-export function lossChartSvg(history: History, title = 'Loss per epoch'): string {
+export function lossChartSvg(history: LossHistory, title = 'Loss per epoch'): string {
   const n = history.loss.length;
   if (n === 0) fail('history', 'has no epochs to plot');
   const series = [{ name: 'training loss', values: history.loss, color: BLUE, dash: '' }];
   if (history.valLoss?.length) series.push({ name: 'validation loss', values: history.valLoss, color: ORANGE, dash: ' stroke-dasharray="6 4"' });
-  const all = series.flatMap((s) => s.values);
-  const lo = Math.min(...all), hi = Math.max(...all);
+  // Not Math.min(...values): a long history would overflow the stack.
+  let lo = Infinity, hi = -Infinity;
+  for (const s of series) for (const v of s.values) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
   // Losses often fall by orders of magnitude: a log scale keeps the late epochs readable.
   const log = lo > 0 && hi / lo > 30;
   const x = linear(1, Math.max(n, 2), M.left, W - M.right, ticks(1, Math.max(n, 2), 8).filter(Number.isInteger));
@@ -118,8 +119,9 @@ function probabilityColor(p: number, threshold: number): string {
 interface Scale { at(v: number): number; ticks: number[]; from: number; to: number }
 
 function linear(d0: number, d1: number, r0: number, r1: number, tickValues: number[]): Scale {
-  const span = d1 - d0 || 1;
-  return { at: (v) => r0 + ((v - d0) / span) * (r1 - r0), ticks: tickValues, from: r0, to: r1 };
+  // In halves (exact, short of subnormals): a range from −1e308 to 1e308 is wider than f64 holds whole.
+  const span = d1 / 2 - d0 / 2 || 1;
+  return { at: (v) => r0 + ((v / 2 - d0 / 2) / span) * (r1 - r0), ticks: tickValues, from: r0, to: r1 };
 }
 
 function logarithmic(lo: number, hi: number, r0: number, r1: number): Scale {
@@ -133,12 +135,13 @@ function logarithmic(lo: number, hi: number, r0: number, r1: number): Scale {
 
 /** About `count` round tick values (1, 2 or 5 × 10ᵏ apart) covering [lo, hi]. */
 function ticks(lo: number, hi: number, count: number): number[] {
-  if (!(hi > lo)) return [lo];
   const raw = (hi - lo) / count;
+  // A range too narrow for f64 to step through at its magnitude (or too wide to measure) gets its ends.
+  if (!(raw > 1e-300 && raw > 1e-12 * Math.max(Math.abs(lo), Math.abs(hi)) && Number.isFinite(raw))) return hi > lo ? [lo, hi] : [lo];
   const mag = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw)!;
   const out: number[] = [];
-  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) out.push(Number(v.toPrecision(12)));
+  for (let k = Math.ceil(lo / step); k * step <= hi + step * 1e-9; k++) out.push(Number((k * step).toPrecision(12)));
   return out;
 }
 

@@ -8,14 +8,27 @@ export interface Scaler {
 
 /**
  * Mean and population standard deviation of each column of `x` (rows × cols), as scikit-learn's
- * StandardScaler. A constant column gets std 1, so it becomes 0 rather than 0/0.
+ * StandardScaler. A constant column gets std 1, so it becomes 0 rather than 0/0. A column whose
+ * spread overflows f64 (values near 1e300) is refused, naming it by `names` or its index, since
+ * the scaler it would give could not be saved or applied.
  */
-export function fitScaler(x: Float64Array, rows: number, cols: number): Scaler {
+export function fitScaler(x: Float64Array, rows: number, cols: number, field = 'x', names?: readonly string[]): Scaler {
   const mean = new Array<number>(cols).fill(0);
   const std = new Array<number>(cols).fill(0);
   for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) mean[c]! += x[r * cols + c]! / rows;
   for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) std[c]! += (x[r * cols + c]! - mean[c]!) ** 2 / rows;
+  for (let c = 0; c < cols; c++) {
+    if (Number.isFinite(mean[c]) && Number.isFinite(std[c])) continue;
+    let largest = 0;
+    for (let r = 0; r < rows; r++) largest = Math.max(largest, Math.abs(x[r * cols + c]!));
+    fail(field, `${names ? `column ${JSON.stringify(names[c])}` : `column ${c}`} cannot be standardized: its values (up to ${largest.toExponential(3)}) spread too far for f64 to hold their variance; divide it by a power of ten first`);
+  }
   return { mean, std: std.map((v, c) => (Math.sqrt(v) > 1e-12 * Math.max(1, Math.abs(mean[c]!)) ? Math.sqrt(v) : 1)) };
+}
+
+/** The scaled values back in the column's units: x · std + mean, as a new array (rows × cols). */
+export function invertScaler(scaler: Scaler, x: Float64Array, cols: number): Float64Array {
+  return x.map((v, i) => v * scaler.std[i % cols]! + scaler.mean[i % cols]!);
 }
 
 /** x scaled, as a new array (rows × cols). */

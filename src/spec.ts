@@ -71,6 +71,13 @@ export interface Network {
 /** The losses that read a softmax output as class probabilities. */
 export const CATEGORICAL: readonly Loss[] = ['categoricalCrossentropy', 'sparseCategoricalCrossentropy'];
 
+/**
+ * The most parameters a network may have: WebAssembly's 4 GiB memory holds them with their
+ * gradients and optimizer state (four f64 arrays) and room for the data. Past it, a typed array
+ * of the requested length cannot even be made.
+ */
+export const MAX_PARAMETERS = 2 ** 26;
+
 export function checkSpec(spec: ModelSpec): Network {
   if (typeof spec !== 'object' || spec === null) fail('model', `expected an object with inputs, layers and loss, got ${show(spec)}`);
   const inputs = positiveInteger('inputs', spec.inputs);
@@ -112,6 +119,8 @@ export function checkSpec(spec: ModelSpec): Network {
     if (output.activation !== 'softmax') fail(outputField, `${loss} reads the outputs as class probabilities, so the last layer needs activation 'softmax', got '${output.activation}'`);
     if (output.units < 2) fail(`layers[${last}].units`, `${loss} needs one unit per class, at least 2, got ${output.units}`);
   }
+  const count = parameterCount({ inputs, layers, loss });
+  if (count > MAX_PARAMETERS) fail('layers', `this network has ${count.toLocaleString('en-US')} parameters; at most ${MAX_PARAMETERS.toLocaleString('en-US')} fit in the kernels' memory`);
   return { inputs, layers, loss };
 }
 

@@ -42,6 +42,9 @@ export interface FitOptions extends OptimizerOptions {
   onEpochEnd?: (epoch: number, logs: EpochLogs) => void | Promise<void>;
 }
 
+/** What a chart of a run reads: its epochs and losses (History without the settings). */
+export type LossHistory = Pick<History, 'epoch' | 'loss' | 'valLoss' | 'bestEpoch'>;
+
 export interface History {
   epoch: number[];
   /** Mean of the epoch's row (or batch) losses, each measured before its update — what Keras reports. */

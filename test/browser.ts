@@ -1,10 +1,11 @@
-// For the tests that run the built library in Debian's headless Chromium (playwright-core): a
+// For the tests that run the built library in a headless Chromium (test/chromium.ts, playwright-core): a
 // static file server over a directory, and the browser.
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { findChromium } from './chromium.js';
 
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json' };
 
@@ -20,8 +21,9 @@ export async function serve(root: string, pages: Record<string, string> = {}): P
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => server.close() };
 }
 
-export function launch(): Promise<Browser> {
-  return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
+export async function launch(): Promise<Browser> {
+  const { executablePath, args } = await findChromium();
+  return chromium.launch({ executablePath, args, headless: true });
 }
 
 /** A page at `url`, with its and its workers' console errors and uncaught exceptions collected in `problems`. */

@@ -6,7 +6,7 @@ import { datasets, Model } from '../src/node.js';
 
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 
-export function backprop(...args: string[]): { code: number | null; stdout: string; stderr: string } {
+function backprop(...args: string[]): { code: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }

@@ -1,4 +1,4 @@
-// The demo page and the browser bundle end to end, in Debian's headless Chromium driven by
+// The demo page and the browser bundle end to end, in a headless Chromium (test/chromium.ts) driven by
 // playwright-core: the built dist/ (npm test builds it first) served by scripts/web.mjs, as
 // `npm run web` serves it. A screenshot of the trained page goes to test-output/ for people to look at.
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
@@ -10,13 +10,12 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { datasets, Model, type FitOptions } from '../src/node.js';
+import { findChromium } from './chromium.js';
 import { maxRelativeDiff } from './helpers.js';
 import { seeded } from '../src/random.js';
 
 const SERVER = fileURLToPath(new URL('../scripts/web.mjs', import.meta.url));
 const OUTPUT = fileURLToPath(new URL('../test-output/', import.meta.url));
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--no-first-run', '--disable-quic', '--disable-sync'];
 
 let server: ChildProcessByStdio<null, Readable, null>;
 let base: string;
@@ -30,9 +29,8 @@ beforeAll(async () => {
     server.on('exit', (code) => reject(new Error(`scripts/web.mjs exited with code ${code}`)));
   });
   profile = mkdtempSync(join(tmpdir(), 'backprop-chromium-'));
-  browser = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS, viewport: { width: 1400, height: 1000 },
-  });
+  const { executablePath, args } = await findChromium();
+  browser = await chromium.launchPersistentContext(profile, { executablePath, headless: true, args, viewport: { width: 1400, height: 1000 } });
 });
 
 afterAll(async () => {
@@ -415,6 +413,22 @@ describe('the demo page, as a new user finds it', () => {
     expect(await page.$$('#timings table')).toHaveLength(0);
     expect(problems).toEqual([]);
     await page.close();
+  });
+});
+
+describe('the browser a fresh machine gets', () => {
+  it("@sparticuz/chromium's headless build runs the embedding example, so npm test needs no system browser", async () => {
+    const bundled = await findChromium(true);
+    expect(bundled.source).toBe('@sparticuz/chromium');
+    const other = await chromium.launch({ executablePath: bundled.executablePath, args: bundled.args, headless: true });
+    try {
+      const page = await other.newPage();
+      await page.goto(new URL('/web/embed.html', base).href);
+      await page.waitForFunction(() => document.getElementById('out')?.textContent?.includes('predictions:'), undefined, { timeout: 30_000 });
+      expect(await page.textContent('#out')).toMatch(/^epoch 300: loss \d\.\d{4}\npredictions: /);
+    } finally {
+      await other.close();
+    }
   });
 });
 

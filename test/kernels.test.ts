@@ -11,6 +11,7 @@ import { LAYER, NET } from '../src/layout.js';
 import { BackpropError, loadWasm, Model, type FitOptions, type Loss } from '../src/node.js';
 import { checkSpec } from '../src/spec.js';
 import { Workspace } from '../src/workspace.js';
+import { KERNEL_IMPORTS } from '../src/engines/wasm.js';
 import { seeded } from '../src/random.js';
 
 const ENGINES = ['wasm', 'js'] as const;
@@ -121,7 +122,7 @@ describe('blocked kernels equal their reference loops, to the bit', () => {
   let k: Exports;
   let f: Float64Array;
   beforeAll(() => {
-    k = instantiateSync<Exports>(wasmModule, { Math }).exports;
+    k = instantiateSync<Exports>(wasmModule, KERNEL_IMPORTS).exports;
     const base = k.reserve(1 << 20) / 8;
     f = new Float64Array(k.memory.buffer, base * 8);
   });
@@ -161,7 +162,7 @@ describe('blocked kernels equal their reference loops, to the bit', () => {
 
 describe("the kernels' exp and log are V8's Math.exp and Math.log, to the bit", () => {
   it('over a million arguments across their ranges', () => {
-    const k = instantiateSync<{ exp(x: number): number; log(x: number): number }>(wasmModule, { Math }).exports;
+    const k = instantiateSync<{ exp(x: number): number; log(x: number): number }>(wasmModule, KERNEL_IMPORTS).exports;
     const r = seeded(7);
     const special = [0, -0, 1, -1, 0.5, 709.78, 709.79, -745.1, -745.2, 1e-300, 5e-324, Infinity, -Infinity, NaN, 1e308, 2, 1 + 1e-12];
     let mismatches = 0;
@@ -182,7 +183,7 @@ describe("the kernels' exp and log are V8's Math.exp and Math.log, to the bit", 
 describe('the two-lane exp of the SIMD build gives exp()\'s bits in each lane', () => {
   it('over a million arguments, the range edges of each of its branches among them', () => {
     const k = instantiateSync<{ memory: WebAssembly.Memory; reserve(n: number): number; expAll(at: number, n: number): void }>(
-      wasmModule, { Math }).exports;
+      wasmModule, KERNEL_IMPORTS).exports;
     const n = 1_000_000;
     const at = k.reserve(n * 8);
     const r = seeded(11);

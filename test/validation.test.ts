@@ -117,7 +117,7 @@ describe('divergence', () => {
     const error = await model.fit(x, y, { epochs: 50, learningRate: 0.05, batchSize: 1, shuffle: 'none', engine }).then(() => undefined, (e: unknown) => e);
     expect(error).toBeInstanceOf(DivergenceError);
     const d = error as DivergenceError;
-    expect(d.message).toMatch(new RegExp(`^Training diverged at epoch ${d.epoch + 1}, row ${d.row + 1}: `));
+    expect(d.message).toMatch(new RegExp(`^fit: Training diverged at epoch ${d.epoch + 1}, row ${d.row + 1}: `));
     expect(d.message).toMatch(/became (NaN|-?Infinity)/);
     expect(model.getWeights().flat(2).every(Number.isFinite)).toBe(true);
   });

@@ -75,7 +75,8 @@ export class NetworkDiagram {
 
   private draw(): void {
     const { model, features, target } = this.shape!;
-    const W = this.width = Math.max(240, this.svg.clientWidth);
+    this.width = Math.max(240, this.svg.clientWidth);
+    const W = this.width;
     this.svg.setAttribute('viewBox', `0 0 ${W} ${H}`);
     const widths = [model.inputs, ...model.layers.map((l) => l.units)];
     const shown = widths.map((n) => Math.min(n, SHOWN_UNITS));

@@ -105,7 +105,10 @@ const stage = (text: string) => { $('network-stage').textContent = $('plane-stag
 function startUnitMaps(run: Run, d: PageData, trained: boolean): void {
   const shown = d.features.length === 2 && run.model.layers.length > 1;
   $('units-panel').hidden = !shown;
-  if (!shown) return unitMaps.clear();
+  if (!shown) {
+    unitMaps.clear();
+    return;
+  }
   unitMaps.start(run.model, planeGrid(d), d.x, trained && run.fit.standardize ? fitScaler(d.x, d.rows, 2) : undefined);
 }
 

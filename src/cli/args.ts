@@ -1,26 +1,58 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { isDecimal } from '../csv.js';
 import { BackpropError, fail, show } from '../errors.js';
 
-/** A command's flags as node:util's parseArgs declares them, plus a help text. */
-export interface Command<T> {
-  name: string;
-  summary: string;
-  usage: string;
-  options: NonNullable<ParseArgsConfig['options']>;
-  run(values: Record<string, string | boolean | undefined>, positionals: string[]): Promise<T>;
+/** One flag: the parser's configuration and the help's line both come from this. */
+export interface Flag {
+  /** What the flag takes, as the help shows it (`--epochs N`); a flag without one is a switch. */
+  value?: string;
+  help: string;
 }
 
-/** Parses argv for one command; unknown or malformed flags become a BackpropError naming the flag. */
-export function parse(command: Command<unknown>, argv: string[]): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
+export type Flags = Record<string, Flag>;
+
+/** The flags' values after parsing: a string for a flag with a value, true for a switch given. */
+export type Values = Record<string, string | boolean | undefined>;
+
+export interface Command {
+  name: string;
+  summary: string;
+  /** The synopsis after `usage: `, one line per form. */
+  usage: string;
+  /** What the command does, between the synopsis and the flags. */
+  about?: string;
+  /** The flags in the order the help lists them, under optional headings. */
+  flags: { heading?: string; flags: Flags }[];
+  run(values: Values, positionals: string[]): Promise<void>;
+}
+
+/** Every flag of a command, by name. */
+export function flagsOf(command: Command): Flags {
+  return Object.assign({}, ...command.flags.map((g) => g.flags)) as Flags;
+}
+
+/**
+ * Parses argv for one command. Unknown, malformed and repeated flags become a BackpropError naming
+ * the flag: a repeated flag would otherwise silently take its last value.
+ */
+export function parse(command: Command, argv: string[]): { values: Values; positionals: string[] } {
+  const options: NonNullable<ParseArgsConfig['options']> = { help: { type: 'boolean', short: 'h' } };
+  for (const [name, flag] of Object.entries(flagsOf(command))) options[name] = { type: flag.value === undefined ? 'boolean' : 'string', multiple: true };
+  let parsed: { values: Record<string, unknown>; positionals: string[] };
   try {
-    const options = { ...command.options, help: { type: 'boolean', short: 'h' } } as const;
-    const { values, positionals } = parseArgs({ args: joinNegativeValues(argv, options), options, allowPositionals: true, strict: true });
-    return { values: values as Record<string, string | boolean | undefined>, positionals };
+    parsed = parseArgs({ args: joinNegativeValues(argv, options), options, allowPositionals: true, strict: true });
   } catch (e) {
     if (e instanceof BackpropError || !(e instanceof Error)) throw e;
     // parseArgs explains at length ("Unknown option '--epoch'. To specify a positional argument …"); its first sentence is the point.
     throw new BackpropError(command.name, `${e.message.split(/\n|\. To specify/)[0]!.replace(/\.$/, '')}. See 'backprop ${command.name} --help'.`);
   }
+  const values: Values = {};
+  for (const [name, value] of Object.entries(parsed.values)) {
+    const given = Array.isArray(value) ? (value as (string | boolean)[]) : [value as string | boolean];
+    if (given.length > 1) fail(`--${name}`, `is given ${given.length} times${typeof given[0] === 'string' ? ` (${given.map(show).join(', ')})` : ''}; give it once`);
+    values[name] = given[0];
+  }
+  return { values, positionals: parsed.positionals };
 }
 
 /** `--lr -1` → `--lr=-1`: parseArgs would read a value starting with '-' as a flag, but a negative number is a value (checked later). */
@@ -34,10 +66,38 @@ function joinNegativeValues(argv: string[], options: NonNullable<ParseArgsConfig
   return out;
 }
 
+const HELP_WIDTH = 100, FLAG_COLUMN = 23;
+
+/** `usage: …`, what the command does, then every flag of its table with its help, wrapped. */
+export function helpText(command: Command): string {
+  const parts = [`usage: ${command.usage}`];
+  if (command.about) parts.push(command.about);
+  for (const group of command.flags) {
+    const lines = Object.entries(group.flags).map(([name, flag]) => flagLine(`--${name}${flag.value === undefined ? '' : ` ${flag.value}`}`, flag.help));
+    if (lines.length) parts.push([...(group.heading ? [group.heading] : []), ...lines].join('\n'));
+  }
+  return parts.join('\n\n');
+}
+
+function flagLine(left: string, help: string): string {
+  const chunks: string[] = [];
+  for (const word of help.split(' ')) {
+    const last = chunks.length - 1;
+    if (last >= 0 && chunks[last]!.length + 1 + word.length <= HELP_WIDTH - FLAG_COLUMN) chunks[last] += ` ${word}`;
+    else chunks.push(word);
+  }
+  const head = `  ${left}`;
+  // A flag too long for its column puts its help on the lines below.
+  const first = head.length < FLAG_COLUMN - 1 ? [head.padEnd(FLAG_COLUMN) + chunks.shift()] : [head];
+  return [...first, ...chunks.map((c) => ' '.repeat(FLAG_COLUMN) + c)].join('\n');
+}
+
+/** A flag's number, written in decimal (`--epochs 0x10` is not 16). */
 export function number(flag: string, text: string | boolean | undefined): number | undefined {
   if (text === undefined) return undefined;
+  if (typeof text !== 'string' || !isDecimal(text.trim())) fail(`--${flag}`, `expected a number, got ${show(text)}`);
   const n = Number(text);
-  if (typeof text !== 'string' || text.trim() === '' || !Number.isFinite(n)) fail(`--${flag}`, `expected a number, got ${show(text)}`);
+  if (!Number.isFinite(n)) fail(`--${flag}`, `expected a finite number, got ${show(text)}`);
   return n;
 }
 

@@ -98,28 +98,24 @@ function rowLine(r: BenchRow, rows: BenchRow[]): string {
     r.engine === 'js' ? '' : times(ratio(rows, r.network, r.mode, r.engine, 'js'))]);
 }
 
-export const bench: Command<void> = {
+export const bench: Command = {
   name: 'bench',
   summary: 'training speed of the WASM, pure-JS and TensorFlow.js engines',
-  usage: `backprop bench [options]
-
-Trains each network with each engine on the same synthetic data (512 rows) and prints samples per
+  usage: 'backprop bench [options]',
+  about: `Trains each network with each engine on the same synthetic data (512 rows) and prints samples per
 second, GFLOP/s and the ratios between engines measured in this run, then the speed targets.
 Networks: 2-2-1 linear/mse and sigmoid/bce (the tutorial's), 8-16-1, 32-64-64-1, 128-128-1 (sigmoid,
 binary cross-entropy). Modes: sgd/1 (per-row SGD) and adam/32 (mini-batches of 32, Adam).
 Engines: wasm (the host runs the batch loop), wasm-epoch (one call per epoch), wasm-scalar (the
-build without SIMD), js, tfjs-cpu, tfjs-wasm.
-
-  --networks LIST   some of ${BENCH_NETWORKS.map((n) => n.id).join(', ')}
-  --engines LIST    some of ${ENGINE_IDS.join(', ')}
-  --reps N          timed runs per figure (default 5); each figure is their median
-  --json            print one JSON object: the machine, the rows and the targets`,
-  options: {
-    networks: { type: 'string' },
-    engines: { type: 'string' },
-    reps: { type: 'string' },
-    json: { type: 'boolean' },
-  },
+build without SIMD), js, tfjs-cpu, tfjs-wasm.`,
+  flags: [{
+    flags: {
+      networks: { value: 'LIST', help: `some of ${BENCH_NETWORKS.map((n) => n.id).join(', ')}` },
+      engines: { value: 'LIST', help: `some of ${ENGINE_IDS.join(', ')}` },
+      reps: { value: 'N', help: 'timed runs per figure (default 5); each figure is their median' },
+      json: { help: 'print one JSON object: the machine, the rows and the targets' },
+    },
+  }],
   async run(v) {
     const networks = list('networks', v.networks)?.map((id) => BENCH_NETWORKS.find((n) => n.id === oneOf('--networks', id, BENCH_NETWORKS.map((n) => n.id)))!);
     const ids = (list('engines', v.engines)?.map((e) => oneOf('--engines', e, ENGINE_IDS)) ?? [...ENGINE_IDS])

@@ -5,25 +5,21 @@ import type { OptimizerSettings } from '../optimizers.js';
 import { compareWithTensorFlow, loadTensorFlow, LOSS_BOUND, WEIGHT_BOUND } from '../tfjs.js';
 import { checkFitOptions } from '../trainer.js';
 import type { Command } from './args.js';
-import { num, table, weightsText } from './report.js';
-import { fitOptions, modelOptions, runOptions } from './train.js';
+import { networkText, num, table, weightsText } from './report.js';
+import { DATASET_FLAG, FIT_FLAGS, fitOptions, modelOptions, NETWORK_FLAGS } from './run.js';
 
-export const compare: Command<void> = {
+export const compare: Command = {
   name: 'compare',
   summary: 'train the same run here and on TensorFlow.js and show how far apart they end',
-  usage: `backprop compare --dataset package|placement [options]
-
-Trains one configuration twice from the same initial weights (rounded to float32), rows in order:
+  usage: 'backprop compare --dataset package|placement [options]',
+  about: `Trains one configuration twice from the same initial weights (rounded to float32), rows in order:
 with this trainer (f64) and with TensorFlow.js (tf.layers, CPU backend, float32). Prints both loss
 curves, both final weights and the largest differences, and exits 1 if they are beyond float32
 noise (loss ${LOSS_BOUND.toExponential()} relative, weights ${WEIGHT_BOUND.toExponential()} absolute). Needs @tensorflow/tfjs
-(npm install --save-dev @tensorflow/tfjs).
-
-Takes train's flags for the tutorial datasets: --dataset, --epochs, --lr, --batch-size, --optimizer,
---momentum, --nesterov, --layers, --activation, --loss, --init, --weights, --seed and --engine.
---shuffle may only be none. Example, the tutorial's Keras run:
+(npm install --save-dev @tensorflow/tfjs). --shuffle may only be none.
+Example, the tutorial's Keras run:
   backprop compare --dataset placement --optimizer adam --lr 0.001 --epochs 75`,
-  options: runOptions,
+  flags: [{ heading: "train's flags for the tutorial datasets:", flags: { ...DATASET_FLAG, ...FIT_FLAGS, ...NETWORK_FLAGS } }],
   async run(v) {
     if (v.dataset === undefined) fail('--dataset', `expected one of ${DATASET_NAMES.join(', ')}`);
     const d = datasets[oneOf('--dataset', v.dataset, DATASET_NAMES) as DatasetName];
@@ -34,7 +30,7 @@ Takes train's flags for the tutorial datasets: --dataset, --epochs, --lr, --batc
     const c = await compareWithTensorFlow(tf, spec, d.x, d.y.map((t) => [t]), fit);
 
     console.log(`${d.name}: ${d.description}`);
-    console.log(`${spec.inputs}-${spec.layers.map((l) => l.units).join('-')} ${spec.layers.map((l) => l.activation).join('/')}, ${spec.loss}, ${optimizerText(settings.optimizer)}, batch size ${settings.batchSize}, ${settings.epochs} epochs, rows in order`);
+    console.log(`${networkText(spec)}, ${optimizerText(settings.optimizer)}, batch size ${settings.batchSize}, ${settings.epochs} epochs, rows in order`);
     console.log('\nboth start from these weights (Keras layout, rounded to float32):');
     console.log(weightsText(c.initial));
     const ours = `loss (backprop, ${settings.engine}, f64)`, theirs = 'loss (TensorFlow.js, cpu, float32)';

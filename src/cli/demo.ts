@@ -1,19 +1,18 @@
 import { datasets, DATASET_NAMES, Model, type EngineKind } from '../node.js';
 import type { Command } from './args.js';
 import { largestRelativeDifference } from './agreement.js';
-import { lossTable, predictionTable, weightsText } from './report.js';
+import { lossTable, networkText, predictionTable, weightsText } from './report.js';
 
 const ENGINES: EngineKind[] = ['wasm', 'js'];
 
-export const demo: Command<void> = {
+export const demo: Command = {
   name: 'demo',
   summary: "train both tutorial tasks on both engines (what 'npm start' runs)",
-  usage: `backprop demo
-
-Trains the tutorial's two tasks (package: regression, placement: classification) with the
+  usage: 'backprop demo',
+  about: `Trains the tutorial's two tasks (package: regression, placement: classification) with the
 tutorial's settings on the WASM and the pure-JS engine, and prints for each the loss per epoch,
 the final weights and biases, predictions beside targets, and whether the engines agree.`,
-  options: {},
+  flags: [],
   async run() {
     for (const name of DATASET_NAMES) {
       const d = datasets[name];
@@ -23,9 +22,8 @@ the final weights and biases, predictions beside targets, and whether the engine
         return { engine, model, history, weights: model.getWeights() };
       }));
       const [wasm, js] = runs as [typeof runs[0], typeof runs[0]];
-      const layers = d.model.layers;
       console.log(`\n━━ ${d.name}: ${d.description}`);
-      console.log(`   ${d.model.inputs}-${layers.map((l) => l.units).join('-')} ${layers.map((l) => l.activation).join('/')}, ${d.model.loss}, weights 0.1, biases 0, per-row SGD, lr ${d.fit.learningRate}, ${d.fit.epochs} epochs, rows in order\n`);
+      console.log(`   ${networkText(d.model)}, weights 0.1, biases 0, per-row SGD, lr ${d.fit.learningRate}, ${d.fit.epochs} epochs, rows in order\n`);
       console.log(lossTable({ wasm: wasm.history, js: js.history }));
       console.log('\nfinal weights (Keras layout, WASM engine):');
       console.log(weightsText(wasm.weights));

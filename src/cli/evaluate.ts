@@ -1,8 +1,8 @@
 import { loadModel, numericColumns, parseCsv, readText, type ClassificationMetrics, type Metrics } from '../node.js';
 import { fail } from '../errors.js';
 import { checkThreshold } from '../metrics.js';
-import { number, type Command } from './args.js';
-import { num, table } from './report.js';
+import { number, type Command, type Flags } from './args.js';
+import { count, num, table } from './report.js';
 
 /** Metrics side by side, one column per set of rows (e.g. training, validation). */
 export function metricsText(columns: Record<string, Metrics>): string {
@@ -37,20 +37,21 @@ export async function modelCsv(modelPath: string, csvPath: string, withTarget: b
   return { model, info, task, table, x, y };
 }
 
-export const evaluate: Command<void> = {
+/** The flags of a saved model's run, which predict and evaluate share. */
+export const MODEL_RUN_FLAGS: Flags = {
+  threshold: { value: 'P', help: "probability from which a row is predicted 1 (default: the model's, 0.5)" },
+  engine: { value: 'wasm|js', help: 'which kernels run (default wasm)' },
+};
+
+export const evaluate: Command = {
   name: 'evaluate',
   summary: "a saved model's metrics on the rows of a CSV file",
-  usage: `backprop evaluate MODEL.json DATA.csv [options]
-
-Reads the model's feature columns and its target column from the CSV by name (other columns are
+  usage: 'backprop evaluate MODEL.json DATA.csv [options]',
+  about: `Reads the model's feature columns and its target column from the CSV by name (other columns are
 ignored), applies the model's scaler, and prints MSE, MAE and R² (regression) or accuracy,
 precision, recall, F1, log loss and the confusion matrix (classification). MODEL.json is a model
-file from 'backprop train --save' or a TensorFlow.js model.json from 'backprop export'.
-
-  --threshold P        probability from which a row is predicted 1 (default: the model's, 0.5)
-  --engine wasm|js     which kernels run (default wasm)
-  --json               print the metrics as one JSON object`,
-  options: { threshold: { type: 'string' }, engine: { type: 'string' }, json: { type: 'boolean' } },
+file from 'backprop train --save' or a TensorFlow.js model.json from 'backprop export'.`,
+  flags: [{ flags: { ...MODEL_RUN_FLAGS, json: { help: 'print the metrics as one JSON object' } } }],
   async run(v, positionals) {
     const [modelPath, csvPath] = paths('evaluate', positionals);
     const { model, info, x, y, table: csv } = await modelCsv(modelPath, csvPath, true);
@@ -59,7 +60,7 @@ file from 'backprop train --save' or a TensorFlow.js model.json from 'backprop e
       console.log(JSON.stringify({ model: modelPath, data: csvPath, rows: csv.rows.length, target: info.target, metrics }));
       return;
     }
-    console.log(`${modelPath} on ${csvPath}: ${csv.rows.length} rows, ${info.features.length} features → ${info.target} (${metrics.task})\n`);
+    console.log(`${modelPath} on ${csvPath}: ${count(csv.rows.length, 'row')}, ${count(info.features.length, 'feature')} → ${info.target} (${metrics.task})\n`);
     console.log(metricsText({ [csvPath]: metrics }));
   },
 };

@@ -1,31 +1,35 @@
 import { datasets, DATASET_NAMES, Model, paramName, splitRows, unitName, zName, type DatasetName, type FitOptions, type ModelOptions, type ParamChain, type Trace, type Weights } from '../node.js';
 import { fail, oneOf } from '../errors.js';
-import { number, type Command } from './args.js';
+import { number, type Command, type Values } from './args.js';
 import { num } from './report.js';
-import { fitOptions, modelOptions, train } from './train.js';
+import { fitOptions, modelOptions } from './run.js';
+import { train } from './train.js';
 import { csvRun } from './trainCsv.js';
 
 /** What a large network shows of each list in text; --json has everything. */
 const SHOW = { rows: 3, units: 4, params: 12 };
 
-export const explain: Command<void> = {
+export const explain: Command = {
   name: 'explain',
   summary: 'one training step written out: forward pass, loss, every derivative as its chain-rule factors, the update',
   usage: `backprop explain --dataset package|placement [options]
-       backprop explain DATA.csv --target COLUMN [options]
-
-Explains step 1 (or --step K) of the run 'backprop train' makes with the same flags: the forward
+       backprop explain DATA.csv --target COLUMN [options]`,
+  about: `Explains step 1 (or --step K) of the run 'backprop train' makes with the same flags: the forward
 pass, the loss, each parameter's derivative as a product of named factors with their values (and a
 finite-difference estimate beside it), and the optimizer's update. Every 'train' flag that shapes
 the run applies (data, network, initial weights, optimizer, batches, row order, engine,
 --standardize, --validation-split, --early-stopping); those about its results (--plot, --save,
---threshold) belong to 'train'.
-  --step K     the K-th step of that run, counting from 1: the steps before it run first
-  --row N      explain the step on row N of the data (counting from 1) instead of fit's batch
-  --json       print the whole trace as one JSON object: layers (inputs, z, activations, dLda,
-               dLdz per row), loss, dLdyhat, gradients, numericGradients and chains (Keras layout
-               [kernel₁, bias₁, …]), update, weights and newWeights`,
-  options: { ...train.options, step: { type: 'string' }, row: { type: 'string' } },
+--threshold) belong to 'train'.`,
+  flags: [
+    {
+      heading: 'explain:',
+      flags: {
+        step: { value: 'K', help: 'the K-th step of that run, counting from 1: the steps before it run first' },
+        row: { value: 'N', help: "explain the step on row N of the data (counting from 1) instead of fit's batch" },
+      },
+    },
+    ...train.flags.map((g) => ({ ...g, flags: { ...g.flags, ...(g.flags.json ? { json: { help: 'print the whole trace as one JSON object: layers (inputs, z, activations, dLda, dLdz per row), loss, dLdyhat, gradients, numericGradients and chains (Keras layout [kernel₁, bias₁, …]), update, weights and newWeights' } } : {}) } })),
+  ],
   async run(v, positionals) {
     if (positionals.length > 1) fail('explain', `expected one CSV file, got ${positionals.length}: ${positionals.join(' ')}`);
     for (const flag of ['plot', 'plot-boundary', 'save', 'threshold']) {
@@ -71,7 +75,6 @@ interface Source {
   fit: FitOptions;
 }
 
-type Values = Record<string, string | boolean | undefined>;
 
 function datasetSource(v: Values): Source {
   if (v.dataset === undefined) fail('--dataset', `expected one of ${DATASET_NAMES.join(', ')}, or a CSV file: backprop explain DATA.csv --target COLUMN`);

@@ -5,21 +5,23 @@ import { TFJS_WEIGHTS_FILE } from '../io/tfjs.js';
 import type { Command } from './args.js';
 import { num } from './report.js';
 
-export const exportCommand: Command<void> = {
+export const exportCommand: Command = {
   name: 'export',
   summary: 'write a saved model as TensorFlow.js (layers format) or ONNX',
-  usage: `backprop export MODEL.json --format tfjs|onnx --out PATH
-
-  --format tfjs   PATH is a directory; writes PATH/model.json (a Sequential of Dense layers) and
-                  PATH/${TFJS_WEIGHTS_FILE} (float32), for tf.loadLayersModel, or for Keras through
-                  tensorflowjs_converter --input_format tfjs_layers_model --output_format keras.
-                  TensorFlow.js computes in float32, so the weights are rounded; the largest
-                  change is reported. A scaler is folded into the first layer.
-  --format onnx   PATH is the .onnx file: float64, opset ${ONNX_OPSET}, Gemm and activation nodes, the
-                  scaler as Sub and Div nodes; input "input" [N, inputs], output "output".
-
-MODEL.json is a model file from 'backprop train --save', or a model.json this command wrote.`,
-  options: { format: { type: 'string' }, out: { type: 'string' } },
+  usage: 'backprop export MODEL.json --format tfjs|onnx --out PATH',
+  about: "MODEL.json is a model file from 'backprop train --save', or a model.json this command wrote.",
+  flags: [{
+    flags: {
+      format: {
+        value: 'tfjs|onnx',
+        help: `tfjs: PATH is a directory; writes PATH/model.json (a Sequential of Dense layers) and PATH/${TFJS_WEIGHTS_FILE} (float32), `
+          + 'for tf.loadLayersModel, or for Keras through tensorflowjs_converter --input_format tfjs_layers_model --output_format keras. '
+          + 'TensorFlow.js computes in float32, so the weights are rounded; the largest change is reported. A scaler is folded into the first layer. '
+          + `onnx: PATH is the .onnx file: float64, opset ${ONNX_OPSET}, Gemm and activation nodes, the scaler as Sub and Div nodes; input "input" [N, inputs], output "output".`,
+      },
+      out: { value: 'PATH', help: 'where to write: a directory (tfjs) or a .onnx file' },
+    },
+  }],
   async run(v, positionals) {
     if (positionals.length !== 1) fail('export', `expected one model file: backprop export MODEL.json --format tfjs|onnx --out PATH, got ${positionals.length} arguments`);
     const input = positionals[0]!;

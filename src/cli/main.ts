@@ -1,15 +1,17 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
 import { demo } from './demo.js';
 import { train } from './train.js';
 import { predict } from './predict.js';
 import { evaluate } from './evaluate.js';
 import { compare } from './compare.js';
 import { bench } from './bench.js';
-import { exportCommand } from './export.js';
 import { explain } from './explain.js';
-import { parse, type Command } from './args.js';
+import { exportCommand } from './export.js';
+import { helpText, parse, type Command } from './args.js';
 
-const commands: Command<unknown>[] = [demo, train, explain, predict, evaluate, compare, bench, exportCommand];
+// A new command is one file and one entry here: its flags table gives its parser and its help.
+const commands: Command[] = [demo, train, explain, predict, evaluate, compare, bench, exportCommand];
 
 const help = `backprop — train small neural networks with hand-written backprop in WebAssembly
 
@@ -18,10 +20,22 @@ usage: backprop <command> [options]
 commands:
 ${commands.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`).join('\n')}
 
-'backprop <command> --help' describes a command's options.`;
+'backprop <command> --help' (or 'backprop help <command>') describes a command's options;
+'backprop --version' prints the version.`;
+
+/** The package's version, from the package.json beside dist/. */
+function version(): string {
+  return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === '--version' || name === '-v') {
+    console.log(`backprop ${version()}`);
+    return 0;
+  }
+  // `backprop help train` is `backprop train --help`.
+  if (name === 'help' && rest.length > 0) return main([...rest.slice(0, 1), '--help', ...rest.slice(1)]);
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     console.log(help);
     return name === undefined ? 1 : 0;
@@ -33,7 +47,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const { values, positionals } = parse(command, rest);
   if (values.help) {
-    console.log(`usage: ${command.usage}`);
+    console.log(helpText(command));
     return 0;
   }
   await command.run(values, positionals);

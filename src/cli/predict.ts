@@ -1,21 +1,17 @@
 import { formatCsv } from '../node.js';
-import { engineFlag, modelCsv, paths, thresholdFlag } from './evaluate.js';
+import { engineFlag, MODEL_RUN_FLAGS, modelCsv, paths, thresholdFlag } from './evaluate.js';
 import type { Command } from './args.js';
 
-export const predict: Command<void> = {
+export const predict: Command = {
   name: 'predict',
   summary: "a saved model's predictions for the rows of a CSV file, as CSV",
-  usage: `backprop predict MODEL.json DATA.csv [options] > predictions.csv
-
-Reads the model's feature columns from the CSV by name (other columns pass through untouched),
+  usage: 'backprop predict MODEL.json DATA.csv [options] > predictions.csv',
+  about: `Reads the model's feature columns from the CSV by name (other columns pass through untouched),
 applies the model's scaler, and writes every input row with the prediction added:
 regression adds "prediction"; classification adds "probability" (of 1) and "prediction"
 (1 when the probability reaches the threshold, else 0). MODEL.json is a model file from
-'backprop train --save' or a TensorFlow.js model.json from 'backprop export'.
-
-  --threshold P        probability from which a row is predicted 1 (default: the model's, 0.5)
-  --engine wasm|js     which kernels run (default wasm)`,
-  options: { threshold: { type: 'string' }, engine: { type: 'string' } },
+'backprop train --save' or a TensorFlow.js model.json from 'backprop export'.`,
+  flags: [{ flags: MODEL_RUN_FLAGS }],
   async run(v, positionals) {
     const [modelPath, csvPath] = paths('predict', positionals);
     const { model, info, task, table, x } = await modelCsv(modelPath, csvPath, false);

@@ -1,6 +1,6 @@
 import asciichart from 'asciichart';
 import cliProgress from 'cli-progress';
-import type { EpochLogs, History } from '../node.js';
+import type { EpochLogs, LossHistory } from '../node.js';
 import { num } from './report.js';
 
 // Below this expected run time a bar would only flicker.
@@ -66,20 +66,35 @@ const CHART_WIDTH = 64;
  * The loss per epoch (and the validation loss) as a small terminal chart, log-scaled when the loss
  * falls by more than 30×; long runs are thinned to about 64 columns.
  */
-export function lossChart(history: History, color = process.stdout.isTTY === true): string {
+export function lossChart(history: LossHistory, color = process.stdout.isTTY === true): string {
   const series = [history.loss, ...(history.valLoss?.length ? [history.valLoss] : [])];
-  const all = series.flat();
-  const log = Math.min(...all) > 0 && Math.max(...all) / Math.min(...all) > 30;
+  const { lo, hi } = range(series);
+  const log = lo > 0 && hi / lo > 30;
   const every = Math.ceil(history.loss.length / CHART_WIDTH);
-  const thin = (s: number[]) => s.filter((_, i) => i % every === 0 || i === s.length - 1).map((v) => (log ? Math.log10(v) : v));
+  const scale = (v: number) => (log ? Math.log10(v) : v);
+  // asciichart steps through rows from min·ratio to max·ratio; a loss flat to rounding makes those
+  // numbers too large to step through (x + 1 === x), so it charts the distance from the lowest value.
+  // A spread below what f64 resolves at this magnitude is charted as the flat line it is; one beyond
+  // f64's largest number (from −1e308 to 1e308) is charted at half size.
+  const half = Number.isFinite(scale(hi) - scale(lo)) ? 1 : 0.5;
+  const base = scale(lo) * half, spread = scale(hi) * half - base;
+  const flat = !(spread > 1e-12 * Math.abs(base) && spread > 1e-300);
+  const thin = (s: number[]) => s.filter((_, i) => i % every === 0 || i === s.length - 1).map((v) => (flat ? 0 : scale(v) * half - base));
   const chart = asciichart.plot(series.map(thin), {
     height: 10,
     colors: color ? [asciichart.blue, asciichart.yellow] : [],
-    format: (v) => num((log ? 10 ** v : v), 3).padStart(10),
+    format: (v) => num(log ? 10 ** ((v + base) / half) : (v + base) / half, 3).padStart(10),
   });
   const key = series.length > 1 ? `${paint('──', asciichart.blue, color)} training   ${paint('──', asciichart.yellow, color)} validation` : `${paint('──', asciichart.blue, color)} training`;
   const axis = `epochs 1–${history.loss.length}${every > 1 ? ` (one column per ${every} epochs)` : ''}${log ? ', log scale' : ''}`;
   return `${chart}\n${' '.repeat(12)}${axis}   ${key}`;
+}
+
+/** The lowest and highest value of the series, without spreading them into arguments (a long history would overflow the stack). */
+function range(series: number[][]): { lo: number; hi: number } {
+  let lo = Infinity, hi = -Infinity;
+  for (const s of series) for (const v of s) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+  return { lo, hi };
 }
 
 function paint(text: string, c: string, color: boolean): string {

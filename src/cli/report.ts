@@ -1,8 +1,20 @@
-import type { History, Weights } from '../index.js';
+import type { DenseSpec, History, LayerSpec, ModelSpec, Weights } from '../index.js';
 
 /** Numbers as users compare them: up to `digits` significant digits (10 by default), no trailing noise. */
 export function num(v: number, digits = 10): string {
   return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(digits)));
+}
+
+/** `2-2-1 sigmoid/sigmoid, binaryCrossentropy`: the network as every command describes it. */
+export function networkText(spec: ModelSpec<LayerSpec>): string {
+  const dense = spec.layers.filter((l): l is DenseSpec => !('dropout' in l));
+  const dropout = spec.layers.filter((l) => 'dropout' in l).length;
+  return `${spec.inputs}-${dense.map((l) => l.units).join('-')} ${dense.map((l) => l.activation ?? 'linear').join('/')}${dropout ? ` (${count(dropout, 'Dropout layer')})` : ''}, ${spec.loss}`;
+}
+
+/** `1 row`, `2 rows`. */
+export function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 export function lossTable(columns: Record<string, History>): string {

@@ -19,8 +19,9 @@ const MSE = LOSSES.indexOf('mse'), BCE = LOSSES.indexOf('binaryCrossentropy');
 const CCE = LOSSES.indexOf('categoricalCrossentropy'), SPARSE = LOSSES.indexOf('sparseCategoricalCrossentropy');
 const SGD = OPTIMIZERS.indexOf('sgd'), ADAM = OPTIMIZERS.indexOf('adam'), RMSPROP = OPTIMIZERS.indexOf('rmsprop');
 const EPS = 1e-7;
-const SELU_ALPHA = 1.6732632423543772848170429916717, SELU_SCALE = 1.0507009873554804934193349852946;
-const SQRT1_2 = 0.7071067811865476, INV_SQRT_2PI = 0.3989422804014327;
+// the doubles nearest Keras's λ and α, and 1/√2, 1/√(2π), as assembly/activations.ts writes them
+const SELU_ALPHA = 1.6732632423543772, SELU_SCALE = 1.0507009873554805;
+const SQRT1_2 = Math.SQRT1_2, INV_SQRT_2PI = 0.3989422804014327;
 
 function unknown(what: string, code: number): never {
   throw new Error(`Unknown ${what} code ${code} in the network descriptor.`);

@@ -5,7 +5,7 @@ const TWO_OVER_SQRT_PI = 1.1283791670955126; // 2/√π
 const INV_SQRT_PI = 0.5641895835477563;      // 1/√π
 
 export function erf(x: number): number {
-  if (x !== x || x === 0.0) return x; // NaN, ±0
+  if (Number.isNaN(x) || x === 0.0) return x; // NaN, ±0
   const a = Math.abs(x);
   let r = 1.0;
   if (a < 2.5) {

@@ -11,6 +11,9 @@ type Exports = { [K in keyof Kernels]: Kernels[K] } & {
   reserve(bytes: number): number;
 };
 
+/** What the kernels import (assembly/host.ts): the host's Math functions they take rather than carry. */
+export const KERNEL_IMPORTS = { Math: { tanh: Math.tanh, pow: Math.pow, expm1: Math.expm1, log1p: Math.log1p } };
+
 let compiled: WebAssembly.Module | undefined;
 /** Which build `compiled` is, when it came from the default source. */
 let compiledFile: WasmFile | undefined;
@@ -71,7 +74,7 @@ async function compile(source: WasmSource): Promise<WebAssembly.Module> {
  */
 export function openWasmEngine(bytes: number): Engine {
   if (!compiled) throw new Error('The WebAssembly kernels are not loaded: await loadWasm() first.');
-  const k = instantiateSync<Exports>(compiled, { Math: { tanh: Math.tanh, pow: Math.pow, expm1: Math.expm1, log1p: Math.log1p } }).exports;
+  const k = instantiateSync<Exports>(compiled, KERNEL_IMPORTS).exports;
   const contract = k.CONTRACT instanceof WebAssembly.Global ? (k.CONTRACT.value as number) >>> 0 : undefined;
   if (contract !== contractHash()) {
     throw new Error(`These WebAssembly kernels were built from another contract (${contract?.toString(16) ?? 'none'}, this host has ${contractHash().toString(16)}): rebuild them from this version's sources (npm run build).`);

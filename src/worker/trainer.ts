@@ -13,7 +13,7 @@ export interface WorkerEndpoint extends Port<FromWorker, ToWorker> {
   onFailure(handler: (error: Error) => void): void;
   /** Node: whether the worker should keep the process alive (only while a fit runs). */
   busy?(busy: boolean): void;
-  terminate(): void | Promise<unknown>;
+  terminate(): unknown;
 }
 
 /** Starts a worker: from `url`, or from the worker script beside the library's entry. */

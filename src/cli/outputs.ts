@@ -1,0 +1,113 @@
+// The files a command writes. Each is checked before any work starts (so a wrong path costs
+// nothing), never the same file as an input, and written whole or not at all: to a temporary
+// file beside it, then renamed over it.
+import { accessSync, constants, existsSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fail } from '../errors.js';
+
+export interface Output {
+  /** The flag that named it, e.g. '--save'. */
+  flag: string;
+  /** What it holds, for messages: 'model', 'loss chart'. */
+  what: string;
+  path: string;
+}
+
+/** The same file, whichever way its path is written (through links too, when it exists). */
+function identity(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
+  }
+}
+
+/**
+ * Refuses an output that would replace an input, that another output also names, or that cannot
+ * be written: a missing folder, a folder where the file should be, no permission.
+ */
+export function checkOutputs(outputs: Output[], inputs: string[]): void {
+  const taken = new Map(inputs.map((p) => [identity(p), 'an input of this run (backprop never writes over its input)']));
+  for (const o of outputs) {
+    if (o.path.trim() === '') fail(o.flag, 'expected a file name');
+    const id = identity(o.path);
+    const other = taken.get(id);
+    if (other) fail(o.flag, `${o.path} is ${other}; choose another file name`);
+    taken.set(id, `where ${o.flag} writes the ${o.what}`);
+    const folder = dirname(resolve(o.path));
+    const stat = statOf(folder);
+    if (!stat?.isDirectory()) fail(o.flag, `cannot write ${o.path}: the folder ${folder} does not exist`);
+    const existing = statOf(o.path);
+    if (existing && !existing.isFile()) fail(o.flag, `cannot write ${o.path}: it is ${existing.isDirectory() ? 'a folder' : 'not a regular file'}`);
+    if (existing && !writable(o.path)) fail(o.flag, `cannot write ${o.path}: the file is read-only`);
+    // The one sure test of a folder (permissions, a read-only or pseudo file system): create the temporary file the write will use.
+    const trial = temporaryFile(o.path);
+    try {
+      writeFileSync(trial, '', { flag: 'wx' });
+      rmSync(trial);
+    } catch (e) {
+      fail(o.flag, `cannot write ${o.path}: ${why(e, folder)}`);
+    }
+  }
+}
+
+function temporaryFile(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+}
+
+/** An error of the file system in words. */
+function why(e: unknown, folder: string): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT' && !existsSync(folder)) return `the folder ${folder} no longer exists`;
+  if (code === 'EACCES' || code === 'EPERM') return `no permission to create files in ${folder}`;
+  if (code === 'EROFS') return `${folder} is on a read-only file system`;
+  if (code === 'ENOSPC') return 'the disk is full';
+  return `files cannot be created in ${folder} (${code ?? (e as Error).message})`;
+}
+
+function statOf(path: string) {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+function writable(path: string): boolean {
+  try {
+    accessSync(path, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Writes `text` to `path` whole: a temporary file beside it, renamed over it once complete. */
+export async function writeWhole(path: string, text: string): Promise<void> {
+  const temporary = temporaryFile(path);
+  try {
+    await writeFile(temporary, text);
+    await rename(temporary, path);
+  } catch (e) {
+    await rm(temporary, { force: true });
+    throw e;
+  }
+}
+
+/**
+ * Writes every output it can; an output that fails (a disk that filled up, a folder removed
+ * during training) does not stop the others. Returns what was written and what failed, in words.
+ */
+export async function writeOutputs(outputs: { output: Output; text: () => string }[]): Promise<{ written: string[]; failed: string[] }> {
+  const written: string[] = [], failed: string[] = [];
+  for (const { output, text } of outputs) {
+    try {
+      await writeWhole(output.path, text());
+      written.push(`${output.what} ${output.path}`);
+    } catch (e) {
+      failed.push(`${output.flag}: could not write the ${output.what} to ${output.path}: ${why(e, dirname(resolve(output.path)))}`);
+    }
+  }
+  return { written, failed };
+}
