@@ -27,13 +27,16 @@ export function serve(port: Port<ToWorker, FromWorker>, yieldToEvents: () => Pro
     stopRequested = false;
     const { progressWeights, pace, ...fitOptions } = options;
     let batch: { epoch: number; logs: EpochLogs }[] = [];
-    let spacing = pace ? 0 : YIELD_MS;
+    // The first batch warms the copying up and is not counted; then the cheapest batch so far is,
+    // so that one slow batch (a garbage collection) does not hold the rest back.
+    let spacing = pace ? 0 : YIELD_MS, cheapest = Infinity, batches = 0;
     const flush = () => {
       if (!batch.length) return;
       const sent = performance.now();
       port.post({ type: 'epochs', id, epochs: batch, ...(progressWeights ? { weights: model.getWeights() } : {}) });
       batch = [];
-      spacing = Math.max(pace ? 0 : YIELD_MS, 2 * (performance.now() - sent));
+      if (batches++ > 0) cheapest = Math.min(cheapest, performance.now() - sent);
+      if (cheapest < Infinity) spacing = Math.max(pace ? 0 : YIELD_MS, 2 * cheapest);
     };
     const start = performance.now();
     let lastYield = start;
