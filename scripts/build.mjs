@@ -69,7 +69,7 @@ const useBrowserBundle = {
   },
 };
 await build({
-  entryPoints: ['web/main.ts', 'web/worker.ts', 'web/style.css'],
+  entryPoints: ['web/main.ts', 'web/style.css'],
   outdir: 'dist/web',
   bundle: true,
   platform: 'browser',

@@ -2,7 +2,7 @@
 // thread, to the bit — history, every epoch's logs, weights, scaler, a second fit's continuation
 // of the optimizer state — plus stop, progress weights and errors of the same class and message.
 import { afterEach, describe, expect, it } from 'vitest';
-import { BackpropError, datasets, DivergenceError, Model, WorkerTrainer, type EpochLogs, type ModelFitOptions, type WorkerEpochLogs } from '../src/node.js';
+import { BackpropError, datasets, DivergenceError, Model, WorkerTrainer, type EpochLogs, type ModelFitOptions, type ModelOptions, type WorkerEpochLogs } from '../src/node.js';
 
 const workerUrl = new URL('../dist/worker-node.js', import.meta.url);
 const d = datasets.placement;
@@ -62,6 +62,37 @@ describe('WorkerTrainer in Node', () => {
     const expected: WorkerEpochLogs[] = [];
     await local.fit(d.x, d.y, { epochs: 5, learningRate: 0.1, onEpochEnd: (_, logs) => { expected.push({ ...logs, weights: local.getWeights() }); } });
     expect(seen).toEqual(expected);
+  });
+
+  it('a big model\'s progressWeights come in fewer batches than epochs, every epoch still reported in order, the last with the final weights', async () => {
+    // 2-256-256-1: its 66,561 weights take milliseconds to copy, more than one paced epoch of 4 rows
+    const big: ModelOptions = { ...d.model, layers: [{ units: 256, activation: 'tanh' }, { units: 256, activation: 'tanh' }, { units: 1, activation: 'sigmoid' }] };
+    trainer = new WorkerTrainer(big, { workerUrl });
+    const epochs: number[] = [];
+    const weighed: number[] = [];
+    let last: WorkerEpochLogs['weights'];
+    await trainer.fit(d.x, d.y, { epochs: 40, pace: 1, progressWeights: true, onEpochEnd: (e, logs) => {
+      epochs.push(e);
+      if (logs.weights) { weighed.push(e); last = logs.weights; }
+    } });
+    expect(epochs).toEqual([...Array(40).keys()]);
+    expect(weighed.length).toBeLessThan(40);
+    expect(weighed.at(-1)).toBe(39);
+    expect(last).toEqual(trainer.model.getWeights());
+  });
+
+  it('setModel starts over in the same worker: the next fit is a new model\'s, fresh optimizer included; not during a fit', async () => {
+    const fit = { optimizer: 'adam', learningRate: 0.05, epochs: 30, batchSize: 1 } as const;
+    trainer = new WorkerTrainer(d.model, { workerUrl });
+    await trainer.fit(d.x, d.y, fit);
+    trainer.setModel({ ...d.model, seed: 4 });
+    const local = new Model({ ...d.model, seed: 4 });
+    expect(await trainer.fit(d.x, d.y, fit)).toEqual(await local.fit(d.x, d.y, fit));
+    expect(trainer.model.getWeights()).toEqual(local.getWeights());
+
+    const running = trainer.fit(d.x, d.y, fit);
+    expect(() => trainer!.setModel(d.model)).toThrow('WorkerTrainer: setModel during a fit; await the fit (or stop() it) first');
+    await running;
   });
 
   it('bad options and divergence: the errors Model.fit raises, with their messages; the model keeps its last finished epoch', async () => {

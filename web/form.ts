@@ -1,9 +1,27 @@
 // The settings form: the data (a tutorial task or a CSV file), the network and the training, read
-// into a Run for the worker. The page does not hold the library's rules: checkForm asks the library
+// into a Run for WorkerTrainer. The page does not hold the library's rules: checkForm asks the library
 // about each field on its own (so every bad field is reported at once), and showErrors puts each
 // message beside its input, in the form's words.
 import { ACTIVATIONS, BackpropError, datasets, inferTask, Model, parseCsv, readCsv, type DatasetName, type DenseSpec, type ModelFitOptions, type ModelOptions, type Task } from '../src/browser.js';
-import type { PlaneGrid, Run } from './protocol.js';
+
+/** Where the probability map is sampled: `resolution` × `resolution` cell centres over the two features' ranges. */
+export interface PlaneGrid {
+  x: [number, number];
+  y: [number, number];
+  resolution: number;
+}
+
+/** One training run: the model, its fit options and the data. */
+export interface Run {
+  model: ModelOptions;
+  fit: Omit<ModelFitOptions, 'onEpochEnd' | 'validationData'>;
+  x: Float64Array;
+  y: Float64Array;
+  /** `'watch'` paces the epochs so the charts can be followed (about 100 epochs a second); `'full'` runs flat out. */
+  pace: 'watch' | 'full';
+  /** Set for two-feature classification: the page draws the predicted probability over this grid. */
+  plane?: PlaneGrid;
+}
 
 /** The rows to learn, whichever source they came from. */
 export interface PageData {
@@ -283,7 +301,7 @@ function inputOf(field: string): string {
 }
 
 /**
- * A refusal of the whole run (the worker's, or the data's), beside the input its field names:
+ * A refusal of the whole run (by the training worker, or of the data), beside the input its field names:
  * settings in the form's words, data messages (which name the file, line and column) as they are.
  */
 export function problemOf(e: BackpropError): Problem {

@@ -1,6 +1,5 @@
-// The probability map's samples: the model's P(class 1) at the centre of every cell of a grid over two features.
-import type { Model } from '../src/browser.js';
-import type { PlaneGrid } from './protocol.js';
+// Where the maps are sampled: the centre of every cell of a grid over two features.
+import type { PlaneGrid } from './form.js';
 
 /** The cell centres, row by row from the lowest second feature: resolution² × 2, row-major. */
 export function gridPoints({ x: [x0, x1], y: [y0, y1], resolution: n }: PlaneGrid): Float64Array {
@@ -12,8 +11,4 @@ export function gridPoints({ x: [x0, x1], y: [y0, y1], resolution: n }: PlaneGri
     }
   }
   return points;
-}
-
-export function probabilities(model: Model, points: Float64Array): Float64Array {
-  return Float64Array.from(model.predict(points), (row) => row[0]!);
 }

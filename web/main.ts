@@ -1,20 +1,21 @@
-// The demo page: the form starts a run in the worker (web/worker.ts), and each snapshot it sends
-// back redraws the loss chart, the network diagram and the probability map.
-import { BackpropError, fitScaler, Model, type DatasetName } from '../src/browser.js';
-import { checkForm, clearErrors, csvColumns, csvData, listActivations, mark, marked, MAX_UNITS, planeGrid, problemOf, readRun, showMomentum, tutorialData, useCsvDefaults, useTask, type PageData } from './form.js';
+// The demo page: the form starts a run in the library's WorkerTrainer, and the epochs it reports
+// redraw the loss chart, the network diagram and the maps, once per frame.
+import { BackpropError, DivergenceError, fitScaler, Model, WorkerTrainer, type DatasetName, type EngineKind, type History, type Weights, type WorkerEpochLogs } from '../src/browser.js';
+import { checkForm, clearErrors, csvColumns, csvData, listActivations, mark, marked, MAX_UNITS, planeGrid, problemOf, readRun, showMomentum, tutorialData, useCsvDefaults, useTask, type PageData, type Run } from './form.js';
 import { NetworkDiagram } from './diagram.js';
-import { gridPoints, probabilities } from './grid.js';
 import { LossChart } from './lossChart.js';
 import { CLASS_COLORS, PROBABILITY_GRADIENT, ProbabilityMap } from './probabilityMap.js';
-import type { FromWorker, Run, Snapshot, ToWorker } from './protocol.js';
-import { predictionsTable, runCode, timingsView, weightsTables } from './results.js';
+import { predictionsTable, runCode, timingsView, weightsTables, type EngineTiming } from './results.js';
 import { UnitMaps } from './unitMaps.js';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 
-const WORKER_URL = new URL('./worker.js', import.meta.url);
-const worker = new Worker(WORKER_URL, { type: 'module' });
-const send = (message: ToWorker) => worker.postMessage(message);
+/** Milliseconds per epoch at least when watching, so that the charts can be followed. */
+const WATCH_MS_PER_EPOCH = 10;
+/** Each engine trains for at least this long when timed, so that short runs are averaged. */
+const TIMING_BUDGET_MS = 300;
+/** How often a timing's progress line changes. */
+const TIMING_PROGRESS_MS = 100;
 
 /** Typing in the network fields redraws the diagram once the typing pauses, not on every key. */
 const PREVIEW_DELAY_MS = 200;
@@ -30,11 +31,23 @@ diagram.onSelect = (part) => (part.kind === 'unit' ? unitMaps.highlight(part.col
 
 let data: PageData | undefined;
 let csv: { text: string; file: string } | undefined;
+/** What the worker reported since the page last drew: the page draws once per frame, however often reports come. */
+interface Unseen {
+  epochs: number;
+  losses: number[];
+  weights?: Weights;
+  frame?: number;
+}
+
 /**
- * The run under way, if any. A training run's panels are reset by its first snapshot, so a run the
- * worker refuses leaves them alone; a timing runs in a worker of its own, which Stop ends.
+ * The run under way, if any. Training runs in the page's trainer, whose worker stays between runs so
+ * that a run starts at once; its panels are reset by its first drawing, so a run the library
+ * refuses leaves them alone. A timing runs in a WorkerTrainer of its own, which Stop ends.
  */
-let job: { kind: 'train'; run: Run; data: PageData; started: boolean; stopping: boolean } | { kind: 'compare'; timer: Worker } | undefined;
+type TrainJob = { kind: 'train'; trainer: WorkerTrainer; run: Run; data: PageData; started: boolean; stopping: boolean; unseen: Unseen };
+let job: TrainJob | { kind: 'compare'; trainer: WorkerTrainer } | undefined;
+/** The page's trainer for training runs, started by the first one (and again after its worker fails). */
+let runner: WorkerTrainer | undefined;
 /** True while the library checks the form for a Train or a timing. */
 let checking = false;
 
@@ -112,6 +125,11 @@ function startUnitMaps(run: Run, d: PageData, trained: boolean): void {
   unitMaps.start(run.model, planeGrid(d), d.x, trained && run.fit.standardize ? fitScaler(d.x, d.rows, 2) : undefined);
 }
 
+/** Lays out the probability map for a run on two-feature classification, as startUnitMaps does the units' maps. */
+function startMap(run: Run, d: PageData, trained: boolean): void {
+  if (run.plane) map.start(run.plane, d.x, d.y, d.features, run.model, trained && run.fit.standardize ? fitScaler(d.x, d.rows, 2) : undefined);
+}
+
 /** Draws the untrained network (and its probability map) for the current settings; bad settings wait for Train to be reported. */
 function preview(): void {
   if (job) return;
@@ -146,10 +164,8 @@ function showModel(run: Run, d: PageData, model: Model): void {
   diagram.update(weights);
   startUnitMaps(run, d, false);
   unitMaps.update(weights, true);
-  if (run.plane) {
-    map.start(run.plane, d.x, d.y, d.features);
-    map.update(probabilities(model, gridPoints(run.plane)));
-  }
+  startMap(run, d, false);
+  if (run.plane) map.update(weights, true);
 }
 
 /** Clears what the last run left: its loss chart, results and timings no longer describe the settings. */
@@ -240,110 +256,181 @@ async function start(kind: 'train' | 'compare'): Promise<void> {
     return;
   }
   const run = readRun(data);
-  if (kind === 'train') {
-    job = { kind, run, data, started: false, stopping: false };
-    setStatus('Starting…', 'running');
-    send({ type: 'train', run });
-  } else {
-    const timer = new Worker(WORKER_URL, { type: 'module' });
-    timer.onmessage = ({ data: m }: MessageEvent<FromWorker>) => timed(m);
-    timer.onerror = (e) => failed(e.message);
-    job = { kind, timer };
-    $('timings').replaceChildren();
-    setStatus('Timing both engines…', 'running');
-    timer.postMessage({ type: 'compare', run } satisfies ToWorker);
-  }
   setBusy(kind);
+  if (kind === 'train') {
+    if (runner) runner.setModel(run.model);
+    else runner = new WorkerTrainer(run.model);
+    await train({ kind, trainer: runner, run, data, started: false, stopping: false, unseen: { epochs: 0, losses: [] } });
+  } else {
+    const trainer = new WorkerTrainer(run.model);
+    await compare(run, trainer);
+    void trainer.terminate();
+  }
 }
 
-/** While a timing runs, the settings are locked; after it, only a change to them recreates one. */
-function timed(m: FromWorker): void {
-  if (job?.kind !== 'compare') return;
-  if (m.type === 'timing') {
+/** Trains `run` in its worker, drawing the epochs as they are reported. */
+async function train(current: TrainJob): Promise<void> {
+  job = current;
+  setStatus('Starting…', 'running');
+  const { run, trainer } = current;
+  try {
+    const history = await trainer.fit(run.x, run.y, {
+      ...run.fit,
+      progressWeights: true,
+      ...(run.pace === 'watch' ? { pace: WATCH_MS_PER_EPOCH } : {}),
+      onEpochEnd: (epoch, logs) => report(current, epoch, logs),
+    });
+    finish(current, history);
+  } catch (e) {
+    if (job !== current) return;
+    // The epochs before a divergence stay on show
+    if (current.unseen.epochs > 0) draw(current);
+    job = undefined;
+    setBusy(undefined);
+    if (e instanceof BackpropError && !current.started) {
+      const p = problemOf(e);
+      mark(p.input, p.message);
+      refused();
+    } else {
+      if (!(e instanceof BackpropError || e instanceof DivergenceError)) {
+        console.error(e);
+        void trainer.terminate();
+        runner = undefined;
+      }
+      setStatus((e as Error).message, 'error');
+    }
+  }
+}
+
+function report(current: TrainJob, epoch: number, logs: WorkerEpochLogs): void {
+  const unseen = current.unseen;
+  unseen.epochs = epoch + 1;
+  unseen.losses.push(logs.loss);
+  if (logs.weights) unseen.weights = logs.weights;
+  unseen.frame ??= requestAnimationFrame(() => {
+    unseen.frame = undefined;
+    draw(current);
+  });
+}
+
+/**
+ * Trains `run` on each engine in `trainer`'s worker, each fit from the run's initial model, and
+ * shows the mean time of a whole fit. While a timing runs, the settings are locked; after it, only
+ * a change to them recreates one.
+ */
+async function compare(run: Run, trainer: WorkerTrainer): Promise<void> {
+  const current = { kind: 'compare', trainer } as const;
+  job = current;
+  $('timings').replaceChildren();
+  setStatus('Timing both engines…', 'running');
+  try {
+    const timings: EngineTiming[] = [];
+    for (const engine of ['wasm', 'js'] as const) timings.push(await time(run, trainer, engine));
+    $('timings').replaceChildren(timingsView(timings));
+    setStatus('Timed both engines: see “WebAssembly or plain JavaScript?”.', 'done');
+  } catch (e) {
+    // Stop ends the worker, and with it the fit
+    if (job !== current) return;
+    if (!(e instanceof BackpropError || e instanceof DivergenceError)) console.error(e);
+    setStatus((e as Error).message, 'error');
+  }
+  job = undefined;
+  setBusy(undefined);
+}
+
+/**
+ * Times `run` on `engine`: the wall time of each whole fit, seen from this thread. The fit's epoch
+ * reports only move the progress line (the worker sends them either way).
+ */
+async function time(run: Run, trainer: WorkerTrainer, engine: EngineKind): Promise<EngineTiming> {
+  let runs = 0, shown = 0;
+  const epochs = run.fit.epochs ?? 1;
+  const onEpochEnd = (epoch: number) => {
+    const now = performance.now();
+    if (now - shown < TIMING_PROGRESS_MS) return;
+    shown = now;
     // Shown in the panel too: on a phone the form's status line is far above it.
-    const progress = `Timing ${ENGINE_NAMES[m.engine]}: fit ${m.runs + 1}, epoch ${m.epoch} of ${m.epochs}…`;
+    const progress = `Timing ${ENGINE_NAMES[engine]}: fit ${runs + 1}, epoch ${epoch + 1} of ${epochs}…`;
     setStatus(progress, 'running');
     $('timings').replaceChildren(Object.assign(document.createElement('p'), { className: 'progress', textContent: progress }));
-    return;
+  };
+  const once = async () => {
+    trainer.setModel(run.model);
+    const t0 = performance.now();
+    const history = await trainer.fit(run.x, run.y, { ...run.fit, engine, onEpochEnd });
+    runs++;
+    return { ms: performance.now() - t0, loss: history.loss[history.loss.length - 1]! };
+  };
+  // A one-epoch fit first, untimed: the worker's start and the engine's kernels load in it.
+  await trainer.fit(run.x, run.y, { ...run.fit, epochs: 1, engine });
+  // The first whole fit also warms the JIT up; it counts only when it alone fills the budget.
+  const first = await once();
+  if (first.ms >= TIMING_BUDGET_MS) return { engine, ms: first.ms, runs: 1, loss: first.loss };
+  let total = 0, timed = 0, loss = first.loss;
+  while (total < TIMING_BUDGET_MS) {
+    const r = await once();
+    total += r.ms;
+    timed++;
+    loss = r.loss;
   }
-  job.timer.terminate();
-  job = undefined;
-  if (m.type === 'compared') {
-    $('timings').replaceChildren(timingsView(m.timings));
-    setStatus('Timed both engines: see “WebAssembly or plain JavaScript?”.', 'done');
-  } else if (m.type === 'error') setStatus(m.message, 'error');
-  setBusy(undefined);
+  return { engine, ms: total / timed, runs: timed, loss };
 }
 
 function stopTiming(): void {
   if (job?.kind !== 'compare') return;
-  job.timer.terminate();
+  void job.trainer.terminate();
   job = undefined;
   setStatus('Timing stopped; nothing was measured.', 'stopped');
   setBusy(undefined);
 }
 
-function show(s: Snapshot): void {
-  if (job?.kind !== 'train') return;
-  const { run, data: d } = job;
-  if (!job.started) {
-    job.started = true;
+/** Draws what the worker reported since the last drawing: the first one resets the panels for this run. */
+function draw(current: TrainJob): void {
+  if (job !== current) return;
+  const { run, data: d, unseen } = current;
+  if (!current.started) {
+    current.started = true;
     clearRun();
     lossChart.start(Number(run.fit.epochs));
     diagram.start(run.model, d.features, d.target);
     startUnitMaps(run, d, true);
-    if (run.plane) map.start(run.plane, d.x, d.y, d.features);
+    startMap(run, d, true);
   }
-  lossChart.append(s.losses);
-  diagram.update(s.weights);
-  unitMaps.update(s.weights);
-  if (s.plane) map.update(s.plane);
-  stage(`After epoch ${s.epochs} of ${run.fit.epochs}.`);
-  if (!job.stopping) setStatus(`Training: epoch ${s.epochs} of ${run.fit.epochs}, loss ${lossChart.last.toPrecision(4)}`, 'running');
+  lossChart.append(unseen.losses);
+  unseen.losses = [];
+  if (unseen.weights) {
+    diagram.update(unseen.weights);
+    unitMaps.update(unseen.weights);
+    if (run.plane) map.update(unseen.weights);
+    unseen.weights = undefined;
+  }
+  stage(`After epoch ${unseen.epochs} of ${run.fit.epochs}.`);
+  if (!current.stopping) setStatus(`Training: epoch ${unseen.epochs} of ${run.fit.epochs}, loss ${lossChart.last.toPrecision(4)}`, 'running');
 }
 
-function finish(m: Extract<FromWorker, { type: 'done' }>): void {
-  show(m.snapshot);
-  if (job?.kind !== 'train') return;
-  unitMaps.update(m.snapshot.weights, true);
-  const { run, data: d } = job;
+function finish(current: TrainJob, history: History): void {
+  if (current.unseen.frame !== undefined) cancelAnimationFrame(current.unseen.frame);
+  draw(current);
+  if (job !== current) return;
+  const { run, data: d, trainer } = current;
   job = undefined;
-  const epochs = m.loss.length, loss = m.loss[epochs - 1]!;
-  const summary = `${m.stopped ? 'Stopped after' : 'Trained for'} ${plural(epochs, 'epoch')}; final loss ${loss.toPrecision(6)}.`;
-  setStatus(summary, m.stopped ? 'stopped' : 'done');
+  const weights = trainer.model.getWeights();
+  diagram.update(weights);
+  unitMaps.update(weights, true);
+  if (run.plane) map.update(weights, true);
+  const epochs = history.loss.length, loss = history.loss[epochs - 1]!;
+  const stopped = epochs < (run.fit.epochs ?? 1);
+  const summary = `${stopped ? 'Stopped after' : 'Trained for'} ${plural(epochs, 'epoch')}; final loss ${loss.toPrecision(6)}.`;
+  setStatus(summary, stopped ? 'stopped' : 'done');
   stage(`After training: the weights of epoch ${epochs}.`);
   const final = $('final');
-  final.textContent = `${summary} Loss went from ${m.loss[0]!.toPrecision(6)} after the first epoch to ${loss.toPrecision(6)}.`;
+  final.textContent = `${summary} Loss went from ${history.loss[0]!.toPrecision(6)} after the first epoch to ${loss.toPrecision(6)}.`;
   final.dataset.loss = String(loss);
-  $('predictions').replaceChildren(predictionsTable(d, m.predictions));
-  $('weights').replaceChildren(weightsTables(m.snapshot.weights, d.features));
+  $('predictions').replaceChildren(predictionsTable(d, trainer.model.predict(run.x)));
+  $('weights').replaceChildren(weightsTables(weights, d.features));
   $('code').textContent = runCode(run, d);
   setBusy(undefined);
 }
-
-function failed(message: string): void {
-  console.error(`The training worker failed: ${message}`);
-  if (job?.kind === 'compare') job.timer.terminate();
-  job = undefined;
-  setStatus(`The training worker failed: ${message}`, 'error');
-  setBusy(undefined);
-}
-
-worker.onmessage = ({ data: m }: MessageEvent<FromWorker>) => {
-  if (m.type === 'progress') show(m.snapshot);
-  else if (m.type === 'done') finish(m);
-  else if (m.type === 'error') {
-    const refusal = m.field !== undefined && job?.kind === 'train' && !job.started;
-    job = undefined;
-    setBusy(undefined);
-    if (refusal) {
-      const p = problemOf(new BackpropError(m.field!, m.message.slice(m.field!.length + 2)));
-      mark(p.input, p.message);
-      refused();
-    } else setStatus(m.message, 'error');
-  }
-};
-worker.onerror = (e) => failed(e.message);
 
 /** After a refused run, each change re-asks the library, so a fixed field's message goes as soon as it is fixed. */
 let recheckTimer: ReturnType<typeof setTimeout> | undefined;
@@ -372,8 +459,9 @@ $('settings').addEventListener('change', recheck);
 $('compare').addEventListener('click', () => void start('compare'));
 $('stop-timing').addEventListener('click', stopTiming);
 $('stop').addEventListener('click', () => {
-  if (job?.kind === 'train') job.stopping = true;
-  send({ type: 'stop' });
+  if (job?.kind !== 'train') return;
+  job.stopping = true;
+  job.trainer.stop();
   $<HTMLButtonElement>('stop').disabled = true;
   setStatus('Stopping after this epoch…', 'running');
 });

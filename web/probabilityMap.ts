@@ -1,9 +1,17 @@
 // For classification on two features: the model's probability of class 1 at every point of the
-// plane the data spans, painted under the training rows. The probabilities come from the worker
-// (model.predict over a grid); uPlot draws the axes and the points, a draw hook paints the grid.
+// plane the data spans, painted under the training rows. The probabilities come from the library
+// (model.predict over a grid, given the run's weights); uPlot draws the axes and the points, a draw
+// hook paints the grid.
 import type uPlot from 'uplot';
-import type { PlaneGrid } from './protocol.js';
+import { Model, type ModelOptions, type Scaler, type Weights } from '../src/browser.js';
+import type { PlaneGrid } from './form.js';
+import { gridPoints } from './grid.js';
 import { axis, mountChart } from './uplot.js';
+
+/** The map is repainted at most this often while training; the last weights always are. */
+const REPAINT_MS = 33;
+/** While training, the forward pass over the grid runs in slices of about this many ms, so that a click between them is not kept waiting. */
+const SLICE_MS = 8;
 
 const CLASS_0 = [37, 99, 235] as const, CLASS_1 = [220, 38, 38] as const;
 const rgb = (c: readonly number[]) => `rgb(${c.join(',')})`;
@@ -22,11 +30,30 @@ export const CLASS_COLORS = [rgb(CLASS_0), rgb(CLASS_1)] as const;
 export class ProbabilityMap {
   private readonly image = document.createElement('canvas');
   private chart: uPlot | undefined;
+  private model: Model | undefined;
+  private points: Float64Array = new Float64Array();
+  private painted = 0;
+  private spacing = REPAINT_MS;
+  /** Grid rows per slice of the forward pass, adjusted to take SLICE_MS. */
+  private sliceRows = 1;
+  /** The latest repaint: an older one still in slices gives up. */
+  private repaint = 0;
+  /** Whether a repaint is in slices. */
+  private painting = false;
 
   constructor(private readonly container: HTMLElement) {}
 
-  /** Plots the rows (x: rows × 2, y: 0 or 1) over the grid's ranges, with no probabilities yet. */
-  start(grid: PlaneGrid, x: Float64Array, y: Float64Array, features: string[]): void {
+  /**
+   * Plots the rows (x: rows × 2, y: 0 or 1) over the grid's ranges, with no probabilities yet, for
+   * `model`; `scaler` is the run's, if it standardizes.
+   */
+  start(grid: PlaneGrid, x: Float64Array, y: Float64Array, features: string[], model: ModelOptions, scaler?: Scaler): void {
+    this.model = new Model({ ...model, ...(scaler ? { scaler } : {}) });
+    this.points = gridPoints(grid);
+    this.painted = 0;
+    this.spacing = REPAINT_MS;
+    this.repaint++;
+    this.painting = false;
     this.image.width = this.image.height = grid.resolution;
     this.image.getContext('2d')!.clearRect(0, 0, grid.resolution, grid.resolution);
     // uPlot wants one ascending x column, with one y series per class (null where the row is the other class).
@@ -40,12 +67,47 @@ export class ProbabilityMap {
       }))],
       legend: { show: false },
       cursor: { show: false },
-      hooks: { drawClear: [(u) => this.paint(u)] },
+      hooks: { drawClear: [(u) => this.draw(u)] },
     }, [rows.map((r) => x[r * 2]!), ...series]);
   }
 
-  /** Repaints the map from P(class 1) at each grid cell (row by row from the lowest second feature). */
-  update(probabilities: Float64Array): void {
+  /**
+   * Repaints the map from the run's weights (Keras layout). A big network's forward pass over the
+   * grid is slow, on the page's thread: while training it runs in slices between other tasks,
+   * and repaints are spaced so that they take at most a third of the time (never closer than
+   * REPAINT_MS); `now` repaints at once, in one go.
+   */
+  update(weights: Weights, now = false): void {
+    const model = this.model;
+    if (!model || (!now && (this.painting || performance.now() - this.painted < this.spacing))) return;
+    const repaint = ++this.repaint;
+    const n = this.image.width;
+    // P(class 1) at each grid cell, row by row from the lowest second feature
+    const probabilities = new Float64Array(n * n);
+    let busy = 0, row = 0;
+    const slice = () => {
+      if (repaint !== this.repaint) return;
+      const start = performance.now();
+      if (row === 0) model.setWeights(weights);
+      const rows = now ? n : Math.min(this.sliceRows, n - row);
+      model.predictInto(this.points.subarray(row * n * 2, (row + rows) * n * 2), probabilities.subarray(row * n, (row + rows) * n));
+      row += rows;
+      const took = performance.now() - start;
+      busy += took;
+      if (!now) this.sliceRows = Math.max(1, Math.min(n, Math.round(rows * SLICE_MS / Math.max(took, 0.1))));
+      if (row < n) setTimeout(slice);
+      else {
+        this.paint(probabilities);
+        this.painted = performance.now();
+        this.spacing = Math.max(REPAINT_MS, 2 * busy);
+        this.painting = false;
+      }
+    };
+    this.painting = !now;
+    slice();
+  }
+
+  private paint(probabilities: Float64Array): void {
     const n = this.image.width;
     const context = this.image.getContext('2d')!;
     const pixels = context.createImageData(n, n);
@@ -59,7 +121,7 @@ export class ProbabilityMap {
     this.chart?.redraw(false, false);
   }
 
-  private paint(u: uPlot): void {
+  private draw(u: uPlot): void {
     const { left, top, width, height } = u.bbox;
     u.ctx.imageSmoothingEnabled = true;
     u.ctx.drawImage(this.image, left, top, width, height);

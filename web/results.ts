@@ -1,8 +1,15 @@
 // The Results and engine-timing panels: plain HTML tables.
-import type { Weights } from '../src/browser.js';
-import type { PageData } from './form.js';
-import type { EngineTiming, Run } from './protocol.js';
+import type { EngineKind, Weights } from '../src/browser.js';
+import type { PageData, Run } from './form.js';
 import { SHOWN_UNITS } from './diagram.js';
+
+export interface EngineTiming {
+  engine: EngineKind;
+  /** Mean wall time of one whole `fit`, in milliseconds. */
+  ms: number;
+  runs: number;
+  loss: number;
+}
 
 /** Rows shown in the predictions table; a CSV file may have many more. */
 const SHOWN_ROWS = 12;

@@ -5,7 +5,7 @@
 import { Model, type ModelOptions, type Scaler, type Weights } from '../src/browser.js';
 import { SHOWN_UNITS, NEGATIVE, POSITIVE } from './diagram.js';
 import { gridPoints } from './grid.js';
-import type { PlaneGrid } from './protocol.js';
+import type { PlaneGrid } from './form.js';
 
 /** Cells per side of a map: small maps need few. */
 export const MAP_RESOLUTION = 32;

@@ -1,7 +1,8 @@
 // The worker's side: one Model, kept for the worker's life so that a second fit continues the first
 // one's optimizer state exactly as a second in-thread fit does. Epoch logs go out in batches, at
 // most every YIELD_MS, and between batches the worker lets its message queue run, so that a stop
-// from the page gets in.
+// from the page gets in. A big model's weights are slow to copy and to clone, on both sides:
+// batches that carry them are spaced so that sending them takes at most a third of the time.
 import { BackpropError, DivergenceError } from '../errors.js';
 import { Model } from '../model.js';
 import type { Matrix } from '../data.js';
@@ -26,9 +27,16 @@ export function serve(port: Port<ToWorker, FromWorker>, yieldToEvents: () => Pro
     stopRequested = false;
     const { progressWeights, pace, ...fitOptions } = options;
     let batch: { epoch: number; logs: EpochLogs }[] = [];
+    // The first batch warms the copying up and is not counted; then the cheapest batch so far is,
+    // so that one slow batch (a garbage collection) does not hold the rest back.
+    let spacing = pace ? 0 : YIELD_MS, cheapest = Infinity, batches = 0;
     const flush = () => {
-      if (batch.length) port.post({ type: 'epochs', id, epochs: batch, ...(progressWeights ? { weights: model.getWeights() } : {}) });
+      if (!batch.length) return;
+      const sent = performance.now();
+      port.post({ type: 'epochs', id, epochs: batch, ...(progressWeights ? { weights: model.getWeights() } : {}) });
       batch = [];
+      if (batches++ > 0) cheapest = Math.min(cheapest, performance.now() - sent);
+      if (cheapest < Infinity) spacing = Math.max(pace ? 0 : YIELD_MS, 2 * cheapest);
     };
     const start = performance.now();
     let lastYield = start;
@@ -38,7 +46,7 @@ export function serve(port: Port<ToWorker, FromWorker>, yieldToEvents: () => Pro
         onEpochEnd: async (epoch, logs) => {
           batch.push({ epoch, logs });
           if (pace) await new Promise((resolve) => setTimeout(resolve, Math.max(0, start + (epoch + 1) * pace - performance.now())));
-          if (pace || performance.now() - lastYield >= YIELD_MS) {
+          if (performance.now() - lastYield >= spacing) {
             flush();
             await yieldToEvents();
             lastYield = performance.now();

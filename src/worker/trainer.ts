@@ -42,12 +42,13 @@ export interface WorkerEpochLogs extends EpochLogs {
 export interface WorkerFitOptions extends Omit<ModelFitOptions, 'onEpochEnd'> {
   /**
    * Called in this thread for every epoch, in order, as the worker's reports arrive (in batches,
-   * about every 10 ms). The worker does not wait for it: to end training, call `stop()`.
+   * about every 10 ms; with a big model's progressWeights, spaced so that copying the weights takes
+   * at most a third of the time). The worker does not wait for it: to end training, call `stop()`.
    */
   onEpochEnd?: (epoch: number, logs: WorkerEpochLogs) => void | Promise<void>;
   /** Send the weights with each batch of epoch logs (for drawing a model as it learns). */
   progressWeights?: boolean;
-  /** Make each epoch last at least this many milliseconds, so that a person can follow the training; each epoch is then reported as it ends. */
+  /** Make each epoch last at least this many milliseconds, so that a person can follow the training; each epoch is then reported as it ends (unless its weights are too slow to send that often). */
   pace?: number;
 }
 
@@ -58,25 +59,36 @@ export interface WorkerFitOptions extends Omit<ModelFitOptions, 'onEpochEnd'> {
  */
 export class WorkerTrainer {
   private readonly endpoint: WorkerEndpoint;
-  private current: Model;
+  private current!: Model;
   private nextId = 0;
   private readonly pending = new Map<number, { resolve: (h: History) => void; reject: (e: Error) => void; onEpochEnd?: WorkerFitOptions['onEpochEnd']; calls: Promise<void> }>();
   private failure: Error | undefined;
 
   /** Starts the worker with `model` (a Model is copied: its weights and scaler; an optimizer state it has does not travel). */
   constructor(model: Model | ModelOptions, options: WorkerTrainerOptions = {}) {
-    this.current = model instanceof Model ? model : new Model(model);
+    // Bad options are refused before a worker starts
+    const start = model instanceof Model ? model : new Model(model);
     const factory = defaultFactory ?? ((): never => { throw new Error('WorkerTrainer: import it from the library entry (backprop-wasm), which knows how to start a worker here'); });
     this.endpoint = factory(options.workerUrl);
     this.endpoint.listen((message) => this.receive(message));
     this.endpoint.onFailure((error) => this.fail(error));
     this.endpoint.busy?.(false);
-    this.endpoint.post({ type: 'init', model: stateOf(this.current) });
+    this.setModel(start);
   }
 
   /** This thread's copy of the model, as of the end of the last fit. */
   get model(): Model {
     return this.current;
+  }
+
+  /**
+   * Starts over from `model` in the same worker, as a new WorkerTrainer would without starting a
+   * worker: the next fit begins from its weights, with a fresh optimizer. Not during a fit.
+   */
+  setModel(model: Model | ModelOptions): void {
+    if (this.pending.size) throw new Error('WorkerTrainer: setModel during a fit; await the fit (or stop() it) first');
+    this.current = model instanceof Model ? model : new Model(model);
+    if (!this.failure) this.endpoint.post({ type: 'init', model: stateOf(this.current) });
   }
 
   /** Trains the worker's model on x and y; resolves with the history once the fit and every onEpochEnd call have finished. */
