@@ -5,12 +5,13 @@ export { ACTIVATIONS, LOSSES, INITIALIZERS, type Activation, type Loss, type Den
 export { OPTIMIZERS, type OptimizerName } from './optimizers.js';
 export { loadWasm, setDefaultWasmSource, type WasmSource, type WasmFile } from './engines/wasm.js';
 export { type EngineKind } from './engines/engine.js';
-export { datasets, DATASET_NAMES, type Dataset, type DatasetName } from './datasets.js';
+export { datasets, DATASET_NAMES, classDatasets, CLASS_DATASET_NAMES, gaussianBlobs, type Dataset, type DatasetName, type ClassDataset, type ClassDatasetName, type BlobOptions } from './datasets.js';
 export { BackpropError, DivergenceError } from './errors.js';
 export { type Matrix } from './data.js';
-export { parseCsv, numericColumns, readCsv, inferTask, formatCsv, type CsvTable, type CsvData, type CsvDataOptions, type Task } from './csv.js';
+export { parseCsv, numericColumns, classColumn, readCsv, inferTask, formatCsv, TASKS, type CsvTable, type CsvData, type CsvDataOptions, type Task } from './csv.js';
+export { sortedClasses, canonicalLabel, oneHot, argmax, predictedLabels } from './classes.js';
 export { fitScaler, applyScaler, type Scaler } from './scaler.js';
-export { regressionMetrics, classificationMetrics, metricsFor, type Metrics, type RegressionMetrics, type ClassificationMetrics, type ConfusionMatrix } from './metrics.js';
+export { regressionMetrics, classificationMetrics, multiclassMetrics, metricsFor, type Metrics, type RegressionMetrics, type ClassificationMetrics, type MulticlassMetrics, type ClassScores, type ConfusionMatrix } from './metrics.js';
 export { splitRows, takeRows, type RowSplit, type SplitOptions } from './split.js';
 export { type ValidationOptions } from './validation.js';
 export { lossChartSvg, decisionBoundarySvg, type BoundaryOptions } from './plot.js';

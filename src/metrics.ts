@@ -1,3 +1,4 @@
+import { argmax } from './classes.js';
 import { fail, show } from './errors.js';
 
 export interface RegressionMetrics {
@@ -34,7 +35,43 @@ export interface ClassificationMetrics {
   confusion: ConfusionMatrix;
 }
 
-export type Metrics = RegressionMetrics | ClassificationMetrics;
+/** One class's scores, one-vs-rest (scikit-learn's classification_report row). */
+export interface ClassScores {
+  /** Rows predicted as this class that are this class; 0 when none is predicted (scikit-learn's zero_division). */
+  precision: number;
+  /** Rows of this class predicted as it; 0 when the class has no rows. */
+  recall: number;
+  f1: number;
+  /** Rows whose target is this class. */
+  support: number;
+}
+
+/** Metrics of a classifier over k classes, each row predicted as its most probable class. */
+export interface MulticlassMetrics {
+  task: 'multiclass';
+  rows: number;
+  /** None: each row is predicted as its most probable class (the first, on a tie). */
+  threshold?: undefined;
+  /** k, the number of classes. */
+  classes: number;
+  accuracy: number;
+  /** Per class, in class order. */
+  perClass: ClassScores[];
+  /** Unweighted means over the classes (scikit-learn's 'macro avg'). */
+  macroPrecision: number;
+  macroRecall: number;
+  macroF1: number;
+  /**
+   * Mean cross-entropy −ln p(true class), each row of probabilities divided by its sum and clipped to
+   * [1e-7, 1 − 1e-7] as Keras's categorical_crossentropy does on probabilities (scikit-learn's
+   * log_loss normalizes the same way but clips at machine epsilon, so the two part only below 1e-7).
+   */
+  logLoss: number;
+  /** confusion[true class][predicted class]: row counts, k × k (scikit-learn's confusion_matrix). */
+  confusion: number[][];
+}
+
+export type Metrics = RegressionMetrics | ClassificationMetrics | MulticlassMetrics;
 
 // The clip the kernels apply in binaryCrossentropy (assembly/losses.ts), so logLoss equals the loss.
 const EPS = 1e-7;
@@ -88,7 +125,58 @@ function checkPair(y: ArrayLike<number>, yhat: ArrayLike<number>): number {
   return y.length;
 }
 
-/** The metrics of a model's loss: classification for binaryCrossentropy, regression for mse. */
-export function metricsFor(loss: 'mse' | 'binaryCrossentropy', y: ArrayLike<number>, yhat: ArrayLike<number>, threshold = 0.5): Metrics {
-  return loss === 'binaryCrossentropy' ? classificationMetrics(y, yhat, threshold) : regressionMetrics(y, yhat);
+/**
+ * Metrics over k classes: `labels` holds one class index per row, `probabilities` rows × k (as a
+ * softmax output gives them). Each row is predicted as its most probable class.
+ */
+export function multiclassMetrics(labels: ArrayLike<number>, probabilities: ArrayLike<number>, classes: number): MulticlassMetrics {
+  const rows = labels.length;
+  if (!Number.isInteger(classes) || classes < 2) fail('classes', `expected the number of classes, an integer ≥ 2, got ${show(classes)}`);
+  if (rows === 0) fail('y', 'has no values; expected at least one');
+  if (probabilities.length !== rows * classes) fail('yhat', `has ${probabilities.length} values; expected ${rows} rows × ${classes} classes`);
+  const confusion = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
+  let correct = 0, logLoss = 0;
+  for (let r = 0; r < rows; r++) {
+    const t = labels[r]!;
+    if (!Number.isInteger(t) || t < 0 || t >= classes) fail('y', `row ${r + 1} has class ${show(t)}; expected an integer from 0 to ${classes - 1}`);
+    let sum = 0;
+    for (let k = 0; k < classes; k++) {
+      const p = probabilities[r * classes + k]!;
+      if (!(p >= 0 && p <= 1)) fail('yhat', `row ${r + 1}, class ${k}: expected a probability from 0 to 1, got ${show(p)}`);
+      sum += p;
+    }
+    const p = sum > 0 ? probabilities[r * classes + t]! / sum : 0;
+    logLoss -= Math.log(Math.min(Math.max(p, EPS), 1 - EPS)) / rows;
+    const predicted = argmax(probabilities, r * classes, classes);
+    confusion[t]![predicted]!++;
+    if (predicted === t) correct++;
+  }
+  const perClass = confusion.map((row, k): ClassScores => {
+    const tp = row[k]!, support = row.reduce((a, b) => a + b, 0);
+    const predicted = confusion.reduce((n, other) => n + other[k]!, 0);
+    const precision = predicted > 0 ? tp / predicted : 0;
+    const recall = support > 0 ? tp / support : 0;
+    return { precision, recall, f1: precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0, support };
+  });
+  const mean = (key: keyof ClassScores) => perClass.reduce((n, c) => n + c[key], 0) / classes;
+  return {
+    task: 'multiclass', rows, classes, accuracy: correct / rows, perClass,
+    macroPrecision: mean('precision'), macroRecall: mean('recall'), macroF1: mean('f1'), logLoss, confusion,
+  };
+}
+
+/**
+ * The metrics of a model's loss: regression for mse, classification for binaryCrossentropy, and
+ * multiclass for the categorical cross-entropies over `outputs` classes — y one-hot rows for
+ * categoricalCrossentropy, one class index per row for sparseCategoricalCrossentropy.
+ */
+export function metricsFor(loss: string, y: ArrayLike<number>, yhat: ArrayLike<number>, threshold = 0.5, outputs = 1): Metrics {
+  if (loss === 'binaryCrossentropy') return classificationMetrics(y, yhat, threshold);
+  if (loss === 'sparseCategoricalCrossentropy') return multiclassMetrics(y, yhat, outputs);
+  if (loss === 'categoricalCrossentropy') {
+    if (y.length % outputs !== 0) fail('y', `has ${y.length} values, which do not split into one-hot rows of ${outputs}`);
+    return multiclassMetrics(Array.from({ length: y.length / outputs }, (_, r) => argmax(y, r * outputs, outputs)), yhat, outputs);
+  }
+  if (loss === 'mse') return regressionMetrics(y, yhat);
+  return fail('loss', `no metrics for the loss ${show(loss)}`);
 }
