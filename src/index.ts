@@ -15,7 +15,7 @@ export { regressionMetrics, classificationMetrics, multiclassMetrics, metricsFor
 export { splitRows, takeRows, type RowSplit, type SplitOptions } from './split.js';
 export { type ValidationOptions } from './validation.js';
 export { lossChartSvg, decisionBoundarySvg, type BoundaryOptions } from './plot.js';
-export { modelToFile, modelToText, modelFromFile, taskOf, MODEL_FORMAT, MODEL_VERSION, type ModelFile, type ModelInfo } from './modelFile.js';
+export { modelToFile, modelToText, modelFromFile, modelInfo, taskOf, isCategorical, MODEL_FORMAT, MODEL_VERSION, type ModelFile, type ModelInfo, type LoadedInfo } from './modelFile.js';
 export { exportTfjs, modelFromTfjs, TFJS_WEIGHTS_FILE, type TfjsExport, type TfjsImport, type TfjsMetadata, type TfjsModelJson, type TfjsWeightData } from './io/tfjs.js';
 export { exportOnnx, ONNX_OPSET, ONNX_INPUT, ONNX_OUTPUT } from './io/onnx.js';
 export { WorkerTrainer, type WorkerTrainerOptions, type WorkerFitOptions, type WorkerEpochLogs } from './worker/trainer.js';
