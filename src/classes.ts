@@ -4,6 +4,11 @@ import { fail, show } from './errors.js';
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
+/** Whether a loss reads the outputs as the probabilities of k classes (a softmax output). */
+export function isCategorical(loss: string): boolean {
+  return loss === 'categoricalCrossentropy' || loss === 'sparseCategoricalCrossentropy';
+}
+
 /** A cell as a label: trimmed, and a number written as JavaScript writes it, so `1`, `1.0` and `+1` are one class. */
 export function canonicalLabel(cell: string): string {
   const t = cell.trim();

@@ -9,13 +9,13 @@ export { datasets, DATASET_NAMES, classDatasets, CLASS_DATASET_NAMES, gaussianBl
 export { BackpropError, DivergenceError } from './errors.js';
 export { type Matrix } from './data.js';
 export { parseCsv, numericColumns, classColumn, readCsv, inferTask, formatCsv, TASKS, type CsvTable, type CsvData, type CsvDataOptions, type Task } from './csv.js';
-export { sortedClasses, canonicalLabel, oneHot, argmax, predictedLabels } from './classes.js';
+export { sortedClasses, canonicalLabel, oneHot, argmax, predictedLabels, isCategorical } from './classes.js';
 export { fitScaler, applyScaler, type Scaler } from './scaler.js';
 export { regressionMetrics, classificationMetrics, multiclassMetrics, metricsFor, type Metrics, type RegressionMetrics, type ClassificationMetrics, type MulticlassMetrics, type ClassScores, type ConfusionMatrix } from './metrics.js';
 export { splitRows, takeRows, type RowSplit, type SplitOptions } from './split.js';
 export { type ValidationOptions } from './validation.js';
-export { lossChartSvg, decisionBoundarySvg, type BoundaryOptions } from './plot.js';
-export { modelToFile, modelToText, modelFromFile, modelInfo, taskOf, isCategorical, MODEL_FORMAT, MODEL_VERSION, type ModelFile, type ModelInfo, type LoadedInfo } from './modelFile.js';
+export { lossChartSvg, decisionBoundarySvg, confusionMatrixSvg, type BoundaryOptions, type ConfusionOptions } from './plot.js';
+export { modelToFile, modelToText, modelFromFile, modelInfo, taskOf, MODEL_FORMAT, MODEL_VERSION, type ModelFile, type ModelInfo, type LoadedInfo } from './modelFile.js';
 export { exportTfjs, modelFromTfjs, TFJS_WEIGHTS_FILE, type TfjsExport, type TfjsImport, type TfjsMetadata, type TfjsModelJson, type TfjsWeightData } from './io/tfjs.js';
 export { exportOnnx, ONNX_OPSET, ONNX_INPUT, ONNX_OUTPUT } from './io/onnx.js';
 export { WorkerTrainer, type WorkerTrainerOptions, type WorkerFitOptions, type WorkerEpochLogs } from './worker/trainer.js';

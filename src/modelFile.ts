@@ -1,6 +1,6 @@
 import type { Task } from './csv.js';
 import { BackpropError, fail, show } from './errors.js';
-import { checkClasses } from './classes.js';
+import { checkClasses, isCategorical } from './classes.js';
 import { checkThreshold } from './metrics.js';
 import { Model, type Weights } from './model.js';
 import type { Scaler } from './scaler.js';
@@ -121,11 +121,6 @@ export function modelFromFile(file: unknown, source = 'model file'): { model: Mo
 export interface LoadedInfo extends Required<Omit<ModelInfo, 'targets' | 'classes'>> {
   targets?: string[];
   classes?: string[];
-}
-
-/** Whether a loss reads the outputs as the probabilities of k classes (a softmax output). */
-export function isCategorical(loss: string): boolean {
-  return loss === 'categoricalCrossentropy' || loss === 'sparseCategoricalCrossentropy';
 }
 
 /**

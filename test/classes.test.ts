@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalLabel, classDatasets, formatCsv, gaussianBlobs, inferTask, oneHot, predictedLabels, readCsv, sortedClasses } from '../src/node.js';
+import { canonicalLabel, classDatasets, confusionMatrixSvg, decisionBoundarySvg, formatCsv, gaussianBlobs, inferTask, Model, multiclassMetrics, oneHot, predictedLabels, readCsv, sortedClasses } from '../src/node.js';
 
 // Three 4-feature blobs, 50 rows each, as a CSV of 150 rows whose labels are text in an unsorted
 // order of first appearance (wren, lark, robin): the multi-class example the README describes.
@@ -102,5 +102,52 @@ describe('predicted labels', () => {
   it('are the most probable class’s label, the first on a tie', () => {
     expect(predictedLabels([[0.2, 0.7, 0.1], [0.4, 0.4, 0.2], [0, 0, 1]], ['lark', 'robin', 'wren'])).toEqual(['robin', 'lark', 'wren']);
     expect(() => predictedLabels([[0.5, 0.5]], ['a', 'b', 'c'])).toThrow('probabilities: row 1 has 2 values; expected one per class (3)');
+  });
+});
+
+describe('plots of k classes', () => {
+  // A stand-in softmax classifier with known probabilities: the Bayes posterior of blobs3's three
+  // equal isotropic Gaussians (σ = 0.9), softmax(−‖x − cₖ‖² / 2σ²). The plot only calls predict.
+  const d = classDatasets.blobs3;
+  const centers = [[-2, -1], [2, -1], [0, 2]];
+  const posterior = (row: number[]) => {
+    const e = centers.map((c) => Math.exp(-((row[0]! - c[0]!) ** 2 + (row[1]! - c[1]!) ** 2) / (2 * 0.81)));
+    const z = e.reduce((a, b) => a + b);
+    return e.map((v) => v / z);
+  };
+  const standIn = { network: { inputs: 2, loss: 'sparseCategoricalCrossentropy', layers: [{ units: 3 }] }, predict: (x: number[][]) => x.map(posterior) } as never;
+
+  it('colour the plane by the winning class, the rows by theirs, with a legend of the labels', () => {
+    const svg = decisionBoundarySvg(standIn, d.x, d.y, { features: ['x1', 'x2'], target: 'class', classes: ['alpha', 'beta', 'gamma'] });
+    expect(svg.match(/<circle cx/g)).toHaveLength(180 + 3); // a point per row, a swatch per label
+    // Rows are class A's Tableau blue #4e79a7 darkened to 70%: rgb(55,85,117); 60 rows and the swatch.
+    expect(svg.match(/fill="rgb\(55,85,117\)"/g)).toHaveLength(61);
+    for (const label of ['alpha', 'beta', 'gamma', 'class: the most probable class by the model', '>x1</text>']) expect(svg).toContain(label);
+    // The first cell is the plane's corner (−3.9, −2.9), where class A is all but certain: #4e79a7 at
+    // the strongest shade, 0.12 + 0.5 of the way from white: 255 + (78 − 255)·0.62 = 145.3, and so on.
+    expect(svg).toMatch(/<g><rect x="[\d.]+" y="[\d.]+" width="[\d.]+" height="[\d.]+" fill="rgb\(145,172,200\)"\/>/);
+  });
+
+  it('refuse a model that is not a classifier, labels that do not fit and rows outside the classes', () => {
+    const mse = new Model({ inputs: 2, layers: [{ units: 3 }], loss: 'mse' });
+    expect(() => decisionBoundarySvg(mse, d.x, d.y)).toThrow('plot: a decision boundary needs a classifier: binaryCrossentropy with one output, or a softmax output with categoricalCrossentropy or sparseCategoricalCrossentropy; this model has mse with 3 outputs');
+    expect(() => decisionBoundarySvg(standIn, d.x, d.y, { classes: ['a', 'b'] })).toThrow('classes: expected 3 labels (one per output), got 2');
+    expect(() => decisionBoundarySvg(standIn, [[0, 0]], [3])).toThrow('y: row 1 is 3; expected a class from 0 to 2');
+  });
+
+  it('draw a confusion matrix with each count, its share of the row and the labels on both axes', () => {
+    const m = multiclassMetrics(d.y, d.x.flatMap(posterior), 3);
+    const svg = confusionMatrixSvg(m.confusion, d.classes, { title: 'blobs3' });
+    const counts = [...svg.matchAll(/font-size="1[135]" text-anchor="middle" fill="[^"]+">(\d+)<\/text>/g)].map((x) => Number(x[1]));
+    expect(counts).toEqual(m.confusion.flat());
+    expect(counts.reduce((a, b) => a + b)).toBe(180);
+    expect(svg.match(/>A<\/text>/g)).toHaveLength(2); // the row and the column label
+    expect(svg).toContain('>60 rows</text>');
+    expect(svg).toContain('>predicted class</text>');
+    expect(svg).toContain(`>${Math.round((m.confusion[0]![0]! / 60) * 100)}%</text>`);
+    // Long labels turn 45° to fit under their columns.
+    expect(confusionMatrixSvg([[1, 0], [0, 1]], ['a rather long label', 'b'])).toContain('rotate(-45)');
+    expect(() => confusionMatrixSvg([[1, 0]], ['a', 'b'])).toThrow('confusion: expected 2 rows (one per class), got 1');
+    expect(() => confusionMatrixSvg([[1, 0], [0, 1.5]], ['a', 'b'])).toThrow('confusion[1][1]: expected a count (an integer ≥ 0), got 1.5');
   });
 });
