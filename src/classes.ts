@@ -60,3 +60,12 @@ export function predictedLabels(probabilities: readonly (readonly number[])[], c
     return classes[argmax(row, 0, row.length)]!;
   });
 }
+
+/**
+ * What predict adds to each row for a softmax classifier: a `prediction` column (the most probable
+ * label), then `probability_<label>` per class, in class order.
+ */
+export function classPredictions(probabilities: readonly (readonly number[])[], classes: readonly string[]): { columns: string[]; rows: (string | number)[][] } {
+  const labels = predictedLabels(probabilities, classes);
+  return { columns: ['prediction', ...classes.map((label) => `probability_${label}`)], rows: probabilities.map((p, r) => [labels[r]!, ...p]) };
+}

@@ -185,23 +185,20 @@ function isText(cell: string): boolean {
 
 /**
  * Whether the target holds class labels: one column whose cells are all text, or (when the caller
- * asked for classification) some text. A column mixing numbers and text is otherwise an error at its
- * first text cell: a typo in a numeric column must not turn it into classes.
+ * asked for classification) some text. A column mixing numbers and text stays numeric, so that
+ * numericColumns names its first text cell: a typo in a numeric column must not turn it into classes.
  */
 function textColumn(table: CsvTable, targets: string[], source: string, given: Task | undefined): boolean {
   const text = targets.map((name) => {
     const c = columnIndex(table, name, source);
     return table.rows.map((cells) => isText(cells[c]!));
   });
-  const first = text.findIndex((column) => column.includes(true));
-  if (first < 0) return false;
+  if (!text.some((column) => column.includes(true))) return false;
   if (targets.length > 1) {
     if (given === 'classification') fail('target', `class labels are read from one column; got ${targets.length} (${targets.join(', ')})`);
-    return false; // numericColumns names the first text cell
+    return false;
   }
-  if (given === 'classification' || text[0]!.every(Boolean)) return true;
-  const r = text[0]!.indexOf(true), name = targets[0]!;
-  return fail(source, `line ${table.lines[r]}, column ${JSON.stringify(name)}: expected a finite number, got ${JSON.stringify(table.rows[r]![table.columns.indexOf(name)])} (the column mixes numbers and text; task 'classification' reads every cell as a class label)`);
+  return given === 'classification' || text[0]!.every(Boolean);
 }
 
 /**

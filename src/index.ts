@@ -9,7 +9,7 @@ export { datasets, DATASET_NAMES, classDatasets, CLASS_DATASET_NAMES, gaussianBl
 export { BackpropError, DivergenceError } from './errors.js';
 export { type Matrix } from './data.js';
 export { parseCsv, numericColumns, classColumn, readCsv, inferTask, formatCsv, TASKS, type CsvTable, type CsvData, type CsvDataOptions, type Task } from './csv.js';
-export { sortedClasses, canonicalLabel, oneHot, argmax, predictedLabels, isCategorical } from './classes.js';
+export { sortedClasses, canonicalLabel, oneHot, argmax, predictedLabels, classPredictions, isCategorical } from './classes.js';
 export { fitScaler, applyScaler, type Scaler } from './scaler.js';
 export { regressionMetrics, classificationMetrics, multiclassMetrics, metricsFor, type Metrics, type RegressionMetrics, type ClassificationMetrics, type MulticlassMetrics, type ClassScores, type ConfusionMatrix } from './metrics.js';
 export { splitRows, takeRows, type RowSplit, type SplitOptions } from './split.js';

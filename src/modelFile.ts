@@ -20,7 +20,10 @@ export interface ModelInfo {
   features: string[];
   /** The column the model predicts (with several targets, the first). */
   target: string;
-  /** A regression with several outputs: the columns they predict, one per output, in order (the first is `target`). */
+  /**
+   * A model with several outputs (not a softmax classifier): the columns they predict, one per output,
+   * in order, the first being `target`. Without it such a model's file names only `target`, as before.
+   */
   targets?: string[];
   /**
    * A softmax classifier (categoricalCrossentropy, sparseCategoricalCrossentropy): the label of each
@@ -146,8 +149,8 @@ export function modelInfo(prefix: string, info: ModelInfo, network: { inputs: nu
     return { ...base, classes: labels };
   }
   if (classes !== undefined) fail(field('classes'), `only a softmax classifier (categoricalCrossentropy, sparseCategoricalCrossentropy) has class labels; this model's loss is ${loss}`);
-  if (targets === undefined && outputs > 1) fail(field('targets'), `is missing; the model has ${outputs} outputs, so it needs ${outputs} target column names (one per output)`);
-  const names = targets === undefined ? [target] : columnNames(field('targets'), targets, outputs, 'one per output');
+  if (targets === undefined) return base;
+  const names = columnNames(field('targets'), targets, outputs, 'one per output');
   if (names[0] !== target) fail(field('target'), `is ${JSON.stringify(target)} but targets starts with ${JSON.stringify(names[0])}; target is the first of the targets`);
   return names.length > 1 ? { ...base, targets: names } : base;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalLabel, classDatasets, confusionMatrixSvg, decisionBoundarySvg, formatCsv, gaussianBlobs, inferTask, Model, multiclassMetrics, oneHot, predictedLabels, readCsv, sortedClasses } from '../src/node.js';
+import { canonicalLabel, classDatasets, classPredictions, confusionMatrixSvg, decisionBoundarySvg, formatCsv, gaussianBlobs, inferTask, Model, multiclassMetrics, oneHot, predictedLabels, readCsv, sortedClasses } from '../src/node.js';
 
 // Three 4-feature blobs, 50 rows each, as a CSV of 150 rows whose labels are text in an unsorted
 // order of first appearance (wren, lark, robin): the multi-class example the README describes.
@@ -102,6 +102,13 @@ describe('predicted labels', () => {
   it('are the most probable class’s label, the first on a tie', () => {
     expect(predictedLabels([[0.2, 0.7, 0.1], [0.4, 0.4, 0.2], [0, 0, 1]], ['lark', 'robin', 'wren'])).toEqual(['robin', 'lark', 'wren']);
     expect(() => predictedLabels([[0.5, 0.5]], ['a', 'b', 'c'])).toThrow('probabilities: row 1 has 2 values; expected one per class (3)');
+  });
+
+  it('give predict’s columns: the label, then one probability per class', () => {
+    expect(classPredictions([[0.2, 0.7, 0.1], [0.5, 0.3, 0.2]], ['lark', 'robin', 'wren'])).toEqual({
+      columns: ['prediction', 'probability_lark', 'probability_robin', 'probability_wren'],
+      rows: [['robin', 0.2, 0.7, 0.1], ['lark', 0.5, 0.3, 0.2]],
+    });
   });
 });
 

@@ -114,14 +114,15 @@ describe('model files of several classes or several targets (format version 2)',
 
   it('refuse target names that do not fit the outputs, naming the field', () => {
     const m = twoTargets();
-    expect(() => modelToFile(m, { features: ['a', 'b'], target: 'price' })).toThrow('info.targets: is missing; the model has 2 outputs, so it needs 2 target column names (one per output)');
+    // Without targets the file names only `target`, as version 1 files did.
+    expect(modelFromFile(JSON.stringify(modelToFile(m, { features: ['a', 'b'], target: 'price' }))).info.targets).toBeUndefined();
     expect(() => modelToFile(m, { ...both, targets: ['price'] })).toThrow('info.targets: expected 2 column names (one per output)');
     expect(() => modelToFile(m, { ...both, targets: ['price', 'price'] })).toThrow('info.targets: "price" is listed twice');
     expect(() => modelToFile(m, { ...both, target: 'rent' })).toThrow('info.target: is "rent" but targets starts with "price"; target is the first of the targets');
     const text = JSON.stringify(modelToFile(m, both));
     const edit = (change: (f: Record<string, any>) => void) => { const f = JSON.parse(text); change(f); return JSON.stringify(f); };
     expect(() => modelFromFile(edit((f) => { f.targets.pop(); }), 'm.json')).toThrow('m.json: targets: expected 2 column names (one per output), got an array of length 1');
-    expect(() => modelFromFile(edit((f) => { delete f.targets; }), 'm.json')).toThrow('m.json: targets: is missing');
+    expect(() => modelFromFile(edit((f) => { f.targets = 'price,rent'; }), 'm.json')).toThrow('m.json: targets: expected 2 column names (one per output), got "price,rent"');
   });
 
   it('refuse class labels on a model without a softmax output', () => {
