@@ -1,3 +1,4 @@
+import { seeded } from './random.js';
 import type { ModelOptions } from './model.js';
 import type { FitOptions } from './trainer.js';
 
@@ -44,3 +45,60 @@ export const datasets: Record<'package' | 'placement', Dataset> = {
 
 export type DatasetName = keyof typeof datasets;
 export const DATASET_NAMES = Object.keys(datasets) as DatasetName[];
+
+/** A labelled dataset for a classifier over several classes (a softmax output). */
+export interface ClassDataset {
+  name: string;
+  description: string;
+  features: string[];
+  target: string;
+  /** The labels, in class order. */
+  classes: string[];
+  x: number[][];
+  /** Each row's class index into `classes`. */
+  y: number[];
+}
+
+export interface BlobOptions {
+  /** One center per class, each a point with one coordinate per feature. */
+  centers: readonly (readonly number[])[];
+  /** Standard deviation of every coordinate around its center. */
+  std: number;
+  rowsPerClass: number;
+  seed?: number;
+  /** Decimal places the coordinates are rounded to (default 3), so the rows write to CSV and read back exactly. */
+  digits?: number;
+}
+
+/**
+ * Gaussian blobs, as scikit-learn's make_blobs: `rowsPerClass` rows around each center, each
+ * coordinate drawn from N(center, std²) (Box–Muller over the seeded generator, so one seed gives the
+ * same rows everywhere). The classes take turns row by row: 0, 1, …, k − 1, 0, 1, …
+ */
+export function gaussianBlobs({ centers, std, rowsPerClass, seed = 0, digits = 3 }: BlobOptions): { x: number[][]; y: number[] } {
+  const random = seeded(seed);
+  const normal = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+  const round = (v: number) => Number(v.toFixed(digits));
+  const x: number[][] = [], y: number[] = [];
+  for (let i = 0; i < rowsPerClass; i++) {
+    centers.forEach((center, k) => {
+      x.push(center.map((c) => round(c + std * normal())));
+      y.push(k);
+    });
+  }
+  return { x, y };
+}
+
+export const classDatasets: Record<'blobs3', ClassDataset> = {
+  blobs3: {
+    name: 'blobs3',
+    description: 'three classes: three Gaussian blobs in the plane, 60 rows each, touching at their edges',
+    features: ['x1', 'x2'],
+    target: 'class',
+    classes: ['A', 'B', 'C'],
+    ...gaussianBlobs({ centers: [[-2, -1], [2, -1], [0, 2]], std: 0.9, rowsPerClass: 60, seed: 3 }),
+  },
+};
+
+export type ClassDatasetName = keyof typeof classDatasets;
+export const CLASS_DATASET_NAMES = Object.keys(classDatasets) as ClassDatasetName[];

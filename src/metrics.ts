@@ -1,4 +1,4 @@
-import type { Loss } from './spec.js';
+import { argmax } from './classes.js';
 import { fail, show } from './errors.js';
 
 export interface RegressionMetrics {
@@ -30,34 +30,50 @@ export interface ClassificationMetrics {
   /** tp / (tp + fn); 0 when no target is 1. */
   recall: number;
   f1: number;
-  /**
-   * Mean binary cross-entropy of the probabilities with ŷ clipped to [1e-7, 1 − 1e-7] (scikit-learn's
-   * and TensorFlow.js's way): the binaryCrossentropy loss while no output saturates, which the loss,
-   * computed from the logit, then goes beyond.
-   */
+  /** Mean binary cross-entropy with ŷ clipped to [1e-7, 1 − 1e-7], the binaryCrossentropy loss. */
   logLoss: number;
   confusion: ConfusionMatrix;
 }
 
-/** Metrics of a softmax classifier over k classes, each row predicted as its most probable class. */
+/** One class's scores, one-vs-rest (scikit-learn's classification_report row). */
+export interface ClassScores {
+  /** Rows predicted as this class that are this class; 0 when none is predicted (scikit-learn's zero_division). */
+  precision: number;
+  /** Rows of this class predicted as it; 0 when the class has no rows. */
+  recall: number;
+  f1: number;
+  /** Rows whose target is this class. */
+  support: number;
+}
+
+/** Metrics of a classifier over k classes, each row predicted as its most probable class. */
 export interface MulticlassMetrics {
   task: 'multiclass';
   rows: number;
-  /** None: each row is predicted as its most probable class. */
+  /** None: each row is predicted as its most probable class (the first, on a tie). */
   threshold?: undefined;
+  /** k, the number of classes. */
   classes: number;
   accuracy: number;
-  /** Per class: precision, recall and F1 as for two classes (0 where undefined), and the rows whose target it is. */
-  perClass: { precision: number; recall: number; f1: number; support: number }[];
-  /** The mean of the classes' F1 (macro average). */
+  /** Per class, in class order. */
+  perClass: ClassScores[];
+  /** Unweighted means over the classes (scikit-learn's 'macro avg'). */
+  macroPrecision: number;
+  macroRecall: number;
   macroF1: number;
-  /** confusion[target][predicted]: row counts. */
+  /**
+   * Mean cross-entropy −ln p(true class), each row of probabilities divided by its sum and clipped to
+   * [1e-7, 1 − 1e-7] as Keras's categorical_crossentropy does on probabilities (scikit-learn's
+   * log_loss normalizes the same way but clips at machine epsilon, so the two part only below 1e-7).
+   */
+  logLoss: number;
+  /** confusion[true class][predicted class]: row counts, k × k (scikit-learn's confusion_matrix). */
   confusion: number[][];
 }
 
 export type Metrics = RegressionMetrics | ClassificationMetrics | MulticlassMetrics;
 
-// Keras's epsilon, where the kernels' binaryCrossentropy turns to the logit (assembly/losses.ts).
+// The clip the kernels apply in binaryCrossentropy (assembly/losses.ts), so logLoss equals the loss.
 const EPS = 1e-7;
 
 /** Regression metrics over every value of y and ŷ (same length). */
@@ -110,49 +126,57 @@ function checkPair(y: ArrayLike<number>, yhat: ArrayLike<number>): number {
 }
 
 /**
- * Multiclass metrics of `labels` (one class index per row) against `probabilities` (rows × classes),
- * predicting each row's most probable class (the first, on a tie).
+ * Metrics over k classes: `labels` holds one class index per row, `probabilities` rows × k (as a
+ * softmax output gives them). Each row is predicted as its most probable class.
  */
 export function multiclassMetrics(labels: ArrayLike<number>, probabilities: ArrayLike<number>, classes: number): MulticlassMetrics {
   const rows = labels.length;
+  if (!Number.isInteger(classes) || classes < 2) fail('classes', `expected the number of classes, an integer ≥ 2, got ${show(classes)}`);
   if (rows === 0) fail('y', 'has no values; expected at least one');
   if (probabilities.length !== rows * classes) fail('yhat', `has ${probabilities.length} values; expected ${rows} rows × ${classes} classes`);
   const confusion = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
-  let correct = 0;
+  let correct = 0, logLoss = 0;
   for (let r = 0; r < rows; r++) {
     const t = labels[r]!;
     if (!Number.isInteger(t) || t < 0 || t >= classes) fail('y', `row ${r + 1} has class ${show(t)}; expected an integer from 0 to ${classes - 1}`);
+    let sum = 0;
+    for (let k = 0; k < classes; k++) {
+      const p = probabilities[r * classes + k]!;
+      if (!(p >= 0 && p <= 1)) fail('yhat', `row ${r + 1}, class ${k}: expected a probability from 0 to 1, got ${show(p)}`);
+      sum += p;
+    }
+    const p = sum > 0 ? probabilities[r * classes + t]! / sum : 0;
+    logLoss -= Math.log(Math.min(Math.max(p, EPS), 1 - EPS)) / rows;
     const predicted = argmax(probabilities, r * classes, classes);
     confusion[t]![predicted]!++;
     if (predicted === t) correct++;
   }
-  const perClass = confusion.map((row, k) => {
+  const perClass = confusion.map((row, k): ClassScores => {
     const tp = row[k]!, support = row.reduce((a, b) => a + b, 0);
     const predicted = confusion.reduce((n, other) => n + other[k]!, 0);
     const precision = predicted > 0 ? tp / predicted : 0;
     const recall = support > 0 ? tp / support : 0;
     return { precision, recall, f1: precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0, support };
   });
-  return { task: 'multiclass', rows, classes, accuracy: correct / rows, perClass, macroF1: perClass.reduce((n, c) => n + c.f1, 0) / classes, confusion };
-}
-
-/** The index of the largest of values[at .. at + n), the first on a tie. */
-export function argmax(values: ArrayLike<number>, at: number, n: number): number {
-  let best = 0;
-  for (let k = 1; k < n; k++) if (values[at + k]! > values[at + best]!) best = k;
-  return best;
+  const mean = (key: keyof ClassScores) => perClass.reduce((n, c) => n + c[key], 0) / classes;
+  return {
+    task: 'multiclass', rows, classes, accuracy: correct / rows, perClass,
+    macroPrecision: mean('precision'), macroRecall: mean('recall'), macroF1: mean('f1'), logLoss, confusion,
+  };
 }
 
 /**
- * The metrics of a model's loss: regression for mse, classification for binaryCrossentropy,
- * multiclass for the categorical cross-entropies (y: one-hot rows, or class indices for the sparse one).
+ * The metrics of a model's loss: regression for mse, classification for binaryCrossentropy, and
+ * multiclass for the categorical cross-entropies over `outputs` classes — y one-hot rows for
+ * categoricalCrossentropy, one class index per row for sparseCategoricalCrossentropy.
  */
-export function metricsFor(loss: Loss, y: ArrayLike<number>, yhat: ArrayLike<number>, threshold = 0.5, outputs = 1): Metrics {
+export function metricsFor(loss: string, y: ArrayLike<number>, yhat: ArrayLike<number>, threshold = 0.5, outputs = 1): Metrics {
   if (loss === 'binaryCrossentropy') return classificationMetrics(y, yhat, threshold);
   if (loss === 'sparseCategoricalCrossentropy') return multiclassMetrics(y, yhat, outputs);
   if (loss === 'categoricalCrossentropy') {
-    const rows = y.length / outputs;
-    return multiclassMetrics(Array.from({ length: rows }, (_, r) => argmax(y, r * outputs, outputs)), yhat, outputs);
+    if (y.length % outputs !== 0) fail('y', `has ${y.length} values, which do not split into one-hot rows of ${outputs}`);
+    return multiclassMetrics(Array.from({ length: y.length / outputs }, (_, r) => argmax(y, r * outputs, outputs)), yhat, outputs);
   }
-  return regressionMetrics(y, yhat);
+  if (loss === 'mse') return regressionMetrics(y, yhat);
+  return fail('loss', `no metrics for the loss ${show(loss)}`);
 }

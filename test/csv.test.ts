@@ -72,8 +72,18 @@ describe('malformed CSV files are clear errors naming the file, line, column and
     ['an unknown feature', 'x,y\n1,2\n', { target: 'y', features: ['z'] }, 'has no column "z"'],
     ['semicolons for commas', 'x;y\n1;2\n', { target: 'y' }, 'has no column "y"; its columns are "x;y" (only commas separate columns)'],
     ['two columns of one name', 'x,x,y\n1,2,3\n', { target: 'y' }, 'has two columns named "x"; rename one'],
-    ['classification targets other than 0/1', 'x,y\n1,0\n2,2\n3,1\n4,0.5\n', { target: 'y', task: 'classification' },
-      'classification needs target "y" to be 0 or 1; 2 rows are not: line 3 has 2, line 5 has 0.5'],
+    ['classification targets that are neither labels nor integers', 'x,y\n1,0\n2,2\n3,1\n4,0.5\n5,-1.5\n', { target: 'y', task: 'classification' },
+      'classification needs target "y" to be class labels (text, or integers such as 0 and 1); 2 rows are not: line 5 has 0.5, line 6 has -1.5'],
+    ['several classification targets other than 0/1', 'x,a,b\n1,0,1\n2,2,1\n', { target: ['a', 'b'], task: 'classification' },
+      'classification needs every target (a, b) to be 0 or 1; 1 row is not: line 3 has 2 in "a"'],
+    ['a target of one class', 'x,species\n1,setosa\n2, setosa\n', { target: 'species' },
+      'column "species" has only one value, "setosa"; a classifier needs at least two'],
+    ['a typo in a numeric target', 'x,y\n1,2.5\n2,3..1\n3,4\n', { target: 'y' },
+      'line 3, column "y": expected a finite number, got "3..1"'],
+    ['an empty label', 'x,y\n1,a\n2,\n3,b\n', { target: 'y', task: 'classification' }, 'line 3, column "y": expected a class label, got an empty cell'],
+    ['a label the model does not know', 'x,species\n1,lark\n2,wren\n3,owl\n', { target: 'species', classes: ['lark', 'robin', 'wren'] },
+      'line 4 (row 3), column "species": the label "owl" was not seen in training; the model knows "lark", "robin", "wren"'],
+    ['a missing one of several targets', 'x,a\n1,2\n', { target: ['a', 'b'] }, 'has no column "b"; its columns are "x", "a"'],
   ];
   it.each(cases)('%s', async (_, text, options, message) => {
     const path = file(`bad-${cases.findIndex((c) => c[1] === text)}.csv`, text);

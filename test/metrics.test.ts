@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyScaler, classificationMetrics, fitScaler, Model, regressionMetrics, splitRows, takeRows } from '../src/node.js';
+import { applyScaler, classificationMetrics, fitScaler, metricsFor, Model, multiclassMetrics, readCsv, regressionMetrics, splitRows, takeRows } from '../src/node.js';
 
 describe('regression metrics', () => {
   it('match scikit-learn’s documented example', () => {
@@ -66,6 +66,81 @@ describe('classification metrics', () => {
     expect(model.evaluateMetrics(x, labels, { engine: 'js' }).task).toBe('classification');
     const m = model.evaluateMetrics(x, labels, { engine: 'js' });
     expect(m.task === 'classification' && m.logLoss).toBeCloseTo(model.evaluate(x, labels, { engine: 'js' }), 14);
+  });
+});
+
+/** Probability rows that predict `predicted` (0.8 on it, the rest shared), for metrics that only need the argmax. */
+function confident(predicted: number[], k: number): number[] {
+  return predicted.flatMap((p) => Array.from({ length: k }, (_, c) => (c === p ? 0.8 : 0.2 / (k - 1))));
+}
+
+describe('metrics over k classes', () => {
+  it('give scikit-learn’s classification_report example', () => {
+    // scikit-learn docs, sklearn.metrics.classification_report: y_true = [0, 1, 2, 2, 2],
+    // y_pred = [0, 0, 2, 2, 1] prints precision 0.50 / 0.00 / 1.00, recall 1.00 / 0.00 / 0.67,
+    // f1 0.67 / 0.00 / 0.80, support 1 / 1 / 3, accuracy 0.60, macro avg 0.50 / 0.56 / 0.49.
+    // The exact values, by hand: class 2 recall 2/3, f1 2·1·(2/3) / (1 + 2/3) = 0.8; class 0 f1 2·0.5 / 1.5 = 2/3.
+    const m = multiclassMetrics([0, 1, 2, 2, 2], confident([0, 0, 2, 2, 1], 3), 3);
+    expect(m.task).toBe('multiclass');
+    expect(m.accuracy).toBeCloseTo(0.6, 15);
+    expect(m.perClass.map((c) => c.precision)).toEqual([0.5, 0, 1]);
+    expect(m.perClass.map((c) => c.recall)).toEqual([1, 0, 2 / 3]);
+    expect(m.perClass[0]!.f1).toBeCloseTo(2 / 3, 15);
+    expect(m.perClass[2]!.f1).toBeCloseTo(0.8, 15);
+    expect(m.perClass.map((c) => c.support)).toEqual([1, 1, 3]);
+    expect(m.macroPrecision).toBeCloseTo(0.5, 15);
+    expect(m.macroRecall).toBeCloseTo(5 / 9, 15);
+    expect(m.macroF1).toBeCloseTo((2 / 3 + 0.8) / 3, 15);
+    expect([m.macroPrecision, m.macroRecall, m.macroF1].map((v) => v.toFixed(2))).toEqual(['0.50', '0.56', '0.49']);
+  });
+
+  it('count scikit-learn’s confusion_matrix example, rows the true class and columns the predicted', () => {
+    // scikit-learn docs, sklearn.metrics.confusion_matrix: y_true = [2, 0, 2, 2, 0, 1],
+    // y_pred = [0, 0, 2, 2, 0, 2] gives [[2, 0, 0], [0, 0, 1], [1, 0, 2]].
+    const m = multiclassMetrics([2, 0, 2, 2, 0, 1], confident([0, 0, 2, 2, 0, 2], 3), 3);
+    expect(m.confusion).toEqual([[2, 0, 0], [0, 0, 1], [1, 0, 2]]);
+    expect(m.rows).toBe(6);
+  });
+
+  it('give scikit-learn’s log_loss example, its text labels read as sorted classes', () => {
+    // scikit-learn docs, sklearn.metrics.log_loss: log_loss(["spam", "ham", "ham", "spam"],
+    // [[.1, .9], [.9, .1], [.8, .2], [.35, .65]]) = 0.21616…; columns are the sorted labels (ham, spam).
+    // By hand: −(ln .9 + ln .9 + ln .8 + ln .65) / 4 = 0.2161618746805791.
+    const d = readCsv('x,label\n1,spam\n2,ham\n3,ham\n4,spam\n', { target: 'label' });
+    expect(d.classes).toEqual(['ham', 'spam']);
+    const m = multiclassMetrics(d.y, [0.1, 0.9, 0.9, 0.1, 0.8, 0.2, 0.35, 0.65], 2);
+    expect(m.logLoss).toBeCloseTo(-(Math.log(0.9) * 2 + Math.log(0.8) + Math.log(0.65)) / 4, 14);
+    expect(m.logLoss).toBeCloseTo(0.21616187468057912, 14);
+  });
+
+  it('normalize each row of probabilities and clip at 1e-7, as Keras', () => {
+    // Row 1: [2, 1, 1] / 4 → p(class 0) = 0.5. Row 2: p(class 2) = 0 → clipped to 1e-7.
+    const m = multiclassMetrics([0, 2], [0.5, 0.25, 0.25, 1, 0, 0], 3);
+    expect(m.logLoss).toBeCloseTo((-Math.log(0.5) - Math.log(1e-7)) / 2, 12);
+    expect(multiclassMetrics([0], [0.2, 0.1, 0.1], 3).logLoss).toBeCloseTo(-Math.log(0.5), 14);
+  });
+
+  it('give precision 0 to a class never predicted and recall 0 to a class without rows', () => {
+    const m = multiclassMetrics([0, 0, 1], confident([0, 0, 0], 3), 3);
+    expect(m.perClass[1]).toEqual({ precision: 0, recall: 0, f1: 0, support: 1 });
+    expect(m.perClass[2]).toEqual({ precision: 0, recall: 0, f1: 0, support: 0 });
+  });
+
+  it('route the categorical losses through metricsFor: one-hot rows or class indices give the same metrics', () => {
+    const yhat = confident([0, 0, 2, 2, 1], 3);
+    const sparse = metricsFor('sparseCategoricalCrossentropy', [0, 1, 2, 2, 2], yhat, 0.5, 3);
+    const hot = metricsFor('categoricalCrossentropy', [1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 1, 0, 0, 1], yhat, 0.5, 3);
+    expect(hot).toEqual(sparse);
+    expect(metricsFor('binaryCrossentropy', [0, 1], [0.2, 0.9]).task).toBe('classification');
+    expect(metricsFor('mse', [0, 1], [0.2, 0.9]).task).toBe('regression');
+    expect(() => metricsFor('hinge', [0], [0])).toThrow('loss: no metrics for the loss "hinge"');
+  });
+
+  it('reject classes out of range, probabilities of the wrong count or range', () => {
+    expect(() => multiclassMetrics([0, 3], confident([0, 0], 3), 3)).toThrow('y: row 2 has class 3; expected an integer from 0 to 2');
+    expect(() => multiclassMetrics([0, 1], [0.5, 0.5], 2)).toThrow('yhat: has 2 values; expected 2 rows × 2 classes');
+    expect(() => multiclassMetrics([0], [1.5, -0.5], 2)).toThrow('yhat: row 1, class 0: expected a probability from 0 to 1, got 1.5');
+    expect(() => multiclassMetrics([0], [1], 1)).toThrow('classes: expected the number of classes, an integer ≥ 2, got 1');
   });
 });
 

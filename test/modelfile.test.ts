@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadModel, Model, modelFromFile, modelToFile, MODEL_VERSION, saveModel } from '../src/node.js';
+import { loadModel, LOSSES, Model, modelFromFile, modelInfo, modelToFile, MODEL_VERSION, saveModel, type Loss } from '../src/node.js';
 import { modelCsv } from '../src/cli/evaluate.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'backprop-model-'));
@@ -115,6 +115,70 @@ describe('model files', () => {
 
   it('report a missing model file by its path', async () => {
     await expect(loadModel(join(dir, 'missing.json'))).rejects.toThrow(`${join(dir, 'missing.json')}: no such file`);
+  });
+});
+
+describe('model files of several classes or several targets (format version 2)', () => {
+  it('still read version 1 files, which have neither', async () => {
+    const p = edited('v1.json', (f) => { f.version = 1; });
+    const { model: back, info: backInfo } = await loadModel(p);
+    expect(backInfo).toEqual(info);
+    expect(back.getWeights()).toEqual(model.getWeights());
+    await expect(loadModel(edited('v1-classes.json', (f) => { f.version = 1; f.classes = ['a', 'b']; }))).rejects.toThrow('classes: came with format version 2; this file says version 1');
+  });
+
+  const twoTargets = () => new Model({ inputs: 2, layers: [{ units: 3, activation: 'tanh' }, { units: 2 }], loss: 'mse', seed: 4 });
+  const both = { features: ['a', 'b'], target: 'price', targets: ['price', 'rent'] };
+
+  it('keep the target columns of a regression with several outputs', () => {
+    const m = twoTargets();
+    const file = modelToFile(m, both);
+    expect(file).toMatchObject({ version: 2, task: 'regression', target: 'price', targets: ['price', 'rent'] });
+    expect(file.classes).toBeUndefined();
+    const { info: back, model: loaded } = modelFromFile(JSON.stringify(file));
+    expect(back).toEqual({ ...both, threshold: 0.5, training: {} });
+    expect(loaded.predict([[1, 2]], { engine: 'js' })).toEqual(m.predict([[1, 2]], { engine: 'js' }));
+    // One target: no `targets` in the file, as before.
+    expect('targets' in modelToFile(model, info)).toBe(false);
+  });
+
+  it('refuse target names that do not fit the outputs, naming the field', () => {
+    const m = twoTargets();
+    // Without targets the file names only `target`, as version 1 files did.
+    expect(modelFromFile(JSON.stringify(modelToFile(m, { features: ['a', 'b'], target: 'price' }))).info.targets).toBeUndefined();
+    expect(() => modelToFile(m, { ...both, targets: ['price'] })).toThrow('info.targets: expected 2 column names (one per output)');
+    expect(() => modelToFile(m, { ...both, targets: ['price', 'price'] })).toThrow('info.targets: "price" is listed twice');
+    expect(() => modelToFile(m, { ...both, target: 'rent' })).toThrow('info.target: is "rent" but targets starts with "price"; target is the first of the targets');
+    const text = JSON.stringify(modelToFile(m, both));
+    const edit = (change: (f: Record<string, any>) => void) => { const f = JSON.parse(text); change(f); return JSON.stringify(f); };
+    expect(() => modelFromFile(edit((f) => { f.targets.pop(); }), 'm.json')).toThrow('m.json: targets: expected 2 column names (one per output), got an array of length 1');
+    expect(() => modelFromFile(edit((f) => { f.targets = 'price,rent'; }), 'm.json')).toThrow('m.json: targets: expected 2 column names (one per output), got "price,rent"');
+  });
+
+  it('refuse class labels on a model without a softmax output', () => {
+    expect(() => modelToFile(model, { ...info, classes: ['no', 'yes'] })).toThrow("info.classes: only a softmax classifier (categoricalCrossentropy, sparseCategoricalCrossentropy) has class labels; this model's loss is binaryCrossentropy");
+    expect(() => modelFromFile(JSON.stringify({ ...modelToFile(model, info), classes: ['no', 'yes'] }), 'm.json')).toThrow('m.json: classes: only a softmax classifier');
+  });
+
+  // The checks of a softmax model's labels, on its network's shape (inputs, loss, output units).
+  const softmax = { inputs: 2, loss: 'sparseCategoricalCrossentropy', layers: [{ units: 8 }, { units: 3 }] };
+  it('check a softmax classifier’s labels: one per output, distinct, defaulting to the class indices', () => {
+    expect(modelInfo('info', { features: ['a', 'b'], target: 'species', classes: ['lark', 'robin', 'wren'] }, softmax).classes).toEqual(['lark', 'robin', 'wren']);
+    expect(modelInfo('info', { features: ['a', 'b'], target: 'species' }, softmax).classes).toEqual(['0', '1', '2']);
+    expect(() => modelInfo('info', { features: ['a', 'b'], target: 'species', classes: ['lark', 'wren'] }, softmax)).toThrow('info.classes: expected 3 class labels (one per output of the sparseCategoricalCrossentropy model), got 2');
+    expect(() => modelInfo('', { features: ['a', 'b'], target: 'species', classes: ['lark', 'lark', 'wren'] }, softmax)).toThrow('classes: "lark" is listed twice');
+    expect(() => modelInfo('', { features: ['a', 'b'], target: 'species', classes: ['lark', 7, 'wren'] as never }, softmax)).toThrow('classes[1]: expected a class label (a non-empty string), got 7');
+    expect(() => modelInfo('', { features: ['a', 'b'], target: 'species', targets: ['species', 'x'] }, softmax)).toThrow('targets: a classifier\'s 3 outputs are the probabilities of its classes in the one column "species"');
+  });
+
+  // Runs once the kernels have the categorical losses (the branch that adds softmax).
+  it.runIf((LOSSES as readonly string[]).includes('sparseCategoricalCrossentropy'))('round-trip a softmax classifier with its labels', () => {
+    const m = new Model({ inputs: 2, layers: [{ units: 4, activation: 'tanh' }, { units: 3, activation: 'softmax' as never }], loss: 'sparseCategoricalCrossentropy' as Loss, seed: 2 });
+    const file = modelToFile(m, { features: ['a', 'b'], target: 'species', classes: ['lark', 'robin', 'wren'] });
+    expect(file).toMatchObject({ task: 'classification', classes: ['lark', 'robin', 'wren'] });
+    const { info: back } = modelFromFile(JSON.stringify(file));
+    expect(back.classes).toEqual(['lark', 'robin', 'wren']);
+    expect(() => modelFromFile(JSON.stringify({ ...file, classes: ['lark', 'robin'] }), 'm.json')).toThrow('m.json: classes: expected 3 class labels');
   });
 });
 

@@ -27,6 +27,10 @@ export interface TfjsMetadata {
   loss: Loss;
   features?: string[];
   target?: string;
+  /** Several targets (one per output), as a model file's. */
+  targets?: string[];
+  /** A softmax classifier's labels, as a model file's. */
+  classes?: string[];
   threshold?: number;
 }
 
@@ -106,7 +110,7 @@ export function exportTfjs(model: Model, options: { weightsPath?: string; info?:
       convertedBy: null,
       modelTopology: { class_name: 'Sequential', config: { name: 'sequential', layers: topology }, keras_version: 'tfjs-layers 4.22.0', backend: 'tensor_flow.js' },
       weightsManifest: [{ paths: [options.weightsPath ?? TFJS_WEIGHTS_FILE], weights: specs }],
-      userDefinedMetadata: { backprop: { loss, ...(info ? { features: [...info.features], target: info.target, threshold: info.threshold ?? 0.5 } : {}) } },
+      userDefinedMetadata: { backprop: { loss, ...(info ? { features: [...info.features], target: info.target, ...(info.targets ? { targets: [...info.targets] } : {}), ...(info.classes ? { classes: [...info.classes] } : {}), threshold: info.threshold ?? 0.5 } : {}) } },
     },
     weightData: new Uint8Array(data.buffer),
     rounding: { largest, weight: weightName(specs, at) },
