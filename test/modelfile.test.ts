@@ -150,8 +150,8 @@ describe('model files of several classes or several targets (format version 2)',
     expect(() => modelToFile(m, { ...both, targets: ['price', 'price'] })).toThrow('info.targets: "price" is listed twice');
     expect(() => modelToFile(m, { ...both, target: 'rent' })).toThrow('info.target: is "rent" but targets starts with "price"; target is the first of the targets');
     const text = JSON.stringify(modelToFile(m, both));
-    const edit = (change: (f: Record<string, any>) => void) => { const f = JSON.parse(text); change(f); return JSON.stringify(f); };
-    expect(() => modelFromFile(edit((f) => { f.targets.pop(); }), 'm.json')).toThrow('m.json: targets: expected 2 column names (one per output), got an array of length 1');
+    const edit = (change: (f: { targets: unknown[] | string }) => void) => { const f = JSON.parse(text); change(f); return JSON.stringify(f); };
+    expect(() => modelFromFile(edit((f) => { (f.targets as unknown[]).pop(); }), 'm.json')).toThrow('m.json: targets: expected 2 column names (one per output), got an array of length 1');
     expect(() => modelFromFile(edit((f) => { f.targets = 'price,rent'; }), 'm.json')).toThrow('m.json: targets: expected 2 column names (one per output), got "price,rent"');
   });
 
