@@ -1,5 +1,5 @@
-// The TensorFlow.js layers format, out and in: model.json (a Sequential of Dense layers and a
-// weights manifest) beside one binary file of little-endian float32 weights in Keras's layout.
+// The TensorFlow.js layers format, out and in: model.json (a Sequential of Dense and Dropout layers
+// and a weights manifest) beside one binary file of little-endian float32 weights in Keras's layout.
 // tf.loadLayersModel reads it, and tensorflowjs_converter turns it into a Keras model.
 import { BackpropError, fail, show } from '../errors.js';
 import type { Activation, Initializer, LayerSpec, Loss, Regularizer, RegularizerSpec } from '../spec.js';
@@ -155,8 +155,8 @@ const KERAS_LOSSES: Record<string, Loss> = {
  * A model from the TensorFlow.js layers format: `modelJson` (model.json's text or parsed object)
  * and the weights it lists. Reads Sequential models of Dense layers (an InputLayer may come first)
  * with this project's activations, their L1/L2 regularizers and Dropout layers between them; anything
- * else is an error naming `source` and the layer. The
- * loss comes from `options.loss`, else the file's metadata or training config.
+ * else is an error naming `source` and the layer. The loss comes from `options.loss`, else the file's
+ * metadata or training config.
  */
 export function modelFromTfjs(modelJson: unknown, weightData: TfjsWeightData, options: { loss?: Loss; source?: string } = {}): TfjsImport {
   const source = options.source ?? 'model.json';
