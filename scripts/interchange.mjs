@@ -1,7 +1,7 @@
 // How far the exported models are from this trainer's own predictions, measured with the runtimes
 // that read them: ONNX Runtime (float64 graph) and TensorFlow.js (float32), over every pair of
-// hidden and output activation and the CSV default 32-16-1. `npm run build` first; needs the
-// development dependencies (onnxruntime-node, @tensorflow/tfjs).
+// hidden and output activation and the CSV default 32-16-1; per activation, the worst model it is
+// in. `npm run build` first; needs the development dependencies (onnxruntime-node, @tensorflow/tfjs).
 import ort from 'onnxruntime-node';
 import * as tf from '@tensorflow/tfjs';
 import { ACTIVATIONS, exportOnnx, exportTfjs, Model } from '../dist/node.js';
@@ -21,20 +21,39 @@ const models = ACTIVATIONS.flatMap((hidden, h) => ACTIVATIONS.map((output, o) =>
 })));
 models.push(new Model({ inputs: 6, layers: [{ units: 32, activation: 'relu' }, { units: 16, activation: 'relu' }, { units: 1 }], loss: 'mse', seed: 4, scaler: { mean: [1, 2, 3, 4, 5, 6], std: [1, 2, 3, 4, 5, 6] } }));
 
-const worst = { onnx: 0, tfjs: 0, rounding: 0 };
+/** Per activation: the largest difference from predict (relative to the model's largest output) of a model it is in. */
+const worst = Object.fromEntries(ACTIVATIONS.map((a) => [a, { onnx: undefined, tfjs: 0 }]));
+const refused = []; // models ONNX Runtime would not run: their activations and its message
+let rounding = 0;
 for (const model of models) {
   const x = rows(50, model.network.inputs);
   const ours = model.predict(x, { engine: 'js' }).flat();
   const scale = Math.max(...ours.map(Math.abs)) || 1; // a relu output may be 0 on every row
-  const session = await ort.InferenceSession.create(exportOnnx(model));
-  const { output } = await session.run({ input: new ort.Tensor('float64', Float64Array.from(x.flat()), [x.length, model.network.inputs]) });
-  worst.onnx = Math.max(worst.onnx, ...Array.from(output.data, (v, i) => Math.abs(v - ours[i]) / scale));
-  const { modelJson, weightData, rounding } = exportTfjs(model);
-  worst.rounding = Math.max(worst.rounding, rounding.largest);
+  const difference = (theirs) => Math.max(...Array.from(theirs, (v, i) => Math.abs(v - ours[i]) / scale));
+  const activations = new Set(model.network.layers.map((l) => l.activation));
+  let onnx; // undefined where ONNX Runtime refuses the graph
+  try {
+    const session = await ort.InferenceSession.create(exportOnnx(model));
+    const { output } = await session.run({ input: new ort.Tensor('float64', Float64Array.from(x.flat()), [x.length, model.network.inputs]) });
+    onnx = difference(output.data);
+  } catch (e) {
+    refused.push({ activations, message: e.message.split('\n')[0].replace(/ node with name.*/, '') });
+  }
+  const { modelJson, weightData, rounding: r } = exportTfjs(model);
+  rounding = Math.max(rounding, r.largest);
   const tfModel = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: modelJson.modelTopology, weightSpecs: modelJson.weightsManifest[0].weights, weightData: weightData.slice().buffer }));
-  const theirs = tfModel.predict(tf.tensor2d(x)).arraySync().flat();
-  worst.tfjs = Math.max(worst.tfjs, ...theirs.map((v, i) => Math.abs(v - ours[i]) / scale));
+  const tfjs = difference(tfModel.predict(tf.tensor2d(x)).arraySync().flat());
+  tfModel.dispose();
+  for (const a of activations) {
+    if (onnx !== undefined) worst[a].onnx = Math.max(worst[a].onnx ?? 0, onnx);
+    worst[a].tfjs = Math.max(worst[a].tfjs, tfjs);
+  }
 }
-console.log(`${models.length} models, 50 rows each; largest difference from predict, relative to the largest output:`);
-console.log(`  ONNX Runtime (float64):  ${worst.onnx.toExponential(2)}`);
-console.log(`  TensorFlow.js (float32): ${worst.tfjs.toExponential(2)}  (largest change rounding a weight to float32: ${worst.rounding.toExponential(2)})`);
+console.log(`${models.length} models, 50 rows each; per activation, the largest difference from predict of a model using it, relative to that model's largest output:`);
+console.log(`${'activation'.padEnd(12)}${'ONNX Runtime (float64)'.padEnd(26)}TensorFlow.js (float32)`);
+for (const [a, w] of Object.entries(worst)) console.log(`${a.padEnd(12)}${(w.onnx?.toExponential(2) ?? 'not run').padEnd(26)}${w.tfjs.toExponential(2)}`);
+if (refused.length) {
+  const common = ACTIVATIONS.filter((a) => refused.every((r) => r.activations.has(a)));
+  console.log(`ONNX Runtime refused ${refused.length} models, each with ${common.join(', ')}: ${[...new Set(refused.map((r) => r.message))].join('; ')}`);
+}
+console.log(`largest change rounding a weight to float32 for TensorFlow.js: ${rounding.toExponential(2)}`);

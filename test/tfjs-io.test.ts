@@ -8,10 +8,10 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exportTfjs, INITIALIZERS, loadTfjs, Model, modelFromTfjs, saveModel, saveTfjs, type Activation, type Loss, type ModelOptions, type Weights } from '../src/node.js';
+import { exportTfjs, INITIALIZERS, loadTfjs, Model, modelFromTfjs, saveModel, saveTfjs, type Activation, type LayerSpec, type Loss, type ModelOptions, type Weights } from '../src/node.js';
 import { tfjsActivation } from '../src/io/activations.js';
 import { loadTensorFlow, WEIGHT_BOUND, type Tf } from '../src/tfjs.js';
-import { EVERY_ACTIVATION, normwiseRelativeDiff, randomNetwork, randomRows } from './helpers.js';
+import { EVERY_ACTIVATION, normwiseRelativeDiff, randomNetwork, randomRows, randomTargets } from './helpers.js';
 
 const CLI = join(import.meta.dirname, '../dist/cli.js');
 const backprop = (...args: string[]) => {
@@ -85,6 +85,47 @@ describe('exportTfjs → tf.loadLayersModel', () => {
     tfModel.dispose();
   });
 
+  it('Dropout layers and L1L2 regularizers: TensorFlow.js reads them as its own Dropout and l1l2, predicts the same, and read back they are the model\'s', async () => {
+    const spec: ModelOptions<LayerSpec> = {
+      inputs: 3, loss: 'categoricalCrossentropy', seed: 6,
+      layers: [{ units: 5, activation: 'selu', kernelRegularizer: { l1: 0.01, l2: 0.02 }, biasRegularizer: 'l2' }, { dropout: 0.25 }, { units: 4, activation: 'swish', kernelRegularizer: 'l1' }, { dropout: 0.5 }, { units: 3, activation: 'softmax' }],
+    };
+    const model = new Model(spec);
+    await saveTfjs(join(dir, 'dropout'), model);
+    const tfModel = await tfLoad(join(dir, 'dropout', 'model.json'));
+    expect(tfModel.layers.map((l) => l.getClassName())).toEqual(['Dense', 'Dropout', 'Dense', 'Dropout', 'Dense']);
+    const configs = tfModel.layers.map((l) => l.getConfig() as { rate?: number; kernelRegularizer?: unknown; biasRegularizer?: unknown });
+    expect([configs[1]!.rate, configs[3]!.rate]).toEqual([0.25, 0.5]);
+    const l1l2 = (l1: number, l2: number) => ({ className: 'L1L2', config: { l1, l2 } });
+    expect(configs.filter((_, i) => i % 2 === 0).map((c) => [c.kernelRegularizer, c.biasRegularizer])).toEqual([[l1l2(0.01, 0.02), l1l2(0, 0.01)], [l1l2(0.01, 0), null], [null, null]]);
+    const x = randomRows(8, 12, 3, -2, 2);
+    expect(normwiseRelativeDiff((tfModel.predict(tf.tensor2d(x)) as ReturnType<typeof tf.tensor2d>).arraySync().flat(), model.predict(x).flat())).toBeLessThan(1e-5);
+    tfModel.dispose();
+    const back = await loadTfjs(join(dir, 'dropout', 'model.json'));
+    // Regularizer coefficients are float64 in the JSON, so they come back exact
+    expect(back.model.network).toEqual(model.network);
+    expect(back.metadata?.loss).toBe('categoricalCrossentropy');
+  });
+
+  it('regularizers and the categorical losses train in TensorFlow.js as here: three epochs of SGD end at the same weights', async () => {
+    for (const loss of ['categoricalCrossentropy', 'sparseCategoricalCrossentropy'] as const) {
+      // No L1 on the biases: they start at 0, where TensorFlow.js takes d|w|/dw as −1 (tf.step(w, −1)) and the kernels as 0
+      const spec: ModelOptions = { inputs: 3, loss, seed: 8, layers: [{ units: 4, activation: 'elu', kernelRegularizer: { l1: 0.01, l2: 0.03 }, biasRegularizer: 'l2' }, { units: 3, activation: 'softmax', kernelRegularizer: 'l1l2' }] };
+      const model = new Model(spec);
+      const x = randomRows(1, 16, 3), y = randomTargets(2, 16, 3, loss);
+      const { modelJson } = await saveTfjs(join(dir, loss), model);
+      const tfModel = await tfLoad(join(dir, loss, 'model.json'));
+      // The loss by the name the export keeps, which is TensorFlow.js's own
+      tfModel.compile({ optimizer: tf.train.sgd(0.1), loss: modelJson.userDefinedMetadata!.backprop.loss });
+      await tfModel.fit(tf.tensor2d(x), tf.tensor2d(y), { epochs: 3, batchSize: 4, shuffle: false, verbose: 0 });
+      const ours = new Model({ ...spec, weights: fround(model.getWeights()) });
+      await ours.fit(x, y, { epochs: 3, batchSize: 4, shuffle: 'none', learningRate: 0.1, engine: 'js' });
+      const theirs = tfModel.getWeights().flatMap((w) => (w.arraySync() as number[] | number[][]).flat());
+      expect(Math.max(...(ours.getWeights().flat(2) as number[]).map((v, i) => Math.abs(v - theirs[i]!))), loss).toBeLessThan(WEIGHT_BOUND);
+      tfModel.dispose();
+    }
+  });
+
   it('every initializer is written as a Keras initializer TensorFlow.js knows', async () => {
     const inits = [...INITIALIZERS, { constant: 0.25 }] as const;
     const model = new Model({ inputs: 2, layers: inits.map((init) => ({ units: 2, kernelInitializer: init, biasInitializer: init })), loss: 'mse' });
@@ -138,6 +179,40 @@ describe('modelFromTfjs reads what TensorFlow.js writes', () => {
     // One buffer with every weight in manifest order works too, and so does Model.fromTfjs
     expect(Model.fromTfjs(json, data, { loss: 'binaryCrossentropy' }).getWeights()).toEqual(tfWeights);
     tfModel.dispose();
+  });
+});
+
+describe('modelFromTfjs reads Dropout, regularizers and the loss TensorFlow.js writes', () => {
+  it('a compiled tf.sequential saved with its optimizer: sparse_categorical_crossentropy from trainingConfig, Dropout and l1l2 as its own', async () => {
+    const tfModel = tf.sequential();
+    tfModel.add(tf.layers.dense({ units: 4, activation: 'gelu', inputShape: [2], kernelRegularizer: tf.regularizers.l1l2({ l1: 0.01, l2: 0.02 }), biasRegularizer: tf.regularizers.l2({ l2: 0.03 }) }));
+    tfModel.add(tf.layers.dropout({ rate: 0.25 }));
+    tfModel.add(tf.layers.dense({ units: 3, activation: 'softmax' }));
+    tfModel.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy' });
+    let saved: { modelTopology: unknown; weightSpecs: unknown; weightData: ArrayBuffer; trainingConfig: unknown } | undefined;
+    await tfModel.save(tf.io.withSaveHandler(async (a) => { saved = a as never; return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } }; }), { includeOptimizer: true });
+    const json = { format: 'layers-model', modelTopology: saved!.modelTopology, trainingConfig: saved!.trainingConfig, weightsManifest: [{ paths: ['w.bin'], weights: saved!.weightSpecs }] };
+    expect((saved!.trainingConfig as { loss: string }).loss).toBe('sparse_categorical_crossentropy');
+    const { model } = modelFromTfjs(json, { 'w.bin': new Uint8Array(saved!.weightData) });
+    expect(model.network.loss).toBe('sparseCategoricalCrossentropy');
+    expect(model.network.layers.map(({ activation, dropout, kernelRegularizer, biasRegularizer }) => ({ activation, dropout, kernelRegularizer, biasRegularizer }))).toEqual([
+      { activation: 'gelu', dropout: 0.25, kernelRegularizer: { l1: 0.01, l2: 0.02 }, biasRegularizer: { l1: 0, l2: 0.03 } },
+      { activation: 'softmax', dropout: 0, kernelRegularizer: { l1: 0, l2: 0 }, biasRegularizer: { l1: 0, l2: 0 } },
+    ]);
+    const x = randomRows(4, 10, 2);
+    expect(normwiseRelativeDiff(model.predict(x).flat(), (tfModel.predict(tf.tensor2d(x)) as ReturnType<typeof tf.tensor2d>).arraySync().flat())).toBeLessThan(1e-6);
+    tfModel.dispose();
+  });
+
+  it('a Dropout this project cannot train: an error naming the file\'s layer', () => {
+    const { modelJson, weightData } = exportTfjs(new Model({ inputs: 2, layers: [{ units: 3, activation: 'tanh' }, { dropout: 0.5 }, { units: 1, activation: 'sigmoid' }], loss: 'binaryCrossentropy' }));
+    const layers = modelJson.modelTopology.config.layers;
+    const edited = (edit: () => void) => { const copy = structuredClone(layers); edit(); const json = structuredClone(modelJson); layers.splice(0, layers.length, ...copy); return json; };
+    expect(() => modelFromTfjs(edited(() => { layers[1]!.config.rate = 1; }), weightData)).toThrow('model.json: layers[1] (dropout_1).dropout: expected a rate from 0 up to (not including) 1, got 1');
+    expect(() => modelFromTfjs(edited(() => { layers[1]!.config.noise_shape = [null, 1]; }), weightData)).toThrow('model.json: layers[1] (dropout_1).noise_shape: is set; only a Dropout of every unit on its own can be read');
+    expect(() => modelFromTfjs(edited(() => { layers.push(layers[1]!); }), weightData)).toThrow('model.json: layers[3] (dropout_1): a Dropout goes after a Dense layer and before another');
+    expect(() => modelFromTfjs(edited(() => { layers[0]!.config.kernel_regularizer = { class_name: 'L1L2', config: { l1: -1 } }; }), weightData)).toThrow('model.json: layers[0] (dense_1).kernelRegularizer.l1: expected a finite number ≥ 0, got -1');
+    expect(() => modelFromTfjs(edited(() => { layers[0]!.config.kernel_regularizer = { class_name: 'OrthogonalRegularizer', config: {} }; }), weightData)).toThrow('model.json: layers[0] (dense_1).kernel_regularizer: expected a Keras L1L2, L1 or L2 regularizer');
   });
 });
 
@@ -218,23 +293,23 @@ describe('bad TensorFlow.js files: an error naming the file and the layer', () =
 
   it('an unsupported layer, and an unsupported activation', async () => {
     const f = fresh('layer');
-    f.modelJson.modelTopology.config.layers[1]!.class_name = 'Dropout';
+    f.modelJson.modelTopology.config.layers[1]!.class_name = 'BatchNormalization';
     f.write(f.modelJson);
-    expect(await refused(f.path)).toBe(`${f.path}: layers[1] (dense_2): is a "Dropout" layer; only Dense layers (after an optional InputLayer) can be read`);
+    expect(await refused(f.path)).toBe(`${f.path}: layers[1] (dense_2): is a "BatchNormalization" layer; only Dense and Dropout layers (after an optional InputLayer) can be read`);
     const g = fresh('activation');
-    g.modelJson.modelTopology.config.layers[0]!.config.activation = 'softmax';
+    g.modelJson.modelTopology.config.layers[0]!.config.activation = 'mish';
     g.write(g.modelJson);
-    expect(await refused(g.path)).toMatch(new RegExp(`^${g.path}: layers\\[0\\] \\(dense_1\\)\\.activation: activation "softmax" is not supported; supported: linear, sigmoid, tanh, relu`));
+    expect(await refused(g.path)).toBe(`${g.path}: layers[0] (dense_1).activation: activation "mish" is not supported; supported: linear, sigmoid, tanh, relu, softmax, elu, selu, softplus, softsign, swish, gelu`);
   });
 
   it('no loss given and none in the file', () => {
     const { modelJson, weightData } = exportTfjs(new Model(spec));
     delete modelJson.userDefinedMetadata;
-    expect(() => modelFromTfjs(modelJson, weightData, { source: 'plain/model.json' })).toThrow("plain/model.json: loss: the file names no loss this project knows (it has no training config); pass { loss: 'mse' | 'binaryCrossentropy' }");
+    expect(() => modelFromTfjs(modelJson, weightData, { source: 'plain/model.json' })).toThrow("plain/model.json: loss: the file names no loss this project knows (it has no training config); pass { loss: 'mse' | 'binaryCrossentropy' | 'categoricalCrossentropy' | 'sparseCategoricalCrossentropy' }");
   });
 
   it('exporting an activation the table lacks names the layer', () => {
-    expect(() => tfjsActivation('layers[2]', 'gelu')).toThrow("layers[2].activation: 'gelu' has no TensorFlow.js/ONNX counterpart here; exportable activations: linear, sigmoid, tanh, relu");
+    expect(() => tfjsActivation('layers[2]', 'mish')).toThrow("layers[2].activation: 'mish' has no TensorFlow.js/ONNX counterpart here; exportable activations: linear, sigmoid, tanh, relu, softmax, elu, selu, softplus, softsign, swish, gelu");
   });
 });
 

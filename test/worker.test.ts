@@ -2,7 +2,7 @@
 // thread, to the bit — history, every epoch's logs, weights, scaler, a second fit's continuation
 // of the optimizer state — plus stop, progress weights and errors of the same class and message.
 import { afterEach, describe, expect, it } from 'vitest';
-import { BackpropError, datasets, DivergenceError, Model, WorkerTrainer, type EpochLogs, type ModelFitOptions, type ModelOptions, type WorkerEpochLogs } from '../src/node.js';
+import { BackpropError, datasets, DivergenceError, Model, WorkerTrainer, type EpochLogs, type LayerSpec, type ModelFitOptions, type ModelOptions, type WorkerEpochLogs } from '../src/node.js';
 
 const workerUrl = new URL('../dist/worker-node.js', import.meta.url);
 const d = datasets.placement;
@@ -38,9 +38,28 @@ describe('WorkerTrainer in Node', () => {
     trainer = new WorkerTrainer(start, { workerUrl });
     const fit = { epochs: 20, learningRate: 0.1, batchSize: 1, engine: 'js' } as const;
     const history = await trainer.fit(d.x, d.y, fit);
-    const local = new Model({ ...start.network, weights: start.getWeights(), scaler: start.scaler });
+    const local = new Model({ ...d.model, weights: start.getWeights(), scaler: start.scaler });
     expect(history).toEqual(await local.fit(d.x, d.y, fit));
     expect(trainer.model.getWeights()).toEqual(local.getWeights());
+  });
+
+  it('a model with Dropout, regularizers and a softmax output crosses whole: the same masks, penalties and weights as in this thread', async () => {
+    const spec: ModelOptions<LayerSpec> = {
+      inputs: 2, loss: 'sparseCategoricalCrossentropy', seed: 4,
+      layers: [{ units: 6, activation: 'gelu', kernelRegularizer: { l1: 0.01, l2: 0.02 }, biasRegularizer: 'l2' }, { dropout: 0.3 }, { units: 3, activation: 'softmax' }],
+    };
+    const x = [[0, 1], [1, 0], [1, 1], [0.5, 2], [2, 0.5], [-1, 1]], y = [[0], [1], [2], [0], [1], [2]];
+    const fit: ModelFitOptions = { optimizer: 'adam', learningRate: 0.05, epochs: 30, batchSize: 2, shuffle: 'epoch', seed: 7 };
+    trainer = new WorkerTrainer(spec, { workerUrl });
+    const local = new Model(spec);
+    expect(await trainer.fit(x, y, fit)).toEqual(await local.fit(x, y, fit));
+    expect(trainer.model.getWeights()).toEqual(local.getWeights());
+    expect(trainer.model.network).toEqual(local.network);
+    // From a Model too: its network, Dropout included, is what the worker trains (its optimizer state stays behind)
+    trainer = new WorkerTrainer(local, { workerUrl });
+    const copy = new Model({ ...spec, weights: local.getWeights() });
+    expect(await trainer.fit(x, y, fit)).toEqual(await copy.fit(x, y, fit));
+    expect(trainer.model.getWeights()).toEqual(copy.getWeights());
   });
 
   it('stop() ends the fit after an epoch; the weights are those of an in-thread fit of as many epochs', async () => {

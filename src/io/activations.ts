@@ -3,24 +3,75 @@
 // lacks is an error naming the layer, never a silent default.
 import { fail } from '../errors.js';
 
-/** One ONNX node applied to the previous node's output: its op type and number attributes. */
+/** In an OnnxStep's inputs: the previous node's output (the first node's: the Dense layer's Gemm output). */
+export const PREVIOUS = 'previous';
+
+/**
+ * One ONNX node of an activation. Its inputs are [PREVIOUS] unless given; each is PREVIOUS, 'x'
+ * (the Gemm output), the `as` name of an earlier node of the same activation, or a number (a float64
+ * scalar constant).
+ */
 export interface OnnxStep {
   op: string;
+  inputs?: (string | number)[];
+  /** Float attributes. ONNX keeps them as float32, so a constant that float32 would round goes in as an input instead. */
   attributes?: Record<string, number>;
+  /** A name for this node's output, for a later node of the activation to take. */
+  as?: string;
 }
 
 interface Interchange {
   /** Keras's / TensorFlow.js's name of the activation in a Dense layer's config. */
   tfjs: string;
-  /** ONNX nodes (opset 13) applied one after another to the Dense layer's Gemm output; none for linear. */
+  /** ONNX nodes (opset 13) computing the activation from the Dense layer's Gemm output; none for linear. */
   onnx: OnnxStep[];
 }
+
+// Klambauer et al.'s constants, as Keras and the kernels (assembly/activations.ts) have them
+const SELU_ALPHA = 1.6732632423543772848170429916717, SELU_SCALE = 1.0507009873554804934193349852946;
+
+// ONNX Runtime's CPU kernels of Elu, Selu, Softplus, Softsign and Erf take float32 only, and its
+// optimizer rewrites x · Sigmoid(x) into a float32-only QuickGelu: those activations are built
+// here from elementary nodes that it runs in float64. ONNX has no expm1 or log1p, so
+// relu(x) + (exp(min(x, 0)) − 1) stands for elu: x for x > 0, and exp(x) − 1 otherwise, within
+// ~1e-16 of expm1(x).
+const RELU_AS_POSITIVE: OnnxStep = { op: 'Relu', as: 'positive' };
+const EXP_MINUS_1_OF_NEGATIVE: OnnxStep[] = [{ op: 'Min', inputs: ['x', 0] }, { op: 'Exp' }, { op: 'Sub', inputs: [PREVIOUS, 1] }];
 
 const TABLE: Record<string, Interchange> = {
   linear: { tfjs: 'linear', onnx: [] },
   sigmoid: { tfjs: 'sigmoid', onnx: [{ op: 'Sigmoid' }] },
   tanh: { tfjs: 'tanh', onnx: [{ op: 'Tanh' }] },
   relu: { tfjs: 'relu', onnx: [{ op: 'Relu' }] },
+  // Softmax-13 normalizes along axis −1 by default: each row over its units
+  softmax: { tfjs: 'softmax', onnx: [{ op: 'Softmax' }] },
+  elu: { tfjs: 'elu', onnx: [RELU_AS_POSITIVE, ...EXP_MINUS_1_OF_NEGATIVE, { op: 'Add', inputs: [PREVIOUS, 'positive'] }] },
+  // scale · (alpha · elu⁻(x) + relu(x)), the constants as float64 inputs (Selu's attributes would be float32)
+  selu: {
+    tfjs: 'selu',
+    onnx: [
+      RELU_AS_POSITIVE, ...EXP_MINUS_1_OF_NEGATIVE, { op: 'Mul', inputs: [PREVIOUS, SELU_ALPHA] },
+      { op: 'Add', inputs: [PREVIOUS, 'positive'] }, { op: 'Mul', inputs: [PREVIOUS, SELU_SCALE] },
+    ],
+  },
+  // relu(x) + log(1 + exp(−|x|)), as the kernels' max(x, 0) + log1p(exp(−|x|))
+  softplus: {
+    tfjs: 'softplus',
+    onnx: [RELU_AS_POSITIVE, { op: 'Abs', inputs: ['x'] }, { op: 'Neg' }, { op: 'Exp' }, { op: 'Add', inputs: [1, PREVIOUS] }, { op: 'Log' }, { op: 'Add', inputs: ['positive', PREVIOUS] }],
+  },
+  // x / (1 + |x|)
+  softsign: { tfjs: 'softsign', onnx: [{ op: 'Abs' }, { op: 'Add', inputs: [1, PREVIOUS] }, { op: 'Div', inputs: ['x', PREVIOUS] }] },
+  // x · (1 / (1 + exp(−x))), the kernels' x · sigmoid(x)
+  swish: { tfjs: 'swish', onnx: [{ op: 'Neg' }, { op: 'Exp' }, { op: 'Add', inputs: [1, PREVIOUS] }, { op: 'Reciprocal' }, { op: 'Mul', inputs: ['x', PREVIOUS] }] },
+  // (0.5 · x) · (1 + erf(x · √½)), in the kernels' order (ONNX has a Gelu node only from opset 20). Standard
+  // ONNX, but ONNX Runtime has no float64 Erf kernel, so it refuses this graph (see the README)
+  gelu: {
+    tfjs: 'gelu',
+    onnx: [
+      { op: 'Mul', inputs: ['x', 0.5], as: 'half' }, { op: 'Mul', inputs: ['x', Math.SQRT1_2] }, { op: 'Erf' },
+      { op: 'Add', inputs: [1, PREVIOUS] }, { op: 'Mul', inputs: ['half', PREVIOUS] },
+    ],
+  },
 };
 
 function entry(layer: string, activation: string): Interchange {

@@ -3,7 +3,7 @@
 // is) followed by its activation's nodes (src/io/activations.ts). Written with the few protobuf
 // encoders in src/io/protobuf.ts, so no runtime dependency. Field numbers are onnx.proto's.
 import type { Model } from '../model.js';
-import { onnxActivation } from './activations.js';
+import { onnxActivation, PREVIOUS } from './activations.js';
 import { bytes, float, int, message, string, type Field } from './protobuf.js';
 
 export const ONNX_OPSET = 13;
@@ -51,15 +51,34 @@ export function exportOnnx(model: Model): Uint8Array {
     nodes.push(node('Sub', [x, 'scaler_mean'], 'centered'), node('Div', ['centered', 'scaler_std'], 'scaled'));
     x = 'scaled';
   }
+  const constants = new Map<number, string>();
+  const constant = (value: number): string => {
+    let name = constants.get(value);
+    if (name === undefined) {
+      name = `constant_${constants.size + 1}`;
+      constants.set(value, name);
+      initializers.push(tensor(name, [], [value]));
+    }
+    return name;
+  };
   layers.forEach((layer, l) => {
     const name = `dense_${l + 1}`;
     const kernel = weights[2 * l] as number[][], bias = weights[2 * l + 1] as number[];
     initializers.push(tensor(`${name}/kernel`, [kernel.length, layer.units], kernel.flat()), tensor(`${name}/bias`, [layer.units], bias));
     const steps = onnxActivation(`layers[${l}]`, layer.activation);
-    const outputOf = (k: number) => (l === layers.length - 1 && k === steps.length ? ONNX_OUTPUT : k === 0 ? name : `${name}/${steps[k - 1]!.op.toLowerCase()}`);
-    nodes.push(node('Gemm', [x, `${name}/kernel`, `${name}/bias`], outputOf(0)));
-    steps.forEach((step, k) => nodes.push(node(step.op, [outputOf(k)], outputOf(k + 1), step.attributes)));
-    x = outputOf(steps.length);
+    const last = l === layers.length - 1;
+    nodes.push(node('Gemm', [x, `${name}/kernel`, `${name}/bias`], last && steps.length === 0 ? ONNX_OUTPUT : name));
+    // The activation's nodes; its named outputs and the previous node's, by the names in the graph
+    const named = new Map([['x', name]]);
+    let previous = name;
+    steps.forEach((step, k) => {
+      const output = last && k === steps.length - 1 ? ONNX_OUTPUT : `${name}/${step.as ?? `${step.op.toLowerCase()}_${k + 1}`}`;
+      const inputs = (step.inputs ?? [PREVIOUS]).map((i) => (typeof i === 'number' ? constant(i) : i === PREVIOUS ? previous : named.get(i)!));
+      nodes.push(node(step.op, inputs, output, step.attributes));
+      if (step.as) named.set(step.as, output);
+      previous = output;
+    });
+    x = previous;
   });
   // GraphProto: node (1), name (2), initializer (5), input (11), output (12)
   const graph = [

@@ -1,8 +1,8 @@
-// The TensorFlow.js layers format, out and in: model.json (a Sequential of Dense layers and a
-// weights manifest) beside one binary file of little-endian float32 weights in Keras's layout.
+// The TensorFlow.js layers format, out and in: model.json (a Sequential of Dense and Dropout layers
+// and a weights manifest) beside one binary file of little-endian float32 weights in Keras's layout.
 // tf.loadLayersModel reads it, and tensorflowjs_converter turns it into a Keras model.
 import { BackpropError, fail, show } from '../errors.js';
-import type { Initializer, Loss } from '../spec.js';
+import type { Activation, Initializer, LayerSpec, Loss, Regularizer, RegularizerSpec } from '../spec.js';
 import { LOSSES } from '../spec.js';
 import { Model, type Weights } from '../model.js';
 import type { ModelInfo } from '../modelFile.js';
@@ -11,6 +11,8 @@ import { fromTfjsActivation, tfjsActivation } from './activations.js';
 export const TFJS_WEIGHTS_FILE = 'weights.bin';
 
 interface WeightSpec { name: string; shape: number[]; dtype: 'float32' }
+/** A weight as read: float32 values; an optimizer's int32 counter (TensorFlow.js saves `iter` with includeOptimizer) is only skipped over. */
+interface ReadWeight { shape: number[]; dtype: 'float32' | 'int32'; data: Float32Array }
 
 /** model.json of the TensorFlow.js layers format, as this project writes it. */
 export interface TfjsModelJson {
@@ -51,6 +53,11 @@ function kerasInitializer(init: Initializer): { class_name: string; config: Reco
   return { class_name: KERAS_INITIALIZERS[init]!, config: init === 'zeros' || init === 'ones' ? {} : { seed: null } };
 }
 
+/** Keras's L1L2 regularizer (what tf.regularizers.l1l2 writes), or null for none. */
+function kerasRegularizer(r: Regularizer): { class_name: 'L1L2'; config: Regularizer } | null {
+  return r.l1 || r.l2 ? { class_name: 'L1L2', config: { l1: r.l1, l2: r.l2 } } : null;
+}
+
 /** The weights as exported: a scaler folded into the first layer (TensorFlow.js sees raw inputs), still in float64. */
 function foldedWeights(model: Model): Weights {
   const weights = model.getWeights();
@@ -65,14 +72,15 @@ function foldedWeights(model: Model): Weights {
 
 /**
  * The model in the TensorFlow.js layers format: a Sequential of Dense layers named dense_1, dense_2, …
- * whose weights are dense_N/kernel ([inputs, units]) and dense_N/bias ([units]), rounded to float32.
+ * (with their L1L2 regularizers), each followed by its Dropout layer if it has one, whose weights are
+ * dense_N/kernel ([inputs, units]) and dense_N/bias ([units]), rounded to float32.
  * A scaler is folded into the first layer's kernel and bias. `info` (a model file's columns and
  * threshold) is kept in userDefinedMetadata, with the loss, for modelFromTfjs.
  */
 export function exportTfjs(model: Model, options: { weightsPath?: string; info?: Omit<ModelInfo, 'training'> } = {}): TfjsExport {
   const { inputs, layers, loss } = model.network;
   const names = layers.map((_, l) => `dense_${l + 1}`);
-  const topology = layers.map((layer, l) => ({
+  const topology = layers.flatMap((layer, l) => [{
     class_name: 'Dense',
     config: {
       units: layer.units,
@@ -80,13 +88,17 @@ export function exportTfjs(model: Model, options: { weightsPath?: string; info?:
       use_bias: true,
       kernel_initializer: kerasInitializer(layer.kernelInitializer),
       bias_initializer: kerasInitializer(layer.biasInitializer),
-      kernel_regularizer: null, bias_regularizer: null, activity_regularizer: null, kernel_constraint: null, bias_constraint: null,
+      kernel_regularizer: kerasRegularizer(layer.kernelRegularizer), bias_regularizer: kerasRegularizer(layer.biasRegularizer),
+      activity_regularizer: null, kernel_constraint: null, bias_constraint: null,
       name: names[l]!,
       trainable: true,
       ...(l === 0 ? { batch_input_shape: [null, inputs] } : {}),
       dtype: 'float32',
-    },
-  }));
+    } as Record<string, unknown>,
+  }, ...(layer.dropout > 0 ? [{
+    class_name: 'Dropout',
+    config: { rate: layer.dropout, noise_shape: null, seed: null, name: `dropout_${l + 1}`, trainable: true, dtype: 'float32' } as Record<string, unknown>,
+  }] : [])]);
   const weights = foldedWeights(model);
   const specs: WeightSpec[] = weights.map((w, k) => ({
     name: `${names[k >> 1]}/${k % 2 === 0 ? 'kernel' : 'bias'}`,
@@ -139,13 +151,16 @@ export interface TfjsImport {
 const KERAS_LOSSES: Record<string, Loss> = {
   mse: 'mse', meanSquaredError: 'mse', mean_squared_error: 'mse',
   binaryCrossentropy: 'binaryCrossentropy', binary_crossentropy: 'binaryCrossentropy',
+  categoricalCrossentropy: 'categoricalCrossentropy', categorical_crossentropy: 'categoricalCrossentropy',
+  sparseCategoricalCrossentropy: 'sparseCategoricalCrossentropy', sparse_categorical_crossentropy: 'sparseCategoricalCrossentropy',
 };
 
 /**
  * A model from the TensorFlow.js layers format: `modelJson` (model.json's text or parsed object)
  * and the weights it lists. Reads Sequential models of Dense layers (an InputLayer may come first)
- * with this project's activations; anything else is an error naming `source` and the layer. The
- * loss comes from `options.loss`, else the file's metadata or training config.
+ * with this project's activations, their L1/L2 regularizers and Dropout layers between them; anything
+ * else is an error naming `source` and the layer. The loss comes from `options.loss`, else the file's
+ * metadata or training config.
  */
 export function modelFromTfjs(modelJson: unknown, weightData: TfjsWeightData, options: { loss?: Loss; source?: string } = {}): TfjsImport {
   const source = options.source ?? 'model.json';
@@ -183,7 +198,9 @@ function parseTfjs(json: Record<string, unknown>, weightData: TfjsWeightData, lo
   if (!Array.isArray(list) || list.length === 0) fail('modelTopology.config.layers', `expected a non-empty list of layers, got ${show(list)}`);
 
   let inputs: number | undefined;
-  const dense: { name: string; where: string; units: number; activation: string }[] = [];
+  const dense: { name: string; where: string; units: number }[] = [];
+  // The model's layers as this project's spec, and where in the file each came from
+  const specs: { spec: LayerSpec; where: string }[] = [];
   list.forEach((layer: unknown, i) => {
     const c = isObject(layer) && isObject(layer.config) ? layer.config : undefined;
     const where = `layers[${i}]${c && typeof c.name === 'string' ? ` (${c.name})` : ''}`;
@@ -194,14 +211,29 @@ function parseTfjs(json: Record<string, unknown>, weightData: TfjsWeightData, lo
       inputs = shape[1] as number;
     }
     if (layer.class_name === 'InputLayer' && i === 0) return;
-    if (layer.class_name !== 'Dense') fail(where, `is a ${show(layer.class_name)} layer; only Dense layers (after an optional InputLayer) can be read`);
+    if (layer.class_name === 'Dropout') {
+      if (c.noise_shape !== undefined && c.noise_shape !== null) fail(`${where}.noise_shape`, 'is set; only a Dropout of every unit on its own can be read');
+      if (typeof c.rate !== 'number') fail(`${where}.rate`, `expected a number, got ${show(c.rate)}`);
+      specs.push({ spec: { dropout: c.rate }, where });
+      return;
+    }
+    if (layer.class_name !== 'Dense') fail(where, `is a ${show(layer.class_name)} layer; only Dense and Dropout layers (after an optional InputLayer) can be read`);
     if (c.use_bias === false) fail(`${where}.use_bias`, 'is false; only Dense layers with a bias can be read');
-    for (const key of ['kernel_regularizer', 'bias_regularizer', 'activity_regularizer', 'kernel_constraint', 'bias_constraint']) {
-      if (c[key] !== undefined && c[key] !== null) fail(`${where}.${key}`, 'is set; regularizers and constraints are not supported, so training here would differ');
+    for (const key of ['activity_regularizer', 'kernel_constraint', 'bias_constraint']) {
+      if (c[key] !== undefined && c[key] !== null) fail(`${where}.${key}`, 'is set; activity regularizers and constraints are not supported, so training here would differ');
     }
     if (typeof c.name !== 'string') fail(`${where}.name`, `expected the layer's name, got ${show(c.name)}`);
     if (typeof c.units !== 'number') fail(`${where}.units`, `expected a number, got ${show(c.units)}`);
-    dense.push({ name: c.name, where, units: c.units, activation: fromTfjsActivation(`${where}.activation`, c.activation) });
+    dense.push({ name: c.name, where, units: c.units });
+    const kernelRegularizer = fromKerasRegularizer(`${where}.kernel_regularizer`, c.kernel_regularizer);
+    const biasRegularizer = fromKerasRegularizer(`${where}.bias_regularizer`, c.bias_regularizer);
+    specs.push({
+      spec: {
+        units: c.units, activation: fromTfjsActivation(`${where}.activation`, c.activation) as Activation,
+        ...(kernelRegularizer ? { kernelRegularizer } : {}), ...(biasRegularizer ? { biasRegularizer } : {}),
+      },
+      where,
+    });
   });
   if (inputs === undefined) fail('layers[0].batch_input_shape', 'is missing; the first layer must give the input shape [null, inputs]');
 
@@ -220,26 +252,46 @@ function parseTfjs(json: Record<string, unknown>, weightData: TfjsWeightData, lo
     fanIn = layer.units;
     return [Array.from({ length: kernel.length / layer.units }, (_, i) => Array.from(kernel.subarray(i * layer.units, (i + 1) * layer.units))), Array.from(bias)];
   });
-  const model = new Model({ inputs, layers: dense.map(({ units, activation }) => ({ units, activation: activation as never })), loss, weights });
+  let model: Model;
+  try {
+    model = new Model({ inputs, layers: specs.map((l) => l.spec), loss, weights });
+  } catch (e) {
+    // The spec's checks name layers[k] of the spec: name the file's layer instead
+    const at = e instanceof BackpropError ? /^layers\[(\d+)\]/.exec(e.field) : null;
+    if (!at) throw e;
+    const { field, message } = e as BackpropError;
+    fail(specs[Number(at[1])]!.where + field.slice(at[0].length), message.slice(field.length + 2));
+  }
   return { model, ...(meta ? { metadata: { ...meta, loss } } : {}) };
 }
 
+/** A Keras L1L2, L1 or L2 regularizer as this project's { l1, l2 }; undefined for none. */
+function fromKerasRegularizer(field: string, r: unknown): RegularizerSpec | undefined {
+  if (r === undefined || r === null) return undefined;
+  const keys: Record<string, ('l1' | 'l2')[]> = { L1L2: ['l1', 'l2'], L1: ['l1'], L2: ['l2'] };
+  const known = isObject(r) && typeof r.class_name === 'string' && Object.hasOwn(keys, r.class_name) ? keys[r.class_name]! : undefined;
+  if (!isObject(r) || !known || !isObject(r.config)) fail(field, `expected a Keras L1L2, L1 or L2 regularizer { class_name, config }, got ${show(r)}`);
+  const config = r.config;
+  return Object.fromEntries(known.map((k) => [k, config[k] ?? 0]));
+}
+
 /** A weight by name, checked against the shape its layer needs. */
-function take(values: Map<string, { shape: number[]; data: Float32Array }>, name: string, shape: number[], layer: string): Float32Array {
+function take(values: Map<string, ReadWeight>, name: string, shape: number[], layer: string): Float32Array {
   const found = values.get(name);
   if (!found) fail(layer, `has no weight ${show(name)} in the weights manifest (it lists ${[...values.keys()].map((k) => show(k)).join(', ')})`);
   if (found.shape.length !== shape.length || found.shape.some((d, i) => d !== shape[i])) {
     fail(layer, `weight ${name} has shape [${found.shape.join(', ')}] in the weights manifest, but the layer needs [${shape.join(', ')}]`);
   }
+  if (found.dtype !== 'float32') fail(layer, `weight ${name} has dtype ${show(found.dtype)}; only float32 weights can be read`);
   return found.data;
 }
 
 /** Every weight of the manifest, read little-endian from its group's files. */
-function readWeights(manifest: unknown, weightData: TfjsWeightData): Map<string, { shape: number[]; data: Float32Array }> {
+function readWeights(manifest: unknown, weightData: TfjsWeightData): Map<string, ReadWeight> {
   if (!Array.isArray(manifest) || manifest.length === 0) fail('weightsManifest', `expected a list of { paths, weights } groups, got ${show(manifest)}`);
   const whole = ArrayBuffer.isView(weightData) || weightData instanceof ArrayBuffer ? bytesOf(weightData) : undefined;
   let offset = 0; // into `whole`
-  const out = new Map<string, { shape: number[]; data: Float32Array }>();
+  const out = new Map<string, ReadWeight>();
   manifest.forEach((group: unknown, g) => {
     const field = `weightsManifest[${g}]`;
     if (!isObject(group) || !Array.isArray(group.paths) || !Array.isArray(group.weights)) fail(field, `expected { paths, weights }, got ${show(group)}`);
@@ -261,24 +313,26 @@ function readWeights(manifest: unknown, weightData: TfjsWeightData): Map<string,
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     let at = 0;
     for (const s of specs) {
-      const spec = s as WeightSpec;
-      const data = new Float32Array(spec.shape.reduce((a, b) => a * b, 1));
-      for (let i = 0; i < data.length; i++, at += 4) data[i] = view.getFloat32(at, true);
+      const spec = s as unknown as ReadWeight & { name: string };
+      const size = spec.shape.reduce((a, b) => a * b, 1);
+      const data = new Float32Array(spec.dtype === 'float32' ? size : 0);
+      for (let i = 0; i < data.length; i++) data[i] = view.getFloat32(at + 4 * i, true);
+      at += 4 * size;
       if (out.has(spec.name)) fail(field, `lists the weight ${show(spec.name)} twice`);
-      out.set(spec.name, { shape: spec.shape, data });
+      out.set(spec.name, { shape: spec.shape, dtype: spec.dtype, data });
     }
   });
   if (whole && offset !== whole.length) fail('weight data', `holds ${whole.length} bytes, but the weights manifest lists ${offset}; the data may belong to another model`);
   return out;
 }
 
-function checkSpec(field: string, spec: unknown): WeightSpec {
+function checkSpec(field: string, spec: unknown): ReadWeight {
   if (!isObject(spec) || typeof spec.name !== 'string' || !Array.isArray(spec.shape) || !spec.shape.every((d) => Number.isInteger(d) && d >= 0)) {
     fail(field, `expected { name, shape, dtype }, got ${show(spec)}`);
   }
   if (spec.quantization !== undefined) fail(`${field} (${spec.name})`, 'is quantized; only float32 weights can be read');
-  if (spec.dtype !== 'float32') fail(`${field} (${spec.name})`, `has dtype ${show(spec.dtype)}; only float32 weights can be read`);
-  return spec as unknown as WeightSpec;
+  if (spec.dtype !== 'float32' && spec.dtype !== 'int32') fail(`${field} (${spec.name})`, `has dtype ${show(spec.dtype)}; only float32 weights (and an optimizer's int32 counters) can be read`);
+  return spec as unknown as ReadWeight;
 }
 
 function bytesOf(data: ArrayBuffer | ArrayBufferView): Uint8Array {

@@ -2,13 +2,13 @@
 // Everything here survives structured cloning: numbers travel as they are, so weights arrive to the bit.
 import type { ModelFitOptions, Weights } from '../model.js';
 import type { Scaler } from '../scaler.js';
-import type { DenseSpec, Loss } from '../spec.js';
+import type { LayerSpec, Loss } from '../spec.js';
 import type { EpochLogs, History } from '../trainer.js';
 
 /** What a model is across the boundary: its public constructor's options, the weights set. */
 export interface ModelState {
   inputs: number;
-  layers: DenseSpec[];
+  layers: LayerSpec[];
   loss: Loss;
   weights: Weights;
   scaler?: Scaler;

@@ -4,6 +4,7 @@
 import type { Matrix } from '../data.js';
 import { BackpropError, DivergenceError } from '../errors.js';
 import { Model, type ModelFitOptions, type ModelOptions, type Weights } from '../model.js';
+import { layerSpecs, type LayerSpec } from '../spec.js';
 import type { EpochLogs, History } from '../trainer.js';
 import type { ErrorInfo, FitSettings, FromWorker, ModelState, Port, ToWorker } from './protocol.js';
 
@@ -65,7 +66,7 @@ export class WorkerTrainer {
   private failure: Error | undefined;
 
   /** Starts the worker with `model` (a Model is copied: its weights and scaler; an optimizer state it has does not travel). */
-  constructor(model: Model | ModelOptions, options: WorkerTrainerOptions = {}) {
+  constructor(model: Model | ModelOptions<LayerSpec>, options: WorkerTrainerOptions = {}) {
     // Bad options are refused before a worker starts
     const start = model instanceof Model ? model : new Model(model);
     const factory = defaultFactory ?? ((): never => { throw new Error('WorkerTrainer: import it from the library entry (backprop-wasm), which knows how to start a worker here'); });
@@ -85,7 +86,7 @@ export class WorkerTrainer {
    * Starts over from `model` in the same worker, as a new WorkerTrainer would without starting a
    * worker: the next fit begins from its weights, with a fresh optimizer. Not during a fit.
    */
-  setModel(model: Model | ModelOptions): void {
+  setModel(model: Model | ModelOptions<LayerSpec>): void {
     if (this.pending.size) throw new Error('WorkerTrainer: setModel during a fit; await the fit (or stop() it) first');
     this.current = model instanceof Model ? model : new Model(model);
     if (!this.failure) this.endpoint.post({ type: 'init', model: stateOf(this.current) });
@@ -140,9 +141,10 @@ export class WorkerTrainer {
   }
 }
 
+/** The model as its constructor's options (the layers as a model file lists them, Dropout included), which survive structured cloning. */
 function stateOf(model: Model): ModelState {
-  const { inputs, layers, loss } = model.network;
-  return { inputs, layers, loss, weights: model.getWeights(), ...(model.scaler ? { scaler: model.scaler } : {}) };
+  const { inputs, loss } = model.network;
+  return { inputs, layers: layerSpecs(model.network), loss, weights: model.getWeights(), ...(model.scaler ? { scaler: model.scaler } : {}) };
 }
 
 /** The worker's error as the class fit would have thrown in this thread. */
