@@ -23,7 +23,8 @@ the run applies (data, network, initial weights, optimizer, batches, row order, 
   --step K     the K-th step of that run, counting from 1: the steps before it run first
   --row N      explain the step on row N of the data (counting from 1) instead of fit's batch
   --json       print the whole trace as one JSON object: layers (inputs, z, activations, dLda,
-               dLdz per row), loss, dLdyhat, gradients, numericGradients and chains (Keras layout
+               dLdz per row, a Dropout's mask), loss, rowLosses, penalty, dLdyhat (null where the
+               loss is taken from the logit), gradients, numericGradients and chains (Keras layout
                [kernel₁, bias₁, …]), update, weights and newWeights`,
   options: { ...train.options, step: { type: 'string' }, row: { type: 'string' } },
   async run(v, positionals) {
