@@ -51,6 +51,11 @@ export function activationDerivative(z: f64, act: i32): f64 {
   return derivative(activate(z, act), SCRATCH, act);
 }
 
+// the regularizers' penalty from the current parameters, for a trace to show beside the loss
+export function regularizerPenalty(net: i32): f64 {
+  return penalty(net, false);
+}
+
 // forward — inp: [rows][inputs] through every layer, each writing its activations [rows][units]
 // into its A; the last layer writes into `out` instead (its A, or where predict wants the outputs).
 // `train`: Dropout draws its masks and drops (fit), else passes everything (predict, evaluate).

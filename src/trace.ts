@@ -9,10 +9,10 @@ import { DivergenceError, fail, knownKeys, positiveInteger, show } from './error
 import { FIT_OPTIONS } from './trainer.js';
 import { VALIDATION_OPTIONS } from './validation.js';
 import type { ModelFitOptions, Rows } from './fit.js';
-import { SETTING, writeOptimizer } from './layout.js';
+import { NET, SETTING, writeOptimizer, writeRandom } from './layout.js';
 import { OptimizerState, type OptimizerSettings } from './optimizers.js';
 import { seeded } from './random.js';
-import { checkSpec, outputs, type Activation, type Network } from './spec.js';
+import { checkSpec, targetWidth, type Activation, type Loss, type Network } from './spec.js';
 import { fillOrder, type Settings } from './trainer.js';
 import { toKeras, type Weights } from './weights.js';
 import { Workspace } from './workspace.js';
@@ -42,14 +42,19 @@ export interface ParamChain {
   gradient: number;
   /** Its central-difference estimate, or null when not asked for. */
   numeric: number | null;
-  /** The local chain rule's factors by name: [∂L/∂z of the parameter's unit, the input it multiplies (xᵢ or hᵢ)] for a kernel weight, [∂L/∂z] for a bias. */
+  /** The local chain rule's factors by name: [∂L/∂z of the parameter's unit, the input it multiplies (xᵢ, hᵢ, or dropout(hᵢ) after a Dropout)] for a kernel weight, [∂L/∂z] for a bias. */
   factors: string[];
-  /** Their values on each row of the batch, [row][factor]: the gradient is the sum over rows of each row's product. */
+  /** Their values on each row of the batch, [row][factor]: the gradient is the sum over rows of each row's product (plus `penalty`). */
   values: number[][];
+  /** Where the layer's regularizer covers the parameter: its gradient's term l1·sign(θ) + 2·l2·θ, added to the rows' sum. */
+  penalty?: { l1: number; l2: number; value: number };
   /**
    * The full chain, as the tutorial writes it, when it is short: per row, every path from the loss
    * down to the parameter, each a list of factors (∂L/∂ŷ, ŷ′, a weight, h′, …, the input) whose
-   * product is one summand of that row's term. Left out when there are more than 16 paths × rows.
+   * product is one summand of that row's term. A path starts at ∂L/∂ŷ · ŷ′ where the loss goes through
+   * ∂L/∂ŷ (mse), else at the output's ∂L/∂z (the cross-entropies, from the logit: ŷ − y; softmax with
+   * mse through its Jacobian); it stops at the ∂L/∂z of a hidden softmax layer. Through a Dropout it
+   * takes the unit's mask (1 kept, 0 dropped) and 1/(1 − rate). Left out when there are more than 16 paths × rows.
    */
   paths?: Factor[][][];
 }
@@ -63,16 +68,22 @@ export interface TraceLayer {
   activation: Activation;
   /** What the layer took: the batch's inputs for the first layer, the previous layer's activations after it. */
   inputs: number[][];
-  /** b + W·inputs, from the kernels' own dense forward with the identity activation. */
+  /** b + W·inputs: the step's own, from the layer's Z region where it keeps one, else the kernels' dense forward of this layer alone with the identity activation. */
   z: number[][];
-  /** act(z), as the step's forward pass stored them; the last layer's are ŷ. */
+  /** act(z), as the step's forward pass computed them (before any Dropout); the last layer's are ŷ. */
   activations: number[][];
-  /** act′(z), computed from the activations as the backward pass does. */
+  /** act′(z), from the kernels' activationDerivative (softmax: 1, its Jacobian applied in ∂L/∂z). */
   derivatives: number[][];
-  /** ∂L/∂a: for the last layer ∂L/∂ŷ; below it Σₖ ∂L/∂zₖ·wₖⱼ over the layer above. */
-  dLda: number[][];
-  /** ∂L/∂z = ∂L/∂a · act′ as the kernels stored it (for the output with binary cross-entropy, ŷ − y directly). */
+  /**
+   * ∂L/∂a: for the last layer ∂L/∂ŷ, null where the loss is taken from the logit (binary and
+   * categorical cross-entropy: ∂L/∂z = ŷ − y directly); below it Σₖ ∂L/∂zₖ·wₖⱼ over the layer above,
+   * which after a Dropout is ∂L/∂ of the dropped activations.
+   */
+  dLda: number[][] | null;
+  /** ∂L/∂z as the kernels stored it: ∂L/∂a · act′, after a Dropout ∂L/∂a · mask · act′; for the cross-entropies ŷ − y. */
   dLdz: number[][];
+  /** The Dropout after this layer: the mask the step drew, as the kernels keep it (1/(1 − rate) kept, 0 dropped), and a ⊙ mask, what the next layer took. */
+  dropout?: { rate: number; scale: number; mask: number[][]; outputs: number[][] };
 }
 
 /** The optimizer's update of this step. Per-parameter arrays are in the Keras layout. */
@@ -100,15 +111,17 @@ export interface Trace {
   x: number[][];
   y: number[][];
   layers: TraceLayer[];
-  /** The batch's mean loss before the update: the number fit adds to history.loss for this step. */
+  /** The batch's mean loss before the update, plus the regularizers' penalty: the number fit adds to history.loss for this step. */
   loss: number;
-  /** Each row's own loss (the mean over its outputs), from the kernels' evaluate: `loss` is their mean. */
+  /** Each row's own loss (mse and binary cross-entropy the mean over its outputs, the categorical ones the sum over classes), from the kernels' loss on what the output layer took: `loss` is their mean plus `penalty`. */
   rowLosses: number[];
-  /** ∂L/∂ŷ of the batch's mean loss ([row][output]; each row's share, 1/rows of its own). */
-  dLdyhat: number[][];
+  /** The regularizers' penalty l1·Σ|w| + l2·Σw² from the kernels (0 without regularizers). */
+  penalty: number;
+  /** ∂L/∂ŷ of the batch's mean loss ([row][output]; each row's share, 1/rows of its own); null for the losses taken from the logit. */
+  dLdyhat: number[][] | null;
   /** ∂L/∂θ of every parameter, in the Keras layout [kernel₁ (inputs × units), bias₁, …]. */
   gradients: Weights;
-  /** Central differences of the batch's mean loss, same layout; null when not asked for. */
+  /** Central differences of the loss (with the penalty, and with the Dropout masks the step drew), same layout; null when not asked for. */
   numericGradients: Weights | null;
   /** Each gradient's chain rule — its factors by name, with their values — in the same layout. */
   chains: (ParamChain[][] | ParamChain[])[];
@@ -153,6 +166,7 @@ export function traceFit(network: Network, ws: Workspace, state: OptimizerState,
   const { net } = ws.layout;
   state.begin(s.optimizer.optimizer, s.resetOptimizer);
   writeOptimizer(engine.f64, engine.i32, ws.layout, s.optimizer, state.iterations);
+  writeRandom(engine.i32, ws.layout, s.seed);
   engine.f64.set(state.momentums, ws.layout.momentums);
   engine.f64.set(state.velocities, ws.layout.velocities);
 
@@ -173,44 +187,58 @@ export function traceFit(network: Network, ws: Workspace, state: OptimizerState,
   let pos = ((t.step - 1) % perEpoch) * s.batchSize;
   if (t.rows) { order().set(t.rows, 0); pos = 0; }
   const batch = Array.from(order().subarray(pos, pos + count));
-  const inputs = network.inputs, outs = outputs(network);
-  const bx = new Float64Array(count * inputs), by = new Float64Array(count * outs);
-  batch.forEach((r, i) => { bx.set(data.data.subarray(r * inputs, (r + 1) * inputs), i * inputs); by.set(data.ys.subarray(r * outs, (r + 1) * outs), i * outs); });
+  const inputs = network.inputs, targets = targetWidth(network);
+  const bx = new Float64Array(count * inputs), by = new Float64Array(count * targets);
+  batch.forEach((r, i) => { bx.set(data.data.subarray(r * inputs, (r + 1) * inputs), i * inputs); by.set(data.ys.subarray(r * targets, (r + 1) * targets), i * targets); });
 
   const before = ws.params().slice();
-  const rowLosses = Array.from({ length: count }, (_, r) => ws.run(bx.slice(r * inputs, (r + 1) * inputs), by.slice(r * outs, (r + 1) * outs), 1).loss);
-  const numeric = t.numeric ? numericGradients(ws, before, bx, by, count) : null;
   const l = ws.layout;
   const f = () => engine.f64;
   const slice = (at: number, len: number) => f().slice(at, at + len);
+  const numeric = !t.numeric ? null
+    : network.layers.some((layer) => layer.dropout > 0) ? droppedGradients(ws, s, pos, count)
+    : numericGradients(ws.params(), () => ws.run(bx, by, count).loss);
   const momentumsBefore = slice(l.momentums, l.count), velocitiesBefore = slice(l.velocities, l.count);
+  const penalty = engine.regularizerPenalty(net);
 
   const loss = engine.traceStep(net, pos, count);
 
   const grads = slice(l.grads, l.count);
   const after = ws.params().slice();
   const rowsOf = (flat: Float64Array, width: number) => Array.from({ length: count }, (_, r) => Array.from(flat.subarray(r * width, (r + 1) * width)));
+  // What each layer took: the batch, then the layer below's A (after a Dropout, a ⊙ mask).
+  const took = network.layers.map((_, i) => (i === 0 ? bx : slice(l.layers[i - 1]!.a, count * l.layers[i]!.inputs)));
+  const L = network.layers.length;
   const layers: TraceLayer[] = network.layers.map((spec, i) => {
-    const at = l.layers[i]!;
-    const input = i === 0 ? bx : slice(l.layers[i - 1]!.a, count * at.inputs);
-    const a = slice(at.a, count * at.units);
+    const at = l.layers[i]!, size = count * at.units;
     const act = codeOf(ACTIVATIONS, spec.activation, 'activation');
-    return {
+    const params = before.subarray(at.w - l.params, at.b - l.params + at.units);
+    const z = at.z !== 0 ? slice(at.z, size) : alone(engine.kind, at.inputs, at.units, 'linear', 'mse', params).run(took[i]!, undefined, count).outputs.slice();
+    // A holds act(z) but where a Dropout has dropped it: the kernels' activation of the same z, as their backward recomputes it.
+    const a = at.mask !== 0 ? z.map((v) => engine.activation(v, act)) : slice(at.a, size);
+    const layer: TraceLayer = {
       units: spec.units,
       activation: spec.activation,
-      inputs: rowsOf(input, at.inputs),
-      z: rowsOf(preActivations(engine.kind, at.inputs, at.units, before.subarray(at.w - l.params, at.b - l.params + at.units), input, count), at.units),
+      inputs: rowsOf(took[i]!, at.inputs),
+      z: rowsOf(z, at.units),
       activations: rowsOf(a, at.units),
-      derivatives: rowsOf(a.map((v) => engine.activationDerivative(v, act)), at.units),
-      dLda: [],
-      dLdz: rowsOf(slice(at.d, count * at.units), at.units),
+      // softmax's elementwise part is 1 (assembly/activations.ts): its Jacobian is applied to ∂L/∂z whole rows at a time
+      derivatives: rowsOf(spec.activation === 'softmax' ? z.map(() => 1) : z.map((v) => engine.activationDerivative(v, act)), at.units),
+      dLda: null,
+      dLdz: rowsOf(slice(at.d, size), at.units),
     };
+    if (at.mask !== 0) layer.dropout = { rate: spec.dropout, scale: 1 / (1 - spec.dropout), mask: rowsOf(slice(at.mask, size), at.units), outputs: rowsOf(slice(at.a, size), at.units) };
+    return layer;
   });
-  const last = layers[layers.length - 1]!;
-  const dLdyhat = lossDerivative(network, last.activations, rowsOf(by, outs), count);
+  const last = layers[L - 1]!, output = network.layers[L - 1]!;
+  // Each row's loss: the kernels' loss of the output layer alone on what it took (no regularizer, and the Dropout below already applied).
+  const lone = alone(engine.kind, l.layers[L - 1]!.inputs, output.units, output.activation, network.loss, before.subarray(l.layers[L - 1]!.w - l.params));
+  const lastIn = took[L - 1]!, width = l.layers[L - 1]!.inputs;
+  const rowLosses = Array.from({ length: count }, (_, r) => lone.run(lastIn.slice(r * width, (r + 1) * width), by.slice(r * targets, (r + 1) * targets), 1).loss);
+  const dLdyhat = network.loss === 'mse' ? lossDerivative(last.activations, rowsOf(by, targets), count) : null;
   last.dLda = dLdyhat;
   // Below the output: ∂L/∂aⱼ = Σₖ ∂L/∂zₖ·wₖⱼ, k in order from the first term, as the kernels sum it.
-  for (let i = layers.length - 2; i >= 0; i--) {
+  for (let i = L - 2; i >= 0; i--) {
     const above = layers[i + 1]!, w = l.layers[i + 1]!.w - l.params;
     layers[i]!.dLda = above.dLdz.map((d) => Array.from({ length: layers[i]!.units }, (_, j) => {
       let s = d[0]! * before[w + j]!;
@@ -239,10 +267,11 @@ export function traceFit(network: Network, ws: Workspace, state: OptimizerState,
     epoch: epoch + 1,
     rows: batch,
     x: rowsOf(bx, inputs),
-    y: rowsOf(by, outs),
+    y: rowsOf(by, targets),
     layers,
     loss,
     rowLosses,
+    penalty,
     dLdyhat,
     gradients: keras(grads),
     numericGradients: numeric && keras(numeric),
@@ -253,45 +282,52 @@ export function traceFit(network: Network, ws: Workspace, state: OptimizerState,
   };
 }
 
-/** Central differences of the batch's mean loss in every parameter, from the kernels' evaluate; the parameters are put back. */
-function numericGradients(ws: Workspace, params: Float64Array, x: Float64Array, y: Float64Array, rows: number): Float64Array {
-  const out = new Float64Array(params.length);
-  const p = ws.params();
-  for (let i = 0; i < params.length; i++) {
-    const h = 1e-6 * Math.max(1, Math.abs(params[i]!));
-    p[i] = params[i]! + h;
-    const up = ws.run(x, y, rows).loss;
-    p[i] = params[i]! - h;
-    const down = ws.run(x, y, rows).loss;
-    p[i] = params[i]!;
+/** Central differences of `loss()` in every parameter of `p` (the workspace's, changed one at a time and put back). */
+function numericGradients(p: Float64Array, loss: () => number): Float64Array {
+  const out = new Float64Array(p.length);
+  for (let i = 0; i < p.length; i++) {
+    const v = p[i]!, h = 1e-6 * Math.max(1, Math.abs(v));
+    p[i] = v + h;
+    const up = loss();
+    p[i] = v - h;
+    const down = loss();
+    p[i] = v;
     out[i] = (up - down) / (2 * h);
   }
   return out;
 }
 
 /**
- * z of one layer: the kernels' dense forward of a lone layer with these parameters and the identity
- * activation over the same inputs — the sums the step's forward pass took before its activation.
+ * Central differences of the loss of the batch ORDER[pos .. pos + count) with the Dropout masks the
+ * traced step is about to draw: each loss is the kernels' step from the generator's present state,
+ * under plain SGD with learning rate 0, which changes no parameter. The generator and the optimizer
+ * settings are put back.
  */
-function preActivations(kind: EngineKind, inputs: number, units: number, params: Float64Array, x: Float64Array, rows: number): Float64Array {
-  const ws = new Workspace(kind, checkSpec({ inputs, layers: [{ units, activation: 'linear' }], loss: 'mse' }));
-  ws.params().set(params);
-  return ws.run(x, undefined, rows).outputs.slice();
+function droppedGradients(ws: Workspace, s: Settings, pos: number, count: number): Float64Array {
+  const { engine, layout } = ws;
+  const random = engine.i32[layout.net + NET.RANDOM]!, iterations = engine.f64[layout.settings + SETTING.ITERATIONS]!;
+  writeOptimizer(engine.f64, engine.i32, layout, { ...s.optimizer, optimizer: 'sgd', learningRate: 0, momentum: 0, nesterov: false }, iterations);
+  try {
+    return numericGradients(ws.params(), () => {
+      engine.i32[layout.net + NET.RANDOM] = random;
+      return engine.step(layout.net, pos, count);
+    });
+  } finally {
+    engine.i32[layout.net + NET.RANDOM] = random;
+    writeOptimizer(engine.f64, engine.i32, layout, s.optimizer, iterations);
+  }
 }
 
-/**
- * ∂L/∂ŷ of the batch's mean loss, each row's share (1/rows of the row's own, as the kernels scale
- * ∂L/∂z). The kernels fold it into ∂L/∂z = ∂L/∂ŷ·ŷ′ and never store it; for binary cross-entropy
- * (ŷ − y)/(ŷ(1 − ŷ)), 0 where ŷ is clipped to [1e-7, 1 − 1e-7], as the loss passes no gradient there.
- */
-function lossDerivative(network: Network, yhat: number[][], y: number[][], rows: number): number[][] {
-  const k = outputs(network);
-  return yhat.map((row, r) => row.map((p, o) => {
-    const t = y[r]![o]!;
-    const c = Math.min(Math.max(p, 1e-7), 1 - 1e-7);
-    const d = network.loss === 'mse' ? 2 * (p - t) : c === p ? (p - t) / (p * (1 - p)) : 0;
-    return d / k / rows;
-  }));
+/** One Dense layer as a network of its own, holding the given parameters: the kernels' forward (and loss) of that layer alone. */
+function alone(kind: EngineKind, inputs: number, units: number, activation: Activation, loss: Loss, params: Float64Array): Workspace {
+  const ws = new Workspace(kind, checkSpec({ inputs, layers: [{ units, activation }], loss }));
+  ws.params().set(params);
+  return ws;
+}
+
+/** ∂L/∂ŷ of the batch's mean squared error, each row's share (1/rows of the row's own, as the kernels scale ∂L/∂z): 2(ŷ − y)/outputs. The kernels fold it into ∂L/∂z and never store it. */
+function lossDerivative(yhat: number[][], y: number[][], rows: number): number[][] {
+  return yhat.map((row, r) => row.map((p, o) => 2 * (p - y[r]![o]!) / row.length / rows));
 }
 
 const SUP = '⁰¹²³⁴⁵⁶⁷⁸⁹', SUB = '₀₁₂₃₄₅₆₇₈₉';
@@ -330,20 +366,33 @@ function chains(network: Network, layers: TraceLayer[], gradients: Weights, nume
   const rows = layers[0]!.inputs.length;
   const units = (l: number) => (l === 0 ? network.inputs : layers[l - 1]!.units);
   const weight = (l: number, i: number, j: number, at: number): Factor => ({ name: paramName(network, l, i, j), value: params[at + j * units(l - 1) + i]! });
+  // Unit j of layer l on row r as the layer above took it: the activation, then its Dropout's mask (1 or 0) and 1/(1 − rate).
+  const passed = (l: number, r: number, j: number): Factor[] => {
+    const layer = layers[l - 1]!, name = unitName(network, l, j);
+    if (!layer.dropout) return [{ name, value: layer.activations[r]![j]! }];
+    const { mask, scale, rate } = layer.dropout;
+    return [{ name, value: layer.activations[r]![j]! }, { name: `m${name.slice(1)}`, value: mask[r]![j]! / scale }, { name: `1/(1 − ${rate})`, value: scale }];
+  };
+  const input = (l: number, r: number, i: number): Factor[] => (l === 1 ? [{ name: unitName(network, 0, i), value: layers[0]!.inputs[r]![i]! }] : passed(l - 1, r, i));
   // The paths from the loss down to ∂L/∂z of unit j of layer l (whose parameters start at `at`), each a list of factors.
   const pathsTo = (l: number, at: number, r: number, j: number): Factor[][] => {
-    const prime = { name: `${unitName(network, l, j)}′`, value: layers[l - 1]!.derivatives[r]![j]! };
-    if (l === L) return [[{ name: `∂L/∂${unitName(network, l, j)}`, value: layers[l - 1]!.dLda[r]![j]! }, prime]];
+    const layer = layers[l - 1]!;
+    // the loss from the logit, or softmax's Jacobian: the path starts at the kernels' ∂L/∂z
+    if (layer.dLda === null || layer.activation === 'softmax') return [[{ name: `∂L/∂${zName(network, l, j)}`, value: layer.dLdz[r]![j]! }]];
+    const prime = { name: `${unitName(network, l, j)}′`, value: layer.derivatives[r]![j]! };
+    if (l === L) return [[{ name: `∂L/∂${unitName(network, l, j)}`, value: layer.dLda[r]![j]! }, prime]];
     const above = at + units(l) * (units(l - 1) + 1);
-    return Array.from({ length: units(l + 1) }, (_, k) => pathsTo(l + 1, above, r, k).map((p) => [...p, weight(l + 1, j, k, above), prime])).flat();
+    const drop = passed(l, r, j).slice(1);
+    return Array.from({ length: units(l + 1) }, (_, k) => pathsTo(l + 1, above, r, k).map((p) => [...p, weight(l + 1, j, k, above), ...drop, prime])).flat();
   };
   const out: (ParamChain[][] | ParamChain[])[] = [];
   let at = 0;
   for (let l = 1; l <= L; l++) {
-    const layer = layers[l - 1]!;
+    const layer = layers[l - 1]!, spec = network.layers[l - 1]!;
     const withPaths = layers.slice(l).reduce((n, above) => n * above.units, 1) * rows <= MAX_PATHS;
     const dz = Array.from({ length: layer.units }, (_, j) => `∂L/∂${zName(network, l, j)}`);
-    const inputs = Array.from({ length: units(l - 1) }, (_, i) => unitName(network, l - 1, i));
+    const below = layers[l - 2];
+    const inputs = Array.from({ length: units(l - 1) }, (_, i) => (below?.dropout ? `dropout(${unitName(network, l - 1, i)})` : unitName(network, l - 1, i)));
     const start = at;
     const chain = (i: number | undefined, j: number, gradient: number, estimate: number | null): ParamChain => {
       const c: ParamChain = {
@@ -353,8 +402,14 @@ function chains(network: Network, layers: TraceLayer[], gradients: Weights, nume
         factors: i === undefined ? [dz[j]!] : [dz[j]!, inputs[i]!],
         values: layer.dLdz.map((d, r) => (i === undefined ? [d[j]!] : [d[j]!, layer.inputs[r]![i]!])),
       };
+      const { l1, l2 } = i === undefined ? spec.biasRegularizer : spec.kernelRegularizer;
+      if (l1 !== 0 || l2 !== 0) {
+        // the kernels' term, as assembly/regularizers.ts adds it: l1·sign(θ) + l2·2θ
+        const w = i === undefined ? params[start + units(l) * units(l - 1) + j]! : params[start + j * units(l - 1) + i]!;
+        c.penalty = { l1, l2, value: l1 * (w > 0 ? 1 : w < 0 ? -1 : 0) + l2 * (2 * w) };
+      }
       if (withPaths) {
-        c.paths = Array.from({ length: rows }, (_, r) => pathsTo(l, start, r, j).map((p) => (i === undefined ? p : [...p, { name: inputs[i]!, value: layer.inputs[r]![i]! }])));
+        c.paths = Array.from({ length: rows }, (_, r) => pathsTo(l, start, r, j).map((p) => (i === undefined ? p : [...p, ...input(l, r, i)])));
       }
       return c;
     };

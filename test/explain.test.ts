@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { datasets, Model, splitRows } from '../src/node.js';
+import { explainText, type Source } from '../src/cli/explain.js';
 
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const backprop = (...args: string[]) => spawnSync(process.execPath, [CLI, 'explain', ...args], { encoding: 'utf8' });
@@ -109,5 +110,55 @@ describe('backprop explain --dataset package', () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(message);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('explain beyond the tutorial', () => {
+  it('softmax with sparse categorical cross-entropy: ∂L/∂z = ŷ − y, the chain starting there', () => {
+    // Row (8, 8 → class 1), every weight 0.1: z¹ⱼ = 1.6, hⱼ = gelu(1.6) = 1.6·Φ(1.6) = 1.512321133
+    // (Φ(1.6) = 0.9452007083); both logits 3·0.1·h, equal, so ŷ = (½, ½), L = log 2, ∂L/∂z² = (½, −½).
+    const r = backprop('--dataset', 'placement', '--layers', '3,2', '--activation', 'gelu,softmax', '--loss', 'sparseCategoricalCrossentropy');
+    expect(r.status).toBe(0);
+    const lines = r.stdout.split('\n').map((l) => l.trim());
+    for (const line of [
+      'z¹₁ = w¹₁₁·x₁ + w¹₂₁·x₂ + b¹₁ = 0.1·8 + 0.1·8 + 0 = 1.6;  h₁ = gelu(1.6) = 1.512321133',
+      'L = −log ŷ of class y = −log ŷ₂ = −log 0.5 = 0.6931471806',
+      '∂L/∂z²₁ = ŷ₁ − y₁ = 0.5 − 0 → 0.5',
+      '∂L/∂z²₂ = ŷ₂ − y₂ = 0.5 − 1 → -0.5',
+      '∂L/∂w²₁₁ = ∂L/∂z²₁ · h₁ = 0.5 · 1.512321133 = 0.7561605666   [0.756161]',
+      '∂L/∂b²₂ = ∂L/∂z²₂ = (-0.5) = -0.5   [-0.5]',
+    ]) expect(lines).toContain(line);
+    const json = JSON.parse(backprop('--dataset', 'placement', '--layers', '3,2', '--activation', 'gelu,softmax', '--loss', 'sparseCategoricalCrossentropy', '--json').stdout);
+    expect(json.dLdyhat).toBeNull();
+    expect(json.layers[1].dLdz).toEqual([[0.5, -0.5]]);
+    expect(json.chains[2][0][0].paths[0].map((p: { name: string }[]) => p.map((f) => f.name))).toEqual([['∂L/∂z²₁', 'h₁']]);
+  });
+
+  it('Dropout and a regularizer: the mask, 1/(1 − rate) and l2\'s 2·l2·w written out', async () => {
+    // Row (8, 8 → 4), every weight 0.1, biases 0: h = 1.6 each, dropped to 1.6·mᵢ with mᵢ = 2 (kept,
+    // 1/(1 − 0.5)) or 0 as the kernels drew it; ŷ = 0.1·Σ 1.6·mᵢ; the kernel regularizer l2 = 0.5 adds
+    // 0.5·Σw² = 0.5·4·0.01 = 0.02 to the loss and 2·0.5·0.1 = 0.1 to each first-layer kernel gradient.
+    const d = datasets.package;
+    const spec = { inputs: 2, layers: [{ units: 2, activation: 'linear' as const, kernelRegularizer: { l2: 0.5 }, kernelInitializer: { constant: 0.1 } }, { dropout: 0.5 }, { units: 1, activation: 'linear' as const, kernelInitializer: { constant: 0.1 } }], loss: 'mse' as const };
+    const fit = { learningRate: 0.001, batchSize: 1, shuffle: 'none' as const, seed: 1, engine: 'js' as const };
+    const t = await new Model(spec).trace(d.x, d.y, fit);
+    const m = t.layers[0]!.dropout!.mask[0]!;
+    m.forEach((v) => expect([0, 2]).toContain(v));
+    const yhat = 0.1 * 1.6 * m[0]! + 0.1 * 1.6 * m[1]!;
+    expect(Math.abs(t.penalty - 0.02)).toBeLessThan(1e-15);
+    expect(Math.abs(t.loss - ((4 - yhat) ** 2 + 0.02))).toBeLessThan(1e-12);
+    const run: Source = { source: { dataset: 'package' }, title: 'package', features: d.features, target: d.target, x: d.x, y: d.y.map((v) => [v]), classify: false, spec: spec as never, fit };
+    const lines = explainText(t, run, [1], false).split('\n').map((l) => l.trim());
+    const n = (v: number) => String(Number(v.toPrecision(10)));
+    expect(lines).toContain(`h₁ = w¹₁₁·x₁ + w¹₂₁·x₂ + b¹₁ = 0.1·8 + 0.1·8 + 0 = 1.6;  dropout(h₁) = 1.6·${m[0]} = ${n(1.6 * m[0]!)}`);
+    expect(lines).toContain('penalty = Σ over the regularized kernels and biases of l1·Σ|w| + l2·Σw² = 0.02;  L + penalty = ' + n(t.loss));
+    const dyhat = -2 * (4 - yhat);
+    // ∂L/∂w¹₁₁ = ∂L/∂ŷ · ŷ′ · w²₁ · m₁ · 1/(1 − 0.5) · h₁′ · x₁ + 2·0.5·w¹₁₁
+    const g = dyhat * 0.1 * (m[0]! / 2) * 2 * 8 + 0.1;
+    const line = lines.find((l) => l.startsWith('∂L/∂w¹₁₁ = '))!;
+    expect(line.startsWith('∂L/∂w¹₁₁ = ∂L/∂ŷ · ŷ′ · w²₁ · m₁ · 1/(1 − 0.5) · h₁′ · x₁ + 2·0.5·w¹₁₁ = ')).toBe(true);
+    expect(line).toContain(` + 0.1 = ${n(g)}   [`);
+    const f = (v: number) => (v < 0 ? `(${n(v)})` : n(v));
+    expect(lines.find((l) => l.startsWith('∂L/∂w²₁ = '))).toContain(`∂L/∂w²₁ = ∂L/∂ŷ · ŷ′ · h₁ · m₁ · 1/(1 − 0.5) = ${f(dyhat)} · 1 · 1.6 · ${m[0]! / 2} · 2 = ${n(dyhat * 1.6 * m[0]!)}   [`);
   });
 });

@@ -1,12 +1,14 @@
 // The trace of one step (src/trace.ts) against what it claims to be: fit's step (a trace applied is
 // fit's weights and optimizer state, to the bit), the chain rule (its factors multiply back to the
 // kernels' gradients), and finite differences of the loss (independent of the backward pass) —
-// on both engines, for several networks, losses, optimizers and batch sizes.
+// on both engines, for several networks (softmax with the categorical losses, regularizers, Dropout,
+// every activation), optimizers and batch sizes.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { datasets, loadWasm, Model, type FitOptions, type ModelOptions, type ParamChain, type Trace } from '../src/node.js';
+import type { LayerSpec } from '../src/spec.js';
 import { ACTIVATIONS } from '../src/contract.js';
 import { openJsEngine } from '../src/engines/js.js';
-import { maxRelativeDiff, randomRows } from './helpers.js';
+import { maxRelativeDiff, randomRows, randomTargets } from './helpers.js';
 
 beforeAll(async () => { await loadWasm(); });
 
@@ -26,7 +28,7 @@ describe.each(ENGINES)('the tutorial first steps on the %s engine', (engine) => 
     close(t.layers[0]!.z[0]![0]!, 1.6);
     close(t.layers[1]!.activations[0]![0]!, 0.32);
     close(t.loss, 13.5424);
-    close(t.dLdyhat[0]![0]!, -7.36);
+    close(t.dLdyhat![0]![0]!, -7.36);
     const hand = [-7.36 * 0.1 * 8, -7.36 * 0.1 * 8, -7.36 * 0.1 * 8, -7.36 * 0.1 * 8, -7.36 * 0.1, -7.36 * 0.1, -7.36 * 1.6, -7.36 * 1.6, -7.36];
     expect(maxRelativeDiff(flat(t.gradients), hand)).toBeLessThan(1e-12);
     expect(maxRelativeDiff(flat(t.newWeights), [0.105888, 0.105888, 0.105888, 0.105888, 0.000736, 0.000736, 0.111776, 0.111776, 0.00736])).toBeLessThan(1e-12);
@@ -43,18 +45,26 @@ describe.each(ENGINES)('the tutorial first steps on the %s engine', (engine) => 
     const d = datasets.placement;
     const t = await new Model(d.model).trace(d.x, d.y, { ...d.fit, engine });
     expect(maxRelativeDiff([t.loss, t.layers[1]!.dLdz[0]![0]!, t.layers[0]!.dLdz[0]![0]!], [-Math.log(yhat), d2, d2 * 0.1 * h * (1 - h)])).toBeLessThan(1e-14);
-    // ∂L/∂ŷ = (ŷ − y)/(ŷ(1 − ŷ)) = −1/ŷ for y = 1; times ŷ′ it is ŷ − y
-    expect(maxRelativeDiff([t.dLdyhat[0]![0]!], [-1 / yhat])).toBeLessThan(1e-14);
+    // the cross-entropy is taken from the logit: ∂L/∂z = ŷ − y, with no ∂L/∂ŷ formed, and the chain starts there
+    expect(t.dLdyhat).toBeNull();
+    expect((t.chains[2] as ParamChain[][])[0]![0]!.paths![0]!.map((p) => p.map((f) => f.name))).toEqual([['∂L/∂z²', 'h₁']]);
   });
 });
 
-const NETWORKS: ModelOptions[] = ([
+const NETWORKS: ModelOptions<LayerSpec>[] = ([
   { inputs: 2, layers: [{ units: 2, activation: 'linear' }, { units: 1, activation: 'linear' }], loss: 'mse', seed: 1 },
   { inputs: 3, layers: [{ units: 4, activation: 'tanh' }, { units: 2, activation: 'linear' }], loss: 'mse', seed: 2 },
   { inputs: 2, layers: [{ units: 3, activation: 'relu' }, { units: 2, activation: 'tanh' }, { units: 1, activation: 'sigmoid' }], loss: 'binaryCrossentropy', seed: 3 },
   // five inputs: the SIMD build's blocked kernels
   { inputs: 5, layers: [{ units: 6, activation: 'sigmoid' }, { units: 1, activation: 'sigmoid' }], loss: 'binaryCrossentropy', seed: 4 },
-] as ModelOptions[]).map((n) => ({ ...n, layers: n.layers.map((l) => ({ ...l, biasInitializer: 'glorotUniform' as const })) }));
+  // softmax: ∂L/∂z = ŷ − y, from the logits
+  { inputs: 3, layers: [{ units: 4, activation: 'elu' }, { units: 3, activation: 'softmax' }], loss: 'categoricalCrossentropy', seed: 5 },
+  // regularizers on kernels and biases: the penalty in the loss, l1·sign(θ) + 2·l2·θ in the gradients
+  { inputs: 2, layers: [{ units: 3, activation: 'gelu', kernelRegularizer: 'l1l2', biasRegularizer: { l2: 0.1 } }, { units: 3, activation: 'softmax', kernelRegularizer: { l1: 0.05 } }], loss: 'sparseCategoricalCrossentropy', seed: 6 },
+  // Dropout: masks drawn by the kernels, finite differences with the same masks
+  { inputs: 3, layers: [{ units: 5, activation: 'swish' }, { dropout: 0.4 }, { units: 4, activation: 'softplus', kernelRegularizer: 'l2' }, { dropout: 0.3 }, { units: 1, activation: 'sigmoid' }], loss: 'binaryCrossentropy', seed: 7 },
+  { inputs: 2, layers: [{ units: 3, activation: 'selu' }, { dropout: 0.5 }, { units: 2, activation: 'softsign' }], loss: 'mse', seed: 8 },
+] as ModelOptions<LayerSpec>[]).map((n) => ({ ...n, layers: n.layers.map((l) => ('units' in l ? { ...l, biasInitializer: 'glorotUniform' as const } : l)) }));
 
 const OPTIMIZERS: FitOptions[] = [
   { optimizer: 'sgd', learningRate: 0.1 },
@@ -63,11 +73,13 @@ const OPTIMIZERS: FitOptions[] = [
   { optimizer: 'rmsprop', learningRate: 0.01, momentum: 0.5 },
 ];
 
-function data(spec: ModelOptions, rows: number): [number[][], number[][]] {
+function data(spec: ModelOptions<LayerSpec>, rows: number): [number[][], number[][]] {
   const x = randomRows(spec.seed! + 10, rows, spec.inputs, -2, 2);
-  const outs = spec.layers[spec.layers.length - 1]!.units;
-  return [x, spec.loss === 'mse' ? randomRows(spec.seed! + 20, rows, outs) : x.map((_, r) => [r % 2])];
+  const outs = (spec.layers[spec.layers.length - 1] as { units: number }).units;
+  return [x, spec.loss === 'binaryCrossentropy' ? x.map((_, r) => [r % 2]) : randomTargets(spec.seed! + 20, rows, outs, spec.loss)];
 }
+
+const describeLayers = (spec: ModelOptions<LayerSpec>) => spec.layers.map((l) => ('units' in l ? `${l.units}${l.activation}` : `dropout${l.dropout}`)).join('-');
 
 const js = openJsEngine(8);
 
@@ -75,7 +87,7 @@ describe.each(ENGINES)('traces on the %s engine', (engine) => {
   for (const spec of NETWORKS) {
     for (const opt of OPTIMIZERS) {
       for (const batchSize of [1, 3]) {
-        const name = `${spec.inputs}-${spec.layers.map((l) => `${l.units}${l.activation}`).join('-')} ${spec.loss}, ${opt.optimizer}${opt.momentum ? ' momentum' : ''}, batch ${batchSize}`;
+        const name = `${spec.inputs}-${describeLayers(spec)} ${spec.loss}, ${opt.optimizer}${opt.momentum ? ' momentum' : ''}, batch ${batchSize}`;
         it(name, async () => {
           const [x, y] = data(spec, 5);
           const fit: FitOptions = { ...opt, batchSize, shuffle: 'epoch', seed: 7, engine, epochs: 2 };
@@ -137,31 +149,64 @@ describe.each(ENGINES)('traces on the %s engine', (engine) => {
 
 /** Every identity the trace states, held to the kernels' own numbers. */
 function checkChainRule(t: Trace): void {
-  const L = t.layers.length;
+  const L = t.layers.length, n = t.rows.length;
   t.layers.forEach((layer, l) => {
     const code = ACTIVATIONS.indexOf(layer.activation);
-    layer.z.forEach((row, r) => row.forEach((z, j) => {
-      // z through the activation is the stored activation, bit for bit
-      expect(js.activation(z, code)).toBe(layer.activations[r]![j]);
-      if (l < L - 1) expect(layer.dLda[r]![j]! * layer.derivatives[r]![j]!).toBe(layer.dLdz[r]![j]);
-    }));
-    if (l > 0) expect(layer.inputs).toEqual(t.layers[l - 1]!.activations);
+    layer.z.forEach((row, r) => {
+      if (layer.activation === 'softmax') {
+        // softmax of the row, written out: e^z / Σ e^z
+        const e = row.map(Math.exp), s = e.reduce((a, b) => a + b);
+        expect(maxRelativeDiff(layer.activations[r]!, e.map((v) => v / s))).toBeLessThan(1e-14);
+      } else {
+        // z through the activation is the stored activation, bit for bit
+        row.forEach((z, j) => expect(js.activation(z, code)).toBe(layer.activations[r]![j]));
+      }
+      if (l < L - 1) row.forEach((_, j) => {
+        const d = layer.dLda![r]![j]!;
+        // through the Dropout's mask, then act′ — the kernels' order of operations
+        const masked = layer.dropout ? d * layer.dropout.mask[r]![j]! : d;
+        expect(masked * layer.derivatives[r]![j]!).toBe(layer.dLdz[r]![j]);
+      });
+    });
+    if (layer.dropout) {
+      const { mask, scale, outputs } = layer.dropout;
+      expect(scale).toBe(1 / (1 - layer.dropout.rate));
+      mask.flat().forEach((m) => expect([0, scale]).toContain(m));
+      expect(outputs).toEqual(layer.activations.map((row, r) => row.map((a, j) => a * mask[r]![j]!)));
+    }
+    if (l > 0) {
+      const below = t.layers[l - 1]!;
+      expect(layer.inputs).toEqual(below.dropout ? below.dropout.outputs : below.activations);
+    }
   });
   const out = t.layers[L - 1]!;
-  out.dLda.forEach((row, r) => row.forEach((d, k) => {
-    const dz = out.dLdz[r]![k]!;
-    expect(Math.abs(d * out.derivatives[r]![k]! - dz)).toBeLessThan(1e-12 * Math.max(1e-300, Math.abs(dz)) + 1e-300);
-  }));
+  if (out.dLda && out.activation !== 'softmax') {
+    out.dLda.forEach((row, r) => row.forEach((d, k) => {
+      const dz = out.dLdz[r]![k]!;
+      expect(Math.abs(d * out.derivatives[r]![k]! - dz)).toBeLessThan(1e-12 * Math.max(1e-300, Math.abs(dz)) + 1e-300);
+    }));
+  } else if (!out.dLda) {
+    // from the logit: ∂L/∂z = ŷ − y (a class index c: y is 1 at c), each row's share of the batch mean
+    const k = out.units;
+    out.dLdz.forEach((row, r) => row.forEach((dz, o) => {
+      const y = t.y[r]!.length === k ? t.y[r]![o]! : o === t.y[r]![0] ? 1 : 0;
+      const g = out.activations[r]![o]! - y;
+      expect(dz).toBe((out.activation === 'sigmoid' && k > 1 ? g / k : g) * (n === 1 ? 1 : 1 / n));
+    }));
+  }
+  // the loss: the rows' mean plus the penalty, as the kernels add them
+  expect(t.rowLosses.reduce((s, v) => s + v) / n + t.penalty).toBe(t.loss);
   const gradients = flat(t.gradients), numeric = flat(t.numericGradients);
   gradients.forEach((g, i) => expect(Math.abs(g - numeric[i]!), `parameter ${i}: ${g} vs ${numeric[i]}`).toBeLessThan(1e-6 * Math.max(1, Math.abs(numeric[i]!))));
   const chains = t.chains.flatMap((c) => (c as unknown[]).flat() as ParamChain[]);
   expect(chains.map((c) => c.gradient)).toEqual(gradients);
   for (const c of chains) {
-    // the rows' products sum, in row order, to the kernels' gradient exactly
-    expect(c.values.map((v) => v.reduce((p, f) => p * f, 1)).reduce((s, v) => s + v)).toBe(c.gradient);
+    // the rows' products sum, in row order, to the kernels' gradient exactly; a regularizer's term after them
+    const sum = c.values.map((v) => v.reduce((p, f) => p * f, 1)).reduce((s, v) => s + v);
+    expect(c.penalty ? sum + c.penalty.value : sum).toBe(c.gradient);
     c.paths?.forEach((paths, r) => {
-      const sum = paths.map(product).reduce((s, v) => s + v);
-      expect(Math.abs(sum - c.values[r]!.reduce((p, f) => p * f, 1)), c.name).toBeLessThan(1e-12 * Math.max(1e-300, Math.abs(sum)) + 1e-300);
+      const total = paths.map(product).reduce((s, v) => s + v);
+      expect(Math.abs(total - c.values[r]!.reduce((p, f) => p * f, 1)), c.name).toBeLessThan(1e-12 * Math.max(1e-300, Math.abs(total)) + 1e-300);
     });
   }
   expect(flat(t.update.deltas)).toEqual(flat(t.newWeights).map((p, i) => p - flat(t.weights)[i]!));
@@ -191,8 +236,8 @@ describe('trace options', () => {
     await expect(new Model(spec).trace(x, y, { ...fit, step: ran + 1 })).rejects.toThrow(`earlyStopping: ends this fit after epoch ${ran}, before step ${ran + 1}`);
   });
 
-  it('matches the other engine value for value', async () => {
-    const spec = NETWORKS[2]!;
+  it.each([2, 5, 6, 7])('matches the other engine value for value (network %i)', async (i) => {
+    const spec = NETWORKS[i]!;
     const [x, y] = data(spec, 5);
     const [a, b] = await Promise.all(ENGINES.map((engine) => new Model(spec).trace(x, y, { optimizer: 'adam', batchSize: 2, step: 4, epochs: 2, engine })));
     expect({ ...b, engine: 'wasm' }).toEqual(a);

@@ -28,7 +28,7 @@ the run applies (data, network, initial weights, optimizer, batches, row order, 
         row: { value: 'N', help: "explain the step on row N of the data (counting from 1) instead of fit's batch" },
       },
     },
-    ...train.flags.map((g) => ({ ...g, flags: { ...g.flags, ...(g.flags.json ? { json: { help: 'print the whole trace as one JSON object: layers (inputs, z, activations, dLda, dLdz per row), loss, dLdyhat, gradients, numericGradients and chains (Keras layout [kernel₁, bias₁, …]), update, weights and newWeights' } } : {}) } })),
+    ...train.flags.map((g) => ({ ...g, flags: { ...g.flags, ...(g.flags.json ? { json: { help: 'print the whole trace as one JSON object: layers (inputs, z, activations, dLda, dLdz per row, a Dropout\'s mask), loss, rowLosses, penalty, dLdyhat (null where the loss is taken from the logit), gradients, numericGradients and chains (Keras layout [kernel₁, bias₁, …]), update, weights and newWeights' } } : {}) } })),
   ],
   async run(v, positionals) {
     if (positionals.length > 1) fail('explain', `expected one CSV file, got ${positionals.length}: ${positionals.join(' ')}`);
@@ -63,7 +63,7 @@ the run applies (data, network, initial weights, optimizer, batches, row order, 
   },
 };
 
-interface Source {
+export interface Source {
   source: { dataset: string } | { file: string };
   title: string;
   features: string[];
@@ -100,13 +100,13 @@ async function csvSource(v: Values, path: string): Promise<Source> {
 const factor = (x: number) => (x < 0 ? `(${num(x)})` : num(x));
 const more = (shown: number, total: number, what: string) => (total > shown ? [`  … and ${total - shown} more ${what} (--json has them all)`] : []);
 
-function explainText(t: Trace, run: Source, dataRows: number[], standardized: boolean): string {
+export function explainText(t: Trace, run: Source, dataRows: number[], standardized: boolean): string {
   const network = { inputs: run.spec.inputs, layers: t.layers.map((l) => ({ units: l.units, activation: l.activation })) };
   const L = t.layers.length;
   const u = t.update.settings;
   const out: string[] = [
     run.title,
-    `${network.inputs}-${t.layers.map((l) => l.units).join('-')} ${t.layers.map((l) => l.activation).join('/')}, ${run.spec.loss}, ${u.optimizer} lr ${u.learningRate}, batch size ${run.fit.batchSize}, ${t.engine} engine`,
+    `${network.inputs}-${t.layers.map((l) => l.units).join('-')} ${t.layers.map((l) => (l.dropout ? `${l.activation} + dropout ${l.dropout.rate}` : l.activation)).join('/')}, ${run.spec.loss}, ${u.optimizer} lr ${u.learningRate}, batch size ${run.fit.batchSize}, ${t.engine} engine`,
     `step ${t.step} (epoch ${t.epoch}) on ${dataRows.length === 1 ? 'row' : `${dataRows.length} rows:`} ${dataRows.slice(0, 8).join(', ')}${dataRows.length > 8 ? ', …' : ''}`,
   ];
   const shownRows = Math.min(t.rows.length, SHOW.rows);
@@ -116,15 +116,18 @@ function explainText(t: Trace, run: Source, dataRows: number[], standardized: bo
       const units = Math.min(layer.units, SHOW.units);
       for (let j = 0; j < units; j++) {
         const inputs = layer.inputs[r]!.length;
-        const names = Array.from({ length: inputs }, (_, i) => `${paramName(network, l + 1, i, j)}·${unitName(network, l, i)}`);
+        const names = Array.from({ length: inputs }, (_, i) => `${paramName(network, l + 1, i, j)}·${t.layers[l - 1]?.dropout ? `dropout(${unitName(network, l, i)})` : unitName(network, l, i)}`);
         const values = Array.from({ length: inputs }, (_, i) => `${factor(weight(t.weights, l, i, j))}·${factor(layer.inputs[r]![i]!)}`);
         const bias = (t.weights[2 * l + 1] as number[])[j]!;
         const sum = inputs <= SHOW.units ? ` = ${[...names, paramName(network, l + 1, undefined, j)].join(' + ')} = ${[...values, factor(bias)].join(' + ')}` : '';
         const z = layer.z[r]![j]!, a = layer.activations[r]![j]!;
         const unit = unitName(network, l + 1, j);
+        const act = layer.activation === 'softmax' ? `softmax(${zName(network, l + 1, 0).replace(/.$/, '')})${unit.slice(-1)}` : `${layer.activation}(${num(z)})`;
+        // the Dropout's mask the step drew: 1/(1 − rate) kept, 0 dropped
+        const drop = layer.dropout ? `;  dropout(${unit}) = ${num(a)}·${num(layer.dropout.mask[r]![j]!)} = ${num(layer.dropout.outputs[r]![j]!)}` : '';
         out.push(layer.activation === 'linear'
-          ? `  ${unit}${sum} = ${num(z)}`
-          : `  ${zName(network, l + 1, j)}${sum} = ${num(z)};  ${unit} = ${layer.activation}(${num(z)}) = ${num(a)}`);
+          ? `  ${unit}${sum} = ${num(z)}${drop}`
+          : `  ${zName(network, l + 1, j)}${sum} = ${num(z)};  ${unit} = ${act} = ${num(a)}${drop}`);
       }
       out.push(...more(units, layer.units, `units in layer ${l + 1}`));
     });
@@ -134,19 +137,39 @@ function explainText(t: Trace, run: Source, dataRows: number[], standardized: bo
   out.push('', 'loss');
   const last = t.layers[L - 1]!;
   const outs = last.units;
+  const loss = run.spec.loss;
+  const categorical = loss === 'categoricalCrossentropy' || loss === 'sparseCategoricalCrossentropy';
   for (let r = 0; r < shownRows; r++) {
     const y = t.y[r]!, yhat = last.activations[r]!;
-    const terms = y.map((v, k) => run.spec.loss === 'mse' ? `(${num(v)} − ${num(yhat[k]!)})²` : `−${num(v)}·log ${num(yhat[k]!)} − ${num(1 - v)}·log(1 − ${num(yhat[k]!)})`);
-    const formula = run.spec.loss === 'mse' ? '(y − ŷ)²' : '−y·log ŷ − (1 − y)·log(1 − ŷ)';
-    out.push(`  ${t.rows.length > 1 ? `row ${dataRows[r]}: ` : ''}L = ${outs > 1 ? `mean over outputs of ${formula}` : formula} = ${terms.join(' + ')}${outs > 1 ? ` (÷ ${outs})` : ''} = ${num(t.rowLosses[r]!)}`);
+    const row = t.rows.length > 1 ? `row ${dataRows[r]}: ` : '';
+    if (categorical) {
+      // the loss of the true class (classes from 1 as the outputs are named), from the logits as the kernels take it
+      const c = loss === 'sparseCategoricalCrossentropy' ? y[0]! : y.indexOf(Math.max(...y));
+      const formula = loss === 'sparseCategoricalCrossentropy' ? `−log ŷ of class y = −log ${unitName(network, L, c)}` : '−Σₖ yₖ·log ŷₖ';
+      const soft = loss === 'categoricalCrossentropy' && y.some((v) => v !== 0 && v !== 1);
+      out.push(`  ${row}L = ${formula} = ${soft ? y.map((v, k) => `−${num(v)}·log ${num(yhat[k]!)}`).join(' ') : `−log ${num(yhat[c]!)}`} = ${num(t.rowLosses[r]!)}`);
+      continue;
+    }
+    const terms = y.map((v, k) => loss === 'mse' ? `(${num(v)} − ${num(yhat[k]!)})²` : `−${num(v)}·log ${num(yhat[k]!)} − ${num(1 - v)}·log(1 − ${num(yhat[k]!)})`);
+    const formula = loss === 'mse' ? '(y − ŷ)²' : '−y·log ŷ − (1 − y)·log(1 − ŷ)';
+    out.push(`  ${row}L = ${outs > 1 ? `mean over outputs of ${formula}` : formula} = ${terms.join(' + ')}${outs > 1 ? ` (÷ ${outs})` : ''} = ${num(t.rowLosses[r]!)}`);
   }
-  if (t.rows.length > 1) out.push(`  L = mean over the batch's ${t.rows.length} rows = ${num(t.loss)}`);
+  if (t.rows.length > 1) out.push(`  L = mean over the batch's ${t.rows.length} rows${t.penalty ? ' + penalty' : ''} = ${num(t.loss)}`);
+  if (t.penalty) out.push(`  penalty = Σ over the regularized kernels and biases of l1·Σ|w| + l2·Σw² = ${num(t.penalty)}${t.rows.length === 1 ? `;  L + penalty = ${num(t.loss)}` : ''}`);
   const scale = t.rows.length > 1 ? ` (each row's share of the batch mean: 1/${t.rows.length} of its own)` : '';
   for (let r = 0; r < shownRows; r++) {
     for (let k = 0; k < Math.min(outs, SHOW.units); k++) {
-      const name = `∂L/∂${unitName(network, L, k)}`;
-      const form = run.spec.loss === 'mse' ? `${outs > 1 ? `2(ŷ − y)/${outs}` : '−2(y − ŷ)'}` : '(ŷ − y)/(ŷ(1 − ŷ))';
-      out.push(`  ${t.rows.length > 1 ? `row ${dataRows[r]}: ` : ''}${name} = ${form} = ${num(t.dLdyhat[r]![k]!)}${r === 0 && k === 0 ? scale : ''}`);
+      const row = `  ${t.rows.length > 1 ? `row ${dataRows[r]}: ` : ''}`, share = r === 0 && k === 0 ? scale : '';
+      if (t.dLdyhat === null) {
+        // from the logit: the kernels go straight to ∂L/∂z
+        const y = categorical && t.y[r]!.length === 1 ? (k === t.y[r]![0] ? 1 : 0) : t.y[r]![k]!;
+        const yk = `y${unitName(network, L, k).slice(1)}`;
+        const form = categorical || outs === 1 ? `${unitName(network, L, k)} − ${yk}` : `(${unitName(network, L, k)} − ${yk})/${outs}`;
+        out.push(`${row}∂L/∂${zName(network, L, k)} = ${form} = ${num(last.activations[r]![k]!)} − ${num(y)} → ${num(last.dLdz[r]![k]!)}${share}`);
+        continue;
+      }
+      const form = outs > 1 ? `2(ŷ − y)/${outs}` : '−2(y − ŷ)';
+      out.push(`${row}∂L/∂${unitName(network, L, k)} = ${form} = ${num(t.dLdyhat[r]![k]!)}${share}`);
     }
   }
 
@@ -160,15 +183,22 @@ function explainText(t: Trace, run: Source, dataRows: number[], standardized: bo
         const dz = `∂L/∂${zName(network, l, j)}`;
         const prime = `${unitName(network, l, j)}′`;
         const r = 0;
-        if (l === L) {
-          out.push(`  ${dz} = ∂L/∂${unitName(network, l, j)} · ${prime} = ${factor(layer.dLda[r]![j]!)} · ${factor(layer.derivatives[r]![j]!)} = ${num(layer.dLdz[r]![j]!)}${t.rows.length > 1 ? ` (row ${dataRows[0]})` : ''}`);
+        const rowNote = t.rows.length > 1 ? ` (row ${dataRows[0]})` : '';
+        if (l === L && layer.dLda === null) {
+          out.push(`  ${dz} = ${unitName(network, l, j)} − y${unitName(network, l, j).slice(1)} (above) = ${num(layer.dLdz[r]![j]!)}${rowNote}`);
+        } else if (l === L || layer.activation === 'softmax') {
+          // softmax's Jacobian mixes its units: its ∂L/∂z is written as the kernels computed it
+          if (layer.activation === 'softmax') out.push(`  ${dz} = ${unitName(network, l, j)}·(∂L/∂${unitName(network, l, j)} − Σₖ ∂L/∂aₖ·aₖ) = ${num(layer.dLdz[r]![j]!)}${rowNote}`);
+          else out.push(`  ${dz} = ∂L/∂${unitName(network, l, j)} · ${prime} = ${factor(layer.dLda![r]![j]!)} · ${factor(layer.derivatives[r]![j]!)} = ${num(layer.dLdz[r]![j]!)}${rowNote}`);
         } else {
           const above = t.layers[l]!;
           const ks = Math.min(above.units, SHOW.units);
           const names = Array.from({ length: ks }, (_, k) => `∂L/∂${zName(network, l + 1, k)}·${paramName(network, l + 1, j, k)}`);
           const values = Array.from({ length: ks }, (_, k) => `${factor(above.dLdz[r]![k]!)}·${factor(weight(t.weights, l, j, k))}`);
           const etc = above.units > ks ? ' + …' : '';
-          out.push(`  ${dz} = (${names.join(' + ')}${etc}) · ${prime} = (${values.join(' + ')}${etc}) · ${factor(layer.derivatives[r]![j]!)} = ${num(layer.dLdz[r]![j]!)}${t.rows.length > 1 ? ` (row ${dataRows[0]})` : ''}`);
+          const d = layer.dropout;
+          const mask = d ? [` · m · 1/(1 − ${d.rate})`, ` · ${num(d.mask[r]![j]! / d.scale)} · ${num(d.scale)}`] : ['', ''];
+          out.push(`  ${dz} = (${names.join(' + ')}${etc})${mask[0]} · ${prime} = (${values.join(' + ')}${etc})${mask[1]} · ${factor(layer.derivatives[r]![j]!)} = ${num(layer.dLdz[r]![j]!)}${rowNote}`);
         }
       }
       out.push(...more(Math.min(layer.units, SHOW.units), layer.units, `units in layer ${l}`));
@@ -216,16 +246,19 @@ function updateHeading(t: Trace): string {
 /** One derivative as its factors: the tutorial's full chain when it is one path on one row, else ∂L/∂z · input summed over the batch's rows. */
 function derivativeLine(c: ParamChain, simple: boolean): string {
   const numeric = c.numeric === null ? '' : `   [${num(c.numeric, 6)}]`;
+  // a regularizer's term, l1·sign(θ) + 2·l2·θ, after the chain
+  const p = c.penalty;
+  const [penaltyName, penaltyValue] = p ? [` + ${[p.l1 ? `${p.l1}·sign(${c.name})` : '', p.l2 ? `2·${p.l2}·${c.name}` : ''].filter(Boolean).join(' + ')}`, ` + ${factor(p.value)}`] : ['', ''];
   if (simple) {
     const path = c.paths![0]![0]!;
-    return `∂L/∂${c.name} = ${path.map((f) => f.name).join(' · ')} = ${path.map((f) => factor(f.value)).join(' · ')} = ${num(c.gradient)}${numeric}`;
+    return `∂L/∂${c.name} = ${path.map((f) => f.name).join(' · ')}${penaltyName} = ${path.map((f) => factor(f.value)).join(' · ')}${penaltyValue} = ${num(c.gradient)}${numeric}`;
   }
   const names = c.factors.join(' · ');
   const rows = c.values.slice(0, SHOW.rows).map((term) => term.map(factor).join(' · '));
   const etc = c.values.length > SHOW.rows ? ' + …' : '';
   return c.values.length === 1
-    ? `∂L/∂${c.name} = ${names} = ${rows[0]} = ${num(c.gradient)}${numeric}`
-    : `∂L/∂${c.name} = Σ over rows of ${names} = ${rows.map((s) => (c.factors.length > 1 ? `(${s})` : s)).join(' + ')}${etc} = ${num(c.gradient)}${numeric}`;
+    ? `∂L/∂${c.name} = ${names}${penaltyName} = ${rows[0]}${penaltyValue} = ${num(c.gradient)}${numeric}`
+    : `∂L/∂${c.name} = Σ over rows of ${names}${penaltyName} = ${rows.map((s) => (c.factors.length > 1 ? `(${s})` : s)).join(' + ')}${etc}${penaltyValue} = ${num(c.gradient)}${numeric}`;
 }
 
 /** Layer l's chains: its kernel in the Keras order (input by input, unit by unit), then its biases. */

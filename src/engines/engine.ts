@@ -18,6 +18,8 @@ export interface Kernels {
   predict(net: number, x: number, rows: number, out: number): void;
   /** As predict (no dropout), with the targets at f64 index y: the rows' mean loss plus the regularizers' penalty. */
   evaluate(net: number, x: number, y: number, rows: number, out: number): number;
+  /** The regularizers' penalty l1·Σ|w| + l2·Σw², every layer's kernel then bias, from the current parameters (what step adds to the loss). */
+  regularizerPenalty(net: number): number;
   /** One activation, by code: act(z) (softmax, a whole row's, traps or throws). */
   activation(z: number, act: number): number;
   /** Its derivative at z: act′(z) (softmax's elementwise part: 1). */

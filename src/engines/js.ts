@@ -578,6 +578,7 @@ export function openJsEngine(bytes: number): Engine {
     epoch,
     predict: (net, x, rows, out) => { evaluate(net, x, -1, rows, out); },
     evaluate,
+    regularizerPenalty: (net) => penalty(net, false),
     activation: activate,
     activationDerivative: (z, act) => {
       f[0] = z; // f[0] is scratch: the layout starts at 1

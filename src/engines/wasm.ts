@@ -102,6 +102,7 @@ export function openWasmEngine(bytes: number): Engine {
     epoch: k.epoch,
     predict: k.predict,
     evaluate: k.evaluate,
+    regularizerPenalty: k.regularizerPenalty,
     activation: k.activation,
     activationDerivative: k.activationDerivative,
   };
