@@ -28,7 +28,7 @@ the run applies (data, network, initial weights, optimizer, batches, row order, 
         row: { value: 'N', help: "explain the step on row N of the data (counting from 1) instead of fit's batch" },
       },
     },
-    ...train.flags.map((g) => ({ ...g, flags: { ...g.flags, ...(g.flags.json ? { json: { help: 'print the whole trace as one JSON object: layers (inputs, z, activations, dLda, dLdz per row, a Dropout\'s mask), loss, rowLosses, penalty, dLdyhat (null where the loss is taken from the logit), gradients, numericGradients and chains (Keras layout [kernel₁, bias₁, …]), update, weights and newWeights' } } : {}) } })),
+    ...train.flags.map((g) => ({ ...g, flags: { ...g.flags, ...(g.flags.json ? { json: { help: 'print the whole trace as one JSON object: layers (inputs, z, activations, dLda, dLdz per row, the mask of each Dropout layer), loss, rowLosses, penalty, dLdyhat (null where the loss is taken from the logit), gradients, numericGradients and chains (Keras layout [kernel₁, bias₁, …]), update, weights and newWeights' } } : {}) } })),
   ],
   async run(v, positionals) {
     if (positionals.length > 1) fail('explain', `expected one CSV file, got ${positionals.length}: ${positionals.join(' ')}`);
