@@ -28,7 +28,7 @@ interface Interchange {
 }
 
 // Klambauer et al.'s constants, as Keras and the kernels (assembly/activations.ts) have them
-const SELU_ALPHA = 1.6732632423543772848170429916717, SELU_SCALE = 1.0507009873554804934193349852946;
+const SELU_ALPHA = 1.6732632423543772, SELU_SCALE = 1.0507009873554805; // the doubles nearest them
 
 // ONNX Runtime's CPU kernels of Elu, Selu, Softplus, Softsign and Erf take float32 only, and its
 // optimizer rewrites x · Sigmoid(x) into a float32-only QuickGelu: those activations are built
