@@ -38,34 +38,29 @@ const PROGRAMS = ['per-row', 'batched'] as const;
 type Program = (typeof PROGRAMS)[number];
 
 /**
- * The anchor program and its arguments (less the trailing SECONDS) that train this network in this
- * mode, or why none does: per-row.c is per-row SGD on all-sigmoid + binary cross-entropy (ACT 1) or
- * all-linear + squared-error (ACT 0) networks with one output; batched.c is Adam on all-sigmoid +
- * binary cross-entropy networks with one output.
+ * The anchor program and its arguments to train this network in this mode for `seconds`, or why none
+ * does: per-row.c is per-row SGD on all-sigmoid + binary cross-entropy (ACT 1) or all-linear +
+ * squared-error (ACT 0) networks with one output; batched.c is Adam on all-sigmoid + binary
+ * cross-entropy networks with one output.
  */
-export function anchorArgs(network: BenchNetwork, mode: BenchMode): { program: Program; args: string[] } | { none: string } {
+export function anchorArgs(network: BenchNetwork, mode: BenchMode, seconds: number): { program: Program; args: string[] } | { none: string } {
   const spec = checkSpec(network.model);
   const sizes = [spec.inputs, ...spec.layers.map((l) => l.units)].join(',');
   const all = (activation: string) => spec.layers.every((l) => l.activation === activation);
   const sigmoid = all('sigmoid') && spec.loss === 'binaryCrossentropy';
   const linear = all('linear') && spec.loss === 'mse';
+  const time = seconds.toFixed(3);
   if (spec.layers.at(-1)!.units !== 1) return { none: 'the C anchors train networks with one output' };
   if (spec.layers.length > 15) return { none: 'the C anchors take at most 15 layers' };
   if (mode.optimizer === 'sgd' && mode.batchSize === 1) {
     if (!sigmoid && !linear) return { none: 'per-row.c trains all-sigmoid (binary cross-entropy) or all-linear (mse) networks' };
-    return { program: 'per-row', args: [sizes, linear ? '0' : '1'] };
+    return { program: 'per-row', args: [sizes, time, linear ? '0' : '1'] };  // SIZES SECONDS [ACT]
   }
   if (mode.optimizer === 'adam') {
     if (!sigmoid) return { none: 'batched.c trains all-sigmoid networks with binary cross-entropy only' };
-    return { program: 'batched', args: [sizes, String(mode.batchSize)] };
+    return { program: 'batched', args: [sizes, String(mode.batchSize), time] };  // SIZES BATCH SECONDS
   }
   return { none: `no C anchor for ${mode.optimizer} at batch size ${mode.batchSize}` };
-}
-
-/** The SECONDS argument's place differs: per-row SIZES SECONDS [ACT], batched SIZES BATCH SECONDS. */
-function argv(program: Program, args: string[], seconds: number): string[] {
-  const s = seconds.toFixed(3);
-  return program === 'per-row' ? [args[0]!, s, ...args.slice(1)] : [...args, s];
 }
 
 /** samplesPerSecond from an anchor's one JSON line; anything else is an error naming the anchor. */
@@ -86,18 +81,18 @@ function anchorEngine(id: AnchorId, binaries: Record<Program, string>): BenchEng
     id,
     repSeconds: 0.1,
     async open(network, mode) {
-      const a = anchorArgs(network, mode);
-      if ('none' in a) return undefined;
+      if ('none' in anchorArgs(network, mode, 1)) return undefined;
       // The program times itself, whole epochs until the time is up: it runs for as long as `samples`
       // took at its last rate (the warm-up's first run, with no rate yet, for a quarter of the usual repetition).
       let last: number | undefined;
       return async (samples) => {
         const seconds = last === undefined ? 0.025 : Math.max(0.01, samples / last);
+        const a = anchorArgs(network, mode, seconds) as { program: Program; args: string[] };
         const name = `${id} ${a.program} ${a.args.join(' ')}`;
-        const { stdout } = await run(binaries[a.program], argv(a.program, a.args, seconds), { timeout: 60_000 })
+        const { stdout } = await run(binaries[a.program], a.args, { timeout: 60_000 })
           .catch((e: Error) => fail(name, `the anchor failed: ${e.message.split('\n')[0]}`));
         const rate = last = parseAnchorOutput(name, stdout);
-        return { samples: rate * seconds, seconds };
+        return { samples: Math.round(rate * seconds), seconds };
       };
     },
   };

@@ -11,23 +11,23 @@ import { BackpropError } from '../src/errors.js';
 const network = (id: string) => BENCH_NETWORKS.find((n) => n.id === id)!;
 const [sgd1, adam32] = [BENCH_MODES.find((m) => m.id === 'sgd/1')!, BENCH_MODES.find((m) => m.id === 'adam/32')!];
 
-describe('anchorArgs: the C program and arguments for a network and mode (usage lines of per-row.c and batched.c)', () => {
+describe('anchorArgs: the C program and arguments for a network, mode and run time (the usage lines of per-row.c and batched.c)', () => {
   it.each([
-    ['2-2-1-linear', sgd1, { program: 'per-row', args: ['2,2,1', '0'] }],
-    ['2-2-1-sigmoid', sgd1, { program: 'per-row', args: ['2,2,1', '1'] }],
-    ['32-64-64-1', sgd1, { program: 'per-row', args: ['32,64,64,1', '1'] }],
-    ['128-128-1', adam32, { program: 'batched', args: ['128,128,1', '32'] }],
-    ['8-16-1', adam32, { program: 'batched', args: ['8,16,1', '32'] }],
+    ['2-2-1-linear', sgd1, { program: 'per-row', args: ['2,2,1', '0.100', '0'] }],
+    ['2-2-1-sigmoid', sgd1, { program: 'per-row', args: ['2,2,1', '0.100', '1'] }],
+    ['32-64-64-1', sgd1, { program: 'per-row', args: ['32,64,64,1', '0.100', '1'] }],
+    ['128-128-1', adam32, { program: 'batched', args: ['128,128,1', '32', '0.100'] }],
+    ['8-16-1', adam32, { program: 'batched', args: ['8,16,1', '32', '0.100'] }],
   ])('%s %s', (id, mode, expected) => {
-    expect(anchorArgs(network(id), mode)).toEqual(expected);
+    expect(anchorArgs(network(id), mode, 0.1)).toEqual(expected);
   });
 
   it('none where the programs train something else: linear with Adam, tanh, two outputs', () => {
-    expect(anchorArgs(network('2-2-1-linear'), adam32)).toEqual({ none: expect.stringMatching(/batched\.c trains all-sigmoid/) });
+    expect(anchorArgs(network('2-2-1-linear'), adam32, 0.1)).toEqual({ none: expect.stringMatching(/batched\.c trains all-sigmoid/) });
     const tanh = { id: 'tanh', model: { inputs: 2, layers: [{ units: 3, activation: 'tanh' as const }, { units: 1 }], loss: 'mse' as const } };
-    expect(anchorArgs(tanh, sgd1)).toEqual({ none: expect.stringMatching(/per-row\.c trains/) });
+    expect(anchorArgs(tanh, sgd1, 0.1)).toEqual({ none: expect.stringMatching(/per-row\.c trains/) });
     const two = { id: 'two', model: { inputs: 2, layers: [{ units: 2 }], loss: 'mse' as const } };
-    expect(anchorArgs(two, sgd1)).toEqual({ none: expect.stringMatching(/one output/) });
+    expect(anchorArgs(two, sgd1, 0.1)).toEqual({ none: expect.stringMatching(/one output/) });
   });
 });
 

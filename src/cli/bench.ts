@@ -1,5 +1,5 @@
 import { cpus } from 'node:os';
-import { ANCHOR_BUILDS, buildAnchors, defaultAnchorDir, type AnchorId } from '../anchors.js';
+import { ANCHOR_BUILDS, anchorArgs, buildAnchors, defaultAnchorDir, type AnchorId } from '../anchors.js';
 import {
   BENCH_NETWORKS, BENCH_MODES, modelEngine, ratio, runBench, tfEngine,
   type BenchEngine, type BenchRow, type CallId, type CallRow, type TensorFlow,
@@ -210,6 +210,14 @@ tfjs-wasm. Predict and fit calls are timed for wasm and js.
     if (!Number.isInteger(reps) || reps < 1) fail('--reps', `expected a positive whole number, got ${reps}`);
     if (v.anchors !== undefined && (typeof v.anchors !== 'string' || v.anchors === '')) fail('--anchors', 'expected a directory');
     const { engines: chosen, notes, dispose } = await engines(ids, (v.anchors as string | undefined) ?? defaultAnchorDir());
+    if (chosen.some((e) => (ANCHOR_IDS as string[]).includes(e.id))) {
+      for (const n of networks ?? BENCH_NETWORKS) {
+        for (const m of modes ?? BENCH_MODES) {
+          const a = anchorArgs(n, m, 1);
+          if ('none' in a) notes.push(`no C figure for ${n.id} ${m.id}: ${a.none}`);
+        }
+      }
+    }
     if (!(modes ?? BENCH_MODES).some((m) => m.batchSize === 1)) notes.push('predict and fit calls: not timed (they are timed with sgd/1)');
     if (!v.json) {
       for (const l of [...header(reps), ...notes, '']) console.log(l);
