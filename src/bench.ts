@@ -274,7 +274,7 @@ export async function runBench(o: BenchOptions): Promise<{ rows: BenchRow[]; cal
     const parameters = parameterCount(checkSpec(network.model));
     for (const mode of o.modes ?? BENCH_MODES) {
       const training: { engine: BenchEngine; run: TimedRun; repSeconds: number }[] = [];
-      const timedCalls: { engine: BenchEngine; call: (typeof CALLS)[number]; run: TimedRun; repSeconds: number }[] = [];
+      const callRuns: { engine: BenchEngine; call: (typeof CALLS)[number]; run: TimedRun; repSeconds: number }[] = [];
       for (const engine of o.engines) {
         const repSeconds = engine.repSeconds * scale;
         const run = await engine.open(network, mode, data);
@@ -282,14 +282,14 @@ export async function runBench(o: BenchOptions): Promise<{ rows: BenchRow[]; cal
         training.push({ engine, run, repSeconds });
         if (mode.batchSize !== 1 || !engine.openCalls) continue;
         const runs = await engine.openCalls(network, mode);
-        for (const call of CALLS) timedCalls.push({ engine, call, run: runs[call.id], repSeconds });
+        for (const call of CALLS) callRuns.push({ engine, call, run: runs[call.id], repSeconds });
       }
-      const measured = await takeTurns([...training, ...timedCalls], reps);
+      const measured = await takeTurns([...training, ...callRuns], reps);
       const groupRows = training.map((t, i): BenchRow => ({
         network: network.id, mode: mode.id, engine: t.engine.id, parameters, samplesPerSecond: measured[i]!.rate,
         gflops: 6 * parameters * measured[i]!.rate / 1e9, reps, samplesPerRep: measured[i]!.samplesPerRep,
       }));
-      const groupCalls = timedCalls.map((t, i): CallRow => {
+      const groupCalls = callRuns.map((t, i): CallRow => {
         const microsecondsPerCall = 1e6 * t.call.rows / measured[training.length + i]!.rate;
         const stepMicroseconds = 1e6 / groupRows.find((r) => r.engine === t.engine.id)!.samplesPerSecond;
         return { network: network.id, engine: t.engine.id, call: t.call.id, rows: t.call.rows, microsecondsPerCall, stepMicroseconds, ...callCost(t.call.id, microsecondsPerCall, stepMicroseconds) };
