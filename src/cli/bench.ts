@@ -116,7 +116,8 @@ export function checkTargets(rows: BenchRow[], calls: CallRow[]): TargetCheck[] 
 }
 
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-const times = (r: number) => (Number.isNaN(r) ? '' : r >= 100 ? `${fmt(r)}×` : `${fmt(r, 2)}×`);
+// Two significant digits below 0.1: TensorFlow.js at batch size 1 over C is a few hundred-thousandths.
+const times = (r: number) => (Number.isNaN(r) ? '' : r >= 100 ? `${fmt(r)}×` : r >= 0.1 ? `${fmt(r, 2)}×` : `${r.toPrecision(2)}×`);
 /** Three significant digits, at most three decimals. */
 const short = (n: number) => fmt(n, Math.abs(n) >= 100 ? 0 : Math.abs(n) >= 10 ? 1 : Math.abs(n) >= 1 ? 2 : 3);
 
