@@ -231,12 +231,20 @@ export interface BenchOptions {
 }
 
 /**
- * Warm-up: the sample count grows until one run takes a quarter of the repetition time (by then the
- * JIT has compiled the hot paths); returns the sample count that fills one repetition.
+ * Warm-up: the sample count grows until one run takes a quarter of the repetition time, then runs of
+ * that size repeat while the rate still climbs by more than 10% (at most 8 times): V8 compiles its
+ * optimized code on a background thread, which on a busy machine arrives late. Returns the sample
+ * count that fills one repetition at the last rate.
  */
 async function warmUp(run: TimedRun, repSeconds: number): Promise<number> {
   let r = await run(16);
   while (r.seconds < repSeconds / 4) r = await run(r.samples * 4);
+  for (let i = 0; i < 8; i++) {
+    const next = await run(r.samples);
+    const climbed = next.samples / next.seconds > 1.1 * r.samples / r.seconds;
+    r = next;
+    if (!climbed) break;
+  }
   return Math.max(1, Math.round(r.samples * repSeconds / r.seconds));
 }
 
