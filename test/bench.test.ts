@@ -113,6 +113,14 @@ describe('backprop bench (the CLI, structure only)', () => {
     expect(out.targets.some((t: { versus: string }) => t.versus === 'c-sse2')).toBe(anchors);
   });
 
+  it('--no-calls: training rows only', () => {
+    const r = bench(['--quick', '--networks', '2-2-1-linear', '--modes', 'sgd/1', '--engines', 'wasm', '--no-calls', '--json']);
+    const out = JSON.parse(r.stdout);
+    expect(out.rows.map((x: BenchRow) => x.engine)).toEqual(['wasm']);
+    expect(out.calls).toEqual([]);
+    expect(out.notes).toContain('predict and fit calls: not timed (--no-calls)');
+  });
+
   it('no compiler or no sources: says so and runs the rest', () => {
     const noCc = bench(['--networks', '2-2-1-linear', '--modes', 'adam/32', '--engines', 'c-sse2,c-native', '--json'], { CC: '/nonexistent/cc' });
     expect(noCc.code).toBe(0);

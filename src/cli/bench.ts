@@ -28,17 +28,17 @@ async function loadTensorFlow(): Promise<TensorFlow | undefined> {
   }
 }
 
-async function engines(ids: EngineId[], anchorDir: string): Promise<{ engines: BenchEngine[]; notes: string[]; dispose(): Promise<void> }> {
+async function engines(ids: EngineId[], anchorDir: string, calls: boolean): Promise<{ engines: BenchEngine[]; notes: string[]; dispose(): Promise<void> }> {
   const notes: string[] = [];
   const tf = ids.some((id) => id.startsWith('tfjs')) ? await loadTensorFlow() : undefined;
   const anchorIds = ids.filter((id): id is AnchorId => (ANCHOR_IDS as string[]).includes(id));
   const anchors = anchorIds.length ? await buildAnchors(anchorIds, anchorDir) : undefined;
   notes.push(...anchors?.notes ?? []);
   const make: Record<EngineId, () => BenchEngine | undefined> = {
-    'wasm': () => modelEngine('wasm', 'wasm', { file: kernelFile(), calls: true }),
+    'wasm': () => modelEngine('wasm', 'wasm', { file: kernelFile(), calls }),
     'wasm-epoch': () => modelEngine('wasm-epoch', 'wasm', { file: kernelFile(), stepsPerExecution: 'epoch' }),
     'wasm-scalar': () => modelEngine('wasm-scalar', 'wasm', { file: 'backprop-scalar.wasm' }),
-    'js': () => modelEngine('js', 'js', { calls: true }),
+    'js': () => modelEngine('js', 'js', { calls }),
     'c-sse2': () => anchors?.engines.find((e) => e.id === 'c-sse2'),
     'c-native': () => anchors?.engines.find((e) => e.id === 'c-native'),
     'tfjs-cpu': () => tf && tfEngine(tf, 'cpu'),
@@ -190,6 +190,7 @@ tfjs-wasm. Predict and fit calls are timed for wasm and js.
   --modes LIST      some of ${BENCH_MODES.map((m) => m.id).join(', ')} (calls are timed with sgd/1)
   --engines LIST    some of ${ENGINE_IDS.join(', ')}
   --reps N          timed runs per figure (default 5); each figure is their median
+  --no-calls        time training only, without the predict and fit calls
   --quick           one timed run per figure, half as long (rough figures, for a quick look)
   --anchors DIR     where per-row.c and batched.c are (default: shared/anchors beside the package or a parent)
   --json            print one JSON object: the machine, the rows, the calls and the targets`,
@@ -198,6 +199,7 @@ tfjs-wasm. Predict and fit calls are timed for wasm and js.
     modes: { type: 'string' },
     engines: { type: 'string' },
     reps: { type: 'string' },
+    'no-calls': { type: 'boolean' },
     quick: { type: 'boolean' },
     anchors: { type: 'string' },
     json: { type: 'boolean' },
@@ -210,7 +212,7 @@ tfjs-wasm. Predict and fit calls are timed for wasm and js.
     const reps = number('reps', v.reps) ?? (v.quick ? 1 : 5);
     if (!Number.isInteger(reps) || reps < 1) fail('--reps', `expected a positive whole number, got ${reps}`);
     if (v.anchors !== undefined && (typeof v.anchors !== 'string' || v.anchors === '')) fail('--anchors', 'expected a directory');
-    const { engines: chosen, notes, dispose } = await engines(ids, (v.anchors as string | undefined) ?? defaultAnchorDir());
+    const { engines: chosen, notes, dispose } = await engines(ids, (v.anchors as string | undefined) ?? defaultAnchorDir(), !v['no-calls']);
     if (chosen.some((e) => (ANCHOR_IDS as string[]).includes(e.id))) {
       for (const n of networks ?? BENCH_NETWORKS) {
         for (const m of modes ?? BENCH_MODES) {
@@ -219,7 +221,8 @@ tfjs-wasm. Predict and fit calls are timed for wasm and js.
         }
       }
     }
-    if (!(modes ?? BENCH_MODES).some((m) => m.batchSize === 1)) notes.push('predict and fit calls: not timed (they are timed with sgd/1)');
+    if (v['no-calls']) notes.push('predict and fit calls: not timed (--no-calls)');
+    else if (!(modes ?? BENCH_MODES).some((m) => m.batchSize === 1)) notes.push('predict and fit calls: not timed (they are timed with sgd/1)');
     if (!v.json) {
       for (const l of [...header(reps), ...notes, '']) console.log(l);
       console.log(trainLine(TRAIN_COLUMNS));
