@@ -61,37 +61,81 @@ export function benchData(network: BenchNetwork, rows: number): BenchData {
   return { rows, x, y };
 }
 
-/** Trains on at least `samples` rows (whole epochs, or a prefix of the rows) and says how many it did in how long. */
+/**
+ * Works through at least `samples` rows (training: whole epochs or a prefix of the rows; a call:
+ * whole calls) and says how many it did in how long.
+ */
 export type TimedRun = (samples: number) => Promise<{ samples: number; seconds: number }>;
+
+/** The calls timed beside training: predict of one row and of 10,000 rows; fit of 4 rows, one epoch, batch size 1. */
+export const CALLS = [
+  { id: 'predict-1', rows: 1 },
+  { id: 'predict-10000', rows: 10_000 },
+  { id: 'fit-4', rows: 4 },
+] as const;
+export type CallId = (typeof CALLS)[number]['id'];
 
 export interface BenchEngine {
   id: string;
   /** Seconds per timed repetition: TensorFlow.js at batch size 1 gets fewer steps. */
   repSeconds: number;
-  open(network: BenchNetwork, mode: BenchMode, data: BenchData): Promise<TimedRun>;
+  /** Undefined where the engine has no such run (a C anchor for a network its program does not train). */
+  open(network: BenchNetwork, mode: BenchMode, data: BenchData): Promise<TimedRun | undefined>;
+  /** The engine's predict and fit calls, timed in the per-row SGD group (rows are calls × rows per call). */
+  openCalls?(network: BenchNetwork, mode: BenchMode): Promise<Record<CallId, TimedRun>>;
 }
 
 const now = () => globalThis.performance.now() / 1000;
 
-/** One of this project's engines through the public Model.fit, rows in order. */
-export function modelEngine(id: string, engine: EngineKind, options: { file?: WasmFile; stepsPerExecution?: FitOptions['stepsPerExecution'] } = {}): BenchEngine {
+/** Times `calls(n)`, which makes n calls of `rows` rows each, after loading the engine's kernels. */
+function timedCalls(rows: number, load: () => Promise<unknown>, calls: (n: number) => Promise<void> | void): TimedRun {
+  return async (samples) => {
+    await load();
+    const n = Math.max(1, Math.ceil(samples / rows));
+    const start = now();
+    await calls(n);
+    return { samples: n * rows, seconds: now() - start };
+  };
+}
+
+/**
+ * One of this project's engines through the public Model API, rows in order: training is Model.fit;
+ * with `calls`, also predict (one row, 10,000 rows) and the fit of 4 rows, each on a model of its own.
+ */
+export function modelEngine(id: string, engine: EngineKind, options: { file?: WasmFile; stepsPerExecution?: FitOptions['stepsPerExecution']; calls?: boolean } = {}): BenchEngine {
+  // The bench takes turns between engines and the WASM ones between kernel builds: back to this one.
+  const load = async () => { if (engine === 'wasm') await loadWasm(undefined, options.file); };
+  const fitOptions = (mode: BenchMode): FitOptions => ({
+    batchSize: mode.batchSize, optimizer: mode.optimizer, learningRate: mode.learningRate,
+    shuffle: 'none', engine, stepsPerExecution: options.stepsPerExecution ?? 1,
+  });
   return {
     id,
     repSeconds: 0.1,
     async open(network, mode, data) {
       const model = new Model(network.model);
-      const fit: FitOptions = {
-        batchSize: mode.batchSize, optimizer: mode.optimizer, learningRate: mode.learningRate,
-        shuffle: 'none', engine, stepsPerExecution: options.stepsPerExecution ?? 1,
-      };
+      const fit = fitOptions(mode);
       return async (samples) => {
-        if (engine === 'wasm') await loadWasm(undefined, options.file);
+        await load();
         const epochs = Math.max(1, Math.round(samples / data.rows));
         const start = now();
         await model.fit(data.x, data.y, { ...fit, epochs });
         return { samples: epochs * data.rows, seconds: now() - start };
       };
     },
+    ...(options.calls && {
+      async openCalls(network: BenchNetwork, mode: BenchMode) {
+        const many = benchData(network, 10_000).x, one = many.slice(0, 1);
+        const four = benchData(network, 4);
+        const [p1, p10k, f4] = [new Model(network.model), new Model(network.model), new Model(network.model)];
+        const fit = { ...fitOptions(mode), epochs: 1 };
+        return {
+          'predict-1': timedCalls(1, load, (n) => { for (let i = 0; i < n; i++) p1.predict(one, { engine }); }),
+          'predict-10000': timedCalls(10_000, load, (n) => { for (let i = 0; i < n; i++) p10k.predict(many, { engine }); }),
+          'fit-4': timedCalls(4, load, async (n) => { for (let i = 0; i < n; i++) await f4.fit(four.x, four.y, fit); }),
+        };
+      },
+    }),
   };
 }
 
@@ -148,6 +192,30 @@ export interface BenchRow {
   samplesPerRep: number;
 }
 
+/** One timed call beside training, in units of the same engine's per-row training step on the same network. */
+export interface CallRow {
+  network: string;
+  engine: string;
+  call: CallId;
+  /** Rows per call: 1, 10,000 or 4. */
+  rows: number;
+  /** Median wall time of one call. */
+  microsecondsPerCall: number;
+  /** One per-row training step: 10⁶ ÷ the engine's per-row SGD samples per second in this run. */
+  stepMicroseconds: number;
+  /** What the call's target counts: predict-1 the call; predict-10000 the call per row; fit-4 the call less its 4 training steps (the fixed cost of a fit call). */
+  costMicroseconds: number;
+  /** costMicroseconds ÷ stepMicroseconds. */
+  steps: number;
+}
+
+/** The cost a call's target counts (see CallRow) and that cost in training steps. */
+export function callCost(call: CallId, microsecondsPerCall: number, stepMicroseconds: number): { costMicroseconds: number; steps: number } {
+  const rows = CALLS.find((c) => c.id === call)!.rows;
+  const costMicroseconds = call === 'fit-4' ? microsecondsPerCall - rows * stepMicroseconds : microsecondsPerCall / rows;
+  return { costMicroseconds, steps: costMicroseconds / stepMicroseconds };
+}
+
 export interface BenchOptions {
   networks?: BenchNetwork[];
   modes?: BenchMode[];
@@ -156,16 +224,27 @@ export interface BenchOptions {
   rows?: number;
   /** Timed repetitions per figure (default 5); the figure is their median. */
   reps?: number;
-  onRow?: (row: BenchRow) => void;
+  /** Scales every engine's repetition time (default 1). */
+  timeScale?: number;
+  /** Each network and mode's rows, once measured. */
+  onGroup?: (rows: BenchRow[], calls: CallRow[]) => void;
 }
 
 /**
- * Warm-up: the sample count grows until one run takes a quarter of the repetition time (by then the
- * JIT has compiled the hot paths); returns the sample count that fills one repetition.
+ * Warm-up: the sample count grows until one run takes a quarter of the repetition time, then runs of
+ * that size repeat while the rate still climbs by more than 10% (at most 8 times): V8 compiles its
+ * optimized code on a background thread, which on a busy machine arrives late. Returns the sample
+ * count that fills one repetition at the last rate.
  */
 async function warmUp(run: TimedRun, repSeconds: number): Promise<number> {
   let r = await run(16);
   while (r.seconds < repSeconds / 4) r = await run(r.samples * 4);
+  for (let i = 0; i < 8; i++) {
+    const next = await run(r.samples);
+    const climbed = next.samples / next.seconds > 1.1 * r.samples / r.seconds;
+    r = next;
+    if (!climbed) break;
+  }
   return Math.max(1, Math.round(r.samples * repSeconds / r.seconds));
 }
 
@@ -175,42 +254,60 @@ export function median(xs: number[]): number {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
+/** Every run warms up, then the timed repetitions go round the runs in turn; each run's median rate and its last repetition's size. */
+async function takeTurns(runs: { run: TimedRun; repSeconds: number }[], reps: number): Promise<{ rate: number; samplesPerRep: number }[]> {
+  const state = [];
+  for (const r of runs) state.push({ run: r.run, samples: await warmUp(r.run, r.repSeconds), rates: [] as number[], done: 0 });
+  for (let i = 0; i < reps; i++) {
+    for (const s of state) {
+      const t = await s.run(s.samples);
+      s.rates.push(t.samples / t.seconds);
+      s.done = t.samples;
+    }
+  }
+  return state.map((s) => ({ rate: median(s.rates), samplesPerRep: s.done }));
+}
+
 /**
- * For each network and mode: every engine warms up, then the timed repetitions go round the engines
- * in turn, so a burst of load from elsewhere on the machine slows all engines alike and their ratios
- * hold; each figure is the median of an engine's repetitions.
+ * For each network and mode: every engine (and, at batch size 1, every engine's predict and fit
+ * calls) warms up, then the timed repetitions go round them in turn, so a burst of load from
+ * elsewhere on the machine slows all alike and their ratios hold; each figure is the median of its
+ * repetitions.
  */
-export async function runBench(o: BenchOptions): Promise<BenchRow[]> {
-  const out: BenchRow[] = [];
-  const reps = o.reps ?? 5;
+export async function runBench(o: BenchOptions): Promise<{ rows: BenchRow[]; calls: CallRow[] }> {
+  const rows: BenchRow[] = [], calls: CallRow[] = [];
+  const reps = o.reps ?? 5, scale = o.timeScale ?? 1;
   for (const network of o.networks ?? BENCH_NETWORKS) {
     const data = benchData(network, o.rows ?? 512);
     const parameters = parameterCount(checkSpec(network.model));
     for (const mode of o.modes ?? BENCH_MODES) {
-      const runs = [];
+      const training: { engine: BenchEngine; run: TimedRun; repSeconds: number }[] = [];
+      const callRuns: { engine: BenchEngine; call: (typeof CALLS)[number]; run: TimedRun; repSeconds: number }[] = [];
       for (const engine of o.engines) {
+        const repSeconds = engine.repSeconds * scale;
         const run = await engine.open(network, mode, data);
-        runs.push({ engine, run, samples: await warmUp(run, engine.repSeconds), rates: [] as number[], done: 0 });
+        if (!run) continue;
+        training.push({ engine, run, repSeconds });
+        if (mode.batchSize !== 1 || !engine.openCalls) continue;
+        const runs = await engine.openCalls(network, mode);
+        for (const call of CALLS) callRuns.push({ engine, call, run: runs[call.id], repSeconds });
       }
-      for (let i = 0; i < reps; i++) {
-        for (const r of runs) {
-          const t = await r.run(r.samples);
-          r.rates.push(t.samples / t.seconds);
-          r.done = t.samples;
-        }
-      }
-      for (const r of runs) {
-        const rate = median(r.rates);
-        const row = {
-          network: network.id, mode: mode.id, engine: r.engine.id, parameters,
-          samplesPerSecond: rate, gflops: 6 * parameters * rate / 1e9, reps, samplesPerRep: r.done,
-        };
-        out.push(row);
-        o.onRow?.(row);
-      }
+      const measured = await takeTurns([...training, ...callRuns], reps);
+      const groupRows = training.map((t, i): BenchRow => ({
+        network: network.id, mode: mode.id, engine: t.engine.id, parameters, samplesPerSecond: measured[i]!.rate,
+        gflops: 6 * parameters * measured[i]!.rate / 1e9, reps, samplesPerRep: measured[i]!.samplesPerRep,
+      }));
+      const groupCalls = callRuns.map((t, i): CallRow => {
+        const microsecondsPerCall = 1e6 * t.call.rows / measured[training.length + i]!.rate;
+        const stepMicroseconds = 1e6 / groupRows.find((r) => r.engine === t.engine.id)!.samplesPerSecond;
+        return { network: network.id, engine: t.engine.id, call: t.call.id, rows: t.call.rows, microsecondsPerCall, stepMicroseconds, ...callCost(t.call.id, microsecondsPerCall, stepMicroseconds) };
+      });
+      rows.push(...groupRows);
+      calls.push(...groupCalls);
+      o.onGroup?.(groupRows, groupCalls);
     }
   }
-  return out;
+  return { rows, calls };
 }
 
 /** How many times faster engine `a` trained than engine `b` on one network and mode (NaN if either is missing). */

@@ -1,7 +1,8 @@
 import { cpus } from 'node:os';
+import { ANCHOR_BUILDS, anchorArgs, buildAnchors, defaultAnchorDir, type AnchorId } from '../anchors.js';
 import {
   BENCH_NETWORKS, BENCH_MODES, modelEngine, ratio, runBench, tfEngine,
-  type BenchEngine, type BenchRow, type TensorFlow,
+  type BenchEngine, type BenchRow, type CallId, type CallRow, type TensorFlow,
 } from '../bench.js';
 import { kernelFile, simdSupported } from '../engines/wasm.js';
 import { fail, oneOf } from '../errors.js';
@@ -9,8 +10,8 @@ import { list, number, type Command } from './args.js';
 // The Node entry sets where the kernels are read from (build/).
 import '../node.js';
 
-// js first, so each later row can show its ratio to it as soon as it is printed.
-const ENGINE_IDS = ['js', 'wasm', 'wasm-epoch', 'wasm-scalar', 'tfjs-cpu', 'tfjs-wasm'] as const;
+const ANCHOR_IDS = ANCHOR_BUILDS.map((b) => b.id);
+const ENGINE_IDS = ['js', 'wasm', 'wasm-epoch', 'wasm-scalar', ...ANCHOR_IDS, 'tfjs-cpu', 'tfjs-wasm'] as const;
 type EngineId = (typeof ENGINE_IDS)[number];
 
 /** TensorFlow.js (a dev dependency) with its WASM backend registered, or undefined when not installed. */
@@ -27,14 +28,19 @@ async function loadTensorFlow(): Promise<TensorFlow | undefined> {
   }
 }
 
-async function engines(ids: EngineId[]): Promise<{ engines: BenchEngine[]; notes: string[] }> {
+async function engines(ids: EngineId[], anchorDir: string, calls: boolean): Promise<{ engines: BenchEngine[]; notes: string[]; dispose(): Promise<void> }> {
   const notes: string[] = [];
   const tf = ids.some((id) => id.startsWith('tfjs')) ? await loadTensorFlow() : undefined;
+  const anchorIds = ids.filter((id): id is AnchorId => (ANCHOR_IDS as string[]).includes(id));
+  const anchors = anchorIds.length ? await buildAnchors(anchorIds, anchorDir) : undefined;
+  notes.push(...anchors?.notes ?? []);
   const make: Record<EngineId, () => BenchEngine | undefined> = {
-    'wasm': () => modelEngine('wasm', 'wasm', { file: kernelFile() }),
+    'wasm': () => modelEngine('wasm', 'wasm', { file: kernelFile(), calls }),
     'wasm-epoch': () => modelEngine('wasm-epoch', 'wasm', { file: kernelFile(), stepsPerExecution: 'epoch' }),
     'wasm-scalar': () => modelEngine('wasm-scalar', 'wasm', { file: 'backprop-scalar.wasm' }),
-    'js': () => modelEngine('js', 'js'),
+    'js': () => modelEngine('js', 'js', { calls }),
+    'c-sse2': () => anchors?.engines.find((e) => e.id === 'c-sse2'),
+    'c-native': () => anchors?.engines.find((e) => e.id === 'c-native'),
     'tfjs-cpu': () => tf && tfEngine(tf, 'cpu'),
     'tfjs-wasm': () => tf && tfEngine(tf, 'wasm'),
   };
@@ -42,104 +48,190 @@ async function engines(ids: EngineId[]): Promise<{ engines: BenchEngine[]; notes
   for (const id of ids) {
     const e = make[id]();
     if (e) out.push(e);
-    else notes.push(`${id}: skipped, @tensorflow/tfjs and @tensorflow/tfjs-backend-wasm are not installed`);
+    else if (id.startsWith('tfjs')) notes.push(`${id}: skipped, @tensorflow/tfjs and @tensorflow/tfjs-backend-wasm are not installed`);
   }
-  return { engines: out, notes };
+  return { engines: out, notes, dispose: async () => anchors?.dispose() };
 }
 
-/** The issue's speed targets, each a ratio of two engines' samples per second in this run. */
-const TARGETS = [
+const ALL_NETWORKS = BENCH_NETWORKS.map((n) => n.id);
+
+/** The speed targets that compare two engines: the ratio of their samples per second in this run. */
+const RATIO_TARGETS = [
   { what: 'WASM ≥ 1.5× pure JS on the tutorial networks', networks: ['2-2-1-linear', '2-2-1-sigmoid'], modes: ['sgd/1', 'adam/32'], versus: 'js', min: 1.5 },
   { what: 'WASM ≥ 4× pure JS on 32-64-64-1 and 128-128-1', networks: ['32-64-64-1', '128-128-1'], modes: ['sgd/1', 'adam/32'], versus: 'js', min: 4 },
   { what: 'WASM ≥ 10,000× TensorFlow.js (CPU) at batch size 1, tutorial networks', networks: ['2-2-1-linear', '2-2-1-sigmoid'], modes: ['sgd/1'], versus: 'tfjs-cpu', min: 10_000 },
   { what: 'WASM ≥ 10,000× TensorFlow.js (WASM) at batch size 1, tutorial networks', networks: ['2-2-1-linear', '2-2-1-sigmoid'], modes: ['sgd/1'], versus: 'tfjs-wasm', min: 10_000 },
   { what: "WASM ≥ 2× TensorFlow.js's WASM backend at mini-batch 32 on 32-64-64-1", networks: ['32-64-64-1'], modes: ['adam/32'], versus: 'tfjs-wasm', min: 2 },
+  { what: 'WASM per-row SGD ≥ 0.8× the per-row C (SSE2) on every network', networks: ALL_NETWORKS, modes: ['sgd/1'], versus: 'c-sse2', min: 0.8, also: 'c-native' },
+  { what: 'WASM Adam/32 ≥ 1.0× the batched C (SSE2) on 32-64-64-1 and 128-128-1', networks: ['32-64-64-1', '128-128-1'], modes: ['adam/32'], versus: 'c-sse2', min: 1, also: 'c-native' },
+  { what: 'WASM Adam/32 ≥ 0.8× the batched C (SSE2) on 8-16-1', networks: ['8-16-1'], modes: ['adam/32'], versus: 'c-sse2', min: 0.8, also: 'c-native' },
 ];
 
-export interface TargetCheck { target: string; network: string; mode: string; engine: string; versus: string; ratio: number; min: number; met: boolean }
+/** The targets on a call's cost in per-row training steps of the same network (see CallRow). */
+const CALL_TARGETS: { what: string; call: CallId; max: number }[] = [
+  { what: 'predicting one row costs ≤ 1 per-row training step', call: 'predict-1', max: 1 },
+  { what: 'predicting 10,000 rows costs ≤ 0.5 per-row training step per row', call: 'predict-10000', max: 0.5 },
+  { what: "a fit call's fixed cost (4 rows, 1 epoch, less 4 steps) ≤ 100 per-row training steps", call: 'fit-4', max: 100 },
+];
 
-export function checkTargets(rows: BenchRow[]): TargetCheck[] {
+export interface TargetCheck {
+  target: string;
+  network: string;
+  /** The training mode, or the call ('predict-1', 'predict-10000', 'fit-4'). */
+  mode: string;
+  engine: string;
+  /** The other engine, or 'step' for a call's cost in per-row training steps. */
+  versus: string;
+  ratio: number;
+  min?: number;
+  max?: number;
+  met: boolean;
+  /** The same ratio to another engine, shown beside it (the -march=native C build). */
+  also?: { versus: string; ratio: number };
+}
+
+export function checkTargets(rows: BenchRow[], calls: CallRow[]): TargetCheck[] {
   const out: TargetCheck[] = [];
-  for (const t of TARGETS) {
+  for (const t of RATIO_TARGETS) {
     for (const network of t.networks) {
       for (const mode of t.modes) {
         for (const engine of ['wasm', 'wasm-epoch']) {
           const r = ratio(rows, network, mode, engine, t.versus);
           if (Number.isNaN(r)) continue;
-          out.push({ target: t.what, network, mode, engine, versus: t.versus, ratio: r, min: t.min, met: r >= t.min });
+          const also = t.also === undefined ? NaN : ratio(rows, network, mode, engine, t.also);
+          out.push({
+            target: t.what, network, mode, engine, versus: t.versus, ratio: r, min: t.min, met: r >= t.min,
+            ...(Number.isNaN(also) ? {} : { also: { versus: t.also!, ratio: also } }),
+          });
         }
       }
+    }
+  }
+  for (const t of CALL_TARGETS) {
+    for (const c of calls.filter((c) => c.call === t.call && c.engine === 'wasm')) {
+      out.push({ target: t.what, network: c.network, mode: c.call, engine: c.engine, versus: 'step', ratio: c.steps, max: t.max, met: c.steps <= t.max });
     }
   }
   return out;
 }
 
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-const times = (r: number) => (Number.isNaN(r) ? '' : r >= 100 ? `${fmt(r)}×` : `${fmt(r, 2)}×`);
+// Two significant digits below 0.1: TensorFlow.js at batch size 1 over C is a few hundred-thousandths.
+const times = (r: number) => (Number.isNaN(r) ? '' : r >= 100 ? `${fmt(r)}×` : r >= 0.1 ? `${fmt(r, 2)}×` : `${r.toPrecision(2)}×`);
+/** Three significant digits, at most three decimals. */
+const short = (n: number) => fmt(n, Math.abs(n) >= 100 ? 0 : Math.abs(n) >= 10 ? 1 : Math.abs(n) >= 1 ? 2 : 3);
 
 function header(reps: number): string[] {
   const cpu = cpus();
   return [
     `Node ${process.version}, ${cpu[0]?.model.trim() ?? 'unknown CPU'} (${cpu.length} cores), WebAssembly SIMD: ${simdSupported() ? 'yes (build/backprop.wasm)' : 'no (build/backprop-scalar.wasm)'}`,
-    `512 synthetic rows per network, rows in order; each figure the median of ${reps} timed runs after a warm-up, the engines`,
-    'taking turns; GFLOP/s counts 6 × parameters per sample; "÷ js" is samples/s over the js engine\'s in this run.',
+    `512 synthetic rows per network, rows in order; each figure the median of ${reps} timed run${reps === 1 ? '' : 's'} after a warm-up, the engines`,
+    'taking turns; GFLOP/s counts 6 × parameters per sample; "÷ js" is samples/s over the js engine\'s in this run,',
+    '"÷ c-sse2" and "÷ c-native" over the C anchors\' (per-row.c for sgd/1, batched.c for adam/32; cc -O3 -ffast-math',
+    'with -msse2 -mno-avx, 128 bits like WebAssembly SIMD, or with -march=native).',
   ];
 }
 
-const COLUMNS = ['network', 'params', 'mode', 'engine', 'samples/s', 'GFLOP/s', '÷ js'];
+/** Columns padded to their widths: text columns (those in `left`) to the left, figures to the right. */
+const line = (cells: string[], widths: number[], left: number[]) => cells.map((c, i) => (left.includes(i) ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' ');
 
-function tableLine(cells: string[]): string {
-  const widths = [14, 7, 8, 12, 14, 9, 10];
-  return cells.map((c, i) => (i === 0 || i === 2 || i === 3 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' ');
-}
+const TRAIN_COLUMNS = ['network', 'params', 'mode', 'engine', 'samples/s', 'GFLOP/s', '÷ js', '÷ c-sse2', '÷ c-native'];
+const TRAIN_WIDTHS = [14, 7, 8, 12, 12, 8, 8, 9, 10];
+const trainLine = (cells: string[]) => line(cells, TRAIN_WIDTHS, [0, 2, 3]);
 
 function rowLine(r: BenchRow, rows: BenchRow[]): string {
-  return tableLine([r.network, fmt(r.parameters), r.mode, r.engine, fmt(r.samplesPerSecond), fmt(r.gflops, 3),
-    r.engine === 'js' ? '' : times(ratio(rows, r.network, r.mode, r.engine, 'js'))]);
+  const versus = (b: string) => (r.engine === b ? '' : times(ratio(rows, r.network, r.mode, r.engine, b)));
+  return trainLine([r.network, fmt(r.parameters), r.mode, r.engine, fmt(r.samplesPerSecond), fmt(r.gflops, 3), versus('js'), versus('c-sse2'), versus('c-native')]);
+}
+
+const CALL_HEADER = [
+  'predict and fit through the public Model API (rows as number[][]), timed in turn with the sgd/1 runs. A step is one',
+  'per-row training step of the same network and engine (10⁶ ÷ its sgd/1 samples/s above). predict: µs per call of 1 row,',
+  'per row of a 10,000-row call; fit: model.fit of 4 rows, 1 epoch, batch size 1, rows in order: the whole call, and its',
+  'fixed cost = the call less 4 steps.',
+];
+const CALL_COLUMNS = ['network', 'engine', 'step µs', 'predict 1: µs', 'steps', '10,000: µs/row', 'steps', 'fit 4: µs', 'fixed µs', 'steps'];
+const CALL_WIDTHS = [14, 6, 8, 13, 7, 14, 7, 10, 9, 7];
+
+function callLines(calls: CallRow[]): string[] {
+  const out: string[] = [];
+  for (const c of calls.filter((c) => c.call === 'predict-1')) {
+    const get = (id: CallId) => calls.find((d) => d.network === c.network && d.engine === c.engine && d.call === id);
+    const p10k = get('predict-10000'), fit = get('fit-4');
+    out.push(line([c.network, c.engine, short(c.stepMicroseconds), short(c.microsecondsPerCall), short(c.steps),
+      p10k ? short(p10k.costMicroseconds) : '', p10k ? short(p10k.steps) : '',
+      fit ? short(fit.microsecondsPerCall) : '', fit ? short(fit.costMicroseconds) : '', fit ? short(fit.steps) : ''], CALL_WIDTHS, [0, 1]));
+  }
+  return out;
+}
+
+function targetLine(t: TargetCheck): string {
+  const also = t.also ? ` (÷ ${t.also.versus} ${times(t.also.ratio)})` : '';
+  const value = t.versus === 'step' ? `${t.engine}: ${short(t.ratio)} steps` : `${t.engine} ÷ ${t.versus} = ${times(t.ratio)}${also}`;
+  return `  ${t.met ? 'met   ' : 'MISSED'} ${t.target}: ${t.network} ${t.mode}, ${value}`;
 }
 
 export const bench: Command = {
   name: 'bench',
-  summary: 'training speed of the WASM, pure-JS and TensorFlow.js engines',
+  summary: 'training speed of the WASM, pure-JS and TensorFlow.js engines against C; predict and fit call costs',
   usage: 'backprop bench [options]',
   about: `Trains each network with each engine on the same synthetic data (512 rows) and prints samples per
-second, GFLOP/s and the ratios between engines measured in this run, then the speed targets.
+second, GFLOP/s and the ratios between engines measured in this run; then the cost of predict (one
+row, 10,000 rows) and of a fit call's fixed work, in per-row training steps; then the speed targets.
 Networks: 2-2-1 linear/mse and sigmoid/bce (the tutorial's), 8-16-1, 32-64-64-1, 128-128-1 (sigmoid,
 binary cross-entropy). Modes: sgd/1 (per-row SGD) and adam/32 (mini-batches of 32, Adam).
 Engines: wasm (the host runs the batch loop), wasm-epoch (one call per epoch), wasm-scalar (the
-build without SIMD), js, tfjs-cpu, tfjs-wasm.`,
+build without SIMD), js, c-sse2 and c-native (the C anchors, compiled with cc -O3 -ffast-math and
+-msse2 -mno-avx or -march=native; skipped where there is no C compiler or no sources), tfjs-cpu,
+tfjs-wasm. Predict and fit calls are timed for wasm and js.`,
   flags: [{
     flags: {
-      networks: { value: 'LIST', help: `some of ${BENCH_NETWORKS.map((n) => n.id).join(', ')}` },
+      networks: { value: 'LIST', help: `some of ${ALL_NETWORKS.join(', ')}` },
+      modes: { value: 'LIST', help: `some of ${BENCH_MODES.map((m) => m.id).join(', ')} (calls are timed with sgd/1)` },
       engines: { value: 'LIST', help: `some of ${ENGINE_IDS.join(', ')}` },
       reps: { value: 'N', help: 'timed runs per figure (default 5); each figure is their median' },
-      json: { help: 'print one JSON object: the machine, the rows and the targets' },
+      'no-calls': { help: 'time training only, without the predict and fit calls' },
+      quick: { help: 'one timed run per figure, half as long (rough figures, for a quick look)' },
+      anchors: { value: 'DIR', help: 'where per-row.c and batched.c are (default: shared/anchors beside the package or a parent)' },
+      json: { help: 'print one JSON object: the machine, the rows, the calls and the targets' },
     },
   }],
   async run(v) {
-    const networks = list('networks', v.networks)?.map((id) => BENCH_NETWORKS.find((n) => n.id === oneOf('--networks', id, BENCH_NETWORKS.map((n) => n.id)))!);
+    const networks = list('networks', v.networks)?.map((id) => BENCH_NETWORKS.find((n) => n.id === oneOf('--networks', id, ALL_NETWORKS))!);
+    const modes = list('modes', v.modes)?.map((id) => BENCH_MODES.find((m) => m.id === oneOf('--modes', id, BENCH_MODES.map((m) => m.id)))!);
     const ids = (list('engines', v.engines)?.map((e) => oneOf('--engines', e, ENGINE_IDS)) ?? [...ENGINE_IDS])
       .filter((id) => id !== 'wasm-scalar' || simdSupported());
-    const reps = number('reps', v.reps) ?? 5;
+    const reps = number('reps', v.reps) ?? (v.quick ? 1 : 5);
     if (!Number.isInteger(reps) || reps < 1) fail('--reps', `expected a positive whole number, got ${reps}`);
-    const { engines: chosen, notes } = await engines(ids);
-    if (!v.json) {
-      for (const line of [...header(reps), ...notes, '']) console.log(line);
-      console.log(tableLine(COLUMNS));
+    if (v.anchors !== undefined && (typeof v.anchors !== 'string' || v.anchors === '')) fail('--anchors', 'expected a directory');
+    const { engines: chosen, notes, dispose } = await engines(ids, (v.anchors as string | undefined) ?? defaultAnchorDir(), !v['no-calls']);
+    if (chosen.some((e) => (ANCHOR_IDS as string[]).includes(e.id))) {
+      for (const n of networks ?? BENCH_NETWORKS) {
+        for (const m of modes ?? BENCH_MODES) {
+          const a = anchorArgs(n, m, 1);
+          if ('none' in a) notes.push(`no C figure for ${n.id} ${m.id}: ${a.none}`);
+        }
+      }
     }
-    const rows: BenchRow[] = [];
-    await runBench({
-      ...(networks ? { networks } : {}), modes: BENCH_MODES, engines: chosen, reps,
-      onRow: (r) => { rows.push(r); if (!v.json) console.log(rowLine(r, rows)); },
-    });
-    const targets = checkTargets(rows);
+    if (v['no-calls']) notes.push('predict and fit calls: not timed (--no-calls)');
+    else if (!(modes ?? BENCH_MODES).some((m) => m.batchSize === 1)) notes.push('predict and fit calls: not timed (they are timed with sgd/1)');
+    if (!v.json) {
+      for (const l of [...header(reps), ...notes, '']) console.log(l);
+      console.log(trainLine(TRAIN_COLUMNS));
+    }
+    const result = await runBench({
+      ...(networks ? { networks } : {}), modes: modes ?? BENCH_MODES, engines: chosen, reps, timeScale: v.quick ? 0.5 : 1,
+      onGroup: (rows) => { if (!v.json) for (const r of rows) console.log(rowLine(r, rows)); },
+    }).finally(dispose);
+    const targets = checkTargets(result.rows, result.calls);
     if (v.json) {
-      console.log(JSON.stringify({ node: process.version, cpu: cpus()[0]?.model.trim(), cores: cpus().length, simd: simdSupported(), rows, targets }));
+      console.log(JSON.stringify({ node: process.version, cpu: cpus()[0]?.model.trim(), cores: cpus().length, simd: simdSupported(), notes, ...result, targets }));
       return;
     }
-    console.log('\ntargets (ratios of samples/s from this run):');
-    for (const t of targets) {
-      console.log(`  ${t.met ? 'met   ' : 'MISSED'} ${t.target}: ${t.network} ${t.mode}, ${t.engine} ÷ ${t.versus} = ${times(t.ratio)}`);
+    if (result.calls.length) {
+      for (const l of ['', ...CALL_HEADER, '', line(CALL_COLUMNS, CALL_WIDTHS, [0, 1]), ...callLines(result.calls)]) console.log(l);
     }
+    console.log('\ntargets (ratios from this run):');
+    for (const t of targets) console.log(targetLine(t));
   },
 };

@@ -1,0 +1,144 @@
+// The bench's arithmetic and plumbing, never its timings: which C anchor trains which network, how an
+// anchor's output is read, what a call's cost in training steps is, and which targets count as met.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { anchorArgs, parseAnchorOutput } from '../src/anchors.js';
+import { BENCH_MODES, BENCH_NETWORKS, callCost, type BenchRow, type CallRow } from '../src/bench.js';
+import { checkTargets } from '../src/cli/bench.js';
+import { BackpropError } from '../src/errors.js';
+
+const network = (id: string) => BENCH_NETWORKS.find((n) => n.id === id)!;
+const [sgd1, adam32] = [BENCH_MODES.find((m) => m.id === 'sgd/1')!, BENCH_MODES.find((m) => m.id === 'adam/32')!];
+
+describe('anchorArgs: the C program and arguments for a network, mode and run time (the usage lines of per-row.c and batched.c)', () => {
+  it.each([
+    ['2-2-1-linear', sgd1, { program: 'per-row', args: ['2,2,1', '0.100', '0'] }],
+    ['2-2-1-sigmoid', sgd1, { program: 'per-row', args: ['2,2,1', '0.100', '1'] }],
+    ['32-64-64-1', sgd1, { program: 'per-row', args: ['32,64,64,1', '0.100', '1'] }],
+    ['128-128-1', adam32, { program: 'batched', args: ['128,128,1', '32', '0.100'] }],
+    ['8-16-1', adam32, { program: 'batched', args: ['8,16,1', '32', '0.100'] }],
+  ])('%s %s', (id, mode, expected) => {
+    expect(anchorArgs(network(id), mode, 0.1)).toEqual(expected);
+  });
+
+  it('none where the programs train something else: linear with Adam, tanh, two outputs', () => {
+    expect(anchorArgs(network('2-2-1-linear'), adam32, 0.1)).toEqual({ none: expect.stringMatching(/batched\.c trains all-sigmoid/) });
+    const tanh = { id: 'tanh', model: { inputs: 2, layers: [{ units: 3, activation: 'tanh' as const }, { units: 1 }], loss: 'mse' as const } };
+    expect(anchorArgs(tanh, sgd1, 0.1)).toEqual({ none: expect.stringMatching(/per-row\.c trains/) });
+    const two = { id: 'two', model: { inputs: 2, layers: [{ units: 2 }], loss: 'mse' as const } };
+    expect(anchorArgs(two, sgd1, 0.1)).toEqual({ none: expect.stringMatching(/one output/) });
+  });
+});
+
+describe('parseAnchorOutput', () => {
+  it('reads samplesPerSecond from the JSON line', () => {
+    const line = '{"anchor":"per-row","network":"2,2,1","act":0,"samplesPerSecond":15561536.1,"gflops":0.840,"loss":0.0489164}\n';
+    expect(parseAnchorOutput('c-sse2 per-row', line)).toBe(15561536.1);
+  });
+
+  it.each(['', 'usage: ./b SIZES BATCH SECONDS', '{"samplesPerSecond":0}', '{"samplesPerSecond":"fast"}', 'null'])('%j is an error naming the anchor', (text) => {
+    expect(() => parseAnchorOutput('c-sse2 batched 8,16,1 32', text)).toThrow(BackpropError);
+    expect(() => parseAnchorOutput('c-sse2 batched 8,16,1 32', text)).toThrow(/^c-sse2 batched 8,16,1 32: expected/);
+  });
+});
+
+describe('callCost: what each call target counts, in per-row training steps', () => {
+  it('predict-1: the whole call', () => {
+    expect(callCost('predict-1', 3, 2)).toEqual({ costMicroseconds: 3, steps: 1.5 });
+  });
+  it('predict-10000: the call per row', () => {
+    expect(callCost('predict-10000', 5000, 2)).toEqual({ costMicroseconds: 0.5, steps: 0.25 });
+  });
+  it('fit-4: the call less its 4 training steps', () => {
+    expect(callCost('fit-4', 208, 2)).toEqual({ costMicroseconds: 200, steps: 100 });
+  });
+});
+
+const row = (network: string, mode: string, engine: string, samplesPerSecond: number): BenchRow =>
+  ({ network, mode, engine, parameters: 1, samplesPerSecond, gflops: 0, reps: 1, samplesPerRep: 1 });
+const call = (network: string, engine: string, c: CallRow['call'], steps: number): CallRow =>
+  ({ network, engine, call: c, rows: 1, microsecondsPerCall: 0, stepMicroseconds: 1, costMicroseconds: steps, steps });
+
+describe('checkTargets', () => {
+  it('wasm ÷ C SSE2 against 0.8 (sgd/1, every network) and 1.0 (adam/32, wide networks), with the native ratio beside', () => {
+    const rows = [
+      row('8-16-1', 'sgd/1', 'wasm', 80), row('8-16-1', 'sgd/1', 'c-sse2', 100), row('8-16-1', 'sgd/1', 'c-native', 200),
+      row('128-128-1', 'adam/32', 'wasm', 99), row('128-128-1', 'adam/32', 'c-sse2', 100),
+      row('8-16-1', 'adam/32', 'wasm', 79), row('8-16-1', 'adam/32', 'c-sse2', 100),
+    ];
+    const c = checkTargets(rows, []).filter((t) => t.versus === 'c-sse2');
+    expect(c.map((t) => [t.network, t.mode, t.ratio, t.min, t.met, t.also])).toEqual([
+      ['8-16-1', 'sgd/1', 0.8, 0.8, true, { versus: 'c-native', ratio: 0.4 }],
+      ['128-128-1', 'adam/32', 0.99, 1, false, undefined],
+      ['8-16-1', 'adam/32', 0.79, 0.8, false, undefined],
+    ]);
+  });
+
+  it('no target where an engine was not run (no C compiler, a network left out)', () => {
+    expect(checkTargets([row('8-16-1', 'sgd/1', 'wasm', 80), row('8-16-1', 'sgd/1', 'js', 10)], [])).toEqual([]);
+  });
+
+  it('call costs of the wasm engine against 1, 0.5 and 100 steps; the js engine is shown, not judged', () => {
+    const calls = [
+      call('2-2-1-linear', 'wasm', 'predict-1', 1), call('2-2-1-linear', 'wasm', 'predict-10000', 0.6),
+      call('2-2-1-linear', 'wasm', 'fit-4', 100), call('2-2-1-linear', 'js', 'predict-1', 50),
+    ];
+    expect(checkTargets([], calls).map((t) => [t.mode, t.engine, t.versus, t.ratio, t.max, t.met])).toEqual([
+      ['predict-1', 'wasm', 'step', 1, 1, true],
+      ['predict-10000', 'wasm', 'step', 0.6, 0.5, false],
+      ['fit-4', 'wasm', 'step', 100, 100, true],
+    ]);
+  });
+});
+
+const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const bench = (args: string[], env: Record<string, string> = {}) => {
+  const r = spawnSync(process.execPath, [CLI, 'bench', ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+};
+
+describe('backprop bench (the CLI, structure only)', () => {
+  it('one quick run: training rows for each engine, the anchors or why not, the three calls, the targets', () => {
+    const r = bench(['--quick', '--networks', '2-2-1-sigmoid', '--modes', 'sgd/1', '--engines', 'wasm,c-sse2', '--json']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    const anchors = out.notes.some((n: string) => n.startsWith('C anchors: '));
+    expect(out.rows.map((x: BenchRow) => x.engine)).toEqual(anchors ? ['wasm', 'c-sse2'] : ['wasm']);
+    for (const x of out.rows) expect(Object.keys(x)).toEqual(expect.arrayContaining(['network', 'mode', 'engine', 'samplesPerSecond', 'gflops']));
+    expect(out.calls.map((c: CallRow) => [c.network, c.engine, c.call, c.rows])).toEqual([
+      ['2-2-1-sigmoid', 'wasm', 'predict-1', 1], ['2-2-1-sigmoid', 'wasm', 'predict-10000', 10_000], ['2-2-1-sigmoid', 'wasm', 'fit-4', 4],
+    ]);
+    for (const c of out.calls) expect(c.steps).toBeCloseTo(c.costMicroseconds / c.stepMicroseconds, 9);
+    expect(out.targets.some((t: { versus: string }) => t.versus === 'c-sse2')).toBe(anchors);
+  });
+
+  it('--no-calls: training rows only', () => {
+    const r = bench(['--quick', '--networks', '2-2-1-linear', '--modes', 'sgd/1', '--engines', 'wasm', '--no-calls', '--json']);
+    const out = JSON.parse(r.stdout);
+    expect(out.rows.map((x: BenchRow) => x.engine)).toEqual(['wasm']);
+    expect(out.calls).toEqual([]);
+    expect(out.notes).toContain('predict and fit calls: not timed (--no-calls)');
+  });
+
+  it('no compiler or no sources: says so and runs the rest', () => {
+    const noCc = bench(['--networks', '2-2-1-linear', '--modes', 'adam/32', '--engines', 'c-sse2,c-native', '--json'], { CC: '/nonexistent/cc' });
+    expect(noCc.code).toBe(0);
+    const a = JSON.parse(noCc.stdout);
+    expect(a.notes.join('\n')).toMatch(/no C compiler|not found/);
+    expect(a.rows).toEqual([]);
+    const noSources = bench(['--networks', '2-2-1-linear', '--modes', 'adam/32', '--engines', 'c-sse2', '--anchors', '/nonexistent', '--json']);
+    expect(JSON.parse(noSources.stdout).notes.join('\n')).toMatch(/\/nonexistent\/per-row\.c, \/nonexistent\/batched\.c not found/);
+  });
+
+  it.each([
+    [['--modes', 'sgd/2'], /--modes: expected one of 'sgd\/1', 'adam\/32', got "sgd\/2"/],
+    [['--engines', 'c-avx'], /--engines: expected one of .*'c-sse2', 'c-native'/],
+    [['--reps', '0'], /--reps: expected a positive whole number, got 0/],
+  ])('%s: a clear message, exit 1', (args, message) => {
+    const r = bench(args);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
