@@ -67,9 +67,13 @@ export function benchData(network: BenchNetwork, rows: number): BenchData {
  */
 export type TimedRun = (samples: number) => Promise<{ samples: number; seconds: number }>;
 
-/** The calls timed beside training: predict of one row and of 10,000 rows; fit of 4 rows, one epoch, batch size 1. */
+/**
+ * The calls timed beside training: predict of one row (as number[][], and predictInto's flat
+ * Float64Array in and out) and of 10,000 rows; fit of 4 rows, one epoch, batch size 1.
+ */
 export const CALLS = [
   { id: 'predict-1', rows: 1 },
+  { id: 'predictInto-1', rows: 1 },
   { id: 'predict-10000', rows: 10_000 },
   { id: 'fit-4', rows: 4 },
 ] as const;
@@ -128,9 +132,11 @@ export function modelEngine(id: string, engine: EngineKind, options: { file?: Wa
         const many = benchData(network, 10_000).x, one = many.slice(0, 1);
         const four = benchData(network, 4);
         const [p1, p10k, f4] = [new Model(network.model), new Model(network.model), new Model(network.model)];
+        const flat = Float64Array.from(one[0]!), out = new Float64Array(1);
         const fit = { ...fitOptions(mode), epochs: 1 };
         return {
           'predict-1': timedCalls(1, load, (n) => { for (let i = 0; i < n; i++) p1.predict(one, { engine }); }),
+          'predictInto-1': timedCalls(1, load, (n) => { for (let i = 0; i < n; i++) p1.predictInto(flat, out, { engine }); }),
           'predict-10000': timedCalls(10_000, load, (n) => { for (let i = 0; i < n; i++) p10k.predict(many, { engine }); }),
           'fit-4': timedCalls(4, load, async (n) => { for (let i = 0; i < n; i++) await f4.fit(four.x, four.y, fit); }),
         };

@@ -209,7 +209,7 @@ export class Model {
     const rows = x.length / inputs;
     if (!(out instanceof Float64Array) || out.length !== rows * n) fail('out', `expected a Float64Array of ${rows * n} numbers (${rows} rows × ${n} outputs), got ${show(out)}`);
     for (let i = 0; i < x.length; i++) if (!Number.isFinite(x[i])) fail('x', `row ${Math.floor(i / inputs) + 1}, column ${(i % inputs) + 1}: expected a finite number, got ${x[i]}`);
-    out.set(this.workspace(kind).run(this.scale(x), undefined, rows).outputs);
+    this.workspace(kind).predictInto(this.scale(x), rows, out);
     if (this.outputScaler) out.set(this.unscaleTarget(out));
     return out;
   }
@@ -227,7 +227,7 @@ export class Model {
    * precision, recall and F1 and the k × k confusion matrix for the categorical cross-entropies.
    */
   evaluateMetrics(x: Matrix, y: Matrix, options: MetricsOptions = {}): Metrics {
-    const kind = this.engineFor(options, ['threshold']);
+    const kind = this.engineFor(options, METRICS_OPTIONS);
     const threshold = checkThreshold(options.threshold ?? 0.5);
     const rows = rowsOf(this.network, x, y);
     return this.measure(this.workspace(kind), { ...rows, data: this.scale(rows.data) }, threshold).metrics;
@@ -269,12 +269,16 @@ export class Model {
     return this.outputScaler ? invertScaler(this.outputScaler, y, outputs(this.network)) : y;
   }
 
-  private engineFor(options: RunOptions, also: string[] = []): EngineKind {
+  private engineFor(options: RunOptions, known: readonly string[] = RUN_OPTIONS): EngineKind {
     if (typeof options !== 'object' || options === null) fail('options', 'expected an object such as { engine: "js" }');
-    knownKeys('', options, ['engine', ...also]);
-    return oneOf('engine', options.engine ?? (wasmLoaded() ? 'wasm' : 'js'), ['wasm', 'js'] as const);
+    knownKeys('', options, known);
+    return oneOf('engine', options.engine ?? (wasmLoaded() ? 'wasm' : 'js'), ENGINE_KINDS);
   }
 }
+
+// Module constants rather than literals per call: predictInto's fixed cost is a few of these.
+const ENGINE_KINDS = ['wasm', 'js'] as const;
+const RUN_OPTIONS = ['engine'], METRICS_OPTIONS = ['engine', 'threshold'];
 
 /** Builds a model from Dense layer specs, as Keras's `sequential`. */
 export function sequential(options: ModelOptions<LayerSpec>): Model {

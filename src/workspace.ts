@@ -60,6 +60,17 @@ export class Workspace {
     this.engine.f64.set(y, this.layout.y);
   }
 
+  /** predict of `rows` rows of x into `out` ([rows][outputs]), allocating nothing: the path of predictInto. */
+  predictInto(x: Float64Array, rows: number, out: Float64Array): void {
+    if (rows > this.layout.evalRows) this.reserve({ evalRows: rows });
+    const { engine, layout: l } = this;
+    engine.f64.set(x, l.ex);
+    this.evalSource = undefined;
+    engine.predict(l.net, l.ex, rows, l.out);
+    const f = engine.f64;
+    for (let i = 0; i < out.length; i++) out[i] = f[l.out + i]!;
+  }
+
   /**
    * Runs `rows` rows of x through the network in one call (with the loss when y is given): the outputs,
    * a view valid until the block next grows, and the mean loss. `stable`: x is not changed between

@@ -99,7 +99,7 @@ const bench = (args: string[], env: Record<string, string> = {}) => {
 };
 
 describe('backprop bench (the CLI, structure only)', () => {
-  it('one quick run: training rows for each engine, the anchors or why not, the three calls, the targets', () => {
+  it('one quick run: training rows for each engine, the anchors or why not, the four calls, the targets', () => {
     const r = bench(['--quick', '--networks', '2-2-1-sigmoid', '--modes', 'sgd/1', '--engines', 'wasm,c-sse2', '--json']);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
@@ -107,7 +107,7 @@ describe('backprop bench (the CLI, structure only)', () => {
     expect(out.rows.map((x: BenchRow) => x.engine)).toEqual(anchors ? ['wasm', 'c-sse2'] : ['wasm']);
     for (const x of out.rows) expect(Object.keys(x)).toEqual(expect.arrayContaining(['network', 'mode', 'engine', 'samplesPerSecond', 'gflops']));
     expect(out.calls.map((c: CallRow) => [c.network, c.engine, c.call, c.rows])).toEqual([
-      ['2-2-1-sigmoid', 'wasm', 'predict-1', 1], ['2-2-1-sigmoid', 'wasm', 'predict-10000', 10_000], ['2-2-1-sigmoid', 'wasm', 'fit-4', 4],
+      ['2-2-1-sigmoid', 'wasm', 'predict-1', 1], ['2-2-1-sigmoid', 'wasm', 'predictInto-1', 1], ['2-2-1-sigmoid', 'wasm', 'predict-10000', 10_000], ['2-2-1-sigmoid', 'wasm', 'fit-4', 4],
     ]);
     for (const c of out.calls) expect(c.steps).toBeCloseTo(c.costMicroseconds / c.stepMicroseconds, 9);
     expect(out.targets.some((t: { versus: string }) => t.versus === 'c-sse2')).toBe(anchors);

@@ -70,6 +70,7 @@ const RATIO_TARGETS = [
 /** The targets on a call's cost in per-row training steps of the same network (see CallRow). */
 const CALL_TARGETS: { what: string; call: CallId; max: number }[] = [
   { what: 'predicting one row costs ≤ 1 per-row training step', call: 'predict-1', max: 1 },
+  { what: 'predicting one row costs ≤ 1 per-row training step (predictInto, nothing allocated)', call: 'predictInto-1', max: 1 },
   { what: 'predicting 10,000 rows costs ≤ 0.5 per-row training step per row', call: 'predict-10000', max: 0.5 },
   { what: "a fit call's fixed cost (4 rows, 1 epoch, less 4 steps) ≤ 100 per-row training steps", call: 'fit-4', max: 100 },
 ];
@@ -145,20 +146,21 @@ function rowLine(r: BenchRow, rows: BenchRow[]): string {
 }
 
 const CALL_HEADER = [
-  'predict and fit through the public Model API (rows as number[][]), timed in turn with the sgd/1 runs. A step is one',
+  'predict and fit through the public Model API (rows as number[][]; predictInto: a flat Float64Array in and out), timed in turn with the sgd/1 runs. A step is one',
   'per-row training step of the same network and engine (10⁶ ÷ its sgd/1 samples/s above). predict: µs per call of 1 row,',
   'per row of a 10,000-row call; fit: model.fit of 4 rows, 1 epoch, batch size 1, rows in order: the whole call, and its',
   'fixed cost = the call less 4 steps.',
 ];
-const CALL_COLUMNS = ['network', 'engine', 'step µs', 'predict 1: µs', 'steps', '10,000: µs/row', 'steps', 'fit 4: µs', 'fixed µs', 'steps'];
-const CALL_WIDTHS = [14, 6, 8, 13, 7, 14, 7, 10, 9, 7];
+const CALL_COLUMNS = ['network', 'engine', 'step µs', 'predict 1: µs', 'steps', 'predictInto: µs', 'steps', '10,000: µs/row', 'steps', 'fit 4: µs', 'fixed µs', 'steps'];
+const CALL_WIDTHS = [14, 6, 8, 13, 7, 15, 7, 14, 7, 10, 9, 7];
 
 function callLines(calls: CallRow[]): string[] {
   const out: string[] = [];
   for (const c of calls.filter((c) => c.call === 'predict-1')) {
     const get = (id: CallId) => calls.find((d) => d.network === c.network && d.engine === c.engine && d.call === id);
-    const p10k = get('predict-10000'), fit = get('fit-4');
+    const into = get('predictInto-1'), p10k = get('predict-10000'), fit = get('fit-4');
     out.push(line([c.network, c.engine, short(c.stepMicroseconds), short(c.microsecondsPerCall), short(c.steps),
+      into ? short(into.microsecondsPerCall) : '', into ? short(into.steps) : '',
       p10k ? short(p10k.costMicroseconds) : '', p10k ? short(p10k.steps) : '',
       fit ? short(fit.microsecondsPerCall) : '', fit ? short(fit.costMicroseconds) : '', fit ? short(fit.steps) : ''], CALL_WIDTHS, [0, 1]));
   }
