@@ -197,16 +197,25 @@ export function denseBackwardUpdate(din: usize, dout: usize, inp: usize, w: usiz
     finite += p - p;
     let i: usize = 0;
     if (ASC_FEATURE_SIMD) {
+      // One loop per case, so no test runs per element; the non-finite check ORs the bits of q − q
+      // (+0 for every finite q, NaN otherwise), which unlike a running sum is no chain of additions.
       const dd = f64x2.splat(d), rate = f64x2.splat(lr);
-      let lanes = f64x2.splat(0.0);
-      for (; i + 16 <= inBytes; i += 16) {
-        const wi = v128.load(wu + i);
-        if (din) v128.store(din + i, u > 0 ? f64x2.add(v128.load(din + i), f64x2.mul(dd, wi)) : f64x2.mul(dd, wi));
-        const q = f64x2.sub(wi, f64x2.mul(rate, f64x2.mul(dd, v128.load(inp + i))));
-        v128.store(wu + i, q);
-        lanes = f64x2.add(lanes, f64x2.sub(q, q));
+      const pairs = inBytes & ~(<usize>15);
+      let bad = f64x2.splat(0.0);
+      if (!din) {
+        for (; i < pairs; i += 16) bad = v128.or(bad, updatePair(wu + i, inp + i, dd, rate));
+      } else if (u == 0) {
+        for (; i < pairs; i += 16) {
+          v128.store(din + i, f64x2.mul(dd, v128.load(wu + i)));
+          bad = v128.or(bad, updatePair(wu + i, inp + i, dd, rate));
+        }
+      } else {
+        for (; i < pairs; i += 16) {
+          v128.store(din + i, f64x2.add(v128.load(din + i), f64x2.mul(dd, v128.load(wu + i))));
+          bad = v128.or(bad, updatePair(wu + i, inp + i, dd, rate));
+        }
       }
-      finite += f64x2.extract_lane(lanes, 0) + f64x2.extract_lane(lanes, 1);
+      if (v128.any_true(bad)) finite = NaN;
     }
     for (; i < inBytes; i += 8) {
       const wi = load<f64>(wu + i);
@@ -217,6 +226,14 @@ export function denseBackwardUpdate(din: usize, dout: usize, inp: usize, w: usiz
     }
   }
   return finite;
+}
+
+// Two weights of a unit: w −= lr·(d·x), returning q − q for the non-finite check (SIMD build only)
+@inline
+function updatePair(w: usize, x: usize, d: v128, rate: v128): v128 {
+  const q = f64x2.sub(v128.load(w), f64x2.mul(rate, f64x2.mul(d, v128.load(x))));
+  v128.store(w, q);
+  return f64x2.sub(q, q);
 }
 
 // gb[u] = Σ_r dout[r][u], rows in order

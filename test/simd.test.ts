@@ -84,13 +84,14 @@ describe("stepsPerExecution 'epoch': one call per epoch, the same steps", () => 
     }
   });
 
-  it.each(['wasm', 'js'] as const)('%s: a diverging run stops at the same epoch and row', async (engine) => {
+  // batch size 1 takes the fused backward-and-update path of plain SGD, 3 the separate passes
+  it.each([['wasm', 3], ['js', 3], ['wasm', 1], ['js', 1]] as const)('%s, batch size %d: a diverging run stops at the same epoch and row', async (engine, batchSize) => {
     const spec: ModelOptions = { inputs: 2, layers: [{ units: 3, activation: 'relu' }, { units: 1 }], loss: 'mse', seed: 5 };
     const x = randomRows(6, 40, 2, -50, 50);
     const y = x.map((r) => [r[0]! * r[1]!]);
     const stop = async (stepsPerExecution: 1 | 'epoch') => {
       const model = new Model(spec);
-      const e = await model.fit(x, y, { epochs: 30, learningRate: 0.5, batchSize: 3, shuffle: 'none', engine, stepsPerExecution }).then(() => undefined, (err: unknown) => err);
+      const e = await model.fit(x, y, { epochs: 30, learningRate: 0.5, batchSize, shuffle: 'none', engine, stepsPerExecution }).then(() => undefined, (err: unknown) => err);
       expect(e).toBeInstanceOf(DivergenceError);
       return { error: e as DivergenceError, weights: model.getWeights() };
     };
