@@ -99,6 +99,26 @@ function denseBackwardBlocked(din: usize, gw: usize, gb: usize, dout: usize, inp
   for (; u + 2 <= units; u += 2) {
     const d0 = dout + (<usize>u << 3), g0 = gw + <usize>u * inBytes, g1 = g0 + inBytes;
     let i: usize = 0;
+    // eight inputs at a time: eight sums in flight, each row's two d splats serving eight products
+    for (; i + 64 <= quads; i += 64) {
+      let x = inp + i;
+      let da = f64x2.splat(load<f64>(d0)), db = f64x2.splat(load<f64>(d0, 8));
+      let x0 = v128.load(x), x1 = v128.load(x, 16), x2 = v128.load(x, 32), x3 = v128.load(x, 48);
+      let a0 = f64x2.mul(da, x0), a1 = f64x2.mul(da, x1), a2 = f64x2.mul(da, x2), a3 = f64x2.mul(da, x3);
+      let b0 = f64x2.mul(db, x0), b1 = f64x2.mul(db, x1), b2 = f64x2.mul(db, x2), b3 = f64x2.mul(db, x3);
+      let d = d0;
+      for (let r = 1; r < rows; r++) {
+        x += inBytes; d += outBytes;
+        da = f64x2.splat(load<f64>(d)); db = f64x2.splat(load<f64>(d, 8));
+        x0 = v128.load(x); x1 = v128.load(x, 16); x2 = v128.load(x, 32); x3 = v128.load(x, 48);
+        a0 = f64x2.add(a0, f64x2.mul(da, x0)); a1 = f64x2.add(a1, f64x2.mul(da, x1));
+        a2 = f64x2.add(a2, f64x2.mul(da, x2)); a3 = f64x2.add(a3, f64x2.mul(da, x3));
+        b0 = f64x2.add(b0, f64x2.mul(db, x0)); b1 = f64x2.add(b1, f64x2.mul(db, x1));
+        b2 = f64x2.add(b2, f64x2.mul(db, x2)); b3 = f64x2.add(b3, f64x2.mul(db, x3));
+      }
+      v128.store(g0 + i, a0); v128.store(g0 + i, a1, 16); v128.store(g0 + i, a2, 32); v128.store(g0 + i, a3, 48);
+      v128.store(g1 + i, b0); v128.store(g1 + i, b1, 16); v128.store(g1 + i, b2, 32); v128.store(g1 + i, b3, 48);
+    }
     for (; i < quads; i += 32) {
       let x = inp + i;
       let da = f64x2.splat(load<f64>(d0)), db = f64x2.splat(load<f64>(d0, 8));
