@@ -79,6 +79,16 @@ describe('train DATA.csv --target species: three text labels train a softmax net
     expect(saved.model.layers.map((l: { units: number }) => l.units)).toEqual([32, 16, 3]);
   });
 
+  it("is the README's worked example, as printed there", () => {
+    const readme = readFileSync(fileURLToPath(new URL('../README.md', import.meta.url)), 'utf8');
+    const shown = readme.split('### Three classes from the command line')[1]!;
+    const metrics = (text: string) => text.slice(text.indexOf('                   training  validation'), text.indexOf('wrote confusion matrix'));
+    const out = ok(run('--save', 'readme.json', '--plot-confusion', 'readme.svg'));
+    expect(metrics(out)).toMatch(/validation\n +rows +120 +30/);
+    expect(shown).toContain(metrics(out));
+    expect(shown).toContain(out.split('\n').slice(0, 2).join('\n'));
+  });
+
   it('learns: the validation accuracy is far above a guess (1/3); --engine js gives the same run', () => {
     const wasm = JSON.parse(ok(run('--json')));
     const js = JSON.parse(ok(run('--json', '--engine', 'js')));
