@@ -15,7 +15,7 @@ export const train: Command = {
        backprop train --dataset package|placement|blobs3 [options]`,
   about: `A CSV file needs a header row; every feature cell must be a number. A target of text labels
 (or integers, with --task classification) trains a softmax classifier with one output per class.
---dataset blobs3 runs as a CSV file of three classes would: it takes the CSV flags but --target,
+--dataset blobs3 runs as a CSV file of three classes would: it takes every CSV flag except --target,
 --features and --task.`,
   flags: [
     { heading: 'CSV files and --dataset blobs3 (refused with package and placement):', flags: CSV_FLAGS },
