@@ -1,4 +1,4 @@
-import { datasets, DATASET_NAMES, Model, paramName, splitRows, unitName, zName, type DatasetName, type FitOptions, type ModelOptions, type ParamChain, type Trace, type Weights } from '../node.js';
+import { CLASS_DATASET_NAMES, datasets, DATASET_NAMES, Model, paramName, splitRows, unitName, zName, type DatasetName, type FitOptions, type LayerSpec, type ModelOptions, type ParamChain, type Trace, type Weights } from '../node.js';
 import { fail, oneOf } from '../errors.js';
 import { number, type Command, type Values } from './args.js';
 import { num } from './report.js';
@@ -12,14 +12,14 @@ const SHOW = { rows: 3, units: 4, params: 12 };
 export const explain: Command = {
   name: 'explain',
   summary: 'one training step written out: forward pass, loss, every derivative as its chain-rule factors, the update',
-  usage: `backprop explain --dataset package|placement [options]
+  usage: `backprop explain --dataset package|placement|blobs3 [options]
        backprop explain DATA.csv --target COLUMN [options]`,
   about: `Explains step 1 (or --step K) of the run 'backprop train' makes with the same flags: the forward
 pass, the loss, each parameter's derivative as a product of named factors with their values (and a
 finite-difference estimate beside it), and the optimizer's update. Every 'train' flag that shapes
 the run applies (data, network, initial weights, optimizer, batches, row order, engine,
 --standardize, --validation-split, --early-stopping); those about its results (--plot, --save,
---threshold) belong to 'train'.`,
+--plot-confusion, --threshold) belong to 'train'.`,
   flags: [
     {
       heading: 'explain:',
@@ -32,10 +32,11 @@ the run applies (data, network, initial weights, optimizer, batches, row order, 
   ],
   async run(v, positionals) {
     if (positionals.length > 1) fail('explain', `expected one CSV file, got ${positionals.length}: ${positionals.join(' ')}`);
-    for (const flag of ['plot', 'plot-boundary', 'save', 'threshold']) {
+    for (const flag of ['plot', 'plot-boundary', 'plot-confusion', 'save', 'threshold']) {
       if (v[flag] !== undefined) fail(`--${flag}`, 'is about a whole training run (backprop train); explain shows one step');
     }
-    const run = positionals[0] !== undefined ? await csvSource(v, positionals[0]) : datasetSource(v);
+    const classData = positionals[0] === undefined && (CLASS_DATASET_NAMES as unknown[]).includes(v.dataset);
+    const run = positionals[0] !== undefined || classData ? await csvSource(v, positionals[0]) : datasetSource(v);
     const step = number('step', v.step) ?? 1;
     const row = number('row', v.row);
     const validationSplit = number('validation-split', v['validation-split']);
@@ -71,28 +72,31 @@ export interface Source {
   x: number[][];
   y: number[][];
   classify: boolean;
-  spec: ModelOptions;
+  spec: ModelOptions<LayerSpec>;
   fit: FitOptions;
 }
 
 
 function datasetSource(v: Values): Source {
-  if (v.dataset === undefined) fail('--dataset', `expected one of ${DATASET_NAMES.join(', ')}, or a CSV file: backprop explain DATA.csv --target COLUMN`);
-  const d = datasets[oneOf('--dataset', v.dataset, DATASET_NAMES) as DatasetName];
+  const names = [...DATASET_NAMES, ...CLASS_DATASET_NAMES];
+  if (v.dataset === undefined) fail('--dataset', `expected one of ${names.join(', ')}, or a CSV file: backprop explain DATA.csv --target COLUMN`);
+  const d = datasets[oneOf('--dataset', v.dataset, names) as DatasetName];
   return {
     source: { dataset: d.name }, title: `${d.name}: ${d.description}`, features: d.features, target: d.target,
     x: d.x, y: d.y.map((t) => [t]), classify: d.model.loss === 'binaryCrossentropy', spec: modelOptions(v, d.model), fit: fitOptions(v, d.fit),
   };
 }
 
-async function csvSource(v: Values, path: string): Promise<Source> {
-  const { data, task, spec, fit } = await csvRun(v, path);
+/** A CSV file, or a class dataset (path undefined), as train reads it. */
+async function csvSource(v: Values, path: string | undefined): Promise<Source> {
+  const { source, data, kind, spec, fit, y, width } = await csvRun(v, path);
   const n = data.features.length;
   const rows = (m: Float64Array, w: number) => Array.from({ length: m.length / w }, (_, r) => Array.from(m.subarray(r * w, (r + 1) * w)));
+  const task = data.classes ? `classification: ${data.classes.map((c, k) => `${k} ${c}`).join(', ')}` : data.task;
   return {
-    source: { file: path }, title: `${path}: ${data.rows} rows; ${n} features → ${data.target} (${task})`, features: data.features,
+    source: source.file ? { file: source.file } : { dataset: source.name }, title: `${source.name}: ${data.rows} rows; ${n} features → ${data.targets.join(', ')} (${task})`, features: data.features,
     // the model's seed as train's CSV run sets it
-    target: data.target, x: rows(data.x, n), y: rows(data.y, 1), classify: task === 'classification', spec: { ...spec, seed: fit.seed }, fit,
+    target: data.target, x: rows(data.x, n), y: rows(y, width), classify: kind !== 'regression' && width === 1, spec: { ...spec, seed: fit.seed }, fit,
   };
 }
 

@@ -1,5 +1,5 @@
-import { formatCsv } from '../node.js';
-import { engineFlag, MODEL_RUN_FLAGS, modelCsv, paths, thresholdFlag } from './evaluate.js';
+import { classPredictions, formatCsv } from '../node.js';
+import { engineFlag, MODEL_RUN_FLAGS, modelCsv, modelThreshold, paths } from './evaluate.js';
 import type { Command } from './args.js';
 
 export const predict: Command = {
@@ -8,19 +8,22 @@ export const predict: Command = {
   usage: 'backprop predict MODEL.json DATA.csv [options] > predictions.csv',
   about: `Reads the model's feature columns from the CSV by name (other columns pass through untouched),
 applies the model's scaler, and writes every input row with the prediction added:
-regression adds "prediction"; classification adds "probability" (of 1) and "prediction"
-(1 when the probability reaches the threshold, else 0). MODEL.json is a model file from
+regression adds "prediction" (several targets: "prediction_<target>" for each); 0/1
+classification adds "probability" (of 1) and "prediction" (1 when the probability reaches the
+threshold, else 0); class labels add "prediction" (the most probable label) and
+"probability_<label>" for each class. MODEL.json is a model file from
 'backprop train --save' or a TensorFlow.js model.json from 'backprop export'.`,
   flags: [{ flags: MODEL_RUN_FLAGS }],
   async run(v, positionals) {
     const [modelPath, csvPath] = paths('predict', positionals);
     const { model, info, task, table, x } = await modelCsv(modelPath, csvPath, false);
-    const threshold = thresholdFlag(v.threshold, info.threshold);
-    const p = model.predict(x, { engine: await engineFlag(v.engine) }).map((o) => o[0]!);
-    const added = task === 'classification' ? ['probability', 'prediction'] : ['prediction'];
-    const names = added.map((name) => unique(name, table.columns));
-    const rows = table.rows.map((cells, r) => [...cells, ...(task === 'classification' ? [p[r]!, p[r]! >= threshold ? 1 : 0] : [p[r]!])]);
-    process.stdout.write(formatCsv([...table.columns, ...names], rows));
+    const threshold = modelThreshold(v, info);
+    const outputs = model.predict(x, { engine: await engineFlag(v.engine) });
+    const added = info.classes ? classPredictions(outputs, info.classes)
+      : task === 'classification' ? { columns: ['probability', 'prediction'], rows: outputs.map(([p]) => [p!, p! >= threshold ? 1 : 0]) }
+        : { columns: info.targets ? info.targets.map((t) => `prediction_${t}`) : ['prediction'], rows: outputs };
+    const names = added.columns.map((name) => unique(name, table.columns));
+    process.stdout.write(formatCsv([...table.columns, ...names], table.rows.map((cells, r) => [...cells, ...added.rows[r]!])));
   },
 };
 

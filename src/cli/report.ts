@@ -12,9 +12,9 @@ export function networkText(spec: ModelSpec<LayerSpec>): string {
   return `${spec.inputs}-${dense.map((l) => l.units).join('-')} ${dense.map((l) => l.activation ?? 'linear').join('/')}${dropout ? ` (${count(dropout, 'Dropout layer')})` : ''}, ${spec.loss}`;
 }
 
-/** `1 row`, `2 rows`. */
-export function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+/** `1 row`, `2 rows` (`plural` where adding an s will not do). */
+export function count(n: number, noun: string, plural = `${noun}s`): string {
+  return `${n} ${n === 1 ? noun : plural}`;
 }
 
 export function lossTable(columns: Record<string, History>): string {

@@ -1,7 +1,7 @@
 // The settings of a run, shared by train (tutorial datasets and CSV files) and compare: the flags
 // and how they change a base model and fit.
 import { readFileSync } from 'node:fs';
-import { ACTIVATIONS, LOSSES, Model, type Activation, type FitOptions, type Initializer, type ModelOptions, type Weights } from '../node.js';
+import { ACTIVATIONS, LOSSES, Model, type Activation, type DenseSpec, type FitOptions, type Initializer, type LayerSpec, type ModelOptions, type Weights } from '../node.js';
 import { BackpropError, fail, oneOf, show } from '../errors.js';
 import { isTfjs, readTfjs } from '../io/files.js';
 import { OPTIMIZERS } from '../optimizers.js';
@@ -10,9 +10,15 @@ import { list, number, type Flags, type Values } from './args.js';
 
 /** The network's flags. */
 export const NETWORK_FLAGS: Flags = {
-  layers: { value: '2,1', help: 'units of each Dense layer after the input' },
-  activation: { value: 'NAME', help: 'linear, sigmoid, tanh or relu: one for all layers, or a list per layer' },
-  loss: { value: 'NAME', help: 'mse or binaryCrossentropy' },
+  layers: { value: '2,1', help: 'units of each Dense layer after the input; the last is the output: one unit per target, or per class' },
+  activation: {
+    value: 'NAME',
+    help: `${ACTIVATIONS.join(', ')}: one for the hidden layers (CSV runs: the output's follows the task; the tutorial datasets: every layer), or a list per layer`,
+  },
+  loss: { value: 'NAME', help: `${LOSSES.join(', ')} (CSV runs: the task's; categoricalCrossentropy trains on one-hot rows of the classes)` },
+  l2: { value: 'X', help: "L2 penalty X·Σw² on every Dense layer's kernel (Keras's kernelRegularizer; default 0)" },
+  l1: { value: 'X', help: "L1 penalty X·Σ|w| on every Dense layer's kernel (default 0)" },
+  dropout: { value: 'RATE', help: 'a Dropout layer of this rate (0 to 1) after every hidden Dense layer; fit drops, predict and evaluate do not' },
   init: {
     value: 'NAME|X',
     help: "the kernels' initializer: glorotUniform, glorotNormal, heUniform, heNormal, zeros, ones, or a number for a constant (dataset default: 0.1); biases stay 0",
@@ -39,11 +45,18 @@ export const FIT_FLAGS: Flags = {
 /** `--dataset`, which train and compare share. */
 export const DATASET_FLAG: Flags = { dataset: { value: 'NAME', help: 'package (regression) or placement (classification)' } };
 
+/** The dataset flag of train and explain, which also take the class datasets (run as CSV data). */
+export const ALL_DATASETS_FLAG: Flags = {
+  dataset: { value: 'NAME', help: 'package (regression), placement (classification), or blobs3 (three classes, 2 features; CSV defaults and flags)' },
+};
+
 /**
  * The dataset's model with the flags' changes: `--layers 4,1` keeps the dataset's initializers,
- * `--init` replaces the kernels' initializer, `--weights` gives every initial weight.
+ * `--init` replaces the kernels' initializer, `--weights` gives every initial weight, `--l1`/`--l2`
+ * regularize every kernel and `--dropout` follows every hidden layer. With `output` (CSV runs), the
+ * last layer keeps that activation unless --activation lists one per layer.
  */
-export function modelOptions(v: Values, base: ModelOptions): ModelOptions {
+export function modelOptions(v: Values, base: ModelOptions, output?: Activation): ModelOptions<LayerSpec> {
   const units = list('layers', v.layers)?.map((u) => {
     const n = Number(u);
     if (!Number.isInteger(n) || n < 1) fail('--layers', `expected positive whole numbers of units per layer like 2,1, got ${show(u)}`);
@@ -53,19 +66,50 @@ export function modelOptions(v: Values, base: ModelOptions): ModelOptions {
   if (acts && acts.length !== 1 && acts.length !== units.length) fail('--activation', `expected one activation for every layer or one per layer (${units.length}), got ${acts.length}`);
   const init = initializer(v.init);
   if (init !== undefined && v.weights !== undefined) fail('--init', 'both --init and --weights set the initial weights; give one');
+  const [l1, l2] = [coefficient('l1', v.l1), coefficient('l2', v.l2)];
+  const dropout = number('dropout', v.dropout);
+  if (dropout !== undefined && !(dropout > 0 && dropout < 1)) fail('--dropout', `expected a rate above 0 and below 1, like 0.2, got ${v.dropout}`);
+  if (dropout !== undefined && units.length < 2) fail('--dropout', 'goes after hidden layers; this network has none (--layers lists only the output)');
   const template = base.layers[0]!;
-  const spec: ModelOptions = {
+  const last = units.length - 1;
+  const spec: ModelOptions<LayerSpec> = {
     inputs: base.inputs,
-    layers: units.map((u, i) => ({
-      ...(base.layers[i] ?? template),
-      units: u,
-      activation: (acts ? acts[acts.length === 1 ? 0 : i] : (base.layers[i] ?? template).activation) as Activation,
-      ...(init === undefined ? {} : { kernelInitializer: init }),
-    })),
+    layers: units.flatMap((u, i): LayerSpec[] => {
+      const activation = output !== undefined && i === last && (acts?.length ?? 1) === 1 ? output
+        : acts ? acts[acts.length === 1 ? 0 : i]! : (base.layers[i] ?? template).activation;
+      const dense: DenseSpec = {
+        ...(base.layers[i] ?? template),
+        units: u,
+        activation: activation as Activation,
+        ...(init === undefined ? {} : { kernelInitializer: init }),
+        ...(l1 || l2 ? { kernelRegularizer: { l1: l1 ?? 0, l2: l2 ?? 0 } } : {}),
+      };
+      return dropout !== undefined && i < last ? [dense, { dropout }] : [dense];
+    }),
     loss: v.loss === undefined ? base.loss : oneOf('--loss', v.loss, LOSSES),
     seed: number('seed', v.seed) ?? base.seed,
   };
   return typeof v.weights === 'string' ? { ...spec, weights: readWeights(v.weights, spec) } : spec;
+}
+
+/** `--l2 0.01`: a penalty coefficient, ≥ 0. */
+function coefficient(flag: string, text: string | boolean | undefined): number | undefined {
+  const c = number(flag, text);
+  if (c !== undefined && c < 0) fail(`--${flag}`, `expected a coefficient ≥ 0, like 0.01, got ${text}`);
+  return c;
+}
+
+/**
+ * The output layer must give one value per target (or per class): said here in the flags' words,
+ * before the data's shape would say it as a row count.
+ */
+export function checkOutputWidth(spec: ModelOptions<LayerSpec>, want: number, what: string): void {
+  const dense = spec.layers.filter((l): l is DenseSpec => !('dropout' in l));
+  const units = dense[dense.length - 1]!.units;
+  if (units !== want) {
+    const layers = dense.map((l) => l.units);
+    fail('--layers', `the output layer has ${units} unit${units === 1 ? '' : 's'} but ${what}; end --layers with ${want} (e.g. ${[...layers.slice(0, -1), want].join(',')})`);
+  }
 }
 
 /** `--init glorotNormal`, or a number for a constant. */
@@ -77,7 +121,7 @@ function initializer(text: string | boolean | undefined): Initializer | undefine
 }
 
 /** Initial weights from a JSON file: the Keras weight list, or an object holding it as `weights` (what `train --json` prints). */
-function readWeights(file: string, spec: ModelOptions): Weights {
+function readWeights(file: string, spec: ModelOptions<LayerSpec>): Weights {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');

@@ -1,9 +1,9 @@
-import { datasets, DATASET_NAMES, Model, type DatasetName } from '../node.js';
+import { CLASS_DATASET_NAMES, datasets, DATASET_NAMES, Model, type DatasetName } from '../node.js';
 import { fail, oneOf } from '../errors.js';
 import { checkOptimizer } from '../optimizers.js';
 import type { Command, Flags } from './args.js';
 import { lossTable, networkText, predictionTable, weightsText } from './report.js';
-import { DATASET_FLAG, FIT_FLAGS, fitOptions, modelOptions, NETWORK_FLAGS } from './run.js';
+import { ALL_DATASETS_FLAG, checkOutputWidth, FIT_FLAGS, fitOptions, modelOptions, NETWORK_FLAGS } from './run.js';
 import { CSV_FLAGS, trainCsv } from './trainCsv.js';
 
 const JSON_FLAG: Flags = { json: { help: 'print one JSON object: settings, history.loss, weights (Keras layout), predictions (CSV runs: metrics, scaler)' } };
@@ -12,21 +12,27 @@ export const train: Command = {
   name: 'train',
   summary: 'train a network on a CSV file or one of the tutorial datasets',
   usage: `backprop train DATA.csv --target COLUMN [options]
-       backprop train --dataset package|placement [options]`,
-  about: 'A CSV file needs a header row; every cell of the columns used must be a number.',
+       backprop train --dataset package|placement|blobs3 [options]`,
+  about: `A CSV file needs a header row; every feature cell must be a number. A target of text labels
+(or integers, with --task classification) trains a softmax classifier with one output per class.
+--dataset blobs3 runs as a CSV file of three classes would: it takes every CSV flag except --target,
+--features and --task.`,
   flags: [
-    { heading: 'CSV files (refused with --dataset):', flags: CSV_FLAGS },
-    { heading: 'The tutorial datasets (and the options CSV runs share):', flags: { ...DATASET_FLAG, ...FIT_FLAGS, ...NETWORK_FLAGS, ...JSON_FLAG } },
+    { heading: 'CSV files and --dataset blobs3 (refused with package and placement):', flags: CSV_FLAGS },
+    { heading: 'The tutorial datasets (and the options CSV runs share):', flags: { ...ALL_DATASETS_FLAG, ...FIT_FLAGS, ...NETWORK_FLAGS, ...JSON_FLAG } },
   ],
   async run(v, positionals) {
     if (positionals.length > 1) fail('train', `expected one CSV file, got ${positionals.length}: ${positionals.join(' ')}`);
     if (positionals[0] !== undefined) return trainCsv(v, positionals[0]);
-    if (v.dataset === undefined) fail('--dataset', `expected one of ${DATASET_NAMES.join(', ')}, or a CSV file: backprop train DATA.csv --target COLUMN`);
-    const d = datasets[oneOf('--dataset', v.dataset, DATASET_NAMES) as DatasetName];
+    const names = [...DATASET_NAMES, ...CLASS_DATASET_NAMES];
+    if (v.dataset === undefined) fail('--dataset', `expected one of ${names.join(', ')}, or a CSV file: backprop train DATA.csv --target COLUMN`);
+    if ((CLASS_DATASET_NAMES as string[]).includes(oneOf('--dataset', v.dataset, names))) return trainCsv(v, undefined);
+    const d = datasets[v.dataset as DatasetName];
     // A flag that does nothing here is refused, not dropped: the user meant something by it.
     const csvOnly = Object.keys(CSV_FLAGS).find((name) => v[name] !== undefined);
     if (csvOnly) fail(`--${csvOnly}`, `applies to CSV files (backprop train DATA.csv --target COLUMN --${csvOnly} …), not to --dataset ${d.name}`);
     const spec = modelOptions(v, d.model);
+    checkOutputWidth(spec, 1, `there is one target (${d.target})`);
     const fit = fitOptions(v, d.fit);
     const model = new Model(spec);
     const history = await model.fit(d.x, d.y, fit);

@@ -1,103 +1,171 @@
 import {
-  BackpropError, Model, readCsvFile, splitRows, takeRows, inferTask, lossChartSvg, decisionBoundarySvg, loadWasm, modelToText, fitScaler,
-  type FitOptions, type History, type Metrics, type ModelFitOptions, type ModelOptions, type Task,
+  BackpropError, Model, readCsv, readCsvFile, splitRows, takeRows, lossChartSvg, decisionBoundarySvg, loadWasm, modelToText, fitScaler, formatCsv,
+  classColumn, classDatasets, CLASS_DATASET_NAMES, isCategorical, oneHot, LOSSES, TASKS,
+  type ClassDatasetName, type CsvData, type FitOptions, type History, type LayerSpec, type Metrics, type ModelFitOptions, type ModelOptions, type Task,
 } from '../node.js';
 import { fail, oneOf } from '../errors.js';
 import { checkOptimizer } from '../optimizers.js';
 import { list, number, type Flags, type Values } from './args.js';
-import { metricsText, thresholdFlag } from './evaluate.js';
+import { confusionSvg, metricsText, targetMetrics, thresholdFlag } from './evaluate.js';
 import { checkOutputs, writeOutputs, type Output } from './outputs.js';
 import { lossChart, Progress } from './progress.js';
 import { count, networkText, num } from './report.js';
-import { fitOptions, modelOptions } from './run.js';
-
-/** The flags that only a CSV run reads; `train --dataset` refuses them. */
+import { checkOutputWidth, fitOptions, modelOptions } from './run.js';
+/** The flags that only a CSV run reads; `train --dataset package|placement` refuses them. */
 export const CSV_FLAGS: Flags = {
-  target: { value: 'COLUMN', help: 'the column to learn' },
+  target: { value: 'COLUMN', help: 'the column to learn; a,b for a regression with several targets (one output each)' },
   features: { value: 'a,b,c', help: 'input columns (default: every other column)' },
   task: {
     value: 'T',
-    help: 'regression (linear output, mse) or classification (sigmoid output, binaryCrossentropy; targets 0/1); default: classification when every target is 0 or 1. '
-      + 'CSV runs default to --layers 32,16,1 with relu hidden layers, --optimizer adam --lr 0.001 --batch-size 32 --epochs 100 --shuffle epoch',
+    help: 'regression (linear outputs, mse) or classification: targets 0/1 train a sigmoid output (binaryCrossentropy), class labels — text, or other integers — a softmax with one unit per class (sparseCategoricalCrossentropy). '
+      + 'Default: classification when the target is text or every value is 0 or 1. '
+      + 'CSV runs default to --layers 32,16,K (K outputs: 1, one per target, or one per class) with relu hidden layers, --optimizer adam --lr 0.001 --batch-size 32 --epochs 100 --shuffle epoch',
   },
   standardize: { help: "z-score each feature with the training rows' mean and std (saved with the model)" },
   'raw-target': { help: "regression: learn the target as it is; by default it is z-scored (saved with the model; predictions stay in the target's units)" },
   'validation-split': { value: 'F', help: 'hold out this share of the rows (seeded; stratified for classification) and report their loss and metrics after every epoch' },
   'early-stopping': { value: 'N', help: 'stop when the validation loss has not improved for N epochs; keep the best weights' },
-  threshold: { value: 'P', help: 'probability from which a row is predicted 1 (default 0.5)' },
+  threshold: { value: 'P', help: '0/1 classification: probability from which a row is predicted 1 (default 0.5)' },
   plot: { value: 'FILE.svg', help: 'chart of the training (and validation) loss per epoch' },
-  'plot-boundary': { value: 'FILE.svg', help: 'classification on two features: the data over the predicted probability' },
+  'plot-boundary': { value: 'FILE.svg', help: 'classification on two features: the data over the predicted class (or probability)' },
+  'plot-confusion': { value: 'FILE.svg', help: 'classification: the confusion matrix of the validation rows (without --validation-split, of the training rows)' },
   save: { value: 'FILE.json', help: "the model file for 'backprop predict' and 'backprop evaluate'" },
 };
 
-const OUTPUT = { regression: { activation: 'linear', loss: 'mse' }, classification: { activation: 'sigmoid', loss: 'binaryCrossentropy' } } as const;
+/** What a CSV run learns: numbers, 0/1 (a sigmoid output), or k class labels (a softmax output). */
+export type Kind = 'regression' | 'binary' | 'multiclass';
 
-/** Real data wants more than the tutorial's 2-2-1: two ReLU hidden layers, the task's output. */
-function taskModel(inputs: number, task: Task): ModelOptions {
+const OUTPUT = {
+  regression: { activation: 'linear', loss: 'mse' },
+  binary: { activation: 'sigmoid', loss: 'binaryCrossentropy' },
+  multiclass: { activation: 'softmax', loss: 'sparseCategoricalCrossentropy' },
+} as const;
+
+/** Real data wants more than the tutorial's 2-2-1: two ReLU hidden layers, then one output per target (or class). */
+function taskModel(inputs: number, outputs: number, kind: Kind): ModelOptions {
   return {
     inputs,
-    layers: [{ units: 32, activation: 'relu' }, { units: 16, activation: 'relu' }, { units: 1, activation: OUTPUT[task].activation }],
-    loss: OUTPUT[task].loss,
+    layers: [{ units: 32, activation: 'relu' }, { units: 16, activation: 'relu' }, { units: outputs, activation: OUTPUT[kind].activation }],
+    loss: OUTPUT[kind].loss,
   };
 }
 
 /** Adam (Keras's defaults) on shuffled mini-batches of 32, as a Keras user starts; 100 epochs, which early stopping can cut short. */
 const CSV_FIT: FitOptions = { epochs: 100, optimizer: 'adam', learningRate: 0.001, batchSize: 32, shuffle: 'epoch', seed: 0 };
 
-/** The data, task, model and fit options of a CSV run (`train` and `explain` take the same flags). */
-export async function csvRun(v: Values, path: string, given = taskFlag(v)) {
-  if (typeof v.target !== 'string') fail('--target', `name the column to learn: backprop train ${path} --target COLUMN`);
-  const data = await readCsvFile(path, { target: v.target, features: list('features', v.features), task: given });
-  const task = given ?? inferTask(data.y);
-  if (v['raw-target'] && task !== 'regression') fail('--raw-target', `applies to regression; this run is a ${task}`);
-  const spec = modelOptions(v, taskModel(data.features.length, task));
-  const acts = list('activation', v.activation);
-  // One --activation (or none) sets the hidden layers; the output layer keeps the task's.
-  if (!acts || acts.length === 1) spec.layers[spec.layers.length - 1]!.activation = OUTPUT[task].activation;
-  return { data, task, spec, fit: fitOptions(v, CSV_FIT) };
+/** Where a CSV run's rows come from: a file, or a class dataset written out as one. */
+interface Source {
+  /** The file, or the dataset's name, for messages. */
+  name: string;
+  file?: string;
+  data: CsvData;
+}
+
+/**
+ * The data, its kind, the model and fit options of a CSV run (`train` and `explain` take the same
+ * flags). `path` undefined: `--dataset blobs3`. `y` is what the model trains on: the targets,
+ * rows × `width` (class indices, or one-hot rows with categoricalCrossentropy).
+ */
+export async function csvRun(v: Values, path: string | undefined, given = taskFlag(v)) {
+  const loss = v.loss === undefined ? undefined : oneOf('--loss', v.loss, LOSSES);
+  const source = await readSource(v, path, given, loss === 'categoricalCrossentropy');
+  let { data } = source;
+  const name = source.name;
+  // A 0/1 target trains one sigmoid output; asked for a categorical loss, it is read as the classes '0' and '1'.
+  if (loss !== undefined && isCategorical(loss) && data.classes === undefined && data.task === 'classification' && data.targets.length === 1) {
+    const { classes, y } = classColumn(data.table, data.target, name);
+    data = { ...data, y, classes, ...(loss === 'categoricalCrossentropy' ? { oneHot: oneHot(y, classes.length) } : {}) };
+  }
+  const kind: Kind = data.classes ? 'multiclass' : data.task === 'classification' ? 'binary' : 'regression';
+  if (v['raw-target'] && kind !== 'regression') fail('--raw-target', `applies to regression; this run is a classification`);
+  if (kind === 'multiclass' && v.threshold !== undefined) fail('--threshold', `applies to 0/1 targets; ${data.target} has ${data.classes!.length} classes, and each row is predicted as its most probable one`);
+  if (kind === 'binary') oneClassOnly(data, name);
+  if (loss !== undefined && (kind === 'multiclass') !== isCategorical(loss)) {
+    fail('--loss', kind === 'multiclass'
+      ? `${loss} does not fit the ${data.classes!.length} classes of ${data.target}: use sparseCategoricalCrossentropy (the default) or categoricalCrossentropy`
+      : `${loss} needs class labels; ${data.targets.join(', ')} ${kind === 'binary' ? 'holds 0/1 targets (sparseCategoricalCrossentropy and categoricalCrossentropy read them as two classes)' : 'is a regression target (--task classification reads integers as classes)'}`);
+  }
+  const outputs = data.classes?.length ?? data.targets.length;
+  const spec = modelOptions(v, taskModel(data.features.length, outputs, kind), OUTPUT[kind].activation);
+  checkOutputWidth(spec, outputs, kind === 'multiclass' ? `${data.target} has ${outputs} classes (${data.classes!.join(', ')})`
+    : data.targets.length > 1 ? `there are ${outputs} targets (${data.targets.join(', ')})` : `there is one target (${data.target})`);
+  const y = data.oneHot ?? data.y;
+  return { source, data, kind, spec, fit: fitOptions(v, CSV_FIT), y, width: y.length / data.rows };
 }
 
 function taskFlag(v: Values): Task | undefined {
-  return v.task === undefined ? undefined : oneOf('--task', v.task, ['regression', 'classification'] as const);
+  return v.task === undefined ? undefined : oneOf('--task', v.task, TASKS);
 }
 
-/** `backprop train DATA.csv --target COLUMN …`: the CSV path of the train command. */
-export async function trainCsv(v: Values, path: string): Promise<void> {
+async function readSource(v: Values, path: string | undefined, given: Task | undefined, wantOneHot: boolean): Promise<Source> {
+  if (path === undefined) {
+    const d = classDatasets[oneOf('--dataset', v.dataset, CLASS_DATASET_NAMES) as ClassDatasetName];
+    for (const flag of ['target', 'features', 'task']) {
+      if (v[flag] !== undefined) fail(`--${flag}`, `applies to CSV files; --dataset ${d.name} has its own (${d.features.join(', ')} → ${d.target})`);
+    }
+    // The dataset as the CSV file it could be, so that it runs exactly as one would.
+    const text = formatCsv([...d.features, d.target], d.x.map((row, r) => [...row, d.classes[d.y[r]!]!]));
+    return { name: d.name, data: readCsv(text, { target: d.target, classes: d.classes, oneHot: wantOneHot, source: d.name }) };
+  }
   if (v.dataset !== undefined) fail('--dataset', 'give a CSV file or --dataset, not both');
   if (typeof v.target !== 'string') fail('--target', `name the column to learn: backprop train ${path} --target COLUMN`);
+  const data = await readCsvFile(path, { target: list('target', v.target)!, features: list('features', v.features), task: given, oneHot: wantOneHot });
+  return { name: path, file: path, data };
+}
+
+/** A 0/1 target that is all 0 or all 1 has nothing to tell apart. */
+function oneClassOnly(data: CsvData, name: string): void {
+  data.targets.forEach((target, j) => {
+    const first = data.y[j]!;
+    let same = true;
+    for (let r = j; r < data.y.length && same; r += data.targets.length) same = data.y[r] === first;
+    if (same) fail(name, `column ${JSON.stringify(target)} has only one value, ${first}; a classifier needs at least two classes`);
+  });
+}
+
+/** `backprop train DATA.csv --target COLUMN …` (or `--dataset blobs3`, path undefined): the CSV path of the train command. */
+export async function trainCsv(v: Values, path: string | undefined): Promise<void> {
+  if (path !== undefined && v.dataset !== undefined) fail('--dataset', 'give a CSV file or --dataset, not both');
+  if (path !== undefined && typeof v.target !== 'string') fail('--target', `name the column to learn: backprop train ${path} --target COLUMN`);
   const given = taskFlag(v);
-  const threshold = thresholdFlag(v.threshold, 0.5);
   const split = number('validation-split', v['validation-split']);
   const patience = number('early-stopping', v['early-stopping']);
   if (patience !== undefined && split === undefined) fail('--early-stopping', 'watches the validation loss: add --validation-split 0.2 (or another share)');
   // Every output is checked before the data is read, so a wrong path costs no training.
-  const outputs = (['plot', 'plot-boundary', 'save'] as const).flatMap((flag): Output[] => {
+  const what = { plot: 'loss chart', 'plot-boundary': 'decision boundary', 'plot-confusion': 'confusion matrix', save: 'model' } as const;
+  const outputs = (Object.keys(what) as (keyof typeof what)[]).flatMap((flag): Output[] => {
     const file = v[flag];
-    return typeof file === 'string' ? [{ flag: `--${flag}`, what: { plot: 'loss chart', 'plot-boundary': 'decision boundary', save: 'model' }[flag], path: file }] : [];
+    return typeof file === 'string' ? [{ flag: `--${flag}`, what: what[flag], path: file }] : [];
   });
-  checkOutputs(outputs, [path, ...(typeof v.weights === 'string' ? [v.weights] : [])]);
+  checkOutputs(outputs, [...(path === undefined ? [] : [path]), ...(typeof v.weights === 'string' ? [v.weights] : [])]);
 
-  const { data, task, spec, fit } = await csvRun(v, path, given);
-  if (v['plot-boundary'] !== undefined && (data.features.length !== 2 || task !== 'classification')) {
-    fail('--plot-boundary', `draws a classification on two features; this run has ${count(data.features.length, 'feature')} (${task}); pick two with --features a,b`);
+  const { source, data, kind, spec, fit, y: targets, width } = await csvRun(v, path, given);
+  const threshold = thresholdFlag(v.threshold, 0.5);
+  const task = kind === 'multiclass' ? `${count(data.classes!.length, 'class', 'classes')}: ${data.classes!.join(', ')}` : data.task;
+  if (v['plot-boundary'] !== undefined && (data.features.length !== 2 || kind === 'regression')) {
+    fail('--plot-boundary', `draws a classification on two features; this run has ${count(data.features.length, 'feature')} (${data.task}); pick two with --features a,b`);
   }
+  if (v['plot-confusion'] !== undefined && (kind === 'regression' || data.targets.length > 1)) fail('--plot-confusion', `draws the classes of one target; this run is a ${kind === 'regression' ? 'regression' : 'classification of several targets'}`);
 
   // The CLI splits here (the library's splitRows, as fit's validationSplit does) to report the training part's metrics too.
-  const parts = split === undefined ? undefined : splitRows(data.rows, { fraction: split, seed: fit.seed, stratify: task === 'classification' ? data.y : undefined });
+  const labels = kind !== 'regression' && data.targets.length === 1 ? data.y : undefined;
+  // Stratified as fit's validationSplit stratifies (not one-hot rows), so that explain's split is this one.
+  const parts = split === undefined ? undefined : splitRows(data.rows, { fraction: split, seed: fit.seed, stratify: width === 1 ? labels : undefined });
   const trainRows = parts?.train ?? [...Array(data.rows).keys()];
-  const [x, y] = [takeRows(data.x, data.features.length, trainRows), takeRows(data.y, 1, trainRows)];
-  const held = parts && [takeRows(data.x, data.features.length, parts.validation), takeRows(data.y, 1, parts.validation)] as [Float64Array, Float64Array];
+  const [x, y] = [takeRows(data.x, data.features.length, trainRows), takeRows(targets, width, trainRows)];
+  const held = parts && [takeRows(data.x, data.features.length, parts.validation), takeRows(targets, width, parts.validation)] as [Float64Array, Float64Array];
   const options: ModelFitOptions = {
-    ...fit, threshold, standardize: v.standardize === true, standardizeTarget: task === 'regression' && v['raw-target'] !== true,
+    ...fit, threshold, standardize: v.standardize === true, standardizeTarget: kind === 'regression' && v['raw-target'] !== true,
     validationData: held, earlyStopping: patience === undefined ? undefined : { patience },
   };
   // Fit's scalers would refuse a column too wide for f64 by its index; here it is named before training.
-  if (options.standardize) fitScaler(x, trainRows.length, data.features.length, path, data.features);
-  if (options.standardizeTarget) fitScaler(y, trainRows.length, 1, path, [data.target]);
+  if (options.standardize) fitScaler(x, trainRows.length, data.features.length, source.name, data.features);
+  if (options.standardizeTarget) fitScaler(y, trainRows.length, width, source.name, data.targets);
   const model = new Model({ ...spec, seed: fit.seed });
   const progress = new Progress(fit.epochs!, trainRows.length, !v.json && process.stdout.isTTY === true);
   if (!v.json) {
-    console.log(`${path}: ${count(data.rows, 'row')}; ${count(data.features.length, 'feature')} → ${data.target} (${task}${given ? '' : ', from its values; --task to change'})`);
+    const inferred = given || !source.file || kind === 'multiclass' ? '' : ', from its values; --task to change';
+    console.log(`${source.name}: ${count(data.rows, 'row')}; ${count(data.features.length, 'feature')} → ${data.targets.join(', ')} (${task}${inferred})`);
     console.log(describe(spec, fit, options, parts?.validation.length) + '\n');
     const wide = unscaled(data.x, data.features);
     if (!options.standardize && wide) console.log(`hint: ${wide} spans a wide range; --standardize usually trains faster and steadier\n`);
@@ -112,35 +180,43 @@ export async function trainCsv(v: Values, path: string): Promise<void> {
   const engine = fit.engine!;
   const metrics: Record<string, Metrics> = { training: model.evaluateMetrics(x, y, { threshold, engine }) };
   if (held) metrics.validation = model.evaluateMetrics(held[0], held[1], { threshold, engine });
+  const perTarget = kind === 'regression' && width > 1
+    ? { training: targetMetrics(model, x, y, data.targets, engine), ...(held ? { validation: targetMetrics(model, held[0], held[1], data.targets, engine) } : {}) }
+    : undefined;
+  const shown = held ? 'validation' : 'training';
 
   const training = {
-    data: path, rows: data.rows, ...fit, standardize: options.standardize, standardizeTarget: options.standardizeTarget,
+    data: source.name, rows: data.rows, ...fit, standardize: options.standardize, standardizeTarget: options.standardizeTarget,
     // Epochs count from 1 here, as the report below says them.
     validationSplit: split ?? null, earlyStopping: patience ?? null, epochsRun: history.loss.length, bestEpoch: history.bestEpoch === undefined ? null : history.bestEpoch + 1,
   };
   const text = {
-    plot: () => lossChartSvg(history, `${data.target}: loss per epoch`),
-    'plot-boundary': () => decisionBoundarySvg(model, data.x, data.y, { features: data.features as [string, string], target: data.target, threshold }),
-    save: () => modelToText(model, { features: data.features, target: data.target, threshold, training }),
+    plot: () => lossChartSvg(history, `${data.targets.join(', ')}: loss per epoch`),
+    'plot-boundary': () => decisionBoundarySvg(model, data.x, data.y, { features: data.features as [string, string], target: data.target, threshold, classes: data.classes }),
+    'plot-confusion': () => confusionSvg(metrics[shown]!, data.classes, `${data.target}: confusion matrix (${shown} rows)`),
+    save: () => modelToText(model, {
+      features: data.features, target: data.target, ...(data.targets.length > 1 ? { targets: data.targets } : {}), ...(data.classes ? { classes: data.classes } : {}), threshold, training,
+    }),
   };
   const { written, failed } = await writeOutputs(outputs.map((output) => ({ output, text: text[output.flag.slice(2) as keyof typeof text] })));
 
   if (v.json) {
     console.log(JSON.stringify({
-      data: { file: path, rows: data.rows, features: data.features, target: data.target, task },
+      data: { file: source.name, rows: data.rows, features: data.features, target: data.target, targets: data.targets, task: data.task, classes: data.classes ?? null },
       model: { inputs: spec.inputs, layers: spec.layers, loss: spec.loss },
       fit: { ...training, data: undefined, rows: undefined },
-      history, metrics, scaler: model.scaler ?? null, targetScaler: model.targetScaler ?? null, weights: model.getWeights(),
+      history, metrics, ...(perTarget ? { targetMetrics: perTarget } : {}), scaler: model.scaler ?? null, targetScaler: model.targetScaler ?? null, weights: model.getWeights(),
     }));
   } else {
-    report(history, fit, metrics, options, y);
+    const table = perTarget ? Object.entries(perTarget).map(([set, m]) => `${set} rows, per target:\n${metricsText(m)}`).join('\n\n') : metricsText(metrics, data.classes);
+    report(history, fit, metrics, options, table, data.classes, labels && takeRows(labels, 1, trainRows));
     if (written.length) console.log(`\nwrote ${written.join(', ')}`);
   }
   // The run's results are printed above; the outputs that could not be written are named last.
   if (failed.length) throw new BackpropError('train', `${failed.join('; ')}${written.length ? `; wrote ${written.join(', ')}` : ''}`);
 }
 
-function report(history: History, fit: FitOptions, metrics: Record<string, Metrics>, options: ModelFitOptions, y: Float64Array): void {
+function report(history: History, fit: FitOptions, metrics: Record<string, Metrics>, options: ModelFitOptions, table: string, classes: string[] | undefined, labels: Float64Array | undefined): void {
   const ran = history.loss.length;
   if (history.bestEpoch !== undefined) {
     console.log(ran < fit.epochs! ? `stopped early after epoch ${ran}: the validation loss last improved at epoch ${history.bestEpoch + 1}, whose weights the model keeps`
@@ -149,13 +225,13 @@ function report(history: History, fit: FitOptions, metrics: Record<string, Metri
   const scaled = options.standardizeTarget ? ' (of the standardized target)' : '';
   console.log(`\nloss per epoch${scaled} (final: training ${num(history.loss[ran - 1]!, 4)}${history.valLoss ? `, validation ${num(history.valLoss[ran - 1]!, 4)}` : ''})`);
   console.log(lossChart(history) + '\n');
-  console.log(metricsText(metrics));
-  const hint = farFromFitting(metrics, y, fit, options);
+  console.log(table);
+  const hint = farFromFitting(metrics, fit, options, classes, labels);
   if (hint) console.log(`\nhint: ${hint}`);
 }
 
 /** What to try when a run ends no better than a constant guess: R² below 0, or accuracy at the majority class's share. */
-function farFromFitting(metrics: Record<string, Metrics>, y: Float64Array, fit: FitOptions, options: ModelFitOptions): string | undefined {
+function farFromFitting(metrics: Record<string, Metrics>, fit: FitOptions, options: ModelFitOptions, classes: string[] | undefined, labels: Float64Array | undefined): string | undefined {
   const m = metrics.training!;
   const lr = checkOptimizer(fit).learningRate;
   const tries = [
@@ -167,12 +243,16 @@ function farFromFitting(metrics: Record<string, Metrics>, y: Float64Array, fit: 
     const below = Object.entries(metrics).filter(([, c]) => c.task === 'regression' && c.r2 < 0).map(([name]) => name);
     return below.length ? `R² is below 0 (${below.join(', ')}): the model predicts worse than the target's mean would. Try ${tries}.` : undefined;
   }
-  const ones = y.reduce((n, t) => n + t, 0) / y.length;
-  const majority = Math.max(ones, 1 - ones);
-  return m.accuracy <= majority ? `the training accuracy ${num(m.accuracy, 4)} is no better than always predicting ${ones >= 0.5 ? 1 : 0} (${num(majority, 4)}). Try ${tries}.` : undefined;
+  if (!labels) return undefined;
+  const counts = new Map<number, number>();
+  for (const k of labels) counts.set(k, (counts.get(k) ?? 0) + 1);
+  const [top, n] = [...counts].reduce((a, b) => (b[1] > a[1] ? b : a));
+  const majority = n / labels.length;
+  const guess = classes ? classes[top]! : top;
+  return m.accuracy <= majority ? `the training accuracy ${num(m.accuracy, 4)} is no better than always predicting ${guess} (${num(majority, 4)}). Try ${tries}.` : undefined;
 }
 
-function describe(spec: ModelOptions, fit: FitOptions, o: ModelFitOptions, validationRows: number | undefined): string {
+function describe(spec: ModelOptions<LayerSpec>, fit: FitOptions, o: ModelFitOptions, validationRows: number | undefined): string {
   return [
     `network ${networkText(spec)}`,
     `${fit.optimizer ?? 'sgd'}${fit.learningRate === undefined ? '' : ` lr ${fit.learningRate}`}${fit.momentum ? ` momentum ${fit.momentum}` : ''}, batch size ${fit.batchSize}, up to ${fit.epochs} epochs`,
