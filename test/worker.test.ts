@@ -73,14 +73,19 @@ describe('WorkerTrainer in Node', () => {
     expect(t.model.getWeights()).toEqual(local.getWeights());
   });
 
-  it('progressWeights with pace: each epoch is reported as it ends, with the weights after it', async () => {
+  it('progressWeights with pace: each epoch is reported in order with its loss, and weights, where a report carries them, are those after its epoch', async () => {
     trainer = new WorkerTrainer(d.model, { workerUrl });
     const seen: WorkerEpochLogs[] = [];
     await trainer.fit(d.x, d.y, { epochs: 5, learningRate: 0.1, pace: 5, progressWeights: true, onEpochEnd: (_, logs) => { seen.push(logs); } });
     const local = new Model(d.model);
     const expected: WorkerEpochLogs[] = [];
     await local.fit(d.x, d.y, { epochs: 5, learningRate: 0.1, onEpochEnd: (_, logs) => { expected.push({ ...logs, weights: local.getWeights() }); } });
-    expect(seen).toEqual(expected);
+    // A loaded machine may batch two epochs into one report (the spacing follows what copying costs);
+    // only the batch's last epoch carries weights then — always the last epoch of the fit.
+    expect(seen.map((l) => l.loss)).toEqual(expected.map((l) => l.loss));
+    seen.forEach((l, e) => { if (l.weights) expect(l.weights).toEqual(expected[e]!.weights); });
+    expect(seen.at(-1)!.weights).toEqual(expected.at(-1)!.weights);
+    expect(seen.filter((l) => l.weights).length).toBeGreaterThan(1);
   });
 
   it('a big model\'s progressWeights come in fewer batches than epochs, every epoch still reported in order, the last with the final weights', async () => {
