@@ -14,7 +14,11 @@ export function toMatrix(field: string, value: unknown, cols: number): { data: F
     if (flat.length === 0) fail(field, 'has no rows; expected at least one');
     if (flat.length % cols !== 0) fail(field, `a flat array of ${flat.length} numbers does not split into rows of ${cols} columns`);
     const data = new Float64Array(flat.length);
-    for (let i = 0; i < flat.length; i++) data[i] = checkCell(field, flat[i], Math.floor(i / cols), i % cols);
+    for (let i = 0; i < flat.length; i++) {
+      const v = flat[i];
+      // the row and column are worked out only for the message
+      data[i] = typeof v === 'number' && Number.isFinite(v) ? v : checkCell(field, v, Math.floor(i / cols), i % cols);
+    }
     return { data, rows: flat.length / cols };
   }
   if (!Array.isArray(value)) fail(field, `expected an array of rows or a Float64Array, got ${show(value)}`);
