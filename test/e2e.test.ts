@@ -9,7 +9,7 @@ import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { classDatasets, datasets, Model, type FitOptions, type ParamChain } from '../src/node.js';
+import { classDatasets, datasets, Model, type FitOptions, type ModelFitOptions, type ModelOptions, type ParamChain } from '../src/node.js';
 import { findChromium } from './chromium.js';
 import { maxRelativeDiff } from './helpers.js';
 import { seeded } from '../src/random.js';
@@ -356,8 +356,10 @@ describe('the demo page, step by step', () => {
     await train(page);
     // The page's run in Node: its settings for blobs3 (4 tanh units, adam 0.05, 100 epochs, batches of 16).
     const b = classDatasets.blobs3;
-    const model = new Model({ inputs: 2, layers: [{ units: 4, activation: 'tanh', kernelInitializer: 'glorotUniform', biasInitializer: 'zeros' }, { units: 3, activation: 'softmax', kernelInitializer: 'glorotUniform', biasInitializer: 'zeros' }], loss: 'sparseCategoricalCrossentropy', seed: 0 });
-    const history = await model.fit(b.x, b.y, { optimizer: 'adam', learningRate: 0.05, epochs: 100, batchSize: 16, shuffle: 'epoch', standardize: false });
+    const blobsModel: ModelOptions = { inputs: 2, layers: [{ units: 4, activation: 'tanh', kernelInitializer: 'glorotUniform', biasInitializer: 'zeros' }, { units: 3, activation: 'softmax', kernelInitializer: 'glorotUniform', biasInitializer: 'zeros' }], loss: 'sparseCategoricalCrossentropy', seed: 0 };
+    const blobsFit: ModelFitOptions = { optimizer: 'adam', learningRate: 0.05, epochs: 100, batchSize: 16, shuffle: 'epoch', standardize: false };
+    const model = new Model(blobsModel);
+    const history = await model.fit(b.x, b.y, blobsFit);
     expect(maxRelativeDiff([Number(await page.getAttribute('#final', 'data-loss'))], [history.loss.at(-1)!])).toBeLessThanOrEqual(1e-12);
     // Every map pixel by its most saturated channel: blue (A), red (B), green (C); white where the classes tie.
     const hues = await page.$eval('#plane-chart canvas', (canvas) => {
@@ -380,6 +382,20 @@ describe('the demo page, step by step', () => {
     const predicted = await page.$$eval('#predictions tbody tr', (rows) => rows.map((r) => r.children[4]!.textContent));
     const best = (p: number[]) => p.indexOf(Math.max(...p));
     expect(predicted).toEqual(model.predict(b.x.slice(0, 12)).map((p, r) => `${b.classes[best(p)]} ${best(p) === b.y[r] ? '✓' : '✗'}`));
+    expect(await page.$$eval('#network text', (ts) => ts.map((t) => t.textContent).filter((t) => t!.startsWith('→')))).toEqual(['→ A', '→ B', '→ C']);
+    mkdirSync(OUTPUT, { recursive: true });
+    await page.screenshot({ path: join(OUTPUT, 'e2e-blobs3.png'), fullPage: true });
+
+    // A Step of a 16-row batch: the sum over the rows is the gradient of step 1 traced in Node, the first rows listed.
+    await page.click('#step');
+    await page.waitForFunction(() => document.getElementById('network-stage')?.dataset.step === '1');
+    await page.locator('#network circle[data-column="2"][data-unit="2"]').click();
+    const first = await new Model(blobsModel).trace(b.x, b.y, { ...blobsFit, step: 1 });
+    const bias = (first.chains[3] as ParamChain[])[2]!;
+    expect(await page.textContent('#network-details')).toContain(`∂L/∂${bias.name} = ${Number(bias.gradient.toPrecision(8))}`);
+    await page.locator('#network line.hit').nth(0).click();
+    expect(await page.$$('#network-details .term')).toHaveLength(4);
+    expect(Number(await page.getAttribute('#network-details .chain-sum', 'data-gradient'))).toBe((first.gradients[0] as number[][])[0]![0]);
 
     await page.selectOption('#task', 'csv');
     const text = `x1,x2,kind\n${b.x.map((row, r) => `${row.join(',')},${['cat', 'dog', 'eel'][b.y[r]!]}`).join('\n')}\n`;

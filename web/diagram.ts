@@ -36,7 +36,7 @@ export class NetworkDiagram {
   /** Per layer: its drawn edges as [input][unit], and its drawn units' bias labels. */
   private edges: SVGLineElement[][][] = [];
   private biases: (SVGTextElement | undefined)[][] = [];
-  private shape: { model: ModelOptions; features: string[]; target: string } | undefined;
+  private shape: { model: ModelOptions; features: string[]; target: string; classes: string[] | undefined } | undefined;
   private weights: Weights | undefined;
   private selected: Part | undefined;
   /** The last Step's trace, while its weights are the ones drawn. */
@@ -62,9 +62,9 @@ export class NetworkDiagram {
     this.details.hidden = true;
   }
 
-  /** Draws the network of `model`, its inputs named by `features` and its output by `target`. */
-  start(model: ModelOptions, features: string[], target: string): void {
-    this.shape = { model, features, target };
+  /** Draws the network of `model`, its inputs named by `features` and its output by `target` (a softmax output's units by `classes`). */
+  start(model: ModelOptions, features: string[], target: string, classes?: string[]): void {
+    this.shape = { model, features, target, classes };
     this.weights = this.selected = this.trace = undefined;
     this.details.replaceChildren();
     this.details.hidden = false;
@@ -72,14 +72,17 @@ export class NetworkDiagram {
   }
 
   private name(column: number, unit: number): string {
-    const { model, features, target } = this.shape!;
+    const { model, features, target, classes } = this.shape!;
     if (column === 0) return features[unit] ?? `x${unit + 1}`;
-    if (column === model.layers.length) return model.layers[column - 1]!.units === 1 ? `the output (${target})` : `output ${unit + 1}`;
+    if (column === model.layers.length) {
+      if (model.layers[column - 1]!.units === 1) return `the output (${target})`;
+      return classes?.[unit] !== undefined ? `the output for ${target} = ${classes[unit]}` : `output ${unit + 1}`;
+    }
     return `hidden ${column} · unit ${unit + 1}`;
   }
 
   private draw(): void {
-    const { model, features, target } = this.shape!;
+    const { model, features, target, classes } = this.shape!;
     this.width = Math.max(240, this.svg.clientWidth);
     const W = this.width;
     this.svg.setAttribute('viewBox', `0 0 ${W} ${H}`);
@@ -89,7 +92,10 @@ export class NetworkDiagram {
     // Room for the input names on the left and the target's on the right, at about 7 px a character.
     const text = (s: string) => s.length * 7;
     const left = Math.min(W * 0.3, r + 12 + (model.inputs <= LABELLED_UNITS ? Math.max(...features.map(text)) : 0));
-    const right = Math.min(W * 0.25, r + 14 + (widths[widths.length - 1] === 1 ? text(`→ ${target}`) : 0));
+    // The output's name: the target's, or each class's where there is room.
+    const outputs = widths[widths.length - 1]!;
+    const named = outputs === 1 ? [`→ ${target}`] : classes && outputs <= LABELLED_UNITS ? classes.map((c) => `→ ${c}`) : [];
+    const right = Math.min(W * 0.25, r + 14 + Math.max(0, ...named.map(text)));
     const x = (c: number) => left + (c / (widths.length - 1)) * (W - left - right);
     const y = (c: number, i: number) => TOP + ((i + 0.5) / shown[c]!) * (H - TOP - BOTTOM);
     // Bias labels where they fit; elsewhere a click on the unit shows its bias.
@@ -137,7 +143,7 @@ export class NetworkDiagram {
     }
     more(0);
     const out = widths.length - 1;
-    if (widths[out] === 1) labels.append(el('text', { x: x(out) + r + 6, y: y(out, 0) + 4 }, `→ ${target}`));
+    named.forEach((name, u) => labels.append(el('text', { x: x(out) + r + 6, y: y(out, u) + 4 }, name)));
     this.svg.replaceChildren(lines, units, labels);
     if (this.weights) this.update(this.weights, this.trace);
     this.mark();

@@ -193,7 +193,7 @@ function previewSoon(): void {
 
 function showModel(run: Run, d: PageData, model: Model): void {
   const weights = model.getWeights();
-  diagram.start(run.model, d.features, d.target);
+  diagram.start(run.model, d.features, d.target, d.classes);
   diagram.update(weights);
   startUnitMaps(run, d, false);
   unitMaps.update(weights, true);
@@ -322,7 +322,7 @@ async function step(): Promise<boolean> {
     }
     walk = { run, data: data!, steps: 0 };
     clearRun();
-    diagram.start(run.model, data!.features, data!.target);
+    diagram.start(run.model, data!.features, data!.target, data!.classes);
     startUnitMaps(run, data!, true);
     startMap(run, data!, true);
   }
@@ -503,7 +503,7 @@ function draw(current: TrainJob): void {
     current.started = true;
     clearRun();
     lossChart.start(Number(run.fit.epochs));
-    diagram.start(run.model, d.features, d.target);
+    diagram.start(run.model, d.features, d.target, d.classes);
     startUnitMaps(run, d, true);
     startMap(run, d, true);
   }
