@@ -568,7 +568,16 @@ $('settings').addEventListener('submit', (e) => { e.preventDefault(); void start
 $('settings').addEventListener('input', recheck);
 $('settings').addEventListener('change', recheck);
 // Any change to the settings describes another fit: the next Step starts it from step 1.
-for (const type of ['input', 'change']) $('settings').addEventListener(type, () => { pause(); walk = undefined; });
+for (const type of ['input', 'change']) {
+  $('settings').addEventListener(type, () => {
+    pause();
+    if (!walk) return;
+    // The stepped weights belong to the old settings: the new network is drawn as it starts.
+    walk = undefined;
+    delete $('network-stage').dataset.step;
+    previewSoon();
+  });
+}
 $('step').addEventListener('click', () => { pause(); void step(); });
 $('play').addEventListener('click', play);
 $('edge-mode').addEventListener('change', () => diagram.show($<HTMLInputElement>('show-gradients').checked ? 'gradients' : 'weights'));
