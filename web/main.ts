@@ -2,7 +2,7 @@
 // redraw the loss chart, the network diagram and the maps, once per frame. Step and Play walk the
 // same fit one batch at a time through model.trace, in this thread, so that each step's gradients
 // can be shown.
-import { BackpropError, DivergenceError, fitScaler, Model, WorkerTrainer, type EngineKind, type History, type Trace, type Weights, type WorkerEpochLogs } from '../src/browser.js';
+import { BackpropError, DivergenceError, fitScaler, Model, WorkerTrainer, type EngineKind, type History, type Weights, type WorkerEpochLogs } from '../src/browser.js';
 import { checkForm, clearErrors, csvColumns, csvData, listActivations, mark, marked, MAX_UNITS, planeGrid, problemOf, readRun, showMomentum, tutorialData, useCsvDefaults, useTask, type PageData, type PageTask, type Run } from './form.js';
 import { showDerivation } from './derivation.js';
 import { NetworkDiagram } from './diagram.js';
@@ -66,11 +66,25 @@ let checking = false;
 /**
  * Step and Play's walk through the fit the form describes: after `steps` steps, the weights that
  * fit has after as many. Each Step traces step `steps + 1` of fit(x, y, options) with `apply: true`
- * on a model with the run's initial weights, so the numbers shown are fit's own. Any change to the
- * settings starts the walk over.
+ * on a model with the run's initial weights, so the numbers shown are fit's own; past the form's
+ * epochs it is the same fit run longer (the epochs do not change a step). After a Train the walk
+ * goes on from the trained weights, the steps of the epochs trained. Any change to the settings
+ * starts the walk over.
  */
-interface Walk { run: Run; data: PageData; steps: number; trace?: Trace }
+interface Walk { run: Run; steps: number }
 let walk: Walk | undefined;
+/** The last Train's run and the epochs it finished, while the diagram shows its weights: a Step continues it. */
+let trained: { run: Run; epochs: number } | undefined;
+
+/**
+ * Row-steps × parameters up to which a Step re-runs the steps before it (about a tenth of a second);
+ * past it, a Step after a long Train starts from step 1 instead.
+ */
+const MAX_STEP_WORK = 2e7;
+
+const parameters = (run: Run) => run.model.layers.reduce((n, l, i) => n + l.units * ((i === 0 ? run.model.inputs : run.model.layers[i - 1]!.units) + 1), 0);
+// The page's targets are one number per row.
+const stepsPerEpoch = (run: Run) => Math.ceil(run.y.length / Number(run.fit.batchSize));
 /** True while a Step traces. */
 let stepping = false;
 /** Set while Play runs: the timer of its next Step. */
@@ -273,7 +287,7 @@ function refused(): void {
 async function start(kind: 'train' | 'compare'): Promise<void> {
   if (job || checking || stepping) return;
   pause();
-  walk = undefined;
+  walk = trained = undefined;
   const run = await checkedRun();
   if (!run || job) return;
   setBusy(kind);
@@ -312,34 +326,44 @@ async function checkedRun(): Promise<Run | undefined> {
 /** Runs the walk's next step (starting a walk from the form if there is none); false when it could not. */
 async function step(): Promise<boolean> {
   if (job || checking || stepping) return false;
+  let note = '';
   if (!walk) {
-    const run = await checkedRun();
+    const run = trained?.run ?? await checkedRun();
     if (!run || job || walk) return false;
-    const params = run.model.layers.reduce((n, l, i) => n + l.units * ((i === 0 ? run.model.inputs : run.model.layers[i - 1]!.units) + 1), 0);
+    const params = parameters(run);
     if (params > MAX_STEP_PARAMS) {
       setStatus(`Step runs in the page's own thread, for networks of at most ${MAX_STEP_PARAMS} weights and biases; this one has ${params}. Train runs it in the background.`, 'error');
       return false;
     }
-    walk = { run, data: data!, steps: 0 };
-    clearRun();
-    diagram.start(run.model, data!.features, data!.target, data!.classes);
-    startUnitMaps(run, data!, true);
-    startMap(run, data!, true);
+    const steps = trained ? trained.epochs * stepsPerEpoch(run) : 0;
+    const rows = Math.min(Number(run.fit.batchSize), run.y.length);
+    if (trained && (steps + 1) * rows * params <= MAX_STEP_WORK) walk = { run, steps };
+    else {
+      if (trained) note = ` (From step 1: continuing the trained fit would re-run its ${steps} steps in this thread.)`;
+      walk = { run, steps: 0 };
+      clearRun();
+      diagram.start(run.model, data!.features, data!.target, data!.classes);
+      startUnitMaps(run, data!, true);
+      startMap(run, data!, true);
+    }
+    trained = undefined;
   }
   const current = walk;
   stepping = true;
   try {
+    // apply: the model ends where fit leaves it after this step, and so do the weights drawn.
     const model = new Model(current.run.model);
-    const trace = await model.trace(current.run.x, current.run.y, { ...current.run.fit, step: current.steps + 1, apply: true });
+    const step = current.steps + 1;
+    const epochs = Math.max(Number(current.run.fit.epochs), Math.ceil(step / stepsPerEpoch(current.run)));
+    const trace = await model.trace(current.run.x, current.run.y, { ...current.run.fit, epochs, step, apply: true });
     if (walk !== current) return false;
     current.steps = trace.step;
-    current.trace = trace;
     diagram.update(trace.newWeights, trace);
     unitMaps.update(trace.newWeights, true);
     if (current.run.plane) map.update(trace.newWeights, true);
     stage(`After step ${trace.step} (epoch ${trace.epoch}): one batch of ${plural(trace.rows.length, 'row')}.`);
     $('network-stage').dataset.step = String(trace.step);
-    setStatus(`Step ${trace.step}, epoch ${trace.epoch}: the batch's loss was ${trace.loss.toPrecision(4)}. Pick a line or a unit to see its gradient.`, 'idle');
+    setStatus(`Step ${trace.step}, epoch ${trace.epoch}: the batch's loss was ${trace.loss.toPrecision(4)}. Pick a line or a unit to see its gradient.${note}`, 'idle');
     return true;
   } catch (e) {
     // A step past the fit's last ("raise epochs") is refused by the library with what to do.
@@ -526,6 +550,7 @@ function finish(current: TrainJob, history: History): void {
   const { run, data: d, trainer } = current;
   job = undefined;
   const weights = trainer.model.getWeights();
+  trained = { run, epochs: history.loss.length };
   diagram.update(weights);
   unitMaps.update(weights, true);
   if (run.plane) map.update(weights, true);
@@ -571,6 +596,7 @@ $('settings').addEventListener('change', recheck);
 for (const type of ['input', 'change']) {
   $('settings').addEventListener(type, () => {
     pause();
+    trained = undefined;
     if (!walk) return;
     // The stepped weights belong to the old settings: the new network is drawn as it starts.
     walk = undefined;
