@@ -9,7 +9,7 @@ import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { datasets, Model, type FitOptions } from '../src/node.js';
+import { classDatasets, datasets, Model, type FitOptions, type ModelFitOptions, type ModelOptions, type ParamChain } from '../src/node.js';
 import { findChromium } from './chromium.js';
 import { maxRelativeDiff } from './helpers.js';
 import { seeded } from '../src/random.js';
@@ -250,6 +250,175 @@ describe('the demo page', () => {
     expect(epochs).toBeGreaterThanOrEqual(5);
     expect(epochs).toBeLessThan(100_000);
     expect(await page.textContent('#status')).toMatch(new RegExp(`^Stopped after ${epochs} epochs`));
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('the demo page, step by step', () => {
+  /** Clicks Step and waits until the page shows step `n`. */
+  async function step(page: Page, n: number): Promise<void> {
+    await page.click('#step');
+    await page.waitForFunction((k) => document.getElementById('network-stage')?.dataset.step === String(k), n, { timeout: 30_000 });
+  }
+  const stepShown = async (page: Page) => Number(await page.getAttribute('#network-stage', 'data-step'));
+
+  it('steps through a placement run: a weight\'s chain-rule product is the trace\'s gradient, edges show gradients, Play and Pause', async () => {
+    const { page, problems } = await open('/web/');
+    await fillPlacement(page, { optimizer: 'adam', learningRate: '0.05', epochs: '300', batchSize: '1' }, 'watch');
+    for (const n of [1, 2, 3]) await step(page, n);
+    // Step 3 of the same fit, traced in Node: the page's numbers must be fit's, not a copy's.
+    const model = new Model(d.model);
+    const trace = await model.trace(d.x, d.y, { ...fit, step: 3, apply: true });
+
+    // w¹₂₁, from resume_score to hidden unit 1: the third line drawn (layer 1's lines are input-major).
+    await page.locator('#network line.hit').nth(2).click();
+    const chain = (trace.chains[0] as ParamChain[][])[1]![0]!;
+    // The page's own numbers (its trace, in Chromium) against Node's, to 1e-12: the factors, and their products' sum against the gradient.
+    const terms = await page.$$eval('#network-details .term', (ps) => ps.map((p) => JSON.parse((p as HTMLElement).dataset.values!) as number[]));
+    expect(terms.map((t) => t.length)).toEqual(chain.values.map((v) => v.length));
+    expect(maxRelativeDiff(terms.flat(), chain.values.flat())).toBeLessThanOrEqual(1e-12);
+    const product = terms.reduce((sum, values) => sum + values.reduce((a, b) => a * b, 1), 0);
+    expect(maxRelativeDiff([product], [chain.gradient])).toBeLessThanOrEqual(1e-12);
+    const shown = Number(await page.getAttribute('#network-details .chain-sum', 'data-gradient'));
+    expect(maxRelativeDiff([product], [shown])).toBeLessThanOrEqual(1e-12);
+    const details = (await page.textContent('#network-details'))!;
+    expect(details).toContain(`∂L/∂${chain.name} = Σ over the batch's rows of ${chain.factors.join(' × ')}`);
+    expect(details).toContain(`∂L/∂${chain.name} = ${Number(chain.gradient.toPrecision(8))}`);
+    // The full chain from the loss down, each factor's value, for the batch's one row.
+    expect(chain.paths).toBeDefined();
+    for (const path of chain.paths![0]!) expect(details).toContain(path.map((f) => f.name).join(' · '));
+    // The weight drawn is the one after the step, and the whole network's are fit's after 3 steps.
+    const edges = await page.$$eval('#network line[data-weight]', (lines) => lines.map((l) => ({ weight: Number(l.getAttribute('data-weight')), gradient: Number(l.getAttribute('data-gradient')), width: Number(l.getAttribute('stroke-width')), stroke: l.getAttribute('stroke') })));
+    const kernels = (w: typeof trace.gradients) => w.filter((_, i) => i % 2 === 0).flat(2) as number[];
+    expect(maxRelativeDiff(edges.map((e) => e.weight), kernels(model.getWeights()))).toBeLessThanOrEqual(1e-12);
+    expect(maxRelativeDiff(edges.map((e) => e.gradient), kernels(trace.gradients))).toBeLessThanOrEqual(1e-12);
+
+    // The toggle: lines coloured by the gradient's sign and as thick as its size, then back to the weights'.
+    const largestAt = (v: number[]) => v.map(Math.abs).indexOf(Math.max(...v.map(Math.abs)));
+    const smallestAt = (v: number[]) => v.map(Math.abs).indexOf(Math.min(...v.map(Math.abs)));
+    expect(await page.getAttribute('#network', 'data-showing')).toBe('weights');
+    await page.check('#show-gradients');
+    expect(await page.getAttribute('#network', 'data-showing')).toBe('gradients');
+    const byGradient = await page.$$eval('#network line[data-weight]', (lines) => lines.map((l) => ({ width: Number(l.getAttribute('stroke-width')), stroke: l.getAttribute('stroke') })));
+    const gradients = kernels(trace.gradients);
+    for (const [k, e] of byGradient.entries()) expect(e.stroke).toBe(gradients[k]! >= 0 ? '#2563eb' : '#ea580c');
+    const widths = byGradient.map((e) => e.width);
+    expect(largestAt(widths)).toBe(largestAt(gradients));
+    expect(smallestAt(widths)).toBe(smallestAt(gradients));
+    mkdirSync(OUTPUT, { recursive: true });
+    for (const [width, height] of [[1280, 800], [390, 844]] as const) {
+      await page.setViewportSize({ width, height });
+      await page.locator('#network-details').scrollIntoViewIfNeeded();
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+      // A redraw for the new width keeps the pick, its chain and the gradients.
+      expect(await page.$$('#network-details .term')).toHaveLength(1);
+      expect(await page.$$('#network line.selected')).toHaveLength(1);
+      expect(await page.getAttribute('#network', 'data-showing')).toBe('gradients');
+      await page.screenshot({ path: join(OUTPUT, `page-step-${width}.png`), fullPage: true });
+    }
+    await page.setViewportSize({ width: 1400, height: 1000 });
+    await page.check('input[name=edges][value=weights]');
+    const byWeight = await page.$$eval('#network line[data-weight]', (lines) => lines.map((l) => Number(l.getAttribute('stroke-width'))));
+    expect(byWeight).toEqual(edges.map((e) => e.width));
+
+    // Play steps on at a watchable pace until Pause; the next Step carries on from there.
+    await page.click('#play');
+    expect(await page.getAttribute('#play', 'aria-pressed')).toBe('true');
+    await page.waitForFunction(() => Number(document.getElementById('network-stage')?.dataset.step) >= 5, undefined, { timeout: 30_000 });
+    await page.click('#play');
+    expect(await page.textContent('#play')).toBe('Play');
+    const paused = await stepShown(page);
+    await page.waitForTimeout(1500);
+    expect(await stepShown(page)).toBe(paused);
+    await step(page, paused + 1);
+    const later = await new Model(d.model).trace(d.x, d.y, { ...fit, step: paused + 1 });
+    expect(maxRelativeDiff([Number(await page.getAttribute('#network line[data-weight]', 'data-weight'))], [(later.newWeights[0] as number[][])[0]![0]!])).toBeLessThanOrEqual(1e-12);
+
+    // The README's derivation is on the page.
+    await page.click('#derivation summary');
+    expect(await page.textContent('#derivation-text')).toContain('∂L/∂w¹₁₁ = (ŷ − y)·w²₁·h₁(1 − h₁)·x₁');
+
+    // A network too big to trace in the page's thread is refused, saying why; a settings change started the walk over.
+    await page.fill('#hidden', '64, 64');
+    await page.click('#step');
+    await page.waitForSelector('#status[data-state=error]');
+    expect(await page.textContent('#status')).toBe('Step runs in the page\'s own thread, for networks of at most 1000 weights and biases; this one has 4417. Train runs it in the background.');
+    await page.fill('#hidden', '2');
+    await step(page, 1);
+
+    // After a Train of 5 epochs (4 steps each), Step goes on with step 21 of the same fit run longer.
+    await page.fill('#epochs', '5');
+    await page.selectOption('#pace', 'full');
+    await train(page);
+    await step(page, 21);
+    const next = await new Model(d.model).trace(d.x, d.y, { ...fit, epochs: 6, step: 21 });
+    expect(maxRelativeDiff(await page.$$eval('#network line[data-weight]', (lines) => lines.map((l) => Number(l.getAttribute('data-weight')))), kernels(next.newWeights))).toBeLessThanOrEqual(1e-12);
+    expect(await page.textContent('#status')).toContain('Step 21, epoch 6');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('trains the 3-class example with a softmax output: the probability map shows three classes\' colours; a CSV of text labels is read as classes', async () => {
+    const { page, problems } = await open('/web/');
+    await page.selectOption('#task', 'blobs3');
+    await page.selectOption('#pace', 'full');
+    expect(await page.inputValue('#output-activation')).toBe('softmax');
+    await train(page);
+    // The page's run in Node: its settings for blobs3 (4 tanh units, adam 0.05, 100 epochs, batches of 16).
+    const b = classDatasets.blobs3;
+    const blobsModel: ModelOptions = { inputs: 2, layers: [{ units: 4, activation: 'tanh', kernelInitializer: 'glorotUniform', biasInitializer: 'zeros' }, { units: 3, activation: 'softmax', kernelInitializer: 'glorotUniform', biasInitializer: 'zeros' }], loss: 'sparseCategoricalCrossentropy', seed: 0 };
+    const blobsFit: ModelFitOptions = { optimizer: 'adam', learningRate: 0.05, epochs: 100, batchSize: 16, shuffle: 'epoch', standardize: false };
+    const model = new Model(blobsModel);
+    const history = await model.fit(b.x, b.y, blobsFit);
+    expect(maxRelativeDiff([Number(await page.getAttribute('#final', 'data-loss'))], [history.loss.at(-1)!])).toBeLessThanOrEqual(1e-12);
+    // Every map pixel by its most saturated channel: blue (A), red (B), green (C); white where the classes tie.
+    const hues = await page.$eval('#plane-chart canvas', (canvas) => {
+      const c = canvas as HTMLCanvasElement;
+      const { data } = c.getContext('2d')!.getImageData(0, 0, c.width, c.height);
+      const counts = { blue: 0, red: 0, green: 0 };
+      for (let i = 0; i < data.length; i += 4) {
+        const [r, g, bl] = [data[i]!, data[i + 1]!, data[i + 2]!];
+        if (Math.min(r, g, bl) > 230) continue;
+        if (bl > r + 40 && bl > g + 20) counts.blue++;
+        else if (r > g + 60 && r > bl + 60) counts.red++;
+        else if (g > r + 40 && g > bl + 40) counts.green++;
+      }
+      return counts;
+    });
+    expect(hues.blue).toBeGreaterThan(2000);
+    expect(hues.red).toBeGreaterThan(2000);
+    expect(hues.green).toBeGreaterThan(2000);
+    expect(await page.$$eval('#plane-legend .key', (ks) => ks.map((k) => k.textContent!.trim()))).toEqual(['class = A', 'class = B', 'class = C']);
+    const predicted = await page.$$eval('#predictions tbody tr', (rows) => rows.map((r) => r.children[4]!.textContent));
+    const best = (p: number[]) => p.indexOf(Math.max(...p));
+    expect(predicted).toEqual(model.predict(b.x.slice(0, 12)).map((p, r) => `${b.classes[best(p)]} ${best(p) === b.y[r] ? '✓' : '✗'}`));
+    expect(await page.$$eval('#network text', (ts) => ts.map((t) => t.textContent).filter((t) => t!.startsWith('→')))).toEqual(['→ A', '→ B', '→ C']);
+    mkdirSync(OUTPUT, { recursive: true });
+    await page.screenshot({ path: join(OUTPUT, 'e2e-blobs3.png'), fullPage: true });
+
+    // After the Train a Step goes on with step 1201 (100 epochs of 12 batches) of the same fit run longer: a 16-row batch,
+    // whose gradients are those of the same step traced in Node; the details list its first rows.
+    await page.click('#step');
+    await page.waitForFunction(() => document.getElementById('network-stage')?.dataset.step === '1201');
+    await page.locator('#network circle[data-column="2"][data-unit="2"]').click();
+    const next = await new Model(blobsModel).trace(b.x, b.y, { ...blobsFit, epochs: 101, step: 1201 });
+    const bias = (next.chains[3] as ParamChain[])[2]!;
+    const shownBias = new RegExp(`∂L/∂${bias.name} = (\\S+);`).exec((await page.textContent('#network-details'))!);
+    expect(maxRelativeDiff([Number(shownBias![1])], [bias.gradient])).toBeLessThanOrEqual(1e-7);
+    await page.locator('#network line.hit').nth(0).click();
+    expect(await page.$$('#network-details .term')).toHaveLength(4);
+    expect(await page.textContent('#network-details .chain-sum')).toContain('Sum over the batch\'s 16 rows (first 4 shown)');
+    const sum = Number(await page.getAttribute('#network-details .chain-sum', 'data-gradient'));
+    expect(maxRelativeDiff([sum], [(next.gradients[0] as number[][])[0]![0]!])).toBeLessThanOrEqual(1e-12);
+
+    await page.selectOption('#task', 'csv');
+    const text = `x1,x2,kind\n${b.x.map((row, r) => `${row.join(',')},${['cat', 'dog', 'eel'][b.y[r]!]}`).join('\n')}\n`;
+    await page.setInputFiles('#csv-file', { name: 'animals.csv', mimeType: 'text/csv', buffer: Buffer.from(text) });
+    await page.waitForFunction(() => document.querySelectorAll('#network circle').length > 0);
+    expect(await page.textContent('#data-summary')).toContain('(3 classes: cat, dog, eel)');
+    expect(await page.inputValue('#output-activation')).toBe('softmax');
+    await page.waitForFunction(() => document.querySelectorAll('#network circle[data-column="2"]').length === 3);
     expect(problems).toEqual([]);
     await page.close();
   });

@@ -1,8 +1,9 @@
 // The network as an SVG diagram: units in columns, one line per weight coloured by its sign and as
 // thick as its size, each unit's bias under it. `update` restyles the same elements as training goes.
 // The SVG is drawn in CSS pixels (its viewBox follows its width), so its text is as large as the
-// page's. A click or tap on a line or a unit shows its numbers in the details box below.
-import type { ModelOptions, Weights } from '../src/browser.js';
+// page's. A click or tap on a line or a unit shows its numbers in the details box below; after a
+// Step, the trace of that step (model.trace) gives each line its gradient and each pick its chain rule.
+import type { ModelOptions, ParamChain, Trace, Weights } from '../src/browser.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const H = 300, TOP = 46, BOTTOM = 30, FONT = 12;
@@ -35,9 +36,13 @@ export class NetworkDiagram {
   /** Per layer: its drawn edges as [input][unit], and its drawn units' bias labels. */
   private edges: SVGLineElement[][][] = [];
   private biases: (SVGTextElement | undefined)[][] = [];
-  private shape: { model: ModelOptions; features: string[]; target: string } | undefined;
+  private shape: { model: ModelOptions; features: string[]; target: string; classes: string[] | undefined } | undefined;
   private weights: Weights | undefined;
   private selected: Part | undefined;
+  /** The last Step's trace, while its weights are the ones drawn. */
+  private trace: Trace | undefined;
+  /** What the lines' colour and thickness show: the weights, or the last Step's gradients. */
+  private mode: 'weights' | 'gradients' = 'weights';
   private width = 0;
   /** Told of every pick, so that other panels can show the same part (the hidden units' maps outline the unit's). */
   onSelect: ((part: Part) => void) | undefined;
@@ -51,30 +56,33 @@ export class NetworkDiagram {
 
   /** No network to draw: `message` in its place. */
   clear(message: string): void {
-    this.shape = this.weights = this.selected = undefined;
+    this.shape = this.weights = this.selected = this.trace = undefined;
     this.svg.replaceChildren(el('text', { x: '50%', y: H / 2, 'text-anchor': 'middle', 'font-size': 13, fill: '#6b7280' }, message));
     this.details.replaceChildren();
     this.details.hidden = true;
   }
 
-  /** Draws the network of `model`, its inputs named by `features` and its output by `target`. */
-  start(model: ModelOptions, features: string[], target: string): void {
-    this.shape = { model, features, target };
-    this.weights = this.selected = undefined;
+  /** Draws the network of `model`, its inputs named by `features` and its output by `target` (a softmax output's units by `classes`). */
+  start(model: ModelOptions, features: string[], target: string, classes?: string[]): void {
+    this.shape = { model, features, target, classes };
+    this.weights = this.selected = this.trace = undefined;
     this.details.replaceChildren();
     this.details.hidden = false;
     this.draw();
   }
 
   private name(column: number, unit: number): string {
-    const { model, features, target } = this.shape!;
+    const { model, features, target, classes } = this.shape!;
     if (column === 0) return features[unit] ?? `x${unit + 1}`;
-    if (column === model.layers.length) return model.layers[column - 1]!.units === 1 ? `the output (${target})` : `output ${unit + 1}`;
+    if (column === model.layers.length) {
+      if (model.layers[column - 1]!.units === 1) return `the output (${target})`;
+      return classes?.[unit] !== undefined ? `the output for ${target} = ${classes[unit]}` : `output ${unit + 1}`;
+    }
     return `hidden ${column} · unit ${unit + 1}`;
   }
 
   private draw(): void {
-    const { model, features, target } = this.shape!;
+    const { model, features, target, classes } = this.shape!;
     this.width = Math.max(240, this.svg.clientWidth);
     const W = this.width;
     this.svg.setAttribute('viewBox', `0 0 ${W} ${H}`);
@@ -84,7 +92,10 @@ export class NetworkDiagram {
     // Room for the input names on the left and the target's on the right, at about 7 px a character.
     const text = (s: string) => s.length * 7;
     const left = Math.min(W * 0.3, r + 12 + (model.inputs <= LABELLED_UNITS ? Math.max(...features.map(text)) : 0));
-    const right = Math.min(W * 0.25, r + 14 + (widths[widths.length - 1] === 1 ? text(`→ ${target}`) : 0));
+    // The output's name: the target's, or each class's where there is room.
+    const outputs = widths[widths.length - 1]!;
+    const named = outputs === 1 ? [`→ ${target}`] : classes && outputs <= LABELLED_UNITS ? classes.map((c) => `→ ${c}`) : [];
+    const right = Math.min(W * 0.25, r + 14 + Math.max(0, ...named.map(text)));
     const x = (c: number) => left + (c / (widths.length - 1)) * (W - left - right);
     const y = (c: number, i: number) => TOP + ((i + 0.5) / shown[c]!) * (H - TOP - BOTTOM);
     // Bias labels where they fit; elsewhere a click on the unit shows its bias.
@@ -132,57 +143,82 @@ export class NetworkDiagram {
     }
     more(0);
     const out = widths.length - 1;
-    if (widths[out] === 1) labels.append(el('text', { x: x(out) + r + 6, y: y(out, 0) + 4 }, `→ ${target}`));
+    named.forEach((name, u) => labels.append(el('text', { x: x(out) + r + 6, y: y(out, u) + 4 }, name)));
     this.svg.replaceChildren(lines, units, labels);
-    if (this.weights) this.update(this.weights);
+    if (this.weights) this.update(this.weights, this.trace);
+    this.mark();
   }
 
-  /** Restyles every drawn edge and bias label from the weights (Keras layout: kernel [input][unit], then bias, per layer). */
-  update(weights: Weights): void {
+  /**
+   * Restyles every drawn edge and bias label from the weights (Keras layout: kernel [input][unit],
+   * then bias, per layer); `trace` is the Step that led to them, whose gradients the lines can show.
+   */
+  update(weights: Weights, trace?: Trace): void {
     this.weights = weights;
-    const largest = Math.max(1, ...weights.flat(2).map(Math.abs));
+    this.trace = trace;
+    const shown = this.mode === 'gradients' && trace ? trace.gradients : weights;
+    const largest = Math.max(this.mode === 'gradients' && trace ? 1e-300 : 1, ...shown.flat(2).map(Math.abs));
     this.edges.forEach((layer, l) => {
       const kernel = weights[2 * l] as number[][], bias = weights[2 * l + 1] as number[];
+      const sizes = shown[2 * l] as number[][];
+      const gradients = trace?.gradients[2 * l] as number[][] | undefined;
       layer.forEach((row, i) => row.forEach((line, u) => {
-        const w = kernel[i]![u]!;
-        line.setAttribute('stroke', w >= 0 ? POSITIVE : NEGATIVE);
-        line.setAttribute('stroke-width', (0.6 + (7 * Math.abs(w)) / largest).toFixed(2));
+        const w = kernel[i]![u]!, v = sizes[i]![u]!;
+        line.setAttribute('stroke', v >= 0 ? POSITIVE : NEGATIVE);
+        line.setAttribute('stroke-width', (0.6 + (7 * Math.abs(v)) / largest).toFixed(2));
         line.setAttribute('stroke-opacity', '0.8');
         line.dataset.weight = String(w);
-        line.nextElementSibling!.firstElementChild!.textContent = `weight ${round(w)}`;
+        if (gradients) line.dataset.gradient = String(gradients[i]![u]!);
+        else delete line.dataset.gradient;
+        line.nextElementSibling!.firstElementChild!.textContent = `weight ${round(w)}${gradients ? `, gradient ${round(gradients[i]![u]!)}` : ''}`;
       }));
       this.biases[l]!.forEach((text, u) => { if (text) text.textContent = `bias ${round(bias[u]!)}`; });
     });
+    this.svg.dataset.showing = this.mode === 'gradients' && trace ? 'gradients' : 'weights';
     if (this.selected) this.describe(this.selected);
+  }
+
+  /** Lines sized and coloured by the weights or by the last Step's gradients (weights until a Step has run). */
+  show(mode: 'weights' | 'gradients'): void {
+    this.mode = mode;
+    if (this.weights) this.update(this.weights, this.trace);
   }
 
   private select(part: Part): void {
     this.selected = part;
-    for (const e of this.svg.querySelectorAll('.selected')) e.classList.remove('selected');
-    const mark = part.kind === 'weight'
-      ? this.edges[part.layer]?.[part.from]?.[part.unit]
-      : this.svg.querySelector(`circle[data-column="${part.column}"][data-unit="${part.unit}"]`);
-    mark?.classList.add('selected');
+    this.mark();
     this.describe(part);
     this.onSelect?.(part);
   }
 
-  /** The picked part's numbers, in words and with where getWeights() holds them. */
+  /** Outlines the picked part, again after a redraw. */
+  private mark(): void {
+    for (const e of this.svg.querySelectorAll('.selected')) e.classList.remove('selected');
+    const part = this.selected;
+    if (!part) return;
+    const drawn = part.kind === 'weight'
+      ? this.edges[part.layer]?.[part.from]?.[part.unit]
+      : this.svg.querySelector(`circle[data-column="${part.column}"][data-unit="${part.unit}"]`);
+    drawn?.classList.add('selected');
+  }
+
+  /** The picked part's numbers, in words and with where getWeights() holds them; after a Step, its gradient as the chain rule builds it. */
   private describe(part: Part): void {
     const w = this.weights;
     const { model } = this.shape!;
-    const line = (text: string) => Object.assign(document.createElement('p'), { textContent: text });
     if (!w) {
       this.details.replaceChildren(line('The weights appear once the network is built.'));
       return;
     }
     const kernel = (l: number) => w[2 * l] as number[][];
     const bias = (l: number) => w[2 * l + 1] as number[];
+    const t = this.trace;
     if (part.kind === 'weight') {
       const { layer: l, from: i, unit: u } = part;
       this.details.replaceChildren(
         line(`Weight from ${this.name(l, i)} to ${this.name(l + 1, u)}: ${full(kernel(l)[i]![u]!)}`),
-        line(`getWeights()[${2 * l}][${i}][${u}], layer ${l + 1}'s kernel (row: input, column: unit).`));
+        line(`getWeights()[${2 * l}][${i}][${u}], layer ${l + 1}'s kernel (row: input, column: unit).`),
+        ...(t ? chainView(t, (t.chains[2 * l] as ParamChain[][])[i]![u]!, (t.weights[2 * l] as number[][])[i]![u]!, (t.update.deltas[2 * l] as number[][])[i]![u]!) : []));
       return;
     }
     const { column: c, unit: u } = part;
@@ -191,6 +227,58 @@ export class NetworkDiagram {
     this.details.replaceChildren(
       line(c === 0 ? `Input ${this.name(0, u)}` : `${this.name(c, u)} (${model.layers[c - 1]!.activation ?? 'linear'}): bias ${full(bias(c - 1)[u]!)}`),
       ...(into.length ? [line(`Weights in: ${into.join(', ')}`)] : []),
-      ...(out.length ? [line(`Weights out: ${out.join(', ')}`)] : []));
+      ...(out.length ? [line(`Weights out: ${out.join(', ')}`)] : []),
+      ...(t ? unitView(t, c, u) : []));
   }
+}
+
+/** Rows of the batch the details box lists; the sums are over every row. */
+const SHOWN_ROWS = 4;
+
+const line = (text: string, className?: string) => Object.assign(document.createElement('p'), { textContent: text, ...(className ? { className } : {}) });
+
+/** `v` for a product: negative numbers in brackets. */
+const factor = (v: number) => (v < 0 ? `(${full(v)})` : full(v));
+
+/** Row `r` of the batch as the step saw it: its index among the training rows. */
+const rowName = (t: Trace, r: number) => `row ${t.rows[r]! + 1}`;
+
+/**
+ * A parameter's gradient in the step: each row's product of its local factors, their sum (the
+ * gradient fit used), the full chain from the loss where it is short, and the update it led to.
+ */
+function chainView(t: Trace, chain: ParamChain, before: number, delta: number): HTMLElement[] {
+  const rows = chain.values.length;
+  const terms = chain.values.slice(0, SHOWN_ROWS).map((values, r) => {
+    const p = line(`${rowName(t, r)}: ${values.map(factor).join(' × ')} = ${full(values.reduce((a, b) => a * b, 1))}`, 'term');
+    p.dataset.values = JSON.stringify(values);
+    const paths = chain.paths?.[r];
+    if (paths) p.append(...paths.map((path) => line(`${path.map((f) => f.name).join(' · ')} = ${path.map((f) => factor(f.value)).join(' × ')}`, 'path')));
+    return p;
+  });
+  const penalty = chain.penalty ? ` + regularizer ${full(chain.penalty.value)}` : '';
+  const sum = line(`${rows > 1 ? `Sum over the batch's ${rows} rows${rows > SHOWN_ROWS ? ` (first ${SHOWN_ROWS} shown)` : ''}` : 'So'}${penalty}: ∂L/∂${chain.name} = ${full(chain.gradient)}`
+    + (chain.numeric === null ? '' : ` (central difference ${full(chain.numeric)})`), 'chain-sum');
+  sum.dataset.gradient = String(chain.gradient);
+  return [
+    line(`In step ${t.step} (epoch ${t.epoch}), ∂L/∂${chain.name} = Σ over the batch's rows of ${chain.factors.join(' × ')}:`, 'chain'),
+    ...terms,
+    sum,
+    line(`The ${t.update.settings.optimizer} update moved ${chain.name} from ${full(before)} to ${full(before + delta)}.`),
+  ];
+}
+
+/** A unit's numbers in the step, row by row: what it summed, its activation, and the derivatives backpropagation sent it. */
+function unitView(t: Trace, column: number, unit: number): HTMLElement[] {
+  const rows = Math.min(SHOWN_ROWS, t.rows.length);
+  if (column === 0) return Array.from({ length: rows }, (_, r) => line(`${rowName(t, r)}: ${full(t.x[r]![unit]!)} (as the network saw it)`));
+  const layer = t.layers[column - 1]!;
+  const biasChain = (t.chains[2 * column - 1] as ParamChain[])[unit]!;
+  const before = (t.weights[2 * column - 1] as number[])[unit]!, delta = (t.update.deltas[2 * column - 1] as number[])[unit]!;
+  return [
+    line(`In step ${t.step}:`, 'chain'),
+    ...Array.from({ length: rows }, (_, r) => line(`${rowName(t, r)}: z = ${full(layer.z[r]![unit]!)}, activation ${full(layer.activations[r]![unit]!)}, `
+      + `its derivative ${full(layer.derivatives[r]![unit]!)}${layer.dLda ? `, ∂L/∂a = ${full(layer.dLda[r]![unit]!)}` : ''}, ∂L/∂z = ${full(layer.dLdz[r]![unit]!)}`)),
+    line(`The bias's gradient is the sum of ∂L/∂z over the batch: ∂L/∂${biasChain.name} = ${full(biasChain.gradient)}; the update moved it from ${full(before)} to ${full(before + delta)}.`),
+  ];
 }

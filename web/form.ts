@@ -2,7 +2,7 @@
 // into a Run for WorkerTrainer. The page does not hold the library's rules: checkForm asks the library
 // about each field on its own (so every bad field is reported at once), and showErrors puts each
 // message beside its input, in the form's words.
-import { ACTIVATIONS, BackpropError, datasets, inferTask, Model, parseCsv, readCsv, type DatasetName, type DenseSpec, type ModelFitOptions, type ModelOptions, type Task } from '../src/browser.js';
+import { ACTIVATIONS, BackpropError, classDatasets, datasets, inferTask, Model, parseCsv, readCsv, type DatasetName, type DenseSpec, type ModelFitOptions, type ModelOptions, type Task } from '../src/browser.js';
 
 /** Where the probability map is sampled: `resolution` × `resolution` cell centres over the two features' ranges. */
 export interface PlaneGrid {
@@ -34,8 +34,17 @@ export interface PageData {
   y: Float64Array;
   rows: number;
   task: Task;
+  /** Set for class labels: y holds each row's class index into these (a softmax output, one unit per class). */
+  classes?: string[];
   shuffle: 'none' | 'epoch';
 }
+
+/** The page's tasks: the tutorial's two data sets and the library's 3-class example. */
+export type PageTask = DatasetName | 'blobs3';
+
+/** What the output layer and the loss are for: a value, a 0/1 probability, or one probability per class. */
+type Kind = Task | 'classes';
+const kindOf = (d: Pick<PageData, 'task' | 'classes'>): Kind => (d.classes ? 'classes' : d.task);
 
 /** What the form's inputs hold, as text. */
 interface Values {
@@ -66,8 +75,10 @@ const PAGE_DEFAULTS: Record<DatasetName, TrainingValues> = {
   placement: { optimizer: 'adam', lr: '0.05', momentum: '', epochs: '300', batchSize: '1' },
 };
 
-const CSV_DEFAULTS = (task: Task): Values => ({
-  hidden: '8', hiddenActivation: 'relu', outputActivation: task === 'classification' ? 'sigmoid' : 'linear', init: 'glorotUniform',
+const OUTPUT_ACTIVATIONS: Record<Kind, string> = { regression: 'linear', classification: 'sigmoid', classes: 'softmax' };
+
+const CSV_DEFAULTS = (kind: Kind): Values => ({
+  hidden: '8', hiddenActivation: 'relu', outputActivation: OUTPUT_ACTIVATIONS[kind], init: 'glorotUniform',
   optimizer: 'adam', lr: '0.01', momentum: '', epochs: '100', batchSize: '32', standardize: true,
 });
 
@@ -89,7 +100,20 @@ function tutorialValues(name: DatasetName): Values {
   return { ...tutorialNetwork(name), optimizer: 'sgd', lr: String(fit.learningRate), momentum: '', epochs: String(fit.epochs), batchSize: String(fit.batchSize) };
 }
 
-export function tutorialData(name: DatasetName): PageData {
+/** The library's 3-class example, with settings that separate its blobs in a few seconds. */
+const BLOBS3_VALUES: Values = {
+  hidden: '4', hiddenActivation: 'tanh', outputActivation: 'softmax', init: 'glorotUniform',
+  optimizer: 'adam', lr: '0.05', momentum: '', epochs: '100', batchSize: '16', standardize: false,
+};
+
+export function tutorialData(name: PageTask): PageData {
+  if (name === 'blobs3') {
+    const d = classDatasets.blobs3;
+    return {
+      title: 'the library\'s classDatasets.blobs3', features: d.features, target: d.target, x: Float64Array.from(d.x.flat()), y: Float64Array.from(d.y),
+      rows: d.x.length, task: 'classification', classes: d.classes, shuffle: 'epoch',
+    };
+  }
   const d = datasets[name];
   return {
     title: `the tutorial's ${name} data`,
@@ -123,8 +147,13 @@ export function listActivations(): void {
 }
 
 /** The page's starting settings for a tutorial task, with a note (and a button) for the tutorial's own. */
-export function useTask(name: DatasetName): void {
+export function useTask(name: PageTask): void {
   csvTask = undefined;
+  if (name === 'blobs3') {
+    setValues(BLOBS3_VALUES);
+    input<HTMLParagraphElement>('tutorial-note').textContent = 'Three classes: a softmax output with one unit per class, and the loss sparseCategoricalCrossentropy.';
+    return;
+  }
   setValues({ ...tutorialNetwork(name), ...PAGE_DEFAULTS[name] });
   const t = tutorialValues(name);
   const note = input<HTMLParagraphElement>('tutorial-note');
@@ -137,20 +166,21 @@ export function useTask(name: DatasetName): void {
   note.append(button);
 }
 
-/** The task the CSV defaults were last set for; undefined while a tutorial task is chosen. */
-let csvTask: Task | undefined;
+/** The kind of target the CSV defaults were last set for; undefined while a built-in task is chosen. */
+let csvTask: Kind | undefined;
 
 /**
  * The CSV defaults, the first time CSV data is loaded after a tutorial task. After that a new file
  * or target keeps the user's settings: only the output activation follows a change of task, as
  * classification needs sigmoid.
  */
-export function useCsvDefaults(task: Task): void {
+export function useCsvDefaults(data: PageData): void {
+  const kind = kindOf(data);
   if (csvTask === undefined) {
-    setValues(CSV_DEFAULTS(task));
+    setValues(CSV_DEFAULTS(kind));
     input<HTMLParagraphElement>('tutorial-note').textContent = '';
-  } else if (task !== csvTask) input<HTMLSelectElement>('output-activation').value = CSV_DEFAULTS(task).outputActivation;
-  csvTask = task;
+  } else if (kind !== csvTask) input<HTMLSelectElement>('output-activation').value = OUTPUT_ACTIVATIONS[kind];
+  csvTask = kind;
 }
 
 /** Momentum is read by sgd and rmsprop only; adam's field is hidden rather than refused. */
@@ -165,7 +195,8 @@ export function csvColumns(text: string, file: string): string[] {
 
 export function csvData(text: string, file: string, target: string): PageData {
   const d = readCsv(text, { target, source: file });
-  return { title: file, features: d.features, target: d.target, x: d.x, y: d.y, rows: d.rows, task: inferTask(d.y), shuffle: 'epoch' };
+  const classes = d.classes ? { classes: d.classes } : {};
+  return { title: file, features: d.features, target: d.target, x: d.x, y: d.y, rows: d.rows, task: d.classes ? 'classification' : inferTask(d.y), ...classes, shuffle: 'epoch' };
 }
 
 /**
@@ -187,9 +218,9 @@ export function readRun(data: PageData): Run {
     inputs: data.features.length,
     layers: [
       ...hiddenUnits().map((units) => ({ units, activation: input<HTMLSelectElement>('hidden-activation').value as DenseSpec['activation'], ...init })),
-      { units: 1, activation: input<HTMLSelectElement>('output-activation').value as DenseSpec['activation'], ...init },
+      { units: data.classes?.length ?? 1, activation: input<HTMLSelectElement>('output-activation').value as DenseSpec['activation'], ...init },
     ],
-    loss: data.task === 'classification' ? 'binaryCrossentropy' : 'mse',
+    loss: ({ regression: 'mse', classification: 'binaryCrossentropy', classes: 'sparseCategoricalCrossentropy' } as const)[kindOf(data)],
     seed: 0,
   };
   return {
@@ -278,7 +309,7 @@ export async function checkForm(data: PageData): Promise<Problem[]> {
       new Model({ inputs: 1, layers: [{ units }], loss: 'mse' });
       if (units > MAX_UNITS) throw new BackpropError('units', `at most ${MAX_UNITS} units per layer on this page, got ${units}`);
     }, hidden.length > 1 ? `, layer ${i + 1}` : '')),
-    refusal('output-activation', () => new Model({ inputs: 1, layers: [{ units: 1, activation: output.activation }], loss: model.loss })),
+    refusal('output-activation', () => new Model({ inputs: 1, layers: [{ units: output.units, activation: output.activation }], loss: model.loss })),
     refusal('lr', () => probeFit({ optimizer: fit.optimizer, learningRate: fit.learningRate })),
     refusal('epochs', () => probeFit({ epochs: fit.epochs })),
     refusal('batch-size', () => probeFit({ batchSize: fit.batchSize })),

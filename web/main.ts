@@ -1,10 +1,13 @@
 // The demo page: the form starts a run in the library's WorkerTrainer, and the epochs it reports
-// redraw the loss chart, the network diagram and the maps, once per frame.
-import { BackpropError, DivergenceError, fitScaler, Model, WorkerTrainer, type DatasetName, type EngineKind, type History, type Weights, type WorkerEpochLogs } from '../src/browser.js';
-import { checkForm, clearErrors, csvColumns, csvData, listActivations, mark, marked, MAX_UNITS, planeGrid, problemOf, readRun, showMomentum, tutorialData, useCsvDefaults, useTask, type PageData, type Run } from './form.js';
+// redraw the loss chart, the network diagram and the maps, once per frame. Step and Play walk the
+// same fit one batch at a time through model.trace, in this thread, so that each step's gradients
+// can be shown.
+import { BackpropError, DivergenceError, fitScaler, Model, WorkerTrainer, type EngineKind, type History, type Weights, type WorkerEpochLogs } from '../src/browser.js';
+import { checkForm, clearErrors, csvColumns, csvData, listActivations, mark, marked, MAX_UNITS, planeGrid, problemOf, readRun, showMomentum, tutorialData, useCsvDefaults, useTask, type PageData, type PageTask, type Run } from './form.js';
+import { showDerivation } from './derivation.js';
 import { NetworkDiagram } from './diagram.js';
 import { LossChart } from './lossChart.js';
-import { CLASS_COLORS, PROBABILITY_GRADIENT, ProbabilityMap } from './probabilityMap.js';
+import { classColor, PROBABILITY_GRADIENT, ProbabilityMap } from './probabilityMap.js';
 import { predictionsTable, runCode, timingsView, weightsTables, type EngineTiming } from './results.js';
 import { UnitMaps } from './unitMaps.js';
 
@@ -16,6 +19,15 @@ const WATCH_MS_PER_EPOCH = 10;
 const TIMING_BUDGET_MS = 300;
 /** How often a timing's progress line changes. */
 const TIMING_PROGRESS_MS = 100;
+
+/**
+ * Weights and biases up to which Step runs: it traces in the page's thread, with a central
+ * difference beside each gradient (two forward passes of the batch per parameter), and re-runs the
+ * steps before it from the initial weights; beyond this it would hold the page up, and Step says so.
+ */
+const MAX_STEP_PARAMS = 1000;
+/** Milliseconds between Play's steps: slow enough to read the numbers change. */
+const PLAY_MS = 600;
 
 /** Typing in the network fields redraws the diagram once the typing pauses, not on every key. */
 const PREVIEW_DELAY_MS = 200;
@@ -51,6 +63,34 @@ let runner: WorkerTrainer | undefined;
 /** True while the library checks the form for a Train or a timing. */
 let checking = false;
 
+/**
+ * Step and Play's walk through the fit the form describes: after `steps` steps, the weights that
+ * fit has after as many. Each Step traces step `steps + 1` of fit(x, y, options) with `apply: true`
+ * on a model with the run's initial weights, so the numbers shown are fit's own; past the form's
+ * epochs it is the same fit run longer (the epochs do not change a step). After a Train the walk
+ * goes on from the trained weights, the steps of the epochs trained. Any change to the settings
+ * starts the walk over.
+ */
+interface Walk { run: Run; steps: number }
+let walk: Walk | undefined;
+/** The last Train's run and the epochs it finished, while the diagram shows its weights: a Step continues it. */
+let trained: { run: Run; epochs: number } | undefined;
+
+/**
+ * Row-steps × parameters up to which a Step re-runs the steps before it (about a tenth of a second);
+ * past it, a Step after a long Train starts from step 1 instead.
+ */
+const MAX_STEP_WORK = 2e7;
+
+const parameters = (run: Run) => run.model.layers.reduce((n, l, i) => n + l.units * ((i === 0 ? run.model.inputs : run.model.layers[i - 1]!.units) + 1), 0);
+// The page's targets are one number per row.
+const stepsPerEpoch = (run: Run) => Math.ceil(run.y.length / Number(run.fit.batchSize));
+/** True while a Step traces. */
+let stepping = false;
+/** Set while Play runs: the timer of its next Step. */
+let playing: Playing | undefined;
+interface Playing { timer?: ReturnType<typeof setTimeout> }
+
 function setStatus(text: string, state: 'idle' | 'running' | 'done' | 'stopped' | 'error'): void {
   const status = $('status');
   status.textContent = text;
@@ -62,7 +102,7 @@ function setBusy(kind: 'train' | 'compare' | undefined): void {
   const buttons = { train: $<HTMLButtonElement>('train'), compare: $<HTMLButtonElement>('compare') };
   const stops = { train: $<HTMLButtonElement>('stop'), compare: $<HTMLButtonElement>('stop-timing') };
   const focused = document.activeElement;
-  buttons.train.disabled = buttons.compare.disabled = kind !== undefined;
+  buttons.train.disabled = buttons.compare.disabled = $<HTMLButtonElement>('step').disabled = $<HTMLButtonElement>('play').disabled = kind !== undefined;
   stops.train.disabled = kind !== 'train';
   stops.compare.disabled = kind !== 'compare';
   for (const fieldset of $('settings').querySelectorAll('fieldset')) fieldset.disabled = kind !== undefined;
@@ -75,23 +115,29 @@ function setBusy(kind: 'train' | 'compare' | undefined): void {
 const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 
 function describeData(): void {
+  const classes = data?.classes;
   $('data-summary').textContent = data
-    ? `${plural(data.rows, 'row')} from ${data.title}: ${data.features.join(', ')} → ${data.target}${data.task === 'classification' ? ' (0 or 1)' : ''}.`
+    ? `${plural(data.rows, 'row')} from ${data.title}: ${data.features.join(', ')} → ${data.target}${classes ? ` (${classes.length} classes: ${classes.join(', ')})` : data.task === 'classification' ? ' (0 or 1)' : ''}.`
     : 'Choose a CSV file with a header row.';
-  $('loss-summary').textContent = !data ? '' : data.task === 'classification'
+  $('loss-summary').textContent = !data ? '' : classes
+    ? `${classes.length} output units, one per class, through softmax: each class's probability; the loss is sparse categorical cross-entropy.`
+    : data.task === 'classification'
     ? 'One output unit, its probability of 1; the loss is binary cross-entropy, as the targets are 0 or 1.'
     : 'One output unit, the predicted value; the loss is the squared error (mse).';
   // The map exists for two-feature classification only; elsewhere Results takes its place.
   const d = data?.task === 'classification' && data.features.length === 2 ? data : undefined;
   $('plane-panel').hidden = d === undefined;
   if (!d) return;
-  $('plane-explain').textContent = `The colour is the network's probability that ${d.target} = 1 at each point (${d.features.join(', ')}): `
-    + 'red towards 1, blue towards 0, white at 0.5, where its answer flips. The dots are the training rows, coloured by their target.';
-  $('plane-legend').replaceChildren(...mapLegend(d.target));
+  $('plane-explain').textContent = d.classes
+    ? `The colour at each point (${d.features.join(', ')}) is the class the network finds most probable there, deeper the surer it is: `
+      + `white where the ${d.classes.length} classes tie. The dots are the training rows, coloured by their class.`
+    : `The colour is the network's probability that ${d.target} = 1 at each point (${d.features.join(', ')}): `
+      + 'red towards 1, blue towards 0, white at 0.5, where its answer flips. The dots are the training rows, coloured by their target.';
+  $('plane-legend').replaceChildren(...mapLegend(d.target, d.classes));
 }
 
-/** The map's key: each class's dot colour, then the probability scale. */
-function mapLegend(target: string): HTMLElement[] {
+/** The map's key: each class's dot colour, then (for a 0/1 target) the probability scale. */
+function mapLegend(target: string, labels?: string[]): HTMLElement[] {
   const span = (className: string, text = '', background?: string) => {
     const s = document.createElement('span');
     s.className = className;
@@ -99,11 +145,12 @@ function mapLegend(target: string): HTMLElement[] {
     if (background) s.style.background = background;
     return s;
   };
-  const classes = CLASS_COLORS.map((color, label) => {
+  const classes = (labels ?? ['0', '1']).map((label, k) => {
     const item = span('key', ` ${target} = ${label}`);
-    item.prepend(span('dot', '', color));
+    item.prepend(span('dot', '', classColor(k)));
     return item;
   });
+  if (labels) return classes;
   const scale = span('scale');
   scale.append(span('', '0'), span('bar', '', PROBABILITY_GRADIENT), span('', '1'));
   return [...classes, scale];
@@ -160,7 +207,7 @@ function previewSoon(): void {
 
 function showModel(run: Run, d: PageData, model: Model): void {
   const weights = model.getWeights();
-  diagram.start(run.model, d.features, d.target);
+  diagram.start(run.model, d.features, d.target, d.classes);
   diagram.update(weights);
   startUnitMaps(run, d, false);
   unitMaps.update(weights, true);
@@ -187,8 +234,8 @@ function chooseTask(): void {
     data = undefined;
     if (csv) loadCsv();
   } else {
-    data = tutorialData(task as DatasetName);
-    useTask(task as DatasetName);
+    data = tutorialData(task as PageTask);
+    useTask(task as PageTask);
   }
   describeData();
   preview();
@@ -221,7 +268,7 @@ async function chooseFile(): Promise<void> {
 function loadCsv(): void {
   try {
     data = csvData(csv!.text, csv!.file, $<HTMLSelectElement>('target').value);
-    useCsvDefaults(data.task);
+    useCsvDefaults(data);
   } catch (e) {
     if (!(e instanceof BackpropError)) throw e;
     data = undefined;
@@ -238,7 +285,25 @@ function refused(): void {
 }
 
 async function start(kind: 'train' | 'compare'): Promise<void> {
-  if (job || checking) return;
+  if (job || checking || stepping) return;
+  pause();
+  walk = trained = undefined;
+  const run = await checkedRun();
+  if (!run || job) return;
+  setBusy(kind);
+  if (kind === 'train') {
+    if (runner) runner.setModel(run.model);
+    else runner = new WorkerTrainer(run.model);
+    await train({ kind, trainer: runner, run, data: data!, started: false, stopping: false, unseen: { epochs: 0, losses: [] } });
+  } else {
+    const trainer = new WorkerTrainer(run.model);
+    await compare(run, trainer);
+    void trainer.terminate();
+  }
+}
+
+/** Checks the form as Train does; the run it describes, or undefined after marking what is wrong. */
+async function checkedRun(): Promise<Run | undefined> {
   // A preview still waiting for typing to pause would draw the untrained network over this run's.
   clearTimeout(previewTimer);
   // A data message (a CSV file's line and column) stays: it is still true.
@@ -246,26 +311,96 @@ async function start(kind: 'train' | 'compare'): Promise<void> {
   if (!data) {
     if (marked().length === 0) mark('csv-file', 'CSV file: choose a file with a header row and numeric columns first');
     refused();
-    return;
+    return undefined;
   }
   checking = true;
   const problems = await checkForm(data).finally(() => { checking = false; });
   for (const p of problems) mark(p.input, p.message);
   if (problems.length > 0) {
     refused();
+    return undefined;
+  }
+  return readRun(data);
+}
+
+/** Runs the walk's next step (starting a walk from the form if there is none); false when it could not. */
+async function step(): Promise<boolean> {
+  if (job || checking || stepping) return false;
+  let note = '';
+  if (!walk) {
+    const run = trained?.run ?? await checkedRun();
+    if (!run || job || walk) return false;
+    const params = parameters(run);
+    if (params > MAX_STEP_PARAMS) {
+      setStatus(`Step runs in the page's own thread, for networks of at most ${MAX_STEP_PARAMS} weights and biases; this one has ${params}. Train runs it in the background.`, 'error');
+      return false;
+    }
+    const steps = trained ? trained.epochs * stepsPerEpoch(run) : 0;
+    const rows = Math.min(Number(run.fit.batchSize), run.y.length);
+    if (trained && (steps + 1) * rows * params <= MAX_STEP_WORK) walk = { run, steps };
+    else {
+      if (trained) note = ` (From step 1: continuing the trained fit would re-run its ${steps} steps in this thread.)`;
+      walk = { run, steps: 0 };
+      clearRun();
+      diagram.start(run.model, data!.features, data!.target, data!.classes);
+      startUnitMaps(run, data!, true);
+      startMap(run, data!, true);
+    }
+    trained = undefined;
+  }
+  const current = walk;
+  stepping = true;
+  try {
+    // apply: the model ends where fit leaves it after this step, and so do the weights drawn.
+    const model = new Model(current.run.model);
+    const step = current.steps + 1;
+    const epochs = Math.max(Number(current.run.fit.epochs), Math.ceil(step / stepsPerEpoch(current.run)));
+    const trace = await model.trace(current.run.x, current.run.y, { ...current.run.fit, epochs, step, apply: true });
+    if (walk !== current) return false;
+    current.steps = trace.step;
+    diagram.update(trace.newWeights, trace);
+    unitMaps.update(trace.newWeights, true);
+    if (current.run.plane) map.update(trace.newWeights, true);
+    stage(`After step ${trace.step} (epoch ${trace.epoch}): one batch of ${plural(trace.rows.length, 'row')}.`);
+    $('network-stage').dataset.step = String(trace.step);
+    setStatus(`Step ${trace.step}, epoch ${trace.epoch}: the batch's loss was ${trace.loss.toPrecision(4)}. Pick a line or a unit to see its gradient.${note}`, 'idle');
+    return true;
+  } catch (e) {
+    // A step past the fit's last ("raise epochs") is refused by the library with what to do.
+    if (!(e instanceof BackpropError)) throw e;
+    if (walk === current) setStatus(e.message, 'error');
+    return false;
+  } finally {
+    stepping = false;
+  }
+}
+
+/** Play: a Step every PLAY_MS until Pause, or until a step cannot run. */
+function play(): void {
+  if (playing) {
+    pause();
     return;
   }
-  const run = readRun(data);
-  setBusy(kind);
-  if (kind === 'train') {
-    if (runner) runner.setModel(run.model);
-    else runner = new WorkerTrainer(run.model);
-    await train({ kind, trainer: runner, run, data, started: false, stopping: false, unseen: { epochs: 0, losses: [] } });
-  } else {
-    const trainer = new WorkerTrainer(run.model);
-    await compare(run, trainer);
-    void trainer.terminate();
-  }
+  const current: Playing = {};
+  playing = current;
+  const button = $<HTMLButtonElement>('play');
+  button.textContent = 'Pause';
+  button.setAttribute('aria-pressed', 'true');
+  const next = async () => {
+    if (playing !== current) return;
+    if (!(await step())) pause();
+    else if (playing === current) current.timer = setTimeout(next, PLAY_MS);
+  };
+  void next();
+}
+
+function pause(): void {
+  if (!playing) return;
+  clearTimeout(playing.timer);
+  playing = undefined;
+  const button = $<HTMLButtonElement>('play');
+  button.textContent = 'Play';
+  button.setAttribute('aria-pressed', 'false');
 }
 
 /** Trains `run` in its worker, drawing the epochs as they are reported. */
@@ -392,7 +527,7 @@ function draw(current: TrainJob): void {
     current.started = true;
     clearRun();
     lossChart.start(Number(run.fit.epochs));
-    diagram.start(run.model, d.features, d.target);
+    diagram.start(run.model, d.features, d.target, d.classes);
     startUnitMaps(run, d, true);
     startMap(run, d, true);
   }
@@ -415,6 +550,7 @@ function finish(current: TrainJob, history: History): void {
   const { run, data: d, trainer } = current;
   job = undefined;
   const weights = trainer.model.getWeights();
+  trained = { run, epochs: history.loss.length };
   diagram.update(weights);
   unitMaps.update(weights, true);
   if (run.plane) map.update(weights, true);
@@ -456,6 +592,21 @@ function networkChanged(): void {
 $('settings').addEventListener('submit', (e) => { e.preventDefault(); void start('train'); });
 $('settings').addEventListener('input', recheck);
 $('settings').addEventListener('change', recheck);
+// Any change to the settings describes another fit: the next Step starts it from step 1.
+for (const type of ['input', 'change']) {
+  $('settings').addEventListener(type, () => {
+    pause();
+    trained = undefined;
+    if (!walk) return;
+    // The stepped weights belong to the old settings: the new network is drawn as it starts.
+    walk = undefined;
+    delete $('network-stage').dataset.step;
+    previewSoon();
+  });
+}
+$('step').addEventListener('click', () => { pause(); void step(); });
+$('play').addEventListener('click', play);
+$('edge-mode').addEventListener('change', () => diagram.show($<HTMLInputElement>('show-gradients').checked ? 'gradients' : 'weights'));
 $('compare').addEventListener('click', () => void start('compare'));
 $('stop-timing').addEventListener('click', stopTiming);
 $('stop').addEventListener('click', () => {
@@ -472,4 +623,5 @@ $('optimizer').addEventListener('change', showMomentum);
 for (const id of ['hidden', 'hidden-activation', 'output-activation', 'init', 'standardize']) $(id).addEventListener('input', networkChanged);
 
 listActivations();
+showDerivation($('derivation-text'));
 chooseTask();

@@ -1,5 +1,5 @@
 // The Results and engine-timing panels: plain HTML tables.
-import type { EngineKind, Weights } from '../src/browser.js';
+import { argmax, type EngineKind, type Weights } from '../src/browser.js';
 import type { PageData, Run } from './form.js';
 import { SHOWN_UNITS } from './diagram.js';
 
@@ -42,6 +42,15 @@ function table(head: string[], rows: (string | number)[][], caption: string): HT
 /** Each row's inputs, target and prediction (for classification also the class it rounds to, ✓ when right). */
 export function predictionsTable(data: PageData, predictions: number[][]): HTMLTableElement {
   const k = data.features.length;
+  if (data.classes) {
+    const classes = data.classes;
+    const rows = predictions.slice(0, SHOWN_ROWS).map((p, r) => {
+      const best = argmax(p, 0, p.length);
+      return [...data.x.subarray(r * k, (r + 1) * k), classes[data.y[r]!]!, p[best]!, `${classes[best]} ${best === data.y[r] ? '✓' : '✗'}`];
+    });
+    const shown = data.rows > SHOWN_ROWS ? ` (first ${SHOWN_ROWS} of ${data.rows} rows)` : '';
+    return table([...data.features, `${data.target} (target)`, 'probability of the class', 'class'], rows, `Predictions beside targets${shown}`);
+  }
   const classify = data.task === 'classification';
   const rows = predictions.slice(0, SHOWN_ROWS).map((p, r) => {
     const cells: (string | number)[] = [...data.x.subarray(r * k, (r + 1) * k), data.y[r]!, p[0]!];

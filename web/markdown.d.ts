@@ -1,0 +1,5 @@
+// The README, bundled as text (esbuild's `with { type: 'text' }`) for the page's derivation panel.
+declare module '*.md' {
+  const text: string;
+  export default text;
+}
