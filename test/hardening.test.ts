@@ -1,6 +1,6 @@
 // Each way a user lost work, waited forever or was silently ignored, as reported, pinned: the built
 // CLI (dist/cli.js, which npm test builds first) and the library on the same inputs.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,16 +9,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { lossChart } from '../src/cli/progress.js';
 import { BackpropError, DivergenceError, lossChartSvg, Model, modelFromFile, modelToText, type LossHistory } from '../src/node.js';
 import { seeded } from '../src/random.js';
+import { runCli } from './helpers.js';
 
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'backprop-harden-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function backprop(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  // A bounded wait: a command that hangs fails here instead of stalling the suite.
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const backprop = (...args: string[]) => runCli(dir, args);
 
 /** A refusal as users should see it: exit 1, one `backprop: …` message, no stack trace. */
 function expectRefusal(r: ReturnType<typeof backprop>, message: RegExp): void {

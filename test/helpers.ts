@@ -1,4 +1,6 @@
 import { ACTIVATIONS, type Activation, type Loss, type ModelOptions } from '../src/index.js';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { seeded } from '../src/random.js';
 
 /** Largest |a − b| / max(|a|, |b|) over two equally long lists (0 for identical lists). */
@@ -52,4 +54,13 @@ export function randomTargets(seed: number, rows: number, outputs: number, loss:
   if (loss === 'sparseCategoricalCrossentropy') return classes.map((c) => [c]);
   if (loss === 'categoricalCrossentropy') return classes.map((c) => Array.from({ length: outputs }, (_, k) => (k === c ? 1 : 0)));
   return randomRows(seed, rows, outputs);
+}
+
+/**
+ * The built command (dist/cli.js) run in `cwd`, its exit code and output. A bounded wait: a command
+ * that hangs fails its test instead of stalling the suite.
+ */
+export function runCli(cwd: string, args: string[], timeout = 60_000): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [fileURLToPath(new URL('../dist/cli.js', import.meta.url)), ...args], { cwd, encoding: 'utf8', timeout });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }

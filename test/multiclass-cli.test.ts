@@ -1,22 +1,17 @@
 // The command line on more than two classes (and on several regression targets): the built CLI
 // (dist/cli.js, which npm test builds first) on a 150-row, 4-feature, 3-label CSV drawn here.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { formatCsv, gaussianBlobs, Model, parseCsv } from '../src/node.js';
-import { maxRelativeDiff } from './helpers.js';
+import { maxRelativeDiff, runCli } from './helpers.js';
 
-const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'backprop-multiclass-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function backprop(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const backprop = (...args: string[]) => runCli(dir, args, 120_000);
 
 function ok(r: ReturnType<typeof backprop>): string {
   expect(r.stderr).toBe('');

@@ -2,7 +2,7 @@
 // one ArrayBuffer instead of linear memory. Change both together (test/engines.test.ts and
 // test/simd.test.ts pin them to each other, test/kernels.test.ts each operation to known values).
 // Math.exp and Math.log are the fdlibm functions the kernels carry as assembly/math.ts.
-import { ACTIVATIONS, LOSSES, OPTIMIZERS } from '../contract.js';
+import { ACTIVATIONS, LAYER_FIELDS, LOSSES, NET_SLOTS, OPTIMIZERS } from '../contract.js';
 import { LAYER, NET, OPTION, SETTING } from '../layout.js';
 import type { Engine } from './engine.js';
 import { erf } from './math.js';
@@ -11,7 +11,7 @@ const { LAYERS, LOSS, X, Y, ORDER, PARAMS, GRADS, COUNT, SETTINGS, OPTIMIZER, MO
 const { UNITS, INPUTS, ACT, W, B, A, D, Z, MASK, OPTIONS } = LAYER;
 const { KERNEL_L1, KERNEL_L2, BIAS_L1, BIAS_L2, RATE } = OPTION;
 const { LEARNING_RATE, MOMENTUM, NESTEROV, BETA_1, BETA_2, EPSILON, RHO, ITERATIONS } = SETTING;
-const LAYER0 = Object.keys(NET).length, STRIDE = Object.keys(LAYER).length;
+const LAYER0 = NET_SLOTS.length, STRIDE = LAYER_FIELDS.length;
 const LINEAR = ACTIVATIONS.indexOf('linear'), SIGMOID = ACTIVATIONS.indexOf('sigmoid'), TANH = ACTIVATIONS.indexOf('tanh'), RELU = ACTIVATIONS.indexOf('relu');
 const SOFTMAX = ACTIVATIONS.indexOf('softmax'), ELU = ACTIVATIONS.indexOf('elu'), SELU = ACTIVATIONS.indexOf('selu'), SOFTPLUS = ACTIVATIONS.indexOf('softplus');
 const SOFTSIGN = ACTIVATIONS.indexOf('softsign'), SWISH = ACTIVATIONS.indexOf('swish'), GELU = ACTIVATIONS.indexOf('gelu');
