@@ -364,12 +364,21 @@ function forward22(out0: usize, out1: usize, bias: v128, a0: usize, a1: usize, x
   const pairBytes = <usize>(n & ~1) << 3;
   let l00 = f64x2.splat(0.0), h00 = l00, l10 = l00, h10 = l00, l01 = l00, h01 = l00, l11 = l00, h11 = l00;
   for (let i: usize = 0; i < quadBytes; i += 32) {
-    const al = v128.load(a0 + i), ah = v128.load(a0 + i, 16), bl = v128.load(a1 + i), bh = v128.load(a1 + i, 16);
-    const xl = v128.load(x0 + i), xh = v128.load(x0 + i, 16), yl = v128.load(x1 + i), yh = v128.load(x1 + i, 16);
-    l00 = f64x2.add(l00, f64x2.mul(al, xl)); h00 = f64x2.add(h00, f64x2.mul(ah, xh));
-    l10 = f64x2.add(l10, f64x2.mul(bl, xl)); h10 = f64x2.add(h10, f64x2.mul(bh, xh));
-    l01 = f64x2.add(l01, f64x2.mul(al, yl)); h01 = f64x2.add(h01, f64x2.mul(ah, yh));
-    l11 = f64x2.add(l11, f64x2.mul(bl, yl)); h11 = f64x2.add(h11, f64x2.mul(bh, yh));
+    // each load used as soon as it is made: eight sums and four operands fit the sixteen registers
+    const al = v128.load(a0 + i), xl = v128.load(x0 + i);
+    l00 = f64x2.add(l00, f64x2.mul(al, xl));
+    const yl = v128.load(x1 + i);
+    l01 = f64x2.add(l01, f64x2.mul(al, yl));
+    const bl = v128.load(a1 + i);
+    l10 = f64x2.add(l10, f64x2.mul(bl, xl));
+    l11 = f64x2.add(l11, f64x2.mul(bl, yl));
+    const ah = v128.load(a0 + i, 16), xh = v128.load(x0 + i, 16);
+    h00 = f64x2.add(h00, f64x2.mul(ah, xh));
+    const yh = v128.load(x1 + i, 16);
+    h01 = f64x2.add(h01, f64x2.mul(ah, yh));
+    const bh = v128.load(a1 + i, 16);
+    h10 = f64x2.add(h10, f64x2.mul(bh, xh));
+    h11 = f64x2.add(h11, f64x2.mul(bh, yh));
   }
   if (pairBytes > quadBytes) {
     const al = v128.load(a0 + quadBytes), bl = v128.load(a1 + quadBytes);
