@@ -1,56 +1,45 @@
-// exp and log for the kernels, ported line for line from fdlibm (e_exp.c, e_log.c; FreeBSD msun's
-// form) — the code V8 runs for Math.exp and Math.log. The kernels therefore round exactly as the
-// pure-JS engine does (test/math.test.ts compares them over millions of arguments) without a call out
-// of WebAssembly per activation, which cost a third of a sigmoid network's step.
+// exp and log for the kernels.
+// exp: the method of the C libraries' exp (a table of 2^(i/128), a short polynomial, no division),
+// written once in src/engines/math.ts with the same lines for the pure-JS engine, whose constants
+// and table scripts/tables.mjs generates into ./expTable — the two engines round it alike.
+// log: ported line for line from fdlibm (e_log.c; FreeBSD msun's form), the code V8 runs for
+// Math.log, so the JS engine's Math.log rounds as the kernels do (test/kernels.test.ts compares them
+// over a million arguments). Both without a call out of WebAssembly per activation, which cost a
+// third of a sigmoid network's step.
+import {
+  EXP_N, EXP_SHIFT, EXP_INV_LN2_N, EXP_LN2_HI_N, EXP_LN2_LO_N, EXP_C2, EXP_C3, EXP_C4, EXP_C5, EXP_FAST, EXP_TABLE,
+} from './expTable';
 
 @inline function high(x: f64): i32 { return <i32>(reinterpret<u64>(x) >>> 32); }
 @inline function low(x: f64): u32 { return <u32>reinterpret<u64>(x); }
 @inline function words(hi: i32, lo: u32): f64 { return reinterpret<f64>((<u64><u32>hi << 32) | <u64>lo); }
+@inline function pow2(e: i32): f64 { return reinterpret<f64>(<u64>(e + 1023) << 52); }
 
 const LN2_HI: f64 = 6.93147180369123816490e-01;  // 0x3fe62e42 fee00000
 const LN2_LO: f64 = 1.90821492927058770002e-10;  // 0x3dea39ef 35793c76
-const INV_LN2: f64 = 1.44269504088896338700e+00; // 0x3ff71547 652b82fe
-const P1: f64 = 1.66666666666666019037e-01;
-const P2: f64 = -2.77777777770155933842e-03;
-const P3: f64 = 6.61375632143793436117e-05;
-const P4: f64 = -1.65339022054652515390e-06;
-const P5: f64 = 4.13813679705723846039e-08;
 
-// e^x: x = k·ln2 + r with |r| ≤ ln2/2, e^r from a rational approximation, scaled by 2^k
+// e^x = 2^(k/N)·e^r: k = round(x·N/ln2) (x·N/ln2 + 1.5·2^52 rounds it, and holds it in its low bits),
+// r = x − k·ln2/N, |r| ≤ ln2/2N; 2^(k/N) = 2^e·2^(i/N) with i = k mod N from the table (head + tail),
+// e^r − 1 = r + r²(C2 + rC3) + r⁴(C4 + rC5). src/engines/math.ts: the same lines.
 export function exp(x: f64): f64 {
-  let hx = high(x);
-  const xsb = (hx >>> 31) & 1;
-  hx &= 0x7fffffff;
-  if (hx >= 0x40862e42) { // |x| ≥ 709.78…
-    if (hx >= 0x7ff00000) return ((hx & 0xfffff) | low(x)) != 0 ? x + x : (xsb == 0 ? x : 0.0);
-    if (x > 7.09782712893383973096e+02) return Infinity;
-    if (x < -7.45133219101941108420e+02) return 0.0;
+  if (!(abs(x) <= EXP_FAST)) {
+    if (x != x) return x;
+    if (x > 709.8) return Infinity;
+    if (x < -746.0) return 0.0;
   }
-  let k = 0;
-  let hi = 0.0, lo = 0.0;
-  if (hx > 0x3fd62e42) { // |x| > ln2/2
-    if (hx < 0x3ff0a2b2) { // and |x| < 1.5·ln2
-      if (x == 1.0) return 2.718281828459045; // V8 returns e itself; the formula is off by one bit there
-      hi = xsb ? x + LN2_HI : x - LN2_HI;
-      lo = xsb ? -LN2_LO : LN2_LO;
-      k = 1 - xsb - xsb;
-    } else {
-      k = <i32>(INV_LN2 * x + (xsb ? -0.5 : 0.5));
-      const t = <f64>k;
-      hi = x - t * LN2_HI; // exact
-      lo = t * LN2_LO;
-    }
-    x = hi - lo;
-  } else if (hx < 0x3e300000) { // |x| < 2^-28
-    return 1.0 + x;
-  }
-  const t = x * x;
-  const twopk = words(0x3ff00000 + ((k >= -1021 ? k : k + 1000) << 20), 0);
-  const c = x - t * (P1 + t * (P2 + t * (P3 + t * (P4 + t * P5))));
-  if (k == 0) return 1.0 - ((x * c) / (c - 2.0) - x);
-  const y = 1.0 - ((lo - (x * c) / (2.0 - c)) - hi);
-  if (k >= -1021) return k == 1024 ? y * 2.0 * 8.988465674311579539e307 : y * twopk;
-  return y * twopk * 9.33263618503218878990e-302; // 2^-1000
+  const kb = x * EXP_INV_LN2_N + EXP_SHIFT;
+  const kd = kb - EXP_SHIFT;
+  const r = (x - kd * EXP_LN2_HI_N) - kd * EXP_LN2_LO_N;
+  const k = <i32>kd;
+  const i = k & (EXP_N - 1), e = (k - i) >> 7;
+  const r2 = r * r;
+  const at = EXP_TABLE + (<usize>i << 4);
+  const tmp = ((load<f64>(at, 8) + r) + r2 * (EXP_C2 + r * EXP_C3)) + (r2 * r2) * (EXP_C4 + r * EXP_C5);
+  const t = load<f64>(at);
+  const s = t + t * tmp;
+  if (e > 1023) return (s * pow2(e - 1)) * 2.0; // x up to 709.8: over DBL_MAX rounds to Infinity
+  if (e < -1022) return (s * pow2(e + 1000)) * pow2(-1000); // subnormal: rounded once, at the end
+  return s * pow2(e);
 }
 
 const LG1: f64 = 6.666666666666735130e-01;
@@ -98,45 +87,29 @@ export function log(x: f64): f64 {
   return k == 0 ? f - s * (f - r) : dk * LN2_HI - ((s * (f - r) - dk * LN2_LO) - f);
 }
 
-// exp of both lanes (SIMD build only): each lane goes through exactly exp()'s operations for its
-// range — the reduced argument, the rational approximation, 2^k — so each gives exp()'s bits; two
-// lanes share every instruction, the division included. Beyond |x| < 700 (where exp() takes its
-// overflow, underflow and subnormal branches) and for NaN, the lanes go to exp() one by one.
+// exp of both lanes (SIMD build only): each lane goes through exactly exp()'s operations, so each
+// gives exp()'s bits; the two lanes share every instruction but the table lookups. Beyond |x| ≤ 708
+// (where exp() applies 2^e in two steps) and for NaN, the lanes go to exp() one by one.
 @inline
 export function exp2(x: v128): v128 {
-  const ax = f64x2.abs(x);
-  if (!i64x2.all_true(f64x2.lt(ax, f64x2.splat(700.0)))) {
+  if (!i64x2.all_true(f64x2.le(f64x2.abs(x), f64x2.splat(EXP_FAST)))) {
     return f64x2.replace_lane(f64x2.splat(exp(f64x2.extract_lane(x, 0))), 1, exp(f64x2.extract_lane(x, 1)));
   }
-  // k = (int)(x/ln2 ± 1/2) where exp() reduces x (|x| > ln2/2, by its high word), else 0: x stays x
-  const half = v128.bitselect(f64x2.splat(-0.5), f64x2.splat(0.5), f64x2.lt(x, f64x2.splat(0.0)));
-  const reduce = f64x2.ge(ax, f64x2.splat(REDUCE_FROM));
-  const k = v128.and(f64x2.trunc(f64x2.add(f64x2.mul(f64x2.splat(INV_LN2), x), half)), reduce);
-  const hi = f64x2.sub(x, f64x2.mul(k, f64x2.splat(LN2_HI)));
-  const lo = f64x2.mul(k, f64x2.splat(LN2_LO));
-  const r = f64x2.sub(hi, lo);
-  const t = f64x2.mul(r, r);
-  const one = f64x2.splat(1.0), two = f64x2.splat(2.0);
-  let p = f64x2.add(f64x2.splat(P4), f64x2.mul(t, f64x2.splat(P5)));
-  p = f64x2.add(f64x2.splat(P3), f64x2.mul(t, p));
-  p = f64x2.add(f64x2.splat(P2), f64x2.mul(t, p));
-  p = f64x2.add(f64x2.splat(P1), f64x2.mul(t, p));
-  const c = f64x2.sub(r, f64x2.mul(t, p));
-  const rc = f64x2.mul(r, c);
-  // |x| > ln2/2: 1 − ((lo − r·c/(2 − c)) − hi), times 2^k built from its exponent bits
-  const y = f64x2.sub(one, f64x2.sub(f64x2.sub(lo, f64x2.div(rc, f64x2.sub(two, c))), hi));
-  const ki = i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(k));
-  const scaled = f64x2.mul(y, i64x2.shl(i64x2.add(ki, i64x2.splat(1023)), 52));
-  // |x| ≤ ln2/2: 1 − (r·c/(c − 2) − r), r being x itself
-  const near = f64x2.sub(one, f64x2.sub(f64x2.div(rc, f64x2.sub(c, two)), r));
-  let e = v128.bitselect(scaled, near, reduce);
-  e = v128.bitselect(f64x2.add(one, x), e, f64x2.lt(ax, f64x2.splat(TINY)));
-  return v128.bitselect(f64x2.splat(2.718281828459045), e, f64x2.eq(x, one));
+  const shift = f64x2.splat(EXP_SHIFT);
+  const kb = f64x2.add(f64x2.mul(x, f64x2.splat(EXP_INV_LN2_N)), shift);
+  const kd = f64x2.sub(kb, shift);
+  const r = f64x2.sub(f64x2.sub(x, f64x2.mul(kd, f64x2.splat(EXP_LN2_HI_N))), f64x2.mul(kd, f64x2.splat(EXP_LN2_LO_N)));
+  // kb's low 52 bits are 2^51 + k: i = k mod N, and e + 1023 = (2^51 + k) >> 7 − (2^44 − 1023)
+  const t0 = v128.load(EXP_TABLE + (<usize>(i64x2.extract_lane(kb, 0) & (EXP_N - 1)) << 4));
+  const t1 = v128.load(EXP_TABLE + (<usize>(i64x2.extract_lane(kb, 1) & (EXP_N - 1)) << 4));
+  const t = v128.shuffle<f64>(t0, t1, 0, 2), tail = v128.shuffle<f64>(t0, t1, 1, 3);
+  const r2 = f64x2.mul(r, r);
+  const p2 = f64x2.mul(r2, f64x2.add(f64x2.splat(EXP_C2), f64x2.mul(r, f64x2.splat(EXP_C3))));
+  const p4 = f64x2.mul(f64x2.mul(r2, r2), f64x2.add(f64x2.splat(EXP_C4), f64x2.mul(r, f64x2.splat(EXP_C5))));
+  const tmp = f64x2.add(f64x2.add(f64x2.add(tail, r), p2), p4);
+  const biased = i64x2.sub(i64x2.shr_s(v128.and(kb, i64x2.splat(0xfffffffffffff)), 7), i64x2.splat((<i64>1 << 44) - 1023));
+  return f64x2.mul(f64x2.add(t, f64x2.mul(t, tmp)), i64x2.shl(biased, 52));
 }
-
-// exp()'s range tests on the high word, as thresholds on |x|: hx > 0x3fd62e42 and hx < 0x3e300000
-const REDUCE_FROM: f64 = reinterpret<f64>(0x3fd62e4300000000);
-const TINY: f64 = reinterpret<f64>(0x3e30000000000000); // 2^-28
 
 const TWO_OVER_SQRT_PI: f64 = 1.1283791670955126; // 2/√π
 const INV_SQRT_PI: f64 = 0.5641895835477563;      // 1/√π

@@ -1,11 +1,11 @@
 // The pure-TypeScript engine: assembly/*.ts line for line, over Float64Array/Int32Array views of
 // one ArrayBuffer instead of linear memory. Change both together (test/engines.test.ts and
 // test/simd.test.ts pin them to each other, test/kernels.test.ts each operation to known values).
-// Math.exp and Math.log are the fdlibm functions the kernels carry as assembly/math.ts.
+// exp is ./math.ts's, as the kernels' (assembly/math.ts); Math.log is the fdlibm log the kernels carry.
 import { ACTIVATIONS, LAYER_FIELDS, LOSSES, NET_SLOTS, OPTIMIZERS } from '../contract.js';
 import { LAYER, NET, OPTION, SETTING } from '../layout.js';
 import type { Engine } from './engine.js';
-import { erf } from './math.js';
+import { erf, exp } from './math.js';
 
 const { LAYERS, LOSS, X, Y, ORDER, PARAMS, GRADS, COUNT, SETTINGS, OPTIMIZER, MOMENTUMS, VELOCITIES, CAPACITY, IN, TARGET, TARGETS, REGULARIZED, RANDOM } = NET;
 const { UNITS, INPUTS, ACT, W, B, A, D, Z, MASK, OPTIONS } = LAYER;
@@ -28,7 +28,7 @@ function unknown(what: string, code: number): never {
 }
 
 function sigmoid(z: number): number {
-  return 1.0 / (1.0 + Math.exp(-z));
+  return 1.0 / (1.0 + exp(-z));
 }
 
 function activate(z: number, act: number): number {
@@ -45,7 +45,7 @@ function activateMore(z: number, act: number): number {
   switch (act) {
     case ELU: return z > 0.0 ? z : Math.expm1(z);
     case SELU: return z > 0.0 ? SELU_SCALE * z : SELU_SCALE * (SELU_ALPHA * Math.expm1(z));
-    case SOFTPLUS: return Math.max(z, 0.0) + Math.log1p(Math.exp(-Math.abs(z)));
+    case SOFTPLUS: return Math.max(z, 0.0) + Math.log1p(exp(-Math.abs(z)));
     case SOFTSIGN: return z / (1.0 + Math.abs(z));
     case SWISH: return z * sigmoid(z);
     case GELU: return 0.5 * z * (1.0 + erf(z * SQRT1_2));
@@ -80,7 +80,7 @@ function derivativeMore(f: Float64Array, a: number, zp: number, act: number): nu
     }
     case GELU: {
       const z = f[zp]!;
-      return 0.5 * (1.0 + erf(z * SQRT1_2)) + z * Math.exp(-0.5 * z * z) * INV_SQRT_2PI;
+      return 0.5 * (1.0 + erf(z * SQRT1_2)) + z * exp(-0.5 * z * z) * INV_SQRT_2PI;
     }
     default: return unknown('activation', act);
   }
@@ -121,7 +121,7 @@ export function openJsEngine(bytes: number): Engine {
       const mx = rowMax(zr, n);
       let s = 0.0;
       for (let k = 0; k < n; k++) {
-        const e = Math.exp(f[zr + k]! - mx);
+        const e = exp(f[zr + k]! - mx);
         f[ar + k] = e;
         s += e;
       }
@@ -140,7 +140,7 @@ export function openJsEngine(bytes: number): Engine {
 
   function logSumExp(z: number, n: number, mx: number): number {
     let s = 0.0;
-    for (let k = 0; k < n; k++) s += Math.exp(f[z + k]! - mx);
+    for (let k = 0; k < n; k++) s += exp(f[z + k]! - mx);
     return Math.log(s);
   }
 

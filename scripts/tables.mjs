@@ -1,0 +1,33 @@
+// Writes assembly/expTable.ts, the kernels' copy of exp's constants and table from
+// src/engines/math.ts (as bit patterns, so nothing is re-rounded on the way), so the two engines'
+// exp are one definition.
+import { build } from 'esbuild';
+import { readFileSync, writeFileSync } from 'node:fs';
+
+const bits = (x) => {
+  const v = new DataView(new ArrayBuffer(8));
+  v.setFloat64(0, x);
+  return `0x${v.getBigUint64(0).toString(16).padStart(16, '0')}`;
+};
+
+export async function writeExpTable(root = '.') {
+  const { outputFiles } = await build({ entryPoints: [`${root}/src/engines/math.ts`], write: false, format: 'esm', logLevel: 'warning' });
+  const m = await import(`data:text/javascript;base64,${Buffer.from(outputFiles[0].text).toString('base64')}`);
+  const constants = ['EXP_SHIFT', 'EXP_INV_LN2_N', 'EXP_LN2_HI_N', 'EXP_LN2_LO_N', 'EXP_C2', 'EXP_C3', 'EXP_C4', 'EXP_C5', 'EXP_FAST'];
+  const table = Array.from(m.expTable(), bits);
+  const text = [
+    '// Generated from src/engines/math.ts by scripts/tables.mjs at every build: edit that file, not this one.',
+    '',
+    `export const EXP_N: i32 = ${m.EXP_N};`,
+    ...constants.map((c) => `export const ${c}: f64 = reinterpret<f64>(<u64>${bits(m[c])}); // ${m[c]}`),
+    '// 2^(i/N) as (head, tail) pairs: EXP_TABLE + 16·i',
+    'export const EXP_TABLE: usize = memory.data<u64>([',
+    ...Array.from({ length: table.length / 4 }, (_, i) => `  ${table.slice(4 * i, 4 * i + 4).join(', ')},`),
+    ']);',
+    '',
+  ].join('\n');
+  const file = `${root}/assembly/expTable.ts`;
+  let old = '';
+  try { old = readFileSync(file, 'utf8'); } catch { /* first build */ }
+  if (old !== text) writeFileSync(file, text);
+}
