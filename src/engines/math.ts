@@ -61,7 +61,7 @@ const POW2 = Float64Array.from({ length: 2046 }, (_, i) => pow2(i - 1022));
 
 export function exp(x: number): number {
   if (!(Math.abs(x) <= EXP_FAST)) {
-    if (x !== x) return x; // NaN
+    if (Number.isNaN(x)) return x;
     if (x > 709.8) return Infinity;
     if (x < -746) return 0;
   }
