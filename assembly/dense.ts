@@ -78,7 +78,7 @@ export function denseForwardReference(out: usize, inp: usize, w: usize, b: usize
 //   din: [rows][inputs] = dout · w = dL/d inp, before the previous layer's activation derivative;
 //   skipped when din = 0 (the first layer). w is still the forward pass's w: updates come after.
 // The SIMD build sums the gradients 2 units × 4 inputs at a time in registers, over every row of the
-// batch, so each gradient is stored once per batch; din takes 2 rows × 4 inputs per weight load.
+// batch, so each gradient is stored once per batch; din takes 2 rows × 8 inputs per weight load.
 @inline
 export function denseBackward(din: usize, gw: usize, gb: usize, dout: usize, inp: usize, w: usize, rows: i32, inputs: i32, units: i32): void {
   if (ASC_FEATURE_SIMD) {
@@ -155,6 +155,27 @@ function denseBackwardBlocked(din: usize, gw: usize, gb: usize, dout: usize, inp
   for (; r + 2 <= rows; r += 2) {
     const d0 = dout + <usize>r * outBytes, n0 = din + <usize>r * inBytes;
     let i: usize = 0;
+    // eight inputs at a time: eight sums in flight, each row's d splat serving four weight pairs
+    for (; i + 64 <= quads; i += 64) {
+      let wu = w + i;
+      let da = f64x2.splat(load<f64>(d0)), db = f64x2.splat(load<f64>(d0 + outBytes));
+      let w0 = v128.load(wu), w1 = v128.load(wu, 16), w2 = v128.load(wu, 32), w3 = v128.load(wu, 48);
+      let a0 = f64x2.mul(da, w0), a1 = f64x2.mul(da, w1), a2 = f64x2.mul(da, w2), a3 = f64x2.mul(da, w3);
+      let b0 = f64x2.mul(db, w0), b1 = f64x2.mul(db, w1), b2 = f64x2.mul(db, w2), b3 = f64x2.mul(db, w3);
+      for (let k = 1; k < units; k++) {
+        wu += inBytes;
+        const at = <usize>k << 3;
+        da = f64x2.splat(load<f64>(d0 + at)); db = f64x2.splat(load<f64>(d0 + outBytes + at));
+        w0 = v128.load(wu); w1 = v128.load(wu, 16); w2 = v128.load(wu, 32); w3 = v128.load(wu, 48);
+        a0 = f64x2.add(a0, f64x2.mul(da, w0)); a1 = f64x2.add(a1, f64x2.mul(da, w1));
+        a2 = f64x2.add(a2, f64x2.mul(da, w2)); a3 = f64x2.add(a3, f64x2.mul(da, w3));
+        b0 = f64x2.add(b0, f64x2.mul(db, w0)); b1 = f64x2.add(b1, f64x2.mul(db, w1));
+        b2 = f64x2.add(b2, f64x2.mul(db, w2)); b3 = f64x2.add(b3, f64x2.mul(db, w3));
+      }
+      v128.store(n0 + i, a0); v128.store(n0 + i, a1, 16); v128.store(n0 + i, a2, 32); v128.store(n0 + i, a3, 48);
+      v128.store(n0 + inBytes + i, b0); v128.store(n0 + inBytes + i, b1, 16);
+      v128.store(n0 + inBytes + i, b2, 32); v128.store(n0 + inBytes + i, b3, 48);
+    }
     for (; i < quads; i += 32) {
       let wu = w + i;
       let da = f64x2.splat(load<f64>(d0)), db = f64x2.splat(load<f64>(d0 + outBytes));
