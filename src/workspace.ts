@@ -62,13 +62,36 @@ export class Workspace {
 
   /** predict of `rows` rows of x into `out` ([rows][outputs]), allocating nothing: the path of predictInto. */
   predictInto(x: Float64Array, rows: number, out: Float64Array): void {
-    if (rows > this.layout.evalRows) this.reserve({ evalRows: rows });
-    const { engine, layout: l } = this;
-    engine.f64.set(x, l.ex);
-    this.evalSource = undefined;
+    const { engine } = this;
+    engine.f64.set(x, this.inputAt(rows));
+    const l = this.layout, f = engine.f64;
     engine.predict(l.net, l.ex, rows, l.out);
-    const f = engine.f64;
-    for (let i = 0; i < out.length; i++) out[i] = f[l.out + i]!;
+    // No view for a few outputs: making one costs as much as copying ~30 numbers one by one.
+    if (out.length < 32) for (let i = 0; i < out.length; i++) out[i] = f[l.out + i]!;
+    else out.set(f.subarray(l.out, l.out + out.length));
+  }
+
+  /**
+   * The predict/evaluate input region as `rows` rows, for predict to write its rows straight into
+   * (rather than into an array copied here); `predict(rows)` runs them.
+   */
+  input(rows: number): Float64Array {
+    const at = this.inputAt(rows);
+    return this.engine.f64.subarray(at, at + rows * this.network.inputs);
+  }
+
+  /** Makes room for `rows` rows to predict: where they go in the block. */
+  private inputAt(rows: number): number {
+    if (rows > this.layout.evalRows) this.reserve({ evalRows: rows });
+    this.evalSource = undefined;
+    return this.layout.ex;
+  }
+
+  /** Runs the rows written into `input(rows)`: their outputs, a view valid until the block next grows. */
+  predict(rows: number): Float64Array {
+    const l = this.layout;
+    this.engine.predict(l.net, l.ex, rows, l.out);
+    return this.outputs(rows);
   }
 
   /**
@@ -84,11 +107,15 @@ export class Workspace {
       engine.f64.set(x, l.ex);
       this.evalSource = stable ? x : undefined;
     }
+    if (!y) return { outputs: this.predict(rows), loss: NaN };
     // Targets are copied every time: the same inputs may come with other targets.
-    if (y) engine.f64.set(y, l.ey);
-    const loss = y ? engine.evaluate(l.net, l.ex, l.ey, rows, l.out) : NaN;
-    if (!y) engine.predict(l.net, l.ex, rows, l.out);
-    const outs = l.layers[l.layers.length - 1]!.units;
-    return { outputs: engine.f64.subarray(l.out, l.out + rows * outs), loss };
+    engine.f64.set(y, l.ey);
+    const loss = engine.evaluate(l.net, l.ex, l.ey, rows, l.out);
+    return { outputs: this.outputs(rows), loss };
+  }
+
+  private outputs(rows: number): Float64Array {
+    const l = this.layout;
+    return this.engine.f64.subarray(l.out, l.out + rows * l.layers[l.layers.length - 1]!.units);
   }
 }
