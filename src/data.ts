@@ -7,8 +7,9 @@ const newMatrix = (length: number) => new Float64Array(length);
 
 /**
  * Checks `value` as `cols` columns of finite numbers and returns it flat, row-major, with its row
- * count. Rows and columns in messages count from 1. The numbers are written into `place(length)`:
- * a new array, or (predict) the engine's input region, which a bad cell leaves part-written.
+ * count. Rows and columns in messages count from 1. The numbers are written into the first `length`
+ * of `place(length)`: a new array, or (predict) the engine's input region, which a bad cell leaves
+ * part-written.
  */
 export function toMatrix(field: string, value: unknown, cols: number, place: (length: number) => Float64Array = newMatrix): { data: Float64Array; rows: number } {
   // Plain loops, no closure per cell: predict's fixed cost is mostly this check.

@@ -19,6 +19,8 @@ export class Workspace {
   paramsVersion = -1;
   /** The rows in the predict/evaluate region, so held-out rows are copied once per fit, not per epoch. */
   private evalSource: Float64Array | undefined;
+  /** See regions(). */
+  private views: { x: Float64Array; out: Float64Array } | undefined;
 
   constructor(kind: EngineKind, readonly network: Network) {
     const sizes = { capacity: MIN_CAPACITY, rows: 0, evalRows: 0 };
@@ -41,6 +43,7 @@ export class Workspace {
     this.engine.grow(this.layout.bytes);
     writeDescriptor(this.engine.f64, this.engine.i32, this.network, this.layout);
     this.evalSource = undefined;
+    this.views = undefined;
   }
 
   get f64(): Float64Array {
@@ -72,12 +75,12 @@ export class Workspace {
   }
 
   /**
-   * The predict/evaluate input region as `rows` rows, for predict to write its rows straight into
-   * (rather than into an array copied here); `predict(rows)` runs them.
+   * A view of the predict/evaluate input region, room for at least `rows` rows, for predict to write
+   * its rows straight into (rather than into an array copied here); `predict(rows)` runs them.
    */
   input(rows: number): Float64Array {
-    const at = this.inputAt(rows);
-    return this.engine.f64.subarray(at, at + rows * this.network.inputs);
+    this.inputAt(rows);
+    return this.regions().x;
   }
 
   /** Makes room for `rows` rows to predict: where they go in the block. */
@@ -87,11 +90,20 @@ export class Workspace {
     return this.layout.ex;
   }
 
-  /** Runs the rows written into `input(rows)`: their outputs, a view valid until the block next grows. */
+  /** Runs the rows written into `input(rows)`: a view of the output region, their outputs first. */
   predict(rows: number): Float64Array {
     const l = this.layout;
     this.engine.predict(l.net, l.ex, rows, l.out);
-    return this.outputs(rows);
+    return this.regions().out;
+  }
+
+  /** Views of the whole predict/evaluate regions, made once per layout: a view costs as much as a small predict. */
+  private regions(): { x: Float64Array; out: Float64Array } {
+    if (this.views) return this.views;
+    const l = this.layout, f = this.engine.f64;
+    const outs = l.layers[l.layers.length - 1]!.units;
+    this.views = { x: f.subarray(l.ex, l.ex + l.evalRows * this.network.inputs), out: f.subarray(l.out, l.out + l.evalRows * outs) };
+    return this.views;
   }
 
   /**
@@ -107,15 +119,11 @@ export class Workspace {
       engine.f64.set(x, l.ex);
       this.evalSource = stable ? x : undefined;
     }
-    if (!y) return { outputs: this.predict(rows), loss: NaN };
     // Targets are copied every time: the same inputs may come with other targets.
-    engine.f64.set(y, l.ey);
-    const loss = engine.evaluate(l.net, l.ex, l.ey, rows, l.out);
-    return { outputs: this.outputs(rows), loss };
-  }
-
-  private outputs(rows: number): Float64Array {
-    const l = this.layout;
-    return this.engine.f64.subarray(l.out, l.out + rows * l.layers[l.layers.length - 1]!.units);
+    if (y) engine.f64.set(y, l.ey);
+    const loss = y ? engine.evaluate(l.net, l.ex, l.ey, rows, l.out) : NaN;
+    if (!y) engine.predict(l.net, l.ex, rows, l.out);
+    const outs = l.layers[l.layers.length - 1]!.units;
+    return { outputs: engine.f64.subarray(l.out, l.out + rows * outs), loss };
   }
 }

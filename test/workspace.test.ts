@@ -76,6 +76,22 @@ describe('predict writes its rows straight into the engine', () => {
     expect(m.predict(x, { engine })).toEqual(plain.predict(x, { engine }));
   });
 
+  it.each(['wasm', 'js'] as const)('%s: predictions stay right as the block grows and is laid out again between calls', async (engine) => {
+    const m = new Model(spec), few = x.slice(0, 2), many = randomRows(8, 5000, 3);
+    const check = (model: Model) => {
+      const fresh = new Model(spec);
+      fresh.setWeights(model.getWeights());
+      expect(model.predict(few, { engine })).toEqual(fresh.predict(few, { engine }));
+      expect(model.predict(many, { engine })).toEqual(fresh.predict(many, { engine }));
+      const out = new Float64Array(2);
+      expect(Array.from(model.predictInto(Float64Array.from(few.flat()), out, { engine }))).toEqual(fresh.predict(few, { engine }).flat());
+    };
+    check(m);
+    // more training rows and a larger batch than the block held: every region is placed anew
+    await m.fit(randomRows(9, 3000, 3), randomRows(10, 3000, 1), { epochs: 1, batchSize: 500, engine });
+    check(m);
+  });
+
   it.each(['wasm', 'js'] as const)('%s: with scalers, rows as number[][], flat and through predictInto give the same numbers', (engine) => {
     const m = new Model({ ...spec, layers: [{ units: 4, activation: 'tanh' }, { units: 2 }], scaler: { mean: [1, -2, 0.5], std: [2, 0.25, 3] }, targetScaler: { mean: [10, -1], std: [4, 0.5] } });
     const rows = m.predict(x, { engine });
