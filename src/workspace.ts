@@ -65,13 +65,11 @@ export class Workspace {
 
   /** predict of `rows` rows of x into `out` ([rows][outputs]), allocating nothing: the path of predictInto. */
   predictInto(x: Float64Array, rows: number, out: Float64Array): void {
-    const { engine } = this;
-    engine.f64.set(x, this.inputAt(rows));
-    const l = this.layout, f = engine.f64;
-    engine.predict(l.net, l.ex, rows, l.out);
+    this.input(rows).set(x);
+    const y = this.predict(rows);
     // No view for a few outputs: making one costs as much as copying ~30 numbers one by one.
-    if (out.length < 32) for (let i = 0; i < out.length; i++) out[i] = f[l.out + i]!;
-    else out.set(f.subarray(l.out, l.out + out.length));
+    if (out.length < 32) for (let i = 0; i < out.length; i++) out[i] = y[i]!;
+    else out.set(y.subarray(0, out.length));
   }
 
   /**
@@ -79,15 +77,9 @@ export class Workspace {
    * its rows straight into (rather than into an array copied here); `predict(rows)` runs them.
    */
   input(rows: number): Float64Array {
-    this.inputAt(rows);
-    return this.regions().x;
-  }
-
-  /** Makes room for `rows` rows to predict: where they go in the block. */
-  private inputAt(rows: number): number {
     if (rows > this.layout.evalRows) this.reserve({ evalRows: rows });
     this.evalSource = undefined;
-    return this.layout.ex;
+    return this.regions().x;
   }
 
   /** Runs the rows written into `input(rows)`: a view of the output region, their outputs first. */
