@@ -3,17 +3,21 @@ import { fail, show } from './errors.js';
 /** Rows of numbers: `number[][]`, or one flat row-major `Float64Array` (or `number[]` for one column). */
 export type Matrix = readonly (readonly number[])[] | Float64Array | readonly number[];
 
+const newMatrix = (length: number) => new Float64Array(length);
+
 /**
  * Checks `value` as `cols` columns of finite numbers and returns it flat, row-major, with its row
- * count. Rows and columns in messages count from 1.
+ * count. Rows and columns in messages count from 1. The numbers are written into the first `length`
+ * of `place(length)`: a new array, or (predict) the engine's input region, which a bad cell leaves
+ * part-written.
  */
-export function toMatrix(field: string, value: unknown, cols: number): { data: Float64Array; rows: number } {
+export function toMatrix(field: string, value: unknown, cols: number, place: (length: number) => Float64Array = newMatrix): { data: Float64Array; rows: number } {
   // Plain loops, no closure per cell: predict's fixed cost is mostly this check.
   if (value instanceof Float64Array || (Array.isArray(value) && typeof value[0] === 'number')) {
     const flat = value as ArrayLike<unknown>;
     if (flat.length === 0) fail(field, 'has no rows; expected at least one');
     if (flat.length % cols !== 0) fail(field, `a flat array of ${flat.length} numbers does not split into rows of ${cols} columns`);
-    const data = new Float64Array(flat.length);
+    const data = place(flat.length);
     for (let i = 0; i < flat.length; i++) {
       const v = flat[i];
       // the row and column are worked out only for the message
@@ -23,12 +27,15 @@ export function toMatrix(field: string, value: unknown, cols: number): { data: F
   }
   if (!Array.isArray(value)) fail(field, `expected an array of rows or a Float64Array, got ${show(value)}`);
   if (value.length === 0) fail(field, 'has no rows; expected at least one');
-  const data = new Float64Array(value.length * cols);
-  for (let r = 0; r < value.length; r++) {
+  const data = place(value.length * cols);
+  for (let r = 0, at = 0; r < value.length; r++, at += cols) {
     const row: unknown = value[r];
     if (!Array.isArray(row)) fail(field, `row ${r + 1}: expected an array of ${cols} numbers, got ${show(row)}`);
     if (row.length !== cols) fail(field, `row ${r + 1} has ${row.length} columns; expected ${cols}`);
-    for (let c = 0; c < cols; c++) data[r * cols + c] = checkCell(field, row[c], r, c);
+    for (let c = 0; c < cols; c++) {
+      const v: unknown = row[c];
+      data[at + c] = typeof v === 'number' && Number.isFinite(v) ? v : checkCell(field, v, r, c);
+    }
   }
   return { data, rows: value.length };
 }

@@ -186,14 +186,23 @@ export class Model {
   /** Outputs for each row of x: rows × outputs (a softmax output: the k class probabilities), all rows in one call into the kernels. */
   predict(x: Matrix, options: RunOptions = {}): number[][] {
     const kind = this.engineFor(options);
-    const { data, rows } = toMatrix('x', x, this.network.inputs);
-    const out = this.unscaleTarget(this.workspace(kind).run(this.scale(data), undefined, rows).outputs);
-    const n = outputs(this.network);
+    const ws = this.workspace(kind), { inputs } = this.network, n = outputs(this.network);
+    // Each cell is checked as it is written into the engine's input region (which nothing reads
+    // before it is written again), not into an array then copied there.
+    const { data, rows } = toMatrix('x', x, inputs, (length) => ws.input(length / inputs));
+    if (this.inputScaler) {
+      const written = data.subarray(0, rows * inputs);
+      written.set(this.scale(written));
+    }
+    const out = this.outputScaler ? this.unscaleTarget(ws.predict(rows).subarray(0, rows * n)) : ws.predict(rows);
     const result = new Array<number[]>(rows);
-    for (let r = 0; r < rows; r++) {
-      const row = new Array<number>(n);
-      for (let o = 0; o < n; o++) row[o] = out[r * n + o]!;
-      result[r] = row;
+    if (n === 1) for (let r = 0; r < rows; r++) result[r] = [out[r]!];
+    else {
+      for (let r = 0; r < rows; r++) {
+        const row = new Array<number>(n);
+        for (let o = 0; o < n; o++) row[o] = out[r * n + o]!;
+        result[r] = row;
+      }
     }
     return result;
   }

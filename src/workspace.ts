@@ -19,6 +19,8 @@ export class Workspace {
   paramsVersion = -1;
   /** The rows in the predict/evaluate region, so held-out rows are copied once per fit, not per epoch. */
   private evalSource: Float64Array | undefined;
+  /** See regions(). */
+  private views: { x: Float64Array; out: Float64Array } | undefined;
 
   constructor(kind: EngineKind, readonly network: Network) {
     const sizes = { capacity: MIN_CAPACITY, rows: 0, evalRows: 0 };
@@ -41,6 +43,7 @@ export class Workspace {
     this.engine.grow(this.layout.bytes);
     writeDescriptor(this.engine.f64, this.engine.i32, this.network, this.layout);
     this.evalSource = undefined;
+    this.views = undefined;
   }
 
   get f64(): Float64Array {
@@ -62,13 +65,37 @@ export class Workspace {
 
   /** predict of `rows` rows of x into `out` ([rows][outputs]), allocating nothing: the path of predictInto. */
   predictInto(x: Float64Array, rows: number, out: Float64Array): void {
+    this.input(rows).set(x);
+    const y = this.predict(rows);
+    // No view for a few outputs: making one costs as much as copying ~30 numbers one by one.
+    if (out.length < 32) for (let i = 0; i < out.length; i++) out[i] = y[i]!;
+    else out.set(y.subarray(0, out.length));
+  }
+
+  /**
+   * A view of the predict/evaluate input region, room for at least `rows` rows, for predict to write
+   * its rows straight into (rather than into an array copied here); `predict(rows)` runs them.
+   */
+  input(rows: number): Float64Array {
     if (rows > this.layout.evalRows) this.reserve({ evalRows: rows });
-    const { engine, layout: l } = this;
-    engine.f64.set(x, l.ex);
     this.evalSource = undefined;
-    engine.predict(l.net, l.ex, rows, l.out);
-    const f = engine.f64;
-    for (let i = 0; i < out.length; i++) out[i] = f[l.out + i]!;
+    return this.regions().x;
+  }
+
+  /** Runs the rows written into `input(rows)`: a view of the output region, their outputs first. */
+  predict(rows: number): Float64Array {
+    const l = this.layout;
+    this.engine.predict(l.net, l.ex, rows, l.out);
+    return this.regions().out;
+  }
+
+  /** Views of the whole predict/evaluate regions, made once per layout: a view costs as much as a small predict. */
+  private regions(): { x: Float64Array; out: Float64Array } {
+    if (this.views) return this.views;
+    const l = this.layout, f = this.engine.f64;
+    const outs = l.layers[l.layers.length - 1]!.units;
+    this.views = { x: f.subarray(l.ex, l.ex + l.evalRows * this.network.inputs), out: f.subarray(l.out, l.out + l.evalRows * outs) };
+    return this.views;
   }
 
   /**

@@ -55,6 +55,55 @@ describe('one engine per model', () => {
   });
 });
 
+describe('predict writes its rows straight into the engine', () => {
+  // predict checks each cell as it writes it into the block's input region: a bad cell stops it half-way
+  it.each(['wasm', 'js'] as const)('%s: a predict refused at a bad cell changes nothing, even between validation epochs', async (engine) => {
+    const plain = new Model(spec);
+    const expected = await plain.fit(x, y, { epochs: 3, batchSize: 8, shuffle: 'none', validationSplit: 0.25, engine });
+    const bad = randomRows(7, 3000, 3);
+    bad[2999] = [1, Number.NaN, 2];
+    const m = new Model(spec);
+    const refusals: string[] = [];
+    const history = await m.fit(x, y, {
+      epochs: 3, batchSize: 8, shuffle: 'none', validationSplit: 0.25, engine,
+      onEpochEnd: () => { try { m.predict(bad, { engine }); } catch (e) { refusals.push((e as Error).message); } },
+    });
+    expect(refusals).toEqual(Array(3).fill('x: row 3000, column 2: expected a finite number, got NaN'));
+    expect(history.valLoss).toHaveLength(3);
+    expect(history.valLoss).toEqual(expected.valLoss);
+    expect(history.loss).toEqual(expected.loss);
+    expect(m.getWeights()).toEqual(plain.getWeights());
+    expect(m.predict(x, { engine })).toEqual(plain.predict(x, { engine }));
+  });
+
+  it.each(['wasm', 'js'] as const)('%s: predictions stay right as the block grows and is laid out again between calls', async (engine) => {
+    const m = new Model(spec), few = x.slice(0, 2), many = randomRows(8, 5000, 3);
+    const check = (model: Model) => {
+      const fresh = new Model(spec);
+      fresh.setWeights(model.getWeights());
+      expect(model.predict(few, { engine })).toEqual(fresh.predict(few, { engine }));
+      expect(model.predict(many, { engine })).toEqual(fresh.predict(many, { engine }));
+      const out = new Float64Array(2);
+      expect(Array.from(model.predictInto(Float64Array.from(few.flat()), out, { engine }))).toEqual(fresh.predict(few, { engine }).flat());
+    };
+    check(m);
+    // more training rows and a larger batch than the block held: every region is placed anew
+    await m.fit(randomRows(9, 3000, 3), randomRows(10, 3000, 1), { epochs: 1, batchSize: 500, engine });
+    check(m);
+  });
+
+  it.each(['wasm', 'js'] as const)('%s: with scalers, rows as number[][], flat and through predictInto give the same numbers', (engine) => {
+    const m = new Model({ ...spec, layers: [{ units: 4, activation: 'tanh' }, { units: 2 }], scaler: { mean: [1, -2, 0.5], std: [2, 0.25, 3] }, targetScaler: { mean: [10, -1], std: [4, 0.5] } });
+    const rows = m.predict(x, { engine });
+    const out = new Float64Array(x.length * 2);
+    m.predictInto(Float64Array.from(x.flat()), out, { engine });
+    expect(m.predict(Float64Array.from(x.flat()), { engine })).toEqual(rows);
+    expect(Array.from(out)).toEqual(rows.flat());
+    // the scalers are applied: unscaled inputs give other outputs
+    expect(new Model({ ...spec, layers: [{ units: 4, activation: 'tanh' }, { units: 2 }] }).predict(x, { engine })).not.toEqual(rows);
+  });
+});
+
 describe('one fit at a time', () => {
   it('a second fit before the first has finished is refused, and the first runs on unchanged', async () => {
     const alone = new Model(spec);
