@@ -184,7 +184,7 @@ export class Model {
   }
 
   /** Outputs for each row of x: rows × outputs (a softmax output: the k class probabilities), all rows in one call into the kernels. */
-  predict(x: Matrix, options: RunOptions = {}): number[][] {
+  predict(x: Matrix, options: RunOptions = NO_OPTIONS): number[][] {
     const kind = this.engineFor(options);
     const ws = this.workspace(kind), { inputs } = this.network, n = outputs(this.network);
     // Each cell is checked as it is written into the engine's input region (which nothing reads
@@ -211,7 +211,7 @@ export class Model {
    * predict for apps that call it often, allocating nothing: x holds rows × inputs, flat; the outputs
    * (rows × outputs, flat) are written into `out`, which is returned.
    */
-  predictInto(x: Float64Array, out: Float64Array, options: RunOptions = {}): Float64Array {
+  predictInto(x: Float64Array, out: Float64Array, options: RunOptions = NO_OPTIONS): Float64Array {
     const kind = this.engineFor(options);
     const { inputs } = this.network, n = outputs(this.network);
     if (!(x instanceof Float64Array) || x.length === 0 || x.length % inputs !== 0) fail('x', `expected a Float64Array of rows × ${inputs} numbers, got ${show(x)}`);
@@ -279,6 +279,8 @@ export class Model {
   }
 
   private engineFor(options: RunOptions, known: readonly string[] = RUN_OPTIONS): EngineKind {
+    // no options given: nothing to check (a call's fixed cost on a tiny network is mostly checks)
+    if (options === NO_OPTIONS) return wasmLoaded() ? 'wasm' : 'js';
     if (typeof options !== 'object' || options === null) fail('options', 'expected an object such as { engine: "js" }');
     knownKeys('', options, known);
     return oneOf('engine', options.engine ?? (wasmLoaded() ? 'wasm' : 'js'), ENGINE_KINDS);
@@ -288,6 +290,7 @@ export class Model {
 // Module constants rather than literals per call: predictInto's fixed cost is a few of these.
 const ENGINE_KINDS = ['wasm', 'js'] as const;
 const RUN_OPTIONS = ['engine'], METRICS_OPTIONS = ['engine', 'threshold'];
+const NO_OPTIONS: RunOptions = Object.freeze({});
 
 /** Builds a model from Dense layer specs, as Keras's `sequential`. */
 export function sequential(options: ModelOptions<LayerSpec>): Model {

@@ -65,9 +65,11 @@ export class Workspace {
 
   /** predict of `rows` rows of x into `out` ([rows][outputs]), allocating nothing: the path of predictInto. */
   predictInto(x: Float64Array, rows: number, out: Float64Array): void {
-    this.input(rows).set(x);
+    const input = this.input(rows);
+    if (x.length < 32) for (let i = 0; i < x.length; i++) input[i] = x[i]!;
+    else input.set(x);
     const y = this.predict(rows);
-    // No view for a few outputs: making one costs as much as copying ~30 numbers one by one.
+    // No set() or view for a few numbers: either costs as much as copying ~30 one by one.
     if (out.length < 32) for (let i = 0; i < out.length; i++) out[i] = y[i]!;
     else out.set(y.subarray(0, out.length));
   }
