@@ -68,10 +68,23 @@ describe('checkTargets', () => {
       row('8-16-1', 'adam/32', 'wasm', 79), row('8-16-1', 'adam/32', 'c-sse2', 100),
     ];
     const c = checkTargets(rows, []).filter((t) => t.versus === 'c-sse2');
+    expect(c.every((t) => t.engine === 'wasm')).toBe(true);
     expect(c.map((t) => [t.network, t.mode, t.ratio, t.min, t.met, t.also])).toEqual([
       ['8-16-1', 'sgd/1', 0.8, 0.8, true, { versus: 'c-native', ratio: 0.4 }],
       ['128-128-1', 'adam/32', 0.99, 1, false, undefined],
       ['8-16-1', 'adam/32', 0.79, 0.8, false, undefined],
+    ]);
+  });
+
+  it('against C, the faster of wasm and wasm-epoch is judged (one line); against js, each', () => {
+    const rows = [
+      row('8-16-1', 'sgd/1', 'wasm', 70), row('8-16-1', 'sgd/1', 'wasm-epoch', 85), row('8-16-1', 'sgd/1', 'c-sse2', 100),
+      row('32-64-64-1', 'sgd/1', 'wasm', 50), row('32-64-64-1', 'sgd/1', 'wasm-epoch', 40), row('32-64-64-1', 'sgd/1', 'js', 10),
+    ];
+    expect(checkTargets(rows, []).map((t) => [t.network, t.engine, t.versus, t.ratio, t.met])).toEqual([
+      ['32-64-64-1', 'wasm', 'js', 5, true],
+      ['32-64-64-1', 'wasm-epoch', 'js', 4, true],
+      ['8-16-1', 'wasm-epoch', 'c-sse2', 0.85, true],
     ]);
   });
 

@@ -55,16 +55,20 @@ async function engines(ids: EngineId[], anchorDir: string, calls: boolean): Prom
 
 const ALL_NETWORKS = BENCH_NETWORKS.map((n) => n.id);
 
-/** The speed targets that compare two engines: the ratio of their samples per second in this run. */
+/**
+ * The speed targets that compare two engines: the ratio of their samples per second in this run, for
+ * wasm (the host's batch loop) and wasm-epoch (one call per epoch) each; against the C anchors (`best`),
+ * for the faster of the two, as the issue that set them measures — both are ways the library trains.
+ */
 const RATIO_TARGETS = [
   { what: 'WASM ≥ 1.5× pure JS on the tutorial networks', networks: ['2-2-1-linear', '2-2-1-sigmoid'], modes: ['sgd/1', 'adam/32'], versus: 'js', min: 1.5 },
   { what: 'WASM ≥ 4× pure JS on 32-64-64-1 and 128-128-1', networks: ['32-64-64-1', '128-128-1'], modes: ['sgd/1', 'adam/32'], versus: 'js', min: 4 },
   { what: 'WASM ≥ 10,000× TensorFlow.js (CPU) at batch size 1, tutorial networks', networks: ['2-2-1-linear', '2-2-1-sigmoid'], modes: ['sgd/1'], versus: 'tfjs-cpu', min: 10_000 },
   { what: 'WASM ≥ 10,000× TensorFlow.js (WASM) at batch size 1, tutorial networks', networks: ['2-2-1-linear', '2-2-1-sigmoid'], modes: ['sgd/1'], versus: 'tfjs-wasm', min: 10_000 },
   { what: "WASM ≥ 2× TensorFlow.js's WASM backend at mini-batch 32 on 32-64-64-1", networks: ['32-64-64-1'], modes: ['adam/32'], versus: 'tfjs-wasm', min: 2 },
-  { what: 'WASM per-row SGD ≥ 0.8× the per-row C (SSE2) on every network', networks: ALL_NETWORKS, modes: ['sgd/1'], versus: 'c-sse2', min: 0.8, also: 'c-native' },
-  { what: 'WASM Adam/32 ≥ 1.0× the batched C (SSE2) on 32-64-64-1 and 128-128-1', networks: ['32-64-64-1', '128-128-1'], modes: ['adam/32'], versus: 'c-sse2', min: 1, also: 'c-native' },
-  { what: 'WASM Adam/32 ≥ 0.8× the batched C (SSE2) on 8-16-1', networks: ['8-16-1'], modes: ['adam/32'], versus: 'c-sse2', min: 0.8, also: 'c-native' },
+  { what: 'WASM per-row SGD ≥ 0.8× the per-row C (SSE2) on every network', networks: ALL_NETWORKS, modes: ['sgd/1'], versus: 'c-sse2', min: 0.8, also: 'c-native', best: true },
+  { what: 'WASM Adam/32 ≥ 1.0× the batched C (SSE2) on 32-64-64-1 and 128-128-1', networks: ['32-64-64-1', '128-128-1'], modes: ['adam/32'], versus: 'c-sse2', min: 1, also: 'c-native', best: true },
+  { what: 'WASM Adam/32 ≥ 0.8× the batched C (SSE2) on 8-16-1', networks: ['8-16-1'], modes: ['adam/32'], versus: 'c-sse2', min: 0.8, also: 'c-native', best: true },
 ];
 
 /** The targets on a call's cost in per-row training steps of the same network (see CallRow). */
@@ -96,9 +100,10 @@ export function checkTargets(rows: BenchRow[], calls: CallRow[]): TargetCheck[] 
   for (const t of RATIO_TARGETS) {
     for (const network of t.networks) {
       for (const mode of t.modes) {
-        for (const engine of ['wasm', 'wasm-epoch']) {
+        const engines = ['wasm', 'wasm-epoch'].filter((e) => !Number.isNaN(ratio(rows, network, mode, e, t.versus)));
+        const judged = t.best && engines.length > 1 ? [engines.reduce((a, b) => (ratio(rows, network, mode, b, t.versus) > ratio(rows, network, mode, a, t.versus) ? b : a))] : engines;
+        for (const engine of judged) {
           const r = ratio(rows, network, mode, engine, t.versus);
-          if (Number.isNaN(r)) continue;
           const also = t.also === undefined ? NaN : ratio(rows, network, mode, engine, t.also);
           out.push({
             target: t.what, network, mode, engine, versus: t.versus, ratio: r, min: t.min, met: r >= t.min,
@@ -233,7 +238,7 @@ tfjs-wasm. Predict and fit calls are timed for wasm and js.`,
     if (result.calls.length) {
       for (const l of ['', ...CALL_HEADER, '', line(CALL_COLUMNS, CALL_WIDTHS, [0, 1]), ...callLines(result.calls)]) console.log(l);
     }
-    console.log('\ntargets (ratios from this run):');
+    console.log('\ntargets (ratios from this run; against the C anchors, the faster of wasm and wasm-epoch):');
     for (const t of targets) console.log(targetLine(t));
   },
 };
