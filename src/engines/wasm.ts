@@ -74,7 +74,9 @@ async function compile(source: WasmSource): Promise<WebAssembly.Module> {
  */
 export function openWasmEngine(bytes: number): Engine {
   if (!compiled) throw new Error('The WebAssembly kernels are not loaded: await loadWasm() first.');
-  const k = instantiateSync<Exports>(compiled, KERNEL_IMPORTS).exports;
+  // The instance's own exports, not the loader's wrappers of them: a wrapper spreads its arguments
+  // into an array on every call, a third of a tiny network's predict or training step.
+  const k = instantiateSync<Exports>(compiled, KERNEL_IMPORTS).instance.exports as unknown as Exports;
   const contract = k.CONTRACT instanceof WebAssembly.Global ? (k.CONTRACT.value as number) >>> 0 : undefined;
   if (contract !== contractHash()) {
     throw new Error(`These WebAssembly kernels were built from another contract (${contract?.toString(16) ?? 'none'}, this host has ${contractHash().toString(16)}): rebuild them from this version's sources (npm run build).`);
