@@ -77,8 +77,8 @@ export function denseForwardReference(out: usize, inp: usize, w: usize, b: usize
 //   gw: [units][inputs] = Σ_r dout[r] ⊗ inp[r];  gb: [units] = Σ_r dout[r]  (written, not added to)
 //   din: [rows][inputs] = dout · w = dL/d inp, before the previous layer's activation derivative;
 //   skipped when din = 0 (the first layer). w is still the forward pass's w: updates come after.
-// The SIMD build sums the gradients 2 units × 4 inputs at a time in registers, over every row of the
-// batch, so each gradient is stored once per batch; din takes 2 rows × 8 inputs per weight load.
+// The SIMD build sums the gradients 2 units × 8 inputs at a time in registers, over every row of the
+// batch, so each gradient is stored once per batch; din takes 2 rows × 8 inputs per weight load (sums2x8).
 @inline
 export function denseBackward(din: usize, gw: usize, gb: usize, dout: usize, inp: usize, w: usize, rows: i32, inputs: i32, units: i32): void {
   if (ASC_FEATURE_SIMD) {
@@ -99,42 +99,8 @@ function denseBackwardBlocked(din: usize, gw: usize, gb: usize, dout: usize, inp
   for (; u + 2 <= units; u += 2) {
     const d0 = dout + (<usize>u << 3), g0 = gw + <usize>u * inBytes, g1 = g0 + inBytes;
     let i: usize = 0;
-    // eight inputs at a time: eight sums in flight, each row's two d splats serving eight products
-    for (; i + 64 <= quads; i += 64) {
-      let x = inp + i;
-      let da = f64x2.splat(load<f64>(d0)), db = f64x2.splat(load<f64>(d0, 8));
-      let x0 = v128.load(x), x1 = v128.load(x, 16), x2 = v128.load(x, 32), x3 = v128.load(x, 48);
-      let a0 = f64x2.mul(da, x0), a1 = f64x2.mul(da, x1), a2 = f64x2.mul(da, x2), a3 = f64x2.mul(da, x3);
-      let b0 = f64x2.mul(db, x0), b1 = f64x2.mul(db, x1), b2 = f64x2.mul(db, x2), b3 = f64x2.mul(db, x3);
-      let d = d0;
-      for (let r = 1; r < rows; r++) {
-        x += inBytes; d += outBytes;
-        da = f64x2.splat(load<f64>(d)); db = f64x2.splat(load<f64>(d, 8));
-        x0 = v128.load(x); x1 = v128.load(x, 16); x2 = v128.load(x, 32); x3 = v128.load(x, 48);
-        a0 = f64x2.add(a0, f64x2.mul(da, x0)); a1 = f64x2.add(a1, f64x2.mul(da, x1));
-        a2 = f64x2.add(a2, f64x2.mul(da, x2)); a3 = f64x2.add(a3, f64x2.mul(da, x3));
-        b0 = f64x2.add(b0, f64x2.mul(db, x0)); b1 = f64x2.add(b1, f64x2.mul(db, x1));
-        b2 = f64x2.add(b2, f64x2.mul(db, x2)); b3 = f64x2.add(b3, f64x2.mul(db, x3));
-      }
-      v128.store(g0 + i, a0); v128.store(g0 + i, a1, 16); v128.store(g0 + i, a2, 32); v128.store(g0 + i, a3, 48);
-      v128.store(g1 + i, b0); v128.store(g1 + i, b1, 16); v128.store(g1 + i, b2, 32); v128.store(g1 + i, b3, 48);
-    }
-    for (; i < quads; i += 32) {
-      let x = inp + i;
-      let da = f64x2.splat(load<f64>(d0)), db = f64x2.splat(load<f64>(d0, 8));
-      let xl = v128.load(x), xh = v128.load(x, 16);
-      let al = f64x2.mul(da, xl), ah = f64x2.mul(da, xh), bl = f64x2.mul(db, xl), bh = f64x2.mul(db, xh);
-      let d = d0;
-      for (let r = 1; r < rows; r++) {
-        x += inBytes; d += outBytes;
-        da = f64x2.splat(load<f64>(d)); db = f64x2.splat(load<f64>(d, 8));
-        xl = v128.load(x); xh = v128.load(x, 16);
-        al = f64x2.add(al, f64x2.mul(da, xl)); ah = f64x2.add(ah, f64x2.mul(da, xh));
-        bl = f64x2.add(bl, f64x2.mul(db, xl)); bh = f64x2.add(bh, f64x2.mul(db, xh));
-      }
-      v128.store(g0 + i, al); v128.store(g0 + i, ah, 16);
-      v128.store(g1 + i, bl); v128.store(g1 + i, bh, 16);
-    }
+    for (; i + 64 <= quads; i += 64) sums2x8(g0 + i, g1 + i, d0, d0 + 8, outBytes, inp + i, inBytes, rows);
+    for (; i < quads; i += 32) sums2x4(g0 + i, g1 + i, d0, d0 + 8, outBytes, inp + i, inBytes, rows);
     for (; i < inBytes; i += 8) {
       store<f64>(g0 + i, columnSum(dout + (<usize>u << 3), outBytes, inp + i, inBytes, rows));
       store<f64>(g1 + i, columnSum(dout + (<usize>(u + 1) << 3), outBytes, inp + i, inBytes, rows));
@@ -155,43 +121,8 @@ function denseBackwardBlocked(din: usize, gw: usize, gb: usize, dout: usize, inp
   for (; r + 2 <= rows; r += 2) {
     const d0 = dout + <usize>r * outBytes, n0 = din + <usize>r * inBytes;
     let i: usize = 0;
-    // eight inputs at a time: eight sums in flight, each row's d splat serving four weight pairs
-    for (; i + 64 <= quads; i += 64) {
-      let wu = w + i;
-      let da = f64x2.splat(load<f64>(d0)), db = f64x2.splat(load<f64>(d0 + outBytes));
-      let w0 = v128.load(wu), w1 = v128.load(wu, 16), w2 = v128.load(wu, 32), w3 = v128.load(wu, 48);
-      let a0 = f64x2.mul(da, w0), a1 = f64x2.mul(da, w1), a2 = f64x2.mul(da, w2), a3 = f64x2.mul(da, w3);
-      let b0 = f64x2.mul(db, w0), b1 = f64x2.mul(db, w1), b2 = f64x2.mul(db, w2), b3 = f64x2.mul(db, w3);
-      for (let k = 1; k < units; k++) {
-        wu += inBytes;
-        const at = <usize>k << 3;
-        da = f64x2.splat(load<f64>(d0 + at)); db = f64x2.splat(load<f64>(d0 + outBytes + at));
-        w0 = v128.load(wu); w1 = v128.load(wu, 16); w2 = v128.load(wu, 32); w3 = v128.load(wu, 48);
-        a0 = f64x2.add(a0, f64x2.mul(da, w0)); a1 = f64x2.add(a1, f64x2.mul(da, w1));
-        a2 = f64x2.add(a2, f64x2.mul(da, w2)); a3 = f64x2.add(a3, f64x2.mul(da, w3));
-        b0 = f64x2.add(b0, f64x2.mul(db, w0)); b1 = f64x2.add(b1, f64x2.mul(db, w1));
-        b2 = f64x2.add(b2, f64x2.mul(db, w2)); b3 = f64x2.add(b3, f64x2.mul(db, w3));
-      }
-      v128.store(n0 + i, a0); v128.store(n0 + i, a1, 16); v128.store(n0 + i, a2, 32); v128.store(n0 + i, a3, 48);
-      v128.store(n0 + inBytes + i, b0); v128.store(n0 + inBytes + i, b1, 16);
-      v128.store(n0 + inBytes + i, b2, 32); v128.store(n0 + inBytes + i, b3, 48);
-    }
-    for (; i < quads; i += 32) {
-      let wu = w + i;
-      let da = f64x2.splat(load<f64>(d0)), db = f64x2.splat(load<f64>(d0 + outBytes));
-      let wl = v128.load(wu), wh = v128.load(wu, 16);
-      let al = f64x2.mul(da, wl), ah = f64x2.mul(da, wh), bl = f64x2.mul(db, wl), bh = f64x2.mul(db, wh);
-      for (let k = 1; k < units; k++) {
-        wu += inBytes;
-        const at = <usize>k << 3;
-        da = f64x2.splat(load<f64>(d0 + at)); db = f64x2.splat(load<f64>(d0 + outBytes + at));
-        wl = v128.load(wu); wh = v128.load(wu, 16);
-        al = f64x2.add(al, f64x2.mul(da, wl)); ah = f64x2.add(ah, f64x2.mul(da, wh));
-        bl = f64x2.add(bl, f64x2.mul(db, wl)); bh = f64x2.add(bh, f64x2.mul(db, wh));
-      }
-      v128.store(n0 + i, al); v128.store(n0 + i, ah, 16);
-      v128.store(n0 + inBytes + i, bl); v128.store(n0 + inBytes + i, bh, 16);
-    }
+    for (; i + 64 <= quads; i += 64) sums2x8(n0 + i, n0 + inBytes + i, d0, d0 + outBytes, 8, w + i, inBytes, units);
+    for (; i < quads; i += 32) sums2x4(n0 + i, n0 + inBytes + i, d0, d0 + outBytes, 8, w + i, inBytes, units);
     for (; i < inBytes; i += 8) {
       store<f64>(n0 + i, rowSum(d0, w + i, inBytes, units));
       store<f64>(n0 + inBytes + i, rowSum(d0 + outBytes, w + i, inBytes, units));
@@ -218,6 +149,47 @@ export function denseBackwardReference(din: usize, gw: usize, gb: usize, dout: u
       store<f64>(din + <usize>r * inBytes + i, rowSum(dout + <usize>r * outBytes, w + i, inBytes, units));
     }
   }
+}
+
+// sums2x8 — two rank-one sums over k = 0 … count − 1, in order, of eight doubles each (SIMD build only):
+//   o0[0..8) = Σ_k s0[k]·v[k][0..8),  o1[0..8) = Σ_k s1[k]·v[k][0..8)
+// with s_j[k] at s_j + k·sStride and v[k] at v + k·vStride. The gradients take it with k over the
+// rows (s: a row's two units' d, v: its inputs), dL/d inputs with k over the units (s: two rows' d
+// for unit k, v: unit k's weights). Eight sums in flight, each splat of s serving four pairs of v.
+@inline
+function sums2x8(o0: usize, o1: usize, s0: usize, s1: usize, sStride: usize, v: usize, vStride: usize, count: i32): void {
+  let da = f64x2.splat(load<f64>(s0)), db = f64x2.splat(load<f64>(s1));
+  let v0 = v128.load(v), v1 = v128.load(v, 16), v2 = v128.load(v, 32), v3 = v128.load(v, 48);
+  let a0 = f64x2.mul(da, v0), a1 = f64x2.mul(da, v1), a2 = f64x2.mul(da, v2), a3 = f64x2.mul(da, v3);
+  let b0 = f64x2.mul(db, v0), b1 = f64x2.mul(db, v1), b2 = f64x2.mul(db, v2), b3 = f64x2.mul(db, v3);
+  for (let k = 1; k < count; k++) {
+    v += vStride; s0 += sStride; s1 += sStride;
+    da = f64x2.splat(load<f64>(s0)); db = f64x2.splat(load<f64>(s1));
+    v0 = v128.load(v); v1 = v128.load(v, 16); v2 = v128.load(v, 32); v3 = v128.load(v, 48);
+    a0 = f64x2.add(a0, f64x2.mul(da, v0)); a1 = f64x2.add(a1, f64x2.mul(da, v1));
+    a2 = f64x2.add(a2, f64x2.mul(da, v2)); a3 = f64x2.add(a3, f64x2.mul(da, v3));
+    b0 = f64x2.add(b0, f64x2.mul(db, v0)); b1 = f64x2.add(b1, f64x2.mul(db, v1));
+    b2 = f64x2.add(b2, f64x2.mul(db, v2)); b3 = f64x2.add(b3, f64x2.mul(db, v3));
+  }
+  v128.store(o0, a0); v128.store(o0, a1, 16); v128.store(o0, a2, 32); v128.store(o0, a3, 48);
+  v128.store(o1, b0); v128.store(o1, b1, 16); v128.store(o1, b2, 32); v128.store(o1, b3, 48);
+}
+
+// sums2x4 — sums2x8 for four doubles each
+@inline
+function sums2x4(o0: usize, o1: usize, s0: usize, s1: usize, sStride: usize, v: usize, vStride: usize, count: i32): void {
+  let da = f64x2.splat(load<f64>(s0)), db = f64x2.splat(load<f64>(s1));
+  let vl = v128.load(v), vh = v128.load(v, 16);
+  let al = f64x2.mul(da, vl), ah = f64x2.mul(da, vh), bl = f64x2.mul(db, vl), bh = f64x2.mul(db, vh);
+  for (let k = 1; k < count; k++) {
+    v += vStride; s0 += sStride; s1 += sStride;
+    da = f64x2.splat(load<f64>(s0)); db = f64x2.splat(load<f64>(s1));
+    vl = v128.load(v); vh = v128.load(v, 16);
+    al = f64x2.add(al, f64x2.mul(da, vl)); ah = f64x2.add(ah, f64x2.mul(da, vh));
+    bl = f64x2.add(bl, f64x2.mul(db, vl)); bh = f64x2.add(bh, f64x2.mul(db, vh));
+  }
+  v128.store(o0, al); v128.store(o0, ah, 16);
+  v128.store(o1, bl); v128.store(o1, bh, 16);
 }
 
 // dense_backward_update — one row, plain SGD (no momentum): dense_backward and the update

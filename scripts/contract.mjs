@@ -1,14 +1,12 @@
 // Writes assembly/contract.ts, the kernels' side of src/contract.ts: one AssemblyScript constant per
 // code and slot, and CONTRACT, the definition's hash, which the host checks when it loads a module.
-import { build } from 'esbuild';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { importSource, writeIfChanged } from './generate.mjs';
 
 /** binaryCrossentropy → BINARY_CROSSENTROPY */
 const constant = (name) => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
 
 export async function writeKernelContract(root = '.') {
-  const { outputFiles } = await build({ entryPoints: [`${root}/src/contract.ts`], write: false, format: 'esm', logLevel: 'warning' });
-  const c = await import(`data:text/javascript;base64,${Buffer.from(outputFiles[0].text).toString('base64')}`);
+  const c = await importSource(`${root}/src/contract.ts`);
   const group = (title, names, name = constant) => [`// ${title}`, ...names.map((n, i) => `export const ${name(n)}: i32 = ${i};`), ''];
   const text = [
     '// Generated from src/contract.ts by scripts/contract.mjs at every build: edit that file, not this one.',
@@ -27,8 +25,5 @@ export async function writeKernelContract(root = '.') {
     `export const CONTRACT: u32 = 0x${c.contractHash().toString(16).padStart(8, '0')};`,
     '',
   ].join('\n');
-  const file = `${root}/assembly/contract.ts`;
-  let old = '';
-  try { old = readFileSync(file, 'utf8'); } catch { /* first build */ }
-  if (old !== text) writeFileSync(file, text);
+  writeIfChanged(`${root}/assembly/contract.ts`, text);
 }

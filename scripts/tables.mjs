@@ -1,8 +1,7 @@
 // Writes assembly/expTable.ts, the kernels' copy of exp's constants and table from
 // src/engines/math.ts (as bit patterns, so nothing is re-rounded on the way), so the two engines'
 // exp are one definition.
-import { build } from 'esbuild';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { importSource, writeIfChanged } from './generate.mjs';
 
 const bits = (x) => {
   const v = new DataView(new ArrayBuffer(8));
@@ -11,8 +10,7 @@ const bits = (x) => {
 };
 
 export async function writeExpTable(root = '.') {
-  const { outputFiles } = await build({ entryPoints: [`${root}/src/engines/math.ts`], write: false, format: 'esm', logLevel: 'warning' });
-  const m = await import(`data:text/javascript;base64,${Buffer.from(outputFiles[0].text).toString('base64')}`);
+  const m = await importSource(`${root}/src/engines/math.ts`);
   const constants = ['EXP_SHIFT', 'EXP_INV_LN2_N', 'EXP_LN2_HI_N', 'EXP_LN2_LO_N', 'EXP_C2', 'EXP_C3', 'EXP_C4', 'EXP_C5', 'EXP_FAST'];
   const table = Array.from(m.expTable(), bits);
   const text = [
@@ -26,8 +24,5 @@ export async function writeExpTable(root = '.') {
     ']);',
     '',
   ].join('\n');
-  const file = `${root}/assembly/expTable.ts`;
-  let old = '';
-  try { old = readFileSync(file, 'utf8'); } catch { /* first build */ }
-  if (old !== text) writeFileSync(file, text);
+  writeIfChanged(`${root}/assembly/expTable.ts`, text);
 }
