@@ -52,7 +52,8 @@ export function oneOf<T extends string>(field: string, value: unknown, allowed: 
  * ignored, silently: `{ epoch: 3 }` training one epoch).
  */
 export function knownKeys(field: string, value: object, known: readonly string[]): void {
-  for (const key of Object.keys(value)) {
-    if (!known.includes(key)) fail(field ? `${field}.${key}` : key, `unknown option; expected one of ${known.join(', ')}`);
+  // for…in, not Object.keys: no array per call (predict checks its options on every call)
+  for (const key in value) {
+    if (!known.includes(key) && Object.hasOwn(value, key)) fail(field ? `${field}.${key}` : key, `unknown option; expected one of ${known.join(', ')}`);
   }
 }

@@ -249,8 +249,11 @@ export class Model {
 
   /** This model's workspace on `kind`, holding the current parameters. */
   private workspace(kind: EngineKind): Workspace {
-    const ws = this.workspaces[kind] ?? new Workspace(kind, this.network);
-    this.workspaces[kind] = ws;
+    let ws = this.workspaces[kind];
+    if (!ws) {
+      ws = new Workspace(kind, this.network);
+      this.workspaces[kind] = ws;
+    }
     this.load(ws);
     return ws;
   }
@@ -279,11 +282,14 @@ export class Model {
   }
 
   private engineFor(options: RunOptions, known: readonly string[] = RUN_OPTIONS): EngineKind {
-    // no options given: nothing to check (a call's fixed cost on a tiny network is mostly checks)
-    if (options === NO_OPTIONS) return wasmLoaded() ? 'wasm' : 'js';
-    if (typeof options !== 'object' || options === null) fail('options', 'expected an object such as { engine: "js" }');
-    knownKeys('', options, known);
-    return oneOf('engine', options.engine ?? (wasmLoaded() ? 'wasm' : 'js'), ENGINE_KINDS);
+    // No options given: nothing to check. A tiny network's predict is mostly these checks.
+    if (options !== NO_OPTIONS) {
+      if (typeof options !== 'object' || options === null) fail('options', 'expected an object such as { engine: "js" }');
+      knownKeys('', options, known);
+    }
+    const { engine } = options;
+    if (engine === 'wasm' || engine === 'js') return engine;
+    return engine === undefined ? (wasmLoaded() ? 'wasm' : 'js') : oneOf('engine', engine, ENGINE_KINDS);
   }
 }
 
