@@ -1,6 +1,7 @@
 import { activate } from './activations';
-import { SIGMOID } from './contract';
-import { exp2 } from './math';
+import { LINEAR, SIGMOID } from './contract';
+import { exp2, lane } from './math';
+import { EXP_LANE_ONE } from './expTable';
 
 // The Dense layer's forward/backward pair over a whole batch, batch-major: row r of a [rows][n]
 // block starts n doubles after row r − 1. Each kernel has a plain reference loop beside it
@@ -43,9 +44,9 @@ function denseForwardBlocked(out: usize, inp: usize, w: usize, b: usize, rows: i
     if (u < units) { // the odd unit (a 1-unit output layer): the two rows share its weights
       const at = <usize>u << 3;
       // dot2 with the rows as its two vectors: lanes (dot(x0, w), dot(x1, w)) — x·w is w·x to the bit
-      const z = f64x2.add(f64x2.splat(load<f64>(b + at)), dot2(x0, inBytes, w + <usize>u * inBytes, inputs));
-      store<f64>(o0 + at, activate(f64x2.extract_lane(z, 0), act));
-      store<f64>(o0 + outBytes + at, activate(f64x2.extract_lane(z, 1), act));
+      const a = activate2(f64x2.add(f64x2.splat(load<f64>(b + at)), dot2(x0, inBytes, w + <usize>u * inBytes, inputs)), act);
+      store<f64>(o0 + at, f64x2.extract_lane(a, 0));
+      store<f64>(o0 + outBytes + at, f64x2.extract_lane(a, 1));
     }
   }
   if (r < rows) {
@@ -276,16 +277,21 @@ function rowSum(d: usize, w: usize, wStride: usize, units: i32): f64 {
   return s;
 }
 
-// Two lanes of z through the activation into out[0..2); sigmoid takes both lanes' exp at once.
+// Two lanes of z through the activation: sigmoid takes both lanes' exp at once, linear is z itself.
+@inline
+function activate2(z: v128, act: i32): v128 {
+  if (act == SIGMOID) {
+    const one = lane(EXP_LANE_ONE); // a load: V8 would build the splat from an immediate in each call
+    return f64x2.div(one, f64x2.add(one, exp2(f64x2.neg(z))));
+  }
+  if (act == LINEAR) return z;
+  return f64x2.replace_lane(f64x2.splat(activate(f64x2.extract_lane(z, 0), act)), 1, activate(f64x2.extract_lane(z, 1), act));
+}
+
+// act(z) into out[0..2)
 @inline
 function store2(out: usize, z: v128, act: i32): void {
-  if (act == SIGMOID) {
-    const one = f64x2.splat(1.0);
-    v128.store(out, f64x2.div(one, f64x2.add(one, exp2(f64x2.neg(z)))));
-    return;
-  }
-  store<f64>(out, activate(f64x2.extract_lane(z, 0), act));
-  store<f64>(out, activate(f64x2.extract_lane(z, 1), act), 8);
+  v128.store(out, activate2(z, act));
 }
 
 // dot — Σ a[i]·x[i] over [n] in one fixed order: four running sums s₀..s₃, sⱼ over the i ≡ j (mod 4)

@@ -10,6 +10,33 @@ export const EXP_C3: f64 = reinterpret<f64>(<u64>0x3fc5555555555555); // 0.16666
 export const EXP_C4: f64 = reinterpret<f64>(<u64>0x3fa5555555555555); // 0.041666666666666664
 export const EXP_C5: f64 = reinterpret<f64>(<u64>0x3f81111111111111); // 0.008333333333333333
 export const EXP_FAST: f64 = reinterpret<f64>(<u64>0x4086200000000000); // 708
+// Each constant twice, so that the two-lane exp loads the pair where V8 would rebuild its splat
+// from an immediate on every call: v128.load(EXP_LANES, EXP_LANE_<name>). ONE is 1.0, whose bits
+// are also 1023 << 52; MASK clears the low log2(N) bits of an i64.
+export const EXP_LANES: usize = memory.data<u64>([
+  0x4338000000000000, 0x4338000000000000,
+  0x40671547652b82fe, 0x40671547652b82fe,
+  0x3f762e42fefa0000, 0x3f762e42fefa0000,
+  0x3d0cf79abc9e3b3a, 0x3d0cf79abc9e3b3a,
+  0x3fe0000000000000, 0x3fe0000000000000,
+  0x3fc5555555555555, 0x3fc5555555555555,
+  0x3fa5555555555555, 0x3fa5555555555555,
+  0x3f81111111111111, 0x3f81111111111111,
+  0x4086200000000000, 0x4086200000000000,
+  0x3ff0000000000000, 0x3ff0000000000000,
+  0xffffffffffffff80, 0xffffffffffffff80,
+]);
+export const EXP_LANE_SHIFT: usize = 0;
+export const EXP_LANE_INV_LN2_N: usize = 16;
+export const EXP_LANE_LN2_HI_N: usize = 32;
+export const EXP_LANE_LN2_LO_N: usize = 48;
+export const EXP_LANE_C2: usize = 64;
+export const EXP_LANE_C3: usize = 80;
+export const EXP_LANE_C4: usize = 96;
+export const EXP_LANE_C5: usize = 112;
+export const EXP_LANE_FAST: usize = 128;
+export const EXP_LANE_ONE: usize = 144;
+export const EXP_LANE_MASK: usize = 160;
 // 2^(i/N) as (head, tail) pairs: EXP_TABLE + 16·i
 export const EXP_TABLE: usize = memory.data<u64>([
   0x3ff0000000000000, 0x0000000000000000, 0x3ff0163da9fb3335, 0x3c9b61299ab8cdb7,

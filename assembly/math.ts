@@ -7,7 +7,9 @@
 // over a million arguments). Both without a call out of WebAssembly per activation, which cost a
 // third of a sigmoid network's step.
 import {
-  EXP_N, EXP_SHIFT, EXP_INV_LN2_N, EXP_LN2_HI_N, EXP_LN2_LO_N, EXP_C2, EXP_C3, EXP_C4, EXP_C5, EXP_FAST, EXP_TABLE,
+  EXP_N, EXP_SHIFT, EXP_INV_LN2_N, EXP_LN2_HI_N, EXP_LN2_LO_N, EXP_C2, EXP_C3, EXP_C4, EXP_C5, EXP_FAST, EXP_TABLE, EXP_LANES,
+  EXP_LANE_SHIFT, EXP_LANE_INV_LN2_N, EXP_LANE_LN2_HI_N, EXP_LANE_LN2_LO_N, EXP_LANE_C2, EXP_LANE_C3, EXP_LANE_C4, EXP_LANE_C5,
+  EXP_LANE_FAST, EXP_LANE_ONE, EXP_LANE_MASK,
 } from './expTable';
 
 @inline function high(x: f64): i32 { return <i32>(reinterpret<u64>(x) >>> 32); }
@@ -92,23 +94,31 @@ export function log(x: f64): f64 {
 // (where exp() applies 2^e in two steps) and for NaN, the lanes go to exp() one by one.
 @inline
 export function exp2(x: v128): v128 {
-  if (!i64x2.all_true(f64x2.le(f64x2.abs(x), f64x2.splat(EXP_FAST)))) {
+  if (!i64x2.all_true(f64x2.le(f64x2.abs(x), lane(EXP_LANE_FAST)))) {
     return f64x2.replace_lane(f64x2.splat(exp(f64x2.extract_lane(x, 0))), 1, exp(f64x2.extract_lane(x, 1)));
   }
-  const shift = f64x2.splat(EXP_SHIFT);
-  const kb = f64x2.add(f64x2.mul(x, f64x2.splat(EXP_INV_LN2_N)), shift);
+  const shift = lane(EXP_LANE_SHIFT);
+  const kb = f64x2.add(f64x2.mul(x, lane(EXP_LANE_INV_LN2_N)), shift);
   const kd = f64x2.sub(kb, shift);
-  const r = f64x2.sub(f64x2.sub(x, f64x2.mul(kd, f64x2.splat(EXP_LN2_HI_N))), f64x2.mul(kd, f64x2.splat(EXP_LN2_LO_N)));
-  // kb's low 52 bits are 2^51 + k: i = k mod N, and e + 1023 = (2^51 + k) >> 7 − (2^44 − 1023)
+  const r = f64x2.sub(f64x2.sub(x, f64x2.mul(kd, lane(EXP_LANE_LN2_HI_N))), f64x2.mul(kd, lane(EXP_LANE_LN2_LO_N)));
+  // kb's low 52 bits are 2^51 + k: i = k mod N is its low 7 bits
   const t0 = v128.load(EXP_TABLE + (<usize>(i64x2.extract_lane(kb, 0) & (EXP_N - 1)) << 4));
   const t1 = v128.load(EXP_TABLE + (<usize>(i64x2.extract_lane(kb, 1) & (EXP_N - 1)) << 4));
   const t = v128.shuffle<f64>(t0, t1, 0, 2), tail = v128.shuffle<f64>(t0, t1, 1, 3);
   const r2 = f64x2.mul(r, r);
-  const p2 = f64x2.mul(r2, f64x2.add(f64x2.splat(EXP_C2), f64x2.mul(r, f64x2.splat(EXP_C3))));
-  const p4 = f64x2.mul(f64x2.mul(r2, r2), f64x2.add(f64x2.splat(EXP_C4), f64x2.mul(r, f64x2.splat(EXP_C5))));
+  const p2 = f64x2.mul(r2, f64x2.add(lane(EXP_LANE_C2), f64x2.mul(r, lane(EXP_LANE_C3))));
+  const p4 = f64x2.mul(f64x2.mul(r2, r2), f64x2.add(lane(EXP_LANE_C4), f64x2.mul(r, lane(EXP_LANE_C5))));
   const tmp = f64x2.add(f64x2.add(f64x2.add(tail, r), p2), p4);
-  const biased = i64x2.sub(i64x2.shr_s(v128.and(kb, i64x2.splat(0xfffffffffffff)), 7), i64x2.splat((<i64>1 << 44) - 1023));
-  return f64x2.mul(f64x2.add(t, f64x2.mul(t, tmp)), i64x2.shl(biased, 52));
+  // 2^e's bits, (e + 1023) << 52 = ((k − i) << 45) + (1023 << 52): kb's low bits less i, shifted
+  // (the high bits and 2^51 shift out), with no 64-bit arithmetic shift, which x86 lacks
+  const scale = i64x2.add(i64x2.shl(v128.and(kb, lane(EXP_LANE_MASK)), 45), lane(EXP_LANE_ONE));
+  return f64x2.mul(f64x2.add(t, f64x2.mul(t, tmp)), scale);
+}
+
+// A constant's pair of lanes (see EXP_LANES)
+@inline
+export function lane(at: usize): v128 {
+  return v128.load(EXP_LANES + at);
 }
 
 const TWO_OVER_SQRT_PI: f64 = 1.1283791670955126; // 2/√π
