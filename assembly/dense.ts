@@ -18,7 +18,8 @@ import { EXP_LANE_ONE } from './expTable';
 //   inp: [rows][inputs]; w: [units][inputs], each unit's weights contiguous; b: [units]
 //   out: [rows][units] = act(b + inp · wᵀ), each z = b[u] + dot(w[u], inp[r])
 // The SIMD build takes 2 rows × 2 units at a time: each weight pair loaded serves both rows, each
-// input pair both units. Under four inputs the lanes have too little to do; the scalar loop wins.
+// input pair both units. Under four inputs the dot products have too little for the lanes and stay
+// scalar, but a sigmoid layer still takes its units' exp two at a time (denseForwardNarrow).
 @inline
 export function denseForward(out: usize, inp: usize, w: usize, b: usize, rows: i32, inputs: i32, units: i32, act: i32): void {
   if (ASC_FEATURE_SIMD) {
@@ -26,8 +27,32 @@ export function denseForward(out: usize, inp: usize, w: usize, b: usize, rows: i
       denseForwardBlocked(out, inp, w, b, rows, inputs, units, act);
       return;
     }
+    if (units >= 2 && act == SIGMOID) {
+      denseForwardNarrow(out, inp, w, b, rows, inputs, units, act);
+      return;
+    }
   }
   denseForwardReference(out, inp, w, b, rows, inputs, units, act);
+}
+
+// Under four inputs (SIMD build): the reference loop's dot products, two units' z in the lanes of one
+// vector, so a sigmoid layer takes their exp two at a time.
+@inline
+function denseForwardNarrow(out: usize, inp: usize, w: usize, b: usize, rows: i32, inputs: i32, units: i32, act: i32): void {
+  const inBytes = <usize>inputs << 3, outBytes = <usize>units << 3;
+  for (let r = 0; r < rows; r++) {
+    const x = inp + <usize>r * inBytes, o = out + <usize>r * outBytes;
+    let u = 0;
+    for (; u + 2 <= units; u += 2) {
+      const at = <usize>u << 3, wu = w + <usize>u * inBytes;
+      const z = f64x2.replace_lane(f64x2.splat(dot(wu, x, inputs)), 1, dot(wu + inBytes, x, inputs));
+      store2(o + at, f64x2.add(v128.load(b + at), z), act);
+    }
+    if (u < units) {
+      const at = <usize>u << 3;
+      store<f64>(o + at, activate(load<f64>(b + at) + dot(w + <usize>u * inBytes, x, inputs), act));
+    }
+  }
 }
 
 @inline
