@@ -561,10 +561,12 @@ export function openJsEngine(bytes: number): Engine {
     return mean;
   }
 
-  const engine: Engine = {
-    kind: 'js',
-    get f64() { return f; },
-    get i32() { return m; },
+  const engine = {
+    // The WASM engine's properties in the same order, all plain values: the host's calls into either
+    // engine then meet one object shape (src/engines/wasm.ts).
+    kind: 'js' as const,
+    f64: f,
+    i32: m,
     start: 1,
     grow(n: number) {
       if (n + 8 <= f.byteLength) return;
@@ -572,6 +574,8 @@ export function openJsEngine(bytes: number): Engine {
       next.set(f);
       f = next;
       m = new Int32Array(f.buffer);
+      engine.f64 = f;
+      engine.i32 = m;
     },
     step,
     traceStep,
@@ -584,6 +588,6 @@ export function openJsEngine(bytes: number): Engine {
       f[0] = z; // f[0] is scratch: the layout starts at 1
       return derivative(f, activate(z, act), 0, act);
     },
-  };
+  } satisfies Engine;
   return engine;
 }
