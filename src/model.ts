@@ -54,7 +54,8 @@ export class Model {
   private version = 0;
   /** The optimizer's step count, momentums and velocities: a second fit continues them, as in Keras. */
   private readonly optimizer: OptimizerState;
-  private readonly workspaces: Partial<Record<EngineKind, Workspace>> = {};
+  // both keys from the start: one object shape for every model, whichever engine it runs first
+  private readonly workspaces: Record<EngineKind, Workspace | undefined> = { wasm: undefined, js: undefined };
   private inputScaler: Scaler | undefined;
   private outputScaler: Scaler | undefined;
   private fitting = false;
