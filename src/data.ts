@@ -3,21 +3,24 @@ import { fail, show } from './errors.js';
 /** Rows of numbers: `number[][]`, or one flat row-major `Float64Array` (or `number[]` for one column). */
 export type Matrix = readonly (readonly number[])[] | Float64Array | readonly number[];
 
-const newMatrix = (length: number) => new Float64Array(length);
+/** Where toMatrix writes `rows` rows: room for them, at the start (a Workspace is one: its input region). */
+export interface RowsPlace {
+  input(rows: number): Float64Array;
+}
 
 /**
  * Checks `value` as `cols` columns of finite numbers and returns it flat, row-major, with its row
- * count. Rows and columns in messages count from 1. The numbers are written into the first `length`
- * of `place(length)`: a new array, or (predict) the engine's input region, which a bad cell leaves
+ * count. Rows and columns in messages count from 1. The numbers are written into the start of
+ * `place.input(rows)`: a new array, or (predict) the engine's input region, which a bad cell leaves
  * part-written.
  */
-export function toMatrix(field: string, value: unknown, cols: number, place: (length: number) => Float64Array = newMatrix): { data: Float64Array; rows: number } {
+export function toMatrix(field: string, value: unknown, cols: number, place: RowsPlace = { input: (rows) => new Float64Array(rows * cols) }): { data: Float64Array; rows: number } {
   // Plain loops, no closure per cell: predict's fixed cost is mostly this check.
   if (value instanceof Float64Array || (Array.isArray(value) && typeof value[0] === 'number')) {
     const flat = value as ArrayLike<unknown>;
     if (flat.length === 0) fail(field, 'has no rows; expected at least one');
     if (flat.length % cols !== 0) fail(field, `a flat array of ${flat.length} numbers does not split into rows of ${cols} columns`);
-    const data = place(flat.length);
+    const data = place.input(flat.length / cols);
     for (let i = 0; i < flat.length; i++) {
       const v = flat[i];
       // the row and column are worked out only for the message
@@ -27,7 +30,7 @@ export function toMatrix(field: string, value: unknown, cols: number, place: (le
   }
   if (!Array.isArray(value)) fail(field, `expected an array of rows or a Float64Array, got ${show(value)}`);
   if (value.length === 0) fail(field, 'has no rows; expected at least one');
-  const data = place(value.length * cols);
+  const data = place.input(value.length);
   for (let r = 0, at = 0; r < value.length; r++, at += cols) {
     const row: unknown = value[r];
     if (!Array.isArray(row)) fail(field, `row ${r + 1}: expected an array of ${cols} numbers, got ${show(row)}`);

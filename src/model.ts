@@ -190,7 +190,7 @@ export class Model {
     const ws = this.workspace(kind), { inputs } = this.network, n = outputs(this.network);
     // Each cell is checked as it is written into the engine's input region (which nothing reads
     // before it is written again), not into an array then copied there.
-    const { data, rows } = toMatrix('x', x, inputs, (length) => ws.input(length / inputs));
+    const { data, rows } = toMatrix('x', x, inputs, ws);
     if (this.inputScaler) {
       const written = data.subarray(0, rows * inputs);
       written.set(this.scale(written));
