@@ -1,5 +1,5 @@
 // Training speed of each engine on the same networks and data: samples per second and GFLOP/s,
-// each the median of several timed repetitions after a warm-up. No Node built-ins: the CLI
+// each the best of several timed repetitions after a warm-up. No Node built-ins: the CLI
 // (src/cli/bench.ts) adds the machine's description and TensorFlow.js.
 import type { EngineKind } from './engines/engine.js';
 import { loadWasm, type WasmFile } from './engines/wasm.js';
@@ -230,7 +230,7 @@ export interface BenchOptions {
   engines: BenchEngine[];
   /** Synthetic rows per network (default 512). */
   rows?: number;
-  /** Timed repetitions per figure (default 5); the figure is their median. */
+  /** Timed repetitions per figure (default 5); the figure is the fastest. */
   reps?: number;
   /** Scales every engine's repetition time (default 1). */
   timeScale?: number;
@@ -256,13 +256,7 @@ async function warmUp(run: TimedRun, repSeconds: number): Promise<number> {
   return Math.max(1, Math.round(r.samples * repSeconds / r.seconds));
 }
 
-export function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
-
-/** Every run warms up, then the timed repetitions go round the runs in turn; each run's median rate and its last repetition's size. */
+/** Every run warms up, then the timed repetitions go round the runs in turn; each run's best rate and its last repetition's size. */
 async function takeTurns(runs: { run: TimedRun; repSeconds: number }[], reps: number): Promise<{ rate: number; samplesPerRep: number }[]> {
   const state = [];
   for (const r of runs) state.push({ run: r.run, samples: await warmUp(r.run, r.repSeconds), rates: [] as number[], done: 0 });
@@ -273,14 +267,15 @@ async function takeTurns(runs: { run: TimedRun; repSeconds: number }[], reps: nu
       s.done = t.samples;
     }
   }
-  return state.map((s) => ({ rate: median(s.rates), samplesPerRep: s.done }));
+  return state.map((s) => ({ rate: Math.max(...s.rates), samplesPerRep: s.done }));
 }
 
 /**
  * For each network and mode: every engine (and, at batch size 1, every engine's predict and fit
- * calls) warms up, then the timed repetitions go round them in turn, so a burst of load from
- * elsewhere on the machine slows all alike and their ratios hold; each figure is the median of its
- * repetitions.
+ * calls) warms up, then the timed repetitions go round them in turn, and each figure is the fastest
+ * of its repetitions. Load from elsewhere on a shared machine only ever slows a repetition down, and
+ * comes in bursts that need not fall alike on every engine: the fastest repetition is each engine's
+ * least disturbed, and ratios of fastest repetitions move less from run to run than ratios of medians.
  */
 export async function runBench(o: BenchOptions): Promise<{ rows: BenchRow[]; calls: CallRow[] }> {
   const rows: BenchRow[] = [], calls: CallRow[] = [];

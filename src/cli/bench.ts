@@ -131,7 +131,7 @@ function header(reps: number): string[] {
   const cpu = cpus();
   return [
     `Node ${process.version}, ${cpu[0]?.model.trim() ?? 'unknown CPU'} (${cpu.length} cores), WebAssembly SIMD: ${simdSupported() ? 'yes (build/backprop.wasm)' : 'no (build/backprop-scalar.wasm)'}`,
-    `512 synthetic rows per network, rows in order; each figure the median of ${reps} timed run${reps === 1 ? '' : 's'} after a warm-up, the engines`,
+    `512 synthetic rows per network, rows in order; each figure the fastest of ${reps} timed run${reps === 1 ? '' : 's'} after a warm-up, the engines`,
     'taking turns; GFLOP/s counts 6 × parameters per sample; "÷ js" is samples/s over the js engine\'s in this run,',
     '"÷ c-sse2" and "÷ c-native" over the C anchors\' (per-row.c for sgd/1, batched.c for adam/32; cc -O3 -ffast-math',
     'with -msse2 -mno-avx, 128 bits like WebAssembly SIMD, or with -march=native).',
@@ -196,7 +196,7 @@ tfjs-wasm. Predict and fit calls are timed for wasm and js.`,
       networks: { value: 'LIST', help: `some of ${ALL_NETWORKS.join(', ')}` },
       modes: { value: 'LIST', help: `some of ${BENCH_MODES.map((m) => m.id).join(', ')} (calls are timed with sgd/1)` },
       engines: { value: 'LIST', help: `some of ${ENGINE_IDS.join(', ')}` },
-      reps: { value: 'N', help: 'timed runs per figure (default 5); each figure is their median' },
+      reps: { value: 'N', help: 'timed runs per figure (default 5); each figure is the fastest' },
       'no-calls': { help: 'time training only, without the predict and fit calls' },
       quick: { help: 'one timed run per figure, half as long (rough figures, for a quick look)' },
       anchors: { value: 'DIR', help: 'where per-row.c and batched.c are (default: shared/anchors beside the package or a parent)' },
