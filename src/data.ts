@@ -15,32 +15,33 @@ export interface RowsPlace {
  * part-written.
  */
 export function toMatrix(field: string, value: unknown, cols: number, place: RowsPlace = { input: (rows) => new Float64Array(rows * cols) }): { data: Float64Array; rows: number } {
-  // Plain loops, no closure per cell: predict's fixed cost is mostly this check.
-  if (value instanceof Float64Array || (Array.isArray(value) && typeof value[0] === 'number')) {
-    const flat = value as ArrayLike<unknown>;
-    if (flat.length === 0) fail(field, 'has no rows; expected at least one');
-    if (flat.length % cols !== 0) fail(field, `a flat array of ${flat.length} numbers does not split into rows of ${cols} columns`);
-    const data = place.input(flat.length / cols);
-    for (let i = 0; i < flat.length; i++) {
-      const v = flat[i];
-      // the row and column are worked out only for the message
-      data[i] = typeof v === 'number' && Number.isFinite(v) ? v : checkCell(field, v, Math.floor(i / cols), i % cols);
+  // Plain loops, no closure per cell, rows (predict's usual call) tested for first: a one-row
+  // predict's fixed cost is mostly this check.
+  if (Array.isArray(value) && typeof value[0] !== 'number') {
+    if (value.length === 0) fail(field, 'has no rows; expected at least one');
+    const data = place.input(value.length);
+    for (let r = 0, at = 0; r < value.length; r++, at += cols) {
+      const row: unknown = value[r];
+      if (!Array.isArray(row)) fail(field, `row ${r + 1}: expected an array of ${cols} numbers, got ${show(row)}`);
+      if (row.length !== cols) fail(field, `row ${r + 1} has ${row.length} columns; expected ${cols}`);
+      for (let c = 0; c < cols; c++) {
+        const v: unknown = row[c];
+        data[at + c] = typeof v === 'number' && Number.isFinite(v) ? v : checkCell(field, v, r, c);
+      }
     }
-    return { data, rows: flat.length / cols };
+    return { data, rows: value.length };
   }
-  if (!Array.isArray(value)) fail(field, `expected an array of rows or a Float64Array, got ${show(value)}`);
-  if (value.length === 0) fail(field, 'has no rows; expected at least one');
-  const data = place.input(value.length);
-  for (let r = 0, at = 0; r < value.length; r++, at += cols) {
-    const row: unknown = value[r];
-    if (!Array.isArray(row)) fail(field, `row ${r + 1}: expected an array of ${cols} numbers, got ${show(row)}`);
-    if (row.length !== cols) fail(field, `row ${r + 1} has ${row.length} columns; expected ${cols}`);
-    for (let c = 0; c < cols; c++) {
-      const v: unknown = row[c];
-      data[at + c] = typeof v === 'number' && Number.isFinite(v) ? v : checkCell(field, v, r, c);
-    }
+  if (!(value instanceof Float64Array) && !Array.isArray(value)) fail(field, `expected an array of rows or a Float64Array, got ${show(value)}`);
+  const flat = value as ArrayLike<unknown>;
+  if (flat.length === 0) fail(field, 'has no rows; expected at least one');
+  if (flat.length % cols !== 0) fail(field, `a flat array of ${flat.length} numbers does not split into rows of ${cols} columns`);
+  const data = place.input(flat.length / cols);
+  for (let i = 0; i < flat.length; i++) {
+    const v = flat[i];
+    // the row and column are worked out only for the message
+    data[i] = typeof v === 'number' && Number.isFinite(v) ? v : checkCell(field, v, Math.floor(i / cols), i % cols);
   }
-  return { data, rows: value.length };
+  return { data, rows: flat.length / cols };
 }
 
 function checkCell(field: string, v: unknown, r: number, c: number): number {

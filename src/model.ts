@@ -196,6 +196,7 @@ export class Model {
       written.set(this.scale(written));
     }
     const out = this.outputScaler ? this.unscaleTarget(ws.predict(rows).subarray(0, rows * n)) : ws.predict(rows);
+    if (rows === 1 && n === 1) return [[out[0]!]]; // an app's one-row call: a literal is the cheapest array
     const result = new Array<number[]>(rows);
     if (n === 1) for (let r = 0; r < rows; r++) result[r] = [out[r]!];
     else {
