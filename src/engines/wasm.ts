@@ -75,7 +75,7 @@ async function compile(source: WasmSource): Promise<WebAssembly.Module> {
 export function openWasmEngine(bytes: number): Engine {
   if (!compiled) throw new Error('The WebAssembly kernels are not loaded: await loadWasm() first.');
   // The instance's own exports, not the loader's wrappers of them: a wrapper spreads its arguments
-  // into an array on every call, a third of a tiny network's predict or training step.
+  // into an array on every call, about a fifth of a 2-2-1 network's training step.
   const k = instantiateSync<Exports>(compiled, KERNEL_IMPORTS).instance.exports as unknown as Exports;
   const contract = k.CONTRACT instanceof WebAssembly.Global ? (k.CONTRACT.value as number) >>> 0 : undefined;
   if (contract !== contractHash()) {
