@@ -191,11 +191,7 @@ export class Model {
     // Each cell is checked as it is written into the engine's input region (which nothing reads
     // before it is written again), not into an array then copied there.
     const { data, rows } = toMatrix('x', x, inputs, ws);
-    if (this.inputScaler) {
-      const written = data.subarray(0, rows * inputs);
-      written.set(this.scale(written));
-    }
-    const out = this.outputScaler ? this.unscaleTarget(ws.predict(rows).subarray(0, rows * n)) : ws.predict(rows);
+    const out = this.predictWritten(ws, data, rows);
     if (rows === 1 && n === 1) return [[out[0]!]]; // an app's one-row call: a literal is the cheapest array
     const result = new Array<number[]>(rows);
     if (n === 1) for (let r = 0; r < rows; r++) result[r] = [out[r]!];
@@ -219,10 +215,29 @@ export class Model {
     if (!(x instanceof Float64Array) || x.length === 0 || x.length % inputs !== 0) fail('x', `expected a Float64Array of rows × ${inputs} numbers, got ${show(x)}`);
     const rows = x.length / inputs;
     if (!(out instanceof Float64Array) || out.length !== rows * n) fail('out', `expected a Float64Array of ${rows * n} numbers (${rows} rows × ${n} outputs), got ${show(out)}`);
-    for (let i = 0; i < x.length; i++) if (!Number.isFinite(x[i])) fail('x', `row ${Math.floor(i / inputs) + 1}, column ${(i % inputs) + 1}: expected a finite number, got ${x[i]}`);
-    this.workspace(kind).predictInto(this.scale(x), rows, out);
-    if (this.outputScaler) out.set(this.unscaleTarget(out));
+    // Each number checked as it is written into the engine's input region (nothing reads that region
+    // before it is written again, so a bad one leaves nothing to undo).
+    const ws = this.workspace(kind), input = ws.input(rows);
+    for (let i = 0; i < x.length; i++) {
+      const v = x[i]!;
+      if (!Number.isFinite(v)) fail('x', `row ${Math.floor(i / inputs) + 1}, column ${(i % inputs) + 1}: expected a finite number, got ${v}`);
+      input[i] = v;
+    }
+    const y = this.predictWritten(ws, input, rows);
+    // No set() or view for a few numbers: either costs as much as copying ~30 one by one.
+    if (out.length < 32) for (let i = 0; i < out.length; i++) out[i] = y[i]!;
+    else out.set(y.subarray(0, out.length));
     return out;
+  }
+
+  /** Runs the rows written into `input`, ws's input region: their outputs, in y's units, first in the view returned. */
+  private predictWritten(ws: Workspace, input: Float64Array, rows: number): Float64Array {
+    if (this.inputScaler) {
+      const written = input.subarray(0, rows * this.network.inputs);
+      written.set(this.scale(written));
+    }
+    const y = ws.predict(rows);
+    return this.outputScaler ? this.unscaleTarget(y.subarray(0, rows * outputs(this.network))) : y;
   }
 
   /** Mean loss over the rows of x and y, plus the regularizers' penalty (as Keras's evaluate). */

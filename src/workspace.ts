@@ -63,17 +63,6 @@ export class Workspace {
     this.engine.f64.set(y, this.layout.y);
   }
 
-  /** predict of `rows` rows of x into `out` ([rows][outputs]), allocating nothing: the path of predictInto. */
-  predictInto(x: Float64Array, rows: number, out: Float64Array): void {
-    const input = this.input(rows);
-    if (x.length < 32) for (let i = 0; i < x.length; i++) input[i] = x[i]!;
-    else input.set(x);
-    const y = this.predict(rows);
-    // No set() or view for a few numbers: either costs as much as copying ~30 one by one.
-    if (out.length < 32) for (let i = 0; i < out.length; i++) out[i] = y[i]!;
-    else out.set(y.subarray(0, out.length));
-  }
-
   /**
    * A view of the predict/evaluate input region, room for at least `rows` rows, for predict to write
    * its rows straight into (rather than into an array copied here); `predict(rows)` runs them.
