@@ -10,11 +10,16 @@ export interface RowsPlace {
 
 /**
  * Checks `value` as `cols` columns of finite numbers and returns it flat, row-major, with its row
- * count. Rows and columns in messages count from 1. The numbers are written into the start of
- * `place.input(rows)`: a new array, or (predict) the engine's input region, which a bad cell leaves
- * part-written.
+ * count. Rows and columns in messages count from 1.
  */
-export function toMatrix(field: string, value: unknown, cols: number, place: RowsPlace = { input: (rows) => new Float64Array(rows * cols) }): { data: Float64Array; rows: number } {
+export function toMatrix(field: string, value: unknown, cols: number): { data: Float64Array; rows: number } {
+  let data = new Float64Array(0);
+  const rows = writeMatrix(field, value, cols, { input: (n) => (data = new Float64Array(n * cols)) });
+  return { data, rows };
+}
+
+/** toMatrix into `place.input(rows)` (predict: the engine's input region), returning the row count. */
+export function writeMatrix(field: string, value: unknown, cols: number, place: RowsPlace): number {
   // Plain loops, no closure per cell, rows (predict's usual call) tested for first: a one-row
   // predict's fixed cost is mostly this check.
   if (Array.isArray(value) && typeof value[0] !== 'number') {
@@ -29,7 +34,7 @@ export function toMatrix(field: string, value: unknown, cols: number, place: Row
         data[at + c] = typeof v === 'number' && Number.isFinite(v) ? v : checkCell(field, v, r, c);
       }
     }
-    return { data, rows: value.length };
+    return value.length;
   }
   if (!(value instanceof Float64Array) && !Array.isArray(value)) fail(field, `expected an array of rows or a Float64Array, got ${show(value)}`);
   const flat = value as ArrayLike<unknown>;
@@ -41,7 +46,7 @@ export function toMatrix(field: string, value: unknown, cols: number, place: Row
     // the row and column are worked out only for the message
     data[i] = typeof v === 'number' && Number.isFinite(v) ? v : checkCell(field, v, Math.floor(i / cols), i % cols);
   }
-  return { data, rows: flat.length / cols };
+  return flat.length / cols;
 }
 
 function checkCell(field: string, v: unknown, r: number, c: number): number {

@@ -1,7 +1,7 @@
 import { modelFromTfjs } from './io/tfjs.js';
 import type { EngineKind } from './engines/engine.js';
 import { loadWasm, wasmLoaded } from './engines/wasm.js';
-import { toMatrix, type Matrix } from './data.js';
+import { writeMatrix, type Matrix } from './data.js';
 import { fail, knownKeys, oneOf, show } from './errors.js';
 import { checkRegression, prepareFit, rowsOf, type ModelFitOptions, type Rows } from './fit.js';
 import { OptimizerState } from './optimizers.js';
@@ -190,8 +190,8 @@ export class Model {
     const ws = this.workspace(kind), { inputs } = this.network, n = outputs(this.network);
     // Each cell is checked as it is written into the engine's input region (which nothing reads
     // before it is written again), not into an array then copied there.
-    const { data, rows } = toMatrix('x', x, inputs, ws);
-    const out = this.predictWritten(ws, data, rows);
+    const rows = writeMatrix('x', x, inputs, ws);
+    const out = this.predictWritten(ws, ws.input(rows), rows);
     if (rows === 1 && n === 1) return [[out[0]!]]; // an app's one-row call: a literal is the cheapest array
     const result = new Array<number[]>(rows);
     if (n === 1) for (let r = 0; r < rows; r++) result[r] = [out[r]!];
