@@ -191,7 +191,7 @@ export class Model {
     // Each cell is checked as it is written into the engine's input region (which nothing reads
     // before it is written again), not into an array then copied there.
     const rows = writeMatrix('x', x, inputs, ws);
-    const out = this.predictWritten(ws, ws.input(rows), rows);
+    const out = this.predictWritten(ws, rows);
     if (rows === 1 && n === 1) return [[out[0]!]]; // an app's one-row call: a literal is the cheapest array
     const result = new Array<number[]>(rows);
     if (n === 1) for (let r = 0; r < rows; r++) result[r] = [out[r]!];
@@ -223,17 +223,17 @@ export class Model {
       if (!Number.isFinite(v)) fail('x', `row ${Math.floor(i / inputs) + 1}, column ${(i % inputs) + 1}: expected a finite number, got ${v}`);
       input[i] = v;
     }
-    const y = this.predictWritten(ws, input, rows);
+    const y = this.predictWritten(ws, rows);
     // No set() or view for a few numbers: either costs as much as copying ~30 one by one.
     if (out.length < 32) for (let i = 0; i < out.length; i++) out[i] = y[i]!;
     else out.set(y.subarray(0, out.length));
     return out;
   }
 
-  /** Runs the rows written into `input`, ws's input region: their outputs, in y's units, first in the view returned. */
-  private predictWritten(ws: Workspace, input: Float64Array, rows: number): Float64Array {
+  /** Runs the rows written into ws's input region: their outputs, in y's units, first in the view returned. */
+  private predictWritten(ws: Workspace, rows: number): Float64Array {
     if (this.inputScaler) {
-      const written = input.subarray(0, rows * this.network.inputs);
+      const written = ws.input(rows).subarray(0, rows * this.network.inputs);
       written.set(this.scale(written));
     }
     const y = ws.predict(rows);
