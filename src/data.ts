@@ -13,9 +13,9 @@ export interface RowsPlace {
  * count. Rows and columns in messages count from 1.
  */
 export function toMatrix(field: string, value: unknown, cols: number): { data: Float64Array; rows: number } {
-  let data = new Float64Array(0);
+  let data: Float64Array | undefined;
   const rows = writeMatrix(field, value, cols, { input: (n) => (data = new Float64Array(n * cols)) });
-  return { data, rows };
+  return { data: data!, rows };
 }
 
 /** toMatrix into `place.input(rows)` (predict: the engine's input region), returning the row count. */
