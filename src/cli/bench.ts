@@ -100,10 +100,10 @@ export function checkTargets(rows: BenchRow[], calls: CallRow[]): TargetCheck[] 
   for (const t of RATIO_TARGETS) {
     for (const network of t.networks) {
       for (const mode of t.modes) {
-        const engines = ['wasm', 'wasm-epoch'].filter((e) => !Number.isNaN(ratio(rows, network, mode, e, t.versus)));
-        const judged = t.best && engines.length > 1 ? [engines.reduce((a, b) => (ratio(rows, network, mode, b, t.versus) > ratio(rows, network, mode, a, t.versus) ? b : a))] : engines;
-        for (const engine of judged) {
-          const r = ratio(rows, network, mode, engine, t.versus);
+        const of = (engine: string) => ratio(rows, network, mode, engine, t.versus);
+        const engines = ['wasm', 'wasm-epoch'].filter((e) => !Number.isNaN(of(e)));
+        for (const engine of t.best ? engines.sort((a, b) => of(b) - of(a)).slice(0, 1) : engines) {
+          const r = of(engine);
           const also = t.also === undefined ? NaN : ratio(rows, network, mode, engine, t.also);
           out.push({
             target: t.what, network, mode, engine, versus: t.versus, ratio: r, min: t.min, met: r >= t.min,

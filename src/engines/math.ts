@@ -11,6 +11,9 @@
  */
 export const EXP_N = 128;
 
+/** Scratch for fromBits, made before the constants below need it. */
+const BITS = new DataView(new ArrayBuffer(8));
+
 /** 1.5·2^52: x + SHIFT − SHIFT rounds x to an integer, and x + SHIFT's low bits hold that integer. */
 export const EXP_SHIFT = 6755399441055744;
 /** N / ln 2, the double nearest it. */
@@ -56,7 +59,7 @@ export function expTable(): Float64Array {
 }
 
 const TABLE = expTable();
-/** 2^e for e = −1022 … 1023 at POW2[e + 1022]: doubling and halving 1 are exact. */
+/** 2^e for e = −1022 … 1023 at POW2[e + 1022], as the kernels build it: from its exponent bits. */
 const POW2 = Float64Array.from({ length: 2046 }, (_, i) => pow2(i - 1022));
 
 export function exp(x: number): number {
@@ -111,8 +114,7 @@ function pow2(e: number): number {
 }
 
 function fromBits(hi: number, lo: number): number {
-  const v = new DataView(new ArrayBuffer(8));
-  v.setUint32(0, hi);
-  v.setUint32(4, lo);
-  return v.getFloat64(0);
+  BITS.setUint32(0, hi);
+  BITS.setUint32(4, lo);
+  return BITS.getFloat64(0);
 }
