@@ -20,22 +20,26 @@ export function toMatrix(field: string, value: unknown, cols: number): { data: F
 
 /** toMatrix into `place.input(rows)` (predict: the engine's input region), returning the row count. */
 export function writeMatrix(field: string, value: unknown, cols: number, place: RowsPlace): number {
-  // Plain loops, no closure per cell, rows (predict's usual call) tested for first: a one-row
-  // predict's fixed cost is mostly this check.
-  if (Array.isArray(value) && typeof value[0] !== 'number') {
-    if (value.length === 0) fail(field, 'has no rows; expected at least one');
-    const data = place.input(value.length);
-    for (let r = 0, at = 0; r < value.length; r++, at += cols) {
-      const row: unknown = value[r];
-      if (!Array.isArray(row)) fail(field, `row ${r + 1}: expected an array of ${cols} numbers, got ${show(row)}`);
-      if (row.length !== cols) fail(field, `row ${r + 1} has ${row.length} columns; expected ${cols}`);
-      for (let c = 0; c < cols; c++) {
-        const v: unknown = row[c];
-        data[at + c] = typeof v === 'number' && Number.isFinite(v) ? v : checkCell(field, v, r, c);
-      }
+  // Rows (predict's usual call) tested for first; each path small enough for the JIT to inline into
+  // predict, with every message built out of line: a one-row predict's fixed cost is mostly this check.
+  return Array.isArray(value) && typeof value[0] !== 'number' ? writeRows(field, value, cols, place) : writeFlat(field, value, cols, place);
+}
+
+function writeRows(field: string, value: readonly unknown[], cols: number, place: RowsPlace): number {
+  if (value.length === 0) fail(field, 'has no rows; expected at least one');
+  const data = place.input(value.length);
+  for (let r = 0, at = 0; r < value.length; r++, at += cols) {
+    const row: unknown = value[r];
+    if (!Array.isArray(row) || row.length !== cols) badRow(field, row, r, cols);
+    for (let c = 0; c < cols; c++) {
+      const v: unknown = row[c];
+      data[at + c] = typeof v === 'number' && Number.isFinite(v) ? v : checkCell(field, v, r, c);
     }
-    return value.length;
   }
+  return value.length;
+}
+
+function writeFlat(field: string, value: unknown, cols: number, place: RowsPlace): number {
   if (!(value instanceof Float64Array) && !Array.isArray(value)) fail(field, `expected an array of rows or a Float64Array, got ${show(value)}`);
   const flat = value as ArrayLike<unknown>;
   if (flat.length === 0) fail(field, 'has no rows; expected at least one');
@@ -49,7 +53,13 @@ export function writeMatrix(field: string, value: unknown, cols: number, place: 
   return flat.length / cols;
 }
 
-function checkCell(field: string, v: unknown, r: number, c: number): number {
+function badRow(field: string, row: unknown, r: number, cols: number): never {
+  if (!Array.isArray(row)) fail(field, `row ${r + 1}: expected an array of ${cols} numbers, got ${show(row)}`);
+  fail(field, `row ${r + 1} has ${row.length} columns; expected ${cols}`);
+}
+
+/** v as the cell at row r, column c (from 0) of `field`, or a message naming them. */
+export function checkCell(field: string, v: unknown, r: number, c: number): number {
   if (typeof v !== 'number' || !Number.isFinite(v)) fail(field, `row ${r + 1}, column ${c + 1}: expected a finite number, got ${show(v)}`);
   return v;
 }

@@ -1,7 +1,7 @@
 import { modelFromTfjs } from './io/tfjs.js';
 import type { EngineKind } from './engines/engine.js';
 import { loadWasm, wasmLoaded } from './engines/wasm.js';
-import { writeMatrix, type Matrix } from './data.js';
+import { checkCell, writeMatrix, type Matrix } from './data.js';
 import { fail, knownKeys, oneOf, show } from './errors.js';
 import { checkRegression, prepareFit, rowsOf, type ModelFitOptions, type Rows } from './fit.js';
 import { OptimizerState } from './optimizers.js';
@@ -47,6 +47,8 @@ export interface MetricsOptions extends RunOptions {
  */
 export class Model {
   readonly network: Network;
+  /** Units of the output layer: every predict reads it. */
+  private readonly outputs: number;
   /** Set to true from a callback to end `fit` after the current epoch, as in Keras. */
   stopTraining = false;
   /** The parameters; every change outside a workspace bumps `version`. */
@@ -65,6 +67,7 @@ export class Model {
 
   constructor(options: ModelOptions<LayerSpec>) {
     this.network = checkSpec(options);
+    this.outputs = outputs(this.network);
     knownKeys('', options, ['inputs', 'layers', 'loss', 'weights', 'seed', 'scaler', 'targetScaler']);
     if (options.scaler !== undefined) this.inputScaler = checkScaler('scaler', options.scaler, this.network.inputs);
     if (options.targetScaler !== undefined) {
@@ -187,22 +190,13 @@ export class Model {
   /** Outputs for each row of x: rows × outputs (a softmax output: the k class probabilities), all rows in one call into the kernels. */
   predict(x: Matrix, options: RunOptions = NO_OPTIONS): number[][] {
     const kind = this.engineFor(options);
-    const ws = this.workspace(kind), { inputs } = this.network, n = outputs(this.network);
+    const ws = this.workspace(kind), { inputs } = this.network, n = this.outputs;
     // Each cell is checked as it is written into the engine's input region (which nothing reads
     // before it is written again), not into an array then copied there.
     const rows = writeMatrix('x', x, inputs, ws);
     const out = this.predictWritten(ws, rows);
-    if (rows === 1 && n === 1) return [[out[0]!]]; // an app's one-row call: a literal is the cheapest array
-    const result = new Array<number[]>(rows);
-    if (n === 1) for (let r = 0; r < rows; r++) result[r] = [out[r]!];
-    else {
-      for (let r = 0; r < rows; r++) {
-        const row = new Array<number>(n);
-        for (let o = 0; o < n; o++) row[o] = out[r * n + o]!;
-        result[r] = row;
-      }
-    }
-    return result;
+    // an app's one-row call: a literal is the cheapest array
+    return rows === 1 && n === 1 ? [[out[0]!]] : rowArrays(out, rows, n);
   }
 
   /**
@@ -211,17 +205,13 @@ export class Model {
    */
   predictInto(x: Float64Array, out: Float64Array, options: RunOptions = NO_OPTIONS): Float64Array {
     const kind = this.engineFor(options);
-    const { inputs } = this.network, n = outputs(this.network);
-    if (!(x instanceof Float64Array) || x.length === 0 || x.length % inputs !== 0) fail('x', `expected a Float64Array of rows × ${inputs} numbers, got ${show(x)}`);
-    const rows = x.length / inputs;
-    if (!(out instanceof Float64Array) || out.length !== rows * n) fail('out', `expected a Float64Array of ${rows * n} numbers (${rows} rows × ${n} outputs), got ${show(out)}`);
+    const { inputs } = this.network, rows = flatRows(x, out, inputs, this.outputs);
     // Each number checked as it is written into the engine's input region (nothing reads that region
     // before it is written again, so a bad one leaves nothing to undo).
     const ws = this.workspace(kind), input = ws.input(rows);
     for (let i = 0; i < x.length; i++) {
       const v = x[i]!;
-      if (!Number.isFinite(v)) fail('x', `row ${Math.floor(i / inputs) + 1}, column ${(i % inputs) + 1}: expected a finite number, got ${v}`);
-      input[i] = v;
+      input[i] = Number.isFinite(v) ? v : checkCell('x', v, Math.floor(i / inputs), i % inputs);
     }
     const y = this.predictWritten(ws, rows);
     // No set() or view for a few numbers: either costs as much as copying ~30 one by one.
@@ -237,7 +227,7 @@ export class Model {
       written.set(this.scale(written));
     }
     const y = ws.predict(rows);
-    return this.outputScaler ? this.unscaleTarget(y.subarray(0, rows * outputs(this.network))) : y;
+    return this.outputScaler ? this.unscaleTarget(y.subarray(0, rows * this.outputs)) : y;
   }
 
   /** Mean loss over the rows of x and y, plus the regularizers' penalty (as Keras's evaluate). */
@@ -299,11 +289,10 @@ export class Model {
   }
 
   private engineFor(options: RunOptions, known: readonly string[] = RUN_OPTIONS): EngineKind {
-    // No options given: nothing to check. A tiny network's predict is mostly these checks.
-    if (options !== NO_OPTIONS) {
-      if (typeof options !== 'object' || options === null) fail('options', 'expected an object such as { engine: "js" }');
-      knownKeys('', options, known);
-    }
+    // No options given: nothing to check or read. A tiny network's predict is mostly these checks.
+    if (options === NO_OPTIONS) return wasmLoaded() ? 'wasm' : 'js';
+    if (typeof options !== 'object' || options === null) fail('options', 'expected an object such as { engine: "js" }');
+    knownKeys('', options, known);
     const { engine } = options;
     if (engine === 'wasm' || engine === 'js') return engine;
     return engine === undefined ? (wasmLoaded() ? 'wasm' : 'js') : oneOf('engine', engine, ENGINE_KINDS);
@@ -314,6 +303,28 @@ export class Model {
 const ENGINE_KINDS = ['wasm', 'js'] as const;
 const RUN_OPTIONS = ['engine'], METRICS_OPTIONS = ['engine', 'threshold'];
 const NO_OPTIONS: RunOptions = Object.freeze({});
+
+/** predictInto's rows: x holds rows × inputs numbers and out rows × outputs. Messages out of line, so predictInto stays small enough for the JIT to inline. */
+function flatRows(x: Float64Array, out: Float64Array, inputs: number, outputs: number): number {
+  if (!(x instanceof Float64Array) || x.length === 0 || x.length % inputs !== 0) fail('x', `expected a Float64Array of rows × ${inputs} numbers, got ${show(x)}`);
+  const rows = x.length / inputs;
+  if (!(out instanceof Float64Array) || out.length !== rows * outputs) fail('out', `expected a Float64Array of ${rows * outputs} numbers (${rows} rows × ${outputs} outputs), got ${show(out)}`);
+  return rows;
+}
+
+/** The first rows × n numbers of `flat` as rows of n. */
+function rowArrays(flat: Float64Array, rows: number, n: number): number[][] {
+  const result = new Array<number[]>(rows);
+  if (n === 1) for (let r = 0; r < rows; r++) result[r] = [flat[r]!];
+  else {
+    for (let r = 0; r < rows; r++) {
+      const row = new Array<number>(n);
+      for (let o = 0; o < n; o++) row[o] = flat[r * n + o]!;
+      result[r] = row;
+    }
+  }
+  return result;
+}
 
 /** Builds a model from Dense layer specs, as Keras's `sequential`. */
 export function sequential(options: ModelOptions<LayerSpec>): Model {

@@ -19,8 +19,8 @@ export class Workspace {
   paramsVersion = -1;
   /** The rows in the predict/evaluate region, so held-out rows are copied once per fit, not per epoch. */
   private evalSource: Float64Array | undefined;
-  /** See regions(). */
-  private views: { x: Float64Array; out: Float64Array } | undefined;
+  /** Views of the whole predict/evaluate regions, made whenever the layout changes: a view costs as much as a small predict. */
+  private views: { x: Float64Array; out: Float64Array };
 
   constructor(kind: EngineKind, readonly network: Network) {
     const sizes = { capacity: MIN_CAPACITY, rows: 0, evalRows: 0 };
@@ -28,6 +28,7 @@ export class Workspace {
     this.engine = kind === 'wasm' ? openWasmEngine(bytes) : openJsEngine(bytes);
     this.layout = planLayout(network, sizes, this.engine.start);
     writeDescriptor(this.engine.f64, this.engine.i32, network, this.layout);
+    this.views = this.regions();
   }
 
   /** Makes room for passes of `capacity` rows, `rows` training rows and `evalRows` rows to predict. */
@@ -43,7 +44,7 @@ export class Workspace {
     this.engine.grow(this.layout.bytes);
     writeDescriptor(this.engine.f64, this.engine.i32, this.network, this.layout);
     this.evalSource = undefined;
-    this.views = undefined;
+    this.views = this.regions();
   }
 
   get f64(): Float64Array {
@@ -70,23 +71,20 @@ export class Workspace {
   input(rows: number): Float64Array {
     if (rows > this.layout.evalRows) this.reserve({ evalRows: rows });
     this.evalSource = undefined;
-    return this.regions().x;
+    return this.views.x;
   }
 
   /** Runs the rows written into `input(rows)`: a view of the output region, their outputs first. */
   predict(rows: number): Float64Array {
     const l = this.layout;
     this.engine.predict(l.net, l.ex, rows, l.out);
-    return this.regions().out;
+    return this.views.out;
   }
 
-  /** Views of the whole predict/evaluate regions, made once per layout: a view costs as much as a small predict. */
   private regions(): { x: Float64Array; out: Float64Array } {
-    if (this.views) return this.views;
     const l = this.layout, f = this.engine.f64;
     const outs = l.layers[l.layers.length - 1]!.units;
-    this.views = { x: f.subarray(l.ex, l.ex + l.evalRows * this.network.inputs), out: f.subarray(l.out, l.out + l.evalRows * outs) };
-    return this.views;
+    return { x: f.subarray(l.ex, l.ex + l.evalRows * this.network.inputs), out: f.subarray(l.out, l.out + l.evalRows * outs) };
   }
 
   /**
