@@ -225,54 +225,117 @@ function sums2x4(o0: usize, o1: usize, s0: usize, s1: usize, sStride: usize, v: 
 // Returns Σ(p − p) over the new parameters: 0, or NaN once one is not finite.
 @inline
 export function denseBackwardUpdate(din: usize, dout: usize, inp: usize, w: usize, b: usize, inputs: i32, units: i32, lr: f64): f64 {
+  if (inputs >= 32) return denseBackwardUpdateWide(din, dout, inp, w, b, inputs, units, lr);
+  return updateUnits(din, dout, inp, w, b, inputs, units, lr, false, 0.0);
+}
+
+// A wide layer's units whose update is tame (see TAME) cannot make a weight non-finite: their
+// weights skip that check. Out of line: a tiny network's step is faster without this code inside.
+function denseBackwardUpdateWide(din: usize, dout: usize, inp: usize, w: usize, b: usize, inputs: i32, units: i32, lr: f64): f64 {
+  // |lr·(d·x)| ≤ |d|·scale
+  return updateUnits(din, dout, inp, w, b, inputs, units, lr, true, max(1.0, lr) * maxAbs(inp, inputs));
+}
+
+// dense_backward_update's loop over units; with `tame`, a unit with |d|·scale under TAME skips the check.
+@inline
+function updateUnits(din: usize, dout: usize, inp: usize, w: usize, b: usize, inputs: i32, units: i32, lr: f64, tame: bool, scale: f64): f64 {
   const inBytes = <usize>inputs << 3;
   let finite = 0.0;
   for (let u = 0; u < units; u++) {
     const at = <usize>u << 3;
     const d = load<f64>(dout + at);
-    const wu = w + <usize>u * inBytes;
     const p = load<f64>(b + at) - lr * d;
     store<f64>(b + at, p);
     finite += p - p;
-    let i: usize = 0;
-    if (ASC_FEATURE_SIMD) {
-      // One loop per case, so no test runs per element; the non-finite check ORs the bits of q − q
-      // (+0 for every finite q, NaN otherwise), which unlike a running sum is no chain of additions.
-      const dd = f64x2.splat(d), rate = f64x2.splat(lr);
-      const pairs = inBytes & ~(<usize>15);
-      let bad = f64x2.splat(0.0);
-      if (!din) {
-        for (; i < pairs; i += 16) bad = v128.or(bad, updatePair(wu + i, inp + i, dd, rate));
-      } else if (u == 0) {
-        for (; i < pairs; i += 16) {
-          v128.store(din + i, f64x2.mul(dd, v128.load(wu + i)));
-          bad = v128.or(bad, updatePair(wu + i, inp + i, dd, rate));
-        }
-      } else {
-        for (; i < pairs; i += 16) {
-          v128.store(din + i, f64x2.add(v128.load(din + i), f64x2.mul(dd, v128.load(wu + i))));
-          bad = v128.or(bad, updatePair(wu + i, inp + i, dd, rate));
-        }
-      }
-      if (v128.any_true(bad)) finite = NaN;
-    }
-    for (; i < inBytes; i += 8) {
-      const wi = load<f64>(wu + i);
-      if (din) store<f64>(din + i, u > 0 ? load<f64>(din + i) + d * wi : d * wi);
-      const q = wi - lr * (d * load<f64>(inp + i));
-      store<f64>(wu + i, q);
-      finite += q - q;
-    }
+    const wu = w + <usize>u * inBytes;
+    // NaN (d or an input not finite) is not tame. Two copies of the loops, so neither tests per weight.
+    if (tame && abs(d) * scale < TAME) unitUpdate(din, u, d, inp, wu, inBytes, lr, false);
+    else finite += unitUpdate(din, u, d, inp, wu, inBytes, lr, true);
   }
   return finite;
 }
 
-// Two weights of a unit: w −= lr·(d·x), returning q − q for the non-finite check (SIMD build only)
+// One unit's weights in dense_backward_update: dL/d inputs += d·w (u = 0: =), then w −= lr·(d·x).
+// With `check`, returns Σ(q − q) over the new weights, else 0.
+@inline
+function unitUpdate(din: usize, u: i32, d: f64, inp: usize, wu: usize, inBytes: usize, lr: f64, check: bool): f64 {
+  let finite = 0.0;
+  let i: usize = 0;
+  if (ASC_FEATURE_SIMD) {
+    // One loop per case, so no test runs per element; the check ORs the bits of q − q (+0 for every
+    // finite q, NaN otherwise), which unlike a running sum is no chain of additions.
+    const dd = f64x2.splat(d), rate = f64x2.splat(lr);
+    const pairs = inBytes & ~(<usize>15);
+    let bad = f64x2.splat(0.0);
+    if (!din) {
+      for (; i < pairs; i += 16) {
+        const q = updatePair(wu + i, inp + i, dd, rate);
+        if (check) bad = v128.or(bad, f64x2.sub(q, q));
+      }
+    } else if (u == 0) {
+      for (; i < pairs; i += 16) {
+        v128.store(din + i, f64x2.mul(dd, v128.load(wu + i)));
+        const q = updatePair(wu + i, inp + i, dd, rate);
+        if (check) bad = v128.or(bad, f64x2.sub(q, q));
+      }
+    } else {
+      for (; i < pairs; i += 16) {
+        v128.store(din + i, f64x2.add(v128.load(din + i), f64x2.mul(dd, v128.load(wu + i))));
+        const q = updatePair(wu + i, inp + i, dd, rate);
+        if (check) bad = v128.or(bad, f64x2.sub(q, q));
+      }
+    }
+    if (check && v128.any_true(bad)) finite = NaN;
+  }
+  for (; i < inBytes; i += 8) {
+    const wi = load<f64>(wu + i);
+    if (din) store<f64>(din + i, u > 0 ? load<f64>(din + i) + d * wi : d * wi);
+    const q = wi - lr * (d * load<f64>(inp + i));
+    store<f64>(wu + i, q);
+    if (check) finite += q - q;
+  }
+  return finite;
+}
+
+// An update w − t of a finite w is finite whenever |t| < 2^970, half an ulp of the largest double:
+// only a result at or beyond that rounds to infinity. With max(1, lr)·|d|·max|x| under TAME (far
+// under 2^960, rounding included), neither d·x nor t = lr·(d·x) overflows, so every new weight of
+// the unit is finite; parameters are finite before every step (checked where they come in, and
+// after each step). Skipping the check there changes no bit of the result.
+const TAME = 1e288;
+
+// max |x[i]| over [n], or NaN when one is not finite. Not f64.max, which V8 builds from a dozen
+// instructions to handle NaNs: the larger by a comparison (pseudo-max, one instruction in lanes),
+// the NaNs and infinities by ORing the bits of x − x (+0 for every finite x) as unitUpdate does.
+@inline
+function maxAbs(x: usize, n: i32): f64 {
+  const bytes = <usize>n << 3;
+  let i: usize = 0, m = 0.0, bad: u64 = 0;
+  if (ASC_FEATURE_SIMD) {
+    let mv = f64x2.splat(0.0), bv = mv;
+    for (; i + 16 <= bytes; i += 16) {
+      const v = v128.load(x + i);
+      mv = f64x2.pmax(mv, f64x2.abs(v));
+      bv = v128.or(bv, f64x2.sub(v, v));
+    }
+    const m0 = f64x2.extract_lane(mv, 0), m1 = f64x2.extract_lane(mv, 1);
+    m = m1 > m0 ? m1 : m0;
+    bad = i64x2.extract_lane(bv, 0) | i64x2.extract_lane(bv, 1);
+  }
+  for (; i < bytes; i += 8) {
+    const v = load<f64>(x + i), a = abs(v);
+    if (a > m) m = a;
+    bad |= reinterpret<u64>(v - v);
+  }
+  return bad ? NaN : m;
+}
+
+// Two weights of a unit: w −= lr·(d·x), returning the new pair (SIMD build only)
 @inline
 function updatePair(w: usize, x: usize, d: v128, rate: v128): v128 {
   const q = f64x2.sub(v128.load(w), f64x2.mul(rate, f64x2.mul(d, v128.load(x))));
   v128.store(w, q);
-  return f64x2.sub(q, q);
+  return q;
 }
 
 // gb[u] = Σ_r dout[r][u], rows in order

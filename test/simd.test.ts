@@ -100,6 +100,51 @@ describe("stepsPerExecution 'epoch': one call per epoch, the same steps", () => 
     expect(inEngine.weights).toEqual(host.weights);
   });
 
+  // Layers of 32 inputs or more take the per-row update that skips the per-weight finiteness check
+  // for units whose |d|·max(1, lr)·max|x| bounds every change far below overflow (assembly/dense.ts,
+  // TAME). Whether it is exact is checked here from outside: the step the run stops at is the first
+  // that leaves a weight non-finite, found by fitting the same rows in pieces through the public API.
+  const wide: ModelOptions = { inputs: 40, layers: [{ units: 36, activation: 'relu' }, { units: 33 }, { units: 1 }], loss: 'mse', seed: 9 };
+  it.each([...BUILDS, 'js'] as const)('%s: wide layers, batch size 1: stops at the first step that leaves a weight non-finite', async (build) => {
+    if (build !== 'js') await loadWasm(undefined, build);
+    const engine = build === 'js' ? 'js' : 'wasm';
+    const x = randomRows(21, 30, 40, -50, 50), y = x.map((r) => [r[0]! * r[1]!]);
+    const fit = { learningRate: 1e-6, batchSize: 1, shuffle: 'none', engine } as const;
+    const e = await new Model(wide).fit(x, y, { ...fit, epochs: 30 }).then(() => undefined, (err: unknown) => err);
+    expect(e).toBeInstanceOf(DivergenceError);
+    const { epoch, row, message } = e as DivergenceError;
+    expect(message).toMatch(/parameter layers\[\d\]\.kernel\S* became/); // a weight, not the loss
+    expect(epoch).toBeGreaterThan(2); // after many tame steps
+    const pieces = new Model(wide);
+    if (epoch > 0) await pieces.fit(x, y, { ...fit, epochs: epoch });
+    if (row > 0) await pieces.fit(x.slice(0, row), y.slice(0, row), { ...fit, epochs: 1 });
+    expect(pieces.getWeights().flat(2).every(Number.isFinite)).toBe(true);
+    await expect(pieces.fit([x[row]!], [y[row]!], { ...fit, epochs: 1 })).rejects.toBeInstanceOf(DivergenceError);
+  });
+
+  // At the bound's edge, worked out by hand: a finite loss and a finite change to each weight, but one
+  // weight pushed past the largest double. 32 inputs: x = (0, 1, 1, 0, …), kernel (0, −1.5e308,
+  // 1.5e308, 0, …): z = 0; y = −1e154: loss 1e308, d = 2e154; lr = 4e153: the change lr·d·1 = 8e307.
+  it.each([...BUILDS, 'js'] as const)('%s: wide layer, one step whose changes are finite but leave a weight infinite: refused', async (build) => {
+    if (build !== 'js') await loadWasm(undefined, build);
+    expect(-1.5e308 - 4e153 * (2e154 * 1)).toBe(-Infinity);
+    const kernel = Array.from({ length: 32 }, (_, i) => [i === 1 ? -1.5e308 : i === 2 ? 1.5e308 : 0]);
+    const model = new Model({ inputs: 32, layers: [{ units: 1 }], loss: 'mse', weights: [kernel, [0]] });
+    const x = [Array.from({ length: 32 }, (_, i) => (i === 1 || i === 2 ? 1 : 0))];
+    expect(model.predict(x, { engine: build === 'js' ? 'js' : 'wasm' })).toEqual([[0]]);
+    const e = await model.fit(x, [[-1e154]], { learningRate: 4e153, batchSize: 1, epochs: 1, engine: build === 'js' ? 'js' : 'wasm' }).then(() => undefined, (err: unknown) => err);
+    expect(e).toBeInstanceOf(DivergenceError);
+    expect((e as DivergenceError).message).toMatch(/parameter layers\[0\]\.kernel\[1\]\[0\] became -Infinity/);
+  });
+
+  it('wide layers, batch size 1: the SIMD build, the scalar build and the JS engine agree to the bit', async () => {
+    const spec: ModelOptions = { ...wide, layers: [{ units: 36, activation: 'tanh' }, { units: 33, activation: 'relu' }, { units: 1 }] };
+    const fit: FitOptions = { batchSize: 1, shuffle: 'epoch', epochs: 3 };
+    const [simd, scalar, js] = [await train(spec, fit, BUILDS[0]), await train(spec, fit, BUILDS[1]), await train(spec, fit)];
+    expect(scalar).toEqual(simd);
+    expect(js).toEqual(simd);
+  });
+
   it('rejects anything but 1 or "epoch", naming the option', async () => {
     const model = new Model({ inputs: 1, layers: [{ units: 1 }], loss: 'mse' });
     await expect(model.fit([[1]], [[1]], { stepsPerExecution: 2 as never })).rejects.toThrow(/^stepsPerExecution: expected 1 .* or 'epoch' .*got 2$/);

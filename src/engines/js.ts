@@ -19,6 +19,8 @@ const MSE = LOSSES.indexOf('mse'), BCE = LOSSES.indexOf('binaryCrossentropy');
 const CCE = LOSSES.indexOf('categoricalCrossentropy'), SPARSE = LOSSES.indexOf('sparseCategoricalCrossentropy');
 const SGD = OPTIMIZERS.indexOf('sgd'), ADAM = OPTIMIZERS.indexOf('adam'), RMSPROP = OPTIMIZERS.indexOf('rmsprop');
 const EPS = 1e-7;
+// See assembly/dense.ts: under it, a fused SGD update cannot make a finite weight non-finite.
+const TAME = 1e288;
 // the doubles nearest Keras's λ and α, and 1/√2, 1/√(2π), as assembly/activations.ts writes them
 const SELU_ALPHA = 1.6732632423543772, SELU_SCALE = 1.0507009873554805;
 const SQRT1_2 = Math.SQRT1_2, INV_SQRT_2PI = 0.3989422804014327;
@@ -315,22 +317,44 @@ export function openJsEngine(bytes: number): Engine {
   }
 
   function denseBackwardUpdate(din: number, dout: number, inp: number, w: number, b: number, inputs: number, units: number, lr: number): number {
+    if (inputs >= 32) return updateUnits(din, dout, inp, w, b, inputs, units, lr, true, Math.max(1.0, lr) * maxAbs(inp, inputs));
+    return updateUnits(din, dout, inp, w, b, inputs, units, lr, false, 0.0);
+  }
+
+  function updateUnits(din: number, dout: number, inp: number, w: number, b: number, inputs: number, units: number, lr: number, tame: boolean, scale: number): number {
     let finite = 0.0;
     for (let u = 0; u < units; u++) {
       const d = f[dout + u]!;
-      const wu = w + u * inputs;
       const p = f[b + u]! - lr * d;
       f[b + u] = p;
       finite += p - p;
-      for (let i = 0; i < inputs; i++) {
-        const wi = f[wu + i]!;
-        if (din) f[din + i] = u > 0 ? f[din + i]! + d * wi : d * wi;
-        const q = wi - lr * (d * f[inp + i]!);
-        f[wu + i] = q;
-        finite += q - q;
-      }
+      const wu = w + u * inputs;
+      if (tame && Math.abs(d) * scale < TAME) unitUpdate(din, u, d, inp, wu, inputs, lr, false);
+      else finite += unitUpdate(din, u, d, inp, wu, inputs, lr, true);
     }
     return finite;
+  }
+
+  function unitUpdate(din: number, u: number, d: number, inp: number, wu: number, inputs: number, lr: number, check: boolean): number {
+    let finite = 0.0;
+    for (let i = 0; i < inputs; i++) {
+      const wi = f[wu + i]!;
+      if (din) f[din + i] = u > 0 ? f[din + i]! + d * wi : d * wi;
+      const q = wi - lr * (d * f[inp + i]!);
+      f[wu + i] = q;
+      if (check) finite += q - q;
+    }
+    return finite;
+  }
+
+  function maxAbs(x: number, n: number): number {
+    let m = 0.0;
+    for (let i = 0; i < n; i++) {
+      const v = f[x + i]!;
+      if (v - v !== 0) return NaN;
+      if (Math.abs(v) > m) m = Math.abs(v);
+    }
+    return m;
   }
 
   function sgdUpdate(params: number, grads: number, momentums: number, count: number, lr: number, momentum: number, nesterov: boolean): number {
