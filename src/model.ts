@@ -256,7 +256,8 @@ export class Model {
 
   /** This model's workspace on `kind`, holding the current parameters. */
   private workspace(kind: EngineKind): Workspace {
-    let ws = this.workspaces[kind];
+    // each key by name: a lookup by a key that has been both is slower (predict with both engines)
+    let ws = kind === 'wasm' ? this.workspaces.wasm : this.workspaces.js;
     if (!ws) {
       ws = new Workspace(kind, this.network);
       this.workspaces[kind] = ws;

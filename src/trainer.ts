@@ -145,7 +145,8 @@ export async function train(network: Network, ws: Workspace, state: OptimizerSta
       }
     } else for (let pos = 0; pos < rows; pos += s.batchSize) {
       const n = Math.min(s.batchSize, rows - pos);
-      const loss = engine.step(net, pos, n);
+      // a call site per engine kind, as in Workspace.predict: a site that has called both is slower
+      const loss = engine.kind === 'wasm' ? engine.step(net, pos, n) : engine.step(net, pos, n);
       if (!Number.isFinite(loss)) throw diverged(network, ws.params(), epoch, order[pos]!, n, loss, s.optimizer.learningRate);
       total += loss * n;
     }
