@@ -3,7 +3,7 @@
 // directory and run as bench engines for about as long as the engines' timed runs. Node only.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -131,7 +131,26 @@ export async function buildAnchors(ids: AnchorId[], dir = defaultAnchorDir(), cc
   }
   if (engines.length) {
     const version = await run(cc, ['--version']).then((r) => r.stdout.split('\n')[0]!.trim(), () => 'version unknown');
-    notes.unshift(`C anchors: ${dir}, built with ${cc} (${version})`);
+    notes.unshift(`C anchors: ${dir}, built with ${cc} (${version})`, await oneCore());
   }
   return { engines, notes, dispose: () => rm(out, { recursive: true, force: true }) };
+}
+
+/**
+ * Keeps this process's main thread, where the engines run, on the CPU it is on, and so the anchors it
+ * starts (a child takes the affinity of the thread that starts it): where cores differ in speed — the
+ * two virtual CPUs of a shared machine, 1.6× apart on the one these figures come from — engines and
+ * anchors are then compared on the same core. Linux, with util-linux's taskset; a note either way.
+ */
+async function oneCore(): Promise<string> {
+  if (process.platform !== 'linux') return 'engines and C anchors: not kept to one core (taskset is Linux only)';
+  try {
+    // field 39 of /proc/PID/stat, the CPU the main thread last ran on; the fields after the name count from 3
+    const stat = await readFile('/proc/self/stat', 'utf8');
+    const cpu = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[36];
+    await run('taskset', ['-p', '-c', cpu!, String(process.pid)]);
+    return `engines and C anchors on one core: CPU ${cpu} (taskset)`;
+  } catch (e) {
+    return `engines and C anchors: not kept to one core (${(e as Error).message.split('\n')[0]})`;
+  }
 }

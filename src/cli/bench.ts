@@ -189,8 +189,8 @@ Networks: 2-2-1 linear/mse and sigmoid/bce (the tutorial's), 8-16-1, 32-64-64-1,
 binary cross-entropy). Modes: sgd/1 (per-row SGD) and adam/32 (mini-batches of 32, Adam).
 Engines: wasm (the host runs the batch loop), wasm-epoch (one call per epoch), wasm-scalar (the
 build without SIMD), js, c-sse2 and c-native (the C anchors, compiled with cc -O3 -ffast-math and
--msse2 -mno-avx or -march=native; skipped where there is no C compiler or no sources), tfjs-cpu,
-tfjs-wasm. Predict and fit calls are timed for wasm and js.`,
+-msse2 -mno-avx or -march=native; skipped where there is no C compiler or no sources; on Linux run
+on the engines' core, with taskset), tfjs-cpu, tfjs-wasm. Predict and fit calls are timed for wasm and js.`,
   flags: [{
     flags: {
       networks: { value: 'LIST', help: `some of ${ALL_NETWORKS.join(', ')}` },
