@@ -104,7 +104,7 @@ function timedCalls(rows: number, load: () => Promise<unknown>, calls: (n: numbe
 
 /**
  * One of this project's engines through the public Model API, rows in order: training is Model.fit;
- * with `calls`, also predict (one row, 10,000 rows) and the fit of 4 rows, each on a model of its own.
+ * with `calls`, also predict (one row, 10,000 rows) on one model and the fit of 4 rows on another.
  */
 export function modelEngine(id: string, engine: EngineKind, options: { file?: WasmFile; stepsPerExecution?: FitOptions['stepsPerExecution']; calls?: boolean } = {}): BenchEngine {
   // The bench takes turns between engines and the WASM ones between kernel builds: back to this one.
@@ -131,15 +131,16 @@ export function modelEngine(id: string, engine: EngineKind, options: { file?: Wa
       async openCalls(network: BenchNetwork, mode: BenchMode) {
         const many = benchData(network, 10_000).x, one = many.slice(0, 1);
         const four = benchData(network, 4);
-        const [p1, p10k, f4] = [new Model(network.model), new Model(network.model), new Model(network.model)];
+        // One model predicts as an app's would, one row or many; fit changes its weights, so it has its own.
+        const [p, f4] = [new Model(network.model), new Model(network.model)];
         const flat = Float64Array.from(one[0]!), out = new Float64Array(1);
         const fit = { ...fitOptions(mode), epochs: 1 };
         // As an app calls them: the default engine (wasm, once loaded) with no options, another named.
         const run = engine === 'wasm' ? undefined : { engine };
         return {
-          'predict-1': timedCalls(1, load, (n) => { for (let i = 0; i < n; i++) p1.predict(one, run); }),
-          'predictInto-1': timedCalls(1, load, (n) => { for (let i = 0; i < n; i++) p1.predictInto(flat, out, run); }),
-          'predict-10000': timedCalls(10_000, load, (n) => { for (let i = 0; i < n; i++) p10k.predict(many, run); }),
+          'predict-1': timedCalls(1, load, (n) => { for (let i = 0; i < n; i++) p.predict(one, run); }),
+          'predictInto-1': timedCalls(1, load, (n) => { for (let i = 0; i < n; i++) p.predictInto(flat, out, run); }),
+          'predict-10000': timedCalls(10_000, load, (n) => { for (let i = 0; i < n; i++) p.predict(many, run); }),
           'fit-4': timedCalls(4, load, async (n) => { for (let i = 0; i < n; i++) await f4.fit(four.x, four.y, fit); }),
         };
       },
