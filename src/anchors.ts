@@ -76,7 +76,9 @@ export function parseAnchorOutput(anchor: string, stdout: string): number {
   return rate as number;
 }
 
-function anchorEngine(id: AnchorId, binaries: Record<Program, string>): BenchEngine {
+type Start = (program: string, args: string[]) => Promise<{ stdout: string }>;
+
+function anchorEngine(id: AnchorId, binaries: Record<Program, string>, start: Start): BenchEngine {
   return {
     id,
     repSeconds: 0.1,
@@ -89,7 +91,7 @@ function anchorEngine(id: AnchorId, binaries: Record<Program, string>): BenchEng
         const seconds = last === undefined ? 0.025 : Math.max(0.01, samples / last);
         const a = anchorArgs(network, mode, seconds) as { program: Program; args: string[] };
         const name = `${id} ${a.program} ${a.args.join(' ')}`;
-        const { stdout } = await run(binaries[a.program], a.args, { timeout: 60_000 })
+        const { stdout } = await start(binaries[a.program], a.args)
           .catch((e: Error) => fail(name, `the anchor failed: ${e.message.split('\n')[0]}`));
         const rate = parseAnchorOutput(name, stdout);
         last = rate;
@@ -115,11 +117,12 @@ export async function buildAnchors(ids: AnchorId[], dir = defaultAnchorDir(), cc
   if (missing.length) return none(`C anchors skipped: ${missing.join(', ')} not found (--anchors DIR says where per-row.c and batched.c are)`);
   const out = await mkdtemp(join(tmpdir(), 'backprop-anchors-'));
   const engines: BenchEngine[] = [], notes: string[] = [];
+  const sameCore = await coreOfEngines();
   for (const build of ANCHOR_BUILDS.filter((b) => ids.includes(b.id))) {
     const binaries = { 'per-row': join(out, `per-row-${build.id}`), 'batched': join(out, `batched-${build.id}`) };
     try {
       await Promise.all(PROGRAMS.map((p) => run(cc, [...build.flags, '-o', binaries[p], join(dir, `${p}.c`), '-lm'])));
-      engines.push(anchorEngine(build.id, binaries));
+      engines.push(anchorEngine(build.id, binaries, sameCore.start));
     } catch (e) {
       const err = e as NodeJS.ErrnoException & { stderr?: string };
       if (err.code === 'ENOENT') {
@@ -131,26 +134,27 @@ export async function buildAnchors(ids: AnchorId[], dir = defaultAnchorDir(), cc
   }
   if (engines.length) {
     const version = await run(cc, ['--version']).then((r) => r.stdout.split('\n')[0]!.trim(), () => 'version unknown');
-    notes.unshift(`C anchors: ${dir}, built with ${cc} (${version})`, await oneCore());
+    notes.unshift(`C anchors: ${dir}, built with ${cc} (${version})`, sameCore.note);
   }
   return { engines, notes, dispose: () => rm(out, { recursive: true, force: true }) };
 }
 
 /**
- * Keeps this process's main thread, where the engines run, on the CPU it is on, and so the anchors it
- * starts (a child takes the affinity of the thread that starts it): where cores differ in speed — the
- * two virtual CPUs of a shared machine, 1.6× apart on the one these figures come from — engines and
- * anchors are then compared on the same core. Linux, with util-linux's taskset; a note either way.
+ * How an anchor is started: on the CPU this process's main thread — where the engines run, in turn
+ * with the anchors — last ran on, so that engines and anchors are compared on one core where cores
+ * differ in speed (the two virtual CPUs of a shared machine: up to 1.6× apart on the one these
+ * figures come from, where an engine on one against an anchor on the other read 0.6× for 0.9×).
+ * Linux, with util-linux's taskset; elsewhere the anchors run wherever the system puts them.
  */
-async function oneCore(): Promise<string> {
-  if (process.platform !== 'linux') return 'engines and C anchors: not kept to one core (taskset is Linux only)';
+async function coreOfEngines(): Promise<{ start: Start; note: string }> {
+  const plain: Start = (program, args) => run(program, args, { timeout: 60_000 });
+  if (process.platform !== 'linux') return { start: plain, note: 'C anchors: run on any core (taskset is Linux only)' };
+  // field 39 of /proc/PID/stat; the fields after the command's name count from 3
+  const cpu = async () => { const stat = await readFile('/proc/self/stat', 'utf8'); return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[36]!; };
   try {
-    // field 39 of /proc/PID/stat, the CPU the main thread last ran on; the fields after the name count from 3
-    const stat = await readFile('/proc/self/stat', 'utf8');
-    const cpu = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[36];
-    await run('taskset', ['-p', '-c', cpu!, String(process.pid)]);
-    return `engines and C anchors on one core: CPU ${cpu} (taskset)`;
+    await run('taskset', ['-c', await cpu(), 'true']);
   } catch (e) {
-    return `engines and C anchors: not kept to one core (${(e as Error).message.split('\n')[0]})`;
+    return { start: plain, note: `C anchors: run on any core (taskset: ${(e as Error).message.split('\n')[0]})` };
   }
+  return { start: async (program, args) => run('taskset', ['-c', await cpu(), program, ...args], { timeout: 60_000 }), note: 'C anchors: each run on the core the engines last ran on (taskset)' };
 }
