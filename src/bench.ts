@@ -235,8 +235,10 @@ export interface BenchOptions {
   reps?: number;
   /** Scales every engine's repetition time (default 1). */
   timeScale?: number;
-  /** Each network and mode's rows, once measured. */
+  /** Each network and mode's rows, once measured (all at the end: see runBench). */
   onGroup?: (rows: BenchRow[], calls: CallRow[]) => void;
+  /** Each network and mode once its first repetitions are done. */
+  onProgress?: (group: string) => void;
 }
 
 /**
@@ -257,18 +259,24 @@ async function warmUp(run: TimedRun, repSeconds: number): Promise<number> {
   return Math.max(1, Math.round(r.samples * repSeconds / r.seconds));
 }
 
-/** Every run warms up, then the timed repetitions go round the runs in turn; each run's best rate and its last repetition's size. */
-async function takeTurns(runs: { run: TimedRun; repSeconds: number }[], reps: number): Promise<{ rate: number; samplesPerRep: number }[]> {
-  const state = [];
-  for (const r of runs) state.push({ run: r.run, samples: await warmUp(r.run, r.repSeconds), rates: [] as number[], done: 0 });
+/** A run once warmed up: the samples that fill one repetition, and each timed repetition's rate. */
+interface Turn { run: TimedRun; samples: number; rates: number[]; done: number }
+
+async function warmUps(runs: { run: TimedRun; repSeconds: number }[]): Promise<Turn[]> {
+  const turns: Turn[] = [];
+  for (const r of runs) turns.push({ run: r.run, samples: await warmUp(r.run, r.repSeconds), rates: [], done: 0 });
+  return turns;
+}
+
+/** `reps` rounds, each timing one repetition of every run in turn. */
+async function timeTurns(turns: Turn[], reps: number): Promise<void> {
   for (let i = 0; i < reps; i++) {
-    for (const s of state) {
-      const t = await s.run(s.samples);
-      s.rates.push(t.samples / t.seconds);
-      s.done = t.samples;
+    for (const t of turns) {
+      const r = await t.run(t.samples);
+      t.rates.push(r.samples / r.seconds);
+      t.done = r.samples;
     }
   }
-  return state.map((s) => ({ rate: Math.max(...s.rates), samplesPerRep: s.done }));
 }
 
 /**
@@ -277,13 +285,14 @@ async function takeTurns(runs: { run: TimedRun; repSeconds: number }[], reps: nu
  * of its repetitions. Load from elsewhere on a shared machine only ever slows a repetition down, and
  * comes in bursts that need not fall alike on every engine: the fastest repetition is each engine's
  * least disturbed, and ratios of fastest repetitions move less from run to run than ratios of medians.
+ * A burst can outlast a group's repetitions (here one slowed every engine of a group 1.5–2× for
+ * 20 s), so the first half of them run with the group and the rest in rounds over every group at the end.
  */
 export async function runBench(o: BenchOptions): Promise<{ rows: BenchRow[]; calls: CallRow[] }> {
-  const rows: BenchRow[] = [], calls: CallRow[] = [];
-  const reps = o.reps ?? 5, scale = o.timeScale ?? 1;
+  const reps = o.reps ?? 5, scale = o.timeScale ?? 1, now = Math.ceil(reps / 2);
+  const groups = [];
   for (const network of o.networks ?? BENCH_NETWORKS) {
     const data = benchData(network, o.rows ?? 512);
-    const parameters = parameterCount(checkSpec(network.model));
     for (const mode of o.modes ?? BENCH_MODES) {
       const training: { engine: BenchEngine; run: TimedRun; repSeconds: number }[] = [];
       const callRuns: { engine: BenchEngine; call: (typeof CALLS)[number]; run: TimedRun; repSeconds: number }[] = [];
@@ -296,20 +305,29 @@ export async function runBench(o: BenchOptions): Promise<{ rows: BenchRow[]; cal
         const runs = await engine.openCalls(network, mode);
         for (const call of CALLS) callRuns.push({ engine, call, run: runs[call.id], repSeconds });
       }
-      const measured = await takeTurns([...training, ...callRuns], reps);
-      const groupRows = training.map((t, i): BenchRow => ({
-        network: network.id, mode: mode.id, engine: t.engine.id, parameters, samplesPerSecond: measured[i]!.rate,
-        gflops: 6 * parameters * measured[i]!.rate / 1e9, reps, samplesPerRep: measured[i]!.samplesPerRep,
-      }));
-      const groupCalls = callRuns.map((t, i): CallRow => {
-        const microsecondsPerCall = 1e6 * t.call.rows / measured[training.length + i]!.rate;
-        const stepMicroseconds = 1e6 / groupRows.find((r) => r.engine === t.engine.id)!.samplesPerSecond;
-        return { network: network.id, engine: t.engine.id, call: t.call.id, rows: t.call.rows, microsecondsPerCall, stepMicroseconds, ...callCost(t.call.id, microsecondsPerCall, stepMicroseconds) };
-      });
-      rows.push(...groupRows);
-      calls.push(...groupCalls);
-      o.onGroup?.(groupRows, groupCalls);
+      const turns = await warmUps([...training, ...callRuns]);
+      await timeTurns(turns, now);
+      groups.push({ network, mode, training, callRuns, turns });
+      o.onProgress?.(`${network.id} ${mode.id}`);
     }
+  }
+  await timeTurns(groups.flatMap((g) => g.turns), reps - now);
+  const rows: BenchRow[] = [], calls: CallRow[] = [];
+  for (const { network, mode, training, callRuns, turns } of groups) {
+    const parameters = parameterCount(checkSpec(network.model));
+    const rate = (i: number) => Math.max(...turns[i]!.rates);
+    const groupRows = training.map((t, i): BenchRow => ({
+      network: network.id, mode: mode.id, engine: t.engine.id, parameters, samplesPerSecond: rate(i),
+      gflops: 6 * parameters * rate(i) / 1e9, reps, samplesPerRep: turns[i]!.done,
+    }));
+    const groupCalls = callRuns.map((t, i): CallRow => {
+      const microsecondsPerCall = 1e6 * t.call.rows / rate(training.length + i);
+      const stepMicroseconds = 1e6 / groupRows.find((r) => r.engine === t.engine.id)!.samplesPerSecond;
+      return { network: network.id, engine: t.engine.id, call: t.call.id, rows: t.call.rows, microsecondsPerCall, stepMicroseconds, ...callCost(t.call.id, microsecondsPerCall, stepMicroseconds) };
+    });
+    rows.push(...groupRows);
+    calls.push(...groupCalls);
+    o.onGroup?.(groupRows, groupCalls);
   }
   return { rows, calls };
 }

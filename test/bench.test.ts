@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { anchorArgs, parseAnchorOutput } from '../src/anchors.js';
-import { BENCH_MODES, BENCH_NETWORKS, callCost, type BenchRow, type CallRow } from '../src/bench.js';
+import { BENCH_MODES, BENCH_NETWORKS, callCost, runBench, type BenchEngine, type BenchRow, type CallRow } from '../src/bench.js';
 import { checkTargets } from '../src/cli/bench.js';
 import { BackpropError } from '../src/errors.js';
 
@@ -110,6 +110,25 @@ const bench = (args: string[], env: Record<string, string> = {}) => {
   const r = spawnSync(process.execPath, [CLI, 'bench', ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 };
+
+describe('runBench: when each repetition runs', () => {
+  it('half of a figure\'s timed repetitions with its group, the rest in rounds over every group at the end; the fastest counts', async () => {
+    const timed: string[] = [];
+    let slow = 1;
+    const engine: BenchEngine = {
+      id: 'fake', repSeconds: 0.004,
+      // a clock of its own: 1 µs a sample, `slow` times that while a burst lasts
+      async open(n) { return async (samples) => { if (![16, 64, 256, 1024].includes(samples)) timed.push(n.id); return { samples, seconds: samples * 1e-6 * slow }; }; },
+    };
+    const networks = [network('2-2-1-linear'), network('8-16-1')];
+    const result = await runBench({ networks, modes: [sgd1], engines: [engine], reps: 5, onProgress: (g) => { if (g.startsWith('2-2-1')) slow = 3; } });
+    // warm-ups grow 16, 64, 256, 1,024 samples (to a quarter of a repetition) and repeat while the rate climbs;
+    // the timed repetitions then fill one: 3 with each group, then 2 rounds over both
+    expect(timed).toEqual(['2-2-1-linear', '2-2-1-linear', '2-2-1-linear', '8-16-1', '8-16-1', '8-16-1', '2-2-1-linear', '8-16-1', '2-2-1-linear', '8-16-1']);
+    // 2-2-1-linear ran at full speed in its own group, so its figure is 1 M samples/s; 8-16-1 only ever ran slowed
+    expect(result.rows.map((r) => [r.network, Math.round(r.samplesPerSecond)])).toEqual([['2-2-1-linear', 1_000_000], ['8-16-1', 333_333]]);
+  });
+});
 
 describe('backprop bench (the CLI, structure only)', () => {
   it('one quick run: training rows for each engine, the anchors or why not, the four calls, the targets', () => {

@@ -228,7 +228,13 @@ on the engines' core, with taskset), tfjs-cpu, tfjs-wasm. Predict and fit calls 
     }
     const result = await runBench({
       ...(networks ? { networks } : {}), modes: modes ?? BENCH_MODES, engines: chosen, reps, timeScale: v.quick ? 0.5 : 1,
-      onGroup: (rows) => { if (!v.json) for (const r of rows) console.log(rowLine(r, rows)); },
+      // the rows come at the end (the last repetitions go round every group): meanwhile, where each stands
+      onProgress: (group) => { if (!v.json && process.stderr.isTTY) process.stderr.write(`\r\x1b[Kmeasured ${group}; the last repetitions run round every group at the end`); },
+      onGroup: (rows) => {
+        if (v.json) return;
+        if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+        for (const r of rows) console.log(rowLine(r, rows));
+      },
     }).finally(dispose);
     const targets = checkTargets(result.rows, result.calls);
     if (v.json) {
