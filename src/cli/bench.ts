@@ -196,7 +196,7 @@ on the engines' core, with taskset), tfjs-cpu, tfjs-wasm. Predict and fit calls 
       networks: { value: 'LIST', help: `some of ${ALL_NETWORKS.join(', ')}` },
       modes: { value: 'LIST', help: `some of ${BENCH_MODES.map((m) => m.id).join(', ')} (calls are timed with sgd/1)` },
       engines: { value: 'LIST', help: `some of ${ENGINE_IDS.join(', ')}` },
-      reps: { value: 'N', help: 'timed runs per figure (default 5); each figure is the fastest' },
+      reps: { value: 'N', help: 'timed runs per figure (default 5; half with the figure\'s group, the rest at the end); each figure is the fastest' },
       'no-calls': { help: 'time training only, without the predict and fit calls' },
       quick: { help: 'one timed run per figure, half as long (rough figures, for a quick look)' },
       anchors: { value: 'DIR', help: 'where per-row.c and batched.c are (default: shared/anchors beside the package or a parent)' },
