@@ -17,8 +17,8 @@ import { EXP_LANE_ONE } from './expTable';
 // dense_forward
 //   inp: [rows][inputs]; w: [units][inputs], each unit's weights contiguous; b: [units]
 //   out: [rows][units] = act(b + inp · wᵀ), each z = b[u] + dot(w[u], inp[r])
-// The SIMD build takes 2 rows × 2 units at a time: each weight pair loaded serves both rows, each
-// input pair both units. Under four inputs the dot products have too little for the lanes and stay
+// The SIMD build takes 2 rows × 4 units at a time (then 2 units, then the odd one): each weight pair
+// loaded serves both rows, each input pair four units. Under four inputs the dot products have too little for the lanes and stay
 // scalar, but a sigmoid layer still takes its units' exp two at a time (denseForwardNarrow).
 @inline
 export function denseForward(out: usize, inp: usize, w: usize, b: usize, rows: i32, inputs: i32, units: i32, act: i32): void {
@@ -62,6 +62,7 @@ function denseForwardBlocked(out: usize, inp: usize, w: usize, b: usize, rows: i
   for (; r + 2 <= rows; r += 2) {
     const x0 = inp + <usize>r * inBytes, o0 = out + <usize>r * outBytes;
     let u = 0;
+    for (; u + 4 <= units; u += 4) forward24(o0 + (<usize>u << 3), outBytes, b + (<usize>u << 3), w + <usize>u * inBytes, inBytes, x0, inputs);
     for (; u + 2 <= units; u += 2) {
       const w0 = w + <usize>u * inBytes, at = <usize>u << 3;
       forward22(o0 + at, o0 + outBytes + at, v128.load(b + at), w0, w0 + inBytes, x0, x0 + inBytes, inputs);
@@ -492,6 +493,64 @@ function forward22(out0: usize, out1: usize, bias: v128, a0: usize, a1: usize, x
   }
   v128.store(out0, f64x2.add(bias, s0));
   v128.store(out1, f64x2.add(bias, s1));
+}
+
+// forward24 — forward22 for four units (weights a, a + stride, …): out[0..4) and out + outBytes [0..4)
+// for rows x and x + stride·… — rows x, x + inBytes. The lo sums and the hi sums take a pass each (they
+// meet only at the end, as in dot()), eight running sums a pass: each weight load serves both rows,
+// each input load four units.
+@inline
+function forward24(out: usize, outBytes: usize, b: usize, a: usize, inBytes: usize, x: usize, n: i32): void {
+  const quadBytes = <usize>(n & ~3) << 3;
+  const pairBytes = <usize>(n & ~1) << 3;
+  const y = x + inBytes, a1 = a + inBytes, a2 = a1 + inBytes, a3 = a2 + inBytes;
+  let p0 = f64x2.splat(0.0), p1 = p0, p2 = p0, p3 = p0, q0 = p0, q1 = p0, q2 = p0, q3 = p0; // lo: row x (p), row y (q)
+  for (let i: usize = 0; i < quadBytes; i += 32) {
+    const xl = v128.load(x + i), yl = v128.load(y + i);
+    let wl = v128.load(a + i);
+    p0 = f64x2.add(p0, f64x2.mul(wl, xl)); q0 = f64x2.add(q0, f64x2.mul(wl, yl));
+    wl = v128.load(a1 + i);
+    p1 = f64x2.add(p1, f64x2.mul(wl, xl)); q1 = f64x2.add(q1, f64x2.mul(wl, yl));
+    wl = v128.load(a2 + i);
+    p2 = f64x2.add(p2, f64x2.mul(wl, xl)); q2 = f64x2.add(q2, f64x2.mul(wl, yl));
+    wl = v128.load(a3 + i);
+    p3 = f64x2.add(p3, f64x2.mul(wl, xl)); q3 = f64x2.add(q3, f64x2.mul(wl, yl));
+  }
+  if (pairBytes > quadBytes) { // the pair past the last quad goes to s₀ and s₁, as in dot()
+    const xl = v128.load(x + quadBytes), yl = v128.load(y + quadBytes);
+    let wl = v128.load(a + quadBytes);
+    p0 = f64x2.add(p0, f64x2.mul(wl, xl)); q0 = f64x2.add(q0, f64x2.mul(wl, yl));
+    wl = v128.load(a1 + quadBytes);
+    p1 = f64x2.add(p1, f64x2.mul(wl, xl)); q1 = f64x2.add(q1, f64x2.mul(wl, yl));
+    wl = v128.load(a2 + quadBytes);
+    p2 = f64x2.add(p2, f64x2.mul(wl, xl)); q2 = f64x2.add(q2, f64x2.mul(wl, yl));
+    wl = v128.load(a3 + quadBytes);
+    p3 = f64x2.add(p3, f64x2.mul(wl, xl)); q3 = f64x2.add(q3, f64x2.mul(wl, yl));
+  }
+  let r0 = f64x2.splat(0.0), r1 = r0, r2 = r0, r3 = r0, t0 = r0, t1 = r0, t2 = r0, t3 = r0; // hi
+  for (let i: usize = 16; i < quadBytes; i += 32) {
+    const xh = v128.load(x + i), yh = v128.load(y + i);
+    let wh = v128.load(a + i);
+    r0 = f64x2.add(r0, f64x2.mul(wh, xh)); t0 = f64x2.add(t0, f64x2.mul(wh, yh));
+    wh = v128.load(a1 + i);
+    r1 = f64x2.add(r1, f64x2.mul(wh, xh)); t1 = f64x2.add(t1, f64x2.mul(wh, yh));
+    wh = v128.load(a2 + i);
+    r2 = f64x2.add(r2, f64x2.mul(wh, xh)); t2 = f64x2.add(t2, f64x2.mul(wh, yh));
+    wh = v128.load(a3 + i);
+    r3 = f64x2.add(r3, f64x2.mul(wh, xh)); t3 = f64x2.add(t3, f64x2.mul(wh, yh));
+  }
+  let s01 = lanes(f64x2.add(p0, r0), f64x2.add(p1, r1)), s23 = lanes(f64x2.add(p2, r2), f64x2.add(p3, r3));
+  let z01 = lanes(f64x2.add(q0, t0), f64x2.add(q1, t1)), z23 = lanes(f64x2.add(q2, t2), f64x2.add(q3, t3));
+  if (n & 1) {
+    const lw01 = f64x2.replace_lane(f64x2.splat(load<f64>(a + pairBytes)), 1, load<f64>(a1 + pairBytes));
+    const lw23 = f64x2.replace_lane(f64x2.splat(load<f64>(a2 + pairBytes)), 1, load<f64>(a3 + pairBytes));
+    const lx = f64x2.splat(load<f64>(x + pairBytes)), ly = f64x2.splat(load<f64>(y + pairBytes));
+    s01 = f64x2.add(s01, f64x2.mul(lw01, lx)); s23 = f64x2.add(s23, f64x2.mul(lw23, lx));
+    z01 = f64x2.add(z01, f64x2.mul(lw01, ly)); z23 = f64x2.add(z23, f64x2.mul(lw23, ly));
+  }
+  const b01 = v128.load(b), b23 = v128.load(b, 16);
+  v128.store(out, f64x2.add(b01, s01)); v128.store(out, f64x2.add(b23, s23), 16);
+  v128.store(out + outBytes, f64x2.add(b01, z01)); v128.store(out + outBytes, f64x2.add(b23, z23), 16);
 }
 
 // (lane 0 + lane 1 of p, lane 0 + lane 1 of q)
