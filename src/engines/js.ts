@@ -352,7 +352,8 @@ export function openJsEngine(bytes: number): Engine {
     for (let i = 0; i < n; i++) {
       const v = f[x + i]!;
       if (v - v !== 0) return NaN;
-      if (Math.abs(v) > m) m = Math.abs(v);
+      const a = Math.abs(v);
+      if (a > m) m = a;
     }
     return m;
   }
