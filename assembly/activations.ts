@@ -116,6 +116,12 @@ export function activationBackward(d: usize, a: usize, z: usize, rows: i32, unit
         const ai = v128.load(a + i);
         v128.store(d + i, f64x2.mul(v128.load(d + i), f64x2.sub(one, f64x2.mul(ai, ai))));
       }
+    } else if (act == RELU) {
+      // a > 0 ? 1 : 0 as a mask on 1.0, then the product, as the scalar loop: d·0 is ±0, or NaN for an infinite d
+      const zero = f64x2.splat(0.0);
+      for (; i + 16 <= bytes; i += 16) {
+        v128.store(d + i, f64x2.mul(v128.load(d + i), v128.and(one, f64x2.gt(v128.load(a + i), zero))));
+      }
     }
   }
   for (; i < bytes; i += 8) store<f64>(d + i, load<f64>(d + i) * derivative(load<f64>(a + i), z + i, act));

@@ -1,5 +1,5 @@
 import { activate } from './activations';
-import { LINEAR, SIGMOID } from './contract';
+import { LINEAR, SIGMOID, RELU } from './contract';
 import { exp2, lane } from './math';
 import { EXP_LANE_ONE } from './expTable';
 
@@ -376,7 +376,8 @@ function rowSum(d: usize, w: usize, wStride: usize, units: i32): f64 {
   return s;
 }
 
-// Two lanes of z through the activation: sigmoid takes both lanes' exp at once, linear is z itself.
+// Two lanes of z through the activation: sigmoid takes both lanes' exp at once, relu both lanes'
+// max (f64x2.max is f64.max in each lane: a NaN stays a NaN, max(−0, 0) = +0), linear is z itself.
 @inline
 function activate2(z: v128, act: i32): v128 {
   if (act == SIGMOID) {
@@ -384,6 +385,7 @@ function activate2(z: v128, act: i32): v128 {
     return f64x2.div(one, f64x2.add(one, exp2(f64x2.neg(z))));
   }
   if (act == LINEAR) return z;
+  if (act == RELU) return f64x2.max(z, f64x2.splat(0.0));
   return f64x2.replace_lane(f64x2.splat(activate(f64x2.extract_lane(z, 0), act)), 1, activate(f64x2.extract_lane(z, 1), act));
 }
 

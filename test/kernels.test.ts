@@ -3,6 +3,7 @@
 // value fails this file — and each blocked kernel must give its reference loop's numbers to the bit.
 // Known values: activations from their textbook formulas written out below (and their derivatives
 // by central differences of those formulas), losses and optimizer steps from hand derivations.
+import { readFile } from 'node:fs/promises';
 import asc from 'assemblyscript/asc';
 import { instantiateSync } from '@assemblyscript/loader';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -149,6 +150,27 @@ describe('blocked kernels equal their reference loops, to the bit', () => {
     }
   });
 
+  // z's edge cases, through every path of the forward (under 4 inputs and over, one row and two):
+  // zeros of both signs, NaN, infinities, subnormals, and exp's range edges, where the two-lane exp
+  // hands its lanes to exp() one by one. z = b + w·x with w = −0, x = 1: the dot product is a zero.
+  const SPECIAL = [-0, 0, NaN, Infinity, -Infinity, 5e-324, -1e-310, 708, -708.5, 709.9, -745.5, 800, 1e300, -1e300];
+  it.each([[1, 1], [2, 2], [3, 3], [2, 5], [1, 8]])('dense_forward, %d rows × %d inputs, z at the edges of every activation', (rows, inputs) => {
+    const units = SPECIAL.length;
+    const inp = 0, w = rows * inputs, b = w + units * inputs, out1 = b + units, out2 = out1 + rows * units;
+    f.fill(1, inp, w);
+    f.fill(-0, w, b);
+    f.set(SPECIAL, b);
+    for (const act of ACTIVATIONS.keys()) {
+      if (ACTIVATIONS[act] === 'softmax') continue;
+      k.denseForward!(at(out1), at(inp), at(w), at(b), rows, inputs, units, act);
+      k.denseForwardReference!(at(out2), at(inp), at(w), at(b), rows, inputs, units, act);
+      // any NaN as one: WebAssembly leaves a NaN result's sign and payload open (x86's max gives
+      // another than V8's scalar max), and a number in JS cannot tell them apart
+      const same = (a: Float64Array) => bits(a.map((v) => (Number.isNaN(v) ? NaN : v)));
+      expect(same(f.subarray(out1, out2)), ACTIVATIONS[act]).toEqual(same(f.subarray(out2, out2 + rows * units)));
+    }
+  });
+
   it.each(shapes)('dense_backward, $rows rows × $inputs inputs → $units units', ({ rows, inputs, units, seed }) => {
     // dout [rows][units] | inp [rows][inputs] | w [units][inputs] | then twice: gw, gb, din
     const dout = 0, inp = rows * units, w = inp + rows * inputs, first = w + units * inputs;
@@ -158,6 +180,34 @@ describe('blocked kernels equal their reference loops, to the bit', () => {
     run('denseBackward', first);
     run('denseBackwardReference', first + size);
     expect(bits(f.subarray(first, first + size))).toEqual(bits(f.subarray(first + size, first + 2 * size)));
+  });
+});
+
+describe("an activation's backward (dL/da ⊙ act′) gives the scalar build's bits in the SIMD build", () => {
+  // the SIMD build takes two elements per instruction for sigmoid, tanh and relu; the scalar build's
+  // loop is the one element at a time reference. d and a at their edges: zeros of both signs, NaN, infinities.
+  it('for every elementwise activation, d and a at their edges and at random', async () => {
+    type Exports = { memory: WebAssembly.Memory; reserve(n: number): number; activationBackward(d: number, a: number, z: number, rows: number, units: number, act: number): void };
+    const scalar = await WebAssembly.compile(await readFile(new URL('../build/backprop-scalar.wasm', import.meta.url)));
+    const [simd, plain] = [wasmModule, scalar].map((m) => instantiateSync<Exports>(m, KERNEL_IMPORTS).exports);
+    const edges = [-0, 0, NaN, Infinity, -Infinity, 5e-324, -1, 1, 0.5, 2];
+    const r = seeded(21);
+    // every (d, a) pair of edges, then random ones; z = a (only the derivatives that need z read it)
+    const d = [...edges.flatMap((e) => edges.map(() => e)), ...Array.from({ length: 60 }, () => 4 * r() - 2)];
+    const a = [...edges.flatMap(() => edges), ...Array.from({ length: 60 }, () => 4 * r() - 2)];
+    const n = d.length;
+    const run = (k: Exports, act: number) => {
+      const base = k.reserve(3 * n * 8);
+      const f = new Float64Array(k.memory.buffer, base, 3 * n);
+      f.set(d, 0); f.set(a, n); f.set(a, 2 * n);
+      k.activationBackward(base, base + n * 8, base + 2 * n * 8, 1, n, act);
+      // any NaN as one (see the forward's edge test above)
+      return Array.from(new BigUint64Array(f.slice(0, n).map((v) => (Number.isNaN(v) ? NaN : v)).buffer));
+    };
+    for (const act of ACTIVATIONS.keys()) {
+      if (ACTIVATIONS[act] === 'softmax') continue;
+      expect(run(simd, act), ACTIVATIONS[act]).toEqual(run(plain, act));
+    }
   });
 });
 
