@@ -189,7 +189,7 @@ describe("an activation's backward (dL/da ⊙ act′) gives the scalar build's b
   it('for every elementwise activation, d and a at their edges and at random', async () => {
     type Exports = { memory: WebAssembly.Memory; reserve(n: number): number; activationBackward(d: number, a: number, z: number, rows: number, units: number, act: number): void };
     const scalar = await WebAssembly.compile(await readFile(new URL('../build/backprop-scalar.wasm', import.meta.url)));
-    const [simd, plain] = [wasmModule, scalar].map((m) => instantiateSync<Exports>(m, KERNEL_IMPORTS).exports);
+    const simd = instantiateSync<Exports>(wasmModule, KERNEL_IMPORTS).exports, plain = instantiateSync<Exports>(scalar, KERNEL_IMPORTS).exports;
     const edges = [-0, 0, NaN, Infinity, -Infinity, 5e-324, -1, 1, 0.5, 2];
     const r = seeded(21);
     // every (d, a) pair of edges, then random ones; z = a (only the derivatives that need z read it)
