@@ -89,6 +89,93 @@ export function log(x: f64): f64 {
   return k == 0 ? f - s * (f - r) : dk * LN2_HI - ((s * (f - r) - dk * LN2_LO) - f);
 }
 
+// expm1 and tanh: ported line for line from fdlibm (s_expm1.c and s_tanh.c, as V8 carried them),
+// src/engines/math.ts the same lines, so the engines agree to the bit on every host, whatever its
+// Math.tanh (V8 now takes the platform's C library's) — and without a call out of WebAssembly per unit.
+const EXPM1_Q1: f64 = -3.33333333333331316428e-02; // 0xbfa11111 111110f4
+const EXPM1_Q2: f64 = 1.58730158725481460165e-03;  // 0x3f5a01a0 19fe5585
+const EXPM1_Q3: f64 = -7.93650757867487942473e-05; // 0xbf14ce19 9eaadbb7
+const EXPM1_Q4: f64 = 4.00821782732936239552e-06;  // 0x3ed0cfca 86e65239
+const EXPM1_Q5: f64 = -2.01099218183624371326e-07; // 0xbe8afdb7 6e09c32d
+const O_THRESHOLD: f64 = 7.09782712893383973096e+02; // 0x40862e42 fefa39ef
+const INV_LN2: f64 = 1.44269504088896338700e+00;     // 0x3ff71547 652b82fe
+
+// e^x − 1: x = k·ln2 + r, |r| ≤ ln2/2, r rounded to hi − lo with c its rounding error; e^r − 1 from
+// a rational approximation in r², then 2^k·(e^r − 1 + 1) − 1 in the order that loses least.
+export function expm1(x: f64): f64 {
+  const neg = high(x) < 0;         // the sign bit
+  const hx = high(x) & 0x7fffffff; // high word of |x|
+  if (hx >= 0x4043687a) {      // |x| ≥ 56·ln2
+    if (hx >= 0x40862e42) {    // |x| ≥ 709.78…
+      if (hx >= 0x7ff00000) {
+        if ((<u32>(hx & 0xfffff) | low(x)) != 0) return x + x; // NaN
+        return neg ? -1.0 : x; // e^±∞ − 1
+      }
+      if (x > O_THRESHOLD) return Infinity; // overflow
+    }
+    if (neg) return -1.0; // x < −56·ln2: −1 to the last bit
+  }
+  let k = 0, c = 0.0;
+  if (hx > 0x3fd62e42) {       // |x| > ln2/2
+    let hi: f64, lo: f64;
+    if (hx < 0x3ff0a2b2) {     // and |x| < 3·ln2/2
+      if (!neg) {
+        hi = x - LN2_HI; lo = LN2_LO; k = 1;
+      } else {
+        hi = x + LN2_HI; lo = -LN2_LO; k = -1;
+      }
+    } else {
+      k = <i32>(INV_LN2 * x + (neg ? -0.5 : 0.5));
+      const t = <f64>k;
+      hi = x - t * LN2_HI; // t·LN2_HI is exact here
+      lo = t * LN2_LO;
+    }
+    x = hi - lo;
+    c = (hi - x) - lo;
+  } else if (hx < 0x3c900000) { // |x| < 2^-54: e^x − 1 rounds to x
+    return x;
+  }
+  const hfx = 0.5 * x;
+  const hxs = x * hfx;
+  const r1 = 1.0 + hxs * (EXPM1_Q1 + hxs * (EXPM1_Q2 + hxs * (EXPM1_Q3 + hxs * (EXPM1_Q4 + hxs * EXPM1_Q5))));
+  const t = 3.0 - r1 * hfx;
+  let e = hxs * ((r1 - t) / (6.0 - x * t));
+  if (k == 0) return x - (x * e - hxs); // c is 0
+  const twopk = words(0x3ff00000 + (k << 20), 0); // 2^k
+  e = x * (e - c) - c;
+  e -= hxs;
+  if (k == -1) return 0.5 * (x - e) - 0.5;
+  if (k == 1) return x < -0.25 ? -2.0 * (e - (x + 0.5)) : 1.0 + 2.0 * (x - e);
+  if (k <= -2 || k > 56) { // e^x − 1 as e^x, less 1
+    let y = 1.0 - (e - x);
+    y = k == 1024 ? y * 2.0 * 8.98846567431158e+307 : y * twopk; // V8's constant, not quite 2^1023
+    return y - 1.0;
+  }
+  if (k < 20) return (words(0x3ff00000 - (0x200000 >> k), 0) - (e - x)) * twopk; // (1 − 2^-k − (e − x))·2^k
+  return ((x - (e + words((0x3ff - k) << 20, 0))) + 1.0) * twopk;                 // (x − (e + 2^-k) + 1)·2^k
+}
+
+// tanh x = −expm1(−2|x|) / (expm1(−2|x|) + 2) under |x| = 1, 1 − 2 / (expm1(2|x|) + 2) from 1 to 22,
+// ±1 from 22 on (and for ±∞); x itself under 2^-28.
+export function tanh(x: f64): f64 {
+  const jx = high(x), ix = jx & 0x7fffffff;
+  if (ix >= 0x7ff00000) return jx >= 0 ? 1.0 / x + 1.0 : 1.0 / x - 1.0; // ±∞ → ±1, NaN → NaN
+  let z: f64;
+  if (ix < 0x40360000) {       // |x| < 22
+    if (ix < 0x3e300000) return x; // |x| < 2^-28
+    if (ix >= 0x3ff00000) {    // |x| ≥ 1
+      const t = expm1(2.0 * abs(x));
+      z = 1.0 - 2.0 / (t + 2.0);
+    } else {
+      const t = expm1(-2.0 * abs(x));
+      z = -t / (t + 2.0);
+    }
+  } else {
+    z = 1.0;
+  }
+  return jx >= 0 ? z : -z;
+}
+
 // exp of both lanes (SIMD build only): each lane goes through exactly exp()'s operations, so each
 // gives exp()'s bits; the two lanes share every instruction but the table lookups. Beyond |x| ≤ 708
 // (where exp() applies 2^e in two steps) and for NaN, the lanes go to exp() one by one.

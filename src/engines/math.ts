@@ -109,6 +109,104 @@ export function erf(x: number): number {
 }
 
 /** 2^e for a normal e (−1022 … 1023), from its exponent bits */
+// expm1 and tanh: fdlibm's (s_expm1.c, s_tanh.c, as V8 carried them), the same lines as
+// assembly/math.ts, so the engines agree to the bit on every host whatever its Math.tanh (V8 now
+// takes the platform's C library's) — and the kernels make no call out of WebAssembly per unit.
+const EXPM1_Q1 = fromBits(0xbfa11111, 0x111110f4); // −3.33333333333331316428e-02
+const EXPM1_Q2 = fromBits(0x3f5a01a0, 0x19fe5585); // 1.58730158725481460165e-03
+const EXPM1_Q3 = fromBits(0xbf14ce19, 0x9eaadbb7); // −7.93650757867487942473e-05
+const EXPM1_Q4 = fromBits(0x3ed0cfca, 0x86e65239); // 4.00821782732936239552e-06
+const EXPM1_Q5 = fromBits(0xbe8afdb7, 0x6e09c32d); // −2.01099218183624371326e-07
+const O_THRESHOLD = fromBits(0x40862e42, 0xfefa39ef); // 7.09782712893383973096e+02
+const INV_LN2 = fromBits(0x3ff71547, 0x652b82fe);     // 1.44269504088896338700e+00
+const LN2_HI = fromBits(0x3fe62e42, 0xfee00000);      // 6.93147180369123816490e-01
+const LN2_LO = fromBits(0x3dea39ef, 0x35793c76);      // 1.90821492927058770002e-10
+
+/** e^x − 1: x = k·ln2 + r, |r| ≤ ln2/2, r rounded to hi − lo with c its rounding error; e^r − 1 from a rational approximation in r², then 2^k·(e^r − 1 + 1) − 1 in the order that loses least. */
+export function expm1(x: number): number {
+  const neg = high(x) < 0;         // the sign bit
+  const hx = high(x) & 0x7fffffff; // high word of |x|
+  if (hx >= 0x4043687a) {      // |x| ≥ 56·ln2
+    if (hx >= 0x40862e42) {    // |x| ≥ 709.78…
+      if (hx >= 0x7ff00000) {
+        if (((hx & 0xfffff) | low(x)) !== 0) return x + x; // NaN
+        return neg ? -1.0 : x; // e^±∞ − 1
+      }
+      if (x > O_THRESHOLD) return Infinity; // overflow
+    }
+    if (neg) return -1.0; // x < −56·ln2: −1 to the last bit
+  }
+  let k = 0, c = 0.0;
+  if (hx > 0x3fd62e42) {       // |x| > ln2/2
+    let hi: number, lo: number;
+    if (hx < 0x3ff0a2b2) {     // and |x| < 3·ln2/2
+      if (!neg) {
+        hi = x - LN2_HI; lo = LN2_LO; k = 1;
+      } else {
+        hi = x + LN2_HI; lo = -LN2_LO; k = -1;
+      }
+    } else {
+      k = Math.trunc(INV_LN2 * x + (neg ? -0.5 : 0.5));
+      const t = k;
+      hi = x - t * LN2_HI; // t·LN2_HI is exact here
+      lo = t * LN2_LO;
+    }
+    x = hi - lo;
+    c = (hi - x) - lo;
+  } else if (hx < 0x3c900000) { // |x| < 2^-54: e^x − 1 rounds to x
+    return x;
+  }
+  const hfx = 0.5 * x;
+  const hxs = x * hfx;
+  const r1 = 1.0 + hxs * (EXPM1_Q1 + hxs * (EXPM1_Q2 + hxs * (EXPM1_Q3 + hxs * (EXPM1_Q4 + hxs * EXPM1_Q5))));
+  const t = 3.0 - r1 * hfx;
+  let e = hxs * ((r1 - t) / (6.0 - x * t));
+  if (k === 0) return x - (x * e - hxs); // c is 0
+  const twopk = fromBits(0x3ff00000 + (k << 20), 0); // 2^k
+  e = x * (e - c) - c;
+  e -= hxs;
+  if (k === -1) return 0.5 * (x - e) - 0.5;
+  if (k === 1) return x < -0.25 ? -2.0 * (e - (x + 0.5)) : 1.0 + 2.0 * (x - e);
+  if (k <= -2 || k > 56) { // e^x − 1 as e^x, less 1
+    let y = 1.0 - (e - x);
+    y = k === 1024 ? y * 2.0 * 8.98846567431158e+307 : y * twopk; // V8's constant, not quite 2^1023
+    return y - 1.0;
+  }
+  if (k < 20) return (fromBits(0x3ff00000 - (0x200000 >> k), 0) - (e - x)) * twopk; // (1 − 2^-k − (e − x))·2^k
+  return ((x - (e + fromBits((0x3ff - k) << 20, 0))) + 1.0) * twopk;                // (x − (e + 2^-k) + 1)·2^k
+}
+
+/** tanh x = −expm1(−2|x|) / (expm1(−2|x|) + 2) under |x| = 1, 1 − 2 / (expm1(2|x|) + 2) from 1 to 22, ±1 from 22 on (and for ±∞); x itself under 2^-28. */
+export function tanh(x: number): number {
+  const jx = high(x), ix = jx & 0x7fffffff;
+  if (ix >= 0x7ff00000) return jx >= 0 ? 1.0 / x + 1.0 : 1.0 / x - 1.0; // ±∞ → ±1, NaN → NaN
+  let z: number;
+  if (ix < 0x40360000) {       // |x| < 22
+    if (ix < 0x3e300000) return x; // |x| < 2^-28
+    if (ix >= 0x3ff00000) {    // |x| ≥ 1
+      const t = expm1(2.0 * Math.abs(x));
+      z = 1.0 - 2.0 / (t + 2.0);
+    } else {
+      const t = expm1(-2.0 * Math.abs(x));
+      z = -t / (t + 2.0);
+    }
+  } else {
+    z = 1.0;
+  }
+  return jx >= 0 ? z : -z;
+}
+
+/** x's high 32 bits (sign, exponent, the fraction's top 20 bits), signed; low: the other 32. */
+function high(x: number): number {
+  BITS.setFloat64(0, x);
+  return BITS.getInt32(0);
+}
+
+function low(x: number): number {
+  BITS.setFloat64(0, x);
+  return BITS.getUint32(4);
+}
+
 function pow2(e: number): number {
   return fromBits((e + 1023) << 20, 0);
 }
