@@ -1,6 +1,5 @@
 import { LINEAR, SIGMOID, TANH, RELU, SOFTMAX, ELU, SELU, SOFTPLUS, SOFTSIGN, SWISH, GELU } from './contract';
-import { exp, log, erf, expm1, tanh } from './math';
-import { log1p } from './host';
+import { exp, log, log1p, erf, expm1, tanh } from './math';
 
 // Each activation is one record of f and f′ (as micrograd keeps an operation and its _backward
 // together), with Keras's formulas; the codes come from src/contract.ts. An unknown code traps:

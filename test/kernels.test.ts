@@ -14,7 +14,7 @@ import { checkSpec } from '../src/spec.js';
 import { Workspace } from '../src/workspace.js';
 import { KERNEL_IMPORTS } from '../src/engines/wasm.js';
 import { seeded } from '../src/random.js';
-import { exp, expTable, expm1, tanh } from '../src/engines/math.js';
+import { exp, expTable, expm1, log1p, tanh } from '../src/engines/math.js';
 
 const ENGINES = ['wasm', 'js'] as const;
 let wasmModule: WebAssembly.Module;
@@ -261,9 +261,9 @@ describe("exp: the kernels' and the JS engine's agree to the bit, within an ulp 
   });
 });
 
-describe("expm1 and tanh: the kernels' and the JS engine's agree to the bit, within an ulp of Math's", () => {
-  // Both are fdlibm's, ported line for line. Math.expm1 and Math.tanh are the independent reference:
-  // on Node 20 they are fdlibm's too and the bits match exactly; a host whose Math.tanh is its C
+describe("expm1, tanh and log1p: the kernels' and the JS engine's agree to the bit, within an ulp of Math's", () => {
+  // All three are fdlibm's, ported line for line. Math's are the independent reference: on Node 20
+  // they are fdlibm's too and the bits match exactly; a host whose Math.tanh or Math.log1p is another
   // library's may differ by an ulp, hence the bound of one ulp.
   const ulps = (a: number, b: number) => {
     if (Object.is(a, b)) return 0;
@@ -271,12 +271,14 @@ describe("expm1 and tanh: the kernels' and the JS engine's agree to the bit, wit
     const bits = (x: number) => new BigInt64Array(new Float64Array([x]).buffer)[0]!;
     return Math.abs(Number(bits(a) - bits(b)));
   };
-  it.each([['expm1', expm1, Math.expm1], ['tanh', tanh, Math.tanh]] as const)('%s over a million arguments, its branches\' edges among them', (name, port, reference) => {
+  it.each([['expm1', expm1, Math.expm1], ['tanh', tanh, Math.tanh], ['log1p', log1p, Math.log1p]] as const)('%s over a million arguments, its branches\' edges among them', (name, port, reference) => {
     const k = instantiateSync<Record<string, (x: number) => number>>(wasmModule, KERNEL_IMPORTS).exports;
     const kernel = k[name]!;
-    // |x| = 2^-54 and 2^-28 (returns x), ln2/2 and 3·ln2/2 (the reductions), 1 and 22 (tanh's
-    // formulas), 56·ln2 (expm1 is −1), 709.78 (overflow), and the specials
-    const edges = [0, 5e-324, 1e-300, 2 ** -54, 2 ** -28, Math.LN2 / 2, 1.5 * Math.LN2, 1, 22, 56 * Math.LN2, 709.78, 709.79, 800, Infinity, NaN];
+    // |x| = 2^-54, 2^-29 and 2^-28 (x or nearly), ln2/2 and 3·ln2/2 (expm1's reductions), 1 and 22
+    // (tanh's formulas), 56·ln2 (expm1 is −1), 709.78 (overflow), √2/2 − 1 and √2 − 1 (log1p's
+    // f = x), 2^53 (log1p drops its correction), and the specials
+    const edges = [0, 5e-324, 1e-300, 2 ** -54, 2 ** -29, 2 ** -28, Math.LN2 / 2, 1.5 * Math.LN2, 1, 22, 56 * Math.LN2, 709.78, 709.79, 800,
+      Math.SQRT1_2 - 1, Math.SQRT2 - 1, 2 ** 53, 1e300, Infinity, NaN];
     const args = edges.flatMap((e) => [e, -e, e * (1 + 1e-15), -e * (1 - 1e-15)]);
     const r = seeded(13);
     for (let i = 0; i < 1_000_000; i++) {

@@ -1,5 +1,5 @@
 // The SIMD build, the scalar build and the pure-JS engine add in the same order (assembly/dense.ts,
-// dot()), compute exp, log, erf, expm1 and tanh with the same lines and take pow and log1p from the
+// dot()), compute exp, log, log1p, erf, expm1 and tanh with the same lines and take pow from the
 // same host Math, and draw Dropout's masks from the same generator, so they give the same numbers to
 // the bit: every activation, loss, regularizer and Dropout.
 // The whole-epoch call (stepsPerExecution 'epoch') runs the same steps as the host's batch loop.

@@ -5,7 +5,7 @@
 import { ACTIVATIONS, LAYER_FIELDS, LOSSES, NET_SLOTS, OPTIMIZERS } from '../contract.js';
 import { LAYER, NET, OPTION, SETTING } from '../layout.js';
 import type { Engine } from './engine.js';
-import { erf, exp, expm1, tanh } from './math.js';
+import { erf, exp, expm1, log1p, tanh } from './math.js';
 
 const { LAYERS, LOSS, X, Y, ORDER, PARAMS, GRADS, COUNT, SETTINGS, OPTIMIZER, MOMENTUMS, VELOCITIES, CAPACITY, IN, TARGET, TARGETS, REGULARIZED, RANDOM } = NET;
 const { UNITS, INPUTS, ACT, W, B, A, D, Z, MASK, OPTIONS } = LAYER;
@@ -47,7 +47,7 @@ function activateMore(z: number, act: number): number {
   switch (act) {
     case ELU: return z > 0.0 ? z : expm1(z);
     case SELU: return z > 0.0 ? SELU_SCALE * z : SELU_SCALE * (SELU_ALPHA * expm1(z));
-    case SOFTPLUS: return Math.max(z, 0.0) + Math.log1p(exp(-Math.abs(z)));
+    case SOFTPLUS: return Math.max(z, 0.0) + log1p(exp(-Math.abs(z)));
     case SOFTSIGN: return z / (1.0 + Math.abs(z));
     case SWISH: return z * sigmoid(z);
     case GELU: return 0.5 * z * (1.0 + erf(z * SQRT1_2));

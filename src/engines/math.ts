@@ -1,6 +1,6 @@
 // What the engines compute themselves rather than take from Math: exp (the activations' and the
-// losses' e^x, written here and generated into the kernels, so both engines round it alike) and erf,
-// for GELU. assembly/math.ts carries the same lines in AssemblyScript; scripts/tables.mjs writes the
+// losses' e^x, written here and generated into the kernels, so both engines round it alike), erf,
+// for GELU, and fdlibm's log1p, expm1 and tanh. assembly/math.ts carries the same lines in AssemblyScript; scripts/tables.mjs writes the
 // constants and the table below into assembly/expTable.ts at every build.
 
 /**
@@ -109,9 +109,9 @@ export function erf(x: number): number {
 }
 
 /** 2^e for a normal e (−1022 … 1023), from its exponent bits */
-// expm1 and tanh: fdlibm's (s_expm1.c, s_tanh.c, as V8 carried them), the same lines as
-// assembly/math.ts, so the engines agree to the bit on every host whatever its Math.tanh (V8 now
-// takes the platform's C library's) — and the kernels make no call out of WebAssembly per unit.
+// log1p, expm1 and tanh: fdlibm's (s_log1p.c, s_expm1.c, s_tanh.c, as V8 carried them), the same
+// lines as assembly/math.ts, so the engines agree to the bit on every host whatever its Math (V8 now
+// takes tanh from the platform's C library), and the kernels make no call out of WebAssembly per unit.
 const EXPM1_Q1 = fromBits(0xbfa11111, 0x111110f4); // −3.33333333333331316428e-02
 const EXPM1_Q2 = fromBits(0x3f5a01a0, 0x19fe5585); // 1.58730158725481460165e-03
 const EXPM1_Q3 = fromBits(0xbf14ce19, 0x9eaadbb7); // −7.93650757867487942473e-05
@@ -194,6 +194,70 @@ export function tanh(x: number): number {
     z = 1.0;
   }
   return jx >= 0 ? z : -z;
+}
+
+/** fdlibm's log's (and log1p's) polynomial, Lg1..Lg7 = Lp1..Lp7. */
+const LG1 = fromBits(0x3fe55555, 0x55555593), LG2 = fromBits(0x3fd99999, 0x9997fa04), LG3 = fromBits(0x3fd24924, 0x94229359);
+const LG4 = fromBits(0x3fcc71c5, 0x1d8e78af), LG5 = fromBits(0x3fc74664, 0x96cb03de), LG6 = fromBits(0x3fc39a09, 0xd078c69f);
+const LG7 = fromBits(0x3fc2f112, 0xdf3e5244);
+
+/** ln(1 + x): 1 + x = 2^k·(1 + f) with √2/2 < 1 + f < √2 and c the rounding error of 1 + x, then log(1 + f) from s = f / (2 + f), plus k·ln2 + c. */
+export function log1p(x: number): number {
+  const hx = high(x), ax = hx & 0x7fffffff;
+  let k = 1, f = 0.0, c = 0.0, hu = 0;
+  if (hx < 0x3fda827a) {          // 1 + x < √2
+    if (ax >= 0x3ff00000) {       // x ≤ −1
+      if (x === -1.0) return -Infinity;
+      return (x - x) / (x - x);   // NaN
+    }
+    if (ax < 0x3e200000) {        // |x| < 2^-29
+      if (ax < 0x3c900000) return x; // |x| < 2^-54
+      return x - x * x * 0.5;
+    }
+    if (hx > 0 || hx <= (0xbfd2bec4 | 0)) { // √2/2 ≤ 1 + x < √2: f = x exactly
+      k = 0; f = x; hu = 1;
+    }
+  }
+  if (hx >= 0x7ff00000) return x + x;
+  if (k !== 0) {
+    let u: number;
+    if (hx < 0x43400000) {
+      u = 1.0 + x;
+      hu = high(u);
+      k = (hu >> 20) - 1023;
+      c = k > 0 ? 1.0 - (u - x) : x - (u - 1.0); // the correction term
+      c /= u;
+    } else {
+      u = x;
+      hu = high(u);
+      k = (hu >> 20) - 1023;
+      c = 0.0;
+    }
+    hu &= 0x000fffff;
+    if (hu < 0x6a09e) {           // u < √2
+      u = fromBits(hu | 0x3ff00000, low(u));   // u normalized
+    } else {
+      k += 1;
+      u = fromBits(hu | 0x3fe00000, low(u));   // u/2 normalized
+      hu = (0x00100000 - hu) >> 2;
+    }
+    f = u - 1.0;
+  }
+  const hfsq = 0.5 * f * f;
+  const dk = k;
+  if (hu === 0) {                 // |f| < 2^-20
+    if (f === 0.0) {
+      if (k === 0) return 0.0;
+      c += dk * LN2_LO;
+      return dk * LN2_HI + c;
+    }
+    const r = hfsq * (1.0 - 0.6666666666666666 * f);
+    return k === 0 ? f - r : dk * LN2_HI - ((r - (dk * LN2_LO + c)) - f);
+  }
+  const s = f / (2.0 + f);
+  const z = s * s;
+  const r = z * (LG1 + z * (LG2 + z * (LG3 + z * (LG4 + z * (LG5 + z * (LG6 + z * LG7))))));
+  return k === 0 ? f - (hfsq - s * (hfsq + r)) : dk * LN2_HI - ((hfsq - (s * (hfsq + r) + (dk * LN2_LO + c))) - f);
 }
 
 /** x's high 32 bits (sign, exponent, the fraction's top 20 bits), signed; low: the other 32. */

@@ -12,7 +12,7 @@ type Exports = { [K in keyof Kernels]: Kernels[K] } & {
 };
 
 /** What the kernels import (assembly/host.ts): the host's Math functions they take rather than carry. */
-export const KERNEL_IMPORTS = { Math: { pow: Math.pow, log1p: Math.log1p } };
+export const KERNEL_IMPORTS = { Math: { pow: Math.pow } };
 
 let compiled: WebAssembly.Module | undefined;
 /** Which build `compiled` is, when it came from the default source. */
