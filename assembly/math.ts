@@ -270,33 +270,65 @@ export function lane(at: usize): v128 {
   return v128.load(EXP_LANES + at);
 }
 
-const TWO_OVER_SQRT_PI: f64 = 1.1283791670955126; // 2/√π
-const INV_SQRT_PI: f64 = 0.5641895835477563;      // 1/√π
+// erf x, for GELU: fdlibm's (s_erf.c), ported line for line, with this file's exp. Neither V8 nor
+// WebAssembly has one, so src/engines/math.ts carries the same lines and the engines agree to the
+// bit. Under 0.84375 x + x·P/Q in x²; to 1.25 erf(1)'s single-precision head + P/Q in |x| − 1; to 6
+// 1 − e^(−x² − 0.5625 + R/S)/|x| with R/S in 1/x², the square split so that e^(−x²) loses nothing;
+// from 6 on ±1. Within an ulp (test/activations.test.ts holds it to Python's math.erf).
+const ERX: f64 = reinterpret<f64>(<u64>0x3feb0ac160000000), EFX: f64 = reinterpret<f64>(<u64>0x3fc06eba8214db69), EFX8: f64 = reinterpret<f64>(<u64>0x3ff06eba8214db69);
+const PP0: f64 = reinterpret<f64>(<u64>0x3fc06eba8214db68), PP1: f64 = reinterpret<f64>(<u64>0xbfd4cd7d691cb913), PP2: f64 = reinterpret<f64>(<u64>0xbf9d2a51dbd7194f);
+const PP3: f64 = reinterpret<f64>(<u64>0xbf77a291236668e4), PP4: f64 = reinterpret<f64>(<u64>0xbef8ead6120016ac);
+const QQ1: f64 = reinterpret<f64>(<u64>0x3fd97779cddadc09), QQ2: f64 = reinterpret<f64>(<u64>0x3fb0a54c5536ceba), QQ3: f64 = reinterpret<f64>(<u64>0x3f74d022c4d36b0f);
+const QQ4: f64 = reinterpret<f64>(<u64>0x3f215dc9221c1a10), QQ5: f64 = reinterpret<f64>(<u64>0xbed09c4342a26120);
+const PA0: f64 = reinterpret<f64>(<u64>0xbf6359b8bef77538), PA1: f64 = reinterpret<f64>(<u64>0x3fda8d00ad92b34d), PA2: f64 = reinterpret<f64>(<u64>0xbfd7d240fbb8c3f1);
+const PA3: f64 = reinterpret<f64>(<u64>0x3fd45fca805120e4), PA4: f64 = reinterpret<f64>(<u64>0xbfbc63983d3e28ec), PA5: f64 = reinterpret<f64>(<u64>0x3fa22a36599795eb);
+const PA6: f64 = reinterpret<f64>(<u64>0xbf61bf380a96073f);
+const QA1: f64 = reinterpret<f64>(<u64>0x3fbb3e6618eee323), QA2: f64 = reinterpret<f64>(<u64>0x3fe14af092eb6f33), QA3: f64 = reinterpret<f64>(<u64>0x3fb2635cd99fe9a7);
+const QA4: f64 = reinterpret<f64>(<u64>0x3fc02660e763351f), QA5: f64 = reinterpret<f64>(<u64>0x3f8bedc26b51dd1c), QA6: f64 = reinterpret<f64>(<u64>0x3f888b545735151d);
+const RA0: f64 = reinterpret<f64>(<u64>0xbf843412600d6435), RA1: f64 = reinterpret<f64>(<u64>0xbfe63416e4ba7360), RA2: f64 = reinterpret<f64>(<u64>0xc0251e0441b0e726);
+const RA3: f64 = reinterpret<f64>(<u64>0xc04f300ae4cba38d), RA4: f64 = reinterpret<f64>(<u64>0xc0644cb184282266), RA5: f64 = reinterpret<f64>(<u64>0xc067135cebccabb2);
+const RA6: f64 = reinterpret<f64>(<u64>0xc054526557e4d2f2), RA7: f64 = reinterpret<f64>(<u64>0xc023a0efc69ac25c);
+const SA1: f64 = reinterpret<f64>(<u64>0x4033a6b9bd707687), SA2: f64 = reinterpret<f64>(<u64>0x4061350c526ae721), SA3: f64 = reinterpret<f64>(<u64>0x407b290dd58a1a71);
+const SA4: f64 = reinterpret<f64>(<u64>0x40842b1921ec2868), SA5: f64 = reinterpret<f64>(<u64>0x407ad02157700314), SA6: f64 = reinterpret<f64>(<u64>0x405b28a3ee48ae2c);
+const SA7: f64 = reinterpret<f64>(<u64>0x401a47ef8e484a93), SA8: f64 = reinterpret<f64>(<u64>0xbfaeeff2ee749a62);
+const RB0: f64 = reinterpret<f64>(<u64>0xbf84341239e86f4a), RB1: f64 = reinterpret<f64>(<u64>0xbfe993ba70c285de), RB2: f64 = reinterpret<f64>(<u64>0xc031c209555f995a);
+const RB3: f64 = reinterpret<f64>(<u64>0xc064145d43c5ed98), RB4: f64 = reinterpret<f64>(<u64>0xc083ec881375f228), RB5: f64 = reinterpret<f64>(<u64>0xc09004616a2e5992);
+const RB6: f64 = reinterpret<f64>(<u64>0xc07e384e9bdc383f);
+const SB1: f64 = reinterpret<f64>(<u64>0x403e568b261d5190), SB2: f64 = reinterpret<f64>(<u64>0x40745cae221b9f0a), SB3: f64 = reinterpret<f64>(<u64>0x409802eb189d5118);
+const SB4: f64 = reinterpret<f64>(<u64>0x40a8ffb7688c246a), SB5: f64 = reinterpret<f64>(<u64>0x40a3f219cedf3be6), SB6: f64 = reinterpret<f64>(<u64>0x407da874e79fe763);
+const SB7: f64 = reinterpret<f64>(<u64>0xc03670e242712d62);
 
-// erf x, for GELU. Neither V8 nor WebAssembly has one, so src/engines/math.ts carries the same
-// lines in TypeScript and the engines agree to the bit; within 1.3e-15 relative of the true value
-// (test/math.test.ts). Below 2.5 the series erf a = 2/√π·e^(−a²)·Σ 2ⁿa^(2n+1)/(1·3·…·(2n+1)), whose
-// terms are all positive (no cancellation), summed until a term changes nothing; from 2.5 on
-// 1 − erfc a, erfc a = e^(−a²)/√π / (a + (1/2)/(a + 1/(a + (3/2)/(a + …)))) to 60 levels; from 6 on 1.
 export function erf(x: f64): f64 {
-  if (x != x || x == 0.0) return x; // NaN, ±0
-  const a = abs(x);
-  let r = 1.0;
-  if (a < 2.5) {
-    const a2 = 2.0 * a * a;
-    let term = a, s = a, n = 1.0;
-    for (;;) {
-      term = term * a2 / (2.0 * n + 1.0);
-      n += 1.0;
-      const next = s + term;
-      if (next == s) break;
-      s = next;
+  const hx = high(x), ix = hx & 0x7fffffff;
+  if (ix >= 0x7ff00000) return hx < 0 ? -1.0 + 1.0 / x : 1.0 + 1.0 / x; // ±∞ → ±1, NaN → NaN
+  if (ix < 0x3feb0000) {       // |x| < 0.84375
+    if (ix < 0x3e300000) {     // |x| < 2^-28
+      if (ix < 0x00800000) return 0.125 * (8.0 * x + EFX8 * x); // without underflow
+      return x + EFX * x;
     }
-    r = TWO_OVER_SQRT_PI * exp(-a * a) * s;
-  } else if (a < 6.0) {
-    let f = a;
-    for (let k = 60; k > 0; k--) f = a + (<f64>k * 0.5) / f;
-    r = 1.0 - exp(-a * a) * INV_SQRT_PI / f;
+    const z = x * x;
+    const r = PP0 + z * (PP1 + z * (PP2 + z * (PP3 + z * PP4)));
+    const s = 1.0 + z * (QQ1 + z * (QQ2 + z * (QQ3 + z * (QQ4 + z * QQ5))));
+    return x + x * (r / s);
   }
-  return x < 0.0 ? -r : r;
+  if (ix < 0x3ff40000) {       // 0.84375 ≤ |x| < 1.25
+    const s = abs(x) - 1.0;
+    const p = PA0 + s * (PA1 + s * (PA2 + s * (PA3 + s * (PA4 + s * (PA5 + s * PA6)))));
+    const q = 1.0 + s * (QA1 + s * (QA2 + s * (QA3 + s * (QA4 + s * (QA5 + s * QA6)))));
+    return hx >= 0 ? ERX + p / q : -ERX - p / q;
+  }
+  if (ix >= 0x40180000) return hx >= 0 ? 1.0 : -1.0; // |x| ≥ 6
+  const a = abs(x);
+  const s = 1.0 / (a * a);
+  let R: f64, S: f64;
+  if (ix < 0x4006db6e) {       // |x| < 1/0.35
+    R = RA0 + s * (RA1 + s * (RA2 + s * (RA3 + s * (RA4 + s * (RA5 + s * (RA6 + s * RA7))))));
+    S = 1.0 + s * (SA1 + s * (SA2 + s * (SA3 + s * (SA4 + s * (SA5 + s * (SA6 + s * (SA7 + s * SA8)))))));
+  } else {
+    R = RB0 + s * (RB1 + s * (RB2 + s * (RB3 + s * (RB4 + s * (RB5 + s * RB6)))));
+    S = 1.0 + s * (SB1 + s * (SB2 + s * (SB3 + s * (SB4 + s * (SB5 + s * (SB6 + s * SB7))))));
+  }
+  const z = words(high(a), 0); // |x| to its high 21 bits: z·z is exact
+  const r = exp(-z * z - 0.5625) * exp((z - a) * (z + a) + R / S);
+  return hx >= 0 ? 1.0 - r / a : r / a - 1.0;
 }

@@ -82,30 +82,65 @@ export function exp(x: number): number {
   return s * POW2[e + 1022]!;
 }
 
-const TWO_OVER_SQRT_PI = 1.1283791670955126; // 2/√π
-const INV_SQRT_PI = 0.5641895835477563;      // 1/√π
+// erf x, for GELU: fdlibm's (s_erf.c), with this file's exp, the same lines as assembly/math.ts. Under 0.84375 x + x·P/Q in x²; to 1.25 erf(1)'s single-precision head + P/Q in |x| − 1; to 6
+// 1 − e^(−x² − 0.5625 + R/S)/|x| with R/S in 1/x², the square split so that e^(−x²) loses nothing;
+// from 6 on ±1. Within an ulp (test/activations.test.ts holds it to Python's math.erf).
+const ERX = fromBits(0x3feb0ac1, 0x60000000), EFX = fromBits(0x3fc06eba, 0x8214db69), EFX8 = fromBits(0x3ff06eba, 0x8214db69);
+const PP0 = fromBits(0x3fc06eba, 0x8214db68), PP1 = fromBits(0xbfd4cd7d, 0x691cb913), PP2 = fromBits(0xbf9d2a51, 0xdbd7194f);
+const PP3 = fromBits(0xbf77a291, 0x236668e4), PP4 = fromBits(0xbef8ead6, 0x120016ac);
+const QQ1 = fromBits(0x3fd97779, 0xcddadc09), QQ2 = fromBits(0x3fb0a54c, 0x5536ceba), QQ3 = fromBits(0x3f74d022, 0xc4d36b0f);
+const QQ4 = fromBits(0x3f215dc9, 0x221c1a10), QQ5 = fromBits(0xbed09c43, 0x42a26120);
+const PA0 = fromBits(0xbf6359b8, 0xbef77538), PA1 = fromBits(0x3fda8d00, 0xad92b34d), PA2 = fromBits(0xbfd7d240, 0xfbb8c3f1);
+const PA3 = fromBits(0x3fd45fca, 0x805120e4), PA4 = fromBits(0xbfbc6398, 0x3d3e28ec), PA5 = fromBits(0x3fa22a36, 0x599795eb);
+const PA6 = fromBits(0xbf61bf38, 0x0a96073f);
+const QA1 = fromBits(0x3fbb3e66, 0x18eee323), QA2 = fromBits(0x3fe14af0, 0x92eb6f33), QA3 = fromBits(0x3fb2635c, 0xd99fe9a7);
+const QA4 = fromBits(0x3fc02660, 0xe763351f), QA5 = fromBits(0x3f8bedc2, 0x6b51dd1c), QA6 = fromBits(0x3f888b54, 0x5735151d);
+const RA0 = fromBits(0xbf843412, 0x600d6435), RA1 = fromBits(0xbfe63416, 0xe4ba7360), RA2 = fromBits(0xc0251e04, 0x41b0e726);
+const RA3 = fromBits(0xc04f300a, 0xe4cba38d), RA4 = fromBits(0xc0644cb1, 0x84282266), RA5 = fromBits(0xc067135c, 0xebccabb2);
+const RA6 = fromBits(0xc0545265, 0x57e4d2f2), RA7 = fromBits(0xc023a0ef, 0xc69ac25c);
+const SA1 = fromBits(0x4033a6b9, 0xbd707687), SA2 = fromBits(0x4061350c, 0x526ae721), SA3 = fromBits(0x407b290d, 0xd58a1a71);
+const SA4 = fromBits(0x40842b19, 0x21ec2868), SA5 = fromBits(0x407ad021, 0x57700314), SA6 = fromBits(0x405b28a3, 0xee48ae2c);
+const SA7 = fromBits(0x401a47ef, 0x8e484a93), SA8 = fromBits(0xbfaeeff2, 0xee749a62);
+const RB0 = fromBits(0xbf843412, 0x39e86f4a), RB1 = fromBits(0xbfe993ba, 0x70c285de), RB2 = fromBits(0xc031c209, 0x555f995a);
+const RB3 = fromBits(0xc064145d, 0x43c5ed98), RB4 = fromBits(0xc083ec88, 0x1375f228), RB5 = fromBits(0xc0900461, 0x6a2e5992);
+const RB6 = fromBits(0xc07e384e, 0x9bdc383f);
+const SB1 = fromBits(0x403e568b, 0x261d5190), SB2 = fromBits(0x40745cae, 0x221b9f0a), SB3 = fromBits(0x409802eb, 0x189d5118);
+const SB4 = fromBits(0x40a8ffb7, 0x688c246a), SB5 = fromBits(0x40a3f219, 0xcedf3be6), SB6 = fromBits(0x407da874, 0xe79fe763);
+const SB7 = fromBits(0xc03670e2, 0x42712d62);
 
 export function erf(x: number): number {
-  if (Number.isNaN(x) || x === 0.0) return x; // NaN, ±0
-  const a = Math.abs(x);
-  let r = 1.0;
-  if (a < 2.5) {
-    const a2 = 2.0 * a * a;
-    let term = a, s = a, n = 1.0;
-    for (;;) {
-      term = term * a2 / (2.0 * n + 1.0);
-      n += 1.0;
-      const next = s + term;
-      if (next === s) break;
-      s = next;
+  const hx = high(x), ix = hx & 0x7fffffff;
+  if (ix >= 0x7ff00000) return hx < 0 ? -1.0 + 1.0 / x : 1.0 + 1.0 / x; // ±∞ → ±1, NaN → NaN
+  if (ix < 0x3feb0000) {       // |x| < 0.84375
+    if (ix < 0x3e300000) {     // |x| < 2^-28
+      if (ix < 0x00800000) return 0.125 * (8.0 * x + EFX8 * x); // without underflow
+      return x + EFX * x;
     }
-    r = TWO_OVER_SQRT_PI * exp(-a * a) * s;
-  } else if (a < 6.0) {
-    let f = a;
-    for (let k = 60; k > 0; k--) f = a + (k * 0.5) / f;
-    r = 1.0 - exp(-a * a) * INV_SQRT_PI / f;
+    const z = x * x;
+    const r = PP0 + z * (PP1 + z * (PP2 + z * (PP3 + z * PP4)));
+    const s = 1.0 + z * (QQ1 + z * (QQ2 + z * (QQ3 + z * (QQ4 + z * QQ5))));
+    return x + x * (r / s);
   }
-  return x < 0.0 ? -r : r;
+  if (ix < 0x3ff40000) {       // 0.84375 ≤ |x| < 1.25
+    const s = Math.abs(x) - 1.0;
+    const p = PA0 + s * (PA1 + s * (PA2 + s * (PA3 + s * (PA4 + s * (PA5 + s * PA6)))));
+    const q = 1.0 + s * (QA1 + s * (QA2 + s * (QA3 + s * (QA4 + s * (QA5 + s * QA6)))));
+    return hx >= 0 ? ERX + p / q : -ERX - p / q;
+  }
+  if (ix >= 0x40180000) return hx >= 0 ? 1.0 : -1.0; // |x| ≥ 6
+  const a = Math.abs(x);
+  const s = 1.0 / (a * a);
+  let R: number, S: number;
+  if (ix < 0x4006db6e) {       // |x| < 1/0.35
+    R = RA0 + s * (RA1 + s * (RA2 + s * (RA3 + s * (RA4 + s * (RA5 + s * (RA6 + s * RA7))))));
+    S = 1.0 + s * (SA1 + s * (SA2 + s * (SA3 + s * (SA4 + s * (SA5 + s * (SA6 + s * (SA7 + s * SA8)))))));
+  } else {
+    R = RB0 + s * (RB1 + s * (RB2 + s * (RB3 + s * (RB4 + s * (RB5 + s * RB6)))));
+    S = 1.0 + s * (SB1 + s * (SB2 + s * (SB3 + s * (SB4 + s * (SB5 + s * (SB6 + s * SB7))))));
+  }
+  const z = fromBits(high(a), 0); // |x| to its high 21 bits: z·z is exact
+  const r = exp(-z * z - 0.5625) * exp((z - a) * (z + a) + R / S);
+  return hx >= 0 ? 1.0 - r / a : r / a - 1.0;
 }
 
 /** 2^e for a normal e (−1022 … 1023), from its exponent bits */
