@@ -2,10 +2,10 @@
 // exp: the method of the C libraries' exp (a table of 2^(i/128), a short polynomial, no division),
 // written once in src/engines/math.ts with the same lines for the pure-JS engine, whose constants
 // and table scripts/tables.mjs generates into ./expTable — the two engines round it alike.
-// log: ported line for line from fdlibm (e_log.c; FreeBSD msun's form), the code V8 runs for
-// Math.log, so the JS engine's Math.log rounds as the kernels do (test/kernels.test.ts compares them
-// over a million arguments). Both without a call out of WebAssembly per activation, which cost a
-// third of a sigmoid network's step.
+// log: ported line for line from fdlibm (e_log.c; FreeBSD msun's form), the code Node 20's V8 runs
+// for Math.log, and src/engines/math.ts the same lines for the JS engine, so the engines round it
+// alike on every host (test/kernels.test.ts compares them over a million arguments). Both without a
+// call out of WebAssembly per activation, which cost a third of a sigmoid network's step.
 import {
   EXP_N, EXP_SHIFT, EXP_INV_LN2_N, EXP_LN2_HI_N, EXP_LN2_LO_N, EXP_C2, EXP_C3, EXP_C4, EXP_C5, EXP_FAST, EXP_TABLE, EXP_LANES,
   EXP_LANE_SHIFT, EXP_LANE_INV_LN2_N, EXP_LANE_LN2_HI_N, EXP_LANE_LN2_LO_N, EXP_LANE_C2, EXP_LANE_C3, EXP_LANE_C4, EXP_LANE_C5,

@@ -1,11 +1,11 @@
 // The pure-TypeScript engine: assembly/*.ts line for line, over Float64Array/Int32Array views of
 // one ArrayBuffer instead of linear memory. Change both together (test/engines.test.ts and
 // test/simd.test.ts pin them to each other, test/kernels.test.ts each operation to known values).
-// exp is ./math.ts's, as the kernels' (assembly/math.ts); Math.log is the fdlibm log the kernels carry.
+// exp, log and the rest are ./math.ts's, the same lines as the kernels' (assembly/math.ts).
 import { ACTIVATIONS, LAYER_FIELDS, LOSSES, NET_SLOTS, OPTIMIZERS } from '../contract.js';
 import { LAYER, NET, OPTION, SETTING } from '../layout.js';
 import type { Engine } from './engine.js';
-import { erf, exp, expm1, log1p, tanh } from './math.js';
+import { erf, exp, expm1, log, log1p, tanh } from './math.js';
 
 const { LAYERS, LOSS, X, Y, ORDER, PARAMS, GRADS, COUNT, SETTINGS, OPTIMIZER, MOMENTUMS, VELOCITIES, CAPACITY, IN, TARGET, TARGETS, REGULARIZED, RANDOM } = NET;
 const { UNITS, INPUTS, ACT, W, B, A, D, Z, MASK, OPTIONS } = LAYER;
@@ -143,7 +143,7 @@ export function openJsEngine(bytes: number): Engine {
   function logSumExp(z: number, n: number, mx: number): number {
     let s = 0.0;
     for (let k = 0; k < n; k++) s += exp(f[z + k]! - mx);
-    return Math.log(s);
+    return log(s);
   }
 
   function rowMax(z: number, n: number): number {
@@ -230,11 +230,11 @@ export function openJsEngine(bytes: number): Engine {
   }
 
   function negLogSigmoid(p: number, zp: number): number {
-    return p >= EPS ? -Math.log(p) : -f[zp]! - Math.log(1.0 - p);
+    return p >= EPS ? -log(p) : -f[zp]! - log(1.0 - p);
   }
 
   function negLogOneMinusSigmoid(p: number, zp: number): number {
-    return p <= 1.0 - EPS ? -Math.log(1.0 - p) : f[zp]! - Math.log(p);
+    return p <= 1.0 - EPS ? -log(1.0 - p) : f[zp]! - log(p);
   }
 
   function softmaxCrossentropy(dz: number, yhat: number, z: number, y: number, rows: number, outputs: number, targets: number, loss: number, scale: number, sum: number): number {

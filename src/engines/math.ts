@@ -1,6 +1,6 @@
 // What the engines compute themselves rather than take from Math: exp (the activations' and the
 // losses' e^x, written here and generated into the kernels, so both engines round it alike), erf,
-// for GELU, and fdlibm's log1p, expm1 and tanh. assembly/math.ts carries the same lines in AssemblyScript; scripts/tables.mjs writes the
+// for GELU, and fdlibm's log, log1p, expm1 and tanh. assembly/math.ts carries the same lines in AssemblyScript; scripts/tables.mjs writes the
 // constants and the table below into assembly/expTable.ts at every build.
 
 /**
@@ -11,8 +11,13 @@
  */
 export const EXP_N = 128;
 
-/** Scratch for fromBits, made before the constants below need it. */
-const BITS = new DataView(new ArrayBuffer(8));
+/**
+ * A double and its two 32-bit words, for high, low and fromBits (made before the constants below
+ * need them): typed arrays, not a DataView, which made tanh in the JS engine half as fast again.
+ * WORD is the index of the high word: 1 where the platform is little-endian.
+ */
+const DOUBLE = new Float64Array(1), WORDS = new Int32Array(DOUBLE.buffer);
+const WORD = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
 
 /** 1.5·2^52: x + SHIFT − SHIFT rounds x to an integer, and x + SHIFT's low bits hold that integer. */
 export const EXP_SHIFT = 6755399441055744;
@@ -144,9 +149,10 @@ export function erf(x: number): number {
 }
 
 /** 2^e for a normal e (−1022 … 1023), from its exponent bits */
-// log1p, expm1 and tanh: fdlibm's (s_log1p.c, s_expm1.c, s_tanh.c, as V8 carried them), the same
-// lines as assembly/math.ts, so the engines agree to the bit on every host whatever its Math (V8 now
-// takes tanh from the platform's C library), and the kernels make no call out of WebAssembly per unit.
+// log, log1p, expm1 and tanh: fdlibm's (e_log.c, s_log1p.c, s_expm1.c, s_tanh.c, as V8 carried them),
+// the same lines as assembly/math.ts, so the engines agree to the bit on every host whatever its Math
+// (newer V8 takes tanh from the platform's C library and log from LLVM's), and the kernels make no
+// call out of WebAssembly per unit.
 const EXPM1_Q1 = fromBits(0xbfa11111, 0x111110f4); // −3.33333333333331316428e-02
 const EXPM1_Q2 = fromBits(0x3f5a01a0, 0x19fe5585); // 1.58730158725481460165e-03
 const EXPM1_Q3 = fromBits(0xbf14ce19, 0x9eaadbb7); // −7.93650757867487942473e-05
@@ -236,6 +242,43 @@ const LG1 = fromBits(0x3fe55555, 0x55555593), LG2 = fromBits(0x3fd99999, 0x9997f
 const LG4 = fromBits(0x3fcc71c5, 0x1d8e78af), LG5 = fromBits(0x3fc74664, 0x96cb03de), LG6 = fromBits(0x3fc39a09, 0xd078c69f);
 const LG7 = fromBits(0x3fc2f112, 0xdf3e5244);
 
+/** ln x (fdlibm's e_log.c, as assembly/math.ts): x = 2^k·(1 + f) with √2/2 < 1 + f < √2, log(1 + f) from s = f / (2 + f). */
+export function log(x: number): number {
+  let hx = high(x);
+  let k = 0;
+  if (hx < 0x00100000) { // x < 2^-1022
+    if (((hx & 0x7fffffff) | low(x)) === 0) return -Infinity;
+    if (hx < 0) return NaN;
+    k -= 54;
+    x *= fromBits(0x43500000, 0); // 2^54: subnormal, scale up
+    hx = high(x);
+  }
+  if (hx >= 0x7ff00000) return x + x;
+  k += (hx >> 20) - 1023;
+  hx &= 0x000fffff;
+  const i = (hx + 0x95f64) & 0x100000;
+  x = fromBits(hx | (i ^ 0x3ff00000), low(x)); // x or x/2, normalized
+  k += i >> 20;
+  const f = x - 1.0;
+  const dk = k;
+  if ((0x000fffff & (2 + hx)) < 3) { // |f| < 2^-20
+    if (f === 0.0) return k === 0 ? 0.0 : dk * LN2_HI + dk * LN2_LO;
+    const r = f * f * (0.5 - 0.3333333333333333 * f);
+    return k === 0 ? f - r : dk * LN2_HI - ((r - dk * LN2_LO) - f);
+  }
+  const s = f / (2.0 + f);
+  const z = s * s;
+  const w = z * z;
+  const t1 = w * (LG2 + w * (LG4 + w * LG6));
+  const t2 = z * (LG1 + w * (LG3 + w * (LG5 + w * LG7)));
+  const r = t2 + t1;
+  if (((hx - 0x6147a) | (0x6b851 - hx)) > 0) {
+    const hfsq = 0.5 * f * f;
+    return k === 0 ? f - (hfsq - s * (hfsq + r)) : dk * LN2_HI - ((hfsq - (s * (hfsq + r) + dk * LN2_LO)) - f);
+  }
+  return k === 0 ? f - s * (f - r) : dk * LN2_HI - ((s * (f - r) - dk * LN2_LO) - f);
+}
+
 /** ln(1 + x): 1 + x = 2^k·(1 + f) with √2/2 < 1 + f < √2 and c the rounding error of 1 + x, then log(1 + f) from s = f / (2 + f), plus k·ln2 + c. */
 export function log1p(x: number): number {
   const hx = high(x), ax = hx & 0x7fffffff;
@@ -297,13 +340,13 @@ export function log1p(x: number): number {
 
 /** x's high 32 bits (sign, exponent, the fraction's top 20 bits), signed; low: the other 32. */
 function high(x: number): number {
-  BITS.setFloat64(0, x);
-  return BITS.getInt32(0);
+  DOUBLE[0] = x;
+  return WORDS[WORD]!;
 }
 
 function low(x: number): number {
-  BITS.setFloat64(0, x);
-  return BITS.getUint32(4);
+  DOUBLE[0] = x;
+  return WORDS[1 - WORD]! >>> 0;
 }
 
 function pow2(e: number): number {
@@ -311,7 +354,7 @@ function pow2(e: number): number {
 }
 
 function fromBits(hi: number, lo: number): number {
-  BITS.setUint32(0, hi);
-  BITS.setUint32(4, lo);
-  return BITS.getFloat64(0);
+  WORDS[WORD] = hi;
+  WORDS[1 - WORD] = lo;
+  return DOUBLE[0]!;
 }
