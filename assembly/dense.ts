@@ -1,7 +1,5 @@
-import { activate } from './activations';
+import { activate, sigmoid2 } from './activations';
 import { LINEAR, SIGMOID, RELU } from './contract';
-import { exp2, lane } from './math';
-import { EXP_LANE_ONE } from './expTable';
 
 // The Dense layer's forward/backward pair over a whole batch, batch-major: row r of a [rows][n]
 // block starts n doubles after row r − 1. Each kernel has a plain reference loop beside it
@@ -380,10 +378,7 @@ function rowSum(d: usize, w: usize, wStride: usize, units: i32): f64 {
 // max (f64x2.max is f64.max in each lane: a NaN stays a NaN, max(−0, 0) = +0), linear is z itself.
 @inline
 function activate2(z: v128, act: i32): v128 {
-  if (act == SIGMOID) {
-    const one = lane(EXP_LANE_ONE); // a load: V8 would build the splat from an immediate in each call
-    return f64x2.div(one, f64x2.add(one, exp2(f64x2.neg(z))));
-  }
+  if (act == SIGMOID) return sigmoid2(z);
   if (act == LINEAR) return z;
   if (act == RELU) return f64x2.max(z, f64x2.splat(0.0));
   return f64x2.replace_lane(f64x2.splat(activate(f64x2.extract_lane(z, 0), act)), 1, activate(f64x2.extract_lane(z, 1), act));

@@ -16,7 +16,7 @@ export { CONTRACT } from './contract';
 // The operations and kernels on their own, for the tests that hold them to known values, to their
 // reference loops and to V8's Math.
 export { denseForward, denseForwardReference, denseBackward, denseBackwardReference } from './dense';
-export { activationBackward } from './activations';
+export { activationForward, activationBackward } from './activations';
 export { exp, log, log1p, expm1, tanh, erf } from './math';
 
 // e^x in place over xs [n], two at a time in the SIMD build (as the kernels take it), for the test

@@ -6,13 +6,27 @@ import { loadWasm, type WasmFile } from './engines/wasm.js';
 import { Model, type ModelOptions } from './model.js';
 import type { OptimizerName } from './optimizers.js';
 import { seeded } from './random.js';
-import { checkSpec, parameterCount } from './spec.js';
+import { checkSpec, parameterCount, type Activation } from './spec.js';
 import type { FitOptions } from './trainer.js';
 
 export interface BenchNetwork {
   /** Short name, as `--networks` takes it. */
   id: string;
   model: ModelOptions;
+}
+
+/**
+ * The network with `activation` in place of sigmoid in its hidden layers (`backprop bench --activation`),
+ * named `<id>/<activation>`; the output layer and the loss stay. A network without a sigmoid hidden
+ * layer (2-2-1-linear) is returned as it is.
+ */
+export function withHiddenActivation(network: BenchNetwork, activation: Activation): BenchNetwork {
+  const { layers } = network.model, last = layers.length - 1;
+  if (!layers.some((l, i) => i < last && l.activation === 'sigmoid')) return network;
+  return {
+    id: `${network.id}/${activation}`,
+    model: { ...network.model, layers: layers.map((l, i) => (i < last && l.activation === 'sigmoid' ? { ...l, activation } : l)) },
+  };
 }
 
 /** Hidden layers and output sigmoid, binary cross-entropy: the sizes a small trainer meets. */

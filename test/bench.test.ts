@@ -155,6 +155,17 @@ describe('backprop bench (the CLI, structure only)', () => {
     expect(out.notes).toContain('predict and fit calls: not timed (--no-calls)');
   });
 
+  it('--activation: the sigmoid hidden layers take it (2-2-1-linear stays as it is), the C anchors say why they cannot, no target is judged', () => {
+    const r = bench(['--quick', '--networks', '2-2-1-linear,8-16-1', '--modes', 'sgd/1', '--engines', 'wasm,c-sse2', '--no-calls', '--activation', 'tanh', '--json']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect([...new Set(out.rows.map((x: BenchRow) => x.network))]).toEqual(['2-2-1-linear', '8-16-1/tanh']);
+    expect(out.rows.filter((x: BenchRow) => x.network === '8-16-1/tanh').map((x: BenchRow) => x.engine)).toEqual(['wasm']);
+    expect(out.notes.join('\n')).toMatch(/hidden layers: tanh in place of sigmoid \(--activation\)/);
+    if (out.notes.some((n: string) => n.startsWith('C anchors: '))) expect(out.notes.join('\n')).toMatch(/no C figure for 8-16-1\/tanh sgd\/1/);
+    expect(out.targets).toEqual([]);
+  });
+
   it('no compiler or no sources: says so and runs the rest', () => {
     const noCc = bench(['--networks', '2-2-1-linear', '--modes', 'adam/32', '--engines', 'c-sse2,c-native', '--json'], { CC: '/nonexistent/cc' });
     expect(noCc.code).toBe(0);
@@ -169,6 +180,7 @@ describe('backprop bench (the CLI, structure only)', () => {
     [['--modes', 'sgd/2'], /--modes: expected one of 'sgd\/1', 'adam\/32', got "sgd\/2"/],
     [['--engines', 'c-avx'], /--engines: expected one of .*'c-sse2', 'c-native'/],
     [['--reps', '0'], /--reps: expected a positive whole number, got 0/],
+    [['--activation', 'softmax'], /--activation: expected one of 'linear', 'sigmoid', 'tanh', 'relu', 'elu'.* got "softmax"/],
   ])('%s: a clear message, exit 1', (args, message) => {
     const r = bench(args);
     expect(r.code).toBe(1);

@@ -183,26 +183,34 @@ describe('blocked kernels equal their reference loops, to the bit', () => {
   });
 });
 
-describe("an activation's backward (dL/da ⊙ act′) gives the scalar build's bits in the SIMD build", () => {
-  // the SIMD build takes two elements per instruction for sigmoid, tanh and relu; the scalar build's
-  // loop is the one element at a time reference. d and a at their edges: zeros of both signs, NaN, infinities.
-  it('for every elementwise activation, d and a at their edges and at random', async () => {
-    type Exports = { memory: WebAssembly.Memory; reserve(n: number): number; activationBackward(d: number, a: number, z: number, rows: number, units: number, act: number): void };
+describe("an activation's forward (act(z) over a batch) and backward (dL/da ⊙ act′) give the scalar build's bits in the SIMD build", () => {
+  // the SIMD build takes two elements per instruction for some activations (forward: swish and
+  // softsign here, sigmoid and relu in dense_forward; backward: sigmoid, tanh, relu, swish, softsign);
+  // the scalar build's loops are the one element at a time reference. d, a and z at their edges:
+  // zeros of both signs, NaN, infinities, a subnormal, and beyond exp's fast range.
+  it('for every elementwise activation, d, a and z at their edges and at random', async () => {
+    type Exports = {
+      memory: WebAssembly.Memory; reserve(n: number): number;
+      activationForward(a: number, z: number, rows: number, units: number, act: number): void;
+      activationBackward(d: number, a: number, z: number, rows: number, units: number, act: number): void;
+    };
     const scalar = await WebAssembly.compile(await readFile(new URL('../build/backprop-scalar.wasm', import.meta.url)));
     const simd = instantiateSync<Exports>(wasmModule, KERNEL_IMPORTS).exports, plain = instantiateSync<Exports>(scalar, KERNEL_IMPORTS).exports;
-    const edges = [-0, 0, NaN, Infinity, -Infinity, 5e-324, -1, 1, 0.5, 2];
+    const edges = [-0, 0, NaN, Infinity, -Infinity, 5e-324, -1, 1, 0.5, 2, 710, -746];
     const r = seeded(21);
     // every (d, a) pair of edges, then random ones; z = a (only the derivatives that need z read it)
     const d = [...edges.flatMap((e) => edges.map(() => e)), ...Array.from({ length: 60 }, () => 4 * r() - 2)];
     const a = [...edges.flatMap(() => edges), ...Array.from({ length: 60 }, () => 4 * r() - 2)];
     const n = d.length;
+    // any NaN as one (see the forward's edge test above)
+    const same = (f: Float64Array) => Array.from(new BigUint64Array(f.map((v) => (Number.isNaN(v) ? NaN : v)).buffer));
     const run = (k: Exports, act: number) => {
-      const base = k.reserve(3 * n * 8);
-      const f = new Float64Array(k.memory.buffer, base, 3 * n);
+      const base = k.reserve(4 * n * 8);
+      const f = new Float64Array(k.memory.buffer, base, 4 * n);
       f.set(d, 0); f.set(a, n); f.set(a, 2 * n);
       k.activationBackward(base, base + n * 8, base + 2 * n * 8, 1, n, act);
-      // any NaN as one (see the forward's edge test above)
-      return Array.from(new BigUint64Array(f.slice(0, n).map((v) => (Number.isNaN(v) ? NaN : v)).buffer));
+      k.activationForward(base + 3 * n * 8, base + 2 * n * 8, 1, n, act);
+      return { backward: same(f.slice(0, n)), forward: same(f.slice(3 * n)) };
     };
     for (const act of ACTIVATIONS.keys()) {
       if (ACTIVATIONS[act] === 'softmax') continue;

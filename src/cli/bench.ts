@@ -1,9 +1,10 @@
 import { cpus } from 'node:os';
 import { ANCHOR_BUILDS, anchorArgs, buildAnchors, defaultAnchorDir, type AnchorId } from '../anchors.js';
 import {
-  BENCH_NETWORKS, BENCH_MODES, modelEngine, ratio, runBench, tfEngine,
+  BENCH_NETWORKS, BENCH_MODES, modelEngine, ratio, runBench, tfEngine, withHiddenActivation,
   type BenchEngine, type BenchRow, type CallId, type CallRow, type TensorFlow,
 } from '../bench.js';
+import { ACTIVATIONS } from '../contract.js';
 import { kernelFile, simdSupported } from '../engines/wasm.js';
 import { fail, oneOf } from '../errors.js';
 import { list, number, type Command } from './args.js';
@@ -54,6 +55,8 @@ async function engines(ids: EngineId[], anchorDir: string, calls: boolean): Prom
 }
 
 const ALL_NETWORKS = BENCH_NETWORKS.map((n) => n.id);
+/** What --activation takes: softmax is an output layer's. */
+const HIDDEN = ACTIVATIONS.filter((a) => a !== 'softmax');
 
 /**
  * The speed targets that compare two engines: the ratio of their samples per second in this run, for
@@ -194,6 +197,7 @@ on the engines' core, with taskset), tfjs-cpu, tfjs-wasm. Predict and fit calls 
   flags: [{
     flags: {
       networks: { value: 'LIST', help: `some of ${ALL_NETWORKS.join(', ')}` },
+      activation: { value: 'NAME', help: `the hidden layers' activation in place of sigmoid (2-2-1-linear stays linear): one of ${HIDDEN.join(', ')}` },
       modes: { value: 'LIST', help: `some of ${BENCH_MODES.map((m) => m.id).join(', ')} (calls are timed with sgd/1)` },
       engines: { value: 'LIST', help: `some of ${ENGINE_IDS.join(', ')}` },
       reps: { value: 'N', help: 'timed runs per figure (default 5; half with the figure\'s group, the rest at the end); each figure is the fastest' },
@@ -204,7 +208,9 @@ on the engines' core, with taskset), tfjs-cpu, tfjs-wasm. Predict and fit calls 
     },
   }],
   async run(v) {
-    const networks = list('networks', v.networks)?.map((id) => BENCH_NETWORKS.find((n) => n.id === oneOf('--networks', id, ALL_NETWORKS))!);
+    const activation = v.activation === undefined ? undefined : oneOf('--activation', v.activation, HIDDEN);
+    const picked = list('networks', v.networks)?.map((id) => BENCH_NETWORKS.find((n) => n.id === oneOf('--networks', id, ALL_NETWORKS))!);
+    const networks = activation ? (picked ?? BENCH_NETWORKS).map((n) => withHiddenActivation(n, activation)) : picked;
     const modes = list('modes', v.modes)?.map((id) => BENCH_MODES.find((m) => m.id === oneOf('--modes', id, BENCH_MODES.map((m) => m.id)))!);
     const ids = (list('engines', v.engines)?.map((e) => oneOf('--engines', e, ENGINE_IDS)) ?? [...ENGINE_IDS])
       .filter((id) => id !== 'wasm-scalar' || simdSupported());
@@ -220,6 +226,7 @@ on the engines' core, with taskset), tfjs-cpu, tfjs-wasm. Predict and fit calls 
         }
       }
     }
+    if (activation) notes.push(`hidden layers: ${activation} in place of sigmoid (--activation); the speed targets are set on the sigmoid networks and are not judged`);
     if (v['no-calls']) notes.push('predict and fit calls: not timed (--no-calls)');
     else if (!(modes ?? BENCH_MODES).some((m) => m.batchSize === 1)) notes.push('predict and fit calls: not timed (they are timed with sgd/1)');
     if (!v.json) {
@@ -236,7 +243,7 @@ on the engines' core, with taskset), tfjs-cpu, tfjs-wasm. Predict and fit calls 
         for (const r of rows) console.log(rowLine(r, rows));
       },
     }).finally(dispose);
-    const targets = checkTargets(result.rows, result.calls);
+    const targets = activation ? [] : checkTargets(result.rows, result.calls);
     if (v.json) {
       console.log(JSON.stringify({ node: process.version, cpu: cpus()[0]?.model.trim(), cores: cpus().length, simd: simdSupported(), notes, ...result, targets }));
       return;
@@ -244,6 +251,7 @@ on the engines' core, with taskset), tfjs-cpu, tfjs-wasm. Predict and fit calls 
     if (result.calls.length) {
       for (const l of ['', ...CALL_HEADER, '', line(CALL_COLUMNS, CALL_WIDTHS, [0, 1]), ...callLines(result.calls)]) console.log(l);
     }
+    if (activation) return;
     console.log('\ntargets (ratios from this run; against the C anchors, the faster of wasm and wasm-epoch):');
     for (const t of targets) console.log(targetLine(t));
   },
