@@ -88,9 +88,10 @@ export function sigmoid2(z: v128): v128 {
   return f64x2.div(one, f64x2.add(one, exp2(f64x2.neg(z))));
 }
 
-// activation_forward — z: [rows][units] → a: [rows][units]
+// activation_forward — z: [rows][units] → a: [rows][units], for the layers that keep z (the output
+// layer of a classifier, whose loss reads its logits; swish, softsign, softplus, gelu; Dropout's).
 // The SIMD build takes two elements per instruction where f is arithmetic and exp — the same
-// operations per lane, so the same bits (sigmoid, relu and linear layers take theirs in dense.ts).
+// operations per lane, so the same bits.
 export function activationForward(a: usize, z: usize, rows: i32, units: i32, act: i32): void {
   if (act == SOFTMAX) {
     softmaxForward(a, z, rows, units);
@@ -99,7 +100,12 @@ export function activationForward(a: usize, z: usize, rows: i32, units: i32, act
   const bytes = <usize>(rows * units) << 3;
   let i: usize = 0;
   if (ASC_FEATURE_SIMD) {
-    if (act == SWISH) {
+    if (act == SIGMOID) { // a sigmoid output layer: two rows' σ at a time when it has one unit
+      for (; i + 16 <= bytes; i += 16) v128.store(a + i, sigmoid2(v128.load(z + i)));
+    } else if (act == RELU) {
+      const zero = f64x2.splat(0.0);
+      for (; i + 16 <= bytes; i += 16) v128.store(a + i, f64x2.max(v128.load(z + i), zero));
+    } else if (act == SWISH) {
       for (; i + 16 <= bytes; i += 16) {
         const zi = v128.load(z + i);
         v128.store(a + i, f64x2.mul(zi, sigmoid2(zi)));
