@@ -25,7 +25,7 @@ export function denseForward(out: usize, inp: usize, w: usize, b: usize, rows: i
       denseForwardBlocked(out, inp, w, b, rows, inputs, units, act);
       return;
     }
-    if (units >= 2 && act == SIGMOID) {
+    if ((units >= 2 || rows >= 2) && act == SIGMOID) {
       denseForwardNarrow(out, inp, w, b, rows, inputs, units, act);
       return;
     }
@@ -34,23 +34,33 @@ export function denseForward(out: usize, inp: usize, w: usize, b: usize, rows: i
 }
 
 // Under four inputs (SIMD build): the reference loop's dot products, two units' z in the lanes of one
-// vector, so a sigmoid layer takes their exp two at a time.
+// vector, so a sigmoid layer takes their exp two at a time; an odd unit (a one-unit output layer)
+// takes two rows' z in the lanes instead.
 @inline
 function denseForwardNarrow(out: usize, inp: usize, w: usize, b: usize, rows: i32, inputs: i32, units: i32, act: i32): void {
   const inBytes = <usize>inputs << 3, outBytes = <usize>units << 3;
-  for (let r = 0; r < rows; r++) {
-    const x = inp + <usize>r * inBytes, o = out + <usize>r * outBytes;
-    let u = 0;
-    for (; u + 2 <= units; u += 2) {
-      const at = <usize>u << 3, wu = w + <usize>u * inBytes;
-      const z = f64x2.replace_lane(f64x2.splat(dot(wu, x, inputs)), 1, dot(wu + inBytes, x, inputs));
-      store2(o + at, f64x2.add(v128.load(b + at), z), act);
-    }
-    if (u < units) {
-      const at = <usize>u << 3;
-      store<f64>(o + at, activate(load<f64>(b + at) + dot(w + <usize>u * inBytes, x, inputs), act));
+  const pairs = units & ~1;
+  if (pairs > 0) {
+    for (let r = 0; r < rows; r++) {
+      const x = inp + <usize>r * inBytes, o = out + <usize>r * outBytes;
+      for (let u = 0; u < pairs; u += 2) {
+        const at = <usize>u << 3, wu = w + <usize>u * inBytes;
+        const z = f64x2.replace_lane(f64x2.splat(dot(wu, x, inputs)), 1, dot(wu + inBytes, x, inputs));
+        store2(o + at, f64x2.add(v128.load(b + at), z), act);
+      }
     }
   }
+  if (pairs == units) return;
+  const at = <usize>pairs << 3, wu = w + <usize>pairs * inBytes, bias = load<f64>(b + at);
+  let r = 0;
+  for (; r + 2 <= rows; r += 2) {
+    const x0 = inp + <usize>r * inBytes, o0 = out + <usize>r * outBytes + at;
+    const z = f64x2.replace_lane(f64x2.splat(dot(wu, x0, inputs)), 1, dot(wu, x0 + inBytes, inputs));
+    const a = activate2(f64x2.add(f64x2.splat(bias), z), act);
+    store<f64>(o0, f64x2.extract_lane(a, 0));
+    store<f64>(o0 + outBytes, f64x2.extract_lane(a, 1));
+  }
+  if (r < rows) store<f64>(out + <usize>r * outBytes + at, activate(bias + dot(wu, inp + <usize>r * inBytes, inputs), act));
 }
 
 @inline

@@ -6,7 +6,7 @@ import { update, countUpdate, plainSgd } from './optimizers';
 import { penalty } from './regularizers';
 import {
   LAYERS, LOSS, X, Y, ORDER, PARAMS, GRADS, CAPACITY, IN, TARGET, TARGETS, REGULARIZED, RANDOM, LEARNING_RATE,
-  UNITS, INPUTS, ACT, W, B, A, D, Z, MASK, OPTIONS, RATE, LINEAR,
+  UNITS, INPUTS, ACT, W, B, A, D, Z, MASK, OPTIONS, RATE, LINEAR, SIGMOID, TANH, RELU,
 } from './contract';
 import { slot, record, field, at, setting } from './net';
 import { exp, exp2 } from './math';
@@ -60,19 +60,30 @@ export function regularizerPenalty(net: i32): f64 {
 // forward — inp: [rows][inputs] through every layer, each writing its activations [rows][units]
 // into its A; the last layer writes into `out` instead (its A, or where predict wants the outputs).
 // `train`: Dropout draws its masks and drops (fit), else passes everything (predict, evaluate).
+// `keepZ`: the layers that keep Z write it (for backward and the loss); without it (predict) a layer
+// of the four activations dense_forward applies inline (linear, sigmoid, tanh, relu) goes straight
+// through it — the same bits without Z's stores and the out-of-line pass: a classifier's sigmoid
+// output layer keeps Z only for its loss. (The others keep their pass, two lanes at a time where
+// it has them.)
 @inline
-function forward(net: i32, inp: usize, rows: i32, out: usize, train: bool): void {
+function forward(net: i32, inp: usize, rows: i32, out: usize, train: bool, keepZ: bool): void {
   const last = slot(net, LAYERS) - 1;
   for (let l = 0; l <= last; l++) {
     const layer = record(net, l);
     const dst = l == last ? out : at(field(layer, A));
-    if (field(layer, Z) == 0) {
+    if (field(layer, Z) == 0 || (!keepZ && appliedInline(field(layer, ACT)))) {
       denseForward(dst, inp, at(field(layer, W)), at(field(layer, B)), rows, field(layer, INPUTS), field(layer, UNITS), field(layer, ACT));
     } else {
       forwardKeepingZ(net, layer, dst, inp, rows, train);
     }
     inp = dst;
   }
+}
+
+// The activations dense_forward applies in its loops (the rest go through activate's out-of-line part).
+@inline
+function appliedInline(act: i32): bool {
+  return act == LINEAR || act == SIGMOID || act == TANH || act == RELU;
 }
 
 // forward of one layer that keeps Z: z into Z, then the activation over the whole batch (softmax
@@ -185,7 +196,7 @@ export function step(net: i32, pos: i32, count: i32): f64 {
     gather(target, at(slot(net, Y)), targets, order, count);
   }
   const yhat = at(field(last, A));
-  forward(net, inp, count, yhat, true);
+  forward(net, inp, count, yhat, true, true);
   // 1 / 1 and x / 1 are exact: one row skips the divisions, the slowest links in a tiny network's chain
   const one = count == 1;
   const loss = lossForwardBackward(at(field(last, D)), yhat, at(field(last, Z)), target, count, outputs, targets, field(last, ACT), slot(net, LOSS), one ? 1.0 : 1.0 / <f64>count, 0.0);
@@ -226,7 +237,7 @@ export function evaluate(net: i32, x: i32, y: i32, rows: i32, out: i32): f64 {
   for (let start = 0; start < rows; start += capacity) {
     const count = min(capacity, rows - start);
     const yhat = at(out + start * outputs);
-    forward(net, at(x + start * inputs), count, yhat, false);
+    forward(net, at(x + start * inputs), count, yhat, false, y >= 0);
     if (y >= 0) {
       total = lossForwardBackward(at(field(last, D)), yhat, at(field(last, Z)), at(y + start * targets), count, outputs, targets, field(last, ACT), slot(net, LOSS), 1.0, total);
     }

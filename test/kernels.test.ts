@@ -153,7 +153,8 @@ describe('blocked kernels equal their reference loops, to the bit', () => {
   // z's edge cases, through every path of the forward (under 4 inputs and over, one row and two):
   // zeros of both signs, NaN, infinities, subnormals, and exp's range edges, where the two-lane exp
   // hands its lanes to exp() one by one. z = b + w·x with w = −0, x = 1: the dot product is a zero.
-  const SPECIAL = [-0, 0, NaN, Infinity, -Infinity, 5e-324, -1e-310, 708, -708.5, 709.9, -745.5, 800, 1e300, -1e300];
+  // (15 of them: an odd unit too, which the forward under four inputs takes two rows at a time)
+  const SPECIAL = [-0, 0, NaN, Infinity, -Infinity, 5e-324, -1e-310, 708, -708.5, 709.9, -745.5, 800, 1e300, -1e300, -0.5];
   it.each([[1, 1], [2, 2], [3, 3], [2, 5], [1, 8]])('dense_forward, %d rows × %d inputs, z at the edges of every activation', (rows, inputs) => {
     const units = SPECIAL.length;
     const inp = 0, w = rows * inputs, b = w + units * inputs, out1 = b + units, out2 = out1 + rows * units;

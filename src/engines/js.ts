@@ -453,14 +453,14 @@ export function openJsEngine(bytes: number): Engine {
     return unknown('optimizer', kind);
   }
 
-  function forward(net: number, inp: number, rows: number, out: number, train: boolean): void {
+  function forward(net: number, inp: number, rows: number, out: number, train: boolean, keepZ: boolean): void {
     const last = slot(net, LAYERS) - 1;
     for (let l = 0; l <= last; l++) {
       const layer = record(net, l);
       const dst = l === last ? out : field(layer, A);
       const w = field(layer, W), b = field(layer, B), inputs = field(layer, INPUTS), units = field(layer, UNITS), act = field(layer, ACT);
       const z = field(layer, Z);
-      if (z === 0) {
+      if (z === 0 || (!keepZ && (act === LINEAR || act === SIGMOID || act === TANH || act === RELU))) {
         denseForward(dst, inp, w, b, rows, inputs, units, act);
       } else {
         denseForward(z, inp, w, b, rows, inputs, units, LINEAR);
@@ -549,7 +549,7 @@ export function openJsEngine(bytes: number): Engine {
       gather(target, slot(net, Y), targets, order, count);
     }
     const yhat = field(last, A);
-    forward(net, inp, count, yhat, true);
+    forward(net, inp, count, yhat, true, true);
     const one = count === 1;
     const loss = lossForwardBackward(field(last, D), yhat, field(last, Z), target, count, outputs, targets, field(last, ACT), slot(net, LOSS), one ? 1.0 : 1.0 / count, 0.0);
     if (fuse && one && plainSgd(net) && slot(net, REGULARIZED) === 0) return loss + backwardUpdate(net, inp);
@@ -578,7 +578,7 @@ export function openJsEngine(bytes: number): Engine {
     for (let start = 0; start < rows; start += capacity) {
       const count = Math.min(capacity, rows - start);
       const yhat = out + start * outputs;
-      forward(net, x + start * inputs, count, yhat, false);
+      forward(net, x + start * inputs, count, yhat, false, y >= 0);
       if (y >= 0) total = lossForwardBackward(field(last, D), yhat, field(last, Z), y + start * targets, count, outputs, targets, field(last, ACT), slot(net, LOSS), 1.0, total);
     }
     let mean = total / rows;
