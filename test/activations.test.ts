@@ -7,6 +7,7 @@ import { ACTIVATIONS, loadWasm, Model } from '../src/node.js';
 import { openJsEngine } from '../src/engines/js.js';
 import { openWasmEngine } from '../src/engines/wasm.js';
 import { erf } from '../src/engines/math.js';
+import { ulps } from './helpers.js';
 import type { Engine } from '../src/engines/engine.js';
 import { seeded } from '../src/random.js';
 
@@ -101,10 +102,6 @@ describe('activations', () => {
 describe('erf', () => {
   // python3 -c "import math; print(math.erf(z))": within an ulp, in each of the port's intervals and at
   // their edges (0.84375, 1.25, 1/0.35, 6), under 2^-28 and among the subnormals
-  const ulps = (a: number, b: number) => {
-    const bits = (x: number) => new BigInt64Array(new Float64Array([x]).buffer)[0]!;
-    return Math.abs(Number(bits(a) - bits(b)));
-  };
   it.each([[0.5, 0.5204998778130465], [1, 0.8427007929497149], [2, 0.9953222650189527], [3, 0.9999779095030014],
     [4.5, 0.9999999998033839], [-0.3, -0.3286267594591274], [1e-20, 1.1283791670955125e-20], [7, 1],
     [0.84375, 0.7672256612323416], [1.25, 0.9229001282564582], [2.857142857142857, 0.9999466876886117], [5.99, 1],

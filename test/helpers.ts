@@ -14,6 +14,14 @@ export function maxRelativeDiff(a: ArrayLike<number>, b: ArrayLike<number>): num
   return m;
 }
 
+/** How many doubles apart a and b are (0 for the same bits, Infinity when either is not finite). */
+export function ulps(a: number, b: number): number {
+  if (Object.is(a, b)) return 0;
+  if (!Number.isFinite(a) || !Number.isFinite(b)) return Infinity;
+  const bits = (x: number) => new BigInt64Array(new Float64Array([x]).buffer)[0]!;
+  return Math.abs(Number(bits(a) - bits(b)));
+}
+
 /**
  * Largest |a − b| relative to the largest magnitude in the lists: for outputs, where a value near
  * zero comes from cancellation and inherits the rounding of the larger terms that cancelled.

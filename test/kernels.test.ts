@@ -15,6 +15,7 @@ import { Workspace } from '../src/workspace.js';
 import { KERNEL_IMPORTS } from '../src/engines/wasm.js';
 import { seeded } from '../src/random.js';
 import { exp, expTable, expm1, log, log1p, tanh } from '../src/engines/math.js';
+import { ulps } from './helpers.js';
 
 const ENGINES = ['wasm', 'js'] as const;
 let wasmModule: WebAssembly.Module;
@@ -224,12 +225,6 @@ describe("exp and log: the kernels' and the JS engine's agree to the bit, within
   // Math.exp (fdlibm's rational approximation) is an independent exp: both are within an ulp of e^x.
   // log is fdlibm's, bit for bit Node 20's Math.log; a host whose Math.log is another library's
   // (newer V8s take LLVM's) may differ by an ulp.
-  const ulps = (a: number, b: number) => {
-    if (Object.is(a, b)) return 0;
-    if (!Number.isFinite(a) || !Number.isFinite(b)) return Infinity;
-    const bits = (x: number) => new BigInt64Array(new Float64Array([x]).buffer)[0]!;
-    return Math.abs(Number(bits(a) - bits(b)));
-  };
   it('over a million arguments across their ranges, the range edges among them', () => {
     const k = instantiateSync<{ exp(x: number): number; log(x: number): number }>(wasmModule, KERNEL_IMPORTS).exports;
     const r = seeded(7);
@@ -277,12 +272,6 @@ describe("expm1, tanh and log1p: the kernels' and the JS engine's agree to the b
   // All three are fdlibm's, ported line for line. Math's are the independent reference: on Node 20
   // they are fdlibm's too and the bits match exactly; a host whose Math.tanh or Math.log1p is another
   // library's may differ by an ulp, hence the bound of one ulp.
-  const ulps = (a: number, b: number) => {
-    if (Object.is(a, b)) return 0;
-    if (!Number.isFinite(a) || !Number.isFinite(b)) return Infinity;
-    const bits = (x: number) => new BigInt64Array(new Float64Array([x]).buffer)[0]!;
-    return Math.abs(Number(bits(a) - bits(b)));
-  };
   it.each([['expm1', expm1, Math.expm1], ['tanh', tanh, Math.tanh], ['log1p', log1p, Math.log1p]] as const)('%s over a million arguments, its branches\' edges among them', (name, port, reference) => {
     const k = instantiateSync<Record<string, (x: number) => number>>(wasmModule, KERNEL_IMPORTS).exports;
     const kernel = k[name]!;
