@@ -186,8 +186,8 @@ describe('blocked kernels equal their reference loops, to the bit', () => {
 });
 
 describe("an activation's forward (act(z) over a batch) and backward (dL/da ⊙ act′) give the scalar build's bits in the SIMD build", () => {
-  // the SIMD build takes two elements per instruction for some activations (forward: swish and
-  // softsign here, sigmoid and relu in dense_forward; backward: sigmoid, tanh, relu, swish, softsign);
+  // the SIMD build takes two elements per instruction for some activations (forward: sigmoid, relu,
+  // swish and softsign; backward: sigmoid, tanh, relu, swish and softsign);
   // the scalar build's loops are the one element at a time reference. d, a and z at their edges:
   // zeros of both signs, NaN, infinities, a subnormal, and beyond exp's fast range.
   it('for every elementwise activation, d, a and z at their edges and at random', async () => {
