@@ -226,13 +226,9 @@ export function tanh(x: number): number {
   let z: number;
   if (ix < 0x40360000) {       // |x| < 22
     if (ix < 0x3e300000) return x; // |x| < 2^-28
-    if (ix >= 0x3ff00000) {    // |x| ≥ 1
-      const t = expm1(2.0 * Math.abs(x));
-      z = 1.0 - 2.0 / (t + 2.0);
-    } else {
-      const t = expm1(-2.0 * Math.abs(x));
-      z = -t / (t + 2.0);
-    }
+    const big = ix >= 0x3ff00000; // |x| ≥ 1
+    const t = expm1(big ? 2.0 * Math.abs(x) : -2.0 * Math.abs(x));
+    z = big ? 1.0 - 2.0 / (t + 2.0) : -t / (t + 2.0);
   } else {
     z = 1.0;
   }
