@@ -278,8 +278,11 @@ describe("expm1, tanh and log1p: the kernels' and the JS engine's agree to the b
     // |x| = 2^-54, 2^-29 and 2^-28 (x or nearly), ln2/2 and 3·ln2/2 (expm1's reductions), 1 and 22
     // (tanh's formulas), 56·ln2 (expm1 is −1), 709.78 (overflow), √2/2 − 1 and √2 − 1 (log1p's
     // f = x), 2^53 (log1p drops its correction), and the specials
+    // expm1's method bounds (doubles whose low words are 0) and their halves (tanh's y = ±2|x|)
+    const word = (hi: number) => new Float64Array(new BigUint64Array([BigInt(hi) << 32n]).buffer)[0]!;
+    const bounds = [0x3fd62e43, 0x3ff0a2b2, 0x4043687a, 0x40862e42].map(word);
     const edges = [0, 5e-324, 1e-300, 2 ** -54, 2 ** -29, 2 ** -28, Math.LN2 / 2, 1.5 * Math.LN2, 1, 22, 56 * Math.LN2, 709.78, 709.79, 800,
-      Math.SQRT1_2 - 1, Math.SQRT2 - 1, 2 ** 53, 1e300, Infinity, NaN];
+      Math.SQRT1_2 - 1, Math.SQRT2 - 1, 2 ** 53, 1e300, Infinity, NaN, ...bounds, ...bounds.map((b) => b / 2)];
     const args = edges.flatMap((e) => [e, -e, e * (1 + 1e-15), -e * (1 - 1e-15)]);
     const r = seeded(13);
     for (let i = 0; i < 1_000_000; i++) {
