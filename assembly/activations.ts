@@ -83,9 +83,21 @@ function derivativeMore(a: f64, zp: usize, act: i32): f64 {
 
 // sigmoid of both lanes (SIMD build): each lane through sigmoid()'s operations, so its bits
 @inline
-export function sigmoid2(z: v128): v128 {
+function sigmoid2(z: v128): v128 {
   const one = lane(EXP_LANE_ONE); // a load: V8 would build the splat from an immediate in each call
   return f64x2.div(one, f64x2.add(one, exp2(f64x2.neg(z))));
+}
+
+// Two lanes of z through the activation (SIMD build), for the dense kernels and activation_forward:
+// sigmoid takes both lanes' exp at once, relu both lanes' max (f64x2.max is f64.max in each lane: a
+// NaN stays a NaN, max(−0, 0) = +0), linear is z itself; the rest go lane by lane. Each lane gets
+// activate()'s bits.
+@inline
+export function activate2(z: v128, act: i32): v128 {
+  if (act == SIGMOID) return sigmoid2(z);
+  if (act == LINEAR) return z;
+  if (act == RELU) return f64x2.max(z, f64x2.splat(0.0));
+  return f64x2.replace_lane(f64x2.splat(activate(f64x2.extract_lane(z, 0), act)), 1, activate(f64x2.extract_lane(z, 1), act));
 }
 
 // activation_forward — z: [rows][units] → a: [rows][units], for the layers that keep z (the output
@@ -100,12 +112,7 @@ export function activationForward(a: usize, z: usize, rows: i32, units: i32, act
   const bytes = <usize>(rows * units) << 3;
   let i: usize = 0;
   if (ASC_FEATURE_SIMD) {
-    if (act == SIGMOID) { // a sigmoid output layer: two rows' σ at a time when it has one unit
-      for (; i + 16 <= bytes; i += 16) v128.store(a + i, sigmoid2(v128.load(z + i)));
-    } else if (act == RELU) {
-      const zero = f64x2.splat(0.0);
-      for (; i + 16 <= bytes; i += 16) v128.store(a + i, f64x2.max(v128.load(z + i), zero));
-    } else if (act == SWISH) {
+    if (act == SWISH) {
       for (; i + 16 <= bytes; i += 16) {
         const zi = v128.load(z + i);
         v128.store(a + i, f64x2.mul(zi, sigmoid2(zi)));
@@ -116,6 +123,8 @@ export function activationForward(a: usize, z: usize, rows: i32, units: i32, act
         const zi = v128.load(z + i);
         v128.store(a + i, f64x2.div(zi, f64x2.add(one, f64x2.abs(zi))));
       }
+    } else { // activate2: sigmoid and relu two at a time (a one-unit output layer: two rows' σ)
+      for (; i + 16 <= bytes; i += 16) v128.store(a + i, activate2(v128.load(z + i), act));
     }
   }
   for (; i < bytes; i += 8) store<f64>(a + i, activate(load<f64>(z + i), act));

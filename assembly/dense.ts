@@ -1,5 +1,5 @@
-import { activate, sigmoid2 } from './activations';
-import { LINEAR, SIGMOID, RELU } from './contract';
+import { activate, activate2 } from './activations';
+import { LINEAR, SIGMOID } from './contract';
 
 // The Dense layer's forward/backward pair over a whole batch, batch-major: row r of a [rows][n]
 // block starts n doubles after row r − 1. Each kernel has a plain reference loop beside it
@@ -16,8 +16,9 @@ import { LINEAR, SIGMOID, RELU } from './contract';
 //   inp: [rows][inputs]; w: [units][inputs], each unit's weights contiguous; b: [units]
 //   out: [rows][units] = act(b + inp · wᵀ), each z = b[u] + dot(w[u], inp[r])
 // The SIMD build takes 2 rows × 4 units at a time (then 2 units, then the odd one): each weight pair
-// loaded serves both rows, each input pair four units. Under four inputs the dot products have too little for the lanes and stay
-// scalar, but a sigmoid layer still takes its units' exp two at a time (denseForwardNarrow).
+// loaded serves both rows, each input pair four units. Under four inputs the dot products have too
+// little for the lanes and stay scalar, but a sigmoid layer still takes its exp two at a time
+// (denseForwardNarrow).
 @inline
 export function denseForward(out: usize, inp: usize, w: usize, b: usize, rows: i32, inputs: i32, units: i32, act: i32): void {
   if (ASC_FEATURE_SIMD) {
@@ -384,16 +385,6 @@ function rowSum(d: usize, w: usize, wStride: usize, units: i32): f64 {
   return s;
 }
 
-// Two lanes of z through the activation: sigmoid takes both lanes' exp at once, relu both lanes'
-// max (f64x2.max is f64.max in each lane: a NaN stays a NaN, max(−0, 0) = +0), linear is z itself.
-@inline
-function activate2(z: v128, act: i32): v128 {
-  if (act == SIGMOID) return sigmoid2(z);
-  if (act == LINEAR) return z;
-  if (act == RELU) return f64x2.max(z, f64x2.splat(0.0));
-  return f64x2.replace_lane(f64x2.splat(activate(f64x2.extract_lane(z, 0), act)), 1, activate(f64x2.extract_lane(z, 1), act));
-}
-
 // act(z) into out[0..2)
 @inline
 function store2(out: usize, z: v128, act: i32): void {
@@ -502,12 +493,12 @@ function forward22(out0: usize, out1: usize, bias: v128, a0: usize, a1: usize, x
   v128.store(out1, f64x2.add(bias, s1));
 }
 
-// forward24 — forward22 for four units (weights a, a + stride, …): out[0..4) and out + outBytes [0..4)
-// for rows x and x + stride·… — rows x, x + inBytes. The lo sums and the hi sums take a pass each (they
-// meet only at the end, as in dot()), eight running sums a pass: each weight load serves both rows,
-// each input load four units. The passes are written out: one loop run twice (the lo sums kept aside)
-// measured 19% slower, sums carried through memory between passes 10–34%, the leftover pair folded
-// into the lo loop 3–7%.
+// forward24 — forward22 for four units (weights a, a + inBytes, a + 2·inBytes, a + 3·inBytes) and
+// two rows (x, x + inBytes): z into out[0..4) and (out + outBytes)[0..4). The lo sums and the hi sums
+// take a pass each (they meet only at the end, as in dot()), eight running sums a pass: each weight
+// load serves both rows, each input load four units. The passes are written out: one loop run twice
+// (the lo sums kept aside) measured 19% slower, sums carried through memory between passes 10–34%,
+// the leftover pair folded into the lo loop 3–7%.
 @inline
 function forward24(out: usize, outBytes: usize, b: usize, a: usize, inBytes: usize, x: usize, n: i32): void {
   const quadBytes = <usize>(n & ~3) << 3;

@@ -171,8 +171,7 @@ export function expm1(x: f64): f64 {
 // expm1's body, inlined into tanh (one call fewer per unit of a tanh layer)
 @inline
 function expm1Inline(x: f64): f64 {
-  const neg = high(x) < 0;         // the sign bit
-  const hx = high(x) & 0x7fffffff; // high word of |x|
+  const hw = high(x), neg = hw < 0, hx = hw & 0x7fffffff; // the sign bit; the high word of |x|
   if (hx >= 0x4043687a) {      // |x| ≥ 56·ln2
     if (hx >= 0x40862e42) {    // |x| ≥ 709.78…
       if (hx >= 0x7ff00000) {

@@ -167,8 +167,7 @@ const LN2_LO = fromBits(0x3dea39ef, 0x35793c76);      // 1.90821492927058770002e
 
 /** e^x − 1: x = k·ln2 + r, |r| ≤ ln2/2, r rounded to hi − lo with c its rounding error; e^r − 1 from a rational approximation in r², then 2^k·(e^r − 1 + 1) − 1 in the order that loses least. */
 export function expm1(x: number): number {
-  const neg = high(x) < 0;         // the sign bit
-  const hx = high(x) & 0x7fffffff; // high word of |x|
+  const hw = high(x), neg = hw < 0, hx = hw & 0x7fffffff; // the sign bit; the high word of |x|
   if (hx >= 0x4043687a) {      // |x| ≥ 56·ln2
     if (hx >= 0x40862e42) {    // |x| ≥ 709.78…
       if (hx >= 0x7ff00000) {
