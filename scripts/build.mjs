@@ -72,7 +72,7 @@ const useBrowserBundle = {
   },
 };
 await build({
-  entryPoints: ['web/main.ts', 'web/style.css'],
+  entryPoints: ['web/page.ts', 'web/style.css'],
   outdir: 'dist/web',
   bundle: true,
   platform: 'browser',

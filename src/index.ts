@@ -16,7 +16,7 @@ export { regressionMetrics, classificationMetrics, multiclassMetrics, metricsFor
 export { splitRows, takeRows, type RowSplit, type SplitOptions } from './split.js';
 export type { ValidationOptions } from './validation.js';
 export { lossChartSvg, decisionBoundarySvg, confusionMatrixSvg, type BoundaryOptions, type ConfusionOptions } from './plot.js';
-export { modelToFile, modelToText, modelFromFile, modelInfo, taskOf, MODEL_FORMAT, MODEL_VERSION, type ModelFile, type ModelInfo, type LoadedInfo } from './modelFile.js';
+export { modelToFile, modelToText, modelFromFile, modelInfo, taskOf, MODEL_FORMAT, MODEL_VERSION, type ModelFile, type ModelInfo, type LoadedInfo } from './io/modelFile.js';
 export { exportTfjs, modelFromTfjs, TFJS_WEIGHTS_FILE, type TfjsExport, type TfjsImport, type TfjsMetadata, type TfjsModelJson, type TfjsWeightData } from './io/tfjs.js';
 export { exportOnnx, ONNX_OPSET, ONNX_INPUT, ONNX_OUTPUT } from './io/onnx.js';
-export { WorkerTrainer, type WorkerTrainerOptions, type WorkerFitOptions, type WorkerEpochLogs } from './worker/trainer.js';
+export { WorkerTrainer, type WorkerTrainerOptions, type WorkerFitOptions, type WorkerEpochLogs } from './worker/workerTrainer.js';

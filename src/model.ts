@@ -1,4 +1,3 @@
-import { modelFromTfjs } from './io/tfjs.js';
 import type { EngineKind } from './engines/engine.js';
 import { loadWasm, wasmLoaded } from './engines/wasm.js';
 import { checkCell, writeMatrix, type Matrix } from './data.js';
@@ -61,9 +60,6 @@ export class Model {
   private inputScaler: Scaler | undefined;
   private outputScaler: Scaler | undefined;
   private fitting = false;
-
-  /** A model from the TensorFlow.js layers format (model.json and its weights): see modelFromTfjs. */
-  static fromTfjs(...args: Parameters<typeof modelFromTfjs>): Model { return modelFromTfjs(...args).model; }
 
   constructor(options: ModelOptions<LayerSpec>) {
     this.network = checkSpec(options);

@@ -5,7 +5,7 @@ import './worker/nodeEndpoint.js';
 import { readCsv, type CsvData, type CsvDataOptions } from './csv.js';
 import { fail } from './errors.js';
 import type { Model } from './model.js';
-import { modelToText, type modelFromFile, type ModelInfo } from './modelFile.js';
+import { modelToText, type modelFromFile, type ModelInfo } from './io/modelFile.js';
 import { readModelFile } from './io/files.js';
 
 setDefaultWasmSource((file) => readFile(new URL(`../build/${file}`, import.meta.url)));

@@ -3,8 +3,8 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { anchorArgs, parseAnchorOutput } from '../src/anchors.js';
-import { BENCH_MODES, BENCH_NETWORKS, callCost, runBench, type BenchEngine, type BenchRow, type CallRow } from '../src/bench.js';
+import { anchorArgs, parseAnchorOutput } from '../src/yardsticks/anchors.js';
+import { BENCH_MODES, BENCH_NETWORKS, callCost, runBench, type BenchEngine, type BenchRow, type CallRow } from '../src/yardsticks/benchmark.js';
 import { checkTargets } from '../src/cli/bench.js';
 import { BackpropError } from '../src/errors.js';
 

@@ -32,7 +32,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { datasets, Model, type Activation, type FitOptions, type LayerSpec, type ModelOptions } from '../src/node.js';
 import { seeded } from '../src/random.js';
 import { maxRelativeDiff, randomRows } from './helpers.js';
-import { compareWithTensorFlow, loadTensorFlow, LOSS_BOUND, WEIGHT_BOUND, type Tf } from '../src/tfjs.js';
+import { compareWithTensorFlow, loadTensorFlow, LOSS_BOUND, WEIGHT_BOUND, type Tf } from '../src/yardsticks/tfjsReference.js';
 
 const { package: pkg, placement } = datasets;
 const column = (y: number[]) => y.map((t) => [t]);

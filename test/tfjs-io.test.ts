@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportTfjs, INITIALIZERS, loadTfjs, Model, modelFromTfjs, saveModel, saveTfjs, type Activation, type LayerSpec, type Loss, type ModelOptions, type Weights } from '../src/node.js';
 import { tfjsActivation } from '../src/io/activations.js';
-import { loadTensorFlow, WEIGHT_BOUND, type Tf } from '../src/tfjs.js';
+import { loadTensorFlow, WEIGHT_BOUND, type Tf } from '../src/yardsticks/tfjsReference.js';
 import { EVERY_ACTIVATION, normwiseRelativeDiff, randomNetwork, randomRows, randomTargets } from './helpers.js';
 
 const CLI = join(import.meta.dirname, '../dist/cli.js');
@@ -176,8 +176,8 @@ describe('modelFromTfjs reads what TensorFlow.js writes', () => {
     expect(model.network.layers.map((l) => l.activation)).toEqual(['relu', 'tanh', 'sigmoid']);
     const x = randomRows(4, 10, 3);
     expect(normwiseRelativeDiff(model.predict(x).flat(), (tfModel.predict(tf.tensor2d(x)) as ReturnType<typeof tf.tensor2d>).arraySync().flat())).toBeLessThan(1e-6);
-    // One buffer with every weight in manifest order works too, and so does Model.fromTfjs
-    expect(Model.fromTfjs(json, data, { loss: 'binaryCrossentropy' }).getWeights()).toEqual(tfWeights);
+    // One buffer with every weight in manifest order works too, through modelFromTfjs
+    expect(modelFromTfjs(json, data, { loss: 'binaryCrossentropy' }).model.getWeights()).toEqual(tfWeights);
     tfModel.dispose();
   });
 });

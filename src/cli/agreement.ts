@@ -1,4 +1,4 @@
-import { largestDifference } from '../difference.js';
+import { largestDifference } from '../yardsticks/difference.js';
 import type { History, Weights } from '../index.js';
 
 /** Largest relative difference between two runs' losses and weights (0 when identical). */

@@ -1,9 +1,9 @@
 import { cpus } from 'node:os';
-import { ANCHOR_BUILDS, anchorArgs, buildAnchors, defaultAnchorDir, type AnchorId } from '../anchors.js';
+import { ANCHOR_BUILDS, anchorArgs, buildAnchors, defaultAnchorDir, type AnchorId } from '../yardsticks/anchors.js';
 import {
   BENCH_NETWORKS, BENCH_MODES, modelEngine, ratio, runBench, tfEngine, withHiddenActivation,
   type BenchEngine, type BenchRow, type CallId, type CallRow, type TensorFlow,
-} from '../bench.js';
+} from '../yardsticks/benchmark.js';
 import { ACTIVATIONS } from '../contract.js';
 import { kernelFile, simdSupported } from '../engines/wasm.js';
 import { fail, oneOf } from '../errors.js';

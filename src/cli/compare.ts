@@ -1,8 +1,8 @@
-import { relativeDifference } from '../difference.js';
+import { relativeDifference } from '../yardsticks/difference.js';
 import { datasets, DATASET_NAMES, type DatasetName, type Weights } from '../node.js';
 import { fail, oneOf } from '../errors.js';
 import type { OptimizerSettings } from '../optimizers.js';
-import { compareWithTensorFlow, loadTensorFlow, LOSS_BOUND, WEIGHT_BOUND } from '../tfjs.js';
+import { compareWithTensorFlow, loadTensorFlow, LOSS_BOUND, WEIGHT_BOUND } from '../yardsticks/tfjsReference.js';
 import { checkFitOptions } from '../trainer.js';
 import type { Command } from './args.js';
 import { networkText, num, table, weightsText } from './report.js';

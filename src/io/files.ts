@@ -5,7 +5,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fail } from '../errors.js';
 import type { Model } from '../model.js';
-import { modelFromFile, modelInfo, taskOf, type ModelInfo } from '../modelFile.js';
+import { modelFromFile, modelInfo, taskOf, type ModelInfo } from './modelFile.js';
 import type { Loss } from '../spec.js';
 import { exportOnnx } from './onnx.js';
 import { exportTfjs, modelFromTfjs, TFJS_WEIGHTS_FILE, type TfjsExport, type TfjsImport } from './tfjs.js';
@@ -79,7 +79,7 @@ export async function readModelFile(path: string): Promise<ReturnType<typeof mod
   if (!isTfjs(json)) return modelFromFile(json, path);
   const { model, metadata } = readTfjs(path);
   if (!metadata?.features || !metadata.target) {
-    fail(path, "is a TensorFlow.js model without backprop's column names (userDefinedMetadata.backprop.features and target); read it with Model.fromTfjs, or export it from a model file with 'backprop export'");
+    fail(path, "is a TensorFlow.js model without backprop's column names (userDefinedMetadata.backprop.features and target); read it with modelFromTfjs, or export it from a model file with 'backprop export'");
   }
   if (metadata.features.length !== model.network.inputs) fail(`${path}: userDefinedMetadata.backprop.features`, `lists ${metadata.features.length} columns but the model has ${model.network.inputs} inputs`);
   const { features, target, targets, classes, threshold } = metadata;

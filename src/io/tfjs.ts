@@ -5,7 +5,7 @@ import { BackpropError, fail, show } from '../errors.js';
 import type { Activation, Initializer, LayerSpec, Loss, Regularizer, RegularizerSpec } from '../spec.js';
 import { LOSSES } from '../spec.js';
 import { Model, type Weights } from '../model.js';
-import type { ModelInfo } from '../modelFile.js';
+import type { ModelInfo } from './modelFile.js';
 import { fromTfjsActivation, tfjsActivation } from './activations.js';
 
 export const TFJS_WEIGHTS_FILE = 'weights.bin';

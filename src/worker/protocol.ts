@@ -1,4 +1,4 @@
-// The messages between a WorkerTrainer (src/worker/trainer.ts) and its worker (src/worker/host.ts).
+// The messages between a WorkerTrainer (src/worker/workerTrainer.ts) and its worker (src/worker/host.ts).
 // Everything here survives structured cloning: numbers travel as they are, so weights arrive to the bit.
 import type { ModelFitOptions, Weights } from '../model.js';
 import type { Scaler } from '../scaler.js';

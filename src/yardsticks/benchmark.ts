@@ -1,13 +1,13 @@
 // Training speed of each engine on the same networks and data: samples per second and GFLOP/s,
 // each the best of several timed repetitions after a warm-up. No Node built-ins: the CLI
 // (src/cli/bench.ts) adds the machine's description and TensorFlow.js.
-import type { EngineKind } from './engines/engine.js';
-import { loadWasm, type WasmFile } from './engines/wasm.js';
-import { Model, type ModelOptions } from './model.js';
-import type { OptimizerName } from './optimizers.js';
-import { seeded } from './random.js';
-import { checkSpec, parameterCount, type Activation } from './spec.js';
-import type { FitOptions } from './trainer.js';
+import type { EngineKind } from '../engines/engine.js';
+import { loadWasm, type WasmFile } from '../engines/wasm.js';
+import { Model, type ModelOptions } from '../model.js';
+import type { OptimizerName } from '../optimizers.js';
+import { seeded } from '../random.js';
+import { checkSpec, parameterCount, type Activation } from '../spec.js';
+import type { FitOptions } from '../trainer.js';
 
 export interface BenchNetwork {
   /** Short name, as `--networks` takes it. */

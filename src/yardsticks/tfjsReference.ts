@@ -3,11 +3,11 @@
 // compare` and test/parity.test.ts. @tensorflow/tfjs is a devDependency, loaded only here, on demand.
 import { largestDifference, type Largest } from './difference.js';
 import type * as TF from '@tensorflow/tfjs';
-import { fail } from './errors.js';
-import { Model, type ModelOptions, type Weights } from './model.js';
-import type { OptimizerSettings } from './optimizers.js';
-import { checkSpec, type LayerSpec, type Network, type Regularizer } from './spec.js';
-import { checkFitOptions, type FitOptions, type Settings } from './trainer.js';
+import { fail } from '../errors.js';
+import { Model, type ModelOptions, type Weights } from '../model.js';
+import type { OptimizerSettings } from '../optimizers.js';
+import { checkSpec, type LayerSpec, type Network, type Regularizer } from '../spec.js';
+import { checkFitOptions, type FitOptions, type Settings } from '../trainer.js';
 
 export type Tf = typeof TF;
 

@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import type { BenchEngine, BenchMode, BenchNetwork } from './bench.js';
-import { fail } from './errors.js';
-import { checkSpec } from './spec.js';
+import type { BenchEngine, BenchMode, BenchNetwork } from './benchmark.js';
+import { fail } from '../errors.js';
+import { checkSpec } from '../spec.js';
 
 const run = promisify(execFile);
 

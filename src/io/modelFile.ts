@@ -1,10 +1,10 @@
-import type { Task } from './csv.js';
-import { BackpropError, fail, show } from './errors.js';
-import { checkClasses, isCategorical } from './classes.js';
-import { checkThreshold } from './metrics.js';
-import { Model, type Weights } from './model.js';
-import type { Scaler } from './scaler.js';
-import { layerSpecs, type LayerSpec, type Loss } from './spec.js';
+import type { Task } from '../csv.js';
+import { BackpropError, fail, show } from '../errors.js';
+import { checkClasses, isCategorical } from '../classes.js';
+import { checkThreshold } from '../metrics.js';
+import { Model, type Weights } from '../model.js';
+import type { Scaler } from '../scaler.js';
+import { layerSpecs, type LayerSpec, type Loss } from '../spec.js';
 
 export const MODEL_FORMAT = 'backprop-model';
 /**
