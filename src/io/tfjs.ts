@@ -3,6 +3,8 @@
 // tf.loadLayersModel reads it, and tensorflowjs_converter turns it into a Keras model.
 import { BackpropError, fail, show } from '../errors.js';
 import type { Activation, DenseLayer, Initializer, LayerSpec, Loss, Regularizer, RegularizerSpec } from '../spec.js';
+import { LOSS_LIST } from '../operations/losses.js';
+import { hasNone } from '../operations/rows.js';
 import { LOSSES } from '../spec.js';
 import { Model, type Weights } from '../model.js';
 import type { ModelInfo } from './modelFile.js';
@@ -177,12 +179,8 @@ export interface TfjsImport {
   metadata?: TfjsMetadata;
 }
 
-const KERAS_LOSSES: Record<string, Loss> = {
-  mse: 'mse', meanSquaredError: 'mse', mean_squared_error: 'mse',
-  binaryCrossentropy: 'binaryCrossentropy', binary_crossentropy: 'binaryCrossentropy',
-  categoricalCrossentropy: 'categoricalCrossentropy', categorical_crossentropy: 'categoricalCrossentropy',
-  sparseCategoricalCrossentropy: 'sparseCategoricalCrossentropy', sparse_categorical_crossentropy: 'sparseCategoricalCrossentropy',
-};
+/** Every spelling of a loss a model.json's training config may carry, from the loss rows. */
+const KERAS_LOSSES: Record<string, Loss> = Object.fromEntries(LOSS_LIST.flatMap((r) => (hasNone(r.tfjs) ? [] : [r.tfjs.name, ...r.tfjs.aliases, r.name].map((k) => [k, r.name]))));
 
 /**
  * A model from the TensorFlow.js layers format: `modelJson` (model.json's text or parsed object)
