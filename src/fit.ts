@@ -8,6 +8,7 @@ import { splitRows, takeRows } from './split.js';
 import { checkFitOptions, FIT_OPTIONS, type FitOptions, type Settings } from './trainer.js';
 import { checkValidationOptions, VALIDATION_OPTIONS, type ValidationOptions, type ValidationSettings } from './validation.js';
 
+/** `Model.fit`'s options: training (FitOptions, with the optimizer's), validation, and scaling. */
 export interface ModelFitOptions extends FitOptions, ValidationOptions {
   /** Fits a z-score scaler to the training rows (after any validationSplit); the model applies it from then on, in fit, predict and evaluate. */
   standardize?: boolean;

@@ -2,6 +2,7 @@ import { OPTIMIZERS } from './contract.js';
 import { fail, oneOf, positiveFinite, show } from './errors.js';
 
 export { OPTIMIZERS };
+/** An optimizer's name: one of OPTIMIZERS. */
 export type OptimizerName = (typeof OPTIMIZERS)[number];
 
 /** The optimizer as `fit` takes it; what is left out takes Keras's default. */

@@ -3,7 +3,9 @@ import { fail, knownKeys, oneOf, positiveInteger, show } from './errors.js';
 
 export { ACTIVATIONS, LOSSES };
 
+/** A Dense layer's activation: one of ACTIVATIONS. */
 export type Activation = (typeof ACTIVATIONS)[number];
+/** A model's loss: one of LOSSES. */
 export type Loss = (typeof LOSSES)[number];
 
 /** Keras's initializers of these names (src/initializers.ts); the random ones draw from the model's seed. */
@@ -23,11 +25,17 @@ export interface Regularizer { l1: number; l2: number }
 
 /** One fully connected layer, as Keras's `Dense`. */
 export interface DenseSpec {
+  /** Outputs of the layer (a whole number ≥ 1). */
   units: number;
+  /** One of ACTIVATIONS (default 'linear', as Keras). */
   activation?: Activation;
+  /** The kernel's initial values (default 'glorotUniform', as Keras). */
   kernelInitializer?: Initializer;
+  /** The bias's initial values (default 'zeros'). */
   biasInitializer?: Initializer;
+  /** A penalty on the kernel's weights added to the loss (default none). */
   kernelRegularizer?: RegularizerSpec;
+  /** A penalty on the bias added to the loss (default none). */
   biasRegularizer?: RegularizerSpec;
 }
 
@@ -39,6 +47,7 @@ export interface DropoutSpec {
   dropout: number;
 }
 
+/** One entry of a model's `layers`: a Dense layer, or a Dropout after one. */
 export type LayerSpec = DenseSpec | DropoutSpec;
 
 /** A model's layers and loss; `Layer` narrows the layers to Dense ones where a caller wants only those. */
@@ -47,6 +56,7 @@ export interface ModelSpec<Layer extends LayerSpec = LayerSpec> {
   inputs: number;
   /** Dense layers, each optionally followed by a Dropout. */
   layers: Layer[];
+  /** One of LOSSES: 'mse' (regression), 'binaryCrossentropy' (a sigmoid output), the categorical ones (a softmax output). */
   loss: Loss;
 }
 

@@ -11,6 +11,7 @@ import { describeParam } from './weights.js';
 /** `'none'`: rows in order; `'epoch'` (or `true`): a new permutation each epoch; `'sample'`: each step draws a row at random, with replacement. */
 export type Shuffle = 'none' | 'epoch' | 'sample';
 
+/** What `onEpochEnd` receives after each epoch. */
 export interface EpochLogs {
   loss: number;
   /** With validation data (src/validation.ts): the held-out rows' loss and metrics after this epoch. */
@@ -18,6 +19,7 @@ export interface EpochLogs {
   valMetrics?: Metrics;
 }
 
+/** How to train: epochs, batches, row order, engine and the optimizer with its settings. */
 export interface FitOptions extends OptimizerOptions {
   /** Passes over the data (default 1, as Keras). */
   epochs?: number;
@@ -31,6 +33,7 @@ export interface FitOptions extends OptimizerOptions {
   shuffle?: boolean | Shuffle;
   /** Seeds the row order (default 0): a seed reproduces a run exactly, on either engine. */
   seed?: number;
+  /** `'wasm'` (default) or `'js'`: the same numbers either way. */
   engine?: EngineKind;
   /**
    * Batches per call into the engine, as Keras's steps_per_execution: 1 (default) — the host runs the
@@ -45,6 +48,7 @@ export interface FitOptions extends OptimizerOptions {
 /** What a chart of a run reads: its epochs and losses (History without the settings). */
 export type LossHistory = Pick<History, 'epoch' | 'loss' | 'valLoss' | 'bestEpoch'>;
 
+/** What `fit` resolves to: the loss of every epoch (and validation's), as Keras's History. */
 export interface History {
   epoch: number[];
   /** Mean of the epoch's row (or batch) losses, each measured before its update — what Keras reports. */
@@ -58,6 +62,7 @@ export interface History {
   params: Settings;
 }
 
+/** The settings a fit ran with, every default filled in (`history.params`). */
 export interface Settings {
   epochs: number;
   optimizer: OptimizerSettings;

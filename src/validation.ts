@@ -3,6 +3,7 @@ import { fail, positiveInteger, show } from './errors.js';
 import { checkThreshold, type Metrics } from './metrics.js';
 import type { EpochLogs, History } from './trainer.js';
 
+/** Validation during fit: held-out rows measured after each epoch, and early stopping. */
 export interface ValidationOptions {
   /** Share of the rows (seeded by `seed`, stratified by label for binaryCrossentropy) held out to validate on after each epoch, as Keras's validationSplit. */
   validationSplit?: number;

@@ -55,6 +55,7 @@ export function readTfjs(path: string, options: { loss?: Loss } = {}): TfjsImpor
   return modelFromTfjs(text, weights, { ...options, source: path });
 }
 
+/** Writes the model as an ONNX file (exportOnnx's bytes) to `path`. */
 export async function saveOnnx(path: string, model: Model): Promise<void> {
   await writeFile(path, exportOnnx(model));
 }

@@ -6,13 +6,16 @@ import type { Model } from '../model.js';
 import { onnxActivation, PREVIOUS } from './activations.js';
 import { bytes, float, int, message, string, type Field } from './protobuf.js';
 
+/** The ONNX opset an exported graph declares. */
 export const ONNX_OPSET = 13;
 /** The IR version that goes with opset 13 (ONNX 1.8). */
 const IR_VERSION = 7;
 const DOUBLE = 11; // TensorProto.DataType
 const ATTRIBUTE_FLOAT = 1; // AttributeProto.AttributeType
 
+/** The name of an exported graph's input ([N, inputs], float64). */
 export const ONNX_INPUT = 'input';
+/** The name of an exported graph's output ([N, outputs], float64). */
 export const ONNX_OUTPUT = 'output';
 
 /** A float64 tensor of the given dims as a TensorProto: dims (1), data_type (2), name (8), raw_data (9, little-endian). */
