@@ -183,9 +183,21 @@ function splitTopLevel(text) {
 
 const cell = (text) => text.replace(/\|/g, '\\|').replace(/\n+/g, ' ');
 
-/** A declaration as a reader wants it: private members left out. */
+/** A declaration as a reader wants it: private members left out, with their doc comments. */
 function shown(code) {
-  return code.split('\n').filter((l) => !/^\s*private\s/.test(l)).join('\n');
+  const out = [];
+  let comment = [], inComment = false;
+  for (const line of code.split('\n')) {
+    const t = line.trim();
+    if (inComment || t.startsWith('/**')) {
+      comment.push(line);
+      inComment = !t.endsWith('*/');
+      continue;
+    }
+    if (!t.startsWith('private ')) out.push(...comment, line);
+    comment = [];
+  }
+  return [...out, ...comment].join('\n');
 }
 
 function apiReference(api) {
