@@ -5,7 +5,7 @@
 // predictor answers as the model does. The two built on APIs still being written (trainOnBatch with
 // checkpoints, issue 22; standalone export, issue 23) are skipped, saying so, until those exist.
 import { execFileSync } from 'node:child_process';
-import { cpSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build as viteBuild } from 'vite';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -30,6 +30,15 @@ const node = (cwd: string, args: string[], input?: string) =>
   execFileSync(process.execPath, args, { cwd: join(dir, cwd), env, encoding: 'utf8', input, stdio: ['pipe', 'pipe', 'pipe'] });
 
 describe('examples/', () => {
+  it('examples/README.md lists every example, and every script parses (the skipped ones included)', () => {
+    const index = readFileSync(join(ROOT, 'examples/README.md'), 'utf8');
+    const examples = readdirSync(join(ROOT, 'examples'), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+    expect(examples.filter((name) => !index.includes(`](${name}`))).toEqual([]);
+    for (const name of examples) {
+      for (const file of readdirSync(join(ROOT, 'examples', name)).filter((f) => /\.m?js$/.test(f))) execFileSync(process.execPath, ['--check', join(ROOT, 'examples', name, file)]);
+    }
+  });
+
   it('train-csv: trains a softmax classifier on a CSV of labels and saves a model that loads and predicts the labels', async () => {
     const species = ['virginica', 'setosa', 'versicolor'];
     const { x, y } = gaussianBlobs({ centers: [[6.6, 3.0, 5.5, 2.0], [5.0, 3.4, 1.5, 0.2], [5.9, 2.8, 4.3, 1.3]], std: 0.3, rowsPerClass: 40, seed: 5 });
