@@ -272,7 +272,7 @@ function fillOptions(text, api) {
 /** The commands as src/cli/main.ts lists them, each with its flag table. */
 async function cliCommands() {
   const files = readdirSync(at('src/cli')).filter((f) => f.endsWith('.ts') && f !== 'main.ts');
-  const out = at('build/docs-cli.mjs');
+  const out = at(`build/docs-cli-${process.pid}.mjs`);
   mkdirSync(at('build'), { recursive: true });
   await build({
     stdin: { contents: files.map((f, k) => `export * as m${k} from './src/cli/${f}';`).join('\n'), resolveDir: root, loader: 'ts' },
