@@ -16,7 +16,7 @@ import { ROOT, scratchProject } from './scratch.js';
 const DOCS = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).sort().map((f) => `docs/${f}`)];
 
 /** Guides being written on other branches: links to them may dangle until those branches are merged. */
-const PENDING = ['standalone.md', 'continue-training.md', 'csv-at-scale.md', 'operations.md', 'training-toolkit.md', 'playground.md'].map((f) => `docs/${f}`);
+const PENDING = ['standalone.md', 'continue-training.md', 'csv-at-scale.md', 'training-toolkit.md', 'playground.md'].map((f) => `docs/${f}`);
 
 interface Block { lang: string; excerpt: boolean; code: string; line: number; expected?: string }
 
