@@ -35,6 +35,7 @@ export interface CsvData {
   table: CsvTable;
 }
 
+/** Which columns `readCsv` (and `readCsvFile`) read as features and target, and how. */
 export interface CsvDataOptions {
   /** The column to learn, or several columns (a regression with one output per column). */
   target: string | readonly string[];
@@ -59,6 +60,7 @@ export interface CsvDataOptions {
 
 /** Classification covers 0/1 targets (one sigmoid output) and k ≥ 2 class labels (`classes`, a softmax output). */
 export type Task = 'regression' | 'classification';
+/** The tasks a CSV target can be read as. */
 export const TASKS = ['regression', 'classification'] as const satisfies readonly Task[];
 
 /**

@@ -5,6 +5,7 @@
 import { ACTIVATIONS } from '../contract.js';
 import { rowList, type Counterpart, type RowBase } from './rows.js';
 
+/** A Dense layer's activation: one of ACTIVATIONS. */
 export type Activation = (typeof ACTIVATIONS)[number];
 
 /** In an OnnxStep's inputs: the previous node's output (the first node's: the Dense layer's Gemm output). */
@@ -24,6 +25,7 @@ export interface OnnxStep {
   as?: string;
 }
 
+/** Everything known about one activation: one row of the operation table (ACTIVATION_LIST). */
 export interface ActivationRow extends RowBase {
   /** Its derivative reads z, not only a = act(z): a layer with it keeps its pre-activations (src/layout.ts). */
   needsZ: boolean;
