@@ -1,4 +1,3 @@
-import Papa from 'papaparse';
 import { canonicalLabel, checkClasses, oneHot, sortedClasses } from './classes.js';
 import { fail, knownKeys, oneOf, show } from './errors.js';
 
@@ -209,10 +208,26 @@ export function isDecimal(text: string): boolean {
 
 /** A cell as a finite number, or an error naming the line, the column and the cell. */
 export function cellNumber(text: string, line: number, column: string, source: string): number {
-  const t = text.trim();
-  const v = isDecimal(t) ? Number(t) : NaN;
+  const v = decimal(text);
   if (!Number.isFinite(v)) notNumber(text, line, column, source);
   return v;
+}
+
+/**
+ * The number a cell writes in decimal (surrounding spaces allowed), else NaN. The usual cell (digits,
+ * sign, point, exponent and nothing else) skips the trim and the pattern: over those characters,
+ * what Number() reads is exactly what NUMBER matches (no hex, no Infinity, and '' is refused here).
+ */
+function decimal(text: string): number {
+  const n = text.length;
+  let plain = n > 0;
+  for (let i = 0; i < n && plain; i++) {
+    const c = text.charCodeAt(i);
+    plain = (c >= 48 && c <= 57) || c === 46 || c === 43 || c === 45 || c === 101 || c === 69;
+  }
+  if (plain) return Number(text);
+  const t = text.trim();
+  return NUMBER.test(t) ? Number(t) : NaN;
 }
 
 function notNumber(text: string, line: number, column: string, source: string): never {
@@ -298,8 +313,8 @@ class TargetColumn {
   ) {}
 
   add(cell: string, line: number, row: number): void {
-    const t = cell.trim();
-    const v = NUMBER.test(t) ? Number(t) : NaN;
+    const v = decimal(cell);
+    const t = Number.isFinite(v) ? '' : cell.trim();
     if (this.known) {
       this.values.push(this.knownClass(Number.isFinite(v) ? String(v) : t, line, row));
       return;
@@ -310,7 +325,7 @@ class TargetColumn {
       this.binary &&= binary;
       this.integers &&= Number.isInteger(v);
       if (this.several ? !binary : !Number.isInteger(v)) {
-        if (this.oddCount++ < 5) this.odd.push({ line, text: t });
+        if (this.oddCount++ < 5) this.odd.push({ line, text: cell.trim() });
       }
       return;
     }
@@ -514,10 +529,28 @@ export function inferTask(y: Float64Array): Task {
 
 /** Rows back to CSV text (quoting cells that need it), with CRLF-free `\n` line ends. */
 export function formatCsv(columns: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
-  return Papa.unparse({ fields: [...columns], data: rows.map((r) => [...r]) }, { newline: '\n' }) + '\n';
+  return `${csvRow(columns)}\n${formatCsvRows(rows)}`;
 }
 
 /** Rows without a header as CSV text, as formatCsv writes them: for output written a batch at a time. */
 export function formatCsvRows(rows: readonly (readonly (string | number)[])[]): string {
-  return rows.length === 0 ? '' : Papa.unparse(rows.map((r) => [...r]), { newline: '\n' }) + '\n';
+  let text = '';
+  for (const row of rows) text += `${csvRow(row)}\n`;
+  return text;
+}
+
+/** One row's cells as CSV, without the line end. */
+export function csvRow(cells: readonly (string | number)[]): string {
+  let line = '';
+  for (let j = 0; j < cells.length; j++) line += j > 0 ? `,${csvCell(cells[j]!)}` : csvCell(cells[j]!);
+  return line;
+}
+
+/**
+ * A cell as CSV writes it: quoted (each quote doubled) when it holds a comma, a quote, a line break
+ * or a byte-order mark, or starts or ends with a space, which a reader would trim (papaparse's rule).
+ */
+function csvCell(cell: string | number): string {
+  if (typeof cell === 'number') return String(cell);
+  return /[",\r\n\uFEFF]|^ | $/.test(cell) ? `"${cell.replaceAll('"', '""')}"` : cell;
 }

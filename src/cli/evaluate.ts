@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import {
-  BackpropError, confusionMatrixSvg, isCategorical, loadModel, loadTfjs, LOSSES, modelInfo, readCsvFile, regressionMetrics, taskOf,
+  BackpropError, confusionMatrixSvg, isCategorical, loadModel, loadTfjs, LOSSES, metricsFor, modelInfo, readCsvFile, regressionMetrics, taskOf,
   type ClassificationMetrics, type EngineKind, type LoadedInfo, type Metrics, type Model, type MulticlassMetrics, type RegressionMetrics, type Task,
 } from '../node.js';
 import { fail, oneOf } from '../errors.js';
@@ -38,14 +38,39 @@ export function metricsText(columns: Record<string, Metrics>, classes?: readonly
   return `${body}\n\nper class (${last}):\n${perClass}\n\nconfusion matrix (${last}; rows: actual class, columns: predicted):\n${confusion}`;
 }
 
+/** Rows predicted per call into the kernels when many are: the engine holds one batch of them, not a copy of the whole set. */
+export const BATCH = 4096;
+
+/** The model's outputs for every row of x, rows × outputs, flat, predicted a batch at a time. */
+export function predictRows(model: Model, x: Float64Array, engine: EngineKind): Float64Array {
+  const { inputs, layers } = model.network;
+  const k = layers[layers.length - 1]!.units, rows = x.length / inputs;
+  const out = new Float64Array(rows * k);
+  for (let r = 0; r < rows; r += BATCH) {
+    const n = Math.min(BATCH, rows - r);
+    model.predictInto(x.subarray(r * inputs, (r + n) * inputs), out.subarray(r * k, (r + n) * k), { engine });
+  }
+  return out;
+}
+
+/**
+ * evaluateMetrics of rows whose labels fit the model's loss (its own training rows), from
+ * predictRows: a large training set is not copied into the engine a second time.
+ */
+export function rowsMetrics(model: Model, x: Float64Array, y: Float64Array, threshold: number, engine: EngineKind): Metrics {
+  const { loss, layers } = model.network;
+  return metricsFor(loss, y, predictRows(model, x, engine), threshold, layers[layers.length - 1]!.units);
+}
+
 /**
  * A regression's metrics per target column, which `Metrics` pools over every value of every target;
  * as text, one table per set of rows with a column per target.
  */
 export function targetMetrics(model: Model, x: Float64Array, y: Float64Array, targets: string[], engine: EngineKind): Record<string, RegressionMetrics> {
-  const yhat = model.predict(x, { engine });
-  const t = targets.length;
-  return Object.fromEntries(targets.map((name, j) => [name, regressionMetrics(yhat.map((_, r) => y[r * t + j]!), yhat.map((row) => row[j]!))]));
+  const yhat = predictRows(model, x, engine);
+  const t = targets.length, rows = y.length / t;
+  const column = (v: Float64Array, j: number) => Array.from({ length: rows }, (_, r) => v[r * t + j]!);
+  return Object.fromEntries(targets.map((name, j) => [name, regressionMetrics(column(y, j), column(yhat, j))]));
 }
 
 /** A classifier's confusion matrix as SVG: k × k for a softmax model, 2 × 2 (0, 1) for a sigmoid one. */
@@ -128,7 +153,7 @@ export async function modelCsv(modelPath: string, csvPath: string, withTarget: b
   const check = (columns: string[]) => needColumns(columns, modelPath, csvPath, info.features, withTarget ? targets : []);
   if (!withTarget) {
     const x = new Floats();
-    const rows = await streamBatches(csvPath, info.features, 4096, { header: check, batch: (batch) => { for (const v of batch) x.push(v); } });
+    const rows = await streamBatches(csvPath, info.features, BATCH, { header: check, batch: (batch) => { for (const v of batch) x.push(v); } });
     return { model, info, task, rows, x: x.done(), y: undefined };
   }
   const read = info.classes ? { classes: info.classes, oneHot: model.network.loss === 'categoricalCrossentropy' } : { task: 'regression' as const };

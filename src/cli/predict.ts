@@ -1,7 +1,7 @@
 import { classPredictions, type EngineKind, type LoadedInfo, type Model, type Task } from '../node.js';
-import { formatCsvRows } from '../csv.js';
+import { csvRow } from '../csv.js';
 import { streamBatches } from '../csvFile.js';
-import { engineFlag, MODEL_RUN_FLAGS, modelThreshold, needColumns, paths, PLAIN_TFJS_FLAGS, runModel } from './evaluate.js';
+import { BATCH, engineFlag, MODEL_RUN_FLAGS, modelThreshold, needColumns, paths, PLAIN_TFJS_FLAGS, runModel } from './evaluate.js';
 import { checkOutputs, outputStream, stdoutStream, type Output, type OutputStream } from './outputs.js';
 import type { Command } from './args.js';
 
@@ -44,9 +44,6 @@ once every row is written (standard output gets the rows as they come).`,
   },
 };
 
-/** Rows predicted per call into the kernels: enough that a call's fixed cost vanishes, few enough that a batch's text is small. */
-const BATCH = 4096;
-
 /**
  * Streams the CSV through the model: each batch of rows is read, predicted and written (the input
  * cells, then the added columns) before the next is read. Returns the row count.
@@ -69,9 +66,11 @@ async function predictFile(model: Model, info: LoadedInfo, task: Task, run: { mo
       model.predictInto(x, y.subarray(0, n * k), { engine: run.engine });
       const added = addedCells(y, n, k, info, task, run.threshold);
       // The header goes out with the first rows: a file without rows writes nothing.
-      if (header) pending.push(formatCsvRows([[...header, ...added.columns.map((name) => unique(name, header!))]]));
+      if (header) pending.push(`${csvRow(header)},${csvRow(added.columns.map((name) => unique(name, header!)))}\n`);
       header = undefined;
-      pending.push(formatCsvRows(cells.map((row, r) => [...row, ...added.rows[r]!])));
+      let text = '';
+      for (let r = 0; r < n; r++) text += `${csvRow(cells[r]!)},${csvRow(added.rows[r]!)}\n`;
+      pending.push(text);
     },
     after: drain,
   });

@@ -6,7 +6,7 @@ import {
 import { fail, oneOf } from '../errors.js';
 import { checkOptimizer } from '../optimizers.js';
 import { list, number, type Flags, type Values } from './args.js';
-import { confusionSvg, metricsText, targetMetrics, thresholdFlag } from './evaluate.js';
+import { confusionSvg, metricsText, rowsMetrics, targetMetrics, thresholdFlag } from './evaluate.js';
 import { checkOutputs, writeOutputs, type Output } from './outputs.js';
 import { lossChart, Progress } from './progress.js';
 import { count, networkText, num } from './report.js';
@@ -180,8 +180,8 @@ export async function trainCsv(v: Values, path: string | undefined): Promise<voi
     progress.stop();
   }
   const engine = fit.engine!;
-  const metrics: Record<string, Metrics> = { training: model.evaluateMetrics(x, y, { threshold, engine }) };
-  if (held) metrics.validation = model.evaluateMetrics(held[0], held[1], { threshold, engine });
+  const metrics: Record<string, Metrics> = { training: rowsMetrics(model, x, y, threshold, engine) };
+  if (held) metrics.validation = rowsMetrics(model, held[0], held[1], threshold, engine);
   const perTarget = kind === 'regression' && width > 1
     ? { training: targetMetrics(model, x, y, data.targets, engine), ...(held ? { validation: targetMetrics(model, held[0], held[1], data.targets, engine) } : {}) }
     : undefined;
