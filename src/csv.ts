@@ -93,7 +93,8 @@ export class CsvRows {
 
   constructor(
     readonly source: string,
-    private readonly onRow: (cells: string[], line: number, row: number) => void,
+    /** `text`: the row as written, when it is one line without quotes (the usual row), for output that passes it through. */
+    private readonly onRow: (cells: string[], line: number, row: number, text?: string) => void,
     private readonly onHeader: (columns: string[]) => void = () => {},
   ) {}
 
@@ -106,6 +107,20 @@ export class CsvRows {
     let { state, cell, line, last } = this;
     let from = 0;
     for (let i = 0; i < text.length; i++) {
+      // The usual row, a line without quotes or CRs, is split by the engine's own split.
+      if (state === START && this.cells.length === 0 && cell === '') {
+        const end = text.indexOf('\n', i);
+        const plain = end > i ? text.slice(i, end) : '';
+        if (plain !== '' && plain.indexOf('"') < 0 && plain.indexOf('\r') < 0) {
+          this.cells = plain.split(',');
+          this.endRow(plain);
+          this.rowLine = ++line;
+          i = end;
+          from = end + 1;
+          last = LF;
+          continue;
+        }
+      }
       const c = text.charCodeAt(i);
       if (state === QUOTED) {
         if (c === QUOTE) {
@@ -156,7 +171,7 @@ export class CsvRows {
     if (this.rows === 0) fail(this.source, `has a header (${this.columns.join(', ')}) but no data rows`);
   }
 
-  private endRow(): void {
+  private endRow(text?: string): void {
     const cells = this.cells;
     this.cells = [];
     if (cells.length === 1 && cells[0]!.trim() === '') return;
@@ -172,7 +187,7 @@ export class CsvRows {
     if (cells.length !== columns.length) {
       fail(this.source, `line ${this.rowLine} has ${cells.length} cell${cells.length === 1 ? '' : 's'}; the header has ${columns.length} columns (${columns.join(', ')})`);
     }
-    this.onRow(cells, this.rowLine, this.rows++);
+    this.onRow(cells, this.rowLine, this.rows++, text);
   }
 }
 
@@ -214,21 +229,61 @@ export function cellNumber(text: string, line: number, column: string, source: s
 }
 
 /**
- * The number a cell writes in decimal (surrounding spaces allowed), else NaN. The usual cell (digits,
- * sign, point, exponent and nothing else) skips the trim and the pattern: over those characters,
- * what Number() reads is exactly what NUMBER matches (no hex, no Infinity, and '' is refused here).
+ * The number a cell writes in decimal (surrounding spaces allowed), else NaN: exactly Number()'s
+ * double. The usual cell (at most 15 significant digits, a power of ten within 10^±22) is read in
+ * one pass as digits ÷ or × a power of ten, both exact doubles, so the one rounding is the correct
+ * one (Clinger's fast path); any other goes through the pattern and Number().
  */
-function decimal(text: string): number {
+export function decimal(text: string): number {
   const n = text.length;
-  let plain = n > 0;
-  for (let i = 0; i < n && plain; i++) {
-    const c = text.charCodeAt(i);
-    plain = (c >= 48 && c <= 57) || c === 46 || c === 43 || c === 45 || c === 101 || c === 69;
+  let i = 0, negative = false;
+  const first = n > 0 ? text.charCodeAt(0) : 0;
+  if (first === 45 || first === 43) {
+    negative = first === 45;
+    i = 1;
   }
-  if (plain) return Number(text);
+  let mantissa = 0, digits = 0, scale = 0, seen = 0, point = false;
+  for (; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      seen++;
+      // Leading zeros add no significant digit
+      if (mantissa !== 0 || c !== 48) digits++;
+      mantissa = mantissa * 10 + (c - 48);
+      if (point) scale--;
+    } else if (c === 46 && !point) point = true;
+    else break;
+  }
+  let exponent = 0;
+  if (i < n && (text.charCodeAt(i) | 32) === 101 && seen > 0) {
+    let j = i + 1, sign = 1;
+    const s = j < n ? text.charCodeAt(j) : 0;
+    if (s === 45 || s === 43) {
+      sign = s === 45 ? -1 : 1;
+      j++;
+    }
+    const start = j;
+    for (; j < n && exponent < 1000; j++) {
+      const c = text.charCodeAt(j);
+      if (c < 48 || c > 57) break;
+      exponent = exponent * 10 + (c - 48);
+    }
+    if (j > start) {
+      exponent *= sign;
+      i = j;
+    }
+  }
+  const power = scale + exponent;
+  if (i === n && seen > 0 && digits <= 15 && power >= -22 && power <= 22) {
+    const v = power < 0 ? mantissa / POWERS[-power]! : mantissa * POWERS[power]!;
+    return negative ? -v : v;
+  }
   const t = text.trim();
   return NUMBER.test(t) ? Number(t) : NaN;
 }
+
+/** 10⁰ … 10²², each exact as a double. */
+const POWERS = Array.from({ length: 23 }, (_, k) => 10 ** k);
 
 function notNumber(text: string, line: number, column: string, source: string): never {
   const t = text.trim();

@@ -2,7 +2,7 @@
 // and no array of rows is ever built.
 import { open, type FileHandle } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
-import { cellNumber, columnIndex, CsvDataReader, CsvRows, type CsvData, type CsvDataOptions } from './csv.js';
+import { cellNumber, columnIndex, CsvDataReader, CsvRows, csvRow, type CsvData, type CsvDataOptions } from './csv.js';
 import { fail } from './errors.js';
 
 /** How much of a file is read at a time: large enough that reading costs little, small beside any data set worth streaming. */
@@ -58,8 +58,12 @@ export async function readCsvFile(path: string, options: Omit<CsvDataOptions, 's
 /** What streamBatches calls: with the header, with each batch of rows, after each piece of the file. */
 export interface BatchHandlers {
   header?(columns: string[]): void;
-  /** `x`: the batch's features, rows × features, row-major (a view valid until the call returns); `cells`: its rows as read. */
-  batch(x: Float64Array, cells: string[][]): void;
+  /**
+   * `x`: the batch's features, rows × features, row-major (a view valid until the call returns);
+   * `rows`: each row as CSV text without its line end (as written, or its cells quoted again when
+   * it spans lines or holds quotes), for output that passes the rows through.
+   */
+  batch(x: Float64Array, rows: string[]): void;
   after?(): Promise<void>;
 }
 
@@ -71,16 +75,16 @@ export async function streamBatches(path: string, features: readonly string[], s
   const inputs = features.length;
   const x = new Float64Array(size * inputs);
   let at: number[] = [];
-  let cells: string[][] = [];
+  let texts: string[] = [];
   const flush = () => {
-    if (cells.length > 0) on.batch(x.subarray(0, cells.length * inputs), cells);
-    cells = [];
+    if (texts.length > 0) on.batch(x.subarray(0, texts.length * inputs), texts);
+    texts = [];
   };
-  const rows = new CsvRows(path, (row, line) => {
-    const base = cells.length * inputs;
-    for (let j = 0; j < inputs; j++) x[base + j] = cellNumber(row[at[j]!]!, line, features[j]!, path);
-    cells.push(row);
-    if (cells.length === size) flush();
+  const rows = new CsvRows(path, (cells, line, _, text) => {
+    const base = texts.length * inputs;
+    for (let j = 0; j < inputs; j++) x[base + j] = cellNumber(cells[at[j]!]!, line, features[j]!, path);
+    texts.push(text ?? csvRow(cells));
+    if (texts.length === size) flush();
   }, (columns) => {
     on.header?.(columns);
     at = features.map((name) => columnIndex(columns, name, path));

@@ -7,7 +7,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CsvRows } from '../src/csv.js';
+import { CsvRows, decimal } from '../src/csv.js';
+import { seeded } from '../src/random.js';
 import { loadWasm, Model, parseCsv, readCsv, readCsvFile, saveModel } from '../src/node.js';
 import { loadTensorFlow, type Tf } from '../src/yardsticks/tfjsReference.js';
 
@@ -57,6 +58,26 @@ describe('CsvRows reads text in pieces exactly as whole', () => {
 
   it('refuses text after a closing quote, naming the line and column', () => {
     expect(() => parseCsv('a,b\n1,"2"3\n')).toThrow('csv: line 2, column 2: a quoted cell goes on after its closing quote');
+  });
+});
+
+describe('cells read as numbers', () => {
+  it('are exactly the double Number() reads, for every shape of decimal (Number() is the oracle)', () => {
+    const random = seeded(7);
+    const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)]!;
+    const digits = (n: number) => Array.from({ length: n }, () => String(Math.floor(random() * 10))).join('');
+    for (let k = 0; k < 50000; k++) {
+      const whole = digits(Math.floor(random() * 18)), fraction = digits(Math.floor(random() * 18));
+      const body = pick([whole, `${whole}.${fraction}`, `.${fraction}`, `${whole}.`]);
+      const exponent = random() < 0.3 ? `${pick(['e', 'E'])}${pick(['', '+', '-'])}${digits(1 + Math.floor(random() * 3))}` : '';
+      const text = `${pick(['', '', '-', '+'])}${body}${exponent}`;
+      const want = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text) ? Number(text) : NaN;
+      expect(Object.is(decimal(text), want), text).toBe(true);
+    }
+    for (const text of ['', '-', '.', 'e5', '1e', '0x10', 'Infinity', '1_0', ' 2.5 ', '-0', '1e999', '9007199254740993', '0.1e-30']) {
+      const t = text.trim();
+      expect(Object.is(decimal(text), /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t) ? Number(t) : NaN), JSON.stringify(text)).toBe(true);
+    }
   });
 });
 

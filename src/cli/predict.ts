@@ -61,15 +61,15 @@ async function predictFile(model: Model, info: LoadedInfo, task: Task, run: { mo
       needColumns(columns, run.modelPath, run.csvPath, info.features);
       header = columns;
     },
-    batch: (x, cells) => {
-      const n = cells.length;
+    batch: (x, texts) => {
+      const n = texts.length;
       model.predictInto(x, y.subarray(0, n * k), { engine: run.engine });
       const added = addedCells(y, n, k, info, task, run.threshold);
       // The header goes out with the first rows: a file without rows writes nothing.
       if (header) pending.push(`${csvRow(header)},${csvRow(added.columns.map((name) => unique(name, header!)))}\n`);
       header = undefined;
       let text = '';
-      for (let r = 0; r < n; r++) text += `${csvRow(cells[r]!)},${csvRow(added.rows[r]!)}\n`;
+      for (let r = 0; r < n; r++) text += `${texts[r]!},${csvRow(added.rows[r]!)}\n`;
       pending.push(text);
     },
     after: drain,
