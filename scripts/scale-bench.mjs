@@ -63,22 +63,23 @@ async function writeData(path) {
 }
 
 /**
- * Runs `node ARGS…` in `dir` and returns its wall time (s) and peak RSS (MB). With `/usr/bin/time`
- * the kernel's count for the whole process; otherwise the child reports its own maxRSS as it exits.
+ * Runs `node ARGS…` in `dir` and returns its wall time and processor time (user + system) in
+ * seconds, and its peak RSS in MiB. With /usr/bin/time, the kernel's count for the whole process;
+ * otherwise the child reports its own figures as it exits.
  */
 function measure(args) {
-  const rssFile = join(dir, 'rss.txt');
-  rmSync(rssFile, { force: true });
-  const report = `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(rssFile)}, String(process.resourceUsage().maxRSS)))`;
+  const figures = join(dir, 'figures.txt');
+  rmSync(figures, { force: true });
+  const report = `import { writeFileSync } from 'node:fs'; process.on('exit', () => { const u = process.resourceUsage(); writeFileSync(${JSON.stringify(figures)}, [u.maxRSS, u.userCPUTime / 1e6, u.systemCPUTime / 1e6].join(' ')); });`;
   const command = useTime
-    ? ['/usr/bin/time', ['-f', '%M', '-o', rssFile, process.execPath, ...args]]
-    : [process.execPath, ['--require', `data:text/javascript,${encodeURIComponent(report)}`, ...args]];
+    ? ['/usr/bin/time', ['-f', '%M %U %S', '-o', figures, process.execPath, ...args]]
+    : [process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(report)}`, ...args]];
   const started = performance.now();
   const run = spawnSync(command[0], command[1], { cwd: dir, encoding: 'utf8', maxBuffer: 64 * MB });
   const seconds = (performance.now() - started) / 1000;
   if (run.status !== 0) throw new Error(`node ${args.join(' ')} failed (${run.status}):\n${run.stderr}`);
-  const kb = Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop());
-  return { seconds, mb: kb / 1024, stdout: run.stdout };
+  const [kb, user, system] = readFileSync(figures, 'utf8').trim().split('\n').pop().split(' ').map(Number);
+  return { seconds, cpu: user + system, mb: kb / 1024, stdout: run.stdout };
 }
 
 /** Builds a model of about 10 million parameters, then times saveModel (or loadModel) alone inside the child. */
@@ -108,9 +109,9 @@ const rowsLabel = ROWS.toLocaleString('en-US');
 const dataMb = (ROWS * COLUMNS * 8) / MB;
 const rows = [];
 const row = (step, what, m, targetMb, targetSeconds) => {
-  rows.push([step, what, `${m.seconds.toFixed(1)} s`, targetSeconds === undefined ? '' : `< ${targetSeconds} s`, `${Math.round(m.mb)} MB`, `< ${Math.round(targetMb)} MB`,
+  rows.push([step, what, `${m.seconds.toFixed(1)} s`, `${m.cpu.toFixed(1)} s`, targetSeconds === undefined ? '' : `< ${targetSeconds} s`, `${Math.round(m.mb)} MiB`, `< ${Math.round(targetMb)} MiB`,
     m.mb < targetMb && (targetSeconds === undefined || m.seconds < targetSeconds) ? 'yes' : 'no']);
-  console.error(`${step}: ${m.seconds.toFixed(1)} s, ${Math.round(m.mb)} MB`);
+  console.error(`${step}: ${m.seconds.toFixed(1)} s (processor ${m.cpu.toFixed(1)} s), ${Math.round(m.mb)} MiB`);
 };
 
 const csv = join(dir, 'big.csv');
@@ -118,7 +119,7 @@ console.error(`writing ${rowsLabel} rows × ${COLUMNS} columns to ${csv} …`);
 await writeData(csv);
 const csvMb = statSync(csv).size / MB;
 const csvTarget = 3 * dataMb + 150;
-row('train --epochs 1', `${rowsLabel} rows × ${COLUMNS} columns (${Math.round(csvMb)} MB of CSV, ${Math.round(dataMb)} MB as float64)`,
+row('train --epochs 1', `${rowsLabel} rows × ${COLUMNS} columns (${Math.round(csvMb)} MiB of CSV, ${Math.round(dataMb)} MiB as float64)`,
   measure([cli, 'train', csv, '--target', 'y', '--epochs', '1', '--save', 'model.json']), csvTarget);
 row('predict --out', 'the same file, every row written back with its prediction', measure([cli, 'predict', 'model.json', csv, '--out', 'predictions.csv']), csvTarget);
 const written = readFileSync(join(dir, 'predictions.csv'), 'utf8').length > 0;
@@ -129,15 +130,15 @@ const modelMb = (PARAMS * 8) / MB;
 const save = join(dir, 'save.mjs'), load = join(dir, 'load.mjs');
 writeFileSync(save, modelScript('save', modelPath).replace('PARAMS', String(PARAMS)));
 writeFileSync(load, modelScript('load', modelPath).replace('PARAMS', String(PARAMS)));
-const label = `${PARAMS.toLocaleString('en-US')} parameters (${Math.round(modelMb)} MB as float64)`;
+const label = `${PARAMS.toLocaleString('en-US')} parameters (${Math.round(modelMb)} MiB as float64)`;
 const saved = measure([save]);
 const fileMb = statSync(modelPath).size / MB;
-row('saveModel', `${label}; the file: ${Math.round(fileMb)} MB`, { ...saved, seconds: JSON.parse(saved.stdout).seconds }, 2 * modelMb + 150, 3);
+row('saveModel', `${label}; the file: ${Math.round(fileMb)} MiB`, { ...saved, seconds: JSON.parse(saved.stdout).seconds }, 2 * modelMb + 150, 3);
 const loaded = measure([load]);
 row('loadModel', label, { ...loaded, seconds: JSON.parse(loaded.stdout).seconds }, 2 * modelMb + 150, 3);
 
-const header = ['step', 'input', 'time', 'target', 'peak memory', 'target', 'within'];
+const header = ['step', 'input', 'time', 'processor time', 'target', 'peak memory', 'target', 'within'];
 console.log([header, header.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n'));
-console.log(`\nPeak memory: the whole process's peak resident set (${useTime ? '/usr/bin/time %M' : 'process.resourceUsage().maxRSS'}); train and predict time: the whole process; save and load: the call alone. Node ${process.version}.`);
+console.log(`\nPeak memory and processor time (user + system): the whole process's (${useTime ? '/usr/bin/time' : 'process.resourceUsage()'}). Time: train and predict, the whole process's wall time; saveModel and loadModel, the call's alone (the target's). Node ${process.version}.`);
 if (values.keep) console.error(`kept ${dir}`);
 else rmSync(dir, { recursive: true, force: true });
