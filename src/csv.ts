@@ -588,8 +588,8 @@ export function formatCsv(columns: readonly string[], rows: readonly (readonly (
   return `${csvRow(columns)}\n${formatCsvRows(rows)}`;
 }
 
-/** Rows without a header as CSV text, as formatCsv writes them: for output written a batch at a time. */
-export function formatCsvRows(rows: readonly (readonly (string | number)[])[]): string {
+/** Rows without a header as CSV text, `\n`-terminated. */
+function formatCsvRows(rows: readonly (readonly (string | number)[])[]): string {
   let text = '';
   for (const row of rows) text += `${csvRow(row)}\n`;
   return text;
