@@ -5,7 +5,7 @@
 // CONTRACT differs from contractHash() (src/engines/wasm.ts), so the two sides cannot drift.
 // This file imports nothing: the build script reads it on its own.
 
-export const ACTIVATIONS = ['linear', 'sigmoid', 'tanh', 'relu', 'softmax', 'elu', 'selu', 'softplus', 'softsign', 'swish', 'gelu'] as const;
+export const ACTIVATIONS = ['linear', 'sigmoid', 'tanh', 'relu', 'softmax', 'elu', 'selu', 'softplus', 'softsign', 'swish', 'gelu', 'relu6', 'leakyRelu', 'hardSigmoid', 'hardSwish', 'mish', 'exponential'] as const;
 export const LOSSES = ['mse', 'binaryCrossentropy', 'categoricalCrossentropy', 'sparseCategoricalCrossentropy'] as const;
 export const OPTIMIZERS = ['sgd', 'adam', 'rmsprop'] as const;
 
