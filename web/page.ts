@@ -210,6 +210,7 @@ function layerButtons(): void {
     const span = document.createElement('span');
     span.className = 'layer-units';
     span.append(
+      `layer ${l + 1}: `,
       button('−', `one unit fewer in hidden layer ${l + 1}`, !(u > 1), () => set(units.map((v, k) => (k === l ? v - 1 : v)))),
       ` ${valid ? u : '?'} `,
       button('+', `one unit more in hidden layer ${l + 1}`, !(u < MAX_UNITS), () => set(units.map((v, k) => (k === l ? v + 1 : v)))),

@@ -9,11 +9,11 @@ export const TOYS = ['circle', 'xor', 'gaussian', 'spiral', 'plane'] as const;
 export type Toy = (typeof TOYS)[number];
 
 export const TOY_TITLES: Record<Toy, string> = {
-  circle: 'circle: a disc inside a ring (2 classes)',
-  xor: 'xor: opposite quadrants alike (2 classes)',
+  circle: 'circle: disc in a ring (2 classes)',
+  xor: 'xor: quadrants (2 classes)',
   gaussian: 'gaussian: two clouds (2 classes)',
-  spiral: 'spiral: two arms wound together (2 classes)',
-  plane: 'plane: y = (x1 + x2) / 12 (regression)',
+  spiral: 'spiral: two arms (2 classes)',
+  plane: 'plane: a slope (regression)',
 };
 
 export const TOY_ROWS = 400;
