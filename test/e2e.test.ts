@@ -829,9 +829,16 @@ describe('the playground', () => {
     await page.click('#reset');
     expect([await page.inputValue('#hidden'), await page.inputValue('#lr')]).toEqual(['8', '0.01']);
 
+    // L2 on the kernels and Dropout after the hidden layer reach the library as Keras's kernelRegularizer and Dropout.
+    await page.selectOption('#regularizer', 'l2');
+    await page.fill('#reg-rate', '0.001');
+    await page.fill('#dropout', '0.1');
     await page.selectOption('#pace', 'full');
     await page.fill('#epochs', '60');
     await train(page);
+    const code = (await page.textContent('#code'))!;
+    expect(code).toContain('"kernelRegularizer": {\n        "l2": 0.001\n      }');
+    expect(code).toContain('"dropout": 0.1');
     expect(await page.$$eval('#weights table:last-child thead th', (ths) => ths.map((t) => t.textContent))).toEqual(['from', '0', '1', '2']);
     for (const [width, height] of [[1280, 800], [390, 844]] as const) {
       await page.setViewportSize({ width, height });
