@@ -638,10 +638,17 @@ describe('the playground', () => {
     const { page, problems } = await open('/web/');
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.selectOption('#task', 'blobs3');
+    await page.waitForSelector('body[data-maps=current]');
+    // Drawing the untrained network: its 200,000 initial weights are made and mapped in the page's worker too.
+    const previewTasks = await watchLongTasks(page);
     await page.fill('#hidden', '256, 256, 256');
+    await page.waitForFunction(() => document.querySelectorAll('#network circle').length === 2 + 3 * 12 + 3);
+    await page.waitForSelector('#network line[data-weight]');
+    await page.waitForSelector('body[data-maps=current]');
+    await page.waitForTimeout(100);
+    expect((await previewTasks()).scripts).toEqual([]);
     await page.fill('#epochs', '1000');
     await page.selectOption('#pace', 'full');
-    await page.waitForSelector('body[data-maps=current]');
     await page.click('#train');
     // From the run's first drawing (which lays the panels out) on, nothing the page runs on its thread takes over 50 ms:
     // the snapshots of 200,000 weights arrive in the page's worker, which computes the maps.

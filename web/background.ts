@@ -17,6 +17,7 @@ export class PageWorker {
   private plane = false;
   private fitting: { id: number; onEpochs: (e: Epochs) => void; resolve: (f: Fitted) => void; reject: (e: Error) => void } | undefined;
   private readonly scores: ((accuracy: number[]) => void)[] = [];
+  private previewing: ((drawn: Weights | undefined) => void) | undefined;
 
   constructor(private readonly paint: (maps: MapNumbers) => void, private readonly failed: (message: string) => void) {
     this.worker.onmessage = (e: MessageEvent<FromPage>) => this.receive(e.data);
@@ -38,6 +39,8 @@ export class PageWorker {
   start(setup: MapSetup): void {
     this.id++;
     this.plane = setup.plane;
+    this.previewing?.(undefined);
+    this.previewing = undefined;
     this.post({ type: 'setup', id: this.id, setup });
     this.state('current');
   }
@@ -50,6 +53,14 @@ export class PageWorker {
     const flat = flatten(weights);
     this.post({ type: 'weights', id: this.id, flat }, [flat.buffer]);
     if (plane) this.state('pending');
+  }
+
+  /** The untrained network of `model`'s options, made in the worker: its maps, and the weights the diagram draws (undefined if the options make no model, or newer maps were started). */
+  preview(model: FitRequest['model']): Promise<Weights | undefined> {
+    if (this.plane) this.state('pending');
+    this.previewing?.(undefined);
+    this.post({ type: 'preview', id: this.id, model });
+    return new Promise((resolve) => { this.previewing = resolve; });
   }
 
   /** Trains in the worker (the maps follow the snapshots); `onEpochs` gets each batch of epochs as it comes. */
@@ -74,6 +85,12 @@ export class PageWorker {
 
   private receive(m: FromPage): void {
     if (m.type === 'score') this.scores.shift()?.(m.accuracy);
+    else if (m.type === 'previewed') {
+      const resolve = this.previewing;
+      this.previewing = undefined;
+      resolve?.(m.id === this.id ? m.drawn : undefined);
+      if (m.error !== undefined && m.id === this.id) this.state('current');
+    }
     else if (m.type === 'epochs') this.fitting?.onEpochs(m);
     else if (m.type === 'done' || m.type === 'failed') {
       const f = this.fitting;

@@ -1,14 +1,14 @@
 // The playground page: wires the form to the features — data (web/data.ts), Train and Stop
 // (web/train.ts), Step and Play (web/walk.ts), timing (web/timing.ts) — through the page's one state
 // (web/state.ts), and keeps the settings in the URL so that a setup can be shared.
-import { BackpropError, Model } from '../src/browser.js';
+import { BackpropError } from '../src/browser.js';
 import { chooseFile, chooseTask, currentData, loadCsv } from './data.js';
 import { showDerivation } from './derivation.js';
 import { checkForm, clearErrors, fillMenus, hiddenUnits, mark, marked, MAX_UNITS, readRun, showOptional, type Run } from './form.js';
 import { begin, end, idle, READY, say } from './state.js';
 import { compare, stopTiming } from './timing.js';
 import { clearRun, forgetTrained, stop, train } from './train.js';
-import { $, diagram, outputMap, showWeights, stage, startViews } from './views.js';
+import { $, diagram, outputMap, showPreview, stage, startViews } from './views.js';
 import { forgetWalk, pause, play, step } from './walk.js';
 
 /** Typing in the network fields redraws the diagram once the typing pauses, not on every key. */
@@ -34,17 +34,17 @@ function preview(): void {
     stage('');
     return;
   }
-  let run: Run, model: Model;
+  let run: Run;
   try {
     run = readRun(data);
-    if (run.network.layers.some((l) => l.units > MAX_UNITS)) return;
-    model = new Model(run.model);
   } catch (e) {
     if (e instanceof BackpropError) return;
     throw e;
   }
+  // A network the diagram can draw; the library checks the rest when it makes the model (in the worker).
+  if (!run.network.layers.every((l) => Number.isInteger(l.units) && l.units > 0 && l.units <= MAX_UNITS)) return;
   startViews(run, data, false);
-  showWeights(run, model.getWeights());
+  void showPreview(run);
   stage('Before training: the initial weights.');
   const sizes = [run.network.inputs, ...run.network.layers.map((l) => l.units)].join('-');
   $('derivation-note').textContent = sizes === '2-2-1'

@@ -34,6 +34,8 @@ export type ToPage =
   | { type: 'setup'; id: number; setup: MapSetup }
   /** Maps of these weights (the page's own: a preview's or a Step's), flat in the Keras order. */
   | { type: 'weights'; id: number; flat: Float64Array }
+  /** The untrained network of these options, made here (a big one's initial weights take longer than a frame to make): its maps, and its drawn weights back. */
+  | { type: 'preview'; id: number; model: ModelOptions<LayerSpec> }
   | { type: 'fit'; id: number; request: FitRequest }
   | { type: 'stop' }
   /** Accuracy of the last weights on each set of rows (x in the network's inputs). */
@@ -54,6 +56,8 @@ export type FromPage =
    * rows and columns, each bias's first shownUnits), when the trainer sent weights.
    */
   | { type: 'epochs'; id: number; epochs: number; losses: number[]; testLosses: (number | undefined)[]; testAccuracy?: number; drawn?: Weights }
+  /** A preview's weights as the diagram draws them, or why the options make no model. */
+  | { type: 'previewed'; id: number; drawn?: Weights; error?: string }
   | { type: 'done'; id: number; history: History; weights: Weights; scaler?: Scaler }
   | { type: 'failed'; id: number; error: ErrorInfo }
   | { type: 'score'; id: number; accuracy: number[] }

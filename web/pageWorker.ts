@@ -146,6 +146,15 @@ self.onmessage = async (event: MessageEvent<ToPage>) => {
   } else if (m.type === 'weights') {
     // Unpainted weights of a fit that ended are replaced by these, the page's.
     if (maps?.id === m.id) paintSoon(maps, unflatten(m.flat, maps.setup));
+  } else if (m.type === 'preview') {
+    if (maps?.id !== m.id) return;
+    try {
+      const weights = new Model(m.model).getWeights();
+      paintSoon(maps, weights);
+      post({ type: 'previewed', id: m.id, drawn: drawn(weights, maps.setup.shownUnits) });
+    } catch (e) {
+      post({ type: 'previewed', id: m.id, error: (e as Error).message });
+    }
   } else if (m.type === 'fit') void fit(m.id, m.request);
   else if (m.type === 'stop') trainer?.stop();
   else {

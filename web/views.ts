@@ -70,6 +70,12 @@ export function showWeights(run: Run, weights: Weights, trace?: Trace): void {
   background.update(weights, run.plane !== undefined);
 }
 
+/** Shows `run`'s untrained network: its initial weights are made (and mapped) in the page's worker, and drawn when they come. */
+export async function showPreview(run: Run): Promise<void> {
+  const drawn = await background.preview(run.model);
+  if (drawn) diagram.update(drawn);
+}
+
 /** The accuracy of the last weights mapped on the run's training rows and its test rows (if any), computed off this thread. */
 export function accuracy(run: Run): Promise<number[]> {
   return background.score([{ x: run.x, y: run.y }, ...(run.test ? [run.test] : [])]);
