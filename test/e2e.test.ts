@@ -655,6 +655,7 @@ describe('the playground', () => {
     await page.waitForFunction(() => Number(document.querySelector<HTMLElement>('#loss-chart')?.dataset.points) >= 2, undefined, { timeout: 60_000 });
     const longTasks = await watchLongTasks(page);
     await page.waitForFunction(() => Number(document.querySelector<HTMLElement>('#loss-chart')?.dataset.points) >= 7, undefined, { timeout: 60_000 });
+    expect(await page.textContent('#status')).toMatch(/^Training: epoch \d+ of 1000, loss [\d.]+; [\d,]+ epochs\/s, [\d,]+ rows\/s$/);
     const { tasks, scripts } = await longTasks();
     console.log(`long tasks while training 256-256-256 (ms, rendering included): ${tasks.join(', ') || 'none'}`);
     expect(scripts).toEqual([]);
@@ -731,6 +732,15 @@ describe('the playground', () => {
         // The ringed dots are the held-out rows; the URL keeps the settings.
         expect(new URL(page.url()).hash).toContain('task=spiral&noise=20&test-share=30&hidden=8%2C+8');
         expect(new URL(page.url()).hash).toContain('crosses=sin+x1%2Csin+x2');
+      }
+      if (width === 1280) {
+        // Discretize: every cell in its answer's deepest colour; the half shades go (but where the smoothed cells meet).
+        const half = [[179, 200, 248], [248, 197, 170]];
+        const before = await countColors(page, '#plane-chart canvas', half);
+        await page.check('#discretize');
+        const after = await countColors(page, '#plane-chart canvas', half);
+        expect(after[0]! + after[1]!).toBeLessThan(0.6 * (before[0]! + before[1]!));
+        await page.uncheck('#discretize');
       }
       await shot(page, `playground-${width}-spiral.png`, width < 600 ? '#loss-panel' : undefined);
       if (width < 600) await shot(page, `playground-${width}-spiral-map.png`, '#plane-panel');
