@@ -1,7 +1,6 @@
 // The SIMD build, the scalar build and the pure-JS engine add in the same order (assembly/dense.ts,
-// dot()), compute exp, log, log1p, erf, expm1 and tanh with the same lines and take pow from the
-// same host Math, and draw Dropout's masks from the same generator, so they give the same numbers to
-// the bit: every activation, loss, regularizer and Dropout.
+// dot()), compute exp, log, log1p, erf, expm1, tanh and pow with the same lines, and draw Dropout's
+// masks from the same generator, so they give the same numbers to the bit: every activation, loss, regularizer and Dropout.
 // The whole-epoch call (stepsPerExecution 'epoch') runs the same steps as the host's batch loop.
 import { readFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it, vi } from 'vitest';

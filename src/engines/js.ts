@@ -5,7 +5,7 @@
 import { ACTIVATIONS, LAYER_FIELDS, LOSSES, NET_SLOTS, OPTIMIZERS } from '../contract.js';
 import { LAYER, NET, OPTION, SETTING } from '../layout.js';
 import type { Engine } from './engine.js';
-import { erf, exp, expm1, log, log1p, tanh } from './math.js';
+import { erf, exp, expm1, log, log1p, pow, tanh } from './math.js';
 
 const { LAYERS, LOSS, X, Y, ORDER, PARAMS, GRADS, COUNT, SETTINGS, OPTIMIZER, MOMENTUMS, VELOCITIES, CAPACITY, IN, TARGET, TARGETS, REGULARIZED, RANDOM } = NET;
 const { UNITS, INPUTS, ACT, W, B, A, D, Z, MASK, OPTIONS } = LAYER;
@@ -413,7 +413,7 @@ export function openJsEngine(bytes: number): Engine {
 
   function adamUpdate(params: number, grads: number, momentums: number, velocities: number, count: number,
     lr: number, beta1: number, beta2: number, epsilon: number, t: number): number {
-    const alpha = lr * Math.sqrt(1.0 - Math.pow(beta2, t)) / (1.0 - Math.pow(beta1, t));
+    const alpha = lr * Math.sqrt(1.0 - pow(beta2, t)) / (1.0 - pow(beta1, t));
     let finite = 0.0;
     for (let i = 0; i < count; i++) {
       const g = f[grads + i]!;

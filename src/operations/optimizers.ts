@@ -6,6 +6,7 @@ import type * as TF from '@tensorflow/tfjs';
 import { OPTIMIZERS, type NET_SLOTS, type SETTING_SLOTS } from '../contract.js';
 import { fail, positiveFinite, show } from '../errors.js';
 import { rowList, type Counterpart, type NoEquivalent, type RowBase } from './rows.js';
+import { pow } from '../engines/math.js';
 
 /** An optimizer's name: one of OPTIMIZERS. */
 export type OptimizerName = (typeof OPTIMIZERS)[number];
@@ -106,7 +107,7 @@ export interface OptimizerRow extends RowBase {
 }
 
 const INFERENCE_ONLY = { none: 'an ONNX model holds the forward pass for inference; it carries no optimizer' };
-const adamStepSize = (s: OptimizerSettings, t: number) => s.learningRate * Math.sqrt(1 - Math.pow(s.beta2, t)) / (1 - Math.pow(s.beta1, t));
+const adamStepSize = (s: OptimizerSettings, t: number) => s.learningRate * Math.sqrt(1 - pow(s.beta2, t)) / (1 - pow(s.beta1, t));
 
 const ROWS = {
   sgd: {
