@@ -700,9 +700,7 @@ describe('the playground', () => {
 
   it('trains a noisy spiral from a shared URL, with the held-out rows\' loss on the chart; on a phone the chart comes into view', async () => {
     for (const [width, height] of [[1280, 800], [390, 844]] as const) {
-      // SGD with momentum: Adam's bias correction calls the host's Math.pow, which Node and this Chromium round
-      // differently for some steps, so an Adam run of thousands of steps is compared in the browser only.
-      // With the crosses sin x1 and sin x2 as inputs besides x1 and x2.
+      // SGD with momentum, with the crosses sin x1 and sin x2 as inputs besides x1 and x2.
       const { page, problems } = await open('/web/#task=spiral&noise=20&optimizer=sgd&lr=0.03&momentum=0.9&crosses=sin+x1,sin+x2&pace=full');
       await page.setViewportSize({ width, height });
       expect(await page.inputValue('#noise')).toBe('20');
