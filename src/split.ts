@@ -34,7 +34,7 @@ export function splitRows(rows: number, { fraction, seed = 0, stratify }: SplitO
   const held: number[] = [];
   for (const members of groups.values()) {
     shuffle(members, random);
-    held.push(...members.slice(0, Math.round(fraction * members.length)));
+    for (const r of members.slice(0, Math.round(fraction * members.length))) held.push(r);
   }
   // Rounding per group can leave a part empty on tiny data; move one row so neither is.
   const total = Math.min(Math.max(held.length, 1), rows - 1);

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { lossChart } from '../src/cli/progress.js';
-import { BackpropError, DivergenceError, lossChartSvg, Model, modelFromFile, modelToText, type LossHistory } from '../src/node.js';
+import { lossTable } from '../src/cli/report.js';
+import { BackpropError, decisionBoundarySvg, DivergenceError, lossChartSvg, Model, modelFromFile, modelToText, splitRows, type LossHistory } from '../src/node.js';
 import { seeded } from '../src/random.js';
 import { runCli } from './helpers.js';
 
@@ -267,5 +268,26 @@ describe('8. a regression target around 100 trains with the defaults', () => {
     expect(metrics.task === 'regression' && metrics.r2).toBeGreaterThan(0.99);
     const classifier = new Model({ inputs: 1, layers: [{ units: 1, activation: 'sigmoid' }], loss: 'binaryCrossentropy' });
     await expect(classifier.fit([[0], [1]], [0, 1], { standardizeTarget: true })).rejects.toThrow("standardizeTarget: applies to regression targets (loss 'mse')");
+  });
+});
+
+describe('9. big inputs are never spread into a call (Maximum call stack size exceeded)', () => {
+  // Each of these threw a RangeError before: a spread of one argument per row or epoch.
+  it("the report's loss table of 200,000 epochs", () => {
+    const loss = Array.from({ length: 200_000 }, (_, i) => 1 / (i + 1));
+    expect(lossTable({ js: { epoch: loss.map((__, i) => i), loss } }).split('\n')).toHaveLength(200_001);
+  });
+
+  it('a decision boundary over 200,000 rows of two features', () => {
+    const r = seeded(7);
+    const x = Array.from({ length: 200_000 }, () => [r() * 4 - 2, r() * 4 - 2]);
+    const y = x.map(([a, b]) => (a! + b! > 0 ? 1 : 0));
+    const model = new Model({ inputs: 2, layers: [{ units: 1, activation: 'sigmoid' }], loss: 'binaryCrossentropy' });
+    expect(decisionBoundarySvg(model, x, y, { resolution: 8 })).toContain('<svg');
+  });
+
+  it('a validation split of 300,000 rows', () => {
+    const { train, validation } = splitRows(300_000, { fraction: 0.9, seed: 1 });
+    expect([train.length, validation.length]).toEqual([30_000, 270_000]);
   });
 });

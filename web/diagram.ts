@@ -4,6 +4,8 @@
 // page's. A click or tap on a line or a unit shows its numbers in the details box below; after a
 // Step, the trace of that step (model.trace) gives each line its gradient and each pick its chain rule.
 import type { ModelOptions, ParamChain, Trace, Weights } from '../src/browser.js';
+import { extent } from '../src/extent.js';
+import { fragment } from './fragment.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const H = 300, TOP = 46, BOTTOM = 30, FONT = 12;
@@ -88,14 +90,14 @@ export class NetworkDiagram {
     this.svg.setAttribute('viewBox', `0 0 ${W} ${H}`);
     const widths = [model.inputs, ...model.layers.map((l) => l.units)];
     const shown = widths.map((n) => Math.min(n, SHOWN_UNITS));
-    const r = Math.max(4, Math.min(15, (H - TOP - BOTTOM) / Math.max(...shown) / 2.6));
+    const r = Math.max(4, Math.min(15, (H - TOP - BOTTOM) / extent(shown)[1] / 2.6));
     // Room for the input names on the left and the target's on the right, at about 7 px a character.
     const text = (s: string) => s.length * 7;
-    const left = Math.min(W * 0.3, r + 12 + (model.inputs <= LABELLED_UNITS ? Math.max(...features.map(text)) : 0));
+    const left = Math.min(W * 0.3, r + 12 + (model.inputs <= LABELLED_UNITS ? extent(features.map(text))[1] : 0));
     // The output's name: the target's, or each class's where there is room.
     const outputs = widths[widths.length - 1]!;
     const named = outputs === 1 ? [`→ ${target}`] : classes && outputs <= LABELLED_UNITS ? classes.map((c) => `→ ${c}`) : [];
-    const right = Math.min(W * 0.25, r + 14 + Math.max(0, ...named.map(text)));
+    const right = Math.min(W * 0.25, r + 14 + Math.max(0, extent(named.map(text))[1]));
     const x = (c: number) => left + (c / (widths.length - 1)) * (W - left - right);
     const y = (c: number, i: number) => TOP + ((i + 0.5) / shown[c]!) * (H - TOP - BOTTOM);
     // Bias labels where they fit; elsewhere a click on the unit shows its bias.
@@ -157,7 +159,7 @@ export class NetworkDiagram {
     this.weights = weights;
     this.trace = trace;
     const shown = this.mode === 'gradients' && trace ? trace.gradients : weights;
-    const largest = Math.max(this.mode === 'gradients' && trace ? 1e-300 : 1, ...shown.flat(2).map(Math.abs));
+    const largest = Math.max(this.mode === 'gradients' && trace ? 1e-300 : 1, extent(shown.flat(2).map(Math.abs))[1]);
     this.edges.forEach((layer, l) => {
       const kernel = weights[2 * l] as number[][], bias = weights[2 * l + 1] as number[];
       const sizes = shown[2 * l] as number[][];
@@ -218,7 +220,7 @@ export class NetworkDiagram {
       this.details.replaceChildren(
         line(`Weight from ${this.name(l, i)} to ${this.name(l + 1, u)}: ${full(kernel(l)[i]![u]!)}`),
         line(`getWeights()[${2 * l}][${i}][${u}], layer ${l + 1}'s kernel (row: input, column: unit).`),
-        ...(t ? chainView(t, (t.chains[2 * l] as ParamChain[][])[i]![u]!, (t.weights[2 * l] as number[][])[i]![u]!, (t.update.deltas[2 * l] as number[][])[i]![u]!) : []));
+        fragment(t ? chainView(t, (t.chains[2 * l] as ParamChain[][])[i]![u]!, (t.weights[2 * l] as number[][])[i]![u]!, (t.update.deltas[2 * l] as number[][])[i]![u]!) : []));
       return;
     }
     const { column: c, unit: u } = part;
@@ -226,9 +228,9 @@ export class NetworkDiagram {
     const out = c === model.layers.length ? [] : kernel(c)[u]!.map((v, k) => `${this.name(c + 1, k)} ${full(v)}`);
     this.details.replaceChildren(
       line(c === 0 ? `Input ${this.name(0, u)}` : `${this.name(c, u)} (${model.layers[c - 1]!.activation ?? 'linear'}): bias ${full(bias(c - 1)[u]!)}`),
-      ...(into.length ? [line(`Weights in: ${into.join(', ')}`)] : []),
-      ...(out.length ? [line(`Weights out: ${out.join(', ')}`)] : []),
-      ...(t ? unitView(t, c, u) : []));
+      fragment(into.length ? [line(`Weights in: ${into.join(', ')}`)] : []),
+      fragment(out.length ? [line(`Weights out: ${out.join(', ')}`)] : []),
+      fragment(t ? unitView(t, c, u) : []));
   }
 }
 
@@ -253,7 +255,7 @@ function chainView(t: Trace, chain: ParamChain, before: number, delta: number): 
     const p = line(`${rowName(t, r)}: ${values.map(factor).join(' × ')} = ${full(values.reduce((a, b) => a * b, 1))}`, 'term');
     p.dataset.values = JSON.stringify(values);
     const paths = chain.paths?.[r];
-    if (paths) p.append(...paths.map((path) => line(`${path.map((f) => f.name).join(' · ')} = ${path.map((f) => factor(f.value)).join(' × ')}`, 'path')));
+    if (paths) p.append(fragment(paths.map((path) => line(`${path.map((f) => f.name).join(' · ')} = ${path.map((f) => factor(f.value)).join(' × ')}`, 'path'))));
     return p;
   });
   const penalty = chain.penalty ? ` + regularizer ${full(chain.penalty.value)}` : '';

@@ -3,6 +3,8 @@
 // about each field on its own (so every bad field is reported at once), and showErrors puts each
 // message beside its input, in the form's words.
 import { ACTIVATIONS, BackpropError, classDatasets, datasets, inferTask, Model, parseCsv, readCsv, type DatasetName, type DenseSpec, type ModelFitOptions, type ModelOptions, type Task } from '../src/browser.js';
+import { extent } from '../src/extent.js';
+import { fragment } from './fragment.js';
 
 /** Where the probability map is sampled: `resolution` × `resolution` cell centres over the two features' ranges. */
 export interface PlaneGrid {
@@ -143,7 +145,7 @@ function setValues(v: Values): void {
 
 /** Offers every activation the library has, in both activation lists. */
 export function listActivations(): void {
-  for (const id of ['hidden-activation', 'output-activation']) input<HTMLSelectElement>(id).replaceChildren(...ACTIVATIONS.map((a) => new Option(a, a)));
+  for (const id of ['hidden-activation', 'output-activation']) input<HTMLSelectElement>(id).replaceChildren(fragment(ACTIVATIONS.map((a) => new Option(a, a))));
 }
 
 /** The page's starting settings for a tutorial task, with a note (and a button) for the tutorial's own. */
@@ -250,7 +252,7 @@ function hiddenUnits(): number[] {
 export function planeGrid(data: PageData): PlaneGrid {
   const range = (c: number): [number, number] => {
     const v = Array.from({ length: data.rows }, (_, r) => data.x[r * 2 + c]!);
-    const lo = Math.min(...v), hi = Math.max(...v), pad = (hi - lo || 1) * 0.1;
+    const [lo, hi] = extent(v), pad = (hi - lo || 1) * 0.1;
     return [lo - pad, hi + pad];
   };
   return { x: range(0), y: range(1), resolution: 64 };

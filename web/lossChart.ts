@@ -2,6 +2,7 @@
 // line grows to the right as epochs finish.
 import type uPlot from 'uplot';
 import { axis, mountChart } from './uplot.js';
+import { fragment } from './fragment.js';
 
 export const LOSS_COLOR = '#2563eb';
 /** Runs this short mark each epoch with a dot: a line needs two epochs, and a few are easier read as points. */
@@ -29,7 +30,7 @@ export class LossChart {
   clear(): void {
     this.chart?.destroy();
     this.chart = undefined;
-    this.container.replaceChildren(...this.placeholder);
+    this.container.replaceChildren(fragment(this.placeholder));
     for (const key of ['points', 'epochTicks', 'lossTicks']) delete this.container.dataset[key];
   }
 

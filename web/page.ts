@@ -10,6 +10,7 @@ import { LossChart } from './lossChart.js';
 import { classColor, PROBABILITY_GRADIENT, ProbabilityMap } from './probabilityMap.js';
 import { predictionsTable, runCode, timingsView, weightsTables, type EngineTiming } from './results.js';
 import { UnitMaps } from './unitMaps.js';
+import { fragment } from './fragment.js';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -133,7 +134,7 @@ function describeData(): void {
       + `white where the ${d.classes.length} classes tie. The dots are the training rows, coloured by their class.`
     : `The colour is the network's probability that ${d.target} = 1 at each point (${d.features.join(', ')}): `
       + 'red towards 1, blue towards 0, white at 0.5, where its answer flips. The dots are the training rows, coloured by their target.';
-  $('plane-legend').replaceChildren(...mapLegend(d.target, d.classes));
+  $('plane-legend').replaceChildren(fragment(mapLegend(d.target, d.classes)));
 }
 
 /** The map's key: each class's dot colour, then (for a 0/1 target) the probability scale. */
@@ -249,7 +250,7 @@ async function chooseFile(): Promise<void> {
   const target = $<HTMLSelectElement>('target');
   try {
     const columns = csvColumns(text, file.name);
-    target.replaceChildren(...columns.map((c) => new Option(c, c)));
+    target.replaceChildren(fragment(columns.map((c) => new Option(c, c))));
     target.value = columns[columns.length - 1]!;
     csv = { text, file: file.name };
   } catch (e) {

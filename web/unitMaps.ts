@@ -6,6 +6,8 @@ import { Model, type ModelOptions, type Scaler, type Weights } from '../src/brow
 import { SHOWN_UNITS, NEGATIVE, POSITIVE } from './diagram.js';
 import { gridPoints } from './grid.js';
 import type { PlaneGrid } from './form.js';
+import { extent } from '../src/extent.js';
+import { fragment } from './fragment.js';
 
 /** Cells per side of a map: small maps need few. */
 export const MAP_RESOLUTION = 32;
@@ -69,12 +71,12 @@ export class UnitMaps {
         return c;
       }),
     }));
-    this.container.replaceChildren(...this.layers.map(({ layer, activation, canvases }) => {
+    this.container.replaceChildren(fragment(this.layers.map(({ layer, activation, canvases }) => {
       const row = document.createElement('div');
       row.className = 'unit-maps-layer';
       const title = document.createElement('p');
       title.textContent = `Hidden layer ${layer + 1} (${activation})${hidden[layer]!.units > canvases.length ? `: its first ${canvases.length} of ${hidden[layer]!.units} units` : ''}`;
-      row.append(title, ...canvases.map((canvas, u) => {
+      row.append(title, fragment(canvases.map((canvas, u) => {
         const figure = document.createElement('figure');
         const caption = document.createElement('figcaption');
         caption.textContent = `unit ${u + 1}`;
@@ -82,9 +84,9 @@ export class UnitMaps {
         canvas.dataset.unit = String(u);
         figure.append(canvas, caption);
         return figure;
-      }));
+      })));
       return row;
-    }));
+    })));
   }
 
   /** Outlines the map of hidden unit `unit` of diagram column `column` (1 is the first hidden layer); any other part outlines none. */
@@ -111,7 +113,8 @@ export class UnitMaps {
    */
   private paint(canvas: HTMLCanvasElement, values: number[], activation: string): void {
     const n = MAP_RESOLUTION;
-    const largest = Math.max(1e-12, ...values.map(Math.abs));
+    const [min, max] = extent(values);
+    const largest = Math.max(1e-12, -min, max);
     const t = (v: number) => (activation === 'sigmoid' ? 2 * v - 1 : activation === 'tanh' ? v : v / largest);
     const context = canvas.getContext('2d')!;
     const pixels = context.createImageData(n, n);
@@ -121,7 +124,7 @@ export class UnitMaps {
     context.putImageData(pixels, 0, 0);
     context.fillStyle = '#111827';
     for (let r = 0; r < this.dots.length; r += 2) context.fillRect(Math.floor(this.dots[r]! * n), Math.floor((1 - this.dots[r + 1]!) * n), 1, 1);
-    canvas.dataset.min = String(Math.min(...values));
-    canvas.dataset.max = String(Math.max(...values));
+    canvas.dataset.min = String(min);
+    canvas.dataset.max = String(max);
   }
 }

@@ -28,7 +28,9 @@ export interface Command {
 
 /** Every flag of a command, by name. */
 export function flagsOf(command: Command): Flags {
-  return Object.assign({}, ...command.flags.map((g) => g.flags)) as Flags;
+  const all: Flags = {};
+  for (const g of command.flags) Object.assign(all, g.flags);
+  return all;
 }
 
 /**

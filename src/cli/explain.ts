@@ -1,7 +1,8 @@
 import { CLASS_DATASET_NAMES, datasets, DATASET_NAMES, Model, paramName, splitRows, unitName, zName, type DatasetName, type FitOptions, type LayerSpec, type ModelOptions, type ParamChain, type Trace, type Weights } from '../node.js';
 import { fail, oneOf } from '../errors.js';
+import { extent } from '../extent.js';
 import { number, type Command, type Values } from './args.js';
-import { num } from './report.js';
+import { count, num } from './report.js';
 import { fitOptions, modelOptions } from './run.js';
 import { train } from './train.js';
 import { csvRun } from './trainCsv.js';
@@ -102,7 +103,10 @@ async function csvSource(v: Values, path: string | undefined): Promise<Source> {
 
 /** A value as a factor in a product: negative ones in parentheses. */
 const factor = (x: number) => (x < 0 ? `(${num(x)})` : num(x));
-const more = (shown: number, total: number, what: string) => (total > shown ? [`  … and ${total - shown} more ${what} (--json has them all)`] : []);
+/** Says how many of `noun` (a singular; `where` follows it) the text leaves out. */
+const more = (out: string[], shown: number, total: number, noun: string, where = '') => {
+  if (total > shown) out.push(`  … and ${count(total - shown, `more ${noun}`)}${where} (--json has them all)`);
+};
 
 export function explainText(t: Trace, run: Source, dataRows: number[], standardized: boolean): string {
   const network = { inputs: run.spec.inputs, layers: t.layers.map((l) => ({ units: l.units, activation: l.activation })) };
@@ -133,10 +137,10 @@ export function explainText(t: Trace, run: Source, dataRows: number[], standardi
           ? `  ${unit}${sum} = ${num(z)}${drop}`
           : `  ${zName(network, l + 1, j)}${sum} = ${num(z)};  ${unit} = ${act} = ${num(a)}${drop}`);
       }
-      out.push(...more(units, layer.units, `units in layer ${l + 1}`));
+      more(out, units, layer.units, 'unit', ` in layer ${l + 1}`);
     });
   }
-  out.push(...more(shownRows, t.rows.length, 'rows of the batch'));
+  more(out, shownRows, t.rows.length, 'row', ' of the batch');
 
   out.push('', 'loss');
   const last = t.layers[L - 1]!;
@@ -148,7 +152,7 @@ export function explainText(t: Trace, run: Source, dataRows: number[], standardi
     const row = t.rows.length > 1 ? `row ${dataRows[r]}: ` : '';
     if (categorical) {
       // the loss of the true class (classes from 1 as the outputs are named), from the logits as the kernels take it
-      const c = loss === 'sparseCategoricalCrossentropy' ? y[0]! : y.indexOf(Math.max(...y));
+      const c = loss === 'sparseCategoricalCrossentropy' ? y[0]! : y.indexOf(extent(y)[1]);
       const formula = loss === 'sparseCategoricalCrossentropy' ? `−log ŷ of class y = −log ${unitName(network, L, c)}` : '−Σₖ yₖ·log ŷₖ';
       const soft = loss === 'categoricalCrossentropy' && y.some((v) => v !== 0 && v !== 1);
       out.push(`  ${row}L = ${formula} = ${soft ? y.map((v, k) => `−${num(v)}·log ${num(yhat[k]!)}`).join(' ') : `−log ${num(yhat[c]!)}`} = ${num(t.rowLosses[r]!)}`);
@@ -205,14 +209,14 @@ export function explainText(t: Trace, run: Source, dataRows: number[], standardi
           out.push(`  ${dz} = (${names.join(' + ')}${etc})${mask[0]} · ${prime} = (${values.join(' + ')}${etc})${mask[1]} · ${factor(layer.derivatives[r]![j]!)} = ${num(layer.dLdz[r]![j]!)}${rowNote}`);
         }
       }
-      out.push(...more(Math.min(layer.units, SHOW.units), layer.units, `units in layer ${l}`));
+      more(out, Math.min(layer.units, SHOW.units), layer.units, 'unit', ` in layer ${l}`);
     }
     out.push('');
   }
   for (let l = L; l >= 1; l--) {
     const chains = layerChains(t, l);
     for (const c of chains.slice(0, SHOW.params)) out.push(`  ${derivativeLine(c, simple)}`);
-    out.push(...more(Math.min(chains.length, SHOW.params), chains.length, `derivatives in layer ${l}`));
+    more(out, Math.min(chains.length, SHOW.params), chains.length, 'derivative', ` in layer ${l}`);
   }
 
   out.push('', updateHeading(t));
@@ -230,7 +234,7 @@ export function explainText(t: Trace, run: Source, dataRows: number[], standardi
       else rule = `${p} − ${lr}·${g}`;
       out.push(`  ${c.name} ← ${rule} = ${num(after[i]!)}`);
     });
-    out.push(...more(Math.min(chains.length, SHOW.params), chains.length, `parameters in layer ${l}`));
+    more(out, Math.min(chains.length, SHOW.params), chains.length, 'parameter', ` in layer ${l}`);
   }
   return out.join('\n');
 }

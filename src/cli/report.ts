@@ -1,3 +1,4 @@
+import { extent } from '../extent.js';
 import type { DenseSpec, History, LayerSpec, ModelSpec, Weights } from '../index.js';
 
 /** Numbers as users compare them: up to `digits` significant digits (10 by default), no trailing noise. */
@@ -40,7 +41,7 @@ export function predictionTable(features: string[], x: number[][], y: number[][]
 }
 
 export function table(head: string[], rows: string[][]): string {
-  const width = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
+  const width = head.map((h, c) => Math.max(h.length, extent(rows.map((r) => r[c]!.length))[1]));
   const line = (cells: string[]) => '  ' + cells.map((s, c) => s.padStart(width[c]!)).join('  ');
   return [line(head), ...rows.map(line)].join('\n');
 }
