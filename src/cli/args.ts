@@ -14,6 +14,23 @@ export type Flags = Record<string, Flag>;
 /** The flags' values after parsing: a string for a flag with a value, true for a switch given. */
 export type Values = Record<string, string | boolean | undefined>;
 
+/**
+ * Where a group's flags do something. A flag given where it does nothing is refused, not dropped (the
+ * user meant something by it): `parse` checks every command's groups the same way.
+ */
+export interface Scope {
+  applies(values: Values, positionals: string[]): boolean;
+  /** Why `--flag` does nothing in this run of `command`. */
+  refusal(flag: string, values: Values, command: string): string;
+}
+
+export interface FlagGroup {
+  heading?: string;
+  flags: Flags;
+  /** Where these flags apply (default: wherever the command runs). */
+  scope?: Scope;
+}
+
 export interface Command {
   name: string;
   summary: string;
@@ -22,7 +39,7 @@ export interface Command {
   /** What the command does, between the synopsis and the flags. */
   about?: string;
   /** The flags in the order the help lists them, under optional headings. */
-  flags: { heading?: string; flags: Flags }[];
+  flags: FlagGroup[];
   run(values: Values, positionals: string[]): Promise<void>;
 }
 
@@ -34,8 +51,9 @@ export function flagsOf(command: Command): Flags {
 }
 
 /**
- * Parses argv for one command. Unknown, malformed and repeated flags become a BackpropError naming
- * the flag: a repeated flag would otherwise silently take its last value.
+ * Parses argv for one command. Unknown, malformed and repeated flags, and flags given out of their
+ * group's scope, become a BackpropError naming the flag: a repeated flag would otherwise silently
+ * take its last value, and a flag out of scope be ignored.
  */
 export function parse(command: Command, argv: string[]): { values: Values; positionals: string[] } {
   const options: NonNullable<ParseArgsConfig['options']> = { help: { type: 'boolean', short: 'h' } };
@@ -53,6 +71,13 @@ export function parse(command: Command, argv: string[]): { values: Values; posit
     const given = Array.isArray(value) ? (value as (string | boolean)[]) : [value as string | boolean];
     if (given.length > 1) fail(`--${name}`, `is given ${given.length} times${typeof given[0] === 'string' ? ` (${given.map(show).join(', ')})` : ''}; give it once`);
     values[name] = given[0];
+  }
+  if (!values.help) {
+    for (const group of command.flags) {
+      if (!group.scope || group.scope.applies(values, parsed.positionals)) continue;
+      const given = Object.keys(group.flags).find((name) => values[name] !== undefined);
+      if (given !== undefined) fail(`--${given}`, group.scope.refusal(given, values, command.name));
+    }
   }
   return { values, positionals: parsed.positionals };
 }

@@ -1,11 +1,14 @@
 import { CLASS_DATASET_NAMES, datasets, DATASET_NAMES, Model, paramName, splitRows, unitName, zName, type DatasetName, type FitOptions, type LayerSpec, type ModelOptions, type ParamChain, type Trace, type Weights } from '../node.js';
 import { fail, oneOf } from '../errors.js';
 import { extent } from '../extent.js';
-import { number, type Command, type Values } from './args.js';
+import { number, type Command, type FlagGroup, type Scope, type Values } from './args.js';
 import { count, num } from './report.js';
 import { fitOptions, modelOptions } from './run.js';
 import { train } from './train.js';
-import { csvRun } from './trainCsv.js';
+import { CSV_RESULT_FLAGS, csvRun } from './trainCsv.js';
+
+/** Flags about a whole training run's results: refused, as explain shows one step. */
+const WHOLE_RUN: Scope = { applies: () => false, refusal: () => 'is about a whole training run (backprop train); explain shows one step' };
 
 /** What a large network shows of each list in text; --json has everything. */
 const SHOW = { rows: 3, units: 4, params: 12 };
@@ -29,13 +32,12 @@ the run applies (data, network, initial weights, optimizer, batches, row order, 
         row: { value: 'N', help: "explain the step on row N of the data (counting from 1) instead of fit's batch" },
       },
     },
-    ...train.flags.map((g) => ({ ...g, flags: { ...g.flags, ...(g.flags.json ? { json: { help: 'print the whole trace as one JSON object: layers (inputs, z, activations, dLda, dLdz per row, the mask of each Dropout layer), loss, rowLosses, penalty, dLdyhat (null where the loss is taken from the logit), gradients, numericGradients and chains (Keras layout [kernel₁, bias₁, …]), update, weights and newWeights' } } : {}) } })),
+    // train's table, scopes included, so that explain refuses what train refuses; its results are not a step's
+    ...train.flags.map((g): FlagGroup => (g === CSV_RESULT_FLAGS ? { ...g, heading: "train's results, refused here:", scope: WHOLE_RUN }
+      : { ...g, flags: { ...g.flags, ...(g.flags.json ? { json: { help: 'print the whole trace as one JSON object: layers (inputs, z, activations, dLda, dLdz per row, the mask of each Dropout layer), loss, rowLosses, penalty, dLdyhat (null where the loss is taken from the logit), gradients, numericGradients and chains (Keras layout [kernel₁, bias₁, …]), update, weights and newWeights' } } : {}) } })),
   ],
   async run(v, positionals) {
     if (positionals.length > 1) fail('explain', `expected one CSV file, got ${positionals.length}: ${positionals.join(' ')}`);
-    for (const flag of ['plot', 'plot-boundary', 'plot-confusion', 'save', 'threshold']) {
-      if (v[flag] !== undefined) fail(`--${flag}`, 'is about a whole training run (backprop train); explain shows one step');
-    }
     const classData = positionals[0] === undefined && (CLASS_DATASET_NAMES as unknown[]).includes(v.dataset);
     const run = positionals[0] !== undefined || classData ? await csvSource(v, positionals[0]) : datasetSource(v);
     const step = number('step', v.step) ?? 1;

@@ -1,35 +1,73 @@
 import {
   BackpropError, Model, readCsv, readCsvFile, splitRows, takeRows, lossChartSvg, decisionBoundarySvg, loadWasm, modelToText, fitScaler, formatCsv,
-  classColumn, classDatasets, CLASS_DATASET_NAMES, isCategorical, oneHot, LOSSES, TASKS,
+  classColumn, classDatasets, CLASS_DATASET_NAMES, DATASET_NAMES, isCategorical, oneHot, LOSSES, TASKS,
   type ClassDatasetName, type CsvData, type FitOptions, type History, type LayerSpec, type Metrics, type ModelFitOptions, type ModelOptions, type Task,
 } from '../node.js';
 import { fail, oneOf } from '../errors.js';
 import { checkOptimizer } from '../optimizers.js';
-import { list, number, type Flags, type Values } from './args.js';
+import { list, number, type FlagGroup, type Scope, type Values } from './args.js';
 import { confusionSvg, metricsText, targetMetrics, thresholdFlag } from './evaluate.js';
 import { checkOutputs, writeOutputs, type Output } from './outputs.js';
 import { lossChart, Progress } from './progress.js';
 import { count, networkText, num } from './report.js';
 import { checkOutputWidth, fitOptions, modelOptions } from './run.js';
-/** The flags that only a CSV run reads; `train --dataset package|placement` refuses them. */
-export const CSV_FLAGS: Flags = {
-  target: { value: 'COLUMN', help: 'the column to learn; a,b for a regression with several targets (one output each)' },
-  features: { value: 'a,b,c', help: 'input columns (default: every other column)' },
-  task: {
-    value: 'T',
-    help: 'regression (linear outputs, mse) or classification: targets 0/1 train a sigmoid output (binaryCrossentropy), class labels — text, or other integers — a softmax with one unit per class (sparseCategoricalCrossentropy). '
-      + 'Default: classification when the target is text or every value is 0 or 1. '
-      + 'CSV runs default to --layers 32,16,K (K outputs: 1, one per target, or one per class) with relu hidden layers, --optimizer adam --lr 0.001 --batch-size 32 --epochs 100 --shuffle epoch',
+/** A tutorial dataset named by --dataset, with no CSV file given: the runs CSV flags do not apply to. */
+const datasetOnly = (v: Values, positionals: string[], names: readonly string[]) => positionals.length === 0 && names.includes(v.dataset as string);
+
+/** `--flag` in a CSV run of `command`, for a refusal. */
+const csvExample = (command: string, flag: string) => `backprop ${command} DATA.csv --target COLUMN${flag === 'target' ? '' : ` --${flag} …`}`;
+
+/** Flags that only a CSV file's run reads: --dataset package|placement|blobs3 refuse them (blobs3 has its own columns). */
+export const CSV_FILE_FLAGS: FlagGroup = {
+  heading: 'CSV files:',
+  scope: {
+    applies: (v, p) => !datasetOnly(v, p, [...DATASET_NAMES, ...CLASS_DATASET_NAMES]),
+    refusal: (flag, v, command) => {
+      const d = classDatasets[v.dataset as ClassDatasetName];
+      return `applies to CSV files (${csvExample(command, flag)})${d ? `; --dataset ${d.name} has its own (${d.features.join(', ')} → ${d.target})` : `, not to --dataset ${v.dataset}`}`;
+    },
   },
-  standardize: { help: "z-score each feature with the training rows' mean and std (saved with the model)" },
-  'raw-target': { help: "regression: learn the target as it is; by default it is z-scored (saved with the model; predictions stay in the target's units)" },
-  'validation-split': { value: 'F', help: 'hold out this share of the rows (seeded; stratified for classification) and report their loss and metrics after every epoch' },
-  'early-stopping': { value: 'N', help: 'stop when the validation loss has not improved for N epochs; keep the best weights' },
-  threshold: { value: 'P', help: '0/1 classification: probability from which a row is predicted 1 (default 0.5)' },
-  plot: { value: 'FILE.svg', help: 'chart of the training (and validation) loss per epoch' },
-  'plot-boundary': { value: 'FILE.svg', help: 'classification on two features: the data over the predicted class (or probability)' },
-  'plot-confusion': { value: 'FILE.svg', help: 'classification: the confusion matrix of the validation rows (without --validation-split, of the training rows)' },
-  save: { value: 'FILE.json', help: "the model file for 'backprop predict' and 'backprop evaluate'" },
+  flags: {
+    target: { value: 'COLUMN', help: 'the column to learn; a,b for a regression with several targets (one output each)' },
+    features: { value: 'a,b,c', help: 'input columns (default: every other column)' },
+    task: {
+      value: 'T',
+      help: 'regression (linear outputs, mse) or classification: targets 0/1 train a sigmoid output (binaryCrossentropy), class labels — text, or other integers — a softmax with one unit per class (sparseCategoricalCrossentropy). '
+        + 'Default: classification when the target is text or every value is 0 or 1. '
+        + 'CSV runs default to --layers 32,16,K (K outputs: 1, one per target, or one per class) with relu hidden layers, --optimizer adam --lr 0.001 --batch-size 32 --epochs 100 --shuffle epoch',
+    },
+  },
+};
+
+/** Where the flags of a CSV run apply: a CSV file or --dataset blobs3, not --dataset package|placement. */
+const CSV_RUN: Scope = {
+  applies: (v, p) => !datasetOnly(v, p, DATASET_NAMES),
+  refusal: (flag, v, command) => `applies to CSV files (${csvExample(command, flag)}) and --dataset ${CLASS_DATASET_NAMES.join('|')}, not to --dataset ${v.dataset}`,
+};
+
+/** How a CSV run trains. */
+export const CSV_FIT_FLAGS: FlagGroup = {
+  heading: 'CSV files and --dataset blobs3 (refused with package and placement):',
+  scope: CSV_RUN,
+  flags: {
+    standardize: { help: "z-score each feature with the training rows' mean and std (saved with the model)" },
+    'raw-target': { help: "regression: learn the target as it is; by default it is z-scored (saved with the model; predictions stay in the target's units)" },
+    'validation-split': { value: 'F', help: 'hold out this share of the rows (seeded; stratified for classification) and report their loss and metrics after every epoch' },
+    'early-stopping': { value: 'N', help: 'stop when the validation loss has not improved for N epochs; keep the best weights' },
+  },
+};
+
+/** What a CSV run reports and writes when it has trained. */
+export const CSV_RESULT_FLAGS: FlagGroup = {
+  heading: 'What a CSV (or blobs3) run reports and writes:',
+  scope: CSV_RUN,
+  flags: {
+    threshold: { value: 'P', help: '0/1 classification: probability from which a row is predicted 1 (default 0.5)' },
+    plot: { value: 'FILE.svg', help: 'chart of the training (and validation) loss per epoch' },
+    'plot-boundary': { value: 'FILE.svg', help: 'classification on two features: the data over the predicted class (or probability)' },
+    'plot-confusion': { value: 'FILE.svg', help: 'classification: the confusion matrix of the validation rows (without --validation-split, of the training rows)' },
+    save: { value: 'FILE.json', help: "the model file for 'backprop predict' and 'backprop evaluate'" },
+  },
 };
 
 /** What a CSV run learns: numbers, 0/1 (a sigmoid output), or k class labels (a softmax output). */
@@ -100,9 +138,6 @@ function taskFlag(v: Values): Task | undefined {
 async function readSource(v: Values, path: string | undefined, given: Task | undefined, wantOneHot: boolean): Promise<Source> {
   if (path === undefined) {
     const d = classDatasets[oneOf('--dataset', v.dataset, CLASS_DATASET_NAMES) as ClassDatasetName];
-    for (const flag of ['target', 'features', 'task']) {
-      if (v[flag] !== undefined) fail(`--${flag}`, `applies to CSV files; --dataset ${d.name} has its own (${d.features.join(', ')} → ${d.target})`);
-    }
     // The dataset as the CSV file it could be, so that it runs exactly as one would.
     const text = formatCsv([...d.features, d.target], d.x.map((row, r) => [...row, d.classes[d.y[r]!]!]));
     return { name: d.name, data: readCsv(text, { target: d.target, classes: d.classes, oneHot: wantOneHot, source: d.name }) };
