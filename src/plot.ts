@@ -2,7 +2,7 @@
 // the plane of two features with the data on top, and a confusion matrix.
 import { isCategorical } from './classes.js';
 import { toMatrix, type Matrix } from './data.js';
-import { fail } from './errors.js';
+import { count, fail } from './errors.js';
 import { extent } from './extent.js';
 import type { Model } from './model.js';
 import type { LossHistory } from './trainer.js';
@@ -127,7 +127,7 @@ export function decisionBoundarySvg(model: Pick<Model, 'network' | 'predict'>, x
   const softmax = isCategorical(loss);
   if (!softmax && (loss !== 'binaryCrossentropy' || k !== 1)) fail('plot', `a decision boundary needs a classifier: binaryCrossentropy with one output, or a softmax output with categoricalCrossentropy or sparseCategoricalCrossentropy; this model has ${loss} with ${k} output${k === 1 ? '' : 's'}`);
   const { data, rows } = toMatrix('x', x, 2);
-  if (y.length !== rows) fail('y', `has ${y.length} values but x has ${rows} rows`);
+  if (y.length !== rows) fail('y', `has ${count(y.length, 'value')} but x has ${count(rows, 'row')}`);
   const { features = ['x₁', 'x₂'], target = 'y', threshold = 0.5, resolution = 80, maxPoints = 3000 } = options;
   const classes = softmax ? options.classes ?? Array.from({ length: k }, (_, c) => String(c)) : ['0', '1'];
   if (classes.length !== (softmax ? k : 2)) fail('classes', `expected ${k} labels (one per output), got ${classes.length}`);

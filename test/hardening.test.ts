@@ -292,3 +292,45 @@ describe('9. big inputs are never spread into a call (Maximum call stack size ex
     expect([train.length, validation.length]).toEqual([30_000, 270_000]);
   });
 });
+
+describe('10. the rough edges: absurd counts, seeds, divergence, labels, splits, names with commas, plurals', () => {
+  it('--epochs 1e12 is refused with the limit, before any training', () => {
+    expectRefusal(backprop('train', '--dataset', 'package', '--epochs', '1e12'), /^backprop: epochs: expected at most 1000000 \(the history keeps every epoch's loss and metrics; for more, fit again/);
+  });
+
+  it.each(['1e30', '-1', '4294967296'])('--seed %s is refused, not wrapped mod 2³²', (seed) => {
+    expectRefusal(backprop('train', small(), '--target', 'y', '--epochs', '1', '--seed', seed), /seed: expected an integer from 0 to 4294967295/);
+  });
+
+  it('a diverged run says that nothing was written, and writes nothing', () => {
+    const csv = file('steep.csv', 'a,y\n' + Array.from({ length: 40 }, (_, i) => `${i * 1000},${i * 5000}`).join('\n') + '\n');
+    const r = backprop('train', csv, '--target', 'y', '--raw-target', '--optimizer', 'sgd', '--lr', '10', '--save', 'steep.json', '--plot', 'steep.svg');
+    expectRefusal(r, /^backprop: fit: Training diverged at epoch \d+, .*; nothing was written \(--plot steep\.svg, --save steep\.json\)\. Try a smaller learning rate \(--lr\), or --standardize\.\n$/);
+    expect(r.stderr).not.toMatch(/keeps/);
+    expect(existsSync(join(dir, 'steep.json')) || existsSync(join(dir, 'steep.svg'))).toBe(false);
+  });
+
+  it("evaluate names a 0/1 classifier's bad label by file, line and column", () => {
+    expect(backprop('train', small(), '--target', 'y', '--epochs', '1', '--save', 'binary.json').code).toBe(0);
+    const r = backprop('evaluate', 'binary.json', file('labels.csv', 'x,y\n0,0\n1,2\n'));
+    expectRefusal(r, /^backprop: labels\.csv: line 3, column "y": expected a label 0 or 1 \(the model is a 0\/1 classifier\), got 2\n$/);
+  });
+
+  it('--validation-split 0.999 is refused: it would leave no row to train on', () => {
+    expectRefusal(backprop('train', regressionCsv('split.csv', 100), '--target', 'y', '--validation-split', '0.999'), /validationSplit: 0\.999 of 100 rows holds out 100 and leaves 0 rows to train on; expected at least 2/);
+  });
+
+  it('a column name with a comma is named in --features and --target in CSV quotes', () => {
+    const csv = file('commas.csv', '"size, cm",b,"y, kg"\n' + Array.from({ length: 12 }, (_, i) => `${i},${i % 3},${2 * i}`).join('\n') + '\n');
+    const r = backprop('train', csv, '--target', '"y, kg"', '--features', '"size, cm", b', '--epochs', '1', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect([out.data.features, out.data.target]).toEqual([['size, cm', 'b'], 'y, kg']);
+    expectRefusal(backprop('train', csv, '--target', '"y, kg', '--epochs', '1'), /--target: expected a comma-separated list, a name holding a comma in double quotes/);
+  });
+
+  it('one epoch is "1 epoch"; one more unit is "1 more unit"', () => {
+    expect(backprop('train', small(), '--target', 'y', '--epochs', '1').stdout).toMatch(/, up to 1 epoch;/);
+    expect(backprop('explain', '--dataset', 'package', '--layers', '5,1').stdout).toMatch(/… and 1 more unit in layer 1 \(--json has them all\)/);
+  });
+});

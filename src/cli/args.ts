@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import Papa from 'papaparse';
 import { isDecimal } from '../csv.js';
 import { BackpropError, fail, show } from '../errors.js';
 
@@ -128,8 +129,17 @@ export function number(flag: string, text: string | boolean | undefined): number
   return n;
 }
 
+/**
+ * A comma-separated flag value, read as one CSV row (papaparse, as CSV files are): a name holding a
+ * comma is quoted as a CSV header quotes it, `--features '"a,b",c'`; each item is trimmed, as the
+ * header's names are.
+ */
 export function list(flag: string, text: string | boolean | undefined): string[] | undefined {
   if (text === undefined) return undefined;
   if (typeof text !== 'string' || text.trim() === '') fail(`--${flag}`, 'expected a comma-separated list');
-  return text.split(',').map((s) => s.trim());
+  const parsed = Papa.parse<string[]>(text, { delimiter: ',', newline: '\n' });
+  if (parsed.errors.length || parsed.data.length !== 1) {
+    fail(`--${flag}`, `expected a comma-separated list, a name holding a comma in double quotes ('"a,b",c'), got ${show(text)}`);
+  }
+  return parsed.data[0]!.map((s) => s.trim());
 }

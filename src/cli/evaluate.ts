@@ -2,11 +2,11 @@ import {
   BackpropError, classColumn, confusionMatrixSvg, loadModel, numericColumns, oneHot, parseCsv, readText, regressionMetrics,
   type ClassificationMetrics, type CsvTable, type EngineKind, type LoadedInfo, type Metrics, type Model, type MulticlassMetrics, type RegressionMetrics,
 } from '../node.js';
-import { fail } from '../errors.js';
+import { count, fail } from '../errors.js';
 import { checkThreshold } from '../metrics.js';
 import { number, type Command, type Flags, type Values } from './args.js';
 import { checkOutputs, writeOutputs, type Output } from './outputs.js';
-import { count, num, table } from './report.js';
+import { num, table } from './report.js';
 
 /** Metrics side by side, one column per set of rows (e.g. training, validation); `classes` labels a softmax classifier's. */
 export function metricsText(columns: Record<string, Metrics>, classes?: readonly string[]): string {
@@ -67,7 +67,17 @@ export async function modelCsv(modelPath: string, csvPath: string, withTarget: b
   }
   const x = numericColumns(table, info.features, csvPath);
   const y = !withTarget ? undefined : info.classes ? classTargets(table, info.target, csvPath, info.classes, model.network.loss) : numericColumns(table, targets, csvPath);
+  if (y && model.network.loss === 'binaryCrossentropy') binaryLabels(y, table, targets, csvPath);
   return { model, info, task, table, x, y };
+}
+
+/** A 0/1 classifier's targets are 0 or 1: another value is named by its file, line and column, as a bad cell is. */
+function binaryLabels(y: Float64Array, table: CsvTable, targets: string[], source: string): void {
+  for (let i = 0; i < y.length; i++) {
+    if (y[i] === 0 || y[i] === 1) continue;
+    const r = Math.floor(i / targets.length), name = targets[i % targets.length]!;
+    fail(source, `line ${table.lines[r]}, column ${JSON.stringify(name)}: expected a label 0 or 1 (the model is a 0/1 classifier), got ${table.rows[r]![table.columns.indexOf(name)]!.trim()}`);
+  }
 }
 
 /** A class column as the model's loss reads it: class indices, or one-hot rows for categoricalCrossentropy. */

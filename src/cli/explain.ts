@@ -1,8 +1,8 @@
 import { CLASS_DATASET_NAMES, datasets, DATASET_NAMES, Model, paramName, splitRows, unitName, zName, type DatasetName, type FitOptions, type LayerSpec, type ModelOptions, type ParamChain, type Trace, type Weights } from '../node.js';
-import { fail, oneOf } from '../errors.js';
+import { count, fail, oneOf } from '../errors.js';
 import { extent } from '../extent.js';
 import { number, type Command, type FlagGroup, type Scope, type Values } from './args.js';
-import { count, num } from './report.js';
+import { num } from './report.js';
 import { fitOptions, modelOptions } from './run.js';
 import { train } from './train.js';
 import { CSV_RESULT_FLAGS, csvRun } from './trainCsv.js';
@@ -97,7 +97,7 @@ async function csvSource(v: Values, path: string | undefined): Promise<Source> {
   const rows = (m: Float64Array, w: number) => Array.from({ length: m.length / w }, (_, r) => Array.from(m.subarray(r * w, (r + 1) * w)));
   const task = data.classes ? `classification: ${data.classes.map((c, k) => `${k} ${c}`).join(', ')}` : data.task;
   return {
-    source: source.file ? { file: source.file } : { dataset: source.name }, title: `${source.name}: ${data.rows} rows; ${n} features → ${data.targets.join(', ')} (${task})`, features: data.features,
+    source: source.file ? { file: source.file } : { dataset: source.name }, title: `${source.name}: ${count(data.rows, 'row')}; ${count(n, 'feature')} → ${data.targets.join(', ')} (${task})`, features: data.features,
     // the model's seed as train's CSV run sets it
     target: data.target, x: rows(data.x, n), y: rows(y, width), classify: kind !== 'regression' && width === 1, spec: { ...spec, seed: fit.seed }, fit,
   };

@@ -1,4 +1,5 @@
 import { extent } from '../extent.js';
+import { count } from '../errors.js';
 import type { DenseSpec, History, LayerSpec, ModelSpec, Weights } from '../index.js';
 
 /** Numbers as users compare them: up to `digits` significant digits (10 by default), no trailing noise. */
@@ -13,10 +14,6 @@ export function networkText(spec: ModelSpec<LayerSpec>): string {
   return `${spec.inputs}-${dense.map((l) => l.units).join('-')} ${dense.map((l) => l.activation ?? 'linear').join('/')}${dropout ? ` (${count(dropout, 'Dropout layer')})` : ''}, ${spec.loss}`;
 }
 
-/** `1 row`, `2 rows` (`plural` where adding an s will not do). */
-export function count(n: number, noun: string, plural = `${noun}s`): string {
-  return `${n} ${n === 1 ? noun : plural}`;
-}
 
 export function lossTable(columns: Record<string, History>): string {
   const names = Object.keys(columns);

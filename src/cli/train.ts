@@ -3,7 +3,7 @@ import { fail, oneOf } from '../errors.js';
 import { checkOptimizer } from '../optimizers.js';
 import type { Command, Flags } from './args.js';
 import { lossTable, networkText, predictionTable, weightsText } from './report.js';
-import { ALL_DATASETS_FLAG, checkOutputWidth, FIT_FLAGS, fitOptions, modelOptions, NETWORK_FLAGS } from './run.js';
+import { ALL_DATASETS_FLAG, checkOutputWidth, commandFit, FIT_FLAGS, fitOptions, modelOptions, NETWORK_FLAGS } from './run.js';
 import { CSV_FILE_FLAGS, CSV_FIT_FLAGS, CSV_RESULT_FLAGS, trainCsv } from './trainCsv.js';
 
 const JSON_FLAG: Flags = { json: { help: 'print one JSON object: settings, history.loss, weights (Keras layout), predictions (CSV runs: metrics, scaler)' } };
@@ -32,7 +32,7 @@ export const train: Command = {
     checkOutputWidth(spec, 1, `there is one target (${d.target})`);
     const fit = fitOptions(v, d.fit);
     const model = new Model(spec);
-    const history = await model.fit(d.x, d.y, fit);
+    const history = await commandFit(() => model.fit(d.x, d.y, fit), [], 'Try a smaller learning rate (--lr).');
     const y = d.y.map((t) => [t]);
     const predictions = model.predict(d.x, { engine: fit.engine! });
     const optimizer = checkOptimizer(fit);

@@ -3,14 +3,14 @@ import {
   classColumn, classDatasets, CLASS_DATASET_NAMES, DATASET_NAMES, isCategorical, oneHot, LOSSES, TASKS,
   type ClassDatasetName, type CsvData, type FitOptions, type History, type LayerSpec, type Metrics, type ModelFitOptions, type ModelOptions, type Task,
 } from '../node.js';
-import { fail, oneOf } from '../errors.js';
+import { count, fail, oneOf } from '../errors.js';
 import { checkOptimizer } from '../optimizers.js';
 import { list, number, type FlagGroup, type Scope, type Values } from './args.js';
 import { confusionSvg, metricsText, targetMetrics, thresholdFlag } from './evaluate.js';
 import { checkOutputs, writeOutputs, type Output } from './outputs.js';
 import { lossChart, Progress } from './progress.js';
-import { count, networkText, num } from './report.js';
-import { checkOutputWidth, fitOptions, modelOptions } from './run.js';
+import { networkText, num } from './report.js';
+import { checkOutputWidth, commandFit, fitOptions, modelOptions } from './run.js';
 /** A tutorial dataset named by --dataset, with no CSV file given: the runs CSV flags do not apply to. */
 const datasetOnly = (v: Values, positionals: string[], names: readonly string[]) => positionals.length === 0 && names.includes(v.dataset as string);
 
@@ -29,7 +29,7 @@ export const CSV_FILE_FLAGS: FlagGroup = {
   },
   flags: {
     target: { value: 'COLUMN', help: 'the column to learn; a,b for a regression with several targets (one output each)' },
-    features: { value: 'a,b,c', help: 'input columns (default: every other column)' },
+    features: { value: 'a,b,c', help: `input columns (default: every other column). In --features and --target, a name holding a comma goes in double quotes, as in a CSV header: --features '"a,b",c'` },
     task: {
       value: 'T',
       help: 'regression (linear outputs, mse) or classification: targets 0/1 train a sigmoid output (binaryCrossentropy), class labels — text, or other integers — a softmax with one unit per class (sparseCategoricalCrossentropy). '
@@ -208,7 +208,8 @@ export async function trainCsv(v: Values, path: string | undefined): Promise<voi
   if (fit.engine === 'wasm') await loadWasm();
   let history: History;
   try {
-    history = await model.fit(x, y, { ...options, onEpochEnd: (epoch, logs) => progress.epochEnd(epoch, logs) });
+    history = await commandFit(() => model.fit(x, y, { ...options, onEpochEnd: (epoch, logs) => progress.epochEnd(epoch, logs) }), outputs.map((o) => `${o.flag} ${o.path}`),
+      `Try a smaller learning rate (--lr)${options.standardize ? '' : ', or --standardize'}.`);
   } finally {
     progress.stop();
   }
@@ -228,7 +229,7 @@ export async function trainCsv(v: Values, path: string | undefined): Promise<voi
   const text = {
     plot: () => lossChartSvg(history, `${data.targets.join(', ')}: loss per epoch`),
     'plot-boundary': () => decisionBoundarySvg(model, data.x, data.y, { features: data.features as [string, string], target: data.target, threshold, classes: data.classes }),
-    'plot-confusion': () => confusionSvg(metrics[shown]!, data.classes, `${data.target}: confusion matrix (${shown} rows)`),
+    'plot-confusion': () => confusionSvg(metrics[shown]!, data.classes, `${data.target}: confusion matrix (${count(metrics[shown]!.rows, `${shown} row`)})`),
     save: () => modelToText(model, {
       features: data.features, target: data.target, ...(data.targets.length > 1 ? { targets: data.targets } : {}), ...(data.classes ? { classes: data.classes } : {}), threshold, training,
     }),
@@ -255,7 +256,7 @@ function report(history: History, fit: FitOptions, metrics: Record<string, Metri
   const ran = history.loss.length;
   if (history.bestEpoch !== undefined) {
     console.log(ran < fit.epochs! ? `stopped early after epoch ${ran}: the validation loss last improved at epoch ${history.bestEpoch + 1}, whose weights the model keeps`
-      : `ran all ${ran} epochs; the model keeps the weights of epoch ${history.bestEpoch + 1}, the lowest validation loss`);
+      : `ran all ${count(ran, 'epoch')}; the model keeps the weights of epoch ${history.bestEpoch + 1}, the lowest validation loss`);
   }
   const scaled = options.standardizeTarget ? ' (of the standardized target)' : '';
   console.log(`\nloss per epoch${scaled} (final: training ${num(history.loss[ran - 1]!, 4)}${history.valLoss ? `, validation ${num(history.valLoss[ran - 1]!, 4)}` : ''})`);
@@ -290,7 +291,7 @@ function farFromFitting(metrics: Record<string, Metrics>, fit: FitOptions, optio
 function describe(spec: ModelOptions<LayerSpec>, fit: FitOptions, o: ModelFitOptions, validationRows: number | undefined): string {
   return [
     `network ${networkText(spec)}`,
-    `${fit.optimizer ?? 'sgd'}${fit.learningRate === undefined ? '' : ` lr ${fit.learningRate}`}${fit.momentum ? ` momentum ${fit.momentum}` : ''}, batch size ${fit.batchSize}, up to ${fit.epochs} epochs`,
+    `${fit.optimizer ?? 'sgd'}${fit.learningRate === undefined ? '' : ` lr ${fit.learningRate}`}${fit.momentum ? ` momentum ${fit.momentum}` : ''}, batch size ${fit.batchSize}, up to ${count(fit.epochs!, 'epoch')}`,
     o.standardize ? 'standardized inputs' : 'raw inputs',
     ...(o.standardizeTarget ? ['standardized target (predictions in its units; --raw-target to turn off)'] : []),
     validationRows === undefined ? 'no validation' : count(validationRows, 'validation row'),

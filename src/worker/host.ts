@@ -70,6 +70,6 @@ function errorInfo(e: unknown): ErrorInfo {
     name: error.name,
     message: error.message,
     ...(e instanceof BackpropError ? { field: e.field } : {}),
-    ...(e instanceof DivergenceError ? { epoch: e.epoch, row: e.row } : {}),
+    ...(e instanceof DivergenceError ? { epoch: e.epoch, row: e.row, reason: e.reason, ...(e.advice === undefined ? {} : { advice: e.advice }) } : {}),
   };
 }

@@ -23,7 +23,7 @@ export type ToWorker =
   | { type: 'stop'; id?: number };
 
 /** An error as it crossed: enough to raise the same class with the same fields on the other side. */
-export interface ErrorInfo { name: string; message: string; field?: string; epoch?: number; row?: number }
+export interface ErrorInfo { name: string; message: string; field?: string; epoch?: number; row?: number; reason?: string; advice?: string }
 
 export type FromWorker =
   /** Epochs finished since the previous message, with the weights after the last of them when asked for. */

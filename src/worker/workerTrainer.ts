@@ -182,7 +182,7 @@ function stateOf(model: Model): ModelState {
 /** The worker's error as the class fit would have thrown in this thread. */
 function rebuild(e: ErrorInfo): Error {
   if (e.name === 'BackpropError' && e.field !== undefined) return new BackpropError(e.field, e.message.slice(e.field.length + 2));
-  if (e.name === 'DivergenceError') return new DivergenceError(e.epoch!, e.row!, e.message.slice('fit: '.length));
+  if (e.name === 'DivergenceError') return new DivergenceError(e.epoch!, e.row!, e.reason!, e.advice);
   const error = new Error(e.message);
   error.name = e.name;
   return error;
