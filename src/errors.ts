@@ -30,12 +30,16 @@ export function fail(field: string, message: string): never {
 export function show(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'bigint') return `${value}n`;
-  if (typeof value !== 'object' && typeof value !== 'function' || value === null) return String(value);
+  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return String(value);
   if (typeof value === 'function') return 'a function';
   if (Array.isArray(value)) return `an array of ${count(value.length, elements(value))}`;
-  if (ArrayBuffer.isView(value)) return `${article(value.constructor.name)} of ${count((value as unknown as ArrayLike<unknown>).length ?? value.byteLength, 'value')}`;
-  const kind = Object.getPrototypeOf(value) === Object.prototype || Object.getPrototypeOf(value) === null ? 'object' : (value.constructor?.name ?? 'object');
-  if (kind !== 'object') return article(kind);
+  if (ArrayBuffer.isView(value)) {
+    const of = value instanceof DataView ? count(value.byteLength, 'byte') : count((value as unknown as ArrayLike<unknown>).length, 'value');
+    return `${article(value.constructor.name)} of ${of}`;
+  }
+  // An instance of a class by its class (a Map, a Date); a plain object by its keys
+  const kind = Object.getPrototypeOf(value) === null ? 'Object' : (value.constructor?.name || 'Object');
+  if (kind !== 'Object') return article(kind);
   const keys = Object.keys(value);
   const SHOWN = 6;
   if (keys.length === 0) return 'an empty object';

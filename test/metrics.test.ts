@@ -55,7 +55,7 @@ describe('classification metrics', () => {
 
   it('reject labels other than 0/1, mismatched lengths and thresholds outside (0, 1)', () => {
     expect(() => classificationMetrics([0, 2], [0.1, 0.2])).toThrow('y: value 2 is 2; classification targets must be 0 or 1');
-    expect(() => classificationMetrics([0, 1], [0.1])).toThrow('yhat: has 1 values but y has 2');
+    expect(() => classificationMetrics([0, 1], [0.1])).toThrow('yhat: has 1 value but y has 2');
     expect(() => classificationMetrics([0, 1], [0.1, 0.2], 1)).toThrow('threshold: expected a number between 0 and 1');
   });
 

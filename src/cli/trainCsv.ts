@@ -11,7 +11,8 @@ import { checkOutputs, writeOutputs, type Output } from './outputs.js';
 import { lossChart, Progress } from './progress.js';
 import { networkText, num } from './report.js';
 import { checkOutputWidth, commandFit, fitOptions, modelOptions } from './run.js';
-/** A tutorial dataset named by --dataset, with no CSV file given: the runs CSV flags do not apply to. */
+
+/** Whether --dataset names one of `names` and no CSV file is given: a run some CSV flags do nothing in. */
 const datasetOnly = (v: Values, positionals: string[], names: readonly string[]) => positionals.length === 0 && names.includes(v.dataset as string);
 
 /** `--flag` in a CSV run of `command`, for a refusal. */
