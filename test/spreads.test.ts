@@ -35,6 +35,9 @@ export function planted(out: number[], c: boolean): void {
   new Box(...xs); // flag
   f(...(c ? xs : [])); // flag
   Math.min.apply(null, xs); // flag
+  Reflect.apply(Math.min, null, xs); // flag
+  f.call(null, ...xs); // flag
+  Math.max(...[0, ...xs]); // flag
   Math.min(
     // a comment and line breaks do not hide it
     ...
@@ -45,6 +48,7 @@ export function planted(out: number[], c: boolean): void {
   f(...[1, 2]);
   f(xs, [...xs]);
   f.apply(null, [1, 2]);
+  Reflect.apply(f, null, [1, 2]);
 }
 `;
 
