@@ -1,5 +1,5 @@
 // The Node entry: the library core, with the kernels read from build/backprop.wasm on first use.
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { setDefaultWasmSource } from './engines/wasm.js';
 import './worker/nodeEndpoint.js';
 import { readCsv, type CsvData, type CsvDataOptions } from './csv.js';
@@ -7,6 +7,7 @@ import { fail } from './errors.js';
 import type { Model } from './model.js';
 import { modelToText, type modelFromFile, type ModelInfo } from './io/modelFile.js';
 import { readModelFile } from './io/files.js';
+import { writeWhole } from './io/atomic.js';
 
 setDefaultWasmSource((file) => readFile(new URL(`../build/${file}`, import.meta.url)));
 
@@ -27,9 +28,9 @@ export async function readCsvFile(path: string, options: Omit<CsvDataOptions, 's
   return readCsv(await readText(path), { ...options, source: path });
 }
 
-/** Writes the model, its scaler and `info` as a model file (JSON). */
+/** Writes the model, its scaler and `info` as a model file (JSON), whole: a temporary file beside it, renamed over it. */
 export async function saveModel(path: string, model: Model, info: ModelInfo): Promise<void> {
-  await writeFile(path, modelToText(model, info));
+  await writeWhole(path, modelToText(model, info));
 }
 
 /** Reads and checks a model file written by saveModel, or a TensorFlow.js model.json written by `backprop export`. */
