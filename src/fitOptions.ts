@@ -3,7 +3,7 @@
 // The optimizer's own options are its row's (src/operations/optimizers.ts, checked in src/optimizers.ts).
 import type { Matrix } from './data.js';
 import type { EngineKind } from './engines/engine.js';
-import { fail, knownKeys, oneOf, positiveInteger, show } from './errors.js';
+import { checkSeed, fail, knownKeys, oneOf, positiveInteger, show } from './errors.js';
 import { checkThreshold } from './metrics.js';
 import { checkOptimizer, OPTIMIZER_OPTIONS, type OptimizerOptions, type OptimizerSettings } from './optimizers.js';
 import type { EpochLogs } from './trainer.js';
@@ -57,13 +57,12 @@ export const FIT_OPTIONS = [
 export function checkFitOptions(o: FitOptions): Settings {
   if (typeof o !== 'object' || o === null) fail('options', `expected an object, got ${show(o)}`);
   const shuffle = o.shuffle === undefined || o.shuffle === true ? 'epoch' : o.shuffle === false ? 'none' : oneOf('shuffle', o.shuffle, ['none', 'epoch', 'sample'] as const);
-  const seed = o.seed ?? 0;
-  if (!Number.isInteger(seed)) fail('seed', `expected an integer, got ${show(seed)}`);
+  const seed = checkSeed('seed', o.seed ?? 0);
   if (o.onEpochEnd !== undefined && typeof o.onEpochEnd !== 'function') fail('onEpochEnd', `expected a function, got ${show(o.onEpochEnd)}`);
   const resetOptimizer = o.resetOptimizer ?? false;
   if (typeof resetOptimizer !== 'boolean') fail('resetOptimizer', `expected true or false, got ${show(resetOptimizer)}`);
   return {
-    epochs: positiveInteger('epochs', o.epochs ?? 1),
+    epochs: epochCount(o.epochs ?? 1),
     optimizer: checkOptimizer(o),
     resetOptimizer,
     batchSize: positiveInteger('batchSize', o.batchSize ?? 32),
@@ -72,6 +71,20 @@ export function checkFitOptions(o: FitOptions): Settings {
     engine: oneOf('engine', o.engine ?? 'wasm', ['wasm', 'js'] as const),
     stepsPerExecution: checkStepsPerExecution(o.stepsPerExecution ?? 1),
   };
+}
+
+/**
+ * The most epochs one fit runs. The history keeps every epoch's loss (and, with validation data, its
+ * loss and metrics): a million epochs is some 16 MB of it, and up to a few hundred MB with
+ * validation metrics; 10¹² would grow without bound, silently. A longer run is several fits, each
+ * carrying on from the last.
+ */
+export const MAX_EPOCHS = 1_000_000;
+
+function epochCount(v: unknown): number {
+  const epochs = positiveInteger('epochs', v);
+  if (epochs > MAX_EPOCHS) fail('epochs', `expected at most ${MAX_EPOCHS} (the history keeps every epoch's loss and metrics; for more, fit again: each fit carries on from the last), got ${show(v)}`);
+  return epochs;
 }
 
 function checkStepsPerExecution(v: unknown): 1 | 'epoch' {

@@ -107,5 +107,5 @@ function diverged(network: Network, params: Float64Array, epoch: number, row: nu
   const where = `epoch ${epoch + 1}, ${count > 1 ? 'batch starting at ' : ''}row ${row + 1}`;
   const bad = params.findIndex((v) => !Number.isFinite(v));
   const what = bad >= 0 ? `parameter ${describeParam(network, bad)} became ${params[bad]}` : `the loss became ${loss}`;
-  return new DivergenceError(epoch, row, `Training diverged at ${where}: ${what} (learningRate ${lr}). The model keeps the weights of the last finished epoch; try a smaller learning rate or standardized inputs.`);
+  return new DivergenceError(epoch, row, `Training diverged at ${where}: ${what} (learningRate ${lr})`, 'The model keeps the weights of the last finished epoch; try a smaller learning rate or standardized inputs.');
 }

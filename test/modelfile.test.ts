@@ -151,7 +151,7 @@ describe('model files of several classes or several targets (format version 2)',
     expect(() => modelToFile(m, { ...both, target: 'rent' })).toThrow('info.target: is "rent" but targets starts with "price"; target is the first of the targets');
     const text = JSON.stringify(modelToFile(m, both));
     const edit = (change: (f: { targets: unknown[] | string }) => void) => { const f = JSON.parse(text); change(f); return JSON.stringify(f); };
-    expect(() => modelFromFile(edit((f) => { (f.targets as unknown[]).pop(); }), 'm.json')).toThrow('m.json: targets: expected 2 column names (one per output), got an array of length 1');
+    expect(() => modelFromFile(edit((f) => { (f.targets as unknown[]).pop(); }), 'm.json')).toThrow('m.json: targets: expected 2 column names (one per output), got an array of 1 string');
     expect(() => modelFromFile(edit((f) => { f.targets = 'price,rent'; }), 'm.json')).toThrow('m.json: targets: expected 2 column names (one per output), got "price,rent"');
   });
 

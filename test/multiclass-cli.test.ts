@@ -231,7 +231,7 @@ describe('mistakes: a clear message, exit 1, nothing written', () => {
     [['train', FLOWERS, '--target', 'species', '--dropout', '1'], /--dropout: expected a rate above 0 and below 1, like 0\.2, got 1/],
     [['train', FLOWERS, '--target', 'species', '--l2', '-0.1'], /--l2: expected a coefficient ≥ 0, like 0\.01, got -0\.1/],
     [['explain', '--dataset', 'blobs3', '--plot-confusion', 'c.svg'], /--plot-confusion: is about a whole training run \(backprop train\); explain shows one step/],
-    [['train', '--dataset', 'blobs3', '--target', 'x1'], /--target: applies to CSV files; --dataset blobs3 has its own \(x1, x2 → class\)/],
+    [['train', '--dataset', 'blobs3', '--target', 'x1'], /--target: applies to CSV files \(backprop train DATA\.csv --target COLUMN\); --dataset blobs3 has its own \(x1, x2 → class\)/],
     [['train', FLOWERS, '--target', 'petal_width', '--features', 'sepal_width', '--plot-confusion', 'c.svg'], /--plot-confusion: draws the classes of one target; this run is a regression/],
   ])('%s', (args, message) => {
     const r = backprop(...args);

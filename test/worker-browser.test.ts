@@ -23,7 +23,7 @@ clearInterval(timer);
 const weights = trainer.model.getWeights();
 const local = new Model(d.model);
 const inPage = await local.fit(d.x, d.y, fit);
-const stopped = await trainer.fit(d.x, d.y, { epochs: 1e7, batchSize: 1, onEpochEnd: (e) => { if (e === 200) trainer.stop(); } });
+const stopped = await trainer.fit(d.x, d.y, { epochs: 1e6, batchSize: 1, onEpochEnd: (e) => { if (e === 200) trainer.stop(); } });
 await trainer.terminate();
 window.result = { history, weights, inPage, inPageWeights: local.getWeights(), epochs, ticks, stoppedAfter: stopped.loss.length };
 </script>`;

@@ -2,9 +2,10 @@
 // its noise changes) or a CSV file and the column to predict — and the lines that describe them.
 import { BackpropError } from '../src/browser.js';
 import { clearErrors, csvColumns, csvData, mark, problemOf, showOptional, tutorialData, useCsvDefaults, useTask, type PageData, type PageTask } from './form.js';
-import { extent } from './extent.js';
+import { extent } from '../src/extent.js';
 import { classColor, SCALE_GRADIENT } from './outputMap.js';
 import { $ } from './views.js';
+import { fragment } from './fragment.js';
 
 let data: PageData | undefined;
 let csv: { text: string; file: string } | undefined;
@@ -41,7 +42,7 @@ export async function chooseFile(): Promise<void> {
   const target = $<HTMLSelectElement>('target');
   try {
     const columns = csvColumns(text, file.name);
-    target.replaceChildren(...columns.map((c) => new Option(c, c)));
+    target.replaceChildren(fragment(columns.map((c) => new Option(c, c))));
     target.value = columns[columns.length - 1]!;
     csv = { text, file: file.name };
   } catch (e) {
@@ -92,7 +93,7 @@ function describeData(): void {
       + 'blue towards 1, orange towards 0, white at 0.5, where its answer flips. The dots are the rows, coloured by their target; the ringed ones are held out to test on.'
     : `The colour is the network's prediction of ${d.target} at each point (${d.features.join(', ')}): blue high, orange low, white at the middle of the targets' range. `
       + 'The dots are the rows, coloured by their target on the same scale; the ringed ones are held out to test on.';
-  $('plane-legend').replaceChildren(...mapLegend(d));
+  $('plane-legend').replaceChildren(fragment(mapLegend(d)));
 }
 
 /** The map's key: each class's dot colour, then (for a 0/1 target or a value) the scale. */

@@ -6,6 +6,7 @@
 // From the keyboard: Tab reaches each unit, and a unit's details list its weights in and out as
 // buttons, so every weight (drawn or not) and its chain rule is a few keys away.
 import type { DenseSpec, ParamChain, Trace, Weights } from '../src/browser.js';
+import { fragment } from './fragment.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const H = 300, TOP = 46, BOTTOM = 30, FONT = 12;
@@ -245,7 +246,7 @@ export class NetworkDiagram {
       this.details.replaceChildren(
         line(`Weight from ${this.name(l, i)} to ${this.name(l + 1, u)}: ${full(kernel(l)[i]![u]!)}`),
         line(`getWeights()[${2 * l}][${i}][${u}], layer ${l + 1}'s kernel (row: input, column: unit).`),
-        ...(t ? chainView(t, (t.chains[2 * l] as ParamChain[][])[i]![u]!, (w) => (w[2 * l] as number[][])[i]![u]!) : []));
+        fragment(t ? chainView(t, (t.chains[2 * l] as ParamChain[][])[i]![u]!, (w) => (w[2 * l] as number[][])[i]![u]!) : []));
       return;
     }
     const { column: c, unit: u } = part;
@@ -253,14 +254,16 @@ export class NetworkDiagram {
     const out = c === model.layers.length ? [] : kernel(c)[u]!.map((v, k) => this.weightButton(c, u, k, `${this.name(c + 1, k)} ${full(v)}`));
     const list = (title: string, buttons: HTMLButtonElement[]) => {
       const p = line(`${title}: `, 'weights-list');
-      p.append(...buttons);
+      p.append(fragment(buttons));
       return p;
     };
     this.details.replaceChildren(
       line(c === 0 ? `Input ${this.name(0, u)}` : `${this.name(c, u)} (${model.layers[c - 1]!.activation ?? 'linear'}): bias ${full(bias(c - 1)[u]!)}`),
-      ...(into.length ? [list('Weights in (pick one for its gradient)', into)] : []),
-      ...(out.length ? [list('Weights out', out)] : []),
-      ...(t ? unitView(t, c, u) : []));
+      fragment([
+        ...(into.length ? [list('Weights in (pick one for its gradient)', into)] : []),
+        ...(out.length ? [list('Weights out', out)] : []),
+        ...(t ? unitView(t, c, u) : []),
+      ]));
   }
 }
 
@@ -279,7 +282,7 @@ function rowsBox(label: string, lines: HTMLElement[]): HTMLElement {
   box.tabIndex = 0;
   box.setAttribute('role', 'region');
   box.setAttribute('aria-label', label);
-  box.append(...lines);
+  box.append(fragment(lines));
   return box;
 }
 
@@ -302,7 +305,7 @@ function chainView(t: Trace, chain: ParamChain, at: At): HTMLElement[] {
     const p = line(`${rowName(t, r)}: ${values.map(factor).join(' × ')} = ${full(values.reduce((a, b) => a * b, 1))}`, 'term');
     p.dataset.values = JSON.stringify(values);
     const paths = chain.paths?.[r];
-    if (paths) p.append(...paths.map((path) => line(`${path.map((f) => f.name).join(' · ')} = ${path.map((f) => factor(f.value)).join(' × ')}`, 'path')));
+    if (paths) p.append(fragment(paths.map((path) => line(`${path.map((f) => f.name).join(' · ')} = ${path.map((f) => factor(f.value)).join(' × ')}`, 'path'))));
     return p;
   });
   const penalty = chain.penalty ? ` + regularizer ${full(chain.penalty.value)}` : '';

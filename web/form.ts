@@ -3,13 +3,14 @@
 // asks the library about each field on its own (so every bad field is reported at once), and
 // mark puts each message beside its input, in the form's words.
 import {
-  ACTIVATIONS, BackpropError, classDatasets, datasets, inferTask, Model, OPTIMIZERS, parseCsv, readCsv, splitRows, takeRows,
+  ACTIVATION_LIST, BackpropError, classDatasets, datasets, inferTask, Model, OPTIMIZER_LIST, parseCsv, readCsv, splitRows, takeRows,
   type DatasetName, type DenseSpec, type LayerSpec, type ModelFitOptions, type ModelOptions, type Task,
 } from '../src/browser.js';
 import type { Network } from './diagram.js';
-import { extent } from './extent.js';
+import { extent } from '../src/extent.js';
 import type { PlaneGrid } from './grid.js';
 import { CROSS_NAMES, TOY_TITLES, TOYS, toyData, withCrosses, type Cross, type Toy } from './toys.js';
+import { fragment } from './fragment.js';
 
 /** One training run: the model, its fit options and the data. */
 export interface Run {
@@ -187,22 +188,24 @@ function setValues(v: Values): void {
   showOptional();
 }
 
-/** The menus offer what the library has: its activations and optimizers, from the lists it exports. */
+/** The menus offer what the library has: its activations and optimizers, from the operation table's rows, each with its help as the option's title. */
 export function fillMenus(): void {
   const options = (list: readonly string[], title: (v: string) => string = (v) => v) => list.map((v) => new Option(title(v), v));
-  for (const id of ['hidden-activation', 'output-activation']) input<HTMLSelectElement>(id).replaceChildren(...options(ACTIVATIONS));
-  input<HTMLSelectElement>('optimizer').replaceChildren(...options(OPTIMIZERS));
-  input<HTMLSelectElement>('task').replaceChildren(
+  const rows = (list: readonly { name: string; help: string }[]) => list.map((r) => Object.assign(new Option(r.name, r.name), { title: r.help }));
+  input<HTMLSelectElement>('hidden-activation').replaceChildren(fragment(rows(ACTIVATION_LIST.filter((r) => !r.rowWise))));
+  input<HTMLSelectElement>('output-activation').replaceChildren(fragment(rows(ACTIVATION_LIST)));
+  input<HTMLSelectElement>('optimizer').replaceChildren(fragment(rows(OPTIMIZER_LIST)));
+  input<HTMLSelectElement>('task').replaceChildren(fragment([
     ...options(Object.keys(TUTORIAL_TITLES), (t) => TUTORIAL_TITLES[t as keyof typeof TUTORIAL_TITLES]),
     ...options(TOYS, (t) => TOY_TITLES[t as Toy]),
     new Option('my own CSV file…', 'csv'),
-  );
-  input('crosses').append(...CROSS_NAMES.map((name, k) => {
+  ]));
+  input('crosses').append(fragment(CROSS_NAMES.map((name, k) => {
     const label = document.createElement('label');
     const box = Object.assign(document.createElement('input'), { type: 'checkbox', id: `cross-${k}`, value: name });
     label.append(box, ` ${name}`);
     return label;
-  }));
+  })));
 }
 
 const crossBoxes = () => [...input('crosses').querySelectorAll<HTMLInputElement>('input[type=checkbox]')];

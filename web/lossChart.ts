@@ -3,6 +3,7 @@
 // when the run holds some out.
 import type uPlot from 'uplot';
 import { axis, mountChart } from './uplot.js';
+import { fragment } from './fragment.js';
 
 export const LOSS_COLOR = '#2563eb';
 export const TEST_COLOR = '#111827';
@@ -31,7 +32,7 @@ export class LossChart {
   clear(): void {
     this.chart?.destroy();
     this.chart = undefined;
-    this.container.replaceChildren(...this.placeholder);
+    this.container.replaceChildren(fragment(this.placeholder));
     this.legend.replaceChildren();
     for (const key of ['points', 'testPoints', 'epochTicks', 'lossTicks']) delete this.container.dataset[key];
   }
@@ -61,7 +62,7 @@ export class LossChart {
       item.append(swatch, ` ${text}`);
       return item;
     };
-    this.legend.replaceChildren(key(LOSS_COLOR, 'training loss'), ...(test ? [key(TEST_COLOR, 'test loss (held-out rows)', true)] : []));
+    this.legend.replaceChildren(fragment([key(LOSS_COLOR, 'training loss'), ...(test ? [key(TEST_COLOR, 'test loss (held-out rows)', true)] : [])]));
   }
 
   /**

@@ -10,6 +10,7 @@ import { compare, stopTiming } from './timing.js';
 import { clearRun, forgetTrained, stop, train } from './train.js';
 import { $, diagram, outputMap, showPreview, stage, startViews } from './views.js';
 import { forgetWalk, pause, play, step } from './walk.js';
+import { fragment } from './fragment.js';
 
 /** Typing in the network fields redraws the diagram once the typing pauses, not on every key. */
 const PREVIEW_DELAY_MS = 200;
@@ -219,7 +220,7 @@ function layerButtons(): void {
   });
   // Focus stays on the button pressed, which the redraw replaces.
   const focused = box.contains(document.activeElement) ? document.activeElement?.getAttribute('aria-label') : undefined;
-  box.replaceChildren(layers, ...each);
+  box.replaceChildren(fragment([layers, ...each]));
   if (focused) box.querySelector<HTMLButtonElement>(`button[aria-label="${focused}"]`)?.focus();
 }
 

@@ -2,6 +2,7 @@
 import { argmax, type EngineKind, type Weights } from '../src/browser.js';
 import type { PageData, Run } from './form.js';
 import { SHOWN_UNITS } from './diagram.js';
+import { fragment } from './fragment.js';
 
 export interface EngineTiming {
   engine: EngineKind;
@@ -22,7 +23,7 @@ const num = (v: number, digits = 4) => (v !== 0 && Math.abs(v) < 1e-3
 /** A header that may break after an underscore (resume_score) as well as at spaces, so that narrow columns stay narrow. */
 function headerCell(text: string): HTMLTableCellElement {
   const th = document.createElement('th');
-  text.split('_').forEach((part, i) => th.append(...(i > 0 ? ['_', document.createElement('wbr')] : []), part));
+  text.split('_').forEach((part, i) => th.append(fragment(i > 0 ? ['_', document.createElement('wbr')] : []), part));
   return th;
 }
 

@@ -85,8 +85,8 @@ function report(current: TrainJob, m: Epochs): void {
   if (job !== current) return;
   const unseen = current.unseen;
   unseen.epochs = m.epochs;
-  unseen.losses.push(...m.losses);
-  unseen.testLosses.push(...m.testLosses);
+  for (const loss of m.losses) unseen.losses.push(loss);
+  for (const loss of m.testLosses) unseen.testLosses.push(loss);
   if (m.testAccuracy !== undefined) unseen.testAccuracy = m.testAccuracy;
   if (m.drawn) unseen.drawn = m.drawn;
   unseen.frame ??= requestAnimationFrame(() => {

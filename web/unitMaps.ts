@@ -4,7 +4,8 @@
 // units over the grid — the library's forward pass, no copy of it here.
 import type { DenseSpec } from '../src/browser.js';
 import { NEGATIVE, POSITIVE, SHOWN_UNITS } from './diagram.js';
-import { extent } from './extent.js';
+import { extent } from '../src/extent.js';
+import { fragment } from './fragment.js';
 
 /** Cells per side of a map: small maps need few. */
 export const MAP_RESOLUTION = 32;
@@ -52,12 +53,12 @@ export class UnitMaps {
         return c;
       }),
     }));
-    this.container.replaceChildren(...this.layers.map(({ activation, canvases }, l) => {
+    this.container.replaceChildren(fragment(this.layers.map(({ activation, canvases }, l) => {
       const row = document.createElement('div');
       row.className = 'unit-maps-layer';
       const title = document.createElement('p');
       title.textContent = `Hidden layer ${l + 1} (${activation})${hidden[l]!.units > canvases.length ? `: its first ${canvases.length} of ${hidden[l]!.units} units` : ''}`;
-      row.append(title, ...canvases.map((canvas, u) => {
+      row.append(title, fragment(canvases.map((canvas, u) => {
         const figure = document.createElement('figure');
         const caption = document.createElement('figcaption');
         caption.textContent = `unit ${u + 1}`;
@@ -67,9 +68,9 @@ export class UnitMaps {
         canvas.setAttribute('aria-label', `hidden ${l + 1} · unit ${u + 1} over the plane`);
         figure.append(canvas, caption);
         return figure;
-      }));
+      })));
       return row;
-    }));
+    })));
   }
 
   /** Outlines the map of hidden unit `unit` of diagram column `column` (1 is the first hidden layer); any other part outlines none. */

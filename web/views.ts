@@ -9,7 +9,7 @@ import { PageWorker } from './background.js';
 import { OutputMap, type OutputKind } from './outputMap.js';
 import { MAP_RESOLUTION, UnitMaps } from './unitMaps.js';
 import { SHOWN_UNITS } from './diagram.js';
-import { extent } from './extent.js';
+import { extent } from '../src/extent.js';
 import { say } from './state.js';
 
 export const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;

@@ -3,14 +3,14 @@ import {
   BackpropError, confusionMatrixSvg, isCategorical, loadModel, loadTfjs, LOSSES, metricsFor, modelInfo, readCsvFile, regressionMetrics, taskOf,
   type ClassificationMetrics, type EngineKind, type LoadedInfo, type Metrics, type Model, type MulticlassMetrics, type RegressionMetrics, type Task,
 } from '../node.js';
-import { fail, oneOf } from '../errors.js';
+import { count, fail, oneOf } from '../errors.js';
 import { isTfjs } from '../io/files.js';
-import { Floats } from '../csv.js';
-import { streamBatches } from '../csvFile.js';
+import { columnIndex, CsvRows, Floats } from '../csv.js';
+import { streamBatches, streamText } from '../csvFile.js';
 import { checkThreshold } from '../metrics.js';
 import { list, number, type Command, type Flags, type Values } from './args.js';
 import { checkOutputs, writeOutputs, type Output } from './outputs.js';
-import { count, num, table } from './report.js';
+import { num, table } from './report.js';
 
 /** Metrics side by side, one column per set of rows (e.g. training, validation); `classes` labels a softmax classifier's. */
 export function metricsText(columns: Record<string, Metrics>, classes?: readonly string[]): string {
@@ -158,7 +158,24 @@ export async function modelCsv(modelPath: string, csvPath: string, withTarget: b
   }
   const read = info.classes ? { classes: info.classes, oneHot: model.network.loss === 'categoricalCrossentropy' } : { task: 'regression' as const };
   const data = await readCsvFile(csvPath, { features: info.features, target: targets, ...read }, check);
+  if (model.network.loss === 'binaryCrossentropy') await binaryLabels(data.y, csvPath, targets);
   return { model, info, task, rows: data.rows, x: data.x, y: data.oneHot ?? data.y };
+}
+
+/**
+ * A 0/1 classifier's targets are 0 or 1: the first other value is named by its file, line and
+ * column, as a bad cell is. The rows keep no line numbers, so the file is read again to find it,
+ * on the error's path only.
+ */
+async function binaryLabels(y: Float64Array, csvPath: string, targets: string[]): Promise<void> {
+  const bad = y.findIndex((v) => v !== 0 && v !== 1);
+  if (bad < 0) return;
+  const row = Math.floor(bad / targets.length), name = targets[bad % targets.length]!;
+  let column = 0, line = 0, text = '';
+  const rows = new CsvRows(csvPath, (cells, at, r) => { if (r === row) [line, text] = [at, cells[column]!.trim()]; }, (columns) => { column = columnIndex(columns, name, csvPath); });
+  await streamText(csvPath, (piece) => rows.write(piece));
+  rows.end();
+  fail(csvPath, `line ${line}, column ${JSON.stringify(name)}: expected a label 0 or 1 (the model is a 0/1 classifier), got ${text}`);
 }
 
 /** --threshold, which a softmax classifier (most probable class) has no use for. */

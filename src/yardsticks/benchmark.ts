@@ -6,6 +6,7 @@ import { ACTIVATION_ROWS } from '../operations/activations.js';
 import { hasNone } from '../operations/rows.js';
 import type { EngineKind } from '../engines/engine.js';
 import { loadWasm, type WasmFile } from '../engines/wasm.js';
+import { extent } from '../extent.js';
 import { Model, type ModelOptions } from '../model.js';
 import type { OptimizerName } from '../optimizers.js';
 import { seeded } from '../random.js';
@@ -335,7 +336,7 @@ export async function runBench(o: BenchOptions): Promise<{ rows: BenchRow[]; cal
   const rows: BenchRow[] = [], calls: CallRow[] = [];
   for (const { network, mode, training, callRuns, turns } of groups) {
     const parameters = parameterCount(checkSpec(network.model));
-    const rate = (i: number) => Math.max(...turns[i]!.rates);
+    const rate = (i: number) => extent(turns[i]!.rates)[1];
     const groupRows = training.map((t, i): BenchRow => ({
       network: network.id, mode: mode.id, engine: t.engine.id, parameters, samplesPerSecond: rate(i),
       gflops: 6 * parameters * rate(i) / 1e9, reps, samplesPerRep: turns[i]!.done,
@@ -345,8 +346,8 @@ export async function runBench(o: BenchOptions): Promise<{ rows: BenchRow[]; cal
       const stepMicroseconds = 1e6 / groupRows.find((r) => r.engine === t.engine.id)!.samplesPerSecond;
       return { network: network.id, engine: t.engine.id, call: t.call.id, rows: t.call.rows, microsecondsPerCall, stepMicroseconds, ...callCost(t.call.id, microsecondsPerCall, stepMicroseconds) };
     });
-    rows.push(...groupRows);
-    calls.push(...groupCalls);
+    for (const row of groupRows) rows.push(row);
+    for (const call of groupCalls) calls.push(call);
     o.onGroup?.(groupRows, groupCalls);
   }
   return { rows, calls };
