@@ -813,7 +813,10 @@ describe('the playground', () => {
       expect([response.status, response.headers.get('cross-origin-opener-policy'), response.headers.get('cross-origin-embedder-policy')], path).toEqual([200, 'same-origin', 'require-corp']);
     }
     expect(await page.$$eval('#optimizer option', (os) => os.map((o) => (o as HTMLOptionElement).value))).toEqual([...OPTIMIZERS]);
-    expect(await page.$$eval('#hidden-activation option', (os) => os.map((o) => (o as HTMLOptionElement).value))).toEqual([...ACTIVATIONS]);
+    // A hidden layer takes the elementwise activations (softmax maps a whole row: an output layer's); each option says what it computes
+    expect(await page.$$eval('#hidden-activation option', (os) => os.map((o) => (o as HTMLOptionElement).value))).toEqual(ACTIVATIONS.filter((a) => a !== 'softmax'));
+    expect(await page.$$eval('#output-activation option', (os) => os.map((o) => (o as HTMLOptionElement).value))).toEqual([...ACTIVATIONS]);
+    expect(await page.getAttribute('#hidden-activation option[value="mish"]', 'title')).toBe('z · tanh(log(1 + e^z))');
 
     // A refused Train's message goes when a good file comes.
     await page.selectOption('#task', 'csv');
