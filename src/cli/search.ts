@@ -8,6 +8,7 @@ import {
   type SearchMetric, type TrialResult, type TrialSpec,
 } from '../node.js';
 import { fail, oneOf, show } from '../errors.js';
+import { OPTIMIZERS } from '../optimizers.js';
 import { checkFitOptions } from '../trainer.js';
 import { list, number, type Command, type Flags, type Values } from './args.js';
 import { checkOutputs, writeOutputs, type Output } from './outputs.js';
@@ -171,6 +172,9 @@ function gridOf(v: Values, moreLayers: string[]): Setting[] {
       if (value === '') fail(`--${flag}`, `value ${i + 1} is empty; expected a comma-separated list like ${GRID_FLAGS[flag]!.value}`);
       if (values.indexOf(value) < i) fail(`--${flag}`, `${value} is listed twice; each value once`);
     });
+    // Every value read as train reads it, before any is checked in its setting (`--lr 0,abc` names "abc").
+    if (flag === 'optimizer') for (const value of values) oneOf('--optimizer', value, OPTIMIZERS);
+    if (flag === 'lr' || flag === 'batch-size') for (const value of values) number(flag, value);
     settings = settings.flatMap((s) => values.map((value) => ({ ...s, [flag]: value })));
   }
   return settings;
