@@ -21,18 +21,24 @@ export function threadCount(field: string, threads: unknown, jobs: number): numb
 
 /**
  * Runs every job on `threads` workers; `run` gets a worker and a job (and starts the worker over
- * with setModel). The first failure ends every worker and is thrown; otherwise every worker ends
- * once the jobs are done.
+ * with setModel). The jobs start in order of their `cost`, dearest first, so that no worker is left
+ * with a long job at the end while the others wait (results stay in the jobs' order). The first
+ * failure ends every worker and is thrown; otherwise every worker ends once the jobs are done.
  */
-export async function runPool<J, R>(jobs: readonly J[], threads: number, start: ModelOptions<LayerSpec>, workerUrl: string | URL | undefined, run: (trainer: WorkerTrainer, job: J) => Promise<R>): Promise<R[]> {
+export async function runPool<J, R>(
+  jobs: readonly J[], cost: (job: J) => number, threads: number, start: ModelOptions<LayerSpec>, workerUrl: string | URL | undefined, run: (trainer: WorkerTrainer, job: J) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(jobs.length);
+  const costs = jobs.map(cost);
+  // Array.prototype.sort is stable: equal costs keep the jobs' order.
+  const order = jobs.map((_, i) => i).sort((a, b) => costs[b]! - costs[a]!);
   const trainers: WorkerTrainer[] = [];
   let next = 0, failed = false;
   const lane = async () => {
     const trainer = new WorkerTrainer(start, workerUrl === undefined ? {} : { workerUrl });
     trainers.push(trainer);
-    while (!failed && next < jobs.length) {
-      const i = next++;
+    while (!failed && next < order.length) {
+      const i = order[next++]!;
       results[i] = await run(trainer, jobs[i]!);
     }
   };

@@ -7,7 +7,7 @@ import { DivergenceError, fail, knownKeys, positiveInteger, show } from '../erro
 import { rowsOf, splitLabels, type ModelFitOptions } from '../fit.js';
 import type { Metrics } from '../metrics.js';
 import type { ModelOptions } from '../model.js';
-import { checkSpec, targetWidth, type LayerSpec, type Network } from '../spec.js';
+import { checkSpec, parameterCount, targetWidth, type LayerSpec, type Network } from '../spec.js';
 import { foldRows, splitRows, takeRows, type RowSplit } from '../split.js';
 import type { WorkerTrainer } from '../worker/workerTrainer.js';
 import { expandGrid, type SearchGrid, type SearchSetting } from './grid.js';
@@ -112,15 +112,21 @@ export async function runTrials(x: Matrix, y: Matrix, trials: readonly TrialSpec
   if (trials.length === 0) return [];
   // Every model is checked here, and the data once against the first: nothing starts that would be refused.
   const networks = trials.map((t, i) => checkTrial(t, i));
-  const rows = rowsOf(networks[0]!, x, y);
+  const first = networks[0]!;
+  networks.forEach((n, i) => {
+    if (n.inputs !== first.inputs || n.loss !== first.loss || targetWidth(n) !== targetWidth(first)) fail(`trials[${i}].model`, `has ${n.inputs} inputs and loss '${n.loss}' for ${targetWidth(n)} targets per row; trials[0] has ${first.inputs}, '${first.loss}', ${targetWidth(first)}: every trial reads the same rows`);
+  });
+  const rows = rowsOf(first, x, y);
   const perTrial = folds ?? 1;
   const jobs = trials.flatMap((_, t) => Array.from({ length: perTrial }, (_, k) => ({ t, fold: folds === undefined ? undefined : k })));
   const split = (seed: number, fold: number | undefined): RowSplit => {
-    const stratify = splitLabels(networks[0]!, rows.ys);
+    const stratify = splitLabels(first, rows.ys);
     return fold === undefined ? splitRows(rows.rows, { fraction: validationSplit!, seed, stratify }) : foldRows(rows.rows, { folds: folds!, fold, seed, stratify });
   };
   let done = 0;
-  const results = await runPool(jobs, threadCount('threads', threads, jobs.length), trials[0]!.model, workerUrl, async (trainer, { t, fold }) => {
+  // A fit's cost grows with its parameters and epochs (the rows are the same for all).
+  const cost = ({ t }: { t: number }) => parameterCount(networks[t]!) * (trials[t]!.fit.epochs ?? 1);
+  const results = await runPool(jobs, cost, threadCount('threads', threads, jobs.length), trials[0]!.model, workerUrl, async (trainer, { t, fold }) => {
     const result = await runFit(trainer, trials[t]!, networks[t]!, rows, split(trials[t]!.fit.seed ?? 0, fold), fold);
     onTrialEnd?.(++done, jobs.length);
     return result;
