@@ -2,6 +2,7 @@
 // fold on a pool of workers, ranked by a validation metric. Each setting is turned into train's
 // own flags and read by train's own parsers (csvSettings, csvFitOptions), so every trial is the
 // `backprop train` run whose flags it prints.
+import { availableParallelism } from 'node:os';
 import cliProgress from 'cli-progress';
 import {
   BackpropError, formatCsv, Model, metricsForLoss, modelToText, rankRows, runTrials, SEARCH_METRICS,
@@ -36,7 +37,7 @@ const VALIDATION_FLAGS: Flags = {
 
 const RUN_FLAGS: Flags = {
   threads: { value: 'N|auto', help: 'workers training at once (default auto: one per core, at most one per fit); the results do not depend on it' },
-  out: { value: 'FILE.csv', help: 'the table as CSV, one line per trial: its setting, seed, fold, validation loss and metric, its setting\'s rank, mean and std, and the backprop train command that reproduces it' },
+  out: { value: 'FILE.csv', help: 'the table as CSV, one line per fit: its setting, seed, fold, validation loss and metric, its setting\'s rank, mean and std, and the backprop train command that reproduces it' },
   save: { value: 'FILE.json', help: 'the best setting retrained on every row with its first seed and every epoch (no rows are left to validate or stop early on): the model train saves with those flags' },
 };
 
@@ -45,6 +46,8 @@ const SHARED: Flags = pick({ ...CSV_FLAGS, ...ALL_DATASETS_FLAG, ...NETWORK_FLAG
   'target', 'features', 'task', 'standardize', 'raw-target', 'early-stopping', 'threshold', 'dataset',
   'activation', 'loss', 'l2', 'l1', 'dropout', 'init', 'epochs', 'momentum', 'nesterov', 'shuffle', 'engine',
 ]);
+// Of the datasets, a search takes the one that runs as a CSV file.
+SHARED.dataset = { value: 'blobs3', help: 'instead of a CSV file: three classes of 2 features, run as a CSV file would (train --dataset blobs3)' };
 
 function pick(flags: Flags, names: string[]): Flags {
   return Object.fromEntries(names.map((n) => [n, flags[n]!]));
@@ -109,9 +112,10 @@ async function runSearch(v: Values, positionals: string[]): Promise<void> {
   const metric = v.metric === undefined ? 'loss' : oneOf('--metric', v.metric, metricsForLoss(loss)) as SearchMetric;
 
   const fits = trials.length * (folds ?? 1);
-  const workers = threads === 'auto' ? undefined : Math.min(threads, fits);
+  // As the library resolves it (src/node.ts counts the cores 'auto' may use).
+  const workers = Math.min(threads === 'auto' ? availableParallelism() : threads, fits);
   console.log(`${run.source.name}: ${count(data.rows, 'row')}; ${count(data.features.length, 'feature')} → ${data.targets.join(', ')} (${kind})`);
-  console.log(`${count(grid.length, 'setting')} × ${count(seeds.length, 'seed')}${folds ? ` × ${folds} folds` : ''} = ${count(fits, 'fit')}${workers ? ` on ${count(workers, 'worker')}` : ''}\n`);
+  console.log(`${count(grid.length, 'setting')} × ${count(seeds.length, 'seed')}${folds ? ` × ${folds} folds` : ''} = ${count(fits, 'fit')} on ${count(workers, 'worker')}\n`);
   const bar = new TrialsBar(process.stdout.isTTY === true);
   let results: TrialResult[][];
   try {
@@ -127,7 +131,8 @@ async function runSearch(v: Values, positionals: string[]): Promise<void> {
   console.log(`each fit is: ${command(placeholders, 'SEED', folds ? 'FOLD' : undefined)}`);
   console.log(`  (${columns.map((c) => placeholders[c]).join(', ')} from its row; SEED from ${seeds.join(', ')}${folds ? `; FOLD from 0 to ${folds - 1}` : ''})\n`);
   const better = SEARCH_METRICS[metric].better === 'lower' ? 'lower is better' : 'higher is better';
-  console.log(table(['rank', ...columns, `validation ${metric} (${better})`, 'fits'], rows.map((r) => [
+  const scaled = metric === 'loss' && trials[0]!.fit.standardizeTarget ? ' of the standardized target' : '';
+  console.log(table(['rank', ...columns, `validation ${metric}${scaled} (${better})`, 'fits'], rows.map((r) => [
     String(r.rank), ...columns.map((c) => r.setting[c]!), meanText(r.mean, r.std, r.trials), String(r.trials.length),
   ])));
 
