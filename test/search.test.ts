@@ -160,5 +160,8 @@ describe('backprop search', () => {
     expect(refused(['--threads', '0'])).toBe('backprop: --threads: expected a whole number ≥ 1 or auto, got 0');
     expect(cli(['search', 'data.csv', '--target', 'y']).stderr.trim()).toMatch(/^backprop: --folds: a search ranks by held-out rows/);
     expect(() => readFileSync(join(dir, 'never.csv'))).toThrow();
+    // train's side of a fold
+    expect(cli(['train', 'data.csv', '--target', 'y', '--fold', '1']).stderr.trim()).toBe('backprop: --fold: go together: --folds K --fold I holds out fold I (from 0) of K');
+    expect(cli(['train', 'data.csv', '--target', 'y', '--folds', '3', '--fold', '3']).stderr.trim()).toBe('backprop: --fold: expected a fold from 0 to 2, got 3');
   });
 });

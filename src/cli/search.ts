@@ -146,23 +146,24 @@ async function runSearch(v: Values, positionals: string[]): Promise<void> {
         String(r.mean), String(r.std), t.diverged ?? '', command(r.setting, t.seed, t.fold),
       ])),
     ),
-    save: () => '',
+    save: () => saved!,
   };
-  let saved = '';
-  if (typeof v.save === 'string') {
+  // The best setting retrained on every row; none is left to validate on, so there is nothing to stop early on.
+  let saved: string | undefined;
+  if (typeof v.save === 'string' && !Number.isNaN(best.mean)) {
     const trial = trialOf(best.setting, seeds[0]!);
     const model = new Model(trial.model);
-    // Every row trains the model: none is left to validate on, so there is nothing to stop early on.
     const history = await model.fit(data.x, y, { ...trial.fit, earlyStopping: undefined });
     const training = { data: run.source.name, rows: data.rows, ...trial.fit, earlyStopping: null, epochsRun: history.loss.length, search: { metric, mean: best.mean, std: best.std } };
     saved = modelToText(model, {
       features: data.features, target: data.target, ...(data.targets.length > 1 ? { targets: data.targets } : {}), ...(data.classes ? { classes: data.classes } : {}),
       threshold: trial.fit.threshold, training,
     });
-    text.save = () => saved;
     console.log(`\nthe model saved is rank 1 retrained on every row: ${trainCommand({ ...v, 'early-stopping': undefined, 'validation-split': undefined }, path, { ...best.setting, seed: String(seeds[0]) })}`);
   }
-  const { written, failed } = await writeOutputs(outputs.map((output) => ({ output, text: text[output.flag.slice(2) as keyof typeof text] })));
+  const unsaved = typeof v.save === 'string' && saved === undefined ? [`--save: every setting diverged in at least one fit; no model was saved`] : [];
+  const { written, failed } = await writeOutputs(outputs.filter((o) => o.flag !== '--save' || saved !== undefined).map((output) => ({ output, text: text[output.flag.slice(2) as keyof typeof text] })));
+  failed.push(...unsaved);
   if (written.length) console.log(`\nwrote ${written.join(', ')}`);
   if (failed.length) throw new BackpropError('search', `${failed.join('; ')}${written.length ? `; wrote ${written.join(', ')}` : ''}`);
 }
