@@ -7,6 +7,7 @@ export interface RowSplit {
   validation: number[];
 }
 
+/** `splitRows`'s options. */
 export interface SplitOptions {
   /** Share of the rows held out for validation, in (0, 1). */
   fraction: number;
@@ -37,6 +38,7 @@ export function splitRows(rows: number, { fraction, seed = 0, stratify }: SplitO
   return { train, validation };
 }
 
+/** Which fold of k-fold cross-validation foldRows gives, and how the rows are dealt to the folds. */
 export interface FoldOptions {
   /** How many parts the rows are cut into (at least 2, at most the row count). */
   folds: number;

@@ -1,16 +1,14 @@
-import type { EngineKind } from './engines/engine.js';
 import type { Metrics } from './metrics.js';
-import { DivergenceError, fail, oneOf, positiveInteger, show } from './errors.js';
-import { SETTING, writeOptimizer, writeRandom } from './layout.js';
-import { checkOptimizer, OPTIMIZER_OPTIONS, type OptimizerOptions, type OptimizerSettings, type OptimizerState } from './optimizers.js';
+import { DivergenceError } from './errors.js';
+import type { Settings, Shuffle } from './fitOptions.js';
+import { writeOptimizer, writeRandom } from './layout.js';
+import type { OptimizerState } from './optimizers.js';
 import { seeded } from './random.js';
 import type { Workspace } from './workspace.js';
 import type { Network } from './spec.js';
 import { describeParam } from './weights.js';
 
-/** `'none'`: rows in order; `'epoch'` (or `true`): a new permutation each epoch; `'sample'`: each step draws a row at random, with replacement. */
-export type Shuffle = 'none' | 'epoch' | 'sample';
-
+/** What `onEpochEnd` receives after each epoch. */
 export interface EpochLogs {
   loss: number;
   /** With validation data (src/validation.ts): the held-out rows' loss and metrics after this epoch. */
@@ -18,33 +16,12 @@ export interface EpochLogs {
   valMetrics?: Metrics;
 }
 
-export interface FitOptions extends OptimizerOptions {
-  /** Passes over the data (default 1, as Keras). */
-  epochs?: number;
-  /**
-   * Rows per update (default 32, as Keras): 1 for per-row updates, the row count (or more) for one
-   * update per epoch. Each update follows the mean gradient of its rows; the last batch of an epoch
-   * holds the rows left over, as in Keras.
-   */
-  batchSize?: number;
-  /** Row order (default `true` = `'epoch'`, as Keras). */
-  shuffle?: boolean | Shuffle;
-  /** Seeds the row order (default 0): a seed reproduces a run exactly, on either engine. */
-  seed?: number;
-  engine?: EngineKind;
-  /**
-   * Batches per call into the engine, as Keras's steps_per_execution: 1 (default) — the host runs the
-   * batch loop, calling `step` once per batch; 'epoch' — one `epoch` call runs every batch of an epoch
-   * inside the engine. Same numbers either way; 'epoch' saves a JS↔WASM crossing per batch.
-   */
-  stepsPerExecution?: 1 | 'epoch';
-  /** Called after each epoch (counting from 0, as Keras); may return a promise, which is awaited. */
-  onEpochEnd?: (epoch: number, logs: EpochLogs) => void | Promise<void>;
-}
+export type { FitOptions, Settings, Shuffle } from './fitOptions.js';
 
 /** What a chart of a run reads: its epochs and losses (History without the settings). */
 export type LossHistory = Pick<History, 'epoch' | 'loss' | 'valLoss' | 'bestEpoch'>;
 
+/** What `fit` resolves to: the loss of every epoch (and validation's), as Keras's History. */
 export interface History {
   epoch: number[];
   /** Mean of the epoch's row (or batch) losses, each measured before its update — what Keras reports. */
@@ -56,47 +33,6 @@ export interface History {
   bestEpoch?: number;
   /** The settings the fit ran with, every default filled in (Keras's `history.params`). */
   params: Settings;
-}
-
-export interface Settings {
-  epochs: number;
-  optimizer: OptimizerSettings;
-  resetOptimizer: boolean;
-  batchSize: number;
-  shuffle: Shuffle;
-  seed: number;
-  engine: EngineKind;
-  stepsPerExecution: 1 | 'epoch';
-}
-
-/** Every key FitOptions has, so a misspelt one is refused rather than ignored. */
-export const FIT_OPTIONS = [
-  'epochs', 'batchSize', 'shuffle', 'seed', 'engine', 'stepsPerExecution', 'onEpochEnd', ...OPTIMIZER_OPTIONS,
-] as const satisfies readonly (keyof FitOptions)[];
-
-export function checkFitOptions(o: FitOptions): Settings {
-  if (typeof o !== 'object' || o === null) fail('options', `expected an object, got ${show(o)}`);
-  const shuffle = o.shuffle === undefined || o.shuffle === true ? 'epoch' : o.shuffle === false ? 'none' : oneOf('shuffle', o.shuffle, ['none', 'epoch', 'sample'] as const);
-  const seed = o.seed ?? 0;
-  if (!Number.isInteger(seed)) fail('seed', `expected an integer, got ${show(seed)}`);
-  if (o.onEpochEnd !== undefined && typeof o.onEpochEnd !== 'function') fail('onEpochEnd', `expected a function, got ${show(o.onEpochEnd)}`);
-  const resetOptimizer = o.resetOptimizer ?? false;
-  if (typeof resetOptimizer !== 'boolean') fail('resetOptimizer', `expected true or false, got ${show(resetOptimizer)}`);
-  return {
-    epochs: positiveInteger('epochs', o.epochs ?? 1),
-    optimizer: checkOptimizer(o),
-    resetOptimizer,
-    batchSize: positiveInteger('batchSize', o.batchSize ?? 32),
-    shuffle,
-    seed,
-    engine: oneOf('engine', o.engine ?? 'wasm', ['wasm', 'js'] as const),
-    stepsPerExecution: checkStepsPerExecution(o.stepsPerExecution ?? 1),
-  };
-}
-
-function checkStepsPerExecution(v: unknown): 1 | 'epoch' {
-  if (v !== 1 && v !== 'epoch') fail('stepsPerExecution', `expected 1 (one call per batch) or 'epoch' (one call per epoch), got ${show(v)}`);
-  return v;
 }
 
 /** The row order of one epoch (fit and trace draw it alike). */
@@ -116,6 +52,18 @@ export function fillOrder(order: Int32Array, shuffle: Shuffle, random: () => num
 }
 
 /**
+ * What every fit (and a trace of one) does before its first step: starts the optimizer's `state`
+ * afresh or continues it, and hands the kernels the optimizer, its state and the dropout generator's seed.
+ */
+export function startFit(ws: Workspace, state: OptimizerState, s: Settings): void {
+  const { engine, layout } = ws;
+  state.begin(s.optimizer.optimizer, s.resetOptimizer);
+  writeOptimizer(engine.f64, engine.i32, layout, s.optimizer, state.iterations);
+  writeRandom(engine.i32, layout, s.seed);
+  state.load(engine.f64, layout);
+}
+
+/**
  * Trains the parameters the workspace holds, and the optimizer's `state`, on the training rows
  * already copied into it (`rows` of them, with room for batches of s.batchSize: setTrainingRows). After every epoch `onEpochEnd` gets the parameters
  * (a view) and the logs; `stop()` is asked after each epoch, so a callback can end training early.
@@ -123,12 +71,8 @@ export function fillOrder(order: Int32Array, shuffle: Shuffle, random: () => num
 export async function train(network: Network, ws: Workspace, state: OptimizerState, rows: number, s: Settings,
   onEpochEnd: (epoch: number, logs: EpochLogs) => void | Promise<void>, stop: () => boolean): Promise<History> {
   const { engine } = ws;
-  state.begin(s.optimizer.optimizer, s.resetOptimizer);
-  const { net, settings, momentums, velocities, count } = ws.layout;
-  writeOptimizer(engine.f64, engine.i32, ws.layout, s.optimizer, state.iterations);
-  writeRandom(engine.i32, ws.layout, s.seed);
-  engine.f64.set(state.momentums, momentums);
-  engine.f64.set(state.velocities, velocities);
+  const { net } = ws.layout;
+  startFit(ws, state, s);
   const random = seeded(s.seed);
   const history: History = { epoch: [], loss: [], params: s };
   for (let epoch = 0; epoch < s.epochs; epoch++) {
@@ -150,10 +94,7 @@ export async function train(network: Network, ws: Workspace, state: OptimizerSta
       if (!Number.isFinite(loss)) throw diverged(network, ws.params(), epoch, order[pos]!, n, loss, s.optimizer.learningRate);
       total += loss * n;
     }
-    const f = engine.f64;
-    state.iterations = f[settings + SETTING.ITERATIONS]!;
-    state.momentums.set(f.subarray(momentums, momentums + count));
-    state.velocities.set(f.subarray(velocities, velocities + count));
+    state.save(engine.f64, ws.layout);
     history.epoch.push(epoch);
     history.loss.push(total / rows);
     await onEpochEnd(epoch, { loss: total / rows });

@@ -5,12 +5,12 @@
 import { availableParallelism } from 'node:os';
 import cliProgress from 'cli-progress';
 import {
-  BackpropError, formatCsv, Model, metricsForLoss, modelToText, rankRows, runTrials, SEARCH_METRICS,
-  type SearchMetric, type TrialResult, type TrialSpec,
+  BackpropError, formatCsv, Model, modelToText, rankRows, runTrials, SEARCH_METRICS, type TrialResult, type TrialSpec,
 } from '../node.js';
 import { fail, oneOf, show } from '../errors.js';
 import { OPTIMIZERS } from '../optimizers.js';
-import { checkFitOptions } from '../trainer.js';
+import { checkMetric } from '../search/metric.js';
+import { checkFitOptions } from '../fitOptions.js';
 import { list, number, type Command, type Flags, type Values } from './args.js';
 import { checkOutputs, writeOutputs, type Output } from './outputs.js';
 import { count, num, table } from './report.js';
@@ -109,7 +109,8 @@ async function runSearch(v: Values, positionals: string[]): Promise<void> {
   };
   const trials = grid.flatMap((setting) => seeds.map((seed) => trialOf(setting, seed)));
   const loss = trials[0]!.model.loss;
-  const metric = v.metric === undefined ? 'loss' : oneOf('--metric', v.metric, metricsForLoss(loss)) as SearchMetric;
+  const metric = v.metric === undefined ? 'loss' : checkMetric('--metric', v.metric, loss);
+  if (folds !== undefined && folds > data.rows) fail('--folds', `${folds} folds need at least ${folds} rows; ${run.source.name} has ${data.rows}`);
 
   const fits = trials.length * (folds ?? 1);
   // As the library resolves it (src/node.ts counts the cores 'auto' may use).
@@ -129,7 +130,7 @@ async function runSearch(v: Values, positionals: string[]): Promise<void> {
   const command = (setting: Setting, seed: number | string, fold: number | string | undefined) => trainCommand(v, path, { ...setting, seed: String(seed), ...(folds ? { folds: String(folds), fold: String(fold) } : {}) });
   const placeholders = Object.fromEntries(columns.map((c) => [c, c.toUpperCase().replace('-', '_')]));
   console.log(`each fit is: ${command(placeholders, 'SEED', folds ? 'FOLD' : undefined)}`);
-  console.log(`  (${columns.map((c) => placeholders[c]).join(', ')} from its row; SEED from ${seeds.join(', ')}${folds ? `; FOLD from 0 to ${folds - 1}` : ''})\n`);
+  console.log(`  (${columns.length ? `${columns.map((c) => placeholders[c]).join(', ')} from its row; ` : ''}SEED from ${seeds.join(', ')}${folds ? `; FOLD from 0 to ${folds - 1}` : ''})\n`);
   const better = SEARCH_METRICS[metric].better === 'lower' ? 'lower is better' : 'higher is better';
   const scaled = metric === 'loss' && trials[0]!.fit.standardizeTarget ? ' of the standardized target' : '';
   console.log(table(['rank', ...columns, `validation ${metric}${scaled} (${better})`, 'fits'], rows.map((r) => [

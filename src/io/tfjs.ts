@@ -3,11 +3,14 @@
 // tf.loadLayersModel reads it, and tensorflowjs_converter turns it into a Keras model.
 import { BackpropError, fail, show } from '../errors.js';
 import type { Activation, DenseLayer, Initializer, LayerSpec, Loss, Regularizer, RegularizerSpec } from '../spec.js';
+import { LOSS_LIST } from '../operations/losses.js';
+import { hasNone } from '../operations/rows.js';
 import { LOSSES } from '../spec.js';
 import { Model, type Weights } from '../model.js';
 import type { ModelInfo } from './modelFile.js';
 import { fromTfjsActivation, tfjsActivation } from './activations.js';
 
+/** The name of the weights file beside an exported model.json. */
 export const TFJS_WEIGHTS_FILE = 'weights.bin';
 
 interface WeightSpec { name: string; shape: number[]; dtype: 'float32' }
@@ -25,6 +28,7 @@ export interface TfjsModelJson {
   userDefinedMetadata?: { backprop: TfjsMetadata };
 }
 
+/** What this project keeps in an exported model.json's userDefinedMetadata. */
 export interface TfjsMetadata {
   loss: Loss;
   features?: string[];
@@ -38,6 +42,7 @@ export interface TfjsMetadata {
   folded?: string[];
 }
 
+/** What `exportTfjs` returns: model.json's object and the weights' bytes. */
 export interface TfjsExport {
   modelJson: TfjsModelJson;
   /** The weights file's bytes (its name is in modelJson.weightsManifest[0].paths[0]). */
@@ -171,18 +176,15 @@ function weightName(specs: WeightSpec[], index: number): string {
 /** The weights files' bytes: all of them in manifest order (as one buffer), or each by its path in the manifest. */
 export type TfjsWeightData = ArrayBuffer | ArrayBufferView | Record<string, ArrayBuffer | ArrayBufferView>;
 
+/** What `modelFromTfjs` and `loadTfjs` return. */
 export interface TfjsImport {
   model: Model;
   /** The userDefinedMetadata this project writes (loss, columns, threshold), when the file has it. */
   metadata?: TfjsMetadata;
 }
 
-const KERAS_LOSSES: Record<string, Loss> = {
-  mse: 'mse', meanSquaredError: 'mse', mean_squared_error: 'mse',
-  binaryCrossentropy: 'binaryCrossentropy', binary_crossentropy: 'binaryCrossentropy',
-  categoricalCrossentropy: 'categoricalCrossentropy', categorical_crossentropy: 'categoricalCrossentropy',
-  sparseCategoricalCrossentropy: 'sparseCategoricalCrossentropy', sparse_categorical_crossentropy: 'sparseCategoricalCrossentropy',
-};
+/** Every spelling of a loss a model.json's training config may carry, from the loss rows. */
+const KERAS_LOSSES: Record<string, Loss> = Object.fromEntries(LOSS_LIST.flatMap((r) => (hasNone(r.tfjs) ? [] : [r.tfjs.name, ...r.tfjs.aliases, r.name].map((k) => [k, r.name]))));
 
 /**
  * A model from the TensorFlow.js layers format: `modelJson` (model.json's text or parsed object)

@@ -4,8 +4,9 @@ import { BackpropError, fail, knownKeys, show } from '../errors.js';
 import type { ModelFitOptions } from '../fit.js';
 import type { OptimizerName } from '../optimizers.js';
 import { checkSpec, type LayerSpec, type ModelSpec } from '../spec.js';
-import { checkFitOptions } from '../trainer.js';
+import { checkFitOptions } from '../fitOptions.js';
 
+/** Lists of values to try, by option; every combination of the lists but `seed` is a setting, trained once per seed. */
 export interface SearchGrid {
   /** Networks to try: each a model's `layers` (the model's inputs and loss stay those of `options.model`). */
   layers?: LayerSpec[][];
@@ -27,6 +28,7 @@ export interface SearchSetting {
 }
 
 const FIT_KEYS = ['optimizer', 'learningRate', 'batchSize', 'epochs'] as const;
+/** The keys a grid may have: the model's layers, four fit options, and the seeds. */
 export const GRID_KEYS = ['layers', ...FIT_KEYS, 'seed'] as const;
 
 /**

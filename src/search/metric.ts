@@ -2,12 +2,14 @@
 // reports for the model's task. One row per metric: which tasks report it and which way is better.
 import { fail } from '../errors.js';
 import type { Metrics } from '../metrics.js';
+import { LOSS_ROWS } from '../operations/losses.js';
 import type { Loss } from '../spec.js';
 
 type Task = Metrics['task'];
 
 const ALL: Task[] = ['regression', 'classification', 'multiclass'];
 
+/** What a search can rank by: the tasks that report each, and whether lower or higher is better. */
 export const SEARCH_METRICS = {
   loss: { better: 'lower', tasks: ALL },
   mse: { better: 'lower', tasks: ['regression'] },
@@ -23,11 +25,13 @@ export const SEARCH_METRICS = {
   macroF1: { better: 'higher', tasks: ['multiclass'] },
 } as const satisfies Record<string, { better: 'lower' | 'higher'; tasks: readonly Task[] }>;
 
+/** A name of SEARCH_METRICS: 'loss' (the validation loss) or a validation metric. */
 export type SearchMetric = keyof typeof SEARCH_METRICS;
 
-/** The task whose metrics a model with this loss reports (src/metrics.ts metricsFor). */
+/** The task whose metrics a model with this loss reports (src/metrics.ts metricsFor), from what its targets are. */
 export function taskOfLoss(loss: Loss): Task {
-  return loss === 'mse' ? 'regression' : loss === 'binaryCrossentropy' ? 'classification' : 'multiclass';
+  const labels = LOSS_ROWS[loss].labels;
+  return labels === 'numbers' ? 'regression' : labels === 'binary' ? 'classification' : 'multiclass';
 }
 
 /** The metrics a model with this loss can be ranked by. */

@@ -28,6 +28,7 @@ export interface TrialOptions {
   onTrialEnd?: (done: number, total: number) => void;
 }
 
+/** What search trains its grid's settings on and ranks them by, besides how the fits run (TrialOptions). */
 export interface SearchOptions extends TrialOptions {
   /** The network the grid varies: its inputs and loss, and its layers unless the grid lists them. */
   model: ModelOptions<LayerSpec>;
