@@ -15,6 +15,12 @@ export function checkRegression(network: Network, field: string): void {
   if (LOSS_ROWS[network.loss].labels !== 'numbers') fail(field, `applies to regression targets (loss 'mse'); this model's loss is '${network.loss}'`);
 }
 
+/** The labels a split keeps the shares of: one class per row (a 0/1 target or class indices), else none. */
+export function splitLabels(network: Network, ys: Float64Array): Float64Array | undefined {
+  const kind = LOSS_ROWS[network.loss].labels;
+  return (kind === 'binary' && outputs(network) === 1) || kind === 'classIndices' ? ys : undefined;
+}
+
 /** Rows as the kernels take them: x [rows][inputs], y [rows][targets] (src/spec.ts targetWidth). */
 export interface Rows { data: Float64Array; ys: Float64Array; rows: number }
 
@@ -46,9 +52,7 @@ export function prepareFit(network: Network, x: Matrix, y: Matrix, options: Mode
   let train = rowsOf(network, x, y);
   let held = validation.data && rowsOf(network, validation.data[0], validation.data[1], 'validationData[0]', 'validationData[1]');
   if (validation.split !== undefined) {
-    const kind = LOSS_ROWS[network.loss].labels;
-    const labels = (kind === 'binary' && outputs(network) === 1) || kind === 'classIndices' ? train.ys : undefined;
-    const parts = splitRows(train.rows, { fraction: validation.split, seed: settings.seed, stratify: labels });
+    const parts = splitRows(train.rows, { fraction: validation.split, seed: settings.seed, stratify: splitLabels(network, train.ys) });
     const take = (rows: number[]): Rows => ({ data: takeRows(train.data, network.inputs, rows), ys: takeRows(train.ys, targetWidth(network), rows), rows: rows.length });
     [train, held] = [take(parts.train), take(parts.validation)];
   }

@@ -17,7 +17,10 @@ export { parseCsv, numericColumns, classColumn, readCsv, inferTask, formatCsv, T
 export { sortedClasses, canonicalLabel, oneHot, argmax, predictedLabels, classPredictions, isCategorical } from './classes.js';
 export { fitScaler, applyScaler, type Scaler } from './scaler.js';
 export { regressionMetrics, classificationMetrics, multiclassMetrics, metricsFor, type Metrics, type RegressionMetrics, type ClassificationMetrics, type MulticlassMetrics, type ClassScores, type ConfusionMatrix } from './metrics.js';
-export { splitRows, takeRows, type RowSplit, type SplitOptions } from './split.js';
+export { splitRows, foldRows, takeRows, type RowSplit, type SplitOptions, type FoldOptions } from './split.js';
+export { search, runTrials, rankRows, type SearchOptions, type TrialOptions, type TrialSpec, type TrialResult, type SearchRow } from './search/search.js';
+export { GRID_KEYS, type SearchGrid, type SearchSetting } from './search/grid.js';
+export { SEARCH_METRICS, metricsForLoss, type SearchMetric } from './search/metric.js';
 export type { ValidationOptions } from './validation.js';
 export { lossChartSvg, decisionBoundarySvg, confusionMatrixSvg, type BoundaryOptions, type ConfusionOptions } from './plot.js';
 export { modelToFile, modelToText, modelFromFile, modelInfo, taskOf, MODEL_FORMAT, MODEL_VERSION, type ModelFile, type ModelInfo, type LoadedInfo } from './io/modelFile.js';

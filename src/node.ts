@@ -1,6 +1,8 @@
 // The Node entry: the library core, with the kernels read from build/backprop.wasm on first use.
 import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { setDefaultWasmSource } from './engines/wasm.js';
+import { setCoreCount } from './search/pool.js';
 import './worker/nodeEndpoint.js';
 import { unreadable } from './csvFile.js';
 import type { Model } from './model.js';
@@ -9,6 +11,8 @@ import { readModelFile } from './io/files.js';
 import { writeWhole } from './io/atomic.js';
 
 setDefaultWasmSource((file) => readFile(new URL(`../build/${file}`, import.meta.url)));
+// A search's threads: 'auto' counts the cores this process may use.
+setCoreCount(availableParallelism);
 
 export * from './index.js';
 

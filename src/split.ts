@@ -26,18 +26,10 @@ export function splitRows(rows: number, { fraction, seed = 0, stratify }: SplitO
   if (typeof fraction !== 'number' || !(fraction > 0 && fraction < 1)) fail('validationSplit', `expected a fraction between 0 and 1 (exclusive), like 0.2, got ${show(fraction)}`);
   checkSeed('seed', seed);
   if (rows < 3) fail('validationSplit', `needs at least 3 rows (2 to train on, 1 to hold out), got ${rows}`);
-  const random = seeded(seed);
-  const groups = new Map<number, number[]>();
-  for (let r = 0; r < rows; r++) {
-    const key = stratify ? stratify[r]! : 0;
-    const members = groups.get(key);
-    if (members) members.push(r);
-    else groups.set(key, [r]);
-  }
   const held: number[] = [];
-  for (const members of groups.values()) {
-    shuffle(members, random);
-    for (const r of members.slice(0, Math.round(fraction * members.length))) held.push(r);
+  for (const members of shuffledGroups(rows, seed, stratify)) {
+    const n = Math.round(fraction * members.length);
+    for (let i = 0; i < n; i++) held.push(members[i]!);
   }
   // Rounding per group can leave a part empty on tiny data; move one row so neither is.
   const total = Math.max(held.length, 1);
@@ -47,6 +39,49 @@ export function splitRows(rows: number, { fraction, seed = 0, stratify }: SplitO
   const train: number[] = [], validation: number[] = [];
   for (let r = 0; r < rows; r++) (inHeld.has(r) ? validation : train).push(r);
   return { train, validation };
+}
+
+/** Which fold of k-fold cross-validation foldRows gives, and how the rows are dealt to the folds. */
+export interface FoldOptions {
+  /** How many parts the rows are cut into (at least 2, at most the row count). */
+  folds: number;
+  /** Which part (0 to folds − 1) is held out for validation. */
+  fold: number;
+  seed?: number;
+  /** Labels (one per row) whose shares every fold keeps, within a row. */
+  stratify?: ArrayLike<number>;
+}
+
+/**
+ * One fold of k-fold cross-validation: the rows are shuffled (seeded; per label when stratified, as
+ * splitRows shuffles them), then dealt to the folds in turn, label after label, so every fold holds
+ * ⌊rows/k⌋ or ⌈rows/k⌉ rows and each label's share within a row. Fold `fold` is the validation part.
+ */
+export function foldRows(rows: number, { folds, fold, seed = 0, stratify }: FoldOptions): RowSplit {
+  if (!Number.isSafeInteger(folds) || folds < 2) fail('folds', `expected a whole number of folds ≥ 2, got ${show(folds)}`);
+  if (folds > rows) fail('folds', `${folds} folds need at least ${folds} rows, got ${rows}`);
+  if (!Number.isSafeInteger(fold) || fold < 0 || fold >= folds) fail('fold', `expected a fold from 0 to ${folds - 1}, got ${show(fold)}`);
+  checkSeed('seed', seed);
+  const inFold = new Uint8Array(rows);
+  let dealt = 0;
+  for (const members of shuffledGroups(rows, seed, stratify)) for (const r of members) inFold[r] = dealt++ % folds === fold ? 1 : 0;
+  const train: number[] = [], validation: number[] = [];
+  for (let r = 0; r < rows; r++) (inFold[r] ? validation : train).push(r);
+  return { train, validation };
+}
+
+/** The rows grouped by label (one group without labels), in order of first appearance, each group shuffled by one seeded generator. */
+function shuffledGroups(rows: number, seed: number, stratify: ArrayLike<number> | undefined): number[][] {
+  const random = seeded(seed);
+  const groups = new Map<number, number[]>();
+  for (let r = 0; r < rows; r++) {
+    const key = stratify ? stratify[r]! : 0;
+    const members = groups.get(key);
+    if (members) members.push(r);
+    else groups.set(key, [r]);
+  }
+  for (const members of groups.values()) shuffle(members, random);
+  return [...groups.values()];
 }
 
 function shuffle(a: number[], random: () => number): void {

@@ -8,10 +8,11 @@ import { compare } from './compare.js';
 import { bench } from './bench.js';
 import { explain } from './explain.js';
 import { exportCommand } from './export.js';
+import { searchCommand } from './search.js';
 import { helpText, parse, type Command } from './args.js';
 
 // A new command is one file and one entry here: its flags table gives its parser and its help.
-const commands: Command[] = [demo, train, explain, predict, evaluate, compare, bench, exportCommand];
+const commands: Command[] = [demo, train, explain, searchCommand, predict, evaluate, compare, bench, exportCommand];
 
 const help = `backprop — train small neural networks with hand-written backprop in WebAssembly
 

@@ -1,5 +1,5 @@
 import {
-  BackpropError, Model, readCsv, readCsvFile, splitRows, takeRows, lossChartSvg, decisionBoundarySvg, loadWasm, modelToText, fitScaler, formatCsv,
+  BackpropError, Model, readCsv, readCsvFile, splitRows, foldRows, takeRows, lossChartSvg, decisionBoundarySvg, loadWasm, modelToText, fitScaler, formatCsv,
   classDatasets, CLASS_DATASET_NAMES, DATASET_NAMES, isCategorical, oneHot, LOSSES, TASKS,
   type ClassDatasetName, type CsvData, type FitOptions, type History, type LayerSpec, type Metrics, type ModelFitOptions, type ModelOptions, type Task,
 } from '../node.js';
@@ -54,6 +54,8 @@ export const CSV_FIT_FLAGS: FlagGroup = {
     standardize: { help: "z-score each feature with the training rows' mean and std (saved with the model)" },
     'raw-target': { help: "regression: learn the target as it is; by default it is z-scored (saved with the model; predictions stay in the target's units)" },
     'validation-split': { value: 'F', help: 'hold out this share of the rows (seeded; stratified for classification) and report their loss and metrics after every epoch' },
+    folds: { value: 'K', help: 'with --fold I: cut the rows into K folds (seeded; stratified for classification, as backprop search cuts them), validate on fold I and train on the others' },
+    fold: { value: 'I', help: 'the fold held out, from 0 to K − 1 (with --folds K)' },
     'early-stopping': { value: 'N', help: 'stop when the validation loss has not improved for N epochs; keep the best weights' },
   },
 };
@@ -106,6 +108,12 @@ interface Source {
  * rows × `width` (class indices, or one-hot rows with categoricalCrossentropy).
  */
 export async function csvRun(v: Values, path: string | undefined, given = taskFlag(v)) {
+  const run = await csvData(v, path, given);
+  return { ...run, ...csvSettings(v, run) };
+}
+
+/** A CSV run's data (the part of csvRun that reads it): a search reads it once for all its trials. */
+export async function csvData(v: Values, path: string | undefined, given = taskFlag(v)) {
   const loss = v.loss === undefined ? undefined : oneOf('--loss', v.loss, LOSSES);
   const source = await readSource(v, path, given, loss === 'categoricalCrossentropy');
   let { data } = source;
@@ -125,12 +133,43 @@ export async function csvRun(v: Values, path: string | undefined, given = taskFl
       ? `${loss} does not fit the ${data.classes!.length} classes of ${data.target}: use sparseCategoricalCrossentropy (the default) or categoricalCrossentropy`
       : `${loss} needs class labels; ${data.targets.join(', ')} ${kind === 'binary' ? 'holds 0/1 targets (sparseCategoricalCrossentropy and categoricalCrossentropy read them as two classes)' : 'is a regression target (--task classification reads integers as classes)'}`);
   }
+  const y = data.oneHot ?? data.y;
+  return { source, data, kind, y, width: y.length / data.rows };
+}
+
+/** A CSV run's network and fit from the flags (the part of csvRun a search repeats for each of its settings). */
+export function csvSettings(v: Values, { data, kind }: { data: CsvData; kind: Kind }) {
   const outputs = data.classes?.length ?? data.targets.length;
   const spec = modelOptions(v, taskModel(data.features.length, outputs, kind), OUTPUT[kind].activation);
   checkOutputWidth(spec, outputs, kind === 'multiclass' ? `${data.target} has ${outputs} classes (${data.classes!.join(', ')})`
     : data.targets.length > 1 ? `there are ${outputs} targets (${data.targets.join(', ')})` : `there is one target (${data.target})`);
-  const y = data.oneHot ?? data.y;
-  return { source, data, kind, spec, fit: fitOptions(v, CSV_FIT), y, width: y.length / data.rows };
+  return { spec, fit: fitOptions(v, CSV_FIT) };
+}
+
+/** The options of a CSV run's fit, but its validation rows (train holds out its own, a search each trial's). */
+export function csvFitOptions(v: Values, kind: Kind, fit: FitOptions): ModelFitOptions {
+  const patience = number('early-stopping', v['early-stopping']);
+  return {
+    ...fit, threshold: thresholdFlag(v.threshold, 0.5), standardize: v.standardize === true, standardizeTarget: kind === 'regression' && v['raw-target'] !== true,
+    earlyStopping: patience === undefined ? undefined : { patience },
+  };
+}
+
+/** `--folds K`: a whole number of folds, at least 2. */
+export function foldsFlag(text: string | boolean | undefined): number | undefined {
+  const folds = number('folds', text);
+  if (folds !== undefined && !(Number.isInteger(folds) && folds >= 2)) fail('--folds', `expected a whole number of folds ≥ 2, like 5, got ${text}`);
+  return folds;
+}
+
+/** `--folds K --fold I`, which hold out one fold as a search's trial of that fold does; undefined without them. */
+function foldFlags(v: Values, split: number | undefined): { folds: number; fold: number } | undefined {
+  const folds = foldsFlag(v.folds), fold = number('fold', v.fold);
+  if (folds === undefined && fold === undefined) return undefined;
+  if (folds === undefined || fold === undefined) fail(folds === undefined ? '--fold' : '--folds', 'go together: --folds K --fold I holds out fold I (from 0) of K');
+  if (split !== undefined) fail('--folds', 'give --validation-split or --folds, not both');
+  if (!(Number.isInteger(fold) && fold >= 0 && fold < folds)) fail('--fold', `expected a fold from 0 to ${folds - 1}, got ${v.fold}`);
+  return { folds, fold };
 }
 
 function taskFlag(v: Values): Task | undefined {
@@ -166,8 +205,9 @@ export async function trainCsv(v: Values, path: string | undefined): Promise<voi
   if (path !== undefined && typeof v.target !== 'string') fail('--target', `name the column to learn: backprop train ${path} --target COLUMN`);
   const given = taskFlag(v);
   const split = number('validation-split', v['validation-split']);
+  const folds = foldFlags(v, split);
   const patience = number('early-stopping', v['early-stopping']);
-  if (patience !== undefined && split === undefined) fail('--early-stopping', 'watches the validation loss: add --validation-split 0.2 (or another share)');
+  if (patience !== undefined && split === undefined && !folds) fail('--early-stopping', 'watches the validation loss: add --validation-split 0.2 (or another share), or --folds K --fold I');
   // Every output is checked before the data is read, so a wrong path costs no training.
   const what = { plot: 'loss chart', 'plot-boundary': 'decision boundary', 'plot-confusion': 'confusion matrix', save: 'model' } as const;
   const outputs = (Object.keys(what) as (keyof typeof what)[]).flatMap((flag): Output[] => {
@@ -187,15 +227,14 @@ export async function trainCsv(v: Values, path: string | undefined): Promise<voi
   // The CLI splits here (the library's splitRows, as fit's validationSplit does) to report the training part's metrics too.
   const labels = kind !== 'regression' && data.targets.length === 1 ? data.y : undefined;
   // Stratified as fit's validationSplit stratifies (not one-hot rows), so that explain's split is this one.
-  const parts = split === undefined ? undefined : splitRows(data.rows, { fraction: split, seed: fit.seed, stratify: width === 1 ? labels : undefined });
+  const stratify = width === 1 ? labels : undefined;
+  const parts = split !== undefined ? splitRows(data.rows, { fraction: split, seed: fit.seed, stratify })
+    : folds ? foldRows(data.rows, { ...folds, seed: fit.seed, stratify }) : undefined;
   const trainRows = parts?.train ?? [...Array(data.rows).keys()];
   // Without a split every row trains: the rows as read, not a copy (a large file is held once).
   const [x, y] = parts ? [takeRows(data.x, data.features.length, trainRows), takeRows(targets, width, trainRows)] : [data.x, targets];
   const held = parts && [takeRows(data.x, data.features.length, parts.validation), takeRows(targets, width, parts.validation)] as [Float64Array, Float64Array];
-  const options: ModelFitOptions = {
-    ...fit, threshold, standardize: v.standardize === true, standardizeTarget: kind === 'regression' && v['raw-target'] !== true,
-    validationData: held, earlyStopping: patience === undefined ? undefined : { patience },
-  };
+  const options: ModelFitOptions = { ...csvFitOptions(v, kind, fit), validationData: held };
   // Fit's scalers would refuse a column too wide for f64 by its index; here it is named before training.
   if (options.standardize) fitScaler(x, trainRows.length, data.features.length, source.name, data.features);
   if (options.standardizeTarget) fitScaler(y, trainRows.length, width, source.name, data.targets);
@@ -227,7 +266,7 @@ export async function trainCsv(v: Values, path: string | undefined): Promise<voi
   const training = {
     data: source.name, rows: data.rows, ...fit, standardize: options.standardize, standardizeTarget: options.standardizeTarget,
     // Epochs count from 1 here, as the report below says them.
-    validationSplit: split ?? null, earlyStopping: patience ?? null, epochsRun: history.loss.length, bestEpoch: history.bestEpoch === undefined ? null : history.bestEpoch + 1,
+    validationSplit: split ?? null, ...folds, earlyStopping: patience ?? null, epochsRun: history.loss.length, bestEpoch: history.bestEpoch === undefined ? null : history.bestEpoch + 1,
   };
   const text = {
     plot: () => lossChartSvg(history, `${data.targets.join(', ')}: loss per epoch`),

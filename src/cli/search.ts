@@ -1,0 +1,273 @@
+// `backprop search`: every combination of a few lists of settings, each trained once per seed and
+// fold on a pool of workers, ranked by a validation metric. Each setting is turned into train's
+// own flags and read by train's own parsers (csvSettings, csvFitOptions), so every trial is the
+// `backprop train` run whose flags it prints.
+import { availableParallelism } from 'node:os';
+import cliProgress from 'cli-progress';
+import {
+  BackpropError, formatCsv, Model, modelToText, rankRows, runTrials, SEARCH_METRICS, type TrialResult, type TrialSpec,
+} from '../node.js';
+import { count, fail, oneOf, show } from '../errors.js';
+import { OPTIMIZERS } from '../optimizers.js';
+import { checkMetric } from '../search/metric.js';
+import { checkFitOptions } from '../fitOptions.js';
+import { list, number, type Command, type Flags, type Values } from './args.js';
+import { checkOutputs, writeOutputs, type Output } from './outputs.js';
+import { num, table } from './report.js';
+import { FIT_FLAGS, NETWORK_FLAGS, ALL_DATASETS_FLAG } from './run.js';
+import { CSV_FILE_FLAGS, CSV_FIT_FLAGS, CSV_RESULT_FLAGS, csvData, csvFitOptions, csvSettings, foldsFlag } from './trainCsv.js';
+
+/** The grid's flags: each a comma-separated list (--layers: one list per network), train's flag of the same name per setting. */
+const GRID_FLAGS: Flags = {
+  layers: {
+    value: '8,1 16,8,1',
+    help: 'the networks to try, each as train\'s --layers: several lists after one --layers (a list of whole numbers anywhere after the command is one more network), or one quoted argument "8,1 16,8,1"',
+  },
+  lr: { value: 'X,Y', help: 'learning rates to try (default: each optimizer\'s, as train)' },
+  optimizer: { value: 'A,B', help: 'optimizers to try: sgd, adam, rmsprop (default adam, as train on a CSV file)' },
+  'batch-size': { value: 'N,M', help: 'batch sizes to try (default 32)' },
+  seeds: { value: 'A-B|A,B', help: 'train every setting once per seed (initial weights, row order and split): a range 0-4, a list 0,3,7 or both (default 0)' },
+};
+
+const VALIDATION_FLAGS: Flags = {
+  folds: { value: 'K', help: 'k-fold cross-validation: each trial trains K times, each fold held out once (seeded by the trial\'s seed; stratified for classification)' },
+  'validation-split': { value: 'F', help: 'or: hold out this share of the rows (seeded by the trial\'s seed, as train draws it)' },
+  metric: { value: 'NAME', help: `what the table ranks by, on the held-out rows: loss (default), or what evaluate reports: ${Object.keys(SEARCH_METRICS).filter((m) => m !== 'loss').join(', ')} (the task's)` },
+};
+
+const RUN_FLAGS: Flags = {
+  threads: { value: 'N|auto', help: 'workers training at once (default auto: one per core, at most one per fit); the results do not depend on it' },
+  out: { value: 'FILE.csv', help: 'the table as CSV, one line per fit: its setting, seed, fold, validation loss and metric, its setting\'s rank, mean and std, and the backprop train command that reproduces it' },
+  save: { value: 'FILE.json', help: 'the best setting retrained on every row with its first seed and every epoch (no rows are left to validate or stop early on): the model train saves with those flags' },
+};
+
+/** Train's flags a search passes on to every trial unchanged. */
+const SHARED: Flags = pick({ ...CSV_FILE_FLAGS.flags, ...CSV_FIT_FLAGS.flags, ...CSV_RESULT_FLAGS.flags, ...ALL_DATASETS_FLAG, ...NETWORK_FLAGS, ...FIT_FLAGS }, [
+  'target', 'features', 'task', 'standardize', 'raw-target', 'early-stopping', 'threshold', 'dataset',
+  'activation', 'loss', 'l2', 'l1', 'dropout', 'init', 'epochs', 'momentum', 'nesterov', 'shuffle', 'engine',
+]);
+// Of the datasets, a search takes the one that runs as a CSV file.
+SHARED.dataset = { value: 'blobs3', help: 'instead of a CSV file: three classes of 2 features, run as a CSV file would (train --dataset blobs3)' };
+
+function pick(flags: Flags, names: string[]): Flags {
+  return Object.fromEntries(names.map((n) => [n, flags[n]!]));
+}
+
+export const searchCommand: Command = {
+  name: 'search',
+  summary: 'train every combination of a few settings on a pool of workers and rank them by validation',
+  usage: `backprop search DATA.csv --target COLUMN --layers 8,1 16,8,1 [--lr X,Y] [--optimizer A,B] [--seeds 0-4] --folds K|--validation-split F [options]
+       backprop search --dataset blobs3 … (as train)`,
+  about: `Every combination of --layers, --lr, --optimizer and --batch-size is a setting; each setting trains once
+per seed and per fold (or once per seed on --validation-split), on --threads workers. The table ranks
+the settings by the mean of the metric over those fits (± their standard deviation). Each fit is a
+backprop train run: the command above the table (and each line of --out) reproduces its numbers
+exactly, a fold through train's --folds K --fold I.`,
+  flags: [
+    { heading: 'The grid:', flags: GRID_FLAGS },
+    { heading: 'Validation (one of --folds and --validation-split):', flags: VALIDATION_FLAGS },
+    { heading: 'Workers and outputs:', flags: RUN_FLAGS },
+    { heading: "Every trial's data, network and fit (train's flags):", flags: SHARED },
+  ],
+  run: runSearch,
+};
+
+/** A setting: the grid flags' values, as train takes them. */
+type Setting = Record<string, string>;
+
+const LAYER_LIST = /^\d+(,\d+)*$/;
+
+async function runSearch(v: Values, positionals: string[]): Promise<void> {
+  // `--layers 8,1 16,8,1`: the parser gives --layers its first list; the others arrive as positionals.
+  const lists = positionals.filter((p) => LAYER_LIST.test(p));
+  const files = positionals.filter((p) => !LAYER_LIST.test(p));
+  if (files.length > 1) fail('search', `expected one CSV file, got ${files.length}: ${files.join(' ')}`);
+  const path = files[0];
+  if (lists.length && v.layers === undefined) fail('--layers', `${lists.join(' ')}: lists of units go after --layers (backprop search DATA.csv --layers ${lists.join(' ')})`);
+  const grid = gridOf(v, lists);
+  const seeds = seedList(v.seeds);
+  const folds = foldsFlag(v.folds);
+  const split = number('validation-split', v['validation-split']);
+  if ((folds === undefined) === (split === undefined)) fail('--folds', folds === undefined ? 'a search ranks by held-out rows: give --folds K (like 5) or --validation-split F (like 0.2)' : 'give --folds or --validation-split, not both');
+  if (split !== undefined && !(split > 0 && split < 1)) fail('--validation-split', `expected a share between 0 and 1 (exclusive), like 0.2, got ${v['validation-split']}`);
+  const threads = v.threads === undefined || v.threads === 'auto' ? 'auto' : number('threads', v.threads)!;
+  if (threads !== 'auto' && !(Number.isInteger(threads) && threads >= 1)) fail('--threads', `expected a whole number ≥ 1 or auto, got ${v.threads}`);
+  const what = { out: 'table', save: 'model' } as const;
+  const outputs = (Object.keys(what) as (keyof typeof what)[]).flatMap((flag): Output[] => (typeof v[flag] === 'string' ? [{ flag: `--${flag}`, what: what[flag], path: v[flag] as string }] : []));
+  checkOutputs(outputs, path === undefined ? [] : [path]);
+
+  const shared: Values = Object.fromEntries(Object.keys(SHARED).map((name) => [name, v[name]]));
+  const run = await csvData(shared, path);
+  const { data, kind, y } = run;
+  // Each setting and seed through train's parsers: a bad value is refused by its flag before any training.
+  const trialOf = (setting: Setting, seed: number): TrialSpec => {
+    const flags = { ...shared, ...setting, seed: String(seed) };
+    const { spec, fit } = csvSettings(flags, run);
+    const options = csvFitOptions(flags, kind, fit);
+    asFlagValue(setting, () => checkFitOptions(options));
+    return { model: { ...spec, seed }, fit: options };
+  };
+  const trials = grid.flatMap((setting) => seeds.map((seed) => trialOf(setting, seed)));
+  const loss = trials[0]!.model.loss;
+  const metric = v.metric === undefined ? 'loss' : checkMetric('--metric', v.metric, loss);
+  if (folds !== undefined && folds > data.rows) fail('--folds', `${folds} folds need at least ${folds} rows; ${run.source.name} has ${data.rows}`);
+
+  const fits = trials.length * (folds ?? 1);
+  // As the library resolves it (src/node.ts counts the cores 'auto' may use).
+  const workers = Math.min(threads === 'auto' ? availableParallelism() : threads, fits);
+  console.log(`${run.source.name}: ${count(data.rows, 'row')}; ${count(data.features.length, 'feature')} → ${data.targets.join(', ')} (${kind})`);
+  console.log(`${count(grid.length, 'setting')} × ${count(seeds.length, 'seed')}${folds ? ` × ${folds} folds` : ''} = ${count(fits, 'fit')} on ${count(workers, 'worker')}\n`);
+  const bar = new TrialsBar(process.stdout.isTTY === true);
+  let results: TrialResult[][];
+  try {
+    results = await runTrials(data.x, y, trials, { folds, validationSplit: split, threads, onTrialEnd: (done, total) => bar.update(done, total) });
+  } finally {
+    bar.stop();
+  }
+  const rows = rankRows(grid.map((setting, s) => ({ setting, trials: results.slice(s * seeds.length, (s + 1) * seeds.length).flat() })), metric);
+
+  const columns = Object.keys(grid[0]!);
+  const command = (setting: Setting, seed: number | string, fold: number | string | undefined) => trainCommand(v, path, { ...setting, seed: String(seed), ...(folds ? { folds: String(folds), fold: String(fold) } : {}) });
+  const placeholders = Object.fromEntries(columns.map((c) => [c, c.toUpperCase().replace('-', '_')]));
+  console.log(`each fit is: ${command(placeholders, 'SEED', folds ? 'FOLD' : undefined)}`);
+  console.log(`  (${columns.length ? `${columns.map((c) => placeholders[c]).join(', ')} from its row; ` : ''}SEED from ${seeds.join(', ')}${folds ? `; FOLD from 0 to ${folds - 1}` : ''})\n`);
+  const better = SEARCH_METRICS[metric].better === 'lower' ? 'lower is better' : 'higher is better';
+  const scaled = metric === 'loss' && trials[0]!.fit.standardizeTarget ? ' of the standardized target' : '';
+  console.log(table(['rank', ...columns, `validation ${metric}${scaled} (${better})`, 'fits'], rows.map((r) => [
+    String(r.rank), ...columns.map((c) => r.setting[c]!), meanText(r.mean, r.std, r.trials), String(r.trials.length),
+  ])));
+
+  const best = rows[0]!;
+  const text = {
+    out: () => formatCsv(
+      ['rank', ...columns, 'seed', ...(folds ? ['fold'] : []), 'epochs', 'val_loss', ...(metric === 'loss' ? [] : [`val_${metric}`]), `${metric}_mean`, `${metric}_std`, 'diverged', 'command'],
+      rows.flatMap((r) => r.trials.map((t) => [
+        r.rank, ...columns.map((c) => r.setting[c]!), t.seed, ...(folds ? [t.fold!] : []), t.epochs, String(t.loss),
+        ...(metric === 'loss' ? [] : [t.metrics ? String((t.metrics as unknown as Record<string, number>)[metric]) : 'NaN']),
+        String(r.mean), String(r.std), t.diverged ?? '', command(r.setting, t.seed, t.fold),
+      ])),
+    ),
+    save: () => saved!,
+  };
+  // The best setting retrained on every row; none is left to validate on, so there is nothing to stop early on.
+  let saved: string | undefined;
+  if (typeof v.save === 'string' && !Number.isNaN(best.mean)) {
+    const trial = trialOf(best.setting, seeds[0]!);
+    const model = new Model(trial.model);
+    const history = await model.fit(data.x, y, { ...trial.fit, earlyStopping: undefined });
+    const training = { data: run.source.name, rows: data.rows, ...trial.fit, earlyStopping: null, epochsRun: history.loss.length, search: { metric, mean: best.mean, std: best.std } };
+    saved = modelToText(model, {
+      features: data.features, target: data.target, ...(data.targets.length > 1 ? { targets: data.targets } : {}), ...(data.classes ? { classes: data.classes } : {}),
+      threshold: trial.fit.threshold, training,
+    });
+    console.log(`\nthe model saved is rank 1 retrained on every row: ${trainCommand({ ...v, 'early-stopping': undefined, 'validation-split': undefined }, path, { ...best.setting, seed: String(seeds[0]) })}`);
+  }
+  const unsaved = typeof v.save === 'string' && saved === undefined ? [`--save: every setting diverged in at least one fit; no model was saved`] : [];
+  const { written, failed } = await writeOutputs(outputs.filter((o) => o.flag !== '--save' || saved !== undefined).map((output) => ({ output, text: text[output.flag.slice(2) as keyof typeof text] })));
+  failed.push(...unsaved);
+  if (written.length) console.log(`\nwrote ${written.join(', ')}`);
+  if (failed.length) throw new BackpropError('search', `${failed.join('; ')}${written.length ? `; wrote ${written.join(', ')}` : ''}`);
+}
+
+/** Every combination of the grid flags' values, the first flag varying slowest; a flag not given is left to train's default. */
+function gridOf(v: Values, moreLayers: string[]): Setting[] {
+  let settings: Setting[] = [{}];
+  for (const flag of ['layers', 'lr', 'optimizer', 'batch-size']) {
+    if (v[flag] === undefined) continue;
+    const values = flag === 'layers' ? layerLists(v.layers, moreLayers) : list(flag, v[flag])!;
+    values.forEach((value, i) => {
+      if (value === '') fail(`--${flag}`, `value ${i + 1} is empty; expected a comma-separated list like ${GRID_FLAGS[flag]!.value}`);
+      if (values.indexOf(value) < i) fail(`--${flag}`, `${value} is listed twice; each value once`);
+    });
+    // Every value read as train reads it, before any is checked in its setting (`--lr 0,abc` names "abc").
+    if (flag === 'optimizer') for (const value of values) oneOf('--optimizer', value, OPTIMIZERS);
+    if (flag === 'lr' || flag === 'batch-size') for (const value of values) number(flag, value);
+    settings = settings.flatMap((s) => values.map((value) => ({ ...s, [flag]: value })));
+  }
+  return settings;
+}
+
+function layerLists(text: string | boolean | undefined, more: string[]): string[] {
+  if (typeof text !== 'string' || text.trim() === '') fail('--layers', 'expected lists of units like 8,1 16,8,1');
+  return [...text.trim().split(/\s+/), ...more];
+}
+
+/** `--seeds 0-4`, `0,3,7`, `0-2,9`: whole numbers ≥ 0, each once. */
+function seedList(text: string | boolean | undefined): number[] {
+  if (text === undefined) return [0];
+  const seeds: number[] = [];
+  for (const part of list('seeds', text)!) {
+    const m = /^(\d+)(?:-(\d+))?$/.exec(part);
+    if (!m) fail('--seeds', `expected whole numbers ≥ 0 or ranges like 0-4, got ${show(part)}`);
+    const [from, to] = [Number(m[1]), Number(m[2] ?? m[1])];
+    if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to)) fail('--seeds', `${part} is too large for a seed`);
+    if (to < from) fail('--seeds', `the range ${part} runs backwards; write ${to}-${from}`);
+    if (to - from >= 10_000) fail('--seeds', `${part} is ${to - from + 1} seeds; a search of that many is not what was meant`);
+    for (let s = from; s <= to; s++) {
+      if (seeds.includes(s)) fail('--seeds', `seed ${s} is listed twice; each seed once`);
+      seeds.push(s);
+    }
+  }
+  return seeds;
+}
+
+/** A fit option refused by the library, named by the grid flag whose value it is (`--lr 0: learningRate: …`). */
+function asFlagValue(setting: Setting, check: () => unknown): void {
+  try {
+    check();
+  } catch (e) {
+    if (!(e instanceof BackpropError)) throw e;
+    const flag = { learningRate: 'lr', batchSize: 'batch-size', optimizer: 'optimizer' }[e.field];
+    if (flag && setting[flag] !== undefined) fail(`--${flag} ${setting[flag]}`, e.message);
+    throw e;
+  }
+}
+
+/** The `backprop train` command of one fit: the search's shared flags as given, then the fit's own. */
+function trainCommand(v: Values, path: string | undefined, own: Record<string, string | undefined>): string {
+  const words = ['backprop', 'train', ...(path === undefined ? [] : [path])];
+  for (const name of Object.keys(SHARED)) {
+    const value = v[name];
+    if (value === true) words.push(`--${name}`);
+    else if (typeof value === 'string') words.push(`--${name}`, value);
+  }
+  if (typeof v['validation-split'] === 'string') words.push('--validation-split', v['validation-split']);
+  for (const [name, value] of Object.entries(own)) if (value !== undefined) words.push(`--${name}`, value);
+  return words.map(shellWord).join(' ');
+}
+
+/** A word as a POSIX shell reads it back: as it is when it is plain, else in single quotes. */
+function shellWord(word: string): string {
+  return /^[\w.,:/=+@%-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+function meanText(mean: number, std: number, trials: TrialResult[]): string {
+  const diverged = trials.filter((t) => t.diverged).length;
+  return diverged ? `diverged in ${diverged} of ${count(trials.length, 'fit')}` : `${num(mean, 4)} ± ${num(std, 2)}`;
+}
+
+/** A bar over the fits, on stdout when it is a terminal. */
+class TrialsBar {
+  private bar: cliProgress.SingleBar | undefined;
+  private readonly interrupt = () => { this.stop(); process.exit(130); };
+
+  constructor(private readonly enabled: boolean) {}
+
+  update(done: number, total: number): void {
+    if (!this.enabled) return;
+    if (!this.bar) {
+      this.bar = new cliProgress.SingleBar({ format: 'fits {value}/{total} {bar} {percentage}% | eta {eta_formatted}', barsize: 24, hideCursor: true, stream: process.stdout }, cliProgress.Presets.shades_classic);
+      this.bar.start(total, done);
+      process.once('SIGINT', this.interrupt);
+    } else {
+      this.bar.update(done);
+    }
+  }
+
+  stop(): void {
+    if (!this.bar) return;
+    this.bar.stop();
+    this.bar = undefined;
+    process.off('SIGINT', this.interrupt);
+  }
+}

@@ -1,0 +1,67 @@
+// A search's grid: lists of values for some of a model's and a fit's settings, every combination a
+// setting to try. Each value is checked as the option it stands for, named by its place in the grid.
+import { BackpropError, fail, knownKeys, show } from '../errors.js';
+import type { ModelFitOptions } from '../fit.js';
+import type { OptimizerName } from '../optimizers.js';
+import { checkSpec, type LayerSpec, type ModelSpec } from '../spec.js';
+import { checkFitOptions } from '../fitOptions.js';
+
+/** Lists of values to try, by option; every combination of the lists but `seed` is a setting, trained once per seed. */
+export interface SearchGrid {
+  /** Networks to try: each a model's `layers` (the model's inputs and loss stay those of `options.model`). */
+  layers?: LayerSpec[][];
+  optimizer?: OptimizerName[];
+  learningRate?: number[];
+  batchSize?: number[];
+  epochs?: number[];
+  /** Each setting is trained once per seed (the initial weights, the row order and the split); default [0]. */
+  seed?: number[];
+}
+
+/** One point of the grid (without the seed): the values it gives, by the grid's keys. */
+export interface SearchSetting {
+  layers?: LayerSpec[];
+  optimizer?: OptimizerName;
+  learningRate?: number;
+  batchSize?: number;
+  epochs?: number;
+}
+
+const FIT_KEYS = ['optimizer', 'learningRate', 'batchSize', 'epochs'] as const;
+/** The keys a grid may have: the model's layers, four fit options, and the seeds. */
+export const GRID_KEYS = ['layers', ...FIT_KEYS, 'seed'] as const;
+
+/**
+ * Every combination of the grid's values (the first key varies slowest, in GRID_KEYS order), and its
+ * seeds. Each value is checked with the model and fit it joins; a bad one is named as `grid.key[i]`.
+ */
+export function expandGrid(grid: SearchGrid, model: ModelSpec<LayerSpec>, fit: ModelFitOptions): { settings: SearchSetting[]; seeds: number[] } {
+  if (typeof grid !== 'object' || grid === null || Array.isArray(grid)) fail('grid', `expected an object of lists like { learningRate: [0.001, 0.01] }, got ${show(grid)}`);
+  knownKeys('grid', grid, GRID_KEYS);
+  for (const key of GRID_KEYS) {
+    const values = grid[key];
+    if (values === undefined) continue;
+    if (!Array.isArray(values) || values.length === 0) fail(`grid.${key}`, `expected a non-empty list of values, got ${show(values)}`);
+    values.forEach((value: unknown, i) => {
+      const field = `grid.${key}[${i}]`;
+      if (values.findIndex((other: unknown) => JSON.stringify(other) === JSON.stringify(value)) < i) fail(field, `${show(value)} is listed twice; each value once`);
+      asOption(field, () => (key === 'layers' ? checkSpec({ ...model, layers: value as LayerSpec[] }) : checkFitOptions({ ...fit, [key]: value })));
+    });
+  }
+  let settings: SearchSetting[] = [{}];
+  for (const key of ['layers', ...FIT_KEYS] as const) {
+    const values = grid[key] as unknown[] | undefined;
+    if (values) settings = settings.flatMap((s) => values.map((value) => ({ ...s, [key]: value })));
+  }
+  return { settings, seeds: grid.seed ?? [fit.seed ?? 0] };
+}
+
+/** Runs `check`; a refusal is reported at `field` with the option's own message. */
+function asOption(field: string, check: () => unknown): void {
+  try {
+    check();
+  } catch (e) {
+    if (e instanceof BackpropError) fail(field, e.message);
+    throw e;
+  }
+}

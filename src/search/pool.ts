@@ -1,0 +1,58 @@
+// A pool of training workers for independent jobs: WorkerTrainers (src/worker/), each started once
+// and reused through setModel, take the next job as they finish the last. Results come back in the
+// jobs' order whatever the number of workers, so the answer does not depend on it.
+import { fail, positiveInteger, show } from '../errors.js';
+import { WorkerTrainer } from '../worker/workerTrainer.js';
+import type { LayerSpec } from '../spec.js';
+import type { ModelOptions } from '../model.js';
+
+let countCores: () => number = () => (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1;
+
+/** Set by the Node entry: how many cores 'auto' may use (Node 20 has no navigator.hardwareConcurrency). */
+export function setCoreCount(count: () => number): void {
+  countCores = count;
+}
+
+/** `threads` as a worker count: a positive integer, or 'auto' (the machine's cores); never more than the jobs. */
+export function threadCount(field: string, threads: unknown, jobs: number): number {
+  const n = threads === 'auto' ? countCores() : typeof threads === 'number' ? positiveInteger(field, threads) : fail(field, `expected a positive integer or 'auto', got ${show(threads)}`);
+  return Math.max(1, Math.min(n, jobs));
+}
+
+/**
+ * Runs every job on `threads` workers; `run` gets a worker and a job (and starts the worker over
+ * with setModel). The jobs start in order of their `cost`, dearest first, so that no worker is left
+ * with a long job at the end while the others wait (results stay in the jobs' order). The first
+ * failure ends every worker and is thrown; otherwise every worker ends once the jobs are done.
+ */
+export async function runPool<J, R>(
+  jobs: readonly J[], cost: (job: J) => number, threads: number, start: ModelOptions<LayerSpec>, workerUrl: string | URL | undefined, run: (trainer: WorkerTrainer, job: J) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(jobs.length);
+  const costs = jobs.map(cost);
+  // Array.prototype.sort is stable: equal costs keep the jobs' order.
+  const order = jobs.map((_, i) => i).sort((a, b) => costs[b]! - costs[a]!);
+  const trainers: WorkerTrainer[] = [];
+  let next = 0, failed = false;
+  const lane = async () => {
+    const trainer = new WorkerTrainer(start, workerUrl === undefined ? {} : { workerUrl });
+    trainers.push(trainer);
+    while (!failed && next < order.length) {
+      const i = order[next++]!;
+      results[i] = await run(trainer, jobs[i]!);
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(threads, jobs.length) }, async () => {
+      try {
+        await lane();
+      } catch (e) {
+        failed = true;
+        throw e;
+      }
+    }));
+  } finally {
+    await Promise.all(trainers.map((t) => t.terminate()));
+  }
+  return results;
+}

@@ -1,0 +1,188 @@
+// Parallel trials: every setting of a grid trained once per seed and fold, on a pool of workers,
+// then ranked by a validation metric's mean over its trials. Each trial is one ordinary fit — the
+// model built with its seed, fit with its seed on the rows its split keeps for training, measured on
+// the rows it holds out — so a trial is reproduced on its own by that fit, in any thread.
+import type { Matrix } from '../data.js';
+import { DivergenceError, fail, knownKeys, positiveInteger, show } from '../errors.js';
+import { rowsOf, splitLabels, type ModelFitOptions } from '../fit.js';
+import type { Metrics } from '../metrics.js';
+import type { ModelOptions } from '../model.js';
+import { checkSpec, parameterCount, targetWidth, type LayerSpec, type Network } from '../spec.js';
+import { foldRows, splitRows, takeRows, type RowSplit } from '../split.js';
+import type { WorkerTrainer } from '../worker/workerTrainer.js';
+import { expandGrid, type SearchGrid, type SearchSetting } from './grid.js';
+import { checkMetric, metricValue, SEARCH_METRICS, type SearchMetric } from './metric.js';
+import { runPool, threadCount } from './pool.js';
+
+/** How the trials are validated and run: shared by `search` and `runTrials`. */
+export interface TrialOptions {
+  /** k-fold cross-validation: each trial is trained k times, each fold held out once (seeded by the trial's seed; stratified for one class per row). */
+  folds?: number;
+  /** Or one held-out share of the rows, as fit's validationSplit draws it with the trial's seed. */
+  validationSplit?: number;
+  /** Workers: a positive integer or 'auto' (the machine's cores); never more than the fits to run. Default 'auto'. */
+  threads?: number | 'auto';
+  /** The worker script, as WorkerTrainer's option of that name. */
+  workerUrl?: string | URL;
+  /** Called in this thread after each fit, with how many of how many are done. */
+  onTrialEnd?: (done: number, total: number) => void;
+}
+
+/** What search trains its grid's settings on and ranks them by, besides how the fits run (TrialOptions). */
+export interface SearchOptions extends TrialOptions {
+  /** The network the grid varies: its inputs and loss, and its layers unless the grid lists them. */
+  model: ModelOptions<LayerSpec>;
+  /** Fit options every trial shares; the grid's keys override them. Validation and seed come from the search. */
+  fit?: Omit<ModelFitOptions, 'seed' | 'validationSplit' | 'validationData' | 'onEpochEnd'>;
+  /** What rows are ranked by (default 'loss', the validation loss); see SEARCH_METRICS. */
+  metric?: SearchMetric;
+}
+
+/** One trial to run: a model (with its seed) and a fit (with the same seed), trained once per fold. */
+export interface TrialSpec {
+  model: ModelOptions<LayerSpec>;
+  fit: ModelFitOptions;
+}
+
+/** One fit of a trial, measured on its held-out rows at the epoch whose weights it kept. */
+export interface TrialResult {
+  seed: number;
+  /** With folds: which one was held out (from 0). */
+  fold?: number;
+  /** The validation loss (NaN when the fit diverged). */
+  loss: number;
+  /** The validation metrics (none when the fit diverged). */
+  metrics?: Metrics;
+  /** Epochs run; with early stopping the model keeps the weights of `bestEpoch` (from 0). */
+  epochs: number;
+  bestEpoch?: number;
+  /** Why the fit stopped, when its loss stopped being a finite number. */
+  diverged?: string;
+}
+
+/** A setting of the grid with its trials, ranked. */
+export interface SearchRow<S = SearchSetting> {
+  /** 1 for the best mean. */
+  rank: number;
+  setting: S;
+  metric: SearchMetric;
+  /** Mean and (population) standard deviation of the metric over the trials; NaN when a trial diverged. */
+  mean: number;
+  std: number;
+  /** Seed by seed, fold by fold. */
+  trials: TrialResult[];
+}
+
+const SEARCH_OPTIONS = ['model', 'fit', 'metric', 'folds', 'validationSplit', 'threads', 'workerUrl', 'onTrialEnd'];
+const TRIAL_OPTIONS = ['folds', 'validationSplit', 'threads', 'workerUrl', 'onTrialEnd'];
+
+/**
+ * Trains every setting of `grid` (every combination of its lists) once per seed and fold on a pool
+ * of workers, and returns the settings ranked by the validation metric's mean, best first. The same
+ * rows come back for any number of threads.
+ */
+export async function search(x: Matrix, y: Matrix, grid: SearchGrid, options: SearchOptions): Promise<SearchRow[]> {
+  if (typeof options !== 'object' || options === null) fail('options', `expected an object with at least { model, folds } or { model, validationSplit }, got ${show(options)}`);
+  knownKeys('', options, SEARCH_OPTIONS);
+  const { model, fit = {}, metric: metricName = 'loss', ...trialOptions } = options;
+  if (typeof fit !== 'object' || fit === null) fail('fit', `expected an object of fit options, got ${show(fit)}`);
+  for (const key of ['seed', 'validationSplit', 'validationData', 'onEpochEnd'] as const) if (key in fit) fail(`fit.${key}`, 'is set by the search for each trial; leave it out');
+  const network = checkSpec(model);
+  const metric = checkMetric('metric', metricName, network.loss);
+  const { settings, seeds } = expandGrid(grid, model, fit);
+  const trials = settings.flatMap((s) => seeds.map((seed): TrialSpec => {
+    const { layers, ...fitSetting } = s;
+    return { model: { ...model, ...(layers ? { layers } : {}), seed }, fit: { ...fit, ...fitSetting, seed } };
+  }));
+  const results = await runTrials(x, y, trials, trialOptions);
+  return rankRows(settings.map((setting, s) => ({ setting, trials: results.slice(s * seeds.length, (s + 1) * seeds.length).flat() })), metric);
+}
+
+/**
+ * Runs each trial on its folds (or its validation split) across the workers; returns each trial's
+ * fits in the trials' order, fold by fold. A fit that diverges is a result; any other error ends
+ * the run and is thrown.
+ */
+export async function runTrials(x: Matrix, y: Matrix, trials: readonly TrialSpec[], options: TrialOptions): Promise<TrialResult[][]> {
+  if (typeof options !== 'object' || options === null) fail('options', `expected an object, got ${show(options)}`);
+  knownKeys('', options, TRIAL_OPTIONS);
+  const { folds, validationSplit, threads = 'auto', workerUrl, onTrialEnd } = options;
+  if ((folds === undefined) === (validationSplit === undefined)) fail('folds', 'give folds (k-fold cross-validation) or validationSplit (one held-out share), one of the two');
+  if (folds !== undefined && positiveInteger('folds', folds) < 2) fail('folds', `expected at least 2 folds, got ${folds}`);
+  if (onTrialEnd !== undefined && typeof onTrialEnd !== 'function') fail('onTrialEnd', 'expected a function');
+  if (trials.length === 0) return [];
+  // Every model is checked here, and the data once against the first: nothing starts that would be refused.
+  const networks = trials.map((t, i) => checkTrial(t, i));
+  const first = networks[0]!;
+  networks.forEach((n, i) => {
+    if (n.inputs !== first.inputs || n.loss !== first.loss || targetWidth(n) !== targetWidth(first)) fail(`trials[${i}].model`, `has ${n.inputs} inputs and loss '${n.loss}' for ${targetWidth(n)} targets per row; trials[0] has ${first.inputs}, '${first.loss}', ${targetWidth(first)}: every trial reads the same rows`);
+  });
+  const rows = rowsOf(first, x, y);
+  const perTrial = folds ?? 1;
+  const jobs = trials.flatMap((_, t) => Array.from({ length: perTrial }, (_, k) => ({ t, fold: folds === undefined ? undefined : k })));
+  const split = (seed: number, fold: number | undefined): RowSplit => {
+    const stratify = splitLabels(first, rows.ys);
+    return fold === undefined ? splitRows(rows.rows, { fraction: validationSplit!, seed, stratify }) : foldRows(rows.rows, { folds: folds!, fold, seed, stratify });
+  };
+  let done = 0;
+  // A fit's cost grows with its parameters and epochs (the rows are the same for all).
+  const cost = ({ t }: { t: number }) => parameterCount(networks[t]!) * (trials[t]!.fit.epochs ?? 1);
+  const results = await runPool(jobs, cost, threadCount('threads', threads, jobs.length), trials[0]!.model, workerUrl, async (trainer, { t, fold }) => {
+    const result = await runFit(trainer, trials[t]!, networks[t]!, rows, split(trials[t]!.fit.seed ?? 0, fold), fold);
+    onTrialEnd?.(++done, jobs.length);
+    return result;
+  });
+  return trials.map((_, t) => results.slice(t * perTrial, (t + 1) * perTrial));
+}
+
+function checkTrial(trial: TrialSpec, i: number): Network {
+  if (typeof trial !== 'object' || trial === null) fail(`trials[${i}]`, `expected { model, fit }, got ${show(trial)}`);
+  knownKeys(`trials[${i}]`, trial, ['model', 'fit']);
+  for (const key of ['validationSplit', 'validationData'] as const) if (trial.fit?.[key] !== undefined) fail(`trials[${i}].fit.${key}`, 'is set by the folds or validationSplit of the run; leave it out');
+  if ((trial.model.seed ?? 0) !== (trial.fit.seed ?? 0)) fail(`trials[${i}]`, `the model's seed (${trial.model.seed ?? 0}) and the fit's (${trial.fit.seed ?? 0}) differ; one seed reproduces a trial`);
+  return checkSpec(trial.model);
+}
+
+/** One fit in a worker: the trial's model started over, trained on the split's training rows, measured on its held-out rows. */
+async function runFit(trainer: WorkerTrainer, trial: TrialSpec, network: Network, rows: { data: Float64Array; ys: Float64Array }, split: RowSplit, fold: number | undefined): Promise<TrialResult> {
+  const width = targetWidth(network);
+  const take = (part: number[]) => [takeRows(rows.data, network.inputs, part), takeRows(rows.ys, width, part)] as [Float64Array, Float64Array];
+  const [x, y] = take(split.train);
+  const seed = trial.fit.seed ?? 0;
+  const where = fold === undefined ? {} : { fold };
+  trainer.setModel(trial.model);
+  try {
+    const history = await trainer.fit(x, y, { ...trial.fit, validationData: take(split.validation) });
+    const kept = history.bestEpoch ?? history.loss.length - 1;
+    return {
+      seed, ...where, loss: history.valLoss![kept]!, metrics: history.valMetrics![kept]!, epochs: history.loss.length,
+      ...(history.bestEpoch === undefined ? {} : { bestEpoch: history.bestEpoch }),
+    };
+  } catch (e) {
+    if (e instanceof DivergenceError) return { seed, ...where, loss: NaN, epochs: e.epoch + 1, diverged: e.message };
+    throw e;
+  }
+}
+
+/**
+ * Each setting's mean and population standard deviation of `metric` over its trials, ranked best
+ * first (ties keep the grid's order); a setting with a diverged trial ranks after every other.
+ */
+export function rankRows<S>(groups: { setting: S; trials: TrialResult[] }[], metric: SearchMetric): SearchRow<S>[] {
+  const sign = SEARCH_METRICS[metric].better === 'lower' ? 1 : -1;
+  const rows = groups.map(({ setting, trials }) => {
+    const values = trials.map((t) => (t.metrics ? metricValue(metric, t.loss, t.metrics) : NaN));
+    let sum = 0;
+    for (const v of values) sum += v;
+    const mean = sum / values.length;
+    let square = 0;
+    for (const v of values) square += (v - mean) * (v - mean);
+    return { rank: 0, setting, metric, mean, std: Math.sqrt(square / values.length), trials };
+  });
+  const order = rows.map((_, i) => i).sort((a, b) => {
+    const [ma, mb] = [rows[a]!.mean, rows[b]!.mean];
+    if (Number.isNaN(ma) || Number.isNaN(mb)) return Number.isNaN(ma) === Number.isNaN(mb) ? a - b : Number.isNaN(ma) ? 1 : -1;
+    return sign * (ma - mb) || a - b;
+  });
+  return order.map((i, r) => ({ ...rows[i]!, rank: r + 1 }));
+}

@@ -1,0 +1,168 @@
+// Parallel trials (src/search/, backprop search): folds that cover every row once and keep the
+// labels' shares; a search whose rows are the same to the bit on 1 and 2 workers; each trial equal to
+// the plain in-thread Model.fit it stands for; the CLI's printed train commands reproducing each
+// trial's numbers to the bit, and its saved model equal to train's; bad grids refused by name.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { foldRows, formatCsv, gaussianBlobs, Model, parseCsv, rankRows, search, takeRows, type LayerSpec, type ModelOptions, type TrialResult } from '../src/node.js';
+import { seeded } from '../src/random.js';
+import { runCli } from './helpers.js';
+
+const workerUrl = new URL('../dist/worker-node.js', import.meta.url);
+const refusal = async (f: () => unknown) => { try { await f(); } catch (e) { return (e as Error).message; } throw new Error('expected a refusal'); };
+
+// Three classes, 20 rows each: a softmax classifier's data.
+const blobs = gaussianBlobs({ centers: [[0, 0], [2, 0], [0, 2]], std: 0.8, rowsPerClass: 20, seed: 3 });
+const model: ModelOptions<LayerSpec> = { inputs: 2, layers: [{ units: 4, activation: 'tanh' }, { units: 3, activation: 'softmax' }], loss: 'sparseCategoricalCrossentropy' };
+const blobY = blobs.y.map((k) => [k]);
+
+describe('foldRows', () => {
+  it('holds out every row exactly once over the k folds, in folds of ⌊n/k⌋ or ⌈n/k⌉ rows, each label within one row of its share; seeded', () => {
+    const labels = Array.from({ length: 23 }, (_, r) => (r % 3 === 0 ? 1 : 0));
+    const seen = new Array<number>(23).fill(0);
+    for (let fold = 0; fold < 4; fold++) {
+      const { train, validation } = foldRows(23, { folds: 4, fold, seed: 5, stratify: labels });
+      expect([...train, ...validation].sort((a, b) => a - b)).toEqual([...Array(23).keys()]);
+      expect([5, 6]).toContain(validation.length);
+      const ones = validation.filter((r) => labels[r] === 1).length;
+      // 8 rows of label 1 over 4 folds: 2 in each
+      expect(ones).toBe(2);
+      for (const r of validation) seen[r]!++;
+    }
+    expect(seen).toEqual(new Array(23).fill(1));
+    expect(foldRows(23, { folds: 4, fold: 1, seed: 5 })).toEqual(foldRows(23, { folds: 4, fold: 1, seed: 5 }));
+    expect(foldRows(23, { folds: 4, fold: 1, seed: 5 })).not.toEqual(foldRows(23, { folds: 4, fold: 1, seed: 6 }));
+    expect(() => foldRows(3, { folds: 4, fold: 0 })).toThrow('folds: 4 folds need at least 4 rows');
+    expect(() => foldRows(10, { folds: 4, fold: 4 })).toThrow('fold: expected a fold from 0 to 3');
+  });
+});
+
+describe('search', () => {
+  it('gives the same rows to the bit on 1 and 2 workers, each trial the in-thread fit of its fold, ranked by the mean', async () => {
+    const grid = { learningRate: [0.01, 0.1], batchSize: [8, 60], seed: [0, 1] };
+    const options = { model, fit: { optimizer: 'adam', epochs: 15, shuffle: 'epoch', standardize: true }, folds: 3, metric: 'accuracy', workerUrl } as const;
+    const one = await search(blobs.x, blobY, grid, { ...options, threads: 1 });
+    const two = await search(blobs.x, blobY, grid, { ...options, threads: 2 });
+    expect(two).toStrictEqual(one);
+    expect(one).toHaveLength(4);
+    expect(one.map((r) => r.rank)).toEqual([1, 2, 3, 4]);
+    for (let i = 1; i < one.length; i++) expect(one[i]!.mean).toBeLessThanOrEqual(one[i - 1]!.mean);
+
+    // Any trial, as a plain fit in this thread: the model built with its seed, fit on the fold's other rows
+    const row = one.find((r) => r.setting.learningRate === 0.1 && r.setting.batchSize === 8)!;
+    const trial = row.trials.find((t) => t.seed === 1 && t.fold === 2)!;
+    const x = new Float64Array(blobs.x.flat()), y = new Float64Array(blobs.y);
+    const { train, validation } = foldRows(60, { folds: 3, fold: 2, seed: 1, stratify: y });
+    const local = new Model({ ...model, seed: 1 });
+    const history = await local.fit(takeRows(x, 2, train), takeRows(y, 1, train), {
+      ...options.fit, learningRate: 0.1, batchSize: 8, seed: 1, validationData: [takeRows(x, 2, validation), takeRows(y, 1, validation)],
+    });
+    expect(trial.loss).toBe(history.valLoss!.at(-1));
+    expect(trial.metrics).toEqual(history.valMetrics!.at(-1));
+    // the row's mean and population std, over its 2 seeds × 3 folds
+    const accuracies = row.trials.map((t) => (t.metrics as { accuracy: number }).accuracy);
+    const mean = accuracies.reduce((a, b) => a + b) / 6;
+    expect(row.mean).toBeCloseTo(mean, 15);
+    expect(row.std).toBeCloseTo(Math.sqrt(accuracies.reduce((a, v) => a + (v - mean) ** 2, 0) / 6), 15);
+  });
+
+  it('with validationSplit, holds out the rows fit\'s own validationSplit holds out; with early stopping, measures the kept epoch', async () => {
+    const fit = { optimizer: 'sgd', learningRate: 0.3, epochs: 40, batchSize: 4, earlyStopping: { patience: 3 } } as const;
+    const [row] = await search(blobs.x, blobY, { seed: [4] }, { model, fit, validationSplit: 0.25, threads: 1, workerUrl });
+    const history = await new Model({ ...model, seed: 4 }).fit(blobs.x, blobY, { ...fit, seed: 4, validationSplit: 0.25 });
+    const trial = row!.trials[0]!;
+    expect(trial.epochs).toBe(history.loss.length);
+    expect(trial.bestEpoch).toBe(history.bestEpoch);
+    expect(trial.loss).toBe(history.valLoss![history.bestEpoch!]);
+  });
+
+  it('refuses a bad grid or option by name before any worker starts', async () => {
+    const options = { model, folds: 3, workerUrl };
+    expect(await refusal(() => search(blobs.x, blobY, { learningRate: [0.1, 'abc' as unknown as number] }, options))).toBe('grid.learningRate[1]: learningRate: expected a finite number > 0, got "abc"');
+    expect(await refusal(() => search(blobs.x, blobY, { learningRate: [] }, options))).toMatch(/^grid.learningRate: expected a non-empty list/);
+    expect(await refusal(() => search(blobs.x, blobY, { seed: [1, 1] }, options))).toMatch(/^grid.seed\[1\]: 1 is listed twice/);
+    expect(await refusal(() => search(blobs.x, blobY, { lr: [0.1] } as never, options))).toMatch(/^grid.lr: unknown option/);
+    expect(await refusal(() => search(blobs.x, blobY, { layers: [[{ units: 0, activation: 'relu' }]] }, options))).toMatch(/^grid.layers\[0\]: layers\[0\].units/);
+    expect(await refusal(() => search(blobs.x, blobY, {}, { ...options, metric: 'r2' }))).toMatch(/^metric: r2 is not reported for a multiclass/);
+    expect(await refusal(() => search(blobs.x, blobY, {}, { model, workerUrl }))).toMatch(/^folds: give folds/);
+    expect(await refusal(() => search(blobs.x, blobY, {}, { ...options, fit: { seed: 2 } as never }))).toMatch(/^fit.seed: is set by the search/);
+    expect(await refusal(() => search(blobs.x, blobY, {}, { ...options, threads: 0 }))).toMatch(/^threads: expected a positive integer/);
+  });
+
+  it('ranks a setting with a diverged fit after every other, and a higher-is-better metric from the top', () => {
+    const trial = (loss: number, accuracy: number): TrialResult => ({ seed: 0, loss, epochs: 1, ...(Number.isNaN(loss) ? { diverged: 'x' } : { metrics: { accuracy } as never }) });
+    const rows = rankRows([
+      { setting: 'a', trials: [trial(1, 0.5), trial(1, 0.7)] },
+      { setting: 'b', trials: [trial(NaN, 0), trial(1, 0.9)] },
+      { setting: 'c', trials: [trial(2, 0.8), trial(2, 0.8)] },
+    ], 'accuracy');
+    expect(rows.map((r) => [r.setting, r.rank])).toEqual([['c', 1], ['a', 2], ['b', 3]]);
+    expect(rows[1]!.std).toBeCloseTo(0.1, 15);
+  });
+});
+
+describe('backprop search', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'backprop-search-'));
+  const random = seeded(11);
+  const rows = Array.from({ length: 60 }, () => {
+    const a = Number((random() * 2 - 1).toFixed(3)), b = Number((random() * 2 - 1).toFixed(3));
+    return [a, b, Number((Math.sin(2 * a) + a * b).toFixed(4))];
+  });
+  const data = join(dir, 'data.csv');
+  writeFileSync(data, formatCsv(['a', 'b', 'y'], rows));
+  const cli = (args: string[]) => runCli(dir, args);
+
+  it("prints each fit's train command, which reproduces its validation numbers to the bit; --save is train's model on every row", () => {
+    const r = cli(['search', 'data.csv', '--target', 'y', '--layers', '4,1', '8,4,1', '--lr', '0.01,0.05', '--seeds', '0-1', '--folds', '3', '--epochs', '10', '--standardize', '--threads', '2', '--metric', 'mae', '--out', 'out.csv', '--save', 'best.json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('4 settings × 2 seeds × 3 folds = 24 fits on 2 workers');
+    expect(r.stdout).toContain('each fit is: backprop train data.csv --target y --standardize --epochs 10 --layers LAYERS --lr LR --seed SEED --folds 3 --fold FOLD');
+    const table = parseCsv(readFileSync(join(dir, 'out.csv'), 'utf8'));
+    expect(table.columns).toEqual(['rank', 'layers', 'lr', 'seed', 'fold', 'epochs', 'val_loss', 'val_mae', 'mae_mean', 'mae_std', 'diverged', 'command']);
+    expect(table.rows).toHaveLength(24);
+    for (const line of [table.rows[0]!, table.rows[17]!]) {
+      const command = line[11]!.split(' ');
+      expect(command.slice(0, 2)).toEqual(['backprop', 'train']);
+      const trained = JSON.parse(cli([...command.slice(1), '--json']).stdout);
+      expect(String(trained.history.valLoss.at(-1))).toBe(line[6]);
+      expect(String(trained.metrics.validation.mae)).toBe(line[7]);
+    }
+    const best = table.rows[0]!;
+    const saved = JSON.parse(readFileSync(join(dir, 'best.json'), 'utf8'));
+    expect(cli(['train', 'data.csv', '--target', 'y', '--standardize', '--epochs', '10', '--layers', best[1]!, '--lr', best[2]!, '--seed', '0', '--save', 'train.json']).code).toBe(0);
+    expect(saved.weights).toEqual(JSON.parse(readFileSync(join(dir, 'train.json'), 'utf8')).weights);
+  });
+
+  it('with --validation-split, the command holds out the same rows; the layer lists in one quoted argument are the same grid', () => {
+    const args = ['--target', 'y', '--lr', '0.02', '--seeds', '3', '--validation-split', '0.3', '--epochs', '5', '--threads', '1', '--out'];
+    expect(cli(['search', 'data.csv', '--layers', '4,1', '6,1', ...args, 'a.csv']).code).toBe(0);
+    expect(cli(['search', 'data.csv', '--layers', '4,1 6,1', ...args, 'b.csv']).code).toBe(0);
+    const a = readFileSync(join(dir, 'a.csv'), 'utf8');
+    expect(readFileSync(join(dir, 'b.csv'), 'utf8')).toBe(a);
+    const line = parseCsv(a).rows[1]!;
+    expect(line.at(-1)).toMatch(/--seed 3$/);
+    expect(line.at(-1)).toContain('--validation-split 0.3');
+    const trained = JSON.parse(cli([...line.at(-1)!.split(' ').slice(1), '--json']).stdout);
+    expect(String(trained.history.valLoss.at(-1))).toBe(line[5]);
+  });
+
+  it('refuses a bad grid naming the flag, before any output is written', () => {
+    const base = ['search', 'data.csv', '--target', 'y', '--folds', '3', '--out', 'never.csv'];
+    const refused = (args: string[]) => { const r = cli([...base, ...args]); expect(r.code).toBe(1); return r.stderr.trim(); };
+    expect(refused(['--seeds', '4-1'])).toBe('backprop: --seeds: the range 4-1 runs backwards; write 1-4');
+    expect(refused(['--lr', '0,abc'])).toBe('backprop: --lr: expected a number, got "abc"');
+    expect(refused(['--lr', '0.1,0'])).toBe('backprop: --lr 0: learningRate: expected a finite number > 0, got 0');
+    expect(refused(['--layers', '4,1', '4,2'])).toMatch(/^backprop: --layers: the output layer has 2 units but there is one target \(y\)/);
+    expect(refused(['--metric', 'accuracy'])).toBe(`backprop: --metric: accuracy is not reported for a regression (loss 'mse'); expected one of 'loss', 'mse', 'mae', 'r2', got "accuracy"`);
+    expect(cli(['search', 'data.csv', '--target', 'y', '--folds', '61']).stderr.trim()).toBe('backprop: --folds: 61 folds need at least 61 rows; data.csv has 60');
+    expect(refused(['--threads', '0'])).toBe('backprop: --threads: expected a whole number ≥ 1 or auto, got 0');
+    expect(cli(['search', 'data.csv', '--target', 'y']).stderr.trim()).toMatch(/^backprop: --folds: a search ranks by held-out rows/);
+    expect(() => readFileSync(join(dir, 'never.csv'))).toThrow();
+    // train's side of a fold
+    expect(cli(['train', 'data.csv', '--target', 'y', '--fold', '1']).stderr.trim()).toBe('backprop: --fold: go together: --folds K --fold I holds out fold I (from 0) of K');
+    expect(cli(['train', 'data.csv', '--target', 'y', '--folds', '3', '--fold', '3']).stderr.trim()).toBe('backprop: --fold: expected a fold from 0 to 2, got 3');
+  });
+});
