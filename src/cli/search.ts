@@ -164,7 +164,7 @@ async function runSearch(v: Values, positionals: string[]): Promise<void> {
   }
   const unsaved = typeof v.save === 'string' && saved === undefined ? [`--save: every setting diverged in at least one fit; no model was saved`] : [];
   const { written, failed } = await writeOutputs(outputs.filter((o) => o.flag !== '--save' || saved !== undefined).map((output) => ({ output, text: text[output.flag.slice(2) as keyof typeof text] })));
-  failed.push(...unsaved);
+  for (const message of unsaved) failed.push(message);
   if (written.length) console.log(`\nwrote ${written.join(', ')}`);
   if (failed.length) throw new BackpropError('search', `${failed.join('; ')}${written.length ? `; wrote ${written.join(', ')}` : ''}`);
 }
