@@ -5,14 +5,14 @@
 // time for c). The expected values are model.predict's, an independent path: the library's engines
 // over their own memory, not the exported code.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACTIVATIONS, exportStandalone, loadWasm, sequential, standaloneWasm, type Activation, type LayerSpec, type Loss, type Model } from '../src/node.js';
+import { ACTIVATIONS, exportStandalone, loadModel, loadWasm, sequential, standaloneWasm, type Activation, type LayerSpec, type Loss, type Model } from '../src/node.js';
 import { launch, open, serve } from './browser.js';
-import { randomRows, randomTargets } from './helpers.js';
+import { randomRows, randomTargets, runCli } from './helpers.js';
 
 interface Case {
   name: string;
@@ -191,5 +191,60 @@ describe('standalone sizes', () => {
     const extra = (model(64, 'relu').countParams() - model(2, 'relu').countParams()) * 8;
     expect(big.simd.length - small.simd.length).toBeGreaterThanOrEqual(extra);
     expect(big.simd.length - small.simd.length).toBeLessThan(extra + 64);
+  });
+});
+
+describe('backprop export --format js|wasm|c', () => {
+  it('writes the predictor of a saved model, its feature names and class labels from the model file', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'backprop-standalone-cli-'));
+    try {
+      writeFileSync(join(cwd, 'package.json'), '{ "type": "module" }');
+      expect(runCli(cwd, ['train', '--dataset', 'blobs3', '--epochs', '1', '--save', 'model.json']).code).toBe(0);
+      for (const [format, out] of [['js', 'p.js'], ['wasm', 'p.wasm.js'], ['c', 'p.h']]) {
+        const r = runCli(cwd, ['export', 'model.json', '--format', format!, '--out', out!]);
+        expect(r.stderr).toBe('');
+        expect(r.stdout).toMatch(new RegExp(`^wrote ${out!.replace(/\./g, '\\.')}: a standalone ${format} predictor, 2 inputs → 3 outputs`));
+      }
+      const { model } = await loadModel(join(cwd, 'model.json'));
+      const x = [[0.5, -1], [2, 3]];
+      const run = spawnSync(process.execPath, ['--input-type=module', '-e', `const a = await import('./p.js'), b = await import('./p.wasm.js');
+console.log(JSON.stringify([a.predict(${JSON.stringify(x)}), b.predict(${JSON.stringify(x)}), a.classes, a.featureNames]));`], { cwd, encoding: 'utf8' });
+      expect(JSON.parse(run.stdout)).toEqual([model.predict(x), model.predict(x), ['A', 'B', 'C'], ['x1', 'x2']]);
+      expect(readFileSync(join(cwd, 'p.h'), 'utf8')).toContain('static const char *const classes[3] = { "A", "B", "C" };');
+    } finally {
+      rmSync(cwd, { recursive: true, force: true });
+    }
+  });
+
+  it.each([
+    [['--format', 'c', '--commonjs', '--out', 'p.h'], '--commonjs: applies to --format js and wasm'],
+    [['--format', 'js', '--prefix', 'a_', '--out', 'p.js'], '--prefix: applies to --format c'],
+    [['--format', 'js', '--precision', 'float32', '--out', 'p.js'], '--precision: applies to --format onnx'],
+    [['--format', 'c', '--out', 'model.json'], '--out: model.json is an input of this run'],
+  ])('%j: a clear message, exit 1, nothing written', (args, message) => {
+    const cwd = mkdtempSync(join(tmpdir(), 'backprop-standalone-cli-'));
+    try {
+      writeFileSync(join(cwd, 'model.json'), '{}');
+      const r = runCli(cwd, ['export', 'model.json', ...args]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(message);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      expect(readFileSync(join(cwd, 'model.json'), 'utf8')).toBe('{}');
+    } finally {
+      rmSync(cwd, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('exportStandalone options', () => {
+  const model = sequential({ inputs: 2, layers: [{ units: 2, activation: 'tanh' }, { units: 1 }], loss: 'mse' });
+  it.each([
+    [{ format: 'js', bogus: 1 }, /^bogus: unknown option/],
+    [{ format: 'python' }, /^format: expected one of 'js', 'wasm', 'c'/],
+    [{ format: 'js', classes: ['a', 'b'] }, /^classes: only a softmax classifier has class labels/],
+    [{ format: 'js', featureNames: ['a'] }, /^featureNames: expected 2 names/],
+    [{ format: 'c', prefix: '1x' }, /^prefix: expected a C identifier/],
+  ])('%j is refused, naming the option', (options, message) => {
+    expect(() => exportStandalone(model, options as never)).toThrow(message);
   });
 });

@@ -53,12 +53,13 @@ export function jsPredictor(plan: Plan, commonjs: boolean): string {
   const scaleIn = scaler === undefined ? 'x[r*I+i]' : `(x[r*I+i]-f[${scaler}+i])/f[${scaler + I}+i]`;
   const scaleOut = targetScaler === undefined ? `f[${inp}+j]` : `f[${inp}+j]*f[${targetScaler + Y}+j]+f[${targetScaler}+j]`;
   const body = [
-    "// A standalone predictor exported by backprop-wasm: its outputs are model.predict's, to the bit.",
+    "// backprop-wasm's standalone predictor: model.predict's outputs, to the bit",
     // the runtime's statements in their own scope; D: the engine's denseForward over f, S: its softmaxForward, A: the activations
     `const{D,S,A}=(()=>{${statements.join('')}return{D:${dense},S:${softmax ?? 0},A:[${acts.join(',')}]}})(),`,
-    `f=new Float64Array(${at}),W=atob("${base64(littleEndian(values))}"),V=new DataView(new ArrayBuffer(W.length)),I=${I},Y=${Y},`,
+    // the numbers: base64 of their little-endian bytes
+    `B=Uint8Array.from(atob("${base64(littleEndian(values))}"),c=>c.charCodeAt(0)),V=new DataView(B.buffer),f=new Float64Array(${at}),I=${I},Y=${Y},`,
     `L=${JSON.stringify(layers)},d=D(f,(z,k)=>A[k](z)),s=S&&S(f);`,
-    'for(let i=0;i<W.length;i++)V.setUint8(i,W.charCodeAt(i));for(let i=0;i<W.length/8;i++)f[i]=V.getFloat64(8*i,!0);',
+    'for(let i=0;i<B.length/8;i++)f[i]=V.getFloat64(8*i,!0);',
     // rows of x through the layers, one at a time: scaled as predict scales them, out unscaled
     `function P(x,o,n){for(let r=0;r<n;r++){for(let i=0;i<I;i++)f[${x}+i]=${scaleIn};for(const[c,u,w,b,p,a,k,z]of L)z?(d(z,p,w,b,1,c,u,k),s(a,z,1,u)):d(a,p,w,b,1,c,u,k);for(let j=0;j<Y;j++)o[r*Y+j]=${scaleOut}}}`,
     ...moduleTail(plan, commonjs),

@@ -144,7 +144,7 @@ export function wasmPredictor(plan: Plan, network: Network, commonjs: boolean): 
   const I = plan.inputs, Y = plan.outputs;
   const simd = base64(wasmModule(plan, network, true)), scalar = base64(wasmModule(plan, network, false));
   const lines = [
-    "// A standalone predictor exported by backprop-wasm: its outputs are model.predict's, to the bit.",
+    "// backprop-wasm's standalone predictor: model.predict's outputs, to the bit",
     `const I=${I},Y=${Y},C=${WASM_CAPACITY},b=s=>Uint8Array.from(atob(s),c=>c.charCodeAt(0)),`,
     `B=WebAssembly.validate(b("${SIMD_PROBE}"))?"${simd}":"${scalar}";`,
     // top-level await in the ES module; the CommonJS module exports `ready` instead
