@@ -75,7 +75,7 @@ export function moduleTail(plan: Plan, commonjs: boolean, ready = false): string
   const I = plan.inputs, Y = plan.outputs;
   const names = ['predict', 'predictInto', 'inputs', 'outputs', 'featureNames', 'classes', ...(ready ? ['ready'] : [])].join(',');
   return [
-    `function predictInto(x,o){const n=x.length/${I};if(!(n>0&&n%1===0&&o.length===n*${Y}))throw new RangeError("predictInto(x, out): expected x of rows × ${I} numbers and out of rows × ${Y}");P(x,o,n);return o}`,
+    `function predictInto(x,o){const n=x.length/${I};if(!(n>0&&n%1===0&&o.length===n*${Y}))throw new RangeError("predictInto(x, out): expected x of rows * ${I} numbers and out of rows * ${Y}");P(x,o,n);return o}`,
     `function predict(rows){const n=rows.length,x=new Float64Array(n*${I}),o=new Float64Array(n*${Y}),out=[];rows.forEach((row,r)=>{if(row.length!==${I})throw new RangeError("predict(rows): row "+r+" has "+row.length+" numbers, expected ${I}");x.set(row,r*${I})});P(x,o,n);for(let r=0;r<n;r++)out.push(Array.from(o.subarray(r*${Y},r*${Y}+${Y})));return out}`,
     `const inputs=${I},outputs=${Y},featureNames=${JSON.stringify(plan.featureNames)},classes=${JSON.stringify(plan.classes ?? null)};`,
     commonjs ? `module.exports={${names}};` : `export{${names}};`,

@@ -1,5 +1,5 @@
-/* The runtime of a C predictor (a template: scripts/standalone.mjs fills in @constants) exported by backprop-wasm (backprop export --format c): src/engines/math.ts
- * and src/engines/js.ts ported line for line (exp with its table of 2^(i/128), fdlibm's expm1, tanh, log1p
+/* The runtime of a C predictor exported by backprop-wasm (backprop export --format c; a template whose
+ * @constants scripts/standalone.mjs fills in): src/engines/math.ts and src/engines/js.ts ported line for line (exp with its table of 2^(i/128), fdlibm's expm1, tanh, log1p
  * and erf, the activations, dot()'s order of sums), so a program's outputs are model.predict's to the bit.
  * No libm. Every expression is rounded as written, never contracted into a fused multiply-add: GCC's
  * optimize pragma, the standard FP_CONTRACT pragma elsewhere (for a compiler that honours neither, pass
