@@ -28,14 +28,19 @@ export function predict(rows: i32): void {
     const w = <usize>load<u32>(r, 12), b = <usize>load<u32>(r, 16), z = <usize>load<u32>(r, 24);
     const dst = l == layers - 1 ? out : <usize>load<u32>(r, 20);
     if (z == 0) {
-      denseForward(dst, inp, w, b, rows, n, units, act);
+      dense(dst, inp, w, b, rows, n, units, act);
     } else { // as assembly/index.ts's forward for a layer that keeps z
-      denseForward(z, inp, w, b, rows, n, units, LINEAR);
+      dense(z, inp, w, b, rows, n, units, LINEAR);
       activationForward(dst, z, rows, units, act);
     }
     inp = dst;
   }
   if (target) unstandardize(out, target, rows, outputs);
+}
+
+// dense_forward out of line: one copy of the kernels in the module, not one per call above
+function dense(out: usize, inp: usize, w: usize, b: usize, rows: i32, inputs: i32, units: i32, act: i32): void {
+  denseForward(out, inp, w, b, rows, inputs, units, act);
 }
 
 // x: [rows][n] becomes (x − mean) / std, column by column (src/scaler.ts's applyScaler)
