@@ -137,6 +137,16 @@ process.stdout.write(JSON.stringify({ out, cjs: cjs.predict(xs[0]).flat().map(bi
     all.forEach((c, i) => expect(got[i], `${c.name}: c`).toEqual(want[i]));
   });
 
+  it.skipIf(!cc)('c: the names and labels as given, whatever their characters (quotes, backslashes, trigraphs, comment ends, control characters)', () => {
+    const odd = ['a"b', 'c\\d', 'e??/f', 'g*/h', 'tab\there', 'é', 'x'];
+    const c = all.find((k) => k.classes)!;
+    writeFileSync(join(dir, 'names.h'), exportStandalone(c.model, { format: 'c', featureNames: odd.slice(0, INPUTS), classes: odd.slice(INPUTS - 1, INPUTS + 2) }));
+    writeFileSync(join(dir, 'names.c'), '#include <stdio.h>\n#include "names.h"\nint main(void) { int i; for (i = 0; i < INPUTS; i++) printf("%s\\n", feature_names[i]); for (i = 0; i < OUTPUTS; i++) printf("%s\\n", classes[i]); return 0; }\n');
+    const compiled = spawnSync('cc', ['-O2', '-std=c99', '-Wall', '-Wextra', '-pedantic', '-o', join(dir, 'names'), join(dir, 'names.c')], { encoding: 'utf8' });
+    expect(compiled.stderr).toBe('');
+    expect(spawnSync(join(dir, 'names'), { encoding: 'utf8' }).stdout).toBe(`${[...odd.slice(0, INPUTS), ...odd.slice(INPUTS - 1, INPUTS + 2)].join('\n')}\n`);
+  });
+
   describe('js and wasm in Chromium', () => {
     let browser: Browser;
     let server: Awaited<ReturnType<typeof serve>>;

@@ -12,6 +12,18 @@ function cActivation(name: string): string {
   return fn;
 }
 
+/** A C string literal of `text`: ASCII other than printable as octal escapes, no trigraph (`?` escaped), the rest as UTF-8. */
+function cString(text: string): string {
+  let out = '"';
+  for (const ch of text) {
+    const code = ch.codePointAt(0)!;
+    if (ch === '"' || ch === '\\' || ch === '?') out += `\\${ch}`;
+    else if (code < 0x20 || code === 0x7f) out += `\\${code.toString(8).padStart(3, '0')}`;
+    else out += ch;
+  }
+  return `${out}"`;
+}
+
 export function cPredictor(plan: Plan, prefix: string): string {
   const { values, offsets, scaler, targetScaler } = numbersOf(plan);
   const p = prefix, I = plan.inputs, Y = plan.outputs;
@@ -23,9 +35,9 @@ export function cPredictor(plan: Plan, prefix: string): string {
     '',
     `#define ${p.toUpperCase()}INPUTS ${I}`,
     `#define ${p.toUpperCase()}OUTPUTS ${Y}`,
-    `static const char *const ${p}feature_names[${I}] = { ${plan.featureNames.map((n) => JSON.stringify(n)).join(', ')} };`,
+    `static const char *const ${p}feature_names[${I}] = { ${plan.featureNames.map(cString).join(', ')} };`,
   ];
-  if (plan.classes) lines.push(`static const char *const ${p}classes[${Y}] = { ${plan.classes.map((n) => JSON.stringify(n)).join(', ')} };`);
+  if (plan.classes) lines.push(`static const char *const ${p}classes[${Y}] = { ${plan.classes.map(cString).join(', ')} };`);
   lines.push(`static const double ${p}weights[${values.length}] = {`);
   for (let i = 0; i < values.length; i += 4) lines.push(`  ${Array.from(values.subarray(i, i + 4), hexFloat).join(', ')},`);
   lines.push('};', '');
@@ -42,7 +54,7 @@ export function cPredictor(plan: Plan, prefix: string): string {
     body.push(`  for (i = 0; i < ${l.units}; i++) x[i] = a[i];`);
   });
   body.push(targetScaler === undefined ? `  for (i = 0; i < ${Y}; i++) out[i] = x[i];` : `  for (i = 0; i < ${Y}; i++) out[i] = x[i] * ${p}weights[${targetScaler + Y} + i] + ${p}weights[${targetScaler} + i];`);
-  lines.push(`/* in: ${I} doubles (${plan.featureNames.join(', ')}); out: ${Y} doubles${plan.classes ? ', the probabilities of the classes in order' : ''} */`);
-  lines.push(`static void ${p}predict(const double *in, double *out) {`, ...body, '}', '');
+  lines.push(`/* in: ${I} doubles (${p}feature_names); out: ${Y} doubles${plan.classes ? ` (the probabilities of ${p}classes, in order)` : ''} */`);
+  lines.push(`static inline void ${p}predict(const double *in, double *out) {`, ...body, '}', '');
   return lines.join('\n');
 }
