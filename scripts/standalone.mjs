@@ -145,7 +145,7 @@ async function cConstants(root, top) {
   for (const [, name, hi, lo] of math.matchAll(/(\w+) = fromBits\((0x[0-9a-f]+), (0x[0-9a-f]+)\)/g)) {
     if (!name.startsWith('EXP_')) lines.push(`static const double bp_${name} = ${hexFloat(value(hi, lo))};`);
   }
-  const names = ['SELU_ALPHA', 'SELU_SCALE', 'SQRT1_2'];
+  const names = ['SELU_ALPHA', 'SELU_SCALE', 'SQRT1_2', 'LEAKY_RELU_SLOPE'];
   const statements = [...new Set(names.map((n) => top.get(n)))].join('\n');
   const js = new Function(`${statements}\nreturn { ${names.join(', ')} };`)();
   for (const name of names) lines.push(`static const double bp_${name} = ${hexFloat(js[name])};`);

@@ -24,6 +24,8 @@ static inline double bp_from(uint32_t hi, uint32_t lo) { bp_bits b; b.u = ((uint
 static inline double bp_abs(double x) { bp_bits b; b.d = x; b.u &= 0x7fffffffffffffffULL; return b.d; }
 /* Math.max(z, 0): a NaN stays a NaN, −0 becomes +0 */
 static inline double bp_max0(double z) { return z != z ? z : z > 0.0 ? z : 0.0; }
+/* Math.min(x, 6): a NaN stays a NaN */
+static inline double bp_min6(double x) { return x != x ? x : x < 6.0 ? x : 6.0; }
 static inline double bp_pow2(int e) { return bp_from((uint32_t)(e + 1023) << 20, 0); }
 static inline int bp_isnan(double x) { return x != x; }
 
@@ -219,16 +221,24 @@ static inline double bp_erf(double x) {
 
 /* The activations, as src/engines/js.ts's activate (softmax: bp_softmax, a whole row's) */
 static inline double bp_sigmoid(double z) { return 1.0 / (1.0 + bp_exp(-z)); }
+static inline double bp_softplus(double z) { return bp_max0(z) + bp_log1p(bp_exp(-bp_abs(z))); }
+static inline double bp_hard_sigmoid(double z) { return bp_min6(bp_max0(z + 3.0)) / 6.0; }
 static inline double bp_act_linear(double z) { return z; }
 static inline double bp_act_sigmoid(double z) { return bp_sigmoid(z); }
 static inline double bp_act_tanh(double z) { return bp_tanh(z); }
 static inline double bp_act_relu(double z) { return bp_max0(z); }
 static inline double bp_act_elu(double z) { return z > 0.0 ? z : bp_expm1(z); }
 static inline double bp_act_selu(double z) { return z > 0.0 ? bp_SELU_SCALE * z : bp_SELU_SCALE * (bp_SELU_ALPHA * bp_expm1(z)); }
-static inline double bp_act_softplus(double z) { return bp_max0(z) + bp_log1p(bp_exp(-bp_abs(z))); }
+static inline double bp_act_softplus(double z) { return bp_softplus(z); }
 static inline double bp_act_softsign(double z) { return z / (1.0 + bp_abs(z)); }
 static inline double bp_act_swish(double z) { return z * bp_sigmoid(z); }
 static inline double bp_act_gelu(double z) { return 0.5 * z * (1.0 + bp_erf(z * bp_SQRT1_2)); }
+static inline double bp_act_relu6(double z) { return bp_min6(bp_max0(z)); }
+static inline double bp_act_leakyRelu(double z) { return z > 0.0 ? z : bp_LEAKY_RELU_SLOPE * z; }
+static inline double bp_act_hardSigmoid(double z) { return bp_hard_sigmoid(z); }
+static inline double bp_act_hardSwish(double z) { return z * bp_hard_sigmoid(z); }
+static inline double bp_act_mish(double z) { return z * bp_tanh(bp_softplus(z)); }
+static inline double bp_act_exponential(double z) { return bp_exp(z); }
 
 /* dot(): four running sums over i mod 4, a leftover pair into the first two, (s0 + s2) + (s1 + s3),
  * then the last element when n is odd; under four terms left to right (src/engines/js.ts, assembly/dense.ts) */
