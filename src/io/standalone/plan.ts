@@ -7,10 +7,14 @@ import type { Model } from '../../model.js';
 import type { Scaler } from '../../scaler.js';
 import type { Activation } from '../../spec.js';
 
+/** The standalone predictors exportStandalone writes: a JavaScript module, WebAssembly with its loader, a C header. */
 export const STANDALONE_FORMATS = ['js', 'wasm', 'c'] as const;
+/** One of STANDALONE_FORMATS. */
 export type StandaloneFormat = (typeof STANDALONE_FORMATS)[number];
 
+/** exportStandalone's options: the format, and the names the predictor carries. */
 export interface StandaloneOptions {
+  /** 'js', 'wasm' or 'c'. */
   format: StandaloneFormat;
   /** The inputs' names, exported as `featureNames` (default x0, x1, …). */
   featureNames?: string[];
