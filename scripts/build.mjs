@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { writeKernelContract } from './contract.mjs';
 import { writeOperationsDoc } from './operations-doc.mjs';
+import { writeStandaloneRuntime } from './standalone.mjs';
 import { writeExpTable } from './tables.mjs';
 
 // The kernels' side of the host–kernel contract, generated from src/contract.ts.
@@ -26,6 +27,20 @@ for (const target of ['release', 'scalar']) {
     process.exit(1);
   }
 }
+
+// The standalone predictor (backprop export --format wasm): the kernels' forward pass alone, in the
+// same two builds, then the runtimes every standalone format embeds (src/io/standalone/runtime.ts).
+for (const [file, simd] of [['predictor', true], ['predictor-scalar', false]]) {
+  const { error, stderr } = await asc.main([
+    'assembly/predictor.ts', '--config', 'assembly/predictor.json', '--outFile', `build/${file}.wasm`, '--textFile', `build/${file}.wat`,
+    ...(simd ? ['--enable', 'simd'] : []),
+  ]);
+  if (error) {
+    console.error(stderr.toString());
+    process.exit(1);
+  }
+}
+await writeStandaloneRuntime();
 
 await build({
   entryPoints: { node: 'src/node.ts', cli: 'src/cli/main.ts', 'worker-node': 'src/worker/nodeWorker.ts' },

@@ -27,3 +27,4 @@ export { modelToFile, modelToText, modelFromFile, modelInfo, taskOf, MODEL_FORMA
 export { exportTfjs, modelFromTfjs, TFJS_WEIGHTS_FILE, type TfjsExport, type TfjsImport, type TfjsMetadata, type TfjsModelJson, type TfjsWeightData } from './io/tfjs.js';
 export { exportOnnx, ONNX_OPSET, ONNX_INPUT, ONNX_OUTPUT } from './io/onnx.js';
 export { WorkerTrainer, type WorkerTrainerOptions, type WorkerFitOptions, type WorkerEpochLogs } from './worker/workerTrainer.js';
+export { exportStandalone, standaloneWasm, STANDALONE_FORMATS, type StandaloneFormat, type StandaloneOptions } from './io/standalone/index.js';

@@ -140,6 +140,7 @@ describe('backprop bench (the CLI, structure only)', () => {
     for (const x of out.rows) expect(Object.keys(x)).toEqual(expect.arrayContaining(['network', 'mode', 'engine', 'samplesPerSecond', 'gflops']));
     expect(out.calls.map((c: CallRow) => [c.network, c.engine, c.call, c.rows])).toEqual([
       ['2-2-1-sigmoid', 'wasm', 'predict-1', 1], ['2-2-1-sigmoid', 'wasm', 'predictInto-1', 1], ['2-2-1-sigmoid', 'wasm', 'predict-10000', 10_000], ['2-2-1-sigmoid', 'wasm', 'fit-4', 4],
+      ['2-2-1-sigmoid', 'wasm', 'standalone-1', 1],
     ]);
     for (const c of out.calls) expect(c.steps).toBeCloseTo(c.costMicroseconds / c.stepMicroseconds, 9);
     expect(out.targets.some((t: { versus: string }) => t.versus === 'c-sse2')).toBe(anchors);

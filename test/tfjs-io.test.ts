@@ -344,7 +344,7 @@ describe('the CLI', () => {
     const wrong = backprop('train', csv, '--target', 'y', '--layers', '5,1', '--activation', 'tanh,sigmoid', '--weights', join(dir, 'cli-tfjs', 'model.json'));
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toMatch(/--weights .*model\.json: weights\[0\] \(layer 0 kernel\)\[0\]: expected 5 numbers/);
-    expect(backprop('export', saved, '--format', 'keras', '--out', dir).stderr).toMatch(/--format: expected one of 'tfjs', 'onnx', got "keras"/);
+    expect(backprop('export', saved, '--format', 'keras', '--out', dir).stderr).toMatch(/--format: expected one of 'tfjs', 'onnx', 'js', 'wasm', 'c', got "keras"/);
     expect(backprop('export', saved, '--format', 'onnx', '--out', saved).stderr).toMatch(/--out: .*cli-model\.json is an input of this run/);
   });
 });

@@ -121,6 +121,7 @@ export function checkTargets(rows: BenchRow[], calls: CallRow[]): TargetCheck[] 
       out.push({ target: t.what, network: c.network, mode: c.call, engine: c.engine, versus: 'step', ratio: c.steps, max: t.max, met: c.steps <= t.max });
     }
   }
+  out.push(...standaloneTargets(calls));
   return out;
 }
 
@@ -173,6 +174,30 @@ function callLines(calls: CallRow[]): string[] {
       fit ? short(fit.microsecondsPerCall) : '', fit ? short(fit.costMicroseconds) : '', fit ? short(fit.steps) : ''], CALL_WIDTHS, [0, 1]));
   }
   return out;
+}
+
+const STANDALONE_HEADER = [
+  'Standalone predictors (backprop export --format js, wasm; docs/standalone.md): the exported module\'s predictInto of 1 row, µs,',
+  'and over the library\'s predictInto of 1 row on the same engine (target: at most 1.5×).',
+];
+const STANDALONE_COLUMNS = ['network', 'engine', 'export µs', 'library µs', '÷ library'];
+const STANDALONE_WIDTHS = [14, 6, 10, 11, 10];
+
+function standaloneLines(calls: CallRow[]): string[] {
+  return calls.filter((c) => c.call === 'standalone-1').map((c) => {
+    const library = calls.find((d) => d.network === c.network && d.engine === c.engine && d.call === 'predictInto-1');
+    return line([c.network, c.engine, short(c.microsecondsPerCall), library ? short(library.microsecondsPerCall) : '', library ? times(c.microsecondsPerCall / library.microsecondsPerCall) : ''], STANDALONE_WIDTHS, [0, 1]);
+  });
+}
+
+/** The standalone predictors' target: one row through the export within 1.5× the library's predictInto on its engine. */
+function standaloneTargets(calls: CallRow[]): TargetCheck[] {
+  return calls.filter((c) => c.call === 'standalone-1').flatMap((c) => {
+    const library = calls.find((d) => d.network === c.network && d.engine === c.engine && d.call === 'predictInto-1');
+    if (!library) return [];
+    const r = c.microsecondsPerCall / library.microsecondsPerCall;
+    return [{ target: `the ${c.engine} export's predictInto of 1 row within 1.5× the library's`, network: c.network, mode: c.call, engine: c.engine, versus: 'predictInto-1', ratio: r, max: 1.5, met: r <= 1.5 }];
+  });
 }
 
 function targetLine(t: TargetCheck): string {
@@ -250,6 +275,7 @@ on the engines' core, with taskset), tfjs-cpu, tfjs-wasm. Predict and fit calls 
     }
     if (result.calls.length) {
       for (const l of ['', ...CALL_HEADER, '', line(CALL_COLUMNS, CALL_WIDTHS, [0, 1]), ...callLines(result.calls)]) console.log(l);
+      for (const l of ['', ...STANDALONE_HEADER, '', line(STANDALONE_COLUMNS, STANDALONE_WIDTHS, [0, 1]), ...standaloneLines(result.calls)]) console.log(l);
     }
     if (activation) return;
     console.log('\ntargets (ratios from this run; against the C anchors, the faster of wasm and wasm-epoch):');

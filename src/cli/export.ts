@@ -4,22 +4,23 @@ import { fail, oneOf } from '../errors.js';
 import { readModelFile, saveOnnx, saveTfjs } from '../io/files.js';
 import { ONNX_OPSET, ONNX_PRECISIONS, onnxScalerNotes } from '../io/onnx.js';
 import { TFJS_WEIGHTS_FILE } from '../io/tfjs.js';
-import type { Command } from './args.js';
-import { checkOutputs } from './outputs.js';
+import { exportStandalone, STANDALONE_FORMATS, type StandaloneFormat } from '../io/standalone/index.js';
+import type { Command, Values } from './args.js';
+import { checkOutputs, writeWhole } from './outputs.js';
 import { num } from './report.js';
 
-const FORMATS = ['tfjs', 'onnx'] as const;
+const FORMATS = ['tfjs', 'onnx', ...STANDALONE_FORMATS] as const;
 
 export const exportCommand: Command = {
   name: 'export',
-  summary: 'write a saved model as TensorFlow.js (layers format) or ONNX',
-  usage: 'backprop export MODEL.json --format tfjs|onnx --out PATH [--precision float64|float32]',
+  summary: 'write a saved model as TensorFlow.js (layers format), ONNX, or a standalone predictor (js, wasm, c)',
+  usage: 'backprop export MODEL.json --format tfjs|onnx|js|wasm|c --out PATH [--precision float64|float32] [--commonjs] [--prefix NAME]',
   about: "MODEL.json is a model file from 'backprop train --save', or a model.json this command wrote. The exported model gives "
     + "predict's outputs: raw inputs in, outputs in the target's units (the scalers are folded in or added as nodes; the command says which).",
   flags: [{
     flags: {
       format: {
-        value: 'tfjs|onnx',
+        value: 'tfjs|onnx|js|wasm|c',
         help: `tfjs: PATH is a directory; writes PATH/model.json (a Sequential of Dense layers) and PATH/${TFJS_WEIGHTS_FILE} (float32), `
           + 'for tf.loadLayersModel, or for Keras through tensorflowjs_converter --input_format tfjs_layers_model --output_format keras. '
           + 'TensorFlow.js computes in float32, so the weights are rounded; the largest change is reported. The input scaler is folded into the first '
@@ -28,6 +29,8 @@ export const exportCommand: Command = {
           + 'as Mul and Add nodes; input "input" [N, inputs], output "output"; the feature, target and class names in its metadata_props (backprop.*).',
       },
       out: { value: 'PATH', help: 'where to write: a directory (tfjs) or a .onnx file; never the input model, even through a link' },
+      commonjs: { help: 'js, wasm: a CommonJS module (module.exports; wasm: await its `ready` first) instead of an ES module' },
+      prefix: { value: 'NAME', help: 'c: a prefix for the file\'s names (NAMEpredict, NAMEweights), so several models share one program' },
       precision: { value: 'float64|float32', help: 'onnx: the tensors\' type (default float64: the weights exactly; float32: what most runtimes and accelerators take, and the one ONNX Runtime runs gelu in)' },
     },
   }],
@@ -36,6 +39,11 @@ export const exportCommand: Command = {
     const input = positionals[0]!;
     if (v.format === undefined) fail('--format', `is missing: expected ${FORMATS.join(' or ')}`);
     const format = oneOf('--format', v.format, FORMATS);
+    if ((STANDALONE_FORMATS as readonly string[]).includes(format)) {
+      await writeStandalone(input, format as StandaloneFormat, v);
+      return;
+    }
+    if (v.commonjs !== undefined || v.prefix !== undefined) fail(v.commonjs !== undefined ? '--commonjs' : '--prefix', 'applies to the standalone formats (js, wasm, c)');
     if (typeof v.out !== 'string' || v.out === '') fail('--out', `expected the ${format === 'tfjs' ? 'directory to write model.json and its weights into' : '.onnx file to write'}`);
     if (v.precision !== undefined && format !== 'onnx') fail('--precision', 'applies to --format onnx; TensorFlow.js models are float32');
     const precision = oneOf('--precision', v.precision ?? 'float64', ONNX_PRECISIONS);
@@ -60,6 +68,24 @@ export const exportCommand: Command = {
     console.log(`TensorFlow.js computes in float32, so the weights were rounded to float32: the largest change is ${num(written.rounding.largest, 3)} (${written.rounding.weight})`);
   },
 };
+
+/** backprop export --format js|wasm|c: one file, checked before the model is read, written whole. */
+async function writeStandalone(input: string, format: StandaloneFormat, v: Values): Promise<void> {
+  if (typeof v.out !== 'string' || v.out === '') fail('--out', `expected the file to write (${format === 'c' ? 'a .h' : 'a .js or .mjs'} file)`);
+  if (v.precision !== undefined) fail('--precision', `applies to --format onnx; the ${format} predictor computes in float64, as predict does`);
+  if (v.commonjs !== undefined && format === 'c') fail('--commonjs', 'applies to --format js and wasm');
+  if (v.prefix !== undefined && format !== 'c') fail('--prefix', 'applies to --format c');
+  if (v.prefix === true) fail('--prefix', 'expected a name, e.g. --prefix iris_');
+  const out = v.out;
+  checkOutputs([{ flag: '--out', what: `${format} predictor`, path: out }], [input]);
+  const { model, info } = await readModelFile(input);
+  const text = exportStandalone(model, {
+    format, featureNames: info.features, ...(info.classes ? { classes: info.classes } : {}),
+    ...(v.commonjs === true ? { commonjs: true } : {}), ...(typeof v.prefix === 'string' ? { prefix: v.prefix } : {}),
+  });
+  await writeWhole(out, text);
+  console.log(`wrote ${out}: a standalone ${format} predictor, ${model.network.inputs} inputs → ${model.network.layers.at(-1)!.units} outputs, ${text.length} bytes`);
+}
 
 /** The folder a tfjs export writes into: an existing folder, or a new one in an existing folder (then true: made here). */
 function tfjsFolder(out: string): boolean {

@@ -7,6 +7,7 @@ import { hasNone } from '../operations/rows.js';
 import type { EngineKind } from '../engines/engine.js';
 import { loadWasm, type WasmFile } from '../engines/wasm.js';
 import { extent } from '../extent.js';
+import { exportStandalone } from '../io/standalone/index.js';
 import { Model, type ModelOptions } from '../model.js';
 import type { OptimizerName } from '../optimizers.js';
 import { seeded } from '../random.js';
@@ -94,6 +95,8 @@ export const CALLS = [
   { id: 'predictInto-1', rows: 1 },
   { id: 'predict-10000', rows: 10_000 },
   { id: 'fit-4', rows: 4 },
+  // the standalone predictor of the engine's kind (backprop export --format js for js, wasm for wasm): its predictInto of one row
+  { id: 'standalone-1', rows: 1 },
 ] as const;
 export type CallId = (typeof CALLS)[number]['id'];
 
@@ -160,10 +163,22 @@ export function modelEngine(id: string, engine: EngineKind, options: { file?: Wa
           'predictInto-1': timedCalls(1, load, (n) => { for (let i = 0; i < n; i++) p.predictInto(flat, out, run); }),
           'predict-10000': timedCalls(10_000, load, (n) => { for (let i = 0; i < n; i++) p.predict(many, run); }),
           'fit-4': timedCalls(4, load, async (n) => { for (let i = 0; i < n; i++) await f4.fit(four.x, four.y, fit); }),
+          'standalone-1': await standaloneCall(p, engine, flat),
         };
       },
     }),
   };
+}
+
+/** The model's standalone predictor of `engine`'s kind, imported as an app would import the file, its predictInto of `row` timed. */
+async function standaloneCall(model: Model, engine: EngineKind, row: Float64Array): Promise<TimedRun> {
+  const source = exportStandalone(model, { format: engine });
+  const bytes = new TextEncoder().encode(source);
+  let binary = '';
+  for (let i = 0; i < bytes.length; i++) binary += String.fromCharCode(bytes[i]!);
+  const predictor = await import(/* @vite-ignore */ `data:text/javascript;base64,${btoa(binary)}`) as { predictInto(x: Float64Array, out: Float64Array): Float64Array };
+  const out = new Float64Array(1);
+  return timedCalls(1, async () => undefined, (n) => { for (let i = 0; i < n; i++) predictor.predictInto(row, out); });
 }
 
 /** What the bench needs of TensorFlow.js (`import * as tf from '@tensorflow/tfjs'`). */

@@ -1,0 +1,216 @@
+// Writes src/io/standalone/runtime.ts: the standalone JavaScript predictor's math as minified
+// snippets, cut from the JS engine's own sources (src/engines/js.ts, src/engines/math.ts) so an
+// exported predictor computes what `model.predict` computes, to the bit, without a second copy of
+// the math to keep in step. Each activation is one snippet holding only what it needs (a linear
+// layer carries no exp), so an export's size is its weights plus what its activations use.
+// Also the WASM predictor (assembly/predictor.ts, built) and the C runtime (src/io/standalone/predict.c,
+// a port of the same functions, with math.ts's constants) as text.
+import { build, transform } from 'esbuild';
+import { readFileSync } from 'node:fs';
+import { importSource, writeIfChanged } from './generate.mjs';
+
+/** The statement of `text` that starts at `start`: to its closing brace at depth 0 (a function) or its `;`. */
+function statementAt(text, start) {
+  let depth = 0;
+  for (let i = start; i < text.length; i++) {
+    const c = text[i];
+    if (c === '/' && text[i + 1] === '/') i = text.indexOf('\n', i) - 1;
+    else if (c === '{' || c === '(' || c === '[') depth++;
+    else if (c === '}' || c === ')' || c === ']') {
+      depth--;
+      if (depth === 0 && c === '}' && /^\s*(export\s+)?function/.test(text.slice(start, start + 40))) return text.slice(start, i + 1);
+    } else if (c === ';' && depth === 0) return text.slice(start, i + 1);
+  }
+  throw new Error(`src/engines/js.ts: no end to the statement at ${text.slice(start, start + 60)}`);
+}
+
+/** Every declaration at `indent` (functions and consts): name → its text. */
+function declarations(text, indent) {
+  const out = new Map();
+  const re = new RegExp(`^${indent}(?:export )?(function|const|let) `, 'gm');
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const statement = statementAt(text, m.index + indent.length);
+    if (m[1] === 'function') out.set(/function (\w+)/.exec(statement)[1], statement);
+    else for (const [, name] of statement.replace(/^\s*(const|let)\s+/, '').matchAll(/(?:^|,)\s*(\w+)\s*=/g)) out.set(name, statement);
+  }
+  return out;
+}
+
+/** The statements of `decls` that `code` needs, transitively, in their order in the source. */
+function needed(code, decls) {
+  const take = new Set();
+  const visit = (c) => {
+    for (const [id] of c.matchAll(/[A-Za-z_$][\w$]*/g)) {
+      const d = decls.get(id);
+      if (d && !take.has(d)) {
+        take.add(d);
+        visit(d);
+      }
+    }
+  };
+  visit(code);
+  return [...new Set(decls.values())].filter((d) => take.has(d)).join('\n');
+}
+
+/** The body of `case NAME:` in `fn`'s switch: up to the next case or default at the same depth. */
+function caseBody(fn, name) {
+  const at = fn.search(new RegExp(`case ${name}:`));
+  if (at < 0) return undefined;
+  let depth = 0, i = fn.indexOf(':', at) + 1;
+  const start = i;
+  for (; i < fn.length; i++) {
+    const c = fn[i];
+    if (c === '{') depth++;
+    else if (c === '}') {
+      if (depth === 0) break;
+      depth--;
+    } else if (depth === 0 && /^\s(case |default:)/.test(fn.slice(i, i + 10))) break;
+  }
+  return fn.slice(start, i).trim();
+}
+
+// math.ts's constants are calls (fromBits, expTable): marked pure, those a snippet does not use go.
+const pureConstants = {
+  name: 'pure-constants',
+  setup(b) {
+    b.onLoad({ filter: /engines[\\/]math\.ts$/ }, (args) => ({
+      loader: 'ts',
+      contents: readFileSync(args.path, 'utf8').replace(/^(export )?const .*$/gm, (line) => line.replace(/=\s*(?=(new\s+)?[A-Za-z_$][\w$.]*\()/g, '= /* @__PURE__ */ ')),
+    }));
+  },
+};
+
+const LETTERS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
+/** The i-th of a, b, … Z, a0, b0, …: never a keyword (do, if, in are two letters without a digit). */
+function shortName(i) {
+  return i < LETTERS.length ? LETTERS[i] : LETTERS[i % LETTERS.length] + Math.floor(i / LETTERS.length - 1).toString(36);
+}
+
+/**
+ * `source` (TypeScript beside src/engines/js.ts, exporting `exports`) bundled and minified as its
+ * top-level statements, each with the statements it needs: an export holds the statements of the
+ * activations it uses, once each, however many share them (exp, fromBits).
+ */
+async function statements(source, exports) {
+  const { outputFiles } = await build({
+    stdin: { contents: source, resolveDir: 'src/engines', loader: 'ts' },
+    bundle: true, write: false, format: 'esm', target: 'es2020',
+    plugins: [pureConstants], logLevel: 'warning',
+  });
+  const text = outputFiles[0].text;
+  const tail = /^export \{([^}]*)\};\s*$/m.exec(text);
+  const local = new Map(tail[1].split(',').map((e) => e.trim().split(/\s+as\s+/)).map(([l, e]) => [e ?? l, l]));
+  // top-level statements start at column 0 with a keyword (esbuild's printer); comments are dropped
+  let list = text.slice(0, tail.index).split(/\n(?=(?:var|let|const|function|class)\b)/)
+    .map((t) => t.replace(/^\s*\/\/.*$/gm, '').trim()).filter((t) => t !== '');
+  const declared = list.map((t) => new Set(t.startsWith('function')
+    ? [/^function\s+([\w$]+)/.exec(t)[1]]
+    : [...t.matchAll(/(?:^(?:var|let|const)\s+|,\s*)([\w$]+)\s*=(?!=)/g)].map((m) => m[1])));
+  // The top-level names, short: the same in every statement, so any subset of them fits together.
+  const names = [...new Set(declared.flatMap((d) => [...d]))];
+  // never a name the source already uses (its locals: i, k, r, …)
+  const taken = new Set(text.match(/[A-Za-z_$][\w$]*/g));
+  const free = [];
+  for (let i = 0; free.length < names.length; i++) if (!taken.has(shortName(i))) free.push(shortName(i));
+  const short = new Map(names.map((n, i) => [n, free[i]]));
+  const rename = (t) => t.replace(/(?<![\w$.])[A-Za-z_$][\w$]*(?![\w$])(?!\s*:(?!:))/g, (id) => short.get(id) ?? id);
+  const uses = list.map((t) => new Set(t.match(/(?<![\w$.])[A-Za-z_$][\w$]*/g)));
+  const needs = (name) => {
+    const take = new Set();
+    const visit = (id) => {
+      list.forEach((_, i) => {
+        if (!take.has(i) && declared[i].has(id)) {
+          take.add(i);
+          for (const u of uses[i]) visit(u);
+        }
+      });
+    };
+    visit(local.get(name));
+    return [...take].sort((a, b) => a - b);
+  };
+  const result = Object.fromEntries(exports.map((e) => [e, { name: short.get(local.get(e)), needs: needs(e) }]));
+  list = list.map(rename);
+  const compact = await Promise.all(list.map(async (t) => (await transform(t, { minify: true, target: 'es2020' })).code.trim()));
+  return { statements: compact, exports: result };
+}
+
+/** The C runtime's constants: math.ts's (its fromBits words, exp's, the table) and the activations' from js.ts, as exact hex floats. */
+async function cConstants(root, top) {
+  const { hexFloat } = await importSource(`${root}/src/io/standalone/hexFloat.ts`);
+  const m = await importSource(`${root}/src/engines/math.ts`);
+  const math = readFileSync(`${root}/src/engines/math.ts`, 'utf8');
+  const value = (hi, lo) => new DataView(new Uint32Array([Number(lo), Number(hi)]).buffer).getFloat64(0, true);
+  const lines = [`#define BP_EXP_N ${m.EXP_N}`];
+  for (const name of ['EXP_SHIFT', 'EXP_INV_LN2_N', 'EXP_LN2_HI_N', 'EXP_LN2_LO_N', 'EXP_C2', 'EXP_C3', 'EXP_C4', 'EXP_C5', 'EXP_FAST']) lines.push(`static const double bp_${name} = ${hexFloat(m[name])};`);
+  for (const [, name, hi, lo] of math.matchAll(/(\w+) = fromBits\((0x[0-9a-f]+), (0x[0-9a-f]+)\)/g)) {
+    if (!name.startsWith('EXP_')) lines.push(`static const double bp_${name} = ${hexFloat(value(hi, lo))};`);
+  }
+  const names = ['SELU_ALPHA', 'SELU_SCALE', 'SQRT1_2', 'LEAKY_RELU_SLOPE'];
+  const statements = [...new Set(names.map((n) => top.get(n)))].join('\n');
+  const js = new Function(`${statements}\nreturn { ${names.join(', ')} };`)();
+  for (const name of names) lines.push(`static const double bp_${name} = ${hexFloat(js[name])};`);
+  const table = Array.from(m.expTable(), hexFloat);
+  lines.push(`static const double bp_EXP_TABLE[${table.length}] = {`);
+  for (let i = 0; i < table.length; i += 4) lines.push(`  ${table.slice(i, i + 4).join(', ')},`);
+  lines.push('};');
+  return lines.join('\n');
+}
+
+export async function writeStandaloneRuntime(root = '.') {
+  const { ACTIVATIONS } = await importSource(`${root}/src/contract.ts`);
+  const js = readFileSync(`${root}/src/engines/js.ts`, 'utf8');
+  const top = declarations(js, '');
+  const engine = top.get('openJsEngine');
+  const inner = declarations(engine.slice(engine.indexOf('{') + 1), '  ');
+  const codes = new Map();
+  for (const [, id, name] of js.matchAll(/(\w+) = ACTIVATIONS\.indexOf\('(\w+)'\)/g)) codes.set(name, id);
+  const parts = [];
+  for (const name of ACTIVATIONS) {
+    if (name === 'softmax') continue; // a whole row's operation: softmaxForward below
+    const id = codes.get(name);
+    const body = id && (caseBody(top.get('activate'), id) ?? caseBody(top.get('activateMore'), id));
+    if (!body) throw new Error(`src/engines/js.ts: activate() has no case for the activation '${name}'; the standalone predictor needs one`);
+    parts.push(`export const act_${name} = (z: number): number => { ${body} };`);
+  }
+  // The engine's own dense_forward (its dot's order) and softmax, over the predictor's one array f.
+  const pick = (...names) => names.map((n) => inner.get(n)).join('\n');
+  const source = [
+    "import { exp, expm1, log, log1p, tanh, erf } from './math.js';",
+    needed(parts.join('\n'), top),
+    ...parts,
+    `export const dense = (f: Float64Array, activate: (z: number, act: number) => number) => {\n${pick('dot', 'denseForward')}\nreturn denseForward;\n};`,
+    `export const softmax = (f: Float64Array) => {\n${pick('rowMax', 'softmaxForward')}\nreturn softmaxForward;\n};`,
+  ].join('\n');
+  const runtime = await statements(source, [...ACTIVATIONS.filter((a) => a !== 'softmax').map((a) => `act_${a}`), 'dense', 'softmax']);
+  const c = readFileSync(`${root}/src/io/standalone/predict.c`, 'utf8').replace(/^\/\* @constants.*$/m, await cConstants(root, top));
+  const wasm = {
+    simd: readFileSync(`${root}/build/predictor.wasm`).toString('base64'),
+    scalar: readFileSync(`${root}/build/predictor-scalar.wasm`).toString('base64'),
+  };
+  const text = [
+    '// Generated from src/engines/js.ts, src/engines/math.ts, build/predictor*.wasm and src/io/standalone/predict.c by',
+    '// scripts/standalone.mjs at every build: edit those files, not this one.',
+    '',
+    '/**',
+    ' * The JS predictor\'s runtime as minified top-level statements, and for each export (every activation',
+    ' * but softmax: the JS engine\'s activate for it; `dense`: (f, activate) => its denseForward over the',
+    ' * array f; `softmax`: (f) => its softmaxForward) its minified name and the statements it needs.',
+    ' */',
+    'export const JS_RUNTIME: { statements: string[]; exports: Record<string, { name: string; needs: number[] }> } = {',
+    '  statements: [',
+    ...runtime.statements.map((t) => `    ${JSON.stringify(t)},`),
+    '  ],',
+    '  exports: {',
+    ...Object.entries(runtime.exports).map(([name, part]) => `    ${name}: ${JSON.stringify(part)},`),
+    '  },',
+    '};',
+    '',
+    '/** assembly/predictor.ts built (build/predictor.wasm, build/predictor-scalar.wasm), base64. */',
+    `export const PREDICTOR_WASM = ${JSON.stringify(wasm, null, 2)};`,
+    '',
+    '/** The C predictor\'s runtime: src/io/standalone/predict.c with its constants. */',
+    `export const C_RUNTIME = ${JSON.stringify(c)};`,
+    '',
+  ].join('\n');
+  writeIfChanged(`${root}/src/io/standalone/runtime.ts`, text);
+}

@@ -1,0 +1,60 @@
+// The c format: one header-only C99 file — the weights as `static const double` hex floats (every bit),
+// the runtime (src/io/standalone/predict.c: math.ts and js.ts ported, no libm) and a
+// `predict(const double *in, double *out)` that runs the layers as Model.predict does, to the bit.
+import { hexFloat } from './hexFloat.js';
+import { numbersOf, type Plan } from './plan.js';
+import { C_RUNTIME } from './runtime.js';
+
+/** The runtime's function for an activation; an activation without one is refused, not approximated. */
+function cActivation(name: string): string {
+  const fn = `bp_act_${name}`;
+  if (!C_RUNTIME.includes(`double ${fn}(double z)`)) throw new Error(`The C predictor has no activation '${name}' (src/io/standalone/predict.c needs a ${fn})`);
+  return fn;
+}
+
+/** A C string literal of `text`: ASCII other than printable as octal escapes, no trigraph (`?` escaped), the rest as UTF-8. */
+function cString(text: string): string {
+  let out = '"';
+  for (const ch of text) {
+    const code = ch.codePointAt(0)!;
+    if (ch === '"' || ch === '\\' || ch === '?') out += `\\${ch}`;
+    else if (code < 0x20 || code === 0x7f) out += `\\${code.toString(8).padStart(3, '0')}`;
+    else out += ch;
+  }
+  return `${out}"`;
+}
+
+export function cPredictor(plan: Plan, prefix: string): string {
+  const { values, offsets, scaler, targetScaler } = numbersOf(plan);
+  const p = prefix, I = plan.inputs, Y = plan.outputs;
+  const lines = [
+    `/* A standalone predictor exported by backprop-wasm: ${p}predict(in, out) maps ${I} inputs to ${Y} outputs,`,
+    ' * equal to model.predict to the bit (cc -O2 -std=c99; see the runtime\'s note on contraction). Header-only:',
+    ' * #include it; several models share one program through the export\'s prefix. */',
+    C_RUNTIME.trim(),
+    '',
+    `#define ${p.toUpperCase()}INPUTS ${I}`,
+    `#define ${p.toUpperCase()}OUTPUTS ${Y}`,
+    `static const char *const ${p}feature_names[${I}] = { ${plan.featureNames.map(cString).join(', ')} };`,
+  ];
+  if (plan.classes) lines.push(`static const char *const ${p}classes[${Y}] = { ${plan.classes.map(cString).join(', ')} };`);
+  lines.push(`static const double ${p}weights[${values.length}] = {`);
+  for (let i = 0; i < values.length; i += 4) lines.push(`  ${Array.from(values.subarray(i, i + 4), hexFloat).join(', ')},`);
+  lines.push('};', '');
+  // the body: in (scaled as predict scales it) → each layer's a → out (unscaled)
+  const body: string[] = [];
+  const widest = Math.max(I, ...plan.layers.map((l) => l.units));
+  const softmax = plan.layers.some((l) => l.activation === 'softmax');
+  body.push(`  double x[${widest}], a[${widest}]${softmax ? `, z[${widest}]` : ''};`, '  int i;');
+  body.push(scaler === undefined ? `  for (i = 0; i < ${I}; i++) x[i] = in[i];` : `  for (i = 0; i < ${I}; i++) x[i] = (in[i] - ${p}weights[${scaler} + i]) / ${p}weights[${scaler + I} + i];`);
+  plan.layers.forEach((l, n) => {
+    const w = `${p}weights + ${offsets[n]!.kernel}`, b = `${p}weights + ${offsets[n]!.bias}`;
+    if (l.activation === 'softmax') body.push(`  bp_dense(z, x, ${w}, ${b}, ${l.inputs}, ${l.units}, bp_act_linear);`, `  bp_softmax(a, z, ${l.units});`);
+    else body.push(`  bp_dense(a, x, ${w}, ${b}, ${l.inputs}, ${l.units}, ${cActivation(l.activation)});`);
+    body.push(`  for (i = 0; i < ${l.units}; i++) x[i] = a[i];`);
+  });
+  body.push(targetScaler === undefined ? `  for (i = 0; i < ${Y}; i++) out[i] = x[i];` : `  for (i = 0; i < ${Y}; i++) out[i] = x[i] * ${p}weights[${targetScaler + Y} + i] + ${p}weights[${targetScaler} + i];`);
+  lines.push(`/* in: ${I} doubles (${p}feature_names); out: ${Y} doubles${plan.classes ? ` (the probabilities of ${p}classes, in order)` : ''} */`);
+  lines.push(`static inline void ${p}predict(const double *in, double *out) {`, ...body, '}', '');
+  return lines.join('\n');
+}

@@ -1,0 +1,261 @@
+// Standalone predictors (src/io/standalone/): a model per activation and per output kind, trained,
+// exported as js, wasm and c, run in a fresh process (Node; a compiled program; Chromium), and held
+// to model.predict's outputs bit for bit. The cases come from ACTIVATIONS: an activation added to the
+// trainer gets a case here, and an export that cannot carry it fails (at build time for js, at export
+// time for c). The expected values are model.predict's, an independent path: the library's engines
+// over their own memory, not the exported code.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ACTIVATIONS, exportStandalone, loadModel, loadWasm, sequential, standaloneWasm, type Activation, type LayerSpec, type Loss, type Model } from '../src/node.js';
+import { launch, open, serve } from './browser.js';
+import { randomRows, randomTargets, runCli } from './helpers.js';
+
+interface Case {
+  name: string;
+  model: Model;
+  x: number[][];
+  classes?: string[];
+}
+
+const INPUTS = 5; // ≥ 4: the SIMD build's blocked dense_forward, not only its narrow loop
+
+async function trained(name: string, seed: number, layers: LayerSpec[], loss: Loss, targetScaler: boolean, rows = 5, classes?: string[], learningRate = 0.001): Promise<Case> {
+  const model = sequential({ inputs: INPUTS, layers, loss, seed });
+  const x = randomRows(seed, rows, INPUTS, -3, 3);
+  const outputs = (layers.at(-1) as { units: number }).units;
+  const y = randomTargets(seed + 1, rows, outputs, loss);
+  await model.fit(x, y, { epochs: 2, batchSize: 2, learningRate, engine: 'js', standardize: true, standardizeTarget: targetScaler });
+  return { name, model, x, ...(classes ? { classes } : {}) };
+}
+
+/** Every activation as a hidden layer (with a Dropout after it, which the exports leave out) of a regression with a target scaler, then the other output kinds. */
+async function cases(): Promise<Case[]> {
+  const hidden = ACTIVATIONS.filter((a) => a !== 'softmax');
+  // exponential's first steps are large (e^z in its gradient): a smaller rate keeps its weights finite
+  const list = await Promise.all(hidden.map((a, i) => trained(`${a} hidden, regression`, 10 + i, [{ units: 6, activation: a }, { dropout: 0.25 }, { units: 1 }], 'mse', true, a === 'tanh' ? 67 : 5, undefined, a === 'exponential' ? 1e-6 : 0.001)));
+  list.push(await trained('binary (sigmoid output)', 40, [{ units: 6, activation: 'tanh' }, { units: 1, activation: 'sigmoid' }], 'binaryCrossentropy', false));
+  list.push(await trained('3 classes (softmax output) with labels', 41, [{ units: 6, activation: 'relu' }, { units: 3, activation: 'softmax' }], 'sparseCategoricalCrossentropy', false, 5, ['setosa', 'versicolor', 'virginica']));
+  list.push(await trained('two outputs, target scaler', 42, [{ units: 6, activation: 'gelu' }, { units: 2 }], 'mse', true));
+  return list;
+}
+
+const bits = (v: number): string => {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, v);
+  return view.getBigUint64(0).toString(16).padStart(16, '0');
+};
+
+let dir: string;
+let all: Case[];
+/** For each case, model.predict's outputs as bit patterns, row-major. */
+let want: string[][];
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'backprop-standalone-'));
+  // .js files as ES modules for Node, as the test server serves .js to the page
+  writeFileSync(join(dir, 'package.json'), '{ "type": "module" }');
+  await loadWasm();
+  all = await cases();
+  want = all.map(({ model, x }) => model.predict(x, { engine: 'js' }).flat().map(bits));
+  all.forEach((c, i) => {
+    const names = { featureNames: Array.from({ length: INPUTS }, (_, k) => `f${k}`), ...(c.classes ? { classes: c.classes } : {}) };
+    writeFileSync(join(dir, `m${i}.js`), exportStandalone(c.model, { format: 'js', ...names }));
+    writeFileSync(join(dir, `m${i}.wasm.js`), exportStandalone(c.model, { format: 'wasm', ...names }));
+    writeFileSync(join(dir, `m${i}.h`), exportStandalone(c.model, { format: 'c', prefix: `m${i}_`, ...names }));
+  });
+  writeFileSync(join(dir, 'm0.cjs'), exportStandalone(all[0]!.model, { format: 'js', commonjs: true }));
+  writeFileSync(join(dir, 'm0.wasm.cjs'), exportStandalone(all[0]!.model, { format: 'wasm', commonjs: true }));
+}, 120_000);
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+/** The script a fresh Node or a page runs: every export's predict (and predictInto for the js module) over each case's rows, as bit patterns. */
+function runner(xs: number[][][]): string {
+  return `const xs = ${JSON.stringify(xs)};
+const bits = (v) => { const d = new DataView(new ArrayBuffer(8)); d.setFloat64(0, v); return d.getBigUint64(0).toString(16).padStart(16, '0'); };
+const out = [];
+for (let i = 0; i < xs.length; i++) {
+  const js = await import('./m' + i + '.js'), wasm = await import('./m' + i + '.wasm.js');
+  const into = js.predictInto(Float64Array.from(xs[i].flat()), new Float64Array(xs[i].length * js.outputs));
+  out.push({ js: js.predict(xs[i]).flat().map(bits), into: Array.from(into, bits), wasm: wasm.predict(xs[i]).flat().map(bits), classes: js.classes, wasmClasses: wasm.classes, featureNames: js.featureNames });
+}
+`;
+}
+
+describe('standalone predictors equal model.predict to the bit', () => {
+  it('has a case for every activation the trainer has (softmax: the classifier)', () => {
+    const used = new Set(all.flatMap((c) => c.model.network.layers.map((l) => l.activation)));
+    expect(ACTIVATIONS.filter((a: Activation) => !used.has(a))).toEqual([]);
+    // the library's two engines agree on these rows, so either is predict
+    all.forEach(({ model, x }, i) => expect(model.predict(x, { engine: 'wasm' }).flat().map(bits)).toEqual(want[i]));
+  });
+
+  it('js and wasm in a fresh Node process (ES modules, and the CommonJS twins)', () => {
+    writeFileSync(join(dir, 'run.mjs'), `${runner(all.map((c) => c.x))}
+import { createRequire } from 'node:module';
+const require = createRequire(import.meta.url);
+const cjs = require('./m0.cjs'), cjsWasm = require('./m0.wasm.cjs');
+await cjsWasm.ready;
+process.stdout.write(JSON.stringify({ out, cjs: cjs.predict(xs[0]).flat().map(bits), cjsWasm: cjsWasm.predict(xs[0]).flat().map(bits) }));
+`);
+    const r = spawnSync(process.execPath, [join(dir, 'run.mjs')], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.stderr).toBe('');
+    const { out, cjs, cjsWasm } = JSON.parse(r.stdout) as { out: { js: string[]; into: string[]; wasm: string[]; classes: string[] | null; wasmClasses: string[] | null; featureNames: string[] }[]; cjs: string[]; cjsWasm: string[] };
+    all.forEach((c, i) => {
+      expect(out[i]!.js, `${c.name}: js`).toEqual(want[i]);
+      expect(out[i]!.into, `${c.name}: js predictInto`).toEqual(want[i]);
+      expect(out[i]!.wasm, `${c.name}: wasm`).toEqual(want[i]);
+      expect(out[i]!.classes).toEqual(c.classes ?? null);
+      expect(out[i]!.wasmClasses).toEqual(c.classes ?? null);
+      expect(out[i]!.featureNames).toEqual(['f0', 'f1', 'f2', 'f3', 'f4']);
+    });
+    expect(cjs).toEqual(want[0]);
+    expect(cjsWasm).toEqual(want[0]);
+  });
+
+  // The C compiler: the system's `cc`. Where there is none the C case cannot run, and says so.
+  const cc = spawnSync('cc', ['--version'], { encoding: 'utf8' }).status === 0;
+  it.skipIf(!cc)(`c: every case in one program, compiled with cc -O2 -std=c99${cc ? '' : ' (skipped: no C compiler `cc` on this machine)'}`, () => {
+    const lines = ['#include <stdio.h>', '#include <string.h>', ...all.map((_, i) => `#include "m${i}.h"`),
+      'static void show(const double *v, int n) { int i; for (i = 0; i < n; i++) { unsigned long long b; memcpy(&b, v + i, 8); printf("%016llx ", b); } }',
+      'int main(void) {'];
+    all.forEach((c, i) => {
+      const outputs = c.model.network.layers.at(-1)!.units;
+      lines.push('  {', `    static const double x[] = { ${c.x.flat().join(', ')} };`, `    double out[${outputs}];`, '    int r;',
+        `    for (r = 0; r < ${c.x.length}; r++) { m${i}_predict(x + ${INPUTS} * r, out); show(out, ${outputs}); }`, '    printf("\\n");', '  }');
+    });
+    lines.push('  return 0;', '}', '');
+    writeFileSync(join(dir, 'main.c'), lines.join('\n'));
+    const compiled = spawnSync('cc', ['-O2', '-std=c99', '-Wall', '-Wextra', '-pedantic', '-o', join(dir, 'main'), join(dir, 'main.c')], { encoding: 'utf8' });
+    expect(compiled.stderr).toBe('');
+    const run = spawnSync(join(dir, 'main'), { encoding: 'utf8' });
+    const got = run.stdout.trim().split('\n').map((line) => line.trim().split(' '));
+    all.forEach((c, i) => expect(got[i], `${c.name}: c`).toEqual(want[i]));
+  });
+
+  it.skipIf(!cc)('c: the names and labels as given, whatever their characters (quotes, backslashes, trigraphs, comment ends, control characters)', () => {
+    const odd = ['a"b', 'c\\d', 'e??/f', 'g*/h', 'tab\there', 'é', 'x'];
+    const c = all.find((k) => k.classes)!;
+    writeFileSync(join(dir, 'names.h'), exportStandalone(c.model, { format: 'c', featureNames: odd.slice(0, INPUTS), classes: odd.slice(INPUTS - 1, INPUTS + 2) }));
+    writeFileSync(join(dir, 'names.c'), '#include <stdio.h>\n#include "names.h"\nint main(void) { int i; for (i = 0; i < INPUTS; i++) printf("%s\\n", feature_names[i]); for (i = 0; i < OUTPUTS; i++) printf("%s\\n", classes[i]); return 0; }\n');
+    const compiled = spawnSync('cc', ['-O2', '-std=c99', '-Wall', '-Wextra', '-pedantic', '-o', join(dir, 'names'), join(dir, 'names.c')], { encoding: 'utf8' });
+    expect(compiled.stderr).toBe('');
+    expect(spawnSync(join(dir, 'names'), { encoding: 'utf8' }).stdout).toBe(`${[...odd.slice(0, INPUTS), ...odd.slice(INPUTS - 1, INPUTS + 2)].join('\n')}\n`);
+  });
+
+  describe('js and wasm in Chromium', () => {
+    let browser: Browser;
+    let server: Awaited<ReturnType<typeof serve>>;
+    beforeAll(async () => {
+      server = await serve(dir, { '/index.html': `<!doctype html><title>standalone</title><link rel="icon" href="data:,"><script type="module">${runner(all.map((c) => c.x))}window.result = out;</script>` });
+      browser = await launch();
+    }, 120_000);
+    afterAll(async () => {
+      await browser?.close();
+      server?.close();
+    });
+
+    it('gives predict\'s bits in the page', async () => {
+      const { page, problems } = await open(browser, `${server.url}/index.html`);
+      await page.waitForFunction(() => 'result' in window, undefined, { timeout: 30_000 }).catch(() => expect(problems).toEqual([]));
+      const out = await page.evaluate(() => (window as unknown as { result: { js: string[]; into: string[]; wasm: string[] }[] }).result);
+      all.forEach((c, i) => {
+        expect(out[i]!.js, `${c.name}: js`).toEqual(want[i]);
+        expect(out[i]!.into, `${c.name}: js predictInto`).toEqual(want[i]);
+        expect(out[i]!.wasm, `${c.name}: wasm`).toEqual(want[i]);
+      });
+      expect(problems).toEqual([]);
+      await page.close();
+    });
+  });
+});
+
+describe('standalone sizes', () => {
+  const model = (hidden: number, activation: Activation, inputs = 2, outputs = 1) =>
+    sequential({ inputs, layers: [{ units: hidden, activation }, { units: outputs, activation: outputs > 1 ? 'softmax' : 'linear' }], loss: outputs > 1 ? 'categoricalCrossentropy' : 'mse', seed: 1 });
+  const size = (m: Model, format: 'js' | 'wasm' | 'c') => exportStandalone(m, { format }).length;
+
+  it('a 2-2-1 relu model\'s js export is under 2 KB', () => {
+    expect(size(model(2, 'relu'), 'js')).toBeLessThan(2048);
+  });
+
+  it('grows by the weights alone: base64 of their 8 bytes each (32/3 characters), nothing per unit or layer', () => {
+    for (const activation of ['tanh', 'sigmoid'] as const) {
+      const widths = [4, 8, 16, 32];
+      const sizes = widths.map((h) => size(model(h, activation, 8), 'js'));
+      const weights = widths.map((h) => model(h, activation, 8).countParams());
+      for (let k = 1; k < widths.length; k++) {
+        const base64 = (w: number) => 4 * Math.ceil((8 * w) / 3);
+        // the rest stays put but for a few digits: longer offsets in the layer table
+        expect(Math.abs(sizes[k]! - sizes[0]! - (base64(weights[k]!) - base64(weights[0]!))), `${activation} ${widths[k]}`).toBeLessThan(24);
+      }
+    }
+  });
+
+  it('the wasm modules carry the model as data: each is the predictor plus the weights\' bytes', () => {
+    const small = standaloneWasm(model(2, 'relu')), big = standaloneWasm(model(64, 'relu'));
+    const extra = (model(64, 'relu').countParams() - model(2, 'relu').countParams()) * 8;
+    expect(big.simd.length - small.simd.length).toBeGreaterThanOrEqual(extra);
+    expect(big.simd.length - small.simd.length).toBeLessThan(extra + 64);
+  });
+});
+
+describe('backprop export --format js|wasm|c', () => {
+  it('writes the predictor of a saved model, its feature names and class labels from the model file', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'backprop-standalone-cli-'));
+    try {
+      writeFileSync(join(cwd, 'package.json'), '{ "type": "module" }');
+      expect(runCli(cwd, ['train', '--dataset', 'blobs3', '--epochs', '1', '--save', 'model.json']).code).toBe(0);
+      for (const [format, out] of [['js', 'p.js'], ['wasm', 'p.wasm.js'], ['c', 'p.h']]) {
+        const r = runCli(cwd, ['export', 'model.json', '--format', format!, '--out', out!]);
+        expect(r.stderr).toBe('');
+        expect(r.stdout).toMatch(new RegExp(`^wrote ${out!.replace(/\./g, '\\.')}: a standalone ${format} predictor, 2 inputs → 3 outputs`));
+      }
+      const { model } = await loadModel(join(cwd, 'model.json'));
+      const x = [[0.5, -1], [2, 3]];
+      const run = spawnSync(process.execPath, ['--input-type=module', '-e', `const a = await import('./p.js'), b = await import('./p.wasm.js');
+console.log(JSON.stringify([a.predict(${JSON.stringify(x)}), b.predict(${JSON.stringify(x)}), a.classes, a.featureNames]));`], { cwd, encoding: 'utf8' });
+      expect(JSON.parse(run.stdout)).toEqual([model.predict(x), model.predict(x), ['A', 'B', 'C'], ['x1', 'x2']]);
+      expect(readFileSync(join(cwd, 'p.h'), 'utf8')).toContain('static const char *const classes[3] = { "A", "B", "C" };');
+    } finally {
+      rmSync(cwd, { recursive: true, force: true });
+    }
+  });
+
+  it.each([
+    [['--format', 'c', '--commonjs', '--out', 'p.h'], '--commonjs: applies to --format js and wasm'],
+    [['--format', 'js', '--prefix', 'a_', '--out', 'p.js'], '--prefix: applies to --format c'],
+    [['--format', 'js', '--precision', 'float32', '--out', 'p.js'], '--precision: applies to --format onnx'],
+    [['--format', 'c', '--out', 'model.json'], '--out: model.json is an input of this run'],
+  ])('%j: a clear message, exit 1, nothing written', (args, message) => {
+    const cwd = mkdtempSync(join(tmpdir(), 'backprop-standalone-cli-'));
+    try {
+      writeFileSync(join(cwd, 'model.json'), '{}');
+      const r = runCli(cwd, ['export', 'model.json', ...args]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(message);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      expect(readFileSync(join(cwd, 'model.json'), 'utf8')).toBe('{}');
+    } finally {
+      rmSync(cwd, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('exportStandalone options', () => {
+  const model = sequential({ inputs: 2, layers: [{ units: 2, activation: 'tanh' }, { units: 1 }], loss: 'mse' });
+  it.each([
+    [{ format: 'js', bogus: 1 }, /^bogus: unknown option/],
+    [{ format: 'python' }, /^format: expected one of 'js', 'wasm', 'c'/],
+    [{ format: 'js', classes: ['a', 'b'] }, /^classes: only a softmax classifier has class labels/],
+    [{ format: 'js', featureNames: ['a'] }, /^featureNames: expected 2 names/],
+    [{ format: 'c', prefix: '1x' }, /^prefix: expected a C identifier/],
+  ])('%j is refused, naming the option', (options, message) => {
+    expect(() => exportStandalone(model, options as never)).toThrow(message);
+  });
+});
