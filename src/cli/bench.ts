@@ -121,7 +121,7 @@ export function checkTargets(rows: BenchRow[], calls: CallRow[]): TargetCheck[] 
       out.push({ target: t.what, network: c.network, mode: c.call, engine: c.engine, versus: 'step', ratio: c.steps, max: t.max, met: c.steps <= t.max });
     }
   }
-  out.push(...standaloneTargets(calls));
+  for (const target of standaloneTargets(calls)) out.push(target);
   return out;
 }
 

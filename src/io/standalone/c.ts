@@ -4,6 +4,7 @@
 import { hexFloat } from './hexFloat.js';
 import { numbersOf, type Plan } from './plan.js';
 import { C_RUNTIME } from './runtime.js';
+import { extent } from '../../extent.js';
 
 /** The runtime's function for an activation; an activation without one is refused, not approximated. */
 function cActivation(name: string): string {
@@ -43,7 +44,7 @@ export function cPredictor(plan: Plan, prefix: string): string {
   lines.push('};', '');
   // the body: in (scaled as predict scales it) → each layer's a → out (unscaled)
   const body: string[] = [];
-  const widest = Math.max(I, ...plan.layers.map((l) => l.units));
+  const widest = Math.max(I, extent(plan.layers.map((l) => l.units))[1]);
   const softmax = plan.layers.some((l) => l.activation === 'softmax');
   body.push(`  double x[${widest}], a[${widest}]${softmax ? `, z[${widest}]` : ''};`, '  int i;');
   body.push(scaler === undefined ? `  for (i = 0; i < ${I}; i++) x[i] = in[i];` : `  for (i = 0; i < ${I}; i++) x[i] = (in[i] - ${p}weights[${scaler} + i]) / ${p}weights[${scaler + I} + i];`);
@@ -55,6 +56,8 @@ export function cPredictor(plan: Plan, prefix: string): string {
   });
   body.push(targetScaler === undefined ? `  for (i = 0; i < ${Y}; i++) out[i] = x[i];` : `  for (i = 0; i < ${Y}; i++) out[i] = x[i] * ${p}weights[${targetScaler + Y} + i] + ${p}weights[${targetScaler} + i];`);
   lines.push(`/* in: ${I} doubles (${p}feature_names); out: ${Y} doubles${plan.classes ? ` (the probabilities of ${p}classes, in order)` : ''} */`);
-  lines.push(`static inline void ${p}predict(const double *in, double *out) {`, ...body, '}', '');
+  lines.push(`static inline void ${p}predict(const double *in, double *out) {`);
+  for (const line of body) lines.push(line);
+  lines.push('}', '');
   return lines.join('\n');
 }

@@ -131,7 +131,8 @@ export function wasmModule(plan: Plan, network: Network, simd: boolean): Uint8Ar
   const bytes: number[] = [...module.subarray(0, 8)];
   for (const s of parts) {
     const b = body(s);
-    bytes.push(s.id, ...leb(b.length));
+    bytes.push(s.id);
+    for (const v of leb(b.length)) bytes.push(v);
     for (let i = 0; i < b.length; i++) bytes.push(b[i]!);
   }
   return Uint8Array.from(bytes);
@@ -155,6 +156,7 @@ export function wasmPredictor(plan: Plan, network: Network, commonjs: boolean): 
   if (commonjs) lines.push(`const ${addresses};X=h[3]/8;O=h[4]/8});`);
   else lines.push(`${addresses},X=h[3]/8,O=h[4]/8;`);
   // P: rows of x through the module, C at a time
-  lines.push('function P(x,o,n){for(let r=0;r<n;r+=C){const k=Math.min(C,n-r);for(let i=0;i<k*I;i++)m[X+i]=x[r*I+i];e.predict(k);for(let i=0;i<k*Y;i++)o[r*Y+i]=m[O+i]}}', ...moduleTail(plan, commonjs, commonjs));
+  lines.push('function P(x,o,n){for(let r=0;r<n;r+=C){const k=Math.min(C,n-r);for(let i=0;i<k*I;i++)m[X+i]=x[r*I+i];e.predict(k);for(let i=0;i<k*Y;i++)o[r*Y+i]=m[O+i]}}');
+  for (const line of moduleTail(plan, commonjs, commonjs)) lines.push(line);
   return `${lines.join('\n')}\n`;
 }
