@@ -10,7 +10,7 @@ import { MODEL_FIT_OPTIONS, type ModelFitOptions, type Settings } from './fitOpt
 import type { Rows } from './fit.js';
 import { NET, SETTING, writeOptimizer } from './layout.js';
 import { LOSS_ROWS } from './operations/losses.js';
-import { OPTIMIZER_ROWS, STATE_ARRAYS, type StateArray } from './operations/optimizers.js';
+import { OPTIMIZER_ROWS, STATE_ARRAYS, STATE_SCALAR_NAMES, type StateArray, type StateName } from './operations/optimizers.js';
 import { OptimizerState, type OptimizerSettings } from './optimizers.js';
 import { seeded } from './random.js';
 import { checkSpec, targetWidth, type Activation, type Loss, type Network } from './spec.js';
@@ -102,6 +102,10 @@ export interface TraceUpdate {
    */
   momentums?: { before: Weights; after: Weights };
   velocities?: { before: Weights; after: Weights };
+  /** adagrad's accumulators, adadelta's E[Δ²], amsgrad's v̂, centered rmsprop's ḡ. */
+  accumulators?: { before: Weights; after: Weights };
+  /** nadam's product of its momentum schedule, before and after the step. */
+  uProduct?: { before: number; after: number };
   /** newWeights − weights: the step each parameter took. */
   deltas: Weights;
 }
@@ -199,6 +203,7 @@ export function traceFit(network: Network, ws: Workspace, state: OptimizerState,
   const numeric = !t.numeric ? null
     : network.layers.some((layer) => layer.dropout > 0) ? droppedGradients(ws, s, pos, count)
     : numericGradients(ws.params(), () => ws.run(bx, by, count).loss);
+  const uProductBefore = f()[l.settings + SETTING.U_PRODUCT]!;
   const stateBefore = Object.fromEntries(STATE_ARRAYS.map((name) => [name, slice(l.state[name], l.count)])) as Record<StateArray, Float64Array>;
   const penalty = engine.regularizerPenalty(net);
 
@@ -253,8 +258,9 @@ export function traceFit(network: Network, ws: Workspace, state: OptimizerState,
   const keras = (p: Float64Array) => toKeras(network, p);
   const update: TraceUpdate = { settings: s.optimizer, iterations, deltas: keras(after.map((v, i) => v - before[i]!)) };
   if (row.stepSize) update.alpha = row.stepSize(s.optimizer, iterations);
-  for (const name of Object.keys(row.state(s.optimizer)) as StateArray[]) {
-    update[name] = { before: keras(stateBefore[name]), after: keras(slice(l.state[name], l.count)) };
+  for (const name of Object.keys(row.state(s.optimizer)) as StateName[]) {
+    if (name === 'uProduct') update.uProduct = { before: uProductBefore, after: f()[l.settings + SETTING.U_PRODUCT]! };
+    else update[name] = { before: keras(stateBefore[name]), after: keras(slice(l.state[name], l.count)) };
   }
   state.save(f(), l);
 
@@ -303,7 +309,7 @@ function numericGradients(p: Float64Array, loss: () => number): Float64Array {
 function droppedGradients(ws: Workspace, s: Settings, pos: number, count: number): Float64Array {
   const { engine, layout } = ws;
   const random = engine.i32[layout.net + NET.RANDOM]!, iterations = engine.f64[layout.settings + SETTING.ITERATIONS]!;
-  writeOptimizer(engine.f64, engine.i32, layout, { ...s.optimizer, optimizer: 'sgd', learningRate: 0, momentum: 0, nesterov: false }, iterations);
+  writeOptimizer(engine.f64, engine.i32, layout, { ...s.optimizer, optimizer: 'sgd', learningRate: 0, momentum: 0, nesterov: false, clipping: { kind: 'none', bound: 0 } });
   try {
     return numericGradients(ws.params(), () => {
       engine.i32[layout.net + NET.RANDOM] = random;
@@ -311,7 +317,8 @@ function droppedGradients(ws: Workspace, s: Settings, pos: number, count: number
     });
   } finally {
     engine.i32[layout.net + NET.RANDOM] = random;
-    writeOptimizer(engine.f64, engine.i32, layout, s.optimizer, iterations);
+    engine.f64[layout.settings + SETTING.ITERATIONS] = iterations;
+    writeOptimizer(engine.f64, engine.i32, layout, s.optimizer);
   }
 }
 
@@ -422,7 +429,7 @@ function chains(network: Network, layers: TraceLayer[], gradients: Weights, nume
 /** A copy of an optimizer state, for a trace to run on without changing the model's. */
 export function copyState(from: OptimizerState, to = new OptimizerState(from.arrays.momentums.length)): OptimizerState {
   to.owner = from.owner;
-  to.iterations = from.iterations;
+  for (const name of STATE_SCALAR_NAMES) to.scalars[name] = from.scalars[name];
   for (const name of STATE_ARRAYS) to.arrays[name].set(from.arrays[name]);
   return to;
 }

@@ -55,8 +55,8 @@ export function fillOrder(order: Int32Array, shuffle: Shuffle, random: () => num
  */
 export function startFit(ws: Workspace, state: OptimizerState, s: Settings): void {
   const { engine, layout } = ws;
-  state.begin(s.optimizer.optimizer, s.resetOptimizer);
-  writeOptimizer(engine.f64, engine.i32, layout, s.optimizer, state.iterations);
+  state.begin(s.optimizer, s.resetOptimizer);
+  writeOptimizer(engine.f64, engine.i32, layout, s.optimizer);
   writeRandom(engine.i32, layout, s.seed);
   state.load(engine.f64, layout);
 }

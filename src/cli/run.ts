@@ -36,6 +36,9 @@ export const FIT_FLAGS: Flags = {
   optimizer: { value: 'NAME', help: `${nameList(OPTIMIZER_LIST.map((r) => r.name), '')} (default sgd), each as Keras's optimizer of that name` },
   lr: { value: 'X', help: `learning rate (dataset default for sgd: 0.001 / 0.0001; for another optimizer Keras's default: ${OPTIMIZER_LIST.map((r) => `${r.name} ${r.learningRate}`).join(', ')})` },
   ...hyperparameterFlags(),
+  clipnorm: { value: 'X', help: "before each update, scale each layer's kernel gradient and its bias gradient apart to this norm at most (Keras's clipnorm; one clipping flag at most)" },
+  'global-clipnorm': { value: 'X', help: "before each update, scale all the gradients together to this norm at most (Keras's global_clipnorm)" },
+  clipvalue: { value: 'X', help: "before each update, clip each gradient to [−X, X] (Keras's clipvalue)" },
   'batch-size': {
     value: 'N',
     help: 'rows per update, the mean gradient of those rows (default 1: per-row SGD, as the tutorial); a number ≥ the row count makes one update per epoch',
@@ -45,12 +48,17 @@ export const FIT_FLAGS: Flags = {
   engine: { value: 'wasm|js', help: 'which kernels run (default wasm)' },
 };
 
-/** One flag per optimizer hyperparameter, named after its fit option (--nesterov a switch), its help from the table. */
+/** `weightDecay` → `weight-decay`: a fit option's flag. */
+function flagName(option: string): string {
+  return option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+/** One flag per optimizer hyperparameter, named after its fit option (a boolean one a switch), its help from the table. */
 function hyperparameterFlags(): Flags {
   return Object.fromEntries(HYPERPARAMETER_NAMES.map((key) => {
     const h = HYPERPARAMETERS[key], takers = nameList(takersOf(key), '', 'and');
     const help = `${takers}: ${h.help}${typeof h.default === 'boolean' ? '' : ` (default ${defaults(key)})`}`;
-    return [key, typeof h.default === 'boolean' ? { help } : { value: 'X', help }];
+    return [flagName(key), typeof h.default === 'boolean' ? { help } : { value: 'X', help }];
   }));
 }
 
@@ -184,8 +192,10 @@ export function fitOptions(v: Values, base: FitOptions): FitOptions {
 
 /** The hyperparameter flags given, over the base's: numbers checked as numbers here, as values by fit. */
 function hyperparameters(v: Values, base: FitOptions): OptimizerOptions {
-  return Object.fromEntries(HYPERPARAMETER_NAMES.map((key) => {
-    const given = typeof HYPERPARAMETERS[key].default === 'boolean' ? (v[key] === true ? true : undefined) : number(key, v[key]);
+  const options = [...HYPERPARAMETER_NAMES, 'clipnorm', 'globalClipnorm', 'clipvalue'] as const;
+  return Object.fromEntries(options.map((key) => {
+    const flag = flagName(key);
+    const given = key !== 'clipnorm' && key !== 'globalClipnorm' && key !== 'clipvalue' && typeof HYPERPARAMETERS[key].default === 'boolean' ? (v[flag] === true ? true : undefined) : number(flag, v[flag]);
     return [key, given ?? base[key]];
   }));
 }
