@@ -59,15 +59,18 @@ export function checkFitOptions(o: FitOptions): Settings {
   if (o.onEpochEnd !== undefined && typeof o.onEpochEnd !== 'function') fail('onEpochEnd', `expected a function, got ${show(o.onEpochEnd)}`);
   const resetOptimizer = o.resetOptimizer ?? false;
   if (typeof resetOptimizer !== 'boolean') fail('resetOptimizer', `expected true or false, got ${show(resetOptimizer)}`);
+  const optimizer = checkOptimizer(o);
+  const stepsPerExecution = checkStepsPerExecution(o.stepsPerExecution ?? 1);
+  if (optimizer.schedule && stepsPerExecution === 'epoch') fail('stepsPerExecution', "a learning-rate schedule sets each update's rate from the host: run it with stepsPerExecution 1");
   return {
     epochs: positiveInteger('epochs', o.epochs ?? 1),
-    optimizer: checkOptimizer(o),
+    optimizer,
     resetOptimizer,
     batchSize: positiveInteger('batchSize', o.batchSize ?? 32),
     shuffle,
     seed,
     engine: oneOf('engine', o.engine ?? 'wasm', ['wasm', 'js'] as const),
-    stepsPerExecution: checkStepsPerExecution(o.stepsPerExecution ?? 1),
+    stepsPerExecution,
   };
 }
 

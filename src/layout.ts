@@ -1,6 +1,7 @@
 import { ACTIVATIONS, CLIPPINGS, LAYER_FIELDS, LAYER_OPTIONS, LOSSES, NET_SLOTS, OPTIMIZERS, SETTING_SLOTS, codeOf, slots } from './contract.js';
 import { ACTIVATION_ROWS } from './operations/activations.js';
 import { HYPERPARAMETER_NAMES, HYPERPARAMETERS, STATE_ARRAYS, STATE_SLOTS, type OptimizerSettings, type StateArray } from './operations/optimizers.js';
+import { scheduledRate } from './operations/schedules.js';
 import { type Network, parameterCount, targetWidth, widths } from './spec.js';
 
 export const NET = slots(NET_SLOTS);
@@ -143,4 +144,14 @@ export function writeOptimizer(f64: Float64Array, i32: Int32Array, layout: Layou
     const v = o[key], slot = HYPERPARAMETERS[key].slot;
     if (slot !== null) f64[s + SETTING[slot]] = typeof v === 'boolean' ? (v ? 1 : 0) : v;
   }
+}
+
+/** With a learning-rate schedule, writes the rate of the next update: the schedule at the updates made so far (Keras's `iterations`). */
+export function writeScheduledRate(f64: Float64Array, layout: Layout, o: OptimizerSettings): void {
+  if (o.schedule) f64[layout.settings + SETTING.LEARNING_RATE] = scheduledRate(o.schedule, f64[layout.settings + SETTING.ITERATIONS]!);
+}
+
+/** The rate in effect: the schedule's at the updates made so far, else the one the kernels read (which ReduceLROnPlateau may have lowered). */
+export function currentRate(f64: Float64Array, layout: Layout, o: OptimizerSettings): number {
+  return o.schedule ? scheduledRate(o.schedule, f64[layout.settings + SETTING.ITERATIONS]!) : f64[layout.settings + SETTING.LEARNING_RATE]!;
 }

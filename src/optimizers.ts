@@ -7,6 +7,7 @@ import {
   type OptimizerName, type OptimizerSettings, type StateArray, type StateScalar,
 } from './operations/optimizers.js';
 import { nameList } from './operations/rows.js';
+import { checkSchedule, scheduledRate, type LearningRateSchedule } from './operations/schedules.js';
 import { SETTING, type Layout } from './layout.js';
 
 export { OPTIMIZERS, type OptimizerName, type OptimizerSettings };
@@ -15,8 +16,12 @@ export { OPTIMIZERS, type OptimizerName, type OptimizerSettings };
 export interface OptimizerOptions {
   /** `'sgd'` (default), `'adam'`, `'rmsprop'`, `'adagrad'`, `'adadelta'`, `'adamax'`, `'nadam'`, `'adamw'`: each updates as Keras 3's optimizer of that name (docs/operations.md). */
   optimizer?: OptimizerName;
-  /** Step size (default Keras's for the optimizer: 0.01 for sgd, 0.001 for the others). */
-  learningRate?: number;
+  /**
+   * Step size (default Keras's for the optimizer: 0.01 for sgd, 0.001 for the others), or a Keras
+   * learning-rate schedule stepped per update: `{ schedule: 'exponentialDecay' | 'inverseTimeDecay' |
+   * 'piecewiseConstantDecay' | 'polynomialDecay' | 'cosineDecay', …its parameters }` (docs/operations.md).
+   */
+  learningRate?: number | LearningRateSchedule;
   /** sgd and rmsprop: how much of the previous step carries into the next, 0 to 1 (default 0: none). */
   momentum?: number;
   /** sgd with momentum: Nesterov's form of it (default false). */
@@ -68,7 +73,9 @@ function checkClipping(o: OptimizerOptions): OptimizerSettings['clipping'] {
 export function checkOptimizer(o: OptimizerOptions): OptimizerSettings {
   const optimizer = oneOf('optimizer', o.optimizer ?? 'sgd', OPTIMIZERS);
   const row = OPTIMIZER_ROWS[optimizer];
-  const settings: Record<string, unknown> = { optimizer, learningRate: positiveFinite('learningRate', o.learningRate ?? row.learningRate) };
+  const schedule = typeof o.learningRate === 'object' ? checkSchedule('learningRate', o.learningRate) : null;
+  const learningRate = schedule ? scheduledRate(schedule, 0) : positiveFinite('learningRate', o.learningRate ?? row.learningRate);
+  const settings: Record<string, unknown> = { optimizer, learningRate, schedule };
   for (const key of HYPERPARAMETER_NAMES) {
     const given = o[key], own = row.takes[key];
     // A setting the chosen optimizer does not read is a mistake to report, not to ignore.

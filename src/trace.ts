@@ -8,7 +8,7 @@ import type { EngineKind } from './engines/engine.js';
 import { DivergenceError, fail, knownKeys, positiveInteger, show } from './errors.js';
 import { MODEL_FIT_OPTIONS, type ModelFitOptions, type Settings } from './fitOptions.js';
 import type { Rows } from './fit.js';
-import { NET, SETTING, writeOptimizer } from './layout.js';
+import { NET, SETTING, writeOptimizer, writeScheduledRate } from './layout.js';
 import { LOSS_ROWS } from './operations/losses.js';
 import { OPTIMIZER_ROWS, STATE_ARRAYS, STATE_SCALAR_NAMES, type StateArray, type StateName } from './operations/optimizers.js';
 import { OptimizerState, type OptimizerSettings } from './optimizers.js';
@@ -89,7 +89,7 @@ export interface TraceLayer {
 
 /** The optimizer's update of this step. Per-parameter arrays are in the Keras layout. */
 export interface TraceUpdate {
-  /** The optimizer and every hyperparameter the step ran with. */
+  /** The optimizer and every hyperparameter the step ran with; learningRate is this step's (a schedule's at this step). */
   settings: OptimizerSettings;
   /** Updates made once this one is done (Keras's `iterations`; Adam's t). */
   iterations: number;
@@ -183,6 +183,7 @@ export function traceFit(network: Network, ws: Workspace, state: OptimizerState,
     const end = e < epoch ? n : ((t.step - 1) % perEpoch) * s.batchSize;
     for (let pos = 0; pos < end; pos += s.batchSize) {
       const rows = Math.min(s.batchSize, n - pos);
+      writeScheduledRate(engine.f64, ws.layout, s.optimizer);
       if (!Number.isFinite(engine.step(net, pos, rows))) {
         throw new DivergenceError(e, order()[pos]!, `Training diverged at epoch ${e + 1}, step ${e * perEpoch + pos / s.batchSize + 1}, before the traced step ${t.step}.`);
       }
@@ -207,6 +208,8 @@ export function traceFit(network: Network, ws: Workspace, state: OptimizerState,
   const stateBefore = Object.fromEntries(STATE_ARRAYS.map((name) => [name, slice(l.state[name], l.count)])) as Record<StateArray, Float64Array>;
   const penalty = engine.regularizerPenalty(net);
 
+  writeScheduledRate(f(), l, s.optimizer);
+  const rate = f()[l.settings + SETTING.LEARNING_RATE]!;
   const loss = engine.traceStep(net, pos, count);
 
   const grads = slice(l.grads, l.count);
@@ -256,8 +259,10 @@ export function traceFit(network: Network, ws: Workspace, state: OptimizerState,
   const row = OPTIMIZER_ROWS[s.optimizer.optimizer];
   const iterations = f()[l.settings + SETTING.ITERATIONS]!;
   const keras = (p: Float64Array) => toKeras(network, p);
-  const update: TraceUpdate = { settings: s.optimizer, iterations, deltas: keras(after.map((v, i) => v - before[i]!)) };
-  if (row.stepSize) update.alpha = row.stepSize(s.optimizer, iterations);
+  // the settings of this update: with a schedule, the rate it gave this step
+  const settings = { ...s.optimizer, learningRate: rate };
+  const update: TraceUpdate = { settings, iterations, deltas: keras(after.map((v, i) => v - before[i]!)) };
+  if (row.stepSize) update.alpha = row.stepSize(settings, iterations);
   for (const name of Object.keys(row.state(s.optimizer)) as StateName[]) {
     if (name === 'uProduct') update.uProduct = { before: uProductBefore, after: f()[l.settings + SETTING.U_PRODUCT]! };
     else update[name] = { before: keras(stateBefore[name]), after: keras(slice(l.state[name], l.count)) };

@@ -1,7 +1,7 @@
 import type { Metrics } from './metrics.js';
 import { DivergenceError } from './errors.js';
 import type { Settings, Shuffle } from './fitOptions.js';
-import { writeOptimizer, writeRandom } from './layout.js';
+import { currentRate, writeOptimizer, writeRandom, writeScheduledRate } from './layout.js';
 import type { OptimizerState } from './optimizers.js';
 import { seeded } from './random.js';
 import type { Workspace } from './workspace.js';
@@ -29,6 +29,8 @@ export interface History {
   valMetrics?: Metrics[];
   /** With early stopping: the epoch whose weights the model kept. */
   bestEpoch?: number;
+  /** The learning rate at the end of each epoch: a schedule's at the updates made so far, or the rate ReduceLROnPlateau left (Keras's logged learning_rate). */
+  lr: number[];
   /** The settings the fit ran with, every default filled in (Keras's `history.params`). */
   params: Settings;
 }
@@ -72,7 +74,8 @@ export async function train(network: Network, ws: Workspace, state: OptimizerSta
   const { net } = ws.layout;
   startFit(ws, state, s);
   const random = seeded(s.seed);
-  const history: History = { epoch: [], loss: [], params: s };
+  const history: History = { epoch: [], loss: [], lr: [], params: s };
+  const scheduled = s.optimizer.schedule !== null;
   for (let epoch = 0; epoch < s.epochs; epoch++) {
     // The block may have grown during the last callback (a predict of more rows): views anew.
     const order = engine.i32.subarray(ws.layout.order, ws.layout.order + rows);
@@ -87,6 +90,7 @@ export async function train(network: Network, ws: Workspace, state: OptimizerSta
       }
     } else for (let pos = 0; pos < rows; pos += s.batchSize) {
       const n = Math.min(s.batchSize, rows - pos);
+      if (scheduled) writeScheduledRate(engine.f64, ws.layout, s.optimizer);
       // a call site per engine kind, as in Workspace.predict: a site that has called both is slower
       const loss = engine.kind === 'wasm' ? engine.step(net, pos, n) : engine.step(net, pos, n);
       if (!Number.isFinite(loss)) throw diverged(network, ws.params(), epoch, order[pos]!, n, loss, s.optimizer.learningRate);
@@ -95,6 +99,7 @@ export async function train(network: Network, ws: Workspace, state: OptimizerSta
     state.save(engine.f64, ws.layout);
     history.epoch.push(epoch);
     history.loss.push(total / rows);
+    history.lr.push(currentRate(engine.f64, ws.layout, s.optimizer));
     await onEpochEnd(epoch, { loss: total / rows });
     if (stop()) break;
   }

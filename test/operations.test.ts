@@ -16,6 +16,7 @@ import { operationsDoc } from '../src/operations/doc.js';
 import { LOSS_LIST, LOSS_ROWS } from '../src/operations/losses.js';
 import { OPTIMIZER_LIST, OPTIMIZER_ROWS, STATE_ARRAYS, STATE_SCALAR_NAMES, type OptimizerName } from '../src/operations/optimizers.js';
 import { hasNone } from '../src/operations/rows.js';
+import { checkSchedule, scheduledRate, SCHEDULES } from '../src/operations/schedules.js';
 import { checkOptimizer } from '../src/optimizers.js';
 import { PARITY_CASES } from './parityCases.js';
 
@@ -219,6 +220,33 @@ describe('every optimizer', () => {
     expect(row.onnx.none).not.toBe('');
     if (hasNone(row.tfjs)) return expect(row.tfjs.none).not.toBe('');
     expect(PARITY_CASES.some((c) => (c.fit.optimizer ?? 'sgd') === name), `no case in test/parityCases.ts trains with optimizer '${name}'`).toBe(true);
+  });
+});
+
+// [step, rate] by hand from Keras's formulas (keras/src/optimizers/schedules/learning_rate_schedule.py's docstrings)
+const KNOWN_SCHEDULES: Record<string, { params: Record<string, unknown>; rates: [number, number][] }> = {
+  exponentialDecay: { params: { initialLearningRate: 0.1, decaySteps: 10, decayRate: 0.5 }, rates: [[0, 0.1], [5, 0.1 * Math.SQRT1_2], [20, 0.025]] },
+  inverseTimeDecay: { params: { initialLearningRate: 0.1, decaySteps: 10, decayRate: 0.5, staircase: true }, rates: [[0, 0.1], [9, 0.1], [25, 0.1 / (1 + 0.5 * 2)]] },
+  piecewiseConstantDecay: { params: { boundaries: [3, 6], values: [0.3, 0.2, 0.1] }, rates: [[0, 0.3], [3, 0.3], [4, 0.2], [6, 0.2], [7, 0.1], [100, 0.1]] },
+  // (0.1 − 0.0001)·(1 − s/10)² + 0.0001, held after 10 steps
+  polynomialDecay: { params: { initialLearningRate: 0.1, decaySteps: 10, power: 2 }, rates: [[0, 0.1], [5, 0.0999 * 0.25 + 0.0001], [10, 0.0001], [30, 0.0001]] },
+  // warm up 0.01 → 0.1 over 4 steps, then half a cosine to 0.1·alpha over 10
+  cosineDecay: { params: { initialLearningRate: 0.01, decaySteps: 10, alpha: 0.1, warmupTarget: 0.1, warmupSteps: 4 }, rates: [[0, 0.01], [2, 0.055], [4, 0.1], [9, 0.1 * (0.9 * 0.5 + 0.1)], [14, 0.01], [50, 0.01]] },
+};
+
+describe('every learning-rate schedule', () => {
+  it.each(SCHEDULES)('%s: known rates, and the fit steps it per update', async (name) => {
+    const c = KNOWN_SCHEDULES[name];
+    expect(c, `no known rates for schedule '${name}': add them to KNOWN_SCHEDULES`).toBeDefined();
+    const s = checkSchedule('learningRate', { schedule: name, ...c!.params });
+    for (const [step, rate] of c!.rates) expect(scheduledRate(s, step), `step ${step}`).toBeCloseTo(rate, 15);
+    // SGD on ŷ = b, one row y = 0, batch size 1: each update b −= rate(t)·2b at the updates t made before it
+    const m = new Model({ inputs: 1, layers: [{ units: 1 }], loss: 'mse', weights: [[[0]], [1]] });
+    const h = await m.fit([[0], [0], [0]], [[0], [0], [0]], { learningRate: { schedule: name, ...c!.params } as never, epochs: 2, batchSize: 1, shuffle: 'none' });
+    let b = 1;
+    for (let t = 0; t < 6; t++) b -= scheduledRate(s, t) * 2 * b;
+    expect((m.getWeights()[1] as number[])[0]).toBeCloseTo(b, 15);
+    expect(h.lr).toEqual([scheduledRate(s, 3), scheduledRate(s, 6)]);
   });
 });
 

@@ -194,6 +194,13 @@ describe('bad optimizer options: a clear error before any training', () => {
     [{ clipnorm: 1, clipvalue: 1 }, 'clipvalue', /give one of clipnorm, clipvalue and globalClipnorm/],
     [{ globalClipnorm: 0 }, 'globalClipnorm', /expected a finite number > 0, got 0/],
     [{ clipvalue: Infinity }, 'clipvalue', /expected a finite number > 0, got Infinity/],
+    [{ learningRate: { schedule: 'cosine' } }, 'learningRate.schedule', /expected one of 'exponentialDecay', .*, got "cosine"/],
+    [{ learningRate: { schedule: 'exponentialDecay', initialLearningRate: 0.1, decaySteps: 10 } }, 'learningRate.decayRate', /exponentialDecay needs decayRate/],
+    [{ learningRate: { schedule: 'exponentialDecay', initialLearningRate: 0.1, decaySteps: 10, decayRate: 0.5, steps: 3 } }, 'learningRate.steps', /unknown option/],
+    [{ learningRate: { schedule: 'piecewiseConstantDecay', boundaries: [2, 4], values: [0.1, 0.01] } }, 'learningRate.values', /one value more than boundaries \(3\), got 2/],
+    [{ learningRate: { schedule: 'piecewiseConstantDecay', boundaries: [4, 2], values: [0.1, 0.01, 0.001] } }, 'learningRate.boundaries[1]', /increasing/],
+    [{ learningRate: { schedule: 'cosineDecay', initialLearningRate: 0.1, decaySteps: 0 } }, 'learningRate.decaySteps', /> 0, got 0/],
+    [{ learningRate: { schedule: 'cosineDecay', initialLearningRate: 0.1, decaySteps: 5 }, stepsPerExecution: 'epoch' }, 'stepsPerExecution', /run it with stepsPerExecution 1/],
     [{ optimizer: 'rmsprop', nesterov: true }, 'nesterov', /rmsprop has no nesterov; sgd takes it/],
     [{ optimizer: 'adam', beta1: 1 }, 'beta1', /from 0 up to \(not including\) 1, got 1/],
     [{ optimizer: 'adam', beta2: -0.1 }, 'beta2', /got -0.1/],
@@ -227,6 +234,10 @@ describe('backprop train: --optimizer, --momentum, --nesterov, --batch-size', ()
       [['--optimizer', 'adam', '--epochs', '75'], { optimizer: 'adam', learningRate: 0.001, epochs: 75 }],
       [['--momentum', '0.9', '--nesterov', '--lr', '0.01', '--batch-size', '2'], { momentum: 0.9, nesterov: true, learningRate: 0.01, batchSize: 2 }],
       [['--optimizer', 'rmsprop', '--momentum', '0.5', '--batch-size', '3'], { optimizer: 'rmsprop', momentum: 0.5, batchSize: 3 }],
+      [['--optimizer', 'nadam', '--clipnorm', '0.5', '--lr-schedule', 'piecewiseConstantDecay,boundaries=20;40,values=0.01;0.005;0.001'],
+        { optimizer: 'nadam', clipnorm: 0.5, learningRate: { schedule: 'piecewiseConstantDecay', boundaries: [20, 40], values: [0.01, 0.005, 0.001] } }],
+      [['--lr', '0.002', '--lr-schedule', 'cosineDecay,decaySteps=100,alpha=0.1', '--optimizer', 'adamw', '--amsgrad', '--weight-decay', '0.01'],
+        { optimizer: 'adamw', amsgrad: true, weightDecay: 0.01, learningRate: { schedule: 'cosineDecay', initialLearningRate: 0.002, decaySteps: 100, alpha: 0.1 } }],
     ];
     for (const [flags, fit] of cases) {
       const r = backprop('--dataset', 'placement', '--json', ...flags);
@@ -246,6 +257,8 @@ describe('backprop train: --optimizer, --momentum, --nesterov, --batch-size', ()
     [['--optimizer', 'ftrl'], /--optimizer: expected one of 'sgd', 'adam', 'rmsprop', 'adagrad', 'adadelta', 'adamax', 'nadam', 'adamw', got "ftrl"/],
     [['--optimizer', 'adagrad', '--weight-decay', '0.1'], /weightDecay: adagrad has no weightDecay; adamw takes it/],
     [['--clipnorm', '1', '--clipvalue', '2'], /clipvalue: give one of clipnorm, clipvalue and globalClipnorm/],
+    [['--lr-schedule', 'exponentialDecay,decaySteps=10'], /learningRate.decayRate: exponentialDecay needs decayRate/],
+    [['--lr-schedule', 'exponentialDecay,decaySteps=ten,decayRate=0.5'], /--lr-schedule: expected a number, got "ten"/],
     [['--nesterov'], /nesterov: Nesterov momentum needs a momentum > 0/],
     [['--optimizer', 'adam', '--momentum', '0.9'], /momentum: adam has no momentum/],
   ])('%s → exit 1, %s', (flags, message) => {

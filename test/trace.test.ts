@@ -250,6 +250,7 @@ describe("every optimizer's state through a trace: what fit leaves, and each sta
     { optimizer: 'adagrad', learningRate: 0.05 }, { optimizer: 'adadelta', learningRate: 1 }, { optimizer: 'adamax', learningRate: 0.01 },
     { optimizer: 'nadam', learningRate: 0.01 }, { optimizer: 'adamw', learningRate: 0.01, amsgrad: true }, { optimizer: 'rmsprop', centered: true, momentum: 0.5, learningRate: 0.01 },
     { optimizer: 'adam', learningRate: 0.01, clipnorm: 0.1 },
+    { optimizer: 'sgd', momentum: 0.5, learningRate: { schedule: 'exponentialDecay', initialLearningRate: 0.1, decaySteps: 2, decayRate: 0.5 } },
   ];
   it.each(CONFIGS)('%o', async (opt) => {
     const spec = NETWORKS[1]!;

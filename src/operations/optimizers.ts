@@ -6,6 +6,7 @@ import type * as TF from '@tensorflow/tfjs';
 import { OPTIMIZERS, type CLIPPINGS, type NET_SLOTS, type SETTING_SLOTS } from '../contract.js';
 import { fail, positiveFinite, show } from '../errors.js';
 import { rowList, type Counterpart, type NoEquivalent, type RowBase } from './rows.js';
+import type { ScheduleSettings } from './schedules.js';
 
 export type OptimizerName = (typeof OPTIMIZERS)[number];
 
@@ -70,7 +71,10 @@ type Value<K extends Hyperparameter> = (typeof HYPERPARAMETERS)[K]['default'];
 /** The optimizer and every hyperparameter, each with its default filled in (one the optimizer does not take keeps the table's default). */
 export type OptimizerSettings = {
   optimizer: OptimizerName;
+  /** The rate of every update, or with a schedule the rate of the first (step 0). */
   learningRate: number;
+  /** Keras's learning-rate schedule, stepped per update; null: the constant learningRate. */
+  schedule: ScheduleSettings | null;
   /** The gradients' clipping before the update (any optimizer), and its bound; kind 'none' bound 0 without. */
   clipping: { kind: (typeof CLIPPINGS)[number]; bound: number };
 } & { [K in Hyperparameter]: Value<K> };

@@ -81,6 +81,7 @@ function counterparts(tf: Tf, network: Network, s: Settings): Counterparts {
   const made = hasNone(optimizer) ? optimizer : optimizer(tf, s.optimizer);
   if (hasNone(made)) fail('optimizer', `TensorFlow.js has no counterpart of ${s.optimizer.optimizer} with these settings: ${made.none}`);
   if (s.optimizer.clipping.kind !== 'none') fail(s.optimizer.clipping.kind, "TensorFlow.js's optimizers do not clip gradients");
+  if (s.optimizer.schedule) fail('learningRate', "TensorFlow.js's optimizers take a constant learning rate, not a schedule");
   return { activations, loss: loss.name, optimizer: made };
 }
 
