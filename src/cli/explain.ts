@@ -4,7 +4,7 @@ import { LOSS_ROWS } from '../operations/losses.js';
 import { OPTIMIZER_ROWS, type StateArray } from '../operations/optimizers.js';
 import { number, type Command, type Values } from './args.js';
 import { num } from './report.js';
-import { fitOptions, modelOptions } from './run.js';
+import { earlyStoppingFlag, fitOptions, modelOptions } from './run.js';
 import { train } from './train.js';
 import { csvRun } from './trainCsv.js';
 
@@ -55,7 +55,7 @@ the run applies (data, network, initial weights, optimizer, batches, row order, 
     const model = new Model(run.spec);
     const trace = await model.trace(run.x, run.y, {
       ...run.fit, step, rows, standardize: v.standardize === true, validationSplit,
-      earlyStopping: v['early-stopping'] === undefined ? undefined : { patience: number('early-stopping', v['early-stopping'])! },
+      earlyStopping: earlyStoppingFlag(v),
     });
     const dataRows = trace.rows.map((r) => training[r]! + 1);
     if (v.json) {

@@ -10,6 +10,7 @@ import { HYPERPARAMETER_NAMES, HYPERPARAMETERS, OPTIMIZER_LIST, takersOf, type H
 import { nameList } from '../operations/rows.js';
 import { SCHEDULE_ROWS, SCHEDULES, scheduleParamKinds, type LearningRateSchedule, type ScheduleName } from '../operations/schedules.js';
 import { OPTIMIZERS, type OptimizerOptions } from '../optimizers.js';
+import type { EarlyStoppingOptions, ReduceLROnPlateauOptions } from '../fitOptions.js';
 import { INITIALIZERS } from '../spec.js';
 import { list, number, type Flags, type Values } from './args.js';
 
@@ -40,6 +41,10 @@ export const FIT_FLAGS: Flags = {
   'lr-schedule': {
     value: 'NAME,KEY=V…',
     help: `a learning-rate schedule, stepped per update: ${SCHEDULES.join(', ')} with Keras's parameters (docs/operations.md), initialLearningRate from --lr unless given; e.g. exponentialDecay,decaySteps=100,decayRate=0.96 or piecewiseConstantDecay,boundaries=100;200,values=0.1;0.01;0.001`,
+  },
+  'reduce-lr-on-plateau': {
+    value: 'KEY=V,…',
+    help: "Keras's ReduceLROnPlateau: monitor=val_loss|loss (val_loss needs --validation-split), factor=0.1, patience=10, minDelta=0.0001, cooldown=0, minLr=0 (Keras's defaults); e.g. factor=0.5,patience=3",
   },
   clipnorm: { value: 'X', help: "before each update, scale each layer's kernel gradient and its bias gradient apart to this norm at most (Keras's clipnorm; one clipping flag at most)" },
   'global-clipnorm': { value: 'X', help: "before each update, scale all the gradients together to this norm at most (Keras's global_clipnorm)" },
@@ -189,6 +194,7 @@ export function fitOptions(v: Values, base: FitOptions): FitOptions {
     optimizer,
     learningRate: v['lr-schedule'] === undefined ? lr : schedule(v['lr-schedule'], lr),
     ...hyperparameters(v, base),
+    ...(v['reduce-lr-on-plateau'] === undefined ? {} : { reduceLROnPlateau: keyValues('reduce-lr-on-plateau', v['reduce-lr-on-plateau'], CALLBACK_KINDS) as ReduceLROnPlateauOptions }),
     batchSize: number('batch-size', v['batch-size']) ?? base.batchSize,
     shuffle: v.shuffle === undefined ? base.shuffle : oneOf('--shuffle', v.shuffle, ['none', 'epoch', 'sample'] as const),
     seed: number('seed', v.seed) ?? base.seed,
@@ -228,4 +234,16 @@ function schedule(text: string | boolean, lr: number | undefined): LearningRateS
   const o = keyValues('lr-schedule', text, scheduleParamKinds(), 'schedule');
   const takesInitial = Object.hasOwn(SCHEDULE_ROWS, o.schedule as string) && 'initialLearningRate' in SCHEDULE_ROWS[o.schedule as ScheduleName].params;
   return { ...(takesInitial && lr !== undefined ? { initialLearningRate: lr } : {}), ...o } as LearningRateSchedule;
+}
+
+/** The kinds of the callbacks' options, for keyValues. */
+const CALLBACK_KINDS: Record<string, string> = {
+  factor: 'number', patience: 'number', minDelta: 'number', cooldown: 'number', minLr: 'number', startFromEpoch: 'number', baseline: 'number', restoreBestWeights: 'boolean',
+};
+
+/** `--early-stopping N` (the patience) or `--early-stopping KEY=V,…` (Keras's EarlyStopping options). */
+export function earlyStoppingFlag(v: Values): EarlyStoppingOptions | undefined {
+  const text = v['early-stopping'];
+  if (text === undefined) return undefined;
+  return typeof text === 'string' && !text.includes('=') ? { patience: number('early-stopping', text)! } : keyValues('early-stopping', text, CALLBACK_KINDS) as EarlyStoppingOptions;
 }

@@ -10,7 +10,7 @@ import { confusionSvg, metricsText, targetMetrics, thresholdFlag } from './evalu
 import { checkOutputs, writeOutputs, type Output } from './outputs.js';
 import { lossChart, Progress } from './progress.js';
 import { count, networkText, num } from './report.js';
-import { checkOutputWidth, fitOptions, modelOptions } from './run.js';
+import { checkOutputWidth, earlyStoppingFlag, fitOptions, modelOptions } from './run.js';
 /** The flags that only a CSV run reads; `train --dataset package|placement` refuses them. */
 export const CSV_FLAGS: Flags = {
   target: { value: 'COLUMN', help: 'the column to learn; a,b for a regression with several targets (one output each)' },
@@ -24,7 +24,10 @@ export const CSV_FLAGS: Flags = {
   standardize: { help: "z-score each feature with the training rows' mean and std (saved with the model)" },
   'raw-target': { help: "regression: learn the target as it is; by default it is z-scored (saved with the model; predictions stay in the target's units)" },
   'validation-split': { value: 'F', help: 'hold out this share of the rows (seeded; stratified for classification) and report their loss and metrics after every epoch' },
-  'early-stopping': { value: 'N', help: 'stop when the validation loss has not improved for N epochs; keep the best weights' },
+  'early-stopping': {
+    value: 'N|KEY=V,…',
+    help: "stop when the validation loss has not improved for N epochs; keep the best weights. Or Keras's EarlyStopping options: patience=N,monitor=val_loss|loss,minDelta=X,restoreBestWeights=true|false,startFromEpoch=N,baseline=X",
+  },
   threshold: { value: 'P', help: '0/1 classification: probability from which a row is predicted 1 (default 0.5)' },
   plot: { value: 'FILE.svg', help: 'chart of the training (and validation) loss per epoch' },
   'plot-boundary': { value: 'FILE.svg', help: 'classification on two features: the data over the predicted class (or probability)' },
@@ -129,8 +132,8 @@ export async function trainCsv(v: Values, path: string | undefined): Promise<voi
   if (path !== undefined && typeof v.target !== 'string') fail('--target', `name the column to learn: backprop train ${path} --target COLUMN`);
   const given = taskFlag(v);
   const split = number('validation-split', v['validation-split']);
-  const patience = number('early-stopping', v['early-stopping']);
-  if (patience !== undefined && split === undefined) fail('--early-stopping', 'watches the validation loss: add --validation-split 0.2 (or another share)');
+  const earlyStopping = earlyStoppingFlag(v);
+  if (earlyStopping !== undefined && split === undefined) fail('--early-stopping', 'watches the validation loss: add --validation-split 0.2 (or another share)');
   // Every output is checked before the data is read, so a wrong path costs no training.
   const what = { plot: 'loss chart', 'plot-boundary': 'decision boundary', 'plot-confusion': 'confusion matrix', save: 'model' } as const;
   const outputs = (Object.keys(what) as (keyof typeof what)[]).flatMap((flag): Output[] => {
@@ -156,7 +159,7 @@ export async function trainCsv(v: Values, path: string | undefined): Promise<voi
   const held = parts && [takeRows(data.x, data.features.length, parts.validation), takeRows(targets, width, parts.validation)] as [Float64Array, Float64Array];
   const options: ModelFitOptions = {
     ...fit, threshold, standardize: v.standardize === true, standardizeTarget: kind === 'regression' && v['raw-target'] !== true,
-    validationData: held, earlyStopping: patience === undefined ? undefined : { patience },
+    validationData: held, earlyStopping,
   };
   // Fit's scalers would refuse a column too wide for f64 by its index; here it is named before training.
   if (options.standardize) fitScaler(x, trainRows.length, data.features.length, source.name, data.features);
@@ -188,7 +191,7 @@ export async function trainCsv(v: Values, path: string | undefined): Promise<voi
   const training = {
     data: source.name, rows: data.rows, ...fit, standardize: options.standardize, standardizeTarget: options.standardizeTarget,
     // Epochs count from 1 here, as the report below says them.
-    validationSplit: split ?? null, earlyStopping: patience ?? null, epochsRun: history.loss.length, bestEpoch: history.bestEpoch === undefined ? null : history.bestEpoch + 1,
+    validationSplit: split ?? null, earlyStopping: earlyStopping?.patience ?? null, epochsRun: history.loss.length, bestEpoch: history.bestEpoch === undefined ? null : history.bestEpoch + 1,
   };
   const text = {
     plot: () => lossChartSvg(history, `${data.targets.join(', ')}: loss per epoch`),
@@ -259,7 +262,7 @@ function describe(spec: ModelOptions<LayerSpec>, fit: FitOptions, o: ModelFitOpt
     o.standardize ? 'standardized inputs' : 'raw inputs',
     ...(o.standardizeTarget ? ['standardized target (predictions in its units; --raw-target to turn off)'] : []),
     validationRows === undefined ? 'no validation' : count(validationRows, 'validation row'),
-    ...(o.earlyStopping ? [`early stopping after ${count(o.earlyStopping.patience, 'epoch')} without improvement`] : []),
+    ...(o.earlyStopping ? [`early stopping after ${count(o.earlyStopping.patience ?? 0, 'epoch')} without improvement`] : []),
     `${fit.engine} engine`,
   ].join('; ');
 }
