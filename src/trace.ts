@@ -162,6 +162,8 @@ const MAX_PATHS = 16;
  */
 export function traceFit(network: Network, ws: Workspace, state: OptimizerState, data: Rows, s: Settings,
   t: { step: number; rows: number[] | undefined; numeric: boolean }, stops?: (epoch: number) => boolean): Trace {
+  // the steps before run as fit's do, but not its callbacks between epochs: one that changes the rate would make them another run
+  if (s.reduceLROnPlateau) fail('reduceLROnPlateau', 'changes the learning rate between epochs, which a trace does not replay: trace without it');
   const n = data.rows;
   const perEpoch = Math.ceil(n / s.batchSize);
   const epoch = Math.floor((t.step - 1) / perEpoch);

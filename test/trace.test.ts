@@ -272,3 +272,9 @@ describe("every optimizer's state through a trace: what fit leaves, and each sta
     expect(t.update.iterations).toBe(6);
   });
 });
+
+it('a trace refuses reduceLROnPlateau, whose changes between epochs it does not replay', async () => {
+  const spec = NETWORKS[0]!;
+  const [x, y] = data(spec, 5);
+  await expect(new Model(spec).trace(x, y, { reduceLROnPlateau: { monitor: 'loss' } })).rejects.toThrow(/reduceLROnPlateau: changes the learning rate between epochs/);
+});

@@ -2,7 +2,6 @@
 // (one function per optimizer), twinned in src/engines/js.ts; its code is its index in OPTIMIZERS
 // (src/contract.ts). Fit's checks (src/optimizers.ts), the settings the kernels read (src/layout.ts),
 // trace, explain, the TF.js reference, the CLI's flags and help and docs/operations.md read these rows.
-import type * as TF from '@tensorflow/tfjs';
 import { OPTIMIZERS, type CLIPPINGS, type NET_SLOTS, type SETTING_SLOTS } from '../contract.js';
 import { fail, positiveFinite, show } from '../errors.js';
 import { rowList, type Counterpart, type NoEquivalent, type RowBase } from './rows.js';
@@ -120,7 +119,20 @@ export interface UpdateValues {
   factor(x: number): string;
 }
 
-export type Tf = typeof TF;
+/**
+ * The part of TensorFlow.js the rows call (tf.train's optimizers), described here so that the library's
+ * types need no TensorFlow.js; src/yardsticks/tfjsReference.ts hands the real module.
+ */
+export interface TfTrain {
+  train: {
+    sgd(learningRate: number): unknown;
+    momentum(learningRate: number, momentum: number, useNesterov?: boolean): unknown;
+    adam(learningRate?: number, beta1?: number, beta2?: number, epsilon?: number): unknown;
+    rmsprop(learningRate: number, decay?: number, momentum?: number, epsilon?: number): unknown;
+    adagrad(learningRate: number, initialAccumulatorValue?: number): unknown;
+    adamax(learningRate?: number, beta1?: number, beta2?: number, epsilon?: number): unknown;
+  };
+}
 
 export interface OptimizerRow extends RowBase {
   /** Keras 3's default learning rate. */
@@ -139,8 +151,8 @@ export interface OptimizerRow extends RowBase {
   formula(s: OptimizerSettings, iterations: number, num: (x: number) => string): string;
   /** One parameter's update as explain writes it, with its values: the right-hand side of θ ← …. */
   rule(s: OptimizerSettings, v: UpdateValues): string;
-  /** TensorFlow.js's optimizer that updates as this one does with these settings, for the reference runs; or why there is none. */
-  tfjs: Counterpart<(tf: Tf, s: OptimizerSettings) => TF.Optimizer | NoEquivalent>;
+  /** TensorFlow.js's optimizer that updates as this one does (a tf.Optimizer), for the reference runs; or, for these settings or any, why there is none. */
+  tfjs: Counterpart<(tf: TfTrain, s: OptimizerSettings) => unknown>;
   /** ONNX's: none, an ONNX model here being for inference. */
   onnx: NoEquivalent;
 }

@@ -8,11 +8,11 @@ import { Model, type ModelOptions, type Weights } from '../model.js';
 import { checkFitOptions, type FitOptions, type Settings } from '../fitOptions.js';
 import { ACTIVATION_ROWS } from '../operations/activations.js';
 import { LOSS_ROWS } from '../operations/losses.js';
-import { OPTIMIZER_ROWS, type Tf } from '../operations/optimizers.js';
-import { hasNone } from '../operations/rows.js';
+import { OPTIMIZER_ROWS } from '../operations/optimizers.js';
+import { hasNone, type Counterpart } from '../operations/rows.js';
 import { checkSpec, type LayerSpec, type Network, type Regularizer } from '../spec.js';
 
-export type { Tf };
+export type Tf = typeof TF;
 
 /** float32 noise, not a difference in the algorithm: the bounds the parity suite holds both runs to. */
 export const LOSS_BOUND = 1e-4; // relative, per epoch
@@ -78,7 +78,7 @@ function counterparts(tf: Tf, network: Network, s: Settings): Counterparts {
   });
   const loss = LOSS_ROWS[network.loss].tfjs, optimizer = OPTIMIZER_ROWS[s.optimizer.optimizer].tfjs;
   if (hasNone(loss)) fail('loss', `TensorFlow.js has no ${network.loss}: ${loss.none}`);
-  const made = hasNone(optimizer) ? optimizer : optimizer(tf, s.optimizer);
+  const made = (hasNone(optimizer) ? optimizer : optimizer(tf, s.optimizer)) as Counterpart<TF.Optimizer>;
   if (hasNone(made)) fail('optimizer', `TensorFlow.js has no counterpart of ${s.optimizer.optimizer} with these settings: ${made.none}`);
   if (s.optimizer.clipping.kind !== 'none') fail(s.optimizer.clipping.kind, "TensorFlow.js's optimizers do not clip gradients");
   if (s.optimizer.schedule) fail('learningRate', "TensorFlow.js's optimizers take a constant learning rate, not a schedule");
