@@ -5,6 +5,7 @@ import type { Matrix } from './data.js';
 import type { EngineKind } from './engines/engine.js';
 import { fail, knownKeys, oneOf, positiveInteger, show } from './errors.js';
 import { checkThreshold } from './metrics.js';
+import { nonNegative } from './operations/rows.js';
 import { checkOptimizer, OPTIMIZER_OPTIONS, type OptimizerOptions, type OptimizerSettings } from './optimizers.js';
 import type { EpochLogs } from './trainer.js';
 
@@ -58,11 +59,6 @@ export type ReduceLROnPlateauSettings = Required<ReduceLROnPlateauOptions>;
 
 function count(field: string, v: unknown): number {
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) fail(field, `expected a whole number ≥ 0, got ${show(v)}`);
-  return v;
-}
-
-function nonNegative(field: string, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) fail(field, `expected a finite number ≥ 0, got ${show(v)}`);
   return v;
 }
 

@@ -4,7 +4,7 @@
 // trace, explain, the TF.js reference, the CLI's flags and help and docs/operations.md read these rows.
 import { OPTIMIZERS, type CLIPPINGS, type NET_SLOTS, type SETTING_SLOTS } from '../contract.js';
 import { fail, positiveFinite, show } from '../errors.js';
-import { rowList, type Counterpart, type NoEquivalent, type RowBase } from './rows.js';
+import { nonNegative, rowList, trueOrFalse, type Counterpart, type NoEquivalent, type RowBase } from './rows.js';
 import type { ScheduleSettings } from './schedules.js';
 
 export type OptimizerName = (typeof OPTIMIZERS)[number];
@@ -14,16 +14,6 @@ function between(field: string, value: unknown, top: number, closed: boolean): n
   if (typeof value !== 'number' || !(value >= 0 && (closed ? value <= top : value < top))) {
     fail(field, `expected a number from 0 ${closed ? 'to' : 'up to (not including)'} ${top}, got ${show(value)}`);
   }
-  return value;
-}
-
-function nonNegative(field: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) fail(field, `expected a finite number ≥ 0, got ${show(value)}`);
-  return value;
-}
-
-function flag(field: string, value: unknown): boolean {
-  if (typeof value !== 'boolean') fail(field, `expected true or false, got ${show(value)}`);
   return value;
 }
 
@@ -46,13 +36,13 @@ export const HYPERPARAMETERS = {
     help: 'how much of the previous step carries into the next, 0 to 1', symbol: 'μ', default: 0,
     check: (field: string, v: unknown) => between(field, v, 1, true), slot: 'MOMENTUM',
   },
-  nesterov: { help: "Nesterov's form of momentum (needs a momentum > 0)", symbol: 'Nesterov', default: false, check: flag, slot: 'NESTEROV' },
+  nesterov: { help: "Nesterov's form of momentum (needs a momentum > 0)", symbol: 'Nesterov', default: false, check: trueOrFalse, slot: 'NESTEROV' },
   beta1: { help: "decay of the gradient's running mean, 0 up to 1", symbol: 'β₁', default: 0.9, check: (field: string, v: unknown) => between(field, v, 1, false), slot: 'BETA_1' },
   beta2: { help: "decay of the squared gradient's running mean, 0 up to 1", symbol: 'β₂', default: 0.999, check: (field: string, v: unknown) => between(field, v, 1, false), slot: 'BETA_2' },
   rho: { help: "decay of the squared gradient's running mean, 0 up to 1", symbol: 'ρ', default: 0.9, check: (field: string, v: unknown) => between(field, v, 1, false), slot: 'RHO' },
   epsilon: { help: 'added to the divisor to keep it away from 0, > 0', symbol: 'ε', default: 1e-7, check: positiveFinite, slot: 'EPSILON' },
-  amsgrad: { help: 'divide by the largest v so far (AMSGrad)', symbol: 'AMSGrad', default: false, check: flag, slot: 'AMSGRAD' },
-  centered: { help: "divide by the gradient's running variance, not its mean square", symbol: 'centered', default: false, check: flag, slot: 'CENTERED' },
+  amsgrad: { help: 'divide by the largest v so far (AMSGrad)', symbol: 'AMSGrad', default: false, check: trueOrFalse, slot: 'AMSGRAD' },
+  centered: { help: "divide by the gradient's running variance, not its mean square", symbol: 'centered', default: false, check: trueOrFalse, slot: 'CENTERED' },
   weightDecay: {
     help: 'decoupled weight decay: each update first takes θ·weightDecay·lr off every parameter, ≥ 0', symbol: 'wd', default: 0,
     check: (field: string, v: unknown) => nonNegative(field, v), slot: 'WEIGHT_DECAY',

@@ -3,8 +3,8 @@
 // settings before the update, from the updates made so far — Keras's `iterations`, which its
 // optimizer hands its schedule (base_optimizer's _get_current_learning_rate) — so both engines read
 // the same number. The formulas are keras/src/optimizers/schedules/learning_rate_schedule.py's.
-import { fail, knownKeys, oneOf, show } from '../errors.js';
-import { nameList } from './rows.js';
+import { fail, knownKeys, oneOf, positiveFinite, show } from '../errors.js';
+import { nameList, nonNegative, trueOrFalse } from './rows.js';
 
 type Value = number | boolean | number[] | null;
 
@@ -16,29 +16,14 @@ interface ParamRow {
   check(field: string, v: unknown): Value;
 }
 
-function positive(field: string, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) fail(field, `expected a finite number > 0, got ${show(v)}`);
-  return v;
-}
-
-function nonNegative(field: string, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) fail(field, `expected a finite number ≥ 0, got ${show(v)}`);
-  return v;
-}
-
-function flag(field: string, v: unknown): boolean {
-  if (typeof v !== 'boolean') fail(field, `expected true or false, got ${show(v)}`);
-  return v;
-}
-
 function numbers(field: string, v: unknown): number[] {
   if (!Array.isArray(v) || v.length === 0) fail(field, `expected a non-empty array of numbers, got ${show(v)}`);
   v.forEach((x, i) => { if (typeof x !== 'number' || !Number.isFinite(x) || x < 0) fail(`${field}[${i}]`, `expected a finite number ≥ 0, got ${show(x)}`); });
   return [...(v as number[])];
 }
 
-const INITIAL: ParamRow = { kind: 'number', check: positive };
-const STEPS: ParamRow = { kind: 'number', check: positive };
+const INITIAL: ParamRow = { kind: 'number', check: positiveFinite };
+const STEPS: ParamRow = { kind: 'number', check: positiveFinite };
 
 /** A schedule's parameters, checked, every default filled in. */
 export type ScheduleParams = Record<string, Value>;
@@ -67,13 +52,13 @@ function cosine(p: ScheduleParams, step: number, from: number): number {
 const ROWS = {
   exponentialDecay: {
     help: 'initialLearningRate · decayRate^(step / decaySteps), the exponent floored with staircase',
-    params: { initialLearningRate: INITIAL, decaySteps: STEPS, decayRate: { kind: 'number', check: positive }, staircase: { kind: 'boolean', default: false, check: flag } },
+    params: { initialLearningRate: INITIAL, decaySteps: STEPS, decayRate: { kind: 'number', check: positiveFinite }, staircase: { kind: 'boolean', default: false, check: trueOrFalse } },
     refine: () => {},
     at: (p, step) => n(p, 'initialLearningRate') * Math.pow(n(p, 'decayRate'), fraction(p, step)),
   },
   inverseTimeDecay: {
     help: 'initialLearningRate / (1 + decayRate · step / decaySteps), the fraction floored with staircase',
-    params: { initialLearningRate: INITIAL, decaySteps: STEPS, decayRate: { kind: 'number', check: nonNegative }, staircase: { kind: 'boolean', default: false, check: flag } },
+    params: { initialLearningRate: INITIAL, decaySteps: STEPS, decayRate: { kind: 'number', check: nonNegative }, staircase: { kind: 'boolean', default: false, check: trueOrFalse } },
     refine: () => {},
     at: (p, step) => n(p, 'initialLearningRate') / (1 + n(p, 'decayRate') * fraction(p, step)),
   },
@@ -96,7 +81,7 @@ const ROWS = {
     help: '(initialLearningRate − endLearningRate)·(1 − step / decaySteps)^power + endLearningRate, held there after decaySteps (or with cycle, restarted over multiples of them)',
     params: {
       initialLearningRate: INITIAL, decaySteps: STEPS, endLearningRate: { kind: 'number', default: 0.0001, check: nonNegative },
-      power: { kind: 'number', default: 1, check: positive }, cycle: { kind: 'boolean', default: false, check: flag },
+      power: { kind: 'number', default: 1, check: positiveFinite }, cycle: { kind: 'boolean', default: false, check: trueOrFalse },
     },
     refine: () => {},
     at: (p, step) => {
@@ -110,7 +95,7 @@ const ROWS = {
     help: 'a half cosine from the rate to alpha times it over decaySteps; with warmupTarget, first a straight line from initialLearningRate to it over warmupSteps',
     params: {
       initialLearningRate: INITIAL, decaySteps: STEPS, alpha: { kind: 'number', default: 0, check: nonNegative },
-      warmupTarget: { kind: 'number', default: null, check: positive }, warmupSteps: { kind: 'number', default: 0, check: nonNegative },
+      warmupTarget: { kind: 'number', default: null, check: positiveFinite }, warmupSteps: { kind: 'number', default: 0, check: nonNegative },
     },
     refine: () => {},
     at: (p, step) => {
