@@ -12,6 +12,7 @@ import type { EpochLogs } from './trainer.js';
 /** `'none'`: rows in order; `'epoch'` (or `true`): a new permutation each epoch; `'sample'`: each step draws a row at random, with replacement. */
 export type Shuffle = 'none' | 'epoch' | 'sample';
 
+/** How to train: epochs, batches, row order, engine and the optimizer with its settings. */
 export interface FitOptions extends OptimizerOptions {
   /** Passes over the data (default 1, as Keras). */
   epochs?: number;
@@ -25,6 +26,7 @@ export interface FitOptions extends OptimizerOptions {
   shuffle?: boolean | Shuffle;
   /** Seeds the row order (default 0): a seed reproduces a run exactly, on either engine. */
   seed?: number;
+  /** `'wasm'` (default) or `'js'`: the same numbers either way. */
   engine?: EngineKind;
   /**
    * Batches per call into the engine, as Keras's steps_per_execution: 1 (default) — the host runs the
@@ -79,6 +81,7 @@ function checkPlateau(v: unknown): ReduceLROnPlateauSettings {
   };
 }
 
+/** The settings a fit ran with, every default filled in (`history.params`). */
 export interface Settings {
   epochs: number;
   optimizer: OptimizerSettings;
@@ -127,6 +130,7 @@ function checkStepsPerExecution(v: unknown): 1 | 'epoch' {
   return v;
 }
 
+/** Validation during fit: held-out rows measured after each epoch, and early stopping. */
 export interface ValidationOptions {
   /** Share of the rows (seeded by `seed`, stratified by label for binaryCrossentropy) held out to validate on after each epoch, as Keras's validationSplit. */
   validationSplit?: number;
@@ -185,6 +189,7 @@ export function checkValidationOptions(o: ValidationOptions): ValidationSettings
   return { split: o.validationSplit, data: o.validationData, earlyStopping, threshold: checkThreshold(o.threshold ?? 0.5) };
 }
 
+/** `Model.fit`'s options: training (FitOptions, with the optimizer's), validation, and scaling. */
 export interface ModelFitOptions extends FitOptions, ValidationOptions {
   /** Fits a z-score scaler to the training rows (after any validationSplit); the model applies it from then on, in fit, predict and evaluate. */
   standardize?: boolean;

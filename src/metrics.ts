@@ -1,6 +1,7 @@
 import { argmax } from './classes.js';
 import { fail, show } from './errors.js';
 
+/** Metrics of a regression (mse): MSE, MAE and R², per target where there are several. */
 export interface RegressionMetrics {
   task: 'regression';
   rows: number;
@@ -11,6 +12,7 @@ export interface RegressionMetrics {
   r2: number;
 }
 
+/** A 0/1 classifier's four counts. */
 export interface ConfusionMatrix {
   /** Predicted 1, target 1. */
   tp: number;
@@ -20,6 +22,7 @@ export interface ConfusionMatrix {
   fn: number;
 }
 
+/** Metrics of a 0/1 classifier (binaryCrossentropy) at a threshold. */
 export interface ClassificationMetrics {
   task: 'classification';
   rows: number;
@@ -71,6 +74,7 @@ export interface MulticlassMetrics {
   confusion: number[][];
 }
 
+/** The metrics of a model's task (`task` tells which). */
 export type Metrics = RegressionMetrics | ClassificationMetrics | MulticlassMetrics;
 
 // The clip the kernels apply in binaryCrossentropy (assembly/losses.ts), so logLoss equals the loss.

@@ -1,12 +1,12 @@
 // The Node entry: the library core, with the kernels read from build/backprop.wasm on first use.
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { setDefaultWasmSource } from './engines/wasm.js';
 import './worker/nodeEndpoint.js';
-import { readCsv, type CsvData, type CsvDataOptions } from './csv.js';
-import { fail } from './errors.js';
+import { unreadable } from './csvFile.js';
 import type { Model } from './model.js';
 import { modelToText, type modelFromFile, type ModelInfo } from './io/modelFile.js';
 import { readModelFile } from './io/files.js';
+import { writeWhole } from './io/atomic.js';
 
 setDefaultWasmSource((file) => readFile(new URL(`../build/${file}`, import.meta.url)));
 
@@ -17,19 +17,15 @@ export async function readText(path: string): Promise<string> {
   try {
     return await readFile(path, 'utf8');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    return fail(path, code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, expected a file' : `cannot be read (${(e as Error).message})`);
+    return unreadable(path, e);
   }
 }
 
-/** Reads a CSV file's features and target (see readCsv); messages name the file and line. */
-export async function readCsvFile(path: string, options: Omit<CsvDataOptions, 'source'>): Promise<CsvData> {
-  return readCsv(await readText(path), { ...options, source: path });
-}
+export { readCsvFile } from './csvFile.js';
 
-/** Writes the model, its scaler and `info` as a model file (JSON). */
+/** Writes the model, its scaler and `info` as a model file (JSON), whole: a temporary file beside it, renamed over it. */
 export async function saveModel(path: string, model: Model, info: ModelInfo): Promise<void> {
-  await writeFile(path, modelToText(model, info));
+  await writeWhole(path, modelToText(model, info));
 }
 
 /** Reads and checks a model file written by saveModel, or a TensorFlow.js model.json written by `backprop export`. */

@@ -38,6 +38,7 @@ export function lossChartSvg(history: LossHistory, title = 'Loss per epoch'): st
   ]);
 }
 
+/** `decisionBoundarySvg`'s options. */
 export interface BoundaryOptions {
   /** Names of the two features, for the axes. */
   features?: [string, string];
@@ -52,6 +53,7 @@ export interface BoundaryOptions {
   maxPoints?: number;
 }
 
+/** `confusionMatrixSvg`'s options. */
 export interface ConfusionOptions {
   title?: string;
 }

@@ -7,6 +7,7 @@ export interface RowSplit {
   validation: number[];
 }
 
+/** `splitRows`'s options. */
 export interface SplitOptions {
   /** Share of the rows held out for validation, in (0, 1). */
   fraction: number;

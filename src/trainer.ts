@@ -9,6 +9,7 @@ import type { Workspace } from './workspace.js';
 import type { Network } from './spec.js';
 import { describeParam } from './weights.js';
 
+/** What `onEpochEnd` receives after each epoch. */
 export interface EpochLogs {
   loss: number;
   /** With validation data (src/validation.ts): the held-out rows' loss and metrics after this epoch. */
@@ -21,6 +22,7 @@ export type { FitOptions, Settings, Shuffle } from './fitOptions.js';
 /** What a chart of a run reads: its epochs and losses (History without the settings). */
 export type LossHistory = Pick<History, 'epoch' | 'loss' | 'valLoss' | 'bestEpoch'>;
 
+/** What `fit` resolves to: the loss of every epoch (and validation's), as Keras's History. */
 export interface History {
   epoch: number[];
   /** Mean of the epoch's row (or batch) losses, each measured before its update — what Keras reports. */

@@ -46,7 +46,7 @@ describe('bad flags: a clear message, exit 1, no stack trace', () => {
     [['train', '--dataset', 'iris'], /--dataset: expected one of 'package', 'placement', 'blobs3', got "iris"/],
     [['train'], /--dataset: expected one of package, placement, blobs3/],
     [['train', '--dataset', 'package', '--layers', '2,0'], /--layers: expected positive whole numbers/],
-    [['train', '--dataset', 'package', '--activation', 'mish'], /--activation: expected one of/],
+    [['train', '--dataset', 'package', '--activation', 'gelu_new'], /--activation: expected one of/],
     [['train', '--dataset', 'package', '--loss', 'binaryCrossentropy'], /needs activation 'sigmoid'/],
     [['train', '--dataset', 'package', '--engine', 'gpu'], /--engine: expected one of 'wasm', 'js'/],
     [['train', '--dataset', 'package', '--epoch', '3'], /Unknown option '--epoch'/],

@@ -95,7 +95,7 @@ describe('model files', () => {
     ['a weight set to null', () => edited('null-weight.json', (f) => { f.weights[2][1][0] = null; }), 'weights[2] (layer 1 kernel)[1][0]: expected a finite number, got null'],
     ['a weight as text', () => edited('text-weight.json', (f) => { f.weights[1][0] = '0.5'; }), 'weights[1] (layer 0 bias)[0]: expected a finite number, got "0.5"'],
     ['a bias too many', () => edited('bias.json', (f) => { f.weights[3].push(0); }), 'weights[3] (layer 1 bias): expected 1 numbers'],
-    ['an unknown activation', () => edited('act.json', (f) => { f.model.layers[0].activation = 'mish'; }), "layers[0].activation: expected one of 'linear'"],
+    ['an unknown activation', () => edited('act.json', (f) => { f.model.layers[0].activation = 'gelu_new'; }), "layers[0].activation: expected one of 'linear'"],
     ['a Dropout rate of 1', () => edited('dropout.json', (f) => { f.model.layers.splice(1, 0, { dropout: 1 }); }), 'layers[1].dropout: expected a rate from 0 up to (not including) 1, got 1'],
     ['a negative regularizer', () => edited('reg.json', (f) => { f.model.layers[0].kernelRegularizer = { l2: -0.1 }; }), 'layers[0].kernelRegularizer.l2: expected a finite number ≥ 0, got -0.1'],
     ['a scaler of the wrong length', () => edited('scaler-len.json', (f) => { f.scaler.mean.pop(); }), 'scaler.mean: expected 2 numbers (one per feature)'],

@@ -74,9 +74,9 @@ describe('train DATA.csv --target species: three text labels train a softmax net
     expect(saved.model.layers.map((l: { units: number }) => l.units)).toEqual([32, 16, 3]);
   });
 
-  it("is the README's worked example, as printed there", () => {
-    const readme = readFileSync(fileURLToPath(new URL('../README.md', import.meta.url)), 'utf8');
-    const shown = readme.split('### Three classes from the command line')[1]!;
+  it('is the worked example of docs/your-data.md, as printed there', () => {
+    const readme = readFileSync(fileURLToPath(new URL('../docs/your-data.md', import.meta.url)), 'utf8');
+    const shown = readme.split('## Three classes from the command line')[1]!;
     const metrics = (text: string) => text.slice(text.indexOf('                   training  validation'), text.indexOf('wrote confusion matrix'));
     const out = ok(run('--save', 'readme.json', '--plot-confusion', 'readme.svg'));
     expect(metrics(out)).toMatch(/validation\n +rows +120 +30/);

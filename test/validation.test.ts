@@ -32,7 +32,7 @@ describe('model specs', () => {
     [{ ...base, layers: [{ units: 2.5 }] }, 'layers[0].units', /positive integer, got 2.5/],
     [{ ...base, layers: [] }, 'layers', /non-empty array/],
     [{ ...base, inputs: 0 }, 'inputs', /positive integer/],
-    [{ ...base, layers: [{ units: 1, activation: 'mish' }] }, 'layers[0].activation', /one of 'linear', 'sigmoid', 'tanh', 'relu', 'softmax', .*'gelu', got "mish"/],
+    [{ ...base, layers: [{ units: 1, activation: 'gelu_new' }] }, 'layers[0].activation', /one of 'linear', 'sigmoid', 'tanh', 'relu', 'softmax', .*'gelu', .*'exponential', got "gelu_new"/],
     [{ ...base, loss: 'hinge' }, 'loss', /one of 'mse', 'binaryCrossentropy', 'categoricalCrossentropy', 'sparseCategoricalCrossentropy', got "hinge"/],
     [{ ...base, loss: 'binaryCrossentropy' }, 'layers[1].activation', /needs activation 'sigmoid', got 'linear'/],
     [{ ...base, layers: [{ units: 1, kernelInitializer: { constant: NaN } }] }, 'layers[0].kernelInitializer', /finite number/],

@@ -1,7 +1,7 @@
-// The README's derivation of backpropagation for the 2-2-1 network, weight by weight, on the page:
-// the section's own text, bundled from the README at build time, so the page and the README never
+// The derivation of backpropagation for the 2-2-1 network, weight by weight (docs/getting-started.md), on the page:
+// the section's own text, bundled from the guide at build time, so the page and the guide never
 // differ. Paragraphs, **bold**, `code` and fenced blocks are all that section uses.
-import readme from '../README.md' with { type: 'text' };
+import readme from '../docs/getting-started.md' with { type: 'text' };
 
 const HEADING = '## Backpropagation for the 2-2-1 network, weight by weight';
 

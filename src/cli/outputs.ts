@@ -1,10 +1,13 @@
 // The files a command writes. Each is checked before any work starts (so a wrong path costs
 // nothing), never the same file as an input, and written whole or not at all: to a temporary
 // file beside it, then renamed over it.
-import { accessSync, constants, existsSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { accessSync, constants, existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { open, rename, rm } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { fail } from '../errors.js';
+import { fileIdentity, temporaryFile, writeWhole } from '../io/atomic.js';
+
+export { writeWhole };
 
 export interface Output {
   /** The flag that named it, e.g. '--save'. */
@@ -14,24 +17,16 @@ export interface Output {
   path: string;
 }
 
-/** The same file, whichever way its path is written (through links too, when it exists). */
-function identity(path: string): string {
-  try {
-    return realpathSync(path);
-  } catch {
-    return resolve(path);
-  }
-}
-
 /**
- * Refuses an output that would replace an input, that another output also names, or that cannot
- * be written: a missing folder, a folder where the file should be, no permission.
+ * Refuses an output that would replace an input, that another output also names (through symbolic
+ * or hard links too), or that cannot be written: a missing folder, a folder where the file should be,
+ * no permission.
  */
 export function checkOutputs(outputs: Output[], inputs: string[]): void {
-  const taken = new Map(inputs.map((p) => [identity(p), 'an input of this run (backprop never writes over its input)']));
+  const taken = new Map(inputs.map((p) => [fileIdentity(p), 'an input of this run (backprop never writes over its input)']));
   for (const o of outputs) {
     if (o.path.trim() === '') fail(o.flag, 'expected a file name');
-    const id = identity(o.path);
+    const id = fileIdentity(o.path);
     const other = taken.get(id);
     if (other) fail(o.flag, `${o.path} is ${other}; choose another file name`);
     taken.set(id, `where ${o.flag} writes the ${o.what}`);
@@ -50,10 +45,6 @@ export function checkOutputs(outputs: Output[], inputs: string[]): void {
       fail(o.flag, `cannot write ${o.path}: ${why(e, folder)}`);
     }
   }
-}
-
-function temporaryFile(path: string): string {
-  return join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
 }
 
 /** An error of the file system in words. */
@@ -83,18 +74,6 @@ function writable(path: string): boolean {
   }
 }
 
-/** Writes `text` to `path` whole: a temporary file beside it, renamed over it once complete. */
-export async function writeWhole(path: string, text: string): Promise<void> {
-  const temporary = temporaryFile(path);
-  try {
-    await writeFile(temporary, text);
-    await rename(temporary, path);
-  } catch (e) {
-    await rm(temporary, { force: true });
-    throw e;
-  }
-}
-
 /**
  * Writes every output it can; an output that fails (a disk that filled up, a folder removed
  * during training) does not stop the others. Returns what was written and what failed, in words.
@@ -110,4 +89,57 @@ export async function writeOutputs(outputs: { output: Output; text: () => string
     }
   }
   return { written, failed };
+}
+
+/** An output written a piece at a time as it is computed (predictions of a large file), whole or not at all. */
+export interface OutputStream {
+  write(text: string): Promise<void>;
+  /** Puts the finished output in place. */
+  close(): Promise<void>;
+  /** Drops what was written: the path keeps what it held before, or stays absent. */
+  abort(): Promise<void>;
+}
+
+/**
+ * Writes `output` as it is computed: into the temporary file beside it, renamed over it by `close`,
+ * so that a run that fails midway leaves nothing half-written. Failures name the flag and why.
+ */
+export async function outputStream(output: Output): Promise<OutputStream> {
+  const temporary = temporaryFile(output.path);
+  const failed = (e: unknown): never => fail(output.flag, `could not write the ${output.what} to ${output.path}: ${why(e, dirname(resolve(output.path)))}`);
+  const handle = await open(temporary, 'w').catch(failed);
+  let closed = false;
+  const closeHandle = async () => {
+    if (!closed) {
+      closed = true;
+      await handle.close();
+    }
+  };
+  const abort = async () => {
+    await closeHandle().catch(() => {});
+    await rm(temporary, { force: true });
+  };
+  return {
+    // writeFile on a handle writes all of the text from the current position (write alone may write part)
+    write: (text) => handle.writeFile(text).catch(async (e: unknown) => { await abort(); failed(e); }),
+    close: async () => {
+      try {
+        await closeHandle();
+        await rename(temporary, output.path);
+      } catch (e) {
+        await abort();
+        failed(e);
+      }
+    },
+    abort,
+  };
+}
+
+/** Standard output as an OutputStream: a write waits while a pipe is full, so memory stays bounded. */
+export function stdoutStream(): OutputStream {
+  return {
+    write: (text) => new Promise((done) => { if (process.stdout.write(text)) done(); else process.stdout.once('drain', done); }),
+    close: async () => {},
+    abort: async () => {},
+  };
 }

@@ -1,12 +1,12 @@
 import {
   BackpropError, Model, readCsv, readCsvFile, splitRows, takeRows, lossChartSvg, decisionBoundarySvg, loadWasm, modelToText, fitScaler, formatCsv,
-  classColumn, classDatasets, CLASS_DATASET_NAMES, isCategorical, oneHot, LOSSES, TASKS,
+  classDatasets, CLASS_DATASET_NAMES, isCategorical, oneHot, LOSSES, TASKS,
   type ClassDatasetName, type CsvData, type FitOptions, type History, type LayerSpec, type Metrics, type ModelFitOptions, type ModelOptions, type Task,
 } from '../node.js';
 import { fail, oneOf } from '../errors.js';
 import { checkOptimizer } from '../optimizers.js';
 import { list, number, type Flags, type Values } from './args.js';
-import { confusionSvg, metricsText, targetMetrics, thresholdFlag } from './evaluate.js';
+import { confusionSvg, metricsText, rowsMetrics, targetMetrics, thresholdFlag } from './evaluate.js';
 import { checkOutputs, writeOutputs, type Output } from './outputs.js';
 import { lossChart, Progress } from './progress.js';
 import { count, networkText, num } from './report.js';
@@ -76,8 +76,9 @@ export async function csvRun(v: Values, path: string | undefined, given = taskFl
   const name = source.name;
   // A 0/1 target trains one sigmoid output; asked for a categorical loss, it is read as the classes '0' and '1'.
   if (loss !== undefined && isCategorical(loss) && data.classes === undefined && data.task === 'classification' && data.targets.length === 1) {
-    const { classes, y } = classColumn(data.table, data.target, name);
-    data = { ...data, y, classes, ...(loss === 'categoricalCrossentropy' ? { oneHot: oneHot(y, classes.length) } : {}) };
+    // The values 0 and 1 are already the indices of the classes '0' and '1'.
+    oneClassOnly(data, name);
+    data = { ...data, classes: ['0', '1'], ...(loss === 'categoricalCrossentropy' ? { oneHot: oneHot(data.y, 2) } : {}) };
   }
   const kind: Kind = data.classes ? 'multiclass' : data.task === 'classification' ? 'binary' : 'regression';
   if (v['raw-target'] && kind !== 'regression') fail('--raw-target', `applies to regression; this run is a classification`);
@@ -155,7 +156,8 @@ export async function trainCsv(v: Values, path: string | undefined): Promise<voi
   // Stratified as fit's validationSplit stratifies (not one-hot rows), so that explain's split is this one.
   const parts = split === undefined ? undefined : splitRows(data.rows, { fraction: split, seed: fit.seed, stratify: width === 1 ? labels : undefined });
   const trainRows = parts?.train ?? [...Array(data.rows).keys()];
-  const [x, y] = [takeRows(data.x, data.features.length, trainRows), takeRows(targets, width, trainRows)];
+  // Without a split every row trains: the rows as read, not a copy (a large file is held once).
+  const [x, y] = parts ? [takeRows(data.x, data.features.length, trainRows), takeRows(targets, width, trainRows)] : [data.x, targets];
   const held = parts && [takeRows(data.x, data.features.length, parts.validation), takeRows(targets, width, parts.validation)] as [Float64Array, Float64Array];
   const options: ModelFitOptions = {
     ...fit, threshold, standardize: v.standardize === true, standardizeTarget: kind === 'regression' && v['raw-target'] !== true,
@@ -181,8 +183,8 @@ export async function trainCsv(v: Values, path: string | undefined): Promise<voi
     progress.stop();
   }
   const engine = fit.engine!;
-  const metrics: Record<string, Metrics> = { training: model.evaluateMetrics(x, y, { threshold, engine }) };
-  if (held) metrics.validation = model.evaluateMetrics(held[0], held[1], { threshold, engine });
+  const metrics: Record<string, Metrics> = { training: rowsMetrics(model, x, y, threshold, engine) };
+  if (held) metrics.validation = rowsMetrics(model, held[0], held[1], threshold, engine);
   const perTarget = kind === 'regression' && width > 1
     ? { training: targetMetrics(model, x, y, data.targets, engine), ...(held ? { validation: targetMetrics(model, held[0], held[1], data.targets, engine) } : {}) }
     : undefined;

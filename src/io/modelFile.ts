@@ -6,6 +6,7 @@ import { Model, type Weights } from '../model.js';
 import type { Scaler } from '../scaler.js';
 import { layerSpecs, type LayerSpec, type Loss } from '../spec.js';
 
+/** The `format` field of every model file saveModel writes. */
 export const MODEL_FORMAT = 'backprop-model';
 /**
  * Raised whenever a change would make an older reader misread a file. Version 2 added the target's

@@ -4,9 +4,11 @@
 // trace, explain, the TF.js reference, the CLI's flags and help and docs/operations.md read these rows.
 import { OPTIMIZERS, type CLIPPINGS, type NET_SLOTS, type SETTING_SLOTS } from '../contract.js';
 import { fail, positiveFinite, show } from '../errors.js';
+import { pow } from '../engines/math.js';
 import { nonNegative, rowList, trueOrFalse, type Counterpart, type NoEquivalent, type RowBase } from './rows.js';
 import type { ScheduleSettings } from './schedules.js';
 
+/** An optimizer's name: one of OPTIMIZERS. */
 export type OptimizerName = (typeof OPTIMIZERS)[number];
 
 /** A number from 0 up to `top`, which is allowed only when `closed` (a decay of 1 would divide by 0). */
@@ -53,7 +55,9 @@ export const HYPERPARAMETERS = {
   },
 } satisfies Record<string, HyperparameterRow<number> | HyperparameterRow<boolean>>;
 
+/** An optimizer hyperparameter's name: a key of HYPERPARAMETERS. */
 export type Hyperparameter = keyof typeof HYPERPARAMETERS;
+/** The names of HYPERPARAMETERS, in order. */
 export const HYPERPARAMETER_NAMES = Object.keys(HYPERPARAMETERS) as Hyperparameter[];
 type Value<K extends Hyperparameter> = (typeof HYPERPARAMETERS)[K]['default'];
 
@@ -124,6 +128,7 @@ export interface TfTrain {
   };
 }
 
+/** Everything known about one optimizer: one row of the operation table (OPTIMIZER_LIST). */
 export interface OptimizerRow extends RowBase {
   /** Keras 3's default learning rate. */
   learningRate: number;
@@ -148,7 +153,7 @@ export interface OptimizerRow extends RowBase {
 }
 
 const INFERENCE_ONLY = { none: 'an ONNX model holds the forward pass for inference; it carries no optimizer' };
-const adamStepSize = (s: OptimizerSettings, t: number) => s.learningRate * Math.sqrt(1 - Math.pow(s.beta2, t)) / (1 - Math.pow(s.beta1, t));
+const adamStepSize = (s: OptimizerSettings, t: number) => s.learningRate * Math.sqrt(1 - pow(s.beta2, t)) / (1 - pow(s.beta1, t));
 const none = () => ({});
 const MOMENT = "m, the gradient's running mean", SQUARES = "v, the squared gradient's running mean";
 /** TensorFlow.js fixes ε at its backend's 1e-7 in some optimizers: with another ε there is no counterpart. */
@@ -162,7 +167,7 @@ const adamFormula = (s: OptimizerSettings, t: number, num: (x: number) => string
 const adamState = (s: OptimizerSettings): Partial<Record<StateName, string>> => ({ momentums: MOMENT, velocities: SQUARES, ...(s.amsgrad ? { accumulators: 'v̂, the largest v so far' } : {}) });
 
 /** Nadam's momentum schedule μₜ = β₁·(1 − 0.5·0.96ᵗ), as Keras's. */
-const nadamMu = (s: OptimizerSettings, t: number) => s.beta1 * (1 - 0.5 * Math.pow(0.96, t));
+const nadamMu = (s: OptimizerSettings, t: number) => s.beta1 * (1 - 0.5 * pow(0.96, t));
 
 const ROWS = {
   sgd: {
@@ -256,7 +261,7 @@ const ROWS = {
     initial: none,
     stepSize: null,
     formula: (s, t, num) => `adamax, lr ${num(s.learningRate)}, β₁ ${s.beta1}, β₂ ${s.beta2}, ε ${s.epsilon}, t ${t}: m ← m + (g − m)(1 − β₁), u ← max(β₂·u, |g|), θ ← θ − lr·m/((1 − β₁ᵗ)·(u + ε))`,
-    rule: (s, v) => `${v.num(v.p)} − ${v.num(s.learningRate)}·${v.factor(v.after.momentums!)}/(${v.num(1 - Math.pow(s.beta1, v.t))}·(${v.num(v.after.velocities!)} + ${s.epsilon}))`,
+    rule: (s, v) => `${v.num(v.p)} − ${v.num(s.learningRate)}·${v.factor(v.after.momentums!)}/(${v.num(1 - pow(s.beta1, v.t))}·(${v.num(v.after.velocities!)} + ${s.epsilon}))`,
     tfjs: (tf, s) => tf.train.adamax(s.learningRate, s.beta1, s.beta2, s.epsilon),
     onnx: INFERENCE_ONLY,
   },
@@ -271,7 +276,7 @@ const ROWS = {
     rule: (s, v) => {
       const u = nadamMu(s, v.t), next = nadamMu(s, v.t + 1), product = v.after.uProduct!;
       const mHat = next * v.after.momentums! / (1 - product * next) + (1 - u) * v.g / (1 - product);
-      const vHat = v.after.velocities! / (1 - Math.pow(s.beta2, v.t));
+      const vHat = v.after.velocities! / (1 - pow(s.beta2, v.t));
       return `${v.num(v.p)} − ${v.num(s.learningRate)}·${v.factor(mHat)}/(√${v.num(vHat)} + ${s.epsilon})   (m̂, v̂)`;
     },
     tfjs: { none: 'TensorFlow.js has no Nadam' },

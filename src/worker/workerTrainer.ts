@@ -27,6 +27,7 @@ export function setDefaultWorker(factory: WorkerFactory): void {
   defaultFactory = factory;
 }
 
+/** `new WorkerTrainer(model, options)`'s options. */
 export interface WorkerTrainerOptions {
   /**
    * The worker script: by default dist/worker.js (browsers) or dist/worker-node.js (Node) beside
@@ -40,6 +41,7 @@ export interface WorkerEpochLogs extends EpochLogs {
   weights?: Weights;
 }
 
+/** `WorkerTrainer.fit`'s options: `Model.fit`'s, with a callback run in this thread and the worker's own. */
 export interface WorkerFitOptions extends Omit<ModelFitOptions, 'onEpochEnd'> {
   /**
    * Called in this thread for every epoch, in order, as the worker's reports arrive (in batches,

@@ -1,6 +1,9 @@
 // Training speed of each engine on the same networks and data: samples per second and GFLOP/s,
 // each the best of several timed repetitions after a warm-up. No Node built-ins: the CLI
 // (src/cli/bench.ts) adds the machine's description and TensorFlow.js.
+import type { ActivationIdentifier } from '@tensorflow/tfjs-layers/dist/keras_format/activation_config.js';
+import { ACTIVATION_ROWS } from '../operations/activations.js';
+import { hasNone } from '../operations/rows.js';
 import type { EngineKind } from '../engines/engine.js';
 import { loadWasm, type WasmFile } from '../engines/wasm.js';
 import { Model, type ModelOptions } from '../model.js';
@@ -173,9 +176,12 @@ export function tfEngine(tf: TensorFlow, backend: 'cpu' | 'wasm'): BenchEngine {
     async open(network, mode, data) {
       if (!(await tf.setBackend(backend))) throw new Error(`TensorFlow.js backend '${backend}' did not start`);
       const spec = checkSpec(network.model);
+      // An activation TensorFlow.js has not (its row says why) leaves this engine's row empty
+      const names = spec.layers.map((l) => ACTIVATION_ROWS[l.activation].tfjs);
+      if (names.some(hasNone)) return undefined;
       const model = tf.sequential({
         layers: spec.layers.map((l, i) => tf.layers.dense({
-          units: l.units, activation: l.activation, ...(i === 0 ? { inputShape: [spec.inputs] } : {}),
+          units: l.units, activation: names[i] as ActivationIdentifier, ...(i === 0 ? { inputShape: [spec.inputs] } : {}),
         })),
       });
       model.compile({
