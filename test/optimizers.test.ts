@@ -234,7 +234,7 @@ describe('backprop train: --optimizer, --momentum, --nesterov, --batch-size', ()
       [['--optimizer', 'adam', '--epochs', '75'], { optimizer: 'adam', learningRate: 0.001, epochs: 75 }],
       [['--momentum', '0.9', '--nesterov', '--lr', '0.01', '--batch-size', '2'], { momentum: 0.9, nesterov: true, learningRate: 0.01, batchSize: 2 }],
       [['--optimizer', 'rmsprop', '--momentum', '0.5', '--batch-size', '3'], { optimizer: 'rmsprop', momentum: 0.5, batchSize: 3 }],
-      [['--optimizer', 'nadam', '--clipnorm', '0.5', '--lr-schedule', 'piecewiseConstantDecay,boundaries=20;40,values=0.01;0.005;0.001'],
+      [['--optimizer', 'nadam', '--clipnorm', '0.5', '--lr-schedule', 'piecewiseConstantDecay,boundaries=20:40,values=0.01:0.005:0.001'],
         { optimizer: 'nadam', clipnorm: 0.5, learningRate: { schedule: 'piecewiseConstantDecay', boundaries: [20, 40], values: [0.01, 0.005, 0.001] } }],
       [['--lr', '0.002', '--lr-schedule', 'cosineDecay,decaySteps=100,alpha=0.1', '--optimizer', 'adamw', '--amsgrad', '--weight-decay', '0.01'],
         { optimizer: 'adamw', amsgrad: true, weightDecay: 0.01, learningRate: { schedule: 'cosineDecay', initialLearningRate: 0.002, decaySteps: 100, alpha: 0.1 } }],

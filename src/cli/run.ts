@@ -40,7 +40,7 @@ export const FIT_FLAGS: Flags = {
   ...hyperparameterFlags(),
   'lr-schedule': {
     value: 'NAME,KEY=V…',
-    help: `a learning-rate schedule, stepped per update: ${SCHEDULES.join(', ')} with Keras's parameters (docs/operations.md), initialLearningRate from --lr unless given; e.g. exponentialDecay,decaySteps=100,decayRate=0.96 or piecewiseConstantDecay,boundaries=100;200,values=0.1;0.01;0.001`,
+    help: `a learning-rate schedule, stepped per update: ${SCHEDULES.join(', ')} with Keras's parameters (docs/operations.md), initialLearningRate from --lr unless given; e.g. exponentialDecay,decaySteps=100,decayRate=0.96 or piecewiseConstantDecay,boundaries=100:200,values=0.1:0.01:0.001`,
   },
   'reduce-lr-on-plateau': {
     value: 'KEY=V,…',
@@ -214,7 +214,7 @@ function hyperparameters(v: Values, base: FitOptions): OptimizerOptions {
 
 /**
  * `KEY=V,KEY=V…` (after an optional leading NAME, given as `first`): a nested option from a flag. Each
- * value is read by its kind: numbers in decimal, `true`/`false`, lists as `a;b;c`, else text.
+ * value is read by its kind: numbers in decimal, `true`/`false`, lists as `a:b:c` (no shell quoting needed), else text.
  */
 export function keyValues(flag: string, text: string | boolean | undefined, kinds: Record<string, string>, first?: string): Record<string, unknown> {
   if (typeof text !== 'string' || text.trim() === '') fail(`--${flag}`, `expected ${first ? `${first.toUpperCase()},` : ''}KEY=VALUE,… got ${show(text)}`);
@@ -224,7 +224,7 @@ export function keyValues(flag: string, text: string | boolean | undefined, kind
     const [key, value, ...rest] = part.split('=');
     if (!key || value === undefined || rest.length) fail(`--${flag}`, `expected KEY=VALUE, got ${show(part)}`);
     const kind = kinds[key] ?? 'text';
-    out[key] = kind === 'list' ? value.split(';').filter((x) => x !== '').map((x) => number(flag, x)) : kind === 'boolean' ? value === 'true' ? true : value === 'false' ? false : value : kind === 'number' ? number(flag, value) : value;
+    out[key] = kind === 'list' ? value.split(':').filter((x) => x !== '').map((x) => number(flag, x)) : kind === 'boolean' ? value === 'true' ? true : value === 'false' ? false : value : kind === 'number' ? number(flag, value) : value;
   }
   return out;
 }
