@@ -29,6 +29,17 @@ export const SPARSE_CATEGORICAL_CROSSENTROPY: i32 = 3;
 export const SGD: i32 = 0;
 export const ADAM: i32 = 1;
 export const RMSPROP: i32 = 2;
+export const ADAGRAD: i32 = 3;
+export const ADADELTA: i32 = 4;
+export const ADAMAX: i32 = 5;
+export const NADAM: i32 = 6;
+export const ADAMW: i32 = 7;
+
+// clipping codes
+export const CLIP_NONE: i32 = 0;
+export const CLIP_CLIPNORM: i32 = 1;
+export const CLIP_GLOBAL_CLIPNORM: i32 = 2;
+export const CLIP_CLIPVALUE: i32 = 3;
 
 // the descriptor's i32 slots
 export const LAYERS: i32 = 0;
@@ -39,18 +50,20 @@ export const PARAMS: i32 = 4;
 export const GRADS: i32 = 5;
 export const MOMENTUMS: i32 = 6;
 export const VELOCITIES: i32 = 7;
-export const SETTINGS: i32 = 8;
-export const CAPACITY: i32 = 9;
-export const TARGETS: i32 = 10;
-export const REGULARIZED: i32 = 11;
-export const RANDOM: i32 = 12;
-export const IN: i32 = 13;
-export const TARGET: i32 = 14;
-export const X: i32 = 15;
-export const Y: i32 = 16;
-export const ORDER: i32 = 17;
+export const ACCUMULATORS: i32 = 8;
+export const CLIPPING: i32 = 9;
+export const SETTINGS: i32 = 10;
+export const CAPACITY: i32 = 11;
+export const TARGETS: i32 = 12;
+export const REGULARIZED: i32 = 13;
+export const RANDOM: i32 = 14;
+export const IN: i32 = 15;
+export const TARGET: i32 = 16;
+export const X: i32 = 17;
+export const Y: i32 = 18;
+export const ORDER: i32 = 19;
 
-export const LAYER0: i32 = 18; // first layer record
+export const LAYER0: i32 = 20; // first layer record
 export const STRIDE: i32 = 10; // slots per layer record
 
 // a layer record's slots
@@ -80,7 +93,12 @@ export const BETA_1: i32 = 3;
 export const BETA_2: i32 = 4;
 export const EPSILON: i32 = 5;
 export const RHO: i32 = 6;
-export const ITERATIONS: i32 = 7;
+export const AMSGRAD: i32 = 7;
+export const CENTERED: i32 = 8;
+export const WEIGHT_DECAY: i32 = 9;
+export const CLIP: i32 = 10;
+export const ITERATIONS: i32 = 11;
+export const U_PRODUCT: i32 = 12;
 
 // the hash of the definition these constants come from; the host compares it with its own
-export const CONTRACT: u32 = 0x36c70167;
+export const CONTRACT: u32 = 0x0fcea76e;

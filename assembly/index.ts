@@ -16,6 +16,8 @@ export { CONTRACT } from './contract';
 // The operations and kernels on their own, for the tests that hold them to known values, to their
 // reference loops and to V8's Math.
 export { denseForward, denseForwardReference, denseBackward, denseBackwardReference, denseBackwardUpdate, denseBackwardUpdateReference } from './dense';
+// The optimizers' own updates, for test/optimizers.test.ts to run Keras's published examples on them directly.
+export { adagradUpdate, adadeltaUpdate, adamaxUpdate, nadamUpdate, adamAmsgradUpdate, centeredRmspropUpdate, decayWeights, adamUpdate } from './optimizers';
 export { activationForward, activationBackward } from './activations';
 export { exp, log, log1p, expm1, tanh, erf, pow } from './math';
 

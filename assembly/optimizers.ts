@@ -1,8 +1,9 @@
 import {
-  PARAMS, GRADS, COUNT, OPTIMIZER, MOMENTUMS, VELOCITIES, SGD, ADAM, RMSPROP,
-  LEARNING_RATE, MOMENTUM, NESTEROV, BETA_1, BETA_2, EPSILON, RHO, ITERATIONS,
+  PARAMS, GRADS, COUNT, OPTIMIZER, MOMENTUMS, VELOCITIES, ACCUMULATORS, CLIPPING, LAYERS, W, B, UNITS, INPUTS,
+  SGD, ADAM, RMSPROP, ADAGRAD, ADADELTA, ADAMAX, NADAM, ADAMW, CLIP_NONE, CLIP_CLIPNORM, CLIP_GLOBAL_CLIPNORM, CLIP_CLIPVALUE,
+  LEARNING_RATE, MOMENTUM, NESTEROV, BETA_1, BETA_2, EPSILON, RHO, AMSGRAD, CENTERED, WEIGHT_DECAY, CLIP, ITERATIONS, U_PRODUCT,
 } from './contract';
-import { slot, setting, at } from './net';
+import { slot, setting, at, record, field } from './net';
 import { pow } from './math';
 
 // The updates follow Keras's optimizers formula for formula. Each returns Σ(p − p) over the new
@@ -142,16 +143,213 @@ export function rmspropUpdate(params: usize, grads: usize, velocities: usize, mo
     const g = load<f64>(grads + o);
     const v = rho * load<f64>(velocities + o) + (1.0 - rho) * (g * g);
     store<f64>(velocities + o, v);
-    let step = lr * g / Math.sqrt(v + epsilon);
-    if (momentum != 0.0) {
-      step += momentum * load<f64>(momentums + o);
-      store<f64>(momentums + o, step);
-    }
-    const p = load<f64>(params + o) - step;
+    finite += rmspropStep(params + o, momentums + o, lr * g / Math.sqrt(v + epsilon), momentum);
+  }
+  return finite;
+}
+
+// RMSprop's last move for one parameter, given its increment lr·g/√…: momentum 0, p −= increment;
+// momentum μ, m = μ·m + increment, then p −= m. Returns p − p (0, or NaN once p is not finite).
+@inline
+function rmspropStep(p: usize, m: usize, increment: f64, momentum: f64): f64 {
+  let step = increment;
+  if (momentum != 0.0) {
+    step += momentum * load<f64>(m);
+    store<f64>(m, step);
+  }
+  const q = load<f64>(p) - step;
+  store<f64>(p, q);
+  return q - q;
+}
+
+// The updates below run one parameter at a time in both builds (lanes would give the same bits, as
+// above; these are not yet anyone's hot path).
+
+// Adam's running moments of one parameter's gradient g, in place (adam_amsgrad_update and nadam_update share them):
+//   m += (g − m)·(1 − β₁);  v += (g² − v)·(1 − β₂)
+@inline
+function moments(g: f64, m: usize, v: usize, beta1: f64, beta2: f64): void {
+  const mo = load<f64>(m);
+  store<f64>(m, mo + (g - mo) * (1.0 - beta1));
+  const ve = load<f64>(v);
+  store<f64>(v, ve + (g * g - ve) * (1.0 - beta2));
+}
+
+// adam_amsgrad_update — Adam with `amsgrad`: as adam_update, dividing by the largest v so far
+//   m += (g − m)·(1 − β₁);  v += (g² − v)·(1 − β₂);  v̂ = max(v̂, v);  p −= m·α / (√v̂ + ε)
+export function adamAmsgradUpdate(params: usize, grads: usize, momentums: usize, velocities: usize, hats: usize, count: i32,
+  lr: f64, beta1: f64, beta2: f64, epsilon: f64, t: f64): f64 {
+  const alpha = lr * Math.sqrt(1.0 - pow(beta2, t)) / (1.0 - pow(beta1, t));
+  const bytes = <usize>count << 3;
+  let finite = 0.0;
+  for (let o: usize = 0; o < bytes; o += 8) {
+    const g = load<f64>(grads + o);
+    moments(g, momentums + o, velocities + o, beta1, beta2);
+    const m = load<f64>(momentums + o);
+    const hat = max(load<f64>(hats + o), load<f64>(velocities + o));
+    store<f64>(hats + o, hat);
+    const p = load<f64>(params + o) - m * alpha / (Math.sqrt(hat) + epsilon);
     store<f64>(params + o, p);
     finite += p - p;
   }
   return finite;
+}
+
+// centered_rmsprop_update — RMSprop with `centered`: the squared gradient's mean less the square of
+// the gradient's mean, an estimate of its variance
+//   v = ρ·v + (1 − ρ)·g²;  ḡ = ρ·ḡ + (1 − ρ)·g;  Δ = lr·g / √(v − ḡ² + ε)
+//   momentum 0: p −= Δ;  momentum μ: m = μ·m + Δ, then p −= m
+export function centeredRmspropUpdate(params: usize, grads: usize, velocities: usize, averages: usize, momentums: usize, count: i32,
+  lr: f64, rho: f64, momentum: f64, epsilon: f64): f64 {
+  const bytes = <usize>count << 3;
+  let finite = 0.0;
+  for (let o: usize = 0; o < bytes; o += 8) {
+    const g = load<f64>(grads + o);
+    const v = rho * load<f64>(velocities + o) + (1.0 - rho) * (g * g);
+    store<f64>(velocities + o, v);
+    const a = rho * load<f64>(averages + o) + (1.0 - rho) * g;
+    store<f64>(averages + o, a);
+    finite += rmspropStep(params + o, momentums + o, lr * g / Math.sqrt(v - a * a + epsilon), momentum);
+  }
+  return finite;
+}
+
+// adagrad_update — params, grads, accumulators a (from initialAccumulatorValue): [count]
+//   a += g²;  p −= lr·g / √(a + ε)
+export function adagradUpdate(params: usize, grads: usize, accumulators: usize, count: i32, lr: f64, epsilon: f64): f64 {
+  const bytes = <usize>count << 3;
+  let finite = 0.0;
+  for (let o: usize = 0; o < bytes; o += 8) {
+    const g = load<f64>(grads + o);
+    const a = load<f64>(accumulators + o) + g * g;
+    store<f64>(accumulators + o, a);
+    const p = load<f64>(params + o) - lr * g / Math.sqrt(a + epsilon);
+    store<f64>(params + o, p);
+    finite += p - p;
+  }
+  return finite;
+}
+
+// adadelta_update — params, grads, accumulated g² (velocities), accumulated Δ² (accumulators): [count]
+//   E[g²] = ρ·E[g²] + (1 − ρ)·g²;  Δ = −√(E[Δ²] + ε)·g / √(E[g²] + ε)
+//   E[Δ²] = ρ·E[Δ²] + (1 − ρ)·Δ²;  p += lr·Δ
+export function adadeltaUpdate(params: usize, grads: usize, velocities: usize, accumulators: usize, count: i32, lr: f64, rho: f64, epsilon: f64): f64 {
+  const bytes = <usize>count << 3;
+  let finite = 0.0;
+  for (let o: usize = 0; o < bytes; o += 8) {
+    const g = load<f64>(grads + o);
+    const eg = rho * load<f64>(velocities + o) + (1.0 - rho) * (g * g);
+    store<f64>(velocities + o, eg);
+    const delta = -(Math.sqrt(load<f64>(accumulators + o) + epsilon) * g / Math.sqrt(eg + epsilon));
+    store<f64>(accumulators + o, rho * load<f64>(accumulators + o) + (1.0 - rho) * (delta * delta));
+    const p = load<f64>(params + o) + lr * delta;
+    store<f64>(params + o, p);
+    finite += p - p;
+  }
+  return finite;
+}
+
+// adamax_update — params, grads, momentums m, velocities u (the infinity norm): [count]; t from 1
+//   m += (g − m)·(1 − β₁);  u = max(β₂·u, |g|);  p −= lr·m / ((1 − β₁ᵗ)·(u + ε))
+export function adamaxUpdate(params: usize, grads: usize, momentums: usize, velocities: usize, count: i32,
+  lr: f64, beta1: f64, beta2: f64, epsilon: f64, t: f64): f64 {
+  const correction = 1.0 - pow(beta1, t);
+  const bytes = <usize>count << 3;
+  let finite = 0.0;
+  for (let o: usize = 0; o < bytes; o += 8) {
+    const g = load<f64>(grads + o);
+    let m = load<f64>(momentums + o);
+    m += (g - m) * (1.0 - beta1);
+    store<f64>(momentums + o, m);
+    const u = max(beta2 * load<f64>(velocities + o), abs(g));
+    store<f64>(velocities + o, u);
+    const p = load<f64>(params + o) - lr * m / (correction * (u + epsilon));
+    store<f64>(params + o, p);
+    finite += p - p;
+  }
+  return finite;
+}
+
+// nadam_update — params, grads, momentums m, velocities v: [count]; t from 1; uProduct = Π μᵢ for i ≤ t,
+// with Keras's momentum schedule μᵢ = β₁·(1 − 0.5·0.96ⁱ)
+//   m += (g − m)·(1 − β₁);  v += (g² − v)·(1 − β₂)
+//   m̂ = μₜ₊₁·m / (1 − uProduct·μₜ₊₁) + (1 − μₜ)·g / (1 − uProduct);  v̂ = v / (1 − β₂ᵗ)
+//   p −= m̂·lr / (√v̂ + ε)
+export function nadamUpdate(params: usize, grads: usize, momentums: usize, velocities: usize, count: i32,
+  lr: f64, beta1: f64, beta2: f64, epsilon: f64, t: f64, uProduct: f64): f64 {
+  const u = beta1 * (1.0 - 0.5 * pow(0.96, t)), next = beta1 * (1.0 - 0.5 * pow(0.96, t + 1.0));
+  const nextProduct = uProduct * next, beta2Power = pow(beta2, t);
+  const bytes = <usize>count << 3;
+  let finite = 0.0;
+  for (let o: usize = 0; o < bytes; o += 8) {
+    const g = load<f64>(grads + o);
+    moments(g, momentums + o, velocities + o, beta1, beta2);
+    const mHat = next * load<f64>(momentums + o) / (1.0 - nextProduct) + (1.0 - u) * g / (1.0 - uProduct);
+    const vHat = load<f64>(velocities + o) / (1.0 - beta2Power);
+    const p = load<f64>(params + o) - mHat * lr / (Math.sqrt(vHat) + epsilon);
+    store<f64>(params + o, p);
+    finite += p - p;
+  }
+  return finite;
+}
+
+// decay_weights — AdamW's decoupled weight decay, before its Adam update, as Keras applies it to every variable:
+//   p −= p·wd·lr
+export function decayWeights(params: usize, count: i32, decay: f64, lr: f64): void {
+  const bytes = <usize>count << 3;
+  for (let o: usize = 0; o < bytes; o += 8) {
+    const p = load<f64>(params + o);
+    store<f64>(params + o, p - p * decay * lr);
+  }
+}
+
+// Keras's gradient clipping, before the update (base_optimizer's _clip_gradients); one of:
+// clip_by_norm — each variable (a layer's kernel, then its bias) g ← g·c / max(‖g‖, c), ‖g‖ = √Σg²
+function clipByNorm(g: usize, n: i32, c: f64): void {
+  const bytes = <usize>n << 3;
+  const sum = squares(g, n);
+  const norm = sum > 0.0 ? Math.sqrt(sum) : sum;
+  const divisor = max(norm, c);
+  for (let o: usize = 0; o < bytes; o += 8) store<f64>(g + o, load<f64>(g + o) * c / divisor);
+}
+
+// Σg² over [n], in order
+function squares(g: usize, n: i32): f64 {
+  const bytes = <usize>n << 3;
+  let sum = 0.0;
+  for (let o: usize = 0; o < bytes; o += 8) { const v = load<f64>(g + o); sum += v * v; }
+  return sum;
+}
+
+// clip_gradients — GRADS [count], by the descriptor's CLIPPING and its bound c:
+//   clipnorm:        each variable by clip_by_norm
+//   globalClipnorm:  every g ← g·s, s = c·min(1/‖G‖, 1/c) + (‖G‖ − ‖G‖), ‖G‖ = √(Σ over the variables of Σg²)
+//   clipvalue:       g ← min(max(g, −c), c)
+function clipGradients(net: i32, kind: i32): void {
+  const c = load<f64>(setting(net, CLIP));
+  const grads = at(slot(net, GRADS)), shift = grads - at(slot(net, PARAMS)), count = slot(net, COUNT);
+  if (kind == CLIP_CLIPVALUE) {
+    const bytes = <usize>count << 3;
+    for (let o: usize = 0; o < bytes; o += 8) store<f64>(grads + o, min(max(load<f64>(grads + o), -c), c));
+    return;
+  }
+  let total = 0.0;
+  for (let l = 0; l < slot(net, LAYERS); l++) {
+    const layer = record(net, l), units = field(layer, UNITS);
+    const w = at(field(layer, W)) + shift, b = at(field(layer, B)) + shift;
+    if (kind == CLIP_CLIPNORM) {
+      clipByNorm(w, units * field(layer, INPUTS), c);
+      clipByNorm(b, units, c);
+    } else {
+      total += squares(w, units * field(layer, INPUTS));
+      total += squares(b, units);
+    }
+  }
+  if (kind != CLIP_GLOBAL_CLIPNORM) return;
+  const norm = Math.sqrt(total);
+  const scale = c * min(1.0 / norm, 1.0 / c) + (norm - norm);
+  const bytes = <usize>count << 3;
+  for (let o: usize = 0; o < bytes; o += 8) store<f64>(grads + o, load<f64>(grads + o) * scale);
 }
 
 // Counts one more update (Keras's `iterations`) and returns the new count t.
@@ -162,15 +360,18 @@ export function countUpdate(net: i32): f64 {
   return t;
 }
 
-// Plain SGD — no momentum — whose update dense_backward_update fuses into the backward pass.
+// Plain SGD — no momentum, no clipping — whose update dense_backward_update fuses into the backward pass.
 @inline
 export function plainSgd(net: i32): bool {
-  return slot(net, OPTIMIZER) == SGD && load<f64>(setting(net, MOMENTUM)) == 0.0;
+  return slot(net, OPTIMIZER) == SGD && load<f64>(setting(net, MOMENTUM)) == 0.0 && slot(net, CLIPPING) == CLIP_NONE;
 }
 
-// update — one step of the optimizer the descriptor names, with the gradients in GRADS
+// update — one step of the optimizer the descriptor names, with the gradients in GRADS, clipped first
+// where the descriptor asks (Keras's order: clip, decay the weights, update)
 @inline
 export function update(net: i32): f64 {
+  const clipping = slot(net, CLIPPING);
+  if (clipping != CLIP_NONE) clipGradients(net, clipping);
   const t = countUpdate(net);
   const params = at(slot(net, PARAMS));
   const grads = at(slot(net, GRADS));
@@ -180,15 +381,48 @@ export function update(net: i32): f64 {
   const lr = load<f64>(setting(net, LEARNING_RATE));
   const kind = slot(net, OPTIMIZER);
   if (kind == ADAM) {
-    return adamUpdate(params, grads, momentums, velocities, count, lr,
-      load<f64>(setting(net, BETA_1)), load<f64>(setting(net, BETA_2)), load<f64>(setting(net, EPSILON)), t);
+    return adam(net, params, grads, momentums, velocities, count, lr, t);
   }
   if (kind == RMSPROP) {
+    if (load<f64>(setting(net, CENTERED)) != 0.0) {
+      return centeredRmspropUpdate(params, grads, velocities, at(slot(net, ACCUMULATORS)), momentums, count, lr,
+        load<f64>(setting(net, RHO)), load<f64>(setting(net, MOMENTUM)), load<f64>(setting(net, EPSILON)));
+    }
     return rmspropUpdate(params, grads, velocities, momentums, count, lr,
       load<f64>(setting(net, RHO)), load<f64>(setting(net, MOMENTUM)), load<f64>(setting(net, EPSILON)));
   }
   if (kind == SGD) {
     return sgdUpdate(params, grads, momentums, count, lr, load<f64>(setting(net, MOMENTUM)), load<f64>(setting(net, NESTEROV)) != 0.0);
+  }
+  return updateMore(net, kind, params, grads, momentums, velocities, count, lr, t);
+}
+
+// Adam, or AMSGrad when the descriptor says so
+@inline
+function adam(net: i32, params: usize, grads: usize, momentums: usize, velocities: usize, count: i32, lr: f64, t: f64): f64 {
+  const beta1 = load<f64>(setting(net, BETA_1)), beta2 = load<f64>(setting(net, BETA_2)), epsilon = load<f64>(setting(net, EPSILON));
+  if (load<f64>(setting(net, AMSGRAD)) != 0.0) {
+    return adamAmsgradUpdate(params, grads, momentums, velocities, at(slot(net, ACCUMULATORS)), count, lr, beta1, beta2, epsilon, t);
+  }
+  return adamUpdate(params, grads, momentums, velocities, count, lr, beta1, beta2, epsilon, t);
+}
+
+// The optimizers after the first three, out of line: their code stays out of the common step.
+function updateMore(net: i32, kind: i32, params: usize, grads: usize, momentums: usize, velocities: usize, count: i32, lr: f64, t: f64): f64 {
+  const epsilon = load<f64>(setting(net, EPSILON));
+  if (kind == ADAGRAD) return adagradUpdate(params, grads, at(slot(net, ACCUMULATORS)), count, lr, epsilon);
+  if (kind == ADADELTA) return adadeltaUpdate(params, grads, velocities, at(slot(net, ACCUMULATORS)), count, lr, load<f64>(setting(net, RHO)), epsilon);
+  const beta1 = load<f64>(setting(net, BETA_1)), beta2 = load<f64>(setting(net, BETA_2));
+  if (kind == ADAMAX) return adamaxUpdate(params, grads, momentums, velocities, count, lr, beta1, beta2, epsilon, t);
+  if (kind == NADAM) {
+    // Keras's u_product, advanced once per update before the variables are (nadam.py's _backend_update_step)
+    const uProduct = load<f64>(setting(net, U_PRODUCT)) * beta1 * (1.0 - 0.5 * pow(0.96, t));
+    store<f64>(setting(net, U_PRODUCT), uProduct);
+    return nadamUpdate(params, grads, momentums, velocities, count, lr, beta1, beta2, epsilon, t, uProduct);
+  }
+  if (kind == ADAMW) {
+    decayWeights(params, count, load<f64>(setting(net, WEIGHT_DECAY)), lr);
+    return adam(net, params, grads, momentums, velocities, count, lr, t);
   }
   return unreachable();
 }

@@ -14,6 +14,7 @@ export async function writeKernelContract(root = '.') {
     ...group('activation codes', c.ACTIVATIONS),
     ...group('loss codes', c.LOSSES),
     ...group('optimizer codes', c.OPTIMIZERS),
+    ...group('clipping codes', c.CLIPPINGS, (n) => `CLIP_${constant(n)}`),
     ...group("the descriptor's i32 slots", c.NET_SLOTS, (n) => n),
     `export const LAYER0: i32 = ${c.NET_SLOTS.length}; // first layer record`,
     `export const STRIDE: i32 = ${c.LAYER_FIELDS.length}; // slots per layer record`,

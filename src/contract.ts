@@ -10,7 +10,7 @@ export const ACTIVATIONS = ['linear', 'sigmoid', 'tanh', 'relu', 'softmax', 'elu
 /** The losses a model takes, by name. */
 export const LOSSES = ['mse', 'binaryCrossentropy', 'categoricalCrossentropy', 'sparseCategoricalCrossentropy'] as const;
 /** The optimizers `fit` takes, by name. */
-export const OPTIMIZERS = ['sgd', 'adam', 'rmsprop'] as const;
+export const OPTIMIZERS = ['sgd', 'adam', 'rmsprop', 'adagrad', 'adadelta', 'adamax', 'nadam', 'adamw'] as const;
 
 /**
  * The descriptor's i32 slots. Regions are f64 indices into the block (byte address = index × 8);
@@ -25,6 +25,8 @@ export const NET_SLOTS = [
   'GRADS',      // the gradients, laid out as PARAMS
   'MOMENTUMS',  // optimizer state, laid out as PARAMS (Keras's `momentums`)
   'VELOCITIES', // optimizer state, laid out as PARAMS (Keras's `velocities`)
+  'ACCUMULATORS', // optimizer state, laid out as PARAMS: adagrad's accumulators, adadelta's E[Δ²], amsgrad's v̂, centered rmsprop's mean gradient
+  'CLIPPING',   // which clipping of the gradients before the update: 0 none, CLIP_NORM, GLOBAL_CLIP_NORM or CLIP_VALUE; its bound is the CLIP setting
   'SETTINGS',   // the f64 settings, SETTING_SLOTS
   'CAPACITY',   // rows the per-layer regions hold: the largest batch a pass may take
   'TARGETS',    // target columns per row: the outputs, or 1 (a class index) for sparseCategoricalCrossentropy
@@ -63,8 +65,16 @@ export const SETTING_SLOTS = [
   'BETA_2',
   'EPSILON',
   'RHO',
+  'AMSGRAD',    // adam and adamw: 1 or 0
+  'CENTERED',   // rmsprop: 1 or 0
+  'WEIGHT_DECAY', // adamw
+  'CLIP',       // the bound of CLIPPING
   'ITERATIONS', // updates made so far (Keras's `iterations`)
+  'U_PRODUCT',  // nadam's product of its momentum schedule so far (Keras's `u_product`), which the kernels advance
 ] as const;
+
+/** The clippings of the gradients (the CLIPPING slot), each as Keras's optimizer argument of that name; 0 is none. */
+export const CLIPPINGS = ['none', 'clipnorm', 'globalClipnorm', 'clipvalue'] as const;
 
 /** `{ NAME: index }` for a list of slot names. */
 export function slots<const T extends readonly string[]>(names: T): { readonly [K in T[number]]: number } {
@@ -73,7 +83,7 @@ export function slots<const T extends readonly string[]>(names: T): { readonly [
 
 /** FNV-1a of the whole definition: the kernels carry the value their sources were generated with. */
 export function contractHash(): number {
-  const text = JSON.stringify([ACTIVATIONS, LOSSES, OPTIMIZERS, NET_SLOTS, LAYER_FIELDS, LAYER_OPTIONS, SETTING_SLOTS]);
+  const text = JSON.stringify([ACTIVATIONS, LOSSES, OPTIMIZERS, CLIPPINGS, NET_SLOTS, LAYER_FIELDS, LAYER_OPTIONS, SETTING_SLOTS]);
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
   return h;

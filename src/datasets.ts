@@ -13,7 +13,7 @@ export interface Dataset {
   /** 2-2-1, every weight 0.1 and every bias 0. */
   model: ModelOptions;
   /** Per-row SGD over the rows in order. */
-  fit: Required<Pick<FitOptions, 'epochs' | 'learningRate' | 'batchSize' | 'shuffle'>>;
+  fit: Required<Pick<FitOptions, 'epochs' | 'batchSize' | 'shuffle'>> & { learningRate: number };
 }
 
 const tutorialLayers = (activation: 'linear' | 'sigmoid') => [2, 1].map((units) => ({

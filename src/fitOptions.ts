@@ -5,6 +5,7 @@ import type { Matrix } from './data.js';
 import type { EngineKind } from './engines/engine.js';
 import { checkSeed, fail, knownKeys, oneOf, positiveInteger, show } from './errors.js';
 import { checkThreshold } from './metrics.js';
+import { nonNegative } from './operations/rows.js';
 import { checkOptimizer, OPTIMIZER_OPTIONS, type OptimizerOptions, type OptimizerSettings } from './optimizers.js';
 import type { EpochLogs } from './trainer.js';
 
@@ -35,6 +36,49 @@ export interface FitOptions extends OptimizerOptions {
   stepsPerExecution?: 1 | 'epoch';
   /** Called after each epoch (counting from 0, as Keras); may return a promise, which is awaited. */
   onEpochEnd?: (epoch: number, logs: EpochLogs) => void | Promise<void>;
+  /**
+   * Keras's ReduceLROnPlateau callback: when `monitor` ('val_loss', the default, or 'loss') has not
+   * improved by more than `minDelta` (1e-4) for `patience` (10) epochs, the learning rate is multiplied
+   * by `factor` (0.1), not below `minLr` (0), then left alone for `cooldown` (0) epochs.
+   */
+  reduceLROnPlateau?: ReduceLROnPlateauOptions;
+}
+
+/** The quantities a callback may watch, by Keras's names: the validation loss, or the training loss. */
+export const MONITORS = ['val_loss', 'loss'] as const;
+export type Monitor = (typeof MONITORS)[number];
+
+export interface ReduceLROnPlateauOptions {
+  monitor?: Monitor;
+  factor?: number;
+  patience?: number;
+  minDelta?: number;
+  cooldown?: number;
+  minLr?: number;
+}
+
+export type ReduceLROnPlateauSettings = Required<ReduceLROnPlateauOptions>;
+
+function count(field: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) fail(field, `expected a whole number ≥ 0, got ${show(v)}`);
+  return v;
+}
+
+function object(field: string, v: unknown, known: readonly string[]): Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(field, `expected an object of ${known.join(', ')}, got ${show(v)}`);
+  knownKeys(field, v, known);
+  return v as Record<string, unknown>;
+}
+
+function checkPlateau(v: unknown): ReduceLROnPlateauSettings {
+  const f = 'reduceLROnPlateau';
+  const o = object(f, v, ['monitor', 'factor', 'patience', 'minDelta', 'cooldown', 'minLr']);
+  const factor = o.factor ?? 0.1;
+  if (typeof factor !== 'number' || !(factor > 0 && factor < 1)) fail(`${f}.factor`, `expected a number above 0 and below 1 (Keras refuses a factor ≥ 1), got ${show(factor)}`);
+  return {
+    monitor: oneOf(`${f}.monitor`, o.monitor ?? 'val_loss', MONITORS), factor, patience: count(`${f}.patience`, o.patience ?? 10),
+    minDelta: nonNegative(`${f}.minDelta`, o.minDelta ?? 1e-4), cooldown: count(`${f}.cooldown`, o.cooldown ?? 0), minLr: nonNegative(`${f}.minLr`, o.minLr ?? 0),
+  };
 }
 
 /** The settings a fit ran with, every default filled in (`history.params`). */
@@ -47,11 +91,12 @@ export interface Settings {
   seed: number;
   engine: EngineKind;
   stepsPerExecution: 1 | 'epoch';
+  reduceLROnPlateau: ReduceLROnPlateauSettings | null;
 }
 
 /** Every key FitOptions has, so a misspelt one is refused rather than ignored. */
 export const FIT_OPTIONS = [
-  'epochs', 'batchSize', 'shuffle', 'seed', 'engine', 'stepsPerExecution', 'onEpochEnd', ...OPTIMIZER_OPTIONS,
+  'epochs', 'batchSize', 'shuffle', 'seed', 'engine', 'stepsPerExecution', 'onEpochEnd', 'reduceLROnPlateau', ...OPTIMIZER_OPTIONS,
 ] as const satisfies readonly (keyof FitOptions)[];
 
 export function checkFitOptions(o: FitOptions): Settings {
@@ -61,15 +106,21 @@ export function checkFitOptions(o: FitOptions): Settings {
   if (o.onEpochEnd !== undefined && typeof o.onEpochEnd !== 'function') fail('onEpochEnd', `expected a function, got ${show(o.onEpochEnd)}`);
   const resetOptimizer = o.resetOptimizer ?? false;
   if (typeof resetOptimizer !== 'boolean') fail('resetOptimizer', `expected true or false, got ${show(resetOptimizer)}`);
+  const optimizer = checkOptimizer(o);
+  const stepsPerExecution = checkStepsPerExecution(o.stepsPerExecution ?? 1);
+  if (optimizer.schedule && stepsPerExecution === 'epoch') fail('stepsPerExecution', "a learning-rate schedule sets each update's rate from the host: run it with stepsPerExecution 1");
+  const reduceLROnPlateau = o.reduceLROnPlateau === undefined ? null : checkPlateau(o.reduceLROnPlateau);
+  if (reduceLROnPlateau && optimizer.schedule) fail('reduceLROnPlateau', 'sets the learning rate, which a schedule already sets (Keras refuses it too): give one');
   return {
     epochs: epochCount(o.epochs ?? 1),
-    optimizer: checkOptimizer(o),
+    optimizer,
     resetOptimizer,
     batchSize: positiveInteger('batchSize', o.batchSize ?? 32),
     shuffle,
     seed,
     engine: oneOf('engine', o.engine ?? 'wasm', ['wasm', 'js'] as const),
-    stepsPerExecution: checkStepsPerExecution(o.stepsPerExecution ?? 1),
+    stepsPerExecution,
+    reduceLROnPlateau,
   };
 }
 
@@ -98,18 +149,34 @@ export interface ValidationOptions {
   validationSplit?: number;
   /** Rows to validate on after each epoch instead: `[x, y]`. */
   validationData?: [Matrix, Matrix];
-  /** Stops once the validation loss has not improved for `patience` epochs, and keeps the weights of the best epoch. */
-  earlyStopping?: { patience: number };
+  /**
+   * Keras's EarlyStopping callback, on the validation: stops once `monitor` ('val_loss', the default,
+   * or 'loss') has not improved by more than `minDelta` (0) for `patience` (0) epochs counted from
+   * `startFromEpoch` (0), and while it has not beaten `baseline` (none); with `restoreBestWeights`
+   * (true here, where Keras's default is false) the model keeps the best epoch's weights.
+   */
+  earlyStopping?: EarlyStoppingOptions;
   /** Probability from which a row counts as predicted 1 in classification metrics (default 0.5). */
   threshold?: number;
 }
+
+export interface EarlyStoppingOptions {
+  patience?: number;
+  monitor?: Monitor;
+  minDelta?: number;
+  restoreBestWeights?: boolean;
+  startFromEpoch?: number;
+  baseline?: number;
+}
+
+export type EarlyStoppingSettings = Required<Omit<EarlyStoppingOptions, 'baseline'>> & { baseline: number | null };
 
 export const VALIDATION_OPTIONS = ['validationSplit', 'validationData', 'earlyStopping', 'threshold'] as const satisfies readonly (keyof ValidationOptions)[];
 
 export interface ValidationSettings {
   split?: number;
   data?: [Matrix, Matrix];
-  patience?: number;
+  earlyStopping?: EarlyStoppingSettings;
   threshold: number;
 }
 
@@ -118,14 +185,21 @@ export function checkValidationOptions(o: ValidationOptions): ValidationSettings
   if (o.validationData !== undefined && (!Array.isArray(o.validationData) || o.validationData.length !== 2)) {
     fail('validationData', `expected [x, y], got ${show(o.validationData)}`);
   }
-  let patience: number | undefined;
+  let earlyStopping: EarlyStoppingSettings | undefined;
   if (o.earlyStopping !== undefined) {
-    if (typeof o.earlyStopping !== 'object' || o.earlyStopping === null) fail('earlyStopping', `expected { patience: N }, got ${show(o.earlyStopping)}`);
-    knownKeys('earlyStopping', o.earlyStopping, ['patience']);
-    patience = positiveInteger('earlyStopping.patience', o.earlyStopping.patience);
-    if (o.validationSplit === undefined && o.validationData === undefined) fail('earlyStopping', 'watches the validation loss: give validationSplit or validationData too');
+    const f = 'earlyStopping';
+    const e = object(f, o.earlyStopping, ['patience', 'monitor', 'minDelta', 'restoreBestWeights', 'startFromEpoch', 'baseline']);
+    const restoreBestWeights = e.restoreBestWeights ?? true;
+    if (typeof restoreBestWeights !== 'boolean') fail(`${f}.restoreBestWeights`, `expected true or false, got ${show(restoreBestWeights)}`);
+    const baseline = e.baseline ?? null;
+    if (baseline !== null && (typeof baseline !== 'number' || !Number.isFinite(baseline))) fail(`${f}.baseline`, `expected a finite number, got ${show(baseline)}`);
+    earlyStopping = {
+      patience: count(`${f}.patience`, e.patience ?? 0), monitor: oneOf(`${f}.monitor`, e.monitor ?? 'val_loss', MONITORS), minDelta: nonNegative(`${f}.minDelta`, e.minDelta ?? 0),
+      restoreBestWeights, startFromEpoch: count(`${f}.startFromEpoch`, e.startFromEpoch ?? 0), baseline: baseline as number | null,
+    };
+    if (o.validationSplit === undefined && o.validationData === undefined) fail('earlyStopping', 'watches the validation: give validationSplit or validationData too');
   }
-  return { split: o.validationSplit, data: o.validationData, patience, threshold: checkThreshold(o.threshold ?? 0.5) };
+  return { split: o.validationSplit, data: o.validationData, earlyStopping, threshold: checkThreshold(o.threshold ?? 0.5) };
 }
 
 /** `Model.fit`'s options: training (FitOptions, with the optimizer's), validation, and scaling. */
@@ -149,6 +223,9 @@ export function checkModelFitOptions(options: ModelFitOptions): { settings: Sett
   knownKeys('', options, MODEL_FIT_OPTIONS);
   const settings = checkFitOptions(options);
   const validation = checkValidationOptions(options);
+  if (settings.reduceLROnPlateau?.monitor === 'val_loss' && validation.split === undefined && validation.data === undefined) {
+    fail('reduceLROnPlateau', "watches the validation loss: give validationSplit or validationData too, or monitor 'loss'");
+  }
   for (const key of ['standardize', 'standardizeTarget'] as const) {
     if (options[key] !== undefined && typeof options[key] !== 'boolean') fail(key, `expected true or false, got ${show(options[key])}`);
   }

@@ -1,6 +1,7 @@
-import { ACTIVATIONS, LAYER_FIELDS, LAYER_OPTIONS, LOSSES, NET_SLOTS, OPTIMIZERS, SETTING_SLOTS, codeOf, slots } from './contract.js';
+import { ACTIVATIONS, CLIPPINGS, LAYER_FIELDS, LAYER_OPTIONS, LOSSES, NET_SLOTS, OPTIMIZERS, SETTING_SLOTS, codeOf, slots } from './contract.js';
 import { ACTIVATION_ROWS } from './operations/activations.js';
 import { HYPERPARAMETER_NAMES, HYPERPARAMETERS, STATE_ARRAYS, STATE_SLOTS, type OptimizerSettings, type StateArray } from './operations/optimizers.js';
+import { scheduledRate } from './operations/schedules.js';
 import { type Network, parameterCount, targetWidth, widths } from './spec.js';
 
 export const NET = slots(NET_SLOTS);
@@ -100,9 +101,9 @@ export function planLayout(net: Network, sizes: Sizes, start: number): Layout {
  * so an unknown name throws.
  */
 export function writeDescriptor(f64: Float64Array, i32: Int32Array, network: Network, layout: Layout): void {
-  // Every slot but the optimizer's (writeOptimizer) and the generator's (seeded per fit), by name: the
+  // Every slot but the optimizer's and the clipping's (writeOptimizer) and the generator's (seeded per fit), by name: the
   // type makes a new slot in the contract a compile error here until it is given a value.
-  const slotValues: Record<Exclude<(typeof NET_SLOTS)[number], 'OPTIMIZER' | 'RANDOM' | (typeof STATE_SLOTS)[StateArray]>, number> = {
+  const slotValues: Record<Exclude<(typeof NET_SLOTS)[number], 'OPTIMIZER' | 'CLIPPING' | 'RANDOM' | (typeof STATE_SLOTS)[StateArray]>, number> = {
     LAYERS: layout.layers.length, TARGETS: targetWidth(network), LOSS: codeOf(LOSSES, network.loss, 'loss'),
     REGULARIZED: network.layers.some((l) => l.kernelRegularizer.l1 || l.kernelRegularizer.l2 || l.biasRegularizer.l1 || l.biasRegularizer.l2) ? 1 : 0,
     COUNT: layout.count, PARAMS: layout.params, GRADS: layout.grads,
@@ -132,14 +133,25 @@ export function writeRandom(i32: Int32Array, layout: Layout, seed: number): void
   i32[layout.net + NET.RANDOM] = Math.imul(seed ^ 0x5bd1e995, 0x9e3779b1);
 }
 
-/** Writes the optimizer the kernels run and its settings; `iterations` is the updates made so far. */
-export function writeOptimizer(f64: Float64Array, i32: Int32Array, layout: Layout, o: OptimizerSettings, iterations: number): void {
+/** Writes the optimizer the kernels run, its settings and the gradients' clipping (its state is OptimizerState.load's). */
+export function writeOptimizer(f64: Float64Array, i32: Int32Array, layout: Layout, o: OptimizerSettings): void {
   i32[layout.net + NET.OPTIMIZER] = codeOf(OPTIMIZERS, o.optimizer, 'optimizer');
+  i32[layout.net + NET.CLIPPING] = codeOf(CLIPPINGS, o.clipping.kind, 'clipping');
   const s = layout.settings;
   f64[s + SETTING.LEARNING_RATE] = o.learningRate;
+  f64[s + SETTING.CLIP] = o.clipping.bound;
   for (const key of HYPERPARAMETER_NAMES) {
-    const v = o[key];
-    f64[s + SETTING[HYPERPARAMETERS[key].slot]] = typeof v === 'boolean' ? (v ? 1 : 0) : v;
+    const v = o[key], slot = HYPERPARAMETERS[key].slot;
+    if (slot !== null) f64[s + SETTING[slot]] = typeof v === 'boolean' ? (v ? 1 : 0) : v;
   }
-  f64[s + SETTING.ITERATIONS] = iterations;
+}
+
+/** With a learning-rate schedule, writes the rate of the next update: the schedule at the updates made so far (Keras's `iterations`). */
+export function writeScheduledRate(f64: Float64Array, layout: Layout, o: OptimizerSettings): void {
+  if (o.schedule) f64[layout.settings + SETTING.LEARNING_RATE] = scheduledRate(o.schedule, f64[layout.settings + SETTING.ITERATIONS]!);
+}
+
+/** The rate in effect: the schedule's at the updates made so far, else the one the kernels read (which ReduceLROnPlateau may have lowered). */
+export function currentRate(f64: Float64Array, layout: Layout, o: OptimizerSettings): number {
+  return o.schedule ? scheduledRate(o.schedule, f64[layout.settings + SETTING.ITERATIONS]!) : f64[layout.settings + SETTING.LEARNING_RATE]!;
 }

@@ -116,7 +116,7 @@ export class Model {
       const ws = this.workspace(settings.engine);
       ws.setTrainingRows(this.scale(rows.data), this.scaleTarget(rows.ys), rows.rows, settings.batchSize);
       const heldScaled = held && { ...held, data: this.scale(held.data) };
-      const watch = heldScaled && new ValidationWatch(() => this.measure(ws, heldScaled, validation.threshold, true), this.params, validation.patience);
+      const watch = heldScaled && new ValidationWatch(() => this.measure(ws, heldScaled, validation.threshold, true), this.params, validation.earlyStopping);
       this.stopTraining = false;
       let history: History;
       try {
@@ -163,8 +163,8 @@ export class Model {
       const state = copyState(this.optimizer);
       // Early stopping as fit watches it: the held-out rows' loss after each epoch (the copy of the best
       // parameters it keeps is not needed here).
-      const heldScaled = held && validation.patience !== undefined && { ...held, data: scale(held.data) };
-      const watch = heldScaled && new ValidationWatch(() => this.measure(ws!, heldScaled, validation.threshold), ws.params().slice(), validation.patience);
+      const heldScaled = held && validation.earlyStopping !== undefined && { ...held, data: scale(held.data) };
+      const watch = heldScaled && new ValidationWatch(() => this.measure(ws!, heldScaled, validation.threshold), ws.params().slice(), validation.earlyStopping);
       const stops = watch ? (epoch: number) => { watch.epochEnd(epoch, { loss: NaN }); return watch.stop; } : undefined;
       const outputScaler = targetScaler ?? this.outputScaler;
       const ys = outputScaler ? applyScaler(outputScaler, rows.ys, outputs(this.network)) : rows.ys;

@@ -8,9 +8,9 @@ import type { EngineKind } from './engines/engine.js';
 import { DivergenceError, fail, knownKeys, positiveInteger, show } from './errors.js';
 import { MODEL_FIT_OPTIONS, type ModelFitOptions, type Settings } from './fitOptions.js';
 import type { Rows } from './fit.js';
-import { NET, SETTING, writeOptimizer } from './layout.js';
+import { NET, SETTING, writeOptimizer, writeScheduledRate } from './layout.js';
 import { LOSS_ROWS } from './operations/losses.js';
-import { OPTIMIZER_ROWS, STATE_ARRAYS, type StateArray } from './operations/optimizers.js';
+import { OPTIMIZER_ROWS, STATE_ARRAYS, STATE_SCALAR_NAMES, type StateArray, type StateName } from './operations/optimizers.js';
 import { OptimizerState, type OptimizerSettings } from './optimizers.js';
 import { seeded } from './random.js';
 import { checkSpec, targetWidth, type Activation, type Loss, type Network } from './spec.js';
@@ -90,7 +90,7 @@ export interface TraceLayer {
 
 /** The optimizer's update of this step. Per-parameter arrays are in the Keras layout. */
 export interface TraceUpdate {
-  /** The optimizer and every hyperparameter the step ran with. */
+  /** The optimizer and every hyperparameter the step ran with; learningRate is this step's (a schedule's at this step). */
   settings: OptimizerSettings;
   /** Updates made once this one is done (Keras's `iterations`; Adam's t). */
   iterations: number;
@@ -103,6 +103,10 @@ export interface TraceUpdate {
    */
   momentums?: { before: Weights; after: Weights };
   velocities?: { before: Weights; after: Weights };
+  /** adagrad's accumulators, adadelta's E[Δ²], amsgrad's v̂, centered rmsprop's ḡ. */
+  accumulators?: { before: Weights; after: Weights };
+  /** nadam's product of its momentum schedule, before and after the step. */
+  uProduct?: { before: number; after: number };
   /** newWeights − weights: the step each parameter took. */
   deltas: Weights;
 }
@@ -160,6 +164,8 @@ const MAX_PATHS = 16;
  */
 export function traceFit(network: Network, ws: Workspace, state: OptimizerState, data: Rows, s: Settings,
   t: { step: number; rows: number[] | undefined; numeric: boolean }, stops?: (epoch: number) => boolean): Trace {
+  // the steps before run as fit's do, but not its callbacks between epochs: one that changes the rate would make them another run
+  if (s.reduceLROnPlateau) fail('reduceLROnPlateau', 'changes the learning rate between epochs, which a trace does not replay: trace without it');
   const n = data.rows;
   const perEpoch = Math.ceil(n / s.batchSize);
   const epoch = Math.floor((t.step - 1) / perEpoch);
@@ -181,6 +187,7 @@ export function traceFit(network: Network, ws: Workspace, state: OptimizerState,
     const end = e < epoch ? n : ((t.step - 1) % perEpoch) * s.batchSize;
     for (let pos = 0; pos < end; pos += s.batchSize) {
       const rows = Math.min(s.batchSize, n - pos);
+      writeScheduledRate(engine.f64, ws.layout, s.optimizer);
       if (!Number.isFinite(engine.step(net, pos, rows))) {
         throw new DivergenceError(e, order()[pos]!, `Training diverged at epoch ${e + 1}, step ${e * perEpoch + pos / s.batchSize + 1}, before the traced step ${t.step}.`);
       }
@@ -201,9 +208,12 @@ export function traceFit(network: Network, ws: Workspace, state: OptimizerState,
   const numeric = !t.numeric ? null
     : network.layers.some((layer) => layer.dropout > 0) ? droppedGradients(ws, s, pos, count)
     : numericGradients(ws.params(), () => ws.run(bx, by, count).loss);
+  const uProductBefore = f()[l.settings + SETTING.U_PRODUCT]!;
   const stateBefore = Object.fromEntries(STATE_ARRAYS.map((name) => [name, slice(l.state[name], l.count)])) as Record<StateArray, Float64Array>;
   const penalty = engine.regularizerPenalty(net);
 
+  writeScheduledRate(f(), l, s.optimizer);
+  const rate = f()[l.settings + SETTING.LEARNING_RATE]!;
   const loss = engine.traceStep(net, pos, count);
 
   const grads = slice(l.grads, l.count);
@@ -253,10 +263,13 @@ export function traceFit(network: Network, ws: Workspace, state: OptimizerState,
   const row = OPTIMIZER_ROWS[s.optimizer.optimizer];
   const iterations = f()[l.settings + SETTING.ITERATIONS]!;
   const keras = (p: Float64Array) => toKeras(network, p);
-  const update: TraceUpdate = { settings: s.optimizer, iterations, deltas: keras(after.map((v, i) => v - before[i]!)) };
-  if (row.stepSize) update.alpha = row.stepSize(s.optimizer, iterations);
-  for (const name of Object.keys(row.state(s.optimizer)) as StateArray[]) {
-    update[name] = { before: keras(stateBefore[name]), after: keras(slice(l.state[name], l.count)) };
+  // the settings of this update: with a schedule, the rate it gave this step
+  const settings = { ...s.optimizer, learningRate: rate };
+  const update: TraceUpdate = { settings, iterations, deltas: keras(after.map((v, i) => v - before[i]!)) };
+  if (row.stepSize) update.alpha = row.stepSize(settings, iterations);
+  for (const name of Object.keys(row.state(s.optimizer)) as StateName[]) {
+    if (name === 'uProduct') update.uProduct = { before: uProductBefore, after: f()[l.settings + SETTING.U_PRODUCT]! };
+    else update[name] = { before: keras(stateBefore[name]), after: keras(slice(l.state[name], l.count)) };
   }
   state.save(f(), l);
 
@@ -305,7 +318,7 @@ function numericGradients(p: Float64Array, loss: () => number): Float64Array {
 function droppedGradients(ws: Workspace, s: Settings, pos: number, count: number): Float64Array {
   const { engine, layout } = ws;
   const random = engine.i32[layout.net + NET.RANDOM]!, iterations = engine.f64[layout.settings + SETTING.ITERATIONS]!;
-  writeOptimizer(engine.f64, engine.i32, layout, { ...s.optimizer, optimizer: 'sgd', learningRate: 0, momentum: 0, nesterov: false }, iterations);
+  writeOptimizer(engine.f64, engine.i32, layout, { ...s.optimizer, optimizer: 'sgd', learningRate: 0, momentum: 0, nesterov: false, clipping: { kind: 'none', bound: 0 } });
   try {
     return numericGradients(ws.params(), () => {
       engine.i32[layout.net + NET.RANDOM] = random;
@@ -313,7 +326,8 @@ function droppedGradients(ws: Workspace, s: Settings, pos: number, count: number
     });
   } finally {
     engine.i32[layout.net + NET.RANDOM] = random;
-    writeOptimizer(engine.f64, engine.i32, layout, s.optimizer, iterations);
+    engine.f64[layout.settings + SETTING.ITERATIONS] = iterations;
+    writeOptimizer(engine.f64, engine.i32, layout, s.optimizer);
   }
 }
 
@@ -425,7 +439,7 @@ function chains(network: Network, layers: TraceLayer[], gradients: Weights, nume
 /** A copy of an optimizer state, for a trace to run on without changing the model's. */
 export function copyState(from: OptimizerState, to = new OptimizerState(from.arrays.momentums.length)): OptimizerState {
   to.owner = from.owner;
-  to.iterations = from.iterations;
+  for (const name of STATE_SCALAR_NAMES) to.scalars[name] = from.scalars[name];
   for (const name of STATE_ARRAYS) to.arrays[name].set(from.arrays[name]);
   return to;
 }

@@ -1,7 +1,8 @@
 import type { Metrics } from './metrics.js';
 import { DivergenceError } from './errors.js';
-import type { Settings, Shuffle } from './fitOptions.js';
-import { writeOptimizer, writeRandom } from './layout.js';
+import type { ReduceLROnPlateauSettings, Settings, Shuffle } from './fitOptions.js';
+import { currentRate, SETTING, writeOptimizer, writeRandom, writeScheduledRate, type Layout } from './layout.js';
+import { improves } from './validation.js';
 import type { OptimizerState } from './optimizers.js';
 import { seeded } from './random.js';
 import type { Workspace } from './workspace.js';
@@ -31,6 +32,8 @@ export interface History {
   valMetrics?: Metrics[];
   /** With early stopping: the epoch whose weights the model kept. */
   bestEpoch?: number;
+  /** The learning rate at the end of each epoch: a schedule's at the updates made so far, or the rate ReduceLROnPlateau left (Keras's logged learning_rate). */
+  lr: number[];
   /** The settings the fit ran with, every default filled in (Keras's `history.params`). */
   params: Settings;
 }
@@ -57,8 +60,8 @@ export function fillOrder(order: Int32Array, shuffle: Shuffle, random: () => num
  */
 export function startFit(ws: Workspace, state: OptimizerState, s: Settings): void {
   const { engine, layout } = ws;
-  state.begin(s.optimizer.optimizer, s.resetOptimizer);
-  writeOptimizer(engine.f64, engine.i32, layout, s.optimizer, state.iterations);
+  state.begin(s.optimizer, s.resetOptimizer);
+  writeOptimizer(engine.f64, engine.i32, layout, s.optimizer);
   writeRandom(engine.i32, layout, s.seed);
   state.load(engine.f64, layout);
 }
@@ -74,7 +77,9 @@ export async function train(network: Network, ws: Workspace, state: OptimizerSta
   const { net } = ws.layout;
   startFit(ws, state, s);
   const random = seeded(s.seed);
-  const history: History = { epoch: [], loss: [], params: s };
+  const history: History = { epoch: [], loss: [], lr: [], params: s };
+  const scheduled = s.optimizer.schedule !== null;
+  const plateau = s.reduceLROnPlateau && new PlateauWatch(s.reduceLROnPlateau);
   for (let epoch = 0; epoch < s.epochs; epoch++) {
     // The block may have grown during the last callback (a predict of more rows): views anew.
     const order = engine.i32.subarray(ws.layout.order, ws.layout.order + rows);
@@ -89,6 +94,7 @@ export async function train(network: Network, ws: Workspace, state: OptimizerSta
       }
     } else for (let pos = 0; pos < rows; pos += s.batchSize) {
       const n = Math.min(s.batchSize, rows - pos);
+      if (scheduled) writeScheduledRate(engine.f64, ws.layout, s.optimizer);
       // a call site per engine kind, as in Workspace.predict: a site that has called both is slower
       const loss = engine.kind === 'wasm' ? engine.step(net, pos, n) : engine.step(net, pos, n);
       if (!Number.isFinite(loss)) throw diverged(network, ws.params(), epoch, order[pos]!, n, loss, s.optimizer.learningRate);
@@ -97,10 +103,46 @@ export async function train(network: Network, ws: Workspace, state: OptimizerSta
     state.save(engine.f64, ws.layout);
     history.epoch.push(epoch);
     history.loss.push(total / rows);
-    await onEpochEnd(epoch, { loss: total / rows });
+    history.lr.push(currentRate(engine.f64, ws.layout, s.optimizer));
+    const logs: EpochLogs = { loss: total / rows };
+    await onEpochEnd(epoch, logs);
+    plateau?.epochEnd(logs, engine.f64, ws.layout);
     if (stop()) break;
   }
   return history;
+}
+
+/**
+ * Keras's ReduceLROnPlateau (callbacks/reduce_lr_on_plateau.py) after each epoch's logs are complete:
+ * lowers the rate the kernels read. Its counters and best value are public: a checkpoint saves them.
+ */
+export class PlateauWatch {
+  best: number | null = null;
+  wait = 0;
+  cooldownCounter = 0;
+
+  constructor(private readonly p: ReduceLROnPlateauSettings) {}
+
+  epochEnd(logs: EpochLogs, f64: Float64Array, layout: Layout): void {
+    const current = this.p.monitor === 'loss' ? logs.loss : logs.valLoss;
+    if (current === undefined) return;
+    if (this.cooldownCounter > 0) {
+      this.cooldownCounter--;
+      this.wait = 0;
+    }
+    if (improves(current, this.best, this.p.minDelta)) {
+      this.best = current;
+      this.wait = 0;
+    } else if (this.cooldownCounter === 0 && ++this.wait >= this.p.patience) {
+      const at = layout.settings + SETTING.LEARNING_RATE, old = f64[at]!;
+      // Keras compares with min_lr as float32
+      if (old > Math.fround(this.p.minLr)) {
+        f64[at] = Math.max(old * this.p.factor, this.p.minLr);
+        this.cooldownCounter = this.p.cooldown;
+        this.wait = 0;
+      }
+    }
+  }
 }
 
 function diverged(network: Network, params: Float64Array, epoch: number, row: number, count: number, loss: number, lr: number): DivergenceError {

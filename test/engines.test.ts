@@ -3,7 +3,12 @@
 import { describe, expect, it } from 'vitest';
 import { Model, type Activation, type FitOptions, type Shuffle } from '../src/node.js';
 
-const OPTIMIZERS: FitOptions[] = [{ optimizer: 'sgd' }, { optimizer: 'sgd', momentum: 0.5, nesterov: true }, { optimizer: 'adam' }, { optimizer: 'rmsprop', momentum: 0.5 }];
+const OPTIMIZERS: FitOptions[] = [
+  { optimizer: 'sgd' }, { optimizer: 'sgd', momentum: 0.5, nesterov: true }, { optimizer: 'adam' }, { optimizer: 'rmsprop', momentum: 0.5 },
+  { optimizer: 'adagrad' }, { optimizer: 'adadelta', learningRate: 1 }, { optimizer: 'adamax' }, { optimizer: 'nadam' },
+  { optimizer: 'adamw', amsgrad: true, weightDecay: 0.1 }, { optimizer: 'rmsprop', centered: true, clipnorm: 0.5 }, { optimizer: 'sgd', globalClipnorm: 0.5 },
+  { optimizer: 'adam', clipvalue: 0.1 },
+];
 import { EVERY_ACTIVATION, maxRelativeDiff, normwiseRelativeDiff, randomNetwork, randomRows, tamed } from './helpers.js';
 
 async function both(seed: number, depth: number, hidden: Activation, classify: boolean, shuffle: Shuffle, batchSize: number, optimizer: FitOptions) {

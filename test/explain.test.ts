@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { datasets, Model, splitRows } from '../src/node.js';
 import { explainText, type Source } from '../src/cli/explain.js';
+import { OPTIMIZER_LIST } from '../src/operations/optimizers.js';
 
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const backprop = (...args: string[]) => spawnSync(process.execPath, [CLI, 'explain', ...args], { encoding: 'utf8' });
@@ -160,5 +161,19 @@ describe('explain beyond the tutorial', () => {
     expect(line).toContain(` + 0.1 = ${n(g)}   [`);
     const f = (v: number) => (v < 0 ? `(${n(v)})` : n(v));
     expect(lines.find((l) => l.startsWith('∂L/∂w²₁ = '))).toContain(`∂L/∂w²₁ = ∂L/∂ŷ · ŷ′ · h₁ · m₁ · 1/(1 − 0.5) = ${f(dyhat)} · 1 · 1.6 · ${m[0]! / 2} · 2 = ${n(dyhat * 1.6 * m[0]!)}   [`);
+  });
+});
+
+describe('explain: every optimizer writes out its update, with the state each parameter read and left', () => {
+  it.each(OPTIMIZER_LIST.map((r) => r.name))('%s', (name) => {
+    const r = backprop('--dataset', 'package', '--optimizer', name, '--step', '2');
+    expect(r.stderr).toBe('');
+    const lines = r.stdout.split('\n');
+    const heading = lines.findIndex((l) => l.startsWith(`update (${name}`));
+    expect(heading).toBeGreaterThan(0);
+    const rules = lines.slice(heading + 1).filter((l) => / ← /.test(l));
+    expect(rules.length).toBeGreaterThan(0);
+    // where the optimizer keeps state, a line of it (before → after) follows each parameter's rule
+    if (name !== 'sgd') expect(lines[lines.indexOf(rules[0]!) + 1]).toMatch(/→/);
   });
 });

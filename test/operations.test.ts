@@ -14,8 +14,9 @@ import { exportOnnx, exportTfjs, loadWasm, Model, modelFromTfjs, type Activation
 import { ACTIVATION_LIST, ACTIVATION_ROWS } from '../src/operations/activations.js';
 import { operationsDoc } from '../src/operations/doc.js';
 import { LOSS_LIST, LOSS_ROWS } from '../src/operations/losses.js';
-import { OPTIMIZER_LIST, OPTIMIZER_ROWS, STATE_ARRAYS, type OptimizerName } from '../src/operations/optimizers.js';
+import { OPTIMIZER_LIST, OPTIMIZER_ROWS, STATE_ARRAYS, STATE_SCALAR_NAMES, type OptimizerName } from '../src/operations/optimizers.js';
 import { hasNone } from '../src/operations/rows.js';
+import { checkSchedule, scheduledRate, SCHEDULES } from '../src/operations/schedules.js';
 import { checkOptimizer } from '../src/optimizers.js';
 import { PARITY_CASES } from './parityCases.js';
 
@@ -67,12 +68,30 @@ const KNOWN_LOSSES: Record<string, { activation: Activation; units: number; y: n
  * One step on ŷ = w·x + b, mse, from w = 0.7, b = 1 and the row x = 0, y = 0: only b moves, with
  * gradient g = 2b = 2 (test/optimizers.test.ts derives more steps, and Keras's documented examples).
  */
-const KNOWN_OPTIMIZERS: Record<string, { options: FitOptions; b: number }> = {
+const nadamB = (() => {
+  // t = 1, β₁ 0.9, β₂ 0.999: μ₁ = 0.9·(1 − 0.5·0.96), μ₂ = 0.9·(1 − 0.5·0.96²), Πμ = μ₁; m = 0.1·2, v = 0.001·4
+  const mu1 = 0.9 * (1 - 0.5 * 0.96), mu2 = 0.9 * (1 - 0.5 * 0.96 * 0.96);
+  const mHat = mu2 * 0.2 / (1 - mu1 * mu2) + (1 - mu1) * 2 / (1 - mu1), vHat = 0.004 / 0.001;
+  return 1 - mHat * 0.1 / (Math.sqrt(vHat) + 1e-7);
+})();
+const KNOWN_OPTIMIZERS: Record<string, { options: FitOptions; b: number; w?: number }> = {
   sgd: { options: { learningRate: 0.1 }, b: 1 - 0.1 * 2 },
   // m = (1 − β₁)·g, v = (1 − β₂)·g², α = lr·√(1 − β₂)/(1 − β₁): b − α·m/(√v + ε)
   adam: { options: { optimizer: 'adam', learningRate: 0.1 }, b: 1 - (0.1 * Math.sqrt(0.001) / 0.1) * (0.1 * 2) / (Math.sqrt(0.001 * 4) + 1e-7) },
   // v = (1 − ρ)·g², b − lr·g/√(v + ε)
   rmsprop: { options: { optimizer: 'rmsprop', learningRate: 0.1 }, b: 1 - 0.1 * 2 / Math.sqrt(0.1 * 4 + 1e-7) },
+  // a = 0.1 + g², b − lr·g/√(a + ε)
+  adagrad: { options: { optimizer: 'adagrad', learningRate: 0.1 }, b: 1 - 0.1 * 2 / Math.sqrt(0.1 + 4 + 1e-7) },
+  // E[g²] = (1 − ρ)·g², Δ = −√(0 + ε)·g/√(E[g²] + ε), b + lr·Δ
+  adadelta: { options: { optimizer: 'adadelta', learningRate: 0.1 }, b: 1 + 0.1 * -(Math.sqrt(1e-7) * 2 / Math.sqrt(0.05 * 4 + 1e-7)) },
+  // m = (1 − β₁)·g, u = |g|, b − lr·m/((1 − β₁)·(u + ε))
+  adamax: { options: { optimizer: 'adamax', learningRate: 0.1 }, b: 1 - 0.1 * 0.2 / ((1 - 0.9) * (2 + 1e-7)) },
+  nadam: { options: { optimizer: 'nadam', learningRate: 0.1 }, b: nadamB },
+  // first θ·(1 − wd·lr) on every parameter, then adam's step (w's gradient is 0: adam leaves it)
+  adamw: {
+    options: { optimizer: 'adamw', learningRate: 0.1 }, w: 0.7 - 0.7 * 0.004 * 0.1,
+    b: 1 - 1 * 0.004 * 0.1 - (0.1 * Math.sqrt(0.001) / 0.1) * (0.1 * 2) / (Math.sqrt(0.001 * 4) + 1e-7),
+  },
 };
 
 /** The largest difference of the trace's gradients from their central differences, relative to the largest gradient. */
@@ -183,12 +202,12 @@ describe('every optimizer', () => {
     for (const engine of ENGINES) {
       const m = new Model({ inputs: 1, layers: [{ units: 1 }], loss: 'mse', weights: [[[0.7]], [1]] });
       await m.fit([[0]], [[0]], { ...c!.options, batchSize: 1, shuffle: 'none', engine });
-      expect(m.getWeights()).toEqual([[[0.7]], [expect.closeTo(c!.b, 14)]]);
+      expect(m.getWeights()).toEqual([[[expect.closeTo(c!.w ?? 0.7, 15)]], [expect.closeTo(c!.b, 14)]]);
     }
     const s = checkOptimizer({ optimizer: name });
     expect(s.learningRate).toBe(row.learningRate);
     for (const [key, value] of Object.entries(row.takes)) expect(s[key as keyof typeof s]).toBe(value);
-    for (const held of Object.keys(row.state(s))) expect(STATE_ARRAYS).toContain(held);
+    for (const held of Object.keys(row.state(s))) expect([...STATE_ARRAYS, ...STATE_SCALAR_NAMES]).toContain(held);
   });
 
   it.each([...OPTIMIZERS])('%s: the gradients its third update reads against central differences', async (name) => {
@@ -207,6 +226,33 @@ describe('every optimizer', () => {
     expect(row.onnx.none).not.toBe('');
     if (hasNone(row.tfjs)) return expect(row.tfjs.none).not.toBe('');
     expect(PARITY_CASES.some((c) => (c.fit.optimizer ?? 'sgd') === name), `no case in test/parityCases.ts trains with optimizer '${name}'`).toBe(true);
+  });
+});
+
+// [step, rate] by hand from Keras's formulas (keras/src/optimizers/schedules/learning_rate_schedule.py's docstrings)
+const KNOWN_SCHEDULES: Record<string, { params: Record<string, unknown>; rates: [number, number][] }> = {
+  exponentialDecay: { params: { initialLearningRate: 0.1, decaySteps: 10, decayRate: 0.5 }, rates: [[0, 0.1], [5, 0.1 * Math.SQRT1_2], [20, 0.025]] },
+  inverseTimeDecay: { params: { initialLearningRate: 0.1, decaySteps: 10, decayRate: 0.5, staircase: true }, rates: [[0, 0.1], [9, 0.1], [25, 0.1 / (1 + 0.5 * 2)]] },
+  piecewiseConstantDecay: { params: { boundaries: [3, 6], values: [0.3, 0.2, 0.1] }, rates: [[0, 0.3], [3, 0.3], [4, 0.2], [6, 0.2], [7, 0.1], [100, 0.1]] },
+  // (0.1 − 0.0001)·(1 − s/10)² + 0.0001, held after 10 steps
+  polynomialDecay: { params: { initialLearningRate: 0.1, decaySteps: 10, power: 2 }, rates: [[0, 0.1], [5, 0.0999 * 0.25 + 0.0001], [10, 0.0001], [30, 0.0001]] },
+  // warm up 0.01 → 0.1 over 4 steps, then half a cosine to 0.1·alpha over 10
+  cosineDecay: { params: { initialLearningRate: 0.01, decaySteps: 10, alpha: 0.1, warmupTarget: 0.1, warmupSteps: 4 }, rates: [[0, 0.01], [2, 0.055], [4, 0.1], [9, 0.1 * (0.9 * 0.5 + 0.1)], [14, 0.01], [50, 0.01]] },
+};
+
+describe('every learning-rate schedule', () => {
+  it.each(SCHEDULES)('%s: known rates, and the fit steps it per update', async (name) => {
+    const c = KNOWN_SCHEDULES[name];
+    expect(c, `no known rates for schedule '${name}': add them to KNOWN_SCHEDULES`).toBeDefined();
+    const s = checkSchedule('learningRate', { schedule: name, ...c!.params });
+    for (const [step, rate] of c!.rates) expect(scheduledRate(s, step), `step ${step}`).toBeCloseTo(rate, 15);
+    // SGD on ŷ = b, one row y = 0, batch size 1: each update b −= rate(t)·2b at the updates t made before it
+    const m = new Model({ inputs: 1, layers: [{ units: 1 }], loss: 'mse', weights: [[[0]], [1]] });
+    const h = await m.fit([[0], [0], [0]], [[0], [0], [0]], { learningRate: { schedule: name, ...c!.params } as never, epochs: 2, batchSize: 1, shuffle: 'none' });
+    let b = 1;
+    for (let t = 0; t < 6; t++) b -= scheduledRate(s, t) * 2 * b;
+    expect((m.getWeights()[1] as number[])[0]).toBeCloseTo(b, 15);
+    expect(h.lr).toEqual([scheduledRate(s, 3), scheduledRate(s, 6)]);
   });
 });
 

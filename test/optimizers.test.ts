@@ -5,7 +5,9 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { BackpropError, datasets, Model, type FitOptions } from '../src/node.js';
+import { instantiateSync } from '@assemblyscript/loader';
+import { BackpropError, datasets, loadWasm, Model, type FitOptions } from '../src/node.js';
+import { KERNEL_IMPORTS } from '../src/engines/wasm.js';
 import { maxRelativeDiff, randomNetwork, randomRows } from './helpers.js';
 
 /** ŷ = w·x + b, one input, one unit, mse. */
@@ -177,14 +179,28 @@ describe('WASM and JS engines agree to 1e-12 with every optimizer', () => {
 
 describe('bad optimizer options: a clear error before any training', () => {
   it.each([
-    [{ optimizer: 'adagrad' }, 'optimizer', /expected one of 'sgd', 'adam', 'rmsprop', got "adagrad"/],
+    [{ optimizer: 'ftrl' }, 'optimizer', /expected one of 'sgd', 'adam', 'rmsprop', 'adagrad', 'adadelta', 'adamax', 'nadam', 'adamw', got "ftrl"/],
     [{ momentum: -0.5 }, 'momentum', /expected a number from 0 to 1, got -0.5/],
     [{ momentum: 1.5 }, 'momentum', /from 0 to 1, got 1.5/],
     [{ momentum: NaN }, 'momentum', /got NaN/],
     [{ nesterov: true }, 'nesterov', /needs a momentum > 0/],
     [{ nesterov: 'yes' }, 'nesterov', /expected true or false/],
     [{ optimizer: 'adam', momentum: 0.9 }, 'momentum', /adam has no momentum; sgd and rmsprop take it/],
-    [{ beta1: 0.8 }, 'beta1', /sgd has no beta1; adam takes it/],
+    [{ beta1: 0.8 }, 'beta1', /sgd has no beta1; adam, adamax, nadam and adamw take it/],
+    [{ optimizer: 'adam', centered: true }, 'centered', /adam has no centered; rmsprop takes it/],
+    [{ optimizer: 'adamw', weightDecay: -1 }, 'weightDecay', /expected a finite number ≥ 0, got -1/],
+    [{ optimizer: 'adagrad', initialAccumulatorValue: NaN }, 'initialAccumulatorValue', /got NaN/],
+    [{ optimizer: 'adam', amsgrad: 1 }, 'amsgrad', /expected true or false, got 1/],
+    [{ clipnorm: 1, clipvalue: 1 }, 'clipvalue', /give one of clipnorm, clipvalue and globalClipnorm/],
+    [{ globalClipnorm: 0 }, 'globalClipnorm', /expected a finite number > 0, got 0/],
+    [{ clipvalue: Infinity }, 'clipvalue', /expected a finite number > 0, got Infinity/],
+    [{ learningRate: { schedule: 'cosine' } }, 'learningRate.schedule', /expected one of 'exponentialDecay', .*, got "cosine"/],
+    [{ learningRate: { schedule: 'exponentialDecay', initialLearningRate: 0.1, decaySteps: 10 } }, 'learningRate.decayRate', /exponentialDecay needs decayRate/],
+    [{ learningRate: { schedule: 'exponentialDecay', initialLearningRate: 0.1, decaySteps: 10, decayRate: 0.5, steps: 3 } }, 'learningRate.steps', /unknown option/],
+    [{ learningRate: { schedule: 'piecewiseConstantDecay', boundaries: [2, 4], values: [0.1, 0.01] } }, 'learningRate.values', /one value more than boundaries \(3\), got 2/],
+    [{ learningRate: { schedule: 'piecewiseConstantDecay', boundaries: [4, 2], values: [0.1, 0.01, 0.001] } }, 'learningRate.boundaries[1]', /increasing/],
+    [{ learningRate: { schedule: 'cosineDecay', initialLearningRate: 0.1, decaySteps: 0 } }, 'learningRate.decaySteps', /> 0, got 0/],
+    [{ learningRate: { schedule: 'cosineDecay', initialLearningRate: 0.1, decaySteps: 5 }, stepsPerExecution: 'epoch' }, 'stepsPerExecution', /run it with stepsPerExecution 1/],
     [{ optimizer: 'rmsprop', nesterov: true }, 'nesterov', /rmsprop has no nesterov; sgd takes it/],
     [{ optimizer: 'adam', beta1: 1 }, 'beta1', /from 0 up to \(not including\) 1, got 1/],
     [{ optimizer: 'adam', beta2: -0.1 }, 'beta2', /got -0.1/],
@@ -218,6 +234,10 @@ describe('backprop train: --optimizer, --momentum, --nesterov, --batch-size', ()
       [['--optimizer', 'adam', '--epochs', '75'], { optimizer: 'adam', learningRate: 0.001, epochs: 75 }],
       [['--momentum', '0.9', '--nesterov', '--lr', '0.01', '--batch-size', '2'], { momentum: 0.9, nesterov: true, learningRate: 0.01, batchSize: 2 }],
       [['--optimizer', 'rmsprop', '--momentum', '0.5', '--batch-size', '3'], { optimizer: 'rmsprop', momentum: 0.5, batchSize: 3 }],
+      [['--optimizer', 'nadam', '--clipnorm', '0.5', '--lr-schedule', 'piecewiseConstantDecay,boundaries=20:40,values=0.01:0.005:0.001'],
+        { optimizer: 'nadam', clipnorm: 0.5, learningRate: { schedule: 'piecewiseConstantDecay', boundaries: [20, 40], values: [0.01, 0.005, 0.001] } }],
+      [['--lr', '0.002', '--lr-schedule', 'cosineDecay,decaySteps=100,alpha=0.1', '--optimizer', 'adamw', '--amsgrad', '--weight-decay', '0.01'],
+        { optimizer: 'adamw', amsgrad: true, weightDecay: 0.01, learningRate: { schedule: 'cosineDecay', initialLearningRate: 0.002, decaySteps: 100, alpha: 0.1 } }],
     ];
     for (const [flags, fit] of cases) {
       const r = backprop('--dataset', 'placement', '--json', ...flags);
@@ -234,7 +254,11 @@ describe('backprop train: --optimizer, --momentum, --nesterov, --batch-size', ()
     [['--momentum', '-0.5'], /momentum: expected a number from 0 to 1, got -0.5/],
     [['--momentum', 'lots'], /--momentum: expected a number, got "lots"/],
     [['--batch-size', '0'], /batchSize: expected a positive integer, got 0/],
-    [['--optimizer', 'adagrad'], /--optimizer: expected one of 'sgd', 'adam', 'rmsprop', got "adagrad"/],
+    [['--optimizer', 'ftrl'], /--optimizer: expected one of 'sgd', 'adam', 'rmsprop', 'adagrad', 'adadelta', 'adamax', 'nadam', 'adamw', got "ftrl"/],
+    [['--optimizer', 'adagrad', '--weight-decay', '0.1'], /weightDecay: adagrad has no weightDecay; adamw takes it/],
+    [['--clipnorm', '1', '--clipvalue', '2'], /clipvalue: give one of clipnorm, clipvalue and globalClipnorm/],
+    [['--lr-schedule', 'exponentialDecay,decaySteps=10'], /learningRate.decayRate: exponentialDecay needs decayRate/],
+    [['--lr-schedule', 'exponentialDecay,decaySteps=ten,decayRate=0.5'], /--lr-schedule: expected a number, got "ten"/],
     [['--nesterov'], /nesterov: Nesterov momentum needs a momentum > 0/],
     [['--optimizer', 'adam', '--momentum', '0.9'], /momentum: adam has no momentum/],
   ])('%s → exit 1, %s', (flags, message) => {
@@ -242,5 +266,127 @@ describe('backprop train: --optimizer, --momentum, --nesterov, --batch-size', ()
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(message);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe("Keras's published examples (keras/src/optimizers/*_test.py, test_correctness_with_golden), on the kernels themselves", () => {
+  // Ten variables at 1; one update with every gradient 0.01, then five with gradients 0.1, 0.2, …, 1.0;
+  // before each of those five the variables must match Keras's golden row (its tests: rtol = atol = 5e-4,
+  // Keras running in float32). The kernels run in f64, so they stay well inside that.
+  type Update = (k: Kernels, at: (i: number) => number, t: number) => void;
+  type Kernels = { memory: WebAssembly.Memory; reserve(n: number): number } & Record<string, (...a: number[]) => number>;
+  // params [10] | grads [10] | three state arrays [10]
+  const P = 0, G = 10, A = 20, B = 30, C = 40;
+  const golden = (rows: number[][] | number[]) => rows.map((r) => (Array.isArray(r) ? r : Array(10).fill(r)));
+  const CASES: [string, Update, number[][], number[]?][] = [
+    ['adagrad (lr 0.2, initialAccumulatorValue 0.3, ε 1e-6)', (k, at) => k.adagradUpdate!(at(P), at(G), at(A), 10, 0.2, 1e-6), [
+      [0.9963, 0.9963, 0.9963, 0.9963, 0.9963, 0.9963, 0.9963, 0.9963, 0.9963, 0.9963],
+      [0.9604, 0.9278, 0.9003, 0.8784, 0.8615, 0.8487, 0.8388, 0.8313, 0.8255, 0.8209],
+      [0.9251, 0.8629, 0.8137, 0.7768, 0.7497, 0.7298, 0.7151, 0.704, 0.6956, 0.6891],
+      [0.8903, 0.8012, 0.7342, 0.6862, 0.6521, 0.6277, 0.6099, 0.5967, 0.5867, 0.579],
+      [0.856, 0.7422, 0.6604, 0.6037, 0.5644, 0.5367, 0.5168, 0.5021, 0.491, 0.4825],
+    ], [0.3]],
+    ['adadelta (lr 1, ρ 0.8, ε 1e-6)', (k, at) => k.adadeltaUpdate!(at(P), at(G), at(A), at(B), 10, 1, 0.8, 1e-6), golden([0.9978, 0.9947, 0.9915, 0.9882, 0.9849])],
+    ['adamax (lr 0.2, β₁ 0.85, β₂ 0.95, ε 1e-6)', (k, at, t) => k.adamaxUpdate!(at(P), at(G), at(A), at(B), 10, 0.2, 0.85, 0.95, 1e-6, t), [
+      [0.8, 0.8, 0.8, 0.8, 0.8, 0.8, 0.8, 0.8, 0.8, 0.8],
+      [0.6827, 0.6873, 0.6888, 0.6896, 0.6901, 0.6904, 0.6906, 0.6908, 0.6909, 0.691],
+      [0.5333, 0.5407, 0.5431, 0.5444, 0.5451, 0.5456, 0.546, 0.5462, 0.5464, 0.5466],
+      [0.368, 0.3773, 0.3804, 0.382, 0.3829, 0.3835, 0.384, 0.3843, 0.3846, 0.3848],
+      [0.1933, 0.204, 0.2076, 0.2094, 0.2105, 0.2112, 0.2117, 0.2121, 0.2124, 0.2126],
+    ]],
+    ['nadam (lr 0.5, β₁ 0.5, β₂ 0.67, ε 1e-5)', (k, at, t) => {
+      // Keras's u_product, advanced once per update (as assembly/optimizers.ts's update does)
+      uProduct = uProduct * 0.5 * (1 - 0.5 * Math.pow(0.96, t));
+      k.nadamUpdate!(at(P), at(G), at(A), at(B), 10, 0.5, 0.5, 0.67, 1e-5, t, uProduct);
+    }, [
+      [0.4281, 0.4281, 0.4281, 0.4281, 0.4281, 0.4281, 0.4281, 0.4281, 0.4281, 0.4281],
+      [-0.1738, -0.1731, -0.1726, -0.1723, -0.1721, -0.172, -0.1719, -0.1718, -0.1718, -0.1717],
+      [-0.7115, -0.7103, -0.7096, -0.7092, -0.709, -0.7088, -0.7086, -0.7085, -0.7085, -0.7084],
+      [-1.2335, -1.2322, -1.2313, -1.2309, -1.2306, -1.2304, -1.2302, -1.2301, -1.23, -1.2299],
+      [-1.7492, -1.7478, -1.7469, -1.7464, -1.7461, -1.7459, -1.7457, -1.7456, -1.7455, -1.7454],
+    ]],
+    ['adamw (lr 1, weightDecay 0.5, ε 2)', (k, at, t) => {
+      k.decayWeights!(at(P), 10, 0.5, 1);
+      k.adamUpdate!(at(P), at(G), at(A), at(B), 10, 1, 0.9, 0.999, 2, t);
+    }, [
+      [0.4998, 0.4998, 0.4998, 0.4998, 0.4998, 0.4998, 0.4998, 0.4998, 0.4998, 0.4998],
+      [0.2486, 0.2475, 0.2463, 0.2451, 0.244, 0.2428, 0.2417, 0.2405, 0.2394, 0.2382],
+      [0.1223, 0.1198, 0.1174, 0.1149, 0.1124, 0.11, 0.1075, 0.1051, 0.1027, 0.1003],
+      [0.0586, 0.0549, 0.0512, 0.0475, 0.0439, 0.0402, 0.0366, 0.033, 0.0294, 0.0258],
+      [0.0263, 0.0215, 0.0167, 0.012, 0.0073, 0.0026, -0.0021, -0.0067, -0.0113, -0.0159],
+    ]],
+    ['adam with amsgrad (defaults)', (k, at, t) => k.adamAmsgradUpdate!(at(P), at(G), at(A), at(B), at(C), 10, 0.001, 0.9, 0.999, 1e-7, t),
+      golden([0.999, 0.9982, 0.9974, 0.9965, 0.9955])],
+    ['rmsprop, centered (defaults)', (k, at) => k.centeredRmspropUpdate!(at(P), at(G), at(A), at(B), at(C), 10, 0.001, 0.9, 0, 1e-7),
+      golden([0.9967, 0.9933, 0.9908, 0.9885, 0.9864])],
+  ];
+  let uProduct = 1;
+
+  it.each(CASES)('%s', async (_name, step, rows, initial) => {
+    const k = instantiateSync<Kernels>(await loadWasm(), KERNEL_IMPORTS).exports;
+    const base = k.reserve(50 * 8);
+    const f = new Float64Array(k.memory.buffer, base, 50);
+    const at = (i: number) => base + i * 8;
+    f.fill(0);
+    f.fill(1, P, P + 10);
+    f.fill(initial?.[0] ?? 0, A, A + 10);
+    uProduct = 1;
+    f.fill(0.01, G, G + 10);
+    step(k, at, 1);
+    for (let i = 0; i < 5; i++) {
+      const x = Array.from(f.subarray(P, P + 10));
+      x.forEach((v, j) => expect(Math.abs(v - rows[i]![j]!)).toBeLessThanOrEqual(5e-4 + 5e-4 * Math.abs(rows[i]![j]!)));
+      for (let j = 0; j < 10; j++) f[G + j] = 0.1 * (j + 1);
+      step(k, at, i + 2);
+    }
+  });
+});
+
+describe('gradient clipping, derived by hand: clip, then the optimizer', () => {
+  // One row x = 2, y = 0 through ŷ = w·x + b from w = 1, b = 1: ŷ = 3, dL/dw = 2·3·2 = 12, dL/db = 2·3 = 6.
+  const step = async (options: FitOptions) => {
+    const m = line(1, 1);
+    await m.fit([[2]], [[0]], { learningRate: 0.1, ...inOrder, ...options });
+    return wb(m);
+  };
+
+  it("Keras's own examples: clipnorm 1 takes [100, 100] to [√2/2, √2/2], clipvalue 1 to [1, 1]", async () => {
+    // a layer of two units on one input x = 1, y = 0, from w = 50, b = 0 and mse over 2 outputs: each gradient 2·50/2 = 50 …
+    // … so the kernel's gradient is [50, 50] and the bias's [50, 50]: each variable clipped alone to norm 1
+    const m = new Model({ inputs: 1, layers: [{ units: 2 }], loss: 'mse', weights: [[[50, 50]], [0, 0]] });
+    await m.fit([[1]], [[0, 0]], { clipnorm: 1, learningRate: 1, ...inOrder });
+    const [kernel, bias] = m.getWeights() as [number[][], number[]];
+    expect(kernel[0]).toEqual([expect.closeTo(50 - Math.SQRT1_2, 14), expect.closeTo(50 - Math.SQRT1_2, 14)]);
+    expect(bias).toEqual([expect.closeTo(-Math.SQRT1_2, 14), expect.closeTo(-Math.SQRT1_2, 14)]);
+  });
+
+  it('clipnorm 5: each variable alone, the kernel 12 → 5 and the bias 6 → 5', async () => {
+    for (const engine of ['wasm', 'js'] as const) {
+      const { w, b } = await step({ clipnorm: 5, engine });
+      expect(w).toBeCloseTo(1 - 0.1 * 5, 15);
+      expect(b).toBeCloseTo(1 - 0.1 * 5, 15);
+    }
+  });
+
+  it('globalClipnorm 5: both together, by 5/√(12² + 6²)', async () => {
+    const s = 5 / Math.sqrt(144 + 36);
+    for (const engine of ['wasm', 'js'] as const) {
+      const { w, b } = await step({ globalClipnorm: 5, engine });
+      expect(w).toBeCloseTo(1 - 0.1 * 12 * s, 15);
+      expect(b).toBeCloseTo(1 - 0.1 * 6 * s, 15);
+    }
+  });
+
+  it('clipvalue 7: 12 → 7, 6 stays; and a norm above both bounds leaves the gradients alone', async () => {
+    for (const engine of ['wasm', 'js'] as const) {
+      expect(await step({ clipvalue: 7, engine })).toEqual({ w: expect.closeTo(1 - 0.7, 15), b: expect.closeTo(1 - 0.6, 15) });
+      expect(await step({ globalClipnorm: 100, engine })).toEqual(await step({ engine }));
+    }
+  });
+
+  it('before momentum: the velocity takes the clipped gradient', async () => {
+    const { w } = await step({ clipvalue: 7, momentum: 0.9, epochs: 2 });
+    // step 1: v = −0.7, w = 0.3; step 2: ŷ = 0.3·2 + b (b = 0.4) = 1, dL/dw = 2·1·2 = 4 (under 7): v = 0.9·(−0.7) − 0.4, w = 0.3 + v
+    expect(w).toBeCloseTo(0.3 + (0.9 * -0.7 - 0.4), 14);
   });
 });

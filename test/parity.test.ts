@@ -109,7 +109,12 @@ describe('backprop compare', () => {
 
   it('rejects shuffled rows and bad flags like train does', () => {
     expect(run(CLI, '--dataset', 'package', '--shuffle', 'epoch').stderr).toMatch(/shuffle: TensorFlow.js shuffles with its own generator/);
-    expect(run(CLI, '--dataset', 'package', '--optimizer', 'adagrad').stderr).toMatch(/--optimizer: expected one of 'sgd', 'adam', 'rmsprop', got "adagrad"/);
+    expect(run(CLI, '--dataset', 'package', '--optimizer', 'ftrl').stderr).toMatch(/--optimizer: expected one of 'sgd', 'adam', 'rmsprop', .*, got "ftrl"/);
+    // an optimizer TensorFlow.js has not (or not as Keras computes it) is refused with the row's reason, never compared with another
+    expect(run(CLI, '--dataset', 'package', '--optimizer', 'nadam').stderr).toMatch(/optimizer: TensorFlow.js has no counterpart of nadam with these settings: TensorFlow.js has no Nadam/);
+    expect(run(CLI, '--dataset', 'package', '--optimizer', 'adadelta').stderr).toMatch(/before this step's gradient enters it/);
+    expect(run(CLI, '--dataset', 'package', '--optimizer', 'adam', '--amsgrad').stderr).toMatch(/adam has no amsgrad/);
+    expect(run(CLI, '--dataset', 'package', '--clipnorm', '1').stderr).toMatch(/clipnorm: TensorFlow.js's optimizers do not clip gradients/);
     expect(run(CLI, '--dataset', 'package', '--momentum', '-0.5').code).toBe(1);
   });
 

@@ -77,6 +77,11 @@ export const PARITY_CASES: Case[] = [
   { name: 'placement with l2 on both kernels: sigmoid/sigmoid, binaryCrossentropy, adam lr 0.01, batch size 2, 40 epochs', x: placement.x, y: column(placement.y),
     model: { ...placement.model, layers: placement.model.layers.map((l) => ({ ...l, kernelRegularizer: { l2: 0.01 } })) },
     fit: { optimizer: 'adam', learningRate: 0.01, batchSize: 2, epochs: 40, ...inOrder } },
+  { name: '3 classes: 2-5-3 tanh/softmax, sparseCategoricalCrossentropy, adagrad lr 0.05, batch size 4, 30 epochs', x: three.x, y: three.sparse,
+    model: { inputs: 2, layers: [{ units: 5, activation: 'tanh' }, { units: 3, activation: 'softmax' }], loss: 'sparseCategoricalCrossentropy', seed: 8 },
+    fit: { optimizer: 'adagrad', learningRate: 0.05, batchSize: 4, epochs: 30, ...inOrder } },
+  { name: 'placement, adamax lr 0.01, batch size 3, 30 epochs', model: placement.model, x: placement.x, y: column(placement.y),
+    fit: { optimizer: 'adamax', learningRate: 0.01, batchSize: 3, epochs: 30, ...inOrder } },
   ...NEW_ACTIVATIONS.map((activation): Case => ({ name: `two outputs: 3-4-2 ${activation}/linear, mse, SGD lr 0.05, batch size 4, 30 epochs`, x: several.x, y: several.y,
     model: hidden(activation), fit: { learningRate: 0.05, batchSize: 4, epochs: 30, ...inOrder } })),
 ];

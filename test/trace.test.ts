@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { datasets, loadWasm, Model, type FitOptions, type ModelOptions, type ParamChain, type Trace } from '../src/node.js';
 import type { LayerSpec } from '../src/spec.js';
 import { ACTIVATIONS } from '../src/contract.js';
+import { OPTIMIZER_ROWS } from '../src/operations/optimizers.js';
 import { openJsEngine } from '../src/engines/js.js';
 import { maxRelativeDiff, randomRows, randomTargets } from './helpers.js';
 
@@ -242,4 +243,38 @@ describe('trace options', () => {
     const [a, b] = await Promise.all(ENGINES.map((engine) => new Model(spec).trace(x, y, { optimizer: 'adam', batchSize: 2, step: 4, epochs: 2, engine })));
     expect({ ...b, engine: 'wasm' }).toEqual(a);
   });
+});
+
+describe("every optimizer's state through a trace: what fit leaves, and each state its row names before and after", () => {
+  const CONFIGS: FitOptions[] = [
+    { optimizer: 'adagrad', learningRate: 0.05 }, { optimizer: 'adadelta', learningRate: 1 }, { optimizer: 'adamax', learningRate: 0.01 },
+    { optimizer: 'nadam', learningRate: 0.01 }, { optimizer: 'adamw', learningRate: 0.01, amsgrad: true }, { optimizer: 'rmsprop', centered: true, momentum: 0.5, learningRate: 0.01 },
+    { optimizer: 'adam', learningRate: 0.01, clipnorm: 0.1 },
+    { optimizer: 'sgd', momentum: 0.5, learningRate: { schedule: 'exponentialDecay', initialLearningRate: 0.1, decaySteps: 2, decayRate: 0.5 } },
+  ];
+  it.each(CONFIGS)('%o', async (opt) => {
+    const spec = NETWORKS[1]!;
+    const [x, y] = data(spec, 5);
+    const fit: FitOptions = { ...opt, batchSize: 2, shuffle: 'epoch', seed: 7, epochs: 2 };
+    const traced = new Model(spec), fitted = new Model(spec);
+    const t = await traced.trace(x, y, { ...fit, step: 6, apply: true });
+    await fitted.fit(x, y, fit);
+    expect(traced.getWeights()).toEqual(fitted.getWeights());
+    await traced.fit(x, y, { ...fit, epochs: 1 });
+    await fitted.fit(x, y, { ...fit, epochs: 1 });
+    expect(traced.getWeights()).toEqual(fitted.getWeights());
+    const kept = Object.keys(OPTIMIZER_ROWS[opt.optimizer!].state(t.update.settings));
+    expect(kept.length).toBeGreaterThan(0);
+    for (const name of kept) {
+      const s = t.update[name as 'momentums' | 'uProduct']!;
+      expect(s.after).not.toEqual(s.before);
+    }
+    expect(t.update.iterations).toBe(6);
+  });
+});
+
+it('a trace refuses reduceLROnPlateau, whose changes between epochs it does not replay', async () => {
+  const spec = NETWORKS[0]!;
+  const [x, y] = data(spec, 5);
+  await expect(new Model(spec).trace(x, y, { reduceLROnPlateau: { monitor: 'loss' } })).rejects.toThrow(/reduceLROnPlateau: changes the learning rate between epochs/);
 });

@@ -5,7 +5,7 @@ import { LOSS_ROWS } from '../operations/losses.js';
 import { OPTIMIZER_ROWS, type StateArray } from '../operations/optimizers.js';
 import { number, type Command, type FlagGroup, type Scope, type Values } from './args.js';
 import { num } from './report.js';
-import { fitOptions, modelOptions } from './run.js';
+import { earlyStoppingFlag, fitOptions, modelOptions } from './run.js';
 import { train } from './train.js';
 import { CSV_RESULT_FLAGS, csvRun } from './trainCsv.js';
 
@@ -58,7 +58,7 @@ the run applies (data, network, initial weights, optimizer, batches, row order, 
     const model = new Model(run.spec);
     const trace = await model.trace(run.x, run.y, {
       ...run.fit, step, rows, standardize: v.standardize === true, validationSplit,
-      earlyStopping: v['early-stopping'] === undefined ? undefined : { patience: number('early-stopping', v['early-stopping'])! },
+      earlyStopping: earlyStoppingFlag(v),
     });
     const dataRows = trace.rows.map((r) => training[r]! + 1);
     if (v.json) {
@@ -225,15 +225,22 @@ export function explainText(t: Trace, run: Source, dataRows: number[], standardi
 
   const row = OPTIMIZER_ROWS[u.optimizer];
   out.push('', `update (${row.formula(u, t.update.iterations, num)})`);
-  const kept = Object.keys(row.state(u)) as StateArray[];
+  const kept = Object.keys(row.state(u)).filter((name): name is StateArray => name !== 'uProduct');
+  const uProduct = t.update.uProduct;
+  const symbols = Object.fromEntries(Object.entries(row.state(u)).map(([name, what]) => [name, what.split(',')[0]]));
+  if (uProduct) out.push(`  Πμ ${num(uProduct.before)} → ${num(uProduct.after)}`);
   for (let l = L; l >= 1; l--) {
     const chains = layerChains(t, l);
     const before = layerValues(t.weights, l), after = layerValues(t.newWeights, l);
     // the optimizer's state after this step, where it keeps it (its row's `state`)
-    const state = kept.map((name) => [name, layerValues(t.update[name]!.after, l)] as const);
+    const state = kept.map((name) => [name, layerValues(t.update[name]!.before, l), layerValues(t.update[name]!.after, l)] as const);
     chains.slice(0, SHOW.params).forEach((c, i) => {
-      const values = Object.fromEntries(state.map(([name, v]) => [name, v[i]!]));
-      out.push(`  ${c.name} ← ${row.rule(u, { p: before[i]!, g: c.gradient, after: values, alpha: t.update.alpha, num, factor })} = ${num(after[i]!)}`);
+      const was = { ...Object.fromEntries(state.map(([name, v]) => [name, v[i]!])), ...(uProduct ? { uProduct: uProduct.before } : {}) };
+      const now = { ...Object.fromEntries(state.map(([name, , v]) => [name, v[i]!])), ...(uProduct ? { uProduct: uProduct.after } : {}) };
+      const values = { p: before[i]!, g: c.gradient, before: was, after: now, t: t.update.iterations, alpha: t.update.alpha, num, factor };
+      out.push(`  ${c.name} ← ${row.rule(u, values)} = ${num(after[i]!)}`);
+      // the state this parameter's update read and left, by the row's symbols (m, v, a, …)
+      if (state.length) out.push(`      ${state.map(([name, was, now]) => `${symbols[name]} ${num(was[i]!)} → ${num(now[i]!)}`).join(', ')}`);
     });
     more(out, Math.min(chains.length, SHOW.params), chains.length, 'parameter', ` in layer ${l}`);
   }

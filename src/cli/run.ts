@@ -8,7 +8,9 @@ import { ACTIVATION_LIST } from '../operations/activations.js';
 import { LOSS_LIST } from '../operations/losses.js';
 import { HYPERPARAMETER_NAMES, HYPERPARAMETERS, OPTIMIZER_LIST, takersOf, type Hyperparameter } from '../operations/optimizers.js';
 import { nameList } from '../operations/rows.js';
+import { SCHEDULE_ROWS, SCHEDULES, scheduleParamKinds, type LearningRateSchedule, type ScheduleName } from '../operations/schedules.js';
 import { OPTIMIZERS, type OptimizerOptions } from '../optimizers.js';
+import type { EarlyStoppingOptions, ReduceLROnPlateauOptions } from '../fitOptions.js';
 import { INITIALIZERS } from '../spec.js';
 import { MAX_EPOCHS } from '../fitOptions.js';
 import { list, number, type Flags, type Values } from './args.js';
@@ -37,6 +39,17 @@ export const FIT_FLAGS: Flags = {
   optimizer: { value: 'NAME', help: `${nameList(OPTIMIZER_LIST.map((r) => r.name), '')} (default sgd), each as Keras's optimizer of that name` },
   lr: { value: 'X', help: `learning rate (dataset default for sgd: 0.001 / 0.0001; for another optimizer Keras's default: ${OPTIMIZER_LIST.map((r) => `${r.name} ${r.learningRate}`).join(', ')})` },
   ...hyperparameterFlags(),
+  'lr-schedule': {
+    value: 'NAME,KEY=V…',
+    help: `a learning-rate schedule, stepped per update: ${SCHEDULES.join(', ')} with Keras's parameters (docs/operations.md), initialLearningRate from --lr unless given; e.g. exponentialDecay,decaySteps=100,decayRate=0.96 or piecewiseConstantDecay,boundaries=100:200,values=0.1:0.01:0.001`,
+  },
+  'reduce-lr-on-plateau': {
+    value: 'KEY=V,…',
+    help: "Keras's ReduceLROnPlateau: monitor=val_loss|loss (val_loss needs --validation-split), factor=0.1, patience=10, minDelta=0.0001, cooldown=0, minLr=0 (Keras's defaults); e.g. factor=0.5,patience=3",
+  },
+  clipnorm: { value: 'X', help: "before each update, scale each layer's kernel gradient and its bias gradient apart to this norm at most (Keras's clipnorm; one clipping flag at most)" },
+  'global-clipnorm': { value: 'X', help: "before each update, scale all the gradients together to this norm at most (Keras's global_clipnorm)" },
+  clipvalue: { value: 'X', help: "before each update, clip each gradient to [−X, X] (Keras's clipvalue)" },
   'batch-size': {
     value: 'N',
     help: 'rows per update, the mean gradient of those rows (default 1: per-row SGD, as the tutorial); a number ≥ the row count makes one update per epoch',
@@ -46,12 +59,17 @@ export const FIT_FLAGS: Flags = {
   engine: { value: 'wasm|js', help: 'which kernels run (default wasm)' },
 };
 
-/** One flag per optimizer hyperparameter, named after its fit option (--nesterov a switch), its help from the table. */
+/** `weightDecay` → `weight-decay`: a fit option's flag. */
+function flagName(option: string): string {
+  return option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+/** One flag per optimizer hyperparameter, named after its fit option (a boolean one a switch), its help from the table. */
 function hyperparameterFlags(): Flags {
   return Object.fromEntries(HYPERPARAMETER_NAMES.map((key) => {
     const h = HYPERPARAMETERS[key], takers = nameList(takersOf(key), '', 'and');
     const help = `${takers}: ${h.help}${typeof h.default === 'boolean' ? '' : ` (default ${defaults(key)})`}`;
-    return [key, typeof h.default === 'boolean' ? { help } : { value: 'X', help }];
+    return [flagName(key), typeof h.default === 'boolean' ? { help } : { value: 'X', help }];
   }));
 }
 
@@ -184,12 +202,14 @@ export function fitOptions(v: Values, base: FitOptions): FitOptions {
   const optimizer = v.optimizer === undefined ? base.optimizer : oneOf('--optimizer', v.optimizer, OPTIMIZERS);
   // A base learning rate belongs to the base optimizer; another one starts from its Keras default.
   const sameOptimizer = (optimizer ?? 'sgd') === (base.optimizer ?? 'sgd');
+  const lr = number('lr', v.lr) ?? (sameOptimizer && typeof base.learningRate === 'number' ? base.learningRate : undefined);
   return {
     ...base,
     epochs: number('epochs', v.epochs) ?? base.epochs,
     optimizer,
-    learningRate: number('lr', v.lr) ?? (sameOptimizer ? base.learningRate : undefined),
+    learningRate: v['lr-schedule'] === undefined ? lr : schedule(v['lr-schedule'], lr),
     ...hyperparameters(v, base),
+    ...(v['reduce-lr-on-plateau'] === undefined ? {} : { reduceLROnPlateau: keyValues('reduce-lr-on-plateau', v['reduce-lr-on-plateau'], CALLBACK_KINDS) as ReduceLROnPlateauOptions }),
     batchSize: number('batch-size', v['batch-size']) ?? base.batchSize,
     shuffle: v.shuffle === undefined ? base.shuffle : oneOf('--shuffle', v.shuffle, ['none', 'epoch', 'sample'] as const),
     seed: number('seed', v.seed) ?? base.seed,
@@ -199,8 +219,46 @@ export function fitOptions(v: Values, base: FitOptions): FitOptions {
 
 /** The hyperparameter flags given, over the base's: numbers checked as numbers here, as values by fit. */
 function hyperparameters(v: Values, base: FitOptions): OptimizerOptions {
-  return Object.fromEntries(HYPERPARAMETER_NAMES.map((key) => {
-    const given = typeof HYPERPARAMETERS[key].default === 'boolean' ? (v[key] === true ? true : undefined) : number(key, v[key]);
+  const options = [...HYPERPARAMETER_NAMES, 'clipnorm', 'globalClipnorm', 'clipvalue'] as const;
+  return Object.fromEntries(options.map((key) => {
+    const flag = flagName(key);
+    const given = key !== 'clipnorm' && key !== 'globalClipnorm' && key !== 'clipvalue' && typeof HYPERPARAMETERS[key].default === 'boolean' ? (v[flag] === true ? true : undefined) : number(flag, v[flag]);
     return [key, given ?? base[key]];
   }));
+}
+
+/**
+ * `KEY=V,KEY=V…` (after an optional leading NAME, given as `first`): a nested option from a flag. Each
+ * value is read by its kind: numbers in decimal, `true`/`false`, lists as `a:b:c` (no shell quoting needed), else text.
+ */
+export function keyValues(flag: string, text: string | boolean | undefined, kinds: Record<string, string>, first?: string): Record<string, unknown> {
+  if (typeof text !== 'string' || text.trim() === '') fail(`--${flag}`, `expected ${first ? `${first.toUpperCase()},` : ''}KEY=VALUE,… got ${show(text)}`);
+  const parts = text.split(',').map((p) => p.trim());
+  const out: Record<string, unknown> = first ? { [first]: parts.shift() } : {};
+  for (const part of parts) {
+    const [key, value, ...rest] = part.split('=');
+    if (!key || value === undefined || rest.length) fail(`--${flag}`, `expected KEY=VALUE, got ${show(part)}`);
+    const kind = kinds[key] ?? 'text';
+    out[key] = kind === 'list' ? value.split(':').filter((x) => x !== '').map((x) => number(flag, x)) : kind === 'boolean' ? value === 'true' ? true : value === 'false' ? false : value : kind === 'number' ? number(flag, value) : value;
+  }
+  return out;
+}
+
+/** `--lr-schedule NAME,KEY=V…`: the schedule's option, its initialLearningRate from --lr (or the base's rate) unless given. */
+function schedule(text: string | boolean, lr: number | undefined): LearningRateSchedule {
+  const o = keyValues('lr-schedule', text, scheduleParamKinds(), 'schedule');
+  const takesInitial = Object.hasOwn(SCHEDULE_ROWS, o.schedule as string) && 'initialLearningRate' in SCHEDULE_ROWS[o.schedule as ScheduleName].params;
+  return { ...(takesInitial && lr !== undefined ? { initialLearningRate: lr } : {}), ...o } as LearningRateSchedule;
+}
+
+/** The kinds of the callbacks' options, for keyValues. */
+const CALLBACK_KINDS: Record<string, string> = {
+  factor: 'number', patience: 'number', minDelta: 'number', cooldown: 'number', minLr: 'number', startFromEpoch: 'number', baseline: 'number', restoreBestWeights: 'boolean',
+};
+
+/** `--early-stopping N` (the patience) or `--early-stopping KEY=V,…` (Keras's EarlyStopping options). */
+export function earlyStoppingFlag(v: Values): EarlyStoppingOptions | undefined {
+  const text = v['early-stopping'];
+  if (text === undefined) return undefined;
+  return typeof text === 'string' && !text.includes('=') ? { patience: number('early-stopping', text)! } : keyValues('early-stopping', text, CALLBACK_KINDS) as EarlyStoppingOptions;
 }

@@ -41,7 +41,7 @@ export const train: Command = {
         dataset: d.name,
         model: { inputs: spec.inputs, layers: spec.layers, loss: spec.loss },
         fit: { epochs: fit.epochs, ...optimizer, batchSize: fit.batchSize, shuffle: fit.shuffle, seed: fit.seed ?? 0, engine: fit.engine },
-        history: { loss: history.loss },
+        history: { loss: history.loss, lr: history.lr },
         weights: model.getWeights(),
         predictions,
       }));

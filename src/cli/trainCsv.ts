@@ -10,7 +10,7 @@ import { confusionSvg, metricsText, rowsMetrics, targetMetrics, thresholdFlag } 
 import { checkOutputs, writeOutputs, type Output } from './outputs.js';
 import { lossChart, Progress } from './progress.js';
 import { networkText, num } from './report.js';
-import { checkOutputWidth, commandFit, fitOptions, modelOptions } from './run.js';
+import { checkOutputWidth, commandFit, earlyStoppingFlag, fitOptions, modelOptions } from './run.js';
 
 /** Whether --dataset names one of `names` and no CSV file is given: a run some CSV flags do nothing in. */
 const datasetOnly = (v: Values, positionals: string[], names: readonly string[]) => positionals.length === 0 && names.includes(v.dataset as string);
@@ -56,7 +56,10 @@ export const CSV_FIT_FLAGS: FlagGroup = {
     'validation-split': { value: 'F', help: 'hold out this share of the rows (seeded; stratified for classification) and report their loss and metrics after every epoch' },
     folds: { value: 'K', help: 'with --fold I: cut the rows into K folds (seeded; stratified for classification, as backprop search cuts them), validate on fold I and train on the others' },
     fold: { value: 'I', help: 'the fold held out, from 0 to K − 1 (with --folds K)' },
-    'early-stopping': { value: 'N', help: 'stop when the validation loss has not improved for N epochs; keep the best weights' },
+    'early-stopping': {
+      value: 'N|KEY=V,…',
+      help: "stop when the validation loss has not improved for N epochs; keep the best weights. Or Keras's EarlyStopping options: patience=N,monitor=val_loss|loss,minDelta=X,restoreBestWeights=true|false,startFromEpoch=N,baseline=X",
+    },
   },
 };
 
@@ -148,10 +151,9 @@ export function csvSettings(v: Values, { data, kind }: { data: CsvData; kind: Ki
 
 /** The options of a CSV run's fit, but its validation rows (train holds out its own, a search each trial's). */
 export function csvFitOptions(v: Values, kind: Kind, fit: FitOptions): ModelFitOptions {
-  const patience = number('early-stopping', v['early-stopping']);
   return {
     ...fit, threshold: thresholdFlag(v.threshold, 0.5), standardize: v.standardize === true, standardizeTarget: kind === 'regression' && v['raw-target'] !== true,
-    earlyStopping: patience === undefined ? undefined : { patience },
+    earlyStopping: earlyStoppingFlag(v),
   };
 }
 
@@ -206,8 +208,8 @@ export async function trainCsv(v: Values, path: string | undefined): Promise<voi
   const given = taskFlag(v);
   const split = number('validation-split', v['validation-split']);
   const folds = foldFlags(v, split);
-  const patience = number('early-stopping', v['early-stopping']);
-  if (patience !== undefined && split === undefined && !folds) fail('--early-stopping', 'watches the validation loss: add --validation-split 0.2 (or another share), or --folds K --fold I');
+  const earlyStopping = earlyStoppingFlag(v);
+  if (earlyStopping !== undefined && split === undefined && !folds) fail('--early-stopping', 'watches the validation loss: add --validation-split 0.2 (or another share), or --folds K --fold I');
   // Every output is checked before the data is read, so a wrong path costs no training.
   const what = { plot: 'loss chart', 'plot-boundary': 'decision boundary', 'plot-confusion': 'confusion matrix', save: 'model' } as const;
   const outputs = (Object.keys(what) as (keyof typeof what)[]).flatMap((flag): Output[] => {
@@ -266,7 +268,7 @@ export async function trainCsv(v: Values, path: string | undefined): Promise<voi
   const training = {
     data: source.name, rows: data.rows, ...fit, standardize: options.standardize, standardizeTarget: options.standardizeTarget,
     // Epochs count from 1 here, as the report below says them.
-    validationSplit: split ?? null, ...folds, earlyStopping: patience ?? null, epochsRun: history.loss.length, bestEpoch: history.bestEpoch === undefined ? null : history.bestEpoch + 1,
+    validationSplit: split ?? null, ...folds, earlyStopping: options.earlyStopping?.patience ?? null, epochsRun: history.loss.length, bestEpoch: history.bestEpoch === undefined ? null : history.bestEpoch + 1,
   };
   const text = {
     plot: () => lossChartSvg(history, `${data.targets.join(', ')}: loss per epoch`),
@@ -337,7 +339,7 @@ function describe(spec: ModelOptions<LayerSpec>, fit: FitOptions, o: ModelFitOpt
     o.standardize ? 'standardized inputs' : 'raw inputs',
     ...(o.standardizeTarget ? ['standardized target (predictions in its units; --raw-target to turn off)'] : []),
     validationRows === undefined ? 'no validation' : count(validationRows, 'validation row'),
-    ...(o.earlyStopping ? [`early stopping after ${count(o.earlyStopping.patience, 'epoch')} without improvement`] : []),
+    ...(o.earlyStopping ? [`early stopping after ${count(o.earlyStopping.patience ?? 0, 'epoch')} without improvement`] : []),
     `${fit.engine} engine`,
   ].join('; ');
 }

@@ -2,15 +2,15 @@
 // one ArrayBuffer instead of linear memory. Change both together (test/engines.test.ts and
 // test/simd.test.ts pin them to each other, test/kernels.test.ts each operation to known values).
 // exp, log and the rest are ./math.ts's, the same lines as the kernels' (assembly/math.ts).
-import { ACTIVATIONS, LAYER_FIELDS, LOSSES, NET_SLOTS, OPTIMIZERS } from '../contract.js';
+import { ACTIVATIONS, CLIPPINGS, LAYER_FIELDS, LOSSES, NET_SLOTS, OPTIMIZERS } from '../contract.js';
 import { LAYER, NET, OPTION, SETTING } from '../layout.js';
 import type { Engine } from './engine.js';
 import { erf, exp, expm1, log, log1p, pow, tanh } from './math.js';
 
-const { LAYERS, LOSS, X, Y, ORDER, PARAMS, GRADS, COUNT, SETTINGS, OPTIMIZER, MOMENTUMS, VELOCITIES, CAPACITY, IN, TARGET, TARGETS, REGULARIZED, RANDOM } = NET;
+const { LAYERS, LOSS, X, Y, ORDER, PARAMS, GRADS, COUNT, SETTINGS, OPTIMIZER, MOMENTUMS, VELOCITIES, ACCUMULATORS, CLIPPING, CAPACITY, IN, TARGET, TARGETS, REGULARIZED, RANDOM } = NET;
 const { UNITS, INPUTS, ACT, W, B, A, D, Z, MASK, OPTIONS } = LAYER;
 const { KERNEL_L1, KERNEL_L2, BIAS_L1, BIAS_L2, RATE } = OPTION;
-const { LEARNING_RATE, MOMENTUM, NESTEROV, BETA_1, BETA_2, EPSILON, RHO, ITERATIONS } = SETTING;
+const { LEARNING_RATE, MOMENTUM, NESTEROV, BETA_1, BETA_2, EPSILON, RHO, AMSGRAD, CENTERED, WEIGHT_DECAY, CLIP, ITERATIONS, U_PRODUCT } = SETTING;
 const LAYER0 = NET_SLOTS.length, STRIDE = LAYER_FIELDS.length;
 const LINEAR = ACTIVATIONS.indexOf('linear'), SIGMOID = ACTIVATIONS.indexOf('sigmoid'), TANH = ACTIVATIONS.indexOf('tanh'), RELU = ACTIVATIONS.indexOf('relu');
 const SOFTMAX = ACTIVATIONS.indexOf('softmax'), ELU = ACTIVATIONS.indexOf('elu'), SELU = ACTIVATIONS.indexOf('selu'), SOFTPLUS = ACTIVATIONS.indexOf('softplus');
@@ -19,7 +19,9 @@ const RELU6 = ACTIVATIONS.indexOf('relu6'), LEAKY_RELU = ACTIVATIONS.indexOf('le
 const HARD_SWISH = ACTIVATIONS.indexOf('hardSwish'), MISH = ACTIVATIONS.indexOf('mish'), EXPONENTIAL = ACTIVATIONS.indexOf('exponential');
 const MSE = LOSSES.indexOf('mse'), BCE = LOSSES.indexOf('binaryCrossentropy');
 const CCE = LOSSES.indexOf('categoricalCrossentropy'), SPARSE = LOSSES.indexOf('sparseCategoricalCrossentropy');
-const SGD = OPTIMIZERS.indexOf('sgd'), ADAM = OPTIMIZERS.indexOf('adam'), RMSPROP = OPTIMIZERS.indexOf('rmsprop');
+const SGD = OPTIMIZERS.indexOf('sgd'), ADAM = OPTIMIZERS.indexOf('adam'), RMSPROP = OPTIMIZERS.indexOf('rmsprop'), ADAGRAD = OPTIMIZERS.indexOf('adagrad');
+const ADADELTA = OPTIMIZERS.indexOf('adadelta'), ADAMAX = OPTIMIZERS.indexOf('adamax'), NADAM = OPTIMIZERS.indexOf('nadam'), ADAMW = OPTIMIZERS.indexOf('adamw');
+const CLIP_NONE = CLIPPINGS.indexOf('none'), CLIP_CLIPNORM = CLIPPINGS.indexOf('clipnorm'), CLIP_GLOBAL_CLIPNORM = CLIPPINGS.indexOf('globalClipnorm'), CLIP_CLIPVALUE = CLIPPINGS.indexOf('clipvalue');
 const EPS = 1e-7;
 // See assembly/dense.ts: under it, a fused SGD update cannot make a finite weight non-finite.
 const TAME = 1e288;
@@ -437,16 +439,166 @@ export function openJsEngine(bytes: number): Engine {
       const g = f[grads + i]!;
       const v = rho * f[velocities + i]! + (1.0 - rho) * (g * g);
       f[velocities + i] = v;
-      let step = lr * g / Math.sqrt(v + epsilon);
-      if (momentum !== 0.0) {
-        step += momentum * f[momentums + i]!;
-        f[momentums + i] = step;
-      }
-      const p = f[params + i]! - step;
+      finite += rmspropStep(params + i, momentums + i, lr * g / Math.sqrt(v + epsilon), momentum);
+    }
+    return finite;
+  }
+
+  function rmspropStep(p: number, m: number, increment: number, momentum: number): number {
+    let step = increment;
+    if (momentum !== 0.0) {
+      step += momentum * f[m]!;
+      f[m] = step;
+    }
+    const q = f[p]! - step;
+    f[p] = q;
+    return q - q;
+  }
+
+  function moments(g: number, m: number, v: number, beta1: number, beta2: number): void {
+    const mo = f[m]!;
+    f[m] = mo + (g - mo) * (1.0 - beta1);
+    const ve = f[v]!;
+    f[v] = ve + (g * g - ve) * (1.0 - beta2);
+  }
+
+  function adamAmsgradUpdate(params: number, grads: number, momentums: number, velocities: number, hats: number, count: number,
+    lr: number, beta1: number, beta2: number, epsilon: number, t: number): number {
+    const alpha = lr * Math.sqrt(1.0 - pow(beta2, t)) / (1.0 - pow(beta1, t));
+    let finite = 0.0;
+    for (let i = 0; i < count; i++) {
+      const g = f[grads + i]!;
+      moments(g, momentums + i, velocities + i, beta1, beta2);
+      const mo = f[momentums + i]!;
+      const hat = Math.max(f[hats + i]!, f[velocities + i]!);
+      f[hats + i] = hat;
+      const p = f[params + i]! - mo * alpha / (Math.sqrt(hat) + epsilon);
       f[params + i] = p;
       finite += p - p;
     }
     return finite;
+  }
+
+  function centeredRmspropUpdate(params: number, grads: number, velocities: number, averages: number, momentums: number, count: number,
+    lr: number, rho: number, momentum: number, epsilon: number): number {
+    let finite = 0.0;
+    for (let i = 0; i < count; i++) {
+      const g = f[grads + i]!;
+      const v = rho * f[velocities + i]! + (1.0 - rho) * (g * g);
+      f[velocities + i] = v;
+      const a = rho * f[averages + i]! + (1.0 - rho) * g;
+      f[averages + i] = a;
+      finite += rmspropStep(params + i, momentums + i, lr * g / Math.sqrt(v - a * a + epsilon), momentum);
+    }
+    return finite;
+  }
+
+  function adagradUpdate(params: number, grads: number, accumulators: number, count: number, lr: number, epsilon: number): number {
+    let finite = 0.0;
+    for (let i = 0; i < count; i++) {
+      const g = f[grads + i]!;
+      const a = f[accumulators + i]! + g * g;
+      f[accumulators + i] = a;
+      const p = f[params + i]! - lr * g / Math.sqrt(a + epsilon);
+      f[params + i] = p;
+      finite += p - p;
+    }
+    return finite;
+  }
+
+  function adadeltaUpdate(params: number, grads: number, velocities: number, accumulators: number, count: number, lr: number, rho: number, epsilon: number): number {
+    let finite = 0.0;
+    for (let i = 0; i < count; i++) {
+      const g = f[grads + i]!;
+      const eg = rho * f[velocities + i]! + (1.0 - rho) * (g * g);
+      f[velocities + i] = eg;
+      const delta = -(Math.sqrt(f[accumulators + i]! + epsilon) * g / Math.sqrt(eg + epsilon));
+      f[accumulators + i] = rho * f[accumulators + i]! + (1.0 - rho) * (delta * delta);
+      const p = f[params + i]! + lr * delta;
+      f[params + i] = p;
+      finite += p - p;
+    }
+    return finite;
+  }
+
+  function adamaxUpdate(params: number, grads: number, momentums: number, velocities: number, count: number,
+    lr: number, beta1: number, beta2: number, epsilon: number, t: number): number {
+    const correction = 1.0 - pow(beta1, t);
+    let finite = 0.0;
+    for (let i = 0; i < count; i++) {
+      const g = f[grads + i]!;
+      let mo = f[momentums + i]!;
+      mo += (g - mo) * (1.0 - beta1);
+      f[momentums + i] = mo;
+      const u = Math.max(beta2 * f[velocities + i]!, Math.abs(g));
+      f[velocities + i] = u;
+      const p = f[params + i]! - lr * mo / (correction * (u + epsilon));
+      f[params + i] = p;
+      finite += p - p;
+    }
+    return finite;
+  }
+
+  function nadamUpdate(params: number, grads: number, momentums: number, velocities: number, count: number,
+    lr: number, beta1: number, beta2: number, epsilon: number, t: number, uProduct: number): number {
+    const u = beta1 * (1.0 - 0.5 * pow(0.96, t)), next = beta1 * (1.0 - 0.5 * pow(0.96, t + 1.0));
+    const nextProduct = uProduct * next, beta2Power = pow(beta2, t);
+    let finite = 0.0;
+    for (let i = 0; i < count; i++) {
+      const g = f[grads + i]!;
+      moments(g, momentums + i, velocities + i, beta1, beta2);
+      const mHat = next * f[momentums + i]! / (1.0 - nextProduct) + (1.0 - u) * g / (1.0 - uProduct);
+      const vHat = f[velocities + i]! / (1.0 - beta2Power);
+      const p = f[params + i]! - mHat * lr / (Math.sqrt(vHat) + epsilon);
+      f[params + i] = p;
+      finite += p - p;
+    }
+    return finite;
+  }
+
+  function decayWeights(params: number, count: number, decay: number, lr: number): void {
+    for (let i = 0; i < count; i++) {
+      const p = f[params + i]!;
+      f[params + i] = p - p * decay * lr;
+    }
+  }
+
+  function clipByNorm(g: number, n: number, c: number): void {
+    const sum = squares(g, n);
+    const norm = sum > 0.0 ? Math.sqrt(sum) : sum;
+    const divisor = Math.max(norm, c);
+    for (let i = 0; i < n; i++) f[g + i] = f[g + i]! * c / divisor;
+  }
+
+  function squares(g: number, n: number): number {
+    let sum = 0.0;
+    for (let i = 0; i < n; i++) { const v = f[g + i]!; sum += v * v; }
+    return sum;
+  }
+
+  function clipGradients(net: number, kind: number): void {
+    const c = f[slot(net, SETTINGS) + CLIP]!;
+    const grads = slot(net, GRADS), shift = grads - slot(net, PARAMS), count = slot(net, COUNT);
+    if (kind === CLIP_CLIPVALUE) {
+      for (let i = 0; i < count; i++) f[grads + i] = Math.min(Math.max(f[grads + i]!, -c), c);
+      return;
+    }
+    let total = 0.0;
+    for (let l = 0; l < slot(net, LAYERS); l++) {
+      const layer = record(net, l), units = field(layer, UNITS);
+      const w = field(layer, W) + shift, b = field(layer, B) + shift;
+      if (kind === CLIP_CLIPNORM) {
+        clipByNorm(w, units * field(layer, INPUTS), c);
+        clipByNorm(b, units, c);
+      } else {
+        total += squares(w, units * field(layer, INPUTS));
+        total += squares(b, units);
+      }
+    }
+    if (kind !== CLIP_GLOBAL_CLIPNORM) return;
+    const norm = Math.sqrt(total);
+    const scale = c * Math.min(1.0 / norm, 1.0 / c) + (norm - norm);
+    for (let i = 0; i < count; i++) f[grads + i] = f[grads + i]! * scale;
   }
 
   function countUpdate(net: number): number {
@@ -457,10 +609,12 @@ export function openJsEngine(bytes: number): Engine {
   }
 
   function plainSgd(net: number): boolean {
-    return slot(net, OPTIMIZER) === SGD && f[slot(net, SETTINGS) + MOMENTUM]! === 0.0;
+    return slot(net, OPTIMIZER) === SGD && f[slot(net, SETTINGS) + MOMENTUM]! === 0.0 && slot(net, CLIPPING) === CLIP_NONE;
   }
 
   function update(net: number): number {
+    const clipping = slot(net, CLIPPING);
+    if (clipping !== CLIP_NONE) clipGradients(net, clipping);
     const t = countUpdate(net);
     const settings = slot(net, SETTINGS);
     const params = slot(net, PARAMS);
@@ -471,14 +625,45 @@ export function openJsEngine(bytes: number): Engine {
     const lr = f[settings + LEARNING_RATE]!;
     const kind = slot(net, OPTIMIZER);
     if (kind === ADAM) {
-      return adamUpdate(params, grads, momentums, velocities, count, lr,
-        f[settings + BETA_1]!, f[settings + BETA_2]!, f[settings + EPSILON]!, t);
+      return adam(net, params, grads, momentums, velocities, count, lr, t);
     }
     if (kind === RMSPROP) {
+      if (f[settings + CENTERED]! !== 0.0) {
+        return centeredRmspropUpdate(params, grads, velocities, slot(net, ACCUMULATORS), momentums, count, lr,
+          f[settings + RHO]!, f[settings + MOMENTUM]!, f[settings + EPSILON]!);
+      }
       return rmspropUpdate(params, grads, velocities, momentums, count, lr,
         f[settings + RHO]!, f[settings + MOMENTUM]!, f[settings + EPSILON]!);
     }
     if (kind === SGD) return sgdUpdate(params, grads, momentums, count, lr, f[settings + MOMENTUM]!, f[settings + NESTEROV]! !== 0.0);
+    return updateMore(net, kind, params, grads, momentums, velocities, count, lr, t);
+  }
+
+  function adam(net: number, params: number, grads: number, momentums: number, velocities: number, count: number, lr: number, t: number): number {
+    const settings = slot(net, SETTINGS);
+    const beta1 = f[settings + BETA_1]!, beta2 = f[settings + BETA_2]!, epsilon = f[settings + EPSILON]!;
+    if (f[settings + AMSGRAD]! !== 0.0) {
+      return adamAmsgradUpdate(params, grads, momentums, velocities, slot(net, ACCUMULATORS), count, lr, beta1, beta2, epsilon, t);
+    }
+    return adamUpdate(params, grads, momentums, velocities, count, lr, beta1, beta2, epsilon, t);
+  }
+
+  function updateMore(net: number, kind: number, params: number, grads: number, momentums: number, velocities: number, count: number, lr: number, t: number): number {
+    const settings = slot(net, SETTINGS);
+    const epsilon = f[settings + EPSILON]!;
+    if (kind === ADAGRAD) return adagradUpdate(params, grads, slot(net, ACCUMULATORS), count, lr, epsilon);
+    if (kind === ADADELTA) return adadeltaUpdate(params, grads, velocities, slot(net, ACCUMULATORS), count, lr, f[settings + RHO]!, epsilon);
+    const beta1 = f[settings + BETA_1]!, beta2 = f[settings + BETA_2]!;
+    if (kind === ADAMAX) return adamaxUpdate(params, grads, momentums, velocities, count, lr, beta1, beta2, epsilon, t);
+    if (kind === NADAM) {
+      const uProduct = f[settings + U_PRODUCT]! * beta1 * (1.0 - 0.5 * pow(0.96, t));
+      f[settings + U_PRODUCT] = uProduct;
+      return nadamUpdate(params, grads, momentums, velocities, count, lr, beta1, beta2, epsilon, t, uProduct);
+    }
+    if (kind === ADAMW) {
+      decayWeights(params, count, f[settings + WEIGHT_DECAY]!, lr);
+      return adam(net, params, grads, momentums, velocities, count, lr, t);
+    }
     return unknown('optimizer', kind);
   }
 

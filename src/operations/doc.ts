@@ -5,6 +5,7 @@ import { ACTIVATION_LIST } from './activations.js';
 import { LOSS_LIST } from './losses.js';
 import { HYPERPARAMETERS, OPTIMIZER_LIST, type Hyperparameter } from './optimizers.js';
 import { hasNone, type Counterpart } from './rows.js';
+import { SCHEDULE_ROWS, SCHEDULES } from './schedules.js';
 
 const cell = (text: string) => text.replace(/\|/g, '\\|');
 const counterpart = <T>(c: Counterpart<T>, name: (t: T) => string) => (hasNone(c) ? `none: ${c.none}` : name(c));
@@ -50,6 +51,19 @@ export function operationsDoc(): string {
     ...(Object.entries(HYPERPARAMETERS) as [Hyperparameter, { help: string; symbol: string }][]).map(([k, h]) => `| \`${k}\` (${h.symbol}) | ${cell(h.help)} |`),
     '',
     'No optimizer has an ONNX counterpart: an ONNX model holds the forward pass for inference.',
+    '',
+    '## Learning-rate schedules',
+    '',
+    '`learningRate: { schedule: NAME, …parameters }` in `fit` (`--lr-schedule NAME,KEY=VALUE,…`), stepped per',
+    'update from the updates made so far, as Keras steps them.',
+    '',
+    '| schedule | rate at step t | parameters (default) |',
+    '| --- | --- | --- |',
+    ...SCHEDULES.map((name) => {
+      const r = SCHEDULE_ROWS[name];
+      const params = Object.entries(r.params).map(([k, p]) => `\`${k}\`${p.default === undefined ? '' : ` (${p.default === null ? 'none' : String(p.default)})`}`).join(', ');
+      return `| \`${name}\` | ${cell(r.help)} | ${params} |`;
+    }),
     '',
   ];
   return lines.join('\n');

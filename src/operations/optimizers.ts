@@ -2,11 +2,11 @@
 // (one function per optimizer), twinned in src/engines/js.ts; its code is its index in OPTIMIZERS
 // (src/contract.ts). Fit's checks (src/optimizers.ts), the settings the kernels read (src/layout.ts),
 // trace, explain, the TF.js reference, the CLI's flags and help and docs/operations.md read these rows.
-import type * as TF from '@tensorflow/tfjs';
-import { OPTIMIZERS, type NET_SLOTS, type SETTING_SLOTS } from '../contract.js';
+import { OPTIMIZERS, type CLIPPINGS, type NET_SLOTS, type SETTING_SLOTS } from '../contract.js';
 import { fail, positiveFinite, show } from '../errors.js';
-import { rowList, type Counterpart, type NoEquivalent, type RowBase } from './rows.js';
 import { pow } from '../engines/math.js';
+import { nonNegative, rowList, trueOrFalse, type Counterpart, type NoEquivalent, type RowBase } from './rows.js';
+import type { ScheduleSettings } from './schedules.js';
 
 /** An optimizer's name: one of OPTIMIZERS. */
 export type OptimizerName = (typeof OPTIMIZERS)[number];
@@ -19,11 +19,6 @@ function between(field: string, value: unknown, top: number, closed: boolean): n
   return value;
 }
 
-function flag(field: string, value: unknown): boolean {
-  if (typeof value !== 'boolean') fail(field, `expected true or false, got ${show(value)}`);
-  return value;
-}
-
 interface HyperparameterRow<T> {
   /** What it does, for the option's doc, --help and docs/operations.md. */
   help: string;
@@ -33,8 +28,8 @@ interface HyperparameterRow<T> {
   default: T;
   /** The value checked, or a BackpropError naming `field`. */
   check(field: string, value: unknown): T;
-  /** The f64 setting the kernels read it from (booleans as 1 or 0). */
-  slot: (typeof SETTING_SLOTS)[number];
+  /** The f64 setting the kernels read it from (booleans as 1 or 0); null: the host's alone (it sets where the state starts). */
+  slot: (typeof SETTING_SLOTS)[number] | null;
 }
 
 /** Every optimizer hyperparameter but the learning rate: an option of fit, a CLI flag of the same name, a setting of the kernels. */
@@ -43,11 +38,21 @@ export const HYPERPARAMETERS = {
     help: 'how much of the previous step carries into the next, 0 to 1', symbol: 'μ', default: 0,
     check: (field: string, v: unknown) => between(field, v, 1, true), slot: 'MOMENTUM',
   },
-  nesterov: { help: "Nesterov's form of momentum (needs a momentum > 0)", symbol: 'Nesterov', default: false, check: flag, slot: 'NESTEROV' },
+  nesterov: { help: "Nesterov's form of momentum (needs a momentum > 0)", symbol: 'Nesterov', default: false, check: trueOrFalse, slot: 'NESTEROV' },
   beta1: { help: "decay of the gradient's running mean, 0 up to 1", symbol: 'β₁', default: 0.9, check: (field: string, v: unknown) => between(field, v, 1, false), slot: 'BETA_1' },
   beta2: { help: "decay of the squared gradient's running mean, 0 up to 1", symbol: 'β₂', default: 0.999, check: (field: string, v: unknown) => between(field, v, 1, false), slot: 'BETA_2' },
   rho: { help: "decay of the squared gradient's running mean, 0 up to 1", symbol: 'ρ', default: 0.9, check: (field: string, v: unknown) => between(field, v, 1, false), slot: 'RHO' },
   epsilon: { help: 'added to the divisor to keep it away from 0, > 0', symbol: 'ε', default: 1e-7, check: positiveFinite, slot: 'EPSILON' },
+  amsgrad: { help: 'divide by the largest v so far (AMSGrad)', symbol: 'AMSGrad', default: false, check: trueOrFalse, slot: 'AMSGRAD' },
+  centered: { help: "divide by the gradient's running variance, not its mean square", symbol: 'centered', default: false, check: trueOrFalse, slot: 'CENTERED' },
+  weightDecay: {
+    help: 'decoupled weight decay: each update first takes θ·weightDecay·lr off every parameter, ≥ 0', symbol: 'wd', default: 0,
+    check: (field: string, v: unknown) => nonNegative(field, v), slot: 'WEIGHT_DECAY',
+  },
+  initialAccumulatorValue: {
+    help: 'where the accumulated squared gradient starts, ≥ 0', symbol: 'a₀', default: 0.1,
+    check: (field: string, v: unknown) => nonNegative(field, v), slot: null,
+  },
 } satisfies Record<string, HyperparameterRow<number> | HyperparameterRow<boolean>>;
 
 /** An optimizer hyperparameter's name: a key of HYPERPARAMETERS. */
@@ -57,24 +62,50 @@ export const HYPERPARAMETER_NAMES = Object.keys(HYPERPARAMETERS) as Hyperparamet
 type Value<K extends Hyperparameter> = (typeof HYPERPARAMETERS)[K]['default'];
 
 /** The optimizer and every hyperparameter, each with its default filled in (one the optimizer does not take keeps the table's default). */
-export type OptimizerSettings = { optimizer: OptimizerName; learningRate: number } & { [K in Hyperparameter]: Value<K> };
+export type OptimizerSettings = {
+  optimizer: OptimizerName;
+  /** The rate of every update, or with a schedule the rate of the first (step 0). */
+  learningRate: number;
+  /** Keras's learning-rate schedule, stepped per update; null: the constant learningRate. */
+  schedule: ScheduleSettings | null;
+  /** The gradients' clipping before the update (any optimizer), and its bound; kind 'none' bound 0 without. */
+  clipping: { kind: (typeof CLIPPINGS)[number]; bound: number };
+} & { [K in Hyperparameter]: Value<K> };
 
 /**
  * The arrays of optimizer state, each laid out as the parameters in a region of its own (NET_SLOTS):
  * what an optimizer carries from one update to the next beside `iterations`. A checkpoint saves each.
  */
-export const STATE_ARRAYS = ['momentums', 'velocities'] as const;
+export const STATE_ARRAYS = ['momentums', 'velocities', 'accumulators'] as const;
 export type StateArray = (typeof STATE_ARRAYS)[number];
 
 /** The descriptor's slot (NET_SLOTS) that says where each state array lives. */
-export const STATE_SLOTS = { momentums: 'MOMENTUMS', velocities: 'VELOCITIES' } as const satisfies Record<StateArray, (typeof NET_SLOTS)[number]>;
+export const STATE_SLOTS = { momentums: 'MOMENTUMS', velocities: 'VELOCITIES', accumulators: 'ACCUMULATORS' } as const satisfies Record<StateArray, (typeof NET_SLOTS)[number]>;
+
+/**
+ * The scalars of optimizer state, each in a setting the kernels advance, with the value a fresh
+ * optimizer starts from: Keras's `iterations` and Nadam's `u_product`. A checkpoint saves each.
+ */
+export const STATE_SCALARS = {
+  iterations: { slot: 'ITERATIONS', initial: 0 },
+  uProduct: { slot: 'U_PRODUCT', initial: 1 },
+} as const satisfies Record<string, { slot: (typeof SETTING_SLOTS)[number]; initial: number }>;
+export type StateScalar = keyof typeof STATE_SCALARS;
+export const STATE_SCALAR_NAMES = Object.keys(STATE_SCALARS) as StateScalar[];
+
+/** What an optimizer keeps beyond `iterations`, by name: state arrays and nadam's uProduct. */
+export type StateName = StateArray | Exclude<StateScalar, 'iterations'>;
 
 /** One parameter's update as explain writes it: the numbers of that parameter, and the number format. */
 export interface UpdateValues {
-  /** θ before, its gradient, and the state arrays after the step (where the optimizer keeps them). */
+  /** θ before and its gradient. */
   p: number;
   g: number;
-  after: Partial<Record<StateArray, number>>;
+  /** The state the optimizer keeps (its row's `state`), before and after the step: this parameter's element of each array, and the scalars. */
+  before: Partial<Record<StateName, number>>;
+  after: Partial<Record<StateName, number>>;
+  /** The updates made once this one is done (t, from 1). */
+  t: number;
   /** Adam's folded step size (stepSize). */
   alpha?: number;
   /** A number as explain prints it, and as a factor of a product (negative ones in parentheses). */
@@ -82,7 +113,20 @@ export interface UpdateValues {
   factor(x: number): string;
 }
 
-export type Tf = typeof TF;
+/**
+ * The part of TensorFlow.js the rows call (tf.train's optimizers), described here so that the library's
+ * types need no TensorFlow.js; src/yardsticks/tfjsReference.ts hands the real module.
+ */
+export interface TfTrain {
+  train: {
+    sgd(learningRate: number): unknown;
+    momentum(learningRate: number, momentum: number, useNesterov?: boolean): unknown;
+    adam(learningRate?: number, beta1?: number, beta2?: number, epsilon?: number): unknown;
+    rmsprop(learningRate: number, decay?: number, momentum?: number, epsilon?: number): unknown;
+    adagrad(learningRate: number, initialAccumulatorValue?: number): unknown;
+    adamax(learningRate?: number, beta1?: number, beta2?: number, epsilon?: number): unknown;
+  };
+}
 
 /** Everything known about one optimizer: one row of the operation table (OPTIMIZER_LIST). */
 export interface OptimizerRow extends RowBase {
@@ -92,29 +136,46 @@ export interface OptimizerRow extends RowBase {
   takes: { [K in Hyperparameter]?: Value<K> };
   /** Checks across its hyperparameters, once each passed its own check. */
   refine(s: OptimizerSettings): void;
-  /** The state arrays it keeps under these settings, each with what it holds (Keras's name). */
-  state(s: OptimizerSettings): Partial<Record<StateArray, string>>;
+  /** The state it keeps under these settings, each with what it holds (Keras's name); every array not named stays 0. */
+  state(s: OptimizerSettings): Partial<Record<StateName, string>>;
+  /** Where its state arrays start when it starts afresh, where not at 0. */
+  initial(s: OptimizerSettings): Partial<Record<StateArray, number>>;
   /** Adam's step size at update t with the bias corrections folded in (trace's `alpha`); null for the others. */
   stepSize: ((s: OptimizerSettings, t: number) => number) | null;
   /** The update as explain heads it: the rule in symbols, with the settings' values. */
   formula(s: OptimizerSettings, iterations: number, num: (x: number) => string): string;
   /** One parameter's update as explain writes it, with its values: the right-hand side of θ ← …. */
   rule(s: OptimizerSettings, v: UpdateValues): string;
-  /** TensorFlow.js's optimizer that updates as this one does, for the reference runs; or why there is none. */
-  tfjs: Counterpart<(tf: Tf, s: OptimizerSettings) => TF.Optimizer>;
+  /** TensorFlow.js's optimizer that updates as this one does (a tf.Optimizer), for the reference runs; or, for these settings or any, why there is none. */
+  tfjs: Counterpart<(tf: TfTrain, s: OptimizerSettings) => unknown>;
   /** ONNX's: none, an ONNX model here being for inference. */
   onnx: NoEquivalent;
 }
 
 const INFERENCE_ONLY = { none: 'an ONNX model holds the forward pass for inference; it carries no optimizer' };
 const adamStepSize = (s: OptimizerSettings, t: number) => s.learningRate * Math.sqrt(1 - pow(s.beta2, t)) / (1 - pow(s.beta1, t));
+const none = () => ({});
+const MOMENT = "m, the gradient's running mean", SQUARES = "v, the squared gradient's running mean";
+/** TensorFlow.js fixes ε at its backend's 1e-7 in some optimizers: with another ε there is no counterpart. */
+const fixedEpsilon = (name: string, s: OptimizerSettings) => (s.epsilon === 1e-7 ? undefined : { none: `TensorFlow.js's ${name} takes its backend's ε (1e-7), not ${s.epsilon}` });
+
+/** Adam's and AdamW's update: amsgrad divides by v̂, the largest v so far. */
+const adamRule = (s: OptimizerSettings, v: UpdateValues) =>
+  `${v.num(v.alpha!)}·${v.factor(v.after.momentums!)}/(√${v.num(s.amsgrad ? v.after.accumulators! : v.after.velocities!)} + ${s.epsilon})`;
+const adamFormula = (s: OptimizerSettings, t: number, num: (x: number) => string) =>
+  `m ← m + (g − m)(1 − β₁), v ← v + (g² − v)(1 − β₂), ${s.amsgrad ? 'v̂ ← max(v̂, v), ' : ''}θ ← θ − ${s.weightDecay ? 'θ·wd·lr − ' : ''}α·m/(√${s.amsgrad ? 'v̂' : 'v'} + ε) with α = lr·√(1 − β₂ᵗ)/(1 − β₁ᵗ) = ${num(adamStepSize(s, t))}`;
+const adamState = (s: OptimizerSettings): Partial<Record<StateName, string>> => ({ momentums: MOMENT, velocities: SQUARES, ...(s.amsgrad ? { accumulators: 'v̂, the largest v so far' } : {}) });
+
+/** Nadam's momentum schedule μₜ = β₁·(1 − 0.5·0.96ᵗ), as Keras's. */
+const nadamMu = (s: OptimizerSettings, t: number) => s.beta1 * (1 - 0.5 * pow(0.96, t));
 
 const ROWS = {
   sgd: {
     help: 'stochastic gradient descent: θ ← θ − lr·g, with optional (Nesterov) momentum',
     kernel: 'sgdUpdate', learningRate: 0.01, takes: { momentum: 0, nesterov: false },
     refine: (s) => { if (s.nesterov && s.momentum === 0) fail('nesterov', 'Nesterov momentum needs a momentum > 0'); },
-    state: (s): Partial<Record<StateArray, string>> => (s.momentum !== 0 ? { momentums: 'm, the velocity' } : {}),
+    state: (s): Partial<Record<StateName, string>> => (s.momentum !== 0 ? { momentums: 'm, the velocity' } : {}),
+    initial: none,
     stepSize: null,
     formula: (s, _t, num) => (s.momentum
       ? `sgd, lr ${num(s.learningRate)}, momentum μ ${s.momentum}${s.nesterov ? ', Nesterov' : ''}: m ← μ·m − lr·g, θ ← θ ${s.nesterov ? '+ μ·m − lr·g' : '+ m'}`
@@ -131,30 +192,106 @@ const ROWS = {
     onnx: INFERENCE_ONLY,
   },
   adam: {
-    help: "Adam: running means of the gradient (m) and of its square (v), with Keras's bias corrections",
-    kernel: 'adamUpdate', learningRate: 0.001, takes: { beta1: 0.9, beta2: 0.999, epsilon: 1e-7 },
+    help: "Adam: running means of the gradient (m) and of its square (v), with Keras's bias corrections; amsgrad divides by the largest v so far",
+    kernel: 'adamUpdate', learningRate: 0.001, takes: { beta1: 0.9, beta2: 0.999, epsilon: 1e-7, amsgrad: false },
     refine: () => {},
-    state: () => ({ momentums: "m, the gradient's running mean", velocities: "v, the squared gradient's running mean" }),
+    state: adamState,
+    initial: none,
     stepSize: adamStepSize,
-    formula: (s, t, num) => `adam, lr ${num(s.learningRate)}, β₁ ${s.beta1}, β₂ ${s.beta2}, ε ${s.epsilon}, t ${t}: m ← m + (g − m)(1 − β₁), v ← v + (g² − v)(1 − β₂), θ ← θ − α·m/(√v + ε) with α = lr·√(1 − β₂ᵗ)/(1 − β₁ᵗ) = ${num(adamStepSize(s, t))}`,
-    rule: (s, v) => `${v.num(v.p)} − ${v.num(v.alpha!)}·${v.factor(v.after.momentums!)}/(√${v.num(v.after.velocities!)} + ${s.epsilon})`,
+    formula: (s, t, num) => `adam${s.amsgrad ? ' (amsgrad)' : ''}, lr ${num(s.learningRate)}, β₁ ${s.beta1}, β₂ ${s.beta2}, ε ${s.epsilon}, t ${t}: ${adamFormula(s, t, num)}`,
+    rule: (s, v) => `${v.num(v.p)} − ${adamRule(s, v)}`,
     // TensorFlow.js adds ε to the bias-corrected √v̂, Keras to √v: test/parity.test.ts says why the bounds hold.
-    tfjs: (tf, s) => tf.train.adam(s.learningRate, s.beta1, s.beta2, s.epsilon),
+    tfjs: (tf, s) => (s.amsgrad ? { none: "TensorFlow.js's adam has no amsgrad" } : tf.train.adam(s.learningRate, s.beta1, s.beta2, s.epsilon)),
     onnx: INFERENCE_ONLY,
   },
   rmsprop: {
-    help: "RMSprop: divides by the root of the squared gradient's running mean, with optional momentum",
-    kernel: 'rmspropUpdate', learningRate: 0.001, takes: { rho: 0.9, momentum: 0, epsilon: 1e-7 },
+    help: "RMSprop: divides by the root of the squared gradient's running mean (centered: its running variance), with optional momentum",
+    kernel: 'rmspropUpdate', learningRate: 0.001, takes: { rho: 0.9, momentum: 0, epsilon: 1e-7, centered: false },
     refine: () => {},
-    state: (s): Partial<Record<StateArray, string>> => ({ velocities: "v, the squared gradient's running mean", ...(s.momentum !== 0 ? { momentums: 'm, the momentum' } : {}) }),
+    state: (s): Partial<Record<StateName, string>> => ({
+      velocities: SQUARES, ...(s.momentum !== 0 ? { momentums: 'm, the momentum' } : {}), ...(s.centered ? { accumulators: "ḡ, the gradient's running mean" } : {}),
+    }),
+    initial: none,
     stepSize: null,
-    formula: (s, _t, num) => (s.momentum
-      ? `rmsprop, lr ${num(s.learningRate)}, ρ ${s.rho}, ε ${s.epsilon}, momentum μ ${s.momentum}: v ← ρ·v + (1 − ρ)·g², m ← μ·m + lr·g/√(v + ε), θ ← θ − m`
-      : `rmsprop, lr ${num(s.learningRate)}, ρ ${s.rho}, ε ${s.epsilon}: v ← ρ·v + (1 − ρ)·g², θ ← θ − lr·g/√(v + ε)`),
-    rule: (s, v) => (s.momentum
-      ? `${v.num(v.p)} − ${v.factor(v.after.momentums!)}   (v ${v.num(v.after.velocities!)})`
-      : `${v.num(v.p)} − ${v.num(s.learningRate)}·${v.factor(v.g)}/√(${v.num(v.after.velocities!)} + ${s.epsilon})`),
-    tfjs: (tf, s) => tf.train.rmsprop(s.learningRate, s.rho, s.momentum, s.epsilon),
+    formula: (s, _t, num) => {
+      const root = s.centered ? '√(v − ḡ² + ε)' : '√(v + ε)';
+      const head = `rmsprop${s.centered ? ' (centered)' : ''}, lr ${num(s.learningRate)}, ρ ${s.rho}, ε ${s.epsilon}`;
+      const mean = `v ← ρ·v + (1 − ρ)·g², ${s.centered ? 'ḡ ← ρ·ḡ + (1 − ρ)·g, ' : ''}`;
+      return s.momentum ? `${head}, momentum μ ${s.momentum}: ${mean}m ← μ·m + lr·g/${root}, θ ← θ − m` : `${head}: ${mean}θ ← θ − lr·g/${root}`;
+    },
+    rule: (s, v) => {
+      if (s.momentum) return `${v.num(v.p)} − ${v.factor(v.after.momentums!)}   (v ${v.num(v.after.velocities!)}${s.centered ? `, ḡ ${v.num(v.after.accumulators!)}` : ''})`;
+      const root = s.centered ? `√(${v.num(v.after.velocities!)} − ${v.factor(v.after.accumulators!)}² + ${s.epsilon})` : `√(${v.num(v.after.velocities!)} + ${s.epsilon})`;
+      return `${v.num(v.p)} − ${v.num(s.learningRate)}·${v.factor(v.g)}/${root}`;
+    },
+    // tfjs-core's rmsprop_optimizer.js, centered: √(v − (ḡ² + ε)), where Keras has √(v − ḡ² + ε)
+    tfjs: (tf, s) => (s.centered ? { none: "TensorFlow.js's centered rmsprop takes ε off the variance (√(v − ḡ² − ε)) where Keras adds it" } : tf.train.rmsprop(s.learningRate, s.rho, s.momentum, s.epsilon)),
+    onnx: INFERENCE_ONLY,
+  },
+  adagrad: {
+    help: 'Adagrad: divides by the root of every squared gradient so far, accumulated from initialAccumulatorValue',
+    kernel: 'adagradUpdate', learningRate: 0.001, takes: { initialAccumulatorValue: 0.1, epsilon: 1e-7 },
+    refine: () => {},
+    state: () => ({ accumulators: 'a, the accumulated squared gradient' }),
+    initial: (s) => ({ accumulators: s.initialAccumulatorValue }),
+    stepSize: null,
+    formula: (s, _t, num) => `adagrad, lr ${num(s.learningRate)}, ε ${s.epsilon}: a ← a + g², θ ← θ − lr·g/√(a + ε)`,
+    rule: (s, v) => `${v.num(v.p)} − ${v.num(s.learningRate)}·${v.factor(v.g)}/√(${v.num(v.after.accumulators!)} + ${s.epsilon})`,
+    tfjs: (tf, s) => fixedEpsilon('adagrad', s) ?? tf.train.adagrad(s.learningRate, s.initialAccumulatorValue),
+    onnx: INFERENCE_ONLY,
+  },
+  adadelta: {
+    help: 'Adadelta: steps by the ratio of the running roots of the squared steps and the squared gradients',
+    kernel: 'adadeltaUpdate', learningRate: 0.001, takes: { rho: 0.95, epsilon: 1e-7 },
+    refine: () => {},
+    state: () => ({ velocities: 'E[g²], the squared gradient\'s running mean', accumulators: 'E[Δ²], the squared step\'s running mean' }),
+    initial: none,
+    stepSize: null,
+    formula: (s, _t, num) => `adadelta, lr ${num(s.learningRate)}, ρ ${s.rho}, ε ${s.epsilon}: E[g²] ← ρ·E[g²] + (1 − ρ)·g², Δ = −√(E[Δ²] + ε)·g/√(E[g²] + ε), E[Δ²] ← ρ·E[Δ²] + (1 − ρ)·Δ², θ ← θ + lr·Δ`,
+    rule: (s, v) => `${v.num(v.p)} − ${v.num(s.learningRate)}·√(${v.num(v.before.accumulators!)} + ${s.epsilon})·${v.factor(v.g)}/√(${v.num(v.after.velocities!)} + ${s.epsilon})`,
+    // tfjs-core's adadelta_optimizer.js divides by √(E[g²] + ε) from before this step's g² enters it
+    tfjs: { none: "TensorFlow.js's adadelta divides by the running mean of g² before this step's gradient enters it, Keras's after" },
+    onnx: INFERENCE_ONLY,
+  },
+  adamax: {
+    help: "Adamax: Adam with the infinity norm, u = max(β₂·u, |g|), in place of the squared gradient's mean",
+    kernel: 'adamaxUpdate', learningRate: 0.001, takes: { beta1: 0.9, beta2: 0.999, epsilon: 1e-7 },
+    refine: () => {},
+    state: () => ({ momentums: MOMENT, velocities: 'u, the running infinity norm' }),
+    initial: none,
+    stepSize: null,
+    formula: (s, t, num) => `adamax, lr ${num(s.learningRate)}, β₁ ${s.beta1}, β₂ ${s.beta2}, ε ${s.epsilon}, t ${t}: m ← m + (g − m)(1 − β₁), u ← max(β₂·u, |g|), θ ← θ − lr·m/((1 − β₁ᵗ)·(u + ε))`,
+    rule: (s, v) => `${v.num(v.p)} − ${v.num(s.learningRate)}·${v.factor(v.after.momentums!)}/(${v.num(1 - pow(s.beta1, v.t))}·(${v.num(v.after.velocities!)} + ${s.epsilon}))`,
+    tfjs: (tf, s) => tf.train.adamax(s.learningRate, s.beta1, s.beta2, s.epsilon),
+    onnx: INFERENCE_ONLY,
+  },
+  nadam: {
+    help: "Nadam: Adam with Nesterov momentum, on Keras's momentum schedule μₜ = β₁·(1 − 0.5·0.96ᵗ)",
+    kernel: 'nadamUpdate', learningRate: 0.001, takes: { beta1: 0.9, beta2: 0.999, epsilon: 1e-7 },
+    refine: () => {},
+    state: () => ({ momentums: MOMENT, velocities: SQUARES, uProduct: 'Πμ, the product of the momentum schedule so far' }),
+    initial: none,
+    stepSize: null,
+    formula: (s, t, num) => `nadam, lr ${num(s.learningRate)}, β₁ ${s.beta1}, β₂ ${s.beta2}, ε ${s.epsilon}, t ${t}: μₜ = β₁·(1 − 0.5·0.96ᵗ), Πμ ← Πμ·μₜ, m ← m + (g − m)(1 − β₁), v ← v + (g² − v)(1 − β₂), m̂ = μₜ₊₁·m/(1 − Πμ·μₜ₊₁) + (1 − μₜ)·g/(1 − Πμ), v̂ = v/(1 − β₂ᵗ), θ ← θ − lr·m̂/(√v̂ + ε)`,
+    rule: (s, v) => {
+      const u = nadamMu(s, v.t), next = nadamMu(s, v.t + 1), product = v.after.uProduct!;
+      const mHat = next * v.after.momentums! / (1 - product * next) + (1 - u) * v.g / (1 - product);
+      const vHat = v.after.velocities! / (1 - pow(s.beta2, v.t));
+      return `${v.num(v.p)} − ${v.num(s.learningRate)}·${v.factor(mHat)}/(√${v.num(vHat)} + ${s.epsilon})   (m̂, v̂)`;
+    },
+    tfjs: { none: 'TensorFlow.js has no Nadam' },
+    onnx: INFERENCE_ONLY,
+  },
+  adamw: {
+    help: 'AdamW: Adam after a decoupled weight decay, θ ← θ − θ·weightDecay·lr, as Keras 3 applies it to every parameter',
+    kernel: 'decayWeights', learningRate: 0.001, takes: { weightDecay: 0.004, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, amsgrad: false },
+    refine: () => {},
+    state: adamState,
+    initial: none,
+    stepSize: adamStepSize,
+    formula: (s, t, num) => `adamw${s.amsgrad ? ' (amsgrad)' : ''}, lr ${num(s.learningRate)}, wd ${s.weightDecay}, β₁ ${s.beta1}, β₂ ${s.beta2}, ε ${s.epsilon}, t ${t}: ${adamFormula(s, t, num)}`,
+    rule: (s, v) => `${v.num(v.p)} − ${v.num(v.p)}·${s.weightDecay}·${v.num(s.learningRate)} − ${adamRule(s, v)}`,
+    tfjs: { none: 'TensorFlow.js has no AdamW' },
     onnx: INFERENCE_ONLY,
   },
 } satisfies Record<OptimizerName, OptimizerRow>;

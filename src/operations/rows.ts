@@ -2,6 +2,7 @@
 // kernel code comes from the contract's lists (src/contract.ts), never from the row, so the host and
 // the kernels keep one definition of it.
 import { codeOf } from '../contract.js';
+import { fail, show } from '../errors.js';
 
 /** Where a format has no counterpart of an operation: why, said to the user who asks for one. */
 export interface NoEquivalent {
@@ -35,4 +36,15 @@ export function rowList<N extends string, R>(names: readonly N[], rows: Record<N
 export function nameList(names: readonly string[], quote = "'", conjunction = 'or'): string {
   const q = names.map((n) => `${quote}${n}${quote}`);
   return q.length < 2 ? q.join('') : `${q.slice(0, -1).join(', ')} ${conjunction} ${q[q.length - 1]}`;
+}
+
+/** The checks the tables' parameters share: a finite number ≥ 0, and true or false. */
+export function nonNegative(field: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) fail(field, `expected a finite number ≥ 0, got ${show(value)}`);
+  return value;
+}
+
+export function trueOrFalse(field: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') fail(field, `expected true or false, got ${show(value)}`);
+  return value;
 }

@@ -8,11 +8,11 @@ import { Model, type ModelOptions, type Weights } from '../model.js';
 import { checkFitOptions, type FitOptions, type Settings } from '../fitOptions.js';
 import { ACTIVATION_ROWS } from '../operations/activations.js';
 import { LOSS_ROWS } from '../operations/losses.js';
-import { OPTIMIZER_ROWS, type Tf } from '../operations/optimizers.js';
-import { hasNone } from '../operations/rows.js';
+import { OPTIMIZER_ROWS } from '../operations/optimizers.js';
+import { hasNone, type Counterpart } from '../operations/rows.js';
 import { checkSpec, type LayerSpec, type Network, type Regularizer } from '../spec.js';
 
-export type { Tf };
+export type Tf = typeof TF;
 
 /** float32 noise, not a difference in the algorithm: the bounds the parity suite holds both runs to. */
 export const LOSS_BOUND = 1e-4; // relative, per epoch
@@ -59,7 +59,7 @@ export async function compareWithTensorFlow(tf: Tf, model: ModelOptions<LayerSpe
   if (settings.shuffle !== 'none') fail('shuffle', "TensorFlow.js shuffles with its own generator, so both runs must see the rows in order: use shuffle 'none'");
   const network = checkSpec(model);
   if (network.layers.some((l) => l.dropout > 0)) fail('layers', 'TensorFlow.js draws its own Dropout masks, so the runs cannot be compared with a Dropout layer');
-  const names = counterparts(network, settings);
+  const names = counterparts(tf, network, settings);
   const initial = new Model(model).getWeights().map((w) => w.map((row) => (Array.isArray(row) ? row.map(Math.fround) : Math.fround(row)))) as Weights;
   const mine = new Model({ ...model, weights: initial });
   const history = await mine.fit(x, y, fit);
@@ -69,17 +69,20 @@ export async function compareWithTensorFlow(tf: Tf, model: ModelOptions<LayerSpe
 }
 
 /** TensorFlow.js's names of the run's operations, from their rows; one TensorFlow.js lacks is refused by name, never trained as another. */
-interface Counterparts { activations: string[]; loss: string; optimizer: (tf: Tf, s: Settings['optimizer']) => TF.Optimizer }
+interface Counterparts { activations: string[]; loss: string; optimizer: TF.Optimizer }
 
-function counterparts(network: Network, s: Settings): Counterparts {
+function counterparts(tf: Tf, network: Network, s: Settings): Counterparts {
   const activations = network.layers.map((l, i) => {
     const tfjs = ACTIVATION_ROWS[l.activation].tfjs;
     return hasNone(tfjs) ? fail(`layers[${i}].activation`, `TensorFlow.js has no ${l.activation}: ${tfjs.none}`) : tfjs;
   });
   const loss = LOSS_ROWS[network.loss].tfjs, optimizer = OPTIMIZER_ROWS[s.optimizer.optimizer].tfjs;
   if (hasNone(loss)) fail('loss', `TensorFlow.js has no ${network.loss}: ${loss.none}`);
-  if (hasNone(optimizer)) fail('optimizer', `TensorFlow.js has no ${s.optimizer.optimizer}: ${optimizer.none}`);
-  return { activations, loss: loss.name, optimizer };
+  const made = (hasNone(optimizer) ? optimizer : optimizer(tf, s.optimizer)) as Counterpart<TF.Optimizer>;
+  if (hasNone(made)) fail('optimizer', `TensorFlow.js has no counterpart of ${s.optimizer.optimizer} with these settings: ${made.none}`);
+  if (s.optimizer.clipping.kind !== 'none') fail(s.optimizer.clipping.kind, "TensorFlow.js's optimizers do not clip gradients");
+  if (s.optimizer.schedule) fail('learningRate', "TensorFlow.js's optimizers take a constant learning rate, not a schedule");
+  return { activations, loss: loss.name, optimizer: made };
 }
 
 /** The network as a tf.sequential of tf.layers.dense, fitted with TensorFlow.js's optimizer that updates as this one does. */
@@ -95,7 +98,7 @@ async function fitTensorFlow(tf: Tf, network: Network, names: Counterparts, weig
   });
   const initial = weights.map((w) => tf.tensor(w));
   model.setWeights(initial);
-  model.compile({ optimizer: names.optimizer(tf, s.optimizer), loss: names.loss });
+  model.compile({ optimizer: names.optimizer, loss: names.loss });
   const xs = tf.tensor2d(x), ys = tf.tensor2d(y);
   try {
     const history = await model.fit(xs, ys, { epochs: s.epochs, batchSize: s.batchSize, shuffle: false, verbose: 0 });
