@@ -1,11 +1,12 @@
 // The Node entry: the library core, with the kernels read from build/backprop.wasm on first use.
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { setDefaultWasmSource } from './engines/wasm.js';
 import './worker/nodeEndpoint.js';
 import { readCsv, type CsvData, type CsvDataOptions } from './csv.js';
 import { fail } from './errors.js';
 import type { Model } from './model.js';
-import { modelToText, type modelFromFile, type ModelInfo } from './io/modelFile.js';
+import { modelChunks, type modelFromFile, type ModelInfo } from './io/modelFile.js';
 import { readModelFile } from './io/files.js';
 
 setDefaultWasmSource((file) => readFile(new URL(`../build/${file}`, import.meta.url)));
@@ -27,9 +28,20 @@ export async function readCsvFile(path: string, options: Omit<CsvDataOptions, 's
   return readCsv(await readText(path), { ...options, source: path });
 }
 
-/** Writes the model, its scaler and `info` as a model file (JSON). */
+/**
+ * Writes the model, its scalers, its training state and `info` as a model file (JSON), in pieces (no
+ * one string of the whole file), to a temporary file beside `path` renamed over it once complete: a
+ * crash at any moment leaves the previous file or the new one, never a part of one.
+ */
 export async function saveModel(path: string, model: Model, info: ModelInfo): Promise<void> {
-  await writeFile(path, modelToText(model, info));
+  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  try {
+    await writeFile(temporary, modelChunks(model, info));
+    await rename(temporary, path);
+  } catch (e) {
+    await rm(temporary, { force: true });
+    throw e;
+  }
 }
 
 /** Reads and checks a model file written by saveModel, or a TensorFlow.js model.json written by `backprop export`. */

@@ -103,6 +103,11 @@ export class OptimizerState {
     this.velocities = new Float64Array(count);
   }
 
+  /** Every array of the state by name: a checkpoint saves and restores each one it lists (src/model.ts). */
+  arrays(): Record<string, Float64Array> {
+    return { momentums: this.momentums, velocities: this.velocities };
+  }
+
   /** Clears the state when asked, or when it belongs to another optimizer. */
   begin(optimizer: OptimizerName, reset: boolean): void {
     if (!reset && this.owner === optimizer) return;

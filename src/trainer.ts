@@ -1,9 +1,9 @@
 import type { EngineKind } from './engines/engine.js';
 import type { Metrics } from './metrics.js';
 import { DivergenceError, fail, oneOf, positiveInteger, show } from './errors.js';
-import { SETTING, writeOptimizer, writeRandom } from './layout.js';
+import { NET, SETTING, writeOptimizer, writeRandom } from './layout.js';
 import { checkOptimizer, OPTIMIZER_OPTIONS, type OptimizerOptions, type OptimizerSettings, type OptimizerState } from './optimizers.js';
-import { seeded } from './random.js';
+import { Random } from './random.js';
 import type { Workspace } from './workspace.js';
 import type { Network } from './spec.js';
 import { describeParam } from './weights.js';
@@ -19,8 +19,15 @@ export interface EpochLogs {
 }
 
 export interface FitOptions extends OptimizerOptions {
-  /** Passes over the data (default 1, as Keras). */
+  /** Passes over the data (default 1, as Keras): the fit ends after epoch `epochs` − 1, counting from 0. */
   epochs?: number;
+  /**
+   * The epoch to start at (default 0), as Keras's initialEpoch: a fit with `initialEpoch: 5, epochs: 10`
+   * runs epochs 5 to 9. Above 0 it continues the model's training state exactly — row order, dropout,
+   * early stopping, optimizer — which must stand at that epoch (after a fit of 5 epochs, or loaded
+   * from a checkpoint saved then).
+   */
+  initialEpoch?: number;
   /**
    * Rows per update (default 32, as Keras): 1 for per-row updates, the row count (or more) for one
    * update per epoch. Each update follows the mean gradient of its rows; the last batch of an epoch
@@ -60,6 +67,7 @@ export interface History {
 
 export interface Settings {
   epochs: number;
+  initialEpoch: number;
   optimizer: OptimizerSettings;
   resetOptimizer: boolean;
   batchSize: number;
@@ -71,7 +79,7 @@ export interface Settings {
 
 /** Every key FitOptions has, so a misspelt one is refused rather than ignored. */
 export const FIT_OPTIONS = [
-  'epochs', 'batchSize', 'shuffle', 'seed', 'engine', 'stepsPerExecution', 'onEpochEnd', ...OPTIMIZER_OPTIONS,
+  'epochs', 'batchSize', 'shuffle', 'seed', 'engine', 'stepsPerExecution', 'onEpochEnd', 'initialEpoch', ...OPTIMIZER_OPTIONS,
 ] as const satisfies readonly (keyof FitOptions)[];
 
 export function checkFitOptions(o: FitOptions): Settings {
@@ -82,8 +90,11 @@ export function checkFitOptions(o: FitOptions): Settings {
   if (o.onEpochEnd !== undefined && typeof o.onEpochEnd !== 'function') fail('onEpochEnd', `expected a function, got ${show(o.onEpochEnd)}`);
   const resetOptimizer = o.resetOptimizer ?? false;
   if (typeof resetOptimizer !== 'boolean') fail('resetOptimizer', `expected true or false, got ${show(resetOptimizer)}`);
+  const initialEpoch = o.initialEpoch ?? 0;
+  if (typeof initialEpoch !== 'number' || !Number.isSafeInteger(initialEpoch) || initialEpoch < 0) fail('initialEpoch', `expected a whole number ≥ 0, got ${show(initialEpoch)}`);
   return {
     epochs: positiveInteger('epochs', o.epochs ?? 1),
+    initialEpoch,
     optimizer: checkOptimizer(o),
     resetOptimizer,
     batchSize: positiveInteger('batchSize', o.batchSize ?? 32),
@@ -116,25 +127,51 @@ export function fillOrder(order: Int32Array, shuffle: Shuffle, random: () => num
 }
 
 /**
- * Trains the parameters the workspace holds, and the optimizer's `state`, on the training rows
- * already copied into it (`rows` of them, with room for batches of s.batchSize: setTrainingRows). After every epoch `onEpochEnd` gets the parameters
- * (a view) and the logs; `stop()` is asked after each epoch, so a callback can end training early.
+ * Where a fit stands after an epoch, besides the parameters and the optimizer's state: what the next
+ * epoch reads, so that a fit continued from it (initialEpoch) runs as if it had never stopped.
  */
-export async function train(network: Network, ws: Workspace, state: OptimizerState, rows: number, s: Settings,
+export interface Progress {
+  /** Epochs finished: the next epoch's number. */
+  epoch: number;
+  /** The row order's generator (src/random.ts), as the next epoch's draw finds it. */
+  order: number;
+  /** The dropout masks' generator (the kernels' RANDOM slot), likewise. */
+  dropout: number;
+}
+
+/**
+ * A callback whose counters a checkpoint keeps (early stopping's; each new one adds itself to the list
+ * in src/model.ts): `state()` as of the last finished epoch, `restore()` before a continued fit's first.
+ */
+export interface Resumable<State> {
+  state(): State;
+  restore(state: State): void;
+}
+
+/**
+ * Trains the parameters the workspace holds, and the optimizer's `state`, on the training rows
+ * already copied into it (`rows` of them, with room for batches of s.batchSize: setTrainingRows).
+ * Runs epochs s.initialEpoch to s.epochs − 1; above epoch 0 the generators continue from `progress`,
+ * else they start from s.seed. `progress` is kept current after every epoch, before `onEpochEnd`
+ * gets the parameters (a view) and the logs. `stop()` is asked before each epoch, so a callback can
+ * end training early (and a continued fit that had stopped runs none).
+ */
+export async function train(network: Network, ws: Workspace, state: OptimizerState, rows: number, s: Settings, progress: Progress,
   onEpochEnd: (epoch: number, logs: EpochLogs) => void | Promise<void>, stop: () => boolean): Promise<History> {
   const { engine } = ws;
   state.begin(s.optimizer.optimizer, s.resetOptimizer);
-  const { net, settings, momentums, velocities, count } = ws.layout;
-  writeOptimizer(engine.f64, engine.i32, ws.layout, s.optimizer, state.iterations);
-  writeRandom(engine.i32, ws.layout, s.seed);
-  engine.f64.set(state.momentums, momentums);
-  engine.f64.set(state.velocities, velocities);
-  const random = seeded(s.seed);
+  const { net } = ws.layout;
+  loadOptimizer(ws, state, s.optimizer);
+  const resumed = s.initialEpoch > 0;
+  if (resumed) engine.i32[net + NET.RANDOM] = progress.dropout | 0;
+  else writeRandom(engine.i32, ws.layout, s.seed);
+  const random = new Random(resumed ? progress.order : s.seed);
+  const draw = () => random.next();
   const history: History = { epoch: [], loss: [], params: s };
-  for (let epoch = 0; epoch < s.epochs; epoch++) {
+  for (let epoch = s.initialEpoch; epoch < s.epochs && !stop(); epoch++) {
     // The block may have grown during the last callback (a predict of more rows): views anew.
     const order = engine.i32.subarray(ws.layout.order, ws.layout.order + rows);
-    fillOrder(order, s.shuffle, random);
+    fillOrder(order, s.shuffle, draw);
     let total = 0;
     if (s.stepsPerExecution === 'epoch') {
       total = engine.epoch(net, rows, s.batchSize);
@@ -150,16 +187,31 @@ export async function train(network: Network, ws: Workspace, state: OptimizerSta
       if (!Number.isFinite(loss)) throw diverged(network, ws.params(), epoch, order[pos]!, n, loss, s.optimizer.learningRate);
       total += loss * n;
     }
-    const f = engine.f64;
-    state.iterations = f[settings + SETTING.ITERATIONS]!;
-    state.momentums.set(f.subarray(momentums, momentums + count));
-    state.velocities.set(f.subarray(velocities, velocities + count));
+    saveOptimizer(ws, state);
+    progress.epoch = epoch + 1;
+    progress.order = random.state;
+    progress.dropout = engine.i32[net + NET.RANDOM]! >>> 0;
     history.epoch.push(epoch);
     history.loss.push(total / rows);
     await onEpochEnd(epoch, { loss: total / rows });
-    if (stop()) break;
   }
   return history;
+}
+
+/** Writes the optimizer, its settings and `state` into the workspace, where the kernels advance them. */
+export function loadOptimizer(ws: Workspace, state: OptimizerState, settings: OptimizerSettings): void {
+  const { engine, layout } = ws;
+  writeOptimizer(engine.f64, engine.i32, layout, settings, state.iterations);
+  engine.f64.set(state.momentums, layout.momentums);
+  engine.f64.set(state.velocities, layout.velocities);
+}
+
+/** Reads the optimizer's state back out of the workspace into `state`. */
+export function saveOptimizer(ws: Workspace, state: OptimizerState): void {
+  const f = ws.engine.f64, { settings, momentums, velocities, count } = ws.layout;
+  state.iterations = f[settings + SETTING.ITERATIONS]!;
+  state.momentums.set(f.subarray(momentums, momentums + count));
+  state.velocities.set(f.subarray(velocities, velocities + count));
 }
 
 function diverged(network: Network, params: Float64Array, epoch: number, row: number, count: number, loss: number, lr: number): DivergenceError {

@@ -134,7 +134,7 @@ describe("fit returns the settings it ran with, as Keras's history.params", () =
   it('every default filled in', async () => {
     const h = await new Model(spec).fit(x, y, { optimizer: 'adam' });
     expect(h.params).toEqual({
-      epochs: 1, batchSize: 32, shuffle: 'epoch', seed: 0, engine: 'wasm', stepsPerExecution: 1, resetOptimizer: false,
+      epochs: 1, initialEpoch: 0, batchSize: 32, shuffle: 'epoch', seed: 0, engine: 'wasm', stepsPerExecution: 1, resetOptimizer: false,
       optimizer: { optimizer: 'adam', learningRate: 0.001, momentum: 0, nesterov: false, beta1: 0.9, beta2: 0.999, rho: 0.9, epsilon: 1e-7 },
     });
   });

@@ -83,8 +83,8 @@ function writable(path: string): boolean {
   }
 }
 
-/** Writes `text` to `path` whole: a temporary file beside it, renamed over it once complete. */
-export async function writeWhole(path: string, text: string): Promise<void> {
+/** Writes `text` (or its pieces, one after another) to `path` whole: a temporary file beside it, renamed over it once complete. */
+export async function writeWhole(path: string, text: string | Iterable<string>): Promise<void> {
   const temporary = temporaryFile(path);
   try {
     await writeFile(temporary, text);
@@ -99,7 +99,7 @@ export async function writeWhole(path: string, text: string): Promise<void> {
  * Writes every output it can; an output that fails (a disk that filled up, a folder removed
  * during training) does not stop the others. Returns what was written and what failed, in words.
  */
-export async function writeOutputs(outputs: { output: Output; text: () => string }[]): Promise<{ written: string[]; failed: string[] }> {
+export async function writeOutputs(outputs: { output: Output; text: () => string | Iterable<string> }[]): Promise<{ written: string[]; failed: string[] }> {
   const written: string[] = [], failed: string[] = [];
   for (const { output, text } of outputs) {
     try {
