@@ -1,10 +1,18 @@
 // Continue exactly: 5 epochs, a checkpoint (the model file, saved and read back), then 5 more epochs
 // from it give the bits of 10 epochs in one fit — weights, optimizer state, every history entry —
 // for every optimizer, shuffle mode, dropout, early stopping and either engine on either side.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadWasm, Model, modelFromFile, modelToText, type EngineKind, type History, type LayerSpec, type ModelFitOptions, type ModelOptions } from '../src/node.js';
-import { randomRows } from './helpers.js';
+import { seeded } from '../src/random.js';
+import { randomRows, runCli } from './helpers.js';
+
+const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 
 const settings = (runs: number) => ({ numRuns: Number(process.env.FC_RUNS ?? runs), seed: Number(process.env.FC_SEED ?? 20261206) });
 
@@ -111,4 +119,64 @@ describe('a checkpoint continues exactly', () => {
     const h = await model.fit([[1]], [[2]], { epochs: 5, initialEpoch: 3, engine: 'js' });
     expect(h.epoch).toEqual([3, 4]);
   });
+});
+
+describe('backprop train --checkpoint, --resume', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'backprop-resume-'));
+  // y = 3a + b² + 10c over 300 rows (a, b in [-2, 2), c in [0, 1)), from a fixed generator
+  const random = seeded(5);
+  writeFileSync(join(dir, 'data.csv'), `a,b,c,y\n${Array.from({ length: 300 }, () => {
+    const [a, b, c] = [random() * 4 - 2, random() * 4 - 2, random()];
+    return `${a},${b},${c},${3 * a + b * b + 10 * c}`;
+  }).join('\n')}\n`);
+  const RUN = ['data.csv', '--target', 'y', '--layers', '32,32,1', '--dropout', '0.2', '--validation-split', '0.2', '--early-stopping', '50', '--standardize'];
+  const read = (file: string) => JSON.parse(readFileSync(join(dir, file), 'utf8'));
+  /** What must be the same bits: the weights and the whole training state (blocks are the bytes, so text equality is bit equality). */
+  const trained = (file: string) => { const f = read(file); return { weights: f.weights, state: f.state }; };
+
+  it('a run resumed in a new process from a checkpoint equals the run that never stopped, on the other engine too', () => {
+    expect(runCli(dir, ['train', ...RUN, '--epochs', '8', '--save', 'whole.json']).code).toBe(0);
+    expect(runCli(dir, ['train', ...RUN, '--epochs', '3', '--engine', 'js', '--checkpoint', 'three.json']).code).toBe(0);
+    expect(read('three.json').state.epoch).toBe(3);
+    const r = runCli(dir, ['train', 'data.csv', '--resume', 'three.json', '--epochs', '8', '--save', 'continued.json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('continuing three.json from epoch 4');
+    expect(trained('continued.json')).toEqual(trained('whole.json'));
+  });
+
+  it('refuses settings that differ from the saved run, naming the flag', () => {
+    const r = runCli(dir, ['train', 'data.csv', '--resume', 'three.json', '--epochs', '8', '--shuffle', 'none']);
+    expect(r.stderr).toBe('backprop: --shuffle: three.json was trained with --shuffle epoch; --resume continues that run as it was (leave --shuffle out)\n');
+    expect(runCli(dir, ['train', ...RUN, '--resume', 'three.json', '--epochs', '8', '--save', 'again.json']).code).toBe(0); // the same flags again agree
+    expect(runCli(dir, ['train', 'data.csv', '--resume', 'whole.json']).stderr).toContain('--epochs: whole.json already stands at epoch 8');
+  });
+
+  it('a kill at any moment of --checkpoint-every 1 leaves a checkpoint that loads and resumes to the uninterrupted run', async () => {
+    const epochs = 120;
+    const args = ['train', ...RUN, '--epochs', String(epochs), '--checkpoint', 'ck.json', '--checkpoint-every', '1'];
+    // The uninterrupted run, timed: the kills fall anywhere in such a run.
+    const started = performance.now();
+    expect(runCli(dir, [...args, '--save', 'reference.json']).code).toBe(0);
+    const duration = performance.now() - started;
+    const reference = trained('reference.json');
+    const when = seeded(11);
+    let resumed = 0;
+    for (let round = 0; round < 6; round++) {
+      rmSync(join(dir, 'ck.json'), { force: true });
+      const child = spawn(process.execPath, [CLI, ...args], { cwd: dir, stdio: 'ignore' });
+      const exited = new Promise((resolve) => child.on('exit', resolve));
+      await new Promise((resolve) => setTimeout(resolve, (0.3 + 0.65 * when()) * duration));
+      child.kill('SIGKILL');
+      await exited;
+      if (!existsSync(join(dir, 'ck.json'))) continue;
+      const found = modelFromFile(readFileSync(join(dir, 'ck.json'), 'utf8'), 'ck.json');
+      const epoch = found.model.getTrainingState()!.epoch;
+      if (epoch === epochs) continue;
+      const r = runCli(dir, ['train', 'data.csv', '--resume', 'ck.json', '--save', 'after-kill.json']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(trained('after-kill.json')).toEqual(reference);
+      resumed++;
+    }
+    expect(resumed).toBeGreaterThan(0);
+  }, 120_000);
 });
