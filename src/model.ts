@@ -104,7 +104,11 @@ export class Model {
   private outputScaler: Scaler | undefined;
   private fitting = false;
 
-  constructor(options: ModelOptions<LayerSpec>) {
+  /**
+   * `params`: the parameters, flat (getParams's layout), taken as they are rather than initialized or
+   * copied — for a reader of model files, which has checked every one; left out, they come from `weights` or the initializers.
+   */
+  constructor(options: ModelOptions<LayerSpec>, params?: Float64Array) {
     this.network = checkSpec(options);
     this.outputs = outputs(this.network);
     knownKeys('', options, ['inputs', 'layers', 'loss', 'weights', 'seed', 'scaler', 'targetScaler']);
@@ -113,7 +117,8 @@ export class Model {
       checkRegression(this.network, 'targetScaler');
       this.outputScaler = checkScaler('targetScaler', options.targetScaler, outputs(this.network));
     }
-    this.params = options.weights !== undefined ? fromKeras(this.network, options.weights) : initialParams(this.network, options.seed ?? 0);
+    if (params !== undefined && (!(params instanceof Float64Array) || params.length !== parameterCount(this.network))) fail('params', `expected a Float64Array of ${parameterCount(this.network)} parameters, got ${show(params)}`);
+    this.params = params ?? (options.weights !== undefined ? fromKeras(this.network, options.weights) : initialParams(this.network, options.seed ?? 0));
     this.optimizer = new OptimizerState(this.params.length);
   }
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadModel, LOSSES, Model, modelFromFile, modelInfo, modelToFile, MODEL_VERSION, saveModel, type Loss } from '../src/node.js';
 import { modelCsv } from '../src/cli/evaluate.js';
+import { randomRows } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'backprop-model-'));
 const x = [[180, 2.5], [150, 1.0], [200, 3.5], [120, 0.5], [170, 2.0], [160, 1.5]];
@@ -126,6 +127,27 @@ describe('model files', () => {
     const p = make();
     await expect(loadModel(p)).rejects.toThrow(`${p}: `);
     await expect(loadModel(p)).rejects.toThrow(message);
+  });
+
+  it('read large blocks from the file’s bytes (not parsed into strings) to the same bits, and check them as closely', async () => {
+    // 40 × 40 = 1600 kernel values: 17,068 base64 characters, past the size from which a block is read from the bytes
+    const big = new Model({ inputs: 40, layers: [{ units: 40, activation: 'tanh' }, { units: 1 }], loss: 'mse', seed: 3 });
+    await big.fit(randomRows(1, 8, 40), randomRows(2, 8, 1), { optimizer: 'adam', engine: 'js' });
+    const features = Array.from({ length: 40 }, (_, i) => `x${i}`);
+    const p = join(dir, 'big.json');
+    await saveModel(p, big, { features, target: 'y', training: { note: 'float64' } });
+    const fromBytes = (await loadModel(p)).model, fromText = modelFromFile(readFileSync(p, 'utf8')).model;
+    for (const m of [fromBytes, fromText]) {
+      expect(m.getParams()).toEqual(big.getParams());
+      expect(m.getTrainingState()).toEqual(big.getTrainingState());
+    }
+    const text = readFileSync(p, 'utf8');
+    const at = text.indexOf('"float64": "') + 100;
+    for (const [bad, message] of [['*', 'is not base64 text of float64 numbers'], ['_', 'is not base64 text of float64 numbers'], ['"', 'is not valid JSON']] as const) {
+      writeFileSync(p, text.slice(0, at) + bad + text.slice(at + 1));
+      await expect(loadModel(p)).rejects.toThrow(message);
+      expect(() => modelFromFile(readFileSync(p, 'utf8'), p)).toThrow(message);
+    }
   });
 
   it('report a missing model file by its path', async () => {

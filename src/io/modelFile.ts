@@ -4,9 +4,12 @@ import { checkClasses, isCategorical } from '../classes.js';
 import { checkThreshold } from '../metrics.js';
 import { Model, type TrainingState, type Weights } from '../model.js';
 import type { Scaler } from '../scaler.js';
-import { layerSpecs, parameterCount, widths, type LayerSpec, type Loss, type Network } from '../spec.js';
+import { checkSpec, layerSpecs, parameterCount, widths, type LayerSpec, type Loss, type Network } from '../spec.js';
 import { forEachLayer } from '../weights.js';
-import { blockChunks, decodeBlock } from './blocks.js';
+import { blockChunks, decodeBlock, unlift, type Fill } from './blocks.js';
+
+/** Blocks a file read as bytes had lifted out (src/io/blocks.ts liftBlocks), by token. */
+type Lifted = Map<string, Uint8Array>;
 
 export const MODEL_FORMAT = 'backprop-model';
 /**
@@ -111,17 +114,15 @@ export function* modelChunks(model: Model, info: ModelInfo): Generator<string> {
   // Each block is a placeholder in the JSON first, replaced by its chunks as the text is written.
   const blocks: (() => Generator<string>)[] = [];
   const token = `block-${Math.random().toString(36).slice(2)}-`;
-  const block = (count: number, value: (k: number) => number, shape?: number[]): Block => {
-    blocks.push(() => blockChunks(count, value));
+  const block = (count: number, fill: Fill, shape?: number[]): Block => {
+    blocks.push(() => blockChunks(count, fill));
     return { ...(shape ? { shape } : {}), float64: `${token}${blocks.length - 1}` };
   };
-  const flat = (values: Float64Array) => block(values.length, (k) => values[k]!);
+  const flat = (values: Float64Array, shape?: number[]) => block(values.length, (start, out, n) => out.set(values.subarray(start, start + n)), shape);
   const weights: Block[] = [];
   forEachLayer(model.network, params, (_, fanIn, kernel, bias) => {
-    const units = bias.length;
-    // Keras's kernel is inputs × units; the flat one units × inputs.
-    weights.push(block(kernel.length, (k) => kernel[(k % units) * fanIn + Math.floor(k / units)]!, [fanIn, units]));
-    weights.push(block(units, (k) => bias[k]!, [units]));
+    weights.push(block(kernel.length, transposed(kernel, fanIn, bias.length, 'read'), [fanIn, bias.length]));
+    weights.push(flat(bias, [bias.length]));
   });
   const file: ModelFile = {
     format: MODEL_FORMAT,
@@ -137,7 +138,7 @@ export function* modelChunks(model: Model, info: ModelInfo): Generator<string> {
     scaler: model.scaler ?? null,
     targetScaler: model.targetScaler ?? null,
     training: info.training ?? {},
-    ...(state ? { state: encodeState(state, flat) } : {}),
+    ...(state ? { state: encodeState(state, (values) => flat(values)) } : {}),
   };
   const text = JSON.stringify(file, null, 2).replace(/\[\s+([^\][{}"]*?)\s+\]/g, (_, inner: string) => `[${inner.replace(/\s+/g, ' ')}]`) + '\n';
   const parts = text.split(new RegExp(`${token}(\\d+)`));
@@ -161,17 +162,32 @@ function encodeState(value: unknown, flat: (values: Float64Array) => Block): unk
 }
 
 /** encodeState undone: blocks of `count` numbers (the only length a state's arrays have) back to Float64Arrays. */
-function decodeState(field: string, value: unknown, count: number): unknown {
+function decodeState(field: string, value: unknown, count: number, lifted: Lifted | undefined): unknown {
   if (value === 'Infinity' || value === '-Infinity' || value === 'NaN') return Number(value);
   if (typeof value !== 'object' || value === null) return value;
   if (Array.isArray(value)) fail(field, `expected a number, an object or a block of ${count} numbers, got ${show(value)}`);
   if ('float64' in value) {
     knownKeys(field, value, ['float64']);
     const values = new Float64Array(count);
-    decodeBlock(`${field}.float64`, value.float64, count, (k, v) => { values[k] = v; });
+    decodeBlock(`${field}.float64`, value.float64, count, (start, v, n) => values.set(v.subarray(0, n), start), lifted);
     return values;
   }
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, decodeState(`${field}.${k}`, v, count)]));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, decodeState(`${field}.${k}`, v, count, lifted)]));
+}
+
+/**
+ * Copies between a flat kernel ([units][inputs]) and a block's chunks in Keras's order (inputs × units):
+ * 'read' fills a chunk from the kernel, 'write' writes a chunk into it.
+ */
+function transposed(kernel: Float64Array, inputs: number, units: number, way: 'read' | 'write'): Fill {
+  return (start, values, n) => {
+    let i = Math.floor(start / units), u = start % units;
+    for (let k = 0; k < n; k++) {
+      if (way === 'read') values[k] = kernel[u * inputs + i]!;
+      else kernel[u * inputs + i] = values[k]!;
+      if (++u === units) { u = 0; i++; }
+    }
+  };
 }
 
 /**
@@ -179,7 +195,7 @@ function decodeState(field: string, value: unknown, count: number): unknown {
  * file, another format version, a missing, unknown or mistyped field, or weights that do not fit the
  * architecture are errors naming `source` and the part.
  */
-export function modelFromFile(file: unknown, source = 'model file'): { model: Model; info: LoadedInfo; task: Task } {
+export function modelFromFile(file: unknown, source = 'model file', lifted?: Lifted): { model: Model; info: LoadedInfo; task: Task } {
   let value = file;
   if (typeof file === 'string') {
     try {
@@ -191,7 +207,8 @@ export function modelFromFile(file: unknown, source = 'model file'): { model: Mo
   if (typeof value !== 'object' || value === null || (value as { format?: unknown }).format !== MODEL_FORMAT) {
     fail(source, `is not a backprop model file: expected a JSON object with "format": "${MODEL_FORMAT}", like those 'backprop train --save' writes`);
   }
-  const f = value as Partial<Record<keyof ModelFile, unknown>>;
+  // Strings liftBlocks took out are put back everywhere but where blocks belong.
+  const f = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, k === 'weights' || k === 'state' ? v : unlift(v, lifted)])) as Partial<Record<keyof ModelFile, unknown>>;
   const version = f.version as number;
   if (!READS.includes(version)) fail(source, `has format version ${show(f.version)}; this backprop reads versions ${READS.slice(0, -1).join(', ')} and ${READS[READS.length - 1]}`);
   try {
@@ -217,9 +234,9 @@ export function modelFromFile(file: unknown, source = 'model file'): { model: Mo
     let model: Model;
     if (version < 3) model = new Model({ inputs: spec.inputs, layers: spec.layers, loss: spec.loss, weights: f.weights as Weights, ...scalers });
     else {
-      model = new Model({ inputs: spec.inputs, layers: spec.layers, loss: spec.loss, ...scalers });
-      model.setParams(readWeights(model.network, f.weights));
-      if (f.state !== undefined) model.setTrainingState(decodeState('state', f.state, model.countParams()) as TrainingState, 'state');
+      const options = { inputs: spec.inputs, layers: spec.layers, loss: spec.loss, ...scalers };
+      model = new Model(options, readWeights(checkSpec(options), f.weights, lifted));
+      if (f.state !== undefined) model.setTrainingState(decodeState('state', f.state, model.countParams(), lifted) as TrainingState, 'state');
     }
     const info = modelInfo('', { features: f.features, target: f.target, targets: f.targets, classes: f.classes, threshold: f.threshold, training: f.training } as ModelInfo, model.network);
     const task = taskOf(model.network.loss);
@@ -232,7 +249,7 @@ export function modelFromFile(file: unknown, source = 'model file'): { model: Mo
 }
 
 /** A version 3 file's weights: one block per tensor, in the Keras layout, as the flat parameters. */
-function readWeights(network: Network, weights: unknown): Float64Array {
+function readWeights(network: Network, weights: unknown, lifted: Lifted | undefined): Float64Array {
   const layers = network.layers.length;
   if (!Array.isArray(weights) || weights.length !== 2 * layers) fail('weights', `expected ${2 * layers} blocks [kernel, bias] × ${layers} layers, got ${show(weights)}`);
   const params = new Float64Array(parameterCount(network));
@@ -249,11 +266,10 @@ function readWeights(network: Network, weights: unknown): Float64Array {
       const got = (b as Block).shape;
       if (!Array.isArray(got) || got.length !== shape.length || got.some((n, k) => n !== shape[k])) fail(`${field}.shape`, `expected [${shape.join(', ')}], got ${Array.isArray(got) ? `[${got.map(show).join(', ')}]` : show(got)}`);
     });
-    // Keras's kernel is inputs × units; the flat one units × inputs.
-    decodeBlock(`${shapes[0]![0]}.float64`, (weights[2 * l] as Block).float64, inputs * units, (k, v) => { params[kernel + (k % units) * inputs + Math.floor(k / units)] = v; });
-    at += inputs * units;
-    decodeBlock(`${shapes[1]![0]}.float64`, (weights[2 * l + 1] as Block).float64, units, (k, v) => { params[at + k] = v; });
-    at += units;
+    const bias = at + inputs * units;
+    decodeBlock(`${shapes[0]![0]}.float64`, (weights[2 * l] as Block).float64, inputs * units, transposed(params.subarray(kernel, bias), inputs, units, 'write'), lifted);
+    decodeBlock(`${shapes[1]![0]}.float64`, (weights[2 * l + 1] as Block).float64, units, (start, v, n) => params.set(v.subarray(0, n), bias + start), lifted);
+    at = bias + units;
   }
   return params;
 }
