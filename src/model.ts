@@ -385,6 +385,7 @@ export class Model {
     try {
       const { fit, ...t } = checkTraceOptions(options);
       const { settings, validation, train: rows, held, scaler, targetScaler } = prepareFit(this.network, x, y, fit);
+      if (settings.initialEpoch > 0) fail('initialEpoch', 'a trace follows a fit from its first epoch; trace that fit, with step counting from its start');
       if (settings.engine === 'wasm') await loadWasm();
       this.pull();
       this.online = undefined;
