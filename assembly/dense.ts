@@ -249,6 +249,28 @@ export function denseBackwardUpdate(din: usize, dout: usize, inp: usize, w: usiz
   return updateUnits(din, dout, inp, w, b, inputs, units, lr, false, 0.0);
 }
 
+// dense_backward_update's plain reference loop: the same arithmetic one parameter at a time, every
+// new parameter checked; test/kernels.test.ts holds the fast one to it bit for bit.
+@inline
+export function denseBackwardUpdateReference(din: usize, dout: usize, inp: usize, w: usize, b: usize, inputs: i32, units: i32, lr: f64): f64 {
+  let finite = 0.0;
+  for (let u = 0; u < units; u++) {
+    const d = load<f64>(dout + (<usize>u << 3));
+    const p = load<f64>(b + (<usize>u << 3)) - lr * d;
+    store<f64>(b + (<usize>u << 3), p);
+    finite += p - p;
+    for (let i = 0; i < inputs; i++) {
+      const wi = load<f64>(w + (<usize>(u * inputs + i) << 3));
+      const di = din + (<usize>i << 3);
+      if (din) store<f64>(di, u > 0 ? load<f64>(di) + d * wi : d * wi);
+      const q = wi - lr * (d * load<f64>(inp + (<usize>i << 3)));
+      store<f64>(w + (<usize>(u * inputs + i) << 3), q);
+      finite += q - q;
+    }
+  }
+  return finite;
+}
+
 // A wide layer's units whose update is tame (see TAME) cannot make a weight non-finite: their
 // weights skip that check. Out of line: a tiny network's step is faster without this code inside.
 function denseBackwardUpdateWide(din: usize, dout: usize, inp: usize, w: usize, b: usize, inputs: i32, units: i32, lr: f64): f64 {

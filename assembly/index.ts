@@ -15,7 +15,7 @@ import { exp, exp2 } from './math';
 export { CONTRACT } from './contract';
 // The operations and kernels on their own, for the tests that hold them to known values, to their
 // reference loops and to V8's Math.
-export { denseForward, denseForwardReference, denseBackward, denseBackwardReference } from './dense';
+export { denseForward, denseForwardReference, denseBackward, denseBackwardReference, denseBackwardUpdate, denseBackwardUpdateReference } from './dense';
 export { activationForward, activationBackward } from './activations';
 export { exp, log, log1p, expm1, tanh, erf } from './math';
 

@@ -7,12 +7,15 @@ import { copyFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { writeKernelContract } from './contract.mjs';
+import { writeOperationsDoc } from './operations-doc.mjs';
 import { writeExpTable } from './tables.mjs';
 
 // The kernels' side of the host–kernel contract, generated from src/contract.ts.
 await writeKernelContract();
 // exp's constants and table, generated from src/engines/math.ts.
 await writeExpTable();
+// docs/operations.md, generated from the operation rows.
+await writeOperationsDoc();
 
 // Two builds of the same kernels (asconfig.json): `release` with 128-bit SIMD, `scalar` for hosts
 // without it; src/engines/wasm.ts picks one at load time.

@@ -1,27 +1,18 @@
 // What a fit does around the training loop: checks its options, turns the caller's rows into flat
 // arrays, holds out validation rows, fits the input scaler — so Model.fit only wires the parts.
-import { checkBinaryLabels, checkClassIndices, checkProbabilityRows, toMatrix, type Matrix } from './data.js';
-import { fail, knownKeys, show } from './errors.js';
+import { toMatrix, type Matrix } from './data.js';
+import { fail } from './errors.js';
+import { checkModelFitOptions, type ModelFitOptions, type Settings, type ValidationSettings } from './fitOptions.js';
+import { checkTargets, LOSS_ROWS } from './operations/losses.js';
 import { fitScaler, type Scaler } from './scaler.js';
 import { outputs, targetWidth, type Network } from './spec.js';
 import { splitRows, takeRows } from './split.js';
-import { checkFitOptions, FIT_OPTIONS, type FitOptions, type Settings } from './trainer.js';
-import { checkValidationOptions, VALIDATION_OPTIONS, type ValidationOptions, type ValidationSettings } from './validation.js';
 
-export interface ModelFitOptions extends FitOptions, ValidationOptions {
-  /** Fits a z-score scaler to the training rows (after any validationSplit); the model applies it from then on, in fit, predict and evaluate. */
-  standardize?: boolean;
-  /**
-   * Regression (mse): fits a z-score scaler to the training targets and trains on the scaled
-   * targets, so a target around 100 trains as well as one around 0. Predictions and metrics stay
-   * in the target's units; losses (history, evaluate) are those of the scaled targets.
-   */
-  standardizeTarget?: boolean;
-}
+export type { ModelFitOptions } from './fitOptions.js';
 
 /** Scaling targets is for regression: refuses it for any other loss, naming `field`. */
 export function checkRegression(network: Network, field: string): void {
-  if (network.loss !== 'mse') fail(field, `applies to regression targets (loss 'mse'); this model's loss is '${network.loss}'`);
+  if (LOSS_ROWS[network.loss].labels !== 'numbers') fail(field, `applies to regression targets (loss 'mse'); this model's loss is '${network.loss}'`);
 }
 
 /** Rows as the kernels take them: x [rows][inputs], y [rows][targets] (src/spec.ts targetWidth). */
@@ -32,9 +23,7 @@ export function rowsOf(network: Network, x: Matrix, y: Matrix, xField = 'x', yFi
   const { data, rows } = toMatrix(xField, x, network.inputs);
   const { data: ys, rows: yRows } = toMatrix(yField, y, targetWidth(network));
   if (yRows !== rows) fail(yField, `has ${yRows} rows but ${xField} has ${rows}; expected one target row per input row`);
-  if (network.loss === 'binaryCrossentropy') checkBinaryLabels(yField, ys, outputs(network));
-  if (network.loss === 'categoricalCrossentropy') checkProbabilityRows(yField, ys, outputs(network));
-  if (network.loss === 'sparseCategoricalCrossentropy') checkClassIndices(yField, ys, outputs(network));
+  checkTargets(network.loss, yField, ys, outputs(network));
   return { data, ys, rows };
 }
 
@@ -52,18 +41,13 @@ export interface PreparedFit {
 
 /** Everything a fit needs before its first epoch, every option checked before anything changes. */
 export function prepareFit(network: Network, x: Matrix, y: Matrix, options: ModelFitOptions): PreparedFit {
-  if (typeof options !== 'object' || options === null) fail('options', 'expected an object of fit options');
-  knownKeys('', options, [...FIT_OPTIONS, ...VALIDATION_OPTIONS, 'standardize', 'standardizeTarget']);
-  const settings = checkFitOptions(options);
-  const validation = checkValidationOptions(options);
-  for (const key of ['standardize', 'standardizeTarget'] as const) {
-    if (options[key] !== undefined && typeof options[key] !== 'boolean') fail(key, `expected true or false, got ${show(options[key])}`);
-  }
+  const { settings, validation } = checkModelFitOptions(options);
   if (options.standardizeTarget) checkRegression(network, 'standardizeTarget');
   let train = rowsOf(network, x, y);
   let held = validation.data && rowsOf(network, validation.data[0], validation.data[1], 'validationData[0]', 'validationData[1]');
   if (validation.split !== undefined) {
-    const labels = (network.loss === 'binaryCrossentropy' && outputs(network) === 1) || network.loss === 'sparseCategoricalCrossentropy' ? train.ys : undefined;
+    const kind = LOSS_ROWS[network.loss].labels;
+    const labels = (kind === 'binary' && outputs(network) === 1) || kind === 'classIndices' ? train.ys : undefined;
     const parts = splitRows(train.rows, { fraction: validation.split, seed: settings.seed, stratify: labels });
     const take = (rows: number[]): Rows => ({ data: takeRows(train.data, network.inputs, rows), ys: takeRows(train.ys, targetWidth(network), rows), rows: rows.length });
     [train, held] = [take(parts.train), take(parts.validation)];

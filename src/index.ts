@@ -4,6 +4,10 @@ export { unitName, paramName, zName, type Factor, type ParamChain, type TraceLay
 export type { FitOptions, History, LossHistory, EpochLogs, Shuffle, Settings } from './trainer.js';
 export { ACTIVATIONS, LOSSES, INITIALIZERS, type Activation, type Loss, type DenseSpec, type DropoutSpec, type LayerSpec, type RegularizerSpec, type Regularizer, type Initializer, type ModelSpec } from './spec.js';
 export { OPTIMIZERS, type OptimizerName } from './optimizers.js';
+// The operation rows: what the page's menus and help list (each row's name, help and parameters).
+export { ACTIVATION_LIST, HIDDEN_ACTIVATIONS, type ActivationRow } from './operations/activations.js';
+export { LOSS_LIST, type LossRow } from './operations/losses.js';
+export { OPTIMIZER_LIST, HYPERPARAMETERS, HYPERPARAMETER_NAMES, takersOf, type OptimizerRow, type OptimizerSettings, type Hyperparameter } from './operations/optimizers.js';
 export { loadWasm, setDefaultWasmSource, type WasmSource, type WasmFile } from './engines/wasm.js';
 export type { EngineKind } from './engines/engine.js';
 export { datasets, DATASET_NAMES, classDatasets, CLASS_DATASET_NAMES, gaussianBlobs, type Dataset, type DatasetName, type ClassDataset, type ClassDatasetName, type BlobOptions } from './datasets.js';

@@ -1,14 +1,12 @@
 import { ACTIVATIONS, LAYER_FIELDS, LAYER_OPTIONS, LOSSES, NET_SLOTS, OPTIMIZERS, SETTING_SLOTS, codeOf, slots } from './contract.js';
-import type { OptimizerSettings } from './optimizers.js';
-import { type Activation, type Network, parameterCount, targetWidth, widths } from './spec.js';
+import { ACTIVATION_ROWS } from './operations/activations.js';
+import { HYPERPARAMETER_NAMES, HYPERPARAMETERS, STATE_ARRAYS, STATE_SLOTS, type OptimizerSettings, type StateArray } from './operations/optimizers.js';
+import { type Network, parameterCount, targetWidth, widths } from './spec.js';
 
 export const NET = slots(NET_SLOTS);
 export const LAYER = slots(LAYER_FIELDS);
 export const SETTING = slots(SETTING_SLOTS);
 export const OPTION = slots(LAYER_OPTIONS);
-
-/** The activations whose derivative needs z, not only a = act(z); softmax's logits feed its losses. */
-const NEEDS_Z: readonly Activation[] = ['softmax', 'softplus', 'softsign', 'swish', 'gelu'];
 
 /**
  * Whether layer l keeps its pre-activations Z: its activation needs them, a Dropout follows it (its A
@@ -17,7 +15,7 @@ const NEEDS_Z: readonly Activation[] = ['softmax', 'softplus', 'softsign', 'swis
  */
 export function keepsZ(net: Network, l: number): boolean {
   const layer = net.layers[l]!;
-  return NEEDS_Z.includes(layer.activation) || layer.dropout > 0 || (l === net.layers.length - 1 && net.loss === 'binaryCrossentropy');
+  return ACTIVATION_ROWS[layer.activation].needsZ || layer.dropout > 0 || (l === net.layers.length - 1 && net.loss === 'binaryCrossentropy');
 }
 
 /** How many rows each region holds. */
@@ -37,9 +35,8 @@ export interface Layout extends Sizes {
   settings: number;
   params: number;
   grads: number;
-  /** Optimizer state, each laid out as the parameters. */
-  momentums: number;
-  velocities: number;
+  /** Each array of optimizer state (STATE_ARRAYS), laid out as the parameters. */
+  state: Record<StateArray, number>;
   count: number;
   /** Per layer: z and mask are 0 where the layer has none; options is where its LAYER_OPTIONS are. */
   layers: { units: number; inputs: number; w: number; b: number; a: number; d: number; z: number; mask: number; options: number }[];
@@ -73,8 +70,7 @@ export function planLayout(net: Network, sizes: Sizes, start: number): Layout {
   const count = parameterCount(net);
   const params = take(count);
   const grads = take(count);
-  const momentums = take(count);
-  const velocities = take(count);
+  const state = Object.fromEntries(STATE_ARRAYS.map((name) => [name, take(count)])) as Record<StateArray, number>;
   let p = params;
   const layers = net.layers.map((l, i) => {
     const inputs = w[i]!;
@@ -94,7 +90,7 @@ export function planLayout(net: Network, sizes: Sizes, start: number): Layout {
   const order = take(Math.ceil(rows / 2)) * 2;
   const ex = take(evalRows * inputs), ey = take(evalRows * outs), out = take(evalRows * layers[layers.length - 1]!.units);
   return {
-    net: netAt, settings, params, grads, momentums, velocities, count, layers, ...at, order, ex, ey, out,
+    net: netAt, settings, params, grads, state, count, layers, ...at, order, ex, ey, out,
     capacity, rows, evalRows, bytes: (next - start) * 8,
   };
 }
@@ -106,14 +102,15 @@ export function planLayout(net: Network, sizes: Sizes, start: number): Layout {
 export function writeDescriptor(f64: Float64Array, i32: Int32Array, network: Network, layout: Layout): void {
   // Every slot but the optimizer's (writeOptimizer) and the generator's (seeded per fit), by name: the
   // type makes a new slot in the contract a compile error here until it is given a value.
-  const slotValues: Record<Exclude<(typeof NET_SLOTS)[number], 'OPTIMIZER' | 'RANDOM'>, number> = {
+  const slotValues: Record<Exclude<(typeof NET_SLOTS)[number], 'OPTIMIZER' | 'RANDOM' | (typeof STATE_SLOTS)[StateArray]>, number> = {
     LAYERS: layout.layers.length, TARGETS: targetWidth(network), LOSS: codeOf(LOSSES, network.loss, 'loss'),
     REGULARIZED: network.layers.some((l) => l.kernelRegularizer.l1 || l.kernelRegularizer.l2 || l.biasRegularizer.l1 || l.biasRegularizer.l2) ? 1 : 0,
-    COUNT: layout.count, PARAMS: layout.params, GRADS: layout.grads, MOMENTUMS: layout.momentums, VELOCITIES: layout.velocities,
+    COUNT: layout.count, PARAMS: layout.params, GRADS: layout.grads,
     SETTINGS: layout.settings, CAPACITY: layout.capacity, IN: layout.in, TARGET: layout.target,
     X: layout.x, Y: layout.y, ORDER: layout.order,
   };
   for (const [name, value] of Object.entries(slotValues)) i32[layout.net + NET[name as keyof typeof slotValues]] = value;
+  for (const name of STATE_ARRAYS) i32[layout.net + NET[STATE_SLOTS[name]]] = layout.state[name];
   layout.layers.forEach((l, i) => {
     const fields: Record<(typeof LAYER_FIELDS)[number], number> = {
       UNITS: l.units, INPUTS: l.inputs, ACT: codeOf(ACTIVATIONS, network.layers[i]!.activation, 'activation'),
@@ -140,11 +137,9 @@ export function writeOptimizer(f64: Float64Array, i32: Int32Array, layout: Layou
   i32[layout.net + NET.OPTIMIZER] = codeOf(OPTIMIZERS, o.optimizer, 'optimizer');
   const s = layout.settings;
   f64[s + SETTING.LEARNING_RATE] = o.learningRate;
-  f64[s + SETTING.MOMENTUM] = o.momentum;
-  f64[s + SETTING.NESTEROV] = o.nesterov ? 1 : 0;
-  f64[s + SETTING.BETA_1] = o.beta1;
-  f64[s + SETTING.BETA_2] = o.beta2;
-  f64[s + SETTING.EPSILON] = o.epsilon;
-  f64[s + SETTING.RHO] = o.rho;
+  for (const key of HYPERPARAMETER_NAMES) {
+    const v = o[key];
+    f64[s + SETTING[HYPERPARAMETERS[key].slot]] = typeof v === 'boolean' ? (v ? 1 : 0) : v;
+  }
   f64[s + SETTING.ITERATIONS] = iterations;
 }

@@ -3,13 +3,14 @@ import { loadWasm, wasmLoaded } from './engines/wasm.js';
 import { checkCell, writeMatrix, type Matrix } from './data.js';
 import { BackpropError, DivergenceError, fail, knownKeys, oneOf, show } from './errors.js';
 import { checkRegression, prepareFit, rowsOf, type ModelFitOptions, type Rows } from './fit.js';
-import { NET, SETTING, writeRandom } from './layout.js';
+import { NET, SETTING, writeOptimizer, writeRandom } from './layout.js';
 import { checkOptimizer, OPTIMIZER_OPTIONS, OptimizerState, type OptimizerOptions, type OptimizerSettings } from './optimizers.js';
+import { STATE_ARRAYS } from './operations/optimizers.js';
 import { applyScaler, checkScaler, invertScaler, type Scaler } from './scaler.js';
 import { checkThreshold, metricsFor, type Metrics } from './metrics.js';
 import { checkSpec, outputs, parameterCount, targetWidth, type DenseSpec, type LayerSpec, type ModelSpec, type Network } from './spec.js';
 import { copyState, checkTraceOptions, traceFit, type Trace, type TraceOptions } from './trace.js';
-import { loadOptimizer, saveOptimizer, train, type History, type Progress, type Resumable } from './trainer.js';
+import { train, type History, type Progress, type Resumable } from './trainer.js';
 import { checkEarlyStoppingState, ValidationWatch } from './validation.js';
 import { fromKeras, initialParams, toKeras, type Weights } from './weights.js';
 import { Workspace } from './workspace.js';
@@ -169,7 +170,7 @@ export class Model {
     return {
       epoch: p.epoch,
       random: { order: p.order, dropout: p.dropout },
-      ...(o.owner && settings ? { optimizer: { settings: { ...settings }, iterations: o.iterations, arrays: o.arrays() } } : {}),
+      ...(o.owner && settings ? { optimizer: { settings: { ...settings }, iterations: o.iterations, arrays: { ...o.arrays } } } : {}),
       callbacks: Object.fromEntries(Object.entries(this.callbacks).map(([name, c]) => [name, c.state()])),
       ...(this.continueFrom ? { weights: this.continueFrom } : {}),
     };
@@ -184,9 +185,12 @@ export class Model {
     if (optimizer) {
       this.optimizer.owner = optimizer.settings.optimizer;
       this.optimizer.iterations = optimizer.iterations;
-      const arrays = this.optimizer.arrays();
-      for (const name in arrays) arrays[name]!.set(optimizer.arrays[name]!);
-    } else this.optimizer.begin(this.optimizer.owner ?? 'sgd', true);
+      for (const name of STATE_ARRAYS) this.optimizer.arrays[name].set(optimizer.arrays[name]!);
+    } else {
+      this.optimizer.owner = undefined;
+      this.optimizer.iterations = 0;
+      for (const name of STATE_ARRAYS) this.optimizer.arrays[name].fill(0);
+    }
     this.optimizerSettings = optimizer?.settings;
     this.progress = { epoch: checked.epoch, order: checked.random.order, dropout: checked.random.dropout };
     this.callbacks = Object.fromEntries(Object.entries(checked.callbacks).map(([name, value]) => [name, { state: () => value }]));
@@ -214,7 +218,7 @@ export class Model {
     this.dirty = ws;
     // What the step changes, kept so that a step that diverges changes nothing.
     const l = ws.layout;
-    if (on.span.buffer !== engine.f64.buffer) on.span = engine.f64.subarray(l.params, l.velocities + l.count);
+    if (on.span.buffer !== engine.f64.buffer) on.span = stepSpan(ws);
     on.saved.set(on.span);
     const iterations = engine.f64[l.settings + SETTING.ITERATIONS]!, random = engine.i32[l.net + NET.RANDOM]!;
     const loss = engine.kind === 'wasm' ? engine.step(l.net, 0, rows) : engine.step(l.net, 0, rows);
@@ -239,12 +243,12 @@ export class Model {
     this.pull();
     const ws = this.workspace(kind);
     this.optimizer.begin(settings.optimizer, options.resetOptimizer === true);
-    loadOptimizer(ws, this.optimizer, settings);
+    writeOptimizer(ws.engine.f64, ws.engine.i32, ws.layout, settings, this.optimizer.iterations);
+    this.optimizer.load(ws.engine.f64, ws.layout);
     if (this.progress) ws.engine.i32[ws.layout.net + NET.RANDOM] = this.progress.dropout | 0;
     else writeRandom(ws.engine.i32, ws.layout, seed);
     this.optimizerSettings = settings;
-    const l = ws.layout;
-    const span = ws.engine.f64.subarray(l.params, l.velocities + l.count);
+    const span = stepSpan(ws);
     this.online = { ws, options, span, saved: new Float64Array(span.length) };
     return this.online;
   }
@@ -302,7 +306,7 @@ export class Model {
     this.params.set(ws.params());
     ws.paramsVersion = ++this.version;
     this.continueFrom = undefined;
-    saveOptimizer(ws, this.optimizer);
+    this.optimizer.save(ws.engine.f64, ws.layout);
     const dropout = ws.engine.i32[ws.layout.net + NET.RANDOM]! >>> 0;
     if (this.progress) this.progress.dropout = dropout;
     else this.progress = { epoch: 0, order: 0, dropout };
@@ -580,9 +584,17 @@ function checkOptimizerState(field: string, value: unknown, params: (name: strin
   within(`${field}.settings`, () => checkOptimizer(given as OptimizerOptions));
   if (typeof iterations !== 'number' || !Number.isSafeInteger(iterations) || iterations < 0) fail(`${field}.iterations`, `expected a whole number ≥ 0, got ${show(iterations)}`);
   if (typeof arrays !== 'object' || arrays === null) fail(`${field}.arrays`, `expected the optimizer's arrays by name, got ${show(arrays)}`);
-  const names = Object.keys(new OptimizerState(0).arrays());
+  const names: readonly string[] = STATE_ARRAYS;
   knownKeys(`${field}.arrays`, arrays, names);
   for (const name of names) params(`${field}.arrays.${name}`, (arrays as Record<string, unknown>)[name]);
+}
+
+/** What a step changes, in one view: the parameters (then the gradients) and every optimizer state array after them (src/layout.ts). */
+function stepSpan(ws: Workspace): Float64Array {
+  const l = ws.layout;
+  let end = l.params + l.count;
+  for (const name of STATE_ARRAYS) end = Math.max(end, l.state[name] + l.count);
+  return ws.engine.f64.subarray(l.params, end);
 }
 
 /** f(), its BackpropErrors naming `prefix`.field. */

@@ -1,6 +1,5 @@
 // The Node entry: the library core, with the kernels read from build/backprop.wasm on first use.
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { setDefaultWasmSource } from './engines/wasm.js';
 import './worker/nodeEndpoint.js';
 import { readCsv, type CsvData, type CsvDataOptions } from './csv.js';
@@ -8,6 +7,7 @@ import { fail } from './errors.js';
 import type { Model } from './model.js';
 import { modelChunks, type modelFromFile, type ModelInfo } from './io/modelFile.js';
 import { readModelFile } from './io/files.js';
+import { writeWhole } from './io/atomic.js';
 
 setDefaultWasmSource((file) => readFile(new URL(`../build/${file}`, import.meta.url)));
 
@@ -30,18 +30,11 @@ export async function readCsvFile(path: string, options: Omit<CsvDataOptions, 's
 
 /**
  * Writes the model, its scalers, its training state and `info` as a model file (JSON), in pieces (no
- * one string of the whole file), to a temporary file beside `path` renamed over it once complete: a
- * crash at any moment leaves the previous file or the new one, never a part of one.
+ * one string of the whole file), whole: a temporary file beside `path`, renamed over it once complete,
+ * so that a crash at any moment leaves the previous file or the new one, never a part of one.
  */
 export async function saveModel(path: string, model: Model, info: ModelInfo): Promise<void> {
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  try {
-    await writeFile(temporary, modelChunks(model, info));
-    await rename(temporary, path);
-  } catch (e) {
-    await rm(temporary, { force: true });
-    throw e;
-  }
+  await writeWhole(path, modelChunks(model, info));
 }
 
 /** Reads and checks a model file written by saveModel, or a TensorFlow.js model.json written by `backprop export`. */

@@ -1,14 +1,21 @@
+// The optimizer as fit takes it, checked against its row (src/operations/optimizers.ts), and the
+// state it carries from one update to the next.
 import { OPTIMIZERS } from './contract.js';
-import { fail, oneOf, positiveFinite, show } from './errors.js';
+import { fail, oneOf, positiveFinite } from './errors.js';
+import {
+  HYPERPARAMETER_NAMES, HYPERPARAMETERS, OPTIMIZER_ROWS, STATE_ARRAYS, takersOf,
+  type OptimizerName, type OptimizerSettings, type StateArray,
+} from './operations/optimizers.js';
+import { nameList } from './operations/rows.js';
+import { SETTING, type Layout } from './layout.js';
 
-export { OPTIMIZERS };
-export type OptimizerName = (typeof OPTIMIZERS)[number];
+export { OPTIMIZERS, type OptimizerName, type OptimizerSettings };
 
-/** The optimizer as `fit` takes it; what is left out takes Keras's default. */
+/** The optimizer as `fit` takes it; what is left out takes Keras's default (docs/operations.md lists them). */
 export interface OptimizerOptions {
-  /** `'sgd'` (default), `'adam'` or `'rmsprop'`, each updating as Keras's optimizer of that name. */
+  /** `'sgd'` (default), `'adam'`, `'rmsprop'`: each updates as Keras's optimizer of that name. */
   optimizer?: OptimizerName;
-  /** Step size (default as Keras: 0.01 for sgd, 0.001 for adam and rmsprop). */
+  /** Step size (default Keras's for the optimizer: 0.01 for sgd, 0.001 for the others). */
   learningRate?: number;
   /** sgd and rmsprop: how much of the previous step carries into the next, 0 to 1 (default 0: none). */
   momentum?: number;
@@ -23,89 +30,47 @@ export interface OptimizerOptions {
   /** adam and rmsprop: keeps the division finite (default 1e-7). */
   epsilon?: number;
   /**
-   * Start the optimizer afresh (step count, momentums, velocities). Without it a second `fit`
+   * Start the optimizer afresh (step count and state arrays). Without it a second `fit`
    * continues where the first stopped, as in Keras; a fit with another optimizer always starts afresh.
    */
   resetOptimizer?: boolean;
 }
 
 export const OPTIMIZER_OPTIONS = [
-  'optimizer', 'learningRate', 'momentum', 'nesterov', 'beta1', 'beta2', 'rho', 'epsilon', 'resetOptimizer',
+  'optimizer', 'learningRate', ...HYPERPARAMETER_NAMES, 'resetOptimizer',
 ] as const satisfies readonly (keyof OptimizerOptions)[];
-
-export interface OptimizerSettings {
-  optimizer: OptimizerName;
-  learningRate: number;
-  momentum: number;
-  nesterov: boolean;
-  beta1: number;
-  beta2: number;
-  rho: number;
-  epsilon: number;
-}
-
-const LEARNING_RATES: Record<OptimizerName, number> = { sgd: 0.01, adam: 0.001, rmsprop: 0.001 };
-
-type Hyperparameter = 'momentum' | 'nesterov' | 'beta1' | 'beta2' | 'rho' | 'epsilon';
-const TAKES: Record<OptimizerName, Hyperparameter[]> = {
-  sgd: ['momentum', 'nesterov'],
-  adam: ['beta1', 'beta2', 'epsilon'],
-  rmsprop: ['rho', 'momentum', 'epsilon'],
-};
 
 export function checkOptimizer(o: OptimizerOptions): OptimizerSettings {
   const optimizer = oneOf('optimizer', o.optimizer ?? 'sgd', OPTIMIZERS);
-  // A setting the chosen optimizer does not read is a mistake to report, not to ignore.
-  for (const key of ['momentum', 'nesterov', 'beta1', 'beta2', 'rho', 'epsilon'] as const) {
-    if (o[key] !== undefined && !TAKES[optimizer].includes(key)) {
-      const takers = OPTIMIZERS.filter((name) => TAKES[name].includes(key));
-      fail(key, `${optimizer} has no ${key}; ${takers.join(' and ')} ${takers.length > 1 ? 'take' : 'takes'} it`);
+  const row = OPTIMIZER_ROWS[optimizer];
+  const settings: Record<string, unknown> = { optimizer, learningRate: positiveFinite('learningRate', o.learningRate ?? row.learningRate) };
+  for (const key of HYPERPARAMETER_NAMES) {
+    const given = o[key], own = row.takes[key];
+    // A setting the chosen optimizer does not read is a mistake to report, not to ignore.
+    if (given !== undefined && own === undefined) {
+      const takers = takersOf(key);
+      fail(key, `${optimizer} has no ${key}; ${nameList(takers, '', 'and')} ${takers.length > 1 ? 'take' : 'takes'} it`);
     }
+    settings[key] = (HYPERPARAMETERS[key] as { check(field: string, v: unknown): unknown }).check(key, given ?? own ?? HYPERPARAMETERS[key].default);
   }
-  const momentum = between('momentum', o.momentum ?? 0, 1, true);
-  const nesterov = o.nesterov ?? false;
-  if (typeof nesterov !== 'boolean') fail('nesterov', `expected true or false, got ${show(nesterov)}`);
-  if (nesterov && momentum === 0) fail('nesterov', 'Nesterov momentum needs a momentum > 0');
-  return {
-    optimizer,
-    learningRate: positiveFinite('learningRate', o.learningRate ?? LEARNING_RATES[optimizer]),
-    momentum,
-    nesterov,
-    beta1: between('beta1', o.beta1 ?? 0.9, 1, false),
-    beta2: between('beta2', o.beta2 ?? 0.999, 1, false),
-    rho: between('rho', o.rho ?? 0.9, 1, false),
-    epsilon: positiveFinite('epsilon', o.epsilon ?? 1e-7),
-  };
-}
-
-/** A number from 0 up to `top`, which is allowed only when `closed` (a decay of 1 would divide by 0). */
-function between(field: string, value: unknown, top: number, closed: boolean): number {
-  if (typeof value !== 'number' || !(value >= 0 && (closed ? value <= top : value < top))) {
-    fail(field, `expected a number from 0 ${closed ? 'to' : 'up to (not including)'} ${top}, got ${show(value)}`);
-  }
-  return value;
+  const s = settings as OptimizerSettings;
+  row.refine(s);
+  return s;
 }
 
 /**
- * What an optimizer carries from one update to the next, laid out as the parameters: Keras's
- * `iterations`, `momentums` (sgd's velocity, adam's m, rmsprop's momentum) and `velocities`
- * (adam's v, rmsprop's mean square). A model keeps it between fits.
+ * What an optimizer carries from one update to the next: Keras's `iterations` and the state arrays
+ * (STATE_ARRAYS, each laid out as the parameters; which an optimizer uses, its row's `state` says).
+ * A model keeps it between fits; a checkpoint saves `owner`, `iterations` and every array of `arrays`.
  */
 export class OptimizerState {
   /** The optimizer the state belongs to; none before the first fit. */
   owner: OptimizerName | undefined;
   iterations = 0;
-  readonly momentums: Float64Array;
-  readonly velocities: Float64Array;
+  readonly arrays: Readonly<Record<StateArray, Float64Array>>;
 
   constructor(count: number) {
-    this.momentums = new Float64Array(count);
-    this.velocities = new Float64Array(count);
-  }
-
-  /** Every array of the state by name: a checkpoint saves and restores each one it lists (src/model.ts). */
-  arrays(): Record<string, Float64Array> {
-    return { momentums: this.momentums, velocities: this.velocities };
+    this.arrays = Object.fromEntries(STATE_ARRAYS.map((name) => [name, new Float64Array(count)])) as Record<StateArray, Float64Array>;
   }
 
   /** Clears the state when asked, or when it belongs to another optimizer. */
@@ -113,7 +78,17 @@ export class OptimizerState {
     if (!reset && this.owner === optimizer) return;
     this.owner = optimizer;
     this.iterations = 0;
-    this.momentums.fill(0);
-    this.velocities.fill(0);
+    for (const name of STATE_ARRAYS) this.arrays[name].fill(0);
+  }
+
+  /** Puts the state where the kernels read it (the settings' ITERATIONS is writeOptimizer's). */
+  load(f64: Float64Array, layout: Layout): void {
+    for (const name of STATE_ARRAYS) f64.set(this.arrays[name], layout.state[name]);
+  }
+
+  /** Takes the state back from the kernels after their updates. */
+  save(f64: Float64Array, layout: Layout): void {
+    this.iterations = f64[layout.settings + SETTING.ITERATIONS]!;
+    for (const name of STATE_ARRAYS) this.arrays[name].set(f64.subarray(layout.state[name], layout.state[name] + layout.count));
   }
 }

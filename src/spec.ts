@@ -1,10 +1,9 @@
 import { ACTIVATIONS, LOSSES } from './contract.js';
 import { fail, knownKeys, oneOf, positiveInteger, show } from './errors.js';
+import { ACTIVATION_ROWS, type Activation } from './operations/activations.js';
+import { LOSS_ROWS, type Loss } from './operations/losses.js';
 
-export { ACTIVATIONS, LOSSES };
-
-export type Activation = (typeof ACTIVATIONS)[number];
-export type Loss = (typeof LOSSES)[number];
+export { ACTIVATIONS, LOSSES, type Activation, type Loss };
 
 /** Keras's initializers of these names (src/initializers.ts); the random ones draw from the model's seed. */
 export const INITIALIZERS = ['zeros', 'ones', 'glorotUniform', 'glorotNormal', 'heUniform', 'heNormal'] as const;
@@ -68,9 +67,6 @@ export interface Network {
   loss: Loss;
 }
 
-/** The losses that read a softmax output as class probabilities. */
-export const CATEGORICAL: readonly Loss[] = ['categoricalCrossentropy', 'sparseCategoricalCrossentropy'];
-
 /**
  * The most parameters a network may have: WebAssembly's 4 GiB memory holds them with their
  * gradients and optimizer state (four f64 arrays) and room for the data. Past it, a typed array
@@ -93,7 +89,7 @@ export function checkSpec(spec: ModelSpec): Network {
       if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) fail(`${field}.dropout`, `expected a rate from 0 up to (not including) 1, got ${show(rate)}`);
       const before = layers[layers.length - 1];
       if (!before || before.dropout > 0 || i === last) fail(field, 'a Dropout goes after a Dense layer and before another, one at a time (Dropout on the inputs is not supported)');
-      if (before.activation === 'softmax') fail(field, 'a Dropout cannot follow a softmax layer');
+      if (ACTIVATION_ROWS[before.activation].rowWise) fail(field, `a Dropout cannot follow a ${before.activation} layer`);
       before.dropout = rate;
       return;
     }
@@ -112,13 +108,11 @@ export function checkSpec(spec: ModelSpec): Network {
   const loss = oneOf('loss', spec.loss, LOSSES);
   const output = layers[layers.length - 1]!;
   const outputField = `layers[${last}].activation`;
-  if (loss === 'binaryCrossentropy' && output.activation !== 'sigmoid') {
-    fail(outputField, `binaryCrossentropy reads the outputs as probabilities, so the last layer needs activation 'sigmoid', got '${output.activation}'`);
+  const needs = LOSS_ROWS[loss].output;
+  if (needs && output.activation !== needs.activation) {
+    fail(outputField, `${loss} reads the outputs as ${needs.reads}, so the last layer needs activation '${needs.activation}', got '${output.activation}'`);
   }
-  if (CATEGORICAL.includes(loss)) {
-    if (output.activation !== 'softmax') fail(outputField, `${loss} reads the outputs as class probabilities, so the last layer needs activation 'softmax', got '${output.activation}'`);
-    if (output.units < 2) fail(`layers[${last}].units`, `${loss} needs one unit per class, at least 2, got ${output.units}`);
-  }
+  if (needs && output.units < needs.minUnits) fail(`layers[${last}].units`, `${loss} needs one unit per class, at least ${needs.minUnits}, got ${output.units}`);
   const count = parameterCount({ inputs, layers, loss });
   if (count > MAX_PARAMETERS) fail('layers', `this network has ${count.toLocaleString('en-US')} parameters; at most ${MAX_PARAMETERS.toLocaleString('en-US')} fit in the kernels' memory`);
   return { inputs, layers, loss };
@@ -169,7 +163,7 @@ export function outputs(net: Network): number {
 
 /** Target columns per row: one per output, or one class index for sparseCategoricalCrossentropy. */
 export function targetWidth(net: Network): number {
-  return net.loss === 'sparseCategoricalCrossentropy' ? 1 : outputs(net);
+  return LOSS_ROWS[net.loss].targets === 'classIndex' ? 1 : outputs(net);
 }
 
 export function parameterCount(net: Network): number {

@@ -6,14 +6,15 @@
 import { ACTIVATIONS, codeOf } from './contract.js';
 import type { EngineKind } from './engines/engine.js';
 import { DivergenceError, fail, knownKeys, positiveInteger, show } from './errors.js';
-import { FIT_OPTIONS } from './trainer.js';
-import { VALIDATION_OPTIONS } from './validation.js';
-import type { ModelFitOptions, Rows } from './fit.js';
-import { NET, SETTING, writeOptimizer, writeRandom } from './layout.js';
+import { MODEL_FIT_OPTIONS, type ModelFitOptions, type Settings } from './fitOptions.js';
+import type { Rows } from './fit.js';
+import { NET, SETTING, writeOptimizer } from './layout.js';
+import { LOSS_ROWS } from './operations/losses.js';
+import { OPTIMIZER_ROWS, STATE_ARRAYS, type StateArray } from './operations/optimizers.js';
 import { OptimizerState, type OptimizerSettings } from './optimizers.js';
 import { seeded } from './random.js';
 import { checkSpec, targetWidth, type Activation, type Loss, type Network } from './spec.js';
-import { fillOrder, type Settings } from './trainer.js';
+import { fillOrder, startFit } from './trainer.js';
 import { toKeras, type Weights } from './weights.js';
 import { Workspace } from './workspace.js';
 
@@ -94,7 +95,11 @@ export interface TraceUpdate {
   iterations: number;
   /** Adam's step size with both bias corrections folded in, lr·√(1 − β₂ᵗ)/(1 − β₁ᵗ); absent for other optimizers. */
   alpha?: number;
-  /** Optimizer state before and after the step, where the optimizer keeps it: sgd with momentum its velocity and rmsprop with momentum its momentum (`momentums`); adam m (`momentums`) and v (`velocities`); rmsprop its mean square (`velocities`). */
+  /**
+   * Each state array the optimizer keeps under its settings (its row's `state`: sgd with momentum its
+   * velocity and rmsprop with momentum its momentum in `momentums`; adam m in `momentums` and v in
+   * `velocities`; rmsprop its mean square in `velocities`), before and after the step.
+   */
   momentums?: { before: Weights; after: Weights };
   velocities?: { before: Weights; after: Weights };
   /** newWeights − weights: the step each parameter took. */
@@ -134,7 +139,7 @@ export interface Trace {
 /** The trace options checked: what is left over goes to fit's own checks. */
 export function checkTraceOptions(o: TraceOptions): { step: number; rows: number[] | undefined; apply: boolean; numeric: boolean; fit: ModelFitOptions } {
   if (typeof o !== 'object' || o === null) fail('options', 'expected an object of trace options');
-  knownKeys('', o, ['step', 'rows', 'apply', 'numericGradients', 'standardize', ...FIT_OPTIONS.filter((k) => k !== 'onEpochEnd'), ...VALIDATION_OPTIONS]);
+  knownKeys('', o, ['step', 'rows', 'apply', 'numericGradients', ...MODEL_FIT_OPTIONS.filter((k) => k !== 'onEpochEnd' && k !== 'standardizeTarget')]);
   const { step, rows, apply, numericGradients, ...fit } = o;
   if (rows !== undefined && (!Array.isArray(rows) || rows.length === 0)) fail('rows', `expected a non-empty array of row indices, got ${show(rows)}`);
   for (const key of ['apply', 'numericGradients'] as const) {
@@ -164,11 +169,7 @@ export function traceFit(network: Network, ws: Workspace, state: OptimizerState,
   ws.setTrainingRows(data.data, data.ys, n, s.batchSize);
   const { engine } = ws;
   const { net } = ws.layout;
-  state.begin(s.optimizer.optimizer, s.resetOptimizer);
-  writeOptimizer(engine.f64, engine.i32, ws.layout, s.optimizer, state.iterations);
-  writeRandom(engine.i32, ws.layout, s.seed);
-  engine.f64.set(state.momentums, ws.layout.momentums);
-  engine.f64.set(state.velocities, ws.layout.velocities);
+  startFit(ws, state, s);
 
   // The steps before: fit's row order (one seeded draw per epoch) and fit's kernel step.
   const random = seeded(s.seed);
@@ -198,7 +199,7 @@ export function traceFit(network: Network, ws: Workspace, state: OptimizerState,
   const numeric = !t.numeric ? null
     : network.layers.some((layer) => layer.dropout > 0) ? droppedGradients(ws, s, pos, count)
     : numericGradients(ws.params(), () => ws.run(bx, by, count).loss);
-  const momentumsBefore = slice(l.momentums, l.count), velocitiesBefore = slice(l.velocities, l.count);
+  const stateBefore = Object.fromEntries(STATE_ARRAYS.map((name) => [name, slice(l.state[name], l.count)])) as Record<StateArray, Float64Array>;
   const penalty = engine.regularizerPenalty(net);
 
   const loss = engine.traceStep(net, pos, count);
@@ -235,7 +236,7 @@ export function traceFit(network: Network, ws: Workspace, state: OptimizerState,
   const lone = alone(engine.kind, l.layers[L - 1]!.inputs, output.units, output.activation, network.loss, before.subarray(l.layers[L - 1]!.w - l.params));
   const lastIn = took[L - 1]!, width = l.layers[L - 1]!.inputs;
   const rowLosses = Array.from({ length: count }, (_, r) => lone.run(lastIn.slice(r * width, (r + 1) * width), by.slice(r * targets, (r + 1) * targets), 1).loss);
-  const dLdyhat = network.loss === 'mse' ? lossDerivative(last.activations, rowsOf(by, targets), count) : null;
+  const dLdyhat = !LOSS_ROWS[network.loss].fromLogits ? lossDerivative(last.activations, rowsOf(by, targets), count) : null;
   last.dLda = dLdyhat;
   // Below the output: ∂L/∂aⱼ = Σₖ ∂L/∂zₖ·wₖⱼ, k in order from the first term, as the kernels sum it.
   for (let i = L - 2; i >= 0; i--) {
@@ -247,19 +248,15 @@ export function traceFit(network: Network, ws: Workspace, state: OptimizerState,
     }));
   }
 
-  const { optimizer } = s.optimizer;
+  const row = OPTIMIZER_ROWS[s.optimizer.optimizer];
   const iterations = f()[l.settings + SETTING.ITERATIONS]!;
   const keras = (p: Float64Array) => toKeras(network, p);
   const update: TraceUpdate = { settings: s.optimizer, iterations, deltas: keras(after.map((v, i) => v - before[i]!)) };
-  if (optimizer === 'adam') {
-    const { learningRate: lr, beta1, beta2 } = s.optimizer;
-    update.alpha = lr * Math.sqrt(1 - Math.pow(beta2, iterations)) / (1 - Math.pow(beta1, iterations));
+  if (row.stepSize) update.alpha = row.stepSize(s.optimizer, iterations);
+  for (const name of Object.keys(row.state(s.optimizer)) as StateArray[]) {
+    update[name] = { before: keras(stateBefore[name]), after: keras(slice(l.state[name], l.count)) };
   }
-  if (optimizer === 'adam' || s.optimizer.momentum !== 0) update.momentums = { before: keras(momentumsBefore), after: keras(slice(l.momentums, l.count)) };
-  if (optimizer !== 'sgd') update.velocities = { before: keras(velocitiesBefore), after: keras(slice(l.velocities, l.count)) };
-  state.iterations = iterations;
-  state.momentums.set(slice(l.momentums, l.count));
-  state.velocities.set(slice(l.velocities, l.count));
+  state.save(f(), l);
 
   return {
     engine: engine.kind,
@@ -423,10 +420,9 @@ function chains(network: Network, layers: TraceLayer[], gradients: Weights, nume
 }
 
 /** A copy of an optimizer state, for a trace to run on without changing the model's. */
-export function copyState(from: OptimizerState, to = new OptimizerState(from.momentums.length)): OptimizerState {
+export function copyState(from: OptimizerState, to = new OptimizerState(from.arrays.momentums.length)): OptimizerState {
   to.owner = from.owner;
   to.iterations = from.iterations;
-  to.momentums.set(from.momentums);
-  to.velocities.set(from.velocities);
+  for (const name of STATE_ARRAYS) to.arrays[name].set(from.arrays[name]);
   return to;
 }

@@ -1,15 +1,12 @@
-import type { EngineKind } from './engines/engine.js';
 import type { Metrics } from './metrics.js';
-import { DivergenceError, fail, oneOf, positiveInteger, show } from './errors.js';
-import { NET, SETTING, writeOptimizer, writeRandom } from './layout.js';
-import { checkOptimizer, OPTIMIZER_OPTIONS, type OptimizerOptions, type OptimizerSettings, type OptimizerState } from './optimizers.js';
+import { DivergenceError } from './errors.js';
+import type { Settings, Shuffle } from './fitOptions.js';
+import { NET, writeOptimizer, writeRandom } from './layout.js';
+import type { OptimizerState } from './optimizers.js';
 import { Random } from './random.js';
 import type { Workspace } from './workspace.js';
 import type { Network } from './spec.js';
 import { describeParam } from './weights.js';
-
-/** `'none'`: rows in order; `'epoch'` (or `true`): a new permutation each epoch; `'sample'`: each step draws a row at random, with replacement. */
-export type Shuffle = 'none' | 'epoch' | 'sample';
 
 export interface EpochLogs {
   loss: number;
@@ -18,36 +15,7 @@ export interface EpochLogs {
   valMetrics?: Metrics;
 }
 
-export interface FitOptions extends OptimizerOptions {
-  /** Passes over the data (default 1, as Keras): the fit ends after epoch `epochs` − 1, counting from 0. */
-  epochs?: number;
-  /**
-   * The epoch to start at (default 0), as Keras's initialEpoch: a fit with `initialEpoch: 5, epochs: 10`
-   * runs epochs 5 to 9. Above 0 it continues the model's training state exactly — row order, dropout,
-   * early stopping, optimizer — which must stand at that epoch (after a fit of 5 epochs, or loaded
-   * from a checkpoint saved then).
-   */
-  initialEpoch?: number;
-  /**
-   * Rows per update (default 32, as Keras): 1 for per-row updates, the row count (or more) for one
-   * update per epoch. Each update follows the mean gradient of its rows; the last batch of an epoch
-   * holds the rows left over, as in Keras.
-   */
-  batchSize?: number;
-  /** Row order (default `true` = `'epoch'`, as Keras). */
-  shuffle?: boolean | Shuffle;
-  /** Seeds the row order (default 0): a seed reproduces a run exactly, on either engine. */
-  seed?: number;
-  engine?: EngineKind;
-  /**
-   * Batches per call into the engine, as Keras's steps_per_execution: 1 (default) — the host runs the
-   * batch loop, calling `step` once per batch; 'epoch' — one `epoch` call runs every batch of an epoch
-   * inside the engine. Same numbers either way; 'epoch' saves a JS↔WASM crossing per batch.
-   */
-  stepsPerExecution?: 1 | 'epoch';
-  /** Called after each epoch (counting from 0, as Keras); may return a promise, which is awaited. */
-  onEpochEnd?: (epoch: number, logs: EpochLogs) => void | Promise<void>;
-}
+export type { FitOptions, Settings, Shuffle } from './fitOptions.js';
 
 /** What a chart of a run reads: its epochs and losses (History without the settings). */
 export type LossHistory = Pick<History, 'epoch' | 'loss' | 'valLoss' | 'bestEpoch'>;
@@ -63,51 +31,6 @@ export interface History {
   bestEpoch?: number;
   /** The settings the fit ran with, every default filled in (Keras's `history.params`). */
   params: Settings;
-}
-
-export interface Settings {
-  epochs: number;
-  initialEpoch: number;
-  optimizer: OptimizerSettings;
-  resetOptimizer: boolean;
-  batchSize: number;
-  shuffle: Shuffle;
-  seed: number;
-  engine: EngineKind;
-  stepsPerExecution: 1 | 'epoch';
-}
-
-/** Every key FitOptions has, so a misspelt one is refused rather than ignored. */
-export const FIT_OPTIONS = [
-  'epochs', 'batchSize', 'shuffle', 'seed', 'engine', 'stepsPerExecution', 'onEpochEnd', 'initialEpoch', ...OPTIMIZER_OPTIONS,
-] as const satisfies readonly (keyof FitOptions)[];
-
-export function checkFitOptions(o: FitOptions): Settings {
-  if (typeof o !== 'object' || o === null) fail('options', `expected an object, got ${show(o)}`);
-  const shuffle = o.shuffle === undefined || o.shuffle === true ? 'epoch' : o.shuffle === false ? 'none' : oneOf('shuffle', o.shuffle, ['none', 'epoch', 'sample'] as const);
-  const seed = o.seed ?? 0;
-  if (!Number.isInteger(seed)) fail('seed', `expected an integer, got ${show(seed)}`);
-  if (o.onEpochEnd !== undefined && typeof o.onEpochEnd !== 'function') fail('onEpochEnd', `expected a function, got ${show(o.onEpochEnd)}`);
-  const resetOptimizer = o.resetOptimizer ?? false;
-  if (typeof resetOptimizer !== 'boolean') fail('resetOptimizer', `expected true or false, got ${show(resetOptimizer)}`);
-  const initialEpoch = o.initialEpoch ?? 0;
-  if (typeof initialEpoch !== 'number' || !Number.isSafeInteger(initialEpoch) || initialEpoch < 0) fail('initialEpoch', `expected a whole number ≥ 0, got ${show(initialEpoch)}`);
-  return {
-    epochs: positiveInteger('epochs', o.epochs ?? 1),
-    initialEpoch,
-    optimizer: checkOptimizer(o),
-    resetOptimizer,
-    batchSize: positiveInteger('batchSize', o.batchSize ?? 32),
-    shuffle,
-    seed,
-    engine: oneOf('engine', o.engine ?? 'wasm', ['wasm', 'js'] as const),
-    stepsPerExecution: checkStepsPerExecution(o.stepsPerExecution ?? 1),
-  };
-}
-
-function checkStepsPerExecution(v: unknown): 1 | 'epoch' {
-  if (v !== 1 && v !== 'epoch') fail('stepsPerExecution', `expected 1 (one call per batch) or 'epoch' (one call per epoch), got ${show(v)}`);
-  return v;
 }
 
 /** The row order of one epoch (fit and trace draw it alike). */
@@ -149,6 +72,20 @@ export interface Resumable<State> {
 }
 
 /**
+ * What every fit (and a trace of one) does before its first step: starts the optimizer's `state`
+ * afresh or continues it, and hands the kernels the optimizer, its state and the dropout generator:
+ * seeded from s.seed, or, for a fit from initialEpoch > 0, as `progress` left it.
+ */
+export function startFit(ws: Workspace, state: OptimizerState, s: Settings, progress?: Progress): void {
+  const { engine, layout } = ws;
+  state.begin(s.optimizer.optimizer, s.resetOptimizer);
+  writeOptimizer(engine.f64, engine.i32, layout, s.optimizer, state.iterations);
+  if (s.initialEpoch > 0 && progress) engine.i32[layout.net + NET.RANDOM] = progress.dropout | 0;
+  else writeRandom(engine.i32, layout, s.seed);
+  state.load(engine.f64, layout);
+}
+
+/**
  * Trains the parameters the workspace holds, and the optimizer's `state`, on the training rows
  * already copied into it (`rows` of them, with room for batches of s.batchSize: setTrainingRows).
  * Runs epochs s.initialEpoch to s.epochs − 1; above epoch 0 the generators continue from `progress`,
@@ -159,13 +96,9 @@ export interface Resumable<State> {
 export async function train(network: Network, ws: Workspace, state: OptimizerState, rows: number, s: Settings, progress: Progress,
   onEpochEnd: (epoch: number, logs: EpochLogs) => void | Promise<void>, stop: () => boolean): Promise<History> {
   const { engine } = ws;
-  state.begin(s.optimizer.optimizer, s.resetOptimizer);
   const { net } = ws.layout;
-  loadOptimizer(ws, state, s.optimizer);
-  const resumed = s.initialEpoch > 0;
-  if (resumed) engine.i32[net + NET.RANDOM] = progress.dropout | 0;
-  else writeRandom(engine.i32, ws.layout, s.seed);
-  const random = new Random(resumed ? progress.order : s.seed);
+  startFit(ws, state, s, progress);
+  const random = new Random(s.initialEpoch > 0 ? progress.order : s.seed);
   const draw = () => random.next();
   const history: History = { epoch: [], loss: [], params: s };
   for (let epoch = s.initialEpoch; epoch < s.epochs && !stop(); epoch++) {
@@ -187,7 +120,7 @@ export async function train(network: Network, ws: Workspace, state: OptimizerSta
       if (!Number.isFinite(loss)) throw diverged(network, ws.params(), epoch, order[pos]!, n, loss, s.optimizer.learningRate);
       total += loss * n;
     }
-    saveOptimizer(ws, state);
+    state.save(engine.f64, ws.layout);
     progress.epoch = epoch + 1;
     progress.order = random.state;
     progress.dropout = engine.i32[net + NET.RANDOM]! >>> 0;
@@ -196,22 +129,6 @@ export async function train(network: Network, ws: Workspace, state: OptimizerSta
     await onEpochEnd(epoch, { loss: total / rows });
   }
   return history;
-}
-
-/** Writes the optimizer, its settings and `state` into the workspace, where the kernels advance them. */
-export function loadOptimizer(ws: Workspace, state: OptimizerState, settings: OptimizerSettings): void {
-  const { engine, layout } = ws;
-  writeOptimizer(engine.f64, engine.i32, layout, settings, state.iterations);
-  engine.f64.set(state.momentums, layout.momentums);
-  engine.f64.set(state.velocities, layout.velocities);
-}
-
-/** Reads the optimizer's state back out of the workspace into `state`. */
-export function saveOptimizer(ws: Workspace, state: OptimizerState): void {
-  const f = ws.engine.f64, { settings, momentums, velocities, count } = ws.layout;
-  state.iterations = f[settings + SETTING.ITERATIONS]!;
-  state.momentums.set(f.subarray(momentums, momentums + count));
-  state.velocities.set(f.subarray(velocities, velocities + count));
 }
 
 function diverged(network: Network, params: Float64Array, epoch: number, row: number, count: number, loss: number, lr: number): DivergenceError {

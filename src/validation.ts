@@ -1,41 +1,8 @@
-import type { Matrix } from './data.js';
-import { fail, knownKeys, positiveInteger, show } from './errors.js';
-import { checkThreshold, type Metrics } from './metrics.js';
+import { fail, knownKeys, show } from './errors.js';
+import type { Metrics } from './metrics.js';
 import type { EpochLogs, History, Resumable } from './trainer.js';
 
-export interface ValidationOptions {
-  /** Share of the rows (seeded by `seed`, stratified by label for binaryCrossentropy) held out to validate on after each epoch, as Keras's validationSplit. */
-  validationSplit?: number;
-  /** Rows to validate on after each epoch instead: `[x, y]`. */
-  validationData?: [Matrix, Matrix];
-  /** Stops once the validation loss has not improved for `patience` epochs, and keeps the weights of the best epoch. */
-  earlyStopping?: { patience: number };
-  /** Probability from which a row counts as predicted 1 in classification metrics (default 0.5). */
-  threshold?: number;
-}
-
-export const VALIDATION_OPTIONS = ['validationSplit', 'validationData', 'earlyStopping', 'threshold'] as const satisfies readonly (keyof ValidationOptions)[];
-
-export interface ValidationSettings {
-  split?: number;
-  data?: [Matrix, Matrix];
-  patience?: number;
-  threshold: number;
-}
-
-export function checkValidationOptions(o: ValidationOptions): ValidationSettings {
-  if (o.validationSplit !== undefined && o.validationData !== undefined) fail('validationSplit', 'give validationSplit or validationData, not both');
-  if (o.validationData !== undefined && (!Array.isArray(o.validationData) || o.validationData.length !== 2)) {
-    fail('validationData', `expected [x, y], got ${show(o.validationData)}`);
-  }
-  let patience: number | undefined;
-  if (o.earlyStopping !== undefined) {
-    if (typeof o.earlyStopping !== 'object' || o.earlyStopping === null) fail('earlyStopping', `expected { patience: N }, got ${show(o.earlyStopping)}`);
-    patience = positiveInteger('earlyStopping.patience', o.earlyStopping.patience);
-    if (o.validationSplit === undefined && o.validationData === undefined) fail('earlyStopping', 'watches the validation loss: give validationSplit or validationData too');
-  }
-  return { split: o.validationSplit, data: o.validationData, patience, threshold: checkThreshold(o.threshold ?? 0.5) };
-}
+export type { ValidationOptions, ValidationSettings } from './fitOptions.js';
 
 /** Early stopping's counters as a checkpoint keeps them. */
 export interface EarlyStoppingState {

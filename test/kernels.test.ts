@@ -1,15 +1,14 @@
-// The kernels operation by operation. Each name in the contract's lists (src/contract.ts) must have
-// a known value here — an activation, loss or optimizer added to a list without a kernel and a
-// value fails this file — and each blocked kernel must give its reference loop's numbers to the bit.
-// Known values: activations from their textbook formulas written out below (and their derivatives
-// by central differences of those formulas), losses and optimizer steps from hand derivations.
+// The kernels as kernels: an unknown code fails loudly, a host refuses kernels from another contract,
+// and each blocked or fused kernel gives its plain reference loop's numbers to the bit. Each
+// operation's known values are test/operations.test.ts's, which iterates the operation rows.
 import { readFile } from 'node:fs/promises';
 import asc from 'assemblyscript/asc';
 import { instantiateSync } from '@assemblyscript/loader';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ACTIVATIONS, LOSSES, OPTIMIZERS, contractHash } from '../src/contract.js';
+import { ACTIVATIONS, contractHash } from '../src/contract.js';
+import { ACTIVATION_LIST } from '../src/operations/activations.js';
 import { LAYER, NET } from '../src/layout.js';
-import { BackpropError, loadWasm, Model, type FitOptions, type Loss } from '../src/node.js';
+import { BackpropError, loadWasm, Model } from '../src/node.js';
 import { checkSpec } from '../src/spec.js';
 import { Workspace } from '../src/workspace.js';
 import { KERNEL_IMPORTS } from '../src/engines/wasm.js';
@@ -17,60 +16,10 @@ import { seeded } from '../src/random.js';
 import { exp, expTable, expm1, log, log1p, tanh } from '../src/engines/math.js';
 import { ulps } from './helpers.js';
 
-const ENGINES = ['wasm', 'js'] as const;
 let wasmModule: WebAssembly.Module;
 beforeAll(async () => { wasmModule = await loadWasm(); });
 
-// Activations: test/activations.test.ts holds every name in the list to known values.
-
-/** One row x = 2, y given, through ŷ = act(w·x + b) with w = 0.3, b = −0.1 (z = 0.5): the loss by hand. */
-const LOSS_CASES: Record<string, { activation: 'linear' | 'sigmoid'; y: number; loss: number }> = {
-  mse: { activation: 'linear', y: 2, loss: (0.5 - 2) ** 2 },
-  binaryCrossentropy: { activation: 'sigmoid', y: 1, loss: -Math.log(1 / (1 + Math.exp(-0.5))) },
-};
-
-/** Two classes from a softmax over z = (w·x + b) = (0.5, −0.3) for x = 2: −log of the true class's probability. */
-const softmaxLoss = (k: number) => { const z = [0.5, -0.3]; return -(z[k]! - Math.log(Math.exp(z[0]!) + Math.exp(z[1]!))); };
-const CLASS_CASES: Record<string, { y: number[]; loss: number }> = {
-  categoricalCrossentropy: { y: [0, 1], loss: softmaxLoss(1) },
-  sparseCategoricalCrossentropy: { y: [1], loss: softmaxLoss(1) },
-};
-
-describe.each(ENGINES)('%s engine: every loss', (engine) => {
-  it.each([...LOSSES])('%s', (name) => {
-    const c = LOSS_CASES[name], k = CLASS_CASES[name];
-    expect(c ?? k, `no known value for loss '${name}': add a case to LOSS_CASES or CLASS_CASES`).toBeDefined();
-    if (c) {
-      const m = new Model({ inputs: 1, layers: [{ units: 1, activation: c.activation }], loss: name as Loss, weights: [[[0.3]], [-0.1]] });
-      expect(m.evaluate([[2]], [[c.y]], { engine })).toBeCloseTo(c.loss, 15);
-    } else {
-      const m = new Model({ inputs: 1, layers: [{ units: 2, activation: 'softmax' }], loss: name as Loss, weights: [[[0.3, -0.1]], [-0.1, -0.1]] });
-      expect(m.evaluate([[2]], [k!.y], { engine })).toBeCloseTo(k!.loss, 15);
-    }
-  });
-});
-
-/**
- * One step on ŷ = w·x + b, mse, from w = 0.7, b = 1 and the row x = 0, y = 0: only b moves, with
- * gradient g = 2b = 2 (test/optimizers.test.ts derives more steps).
- */
-const OPTIMIZER_STEPS: Record<string, { options: FitOptions; b: number }> = {
-  sgd: { options: { learningRate: 0.1 }, b: 1 - 0.1 * 2 },
-  // m = (1 − β₁)·g, v = (1 − β₂)·g², α = lr·√(1 − β₂)/(1 − β₁): b − α·m/(√v + ε)
-  adam: { options: { optimizer: 'adam', learningRate: 0.1 }, b: 1 - (0.1 * Math.sqrt(0.001) / 0.1) * (0.1 * 2) / (Math.sqrt(0.001 * 4) + 1e-7) },
-  // v = (1 − ρ)·g², b − lr·g/√(v + ε)
-  rmsprop: { options: { optimizer: 'rmsprop', learningRate: 0.1 }, b: 1 - 0.1 * 2 / Math.sqrt(0.1 * 4 + 1e-7) },
-};
-
-describe.each(ENGINES)('%s engine: every optimizer, one step', (engine) => {
-  it.each([...OPTIMIZERS])('%s', async (name) => {
-    const c = OPTIMIZER_STEPS[name];
-    expect(c, `no known step for optimizer '${name}': add one to OPTIMIZER_STEPS`).toBeDefined();
-    const m = new Model({ inputs: 1, layers: [{ units: 1 }], loss: 'mse', weights: [[[0.7]], [1]] });
-    await m.fit([[0]], [[0]], { ...c!.options, batchSize: 1, shuffle: 'none', engine });
-    expect(m.getWeights()).toEqual([[[0.7]], [expect.closeTo(c!.b, 14)]]);
-  });
-});
+// Each activation, loss and optimizer against known values: test/operations.test.ts, driven by the rows.
 
 describe('an unknown code fails loudly', () => {
   const spec = { inputs: 2, layers: [{ units: 2 }, { units: 1 }], loss: 'mse' as const };
@@ -143,7 +92,7 @@ describe('blocked kernels equal their reference loops, to the bit', () => {
     const inp = 0, w = rows * inputs, b = w + units * inputs, out1 = b + units, out2 = out1 + rows * units;
     // every elementwise activation (softmax is a pass over whole rows after a linear dense_forward)
     for (const act of ACTIVATIONS.keys()) {
-      if (ACTIVATIONS[act] === 'softmax') continue;
+      if (ACTIVATION_LIST[act]!.rowWise) continue;
       fill(seed, out1);
       k.denseForward!(at(out1), at(inp), at(w), at(b), rows, inputs, units, act);
       k.denseForwardReference!(at(out2), at(inp), at(w), at(b), rows, inputs, units, act);
@@ -163,7 +112,7 @@ describe('blocked kernels equal their reference loops, to the bit', () => {
     f.fill(-0, w, b);
     f.set(SPECIAL, b);
     for (const act of ACTIVATIONS.keys()) {
-      if (ACTIVATIONS[act] === 'softmax') continue;
+      if (ACTIVATION_LIST[act]!.rowWise) continue;
       k.denseForward!(at(out1), at(inp), at(w), at(b), rows, inputs, units, act);
       k.denseForwardReference!(at(out2), at(inp), at(w), at(b), rows, inputs, units, act);
       // any NaN as one: WebAssembly leaves a NaN result's sign and payload open (x86's max gives
@@ -182,6 +131,37 @@ describe('blocked kernels equal their reference loops, to the bit', () => {
     run('denseBackward', first);
     run('denseBackwardReference', first + size);
     expect(bits(f.subarray(first, first + size))).toEqual(bits(f.subarray(first + size, first + 2 * size)));
+  });
+});
+
+describe('the fused backward and SGD update equals its reference loop, to the bit', () => {
+  type Exports = { memory: WebAssembly.Memory; reserve(n: number): number } & Record<string, (...a: number[]) => number>;
+  const bits = (a: Float64Array) => Array.from(new BigUint64Array(a.slice().buffer));
+  // narrow and wide layers (the wide path, ≥ 32 inputs, skips the check of tame units), with and
+  // without din (the first layer has none), and inputs that are not finite, which must say NaN
+  it.each([[1, 1, 0], [3, 5, 1], [7, 4, 2], [31, 3, 3], [32, 2, 4], [45, 5, 5], [64, 1, 6]])('%d inputs → %d units (seed %d)', async (inputs, units, seed) => {
+    const scalar = await WebAssembly.compile(await readFile(new URL('../build/backprop-scalar.wasm', import.meta.url)));
+    for (const module of [wasmModule, scalar]) {
+      const k = instantiateSync<Exports>(module, KERNEL_IMPORTS).exports;
+      // dout [units] | inp [inputs] | then twice: din [inputs], w [units][inputs], b [units]
+      const size = inputs + units * inputs + units, first = units + inputs;
+      const base = k.reserve((first + 2 * size) * 8);
+      const f = new Float64Array(k.memory.buffer, base, first + 2 * size);
+      const at = (i: number) => base + i * 8;
+      for (const poison of [undefined, NaN, Infinity]) {
+        for (const withDin of [true, false]) {
+          const r = seeded(seed);
+          for (let i = 0; i < first + size; i++) f[i] = 4 * r() - 2;
+          if (poison !== undefined) f[units + Math.floor(inputs / 2)] = poison;
+          f.copyWithin(first + size, first, first + size);
+          const run = (name: string, o: number) => k[name]!(withDin ? at(o) : 0, at(0), at(units), at(o + inputs), at(o + inputs + units * inputs), inputs, units, 0.3);
+          const fast = run('denseBackwardUpdate', first), plain = run('denseBackwardUpdateReference', first + size);
+          expect(Number.isNaN(fast)).toBe(Number.isNaN(plain));
+          expect(Number.isNaN(plain)).toBe(poison !== undefined);
+          expect(bits(f.subarray(first, first + size))).toEqual(bits(f.subarray(first + size, first + 2 * size)));
+        }
+      }
+    }
   });
 });
 
@@ -215,7 +195,7 @@ describe("an activation's forward (act(z) over a batch) and backward (dL/da ⊙ 
       return { backward: same(f.slice(0, n)), forward: same(f.slice(3 * n)) };
     };
     for (const act of ACTIVATIONS.keys()) {
-      if (ACTIVATIONS[act] === 'softmax') continue;
+      if (ACTIVATION_LIST[act]!.rowWise) continue;
       expect(run(simd, act), ACTIVATIONS[act]).toEqual(run(plain, act));
     }
   });

@@ -29,85 +29,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { datasets, Model, type Activation, type FitOptions, type LayerSpec, type ModelOptions } from '../src/node.js';
-import { seeded } from '../src/random.js';
-import { maxRelativeDiff, randomRows } from './helpers.js';
+import { datasets, Model, type FitOptions } from '../src/node.js';
+import { maxRelativeDiff } from './helpers.js';
+import { PARITY_CASES as cases } from './parityCases.js';
 import { compareWithTensorFlow, loadTensorFlow, LOSS_BOUND, WEIGHT_BOUND, type Tf } from '../src/yardsticks/tfjsReference.js';
 
 const { package: pkg, placement } = datasets;
 const column = (y: number[]) => y.map((t) => [t]);
 const inOrder = { shuffle: 'none' as const };
-
-interface Case { name: string; model: ModelOptions<LayerSpec>; x: number[][]; y: number[][]; fit: FitOptions }
-
-// Three classes around three centres in the plane, 24 rows, as class indices and as one-hot rows;
-// every input float32-representable, so both runs see the same data.
-const three = (() => {
-  const r = seeded(21);
-  const centres = [[-1, 0], [1, 1], [0.5, -1]];
-  const classes = Array.from({ length: 24 }, (_, i) => i % 3);
-  return {
-    x: classes.map((c) => centres[c]!.map((v) => Math.fround(v + (r() - 0.5)))),
-    sparse: classes.map((c) => [c]),
-    oneHot: classes.map((c) => [0, 1, 2].map((k) => (k === c ? 1 : 0))),
-  };
-})();
-// Three inputs → two outputs, 20 rows.
-const several = (() => {
-  const x = randomRows(31, 20, 3).map((row) => row.map(Math.fround));
-  return { x, y: x.map(([a, b, c]) => [Math.fround(a! + 0.5 * b!), Math.fround(b! * c! - 0.2)]) };
-})();
-const hidden = (activation: Activation): ModelOptions => ({ inputs: 3, layers: [{ units: 4, activation }, { units: 2 }], loss: 'mse', seed: 12 });
-const NEW_ACTIVATIONS: Activation[] = ['elu', 'selu', 'softplus', 'softsign', 'swish', 'gelu'];
-
-const cases: Case[] = [
-  { name: 'package, the tutorial: per-row SGD, lr 0.001, 5 epochs', model: pkg.model, x: pkg.x, y: column(pkg.y), fit: pkg.fit },
-  { name: 'placement, the tutorial: per-row SGD, lr 0.0001, 50 epochs', model: placement.model, x: placement.x, y: column(placement.y), fit: placement.fit },
-  { name: "package, the tutorial's Keras run: adam lr 0.001, batch size 1, 75 epochs", model: pkg.model, x: pkg.x, y: column(pkg.y),
-    fit: { optimizer: 'adam', learningRate: 0.001, batchSize: 1, epochs: 75, ...inOrder } },
-  { name: "placement, the tutorial's Keras run: adam lr 0.001, batch size 1, 75 epochs", model: placement.model, x: placement.x, y: column(placement.y),
-    fit: { optimizer: 'adam', learningRate: 0.001, batchSize: 1, epochs: 75, ...inOrder } },
-  { name: 'placement, SGD momentum 0.9, lr 0.01, 30 epochs', model: placement.model, x: placement.x, y: column(placement.y),
-    fit: { momentum: 0.9, learningRate: 0.01, batchSize: 1, epochs: 30, ...inOrder } },
-  { name: 'package, SGD Nesterov momentum 0.5, lr 0.0005, 20 epochs', model: pkg.model, x: pkg.x, y: column(pkg.y),
-    fit: { momentum: 0.5, nesterov: true, learningRate: 0.0005, batchSize: 1, epochs: 20, ...inOrder } },
-  { name: 'package, SGD batch size 2, lr 0.001, 20 epochs', model: pkg.model, x: pkg.x, y: column(pkg.y),
-    fit: { learningRate: 0.001, batchSize: 2, epochs: 20, ...inOrder } },
-  { name: 'placement, adam batch size 3 (a last batch of 1), lr 0.01, 30 epochs', model: placement.model, x: placement.x, y: column(placement.y),
-    fit: { optimizer: 'adam', learningRate: 0.01, batchSize: 3, epochs: 30, ...inOrder } },
-  { name: 'package, SGD on the whole set (batch size 32 > 4 rows), lr 0.001, 20 epochs', model: pkg.model, x: pkg.x, y: column(pkg.y),
-    fit: { learningRate: 0.001, batchSize: 32, epochs: 20, ...inOrder } },
-  { name: 'placement, rmsprop (Keras defaults), batch size 1, 30 epochs', model: placement.model, x: placement.x, y: column(placement.y),
-    fit: { optimizer: 'rmsprop', batchSize: 1, epochs: 30, ...inOrder } },
-  { name: 'placement, rmsprop momentum 0.5, lr 0.003, batch size 2, 30 epochs', model: placement.model, x: placement.x, y: column(placement.y),
-    fit: { optimizer: 'rmsprop', momentum: 0.5, learningRate: 0.003, batchSize: 2, epochs: 30, ...inOrder } },
-  { name: '2-3-2-1 tanh/tanh/linear, glorotUniform seed 5, SGD lr 0.01, batch size 2, 40 epochs', x: pkg.x, y: column(pkg.y),
-    model: { inputs: 2, layers: [{ units: 3, activation: 'tanh' }, { units: 2, activation: 'tanh' }, { units: 1, activation: 'linear' }], loss: 'mse', seed: 5 },
-    fit: { learningRate: 0.01, batchSize: 2, epochs: 40, ...inOrder } },
-  { name: '2-3-2-1 tanh/tanh/linear, heNormal seed 9, inputs / 10, adam lr 0.01, batch size 1, 40 epochs', x: pkg.x.map((row) => row.map((v) => v / 10)), y: column(pkg.y),
-    model: { inputs: 2, layers: [{ units: 3, activation: 'tanh', kernelInitializer: 'heNormal' }, { units: 2, activation: 'tanh', kernelInitializer: 'heNormal' }, { units: 1, activation: 'linear' }], loss: 'mse', seed: 9 },
-    fit: { optimizer: 'adam', learningRate: 0.01, batchSize: 1, epochs: 40, ...inOrder } },
-  { name: '3 classes: 2-5-3 tanh/softmax, categoricalCrossentropy on one-hot rows, SGD momentum 0.9, lr 0.05, batch size 4, 30 epochs', x: three.x, y: three.oneHot,
-    model: { inputs: 2, layers: [{ units: 5, activation: 'tanh' }, { units: 3, activation: 'softmax' }], loss: 'categoricalCrossentropy', seed: 3 },
-    fit: { momentum: 0.9, learningRate: 0.05, batchSize: 4, epochs: 30, ...inOrder } },
-  { name: '3 classes: 2-5-3 relu/softmax, sparseCategoricalCrossentropy on class indices, SGD lr 0.1, batch size 5, 30 epochs', x: three.x, y: three.sparse,
-    model: { inputs: 2, layers: [{ units: 5, activation: 'relu' }, { units: 3, activation: 'softmax' }], loss: 'sparseCategoricalCrossentropy', seed: 4 },
-    fit: { learningRate: 0.1, batchSize: 5, epochs: 30, ...inOrder } },
-  { name: '3 classes, l1l2 and l2 on the kernels, l2 and l1 on the biases: 2-5-3 tanh/softmax, sparseCategoricalCrossentropy, SGD lr 0.1, batch size 8, 30 epochs', x: three.x, y: three.sparse,
-    model: { inputs: 2, layers: [{ units: 5, activation: 'tanh', kernelRegularizer: { l1: 0.01, l2: 0.02 }, biasRegularizer: 'l2' }, { units: 3, activation: 'softmax', kernelRegularizer: 'l1l2', biasRegularizer: { l1: 0.05 }, biasInitializer: { constant: 0.1 } }], loss: 'sparseCategoricalCrossentropy', seed: 5 },
-    fit: { learningRate: 0.1, batchSize: 8, epochs: 30, ...inOrder } },
-  { name: 'two outputs, mse: 3-6-2 tanh/linear, SGD lr 0.05, batch size 4, 40 epochs', x: several.x, y: several.y,
-    model: { inputs: 3, layers: [{ units: 6, activation: 'tanh' }, { units: 2 }], loss: 'mse', seed: 6 },
-    fit: { learningRate: 0.05, batchSize: 4, epochs: 40, ...inOrder } },
-  { name: 'two outputs, l1 on the kernel, l2 on the bias: 3-6-2 tanh/linear, rmsprop lr 0.003, batch size 3, 30 epochs', x: several.x, y: several.y,
-    model: { inputs: 3, layers: [{ units: 6, activation: 'tanh', kernelRegularizer: 'l1' }, { units: 2, biasRegularizer: { l2: 0.1 } }], loss: 'mse', seed: 7 },
-    fit: { optimizer: 'rmsprop', learningRate: 0.003, batchSize: 3, epochs: 30, ...inOrder } },
-  { name: 'placement with l2 on both kernels: sigmoid/sigmoid, binaryCrossentropy, adam lr 0.01, batch size 2, 40 epochs', x: placement.x, y: column(placement.y),
-    model: { ...placement.model, layers: placement.model.layers.map((l) => ({ ...l, kernelRegularizer: { l2: 0.01 } })) },
-    fit: { optimizer: 'adam', learningRate: 0.01, batchSize: 2, epochs: 40, ...inOrder } },
-  ...NEW_ACTIVATIONS.map((activation): Case => ({ name: `two outputs: 3-4-2 ${activation}/linear, mse, SGD lr 0.05, batch size 4, 30 epochs`, x: several.x, y: several.y,
-    model: hidden(activation), fit: { learningRate: 0.05, batchSize: 4, epochs: 30, ...inOrder } })),
-];
 
 let tf: Tf;
 beforeAll(async () => { tf = await loadTensorFlow(); });

@@ -154,7 +154,7 @@ describe('exportTfjs → tf.loadLayersModel', () => {
     const back = await loadTfjs(join(dir, 'scaled', 'model.json'));
     expect(back.model.scaler).toBeUndefined();
     expect(normwiseRelativeDiff(back.model.predict(x).flat(), model.predict(x).flat())).toBeLessThan(1e-5);
-    expect(back.metadata).toEqual({ loss: 'binaryCrossentropy', features: ['f0', 'f1', 'f2', 'f3'].slice(0, spec.inputs), target: 't', threshold: 0.3 });
+    expect(back.metadata).toEqual({ loss: 'binaryCrossentropy', folded: ['the input scaler folded into the first layer'], features: ['f0', 'f1', 'f2', 'f3'].slice(0, spec.inputs), target: 't', threshold: 0.3 });
   });
 });
 
@@ -340,7 +340,7 @@ describe('the CLI', () => {
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toMatch(/--weights .*model\.json: weights\[0\] \(layer 0 kernel\)\[0\]: expected 5 numbers/);
     expect(backprop('export', saved, '--format', 'keras', '--out', dir).stderr).toMatch(/--format: expected one of 'tfjs', 'onnx', got "keras"/);
-    expect(backprop('export', saved, '--format', 'onnx', '--out', saved).stderr).toMatch(/--out: is the input model/);
+    expect(backprop('export', saved, '--format', 'onnx', '--out', saved).stderr).toMatch(/--out: .*cli-model\.json is an input of this run/);
   });
 });
 

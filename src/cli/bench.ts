@@ -4,7 +4,7 @@ import {
   BENCH_NETWORKS, BENCH_MODES, modelEngine, ratio, runBench, tfEngine, withHiddenActivation,
   type BenchEngine, type BenchRow, type CallId, type CallRow, type TensorFlow,
 } from '../yardsticks/benchmark.js';
-import { ACTIVATIONS } from '../contract.js';
+import { HIDDEN_ACTIVATIONS } from '../operations/activations.js';
 import { kernelFile, simdSupported } from '../engines/wasm.js';
 import { fail, oneOf } from '../errors.js';
 import { list, number, type Command } from './args.js';
@@ -56,7 +56,7 @@ async function engines(ids: EngineId[], anchorDir: string, calls: boolean): Prom
 
 const ALL_NETWORKS = BENCH_NETWORKS.map((n) => n.id);
 /** What --activation takes: softmax is an output layer's. */
-const HIDDEN = ACTIVATIONS.filter((a) => a !== 'softmax');
+const HIDDEN = HIDDEN_ACTIVATIONS;
 
 /**
  * The speed targets that compare two engines: the ratio of their samples per second in this run, for

@@ -1,9 +1,9 @@
 import { relativeDifference } from '../yardsticks/difference.js';
 import { datasets, DATASET_NAMES, type DatasetName, type Weights } from '../node.js';
 import { fail, oneOf } from '../errors.js';
-import type { OptimizerSettings } from '../optimizers.js';
+import { settingsText } from '../operations/optimizers.js';
 import { compareWithTensorFlow, loadTensorFlow, LOSS_BOUND, WEIGHT_BOUND } from '../yardsticks/tfjsReference.js';
-import { checkFitOptions } from '../trainer.js';
+import { checkFitOptions } from '../fitOptions.js';
 import type { Command } from './args.js';
 import { networkText, num, table, weightsText } from './report.js';
 import { DATASET_FLAG, FIT_FLAGS, fitOptions, modelOptions, NETWORK_FLAGS } from './run.js';
@@ -30,7 +30,7 @@ Example, the tutorial's Keras run:
     const c = await compareWithTensorFlow(tf, spec, d.x, d.y.map((t) => [t]), fit);
 
     console.log(`${d.name}: ${d.description}`);
-    console.log(`${networkText(spec)}, ${optimizerText(settings.optimizer)}, batch size ${settings.batchSize}, ${settings.epochs} epochs, rows in order`);
+    console.log(`${networkText(spec)}, ${settingsText(settings.optimizer)}, batch size ${settings.batchSize}, ${settings.epochs} epochs, rows in order`);
     console.log('\nboth start from these weights (Keras layout, rounded to float32):');
     console.log(weightsText(c.initial));
     const ours = `loss (backprop, ${settings.engine}, f64)`, theirs = 'loss (TensorFlow.js, cpu, float32)';
@@ -53,12 +53,6 @@ Example, the tutorial's Keras run:
   },
 };
 
-function optimizerText(o: OptimizerSettings): string {
-  const extra = o.optimizer === 'adam' ? `β₁ ${o.beta1}, β₂ ${o.beta2}, ε ${o.epsilon}`
-    : o.optimizer === 'rmsprop' ? `ρ ${o.rho}, ε ${o.epsilon}${o.momentum ? `, momentum ${o.momentum}` : ''}`
-      : o.momentum ? `momentum ${o.momentum}${o.nesterov ? ' (Nesterov)' : ''}` : '';
-  return `${o.optimizer} lr ${o.learningRate}${extra ? ` (${extra})` : ''}`;
-}
 
 /** `layers[0].kernel[1][0]` for an index into the Keras-layout weights flattened. */
 function weightName(weights: Weights, index: number): string {

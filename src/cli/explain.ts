@@ -1,5 +1,7 @@
 import { CLASS_DATASET_NAMES, datasets, DATASET_NAMES, Model, paramName, splitRows, unitName, zName, type DatasetName, type FitOptions, type LayerSpec, type ModelOptions, type ParamChain, type Trace, type Weights } from '../node.js';
 import { fail, oneOf } from '../errors.js';
+import { LOSS_ROWS } from '../operations/losses.js';
+import { OPTIMIZER_ROWS, type StateArray } from '../operations/optimizers.js';
 import { number, type Command, type Values } from './args.js';
 import { num } from './report.js';
 import { fitOptions, modelOptions } from './run.js';
@@ -142,20 +144,20 @@ export function explainText(t: Trace, run: Source, dataRows: number[], standardi
   const last = t.layers[L - 1]!;
   const outs = last.units;
   const loss = run.spec.loss;
-  const categorical = loss === 'categoricalCrossentropy' || loss === 'sparseCategoricalCrossentropy';
+  const categorical = LOSS_ROWS[loss].output?.activation === 'softmax';
   for (let r = 0; r < shownRows; r++) {
     const y = t.y[r]!, yhat = last.activations[r]!;
     const row = t.rows.length > 1 ? `row ${dataRows[r]}: ` : '';
     if (categorical) {
       // the loss of the true class (classes from 1 as the outputs are named), from the logits as the kernels take it
       const c = loss === 'sparseCategoricalCrossentropy' ? y[0]! : y.indexOf(Math.max(...y));
-      const formula = loss === 'sparseCategoricalCrossentropy' ? `−log ŷ of class y = −log ${unitName(network, L, c)}` : '−Σₖ yₖ·log ŷₖ';
+      const formula = loss === 'sparseCategoricalCrossentropy' ? `${LOSS_ROWS[loss].formula} = −log ${unitName(network, L, c)}` : LOSS_ROWS[loss].formula;
       const soft = loss === 'categoricalCrossentropy' && y.some((v) => v !== 0 && v !== 1);
       out.push(`  ${row}L = ${formula} = ${soft ? y.map((v, k) => `−${num(v)}·log ${num(yhat[k]!)}`).join(' ') : `−log ${num(yhat[c]!)}`} = ${num(t.rowLosses[r]!)}`);
       continue;
     }
     const terms = y.map((v, k) => loss === 'mse' ? `(${num(v)} − ${num(yhat[k]!)})²` : `−${num(v)}·log ${num(yhat[k]!)} − ${num(1 - v)}·log(1 − ${num(yhat[k]!)})`);
-    const formula = loss === 'mse' ? '(y − ŷ)²' : '−y·log ŷ − (1 − y)·log(1 − ŷ)';
+    const formula = LOSS_ROWS[loss].formula;
     out.push(`  ${row}L = ${outs > 1 ? `mean over outputs of ${formula}` : formula} = ${terms.join(' + ')}${outs > 1 ? ` (÷ ${outs})` : ''} = ${num(t.rowLosses[r]!)}`);
   }
   if (t.rows.length > 1) out.push(`  L = mean over the batch's ${t.rows.length} rows${t.penalty ? ' + penalty' : ''} = ${num(t.loss)}`);
@@ -215,36 +217,21 @@ export function explainText(t: Trace, run: Source, dataRows: number[], standardi
     out.push(...more(Math.min(chains.length, SHOW.params), chains.length, `derivatives in layer ${l}`));
   }
 
-  out.push('', updateHeading(t));
+  const row = OPTIMIZER_ROWS[u.optimizer];
+  out.push('', `update (${row.formula(u, t.update.iterations, num)})`);
+  const kept = Object.keys(row.state(u)) as StateArray[];
   for (let l = L; l >= 1; l--) {
     const chains = layerChains(t, l);
     const before = layerValues(t.weights, l), after = layerValues(t.newWeights, l);
-    // the optimizer's state after this step: momentums (m) and velocities (v), where it keeps them
-    const m = t.update.momentums && layerValues(t.update.momentums.after, l), v = t.update.velocities && layerValues(t.update.velocities.after, l);
+    // the optimizer's state after this step, where it keeps it (its row's `state`)
+    const state = kept.map((name) => [name, layerValues(t.update[name]!.after, l)] as const);
     chains.slice(0, SHOW.params).forEach((c, i) => {
-      const p = num(before[i]!), g = factor(c.gradient), lr = num(u.learningRate);
-      let rule: string;
-      if (u.optimizer === 'adam') rule = `${p} − ${num(t.update.alpha!)}·${factor(m![i]!)}/(√${num(v![i]!)} + ${u.epsilon})`;
-      else if (u.optimizer === 'rmsprop') rule = u.momentum ? `${p} − ${factor(m![i]!)}   (v ${num(v![i]!)})` : `${p} − ${lr}·${g}/√(${num(v![i]!)} + ${u.epsilon})`;
-      else if (u.momentum) rule = u.nesterov ? `${p} + ${u.momentum}·${factor(m![i]!)} − ${lr}·${g}` : `${p} + ${factor(m![i]!)}`;
-      else rule = `${p} − ${lr}·${g}`;
-      out.push(`  ${c.name} ← ${rule} = ${num(after[i]!)}`);
+      const values = Object.fromEntries(state.map(([name, v]) => [name, v[i]!]));
+      out.push(`  ${c.name} ← ${row.rule(u, { p: before[i]!, g: c.gradient, after: values, alpha: t.update.alpha, num, factor })} = ${num(after[i]!)}`);
     });
     out.push(...more(Math.min(chains.length, SHOW.params), chains.length, `parameters in layer ${l}`));
   }
   return out.join('\n');
-}
-
-function updateHeading(t: Trace): string {
-  const u = t.update.settings;
-  const lr = `lr ${num(u.learningRate)}`;
-  if (u.optimizer === 'adam') return `update (adam, ${lr}, β₁ ${u.beta1}, β₂ ${u.beta2}, ε ${u.epsilon}, t ${t.update.iterations}: m ← m + (g − m)(1 − β₁), v ← v + (g² − v)(1 − β₂), θ ← θ − α·m/(√v + ε) with α = lr·√(1 − β₂ᵗ)/(1 − β₁ᵗ) = ${num(t.update.alpha!)})`;
-  if (u.optimizer === 'rmsprop') {
-    return u.momentum ? `update (rmsprop, ${lr}, ρ ${u.rho}, ε ${u.epsilon}, momentum μ ${u.momentum}: v ← ρ·v + (1 − ρ)·g², m ← μ·m + lr·g/√(v + ε), θ ← θ − m)`
-      : `update (rmsprop, ${lr}, ρ ${u.rho}, ε ${u.epsilon}: v ← ρ·v + (1 − ρ)·g², θ ← θ − lr·g/√(v + ε))`;
-  }
-  if (u.momentum) return `update (sgd, ${lr}, momentum μ ${u.momentum}${u.nesterov ? ', Nesterov' : ''}: m ← μ·m − lr·g, θ ← θ ${u.nesterov ? '+ μ·m − lr·g' : '+ m'})`;
-  return `update (sgd, ${lr}: θ ← θ − lr·∂L/∂θ)`;
 }
 
 /** One derivative as its factors: the tutorial's full chain when it is one path on one row, else ∂L/∂z · input summed over the batch's rows. */

@@ -1,10 +1,12 @@
 // The files a command writes. Each is checked before any work starts (so a wrong path costs
 // nothing), never the same file as an input, and written whole or not at all: to a temporary
 // file beside it, then renamed over it.
-import { accessSync, constants, existsSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { accessSync, constants, existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { fail } from '../errors.js';
+import { fileIdentity, temporaryFile, writeWhole } from '../io/atomic.js';
+
+export { writeWhole };
 
 export interface Output {
   /** The flag that named it, e.g. '--save'. */
@@ -14,24 +16,16 @@ export interface Output {
   path: string;
 }
 
-/** The same file, whichever way its path is written (through links too, when it exists). */
-function identity(path: string): string {
-  try {
-    return realpathSync(path);
-  } catch {
-    return resolve(path);
-  }
-}
-
 /**
- * Refuses an output that would replace an input, that another output also names, or that cannot
- * be written: a missing folder, a folder where the file should be, no permission.
+ * Refuses an output that would replace an input, that another output also names (through symbolic
+ * or hard links too), or that cannot be written: a missing folder, a folder where the file should be,
+ * no permission.
  */
 export function checkOutputs(outputs: Output[], inputs: string[]): void {
-  const taken = new Map(inputs.map((p) => [identity(p), 'an input of this run (backprop never writes over its input)']));
+  const taken = new Map(inputs.map((p) => [fileIdentity(p), 'an input of this run (backprop never writes over its input)']));
   for (const o of outputs) {
     if (o.path.trim() === '') fail(o.flag, 'expected a file name');
-    const id = identity(o.path);
+    const id = fileIdentity(o.path);
     const other = taken.get(id);
     if (other) fail(o.flag, `${o.path} is ${other}; choose another file name`);
     taken.set(id, `where ${o.flag} writes the ${o.what}`);
@@ -50,10 +44,6 @@ export function checkOutputs(outputs: Output[], inputs: string[]): void {
       fail(o.flag, `cannot write ${o.path}: ${why(e, folder)}`);
     }
   }
-}
-
-function temporaryFile(path: string): string {
-  return join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
 }
 
 /** An error of the file system in words. */
@@ -80,18 +70,6 @@ function writable(path: string): boolean {
     return true;
   } catch {
     return false;
-  }
-}
-
-/** Writes `text` (or its pieces, one after another) to `path` whole: a temporary file beside it, renamed over it once complete. */
-export async function writeWhole(path: string, text: string | Iterable<string>): Promise<void> {
-  const temporary = temporaryFile(path);
-  try {
-    await writeFile(temporary, text);
-    await rename(temporary, path);
-  } catch (e) {
-    await rm(temporary, { force: true });
-    throw e;
   }
 }
 

@@ -4,7 +4,11 @@ import { readFileSync } from 'node:fs';
 import { ACTIVATIONS, LOSSES, Model, MODEL_FORMAT, modelFromFile, type Activation, type DenseSpec, type FitOptions, type Initializer, type LayerSpec, type ModelOptions, type Weights } from '../node.js';
 import { BackpropError, fail, oneOf, show } from '../errors.js';
 import { isTfjs, readTfjs } from '../io/files.js';
-import { OPTIMIZERS } from '../optimizers.js';
+import { ACTIVATION_LIST } from '../operations/activations.js';
+import { LOSS_LIST } from '../operations/losses.js';
+import { HYPERPARAMETER_NAMES, HYPERPARAMETERS, OPTIMIZER_LIST, takersOf, type Hyperparameter } from '../operations/optimizers.js';
+import { nameList } from '../operations/rows.js';
+import { OPTIMIZERS, type OptimizerOptions } from '../optimizers.js';
 import { INITIALIZERS } from '../spec.js';
 import { list, number, type Flags, type Values } from './args.js';
 
@@ -13,9 +17,9 @@ export const NETWORK_FLAGS: Flags = {
   layers: { value: '2,1', help: 'units of each Dense layer after the input; the last is the output: one unit per target, or per class' },
   activation: {
     value: 'NAME',
-    help: `${ACTIVATIONS.join(', ')}: one for the hidden layers (CSV runs: the output's follows the task; the tutorial datasets: every layer), or a list per layer`,
+    help: `${ACTIVATION_LIST.map((r) => r.name).join(', ')}: one for the hidden layers (CSV runs: the output's follows the task; the tutorial datasets: every layer), or a list per layer`,
   },
-  loss: { value: 'NAME', help: `${LOSSES.join(', ')} (CSV runs: the task's; categoricalCrossentropy trains on one-hot rows of the classes)` },
+  loss: { value: 'NAME', help: `${LOSS_LIST.map((r) => r.name).join(', ')} (CSV runs: the task's; categoricalCrossentropy trains on one-hot rows of the classes)` },
   l2: { value: 'X', help: "L2 penalty X·Σw² on every Dense layer's kernel (Keras's kernelRegularizer; default 0)" },
   l1: { value: 'X', help: "L1 penalty X·Σ|w| on every Dense layer's kernel (default 0)" },
   dropout: { value: 'RATE', help: 'a Dropout layer of this rate (0 to 1) after every hidden Dense layer; fit drops, predict and evaluate do not' },
@@ -29,10 +33,9 @@ export const NETWORK_FLAGS: Flags = {
 /** The training's flags. */
 export const FIT_FLAGS: Flags = {
   epochs: { value: 'N', help: 'passes over the data (dataset default: 5 / 50)' },
-  optimizer: { value: 'NAME', help: "sgd (default), adam or rmsprop, each as Keras's optimizer of that name" },
-  lr: { value: 'X', help: "learning rate (dataset default for sgd: 0.001 / 0.0001; for another optimizer Keras's default, 0.001)" },
-  momentum: { value: 'X', help: 'momentum of sgd or rmsprop, 0 to 1 (default 0)' },
-  nesterov: { help: 'sgd with Nesterov momentum (needs --momentum)' },
+  optimizer: { value: 'NAME', help: `${nameList(OPTIMIZER_LIST.map((r) => r.name), '')} (default sgd), each as Keras's optimizer of that name` },
+  lr: { value: 'X', help: `learning rate (dataset default for sgd: 0.001 / 0.0001; for another optimizer Keras's default: ${OPTIMIZER_LIST.map((r) => `${r.name} ${r.learningRate}`).join(', ')})` },
+  ...hyperparameterFlags(),
   'batch-size': {
     value: 'N',
     help: 'rows per update, the mean gradient of those rows (default 1: per-row SGD, as the tutorial); a number ≥ the row count makes one update per epoch',
@@ -41,6 +44,21 @@ export const FIT_FLAGS: Flags = {
   seed: { value: 'N', help: 'seeds the row order and random initializers (default 0)' },
   engine: { value: 'wasm|js', help: 'which kernels run (default wasm)' },
 };
+
+/** One flag per optimizer hyperparameter, named after its fit option (--nesterov a switch), its help from the table. */
+function hyperparameterFlags(): Flags {
+  return Object.fromEntries(HYPERPARAMETER_NAMES.map((key) => {
+    const h = HYPERPARAMETERS[key], takers = nameList(takersOf(key), '', 'and');
+    const help = `${takers}: ${h.help}${typeof h.default === 'boolean' ? '' : ` (default ${defaults(key)})`}`;
+    return [key, typeof h.default === 'boolean' ? { help } : { value: 'X', help }];
+  }));
+}
+
+/** `0.9`, or `sgd 0, rmsprop 0.9` where the optimizers that take it differ. */
+function defaults(key: Hyperparameter): string {
+  const values = OPTIMIZER_LIST.flatMap((r) => (r.takes[key] === undefined ? [] : [[r.name, r.takes[key]] as const]));
+  return new Set(values.map(([, v]) => v)).size === 1 ? String(values[0]![1]) : values.map(([n, v]) => `${n} ${v}`).join(', ');
+}
 
 /** `--dataset`, which train and compare share. */
 export const DATASET_FLAG: Flags = { dataset: { value: 'NAME', help: 'package (regression) or placement (classification)' } };
@@ -158,11 +176,18 @@ export function fitOptions(v: Values, base: FitOptions): FitOptions {
     epochs: number('epochs', v.epochs) ?? base.epochs,
     optimizer,
     learningRate: number('lr', v.lr) ?? (sameOptimizer ? base.learningRate : undefined),
-    momentum: number('momentum', v.momentum) ?? base.momentum,
-    nesterov: v.nesterov === true ? true : base.nesterov,
+    ...hyperparameters(v, base),
     batchSize: number('batch-size', v['batch-size']) ?? base.batchSize,
     shuffle: v.shuffle === undefined ? base.shuffle : oneOf('--shuffle', v.shuffle, ['none', 'epoch', 'sample'] as const),
     seed: number('seed', v.seed) ?? base.seed,
     engine: v.engine === undefined ? 'wasm' : oneOf('--engine', v.engine, ['wasm', 'js'] as const),
   };
+}
+
+/** The hyperparameter flags given, over the base's: numbers checked as numbers here, as values by fit. */
+function hyperparameters(v: Values, base: FitOptions): OptimizerOptions {
+  return Object.fromEntries(HYPERPARAMETER_NAMES.map((key) => {
+    const given = typeof HYPERPARAMETERS[key].default === 'boolean' ? (v[key] === true ? true : undefined) : number(key, v[key]);
+    return [key, given ?? base[key]];
+  }));
 }

@@ -4,7 +4,7 @@ import {
   type ClassDatasetName, type CsvData, type FitOptions, type History, type LayerSpec, type Metrics, type ModelFitOptions, type ModelOptions, type Task,
 } from '../node.js';
 import { fail, oneOf } from '../errors.js';
-import { samePath } from '../io/files.js';
+import { sameFile } from '../io/atomic.js';
 import { layerSpecs } from '../spec.js';
 import { checkOptimizer } from '../optimizers.js';
 import { list, number, type Flags, type Values } from './args.js';
@@ -157,7 +157,7 @@ export async function trainCsv(flags: Values, path: string | undefined): Promise
     return typeof file === 'string' ? [{ flag: `--${flag}`, what: what[flag], path: file }] : [];
   });
   // A run continues writing the checkpoint it resumed from: its own state, replaced whole by a later one.
-  const resumeInput = resumed && !(typeof v.checkpoint === 'string' && samePath(v.checkpoint, resumed.file)) ? [resumed.file] : [];
+  const resumeInput = resumed && !(typeof v.checkpoint === 'string' && sameFile(v.checkpoint, resumed.file)) ? [resumed.file] : [];
   checkOutputs(outputs, [...(path === undefined ? [] : [path]), ...(typeof v.weights === 'string' ? [v.weights] : []), ...resumeInput]);
 
   const run = await csvRun(v, path, given);

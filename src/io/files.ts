@@ -1,14 +1,15 @@
 // Interchange files on disk (Node): TensorFlow.js model.json + weights.bin, ONNX, and reading a
 // model from either a backprop model file or a TensorFlow.js model.json.
 import { readFileSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { writeWhole } from './atomic.js';
 import { fail } from '../errors.js';
 import type { Model } from '../model.js';
 import { liftBlocks } from './blocks.js';
 import { modelFromFile, modelInfo, taskOf, type ModelInfo } from './modelFile.js';
 import type { Loss } from '../spec.js';
-import { exportOnnx } from './onnx.js';
+import { exportOnnx, type OnnxOptions } from './onnx.js';
 import { exportTfjs, modelFromTfjs, TFJS_WEIGHTS_FILE, type TfjsExport, type TfjsImport } from './tfjs.js';
 
 /** A file's bytes; a missing or unreadable file is a BackpropError naming it and why it was wanted. */
@@ -21,13 +22,14 @@ function read(path: string, why = ''): Buffer {
   }
 }
 
-/** Writes `dir`/model.json and `dir`/weights.bin (creating `dir`); returns what was written, with the float32 rounding. */
+/** Writes `dir`/model.json and `dir`/weights.bin (creating `dir`), each whole; returns what was written, with the float32 rounding and what was folded. */
 export async function saveTfjs(dir: string, model: Model, info?: Omit<ModelInfo, 'training'>): Promise<TfjsExport & { files: string[] }> {
   const out = exportTfjs(model, { info });
   await mkdir(dir, { recursive: true });
   const files = [join(dir, 'model.json'), join(dir, TFJS_WEIGHTS_FILE)];
-  await writeFile(files[0]!, JSON.stringify(out.modelJson, null, 2) + '\n');
-  await writeFile(files[1]!, out.weightData);
+  // The weights first: a model.json is never left beside weights of another model
+  await writeWhole(files[1]!, out.weightData);
+  await writeWhole(files[0]!, JSON.stringify(out.modelJson, null, 2) + '\n');
   return { ...out, files };
 }
 
@@ -56,8 +58,9 @@ export function readTfjs(path: string, options: { loss?: Loss } = {}): TfjsImpor
   return modelFromTfjs(text, weights, { ...options, source: path });
 }
 
-export async function saveOnnx(path: string, model: Model): Promise<void> {
-  await writeFile(path, exportOnnx(model));
+/** Writes the model as an ONNX file, whole (see exportOnnx for the options). */
+export async function saveOnnx(path: string, model: Model, options: OnnxOptions = {}): Promise<void> {
+  await writeWhole(path, exportOnnx(model, options));
 }
 
 /** Whether a parsed JSON file is a TensorFlow.js model.json rather than a backprop model file. */
@@ -87,9 +90,4 @@ export async function readModelFile(path: string): Promise<ReturnType<typeof mod
   const { features, target, targets, classes, threshold } = metadata;
   const info = modelInfo(`${path}: userDefinedMetadata.backprop`, { features, target, targets, classes, threshold, training: {} }, model.network);
   return { model, info, task: taskOf(model.network.loss) };
-}
-
-/** Whether two paths name the same file, so that an export never writes over its input. */
-export function samePath(a: string, b: string): boolean {
-  return resolve(a) === resolve(b);
 }

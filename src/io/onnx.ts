@@ -1,32 +1,42 @@
-// ONNX out: the model as a float64 ONNX graph (opset 13) that any ONNX runtime runs — a scaler as
-// Sub and Div nodes, each Dense layer a Gemm (x · kernel + bias, the kernel in Keras's layout as
-// is) followed by its activation's nodes (src/io/activations.ts). Written with the few protobuf
-// encoders in src/io/protobuf.ts, so no runtime dependency. Field numbers are onnx.proto's.
+// ONNX out: the model as an ONNX graph (opset 13) that any ONNX runtime runs — the input scaler as
+// Sub and Div nodes, each Dense layer a Gemm (x · kernel + bias, the kernel in Keras's layout as is)
+// followed by its activation's nodes (src/io/activations.ts), the target scaler as Mul and Add nodes —
+// in float64 (the weights exactly) or float32 (what most runtimes and every accelerator want). Written
+// with the few protobuf encoders in src/io/protobuf.ts, so no runtime dependency. Field numbers are
+// onnx.proto's.
 import type { Model } from '../model.js';
+import { fail, oneOf } from '../errors.js';
 import { onnxActivation, PREVIOUS } from './activations.js';
 import { bytes, float, int, message, string, type Field } from './protobuf.js';
 
 export const ONNX_OPSET = 13;
 /** The IR version that goes with opset 13 (ONNX 1.8). */
 const IR_VERSION = 7;
-const DOUBLE = 11; // TensorProto.DataType
+/** TensorProto.DataType of each precision. */
+const DATA_TYPE = { float64: 11, float32: 1 } as const;
+export type OnnxPrecision = keyof typeof DATA_TYPE;
+export const ONNX_PRECISIONS = Object.keys(DATA_TYPE) as OnnxPrecision[];
 const ATTRIBUTE_FLOAT = 1; // AttributeProto.AttributeType
 
 export const ONNX_INPUT = 'input';
 export const ONNX_OUTPUT = 'output';
 
-/** A float64 tensor of the given dims as a TensorProto: dims (1), data_type (2), name (8), raw_data (9, little-endian). */
-function tensor(name: string, dims: number[], values: number[]): Field[] {
-  const raw = new Uint8Array(8 * values.length);
+/** A tensor of the given dims as a TensorProto: dims (1), data_type (2), name (8), raw_data (9, little-endian). */
+function tensor(precision: OnnxPrecision, name: string, dims: number[], values: ArrayLike<number>): Field[] {
+  const size = precision === 'float64' ? 8 : 4;
+  const raw = new Uint8Array(size * values.length);
   const view = new DataView(raw.buffer);
-  values.forEach((v, i) => view.setFloat64(8 * i, v, true));
-  return [...dims.map((d) => int(1, d)), int(2, DOUBLE), string(8, name), bytes(9, raw)];
+  for (let i = 0; i < values.length; i++) {
+    if (size === 8) view.setFloat64(8 * i, values[i]!, true);
+    else view.setFloat32(4 * i, values[i]!, true);
+  }
+  return [...dims.map((d) => int(1, d)), int(2, DATA_TYPE[precision]), string(8, name), bytes(9, raw)];
 }
 
-/** ValueInfoProto of a float64 [N, width] tensor, N (the rows) left free. */
-function rowsOf(name: string, width: number): Field[] {
+/** ValueInfoProto of a [N, width] tensor, N (the rows) left free. */
+function rowsOf(precision: OnnxPrecision, name: string, width: number): Field[] {
   const shape = bytes(2, [bytes(1, [string(2, 'N')]), bytes(1, [int(1, width)])]);
-  return [string(1, name), bytes(2, [bytes(1, [int(1, DOUBLE), shape])])];
+  return [string(1, name), bytes(2, [bytes(1, [int(1, DATA_TYPE[precision]), shape])])];
 }
 
 /** NodeProto: input (1), output (2), name (3), op_type (4), attribute (5). */
@@ -37,17 +47,43 @@ function node(op: string, inputs: string[], output: string, attributes: Record<s
   ];
 }
 
-/** The model as ONNX bytes: input "input" [N, inputs] → output "output" [N, units], float64 throughout. */
-export function exportOnnx(model: Model): Uint8Array {
-  const { inputs, layers } = model.network;
+export interface OnnxOptions {
+  /** 'float64' (default: the weights exactly, outputs equal predict's to ~1e-12) or 'float32'. */
+  precision?: OnnxPrecision;
+  /**
+   * Kept in the file's metadata_props as `backprop.*` entries (JSON values): the feature names in
+   * input order, the target names or class labels, the threshold — what a model file knows besides
+   * the network.
+   */
+  info?: { features?: readonly string[]; target?: string; targets?: readonly string[]; classes?: readonly string[]; threshold?: number };
+}
+
+/** What an ONNX export does with the model's scalers, in words (also in the file's metadata as backprop.scalers). */
+export function onnxScalerNotes(model: Model): string[] {
+  return [
+    ...(model.scaler ? ['the input scaler as Sub and Div nodes before the first layer'] : []),
+    ...(model.targetScaler ? ['the target scaler as Mul and Add nodes after the last layer, so outputs are in the target\'s units'] : []),
+  ];
+}
+
+/**
+ * The model as ONNX bytes: input "input" [N, inputs] → output "output" [N, units], in one precision
+ * throughout. The outputs are predict's: raw inputs in (the input scaler's nodes first), and for a
+ * regression trained on a standardized target, outputs in the target's units (its scaler's nodes last).
+ */
+export function exportOnnx(model: Model, options: OnnxOptions = {}): Uint8Array {
+  const precision = oneOf('precision', options.precision ?? 'float64', ONNX_PRECISIONS);
+  const { inputs, layers, loss } = model.network;
   const weights = model.getWeights();
   const nodes: Field[][] = [];
   const initializers: Field[][] = [];
+  const add = (name: string, dims: number[], values: ArrayLike<number>) => initializers.push(tensor(precision, name, dims, values));
   let x = ONNX_INPUT;
-  const scaler = model.scaler;
+  const scaler = model.scaler, targetScaler = model.targetScaler;
   if (scaler) {
     // (x − mean) / std, the same two operations as the model's own scaling
-    initializers.push(tensor('scaler_mean', [inputs], scaler.mean), tensor('scaler_std', [inputs], scaler.std));
+    add('scaler_mean', [inputs], scaler.mean);
+    add('scaler_std', [inputs], scaler.std);
     nodes.push(node('Sub', [x, 'scaler_mean'], 'centered'), node('Div', ['centered', 'scaler_std'], 'scaled'));
     x = 'scaled';
   }
@@ -57,16 +93,18 @@ export function exportOnnx(model: Model): Uint8Array {
     if (name === undefined) {
       name = `constant_${constants.size + 1}`;
       constants.set(value, name);
-      initializers.push(tensor(name, [], [value]));
+      add(name, [], [value]);
     }
     return name;
   };
   layers.forEach((layer, l) => {
     const name = `dense_${l + 1}`;
     const kernel = weights[2 * l] as number[][], bias = weights[2 * l + 1] as number[];
-    initializers.push(tensor(`${name}/kernel`, [kernel.length, layer.units], kernel.flat()), tensor(`${name}/bias`, [layer.units], bias));
+    add(`${name}/kernel`, [kernel.length, layer.units], kernel.flat());
+    add(`${name}/bias`, [layer.units], bias);
     const steps = onnxActivation(`layers[${l}]`, layer.activation);
-    const last = l === layers.length - 1;
+    // The graph's last node writes "output": the target scaler's Add where there is one
+    const last = l === layers.length - 1 && !targetScaler;
     nodes.push(node('Gemm', [x, `${name}/kernel`, `${name}/bias`], last && steps.length === 0 ? ONNX_OUTPUT : name));
     // The activation's nodes; its named outputs and the previous node's, by the names in the graph
     const named = new Map([['x', name]]);
@@ -80,11 +118,39 @@ export function exportOnnx(model: Model): Uint8Array {
     });
     x = previous;
   });
+  if (targetScaler) {
+    // z · std + mean, the model's own inverse of the target's scaling (src/scaler.ts invertScaler)
+    const units = layers[layers.length - 1]!.units;
+    add('target_std', [units], targetScaler.std);
+    add('target_mean', [units], targetScaler.mean);
+    nodes.push(node('Mul', [x, 'target_std'], 'target_scaled'), node('Add', ['target_scaled', 'target_mean'], ONNX_OUTPUT));
+  }
   // GraphProto: node (1), name (2), initializer (5), input (11), output (12)
   const graph = [
     ...nodes.map((n) => bytes(1, n)), string(2, 'backprop'), ...initializers.map((t) => bytes(5, t)),
-    bytes(11, rowsOf(ONNX_INPUT, inputs)), bytes(12, rowsOf(ONNX_OUTPUT, layers[layers.length - 1]!.units)),
+    bytes(11, rowsOf(precision, ONNX_INPUT, inputs)), bytes(12, rowsOf(precision, ONNX_OUTPUT, layers[layers.length - 1]!.units)),
   ];
-  // ModelProto: ir_version (1), producer_name (2), graph (7), opset_import (8: domain 1, version 2)
-  return message([int(1, IR_VERSION), string(2, 'backprop-wasm'), bytes(7, graph), bytes(8, [string(1, ''), int(2, ONNX_OPSET)])]);
+  const metadata = metadataOf(model, loss, precision, options.info);
+  // ModelProto: ir_version (1), producer_name (2), graph (7), opset_import (8: domain 1, version 2), metadata_props (14: key 1, value 2)
+  return message([
+    int(1, IR_VERSION), string(2, 'backprop-wasm'), bytes(7, graph), bytes(8, [string(1, ''), int(2, ONNX_OPSET)]),
+    ...Object.entries(metadata).map(([key, value]) => bytes(14, [string(1, key), string(2, value)])),
+  ]);
+}
+
+/** The metadata_props entries: each value JSON, so a reader gets lists and numbers back as they were. */
+function metadataOf(model: Model, loss: string, precision: OnnxPrecision, info: OnnxOptions['info']): Record<string, string> {
+  const entries: Record<string, unknown> = { loss, precision, scalers: onnxScalerNotes(model) };
+  if (info !== undefined) {
+    if (typeof info !== 'object' || info === null) fail('info', 'expected { features, target, targets, classes, threshold }');
+    if (info.features !== undefined) {
+      if (info.features.length !== model.network.inputs) fail('info.features', `expected ${model.network.inputs} names (one per input), got ${info.features.length}`);
+      entries.features = [...info.features];
+    }
+    if (info.target !== undefined) entries.target = info.target;
+    if (info.targets !== undefined) entries.targets = [...info.targets];
+    if (info.classes !== undefined) entries.classes = [...info.classes];
+    if (info.threshold !== undefined) entries.threshold = info.threshold;
+  }
+  return Object.fromEntries(Object.entries(entries).map(([k, v]) => [`backprop.${k}`, JSON.stringify(v)]));
 }

@@ -2,7 +2,9 @@
 // and a weights manifest) beside one binary file of little-endian float32 weights in Keras's layout.
 // tf.loadLayersModel reads it, and tensorflowjs_converter turns it into a Keras model.
 import { BackpropError, fail, show } from '../errors.js';
-import type { Activation, Initializer, LayerSpec, Loss, Regularizer, RegularizerSpec } from '../spec.js';
+import type { Activation, DenseLayer, Initializer, LayerSpec, Loss, Regularizer, RegularizerSpec } from '../spec.js';
+import { LOSS_LIST } from '../operations/losses.js';
+import { hasNone } from '../operations/rows.js';
 import { LOSSES } from '../spec.js';
 import { Model, type Weights } from '../model.js';
 import type { ModelInfo } from './modelFile.js';
@@ -34,6 +36,8 @@ export interface TfjsMetadata {
   /** A softmax classifier's labels, as a model file's. */
   classes?: string[];
   threshold?: number;
+  /** What the export folded into the layers (the scalers), in words. */
+  folded?: string[];
 }
 
 export interface TfjsExport {
@@ -42,6 +46,8 @@ export interface TfjsExport {
   weightData: Uint8Array;
   /** TensorFlow.js computes in float32: the largest change rounding a weight to float32 made, and that weight. */
   rounding: { largest: number; weight: string };
+  /** What was folded into the layers (the scalers), in words; empty when nothing was. */
+  folded: string[];
 }
 
 const KERAS_INITIALIZERS: Record<string, string> = {
@@ -58,27 +64,52 @@ function kerasRegularizer(r: Regularizer): { class_name: 'L1L2'; config: Regular
   return r.l1 || r.l2 ? { class_name: 'L1L2', config: { l1: r.l1, l2: r.l2 } } : null;
 }
 
-/** The weights as exported: a scaler folded into the first layer (TensorFlow.js sees raw inputs), still in float64. */
-function foldedWeights(model: Model): Weights {
+/**
+ * The model as TensorFlow.js computes it: raw inputs in, outputs in the target's units out. The input
+ * scaler is folded into the first layer; the target scaler into a linear output layer, else it becomes
+ * a Dense layer of its own after the output (a diagonal kernel of the stds, the means as bias). Still in
+ * float64; `notes` say what was folded, in words.
+ */
+export function tfjsLayers(model: Model): { layers: DenseLayer[]; weights: Weights; notes: string[] } {
+  const layers = [...model.network.layers];
   const weights = model.getWeights();
-  const scaler = model.scaler;
-  if (!scaler) return weights;
-  // (x − mean) / std · W + b  =  x · (W / std) + (b − Σᵢ meanᵢ / stdᵢ · Wᵢ)
-  const kernel = weights[0] as number[][], bias = weights[1] as number[];
-  weights[0] = kernel.map((row, i) => row.map((w) => w / scaler.std[i]!));
-  weights[1] = bias.map((b, u) => kernel.reduce((sum, row, i) => sum - (scaler.mean[i]! / scaler.std[i]!) * row[u]!, b));
-  return weights;
+  const notes: string[] = [];
+  const scaler = model.scaler, targetScaler = model.targetScaler;
+  if (scaler) {
+    // (x − mean) / std · W + b  =  x · (W / std) + (b − Σᵢ meanᵢ / stdᵢ · Wᵢ)
+    const kernel = weights[0] as number[][], bias = weights[1] as number[];
+    weights[0] = kernel.map((row, i) => row.map((w) => w / scaler.std[i]!));
+    weights[1] = bias.map((b, u) => kernel.reduce((sum, row, i) => sum - (scaler.mean[i]! / scaler.std[i]!) * row[u]!, b));
+    notes.push('the input scaler folded into the first layer');
+  }
+  if (targetScaler) {
+    const { std, mean } = targetScaler, last = layers.length - 1, output = layers[last]!;
+    if (output.activation === 'linear') {
+      // (x · W + b) · std + mean  =  x · (W · std) + (b · std + mean), column by column
+      const k = 2 * last;
+      weights[k] = (weights[k] as number[][]).map((row) => row.map((w, u) => w * std[u]!));
+      weights[k + 1] = (weights[k + 1] as number[]).map((b, u) => b * std[u]! + mean[u]!);
+      notes.push('the target scaler folded into the linear output layer');
+    } else {
+      layers.push({ ...output, activation: 'linear', dropout: 0, kernelRegularizer: { l1: 0, l2: 0 }, biasRegularizer: { l1: 0, l2: 0 } });
+      weights.push(std.map((s, i) => std.map((_, j) => (i === j ? s : 0))), [...mean]);
+      notes.push(`the target scaler as a linear Dense layer after the ${output.activation} output layer`);
+    }
+  }
+  return { layers, weights, notes };
 }
 
 /**
  * The model in the TensorFlow.js layers format: a Sequential of Dense layers named dense_1, dense_2, …
  * (with their L1L2 regularizers), each followed by its Dropout layer if it has one, whose weights are
  * dense_N/kernel ([inputs, units]) and dense_N/bias ([units]), rounded to float32.
- * A scaler is folded into the first layer's kernel and bias. `info` (a model file's columns and
- * threshold) is kept in userDefinedMetadata, with the loss, for modelFromTfjs.
+ * The scalers are folded in (tfjsLayers), so TensorFlow.js's outputs are predict's. `info` (a model
+ * file's columns and threshold) is kept in userDefinedMetadata, with the loss and what was folded, for
+ * modelFromTfjs.
  */
 export function exportTfjs(model: Model, options: { weightsPath?: string; info?: Omit<ModelInfo, 'training'> } = {}): TfjsExport {
-  const { inputs, layers, loss } = model.network;
+  const { inputs, loss } = model.network;
+  const { layers, weights, notes } = tfjsLayers(model);
   const names = layers.map((_, l) => `dense_${l + 1}`);
   const topology = layers.flatMap((layer, l) => [{
     class_name: 'Dense',
@@ -99,7 +130,6 @@ export function exportTfjs(model: Model, options: { weightsPath?: string; info?:
     class_name: 'Dropout',
     config: { rate: layer.dropout, noise_shape: null, seed: null, name: `dropout_${l + 1}`, trainable: true, dtype: 'float32' } as Record<string, unknown>,
   }] : [])]);
-  const weights = foldedWeights(model);
   const specs: WeightSpec[] = weights.map((w, k) => ({
     name: `${names[k >> 1]}/${k % 2 === 0 ? 'kernel' : 'bias'}`,
     shape: k % 2 === 0 ? [(w as number[][]).length, (w as number[][])[0]!.length] : [w.length],
@@ -122,10 +152,11 @@ export function exportTfjs(model: Model, options: { weightsPath?: string; info?:
       convertedBy: null,
       modelTopology: { class_name: 'Sequential', config: { name: 'sequential', layers: topology }, keras_version: 'tfjs-layers 4.22.0', backend: 'tensor_flow.js' },
       weightsManifest: [{ paths: [options.weightsPath ?? TFJS_WEIGHTS_FILE], weights: specs }],
-      userDefinedMetadata: { backprop: { loss, ...(info ? { features: [...info.features], target: info.target, ...(info.targets ? { targets: [...info.targets] } : {}), ...(info.classes ? { classes: [...info.classes] } : {}), threshold: info.threshold ?? 0.5 } : {}) } },
+      userDefinedMetadata: { backprop: { loss, folded: notes, ...(info ? { features: [...info.features], target: info.target, ...(info.targets ? { targets: [...info.targets] } : {}), ...(info.classes ? { classes: [...info.classes] } : {}), threshold: info.threshold ?? 0.5 } : {}) } },
     },
     weightData: new Uint8Array(data.buffer),
     rounding: { largest, weight: weightName(specs, at) },
+    folded: notes,
   };
 }
 
@@ -148,12 +179,8 @@ export interface TfjsImport {
   metadata?: TfjsMetadata;
 }
 
-const KERAS_LOSSES: Record<string, Loss> = {
-  mse: 'mse', meanSquaredError: 'mse', mean_squared_error: 'mse',
-  binaryCrossentropy: 'binaryCrossentropy', binary_crossentropy: 'binaryCrossentropy',
-  categoricalCrossentropy: 'categoricalCrossentropy', categorical_crossentropy: 'categoricalCrossentropy',
-  sparseCategoricalCrossentropy: 'sparseCategoricalCrossentropy', sparse_categorical_crossentropy: 'sparseCategoricalCrossentropy',
-};
+/** Every spelling of a loss a model.json's training config may carry, from the loss rows. */
+const KERAS_LOSSES: Record<string, Loss> = Object.fromEntries(LOSS_LIST.flatMap((r) => (hasNone(r.tfjs) ? [] : [r.tfjs.name, ...r.tfjs.aliases, r.name].map((k) => [k, r.name]))));
 
 /**
  * A model from the TensorFlow.js layers format: `modelJson` (model.json's text or parsed object)

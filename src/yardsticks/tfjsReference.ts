@@ -5,11 +5,14 @@ import { largestDifference, type Largest } from './difference.js';
 import type * as TF from '@tensorflow/tfjs';
 import { fail } from '../errors.js';
 import { Model, type ModelOptions, type Weights } from '../model.js';
-import type { OptimizerSettings } from '../optimizers.js';
+import { checkFitOptions, type FitOptions, type Settings } from '../fitOptions.js';
+import { ACTIVATION_ROWS } from '../operations/activations.js';
+import { LOSS_ROWS } from '../operations/losses.js';
+import { OPTIMIZER_ROWS, type Tf } from '../operations/optimizers.js';
+import { hasNone } from '../operations/rows.js';
 import { checkSpec, type LayerSpec, type Network, type Regularizer } from '../spec.js';
-import { checkFitOptions, type FitOptions, type Settings } from '../trainer.js';
 
-export type Tf = typeof TF;
+export type { Tf };
 
 /** float32 noise, not a difference in the algorithm: the bounds the parity suite holds both runs to. */
 export const LOSS_BOUND = 1e-4; // relative, per epoch
@@ -54,29 +57,45 @@ export interface Comparison {
 export async function compareWithTensorFlow(tf: Tf, model: ModelOptions<LayerSpec>, x: number[][], y: number[][], fit: FitOptions): Promise<Comparison> {
   const settings = checkFitOptions(fit);
   if (settings.shuffle !== 'none') fail('shuffle', "TensorFlow.js shuffles with its own generator, so both runs must see the rows in order: use shuffle 'none'");
-  if (checkSpec(model).layers.some((l) => l.dropout > 0)) fail('layers', 'TensorFlow.js draws its own Dropout masks, so the runs cannot be compared with a Dropout layer');
+  const network = checkSpec(model);
+  if (network.layers.some((l) => l.dropout > 0)) fail('layers', 'TensorFlow.js draws its own Dropout masks, so the runs cannot be compared with a Dropout layer');
+  const names = counterparts(network, settings);
   const initial = new Model(model).getWeights().map((w) => w.map((row) => (Array.isArray(row) ? row.map(Math.fround) : Math.fround(row)))) as Weights;
   const mine = new Model({ ...model, weights: initial });
   const history = await mine.fit(x, y, fit);
   const ours = { loss: history.loss, weights: mine.getWeights() };
-  const tfjs = await fitTensorFlow(tf, mine.network, initial, x, y, settings);
+  const tfjs = await fitTensorFlow(tf, mine.network, names, initial, x, y, settings);
   return { initial, ours, tfjs, loss: largestDifference(ours.loss, tfjs.loss, true), weight: largestDifference(ours.weights.flat(2), tfjs.weights.flat(2), false) };
 }
 
-/** The network as a tf.sequential of tf.layers.dense, fitted with TensorFlow.js's optimizer of the same name. */
-async function fitTensorFlow(tf: Tf, network: Network, weights: Weights, x: number[][], y: number[][], s: Settings): Promise<Run> {
+/** TensorFlow.js's names of the run's operations, from their rows; one TensorFlow.js lacks is refused by name, never trained as another. */
+interface Counterparts { activations: string[]; loss: string; optimizer: (tf: Tf, s: Settings['optimizer']) => TF.Optimizer }
+
+function counterparts(network: Network, s: Settings): Counterparts {
+  const activations = network.layers.map((l, i) => {
+    const tfjs = ACTIVATION_ROWS[l.activation].tfjs;
+    return hasNone(tfjs) ? fail(`layers[${i}].activation`, `TensorFlow.js has no ${l.activation}: ${tfjs.none}`) : tfjs;
+  });
+  const loss = LOSS_ROWS[network.loss].tfjs, optimizer = OPTIMIZER_ROWS[s.optimizer.optimizer].tfjs;
+  if (hasNone(loss)) fail('loss', `TensorFlow.js has no ${network.loss}: ${loss.none}`);
+  if (hasNone(optimizer)) fail('optimizer', `TensorFlow.js has no ${s.optimizer.optimizer}: ${optimizer.none}`);
+  return { activations, loss: loss.name, optimizer };
+}
+
+/** The network as a tf.sequential of tf.layers.dense, fitted with TensorFlow.js's optimizer that updates as this one does. */
+async function fitTensorFlow(tf: Tf, network: Network, names: Counterparts, weights: Weights, x: number[][], y: number[][], s: Settings): Promise<Run> {
   const model = tf.sequential();
   const regularizer = (r: Regularizer) => (r.l1 || r.l2 ? tf.regularizers.l1l2({ l1: r.l1, l2: r.l2 }) : undefined);
   network.layers.forEach((layer, i) => {
     model.add(tf.layers.dense({
-      units: layer.units, activation: layer.activation,
+      units: layer.units, activation: names.activations[i] as Parameters<Tf['layers']['dense']>[0]['activation'],
       kernelRegularizer: regularizer(layer.kernelRegularizer), biasRegularizer: regularizer(layer.biasRegularizer),
       ...(i === 0 ? { inputShape: [network.inputs] } : {}),
     }));
   });
   const initial = weights.map((w) => tf.tensor(w));
   model.setWeights(initial);
-  model.compile({ optimizer: optimizer(tf, s.optimizer), loss: network.loss === 'mse' ? 'meanSquaredError' : network.loss });
+  model.compile({ optimizer: names.optimizer(tf, s.optimizer), loss: names.loss });
   const xs = tf.tensor2d(x), ys = tf.tensor2d(y);
   try {
     const history = await model.fit(xs, ys, { epochs: s.epochs, batchSize: s.batchSize, shuffle: false, verbose: 0 });
@@ -85,12 +104,4 @@ async function fitTensorFlow(tf: Tf, network: Network, weights: Weights, x: numb
     tf.dispose([xs, ys, ...initial]);
     model.dispose();
   }
-}
-
-function optimizer(tf: Tf, o: OptimizerSettings): TF.Optimizer {
-  if (o.optimizer === 'adam') return tf.train.adam(o.learningRate, o.beta1, o.beta2, o.epsilon);
-  if (o.optimizer === 'rmsprop') return tf.train.rmsprop(o.learningRate, o.rho, o.momentum, o.epsilon);
-  // TensorFlow.js's momentum accumulates Σ μᵏ·g and steps by lr times it; for a constant learning
-  // rate that is Keras's velocity divided by −lr, the same update.
-  return o.momentum === 0 ? tf.train.sgd(o.learningRate) : tf.train.momentum(o.learningRate, o.momentum, o.nesterov);
 }

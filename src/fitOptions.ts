@@ -1,0 +1,149 @@
+// Every option fit takes, in one place: the interfaces, the names (so a misspelt one is refused
+// rather than ignored) and the checks that turn them into settings with every default filled in.
+// The optimizer's own options are its row's (src/operations/optimizers.ts, checked in src/optimizers.ts).
+import type { Matrix } from './data.js';
+import type { EngineKind } from './engines/engine.js';
+import { fail, knownKeys, oneOf, positiveInteger, show } from './errors.js';
+import { checkThreshold } from './metrics.js';
+import { checkOptimizer, OPTIMIZER_OPTIONS, type OptimizerOptions, type OptimizerSettings } from './optimizers.js';
+import type { EpochLogs } from './trainer.js';
+
+/** `'none'`: rows in order; `'epoch'` (or `true`): a new permutation each epoch; `'sample'`: each step draws a row at random, with replacement. */
+export type Shuffle = 'none' | 'epoch' | 'sample';
+
+export interface FitOptions extends OptimizerOptions {
+  /** Passes over the data (default 1, as Keras): the fit ends after epoch `epochs` − 1, counting from 0. */
+  epochs?: number;
+  /**
+   * The epoch to start at (default 0), as Keras's initialEpoch: a fit with `initialEpoch: 5, epochs: 10`
+   * runs epochs 5 to 9. Above 0 it continues the model's training state exactly — row order, dropout,
+   * early stopping, optimizer — which must stand at that epoch (after a fit of 5 epochs, or loaded
+   * from a checkpoint saved then).
+   */
+  initialEpoch?: number;
+  /**
+   * Rows per update (default 32, as Keras): 1 for per-row updates, the row count (or more) for one
+   * update per epoch. Each update follows the mean gradient of its rows; the last batch of an epoch
+   * holds the rows left over, as in Keras.
+   */
+  batchSize?: number;
+  /** Row order (default `true` = `'epoch'`, as Keras). */
+  shuffle?: boolean | Shuffle;
+  /** Seeds the row order (default 0): a seed reproduces a run exactly, on either engine. */
+  seed?: number;
+  engine?: EngineKind;
+  /**
+   * Batches per call into the engine, as Keras's steps_per_execution: 1 (default) — the host runs the
+   * batch loop, calling `step` once per batch; 'epoch' — one `epoch` call runs every batch of an epoch
+   * inside the engine. Same numbers either way; 'epoch' saves a JS↔WASM crossing per batch.
+   */
+  stepsPerExecution?: 1 | 'epoch';
+  /** Called after each epoch (counting from 0, as Keras); may return a promise, which is awaited. */
+  onEpochEnd?: (epoch: number, logs: EpochLogs) => void | Promise<void>;
+}
+
+export interface Settings {
+  epochs: number;
+  initialEpoch: number;
+  optimizer: OptimizerSettings;
+  resetOptimizer: boolean;
+  batchSize: number;
+  shuffle: Shuffle;
+  seed: number;
+  engine: EngineKind;
+  stepsPerExecution: 1 | 'epoch';
+}
+
+/** Every key FitOptions has, so a misspelt one is refused rather than ignored. */
+export const FIT_OPTIONS = [
+  'epochs', 'batchSize', 'shuffle', 'seed', 'engine', 'stepsPerExecution', 'onEpochEnd', 'initialEpoch', ...OPTIMIZER_OPTIONS,
+] as const satisfies readonly (keyof FitOptions)[];
+
+export function checkFitOptions(o: FitOptions): Settings {
+  if (typeof o !== 'object' || o === null) fail('options', `expected an object, got ${show(o)}`);
+  const shuffle = o.shuffle === undefined || o.shuffle === true ? 'epoch' : o.shuffle === false ? 'none' : oneOf('shuffle', o.shuffle, ['none', 'epoch', 'sample'] as const);
+  const seed = o.seed ?? 0;
+  if (!Number.isInteger(seed)) fail('seed', `expected an integer, got ${show(seed)}`);
+  if (o.onEpochEnd !== undefined && typeof o.onEpochEnd !== 'function') fail('onEpochEnd', `expected a function, got ${show(o.onEpochEnd)}`);
+  const resetOptimizer = o.resetOptimizer ?? false;
+  if (typeof resetOptimizer !== 'boolean') fail('resetOptimizer', `expected true or false, got ${show(resetOptimizer)}`);
+  const initialEpoch = o.initialEpoch ?? 0;
+  if (typeof initialEpoch !== 'number' || !Number.isSafeInteger(initialEpoch) || initialEpoch < 0) fail('initialEpoch', `expected a whole number ≥ 0, got ${show(initialEpoch)}`);
+  return {
+    epochs: positiveInteger('epochs', o.epochs ?? 1),
+    initialEpoch,
+    optimizer: checkOptimizer(o),
+    resetOptimizer,
+    batchSize: positiveInteger('batchSize', o.batchSize ?? 32),
+    shuffle,
+    seed,
+    engine: oneOf('engine', o.engine ?? 'wasm', ['wasm', 'js'] as const),
+    stepsPerExecution: checkStepsPerExecution(o.stepsPerExecution ?? 1),
+  };
+}
+
+function checkStepsPerExecution(v: unknown): 1 | 'epoch' {
+  if (v !== 1 && v !== 'epoch') fail('stepsPerExecution', `expected 1 (one call per batch) or 'epoch' (one call per epoch), got ${show(v)}`);
+  return v;
+}
+
+export interface ValidationOptions {
+  /** Share of the rows (seeded by `seed`, stratified by label for binaryCrossentropy) held out to validate on after each epoch, as Keras's validationSplit. */
+  validationSplit?: number;
+  /** Rows to validate on after each epoch instead: `[x, y]`. */
+  validationData?: [Matrix, Matrix];
+  /** Stops once the validation loss has not improved for `patience` epochs, and keeps the weights of the best epoch. */
+  earlyStopping?: { patience: number };
+  /** Probability from which a row counts as predicted 1 in classification metrics (default 0.5). */
+  threshold?: number;
+}
+
+export const VALIDATION_OPTIONS = ['validationSplit', 'validationData', 'earlyStopping', 'threshold'] as const satisfies readonly (keyof ValidationOptions)[];
+
+export interface ValidationSettings {
+  split?: number;
+  data?: [Matrix, Matrix];
+  patience?: number;
+  threshold: number;
+}
+
+export function checkValidationOptions(o: ValidationOptions): ValidationSettings {
+  if (o.validationSplit !== undefined && o.validationData !== undefined) fail('validationSplit', 'give validationSplit or validationData, not both');
+  if (o.validationData !== undefined && (!Array.isArray(o.validationData) || o.validationData.length !== 2)) {
+    fail('validationData', `expected [x, y], got ${show(o.validationData)}`);
+  }
+  let patience: number | undefined;
+  if (o.earlyStopping !== undefined) {
+    if (typeof o.earlyStopping !== 'object' || o.earlyStopping === null) fail('earlyStopping', `expected { patience: N }, got ${show(o.earlyStopping)}`);
+    knownKeys('earlyStopping', o.earlyStopping, ['patience']);
+    patience = positiveInteger('earlyStopping.patience', o.earlyStopping.patience);
+    if (o.validationSplit === undefined && o.validationData === undefined) fail('earlyStopping', 'watches the validation loss: give validationSplit or validationData too');
+  }
+  return { split: o.validationSplit, data: o.validationData, patience, threshold: checkThreshold(o.threshold ?? 0.5) };
+}
+
+export interface ModelFitOptions extends FitOptions, ValidationOptions {
+  /** Fits a z-score scaler to the training rows (after any validationSplit); the model applies it from then on, in fit, predict and evaluate. */
+  standardize?: boolean;
+  /**
+   * Regression (mse): fits a z-score scaler to the training targets and trains on the scaled
+   * targets, so a target around 100 trains as well as one around 0. Predictions and metrics stay
+   * in the target's units; losses (history, evaluate) are those of the scaled targets.
+   */
+  standardizeTarget?: boolean;
+}
+
+/** Every key Model.fit takes. */
+export const MODEL_FIT_OPTIONS = [...FIT_OPTIONS, ...VALIDATION_OPTIONS, 'standardize', 'standardizeTarget'] as const satisfies readonly (keyof ModelFitOptions)[];
+
+/** Model.fit's options checked, every key by name: the fit's settings, the validation's, and the two scaling switches. */
+export function checkModelFitOptions(options: ModelFitOptions): { settings: Settings; validation: ValidationSettings } {
+  if (typeof options !== 'object' || options === null) fail('options', 'expected an object of fit options');
+  knownKeys('', options, MODEL_FIT_OPTIONS);
+  const settings = checkFitOptions(options);
+  const validation = checkValidationOptions(options);
+  for (const key of ['standardize', 'standardizeTarget'] as const) {
+    if (options[key] !== undefined && typeof options[key] !== 'boolean') fail(key, `expected true or false, got ${show(options[key])}`);
+  }
+  return { settings, validation };
+}

@@ -1,0 +1,45 @@
+// Writing a file whole or not at all, and telling whether two paths name one file: every file the
+// library and the command line write goes through here, so a kill, a full disk or a link never
+// leaves a half-written file or writes over another one.
+import { realpathSync, statSync } from 'node:fs';
+import { rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+
+/** The temporary file beside `path` that a whole write goes through. */
+export function temporaryFile(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+}
+
+/** Writes `data` (or its pieces, one after another) to `path` whole: a temporary file beside it, renamed over it once complete. */
+export async function writeWhole(path: string, data: string | Uint8Array | Iterable<string>): Promise<void> {
+  const temporary = temporaryFile(path);
+  try {
+    await writeFile(temporary, data);
+    await rename(temporary, path);
+  } catch (e) {
+    await rm(temporary, { force: true });
+    throw e;
+  }
+}
+
+/**
+ * The file a path names, whichever way it is written: an existing file by its device and inode
+ * (through symbolic links, and shared by hard links), a new one by its folder's real path and its name.
+ */
+export function fileIdentity(path: string): string {
+  try {
+    const { dev, ino } = statSync(path);
+    return `${dev}:${ino}`;
+  } catch {
+    try {
+      return join(realpathSync(dirname(resolve(path))), basename(path));
+    } catch {
+      return resolve(path);
+    }
+  }
+}
+
+/** Whether two paths name the same file (see fileIdentity). */
+export function sameFile(a: string, b: string): boolean {
+  return fileIdentity(a) === fileIdentity(b);
+}

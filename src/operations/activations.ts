@@ -1,0 +1,104 @@
+// One row per activation: everything the host knows of it. The kernels compute it in the switches of
+// assembly/activations.ts (activate, derivative), twinned in src/engines/js.ts; its code is its index
+// in ACTIVATIONS (src/contract.ts). Export (src/io/), the TF.js reference, the CLI's help, the page's
+// menus and docs/operations.md read these rows.
+import { ACTIVATIONS } from '../contract.js';
+import { rowList, type Counterpart, type RowBase } from './rows.js';
+
+export type Activation = (typeof ACTIVATIONS)[number];
+
+/** In an OnnxStep's inputs: the previous node's output (the first node's: the Dense layer's Gemm output). */
+export const PREVIOUS = 'previous';
+
+/**
+ * One ONNX node of an activation. Its inputs are [PREVIOUS] unless given; each is PREVIOUS, 'x'
+ * (the Gemm output), the `as` name of an earlier node of the same activation, or a number (a float64
+ * scalar constant).
+ */
+export interface OnnxStep {
+  op: string;
+  inputs?: (string | number)[];
+  /** Float attributes. ONNX keeps them as float32, so a constant that float32 would round goes in as an input instead. */
+  attributes?: Record<string, number>;
+  /** A name for this node's output, for a later node of the activation to take. */
+  as?: string;
+}
+
+export interface ActivationRow extends RowBase {
+  /** Its derivative reads z, not only a = act(z): a layer with it keeps its pre-activations (src/layout.ts). */
+  needsZ: boolean;
+  /** It maps a whole row of units at once (softmax), not each unit alone: the kernels' elementwise paths skip it, and it belongs in an output layer. */
+  rowWise: boolean;
+  /** Keras's / TensorFlow.js's name in a Dense layer's `activation`. */
+  tfjs: Counterpart<string>;
+  /** ONNX nodes (opset 13) computing it from the Dense layer's Gemm output; none for linear. */
+  onnx: Counterpart<OnnxStep[]>;
+}
+
+// Klambauer et al.'s constants, as Keras and the kernels (assembly/activations.ts) have them
+const SELU_ALPHA = 1.6732632423543772, SELU_SCALE = 1.0507009873554805; // the doubles nearest them
+
+// ONNX Runtime's CPU kernels of Elu, Selu, Softplus, Softsign and Erf take float32 only, and its
+// optimizer rewrites x · Sigmoid(x) into a float32-only QuickGelu: those activations are built
+// here from elementary nodes that it runs in float64. ONNX has no expm1 or log1p, so
+// relu(x) + (exp(min(x, 0)) − 1) stands for elu: x for x > 0, and exp(x) − 1 otherwise, within
+// ~1e-16 of expm1(x).
+const RELU_AS_POSITIVE: OnnxStep = { op: 'Relu', as: 'positive' };
+const EXP_MINUS_1_OF_NEGATIVE: OnnxStep[] = [{ op: 'Min', inputs: ['x', 0] }, { op: 'Exp' }, { op: 'Sub', inputs: [PREVIOUS, 1] }];
+
+const ROWS = {
+  linear: { help: 'z itself: no activation', kernel: 'activate', needsZ: false, rowWise: false, tfjs: 'linear', onnx: [] },
+  sigmoid: { help: '1 / (1 + e^−z)', kernel: 'activate', needsZ: false, rowWise: false, tfjs: 'sigmoid', onnx: [{ op: 'Sigmoid' }] },
+  tanh: { help: 'tanh z', kernel: 'activate', needsZ: false, rowWise: false, tfjs: 'tanh', onnx: [{ op: 'Tanh' }] },
+  relu: { help: 'max(z, 0)', kernel: 'activate', needsZ: false, rowWise: false, tfjs: 'relu', onnx: [{ op: 'Relu' }] },
+  // Softmax-13 normalizes along axis −1 by default: each row over its units
+  softmax: {
+    help: "e^zₖ / Σⱼ e^zⱼ over the layer's units: class probabilities, an output layer's",
+    kernel: 'softmaxForward', needsZ: true, rowWise: true, tfjs: 'softmax', onnx: [{ op: 'Softmax' }],
+  },
+  elu: {
+    help: 'z for z > 0, else e^z − 1', kernel: 'activate', needsZ: false, rowWise: false, tfjs: 'elu',
+    onnx: [RELU_AS_POSITIVE, ...EXP_MINUS_1_OF_NEGATIVE, { op: 'Add', inputs: [PREVIOUS, 'positive'] }],
+  },
+  // scale · (alpha · elu⁻(x) + relu(x)), the constants as float64 inputs (Selu's attributes would be float32)
+  selu: {
+    help: "λ·z for z > 0, else λ·α·(e^z − 1), with Klambauer et al.'s λ and α", kernel: 'activate', needsZ: false, rowWise: false, tfjs: 'selu',
+    onnx: [
+      RELU_AS_POSITIVE, ...EXP_MINUS_1_OF_NEGATIVE, { op: 'Mul', inputs: [PREVIOUS, SELU_ALPHA] },
+      { op: 'Add', inputs: [PREVIOUS, 'positive'] }, { op: 'Mul', inputs: [PREVIOUS, SELU_SCALE] },
+    ],
+  },
+  // relu(x) + log(1 + exp(−|x|)), as the kernels' max(x, 0) + log1p(exp(−|x|))
+  softplus: {
+    help: 'log(1 + e^z)', kernel: 'activate', needsZ: true, rowWise: false, tfjs: 'softplus',
+    onnx: [RELU_AS_POSITIVE, { op: 'Abs', inputs: ['x'] }, { op: 'Neg' }, { op: 'Exp' }, { op: 'Add', inputs: [1, PREVIOUS] }, { op: 'Log' }, { op: 'Add', inputs: ['positive', PREVIOUS] }],
+  },
+  // x / (1 + |x|)
+  softsign: {
+    help: 'z / (1 + |z|)', kernel: 'activate', needsZ: true, rowWise: false, tfjs: 'softsign',
+    onnx: [{ op: 'Abs' }, { op: 'Add', inputs: [1, PREVIOUS] }, { op: 'Div', inputs: ['x', PREVIOUS] }],
+  },
+  // x · (1 / (1 + exp(−x))), the kernels' x · sigmoid(x)
+  swish: {
+    help: 'z · sigmoid(z)', kernel: 'activate', needsZ: true, rowWise: false, tfjs: 'swish',
+    onnx: [{ op: 'Neg' }, { op: 'Exp' }, { op: 'Add', inputs: [1, PREVIOUS] }, { op: 'Reciprocal' }, { op: 'Mul', inputs: ['x', PREVIOUS] }],
+  },
+  // (0.5 · x) · (1 + erf(x · √½)), in the kernels' order (ONNX has a Gelu node only from opset 20). Standard
+  // ONNX, but ONNX Runtime has no float64 Erf kernel, so it refuses this graph (see the README)
+  gelu: {
+    help: "z · Φ(z), Φ the standard normal's distribution function (Keras's exact form)", kernel: 'activate', needsZ: true, rowWise: false, tfjs: 'gelu',
+    onnx: [
+      { op: 'Mul', inputs: ['x', 0.5], as: 'half' }, { op: 'Mul', inputs: ['x', Math.SQRT1_2] }, { op: 'Erf' },
+      { op: 'Add', inputs: [1, PREVIOUS] }, { op: 'Mul', inputs: ['half', PREVIOUS] },
+    ],
+  },
+} satisfies Record<Activation, ActivationRow>;
+
+/** Every activation's row by name. */
+export const ACTIVATION_ROWS: Record<Activation, ActivationRow> = ROWS;
+
+/** The rows in code order, each with its name and code. */
+export const ACTIVATION_LIST = rowList(ACTIVATIONS, ACTIVATION_ROWS, 'activation');
+
+/** The elementwise activations: what a hidden layer takes (the page's hidden-layer menu, bench's --activation). */
+export const HIDDEN_ACTIVATIONS: readonly Activation[] = ACTIVATION_LIST.filter((r) => !r.rowWise).map((r) => r.name);

@@ -1,0 +1,218 @@
+// The operation tables (src/operations/*.ts), row by row. Every name in the contract's lists must
+// have, here: a known value (from a hand derivation or Python's math module, independent of this
+// code), a finite-difference check, a case in the TensorFlow.js parity table (test/parityCases.ts)
+// unless its row says why TensorFlow.js has none, and an export mapping or the row's reason for
+// none. A name added to a list without all of them fails this file; so does a row whose kernel or
+// its JS twin is missing, and docs/operations.md when the rows changed and it did not.
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ACTIVATIONS, codeOf, LOSSES, OPTIMIZERS } from '../src/contract.js';
+import { openJsEngine } from '../src/engines/js.js';
+import { openWasmEngine } from '../src/engines/wasm.js';
+import type { Engine } from '../src/engines/engine.js';
+import { exportOnnx, exportTfjs, loadWasm, Model, modelFromTfjs, type Activation, type FitOptions, type Loss, type ModelOptions } from '../src/node.js';
+import { ACTIVATION_LIST, ACTIVATION_ROWS } from '../src/operations/activations.js';
+import { operationsDoc } from '../src/operations/doc.js';
+import { LOSS_LIST, LOSS_ROWS } from '../src/operations/losses.js';
+import { OPTIMIZER_LIST, OPTIMIZER_ROWS, STATE_ARRAYS, type OptimizerName } from '../src/operations/optimizers.js';
+import { hasNone } from '../src/operations/rows.js';
+import { checkOptimizer } from '../src/optimizers.js';
+import { PARITY_CASES } from './parityCases.js';
+
+const ENGINES = ['wasm', 'js'] as const;
+let wasm: Engine, js: Engine;
+beforeAll(async () => {
+  await loadWasm();
+  wasm = openWasmEngine(64);
+  js = openJsEngine(64);
+});
+
+const source = (path: string) => readFileSync(new URL(`../${path}`, import.meta.url), 'utf8');
+/** binaryCrossentropy → BINARY_CROSSENTROPY, the kernels' constant (scripts/contract.mjs) */
+const constant = (name: string) => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
+
+// [z, act(z)] — python3: math.exp, math.tanh, math.expm1, math.log1p, math.erf; the formulas of Keras.
+// softmax maps a row: its known value is a row of logits and their probabilities.
+const KNOWN_ACTIVATIONS: Record<string, [number, number] | { z: number[]; a: number[] }> = {
+  linear: [-2.5, -2.5],
+  sigmoid: [0.5, 0.6224593312018546],
+  tanh: [-0.7, -0.6043677771171636],
+  relu: [-3, 0],
+  softmax: { z: [1, 2, -0.5], a: [1, 2, -0.5].map((v) => Math.exp(v) / (Math.exp(1) + Math.exp(2) + Math.exp(-0.5))) },
+  elu: [-1, -0.6321205588285577], // e⁻¹ − 1
+  selu: [-1, -1.1113307378125625], // λ·α·(e⁻¹ − 1)
+  softplus: [1, 1.3132616875182228], // log(1 + e)
+  softsign: [3, 0.75],
+  swish: [1, 0.7310585786300049], // 1·σ(1)
+  gelu: [1, 0.8413447460685429], // 1·Φ(1)
+};
+
+/** One row x = 2, y given, through ŷ = act(w·x + b) with w = 0.3, b = −0.1 (z = 0.5): the loss by hand. */
+const softmaxLoss = (k: number) => { const z = [0.5, -0.3]; return -(z[k]! - Math.log(Math.exp(z[0]!) + Math.exp(z[1]!))); };
+const KNOWN_LOSSES: Record<string, { activation: Activation; units: number; y: number[]; loss: number }> = {
+  mse: { activation: 'linear', units: 1, y: [2], loss: (0.5 - 2) ** 2 },
+  binaryCrossentropy: { activation: 'sigmoid', units: 1, y: [1], loss: -Math.log(1 / (1 + Math.exp(-0.5))) },
+  // two classes from a softmax over z = (0.5, −0.3): −log of the true class's probability
+  categoricalCrossentropy: { activation: 'softmax', units: 2, y: [0, 1], loss: softmaxLoss(1) },
+  sparseCategoricalCrossentropy: { activation: 'softmax', units: 2, y: [1], loss: softmaxLoss(1) },
+};
+
+/**
+ * One step on ŷ = w·x + b, mse, from w = 0.7, b = 1 and the row x = 0, y = 0: only b moves, with
+ * gradient g = 2b = 2 (test/optimizers.test.ts derives more steps, and Keras's documented examples).
+ */
+const KNOWN_OPTIMIZERS: Record<string, { options: FitOptions; b: number }> = {
+  sgd: { options: { learningRate: 0.1 }, b: 1 - 0.1 * 2 },
+  // m = (1 − β₁)·g, v = (1 − β₂)·g², α = lr·√(1 − β₂)/(1 − β₁): b − α·m/(√v + ε)
+  adam: { options: { optimizer: 'adam', learningRate: 0.1 }, b: 1 - (0.1 * Math.sqrt(0.001) / 0.1) * (0.1 * 2) / (Math.sqrt(0.001 * 4) + 1e-7) },
+  // v = (1 − ρ)·g², b − lr·g/√(v + ε)
+  rmsprop: { options: { optimizer: 'rmsprop', learningRate: 0.1 }, b: 1 - 0.1 * 2 / Math.sqrt(0.1 * 4 + 1e-7) },
+};
+
+/** The largest difference of the trace's gradients from their central differences, relative to the largest gradient. */
+async function gradientCheck(spec: ModelOptions, x: number[][], y: number[][], fit: FitOptions): Promise<number> {
+  const t = await new Model(spec).trace(x, y, { ...fit, shuffle: 'none' });
+  const g = t.gradients.flat(2) as number[], n = t.numericGradients!.flat(2) as number[];
+  const scale = Math.max(1e-3, ...g.map(Math.abs));
+  return Math.max(...g.map((v, i) => Math.abs(v - n[i]!))) / scale;
+}
+
+const X = [[0.3, -0.8], [1.1, 0.4], [-0.6, 0.9]];
+
+describe('every activation', () => {
+  it.each([...ACTIVATIONS])('%s: a row, a known value on both engines, its derivative against central differences', async (name) => {
+    const row = ACTIVATION_ROWS[name];
+    expect(row, `no row for activation '${name}' in src/operations/activations.ts`).toBeDefined();
+    const known = KNOWN_ACTIVATIONS[name]!;
+    expect(known, `no known value for activation '${name}': add one to KNOWN_ACTIVATIONS`).toBeDefined();
+    const code = codeOf(ACTIVATIONS, name, 'activation');
+    if (Array.isArray(known)) {
+      for (const e of [wasm, js]) expect(e.activation(known[0], code)).toBeCloseTo(known[1], 14);
+    } else {
+      const n = known.z.length;
+      const identity = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)));
+      for (const engine of ENGINES) {
+        const m = new Model({ inputs: n, layers: [{ units: n, activation: name }], loss: 'categoricalCrossentropy', weights: [identity, Array(n).fill(0)] });
+        m.predict([known.z], { engine })[0]!.forEach((p, k) => expect(p).toBeCloseTo(known.a[k]!, 15));
+      }
+    }
+    // the finite-difference check: the hidden layer's (softmax's Jacobian included) through a network's gradients
+    const spec: ModelOptions = { inputs: 2, layers: [{ units: 3, activation: name }, { units: 1 }], loss: 'mse', seed: 3 };
+    expect(await gradientCheck(spec, X, [[0.5], [-1], [0.2]], { batchSize: 3 })).toBeLessThan(1e-6);
+  });
+
+  it.each([...ACTIVATIONS])("%s: its kernel and the JS engine's twin", (name) => {
+    const row = ACTIVATION_ROWS[name];
+    for (const file of ['assembly/activations.ts', 'src/engines/js.ts']) {
+      expect(source(file), `${file} has no function ${row.kernel}`).toMatch(new RegExp(`function ${row.kernel}\\(`));
+      if (!row.rowWise) expect(source(file), `${file} computes no ${name}`).toMatch(new RegExp(`case ${constant(name)}:`));
+    }
+  });
+
+  it.each([...ACTIVATIONS])('%s: a TensorFlow.js parity case or the reason for none', (name) => {
+    const tfjs = ACTIVATION_ROWS[name].tfjs;
+    if (hasNone(tfjs)) return expect(tfjs.none).not.toBe('');
+    const used = PARITY_CASES.some((c) => c.model.layers.some((l) => 'units' in l && (l.activation ?? 'linear') === name));
+    expect(used, `no case in test/parityCases.ts trains a layer of activation '${name}'`).toBe(true);
+  });
+
+  it.each([...ACTIVATIONS])('%s: exported to TensorFlow.js and read back, and to ONNX, or refused with the reason', (name) => {
+    const row = ACTIVATION_ROWS[name];
+    const loss: Loss = row.rowWise ? 'categoricalCrossentropy' : 'mse';
+    const model = new Model({ inputs: 2, layers: [{ units: 2, activation: name }], loss, seed: 1 });
+    if (hasNone(row.tfjs)) {
+      expect(() => exportTfjs(model)).toThrow(row.tfjs.none);
+    } else {
+      const { modelJson, weightData } = exportTfjs(model);
+      expect(modelFromTfjs(modelJson, weightData).model.network.layers[0]!.activation).toBe(name);
+    }
+    if (hasNone(row.onnx)) expect(() => exportOnnx(model)).toThrow(row.onnx.none);
+    else expect(exportOnnx(model).length).toBeGreaterThan(0);
+  });
+});
+
+describe('every loss', () => {
+  it.each([...LOSSES])('%s: a row, a known value on both engines, its gradient against central differences', async (name) => {
+    expect(LOSS_ROWS[name], `no row for loss '${name}' in src/operations/losses.ts`).toBeDefined();
+    const c = KNOWN_LOSSES[name];
+    expect(c, `no known value for loss '${name}': add one to KNOWN_LOSSES`).toBeDefined();
+    const weights = [[Array(c!.units).fill(0.3).map((w, k) => (k === 1 ? -0.1 : w))], Array(c!.units).fill(-0.1)];
+    for (const engine of ENGINES) {
+      const m = new Model({ inputs: 1, layers: [{ units: c!.units, activation: c!.activation }], loss: name, weights });
+      expect(m.evaluate([[2]], [c!.y], { engine })).toBeCloseTo(c!.loss, 15);
+    }
+    const out = LOSS_ROWS[name].output;
+    const units = out?.minUnits ?? 1, k = Math.max(units, 2);
+    const y = X.map((_, r) => (LOSS_ROWS[name].targets === 'classIndex' ? [r % k] : Array.from({ length: units }, (_, j) => (out ? Number(r % units === j) : r - j))));
+    const spec: ModelOptions = { inputs: 2, layers: [{ units: 3, activation: 'tanh' }, { units, activation: out?.activation ?? 'linear' }], loss: name, seed: 4 };
+    expect(await gradientCheck(spec, X, y, { batchSize: 3 })).toBeLessThan(1e-6);
+  });
+
+  it.each([...LOSSES])("%s: its kernel and the JS engine's twin", (name) => {
+    for (const file of ['assembly/losses.ts', 'src/engines/js.ts']) expect(source(file)).toMatch(new RegExp(`function ${LOSS_ROWS[name].kernel}\\(`));
+  });
+
+  it.each([...LOSSES])('%s: a TensorFlow.js parity case and name, or the reason for none; none in ONNX', (name) => {
+    const row = LOSS_ROWS[name];
+    expect(hasNone(row.onnx)).toBe(true);
+    if (hasNone(row.tfjs)) return expect(row.tfjs.none).not.toBe('');
+    expect(PARITY_CASES.some((c) => c.model.loss === name), `no case in test/parityCases.ts trains with loss '${name}'`).toBe(true);
+    // a model.json whose training config names the loss as TensorFlow.js (or Keras's Python) spells it
+    const out = row.output;
+    const model = new Model({ inputs: 1, layers: [{ units: out?.minUnits ?? 1, activation: out?.activation ?? 'linear' }], loss: name });
+    const { modelJson, weightData } = exportTfjs(model);
+    for (const spelling of [row.tfjs.name, ...row.tfjs.aliases]) {
+      const json = { ...modelJson, userDefinedMetadata: undefined, trainingConfig: { loss: spelling } };
+      expect(modelFromTfjs(json, weightData).model.network.loss).toBe(name);
+    }
+  });
+});
+
+describe('every optimizer', () => {
+  it.each([...OPTIMIZERS])("%s: a row, Keras's defaults, a known step on both engines", async (name) => {
+    const row = OPTIMIZER_ROWS[name];
+    expect(row, `no row for optimizer '${name}' in src/operations/optimizers.ts`).toBeDefined();
+    const c = KNOWN_OPTIMIZERS[name];
+    expect(c, `no known step for optimizer '${name}': add one to KNOWN_OPTIMIZERS`).toBeDefined();
+    for (const engine of ENGINES) {
+      const m = new Model({ inputs: 1, layers: [{ units: 1 }], loss: 'mse', weights: [[[0.7]], [1]] });
+      await m.fit([[0]], [[0]], { ...c!.options, batchSize: 1, shuffle: 'none', engine });
+      expect(m.getWeights()).toEqual([[[0.7]], [expect.closeTo(c!.b, 14)]]);
+    }
+    const s = checkOptimizer({ optimizer: name });
+    expect(s.learningRate).toBe(row.learningRate);
+    for (const [key, value] of Object.entries(row.takes)) expect(s[key as keyof typeof s]).toBe(value);
+    for (const held of Object.keys(row.state(s))) expect(STATE_ARRAYS).toContain(held);
+  });
+
+  it.each([...OPTIMIZERS])('%s: the gradients its third update reads against central differences', async (name) => {
+    const spec: ModelOptions = { inputs: 2, layers: [{ units: 3, activation: 'tanh' }, { units: 1 }], loss: 'mse', seed: 5 };
+    expect(await gradientCheck(spec, X, [[0.5], [-1], [0.2]], { optimizer: name, batchSize: 1, step: 3 } as FitOptions)).toBeLessThan(1e-6);
+  });
+
+  it.each([...OPTIMIZERS])("%s: its kernel and the JS engine's twin", (name) => {
+    const kernel = OPTIMIZER_ROWS[name].kernel;
+    expect(source('assembly/optimizers.ts')).toMatch(new RegExp(`export function ${kernel}\\(`));
+    expect(source('src/engines/js.ts')).toMatch(new RegExp(`function ${kernel}\\(`));
+  });
+
+  it.each([...OPTIMIZERS])('%s: a TensorFlow.js parity case or the reason for none; none in ONNX', (name: OptimizerName) => {
+    const row = OPTIMIZER_ROWS[name];
+    expect(row.onnx.none).not.toBe('');
+    if (hasNone(row.tfjs)) return expect(row.tfjs.none).not.toBe('');
+    expect(PARITY_CASES.some((c) => (c.fit.optimizer ?? 'sgd') === name), `no case in test/parityCases.ts trains with optimizer '${name}'`).toBe(true);
+  });
+});
+
+describe('the tables', () => {
+  it('list every name of the contract once, in its code order', () => {
+    expect(ACTIVATION_LIST.map((r) => r.name)).toEqual([...ACTIVATIONS]);
+    expect(LOSS_LIST.map((r) => r.name)).toEqual([...LOSSES]);
+    expect(OPTIMIZER_LIST.map((r) => r.name)).toEqual([...OPTIMIZERS]);
+    expect(OPTIMIZER_LIST.map((r) => r.code)).toEqual(OPTIMIZERS.map((_, i) => i));
+  });
+
+  it('docs/operations.md is what the rows say (node scripts/build.mjs writes it)', () => {
+    expect(source('docs/operations.md')).toBe(operationsDoc());
+  });
+});
