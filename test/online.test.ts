@@ -64,13 +64,14 @@ describe('trainOnBatch', () => {
 
   it('continues across a saved and loaded model as if the service had not restarted, on either engine', async () => {
     const { spec, x, y } = setup({ optimizer: { optimizer: 'adam' }, dropout: 0.4, classify: true, scaled: true, rows: 1, calls: 12, flat: true, engine: 'wasm', seed: 9 });
-    const options = { optimizer: 'adam' as const, learningRate: 0.05 };
+    // one options object per engine, as a service keeps it: the state stays in the engine between calls
+    const wasm = { optimizer: 'adam' as const, learningRate: 0.05, engine: 'wasm' as const }, js = { ...wasm, engine: 'js' as const };
     const steady = new Model(spec);
-    for (let i = 0; i < 12; i++) steady.trainOnBatch(x.slice(i, i + 1), y.slice(i, i + 1), { ...options, engine: 'wasm' });
+    for (let i = 0; i < 12; i++) steady.trainOnBatch(x.slice(i, i + 1), y.slice(i, i + 1), wasm);
     let restarted = new Model(spec);
     for (let i = 0; i < 12; i++) {
       if (i === 5) restarted = modelFromFile(modelToText(restarted, { features: ['a', 'b'], target: 'c' })).model;
-      restarted.trainOnBatch(x.slice(i, i + 1), y.slice(i, i + 1), { ...options, engine: i < 5 ? 'wasm' : 'js' });
+      restarted.trainOnBatch(x.slice(i, i + 1), y.slice(i, i + 1), i < 5 ? wasm : js);
     }
     expect(bits(restarted.getParams())).toEqual(bits(steady.getParams()));
     expect(bits(restarted.getTrainingState()!.optimizer!.arrays.velocities!)).toEqual(bits(steady.getTrainingState()!.optimizer!.arrays.velocities!));
