@@ -149,6 +149,15 @@ describe('backprop train --checkpoint, --resume', () => {
     expect(r.stderr).toBe('backprop: --shuffle: three.json was trained with --shuffle epoch; --resume continues that run as it was (leave --shuffle out)\n');
     expect(runCli(dir, ['train', ...RUN, '--resume', 'three.json', '--epochs', '8', '--save', 'again.json']).code).toBe(0); // the same flags again agree
     expect(runCli(dir, ['train', 'data.csv', '--resume', 'whole.json']).stderr).toContain('--epochs: whole.json already stands at epoch 8');
+    expect(runCli(dir, ['train', '--resume', 'three.json']).stderr).toBe('backprop: --resume: three.json was trained on data.csv: give that file (backprop train data.csv --resume three.json)\n');
+  });
+
+  it('a run on a built-in dataset resumes without naming it', () => {
+    expect(runCli(dir, ['train', '--dataset', 'blobs3', '--epochs', '6', '--save', 'blobs-whole.json']).code).toBe(0);
+    expect(runCli(dir, ['train', '--dataset', 'blobs3', '--epochs', '2', '--checkpoint', 'blobs-two.json']).code).toBe(0);
+    const r = runCli(dir, ['train', '--resume', 'blobs-two.json', '--epochs', '6', '--save', 'blobs-continued.json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(trained('blobs-continued.json')).toEqual(trained('blobs-whole.json'));
   });
 
   it('a kill at any moment of --checkpoint-every 1 leaves a checkpoint that loads and resumes to the uninterrupted run', async () => {

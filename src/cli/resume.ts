@@ -34,6 +34,7 @@ export async function resumeRun(file: string, v: Values, path: string | undefine
   for (const flag of INITIAL) if (v[flag] !== undefined) fail(`--${flag}`, `the weights come from ${file} with --resume; leave --${flag} out`);
   const text = (value: unknown) => (value === undefined || value === null ? undefined : String(value));
   const dataset = path === undefined && (CLASS_DATASET_NAMES as string[]).includes(t.data) ? t.data : undefined;
+  if (path === undefined && !dataset && v.dataset === undefined) fail('--resume', `${file} was trained on ${t.data}: give that file (backprop train ${t.data} --resume ${file})`);
   const binary = task === 'classification' && info.classes === undefined;
   // The network as the flags say it (src/cli/run.ts modelOptions): every hidden layer alike.
   const dense = model.network.layers, hidden = dense.slice(0, -1);
