@@ -21,7 +21,7 @@ pass, the loss, each parameter's derivative as a product of named factors with t
 finite-difference estimate beside it), and the optimizer's update. Every 'train' flag that shapes
 the run applies (data, network, initial weights, optimizer, batches, row order, engine,
 --standardize, --validation-split, --early-stopping); those about its results (--plot, --save,
---plot-confusion, --threshold) belong to 'train'.`,
+--plot-confusion, --threshold) and checkpoints (--checkpoint, --resume) belong to 'train'.`,
   flags: [
     {
       heading: 'explain:',
@@ -34,7 +34,7 @@ the run applies (data, network, initial weights, optimizer, batches, row order, 
   ],
   async run(v, positionals) {
     if (positionals.length > 1) fail('explain', `expected one CSV file, got ${positionals.length}: ${positionals.join(' ')}`);
-    for (const flag of ['plot', 'plot-boundary', 'plot-confusion', 'save', 'threshold']) {
+    for (const flag of ['plot', 'plot-boundary', 'plot-confusion', 'save', 'threshold', 'checkpoint', 'checkpoint-every', 'resume']) {
       if (v[flag] !== undefined) fail(`--${flag}`, 'is about a whole training run (backprop train); explain shows one step');
     }
     const classData = positionals[0] === undefined && (CLASS_DATASET_NAMES as unknown[]).includes(v.dataset);
