@@ -1,4 +1,4 @@
-import { LINEAR, SIGMOID, TANH, RELU, SOFTMAX, ELU, SELU, SOFTPLUS, SOFTSIGN, SWISH, GELU } from './contract';
+import { LINEAR, SIGMOID, TANH, RELU, SOFTMAX, ELU, SELU, SOFTPLUS, SOFTSIGN, SWISH, GELU, RELU6, LEAKY_RELU, HARD_SIGMOID, HARD_SWISH, MISH, EXPONENTIAL } from './contract';
 import { exp, exp2, lane, log, log1p, erf, expm1, tanh } from './math';
 import { EXP_LANE_ONE } from './expTable';
 
@@ -12,10 +12,24 @@ const SELU_ALPHA: f64 = 1.6732632423543772848170429916717; // Klambauer et al., 
 const SELU_SCALE: f64 = 1.0507009873554804934193349852946;
 const SQRT1_2: f64 = 0.7071067811865476;      // 1/√2
 const INV_SQRT_2PI: f64 = 0.3989422804014327; // 1/√(2π)
+const LEAKY_RELU_SLOPE: f64 = 0.2;  // Keras 3's negative_slope
+const ONE_SIXTH: f64 = 1.0 / 6.0;   // hardSigmoid's slope between its kinks
 
 @inline
 export function sigmoid(z: f64): f64 {
   return 1.0 / (1.0 + exp(-z));
+}
+
+// log(1 + eᶻ) without overflow or cancellation
+@inline
+function softplus(z: f64): f64 {
+  return max(z, 0.0) + log1p(exp(-abs(z)));
+}
+
+// Keras 3's hard_sigmoid: relu6(z + 3) / 6
+@inline
+function hardSigmoid(z: f64): f64 {
+  return min(max(z + 3.0, 0.0), 6.0) / 6.0;
 }
 
 // a = act(z)
@@ -37,10 +51,16 @@ function activateMore(z: f64, act: i32): f64 {
   switch (act) {
     case ELU: return z > 0.0 ? z : expm1(z);
     case SELU: return z > 0.0 ? SELU_SCALE * z : SELU_SCALE * (SELU_ALPHA * expm1(z));
-    case SOFTPLUS: return max(z, 0.0) + log1p(exp(-abs(z))); // log(1 + eᶻ) without overflow or cancellation
+    case SOFTPLUS: return softplus(z);
     case SOFTSIGN: return z / (1.0 + abs(z));
     case SWISH: return z * sigmoid(z);
     case GELU: return 0.5 * z * (1.0 + erf(z * SQRT1_2)); // Keras's exact form (approximate=False)
+    case RELU6: return min(max(z, 0.0), 6.0);
+    case LEAKY_RELU: return z > 0.0 ? z : LEAKY_RELU_SLOPE * z;
+    case HARD_SIGMOID: return hardSigmoid(z);
+    case HARD_SWISH: return z * hardSigmoid(z);
+    case MISH: return z * tanh(softplus(z));
+    case EXPONENTIAL: return exp(z);
     default: return unreachable(); // softmax included: it needs the whole row
   }
 }
@@ -77,6 +97,18 @@ function derivativeMore(a: f64, zp: usize, act: i32): f64 {
       const z = load<f64>(zp);
       return 0.5 * (1.0 + erf(z * SQRT1_2)) + z * exp(-0.5 * z * z) * INV_SQRT_2PI;
     }
+    case RELU6: return a > 0.0 && a < 6.0 ? 1.0 : 0.0;           // flat past either kink, as TensorFlow's Relu6Grad
+    case LEAKY_RELU: return a > 0.0 ? 1.0 : LEAKY_RELU_SLOPE;
+    case HARD_SIGMOID: return a > 0.0 && a < 1.0 ? ONE_SIXTH : 0.0; // a in (0, 1) exactly where z + 3 is in (0, 6)
+    case HARD_SWISH: { // h(z) + z·h′(z), h = hardSigmoid
+      const z = load<f64>(zp), t = z + 3.0;
+      return hardSigmoid(z) + z * (t > 0.0 && t < 6.0 ? ONE_SIXTH : 0.0);
+    }
+    case MISH: { // tanh(sp) + z·(1 − tanh²(sp))·σ(z), sp = softplus(z), whose derivative is σ
+      const z = load<f64>(zp), t = tanh(softplus(z));
+      return t + z * (1.0 - t * t) * sigmoid(z);
+    }
+    case EXPONENTIAL: return a;
     default: return unreachable();
   }
 }

@@ -12,6 +12,12 @@ export const SOFTPLUS: i32 = 7;
 export const SOFTSIGN: i32 = 8;
 export const SWISH: i32 = 9;
 export const GELU: i32 = 10;
+export const RELU6: i32 = 11;
+export const LEAKY_RELU: i32 = 12;
+export const HARD_SIGMOID: i32 = 13;
+export const HARD_SWISH: i32 = 14;
+export const MISH: i32 = 15;
+export const EXPONENTIAL: i32 = 16;
 
 // loss codes
 export const MSE: i32 = 0;
@@ -77,4 +83,4 @@ export const RHO: i32 = 6;
 export const ITERATIONS: i32 = 7;
 
 // the hash of the definition these constants come from; the host compares it with its own
-export const CONTRACT: u32 = 0x02ad714b;
+export const CONTRACT: u32 = 0x36c70167;

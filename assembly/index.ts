@@ -17,7 +17,7 @@ export { CONTRACT } from './contract';
 // reference loops and to V8's Math.
 export { denseForward, denseForwardReference, denseBackward, denseBackwardReference, denseBackwardUpdate, denseBackwardUpdateReference } from './dense';
 export { activationForward, activationBackward } from './activations';
-export { exp, log, log1p, expm1, tanh, erf } from './math';
+export { exp, log, log1p, expm1, tanh, erf, pow } from './math';
 
 // e^x in place over xs [n], two at a time in the SIMD build (as the kernels take it), for the test
 // that holds the two-lane exp to exp().

@@ -333,3 +333,51 @@ export function erf(x: f64): f64 {
   const r = exp(-z * z - 0.5625) * exp((z - a) * (z + a) + R / S);
   return hx >= 0 ? 1.0 - r / a : r / a - 1.0;
 }
+
+// Veltkamp's split of a double into two halves of 26 bits, whose products are exact (no FMA here:
+// baseline WebAssembly has none, and the JS engine must compute the same bits)
+const SPLIT: f64 = 134217729.0; // 2^27 + 1
+let productError: f64 = 0.0;     // twoProduct's second result
+let powLow: f64 = 0.0;           // ddMul's second result
+
+// a·b = p + productError exactly (Dekker), for |a|, |b| ≤ 1
+@inline
+function twoProduct(a: f64, b: f64): f64 {
+  const p = a * b;
+  let c = SPLIT * a;
+  const ah = c - (c - a), al = a - ah;
+  c = SPLIT * b;
+  const bh = c - (c - b), bl = b - bh;
+  productError = ((ah * bh - p) + ah * bl + al * bh) + al * bl;
+  return p;
+}
+
+// (ah + al)·(bh + bl) as a double-double: the high part returned, the low in powLow
+@inline
+function ddMul(ah: f64, al: f64, bh: f64, bl: f64): f64 {
+  const p = twoProduct(ah, bh);
+  const e = productError + (ah * bl + al * bh);
+  const s = p + e;
+  powLow = e - (s - p);
+  return s;
+}
+
+// xⁿ for 0 ≤ x ≤ 1 and a whole n ≥ 0 (Adam's and Nadam's bias corrections: βᵗ), by squaring in
+// double-double, so ~100 bits survive the ~log₂n squarings and the sum rounds once: within an ulp
+// of the exact power, and the same bits on every host. (The host's Math.pow was: Node's and
+// Chromium's differ in the last bit of 0.999ᵗ for one t in six, which made a long Adam fit end
+// elsewhere in a browser.)
+export function pow(x: f64, n: f64): f64 {
+  let rh = 1.0, rl = 0.0, bh = x, bl = 0.0, k = n;
+  while (k >= 1.0) {
+    const half = Math.floor(k * 0.5);
+    if (k - 2.0 * half == 1.0) {
+      rh = ddMul(rh, rl, bh, bl);
+      rl = powLow;
+    }
+    bh = ddMul(bh, bl, bh, bl);
+    bl = powLow;
+    k = half;
+  }
+  return rh + rl;
+}

@@ -3,7 +3,7 @@ import {
   LEARNING_RATE, MOMENTUM, NESTEROV, BETA_1, BETA_2, EPSILON, RHO, ITERATIONS,
 } from './contract';
 import { slot, setting, at } from './net';
-import { pow } from './host';
+import { pow } from './math';
 
 // The updates follow Keras's optimizers formula for formula. Each returns Σ(p − p) over the new
 // parameters: 0 while all are finite, NaN as soon as one is not, so the host learns of a

@@ -67,7 +67,7 @@ await build({
 });
 for (const file of readdirSync('build').filter((f) => f.endsWith('.wasm'))) copyFileSync(join('build', file), join('dist', file));
 
-// The demo page (web/ → dist/web/): its scripts import dist/browser.js itself, not a copy of the library.
+// The demo page (web/ → dist/web/) and its worker (training and maps): their scripts import dist/browser.js itself, not a copy of the library.
 const useBrowserBundle = {
   name: 'use-browser-bundle',
   setup(b) {
@@ -75,7 +75,7 @@ const useBrowserBundle = {
   },
 };
 await build({
-  entryPoints: ['web/page.ts', 'web/style.css'],
+  entryPoints: ['web/page.ts', 'web/pageWorker.ts', 'web/style.css'],
   outdir: 'dist/web',
   bundle: true,
   platform: 'browser',

@@ -16,6 +16,11 @@ const TYPES = {
   '.ts': 'text/plain; charset=utf-8',
 };
 
+// Cross-origin isolation (window.crossOriginIsolated): the page and its workers may then share
+// memory between threads (SharedArrayBuffer), which multi-threaded training needs. Every file the
+// page loads is served from here, so requiring CORP of cross-origin files costs nothing.
+const ISOLATED = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
+
 const { values } = parseArgs({ options: { port: { type: 'string', default: '8080' } } });
 const port = Number(values.port);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -49,7 +54,7 @@ const server = createServer((req, res) => {
   if (!found) res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end(`not found: ${path}`);
   else if (found.redirect) res.writeHead(302, { location: found.redirect }).end();
   else {
-    res.writeHead(200, { 'content-type': TYPES[extname(found.file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+    res.writeHead(200, { 'content-type': TYPES[extname(found.file)] ?? 'application/octet-stream', 'cache-control': 'no-store', ...ISOLATED });
     createReadStream(found.file).pipe(res);
   }
 });

@@ -5,8 +5,11 @@
 // CONTRACT differs from contractHash() (src/engines/wasm.ts), so the two sides cannot drift.
 // This file imports nothing: the build script reads it on its own.
 
-export const ACTIVATIONS = ['linear', 'sigmoid', 'tanh', 'relu', 'softmax', 'elu', 'selu', 'softplus', 'softsign', 'swish', 'gelu'] as const;
+/** The activations a Dense layer takes, by name. */
+export const ACTIVATIONS = ['linear', 'sigmoid', 'tanh', 'relu', 'softmax', 'elu', 'selu', 'softplus', 'softsign', 'swish', 'gelu', 'relu6', 'leakyRelu', 'hardSigmoid', 'hardSwish', 'mish', 'exponential'] as const;
+/** The losses a model takes, by name. */
 export const LOSSES = ['mse', 'binaryCrossentropy', 'categoricalCrossentropy', 'sparseCategoricalCrossentropy'] as const;
+/** The optimizers `fit` takes, by name. */
 export const OPTIMIZERS = ['sgd', 'adam', 'rmsprop'] as const;
 
 /**

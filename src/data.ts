@@ -10,9 +10,14 @@ export interface RowsPlace {
 
 /**
  * Checks `value` as `cols` columns of finite numbers and returns it flat, row-major, with its row
- * count. Rows and columns in messages count from 1.
+ * count. Rows and columns in messages count from 1. A Float64Array is checked where it is and
+ * returned as it is, not copied: a large data set is held once (the caller reads it, never writes).
  */
 export function toMatrix(field: string, value: unknown, cols: number): { data: Float64Array; rows: number } {
+  if (value instanceof Float64Array && value.length > 0 && value.length % cols === 0) {
+    for (let i = 0; i < value.length; i++) if (!Number.isFinite(value[i])) checkCell(field, value[i], Math.floor(i / cols), i % cols);
+    return { data: value, rows: value.length / cols };
+  }
   let data: Float64Array | undefined;
   const rows = writeMatrix(field, value, cols, { input: (n) => (data = new Float64Array(n * cols)) });
   return { data: data!, rows };

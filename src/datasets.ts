@@ -20,6 +20,7 @@ const tutorialLayers = (activation: 'linear' | 'sigmoid') => [2, 1].map((units) 
   units, activation, kernelInitializer: { constant: 0.1 }, biasInitializer: 'zeros' as const,
 }));
 
+/** The tutorial's two four-row datasets (CGPA, resume score → package in LPA, or placed 0/1), each with its 2-2-1 model. */
 export const datasets: Record<'package' | 'placement', Dataset> = {
   package: {
     name: 'package',
@@ -43,7 +44,9 @@ export const datasets: Record<'package' | 'placement', Dataset> = {
   },
 };
 
+/** A key of `datasets`. */
 export type DatasetName = keyof typeof datasets;
+/** The names of `datasets`. */
 export const DATASET_NAMES = Object.keys(datasets) as DatasetName[];
 
 /** A labelled dataset for a classifier over several classes (a softmax output). */
@@ -59,6 +62,7 @@ export interface ClassDataset {
   y: number[];
 }
 
+/** `gaussianBlobs`'s options. */
 export interface BlobOptions {
   /** One center per class, each a point with one coordinate per feature. */
   centers: readonly (readonly number[])[];
@@ -89,6 +93,7 @@ export function gaussianBlobs({ centers, std, rowsPerClass, seed = 0, digits = 3
   return { x, y };
 }
 
+/** The class-label examples: `blobs3`, three Gaussian blobs of 60 rows on two features. */
 export const classDatasets: Record<'blobs3', ClassDataset> = {
   blobs3: {
     name: 'blobs3',
@@ -100,5 +105,7 @@ export const classDatasets: Record<'blobs3', ClassDataset> = {
   },
 };
 
+/** A key of `classDatasets`. */
 export type ClassDatasetName = keyof typeof classDatasets;
+/** The names of `classDatasets`. */
 export const CLASS_DATASET_NAMES = Object.keys(classDatasets) as ClassDatasetName[];

@@ -9,10 +9,12 @@ export class BackpropError extends Error {
 /**
  * Training stopped because the loss or a parameter stopped being a finite number. A BackpropError
  * (field 'fit'), so one `catch` handles every refusal of the library; `epoch` and `row` count from 0.
+ * The message is `reason` (what went wrong where), then `advice` (what the library's model keeps and
+ * what to try), apart so that the CLI can give its own.
  */
 export class DivergenceError extends BackpropError {
-  constructor(readonly epoch: number, readonly row: number, message: string) {
-    super('fit', message);
+  constructor(readonly epoch: number, readonly row: number, readonly reason: string, readonly advice?: string) {
+    super('fit', advice === undefined ? reason : `${reason}. ${advice}`);
     this.name = 'DivergenceError';
   }
 }
@@ -21,12 +23,57 @@ export function fail(field: string, message: string): never {
   throw new BackpropError(field, message);
 }
 
-/** What a value is, for messages: `"abc"`, `-1`, `NaN`, `an array`. */
+/**
+ * What a value is, for messages: `"abc"`, `-1`, `NaN`, `an array of 3 rows`, `a Float64Array of 5
+ * values`, `an object with keys a, b`, `a function`.
+ */
 export function show(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number' || typeof value === 'boolean' || value === undefined || value === null) return String(value);
-  if (Array.isArray(value)) return `an array of length ${value.length}`;
-  return `a ${typeof value}`;
+  if (typeof value === 'bigint') return `${value}n`;
+  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return String(value);
+  if (typeof value === 'function') return 'a function';
+  if (Array.isArray(value)) return `an array of ${count(value.length, elements(value))}`;
+  if (ArrayBuffer.isView(value)) {
+    const of = value instanceof DataView ? count(value.byteLength, 'byte') : count((value as unknown as ArrayLike<unknown>).length, 'value');
+    return `${article(value.constructor.name)} of ${of}`;
+  }
+  // An instance of a class by its class (a Map, a Date); a plain object by its keys
+  const kind = Object.getPrototypeOf(value) === null ? 'Object' : (value.constructor?.name || 'Object');
+  if (kind !== 'Object') return article(kind);
+  const keys = Object.keys(value);
+  const SHOWN = 6;
+  if (keys.length === 0) return 'an empty object';
+  return `an object with ${keys.length === 1 ? 'key' : 'keys'} ${keys.slice(0, SHOWN).join(', ')}${keys.length > SHOWN ? `, … (${keys.length} in all)` : ''}`;
+}
+
+/** What an array holds, as a singular noun: rows (arrays), numbers, strings, or values. */
+function elements(array: readonly unknown[]): string {
+  const first = array[0];
+  const kind = Array.isArray(first) || ArrayBuffer.isView(first) ? 'row' : typeof first === 'number' ? 'number' : typeof first === 'string' ? 'string' : 'value';
+  for (const v of array) {
+    const same = kind === 'row' ? Array.isArray(v) || ArrayBuffer.isView(v) : kind === 'value' || typeof v === kind;
+    if (!same) return 'value';
+  }
+  return kind;
+}
+
+/** `an Int32Array`, `a Float64Array`, `a Map`. */
+const article = (noun: string) => `${/^[aeiouAEIO]/.test(noun) ? 'an' : 'a'} ${noun}`;
+
+/** `1 row`, `2 rows` (`plural` where adding an s will not do). */
+export function count(n: number, noun: string, plural = `${noun}s`): string {
+  return `${n} ${n === 1 ? noun : plural}`;
+}
+
+/**
+ * A seed of the random generator: an integer from 0 to 2³² − 1, its 32-bit state. A seed outside is
+ * refused, not wrapped mod 2³² (-1 and 4294967295 would otherwise silently be the same run).
+ */
+export function checkSeed(field: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 0xffffffff) {
+    fail(field, `expected an integer from 0 to 4294967295 (2³² − 1, the random generator's state), got ${show(value)}`);
+  }
+  return value;
 }
 
 /** A whole number from 1 to 2^53 − 1: past that, f64 no longer tells neighbouring integers apart (and 2^53 + 2 epochs never end). */

@@ -3,7 +3,7 @@
 // The optimizer's own options are its row's (src/operations/optimizers.ts, checked in src/optimizers.ts).
 import type { Matrix } from './data.js';
 import type { EngineKind } from './engines/engine.js';
-import { fail, knownKeys, oneOf, positiveInteger, show } from './errors.js';
+import { checkSeed, fail, knownKeys, oneOf, positiveInteger, show } from './errors.js';
 import { checkThreshold } from './metrics.js';
 import { checkOptimizer, OPTIMIZER_OPTIONS, type OptimizerOptions, type OptimizerSettings } from './optimizers.js';
 import type { EpochLogs } from './trainer.js';
@@ -11,6 +11,7 @@ import type { EpochLogs } from './trainer.js';
 /** `'none'`: rows in order; `'epoch'` (or `true`): a new permutation each epoch; `'sample'`: each step draws a row at random, with replacement. */
 export type Shuffle = 'none' | 'epoch' | 'sample';
 
+/** How to train: epochs, batches, row order, engine and the optimizer with its settings. */
 export interface FitOptions extends OptimizerOptions {
   /** Passes over the data (default 1, as Keras): the fit ends after epoch `epochs` − 1, counting from 0. */
   epochs?: number;
@@ -31,6 +32,7 @@ export interface FitOptions extends OptimizerOptions {
   shuffle?: boolean | Shuffle;
   /** Seeds the row order (default 0): a seed reproduces a run exactly, on either engine. */
   seed?: number;
+  /** `'wasm'` (default) or `'js'`: the same numbers either way. */
   engine?: EngineKind;
   /**
    * Batches per call into the engine, as Keras's steps_per_execution: 1 (default) — the host runs the
@@ -42,6 +44,7 @@ export interface FitOptions extends OptimizerOptions {
   onEpochEnd?: (epoch: number, logs: EpochLogs) => void | Promise<void>;
 }
 
+/** The settings a fit ran with, every default filled in (`history.params`). */
 export interface Settings {
   epochs: number;
   initialEpoch: number;
@@ -62,15 +65,14 @@ export const FIT_OPTIONS = [
 export function checkFitOptions(o: FitOptions): Settings {
   if (typeof o !== 'object' || o === null) fail('options', `expected an object, got ${show(o)}`);
   const shuffle = o.shuffle === undefined || o.shuffle === true ? 'epoch' : o.shuffle === false ? 'none' : oneOf('shuffle', o.shuffle, ['none', 'epoch', 'sample'] as const);
-  const seed = o.seed ?? 0;
-  if (!Number.isInteger(seed)) fail('seed', `expected an integer, got ${show(seed)}`);
+  const seed = checkSeed('seed', o.seed ?? 0);
   if (o.onEpochEnd !== undefined && typeof o.onEpochEnd !== 'function') fail('onEpochEnd', `expected a function, got ${show(o.onEpochEnd)}`);
   const resetOptimizer = o.resetOptimizer ?? false;
   if (typeof resetOptimizer !== 'boolean') fail('resetOptimizer', `expected true or false, got ${show(resetOptimizer)}`);
   const initialEpoch = o.initialEpoch ?? 0;
   if (typeof initialEpoch !== 'number' || !Number.isSafeInteger(initialEpoch) || initialEpoch < 0) fail('initialEpoch', `expected a whole number ≥ 0, got ${show(initialEpoch)}`);
   return {
-    epochs: positiveInteger('epochs', o.epochs ?? 1),
+    epochs: epochCount(o.epochs ?? 1),
     initialEpoch,
     optimizer: checkOptimizer(o),
     resetOptimizer,
@@ -82,11 +84,26 @@ export function checkFitOptions(o: FitOptions): Settings {
   };
 }
 
+/**
+ * The most epochs one fit runs. The history keeps every epoch's loss (and, with validation data, its
+ * loss and metrics): a million epochs is some 16 MB of it, and up to a few hundred MB with
+ * validation metrics; 10¹² would grow without bound, silently. A longer run is several fits, each
+ * carrying on from the last.
+ */
+export const MAX_EPOCHS = 1_000_000;
+
+function epochCount(v: unknown): number {
+  const epochs = positiveInteger('epochs', v);
+  if (epochs > MAX_EPOCHS) fail('epochs', `expected at most ${MAX_EPOCHS} (the history keeps every epoch's loss and metrics; for more, fit again: each fit carries on from the last), got ${show(v)}`);
+  return epochs;
+}
+
 function checkStepsPerExecution(v: unknown): 1 | 'epoch' {
   if (v !== 1 && v !== 'epoch') fail('stepsPerExecution', `expected 1 (one call per batch) or 'epoch' (one call per epoch), got ${show(v)}`);
   return v;
 }
 
+/** Validation during fit: held-out rows measured after each epoch, and early stopping. */
 export interface ValidationOptions {
   /** Share of the rows (seeded by `seed`, stratified by label for binaryCrossentropy) held out to validate on after each epoch, as Keras's validationSplit. */
   validationSplit?: number;
@@ -122,6 +139,7 @@ export function checkValidationOptions(o: ValidationOptions): ValidationSettings
   return { split: o.validationSplit, data: o.validationData, patience, threshold: checkThreshold(o.threshold ?? 0.5) };
 }
 
+/** `Model.fit`'s options: training (FitOptions, with the optimizer's), validation, and scaling. */
 export interface ModelFitOptions extends FitOptions, ValidationOptions {
   /** Fits a z-score scaler to the training rows (after any validationSplit); the model applies it from then on, in fit, predict and evaluate. */
   standardize?: boolean;

@@ -1,6 +1,7 @@
 import { argmax } from './classes.js';
-import { fail, show } from './errors.js';
+import { count, fail, show } from './errors.js';
 
+/** Metrics of a regression (mse): MSE, MAE and R², per target where there are several. */
 export interface RegressionMetrics {
   task: 'regression';
   rows: number;
@@ -11,6 +12,7 @@ export interface RegressionMetrics {
   r2: number;
 }
 
+/** A 0/1 classifier's four counts. */
 export interface ConfusionMatrix {
   /** Predicted 1, target 1. */
   tp: number;
@@ -20,6 +22,7 @@ export interface ConfusionMatrix {
   fn: number;
 }
 
+/** Metrics of a 0/1 classifier (binaryCrossentropy) at a threshold. */
 export interface ClassificationMetrics {
   task: 'classification';
   rows: number;
@@ -57,7 +60,11 @@ export interface MulticlassMetrics {
   accuracy: number;
   /** Per class, in class order. */
   perClass: ClassScores[];
-  /** Unweighted means over the classes (scikit-learn's 'macro avg'). */
+  /**
+   * Unweighted means over the classes present in the targets or the predictions (scikit-learn's
+   * 'macro' average with its default labels, "all labels in y_true and y_pred"): a class absent from
+   * both has nothing to score, and counting it as 0 would pull the mean down for no reason.
+   */
   macroPrecision: number;
   macroRecall: number;
   macroF1: number;
@@ -71,6 +78,7 @@ export interface MulticlassMetrics {
   confusion: number[][];
 }
 
+/** The metrics of a model's task (`task` tells which). */
 export type Metrics = RegressionMetrics | ClassificationMetrics | MulticlassMetrics;
 
 // The clip the kernels apply in binaryCrossentropy (assembly/losses.ts), so logLoss equals the loss.
@@ -121,7 +129,7 @@ export function checkThreshold(threshold: unknown): number {
 
 function checkPair(y: ArrayLike<number>, yhat: ArrayLike<number>): number {
   if (y.length === 0) fail('y', 'has no values; expected at least one');
-  if (y.length !== yhat.length) fail('yhat', `has ${yhat.length} values but y has ${y.length}`);
+  if (y.length !== yhat.length) fail('yhat', `has ${count(yhat.length, 'value')} but y has ${y.length}`);
   return y.length;
 }
 
@@ -133,7 +141,7 @@ export function multiclassMetrics(labels: ArrayLike<number>, probabilities: Arra
   const rows = labels.length;
   if (!Number.isInteger(classes) || classes < 2) fail('classes', `expected the number of classes, an integer ≥ 2, got ${show(classes)}`);
   if (rows === 0) fail('y', 'has no values; expected at least one');
-  if (probabilities.length !== rows * classes) fail('yhat', `has ${probabilities.length} values; expected ${rows} rows × ${classes} classes`);
+  if (probabilities.length !== rows * classes) fail('yhat', `has ${count(probabilities.length, 'value')}; expected ${count(rows, 'row')} × ${classes} classes`);
   const confusion = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
   let correct = 0, logLoss = 0;
   for (let r = 0; r < rows; r++) {
@@ -158,7 +166,8 @@ export function multiclassMetrics(labels: ArrayLike<number>, probabilities: Arra
     const recall = support > 0 ? tp / support : 0;
     return { precision, recall, f1: precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0, support };
   });
-  const mean = (key: keyof ClassScores) => perClass.reduce((n, c) => n + c[key], 0) / classes;
+  const present = perClass.filter((c, k) => c.support > 0 || confusion.some((row) => row[k]! > 0));
+  const mean = (key: keyof ClassScores) => present.reduce((n, c) => n + c[key], 0) / present.length;
   return {
     task: 'multiclass', rows, classes, accuracy: correct / rows, perClass,
     macroPrecision: mean('precision'), macroRecall: mean('recall'), macroF1: mean('f1'), logLoss, confusion,

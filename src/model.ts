@@ -31,11 +31,13 @@ export interface ModelOptions<Layer extends LayerSpec = DenseSpec> extends Model
   targetScaler?: Scaler;
 }
 
+/** Options of predict and evaluate. */
 export interface RunOptions {
   /** Defaults to 'wasm' once the kernels are loaded (after a WASM fit or loadWasm()), else 'js'. */
   engine?: EngineKind;
 }
 
+/** Options of `evaluateMetrics`. */
 export interface MetricsOptions extends RunOptions {
   /** Probability from which a row counts as predicted 1 (default 0.5). */
   threshold?: number;

@@ -2,8 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { setDefaultWasmSource } from './engines/wasm.js';
 import './worker/nodeEndpoint.js';
-import { readCsv, type CsvData, type CsvDataOptions } from './csv.js';
-import { fail } from './errors.js';
+import { unreadable } from './csvFile.js';
 import type { Model } from './model.js';
 import { modelChunks, type modelFromFile, type ModelInfo } from './io/modelFile.js';
 import { readModelFile } from './io/files.js';
@@ -18,15 +17,11 @@ export async function readText(path: string): Promise<string> {
   try {
     return await readFile(path, 'utf8');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    return fail(path, code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, expected a file' : `cannot be read (${(e as Error).message})`);
+    return unreadable(path, e);
   }
 }
 
-/** Reads a CSV file's features and target (see readCsv); messages name the file and line. */
-export async function readCsvFile(path: string, options: Omit<CsvDataOptions, 'source'>): Promise<CsvData> {
-  return readCsv(await readText(path), { ...options, source: path });
-}
+export { readCsvFile } from './csvFile.js';
 
 /**
  * Writes the model, its scalers, its training state and `info` as a model file (JSON), in pieces (no

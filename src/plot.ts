@@ -2,7 +2,8 @@
 // the plane of two features with the data on top, and a confusion matrix.
 import { isCategorical } from './classes.js';
 import { toMatrix, type Matrix } from './data.js';
-import { fail } from './errors.js';
+import { count, fail } from './errors.js';
+import { extent } from './extent.js';
 import type { Model } from './model.js';
 import type { LossHistory } from './trainer.js';
 
@@ -17,9 +18,7 @@ export function lossChartSvg(history: LossHistory, title = 'Loss per epoch'): st
   if (n === 0) fail('history', 'has no epochs to plot');
   const series = [{ name: 'training loss', values: history.loss, color: BLUE, dash: '' }];
   if (history.valLoss?.length) series.push({ name: 'validation loss', values: history.valLoss, color: ORANGE, dash: ' stroke-dasharray="6 4"' });
-  // Not Math.min(...values): a long history would overflow the stack.
-  let lo = Infinity, hi = -Infinity;
-  for (const s of series) for (const v of s.values) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+  const [lo, hi] = extent(series.flatMap((s) => s.values));
   // Losses often fall by orders of magnitude: a log scale keeps the late epochs readable.
   const log = lo > 0 && hi / lo > 30;
   const x = linear(1, Math.max(n, 2), M.left, W - M.right, ticks(1, Math.max(n, 2), 8).filter(Number.isInteger));
@@ -38,6 +37,7 @@ export function lossChartSvg(history: LossHistory, title = 'Loss per epoch'): st
   ]);
 }
 
+/** `decisionBoundarySvg`'s options. */
 export interface BoundaryOptions {
   /** Names of the two features, for the axes. */
   features?: [string, string];
@@ -52,6 +52,7 @@ export interface BoundaryOptions {
   maxPoints?: number;
 }
 
+/** `confusionMatrixSvg`'s options. */
 export interface ConfusionOptions {
   title?: string;
 }
@@ -69,7 +70,7 @@ export function confusionMatrixSvg(confusion: readonly (readonly number[])[], cl
     if (row.length !== k) fail(`confusion[${t}]`, `expected ${k} counts (one per class), got ${row.length}`);
     row.forEach((n, p) => { if (!Number.isInteger(n) || n < 0) fail(`confusion[${t}][${p}]`, `expected a count (an integer ≥ 0), got ${n}`); });
   });
-  const longest = Math.max(...classes.map((l) => l.length));
+  const longest = extent(classes.map((l) => l.length))[1];
   const cell = Math.max(36, Math.min(88, Math.floor(440 / k)));
   // Column labels turn 45° when they would not fit across their cell.
   const slant = longest * 7 > cell - 4;
@@ -128,7 +129,7 @@ export function decisionBoundarySvg(model: Pick<Model, 'network' | 'predict'>, x
   const softmax = isCategorical(loss);
   if (!softmax && (loss !== 'binaryCrossentropy' || k !== 1)) fail('plot', `a decision boundary needs a classifier: binaryCrossentropy with one output, or a softmax output with categoricalCrossentropy or sparseCategoricalCrossentropy; this model has ${loss} with ${k} output${k === 1 ? '' : 's'}`);
   const { data, rows } = toMatrix('x', x, 2);
-  if (y.length !== rows) fail('y', `has ${y.length} values but x has ${rows} rows`);
+  if (y.length !== rows) fail('y', `has ${count(y.length, 'value')} but x has ${count(rows, 'row')}`);
   const { features = ['x₁', 'x₂'], target = 'y', threshold = 0.5, resolution = 80, maxPoints = 3000 } = options;
   const classes = softmax ? options.classes ?? Array.from({ length: k }, (_, c) => String(c)) : ['0', '1'];
   if (classes.length !== (softmax ? k : 2)) fail('classes', `expected ${k} labels (one per output), got ${classes.length}`);
@@ -137,9 +138,9 @@ export function decisionBoundarySvg(model: Pick<Model, 'network' | 'predict'>, x
   }
   const column = (c: number) => Array.from({ length: rows }, (_, r) => data[r * 2 + c]!);
   const [xs, ys] = [column(0), column(1)];
-  const pad = (v: number[]) => { const lo = Math.min(...v), hi = Math.max(...v), p = (hi - lo || 1) * 0.05; return [lo - p, hi + p] as const; };
+  const pad = (v: number[]) => { const [lo, hi] = extent(v), p = (hi - lo || 1) * 0.05; return [lo - p, hi + p] as const; };
   const [x0, x1] = pad(xs), [y0, y1] = pad(ys);
-  const legendWidth = softmax ? Math.max(120, Math.min(180, 40 + 7 * Math.max(...classes.map((l) => l.length)))) : 70;
+  const legendWidth = softmax ? Math.max(120, Math.min(180, 40 + 7 * extent(classes.map((l) => l.length))[1])) : 70;
   const sx = linear(x0, x1, M.left, W - M.right - legendWidth, ticks(x0, x1, 8));
   const sy = linear(y0, y1, H - M.bottom, M.top, ticks(y0, y1, 6));
   const grid: number[][] = [];

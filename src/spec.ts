@@ -22,11 +22,17 @@ export interface Regularizer { l1: number; l2: number }
 
 /** One fully connected layer, as Keras's `Dense`. */
 export interface DenseSpec {
+  /** Outputs of the layer (a whole number ≥ 1). */
   units: number;
+  /** One of ACTIVATIONS (default 'linear', as Keras). */
   activation?: Activation;
+  /** The kernel's initial values (default 'glorotUniform', as Keras). */
   kernelInitializer?: Initializer;
+  /** The bias's initial values (default 'zeros'). */
   biasInitializer?: Initializer;
+  /** A penalty on the kernel's weights added to the loss (default none). */
   kernelRegularizer?: RegularizerSpec;
+  /** A penalty on the bias added to the loss (default none). */
   biasRegularizer?: RegularizerSpec;
 }
 
@@ -38,6 +44,7 @@ export interface DropoutSpec {
   dropout: number;
 }
 
+/** One entry of a model's `layers`: a Dense layer, or a Dropout after one. */
 export type LayerSpec = DenseSpec | DropoutSpec;
 
 /** A model's layers and loss; `Layer` narrows the layers to Dense ones where a caller wants only those. */
@@ -46,6 +53,7 @@ export interface ModelSpec<Layer extends LayerSpec = LayerSpec> {
   inputs: number;
   /** Dense layers, each optionally followed by a Dropout. */
   layers: Layer[];
+  /** One of LOSSES: 'mse' (regression), 'binaryCrossentropy' (a sigmoid output), the categorical ones (a softmax output). */
   loss: Loss;
 }
 

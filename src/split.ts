@@ -1,4 +1,4 @@
-import { fail, show } from './errors.js';
+import { checkSeed, count, fail, show } from './errors.js';
 import { seeded } from './random.js';
 
 /** Row indices of the two parts of a split, each in ascending order. */
@@ -7,6 +7,7 @@ export interface RowSplit {
   validation: number[];
 }
 
+/** `splitRows`'s options. */
 export interface SplitOptions {
   /** Share of the rows held out for validation, in (0, 1). */
   fraction: number;
@@ -17,12 +18,14 @@ export interface SplitOptions {
 
 /**
  * Holds out round(fraction × n) rows at random (seeded), drawn per label when stratified so both
- * parts keep the labels' proportions. Both parts get at least one row.
+ * parts keep the labels' proportions. The validation part gets at least one row; a split that leaves
+ * fewer than 2 rows to train on (one row: its standardization has no spread, its fit nothing to learn
+ * from but itself) is refused, not run.
  */
 export function splitRows(rows: number, { fraction, seed = 0, stratify }: SplitOptions): RowSplit {
   if (typeof fraction !== 'number' || !(fraction > 0 && fraction < 1)) fail('validationSplit', `expected a fraction between 0 and 1 (exclusive), like 0.2, got ${show(fraction)}`);
-  if (!Number.isInteger(seed)) fail('seed', `expected an integer, got ${show(seed)}`);
-  if (rows < 2) fail('validationSplit', `needs at least 2 rows to hold some out, got ${rows}`);
+  checkSeed('seed', seed);
+  if (rows < 3) fail('validationSplit', `needs at least 3 rows (2 to train on, 1 to hold out), got ${rows}`);
   const random = seeded(seed);
   const groups = new Map<number, number[]>();
   for (let r = 0; r < rows; r++) {
@@ -34,10 +37,11 @@ export function splitRows(rows: number, { fraction, seed = 0, stratify }: SplitO
   const held: number[] = [];
   for (const members of groups.values()) {
     shuffle(members, random);
-    held.push(...members.slice(0, Math.round(fraction * members.length)));
+    for (const r of members.slice(0, Math.round(fraction * members.length))) held.push(r);
   }
   // Rounding per group can leave a part empty on tiny data; move one row so neither is.
-  const total = Math.min(Math.max(held.length, 1), rows - 1);
+  const total = Math.max(held.length, 1);
+  if (rows - total < 2) fail('validationSplit', `${fraction} of ${rows} rows holds out ${total} and leaves ${count(rows - total, 'row')} to train on; expected at least 2: hold out a smaller share`);
   const inHeld = new Set(held.slice(0, total));
   if (inHeld.size < total) inHeld.add([...Array(rows).keys()].find((r) => !inHeld.has(r))!);
   const train: number[] = [], validation: number[] = [];

@@ -18,6 +18,7 @@ import { fillOrder, startFit } from './trainer.js';
 import { toKeras, type Weights } from './weights.js';
 import { Workspace } from './workspace.js';
 
+/** `Model.trace`'s options: the fit's (its callback aside) and which step to trace. */
 export interface TraceOptions extends Omit<ModelFitOptions, 'onEpochEnd'> {
   /** Which step of `fit(x, y, options)` to trace, counting from 1 (default 1): the steps before it run as fit runs them. */
   step?: number;
@@ -106,6 +107,7 @@ export interface TraceUpdate {
   deltas: Weights;
 }
 
+/** Everything one step of a fit computes, read from the engine that ran it (`Model.trace`). */
 export interface Trace {
   engine: EngineKind;
   /** The step of the fit traced, from 1, and the epoch it falls in, from 1. */
@@ -343,6 +345,7 @@ export function unitName(network: Names, layer: number, unit: number): string {
   return layers === 2 ? `h${sub(unit + 1)}` : `h${digits(layer, SUP)}${sub(unit + 1)}`;
 }
 
+/** A parameter's name as the tutorial writes it: the weight wˡᵢⱼ from input i to unit j of layer l, or the bias bˡⱼ (the index left out where the layer has one unit). */
 export function paramName(network: Names, layer: number, input: number | undefined, unit: number): string {
   const single = network.layers[layer - 1]!.units === 1;
   const idx = input === undefined ? (single ? '' : sub(unit + 1)) : single ? sub(input + 1) : sub(input + 1, unit + 1);

@@ -8,6 +8,7 @@ import type { Workspace } from './workspace.js';
 import type { Network } from './spec.js';
 import { describeParam } from './weights.js';
 
+/** What `onEpochEnd` receives after each epoch. */
 export interface EpochLogs {
   loss: number;
   /** With validation data (src/validation.ts): the held-out rows' loss and metrics after this epoch. */
@@ -20,6 +21,7 @@ export type { FitOptions, Settings, Shuffle } from './fitOptions.js';
 /** What a chart of a run reads: its epochs and losses (History without the settings). */
 export type LossHistory = Pick<History, 'epoch' | 'loss' | 'valLoss' | 'bestEpoch'>;
 
+/** What `fit` resolves to: the loss of every epoch (and validation's), as Keras's History. */
 export interface History {
   epoch: number[];
   /** Mean of the epoch's row (or batch) losses, each measured before its update — what Keras reports. */
@@ -135,5 +137,5 @@ function diverged(network: Network, params: Float64Array, epoch: number, row: nu
   const where = `epoch ${epoch + 1}, ${count > 1 ? 'batch starting at ' : ''}row ${row + 1}`;
   const bad = params.findIndex((v) => !Number.isFinite(v));
   const what = bad >= 0 ? `parameter ${describeParam(network, bad)} became ${params[bad]}` : `the loss became ${loss}`;
-  return new DivergenceError(epoch, row, `Training diverged at ${where}: ${what} (learningRate ${lr}). The model keeps the weights of the last finished epoch; try a smaller learning rate or standardized inputs.`);
+  return new DivergenceError(epoch, row, `Training diverged at ${where}: ${what} (learningRate ${lr})`, 'The model keeps the weights of the last finished epoch; try a smaller learning rate or standardized inputs.');
 }

@@ -1,7 +1,7 @@
 // The parameters' two layouts: flat, as the kernels read them (per layer the kernel [units][inputs],
 // each unit's weights contiguous, then the bias), and Keras's weight list at the boundary
 // (getWeights / setWeights / JSON): [kernel₁ (inputs × units), bias₁, kernel₂, bias₂, …].
-import { fail, show } from './errors.js';
+import { checkSeed, fail, show } from './errors.js';
 import { initialize } from './initializers.js';
 import { seeded } from './random.js';
 import { parameterCount, widths, type Network } from './spec.js';
@@ -25,7 +25,7 @@ export function forEachLayer(network: Network, params: Float64Array, f: (layer: 
 
 /** Flat parameters drawn by each layer's initializers from `seed`. */
 export function initialParams(network: Network, seed: number): Float64Array {
-  if (!Number.isInteger(seed)) fail('seed', `expected an integer, got ${show(seed)}`);
+  checkSeed('seed', seed);
   const params = new Float64Array(parameterCount(network));
   const random = seeded(seed);
   forEachLayer(network, params, (l, inputs, kernel, bias) => {

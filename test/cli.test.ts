@@ -2,6 +2,10 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { parse, type Command, type Flag } from '../src/cli/args.js';
+import { explain } from '../src/cli/explain.js';
+import { train } from '../src/cli/train.js';
+import { CSV_FILE_FLAGS, CSV_FIT_FLAGS, CSV_RESULT_FLAGS } from '../src/cli/trainCsv.js';
 import { datasets, Model } from '../src/node.js';
 
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
@@ -46,7 +50,7 @@ describe('bad flags: a clear message, exit 1, no stack trace', () => {
     [['train', '--dataset', 'iris'], /--dataset: expected one of 'package', 'placement', 'blobs3', got "iris"/],
     [['train'], /--dataset: expected one of package, placement, blobs3/],
     [['train', '--dataset', 'package', '--layers', '2,0'], /--layers: expected positive whole numbers/],
-    [['train', '--dataset', 'package', '--activation', 'mish'], /--activation: expected one of/],
+    [['train', '--dataset', 'package', '--activation', 'gelu_new'], /--activation: expected one of/],
     [['train', '--dataset', 'package', '--loss', 'binaryCrossentropy'], /needs activation 'sigmoid'/],
     [['train', '--dataset', 'package', '--engine', 'gpu'], /--engine: expected one of 'wasm', 'js'/],
     [['train', '--dataset', 'package', '--epoch', '3'], /Unknown option '--epoch'/],
@@ -79,4 +83,42 @@ it('demo trains both tasks on both engines and finds them in agreement', () => {
   expect(r.stdout).toMatch(/package: regression/);
   expect(r.stdout).toMatch(/placement: classification/);
   expect(r.stdout.match(/WASM and JS engines agree/g)).toHaveLength(2);
+});
+
+describe('a flag given where it does nothing is refused, by every command alike', () => {
+  // Each command's flag table says where each group applies; parse refuses a flag out of its scope.
+  const argv = (name: string, flag: Flag) => (flag.value === undefined ? [`--${name}`] : [`--${name}`, 'x']);
+  const refusal = (command: Command, args: string[]) => {
+    try { parse(command, args); } catch (e) { return (e as Error).message; }
+    return undefined;
+  };
+  const csvFlags = [CSV_FILE_FLAGS, CSV_FIT_FLAGS, CSV_RESULT_FLAGS].flatMap((g) => Object.entries(g.flags));
+
+  it.each([train, explain])('$name --dataset package: every CSV flag is refused, naming it', (command) => {
+    for (const [name, flag] of csvFlags) {
+      expect(refusal(command, ['--dataset', 'package', ...argv(name, flag)])).toMatch(new RegExp(`^--${name}: (applies to CSV files|is about a whole training run)`));
+    }
+  });
+
+  it.each([train, explain])('$name --dataset blobs3: the CSV file flags are refused; the CSV run flags are taken (train) or, being results, refused (explain)', (command) => {
+    for (const [name, flag] of csvFlags) {
+      const message = refusal(command, ['--dataset', 'blobs3', ...argv(name, flag)]);
+      if (name in CSV_FILE_FLAGS.flags) expect(message).toMatch(new RegExp(`^--${name}: applies to CSV files .*; --dataset blobs3 has its own \\(x1, x2 → class\\)`));
+      else if (command === explain && name in CSV_RESULT_FLAGS.flags) expect(message).toBe(`--${name}: is about a whole training run (backprop train); explain shows one step`);
+      else expect(message).toBeUndefined();
+    }
+  });
+
+  it('a CSV file takes them all; --help is never refused', () => {
+    for (const [name, flag] of csvFlags) expect(refusal(train, ['d.csv', ...argv(name, flag)])).toBeUndefined();
+    expect(refusal(explain, ['--dataset', 'package', '--standardize', '--help'])).toBeUndefined();
+  });
+
+  it('explain --dataset package with the CSV flags of the report: exit 1, the first named, no stack trace', () => {
+    const r = backprop('explain', '--dataset', 'package', '--target', 'foo', '--features', 'bar', '--task', 'regression', '--standardize', '--validation-split', '0.2');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('backprop: --target: applies to CSV files (backprop explain DATA.csv --target COLUMN), not to --dataset package\n');
+    const s = backprop('explain', '--dataset', 'package', '--standardize');
+    expect(s.stderr).toBe('backprop: --standardize: applies to CSV files (backprop explain DATA.csv --target COLUMN --standardize …) and --dataset blobs3, not to --dataset package\n');
+  });
 });

@@ -22,6 +22,16 @@ describe('reading CSV files', () => {
     expect(d.rows).toBe(2);
   });
 
+  it('reads mixed line ends: a CRLF file with a line added by `echo >>` (LF), and a lone CR', async () => {
+    const path = file('mixed.csv', 'x,y\r\n1,2\r\n3,4\r\n');
+    writeFileSync(path, '5,6\n', { flag: 'a' }); // what `echo 5,6 >> mixed.csv` appends
+    writeFileSync(path, '7,8\r9,10\r\n', { flag: 'a' });
+    const d = await readCsvFile(path, { target: 'y' });
+    expect(Array.from(d.x)).toEqual([1, 3, 5, 7, 9]);
+    expect(Array.from(d.y)).toEqual([2, 4, 6, 8, 10]);
+    expect(parseCsv('a\r\n1\n2\r3\r\n4').lines).toEqual([2, 3, 4, 5]);
+  });
+
   it('counts file lines past line breaks inside quoted cells and skipped blank lines', () => {
     const t = parseCsv('a,note,b\n1,"two\nlines",2\n\n3,x,4\n');
     expect(t.lines).toEqual([2, 5]);

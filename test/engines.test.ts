@@ -4,16 +4,17 @@ import { describe, expect, it } from 'vitest';
 import { Model, type Activation, type FitOptions, type Shuffle } from '../src/node.js';
 
 const OPTIMIZERS: FitOptions[] = [{ optimizer: 'sgd' }, { optimizer: 'sgd', momentum: 0.5, nesterov: true }, { optimizer: 'adam' }, { optimizer: 'rmsprop', momentum: 0.5 }];
-import { EVERY_ACTIVATION, maxRelativeDiff, normwiseRelativeDiff, randomNetwork, randomRows } from './helpers.js';
+import { EVERY_ACTIVATION, maxRelativeDiff, normwiseRelativeDiff, randomNetwork, randomRows, tamed } from './helpers.js';
 
 async function both(seed: number, depth: number, hidden: Activation, classify: boolean, shuffle: Shuffle, batchSize: number, optimizer: FitOptions) {
   const spec = randomNetwork(seed, depth, hidden, classify ? 'sigmoid' : 'linear', classify ? 'binaryCrossentropy' : 'mse');
   const outs = spec.layers[spec.layers.length - 1]!.units;
-  const x = randomRows(seed + 1, 37, spec.inputs, -3, 3);
+  const { range, rate } = tamed(hidden);
+  const x = randomRows(seed + 1, 37, spec.inputs, -3 * range, 3 * range);
   const y = classify ? x.map((row) => [row[0]! > 0 ? 1 : 0]) : randomRows(seed + 2, 37, outs);
   const runs = await Promise.all((['wasm', 'js'] as const).map(async (engine) => {
     const model = new Model(spec);
-    const history = await model.fit(x, y, { epochs: 6, learningRate: 0.05, batchSize, shuffle, seed: seed * 7, engine, ...optimizer });
+    const history = await model.fit(x, y, { epochs: 6, learningRate: 0.05 * rate, batchSize, shuffle, seed: seed * 7, engine, ...optimizer });
     return { loss: history.loss, weights: model.getWeights().flat(2), predictions: model.predict(x, { engine }).flat(), evaluation: model.evaluate(x, y, { engine }) };
   }));
   return runs as [typeof runs[0], typeof runs[0]];

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadWasm, type Activation, type Loss, type ModelOptions, type LayerSpec } from '../src/node.js';
 import { checkSpec, parameterCount } from '../src/spec.js';
 import { Workspace } from '../src/workspace.js';
-import { EVERY_ACTIVATION, randomNetwork, randomRows, randomTargets } from './helpers.js';
+import { EVERY_ACTIVATION, randomNetwork, randomRows, randomTargets, tamed } from './helpers.js';
 
 beforeAll(async () => { await loadWasm(); });
 
@@ -58,7 +58,8 @@ describe.each(['wasm', 'js'] as const)('%s engine: gradients equal finite differ
           const seed = depth * 100 + EVERY_ACTIVATION.indexOf(hidden) * 10 + EVERY_ACTIVATION.indexOf(output) + LOSSES_SEEN.indexOf(loss) * 5;
           const spec = randomNetwork(seed, depth, hidden, output, loss);
           const outs = spec.layers[spec.layers.length - 1]!.units;
-          const x = randomRows(seed + 1, 5, spec.inputs, -2, 2);
+          const { range } = tamed(hidden);
+          const x = randomRows(seed + 1, 5, spec.inputs, -2 * range, 2 * range);
           const { params, grads, lossAt } = probe(engine, spec, x, randomTargets(seed + 2, 5, outs, loss));
           expectFiniteDifferences(params, grads, lossAt);
         });

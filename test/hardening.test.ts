@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { lossChart } from '../src/cli/progress.js';
-import { BackpropError, DivergenceError, lossChartSvg, Model, modelFromFile, modelToText, type LossHistory } from '../src/node.js';
+import { table } from '../src/cli/report.js';
+import { BackpropError, decisionBoundarySvg, DivergenceError, lossChartSvg, Model, modelFromFile, modelToText, splitRows, type LossHistory } from '../src/node.js';
 import { seeded } from '../src/random.js';
 import { runCli } from './helpers.js';
 
@@ -154,7 +155,8 @@ describe('4. a flag is honoured or refused', () => {
     ['--features', 'a,b'], ['--task', 'regression'], ['--validation-split', '0.2'], ['--early-stopping', '3'], ['--threshold', '0.4'],
   ])('train --dataset package %s: refused, nothing written', (...flags) => {
     const r = backprop('train', '--dataset', 'package', ...flags);
-    expectRefusal(r, new RegExp(`${flags[0]}: applies to CSV files \\(backprop train DATA\\.csv --target COLUMN ${flags[0]} …\\), not to --dataset package`));
+    const example = flags[0] === '--target' ? '' : ` ${flags[0]} …`;
+    expectRefusal(r, new RegExp(`${flags[0]}: applies to CSV files \\(backprop train DATA\\.csv --target COLUMN${example}\\)( and --dataset blobs3)?, not to --dataset package`));
     expect(r.stdout).toBe('');
     if (flags[1]?.includes('.')) expect(existsSync(join(dir, flags[1]))).toBe(false);
   });
@@ -267,5 +269,68 @@ describe('8. a regression target around 100 trains with the defaults', () => {
     expect(metrics.task === 'regression' && metrics.r2).toBeGreaterThan(0.99);
     const classifier = new Model({ inputs: 1, layers: [{ units: 1, activation: 'sigmoid' }], loss: 'binaryCrossentropy' });
     await expect(classifier.fit([[0], [1]], [0, 1], { standardizeTarget: true })).rejects.toThrow("standardizeTarget: applies to regression targets (loss 'mse')");
+  });
+});
+
+describe('9. big inputs are never spread into a call (Maximum call stack size exceeded)', () => {
+  // Each of these threw a RangeError before: a spread of one argument per row or epoch.
+  it("the report's table of 200,000 epochs (train --epochs 130000 threw at its end)", () => {
+    const rows = Array.from({ length: 200_000 }, (_, i) => [String(i + 1), String(1 / (i + 1))]);
+    expect(table(['epoch', 'loss'], rows).split('\n')).toHaveLength(200_001);
+  });
+
+  it('a decision boundary over 200,000 rows of two features', () => {
+    const r = seeded(7);
+    const x = Array.from({ length: 200_000 }, () => [r() * 4 - 2, r() * 4 - 2]);
+    const y = x.map(([a, b]) => (a! + b! > 0 ? 1 : 0));
+    const model = new Model({ inputs: 2, layers: [{ units: 1, activation: 'sigmoid' }], loss: 'binaryCrossentropy' });
+    expect(decisionBoundarySvg(model, x, y, { resolution: 8 })).toContain('<svg');
+  });
+
+  it('a validation split of 300,000 rows', () => {
+    const { train, validation } = splitRows(300_000, { fraction: 0.9, seed: 1 });
+    expect([train.length, validation.length]).toEqual([30_000, 270_000]);
+  });
+});
+
+describe('10. the rough edges: absurd counts, seeds, divergence, labels, splits, names with commas, plurals', () => {
+  it('--epochs 1e12 is refused with the limit, before any training', () => {
+    expectRefusal(backprop('train', '--dataset', 'package', '--epochs', '1e12'), /^backprop: epochs: expected at most 1000000 \(the history keeps every epoch's loss and metrics; for more, fit again/);
+  });
+
+  it.each(['1e30', '-1', '4294967296'])('--seed %s is refused, not wrapped mod 2³²', (seed) => {
+    expectRefusal(backprop('train', small(), '--target', 'y', '--epochs', '1', '--seed', seed), /seed: expected an integer from 0 to 4294967295/);
+  });
+
+  it('a diverged run says that nothing was written, and writes nothing', () => {
+    const csv = file('steep.csv', 'a,y\n' + Array.from({ length: 40 }, (_, i) => `${i * 1000},${i * 5000}`).join('\n') + '\n');
+    const r = backprop('train', csv, '--target', 'y', '--raw-target', '--optimizer', 'sgd', '--lr', '10', '--save', 'steep.json', '--plot', 'steep.svg');
+    expectRefusal(r, /^backprop: fit: Training diverged at epoch \d+, .*; nothing was written \(--plot steep\.svg, --save steep\.json\)\. Try a smaller learning rate \(--lr\), or --standardize\.\n$/);
+    expect(r.stderr).not.toMatch(/keeps/);
+    expect(existsSync(join(dir, 'steep.json')) || existsSync(join(dir, 'steep.svg'))).toBe(false);
+  });
+
+  it("evaluate names a 0/1 classifier's bad label by file, line and column", () => {
+    expect(backprop('train', small(), '--target', 'y', '--epochs', '1', '--save', 'binary.json').code).toBe(0);
+    const r = backprop('evaluate', 'binary.json', file('labels.csv', 'x,y\n0,0\n1,2\n'));
+    expectRefusal(r, /^backprop: labels\.csv: line 3, column "y": expected a label 0 or 1 \(the model is a 0\/1 classifier\), got 2\n$/);
+  });
+
+  it('--validation-split 0.999 is refused: it would leave no row to train on', () => {
+    expectRefusal(backprop('train', regressionCsv('split.csv', 100), '--target', 'y', '--validation-split', '0.999'), /validationSplit: 0\.999 of 100 rows holds out 100 and leaves 0 rows to train on; expected at least 2/);
+  });
+
+  it('a column name with a comma is named in --features and --target in CSV quotes', () => {
+    const csv = file('commas.csv', '"size, cm",b,"y, kg"\n' + Array.from({ length: 12 }, (_, i) => `${i},${i % 3},${2 * i}`).join('\n') + '\n');
+    const r = backprop('train', csv, '--target', '"y, kg"', '--features', '"size, cm", b', '--epochs', '1', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect([out.data.features, out.data.target]).toEqual([['size, cm', 'b'], 'y, kg']);
+    expectRefusal(backprop('train', csv, '--target', '"y, kg', '--epochs', '1'), /--target: expected a comma-separated list, a name holding a comma in double quotes/);
+  });
+
+  it('one epoch is "1 epoch"; one more unit is "1 more unit"', () => {
+    expect(backprop('train', small(), '--target', 'y', '--epochs', '1').stdout).toMatch(/, up to 1 epoch;/);
+    expect(backprop('explain', '--dataset', 'package', '--layers', '5,1').stdout).toMatch(/… and 1 more unit in layer 1 \(--json has them all\)/);
   });
 });

@@ -145,7 +145,7 @@ describe('backprop train --init and --weights', () => {
         [['--weights', join(dir, 'missing.json')], /--weights: cannot read .*missing\.json: ENOENT/],
         [['--weights', join(dir, 'bad.json')], /--weights: .*bad\.json is not valid JSON/],
         [['--weights', join(dir, 'text.json')], /--weights: .*text\.json: expected the Keras weight list/],
-        [['--weights', join(dir, 'shape.json')], /--weights .*shape\.json: weights\[0\] \(layer 0 kernel\)\[0\]: expected 2 numbers \(one per unit\), got an array of length 3/],
+        [['--weights', join(dir, 'shape.json')], /--weights .*shape\.json: weights\[0\] \(layer 0 kernel\)\[0\]: expected 2 numbers \(one per unit\), got an array of 3 numbers/],
         [['--weights', join(dir, 'nan.json')], /--weights .*nan\.json: weights\[0\] \(layer 0 kernel\)\[1\]\[1\]: expected a finite number, got "x"/],
       ];
       for (const [flags, message] of cases) {

@@ -13,7 +13,7 @@ import { checkSpec } from '../src/spec.js';
 import { Workspace } from '../src/workspace.js';
 import { KERNEL_IMPORTS } from '../src/engines/wasm.js';
 import { seeded } from '../src/random.js';
-import { exp, expTable, expm1, log, log1p, tanh } from '../src/engines/math.js';
+import { exp, expTable, expm1, log, log1p, pow as powJs, tanh } from '../src/engines/math.js';
 import { ulps } from './helpers.js';
 
 let wasmModule: WebAssembly.Module;
@@ -198,6 +198,22 @@ describe("an activation's forward (act(z) over a batch) and backward (dL/da ⊙ 
       if (ACTIVATION_LIST[act]!.rowWise) continue;
       expect(run(simd, act), ACTIVATIONS[act]).toEqual(run(plain, act));
     }
+  });
+});
+
+describe("pow for the bias corrections: the kernels' and the JS engine's agree to the bit, within an ulp of Math.pow's", () => {
+  // Math.pow is an independent power (each host's own): ours must be within an ulp of it, and the same
+  // bits in both engines, for the βᵗ of Adam (0.9, 0.999), Nadam's 0.96 and a spread of others.
+  it('βᵗ for t up to 100,000', () => {
+    const k = instantiateSync<{ pow(x: number, n: number): number }>(wasmModule, KERNEL_IMPORTS).exports;
+    const problems: string[] = [];
+    for (const beta of [0.9, 0.999, 0.96, 0.5, 0.99, 0.3, 1, 0]) {
+      for (let t = 0; t <= 100_000; t += t < 2000 ? 1 : 97) {
+        const ours = k.pow(beta, t), twin = powJs(beta, t), theirs = Math.pow(beta, t);
+        if (!Object.is(ours, twin) || ulps(ours, theirs) > 1) problems.push(`${beta}^${t}: kernels ${ours}, JS engine ${twin}, Math.pow ${theirs}`);
+      }
+    }
+    expect(problems.slice(0, 5)).toEqual([]);
   });
 });
 

@@ -55,7 +55,7 @@ describe('classification metrics', () => {
 
   it('reject labels other than 0/1, mismatched lengths and thresholds outside (0, 1)', () => {
     expect(() => classificationMetrics([0, 2], [0.1, 0.2])).toThrow('y: value 2 is 2; classification targets must be 0 or 1');
-    expect(() => classificationMetrics([0, 1], [0.1])).toThrow('yhat: has 1 values but y has 2');
+    expect(() => classificationMetrics([0, 1], [0.1])).toThrow('yhat: has 1 value but y has 2');
     expect(() => classificationMetrics([0, 1], [0.1, 0.2], 1)).toThrow('threshold: expected a number between 0 and 1');
   });
 
@@ -92,6 +92,21 @@ describe('metrics over k classes', () => {
     expect(m.macroRecall).toBeCloseTo(5 / 9, 15);
     expect(m.macroF1).toBeCloseTo((2 / 3 + 0.8) / 3, 15);
     expect([m.macroPrecision, m.macroRecall, m.macroF1].map((v) => v.toFixed(2))).toEqual(['0.50', '0.56', '0.49']);
+  });
+
+  it('average over the classes present in the targets or the predictions, as scikit-learn’s macro average does', () => {
+    // scikit-learn's precision_recall_fscore_support averages over "all labels in y_true and y_pred"
+    // by default. By hand for y_true = [0, 0, 1], y_pred = [0, 2, 1] (class 2 only predicted, class 3
+    // of 4 in neither): class 0 P 1, R 1/2, F1 2/3; class 1 P 1, R 1, F1 1; class 2 P 0, R 0, F1 0;
+    // macro over classes 0–2: P 2/3, R 1/2, F1 5/9 (dividing by 4 would give 1/2, 3/8, 5/12).
+    const m = multiclassMetrics([0, 0, 1], confident([0, 2, 1], 4), 4);
+    expect(m.perClass.map((c) => c.support)).toEqual([2, 1, 0, 0]);
+    expect(m.macroPrecision).toBeCloseTo(2 / 3, 15);
+    expect(m.macroRecall).toBeCloseTo(1 / 2, 15);
+    expect(m.macroF1).toBeCloseTo(5 / 9, 15);
+    // Every row right, one of three classes never seen: a perfect score, not 2/3.
+    const perfect = multiclassMetrics([0, 1, 1, 0], confident([0, 1, 1, 0], 3), 3);
+    expect([perfect.macroPrecision, perfect.macroRecall, perfect.macroF1]).toEqual([1, 1, 1]);
   });
 
   it('count scikit-learn’s confusion_matrix example, rows the true class and columns the predicted', () => {
@@ -181,11 +196,15 @@ describe('validation split', () => {
     expect(ones(train)).toBe(75);
   });
 
-  it('leaves a row on each side of tiny data and rejects fractions outside (0, 1)', () => {
-    const s = splitRows(2, { fraction: 0.01 });
-    expect([s.train.length, s.validation.length]).toEqual([1, 1]);
+  it('holds out at least one row, trains on at least two, and rejects fractions outside (0, 1)', () => {
+    const s = splitRows(3, { fraction: 0.01 });
+    expect([s.train.length, s.validation.length]).toEqual([2, 1]);
     expect(() => splitRows(10, { fraction: 1 })).toThrow('validationSplit: expected a fraction between 0 and 1');
-    expect(() => splitRows(1, { fraction: 0.5 })).toThrow('validationSplit: needs at least 2 rows');
+    expect(() => splitRows(2, { fraction: 0.5 })).toThrow('validationSplit: needs at least 3 rows (2 to train on, 1 to hold out), got 2');
+    // --validation-split 0.999 on 100 rows used to train on one row, silently
+    expect(() => splitRows(100, { fraction: 0.999 })).toThrow('validationSplit: 0.999 of 100 rows holds out 100 and leaves 0 rows to train on; expected at least 2: hold out a smaller share');
+    expect(() => splitRows(100, { fraction: 0.985 })).toThrow('validationSplit: 0.985 of 100 rows holds out 99 and leaves 1 row to train on');
+    expect(splitRows(100, { fraction: 0.98 }).train).toHaveLength(2);
   });
 
   it('takes rows of a flat matrix', () => {

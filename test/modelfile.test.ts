@@ -100,7 +100,7 @@ describe('model files', () => {
     ['a block cut short', () => edited('short.json', (f) => { f.weights[2].float64 = f.weights[2].float64.slice(4); }), 'weights[2] (layer 1 kernel).float64: expected the base64 text of 4 float64 numbers (44 characters), got 40 characters'],
     ['a block that is not base64', () => edited('not-base64.json', (f) => { f.weights[1].float64 = `*${f.weights[1].float64.slice(1)}`; }), 'weights[1] (layer 0 bias).float64: is not base64 text'],
     ['a weight that is NaN', () => edited('nan.json', (f) => { f.weights[3].float64 = Buffer.from(new Float64Array([NaN]).buffer).toString('base64'); }), 'weights[3] (layer 1 bias).float64[0]: expected a finite number, got NaN'],
-    ['weights as numbers in a version 3 file', () => edited('numbers.json', (f) => { f.weights = model.getWeights(); }), 'weights[0] (layer 0 kernel): expected { shape: [2, 4], float64: "…" }, got an array of length 2'],
+    ['weights as numbers in a version 3 file', () => edited('numbers.json', (f) => { f.weights = model.getWeights(); }), 'weights[0] (layer 0 kernel): expected { shape: [2, 4], float64: "…" }, got an array of 2 rows'],
     ['a field no model file has', () => edited('extra.json', (f) => { f.comment = 'mine'; }), 'comment: is not a field of a model file; expected only format, version'],
     ['a field in the model no model has', () => edited('extra-model.json', (f) => { f.model.optimizer = 'adam'; }), 'model.optimizer: unknown option; expected one of inputs, layers, loss'],
     ['a training record that is not an object', () => edited('training.json', (f) => { f.training = 'adam'; }), 'training: expected an object, got "adam"'],
@@ -110,7 +110,7 @@ describe('model files', () => {
     ['an optimizer setting missing', () => edited('no-rho.json', (f) => { delete f.state.optimizer.settings.rho; }), 'state.optimizer.settings.rho: is missing'],
     ['an unknown callback state', () => edited('callback.json', (f) => { f.state.callbacks.reduceLr = { wait: 1 }; }), 'state.callbacks.reduceLr: unknown option; expected one of earlyStopping'],
     ['a generator state out of range', () => edited('random.json', (f) => { f.state.random.order = 2 ** 32; }), 'state.random.order: expected a generator state, a whole number from 0 to 4294967295, got 4294967296'],
-    ['an unknown activation', () => edited('act.json', (f) => { f.model.layers[0].activation = 'mish'; }), "layers[0].activation: expected one of 'linear'"],
+    ['an unknown activation', () => edited('act.json', (f) => { f.model.layers[0].activation = 'gelu_new'; }), "layers[0].activation: expected one of 'linear'"],
     ['a Dropout rate of 1', () => edited('dropout.json', (f) => { f.model.layers.splice(1, 0, { dropout: 1 }); }), 'layers[1].dropout: expected a rate from 0 up to (not including) 1, got 1'],
     ['a negative regularizer', () => edited('reg.json', (f) => { f.model.layers[0].kernelRegularizer = { l2: -0.1 }; }), 'layers[0].kernelRegularizer.l2: expected a finite number ≥ 0, got -0.1'],
     ['a scaler of the wrong length', () => edited('scaler-len.json', (f) => { f.scaler.mean.pop(); }), 'scaler.mean: expected 2 numbers (one per feature)'],
@@ -212,7 +212,7 @@ describe('model files of several classes or several targets (format version 2)',
     expect(() => modelToFile(m, { ...both, target: 'rent' })).toThrow('info.target: is "rent" but targets starts with "price"; target is the first of the targets');
     const text = JSON.stringify(modelToFile(m, both));
     const edit = (change: (f: { targets: unknown[] | string }) => void) => { const f = JSON.parse(text); change(f); return JSON.stringify(f); };
-    expect(() => modelFromFile(edit((f) => { (f.targets as unknown[]).pop(); }), 'm.json')).toThrow('m.json: targets: expected 2 column names (one per output), got an array of length 1');
+    expect(() => modelFromFile(edit((f) => { (f.targets as unknown[]).pop(); }), 'm.json')).toThrow('m.json: targets: expected 2 column names (one per output), got an array of 1 string');
     expect(() => modelFromFile(edit((f) => { f.targets = 'price,rent'; }), 'm.json')).toThrow('m.json: targets: expected 2 column names (one per output), got "price,rent"');
   });
 

@@ -74,9 +74,9 @@ describe('train DATA.csv --target species: three text labels train a softmax net
     expect(saved.model.layers.map((l: { units: number }) => l.units)).toEqual([32, 16, 3]);
   });
 
-  it("is the README's worked example, as printed there", () => {
-    const readme = readFileSync(fileURLToPath(new URL('../README.md', import.meta.url)), 'utf8');
-    const shown = readme.split('### Three classes from the command line')[1]!;
+  it('is the worked example of docs/your-data.md, as printed there', () => {
+    const readme = readFileSync(fileURLToPath(new URL('../docs/your-data.md', import.meta.url)), 'utf8');
+    const shown = readme.split('## Three classes from the command line')[1]!;
     const metrics = (text: string) => text.slice(text.indexOf('                   training  validation'), text.indexOf('wrote confusion matrix'));
     const out = ok(run('--save', 'readme.json', '--plot-confusion', 'readme.svg'));
     expect(metrics(out)).toMatch(/validation\n +rows +120 +30/);
@@ -231,7 +231,7 @@ describe('mistakes: a clear message, exit 1, nothing written', () => {
     [['train', FLOWERS, '--target', 'species', '--dropout', '1'], /--dropout: expected a rate above 0 and below 1, like 0\.2, got 1/],
     [['train', FLOWERS, '--target', 'species', '--l2', '-0.1'], /--l2: expected a coefficient ≥ 0, like 0\.01, got -0\.1/],
     [['explain', '--dataset', 'blobs3', '--plot-confusion', 'c.svg'], /--plot-confusion: is about a whole training run \(backprop train\); explain shows one step/],
-    [['train', '--dataset', 'blobs3', '--target', 'x1'], /--target: applies to CSV files; --dataset blobs3 has its own \(x1, x2 → class\)/],
+    [['train', '--dataset', 'blobs3', '--target', 'x1'], /--target: applies to CSV files \(backprop train DATA\.csv --target COLUMN\); --dataset blobs3 has its own \(x1, x2 → class\)/],
     [['train', FLOWERS, '--target', 'petal_width', '--features', 'sepal_width', '--plot-confusion', 'c.svg'], /--plot-confusion: draws the classes of one target; this run is a regression/],
   ])('%s', (args, message) => {
     const r = backprop(...args);

@@ -85,5 +85,5 @@ it('protobuf varints: the encoding guide\'s examples (1 → 01, 150 → 96 01, 3
 });
 
 it('an activation the table lacks is an error naming the layer, not a missing node', () => {
-  expect(() => onnxActivation('layers[1]', 'mish')).toThrow("layers[1].activation: 'mish' has no TensorFlow.js/ONNX counterpart here; exportable activations: linear, sigmoid, tanh, relu, softmax, elu, selu, softplus, softsign, swish, gelu");
+  expect(() => onnxActivation('layers[1]', 'gelu_new')).toThrow("layers[1].activation: 'gelu_new' has no TensorFlow.js/ONNX counterpart here; exportable activations: linear, sigmoid, tanh, relu, softmax, elu, selu, softplus, softsign, swish, gelu, relu6, leakyRelu, hardSigmoid, hardSwish, mish, exponential");
 });

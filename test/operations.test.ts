@@ -45,6 +45,12 @@ const KNOWN_ACTIVATIONS: Record<string, [number, number] | { z: number[]; a: num
   softsign: [3, 0.75],
   swish: [1, 0.7310585786300049], // 1·σ(1)
   gelu: [1, 0.8413447460685429], // 1·Φ(1)
+  relu6: [7.5, 6],
+  leakyRelu: [-2, -0.4], // 0.2·(−2)
+  hardSigmoid: [1, 0.6666666666666666], // relu6(4) / 6
+  hardSwish: [-1, -0.3333333333333333], // −1 · relu6(2) / 6
+  mish: [1, 0.8650983882673103], // tanh(log1p(e))
+  exponential: [1, Math.E],
 };
 
 /** One row x = 2, y given, through ŷ = act(w·x + b) with w = 0.3, b = −0.1 (z = 0.5): the loss by hand. */

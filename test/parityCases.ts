@@ -29,7 +29,7 @@ const several = (() => {
   return { x, y: x.map(([a, b, c]) => [Math.fround(a! + 0.5 * b!), Math.fround(b! * c! - 0.2)]) };
 })();
 const hidden = (activation: Activation): ModelOptions => ({ inputs: 3, layers: [{ units: 4, activation }, { units: 2 }], loss: 'mse', seed: 12 });
-const NEW_ACTIVATIONS: Activation[] = ['elu', 'selu', 'softplus', 'softsign', 'swish', 'gelu'];
+const NEW_ACTIVATIONS: Activation[] = ['elu', 'selu', 'softplus', 'softsign', 'swish', 'gelu', 'relu6', 'mish'];
 
 /** Every case the parity suite runs; test/operations.test.ts asks that each operation with a TF.js counterpart is in one. */
 export const PARITY_CASES: Case[] = [

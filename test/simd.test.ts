@@ -1,14 +1,13 @@
 // The SIMD build, the scalar build and the pure-JS engine add in the same order (assembly/dense.ts,
-// dot()), compute exp, log, log1p, erf, expm1 and tanh with the same lines and take pow from the
-// same host Math, and draw Dropout's masks from the same generator, so they give the same numbers to
-// the bit: every activation, loss, regularizer and Dropout.
+// dot()), compute exp, log, log1p, erf, expm1, tanh and pow with the same lines, and draw Dropout's
+// masks from the same generator, so they give the same numbers to the bit: every activation, loss, regularizer and Dropout.
 // The whole-epoch call (stepsPerExecution 'epoch') runs the same steps as the host's batch loop.
 import { readFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ACTIVATIONS, DivergenceError, Model, loadWasm, setDefaultWasmSource, type Activation, type FitOptions, type LayerSpec, type Loss, type ModelOptions, type WasmFile } from '../src/node.js';
 import { kernelFile, simdSupported } from '../src/engines/wasm.js';
 import { seeded } from '../src/random.js';
-import { maxRelativeDiff, randomRows, randomTargets } from './helpers.js';
+import { maxRelativeDiff, randomRows, randomTargets, tamed } from './helpers.js';
 
 const BUILDS: WasmFile[] = ['backprop.wasm', 'backprop-scalar.wasm'];
 
@@ -46,11 +45,12 @@ function network(seed: number, task: Task, extras = false): ModelOptions<LayerSp
 async function train(spec: ModelOptions<LayerSpec>, fit: FitOptions, build?: WasmFile) {
   if (build) await loadWasm(undefined, build);
   const outputs = (spec.layers[spec.layers.length - 1] as { units: number }).units;
-  const x = randomRows(spec.seed! + 1, 29, spec.inputs, -2, 2);
+  const { range, rate } = tamed((spec.layers[0] as { activation: string }).activation);
+  const x = randomRows(spec.seed! + 1, 29, spec.inputs, -2 * range, 2 * range);
   const y = spec.loss === 'binaryCrossentropy' ? x.map((row) => [row[0]! > 0 ? 1 : 0]) : randomTargets(spec.seed! + 2, 29, outputs, spec.loss);
   const model = new Model(spec);
   const engine = build ? 'wasm' : 'js';
-  const history = await model.fit(x, y, { epochs: 4, learningRate: 0.05, seed: 3, ...fit, engine });
+  const history = await model.fit(x, y, { epochs: 4, learningRate: 0.05 * rate, seed: 3, ...fit, engine });
   return { loss: history.loss, weights: model.getWeights().flat(2), predictions: model.predict(x, { engine }).flat(), evaluation: model.evaluate(x, y, { engine }) };
 }
 

@@ -1,6 +1,7 @@
 // Every bad input is refused with a BackpropError naming the field (and row/column for data) and
 // what was expected, before anything is built or changed.
 import { describe, expect, it } from 'vitest';
+import { show } from '../src/errors.js';
 import { BackpropError, datasets, DivergenceError, Model, type FitOptions, type ModelOptions, type Weights } from '../src/node.js';
 
 const base = datasets.package.model;
@@ -32,7 +33,7 @@ describe('model specs', () => {
     [{ ...base, layers: [{ units: 2.5 }] }, 'layers[0].units', /positive integer, got 2.5/],
     [{ ...base, layers: [] }, 'layers', /non-empty array/],
     [{ ...base, inputs: 0 }, 'inputs', /positive integer/],
-    [{ ...base, layers: [{ units: 1, activation: 'mish' }] }, 'layers[0].activation', /one of 'linear', 'sigmoid', 'tanh', 'relu', 'softmax', .*'gelu', got "mish"/],
+    [{ ...base, layers: [{ units: 1, activation: 'gelu_new' }] }, 'layers[0].activation', /one of 'linear', 'sigmoid', 'tanh', 'relu', 'softmax', .*'gelu', .*'exponential', got "gelu_new"/],
     [{ ...base, loss: 'hinge' }, 'loss', /one of 'mse', 'binaryCrossentropy', 'categoricalCrossentropy', 'sparseCategoricalCrossentropy', got "hinge"/],
     [{ ...base, loss: 'binaryCrossentropy' }, 'layers[1].activation', /needs activation 'sigmoid', got 'linear'/],
     [{ ...base, layers: [{ units: 1, kernelInitializer: { constant: NaN } }] }, 'layers[0].kernelInitializer', /finite number/],
@@ -80,9 +81,53 @@ describe('fit options', () => {
     [{ batchSize: 0 }, 'batchSize', /positive integer, got 0/],
     [{ shuffle: 'random' }, 'shuffle', /one of 'none', 'epoch', 'sample', got "random"/],
     [{ engine: 'gpu' }, 'engine', /one of 'wasm', 'js', got "gpu"/],
-    [{ seed: 1.5 }, 'seed', /integer, got 1.5/],
+    [{ seed: 1.5 }, 'seed', /integer from 0 to 4294967295 .*, got 1.5/],
+    // Seeds outside the generator's 32 bits wrapped mod 2³² (-1 ran as 4294967295), silently
+    [{ seed: -1 }, 'seed', /^seed: expected an integer from 0 to 4294967295 \(2³² − 1, the random generator's state\), got -1$/],
+    [{ seed: 2 ** 32 }, 'seed', /got 4294967296/],
+    [{ seed: 1e30 }, 'seed', /got 1e\+30/],
+    // A history of 10¹² epochs would grow without bound
+    [{ epochs: 1e12 }, 'epochs', /^epochs: expected at most 1000000 \(the history keeps every epoch's loss and metrics; for more, fit again: each fit carries on from the last\), got 1000000000000$/],
+    [{ epochs: 1_000_001 }, 'epochs', /expected at most 1000000/],
+    [{ validationSplit: 0.999 }, 'validationSplit', /0\.999 of 4 rows holds out 4 and leaves 0 rows to train on; expected at least 2/],
   ])('%#: %s is refused', async (options, field, words) => {
     await fitRefused((m) => m.fit(x, y, options as FitOptions), field, words);
+  });
+
+  it('the seed bounds are the generator\'s: 0 and 2³² − 1 are taken, by the model and by fit', async () => {
+    for (const seed of [0, 4294967295]) {
+      const model = new Model({ ...base, seed });
+      await expect(model.fit(x, y, { epochs: 1, seed, engine: 'js' })).resolves.toBeDefined();
+    }
+    refused(() => new Model({ ...base, seed: -1 }), 'seed', /from 0 to 4294967295/);
+  });
+});
+
+describe('what a value is, in messages', () => {
+  it.each([
+    [{ a: 1, b: 2 }, 'an object with keys a, b'],
+    [{ a: 1 }, 'an object with key a'],
+    [{}, 'an empty object'],
+    [{ a: 1, b: 2, c: 3, d: 4, e: 5, f: 6, g: 7 }, 'an object with keys a, b, c, d, e, f, … (7 in all)'],
+    [new Float64Array(5), 'a Float64Array of 5 values'],
+    [new Int32Array(1), 'an Int32Array of 1 value'],
+    [[[1, 2], [3, 4], [5, 6]], 'an array of 3 rows'],
+    [[1, 2], 'an array of 2 numbers'],
+    [['a'], 'an array of 1 string'],
+    [[1, 'a'], 'an array of 2 values'],
+    [[], 'an array of 0 values'],
+    [new Map(), 'a Map'],
+    [() => 1, 'a function'],
+    [null, 'null'],
+    [10n, '10n'],
+    ['x', '"x"'],
+  ])('%#: %s', (value, words) => {
+    expect(show(value)).toBe(words);
+  });
+
+  it('a library refusal names the type it got, not "a object"', async () => {
+    await fitRefused((m) => m.fit(x, y, { epochs: { n: 5 } } as unknown as FitOptions), 'epochs', /expected a positive integer, got an object with key n$/);
+    refused(() => new Model({ ...base, layers: new Float64Array(5) } as unknown as ModelOptions), 'layers', /got a Float64Array of 5 values/);
   });
 });
 

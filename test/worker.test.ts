@@ -152,6 +152,26 @@ describe('WorkerTrainer in Node', () => {
     expect(trainer.model.getWeights()).toEqual(model.getWeights());
   });
 
+  it.each([
+    ['throws', (): void => { throw new Error('no room for the chart'); }],
+    ['rejects', async (): Promise<void> => { throw new Error('no room for the chart'); }],
+  ])('an onEpochEnd that %s: fit rejects with its error (no unhandled rejection), no call follows, the worker stops and stays usable', async (_, failing) => {
+    trainer = new WorkerTrainer(d.model, { workerUrl });
+    const calls: number[] = [];
+    // A million epochs: the fit ends only because the failure stops the worker
+    const e = await refusal(() => trainer!.fit(d.x, d.y, { epochs: 1_000_000, learningRate: 0.05, batchSize: 1, onEpochEnd: (epoch) => {
+      calls.push(epoch);
+      return epoch === 5 ? failing() : undefined;
+    } }));
+    expect(e.message).toBe('no room for the chart');
+    expect(calls).toEqual([0, 1, 2, 3, 4, 5]);
+    // The next fit continues from the weights the worker stopped with (plain SGD keeps no state)
+    const local = new Model({ ...d.model, weights: trainer.model.getWeights() });
+    const fit = { epochs: 5, learningRate: 0.05, batchSize: 1 };
+    expect(await trainer.fit(d.x, d.y, fit)).toEqual(await local.fit(d.x, d.y, fit));
+    expect(trainer.model.getWeights()).toEqual(local.getWeights());
+  });
+
   it('a worker script that cannot be loaded: fit rejects, saying so', async () => {
     trainer = new WorkerTrainer(d.model, { workerUrl: new URL('../dist/no-such-worker.js', import.meta.url) });
     const e = await refusal(() => trainer!.fit(d.x, d.y));

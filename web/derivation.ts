@@ -1,7 +1,8 @@
-// The README's derivation of backpropagation for the 2-2-1 network, weight by weight, on the page:
-// the section's own text, bundled from the README at build time, so the page and the README never
+// The derivation of backpropagation for the 2-2-1 network, weight by weight (docs/getting-started.md), on the page:
+// the section's own text, bundled from the guide at build time, so the page and the guide never
 // differ. Paragraphs, **bold**, `code` and fenced blocks are all that section uses.
-import readme from '../README.md' with { type: 'text' };
+import readme from '../docs/getting-started.md' with { type: 'text' };
+import { fragment } from './fragment.js';
 
 const HEADING = '## Backpropagation for the 2-2-1 network, weight by weight';
 
@@ -27,8 +28,8 @@ function paragraph(text: string): HTMLParagraphElement {
 
 /** Fills `box` with the section: fenced blocks as <pre>, the rest as paragraphs. */
 export function showDerivation(box: HTMLElement): void {
-  box.replaceChildren(...derivationText().split(/```\n?/).flatMap((chunk, i): HTMLElement[] => {
+  box.replaceChildren(fragment(derivationText().split(/```\n?/).flatMap((chunk, i): HTMLElement[] => {
     if (i % 2 === 1) return [Object.assign(document.createElement('pre'), { textContent: chunk.replace(/\n$/, '') })];
     return chunk.split(/\n\s*\n/).map((t) => t.trim()).filter(Boolean).map((t) => paragraph(t.replace(/\n/g, ' ')));
-  }));
+  })));
 }

@@ -3,7 +3,10 @@
 // The SVG is drawn in CSS pixels (its viewBox follows its width), so its text is as large as the
 // page's. A click or tap on a line or a unit shows its numbers in the details box below; after a
 // Step, the trace of that step (model.trace) gives each line its gradient and each pick its chain rule.
-import type { ModelOptions, ParamChain, Trace, Weights } from '../src/browser.js';
+// From the keyboard: Tab reaches each unit, and a unit's details list its weights in and out as
+// buttons, so every weight (drawn or not) and its chain rule is a few keys away.
+import type { DenseSpec, ParamChain, Trace, Weights } from '../src/browser.js';
+import { fragment } from './fragment.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const H = 300, TOP = 46, BOTTOM = 30, FONT = 12;
@@ -18,6 +21,12 @@ const BIAS_LABEL_WIDTH = 84, BIAS_LABEL_HEIGHT = 18;
 export const SHOWN_UNITS = 12;
 /** Lines are thin; a tap anywhere this wide along one picks it. */
 const HIT_WIDTH = 14;
+
+/** The network drawn: its inputs and its Dense layers (a Dropout changes no weight, so it is not drawn). */
+export interface Network {
+  inputs: number;
+  layers: DenseSpec[];
+}
 
 /** A part of the network a click picks: a weight (`layer` counts Dense layers from 0) or a unit (`column` 0 is the inputs). */
 export type Part = { kind: 'weight'; layer: number; from: number; unit: number } | { kind: 'unit'; column: number; unit: number };
@@ -36,7 +45,7 @@ export class NetworkDiagram {
   /** Per layer: its drawn edges as [input][unit], and its drawn units' bias labels. */
   private edges: SVGLineElement[][][] = [];
   private biases: (SVGTextElement | undefined)[][] = [];
-  private shape: { model: ModelOptions; features: string[]; target: string; classes: string[] | undefined } | undefined;
+  private shape: { model: Network; features: string[]; target: string; classes: string[] | undefined } | undefined;
   private weights: Weights | undefined;
   private selected: Part | undefined;
   /** The last Step's trace, while its weights are the ones drawn. */
@@ -46,6 +55,8 @@ export class NetworkDiagram {
   private width = 0;
   /** Told of every pick, so that other panels can show the same part (the hidden units' maps outline the unit's). */
   onSelect: ((part: Part) => void) | undefined;
+  /** Told whether the weights drawn come with a Step's gradients, so that the lines' toggle offers gradients only then. */
+  onTrace: ((traced: boolean) => void) | undefined;
 
   constructor(private readonly svg: SVGSVGElement, private readonly details: HTMLElement) {
     svg.setAttribute('height', String(H));
@@ -63,7 +74,7 @@ export class NetworkDiagram {
   }
 
   /** Draws the network of `model`, its inputs named by `features` and its output by `target` (a softmax output's units by `classes`). */
-  start(model: ModelOptions, features: string[], target: string, classes?: string[]): void {
+  start(model: Network, features: string[], target: string, classes?: string[]): void {
     this.shape = { model, features, target, classes };
     this.weights = this.selected = this.trace = undefined;
     this.details.replaceChildren();
@@ -88,14 +99,14 @@ export class NetworkDiagram {
     this.svg.setAttribute('viewBox', `0 0 ${W} ${H}`);
     const widths = [model.inputs, ...model.layers.map((l) => l.units)];
     const shown = widths.map((n) => Math.min(n, SHOWN_UNITS));
-    const r = Math.max(4, Math.min(15, (H - TOP - BOTTOM) / Math.max(...shown) / 2.6));
+    const r = Math.max(4, Math.min(15, (H - TOP - BOTTOM) / shown.reduce((a, b) => Math.max(a, b), 1) / 2.6));
     // Room for the input names on the left and the target's on the right, at about 7 px a character.
     const text = (s: string) => s.length * 7;
-    const left = Math.min(W * 0.3, r + 12 + (model.inputs <= LABELLED_UNITS ? Math.max(...features.map(text)) : 0));
+    const left = Math.min(W * 0.3, r + 12 + (model.inputs <= LABELLED_UNITS ? features.reduce((a, f) => Math.max(a, text(f)), 0) : 0));
     // The output's name: the target's, or each class's where there is room.
     const outputs = widths[widths.length - 1]!;
     const named = outputs === 1 ? [`→ ${target}`] : classes && outputs <= LABELLED_UNITS ? classes.map((c) => `→ ${c}`) : [];
-    const right = Math.min(W * 0.25, r + 14 + Math.max(0, ...named.map(text)));
+    const right = Math.min(W * 0.25, r + 14 + named.reduce((a, n) => Math.max(a, text(n)), 0));
     const x = (c: number) => left + (c / (widths.length - 1)) * (W - left - right);
     const y = (c: number, i: number) => TOP + ((i + 0.5) / shown[c]!) * (H - TOP - BOTTOM);
     // Bias labels where they fit; elsewhere a click on the unit shows its bias.
@@ -106,7 +117,8 @@ export class NetworkDiagram {
     const unit = (c: number, u: number, fill: string) => {
       const circle = el('circle', { cx: x(c), cy: y(c, u), r, fill, stroke: '#1f2937', 'stroke-width': 1.5, tabindex: 0, role: 'button', 'aria-label': this.name(c, u), 'data-column': c, 'data-unit': u });
       circle.addEventListener('click', () => this.select({ kind: 'unit', column: c, unit: u }));
-      circle.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); this.select({ kind: 'unit', column: c, unit: u }); } });
+      // From the keyboard, focus follows the pick into its details, where its weights are the next Tab stops.
+      circle.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); this.select({ kind: 'unit', column: c, unit: u }, true); } });
       units.append(circle);
     };
     const more = (c: number) => {
@@ -157,7 +169,9 @@ export class NetworkDiagram {
     this.weights = weights;
     this.trace = trace;
     const shown = this.mode === 'gradients' && trace ? trace.gradients : weights;
-    const largest = Math.max(this.mode === 'gradients' && trace ? 1e-300 : 1, ...shown.flat(2).map(Math.abs));
+    // Thickness is relative to the largest line drawn (at least 1 for weights): a wide layer's undrawn weights do not count.
+    let largest = this.mode === 'gradients' && trace ? 1e-300 : 1;
+    this.edges.forEach((layer, l) => layer.forEach((row, i) => row.forEach((_, u) => { largest = Math.max(largest, Math.abs((shown[2 * l] as number[][])[i]![u]!)); })));
     this.edges.forEach((layer, l) => {
       const kernel = weights[2 * l] as number[][], bias = weights[2 * l + 1] as number[];
       const sizes = shown[2 * l] as number[][];
@@ -175,6 +189,7 @@ export class NetworkDiagram {
       this.biases[l]!.forEach((text, u) => { if (text) text.textContent = `bias ${round(bias[u]!)}`; });
     });
     this.svg.dataset.showing = this.mode === 'gradients' && trace ? 'gradients' : 'weights';
+    this.onTrace?.(trace !== undefined);
     if (this.selected) this.describe(this.selected);
   }
 
@@ -184,11 +199,24 @@ export class NetworkDiagram {
     if (this.weights) this.update(this.weights, this.trace);
   }
 
-  private select(part: Part): void {
+  /** Picks `part`; `focus`: the pick came from the keyboard, and focus moves to its details (which replace a weight's button that picked it). */
+  private select(part: Part, focus = false): void {
     this.selected = part;
     this.mark();
     this.describe(part);
     this.onSelect?.(part);
+    if (focus) this.details.focus();
+  }
+
+  /** A button in the details that picks weight `getWeights()[2l][i][u]`, named by its ends and value. */
+  private weightButton(l: number, i: number, u: number, text: string): HTMLButtonElement {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.className = 'weight-pick';
+    b.textContent = text;
+    b.setAttribute('aria-label', `weight from ${this.name(l, i)} to ${this.name(l + 1, u)}: ${text.replace(/^.*? /, '')}`);
+    b.addEventListener('click', () => this.select({ kind: 'weight', layer: l, from: i, unit: u }, true));
+    return b;
   }
 
   /** Outlines the picked part, again after a redraw. */
@@ -218,24 +246,45 @@ export class NetworkDiagram {
       this.details.replaceChildren(
         line(`Weight from ${this.name(l, i)} to ${this.name(l + 1, u)}: ${full(kernel(l)[i]![u]!)}`),
         line(`getWeights()[${2 * l}][${i}][${u}], layer ${l + 1}'s kernel (row: input, column: unit).`),
-        ...(t ? chainView(t, (t.chains[2 * l] as ParamChain[][])[i]![u]!, (t.weights[2 * l] as number[][])[i]![u]!, (t.update.deltas[2 * l] as number[][])[i]![u]!) : []));
+        fragment(t ? chainView(t, (t.chains[2 * l] as ParamChain[][])[i]![u]!, (w) => (w[2 * l] as number[][])[i]![u]!) : []));
       return;
     }
     const { column: c, unit: u } = part;
-    const into = c === 0 ? [] : kernel(c - 1).map((row, i) => `${this.name(c - 1, i)} ${full(row[u]!)}`);
-    const out = c === model.layers.length ? [] : kernel(c)[u]!.map((v, k) => `${this.name(c + 1, k)} ${full(v)}`);
+    const into = c === 0 ? [] : kernel(c - 1).map((row, i) => this.weightButton(c - 1, i, u, `${this.name(c - 1, i)} ${full(row[u]!)}`));
+    const out = c === model.layers.length ? [] : kernel(c)[u]!.map((v, k) => this.weightButton(c, u, k, `${this.name(c + 1, k)} ${full(v)}`));
+    const list = (title: string, buttons: HTMLButtonElement[]) => {
+      const p = line(`${title}: `, 'weights-list');
+      p.append(fragment(buttons));
+      return p;
+    };
     this.details.replaceChildren(
       line(c === 0 ? `Input ${this.name(0, u)}` : `${this.name(c, u)} (${model.layers[c - 1]!.activation ?? 'linear'}): bias ${full(bias(c - 1)[u]!)}`),
-      ...(into.length ? [line(`Weights in: ${into.join(', ')}`)] : []),
-      ...(out.length ? [line(`Weights out: ${out.join(', ')}`)] : []),
-      ...(t ? unitView(t, c, u) : []));
+      fragment([
+        ...(into.length ? [list('Weights in (pick one for its gradient)', into)] : []),
+        ...(out.length ? [list('Weights out', out)] : []),
+        ...(t ? unitView(t, c, u) : []),
+      ]));
   }
 }
 
-/** Rows of the batch the details box lists; the sums are over every row. */
-const SHOWN_ROWS = 4;
+/**
+ * Rows of the batch the details box lists, in a box of its own that scrolls: every row of a usual
+ * batch, so that the sum can be checked by hand; a batch larger than this (a whole big file) shows its first.
+ */
+const LISTED_ROWS = 1000;
 
 const line = (text: string, className?: string) => Object.assign(document.createElement('p'), { textContent: text, ...(className ? { className } : {}) });
+
+/** A box of lines that scrolls when long: focusable, so that a keyboard can scroll it too. */
+function rowsBox(label: string, lines: HTMLElement[]): HTMLElement {
+  const box = document.createElement('div');
+  box.className = 'rows';
+  box.tabIndex = 0;
+  box.setAttribute('role', 'region');
+  box.setAttribute('aria-label', label);
+  box.append(fragment(lines));
+  return box;
+}
 
 /** `v` for a product: negative numbers in brackets. */
 const factor = (v: number) => (v < 0 ? `(${full(v)})` : full(v));
@@ -243,42 +292,87 @@ const factor = (v: number) => (v < 0 ? `(${full(v)})` : full(v));
 /** Row `r` of the batch as the step saw it: its index among the training rows. */
 const rowName = (t: Trace, r: number) => `row ${t.rows[r]! + 1}`;
 
+/** The parameter at Keras-layout position `at` ([kernel, input, unit] or [bias, unit]) of `w`. */
+type At = (w: Weights) => number;
+
 /**
  * A parameter's gradient in the step: each row's product of its local factors, their sum (the
  * gradient fit used), the full chain from the loss where it is short, and the update it led to.
  */
-function chainView(t: Trace, chain: ParamChain, before: number, delta: number): HTMLElement[] {
+function chainView(t: Trace, chain: ParamChain, at: At): HTMLElement[] {
   const rows = chain.values.length;
-  const terms = chain.values.slice(0, SHOWN_ROWS).map((values, r) => {
+  const terms = chain.values.slice(0, LISTED_ROWS).map((values, r) => {
     const p = line(`${rowName(t, r)}: ${values.map(factor).join(' × ')} = ${full(values.reduce((a, b) => a * b, 1))}`, 'term');
     p.dataset.values = JSON.stringify(values);
     const paths = chain.paths?.[r];
-    if (paths) p.append(...paths.map((path) => line(`${path.map((f) => f.name).join(' · ')} = ${path.map((f) => factor(f.value)).join(' × ')}`, 'path')));
+    if (paths) p.append(fragment(paths.map((path) => line(`${path.map((f) => f.name).join(' · ')} = ${path.map((f) => factor(f.value)).join(' × ')}`, 'path'))));
     return p;
   });
   const penalty = chain.penalty ? ` + regularizer ${full(chain.penalty.value)}` : '';
-  const sum = line(`${rows > 1 ? `Sum over the batch's ${rows} rows${rows > SHOWN_ROWS ? ` (first ${SHOWN_ROWS} shown)` : ''}` : 'So'}${penalty}: ∂L/∂${chain.name} = ${full(chain.gradient)}`
+  const sum = line(`${rows > 1 ? `Sum over the batch's ${rows} rows${rows > LISTED_ROWS ? ` (the first ${LISTED_ROWS} listed)` : ''}` : 'So'}${penalty}: ∂L/∂${chain.name} = ${full(chain.gradient)}`
     + (chain.numeric === null ? '' : ` (central difference ${full(chain.numeric)})`), 'chain-sum');
   sum.dataset.gradient = String(chain.gradient);
   return [
     line(`In step ${t.step} (epoch ${t.epoch}), ∂L/∂${chain.name} = Σ over the batch's rows of ${chain.factors.join(' × ')}:`, 'chain'),
-    ...terms,
+    rowsBox(`the batch's ${rows} rows, each row's product`, terms),
     sum,
-    line(`The ${t.update.settings.optimizer} update moved ${chain.name} from ${full(before)} to ${full(before + delta)}.`),
+    ...updateView(t, chain.name, chain.gradient, at),
   ];
+}
+
+/**
+ * The optimizer's update of one parameter, as the factors it multiplies (the kernels' formulas,
+ * assembly/optimizers.ts), with the step's numbers: θ ← θ − η·g for plain SGD, and for the others
+ * the state they keep and the step it makes.
+ */
+function updateView(t: Trace, name: string, g: number, at: At): HTMLElement[] {
+  const u = t.update, s = u.settings;
+  const before = at(t.weights), delta = at(u.deltas), after = before + delta;
+  const m0 = u.momentums ? at(u.momentums.before) : 0, m1 = u.momentums ? at(u.momentums.after) : 0;
+  const v0 = u.velocities ? at(u.velocities.before) : 0, v1 = u.velocities ? at(u.velocities.after) : 0;
+  const lr = s.learningRate;
+  let lines: string[], step: number;
+  if (s.optimizer === 'adam') {
+    const alpha = u.alpha!;
+    step = -(m1 * alpha) / (Math.sqrt(v1) + s.epsilon);
+    lines = [
+      `Adam (step t = ${u.iterations}) keeps two running means per parameter: m ← m + (g − m)·(1 − β₁) = ${full(m0)} + (${full(g)} − ${factor(m0)}) × ${full(1 - s.beta1)} = ${full(m1)},`
+        + ` v ← v + (g² − v)·(1 − β₂) = ${full(v1)}.`,
+      `Its step is −α·m / (√v + ε) with α = η·√(1 − β₂ᵗ)/(1 − β₁ᵗ) = ${full(alpha)}: −${full(alpha)} × ${factor(m1)} / (${full(Math.sqrt(v1))} + ${s.epsilon}) = ${full(step)}.`,
+    ];
+  } else if (s.optimizer === 'rmsprop') {
+    const plain = (lr * g) / Math.sqrt(v1 + s.epsilon);
+    step = -(s.momentum !== 0 ? m1 : plain);
+    lines = [
+      `RMSprop keeps a running mean of g²: v ← ρ·v + (1 − ρ)·g² = ${full(s.rho)} × ${factor(v0)} + ${full(1 - s.rho)} × ${factor(g)}² = ${full(v1)}.`,
+      `Its step is −η·g / √(v + ε) = −${full(lr)} × ${factor(g)} / ${full(Math.sqrt(v1 + s.epsilon))} = ${full(-plain)}`
+        + (s.momentum !== 0 ? `, plus momentum ${full(s.momentum)} × the last step (${full(-m0)}): ${full(step)}.` : '.'),
+    ];
+  } else if (s.momentum !== 0) {
+    step = s.nesterov ? s.momentum * m1 - lr * g : m1;
+    lines = [`SGD with momentum keeps a velocity: m ← μ·m − η·g = ${full(s.momentum)} × ${factor(m0)} − ${full(lr)} × ${factor(g)} = ${full(m1)}; the step is ${s.nesterov ? 'μ·m − η·g (Nesterov)' : 'm'} = ${full(step)}.`];
+  } else {
+    step = -lr * g;
+    lines = [`Plain SGD steps against the gradient: θ ← θ − η·∂L/∂θ, a step of −${full(lr)} × ${factor(g)} = ${full(step)}.`];
+  }
+  const moved = line(`So ${name} moved from ${full(before)} to ${full(after)}.`, 'update');
+  moved.dataset.step = String(step);
+  moved.dataset.delta = String(delta);
+  return [...lines.map((l) => line(l, 'update')), moved];
 }
 
 /** A unit's numbers in the step, row by row: what it summed, its activation, and the derivatives backpropagation sent it. */
 function unitView(t: Trace, column: number, unit: number): HTMLElement[] {
-  const rows = Math.min(SHOWN_ROWS, t.rows.length);
-  if (column === 0) return Array.from({ length: rows }, (_, r) => line(`${rowName(t, r)}: ${full(t.x[r]![unit]!)} (as the network saw it)`));
+  const rows = Math.min(LISTED_ROWS, t.rows.length);
+  const label = `the batch's ${t.rows.length} rows at this unit`;
+  if (column === 0) return [rowsBox(label, Array.from({ length: rows }, (_, r) => line(`${rowName(t, r)}: ${full(t.x[r]![unit]!)} (as the network saw it)`)))];
   const layer = t.layers[column - 1]!;
   const biasChain = (t.chains[2 * column - 1] as ParamChain[])[unit]!;
-  const before = (t.weights[2 * column - 1] as number[])[unit]!, delta = (t.update.deltas[2 * column - 1] as number[])[unit]!;
   return [
     line(`In step ${t.step}:`, 'chain'),
-    ...Array.from({ length: rows }, (_, r) => line(`${rowName(t, r)}: z = ${full(layer.z[r]![unit]!)}, activation ${full(layer.activations[r]![unit]!)}, `
-      + `its derivative ${full(layer.derivatives[r]![unit]!)}${layer.dLda ? `, ∂L/∂a = ${full(layer.dLda[r]![unit]!)}` : ''}, ∂L/∂z = ${full(layer.dLdz[r]![unit]!)}`)),
-    line(`The bias's gradient is the sum of ∂L/∂z over the batch: ∂L/∂${biasChain.name} = ${full(biasChain.gradient)}; the update moved it from ${full(before)} to ${full(before + delta)}.`),
+    rowsBox(label, Array.from({ length: rows }, (_, r) => line(`${rowName(t, r)}: z = ${full(layer.z[r]![unit]!)}, activation ${full(layer.activations[r]![unit]!)}, `
+      + `its derivative ${full(layer.derivatives[r]![unit]!)}${layer.dLda ? `, ∂L/∂a = ${full(layer.dLda[r]![unit]!)}` : ''}, ∂L/∂z = ${full(layer.dLdz[r]![unit]!)}`))),
+    line(`The bias's gradient is the sum of ∂L/∂z over the batch: ∂L/∂${biasChain.name} = ${full(biasChain.gradient)}.`),
+    ...updateView(t, biasChain.name, biasChain.gradient, (w) => (w[2 * column - 1] as number[])[unit]!),
   ];
 }

@@ -1,5 +1,11 @@
 // Where the maps are sampled: the centre of every cell of a grid over two features.
-import type { PlaneGrid } from './form.js';
+
+/** Where a map is sampled: `resolution` × `resolution` cell centres over the two features' ranges. */
+export interface PlaneGrid {
+  x: [number, number];
+  y: [number, number];
+  resolution: number;
+}
 
 /** The cell centres, row by row from the lowest second feature: resolution² × 2, row-major. */
 export function gridPoints({ x: [x0, x1], y: [y0, y1], resolution: n }: PlaneGrid): Float64Array {

@@ -1,9 +1,12 @@
 // The loss per epoch as a live line chart: the x axis spans the whole run from the start, so the
-// line grows to the right as epochs finish.
+// lines grow to the right as epochs finish — the training loss, and the held-out rows' (test) loss
+// when the run holds some out.
 import type uPlot from 'uplot';
 import { axis, mountChart } from './uplot.js';
+import { fragment } from './fragment.js';
 
 export const LOSS_COLOR = '#2563eb';
+export const TEST_COLOR = '#111827';
 /** Runs this short mark each epoch with a dot: a line needs two epochs, and a few are easier read as points. */
 const DOTTED_EPOCHS = 50;
 /** Epoch ticks step by whole numbers: 1, 2, 5, 10, 20, 50, … */
@@ -18,10 +21,10 @@ export class LossChart {
   private chart: uPlot | undefined;
   private epochs: number[] = [];
   private losses: number[] = [];
-
+  private testLosses: (number | null)[] = [];
   private readonly placeholder: Node[];
 
-  constructor(private readonly container: HTMLElement) {
+  constructor(private readonly container: HTMLElement, private readonly legend: HTMLElement) {
     this.placeholder = [...container.childNodes];
   }
 
@@ -29,24 +32,37 @@ export class LossChart {
   clear(): void {
     this.chart?.destroy();
     this.chart = undefined;
-    this.container.replaceChildren(...this.placeholder);
-    for (const key of ['points', 'epochTicks', 'lossTicks']) delete this.container.dataset[key];
+    this.container.replaceChildren(fragment(this.placeholder));
+    this.legend.replaceChildren();
+    for (const key of ['points', 'testPoints', 'epochTicks', 'lossTicks']) delete this.container.dataset[key];
   }
 
-  /** Clears the chart for a run of `epochs` epochs. */
-  start(epochs: number): void {
+  /** Clears the chart for a run of `epochs` epochs; `test`: the run holds rows out, whose loss is drawn too. */
+  start(epochs: number, test: boolean): void {
     this.epochs = [];
     this.losses = [];
+    this.testLosses = [];
     // One epoch is one point, centred on a one-wide axis.
     const range: [number, number] = epochs === 1 ? [0.5, 1.5] : [1, epochs];
+    const dots = (color: string) => ({ show: epochs <= DOTTED_EPOCHS, size: 7, fill: color });
     this.chart = mountChart(this.container, 280, {
       scales: { x: { time: false, range: () => range }, y: { distr: 3 } },
       axes: [axis('epoch', { incrs: EPOCH_STEPS, values: this.ticks('epochTicks', String) }), axis('loss (log scale)', { size: 64, values: this.ticks('lossTicks', logTick) })],
-      series: [{}, { stroke: LOSS_COLOR, width: 2, points: { show: epochs <= DOTTED_EPOCHS, size: 7, fill: LOSS_COLOR } }],
+      series: [{}, { stroke: LOSS_COLOR, width: 2, points: dots(LOSS_COLOR) }, { stroke: TEST_COLOR, width: 2, dash: [6, 4], points: dots(TEST_COLOR), show: test }],
       legend: { show: false },
       cursor: { drag: { x: false, y: false } },
-    }, [[], []]);
+    }, [[], [], []]);
     this.container.dataset.points = '0';
+    const key = (color: string, text: string, dashed = false) => {
+      const item = document.createElement('span');
+      item.className = 'key';
+      const swatch = document.createElement('span');
+      swatch.className = `swatch${dashed ? ' dashed' : ''}`;
+      swatch.style.background = color;
+      item.append(swatch, ` ${text}`);
+      return item;
+    };
+    this.legend.replaceChildren(fragment([key(LOSS_COLOR, 'training loss'), ...(test ? [key(TEST_COLOR, 'test loss (held-out rows)', true)] : [])]));
   }
 
   /**
@@ -66,13 +82,16 @@ export class LossChart {
     return this.losses[this.losses.length - 1] ?? NaN;
   }
 
-  /** Adds the losses of the epochs that finished since the last call. */
-  append(losses: number[]): void {
-    for (const loss of losses) {
+  /** Adds the epochs that finished since the last call: each one's loss and its test loss, if any. */
+  append(losses: number[], testLosses: (number | undefined)[]): void {
+    losses.forEach((loss, k) => {
       this.losses.push(loss);
+      this.testLosses.push(testLosses[k] ?? null);
       this.epochs.push(this.losses.length);
-    }
-    this.chart?.setData([this.epochs, this.losses]);
+    });
+    this.chart?.setData([this.epochs, this.losses, this.testLosses]);
     this.container.dataset.points = String(this.losses.length);
+    const last = this.testLosses[this.testLosses.length - 1];
+    if (last !== null && last !== undefined) this.container.dataset.testPoints = String(this.testLosses.length);
   }
 }

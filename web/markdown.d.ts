@@ -1,4 +1,4 @@
-// The README, bundled as text (esbuild's `with { type: 'text' }`) for the page's derivation panel.
+// A guide (docs/getting-started.md), bundled as text (esbuild's `with { type: 'text' }`) for the page's derivation panel.
 declare module '*.md' {
   const text: string;
   export default text;

@@ -2,6 +2,7 @@
 import { argmax, type EngineKind, type Weights } from '../src/browser.js';
 import type { PageData, Run } from './form.js';
 import { SHOWN_UNITS } from './diagram.js';
+import { fragment } from './fragment.js';
 
 export interface EngineTiming {
   engine: EngineKind;
@@ -11,8 +12,8 @@ export interface EngineTiming {
   loss: number;
 }
 
-/** Rows shown in the predictions table; a CSV file may have many more. */
-const SHOWN_ROWS = 12;
+/** Rows shown in the predictions table (the data's first); a CSV file may have many more. */
+export const PREDICTED_ROWS = 12;
 
 /** `digits` significant digits, shortest form; below 1e-3 as 4.408e-5 rather than 0.00004408, to stay narrow. */
 const num = (v: number, digits = 4) => (v !== 0 && Math.abs(v) < 1e-3
@@ -22,7 +23,7 @@ const num = (v: number, digits = 4) => (v !== 0 && Math.abs(v) < 1e-3
 /** A header that may break after an underscore (resume_score) as well as at spaces, so that narrow columns stay narrow. */
 function headerCell(text: string): HTMLTableCellElement {
   const th = document.createElement('th');
-  text.split('_').forEach((part, i) => th.append(...(i > 0 ? ['_', document.createElement('wbr')] : []), part));
+  text.split('_').forEach((part, i) => th.append(fragment(i > 0 ? ['_', document.createElement('wbr')] : []), part));
   return th;
 }
 
@@ -39,26 +40,26 @@ function table(head: string[], rows: (string | number)[][], caption: string): HT
   return t;
 }
 
-/** Each row's inputs, target and prediction (for classification also the class it rounds to, ✓ when right). */
+/** The first rows' inputs, target and prediction (`predictions`: of those rows; for classification also the class it rounds to, ✓ when right). */
 export function predictionsTable(data: PageData, predictions: number[][]): HTMLTableElement {
   const k = data.features.length;
   if (data.classes) {
     const classes = data.classes;
-    const rows = predictions.slice(0, SHOWN_ROWS).map((p, r) => {
+    const rows = predictions.slice(0, PREDICTED_ROWS).map((p, r) => {
       const best = argmax(p, 0, p.length);
       return [...data.x.subarray(r * k, (r + 1) * k), classes[data.y[r]!]!, p[best]!, `${classes[best]} ${best === data.y[r] ? '✓' : '✗'}`];
     });
-    const shown = data.rows > SHOWN_ROWS ? ` (first ${SHOWN_ROWS} of ${data.rows} rows)` : '';
+    const shown = data.rows > PREDICTED_ROWS ? ` (first ${PREDICTED_ROWS} of ${data.rows} rows)` : '';
     return table([...data.features, `${data.target} (target)`, 'probability of the class', 'class'], rows, `Predictions beside targets${shown}`);
   }
   const classify = data.task === 'classification';
-  const rows = predictions.slice(0, SHOWN_ROWS).map((p, r) => {
+  const rows = predictions.slice(0, PREDICTED_ROWS).map((p, r) => {
     const cells: (string | number)[] = [...data.x.subarray(r * k, (r + 1) * k), data.y[r]!, p[0]!];
     if (classify) cells.push(`${p[0]! >= 0.5 ? 1 : 0} ${(p[0]! >= 0.5 ? 1 : 0) === data.y[r] ? '✓' : '✗'}`);
     return cells;
   });
   const head = [...data.features, `${data.target} (target)`, classify ? `P(${data.target} = 1)` : 'prediction', ...(classify ? ['class'] : [])];
-  const shown = data.rows > SHOWN_ROWS ? ` (first ${SHOWN_ROWS} of ${data.rows} rows)` : '';
+  const shown = data.rows > PREDICTED_ROWS ? ` (first ${PREDICTED_ROWS} of ${data.rows} rows)` : '';
   return table(head, rows, `Predictions beside targets${shown}`);
 }
 
@@ -66,7 +67,7 @@ export function predictionsTable(data: PageData, predictions: number[][]): HTMLT
  * One table per layer: a row per input with its weight to each unit, then the biases. A wide layer
  * shows its first units, as the diagram does; getWeights() or the code below has them all.
  */
-export function weightsTables(weights: Weights, features: string[]): HTMLElement {
+export function weightsTables(weights: Weights, features: string[], classes?: string[]): HTMLElement {
   const box = document.createElement('div');
   box.className = 'weights';
   const layers = weights.length / 2;
@@ -74,7 +75,8 @@ export function weightsTables(weights: Weights, features: string[]): HTMLElement
     const kernel = (weights[2 * l] as number[][]).slice(0, SHOWN_UNITS), bias = weights[2 * l + 1] as number[];
     const units = Math.min(bias.length, SHOWN_UNITS), inputs = (weights[2 * l] as number[][]).length;
     const from = (i: number) => (l === 0 ? features[i] ?? `x${i + 1}` : `hidden ${l} · unit ${i + 1}`);
-    const head = bias.slice(0, units).map((_, u) => `unit ${u + 1}`);
+    // The output units by what they predict: a class each, or the target.
+    const head = bias.slice(0, units).map((_, u) => (l === layers - 1 && classes ? classes[u]! : `unit ${u + 1}`));
     const rows = [...kernel.map((row, i) => [from(i), ...row.slice(0, units)]), ['bias', ...bias.slice(0, units)]];
     const cut = [inputs > SHOWN_UNITS ? `${SHOWN_UNITS} of ${inputs} inputs` : '', bias.length > units ? `${units} of ${bias.length} units` : ''].filter(Boolean);
     const name = l === layers - 1 ? 'Output layer' : `Hidden layer ${l + 1}`;
@@ -84,15 +86,26 @@ export function weightsTables(weights: Weights, features: string[]): HTMLElement
 }
 
 /** The run as the library calls that produce it, for embedding it elsewhere. */
-export function runCode(run: Run, data: PageData): string {
-  const fit = Object.fromEntries(Object.entries(run.fit).filter(([, v]) => v !== undefined));
+export function runCode(run: Run): string {
+  const { validationData, ...settings } = run.fit;
+  const fit = Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined));
+  const width = run.inputs.length, rows = run.y.length;
+  const first = (x: Float64Array, y: Float64Array, n: number) => [
+    JSON.stringify(Array.from({ length: Math.min(n, 4) }, (_, r) => Array.from(x.subarray(r * width, (r + 1) * width)))) + (n > 4 ? ' /* … */' : ''),
+    JSON.stringify(Array.from(y.subarray(0, 4))) + (n > 4 ? ' /* … */' : ''),
+  ];
+  const [x, y] = first(run.x, run.y, rows);
+  const test = run.test && first(run.test.x, run.test.y, run.test.y.length);
+  const options = JSON.stringify(fit, null, 2);
   return [
     `import { Model } from 'backprop-wasm';`,
     ``,
-    `const x = ${JSON.stringify(Array.from({ length: Math.min(data.rows, 4) }, (_, r) => Array.from(data.x.subarray(r * data.features.length, (r + 1) * data.features.length))))}${data.rows > 4 ? ' /* … */' : ''};`,
-    `const y = ${JSON.stringify(Array.from(data.y.subarray(0, 4)))}${data.rows > 4 ? ' /* … */' : ''};`,
+    `// ${width === 2 ? '' : `inputs: ${run.inputs.join(', ')}; `}the training rows${test ? ' (the held-out rows below)' : ''}`,
+    `const x = ${x};`,
+    `const y = ${y};`,
+    ...(test ? [`const xTest = ${test[0]};`, `const yTest = ${test[1]};`] : []),
     `const model = new Model(${JSON.stringify(run.model, null, 2)});`,
-    `const history = await model.fit(x, y, ${JSON.stringify(fit, null, 2)});`,
+    `const history = await model.fit(x, y, ${validationData ? `${options.slice(0, -2)},\n  "validationData": [xTest, yTest]\n}` : options});`,
   ].join('\n');
 }
 

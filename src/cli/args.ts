@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import Papa from 'papaparse';
 import { isDecimal } from '../csv.js';
 import { BackpropError, fail, show } from '../errors.js';
 
@@ -14,6 +15,23 @@ export type Flags = Record<string, Flag>;
 /** The flags' values after parsing: a string for a flag with a value, true for a switch given. */
 export type Values = Record<string, string | boolean | undefined>;
 
+/**
+ * Where a group's flags do something. A flag given where it does nothing is refused, not dropped (the
+ * user meant something by it): `parse` checks every command's groups the same way.
+ */
+export interface Scope {
+  applies(values: Values, positionals: string[]): boolean;
+  /** Why `--flag` does nothing in this run of `command`. */
+  refusal(flag: string, values: Values, command: string): string;
+}
+
+export interface FlagGroup {
+  heading?: string;
+  flags: Flags;
+  /** Where these flags apply (default: wherever the command runs). */
+  scope?: Scope;
+}
+
 export interface Command {
   name: string;
   summary: string;
@@ -22,18 +40,21 @@ export interface Command {
   /** What the command does, between the synopsis and the flags. */
   about?: string;
   /** The flags in the order the help lists them, under optional headings. */
-  flags: { heading?: string; flags: Flags }[];
+  flags: FlagGroup[];
   run(values: Values, positionals: string[]): Promise<void>;
 }
 
 /** Every flag of a command, by name. */
 export function flagsOf(command: Command): Flags {
-  return Object.assign({}, ...command.flags.map((g) => g.flags)) as Flags;
+  const all: Flags = {};
+  for (const g of command.flags) Object.assign(all, g.flags);
+  return all;
 }
 
 /**
- * Parses argv for one command. Unknown, malformed and repeated flags become a BackpropError naming
- * the flag: a repeated flag would otherwise silently take its last value.
+ * Parses argv for one command. Unknown, malformed and repeated flags, and flags given out of their
+ * group's scope, become a BackpropError naming the flag: a repeated flag would otherwise silently
+ * take its last value, and a flag out of scope be ignored.
  */
 export function parse(command: Command, argv: string[]): { values: Values; positionals: string[] } {
   const options: NonNullable<ParseArgsConfig['options']> = { help: { type: 'boolean', short: 'h' } };
@@ -51,6 +72,13 @@ export function parse(command: Command, argv: string[]): { values: Values; posit
     const given = Array.isArray(value) ? (value as (string | boolean)[]) : [value as string | boolean];
     if (given.length > 1) fail(`--${name}`, `is given ${given.length} times${typeof given[0] === 'string' ? ` (${given.map(show).join(', ')})` : ''}; give it once`);
     values[name] = given[0];
+  }
+  if (!values.help) {
+    for (const group of command.flags) {
+      if (!group.scope || group.scope.applies(values, parsed.positionals)) continue;
+      const given = Object.keys(group.flags).find((name) => values[name] !== undefined);
+      if (given !== undefined) fail(`--${given}`, group.scope.refusal(given, values, command.name));
+    }
   }
   return { values, positionals: parsed.positionals };
 }
@@ -101,8 +129,17 @@ export function number(flag: string, text: string | boolean | undefined): number
   return n;
 }
 
+/**
+ * A comma-separated flag value, read as one CSV row (papaparse, as CSV files are): a name holding a
+ * comma is quoted as a CSV header quotes it, `--features '"a,b",c'`; each item is trimmed, as the
+ * header's names are.
+ */
 export function list(flag: string, text: string | boolean | undefined): string[] | undefined {
   if (text === undefined) return undefined;
   if (typeof text !== 'string' || text.trim() === '') fail(`--${flag}`, 'expected a comma-separated list');
-  return text.split(',').map((s) => s.trim());
+  const parsed = Papa.parse<string[]>(text, { delimiter: ',', newline: '\n' });
+  if (parsed.errors.length || parsed.data.length !== 1) {
+    fail(`--${flag}`, `expected a comma-separated list, a name holding a comma in double quotes ('"a,b",c'), got ${show(text)}`);
+  }
+  return parsed.data[0]!.map((s) => s.trim());
 }

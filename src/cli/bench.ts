@@ -34,7 +34,7 @@ async function engines(ids: EngineId[], anchorDir: string, calls: boolean): Prom
   const tf = ids.some((id) => id.startsWith('tfjs')) ? await loadTensorFlow() : undefined;
   const anchorIds = ids.filter((id): id is AnchorId => (ANCHOR_IDS as string[]).includes(id));
   const anchors = anchorIds.length ? await buildAnchors(anchorIds, anchorDir) : undefined;
-  notes.push(...anchors?.notes ?? []);
+  for (const note of anchors?.notes ?? []) notes.push(note);
   const make: Record<EngineId, () => BenchEngine | undefined> = {
     'wasm': () => modelEngine('wasm', 'wasm', { file: kernelFile(), calls }),
     'wasm-epoch': () => modelEngine('wasm-epoch', 'wasm', { file: kernelFile(), stepsPerExecution: 'epoch' }),

@@ -1,6 +1,6 @@
 import { relativeDifference } from '../yardsticks/difference.js';
 import { datasets, DATASET_NAMES, type DatasetName, type Weights } from '../node.js';
-import { fail, oneOf } from '../errors.js';
+import { count, fail, oneOf } from '../errors.js';
 import { settingsText } from '../operations/optimizers.js';
 import { compareWithTensorFlow, loadTensorFlow, LOSS_BOUND, WEIGHT_BOUND } from '../yardsticks/tfjsReference.js';
 import { checkFitOptions } from '../fitOptions.js';
@@ -30,7 +30,7 @@ Example, the tutorial's Keras run:
     const c = await compareWithTensorFlow(tf, spec, d.x, d.y.map((t) => [t]), fit);
 
     console.log(`${d.name}: ${d.description}`);
-    console.log(`${networkText(spec)}, ${settingsText(settings.optimizer)}, batch size ${settings.batchSize}, ${settings.epochs} epochs, rows in order`);
+    console.log(`${networkText(spec)}, ${settingsText(settings.optimizer)}, batch size ${settings.batchSize}, ${count(settings.epochs, 'epoch')}, rows in order`);
     console.log('\nboth start from these weights (Keras layout, rounded to float32):');
     console.log(weightsText(c.initial));
     const ours = `loss (backprop, ${settings.engine}, f64)`, theirs = 'loss (TensorFlow.js, cpu, float32)';

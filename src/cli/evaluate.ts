@@ -1,12 +1,16 @@
+import { readFileSync } from 'node:fs';
 import {
-  BackpropError, classColumn, confusionMatrixSvg, loadModel, numericColumns, oneHot, parseCsv, readText, regressionMetrics,
-  type ClassificationMetrics, type CsvTable, type EngineKind, type LoadedInfo, type Metrics, type Model, type MulticlassMetrics, type RegressionMetrics,
+  BackpropError, confusionMatrixSvg, isCategorical, loadModel, loadTfjs, LOSSES, metricsFor, modelInfo, readCsvFile, regressionMetrics, taskOf,
+  type ClassificationMetrics, type EngineKind, type LoadedInfo, type Metrics, type Model, type MulticlassMetrics, type RegressionMetrics, type Task,
 } from '../node.js';
-import { fail } from '../errors.js';
+import { count, fail, oneOf } from '../errors.js';
+import { isTfjs } from '../io/files.js';
+import { columnIndex, CsvRows, Floats } from '../csv.js';
+import { streamBatches, streamText } from '../csvFile.js';
 import { checkThreshold } from '../metrics.js';
-import { number, type Command, type Flags, type Values } from './args.js';
+import { list, number, type Command, type Flags, type Values } from './args.js';
 import { checkOutputs, writeOutputs, type Output } from './outputs.js';
-import { count, num, table } from './report.js';
+import { num, table } from './report.js';
 
 /** Metrics side by side, one column per set of rows (e.g. training, validation); `classes` labels a softmax classifier's. */
 export function metricsText(columns: Record<string, Metrics>, classes?: readonly string[]): string {
@@ -34,14 +38,39 @@ export function metricsText(columns: Record<string, Metrics>, classes?: readonly
   return `${body}\n\nper class (${last}):\n${perClass}\n\nconfusion matrix (${last}; rows: actual class, columns: predicted):\n${confusion}`;
 }
 
+/** Rows predicted per call into the kernels when many are: the engine holds one batch of them, not a copy of the whole set. */
+export const BATCH = 4096;
+
+/** The model's outputs for every row of x, rows × outputs, flat, predicted a batch at a time. */
+export function predictRows(model: Model, x: Float64Array, engine: EngineKind): Float64Array {
+  const { inputs, layers } = model.network;
+  const k = layers[layers.length - 1]!.units, rows = x.length / inputs;
+  const out = new Float64Array(rows * k);
+  for (let r = 0; r < rows; r += BATCH) {
+    const n = Math.min(BATCH, rows - r);
+    model.predictInto(x.subarray(r * inputs, (r + n) * inputs), out.subarray(r * k, (r + n) * k), { engine });
+  }
+  return out;
+}
+
+/**
+ * evaluateMetrics of rows whose labels fit the model's loss (its own training rows), from
+ * predictRows: a large training set is not copied into the engine a second time.
+ */
+export function rowsMetrics(model: Model, x: Float64Array, y: Float64Array, threshold: number, engine: EngineKind): Metrics {
+  const { loss, layers } = model.network;
+  return metricsFor(loss, y, predictRows(model, x, engine), threshold, layers[layers.length - 1]!.units);
+}
+
 /**
  * A regression's metrics per target column, which `Metrics` pools over every value of every target;
  * as text, one table per set of rows with a column per target.
  */
 export function targetMetrics(model: Model, x: Float64Array, y: Float64Array, targets: string[], engine: EngineKind): Record<string, RegressionMetrics> {
-  const yhat = model.predict(x, { engine });
-  const t = targets.length;
-  return Object.fromEntries(targets.map((name, j) => [name, regressionMetrics(yhat.map((_, r) => y[r * t + j]!), yhat.map((row) => row[j]!))]));
+  const yhat = predictRows(model, x, engine);
+  const t = targets.length, rows = y.length / t;
+  const column = (v: Float64Array, j: number) => Array.from({ length: rows }, (_, r) => v[r * t + j]!);
+  return Object.fromEntries(targets.map((name, j) => [name, regressionMetrics(column(y, j), column(yhat, j))]));
 }
 
 /** A classifier's confusion matrix as SVG: k × k for a softmax model, 2 × 2 (0, 1) for a sigmoid one. */
@@ -53,27 +82,100 @@ export function confusionSvg(m: Metrics, classes: readonly string[] | undefined,
 }
 
 /**
- * The model's features (and targets when `withTarget`) from a CSV, matched by column name. A
- * softmax classifier's target is read as its class labels: a label it was not trained on is an error.
+ * The model of a predict or evaluate run: a model file, a TensorFlow.js model.json that 'backprop
+ * export' wrote (its metadata names the columns), or any other TensorFlow.js model.json of Dense
+ * layers, whose columns (and loss, when the file names none) the command line gives.
  */
-export async function modelCsv(modelPath: string, csvPath: string, withTarget: boolean) {
-  const { model, info, task } = await loadModel(modelPath);
-  const table = parseCsv(await readText(csvPath), csvPath);
-  const targets = info.targets ?? [info.target];
-  const missing = [...info.features, ...(withTarget ? targets : [])].filter((c) => !table.columns.includes(c));
-  if (missing.length) {
-    const why = withTarget && missing.every((c) => targets.includes(c)) ? ` to compare the predictions with ('backprop predict' needs no target)` : '';
-    fail(csvPath, `lacks the column${missing.length > 1 ? 's' : ''} ${missing.map((c) => JSON.stringify(c)).join(', ')} that ${modelPath} needs${why}; it has ${table.columns.map((c) => JSON.stringify(c)).join(', ')}`);
+export async function runModel(path: string, v: Values, withTarget: boolean): Promise<{ model: Model; info: LoadedInfo; task: Task }> {
+  if (!plainTfjs(path)) {
+    const given = PLAIN_TFJS.find((flag) => v[flag] !== undefined);
+    if (given) fail(`--${given}`, `is for a TensorFlow.js model.json without backprop's metadata; ${path} names its own columns and loss`);
+    return loadModel(path);
   }
-  const x = numericColumns(table, info.features, csvPath);
-  const y = !withTarget ? undefined : info.classes ? classTargets(table, info.target, csvPath, info.classes, model.network.loss) : numericColumns(table, targets, csvPath);
-  return { model, info, task, table, x, y };
+  const features = list('features', v.features);
+  const targets = list('target', v.target);
+  const columns = `${path} is a TensorFlow.js model without backprop's column names`;
+  if (!features) fail('--features', `${columns}: name the CSV columns it reads, in the order of its inputs: --features a,b,c${withTarget && !targets ? ', and the column it predicts: --target COLUMN' : ''}`);
+  if (withTarget && !targets) fail('--target', `${columns}: name the column it predicts: --target COLUMN`);
+  const loss = v.loss === undefined ? undefined : oneOf('--loss', v.loss, LOSSES);
+  let model: Model;
+  try {
+    ({ model } = await loadTfjs(path, { loss }));
+  } catch (e) {
+    if (!(e instanceof BackpropError && e.field === `${path}: loss`)) throw e;
+    return fail('--loss', `${path} does not say which loss it was trained with; give it: --loss mse (a regression), binaryCrossentropy (0/1 targets, a sigmoid output), sparseCategoricalCrossentropy (class indices 0 … k − 1, a softmax output) or categoricalCrossentropy`);
+  }
+  const { inputs, loss: modelLoss } = model.network;
+  const outputs = model.network.layers[model.network.layers.length - 1]!.units;
+  if (features.length !== inputs) fail('--features', `${path} has ${count(inputs, 'input')}; got ${count(features.length, 'column')} (${features.join(', ')})`);
+  const wanted = isCategorical(modelLoss) ? 1 : outputs;
+  if (targets ? targets.length !== wanted : wanted > 1) {
+    fail('--target', `${path} predicts ${wanted === 1 ? 'one column (its outputs are the probabilities of its classes)' : `${wanted} columns, one per output: --target a,b`}; got ${targets ? targets.join(', ') : 'none'}`);
+  }
+  // predict names its column(s) 'prediction'; a target name is only needed to read it
+  const target = targets?.[0] ?? 'target';
+  const info = modelInfo('', { features, target, targets: targets && targets.length > 1 ? targets : undefined, training: {} }, model.network);
+  return { model, info, task: taskOf(modelLoss) };
 }
 
-/** A class column as the model's loss reads it: class indices, or one-hot rows for categoricalCrossentropy. */
-function classTargets(table: CsvTable, target: string, source: string, classes: string[], loss: string): Float64Array {
-  const { y } = classColumn(table, target, source, classes);
-  return loss === 'categoricalCrossentropy' ? oneHot(y, classes.length) : y;
+/** The flags that describe a TensorFlow.js model.json without backprop's metadata. */
+const PLAIN_TFJS = ['features', 'target', 'loss'];
+
+/** Whether `path` is a TensorFlow.js model.json without the columns 'backprop export' writes (any other file: loadModel reads or refuses it). */
+function plainTfjs(path: string): boolean {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    return false;
+  }
+  const meta = (json as { userDefinedMetadata?: { backprop?: { features?: unknown } } }).userDefinedMetadata?.backprop;
+  return isTfjs(json) && meta?.features === undefined;
+}
+
+/** A CSV header that lacks a column the model needs is an error naming them all (and saying predict needs no target). */
+export function needColumns(columns: string[], modelPath: string, csvPath: string, features: string[], targets: string[] = []): void {
+  const missing = [...features, ...targets].filter((c) => !columns.includes(c));
+  if (missing.length) {
+    const why = targets.length && missing.every((c) => targets.includes(c)) ? ` to compare the predictions with ('backprop predict' needs no target)` : '';
+    fail(csvPath, `lacks the column${missing.length > 1 ? 's' : ''} ${missing.map((c) => JSON.stringify(c)).join(', ')} that ${modelPath} needs${why}; it has ${columns.map((c) => JSON.stringify(c)).join(', ')}`);
+  }
+}
+
+/**
+ * The model, and its features (and targets when `withTarget`) from a CSV matched by column name,
+ * read as the file streams. A softmax classifier's target is read as its class labels (one-hot
+ * rows for categoricalCrossentropy): a label it was not trained on is an error.
+ */
+export async function modelCsv(modelPath: string, csvPath: string, withTarget: boolean, v: Values = {}) {
+  const { model, info, task } = await runModel(modelPath, v, withTarget);
+  const targets = info.targets ?? [info.target];
+  const check = (columns: string[]) => needColumns(columns, modelPath, csvPath, info.features, withTarget ? targets : []);
+  if (!withTarget) {
+    const x = new Floats();
+    const rows = await streamBatches(csvPath, info.features, BATCH, { header: check, batch: (batch) => { for (const v of batch) x.push(v); } });
+    return { model, info, task, rows, x: x.done(), y: undefined };
+  }
+  const read = info.classes ? { classes: info.classes, oneHot: model.network.loss === 'categoricalCrossentropy' } : { task: 'regression' as const };
+  const data = await readCsvFile(csvPath, { features: info.features, target: targets, ...read }, check);
+  if (model.network.loss === 'binaryCrossentropy') await binaryLabels(data.y, csvPath, targets);
+  return { model, info, task, rows: data.rows, x: data.x, y: data.oneHot ?? data.y };
+}
+
+/**
+ * A 0/1 classifier's targets are 0 or 1: the first other value is named by its file, line and
+ * column, as a bad cell is. The rows keep no line numbers, so the file is read again to find it,
+ * on the error's path only.
+ */
+async function binaryLabels(y: Float64Array, csvPath: string, targets: string[]): Promise<void> {
+  const bad = y.findIndex((v) => v !== 0 && v !== 1);
+  if (bad < 0) return;
+  const row = Math.floor(bad / targets.length), name = targets[bad % targets.length]!;
+  let column = 0, line = 0, text = '';
+  const rows = new CsvRows(csvPath, (cells, at, r) => { if (r === row) [line, text] = [at, cells[column]!.trim()]; }, (columns) => { column = columnIndex(columns, name, csvPath); });
+  await streamText(csvPath, (piece) => rows.write(piece));
+  rows.end();
+  fail(csvPath, `line ${line}, column ${JSON.stringify(name)}: expected a label 0 or 1 (the model is a 0/1 classifier), got ${text}`);
 }
 
 /** --threshold, which a softmax classifier (most probable class) has no use for. */
@@ -88,6 +190,13 @@ export const MODEL_RUN_FLAGS: Flags = {
   engine: { value: 'wasm|js', help: 'which kernels run (default wasm)' },
 };
 
+/** What a TensorFlow.js model.json without backprop's metadata needs from the command line. */
+export const PLAIN_TFJS_FLAGS: Flags = {
+  features: { value: 'a,b,c', help: 'the CSV columns the model reads, in the order of its inputs' },
+  target: { value: 'COLUMN', help: 'the column it predicts (a,b for one per output)' },
+  loss: { value: 'L', help: `the loss it was trained with, when the file names none: ${LOSSES.join(', ')}` },
+};
+
 export const evaluate: Command = {
   name: 'evaluate',
   summary: "a saved model's metrics on the rows of a CSV file",
@@ -97,19 +206,21 @@ ignored), applies the model's scaler, and prints MSE, MAE and R² (regression: e
 accuracy, precision, recall, F1, log loss and the confusion matrix (0/1 classification), or
 accuracy, macro and per-class precision, recall and F1, log loss and the k × k confusion matrix
 (class labels: a label the model was not trained on is an error). MODEL.json is a model file from
-'backprop train --save' or a TensorFlow.js model.json from 'backprop export'.`,
+'backprop train --save', a TensorFlow.js model.json from 'backprop export', or any other
+TensorFlow.js model.json of Dense layers with --features and --target (and --loss if it names
+none; a softmax model's classes are then 0 … k − 1). The CSV is read as it streams.`,
   flags: [{
     flags: {
       ...MODEL_RUN_FLAGS,
       'plot-confusion': { value: 'FILE.svg', help: 'classifiers: the confusion matrix as an SVG chart' },
       json: { help: 'print the metrics as one JSON object' },
     },
-  }],
+  }, { heading: 'a TensorFlow.js model.json without backprop\'s metadata:', flags: PLAIN_TFJS_FLAGS }],
   async run(v, positionals) {
     const [modelPath, csvPath] = paths('evaluate', positionals);
     const outputs: Output[] = typeof v['plot-confusion'] === 'string' ? [{ flag: '--plot-confusion', what: 'confusion matrix', path: v['plot-confusion'] }] : [];
     checkOutputs(outputs, [modelPath, csvPath]);
-    const { model, info, x, y, table: csv } = await modelCsv(modelPath, csvPath, true);
+    const { model, info, x, y, rows } = await modelCsv(modelPath, csvPath, true, v);
     if (outputs.length && model.network.loss === 'mse') fail('--plot-confusion', `draws a classifier's confusion matrix; ${modelPath} is a regression`);
     const engine = await engineFlag(v.engine);
     const metrics = model.evaluateMetrics(x, y!, { threshold: modelThreshold(v, info), engine });
@@ -118,11 +229,11 @@ accuracy, macro and per-class precision, recall and F1, log loss and the k × k 
     const targets = info.targets ?? [info.target];
     const perTarget = targets.length > 1 ? targetMetrics(model, x, y!, targets, engine) : undefined;
     if (v.json) {
-      console.log(JSON.stringify({ model: modelPath, data: csvPath, rows: csv.rows.length, target: info.target, targets, classes: info.classes ?? null, metrics, targetMetrics: perTarget ?? null }));
+      console.log(JSON.stringify({ model: modelPath, data: csvPath, rows, target: info.target, targets, classes: info.classes ?? null, metrics, targetMetrics: perTarget ?? null }));
       return;
     }
     const kind = info.classes ? `${count(info.classes.length, 'class', 'classes')}: ${info.classes.join(', ')}` : metrics.task;
-    console.log(`${modelPath} on ${csvPath}: ${count(csv.rows.length, 'row')}, ${count(info.features.length, 'feature')} → ${targets.join(', ')} (${kind})\n`);
+    console.log(`${modelPath} on ${csvPath}: ${count(rows, 'row')}, ${count(info.features.length, 'feature')} → ${targets.join(', ')} (${kind})\n`);
     console.log(perTarget ? metricsText(perTarget) : metricsText({ [csvPath]: metrics }, info.classes));
     if (written.length) console.log(`\nwrote ${written.join(', ')}`);
   },

@@ -1,12 +1,16 @@
 import { CLASS_DATASET_NAMES, datasets, DATASET_NAMES, Model, paramName, splitRows, unitName, zName, type DatasetName, type FitOptions, type LayerSpec, type ModelOptions, type ParamChain, type Trace, type Weights } from '../node.js';
-import { fail, oneOf } from '../errors.js';
+import { count, fail, oneOf } from '../errors.js';
+import { extent } from '../extent.js';
 import { LOSS_ROWS } from '../operations/losses.js';
 import { OPTIMIZER_ROWS, type StateArray } from '../operations/optimizers.js';
-import { number, type Command, type Values } from './args.js';
+import { number, type Command, type FlagGroup, type Scope, type Values } from './args.js';
 import { num } from './report.js';
 import { fitOptions, modelOptions } from './run.js';
 import { train } from './train.js';
-import { csvRun } from './trainCsv.js';
+import { CSV_RESULT_FLAGS, csvRun } from './trainCsv.js';
+
+/** Flags about a whole training run's results: refused, as explain shows one step. */
+const WHOLE_RUN: Scope = { applies: () => false, refusal: () => 'is about a whole training run (backprop train); explain shows one step' };
 
 /** What a large network shows of each list in text; --json has everything. */
 const SHOW = { rows: 3, units: 4, params: 12 };
@@ -30,13 +34,12 @@ the run applies (data, network, initial weights, optimizer, batches, row order, 
         row: { value: 'N', help: "explain the step on row N of the data (counting from 1) instead of fit's batch" },
       },
     },
-    ...train.flags.map((g) => ({ ...g, flags: { ...g.flags, ...(g.flags.json ? { json: { help: 'print the whole trace as one JSON object: layers (inputs, z, activations, dLda, dLdz per row, the mask of each Dropout layer), loss, rowLosses, penalty, dLdyhat (null where the loss is taken from the logit), gradients, numericGradients and chains (Keras layout [kernel₁, bias₁, …]), update, weights and newWeights' } } : {}) } })),
+    // train's table, scopes included, so that explain refuses what train refuses; its results are not a step's
+    ...train.flags.map((g): FlagGroup => (g === CSV_RESULT_FLAGS ? { ...g, heading: "train's results, refused here:", scope: WHOLE_RUN }
+      : { ...g, flags: { ...g.flags, ...(g.flags.json ? { json: { help: 'print the whole trace as one JSON object: layers (inputs, z, activations, dLda, dLdz per row, the mask of each Dropout layer), loss, rowLosses, penalty, dLdyhat (null where the loss is taken from the logit), gradients, numericGradients and chains (Keras layout [kernel₁, bias₁, …]), update, weights and newWeights' } } : {}) } })),
   ],
   async run(v, positionals) {
     if (positionals.length > 1) fail('explain', `expected one CSV file, got ${positionals.length}: ${positionals.join(' ')}`);
-    for (const flag of ['plot', 'plot-boundary', 'plot-confusion', 'save', 'threshold', 'checkpoint', 'checkpoint-every', 'resume']) {
-      if (v[flag] !== undefined) fail(`--${flag}`, 'is about a whole training run (backprop train); explain shows one step');
-    }
     const classData = positionals[0] === undefined && (CLASS_DATASET_NAMES as unknown[]).includes(v.dataset);
     const run = positionals[0] !== undefined || classData ? await csvSource(v, positionals[0]) : datasetSource(v);
     const step = number('step', v.step) ?? 1;
@@ -96,7 +99,7 @@ async function csvSource(v: Values, path: string | undefined): Promise<Source> {
   const rows = (m: Float64Array, w: number) => Array.from({ length: m.length / w }, (_, r) => Array.from(m.subarray(r * w, (r + 1) * w)));
   const task = data.classes ? `classification: ${data.classes.map((c, k) => `${k} ${c}`).join(', ')}` : data.task;
   return {
-    source: source.file ? { file: source.file } : { dataset: source.name }, title: `${source.name}: ${data.rows} rows; ${n} features → ${data.targets.join(', ')} (${task})`, features: data.features,
+    source: source.file ? { file: source.file } : { dataset: source.name }, title: `${source.name}: ${count(data.rows, 'row')}; ${count(n, 'feature')} → ${data.targets.join(', ')} (${task})`, features: data.features,
     // the model's seed as train's CSV run sets it
     target: data.target, x: rows(data.x, n), y: rows(y, width), classify: kind !== 'regression' && width === 1, spec: { ...spec, seed: fit.seed }, fit,
   };
@@ -104,7 +107,10 @@ async function csvSource(v: Values, path: string | undefined): Promise<Source> {
 
 /** A value as a factor in a product: negative ones in parentheses. */
 const factor = (x: number) => (x < 0 ? `(${num(x)})` : num(x));
-const more = (shown: number, total: number, what: string) => (total > shown ? [`  … and ${total - shown} more ${what} (--json has them all)`] : []);
+/** Says how many of `noun` (a singular; `where` follows it) the text leaves out. */
+const more = (out: string[], shown: number, total: number, noun: string, where = '') => {
+  if (total > shown) out.push(`  … and ${count(total - shown, `more ${noun}`)}${where} (--json has them all)`);
+};
 
 export function explainText(t: Trace, run: Source, dataRows: number[], standardized: boolean): string {
   const network = { inputs: run.spec.inputs, layers: t.layers.map((l) => ({ units: l.units, activation: l.activation })) };
@@ -135,10 +141,10 @@ export function explainText(t: Trace, run: Source, dataRows: number[], standardi
           ? `  ${unit}${sum} = ${num(z)}${drop}`
           : `  ${zName(network, l + 1, j)}${sum} = ${num(z)};  ${unit} = ${act} = ${num(a)}${drop}`);
       }
-      out.push(...more(units, layer.units, `units in layer ${l + 1}`));
+      more(out, units, layer.units, 'unit', ` in layer ${l + 1}`);
     });
   }
-  out.push(...more(shownRows, t.rows.length, 'rows of the batch'));
+  more(out, shownRows, t.rows.length, 'row', ' of the batch');
 
   out.push('', 'loss');
   const last = t.layers[L - 1]!;
@@ -150,7 +156,7 @@ export function explainText(t: Trace, run: Source, dataRows: number[], standardi
     const row = t.rows.length > 1 ? `row ${dataRows[r]}: ` : '';
     if (categorical) {
       // the loss of the true class (classes from 1 as the outputs are named), from the logits as the kernels take it
-      const c = loss === 'sparseCategoricalCrossentropy' ? y[0]! : y.indexOf(Math.max(...y));
+      const c = loss === 'sparseCategoricalCrossentropy' ? y[0]! : y.indexOf(extent(y)[1]);
       const formula = loss === 'sparseCategoricalCrossentropy' ? `${LOSS_ROWS[loss].formula} = −log ${unitName(network, L, c)}` : LOSS_ROWS[loss].formula;
       const soft = loss === 'categoricalCrossentropy' && y.some((v) => v !== 0 && v !== 1);
       out.push(`  ${row}L = ${formula} = ${soft ? y.map((v, k) => `−${num(v)}·log ${num(yhat[k]!)}`).join(' ') : `−log ${num(yhat[c]!)}`} = ${num(t.rowLosses[r]!)}`);
@@ -207,14 +213,14 @@ export function explainText(t: Trace, run: Source, dataRows: number[], standardi
           out.push(`  ${dz} = (${names.join(' + ')}${etc})${mask[0]} · ${prime} = (${values.join(' + ')}${etc})${mask[1]} · ${factor(layer.derivatives[r]![j]!)} = ${num(layer.dLdz[r]![j]!)}${rowNote}`);
         }
       }
-      out.push(...more(Math.min(layer.units, SHOW.units), layer.units, `units in layer ${l}`));
+      more(out, Math.min(layer.units, SHOW.units), layer.units, 'unit', ` in layer ${l}`);
     }
     out.push('');
   }
   for (let l = L; l >= 1; l--) {
     const chains = layerChains(t, l);
     for (const c of chains.slice(0, SHOW.params)) out.push(`  ${derivativeLine(c, simple)}`);
-    out.push(...more(Math.min(chains.length, SHOW.params), chains.length, `derivatives in layer ${l}`));
+    more(out, Math.min(chains.length, SHOW.params), chains.length, 'derivative', ` in layer ${l}`);
   }
 
   const row = OPTIMIZER_ROWS[u.optimizer];
@@ -229,7 +235,7 @@ export function explainText(t: Trace, run: Source, dataRows: number[], standardi
       const values = Object.fromEntries(state.map(([name, v]) => [name, v[i]!]));
       out.push(`  ${c.name} ← ${row.rule(u, { p: before[i]!, g: c.gradient, after: values, alpha: t.update.alpha, num, factor })} = ${num(after[i]!)}`);
     });
-    out.push(...more(Math.min(chains.length, SHOW.params), chains.length, `parameters in layer ${l}`));
+    more(out, Math.min(chains.length, SHOW.params), chains.length, 'parameter', ` in layer ${l}`);
   }
   return out.join('\n');
 }

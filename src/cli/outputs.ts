@@ -2,6 +2,7 @@
 // nothing), never the same file as an input, and written whole or not at all: to a temporary
 // file beside it, then renamed over it.
 import { accessSync, constants, existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { open, rename, rm } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fail } from '../errors.js';
 import { fileIdentity, temporaryFile, writeWhole } from '../io/atomic.js';
@@ -88,4 +89,57 @@ export async function writeOutputs(outputs: { output: Output; text: () => string
     }
   }
   return { written, failed };
+}
+
+/** An output written a piece at a time as it is computed (predictions of a large file), whole or not at all. */
+export interface OutputStream {
+  write(text: string): Promise<void>;
+  /** Puts the finished output in place. */
+  close(): Promise<void>;
+  /** Drops what was written: the path keeps what it held before, or stays absent. */
+  abort(): Promise<void>;
+}
+
+/**
+ * Writes `output` as it is computed: into the temporary file beside it, renamed over it by `close`,
+ * so that a run that fails midway leaves nothing half-written. Failures name the flag and why.
+ */
+export async function outputStream(output: Output): Promise<OutputStream> {
+  const temporary = temporaryFile(output.path);
+  const failed = (e: unknown): never => fail(output.flag, `could not write the ${output.what} to ${output.path}: ${why(e, dirname(resolve(output.path)))}`);
+  const handle = await open(temporary, 'w').catch(failed);
+  let closed = false;
+  const closeHandle = async () => {
+    if (!closed) {
+      closed = true;
+      await handle.close();
+    }
+  };
+  const abort = async () => {
+    await closeHandle().catch(() => {});
+    await rm(temporary, { force: true });
+  };
+  return {
+    // writeFile on a handle writes all of the text from the current position (write alone may write part)
+    write: (text) => handle.writeFile(text).catch(async (e: unknown) => { await abort(); failed(e); }),
+    close: async () => {
+      try {
+        await closeHandle();
+        await rename(temporary, output.path);
+      } catch (e) {
+        await abort();
+        failed(e);
+      }
+    },
+    abort,
+  };
+}
+
+/** Standard output as an OutputStream: a write waits while a pipe is full, so memory stays bounded. */
+export function stdoutStream(): OutputStream {
+  return {
+    write: (text) => new Promise((done) => { if (process.stdout.write(text)) done(); else process.stdout.once('drain', done); }),
+    close: async () => {},
+    abort: async () => {},
+  };
 }

@@ -1,3 +1,5 @@
+import { extent } from '../extent.js';
+import { count } from '../errors.js';
 import type { DenseSpec, History, LayerSpec, ModelSpec, Weights } from '../index.js';
 
 /** Numbers as users compare them: up to `digits` significant digits (10 by default), no trailing noise. */
@@ -12,10 +14,6 @@ export function networkText(spec: ModelSpec<LayerSpec>): string {
   return `${spec.inputs}-${dense.map((l) => l.units).join('-')} ${dense.map((l) => l.activation ?? 'linear').join('/')}${dropout ? ` (${count(dropout, 'Dropout layer')})` : ''}, ${spec.loss}`;
 }
 
-/** `1 row`, `2 rows` (`plural` where adding an s will not do). */
-export function count(n: number, noun: string, plural = `${noun}s`): string {
-  return `${n} ${n === 1 ? noun : plural}`;
-}
 
 export function lossTable(columns: Record<string, History>): string {
   const names = Object.keys(columns);
@@ -40,7 +38,7 @@ export function predictionTable(features: string[], x: number[][], y: number[][]
 }
 
 export function table(head: string[], rows: string[][]): string {
-  const width = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
+  const width = head.map((h, c) => Math.max(h.length, extent(rows.map((r) => r[c]!.length))[1]));
   const line = (cells: string[]) => '  ' + cells.map((s, c) => s.padStart(width[c]!)).join('  ');
   return [line(head), ...rows.map(line)].join('\n');
 }

@@ -1,8 +1,8 @@
 // The settings of a run, shared by train (tutorial datasets and CSV files) and compare: the flags
 // and how they change a base model and fit.
 import { readFileSync } from 'node:fs';
-import { ACTIVATIONS, LOSSES, Model, MODEL_FORMAT, modelFromFile, type Activation, type DenseSpec, type FitOptions, type Initializer, type LayerSpec, type ModelOptions, type Weights } from '../node.js';
-import { BackpropError, fail, oneOf, show } from '../errors.js';
+import { ACTIVATIONS, LOSSES, Model, MODEL_FORMAT, modelFromFile, type Activation, type DenseSpec, type FitOptions, type History, type Initializer, type LayerSpec, type ModelOptions, type Weights } from '../node.js';
+import { BackpropError, DivergenceError, fail, oneOf, show } from '../errors.js';
 import { isTfjs, readTfjs } from '../io/files.js';
 import { ACTIVATION_LIST } from '../operations/activations.js';
 import { LOSS_LIST } from '../operations/losses.js';
@@ -10,6 +10,7 @@ import { HYPERPARAMETER_NAMES, HYPERPARAMETERS, OPTIMIZER_LIST, takersOf, type H
 import { nameList } from '../operations/rows.js';
 import { OPTIMIZERS, type OptimizerOptions } from '../optimizers.js';
 import { INITIALIZERS } from '../spec.js';
+import { MAX_EPOCHS } from '../fitOptions.js';
 import { list, number, type Flags, type Values } from './args.js';
 
 /** The network's flags. */
@@ -32,7 +33,7 @@ export const NETWORK_FLAGS: Flags = {
 
 /** The training's flags. */
 export const FIT_FLAGS: Flags = {
-  epochs: { value: 'N', help: 'passes over the data (dataset default: 5 / 50)' },
+  epochs: { value: 'N', help: `passes over the data (dataset default: 5 / 50), at most ${MAX_EPOCHS.toLocaleString('en-US')}` },
   optimizer: { value: 'NAME', help: `${nameList(OPTIMIZER_LIST.map((r) => r.name), '')} (default sgd), each as Keras's optimizer of that name` },
   lr: { value: 'X', help: `learning rate (dataset default for sgd: 0.001 / 0.0001; for another optimizer Keras's default: ${OPTIMIZER_LIST.map((r) => `${r.name} ${r.learningRate}`).join(', ')})` },
   ...hyperparameterFlags(),
@@ -165,6 +166,20 @@ function readWeights(file: string, spec: ModelOptions<LayerSpec>): Weights {
     throw e;
   }
   return weights as Weights;
+}
+
+/**
+ * A command's fit. The library's divergence message says what its model keeps, but a command that
+ * diverges ends there, its outputs (`unwritten`, e.g. "--save m.json") not written: it says that,
+ * and what to try, instead.
+ */
+export async function commandFit(fit: () => Promise<History>, unwritten: readonly string[], tryInstead: string): Promise<History> {
+  try {
+    return await fit();
+  } catch (e) {
+    if (!(e instanceof DivergenceError)) throw e;
+    throw new DivergenceError(e.epoch, e.row, `${e.reason}${unwritten.length ? `; nothing was written (${unwritten.join(', ')})` : ''}`, tryInstead);
+  }
 }
 
 export function fitOptions(v: Values, base: FitOptions): FitOptions {

@@ -3,8 +3,8 @@ import { fail, oneOf } from '../errors.js';
 import { checkOptimizer } from '../optimizers.js';
 import type { Command, Flags } from './args.js';
 import { lossTable, networkText, predictionTable, weightsText } from './report.js';
-import { ALL_DATASETS_FLAG, checkOutputWidth, FIT_FLAGS, fitOptions, modelOptions, NETWORK_FLAGS } from './run.js';
-import { CSV_FLAGS, trainCsv } from './trainCsv.js';
+import { ALL_DATASETS_FLAG, checkOutputWidth, commandFit, FIT_FLAGS, fitOptions, modelOptions, NETWORK_FLAGS } from './run.js';
+import { CSV_FILE_FLAGS, CSV_FIT_FLAGS, CSV_RESULT_FLAGS, trainCsv } from './trainCsv.js';
 
 const JSON_FLAG: Flags = { json: { help: 'print one JSON object: settings, history.loss, weights (Keras layout), predictions (CSV runs: metrics, scaler)' } };
 
@@ -18,7 +18,7 @@ export const train: Command = {
 --dataset blobs3 runs as a CSV file of three classes would: it takes every CSV flag except --target,
 --features and --task.`,
   flags: [
-    { heading: 'CSV files and --dataset blobs3 (refused with package and placement):', flags: CSV_FLAGS },
+    CSV_FILE_FLAGS, CSV_FIT_FLAGS, CSV_RESULT_FLAGS,
     { heading: 'The tutorial datasets (and the options CSV runs share):', flags: { ...ALL_DATASETS_FLAG, ...FIT_FLAGS, ...NETWORK_FLAGS, ...JSON_FLAG } },
   ],
   async run(v, positionals) {
@@ -29,14 +29,11 @@ export const train: Command = {
     if (v.dataset === undefined) fail('--dataset', `expected one of ${names.join(', ')}, or a CSV file: backprop train DATA.csv --target COLUMN`);
     if ((CLASS_DATASET_NAMES as string[]).includes(oneOf('--dataset', v.dataset, names))) return trainCsv(v, undefined);
     const d = datasets[v.dataset as DatasetName];
-    // A flag that does nothing here is refused, not dropped: the user meant something by it.
-    const csvOnly = Object.keys(CSV_FLAGS).find((name) => v[name] !== undefined);
-    if (csvOnly) fail(`--${csvOnly}`, `applies to CSV files (backprop train DATA.csv --target COLUMN --${csvOnly} …), not to --dataset ${d.name}`);
     const spec = modelOptions(v, d.model);
     checkOutputWidth(spec, 1, `there is one target (${d.target})`);
     const fit = fitOptions(v, d.fit);
     const model = new Model(spec);
-    const history = await model.fit(d.x, d.y, fit);
+    const history = await commandFit(() => model.fit(d.x, d.y, fit), [], 'Try a smaller learning rate (--lr).');
     const y = d.y.map((t) => [t]);
     const predictions = model.predict(d.x, { engine: fit.engine! });
     const optimizer = checkOptimizer(fit);

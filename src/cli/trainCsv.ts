@@ -1,41 +1,80 @@
 import {
   BackpropError, Model, readCsv, readCsvFile, splitRows, takeRows, lossChartSvg, decisionBoundarySvg, loadWasm, modelChunks, fitScaler, formatCsv,
-  classColumn, classDatasets, CLASS_DATASET_NAMES, isCategorical, oneHot, LOSSES, TASKS,
+  classDatasets, CLASS_DATASET_NAMES, DATASET_NAMES, isCategorical, oneHot, LOSSES, TASKS,
   type ClassDatasetName, type CsvData, type FitOptions, type History, type LayerSpec, type Metrics, type ModelFitOptions, type ModelOptions, type Task,
 } from '../node.js';
-import { fail, oneOf } from '../errors.js';
+import { count, fail, oneOf } from '../errors.js';
+import { checkOptimizer } from '../optimizers.js';
+import { list, number, type FlagGroup, type Scope, type Values } from './args.js';
+import { confusionSvg, metricsText, rowsMetrics, targetMetrics, thresholdFlag } from './evaluate.js';
 import { sameFile } from '../io/atomic.js';
 import { layerSpecs } from '../spec.js';
-import { checkOptimizer } from '../optimizers.js';
-import { list, number, type Flags, type Values } from './args.js';
-import { confusionSvg, metricsText, targetMetrics, thresholdFlag } from './evaluate.js';
 import { checkOutputs, writeOutputs, writeWhole, type Output } from './outputs.js';
 import { resumeRun, type Resumed } from './resume.js';
 import { lossChart, Progress } from './progress.js';
-import { count, networkText, num } from './report.js';
-import { checkOutputWidth, fitOptions, modelOptions } from './run.js';
-/** The flags that only a CSV run reads; `train --dataset package|placement` refuses them. */
-export const CSV_FLAGS: Flags = {
-  target: { value: 'COLUMN', help: 'the column to learn; a,b for a regression with several targets (one output each)' },
-  features: { value: 'a,b,c', help: 'input columns (default: every other column)' },
-  task: {
-    value: 'T',
-    help: 'regression (linear outputs, mse) or classification: targets 0/1 train a sigmoid output (binaryCrossentropy), class labels — text, or other integers — a softmax with one unit per class (sparseCategoricalCrossentropy). '
-      + 'Default: classification when the target is text or every value is 0 or 1. '
-      + 'CSV runs default to --layers 32,16,K (K outputs: 1, one per target, or one per class) with relu hidden layers, --optimizer adam --lr 0.001 --batch-size 32 --epochs 100 --shuffle epoch',
+import { networkText, num } from './report.js';
+import { checkOutputWidth, commandFit, fitOptions, modelOptions } from './run.js';
+
+/** Whether --dataset names one of `names` and no CSV file is given: a run some CSV flags do nothing in. */
+const datasetOnly = (v: Values, positionals: string[], names: readonly string[]) => positionals.length === 0 && names.includes(v.dataset as string);
+
+/** `--flag` in a CSV run of `command`, for a refusal. */
+const csvExample = (command: string, flag: string) => `backprop ${command} DATA.csv --target COLUMN${flag === 'target' ? '' : ` --${flag} …`}`;
+
+/** Flags that only a CSV file's run reads: --dataset package|placement|blobs3 refuse them (blobs3 has its own columns). */
+export const CSV_FILE_FLAGS: FlagGroup = {
+  heading: 'CSV files:',
+  scope: {
+    applies: (v, p) => !datasetOnly(v, p, [...DATASET_NAMES, ...CLASS_DATASET_NAMES]),
+    refusal: (flag, v, command) => {
+      const d = classDatasets[v.dataset as ClassDatasetName];
+      return `applies to CSV files (${csvExample(command, flag)})${d ? `; --dataset ${d.name} has its own (${d.features.join(', ')} → ${d.target})` : `, not to --dataset ${v.dataset}`}`;
+    },
   },
-  standardize: { help: "z-score each feature with the training rows' mean and std (saved with the model)" },
-  'raw-target': { help: "regression: learn the target as it is; by default it is z-scored (saved with the model; predictions stay in the target's units)" },
-  'validation-split': { value: 'F', help: 'hold out this share of the rows (seeded; stratified for classification) and report their loss and metrics after every epoch' },
-  'early-stopping': { value: 'N', help: 'stop when the validation loss has not improved for N epochs; keep the best weights' },
-  threshold: { value: 'P', help: '0/1 classification: probability from which a row is predicted 1 (default 0.5)' },
-  plot: { value: 'FILE.svg', help: 'chart of the training (and validation) loss per epoch' },
-  'plot-boundary': { value: 'FILE.svg', help: 'classification on two features: the data over the predicted class (or probability)' },
-  'plot-confusion': { value: 'FILE.svg', help: 'classification: the confusion matrix of the validation rows (without --validation-split, of the training rows)' },
-  save: { value: 'FILE.json', help: "the model file for 'backprop predict' and 'backprop evaluate'; it also holds the training state, for --resume" },
-  checkpoint: { value: 'FILE.json', help: 'a model file with the training state, written every --checkpoint-every epochs and at the end (each time whole: a kill leaves the previous one or the new one)' },
-  'checkpoint-every': { value: 'N', help: 'epochs between checkpoints (default 1)' },
-  resume: { value: 'FILE.json', help: 'continue the run a checkpoint (or --save) was written from, to --epochs (default: its own), to the bit; its settings come from the file' },
+  flags: {
+    target: { value: 'COLUMN', help: 'the column to learn; a,b for a regression with several targets (one output each)' },
+    features: { value: 'a,b,c', help: `input columns (default: every other column). In --features and --target, a name holding a comma goes in double quotes, as in a CSV header: --features '"a,b",c'` },
+    task: {
+      value: 'T',
+      help: 'regression (linear outputs, mse) or classification: targets 0/1 train a sigmoid output (binaryCrossentropy), class labels — text, or other integers — a softmax with one unit per class (sparseCategoricalCrossentropy). '
+        + 'Default: classification when the target is text or every value is 0 or 1. '
+        + 'CSV runs default to --layers 32,16,K (K outputs: 1, one per target, or one per class) with relu hidden layers, --optimizer adam --lr 0.001 --batch-size 32 --epochs 100 --shuffle epoch',
+    },
+  },
+};
+
+/** Where the flags of a CSV run apply: a CSV file or --dataset blobs3, not --dataset package|placement. */
+const CSV_RUN: Scope = {
+  applies: (v, p) => !datasetOnly(v, p, DATASET_NAMES),
+  refusal: (flag, v, command) => `applies to CSV files (${csvExample(command, flag)}) and --dataset ${CLASS_DATASET_NAMES.join('|')}, not to --dataset ${v.dataset}`,
+};
+
+/** How a CSV run trains. */
+export const CSV_FIT_FLAGS: FlagGroup = {
+  heading: 'CSV files and --dataset blobs3 (refused with package and placement):',
+  scope: CSV_RUN,
+  flags: {
+    standardize: { help: "z-score each feature with the training rows' mean and std (saved with the model)" },
+    'raw-target': { help: "regression: learn the target as it is; by default it is z-scored (saved with the model; predictions stay in the target's units)" },
+    'validation-split': { value: 'F', help: 'hold out this share of the rows (seeded; stratified for classification) and report their loss and metrics after every epoch' },
+    'early-stopping': { value: 'N', help: 'stop when the validation loss has not improved for N epochs; keep the best weights' },
+  },
+};
+
+/** What a CSV run reports and writes when it has trained. */
+export const CSV_RESULT_FLAGS: FlagGroup = {
+  heading: 'What a CSV (or blobs3) run reports and writes:',
+  scope: CSV_RUN,
+  flags: {
+    threshold: { value: 'P', help: '0/1 classification: probability from which a row is predicted 1 (default 0.5)' },
+    plot: { value: 'FILE.svg', help: 'chart of the training (and validation) loss per epoch' },
+    'plot-boundary': { value: 'FILE.svg', help: 'classification on two features: the data over the predicted class (or probability)' },
+    'plot-confusion': { value: 'FILE.svg', help: 'classification: the confusion matrix of the validation rows (without --validation-split, of the training rows)' },
+    save: { value: 'FILE.json', help: "the model file for 'backprop predict' and 'backprop evaluate'; it also holds the training state, for --resume" },
+    checkpoint: { value: 'FILE.json', help: 'a model file with the training state, written every --checkpoint-every epochs and at the end (each time whole: a kill leaves the previous one or the new one)' },
+    'checkpoint-every': { value: 'N', help: 'epochs between checkpoints (default 1)' },
+    resume: { value: 'FILE.json', help: 'continue the run a checkpoint (or --save) was written from, to --epochs (default: its own), to the bit; its settings come from the file' },
+  },
 };
 
 /** The network of a resumed run, from its file; the data must be the rows it trained on. */
@@ -87,8 +126,9 @@ export async function csvRun(v: Values, path: string | undefined, given = taskFl
   const name = source.name;
   // A 0/1 target trains one sigmoid output; asked for a categorical loss, it is read as the classes '0' and '1'.
   if (loss !== undefined && isCategorical(loss) && data.classes === undefined && data.task === 'classification' && data.targets.length === 1) {
-    const { classes, y } = classColumn(data.table, data.target, name);
-    data = { ...data, y, classes, ...(loss === 'categoricalCrossentropy' ? { oneHot: oneHot(y, classes.length) } : {}) };
+    // The values 0 and 1 are already the indices of the classes '0' and '1'.
+    oneClassOnly(data, name);
+    data = { ...data, classes: ['0', '1'], ...(loss === 'categoricalCrossentropy' ? { oneHot: oneHot(data.y, 2) } : {}) };
   }
   const kind: Kind = data.classes ? 'multiclass' : data.task === 'classification' ? 'binary' : 'regression';
   if (v['raw-target'] && kind !== 'regression') fail('--raw-target', `applies to regression; this run is a classification`);
@@ -114,9 +154,6 @@ function taskFlag(v: Values): Task | undefined {
 async function readSource(v: Values, path: string | undefined, given: Task | undefined, wantOneHot: boolean): Promise<Source> {
   if (path === undefined) {
     const d = classDatasets[oneOf('--dataset', v.dataset, CLASS_DATASET_NAMES) as ClassDatasetName];
-    for (const flag of ['target', 'features', 'task']) {
-      if (v[flag] !== undefined) fail(`--${flag}`, `applies to CSV files; --dataset ${d.name} has its own (${d.features.join(', ')} → ${d.target})`);
-    }
     // The dataset as the CSV file it could be, so that it runs exactly as one would.
     const text = formatCsv([...d.features, d.target], d.x.map((row, r) => [...row, d.classes[d.y[r]!]!]));
     return { name: d.name, data: readCsv(text, { target: d.target, classes: d.classes, oneHot: wantOneHot, source: d.name }) };
@@ -175,7 +212,8 @@ export async function trainCsv(flags: Values, path: string | undefined): Promise
   // Stratified as fit's validationSplit stratifies (not one-hot rows), so that explain's split is this one.
   const parts = split === undefined ? undefined : splitRows(data.rows, { fraction: split, seed: fit.seed, stratify: width === 1 ? labels : undefined });
   const trainRows = parts?.train ?? [...Array(data.rows).keys()];
-  const [x, y] = [takeRows(data.x, data.features.length, trainRows), takeRows(targets, width, trainRows)];
+  // Without a split every row trains: the rows as read, not a copy (a large file is held once).
+  const [x, y] = parts ? [takeRows(data.x, data.features.length, trainRows), takeRows(targets, width, trainRows)] : [data.x, targets];
   const held = parts && [takeRows(data.x, data.features.length, parts.validation), takeRows(targets, width, parts.validation)] as [Float64Array, Float64Array];
   const options: ModelFitOptions = {
     ...fit, threshold, standardize: v.standardize === true, standardizeTarget: kind === 'regression' && v['raw-target'] !== true,
@@ -211,13 +249,14 @@ export async function trainCsv(flags: Values, path: string | undefined): Promise
   if (fit.engine === 'wasm') await loadWasm();
   let history: History;
   try {
-    history = await model.fit(x, y, { ...options, onEpochEnd: async (epoch, logs) => { await progress.epochEnd(epoch - start, logs); await checkpoint(epoch); } });
+    history = await commandFit(() => model.fit(x, y, { ...options, onEpochEnd: async (epoch, logs) => { await progress.epochEnd(epoch - start, logs); await checkpoint(epoch); } }), outputs.map((o) => `${o.flag} ${o.path}`),
+      `Try a smaller learning rate (--lr)${options.standardize ? '' : ', or --standardize'}.`);
   } finally {
     progress.stop();
   }
   const engine = fit.engine!;
-  const metrics: Record<string, Metrics> = { training: model.evaluateMetrics(x, y, { threshold, engine }) };
-  if (held) metrics.validation = model.evaluateMetrics(held[0], held[1], { threshold, engine });
+  const metrics: Record<string, Metrics> = { training: rowsMetrics(model, x, y, threshold, engine) };
+  if (held) metrics.validation = rowsMetrics(model, held[0], held[1], threshold, engine);
   const perTarget = kind === 'regression' && width > 1
     ? { training: targetMetrics(model, x, y, data.targets, engine), ...(held ? { validation: targetMetrics(model, held[0], held[1], data.targets, engine) } : {}) }
     : undefined;
@@ -227,7 +266,7 @@ export async function trainCsv(flags: Values, path: string | undefined): Promise
   const text = {
     plot: () => lossChartSvg(history, `${data.targets.join(', ')}: loss per epoch`),
     'plot-boundary': () => decisionBoundarySvg(model, data.x, data.y, { features: data.features as [string, string], target: data.target, threshold, classes: data.classes }),
-    'plot-confusion': () => confusionSvg(metrics[shown]!, data.classes, `${data.target}: confusion matrix (${shown} rows)`),
+    'plot-confusion': () => confusionSvg(metrics[shown]!, data.classes, `${data.target}: confusion matrix (${count(metrics[shown]!.rows, `${shown} row`)})`),
     save: () => modelChunks(model, saved),
     // The last state too, where the last epoch was not a multiple of --checkpoint-every.
     checkpoint: () => modelChunks(model, saved),
@@ -254,7 +293,7 @@ function report(history: History, fit: FitOptions, metrics: Record<string, Metri
   const ran = history.loss.length;
   if (history.bestEpoch !== undefined) {
     console.log(start + ran < fit.epochs! ? `stopped early after epoch ${ran}: the validation loss last improved at epoch ${history.bestEpoch + 1}, whose weights the model keeps`
-      : `ran all ${ran} epochs; the model keeps the weights of epoch ${history.bestEpoch + 1}, the lowest validation loss`);
+      : `ran all ${count(ran, 'epoch')}; the model keeps the weights of epoch ${history.bestEpoch + 1}, the lowest validation loss`);
   }
   const scaled = options.standardizeTarget ? ' (of the standardized target)' : '';
   console.log(`\nloss per epoch${scaled} (final: training ${num(history.loss[ran - 1]!, 4)}${history.valLoss ? `, validation ${num(history.valLoss[ran - 1]!, 4)}` : ''})`);
@@ -289,7 +328,7 @@ function farFromFitting(metrics: Record<string, Metrics>, fit: FitOptions, optio
 function describe(spec: ModelOptions<LayerSpec>, fit: FitOptions, o: ModelFitOptions, validationRows: number | undefined): string {
   return [
     `network ${networkText(spec)}`,
-    `${fit.optimizer ?? 'sgd'}${fit.learningRate === undefined ? '' : ` lr ${fit.learningRate}`}${fit.momentum ? ` momentum ${fit.momentum}` : ''}, batch size ${fit.batchSize}, up to ${fit.epochs} epochs`,
+    `${fit.optimizer ?? 'sgd'}${fit.learningRate === undefined ? '' : ` lr ${fit.learningRate}`}${fit.momentum ? ` momentum ${fit.momentum}` : ''}, batch size ${fit.batchSize}, up to ${count(fit.epochs!, 'epoch')}`,
     o.standardize ? 'standardized inputs' : 'raw inputs',
     ...(o.standardizeTarget ? ['standardized target (predictions in its units; --raw-target to turn off)'] : []),
     validationRows === undefined ? 'no validation' : count(validationRows, 'validation row'),

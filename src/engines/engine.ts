@@ -1,3 +1,4 @@
+/** The engine that runs the math: the WebAssembly kernels or the pure-JS twin (the same numbers). */
 export type EngineKind = 'wasm' | 'js';
 
 /**

@@ -5,7 +5,7 @@
 import { ACTIVATIONS, LAYER_FIELDS, LOSSES, NET_SLOTS, OPTIMIZERS } from '../contract.js';
 import { LAYER, NET, OPTION, SETTING } from '../layout.js';
 import type { Engine } from './engine.js';
-import { erf, exp, expm1, log, log1p, tanh } from './math.js';
+import { erf, exp, expm1, log, log1p, pow, tanh } from './math.js';
 
 const { LAYERS, LOSS, X, Y, ORDER, PARAMS, GRADS, COUNT, SETTINGS, OPTIMIZER, MOMENTUMS, VELOCITIES, CAPACITY, IN, TARGET, TARGETS, REGULARIZED, RANDOM } = NET;
 const { UNITS, INPUTS, ACT, W, B, A, D, Z, MASK, OPTIONS } = LAYER;
@@ -15,6 +15,8 @@ const LAYER0 = NET_SLOTS.length, STRIDE = LAYER_FIELDS.length;
 const LINEAR = ACTIVATIONS.indexOf('linear'), SIGMOID = ACTIVATIONS.indexOf('sigmoid'), TANH = ACTIVATIONS.indexOf('tanh'), RELU = ACTIVATIONS.indexOf('relu');
 const SOFTMAX = ACTIVATIONS.indexOf('softmax'), ELU = ACTIVATIONS.indexOf('elu'), SELU = ACTIVATIONS.indexOf('selu'), SOFTPLUS = ACTIVATIONS.indexOf('softplus');
 const SOFTSIGN = ACTIVATIONS.indexOf('softsign'), SWISH = ACTIVATIONS.indexOf('swish'), GELU = ACTIVATIONS.indexOf('gelu');
+const RELU6 = ACTIVATIONS.indexOf('relu6'), LEAKY_RELU = ACTIVATIONS.indexOf('leakyRelu'), HARD_SIGMOID = ACTIVATIONS.indexOf('hardSigmoid');
+const HARD_SWISH = ACTIVATIONS.indexOf('hardSwish'), MISH = ACTIVATIONS.indexOf('mish'), EXPONENTIAL = ACTIVATIONS.indexOf('exponential');
 const MSE = LOSSES.indexOf('mse'), BCE = LOSSES.indexOf('binaryCrossentropy');
 const CCE = LOSSES.indexOf('categoricalCrossentropy'), SPARSE = LOSSES.indexOf('sparseCategoricalCrossentropy');
 const SGD = OPTIMIZERS.indexOf('sgd'), ADAM = OPTIMIZERS.indexOf('adam'), RMSPROP = OPTIMIZERS.indexOf('rmsprop');
@@ -24,6 +26,7 @@ const TAME = 1e288;
 // the doubles nearest Keras's λ and α, and 1/√2, 1/√(2π), as assembly/activations.ts writes them
 const SELU_ALPHA = 1.6732632423543772, SELU_SCALE = 1.0507009873554805;
 const SQRT1_2 = Math.SQRT1_2, INV_SQRT_2PI = 0.3989422804014327;
+const LEAKY_RELU_SLOPE = 0.2, ONE_SIXTH = 1.0 / 6.0;
 
 function unknown(what: string, code: number): never {
   throw new Error(`Unknown ${what} code ${code} in the network descriptor.`);
@@ -31,6 +34,14 @@ function unknown(what: string, code: number): never {
 
 function sigmoid(z: number): number {
   return 1.0 / (1.0 + exp(-z));
+}
+
+function softplus(z: number): number {
+  return Math.max(z, 0.0) + log1p(exp(-Math.abs(z)));
+}
+
+function hardSigmoid(z: number): number {
+  return Math.min(Math.max(z + 3.0, 0.0), 6.0) / 6.0;
 }
 
 function activate(z: number, act: number): number {
@@ -47,10 +58,16 @@ function activateMore(z: number, act: number): number {
   switch (act) {
     case ELU: return z > 0.0 ? z : expm1(z);
     case SELU: return z > 0.0 ? SELU_SCALE * z : SELU_SCALE * (SELU_ALPHA * expm1(z));
-    case SOFTPLUS: return Math.max(z, 0.0) + log1p(exp(-Math.abs(z)));
+    case SOFTPLUS: return softplus(z);
     case SOFTSIGN: return z / (1.0 + Math.abs(z));
     case SWISH: return z * sigmoid(z);
     case GELU: return 0.5 * z * (1.0 + erf(z * SQRT1_2));
+    case RELU6: return Math.min(Math.max(z, 0.0), 6.0);
+    case LEAKY_RELU: return z > 0.0 ? z : LEAKY_RELU_SLOPE * z;
+    case HARD_SIGMOID: return hardSigmoid(z);
+    case HARD_SWISH: return z * hardSigmoid(z);
+    case MISH: return z * tanh(softplus(z));
+    case EXPONENTIAL: return exp(z);
     default: return unknown('activation', act);
   }
 }
@@ -84,6 +101,18 @@ function derivativeMore(f: Float64Array, a: number, zp: number, act: number): nu
       const z = f[zp]!;
       return 0.5 * (1.0 + erf(z * SQRT1_2)) + z * exp(-0.5 * z * z) * INV_SQRT_2PI;
     }
+    case RELU6: return a > 0.0 && a < 6.0 ? 1.0 : 0.0;
+    case LEAKY_RELU: return a > 0.0 ? 1.0 : LEAKY_RELU_SLOPE;
+    case HARD_SIGMOID: return a > 0.0 && a < 1.0 ? ONE_SIXTH : 0.0;
+    case HARD_SWISH: {
+      const z = f[zp]!, t = z + 3.0;
+      return hardSigmoid(z) + z * (t > 0.0 && t < 6.0 ? ONE_SIXTH : 0.0);
+    }
+    case MISH: {
+      const z = f[zp]!, t = tanh(softplus(z));
+      return t + z * (1.0 - t * t) * sigmoid(z);
+    }
+    case EXPONENTIAL: return a;
     default: return unknown('activation', act);
   }
 }
@@ -384,7 +413,7 @@ export function openJsEngine(bytes: number): Engine {
 
   function adamUpdate(params: number, grads: number, momentums: number, velocities: number, count: number,
     lr: number, beta1: number, beta2: number, epsilon: number, t: number): number {
-    const alpha = lr * Math.sqrt(1.0 - Math.pow(beta2, t)) / (1.0 - Math.pow(beta1, t));
+    const alpha = lr * Math.sqrt(1.0 - pow(beta2, t)) / (1.0 - pow(beta1, t));
     let finite = 0.0;
     for (let i = 0; i < count; i++) {
       const g = f[grads + i]!;

@@ -355,3 +355,42 @@ function fromBits(hi: number, lo: number): number {
   WORDS[1 - WORD] = lo;
   return DOUBLE[0]!;
 }
+
+// Veltkamp's split (see assembly/math.ts's pow): halves of 26 bits whose products are exact
+const SPLIT = 134217729.0; // 2^27 + 1
+let productError = 0.0;
+let powLow = 0.0;
+
+function twoProduct(a: number, b: number): number {
+  const p = a * b;
+  let c = SPLIT * a;
+  const ah = c - (c - a), al = a - ah;
+  c = SPLIT * b;
+  const bh = c - (c - b), bl = b - bh;
+  productError = ((ah * bh - p) + ah * bl + al * bh) + al * bl;
+  return p;
+}
+
+function ddMul(ah: number, al: number, bh: number, bl: number): number {
+  const p = twoProduct(ah, bh);
+  const e = productError + (ah * bl + al * bh);
+  const s = p + e;
+  powLow = e - (s - p);
+  return s;
+}
+
+/** xⁿ for 0 ≤ x ≤ 1 and a whole n ≥ 0, assembly/math.ts's pow line for line: the same bits on every host, unlike Math.pow. */
+export function pow(x: number, n: number): number {
+  let rh = 1.0, rl = 0.0, bh = x, bl = 0.0, k = n;
+  while (k >= 1.0) {
+    const half = Math.floor(k * 0.5);
+    if (k - 2.0 * half === 1.0) {
+      rh = ddMul(rh, rl, bh, bl);
+      rl = powLow;
+    }
+    bh = ddMul(bh, bl, bh, bl);
+    bl = powLow;
+    k = half;
+  }
+  return rh + rl;
+}

@@ -11,8 +11,8 @@ type Exports = { [K in keyof Kernels]: Kernels[K] } & {
   reserve(bytes: number): number;
 };
 
-/** What the kernels import (assembly/host.ts): the host's Math functions they take rather than carry. */
-export const KERNEL_IMPORTS = { Math: { pow: Math.pow } };
+/** What the kernels import: nothing. Every function they call is their own (assembly/math.ts), so their bits do not depend on the host's Math. */
+export const KERNEL_IMPORTS = {};
 
 let compiled: WebAssembly.Module | undefined;
 /** Which build `compiled` is, when it came from the default source. */

@@ -11,6 +11,7 @@ import { blockChunks, decodeBlock, unlift, type Fill } from './blocks.js';
 /** Blocks a file read as bytes had lifted out (src/io/blocks.ts liftBlocks), by token. */
 type Lifted = Map<string, Uint8Array>;
 
+/** The `format` field of every model file saveModel writes. */
 export const MODEL_FORMAT = 'backprop-model';
 /**
  * Raised whenever a change would make an older reader misread a file. Version 2 added the target's

@@ -9,6 +9,7 @@ import { fail, oneOf } from '../errors.js';
 import { onnxActivation, PREVIOUS } from './activations.js';
 import { bytes, float, int, message, string, type Field } from './protobuf.js';
 
+/** The ONNX opset an exported graph declares. */
 export const ONNX_OPSET = 13;
 /** The IR version that goes with opset 13 (ONNX 1.8). */
 const IR_VERSION = 7;
@@ -18,7 +19,9 @@ export type OnnxPrecision = keyof typeof DATA_TYPE;
 export const ONNX_PRECISIONS = Object.keys(DATA_TYPE) as OnnxPrecision[];
 const ATTRIBUTE_FLOAT = 1; // AttributeProto.AttributeType
 
+/** The name of an exported graph's input ([N, inputs], float64). */
 export const ONNX_INPUT = 'input';
+/** The name of an exported graph's output ([N, outputs], float64). */
 export const ONNX_OUTPUT = 'output';
 
 /** A tensor of the given dims as a TensorProto: dims (1), data_type (2), name (8), raw_data (9, little-endian). */

@@ -10,6 +10,7 @@ import { Model, type Weights } from '../model.js';
 import type { ModelInfo } from './modelFile.js';
 import { fromTfjsActivation, tfjsActivation } from './activations.js';
 
+/** The name of the weights file beside an exported model.json. */
 export const TFJS_WEIGHTS_FILE = 'weights.bin';
 
 interface WeightSpec { name: string; shape: number[]; dtype: 'float32' }
@@ -27,6 +28,7 @@ export interface TfjsModelJson {
   userDefinedMetadata?: { backprop: TfjsMetadata };
 }
 
+/** What this project keeps in an exported model.json's userDefinedMetadata. */
 export interface TfjsMetadata {
   loss: Loss;
   features?: string[];
@@ -40,6 +42,7 @@ export interface TfjsMetadata {
   folded?: string[];
 }
 
+/** What `exportTfjs` returns: model.json's object and the weights' bytes. */
 export interface TfjsExport {
   modelJson: TfjsModelJson;
   /** The weights file's bytes (its name is in modelJson.weightsManifest[0].paths[0]). */
@@ -173,6 +176,7 @@ function weightName(specs: WeightSpec[], index: number): string {
 /** The weights files' bytes: all of them in manifest order (as one buffer), or each by its path in the manifest. */
 export type TfjsWeightData = ArrayBuffer | ArrayBufferView | Record<string, ArrayBuffer | ArrayBufferView>;
 
+/** What `modelFromTfjs` and `loadTfjs` return. */
 export interface TfjsImport {
   model: Model;
   /** The userDefinedMetadata this project writes (loss, columns, threshold), when the file has it. */

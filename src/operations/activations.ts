@@ -5,6 +5,7 @@
 import { ACTIVATIONS } from '../contract.js';
 import { rowList, type Counterpart, type RowBase } from './rows.js';
 
+/** A Dense layer's activation: one of ACTIVATIONS. */
 export type Activation = (typeof ACTIVATIONS)[number];
 
 /** In an OnnxStep's inputs: the previous node's output (the first node's: the Dense layer's Gemm output). */
@@ -24,6 +25,7 @@ export interface OnnxStep {
   as?: string;
 }
 
+/** Everything known about one activation: one row of the operation table (ACTIVATION_LIST). */
 export interface ActivationRow extends RowBase {
   /** Its derivative reads z, not only a = act(z): a layer with it keeps its pre-activations (src/layout.ts). */
   needsZ: boolean;
@@ -91,6 +93,38 @@ const ROWS = {
       { op: 'Mul', inputs: ['x', 0.5], as: 'half' }, { op: 'Mul', inputs: ['x', Math.SQRT1_2] }, { op: 'Erf' },
       { op: 'Add', inputs: [1, PREVIOUS] }, { op: 'Mul', inputs: ['half', PREVIOUS] },
     ],
+  },
+  relu6: {
+    help: 'min(max(z, 0), 6)', kernel: 'activate', needsZ: false, rowWise: false, tfjs: 'relu6',
+    onnx: [{ op: 'Relu' }, { op: 'Min', inputs: [PREVIOUS, 6] }],
+  },
+  // z for z > 0, else 0.2·z: relu(z) + 0.2·min(z, 0), each part exact (ONNX Runtime's LeakyRelu is float32 only)
+  leakyRelu: {
+    help: "z for z > 0, else 0.2·z (Keras 3's default negative slope)", kernel: 'activate', needsZ: false, rowWise: false,
+    tfjs: { none: "TensorFlow.js's Dense takes no leaky ReLU activation (it has a LeakyReLU layer of its own, whose default slope is 0.3)" },
+    onnx: [RELU_AS_POSITIVE, { op: 'Min', inputs: ['x', 0] }, { op: 'Mul', inputs: [PREVIOUS, 0.2] }, { op: 'Add', inputs: [PREVIOUS, 'positive'] }],
+  },
+  hardSigmoid: {
+    help: "relu6(z + 3) / 6 (Keras 3's form)", kernel: 'activate', needsZ: false, rowWise: false,
+    tfjs: { none: "TensorFlow.js's hardSigmoid is 0.2·z + 0.5 clipped to [0, 1] (Keras 2's form), not Keras 3's relu6(z + 3) / 6: exported as it, the model would predict otherwise" },
+    onnx: [{ op: 'Add', inputs: ['x', 3] }, { op: 'Relu' }, { op: 'Min', inputs: [PREVIOUS, 6] }, { op: 'Div', inputs: [PREVIOUS, 6] }],
+  },
+  hardSwish: {
+    help: "z · relu6(z + 3) / 6 (Keras 3's hard_silu)", kernel: 'activate', needsZ: true, rowWise: false,
+    tfjs: { none: 'TensorFlow.js has no hard swish activation' },
+    onnx: [{ op: 'Add', inputs: ['x', 3] }, { op: 'Relu' }, { op: 'Min', inputs: [PREVIOUS, 6] }, { op: 'Div', inputs: [PREVIOUS, 6] }, { op: 'Mul', inputs: ['x', PREVIOUS] }],
+  },
+  // x · tanh(softplus(x)), softplus as the kernels compute it
+  mish: {
+    help: 'z · tanh(log(1 + e^z))', kernel: 'activate', needsZ: true, rowWise: false, tfjs: 'mish',
+    onnx: [
+      RELU_AS_POSITIVE, { op: 'Abs', inputs: ['x'] }, { op: 'Neg' }, { op: 'Exp' }, { op: 'Add', inputs: [1, PREVIOUS] }, { op: 'Log' },
+      { op: 'Add', inputs: ['positive', PREVIOUS] }, { op: 'Tanh' }, { op: 'Mul', inputs: ['x', PREVIOUS] },
+    ],
+  },
+  exponential: {
+    help: 'e^z', kernel: 'activate', needsZ: false, rowWise: false,
+    tfjs: { none: 'TensorFlow.js has no exponential activation' }, onnx: [{ op: 'Exp' }],
   },
 } satisfies Record<Activation, ActivationRow>;
 

@@ -7,8 +7,10 @@ import { checkBinaryLabels, checkClassIndices, checkProbabilityRows } from '../d
 import type { Activation } from './activations.js';
 import { rowList, type Counterpart, type RowBase } from './rows.js';
 
+/** A model's loss: one of LOSSES. */
 export type Loss = (typeof LOSSES)[number];
 
+/** Everything known about one loss: one row of the operation table (LOSS_LIST). */
 export interface LossRow extends RowBase {
   /** The output activation the loss reads its outputs through (taken from the logits, as Keras does), and how it reads them; null: any. */
   output: { activation: Activation; reads: string; minUnits: number } | null;

@@ -6,7 +6,9 @@ import type * as TF from '@tensorflow/tfjs';
 import { OPTIMIZERS, type NET_SLOTS, type SETTING_SLOTS } from '../contract.js';
 import { fail, positiveFinite, show } from '../errors.js';
 import { rowList, type Counterpart, type NoEquivalent, type RowBase } from './rows.js';
+import { pow } from '../engines/math.js';
 
+/** An optimizer's name: one of OPTIMIZERS. */
 export type OptimizerName = (typeof OPTIMIZERS)[number];
 
 /** A number from 0 up to `top`, which is allowed only when `closed` (a decay of 1 would divide by 0). */
@@ -48,7 +50,9 @@ export const HYPERPARAMETERS = {
   epsilon: { help: 'added to the divisor to keep it away from 0, > 0', symbol: 'ε', default: 1e-7, check: positiveFinite, slot: 'EPSILON' },
 } satisfies Record<string, HyperparameterRow<number> | HyperparameterRow<boolean>>;
 
+/** An optimizer hyperparameter's name: a key of HYPERPARAMETERS. */
 export type Hyperparameter = keyof typeof HYPERPARAMETERS;
+/** The names of HYPERPARAMETERS, in order. */
 export const HYPERPARAMETER_NAMES = Object.keys(HYPERPARAMETERS) as Hyperparameter[];
 type Value<K extends Hyperparameter> = (typeof HYPERPARAMETERS)[K]['default'];
 
@@ -80,6 +84,7 @@ export interface UpdateValues {
 
 export type Tf = typeof TF;
 
+/** Everything known about one optimizer: one row of the operation table (OPTIMIZER_LIST). */
 export interface OptimizerRow extends RowBase {
   /** Keras 3's default learning rate. */
   learningRate: number;
@@ -102,7 +107,7 @@ export interface OptimizerRow extends RowBase {
 }
 
 const INFERENCE_ONLY = { none: 'an ONNX model holds the forward pass for inference; it carries no optimizer' };
-const adamStepSize = (s: OptimizerSettings, t: number) => s.learningRate * Math.sqrt(1 - Math.pow(s.beta2, t)) / (1 - Math.pow(s.beta1, t));
+const adamStepSize = (s: OptimizerSettings, t: number) => s.learningRate * Math.sqrt(1 - pow(s.beta2, t)) / (1 - pow(s.beta1, t));
 
 const ROWS = {
   sgd: {

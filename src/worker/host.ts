@@ -14,17 +14,18 @@ const YIELD_MS = 10;
 /** Serves a WorkerTrainer over `port`; `yieldToEvents` resolves after the worker's pending messages have run. */
 export function serve(port: Port<ToWorker, FromWorker>, yieldToEvents: () => Promise<void>): void {
   let model: Model | undefined;
-  let stopRequested = false;
+  let stopRequested = false, running: number | undefined;
   let queue = Promise.resolve();
   port.listen((message) => {
     if (message.type === 'init') model = modelOf(message.model);
-    else if (message.type === 'stop') stopRequested = true;
+    else if (message.type === 'stop') stopRequested ||= message.id === undefined || message.id === running;
     // One fit at a time, in the order asked
     else queue = queue.then(() => fit(model!, message.id, message.x as Matrix, message.y as Matrix, message.options));
   });
 
   async function fit(model: Model, id: number, x: Matrix, y: Matrix, options: FitSettings): Promise<void> {
     stopRequested = false;
+    running = id;
     const { progressWeights, pace, ...fitOptions } = options;
     let batch: { epoch: number; logs: EpochLogs }[] = [];
     // The first batch warms the copying up and is not counted; then the cheapest batch so far is,
@@ -76,6 +77,6 @@ function errorInfo(e: unknown): ErrorInfo {
     name: error.name,
     message: error.message,
     ...(e instanceof BackpropError ? { field: e.field } : {}),
-    ...(e instanceof DivergenceError ? { epoch: e.epoch, row: e.row } : {}),
+    ...(e instanceof DivergenceError ? { epoch: e.epoch, row: e.row, reason: e.reason, ...(e.advice === undefined ? {} : { advice: e.advice }) } : {}),
   };
 }

@@ -21,10 +21,11 @@ export type FitSettings = Omit<ModelFitOptions, 'onEpochEnd'> & { progressWeight
 export type ToWorker =
   | { type: 'init'; model: ModelState }
   | { type: 'fit'; id: number; x: unknown; y: unknown; options: FitSettings }
-  | { type: 'stop' };
+  /** Ends the running fit after its epoch; with `id`, only if that fit is the one running. */
+  | { type: 'stop'; id?: number };
 
 /** An error as it crossed: enough to raise the same class with the same fields on the other side. */
-export interface ErrorInfo { name: string; message: string; field?: string; epoch?: number; row?: number }
+export interface ErrorInfo { name: string; message: string; field?: string; epoch?: number; row?: number; reason?: string; advice?: string }
 
 export type FromWorker =
   /** Epochs finished since the previous message, with the weights after the last of them when asked for. */

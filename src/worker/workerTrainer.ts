@@ -28,6 +28,7 @@ export function setDefaultWorker(factory: WorkerFactory): void {
   defaultFactory = factory;
 }
 
+/** `new WorkerTrainer(model, options)`'s options. */
 export interface WorkerTrainerOptions {
   /**
    * The worker script: by default dist/worker.js (browsers) or dist/worker-node.js (Node) beside
@@ -41,17 +42,31 @@ export interface WorkerEpochLogs extends EpochLogs {
   weights?: Weights;
 }
 
+/** `WorkerTrainer.fit`'s options: `Model.fit`'s, with a callback run in this thread and the worker's own. */
 export interface WorkerFitOptions extends Omit<ModelFitOptions, 'onEpochEnd'> {
   /**
    * Called in this thread for every epoch, in order, as the worker's reports arrive (in batches,
    * about every 10 ms; with a big model's progressWeights, spaced so that copying the weights takes
    * at most a third of the time). The worker does not wait for it: to end training, call `stop()`.
+   * If it throws (or rejects), as with Model.fit, no further call is made, the worker stops after
+   * the epoch it is in, and fit rejects with that error once the worker has stopped; `model` then
+   * holds the weights the worker stopped with, and the trainer stays usable (a next fit continues).
    */
   onEpochEnd?: (epoch: number, logs: WorkerEpochLogs) => void | Promise<void>;
   /** Send the weights with each batch of epoch logs (for drawing a model as it learns). */
   progressWeights?: boolean;
   /** Make each epoch last at least this many milliseconds, so that a person can follow the training; each epoch is then reported as it ends (unless its weights are too slow to send that often). */
   pace?: number;
+}
+
+/** A fit in flight: how to settle it, the caller's callback, the chain of its calls and the first error one raised. */
+interface Job {
+  id: number;
+  resolve: (h: History) => void;
+  reject: (e: unknown) => void;
+  onEpochEnd?: WorkerFitOptions['onEpochEnd'];
+  calls: Promise<void>;
+  thrown?: { error: unknown };
 }
 
 /**
@@ -63,7 +78,7 @@ export class WorkerTrainer {
   private readonly endpoint: WorkerEndpoint;
   private current!: Model;
   private nextId = 0;
-  private readonly pending = new Map<number, { resolve: (h: History) => void; reject: (e: Error) => void; onEpochEnd?: WorkerFitOptions['onEpochEnd']; calls: Promise<void> }>();
+  private readonly pending = new Map<number, Job>();
   private failure: Error | undefined;
 
   /** Starts the worker with `model` (a Model is copied: its weights, scaler and training state, so that a fit with initialEpoch continues it). */
@@ -101,7 +116,7 @@ export class WorkerTrainer {
     if (onEpochEnd !== undefined && typeof onEpochEnd !== 'function') return Promise.reject(new BackpropError('onEpochEnd', 'expected a function'));
     const id = this.nextId++;
     return new Promise<History>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, onEpochEnd, calls: Promise.resolve() });
+      this.pending.set(id, { id, resolve, reject, onEpochEnd, calls: Promise.resolve() });
       this.endpoint.busy?.(true);
       this.endpoint.post({ type: 'fit', id, x, y, options: settings as FitSettings });
     });
@@ -125,15 +140,34 @@ export class WorkerTrainer {
       const last = message.epochs.length - 1;
       for (const [k, { epoch, logs }] of message.epochs.entries()) {
         const withWeights = k === last && message.weights ? { ...logs, weights: message.weights } : logs;
-        if (job.onEpochEnd) job.calls = job.calls.then(() => job.onEpochEnd!(epoch, withWeights));
+        if (job.onEpochEnd) job.calls = job.calls.then(() => this.call(job, epoch, withWeights));
       }
       return;
     }
     this.current = modelOf({ ...stateOf(this.current), weights: message.weights, scaler: message.scaler, state: message.state });
     this.pending.delete(message.id);
     if (this.pending.size === 0) this.endpoint.busy?.(false);
-    if (message.type === 'done') job.calls.then(() => job.resolve(message.history), job.reject);
-    else job.calls.then(() => job.reject(rebuild(message.error)), job.reject);
+    // A callback's error first: Model.fit would have stopped there, before anything the worker ran into later
+    void job.calls.then(() => {
+      if (job.thrown) job.reject(job.thrown.error);
+      else if (message.type === 'done') job.resolve(message.history);
+      else job.reject(rebuild(message.error));
+    });
+  }
+
+  /**
+   * The caller's onEpochEnd for one epoch, unless an earlier call failed. A failure is kept for the
+   * fit to reject with once the worker has stopped, never left as a rejected promise nobody awaits
+   * (an unhandled rejection, which ends a Node process).
+   */
+  private call(job: Job, epoch: number, logs: WorkerEpochLogs): Promise<void> {
+    if (job.thrown) return Promise.resolve();
+    return Promise.resolve()
+      .then(() => job.onEpochEnd!(epoch, logs))
+      .catch((error: unknown) => {
+        job.thrown = { error };
+        this.endpoint.post({ type: 'stop', id: job.id });
+      });
   }
 
   private fail(error: Error): void {
@@ -153,7 +187,7 @@ function stateOf(model: Model): ModelState {
 /** The worker's error as the class fit would have thrown in this thread. */
 function rebuild(e: ErrorInfo): Error {
   if (e.name === 'BackpropError' && e.field !== undefined) return new BackpropError(e.field, e.message.slice(e.field.length + 2));
-  if (e.name === 'DivergenceError') return new DivergenceError(e.epoch!, e.row!, e.message.slice('fit: '.length));
+  if (e.name === 'DivergenceError') return new DivergenceError(e.epoch!, e.row!, e.reason!, e.advice);
   const error = new Error(e.message);
   error.name = e.name;
   return error;

@@ -1,8 +1,12 @@
 // Training speed of each engine on the same networks and data: samples per second and GFLOP/s,
 // each the best of several timed repetitions after a warm-up. No Node built-ins: the CLI
 // (src/cli/bench.ts) adds the machine's description and TensorFlow.js.
+import type { ActivationIdentifier } from '@tensorflow/tfjs-layers/dist/keras_format/activation_config.js';
+import { ACTIVATION_ROWS } from '../operations/activations.js';
+import { hasNone } from '../operations/rows.js';
 import type { EngineKind } from '../engines/engine.js';
 import { loadWasm, type WasmFile } from '../engines/wasm.js';
+import { extent } from '../extent.js';
 import { Model, type ModelOptions } from '../model.js';
 import type { OptimizerName } from '../optimizers.js';
 import { seeded } from '../random.js';
@@ -181,9 +185,12 @@ export function tfEngine(tf: TensorFlow, backend: 'cpu' | 'wasm'): BenchEngine {
     async open(network, mode, data) {
       if (!(await tf.setBackend(backend))) throw new Error(`TensorFlow.js backend '${backend}' did not start`);
       const spec = checkSpec(network.model);
+      // An activation TensorFlow.js has not (its row says why) leaves this engine's row empty
+      const names = spec.layers.map((l) => ACTIVATION_ROWS[l.activation].tfjs);
+      if (names.some(hasNone)) return undefined;
       const model = tf.sequential({
         layers: spec.layers.map((l, i) => tf.layers.dense({
-          units: l.units, activation: l.activation, ...(i === 0 ? { inputShape: [spec.inputs] } : {}),
+          units: l.units, activation: names[i] as ActivationIdentifier, ...(i === 0 ? { inputShape: [spec.inputs] } : {}),
         })),
       });
       model.compile({
@@ -337,7 +344,7 @@ export async function runBench(o: BenchOptions): Promise<{ rows: BenchRow[]; cal
   const rows: BenchRow[] = [], calls: CallRow[] = [];
   for (const { network, mode, training, callRuns, turns } of groups) {
     const parameters = parameterCount(checkSpec(network.model));
-    const rate = (i: number) => Math.max(...turns[i]!.rates);
+    const rate = (i: number) => extent(turns[i]!.rates)[1];
     const groupRows = training.map((t, i): BenchRow => ({
       network: network.id, mode: mode.id, engine: t.engine.id, parameters, samplesPerSecond: rate(i),
       gflops: 6 * parameters * rate(i) / 1e9, reps, samplesPerRep: turns[i]!.done,
@@ -347,8 +354,8 @@ export async function runBench(o: BenchOptions): Promise<{ rows: BenchRow[]; cal
       const stepMicroseconds = 1e6 / groupRows.find((r) => r.engine === t.engine.id)!.samplesPerSecond;
       return { network: network.id, engine: t.engine.id, call: t.call.id, rows: t.call.rows, microsecondsPerCall, stepMicroseconds, ...callCost(t.call.id, microsecondsPerCall, stepMicroseconds) };
     });
-    rows.push(...groupRows);
-    calls.push(...groupCalls);
+    for (const row of groupRows) rows.push(row);
+    for (const call of groupCalls) calls.push(call);
     o.onGroup?.(groupRows, groupCalls);
   }
   return { rows, calls };
