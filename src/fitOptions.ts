@@ -14,8 +14,15 @@ export type Shuffle = 'none' | 'epoch' | 'sample';
 
 /** How to train: epochs, batches, row order, engine and the optimizer with its settings. */
 export interface FitOptions extends OptimizerOptions {
-  /** Passes over the data (default 1, as Keras). */
+  /** Passes over the data (default 1, as Keras): the fit ends after epoch `epochs` − 1, counting from 0. */
   epochs?: number;
+  /**
+   * The epoch to start at (default 0), as Keras's initialEpoch: a fit with `initialEpoch: 5, epochs: 10`
+   * runs epochs 5 to 9. Above 0 it continues the model's training state exactly — row order, dropout,
+   * early stopping, optimizer — which must stand at that epoch (after a fit of 5 epochs, or loaded
+   * from a checkpoint saved then).
+   */
+  initialEpoch?: number;
   /**
    * Rows per update (default 32, as Keras): 1 for per-row updates, the row count (or more) for one
    * update per epoch. Each update follows the mean gradient of its rows; the last batch of an epoch
@@ -84,6 +91,7 @@ function checkPlateau(v: unknown): ReduceLROnPlateauSettings {
 /** The settings a fit ran with, every default filled in (`history.params`). */
 export interface Settings {
   epochs: number;
+  initialEpoch: number;
   optimizer: OptimizerSettings;
   resetOptimizer: boolean;
   batchSize: number;
@@ -96,7 +104,7 @@ export interface Settings {
 
 /** Every key FitOptions has, so a misspelt one is refused rather than ignored. */
 export const FIT_OPTIONS = [
-  'epochs', 'batchSize', 'shuffle', 'seed', 'engine', 'stepsPerExecution', 'onEpochEnd', 'reduceLROnPlateau', ...OPTIMIZER_OPTIONS,
+  'epochs', 'batchSize', 'shuffle', 'seed', 'engine', 'stepsPerExecution', 'onEpochEnd', 'reduceLROnPlateau', 'initialEpoch', ...OPTIMIZER_OPTIONS,
 ] as const satisfies readonly (keyof FitOptions)[];
 
 export function checkFitOptions(o: FitOptions): Settings {
@@ -111,8 +119,11 @@ export function checkFitOptions(o: FitOptions): Settings {
   if (optimizer.schedule && stepsPerExecution === 'epoch') fail('stepsPerExecution', "a learning-rate schedule sets each update's rate from the host: run it with stepsPerExecution 1");
   const reduceLROnPlateau = o.reduceLROnPlateau === undefined ? null : checkPlateau(o.reduceLROnPlateau);
   if (reduceLROnPlateau && optimizer.schedule) fail('reduceLROnPlateau', 'sets the learning rate, which a schedule already sets (Keras refuses it too): give one');
+  const initialEpoch = o.initialEpoch ?? 0;
+  if (typeof initialEpoch !== 'number' || !Number.isSafeInteger(initialEpoch) || initialEpoch < 0) fail('initialEpoch', `expected a whole number ≥ 0, got ${show(initialEpoch)}`);
   return {
     epochs: epochCount(o.epochs ?? 1),
+    initialEpoch,
     optimizer,
     resetOptimizer,
     batchSize: positiveInteger('batchSize', o.batchSize ?? 32),

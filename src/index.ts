@@ -1,5 +1,5 @@
 // The library core: no Node built-ins, so it runs in Node and in browsers alike.
-export { Model, sequential, type ModelOptions, type ModelFitOptions, type Trace, type TraceOptions, type RunOptions, type MetricsOptions, type Weights } from './model.js';
+export { Model, sequential, type BatchOptions, type TrainingState, type ModelOptions, type ModelFitOptions, type Trace, type TraceOptions, type RunOptions, type MetricsOptions, type Weights } from './model.js';
 export { unitName, paramName, zName, type Factor, type ParamChain, type TraceLayer, type TraceUpdate } from './trace.js';
 export type { FitOptions, History, LossHistory, EpochLogs, Shuffle, Settings } from './trainer.js';
 export { ACTIVATIONS, LOSSES, INITIALIZERS, type Activation, type Loss, type DenseSpec, type DropoutSpec, type LayerSpec, type RegularizerSpec, type Regularizer, type Initializer, type ModelSpec } from './spec.js';
@@ -23,7 +23,7 @@ export { GRID_KEYS, type SearchGrid, type SearchSetting } from './search/grid.js
 export { SEARCH_METRICS, metricsForLoss, type SearchMetric } from './search/metric.js';
 export type { ValidationOptions } from './validation.js';
 export { lossChartSvg, decisionBoundarySvg, confusionMatrixSvg, type BoundaryOptions, type ConfusionOptions } from './plot.js';
-export { modelToFile, modelToText, modelFromFile, modelInfo, taskOf, MODEL_FORMAT, MODEL_VERSION, type ModelFile, type ModelInfo, type LoadedInfo } from './io/modelFile.js';
+export { modelToFile, modelToText, modelChunks, modelFromFile, modelInfo, taskOf, MODEL_FORMAT, MODEL_VERSION, type ModelFile, type ModelInfo, type LoadedInfo } from './io/modelFile.js';
 export { exportTfjs, modelFromTfjs, TFJS_WEIGHTS_FILE, type TfjsExport, type TfjsImport, type TfjsMetadata, type TfjsModelJson, type TfjsWeightData } from './io/tfjs.js';
 export { exportOnnx, ONNX_OPSET, ONNX_INPUT, ONNX_OUTPUT } from './io/onnx.js';
 export { WorkerTrainer, type WorkerTrainerOptions, type WorkerFitOptions, type WorkerEpochLogs } from './worker/workerTrainer.js';

@@ -1,15 +1,17 @@
 import type { EngineKind } from './engines/engine.js';
 import { loadWasm, wasmLoaded } from './engines/wasm.js';
 import { checkCell, writeMatrix, type Matrix } from './data.js';
-import { fail, knownKeys, oneOf, show } from './errors.js';
+import { BackpropError, DivergenceError, fail, knownKeys, oneOf, show } from './errors.js';
 import { checkRegression, prepareFit, rowsOf, type ModelFitOptions, type Rows } from './fit.js';
-import { OptimizerState } from './optimizers.js';
+import { NET, SETTING, writeOptimizer, writeRandom, writeScheduledRate } from './layout.js';
+import { checkOptimizer, OPTIMIZER_OPTIONS, OptimizerState, type OptimizerOptions, type OptimizerSettings } from './optimizers.js';
+import { STATE_ARRAYS, STATE_SCALAR_NAMES, STATE_SCALARS } from './operations/optimizers.js';
 import { applyScaler, checkScaler, invertScaler, type Scaler } from './scaler.js';
 import { checkThreshold, metricsFor, type Metrics } from './metrics.js';
-import { checkSpec, outputs, parameterCount, type DenseSpec, type LayerSpec, type ModelSpec, type Network } from './spec.js';
+import { checkSpec, outputs, parameterCount, targetWidth, type DenseSpec, type LayerSpec, type ModelSpec, type Network } from './spec.js';
 import { copyState, checkTraceOptions, traceFit, type Trace, type TraceOptions } from './trace.js';
-import { train, type History } from './trainer.js';
-import { ValidationWatch } from './validation.js';
+import { checkPlateauState, train, type History, type PlateauState, type Progress, type Resumable } from './trainer.js';
+import { checkEarlyStoppingState, ValidationWatch } from './validation.js';
 import { fromKeras, initialParams, toKeras, type Weights } from './weights.js';
 import { Workspace } from './workspace.js';
 
@@ -41,6 +43,35 @@ export interface MetricsOptions extends RunOptions {
   threshold?: number;
 }
 
+/** trainOnBatch's settings: the optimizer's (as fit takes them), the engine, and the seed of the dropout masks. */
+export interface BatchOptions extends OptimizerOptions, RunOptions {
+  /** Seeds the dropout masks when the model has no training state yet (default 0), as fit's seed does. */
+  seed?: number;
+}
+
+/**
+ * Everything a fit continued from this point reads besides the weights and scalers: what a checkpoint
+ * holds (src/io/modelFile.ts writes it). Arrays are flat, in the parameters' layout (src/weights.ts).
+ */
+export interface TrainingState {
+  /** Epochs finished: a continued fit passes it as initialEpoch. */
+  epoch: number;
+  /** The generators' states: the row order's (src/random.ts) and the dropout masks' (the kernels'). */
+  random: { order: number; dropout: number };
+  /** The optimizer's name and settings as last used, every scalar it keeps (its step count, nadam's product) and every array (OptimizerState.scalars, .arrays). */
+  optimizer?: { settings: OptimizerSettings; scalars: Record<string, number>; arrays: Record<string, Float64Array> };
+  /** Each callback's counters by name (CALLBACK_STATES), e.g. early stopping's best value and weights. */
+  callbacks: Record<string, unknown>;
+  /** The weights training continues from where they differ from the model's: early stopping put the best epoch's back. */
+  weights?: Float64Array;
+}
+
+/** Each callback whose state a checkpoint keeps, by name: the check of its saved state (`count` parameters). A new callback adds its row. */
+const CALLBACK_STATES: Record<string, (field: string, value: unknown, count: number) => unknown> = {
+  earlyStopping: checkEarlyStoppingState,
+  reduceLROnPlateau: checkPlateauState,
+};
+
 /**
  * A stack of Dense layers and its parameters. The parameters live flat (src/weights.ts); each engine
  * the model runs on keeps one workspace for the model's life (src/workspace.ts), which fit, predict,
@@ -59,11 +90,29 @@ export class Model {
   private readonly optimizer: OptimizerState;
   // both keys from the start: one object shape for every model, whichever engine it runs first
   private readonly workspaces: Record<EngineKind, Workspace | undefined> = { wasm: undefined, js: undefined };
+  /** The optimizer's settings as last used (fit or trainOnBatch), for checkpoints. */
+  private optimizerSettings: OptimizerSettings | undefined;
+  /** Where training stands (epoch, generators): set by fit, trainOnBatch and setTrainingState. */
+  private progress: Progress | undefined;
+  /** The callbacks of the last fit (or their states from a checkpoint), by name. */
+  private callbacks: Record<string, { state(): unknown }> = {};
+  /** The parameters training continues from, where early stopping put others back at the end of the last fit. */
+  private continueFrom: Float64Array | undefined;
+  /**
+   * trainOnBatch's workspace once set up: it holds the optimizer's settings and state, and is the only
+   * copy of the newest parameters and state until `pull()` (`dirty` says so).
+   */
+  private online: { ws: Workspace; options: BatchOptions; span: Float64Array; saved: Float64Array; scalars: Float64Array; scheduled: boolean } | undefined;
+  private dirty: Workspace | undefined;
   private inputScaler: Scaler | undefined;
   private outputScaler: Scaler | undefined;
   private fitting = false;
 
-  constructor(options: ModelOptions<LayerSpec>) {
+  /**
+   * `params`: the parameters, flat (getParams's layout), taken as they are rather than initialized or
+   * copied — for a reader of model files, which has checked every one; left out, they come from `weights` or the initializers.
+   */
+  constructor(options: ModelOptions<LayerSpec>, params?: Float64Array) {
     this.network = checkSpec(options);
     this.outputs = outputs(this.network);
     knownKeys('', options, ['inputs', 'layers', 'loss', 'weights', 'seed', 'scaler', 'targetScaler']);
@@ -72,7 +121,8 @@ export class Model {
       checkRegression(this.network, 'targetScaler');
       this.outputScaler = checkScaler('targetScaler', options.targetScaler, outputs(this.network));
     }
-    this.params = options.weights !== undefined ? fromKeras(this.network, options.weights) : initialParams(this.network, options.seed ?? 0);
+    if (params !== undefined && (!(params instanceof Float64Array) || params.length !== parameterCount(this.network))) fail('params', `expected a Float64Array of ${parameterCount(this.network)} parameters, got ${show(params)}`);
+    this.params = params ?? (options.weights !== undefined ? fromKeras(this.network, options.weights) : initialParams(this.network, options.seed ?? 0));
     this.optimizer = new OptimizerState(this.params.length);
   }
 
@@ -92,12 +142,181 @@ export class Model {
 
   /** The weights in the Keras layout (copies). */
   getWeights(): Weights {
+    this.pull();
     return toKeras(this.network, this.params);
+  }
+
+  /** The parameters, flat (src/weights.ts's layout), as a copy: what a model file encodes. */
+  getParams(): Float64Array {
+    this.pull();
+    return this.params.slice();
+  }
+
+  /** Sets every parameter from the flat layout (getParams's); checks the count and every value first. */
+  setParams(params: Float64Array): void {
+    if (!(params instanceof Float64Array) || params.length !== this.params.length) fail('params', `expected a Float64Array of ${this.params.length} parameters, got ${show(params)}`);
+    const bad = params.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) fail(`params[${bad}]`, `expected a finite number, got ${params[bad]}`);
+    this.changed(params);
+  }
+
+  /**
+   * Where training stands, besides the weights and scalers: what a checkpoint saves so that a fit
+   * continued from it (initialEpoch) equals one that never stopped. Undefined before any training.
+   * The arrays are the model's own or copies: do not change them.
+   */
+  getTrainingState(): TrainingState | undefined {
+    this.pull();
+    const p = this.progress;
+    if (!p) return undefined;
+    const o = this.optimizer, settings = this.optimizerSettings;
+    return {
+      epoch: p.epoch,
+      random: { order: p.order, dropout: p.dropout },
+      ...(o.owner && settings ? { optimizer: { settings: { ...settings }, scalars: { ...o.scalars }, arrays: { ...o.arrays } } } : {}),
+      callbacks: { ...Object.fromEntries(Object.entries(this.callbacks).map(([name, c]) => [name, c.state()])), ...(p.plateau ? { reduceLROnPlateau: { ...p.plateau } } : {}) },
+      ...(this.continueFrom ? { weights: this.continueFrom } : {}),
+    };
+  }
+
+  /** Sets where training stands (a checkpoint's getTrainingState); every part is checked first, errors naming `field`.part. */
+  setTrainingState(state: TrainingState, field = 'trainingState'): void {
+    const checked = checkTrainingState(field, state, this.params.length);
+    this.pull();
+    this.online = undefined;
+    const { optimizer } = checked;
+    if (optimizer) {
+      this.optimizer.owner = optimizer.settings.optimizer;
+      for (const name of STATE_SCALAR_NAMES) this.optimizer.scalars[name] = optimizer.scalars[name]!;
+      for (const name of STATE_ARRAYS) this.optimizer.arrays[name].set(optimizer.arrays[name]!);
+    } else {
+      this.optimizer.owner = undefined;
+      for (const name of STATE_SCALAR_NAMES) this.optimizer.scalars[name] = STATE_SCALARS[name].initial;
+      for (const name of STATE_ARRAYS) this.optimizer.arrays[name].fill(0);
+    }
+    this.optimizerSettings = optimizer?.settings;
+    const plateau = checked.callbacks.reduceLROnPlateau as PlateauState | undefined;
+    this.progress = { epoch: checked.epoch, order: checked.random.order, dropout: checked.random.dropout, ...(plateau ? { plateau } : {}) };
+    this.callbacks = Object.fromEntries(Object.entries(checked.callbacks).map(([name, value]) => [name, { state: () => value }]));
+    this.continueFrom = checked.weights?.slice();
   }
 
   /** Sets every weight from the Keras layout; checks every shape and value before changing any. */
   setWeights(weights: Weights): void {
     this.changed(fromKeras(this.network, weights));
+  }
+
+  /**
+   * One optimizer step on the rows given, as Keras's trainOnBatch: the same bits as a fit of them
+   * with `batchSize` their count, `shuffle: 'none'` and one epoch. Returns the rows' mean loss before
+   * the step. For apps that learn from events as they arrive: with Float64Array rows (rows × inputs,
+   * and rows × targets) and the same options object each call, a call allocates nothing. Each call
+   * continues the optimizer's state (and the dropout masks' generator), which a checkpoint saves.
+   */
+  trainOnBatch(x: Matrix, y: Matrix, options: BatchOptions = NO_OPTIONS): number {
+    if (this.fitting) fail('trainOnBatch', 'this model is training: await the running fit first');
+    const on = this.online !== undefined && this.online.options === options ? this.online : this.goOnline(options);
+    const { ws } = on, { engine } = ws;
+    if (ws.paramsVersion !== this.version) this.load(ws);
+    const rows = this.writeBatch(ws, x, y);
+    this.dirty = ws;
+    // What the step changes, kept so that a step that diverges changes nothing.
+    const l = ws.layout;
+    if (on.span.buffer !== engine.f64.buffer) on.span = stepSpan(ws);
+    on.saved.set(on.span);
+    for (let k = 0; k < STATE_SCALAR_NAMES.length; k++) on.scalars[k] = engine.f64[l.settings + SETTING[STATE_SCALARS[STATE_SCALAR_NAMES[k]!].slot]]!;
+    const random = engine.i32[l.net + NET.RANDOM]!;
+    // a schedule's rate at this update, as fit sets it before each batch
+    if (on.scheduled) writeScheduledRate(engine.f64, l, this.optimizerSettings!);
+    const loss = engine.kind === 'wasm' ? engine.step(l.net, 0, rows) : engine.step(l.net, 0, rows);
+    if (Number.isFinite(loss)) return loss;
+    on.span.set(on.saved);
+    for (let k = 0; k < STATE_SCALAR_NAMES.length; k++) engine.f64[l.settings + SETTING[STATE_SCALARS[STATE_SCALAR_NAMES[k]!].slot]] = on.scalars[k]!;
+    engine.i32[l.net + NET.RANDOM] = random;
+    throw new DivergenceError(0, 0, `Training diverged on this batch: the loss or a parameter became ${loss} (learningRate ${this.optimizerSettings!.learningRate}). The model keeps its weights from before the batch; try a smaller learning rate or standardized inputs.`);
+  }
+
+  /** The rows' mean loss plus the regularizers' penalty, changing nothing (Keras's testOnBatch: evaluate on one batch). */
+  testOnBatch(x: Matrix, y: Matrix, options: RunOptions = NO_OPTIONS): number {
+    return this.evaluate(x, y, options);
+  }
+
+  /** Sets trainOnBatch up with `options`: its engine's workspace holding the optimizer and the generator. */
+  private goOnline(options: BatchOptions): NonNullable<Model['online']> {
+    const kind = this.engineFor(options, BATCH_OPTIONS);
+    const settings = checkOptimizer(options);
+    const seed = options.seed ?? 0;
+    if (!Number.isInteger(seed)) fail('seed', `expected an integer, got ${show(seed)}`);
+    this.pull();
+    const ws = this.workspace(kind);
+    this.optimizer.begin(settings, options.resetOptimizer === true);
+    writeOptimizer(ws.engine.f64, ws.engine.i32, ws.layout, settings);
+    this.optimizer.load(ws.engine.f64, ws.layout);
+    if (this.progress) ws.engine.i32[ws.layout.net + NET.RANDOM] = this.progress.dropout | 0;
+    else writeRandom(ws.engine.i32, ws.layout, seed);
+    this.optimizerSettings = settings;
+    const span = stepSpan(ws);
+    this.online = { ws, options, span, saved: new Float64Array(span.length), scalars: new Float64Array(STATE_SCALAR_NAMES.length), scheduled: settings.schedule !== null };
+    return this.online;
+  }
+
+  /** Writes trainOnBatch's rows, checked and scaled, as training rows 0… of `ws` in order; returns their count. */
+  private writeBatch(ws: Workspace, x: Matrix, y: Matrix): number {
+    const { inputs } = this.network, targets = targetWidth(this.network);
+    if (!(x instanceof Float64Array && y instanceof Float64Array)) {
+      const r = rowsOf(this.network, x, y);
+      return this.writeBatch(ws, r.data, r.ys);
+    }
+    const rows = x.length / inputs;
+    if (!Number.isInteger(rows) || rows === 0) fail('x', `expected a Float64Array of rows × ${inputs} numbers, got ${show(x)}`);
+    if (y.length !== rows * targets) fail('y', `expected ${rows * targets} numbers (${rows} rows × ${targets} targets), got ${show(y)}`);
+    if (!this.labelsFit(y, targets)) rowsOf(this.network, x, y);
+    if (rows > ws.layout.rows || rows > ws.layout.capacity) ws.reserve({ rows, capacity: rows });
+    const f = ws.engine.f64, l = ws.layout, s = this.inputScaler, t = this.outputScaler;
+    for (let r = 0, i = 0; r < rows; r++) {
+      for (let c = 0; c < inputs; c++, i++) {
+        const v = x[i]!;
+        if (!Number.isFinite(v)) checkCell('x', v, r, c);
+        // applyScaler's arithmetic, in place: the same bits as fit's scaled rows
+        f[l.x + i] = s ? (v - s.mean[c]!) / s.std[c]! : v;
+      }
+      ws.engine.i32[l.order + r] = r;
+    }
+    for (let i = 0; i < y.length; i++) f[l.y + i] = t ? (y[i]! - t.mean[i % targets]!) / t.std[i % targets]! : y[i]!;
+    return rows;
+  }
+
+  /** Whether y holds labels the loss reads (finite; 0/1, class indices or probability rows), checked without allocating. */
+  private labelsFit(y: Float64Array, targets: number): boolean {
+    const { loss } = this.network;
+    for (let i = 0; i < y.length; i++) {
+      const v = y[i]!;
+      if (!Number.isFinite(v)) return false;
+      if (loss === 'binaryCrossentropy' && v !== 0 && v !== 1) return false;
+      if (loss === 'sparseCategoricalCrossentropy' && !(Number.isInteger(v) && v >= 0 && v < this.outputs)) return false;
+    }
+    if (loss === 'categoricalCrossentropy') {
+      for (let r = 0; r < y.length; r += targets) {
+        let sum = 0;
+        for (let k = 0; k < targets; k++) { if (y[r + k]! < 0) return false; sum += y[r + k]!; }
+        if (Math.abs(sum - 1) > 1e-9) return false;
+      }
+    }
+    return true;
+  }
+
+  /** Brings trainOnBatch's newest parameters, optimizer state and generator out of its workspace. */
+  private pull(): void {
+    const ws = this.dirty;
+    if (!ws) return;
+    this.dirty = undefined;
+    this.params.set(ws.params());
+    ws.paramsVersion = ++this.version;
+    this.continueFrom = undefined;
+    this.optimizer.save(ws.engine.f64, ws.layout);
+    const dropout = ws.engine.i32[ws.layout.net + NET.RANDOM]! >>> 0;
+    if (this.progress) this.progress.dropout = dropout;
+    else this.progress = { epoch: 0, order: 0, dropout };
   }
 
   /**
@@ -110,17 +329,28 @@ export class Model {
     this.fitting = true;
     try {
       const { settings, validation, train: rows, held, scaler, targetScaler } = prepareFit(this.network, x, y, options);
+      const resumed = settings.initialEpoch > 0;
+      if (resumed) this.checkResume(settings.initialEpoch);
       if (settings.engine === 'wasm') await loadWasm();
+      this.pull();
+      this.online = undefined;
+      if (resumed && this.continueFrom) this.changed(this.continueFrom);
       if (scaler) this.inputScaler = scaler;
       if (targetScaler) this.outputScaler = targetScaler;
       const ws = this.workspace(settings.engine);
       ws.setTrainingRows(this.scale(rows.data), this.scaleTarget(rows.ys), rows.rows, settings.batchSize);
       const heldScaled = held && { ...held, data: this.scale(held.data) };
       const watch = heldScaled && new ValidationWatch(() => this.measure(ws, heldScaled, validation.threshold, true), this.params, validation.earlyStopping);
+      // The callbacks a checkpoint keeps; a continued fit takes up their saved states.
+      const callbacks: Record<string, Resumable<unknown>> = watch && validation.earlyStopping !== undefined ? { earlyStopping: watch } : {};
+      if (resumed) for (const name in callbacks) if (this.callbacks[name]) callbacks[name]!.restore(this.callbacks[name]!.state());
+      this.callbacks = callbacks;
+      this.progress = resumed ? this.progress! : { epoch: 0, order: 0, dropout: 0 };
+      this.optimizerSettings = settings.optimizer;
       this.stopTraining = false;
       let history: History;
       try {
-        history = await train(this.network, ws, this.optimizer, rows.rows, settings, async (epoch, logs) => {
+        history = await train(this.network, ws, this.optimizer, rows.rows, settings, this.progress, async (epoch, logs) => {
           this.params.set(ws.params());
           ws.paramsVersion = ++this.version;
           watch?.epochEnd(epoch, logs);
@@ -134,13 +364,23 @@ export class Model {
         throw e;
       }
       if (watch) {
+        // What training continues from, when finish puts the best epoch's parameters back.
+        const last = watch.restoresBest ? this.params.slice() : undefined;
         watch.finish(history);
         this.version++;
+        this.continueFrom = last;
       }
       return history;
     } finally {
       this.fitting = false;
     }
+  }
+
+  /** A fit from `initialEpoch` continues the model's training state, which must stand at that epoch. */
+  private checkResume(initialEpoch: number): void {
+    const at = this.progress?.epoch;
+    if (at === undefined) fail('initialEpoch', `this model has no training state to continue from epoch ${initialEpoch} (it has not been trained, or was loaded from a file without one); start at 0, or load a checkpoint`);
+    if (at !== initialEpoch) fail('initialEpoch', `the model's training stands at epoch ${at}; continue with initialEpoch: ${at}`);
   }
 
   /**
@@ -156,7 +396,10 @@ export class Model {
     try {
       const { fit, ...t } = checkTraceOptions(options);
       const { settings, validation, train: rows, held, scaler, targetScaler } = prepareFit(this.network, x, y, fit);
+      if (settings.initialEpoch > 0) fail('initialEpoch', 'a trace follows a fit from its first epoch; trace that fit, with step counting from its start');
       if (settings.engine === 'wasm') await loadWasm();
+      this.pull();
+      this.online = undefined;
       ws = this.workspace(settings.engine);
       const inputScaler = scaler ?? this.inputScaler;
       const scale = (d: Float64Array) => (inputScaler ? applyScaler(inputScaler, d, this.network.inputs) : d);
@@ -173,6 +416,8 @@ export class Model {
         this.params.set(ws.params());
         ws.paramsVersion = ++this.version;
         copyState(state, this.optimizer);
+        // Mid-epoch: no epoch to continue from.
+        this.progress = undefined;
         if (scaler) this.inputScaler = scaler;
         if (targetScaler) this.outputScaler = targetScaler;
         kept = true;
@@ -265,12 +510,15 @@ export class Model {
   }
 
   private load(ws: Workspace): void {
+    if (this.dirty !== undefined && this.dirty !== ws) this.pull();
     if (ws.paramsVersion === this.version) return;
     ws.params().set(this.params);
     ws.paramsVersion = this.version;
   }
 
   private changed(params: Float64Array): void {
+    this.pull();
+    this.continueFrom = undefined;
     this.params.set(params);
     this.version++;
   }
@@ -301,7 +549,77 @@ export class Model {
 // Module constants rather than literals per call: predictInto's fixed cost is a few of these.
 const ENGINE_KINDS = ['wasm', 'js'] as const;
 const RUN_OPTIONS = ['engine'], METRICS_OPTIONS = ['engine', 'threshold'];
+const BATCH_OPTIONS = [...OPTIMIZER_OPTIONS, 'engine', 'seed'];
 const NO_OPTIONS: RunOptions = Object.freeze({});
+
+/** A training state as getTrainingState gives it (or a file holds it), checked against a model of `count` parameters. */
+function checkTrainingState(field: string, value: unknown, count: number): TrainingState {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(field, `expected { epoch, random, optimizer, callbacks }, got ${show(value)}`);
+  knownKeys(field, value, ['epoch', 'random', 'optimizer', 'callbacks', 'weights']);
+  const { epoch, random, optimizer, callbacks, weights } = value as Record<string, unknown>;
+  if (typeof epoch !== 'number' || !Number.isSafeInteger(epoch) || epoch < 0) fail(`${field}.epoch`, `expected a whole number ≥ 0, got ${show(epoch)}`);
+  if (typeof random !== 'object' || random === null) fail(`${field}.random`, `expected { order, dropout }, got ${show(random)}`);
+  knownKeys(`${field}.random`, random, ['order', 'dropout']);
+  for (const key of ['order', 'dropout'] as const) {
+    const v = (random as Record<string, unknown>)[key];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0xffffffff) fail(`${field}.random.${key}`, `expected a generator state, a whole number from 0 to 4294967295, got ${show(v)}`);
+  }
+  const params = (name: string, v: unknown) => {
+    if (!(v instanceof Float64Array) || v.length !== count) fail(name, `expected ${count} numbers (one per parameter), got ${show(v)}`);
+    return v;
+  };
+  if (weights !== undefined) params(`${field}.weights`, weights);
+  if (optimizer !== undefined) checkOptimizerState(`${field}.optimizer`, optimizer, params);
+  if (typeof callbacks !== 'object' || callbacks === null || Array.isArray(callbacks)) fail(`${field}.callbacks`, `expected an object of callback states by name, got ${show(callbacks)}`);
+  knownKeys(`${field}.callbacks`, callbacks, Object.keys(CALLBACK_STATES));
+  const checked = Object.fromEntries(Object.entries(callbacks).map(([name, v]) => [name, CALLBACK_STATES[name]!(`${field}.callbacks.${name}`, v, count)]));
+  return { ...(value as TrainingState), callbacks: checked };
+}
+
+/** The optimizer part of a training state: settings fit would accept (every one present), its step count and each array it keeps. */
+function checkOptimizerState(field: string, value: unknown, params: (name: string, v: unknown) => Float64Array): void {
+  if (typeof value !== 'object' || value === null) fail(field, `expected { settings, scalars, arrays }, got ${show(value)}`);
+  knownKeys(field, value, ['settings', 'scalars', 'arrays']);
+  const { settings, scalars, arrays } = value as Record<string, unknown>;
+  if (typeof settings !== 'object' || settings === null) fail(`${field}.settings`, `expected the optimizer's settings, got ${show(settings)}`);
+  const s = settings as Record<string, unknown>;
+  // Settings are checked as fit checks them: those at the optimizer's defaults left out, so that one it does not take is refused only when set.
+  const defaults = within(`${field}.settings`, () => checkOptimizer({ optimizer: s.optimizer, learningRate: s.learningRate } as OptimizerOptions)) as unknown as Record<string, unknown>;
+  knownKeys(`${field}.settings`, s, Object.keys(defaults));
+  for (const key in defaults) if (!(key in s)) fail(`${field}.settings.${key}`, `is missing; expected ${show(defaults[key])} or another ${typeof defaults[key]}`);
+  const given = Object.fromEntries(Object.entries(s).filter(([key, v]) => v !== defaults[key] || key === 'optimizer' || key === 'learningRate'));
+  within(`${field}.settings`, () => checkOptimizer(given as OptimizerOptions));
+  if (typeof scalars !== 'object' || scalars === null) fail(`${field}.scalars`, `expected { ${STATE_SCALAR_NAMES.join(', ')} }, got ${show(scalars)}`);
+  knownKeys(`${field}.scalars`, scalars, STATE_SCALAR_NAMES);
+  for (const name of STATE_SCALAR_NAMES) {
+    const v = (scalars as Record<string, unknown>)[name];
+    if (typeof v !== 'number' || !Number.isFinite(v)) fail(`${field}.scalars.${name}`, `expected a finite number, got ${show(v)}`);
+  }
+  const { iterations } = scalars as Record<string, number>;
+  if (!Number.isSafeInteger(iterations) || iterations! < 0) fail(`${field}.scalars.iterations`, `expected a whole number ≥ 0, got ${show(iterations)}`);
+  if (typeof arrays !== 'object' || arrays === null) fail(`${field}.arrays`, `expected the optimizer's arrays by name, got ${show(arrays)}`);
+  const names: readonly string[] = STATE_ARRAYS;
+  knownKeys(`${field}.arrays`, arrays, names);
+  for (const name of names) params(`${field}.arrays.${name}`, (arrays as Record<string, unknown>)[name]);
+}
+
+/** What a step changes, in one view: the parameters (then the gradients) and every optimizer state array after them (src/layout.ts). */
+function stepSpan(ws: Workspace): Float64Array {
+  const l = ws.layout;
+  let end = l.params + l.count;
+  for (const name of STATE_ARRAYS) end = Math.max(end, l.state[name] + l.count);
+  return ws.engine.f64.subarray(l.params, end);
+}
+
+/** f(), its BackpropErrors naming `prefix`.field. */
+function within<T>(prefix: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof BackpropError) fail(`${prefix}.${e.field}`, e.message.slice(e.field.length + 2));
+    throw e;
+  }
+}
 
 /** predictInto's rows: x holds rows × inputs numbers and out rows × outputs. Messages out of line, so predictInto stays small enough for the JIT to inline. */
 function flatRows(x: Float64Array, out: Float64Array, inputs: number, outputs: number): number {

@@ -6,7 +6,7 @@ import { setCoreCount } from './search/pool.js';
 import './worker/nodeEndpoint.js';
 import { unreadable } from './csvFile.js';
 import type { Model } from './model.js';
-import { modelToText, type modelFromFile, type ModelInfo } from './io/modelFile.js';
+import { modelChunks, type modelFromFile, type ModelInfo } from './io/modelFile.js';
 import { readModelFile } from './io/files.js';
 import { writeWhole } from './io/atomic.js';
 
@@ -27,9 +27,13 @@ export async function readText(path: string): Promise<string> {
 
 export { readCsvFile } from './csvFile.js';
 
-/** Writes the model, its scaler and `info` as a model file (JSON), whole: a temporary file beside it, renamed over it. */
+/**
+ * Writes the model, its scalers, its training state and `info` as a model file (JSON), in pieces (no
+ * one string of the whole file), whole: a temporary file beside `path`, renamed over it once complete,
+ * so that a crash at any moment leaves the previous file or the new one, never a part of one.
+ */
 export async function saveModel(path: string, model: Model, info: ModelInfo): Promise<void> {
-  await writeWhole(path, modelToText(model, info));
+  await writeWhole(path, modelChunks(model, info));
 }
 
 /** Reads and checks a model file written by saveModel, or a TensorFlow.js model.json written by `backprop export`. */

@@ -1,10 +1,10 @@
 import type { Metrics } from './metrics.js';
-import { DivergenceError } from './errors.js';
+import { DivergenceError, fail, knownKeys, show } from './errors.js';
 import type { ReduceLROnPlateauSettings, Settings, Shuffle } from './fitOptions.js';
-import { currentRate, SETTING, writeOptimizer, writeRandom, writeScheduledRate, type Layout } from './layout.js';
+import { currentRate, NET, SETTING, writeOptimizer, writeRandom, writeScheduledRate, type Layout } from './layout.js';
 import { improves } from './validation.js';
 import type { OptimizerState } from './optimizers.js';
-import { seeded } from './random.js';
+import { Random } from './random.js';
 import type { Workspace } from './workspace.js';
 import type { Network } from './spec.js';
 import { describeParam } from './weights.js';
@@ -55,35 +55,83 @@ export function fillOrder(order: Int32Array, shuffle: Shuffle, random: () => num
 }
 
 /**
- * What every fit (and a trace of one) does before its first step: starts the optimizer's `state`
- * afresh or continues it, and hands the kernels the optimizer, its state and the dropout generator's seed.
+ * Where a fit stands after an epoch, besides the parameters and the optimizer's state: what the next
+ * epoch reads, so that a fit continued from it (initialEpoch) runs as if it had never stopped.
  */
-export function startFit(ws: Workspace, state: OptimizerState, s: Settings): void {
+export interface Progress {
+  /** Epochs finished: the next epoch's number. */
+  epoch: number;
+  /** The row order's generator (src/random.ts), as the next epoch's draw finds it. */
+  order: number;
+  /** The dropout masks' generator (the kernels' RANDOM slot), likewise. */
+  dropout: number;
+  /** With reduceLROnPlateau: its counters and the rate it left. */
+  plateau?: PlateauState;
+}
+
+/** ReduceLROnPlateau's counters, best value and the learning rate it has left (a checkpoint keeps them). */
+export interface PlateauState { best: number | null; wait: number; cooldownCounter: number; learningRate: number }
+
+/** Checks a ReduceLROnPlateau state read from a file, naming `field`.key. */
+export function checkPlateauState(field: string, value: unknown): PlateauState {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(field, `expected { best, wait, cooldownCounter, learningRate }, got ${show(value)}`);
+  knownKeys(field, value, ['best', 'wait', 'cooldownCounter', 'learningRate']);
+  const { best, wait, cooldownCounter, learningRate } = value as Record<string, unknown>;
+  if (best !== null && (typeof best !== 'number' || !Number.isFinite(best))) fail(`${field}.best`, `expected a finite number or null, got ${show(best)}`);
+  for (const [key, v] of [['wait', wait], ['cooldownCounter', cooldownCounter]] as const) {
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) fail(`${field}.${key}`, `expected a whole number ≥ 0, got ${show(v)}`);
+  }
+  if (typeof learningRate !== 'number' || !(learningRate > 0) || !Number.isFinite(learningRate)) fail(`${field}.learningRate`, `expected a finite number > 0, got ${show(learningRate)}`);
+  return { best, wait, cooldownCounter, learningRate } as PlateauState;
+}
+
+/**
+ * A callback whose counters a checkpoint keeps (early stopping's; each new one adds itself to the list
+ * in src/model.ts): `state()` as of the last finished epoch, `restore()` before a continued fit's first.
+ */
+export interface Resumable<State> {
+  state(): State;
+  restore(state: State): void;
+}
+
+/**
+ * What every fit (and a trace of one) does before its first step: starts the optimizer's `state`
+ * afresh or continues it, and hands the kernels the optimizer, its state and the dropout generator:
+ * seeded from s.seed, or, for a fit from initialEpoch > 0, as `progress` left it.
+ */
+export function startFit(ws: Workspace, state: OptimizerState, s: Settings, progress?: Progress): void {
   const { engine, layout } = ws;
   state.begin(s.optimizer, s.resetOptimizer);
   writeOptimizer(engine.f64, engine.i32, layout, s.optimizer);
-  writeRandom(engine.i32, layout, s.seed);
+  if (s.initialEpoch > 0 && progress) engine.i32[layout.net + NET.RANDOM] = progress.dropout | 0;
+  else writeRandom(engine.i32, layout, s.seed);
   state.load(engine.f64, layout);
 }
 
 /**
  * Trains the parameters the workspace holds, and the optimizer's `state`, on the training rows
- * already copied into it (`rows` of them, with room for batches of s.batchSize: setTrainingRows). After every epoch `onEpochEnd` gets the parameters
- * (a view) and the logs; `stop()` is asked after each epoch, so a callback can end training early.
+ * already copied into it (`rows` of them, with room for batches of s.batchSize: setTrainingRows).
+ * Runs epochs s.initialEpoch to s.epochs − 1; above epoch 0 the generators continue from `progress`,
+ * else they start from s.seed. `progress` is kept current after every epoch, before `onEpochEnd`
+ * gets the parameters (a view) and the logs. `stop()` is asked before each epoch, so a callback can
+ * end training early (and a continued fit that had stopped runs none).
  */
-export async function train(network: Network, ws: Workspace, state: OptimizerState, rows: number, s: Settings,
+export async function train(network: Network, ws: Workspace, state: OptimizerState, rows: number, s: Settings, progress: Progress,
   onEpochEnd: (epoch: number, logs: EpochLogs) => void | Promise<void>, stop: () => boolean): Promise<History> {
   const { engine } = ws;
   const { net } = ws.layout;
-  startFit(ws, state, s);
-  const random = seeded(s.seed);
+  startFit(ws, state, s, progress);
+  const random = new Random(s.initialEpoch > 0 ? progress.order : s.seed);
+  const draw = () => random.next();
   const history: History = { epoch: [], loss: [], lr: [], params: s };
   const scheduled = s.optimizer.schedule !== null;
   const plateau = s.reduceLROnPlateau && new PlateauWatch(s.reduceLROnPlateau);
-  for (let epoch = 0; epoch < s.epochs; epoch++) {
+  // A continued fit's plateau watch: its counters, and the rate it had lowered to
+  if (plateau && s.initialEpoch > 0 && progress.plateau) plateau.restore(progress.plateau, engine.f64, ws.layout);
+  for (let epoch = s.initialEpoch; epoch < s.epochs && !stop(); epoch++) {
     // The block may have grown during the last callback (a predict of more rows): views anew.
     const order = engine.i32.subarray(ws.layout.order, ws.layout.order + rows);
-    fillOrder(order, s.shuffle, random);
+    fillOrder(order, s.shuffle, draw);
     let total = 0;
     if (s.stepsPerExecution === 'epoch') {
       total = engine.epoch(net, rows, s.batchSize);
@@ -101,13 +149,18 @@ export async function train(network: Network, ws: Workspace, state: OptimizerSta
       total += loss * n;
     }
     state.save(engine.f64, ws.layout);
+    progress.epoch = epoch + 1;
+    progress.order = random.state;
+    progress.dropout = engine.i32[net + NET.RANDOM]! >>> 0;
     history.epoch.push(epoch);
     history.loss.push(total / rows);
     history.lr.push(currentRate(engine.f64, ws.layout, s.optimizer));
     const logs: EpochLogs = { loss: total / rows };
     await onEpochEnd(epoch, logs);
-    plateau?.epochEnd(logs, engine.f64, ws.layout);
-    if (stop()) break;
+    if (plateau) {
+      plateau.epochEnd(logs, engine.f64, ws.layout);
+      progress.plateau = plateau.state(engine.f64, ws.layout);
+    }
   }
   return history;
 }
@@ -122,6 +175,19 @@ export class PlateauWatch {
   cooldownCounter = 0;
 
   constructor(private readonly p: ReduceLROnPlateauSettings) {}
+
+  /** Its counters and best value, and the rate it has left in the kernels' settings, as of the last finished epoch. */
+  state(f64: Float64Array, layout: Layout): PlateauState {
+    return { best: this.best, wait: this.wait, cooldownCounter: this.cooldownCounter, learningRate: f64[layout.settings + SETTING.LEARNING_RATE]! };
+  }
+
+  /** Continues from a checkpoint's state: the counters, and the rate it had lowered to. */
+  restore(s: PlateauState, f64: Float64Array, layout: Layout): void {
+    this.best = s.best;
+    this.wait = s.wait;
+    this.cooldownCounter = s.cooldownCounter;
+    f64[layout.settings + SETTING.LEARNING_RATE] = s.learningRate;
+  }
 
   epochEnd(logs: EpochLogs, f64: Float64Array, layout: Layout): void {
     const current = this.p.monitor === 'loss' ? logs.loss : logs.valLoss;

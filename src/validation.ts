@@ -1,8 +1,39 @@
+import { fail, knownKeys, show } from './errors.js';
 import type { EarlyStoppingSettings, Monitor } from './fitOptions.js';
 import type { Metrics } from './metrics.js';
-import type { EpochLogs, History } from './trainer.js';
+import type { EpochLogs, History, Resumable } from './trainer.js';
 
 export type { ValidationOptions, ValidationSettings } from './fitOptions.js';
+
+/** Early stopping's counters as a checkpoint keeps them. */
+export interface EarlyStoppingState {
+  /** The best monitored value so far (Infinity before the first epoch watched). */
+  best: number;
+  /** The epoch that reached it (-1 before the first epoch). */
+  bestEpoch: number;
+  /** Epochs since it last improved. */
+  wait: number;
+  /** Whether it has asked training to stop. */
+  stopped: boolean;
+  /** With restoreBestWeights, the parameters of the best epoch, flat (src/weights.ts); absent before the first epoch watched. */
+  bestWeights?: Float64Array;
+}
+
+const EARLY_STOPPING_STATE = ['best', 'bestEpoch', 'wait', 'stopped', 'bestWeights'] as const satisfies readonly (keyof EarlyStoppingState)[];
+
+/** Checks an early stopping state read from a file (`count` parameters), naming `field`.key. */
+export function checkEarlyStoppingState(field: string, value: unknown, count: number): EarlyStoppingState {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(field, `expected { ${EARLY_STOPPING_STATE.join(', ')} }, got ${show(value)}`);
+  knownKeys(field, value, EARLY_STOPPING_STATE);
+  const { best, bestEpoch, wait, stopped, bestWeights } = value as Record<string, unknown>;
+  if (typeof best !== 'number' || Number.isNaN(best) || best === -Infinity) fail(`${field}.best`, `expected a number or Infinity, got ${show(best)}`);
+  if (typeof bestEpoch !== 'number' || !Number.isSafeInteger(bestEpoch) || bestEpoch < -1) fail(`${field}.bestEpoch`, `expected a whole number ≥ -1, got ${show(bestEpoch)}`);
+  if (typeof wait !== 'number' || !Number.isSafeInteger(wait) || wait < 0) fail(`${field}.wait`, `expected a whole number ≥ 0, got ${show(wait)}`);
+  if (typeof stopped !== 'boolean') fail(`${field}.stopped`, `expected true or false, got ${show(stopped)}`);
+  if (bestEpoch < 0 && bestWeights !== undefined) fail(`${field}.bestWeights`, 'given before any epoch was best');
+  if (bestWeights !== undefined && (!(bestWeights instanceof Float64Array) || bestWeights.length !== count)) fail(`${field}.bestWeights`, `expected ${count} parameters, got ${show(bestWeights)}`);
+  return { best, bestEpoch, wait, stopped, ...(bestWeights ? { bestWeights: bestWeights as Float64Array } : {}) };
+}
 
 /**
  * Keras's MonitorCallback test: `current` improves on `best` (none yet: it does) when it is lower by
@@ -23,7 +54,7 @@ function monitored(logs: EpochLogs, monitor: Monitor): number | undefined {
  * loss and metrics to the epoch's logs; with early stopping, Keras's EarlyStopping (callbacks/
  * early_stopping.py) on those logs. Its counters and best value are public: a checkpoint saves them.
  */
-export class ValidationWatch {
+export class ValidationWatch implements Resumable<EarlyStoppingState> {
   private readonly valLoss: number[] = [];
   private readonly valMetrics: Metrics[] = [];
   /** The best monitored value so far (null: none yet), its epoch, and the epochs counted since. */
@@ -63,6 +94,25 @@ export class ValidationWatch {
       return;
     }
     if (this.wait >= e.patience && epoch > 0) this.stop = true;
+  }
+
+  /** Early stopping's counters, best value and best parameters (copies), as of the last finished epoch. */
+  state(): EarlyStoppingState {
+    return { best: this.best ?? Infinity, bestEpoch: this.bestEpoch, wait: this.wait, stopped: this.stop, ...(this.bestParams ? { bestWeights: this.bestParams.slice() } : {}) };
+  }
+
+  /** Continues from a checkpoint's state (checked by checkEarlyStoppingState). */
+  restore(s: EarlyStoppingState): void {
+    this.best = s.best === Infinity ? null : s.best;
+    this.bestEpoch = s.bestEpoch;
+    this.wait = s.wait;
+    this.stop = s.stopped;
+    this.bestParams = s.bestWeights?.slice();
+  }
+
+  /** Whether finish() will put the best epoch's parameters back. */
+  get restoresBest(): boolean {
+    return this.bestParams !== undefined;
   }
 
   /** Adds the validation columns to `history`; with restoreBestWeights, puts the best epoch's parameters back. */

@@ -96,11 +96,14 @@ describe('checkTargets', () => {
     const calls = [
       call('2-2-1-linear', 'wasm', 'predict-1', 1), call('2-2-1-linear', 'wasm', 'predict-10000', 0.6),
       call('2-2-1-linear', 'wasm', 'fit-4', 100), call('2-2-1-linear', 'js', 'predict-1', 50),
+      call('2-2-1-linear', 'wasm', 'trainOnBatchFlat-1', 3.5), call('128-128-1', 'wasm', 'trainOnBatchFlat-1', 9),
     ];
     expect(checkTargets([], calls).map((t) => [t.mode, t.engine, t.versus, t.ratio, t.max, t.met])).toEqual([
       ['predict-1', 'wasm', 'step', 1, 1, true],
       ['predict-10000', 'wasm', 'step', 0.6, 0.5, false],
       ['fit-4', 'wasm', 'step', 100, 100, true],
+      // judged on the networks the target names only
+      ['trainOnBatchFlat-1', 'wasm', 'step', 3.5, 3, false],
     ]);
   });
 });
@@ -141,6 +144,7 @@ describe('backprop bench (the CLI, structure only)', () => {
     expect(out.calls.map((c: CallRow) => [c.network, c.engine, c.call, c.rows])).toEqual([
       ['2-2-1-sigmoid', 'wasm', 'predict-1', 1], ['2-2-1-sigmoid', 'wasm', 'predictInto-1', 1], ['2-2-1-sigmoid', 'wasm', 'predict-10000', 10_000], ['2-2-1-sigmoid', 'wasm', 'fit-4', 4],
       ['2-2-1-sigmoid', 'wasm', 'standalone-1', 1],
+      ['2-2-1-sigmoid', 'wasm', 'trainOnBatch-1', 1], ['2-2-1-sigmoid', 'wasm', 'trainOnBatchFlat-1', 1],
     ]);
     for (const c of out.calls) expect(c.steps).toBeCloseTo(c.costMicroseconds / c.stepMicroseconds, 9);
     expect(out.targets.some((t: { versus: string }) => t.versus === 'c-sse2')).toBe(anchors);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadModel, LOSSES, Model, modelFromFile, modelInfo, modelToFile, MODEL_VERSION, saveModel, type Loss } from '../src/node.js';
 import { modelCsv } from '../src/cli/evaluate.js';
+import { randomRows } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'backprop-model-'));
 const x = [[180, 2.5], [150, 1.0], [200, 3.5], [120, 0.5], [170, 2.0], [160, 1.5]];
@@ -40,12 +41,15 @@ describe('model files', () => {
     expect(back.predict(x, { engine: 'js' })).toEqual(model.predict(x, { engine: 'js' }));
   });
 
-  it('hold the Keras-layout weights, the scaler and a format version in plain JSON', () => {
+  it('hold the Keras-layout weights as blocks of float64 bytes, the scaler and a format version in JSON', () => {
     const f = JSON.parse(text);
     expect(f).toMatchObject({ format: 'backprop-model', version: MODEL_VERSION, task: 'classification', features: info.features, target: 'passed', threshold: 0.4 });
     expect(f.model).toEqual({ inputs: 2, layers: [{ units: 4, activation: 'tanh' }, { units: 1, activation: 'sigmoid' }], loss: 'binaryCrossentropy' });
-    expect(f.weights[0]).toHaveLength(2); // kernel: inputs × units
-    expect(f.weights[0][0]).toHaveLength(4);
+    expect(f.weights.map((b: { shape: number[] }) => b.shape)).toEqual([[2, 4], [4], [4, 1], [1]]); // kernel: inputs × units
+    // The block is the little-endian bytes of the numbers in Keras's order, read here with Node's Buffer, not the reader under test.
+    const kernel = Buffer.from(f.weights[0].float64, 'base64');
+    const keras = model.getWeights()[0] as number[][];
+    expect(Array.from({ length: 8 }, (_, k) => kernel.readDoubleLE(8 * k))).toEqual(keras.flat());
     // The scaler is the training rows' mean: heights 180…160 average 163.33…
     expect(f.scaler.mean[0]).toBeCloseTo(980 / 6, 12);
     expect(modelToFile(model, info)).toEqual(f);
@@ -89,12 +93,23 @@ describe('model files', () => {
     ['a truncated file', () => { const p = join(dir, 'truncated.json'); writeFileSync(p, text.slice(0, text.length / 2)); return p; }, 'is not valid JSON'],
     ['an empty file', () => { const p = join(dir, 'empty.json'); writeFileSync(p, ''); return p; }, 'is not valid JSON'],
     ['a JSON file of something else', () => { const p = join(dir, 'other.json'); writeFileSync(p, '{"name": "x"}'); return p; }, 'is not a backprop model file'],
-    ['another format version', () => edited('v3.json', (f) => { f.version = 3; }), 'has format version 3; this backprop reads versions 1 and 2'],
+    ['another format version', () => edited('v4.json', (f) => { f.version = 4; }), 'has format version 4; this backprop reads versions 1, 2 and 3'],
     ['a missing version', () => edited('v-none.json', (f) => { delete f.version; }), 'has format version undefined'],
-    ['a kernel row deleted', () => edited('kernel.json', (f) => { f.weights[0].pop(); }), 'weights[0] (layer 0 kernel): expected 2 rows'],
-    ['a weight set to null', () => edited('null-weight.json', (f) => { f.weights[2][1][0] = null; }), 'weights[2] (layer 1 kernel)[1][0]: expected a finite number, got null'],
-    ['a weight as text', () => edited('text-weight.json', (f) => { f.weights[1][0] = '0.5'; }), 'weights[1] (layer 0 bias)[0]: expected a finite number, got "0.5"'],
-    ['a bias too many', () => edited('bias.json', (f) => { f.weights[3].push(0); }), 'weights[3] (layer 1 bias): expected 1 numbers'],
+    ['no weights', () => edited('no-weights.json', (f) => { delete f.weights; }), 'weights: is missing; every model file of version 3 has weights'],
+    ['a kernel of another shape', () => edited('kernel.json', (f) => { f.weights[0].shape = [4, 2]; }), 'weights[0] (layer 0 kernel).shape: expected [2, 4], got [4, 2]'],
+    ['a block cut short', () => edited('short.json', (f) => { f.weights[2].float64 = f.weights[2].float64.slice(4); }), 'weights[2] (layer 1 kernel).float64: expected the base64 text of 4 float64 numbers (44 characters), got 40 characters'],
+    ['a block that is not base64', () => edited('not-base64.json', (f) => { f.weights[1].float64 = `*${f.weights[1].float64.slice(1)}`; }), 'weights[1] (layer 0 bias).float64: is not base64 text'],
+    ['a weight that is NaN', () => edited('nan.json', (f) => { f.weights[3].float64 = Buffer.from(new Float64Array([NaN]).buffer).toString('base64'); }), 'weights[3] (layer 1 bias).float64[0]: expected a finite number, got NaN'],
+    ['weights as numbers in a version 3 file', () => edited('numbers.json', (f) => { f.weights = model.getWeights(); }), 'weights[0] (layer 0 kernel): expected { shape: [2, 4], float64: "…" }, got an array of 2 rows'],
+    ['a field no model file has', () => edited('extra.json', (f) => { f.comment = 'mine'; }), 'comment: is not a field of a model file; expected only format, version'],
+    ['a field in the model no model has', () => edited('extra-model.json', (f) => { f.model.optimizer = 'adam'; }), 'model.optimizer: unknown option; expected one of inputs, layers, loss'],
+    ['a training record that is not an object', () => edited('training.json', (f) => { f.training = 'adam'; }), 'training: expected an object, got "adam"'],
+    ['a negative epoch in the training state', () => edited('epoch.json', (f) => { f.state.epoch = -1; }), 'state.epoch: expected a whole number ≥ 0, got -1'],
+    ['an optimizer array missing from the state', () => edited('momentums.json', (f) => { delete f.state.optimizer.arrays.momentums; }), 'state.optimizer.arrays.momentums: expected 17 numbers (one per parameter), got undefined'],
+    ['an optimizer setting out of range', () => edited('beta.json', (f) => { f.state.optimizer.settings.momentum = 2; }), 'state.optimizer.settings.momentum: expected a number from 0 to 1, got 2'],
+    ['an optimizer setting missing', () => edited('no-rho.json', (f) => { delete f.state.optimizer.settings.rho; }), 'state.optimizer.settings.rho: is missing'],
+    ['an unknown callback state', () => edited('callback.json', (f) => { f.state.callbacks.reduceLr = { wait: 1 }; }), 'state.callbacks.reduceLr: unknown option; expected one of earlyStopping'],
+    ['a generator state out of range', () => edited('random.json', (f) => { f.state.random.order = 2 ** 32; }), 'state.random.order: expected a generator state, a whole number from 0 to 4294967295, got 4294967296'],
     ['an unknown activation', () => edited('act.json', (f) => { f.model.layers[0].activation = 'gelu_new'; }), "layers[0].activation: expected one of 'linear'"],
     ['a Dropout rate of 1', () => edited('dropout.json', (f) => { f.model.layers.splice(1, 0, { dropout: 1 }); }), 'layers[1].dropout: expected a rate from 0 up to (not including) 1, got 1'],
     ['a negative regularizer', () => edited('reg.json', (f) => { f.model.layers[0].kernelRegularizer = { l2: -0.1 }; }), 'layers[0].kernelRegularizer.l2: expected a finite number ≥ 0, got -0.1'],
@@ -103,7 +118,8 @@ describe('model files', () => {
     ['a missing scaler', () => edited('scaler-none.json', (f) => { delete f.scaler; }), 'scaler: is missing'],
     ['a feature too few', () => edited('features.json', (f) => { f.features.pop(); }), 'features: expected 2 column names (one per input)'],
     ['a feature named twice', () => edited('features-twice.json', (f) => { f.features[1] = f.features[0]; }), 'features: "height_cm" is listed twice'],
-    ['no target', () => edited('target.json', (f) => { delete f.target; }), 'target: expected a column name, got undefined'],
+    ['no target', () => edited('target.json', (f) => { delete f.target; }), 'target: is missing; every model file of version 3 has target'],
+    ['a target that is not a name', () => edited('target-number.json', (f) => { f.target = 7; }), 'target: expected a column name, got 7'],
     ['a task that contradicts the loss', () => edited('task.json', (f) => { f.task = 'regression'; }), 'task: says "regression" but the loss binaryCrossentropy is classification'],
     ['a threshold of 2', () => edited('threshold.json', (f) => { f.threshold = 2; }), 'threshold: expected a number between 0 and 1'],
   ];
@@ -113,27 +129,72 @@ describe('model files', () => {
     await expect(loadModel(p)).rejects.toThrow(message);
   });
 
+  it('read large blocks from the file’s bytes (not parsed into strings) to the same bits, and check them as closely', async () => {
+    // 40 × 40 = 1600 kernel values: 17,068 base64 characters, past the size from which a block is read from the bytes
+    const big = new Model({ inputs: 40, layers: [{ units: 40, activation: 'tanh' }, { units: 1 }], loss: 'mse', seed: 3 });
+    await big.fit(randomRows(1, 8, 40), randomRows(2, 8, 1), { optimizer: 'adam', engine: 'js' });
+    const features = Array.from({ length: 40 }, (_, i) => `x${i}`);
+    const p = join(dir, 'big.json');
+    await saveModel(p, big, { features, target: 'y', training: { note: 'float64' } });
+    const fromBytes = (await loadModel(p)).model, fromText = modelFromFile(readFileSync(p, 'utf8')).model;
+    for (const m of [fromBytes, fromText]) {
+      expect(m.getParams()).toEqual(big.getParams());
+      expect(m.getTrainingState()).toEqual(big.getTrainingState());
+    }
+    const text = readFileSync(p, 'utf8');
+    const at = text.indexOf('"float64": "') + 100;
+    for (const [bad, message] of [['*', 'is not base64 text of float64 numbers'], ['_', 'is not base64 text of float64 numbers'], ['"', 'is not valid JSON']] as const) {
+      writeFileSync(p, text.slice(0, at) + bad + text.slice(at + 1));
+      await expect(loadModel(p)).rejects.toThrow(message);
+      expect(() => modelFromFile(readFileSync(p, 'utf8'), p)).toThrow(message);
+    }
+  });
+
   it('report a missing model file by its path', async () => {
     await expect(loadModel(join(dir, 'missing.json'))).rejects.toThrow(`${join(dir, 'missing.json')}: no such file`);
   });
 });
 
-describe('model files of several classes or several targets (format version 2)', () => {
-  it('still read version 1 files, which have neither', async () => {
-    const p = edited('v1.json', (f) => { f.version = 1; });
-    const { model: back, info: backInfo } = await loadModel(p);
-    expect(backInfo).toEqual(info);
-    expect(back.getWeights()).toEqual(model.getWeights());
-    await expect(loadModel(edited('v1-classes.json', (f) => { f.version = 1; f.classes = ['a', 'b']; }))).rejects.toThrow('classes: came with format version 2; this file says version 1');
+describe('model files of earlier versions', () => {
+  // Written by hand as versions 1 and 2 wrote them (weights as numbers in the Keras layout): a 2-1 regression.
+  const v1 = `{
+  "format": "backprop-model", "version": 1, "task": "regression", "features": ["a", "b"], "target": "y", "threshold": 0.5,
+  "model": { "inputs": 2, "layers": [{ "units": 1, "activation": "linear" }], "loss": "mse" },
+  "weights": [[[0.5], [-0.25]], [0.125]],
+  "scaler": { "mean": [1, 2], "std": [2, 4] },
+  "training": { "epochs": 3 }
+}`;
+  const v2 = v1.replace('"version": 1', '"version": 2').replace('"training"', '"targetScaler": { "mean": [10], "std": [5] },\n  "training"');
+
+  it('still read version 1 and 2 files', () => {
+    // (3 − 1)/2 · 0.5 + (6 − 2)/4 · (−0.25) + 0.125 = 0.375; version 2's target scaler: 0.375 · 5 + 10 = 11.875
+    const one = modelFromFile(v1, 'v1.json');
+    expect(one.model.getWeights()).toEqual([[[0.5], [-0.25]], [0.125]]);
+    expect(one.info).toEqual({ features: ['a', 'b'], target: 'y', threshold: 0.5, training: { epochs: 3 } });
+    expect(one.model.predict([[3, 6]], { engine: 'js' })).toEqual([[0.375]]);
+    expect(one.model.getTrainingState()).toBeUndefined();
+    expect(modelFromFile(v2, 'v2.json').model.predict([[3, 6]], { engine: 'js' })).toEqual([[11.875]]);
   });
 
+  it('check every field of an earlier version, naming it', () => {
+    const edit = (text: string, change: (f: Record<string, unknown>) => void) => { const f = JSON.parse(text); change(f); return JSON.stringify(f); };
+    expect(() => modelFromFile(edit(v1, (f) => { f.classes = ['a', 'b']; }), 'v1.json')).toThrow('v1.json: classes: came with format version 2; this file says version 1');
+    expect(() => modelFromFile(edit(v2, (f) => { f.state = {}; }), 'v2.json')).toThrow('v2.json: state: came with format version 3; this file says version 2');
+    expect(() => modelFromFile(edit(v2, (f) => { delete f.weights; }), 'v2.json')).toThrow('v2.json: weights: is missing');
+    expect(() => modelFromFile(edit(v2, (f) => { delete f.targetScaler; }), 'v2.json')).toThrow('v2.json: targetScaler: is missing');
+    expect(() => modelFromFile(edit(v1, (f) => { (f.weights as unknown[][])[1]![0] = '0.5'; }), 'v1.json')).toThrow('v1.json: weights[1] (layer 0 bias)[0]: expected a finite number, got "0.5"');
+    expect(() => modelFromFile(edit(v1, (f) => { (f.weights as unknown[][])[0]!.pop(); }), 'v1.json')).toThrow('v1.json: weights[0] (layer 0 kernel): expected 2 rows');
+  });
+});
+
+describe('model files of several classes or several targets (format version 2)', () => {
   const twoTargets = () => new Model({ inputs: 2, layers: [{ units: 3, activation: 'tanh' }, { units: 2 }], loss: 'mse', seed: 4 });
   const both = { features: ['a', 'b'], target: 'price', targets: ['price', 'rent'] };
 
   it('keep the target columns of a regression with several outputs', () => {
     const m = twoTargets();
     const file = modelToFile(m, both);
-    expect(file).toMatchObject({ version: 2, task: 'regression', target: 'price', targets: ['price', 'rent'] });
+    expect(file).toMatchObject({ version: MODEL_VERSION, task: 'regression', target: 'price', targets: ['price', 'rent'] });
     expect(file.classes).toBeUndefined();
     const { info: back, model: loaded } = modelFromFile(JSON.stringify(file));
     expect(back).toEqual({ ...both, threshold: 0.5, training: {} });

@@ -2,7 +2,7 @@
 // thread, to the bit — history, every epoch's logs, weights, scaler, a second fit's continuation
 // of the optimizer state — plus stop, progress weights and errors of the same class and message.
 import { afterEach, describe, expect, it } from 'vitest';
-import { BackpropError, datasets, DivergenceError, Model, WorkerTrainer, type EpochLogs, type LayerSpec, type ModelFitOptions, type ModelOptions, type WorkerEpochLogs } from '../src/node.js';
+import { BackpropError, datasets, DivergenceError, Model, modelFromFile, modelToText, WorkerTrainer, type EpochLogs, type LayerSpec, type ModelFitOptions, type ModelOptions, type WorkerEpochLogs } from '../src/node.js';
 
 const workerUrl = new URL('../dist/worker-node.js', import.meta.url);
 const d = datasets.placement;
@@ -55,9 +55,10 @@ describe('WorkerTrainer in Node', () => {
     expect(await trainer.fit(x, y, fit)).toEqual(await local.fit(x, y, fit));
     expect(trainer.model.getWeights()).toEqual(local.getWeights());
     expect(trainer.model.network).toEqual(local.network);
-    // From a Model too: its network, Dropout included, is what the worker trains (its optimizer state stays behind)
+    // From a Model too: its network, Dropout included, and its training state (a second fit continues its optimizer) are what the worker trains
     trainer = new WorkerTrainer(local, { workerUrl });
     const copy = new Model({ ...spec, weights: local.getWeights() });
+    copy.setTrainingState(local.getTrainingState()!);
     expect(await trainer.fit(x, y, fit)).toEqual(await copy.fit(x, y, fit));
     expect(trainer.model.getWeights()).toEqual(copy.getWeights());
   });
@@ -103,6 +104,20 @@ describe('WorkerTrainer in Node', () => {
     expect(weighed.length).toBeLessThan(40);
     expect(weighed.at(-1)).toBe(39);
     expect(last).toEqual(trainer.model.getWeights());
+  });
+
+  it('carries the training state both ways: a checkpoint continues in the worker (initialEpoch), and the worker\'s model saves one', async () => {
+    const fit = { optimizer: 'adam', learningRate: 0.05, batchSize: 4, shuffle: 'epoch', validationSplit: 0.25, earlyStopping: { patience: 50 } } as const;
+    const whole = new Model(d.model);
+    const all = await whole.fit(d.x, d.y, { ...fit, epochs: 12 });
+    const first = new Model(d.model);
+    await first.fit(d.x, d.y, { ...fit, epochs: 5 });
+    trainer = new WorkerTrainer(modelFromFile(modelToText(first, { features: d.features, target: d.target })).model, { workerUrl });
+    const rest = await trainer.fit(d.x, d.y, { ...fit, epochs: 12, initialEpoch: 5 });
+    expect(rest.loss).toEqual(all.loss.slice(5));
+    expect(trainer.model.getParams()).toEqual(whole.getParams());
+    // the worker's model, saved, holds its state: the file is the in-thread model's
+    expect(modelToText(trainer.model, { features: d.features, target: d.target })).toBe(modelToText(whole, { features: d.features, target: d.target }));
   });
 
   it('setModel starts over in the same worker: the next fit is a new model\'s, fresh optimizer included; not during a fit', async () => {

@@ -75,11 +75,12 @@ const RATIO_TARGETS = [
 ];
 
 /** The targets on a call's cost in per-row training steps of the same network (see CallRow). */
-const CALL_TARGETS: { what: string; call: CallId; max: number }[] = [
+const CALL_TARGETS: { what: string; call: CallId; max: number; networks?: string[] }[] = [
   { what: 'predicting one row costs ≤ 1 per-row training step', call: 'predict-1', max: 1 },
   { what: 'predicting one row costs ≤ 1 per-row training step (predictInto, nothing allocated)', call: 'predictInto-1', max: 1 },
   { what: 'predicting 10,000 rows costs ≤ 0.5 per-row training step per row', call: 'predict-10000', max: 0.5 },
   { what: "a fit call's fixed cost (4 rows, 1 epoch, less 4 steps) ≤ 100 per-row training steps", call: 'fit-4', max: 100 },
+  { what: 'trainOnBatch of one row (Float64Arrays, nothing allocated) costs ≤ 3 per-row training steps, its own step included', call: 'trainOnBatchFlat-1', max: 3, networks: ['2-2-1-linear', '2-2-1-sigmoid', '8-16-1'] },
 ];
 
 export interface TargetCheck {
@@ -117,7 +118,7 @@ export function checkTargets(rows: BenchRow[], calls: CallRow[]): TargetCheck[] 
     }
   }
   for (const t of CALL_TARGETS) {
-    for (const c of calls.filter((c) => c.call === t.call && c.engine === 'wasm')) {
+    for (const c of calls.filter((c) => c.call === t.call && c.engine === 'wasm' && (t.networks?.includes(c.network) ?? true))) {
       out.push({ target: t.what, network: c.network, mode: c.call, engine: c.engine, versus: 'step', ratio: c.steps, max: t.max, met: c.steps <= t.max });
     }
   }
@@ -200,6 +201,20 @@ function standaloneTargets(calls: CallRow[]): TargetCheck[] {
   });
 }
 
+const ONLINE_HEADER = [
+  'trainOnBatch of one row (sgd, the same options object each call): µs per call, and in steps as above, its own step',
+  'included; rows as number[][], and as Float64Arrays.',
+];
+const ONLINE_COLUMNS = ['network', 'engine', 'step µs', 'rows: µs', 'steps', 'Float64Array: µs', 'steps'];
+const ONLINE_WIDTHS = [14, 6, 8, 9, 7, 17, 7];
+
+function onlineLines(calls: CallRow[]): string[] {
+  return calls.filter((c) => c.call === 'trainOnBatch-1').map((c) => {
+    const flat = calls.find((d) => d.network === c.network && d.engine === c.engine && d.call === 'trainOnBatchFlat-1');
+    return line([c.network, c.engine, short(c.stepMicroseconds), short(c.microsecondsPerCall), short(c.steps), flat ? short(flat.microsecondsPerCall) : '', flat ? short(flat.steps) : ''], ONLINE_WIDTHS, [0, 1]);
+  });
+}
+
 function targetLine(t: TargetCheck): string {
   const also = t.also ? ` (÷ ${t.also.versus} ${times(t.also.ratio)})` : '';
   const value = t.versus === 'step' ? `${t.engine}: ${short(t.ratio)} steps` : `${t.engine} ÷ ${t.versus} = ${times(t.ratio)}${also}`;
@@ -276,6 +291,7 @@ on the engines' core, with taskset), tfjs-cpu, tfjs-wasm. Predict and fit calls 
     if (result.calls.length) {
       for (const l of ['', ...CALL_HEADER, '', line(CALL_COLUMNS, CALL_WIDTHS, [0, 1]), ...callLines(result.calls)]) console.log(l);
       for (const l of ['', ...STANDALONE_HEADER, '', line(STANDALONE_COLUMNS, STANDALONE_WIDTHS, [0, 1]), ...standaloneLines(result.calls)]) console.log(l);
+      for (const l of ['', ...ONLINE_HEADER, '', line(ONLINE_COLUMNS, ONLINE_WIDTHS, [0, 1]), ...onlineLines(result.calls)]) console.log(l);
     }
     if (activation) return;
     console.log('\ntargets (ratios from this run; against the C anchors, the faster of wasm and wasm-epoch):');

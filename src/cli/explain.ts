@@ -25,7 +25,7 @@ pass, the loss, each parameter's derivative as a product of named factors with t
 finite-difference estimate beside it), and the optimizer's update. Every 'train' flag that shapes
 the run applies (data, network, initial weights, optimizer, batches, row order, engine,
 --standardize, --validation-split, --early-stopping); those about its results (--plot, --save,
---plot-confusion, --threshold) belong to 'train'.`,
+--plot-confusion, --threshold) and checkpoints (--checkpoint, --resume) belong to 'train'.`,
   flags: [
     {
       heading: 'explain:',

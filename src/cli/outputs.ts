@@ -78,7 +78,7 @@ function writable(path: string): boolean {
  * Writes every output it can; an output that fails (a disk that filled up, a folder removed
  * during training) does not stop the others. Returns what was written and what failed, in words.
  */
-export async function writeOutputs(outputs: { output: Output; text: () => string }[]): Promise<{ written: string[]; failed: string[] }> {
+export async function writeOutputs(outputs: { output: Output; text: () => string | Iterable<string> }[]): Promise<{ written: string[]; failed: string[] }> {
   const written: string[] = [], failed: string[] = [];
   for (const { output, text } of outputs) {
     try {

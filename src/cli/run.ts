@@ -1,7 +1,7 @@
 // The settings of a run, shared by train (tutorial datasets and CSV files) and compare: the flags
 // and how they change a base model and fit.
 import { readFileSync } from 'node:fs';
-import { ACTIVATIONS, LOSSES, Model, type Activation, type DenseSpec, type FitOptions, type History, type Initializer, type LayerSpec, type ModelOptions, type Weights } from '../node.js';
+import { ACTIVATIONS, LOSSES, Model, MODEL_FORMAT, modelFromFile, type Activation, type DenseSpec, type FitOptions, type History, type Initializer, type LayerSpec, type ModelOptions, type Weights } from '../node.js';
 import { BackpropError, DivergenceError, fail, oneOf, show } from '../errors.js';
 import { isTfjs, readTfjs } from '../io/files.js';
 import { ACTIVATION_LIST } from '../operations/activations.js';
@@ -171,8 +171,10 @@ function readWeights(file: string, spec: ModelOptions<LayerSpec>): Weights {
   } catch (e) {
     fail('--weights', `${file} is not valid JSON: ${(e as Error).message}`);
   }
-  // A TensorFlow.js model.json brings its weights file; its loss does not matter here, the flags' does.
-  const weights = isTfjs(json) ? readTfjs(file, { loss: spec.loss }).model.getWeights() : Array.isArray(json) ? json : (json as { weights?: unknown } | null)?.weights;
+  // A TensorFlow.js model.json brings its weights file; its loss does not matter here, the flags' does. A model file's are blocks.
+  const weights = isTfjs(json) ? readTfjs(file, { loss: spec.loss }).model.getWeights()
+    : (json as { format?: unknown } | null)?.format === MODEL_FORMAT ? modelFromFile(json, `--weights ${file}`).model.getWeights()
+    : Array.isArray(json) ? json : (json as { weights?: unknown } | null)?.weights;
   if (!Array.isArray(weights)) fail('--weights', `${file}: expected the Keras weight list [kernel, bias, …], an object with it under "weights", or a TensorFlow.js model.json, got ${show(json)}`);
   // Checked against the network now, so that a wrong shape is reported with the file's name.
   try {

@@ -23,7 +23,8 @@ export const train: Command = {
   ],
   async run(v, positionals) {
     if (positionals.length > 1) fail('train', `expected one CSV file, got ${positionals.length}: ${positionals.join(' ')}`);
-    if (positionals[0] !== undefined) return trainCsv(v, positionals[0]);
+    // A resumed run names its data in its file (a CSV file must still be given: resumeRun says so).
+    if (positionals[0] !== undefined || (v.resume !== undefined && v.dataset === undefined)) return trainCsv(v, positionals[0]);
     const names = [...DATASET_NAMES, ...CLASS_DATASET_NAMES];
     if (v.dataset === undefined) fail('--dataset', `expected one of ${names.join(', ')}, or a CSV file: backprop train DATA.csv --target COLUMN`);
     if ((CLASS_DATASET_NAMES as string[]).includes(oneOf('--dataset', v.dataset, names))) return trainCsv(v, undefined);

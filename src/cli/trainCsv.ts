@@ -1,5 +1,5 @@
 import {
-  BackpropError, Model, readCsv, readCsvFile, splitRows, foldRows, takeRows, lossChartSvg, decisionBoundarySvg, loadWasm, modelToText, fitScaler, formatCsv,
+  BackpropError, Model, readCsv, readCsvFile, splitRows, foldRows, takeRows, lossChartSvg, decisionBoundarySvg, loadWasm, modelChunks, fitScaler, formatCsv,
   classDatasets, CLASS_DATASET_NAMES, DATASET_NAMES, isCategorical, oneHot, LOSSES, TASKS,
   type ClassDatasetName, type CsvData, type FitOptions, type History, type LayerSpec, type Metrics, type ModelFitOptions, type ModelOptions, type Task,
 } from '../node.js';
@@ -7,7 +7,10 @@ import { count, fail, oneOf } from '../errors.js';
 import { checkOptimizer } from '../optimizers.js';
 import { list, number, type FlagGroup, type Scope, type Values } from './args.js';
 import { confusionSvg, metricsText, rowsMetrics, targetMetrics, thresholdFlag } from './evaluate.js';
-import { checkOutputs, writeOutputs, type Output } from './outputs.js';
+import { sameFile } from '../io/atomic.js';
+import { layerSpecs } from '../spec.js';
+import { checkOutputs, writeOutputs, writeWhole, type Output } from './outputs.js';
+import { resumeRun, type Resumed } from './resume.js';
 import { lossChart, Progress } from './progress.js';
 import { networkText, num } from './report.js';
 import { checkOutputWidth, commandFit, earlyStoppingFlag, fitOptions, modelOptions } from './run.js';
@@ -72,9 +75,20 @@ export const CSV_RESULT_FLAGS: FlagGroup = {
     plot: { value: 'FILE.svg', help: 'chart of the training (and validation) loss per epoch' },
     'plot-boundary': { value: 'FILE.svg', help: 'classification on two features: the data over the predicted class (or probability)' },
     'plot-confusion': { value: 'FILE.svg', help: 'classification: the confusion matrix of the validation rows (without --validation-split, of the training rows)' },
-    save: { value: 'FILE.json', help: "the model file for 'backprop predict' and 'backprop evaluate'" },
+    save: { value: 'FILE.json', help: "the model file for 'backprop predict' and 'backprop evaluate'; it also holds the training state, for --resume" },
+    checkpoint: { value: 'FILE.json', help: 'a model file with the training state, written every --checkpoint-every epochs and at the end (each time whole: a kill leaves the previous one or the new one)' },
+    'checkpoint-every': { value: 'N', help: 'epochs between checkpoints (default 1)' },
+    resume: { value: 'FILE.json', help: 'continue the run a checkpoint (or --save) was written from, to --epochs (default: its own), to the bit; its settings come from the file' },
   },
 };
+
+/** The network of a resumed run, from its file; the data must be the rows it trained on. */
+function resumedSpec(resumed: Resumed, rows: number): ModelOptions<LayerSpec> {
+  const { model, file } = resumed;
+  if (resumed.rows !== rows) fail('--resume', `${file} was trained on ${count(resumed.rows, 'row')}; this data has ${count(rows, 'row')}`);
+  const { inputs, loss } = model.network;
+  return { inputs, layers: layerSpecs(model.network), loss };
+}
 
 /** What a CSV run learns: numbers, 0/1 (a sigmoid output), or k class labels (a softmax output). */
 export type Kind = 'regression' | 'binary' | 'multiclass';
@@ -202,7 +216,12 @@ function oneClassOnly(data: CsvData, name: string): void {
 }
 
 /** `backprop train DATA.csv --target COLUMN …` (or `--dataset blobs3`, path undefined): the CSV path of the train command. */
-export async function trainCsv(v: Values, path: string | undefined): Promise<void> {
+export async function trainCsv(flags: Values, path: string | undefined): Promise<void> {
+  const every = flags['checkpoint-every'] === undefined ? 1 : number('checkpoint-every', flags['checkpoint-every']);
+  if (every !== undefined && !(Number.isInteger(every) && every >= 1)) fail('--checkpoint-every', `expected a whole number of epochs ≥ 1, got ${flags['checkpoint-every']}`);
+  if (flags['checkpoint-every'] !== undefined && flags.checkpoint === undefined) fail('--checkpoint-every', 'says how often to write --checkpoint FILE; give that too');
+  const resumed = typeof flags.resume === 'string' ? await resumeRun(flags.resume, flags, path) : undefined;
+  const v = resumed?.values ?? flags;
   if (path !== undefined && v.dataset !== undefined) fail('--dataset', 'give a CSV file or --dataset, not both');
   if (path !== undefined && typeof v.target !== 'string') fail('--target', `name the column to learn: backprop train ${path} --target COLUMN`);
   const given = taskFlag(v);
@@ -211,14 +230,18 @@ export async function trainCsv(v: Values, path: string | undefined): Promise<voi
   const earlyStopping = earlyStoppingFlag(v);
   if (earlyStopping !== undefined && split === undefined && !folds) fail('--early-stopping', 'watches the validation loss: add --validation-split 0.2 (or another share), or --folds K --fold I');
   // Every output is checked before the data is read, so a wrong path costs no training.
-  const what = { plot: 'loss chart', 'plot-boundary': 'decision boundary', 'plot-confusion': 'confusion matrix', save: 'model' } as const;
+  const what = { plot: 'loss chart', 'plot-boundary': 'decision boundary', 'plot-confusion': 'confusion matrix', save: 'model', checkpoint: 'checkpoint' } as const;
   const outputs = (Object.keys(what) as (keyof typeof what)[]).flatMap((flag): Output[] => {
     const file = v[flag];
     return typeof file === 'string' ? [{ flag: `--${flag}`, what: what[flag], path: file }] : [];
   });
-  checkOutputs(outputs, [...(path === undefined ? [] : [path]), ...(typeof v.weights === 'string' ? [v.weights] : [])]);
+  // A run continues writing the checkpoint it resumed from: its own state, replaced whole by a later one.
+  const resumeInput = resumed && !(typeof v.checkpoint === 'string' && sameFile(v.checkpoint, resumed.file)) ? [resumed.file] : [];
+  checkOutputs(outputs, [...(path === undefined ? [] : [path]), ...(typeof v.weights === 'string' ? [v.weights] : []), ...resumeInput]);
 
-  const { source, data, kind, spec, fit, y: targets, width } = await csvRun(v, path, given);
+  const run = await csvRun(v, path, given);
+  const { source, data, kind, fit, y: targets, width } = run;
+  const spec = resumed ? resumedSpec(resumed, data.rows) : run.spec;
   const threshold = thresholdFlag(v.threshold, 0.5);
   const task = kind === 'multiclass' ? `${count(data.classes!.length, 'class', 'classes')}: ${data.classes!.join(', ')}` : data.task;
   if (v['plot-boundary'] !== undefined && (data.features.length !== 2 || kind === 'regression')) {
@@ -236,15 +259,30 @@ export async function trainCsv(v: Values, path: string | undefined): Promise<voi
   // Without a split every row trains: the rows as read, not a copy (a large file is held once).
   const [x, y] = parts ? [takeRows(data.x, data.features.length, trainRows), takeRows(targets, width, trainRows)] : [data.x, targets];
   const held = parts && [takeRows(data.x, data.features.length, parts.validation), takeRows(targets, width, parts.validation)] as [Float64Array, Float64Array];
-  const options: ModelFitOptions = { ...csvFitOptions(v, kind, fit), validationData: held };
+  const options: ModelFitOptions = { ...csvFitOptions(v, kind, fit), validationData: held, initialEpoch: resumed?.epoch ?? 0 };
+  if (resumed && resumed.epoch >= fit.epochs!) fail('--epochs', `${resumed.file} already stands at epoch ${resumed.epoch}; give --epochs above it to train further`);
   // Fit's scalers would refuse a column too wide for f64 by its index; here it is named before training.
   if (options.standardize) fitScaler(x, trainRows.length, data.features.length, source.name, data.features);
   if (options.standardizeTarget) fitScaler(y, trainRows.length, width, source.name, data.targets);
-  const model = new Model({ ...spec, seed: fit.seed });
-  const progress = new Progress(fit.epochs!, trainRows.length, !v.json && process.stdout.isTTY === true);
+  const model = resumed?.model ?? new Model({ ...spec, seed: fit.seed });
+  const start = options.initialEpoch!;
+  const progress = new Progress(fit.epochs! - start, trainRows.length, !v.json && process.stdout.isTTY === true);
+  // What --save and --checkpoint write: the model, its columns and the run's settings (which --resume reads back).
+  const fileInfo = (bestEpoch: number | undefined) => ({
+    features: data.features, target: data.target, ...(data.targets.length > 1 ? { targets: data.targets } : {}), ...(data.classes ? { classes: data.classes } : {}), threshold,
+    training: {
+      data: source.name, rows: data.rows, ...fit, standardize: options.standardize, standardizeTarget: options.standardizeTarget,
+      // Epochs count from 1 here, as the report below says them.
+      validationSplit: split ?? null, ...folds, earlyStopping: v['early-stopping'] ?? null, epochsRun: model.getTrainingState()?.epoch ?? 0, bestEpoch: bestEpoch === undefined ? null : bestEpoch + 1,
+    },
+  });
+  const checkpoint = async (epoch: number) => {
+    if (typeof v.checkpoint === 'string' && (epoch + 1) % every! === 0) await writeWhole(v.checkpoint, modelChunks(model, fileInfo(undefined)));
+  };
   if (!v.json) {
     const inferred = given || !source.file || kind === 'multiclass' ? '' : ', from its values; --task to change';
     console.log(`${source.name}: ${count(data.rows, 'row')}; ${count(data.features.length, 'feature')} → ${data.targets.join(', ')} (${task}${inferred})`);
+    if (resumed) console.log(`continuing ${resumed.file} from epoch ${start + 1}`);
     console.log(describe(spec, fit, options, parts?.validation.length) + '\n');
     const wide = unscaled(data.x, data.features);
     if (!options.standardize && wide) console.log(`hint: ${wide} spans a wide range; --standardize usually trains faster and steadier\n`);
@@ -252,7 +290,7 @@ export async function trainCsv(v: Values, path: string | undefined): Promise<voi
   if (fit.engine === 'wasm') await loadWasm();
   let history: History;
   try {
-    history = await commandFit(() => model.fit(x, y, { ...options, onEpochEnd: (epoch, logs) => progress.epochEnd(epoch, logs) }), outputs.map((o) => `${o.flag} ${o.path}`),
+    history = await commandFit(() => model.fit(x, y, { ...options, onEpochEnd: async (epoch, logs) => { await progress.epochEnd(epoch - start, logs); await checkpoint(epoch); } }), outputs.map((o) => `${o.flag} ${o.path}`),
       `Try a smaller learning rate (--lr)${options.standardize ? '' : ', or --standardize'}.`);
   } finally {
     progress.stop();
@@ -265,18 +303,14 @@ export async function trainCsv(v: Values, path: string | undefined): Promise<voi
     : undefined;
   const shown = held ? 'validation' : 'training';
 
-  const training = {
-    data: source.name, rows: data.rows, ...fit, standardize: options.standardize, standardizeTarget: options.standardizeTarget,
-    // Epochs count from 1 here, as the report below says them.
-    validationSplit: split ?? null, ...folds, earlyStopping: options.earlyStopping?.patience ?? null, epochsRun: history.loss.length, bestEpoch: history.bestEpoch === undefined ? null : history.bestEpoch + 1,
-  };
+  const saved = fileInfo(history.bestEpoch);
   const text = {
     plot: () => lossChartSvg(history, `${data.targets.join(', ')}: loss per epoch`),
     'plot-boundary': () => decisionBoundarySvg(model, data.x, data.y, { features: data.features as [string, string], target: data.target, threshold, classes: data.classes }),
     'plot-confusion': () => confusionSvg(metrics[shown]!, data.classes, `${data.target}: confusion matrix (${count(metrics[shown]!.rows, `${shown} row`)})`),
-    save: () => modelToText(model, {
-      features: data.features, target: data.target, ...(data.targets.length > 1 ? { targets: data.targets } : {}), ...(data.classes ? { classes: data.classes } : {}), threshold, training,
-    }),
+    save: () => modelChunks(model, saved),
+    // The last state too, where the last epoch was not a multiple of --checkpoint-every.
+    checkpoint: () => modelChunks(model, saved),
   };
   const { written, failed } = await writeOutputs(outputs.map((output) => ({ output, text: text[output.flag.slice(2) as keyof typeof text] })));
 
@@ -284,22 +318,22 @@ export async function trainCsv(v: Values, path: string | undefined): Promise<voi
     console.log(JSON.stringify({
       data: { file: source.name, rows: data.rows, features: data.features, target: data.target, targets: data.targets, task: data.task, classes: data.classes ?? null },
       model: { inputs: spec.inputs, layers: spec.layers, loss: spec.loss },
-      fit: { ...training, data: undefined, rows: undefined },
+      fit: { ...saved.training, data: undefined, rows: undefined },
       history, metrics, ...(perTarget ? { targetMetrics: perTarget } : {}), scaler: model.scaler ?? null, targetScaler: model.targetScaler ?? null, weights: model.getWeights(),
     }));
   } else {
     const table = perTarget ? Object.entries(perTarget).map(([set, m]) => `${set} rows, per target:\n${metricsText(m)}`).join('\n\n') : metricsText(metrics, data.classes);
-    report(history, fit, metrics, options, table, data.classes, labels && takeRows(labels, 1, trainRows));
+    report(history, fit, metrics, options, table, data.classes, labels && takeRows(labels, 1, trainRows), start);
     if (written.length) console.log(`\nwrote ${written.join(', ')}`);
   }
   // The run's results are printed above; the outputs that could not be written are named last.
   if (failed.length) throw new BackpropError('train', `${failed.join('; ')}${written.length ? `; wrote ${written.join(', ')}` : ''}`);
 }
 
-function report(history: History, fit: FitOptions, metrics: Record<string, Metrics>, options: ModelFitOptions, table: string, classes: string[] | undefined, labels: Float64Array | undefined): void {
+function report(history: History, fit: FitOptions, metrics: Record<string, Metrics>, options: ModelFitOptions, table: string, classes: string[] | undefined, labels: Float64Array | undefined, start: number): void {
   const ran = history.loss.length;
   if (history.bestEpoch !== undefined) {
-    console.log(ran < fit.epochs! ? `stopped early after epoch ${ran}: the validation loss last improved at epoch ${history.bestEpoch + 1}, whose weights the model keeps`
+    console.log(start + ran < fit.epochs! ? `stopped early after epoch ${ran}: the validation loss last improved at epoch ${history.bestEpoch + 1}, whose weights the model keeps`
       : `ran all ${count(ran, 'epoch')}; the model keeps the weights of epoch ${history.bestEpoch + 1}, the lowest validation loss`);
   }
   const scaled = options.standardizeTarget ? ' (of the standardized target)' : '';

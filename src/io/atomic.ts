@@ -10,8 +10,8 @@ export function temporaryFile(path: string): string {
   return join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
 }
 
-/** Writes `data` to `path` whole: a temporary file beside it, renamed over it once complete. */
-export async function writeWhole(path: string, data: string | Uint8Array): Promise<void> {
+/** Writes `data` (or its pieces, one after another) to `path` whole: a temporary file beside it, renamed over it once complete. */
+export async function writeWhole(path: string, data: string | Uint8Array | Iterable<string>): Promise<void> {
   const temporary = temporaryFile(path);
   try {
     await writeFile(temporary, data);

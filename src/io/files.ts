@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { writeWhole } from './atomic.js';
 import { fail } from '../errors.js';
 import type { Model } from '../model.js';
+import { liftBlocks } from './blocks.js';
 import { modelFromFile, modelInfo, taskOf, type ModelInfo } from './modelFile.js';
 import type { Loss } from '../spec.js';
 import { exportOnnx, type OnnxOptions } from './onnx.js';
@@ -72,14 +73,15 @@ export function isTfjs(json: unknown): boolean {
  * `backprop export` wrote (whose metadata holds the columns and threshold).
  */
 export async function readModelFile(path: string): Promise<ReturnType<typeof modelFromFile>> {
-  const text = read(path).toString('utf8');
+  // A model file's large blocks are decoded from the bytes, not parsed into strings (src/io/blocks.ts).
+  const { text, lifted } = liftBlocks(read(path));
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
     return modelFromFile(text, path); // names the JSON error
   }
-  if (!isTfjs(json)) return modelFromFile(json, path);
+  if (!isTfjs(json)) return modelFromFile(json, path, lifted);
   const { model, metadata } = readTfjs(path);
   if (!metadata?.features || !metadata.target) {
     fail(path, "is a TensorFlow.js model without backprop's column names (userDefinedMetadata.backprop.features and target); read it with modelFromTfjs, or export it from a model file with 'backprop export'");

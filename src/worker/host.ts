@@ -7,7 +7,7 @@ import { BackpropError, DivergenceError } from '../errors.js';
 import { Model } from '../model.js';
 import type { Matrix } from '../data.js';
 import type { EpochLogs } from '../trainer.js';
-import type { ErrorInfo, FitSettings, FromWorker, Port, ToWorker } from './protocol.js';
+import type { ErrorInfo, FitSettings, FromWorker, ModelState, Port, ToWorker } from './protocol.js';
 
 const YIELD_MS = 10;
 
@@ -17,7 +17,7 @@ export function serve(port: Port<ToWorker, FromWorker>, yieldToEvents: () => Pro
   let stopRequested = false, running: number | undefined;
   let queue = Promise.resolve();
   port.listen((message) => {
-    if (message.type === 'init') model = new Model(message.model);
+    if (message.type === 'init') model = modelOf(message.model);
     else if (message.type === 'stop') stopRequested ||= message.id === undefined || message.id === running;
     // One fit at a time, in the order asked
     else queue = queue.then(() => fit(model!, message.id, message.x as Matrix, message.y as Matrix, message.options));
@@ -56,12 +56,19 @@ export function serve(port: Port<ToWorker, FromWorker>, yieldToEvents: () => Pro
         },
       });
       flush();
-      port.post({ type: 'done', id, history, weights: model.getWeights(), scaler: model.scaler });
+      port.post({ type: 'done', id, history, weights: model.getWeights(), scaler: model.scaler, state: model.getTrainingState() });
     } catch (e) {
       flush();
-      port.post({ type: 'error', id, error: errorInfo(e), weights: model.getWeights(), scaler: model.scaler });
+      port.post({ type: 'error', id, error: errorInfo(e), weights: model.getWeights(), scaler: model.scaler, state: model.getTrainingState() });
     }
   }
+}
+
+/** A model from its state across the boundary, training state included. */
+export function modelOf({ state, ...options }: ModelState): Model {
+  const model = new Model(options);
+  if (state) model.setTrainingState(state);
+  return model;
 }
 
 function errorInfo(e: unknown): ErrorInfo {

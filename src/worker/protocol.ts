@@ -1,6 +1,6 @@
 // The messages between a WorkerTrainer (src/worker/workerTrainer.ts) and its worker (src/worker/host.ts).
 // Everything here survives structured cloning: numbers travel as they are, so weights arrive to the bit.
-import type { ModelFitOptions, Weights } from '../model.js';
+import type { ModelFitOptions, TrainingState, Weights } from '../model.js';
 import type { Scaler } from '../scaler.js';
 import type { LayerSpec, Loss } from '../spec.js';
 import type { EpochLogs, History } from '../trainer.js';
@@ -12,6 +12,8 @@ export interface ModelState {
   loss: Loss;
   weights: Weights;
   scaler?: Scaler;
+  /** Where training stands (Model.getTrainingState): a fit with initialEpoch continues it, in either thread. */
+  state?: TrainingState;
 }
 
 export type FitSettings = Omit<ModelFitOptions, 'onEpochEnd'> & { progressWeights?: boolean; pace?: number };
@@ -28,8 +30,8 @@ export interface ErrorInfo { name: string; message: string; field?: string; epoc
 export type FromWorker =
   /** Epochs finished since the previous message, with the weights after the last of them when asked for. */
   | { type: 'epochs'; id: number; epochs: { epoch: number; logs: EpochLogs }[]; weights?: Weights }
-  | { type: 'done'; id: number; history: History; weights: Weights; scaler?: Scaler }
-  | { type: 'error'; id: number; error: ErrorInfo; weights: Weights; scaler?: Scaler };
+  | { type: 'done'; id: number; history: History; weights: Weights; scaler?: Scaler; state?: TrainingState }
+  | { type: 'error'; id: number; error: ErrorInfo; weights: Weights; scaler?: Scaler; state?: TrainingState };
 
 /** One side's view of the other: how to send, how to listen. */
 export interface Port<In, Out> {

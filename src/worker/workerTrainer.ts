@@ -6,6 +6,7 @@ import { BackpropError, DivergenceError } from '../errors.js';
 import { Model, type ModelFitOptions, type ModelOptions, type Weights } from '../model.js';
 import { layerSpecs, type LayerSpec } from '../spec.js';
 import type { EpochLogs, History } from '../trainer.js';
+import { modelOf } from './host.js';
 import type { ErrorInfo, FitSettings, FromWorker, ModelState, Port, ToWorker } from './protocol.js';
 
 /** The worker's end as the trainer sees it; src/browser.ts and src/node.ts make one from a Worker. */
@@ -80,7 +81,7 @@ export class WorkerTrainer {
   private readonly pending = new Map<number, Job>();
   private failure: Error | undefined;
 
-  /** Starts the worker with `model` (a Model is copied: its weights and scaler; an optimizer state it has does not travel). */
+  /** Starts the worker with `model` (a Model is copied: its weights, scaler and training state, so that a fit with initialEpoch continues it). */
   constructor(model: Model | ModelOptions<LayerSpec>, options: WorkerTrainerOptions = {}) {
     // Bad options are refused before a worker starts
     const start = model instanceof Model ? model : new Model(model);
@@ -99,7 +100,8 @@ export class WorkerTrainer {
 
   /**
    * Starts over from `model` in the same worker, as a new WorkerTrainer would without starting a
-   * worker: the next fit begins from its weights, with a fresh optimizer. Not during a fit.
+   * worker: the next fit begins from its weights and training state (a model that has not trained:
+   * a fresh optimizer). Not during a fit.
    */
   setModel(model: Model | ModelOptions<LayerSpec>): void {
     if (this.pending.size) throw new Error('WorkerTrainer: setModel during a fit; await the fit (or stop() it) first');
@@ -142,7 +144,7 @@ export class WorkerTrainer {
       }
       return;
     }
-    this.current = new Model({ ...stateOf(this.current), weights: message.weights, scaler: message.scaler });
+    this.current = modelOf({ ...stateOf(this.current), weights: message.weights, scaler: message.scaler, state: message.state });
     this.pending.delete(message.id);
     if (this.pending.size === 0) this.endpoint.busy?.(false);
     // A callback's error first: Model.fit would have stopped there, before anything the worker ran into later
@@ -178,7 +180,8 @@ export class WorkerTrainer {
 /** The model as its constructor's options (the layers as a model file lists them, Dropout included), which survive structured cloning. */
 function stateOf(model: Model): ModelState {
   const { inputs, loss } = model.network;
-  return { inputs, layers: layerSpecs(model.network), loss, weights: model.getWeights(), ...(model.scaler ? { scaler: model.scaler } : {}) };
+  const state = model.getTrainingState();
+  return { inputs, layers: layerSpecs(model.network), loss, weights: model.getWeights(), ...(model.scaler ? { scaler: model.scaler } : {}), ...(state ? { state } : {}) };
 }
 
 /** The worker's error as the class fit would have thrown in this thread. */

@@ -97,6 +97,9 @@ export const CALLS = [
   { id: 'fit-4', rows: 4 },
   // the standalone predictor of the engine's kind (backprop export --format js for js, wasm for wasm): its predictInto of one row
   { id: 'standalone-1', rows: 1 },
+  // trainOnBatch of one row: rows as number[][], and as Float64Arrays (nothing allocated)
+  { id: 'trainOnBatch-1', rows: 1 },
+  { id: 'trainOnBatchFlat-1', rows: 1 },
 ] as const;
 export type CallId = (typeof CALLS)[number]['id'];
 
@@ -158,12 +161,17 @@ export function modelEngine(id: string, engine: EngineKind, options: { file?: Wa
         const fit = { ...fitOptions(mode), epochs: 1 };
         // As an app calls them: the default engine (wasm, once loaded) with no options, another named.
         const run = engine === 'wasm' ? undefined : { engine };
+        // An app learning online: one model, one options object for every call (the mode's optimizer).
+        const online = new Model(network.model), onlineOptions = { optimizer: mode.optimizer, learningRate: mode.learningRate, ...run };
+        const target = four.y.slice(0, 1), flatTarget = Float64Array.from(target[0]!);
         return {
           'predict-1': timedCalls(1, load, (n) => { for (let i = 0; i < n; i++) p.predict(one, run); }),
           'predictInto-1': timedCalls(1, load, (n) => { for (let i = 0; i < n; i++) p.predictInto(flat, out, run); }),
           'predict-10000': timedCalls(10_000, load, (n) => { for (let i = 0; i < n; i++) p.predict(many, run); }),
           'fit-4': timedCalls(4, load, async (n) => { for (let i = 0; i < n; i++) await f4.fit(four.x, four.y, fit); }),
           'standalone-1': await standaloneCall(p, engine, flat),
+          'trainOnBatch-1': timedCalls(1, load, (n) => { for (let i = 0; i < n; i++) online.trainOnBatch(one, target, onlineOptions); }),
+          'trainOnBatchFlat-1': timedCalls(1, load, (n) => { for (let i = 0; i < n; i++) online.trainOnBatch(flat, flatTarget, onlineOptions); }),
         };
       },
     }),
@@ -248,7 +256,7 @@ export interface CallRow {
   microsecondsPerCall: number;
   /** One per-row training step: 10⁶ ÷ the engine's per-row SGD samples per second in this run. */
   stepMicroseconds: number;
-  /** What the call's target counts: predict-1 the call; predict-10000 the call per row; fit-4 the call less its 4 training steps (the fixed cost of a fit call). */
+  /** What the call's target counts: predict-1 and trainOnBatch-1 the call; predict-10000 the call per row; fit-4 the call less its 4 training steps (the fixed cost of a fit call). */
   costMicroseconds: number;
   /** costMicroseconds ÷ stepMicroseconds. */
   steps: number;

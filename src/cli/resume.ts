@@ -1,0 +1,79 @@
+// `train --resume FILE`: the run a checkpoint was saved from, continued. Its settings come from the
+// file (the training record `train` writes, the network, the columns); a flag given again must agree
+// with them, so that the continued run is the run that was interrupted, to the bit.
+import { CLASS_DATASET_NAMES, loadModel, type Model } from '../node.js';
+import { fail } from '../errors.js';
+import type { Values } from './args.js';
+
+/** The flags of the initial weights: with --resume they come from the file. */
+const INITIAL = ['init', 'weights'];
+
+/** A checkpoint to continue: its model (with its training state), the epoch it stands at, and the flags of its run. */
+export interface Resumed {
+  file: string;
+  model: Model;
+  epoch: number;
+  /** Rows of the data it was trained on (with the validation rows). */
+  rows: number;
+  values: Values;
+}
+
+/**
+ * Reads `file` and merges the settings of the run it was saved from into `v`: flags not given take the
+ * file's values (`--epochs` too, so that an interrupted run finishes as planned); a settings flag given
+ * with another value, or a network flag, is refused naming it. `path`: the CSV file given, if any.
+ */
+export async function resumeRun(file: string, v: Values, path: string | undefined): Promise<Resumed> {
+  const { model, info, task } = await loadModel(file);
+  const state = model.getTrainingState();
+  if (!state) fail('--resume', `${file} holds no training state to continue (a model file of format version 1 or 2, or saved before any training); train anew`);
+  const stopped = (state.callbacks.earlyStopping as { stopped?: boolean } | undefined)?.stopped;
+  if (stopped) fail('--resume', `early stopping ended the run in ${file} at epoch ${state.epoch}; there is nothing to continue`);
+  const t = info.training;
+  if (typeof t.rows !== 'number' || typeof t.data !== 'string') fail('--resume', `${file} was not saved by 'backprop train' (its training record lacks the run's data and settings); continue it with the library's fit(x, y, { initialEpoch: ${state.epoch} })`);
+  for (const flag of INITIAL) if (v[flag] !== undefined) fail(`--${flag}`, `the weights come from ${file} with --resume; leave --${flag} out`);
+  const text = (value: unknown) => (value === undefined || value === null ? undefined : String(value));
+  const dataset = path === undefined && (CLASS_DATASET_NAMES as string[]).includes(t.data) ? t.data : undefined;
+  if (path === undefined && !dataset && v.dataset === undefined) fail('--resume', `${file} was trained on ${t.data}: give that file (backprop train ${t.data} --resume ${file})`);
+  const binary = task === 'classification' && info.classes === undefined;
+  // The network as the flags say it (src/cli/run.ts modelOptions): every hidden layer alike.
+  const dense = model.network.layers, hidden = dense.slice(0, -1);
+  const kernel = dense[0]!.kernelRegularizer, rate = dense.find((l) => l.dropout > 0)?.dropout;
+  const activation = v.activation !== undefined && String(v.activation).includes(',') ? dense.map((l) => l.activation).join(',') : hidden[0]?.activation ?? dense[0]!.activation;
+  const saved: Values = {
+    layers: dense.map((l) => l.units).join(','),
+    activation: v.activation === undefined || hidden.every((l) => l.activation === hidden[0]!.activation) ? activation : undefined,
+    dropout: text(rate),
+    l1: kernel.l1 ? text(kernel.l1) : undefined,
+    l2: kernel.l2 ? text(kernel.l2) : undefined,
+    ...(dataset ? { dataset } : { target: (info.targets ?? [info.target]).join(','), features: info.features.join(','), task }),
+    loss: model.network.loss,
+    standardize: t.standardize === true ? true : undefined,
+    'raw-target': task === 'regression' && t.standardizeTarget === false ? true : undefined,
+    'validation-split': text(t.validationSplit),
+    'early-stopping': text(t.earlyStopping),
+    threshold: binary ? text(info.threshold) : undefined,
+    optimizer: text(t.optimizer),
+    lr: text(t.learningRate),
+    momentum: text(t.momentum),
+    nesterov: t.nesterov === true ? true : undefined,
+    'batch-size': text(t.batchSize),
+    shuffle: text(t.shuffle),
+    seed: text(t.seed),
+  };
+  for (const [flag, value] of Object.entries(saved)) {
+    const given = v[flag];
+    if (given === undefined || same(given, value)) continue;
+    fail(`--${flag}`, `${file} was trained ${value === undefined ? `without --${flag}` : `with --${flag}${value === true ? '' : ` ${value}`}`}; --resume continues that run as it was (leave --${flag} out)`);
+  }
+  const values: Values = { ...v };
+  for (const [flag, value] of Object.entries({ ...saved, epochs: text(t.epochs) })) values[flag] ??= value;
+  return { file, model, epoch: state.epoch, rows: t.rows, values };
+}
+
+/** Two flag values that say the same: numbers by value (1e-3 = 0.001), lists item by item. */
+function same(a: string | boolean, b: string | boolean | undefined): boolean {
+  if (typeof a !== 'string' || typeof b !== 'string') return a === b;
+  const items = (s: string) => s.split(',').map((x) => x.trim()).map((x) => (x !== '' && Number.isFinite(Number(x)) ? String(Number(x)) : x)).join(',');
+  return items(a) === items(b);
+}

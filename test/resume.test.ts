@@ -1,0 +1,191 @@
+// Continue exactly: 5 epochs, a checkpoint (the model file, saved and read back), then 5 more epochs
+// from it give the bits of 10 epochs in one fit — weights, optimizer state, every history entry —
+// for every optimizer, shuffle mode, dropout, early stopping and either engine on either side.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadWasm, Model, modelFromFile, modelToText, type EngineKind, type History, type LayerSpec, type ModelFitOptions, type ModelOptions } from '../src/node.js';
+import { seeded } from '../src/random.js';
+import { randomRows, runCli } from './helpers.js';
+
+const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+
+const settings = (runs: number) => ({ numRuns: Number(process.env.FC_RUNS ?? runs), seed: Number(process.env.FC_SEED ?? 20261206) });
+
+beforeAll(async () => { await loadWasm(); });
+
+/** The bits of each number, so that -0 and 0 (or two NaNs) are told apart as a checkpoint must keep them. */
+const bits = (values: ArrayLike<number>) => Array.from(new Uint8Array(Float64Array.from(values).buffer));
+
+const optimizers: Partial<ModelFitOptions>[] = [
+  { optimizer: 'sgd' }, { optimizer: 'sgd', momentum: 0.9 }, { optimizer: 'sgd', momentum: 0.5, nesterov: true },
+  { optimizer: 'adam' }, { optimizer: 'rmsprop' }, { optimizer: 'rmsprop', momentum: 0.3 },
+];
+
+const run = fc.record({
+  inputs: fc.integer({ min: 1, max: 3 }),
+  hidden: fc.integer({ min: 1, max: 5 }),
+  dropout: fc.constantFrom(0, 0.3),
+  classify: fc.boolean(),
+  optimizer: fc.constantFrom(...optimizers),
+  learningRate: fc.constantFrom(0.01, 0.1),
+  batchSize: fc.integer({ min: 1, max: 8 }),
+  shuffle: fc.constantFrom('none', 'epoch', 'sample') as fc.Arbitrary<'none' | 'epoch' | 'sample'>,
+  stepsPerExecution: fc.constantFrom(1, 'epoch') as fc.Arbitrary<1 | 'epoch'>,
+  earlyStopping: fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }),
+  standardize: fc.boolean(),
+  seed: fc.integer({ min: 0, max: 1000 }),
+  engines: fc.constantFrom<[EngineKind, EngineKind]>(['wasm', 'wasm'], ['js', 'js'], ['wasm', 'js'], ['js', 'wasm']),
+});
+type Run = typeof run extends fc.Arbitrary<infer T> ? T : never;
+
+function setup(r: Run) {
+  const layers: LayerSpec[] = [{ units: r.hidden, activation: 'tanh' }, ...(r.dropout ? [{ dropout: r.dropout }] : []), r.classify ? { units: 1, activation: 'sigmoid' } : { units: 1 }];
+  const spec: ModelOptions<LayerSpec> = { inputs: r.inputs, layers, loss: r.classify ? 'binaryCrossentropy' : 'mse', seed: r.seed };
+  const x = randomRows(r.seed, 12, r.inputs, -2, 2);
+  const y = r.classify ? x.map((row) => [row[0]! > 0 ? 1 : 0]) : x.map((row) => [row.reduce((a, b) => a + b, 0)]);
+  const fit: ModelFitOptions = {
+    ...r.optimizer, learningRate: r.learningRate, batchSize: r.batchSize, shuffle: r.shuffle, seed: r.seed, stepsPerExecution: r.stepsPerExecution,
+    standardize: r.standardize, ...(r.earlyStopping ? { validationSplit: 0.25, earlyStopping: { patience: r.earlyStopping } } : {}),
+  };
+  return { spec, x, y, fit };
+}
+
+/** A model's parameters and optimizer state, as bits. */
+function stateBits(model: Model) {
+  const s = model.getTrainingState()!;
+  return {
+    params: bits(model.getParams()),
+    scalars: s.optimizer!.scalars,
+    arrays: Object.fromEntries(Object.entries(s.optimizer!.arrays).map(([k, v]) => [k, bits(v)])),
+    epoch: s.epoch, random: s.random,
+  };
+}
+
+/** Each per-epoch entry of the history, numbers as bits. */
+function entries(h: History) {
+  return h.epoch.map((e, i) => ({ epoch: e, loss: bits([h.loss[i]!]), valLoss: h.valLoss && bits([h.valLoss[i]!]), valMetrics: h.valMetrics && JSON.stringify(h.valMetrics[i]) }));
+}
+
+describe('a checkpoint continues exactly', () => {
+  it('5 epochs + save + load + 5 more = 10 epochs: weights, optimizer state and every history entry, to the bit', async () => {
+    await fc.assert(fc.asyncProperty(run, async (r) => {
+      const { spec, x, y, fit } = setup(r);
+      const [first, second] = r.engines;
+      const whole = new Model(spec);
+      const all = await whole.fit(x, y, { ...fit, epochs: 10, engine: first });
+
+      const part = new Model(spec);
+      const before = await part.fit(x, y, { ...fit, epochs: 5, engine: first });
+      const { model: loaded } = modelFromFile(modelToText(part, { features: Array.from({ length: r.inputs }, (_, i) => `f${i}`), target: 'y' }));
+      const epoch = loaded.getTrainingState()!.epoch;
+      const after = await loaded.fit(x, y, { ...fit, epochs: 10, initialEpoch: epoch, engine: second });
+
+      expect(stateBits(loaded)).toEqual(stateBits(whole));
+      expect([...entries(before), ...entries(after)]).toEqual(entries(all));
+      expect(after.bestEpoch).toBe(all.bestEpoch);
+      expect(bits(loaded.predict(x, { engine: second }).flat())).toEqual(bits(whole.predict(x, { engine: first }).flat()));
+    }), settings(40));
+  }, 120_000);
+
+  it('keeps the stopping point: a run that early stopping ended before the checkpoint runs no more epochs', async () => {
+    const x = randomRows(3, 20, 2, -2, 2);
+    const y = x.map((row) => [row[0]! * 3]);
+    const spec: ModelOptions = { inputs: 2, layers: [{ units: 3, activation: 'tanh' }, { units: 1 }], loss: 'mse', seed: 3 };
+    // learning rate 1 diverges slowly: the validation loss stops improving at once
+    const fit: ModelFitOptions = { optimizer: 'sgd', learningRate: 0.9, batchSize: 4, validationSplit: 0.25, earlyStopping: { patience: 1 }, engine: 'js' };
+    const whole = new Model(spec);
+    const all = await whole.fit(x, y, { ...fit, epochs: 10 });
+    expect(all.loss.length).toBeLessThan(5);
+    const part = new Model(spec);
+    await part.fit(x, y, { ...fit, epochs: 5 });
+    const { model } = modelFromFile(modelToText(part, { features: ['a', 'b'], target: 'y' }));
+    const after = await model.fit(x, y, { ...fit, epochs: 10, initialEpoch: model.getTrainingState()!.epoch });
+    expect(after.loss).toEqual([]);
+    expect(after.bestEpoch).toBe(all.bestEpoch);
+    expect(bits(model.getParams())).toEqual(bits(whole.getParams()));
+  });
+
+  it('refuses an initialEpoch the model’s state does not stand at, naming it', async () => {
+    const model = new Model({ inputs: 1, layers: [{ units: 1 }], loss: 'mse' });
+    await expect(model.fit([[1]], [[2]], { epochs: 10, initialEpoch: 5, engine: 'js' })).rejects.toThrow('initialEpoch: this model has no training state to continue from epoch 5');
+    await model.fit([[1]], [[2]], { epochs: 3, engine: 'js' });
+    await expect(model.fit([[1]], [[2]], { epochs: 10, initialEpoch: 5, engine: 'js' })).rejects.toThrow("initialEpoch: the model's training stands at epoch 3; continue with initialEpoch: 3");
+    await expect(model.fit([[1]], [[2]], { epochs: 10, initialEpoch: -1, engine: 'js' })).rejects.toThrow('initialEpoch: expected a whole number ≥ 0, got -1');
+    const h = await model.fit([[1]], [[2]], { epochs: 5, initialEpoch: 3, engine: 'js' });
+    expect(h.epoch).toEqual([3, 4]);
+  });
+});
+
+describe('backprop train --checkpoint, --resume', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'backprop-resume-'));
+  // y = 3a + b² + 10c over 300 rows (a, b in [-2, 2), c in [0, 1)), from a fixed generator
+  const random = seeded(5);
+  writeFileSync(join(dir, 'data.csv'), `a,b,c,y\n${Array.from({ length: 300 }, () => {
+    const [a, b, c] = [random() * 4 - 2, random() * 4 - 2, random()];
+    return `${a},${b},${c},${3 * a + b * b + 10 * c}`;
+  }).join('\n')}\n`);
+  const RUN = ['data.csv', '--target', 'y', '--layers', '32,32,1', '--dropout', '0.2', '--validation-split', '0.2', '--early-stopping', '50', '--standardize'];
+  const read = (file: string) => JSON.parse(readFileSync(join(dir, file), 'utf8'));
+  /** What must be the same bits: the weights and the whole training state (blocks are the bytes, so text equality is bit equality). */
+  const trained = (file: string) => { const f = read(file); return { weights: f.weights, state: f.state }; };
+
+  it('a run resumed in a new process from a checkpoint equals the run that never stopped, on the other engine too', () => {
+    expect(runCli(dir, ['train', ...RUN, '--epochs', '8', '--save', 'whole.json']).code).toBe(0);
+    expect(runCli(dir, ['train', ...RUN, '--epochs', '3', '--engine', 'js', '--checkpoint', 'three.json']).code).toBe(0);
+    expect(read('three.json').state.epoch).toBe(3);
+    const r = runCli(dir, ['train', 'data.csv', '--resume', 'three.json', '--epochs', '8', '--save', 'continued.json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('continuing three.json from epoch 4');
+    expect(trained('continued.json')).toEqual(trained('whole.json'));
+  });
+
+  it('refuses settings that differ from the saved run, naming the flag', () => {
+    const r = runCli(dir, ['train', 'data.csv', '--resume', 'three.json', '--epochs', '8', '--shuffle', 'none']);
+    expect(r.stderr).toBe('backprop: --shuffle: three.json was trained with --shuffle epoch; --resume continues that run as it was (leave --shuffle out)\n');
+    expect(runCli(dir, ['train', ...RUN, '--resume', 'three.json', '--epochs', '8', '--save', 'again.json']).code).toBe(0); // the same flags again agree
+    expect(runCli(dir, ['train', 'data.csv', '--resume', 'whole.json']).stderr).toContain('--epochs: whole.json already stands at epoch 8');
+    expect(runCli(dir, ['train', '--resume', 'three.json']).stderr).toBe('backprop: --resume: three.json was trained on data.csv: give that file (backprop train data.csv --resume three.json)\n');
+  });
+
+  it('a run on a built-in dataset resumes without naming it', () => {
+    expect(runCli(dir, ['train', '--dataset', 'blobs3', '--epochs', '6', '--save', 'blobs-whole.json']).code).toBe(0);
+    expect(runCli(dir, ['train', '--dataset', 'blobs3', '--epochs', '2', '--checkpoint', 'blobs-two.json']).code).toBe(0);
+    const r = runCli(dir, ['train', '--resume', 'blobs-two.json', '--epochs', '6', '--save', 'blobs-continued.json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(trained('blobs-continued.json')).toEqual(trained('blobs-whole.json'));
+  });
+
+  it('a kill at any moment of --checkpoint-every 1 leaves a checkpoint that loads and resumes to the uninterrupted run', async () => {
+    const epochs = 120;
+    const args = ['train', ...RUN, '--epochs', String(epochs), '--checkpoint', 'ck.json', '--checkpoint-every', '1'];
+    // The uninterrupted run, timed: the kills fall anywhere in such a run.
+    const started = performance.now();
+    expect(runCli(dir, [...args, '--save', 'reference.json']).code).toBe(0);
+    const duration = performance.now() - started;
+    const reference = trained('reference.json');
+    const when = seeded(11);
+    let resumed = 0;
+    for (let round = 0; round < 6; round++) {
+      rmSync(join(dir, 'ck.json'), { force: true });
+      const child = spawn(process.execPath, [CLI, ...args], { cwd: dir, stdio: 'ignore' });
+      const exited = new Promise((resolve) => child.on('exit', resolve));
+      await new Promise((resolve) => setTimeout(resolve, (0.3 + 0.65 * when()) * duration));
+      child.kill('SIGKILL');
+      await exited;
+      if (!existsSync(join(dir, 'ck.json'))) continue;
+      const found = modelFromFile(readFileSync(join(dir, 'ck.json'), 'utf8'), 'ck.json');
+      const epoch = found.model.getTrainingState()!.epoch;
+      if (epoch === epochs) continue;
+      const r = runCli(dir, ['train', 'data.csv', '--resume', 'ck.json', '--save', 'after-kill.json']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(trained('after-kill.json')).toEqual(reference);
+      resumed++;
+    }
+    expect(resumed).toBeGreaterThan(0);
+  }, 120_000);
+});
