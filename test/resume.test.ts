@@ -1,6 +1,7 @@
 // Continue exactly: 5 epochs, a checkpoint (the model file, saved and read back), then 5 more epochs
 // from it give the bits of 10 epochs in one fit — weights, optimizer state, every history entry —
-// for every optimizer, shuffle mode, dropout, early stopping and either engine on either side.
+// for every optimizer, clipping, schedule, ReduceLROnPlateau, shuffle mode, dropout, early stopping and
+// either engine on either side.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,7 +25,19 @@ const bits = (values: ArrayLike<number>) => Array.from(new Uint8Array(Float64Arr
 const optimizers: Partial<ModelFitOptions>[] = [
   { optimizer: 'sgd' }, { optimizer: 'sgd', momentum: 0.9 }, { optimizer: 'sgd', momentum: 0.5, nesterov: true },
   { optimizer: 'adam' }, { optimizer: 'rmsprop' }, { optimizer: 'rmsprop', momentum: 0.3 },
+  { optimizer: 'adam', amsgrad: true }, { optimizer: 'rmsprop', centered: true }, { optimizer: 'adagrad' }, { optimizer: 'adadelta' },
+  { optimizer: 'adamax' }, { optimizer: 'nadam' }, { optimizer: 'adamw' },
 ];
+
+/** What else a fit may carry that a checkpoint must keep: clipping, a schedule's step, ReduceLROnPlateau's counters and rate. */
+const extras = {
+  none: {},
+  clipnorm: { clipnorm: 0.5 },
+  globalClipnorm: { globalClipnorm: 0.3 },
+  clipvalue: { clipvalue: 0.2 },
+  schedule: { learningRate: { schedule: 'exponentialDecay', initialLearningRate: 0.05, decaySteps: 3, decayRate: 0.9 }, stepsPerExecution: 1 },
+  plateau: { reduceLROnPlateau: { monitor: 'loss', patience: 1, factor: 0.5, cooldown: 1 } },
+} as Record<string, Partial<ModelFitOptions>>;
 
 const run = fc.record({
   inputs: fc.integer({ min: 1, max: 3 }),
@@ -32,6 +45,7 @@ const run = fc.record({
   dropout: fc.constantFrom(0, 0.3),
   classify: fc.boolean(),
   optimizer: fc.constantFrom(...optimizers),
+  extra: fc.constantFrom(...Object.keys(extras)),
   learningRate: fc.constantFrom(0.01, 0.1),
   batchSize: fc.integer({ min: 1, max: 8 }),
   shuffle: fc.constantFrom('none', 'epoch', 'sample') as fc.Arbitrary<'none' | 'epoch' | 'sample'>,
@@ -51,6 +65,7 @@ function setup(r: Run) {
   const fit: ModelFitOptions = {
     ...r.optimizer, learningRate: r.learningRate, batchSize: r.batchSize, shuffle: r.shuffle, seed: r.seed, stepsPerExecution: r.stepsPerExecution,
     standardize: r.standardize, ...(r.earlyStopping ? { validationSplit: 0.25, earlyStopping: { patience: r.earlyStopping } } : {}),
+    ...extras[r.extra],
   };
   return { spec, x, y, fit };
 }
