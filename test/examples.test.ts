@@ -17,8 +17,6 @@ import { ROOT, scratchProject } from './scratch.js';
 const { classDatasets, datasets, formatCsv, gaussianBlobs, loadModel, Model } = lib;
 
 // Remove each condition once its API is on main (the integrator merges those branches).
-const HAS_TRAIN_ON_BATCH = typeof (Model.prototype as unknown as Record<string, unknown>).trainOnBatch === 'function';
-const HAS_STANDALONE = typeof (lib as Record<string, unknown>).exportStandalone === 'function';
 
 let dir: string, env: NodeJS.ProcessEnv;
 beforeAll(() => {
@@ -30,7 +28,7 @@ const node = (cwd: string, args: string[], input?: string) =>
   execFileSync(process.execPath, args, { cwd: join(dir, cwd), env, encoding: 'utf8', input, stdio: ['pipe', 'pipe', 'pipe'] });
 
 describe('examples/', () => {
-  it('examples/README.md lists every example, and every script parses (the skipped ones included)', () => {
+  it('examples/README.md lists every example, and every script parses', () => {
     const index = readFileSync(join(ROOT, 'examples/README.md'), 'utf8');
     const examples = readdirSync(join(ROOT, 'examples'), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
     expect(examples.filter((name) => !index.includes(`](${name}`))).toEqual([]);
@@ -53,7 +51,7 @@ describe('examples/', () => {
     expect(() => node('train-csv', ['train.mjs'])).toThrow(/usage: node train.mjs DATA.csv TARGET/);
   });
 
-  it.skipIf(!HAS_TRAIN_ON_BATCH)('online-learning: a service restarted mid-stream learns on to the same bits as one that never stopped (skipped until model.trainOnBatch exists: issue 22)', () => {
+  it('online-learning: a service restarted mid-stream learns on to the same bits as one that never stopped', () => {
     const d = datasets.placement;
     const events = Array.from({ length: 40 }, (_, k) => {
       const r = k % d.x.length;
@@ -107,7 +105,7 @@ describe('examples/', () => {
     }
   });
 
-  it.skipIf(!HAS_STANDALONE)('standalone: the exported predictor, with no library, answers as the model does, to the bit (skipped until exportStandalone exists: issue 23)', async () => {
+  it('standalone: the exported predictor, with no library, answers as the model does, to the bit', async () => {
     const csv = join(dir, 'standalone/placement.csv');
     const p = datasets.placement;
     writeFileSync(csv, formatCsv([...p.features, p.target], p.x.map((row, r) => [...row, p.y[r]!])));

@@ -1,6 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import Papa from 'papaparse';
-import { isDecimal } from '../csv.js';
+import { CsvRows, isDecimal } from '../csv.js';
 import { BackpropError, fail, show } from '../errors.js';
 
 /** One flag: the parser's configuration and the help's line both come from this. */
@@ -130,16 +129,22 @@ export function number(flag: string, text: string | boolean | undefined): number
 }
 
 /**
- * A comma-separated flag value, read as one CSV row (papaparse, as CSV files are): a name holding a
+ * A comma-separated flag value, read as a CSV file's header row is (src/csv.ts): a name holding a
  * comma is quoted as a CSV header quotes it, `--features '"a,b",c'`; each item is trimmed, as the
  * header's names are.
  */
 export function list(flag: string, text: string | boolean | undefined): string[] | undefined {
   if (text === undefined) return undefined;
   if (typeof text !== 'string' || text.trim() === '') fail(`--${flag}`, 'expected a comma-separated list');
-  const parsed = Papa.parse<string[]>(text, { delimiter: ',', newline: '\n' });
-  if (parsed.errors.length || parsed.data.length !== 1) {
-    fail(`--${flag}`, `expected a comma-separated list, a name holding a comma in double quotes ('"a,b",c'), got ${show(text)}`);
+  let more = false;
+  const reader = new CsvRows(`--${flag}`, () => { more = true; });
+  try {
+    reader.write(text);
+    reader.end();
+  } catch {
+    // a header without data rows is what a list is; anything else is refused below, in the flag's words
   }
-  return parsed.data[0]!.map((s) => s.trim());
+  const names = more ? undefined : reader.columns;
+  if (!names) fail(`--${flag}`, `expected a comma-separated list, a name holding a comma in double quotes ('"a,b",c'), got ${show(text)}`);
+  return names.map((s) => s.trim());
 }
