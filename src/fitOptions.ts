@@ -1,12 +1,12 @@
 // Every option fit takes, in one place: the interfaces, the names (so a misspelt one is refused
 // rather than ignored) and the checks that turn them into settings with every default filled in.
-// The optimizer's own options are its row's (src/operations/optimizers.ts, checked in src/optimizers.ts).
+// The optimizer's own options are its row's (src/operations/optimizers.ts, checked in src/optimizerSettings.ts).
 import type { Matrix } from './data.js';
 import type { EngineKind } from './engines/engine.js';
 import { checkSeed, fail, knownKeys, oneOf, positiveInteger, show } from './errors.js';
 import { checkThreshold } from './metrics.js';
 import { nonNegative } from './operations/rows.js';
-import { checkOptimizer, OPTIMIZER_OPTIONS, type OptimizerOptions, type OptimizerSettings } from './optimizers.js';
+import { checkOptimizer, OPTIMIZER_OPTIONS, type OptimizerOptions, type OptimizerSettings } from './optimizerSettings.js';
 import type { EpochLogs } from './trainer.js';
 
 /** `'none'`: rows in order; `'epoch'` (or `true`): a new permutation each epoch; `'sample'`: each step draws a row at random, with replacement. */

@@ -3,7 +3,7 @@ export { Model, sequential, type BatchOptions, type TrainingState, type ModelOpt
 export { unitName, paramName, zName, type Factor, type ParamChain, type TraceLayer, type TraceUpdate } from './trace.js';
 export type { FitOptions, History, LossHistory, EpochLogs, Shuffle, Settings } from './trainer.js';
 export { ACTIVATIONS, LOSSES, INITIALIZERS, type Activation, type Loss, type DenseSpec, type DropoutSpec, type LayerSpec, type RegularizerSpec, type Regularizer, type Initializer, type ModelSpec } from './spec.js';
-export { OPTIMIZERS, type OptimizerName } from './optimizers.js';
+export { OPTIMIZERS, type OptimizerName } from './optimizerSettings.js';
 // The operation rows: what the page's menus and help list (each row's name, help and parameters).
 export { ACTIVATION_LIST, HIDDEN_ACTIVATIONS, type ActivationRow } from './operations/activations.js';
 export { LOSS_LIST, type LossRow } from './operations/losses.js';
@@ -18,7 +18,7 @@ export { sortedClasses, canonicalLabel, oneHot, argmax, predictedLabels, classPr
 export { fitScaler, applyScaler, type Scaler } from './scaler.js';
 export { regressionMetrics, classificationMetrics, multiclassMetrics, metricsFor, type Metrics, type RegressionMetrics, type ClassificationMetrics, type MulticlassMetrics, type ClassScores, type ConfusionMatrix } from './metrics.js';
 export { splitRows, foldRows, takeRows, type RowSplit, type SplitOptions, type FoldOptions } from './split.js';
-export { search, runTrials, rankRows, type SearchOptions, type TrialOptions, type TrialSpec, type TrialResult, type SearchRow } from './search/search.js';
+export { search, runTrials, rankRows, type SearchOptions, type TrialOptions, type TrialSpec, type TrialResult, type SearchRow } from './search/runSearch.js';
 export { GRID_KEYS, type SearchGrid, type SearchSetting } from './search/grid.js';
 export { SEARCH_METRICS, metricsForLoss, type SearchMetric } from './search/metric.js';
 export type { ValidationOptions } from './validation.js';
@@ -27,4 +27,4 @@ export { modelToFile, modelToText, modelChunks, modelFromFile, modelInfo, taskOf
 export { exportTfjs, modelFromTfjs, TFJS_WEIGHTS_FILE, type TfjsExport, type TfjsImport, type TfjsMetadata, type TfjsModelJson, type TfjsWeightData } from './io/tfjs.js';
 export { exportOnnx, ONNX_OPSET, ONNX_INPUT, ONNX_OUTPUT } from './io/onnx.js';
 export { WorkerTrainer, type WorkerTrainerOptions, type WorkerFitOptions, type WorkerEpochLogs } from './worker/workerTrainer.js';
-export { exportStandalone, standaloneWasm, STANDALONE_FORMATS, type StandaloneFormat, type StandaloneOptions } from './io/standalone/index.js';
+export { exportStandalone, standaloneWasm, STANDALONE_FORMATS, type StandaloneFormat, type StandaloneOptions } from './io/standalone/exportStandalone.js';

@@ -4,7 +4,7 @@ import { checkCell, writeMatrix, type Matrix } from './data.js';
 import { BackpropError, DivergenceError, fail, knownKeys, oneOf, show } from './errors.js';
 import { checkRegression, prepareFit, rowsOf, type ModelFitOptions, type Rows } from './fit.js';
 import { NET, SETTING, writeOptimizer, writeRandom, writeScheduledRate } from './layout.js';
-import { checkOptimizer, OPTIMIZER_OPTIONS, OptimizerState, type OptimizerOptions, type OptimizerSettings } from './optimizers.js';
+import { checkOptimizer, OPTIMIZER_OPTIONS, OptimizerState, type OptimizerOptions, type OptimizerSettings } from './optimizerSettings.js';
 import { STATE_ARRAYS, STATE_SCALAR_NAMES, STATE_SCALARS } from './operations/optimizers.js';
 import { applyScaler, checkScaler, invertScaler, type Scaler } from './scaler.js';
 import { checkThreshold, metricsFor, type Metrics } from './metrics.js';

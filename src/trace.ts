@@ -11,7 +11,7 @@ import type { Rows } from './fit.js';
 import { NET, SETTING, writeOptimizer, writeScheduledRate } from './layout.js';
 import { LOSS_ROWS } from './operations/losses.js';
 import { OPTIMIZER_ROWS, STATE_ARRAYS, STATE_SCALAR_NAMES, type StateArray, type StateName } from './operations/optimizers.js';
-import { OptimizerState, type OptimizerSettings } from './optimizers.js';
+import { OptimizerState, type OptimizerSettings } from './optimizerSettings.js';
 import { seeded } from './random.js';
 import { checkSpec, targetWidth, type Activation, type Loss, type Network } from './spec.js';
 import { fillOrder, startFit } from './trainer.js';

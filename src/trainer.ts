@@ -3,7 +3,7 @@ import { DivergenceError, fail, knownKeys, show } from './errors.js';
 import type { ReduceLROnPlateauSettings, Settings, Shuffle } from './fitOptions.js';
 import { currentRate, NET, SETTING, writeOptimizer, writeRandom, writeScheduledRate, type Layout } from './layout.js';
 import { improves } from './validation.js';
-import type { OptimizerState } from './optimizers.js';
+import type { OptimizerState } from './optimizerSettings.js';
 import { Random } from './random.js';
 import type { Workspace } from './workspace.js';
 import type { Network } from './spec.js';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import ort from 'onnxruntime-node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { exportOnnx, Model, saveModel, type Activation, type ModelOptions } from '../src/node.js';
-import { onnxActivation } from '../src/io/activations.js';
+import { onnxActivation } from '../src/io/activationNames.js';
 import { varint } from '../src/io/protobuf.js';
 import { EVERY_ACTIVATION, normwiseRelativeDiff, randomNetwork, randomRows } from './helpers.js';
 

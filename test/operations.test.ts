@@ -17,7 +17,7 @@ import { LOSS_LIST, LOSS_ROWS } from '../src/operations/losses.js';
 import { OPTIMIZER_LIST, OPTIMIZER_ROWS, STATE_ARRAYS, STATE_SCALAR_NAMES, type OptimizerName } from '../src/operations/optimizers.js';
 import { hasNone } from '../src/operations/rows.js';
 import { checkSchedule, scheduledRate, SCHEDULES } from '../src/operations/schedules.js';
-import { checkOptimizer } from '../src/optimizers.js';
+import { checkOptimizer } from '../src/optimizerSettings.js';
 import { PARITY_CASES } from './parityCases.js';
 
 const ENGINES = ['wasm', 'js'] as const;

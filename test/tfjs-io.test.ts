@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportTfjs, INITIALIZERS, loadTfjs, Model, modelFromTfjs, saveModel, saveTfjs, type Activation, type LayerSpec, type Loss, type ModelOptions, type Weights } from '../src/node.js';
-import { tfjsActivation } from '../src/io/activations.js';
+import { tfjsActivation } from '../src/io/activationNames.js';
 import { ACTIVATION_ROWS } from '../src/operations/activations.js';
 import { hasNone } from '../src/operations/rows.js';
 import { loadTensorFlow, WEIGHT_BOUND, type Tf } from '../src/yardsticks/tfjsReference.js';

@@ -8,7 +8,7 @@ import {
 } from '../src/browser.js';
 import type { Network } from './diagram.js';
 import { extent } from '../src/extent.js';
-import type { PlaneGrid } from './grid.js';
+import type { PlaneGrid } from './planeGrid.js';
 import { CROSS_NAMES, TOY_TITLES, TOYS, toyData, withCrosses, type Cross, type Toy } from './toys.js';
 import { fragment } from './fragment.js';
 

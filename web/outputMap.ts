@@ -7,7 +7,7 @@
 // the weights, the hidden units' maps, this map and its dots alike.
 import type uPlot from 'uplot';
 import { argmax } from '../src/browser.js';
-import type { PlaneGrid } from './grid.js';
+import type { PlaneGrid } from './planeGrid.js';
 import { axis, mountChart } from './uplot.js';
 
 const LOW = [234, 88, 12] as const, HIGH = [37, 99, 235] as const;

@@ -1,13 +1,13 @@
-// The playground page: wires the form to the features — data (web/data.ts), Train and Stop
-// (web/train.ts), Step and Play (web/walk.ts), timing (web/timing.ts) — through the page's one state
+// The playground page: wires the form to the features — data (web/pageData.ts), Train and Stop
+// (web/training.ts), Step and Play (web/walk.ts), timing (web/timing.ts) — through the page's one state
 // (web/state.ts), and keeps the settings in the URL so that a setup can be shared.
 import { BackpropError } from '../src/browser.js';
-import { chooseFile, chooseTask, currentData, loadCsv } from './data.js';
+import { chooseFile, chooseTask, currentData, loadCsv } from './pageData.js';
 import { showDerivation } from './derivation.js';
 import { checkForm, clearErrors, fillMenus, hiddenUnits, mark, marked, MAX_UNITS, readRun, showOptional, type Run } from './form.js';
 import { begin, end, idle, READY, say } from './state.js';
 import { compare, stopTiming } from './timing.js';
-import { clearRun, forgetTrained, stop, train } from './train.js';
+import { clearRun, forgetTrained, stop, train } from './training.js';
 import { $, diagram, outputMap, showPreview, stage, startViews } from './views.js';
 import { forgetWalk, pause, play, step } from './walk.js';
 import { fragment } from './fragment.js';

@@ -3,7 +3,7 @@
 // too big to receive on the page's thread every frame), computes the maps and the scores, and sends
 // the page only what it draws.
 import type { DenseSpec, History, LayerSpec, Loss, ModelFitOptions, ModelOptions, Scaler, Weights } from '../src/browser.js';
-import type { PlaneGrid } from './grid.js';
+import type { PlaneGrid } from './planeGrid.js';
 import type { Cross } from './toys.js';
 
 /** What the maps are of: a network (its Dense layers; Dropout passes everything in a prediction), over which plane. */

@@ -4,7 +4,7 @@
 // the page the losses, the few weights the diagram draws, and the numbers to paint. The numbers come
 // from the library's Model and WorkerTrainer, as an in-thread fit's would.
 import { BackpropError, DivergenceError, loadWasm, Model, WorkerTrainer, type ModelOptions, type Weights } from '../src/browser.js';
-import { gridPoints } from './grid.js';
+import { gridPoints } from './planeGrid.js';
 import type { FitRequest, FromPage, MapSetup, ToPage } from './pageProtocol.js';
 import { withCrosses } from './toys.js';
 import { unflatten } from './weightsFlat.js';

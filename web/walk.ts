@@ -6,10 +6,10 @@
 // goes on from the trained weights, the steps of the epochs trained. Any change to the settings
 // starts the walk over.
 import { BackpropError, Model } from '../src/browser.js';
-import { currentData, plural } from './data.js';
+import { currentData, plural } from './pageData.js';
 import type { Run } from './form.js';
 import { begin, end, idle, say } from './state.js';
-import { clearRun, forgetTrained, trained } from './train.js';
+import { clearRun, forgetTrained, trained } from './training.js';
 import { $, showWeights, stage, startViews } from './views.js';
 
 /**

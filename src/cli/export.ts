@@ -4,7 +4,7 @@ import { fail, oneOf } from '../errors.js';
 import { readModelFile, saveOnnx, saveTfjs } from '../io/files.js';
 import { ONNX_OPSET, ONNX_PRECISIONS, onnxScalerNotes } from '../io/onnx.js';
 import { TFJS_WEIGHTS_FILE } from '../io/tfjs.js';
-import { exportStandalone, STANDALONE_FORMATS, type StandaloneFormat } from '../io/standalone/index.js';
+import { exportStandalone, STANDALONE_FORMATS, type StandaloneFormat } from '../io/standalone/exportStandalone.js';
 import type { Command, Values } from './args.js';
 import { checkOutputs, writeWhole } from './outputs.js';
 import { num } from './report.js';

@@ -9,7 +9,7 @@ import { LOSS_LIST } from '../operations/losses.js';
 import { HYPERPARAMETER_NAMES, HYPERPARAMETERS, OPTIMIZER_LIST, takersOf, type Hyperparameter } from '../operations/optimizers.js';
 import { nameList } from '../operations/rows.js';
 import { SCHEDULE_ROWS, SCHEDULES, scheduleParamKinds, type LearningRateSchedule, type ScheduleName } from '../operations/schedules.js';
-import { OPTIMIZERS, type OptimizerOptions } from '../optimizers.js';
+import { OPTIMIZERS, type OptimizerOptions } from '../optimizerSettings.js';
 import type { EarlyStoppingOptions, ReduceLROnPlateauOptions } from '../fitOptions.js';
 import { INITIALIZERS } from '../spec.js';
 import { MAX_EPOCHS } from '../fitOptions.js';

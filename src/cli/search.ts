@@ -8,7 +8,7 @@ import {
   BackpropError, formatCsv, Model, modelToText, rankRows, runTrials, SEARCH_METRICS, type TrialResult, type TrialSpec,
 } from '../node.js';
 import { count, fail, oneOf, show } from '../errors.js';
-import { OPTIMIZERS } from '../optimizers.js';
+import { OPTIMIZERS } from '../optimizerSettings.js';
 import { checkMetric } from '../search/metric.js';
 import { checkFitOptions } from '../fitOptions.js';
 import { list, number, type Command, type Flags, type Values } from './args.js';

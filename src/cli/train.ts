@@ -1,6 +1,6 @@
 import { CLASS_DATASET_NAMES, datasets, DATASET_NAMES, Model, type DatasetName } from '../node.js';
 import { fail, oneOf } from '../errors.js';
-import { checkOptimizer } from '../optimizers.js';
+import { checkOptimizer } from '../optimizerSettings.js';
 import type { Command, Flags } from './args.js';
 import { lossTable, networkText, predictionTable, weightsText } from './report.js';
 import { ALL_DATASETS_FLAG, checkOutputWidth, commandFit, FIT_FLAGS, fitOptions, modelOptions, NETWORK_FLAGS } from './run.js';

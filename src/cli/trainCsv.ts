@@ -4,7 +4,7 @@ import {
   type ClassDatasetName, type CsvData, type FitOptions, type History, type LayerSpec, type Metrics, type ModelFitOptions, type ModelOptions, type Task,
 } from '../node.js';
 import { count, fail, oneOf } from '../errors.js';
-import { checkOptimizer } from '../optimizers.js';
+import { checkOptimizer } from '../optimizerSettings.js';
 import { list, number, type FlagGroup, type Scope, type Values } from './args.js';
 import { confusionSvg, metricsText, rowsMetrics, targetMetrics, thresholdFlag } from './evaluate.js';
 import { sameFile } from '../io/atomic.js';

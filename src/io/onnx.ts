@@ -1,12 +1,12 @@
 // ONNX out: the model as an ONNX graph (opset 13) that any ONNX runtime runs — the input scaler as
 // Sub and Div nodes, each Dense layer a Gemm (x · kernel + bias, the kernel in Keras's layout as is)
-// followed by its activation's nodes (src/io/activations.ts), the target scaler as Mul and Add nodes —
+// followed by its activation's nodes (src/io/activationNames.ts), the target scaler as Mul and Add nodes —
 // in float64 (the weights exactly) or float32 (what most runtimes and every accelerator want). Written
 // with the few protobuf encoders in src/io/protobuf.ts, so no runtime dependency. Field numbers are
 // onnx.proto's.
 import type { Model } from '../model.js';
 import { fail, oneOf } from '../errors.js';
-import { onnxActivation, PREVIOUS } from './activations.js';
+import { onnxActivation, PREVIOUS } from './activationNames.js';
 import { bytes, float, int, message, string, type Field } from './protobuf.js';
 
 /** The ONNX opset an exported graph declares. */

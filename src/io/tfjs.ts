@@ -8,7 +8,7 @@ import { hasNone } from '../operations/rows.js';
 import { LOSSES } from '../spec.js';
 import { Model, type Weights } from '../model.js';
 import type { ModelInfo } from './modelFile.js';
-import { fromTfjsActivation, tfjsActivation } from './activations.js';
+import { fromTfjsActivation, tfjsActivation } from './activationNames.js';
 
 /** The name of the weights file beside an exported model.json. */
 export const TFJS_WEIGHTS_FILE = 'weights.bin';

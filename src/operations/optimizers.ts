@@ -1,6 +1,6 @@
 // One row per optimizer: everything the host knows of it. The kernels update in assembly/optimizers.ts
 // (one function per optimizer), twinned in src/engines/js.ts; its code is its index in OPTIMIZERS
-// (src/contract.ts). Fit's checks (src/optimizers.ts), the settings the kernels read (src/layout.ts),
+// (src/contract.ts). Fit's checks (src/optimizerSettings.ts), the settings the kernels read (src/layout.ts),
 // trace, explain, the TF.js reference, the CLI's flags and help and docs/operations.md read these rows.
 import { OPTIMIZERS, type CLIPPINGS, type NET_SLOTS, type SETTING_SLOTS } from '../contract.js';
 import { fail, positiveFinite, show } from '../errors.js';

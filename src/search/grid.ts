@@ -2,7 +2,7 @@
 // setting to try. Each value is checked as the option it stands for, named by its place in the grid.
 import { BackpropError, fail, knownKeys, show } from '../errors.js';
 import type { ModelFitOptions } from '../fit.js';
-import type { OptimizerName } from '../optimizers.js';
+import type { OptimizerName } from '../optimizerSettings.js';
 import { checkSpec, type LayerSpec, type ModelSpec } from '../spec.js';
 import { checkFitOptions } from '../fitOptions.js';
 

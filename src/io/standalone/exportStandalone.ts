@@ -3,9 +3,9 @@
 // to the bit (docs/standalone.md).
 import type { Model } from '../../model.js';
 import { cPredictor } from './c.js';
-import { jsPredictor } from './js.js';
+import { jsPredictor } from './jsModule.js';
 import { planOf, type StandaloneOptions } from './plan.js';
-import { wasmModule, wasmPredictor } from './wasm.js';
+import { wasmModule, wasmPredictor } from './wasmModule.js';
 
 export { STANDALONE_FORMATS, type StandaloneFormat, type StandaloneOptions } from './plan.js';
 

@@ -4,7 +4,7 @@
 // by the run's first drawing, so a run the library refuses leaves them as they were.
 import { BackpropError, Model, type Weights } from '../src/browser.js';
 import type { Epochs, Fitted } from './background.js';
-import { plural } from './data.js';
+import { plural } from './pageData.js';
 import { mark, problemOf, type PageData, type Run } from './form.js';
 import { predictionsTable, PREDICTED_ROWS, runCode, weightsTables } from './results.js';
 import { begin, end, say } from './state.js';

@@ -5,7 +5,7 @@
 import { keepsZ } from '../../layout.js';
 import { ACTIVATIONS } from '../../contract.js';
 import type { Network } from '../../spec.js';
-import { base64, moduleTail } from './js.js';
+import { base64, moduleTail } from './jsModule.js';
 import { littleEndian, numbersOf, type Plan } from './plan.js';
 import { PREDICTOR_WASM } from './runtime.js';
 
