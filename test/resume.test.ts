@@ -175,6 +175,20 @@ describe('backprop train --checkpoint, --resume', () => {
     expect(trained('blobs-continued.json')).toEqual(trained('blobs-whole.json'));
   });
 
+  it('the toolkit\'s flags come back from the file: another optimizer, clipping, a schedule, ReduceLROnPlateau', () => {
+    for (const [name, flags] of [
+      ['schedule', ['--optimizer', 'adam', '--amsgrad', '--clipnorm', '0.5', '--lr-schedule', 'exponentialDecay,decaySteps=5,decayRate=0.9']],
+      ['plateau', ['--optimizer', 'nadam', '--clipvalue', '0.1', '--reduce-lr-on-plateau', 'monitor=loss,patience=1,factor=0.5']],
+    ] as const) {
+      expect(runCli(dir, ['train', '--dataset', 'blobs3', '--epochs', '7', ...flags, '--save', `${name}-whole.json`]).code).toBe(0);
+      expect(runCli(dir, ['train', '--dataset', 'blobs3', '--epochs', '3', ...flags, '--checkpoint', `${name}-three.json`]).code).toBe(0);
+      const r = runCli(dir, ['train', '--resume', `${name}-three.json`, '--epochs', '7', '--save', `${name}-continued.json`]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(trained(`${name}-continued.json`), name).toEqual(trained(`${name}-whole.json`));
+    }
+    expect(runCli(dir, ['train', '--resume', 'plateau-three.json', '--epochs', '7', '--clipvalue', '0.2']).stderr).toContain('--clipvalue: plateau-three.json was trained with --clipvalue 0.1');
+  });
+
   it('a kill at any moment of --checkpoint-every 1 leaves a checkpoint that loads and resumes to the uninterrupted run', async () => {
     const epochs = 120;
     const args = ['train', ...RUN, '--epochs', String(epochs), '--checkpoint', 'ck.json', '--checkpoint-every', '1'];

@@ -3,7 +3,9 @@
 // with them, so that the continued run is the run that was interrupted, to the bit.
 import { CLASS_DATASET_NAMES, loadModel, type Model } from '../node.js';
 import { fail } from '../errors.js';
+import { HYPERPARAMETER_NAMES } from '../operations/optimizers.js';
 import type { Values } from './args.js';
+import { flagName } from './run.js';
 
 /** The flags of the initial weights: with --resume they come from the file. */
 const INITIAL = ['init', 'weights'];
@@ -54,9 +56,11 @@ export async function resumeRun(file: string, v: Values, path: string | undefine
     'early-stopping': text(t.earlyStopping),
     threshold: binary ? text(info.threshold) : undefined,
     optimizer: text(t.optimizer),
-    lr: text(t.learningRate),
-    momentum: text(t.momentum),
-    nesterov: t.nesterov === true ? true : undefined,
+    lr: typeof t.learningRate === 'object' ? undefined : text(t.learningRate),
+    'lr-schedule': typeof t.learningRate === 'object' && t.learningRate !== null ? keyValueText(t.learningRate as Record<string, unknown>, 'schedule') : undefined,
+    'reduce-lr-on-plateau': typeof t.reduceLROnPlateau === 'object' && t.reduceLROnPlateau !== null ? keyValueText(t.reduceLROnPlateau as Record<string, unknown>) : undefined,
+    // every optimizer hyperparameter and clipping bound the run set (a switch for a true one), as its flag says it
+    ...Object.fromEntries([...HYPERPARAMETER_NAMES, 'clipnorm', 'globalClipnorm', 'clipvalue'].map((key) => [flagName(key), t[key] === true ? true : t[key] === false ? undefined : text(t[key])])),
     'batch-size': text(t.batchSize),
     shuffle: text(t.shuffle),
     seed: text(t.seed),
@@ -69,6 +73,12 @@ export async function resumeRun(file: string, v: Values, path: string | undefine
   const values: Values = { ...v };
   for (const [flag, value] of Object.entries({ ...saved, epochs: text(t.epochs) })) values[flag] ??= value;
   return { file, model, epoch: state.epoch, rows: t.rows, values };
+}
+
+/** A nested option as its flag takes it: `NAME,KEY=V,…` (the `first` key's value leading), lists as a:b:c. */
+function keyValueText(o: Record<string, unknown>, first?: string): string {
+  const pairs = Object.entries(o).filter(([k, v]) => k !== first && v !== undefined && v !== null).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(':') : String(v)}`);
+  return [...(first ? [String(o[first])] : []), ...pairs].join(',');
 }
 
 /** Two flag values that say the same: numbers by value (1e-3 = 0.001), lists item by item. */

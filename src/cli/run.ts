@@ -60,7 +60,7 @@ export const FIT_FLAGS: Flags = {
 };
 
 /** `weightDecay` → `weight-decay`: a fit option's flag. */
-function flagName(option: string): string {
+export function flagName(option: string): string {
   return option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
 
