@@ -796,6 +796,8 @@ describe('the playground', () => {
       await page.setViewportSize({ width, height });
       await page.locator('#network-details').scrollIntoViewIfNeeded();
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+      // the new width's layout painted before the picture (two frames: the resize's, then the scroll's)
+      await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
       await page.screenshot({ path: join(OUTPUT, `playground-${width}-step-keyboard.png`) });
     }
     await page.setViewportSize({ width: 1280, height: 800 });
