@@ -102,7 +102,7 @@ export class Model {
    * trainOnBatch's workspace once set up: it holds the optimizer's settings and state, and is the only
    * copy of the newest parameters and state until `pull()` (`dirty` says so).
    */
-  private online: { ws: Workspace; options: BatchOptions; span: Float64Array; saved: Float64Array; scalars: Float64Array; scheduled: boolean } | undefined;
+  private online: { ws: Workspace; options: BatchOptions; span: Float64Array; saved: Float64Array; scalarSlots: Int32Array; scalars: Float64Array; scheduled: boolean } | undefined;
   private dirty: Workspace | undefined;
   private inputScaler: Scaler | undefined;
   private outputScaler: Scaler | undefined;
@@ -224,14 +224,15 @@ export class Model {
     const l = ws.layout;
     if (on.span.buffer !== engine.f64.buffer) on.span = stepSpan(ws);
     on.saved.set(on.span);
-    for (let k = 0; k < STATE_SCALAR_NAMES.length; k++) on.scalars[k] = engine.f64[l.settings + SETTING[STATE_SCALARS[STATE_SCALAR_NAMES[k]!].slot]]!;
+    const { scalarSlots, scalars } = on;
+    for (let k = 0; k < scalarSlots.length; k++) scalars[k] = engine.f64[scalarSlots[k]!]!;
     const random = engine.i32[l.net + NET.RANDOM]!;
     // a schedule's rate at this update, as fit sets it before each batch
     if (on.scheduled) writeScheduledRate(engine.f64, l, this.optimizerSettings!);
     const loss = engine.kind === 'wasm' ? engine.step(l.net, 0, rows) : engine.step(l.net, 0, rows);
     if (Number.isFinite(loss)) return loss;
     on.span.set(on.saved);
-    for (let k = 0; k < STATE_SCALAR_NAMES.length; k++) engine.f64[l.settings + SETTING[STATE_SCALARS[STATE_SCALAR_NAMES[k]!].slot]] = on.scalars[k]!;
+    for (let k = 0; k < scalarSlots.length; k++) engine.f64[scalarSlots[k]!] = scalars[k]!;
     engine.i32[l.net + NET.RANDOM] = random;
     throw new DivergenceError(0, 0, `Training diverged on this batch: the loss or a parameter became ${loss} (learningRate ${this.optimizerSettings!.learningRate}). The model keeps its weights from before the batch; try a smaller learning rate or standardized inputs.`);
   }
@@ -256,7 +257,9 @@ export class Model {
     else writeRandom(ws.engine.i32, ws.layout, seed);
     this.optimizerSettings = settings;
     const span = stepSpan(ws);
-    this.online = { ws, options, span, saved: new Float64Array(span.length), scalars: new Float64Array(STATE_SCALAR_NAMES.length), scheduled: settings.schedule !== null };
+    // where the optimizer's scalars sit, found once: a call reads and restores them by index
+    const scalarSlots = Int32Array.from(STATE_SCALAR_NAMES, (name) => ws.layout.settings + SETTING[STATE_SCALARS[name].slot]);
+    this.online = { ws, options, span, saved: new Float64Array(span.length), scalarSlots, scalars: new Float64Array(scalarSlots.length), scheduled: settings.schedule !== null };
     return this.online;
   }
 
