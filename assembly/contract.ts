@@ -62,8 +62,13 @@ export const TARGET: i32 = 16;
 export const X: i32 = 17;
 export const Y: i32 = 18;
 export const ORDER: i32 = 19;
+export const THREADS: i32 = 20;
+export const SHARED: i32 = 21;
+export const ARRIVED: i32 = 22;
+export const SENSE: i32 = 23;
+export const SLEEPING: i32 = 24;
 
-export const LAYER0: i32 = 20; // first layer record
+export const LAYER0: i32 = 25; // first layer record
 export const STRIDE: i32 = 10; // slots per layer record
 
 // a layer record's slots
@@ -101,4 +106,4 @@ export const ITERATIONS: i32 = 11;
 export const U_PRODUCT: i32 = 12;
 
 // the hash of the definition these constants come from; the host compares it with its own
-export const CONTRACT: u32 = 0x0fcea76e;
+export const CONTRACT: u32 = 0xd00f04c4;

@@ -123,23 +123,32 @@ export function denseForwardReference(out: usize, inp: usize, w: usize, b: usize
 //   gw: [units][inputs] = Σ_r dout[r] ⊗ inp[r];  gb: [units] = Σ_r dout[r]  (written, not added to)
 //   din: [rows][inputs] = dout · w = dL/d inp, before the previous layer's activation derivative;
 //   skipped when din = 0 (the first layer). w is still the forward pass's w: updates come after.
-// The SIMD build sums the gradients 2 units × 8 inputs at a time in registers, over every row of the
-// batch, so each gradient is stored once per batch; din takes 2 rows × 8 inputs per weight load (sums2x8).
+// Its two halves are apart (dense_gradient, dense_input_gradient) so that threads can share a batch:
+// each gradient is one sum over every row, each row of din one sum over every unit, whoever computes
+// which (assembly/threads.ts).
 @inline
 export function denseBackward(din: usize, gw: usize, gb: usize, dout: usize, inp: usize, w: usize, rows: i32, inputs: i32, units: i32): void {
-  if (ASC_FEATURE_SIMD) {
-    if (inputs >= 4) {
-      denseBackwardBlocked(din, gw, gb, dout, inp, w, rows, inputs, units);
-      return;
-    }
+  denseGradient(gw, gb, dout, units, inp, rows, inputs, units);
+  if (din) denseInputGradient(din, dout, w, rows, inputs, units);
+}
+
+// dense_gradient — dense_backward's gw and gb, for `units` units whose dL/dz sit in rows of `stride`
+// doubles (a thread's share of a layer's units: dout, gw and gb start at its first unit).
+// The SIMD build sums 2 units × 8 inputs at a time in registers, over every row of the batch, so each
+// gradient is stored once per batch.
+@inline
+export function denseGradient(gw: usize, gb: usize, dout: usize, stride: i32, inp: usize, rows: i32, inputs: i32, units: i32): void {
+  if (ASC_FEATURE_SIMD && inputs >= 4) {
+    biasGradient(gb, dout, <usize>stride << 3, rows, units);
+    gradientBlocked(gw, dout, <usize>stride << 3, inp, rows, inputs, units);
+    return;
   }
-  denseBackwardReference(din, gw, gb, dout, inp, w, rows, inputs, units);
+  denseGradientReference(gw, gb, dout, stride, inp, rows, inputs, units);
 }
 
 @inline
-function denseBackwardBlocked(din: usize, gw: usize, gb: usize, dout: usize, inp: usize, w: usize, rows: i32, inputs: i32, units: i32): void {
-  const inBytes = <usize>inputs << 3, outBytes = <usize>units << 3;
-  biasGradient(gb, dout, rows, units);
+function gradientBlocked(gw: usize, dout: usize, outBytes: usize, inp: usize, rows: i32, inputs: i32, units: i32): void {
+  const inBytes = <usize>inputs << 3;
   const quads = <usize>(inputs & ~3) << 3;
   let u = 0;
   for (; u + 2 <= units; u += 2) {
@@ -162,7 +171,19 @@ function denseBackwardBlocked(din: usize, gw: usize, gb: usize, dout: usize, inp
     }
     if (i < inBytes) store<f64>(g0 + i, columnSum(d0, outBytes, inp + i, inBytes, rows));
   }
-  if (!din) return;
+}
+
+// dense_input_gradient — dense_backward's din: [rows][inputs] = dout · w, each row on its own (a
+// thread's share of the rows: din and dout start at its first row). The SIMD build takes 2 rows ×
+// 8 inputs per weight load (sums2x8).
+@inline
+export function denseInputGradient(din: usize, dout: usize, w: usize, rows: i32, inputs: i32, units: i32): void {
+  if (!ASC_FEATURE_SIMD || inputs < 4) {
+    denseInputGradientReference(din, dout, w, rows, inputs, units);
+    return;
+  }
+  const inBytes = <usize>inputs << 3, outBytes = <usize>units << 3;
+  const quads = <usize>(inputs & ~3) << 3;
   let r = 0;
   for (; r + 2 <= rows; r += 2) {
     const d0 = dout + <usize>r * outBytes, n0 = din + <usize>r * inBytes;
@@ -182,14 +203,24 @@ function denseBackwardBlocked(din: usize, gw: usize, gb: usize, dout: usize, inp
 
 @inline
 export function denseBackwardReference(din: usize, gw: usize, gb: usize, dout: usize, inp: usize, w: usize, rows: i32, inputs: i32, units: i32): void {
-  const inBytes = <usize>inputs << 3, outBytes = <usize>units << 3;
-  biasGradient(gb, dout, rows, units);
+  denseGradientReference(gw, gb, dout, units, inp, rows, inputs, units);
+  if (din) denseInputGradientReference(din, dout, w, rows, inputs, units);
+}
+
+@inline
+function denseGradientReference(gw: usize, gb: usize, dout: usize, stride: i32, inp: usize, rows: i32, inputs: i32, units: i32): void {
+  const inBytes = <usize>inputs << 3, outBytes = <usize>stride << 3;
+  biasGradient(gb, dout, outBytes, rows, units);
   for (let u = 0; u < units; u++) {
     for (let i: usize = 0; i < inBytes; i += 8) {
       store<f64>(gw + <usize>u * inBytes + i, columnSum(dout + (<usize>u << 3), outBytes, inp + i, inBytes, rows));
     }
   }
-  if (!din) return;
+}
+
+@inline
+function denseInputGradientReference(din: usize, dout: usize, w: usize, rows: i32, inputs: i32, units: i32): void {
+  const inBytes = <usize>inputs << 3, outBytes = <usize>units << 3;
   for (let r = 0; r < rows; r++) {
     for (let i: usize = 0; i < inBytes; i += 8) {
       store<f64>(din + <usize>r * inBytes + i, rowSum(dout + <usize>r * outBytes, w + i, inBytes, units));
@@ -380,11 +411,11 @@ function updatePair(w: usize, x: usize, d: v128, rate: v128): v128 {
   return q;
 }
 
-// gb[u] = Σ_r dout[r][u], rows in order
+// gb[u] = Σ_r dout[r][u], rows in order; dout's rows `outBytes` apart
 @inline
-function biasGradient(gb: usize, dout: usize, rows: i32, units: i32): void {
-  const outBytes = <usize>units << 3;
-  for (let u: usize = 0; u < outBytes; u += 8) {
+function biasGradient(gb: usize, dout: usize, outBytes: usize, rows: i32, units: i32): void {
+  const bytes = <usize>units << 3;
+  for (let u: usize = 0; u < bytes; u += 8) {
     let s = load<f64>(dout + u);
     for (let r = 1; r < rows; r++) s += load<f64>(dout + <usize>r * outBytes + u);
     store<f64>(gb + u, s);

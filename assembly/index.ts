@@ -1,11 +1,12 @@
-import { denseForward, denseBackward, denseBackwardUpdate } from './dense';
+import { denseForward, denseGradient, denseInputGradient, denseBackwardUpdate } from './dense';
 import { activate, derivative, activationForward, activationBackward, activationBackwardFromZ } from './activations';
-import { dropoutForward, dropoutBackward } from './dropout';
+import { dropoutForward, dropoutBackward, STEP } from './dropout';
+import { threads, share, barrier, setShared, shared } from './threads';
 import { lossForwardBackward } from './losses';
 import { update, countUpdate, plainSgd } from './optimizers';
 import { penalty } from './regularizers';
 import {
-  LAYERS, LOSS, X, Y, ORDER, PARAMS, GRADS, CAPACITY, IN, TARGET, TARGETS, REGULARIZED, RANDOM, LEARNING_RATE,
+  LAYERS, LOSS, X, Y, ORDER, THREADS, PARAMS, GRADS, CAPACITY, IN, TARGET, TARGETS, REGULARIZED, RANDOM, LEARNING_RATE,
   UNITS, INPUTS, ACT, W, B, A, D, Z, MASK, OPTIONS, RATE, LINEAR, SIGMOID, TANH, RELU,
 } from './contract';
 import { slot, record, field, at, setting } from './net';
@@ -59,27 +60,34 @@ export function regularizerPenalty(net: i32): f64 {
   return penalty(net, false);
 }
 
-// forward — inp: [rows][inputs] through every layer, each writing its activations [rows][units]
-// into its A; the last layer writes into `out` instead (its A, or where predict wants the outputs).
-// `train`: Dropout draws its masks and drops (fit), else passes everything (predict, evaluate).
+// forward — rows first … first + rows − 1 of inp: [batch][inputs] through every layer, each writing its
+// activations [batch][units] into its A; the last layer writes into `out` instead (its A, or where
+// predict wants the outputs). A thread's share of a batch is some of its rows (assembly/threads.ts).
+// `train`: Dropout draws its masks and drops (fit), else passes everything (predict, evaluate). Each
+// layer draws its masks for the whole batch in row order from the generator's state; returns the
+// state after every layer's draws, for the caller to store once every thread has read it.
 // `keepZ`: the layers that keep Z write it (for backward and the loss); without it (predict) a layer
 // of the four activations dense_forward applies inline (linear, sigmoid, tanh, relu) goes straight
 // through it — the same bits without Z's stores and the out-of-line pass: a classifier's sigmoid
 // output layer keeps Z only for its loss. (The others keep their pass, two lanes at a time where
 // it has them.)
 @inline
-function forward(net: i32, inp: usize, rows: i32, out: usize, train: bool, keepZ: bool): void {
+function forward(net: i32, inp: usize, first: i32, rows: i32, batch: i32, out: usize, train: bool, keepZ: bool): u32 {
   const last = slot(net, LAYERS) - 1;
+  let random = load<u32>(<usize>(net + RANDOM) << 2);
   for (let l = 0; l <= last; l++) {
     const layer = record(net, l);
     const dst = l == last ? out : at(field(layer, A));
+    const inputs = field(layer, INPUTS), units = field(layer, UNITS);
+    const x = inp + <usize>first * (<usize>inputs << 3), o = dst + <usize>first * (<usize>units << 3);
     if (field(layer, Z) == 0 || (!keepZ && appliedInline(field(layer, ACT)))) {
-      denseForward(dst, inp, at(field(layer, W)), at(field(layer, B)), rows, field(layer, INPUTS), field(layer, UNITS), field(layer, ACT));
+      denseForward(o, x, at(field(layer, W)), at(field(layer, B)), rows, inputs, units, field(layer, ACT));
     } else {
-      forwardKeepingZ(net, layer, dst, inp, rows, train);
+      random = forwardKeepingZ(layer, o, x, first, rows, batch, train, random);
     }
     inp = dst;
   }
+  return random;
 }
 
 // The activations dense_forward applies in its loops (the rest go through activate's out-of-line part).
@@ -88,48 +96,58 @@ function appliedInline(act: i32): bool {
   return act == LINEAR || act == SIGMOID || act == TANH || act == RELU;
 }
 
-// forward of one layer that keeps Z: z into Z, then the activation over the whole batch (softmax
-// takes whole rows), then in training its Dropout. Out of line, so the step function holds one
-// copy of the dense kernels, not two.
-function forwardKeepingZ(net: i32, layer: usize, dst: usize, inp: usize, rows: i32, train: bool): void {
-  const z = at(field(layer, Z)), units = field(layer, UNITS);
+// forward of one layer that keeps Z, for rows first … first + rows − 1 (dst and inp: at row `first`):
+// z into Z, then the activation over those rows (softmax takes whole rows), then in training its
+// Dropout, whose draws for the batch start from state `random`: returns the state after them. Out of
+// line, so the step function holds one copy of the dense kernels, not two.
+function forwardKeepingZ(layer: usize, dst: usize, inp: usize, first: i32, rows: i32, batch: i32, train: bool, random: u32): u32 {
+  const units = field(layer, UNITS), skip = <usize>first * (<usize>units << 3);
+  const z = at(field(layer, Z)) + skip;
   denseForward(z, inp, at(field(layer, W)), at(field(layer, B)), rows, field(layer, INPUTS), units, LINEAR);
   activationForward(dst, z, rows, units, field(layer, ACT));
   const mask = field(layer, MASK);
-  if (train && mask != 0) dropoutForward(dst, at(mask), rows * units, load<f64>(at(field(layer, OPTIONS) + RATE)), <usize>(net + RANDOM) << 2);
+  if (!train || mask == 0) return random;
+  dropoutForward(dst, at(mask) + skip, rows * units, load<f64>(at(field(layer, OPTIONS) + RATE)), random + <u32>(first * units) * STEP);
+  return random + <u32>(batch * units) * STEP;
 }
 
-// layer_backward — d: [rows][units] = dL/d(what the layer passed on) becomes the layer's dL/dz: through
-// its Dropout's mask, if any (its A then holds a ⊙ mask, so a is recomputed from Z), then its activation.
+// layer_backward — rows first … first + rows − 1 of d: [batch][units] = dL/d(what the layer passed on)
+// become the layer's dL/dz: through its Dropout's mask, if any (its A then holds a ⊙ mask, so a is
+// recomputed from Z), then its activation.
 @inline
-function layerBackward(d: usize, layer: usize, rows: i32): void {
-  const act = field(layer, ACT), mask = field(layer, MASK);
+function layerBackward(d: usize, layer: usize, first: i32, rows: i32): void {
+  const act = field(layer, ACT), mask = field(layer, MASK), units = field(layer, UNITS);
+  const skip = <usize>first * (<usize>units << 3);
   if (mask == 0) {
     // a linear layer reads nothing more: its derivative is 1
-    if (act != LINEAR) activationBackward(d, at(field(layer, A)), at(field(layer, Z)), rows, field(layer, UNITS), act);
+    if (act != LINEAR) activationBackward(d + skip, at(field(layer, A)) + skip, at(field(layer, Z)) + skip, rows, units, act);
   } else {
-    const n = rows * field(layer, UNITS);
-    dropoutBackward(d, at(mask), n);
-    activationBackwardFromZ(d, at(field(layer, Z)), n, act);
+    const n = rows * units;
+    dropoutBackward(d + skip, at(mask) + skip, n);
+    activationBackwardFromZ(d + skip, at(field(layer, Z)) + skip, n, act);
   }
 }
 
 // backward — from the last layer's D (dL/dz, [rows][units]) down to the first layer: each layer's
 // gradients into GRADS and dL/dz of the layer below into its D. inp: the rows forward took.
+// Thread t of n computes its share of each layer's units' gradients (over every row) and of the rows
+// of dL/dz below, then waits for the others before the next layer down.
 @inline
-function backward(net: i32, inp: usize, rows: i32): void {
+function backward(net: i32, inp: usize, rows: i32, t: i32, n: i32): void {
   const shift = slot(net, GRADS) - slot(net, PARAMS); // a parameter's gradient sits `shift` slots after it
+  const first = share(rows, t, n), mine = share(rows, t + 1, n) - first;
   for (let l = slot(net, LAYERS) - 1; l >= 0; l--) {
     const layer = record(net, l);
-    const w = field(layer, W), b = field(layer, B), inputs = field(layer, INPUTS);
-    if (l == 0) {
-      denseBackward(0, at(w + shift), at(b + shift), at(field(layer, D)), inp, at(w), rows, inputs, field(layer, UNITS));
-    } else {
-      const below = record(net, l - 1);
-      const din = at(field(below, D)), a = at(field(below, A));
-      denseBackward(din, at(w + shift), at(b + shift), at(field(layer, D)), a, at(w), rows, inputs, field(layer, UNITS));
-      layerBackward(din, below, rows);
+    const w = field(layer, W), b = field(layer, B), inputs = field(layer, INPUTS), units = field(layer, UNITS);
+    const d = at(field(layer, D)), u = share(units, t, n);
+    const x = l == 0 ? inp : at(field(record(net, l - 1), A));
+    denseGradient(at(w + shift) + <usize>u * (<usize>inputs << 3), at(b + shift) + (<usize>u << 3), d + (<usize>u << 3), units, x, rows, inputs, share(units, t + 1, n) - u);
+    if (l > 0) {
+      const below = record(net, l - 1), din = at(field(below, D));
+      denseInputGradient(din + <usize>first * (<usize>inputs << 3), d + <usize>first * (<usize>units << 3), at(w), mine, inputs, units);
+      layerBackward(din, below, first, mine);
     }
+    if (n > 1) barrier(net, t != 0);
   }
 }
 
@@ -149,7 +167,7 @@ function backwardUpdate(net: i32, inp: usize): f64 {
       const below = record(net, l - 1);
       const din = at(field(below, D)), a = at(field(below, A));
       finite += denseBackwardUpdate(din, at(field(layer, D)), a, w, b, inputs, units, lr);
-      layerBackward(din, below, 1);
+      layerBackward(din, below, 0, 1);
     }
   }
   return finite;
@@ -180,7 +198,8 @@ export function traceStep(net: i32, pos: i32, count: i32): f64 {
 // step — one optimizer step on the batch ORDER[pos .. pos + count): forward, loss and backward over
 // the whole batch with the same parameters, then one update with the batch-mean gradient.
 // Returns the batch's mean loss plus the regularizers' penalty, measured before the update; NaN if a
-// parameter became non-finite.
+// parameter became non-finite. In the threads build with THREADS > 1 the workers (`work`) take their
+// shares of forward and backward; this thread gathers the batch, computes the loss and updates.
 export function step(net: i32, pos: i32, count: i32): f64 {
   const layers = slot(net, LAYERS);
   const last = record(net, layers - 1);
@@ -197,13 +216,21 @@ export function step(net: i32, pos: i32, count: i32): f64 {
     gather(inp, at(slot(net, X)), inputs, order, count);
     gather(target, at(slot(net, Y)), targets, order, count);
   }
+  const n = threads(net, count);
+  if (n > 1) {
+    setShared(net, count);
+    barrier(net, false); // the workers start
+  }
   const yhat = at(field(last, A));
-  forward(net, inp, count, yhat, true, true);
+  const random = forward(net, inp, 0, share(count, 1, n), count, yhat, true, true);
+  if (n > 1) barrier(net, false); // every row's forward pass done
+  store<u32>(<usize>(net + RANDOM) << 2, random);
   // 1 / 1 and x / 1 are exact: one row skips the divisions, the slowest links in a tiny network's chain
   const one = count == 1;
   const loss = lossForwardBackward(at(field(last, D)), yhat, at(field(last, Z)), target, count, outputs, targets, field(last, ACT), slot(net, LOSS), one ? 1.0 : 1.0 / <f64>count, 0.0);
   if (fuse && one && plainSgd(net) && slot(net, REGULARIZED) == 0) return loss + backwardUpdate(net, inp);
-  backward(net, inp, count);
+  if (n > 1) barrier(net, false); // the last layer's dL/dz done
+  backward(net, inp, count, 0, n);
   let mean = one ? loss : loss / <f64>count;
   if (slot(net, REGULARIZED) != 0) mean += penalty(net, true);
   return mean + update(net);
@@ -239,7 +266,7 @@ export function evaluate(net: i32, x: i32, y: i32, rows: i32, out: i32): f64 {
   for (let start = 0; start < rows; start += capacity) {
     const count = min(capacity, rows - start);
     const yhat = at(out + start * outputs);
-    forward(net, at(x + start * inputs), count, yhat, false, y >= 0);
+    forward(net, at(x + start * inputs), 0, count, count, yhat, false, y >= 0);
     if (y >= 0) {
       total = lossForwardBackward(at(field(last, D)), yhat, at(field(last, Z)), at(y + start * targets), count, outputs, targets, field(last, ACT), slot(net, LOSS), 1.0, total);
     }
@@ -247,4 +274,28 @@ export function evaluate(net: i32, x: i32, y: i32, rows: i32, out: i32): f64 {
   let mean = total / <f64>rows;
   if (y >= 0 && slot(net, REGULARIZED) != 0) mean += penalty(net, false);
   return mean;
+}
+
+// work — a worker's loop in the threads build (src/threads.ts starts one per extra thread): waits for
+// a step, takes share `thread` of its forward and backward passes (step computes the loss between
+// them), and again, until a step of 0 rows. The other builds have no threads: it traps there.
+export function work(net: i32, thread: i32): void {
+  if (!ASC_FEATURE_THREADS) unreachable();
+  while (true) {
+    barrier(net, true);
+    const rows = shared(net), n = slot(net, THREADS), inp = at(slot(net, IN));
+    if (rows == 0) return;
+    const first = share(rows, thread, n);
+    forward(net, inp, first, share(rows, thread + 1, n) - first, rows, at(field(record(net, slot(net, LAYERS) - 1), A)), true, true);
+    barrier(net, true); // every row's forward pass done
+    barrier(net, true); // the loss and the last layer's dL/dz done
+    backward(net, inp, rows, thread, n);
+  }
+}
+
+// release — ends every worker's `work`: a step of 0 rows (the threads build; the others trap).
+export function release(net: i32): void {
+  if (!ASC_FEATURE_THREADS) unreachable();
+  setShared(net, 0);
+  barrier(net, false);
 }

@@ -20,8 +20,11 @@ await writeOperationsDoc();
 
 // Two builds of the same kernels (asconfig.json): `release` with 128-bit SIMD, `scalar` for hosts
 // without it; src/engines/wasm.ts picks one at load time.
-for (const target of ['release', 'scalar']) {
-  const { error, stderr } = await asc.main(['assembly/index.ts', '--target', target]);
+// Each again as the threads build (`fit({ threads })`, src/threads.ts): its memory imported and shared
+// with the workers, which run its `work`.
+const threaded = (file) => ['--outFile', `build/${file}.wasm`, '--textFile', `build/${file}.wat`, '--enable', 'threads', '--importMemory', '--sharedMemory', '--maximumMemory', '65536'];
+for (const [target, extra] of [['release', []], ['scalar', []], ['release', threaded('backprop-threads')], ['scalar', threaded('backprop-threads-scalar')]]) {
+  const { error, stderr } = await asc.main(['assembly/index.ts', '--target', target, ...extra]);
   if (error) {
     console.error(stderr.toString());
     process.exit(1);

@@ -37,6 +37,11 @@ export const NET_SLOTS = [
   'X',          // training inputs [rows][inputs]
   'Y',          // training targets [rows][TARGETS]
   'ORDER',      // the epoch's row order [rows], i32
+  'THREADS',    // threads a step shares its batch among (the threads build, src/threads.ts): 1, or the caller and its workers
+  'SHARED',     // rows of the step the threads are sharing (0: the workers stop)
+  'ARRIVED',    // threads at the barrier so far (assembly/threads.ts)
+  'SENSE',      // flips each time every thread has reached the barrier
+  'SLEEPING',   // workers asleep at the barrier, so the last to arrive wakes them only when one sleeps
 ] as const;
 
 /** One layer's i32 record. A, D, Z and MASK are batch-major: [CAPACITY][units]; 0 marks a region the layer has not. */

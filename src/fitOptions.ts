@@ -4,6 +4,7 @@
 import type { Matrix } from './data.js';
 import type { EngineKind } from './engines/engine.js';
 import { checkSeed, fail, knownKeys, oneOf, positiveInteger, show } from './errors.js';
+import { checkThreads } from './threads.js';
 import { checkThreshold } from './metrics.js';
 import { nonNegative } from './operations/rows.js';
 import { checkOptimizer, OPTIMIZER_OPTIONS, type OptimizerOptions, type OptimizerSettings } from './optimizerSettings.js';
@@ -41,6 +42,14 @@ export interface FitOptions extends OptimizerOptions {
    * inside the engine. Same numbers either way; 'epoch' saves a JS↔WASM crossing per batch.
    */
   stepsPerExecution?: 1 | 'epoch';
+  /**
+   * Threads each batch's forward and backward passes are shared among (default 1; engine 'wasm'):
+   * workers over the model's own memory (worker_threads in Node; Web Workers in a cross-origin-isolated
+   * page, else one thread with a note), started once per model. The same numbers, to the bit, for any
+   * count. 'auto': one thread where a batch is too little work to share, else the cores. Per-row
+   * updates (batchSize 1) run on one thread.
+   */
+  threads?: number | 'auto';
   /** Called after each epoch (counting from 0, as Keras); may return a promise, which is awaited. */
   onEpochEnd?: (epoch: number, logs: EpochLogs) => void | Promise<void>;
   /**
@@ -99,12 +108,13 @@ export interface Settings {
   seed: number;
   engine: EngineKind;
   stepsPerExecution: 1 | 'epoch';
+  threads: number | 'auto';
   reduceLROnPlateau: ReduceLROnPlateauSettings | null;
 }
 
 /** Every key FitOptions has, so a misspelt one is refused rather than ignored. */
 export const FIT_OPTIONS = [
-  'epochs', 'batchSize', 'shuffle', 'seed', 'engine', 'stepsPerExecution', 'onEpochEnd', 'reduceLROnPlateau', 'initialEpoch', ...OPTIMIZER_OPTIONS,
+  'epochs', 'batchSize', 'shuffle', 'seed', 'engine', 'stepsPerExecution', 'threads', 'onEpochEnd', 'reduceLROnPlateau', 'initialEpoch', ...OPTIMIZER_OPTIONS,
 ] as const satisfies readonly (keyof FitOptions)[];
 
 export function checkFitOptions(o: FitOptions): Settings {
@@ -131,6 +141,7 @@ export function checkFitOptions(o: FitOptions): Settings {
     seed,
     engine: oneOf('engine', o.engine ?? 'wasm', ['wasm', 'js'] as const),
     stepsPerExecution,
+    threads: checkThreads(o.threads ?? 1),
     reduceLROnPlateau,
   };
 }

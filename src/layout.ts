@@ -9,6 +9,9 @@ export const LAYER = slots(LAYER_FIELDS);
 export const SETTING = slots(SETTING_SLOTS);
 export const OPTION = slots(LAYER_OPTIONS);
 
+/** The descriptor's slots the threads of a step share (assembly/threads.ts); a fresh block holds 0 in each: one thread. */
+export type ThreadSlot = 'THREADS' | 'SHARED' | 'ARRIVED' | 'SENSE' | 'SLEEPING';
+
 /**
  * Whether layer l keeps its pre-activations Z: its activation needs them, a Dropout follows it (its A
  * then holds a ⊙ mask, and backward recomputes a from z), or it is a sigmoid output whose binary
@@ -101,9 +104,10 @@ export function planLayout(net: Network, sizes: Sizes, start: number): Layout {
  * so an unknown name throws.
  */
 export function writeDescriptor(f64: Float64Array, i32: Int32Array, network: Network, layout: Layout): void {
-  // Every slot but the optimizer's and the clipping's (writeOptimizer) and the generator's (seeded per fit), by name: the
-  // type makes a new slot in the contract a compile error here until it is given a value.
-  const slotValues: Record<Exclude<(typeof NET_SLOTS)[number], 'OPTIMIZER' | 'CLIPPING' | 'RANDOM' | (typeof STATE_SLOTS)[StateArray]>, number> = {
+  // Every slot but the optimizer's and the clipping's (writeOptimizer), the generator's (seeded per fit) and the
+  // threads' (src/threads.ts: written while workers wait on them, never here), by name: the type makes a new slot in
+  // the contract a compile error here until it is given a value.
+  const slotValues: Record<Exclude<(typeof NET_SLOTS)[number], 'OPTIMIZER' | 'CLIPPING' | 'RANDOM' | ThreadSlot | (typeof STATE_SLOTS)[StateArray]>, number> = {
     LAYERS: layout.layers.length, TARGETS: targetWidth(network), LOSS: codeOf(LOSSES, network.loss, 'loss'),
     REGULARIZED: network.layers.some((l) => l.kernelRegularizer.l1 || l.kernelRegularizer.l2 || l.biasRegularizer.l1 || l.biasRegularizer.l2) ? 1 : 0,
     COUNT: layout.count, PARAMS: layout.params, GRADS: layout.grads,

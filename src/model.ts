@@ -1,5 +1,5 @@
 import type { EngineKind } from './engines/engine.js';
-import { loadWasm, wasmLoaded } from './engines/wasm.js';
+import { loadThreadsWasm, loadWasm, wasmLoaded } from './engines/wasm.js';
 import { checkCell, writeMatrix, type Matrix } from './data.js';
 import { BackpropError, DivergenceError, fail, knownKeys, oneOf, show } from './errors.js';
 import { checkRegression, prepareFit, rowsOf, type ModelFitOptions, type Rows } from './fit.js';
@@ -13,6 +13,8 @@ import { copyState, checkTraceOptions, traceFit, type Trace, type TraceOptions }
 import { checkPlateauState, train, type History, type PlateauState, type Progress, type Resumable } from './trainer.js';
 import { checkEarlyStoppingState, ValidationWatch } from './validation.js';
 import { fromKeras, initialParams, toKeras, type Weights } from './weights.js';
+import { Threads, threadsAvailable, threadsFor } from './threads.js';
+import type { Settings } from './fitOptions.js';
 import { Workspace } from './workspace.js';
 
 export type { Weights } from './weights.js';
@@ -107,6 +109,8 @@ export class Model {
   private inputScaler: Scaler | undefined;
   private outputScaler: Scaler | undefined;
   private fitting = false;
+  /** The workers of a fit with threads (src/threads.ts), over the wasm workspace's shared memory; kept for the next fit. */
+  private threads: Threads | undefined;
 
   /**
    * `params`: the parameters, flat (getParams's layout), taken as they are rather than initialized or
@@ -340,6 +344,7 @@ export class Model {
       if (resumed && this.continueFrom) this.changed(this.continueFrom);
       if (scaler) this.inputScaler = scaler;
       if (targetScaler) this.outputScaler = targetScaler;
+      await this.useThreads(settings);
       const ws = this.workspace(settings.engine);
       ws.setTrainingRows(this.scale(rows.data), this.scaleTarget(rows.ys), rows.rows, settings.batchSize);
       const heldScaled = held && { ...held, data: this.scale(held.data) };
@@ -364,6 +369,8 @@ export class Model {
       } catch (e) {
         // The engine holds the steps past the last finished epoch (a diverged one): not the model's.
         ws.paramsVersion = -1;
+        // A step cut short leaves the workers inside it: end them (the next fit starts others).
+        if (e instanceof WebAssembly.RuntimeError) this.threads?.abandon();
         throw e;
       }
       if (watch) {
@@ -377,6 +384,33 @@ export class Model {
     } finally {
       this.fitting = false;
     }
+  }
+
+  /**
+   * Ends the workers of a fit with threads (they are otherwise kept for the model's next fit, parked
+   * between fits, as TensorFlow.js keeps a model's tensors until `dispose`). The model stays usable.
+   */
+  dispose(): void {
+    this.threads?.close();
+    this.threads = undefined;
+  }
+
+  /**
+   * Readies the threads a fit asks for (src/threads.ts): the first fit with more than one moves the
+   * model's wasm workspace onto the kernels' threads build (the same numbers) and starts its workers.
+   * Where the platform has no threads, the fit runs on one and a note says so once.
+   */
+  private async useThreads(s: Settings): Promise<void> {
+    const n = threadsFor(s.threads, s.engine, this.network, s.batchSize);
+    if (n > 1 && !this.threads && threadsAvailable()) {
+      const module = await loadThreadsWasm();
+      const ws = module && new Workspace('wasm', this.network, module);
+      if (ws?.engine.shared) {
+        this.workspaces.wasm = ws;
+        this.threads = new Threads(ws.engine, ws.engine.shared, ws.layout.net);
+      }
+    }
+    await this.threads?.use(n);
   }
 
   /** A fit from `initialEpoch` continues the model's training state, which must stand at that epoch. */

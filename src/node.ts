@@ -3,6 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { setDefaultWasmSource } from './engines/wasm.js';
 import { setCoreCount } from './search/pool.js';
+import { setThreadStarter } from './threads.js';
+import { Worker } from 'node:worker_threads';
 import './worker/nodeEndpoint.js';
 import { unreadable } from './csvFile.js';
 import type { Model } from './model.js';
@@ -11,10 +13,29 @@ import { readModelFile } from './io/files.js';
 import { writeWhole } from './io/atomic.js';
 
 setDefaultWasmSource((file) => readFile(new URL(`../build/${file}`, import.meta.url)));
-// A search's threads: 'auto' counts the cores this process may use.
+// A search's threads and a fit's: 'auto' counts the cores this process may use.
 setCoreCount(availableParallelism);
+// A fit's threads (src/threads.ts): each a worker_threads Worker running the threads build's `work`
+// over the model's shared memory; unref'd, so that workers parked between fits keep no process alive.
+setThreadStarter((data) => {
+  const worker = new Worker(THREAD_WORKER, { eval: true, workerData: data });
+  worker.unref();
+  const ready = new Promise<void>((resolve, reject) => {
+    worker.once('message', () => resolve());
+    worker.once('error', reject);
+  });
+  return { ready, terminate: () => worker.terminate() };
+});
 
 export * from './index.js';
+
+/** A thread's worker: its instance of the threads build over the shared memory, then its loop. */
+const THREAD_WORKER = `
+const { parentPort, workerData: { module, memory, net, thread } } = require('node:worker_threads');
+const { work } = new WebAssembly.Instance(module, { env: { memory } }).exports;
+parentPort.postMessage('ready');
+work(net, thread);
+`;
 
 /** A file's text; a missing or unreadable file is a BackpropError naming it. */
 export async function readText(path: string): Promise<string> {

@@ -22,10 +22,11 @@ export class Workspace {
   /** Views of the whole predict/evaluate regions, made whenever the layout changes: a view costs as much as a small predict. */
   private views: { x: Float64Array; out: Float64Array };
 
-  constructor(kind: EngineKind, readonly network: Network) {
+  /** `threads`: the kernels' threads build (loadThreadsWasm), for a workspace whose steps workers share (src/threads.ts). */
+  constructor(kind: EngineKind, readonly network: Network, threads?: WebAssembly.Module) {
     const sizes = { capacity: MIN_CAPACITY, rows: 0, evalRows: 0 };
     const bytes = planLayout(network, sizes, 0).bytes;
-    this.engine = kind === 'wasm' ? openWasmEngine(bytes) : openJsEngine(bytes);
+    this.engine = kind === 'wasm' ? openWasmEngine(bytes, threads) : openJsEngine(bytes);
     this.layout = planLayout(network, sizes, this.engine.start);
     writeDescriptor(this.engine.f64, this.engine.i32, network, this.layout);
     this.views = this.regions();

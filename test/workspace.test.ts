@@ -134,7 +134,7 @@ describe("fit returns the settings it ran with, as Keras's history.params", () =
   it('every default filled in', async () => {
     const h = await new Model(spec).fit(x, y, { optimizer: 'adam' });
     expect(h.params).toEqual({
-      epochs: 1, initialEpoch: 0, batchSize: 32, shuffle: 'epoch', seed: 0, engine: 'wasm', stepsPerExecution: 1, resetOptimizer: false, reduceLROnPlateau: null,
+      epochs: 1, initialEpoch: 0, batchSize: 32, shuffle: 'epoch', seed: 0, engine: 'wasm', stepsPerExecution: 1, threads: 1, resetOptimizer: false, reduceLROnPlateau: null,
       optimizer: {
         optimizer: 'adam', learningRate: 0.001, schedule: null, clipping: { kind: 'none', bound: 0 }, momentum: 0, nesterov: false, beta1: 0.9, beta2: 0.999, rho: 0.9, epsilon: 1e-7,
         amsgrad: false, centered: false, weightDecay: 0, initialAccumulatorValue: 0.1,

@@ -37,4 +37,14 @@ export interface Engine extends Kernels {
   readonly start: number;
   /** Makes the block hold `bytes` from `start` on, keeping what it holds. */
   grow(bytes: number): void;
+  /** The threads build (src/threads.ts): its module and shared memory, for workers to open, and `release`, which ends their loops. */
+  readonly shared: SharedKernels | undefined;
+}
+
+/** What workers need to take shares of an engine's steps (assembly/threads.ts). */
+export interface SharedKernels {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  /** Ends every worker's `work` (a step of 0 rows); returns once they all have left their last step. */
+  release(net: number): void;
 }

@@ -827,6 +827,7 @@ export function openJsEngine(bytes: number): Engine {
       f[0] = z; // f[0] is scratch: the layout starts at 1
       return derivative(f, activate(z, act), 0, act);
     },
+    shared: undefined,
   } satisfies Engine;
   return engine;
 }

@@ -11,14 +11,23 @@ type Exports = { [K in keyof Kernels]: Kernels[K] } & {
   reserve(bytes: number): number;
 };
 
+/** The threads build's largest memory, in 64 KiB pages (scripts/build.mjs's --maximumMemory: 4 GiB, wasm32's whole range). */
+const MAXIMUM_PAGES = 65536;
+
 /** What the kernels import: nothing. Every function they call is their own (assembly/math.ts), so their bits do not depend on the host's Math. */
 export const KERNEL_IMPORTS = {};
 
 let compiled: WebAssembly.Module | undefined;
 /** Which build `compiled` is, when it came from the default source. */
 let compiledFile: WasmFile | undefined;
-/** The kernels' file names in build/ (and next to the browser bundle): the 128-bit SIMD build and the scalar one. */
-export type WasmFile = 'backprop.wasm' | 'backprop-scalar.wasm';
+/**
+ * The kernels' file names in build/ (and next to the browser bundle): the 128-bit SIMD build and the
+ * scalar one, and each as the threads build (its memory shared with workers: src/threads.ts).
+ */
+export type WasmFile = 'backprop.wasm' | 'backprop-scalar.wasm' | 'backprop-threads.wasm' | 'backprop-threads-scalar.wasm';
+/** The threads build of each build. */
+const THREADS_FILE = { 'backprop.wasm': 'backprop-threads.wasm', 'backprop-scalar.wasm': 'backprop-threads-scalar.wasm' } as const;
+let threadsCompiled: { file: WasmFile; module: WebAssembly.Module } | undefined;
 
 // The smallest module using SIMD, (func (result v128) (v128.const i64x2 0 0)): it validates only
 // where the host runs 128-bit SIMD.
@@ -59,6 +68,19 @@ export async function loadWasm(source?: WasmSource, file?: WasmFile): Promise<We
   return compiled;
 }
 
+/**
+ * Compiles the threads build of the kernels loadWasm loaded (SIMD or scalar: the same numbers), from
+ * the entry point's default source; undefined when there is none (loadWasm was given its own bytes).
+ */
+export async function loadThreadsWasm(): Promise<WebAssembly.Module | undefined> {
+  const file = THREADS_FILE[(compiledFile ?? kernelFile()) as keyof typeof THREADS_FILE];
+  if (threadsCompiled?.file === file) return threadsCompiled.module;
+  const from = await defaultSource?.(file);
+  if (from === undefined) return undefined;
+  threadsCompiled = { file, module: await compile(from) };
+  return threadsCompiled.module;
+}
+
 async function compile(source: WasmSource): Promise<WebAssembly.Module> {
   if (source instanceof WebAssembly.Module) return source;
   if (typeof source === 'string' || source instanceof URL) return compile(fetch(source));
@@ -70,13 +92,16 @@ async function compile(source: WasmSource): Promise<WebAssembly.Module> {
 
 /**
  * An instance of the kernels with its own memory, holding `bytes` from `start` on; it grows on
- * demand. Kernels built from another src/contract.ts than this host's are refused.
+ * demand. Kernels built from another src/contract.ts than this host's are refused. With `threads`
+ * (loadThreadsWasm's module), the threads build in a shared memory, which `engine.shared` gives to
+ * the workers (src/threads.ts).
  */
-export function openWasmEngine(bytes: number): Engine {
+export function openWasmEngine(bytes: number, threads?: WebAssembly.Module): Engine {
   if (!compiled) throw new Error('The WebAssembly kernels are not loaded: await loadWasm() first.');
+  const memory = threads && new WebAssembly.Memory({ initial: 1, maximum: MAXIMUM_PAGES, shared: true });
   // The instance's own exports, not the loader's wrappers of them: a wrapper spreads its arguments
   // into an array on every call, about a fifth of a 2-2-1 network's training step.
-  const k = instantiateSync<Exports>(compiled, KERNEL_IMPORTS).instance.exports as unknown as Exports;
+  const k = instantiateSync<Exports>(threads ?? compiled, memory ? { env: { memory } } : KERNEL_IMPORTS).instance.exports as unknown as Exports;
   const contract = k.CONTRACT instanceof WebAssembly.Global ? (k.CONTRACT.value as number) >>> 0 : undefined;
   if (contract !== contractHash()) {
     throw new Error(`These WebAssembly kernels were built from another contract (${contract?.toString(16) ?? 'none'}, this host has ${contractHash().toString(16)}): rebuild them from this version's sources (npm run build).`);
@@ -107,6 +132,7 @@ export function openWasmEngine(bytes: number): Engine {
     regularizerPenalty: k.regularizerPenalty,
     activation: k.activation,
     activationDerivative: k.activationDerivative,
+    shared: threads && memory && { module: threads, memory, release: (k as unknown as { release(net: number): void }).release },
   };
   return engine;
 }

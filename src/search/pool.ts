@@ -13,6 +13,11 @@ export function setCoreCount(count: () => number): void {
   countCores = count;
 }
 
+/** How many cores 'auto' may use (a search's workers, a fit's threads). */
+export function coreCount(): number {
+  return countCores();
+}
+
 /** `threads` as a worker count: a positive integer, or 'auto' (the machine's cores); never more than the jobs. */
 export function threadCount(field: string, threads: unknown, jobs: number): number {
   const n = threads === 'auto' ? countCores() : typeof threads === 'number' ? positiveInteger(field, threads) : fail(field, `expected a positive integer or 'auto', got ${show(threads)}`);

@@ -1,0 +1,68 @@
+import { THREADS, SHARED, ARRIVED, SENSE, SLEEPING } from './contract';
+import { slot } from './net';
+
+// Threads sharing one step's batch: the threads build (`--enable threads`, its memory shared with
+// workers that each run `work`, src/threads.ts). A step's sums keep the one order of a single thread
+// whoever computes them: the forward pass and each row of dL/d inputs are per row, so the threads
+// split the rows; each gradient is one sum over every row of the batch, so they split the units
+// (assembly/dense.ts). Between the layers, every thread waits for the others at a barrier.
+
+// How often a worker looks for the barrier's end before it sleeps: about as long as the caller's
+// part between barriers (the loss, the update), so that a step's barriers rarely wake a sleeper.
+const SPINS = 1 << 16;
+
+// the threads a step of `rows` rows runs on: the descriptor's THREADS (0 in a fresh block: 1) in the
+// threads build, else 1; a single row is one thread's
+@inline
+export function threads(net: i32, rows: i32): i32 {
+  if (!ASC_FEATURE_THREADS || rows < 2) return 1;
+  return max(1, slot(net, THREADS));
+}
+
+// where thread t's share of `count` items starts when n threads share them (t = n: count): an even
+// item, so each share keeps the kernels' pairs of rows or units
+@inline
+export function share(count: i32, t: i32, n: i32): i32 {
+  return t >= n ? count : <i32>(<i64>count * <i64>t / <i64>n) & ~1;
+}
+
+@inline
+function address(net: i32, s: i32): usize {
+  return <usize>(net + s) << 2;
+}
+
+// The rows a step shares from here on (0: the workers return from `work`).
+@inline
+export function setShared(net: i32, rows: i32): void {
+  if (ASC_FEATURE_THREADS) atomic.store<i32>(address(net, SHARED), rows);
+}
+
+@inline
+export function shared(net: i32): i32 {
+  if (!ASC_FEATURE_THREADS) return 0;
+  return atomic.load<i32>(address(net, SHARED));
+}
+
+// barrier — returns once every one of THREADS threads has called it (sense-reversing: the last to
+// arrive flips SENSE, the others wait for the flip). A worker (`sleep`) that has waited long sleeps
+// until woken; the caller's thread never sleeps (a browser's main thread may not), it spins.
+@inline
+export function barrier(net: i32, sleep: bool): void {
+  if (!ASC_FEATURE_THREADS) return;
+  const sense = address(net, SENSE), arrived = address(net, ARRIVED), sleeping = address(net, SLEEPING);
+  const s = atomic.load<i32>(sense);
+  if (atomic.add<i32>(arrived, 1) == slot(net, THREADS) - 1) {
+    atomic.store<i32>(arrived, 0);
+    atomic.store<i32>(sense, s ^ 1);
+    if (atomic.load<i32>(sleeping) > 0) atomic.notify(sense, -1);
+    return;
+  }
+  let spins = 0;
+  while (atomic.load<i32>(sense) == s) {
+    if (sleep && ++spins > SPINS) {
+      atomic.add<i32>(sleeping, 1);
+      atomic.wait<i32>(sense, s, -1);
+      atomic.sub<i32>(sleeping, 1);
+    }
+  }
+}

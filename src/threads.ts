@@ -1,0 +1,130 @@
+// Data-parallel training of one model: `fit({ threads })`. The threads build of the kernels runs in a
+// shared WebAssembly memory; each extra thread is a worker (worker_threads in Node, a Web Worker in a
+// cross-origin-isolated page) holding its own instance of that build over the same memory, looping
+// in its `work`: it takes its share of each step's forward and backward passes (assembly/threads.ts),
+// in the one order of summation a single thread uses, so the numbers do not depend on the thread
+// count. The workers start once per model and stay, parked at a barrier between steps, like the engine.
+import type { Engine, SharedKernels } from './engines/engine.js';
+import { fail, positiveInteger, show } from './errors.js';
+import { NET } from './layout.js';
+import { coreCount } from './search/pool.js';
+import { type Network, parameterCount } from './spec.js';
+
+/** What a worker is given: the threads build, the memory it shares, the descriptor and its thread number (1, 2, …). */
+export interface ThreadData {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  net: number;
+  thread: number;
+}
+
+/** A started worker: `ready` once it has its instance and is entering `work`. */
+export interface ThreadWorker {
+  ready: Promise<void>;
+  terminate(): unknown;
+}
+
+/** How this platform starts a worker, or why it cannot (then a fit runs on one thread and says so once). */
+export type ThreadStarter = ((data: ThreadData) => ThreadWorker) | { unavailable: string };
+
+let starter: ThreadStarter = { unavailable: 'this platform has no workers for threads' };
+let noted = false;
+
+/** Set by each entry (src/node.ts, src/browser.ts). */
+export function setThreadStarter(s: ThreadStarter): void {
+  starter = s;
+}
+
+/** The most threads a fit takes. */
+export const MAX_THREADS = 64;
+
+/**
+ * Work per batch (rows × parameters, about the multiply-adds of its forward pass) below which 'auto'
+ * keeps one thread: each step's hand-offs (a barrier per layer, the caller computing the loss and
+ * the update alone) cost about what 2¹⁷ multiply-adds take, so below it a second thread cannot pay.
+ */
+const AUTO_WORK = 1 << 17;
+
+/** `threads` as given: a whole number from 1 to MAX_THREADS, or 'auto'. */
+export function checkThreads(value: unknown): number | 'auto' {
+  if (value === 'auto') return value;
+  if (typeof value !== 'number') fail('threads', `expected a whole number of threads or 'auto', got ${show(value)}`);
+  const n = positiveInteger('threads', value);
+  if (n > MAX_THREADS) fail('threads', `expected at most ${MAX_THREADS}, got ${show(value)}`);
+  return n;
+}
+
+/**
+ * The threads a fit runs on: one for per-row updates (a row is not shared), for the JS engine
+ * (explicit threads are refused there) and, with 'auto', where a batch is too little work to share;
+ * else the number given, or with 'auto' the cores this process may use.
+ */
+export function threadsFor(threads: number | 'auto', engine: 'wasm' | 'js', network: Network, batchSize: number): number {
+  if (engine === 'js') {
+    if (threads !== 'auto' && threads > 1) fail('threads', "the JS engine runs on one thread: use engine 'wasm' (the same numbers) for threads");
+    return 1;
+  }
+  if (batchSize < 2) return 1;
+  if (threads !== 'auto') return threads;
+  return batchSize * parameterCount(network) < AUTO_WORK ? 1 : Math.max(1, Math.min(coreCount(), batchSize >> 1));
+}
+
+/** Whether this platform can run threads; when not, says why once (a fit asking for them runs on one thread). */
+export function threadsAvailable(): boolean {
+  if (typeof starter === 'function') return true;
+  if (!noted) {
+    noted = true;
+    console.warn(`backprop: training on one thread: ${starter.unavailable}.`);
+  }
+  return false;
+}
+
+/** One model's workers over its engine's shared memory (the threads build's). */
+export class Threads {
+  private workers: ThreadWorker[] = [];
+
+  /** engine: the workspace's (its views change as its memory grows); shared: its threads build. */
+  constructor(private readonly engine: Engine, private readonly shared: SharedKernels, private readonly net: number) {}
+
+  /** Makes the steps run on n threads: keeps the workers if there are n − 1, else starts n − 1 anew. */
+  async use(n: number): Promise<void> {
+    const i32 = this.engine.i32;
+    if (n === 1 || n === this.workers.length + 1) {
+      i32[this.net + NET.THREADS] = n === 1 ? 1 : n;
+      return;
+    }
+    this.close();
+    if (typeof starter !== 'function') return;
+    // Set before any worker arrives at the barrier: it counts arrivals against THREADS.
+    i32[this.net + NET.THREADS] = n;
+    const { module, memory } = this.shared;
+    const start = starter;
+    this.workers = Array.from({ length: n - 1 }, (_, k) => start({ module, memory, net: this.net, thread: k + 1 }));
+    try {
+      await Promise.all(this.workers.map((w) => w.ready));
+    } catch (e) {
+      this.abandon();
+      throw e;
+    }
+  }
+
+  /** Ends the workers: each leaves its loop (a step of no rows), then is terminated. */
+  close(): void {
+    if (this.workers.length === 0) return;
+    this.engine.i32[this.net + NET.THREADS] = this.workers.length + 1;
+    this.shared.release(this.net);
+    this.abandon();
+  }
+
+  /**
+   * Terminates the workers wherever they are (a step cut short by an error leaves them waiting at a
+   * barrier) and clears the barrier: the next `use` starts afresh.
+   */
+  abandon(): void {
+    for (const w of this.workers) w.terminate();
+    this.workers = [];
+    const i32 = this.engine.i32, net = this.net;
+    for (const slot of [NET.ARRIVED, NET.SLEEPING, NET.SHARED]) Atomics.store(i32, net + slot, 0);
+    i32[net + NET.THREADS] = 1;
+  }
+}
