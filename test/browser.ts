@@ -10,20 +10,25 @@ import { findChromium } from './chromium.js';
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json' };
 
 /** Serves `root` on a free local port; `pages` adds in-memory files by URL path. */
-export async function serve(root: string, pages: Record<string, string> = {}): Promise<{ url: string; close(): void }> {
+export async function serve(root: string, pages: Record<string, string> = {}, headers: Record<string, string> = {}): Promise<{ url: string; close(): void }> {
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
     const body = pages[path] ?? await readFile(join(root, normalize(path))).catch(() => undefined);
     if (body === undefined) res.writeHead(404).end();
-    else res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' }).end(body);
+    else res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream', ...headers }).end(body);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => server.close() };
 }
 
-export async function launch(): Promise<Browser> {
+/** The bundled Chromium's serverless flags that leave no page cross-origin isolated (one process, no site isolation, no web security). */
+const UNISOLATING = ['--single-process', '--no-zygote', '--disable-site-isolation-trials', '--disable-web-security', '--allow-running-insecure-content'];
+
+/** `isolation`: without the flags that keep a page from being cross-origin isolated (for shared memory). */
+export async function launch(options: { isolation?: boolean } = {}): Promise<Browser> {
   const { executablePath, args } = await findChromium();
-  return chromium.launch({ executablePath, args, headless: true });
+  const kept = options.isolation ? args.filter((a) => !UNISOLATING.includes(a) && !a.startsWith('--disable-features=') && !a.startsWith('--enable-features=')) : args;
+  return chromium.launch({ executablePath, args: kept, headless: true });
 }
 
 /** A page at `url`, with its and its workers' console errors and uncaught exceptions collected in `problems`. */

@@ -1,0 +1,164 @@
+// fit({ threads }): the same bits for any thread count. Each batch's forward pass and each row of
+// dL/d inputs are shared out by rows, each layer's gradients by units (every gradient one sum over
+// the batch's rows in order), the loss and the update stay with the caller: so 1, 2, 3 and 4 threads,
+// the SIMD and the scalar builds and the JS engine (one thread, the reference twin) give the same
+// weights, optimizer state and losses, with every optimizer, with and without Dropout, in Node and
+// in Chromium with the page cross-origin isolated.
+import { fileURLToPath } from 'node:url';
+import type { Browser } from 'playwright-core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { OPTIMIZERS } from '../src/contract.js';
+import { setCoreCount } from '../src/search/pool.js';
+import { threadsFor } from '../src/threads.js';
+import { loadWasm, Model, type ModelFitOptions, type ModelOptions } from '../src/node.js';
+import { checkSpec } from '../src/spec.js';
+import { launch, open, serve } from './browser.js';
+
+// 203 rows: batches of 50 leave 3, of 7 leave 0 and of 16 leave 11 — shares of odd sizes, some threads without a row
+const ROWS = 203, INPUTS = 6;
+const x: number[][] = [], y: number[][] = [];
+let seed = 7;
+const next = () => { seed = (seed * 16807) % 2147483647; return seed / 2147483647 - 0.5; };
+for (let r = 0; r < ROWS; r++) {
+  const row = Array.from({ length: INPUTS }, next);
+  x.push(row);
+  y.push([row[0]! * row[1]! + Math.sin(3 * row[2]!) - row[5]!]);
+}
+
+const spec = (dropout: boolean): ModelOptions => ({
+  inputs: INPUTS,
+  layers: [{ units: 13, activation: 'relu' }, ...(dropout ? [{ dropout: 0.3 }] : []), { units: 8, activation: 'tanh' }, { units: 1 }],
+  loss: 'mse',
+  seed: 4,
+});
+
+/** Every optimizer in turn on one model (its first weights put back, its optimizer reset): each one's history and training state. */
+async function runAll(model: Model, fit: ModelFitOptions): Promise<unknown[]> {
+  const first = model.getWeights();
+  const out: unknown[] = [];
+  for (const optimizer of OPTIMIZERS) {
+    model.setWeights(first);
+    const history = await model.fit(x, y, { epochs: 3, batchSize: 50, seed: 2, learningRate: 0.01, optimizer, resetOptimizer: true, ...fit });
+    out.push({ optimizer, loss: history.loss, weights: model.getWeights(), state: model.getTrainingState() });
+  }
+  return out;
+}
+
+describe('fit({ threads }) gives the same bits for any thread count', () => {
+  it('1, 2, 3 and 4 threads and the JS engine: every optimizer, with and without Dropout — every weight, optimizer moment and loss', async () => {
+    await loadWasm();
+    for (const dropout of [false, true]) {
+      const reference = await runAll(new Model(spec(dropout)), { engine: 'js' });
+      for (const threads of [1, 2, 3, 4]) {
+        const model = new Model(spec(dropout));
+        expect(await runAll(model, { threads }), `${threads} threads${dropout ? ', dropout' : ''}`).toEqual(reference);
+        model.dispose();
+      }
+    }
+  });
+
+  it('batches that do not split evenly, one call per epoch, per-row shuffling; a second fit continues on the kept workers', async () => {
+    const fit: ModelFitOptions = { optimizer: 'adam', epochs: 4, batchSize: 16, shuffle: 'sample', stepsPerExecution: 'epoch', seed: 9 };
+    const reference = new Model(spec(true));
+    const expected = [await reference.fit(x, y, { ...fit, engine: 'js' }), await reference.fit(x, y, { ...fit, batchSize: 7, engine: 'js' })];
+    for (const threads of [2, 3]) {
+      const model = new Model(spec(true));
+      expect([await model.fit(x, y, { ...fit, threads }), await model.fit(x, y, { ...fit, batchSize: 7, threads })].map((h) => h.loss)).toEqual(expected.map((h) => h.loss));
+      expect(model.getWeights()).toEqual(reference.getWeights());
+      expect(model.getTrainingState()).toEqual(reference.getTrainingState());
+      model.dispose();
+    }
+  });
+
+  it("'auto' keeps one thread where a batch is too little work (and for per-row updates, and the JS engine), else takes the cores", () => {
+    setCoreCount(() => 2);
+    const net = (layers: number[]) => checkSpec({ inputs: layers[0]!, layers: layers.slice(1).map((units) => ({ units })), loss: 'mse' });
+    expect(threadsFor('auto', 'wasm', net([2, 2, 1]), 32)).toBe(1);
+    expect(threadsFor('auto', 'wasm', net([8, 16, 1]), 32)).toBe(1);
+    expect(threadsFor('auto', 'wasm', net([128, 128, 1]), 32)).toBe(2);
+    expect(threadsFor('auto', 'wasm', net([256, 256, 1]), 256)).toBe(2);
+    expect(threadsFor('auto', 'wasm', net([256, 256, 1]), 1)).toBe(1);
+    expect(threadsFor(4, 'wasm', net([256, 256, 1]), 1)).toBe(1);
+    expect(threadsFor('auto', 'js', net([256, 256, 1]), 256)).toBe(1);
+  });
+
+  it('refuses a thread count that is not one, naming the field', async () => {
+    const model = new Model(spec(false));
+    for (const [threads, message] of [
+      [0, 'threads: expected a positive integer, got 0'],
+      [2.5, 'threads: expected a positive integer, got 2.5'],
+      [65, 'threads: expected at most 64, got 65'],
+      ['all', "threads: expected a whole number of threads or 'auto', got \"all\""],
+    ] as const) {
+      await expect(model.fit(x, y, { threads: threads as number })).rejects.toThrow(message);
+    }
+    await expect(model.fit(x, y, { engine: 'js', threads: 2 })).rejects.toThrow("threads: the JS engine runs on one thread: use engine 'wasm' (the same numbers) for threads");
+  });
+
+  it('the scalar build with threads gives the SIMD build\'s bits', async () => {
+    const fit: ModelFitOptions = { optimizer: 'nadam', epochs: 3, batchSize: 50, seed: 5 };
+    const reference = new Model(spec(true));
+    const expected = await reference.fit(x, y, { ...fit, engine: 'js' });
+    await loadWasm(undefined, 'backprop-scalar.wasm');
+    for (const threads of [1, 3]) {
+      const model = new Model(spec(true));
+      expect((await model.fit(x, y, { ...fit, threads })).loss).toEqual(expected.loss);
+      expect(model.getTrainingState()).toEqual(reference.getTrainingState());
+      model.dispose();
+    }
+  });
+});
+
+/** In the page: adam and sgd with momentum, with Dropout, on 1 to 4 threads; whether the page is isolated. */
+const PAGE = `<!doctype html><title>threads</title><link rel="icon" href="data:,"><script type="module">
+import { Model } from './browser.js';
+const x = ${JSON.stringify(x)}, y = ${JSON.stringify(y)};
+const runs = [];
+for (const optimizer of ['adam', 'sgd']) {
+  for (const threads of [1, 2, 3, 4]) {
+    const model = new Model(${JSON.stringify(spec(true))});
+    const history = await model.fit(x, y, { optimizer, ...(optimizer === 'sgd' ? { momentum: 0.9 } : {}), epochs: 3, batchSize: 50, seed: 2, threads });
+    runs.push({ optimizer, threads, loss: history.loss, weights: model.getWeights(), state: model.getTrainingState() });
+    model.dispose();
+  }
+}
+window.result = { isolated: crossOriginIsolated, runs: JSON.parse(JSON.stringify(runs, (k, v) => v instanceof Float64Array ? Array.from(v) : v)) };
+</script>`;
+
+describe('fit({ threads }) in Chromium', () => {
+  const browsers: Browser[] = [];
+  afterAll(async () => { await Promise.all(browsers.map((b) => b.close())); });
+
+  for (const isolated of [true, false]) {
+    it(isolated ? 'with the page cross-origin isolated: Web Workers, every thread count to the bit of one thread and of Node' : 'without isolation: one thread, a one-line note, the same numbers', async () => {
+      const server = await serve(fileURLToPath(new URL('../dist/', import.meta.url)), { '/index.html': PAGE },
+        isolated ? { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' } : {});
+      try {
+        const browser = await launch({ isolation: isolated });
+        browsers.push(browser);
+        const { page, problems } = await open(browser, `${server.url}/index.html`);
+        const notes: string[] = [];
+        page.on('console', (m) => { if (m.type() === 'warning') notes.push(m.text()); });
+        let workers = 0;
+        page.on('worker', () => { workers++; });
+        await page.waitForFunction(() => 'result' in window, undefined, { timeout: 90_000 });
+        const result = await page.evaluate(() => (window as unknown as { result: { isolated: boolean; runs: { optimizer: string; threads: number; loss: number[]; weights: unknown; state: { optimizer: { arrays: Record<string, number[]> } } }[] } }).result);
+        expect(result.isolated).toBe(isolated);
+        expect(problems).toEqual([]);
+        // 1 + 2 + 3 workers per optimizer, each model's own; none without isolation, and one note
+        expect(workers).toBe(isolated ? 12 : 0);
+        expect(notes).toEqual(isolated ? [] : [expect.stringContaining('backprop: training on one thread: the page is not cross-origin isolated')]);
+        await loadWasm();
+        for (const run of result.runs) {
+          const node = new Model(spec(true));
+          const history = await node.fit(x, y, { optimizer: run.optimizer as 'adam', ...(run.optimizer === 'sgd' ? { momentum: 0.9 } : {}), epochs: 3, batchSize: 50, seed: 2, engine: 'js' });
+          const state = node.getTrainingState()!;
+          expect([run.loss, run.weights], `${run.optimizer} on ${run.threads} threads`).toEqual([history.loss, node.getWeights()]);
+          expect(run.state.optimizer.arrays).toEqual(Object.fromEntries(Object.entries(state.optimizer!.arrays).map(([k, v]) => [k, Array.from(v)])));
+        }
+      } finally {
+        server.close();
+      }
+    });
+  }
+});
