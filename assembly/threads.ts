@@ -9,7 +9,7 @@ import { slot } from './net';
 
 // How often a worker looks for the barrier's end before it sleeps: about as long as the caller's
 // part between barriers (the loss, the update), so that a step's barriers rarely wake a sleeper.
-const SPINS = 1 << 16;
+const SPINS = 1 << 18;
 
 // the threads a step of `rows` rows runs on: the descriptor's THREADS (0 in a fresh block: 1) in the
 // threads build, else 1; a single row is one thread's

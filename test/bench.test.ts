@@ -56,7 +56,7 @@ describe('callCost: what each call target counts, in per-row training steps', ()
 });
 
 const row = (network: string, mode: string, engine: string, samplesPerSecond: number): BenchRow =>
-  ({ network, mode, engine, parameters: 1, samplesPerSecond, gflops: 0, reps: 1, samplesPerRep: 1 });
+  ({ network, mode, engine, threads: 1, parameters: 1, samplesPerSecond, gflops: 0, reps: 1, samplesPerRep: 1 });
 const call = (network: string, engine: string, c: CallRow['call'], steps: number): CallRow =>
   ({ network, engine, call: c, rows: 1, microsecondsPerCall: 0, stepMicroseconds: 1, costMicroseconds: steps, steps });
 

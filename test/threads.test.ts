@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { OPTIMIZERS } from '../src/contract.js';
 import { setCoreCount } from '../src/search/pool.js';
 import { threadsFor } from '../src/threads.js';
-import { loadWasm, Model, type ModelFitOptions, type ModelOptions } from '../src/node.js';
+import { loadWasm, Model, type LayerSpec, type ModelFitOptions, type ModelOptions } from '../src/node.js';
 import { checkSpec } from '../src/spec.js';
 import { launch, open, serve } from './browser.js';
 
@@ -25,7 +25,7 @@ for (let r = 0; r < ROWS; r++) {
   y.push([row[0]! * row[1]! + Math.sin(3 * row[2]!) - row[5]!]);
 }
 
-const spec = (dropout: boolean): ModelOptions => ({
+const spec = (dropout: boolean): ModelOptions<LayerSpec> => ({
   inputs: INPUTS,
   layers: [{ units: 13, activation: 'relu' }, ...(dropout ? [{ dropout: 0.3 }] : []), { units: 8, activation: 'tanh' }, { units: 1 }],
   loss: 'mse',

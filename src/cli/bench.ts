@@ -1,13 +1,14 @@
 import { cpus } from 'node:os';
 import { ANCHOR_BUILDS, anchorArgs, buildAnchors, defaultAnchorDir, type AnchorId } from '../yardsticks/anchors.js';
 import {
-  BENCH_NETWORKS, BENCH_MODES, modelEngine, ratio, runBench, tfEngine, withHiddenActivation,
+  BENCH_NETWORKS, BENCH_MODES, THREAD_COUNTS, THREAD_GROUPS, modelEngine, ratio, runBench, tfEngine, withHiddenActivation,
   type BenchEngine, type BenchRow, type CallId, type CallRow, type TensorFlow,
 } from '../yardsticks/benchmark.js';
 import { HIDDEN_ACTIVATIONS } from '../operations/activations.js';
 import { kernelFile, simdSupported } from '../engines/wasm.js';
 import { fail, oneOf } from '../errors.js';
-import { list, number, type Command } from './args.js';
+import { list, number, type Command, type Values } from './args.js';
+import { coreCount } from '../search/pool.js';
 // The Node entry sets where the kernels are read from (build/).
 import '../node.js';
 
@@ -83,6 +84,20 @@ const CALL_TARGETS: { what: string; call: CallId; max: number; networks?: string
   { what: 'trainOnBatch of one row (Float64Arrays, nothing allocated) costs ≤ 3 per-row training steps, its own step included', call: 'trainOnBatchFlat-1', max: 3, networks: ['2-2-1-linear', '2-2-1-sigmoid', '8-16-1'] },
 ];
 
+/** The threads rows' targets: 2 threads over 1 where a batch is work to share; 'auto' never slower than 1 (within noise). */
+const THREAD_TARGETS = [
+  { what: '2 threads ≥ 1.8× one thread, Adam at batch 64 and 256', networks: ['128-128-1', '256-256-1'], modes: ['adam/64', 'adam/256'], engine: 'threads-2', min: 1.8 },
+  { what: '2 threads ≥ 1.5× one thread, Adam at batch 32', networks: ['128-128-1'], modes: ['adam/32'], engine: 'threads-2', min: 1.5 },
+  { what: "threads 'auto' within 3% of one thread (or faster)", networks: THREAD_GROUPS.map((g) => g.network.id), modes: THREAD_GROUPS.map((g) => g.mode.id), engine: 'threads-auto', min: 0.97 },
+];
+
+export function checkThreadTargets(rows: BenchRow[]): TargetCheck[] {
+  return THREAD_TARGETS.flatMap((t) => THREAD_GROUPS.filter((g) => t.networks.includes(g.network.id) && t.modes.includes(g.mode.id)).flatMap(({ network, mode }) => {
+    const r = ratio(rows, network.id, mode.id, t.engine, 'threads-1');
+    return Number.isNaN(r) ? [] : [{ target: t.what, network: network.id, mode: mode.id, engine: t.engine, versus: 'threads-1', ratio: r, min: t.min, met: r >= t.min }];
+  }));
+}
+
 export interface TargetCheck {
   target: string;
   network: string;
@@ -149,6 +164,11 @@ const line = (cells: string[], widths: number[], left: number[]) => cells.map((c
 const TRAIN_COLUMNS = ['network', 'params', 'mode', 'engine', 'samples/s', 'GFLOP/s', '÷ js', '÷ c-sse2', '÷ c-native'];
 const TRAIN_WIDTHS = [14, 7, 8, 12, 12, 8, 8, 9, 10];
 const trainLine = (cells: string[]) => line(cells, TRAIN_WIDTHS, [0, 2, 3]);
+
+const THREAD_COLUMNS = ['network', 'params', 'mode', 'threads', 'samples/s', 'GFLOP/s', '÷ 1 thread'];
+const THREAD_WIDTHS = [14, 7, 8, 7, 12, 8, 10];
+const threadLine = (r: BenchRow, rows: BenchRow[]) => line([r.network, fmt(r.parameters), r.mode, String(r.threads), fmt(r.samplesPerSecond), fmt(r.gflops, 3),
+  r.engine === 'threads-1' ? '' : times(ratio(rows, r.network, r.mode, r.engine, 'threads-1'))], THREAD_WIDTHS, [0, 2]);
 
 function rowLine(r: BenchRow, rows: BenchRow[]): string {
   const versus = (b: string) => (r.engine === b ? '' : times(ratio(rows, r.network, r.mode, r.engine, b)));
@@ -244,10 +264,12 @@ on the engines' core, with taskset), tfjs-cpu, tfjs-wasm. Predict and fit calls 
       'no-calls': { help: 'time training only, without the predict and fit calls' },
       quick: { help: 'one timed run per figure, half as long (rough figures, for a quick look)' },
       anchors: { value: 'DIR', help: 'where per-row.c and batched.c are (default: shared/anchors beside the package or a parent)' },
+      threads: { help: "time the threads rows instead (wasm, fit({ threads })): Adam on 128-128-1 at 32, 64 and 256 rows a batch and on 256-256-1 at 64 and 256, on 1 thread, 2 and 'auto'; and 'auto' on the small networks" },
       json: { help: 'print one JSON object: the machine, the rows, the calls and the targets' },
     },
   }],
   async run(v) {
+    if (v.threads) return benchThreads(v);
     const activation = v.activation === undefined ? undefined : oneOf('--activation', v.activation, HIDDEN);
     const picked = list('networks', v.networks)?.map((id) => BENCH_NETWORKS.find((n) => n.id === oneOf('--networks', id, ALL_NETWORKS))!);
     const networks = activation ? (picked ?? BENCH_NETWORKS).map((n) => withHiddenActivation(n, activation)) : picked;
@@ -298,3 +320,31 @@ on the engines' core, with taskset), tfjs-cpu, tfjs-wasm. Predict and fit calls 
     for (const t of targets) console.log(targetLine(t));
   },
 };
+
+/** `bench --threads`: the threads rows and their targets. */
+async function benchThreads(v: Values): Promise<void> {
+  for (const flag of ['networks', 'modes', 'engines', 'activation', 'anchors', 'no-calls']) {
+    if (v[flag] !== undefined) fail(`--${flag}`, 'the threads rows are a fixed set (see --help); leave it out with --threads');
+  }
+  const reps = number('reps', v.reps) ?? (v.quick ? 1 : 5);
+  if (!Number.isInteger(reps) || reps < 1) fail('--reps', `expected a positive whole number, got ${reps}`);
+  const engines = THREAD_COUNTS.map((threads) => modelEngine(`threads-${threads}`, 'wasm', { file: kernelFile(), threads }));
+  if (!v.json) {
+    console.log(header(reps)[0]);
+    console.log(`The threads rows: wasm, fit({ threads }) on 1 thread, 2 and 'auto' (here ${coreCount()} cores); 512 synthetic rows per network, rows in order,`);
+    console.log(`each figure the fastest of ${reps} timed run${reps === 1 ? '' : 's'}, the thread counts taking turns; "÷ 1 thread" is samples/s over one thread's in this run.`);
+    console.log('');
+    console.log(line(THREAD_COLUMNS, THREAD_WIDTHS, [0, 2]));
+  }
+  const result = await runBench({
+    groups: THREAD_GROUPS, engines, reps, timeScale: v.quick ? 0.5 : 1,
+    onGroup: (rows) => { if (!v.json) for (const r of rows) console.log(threadLine(r, rows)); },
+  });
+  const targets = checkThreadTargets(result.rows);
+  if (v.json) {
+    console.log(JSON.stringify({ node: process.version, cpu: cpus()[0]?.model.trim(), cores: cpus().length, simd: simdSupported(), rows: result.rows, targets }));
+    return;
+  }
+  console.log('\ntargets (ratios from this run):');
+  for (const t of targets) console.log(targetLine(t));
+}

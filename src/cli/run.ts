@@ -57,6 +57,10 @@ export const FIT_FLAGS: Flags = {
   shuffle: { value: 'MODE', help: 'none (rows in order, the default), epoch (a new order each epoch), sample (each step draws a random row, with replacement)' },
   seed: { value: 'N', help: 'seeds the row order and random initializers (default 0)' },
   engine: { value: 'wasm|js', help: 'which kernels run (default wasm)' },
+  threads: {
+    value: 'N|auto',
+    help: 'threads sharing each batch (default 1; engine wasm): the same numbers for any count; auto: one where a batch is too little work to share, else the cores; per-row updates (--batch-size 1) run on one',
+  },
 };
 
 /** `weightDecay` → `weight-decay`: a fit option's flag. */
@@ -216,6 +220,7 @@ export function fitOptions(v: Values, base: FitOptions): FitOptions {
     shuffle: v.shuffle === undefined ? base.shuffle : oneOf('--shuffle', v.shuffle, ['none', 'epoch', 'sample'] as const),
     seed: number('seed', v.seed) ?? base.seed,
     engine: v.engine === undefined ? 'wasm' : oneOf('--engine', v.engine, ['wasm', 'js'] as const),
+    ...(v.threads === undefined ? {} : { threads: v.threads === 'auto' ? 'auto' : number('threads', v.threads) }),
   };
 }
 

@@ -62,6 +62,20 @@ export const BENCH_MODES: BenchMode[] = [
   { id: 'adam/32', batchSize: 32, optimizer: 'adam', learningRate: 0.001 },
 ];
 
+const adam = (batchSize: number): BenchMode => ({ id: `adam/${batchSize}`, batchSize, optimizer: 'adam', learningRate: 0.001 });
+
+/**
+ * The threads rows (`backprop bench --threads`): Adam on the wide networks, where a batch is work to
+ * share (128-128-1 at 32, 64 and 256 rows; 256-256-1 at 64 and 256), and on the small ones, where
+ * 'auto' should keep one thread. Each runs on 1 thread, 2 and 'auto'.
+ */
+export const THREAD_GROUPS: { network: BenchNetwork; mode: BenchMode }[] = [
+  ...BENCH_NETWORKS.filter((n) => n.id !== '32-64-64-1').map((network) => ({ network, mode: adam(32) })),
+  ...[64, 256].map((batch) => ({ network: BENCH_NETWORKS.find((n) => n.id === '128-128-1')!, mode: adam(batch) })),
+  ...[64, 256].map((batch) => ({ network: { id: '256-256-1', model: classifier(256, 256, 1) }, mode: adam(batch) })),
+];
+export const THREAD_COUNTS = [1, 2, 'auto'] as const;
+
 /** Synthetic rows: x uniform in [−1, 1); y their mean (mse) or whether their sum is positive (bce). */
 export interface BenchData {
   rows: number;
@@ -105,6 +119,8 @@ export type CallId = (typeof CALLS)[number]['id'];
 
 export interface BenchEngine {
   id: string;
+  /** The threads its fits run on (`fit({ threads })`; default 1). */
+  threads?: number | 'auto';
   /** Seconds per timed repetition: TensorFlow.js at batch size 1 gets fewer steps. */
   repSeconds: number;
   /** Undefined where the engine has no such run (a C anchor for a network its program does not train). */
@@ -130,15 +146,16 @@ function timedCalls(rows: number, load: () => Promise<unknown>, calls: (n: numbe
  * One of this project's engines through the public Model API, rows in order: training is Model.fit;
  * with `calls`, also predict (one row, 10,000 rows) on one model and the fit of 4 rows on another.
  */
-export function modelEngine(id: string, engine: EngineKind, options: { file?: WasmFile; stepsPerExecution?: FitOptions['stepsPerExecution']; calls?: boolean } = {}): BenchEngine {
+export function modelEngine(id: string, engine: EngineKind, options: { file?: WasmFile; stepsPerExecution?: FitOptions['stepsPerExecution']; calls?: boolean; threads?: number | 'auto' } = {}): BenchEngine {
   // The bench takes turns between engines and the WASM ones between kernel builds: back to this one.
   const load = async () => { if (engine === 'wasm') await loadWasm(undefined, options.file); };
   const fitOptions = (mode: BenchMode): FitOptions => ({
     batchSize: mode.batchSize, optimizer: mode.optimizer, learningRate: mode.learningRate,
-    shuffle: 'none', engine, stepsPerExecution: options.stepsPerExecution ?? 1,
+    shuffle: 'none', engine, stepsPerExecution: options.stepsPerExecution ?? 1, threads: options.threads ?? 1,
   });
   return {
     id,
+    threads: options.threads ?? 1,
     repSeconds: 0.1,
     async open(network, mode, data) {
       const model = new Model(network.model);
@@ -237,6 +254,8 @@ export interface BenchRow {
   network: string;
   mode: string;
   engine: string;
+  /** The threads the engine's fits ran on. */
+  threads: number | 'auto';
   parameters: number;
   samplesPerSecond: number;
   /** 6 floating-point operations per parameter per sample: forward, backward, update. */
@@ -272,6 +291,8 @@ export function callCost(call: CallId, microsecondsPerCall: number, stepMicrosec
 export interface BenchOptions {
   networks?: BenchNetwork[];
   modes?: BenchMode[];
+  /** Networks and modes paired (THREAD_GROUPS), in place of every network with every mode. */
+  groups?: { network: BenchNetwork; mode: BenchMode }[];
   engines: BenchEngine[];
   /** Synthetic rows per network (default 512). */
   rows?: number;
@@ -335,25 +356,24 @@ async function timeTurns(turns: Turn[], reps: number): Promise<void> {
 export async function runBench(o: BenchOptions): Promise<{ rows: BenchRow[]; calls: CallRow[] }> {
   const reps = o.reps ?? 5, scale = o.timeScale ?? 1, now = Math.ceil(reps / 2);
   const groups = [];
-  for (const network of o.networks ?? BENCH_NETWORKS) {
+  const pairs = o.groups ?? (o.networks ?? BENCH_NETWORKS).flatMap((network) => (o.modes ?? BENCH_MODES).map((mode) => ({ network, mode })));
+  for (const { network, mode } of pairs) {
     const data = benchData(network, o.rows ?? 512);
-    for (const mode of o.modes ?? BENCH_MODES) {
-      const training: { engine: BenchEngine; run: TimedRun; repSeconds: number }[] = [];
-      const callRuns: { engine: BenchEngine; call: (typeof CALLS)[number]; run: TimedRun; repSeconds: number }[] = [];
-      for (const engine of o.engines) {
-        const repSeconds = engine.repSeconds * scale;
-        const run = await engine.open(network, mode, data);
-        if (!run) continue;
-        training.push({ engine, run, repSeconds });
-        if (mode.batchSize !== 1 || !engine.openCalls) continue;
-        const runs = await engine.openCalls(network, mode);
-        for (const call of CALLS) callRuns.push({ engine, call, run: runs[call.id], repSeconds });
-      }
-      const turns = await warmUps([...training, ...callRuns]);
-      await timeTurns(turns, now);
-      groups.push({ network, mode, training, callRuns, turns });
-      o.onProgress?.(`${network.id} ${mode.id}`);
+    const training: { engine: BenchEngine; run: TimedRun; repSeconds: number }[] = [];
+    const callRuns: { engine: BenchEngine; call: (typeof CALLS)[number]; run: TimedRun; repSeconds: number }[] = [];
+    for (const engine of o.engines) {
+      const repSeconds = engine.repSeconds * scale;
+      const run = await engine.open(network, mode, data);
+      if (!run) continue;
+      training.push({ engine, run, repSeconds });
+      if (mode.batchSize !== 1 || !engine.openCalls) continue;
+      const runs = await engine.openCalls(network, mode);
+      for (const call of CALLS) callRuns.push({ engine, call, run: runs[call.id], repSeconds });
     }
+    const turns = await warmUps([...training, ...callRuns]);
+    await timeTurns(turns, now);
+    groups.push({ network, mode, training, callRuns, turns });
+    o.onProgress?.(`${network.id} ${mode.id}`);
   }
   await timeTurns(groups.flatMap((g) => g.turns), reps - now);
   const rows: BenchRow[] = [], calls: CallRow[] = [];
@@ -361,7 +381,7 @@ export async function runBench(o: BenchOptions): Promise<{ rows: BenchRow[]; cal
     const parameters = parameterCount(checkSpec(network.model));
     const rate = (i: number) => extent(turns[i]!.rates)[1];
     const groupRows = training.map((t, i): BenchRow => ({
-      network: network.id, mode: mode.id, engine: t.engine.id, parameters, samplesPerSecond: rate(i),
+      network: network.id, mode: mode.id, engine: t.engine.id, threads: t.engine.threads ?? 1, parameters, samplesPerSecond: rate(i),
       gflops: 6 * parameters * rate(i) / 1e9, reps, samplesPerRep: turns[i]!.done,
     }));
     const groupCalls = callRuns.map((t, i): CallRow => {
