@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { anchorArgs, parseAnchorOutput } from '../src/yardsticks/anchors.js';
 import { BENCH_MODES, BENCH_NETWORKS, callCost, runBench, type BenchEngine, type BenchRow, type CallRow } from '../src/yardsticks/benchmark.js';
-import { checkTargets } from '../src/cli/bench.js';
+import { checkTargets, checkThreadTargets } from '../src/cli/bench.js';
 import { BackpropError } from '../src/errors.js';
 
 const network = (id: string) => BENCH_NETWORKS.find((n) => n.id === id)!;
@@ -104,6 +104,30 @@ describe('checkTargets', () => {
       ['fit-4', 'wasm', 'step', 100, 100, true],
       // judged on the networks the target names only
       ['trainOnBatchFlat-1', 'wasm', 'step', 3.5, 3, false],
+    ]);
+  });
+});
+
+describe('checkThreadTargets', () => {
+  it("2 threads over 1 against 1.8 (batch 64 and 256) and 1.5 (batch 32); 'auto' over 1 against 0.97 on every group", () => {
+    const rates: [string, string, number, number, number][] = [
+      // network, mode, 1 thread, 2, auto (samples/s)
+      ['2-2-1-linear', 'adam/32', 100, 30, 98],
+      ['8-16-1', 'adam/32', 100, 50, 96],
+      ['128-128-1', 'adam/32', 100, 160, 160],
+      ['128-128-1', 'adam/64', 100, 179, 179],
+      ['256-256-1', 'adam/256', 100, 190, 190],
+    ];
+    const rows = rates.flatMap(([n, m, one, two, auto]) => [row(n, m, 'threads-1', one), row(n, m, 'threads-2', two), row(n, m, 'threads-auto', auto)]);
+    expect(checkThreadTargets(rows).map((t) => [t.network, t.mode, t.engine, t.ratio, t.min, t.met])).toEqual([
+      ['128-128-1', 'adam/64', 'threads-2', 1.79, 1.8, false],
+      ['256-256-1', 'adam/256', 'threads-2', 1.9, 1.8, true],
+      ['128-128-1', 'adam/32', 'threads-2', 1.6, 1.5, true],
+      ['2-2-1-linear', 'adam/32', 'threads-auto', 0.98, 0.97, true],
+      ['8-16-1', 'adam/32', 'threads-auto', 0.96, 0.97, false],
+      ['128-128-1', 'adam/32', 'threads-auto', 1.6, 0.97, true],
+      ['128-128-1', 'adam/64', 'threads-auto', 1.79, 0.97, true],
+      ['256-256-1', 'adam/256', 'threads-auto', 1.9, 0.97, true],
     ]);
   });
 });

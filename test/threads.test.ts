@@ -4,6 +4,7 @@
 // the SIMD and the scalar builds and the JS engine (one thread, the reference twin) give the same
 // weights, optimizer state and losses, with every optimizer, with and without Dropout, in Node and
 // in Chromium with the page cross-origin isolated.
+import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -13,6 +14,8 @@ import { threadsFor } from '../src/threads.js';
 import { loadWasm, Model, type LayerSpec, type ModelFitOptions, type ModelOptions } from '../src/node.js';
 import { checkSpec } from '../src/spec.js';
 import { launch, open, serve } from './browser.js';
+
+const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 
 // 203 rows: batches of 50 leave 3, of 7 leave 0 and of 16 leave 11 — shares of odd sizes, some threads without a row
 const ROWS = 203, INPUTS = 6;
@@ -106,6 +109,21 @@ describe('fit({ threads }) gives the same bits for any thread count', () => {
       expect(model.getTrainingState()).toEqual(reference.getTrainingState());
       model.dispose();
     }
+  });
+});
+
+describe('train --threads', () => {
+  it('prints what one thread prints, to the last digit; refuses a count that is not one', () => {
+    const train = (...args: string[]) => spawnSync(process.execPath, [CLI, 'train', '--dataset', 'blobs3', '--optimizer', 'adam', '--batch-size', '16', '--epochs', '20', '--json', ...args], { encoding: 'utf8' });
+    const one = train('--threads', '1'), two = train('--threads', '2'), auto = train('--threads', 'auto');
+    expect([one.status, two.status, auto.status]).toEqual([0, 0, 0]);
+    // the settings it prints name the threads it was given; nothing else differs
+    const numbers = (out: string) => out.replace(/"threads":(\d+|"auto")/g, '"threads":…');
+    expect(numbers(two.stdout)).toBe(numbers(one.stdout));
+    expect(numbers(auto.stdout)).toBe(numbers(one.stdout));
+    expect(two.stdout).toContain('"threads":2');
+    const bad = train('--threads', 'many');
+    expect([bad.status, bad.stderr.trim()]).toEqual([1, 'backprop: --threads: expected a number, got "many"']);
   });
 });
 
