@@ -1,12 +1,12 @@
 import { denseForward, denseGradient, denseInputGradient, denseBackwardUpdate } from './dense';
 import { activate, derivative, activationForward, activationBackward, activationBackwardFromZ } from './activations';
 import { dropoutForward, dropoutBackward, STEP } from './dropout';
-import { threads, share, barrier, setShared, shared } from './threads';
+import { threads, share, barrier, setShared, shared, sharedUpdate, reportFinite, workersFinite } from './threads';
 import { lossForwardBackward } from './losses';
-import { update, countUpdate, plainSgd } from './optimizers';
+import { update, advance, updateRange, countUpdate, plainSgd } from './optimizers';
 import { penalty } from './regularizers';
 import {
-  LAYERS, LOSS, X, Y, ORDER, THREADS, PARAMS, GRADS, CAPACITY, IN, TARGET, TARGETS, REGULARIZED, RANDOM, LEARNING_RATE,
+  LAYERS, LOSS, X, Y, ORDER, THREADS, COUNT, PARAMS, GRADS, CAPACITY, IN, TARGET, TARGETS, REGULARIZED, RANDOM, LEARNING_RATE,
   UNITS, INPUTS, ACT, W, B, A, D, Z, MASK, OPTIONS, RATE, LINEAR, SIGMOID, TANH, RELU,
 } from './contract';
 import { slot, record, field, at, setting } from './net';
@@ -230,10 +230,16 @@ export function step(net: i32, pos: i32, count: i32): f64 {
   const loss = lossForwardBackward(at(field(last, D)), yhat, at(field(last, Z)), target, count, outputs, targets, field(last, ACT), slot(net, LOSS), one ? 1.0 : 1.0 / <f64>count, 0.0);
   if (fuse && one && plainSgd(net) && slot(net, REGULARIZED) == 0) return loss + backwardUpdate(net, inp);
   if (n > 1) barrier(net, false); // the last layer's dL/dz done
+  const shares = n > 1 && sharedUpdate(net);
+  // the update's scalars, before backward's last barrier: the workers read them after it
+  if (shares) advance(net);
   backward(net, inp, count, 0, n);
   let mean = one ? loss : loss / <f64>count;
   if (slot(net, REGULARIZED) != 0) mean += penalty(net, true);
-  return mean + update(net);
+  if (!shares) return mean + update(net);
+  const finite = updateRange(net, 0, share(slot(net, COUNT), 1, n));
+  barrier(net, false); // every parameter updated
+  return mean + finite + workersFinite(net);
 }
 
 // epoch — every batch of an epoch in one call: step over ORDER[0 .. rows) in batches of batchSize.
@@ -278,7 +284,7 @@ export function evaluate(net: i32, x: i32, y: i32, rows: i32, out: i32): f64 {
 
 // work — a worker's loop in the threads build (src/threads.ts starts one per extra thread): waits for
 // a step, takes share `thread` of its forward and backward passes (step computes the loss between
-// them), and again, until a step of 0 rows. The other builds have no threads: it traps there.
+// them) and of its update, and again, until a step of 0 rows. The other builds have no threads: it traps there.
 export function work(net: i32, thread: i32): void {
   if (!ASC_FEATURE_THREADS) unreachable();
   while (true) {
@@ -290,6 +296,11 @@ export function work(net: i32, thread: i32): void {
     barrier(net, true); // every row's forward pass done
     barrier(net, true); // the loss and the last layer's dL/dz done
     backward(net, inp, rows, thread, n);
+    if (sharedUpdate(net)) {
+      const count = slot(net, COUNT), first = share(count, thread, n);
+      reportFinite(net, updateRange(net, first, share(count, thread + 1, n) - first));
+      barrier(net, true); // every parameter updated
+    }
   }
 }
 

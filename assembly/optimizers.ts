@@ -372,20 +372,39 @@ export function plainSgd(net: i32): bool {
 export function update(net: i32): f64 {
   const clipping = slot(net, CLIPPING);
   if (clipping != CLIP_NONE) clipGradients(net, clipping);
+  advance(net);
+  return updateRange(net, 0, slot(net, COUNT));
+}
+
+// advance — what an update moves once, before any parameter: Keras's `iterations`, and nadam's u_product
+// (nadam.py's _backend_update_step advances it before the variables)
+@inline
+export function advance(net: i32): void {
   const t = countUpdate(net);
-  const params = at(slot(net, PARAMS));
-  const grads = at(slot(net, GRADS));
-  const momentums = at(slot(net, MOMENTUMS));
-  const velocities = at(slot(net, VELOCITIES));
-  const count = slot(net, COUNT);
+  if (slot(net, OPTIMIZER) == NADAM) {
+    store<f64>(setting(net, U_PRODUCT), load<f64>(setting(net, U_PRODUCT)) * load<f64>(setting(net, BETA_1)) * (1.0 - 0.5 * pow(0.96, t)));
+  }
+}
+
+// update_range — the update of parameters first … first + count − 1, with what advance has moved: each
+// parameter's update is its own, so threads can share them (assembly/threads.ts)
+@inline
+export function updateRange(net: i32, first: i32, count: i32): f64 {
+  const t = load<f64>(setting(net, ITERATIONS));
+  const skip = <usize>first << 3;
+  const params = at(slot(net, PARAMS)) + skip;
+  const grads = at(slot(net, GRADS)) + skip;
+  const momentums = at(slot(net, MOMENTUMS)) + skip;
+  const velocities = at(slot(net, VELOCITIES)) + skip;
+  const accumulators = at(slot(net, ACCUMULATORS)) + skip;
   const lr = load<f64>(setting(net, LEARNING_RATE));
   const kind = slot(net, OPTIMIZER);
   if (kind == ADAM) {
-    return adam(net, params, grads, momentums, velocities, count, lr, t);
+    return adam(net, params, grads, momentums, velocities, accumulators, count, lr, t);
   }
   if (kind == RMSPROP) {
     if (load<f64>(setting(net, CENTERED)) != 0.0) {
-      return centeredRmspropUpdate(params, grads, velocities, at(slot(net, ACCUMULATORS)), momentums, count, lr,
+      return centeredRmspropUpdate(params, grads, velocities, accumulators, momentums, count, lr,
         load<f64>(setting(net, RHO)), load<f64>(setting(net, MOMENTUM)), load<f64>(setting(net, EPSILON)));
     }
     return rmspropUpdate(params, grads, velocities, momentums, count, lr,
@@ -394,35 +413,30 @@ export function update(net: i32): f64 {
   if (kind == SGD) {
     return sgdUpdate(params, grads, momentums, count, lr, load<f64>(setting(net, MOMENTUM)), load<f64>(setting(net, NESTEROV)) != 0.0);
   }
-  return updateMore(net, kind, params, grads, momentums, velocities, count, lr, t);
+  return updateMore(net, kind, params, grads, momentums, velocities, accumulators, count, lr, t);
 }
 
 // Adam, or AMSGrad when the descriptor says so
 @inline
-function adam(net: i32, params: usize, grads: usize, momentums: usize, velocities: usize, count: i32, lr: f64, t: f64): f64 {
+function adam(net: i32, params: usize, grads: usize, momentums: usize, velocities: usize, accumulators: usize, count: i32, lr: f64, t: f64): f64 {
   const beta1 = load<f64>(setting(net, BETA_1)), beta2 = load<f64>(setting(net, BETA_2)), epsilon = load<f64>(setting(net, EPSILON));
   if (load<f64>(setting(net, AMSGRAD)) != 0.0) {
-    return adamAmsgradUpdate(params, grads, momentums, velocities, at(slot(net, ACCUMULATORS)), count, lr, beta1, beta2, epsilon, t);
+    return adamAmsgradUpdate(params, grads, momentums, velocities, accumulators, count, lr, beta1, beta2, epsilon, t);
   }
   return adamUpdate(params, grads, momentums, velocities, count, lr, beta1, beta2, epsilon, t);
 }
 
 // The optimizers after the first three, out of line: their code stays out of the common step.
-function updateMore(net: i32, kind: i32, params: usize, grads: usize, momentums: usize, velocities: usize, count: i32, lr: f64, t: f64): f64 {
+function updateMore(net: i32, kind: i32, params: usize, grads: usize, momentums: usize, velocities: usize, accumulators: usize, count: i32, lr: f64, t: f64): f64 {
   const epsilon = load<f64>(setting(net, EPSILON));
-  if (kind == ADAGRAD) return adagradUpdate(params, grads, at(slot(net, ACCUMULATORS)), count, lr, epsilon);
-  if (kind == ADADELTA) return adadeltaUpdate(params, grads, velocities, at(slot(net, ACCUMULATORS)), count, lr, load<f64>(setting(net, RHO)), epsilon);
+  if (kind == ADAGRAD) return adagradUpdate(params, grads, accumulators, count, lr, epsilon);
+  if (kind == ADADELTA) return adadeltaUpdate(params, grads, velocities, accumulators, count, lr, load<f64>(setting(net, RHO)), epsilon);
   const beta1 = load<f64>(setting(net, BETA_1)), beta2 = load<f64>(setting(net, BETA_2));
   if (kind == ADAMAX) return adamaxUpdate(params, grads, momentums, velocities, count, lr, beta1, beta2, epsilon, t);
-  if (kind == NADAM) {
-    // Keras's u_product, advanced once per update before the variables are (nadam.py's _backend_update_step)
-    const uProduct = load<f64>(setting(net, U_PRODUCT)) * beta1 * (1.0 - 0.5 * pow(0.96, t));
-    store<f64>(setting(net, U_PRODUCT), uProduct);
-    return nadamUpdate(params, grads, momentums, velocities, count, lr, beta1, beta2, epsilon, t, uProduct);
-  }
+  if (kind == NADAM) return nadamUpdate(params, grads, momentums, velocities, count, lr, beta1, beta2, epsilon, t, load<f64>(setting(net, U_PRODUCT)));
   if (kind == ADAMW) {
     decayWeights(params, count, load<f64>(setting(net, WEIGHT_DECAY)), lr);
-    return adam(net, params, grads, momentums, velocities, count, lr, t);
+    return adam(net, params, grads, momentums, velocities, accumulators, count, lr, t);
   }
   return unreachable();
 }

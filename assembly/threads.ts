@@ -1,11 +1,12 @@
-import { THREADS, SHARED, ARRIVED, SENSE, SLEEPING } from './contract';
+import { THREADS, SHARED, ARRIVED, SENSE, SLEEPING, NONFINITE, REGULARIZED, CLIPPING, CLIP_NONE } from './contract';
 import { slot } from './net';
 
 // Threads sharing one step's batch: the threads build (`--enable threads`, its memory shared with
 // workers that each run `work`, src/threads.ts). A step's sums keep the one order of a single thread
 // whoever computes them: the forward pass and each row of dL/d inputs are per row, so the threads
 // split the rows; each gradient is one sum over every row of the batch, so they split the units
-// (assembly/dense.ts). Between the layers, every thread waits for the others at a barrier.
+// (assembly/dense.ts); each parameter's update is its own, so they split the parameters. Between
+// the layers, every thread waits for the others at a barrier.
 
 // How often a worker looks for the barrier's end before it sleeps: about as long as the caller's
 // part between barriers (the loss, the update), so that a step's barriers rarely wake a sleeper.
@@ -65,4 +66,25 @@ export function barrier(net: i32, sleep: bool): void {
       atomic.sub<i32>(sleeping, 1);
     }
   }
+}
+
+// Whether the threads share the update: each parameter's update is its own, unless a regularizer's
+// gradient or a clipping of the gradients (sums over all of them) comes first; the caller then updates alone.
+@inline
+export function sharedUpdate(net: i32): bool {
+  return slot(net, REGULARIZED) == 0 && slot(net, CLIPPING) == CLIP_NONE;
+}
+
+// A worker's share of the update made a parameter non-finite (`finite`: its Σ(p − p), 0 or NaN).
+@inline
+export function reportFinite(net: i32, finite: f64): void {
+  if (ASC_FEATURE_THREADS && finite != 0.0) atomic.store<i32>(address(net, NONFINITE), 1);
+}
+
+// 0, or NaN once a worker has reported a non-finite parameter since the last call.
+@inline
+export function workersFinite(net: i32): f64 {
+  if (!ASC_FEATURE_THREADS || atomic.load<i32>(address(net, NONFINITE)) == 0) return 0.0;
+  atomic.store<i32>(address(net, NONFINITE), 0);
+  return NaN;
 }

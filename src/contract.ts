@@ -42,6 +42,7 @@ export const NET_SLOTS = [
   'ARRIVED',    // threads at the barrier so far (assembly/threads.ts)
   'SENSE',      // flips each time every thread has reached the barrier
   'SLEEPING',   // workers asleep at the barrier, so the last to arrive wakes them only when one sleeps
+  'NONFINITE',  // 1 once a worker's share of an update has made a parameter non-finite (the caller reads and clears it)
 ] as const;
 
 /** One layer's i32 record. A, D, Z and MASK are batch-major: [CAPACITY][units]; 0 marks a region the layer has not. */

@@ -73,6 +73,38 @@ describe('fit({ threads }) gives the same bits for any thread count', () => {
     }
   });
 
+  it('with a regularizer and clipping (the caller updates alone), and a run that diverges stops at the same row', async () => {
+    const regularized: ModelOptions<LayerSpec> = { ...spec(true), layers: [{ units: 13, activation: 'relu', kernelRegularizer: { l2: 0.01 } }, { dropout: 0.3 }, { units: 1 }] };
+    const fits: ModelFitOptions[] = [
+      { optimizer: 'adam', globalClipnorm: 0.5, epochs: 3, batchSize: 50 },
+      { optimizer: 'rmsprop', clipvalue: 0.1, epochs: 3, batchSize: 50 },
+    ];
+    for (const fit of fits) {
+      const reference = new Model(regularized);
+      const expected = await reference.fit(x, y, { ...fit, engine: 'js' });
+      const model = new Model(regularized);
+      expect((await model.fit(x, y, { ...fit, threads: 3 })).loss).toEqual(expected.loss);
+      expect(model.getTrainingState()).toEqual(reference.getTrainingState());
+      model.dispose();
+    }
+    // A step whose update leaves parameters non-finite only in the workers' shares (past the first
+    // half: the second hidden layer's and the output's), its loss finite. Inputs of 0 and biases from 0
+    // leave every hidden unit at 0 (relu, tanh), so the first layer's gradients are 0; the targets of
+    // 1e150 give a loss of 1e300, and gradients of about 1e150 that a learning rate of 1e160 takes past 1.8e308.
+    const diverge: ModelFitOptions = { optimizer: 'sgd', learningRate: 1e160, epochs: 2, batchSize: 50 };
+    const zeros = x.map((r) => r.map(() => 0)), huge = y.map(() => [1e150]);
+    const refusal = async (model: Model, fit: ModelFitOptions) => { try { await model.fit(zeros, huge, fit); } catch (e) { return (e as Error).message; } return 'no error'; };
+    const expected = await refusal(new Model(spec(false)), { ...diverge, engine: 'js' });
+    expect(expected).toMatch(/^fit: Training diverged at epoch 1, batch starting at row \d+: parameter layers\[1\]\.bias\[0\] became Infinity/);
+    for (const threads of [2, 4]) {
+      const model = new Model(spec(false));
+      expect(await refusal(model, { ...diverge, threads })).toBe(expected);
+      // the workers took their shares to the end of that step: the model trains on
+      expect((await model.fit(x, y, { optimizer: 'adam', epochs: 1, batchSize: 50, threads })).loss[0]).toBeGreaterThan(0);
+      model.dispose();
+    }
+  });
+
   it("'auto' keeps one thread where a batch is too little work (and for per-row updates, and the JS engine), else takes the cores", () => {
     setCoreCount(() => 2);
     const net = (layers: number[]) => checkSpec({ inputs: layers[0]!, layers: layers.slice(1).map((units) => ({ units })), loss: 'mse' });

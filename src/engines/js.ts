@@ -615,54 +615,61 @@ export function openJsEngine(bytes: number): Engine {
   function update(net: number): number {
     const clipping = slot(net, CLIPPING);
     if (clipping !== CLIP_NONE) clipGradients(net, clipping);
+    advance(net);
+    return updateRange(net, 0, slot(net, COUNT));
+  }
+
+  function advance(net: number): void {
     const t = countUpdate(net);
     const settings = slot(net, SETTINGS);
-    const params = slot(net, PARAMS);
-    const grads = slot(net, GRADS);
-    const momentums = slot(net, MOMENTUMS);
-    const velocities = slot(net, VELOCITIES);
-    const count = slot(net, COUNT);
+    if (slot(net, OPTIMIZER) === NADAM) f[settings + U_PRODUCT] = f[settings + U_PRODUCT]! * f[settings + BETA_1]! * (1.0 - 0.5 * pow(0.96, t));
+  }
+
+  function updateRange(net: number, first: number, count: number): number {
+    const settings = slot(net, SETTINGS);
+    const t = f[settings + ITERATIONS]!;
+    const params = slot(net, PARAMS) + first;
+    const grads = slot(net, GRADS) + first;
+    const momentums = slot(net, MOMENTUMS) + first;
+    const velocities = slot(net, VELOCITIES) + first;
+    const accumulators = slot(net, ACCUMULATORS) + first;
     const lr = f[settings + LEARNING_RATE]!;
     const kind = slot(net, OPTIMIZER);
     if (kind === ADAM) {
-      return adam(net, params, grads, momentums, velocities, count, lr, t);
+      return adam(net, params, grads, momentums, velocities, accumulators, count, lr, t);
     }
     if (kind === RMSPROP) {
       if (f[settings + CENTERED]! !== 0.0) {
-        return centeredRmspropUpdate(params, grads, velocities, slot(net, ACCUMULATORS), momentums, count, lr,
+        return centeredRmspropUpdate(params, grads, velocities, accumulators, momentums, count, lr,
           f[settings + RHO]!, f[settings + MOMENTUM]!, f[settings + EPSILON]!);
       }
       return rmspropUpdate(params, grads, velocities, momentums, count, lr,
         f[settings + RHO]!, f[settings + MOMENTUM]!, f[settings + EPSILON]!);
     }
     if (kind === SGD) return sgdUpdate(params, grads, momentums, count, lr, f[settings + MOMENTUM]!, f[settings + NESTEROV]! !== 0.0);
-    return updateMore(net, kind, params, grads, momentums, velocities, count, lr, t);
+    return updateMore(net, kind, params, grads, momentums, velocities, accumulators, count, lr, t);
   }
 
-  function adam(net: number, params: number, grads: number, momentums: number, velocities: number, count: number, lr: number, t: number): number {
+  function adam(net: number, params: number, grads: number, momentums: number, velocities: number, accumulators: number, count: number, lr: number, t: number): number {
     const settings = slot(net, SETTINGS);
     const beta1 = f[settings + BETA_1]!, beta2 = f[settings + BETA_2]!, epsilon = f[settings + EPSILON]!;
     if (f[settings + AMSGRAD]! !== 0.0) {
-      return adamAmsgradUpdate(params, grads, momentums, velocities, slot(net, ACCUMULATORS), count, lr, beta1, beta2, epsilon, t);
+      return adamAmsgradUpdate(params, grads, momentums, velocities, accumulators, count, lr, beta1, beta2, epsilon, t);
     }
     return adamUpdate(params, grads, momentums, velocities, count, lr, beta1, beta2, epsilon, t);
   }
 
-  function updateMore(net: number, kind: number, params: number, grads: number, momentums: number, velocities: number, count: number, lr: number, t: number): number {
+  function updateMore(net: number, kind: number, params: number, grads: number, momentums: number, velocities: number, accumulators: number, count: number, lr: number, t: number): number {
     const settings = slot(net, SETTINGS);
     const epsilon = f[settings + EPSILON]!;
-    if (kind === ADAGRAD) return adagradUpdate(params, grads, slot(net, ACCUMULATORS), count, lr, epsilon);
-    if (kind === ADADELTA) return adadeltaUpdate(params, grads, velocities, slot(net, ACCUMULATORS), count, lr, f[settings + RHO]!, epsilon);
+    if (kind === ADAGRAD) return adagradUpdate(params, grads, accumulators, count, lr, epsilon);
+    if (kind === ADADELTA) return adadeltaUpdate(params, grads, velocities, accumulators, count, lr, f[settings + RHO]!, epsilon);
     const beta1 = f[settings + BETA_1]!, beta2 = f[settings + BETA_2]!;
     if (kind === ADAMAX) return adamaxUpdate(params, grads, momentums, velocities, count, lr, beta1, beta2, epsilon, t);
-    if (kind === NADAM) {
-      const uProduct = f[settings + U_PRODUCT]! * beta1 * (1.0 - 0.5 * pow(0.96, t));
-      f[settings + U_PRODUCT] = uProduct;
-      return nadamUpdate(params, grads, momentums, velocities, count, lr, beta1, beta2, epsilon, t, uProduct);
-    }
+    if (kind === NADAM) return nadamUpdate(params, grads, momentums, velocities, count, lr, beta1, beta2, epsilon, t, f[settings + U_PRODUCT]!);
     if (kind === ADAMW) {
       decayWeights(params, count, f[settings + WEIGHT_DECAY]!, lr);
-      return adam(net, params, grads, momentums, velocities, count, lr, t);
+      return adam(net, params, grads, momentums, velocities, accumulators, count, lr, t);
     }
     return unknown('optimizer', kind);
   }
