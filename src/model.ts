@@ -392,6 +392,7 @@ export class Model {
    */
   dispose(): void {
     this.threads?.close();
+    if (this.threads) UNCLOSED.unregister(this.threads);
     this.threads = undefined;
   }
 
@@ -408,6 +409,7 @@ export class Model {
       if (ws?.engine.shared) {
         this.workspaces.wasm = ws;
         this.threads = new Threads(ws.engine, ws.engine.shared, ws.layout.net);
+        UNCLOSED.register(this, this.threads, this.threads);
       }
     }
     await this.threads?.use(n);
@@ -582,6 +584,9 @@ export class Model {
     return engine === undefined ? (wasmLoaded() ? 'wasm' : 'js') : oneOf('engine', engine, ENGINE_KINDS);
   }
 }
+
+/** A model collected without `dispose()` ends its workers then. */
+const UNCLOSED = new FinalizationRegistry<Threads>((threads) => threads.close());
 
 // Module constants rather than literals per call: predictInto's fixed cost is a few of these.
 const ENGINE_KINDS = ['wasm', 'js'] as const;
