@@ -158,8 +158,8 @@ function checkStepsPerExecution(v: unknown): 1 | 'epoch' {
 export interface ValidationOptions {
   /** Share of the rows (seeded by `seed`, stratified by label for binaryCrossentropy) held out to validate on after each epoch, as Keras's validationSplit. */
   validationSplit?: number;
-  /** Rows to validate on after each epoch instead: `[x, y]`. */
-  validationData?: [Matrix, Matrix];
+  /** Rows to validate on after each epoch instead: `[x, y]`, or `[x, y, sampleWeight]` to weigh their losses. */
+  validationData?: [Matrix, Matrix] | [Matrix, Matrix, ArrayLike<number>];
   /**
    * Keras's EarlyStopping callback, on the validation: stops once `monitor` ('val_loss', the default,
    * or 'loss') has not improved by more than `minDelta` (0) for `patience` (0) epochs counted from
@@ -186,15 +186,15 @@ export const VALIDATION_OPTIONS = ['validationSplit', 'validationData', 'earlySt
 
 export interface ValidationSettings {
   split?: number;
-  data?: [Matrix, Matrix];
+  data?: [Matrix, Matrix] | [Matrix, Matrix, ArrayLike<number>];
   earlyStopping?: EarlyStoppingSettings;
   threshold: number;
 }
 
 export function checkValidationOptions(o: ValidationOptions): ValidationSettings {
   if (o.validationSplit !== undefined && o.validationData !== undefined) fail('validationSplit', 'give validationSplit or validationData, not both');
-  if (o.validationData !== undefined && (!Array.isArray(o.validationData) || o.validationData.length !== 2)) {
-    fail('validationData', `expected [x, y], got ${show(o.validationData)}`);
+  if (o.validationData !== undefined && (!Array.isArray(o.validationData) || o.validationData.length < 2 || o.validationData.length > 3)) {
+    fail('validationData', `expected [x, y] or [x, y, sampleWeight], got ${show(o.validationData)}`);
   }
   let earlyStopping: EarlyStoppingSettings | undefined;
   if (o.earlyStopping !== undefined) {
@@ -223,10 +223,14 @@ export interface ModelFitOptions extends FitOptions, ValidationOptions {
    * in the target's units; losses (history, evaluate) are those of the scaled targets.
    */
   standardizeTarget?: boolean;
+  /** Keras's sample_weight: one weight ≥ 0 per row of x; each row's loss (and so its gradient) counts that many times, the batch's sum still divided by its rows. */
+  sampleWeight?: ArrayLike<number>;
+  /** Keras's class_weight: `{ [class index]: weight }` (0/1 for a binaryCrossentropy output), each training row weighing its class's (1 if not named). Not with sampleWeight. */
+  classWeight?: Record<number, number>;
 }
 
 /** Every key Model.fit takes. */
-export const MODEL_FIT_OPTIONS = [...FIT_OPTIONS, ...VALIDATION_OPTIONS, 'standardize', 'standardizeTarget'] as const satisfies readonly (keyof ModelFitOptions)[];
+export const MODEL_FIT_OPTIONS = [...FIT_OPTIONS, ...VALIDATION_OPTIONS, 'standardize', 'standardizeTarget', 'sampleWeight', 'classWeight'] as const satisfies readonly (keyof ModelFitOptions)[];
 
 /** Model.fit's options checked, every key by name: the fit's settings, the validation's, and the two scaling switches. */
 export function checkModelFitOptions(options: ModelFitOptions): { settings: Settings; validation: ValidationSettings } {

@@ -310,7 +310,7 @@ describe('bad TensorFlow.js files: an error naming the file and the layer', () =
   it('no loss given and none in the file', () => {
     const { modelJson, weightData } = exportTfjs(new Model(spec));
     delete modelJson.userDefinedMetadata;
-    expect(() => modelFromTfjs(modelJson, weightData, { source: 'plain/model.json' })).toThrow("plain/model.json: loss: the file names no loss this project knows (it has no training config); pass { loss: 'mse' | 'binaryCrossentropy' | 'categoricalCrossentropy' | 'sparseCategoricalCrossentropy' }");
+    expect(() => modelFromTfjs(modelJson, weightData, { source: 'plain/model.json' })).toThrow("plain/model.json: loss: the file names no loss this project knows (it has no training config); pass { loss: 'mse' | 'binaryCrossentropy' | 'categoricalCrossentropy' | 'sparseCategoricalCrossentropy' | 'meanAbsoluteError' | 'meanAbsolutePercentageError' | 'meanSquaredLogarithmicError' | 'huber' | 'logcosh' | 'hinge' | 'squaredHinge' | 'categoricalHinge' | 'kullbackLeiblerDivergence' | 'poisson' }");
   });
 
   it('exporting an activation the table lacks names the layer', () => {
