@@ -8,6 +8,7 @@ import { checkTargets, LOSS_ROWS } from './operations/losses.js';
 import { fitScaler, type Scaler } from './scaler.js';
 import { outputs, targetWidth, type Network } from './spec.js';
 import { splitRows, takeRows } from './split.js';
+import { checkMonitor } from './validation.js';
 
 export type { ModelFitOptions } from './fitOptions.js';
 
@@ -87,6 +88,9 @@ export interface PreparedFit {
 /** Everything a fit needs before its first epoch, every option checked before anything changes. */
 export function prepareFit(network: Network, x: Matrix, y: Matrix, options: ModelFitOptions): PreparedFit {
   const { settings, validation } = checkModelFitOptions(options);
+  const task = LOSS_ROWS[network.loss].task;
+  if (validation.earlyStopping) checkMonitor('earlyStopping.monitor', validation.earlyStopping.monitor, task);
+  if (settings.reduceLROnPlateau) checkMonitor('reduceLROnPlateau.monitor', settings.reduceLROnPlateau.monitor, task);
   if (options.standardizeTarget) checkRegression(network, 'standardizeTarget');
   let train = rowsOf(network, x, y);
   if (options.sampleWeight !== undefined && options.classWeight !== undefined) fail('classWeight', 'give sampleWeight or classWeight, not both (as Keras)');

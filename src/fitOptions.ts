@@ -7,6 +7,7 @@ import { checkSeed, fail, knownKeys, oneOf, positiveInteger, show } from './erro
 import { checkThreshold } from './metrics.js';
 import { nonNegative } from './operations/rows.js';
 import { checkOptimizer, OPTIMIZER_OPTIONS, type OptimizerOptions, type OptimizerSettings } from './optimizerSettings.js';
+import { SEARCH_METRICS, type SearchMetric } from './search/metric.js';
 import type { EpochLogs } from './trainer.js';
 
 /** `'none'`: rows in order; `'epoch'` (or `true`): a new permutation each epoch; `'sample'`: each step draws a row at random, with replacement. */
@@ -51,9 +52,12 @@ export interface FitOptions extends OptimizerOptions {
   reduceLROnPlateau?: ReduceLROnPlateauOptions;
 }
 
-/** The quantities a callback may watch, by Keras's names: the validation loss, or the training loss. */
-export const MONITORS = ['val_loss', 'loss'] as const;
-export type Monitor = (typeof MONITORS)[number];
+/**
+ * The quantities a callback may watch, by Keras's names: the validation loss, the training loss, or a
+ * validation metric of the model's task (`val_accuracy`, `val_mae`, … as evaluateMetrics names them).
+ */
+export type Monitor = 'val_loss' | 'loss' | `val_${Exclude<SearchMetric, 'loss'>}`;
+export const MONITORS: readonly Monitor[] = ['val_loss', 'loss', ...(Object.keys(SEARCH_METRICS) as SearchMetric[]).filter((m) => m !== 'loss').map((m) => `val_${m}` as Monitor)];
 
 export interface ReduceLROnPlateauOptions {
   monitor?: Monitor;
@@ -238,8 +242,8 @@ export function checkModelFitOptions(options: ModelFitOptions): { settings: Sett
   knownKeys('', options, MODEL_FIT_OPTIONS);
   const settings = checkFitOptions(options);
   const validation = checkValidationOptions(options);
-  if (settings.reduceLROnPlateau?.monitor === 'val_loss' && validation.split === undefined && validation.data === undefined) {
-    fail('reduceLROnPlateau', "watches the validation loss: give validationSplit or validationData too, or monitor 'loss'");
+  if (settings.reduceLROnPlateau?.monitor.startsWith('val_') && validation.split === undefined && validation.data === undefined) {
+    fail('reduceLROnPlateau', `watches ${settings.reduceLROnPlateau.monitor}: give validationSplit or validationData too, or monitor 'loss'`);
   }
   for (const key of ['standardize', 'standardizeTarget'] as const) {
     if (options[key] !== undefined && typeof options[key] !== 'boolean') fail(key, `expected true or false, got ${show(options[key])}`);
