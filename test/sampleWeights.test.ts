@@ -98,3 +98,14 @@ describe("the losses' parameters and names", () => {
     expect(() => m.evaluate([[2], [2]], [[0], [-1]])).toThrow(/hinge needs labels −1 and 1, or 0 and 1; row 2 has −1 and row 1 has 0/);
   });
 });
+
+describe("the loss's parameter travels with the model", () => {
+  it('through a TensorFlow.js export and back', async () => {
+    const { exportTfjs, modelFromTfjs } = await import('../src/node.js');
+    const m = new Model({ inputs: 1, layers: [{ units: 1 }], loss: { name: 'huber', delta: 2 }, weights: [[[0.25]], [-0.5]] });
+    const { modelJson, weightData } = exportTfjs(m);
+    const back = modelFromTfjs(modelJson, weightData).model;
+    expect(back.network.loss).toBe('huber');
+    expect(back.network.lossParameter).toBe(2);
+  });
+});

@@ -121,7 +121,7 @@ describe('exportTfjs → tf.loadLayersModel', () => {
       const { modelJson } = await saveTfjs(join(dir, loss), model);
       const tfModel = await tfLoad(join(dir, loss, 'model.json'));
       // The loss by the name the export keeps, which is TensorFlow.js's own
-      tfModel.compile({ optimizer: tf.train.sgd(0.1), loss: modelJson.userDefinedMetadata!.backprop.loss });
+      tfModel.compile({ optimizer: tf.train.sgd(0.1), loss: modelJson.userDefinedMetadata!.backprop.loss as string });
       await tfModel.fit(tf.tensor2d(x), tf.tensor2d(y), { epochs: 3, batchSize: 4, shuffle: false, verbose: 0 });
       const ours = new Model({ ...spec, weights: fround(model.getWeights()) });
       await ours.fit(x, y, { epochs: 3, batchSize: 4, shuffle: 'none', learningRate: 0.1, engine: 'js' });
