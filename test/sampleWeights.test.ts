@@ -109,3 +109,27 @@ describe("the loss's parameter travels with the model", () => {
     expect(back.network.lossParameter).toBe(2);
   });
 });
+
+describe('on the command line', () => {
+  it('--sample-weight COLUMN weighs the rows (not a feature), --class-weight by label; both refused together, and by explain', async () => {
+    const { mkdtempSync, writeFileSync, readFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { runCli } = await import('./helpers.js');
+    const dir = mkdtempSync(join(tmpdir(), 'weights-'));
+    writeFileSync(join(dir, 'w.csv'), 'a,b,w,y\n1,2,1,no\n2,1,0.5,yes\n3,3,2,yes\n0,1,1,no\n1,1,1,no\n2,2,3,yes\n');
+    const run = (...flags: string[]) => runCli(dir, ['train', 'w.csv', '--target', 'y', '--epochs', '3', '--json', ...flags]);
+    const weighted = JSON.parse(run('--sample-weight', 'w', '--save', 'm.json').stdout);
+    const plain = JSON.parse(run().stdout);
+    expect(weighted.model.inputs).toBe(2); // a and b: the weight column is no feature
+    expect(weighted.history.loss).not.toEqual(plain.history.loss);
+    expect(JSON.parse(readFileSync(join(dir, 'm.json'), 'utf8')).training.sampleWeight).toBe('w');
+    // class weights by label equal the same weights given per row
+    writeFileSync(join(dir, 'c.csv'), 'a,b,w,y\n1,2,1,no\n2,1,4,yes\n3,3,4,yes\n0,1,1,no\n1,1,1,no\n2,2,4,yes\n');
+    const byClass = JSON.parse(runCli(dir, ['train', 'c.csv', '--target', 'y', '--features', 'a,b', '--epochs', '3', '--json', '--class-weight', 'yes=4']).stdout);
+    const byRow = JSON.parse(runCli(dir, ['train', 'c.csv', '--target', 'y', '--epochs', '3', '--json', '--sample-weight', 'w']).stdout);
+    expect(byClass.history.loss).toEqual(byRow.history.loss);
+    expect(run('--sample-weight', 'w', '--class-weight', 'yes=2').stderr).toMatch(/--class-weight: give --sample-weight or --class-weight, not both/);
+    expect(runCli(dir, ['explain', 'w.csv', '--target', 'y', '--sample-weight', 'w']).stderr).toMatch(/--sample-weight: explain writes out a step whose rows weigh the same/);
+  }, 60_000);
+});

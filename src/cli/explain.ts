@@ -94,6 +94,9 @@ function datasetSource(v: Values): Source {
 
 /** A CSV file, or a class dataset (path undefined), as train reads it. */
 async function csvSource(v: Values, path: string | undefined): Promise<Source> {
+  for (const flag of ['sample-weight', 'class-weight']) {
+    if (v[flag] !== undefined) fail(`--${flag}`, 'explain writes out a step whose rows weigh the same; train weighs them (leave the flag out here)');
+  }
   const { source, data, kind, spec, fit, y, width } = await csvRun(v, path);
   const n = data.features.length;
   const rows = (m: Float64Array, w: number) => Array.from({ length: m.length / w }, (_, r) => Array.from(m.subarray(r * w, (r + 1) * w)));

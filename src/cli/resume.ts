@@ -52,6 +52,7 @@ export async function resumeRun(file: string, v: Values, path: string | undefine
     ...(dataset ? { dataset } : { target: (info.targets ?? [info.target]).join(','), features: info.features.join(','), task }),
     loss: lossText(lossSpec(model.network)),
     'class-weight': text(t.classWeight),
+    'sample-weight': text(t.sampleWeight),
     standardize: t.standardize === true ? true : undefined,
     'raw-target': task === 'regression' && t.standardizeTarget === false ? true : undefined,
     'validation-split': text(t.validationSplit),

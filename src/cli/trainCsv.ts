@@ -35,6 +35,7 @@ export const CSV_FILE_FLAGS: FlagGroup = {
   flags: {
     target: { value: 'COLUMN', help: 'the column to learn; a,b for a regression with several targets (one output each)' },
     features: { value: 'a,b,c', help: `input columns (default: every other column). In --features and --target, a name holding a comma goes in double quotes, as in a CSV header: --features '"a,b",c'` },
+    'sample-weight': { value: 'COLUMN', help: "a column of row weights ≥ 0, not a feature: each row's loss weighs that much (Keras's sample_weight; the validation rows keep theirs)" },
     task: {
       value: 'T',
       help: 'regression (linear outputs, mse) or classification: targets 0/1 train a sigmoid output (binaryCrossentropy), class labels — text, or other integers — a softmax with one unit per class (sparseCategoricalCrossentropy). '
@@ -233,7 +234,8 @@ async function readSource(v: Values, path: string | undefined, given: Task | und
   }
   if (v.dataset !== undefined) fail('--dataset', 'give a CSV file or --dataset, not both');
   if (typeof v.target !== 'string') fail('--target', `name the column to learn: backprop train ${path} --target COLUMN`);
-  const data = await readCsvFile(path, { target: list('target', v.target)!, features: list('features', v.features), task: given, oneHot: wantOneHot });
+  const weight = typeof v['sample-weight'] === 'string' ? v['sample-weight'] : undefined;
+  const data = await readCsvFile(path, { target: list('target', v.target)!, features: list('features', v.features), task: given, oneHot: wantOneHot, ...(weight === undefined ? {} : { weight }) });
   return { name: path, file: path, data };
 }
 
@@ -291,7 +293,11 @@ export async function trainCsv(flags: Values, path: string | undefined): Promise
   // Without a split every row trains: the rows as read, not a copy (a large file is held once).
   const [x, y] = parts ? [takeRows(data.x, data.features.length, trainRows), takeRows(targets, width, trainRows)] : [data.x, targets];
   const held = parts && [takeRows(data.x, data.features.length, parts.validation), takeRows(targets, width, parts.validation)] as [Float64Array, Float64Array];
-  const options: ModelFitOptions = { ...csvFitOptions(v, { kind, data }, fit), validationData: held, initialEpoch: resumed?.epoch ?? 0 };
+  // --sample-weight: each part's rows keep their weights
+  const weights = data.weights && (parts ? takeRows(data.weights, 1, trainRows) : data.weights);
+  if (weights && v['class-weight'] !== undefined) fail('--class-weight', 'give --sample-weight or --class-weight, not both (as Keras)');
+  const validationData = held && (data.weights ? [...held, takeRows(data.weights, 1, parts!.validation)] as [Float64Array, Float64Array, Float64Array] : held);
+  const options: ModelFitOptions = { ...csvFitOptions(v, { kind, data }, fit), validationData, initialEpoch: resumed?.epoch ?? 0, ...(weights ? { sampleWeight: weights } : {}) };
   if (resumed && resumed.epoch >= fit.epochs!) fail('--epochs', `${resumed.file} already stands at epoch ${resumed.epoch}; give --epochs above it to train further`);
   // Fit's scalers would refuse a column too wide for f64 by its index; here it is named before training.
   if (options.standardize) fitScaler(x, trainRows.length, data.features.length, source.name, data.features);
@@ -305,7 +311,7 @@ export async function trainCsv(flags: Values, path: string | undefined): Promise
     training: {
       data: source.name, rows: data.rows, ...fit, standardize: options.standardize, standardizeTarget: options.standardizeTarget,
       // Epochs count from 1 here, as the report below says them.
-      validationSplit: split ?? null, ...folds, earlyStopping: v['early-stopping'] ?? null, classWeight: v['class-weight'] ?? null, epochsRun: model.getTrainingState()?.epoch ?? 0, bestEpoch: bestEpoch === undefined ? null : bestEpoch + 1,
+      validationSplit: split ?? null, ...folds, earlyStopping: v['early-stopping'] ?? null, classWeight: v['class-weight'] ?? null, sampleWeight: v['sample-weight'] ?? null, epochsRun: model.getTrainingState()?.epoch ?? 0, bestEpoch: bestEpoch === undefined ? null : bestEpoch + 1,
     },
   });
   const checkpoint = async (epoch: number) => {
