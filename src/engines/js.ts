@@ -298,6 +298,31 @@ export function openJsEngine(bytes: number): Engine {
 
   function lossForwardBackward(dz: number, yhat: number, z: number, y: number, w: number, rows: number, outputs: number, targets: number, act: number, loss: number, param: number, scale: number, sum: number): number {
     if (loss === CCE || loss === SPARSE) return softmaxCrossentropy(dz, yhat, z, y, w, rows, outputs, targets, loss, param, scale, sum);
+    if (w !== 0 || param !== 0.0 || (loss !== MSE && loss !== BCE)) return weightedLoss(dz, yhat, z, y, w, rows, outputs, act, loss, param, scale, sum);
+    const single = outputs === 1;
+    for (let row = 0; row < rows * outputs; row += outputs) {
+      let total = 0.0;
+      for (let o = row; o < row + outputs; o++) {
+        const p = f[yhat + o]!;
+        const t = f[y + o]!;
+        let g: number;
+        if (loss === BCE) {
+          total += binaryCrossentropy(t, p, z + o);
+          g = single ? p - t : (p - t) / outputs;
+        } else {
+          const e = p - t;
+          total += e * e;
+          g = (single ? 2.0 * e : 2.0 * e / outputs) * derivative(f, p, z + o, act);
+        }
+        f[dz + o] = g * scale;
+      }
+      sum += single ? total : total / outputs;
+    }
+    if (act === SOFTMAX) softmaxBackward(dz, yhat, rows, outputs);
+    return sum;
+  }
+
+  function weightedLoss(dz: number, yhat: number, z: number, y: number, w: number, rows: number, outputs: number, act: number, loss: number, param: number, scale: number, sum: number): number {
     if (loss === CATEGORICAL_HINGE) return categoricalHinge(dz, yhat, z, y, w, rows, outputs, act, scale, sum);
     const single = outputs === 1 || loss === KLD;
     const k = outputs;
