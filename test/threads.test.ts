@@ -105,6 +105,20 @@ describe('fit({ threads }) gives the same bits for any thread count', () => {
     }
   });
 
+  it('row weights and another loss: the caller computes every row\'s loss and dL/dz in row order, so they share nothing new', async () => {
+    const weighted: ModelOptions<LayerSpec> = { ...spec(true), loss: { name: 'huber', delta: 0.3 } };
+    const sampleWeight = y.map((_, r) => 0.5 + (r % 5) / 2);
+    const fit: ModelFitOptions = { optimizer: 'adamw', epochs: 3, batchSize: 50, sampleWeight };
+    const reference = new Model(weighted);
+    const expected = await reference.fit(x, y, { ...fit, engine: 'js' });
+    for (const threads of [2, 3]) {
+      const model = new Model(weighted);
+      expect((await model.fit(x, y, { ...fit, threads })).loss).toEqual(expected.loss);
+      expect(model.getTrainingState()).toEqual(reference.getTrainingState());
+      model.dispose();
+    }
+  });
+
   it("'auto' keeps one thread where a batch is too little work (and for per-row updates, and the JS engine), else takes the cores", () => {
     setCoreCount(() => 2);
     const net = (layers: number[]) => checkSpec({ inputs: layers[0]!, layers: layers.slice(1).map((units) => ({ units })), loss: 'mse' });
