@@ -79,9 +79,10 @@ export const SHARED: i32 = 23;
 export const ARRIVED: i32 = 24;
 export const SENSE: i32 = 25;
 export const SLEEPING: i32 = 26;
-export const NONFINITE: i32 = 27;
+export const CALLER_SLEEPS: i32 = 27;
+export const NONFINITE: i32 = 28;
 
-export const LAYER0: i32 = 28; // first layer record
+export const LAYER0: i32 = 29; // first layer record
 export const STRIDE: i32 = 10; // slots per layer record
 
 // a layer record's slots
@@ -120,4 +121,4 @@ export const ITERATIONS: i32 = 12;
 export const U_PRODUCT: i32 = 13;
 
 // the hash of the definition these constants come from; the host compares it with its own
-export const CONTRACT: u32 = 0x151a6db8;
+export const CONTRACT: u32 = 0xad499c58;

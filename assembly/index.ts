@@ -147,7 +147,7 @@ function backward(net: i32, inp: usize, rows: i32, t: i32, n: i32): void {
       denseInputGradient(din + <usize>first * (<usize>inputs << 3), d + <usize>first * (<usize>units << 3), at(w), mine, inputs, units);
       layerBackward(din, below, first, mine);
     }
-    if (n > 1) barrier(net, t != 0);
+    if (n > 1) barrier(net, t);
   }
 }
 
@@ -225,18 +225,18 @@ export function step(net: i32, pos: i32, count: i32): f64 {
   const n = threads(net, count);
   if (n > 1) {
     setShared(net, count);
-    barrier(net, false); // the workers start
+    barrier(net, 0); // the workers start
   }
   const yhat = at(field(last, A));
   const random = forward(net, inp, 0, share(count, 1, n), count, yhat, true, true);
-  if (n > 1) barrier(net, false); // every row's forward pass done
+  if (n > 1) barrier(net, 0); // every row's forward pass done
   store<u32>(<usize>(net + RANDOM) << 2, random);
   // 1 / 1 and x / 1 are exact: one row skips the divisions, the slowest links in a tiny network's chain
   const one = count == 1;
   const param = load<f64>(setting(net, LOSS_PARAMETER));
   const loss = lossForwardBackward(at(field(last, D)), yhat, at(field(last, Z)), target, weight, count, outputs, targets, field(last, ACT), slot(net, LOSS), param, one ? 1.0 : 1.0 / <f64>count, 0.0);
   if (fuse && one && plainSgd(net) && slot(net, REGULARIZED) == 0) return loss + backwardUpdate(net, inp);
-  if (n > 1) barrier(net, false); // the last layer's dL/dz done
+  if (n > 1) barrier(net, 0); // the last layer's dL/dz done
   const shares = n > 1 && sharedUpdate(net);
   // the update's scalars, before backward's last barrier: the workers read them after it
   if (shares) advance(net);
@@ -245,7 +245,7 @@ export function step(net: i32, pos: i32, count: i32): f64 {
   if (slot(net, REGULARIZED) != 0) mean += penalty(net, true);
   if (!shares) return mean + update(net);
   const finite = updateRange(net, 0, share(slot(net, COUNT), 1, n));
-  barrier(net, false); // every parameter updated
+  barrier(net, 0); // every parameter updated
   return mean + finite + workersFinite(net);
 }
 
@@ -297,18 +297,18 @@ export function evaluate(net: i32, x: i32, y: i32, w: i32, rows: i32, out: i32):
 export function work(net: i32, thread: i32): void {
   if (!ASC_FEATURE_THREADS) unreachable();
   while (true) {
-    barrier(net, true);
+    barrier(net, thread);
     const rows = shared(net), n = slot(net, THREADS), inp = at(slot(net, IN));
     if (rows == 0) return;
     const first = share(rows, thread, n);
     forward(net, inp, first, share(rows, thread + 1, n) - first, rows, at(field(record(net, slot(net, LAYERS) - 1), A)), true, true);
-    barrier(net, true); // every row's forward pass done
-    barrier(net, true); // the loss and the last layer's dL/dz done
+    barrier(net, thread); // every row's forward pass done
+    barrier(net, thread); // the loss and the last layer's dL/dz done
     backward(net, inp, rows, thread, n);
     if (sharedUpdate(net)) {
       const count = slot(net, COUNT), first = share(count, thread, n);
       reportFinite(net, updateRange(net, first, share(count, thread + 1, n) - first));
-      barrier(net, true); // every parameter updated
+      barrier(net, thread); // every parameter updated
     }
   }
 }
@@ -317,5 +317,5 @@ export function work(net: i32, thread: i32): void {
 export function release(net: i32): void {
   if (!ASC_FEATURE_THREADS) unreachable();
   setShared(net, 0);
-  barrier(net, false);
+  barrier(net, 0);
 }

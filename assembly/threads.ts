@@ -1,4 +1,4 @@
-import { THREADS, SHARED, ARRIVED, SENSE, SLEEPING, NONFINITE, REGULARIZED, CLIPPING, CLIP_NONE } from './contract';
+import { THREADS, SHARED, ARRIVED, SENSE, SLEEPING, CALLER_SLEEPS, NONFINITE, REGULARIZED, CLIPPING, CLIP_NONE } from './contract';
 import { slot } from './net';
 
 // Threads sharing one step's batch: the threads build (`--enable threads`, its memory shared with
@@ -45,10 +45,11 @@ export function shared(net: i32): i32 {
 }
 
 // barrier — returns once every one of THREADS threads has called it (sense-reversing: the last to
-// arrive flips SENSE, the others wait for the flip). A worker (`sleep`) that has waited long sleeps
-// until woken; the caller's thread never sleeps (a browser's main thread may not), it spins.
+// arrive flips SENSE, the others wait for the flip). A thread that has waited long sleeps until woken:
+// a worker (`thread` > 0), and the caller's (thread 0) where it may (CALLER_SLEEPS: not a page's main
+// thread, which may not wait; it spins).
 @inline
-export function barrier(net: i32, sleep: bool): void {
+export function barrier(net: i32, thread: i32): void {
   if (!ASC_FEATURE_THREADS) return;
   const sense = address(net, SENSE), arrived = address(net, ARRIVED), sleeping = address(net, SLEEPING);
   const s = atomic.load<i32>(sense);
@@ -58,6 +59,7 @@ export function barrier(net: i32, sleep: bool): void {
     if (atomic.load<i32>(sleeping) > 0) atomic.notify(sense, -1);
     return;
   }
+  const sleep = thread > 0 || slot(net, CALLER_SLEEPS) != 0;
   let spins = 0;
   while (atomic.load<i32>(sense) == s) {
     if (sleep && ++spins > SPINS) {

@@ -46,7 +46,8 @@ export const NET_SLOTS = [
   'SHARED',     // rows of the step the threads are sharing (0: the workers stop)
   'ARRIVED',    // threads at the barrier so far (assembly/threads.ts)
   'SENSE',      // flips each time every thread has reached the barrier
-  'SLEEPING',   // workers asleep at the barrier, so the last to arrive wakes them only when one sleeps
+  'SLEEPING',   // threads asleep at the barrier, so the last to arrive wakes them only when one sleeps
+  'CALLER_SLEEPS', // 1 where the caller's thread may sleep at the barrier too (not a page's main thread, which may not wait)
   'NONFINITE',  // 1 once a worker's share of an update has made a parameter non-finite (the caller reads and clears it)
 ] as const;
 

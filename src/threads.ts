@@ -97,6 +97,8 @@ export class Threads {
     if (typeof starter !== 'function') return;
     // Set before any worker arrives at the barrier: it counts arrivals against THREADS.
     i32[this.net + NET.THREADS] = n;
+    // Every thread may wait (sleep at the barrier) but a page's main thread, which must spin.
+    i32[this.net + NET.CALLER_SLEEPS] = typeof (globalThis as { document?: unknown }).document === 'undefined' ? 1 : 0;
     const { module, memory } = this.shared;
     const start = starter;
     this.workers = Array.from({ length: n - 1 }, (_, k) => start({ module, memory, net: this.net, thread: k + 1 }));
