@@ -26,6 +26,8 @@ const SGD = OPTIMIZERS.indexOf('sgd'), ADAM = OPTIMIZERS.indexOf('adam'), RMSPRO
 const ADADELTA = OPTIMIZERS.indexOf('adadelta'), ADAMAX = OPTIMIZERS.indexOf('adamax'), NADAM = OPTIMIZERS.indexOf('nadam'), ADAMW = OPTIMIZERS.indexOf('adamw');
 const CLIP_NONE = CLIPPINGS.indexOf('none'), CLIP_CLIPNORM = CLIPPINGS.indexOf('clipnorm'), CLIP_GLOBAL_CLIPNORM = CLIPPINGS.indexOf('globalClipnorm'), CLIP_CLIPVALUE = CLIPPINGS.indexOf('clipvalue');
 const EPS = 1e-7;
+/** What each draw adds to the dropout generator's state (assembly/dropout.ts). */
+const STEP = 0x6d2b79f5;
 const LOG_2 = Math.LN2; // the double nearest ln 2, as assembly/losses.ts writes it
 // See assembly/dense.ts: under it, a fused SGD update cannot make a finite weight non-finite.
 const TAME = 1e288;
@@ -252,11 +254,10 @@ export function openJsEngine(bytes: number): Engine {
     return mx;
   }
 
-  function dropoutForward(a: number, mask: number, n: number, rate: number, state: number): void {
+  function dropoutForward(a: number, mask: number, n: number, rate: number, s: number): number {
     const scale = 1.0 / (1.0 - rate);
-    let s = m[state]! >>> 0;
     for (let i = 0; i < n; i++) {
-      s = (s + 0x6d2b79f5) >>> 0;
+      s = (s + STEP) >>> 0;
       let t = s;
       t = Math.imul(t ^ (t >>> 15), t | 1);
       t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
@@ -265,7 +266,7 @@ export function openJsEngine(bytes: number): Engine {
       f[mask + i] = mk;
       f[a + i] = f[a + i]! * mk;
     }
-    m[state] = s;
+    return s;
   }
 
   function dropoutBackward(d: number, mask: number, n: number): void {
@@ -808,8 +809,9 @@ export function openJsEngine(bytes: number): Engine {
     return unknown('optimizer', kind);
   }
 
-  function forward(net: number, inp: number, rows: number, out: number, train: boolean, keepZ: boolean): void {
+  function forward(net: number, inp: number, rows: number, out: number, train: boolean, keepZ: boolean): number {
     const last = slot(net, LAYERS) - 1;
+    let random = m[net + RANDOM]! >>> 0;
     for (let l = 0; l <= last; l++) {
       const layer = record(net, l);
       const dst = l === last ? out : field(layer, A);
@@ -821,10 +823,11 @@ export function openJsEngine(bytes: number): Engine {
         denseForward(z, inp, w, b, rows, inputs, units, LINEAR);
         activationForward(dst, z, rows, units, act);
         const mask = field(layer, MASK);
-        if (train && mask !== 0) dropoutForward(dst, mask, rows * units, f[field(layer, OPTIONS) + RATE]!, net + RANDOM);
+        if (train && mask !== 0) random = dropoutForward(dst, mask, rows * units, f[field(layer, OPTIONS) + RATE]!, random);
       }
       inp = dst;
     }
+    return random;
   }
 
   function layerBackward(d: number, layer: number, rows: number): void {
@@ -910,7 +913,7 @@ export function openJsEngine(bytes: number): Engine {
       }
     }
     const yhat = field(last, A);
-    forward(net, inp, count, yhat, true, true);
+    m[net + RANDOM] = forward(net, inp, count, yhat, true, true);
     const one = count === 1;
     const param = f[slot(net, SETTINGS) + LOSS_PARAMETER]!;
     const loss = lossForwardBackward(field(last, D), yhat, field(last, Z), target, weight, count, outputs, targets, field(last, ACT), slot(net, LOSS), param, one ? 1.0 : 1.0 / count, 0.0);
