@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTIVATIONS, exportStandalone, loadModel, loadWasm, predictedLabels, sequential, standaloneWasm, type Activation, type LayerSpec, type Loss, type Model } from '../src/node.js';
@@ -149,6 +150,21 @@ process.stdout.write(JSON.stringify({ out, cjs: cjs.predict(xs[0]).flat().map(bi
     all.forEach((c, i) => expect(got[i], `${c.name}: c`).toEqual(want[i]));
   });
 
+  it.skipIf(!cc)('c: check(in) gives the first column that is not a finite number, else -1', () => {
+    writeFileSync(join(dir, 'check.c'), `#include <stdio.h>
+#include <math.h>
+#include "m0.h"
+int main(void) {
+  double ok[5] = { 1, 2, 3, 4, 5 }, inf[5] = { 1, 2, INFINITY, 4, NAN }, nan[5] = { NAN, 2, 3, 4, 5 };
+  printf("%d %d %d\\n", m0_check(ok), m0_check(inf), m0_check(nan));
+  return 0;
+}
+`);
+    const compiled = spawnSync('cc', ['-O2', '-std=c99', '-Wall', '-Wextra', '-pedantic', '-o', join(dir, 'check'), join(dir, 'check.c')], { encoding: 'utf8' });
+    expect(compiled.stderr).toBe('');
+    expect(spawnSync(join(dir, 'check'), { encoding: 'utf8' }).stdout).toBe('-1 2 0\n');
+  });
+
   it.skipIf(!cc)('c: the names and labels as given, whatever their characters (quotes, backslashes, trigraphs, comment ends, control characters)', () => {
     const odd = ['a"b', 'c\\d', 'e??/f', 'g*/h', 'tab\there', 'é', 'x'];
     const c = all.find((k) => k.classes)!;
@@ -183,6 +199,43 @@ process.stdout.write(JSON.stringify({ out, cjs: cjs.predict(xs[0]).flat().map(bi
       expect(problems).toEqual([]);
       await page.close();
     });
+  });
+});
+
+describe('the exports check their inputs as predict does, naming the row and column', () => {
+  let cwd: string;
+  const modules: Record<string, { predict: (rows: unknown) => number[][]; predictInto: (x: ArrayLike<unknown>, out: Float64Array) => Float64Array; predictedLabels: (p: unknown) => string[] }> = {};
+  beforeAll(async () => {
+    cwd = mkdtempSync(join(tmpdir(), 'backprop-standalone-checks-'));
+    writeFileSync(join(cwd, 'package.json'), '{ "type": "module" }');
+    const model = sequential({ inputs: 3, layers: [{ units: 4, activation: 'tanh' }, { units: 3, activation: 'softmax' }], loss: 'categoricalCrossentropy', seed: 3 });
+    for (const format of ['js', 'wasm'] as const) {
+      writeFileSync(join(cwd, `${format}.js`), exportStandalone(model, { format, featureNames: ['a', 'b', 'c'], classes: ['x', 'y', 'z'] }));
+      modules[format] = await import(pathToFileURL(join(cwd, `${format}.js`)).href);
+    }
+  });
+  afterAll(() => rmSync(cwd, { recursive: true, force: true }));
+
+  it.each(['js', 'wasm'])('%s: predict, predictInto and predictedLabels refuse what predict refuses, with the row and column', (format) => {
+    const m = modules[format]!;
+    expect(() => m.predict('rows')).toThrow(/^predict: expected an array of rows, got "rows"$/);
+    expect(() => m.predict([])).toThrow(/^predict: expected an array of rows, got \[\]$/);
+    expect(() => m.predict([[1, 2, 3], [1, 2]])).toThrow(/^predict: row 2: expected 3 numbers, got \[1,2\]$/);
+    expect(() => m.predict([[1, 2, 3], 5])).toThrow(/^predict: row 2: expected 3 numbers, got 5$/);
+    expect(() => m.predict([[1, Number.NaN, 3]])).toThrow(/^predict: row 1, column 2 \(b\): expected a finite number, got NaN$/);
+    expect(() => m.predict([[1, 2, 3], [1, 2, '3']])).toThrow(/^predict: row 2, column 3 \(c\): expected a finite number, got "3"$/);
+    // biome-ignore lint/suspicious/noSparseArray: a hole where a number should be
+    expect(() => m.predict([[1, , 3]])).toThrow(/^predict: row 1, column 2 \(b\): expected a finite number, got undefined$/);
+    const out = new Float64Array(2).fill(7);
+    expect(() => m.predictInto(Float64Array.of(1, 2, 3, 4), new Float64Array(1))).toThrow(/^predictInto: expected x of rows\*3 numbers and out of rows\*3, got 4 and 1$/);
+    expect(() => m.predictInto(Float64Array.of(1, 2, 3), out)).toThrow(/^predictInto: expected x of rows\*3 numbers and out of rows\*3, got 3 and 2$/);
+    const six = new Float64Array(6), sixOut = new Float64Array(6).fill(7);
+    six[4] = Number.POSITIVE_INFINITY;
+    expect(() => m.predictInto(six, sixOut)).toThrow(/^predictInto: row 2, column 2 \(b\): expected a finite number, got Infinity$/);
+    expect(Array.from(sixOut)).toEqual([7, 7, 7, 7, 7, 7]); // nothing written: every input is checked first
+    expect(() => m.predictedLabels([[0.5, 0.5]])).toThrow(/^predictedLabels: row 1 has 2 values; expected one per class \(3\)$/);
+    expect(m.predictedLabels([[0.1, 0.7, 0.2], [0.4, 0.2, 0.4]])).toEqual(['y', 'x']); // the first on a tie, as the library's
+    expect(() => m.predict([[1, 2, Number.NEGATIVE_INFINITY]])).toThrow(RangeError);
   });
 });
 
