@@ -103,21 +103,26 @@ describe('standalone predictors equal model.predict to the bit', () => {
     all.forEach(({ model, x }, i) => expect(model.predict(x, { engine: 'wasm' }).flat().map(bits)).toEqual(want[i]));
   });
 
-  it('js and wasm in a fresh Node process (ES modules, and the CommonJS twins)', () => {
+  it('js and wasm (its SIMD and scalar builds) in a fresh Node process (ES modules, and the CommonJS twins)', () => {
     writeFileSync(join(dir, 'run.mjs'), `${runner(all.map((c) => c.x))}
 import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const cjs = require('./m0.cjs'), cjsWasm = require('./m0.wasm.cjs');
 await cjsWasm.ready;
-process.stdout.write(JSON.stringify({ out, cjs: cjs.predict(xs[0]).flat().map(bits), cjsWasm: cjsWasm.predict(xs[0]).flat().map(bits) }));
+// the scalar builds too, as a host without SIMD runs them: each loader's SIMD probe fails
+WebAssembly.validate = () => false;
+const scalar = [];
+for (let i = 0; i < xs.length; i++) scalar.push((await import('./m' + i + '.wasm.js?scalar')).predict(xs[i]).flat().map(bits));
+process.stdout.write(JSON.stringify({ out, scalar, cjs: cjs.predict(xs[0]).flat().map(bits), cjsWasm: cjsWasm.predict(xs[0]).flat().map(bits) }));
 `);
     const r = spawnSync(process.execPath, [join(dir, 'run.mjs')], { encoding: 'utf8', timeout: 60_000 });
     expect(r.stderr).toBe('');
-    const { out, cjs, cjsWasm } = JSON.parse(r.stdout) as { out: { js: string[]; into: string[]; wasm: string[]; classes: string[] | null; wasmClasses: string[] | null; featureNames: string[]; labels: string[] | null; wasmLabels: string[] | null }[]; cjs: string[]; cjsWasm: string[] };
+    const { out, scalar, cjs, cjsWasm } = JSON.parse(r.stdout) as { scalar: string[][]; out: { js: string[]; into: string[]; wasm: string[]; classes: string[] | null; wasmClasses: string[] | null; featureNames: string[]; labels: string[] | null; wasmLabels: string[] | null }[]; cjs: string[]; cjsWasm: string[] };
     all.forEach((c, i) => {
       expect(out[i]!.js, `${c.name}: js`).toEqual(want[i]);
       expect(out[i]!.into, `${c.name}: js predictInto`).toEqual(want[i]);
       expect(out[i]!.wasm, `${c.name}: wasm`).toEqual(want[i]);
+      expect(scalar[i], `${c.name}: wasm, scalar build`).toEqual(want[i]);
       expect(out[i]!.classes).toEqual(c.classes ?? null);
       expect(out[i]!.wasmClasses).toEqual(c.classes ?? null);
       expect(out[i]!.featureNames).toEqual(namesOf(c));
