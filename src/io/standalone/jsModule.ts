@@ -24,7 +24,7 @@ export function base64(bytes: Uint8Array): string {
  * significant digit first; digit d is the character 35 + d, past the backslash (92) one more, so
  * the text needs no escape in a "…" string. 8% shorter than base64; DECODE_85 reads it back.
  */
-export function base85(bytes: Uint8Array): string {
+function base85(bytes: Uint8Array): string {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
   let out = '';
   for (let at = 0; at < bytes.length; at += 4) {
@@ -37,7 +37,7 @@ export function base85(bytes: Uint8Array): string {
 }
 
 /** JS that writes the doubles of base85 text T into f[0 …): its words little-endian into f's bytes, then each double read back as such (so on any byte order). */
-export const DECODE_85 = '{let i=0,w=0,c,v=new DataView(f.buffer);for(;i<T.length;)c=T.charCodeAt(i++),w=w*85+c-35-(c>92),i%5||(v.setUint32(i*.8-4,w,!0),w=0);for(i=0;i<T.length/10;i++)f[i]=v.getFloat64(8*i,!0)}';
+const DECODE_85 = '{let i=0,w=0,c,v=new DataView(f.buffer);for(;i<T.length;)c=T.charCodeAt(i++),w=w*85+c-35-(c>92),i%5||(v.setUint32(i/5*4-4,w,!0),w=0);for(i=0;i<T.length/10;i++)f[i]=v.getFloat64(8*i,!0)}';
 
 /**
  * Top-level statements as one: consecutive `var` statements become one declaration list (each

@@ -187,7 +187,7 @@ function tableAddress(segments: Parsed['segments']): number {
 }
 
 /** What an export holds of the plan: the module, and what its loader needs (addresses, exp's table). */
-export interface WasmPredictor {
+export interface PredictorModule {
   module: Uint8Array;
   /** x: [capacity][inputs] and out: [capacity][outputs], byte addresses. */
   x: number;
@@ -197,7 +197,7 @@ export interface WasmPredictor {
 }
 
 /** The predictor module (`simd`: the SIMD build) cut to the plan's functions, with its predict and its model. */
-export function wasmModule(plan: Plan, simd: boolean): WasmPredictor {
+export function wasmModule(plan: Plan, simd: boolean): PredictorModule {
   const built = Uint8Array.from(atob(PREDICTOR_WASM[simd ? 'simd' : 'scalar']), (c) => c.charCodeAt(0));
   const p = parse(built);
   const fn = (name: string): number => {
@@ -293,7 +293,7 @@ export function wasmPredictor(plan: Plan, commonjs: boolean): string {
   // exp's table, as the JS engine makes it: the loader's, written into memory (the same address in both builds' layouts is not assumed)
   const tableExpr = scalar.table !== undefined || simd?.table !== undefined ? use('exp_table', take) : undefined;
   const statements = [...take].sort((a, b) => a - b).map((i) => JS_RUNTIME.statements[i]!);
-  const choose = (pick: (w: WasmPredictor) => string) => (simd ? `S?${pick(simd)}:${pick(scalar)}` : pick(scalar));
+  const choose = (pick: (w: PredictorModule) => string) => (simd ? `S?${pick(simd)}:${pick(scalar)}` : pick(scalar));
   const lines = [
     '// backprop-wasm predictor (WebAssembly)',
     `const C=${WASM_CAPACITY},b=s=>Uint8Array.from(atob(s),c=>c.charCodeAt(0)),S=${simd ? `WebAssembly.validate(b("${SIMD_PROBE}"))` : 0},`,
