@@ -89,9 +89,10 @@ function literal(v) {
 
 /**
  * The engine's tables exp reads, built by shorter code: 2^(i/128) from 2^(1/128) in 128-bit fixed
- * point (taken from square roots here, at build time; the engine carries 200 bits, more than the
- * table's ~106 need) rather than the square roots themselves, and the powers of two by doubling (exact) rather than from their bits. shorter()
- * holds each to the engine's values, every entry, bit for bit.
+ * point (its square roots taken here, at build time; the engine carries 200 bits, more than the
+ * table's ~106 need) rather than from the square roots themselves, and the powers of two by
+ * doubling (exact) rather than from their bits. shorter() holds each to the engine's values, every
+ * entry, bit for bit.
  */
 function tableSources(P = 128n) {
   const root = (a) => { // ⌊√a⌋, as expTable's
