@@ -210,6 +210,7 @@ describe('backprop bench (the CLI, structure only)', () => {
     [['--engines', 'c-avx'], /--engines: expected one of .*'c-sse2', 'c-native'/],
     [['--reps', '0'], /--reps: expected a positive whole number, got 0/],
     [['--activation', 'softmax'], /--activation: expected one of 'linear', 'sigmoid', 'tanh', 'relu', 'elu'.* got "softmax"/],
+    [['--threads', '--networks', '8-16-1'], /--networks: the threads rows are a fixed set \(see --help\); leave it out with --threads/],
   ])('%s: a clear message, exit 1', (args, message) => {
     const r = bench(args);
     expect(r.code).toBe(1);
