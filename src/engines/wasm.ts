@@ -9,6 +9,8 @@ type Exports = { [K in keyof Kernels]: Kernels[K] } & {
   memory: WebAssembly.Memory;
   CONTRACT: WebAssembly.Global;
   reserve(bytes: number): number;
+  /** The threads build's: ends the workers' loops (the other builds trap). */
+  release(net: number): void;
 };
 
 /** The threads build's largest memory, in 64 KiB pages (scripts/build.mjs's --maximumMemory: 4 GiB, wasm32's whole range). */
@@ -132,7 +134,7 @@ export function openWasmEngine(bytes: number, threads?: WebAssembly.Module): Eng
     regularizerPenalty: k.regularizerPenalty,
     activation: k.activation,
     activationDerivative: k.activationDerivative,
-    shared: threads && memory && { module: threads, memory, release: (k as unknown as { release(net: number): void }).release },
+    shared: threads && memory && { module: threads, memory, release: k.release },
   };
   return engine;
 }
