@@ -41,9 +41,13 @@ afterAll(async () => {
   if (profile) rmSync(profile, { recursive: true, force: true });
 });
 
-/** A page of the served dist/, with every console error, uncaught exception and failed request of it and its workers collected. */
-async function open(path: string): Promise<{ page: Page; problems: string[] }> {
+/**
+ * A page of the served dist/, with every console error, uncaught exception and failed request of it and
+ * its workers collected; `init` runs in the page before its own scripts.
+ */
+async function open(path: string, init?: () => void): Promise<{ page: Page; problems: string[] }> {
   const page = await browser.newPage();
+  if (init) await page.addInitScript(init);
   const problems: string[] = [];
   const watch = (where: string) => (m: ConsoleMessage) => { if (m.type() === 'error') problems.push(`${where} console: ${m.text()}`); };
   page.on('console', watch('page'));
@@ -607,24 +611,82 @@ async function axeViolations(page: Page): Promise<string[]> {
   });
 }
 
+/** A task of the page's main thread as Chromium's trace saw it: wall time, the thread's CPU time in it, and its largest parts. */
+interface MainTask { wall: number; cpu: number; parts: string }
+
+/** Trace events as the DevTools protocol delivers them (the fields read here). */
+interface TraceEvent { name: string; ph: string; ts: number; dur?: number; tdur?: number; pid: number; tid: number; args?: { data?: { message?: string; functionName?: string } } }
+
+/** Milliseconds over which a task is long (the Long Tasks API's threshold). */
+const LONG_TASK_MS = 50;
 /**
- * From now on, the page's long tasks and, per long animation frame, its longest script (ms): a long
- * task also holds the rendering of the frame (with the bundled Chromium's software GL, on a busy
- * machine, that alone can pass 50 ms); the scripts are what the page itself does on its thread.
+ * CPU milliseconds the page's thread may spend receiving a fit's end, a big network's weights included:
+ * one frame at 60 Hz. (It took 26–39 ms when the weights came as nested arrays and the page rebuilt
+ * the model to predict its first rows; 5–6 ms with the weights flat and the predictions made in the worker.)
  */
-async function watchLongTasks(page: Page): Promise<() => Promise<{ tasks: number[]; scripts: string[] }>> {
-  await page.evaluate(() => {
-    const seen = { tasks: [] as number[], scripts: [] as string[] };
+const FIT_END_MS = 16;
+
+/**
+ * From now on, the page's long tasks as its own PerformanceObserver('longtask') reports them, each
+ * matched to its task in a Chromium trace recorded meanwhile: its wall time, the CPU time the page's
+ * thread spent in it and its largest parts (script, GC, layout, paint, commit). On a loaded machine the
+ * system can stop the page's thread in the middle of a task, which makes the task long on the wall
+ * clock but not in the thread's CPU time: the CPU time is what the page did. Also each task that
+ * received a fit's end (the worker's "done" message, marked by console.timeStamp as it arrives).
+ */
+async function watchLongTasks(page: Page): Promise<() => Promise<{ long: MainTask[]; unmatched: number[]; done: MainTask[] }>> {
+  const cdp = await page.context().newCDPSession(page);
+  const events: TraceEvent[] = [];
+  cdp.on('Tracing.dataCollected', ({ value }) => { for (const e of value as unknown as TraceEvent[]) events.push(e); });
+  await cdp.send('Tracing.start', { categories: 'toplevel,devtools.timeline,v8,disabled-by-default-v8.gc', transferMode: 'ReportEvents' });
+  const sync = await page.evaluate(() => {
+    const seen: { start: number; duration: number }[] = [];
     (window as unknown as { longTasks: typeof seen }).longTasks = seen;
-    new PerformanceObserver((list) => { for (const e of list.getEntries()) seen.tasks.push(Math.round(e.duration)); }).observe({ type: 'longtask' });
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries() as unknown as { scripts: { invoker: string; duration: number }[] }[]) {
-        for (const script of e.scripts) if (script.duration > 50) seen.scripts.push(`${script.invoker}: ${Math.round(script.duration)} ms`);
-      }
-    }).observe({ type: 'long-animation-frame' });
+    new PerformanceObserver((list) => { for (const e of list.getEntries()) seen.push({ start: e.startTime, duration: e.duration }); }).observe({ type: 'longtask' });
+    console.timeStamp('backprop-e2e-sync');
+    return performance.now();
   });
-  return () => page.evaluate(() => (window as unknown as { longTasks: { tasks: number[]; scripts: string[] } }).longTasks);
+  return async () => {
+    const observed = await page.evaluate(() => (window as unknown as { longTasks: { start: number; duration: number }[] }).longTasks);
+    const ended = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
+    await cdp.send('Tracing.end');
+    await ended;
+    await cdp.detach();
+    // The page's main thread is the one that wrote the sync stamp; its clock is the trace's less the offset.
+    const stamp = events.find((e) => e.name === 'TimeStamp' && e.args?.data?.message === 'backprop-e2e-sync')!;
+    const offset = stamp.ts / 1000 - sync;
+    const mine = events.filter((e) => e.pid === stamp.pid && e.tid === stamp.tid && e.ph === 'X' && e.dur !== undefined);
+    const tasks = mine.filter((e) => e.name === 'ThreadControllerImpl::RunTask');
+    const describe = (t: TraceEvent): MainTask => {
+      const inside = mine.filter((e) => e !== t && e.ts >= t.ts && e.ts + e.dur! <= t.ts + t.dur! && e.dur! > 3000);
+      const parts = inside.sort((a, b) => b.dur! - a.dur!).slice(0, 5).map((e) => `${e.name}${e.args?.data?.functionName ? ` ${e.args.data.functionName}` : ''} ${(e.dur! / 1000).toFixed(1)}`);
+      return { wall: t.dur! / 1000, cpu: (t.tdur ?? t.dur!) / 1000, parts: parts.join(', ') };
+    };
+    const long: MainTask[] = [], unmatched: number[] = [];
+    for (const o of observed) {
+      const at = (o.start + offset) * 1000;
+      const task = tasks.filter((t) => Math.abs(t.ts - at) < 5000).sort((a, b) => Math.abs(a.dur! / 1000 - o.duration) - Math.abs(b.dur! / 1000 - o.duration))[0];
+      if (task) long.push(describe(task));
+      else unmatched.push(Math.round(o.duration));
+    }
+    const done = events.filter((e) => e.name === 'TimeStamp' && e.args?.data?.message === 'backprop-e2e-done')
+      .map((d) => tasks.find((t) => t.ts <= d.ts && d.ts <= t.ts + t.dur!)).filter((t) => t !== undefined).map(describe);
+    return { long, unmatched, done };
+  };
 }
+
+/** Marks each message that brings a fit's end to the page (for watchLongTasks), before the page's own handler runs. */
+const MARK_FIT_END = () => {
+  const Native = Worker;
+  window.Worker = class extends Native {
+    constructor(url: string | URL, options?: WorkerOptions) {
+      super(url, options);
+      this.addEventListener('message', (e: MessageEvent<{ type?: string }>) => { if (e.data?.type === 'done') console.timeStamp('backprop-e2e-done'); });
+    }
+  };
+};
+
+const ms = (t: MainTask) => `${t.wall.toFixed(0)} ms (CPU ${t.cpu.toFixed(0)} ms: ${t.parts || 'no part over 3 ms'})`;
 
 /** A screenshot for people to look at: the whole page, or on a phone (where the whole page is several screens tall) the screen from `from` down. */
 async function shot(page: Page, name: string, from?: string): Promise<void> {
@@ -634,39 +696,51 @@ async function shot(page: Page, name: string, from?: string): Promise<void> {
 }
 
 describe('the playground', () => {
-  it('trains a network as big as the page takes without a long task, shows it, and stops when asked', async () => {
-    const { page, problems } = await open('/web/');
+  it('trains networks as big as the page takes with no long task of its own: the preview, the run, Stop, and the weights at the end', async () => {
+    // The issue's reproductions: blobs3 with 220-220-220 and 256-256-256 hidden units (about 100,000 and 200,000
+    // weights), as fast as it goes, for 1000 epochs, then Stop; then each to the end of a short run, whose final
+    // weights come to the page. Their weights are made, trained and mapped in the page's worker.
+    const { page, problems } = await open('/web/', MARK_FIT_END);
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.selectOption('#task', 'blobs3');
     await page.waitForSelector('body[data-maps=current]');
-    // Drawing the untrained network: its 200,000 initial weights are made and mapped in the page's worker too.
-    const previewTasks = await watchLongTasks(page);
-    await page.fill('#hidden', '256, 256, 256');
-    await page.waitForFunction(() => document.querySelectorAll('#network circle').length === 2 + 3 * 12 + 3);
-    await page.waitForSelector('#network line[data-weight]');
-    await page.waitForSelector('body[data-maps=current]');
-    await page.waitForTimeout(100);
-    expect((await previewTasks()).scripts).toEqual([]);
-    await page.fill('#epochs', '1000');
     await page.selectOption('#pace', 'full');
-    await page.click('#train');
-    // From the run's first drawing (which lays the panels out) on, nothing the page runs on its thread takes over 50 ms:
-    // the snapshots of 200,000 weights arrive in the page's worker, which computes the maps.
-    await page.waitForFunction(() => Number(document.querySelector<HTMLElement>('#loss-chart')?.dataset.points) >= 2, undefined, { timeout: 60_000 });
     const longTasks = await watchLongTasks(page);
-    await page.waitForFunction(() => Number(document.querySelector<HTMLElement>('#loss-chart')?.dataset.points) >= 7, undefined, { timeout: 60_000 });
-    expect(await page.textContent('#status')).toMatch(/^Training: epoch \d+ of 1000, loss [\d.]+; [\d,]+ epochs\/s, [\d,]+ rows\/s$/);
-    const { tasks, scripts } = await longTasks();
-    console.log(`long tasks while training 256-256-256 (ms, rendering included): ${tasks.join(', ') || 'none'}`);
-    expect(scripts).toEqual([]);
-    // The diagram draws each layer's first 12 units, with every drawn weight.
-    expect(await page.$$('#network line[data-weight]')).toHaveLength(2 * 12 + 12 * 12 * 2 + 12 * 3);
-    expect(await page.textContent('#network')).toContain('+244 more');
-    expect(await page.$$('#unit-maps canvas')).toHaveLength(36);
-    await page.click('#stop');
-    await page.waitForSelector('#status[data-state=stopped]', { timeout: 60_000 });
-    expect(await page.isDisabled('#train')).toBe(false);
-    expect(await page.textContent('#status')).toMatch(/^Stopped after \d+ epochs; final loss [\d.]+; accuracy [\d.]+ % of the training rows\.$/);
+    for (const units of [220, 256]) {
+      await page.fill('#hidden', `${units}, ${units}, ${units}`);
+      await page.waitForFunction((n) => document.getElementById('network')!.textContent!.includes(`+${n - 12} more`), units);
+      await page.waitForSelector('#network line[data-weight]');
+      await page.waitForSelector('body[data-maps=current]');
+      await page.fill('#epochs', '1000');
+      await page.click('#train');
+      await page.waitForFunction(() => Number(document.querySelector<HTMLElement>('#loss-chart')?.dataset.points) >= 7, undefined, { timeout: 60_000 });
+      expect(await page.textContent('#status')).toMatch(/^Training: epoch \d+ of 1000, loss [\d.]+; [\d,]+ epochs\/s, [\d,]+ rows\/s$/);
+      // The diagram draws each layer's first 12 units, with every drawn weight.
+      expect(await page.$$('#network line[data-weight]')).toHaveLength(2 * 12 + 12 * 12 * 2 + 12 * 3);
+      expect(await page.$$('#unit-maps canvas')).toHaveLength(36);
+      await page.click('#stop');
+      await page.waitForSelector('#status[data-state=stopped]', { timeout: 60_000 });
+      expect(await page.isDisabled('#train')).toBe(false);
+      expect(await page.textContent('#status')).toMatch(/^Stopped after \d+ epochs; final loss [\d.]+; accuracy [\d.]+ % of the training rows\.$/);
+      await page.waitForSelector('body[data-maps=current]');
+      await page.fill('#epochs', '3');
+      await train(page);
+      expect(await page.textContent('#status')).toMatch(/^Trained for 3 epochs; /);
+      // The weights table names the layer's full width (the page received the drawn weights and the rest flat).
+      expect(await page.textContent('#weights caption')).toBe(`Hidden layer 1 weights (first 12 of ${units} units)`);
+    }
+    const { long, unmatched, done } = await longTasks();
+    console.log(`long tasks of the page's thread (wall clock, with its CPU time): ${long.map(ms).join('; ') || 'none'}`);
+    console.log(`the tasks that received each fit's end: ${done.map(ms).join('; ')}`);
+    // Every long task the page's observer reported is found in the trace, and none is the page's own work:
+    // the thread's CPU time in each is under 50 ms (any excess on the wall clock is the machine's, not the page's).
+    expect(unmatched).toEqual([]);
+    expect(long.filter((t) => t.cpu > LONG_TASK_MS).map(ms)).toEqual([]);
+    // Four fits ended (two stopped, two run out): each end, its weights included, is received within a frame's CPU time.
+    expect(done).toHaveLength(4);
+    expect(done.filter((t) => t.cpu > FIT_END_MS).map(ms)).toEqual([]);
+    // On a quiet machine the wall clock holds too: BACKPROP_STRICT_LONG_TASKS=1 asserts no long task at all.
+    if (process.env.BACKPROP_STRICT_LONG_TASKS) expect([...long.map(ms), ...unmatched.map((d) => `${d} ms (not in the trace)`), ...done.filter((t) => t.wall > LONG_TASK_MS).map(ms)]).toEqual([]);
     expect(problems).toEqual([]);
     await page.close();
   });

@@ -7,7 +7,7 @@ import { BackpropError, DivergenceError, loadWasm, Model, WorkerTrainer, type Mo
 import { gridPoints } from './planeGrid.js';
 import type { FitRequest, FromPage, MapSetup, ToPage } from './pageProtocol.js';
 import { withCrosses } from './toys.js';
-import { unflatten } from './weightsFlat.js';
+import { flatten, unflatten } from './weightsFlat.js';
 
 interface Maps {
   id: number;
@@ -82,7 +82,7 @@ function drawn(weights: Weights, shown: number): Weights {
 }
 
 async function fit(id: number, request: FitRequest): Promise<void> {
-  const { model, x, y, fit: options } = request;
+  const { model, x, y, fit: options, sample } = request;
   try {
     if (trainer) trainer.setModel(model);
     else trainer = new WorkerTrainer(model);
@@ -119,7 +119,9 @@ async function fit(id: number, request: FitRequest): Promise<void> {
     fitting = false;
     const weights = own.model.getWeights();
     if (maps) paintSoon(maps, weights);
-    post({ type: 'done', id, history, weights, ...(own.model.scaler ? { scaler: own.model.scaler } : {}) });
+    const flat = flatten(weights);
+    const predictions = own.model.predict(sample);
+    post({ type: 'done', id, history, flat, drawn: drawn(weights, maps?.setup.shownUnits ?? Infinity), predictions }, [flat.buffer]);
   } catch (e) {
     flush();
     fitting = false;
@@ -151,11 +153,15 @@ self.onmessage = async (event: MessageEvent<ToPage>) => {
     try {
       const weights = new Model(m.model).getWeights();
       paintSoon(maps, weights);
-      post({ type: 'previewed', id: m.id, drawn: drawn(weights, maps.setup.shownUnits) });
+      const flat = flatten(weights);
+      post({ type: 'previewed', id: m.id, drawn: drawn(weights, maps.setup.shownUnits), flat }, [flat.buffer]);
     } catch (e) {
       post({ type: 'previewed', id: m.id, error: (e as Error).message });
     }
   } else if (m.type === 'fit') void fit(m.id, m.request);
+  else if (m.type === 'fitted') {
+    if (maps?.id === m.id && trainer) paintSoon(maps, trainer.model.getWeights());
+  }
   else if (m.type === 'stop') trainer?.stop();
   else {
     // Every score is answered, NaN where the maps have moved on to another network.

@@ -11,6 +11,7 @@ import { MAP_RESOLUTION, UnitMaps } from './unitMaps.js';
 import { SHOWN_UNITS } from './diagram.js';
 import { extent } from '../src/extent.js';
 import { say } from './state.js';
+import { lazyUnflatten } from './weightsFlat.js';
 
 export const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -72,8 +73,8 @@ export function showWeights(run: Run, weights: Weights, trace?: Trace): void {
 
 /** Shows `run`'s untrained network: its initial weights are made (and mapped) in the page's worker, and drawn when they come. */
 export async function showPreview(run: Run): Promise<void> {
-  const drawn = await background.preview(run.model);
-  if (drawn) diagram.update(drawn);
+  const weights = await background.preview(run.model);
+  if (weights) diagram.update(weights.drawn, undefined, lazyUnflatten(weights.flat, run.network));
 }
 
 /** The accuracy of the last weights mapped on the run's training rows and its test rows (if any), computed off this thread. */
