@@ -842,33 +842,60 @@ describe('the playground', () => {
       await page.keyboard.press('Tab');
     }
 
-    // Three Steps of placement (adam), then Tab from Step to hidden 1's first unit, Enter, Tab to its first weight, Enter.
+    // Three Steps of placement (adam) on a 2-14-14-1 network, whose hidden layers are drawn in part (12 of 14 units).
+    // From Step, Tab to hidden 1's first unit, Enter, Tab to its first weight: a drawn weight is two keys away.
     await fillPlacement(page, { optimizer: 'adam', learningRate: '0.05', epochs: '300', batchSize: '1' }, 'full');
+    await page.selectOption('#init', 'glorotUniform');
+    await page.fill('#hidden', '14, 14');
+    await page.waitForFunction(() => document.getElementById('network')!.textContent!.includes('+2 more'));
     for (const n of [1, 2, 3]) {
       await page.click('#step');
       await page.waitForFunction((k) => document.getElementById('network-stage')?.dataset.step === String(k), n);
     }
+    const focused = () => page.evaluate(() => document.activeElement?.id || document.activeElement?.getAttribute('aria-label'));
+    const tabTo = async (label: RegExp) => {
+      for (let k = 0; k < 60 && !label.test((await focused()) ?? ''); k++) await page.keyboard.press('Tab');
+      expect(await focused()).toMatch(label);
+    };
     await page.focus('#step');
-    for (let k = 0; k < 30 && !(await page.evaluate(() => document.activeElement?.matches('circle[data-column="1"][data-unit="0"]'))); k++) await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('hidden 1 · unit 1');
+    await tabTo(/^hidden 1 · unit 1$/);
     await page.keyboard.press('Enter');
     await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toMatch(/^weight from cgpa to hidden 1 · unit 1: /);
+    expect(await focused()).toMatch(/^weight from cgpa to hidden 1 · unit 1: /);
+    // A weight between two units the diagram does not draw: Tab on to hidden 1's "+2 more", Enter, type 14, Enter;
+    // then Tab along unit 14's weights to the one into hidden 2's unit 13, and Enter.
+    await page.focus('#step');
+    await tabTo(/^2 more units in hidden layer 1: pick one by its number$/);
     await page.keyboard.press('Enter');
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('network-details');
-    const trace = await new Model(d.model).trace(d.x, d.y, { ...fit, step: 3, apply: true });
-    const chain = (trace.chains[0] as ParamChain[][])[0]![0]!;
+    expect(await focused()).toBe('unit-number');
+    expect(await axeViolations(page)).toEqual([]);
+    await page.keyboard.type('14');
+    await page.keyboard.press('Enter');
+    expect(await focused()).toBe('network-details');
+    expect(await page.textContent('#network-details')).toContain('hidden 1 · unit 14 (sigmoid): bias ');
+    await tabTo(/^weight from hidden 1 · unit 14 to hidden 2 · unit 13: /);
+    await page.keyboard.press('Enter');
+    expect(await focused()).toBe('network-details');
+    expect(await page.textContent('#network-details')).toContain('Weight from hidden 1 · unit 14 to hidden 2 · unit 13: ');
+    expect(await page.textContent('#network-details')).toContain('getWeights()[2][13][12]');
+    // Its chain rule, factor by factor, is that of the same step traced in Node.
+    const model = new Model({ ...d.model, layers: [14, 14, 1].map((units) => ({ units, activation: 'sigmoid', kernelInitializer: 'glorotUniform', biasInitializer: 'zeros' })) });
+    const trace = await model.trace(d.x, d.y, { ...fit, step: 3, apply: true });
+    const chain = (trace.chains[2] as ParamChain[][])[13]![12]!;
     const terms = await page.$$eval('#network-details .term', (ps) => ps.map((p) => JSON.parse((p as HTMLElement).dataset.values!) as number[]));
+    expect(terms.map((t) => t.length)).toEqual(chain.values.map((v) => v.length));
     expect(maxRelativeDiff(terms.flat(), chain.values.flat())).toBeLessThanOrEqual(1e-12);
+    expect(maxRelativeDiff([Number(await page.getAttribute('#network-details .chain-sum', 'data-gradient'))], [chain.gradient])).toBeLessThanOrEqual(1e-12);
     // Adam's step as its factors: −α·m/(√v + ε) from the step's m and v is the move the weight made.
     const moved = await page.$eval('#network-details .update[data-step]', (p) => [Number((p as HTMLElement).dataset.step), Number((p as HTMLElement).dataset.delta)]);
-    expect(maxRelativeDiff([moved[0]!], [(trace.update.deltas[0] as number[][])[0]![0]!])).toBeLessThanOrEqual(1e-9);
+    expect(maxRelativeDiff([moved[0]!], [(trace.update.deltas[2] as number[][])[13]![12]!])).toBeLessThanOrEqual(1e-9);
     expect(maxRelativeDiff([moved[0]!], [moved[1]!])).toBeLessThanOrEqual(1e-9);
     expect(await page.textContent('#network-details')).toContain('Its step is −α·m / (√v + ε)');
     expect(await axeViolations(page)).toEqual([]);
     for (const [width, height] of [[1280, 800], [390, 844]] as const) {
       await page.setViewportSize({ width, height });
-      await page.locator('#network-details').scrollIntoViewIfNeeded();
+      // The diagram at the top of the window, the chain view under it.
+      await page.$eval('#network-stage', (e) => e.scrollIntoView({ block: 'start' }));
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
       // the new width's layout painted before the picture (two frames: the resize's, then the scroll's)
       await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));

@@ -20,6 +20,8 @@ const TITLE_WIDTH = 72;
 const BIAS_LABEL_WIDTH = 84, BIAS_LABEL_HEIGHT = 18;
 /** Units drawn per column; a wider layer shows its first ones and says how many more it has. */
 export const SHOWN_UNITS = 12;
+/** Column spacing below which a wide layer's "+N more" shortens to "+N". */
+const MORE_WIDTH = 64;
 /** Lines are thin; a tap anywhere this wide along one picks it. */
 const HIT_WIDTH = 14;
 
@@ -133,8 +135,8 @@ export class NetworkDiagram {
     const more = (c: number) => {
       if (widths[c]! <= shown[c]!) return;
       const hidden = widths[c]! - shown[c]!;
-      const control = el('text', { x: x(c), y: H - 6, 'text-anchor': 'middle', class: 'more', tabindex: 0, role: 'button', 'data-column': c,
-        'aria-label': `${hidden} more units in ${this.columnName(c)}: pick one by its number` }, `+${hidden} more`);
+      const control = el('text', { x: x(c), y: H - 6, 'text-anchor': 'middle', 'font-size': FONT, class: 'more', tabindex: 0, role: 'button', 'data-column': c,
+        'aria-label': `${hidden} more units in ${this.columnName(c)}: pick one by its number` }, x(1) - x(0) >= MORE_WIDTH ? `+${hidden} more` : `+${hidden}`);
       control.addEventListener('click', () => this.askUnit(c));
       control.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); this.askUnit(c); } });
       units.append(control);

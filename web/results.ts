@@ -71,6 +71,10 @@ export function predictionsTable(data: PageData, predictions: number[][]): HTMLT
 export function weightsTables(weights: Weights, network: Network, features: string[], classes?: string[]): HTMLElement {
   const box = document.createElement('div');
   box.className = 'weights';
+  // A wide layer's table scrolls sideways: the box takes focus, so that a keyboard can scroll it.
+  box.tabIndex = 0;
+  box.setAttribute('role', 'region');
+  box.setAttribute('aria-label', 'the weights, a table per layer');
   const layers = network.layers.length;
   for (let l = 0; l < layers; l++) {
     const kernel = (weights[2 * l] as number[][]).slice(0, SHOWN_UNITS), bias = weights[2 * l + 1] as number[];
