@@ -78,13 +78,20 @@ export class NetworkDiagram {
     this.details.hidden = true;
   }
 
-  /** Draws the network of `model`, its inputs named by `features` and its output by `target` (a softmax output's units by `classes`). */
+  /**
+   * Draws the network of `model`, its inputs named by `features` and its output by `target` (a softmax
+   * output's units by `classes`). The same network as the one drawn (a run of the network previewed)
+   * keeps its drawing, whose lines the run's weights restyle: a big one's takes milliseconds to lay out.
+   */
   start(model: Network, features: string[], target: string, classes?: string[]): void {
-    this.shape = { model, features, target, classes };
+    const shape = { model, features, target, classes };
+    const same = this.shape !== undefined && JSON.stringify(shape) === JSON.stringify(this.shape) && this.svg.clientWidth === this.width;
+    this.shape = shape;
     this.weights = this.all = this.selected = this.trace = undefined;
     this.details.replaceChildren();
     this.details.hidden = false;
-    this.draw();
+    if (same) this.mark();
+    else this.draw();
   }
 
   private name(column: number, unit: number): string {
