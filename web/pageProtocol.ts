@@ -2,7 +2,7 @@
 // page's thread: it holds the run's WorkerTrainer (whose snapshots of a big network's weights are
 // too big to receive on the page's thread every frame), computes the maps and the scores, and sends
 // the page only what it draws.
-import type { DenseSpec, History, LayerSpec, Loss, ModelFitOptions, ModelOptions, Scaler, Weights } from '../src/browser.js';
+import type { DenseSpec, History, LayerSpec, Loss, ModelFitOptions, ModelOptions, Weights } from '../src/browser.js';
 import type { PlaneGrid } from './planeGrid.js';
 import type { Cross } from './toys.js';
 
@@ -11,7 +11,8 @@ export interface MapSetup {
   inputs: number;
   layers: DenseSpec[];
   loss: Loss;
-  scaler?: Scaler;
+  /** A standardizing run's training rows (the network's inputs): the worker fits the scaler the run's fit fits, off the page's thread. */
+  scaleRows?: Float64Array;
   /** The plane of the two raw features; the network's inputs are them and `crosses` of them. */
   grid: PlaneGrid;
   crosses: Cross[];

@@ -3,7 +3,7 @@
 // of the latest of them (the forward pass of the whole network over thousands of points), and sends
 // the page the losses, the few weights the diagram draws, and the numbers to paint. The numbers come
 // from the library's Model and WorkerTrainer, as an in-thread fit's would.
-import { BackpropError, DivergenceError, loadWasm, Model, WorkerTrainer, type ModelOptions, type Weights } from '../src/browser.js';
+import { BackpropError, DivergenceError, fitScaler, loadWasm, Model, WorkerTrainer, type ModelOptions, type Weights } from '../src/browser.js';
 import { gridPoints } from './planeGrid.js';
 import type { FitRequest, FromPage, MapSetup, ToPage } from './pageProtocol.js';
 import { withCrosses } from './toys.js';
@@ -31,7 +31,8 @@ const ready = loadWasm().catch(() => undefined);
 const post = (message: FromPage, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(message, transfer);
 
 function build(id: number, setup: MapSetup): Maps {
-  const { inputs, layers, loss, scaler } = setup;
+  const { inputs, layers, loss, scaleRows } = setup;
+  const scaler = scaleRows ? fitScaler(scaleRows, scaleRows.length / inputs, inputs) : undefined;
   const base = { inputs, ...(scaler ? { scaler } : {}) };
   const hidden = setup.plane ? layers.slice(0, -1) : [];
   const grid = setup.plane ? setup.grid : { x: [0, 1] as [number, number], y: [0, 1] as [number, number], resolution: 0 };
