@@ -22,7 +22,7 @@ export function sigmoid(z: f64): f64 {
 
 // log(1 + eᶻ) without overflow or cancellation
 @inline
-function softplus(z: f64): f64 {
+export function softplus(z: f64): f64 {
   return max(z, 0.0) + log1p(exp(-abs(z)));
 }
 
@@ -48,6 +48,18 @@ export function activate(z: f64, act: i32): f64 {
 // dense kernels, and these cases inlined there too doubled the step function and halved a linear
 // 2-2-1 network's speed.
 function activateMore(z: f64, act: i32): f64 {
+  return activateMoreCases(z, act);
+}
+
+// activate with activateMore's cases inlined as well: where act is a constant (assembly/predictor.ts
+// has one function per activation) the code of that activation alone remains.
+@inline
+export function activateInline(z: f64, act: i32): f64 {
+  return act == LINEAR || act == SIGMOID || act == TANH || act == RELU ? activate(z, act) : activateMoreCases(z, act);
+}
+
+@inline
+function activateMoreCases(z: f64, act: i32): f64 {
   switch (act) {
     case ELU: return z > 0.0 ? z : expm1(z);
     case SELU: return z > 0.0 ? SELU_SCALE * z : SELU_SCALE * (SELU_ALPHA * expm1(z));
