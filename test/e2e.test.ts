@@ -263,6 +263,7 @@ describe('the demo page', () => {
     expect(epochs).toBeGreaterThanOrEqual(5);
     expect(epochs).toBeLessThan(100_000);
     expect(await page.textContent('#status')).toMatch(new RegExp(`^Stopped after ${epochs} epochs`));
+    expect(await axeViolations(page)).toEqual([]);
     expect(problems).toEqual([]);
     await page.close();
   });
@@ -540,6 +541,7 @@ describe('the demo page, as a new user finds it', () => {
     expect(await page.isHidden('#network-details')).toBe(true);
     expect(await page.textContent('#status')).toBe('Press Train to start.');
     expect(await page.isHidden('#plane-panel')).toBe(true);
+    expect(await axeViolations(page)).toEqual([]);
     expect(problems).toEqual([]);
     await page.close();
   });
@@ -752,6 +754,8 @@ describe('the playground', () => {
     expect(done.filter((t) => t.cpu > FIT_END_MS).map(ms)).toEqual([]);
     // On a quiet machine the wall clock holds too: BACKPROP_STRICT_LONG_TASKS=1 asserts no long task at all.
     if (process.env.BACKPROP_STRICT_LONG_TASKS) expect([...long.map(ms), ...unmatched.map((d) => `${d} ms (not in the trace)`), ...done.filter((t) => t.wall > LONG_TASK_MS).map(ms)]).toEqual([]);
+    // (axe runs once the watch is over: it is a long task of its own.)
+    expect(await axeViolations(page)).toEqual([]);
     expect(problems).toEqual([]);
     await page.close();
   });
@@ -781,6 +785,7 @@ describe('the playground', () => {
     console.log(`long tasks training on a 200,000-row CSV file: ${long.map(ms).join('; ') || 'none'}`);
     expect(long.filter((t) => t.cpu > LONG_TASK_MS).map(ms)).toEqual([]);
     if (process.env.BACKPROP_STRICT_LONG_TASKS) expect(long.map(ms)).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
     expect(await page.$$('#network circle')).toHaveLength(2 + 8 + 1);
     expect(await page.getAttribute('#plane-chart', 'data-dots')).toBe('1000');
     // The page's CSV defaults, run in Node on the same text.
