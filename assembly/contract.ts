@@ -99,6 +99,12 @@ export const WEIGHT_DECAY: i32 = 9;
 export const CLIP: i32 = 10;
 export const ITERATIONS: i32 = 11;
 export const U_PRODUCT: i32 = 12;
+export const BETA_1_POWER: i32 = 13;
+export const BETA_1_POWER_LOW: i32 = 14;
+export const BETA_2_POWER: i32 = 15;
+export const BETA_2_POWER_LOW: i32 = 16;
+export const DECAY_POWER: i32 = 17;
+export const DECAY_POWER_LOW: i32 = 18;
 
 // the hash of the definition these constants come from; the host compares it with its own
-export const CONTRACT: u32 = 0x0fcea76e;
+export const CONTRACT: u32 = 0x4b39f68f;

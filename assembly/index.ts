@@ -19,7 +19,7 @@ export { denseForward, denseForwardReference, denseBackward, denseBackwardRefere
 // The optimizers' own updates, for test/optimizers.test.ts to run Keras's published examples on them directly.
 export { adagradUpdate, adadeltaUpdate, adamaxUpdate, nadamUpdate, adamAmsgradUpdate, centeredRmspropUpdate, decayWeights, adamUpdate } from './optimizers';
 export { activationForward, activationBackward } from './activations';
-export { exp, log, log1p, expm1, tanh, erf, pow } from './math';
+export { exp, log, log1p, expm1, tanh, erf, powerStep } from './math';
 
 // e^x in place over xs [n], two at a time in the SIMD build (as the kernels take it), for the test
 // that holds the two-lane exp to exp().

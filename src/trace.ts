@@ -10,7 +10,7 @@ import { MODEL_FIT_OPTIONS, type ModelFitOptions, type Settings } from './fitOpt
 import type { Rows } from './fit.js';
 import { NET, SETTING, writeOptimizer, writeScheduledRate } from './layout.js';
 import { LOSS_ROWS } from './operations/losses.js';
-import { OPTIMIZER_ROWS, STATE_ARRAYS, STATE_SCALAR_NAMES, type StateArray, type StateName } from './operations/optimizers.js';
+import { isStateArray, OPTIMIZER_ROWS, scalarValue, STATE_ARRAYS, STATE_SCALAR_NAMES, STATE_SCALARS, type StateArray, type StateName, type StateScalar } from './operations/optimizers.js';
 import { OptimizerState, type OptimizerSettings } from './optimizerSettings.js';
 import { seeded } from './random.js';
 import { checkSpec, targetWidth, type Activation, type Loss, type Network } from './spec.js';
@@ -107,6 +107,13 @@ export interface TraceUpdate {
   accumulators?: { before: Weights; after: Weights };
   /** nadam's product of its momentum schedule, before and after the step. */
   uProduct?: { before: number; after: number };
+  /**
+   * The bias corrections' powers, before and after the step, rounded as the kernels read them: β₁ᵗ
+   * (adam, adamw, adamax), β₂ᵗ (adam, adamw, nadam), nadam's 0.96ᵗ⁺¹ (its `before` is this step's 0.96ᵗ).
+   */
+  beta1Power?: { before: number; after: number };
+  beta2Power?: { before: number; after: number };
+  decayPower?: { before: number; after: number };
   /** newWeights − weights: the step each parameter took. */
   deltas: Weights;
 }
@@ -208,7 +215,9 @@ export function traceFit(network: Network, ws: Workspace, state: OptimizerState,
   const numeric = !t.numeric ? null
     : network.layers.some((layer) => layer.dropout > 0) ? droppedGradients(ws, s, pos, count)
     : numericGradients(ws.params(), () => ws.run(bx, by, count).loss);
-  const uProductBefore = f()[l.settings + SETTING.U_PRODUCT]!;
+  // the state scalars as the kernels hold them (SETTING), before and after the step
+  const scalars = () => Object.fromEntries(STATE_SCALAR_NAMES.map((name) => [name, f()[l.settings + SETTING[STATE_SCALARS[name].slot]]!])) as Record<StateScalar, number>;
+  const scalarsBefore = scalars();
   const stateBefore = Object.fromEntries(STATE_ARRAYS.map((name) => [name, slice(l.state[name], l.count)])) as Record<StateArray, Float64Array>;
   const penalty = engine.regularizerPenalty(net);
 
@@ -266,11 +275,12 @@ export function traceFit(network: Network, ws: Workspace, state: OptimizerState,
   // the settings of this update: with a schedule, the rate it gave this step
   const settings = { ...s.optimizer, learningRate: rate };
   const update: TraceUpdate = { settings, iterations, deltas: keras(after.map((v, i) => v - before[i]!)) };
-  if (row.stepSize) update.alpha = row.stepSize(settings, iterations);
+  const scalarsAfter = scalars();
   for (const name of Object.keys(row.state(s.optimizer)) as StateName[]) {
-    if (name === 'uProduct') update.uProduct = { before: uProductBefore, after: f()[l.settings + SETTING.U_PRODUCT]! };
-    else update[name] = { before: keras(stateBefore[name]), after: keras(slice(l.state[name], l.count)) };
+    if (isStateArray(name)) update[name] = { before: keras(stateBefore[name]), after: keras(slice(l.state[name], l.count)) };
+    else update[name] = { before: scalarValue(scalarsBefore, name), after: scalarValue(scalarsAfter, name) };
   }
+  if (row.stepSize) update.alpha = row.stepSize(settings, { beta1Power: update.beta1Power?.after, beta2Power: update.beta2Power?.after });
   state.save(f(), l);
 
   return {
@@ -440,6 +450,7 @@ function chains(network: Network, layers: TraceLayer[], gradients: Weights, nume
 export function copyState(from: OptimizerState, to = new OptimizerState(from.arrays.momentums.length)): OptimizerState {
   to.owner = from.owner;
   for (const name of STATE_SCALAR_NAMES) to.scalars[name] = from.scalars[name];
+  Object.assign(to.bases, from.bases);
   for (const name of STATE_ARRAYS) to.arrays[name].set(from.arrays[name]);
   return to;
 }

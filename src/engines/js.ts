@@ -5,12 +5,12 @@
 import { ACTIVATIONS, CLIPPINGS, LAYER_FIELDS, LOSSES, NET_SLOTS, OPTIMIZERS } from '../contract.js';
 import { LAYER, NET, OPTION, SETTING } from '../layout.js';
 import type { Engine } from './engine.js';
-import { erf, exp, expm1, log, log1p, pow, tanh } from './math.js';
+import { erf, exp, expm1, log, log1p, powerStep, tanh } from './math.js';
 
 const { LAYERS, LOSS, X, Y, ORDER, PARAMS, GRADS, COUNT, SETTINGS, OPTIMIZER, MOMENTUMS, VELOCITIES, ACCUMULATORS, CLIPPING, CAPACITY, IN, TARGET, TARGETS, REGULARIZED, RANDOM } = NET;
 const { UNITS, INPUTS, ACT, W, B, A, D, Z, MASK, OPTIONS } = LAYER;
 const { KERNEL_L1, KERNEL_L2, BIAS_L1, BIAS_L2, RATE } = OPTION;
-const { LEARNING_RATE, MOMENTUM, NESTEROV, BETA_1, BETA_2, EPSILON, RHO, AMSGRAD, CENTERED, WEIGHT_DECAY, CLIP, ITERATIONS, U_PRODUCT } = SETTING;
+const { LEARNING_RATE, MOMENTUM, NESTEROV, BETA_1, BETA_2, EPSILON, RHO, AMSGRAD, CENTERED, WEIGHT_DECAY, CLIP, ITERATIONS, U_PRODUCT, BETA_1_POWER, BETA_2_POWER, DECAY_POWER, DECAY_POWER_LOW } = SETTING;
 const LAYER0 = NET_SLOTS.length, STRIDE = LAYER_FIELDS.length;
 const LINEAR = ACTIVATIONS.indexOf('linear'), SIGMOID = ACTIVATIONS.indexOf('sigmoid'), TANH = ACTIVATIONS.indexOf('tanh'), RELU = ACTIVATIONS.indexOf('relu');
 const SOFTMAX = ACTIVATIONS.indexOf('softmax'), ELU = ACTIVATIONS.indexOf('elu'), SELU = ACTIVATIONS.indexOf('selu'), SOFTPLUS = ACTIVATIONS.indexOf('softplus');
@@ -414,8 +414,8 @@ export function openJsEngine(bytes: number): Engine {
   }
 
   function adamUpdate(params: number, grads: number, momentums: number, velocities: number, count: number,
-    lr: number, beta1: number, beta2: number, epsilon: number, t: number): number {
-    const alpha = lr * Math.sqrt(1.0 - pow(beta2, t)) / (1.0 - pow(beta1, t));
+    lr: number, beta1: number, beta2: number, epsilon: number, beta1Power: number, beta2Power: number): number {
+    const alpha = lr * Math.sqrt(1.0 - beta2Power) / (1.0 - beta1Power);
     let finite = 0.0;
     for (let i = 0; i < count; i++) {
       const g = f[grads + i]!;
@@ -463,8 +463,8 @@ export function openJsEngine(bytes: number): Engine {
   }
 
   function adamAmsgradUpdate(params: number, grads: number, momentums: number, velocities: number, hats: number, count: number,
-    lr: number, beta1: number, beta2: number, epsilon: number, t: number): number {
-    const alpha = lr * Math.sqrt(1.0 - pow(beta2, t)) / (1.0 - pow(beta1, t));
+    lr: number, beta1: number, beta2: number, epsilon: number, beta1Power: number, beta2Power: number): number {
+    const alpha = lr * Math.sqrt(1.0 - beta2Power) / (1.0 - beta1Power);
     let finite = 0.0;
     for (let i = 0; i < count; i++) {
       const g = f[grads + i]!;
@@ -522,8 +522,8 @@ export function openJsEngine(bytes: number): Engine {
   }
 
   function adamaxUpdate(params: number, grads: number, momentums: number, velocities: number, count: number,
-    lr: number, beta1: number, beta2: number, epsilon: number, t: number): number {
-    const correction = 1.0 - pow(beta1, t);
+    lr: number, beta1: number, beta2: number, epsilon: number, beta1Power: number): number {
+    const correction = 1.0 - beta1Power;
     let finite = 0.0;
     for (let i = 0; i < count; i++) {
       const g = f[grads + i]!;
@@ -540,9 +540,9 @@ export function openJsEngine(bytes: number): Engine {
   }
 
   function nadamUpdate(params: number, grads: number, momentums: number, velocities: number, count: number,
-    lr: number, beta1: number, beta2: number, epsilon: number, t: number, uProduct: number): number {
-    const u = beta1 * (1.0 - 0.5 * pow(0.96, t)), next = beta1 * (1.0 - 0.5 * pow(0.96, t + 1.0));
-    const nextProduct = uProduct * next, beta2Power = pow(beta2, t);
+    lr: number, beta1: number, beta2: number, epsilon: number, beta2Power: number, decayPower: number, nextDecayPower: number, uProduct: number): number {
+    const u = beta1 * (1.0 - 0.5 * decayPower), next = beta1 * (1.0 - 0.5 * nextDecayPower);
+    const nextProduct = uProduct * next;
     let finite = 0.0;
     for (let i = 0; i < count; i++) {
       const g = f[grads + i]!;
@@ -601,11 +601,9 @@ export function openJsEngine(bytes: number): Engine {
     for (let i = 0; i < count; i++) f[grads + i] = f[grads + i]! * scale;
   }
 
-  function countUpdate(net: number): number {
+  function countUpdate(net: number): void {
     const settings = slot(net, SETTINGS);
-    const t = f[settings + ITERATIONS]! + 1.0;
-    f[settings + ITERATIONS] = t;
-    return t;
+    f[settings + ITERATIONS] = f[settings + ITERATIONS]! + 1.0;
   }
 
   function plainSgd(net: number): boolean {
@@ -615,7 +613,7 @@ export function openJsEngine(bytes: number): Engine {
   function update(net: number): number {
     const clipping = slot(net, CLIPPING);
     if (clipping !== CLIP_NONE) clipGradients(net, clipping);
-    const t = countUpdate(net);
+    countUpdate(net);
     const settings = slot(net, SETTINGS);
     const params = slot(net, PARAMS);
     const grads = slot(net, GRADS);
@@ -625,7 +623,7 @@ export function openJsEngine(bytes: number): Engine {
     const lr = f[settings + LEARNING_RATE]!;
     const kind = slot(net, OPTIMIZER);
     if (kind === ADAM) {
-      return adam(net, params, grads, momentums, velocities, count, lr, t);
+      return adam(net, params, grads, momentums, velocities, count, lr);
     }
     if (kind === RMSPROP) {
       if (f[settings + CENTERED]! !== 0.0) {
@@ -636,33 +634,37 @@ export function openJsEngine(bytes: number): Engine {
         f[settings + RHO]!, f[settings + MOMENTUM]!, f[settings + EPSILON]!);
     }
     if (kind === SGD) return sgdUpdate(params, grads, momentums, count, lr, f[settings + MOMENTUM]!, f[settings + NESTEROV]! !== 0.0);
-    return updateMore(net, kind, params, grads, momentums, velocities, count, lr, t);
+    return updateMore(net, kind, params, grads, momentums, velocities, count, lr);
   }
 
-  function adam(net: number, params: number, grads: number, momentums: number, velocities: number, count: number, lr: number, t: number): number {
+  function adam(net: number, params: number, grads: number, momentums: number, velocities: number, count: number, lr: number): number {
     const settings = slot(net, SETTINGS);
     const beta1 = f[settings + BETA_1]!, beta2 = f[settings + BETA_2]!, epsilon = f[settings + EPSILON]!;
+    const beta1Power = powerStep(f, settings + BETA_1_POWER, beta1), beta2Power = powerStep(f, settings + BETA_2_POWER, beta2);
     if (f[settings + AMSGRAD]! !== 0.0) {
-      return adamAmsgradUpdate(params, grads, momentums, velocities, slot(net, ACCUMULATORS), count, lr, beta1, beta2, epsilon, t);
+      return adamAmsgradUpdate(params, grads, momentums, velocities, slot(net, ACCUMULATORS), count, lr, beta1, beta2, epsilon, beta1Power, beta2Power);
     }
-    return adamUpdate(params, grads, momentums, velocities, count, lr, beta1, beta2, epsilon, t);
+    return adamUpdate(params, grads, momentums, velocities, count, lr, beta1, beta2, epsilon, beta1Power, beta2Power);
   }
 
-  function updateMore(net: number, kind: number, params: number, grads: number, momentums: number, velocities: number, count: number, lr: number, t: number): number {
+  function updateMore(net: number, kind: number, params: number, grads: number, momentums: number, velocities: number, count: number, lr: number): number {
     const settings = slot(net, SETTINGS);
     const epsilon = f[settings + EPSILON]!;
     if (kind === ADAGRAD) return adagradUpdate(params, grads, slot(net, ACCUMULATORS), count, lr, epsilon);
     if (kind === ADADELTA) return adadeltaUpdate(params, grads, velocities, slot(net, ACCUMULATORS), count, lr, f[settings + RHO]!, epsilon);
     const beta1 = f[settings + BETA_1]!, beta2 = f[settings + BETA_2]!;
-    if (kind === ADAMAX) return adamaxUpdate(params, grads, momentums, velocities, count, lr, beta1, beta2, epsilon, t);
+    if (kind === ADAMAX) return adamaxUpdate(params, grads, momentums, velocities, count, lr, beta1, beta2, epsilon, powerStep(f, settings + BETA_1_POWER, beta1));
     if (kind === NADAM) {
-      const uProduct = f[settings + U_PRODUCT]! * beta1 * (1.0 - 0.5 * pow(0.96, t));
+      const decayPower = f[settings + DECAY_POWER]! + f[settings + DECAY_POWER_LOW]!;
+      const nextDecayPower = powerStep(f, settings + DECAY_POWER, 0.96);
+      const uProduct = f[settings + U_PRODUCT]! * beta1 * (1.0 - 0.5 * decayPower);
       f[settings + U_PRODUCT] = uProduct;
-      return nadamUpdate(params, grads, momentums, velocities, count, lr, beta1, beta2, epsilon, t, uProduct);
+      return nadamUpdate(params, grads, momentums, velocities, count, lr, beta1, beta2, epsilon,
+        powerStep(f, settings + BETA_2_POWER, beta2), decayPower, nextDecayPower, uProduct);
     }
     if (kind === ADAMW) {
       decayWeights(params, count, f[settings + WEIGHT_DECAY]!, lr);
-      return adam(net, params, grads, momentums, velocities, count, lr, t);
+      return adam(net, params, grads, momentums, velocities, count, lr);
     }
     return unknown('optimizer', kind);
   }
