@@ -84,6 +84,7 @@ export const KERNEL_L2: i32 = 1;
 export const BIAS_L1: i32 = 2;
 export const BIAS_L2: i32 = 3;
 export const RATE: i32 = 4;
+export const ALPHA: i32 = 5;
 
 // f64 settings
 export const LEARNING_RATE: i32 = 0;
@@ -107,4 +108,4 @@ export const DECAY_POWER: i32 = 17;
 export const DECAY_POWER_LOW: i32 = 18;
 
 // the hash of the definition these constants come from; the host compares it with its own
-export const CONTRACT: u32 = 0x4b39f68f;
+export const CONTRACT: u32 = 0xdae56527;

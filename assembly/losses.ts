@@ -1,4 +1,4 @@
-import { derivative, softmaxBackward, logSumExp, rowMax } from './activations';
+import { derivativeWith, softmaxBackward, logSumExp, rowMax } from './activations';
 import { MSE, BINARY_CROSSENTROPY, CATEGORICAL_CROSSENTROPY, SPARSE_CATEGORICAL_CROSSENTROPY, SOFTMAX } from './contract';
 import { log } from './math';
 
@@ -7,12 +7,13 @@ const EPS: f64 = 1e-7;
 
 // loss_forward_backward — a batch
 //   yhat, z: [rows][outputs], the output layer's activations and pre-activations (z: 0 where it keeps none)
+//   act, alpha: the output layer's activation and its parameter (leakyRelu's slope)
 //   y: [rows][targets]: the targets, for sparseCategoricalCrossentropy one class index per row
 //   returns sum + Σ_r loss of row r, added in row order: mse and binary cross-entropy the mean over
 //   the row's outputs, the categorical cross-entropies the sum over its classes (as Keras)
 //   dz: [rows][outputs] = scale · dL/dz, scale = 1 / batch size so the batch gradient is a mean
 @inline
-export function lossForwardBackward(dz: usize, yhat: usize, z: usize, y: usize, rows: i32, outputs: i32, targets: i32, act: i32, loss: i32, scale: f64, sum: f64): f64 {
+export function lossForwardBackward(dz: usize, yhat: usize, z: usize, y: usize, rows: i32, outputs: i32, targets: i32, act: i32, alpha: f64, loss: i32, scale: f64, sum: f64): f64 {
   if (loss == CATEGORICAL_CROSSENTROPY || loss == SPARSE_CATEGORICAL_CROSSENTROPY) {
     return softmaxCrossentropy(dz, yhat, z, y, rows, outputs, targets, loss, scale, sum);
   }
@@ -33,7 +34,7 @@ export function lossForwardBackward(dz: usize, yhat: usize, z: usize, y: usize, 
       } else if (loss == MSE) {
         const e = p - t;
         total += e * e;
-        g = (single ? 2.0 * e : 2.0 * e / k) * derivative(p, z + o, act);
+        g = (single ? 2.0 * e : 2.0 * e / k) * derivativeWith(p, z + o, act, alpha);
       } else {
         return unreachable();
       }

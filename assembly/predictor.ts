@@ -14,6 +14,8 @@ import { LINEAR } from './contract';
 // Addresses are bytes; the layout is src/io/standalone/wasm.ts's.
 const MODEL: usize = 0;
 const HEADER: usize = 32, LAYER: usize = 28;
+// leakyRelu's slope: Keras 3's default, the one slope the exporter takes (src/io/standalone/plan.ts)
+const LEAKY_RELU_ALPHA: f64 = 0.2;
 
 // predict — rows (≤ capacity) of x through the network into out, scaled and unscaled as Model.predict does
 export function predict(rows: i32): void {
@@ -31,7 +33,7 @@ export function predict(rows: i32): void {
       dense(dst, inp, w, b, rows, n, units, act);
     } else { // as assembly/index.ts's forward for a layer that keeps z
       dense(z, inp, w, b, rows, n, units, LINEAR);
-      activationForward(dst, z, rows, units, act);
+      activationForward(dst, z, rows, units, act, LEAKY_RELU_ALPHA);
     }
     inp = dst;
   }

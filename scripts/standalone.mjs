@@ -134,6 +134,9 @@ async function statements(source, exports) {
   return { statements: compact, exports: result };
 }
 
+/** leakyRelu's default slope (Keras 3's negative_slope, its row's in src/operations/activations.ts): the predictors' one. */
+const LEAKY_RELU_ALPHA = 0.2;
+
 /** The C runtime's constants: math.ts's (its fromBits words, exp's, the table) and the activations' from js.ts, as exact hex floats. */
 async function cConstants(root, top) {
   const { hexFloat } = await importSource(`${root}/src/io/standalone/hexFloat.ts`);
@@ -145,10 +148,11 @@ async function cConstants(root, top) {
   for (const [, name, hi, lo] of math.matchAll(/(\w+) = fromBits\((0x[0-9a-f]+), (0x[0-9a-f]+)\)/g)) {
     if (!name.startsWith('EXP_')) lines.push(`static const double bp_${name} = ${hexFloat(value(hi, lo))};`);
   }
-  const names = ['SELU_ALPHA', 'SELU_SCALE', 'SQRT1_2', 'LEAKY_RELU_SLOPE'];
+  const names = ['SELU_ALPHA', 'SELU_SCALE', 'SQRT1_2'];
   const statements = [...new Set(names.map((n) => top.get(n)))].join('\n');
   const js = new Function(`${statements}\nreturn { ${names.join(', ')} };`)();
   for (const name of names) lines.push(`static const double bp_${name} = ${hexFloat(js[name])};`);
+  lines.push(`static const double bp_LEAKY_RELU_SLOPE = ${hexFloat(LEAKY_RELU_ALPHA)};`);
   const table = Array.from(m.expTable(), hexFloat);
   lines.push(`static const double bp_EXP_TABLE[${table.length}] = {`);
   for (let i = 0; i < table.length; i += 4) lines.push(`  ${table.slice(i, i + 4).join(', ')},`);
@@ -168,7 +172,10 @@ export async function writeStandaloneRuntime(root = '.') {
   for (const name of ACTIVATIONS) {
     if (name === 'softmax') continue; // a whole row's operation: softmaxForward below
     const id = codes.get(name);
-    const body = id && (caseBody(top.get('activate'), id) ?? caseBody(top.get('activateMore'), id));
+    // leakyRelu's slope is its layer's (the engine's leakyRelu(z, alpha)): the predictors take Keras's
+    // default alone (src/io/standalone/plan.ts refuses another)
+    const body = name === 'leakyRelu' ? `return leakyRelu(z, ${LEAKY_RELU_ALPHA});`
+      : id && (caseBody(top.get('activate'), id) ?? caseBody(top.get('activateMore'), id));
     if (!body) throw new Error(`src/engines/js.ts: activate() has no case for the activation '${name}'; the standalone predictor needs one`);
     parts.push(`export const act_${name} = (z: number): number => { ${body} };`);
   }

@@ -53,8 +53,8 @@ export const LAYER_FIELDS = [
   'OPTIONS', // f64 index of the layer's LAYER_OPTIONS
 ] as const;
 
-/** A layer's f64 options: Keras's regularizer coefficients and the rate of the Dropout after it (0: none). */
-export const LAYER_OPTIONS = ['KERNEL_L1', 'KERNEL_L2', 'BIAS_L1', 'BIAS_L2', 'RATE'] as const;
+/** A layer's f64 options: Keras's regularizer coefficients, the rate of the Dropout after it (0: none) and its activation's parameter. */
+export const LAYER_OPTIONS = ['KERNEL_L1', 'KERNEL_L2', 'BIAS_L1', 'BIAS_L2', 'RATE', 'ALPHA'] as const;
 
 /** The f64 settings: the optimizer's hyperparameters, and its state scalars (its step count and the rest), which the kernels advance. */
 export const SETTING_SLOTS = [

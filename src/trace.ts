@@ -68,6 +68,8 @@ export interface ParamChain {
 export interface TraceLayer {
   units: number;
   activation: Activation;
+  /** The activation's parameter, where it takes one: leakyRelu's slope for z < 0. */
+  alpha?: number;
   /** What the layer took: the batch's inputs for the first layer, the previous layer's activations after it. */
   inputs: number[][];
   /** b + W·inputs: the step's own, from the layer's Z region where it keeps one, else the kernels' dense forward of this layer alone with the identity activation. */
@@ -237,15 +239,17 @@ export function traceFit(network: Network, ws: Workspace, state: OptimizerState,
     const params = before.subarray(at.w - l.params, at.b - l.params + at.units);
     const z = at.z !== 0 ? slice(at.z, size) : alone(engine.kind, at.inputs, at.units, 'linear', 'mse', params).run(took[i]!, undefined, count).outputs.slice();
     // A holds act(z) but where a Dropout has dropped it: the kernels' activation of the same z, as their backward recomputes it.
-    const a = at.mask !== 0 ? z.map((v) => engine.activation(v, act)) : slice(at.a, size);
+    const alpha = spec.alpha ?? 0;
+    const a = at.mask !== 0 ? z.map((v) => engine.activation(v, act, alpha)) : slice(at.a, size);
     const layer: TraceLayer = {
       units: spec.units,
       activation: spec.activation,
+      ...(spec.alpha !== undefined ? { alpha: spec.alpha } : {}),
       inputs: rowsOf(took[i]!, at.inputs),
       z: rowsOf(z, at.units),
       activations: rowsOf(a, at.units),
       // softmax's elementwise part is 1 (assembly/activations.ts): its Jacobian is applied to ∂L/∂z whole rows at a time
-      derivatives: rowsOf(spec.activation === 'softmax' ? z.map(() => 1) : z.map((v) => engine.activationDerivative(v, act)), at.units),
+      derivatives: rowsOf(spec.activation === 'softmax' ? z.map(() => 1) : z.map((v) => engine.activationDerivative(v, act, alpha)), at.units),
       dLda: null,
       dLdz: rowsOf(slice(at.d, size), at.units),
     };

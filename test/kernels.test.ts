@@ -90,9 +90,9 @@ describe('blocked kernels equal their reference loops, to the bit', () => {
   it.each(shapes)('dense_forward, $rows rows × $inputs inputs → $units units', ({ rows, inputs, units, seed }) => {
     // inp [rows][inputs] | w [units][inputs] | b [units] | out ×2
     const inp = 0, w = rows * inputs, b = w + units * inputs, out1 = b + units, out2 = out1 + rows * units;
-    // every elementwise activation (softmax is a pass over whole rows after a linear dense_forward)
+    // every activation activate computes (softmax, a pass over whole rows, and leakyRelu, with its layer's slope, follow a linear dense_forward)
     for (const act of ACTIVATIONS.keys()) {
-      if (ACTIVATION_LIST[act]!.rowWise) continue;
+      if (ACTIVATION_LIST[act]!.kernel !== 'activate') continue;
       fill(seed, out1);
       k.denseForward!(at(out1), at(inp), at(w), at(b), rows, inputs, units, act);
       k.denseForwardReference!(at(out2), at(inp), at(w), at(b), rows, inputs, units, act);
@@ -112,7 +112,7 @@ describe('blocked kernels equal their reference loops, to the bit', () => {
     f.fill(-0, w, b);
     f.set(SPECIAL, b);
     for (const act of ACTIVATIONS.keys()) {
-      if (ACTIVATION_LIST[act]!.rowWise) continue;
+      if (ACTIVATION_LIST[act]!.kernel !== 'activate') continue;
       k.denseForward!(at(out1), at(inp), at(w), at(b), rows, inputs, units, act);
       k.denseForwardReference!(at(out2), at(inp), at(w), at(b), rows, inputs, units, act);
       // any NaN as one: WebAssembly leaves a NaN result's sign and payload open (x86's max gives
@@ -173,8 +173,8 @@ describe("an activation's forward (act(z) over a batch) and backward (dL/da ⊙ 
   it('for every elementwise activation, d, a and z at their edges and at random', async () => {
     type Exports = {
       memory: WebAssembly.Memory; reserve(n: number): number;
-      activationForward(a: number, z: number, rows: number, units: number, act: number): void;
-      activationBackward(d: number, a: number, z: number, rows: number, units: number, act: number): void;
+      activationForward(a: number, z: number, rows: number, units: number, act: number, alpha: number): void;
+      activationBackward(d: number, a: number, z: number, rows: number, units: number, act: number, alpha: number): void;
     };
     const scalar = await WebAssembly.compile(await readFile(new URL('../build/backprop-scalar.wasm', import.meta.url)));
     const simd = instantiateSync<Exports>(wasmModule, KERNEL_IMPORTS).exports, plain = instantiateSync<Exports>(scalar, KERNEL_IMPORTS).exports;
@@ -190,8 +190,8 @@ describe("an activation's forward (act(z) over a batch) and backward (dL/da ⊙ 
       const base = k.reserve(4 * n * 8);
       const f = new Float64Array(k.memory.buffer, base, 4 * n);
       f.set(d, 0); f.set(a, n); f.set(a, 2 * n);
-      k.activationBackward(base, base + n * 8, base + 2 * n * 8, 1, n, act);
-      k.activationForward(base + 3 * n * 8, base + 2 * n * 8, 1, n, act);
+      k.activationBackward(base, base + n * 8, base + 2 * n * 8, 1, n, act, 0.3);
+      k.activationForward(base + 3 * n * 8, base + 2 * n * 8, 1, n, act, 0.3);
       return { backward: same(f.slice(0, n)), forward: same(f.slice(3 * n)) };
     };
     for (const act of ACTIVATIONS.keys()) {

@@ -118,7 +118,7 @@ export function explainText(t: Trace, run: Source, dataRows: number[], standardi
   const u = t.update.settings;
   const out: string[] = [
     run.title,
-    `${network.inputs}-${t.layers.map((l) => l.units).join('-')} ${t.layers.map((l) => (l.dropout ? `${l.activation} + dropout ${l.dropout.rate}` : l.activation)).join('/')}, ${run.spec.loss}, ${u.optimizer} lr ${u.learningRate}, batch size ${run.fit.batchSize}, ${t.engine} engine`,
+    `${network.inputs}-${t.layers.map((l) => l.units).join('-')} ${t.layers.map((l) => `${l.activation}${l.alpha === undefined ? '' : ` (alpha ${l.alpha})`}${l.dropout ? ` + dropout ${l.dropout.rate}` : ''}`).join('/')}, ${run.spec.loss}, ${u.optimizer} lr ${u.learningRate}, batch size ${run.fit.batchSize}, ${t.engine} engine`,
     `step ${t.step} (epoch ${t.epoch}) on ${dataRows.length === 1 ? 'row' : `${dataRows.length} rows:`} ${dataRows.slice(0, 8).join(', ')}${dataRows.length > 8 ? ', …' : ''}`,
   ];
   const shownRows = Math.min(t.rows.length, SHOW.rows);

@@ -9,7 +9,7 @@ import { erf, exp, expm1, log, log1p, powerStep, tanh } from './math.js';
 
 const { LAYERS, LOSS, X, Y, ORDER, PARAMS, GRADS, COUNT, SETTINGS, OPTIMIZER, MOMENTUMS, VELOCITIES, ACCUMULATORS, CLIPPING, CAPACITY, IN, TARGET, TARGETS, REGULARIZED, RANDOM } = NET;
 const { UNITS, INPUTS, ACT, W, B, A, D, Z, MASK, OPTIONS } = LAYER;
-const { KERNEL_L1, KERNEL_L2, BIAS_L1, BIAS_L2, RATE } = OPTION;
+const { KERNEL_L1, KERNEL_L2, BIAS_L1, BIAS_L2, RATE, ALPHA } = OPTION;
 const { LEARNING_RATE, MOMENTUM, NESTEROV, BETA_1, BETA_2, EPSILON, RHO, AMSGRAD, CENTERED, WEIGHT_DECAY, CLIP, ITERATIONS, U_PRODUCT, BETA_1_POWER, BETA_2_POWER, DECAY_POWER, DECAY_POWER_LOW } = SETTING;
 const LAYER0 = NET_SLOTS.length, STRIDE = LAYER_FIELDS.length;
 const LINEAR = ACTIVATIONS.indexOf('linear'), SIGMOID = ACTIVATIONS.indexOf('sigmoid'), TANH = ACTIVATIONS.indexOf('tanh'), RELU = ACTIVATIONS.indexOf('relu');
@@ -28,7 +28,7 @@ const TAME = 1e288;
 // the doubles nearest Keras's λ and α, and 1/√2, 1/√(2π), as assembly/activations.ts writes them
 const SELU_ALPHA = 1.6732632423543772, SELU_SCALE = 1.0507009873554805;
 const SQRT1_2 = Math.SQRT1_2, INV_SQRT_2PI = 0.3989422804014327;
-const LEAKY_RELU_SLOPE = 0.2, ONE_SIXTH = 1.0 / 6.0;
+const ONE_SIXTH = 1.0 / 6.0;
 
 function unknown(what: string, code: number): never {
   throw new Error(`Unknown ${what} code ${code} in the network descriptor.`);
@@ -65,7 +65,6 @@ function activateMore(z: number, act: number): number {
     case SWISH: return z * sigmoid(z);
     case GELU: return 0.5 * z * (1.0 + erf(z * SQRT1_2));
     case RELU6: return Math.min(Math.max(z, 0.0), 6.0);
-    case LEAKY_RELU: return z > 0.0 ? z : LEAKY_RELU_SLOPE * z;
     case HARD_SIGMOID: return hardSigmoid(z);
     case HARD_SWISH: return z * hardSigmoid(z);
     case MISH: return z * tanh(softplus(z));
@@ -104,7 +103,6 @@ function derivativeMore(f: Float64Array, a: number, zp: number, act: number): nu
       return 0.5 * (1.0 + erf(z * SQRT1_2)) + z * exp(-0.5 * z * z) * INV_SQRT_2PI;
     }
     case RELU6: return a > 0.0 && a < 6.0 ? 1.0 : 0.0;
-    case LEAKY_RELU: return a > 0.0 ? 1.0 : LEAKY_RELU_SLOPE;
     case HARD_SIGMOID: return a > 0.0 && a < 1.0 ? ONE_SIXTH : 0.0;
     case HARD_SWISH: {
       const z = f[zp]!, t = z + 3.0;
@@ -119,6 +117,23 @@ function derivativeMore(f: Float64Array, a: number, zp: number, act: number): nu
   }
 }
 
+// leaky_relu with its layer's negative slope α (its ALPHA option): applied over its layer, which keeps z
+function leakyRelu(z: number, alpha: number): number {
+  return z > 0.0 ? z : alpha * z;
+}
+
+function leakyReluDerivative(a: number, alpha: number): number {
+  return a > 0.0 ? 1.0 : alpha;
+}
+
+function activateWith(z: number, act: number, alpha: number): number {
+  return act === LEAKY_RELU ? leakyRelu(z, alpha) : activate(z, act);
+}
+
+function derivativeWith(f: Float64Array, a: number, zp: number, act: number, alpha: number): number {
+  return act === LEAKY_RELU ? leakyReluDerivative(a, alpha) : derivative(f, a, zp, act);
+}
+
 export function openJsEngine(bytes: number): Engine {
   let f = new Float64Array(bytes / 8 + 1);
   let m = new Int32Array(f.buffer);
@@ -126,25 +141,45 @@ export function openJsEngine(bytes: number): Engine {
   const record = (net: number, l: number) => net + LAYER0 + l * STRIDE;
   const field = (layer: number, s: number) => m[layer + s]!;
 
-  function activationForward(a: number, z: number, rows: number, units: number, act: number): void {
+  function activationForward(a: number, z: number, rows: number, units: number, act: number, alpha: number): void {
     if (act === SOFTMAX) {
       softmaxForward(a, z, rows, units);
+      return;
+    }
+    if (act === LEAKY_RELU) {
+      leakyReluForward(a, z, rows * units, alpha);
       return;
     }
     for (let i = 0; i < rows * units; i++) f[a + i] = activate(f[z + i]!, act);
   }
 
-  function activationBackward(d: number, a: number, z: number, rows: number, units: number, act: number): void {
+  function leakyReluForward(a: number, z: number, n: number, alpha: number): void {
+    for (let i = 0; i < n; i++) f[a + i] = leakyRelu(f[z + i]!, alpha);
+  }
+
+  function leakyReluBackward(d: number, a: number, n: number, alpha: number): void {
+    for (let i = 0; i < n; i++) f[d + i] = f[d + i]! * leakyReluDerivative(f[a + i]!, alpha);
+  }
+
+  function activationBackward(d: number, a: number, z: number, rows: number, units: number, act: number, alpha: number): void {
     if (act === LINEAR) return;
     if (act === SOFTMAX) {
       softmaxBackward(d, a, rows, units);
       return;
     }
+    if (act === LEAKY_RELU) {
+      leakyReluBackward(d, a, rows * units, alpha);
+      return;
+    }
     for (let i = 0; i < rows * units; i++) f[d + i] = f[d + i]! * derivative(f, f[a + i]!, z + i, act);
   }
 
-  function activationBackwardFromZ(d: number, z: number, n: number, act: number): void {
+  function activationBackwardFromZ(d: number, z: number, n: number, act: number, alpha: number): void {
     if (act === LINEAR) return;
+    if (act === LEAKY_RELU) {
+      for (let i = 0; i < n; i++) f[d + i] = f[d + i]! * leakyReluDerivative(leakyRelu(f[z + i]!, alpha), alpha);
+      return;
+    }
     for (let i = 0; i < n; i++) f[d + i] = f[d + i]! * derivative(f, activate(f[z + i]!, act), z + i, act);
   }
 
@@ -227,7 +262,7 @@ export function openJsEngine(bytes: number): Engine {
     return l1 * absolute + l2 * squares;
   }
 
-  function lossForwardBackward(dz: number, yhat: number, z: number, y: number, rows: number, outputs: number, targets: number, act: number, loss: number, scale: number, sum: number): number {
+  function lossForwardBackward(dz: number, yhat: number, z: number, y: number, rows: number, outputs: number, targets: number, act: number, alpha: number, loss: number, scale: number, sum: number): number {
     if (loss === CCE || loss === SPARSE) return softmaxCrossentropy(dz, yhat, z, y, rows, outputs, targets, loss, scale, sum);
     const single = outputs === 1;
     for (let row = 0; row < rows * outputs; row += outputs) {
@@ -242,7 +277,7 @@ export function openJsEngine(bytes: number): Engine {
         } else if (loss === MSE) {
           const e = p - t;
           total += e * e;
-          g = (single ? 2.0 * e : 2.0 * e / outputs) * derivative(f, p, z + o, act);
+          g = (single ? 2.0 * e : 2.0 * e / outputs) * derivativeWith(f, p, z + o, act, alpha);
         } else {
           return unknown('loss', loss);
         }
@@ -680,7 +715,7 @@ export function openJsEngine(bytes: number): Engine {
         denseForward(dst, inp, w, b, rows, inputs, units, act);
       } else {
         denseForward(z, inp, w, b, rows, inputs, units, LINEAR);
-        activationForward(dst, z, rows, units, act);
+        activationForward(dst, z, rows, units, act, f[field(layer, OPTIONS) + ALPHA]!);
         const mask = field(layer, MASK);
         if (train && mask !== 0) dropoutForward(dst, mask, rows * units, f[field(layer, OPTIONS) + RATE]!, net + RANDOM);
       }
@@ -691,11 +726,11 @@ export function openJsEngine(bytes: number): Engine {
   function layerBackward(d: number, layer: number, rows: number): void {
     const act = field(layer, ACT), mask = field(layer, MASK);
     if (mask === 0) {
-      if (act !== LINEAR) activationBackward(d, field(layer, A), field(layer, Z), rows, field(layer, UNITS), act);
+      if (act !== LINEAR) activationBackward(d, field(layer, A), field(layer, Z), rows, field(layer, UNITS), act, f[field(layer, OPTIONS) + ALPHA]!);
     } else {
       const n = rows * field(layer, UNITS);
       dropoutBackward(d, mask, n);
-      activationBackwardFromZ(d, field(layer, Z), n, act);
+      activationBackwardFromZ(d, field(layer, Z), n, act, f[field(layer, OPTIONS) + ALPHA]!);
     }
   }
 
@@ -767,7 +802,7 @@ export function openJsEngine(bytes: number): Engine {
     const yhat = field(last, A);
     forward(net, inp, count, yhat, true, true);
     const one = count === 1;
-    const loss = lossForwardBackward(field(last, D), yhat, field(last, Z), target, count, outputs, targets, field(last, ACT), slot(net, LOSS), one ? 1.0 : 1.0 / count, 0.0);
+    const loss = lossForwardBackward(field(last, D), yhat, field(last, Z), target, count, outputs, targets, field(last, ACT), f[field(last, OPTIONS) + ALPHA]!, slot(net, LOSS), one ? 1.0 : 1.0 / count, 0.0);
     if (fuse && one && plainSgd(net) && slot(net, REGULARIZED) === 0) return loss + backwardUpdate(net, inp);
     backward(net, inp, count);
     let mean = one ? loss : loss / count;
@@ -795,7 +830,7 @@ export function openJsEngine(bytes: number): Engine {
       const count = Math.min(capacity, rows - start);
       const yhat = out + start * outputs;
       forward(net, x + start * inputs, count, yhat, false, y >= 0);
-      if (y >= 0) total = lossForwardBackward(field(last, D), yhat, field(last, Z), y + start * targets, count, outputs, targets, field(last, ACT), slot(net, LOSS), 1.0, total);
+      if (y >= 0) total = lossForwardBackward(field(last, D), yhat, field(last, Z), y + start * targets, count, outputs, targets, field(last, ACT), f[field(last, OPTIONS) + ALPHA]!, slot(net, LOSS), 1.0, total);
     }
     let mean = total / rows;
     if (y >= 0 && slot(net, REGULARIZED) !== 0) mean += penalty(net, false);
@@ -824,10 +859,10 @@ export function openJsEngine(bytes: number): Engine {
     predict: (net, x, rows, out) => { evaluate(net, x, -1, rows, out); },
     evaluate,
     regularizerPenalty: (net) => penalty(net, false),
-    activation: activate,
-    activationDerivative: (z, act) => {
+    activation: activateWith,
+    activationDerivative: (z, act, alpha) => {
       f[0] = z; // f[0] is scratch: the layout starts at 1
-      return derivative(f, activate(z, act), 0, act);
+      return derivativeWith(f, activateWith(z, act, alpha), 0, act, alpha);
     },
   } satisfies Engine;
   return engine;
