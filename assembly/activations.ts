@@ -21,7 +21,7 @@ export function sigmoid(z: f64): f64 {
 
 // log(1 + eᶻ) without overflow or cancellation
 @inline
-function softplus(z: f64): f64 {
+export function softplus(z: f64): f64 {
   return max(z, 0.0) + log1p(exp(-abs(z)));
 }
 

@@ -24,6 +24,16 @@ export const MSE: i32 = 0;
 export const BINARY_CROSSENTROPY: i32 = 1;
 export const CATEGORICAL_CROSSENTROPY: i32 = 2;
 export const SPARSE_CATEGORICAL_CROSSENTROPY: i32 = 3;
+export const MEAN_ABSOLUTE_ERROR: i32 = 4;
+export const MEAN_ABSOLUTE_PERCENTAGE_ERROR: i32 = 5;
+export const MEAN_SQUARED_LOGARITHMIC_ERROR: i32 = 6;
+export const HUBER: i32 = 7;
+export const LOGCOSH: i32 = 8;
+export const HINGE: i32 = 9;
+export const SQUARED_HINGE: i32 = 10;
+export const CATEGORICAL_HINGE: i32 = 11;
+export const KULLBACK_LEIBLER_DIVERGENCE: i32 = 12;
+export const POISSON: i32 = 13;
 
 // optimizer codes
 export const SGD: i32 = 0;
@@ -61,9 +71,11 @@ export const IN: i32 = 15;
 export const TARGET: i32 = 16;
 export const X: i32 = 17;
 export const Y: i32 = 18;
-export const ORDER: i32 = 19;
+export const SAMPLE_WEIGHTS: i32 = 19;
+export const WEIGHT: i32 = 20;
+export const ORDER: i32 = 21;
 
-export const LAYER0: i32 = 20; // first layer record
+export const LAYER0: i32 = 22; // first layer record
 export const STRIDE: i32 = 10; // slots per layer record
 
 // a layer record's slots
@@ -98,14 +110,15 @@ export const AMSGRAD: i32 = 7;
 export const CENTERED: i32 = 8;
 export const WEIGHT_DECAY: i32 = 9;
 export const CLIP: i32 = 10;
-export const ITERATIONS: i32 = 11;
-export const U_PRODUCT: i32 = 12;
-export const BETA_1_POWER: i32 = 13;
-export const BETA_1_POWER_LOW: i32 = 14;
-export const BETA_2_POWER: i32 = 15;
-export const BETA_2_POWER_LOW: i32 = 16;
-export const DECAY_POWER: i32 = 17;
-export const DECAY_POWER_LOW: i32 = 18;
+export const LOSS_PARAMETER: i32 = 11;
+export const ITERATIONS: i32 = 12;
+export const U_PRODUCT: i32 = 13;
+export const BETA_1_POWER: i32 = 14;
+export const BETA_1_POWER_LOW: i32 = 15;
+export const BETA_2_POWER: i32 = 16;
+export const BETA_2_POWER_LOW: i32 = 17;
+export const DECAY_POWER: i32 = 18;
+export const DECAY_POWER_LOW: i32 = 19;
 
 // the hash of the definition these constants come from; the host compares it with its own
-export const CONTRACT: u32 = 0xdae56527;
+export const CONTRACT: u32 = 0xb4aea903;

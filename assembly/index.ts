@@ -5,7 +5,7 @@ import { lossForwardBackward } from './losses';
 import { update, countUpdate, plainSgd } from './optimizers';
 import { penalty } from './regularizers';
 import {
-  LAYERS, LOSS, X, Y, ORDER, PARAMS, GRADS, CAPACITY, IN, TARGET, TARGETS, REGULARIZED, RANDOM, LEARNING_RATE,
+  LAYERS, LOSS, X, Y, SAMPLE_WEIGHTS, WEIGHT, LOSS_PARAMETER, ORDER, PARAMS, GRADS, CAPACITY, IN, TARGET, TARGETS, REGULARIZED, RANDOM, LEARNING_RATE,
   UNITS, INPUTS, ACT, W, B, A, D, Z, MASK, OPTIONS, RATE, ALPHA, LINEAR, SIGMOID, TANH, RELU,
 } from './contract';
 import { slot, record, field, at, setting } from './net';
@@ -186,22 +186,29 @@ export function step(net: i32, pos: i32, count: i32): f64 {
   const last = record(net, layers - 1);
   const inputs = field(record(net, 0), INPUTS), outputs = field(last, UNITS), targets = slot(net, TARGETS);
   const order = (<usize>(slot(net, ORDER) + pos)) << 2;
-  let inp: usize, target: usize;
+  const weights = slot(net, SAMPLE_WEIGHTS);
+  let inp: usize, target: usize, weight: usize = 0;
   if (count == 1) { // one row: read it where it is
     const row = load<i32>(order);
     inp = at(slot(net, X) + row * inputs);
     target = at(slot(net, Y) + row * targets);
+    if (weights != 0) weight = at(weights + row);
   } else {
     inp = at(slot(net, IN));
     target = at(slot(net, TARGET));
     gather(inp, at(slot(net, X)), inputs, order, count);
     gather(target, at(slot(net, Y)), targets, order, count);
+    if (weights != 0) {
+      weight = at(slot(net, WEIGHT));
+      gather(weight, at(weights), 1, order, count);
+    }
   }
   const yhat = at(field(last, A));
   forward(net, inp, count, yhat, true, true);
   // 1 / 1 and x / 1 are exact: one row skips the divisions, the slowest links in a tiny network's chain
   const one = count == 1;
-  const loss = lossForwardBackward(at(field(last, D)), yhat, at(field(last, Z)), target, count, outputs, targets, field(last, ACT), load<f64>(at(field(last, OPTIONS) + ALPHA)), slot(net, LOSS), one ? 1.0 : 1.0 / <f64>count, 0.0);
+  const param = load<f64>(setting(net, LOSS_PARAMETER));
+  const loss = lossForwardBackward(at(field(last, D)), yhat, at(field(last, Z)), target, weight, count, outputs, targets, field(last, ACT), load<f64>(at(field(last, OPTIONS) + ALPHA)), slot(net, LOSS), param, one ? 1.0 : 1.0 / <f64>count, 0.0);
   if (fuse && one && plainSgd(net) && slot(net, REGULARIZED) == 0) return loss + backwardUpdate(net, inp);
   backward(net, inp, count);
   let mean = one ? loss : loss / <f64>count;
@@ -225,23 +232,25 @@ export function epoch(net: i32, rows: i32, batchSize: i32): f64 {
 
 // predict — x: [rows][inputs] through the network, CAPACITY rows at a time; out: [rows][outputs]
 export function predict(net: i32, x: i32, rows: i32, out: i32): void {
-  evaluate(net, x, -1, rows, out);
+  evaluate(net, x, -1, -1, rows, out);
 }
 
 // evaluate — predict (no dropout), and with targets y: [rows][TARGETS] (y ≥ 0) the mean of the rows'
-// losses, added in row order, plus the regularizers' penalty (as Keras's evaluate); the output
-// layer's D is left holding scratch.
-export function evaluate(net: i32, x: i32, y: i32, rows: i32, out: i32): f64 {
+// losses, added in row order, each weighted by w: [rows] when w ≥ 0, plus the regularizers' penalty
+// (as Keras's evaluate); the output layer's D is left holding scratch.
+export function evaluate(net: i32, x: i32, y: i32, w: i32, rows: i32, out: i32): f64 {
   const capacity = slot(net, CAPACITY);
   const last = record(net, slot(net, LAYERS) - 1);
   const inputs = field(record(net, 0), INPUTS), outputs = field(last, UNITS), targets = slot(net, TARGETS);
+  const param = load<f64>(setting(net, LOSS_PARAMETER));
   let total = 0.0;
   for (let start = 0; start < rows; start += capacity) {
     const count = min(capacity, rows - start);
     const yhat = at(out + start * outputs);
     forward(net, at(x + start * inputs), count, yhat, false, y >= 0);
     if (y >= 0) {
-      total = lossForwardBackward(at(field(last, D)), yhat, at(field(last, Z)), at(y + start * targets), count, outputs, targets, field(last, ACT), load<f64>(at(field(last, OPTIONS) + ALPHA)), slot(net, LOSS), 1.0, total);
+      const weight: usize = w >= 0 ? at(w + start) : 0;
+      total = lossForwardBackward(at(field(last, D)), yhat, at(field(last, Z)), at(y + start * targets), weight, count, outputs, targets, field(last, ACT), load<f64>(at(field(last, OPTIONS) + ALPHA)), slot(net, LOSS), param, 1.0, total);
     }
   }
   let mean = total / <f64>rows;

@@ -1,12 +1,13 @@
 // Class labels as a classifier over k classes sees them: the labels in a fixed order, each row's
 // class index into that order, one-hot rows, and the label a row of probabilities predicts.
 import { fail, show } from './errors.js';
+import { LOSS_ROWS, type Loss } from './operations/losses.js';
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 /** Whether a loss reads the outputs as the probabilities of k classes (a softmax output). */
 export function isCategorical(loss: string): boolean {
-  return loss === 'categoricalCrossentropy' || loss === 'sparseCategoricalCrossentropy';
+  return Object.hasOwn(LOSS_ROWS, loss) && LOSS_ROWS[loss as Loss].task === 'multiclass';
 }
 
 /** A cell as a label: trimmed, and a number written as JavaScript writes it, so `1`, `1.0` and `+1` are one class. */

@@ -8,7 +8,10 @@
 /** The activations a Dense layer takes, by name. */
 export const ACTIVATIONS = ['linear', 'sigmoid', 'tanh', 'relu', 'softmax', 'elu', 'selu', 'softplus', 'softsign', 'swish', 'gelu', 'relu6', 'leakyRelu', 'hardSigmoid', 'hardSwish', 'mish', 'exponential'] as const;
 /** The losses a model takes, by name. */
-export const LOSSES = ['mse', 'binaryCrossentropy', 'categoricalCrossentropy', 'sparseCategoricalCrossentropy'] as const;
+export const LOSSES = [
+  'mse', 'binaryCrossentropy', 'categoricalCrossentropy', 'sparseCategoricalCrossentropy', 'meanAbsoluteError', 'meanAbsolutePercentageError',
+  'meanSquaredLogarithmicError', 'huber', 'logcosh', 'hinge', 'squaredHinge', 'categoricalHinge', 'kullbackLeiblerDivergence', 'poisson',
+] as const;
 /** The optimizers `fit` takes, by name. */
 export const OPTIMIZERS = ['sgd', 'adam', 'rmsprop', 'adagrad', 'adadelta', 'adamax', 'nadam', 'adamw'] as const;
 
@@ -36,6 +39,8 @@ export const NET_SLOTS = [
   'TARGET',     // a batch's target rows gathered from Y [CAPACITY][TARGETS]
   'X',          // training inputs [rows][inputs]
   'Y',          // training targets [rows][TARGETS]
+  'SAMPLE_WEIGHTS', // each training row's weight [rows] (Keras's sample_weight), or 0: every row weighs 1
+  'WEIGHT',     // a batch's row weights gathered from SAMPLE_WEIGHTS [CAPACITY]
   'ORDER',      // the epoch's row order [rows], i32
 ] as const;
 
@@ -69,6 +74,7 @@ export const SETTING_SLOTS = [
   'CENTERED',   // rmsprop: 1 or 0
   'WEIGHT_DECAY', // adamw
   'CLIP',       // the bound of CLIPPING
+  'LOSS_PARAMETER', // huber's delta, or the cross-entropies' labelSmoothing (0: none)
   'ITERATIONS', // updates made so far (Keras's `iterations`)
   'U_PRODUCT',  // nadam's product of its momentum schedule so far (Keras's `u_product`), which the kernels advance
   // The powers of the bias corrections, which the kernels advance by one factor per update (a pow per

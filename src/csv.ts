@@ -20,6 +20,8 @@ export interface CsvData {
   task: Task;
   /** rows × features, row-major. */
   x: Float64Array;
+  /** Each row's weight, from the `weight` column when one was asked for. */
+  weights?: Float64Array;
   /** rows × targets, row-major; when `classes` is set, each row's class index into `classes`. */
   y: Float64Array;
   /**
@@ -54,9 +56,11 @@ export interface CsvDataOptions {
   oneHot?: boolean;
   /** Names the file in messages (default 'csv'). */
   source?: string;
+  /** A column of row weights (Keras's sample_weight, each a number ≥ 0), returned as `weights` and not read as a feature. */
+  weight?: string;
 }
 
-const DATA_OPTIONS = ['target', 'features', 'task', 'classes', 'oneHot', 'source'];
+const DATA_OPTIONS = ['target', 'features', 'task', 'classes', 'oneHot', 'source', 'weight'];
 
 /** Classification covers 0/1 targets (one sigmoid output) and k ≥ 2 class labels (`classes`, a softmax output). */
 export type Task = 'regression' | 'classification';
@@ -454,6 +458,8 @@ export class CsvDataReader {
   private targets: string[] = [];
   private featureAt: number[] = [];
   private targetAt: number[] = [];
+  private weightAt = -1;
+  private readonly weights = new Floats();
   private columns: TargetColumn[] = [];
 
   /** `check` sees the header first (a caller's own message for a missing column). */
@@ -477,14 +483,18 @@ export class CsvDataReader {
   private header(columns: string[], known: KnownClasses | undefined): void {
     const { options, source } = this;
     const targets = targetNames(columns, options.target, source);
-    const features = options.features ? [...options.features] : columns.filter((c) => !targets.includes(c));
+    const weight = options.weight;
+    if (weight !== undefined && typeof weight !== 'string') fail('weight', `expected a column name, got ${show(weight)}`);
+    const features = options.features ? [...options.features] : columns.filter((c) => !targets.includes(c) && c !== weight);
     if (features.length === 0) fail('features', `${source} has no columns besides the target ${targets.map((t) => JSON.stringify(t)).join(', ')}`);
     const clash = features.find((f) => targets.includes(f));
     if (clash !== undefined) fail('features', `the target ${JSON.stringify(clash)} cannot also be a feature`);
     const twice = options.features?.find((f, i) => features.indexOf(f) !== i);
     if (twice !== undefined) fail('features', `${JSON.stringify(twice)} is listed twice`);
     if (known && targets.length > 1) fail('target', `class labels are read from one column; got ${targets.length} (${targets.join(', ')})`);
+    if (weight !== undefined && (targets.includes(weight) || features.includes(weight))) fail('weight', `the column ${JSON.stringify(weight)} cannot weigh the rows and also be a ${targets.includes(weight) ? 'target' : 'feature'}`);
     Object.assign(this, {
+      weightAt: weight === undefined ? -1 : columnIndex(columns, weight, source),
       features, targets,
       featureAt: features.map((name) => columnIndex(columns, name, source)),
       targetAt: targets.map((name) => columnIndex(columns, name, source)),
@@ -496,6 +506,11 @@ export class CsvDataReader {
     const { featureAt, features, source, x } = this;
     for (let j = 0; j < featureAt.length; j++) x.push(cellNumber(cells[featureAt[j]!]!, line, features[j]!, source));
     for (let j = 0; j < this.targetAt.length; j++) this.columns[j]!.add(cells[this.targetAt[j]!]!, line, row);
+    if (this.weightAt >= 0) {
+      const w = cellNumber(cells[this.weightAt]!, line, this.options.weight!, source);
+      if (w < 0) fail(source, `line ${line}: the weight ${JSON.stringify(this.options.weight)} is ${w}; expected a number ≥ 0`);
+      this.weights.push(w);
+    }
   }
 
   /** The end of the text: the targets read as numbers or as class labels, as readCsv describes. */
@@ -503,7 +518,7 @@ export class CsvDataReader {
     this.rows.end();
     const { features, targets, given, source, options } = this;
     const rows = this.rows.rows;
-    const base = { features, target: targets[0]!, targets, x: this.x.done(), rows };
+    const base = { features, target: targets[0]!, targets, x: this.x.done(), rows, ...(this.weightAt >= 0 ? { weights: this.weights.done() } : {}) };
     const labels = (classes: string[], y: Float64Array): CsvData => ({
       ...base, task: 'classification', y, classes, ...(options.oneHot ? { oneHot: oneHot(y, classes.length) } : {}),
     });

@@ -76,13 +76,25 @@ export function checkBinaryLabels(field: string, y: Float64Array, cols: number):
   if (bad.length) fail(field, `binaryCrossentropy needs labels 0 or 1; ${bad.join(', ')}`);
 }
 
-/** Categorical cross-entropy learns class probabilities: each row one-hot (or a distribution), ≥ 0 and summing to 1. */
-export function checkProbabilityRows(field: string, y: Float64Array, cols: number): void {
+/** The hinge losses read labels −1 and 1, or 0 and 1 (read as −1 and 1, as Keras): not 0 beside −1, which would mean three labels. */
+export function checkSignLabels(field: string, loss: string, y: Float64Array, cols: number): void {
+  let zero = -1, minusOne = -1;
+  for (let i = 0; i < y.length; i++) {
+    const v = y[i]!;
+    if (v !== -1 && v !== 0 && v !== 1) fail(field, `${loss} needs labels −1 and 1 (or 0 and 1); row ${Math.floor(i / cols) + 1} has ${v}`);
+    if (v === 0 && zero < 0) zero = i;
+    if (v === -1 && minusOne < 0) minusOne = i;
+  }
+  if (zero >= 0 && minusOne >= 0) fail(field, `${loss} needs labels −1 and 1, or 0 and 1; row ${Math.floor(minusOne / cols) + 1} has −1 and row ${Math.floor(zero / cols) + 1} has 0`);
+}
+
+/** The categorical losses compare class probabilities: each row one-hot (or a distribution), ≥ 0 and summing to 1. */
+export function checkProbabilityRows(field: string, loss: string, y: Float64Array, cols: number): void {
   for (let r = 0; r < y.length / cols; r++) {
     const row = y.subarray(r * cols, (r + 1) * cols);
     const sum = row.reduce((a, b) => a + b, 0);
     if (row.some((v) => v < 0) || Math.abs(sum - 1) > 1e-9) {
-      fail(field, `row ${r + 1} is [${Array.from(row).join(', ')}]; categoricalCrossentropy needs one-hot rows (one 1 in the column of the class) or class probabilities summing to 1`);
+      fail(field, `row ${r + 1} is [${Array.from(row).join(', ')}]; ${loss} needs one-hot rows (one 1 in the column of the class) or class probabilities summing to 1`);
     }
   }
 }

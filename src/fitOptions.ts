@@ -7,6 +7,7 @@ import { checkSeed, fail, knownKeys, oneOf, positiveInteger, show } from './erro
 import { checkThreshold } from './metrics.js';
 import { nonNegative } from './operations/rows.js';
 import { checkOptimizer, OPTIMIZER_OPTIONS, type OptimizerOptions, type OptimizerSettings } from './optimizerSettings.js';
+import { SEARCH_METRICS, type SearchMetric } from './search/metric.js';
 import type { EpochLogs } from './trainer.js';
 
 /** `'none'`: rows in order; `'epoch'` (or `true`): a new permutation each epoch; `'sample'`: each step draws a row at random, with replacement. */
@@ -51,9 +52,12 @@ export interface FitOptions extends OptimizerOptions {
   reduceLROnPlateau?: ReduceLROnPlateauOptions;
 }
 
-/** The quantities a callback may watch, by Keras's names: the validation loss, or the training loss. */
-export const MONITORS = ['val_loss', 'loss'] as const;
-export type Monitor = (typeof MONITORS)[number];
+/**
+ * The quantities a callback may watch, by Keras's names: the validation loss, the training loss, or a
+ * validation metric of the model's task (`val_accuracy`, `val_mae`, … as evaluateMetrics names them).
+ */
+export type Monitor = 'val_loss' | 'loss' | `val_${Exclude<SearchMetric, 'loss'>}`;
+export const MONITORS: readonly Monitor[] = ['val_loss', 'loss', ...(Object.keys(SEARCH_METRICS) as SearchMetric[]).filter((m) => m !== 'loss').map((m) => `val_${m}` as Monitor)];
 
 export interface ReduceLROnPlateauOptions {
   monitor?: Monitor;
@@ -158,8 +162,8 @@ function checkStepsPerExecution(v: unknown): 1 | 'epoch' {
 export interface ValidationOptions {
   /** Share of the rows (seeded by `seed`, stratified by label for binaryCrossentropy) held out to validate on after each epoch, as Keras's validationSplit. */
   validationSplit?: number;
-  /** Rows to validate on after each epoch instead: `[x, y]`. */
-  validationData?: [Matrix, Matrix];
+  /** Rows to validate on after each epoch instead: `[x, y]`, or `[x, y, sampleWeight]` to weigh their losses. */
+  validationData?: [Matrix, Matrix] | [Matrix, Matrix, ArrayLike<number>];
   /**
    * Keras's EarlyStopping callback, on the validation: stops once `monitor` ('val_loss', the default,
    * or 'loss') has not improved by more than `minDelta` (0) for `patience` (0) epochs counted from
@@ -186,15 +190,15 @@ export const VALIDATION_OPTIONS = ['validationSplit', 'validationData', 'earlySt
 
 export interface ValidationSettings {
   split?: number;
-  data?: [Matrix, Matrix];
+  data?: [Matrix, Matrix] | [Matrix, Matrix, ArrayLike<number>];
   earlyStopping?: EarlyStoppingSettings;
   threshold: number;
 }
 
 export function checkValidationOptions(o: ValidationOptions): ValidationSettings {
   if (o.validationSplit !== undefined && o.validationData !== undefined) fail('validationSplit', 'give validationSplit or validationData, not both');
-  if (o.validationData !== undefined && (!Array.isArray(o.validationData) || o.validationData.length !== 2)) {
-    fail('validationData', `expected [x, y], got ${show(o.validationData)}`);
+  if (o.validationData !== undefined && (!Array.isArray(o.validationData) || o.validationData.length < 2 || o.validationData.length > 3)) {
+    fail('validationData', `expected [x, y] or [x, y, sampleWeight], got ${show(o.validationData)}`);
   }
   let earlyStopping: EarlyStoppingSettings | undefined;
   if (o.earlyStopping !== undefined) {
@@ -223,10 +227,14 @@ export interface ModelFitOptions extends FitOptions, ValidationOptions {
    * in the target's units; losses (history, evaluate) are those of the scaled targets.
    */
   standardizeTarget?: boolean;
+  /** Keras's sample_weight: one weight ≥ 0 per row of x; each row's loss (and so its gradient) counts that many times, the batch's sum still divided by its rows. */
+  sampleWeight?: ArrayLike<number>;
+  /** Keras's class_weight: `{ [class index]: weight }` (0/1 for a binaryCrossentropy output), each training row weighing its class's (1 if not named). Not with sampleWeight. */
+  classWeight?: Record<number, number>;
 }
 
 /** Every key Model.fit takes. */
-export const MODEL_FIT_OPTIONS = [...FIT_OPTIONS, ...VALIDATION_OPTIONS, 'standardize', 'standardizeTarget'] as const satisfies readonly (keyof ModelFitOptions)[];
+export const MODEL_FIT_OPTIONS = [...FIT_OPTIONS, ...VALIDATION_OPTIONS, 'standardize', 'standardizeTarget', 'sampleWeight', 'classWeight'] as const satisfies readonly (keyof ModelFitOptions)[];
 
 /** Model.fit's options checked, every key by name: the fit's settings, the validation's, and the two scaling switches. */
 export function checkModelFitOptions(options: ModelFitOptions): { settings: Settings; validation: ValidationSettings } {
@@ -234,8 +242,8 @@ export function checkModelFitOptions(options: ModelFitOptions): { settings: Sett
   knownKeys('', options, MODEL_FIT_OPTIONS);
   const settings = checkFitOptions(options);
   const validation = checkValidationOptions(options);
-  if (settings.reduceLROnPlateau?.monitor === 'val_loss' && validation.split === undefined && validation.data === undefined) {
-    fail('reduceLROnPlateau', "watches the validation loss: give validationSplit or validationData too, or monitor 'loss'");
+  if (settings.reduceLROnPlateau?.monitor.startsWith('val_') && validation.split === undefined && validation.data === undefined) {
+    fail('reduceLROnPlateau', `watches ${settings.reduceLROnPlateau.monitor}: give validationSplit or validationData too, or monitor 'loss'`);
   }
   for (const key of ['standardize', 'standardizeTarget'] as const) {
     if (options[key] !== undefined && typeof options[key] !== 'boolean') fail(key, `expected true or false, got ${show(options[key])}`);

@@ -1,8 +1,8 @@
 // The library core: no Node built-ins, so it runs in Node and in browsers alike.
-export { Model, sequential, type BatchOptions, type TrainingState, type ModelOptions, type ModelFitOptions, type Trace, type TraceOptions, type RunOptions, type MetricsOptions, type Weights } from './model.js';
+export { Model, sequential, type BatchOptions, type TrainingState, type ModelOptions, type ModelFitOptions, type Trace, type TraceOptions, type RunOptions, type EvaluateOptions, type MetricsOptions, type Weights } from './model.js';
 export { unitName, paramName, zName, type Factor, type ParamChain, type TraceLayer, type TraceUpdate } from './trace.js';
 export type { FitOptions, History, LossHistory, EpochLogs, Shuffle, Settings } from './trainer.js';
-export { ACTIVATIONS, LOSSES, INITIALIZERS, type Activation, type Loss, type DenseSpec, type DropoutSpec, type LayerSpec, type RegularizerSpec, type Regularizer, type Initializer, type ModelSpec } from './spec.js';
+export { ACTIVATIONS, LOSSES, INITIALIZERS, lossName, type Activation, type Loss, type LossSpec, type DenseSpec, type DropoutSpec, type LayerSpec, type RegularizerSpec, type Regularizer, type Initializer, type ModelSpec } from './spec.js';
 export { OPTIMIZERS, type OptimizerName } from './optimizerSettings.js';
 // The operation rows: what the page's menus and help list (each row's name, help and parameters).
 export { ACTIVATION_LIST, HIDDEN_ACTIVATIONS, type ActivationRow } from './operations/activations.js';

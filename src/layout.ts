@@ -43,13 +43,19 @@ export interface Layout extends Sizes {
   layers: { units: number; inputs: number; w: number; b: number; a: number; d: number; z: number; mask: number; options: number }[];
   in: number;
   target: number;
+  /** A batch's row weights, gathered [capacity]. */
+  weight: number;
   x: number;
   y: number;
+  /** The training rows' weights [rows], used when a fit has sample weights (the SAMPLE_WEIGHTS slot). */
+  sampleWeights: number;
   /** i32 index of the row order. */
   order: number;
   /** Rows to predict or evaluate, their targets and their outputs. */
   ex: number;
   ey: number;
+  /** The weights of the rows to evaluate [evalRows]. */
+  ew: number;
   out: number;
   /** Bytes from `start` to the block's end. */
   bytes: number;
@@ -87,11 +93,11 @@ export function planLayout(net: Network, sizes: Sizes, start: number): Layout {
     if (net.layers[i]!.dropout > 0) l.mask = take(capacity * l.units);
   });
   const inputs = net.inputs, outs = targetWidth(net);
-  const at = { in: take(capacity * inputs), target: take(capacity * outs), x: take(rows * inputs), y: take(rows * outs) };
+  const at = { in: take(capacity * inputs), target: take(capacity * outs), weight: take(capacity), x: take(rows * inputs), y: take(rows * outs), sampleWeights: take(rows) };
   const order = take(Math.ceil(rows / 2)) * 2;
-  const ex = take(evalRows * inputs), ey = take(evalRows * outs), out = take(evalRows * layers[layers.length - 1]!.units);
+  const ex = take(evalRows * inputs), ey = take(evalRows * outs), ew = take(evalRows), out = take(evalRows * layers[layers.length - 1]!.units);
   return {
-    net: netAt, settings, params, grads, state, count, layers, ...at, order, ex, ey, out,
+    net: netAt, settings, params, grads, state, count, layers, ...at, order, ex, ey, ew, out,
     capacity, rows, evalRows, bytes: (next - start) * 8,
   };
 }
@@ -101,15 +107,17 @@ export function planLayout(net: Network, sizes: Sizes, start: number): Layout {
  * so an unknown name throws.
  */
 export function writeDescriptor(f64: Float64Array, i32: Int32Array, network: Network, layout: Layout): void {
-  // Every slot but the optimizer's and the clipping's (writeOptimizer) and the generator's (seeded per fit), by name: the
-  // type makes a new slot in the contract a compile error here until it is given a value.
-  const slotValues: Record<Exclude<(typeof NET_SLOTS)[number], 'OPTIMIZER' | 'CLIPPING' | 'RANDOM' | (typeof STATE_SLOTS)[StateArray]>, number> = {
+  // Every slot but the optimizer's and the clipping's (writeOptimizer), the generator's (seeded per fit) and the sample
+  // weights' (set per fit: writeSampleWeights), by name: the type makes a new slot in the contract a compile error here
+  // until it is given a value.
+  const slotValues: Record<Exclude<(typeof NET_SLOTS)[number], 'OPTIMIZER' | 'CLIPPING' | 'RANDOM' | 'SAMPLE_WEIGHTS' | (typeof STATE_SLOTS)[StateArray]>, number> = {
     LAYERS: layout.layers.length, TARGETS: targetWidth(network), LOSS: codeOf(LOSSES, network.loss, 'loss'),
     REGULARIZED: network.layers.some((l) => l.kernelRegularizer.l1 || l.kernelRegularizer.l2 || l.biasRegularizer.l1 || l.biasRegularizer.l2) ? 1 : 0,
     COUNT: layout.count, PARAMS: layout.params, GRADS: layout.grads,
     SETTINGS: layout.settings, CAPACITY: layout.capacity, IN: layout.in, TARGET: layout.target,
-    X: layout.x, Y: layout.y, ORDER: layout.order,
+    WEIGHT: layout.weight, X: layout.x, Y: layout.y, ORDER: layout.order,
   };
+  f64[layout.settings + SETTING.LOSS_PARAMETER] = network.lossParameter;
   for (const [name, value] of Object.entries(slotValues)) i32[layout.net + NET[name as keyof typeof slotValues]] = value;
   for (const name of STATE_ARRAYS) i32[layout.net + NET[STATE_SLOTS[name]]] = layout.state[name];
   layout.layers.forEach((l, i) => {
@@ -128,6 +136,11 @@ export function writeDescriptor(f64: Float64Array, i32: Int32Array, network: Net
     // the activation's parameters (0 where it takes none)
     for (const key of Object.keys(ACTIVATION_PARAMETERS) as ActivationParameter[]) f64[l.options + OPTION[ACTIVATION_PARAMETERS[key].slot]] = network.layers[i]![key] ?? 0;
   });
+}
+
+/** Whether the training rows' weights in `sampleWeights` weigh their losses (else each row weighs 1). */
+export function writeSampleWeights(i32: Int32Array, layout: Layout, weighted: boolean): void {
+  i32[layout.net + NET.SAMPLE_WEIGHTS] = weighted ? layout.sampleWeights : 0;
 }
 
 /** Seeds the dropout masks' generator (mulberry32) for a fit from its seed, apart from the row order's stream. */

@@ -1,5 +1,6 @@
 import { argmax } from './classes.js';
 import { count, fail, show } from './errors.js';
+import { LOSS_ROWS, type Loss } from './operations/losses.js';
 
 /** Metrics of a regression (mse): MSE, MAE and R², per target where there are several. */
 export interface RegressionMetrics {
@@ -175,17 +176,16 @@ export function multiclassMetrics(labels: ArrayLike<number>, probabilities: Arra
 }
 
 /**
- * The metrics of a model's loss: regression for mse, classification for binaryCrossentropy, and
- * multiclass for the categorical cross-entropies over `outputs` classes — y one-hot rows for
- * categoricalCrossentropy, one class index per row for sparseCategoricalCrossentropy.
+ * The metrics of a model's loss, by its row's task: regression (mse and the other losses of numbers),
+ * classification (binaryCrossentropy), and multiclass over `outputs` classes — y one-hot rows, or
+ * one class index per row for sparseCategoricalCrossentropy.
  */
 export function metricsFor(loss: string, y: ArrayLike<number>, yhat: ArrayLike<number>, threshold = 0.5, outputs = 1): Metrics {
-  if (loss === 'binaryCrossentropy') return classificationMetrics(y, yhat, threshold);
-  if (loss === 'sparseCategoricalCrossentropy') return multiclassMetrics(y, yhat, outputs);
-  if (loss === 'categoricalCrossentropy') {
-    if (y.length % outputs !== 0) fail('y', `has ${y.length} values, which do not split into one-hot rows of ${outputs}`);
-    return multiclassMetrics(Array.from({ length: y.length / outputs }, (_, r) => argmax(y, r * outputs, outputs)), yhat, outputs);
-  }
-  if (loss === 'mse') return regressionMetrics(y, yhat);
-  return fail('loss', `no metrics for the loss ${show(loss)}`);
+  if (!Object.hasOwn(LOSS_ROWS, loss)) return fail('loss', `no metrics for the loss ${show(loss)}`);
+  const row = LOSS_ROWS[loss as Loss];
+  if (row.task === 'classification') return classificationMetrics(y, yhat, threshold);
+  if (row.task === 'regression') return regressionMetrics(y, yhat);
+  if (row.targets === 'classIndex') return multiclassMetrics(y, yhat, outputs);
+  if (y.length % outputs !== 0) fail('y', `has ${y.length} values, which do not split into one-hot rows of ${outputs}`);
+  return multiclassMetrics(Array.from({ length: y.length / outputs }, (_, r) => argmax(y, r * outputs, outputs)), yhat, outputs);
 }

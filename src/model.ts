@@ -2,9 +2,10 @@ import type { EngineKind } from './engines/engine.js';
 import { loadWasm, wasmLoaded } from './engines/wasm.js';
 import { checkCell, writeMatrix, type Matrix } from './data.js';
 import { BackpropError, DivergenceError, fail, knownKeys, oneOf, show } from './errors.js';
-import { checkRegression, prepareFit, rowsOf, type ModelFitOptions, type Rows } from './fit.js';
+import { checkRegression, checkSampleWeight, prepareFit, rowsOf, type ModelFitOptions, type Rows } from './fit.js';
 import { NET, SETTING, writeOptimizer, writeRandom, writeScheduledRate } from './layout.js';
 import { checkOptimizer, OPTIMIZER_OPTIONS, OptimizerState, type OptimizerOptions, type OptimizerSettings } from './optimizerSettings.js';
+import { LOSS_ROWS } from './operations/losses.js';
 import { STATE_ARRAYS, STATE_SCALAR_NAMES, STATE_SCALARS } from './operations/optimizers.js';
 import { applyScaler, checkScaler, invertScaler, type Scaler } from './scaler.js';
 import { checkThreshold, metricsFor, type Metrics } from './metrics.js';
@@ -35,6 +36,12 @@ export interface ModelOptions<Layer extends LayerSpec = DenseSpec> extends Model
 export interface RunOptions {
   /** Defaults to 'wasm' once the kernels are loaded (after a WASM fit or loadWasm()), else 'js'. */
   engine?: EngineKind;
+}
+
+/** Options of `evaluate`. */
+export interface EvaluateOptions extends RunOptions {
+  /** One weight ≥ 0 per row (Keras's sample_weight): the weighted rows' losses, summed, over the rows. */
+  sampleWeight?: ArrayLike<number>;
 }
 
 /** Options of `evaluateMetrics`. */
@@ -254,6 +261,7 @@ export class Model {
     if (!Number.isInteger(seed)) fail('seed', `expected an integer, got ${show(seed)}`);
     this.pull();
     const ws = this.workspace(kind);
+    ws.weigh(undefined);
     this.optimizer.begin(settings, options.resetOptimizer === true);
     writeOptimizer(ws.engine.f64, ws.engine.i32, ws.layout, settings);
     this.optimizer.load(ws.engine.f64, ws.layout);
@@ -293,16 +301,21 @@ export class Model {
     return rows;
   }
 
-  /** Whether y holds labels the loss reads (finite; 0/1, class indices or probability rows), checked without allocating. */
+  /** Whether y holds labels the loss reads (finite; 0/1, −1/1, class indices or probability rows), checked without allocating. */
   private labelsFit(y: Float64Array, targets: number): boolean {
-    const { loss } = this.network;
+    const { labels } = LOSS_ROWS[this.network.loss];
+    let zero = false, minusOne = false;
     for (let i = 0; i < y.length; i++) {
       const v = y[i]!;
       if (!Number.isFinite(v)) return false;
-      if (loss === 'binaryCrossentropy' && v !== 0 && v !== 1) return false;
-      if (loss === 'sparseCategoricalCrossentropy' && !(Number.isInteger(v) && v >= 0 && v < this.outputs)) return false;
+      if (labels === 'binary' && v !== 0 && v !== 1) return false;
+      if (labels === 'signs' && v !== 0 && v !== 1 && v !== -1) return false;
+      if (labels === 'classIndices' && !(Number.isInteger(v) && v >= 0 && v < this.outputs)) return false;
+      zero ||= v === 0;
+      minusOne ||= v === -1;
     }
-    if (loss === 'categoricalCrossentropy') {
+    if (labels === 'signs' && zero && minusOne) return false;
+    if (labels === 'probabilities') {
       for (let r = 0; r < y.length; r += targets) {
         let sum = 0;
         for (let k = 0; k < targets; k++) { if (y[r + k]! < 0) return false; sum += y[r + k]!; }
@@ -345,7 +358,7 @@ export class Model {
       if (scaler) this.inputScaler = scaler;
       if (targetScaler) this.outputScaler = targetScaler;
       const ws = this.workspace(settings.engine);
-      ws.setTrainingRows(this.scale(rows.data), this.scaleTarget(rows.ys), rows.rows, settings.batchSize);
+      ws.setTrainingRows(this.scale(rows.data), this.scaleTarget(rows.ys), rows.rows, settings.batchSize, rows.weights);
       const heldScaled = held && { ...held, data: this.scale(held.data) };
       const watch = heldScaled && new ValidationWatch(() => this.measure(ws, heldScaled, validation.threshold, true), this.params, validation.earlyStopping);
       // The callbacks a checkpoint keeps; a continued fit takes up their saved states.
@@ -402,6 +415,9 @@ export class Model {
     let kept = false;
     try {
       const { fit, ...t } = checkTraceOptions(options);
+      for (const key of ['sampleWeight', 'classWeight'] as const) {
+        if (fit[key] !== undefined) fail(key, 'a trace shows a step whose rows weigh the same; trace the fit without row or class weights');
+      }
       const { settings, validation, train: rows, held, scaler, targetScaler } = prepareFit(this.network, x, y, fit);
       if (settings.initialEpoch > 0) fail('initialEpoch', 'a trace follows a fit from its first epoch; trace that fit, with step counting from its start');
       if (settings.engine === 'wasm') await loadWasm();
@@ -480,11 +496,15 @@ export class Model {
     return this.outputScaler ? this.unscaleTarget(y.subarray(0, rows * this.outputs)) : y;
   }
 
-  /** Mean loss over the rows of x and y, plus the regularizers' penalty (as Keras's evaluate). */
-  evaluate(x: Matrix, y: Matrix, options: RunOptions = {}): number {
-    const kind = this.engineFor(options);
+  /**
+   * Mean loss over the rows of x and y, plus the regularizers' penalty (as Keras's evaluate); with
+   * `sampleWeight` (one weight per row) the weighted rows' losses summed and divided by the rows.
+   */
+  evaluate(x: Matrix, y: Matrix, options: EvaluateOptions = {}): number {
+    const kind = this.engineFor(options, EVALUATE_OPTIONS);
     const { data, ys, rows } = rowsOf(this.network, x, y);
-    return this.workspace(kind).run(this.scale(data), this.scaleTarget(ys), rows).loss;
+    const weights = options.sampleWeight === undefined ? undefined : checkSampleWeight('sampleWeight', options.sampleWeight, rows);
+    return this.workspace(kind).run(this.scale(data), this.scaleTarget(ys), rows, false, weights).loss;
   }
 
   /**
@@ -499,8 +519,8 @@ export class Model {
     return this.measure(this.workspace(kind), { ...rows, data: this.scale(rows.data) }, threshold).metrics;
   }
 
-  private measure(ws: Workspace, { data, ys, rows }: Rows, threshold: number, stable = false): { loss: number; metrics: Metrics } {
-    const { outputs: yhat, loss } = ws.run(data, this.scaleTarget(ys), rows, stable);
+  private measure(ws: Workspace, { data, ys, rows, weights }: Rows, threshold: number, stable = false): { loss: number; metrics: Metrics } {
+    const { outputs: yhat, loss } = ws.run(data, this.scaleTarget(ys), rows, stable, weights);
     return { loss, metrics: metricsFor(this.network.loss, ys, this.unscaleTarget(yhat), threshold, outputs(this.network)) };
   }
 
@@ -555,7 +575,7 @@ export class Model {
 
 // Module constants rather than literals per call: predictInto's fixed cost is a few of these.
 const ENGINE_KINDS = ['wasm', 'js'] as const;
-const RUN_OPTIONS = ['engine'], METRICS_OPTIONS = ['engine', 'threshold'];
+const RUN_OPTIONS = ['engine'], METRICS_OPTIONS = ['engine', 'threshold'], EVALUATE_OPTIONS = ['engine', 'sampleWeight'];
 const BATCH_OPTIONS = [...OPTIMIZER_OPTIONS, 'engine', 'seed'];
 const NO_OPTIONS: RunOptions = Object.freeze({});
 

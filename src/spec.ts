@@ -1,7 +1,7 @@
 import { ACTIVATIONS, LOSSES } from './contract.js';
 import { fail, knownKeys, oneOf, positiveInteger, show } from './errors.js';
 import { ACTIVATION_PARAMETERS, ACTIVATION_ROWS, type Activation } from './operations/activations.js';
-import { LOSS_ROWS, type Loss } from './operations/losses.js';
+import { LOSS_NAMES, LOSS_ROWS, type Loss } from './operations/losses.js';
 
 export { ACTIVATIONS, LOSSES, type Activation, type Loss };
 
@@ -49,14 +49,20 @@ export interface DropoutSpec {
 /** One entry of a model's `layers`: a Dense layer, or a Dropout after one. */
 export type LayerSpec = DenseSpec | DropoutSpec;
 
+/**
+ * A loss by name (or a short alias: 'mae', 'mape', 'msle', 'kld'), or `{ name, ...its parameter }`:
+ * `{ name: 'huber', delta: 2 }`, `{ name: 'binaryCrossentropy', labelSmoothing: 0.1 }`.
+ */
+export type LossSpec = Loss | 'mae' | 'mape' | 'msle' | 'kld' | { name: Loss | 'mae' | 'mape' | 'msle' | 'kld'; delta?: number; labelSmoothing?: number };
+
 /** A model's layers and loss; `Layer` narrows the layers to Dense ones where a caller wants only those. */
 export interface ModelSpec<Layer extends LayerSpec = LayerSpec> {
   /** Number of input features. */
   inputs: number;
   /** Dense layers, each optionally followed by a Dropout. */
   layers: Layer[];
-  /** One of LOSSES: 'mse' (regression), 'binaryCrossentropy' (a sigmoid output), the categorical ones (a softmax output). */
-  loss: Loss;
+  /** One of LOSSES (docs/operations.md), by name or `{ name, ...its parameter }`: 'mse' (regression), 'binaryCrossentropy' (a sigmoid output), the categorical ones (a softmax output)… */
+  loss: LossSpec;
 }
 
 /** A Dense layer with every default filled in, and the rate of the Dropout after it (0: none). */
@@ -77,6 +83,8 @@ export interface Network {
   inputs: number;
   layers: DenseLayer[];
   loss: Loss;
+  /** The loss's parameter (its row's `parameter`, Keras's default unless given), or 0 for a loss without one. */
+  lossParameter: number;
 }
 
 /**
@@ -119,7 +127,7 @@ export function checkSpec(spec: ModelSpec): Network {
       dropout: 0,
     });
   });
-  const loss = oneOf('loss', spec.loss, LOSSES);
+  const { loss, lossParameter } = checkLoss(spec.loss);
   const output = layers[layers.length - 1]!;
   const outputField = `layers[${last}].activation`;
   const needs = LOSS_ROWS[loss].output;
@@ -127,9 +135,37 @@ export function checkSpec(spec: ModelSpec): Network {
     fail(outputField, `${loss} reads the outputs as ${needs.reads}, so the last layer needs activation '${needs.activation}', got '${output.activation}'`);
   }
   if (needs && output.units < needs.minUnits) fail(`layers[${last}].units`, `${loss} needs one unit per class, at least ${needs.minUnits}, got ${output.units}`);
-  const count = parameterCount({ inputs, layers, loss });
+  const count = parameterCount({ inputs, layers, loss, lossParameter });
   if (count > MAX_PARAMETERS) fail('layers', `this network has ${count.toLocaleString('en-US')} parameters; at most ${MAX_PARAMETERS.toLocaleString('en-US')} fit in the kernels' memory`);
-  return { inputs, layers, loss };
+  return { inputs, layers, loss, lossParameter };
+}
+
+/** A loss by name or alias, or `{ name, ...its parameter }`, with its parameter checked (Keras's default unless given). */
+function checkLoss(spec: unknown): { loss: Loss; lossParameter: number } {
+  const named = (field: string, name: unknown): Loss => {
+    if (typeof name === 'string' && Object.hasOwn(LOSS_NAMES, name)) return LOSS_NAMES[name]!;
+    return fail(field, `expected one of ${Object.keys(LOSS_NAMES).map((n) => `'${n}'`).join(', ')}, got ${show(name)}`);
+  };
+  if (typeof spec !== 'object' || spec === null) {
+    const loss = named('loss', spec);
+    return { loss, lossParameter: LOSS_ROWS[loss].parameter?.default ?? 0 };
+  }
+  const loss = named('loss.name', (spec as { name?: unknown }).name);
+  const parameter = LOSS_ROWS[loss].parameter;
+  knownKeys('loss', spec, ['name', ...(parameter ? [parameter.name] : [])]);
+  const given = parameter && (spec as Record<string, unknown>)[parameter.name];
+  return { loss, lossParameter: parameter ? (given === undefined ? parameter.default : parameter.check(`loss.${parameter.name}`, given)) : 0 };
+}
+
+/** The loss a spec names, by its own name (an alias resolved). */
+export function lossName(spec: LossSpec): Loss {
+  return checkLoss(spec).loss;
+}
+
+/** The loss as a spec gives it: its name, or `{ name, parameter }` when its parameter is not Keras's default. */
+export function lossSpec(net: Network): LossSpec {
+  const parameter = LOSS_ROWS[net.loss].parameter;
+  return parameter && net.lossParameter !== parameter.default ? { name: net.loss, [parameter.name]: net.lossParameter } : net.loss;
 }
 
 /** A Dense layer's activation parameters (ACTIVATION_PARAMETERS), each checked, with the activation's defaults; one it does not take is refused. */

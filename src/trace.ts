@@ -3,7 +3,8 @@
 // implementation. The step runs through the kernels' traceStep (step with backward and update
 // kept apart, so GRADS holds the gradients even where fit fuses them; the parameters come out the
 // same to the bit), after the steps of fit that come before it.
-import { ACTIVATIONS, codeOf } from './contract.js';
+import { ACTIVATIONS, codeOf, LOSSES } from './contract.js';
+import { term, termSlope } from './engines/js.js';
 import type { EngineKind } from './engines/engine.js';
 import { DivergenceError, fail, knownKeys, positiveInteger, show } from './errors.js';
 import { MODEL_FIT_OPTIONS, type ModelFitOptions, type Settings } from './fitOptions.js';
@@ -13,7 +14,7 @@ import { LOSS_ROWS } from './operations/losses.js';
 import { isStateArray, OPTIMIZER_ROWS, scalarValue, STATE_ARRAYS, STATE_SCALAR_NAMES, STATE_SCALARS, type StateArray, type StateName, type StateScalar } from './operations/optimizers.js';
 import { OptimizerState, type OptimizerSettings } from './optimizerSettings.js';
 import { seeded } from './random.js';
-import { checkSpec, targetWidth, type Activation, type Loss, type Network } from './spec.js';
+import { checkSpec, lossSpec, targetWidth, type Activation, type LossSpec, type Network } from './spec.js';
 import { fillOrder, startFit } from './trainer.js';
 import { toKeras, type Weights } from './weights.js';
 import { Workspace } from './workspace.js';
@@ -258,10 +259,10 @@ export function traceFit(network: Network, ws: Workspace, state: OptimizerState,
   });
   const last = layers[L - 1]!, output = network.layers[L - 1]!;
   // Each row's loss: the kernels' loss of the output layer alone on what it took (no regularizer, and the Dropout below already applied).
-  const lone = alone(engine.kind, l.layers[L - 1]!.inputs, output.units, output.activation, network.loss, before.subarray(l.layers[L - 1]!.w - l.params));
+  const lone = alone(engine.kind, l.layers[L - 1]!.inputs, output.units, output.activation, lossSpec(network), before.subarray(l.layers[L - 1]!.w - l.params));
   const lastIn = took[L - 1]!, width = l.layers[L - 1]!.inputs;
   const rowLosses = Array.from({ length: count }, (_, r) => lone.run(lastIn.slice(r * width, (r + 1) * width), by.slice(r * targets, (r + 1) * targets), 1).loss);
-  const dLdyhat = !LOSS_ROWS[network.loss].fromLogits ? lossDerivative(last.activations, rowsOf(by, targets), count) : null;
+  const dLdyhat = lossDerivative(network, last.activations, rowsOf(by, targets), count);
   last.dLda = dLdyhat;
   // Below the output: ∂L/∂aⱼ = Σₖ ∂L/∂zₖ·wₖⱼ, k in order from the first term, as the kernels sum it.
   for (let i = L - 2; i >= 0; i--) {
@@ -346,15 +347,28 @@ function droppedGradients(ws: Workspace, s: Settings, pos: number, count: number
 }
 
 /** One Dense layer as a network of its own, holding the given parameters: the kernels' forward (and loss) of that layer alone. */
-function alone(kind: EngineKind, inputs: number, units: number, activation: Activation, loss: Loss, params: Float64Array): Workspace {
+function alone(kind: EngineKind, inputs: number, units: number, activation: Activation, loss: LossSpec, params: Float64Array): Workspace {
   const ws = new Workspace(kind, checkSpec({ inputs, layers: [{ units, activation }], loss }));
   ws.params().set(params);
   return ws;
 }
 
-/** ∂L/∂ŷ of the batch's mean squared error, each row's share (1/rows of the row's own, as the kernels scale ∂L/∂z): 2(ŷ − y)/outputs. The kernels fold it into ∂L/∂z and never store it. */
-function lossDerivative(yhat: number[][], y: number[][], rows: number): number[][] {
-  return yhat.map((row, r) => row.map((p, o) => 2 * (p - y[r]![o]!) / row.length / rows));
+/**
+ * ∂L/∂ŷ of the batch's loss, each row's share (1/rows of the row's own, as the kernels scale ∂L/∂z):
+ * for mse 2(ŷ − y)/outputs, for the other elementwise losses their term's slope (the JS engine's, the
+ * kernels' own lines) over the outputs they average. The kernels fold it into ∂L/∂z and never store
+ * it. None (null) where ∂L/∂z comes straight from the logits, or for categoricalHinge, whose ∂L/∂ŷ
+ * shares out a row's maximum: the trace shows its ∂L/∂z.
+ */
+function lossDerivative(network: Network, yhat: number[][], y: number[][], rows: number): number[][] | null {
+  const { loss, lossParameter } = network;
+  if (LOSS_ROWS[loss].fromLogits || loss === 'categoricalHinge') return null;
+  if (loss === 'mse') return yhat.map((row, r) => row.map((p, o) => 2 * (p - y[r]![o]!) / row.length / rows));
+  const code = codeOf(LOSSES, loss, 'loss'), averaged = loss !== 'kullbackLeiblerDivergence';
+  return yhat.map((row, r) => row.map((p, o) => {
+    term(code, p, y[r]![o]!, lossParameter);
+    return (averaged ? termSlope() / row.length : termSlope()) / rows;
+  }));
 }
 
 const SUP = '⁰¹²³⁴⁵⁶⁷⁸⁹', SUB = '₀₁₂₃₄₅₆₇₈₉';

@@ -2,7 +2,7 @@ import type { Metrics } from './metrics.js';
 import { DivergenceError, fail, knownKeys, show } from './errors.js';
 import type { ReduceLROnPlateauSettings, Settings, Shuffle } from './fitOptions.js';
 import { currentRate, NET, SETTING, writeOptimizer, writeRandom, writeScheduledRate, type Layout } from './layout.js';
-import { improves } from './validation.js';
+import { improves, monitored } from './validation.js';
 import type { OptimizerState } from './optimizerSettings.js';
 import { Random } from './random.js';
 import type { Workspace } from './workspace.js';
@@ -190,13 +190,13 @@ export class PlateauWatch {
   }
 
   epochEnd(logs: EpochLogs, f64: Float64Array, layout: Layout): void {
-    const current = this.p.monitor === 'loss' ? logs.loss : logs.valLoss;
+    const current = monitored(logs, this.p.monitor);
     if (current === undefined) return;
     if (this.cooldownCounter > 0) {
       this.cooldownCounter--;
       this.wait = 0;
     }
-    if (improves(current, this.best, this.p.minDelta)) {
+    if (improves(current, this.best, this.p.minDelta, this.p.monitor)) {
       this.best = current;
       this.wait = 0;
     } else if (this.cooldownCounter === 0 && ++this.wait >= this.p.patience) {

@@ -1,6 +1,7 @@
 import { fail, knownKeys, show } from './errors.js';
 import type { EarlyStoppingSettings, Monitor } from './fitOptions.js';
 import type { Metrics } from './metrics.js';
+import { SEARCH_METRICS, type SearchMetric } from './search/metric.js';
 import type { EpochLogs, History, Resumable } from './trainer.js';
 
 export type { ValidationOptions, ValidationSettings } from './fitOptions.js';
@@ -36,17 +37,33 @@ export function checkEarlyStoppingState(field: string, value: unknown, count: nu
 }
 
 /**
- * Keras's MonitorCallback test: `current` improves on `best` (none yet: it does) when it is lower by
- * more than minDelta — for a loss, lower is better.
+ * Keras's MonitorCallback test: `current` improves on `best` (none yet: it does) when it is better by
+ * more than minDelta — lower for a loss, an error or log loss; higher for accuracy and the others
+ * (Keras's mode 'auto').
  */
-export function improves(current: number, best: number | null, minDelta: number): boolean {
-  return best === null || current + minDelta < best;
+export function improves(current: number, best: number | null, minDelta: number, monitor: Monitor = 'loss'): boolean {
+  if (best === null) return true;
+  return higherIsBetter(monitor) ? current - minDelta > best : current + minDelta < best;
+}
+
+function higherIsBetter(monitor: Monitor): boolean {
+  return monitor !== 'loss' && monitor !== 'val_loss' && SEARCH_METRICS[monitor.slice(4) as SearchMetric].better === 'higher';
 }
 
 /** The monitored quantity of an epoch's logs: undefined where it was not measured (a trace's epochs). */
-function monitored(logs: EpochLogs, monitor: Monitor): number | undefined {
-  const v = monitor === 'loss' ? logs.loss : logs.valLoss;
+export function monitored(logs: EpochLogs, monitor: Monitor): number | undefined {
+  const v = monitor === 'loss' ? logs.loss : monitor === 'val_loss' ? logs.valLoss : (logs.valMetrics as unknown as Record<string, number> | undefined)?.[monitor.slice(4)];
   return v === undefined || Number.isNaN(v) ? undefined : v;
+}
+
+/** Refuses a monitored metric the model's task does not report, naming `field`. */
+export function checkMonitor(field: string, monitor: Monitor, task: Metrics['task']): void {
+  if (monitor === 'loss' || monitor === 'val_loss') return;
+  const metric = SEARCH_METRICS[monitor.slice(4) as SearchMetric];
+  if (!(metric.tasks as readonly string[]).includes(task)) {
+    const names = (Object.keys(SEARCH_METRICS) as SearchMetric[]).filter((m) => m !== 'loss' && (SEARCH_METRICS[m].tasks as readonly string[]).includes(task)).map((m) => `val_${m}`);
+    fail(field, `${monitor} is not a metric of this model (a ${task}); it can watch loss, val_loss, ${names.join(', ')}`);
+  }
 }
 
 /**
@@ -85,12 +102,12 @@ export class ValidationWatch implements Resumable<EarlyStoppingState> {
       this.bestEpoch = epoch;
     }
     this.wait++;
-    if (improves(current, this.best, e.minDelta)) {
+    if (improves(current, this.best, e.minDelta, e.monitor)) {
       this.best = current;
       this.bestEpoch = epoch;
       if (e.restoreBestWeights) this.bestParams!.set(this.params);
       // the wait restarts only once the baseline is beaten too
-      if (e.baseline === null || improves(current, e.baseline, e.minDelta)) this.wait = 0;
+      if (e.baseline === null || improves(current, e.baseline, e.minDelta, e.monitor)) this.wait = 0;
       return;
     }
     if (this.wait >= e.patience && epoch > 0) this.stop = true;

@@ -1,7 +1,7 @@
 import type { Engine, EngineKind } from './engines/engine.js';
 import { openJsEngine } from './engines/js.js';
 import { openWasmEngine } from './engines/wasm.js';
-import { planLayout, writeDescriptor, type Layout, type Sizes } from './layout.js';
+import { NET, planLayout, writeDescriptor, writeSampleWeights, type Layout, type Sizes } from './layout.js';
 import type { Network } from './spec.js';
 
 /** Rows a pass takes at least, so that predict and evaluate run many rows per pass. */
@@ -40,9 +40,12 @@ export class Workspace {
       rows: Math.max(now.rows, sizes.rows ?? 0),
       evalRows: Math.max(now.evalRows, sizes.evalRows ?? 0),
     };
+    // The regions before the rows to predict keep their places unless the capacity grows; so do the sample weights
+    const weighted = this.engine.i32[now.net + NET.SAMPLE_WEIGHTS] !== 0;
     this.layout = planLayout(this.network, want, this.engine.start);
     this.engine.grow(this.layout.bytes);
     writeDescriptor(this.engine.f64, this.engine.i32, this.network, this.layout);
+    writeSampleWeights(this.engine.i32, this.layout, weighted);
     this.evalSource = undefined;
     this.views = this.regions();
   }
@@ -57,11 +60,18 @@ export class Workspace {
     return this.engine.f64.subarray(params, params + count);
   }
 
-  /** Copies training rows in, x [rows][inputs] and y [rows][targets], for batches of up to `batchSize` rows. */
-  setTrainingRows(x: Float64Array, y: Float64Array, rows: number, batchSize: number): void {
+  /** Copies training rows in, x [rows][inputs], y [rows][targets] and their weights if any, for batches of up to `batchSize` rows. */
+  setTrainingRows(x: Float64Array, y: Float64Array, rows: number, batchSize: number, weights?: Float64Array): void {
     this.reserve({ rows, capacity: Math.min(batchSize, rows) });
     this.engine.f64.set(x, this.layout.x);
     this.engine.f64.set(y, this.layout.y);
+    this.weigh(weights);
+  }
+
+  /** The training rows' weights (each weighs 1 without). */
+  weigh(weights: Float64Array | undefined): void {
+    if (weights) this.engine.f64.set(weights, this.layout.sampleWeights);
+    writeSampleWeights(this.engine.i32, this.layout, weights !== undefined);
   }
 
   /**
@@ -95,7 +105,7 @@ export class Workspace {
    * a view valid until the block next grows, and the mean loss. `stable`: x is not changed between
    * calls (validation's rows), so while it is still in the block it is not copied again.
    */
-  run(x: Float64Array, y: Float64Array | undefined, rows: number, stable = false): { outputs: Float64Array; loss: number } {
+  run(x: Float64Array, y: Float64Array | undefined, rows: number, stable = false, weights?: Float64Array): { outputs: Float64Array; loss: number } {
     this.reserve({ evalRows: rows });
     const { engine } = this;
     const l = this.layout;
@@ -105,7 +115,8 @@ export class Workspace {
     }
     // Targets are copied every time: the same inputs may come with other targets.
     if (y) engine.f64.set(y, l.ey);
-    const loss = y ? engine.evaluate(l.net, l.ex, l.ey, rows, l.out) : NaN;
+    if (weights) engine.f64.set(weights, l.ew);
+    const loss = y ? engine.evaluate(l.net, l.ex, l.ey, weights ? l.ew : -1, rows, l.out) : NaN;
     if (!y) engine.predict(l.net, l.ex, rows, l.out);
     const outs = l.layers[l.layers.length - 1]!.units;
     return { outputs: engine.f64.subarray(l.out, l.out + rows * outs), loss };

@@ -102,3 +102,29 @@ describe('earlyStopping', () => {
     }
   });
 });
+
+describe('a validation metric as the monitor', () => {
+  // The validation row x = 0, y = 1 through ŷ = w·x + b: b moves, so does its error. With b = 0.5 at the
+  // start and rows that pull b down by lr·2(b − t) per epoch, val_mae = |1 − b| grows every epoch:
+  // lower is better for mae, so epoch 0 stays the best.
+  it('val_mae: lower is better; val_r2 is refused on a classifier and val_accuracy on a regression', async () => {
+    const m = new Model({ inputs: 1, layers: [{ units: 1 }], loss: 'mse', weights: [[[0]], [0.5]] });
+    const h = await m.fit([[1], [-1]], [[0], [0]], { batchSize: 2, shuffle: 'none', learningRate: 0.1, epochs: 6, validationData: [[[0]], [[1]]], earlyStopping: { monitor: 'val_mae', patience: 2 } });
+    // b after each epoch: 0.4, 0.32, 0.256, … so val_mae 0.6, 0.68, 0.744: the best stays epoch 0, and the wait of 2 stops it after epoch 2
+    expect(h.epoch).toEqual([0, 1, 2]);
+    expect(h.bestEpoch).toBe(0);
+    const classifier = new Model({ inputs: 1, layers: [{ units: 1, activation: 'sigmoid' }], loss: 'binaryCrossentropy' });
+    await expect(classifier.fit([[1], [0]], [[1], [0]], { validationData: [[[1]], [[1]]], earlyStopping: { monitor: 'val_r2' } })).rejects.toThrow(/earlyStopping\.monitor: val_r2 is not a metric of this model \(a classification\); it can watch loss, val_loss, val_accuracy/);
+    await expect(m.fit([[1]], [[1]], { validationData: [[[1]], [[1]]], reduceLROnPlateau: { monitor: 'val_accuracy' } })).rejects.toThrow(/reduceLROnPlateau\.monitor: val_accuracy is not a metric of this model \(a regression\)/);
+    await expect(m.fit([[1]], [[1]], { reduceLROnPlateau: { monitor: 'val_mae' } })).rejects.toThrow(/reduceLROnPlateau: watches val_mae: give validationSplit or validationData too/);
+  });
+
+  it('val_accuracy: higher is better, so the best epoch is the first with the highest accuracy', async () => {
+    const x = [[-2], [-1], [1], [2], [0.5], [-0.5]], y = [[0], [0], [1], [1], [0], [1]];
+    const m = new Model({ inputs: 1, layers: [{ units: 1, activation: 'sigmoid' }], loss: 'binaryCrossentropy', weights: [[[-1]], [0]] });
+    const h = await m.fit(x, y, { learningRate: 0.5, epochs: 8, batchSize: 6, shuffle: 'none', validationData: [x, y], earlyStopping: { monitor: 'val_accuracy', patience: 8 } });
+    const accuracy = h.valMetrics!.map((v) => (v as { accuracy: number }).accuracy);
+    expect(new Set(accuracy).size).toBeGreaterThan(1); // the accuracy moved: the test can tell the directions apart
+    expect(h.bestEpoch).toBe(accuracy.indexOf(Math.max(...accuracy)));
+  });
+});

@@ -4,7 +4,7 @@
 // cross-entropy on saturated outputs, and Dropout against a forward pass written out with the mask
 // the step drew.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadWasm, type Activation, type Loss, type ModelOptions, type LayerSpec } from '../src/node.js';
+import { loadWasm, LOSSES, type Activation, type Loss, type ModelOptions, type LayerSpec } from '../src/node.js';
 import { checkSpec, parameterCount } from '../src/spec.js';
 import { Workspace } from '../src/workspace.js';
 import { EVERY_ACTIVATION, randomNetwork, randomRows, randomTargets, tamed } from './helpers.js';
@@ -16,10 +16,20 @@ const CASES: [Loss, Activation][] = [
   ['binaryCrossentropy', 'sigmoid'],
   ['categoricalCrossentropy', 'softmax'],
   ['sparseCategoricalCrossentropy', 'softmax'],
+  ['meanAbsoluteError', 'linear'],
+  ['meanAbsolutePercentageError', 'linear'],
+  ['meanSquaredLogarithmicError', 'softplus'],
+  ['huber', 'linear'],
+  ['logcosh', 'linear'],
+  ['hinge', 'tanh'],
+  ['squaredHinge', 'tanh'],
+  ['categoricalHinge', 'softmax'],
+  ['kullbackLeiblerDivergence', 'softmax'],
+  ['poisson', 'softplus'],
 ];
 
 /** The engine's gradient of the batch loss (one step on every row), and the loss (with any penalty) as a function of the parameters. */
-function probe(engine: 'wasm' | 'js', spec: ModelOptions<LayerSpec>, x: number[][], y: number[][], params?: Float64Array) {
+function probe(engine: 'wasm' | 'js', spec: ModelOptions<LayerSpec>, x: number[][], y: number[][], params?: Float64Array, weights?: Float64Array) {
   const net = checkSpec(spec);
   // Random weights and biases (not zero biases: a ReLU unit fed only zeros would sit exactly on its kink).
   params ??= Float64Array.from(randomRows(spec.seed! + 3, 1, parameterCount(net), -1, 1)[0]!);
@@ -28,10 +38,10 @@ function probe(engine: 'wasm' | 'js', spec: ModelOptions<LayerSpec>, x: number[]
   const ws = new Workspace(engine, net);
   const lossAt = (p: Float64Array) => {
     ws.params().set(p);
-    return ws.run(xs, ys, rows).loss;
+    return ws.run(xs, ys, rows, false, weights).loss;
   };
   ws.params().set(params);
-  ws.setTrainingRows(xs, ys, rows, rows);
+  ws.setTrainingRows(xs, ys, rows, rows, weights);
   const { net: at, order, grads, count } = ws.layout;
   ws.engine.i32.set(Array.from({ length: rows }, (_, r) => r), order);
   const stepLoss = ws.engine.step(at, 0, rows);
@@ -66,6 +76,17 @@ describe.each(['wasm', 'js'] as const)('%s engine: gradients equal finite differ
       }
     }
   }
+
+  // Keras's sample_weight: the batch loss Σ w·loss / rows, with its gradient; and the losses' parameters
+  it.each(CASES.filter(([loss], i) => CASES.findIndex(([l]) => l === loss) === i))('%s with row weights and its parameter: gradients equal finite differences', (loss, output) => {
+    const spec = randomNetwork(7, 2, 'tanh', output, loss);
+    const parameter = { huber: { delta: 0.4 }, binaryCrossentropy: { labelSmoothing: 0.2 }, categoricalCrossentropy: { labelSmoothing: 0.3 } }[loss as string];
+    const outs = (spec.layers[spec.layers.length - 1] as { units: number }).units;
+    const x = randomRows(8, 6, spec.inputs, -2, 2);
+    const weights = Float64Array.from([0.5, 2, 0, 1, 3.25, 0.75]);
+    const { params, grads, lossAt } = probe(engine, { ...spec, loss: parameter ? { name: loss, ...parameter } : loss }, x, randomTargets(9, 6, outs, loss), undefined, weights);
+    expectFiniteDifferences(params, grads, lossAt);
+  });
 
   it('l1 and l2 on kernels and biases: the penalty is in the loss, its gradient in the kernels\'', () => {
     for (const [seed, loss, output] of [[1, 'mse', 'linear'], [2, 'categoricalCrossentropy', 'softmax'], [3, 'binaryCrossentropy', 'sigmoid']] as const) {
@@ -125,4 +146,4 @@ describe.each(['wasm', 'js'] as const)('%s engine: gradients equal finite differ
   });
 });
 
-const LOSSES_SEEN: Loss[] = ['mse', 'binaryCrossentropy', 'categoricalCrossentropy', 'sparseCategoricalCrossentropy'];
+const LOSSES_SEEN: readonly Loss[] = LOSSES;

@@ -2,6 +2,7 @@ import { ACTIVATIONS, type Activation, type Loss, type ModelOptions } from '../s
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { seeded } from '../src/random.js';
+import { LOSS_ROWS } from '../src/operations/losses.js';
 
 /** Largest |a − b| / max(|a|, |b|) over two equally long lists (0 for identical lists). */
 export function maxRelativeDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -39,7 +40,7 @@ export function normwiseRelativeDiff(a: ArrayLike<number>, b: ArrayLike<number>)
 export function randomNetwork(seed: number, depth: number, hidden: Activation, output: Activation, loss: Loss): ModelOptions {
   const r = seeded(seed);
   const inputs = 1 + Math.floor(r() * 4);
-  const outs = loss === 'binaryCrossentropy' ? 1 : loss.includes('ategorical') ? 2 + Math.floor(r() * 3) : 1 + Math.floor(r() * 3);
+  const outs = loss === 'binaryCrossentropy' ? 1 : LOSS_ROWS[loss].output?.activation === 'softmax' ? 2 + Math.floor(r() * 3) : 1 + Math.floor(r() * 3);
   const layers = Array.from({ length: depth }, (_, i) => i === depth - 1
     ? { units: outs, activation: output }
     : { units: 1 + Math.floor(r() * 5), activation: hidden });
@@ -67,9 +68,15 @@ export function tamed(activation: string): { range: number; rate: number } {
 export function randomTargets(seed: number, rows: number, outputs: number, loss: Loss): number[][] {
   const r = seeded(seed);
   const classes = Array.from({ length: rows }, () => Math.floor(r() * outputs));
-  if (loss === 'binaryCrossentropy') return Array.from({ length: rows }, () => Array.from({ length: outputs }, () => (r() < 0.5 ? 0 : 1)));
-  if (loss === 'sparseCategoricalCrossentropy') return classes.map((c) => [c]);
-  if (loss === 'categoricalCrossentropy') return classes.map((c) => Array.from({ length: outputs }, (_, k) => (k === c ? 1 : 0)));
+  const labels = LOSS_ROWS[loss].labels;
+  if (labels === 'binary') return Array.from({ length: rows }, () => Array.from({ length: outputs }, () => (r() < 0.5 ? 0 : 1)));
+  if (labels === 'signs') return Array.from({ length: rows }, () => Array.from({ length: outputs }, () => (r() < 0.5 ? -1 : 1)));
+  if (labels === 'classIndices') return classes.map((c) => [c]);
+  // one-hot rows, and for kld distributions with no zero (where Keras's clip of y to 1e-7 would show)
+  if (loss === 'kullbackLeiblerDivergence') return classes.map(() => { const p = Array.from({ length: outputs }, () => 0.1 + r()); const s = p.reduce((a, b) => a + b, 0); return p.map((v) => v / s); });
+  if (labels === 'probabilities') return classes.map((c) => Array.from({ length: outputs }, (_, k) => (k === c ? 1 : 0)));
+  // mape, msle and poisson read positive values
+  if (!LOSS_ROWS[loss].scalesTargets) return randomRows(seed, rows, outputs, 0.5, 3);
   return randomRows(seed, rows, outputs);
 }
 

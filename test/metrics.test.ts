@@ -148,7 +148,8 @@ describe('metrics over k classes', () => {
     expect(hot).toEqual(sparse);
     expect(metricsFor('binaryCrossentropy', [0, 1], [0.2, 0.9]).task).toBe('classification');
     expect(metricsFor('mse', [0, 1], [0.2, 0.9]).task).toBe('regression');
-    expect(() => metricsFor('hinge', [0], [0])).toThrow('loss: no metrics for the loss "hinge"');
+    expect(metricsFor('hinge', [-1, 1], [-0.2, 0.9]).task).toBe('regression');
+    expect(() => metricsFor('hing', [0], [0])).toThrow('loss: no metrics for the loss "hing"');
   });
 
   it('reject classes out of range, probabilities of the wrong count or range', () => {

@@ -226,7 +226,7 @@ describe('mistakes: a clear message, exit 1, nothing written', () => {
     [['train', FLOWERS, '--target', 'species', '--layers', '8,2'], /--layers: the output layer has 2 units but species has 3 classes \(setosa, versicolor, virginica\); end --layers with 3 \(e\.g\. 8,3\)/],
     [['train', FLOWERS, '--target', 'sepal_length,petal_width', '--features', 'sepal_width', '--layers', '4,1'], /--layers: the output layer has 1 unit but there are 2 targets \(sepal_length, petal_width\); end --layers with 2/],
     [['train', '--dataset', 'package', '--layers', '8,2'], /--layers: the output layer has 2 units but there is one target \(package\); end --layers with 1/],
-    [['train', FLOWERS, '--target', 'species', '--loss', 'mse'], /--loss: mse does not fit the 3 classes of species: use sparseCategoricalCrossentropy \(the default\) or categoricalCrossentropy/],
+    [['train', FLOWERS, '--target', 'species', '--loss', 'mse'], /--loss: mse does not fit the 3 classes of species: use categoricalCrossentropy, sparseCategoricalCrossentropy, categoricalHinge, kullbackLeiblerDivergence/],
     [['train', FLOWERS, '--target', 'species', '--threshold', '0.3'], /--threshold: applies to 0\/1 targets; species has 3 classes/],
     [['train', FLOWERS, '--target', 'species', '--dropout', '1'], /--dropout: expected a rate above 0 and below 1, like 0\.2, got 1/],
     [['train', FLOWERS, '--target', 'species', '--l2', '-0.1'], /--l2: expected a coefficient ≥ 0, like 0\.01, got -0\.1/],

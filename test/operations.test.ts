@@ -18,6 +18,7 @@ import { OPTIMIZER_LIST, OPTIMIZER_ROWS, STATE_ARRAYS, STATE_SCALAR_NAMES, type 
 import { hasNone } from '../src/operations/rows.js';
 import { checkSchedule, scheduledRate, SCHEDULES } from '../src/operations/schedules.js';
 import { checkOptimizer } from '../src/optimizerSettings.js';
+import { randomTargets } from './helpers.js';
 import { PARITY_CASES } from './parityCases.js';
 
 const ENGINES = ['wasm', 'js'] as const;
@@ -62,6 +63,18 @@ const KNOWN_LOSSES: Record<string, { activation: Activation; units: number; y: n
   // two classes from a softmax over z = (0.5, −0.3): −log of the true class's probability
   categoricalCrossentropy: { activation: 'softmax', units: 2, y: [0, 1], loss: softmaxLoss(1) },
   sparseCategoricalCrossentropy: { activation: 'softmax', units: 2, y: [1], loss: softmaxLoss(1) },
+  // ŷ = 0.5 against y = 2, by Keras 3's formulas (keras/src/losses/losses.py)
+  meanAbsoluteError: { activation: 'linear', units: 1, y: [2], loss: 1.5 },
+  meanAbsolutePercentageError: { activation: 'linear', units: 1, y: [2], loss: 100 * 1.5 / 2 },
+  meanSquaredLogarithmicError: { activation: 'linear', units: 1, y: [2], loss: (Math.log(1.5) - Math.log(3)) ** 2 },
+  huber: { activation: 'linear', units: 1, y: [2], loss: 1 * 1.5 - 0.5 * 1 }, // |e| = 1.5 > δ = 1: δ·|e| − ½δ²
+  logcosh: { activation: 'linear', units: 1, y: [2], loss: Math.log(Math.cosh(1.5)) },
+  poisson: { activation: 'linear', units: 1, y: [2], loss: 0.5 - 2 * Math.log(0.5 + 1e-7) },
+  hinge: { activation: 'tanh', units: 1, y: [-1], loss: 1 + Math.tanh(0.5) },
+  squaredHinge: { activation: 'tanh', units: 1, y: [1], loss: (1 - Math.tanh(0.5)) ** 2 },
+  // softmax over z = (0.5, −0.3): p₀ − p₁ + 1 with the true class 1
+  categoricalHinge: { activation: 'softmax', units: 2, y: [0, 1], loss: (() => { const p0 = 1 / (1 + Math.exp(-0.8)); return p0 - (1 - p0) + 1; })() },
+  kullbackLeiblerDivergence: { activation: 'softmax', units: 2, y: [0.25, 0.75], loss: (() => { const p0 = 1 / (1 + Math.exp(-0.8)); return 0.25 * Math.log(0.25 / p0) + 0.75 * Math.log(0.75 / (1 - p0)); })() },
 };
 
 /**
@@ -185,6 +198,8 @@ describe('every activation parameter', () => {
     const spec: ModelOptions = { inputs: 2, layers: [hidden, output], loss: 'mse', seed: 3 };
     const y = [[0.5, 1], [-1, 0], [0.2, -2]];
     expect(await gradientCheck(spec, X, y, { batchSize: 3 })).toBeLessThan(1e-6);
+    // the other losses' loop (here huber's, with its delta) reads it too
+    expect(await gradientCheck({ ...spec, loss: { name: 'huber', delta: 0.5 } }, X, y, { batchSize: 3 })).toBeLessThan(1e-6);
     const dropped: ModelOptions<LayerSpec> = { ...spec, layers: [hidden, { dropout: 0.3 }, output] };
     const fits = await Promise.all(ENGINES.map(async (engine) => {
       const m = new Model(dropped);
@@ -233,8 +248,13 @@ describe('every loss', () => {
     }
     const out = LOSS_ROWS[name].output;
     const units = out?.minUnits ?? 1, k = Math.max(units, 2);
-    const y = X.map((_, r) => (LOSS_ROWS[name].targets === 'classIndex' ? [r % k] : Array.from({ length: units }, (_, j) => (out ? Number(r % units === j) : r - j))));
-    const spec: ModelOptions = { inputs: 2, layers: [{ units: 3, activation: 'tanh' }, { units, activation: out?.activation ?? 'linear' }], loss: name, seed: 4 };
+    const y = LOSS_ROWS[name].labels === 'numbers' && LOSS_ROWS[name].scalesTargets
+      ? X.map((_, r) => Array.from({ length: units }, (_, j) => r - j))
+      : randomTargets(6, X.length, Math.max(units, LOSS_ROWS[name].targets === 'classIndex' ? k : 1), name);
+    // a positive output for the losses that read values themselves (poisson's log ŷ), tanh for the hinges' ±1
+    const row = LOSS_ROWS[name];
+    const activation = out?.activation ?? (row.labels === 'signs' ? 'tanh' : row.scalesTargets ? 'linear' : 'softplus');
+    const spec: ModelOptions = { inputs: 2, layers: [{ units: 3, activation: 'tanh' }, { units, activation }], loss: name, seed: 4 };
     expect(await gradientCheck(spec, X, y, { batchSize: 3 })).toBeLessThan(1e-6);
   });
 

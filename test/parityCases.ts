@@ -1,7 +1,7 @@
 // The cases test/parity.test.ts runs against TensorFlow.js (see there for what each bound means);
 // apart, so that test/operations.test.ts can check that every operation with a TensorFlow.js
 // counterpart has one without loading TensorFlow.js.
-import { datasets, type Activation, type FitOptions, type LayerSpec, type ModelOptions } from '../src/node.js';
+import { datasets, type Activation, type FitOptions, type LayerSpec, type Loss, type ModelOptions } from '../src/node.js';
 import { seeded } from '../src/random.js';
 import { randomRows } from './helpers.js';
 
@@ -28,6 +28,17 @@ const several = (() => {
   const x = randomRows(31, 20, 3).map((row) => row.map(Math.fround));
   return { x, y: x.map(([a, b, c]) => [Math.fround(a! + 0.5 * b!), Math.fround(b! * c! - 0.2)]) };
 })();
+// Positive targets for the losses that read values themselves (mape, msle, poisson): 1.5 + the two outputs' targets, above
+const positive = several.y.map((row) => row.map((v) => Math.fround(1.5 + v)));
+// The placement labels as −1 and 1, as TensorFlow.js's hinge reads them
+const signs = placement.y.map((t) => [t === 1 ? 1 : -1]);
+// Three-class distributions with no zero (TensorFlow.js's kld multiplies by the unclipped target, Keras 3's by the clipped one)
+const soft = three.oneHot.map((row) => row.map((v) => (v === 1 ? 0.75 : 0.125)));
+const regression = (loss: Loss, output: Activation, y: number[][], learningRate = 0.05): Case => ({
+  name: `two outputs, ${loss}: 3-5-2 tanh/${output}, SGD lr ${learningRate}, batch size 4, 20 epochs`, x: several.x, y,
+  model: { inputs: 3, layers: [{ units: 5, activation: 'tanh' }, { units: 2, activation: output }], loss, seed: 13 },
+  fit: { learningRate, batchSize: 4, epochs: 20, ...inOrder },
+});
 const hidden = (activation: Activation): ModelOptions => ({ inputs: 3, layers: [{ units: 4, activation }, { units: 2 }], loss: 'mse', seed: 12 });
 const NEW_ACTIVATIONS: Activation[] = ['elu', 'selu', 'softplus', 'softsign', 'swish', 'gelu', 'relu6', 'mish'];
 
@@ -82,6 +93,23 @@ export const PARITY_CASES: Case[] = [
     fit: { optimizer: 'adagrad', learningRate: 0.05, batchSize: 4, epochs: 30, ...inOrder } },
   { name: 'placement, adamax lr 0.01, batch size 3, 30 epochs', model: placement.model, x: placement.x, y: column(placement.y),
     fit: { optimizer: 'adamax', learningRate: 0.01, batchSize: 3, epochs: 30, ...inOrder } },
+  regression('meanAbsoluteError', 'linear', several.y),
+  regression('meanAbsolutePercentageError', 'linear', positive, 0.001), // its gradient is 100/|y| times mae's
+  regression('meanSquaredLogarithmicError', 'softplus', positive),
+  regression('logcosh', 'linear', several.y),
+  regression('poisson', 'softplus', positive),
+  { name: 'placement, hinge on −1/1 labels: 2-2-1 tanh/tanh, SGD lr 0.1, batch size 2, 30 epochs', x: placement.x.map((row) => row.map((v) => Math.fround(v / 10))), y: signs,
+    model: { inputs: 2, layers: [{ units: 2, activation: 'tanh' }, { units: 1, activation: 'tanh' }], loss: 'hinge', seed: 14 },
+    fit: { learningRate: 0.1, batchSize: 2, epochs: 30, ...inOrder } },
+  { name: 'placement, squaredHinge on −1/1 labels: 2-2-1 tanh/tanh, adam lr 0.01, batch size 3, 30 epochs', x: placement.x.map((row) => row.map((v) => Math.fround(v / 10))), y: signs,
+    model: { inputs: 2, layers: [{ units: 2, activation: 'tanh' }, { units: 1, activation: 'tanh' }], loss: 'squaredHinge', seed: 15 },
+    fit: { optimizer: 'adam', learningRate: 0.01, batchSize: 3, epochs: 30, ...inOrder } },
+  { name: '3 classes: 2-5-3 tanh/softmax, categoricalHinge on one-hot rows, SGD lr 0.1, batch size 4, 30 epochs', x: three.x, y: three.oneHot,
+    model: { inputs: 2, layers: [{ units: 5, activation: 'tanh' }, { units: 3, activation: 'softmax' }], loss: 'categoricalHinge', seed: 16 },
+    fit: { learningRate: 0.1, batchSize: 4, epochs: 30, ...inOrder } },
+  { name: '3 classes: 2-5-3 tanh/softmax, kullbackLeiblerDivergence on 0.75/0.125/0.125 rows, SGD lr 0.1, batch size 4, 30 epochs', x: three.x, y: soft,
+    model: { inputs: 2, layers: [{ units: 5, activation: 'tanh' }, { units: 3, activation: 'softmax' }], loss: 'kullbackLeiblerDivergence', seed: 17 },
+    fit: { learningRate: 0.1, batchSize: 4, epochs: 30, ...inOrder } },
   ...NEW_ACTIVATIONS.map((activation): Case => ({ name: `two outputs: 3-4-2 ${activation}/linear, mse, SGD lr 0.05, batch size 4, 30 epochs`, x: several.x, y: several.y,
     model: hidden(activation), fit: { learningRate: 0.05, batchSize: 4, epochs: 30, ...inOrder } })),
 ];

@@ -4,8 +4,9 @@
 // The whole-epoch call (stepsPerExecution 'epoch') runs the same steps as the host's batch loop.
 import { readFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ACTIVATIONS, DivergenceError, Model, loadWasm, setDefaultWasmSource, type Activation, type FitOptions, type LayerSpec, type Loss, type ModelOptions, type WasmFile } from '../src/node.js';
+import { ACTIVATIONS, DivergenceError, LOSSES, Model, loadWasm, lossName, setDefaultWasmSource, type Activation, type FitOptions, type LayerSpec, type Loss, type ModelOptions, type WasmFile } from '../src/node.js';
 import { kernelFile, simdSupported } from '../src/engines/wasm.js';
+import { LOSS_ROWS } from '../src/operations/losses.js';
 import { seeded } from '../src/random.js';
 import { maxRelativeDiff, randomRows, randomTargets, tamed } from './helpers.js';
 
@@ -47,7 +48,7 @@ async function train(spec: ModelOptions<LayerSpec>, fit: FitOptions, build?: Was
   const outputs = (spec.layers[spec.layers.length - 1] as { units: number }).units;
   const { range, rate } = tamed((spec.layers[0] as { activation: string }).activation);
   const x = randomRows(spec.seed! + 1, 29, spec.inputs, -2 * range, 2 * range);
-  const y = spec.loss === 'binaryCrossentropy' ? x.map((row) => [row[0]! > 0 ? 1 : 0]) : randomTargets(spec.seed! + 2, 29, outputs, spec.loss);
+  const y = spec.loss === 'binaryCrossentropy' ? x.map((row) => [row[0]! > 0 ? 1 : 0]) : randomTargets(spec.seed! + 2, 29, outputs, lossName(spec.loss));
   const model = new Model(spec);
   const engine = build ? 'wasm' : 'js';
   const history = await model.fit(x, y, { epochs: 4, learningRate: 0.05 * rate, seed: 3, ...fit, engine });
@@ -190,5 +191,20 @@ describe('the build is chosen at load time', () => {
     const text = (file: string) => readFile(new URL(`../build/${file}`, import.meta.url), 'utf8');
     expect(await text('backprop.wat')).toMatch(/f64x2\.mul/);
     expect(await text('backprop-scalar.wat')).not.toMatch(/v128|f64x2/);
+  });
+});
+
+describe('SIMD build, scalar build and JS engine give the same numbers: every loss, with row weights and its parameter', () => {
+  it.each([...LOSSES])('%s', async (loss) => {
+    const row = LOSS_ROWS[loss];
+    // a positive output for the losses that read values themselves (poisson's log ŷ), tanh for the hinges' ±1
+    const activation = row.output?.activation ?? (row.labels === 'signs' ? 'tanh' : row.scalesTargets ? 'linear' : 'softplus');
+    const units = row.output ? 3 : row.labels === 'binary' ? 1 : 2;
+    const parameter = row.parameter && { name: loss, [row.parameter.name]: row.parameter.name === 'delta' ? 0.3 : 0.1 };
+    const spec: ModelOptions<LayerSpec> = { inputs: 5, layers: [{ units: 6, activation: 'tanh' }, { dropout: 0.2 }, { units, activation }], loss: parameter ?? loss, seed: 50 };
+    const fit = { batchSize: 4, optimizer: 'adam', shuffle: 'epoch', sampleWeight: Array.from({ length: 29 }, (_, r) => (r % 4) * 0.5) } as FitOptions;
+    const [simd, scalar] = [await train(spec, fit, BUILDS[0]), await train(spec, fit, BUILDS[1])];
+    expect(scalar).toEqual(simd);
+    expect(await train(spec, fit)).toEqual(simd);
   });
 });

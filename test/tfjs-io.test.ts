@@ -121,7 +121,7 @@ describe('exportTfjs → tf.loadLayersModel', () => {
       const { modelJson } = await saveTfjs(join(dir, loss), model);
       const tfModel = await tfLoad(join(dir, loss, 'model.json'));
       // The loss by the name the export keeps, which is TensorFlow.js's own
-      tfModel.compile({ optimizer: tf.train.sgd(0.1), loss: modelJson.userDefinedMetadata!.backprop.loss });
+      tfModel.compile({ optimizer: tf.train.sgd(0.1), loss: modelJson.userDefinedMetadata!.backprop.loss as string });
       await tfModel.fit(tf.tensor2d(x), tf.tensor2d(y), { epochs: 3, batchSize: 4, shuffle: false, verbose: 0 });
       const ours = new Model({ ...spec, weights: fround(model.getWeights()) });
       await ours.fit(x, y, { epochs: 3, batchSize: 4, shuffle: 'none', learningRate: 0.1, engine: 'js' });
@@ -310,7 +310,7 @@ describe('bad TensorFlow.js files: an error naming the file and the layer', () =
   it('no loss given and none in the file', () => {
     const { modelJson, weightData } = exportTfjs(new Model(spec));
     delete modelJson.userDefinedMetadata;
-    expect(() => modelFromTfjs(modelJson, weightData, { source: 'plain/model.json' })).toThrow("plain/model.json: loss: the file names no loss this project knows (it has no training config); pass { loss: 'mse' | 'binaryCrossentropy' | 'categoricalCrossentropy' | 'sparseCategoricalCrossentropy' }");
+    expect(() => modelFromTfjs(modelJson, weightData, { source: 'plain/model.json' })).toThrow("plain/model.json: loss: the file names no loss this project knows (it has no training config); pass { loss: 'mse' | 'binaryCrossentropy' | 'categoricalCrossentropy' | 'sparseCategoricalCrossentropy' | 'meanAbsoluteError' | 'meanAbsolutePercentageError' | 'meanSquaredLogarithmicError' | 'huber' | 'logcosh' | 'hinge' | 'squaredHinge' | 'categoricalHinge' | 'kullbackLeiblerDivergence' | 'poisson' }");
   });
 
   it('exporting an activation the table lacks names the layer', () => {

@@ -4,7 +4,7 @@
 // on both engines, for several networks (softmax with the categorical losses, regularizers, Dropout,
 // every activation), optimizers and batch sizes.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { datasets, loadWasm, Model, type FitOptions, type ModelOptions, type ParamChain, type Trace } from '../src/node.js';
+import { datasets, loadWasm, lossName, Model, type FitOptions, type ModelOptions, type ParamChain, type Trace } from '../src/node.js';
 import type { LayerSpec } from '../src/spec.js';
 import { ACTIVATIONS } from '../src/contract.js';
 import { OPTIMIZER_ROWS } from '../src/operations/optimizers.js';
@@ -77,7 +77,7 @@ const OPTIMIZERS: FitOptions[] = [
 function data(spec: ModelOptions<LayerSpec>, rows: number): [number[][], number[][]] {
   const x = randomRows(spec.seed! + 10, rows, spec.inputs, -2, 2);
   const outs = (spec.layers[spec.layers.length - 1] as { units: number }).units;
-  return [x, spec.loss === 'binaryCrossentropy' ? x.map((_, r) => [r % 2]) : randomTargets(spec.seed! + 20, rows, outs, spec.loss)];
+  return [x, spec.loss === 'binaryCrossentropy' ? x.map((_, r) => [r % 2]) : randomTargets(spec.seed! + 20, rows, outs, lossName(spec.loss))];
 }
 
 const describeLayers = (spec: ModelOptions<LayerSpec>) => spec.layers.map((l) => ('units' in l ? `${l.units}${l.activation}` : `dropout${l.dropout}`)).join('-');

@@ -1,7 +1,7 @@
 // The panels a run draws into — the loss chart, the network diagram, the map of the prediction and
 // the hidden units' maps — and the two things every feature does with them: lay them out for a run,
 // and show a set of weights (with the Step that led to them, if any).
-import { fitScaler, type Trace, type Weights } from '../src/browser.js';
+import { fitScaler, lossName, type Trace, type Weights } from '../src/browser.js';
 import { NetworkDiagram } from './diagram.js';
 import type { PageData, Run } from './form.js';
 import { LossChart } from './lossChart.js';
@@ -58,7 +58,7 @@ export function startViews(run: Run, d: PageData, trained: boolean): void {
   if (plane) outputMap.start(plane, d.x, d.y, run.testMask, d.features, outputKind(d));
   const scaler = trained && run.fit.standardize ? fitScaler(run.x, run.y.length, run.inputs.length) : undefined;
   background.start({
-    inputs: run.inputs.length, layers: run.network.layers, loss: run.model.loss, ...(scaler ? { scaler } : {}),
+    inputs: run.inputs.length, layers: run.network.layers, loss: lossName(run.model.loss), ...(scaler ? { scaler } : {}),
     grid: plane ?? { x: [0, 1], y: [0, 1], resolution: 1 }, crosses: run.crosses, plane: plane !== undefined,
     unitResolution: MAP_RESOLUTION, shownUnits: SHOWN_UNITS,
   });

@@ -1,4 +1,4 @@
-import { CLASS_DATASET_NAMES, datasets, DATASET_NAMES, Model, paramName, splitRows, unitName, zName, type DatasetName, type FitOptions, type LayerSpec, type ModelOptions, type ParamChain, type Trace, type Weights } from '../node.js';
+import { CLASS_DATASET_NAMES, datasets, DATASET_NAMES, lossName, Model, paramName, splitRows, unitName, zName, type DatasetName, type FitOptions, type LayerSpec, type ModelOptions, type ParamChain, type Trace, type Weights } from '../node.js';
 import { count, fail, oneOf } from '../errors.js';
 import { extent } from '../extent.js';
 import { LOSS_ROWS } from '../operations/losses.js';
@@ -94,6 +94,9 @@ function datasetSource(v: Values): Source {
 
 /** A CSV file, or a class dataset (path undefined), as train reads it. */
 async function csvSource(v: Values, path: string | undefined): Promise<Source> {
+  for (const flag of ['sample-weight', 'class-weight']) {
+    if (v[flag] !== undefined) fail(`--${flag}`, 'explain writes out a step whose rows weigh the same; train weighs them (leave the flag out here)');
+  }
   const { source, data, kind, spec, fit, y, width } = await csvRun(v, path);
   const n = data.features.length;
   const rows = (m: Float64Array, w: number) => Array.from({ length: m.length / w }, (_, r) => Array.from(m.subarray(r * w, (r + 1) * w)));
@@ -118,7 +121,7 @@ export function explainText(t: Trace, run: Source, dataRows: number[], standardi
   const u = t.update.settings;
   const out: string[] = [
     run.title,
-    `${network.inputs}-${t.layers.map((l) => l.units).join('-')} ${t.layers.map((l) => `${l.activation}${l.alpha === undefined ? '' : ` (alpha ${l.alpha})`}${l.dropout ? ` + dropout ${l.dropout.rate}` : ''}`).join('/')}, ${run.spec.loss}, ${u.optimizer} lr ${u.learningRate}, batch size ${run.fit.batchSize}, ${t.engine} engine`,
+    `${network.inputs}-${t.layers.map((l) => l.units).join('-')} ${t.layers.map((l) => `${l.activation}${l.alpha === undefined ? '' : ` (alpha ${l.alpha})`}${l.dropout ? ` + dropout ${l.dropout.rate}` : ''}`).join('/')}, ${lossName(run.spec.loss)}, ${u.optimizer} lr ${u.learningRate}, batch size ${run.fit.batchSize}, ${t.engine} engine`,
     `step ${t.step} (epoch ${t.epoch}) on ${dataRows.length === 1 ? 'row' : `${dataRows.length} rows:`} ${dataRows.slice(0, 8).join(', ')}${dataRows.length > 8 ? ', …' : ''}`,
   ];
   const shownRows = Math.min(t.rows.length, SHOW.rows);
@@ -149,8 +152,8 @@ export function explainText(t: Trace, run: Source, dataRows: number[], standardi
   out.push('', 'loss');
   const last = t.layers[L - 1]!;
   const outs = last.units;
-  const loss = run.spec.loss;
-  const categorical = LOSS_ROWS[loss].output?.activation === 'softmax';
+  const loss = lossName(run.spec.loss);
+  const categorical = loss === 'categoricalCrossentropy' || loss === 'sparseCategoricalCrossentropy';
   for (let r = 0; r < shownRows; r++) {
     const y = t.y[r]!, yhat = last.activations[r]!;
     const row = t.rows.length > 1 ? `row ${dataRows[r]}: ` : '';
@@ -162,8 +165,14 @@ export function explainText(t: Trace, run: Source, dataRows: number[], standardi
       out.push(`  ${row}L = ${formula} = ${soft ? y.map((v, k) => `−${num(v)}·log ${num(yhat[k]!)}`).join(' ') : `−log ${num(yhat[c]!)}`} = ${num(t.rowLosses[r]!)}`);
       continue;
     }
-    const terms = y.map((v, k) => loss === 'mse' ? `(${num(v)} − ${num(yhat[k]!)})²` : `−${num(v)}·log ${num(yhat[k]!)} − ${num(1 - v)}·log(1 − ${num(yhat[k]!)})`);
     const formula = LOSS_ROWS[loss].formula;
+    // the two classic losses with their terms written out; the others as their formula and the kernels' value
+    if (loss !== 'mse' && loss !== 'binaryCrossentropy') {
+      const over = outs > 1 && loss !== 'categoricalHinge' && loss !== 'kullbackLeiblerDivergence' ? `mean over outputs of ${formula}` : formula;
+      out.push(`  ${row}L = ${over}, y = ${y.map((v) => num(v)).join(', ')}, ŷ = ${yhat.map((v) => num(v)).join(', ')}: ${num(t.rowLosses[r]!)}`);
+      continue;
+    }
+    const terms = y.map((v, k) => loss === 'mse' ? `(${num(v)} − ${num(yhat[k]!)})²` : `−${num(v)}·log ${num(yhat[k]!)} − ${num(1 - v)}·log(1 − ${num(yhat[k]!)})`);
     out.push(`  ${row}L = ${outs > 1 ? `mean over outputs of ${formula}` : formula} = ${terms.join(' + ')}${outs > 1 ? ` (÷ ${outs})` : ''} = ${num(t.rowLosses[r]!)}`);
   }
   if (t.rows.length > 1) out.push(`  L = mean over the batch's ${t.rows.length} rows${t.penalty ? ' + penalty' : ''} = ${num(t.loss)}`);
@@ -172,6 +181,11 @@ export function explainText(t: Trace, run: Source, dataRows: number[], standardi
   for (let r = 0; r < shownRows; r++) {
     for (let k = 0; k < Math.min(outs, SHOW.units); k++) {
       const row = `  ${t.rows.length > 1 ? `row ${dataRows[r]}: ` : ''}`, share = r === 0 && k === 0 ? scale : '';
+      if (t.dLdyhat === null && !LOSS_ROWS[loss].fromLogits) {
+        // a whole row's (categoricalHinge): the kernels go straight to ∂L/∂z, through the output's activation
+        out.push(`${row}∂L/∂${zName(network, L, k)} = ${num(last.dLdz[r]![k]!)}${share}`);
+        continue;
+      }
       if (t.dLdyhat === null) {
         // from the logit: the kernels go straight to ∂L/∂z
         const y = categorical && t.y[r]!.length === 1 ? (k === t.y[r]![0] ? 1 : 0) : t.y[r]![k]!;
@@ -180,7 +194,8 @@ export function explainText(t: Trace, run: Source, dataRows: number[], standardi
         out.push(`${row}∂L/∂${zName(network, L, k)} = ${form} = ${num(last.activations[r]![k]!)} − ${num(y)} → ${num(last.dLdz[r]![k]!)}${share}`);
         continue;
       }
-      const form = outs > 1 ? `2(ŷ − y)/${outs}` : '−2(y − ŷ)';
+      const slope = LOSS_ROWS[loss].slope!;
+      const form = loss === 'mse' ? (outs > 1 ? `2(ŷ − y)/${outs}` : slope) : outs > 1 && loss !== 'kullbackLeiblerDivergence' ? `(${slope})/${outs}` : slope;
       out.push(`${row}∂L/∂${unitName(network, L, k)} = ${form} = ${num(t.dLdyhat[r]![k]!)}${share}`);
     }
   }

@@ -3,6 +3,7 @@
 // with them, so that the continued run is the run that was interrupted, to the bit.
 import { CLASS_DATASET_NAMES, loadModel, type Model } from '../node.js';
 import { fail } from '../errors.js';
+import { lossSpec, type LossSpec } from '../spec.js';
 import { HYPERPARAMETER_NAMES } from '../operations/optimizers.js';
 import { ACTIVATION_PARAMETERS, type ActivationParameter } from '../operations/activations.js';
 import type { Values } from './args.js';
@@ -52,7 +53,9 @@ export async function resumeRun(file: string, v: Values, path: string | undefine
     l1: kernel.l1 ? text(kernel.l1) : undefined,
     l2: kernel.l2 ? text(kernel.l2) : undefined,
     ...(dataset ? { dataset } : { target: (info.targets ?? [info.target]).join(','), features: info.features.join(','), task }),
-    loss: model.network.loss,
+    loss: lossText(lossSpec(model.network)),
+    'class-weight': text(t.classWeight),
+    'sample-weight': text(t.sampleWeight),
     standardize: t.standardize === true ? true : undefined,
     'raw-target': task === 'regression' && t.standardizeTarget === false ? true : undefined,
     'validation-split': text(t.validationSplit),
@@ -79,6 +82,11 @@ export async function resumeRun(file: string, v: Values, path: string | undefine
 }
 
 /** A nested option as its flag takes it: `NAME,KEY=V,…` (the `first` key's value leading), lists as a:b:c. */
+/** A loss as --loss says it: its name, or NAME,KEY=V with its parameter. */
+function lossText(loss: LossSpec): string {
+  return typeof loss === 'string' ? loss : keyValueText(loss as Record<string, unknown>, 'name');
+}
+
 function keyValueText(o: Record<string, unknown>, first?: string): string {
   const pairs = Object.entries(o).filter(([k, v]) => k !== first && v !== undefined && v !== null).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(':') : String(v)}`);
   return [...(first ? [String(o[first])] : []), ...pairs].join(',');

@@ -1,17 +1,17 @@
 // The settings of a run, shared by train (tutorial datasets and CSV files) and compare: the flags
 // and how they change a base model and fit.
 import { readFileSync } from 'node:fs';
-import { ACTIVATIONS, LOSSES, Model, MODEL_FORMAT, modelFromFile, type Activation, type DenseSpec, type FitOptions, type History, type Initializer, type LayerSpec, type ModelOptions, type Weights } from '../node.js';
+import { ACTIVATIONS, Model, MODEL_FORMAT, modelFromFile, type Activation, type DenseSpec, type FitOptions, type History, type Initializer, type LayerSpec, type ModelOptions, type Weights } from '../node.js';
 import { BackpropError, DivergenceError, fail, oneOf, show } from '../errors.js';
 import { isTfjs, readTfjs } from '../io/files.js';
 import { ACTIVATION_LIST, ACTIVATION_PARAMETERS, ACTIVATION_ROWS, type ActivationParameter } from '../operations/activations.js';
-import { LOSS_LIST } from '../operations/losses.js';
+import { LOSS_LIST, LOSS_NAMES } from '../operations/losses.js';
 import { HYPERPARAMETER_NAMES, HYPERPARAMETERS, OPTIMIZER_LIST, takersOf, type Hyperparameter } from '../operations/optimizers.js';
 import { nameList } from '../operations/rows.js';
 import { SCHEDULE_ROWS, SCHEDULES, scheduleParamKinds, type LearningRateSchedule, type ScheduleName } from '../operations/schedules.js';
 import { OPTIMIZERS, type OptimizerOptions } from '../optimizerSettings.js';
 import type { EarlyStoppingOptions, ReduceLROnPlateauOptions } from '../fitOptions.js';
-import { INITIALIZERS } from '../spec.js';
+import { INITIALIZERS, lossName, type LossSpec } from '../spec.js';
 import { MAX_EPOCHS } from '../fitOptions.js';
 import { list, number, type Flags, type Values } from './args.js';
 
@@ -23,7 +23,10 @@ export const NETWORK_FLAGS: Flags = {
     help: `${ACTIVATION_LIST.map((r) => r.name).join(', ')}: one for the hidden layers (CSV runs: the output's follows the task; the tutorial datasets: every layer), or a list per layer`,
   },
   ...activationParameterFlags(),
-  loss: { value: 'NAME', help: `${LOSS_LIST.map((r) => r.name).join(', ')} (CSV runs: the task's; categoricalCrossentropy trains on one-hot rows of the classes)` },
+  loss: {
+    value: 'NAME[,KEY=V]',
+    help: `${LOSS_LIST.map((r) => (r.aliases.length ? `${r.name} (${r.aliases.join(', ')})` : r.name)).join(', ')}; with its parameter: huber,delta=X or binaryCrossentropy|categoricalCrossentropy,labelSmoothing=X (CSV runs: the task's by default; the categorical ones but sparseCategoricalCrossentropy train on one-hot rows of the classes)`,
+  },
   l2: { value: 'X', help: "L2 penalty X·Σw² on every Dense layer's kernel (Keras's kernelRegularizer; default 0)" },
   l1: { value: 'X', help: "L1 penalty X·Σ|w| on every Dense layer's kernel (default 0)" },
   dropout: { value: 'RATE', help: 'a Dropout layer of this rate (0 to 1) after every hidden Dense layer; fit drops, predict and evaluate do not' },
@@ -152,7 +155,7 @@ export function modelOptions(v: Values, base: ModelOptions, output?: Activation)
       };
       return dropout !== undefined && i < last ? [dense, { dropout }] : [dense];
     }),
-    loss: v.loss === undefined ? base.loss : oneOf('--loss', v.loss, LOSSES),
+    loss: v.loss === undefined ? base.loss : lossFlag(v.loss),
     seed: number('seed', v.seed) ?? base.seed,
   };
   return typeof v.weights === 'string' ? { ...spec, weights: readWeights(v.weights, spec) } : spec;
@@ -201,7 +204,7 @@ function readWeights(file: string, spec: ModelOptions<LayerSpec>): Weights {
     fail('--weights', `${file} is not valid JSON: ${(e as Error).message}`);
   }
   // A TensorFlow.js model.json brings its weights file; its loss does not matter here, the flags' does. A model file's are blocks.
-  const weights = isTfjs(json) ? readTfjs(file, { loss: spec.loss }).model.getWeights()
+  const weights = isTfjs(json) ? readTfjs(file, { loss: lossName(spec.loss) }).model.getWeights()
     : (json as { format?: unknown } | null)?.format === MODEL_FORMAT ? modelFromFile(json, `--weights ${file}`).model.getWeights()
     : Array.isArray(json) ? json : (json as { weights?: unknown } | null)?.weights;
   if (!Array.isArray(weights)) fail('--weights', `${file}: expected the Keras weight list [kernel, bias, …], an object with it under "weights", or a TensorFlow.js model.json, got ${show(json)}`);
@@ -273,6 +276,14 @@ export function keyValues(flag: string, text: string | boolean | undefined, kind
     out[key] = kind === 'list' ? value.split(':').filter((x) => x !== '').map((x) => number(flag, x)) : kind === 'boolean' ? value === 'true' ? true : value === 'false' ? false : value : kind === 'number' ? number(flag, value) : value;
   }
   return out;
+}
+
+/** `--loss NAME` or `--loss NAME,KEY=V` (its parameter): a loss by name or alias, as a model's `loss` takes it. */
+export function lossFlag(text: string | boolean): LossSpec {
+  const o = keyValues('loss', text, { delta: 'number', labelSmoothing: 'number' }, 'name');
+  const name = o.name as string;
+  if (!Object.hasOwn(LOSS_NAMES, name)) fail('--loss', `expected one of ${Object.keys(LOSS_NAMES).join(', ')}, got ${show(name)}`);
+  return Object.keys(o).length === 1 ? (name as LossSpec) : (o as LossSpec);
 }
 
 /** `--lr-schedule NAME,KEY=V…`: the schedule's option, its initialLearningRate from --lr (or the base's rate) unless given. */

@@ -10,6 +10,7 @@ import {
 import { count, fail, oneOf, show } from '../errors.js';
 import { OPTIMIZERS } from '../optimizerSettings.js';
 import { checkMetric } from '../search/metric.js';
+import { lossName } from '../spec.js';
 import { checkFitOptions } from '../fitOptions.js';
 import { list, number, type Command, type Flags, type Values } from './args.js';
 import { checkOutputs, writeOutputs, type Output } from './outputs.js';
@@ -103,12 +104,12 @@ async function runSearch(v: Values, positionals: string[]): Promise<void> {
   const trialOf = (setting: Setting, seed: number): TrialSpec => {
     const flags = { ...shared, ...setting, seed: String(seed) };
     const { spec, fit } = csvSettings(flags, run);
-    const options = csvFitOptions(flags, kind, fit);
+    const options = csvFitOptions(flags, { kind, data }, fit);
     asFlagValue(setting, () => checkFitOptions(options));
     return { model: { ...spec, seed }, fit: options };
   };
   const trials = grid.flatMap((setting) => seeds.map((seed) => trialOf(setting, seed)));
-  const loss = trials[0]!.model.loss;
+  const loss = lossName(trials[0]!.model.loss);
   const metric = v.metric === undefined ? 'loss' : checkMetric('--metric', v.metric, loss);
   if (folds !== undefined && folds > data.rows) fail('--folds', `${folds} folds need at least ${folds} rows; ${run.source.name} has ${data.rows}`);
 

@@ -1,19 +1,20 @@
 import {
   BackpropError, Model, readCsv, readCsvFile, splitRows, foldRows, takeRows, lossChartSvg, decisionBoundarySvg, loadWasm, modelChunks, fitScaler, formatCsv,
-  classDatasets, CLASS_DATASET_NAMES, DATASET_NAMES, isCategorical, oneHot, LOSSES, TASKS,
+  classDatasets, CLASS_DATASET_NAMES, DATASET_NAMES, oneHot, TASKS,
   type ClassDatasetName, type CsvData, type FitOptions, type History, type LayerSpec, type Metrics, type ModelFitOptions, type ModelOptions, type Task,
 } from '../node.js';
-import { count, fail, oneOf } from '../errors.js';
+import { count, fail, oneOf, show } from '../errors.js';
 import { checkOptimizer } from '../optimizerSettings.js';
 import { list, number, type FlagGroup, type Scope, type Values } from './args.js';
 import { confusionSvg, metricsText, rowsMetrics, targetMetrics, thresholdFlag } from './evaluate.js';
 import { sameFile } from '../io/atomic.js';
-import { layerSpecs } from '../spec.js';
+import { LOSS_LIST, LOSS_ROWS, type LossRow } from '../operations/losses.js';
+import { layerSpecs, lossName } from '../spec.js';
 import { checkOutputs, writeOutputs, writeWhole, type Output } from './outputs.js';
 import { resumeRun, type Resumed } from './resume.js';
 import { lossChart, Progress } from './progress.js';
 import { networkText, num } from './report.js';
-import { checkOutputWidth, commandFit, earlyStoppingFlag, fitOptions, modelOptions } from './run.js';
+import { checkOutputWidth, commandFit, earlyStoppingFlag, fitOptions, keyValues, lossFlag, modelOptions } from './run.js';
 
 /** Whether --dataset names one of `names` and no CSV file is given: a run some CSV flags do nothing in. */
 const datasetOnly = (v: Values, positionals: string[], names: readonly string[]) => positionals.length === 0 && names.includes(v.dataset as string);
@@ -34,6 +35,7 @@ export const CSV_FILE_FLAGS: FlagGroup = {
   flags: {
     target: { value: 'COLUMN', help: 'the column to learn; a,b for a regression with several targets (one output each)' },
     features: { value: 'a,b,c', help: `input columns (default: every other column). In --features and --target, a name holding a comma goes in double quotes, as in a CSV header: --features '"a,b",c'` },
+    'sample-weight': { value: 'COLUMN', help: "a column of row weights ≥ 0, not a feature: each row's loss weighs that much (Keras's sample_weight; the validation rows keep theirs)" },
     task: {
       value: 'T',
       help: 'regression (linear outputs, mse) or classification: targets 0/1 train a sigmoid output (binaryCrossentropy), class labels — text, or other integers — a softmax with one unit per class (sparseCategoricalCrossentropy). '
@@ -59,6 +61,10 @@ export const CSV_FIT_FLAGS: FlagGroup = {
     'validation-split': { value: 'F', help: 'hold out this share of the rows (seeded; stratified for classification) and report their loss and metrics after every epoch' },
     folds: { value: 'K', help: 'with --fold I: cut the rows into K folds (seeded; stratified for classification, as backprop search cuts them), validate on fold I and train on the others' },
     fold: { value: 'I', help: 'the fold held out, from 0 to K − 1 (with --folds K)' },
+    'class-weight': {
+      value: 'LABEL=W,…',
+      help: "classification: each training row's loss weighs its class's W (Keras's class_weight; a class not named weighs 1), e.g. 0=1,1=5 for a rare 1, or by label: yes=3,no=1",
+    },
     'early-stopping': {
       value: 'N|KEY=V,…',
       help: "stop when the validation loss has not improved for N epochs; keep the best weights. Or Keras's EarlyStopping options: patience=N,monitor=val_loss|loss,minDelta=X,restoreBestWeights=true|false,startFromEpoch=N,baseline=X",
@@ -99,6 +105,11 @@ const OUTPUT = {
   multiclass: { activation: 'softmax', loss: 'sparseCategoricalCrossentropy' },
 } as const;
 
+/** The targets each kind of CSV run has, as a loss row names what it reads (0/1 targets are the hinges' labels too; classes are one-hot rows or indices). */
+const KIND_LABELS: Record<Kind, readonly LossRow['labels'][]> = {
+  regression: ['numbers'], binary: ['binary', 'signs'], multiclass: ['classIndices', 'probabilities'],
+};
+
 /** Real data wants more than the tutorial's 2-2-1: two ReLU hidden layers, then one output per target (or class). */
 function taskModel(inputs: number, outputs: number, kind: Kind): ModelOptions {
   return {
@@ -131,24 +142,26 @@ export async function csvRun(v: Values, path: string | undefined, given = taskFl
 
 /** A CSV run's data (the part of csvRun that reads it): a search reads it once for all its trials. */
 export async function csvData(v: Values, path: string | undefined, given = taskFlag(v)) {
-  const loss = v.loss === undefined ? undefined : oneOf('--loss', v.loss, LOSSES);
-  const source = await readSource(v, path, given, loss === 'categoricalCrossentropy');
+  const loss = v.loss === undefined ? undefined : lossName(lossFlag(v.loss));
+  const row = loss && LOSS_ROWS[loss];
+  const source = await readSource(v, path, given, row !== undefined && row.task === 'multiclass' && row.targets === 'outputs');
   let { data } = source;
   const name = source.name;
   // A 0/1 target trains one sigmoid output; asked for a categorical loss, it is read as the classes '0' and '1'.
-  if (loss !== undefined && isCategorical(loss) && data.classes === undefined && data.task === 'classification' && data.targets.length === 1) {
+  if (row && row.task === 'multiclass' && data.classes === undefined && data.task === 'classification' && data.targets.length === 1) {
     // The values 0 and 1 are already the indices of the classes '0' and '1'.
     oneClassOnly(data, name);
-    data = { ...data, classes: ['0', '1'], ...(loss === 'categoricalCrossentropy' ? { oneHot: oneHot(data.y, 2) } : {}) };
+    data = { ...data, classes: ['0', '1'], ...(row.targets === 'outputs' ? { oneHot: oneHot(data.y, 2) } : {}) };
   }
   const kind: Kind = data.classes ? 'multiclass' : data.task === 'classification' ? 'binary' : 'regression';
   if (v['raw-target'] && kind !== 'regression') fail('--raw-target', `applies to regression; this run is a classification`);
   if (kind === 'multiclass' && v.threshold !== undefined) fail('--threshold', `applies to 0/1 targets; ${data.target} has ${data.classes!.length} classes, and each row is predicted as its most probable one`);
   if (kind === 'binary') oneClassOnly(data, name);
-  if (loss !== undefined && (kind === 'multiclass') !== isCategorical(loss)) {
+  if (row && !KIND_LABELS[kind].includes(row.labels)) {
+    const fits = LOSS_LIST.filter((r) => KIND_LABELS[kind].includes(r.labels)).map((r) => r.name).join(', ');
     fail('--loss', kind === 'multiclass'
-      ? `${loss} does not fit the ${data.classes!.length} classes of ${data.target}: use sparseCategoricalCrossentropy (the default) or categoricalCrossentropy`
-      : `${loss} needs class labels; ${data.targets.join(', ')} ${kind === 'binary' ? 'holds 0/1 targets (sparseCategoricalCrossentropy and categoricalCrossentropy read them as two classes)' : 'is a regression target (--task classification reads integers as classes)'}`);
+      ? `${loss} does not fit the ${data.classes!.length} classes of ${data.target}: use ${fits}`
+      : `${loss} does not fit ${data.targets.join(', ')}, ${kind === 'binary' ? 'which holds 0/1 targets' : 'a regression target (--task classification reads integers as classes)'}: use ${fits}`);
   }
   const y = data.oneHot ?? data.y;
   return { source, data, kind, y, width: y.length / data.rows };
@@ -157,18 +170,38 @@ export async function csvData(v: Values, path: string | undefined, given = taskF
 /** A CSV run's network and fit from the flags (the part of csvRun a search repeats for each of its settings). */
 export function csvSettings(v: Values, { data, kind }: { data: CsvData; kind: Kind }) {
   const outputs = data.classes?.length ?? data.targets.length;
-  const spec = modelOptions(v, taskModel(data.features.length, outputs, kind), OUTPUT[kind].activation);
+  // the output activation the loss reads (tanh for the hinges' ±1), else the task's
+  const row = v.loss === undefined ? undefined : LOSS_ROWS[lossName(lossFlag(v.loss))];
+  const output = row?.output?.activation ?? (row?.labels === 'signs' ? 'tanh' : OUTPUT[kind].activation);
+  const spec = modelOptions(v, taskModel(data.features.length, outputs, kind), output);
   checkOutputWidth(spec, outputs, kind === 'multiclass' ? `${data.target} has ${outputs} classes (${data.classes!.join(', ')})`
     : data.targets.length > 1 ? `there are ${outputs} targets (${data.targets.join(', ')})` : `there is one target (${data.target})`);
   return { spec, fit: fitOptions(v, CSV_FIT) };
 }
 
 /** The options of a CSV run's fit, but its validation rows (train holds out its own, a search each trial's). */
-export function csvFitOptions(v: Values, kind: Kind, fit: FitOptions): ModelFitOptions {
+export function csvFitOptions(v: Values, { kind, data }: { kind: Kind; data: CsvData }, fit: FitOptions): ModelFitOptions {
+  const loss = v.loss === undefined ? OUTPUT[kind].loss : lossName(lossFlag(v.loss));
   return {
-    ...fit, threshold: thresholdFlag(v.threshold, 0.5), standardize: v.standardize === true, standardizeTarget: kind === 'regression' && v['raw-target'] !== true,
-    earlyStopping: earlyStoppingFlag(v),
+    ...fit, threshold: thresholdFlag(v.threshold, 0.5), standardize: v.standardize === true,
+    standardizeTarget: kind === 'regression' && v['raw-target'] !== true && LOSS_ROWS[loss].scalesTargets,
+    earlyStopping: earlyStoppingFlag(v), classWeight: classWeightFlag(v['class-weight'], kind === 'multiclass' ? data.classes! : ['0', '1']),
   };
+}
+
+/** `--class-weight LABEL=W,…`: Keras's class_weight by the classes' labels (0 and 1 for a 0/1 target), each a weight ≥ 0. */
+function classWeightFlag(text: string | boolean | undefined, classes: readonly string[]): Record<number, number> | undefined {
+  if (text === undefined) return undefined;
+  const given = keyValues('class-weight', text, {});
+  const out: Record<number, number> = {};
+  for (const [label, w] of Object.entries(given)) {
+    const c = classes.indexOf(label);
+    if (c < 0) fail('--class-weight', `${show(label)} is not a class; the classes are ${classes.join(', ')}`);
+    const weight = number('class-weight', w as string)!;
+    if (!(weight >= 0)) fail('--class-weight', `the weight of ${label} must be ≥ 0, got ${w}`);
+    out[c] = weight;
+  }
+  return out;
 }
 
 /** `--folds K`: a whole number of folds, at least 2. */
@@ -201,7 +234,8 @@ async function readSource(v: Values, path: string | undefined, given: Task | und
   }
   if (v.dataset !== undefined) fail('--dataset', 'give a CSV file or --dataset, not both');
   if (typeof v.target !== 'string') fail('--target', `name the column to learn: backprop train ${path} --target COLUMN`);
-  const data = await readCsvFile(path, { target: list('target', v.target)!, features: list('features', v.features), task: given, oneHot: wantOneHot });
+  const weight = typeof v['sample-weight'] === 'string' ? v['sample-weight'] : undefined;
+  const data = await readCsvFile(path, { target: list('target', v.target)!, features: list('features', v.features), task: given, oneHot: wantOneHot, ...(weight === undefined ? {} : { weight }) });
   return { name: path, file: path, data };
 }
 
@@ -259,7 +293,11 @@ export async function trainCsv(flags: Values, path: string | undefined): Promise
   // Without a split every row trains: the rows as read, not a copy (a large file is held once).
   const [x, y] = parts ? [takeRows(data.x, data.features.length, trainRows), takeRows(targets, width, trainRows)] : [data.x, targets];
   const held = parts && [takeRows(data.x, data.features.length, parts.validation), takeRows(targets, width, parts.validation)] as [Float64Array, Float64Array];
-  const options: ModelFitOptions = { ...csvFitOptions(v, kind, fit), validationData: held, initialEpoch: resumed?.epoch ?? 0 };
+  // --sample-weight: each part's rows keep their weights
+  const weights = data.weights && (parts ? takeRows(data.weights, 1, trainRows) : data.weights);
+  if (weights && v['class-weight'] !== undefined) fail('--class-weight', 'give --sample-weight or --class-weight, not both (as Keras)');
+  const validationData = held && (data.weights ? [...held, takeRows(data.weights, 1, parts!.validation)] as [Float64Array, Float64Array, Float64Array] : held);
+  const options: ModelFitOptions = { ...csvFitOptions(v, { kind, data }, fit), validationData, initialEpoch: resumed?.epoch ?? 0, ...(weights ? { sampleWeight: weights } : {}) };
   if (resumed && resumed.epoch >= fit.epochs!) fail('--epochs', `${resumed.file} already stands at epoch ${resumed.epoch}; give --epochs above it to train further`);
   // Fit's scalers would refuse a column too wide for f64 by its index; here it is named before training.
   if (options.standardize) fitScaler(x, trainRows.length, data.features.length, source.name, data.features);
@@ -273,7 +311,7 @@ export async function trainCsv(flags: Values, path: string | undefined): Promise
     training: {
       data: source.name, rows: data.rows, ...fit, standardize: options.standardize, standardizeTarget: options.standardizeTarget,
       // Epochs count from 1 here, as the report below says them.
-      validationSplit: split ?? null, ...folds, earlyStopping: v['early-stopping'] ?? null, epochsRun: model.getTrainingState()?.epoch ?? 0, bestEpoch: bestEpoch === undefined ? null : bestEpoch + 1,
+      validationSplit: split ?? null, ...folds, earlyStopping: v['early-stopping'] ?? null, classWeight: v['class-weight'] ?? null, sampleWeight: v['sample-weight'] ?? null, epochsRun: model.getTrainingState()?.epoch ?? 0, bestEpoch: bestEpoch === undefined ? null : bestEpoch + 1,
     },
   });
   const checkpoint = async (epoch: number) => {

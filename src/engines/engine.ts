@@ -17,8 +17,8 @@ export interface Kernels {
   epoch(net: number, rows: number, batchSize: number): number;
   /** Rows at f64 index x through the network; outputs [rows][outputs] at f64 index out. */
   predict(net: number, x: number, rows: number, out: number): void;
-  /** As predict (no dropout), with the targets at f64 index y: the rows' mean loss plus the regularizers' penalty. */
-  evaluate(net: number, x: number, y: number, rows: number, out: number): number;
+  /** As predict (no dropout), with the targets at f64 index y and each row's weight at f64 index w (−1: each weighs 1): the rows' weighted mean loss plus the regularizers' penalty. */
+  evaluate(net: number, x: number, y: number, w: number, rows: number, out: number): number;
   /** The regularizers' penalty l1·Σ|w| + l2·Σw², every layer's kernel then bias, from the current parameters (what step adds to the loss). */
   regularizerPenalty(net: number): number;
   /** One activation, by code, with its layer's parameter alpha (leakyRelu's slope; the others ignore it): act(z) (softmax, a whole row's, traps or throws). */

@@ -7,10 +7,10 @@ import { LAYER, NET, OPTION, SETTING } from '../layout.js';
 import type { Engine } from './engine.js';
 import { erf, exp, expm1, log, log1p, powerStep, tanh } from './math.js';
 
-const { LAYERS, LOSS, X, Y, ORDER, PARAMS, GRADS, COUNT, SETTINGS, OPTIMIZER, MOMENTUMS, VELOCITIES, ACCUMULATORS, CLIPPING, CAPACITY, IN, TARGET, TARGETS, REGULARIZED, RANDOM } = NET;
+const { LAYERS, LOSS, X, Y, SAMPLE_WEIGHTS, WEIGHT, ORDER, PARAMS, GRADS, COUNT, SETTINGS, OPTIMIZER, MOMENTUMS, VELOCITIES, ACCUMULATORS, CLIPPING, CAPACITY, IN, TARGET, TARGETS, REGULARIZED, RANDOM } = NET;
 const { UNITS, INPUTS, ACT, W, B, A, D, Z, MASK, OPTIONS } = LAYER;
 const { KERNEL_L1, KERNEL_L2, BIAS_L1, BIAS_L2, RATE, ALPHA } = OPTION;
-const { LEARNING_RATE, MOMENTUM, NESTEROV, BETA_1, BETA_2, EPSILON, RHO, AMSGRAD, CENTERED, WEIGHT_DECAY, CLIP, ITERATIONS, U_PRODUCT, BETA_1_POWER, BETA_2_POWER, DECAY_POWER, DECAY_POWER_LOW } = SETTING;
+const { LEARNING_RATE, MOMENTUM, NESTEROV, BETA_1, BETA_2, EPSILON, RHO, AMSGRAD, CENTERED, WEIGHT_DECAY, CLIP, LOSS_PARAMETER, ITERATIONS, U_PRODUCT, BETA_1_POWER, BETA_2_POWER, DECAY_POWER, DECAY_POWER_LOW } = SETTING;
 const LAYER0 = NET_SLOTS.length, STRIDE = LAYER_FIELDS.length;
 const LINEAR = ACTIVATIONS.indexOf('linear'), SIGMOID = ACTIVATIONS.indexOf('sigmoid'), TANH = ACTIVATIONS.indexOf('tanh'), RELU = ACTIVATIONS.indexOf('relu');
 const SOFTMAX = ACTIVATIONS.indexOf('softmax'), ELU = ACTIVATIONS.indexOf('elu'), SELU = ACTIVATIONS.indexOf('selu'), SOFTPLUS = ACTIVATIONS.indexOf('softplus');
@@ -19,10 +19,14 @@ const RELU6 = ACTIVATIONS.indexOf('relu6'), LEAKY_RELU = ACTIVATIONS.indexOf('le
 const HARD_SWISH = ACTIVATIONS.indexOf('hardSwish'), MISH = ACTIVATIONS.indexOf('mish'), EXPONENTIAL = ACTIVATIONS.indexOf('exponential');
 const MSE = LOSSES.indexOf('mse'), BCE = LOSSES.indexOf('binaryCrossentropy');
 const CCE = LOSSES.indexOf('categoricalCrossentropy'), SPARSE = LOSSES.indexOf('sparseCategoricalCrossentropy');
+const MAE = LOSSES.indexOf('meanAbsoluteError'), MAPE = LOSSES.indexOf('meanAbsolutePercentageError'), MSLE = LOSSES.indexOf('meanSquaredLogarithmicError');
+const HUBER = LOSSES.indexOf('huber'), LOGCOSH = LOSSES.indexOf('logcosh'), HINGE = LOSSES.indexOf('hinge'), SQUARED_HINGE = LOSSES.indexOf('squaredHinge');
+const CATEGORICAL_HINGE = LOSSES.indexOf('categoricalHinge'), KLD = LOSSES.indexOf('kullbackLeiblerDivergence'), POISSON = LOSSES.indexOf('poisson');
 const SGD = OPTIMIZERS.indexOf('sgd'), ADAM = OPTIMIZERS.indexOf('adam'), RMSPROP = OPTIMIZERS.indexOf('rmsprop'), ADAGRAD = OPTIMIZERS.indexOf('adagrad');
 const ADADELTA = OPTIMIZERS.indexOf('adadelta'), ADAMAX = OPTIMIZERS.indexOf('adamax'), NADAM = OPTIMIZERS.indexOf('nadam'), ADAMW = OPTIMIZERS.indexOf('adamw');
 const CLIP_NONE = CLIPPINGS.indexOf('none'), CLIP_CLIPNORM = CLIPPINGS.indexOf('clipnorm'), CLIP_GLOBAL_CLIPNORM = CLIPPINGS.indexOf('globalClipnorm'), CLIP_CLIPVALUE = CLIPPINGS.indexOf('clipvalue');
 const EPS = 1e-7;
+const LOG_2 = Math.LN2; // the double nearest ln 2, as assembly/losses.ts writes it
 // See assembly/dense.ts: under it, a fused SGD update cannot make a finite weight non-finite.
 const TAME = 1e288;
 // the doubles nearest Keras's λ and α, and 1/√2, 1/√(2π), as assembly/activations.ts writes them
@@ -33,6 +37,71 @@ const ONE_SIXTH = 1.0 / 6.0;
 function unknown(what: string, code: number): never {
   throw new Error(`Unknown ${what} code ${code} in the network descriptor.`);
 }
+
+// dL/dŷ of the last term(), as assembly/losses.ts keeps it
+let slope = 0.0;
+
+/** One output's term of an elementwise loss past mse and binary cross-entropy (assembly/losses.ts term); its dL/dŷ after it in termSlope(). */
+export function term(loss: number, p: number, t: number, param: number): number {
+  switch (loss) {
+    case MAE: {
+      const e = p - t;
+      slope = e > 0.0 ? 1.0 : e < 0.0 ? -1.0 : 0.0;
+      return Math.abs(e);
+    }
+    case MAPE: {
+      const e = t - p, m = Math.max(Math.abs(t), EPS);
+      slope = e < 0.0 ? 100.0 / m : e > 0.0 ? -100.0 / m : 0.0;
+      return Math.abs(e / m);
+    }
+    case MSLE: {
+      const pc = Math.max(p, EPS);
+      const e = log(pc + 1.0) - log(Math.max(t, EPS) + 1.0);
+      slope = p >= EPS ? 2.0 * e / (pc + 1.0) : 0.0;
+      return e * e;
+    }
+    case HUBER: {
+      const e = p - t, a = Math.abs(e);
+      if (a <= param) {
+        slope = e;
+        return 0.5 * (e * e);
+      }
+      slope = e > 0.0 ? param : -param;
+      return param * a - 0.5 * (param * param);
+    }
+    case LOGCOSH: {
+      const e = p - t;
+      slope = tanh(e);
+      return e + softplus(e * -2.0) - LOG_2;
+    }
+    case HINGE: {
+      const s = t === 0.0 ? -1.0 : t, m = 1.0 - s * p;
+      slope = m >= 0.0 ? -s : 0.0;
+      return Math.max(m, 0.0);
+    }
+    case SQUARED_HINGE: {
+      const s = t === 0.0 ? -1.0 : t, h = Math.max(1.0 - s * p, 0.0);
+      slope = 2.0 * h * -s;
+      return h * h;
+    }
+    case KLD: {
+      const tc = Math.min(Math.max(t, EPS), 1.0), pc = Math.min(Math.max(p, EPS), 1.0);
+      slope = p >= EPS && p <= 1.0 ? -tc / pc : 0.0;
+      return tc * log(tc / pc);
+    }
+    case POISSON: {
+      slope = 1.0 - t / (p + EPS);
+      return p - t * log(p + EPS);
+    }
+    default: return unknown('loss', loss);
+  }
+}
+
+/** dL/dŷ of the last term(). */
+export function termSlope(): number {
+  return slope;
+}
+
 
 function sigmoid(z: number): number {
   return 1.0 / (1.0 + exp(-z));
@@ -262,8 +331,9 @@ export function openJsEngine(bytes: number): Engine {
     return l1 * absolute + l2 * squares;
   }
 
-  function lossForwardBackward(dz: number, yhat: number, z: number, y: number, rows: number, outputs: number, targets: number, act: number, alpha: number, loss: number, scale: number, sum: number): number {
-    if (loss === CCE || loss === SPARSE) return softmaxCrossentropy(dz, yhat, z, y, rows, outputs, targets, loss, scale, sum);
+  function lossForwardBackward(dz: number, yhat: number, z: number, y: number, w: number, rows: number, outputs: number, targets: number, act: number, alpha: number, loss: number, param: number, scale: number, sum: number): number {
+    if (loss === CCE || loss === SPARSE) return softmaxCrossentropy(dz, yhat, z, y, w, rows, outputs, targets, loss, param, scale, sum);
+    if (w !== 0 || param !== 0.0 || (loss !== MSE && loss !== BCE)) return weightedLoss(dz, yhat, z, y, w, rows, outputs, act, alpha, loss, param, scale, sum);
     const single = outputs === 1;
     for (let row = 0; row < rows * outputs; row += outputs) {
       let total = 0.0;
@@ -274,16 +344,49 @@ export function openJsEngine(bytes: number): Engine {
         if (loss === BCE) {
           total += binaryCrossentropy(t, p, z + o);
           g = single ? p - t : (p - t) / outputs;
-        } else if (loss === MSE) {
+        } else {
           const e = p - t;
           total += e * e;
           g = (single ? 2.0 * e : 2.0 * e / outputs) * derivativeWith(f, p, z + o, act, alpha);
-        } else {
-          return unknown('loss', loss);
         }
         f[dz + o] = g * scale;
       }
       sum += single ? total : total / outputs;
+    }
+    if (act === SOFTMAX) softmaxBackward(dz, yhat, rows, outputs);
+    return sum;
+  }
+
+  function weightedLoss(dz: number, yhat: number, z: number, y: number, w: number, rows: number, outputs: number, act: number, alpha: number, loss: number, param: number, scale: number, sum: number): number {
+    if (loss === CATEGORICAL_HINGE) return categoricalHinge(dz, yhat, z, y, w, rows, outputs, act, alpha, scale, sum);
+    const single = outputs === 1 || loss === KLD;
+    const k = outputs;
+    for (let r = 0; r < rows; r++) {
+      const row = r * outputs;
+      const weight = w !== 0 ? f[w + r]! : 1.0;
+      const s = w !== 0 ? scale * weight : scale;
+      let total = 0.0;
+      for (let o = row; o < row + outputs; o++) {
+        const p = f[yhat + o]!;
+        const t = f[y + o]!;
+        let g: number;
+        if (loss === MSE) {
+          const e = p - t;
+          total += e * e;
+          g = (single ? 2.0 * e : 2.0 * e / k) * derivativeWith(f, p, z + o, act, alpha);
+        } else if (loss === BCE) {
+          const ts = param !== 0.0 ? t * (1.0 - param) + 0.5 * param : t;
+          total += binaryCrossentropy(ts, p, z + o);
+          g = single ? p - ts : (p - ts) / k;
+        } else {
+          total += term(loss, p, t, param);
+          g = (single ? slope : slope / k) * derivativeWith(f, p, z + o, act, alpha);
+        }
+        f[dz + o] = g * s;
+      }
+      let value = single ? total : total / k;
+      if (loss === MAPE) value = 100.0 * value;
+      sum += w !== 0 ? weight * value : value;
     }
     if (act === SOFTMAX) softmaxBackward(dz, yhat, rows, outputs);
     return sum;
@@ -303,26 +406,57 @@ export function openJsEngine(bytes: number): Engine {
     return p <= 1.0 - EPS ? -log(1.0 - p) : f[zp]! - log(p);
   }
 
-  function softmaxCrossentropy(dz: number, yhat: number, z: number, y: number, rows: number, outputs: number, targets: number, loss: number, scale: number, sum: number): number {
+  function softmaxCrossentropy(dz: number, yhat: number, z: number, y: number, w: number, rows: number, outputs: number, targets: number, loss: number, smoothing: number, scale: number, sum: number): number {
+    const spread = smoothing / outputs;
     for (let r = 0; r < rows; r++) {
       const zr = z + r * outputs, ar = yhat + r * outputs, dr = dz + r * outputs, yr = y + r * targets;
+      const weight = w !== 0 ? f[w + r]! : 1.0;
+      const s = w !== 0 ? scale * weight : scale;
       const mx = rowMax(zr, outputs);
       const lse = logSumExp(zr, outputs, mx);
+      let value: number;
       if (loss === SPARSE) {
         const c = Math.trunc(f[yr]!);
         if (!(c >= 0 && c < outputs)) throw new Error(`Class index ${f[yr]} is not one of the ${outputs} classes.`);
-        sum += lse - (f[zr + c]! - mx);
-        for (let k = 0; k < outputs; k++) f[dr + k] = (f[ar + k]! - (k === c ? 1.0 : 0.0)) * scale;
+        value = lse - (f[zr + c]! - mx);
+        for (let k = 0; k < outputs; k++) f[dr + k] = (f[ar + k]! - (k === c ? 1.0 : 0.0)) * s;
       } else {
-        let total = 0.0;
+        value = 0.0;
         for (let k = 0; k < outputs; k++) {
-          const t = f[yr + k]!;
-          if (t !== 0.0) total += t * (lse - (f[zr + k]! - mx));
-          f[dr + k] = (f[ar + k]! - t) * scale;
+          let t = f[yr + k]!;
+          if (smoothing !== 0.0) t = t * (1.0 - smoothing) + spread;
+          if (t !== 0.0) value += t * (lse - (f[zr + k]! - mx));
+          f[dr + k] = (f[ar + k]! - t) * s;
         }
-        sum += total;
       }
+      sum += w !== 0 ? weight * value : value;
     }
+    return sum;
+  }
+
+  function categoricalHinge(dz: number, yhat: number, z: number, y: number, w: number, rows: number, outputs: number, act: number, alpha: number, scale: number, sum: number): number {
+    for (let r = 0; r < rows; r++) {
+      const row = r * outputs, ar = yhat + row, yr = y + row, dr = dz + row;
+      const weight = w !== 0 ? f[w + r]! : 1.0;
+      const s = w !== 0 ? scale * weight : scale;
+      let pos = 0.0, neg = -Infinity;
+      for (let k = 0; k < outputs; k++) {
+        const t = f[yr + k]!, p = f[ar + k]!;
+        pos += t * p;
+        neg = Math.max(neg, (1.0 - t) * p);
+      }
+      const margin = neg - pos + 1.0;
+      let ties = 0.0;
+      for (let k = 0; k < outputs; k++) if ((1.0 - f[yr + k]!) * f[ar + k]! === neg) ties += 1.0;
+      for (let k = 0; k < outputs; k++) {
+        const t = f[yr + k]!, p = f[ar + k]!;
+        const d = margin >= 0.0 ? -t + ((1.0 - t) * p === neg ? (1.0 - t) / ties : 0.0) : 0.0;
+        f[dr + k] = d * derivativeWith(f, p, z + row + k, act, alpha) * s;
+      }
+      const value = Math.max(margin, 0.0);
+      sum += w !== 0 ? weight * value : value;
+    }
+    if (act === SOFTMAX) softmaxBackward(dz, yhat, rows, outputs);
     return sum;
   }
 
@@ -788,21 +922,28 @@ export function openJsEngine(bytes: number): Engine {
     const last = record(net, slot(net, LAYERS) - 1);
     const inputs = field(record(net, 0), INPUTS), outputs = field(last, UNITS), targets = slot(net, TARGETS);
     const order = slot(net, ORDER) + pos;
-    let inp: number, target: number;
+    const weights = slot(net, SAMPLE_WEIGHTS);
+    let inp: number, target: number, weight = 0;
     if (count === 1) {
       const row = m[order]!;
       inp = slot(net, X) + row * inputs;
       target = slot(net, Y) + row * targets;
+      if (weights !== 0) weight = weights + row;
     } else {
       inp = slot(net, IN);
       target = slot(net, TARGET);
       gather(inp, slot(net, X), inputs, order, count);
       gather(target, slot(net, Y), targets, order, count);
+      if (weights !== 0) {
+        weight = slot(net, WEIGHT);
+        gather(weight, weights, 1, order, count);
+      }
     }
     const yhat = field(last, A);
     forward(net, inp, count, yhat, true, true);
     const one = count === 1;
-    const loss = lossForwardBackward(field(last, D), yhat, field(last, Z), target, count, outputs, targets, field(last, ACT), f[field(last, OPTIONS) + ALPHA]!, slot(net, LOSS), one ? 1.0 : 1.0 / count, 0.0);
+    const param = f[slot(net, SETTINGS) + LOSS_PARAMETER]!;
+    const loss = lossForwardBackward(field(last, D), yhat, field(last, Z), target, weight, count, outputs, targets, field(last, ACT), f[field(last, OPTIONS) + ALPHA]!, slot(net, LOSS), param, one ? 1.0 : 1.0 / count, 0.0);
     if (fuse && one && plainSgd(net) && slot(net, REGULARIZED) === 0) return loss + backwardUpdate(net, inp);
     backward(net, inp, count);
     let mean = one ? loss : loss / count;
@@ -821,16 +962,18 @@ export function openJsEngine(bytes: number): Engine {
     return total;
   }
 
-  function evaluate(net: number, x: number, y: number, rows: number, out: number): number {
+  function evaluate(net: number, x: number, y: number, w: number, rows: number, out: number): number {
     const capacity = slot(net, CAPACITY);
     const last = record(net, slot(net, LAYERS) - 1);
     const inputs = field(record(net, 0), INPUTS), outputs = field(last, UNITS), targets = slot(net, TARGETS);
+    const param = f[slot(net, SETTINGS) + LOSS_PARAMETER]!;
     let total = 0.0;
     for (let start = 0; start < rows; start += capacity) {
       const count = Math.min(capacity, rows - start);
       const yhat = out + start * outputs;
       forward(net, x + start * inputs, count, yhat, false, y >= 0);
-      if (y >= 0) total = lossForwardBackward(field(last, D), yhat, field(last, Z), y + start * targets, count, outputs, targets, field(last, ACT), f[field(last, OPTIONS) + ALPHA]!, slot(net, LOSS), 1.0, total);
+      const weight = w >= 0 ? w + start : 0;
+      if (y >= 0) total = lossForwardBackward(field(last, D), yhat, field(last, Z), y + start * targets, weight, count, outputs, targets, field(last, ACT), f[field(last, OPTIONS) + ALPHA]!, slot(net, LOSS), param, 1.0, total);
     }
     let mean = total / rows;
     if (y >= 0 && slot(net, REGULARIZED) !== 0) mean += penalty(net, false);
@@ -856,7 +999,7 @@ export function openJsEngine(bytes: number): Engine {
     step,
     traceStep,
     epoch,
-    predict: (net, x, rows, out) => { evaluate(net, x, -1, rows, out); },
+    predict: (net, x, rows, out) => { evaluate(net, x, -1, -1, rows, out); },
     evaluate,
     regularizerPenalty: (net) => penalty(net, false),
     activation: activateWith,

@@ -4,7 +4,8 @@ import { checkClasses, isCategorical } from '../classes.js';
 import { checkThreshold } from '../metrics.js';
 import { Model, type TrainingState, type Weights } from '../model.js';
 import type { Scaler } from '../scaler.js';
-import { checkSpec, layerSpecs, parameterCount, widths, type LayerSpec, type Loss, type Network } from '../spec.js';
+import { checkSpec, layerSpecs, lossSpec, parameterCount, widths, type LayerSpec, type Loss, type LossSpec, type Network } from '../spec.js';
+import { LOSS_ROWS } from '../operations/losses.js';
 import { forEachLayer } from '../weights.js';
 import { blockChunks, decodeBlock, unlift, type Fill } from './blocks.js';
 
@@ -62,7 +63,7 @@ export interface ModelFile {
   classes?: string[];
   threshold: number;
   /** Dense layers as `{ units, activation }` with any `kernelRegularizer` / `biasRegularizer` as `{ l1, l2 }`, each Dropout as `{ dropout: rate }`. */
-  model: { inputs: number; layers: LayerSpec[]; loss: Loss };
+  model: { inputs: number; layers: LayerSpec[]; loss: LossSpec };
   /** Keras layout, one block per tensor: [kernel₁ (inputs × units), bias₁, kernel₂, bias₂, …] (version 1 and 2 files: nested arrays of numbers). */
   weights: Block[];
   scaler: Scaler | null;
@@ -86,9 +87,9 @@ const KEYS: Record<number, readonly string[]> = {
 /** Those a file must have. */
 const REQUIRED = ['format', 'version', 'task', 'features', 'target', 'threshold', 'model', 'weights', 'scaler', 'training'];
 
-/** Every loss but mse classifies: binaryCrossentropy over 0/1, the categorical ones over k classes. */
+/** A loss's task as a model file says it: its row's, the two kinds of classifier as one. */
 export function taskOf(loss: Loss): Task {
-  return loss === 'mse' ? 'regression' : 'classification';
+  return LOSS_ROWS[loss].task === 'regression' ? 'regression' : 'classification';
 }
 
 /** The model and its info as a model file (an object; `JSON.stringify` it, or use `modelToText`). */
@@ -134,7 +135,7 @@ export function* modelChunks(model: Model, info: ModelInfo): Generator<string> {
     ...(checked.targets ? { targets: checked.targets } : {}),
     ...(checked.classes ? { classes: checked.classes } : {}),
     threshold: checkThreshold(info.threshold ?? 0.5),
-    model: { inputs, layers: layerSpecs(model.network), loss },
+    model: { inputs, layers: layerSpecs(model.network), loss: lossSpec(model.network) },
     weights,
     scaler: model.scaler ?? null,
     targetScaler: model.targetScaler ?? null,

@@ -2,10 +2,10 @@
 // and a weights manifest) beside one binary file of little-endian float32 weights in Keras's layout.
 // tf.loadLayersModel reads it, and tensorflowjs_converter turns it into a Keras model.
 import { BackpropError, fail, show } from '../errors.js';
-import type { Activation, DenseLayer, Initializer, LayerSpec, Loss, Regularizer, RegularizerSpec } from '../spec.js';
+import type { Activation, DenseLayer, Initializer, LayerSpec, Loss, LossSpec, Regularizer, RegularizerSpec } from '../spec.js';
 import { LOSS_LIST } from '../operations/losses.js';
 import { hasNone } from '../operations/rows.js';
-import { LOSSES } from '../spec.js';
+import { LOSSES, lossSpec } from '../spec.js';
 import { Model, type Weights } from '../model.js';
 import type { ModelInfo } from './modelFile.js';
 import { fromTfjsActivation, tfjsActivation } from './activationNames.js';
@@ -30,7 +30,8 @@ export interface TfjsModelJson {
 
 /** What this project keeps in an exported model.json's userDefinedMetadata. */
 export interface TfjsMetadata {
-  loss: Loss;
+  /** The loss, with its parameter where it is not Keras's default (`{ name: 'huber', delta: 2 }`). */
+  loss: LossSpec;
   features?: string[];
   target?: string;
   /** Several targets (one per output), as a model file's. */
@@ -155,7 +156,7 @@ export function exportTfjs(model: Model, options: { weightsPath?: string; info?:
       convertedBy: null,
       modelTopology: { class_name: 'Sequential', config: { name: 'sequential', layers: topology }, keras_version: 'tfjs-layers 4.22.0', backend: 'tensor_flow.js' },
       weightsManifest: [{ paths: [options.weightsPath ?? TFJS_WEIGHTS_FILE], weights: specs }],
-      userDefinedMetadata: { backprop: { loss, folded: notes, ...(info ? { features: [...info.features], target: info.target, ...(info.targets ? { targets: [...info.targets] } : {}), ...(info.classes ? { classes: [...info.classes] } : {}), threshold: info.threshold ?? 0.5 } : {}) } },
+      userDefinedMetadata: { backprop: { loss: lossSpec(model.network), folded: notes, ...(info ? { features: [...info.features], target: info.target, ...(info.targets ? { targets: [...info.targets] } : {}), ...(info.classes ? { classes: [...info.classes] } : {}), threshold: info.threshold ?? 0.5 } : {}) } },
     },
     weightData: new Uint8Array(data.buffer),
     rounding: { largest, weight: weightName(specs, at) },

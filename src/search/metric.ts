@@ -30,8 +30,7 @@ export type SearchMetric = keyof typeof SEARCH_METRICS;
 
 /** The task whose metrics a model with this loss reports (src/metrics.ts metricsFor), from what its targets are. */
 export function taskOfLoss(loss: Loss): Task {
-  const labels = LOSS_ROWS[loss].labels;
-  return labels === 'numbers' ? 'regression' : labels === 'binary' ? 'classification' : 'multiclass';
+  return LOSS_ROWS[loss].task;
 }
 
 /** The metrics a model with this loss can be ranked by. */
