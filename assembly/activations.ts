@@ -47,6 +47,18 @@ export function activate(z: f64, act: i32): f64 {
 // dense kernels, and these cases inlined there too doubled the step function and halved a linear
 // 2-2-1 network's speed.
 function activateMore(z: f64, act: i32): f64 {
+  return activateMoreCases(z, act);
+}
+
+// activate with activateMore's cases inlined as well: where act is a constant (assembly/predictor.ts
+// has one function per activation) the code of that activation alone remains.
+@inline
+export function activateInline(z: f64, act: i32): f64 {
+  return act == LINEAR || act == SIGMOID || act == TANH || act == RELU ? activate(z, act) : activateMoreCases(z, act);
+}
+
+@inline
+function activateMoreCases(z: f64, act: i32): f64 {
   switch (act) {
     case ELU: return z > 0.0 ? z : expm1(z);
     case SELU: return z > 0.0 ? SELU_SCALE * z : SELU_SCALE * (SELU_ALPHA * expm1(z));
@@ -76,8 +88,8 @@ function leakyReluDerivative(a: f64, alpha: f64): f64 {
   return a > 0.0 ? 1.0 : alpha;
 }
 
-// leaky_relu_forward — z: [n] → a: [n]
-function leakyReluForward(a: usize, z: usize, n: i32, alpha: f64): void {
+// leaky_relu_forward — z: [n] → a: [n] (a may be z: in place)
+export function leakyReluForward(a: usize, z: usize, n: i32, alpha: f64): void {
   const bytes = <usize>n << 3;
   for (let i: usize = 0; i < bytes; i += 8) store<f64>(a + i, leakyRelu(load<f64>(z + i), alpha));
 }

@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { writeKernelContract } from './contract.mjs';
 import { writeOperationsDoc } from './operations-doc.mjs';
-import { writeStandaloneRuntime } from './standalone.mjs';
+import { writePredictorActivations, writeStandaloneRuntime } from './standalone.mjs';
 import { writeExpTable } from './tables.mjs';
 
 // The kernels' side of the host–kernel contract, generated from src/contract.ts.
@@ -29,7 +29,9 @@ for (const target of ['release', 'scalar']) {
 }
 
 // The standalone predictor (backprop export --format wasm): the kernels' forward pass alone, in the
-// same two builds, then the runtimes every standalone format embeds (src/io/standalone/runtime.ts).
+// same two builds (its activations, one function each, generated first), then the runtimes every
+// standalone format embeds (src/io/standalone/runtime.ts).
+await writePredictorActivations();
 for (const [file, simd] of [['predictor', true], ['predictor-scalar', false]]) {
   const { error, stderr } = await asc.main([
     'assembly/predictor.ts', '--config', 'assembly/predictor.json', '--outFile', `build/${file}.wasm`, '--textFile', `build/${file}.wat`,

@@ -80,6 +80,62 @@ const pureConstants = {
   },
 };
 
+/** A number as a literal that reads back as the same double (String() round-trips; signs and infinities aside). */
+function literal(v) {
+  if (Object.is(v, -0)) return '-0';
+  if (v === Infinity || v === -Infinity) return v > 0 ? '1/0' : '-1/0';
+  return String(v);
+}
+
+/**
+ * The engine's tables exp reads, built by shorter code: 2^(i/128) from 2^(1/128) in 128-bit fixed
+ * point (its square roots taken here, at build time; the engine carries 200 bits, more than the
+ * table's ~106 need) rather than from the square roots themselves, and the powers of two by
+ * doubling (exact) rather than from their bits. shorter() holds each to the engine's values, every
+ * entry, bit for bit.
+ */
+function tableSources(P = 128n) {
+  const root = (a) => { // ⌊√a⌋, as expTable's
+    let x = a, y = (x + 1n) >> 1n;
+    while (y < x) [x, y] = [y, (y + a / y) >> 1n];
+    return x;
+  };
+  let step = 2n << P;
+  for (let i = 0; i < 7; i++) step = root(step << P);
+  const table = `(()=>{const s=new Float64Array(256);for(let i=0,v=1n<<${P}n,h;i<128;i++,v=v*0x${step.toString(16)}n>>${P}n)h=v+(1n<<${P - 53n}n)>>${P - 52n}n,s[2*i]=Number(h)*${literal(2 ** -52)},s[2*i+1]=Number(v-(h<<${P - 52n}n))*${literal(2 ** -Number(P))};return s})()`;
+  return {
+    TABLE: table,
+    exp_table: table,
+    POW2: `(()=>{const p=new Float64Array(2046);for(let i=0,v=${literal(2 ** -1022)};i<2046;i++,v*=2)p[i]=v;return p})()`,
+  };
+}
+
+/**
+ * The statements with the same values written shorter, so an export carries less: a constant that is
+ * a number becomes its literal (its fromBits(…) call, and all that only it needed, drop out), and
+ * the tables of tableSources() replace the engine's code for them. Not a constant that is made from
+ * a typed array's bytes (the platform's byte order): that one stays code.
+ */
+function shorter(list, declared) {
+  const names = declared.map((d) => [...d]);
+  // (a name the pattern took from inside a function is not at the top: undefined)
+  const values = new Function(`${list.join('\n')}\nreturn {${names.flat().map((n) => `${n}: typeof ${n} === 'undefined' ? undefined : ${n}`).join(',')}};`)();
+  const sources = tableSources();
+  return list.map((t, i) => {
+    const n = names[i];
+    if (t.startsWith('function') || t.startsWith('class')) return t;
+    const source = n.length === 1 ? sources[n[0]] : undefined;
+    if (source !== undefined) {
+      const want = values[n[0]], got = new Function(`return ${source}`)();
+      const same = got.length === want.length && new Uint8Array(got.buffer).every((b, k) => b === new Uint8Array(want.buffer)[k]);
+      if (!same) throw new Error(`scripts/standalone.mjs: the shorter code for ${n[0]} does not give the engine's values`);
+      return `var ${n[0]} = ${source};`;
+    }
+    if (/\bnew\b|buffer/.test(t) || !n.every((name) => typeof values[name] === 'number')) return t;
+    return `var ${n.map((name) => `${name} = ${literal(values[name])}`).join(', ')};`;
+  });
+}
+
 const LETTERS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
 /** The i-th of a, b, … Z, a0, b0, …: never a keyword (do, if, in are two letters without a digit). */
 function shortName(i) {
@@ -106,10 +162,11 @@ async function statements(source, exports) {
   const declared = list.map((t) => new Set(t.startsWith('function')
     ? [/^function\s+([\w$]+)/.exec(t)[1]]
     : [...t.matchAll(/(?:^(?:var|let|const)\s+|,\s*)([\w$]+)\s*=(?!=)/g)].map((m) => m[1])));
+  list = shorter(list, declared);
   // The top-level names, short: the same in every statement, so any subset of them fits together.
   const names = [...new Set(declared.flatMap((d) => [...d]))];
   // never a name the source already uses (its locals: i, k, r, …)
-  const taken = new Set(text.match(/[A-Za-z_$][\w$]*/g));
+  const taken = new Set(list.join('\n').match(/[A-Za-z_$][\w$]*/g));
   const free = [];
   for (let i = 0; free.length < names.length; i++) if (!taken.has(shortName(i))) free.push(shortName(i));
   const short = new Map(names.map((n, i) => [n, free[i]]));
@@ -160,6 +217,38 @@ async function cConstants(root, top) {
   return lines.join('\n');
 }
 
+/**
+ * Writes assembly/predictorActivations.ts: for each activation but softmax (a row's: predictor.ts's
+ * softmax) a function that applies it in place to n values, through the kernels' own activate with
+ * the code a constant, so each function holds that activation's code alone.
+ */
+export async function writePredictorActivations(root = '.') {
+  const { ACTIVATIONS } = await importSource(`${root}/src/contract.ts`);
+  const constant = (name) => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
+  // leakyRelu's slope is its layer's: the kernels' leaky_relu_forward at the default, the one slope the exporter takes
+  const list = ACTIVATIONS.filter((a) => a !== 'softmax' && a !== 'leakyRelu');
+  const text = [
+    '// Generated from src/contract.ts by scripts/standalone.mjs at every build: edit that file, not this one.',
+    '// z: [n] becomes act(z) in place, one function per activation (assembly/predictor.ts).',
+    "import { activate2, activateInline, leakyReluForward } from './activations';",
+    `import { ${list.map(constant).join(', ')} } from './contract';`,
+    '',
+    '// The SIMD build takes sigmoid and relu two at a time, as activate2 does in dense_forward (the same bits).',
+    '@inline',
+    'function each(z: usize, n: i32, act: i32): void {',
+    '  const end = z + (<usize>n << 3);',
+    '  let at = z;',
+    '  if (ASC_FEATURE_SIMD && (act == SIGMOID || act == RELU)) for (; at + 16 <= end; at += 16) v128.store(at, activate2(v128.load(at), act));',
+    '  for (; at < end; at += 8) store<f64>(at, activateInline(load<f64>(at), act));',
+    '}',
+    '',
+    ...list.map((a) => `export function act_${a}(z: usize, n: i32): void { each(z, n, ${constant(a)}); }`),
+    `export function act_leakyRelu(z: usize, n: i32): void { leakyReluForward(z, z, n, ${LEAKY_RELU_ALPHA}); }`,
+    '',
+  ].join('\n');
+  writeIfChanged(`${root}/assembly/predictorActivations.ts`, text);
+}
+
 export async function writeStandaloneRuntime(root = '.') {
   const { ACTIVATIONS } = await importSource(`${root}/src/contract.ts`);
   const js = readFileSync(`${root}/src/engines/js.ts`, 'utf8');
@@ -181,14 +270,21 @@ export async function writeStandaloneRuntime(root = '.') {
   }
   // The engine's own dense_forward (its dot's order) and softmax, over the predictor's one array f.
   const pick = (...names) => names.map((n) => inner.get(n)).join('\n');
+  // dot's first branch alone, for a network whose every layer has under four inputs: what dot runs there
+  const dot = inner.get('dot'), narrow = /if \(n < 4\) \{([^}]*return sum;)\s*\}/.exec(dot);
+  if (!narrow) throw new Error('src/engines/js.ts: dot() has no `if (n < 4) { … return sum; }` branch; the narrow standalone dense needs one');
+  const narrowDot = `${dot.slice(0, dot.indexOf('{') + 1)}${narrow[1]}\n}`;
   const source = [
-    "import { exp, expm1, log, log1p, tanh, erf } from './math.js';",
+    "import { exp, expm1, log, log1p, tanh, erf, expTable } from './math.js';",
+    // exp's table, which the wasm predictor's loader writes into the module's memory
+    'export const exp_table = expTable();',
     needed(parts.join('\n'), top),
     ...parts,
     `export const dense = (f: Float64Array, activate: (z: number, act: number) => number) => {\n${pick('dot', 'denseForward')}\nreturn denseForward;\n};`,
+    `export const dense_narrow = (f: Float64Array, activate: (z: number, act: number) => number) => {\n${narrowDot}\n${inner.get('denseForward')}\nreturn denseForward;\n};`,
     `export const softmax = (f: Float64Array) => {\n${pick('rowMax', 'softmaxForward')}\nreturn softmaxForward;\n};`,
   ].join('\n');
-  const runtime = await statements(source, [...ACTIVATIONS.filter((a) => a !== 'softmax').map((a) => `act_${a}`), 'dense', 'softmax']);
+  const runtime = await statements(source, [...ACTIVATIONS.filter((a) => a !== 'softmax').map((a) => `act_${a}`), 'dense', 'dense_narrow', 'softmax', 'exp_table']);
   const c = readFileSync(`${root}/src/io/standalone/predict.c`, 'utf8').replace(/^\/\* @constants.*$/m, await cConstants(root, top));
   const wasm = {
     simd: readFileSync(`${root}/build/predictor.wasm`).toString('base64'),
@@ -201,7 +297,8 @@ export async function writeStandaloneRuntime(root = '.') {
     '/**',
     ' * The JS predictor\'s runtime as minified top-level statements, and for each export (every activation',
     ' * but softmax: the JS engine\'s activate for it; `dense`: (f, activate) => its denseForward over the',
-    ' * array f; `softmax`: (f) => its softmaxForward) its minified name and the statements it needs.',
+    ' * array f; `dense_narrow`: the same with dot\'s branch for under four inputs alone; `softmax`: (f) =>',
+    ' * its softmaxForward; `exp_table`: exp\'s table, a Float64Array) its minified name and the statements it needs.',
     ' */',
     'export const JS_RUNTIME: { statements: string[]; exports: Record<string, { name: string; needs: number[] }> } = {',
     '  statements: [',

@@ -8,9 +8,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACTIVATIONS, exportStandalone, loadModel, loadWasm, sequential, standaloneWasm, type Activation, type LayerSpec, type Loss, type Model } from '../src/node.js';
+import { ACTIVATIONS, exportStandalone, loadModel, loadWasm, predictedLabels, sequential, standaloneWasm, type Activation, type LayerSpec, type Loss, type Model } from '../src/node.js';
 import { launch, open, serve } from './browser.js';
 import { randomRows, randomTargets, runCli } from './helpers.js';
 
@@ -21,11 +22,14 @@ interface Case {
   classes?: string[];
 }
 
+const inputsOf = (c: Case) => c.model.network.inputs;
+const namesOf = (c: Case) => Array.from({ length: inputsOf(c) }, (_, k) => `f${k}`);
+
 const INPUTS = 5; // ≥ 4: the SIMD build's blocked dense_forward, not only its narrow loop
 
-async function trained(name: string, seed: number, layers: LayerSpec[], loss: Loss, targetScaler: boolean, rows = 5, classes?: string[], learningRate = 0.001): Promise<Case> {
-  const model = sequential({ inputs: INPUTS, layers, loss, seed });
-  const x = randomRows(seed, rows, INPUTS, -3, 3);
+async function trained(name: string, seed: number, layers: LayerSpec[], loss: Loss, targetScaler: boolean, rows = 5, classes?: string[], learningRate = 0.001, inputs = INPUTS): Promise<Case> {
+  const model = sequential({ inputs, layers, loss, seed });
+  const x = randomRows(seed, rows, inputs, -3, 3);
   const outputs = (layers.at(-1) as { units: number }).units;
   const y = randomTargets(seed + 1, rows, outputs, loss);
   await model.fit(x, y, { epochs: 2, batchSize: 2, learningRate, engine: 'js', standardize: true, standardizeTarget: targetScaler });
@@ -40,6 +44,9 @@ async function cases(): Promise<Case[]> {
   list.push(await trained('binary (sigmoid output)', 40, [{ units: 6, activation: 'tanh' }, { units: 1, activation: 'sigmoid' }], 'binaryCrossentropy', false));
   list.push(await trained('3 classes (softmax output) with labels', 41, [{ units: 6, activation: 'relu' }, { units: 3, activation: 'softmax' }], 'sparseCategoricalCrossentropy', false, 5, ['setosa', 'versicolor', 'virginica']));
   list.push(await trained('two outputs, target scaler', 42, [{ units: 6, activation: 'gelu' }, { units: 2 }], 'mse', true));
+  // every layer under four inputs: the js export's narrow dot, the wasm export's scalar build alone
+  list.push(await trained('narrow 2-2-1, sigmoid hidden', 43, [{ units: 2, activation: 'sigmoid' }, { units: 1 }], 'mse', false, 67, undefined, 0.001, 2));
+  list.push(await trained('narrow 3-3-3, 3 classes with labels', 44, [{ units: 3, activation: 'elu' }, { units: 3, activation: 'softmax' }], 'sparseCategoricalCrossentropy', false, 9, ['a', 'b', 'c'], 0.001, 3));
   return list;
 }
 
@@ -62,7 +69,7 @@ beforeAll(async () => {
   all = await cases();
   want = all.map(({ model, x }) => model.predict(x, { engine: 'js' }).flat().map(bits));
   all.forEach((c, i) => {
-    const names = { featureNames: Array.from({ length: INPUTS }, (_, k) => `f${k}`), ...(c.classes ? { classes: c.classes } : {}) };
+    const names = { featureNames: namesOf(c), ...(c.classes ? { classes: c.classes } : {}) };
     writeFileSync(join(dir, `m${i}.js`), exportStandalone(c.model, { format: 'js', ...names }));
     writeFileSync(join(dir, `m${i}.wasm.js`), exportStandalone(c.model, { format: 'wasm', ...names }));
     writeFileSync(join(dir, `m${i}.h`), exportStandalone(c.model, { format: 'c', prefix: `m${i}_`, ...names }));
@@ -82,7 +89,8 @@ const out = [];
 for (let i = 0; i < xs.length; i++) {
   const js = await import('./m' + i + '.js'), wasm = await import('./m' + i + '.wasm.js');
   const into = js.predictInto(Float64Array.from(xs[i].flat()), new Float64Array(xs[i].length * js.outputs));
-  out.push({ js: js.predict(xs[i]).flat().map(bits), into: Array.from(into, bits), wasm: wasm.predict(xs[i]).flat().map(bits), classes: js.classes, wasmClasses: wasm.classes, featureNames: js.featureNames });
+  out.push({ js: js.predict(xs[i]).flat().map(bits), into: Array.from(into, bits), wasm: wasm.predict(xs[i]).flat().map(bits), classes: js.classes, wasmClasses: wasm.classes, featureNames: js.featureNames,
+    labels: js.predictedLabels?.(js.predict(xs[i])) ?? null, wasmLabels: wasm.predictedLabels?.(wasm.predict(xs[i])) ?? null });
 }
 `;
 }
@@ -95,24 +103,33 @@ describe('standalone predictors equal model.predict to the bit', () => {
     all.forEach(({ model, x }, i) => expect(model.predict(x, { engine: 'wasm' }).flat().map(bits)).toEqual(want[i]));
   });
 
-  it('js and wasm in a fresh Node process (ES modules, and the CommonJS twins)', () => {
+  it('js and wasm (its SIMD and scalar builds) in a fresh Node process (ES modules, and the CommonJS twins)', () => {
     writeFileSync(join(dir, 'run.mjs'), `${runner(all.map((c) => c.x))}
 import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const cjs = require('./m0.cjs'), cjsWasm = require('./m0.wasm.cjs');
 await cjsWasm.ready;
-process.stdout.write(JSON.stringify({ out, cjs: cjs.predict(xs[0]).flat().map(bits), cjsWasm: cjsWasm.predict(xs[0]).flat().map(bits) }));
+// the scalar builds too, as a host without SIMD runs them: each loader's SIMD probe fails
+WebAssembly.validate = () => false;
+const scalar = [];
+for (let i = 0; i < xs.length; i++) scalar.push((await import('./m' + i + '.wasm.js?scalar')).predict(xs[i]).flat().map(bits));
+process.stdout.write(JSON.stringify({ out, scalar, cjs: cjs.predict(xs[0]).flat().map(bits), cjsWasm: cjsWasm.predict(xs[0]).flat().map(bits) }));
 `);
     const r = spawnSync(process.execPath, [join(dir, 'run.mjs')], { encoding: 'utf8', timeout: 60_000 });
     expect(r.stderr).toBe('');
-    const { out, cjs, cjsWasm } = JSON.parse(r.stdout) as { out: { js: string[]; into: string[]; wasm: string[]; classes: string[] | null; wasmClasses: string[] | null; featureNames: string[] }[]; cjs: string[]; cjsWasm: string[] };
+    const { out, scalar, cjs, cjsWasm } = JSON.parse(r.stdout) as { scalar: string[][]; out: { js: string[]; into: string[]; wasm: string[]; classes: string[] | null; wasmClasses: string[] | null; featureNames: string[]; labels: string[] | null; wasmLabels: string[] | null }[]; cjs: string[]; cjsWasm: string[] };
     all.forEach((c, i) => {
       expect(out[i]!.js, `${c.name}: js`).toEqual(want[i]);
       expect(out[i]!.into, `${c.name}: js predictInto`).toEqual(want[i]);
       expect(out[i]!.wasm, `${c.name}: wasm`).toEqual(want[i]);
+      expect(scalar[i], `${c.name}: wasm, scalar build`).toEqual(want[i]);
       expect(out[i]!.classes).toEqual(c.classes ?? null);
       expect(out[i]!.wasmClasses).toEqual(c.classes ?? null);
-      expect(out[i]!.featureNames).toEqual(['f0', 'f1', 'f2', 'f3', 'f4']);
+      expect(out[i]!.featureNames).toEqual(namesOf(c));
+      // a classifier's labels as the library's predictedLabels gives them from predict's probabilities
+      const labels = c.classes ? predictedLabels(c.model.predict(c.x), c.classes) : null;
+      expect(out[i]!.labels, `${c.name}: predictedLabels`).toEqual(labels);
+      expect(out[i]!.wasmLabels, `${c.name}: wasm predictedLabels`).toEqual(labels);
     });
     expect(cjs).toEqual(want[0]);
     expect(cjsWasm).toEqual(want[0]);
@@ -127,7 +144,7 @@ process.stdout.write(JSON.stringify({ out, cjs: cjs.predict(xs[0]).flat().map(bi
     all.forEach((c, i) => {
       const outputs = c.model.network.layers.at(-1)!.units;
       lines.push('  {', `    static const double x[] = { ${c.x.flat().join(', ')} };`, `    double out[${outputs}];`, '    int r;',
-        `    for (r = 0; r < ${c.x.length}; r++) { m${i}_predict(x + ${INPUTS} * r, out); show(out, ${outputs}); }`, '    printf("\\n");', '  }');
+        `    for (r = 0; r < ${c.x.length}; r++) { m${i}_predict(x + ${inputsOf(c)} * r, out); show(out, ${outputs}); }`, '    printf("\\n");', '  }');
     });
     lines.push('  return 0;', '}', '');
     writeFileSync(join(dir, 'main.c'), lines.join('\n'));
@@ -136,6 +153,21 @@ process.stdout.write(JSON.stringify({ out, cjs: cjs.predict(xs[0]).flat().map(bi
     const run = spawnSync(join(dir, 'main'), { encoding: 'utf8' });
     const got = run.stdout.trim().split('\n').map((line) => line.trim().split(' '));
     all.forEach((c, i) => expect(got[i], `${c.name}: c`).toEqual(want[i]));
+  });
+
+  it.skipIf(!cc)('c: check(in) gives the first column that is not a finite number, else -1', () => {
+    writeFileSync(join(dir, 'check.c'), `#include <stdio.h>
+#include <math.h>
+#include "m0.h"
+int main(void) {
+  double ok[5] = { 1, 2, 3, 4, 5 }, inf[5] = { 1, 2, INFINITY, 4, NAN }, nan[5] = { NAN, 2, 3, 4, 5 };
+  printf("%d %d %d\\n", m0_check(ok), m0_check(inf), m0_check(nan));
+  return 0;
+}
+`);
+    const compiled = spawnSync('cc', ['-O2', '-std=c99', '-Wall', '-Wextra', '-pedantic', '-o', join(dir, 'check'), join(dir, 'check.c')], { encoding: 'utf8' });
+    expect(compiled.stderr).toBe('');
+    expect(spawnSync(join(dir, 'check'), { encoding: 'utf8' }).stdout).toBe('-1 2 0\n');
   });
 
   it.skipIf(!cc)('c: the names and labels as given, whatever their characters (quotes, backslashes, trigraphs, comment ends, control characters)', () => {
@@ -175,33 +207,88 @@ process.stdout.write(JSON.stringify({ out, cjs: cjs.predict(xs[0]).flat().map(bi
   });
 });
 
+describe('the exports check their inputs as predict does, naming the row and column', () => {
+  let cwd: string;
+  const modules: Record<string, { predict: (rows: unknown) => number[][]; predictInto: (x: ArrayLike<unknown>, out: Float64Array) => Float64Array; predictedLabels: (p: unknown) => string[] }> = {};
+  beforeAll(async () => {
+    cwd = mkdtempSync(join(tmpdir(), 'backprop-standalone-checks-'));
+    writeFileSync(join(cwd, 'package.json'), '{ "type": "module" }');
+    const model = sequential({ inputs: 3, layers: [{ units: 4, activation: 'tanh' }, { units: 3, activation: 'softmax' }], loss: 'categoricalCrossentropy', seed: 3 });
+    for (const format of ['js', 'wasm'] as const) {
+      writeFileSync(join(cwd, `${format}.js`), exportStandalone(model, { format, featureNames: ['a', 'b', 'c'], classes: ['x', 'y', 'z'] }));
+      modules[format] = await import(pathToFileURL(join(cwd, `${format}.js`)).href);
+    }
+  });
+  afterAll(() => rmSync(cwd, { recursive: true, force: true }));
+
+  it.each(['js', 'wasm'])('%s: predict, predictInto and predictedLabels refuse what predict refuses, with the row and column', (format) => {
+    const m = modules[format]!;
+    expect(() => m.predict('rows')).toThrow(/^predict: expected an array of rows, got "rows"$/);
+    expect(() => m.predict([])).toThrow(/^predict: expected an array of rows, got \[\]$/);
+    expect(() => m.predict([[1, 2, 3], [1, 2]])).toThrow(/^predict: row 2: expected 3 numbers, got \[1,2\]$/);
+    expect(() => m.predict([[1, 2, 3], 5])).toThrow(/^predict: row 2: expected 3 numbers, got 5$/);
+    expect(() => m.predict([[1, Number.NaN, 3]])).toThrow(/^predict: row 1, column 2 \(b\): expected a finite number, got NaN$/);
+    expect(() => m.predict([[1, 2, 3], [1, 2, '3']])).toThrow(/^predict: row 2, column 3 \(c\): expected a finite number, got "3"$/);
+    // biome-ignore lint/suspicious/noSparseArray: a hole where a number should be
+    expect(() => m.predict([[1, , 3]])).toThrow(/^predict: row 1, column 2 \(b\): expected a finite number, got undefined$/);
+    const out = new Float64Array(2).fill(7);
+    expect(() => m.predictInto(Float64Array.of(1, 2, 3, 4), new Float64Array(1))).toThrow(/^predictInto: expected x of rows\*3 numbers and out of rows\*3, got 4 and 1$/);
+    expect(() => m.predictInto(Float64Array.of(1, 2, 3), out)).toThrow(/^predictInto: expected x of rows\*3 numbers and out of rows\*3, got 3 and 2$/);
+    const six = new Float64Array(6), sixOut = new Float64Array(6).fill(7);
+    six[4] = Number.POSITIVE_INFINITY;
+    expect(() => m.predictInto(six, sixOut)).toThrow(/^predictInto: row 2, column 2 \(b\): expected a finite number, got Infinity$/);
+    expect(Array.from(sixOut)).toEqual([7, 7, 7, 7, 7, 7]); // nothing written: every input is checked first
+    expect(() => m.predictedLabels([[0.5, 0.5]])).toThrow(/^predictedLabels: row 1 has 2 values; expected one per class \(3\)$/);
+    expect(m.predictedLabels([[0.1, 0.7, 0.2], [0.4, 0.2, 0.4]])).toEqual(['y', 'x']); // the first on a tie, as the library's
+    expect(() => m.predict([[1, 2, Number.NEGATIVE_INFINITY]])).toThrow(RangeError);
+  });
+});
+
 describe('standalone sizes', () => {
   const model = (hidden: number, activation: Activation, inputs = 2, outputs = 1) =>
     sequential({ inputs, layers: [{ units: hidden, activation }, { units: outputs, activation: outputs > 1 ? 'softmax' : 'linear' }], loss: outputs > 1 ? 'categoricalCrossentropy' : 'mse', seed: 1 });
-  const size = (m: Model, format: 'js' | 'wasm' | 'c') => exportStandalone(m, { format }).length;
+  /** UTF-8 bytes, what a file of it weighs. */
+  const size = (m: Model, format: 'js' | 'wasm' | 'c') => Buffer.byteLength(exportStandalone(m, { format }));
 
-  it('a 2-2-1 relu model\'s js export is under 2 KB', () => {
-    expect(size(model(2, 'relu'), 'js')).toBeLessThan(2048);
+  // The issue's targets: js under 2 KB for a 2-2-1 model, 8 KB for a 32-16-3 one, wasm under 1.5 KB.
+  // Met: the wasm module and a 2-2-1 relu js export. Not met (docs/standalone.md says why: exp's exact
+  // code and table, and the checks of every input): these bounds hold the figures reached, so they do
+  // not grow back.
+  it('a 2-2-1 sigmoid model: its wasm module under 1.5 KB (the scalar build alone: SIMD changes nothing under four inputs)', () => {
+    const { simd, scalar } = standaloneWasm(model(2, 'sigmoid'));
+    expect(simd).toBeUndefined();
+    expect(scalar.length).toBeLessThan(1536);
   });
 
-  it('grows by the weights alone: base64 of their 8 bytes each (32/3 characters), nothing per unit or layer', () => {
+  it('a 2-2-1 relu model\'s js export is under 2 KB; a sigmoid one\'s under 2.75 KB, a 32-16-3 one\'s under 9.3 KB', () => {
+    expect(size(model(2, 'relu'), 'js')).toBeLessThan(2048);
+    expect(size(model(2, 'sigmoid'), 'js')).toBeLessThan(2750);
+    expect(size(model(16, 'relu', 32, 3), 'js')).toBeLessThan(9300);
+  });
+
+  it('the js export grows by the weights alone: 10 characters per weight (base 85 of its 8 bytes), nothing per unit or layer', () => {
     for (const activation of ['tanh', 'sigmoid'] as const) {
       const widths = [4, 8, 16, 32];
       const sizes = widths.map((h) => size(model(h, activation, 8), 'js'));
       const weights = widths.map((h) => model(h, activation, 8).countParams());
-      for (let k = 1; k < widths.length; k++) {
-        const base64 = (w: number) => 4 * Math.ceil((8 * w) / 3);
-        // the rest stays put but for a few digits: longer offsets in the layer table
-        expect(Math.abs(sizes[k]! - sizes[0]! - (base64(weights[k]!) - base64(weights[0]!))), `${activation} ${widths[k]}`).toBeLessThan(24);
-      }
+      // the rest stays put but for a few digits: longer offsets in the layer table
+      for (let k = 1; k < widths.length; k++) expect(Math.abs(sizes[k]! - sizes[0]! - 10 * (weights[k]! - weights[0]!)), `${activation} ${widths[k]}`).toBeLessThan(24);
     }
   });
 
-  it('the wasm modules carry the model as data: each is the predictor plus the weights\' bytes', () => {
-    const small = standaloneWasm(model(2, 'relu')), big = standaloneWasm(model(64, 'relu'));
-    const extra = (model(64, 'relu').countParams() - model(2, 'relu').countParams()) * 8;
-    expect(big.simd.length - small.simd.length).toBeGreaterThanOrEqual(extra);
-    expect(big.simd.length - small.simd.length).toBeLessThan(extra + 64);
+  it('the wasm modules grow by the weights\' bytes alone, and carry only the functions the model reaches', () => {
+    for (const build of ['simd', 'scalar'] as const) {
+      const small = standaloneWasm(model(4, 'relu', 8))[build]!, big = standaloneWasm(model(64, 'relu', 8))[build]!;
+      const extra = (model(64, 'relu', 8).countParams() - model(4, 'relu', 8).countParams()) * 8;
+      expect(big.length - small.length, build).toBeGreaterThanOrEqual(extra);
+      expect(big.length - small.length, build).toBeLessThan(extra + 16);
+    }
+    // relu needs no exp: a sigmoid model carries exp's code, and neither carries every activation (gelu's erf, mish's log1p, …)
+    const relu = standaloneWasm(model(2, 'relu')).scalar.length, sigmoid = standaloneWasm(model(2, 'sigmoid')).scalar.length;
+    const gelu = standaloneWasm(model(2, 'gelu')).scalar.length;
+    expect(relu).toBeLessThan(sigmoid);
+    expect(sigmoid).toBeLessThan(gelu);
+    expect(gelu).toBeLessThan(4096);
   });
 });
 

@@ -55,7 +55,20 @@ export function cPredictor(plan: Plan, prefix: string): string {
     body.push(`  for (i = 0; i < ${l.units}; i++) x[i] = a[i];`);
   });
   body.push(targetScaler === undefined ? `  for (i = 0; i < ${Y}; i++) out[i] = x[i];` : `  for (i = 0; i < ${Y}; i++) out[i] = x[i] * ${p}weights[${targetScaler + Y} + i] + ${p}weights[${targetScaler} + i];`);
-  lines.push(`/* in: ${I} doubles (${p}feature_names); out: ${Y} doubles${plan.classes ? ` (the probabilities of ${p}classes, in order)` : ''} */`);
+  // C cannot tell how long an array is or what it points to: the length is the caller's to keep; finiteness can be checked
+  lines.push(
+    `/* ${p}check(in): -1 when the ${I} doubles at in are finite numbers, else the first column (from 0) that is NaN`,
+    ' * or infinite: what the js and wasm exports refuse, and model.predict. */',
+    `static inline int ${p}check(const double *in) {`,
+    '  int i;',
+    `  for (i = 0; i < ${I}; i++) if (!(in[i] - in[i] == 0.0)) return i;`,
+    '  return -1;',
+    '}',
+    '',
+    `/* ${p}predict(in, out): in points to ${I} doubles (${p}feature_names, in order), out to room for ${Y}${plan.classes ? ` (the probabilities of ${p}classes, in order; the label is ${p}classes[k] of the largest, the first on a tie)` : ''}.`,
+    ` * Nothing is checked: C cannot know the arrays' lengths, so they are the caller's contract; a NaN or infinite input`,
+    ` * is computed with as the arithmetic does (its outputs NaN or infinite), so check a row first with ${p}check where one may be. */`,
+  );
   lines.push(`static inline void ${p}predict(const double *in, double *out) {`);
   for (const line of body) lines.push(line);
   lines.push('}', '');

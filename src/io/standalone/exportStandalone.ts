@@ -5,7 +5,7 @@ import type { Model } from '../../model.js';
 import { cPredictor } from './c.js';
 import { jsPredictor } from './jsModule.js';
 import { planOf, type StandaloneOptions } from './plan.js';
-import { wasmModule, wasmPredictor } from './wasmModule.js';
+import { simdWins, wasmModule, wasmPredictor } from './wasmModule.js';
 
 export { STANDALONE_FORMATS, type StandaloneFormat, type StandaloneOptions } from './plan.js';
 
@@ -13,12 +13,15 @@ export { STANDALONE_FORMATS, type StandaloneFormat, type StandaloneOptions } fro
 export function exportStandalone(model: Model, options: StandaloneOptions): string {
   const plan = planOf(model, options);
   if (options.format === 'c') return cPredictor(plan, options.prefix ?? '');
-  if (options.format === 'wasm') return wasmPredictor(plan, model.network, options.commonjs ?? false);
+  if (options.format === 'wasm') return wasmPredictor(plan, options.commonjs ?? false);
   return jsPredictor(plan, options.commonjs ?? false);
 }
 
-/** The wasm format's modules alone (the SIMD build and the scalar fallback), model included: what its loader inlines. */
-export function standaloneWasm(model: Model): { simd: Uint8Array; scalar: Uint8Array } {
+/**
+ * The wasm format's modules alone, model included: what its loader inlines. The scalar build always;
+ * the SIMD build where it computes anything its own way (a layer of four inputs or more), else undefined.
+ */
+export function standaloneWasm(model: Model): { simd: Uint8Array | undefined; scalar: Uint8Array } {
   const plan = planOf(model, { format: 'wasm' });
-  return { simd: wasmModule(plan, model.network, true), scalar: wasmModule(plan, model.network, false) };
+  return { simd: simdWins(plan) ? wasmModule(plan, true).module : undefined, scalar: wasmModule(plan, false).module };
 }

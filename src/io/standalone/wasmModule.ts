@@ -1,27 +1,23 @@
-// The wasm format: assembly/predictor.ts (the kernels' forward pass, built once with them) with the
-// model added as a data segment by writing the binary — no compiler at export time — and a small
-// ES module that instantiates it (the SIMD build where the host runs SIMD, else the scalar one, both
-// inlined) and exports predict / predictInto like the js format.
-import { keepsZ } from '../../layout.js';
+// The wasm format: assembly/predictor.ts (the kernels' forward pass as separate functions, built once
+// with them) cut down to the functions the model reaches, with a `predict` written here that calls
+// them layer by layer (the model's addresses as constants) and the model as a data segment — by
+// writing the binary, no compiler at export time — and a small ES module that instantiates it and
+// exports predict / predictInto like the js format. exp's table (2 KB) is not shipped: the loader
+// computes it (the JS engine's expTable, the same bits) and writes it where the module reads it.
 import { ACTIVATIONS } from '../../contract.js';
-import type { Network } from '../../spec.js';
-import { base64, moduleTail } from './jsModule.js';
+import { expTable } from '../../engines/math.js';
+import { base64, moduleTail, use } from './jsModule.js';
 import { littleEndian, numbersOf, type Plan } from './plan.js';
-import { PREDICTOR_WASM } from './runtime.js';
+import { JS_RUNTIME, PREDICTOR_WASM } from './runtime.js';
 
 /** Rows one call into the module takes; predictInto feeds more in slices of this many. */
 export const WASM_CAPACITY = 64;
-// assembly/predictor.ts's layout: the header's address at MODEL, the header's words, a layer's words
-const MODEL = 0, HEADER = 32, LAYER = 28;
-const INLINE = ['linear', 'sigmoid', 'tanh', 'relu'];
 
-function leb(n: number): number[] {
+function uleb(n: number): number[] {
   const out: number[] = [];
   do {
-    let byte = n & 0x7f;
+    out.push((n & 0x7f) | (n >= 0x80 ? 0x80 : 0));
     n = Math.floor(n / 128);
-    if (n > 0) byte |= 0x80;
-    out.push(byte);
   } while (n > 0);
   return out;
 }
@@ -36,125 +32,278 @@ function sleb(n: number): number[] {
   }
 }
 
-function readLeb(bytes: Uint8Array, at: number): [number, number] {
-  let n = 0, scale = 1;
-  for (;;) {
-    const b = bytes[at++]!;
-    n += (b & 0x7f) * scale;
-    scale *= 128;
-    if (!(b & 0x80)) return [n, at];
-  }
-}
-
-interface Section { id: number; body: Uint8Array }
-
-function sections(module: Uint8Array): Section[] {
-  const out: Section[] = [];
-  for (let at = 8; at < module.length;) {
-    const id = module[at]!;
-    const [size, start] = readLeb(module, at + 1);
-    out.push({ id, body: module.subarray(start, start + size) });
-    at = start + size;
-  }
-  return out;
-}
-
-/** The end of the module's active data segments (each `i32.const offset`), where the model may start. */
-function dataEnd(data: Uint8Array): { count: number; end: number } {
-  let [count, at] = readLeb(data, 0), end = 0;
-  for (let s = 0; s < count; s++) {
-    if (data[at] !== 0 || data[at + 1] !== 0x41) throw new Error('predictor module: expected active data segments at i32.const offsets');
-    let offset = 0, shift = 0, b: number;
-    at += 2;
+/** A cursor over a module's bytes, reading LEB128 numbers. */
+class Reader {
+  constructor(readonly bytes: Uint8Array, public at = 0) {}
+  u(): number {
+    let n = 0, scale = 1, b: number;
     do {
-      b = data[at++]!;
-      offset |= (b & 0x7f) << shift;
+      b = this.bytes[this.at++]!;
+      n += (b & 0x7f) * scale;
+      scale *= 128;
+    } while (b & 0x80);
+    return n;
+  }
+  /** Signed; exact to 32 bits (the i32 constants), longer ones (i64) only skipped. */
+  s(): number {
+    let n = 0, shift = 0, b: number;
+    do {
+      b = this.bytes[this.at++]!;
+      if (shift < 32) n |= (b & 0x7f) << shift;
       shift += 7;
     } while (b & 0x80);
-    at++; // end
-    let size: number;
-    [size, at] = readLeb(data, at);
-    end = Math.max(end, offset + size);
-    at += size;
+    return shift < 32 && b & 0x40 ? n | (-1 << shift) : n;
   }
-  return { count, end };
 }
 
-function segment(offset: number, bytes: Uint8Array): number[] {
-  const out = [0x00, 0x41, ...sleb(offset), 0x0b, ...leb(bytes.length)];
-  for (let i = 0; i < bytes.length; i++) out.push(bytes[i]!);
-  return out;
+interface Body {
+  bytes: Uint8Array;
+  /** Each `call`: the callee and where its index lies in bytes. */
+  calls: { callee: number; start: number; end: number }[];
+  /** The i32 constants and memory offsets it names: the addresses of the static data it may read. */
+  addresses: number[];
 }
 
-/** The predictor module (`simd`: the SIMD build) with the plan's model in its memory. */
-export function wasmModule(plan: Plan, network: Network, simd: boolean): Uint8Array {
-  const module = Uint8Array.from(atob(PREDICTOR_WASM[simd ? 'simd' : 'scalar']), (c) => c.charCodeAt(0));
-  const parts = sections(module);
-  const data = parts.find((s) => s.id === 11);
-  if (!data) throw new Error('predictor module: no data section');
-  const { count, end } = dataEnd(data.body);
+/**
+ * One function body decoded instruction by instruction (the MVP's, sign extension's, saturating
+ * truncation's, bulk memory's and SIMD's: what the predictor's two builds hold). An instruction it
+ * does not know is an error at export, and in the tests, never a misread.
+ */
+function decodeBody(bytes: Uint8Array): Body {
+  const r = new Reader(bytes), calls: Body['calls'] = [], addresses: number[] = [];
+  for (let groups = r.u(); groups > 0; groups--) {
+    r.u();
+    r.at++;
+  }
+  const memarg = () => {
+    r.u();
+    addresses.push(r.u());
+  };
+  const unknown = (what: string) => new Error(`predictor module: instruction ${what} is not read here (src/io/standalone/wasmModule.ts)`);
+  while (r.at < bytes.length) {
+    const op = bytes[r.at++]!;
+    if (op >= 0x02 && op <= 0x04) { // block, loop, if: a block type
+      if (bytes[r.at] === 0x40 || bytes[r.at]! >= 0x7b) r.at++;
+      else r.s();
+    } else if (op === 0x0c || op === 0x0d || (op >= 0x20 && op <= 0x24)) r.u(); // br, br_if, locals, globals
+    else if (op === 0x0e) for (let n = r.u() + 1; n > 0; n--) r.u(); // br_table
+    else if (op === 0x10) {
+      const start = r.at, callee = r.u();
+      calls.push({ callee, start, end: r.at });
+    } else if (op === 0x1c) r.at += r.u(); // typed select
+    else if (op >= 0x28 && op <= 0x3e) memarg(); // loads and stores
+    else if (op === 0x3f || op === 0x40) r.at++; // memory.size, memory.grow
+    else if (op === 0x41) addresses.push(r.s());
+    else if (op === 0x42) r.s();
+    else if (op === 0x43) r.at += 4;
+    else if (op === 0x44) r.at += 8;
+    else if (op === 0xfc) {
+      const sub = r.u();
+      if (sub === 10) r.at += 2; // memory.copy
+      else if (sub === 11) r.at++; // memory.fill
+      else if (sub > 7) throw unknown(`0xfc ${sub}`);
+    } else if (op === 0xfd) {
+      const sub = r.u();
+      if (sub <= 11 || sub === 92 || sub === 93) memarg();
+      else if (sub === 12 || sub === 13) r.at += 16; // v128.const, i8x16.shuffle
+      else if (sub >= 21 && sub <= 34) r.at++; // lanes
+      else if (sub >= 84 && sub <= 91) {
+        memarg();
+        r.at++;
+      }
+    } else if (op === 0x11 || op === 0x12 || op === 0x13 || (op >= 0x06 && op <= 0x09) || op === 0x25 || op === 0x26 || op >= 0xd0 && op <= 0xd2) throw unknown(`0x${op.toString(16)}`);
+  }
+  return { bytes, calls, addresses };
+}
+
+interface Parsed {
+  sections: Map<number, Uint8Array>;
+  types: Uint8Array[];
+  functionTypes: number[];
+  exports: Map<string, number>;
+  bodies: Body[];
+  segments: { offset: number; bytes: Uint8Array }[];
+}
+
+/** The predictor build's sections: its types, functions, exported functions, bodies and active data segments. */
+function parse(module: Uint8Array): Parsed {
+  const sections = new Map<number, Uint8Array>();
+  for (let r = new Reader(module, 8); r.at < module.length;) {
+    const id = module[r.at++]!, size = r.u();
+    if (id !== 0) sections.set(id, module.subarray(r.at, r.at + size));
+    r.at += size;
+  }
+  for (const id of sections.keys()) if (![1, 3, 5, 7, 10, 11, 12].includes(id)) throw new Error(`predictor module: section ${id} is not expected`);
+  const vector = <T>(id: number, item: (r: Reader) => T): T[] => {
+    const bytes = sections.get(id);
+    if (!bytes) return [];
+    const r = new Reader(bytes), out: T[] = [];
+    for (let n = r.u(); n > 0; n--) out.push(item(r));
+    return out;
+  };
+  const types = vector(1, (r) => {
+    const start = r.at;
+    r.at++; // 0x60
+    r.at += r.u();
+    r.at += r.u();
+    return r.bytes.subarray(start, r.at);
+  });
+  const functionTypes = vector(3, (r) => r.u());
+  const exports = new Map(vector(7, (r) => {
+    const length = r.u(), name = new TextDecoder().decode(r.bytes.subarray(r.at, r.at + length));
+    r.at += length;
+    const kind = r.bytes[r.at++]!, index = r.u();
+    return [kind === 0 ? name : '', index] as const;
+  }).filter(([name]) => name !== ''));
+  const bodies = vector(10, (r) => {
+    const size = r.u(), body = decodeBody(r.bytes.subarray(r.at, r.at + size));
+    r.at += size;
+    return body;
+  });
+  const segments = vector(11, (r) => {
+    if (r.bytes[r.at] !== 0 || r.bytes[r.at + 1] !== 0x41) throw new Error('predictor module: expected active data segments at i32.const offsets');
+    r.at += 2;
+    const offset = r.s();
+    r.at++; // end
+    const size = r.u(), bytes = r.bytes.subarray(r.at, r.at + size);
+    r.at += size;
+    return { offset, bytes };
+  });
+  return { sections, types, functionTypes, exports, bodies, segments };
+}
+
+const EXP_TABLE_BYTES = littleEndian(expTable());
+
+/** Where exp's table sits in the module's memory: found by its bytes in the memory the data segments make. */
+function tableAddress(segments: Parsed['segments']): number {
+  const end = segments.reduce((e, s) => Math.max(e, s.offset + s.bytes.length), 0);
+  const image = new Uint8Array(end + EXP_TABLE_BYTES.length);
+  for (const s of segments) image.set(s.bytes, s.offset);
+  search: for (let at = 0; at <= end; at += 8) {
+    for (let k = 0; k < EXP_TABLE_BYTES.length; k++) if (image[at + k] !== EXP_TABLE_BYTES[k]) continue search;
+    return at;
+  }
+  throw new Error("predictor module: exp's table is not in its data");
+}
+
+/** What an export holds of the plan: the module, and what its loader needs (addresses, exp's table). */
+export interface PredictorModule {
+  module: Uint8Array;
+  /** x: [capacity][inputs] and out: [capacity][outputs], byte addresses. */
+  x: number;
+  out: number;
+  /** Where the loader writes exp's table, or undefined when no function kept reads it. */
+  table: number | undefined;
+}
+
+/** The predictor module (`simd`: the SIMD build) cut to the plan's functions, with its predict and its model. */
+export function wasmModule(plan: Plan, simd: boolean): PredictorModule {
+  const built = Uint8Array.from(atob(PREDICTOR_WASM[simd ? 'simd' : 'scalar']), (c) => c.charCodeAt(0));
+  const p = parse(built);
+  const fn = (name: string): number => {
+    const f = p.exports.get(name);
+    if (f === undefined) throw new Error(`predictor module: no function '${name}' (assembly/predictor.ts)`);
+    return f;
+  };
+  // the memory: the build's static data, then the model's numbers, then x and each layer's outputs
+  const table = tableAddress(p.segments);
+  const staticEnd = p.segments.reduce((e, s) => Math.max(e, s.offset + s.bytes.length), table + EXP_TABLE_BYTES.length);
   const { values, offsets, scaler, targetScaler } = numbersOf(plan);
-  // header, the numbers, then the scratch: x, out, each hidden layer's a, each z
-  const h = Math.ceil(Math.max(end, 16) / 16) * 16;
-  const numbers = (h + HEADER + LAYER * plan.layers.length + 15) & ~15;
+  const numbers = Math.ceil(staticEnd / 16) * 16;
   let at = numbers + values.length * 8;
   const take = (doubles: number) => {
     const start = at;
     at += doubles * 8;
     return start;
   };
-  const x = take(WASM_CAPACITY * plan.inputs), out = take(WASM_CAPACITY * plan.outputs);
-  const words = [plan.layers.length, plan.inputs, plan.outputs, x, out, WASM_CAPACITY,
-    scaler === undefined ? 0 : numbers + scaler * 8, targetScaler === undefined ? 0 : numbers + targetScaler * 8];
-  plan.layers.forEach((l, i) => {
-    const last = i === plan.layers.length - 1;
-    const a = last ? 0 : take(WASM_CAPACITY * l.units);
-    // as assembly/index.ts's predict: through z where the layer keeps it and its activation is not applied inline
-    const z = keepsZ(network, i) && !INLINE.includes(l.activation) ? take(WASM_CAPACITY * l.units) : 0;
-    const code = ACTIVATIONS.indexOf(l.activation);
-    words.push(l.units, l.inputs, code, numbers + offsets[i]!.kernel * 8, numbers + offsets[i]!.bias * 8, a, z);
-  });
-  const header = new Uint8Array(numbers - h), view = new DataView(header.buffer);
-  words.forEach((w, i) => view.setUint32(4 * i, w, true));
-  const pointer = new Uint8Array(4);
-  new DataView(pointer.buffer).setUint32(0, h, true);
-  const model = new Uint8Array(header.length + values.length * 8);
-  model.set(header);
-  model.set(littleEndian(values), header.length);
-  const pages = Math.ceil(at / 65536);
-  const body = (s: Section): number[] => {
-    if (s.id === 5) return [1, 0x00, ...leb(pages)]; // one memory, min pages, no max
-    if (s.id === 12) return leb(count + 2);
-    if (s.id === 11) return [...leb(count + 2), ...data.body.subarray(readLeb(data.body, 0)[1]), ...segment(MODEL, pointer), ...segment(h, model)];
-    return [...s.body];
-  };
-  const bytes: number[] = [...module.subarray(0, 8)];
-  for (const s of parts) {
-    const b = body(s);
-    bytes.push(s.id);
-    for (const v of leb(b.length)) bytes.push(v);
-    for (let i = 0; i < b.length; i++) bytes.push(b[i]!);
+  const x = take(WASM_CAPACITY * plan.inputs);
+  // predict(rows): each call's arguments as constants, rows (local 0) where a count is
+  const calls: { callee: number; args: number[] }[] = [];
+  const c = (v: number) => [0x41, ...sleb(v)], rows = [0x20, 0];
+  if (scaler !== undefined) calls.push({ callee: fn('standardize'), args: [...c(x), ...c(numbers + scaler * 8), ...rows, ...c(plan.inputs)] });
+  let inp = x;
+  for (const [l, layer] of plan.layers.entries()) {
+    const out = take(WASM_CAPACITY * layer.units);
+    calls.push({ callee: fn('dense'), args: [...c(out), ...c(inp), ...c(numbers + offsets[l]!.kernel * 8), ...c(numbers + offsets[l]!.bias * 8), ...rows, ...c(layer.inputs), ...c(layer.units)] });
+    if (layer.activation === 'softmax') calls.push({ callee: fn('softmax'), args: [...c(out), ...rows, ...c(layer.units)] });
+    else if (layer.activation !== 'linear') {
+      if (!ACTIVATIONS.includes(layer.activation)) throw new Error(`predictor module: no activation '${layer.activation}'`);
+      calls.push({ callee: fn(`act_${layer.activation}`), args: [...c(out), ...rows, ...c(layer.units), 0x6c] }); // rows · units values
+    }
+    inp = out;
   }
-  return Uint8Array.from(bytes);
+  if (targetScaler !== undefined) calls.push({ callee: fn('unstandardize'), args: [...c(inp), ...c(numbers + targetScaler * 8), ...rows, ...c(plan.outputs)] });
+  // the functions kept: those predict calls and all they call, in the build's order
+  const kept = new Set<number>();
+  const visit = (f: number) => {
+    if (kept.has(f)) return;
+    kept.add(f);
+    for (const call of p.bodies[f]!.calls) visit(call.callee);
+  };
+  for (const call of calls) visit(call.callee);
+  const order = [...kept].sort((a, b) => a - b), index = new Map(order.map((f, i) => [f, i]));
+  // the static data a kept function names (trimmed of leading zeros by the build: an address up to 16 bytes before counts)
+  const named = order.flatMap((f) => p.bodies[f]!.addresses);
+  const readsTable = named.some((a) => a >= table && a < table + EXP_TABLE_BYTES.length);
+  const segments = p.segments.filter((s) => (s.offset < table || s.offset >= table + EXP_TABLE_BYTES.length)
+    && named.some((a) => a >= s.offset - 16 && a < s.offset + s.bytes.length));
+  segments.push({ offset: numbers, bytes: littleEndian(values) });
+
+  const section = (id: number, body: number[]) => [id, ...uleb(body.length), ...body];
+  const vector = (items: number[][]) => [...uleb(items.length), ...items.flat()];
+  const predictType = [0x60, 1, 0x7f, 0];
+  const bytesOf = (b: Uint8Array) => Array.from(b);
+  const body = (f: number): number[] => {
+    const b = p.bodies[f]!, out: number[] = [];
+    let from = 0;
+    for (const call of b.calls) {
+      for (let i = from; i < call.start; i++) out.push(b.bytes[i]!);
+      for (const v of uleb(index.get(call.callee)!)) out.push(v);
+      from = call.end;
+    }
+    for (let i = from; i < b.bytes.length; i++) out.push(b.bytes[i]!);
+    return [...uleb(out.length), ...out];
+  };
+  const predict = [0, ...calls.flatMap((k) => [...k.args, 0x10, ...uleb(index.get(k.callee)!)]), 0x0b];
+  const name = (s: string) => [...uleb(s.length), ...new TextEncoder().encode(s)];
+  const module = [
+    ...built.subarray(0, 8),
+    ...section(1, vector([...p.types.map(bytesOf), predictType])),
+    ...section(3, vector([...order.map((f) => uleb(p.functionTypes[f]!)), uleb(p.types.length)])),
+    ...section(5, [1, 0x00, ...uleb(Math.ceil(at / 65536))]), // one memory, its pages, no maximum
+    ...section(7, vector([[...name('predict'), 0, ...uleb(order.length)], [...name('memory'), 2, 0]])),
+    ...(p.sections.has(12) ? section(12, uleb(segments.length)) : []),
+    ...section(10, vector([...order.map(body), [...uleb(predict.length), ...predict]])),
+    ...section(11, vector(segments.map((s) => [0, 0x41, ...sleb(s.offset), 0x0b, ...uleb(s.bytes.length), ...bytesOf(s.bytes)]))),
+  ];
+  return { module: Uint8Array.from(module), x, out: inp, table: readsTable ? table : undefined };
+}
+
+/** Whether the SIMD build computes anything its own way for this plan: only dense over four inputs or more does. */
+export function simdWins(plan: Plan): boolean {
+  return plan.layers.some((l) => l.inputs >= 4);
 }
 
 // The smallest module using SIMD (as src/engines/wasm.ts probes): it validates only where the host runs SIMD.
 const SIMD_PROBE = 'AGFzbQEAAAABBQFgAAF7AwIBAAoWARQA/QwAAAAAAAAAAAAAAAAAAAAACw==';
 
-export function wasmPredictor(plan: Plan, network: Network, commonjs: boolean): string {
-  const I = plan.inputs, Y = plan.outputs;
-  const simd = base64(wasmModule(plan, network, true)), scalar = base64(wasmModule(plan, network, false));
+export function wasmPredictor(plan: Plan, commonjs: boolean): string {
+  const scalar = wasmModule(plan, false), simd = simdWins(plan) ? wasmModule(plan, true) : undefined;
+  const take = new Set<number>();
+  // exp's table, as the JS engine makes it: the loader's, written into memory (the same address in both builds' layouts is not assumed)
+  const tableExpr = scalar.table !== undefined || simd?.table !== undefined ? use('exp_table', take) : undefined;
+  const statements = [...take].sort((a, b) => a - b).map((i) => JS_RUNTIME.statements[i]!);
+  const choose = (pick: (w: PredictorModule) => string) => (simd ? `S?${pick(simd)}:${pick(scalar)}` : pick(scalar));
   const lines = [
-    "// backprop-wasm's standalone predictor: model.predict's outputs, to the bit",
-    `const I=${I},Y=${Y},C=${WASM_CAPACITY},b=s=>Uint8Array.from(atob(s),c=>c.charCodeAt(0)),`,
-    `B=WebAssembly.validate(b("${SIMD_PROBE}"))?"${simd}":"${scalar}";`,
-    // top-level await in the ES module; the CommonJS module exports `ready` instead
-    commonjs ? 'let e,m,X,O;const ready=WebAssembly.instantiate(b(B)).then(r=>{e=r.instance.exports;m=new Float64Array(e.memory.buffer);' : 'const e=(await WebAssembly.instantiate(b(B))).instance.exports,m=new Float64Array(e.memory.buffer),',
+    '// backprop-wasm predictor (WebAssembly)',
+    `const C=${WASM_CAPACITY},b=s=>Uint8Array.from(atob(s),c=>c.charCodeAt(0)),S=${simd ? `WebAssembly.validate(b("${SIMD_PROBE}"))` : 0},`,
+    `W=b(${choose((w) => `"${base64(w.module)}"`)}),X=${choose((w) => String(w.x / 8))},O=${choose((w) => String(w.out / 8))},A=${choose((w) => String((w.table ?? 0) / 8))};`,
   ];
-  // x and out: the header's words 3 and 4, read from the module's memory
-  const addresses = 'h=new Uint32Array(e.memory.buffer,new Uint32Array(e.memory.buffer,0,1)[0],5)';
-  if (commonjs) lines.push(`const ${addresses};X=h[3]/8;O=h[4]/8});`);
-  else lines.push(`${addresses},X=h[3]/8,O=h[4]/8;`);
+  // the table: the JS runtime's code for it, in its own scope
+  const fill = tableExpr ? `m.set((()=>{${statements.join('')}return ${tableExpr}})(),A);` : '';
+  // top-level await in the ES module; the CommonJS module exports `ready` instead
+  if (commonjs) lines.push(`let e,m;const ready=WebAssembly.instantiate(W).then(r=>{e=r.instance.exports;m=new Float64Array(e.memory.buffer);${fill}});`);
+  else lines.push(`const e=(await WebAssembly.instantiate(W)).instance.exports,m=new Float64Array(e.memory.buffer);${fill}`);
   // P: rows of x through the module, C at a time
   lines.push('function P(x,o,n){for(let r=0;r<n;r+=C){const k=Math.min(C,n-r);for(let i=0;i<k*I;i++)m[X+i]=x[r*I+i];e.predict(k);for(let i=0;i<k*Y;i++)o[r*Y+i]=m[O+i]}}');
   for (const line of moduleTail(plan, commonjs, commonjs)) lines.push(line);
