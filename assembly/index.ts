@@ -1,12 +1,12 @@
 import { denseForward, denseBackward, denseBackwardUpdate } from './dense';
-import { activate, derivative, activationForward, activationBackward, activationBackwardFromZ } from './activations';
+import { activateWith, derivativeWith, activationForward, activationBackward, activationBackwardFromZ } from './activations';
 import { dropoutForward, dropoutBackward } from './dropout';
 import { lossForwardBackward } from './losses';
 import { update, countUpdate, plainSgd } from './optimizers';
 import { penalty } from './regularizers';
 import {
   LAYERS, LOSS, X, Y, SAMPLE_WEIGHTS, WEIGHT, LOSS_PARAMETER, ORDER, PARAMS, GRADS, CAPACITY, IN, TARGET, TARGETS, REGULARIZED, RANDOM, LEARNING_RATE,
-  UNITS, INPUTS, ACT, W, B, A, D, Z, MASK, OPTIONS, RATE, LINEAR, SIGMOID, TANH, RELU,
+  UNITS, INPUTS, ACT, W, B, A, D, Z, MASK, OPTIONS, RATE, ALPHA, LINEAR, SIGMOID, TANH, RELU,
 } from './contract';
 import { slot, record, field, at, setting } from './net';
 import { exp, exp2 } from './math';
@@ -19,7 +19,7 @@ export { denseForward, denseForwardReference, denseBackward, denseBackwardRefere
 // The optimizers' own updates, for test/optimizers.test.ts to run Keras's published examples on them directly.
 export { adagradUpdate, adadeltaUpdate, adamaxUpdate, nadamUpdate, adamAmsgradUpdate, centeredRmspropUpdate, decayWeights, adamUpdate } from './optimizers';
 export { activationForward, activationBackward } from './activations';
-export { exp, log, log1p, expm1, tanh, erf, pow } from './math';
+export { exp, log, log1p, expm1, tanh, erf, powerStep } from './math';
 
 // e^x in place over xs [n], two at a time in the SIMD build (as the kernels take it), for the test
 // that holds the two-lane exp to exp().
@@ -42,16 +42,16 @@ export function reserve(bytes: usize): usize {
   return base;
 }
 
-export function activation(z: f64, act: i32): f64 {
-  return activate(z, act);
+export function activation(z: f64, act: i32, alpha: f64): f64 {
+  return activateWith(z, act, alpha);
 }
 
 const SCRATCH = memory.data(8);
 
 // act′ at z (the derivatives that need z read it from memory)
-export function activationDerivative(z: f64, act: i32): f64 {
+export function activationDerivative(z: f64, act: i32, alpha: f64): f64 {
   store<f64>(SCRATCH, z);
-  return derivative(activate(z, act), SCRATCH, act);
+  return derivativeWith(activateWith(z, act, alpha), SCRATCH, act, alpha);
 }
 
 // the regularizers' penalty from the current parameters, for a trace to show beside the loss
@@ -94,7 +94,7 @@ function appliedInline(act: i32): bool {
 function forwardKeepingZ(net: i32, layer: usize, dst: usize, inp: usize, rows: i32, train: bool): void {
   const z = at(field(layer, Z)), units = field(layer, UNITS);
   denseForward(z, inp, at(field(layer, W)), at(field(layer, B)), rows, field(layer, INPUTS), units, LINEAR);
-  activationForward(dst, z, rows, units, field(layer, ACT));
+  activationForward(dst, z, rows, units, field(layer, ACT), load<f64>(at(field(layer, OPTIONS) + ALPHA)));
   const mask = field(layer, MASK);
   if (train && mask != 0) dropoutForward(dst, at(mask), rows * units, load<f64>(at(field(layer, OPTIONS) + RATE)), <usize>(net + RANDOM) << 2);
 }
@@ -106,11 +106,11 @@ function layerBackward(d: usize, layer: usize, rows: i32): void {
   const act = field(layer, ACT), mask = field(layer, MASK);
   if (mask == 0) {
     // a linear layer reads nothing more: its derivative is 1
-    if (act != LINEAR) activationBackward(d, at(field(layer, A)), at(field(layer, Z)), rows, field(layer, UNITS), act);
+    if (act != LINEAR) activationBackward(d, at(field(layer, A)), at(field(layer, Z)), rows, field(layer, UNITS), act, load<f64>(at(field(layer, OPTIONS) + ALPHA)));
   } else {
     const n = rows * field(layer, UNITS);
     dropoutBackward(d, at(mask), n);
-    activationBackwardFromZ(d, at(field(layer, Z)), n, act);
+    activationBackwardFromZ(d, at(field(layer, Z)), n, act, load<f64>(at(field(layer, OPTIONS) + ALPHA)));
   }
 }
 
@@ -208,7 +208,7 @@ export function step(net: i32, pos: i32, count: i32): f64 {
   // 1 / 1 and x / 1 are exact: one row skips the divisions, the slowest links in a tiny network's chain
   const one = count == 1;
   const param = load<f64>(setting(net, LOSS_PARAMETER));
-  const loss = lossForwardBackward(at(field(last, D)), yhat, at(field(last, Z)), target, weight, count, outputs, targets, field(last, ACT), slot(net, LOSS), param, one ? 1.0 : 1.0 / <f64>count, 0.0);
+  const loss = lossForwardBackward(at(field(last, D)), yhat, at(field(last, Z)), target, weight, count, outputs, targets, field(last, ACT), load<f64>(at(field(last, OPTIONS) + ALPHA)), slot(net, LOSS), param, one ? 1.0 : 1.0 / <f64>count, 0.0);
   if (fuse && one && plainSgd(net) && slot(net, REGULARIZED) == 0) return loss + backwardUpdate(net, inp);
   backward(net, inp, count);
   let mean = one ? loss : loss / <f64>count;
@@ -250,7 +250,7 @@ export function evaluate(net: i32, x: i32, y: i32, w: i32, rows: i32, out: i32):
     forward(net, at(x + start * inputs), count, yhat, false, y >= 0);
     if (y >= 0) {
       const weight: usize = w >= 0 ? at(w + start) : 0;
-      total = lossForwardBackward(at(field(last, D)), yhat, at(field(last, Z)), at(y + start * targets), weight, count, outputs, targets, field(last, ACT), slot(net, LOSS), param, 1.0, total);
+      total = lossForwardBackward(at(field(last, D)), yhat, at(field(last, Z)), at(y + start * targets), weight, count, outputs, targets, field(last, ACT), load<f64>(at(field(last, OPTIONS) + ALPHA)), slot(net, LOSS), param, 1.0, total);
     }
   }
   let mean = total / <f64>rows;

@@ -65,7 +65,7 @@ export interface TrainingState {
   epoch: number;
   /** The generators' states: the row order's (src/random.ts) and the dropout masks' (the kernels'). */
   random: { order: number; dropout: number };
-  /** The optimizer's name and settings as last used, every scalar it keeps (its step count, nadam's product) and every array (OptimizerState.scalars, .arrays). */
+  /** The optimizer's name and settings as last used, every scalar it keeps (its step count, nadam's product, the powers βᵗ) and every array (OptimizerState.scalars, .arrays). */
   optimizer?: { settings: OptimizerSettings; scalars: Record<string, number>; arrays: Record<string, Float64Array> };
   /** Each callback's counters by name (CALLBACK_STATES), e.g. early stopping's best value and weights. */
   callbacks: Record<string, unknown>;
@@ -194,7 +194,11 @@ export class Model {
     const { optimizer } = checked;
     if (optimizer) {
       this.optimizer.owner = optimizer.settings.optimizer;
-      for (const name of STATE_SCALAR_NAMES) this.optimizer.scalars[name] = optimizer.scalars[name]!;
+      for (const name of STATE_SCALAR_NAMES) this.optimizer.scalars[name] = optimizer.scalars[name] ?? STATE_SCALARS[name].initial;
+      // a state saved before the kernels kept the powers βᵗ: computed for its update count, as they would have reached them
+      if (!('beta1Power' in optimizer.scalars)) this.optimizer.powersOf(optimizer.settings, true);
+      this.optimizer.bases.beta1 = optimizer.settings.beta1;
+      this.optimizer.bases.beta2 = optimizer.settings.beta2;
       for (const name of STATE_ARRAYS) this.optimizer.arrays[name].set(optimizer.arrays[name]!);
     } else {
       this.optimizer.owner = undefined;
@@ -614,7 +618,9 @@ function checkOptimizerState(field: string, value: unknown, params: (name: strin
   within(`${field}.settings`, () => checkOptimizer(given as OptimizerOptions));
   if (typeof scalars !== 'object' || scalars === null) fail(`${field}.scalars`, `expected { ${STATE_SCALAR_NAMES.join(', ')} }, got ${show(scalars)}`);
   knownKeys(`${field}.scalars`, scalars, STATE_SCALAR_NAMES);
-  for (const name of STATE_SCALAR_NAMES) {
+  // The powers came later: a state saved before has none of them (setTrainingState computes them).
+  const saved = 'beta1Power' in scalars ? STATE_SCALAR_NAMES : STATE_SCALAR_NAMES.filter((name) => !name.includes('Power'));
+  for (const name of saved) {
     const v = (scalars as Record<string, unknown>)[name];
     if (typeof v !== 'number' || !Number.isFinite(v)) fail(`${field}.scalars.${name}`, `expected a finite number, got ${show(v)}`);
   }
