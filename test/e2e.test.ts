@@ -9,7 +9,7 @@ import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACTIVATIONS, classDatasets, datasets, Model, OPTIMIZERS, readCsv, splitRows, takeRows, type FitOptions, type ModelFitOptions, type ModelOptions, type ParamChain } from '../src/node.js';
+import { ACTIVATIONS, classDatasets, datasets, LOSS_LIST, LOSS_ROWS, Model, OPTIMIZERS, readCsv, splitRows, takeRows, type FitOptions, type ModelFitOptions, type ModelOptions, type ParamChain } from '../src/node.js';
 import { findChromium } from './chromium.js';
 import { maxRelativeDiff } from './helpers.js';
 import { seeded } from '../src/random.js';
@@ -1007,10 +1007,19 @@ describe('the playground', () => {
     await page.waitForSelector('#status[data-state=stopped]');
     expect(await page.$$('#timings .progress')).toHaveLength(0);
 
+    // The loss menu offers, from the loss table, the losses the page reads its targets and outputs for:
+    // the classes' one here, every loss of numbers for a regression
+    expect(await page.$$eval('#loss option', (os) => os.map((o) => (o as HTMLOptionElement).value))).toEqual(['sparseCategoricalCrossentropy']);
+
     // The regression plane: its map colours the prediction, blue high and orange low.
     await page.selectOption('#task', 'plane');
+    expect(await page.$$eval('#loss option', (os) => os.map((o) => (o as HTMLOptionElement).value))).toEqual(LOSS_LIST.filter((r) => r.labels === 'numbers').map((r) => r.name));
+    await page.selectOption('#loss', 'huber');
+    expect(await page.textContent('#loss-summary')).toContain(LOSS_ROWS.huber.help);
+    expect(new URL(page.url()).hash).toContain('loss=huber');
     await page.selectOption('#pace', 'full');
     await train(page);
+    expect(await page.textContent('#code')).toContain('"loss": "huber"');
     const [blue, orange] = await countColors(page, '#plane-chart canvas', [[102, 146, 241], [240, 138, 85]]);
     expect(blue).toBeGreaterThan(500);
     expect(orange).toBeGreaterThan(500);
