@@ -223,13 +223,15 @@ export class Model {
    * the step. For apps that learn from events as they arrive: with Float64Array rows (rows × inputs,
    * and rows × targets) and the same options object each call, a call allocates nothing. Each call
    * continues the optimizer's state (and the dropout masks' generator), which a checkpoint saves.
+   * `sampleWeight` (one weight ≥ 0 per row, Keras's sample_weight) weighs the rows as fit's does.
    */
-  trainOnBatch(x: Matrix, y: Matrix, options: BatchOptions = NO_OPTIONS): number {
+  trainOnBatch(x: Matrix, y: Matrix, options: BatchOptions = NO_OPTIONS, sampleWeight?: ArrayLike<number>): number {
     if (this.fitting) fail('trainOnBatch', 'this model is training: await the running fit first');
     const on = this.online !== undefined && this.online.options === options ? this.online : this.goOnline(options);
     const { ws } = on, { engine } = ws;
     if (ws.paramsVersion !== this.version) this.load(ws);
     const rows = this.writeBatch(ws, x, y);
+    ws.weigh(sampleWeight === undefined ? undefined : checkSampleWeight('sampleWeight', sampleWeight, rows));
     this.dirty = ws;
     // What the step changes, kept so that a step that diverges changes nothing.
     const l = ws.layout;
@@ -248,8 +250,8 @@ export class Model {
     throw new DivergenceError(0, 0, `Training diverged on this batch: the loss or a parameter became ${loss} (learningRate ${this.optimizerSettings!.learningRate}). The model keeps its weights from before the batch; try a smaller learning rate or standardized inputs.`);
   }
 
-  /** The rows' mean loss plus the regularizers' penalty, changing nothing (Keras's testOnBatch: evaluate on one batch). */
-  testOnBatch(x: Matrix, y: Matrix, options: RunOptions = NO_OPTIONS): number {
+  /** The rows' mean loss plus the regularizers' penalty, changing nothing (Keras's testOnBatch: evaluate on one batch); `sampleWeight` as evaluate's. */
+  testOnBatch(x: Matrix, y: Matrix, options: EvaluateOptions = NO_OPTIONS): number {
     return this.evaluate(x, y, options);
   }
 
@@ -261,7 +263,6 @@ export class Model {
     if (!Number.isInteger(seed)) fail('seed', `expected an integer, got ${show(seed)}`);
     this.pull();
     const ws = this.workspace(kind);
-    ws.weigh(undefined);
     this.optimizer.begin(settings, options.resetOptimizer === true);
     writeOptimizer(ws.engine.f64, ws.engine.i32, ws.layout, settings);
     this.optimizer.load(ws.engine.f64, ws.layout);
