@@ -12,7 +12,6 @@ const SELU_ALPHA: f64 = 1.6732632423543772848170429916717; // Klambauer et al., 
 const SELU_SCALE: f64 = 1.0507009873554804934193349852946;
 const SQRT1_2: f64 = 0.7071067811865476;      // 1/√2
 const INV_SQRT_2PI: f64 = 0.3989422804014327; // 1/√(2π)
-const LEAKY_RELU_SLOPE: f64 = 0.2;  // Keras 3's negative_slope
 const ONE_SIXTH: f64 = 1.0 / 6.0;   // hardSigmoid's slope between its kinks
 
 @inline
@@ -68,13 +67,48 @@ function activateMoreCases(z: f64, act: i32): f64 {
     case SWISH: return z * sigmoid(z);
     case GELU: return 0.5 * z * (1.0 + erf(z * SQRT1_2)); // Keras's exact form (approximate=False)
     case RELU6: return min(max(z, 0.0), 6.0);
-    case LEAKY_RELU: return z > 0.0 ? z : LEAKY_RELU_SLOPE * z;
     case HARD_SIGMOID: return hardSigmoid(z);
     case HARD_SWISH: return z * hardSigmoid(z);
     case MISH: return z * tanh(softplus(z));
     case EXPONENTIAL: return exp(z);
-    default: return unreachable(); // softmax included: it needs the whole row
+    default: return unreachable(); // softmax included: it needs the whole row; leakyRelu its layer's slope
   }
+}
+
+// leaky_relu with its layer's negative slope α (the layer's ALPHA option), Keras 3's leaky_relu: a
+// parameter of the layer, which activate does not know, so its layer keeps z and it is applied over the
+// layer (activation_forward, activation_backward), with α ≥ 0: a > 0 exactly where z > 0.
+@inline
+function leakyRelu(z: f64, alpha: f64): f64 {
+  return z > 0.0 ? z : alpha * z;
+}
+
+@inline
+function leakyReluDerivative(a: f64, alpha: f64): f64 {
+  return a > 0.0 ? 1.0 : alpha;
+}
+
+// leaky_relu_forward — z: [n] → a: [n] (a may be z: in place)
+export function leakyReluForward(a: usize, z: usize, n: i32, alpha: f64): void {
+  const bytes = <usize>n << 3;
+  for (let i: usize = 0; i < bytes; i += 8) store<f64>(a + i, leakyRelu(load<f64>(z + i), alpha));
+}
+
+// leaky_relu_backward — d: [n] = dL/da becomes dL/dz in place, from a: [n]
+function leakyReluBackward(d: usize, a: usize, n: i32, alpha: f64): void {
+  const bytes = <usize>n << 3;
+  for (let i: usize = 0; i < bytes; i += 8) store<f64>(d + i, load<f64>(d + i) * leakyReluDerivative(load<f64>(a + i), alpha));
+}
+
+// An element through its layer's activation, and the derivative there: activate's and derivative's,
+// with the layer's parameter for the activations that take one (an output layer's loss, a trace, the tests).
+export function activateWith(z: f64, act: i32, alpha: f64): f64 {
+  return act == LEAKY_RELU ? leakyRelu(z, alpha) : activate(z, act);
+}
+
+@inline
+export function derivativeWith(a: f64, zp: usize, act: i32, alpha: f64): f64 {
+  return act == LEAKY_RELU ? leakyReluDerivative(a, alpha) : derivative(a, zp, act);
 }
 
 // da/dz from the output a, or — for the activations whose a does not give it — from the
@@ -110,7 +144,6 @@ function derivativeMore(a: f64, zp: usize, act: i32): f64 {
       return 0.5 * (1.0 + erf(z * SQRT1_2)) + z * exp(-0.5 * z * z) * INV_SQRT_2PI;
     }
     case RELU6: return a > 0.0 && a < 6.0 ? 1.0 : 0.0;           // flat past either kink, as TensorFlow's Relu6Grad
-    case LEAKY_RELU: return a > 0.0 ? 1.0 : LEAKY_RELU_SLOPE;
     case HARD_SIGMOID: return a > 0.0 && a < 1.0 ? ONE_SIXTH : 0.0; // a in (0, 1) exactly where z + 3 is in (0, 6)
     case HARD_SWISH: { // h(z) + z·h′(z), h = hardSigmoid
       const z = load<f64>(zp), t = z + 3.0;
@@ -145,12 +178,16 @@ export function activate2(z: v128, act: i32): v128 {
 }
 
 // activation_forward — z: [rows][units] → a: [rows][units], for the layers that keep z (the output
-// layer of a classifier, whose loss reads its logits; swish, softsign, softplus, gelu; Dropout's).
-// The SIMD build takes two elements per instruction where f is arithmetic and exp — the same
-// operations per lane, so the same bits.
-export function activationForward(a: usize, z: usize, rows: i32, units: i32, act: i32): void {
+// layer of a classifier, whose loss reads its logits; swish, softsign, softplus, gelu; leakyRelu, with
+// the layer's α; Dropout's). The SIMD build takes two elements per instruction where f is arithmetic
+// and exp — the same operations per lane, so the same bits.
+export function activationForward(a: usize, z: usize, rows: i32, units: i32, act: i32, alpha: f64): void {
   if (act == SOFTMAX) {
     softmaxForward(a, z, rows, units);
+    return;
+  }
+  if (act == LEAKY_RELU) {
+    leakyReluForward(a, z, rows * units, alpha);
     return;
   }
   const bytes = <usize>(rows * units) << 3;
@@ -175,12 +212,16 @@ export function activationForward(a: usize, z: usize, rows: i32, units: i32, act
 }
 
 // activation_backward — d: [rows][units] = dL/da becomes dL/dz = dL/da ⊙ act′, in place;
-//   a: the activations; z: the pre-activations where the layer keeps them (else 0)
+//   a: the activations; z: the pre-activations where the layer keeps them (else 0); α: leakyRelu's
 @inline
-export function activationBackward(d: usize, a: usize, z: usize, rows: i32, units: i32, act: i32): void {
+export function activationBackward(d: usize, a: usize, z: usize, rows: i32, units: i32, act: i32, alpha: f64): void {
   if (act == LINEAR) return; // × 1 changes no bit
   if (act == SOFTMAX) {
     softmaxBackward(d, a, rows, units);
+    return;
+  }
+  if (act == LEAKY_RELU) {
+    leakyReluBackward(d, a, rows * units, alpha);
     return;
   }
   const bytes = <usize>(rows * units) << 3;
@@ -280,9 +321,13 @@ export function rowMax(z: usize, n: i32): f64 {
 
 // activation_backward for a layer whose A holds something else than act(z) (Dropout's a ⊙ mask):
 // d: [n] = dL/da becomes dL/dz, each a recomputed from z: [n] — the same bits forward computed
-export function activationBackwardFromZ(d: usize, z: usize, n: i32, act: i32): void {
+export function activationBackwardFromZ(d: usize, z: usize, n: i32, act: i32, alpha: f64): void {
   if (act == LINEAR) return;
   const bytes = <usize>n << 3;
+  if (act == LEAKY_RELU) {
+    for (let i: usize = 0; i < bytes; i += 8) store<f64>(d + i, load<f64>(d + i) * leakyReluDerivative(leakyRelu(load<f64>(z + i), alpha), alpha));
+    return;
+  }
   for (let i: usize = 0; i < bytes; i += 8) {
     const zp = z + i;
     store<f64>(d + i, load<f64>(d + i) * derivative(activate(load<f64>(zp), act), zp, act));

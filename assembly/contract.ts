@@ -103,6 +103,7 @@ export const KERNEL_L2: i32 = 1;
 export const BIAS_L1: i32 = 2;
 export const BIAS_L2: i32 = 3;
 export const RATE: i32 = 4;
+export const ALPHA: i32 = 5;
 
 // f64 settings
 export const LEARNING_RATE: i32 = 0;
@@ -119,6 +120,12 @@ export const CLIP: i32 = 10;
 export const LOSS_PARAMETER: i32 = 11;
 export const ITERATIONS: i32 = 12;
 export const U_PRODUCT: i32 = 13;
+export const BETA_1_POWER: i32 = 14;
+export const BETA_1_POWER_LOW: i32 = 15;
+export const BETA_2_POWER: i32 = 16;
+export const BETA_2_POWER_LOW: i32 = 17;
+export const DECAY_POWER: i32 = 18;
+export const DECAY_POWER_LOW: i32 = 19;
 
 // the hash of the definition these constants come from; the host compares it with its own
-export const CONTRACT: u32 = 0xad499c58;
+export const CONTRACT: u32 = 0xbafcaa8d;

@@ -1,13 +1,13 @@
 import { denseForward, denseGradient, denseInputGradient, denseBackwardUpdate } from './dense';
-import { activate, derivative, activationForward, activationBackward, activationBackwardFromZ } from './activations';
+import { activateWith, derivativeWith, activationForward, activationBackward, activationBackwardFromZ } from './activations';
 import { dropoutForward, dropoutBackward, STEP } from './dropout';
 import { threads, share, barrier, setShared, shared, sharedUpdate, reportFinite, workersFinite } from './threads';
 import { lossForwardBackward } from './losses';
-import { update, advance, updateRange, countUpdate, plainSgd } from './optimizers';
+import { update, advance, updateRange, finish, countUpdate, plainSgd } from './optimizers';
 import { penalty } from './regularizers';
 import {
   LAYERS, LOSS, X, Y, SAMPLE_WEIGHTS, WEIGHT, LOSS_PARAMETER, ORDER, THREADS, COUNT, PARAMS, GRADS, CAPACITY, IN, TARGET, TARGETS, REGULARIZED, RANDOM, LEARNING_RATE,
-  UNITS, INPUTS, ACT, W, B, A, D, Z, MASK, OPTIONS, RATE, LINEAR, SIGMOID, TANH, RELU,
+  UNITS, INPUTS, ACT, W, B, A, D, Z, MASK, OPTIONS, RATE, ALPHA, LINEAR, SIGMOID, TANH, RELU,
 } from './contract';
 import { slot, record, field, at, setting } from './net';
 import { exp, exp2 } from './math';
@@ -20,7 +20,7 @@ export { denseForward, denseForwardReference, denseBackward, denseBackwardRefere
 // The optimizers' own updates, for test/optimizers.test.ts to run Keras's published examples on them directly.
 export { adagradUpdate, adadeltaUpdate, adamaxUpdate, nadamUpdate, adamAmsgradUpdate, centeredRmspropUpdate, decayWeights, adamUpdate } from './optimizers';
 export { activationForward, activationBackward } from './activations';
-export { exp, log, log1p, expm1, tanh, erf, pow } from './math';
+export { exp, log, log1p, expm1, tanh, erf, powerStep } from './math';
 
 // e^x in place over xs [n], two at a time in the SIMD build (as the kernels take it), for the test
 // that holds the two-lane exp to exp().
@@ -43,16 +43,16 @@ export function reserve(bytes: usize): usize {
   return base;
 }
 
-export function activation(z: f64, act: i32): f64 {
-  return activate(z, act);
+export function activation(z: f64, act: i32, alpha: f64): f64 {
+  return activateWith(z, act, alpha);
 }
 
 const SCRATCH = memory.data(8);
 
 // act′ at z (the derivatives that need z read it from memory)
-export function activationDerivative(z: f64, act: i32): f64 {
+export function activationDerivative(z: f64, act: i32, alpha: f64): f64 {
   store<f64>(SCRATCH, z);
-  return derivative(activate(z, act), SCRATCH, act);
+  return derivativeWith(activateWith(z, act, alpha), SCRATCH, act, alpha);
 }
 
 // the regularizers' penalty from the current parameters, for a trace to show beside the loss
@@ -104,7 +104,7 @@ function forwardKeepingZ(layer: usize, dst: usize, inp: usize, first: i32, rows:
   const units = field(layer, UNITS), skip = <usize>first * (<usize>units << 3);
   const z = at(field(layer, Z)) + skip;
   denseForward(z, inp, at(field(layer, W)), at(field(layer, B)), rows, field(layer, INPUTS), units, LINEAR);
-  activationForward(dst, z, rows, units, field(layer, ACT));
+  activationForward(dst, z, rows, units, field(layer, ACT), load<f64>(at(field(layer, OPTIONS) + ALPHA)));
   const mask = field(layer, MASK);
   if (!train || mask == 0) return random;
   dropoutForward(dst, at(mask) + skip, rows * units, load<f64>(at(field(layer, OPTIONS) + RATE)), random + <u32>(first * units) * STEP);
@@ -120,11 +120,11 @@ function layerBackward(d: usize, layer: usize, first: i32, rows: i32): void {
   const skip = <usize>first * (<usize>units << 3);
   if (mask == 0) {
     // a linear layer reads nothing more: its derivative is 1
-    if (act != LINEAR) activationBackward(d + skip, at(field(layer, A)) + skip, at(field(layer, Z)) + skip, rows, units, act);
+    if (act != LINEAR) activationBackward(d + skip, at(field(layer, A)) + skip, at(field(layer, Z)) + skip, rows, units, act, load<f64>(at(field(layer, OPTIONS) + ALPHA)));
   } else {
     const n = rows * units;
     dropoutBackward(d + skip, at(mask) + skip, n);
-    activationBackwardFromZ(d + skip, at(field(layer, Z)) + skip, n, act);
+    activationBackwardFromZ(d + skip, at(field(layer, Z)) + skip, n, act, load<f64>(at(field(layer, OPTIONS) + ALPHA)));
   }
 }
 
@@ -234,7 +234,7 @@ export function step(net: i32, pos: i32, count: i32): f64 {
   // 1 / 1 and x / 1 are exact: one row skips the divisions, the slowest links in a tiny network's chain
   const one = count == 1;
   const param = load<f64>(setting(net, LOSS_PARAMETER));
-  const loss = lossForwardBackward(at(field(last, D)), yhat, at(field(last, Z)), target, weight, count, outputs, targets, field(last, ACT), slot(net, LOSS), param, one ? 1.0 : 1.0 / <f64>count, 0.0);
+  const loss = lossForwardBackward(at(field(last, D)), yhat, at(field(last, Z)), target, weight, count, outputs, targets, field(last, ACT), load<f64>(at(field(last, OPTIONS) + ALPHA)), slot(net, LOSS), param, one ? 1.0 : 1.0 / <f64>count, 0.0);
   if (fuse && one && plainSgd(net) && slot(net, REGULARIZED) == 0) return loss + backwardUpdate(net, inp);
   if (n > 1) barrier(net, 0); // the last layer's dL/dz done
   const shares = n > 1 && sharedUpdate(net);
@@ -246,6 +246,7 @@ export function step(net: i32, pos: i32, count: i32): f64 {
   if (!shares) return mean + update(net);
   const finite = updateRange(net, 0, share(slot(net, COUNT), 1, n));
   barrier(net, 0); // every parameter updated
+  finish(net);
   return mean + finite + workersFinite(net);
 }
 
@@ -283,7 +284,7 @@ export function evaluate(net: i32, x: i32, y: i32, w: i32, rows: i32, out: i32):
     forward(net, at(x + start * inputs), 0, count, count, yhat, false, y >= 0);
     if (y >= 0) {
       const weight: usize = w >= 0 ? at(w + start) : 0;
-      total = lossForwardBackward(at(field(last, D)), yhat, at(field(last, Z)), at(y + start * targets), weight, count, outputs, targets, field(last, ACT), slot(net, LOSS), param, 1.0, total);
+      total = lossForwardBackward(at(field(last, D)), yhat, at(field(last, Z)), at(y + start * targets), weight, count, outputs, targets, field(last, ACT), load<f64>(at(field(last, OPTIONS) + ALPHA)), slot(net, LOSS), param, 1.0, total);
     }
   }
   let mean = total / <f64>rows;

@@ -1,4 +1,4 @@
-import { derivative, softmaxBackward, logSumExp, rowMax, softplus } from './activations';
+import { derivativeWith, softmaxBackward, logSumExp, rowMax, softplus } from './activations';
 import {
   MSE, BINARY_CROSSENTROPY, CATEGORICAL_CROSSENTROPY, SPARSE_CATEGORICAL_CROSSENTROPY, SOFTMAX, MEAN_ABSOLUTE_ERROR,
   MEAN_ABSOLUTE_PERCENTAGE_ERROR, MEAN_SQUARED_LOGARITHMIC_ERROR, HUBER, LOGCOSH, HINGE, SQUARED_HINGE, CATEGORICAL_HINGE,
@@ -13,6 +13,7 @@ const LOG_2: f64 = 0.6931471805599453; // the double nearest ln 2, as Keras's op
 
 // loss_forward_backward — a batch
 //   yhat, z: [rows][outputs], the output layer's activations and pre-activations (z: 0 where it keeps none)
+//   act, alpha: the output layer's activation and its parameter (leakyRelu's slope)
 //   y: [rows][targets]: the targets, for sparseCategoricalCrossentropy one class index per row
 //   w: [rows]: each row's weight (Keras's sample_weight), or 0: every row weighs 1
 //   param: huber's delta, or the cross-entropies' label smoothing
@@ -21,11 +22,11 @@ const LOG_2: f64 = 0.6931471805599453; // the double nearest ln 2, as Keras's op
 //   dz: [rows][outputs] = scale · w[r] · dL/dz, scale = 1 / batch size so the batch gradient is Keras's
 //   weighted sum over the batch divided by its size
 @inline
-export function lossForwardBackward(dz: usize, yhat: usize, z: usize, y: usize, w: usize, rows: i32, outputs: i32, targets: i32, act: i32, loss: i32, param: f64, scale: f64, sum: f64): f64 {
+export function lossForwardBackward(dz: usize, yhat: usize, z: usize, y: usize, w: usize, rows: i32, outputs: i32, targets: i32, act: i32, alpha: f64, loss: i32, param: f64, scale: f64, sum: f64): f64 {
   if (loss == CATEGORICAL_CROSSENTROPY || loss == SPARSE_CATEGORICAL_CROSSENTROPY) {
     return softmaxCrossentropy(dz, yhat, z, y, w, rows, outputs, targets, loss, param, scale, sum);
   }
-  if (w != 0 || param != 0.0 || (loss != MSE && loss != BINARY_CROSSENTROPY)) return weightedLoss(dz, yhat, z, y, w, rows, outputs, act, loss, param, scale, sum);
+  if (w != 0 || param != 0.0 || (loss != MSE && loss != BINARY_CROSSENTROPY)) return weightedLoss(dz, yhat, z, y, w, rows, outputs, act, alpha, loss, param, scale, sum);
   // mse and binary cross-entropy, every row weighing 1: the tutorial's losses keep this loop of their
   // own, inlined into the step, where the general one below cost a 2-2-1 network's per-row SGD ~40%.
   // x / 1 is x to the bit: a single output skips the divisions, which are the slowest step of a
@@ -45,7 +46,7 @@ export function lossForwardBackward(dz: usize, yhat: usize, z: usize, y: usize, 
       } else {
         const e = p - t;
         total += e * e;
-        g = (single ? 2.0 * e : 2.0 * e / k) * derivative(p, z + o, act);
+        g = (single ? 2.0 * e : 2.0 * e / k) * derivativeWith(p, z + o, act, alpha);
       }
       store<f64>(dz + o, g * scale);
     }
@@ -58,8 +59,8 @@ export function lossForwardBackward(dz: usize, yhat: usize, z: usize, y: usize, 
 // Every elementwise loss, each row weighted by w (or 1 where w is 0), with the loss's parameter;
 // categoricalHinge's rows. The same bits as the loop above for mse and binary cross-entropy where
 // every weight is 1 and no label is smoothed.
-function weightedLoss(dz: usize, yhat: usize, z: usize, y: usize, w: usize, rows: i32, outputs: i32, act: i32, loss: i32, param: f64, scale: f64, sum: f64): f64 {
-  if (loss == CATEGORICAL_HINGE) return categoricalHinge(dz, yhat, z, y, w, rows, outputs, act, scale, sum);
+function weightedLoss(dz: usize, yhat: usize, z: usize, y: usize, w: usize, rows: i32, outputs: i32, act: i32, alpha: f64, loss: i32, param: f64, scale: f64, sum: f64): f64 {
+  if (loss == CATEGORICAL_HINGE) return categoricalHinge(dz, yhat, z, y, w, rows, outputs, act, alpha, scale, sum);
   // kld sums over the outputs instead of averaging
   const single = outputs == 1 || loss == KULLBACK_LEIBLER_DIVERGENCE;
   const k = <f64>outputs;
@@ -76,14 +77,14 @@ function weightedLoss(dz: usize, yhat: usize, z: usize, y: usize, w: usize, rows
       if (loss == MSE) {
         const e = p - t;
         total += e * e;
-        g = (single ? 2.0 * e : 2.0 * e / k) * derivative(p, z + o, act);
+        g = (single ? 2.0 * e : 2.0 * e / k) * derivativeWith(p, z + o, act, alpha);
       } else if (loss == BINARY_CROSSENTROPY) {
         const ts = param != 0.0 ? t * (1.0 - param) + 0.5 * param : t; // Keras's label smoothing
         total += binaryCrossentropy(ts, p, z + o);
         g = single ? p - ts : (p - ts) / k;
       } else {
         total += term(loss, p, t, param);
-        g = (single ? slope : slope / k) * derivative(p, z + o, act);
+        g = (single ? slope : slope / k) * derivativeWith(p, z + o, act, alpha);
       }
       store<f64>(dz + o, g * s);
     }
@@ -222,7 +223,7 @@ function softmaxCrossentropy(dz: usize, yhat: usize, z: usize, y: usize, w: usiz
 // neg = maxₖ (1 − y[k])·ŷ[k]. Its dL/dŷ[k] is −y[k] + (1 − y[k])/n at the n terms tied for the
 // maximum (TensorFlow's gradient of a max shares it among ties), 0 elsewhere, and all 0 where the
 // hinge is flat (neg − pos + 1 < 0); then through the output's activation.
-function categoricalHinge(dz: usize, yhat: usize, z: usize, y: usize, w: usize, rows: i32, outputs: i32, act: i32, scale: f64, sum: f64): f64 {
+function categoricalHinge(dz: usize, yhat: usize, z: usize, y: usize, w: usize, rows: i32, outputs: i32, act: i32, alpha: f64, scale: f64, sum: f64): f64 {
   const rowBytes = <usize>outputs << 3;
   for (let r = 0; r < rows; r++) {
     const row = <usize>r * rowBytes, ar = yhat + row, yr = y + row, dr = dz + row;
@@ -240,7 +241,7 @@ function categoricalHinge(dz: usize, yhat: usize, z: usize, y: usize, w: usize, 
     for (let k: usize = 0; k < rowBytes; k += 8) {
       const t = load<f64>(yr + k), p = load<f64>(ar + k);
       const d = margin >= 0.0 ? -t + ((1.0 - t) * p == neg ? (1.0 - t) / ties : 0.0) : 0.0;
-      store<f64>(dr + k, d * derivative(p, z + row + k, act) * s);
+      store<f64>(dr + k, d * derivativeWith(p, z + row + k, act, alpha) * s);
     }
     const value = max(margin, 0.0);
     sum += w != 0 ? weight * value : value;

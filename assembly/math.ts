@@ -1,4 +1,4 @@
-// exp, log, log1p, expm1, tanh and erf for the kernels.
+// exp, log, log1p, expm1, tanh and erf for the kernels, and the running powers of the bias corrections (powerStep).
 // exp: the method of the C libraries' exp (a table of 2^(i/128), a short polynomial, no division),
 // written once in src/engines/math.ts with the same lines for the pure-JS engine, whose constants
 // and table scripts/tables.mjs generates into ./expTable — the two engines round it alike.
@@ -362,22 +362,20 @@ function ddMul(ah: f64, al: f64, bh: f64, bl: f64): f64 {
   return s;
 }
 
-// xⁿ for 0 ≤ x ≤ 1 and a whole n ≥ 0 (Adam's and Nadam's bias corrections: βᵗ), by squaring in
-// double-double, so ~100 bits survive the ~log₂n squarings and the sum rounds once: within an ulp
-// of the exact power, and the same bits on every host. (The host's Math.pow was: Node's and
-// Chromium's differ in the last bit of 0.999ᵗ for one t in six, which made a long Adam fit end
-// elsewhere in a browser.)
-export function pow(x: f64, n: f64): f64 {
-  let rh = 1.0, rl = 0.0, bh = x, bl = 0.0, k = n;
-  while (k >= 1.0) {
-    const half = Math.floor(k * 0.5);
-    if (k - 2.0 * half == 1.0) {
-      rh = ddMul(rh, rl, bh, bl);
-      rl = powLow;
-    }
-    bh = ddMul(bh, bl, bh, bl);
-    bl = powLow;
-    k = half;
-  }
-  return rh + rl;
+// βᵗ⁺¹ from βᵗ, for the bias corrections (Adam's β₁ᵗ and β₂ᵗ, Nadam's 0.96ᵗ): the double-double
+// (hi, lo) at `at`, 0 ≤ hi ≤ 1, times x in place; returns it rounded, hi + lo. A hundred-odd bits
+// survive a million such steps, so the rounded power is the one src/engines/math.ts's ddPow(β, t) gives
+// by squaring (test/kernels.test.ts: every t to 10⁶ where βᵗ ≥ 2⁻¹⁰⁰⁰; below, 1 − βᵗ is 1 either way),
+// the same bits on every host, for one multiplication per update where pow took ~2·log₂t.
+export function powerStep(at: usize, x: f64): f64 {
+  const hi = ddMul(load<f64>(at), load<f64>(at, 8), x, 0.0);
+  store<f64>(at, hi);
+  store<f64>(at, powLow, 8);
+  return hi + powLow;
+}
+
+// powerStep's βᵗ⁺¹ without its store: the double-double at `at` stays βᵗ (nadam reads both in one update)
+export function powerNext(at: usize, x: f64): f64 {
+  const hi = ddMul(load<f64>(at), load<f64>(at, 8), x, 0.0);
+  return hi + powLow;
 }

@@ -2,9 +2,10 @@ import {
   PARAMS, GRADS, COUNT, OPTIMIZER, MOMENTUMS, VELOCITIES, ACCUMULATORS, CLIPPING, LAYERS, W, B, UNITS, INPUTS,
   SGD, ADAM, RMSPROP, ADAGRAD, ADADELTA, ADAMAX, NADAM, ADAMW, CLIP_NONE, CLIP_CLIPNORM, CLIP_GLOBAL_CLIPNORM, CLIP_CLIPVALUE,
   LEARNING_RATE, MOMENTUM, NESTEROV, BETA_1, BETA_2, EPSILON, RHO, AMSGRAD, CENTERED, WEIGHT_DECAY, CLIP, ITERATIONS, U_PRODUCT,
+  BETA_1_POWER, BETA_2_POWER, DECAY_POWER,
 } from './contract';
 import { slot, setting, at, record, field } from './net';
-import { pow } from './math';
+import { powerStep, powerNext } from './math';
 
 // The updates follow Keras's optimizers formula for formula. Each returns Σ(p − p) over the new
 // parameters: 0 while all are finite, NaN as soon as one is not, so the host learns of a
@@ -69,13 +70,13 @@ function plainSgdUpdate(params: usize, grads: usize, count: i32, lr: f64): f64 {
   return finite;
 }
 
-// adam_update — params, grads, momentums m, velocities v: [count]; t counts updates from 1
+// adam_update — params, grads, momentums m, velocities v: [count]; β₁ᵗ and β₂ᵗ at this update's t (from 1)
 //   m += (g − m)·(1 − β₁);  v += (g² − v)·(1 − β₂)
 //   p −= m·α / (√v + ε)  with  α = lr·√(1 − β₂ᵗ) / (1 − β₁ᵗ): the bias corrections folded into
 //   the step size, so ε is added to √v itself, not to the bias-corrected √v̂.
 export function adamUpdate(params: usize, grads: usize, momentums: usize, velocities: usize, count: i32,
-  lr: f64, beta1: f64, beta2: f64, epsilon: f64, t: f64): f64 {
-  const alpha = lr * Math.sqrt(1.0 - pow(beta2, t)) / (1.0 - pow(beta1, t));
+  lr: f64, beta1: f64, beta2: f64, epsilon: f64, beta1Power: f64, beta2Power: f64): f64 {
+  const alpha = lr * Math.sqrt(1.0 - beta2Power) / (1.0 - beta1Power);
   const bytes = <usize>count << 3;
   let o: usize = 0;
   let finite = 0.0;
@@ -178,8 +179,8 @@ function moments(g: f64, m: usize, v: usize, beta1: f64, beta2: f64): void {
 // adam_amsgrad_update — Adam with `amsgrad`: as adam_update, dividing by the largest v so far
 //   m += (g − m)·(1 − β₁);  v += (g² − v)·(1 − β₂);  v̂ = max(v̂, v);  p −= m·α / (√v̂ + ε)
 export function adamAmsgradUpdate(params: usize, grads: usize, momentums: usize, velocities: usize, hats: usize, count: i32,
-  lr: f64, beta1: f64, beta2: f64, epsilon: f64, t: f64): f64 {
-  const alpha = lr * Math.sqrt(1.0 - pow(beta2, t)) / (1.0 - pow(beta1, t));
+  lr: f64, beta1: f64, beta2: f64, epsilon: f64, beta1Power: f64, beta2Power: f64): f64 {
+  const alpha = lr * Math.sqrt(1.0 - beta2Power) / (1.0 - beta1Power);
   const bytes = <usize>count << 3;
   let finite = 0.0;
   for (let o: usize = 0; o < bytes; o += 8) {
@@ -249,11 +250,11 @@ export function adadeltaUpdate(params: usize, grads: usize, velocities: usize, a
   return finite;
 }
 
-// adamax_update — params, grads, momentums m, velocities u (the infinity norm): [count]; t from 1
+// adamax_update — params, grads, momentums m, velocities u (the infinity norm): [count]; β₁ᵗ at this update's t (from 1)
 //   m += (g − m)·(1 − β₁);  u = max(β₂·u, |g|);  p −= lr·m / ((1 − β₁ᵗ)·(u + ε))
 export function adamaxUpdate(params: usize, grads: usize, momentums: usize, velocities: usize, count: i32,
-  lr: f64, beta1: f64, beta2: f64, epsilon: f64, t: f64): f64 {
-  const correction = 1.0 - pow(beta1, t);
+  lr: f64, beta1: f64, beta2: f64, epsilon: f64, beta1Power: f64): f64 {
+  const correction = 1.0 - beta1Power;
   const bytes = <usize>count << 3;
   let finite = 0.0;
   for (let o: usize = 0; o < bytes; o += 8) {
@@ -270,15 +271,15 @@ export function adamaxUpdate(params: usize, grads: usize, momentums: usize, velo
   return finite;
 }
 
-// nadam_update — params, grads, momentums m, velocities v: [count]; t from 1; uProduct = Π μᵢ for i ≤ t,
-// with Keras's momentum schedule μᵢ = β₁·(1 − 0.5·0.96ⁱ)
+// nadam_update — params, grads, momentums m, velocities v: [count]; at this update's t (from 1) β₂ᵗ,
+// 0.96ᵗ and 0.96ᵗ⁺¹, and uProduct = Π μᵢ for i ≤ t, with Keras's momentum schedule μᵢ = β₁·(1 − 0.5·0.96ⁱ)
 //   m += (g − m)·(1 − β₁);  v += (g² − v)·(1 − β₂)
 //   m̂ = μₜ₊₁·m / (1 − uProduct·μₜ₊₁) + (1 − μₜ)·g / (1 − uProduct);  v̂ = v / (1 − β₂ᵗ)
 //   p −= m̂·lr / (√v̂ + ε)
 export function nadamUpdate(params: usize, grads: usize, momentums: usize, velocities: usize, count: i32,
-  lr: f64, beta1: f64, beta2: f64, epsilon: f64, t: f64, uProduct: f64): f64 {
-  const u = beta1 * (1.0 - 0.5 * pow(0.96, t)), next = beta1 * (1.0 - 0.5 * pow(0.96, t + 1.0));
-  const nextProduct = uProduct * next, beta2Power = pow(beta2, t);
+  lr: f64, beta1: f64, beta2: f64, epsilon: f64, beta2Power: f64, decayPower: f64, nextDecayPower: f64, uProduct: f64): f64 {
+  const u = beta1 * (1.0 - 0.5 * decayPower), next = beta1 * (1.0 - 0.5 * nextDecayPower);
+  const nextProduct = uProduct * next;
   const bytes = <usize>count << 3;
   let finite = 0.0;
   for (let o: usize = 0; o < bytes; o += 8) {
@@ -352,12 +353,10 @@ function clipGradients(net: i32, kind: i32): void {
   for (let o: usize = 0; o < bytes; o += 8) store<f64>(grads + o, load<f64>(grads + o) * scale);
 }
 
-// Counts one more update (Keras's `iterations`) and returns the new count t.
+// Counts one more update (Keras's `iterations`).
 @inline
-export function countUpdate(net: i32): f64 {
-  const t = load<f64>(setting(net, ITERATIONS)) + 1.0;
-  store<f64>(setting(net, ITERATIONS), t);
-  return t;
+export function countUpdate(net: i32): void {
+  store<f64>(setting(net, ITERATIONS), load<f64>(setting(net, ITERATIONS)) + 1.0);
 }
 
 // Plain SGD — no momentum, no clipping — whose update dense_backward_update fuses into the backward pass.
@@ -373,24 +372,42 @@ export function update(net: i32): f64 {
   const clipping = slot(net, CLIPPING);
   if (clipping != CLIP_NONE) clipGradients(net, clipping);
   advance(net);
-  return updateRange(net, 0, slot(net, COUNT));
+  const finite = updateRange(net, 0, slot(net, COUNT));
+  finish(net);
+  return finite;
 }
 
-// advance — what an update moves once, before any parameter: Keras's `iterations`, and nadam's u_product
-// (nadam.py's _backend_update_step advances it before the variables)
+// advance — what an update moves once, before any parameter: Keras's `iterations`, the powers of the
+// bias corrections (β₁ᵗ, β₂ᵗ) to this update's t, nadam's u_product (nadam.py's _backend_update_step
+// advances it before the variables). Nadam's 0.96ᵗ stays until `finish`: its update reads it too.
 @inline
 export function advance(net: i32): void {
-  const t = countUpdate(net);
-  if (slot(net, OPTIMIZER) == NADAM) {
-    store<f64>(setting(net, U_PRODUCT), load<f64>(setting(net, U_PRODUCT)) * load<f64>(setting(net, BETA_1)) * (1.0 - 0.5 * pow(0.96, t)));
+  countUpdate(net);
+  const kind = slot(net, OPTIMIZER);
+  if (kind == ADAM || kind == ADAMW || kind == ADAMAX) powerStep(setting(net, BETA_1_POWER), load<f64>(setting(net, BETA_1)));
+  if (kind == ADAM || kind == ADAMW || kind == NADAM) powerStep(setting(net, BETA_2_POWER), load<f64>(setting(net, BETA_2)));
+  if (kind == NADAM) {
+    // 0.96ᵗ is the last update's 0.96ᵗ⁺¹ (0.96 before the first)
+    store<f64>(setting(net, U_PRODUCT), load<f64>(setting(net, U_PRODUCT)) * load<f64>(setting(net, BETA_1)) * (1.0 - 0.5 * power(net, DECAY_POWER)));
   }
+}
+
+// finish — after every parameter's update: nadam's 0.96ᵗ advances to the next update's 0.96ᵗ⁺¹
+@inline
+export function finish(net: i32): void {
+  if (slot(net, OPTIMIZER) == NADAM) powerStep(setting(net, DECAY_POWER), 0.96);
+}
+
+// a power of the bias corrections as advance left it: its double-double rounded
+@inline
+function power(net: i32, s: i32): f64 {
+  return load<f64>(setting(net, s)) + load<f64>(setting(net, s), 8);
 }
 
 // update_range — the update of parameters first … first + count − 1, with what advance has moved: each
 // parameter's update is its own, so threads can share them (assembly/threads.ts)
 @inline
 export function updateRange(net: i32, first: i32, count: i32): f64 {
-  const t = load<f64>(setting(net, ITERATIONS));
   const skip = <usize>first << 3;
   const params = at(slot(net, PARAMS)) + skip;
   const grads = at(slot(net, GRADS)) + skip;
@@ -400,7 +417,7 @@ export function updateRange(net: i32, first: i32, count: i32): f64 {
   const lr = load<f64>(setting(net, LEARNING_RATE));
   const kind = slot(net, OPTIMIZER);
   if (kind == ADAM) {
-    return adam(net, params, grads, momentums, velocities, accumulators, count, lr, t);
+    return adam(net, params, grads, momentums, velocities, accumulators, count, lr);
   }
   if (kind == RMSPROP) {
     if (load<f64>(setting(net, CENTERED)) != 0.0) {
@@ -413,30 +430,34 @@ export function updateRange(net: i32, first: i32, count: i32): f64 {
   if (kind == SGD) {
     return sgdUpdate(params, grads, momentums, count, lr, load<f64>(setting(net, MOMENTUM)), load<f64>(setting(net, NESTEROV)) != 0.0);
   }
-  return updateMore(net, kind, params, grads, momentums, velocities, accumulators, count, lr, t);
+  return updateMore(net, kind, params, grads, momentums, velocities, accumulators, count, lr);
 }
 
-// Adam, or AMSGrad when the descriptor says so
+// Adam, or AMSGrad when the descriptor says so, with β₁ᵗ and β₂ᵗ as advance left them
 @inline
-function adam(net: i32, params: usize, grads: usize, momentums: usize, velocities: usize, accumulators: usize, count: i32, lr: f64, t: f64): f64 {
+function adam(net: i32, params: usize, grads: usize, momentums: usize, velocities: usize, accumulators: usize, count: i32, lr: f64): f64 {
   const beta1 = load<f64>(setting(net, BETA_1)), beta2 = load<f64>(setting(net, BETA_2)), epsilon = load<f64>(setting(net, EPSILON));
+  const beta1Power = power(net, BETA_1_POWER), beta2Power = power(net, BETA_2_POWER);
   if (load<f64>(setting(net, AMSGRAD)) != 0.0) {
-    return adamAmsgradUpdate(params, grads, momentums, velocities, accumulators, count, lr, beta1, beta2, epsilon, t);
+    return adamAmsgradUpdate(params, grads, momentums, velocities, accumulators, count, lr, beta1, beta2, epsilon, beta1Power, beta2Power);
   }
-  return adamUpdate(params, grads, momentums, velocities, count, lr, beta1, beta2, epsilon, t);
+  return adamUpdate(params, grads, momentums, velocities, count, lr, beta1, beta2, epsilon, beta1Power, beta2Power);
 }
 
 // The optimizers after the first three, out of line: their code stays out of the common step.
-function updateMore(net: i32, kind: i32, params: usize, grads: usize, momentums: usize, velocities: usize, accumulators: usize, count: i32, lr: f64, t: f64): f64 {
+function updateMore(net: i32, kind: i32, params: usize, grads: usize, momentums: usize, velocities: usize, accumulators: usize, count: i32, lr: f64): f64 {
   const epsilon = load<f64>(setting(net, EPSILON));
   if (kind == ADAGRAD) return adagradUpdate(params, grads, accumulators, count, lr, epsilon);
   if (kind == ADADELTA) return adadeltaUpdate(params, grads, velocities, accumulators, count, lr, load<f64>(setting(net, RHO)), epsilon);
   const beta1 = load<f64>(setting(net, BETA_1)), beta2 = load<f64>(setting(net, BETA_2));
-  if (kind == ADAMAX) return adamaxUpdate(params, grads, momentums, velocities, count, lr, beta1, beta2, epsilon, t);
-  if (kind == NADAM) return nadamUpdate(params, grads, momentums, velocities, count, lr, beta1, beta2, epsilon, t, load<f64>(setting(net, U_PRODUCT)));
+  if (kind == ADAMAX) return adamaxUpdate(params, grads, momentums, velocities, count, lr, beta1, beta2, epsilon, power(net, BETA_1_POWER));
+  if (kind == NADAM) {
+    return nadamUpdate(params, grads, momentums, velocities, count, lr, beta1, beta2, epsilon,
+      power(net, BETA_2_POWER), power(net, DECAY_POWER), powerNext(setting(net, DECAY_POWER), 0.96), load<f64>(setting(net, U_PRODUCT)));
+  }
   if (kind == ADAMW) {
     decayWeights(params, count, load<f64>(setting(net, WEIGHT_DECAY)), lr);
-    return adam(net, params, grads, momentums, velocities, accumulators, count, lr, t);
+    return adam(net, params, grads, momentums, velocities, accumulators, count, lr);
   }
   return unreachable();
 }

@@ -1,7 +1,7 @@
 // Generated from src/contract.ts by scripts/standalone.mjs at every build: edit that file, not this one.
 // z: [n] becomes act(z) in place, one function per activation (assembly/predictor.ts).
-import { activate2, activateInline } from './activations';
-import { LINEAR, SIGMOID, TANH, RELU, ELU, SELU, SOFTPLUS, SOFTSIGN, SWISH, GELU, RELU6, LEAKY_RELU, HARD_SIGMOID, HARD_SWISH, MISH, EXPONENTIAL } from './contract';
+import { activate2, activateInline, leakyReluForward } from './activations';
+import { LINEAR, SIGMOID, TANH, RELU, ELU, SELU, SOFTPLUS, SOFTSIGN, SWISH, GELU, RELU6, HARD_SIGMOID, HARD_SWISH, MISH, EXPONENTIAL } from './contract';
 
 // The SIMD build takes sigmoid and relu two at a time, as activate2 does in dense_forward (the same bits).
 @inline
@@ -23,8 +23,8 @@ export function act_softsign(z: usize, n: i32): void { each(z, n, SOFTSIGN); }
 export function act_swish(z: usize, n: i32): void { each(z, n, SWISH); }
 export function act_gelu(z: usize, n: i32): void { each(z, n, GELU); }
 export function act_relu6(z: usize, n: i32): void { each(z, n, RELU6); }
-export function act_leakyRelu(z: usize, n: i32): void { each(z, n, LEAKY_RELU); }
 export function act_hardSigmoid(z: usize, n: i32): void { each(z, n, HARD_SIGMOID); }
 export function act_hardSwish(z: usize, n: i32): void { each(z, n, HARD_SWISH); }
 export function act_mish(z: usize, n: i32): void { each(z, n, MISH); }
 export function act_exponential(z: usize, n: i32): void { each(z, n, EXPONENTIAL); }
+export function act_leakyRelu(z: usize, n: i32): void { leakyReluForward(z, z, n, 0.2); }

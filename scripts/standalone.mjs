@@ -191,6 +191,9 @@ async function statements(source, exports) {
   return { statements: compact, exports: result };
 }
 
+/** leakyRelu's default slope (Keras 3's negative_slope, its row's in src/operations/activations.ts): the predictors' one. */
+const LEAKY_RELU_ALPHA = 0.2;
+
 /** The C runtime's constants: math.ts's (its fromBits words, exp's, the table) and the activations' from js.ts, as exact hex floats. */
 async function cConstants(root, top) {
   const { hexFloat } = await importSource(`${root}/src/io/standalone/hexFloat.ts`);
@@ -202,10 +205,11 @@ async function cConstants(root, top) {
   for (const [, name, hi, lo] of math.matchAll(/(\w+) = fromBits\((0x[0-9a-f]+), (0x[0-9a-f]+)\)/g)) {
     if (!name.startsWith('EXP_')) lines.push(`static const double bp_${name} = ${hexFloat(value(hi, lo))};`);
   }
-  const names = ['SELU_ALPHA', 'SELU_SCALE', 'SQRT1_2', 'LEAKY_RELU_SLOPE'];
+  const names = ['SELU_ALPHA', 'SELU_SCALE', 'SQRT1_2'];
   const statements = [...new Set(names.map((n) => top.get(n)))].join('\n');
   const js = new Function(`${statements}\nreturn { ${names.join(', ')} };`)();
   for (const name of names) lines.push(`static const double bp_${name} = ${hexFloat(js[name])};`);
+  lines.push(`static const double bp_LEAKY_RELU_SLOPE = ${hexFloat(LEAKY_RELU_ALPHA)};`);
   const table = Array.from(m.expTable(), hexFloat);
   lines.push(`static const double bp_EXP_TABLE[${table.length}] = {`);
   for (let i = 0; i < table.length; i += 4) lines.push(`  ${table.slice(i, i + 4).join(', ')},`);
@@ -221,11 +225,12 @@ async function cConstants(root, top) {
 export async function writePredictorActivations(root = '.') {
   const { ACTIVATIONS } = await importSource(`${root}/src/contract.ts`);
   const constant = (name) => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
-  const list = ACTIVATIONS.filter((a) => a !== 'softmax');
+  // leakyRelu's slope is its layer's: the kernels' leaky_relu_forward at the default, the one slope the exporter takes
+  const list = ACTIVATIONS.filter((a) => a !== 'softmax' && a !== 'leakyRelu');
   const text = [
     '// Generated from src/contract.ts by scripts/standalone.mjs at every build: edit that file, not this one.',
     '// z: [n] becomes act(z) in place, one function per activation (assembly/predictor.ts).',
-    "import { activate2, activateInline } from './activations';",
+    "import { activate2, activateInline, leakyReluForward } from './activations';",
     `import { ${list.map(constant).join(', ')} } from './contract';`,
     '',
     '// The SIMD build takes sigmoid and relu two at a time, as activate2 does in dense_forward (the same bits).',
@@ -238,6 +243,7 @@ export async function writePredictorActivations(root = '.') {
     '}',
     '',
     ...list.map((a) => `export function act_${a}(z: usize, n: i32): void { each(z, n, ${constant(a)}); }`),
+    `export function act_leakyRelu(z: usize, n: i32): void { leakyReluForward(z, z, n, ${LEAKY_RELU_ALPHA}); }`,
     '',
   ].join('\n');
   writeIfChanged(`${root}/assembly/predictorActivations.ts`, text);
@@ -255,7 +261,10 @@ export async function writeStandaloneRuntime(root = '.') {
   for (const name of ACTIVATIONS) {
     if (name === 'softmax') continue; // a whole row's operation: softmaxForward below
     const id = codes.get(name);
-    const body = id && (caseBody(top.get('activate'), id) ?? caseBody(top.get('activateMore'), id));
+    // leakyRelu's slope is its layer's (the engine's leakyRelu(z, alpha)): the predictors take Keras's
+    // default alone (src/io/standalone/plan.ts refuses another)
+    const body = name === 'leakyRelu' ? `return leakyRelu(z, ${LEAKY_RELU_ALPHA});`
+      : id && (caseBody(top.get('activate'), id) ?? caseBody(top.get('activateMore'), id));
     if (!body) throw new Error(`src/engines/js.ts: activate() has no case for the activation '${name}'; the standalone predictor needs one`);
     parts.push(`export const act_${name} = (z: number): number => { ${body} };`);
   }

@@ -65,10 +65,10 @@ export const LAYER_FIELDS = [
   'OPTIONS', // f64 index of the layer's LAYER_OPTIONS
 ] as const;
 
-/** A layer's f64 options: Keras's regularizer coefficients and the rate of the Dropout after it (0: none). */
-export const LAYER_OPTIONS = ['KERNEL_L1', 'KERNEL_L2', 'BIAS_L1', 'BIAS_L2', 'RATE'] as const;
+/** A layer's f64 options: Keras's regularizer coefficients, the rate of the Dropout after it (0: none) and its activation's parameter. */
+export const LAYER_OPTIONS = ['KERNEL_L1', 'KERNEL_L2', 'BIAS_L1', 'BIAS_L2', 'RATE', 'ALPHA'] as const;
 
-/** The f64 settings: the optimizer's hyperparameters, and its step count, which the kernels advance. */
+/** The f64 settings: the optimizer's hyperparameters, and its state scalars (its step count and the rest), which the kernels advance. */
 export const SETTING_SLOTS = [
   'LEARNING_RATE',
   'MOMENTUM',
@@ -84,6 +84,14 @@ export const SETTING_SLOTS = [
   'LOSS_PARAMETER', // huber's delta, or the cross-entropies' labelSmoothing (0: none)
   'ITERATIONS', // updates made so far (Keras's `iterations`)
   'U_PRODUCT',  // nadam's product of its momentum schedule so far (Keras's `u_product`), which the kernels advance
+  // The powers of the bias corrections, which the kernels advance by one factor per update (a pow per
+  // update cost Adam a fifth of a small network's step): each a double-double, the LOW slot after it.
+  'BETA_1_POWER', // adam, adamw and adamax: β₁ᵗ
+  'BETA_1_POWER_LOW',
+  'BETA_2_POWER', // adam, adamw and nadam: β₂ᵗ
+  'BETA_2_POWER_LOW',
+  'DECAY_POWER', // nadam: 0.96ᵗ⁺¹, the next update's term of its momentum schedule (Keras's `decay`)
+  'DECAY_POWER_LOW',
 ] as const;
 
 /** The clippings of the gradients (the CLIPPING slot), each as Keras's optimizer argument of that name; 0 is none. */

@@ -6,7 +6,7 @@ export { ACTIVATIONS, LOSSES, INITIALIZERS, lossName, type Activation, type Loss
 export { OPTIMIZERS, type OptimizerName } from './optimizerSettings.js';
 // The operation rows: what the page's menus and help list (each row's name, help and parameters).
 export { ACTIVATION_LIST, HIDDEN_ACTIVATIONS, type ActivationRow } from './operations/activations.js';
-export { LOSS_LIST, type LossRow } from './operations/losses.js';
+export { LOSS_LIST, LOSS_ROWS, type LossRow } from './operations/losses.js';
 export { OPTIMIZER_LIST, HYPERPARAMETERS, HYPERPARAMETER_NAMES, takersOf, type OptimizerRow, type OptimizerSettings, type Hyperparameter } from './operations/optimizers.js';
 export { loadWasm, setDefaultWasmSource, type WasmSource, type WasmFile } from './engines/wasm.js';
 export type { EngineKind } from './engines/engine.js';

@@ -1,5 +1,5 @@
 import { ACTIVATIONS, CLIPPINGS, LAYER_FIELDS, LAYER_OPTIONS, LOSSES, NET_SLOTS, OPTIMIZERS, SETTING_SLOTS, codeOf, slots } from './contract.js';
-import { ACTIVATION_ROWS } from './operations/activations.js';
+import { ACTIVATION_PARAMETERS, ACTIVATION_ROWS, type ActivationParameter } from './operations/activations.js';
 import { HYPERPARAMETER_NAMES, HYPERPARAMETERS, STATE_ARRAYS, STATE_SLOTS, type OptimizerSettings, type StateArray } from './operations/optimizers.js';
 import { scheduledRate } from './operations/schedules.js';
 import { type Network, parameterCount, targetWidth, widths } from './spec.js';
@@ -136,6 +136,8 @@ export function writeDescriptor(f64: Float64Array, i32: Int32Array, network: Net
     f64[l.options + OPTION.BIAS_L1] = b.l1;
     f64[l.options + OPTION.BIAS_L2] = b.l2;
     f64[l.options + OPTION.RATE] = dropout;
+    // the activation's parameters (0 where it takes none)
+    for (const key of Object.keys(ACTIVATION_PARAMETERS) as ActivationParameter[]) f64[l.options + OPTION[ACTIVATION_PARAMETERS[key].slot]] = network.layers[i]![key] ?? 0;
   });
 }
 

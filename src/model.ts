@@ -67,7 +67,7 @@ export interface TrainingState {
   epoch: number;
   /** The generators' states: the row order's (src/random.ts) and the dropout masks' (the kernels'). */
   random: { order: number; dropout: number };
-  /** The optimizer's name and settings as last used, every scalar it keeps (its step count, nadam's product) and every array (OptimizerState.scalars, .arrays). */
+  /** The optimizer's name and settings as last used, every scalar it keeps (its step count, nadam's product, the powers βᵗ) and every array (OptimizerState.scalars, .arrays). */
   optimizer?: { settings: OptimizerSettings; scalars: Record<string, number>; arrays: Record<string, Float64Array> };
   /** Each callback's counters by name (CALLBACK_STATES), e.g. early stopping's best value and weights. */
   callbacks: Record<string, unknown>;
@@ -198,7 +198,11 @@ export class Model {
     const { optimizer } = checked;
     if (optimizer) {
       this.optimizer.owner = optimizer.settings.optimizer;
-      for (const name of STATE_SCALAR_NAMES) this.optimizer.scalars[name] = optimizer.scalars[name]!;
+      for (const name of STATE_SCALAR_NAMES) this.optimizer.scalars[name] = optimizer.scalars[name] ?? STATE_SCALARS[name].initial;
+      // a state saved before the kernels kept the powers βᵗ: computed for its update count, as they would have reached them
+      if (!('beta1Power' in optimizer.scalars)) this.optimizer.powersOf(optimizer.settings, true);
+      this.optimizer.bases.beta1 = optimizer.settings.beta1;
+      this.optimizer.bases.beta2 = optimizer.settings.beta2;
       for (const name of STATE_ARRAYS) this.optimizer.arrays[name].set(optimizer.arrays[name]!);
     } else {
       this.optimizer.owner = undefined;
@@ -223,13 +227,15 @@ export class Model {
    * the step. For apps that learn from events as they arrive: with Float64Array rows (rows × inputs,
    * and rows × targets) and the same options object each call, a call allocates nothing. Each call
    * continues the optimizer's state (and the dropout masks' generator), which a checkpoint saves.
+   * `sampleWeight` (one weight ≥ 0 per row, Keras's sample_weight) weighs the rows as fit's does.
    */
-  trainOnBatch(x: Matrix, y: Matrix, options: BatchOptions = NO_OPTIONS): number {
+  trainOnBatch(x: Matrix, y: Matrix, options: BatchOptions = NO_OPTIONS, sampleWeight?: ArrayLike<number>): number {
     if (this.fitting) fail('trainOnBatch', 'this model is training: await the running fit first');
     const on = this.online !== undefined && this.online.options === options ? this.online : this.goOnline(options);
     const { ws } = on, { engine } = ws;
     if (ws.paramsVersion !== this.version) this.load(ws);
     const rows = this.writeBatch(ws, x, y);
+    ws.weigh(sampleWeight === undefined ? undefined : checkSampleWeight('sampleWeight', sampleWeight, rows));
     this.dirty = ws;
     // What the step changes, kept so that a step that diverges changes nothing.
     const l = ws.layout;
@@ -248,8 +254,8 @@ export class Model {
     throw new DivergenceError(0, 0, `Training diverged on this batch: the loss or a parameter became ${loss} (learningRate ${this.optimizerSettings!.learningRate}). The model keeps its weights from before the batch; try a smaller learning rate or standardized inputs.`);
   }
 
-  /** The rows' mean loss plus the regularizers' penalty, changing nothing (Keras's testOnBatch: evaluate on one batch). */
-  testOnBatch(x: Matrix, y: Matrix, options: RunOptions = NO_OPTIONS): number {
+  /** The rows' mean loss plus the regularizers' penalty, changing nothing (Keras's testOnBatch: evaluate on one batch); `sampleWeight` as evaluate's. */
+  testOnBatch(x: Matrix, y: Matrix, options: EvaluateOptions = NO_OPTIONS): number {
     return this.evaluate(x, y, options);
   }
 
@@ -261,7 +267,6 @@ export class Model {
     if (!Number.isInteger(seed)) fail('seed', `expected an integer, got ${show(seed)}`);
     this.pull();
     const ws = this.workspace(kind);
-    ws.weigh(undefined);
     this.optimizer.begin(settings, options.resetOptimizer === true);
     writeOptimizer(ws.engine.f64, ws.engine.i32, ws.layout, settings);
     this.optimizer.load(ws.engine.f64, ws.layout);
@@ -653,7 +658,9 @@ function checkOptimizerState(field: string, value: unknown, params: (name: strin
   within(`${field}.settings`, () => checkOptimizer(given as OptimizerOptions));
   if (typeof scalars !== 'object' || scalars === null) fail(`${field}.scalars`, `expected { ${STATE_SCALAR_NAMES.join(', ')} }, got ${show(scalars)}`);
   knownKeys(`${field}.scalars`, scalars, STATE_SCALAR_NAMES);
-  for (const name of STATE_SCALAR_NAMES) {
+  // The powers came later: a state saved before has none of them (setTrainingState computes them).
+  const saved = 'beta1Power' in scalars ? STATE_SCALAR_NAMES : STATE_SCALAR_NAMES.filter((name) => !name.includes('Power'));
+  for (const name of saved) {
     const v = (scalars as Record<string, unknown>)[name];
     if (typeof v !== 'number' || !Number.isFinite(v)) fail(`${field}.scalars.${name}`, `expected a finite number, got ${show(v)}`);
   }

@@ -1,6 +1,7 @@
 // The optimizer as fit takes it, checked against its row (src/operations/optimizers.ts), and the
 // state it carries from one update to the next.
 import { OPTIMIZERS } from './contract.js';
+import { ddPow } from './engines/math.js';
 import { fail, oneOf, positiveFinite } from './errors.js';
 import {
   HYPERPARAMETER_NAMES, HYPERPARAMETERS, OPTIMIZER_ROWS, STATE_ARRAYS, STATE_SCALAR_NAMES, STATE_SCALARS, takersOf,
@@ -93,7 +94,7 @@ export function checkOptimizer(o: OptimizerOptions): OptimizerSettings {
 
 /**
  * What an optimizer carries from one update to the next: the scalars (STATE_SCALARS: Keras's
- * `iterations`, nadam's `uProduct`) and the arrays (STATE_ARRAYS, each laid out as the parameters;
+ * `iterations`, nadam's `uProduct`, the powers βᵗ) and the arrays (STATE_ARRAYS, each laid out as the parameters;
  * which an optimizer uses, its row's `state` says). A model keeps it between fits; a checkpoint
  * saves `owner`, every scalar of `scalars` and every array of `arrays`.
  */
@@ -113,13 +114,38 @@ export class OptimizerState {
     return this.scalars.iterations;
   }
 
-  /** Starts the state afresh when asked, or when it belongs to another optimizer, where the optimizer's row says it starts. */
+  /** The β₁ and β₂ whose powers the scalars hold (beta1Power, beta2Power). */
+  readonly bases = { beta1: Number.NaN, beta2: Number.NaN };
+
+  /**
+   * Starts the state afresh when asked, or when it belongs to another optimizer, where the optimizer's
+   * row says it starts. Continued with another β₁ or β₂, the powers become the new β's to the update
+   * count, as Keras's βᵗ would be.
+   */
   begin(s: OptimizerSettings, reset: boolean): void {
-    if (!reset && this.owner === s.optimizer) return;
+    if (!reset && this.owner === s.optimizer) {
+      if (s.beta1 !== this.bases.beta1 || s.beta2 !== this.bases.beta2) this.powersOf(s, false);
+      return;
+    }
     this.owner = s.optimizer;
     for (const name of STATE_SCALAR_NAMES) this.scalars[name] = STATE_SCALARS[name].initial;
+    this.bases.beta1 = s.beta1;
+    this.bases.beta2 = s.beta2;
     const initial = OPTIMIZER_ROWS[s.optimizer].initial(s);
     for (const name of STATE_ARRAYS) this.arrays[name].fill(initial[name] ?? 0);
+  }
+
+  /**
+   * Sets the powers β₁ᵗ and β₂ᵗ (with `decay`, nadam's 0.96ᵗ⁺¹ too) at t = iterations from ddPow,
+   * whose sum rounds as the kernels' running products would have (src/engines/math.ts).
+   */
+  powersOf(s: Pick<OptimizerSettings, 'beta1' | 'beta2'>, decay: boolean): void {
+    const t = this.scalars.iterations, c = this.scalars;
+    [c.beta1Power, c.beta1PowerLow] = ddPow(s.beta1, t);
+    [c.beta2Power, c.beta2PowerLow] = ddPow(s.beta2, t);
+    if (decay) [c.decayPower, c.decayPowerLow] = ddPow(0.96, t + 1);
+    this.bases.beta1 = s.beta1;
+    this.bases.beta2 = s.beta2;
   }
 
   /** Puts the state where the kernels read it. */

@@ -1,6 +1,6 @@
 import { ACTIVATIONS, LOSSES } from './contract.js';
 import { fail, knownKeys, oneOf, positiveInteger, show } from './errors.js';
-import { ACTIVATION_ROWS, type Activation } from './operations/activations.js';
+import { ACTIVATION_PARAMETERS, ACTIVATION_ROWS, type Activation } from './operations/activations.js';
 import { LOSS_NAMES, LOSS_ROWS, type Loss } from './operations/losses.js';
 
 export { ACTIVATIONS, LOSSES, type Activation, type Loss };
@@ -26,6 +26,8 @@ export interface DenseSpec {
   units: number;
   /** One of ACTIVATIONS (default 'linear', as Keras). */
   activation?: Activation;
+  /** leakyRelu's slope for z < 0, ≥ 0 (default 0.2, Keras 3's negative_slope); only with activation 'leakyRelu'. */
+  alpha?: number;
   /** The kernel's initial values (default 'glorotUniform', as Keras). */
   kernelInitializer?: Initializer;
   /** The bias's initial values (default 'zeros'). */
@@ -67,6 +69,8 @@ export interface ModelSpec<Layer extends LayerSpec = LayerSpec> {
 export interface DenseLayer {
   units: number;
   activation: Activation;
+  /** The activation's parameter where it takes one (leakyRelu's slope), its default filled in. */
+  alpha?: number;
   kernelInitializer: Initializer;
   biasInitializer: Initializer;
   kernelRegularizer: Regularizer;
@@ -110,10 +114,12 @@ export function checkSpec(spec: ModelSpec): Network {
       return;
     }
     const dense = layer as DenseSpec;
-    knownKeys(field, dense, ['units', 'activation', 'kernelInitializer', 'biasInitializer', 'kernelRegularizer', 'biasRegularizer']);
+    knownKeys(field, dense, ['units', 'activation', 'alpha', 'kernelInitializer', 'biasInitializer', 'kernelRegularizer', 'biasRegularizer']);
+    const activation = oneOf(`${field}.activation`, dense.activation ?? 'linear', ACTIVATIONS);
     layers.push({
       units: positiveInteger(`${field}.units`, dense.units),
-      activation: oneOf(`${field}.activation`, dense.activation ?? 'linear', ACTIVATIONS),
+      activation,
+      ...activationParameters(field, activation, dense),
       kernelInitializer: checkInitializer(`${field}.kernelInitializer`, dense.kernelInitializer ?? 'glorotUniform'),
       biasInitializer: checkInitializer(`${field}.biasInitializer`, dense.biasInitializer ?? 'zeros'),
       kernelRegularizer: checkRegularizer(`${field}.kernelRegularizer`, dense.kernelRegularizer),
@@ -162,10 +168,27 @@ export function lossSpec(net: Network): LossSpec {
   return parameter && net.lossParameter !== parameter.default ? { name: net.loss, [parameter.name]: net.lossParameter } : net.loss;
 }
 
+/** A Dense layer's activation parameters (ACTIVATION_PARAMETERS), each checked, with the activation's defaults; one it does not take is refused. */
+function activationParameters(field: string, activation: Activation, dense: DenseSpec): Pick<DenseLayer, 'alpha'> {
+  const takes = ACTIVATION_ROWS[activation].takes;
+  const out: Pick<DenseLayer, 'alpha'> = {};
+  for (const key of Object.keys(ACTIVATION_PARAMETERS) as (keyof typeof ACTIVATION_PARAMETERS)[]) {
+    const given = dense[key], own = takes[key];
+    if (own === undefined) {
+      if (given !== undefined) fail(`${field}.${key}`, `activation '${activation}' takes no ${key}; ${ACTIVATIONS.filter((a) => ACTIVATION_ROWS[a].takes[key] !== undefined).join(', ')} takes it`);
+      continue;
+    }
+    out[key] = ACTIVATION_PARAMETERS[key].check(`${field}.${key}`, given ?? own);
+  }
+  return out;
+}
+
 /** The spec's layer list for a checked network: each Dense layer, then its Dropout if it has one. */
 export function layerSpecs(net: Network): LayerSpec[] {
   return net.layers.flatMap((l): LayerSpec[] => {
     const dense: DenseSpec = { units: l.units, activation: l.activation };
+    // a parameter at its default left out, as the spec may leave it
+    if (l.alpha !== undefined && l.alpha !== ACTIVATION_ROWS[l.activation].takes.alpha) dense.alpha = l.alpha;
     if (l.kernelRegularizer.l1 || l.kernelRegularizer.l2) dense.kernelRegularizer = { ...l.kernelRegularizer };
     if (l.biasRegularizer.l1 || l.biasRegularizer.l2) dense.biasRegularizer = { ...l.biasRegularizer };
     return l.dropout > 0 ? [dense, { dropout: l.dropout }] : [dense];

@@ -11,7 +11,7 @@ import { MODEL_FIT_OPTIONS, type ModelFitOptions, type Settings } from './fitOpt
 import type { Rows } from './fit.js';
 import { NET, SETTING, writeOptimizer, writeScheduledRate } from './layout.js';
 import { LOSS_ROWS } from './operations/losses.js';
-import { OPTIMIZER_ROWS, STATE_ARRAYS, STATE_SCALAR_NAMES, type StateArray, type StateName } from './operations/optimizers.js';
+import { isStateArray, OPTIMIZER_ROWS, scalarValue, STATE_ARRAYS, STATE_SCALAR_NAMES, STATE_SCALARS, type StateArray, type StateName, type StateScalar } from './operations/optimizers.js';
 import { OptimizerState, type OptimizerSettings } from './optimizerSettings.js';
 import { seeded } from './random.js';
 import { checkSpec, lossSpec, targetWidth, type Activation, type LossSpec, type Network } from './spec.js';
@@ -69,6 +69,8 @@ export interface ParamChain {
 export interface TraceLayer {
   units: number;
   activation: Activation;
+  /** The activation's parameter, where it takes one: leakyRelu's slope for z < 0. */
+  alpha?: number;
   /** What the layer took: the batch's inputs for the first layer, the previous layer's activations after it. */
   inputs: number[][];
   /** b + W·inputs: the step's own, from the layer's Z region where it keeps one, else the kernels' dense forward of this layer alone with the identity activation. */
@@ -108,6 +110,13 @@ export interface TraceUpdate {
   accumulators?: { before: Weights; after: Weights };
   /** nadam's product of its momentum schedule, before and after the step. */
   uProduct?: { before: number; after: number };
+  /**
+   * The bias corrections' powers, before and after the step, rounded as the kernels read them: β₁ᵗ
+   * (adam, adamw, adamax), β₂ᵗ (adam, adamw, nadam), nadam's 0.96ᵗ⁺¹ (its `before` is this step's 0.96ᵗ).
+   */
+  beta1Power?: { before: number; after: number };
+  beta2Power?: { before: number; after: number };
+  decayPower?: { before: number; after: number };
   /** newWeights − weights: the step each parameter took. */
   deltas: Weights;
 }
@@ -209,7 +218,9 @@ export function traceFit(network: Network, ws: Workspace, state: OptimizerState,
   const numeric = !t.numeric ? null
     : network.layers.some((layer) => layer.dropout > 0) ? droppedGradients(ws, s, pos, count)
     : numericGradients(ws.params(), () => ws.run(bx, by, count).loss);
-  const uProductBefore = f()[l.settings + SETTING.U_PRODUCT]!;
+  // the state scalars as the kernels hold them (SETTING), before and after the step
+  const scalars = () => Object.fromEntries(STATE_SCALAR_NAMES.map((name) => [name, f()[l.settings + SETTING[STATE_SCALARS[name].slot]]!])) as Record<StateScalar, number>;
+  const scalarsBefore = scalars();
   const stateBefore = Object.fromEntries(STATE_ARRAYS.map((name) => [name, slice(l.state[name], l.count)])) as Record<StateArray, Float64Array>;
   const penalty = engine.regularizerPenalty(net);
 
@@ -229,15 +240,17 @@ export function traceFit(network: Network, ws: Workspace, state: OptimizerState,
     const params = before.subarray(at.w - l.params, at.b - l.params + at.units);
     const z = at.z !== 0 ? slice(at.z, size) : alone(engine.kind, at.inputs, at.units, 'linear', 'mse', params).run(took[i]!, undefined, count).outputs.slice();
     // A holds act(z) but where a Dropout has dropped it: the kernels' activation of the same z, as their backward recomputes it.
-    const a = at.mask !== 0 ? z.map((v) => engine.activation(v, act)) : slice(at.a, size);
+    const alpha = spec.alpha ?? 0;
+    const a = at.mask !== 0 ? z.map((v) => engine.activation(v, act, alpha)) : slice(at.a, size);
     const layer: TraceLayer = {
       units: spec.units,
       activation: spec.activation,
+      ...(spec.alpha !== undefined ? { alpha: spec.alpha } : {}),
       inputs: rowsOf(took[i]!, at.inputs),
       z: rowsOf(z, at.units),
       activations: rowsOf(a, at.units),
       // softmax's elementwise part is 1 (assembly/activations.ts): its Jacobian is applied to ∂L/∂z whole rows at a time
-      derivatives: rowsOf(spec.activation === 'softmax' ? z.map(() => 1) : z.map((v) => engine.activationDerivative(v, act)), at.units),
+      derivatives: rowsOf(spec.activation === 'softmax' ? z.map(() => 1) : z.map((v) => engine.activationDerivative(v, act, alpha)), at.units),
       dLda: null,
       dLdz: rowsOf(slice(at.d, size), at.units),
     };
@@ -267,11 +280,12 @@ export function traceFit(network: Network, ws: Workspace, state: OptimizerState,
   // the settings of this update: with a schedule, the rate it gave this step
   const settings = { ...s.optimizer, learningRate: rate };
   const update: TraceUpdate = { settings, iterations, deltas: keras(after.map((v, i) => v - before[i]!)) };
-  if (row.stepSize) update.alpha = row.stepSize(settings, iterations);
+  const scalarsAfter = scalars();
   for (const name of Object.keys(row.state(s.optimizer)) as StateName[]) {
-    if (name === 'uProduct') update.uProduct = { before: uProductBefore, after: f()[l.settings + SETTING.U_PRODUCT]! };
-    else update[name] = { before: keras(stateBefore[name]), after: keras(slice(l.state[name], l.count)) };
+    if (isStateArray(name)) update[name] = { before: keras(stateBefore[name]), after: keras(slice(l.state[name], l.count)) };
+    else update[name] = { before: scalarValue(scalarsBefore, name), after: scalarValue(scalarsAfter, name) };
   }
+  if (row.stepSize) update.alpha = row.stepSize(settings, { beta1Power: update.beta1Power?.after, beta2Power: update.beta2Power?.after });
   state.save(f(), l);
 
   return {
@@ -454,6 +468,7 @@ function chains(network: Network, layers: TraceLayer[], gradients: Weights, nume
 export function copyState(from: OptimizerState, to = new OptimizerState(from.arrays.momentums.length)): OptimizerState {
   to.owner = from.owner;
   for (const name of STATE_SCALAR_NAMES) to.scalars[name] = from.scalars[name];
+  Object.assign(to.bases, from.bases);
   for (const name of STATE_ARRAYS) to.arrays[name].set(from.arrays[name]);
   return to;
 }

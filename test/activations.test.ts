@@ -3,7 +3,8 @@
 // a million arguments — including erf, which neither Math nor WebAssembly has, so assembly/math.ts
 // and src/engines/math.ts carry the same lines.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ACTIVATIONS, loadWasm, Model } from '../src/node.js';
+import { ACTIVATIONS, loadWasm, Model, type Activation } from '../src/node.js';
+import { ACTIVATION_ROWS } from '../src/operations/activations.js';
 import { openJsEngine } from '../src/engines/js.js';
 import { openWasmEngine } from '../src/engines/wasm.js';
 import { erf } from '../src/engines/math.js';
@@ -18,9 +19,11 @@ beforeAll(async () => {
   js = openJsEngine(64);
 });
 const code = (name: string) => ACTIVATIONS.indexOf(name as never);
+/** The activation's parameter at its default (leakyRelu's slope; the others take none, and ignore it). */
+const alphaOf = (name: string) => ACTIVATION_ROWS[name as Activation].takes.alpha ?? 0;
 
-// [activation, z, act(z)] — python3: math.expm1, math.log1p, math.erf; Keras's formulas
-const KNOWN: [string, number, number][] = [
+// [activation, z, act(z), its parameter (default: the activation's own)] — python3: math.expm1, math.log1p, math.erf; Keras's formulas
+const KNOWN: [string, number, number, number?][] = [
   ['linear', -2.5, -2.5],
   ['sigmoid', 1, 0.7310585786300049],
   ['tanh', 0.5, 0.46211715726000974],
@@ -43,6 +46,8 @@ const KNOWN: [string, number, number][] = [
   ['relu6', 2.5, 2.5],
   ['leakyRelu', -2, -0.4],              // 0.2·(−2)
   ['leakyRelu', 1.5, 1.5],
+  ['leakyRelu', -2, -0.2, 0.1],         // alpha 0.1: 0.1·(−2)
+  ['leakyRelu', -3, -0, 0],             // alpha 0: relu's value, −0 as 0·(−3)
   ['hardSigmoid', 1, 0.6666666666666666], // relu6(4) / 6
   ['hardSigmoid', -4, 0],
   ['hardSwish', -1, -0.3333333333333333], // −1 · relu6(2) / 6
@@ -69,31 +74,34 @@ describe('activations', () => {
     }
   });
 
-  it.each(KNOWN)('%s(%d) on both engines', (name, z, value) => {
+  it.each(KNOWN)('%s(%d) on both engines (alpha %s)', (name, z, value, alpha) => {
     // 14 digits: gelu(−3) takes 1 + erf(−2.12…) = 0.0027…, Keras's formula, whose cancellation costs two
-    for (const e of [wasm, js]) expect(e.activation(z, code(name))).toBeCloseTo(value, 14);
+    for (const e of [wasm, js]) expect(e.activation(z, code(name), alpha ?? alphaOf(name))).toBeCloseTo(value, 14);
   });
 
   it.each(ACTIVATIONS.filter((a) => a !== 'softmax'))("%s′ equals the central difference of %s", (name) => {
     const act = code(name);
-    for (const z of [-4.3, -1.7, -0.2, 0.3, 0.9, 2.6, 5.1]) {
-      const h = 1e-6;
-      const numeric = (js.activation(z + h, act) - js.activation(z - h, act)) / (2 * h);
-      // relative past 1: e^5.1's quotient carries rounding of ~1e-16 · 164 / 1e-6
-      for (const e of [wasm, js]) expect(Math.abs(e.activationDerivative(z, act) - numeric)).toBeLessThan(1e-8 * Math.max(1, Math.abs(numeric)));
+    // leakyRelu at its default slope and at others
+    for (const alpha of name === 'leakyRelu' ? [alphaOf(name), 0, 0.01, 1.5] : [alphaOf(name)]) {
+      for (const z of [-4.3, -1.7, -0.2, 0.3, 0.9, 2.6, 5.1]) {
+        const h = 1e-6;
+        const numeric = (js.activation(z + h, act, alpha) - js.activation(z - h, act, alpha)) / (2 * h);
+        // relative past 1: e^5.1's quotient carries rounding of ~1e-16 · 164 / 1e-6
+        for (const e of [wasm, js]) expect(Math.abs(e.activationDerivative(z, act, alpha) - numeric)).toBeLessThan(1e-8 * Math.max(1, Math.abs(numeric)));
+      }
     }
   });
 
   it('softmax is a whole row\'s operation: one unit alone traps (wasm) or throws (js)', () => {
-    expect(() => wasm.activation(1, code('softmax'))).toThrow(WebAssembly.RuntimeError);
-    expect(() => js.activation(1, code('softmax'))).toThrow(/Unknown activation code/);
+    expect(() => wasm.activation(1, code('softmax'), 0)).toThrow(WebAssembly.RuntimeError);
+    expect(() => js.activation(1, code('softmax'), 0)).toThrow(/Unknown activation code/);
   });
 
   it('an unknown code traps (wasm) or throws (js)', () => {
-    expect(() => wasm.activation(1, ACTIVATIONS.length)).toThrow(WebAssembly.RuntimeError);
-    expect(() => js.activation(1, ACTIVATIONS.length)).toThrow(/Unknown activation code/);
-    expect(() => wasm.activationDerivative(1, ACTIVATIONS.length)).toThrow(WebAssembly.RuntimeError);
-    expect(() => js.activationDerivative(1, ACTIVATIONS.length)).toThrow(/Unknown activation code/);
+    expect(() => wasm.activation(1, ACTIVATIONS.length, 0)).toThrow(WebAssembly.RuntimeError);
+    expect(() => js.activation(1, ACTIVATIONS.length, 0)).toThrow(/Unknown activation code/);
+    expect(() => wasm.activationDerivative(1, ACTIVATIONS.length, 0)).toThrow(WebAssembly.RuntimeError);
+    expect(() => js.activationDerivative(1, ACTIVATIONS.length, 0)).toThrow(/Unknown activation code/);
   });
 
   it('both engines give the same bits for every activation and derivative over 10⁶ arguments', () => {
@@ -104,9 +112,9 @@ describe('activations', () => {
       // mostly where the activations bend, some far out, some tiny
       const u = random();
       const z = i % 10 === 0 ? (u - 0.5) * 1400 : i % 10 === 1 ? (u - 0.5) * 1e-12 : (u - 0.5) * 16;
-      const act = code(names[i % names.length]!);
-      if (!Object.is(wasm.activation(z, act), js.activation(z, act))) differ++;
-      if (!Object.is(wasm.activationDerivative(z, act), js.activationDerivative(z, act))) differ++;
+      const act = code(names[i % names.length]!), alpha = u * 2; // leakyRelu's slope from 0 to 2; the rest ignore it
+      if (!Object.is(wasm.activation(z, act, alpha), js.activation(z, act, alpha))) differ++;
+      if (!Object.is(wasm.activationDerivative(z, act, alpha), js.activationDerivative(z, act, alpha))) differ++;
     }
     expect(differ).toBe(0);
   });

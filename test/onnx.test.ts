@@ -51,6 +51,14 @@ describe('exportOnnx → ONNX Runtime', () => {
     }
   });
 
+  it("leakyRelu's alpha, the layer's, is the graph's (a float64 constant): 0.05 and 1.7 to 1e-12", async () => {
+    for (const alpha of [0.05, 1.7]) {
+      const model = new Model({ inputs: 3, layers: [{ units: 4, activation: 'leakyRelu', alpha }, { units: 2, activation: 'leakyRelu', alpha: alpha / 2 }], loss: 'mse', seed: 8 });
+      const x = randomRows(12, 25, 3, -3, 3);
+      expect(normwiseRelativeDiff(await runOnnx(exportOnnx(model), x), model.predict(x, { engine: 'js' }).flat())).toBeLessThanOrEqual(1e-12);
+    }
+  });
+
   it('a scaler becomes Sub and Div nodes: raw inputs in, the scaled model\'s outputs out', async () => {
     const spec = randomNetwork(7, 3, 'relu', 'sigmoid', 'binaryCrossentropy');
     const model = new Model({ ...spec, scaler: { mean: Array.from({ length: spec.inputs }, (_, i) => 100 * i + 5), std: Array.from({ length: spec.inputs }, (_, i) => 3 + 40 * i) } });

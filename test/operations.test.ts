@@ -10,8 +10,8 @@ import { ACTIVATIONS, codeOf, LOSSES, OPTIMIZERS } from '../src/contract.js';
 import { openJsEngine } from '../src/engines/js.js';
 import { openWasmEngine } from '../src/engines/wasm.js';
 import type { Engine } from '../src/engines/engine.js';
-import { exportOnnx, exportTfjs, loadWasm, Model, modelFromTfjs, type Activation, type FitOptions, type Loss, type ModelOptions } from '../src/node.js';
-import { ACTIVATION_LIST, ACTIVATION_ROWS } from '../src/operations/activations.js';
+import { exportOnnx, exportTfjs, loadWasm, Model, modelFromFile, modelFromTfjs, modelToFile, type Activation, type FitOptions, type LayerSpec, type Loss, type ModelOptions } from '../src/node.js';
+import { ACTIVATION_LIST, ACTIVATION_PARAMETERS, ACTIVATION_ROWS, type ActivationParameter } from '../src/operations/activations.js';
 import { operationsDoc } from '../src/operations/doc.js';
 import { LOSS_LIST, LOSS_ROWS } from '../src/operations/losses.js';
 import { OPTIMIZER_LIST, OPTIMIZER_ROWS, STATE_ARRAYS, STATE_SCALAR_NAMES, type OptimizerName } from '../src/operations/optimizers.js';
@@ -125,7 +125,7 @@ describe('every activation', () => {
     expect(known, `no known value for activation '${name}': add one to KNOWN_ACTIVATIONS`).toBeDefined();
     const code = codeOf(ACTIVATIONS, name, 'activation');
     if (Array.isArray(known)) {
-      for (const e of [wasm, js]) expect(e.activation(known[0], code)).toBeCloseTo(known[1], 14);
+      for (const e of [wasm, js]) expect(e.activation(known[0], code, row.takes.alpha ?? 0)).toBeCloseTo(known[1], 14);
     } else {
       const n = known.z.length;
       const identity = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)));
@@ -143,7 +143,8 @@ describe('every activation', () => {
     const row = ACTIVATION_ROWS[name];
     for (const file of ['assembly/activations.ts', 'src/engines/js.ts']) {
       expect(source(file), `${file} has no function ${row.kernel}`).toMatch(new RegExp(`function ${row.kernel}\\(`));
-      if (!row.rowWise) expect(source(file), `${file} computes no ${name}`).toMatch(new RegExp(`case ${constant(name)}:`));
+      // activate's switch computes each activation without a parameter; one with a parameter has its own kernel, over its layer
+      if (row.kernel === 'activate') expect(source(file), `${file} computes no ${name}`).toMatch(new RegExp(`case ${constant(name)}:`));
     }
   });
 
@@ -166,6 +167,72 @@ describe('every activation', () => {
     }
     if (hasNone(row.onnx)) expect(() => exportOnnx(model)).toThrow(row.onnx.none);
     else expect(exportOnnx(model).length).toBeGreaterThan(0);
+  });
+});
+
+// An activation's parameter at a value other than its default: [z, act(z)] by hand, on a layer of that value.
+const KNOWN_PARAMETERS: Record<string, { parameters: Partial<Record<ActivationParameter, number>>; z: number; a: number }> = {
+  leakyRelu: { parameters: { alpha: 0.05 }, z: -3, a: -0.15 }, // 0.05·(−3)
+};
+
+describe('every activation parameter', () => {
+  const takers = ACTIVATION_LIST.filter((r) => Object.keys(r.takes).length > 0).map((r) => r.name);
+  it('each is taken by an activation, with a default its own check passes', () => {
+    for (const key of Object.keys(ACTIVATION_PARAMETERS) as ActivationParameter[]) {
+      const rows = ACTIVATION_LIST.filter((r) => r.takes[key] !== undefined);
+      expect(rows.length, `no activation takes ${key}`).toBeGreaterThan(0);
+      for (const r of rows) expect(ACTIVATION_PARAMETERS[key].check(key, r.takes[key])).toBe(r.takes[key]);
+    }
+  });
+
+  it.each(takers)('%s: a known value at another value, through a layer on both engines, and the gradients against central differences there', async (name) => {
+    const known = KNOWN_PARAMETERS[name]!;
+    expect(known, `no known value for ${name}'s parameters: add one to KNOWN_PARAMETERS`).toBeDefined();
+    for (const [key, value] of Object.entries(known.parameters)) expect(value).not.toBe(ACTIVATION_ROWS[name].takes[key as ActivationParameter]);
+    for (const engine of ENGINES) {
+      const m = new Model({ inputs: 1, layers: [{ units: 1, activation: name, ...known.parameters }], loss: 'mse', weights: [[[1]], [0]] });
+      expect(m.predict([[known.z]], { engine })[0]![0]).toBeCloseTo(known.a, 15);
+    }
+    // the value reaches every pass: a hidden layer's forward and backward, a Dropout's (from z), the output layer's loss
+    const hidden = { units: 3, activation: name, ...known.parameters }, output = { units: 2, activation: name, ...known.parameters };
+    const spec: ModelOptions = { inputs: 2, layers: [hidden, output], loss: 'mse', seed: 3 };
+    const y = [[0.5, 1], [-1, 0], [0.2, -2]];
+    expect(await gradientCheck(spec, X, y, { batchSize: 3 })).toBeLessThan(1e-6);
+    // the other losses' loop (here huber's, with its delta) reads it too
+    expect(await gradientCheck({ ...spec, loss: { name: 'huber', delta: 0.5 } }, X, y, { batchSize: 3 })).toBeLessThan(1e-6);
+    const dropped: ModelOptions<LayerSpec> = { ...spec, layers: [hidden, { dropout: 0.3 }, output] };
+    const fits = await Promise.all(ENGINES.map(async (engine) => {
+      const m = new Model(dropped);
+      const h = await m.fit(X, y, { engine, epochs: 3, batchSize: 2, seed: 5, optimizer: 'adam', learningRate: 0.1 });
+      return { loss: h.loss, weights: m.getWeights() };
+    }));
+    expect(fits[1]).toEqual(fits[0]);
+    // …and differs from the default's: the parameter is read, not the default
+    const plain = new Model({ ...dropped, layers: dropped.layers.map((l) => ('units' in l ? { units: l.units, activation: name } : l)) });
+    await plain.fit(X, y, { engine: 'wasm', epochs: 3, batchSize: 2, seed: 5, optimizer: 'adam', learningRate: 0.1 });
+    expect(plain.getWeights()).not.toEqual(fits[0]!.weights);
+  });
+
+  it.each(takers)('%s: kept by the model file, the layer spec and ONNX (its value a float64 constant), or refused with the reason', (name) => {
+    const known = KNOWN_PARAMETERS[name]!;
+    const model = new Model({ inputs: 2, layers: [{ units: 2, activation: name, ...known.parameters }], loss: 'mse', seed: 1 });
+    expect(model.network.layers[0]).toMatchObject(known.parameters);
+    const { model: back } = modelFromFile(JSON.stringify(modelToFile(model, { features: ['a', 'b'], target: 'y' })));
+    expect(back.network.layers[0]).toMatchObject(known.parameters);
+    const row = ACTIVATION_ROWS[name];
+    if (hasNone(row.tfjs)) expect(() => exportTfjs(model)).toThrow(row.tfjs.none);
+    if (!hasNone(row.onnx)) {
+      const bytes = exportOnnx(model), f64 = (v: number) => Buffer.from(Float64Array.of(v).buffer);
+      for (const value of Object.values(known.parameters)) expect(Buffer.from(bytes).includes(f64(value)), `${value} as a float64 constant`).toBe(true);
+    }
+  });
+
+  it('one an activation does not take is refused, naming the layer and who takes it; a bad value is refused', () => {
+    expect(() => new Model({ inputs: 1, layers: [{ units: 1, activation: 'relu', alpha: 0.1 }], loss: 'mse' })).toThrow("layers[0].alpha: activation 'relu' takes no alpha; leakyRelu takes it");
+    expect(() => new Model({ inputs: 1, layers: [{ units: 1, alpha: 0.1 }], loss: 'mse' })).toThrow("layers[0].alpha: activation 'linear' takes no alpha");
+    for (const bad of [-0.1, Number.NaN, Infinity, '0.1'] as unknown[]) {
+      expect(() => new Model({ inputs: 1, layers: [{ units: 1, activation: 'leakyRelu', alpha: bad as number }], loss: 'mse' })).toThrow(/layers\[0\]\.alpha: expected a finite number ≥ 0, got/);
+    }
   });
 });
 

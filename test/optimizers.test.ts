@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { instantiateSync } from '@assemblyscript/loader';
 import { BackpropError, datasets, loadWasm, Model, type FitOptions } from '../src/node.js';
 import { KERNEL_IMPORTS } from '../src/engines/wasm.js';
-import { maxRelativeDiff, randomNetwork, randomRows } from './helpers.js';
+import { maxRelativeDiff, randomNetwork, randomRows, ulps } from './helpers.js';
 
 /** ŷ = w·x + b, one input, one unit, mse. */
 const line = (w: number, b: number) => new Model({ inputs: 1, layers: [{ units: 1 }], loss: 'mse', weights: [[[w]], [b]] });
@@ -130,6 +130,17 @@ describe('optimizer state between fits', () => {
     const continued = new Model(d.model);
     await continued.fit(d.x, d.y, { ...o, epochs: 6, ...inOrder });
     expect(continued.getWeights()).not.toEqual(reset.getWeights());
+  });
+
+  it("a second fit with another β₁ and β₂ continues with their powers: Keras's βᵗ is the β of the update's", async () => {
+    const m = new Model(d.model);
+    await m.fit(d.x, d.y, { optimizer: 'adam', epochs: 3, ...inOrder });
+    await m.fit(d.x, d.y, { optimizer: 'adam', beta1: 0.8, beta2: 0.99, epochs: 3, ...inOrder });
+    const s = m.getTrainingState()!.optimizer!.scalars as Record<string, number>;
+    expect(s.iterations).toBe(6 * d.x.length);
+    // the kernels' running products, rounded, against the host's Math.pow: within an ulp
+    expect(ulps(s.beta1Power! + s.beta1PowerLow!, Math.pow(0.8, s.iterations!))).toBeLessThanOrEqual(1);
+    expect(ulps(s.beta2Power! + s.beta2PowerLow!, Math.pow(0.99, s.iterations!))).toBeLessThanOrEqual(1);
   });
 
   it('another optimizer starts afresh: adam then sgd with momentum is sgd from the weights adam left', async () => {
@@ -272,7 +283,8 @@ describe('backprop train: --optimizer, --momentum, --nesterov, --batch-size', ()
 describe("Keras's published examples (keras/src/optimizers/*_test.py, test_correctness_with_golden), on the kernels themselves", () => {
   // Ten variables at 1; one update with every gradient 0.01, then five with gradients 0.1, 0.2, …, 1.0;
   // before each of those five the variables must match Keras's golden row (its tests: rtol = atol = 5e-4,
-  // Keras running in float32). The kernels run in f64, so they stay well inside that.
+  // Keras running in float32). The kernels run in f64, so they stay well inside that. The powers βᵗ the
+  // kernels take (update() keeps them as running products) are the host's Math.pow here.
   type Update = (k: Kernels, at: (i: number) => number, t: number) => void;
   type Kernels = { memory: WebAssembly.Memory; reserve(n: number): number } & Record<string, (...a: number[]) => number>;
   // params [10] | grads [10] | three state arrays [10]
@@ -287,7 +299,7 @@ describe("Keras's published examples (keras/src/optimizers/*_test.py, test_corre
       [0.856, 0.7422, 0.6604, 0.6037, 0.5644, 0.5367, 0.5168, 0.5021, 0.491, 0.4825],
     ], [0.3]],
     ['adadelta (lr 1, ρ 0.8, ε 1e-6)', (k, at) => k.adadeltaUpdate!(at(P), at(G), at(A), at(B), 10, 1, 0.8, 1e-6), golden([0.9978, 0.9947, 0.9915, 0.9882, 0.9849])],
-    ['adamax (lr 0.2, β₁ 0.85, β₂ 0.95, ε 1e-6)', (k, at, t) => k.adamaxUpdate!(at(P), at(G), at(A), at(B), 10, 0.2, 0.85, 0.95, 1e-6, t), [
+    ['adamax (lr 0.2, β₁ 0.85, β₂ 0.95, ε 1e-6)', (k, at, t) => k.adamaxUpdate!(at(P), at(G), at(A), at(B), 10, 0.2, 0.85, 0.95, 1e-6, Math.pow(0.85, t)), [
       [0.8, 0.8, 0.8, 0.8, 0.8, 0.8, 0.8, 0.8, 0.8, 0.8],
       [0.6827, 0.6873, 0.6888, 0.6896, 0.6901, 0.6904, 0.6906, 0.6908, 0.6909, 0.691],
       [0.5333, 0.5407, 0.5431, 0.5444, 0.5451, 0.5456, 0.546, 0.5462, 0.5464, 0.5466],
@@ -297,7 +309,7 @@ describe("Keras's published examples (keras/src/optimizers/*_test.py, test_corre
     ['nadam (lr 0.5, β₁ 0.5, β₂ 0.67, ε 1e-5)', (k, at, t) => {
       // Keras's u_product, advanced once per update (as assembly/optimizers.ts's update does)
       uProduct = uProduct * 0.5 * (1 - 0.5 * Math.pow(0.96, t));
-      k.nadamUpdate!(at(P), at(G), at(A), at(B), 10, 0.5, 0.5, 0.67, 1e-5, t, uProduct);
+      k.nadamUpdate!(at(P), at(G), at(A), at(B), 10, 0.5, 0.5, 0.67, 1e-5, Math.pow(0.67, t), Math.pow(0.96, t), Math.pow(0.96, t + 1), uProduct);
     }, [
       [0.4281, 0.4281, 0.4281, 0.4281, 0.4281, 0.4281, 0.4281, 0.4281, 0.4281, 0.4281],
       [-0.1738, -0.1731, -0.1726, -0.1723, -0.1721, -0.172, -0.1719, -0.1718, -0.1718, -0.1717],
@@ -307,7 +319,7 @@ describe("Keras's published examples (keras/src/optimizers/*_test.py, test_corre
     ]],
     ['adamw (lr 1, weightDecay 0.5, ε 2)', (k, at, t) => {
       k.decayWeights!(at(P), 10, 0.5, 1);
-      k.adamUpdate!(at(P), at(G), at(A), at(B), 10, 1, 0.9, 0.999, 2, t);
+      k.adamUpdate!(at(P), at(G), at(A), at(B), 10, 1, 0.9, 0.999, 2, Math.pow(0.9, t), Math.pow(0.999, t));
     }, [
       [0.4998, 0.4998, 0.4998, 0.4998, 0.4998, 0.4998, 0.4998, 0.4998, 0.4998, 0.4998],
       [0.2486, 0.2475, 0.2463, 0.2451, 0.244, 0.2428, 0.2417, 0.2405, 0.2394, 0.2382],
@@ -315,7 +327,7 @@ describe("Keras's published examples (keras/src/optimizers/*_test.py, test_corre
       [0.0586, 0.0549, 0.0512, 0.0475, 0.0439, 0.0402, 0.0366, 0.033, 0.0294, 0.0258],
       [0.0263, 0.0215, 0.0167, 0.012, 0.0073, 0.0026, -0.0021, -0.0067, -0.0113, -0.0159],
     ]],
-    ['adam with amsgrad (defaults)', (k, at, t) => k.adamAmsgradUpdate!(at(P), at(G), at(A), at(B), at(C), 10, 0.001, 0.9, 0.999, 1e-7, t),
+    ['adam with amsgrad (defaults)', (k, at, t) => k.adamAmsgradUpdate!(at(P), at(G), at(A), at(B), at(C), 10, 0.001, 0.9, 0.999, 1e-7, Math.pow(0.9, t), Math.pow(0.999, t)),
       golden([0.999, 0.9982, 0.9974, 0.9965, 0.9955])],
     ['rmsprop, centered (defaults)', (k, at) => k.centeredRmspropUpdate!(at(P), at(G), at(A), at(B), at(C), 10, 0.001, 0.9, 0, 1e-7),
       golden([0.9967, 0.9933, 0.9908, 0.9885, 0.9864])],

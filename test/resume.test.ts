@@ -107,6 +107,30 @@ describe('a checkpoint continues exactly', () => {
     }), settings(40));
   }, 120_000);
 
+  it('a checkpoint saved before the kernels kept the powers βᵗ continues as the run that never stopped', async () => {
+    // Its scalars lack beta1Power … decayPowerLow: they are computed for its update count (ddPow), which
+    // round as the kernels' running products do (test/kernels.test.ts), so every later update is the same.
+    for (const optimizer of ['adam', 'adamax', 'nadam'] as const) {
+      const r: Run = {
+        inputs: 2, hidden: 3, dropout: 0, classify: false, optimizer: { optimizer }, extra: 'none', learningRate: 0.1, batchSize: 2,
+        shuffle: 'epoch', stepsPerExecution: 1, earlyStopping: undefined, standardize: false, seed: 7, engines: ['wasm', 'wasm'],
+      };
+      const { spec, x, y, fit } = setup(r);
+      const whole = new Model(spec);
+      const all = await whole.fit(x, y, { ...fit, epochs: 10 });
+      const part = new Model(spec);
+      const before = await part.fit(x, y, { ...fit, epochs: 5 });
+      const file = JSON.parse(modelToText(part, { features: ['a', 'b'], target: 'y' }));
+      const scalars = file.state.optimizer.scalars;
+      for (const name of Object.keys(scalars)) if (name.includes('Power')) delete scalars[name];
+      expect(Object.keys(scalars)).toEqual(['iterations', 'uProduct']);
+      const { model: loaded } = modelFromFile(JSON.stringify(file));
+      const after = await loaded.fit(x, y, { ...fit, epochs: 10, initialEpoch: 5 });
+      expect(bits(loaded.getParams()), optimizer).toEqual(bits(whole.getParams()));
+      expect([...entries(before), ...entries(after)]).toEqual(entries(all));
+    }
+  });
+
   it('keeps the stopping point: a run that early stopping ended before the checkpoint runs no more epochs', async () => {
     const x = randomRows(3, 20, 2, -2, 2);
     const y = x.map((row) => [row[0]! * 3]);

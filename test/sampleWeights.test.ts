@@ -133,3 +133,21 @@ describe('on the command line', () => {
     expect(runCli(dir, ['explain', 'w.csv', '--target', 'y', '--sample-weight', 'w']).stderr).toMatch(/--sample-weight: explain writes out a step whose rows weigh the same/);
   }, 60_000);
 });
+
+describe('trainOnBatch and testOnBatch take row weights', () => {
+  it('a weighted trainOnBatch is the one-batch fit with the same sampleWeight, to the bit; the next unweighted call is unweighted', async () => {
+    const a = classifier(), b = classifier(), c = classifier();
+    const options = { optimizer: 'adam' as const, learningRate: 0.05 };
+    const loss = a.trainOnBatch(X, Y, options, W);
+    const h = await b.fit(X, Y, { ...options, epochs: 1, batchSize: 5, shuffle: 'none', sampleWeight: W });
+    expect(loss).toBe(h.loss[0]);
+    expect(a.getWeights()).toEqual(b.getWeights());
+    // then without weights: as a fit continued without them
+    a.trainOnBatch(X, Y, options);
+    c.trainOnBatch(X, Y, options, W);
+    c.trainOnBatch(X, Y, options, [1, 1, 1, 1, 1]);
+    expect(a.getWeights()).toEqual(c.getWeights());
+    expect(a.testOnBatch(X, Y, { sampleWeight: W })).toBe(a.evaluate(X, Y, { sampleWeight: W }));
+    expect(() => a.trainOnBatch(X, Y, options, [1, 2])).toThrow(/sampleWeight: has 2 weights; expected one per row, 5/);
+  });
+});

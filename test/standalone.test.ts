@@ -345,4 +345,9 @@ describe('exportStandalone options', () => {
   ])('%j is refused, naming the option', (options, message) => {
     expect(() => exportStandalone(model, options as never)).toThrow(message);
   });
+
+  it("a leakyRelu layer of another slope than Keras's default 0.2 is refused, naming the layer (the predictors compute that one)", () => {
+    const leaky = sequential({ inputs: 2, layers: [{ units: 2, activation: 'leakyRelu', alpha: 0.1 }, { units: 1 }], loss: 'mse' });
+    for (const format of ['js', 'wasm', 'c'] as const) expect(() => exportStandalone(leaky, { format })).toThrow(/^layers\[0\]\.alpha: is 0\.1; the standalone predictors compute leakyRelu with its default slope 0\.2 only/);
+  });
 });

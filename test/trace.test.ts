@@ -160,7 +160,7 @@ function checkChainRule(t: Trace): void {
         expect(maxRelativeDiff(layer.activations[r]!, e.map((v) => v / s))).toBeLessThan(1e-14);
       } else {
         // z through the activation is the stored activation, bit for bit
-        row.forEach((z, j) => expect(js.activation(z, code)).toBe(layer.activations[r]![j]));
+        row.forEach((z, j) => expect(js.activation(z, code, layer.alpha ?? 0)).toBe(layer.activations[r]![j]));
       }
       if (l < L - 1) row.forEach((_, j) => {
         const d = layer.dLda![r]![j]!;

@@ -2,13 +2,16 @@
 // sends a network to draw (start), its own weights to map (a preview's, a Step's), or a fit; it gets
 // back the epochs with the few weights it draws, the maps to paint, and the fit's end.
 // document.body's data-maps says whether the maps show the latest weights ("current") or not yet.
-import { BackpropError, type History, type Scaler, type Weights } from '../src/browser.js';
+import { BackpropError, type History, type Weights } from '../src/browser.js';
 import type { ErrorInfo, FitRequest, FromPage, MapSetup, ToPage } from './pageProtocol.js';
 import { flatten } from './weightsFlat.js';
 
 export type MapNumbers = Extract<FromPage, { type: 'maps' }>;
 export type Epochs = Extract<FromPage, { type: 'epochs' }>;
-export interface Fitted { history: History; weights: Weights; scaler?: Scaler }
+/** A fit's end: every trained weight flat (Keras order), those the diagram draws, the sample rows' predictions. */
+export interface Fitted { history: History; flat: Float64Array; drawn: Weights; predictions: number[][] }
+/** A preview's weights: those the diagram draws, and all of them flat. */
+export interface Previewed { drawn: Weights; flat: Float64Array }
 
 export class PageWorker {
   private readonly worker = new Worker(new URL('./pageWorker.js', import.meta.url), { type: 'module' });
@@ -17,7 +20,7 @@ export class PageWorker {
   private plane = false;
   private fitting: { id: number; onEpochs: (e: Epochs) => void; resolve: (f: Fitted) => void; reject: (e: Error) => void } | undefined;
   private readonly scores: ((accuracy: number[]) => void)[] = [];
-  private previewing: ((drawn: Weights | undefined) => void) | undefined;
+  private previewing: ((weights: Previewed | undefined) => void) | undefined;
 
   constructor(private readonly paint: (maps: MapNumbers) => void, private readonly failed: (message: string) => void) {
     this.worker.onmessage = (e: MessageEvent<FromPage>) => this.receive(e.data);
@@ -55,12 +58,18 @@ export class PageWorker {
     if (plane) this.state('pending');
   }
 
-  /** The untrained network of `model`'s options, made in the worker: its maps, and the weights the diagram draws (undefined if the options make no model, or newer maps were started). */
-  preview(model: FitRequest['model']): Promise<Weights | undefined> {
+  /** The untrained network of `model`'s options, made in the worker: its maps, and its weights (undefined if the options make no model, or newer maps were started). */
+  preview(model: FitRequest['model']): Promise<Previewed | undefined> {
     if (this.plane) this.state('pending');
     this.previewing?.(undefined);
     this.post({ type: 'preview', id: this.id, model });
     return new Promise((resolve) => { this.previewing = resolve; });
+  }
+
+  /** Maps the last fit's trained weights, and scores them when asked: the worker has them, so they need not cross again. */
+  mapFitted(plane: boolean): void {
+    this.post({ type: 'fitted', id: this.id });
+    if (plane) this.state('pending');
   }
 
   /** Trains in the worker (the maps follow the snapshots); `onEpochs` gets each batch of epochs as it comes. */
@@ -88,14 +97,14 @@ export class PageWorker {
     else if (m.type === 'previewed') {
       const resolve = this.previewing;
       this.previewing = undefined;
-      resolve?.(m.id === this.id ? m.drawn : undefined);
+      resolve?.(m.id === this.id && m.drawn && m.flat ? { drawn: m.drawn, flat: m.flat } : undefined);
       if (m.error !== undefined && m.id === this.id) this.state('current');
     }
     else if (m.type === 'epochs') this.fitting?.onEpochs(m);
     else if (m.type === 'done' || m.type === 'failed') {
       const f = this.fitting;
       this.fitting = undefined;
-      if (m.type === 'done') f?.resolve({ history: m.history, weights: m.weights, ...(m.scaler ? { scaler: m.scaler } : {}) });
+      if (m.type === 'done') f?.resolve({ history: m.history, flat: m.flat, drawn: m.drawn, predictions: m.predictions });
       else f?.reject(rebuild(m.error));
     } else if (m.id === this.id) {
       if (m.type === 'error') this.failed(m.message);

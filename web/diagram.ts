@@ -3,8 +3,9 @@
 // The SVG is drawn in CSS pixels (its viewBox follows its width), so its text is as large as the
 // page's. A click or tap on a line or a unit shows its numbers in the details box below; after a
 // Step, the trace of that step (model.trace) gives each line its gradient and each pick its chain rule.
-// From the keyboard: Tab reaches each unit, and a unit's details list its weights in and out as
-// buttons, so every weight (drawn or not) and its chain rule is a few keys away.
+// From the keyboard: Tab reaches each drawn unit, and after a wide layer's drawn units its "+N more"
+// control, which asks for any unit of the layer by number; a unit's details list its weights in and
+// out as buttons, so every weight (drawn or not) and its chain rule is a few keys away.
 import type { DenseSpec, ParamChain, Trace, Weights } from '../src/browser.js';
 import { fragment } from './fragment.js';
 
@@ -19,6 +20,8 @@ const TITLE_WIDTH = 72;
 const BIAS_LABEL_WIDTH = 84, BIAS_LABEL_HEIGHT = 18;
 /** Units drawn per column; a wider layer shows its first ones and says how many more it has. */
 export const SHOWN_UNITS = 12;
+/** Column spacing below which a wide layer's "+N more" shortens to "+N". */
+const MORE_WIDTH = 64;
 /** Lines are thin; a tap anywhere this wide along one picks it. */
 const HIT_WIDTH = 14;
 
@@ -47,6 +50,8 @@ export class NetworkDiagram {
   private biases: (SVGTextElement | undefined)[][] = [];
   private shape: { model: Network; features: string[]; target: string; classes: string[] | undefined } | undefined;
   private weights: Weights | undefined;
+  /** Every weight, for the details (a big network's nested arrays are built when first read); while a run trains, the drawn ones only. */
+  private all: (() => Weights) | undefined;
   private selected: Part | undefined;
   /** The last Step's trace, while its weights are the ones drawn. */
   private trace: Trace | undefined;
@@ -67,19 +72,26 @@ export class NetworkDiagram {
 
   /** No network to draw: `message` in its place. */
   clear(message: string): void {
-    this.shape = this.weights = this.selected = this.trace = undefined;
+    this.shape = this.weights = this.all = this.selected = this.trace = undefined;
     this.svg.replaceChildren(el('text', { x: '50%', y: H / 2, 'text-anchor': 'middle', 'font-size': 13, fill: '#6b7280' }, message));
     this.details.replaceChildren();
     this.details.hidden = true;
   }
 
-  /** Draws the network of `model`, its inputs named by `features` and its output by `target` (a softmax output's units by `classes`). */
+  /**
+   * Draws the network of `model`, its inputs named by `features` and its output by `target` (a softmax
+   * output's units by `classes`). The same network as the one drawn (a run of the network previewed)
+   * keeps its drawing, whose lines the run's weights restyle: a big one's takes milliseconds to lay out.
+   */
   start(model: Network, features: string[], target: string, classes?: string[]): void {
-    this.shape = { model, features, target, classes };
-    this.weights = this.selected = this.trace = undefined;
+    const shape = { model, features, target, classes };
+    const same = this.shape !== undefined && JSON.stringify(shape) === JSON.stringify(this.shape) && this.svg.clientWidth === this.width;
+    this.shape = shape;
+    this.weights = this.all = this.selected = this.trace = undefined;
     this.details.replaceChildren();
     this.details.hidden = false;
-    this.draw();
+    if (same) this.mark();
+    else this.draw();
   }
 
   private name(column: number, unit: number): string {
@@ -90,6 +102,11 @@ export class NetworkDiagram {
       return classes?.[unit] !== undefined ? `the output for ${target} = ${classes[unit]}` : `output ${unit + 1}`;
     }
     return `hidden ${column} · unit ${unit + 1}`;
+  }
+
+  /** Column `column`'s name: the inputs, a hidden layer, the output layer. */
+  private columnName(column: number): string {
+    return column === 0 ? 'the inputs' : column === this.shape!.model.layers.length ? 'the output layer' : `hidden layer ${column}`;
   }
 
   private draw(): void {
@@ -121,9 +138,22 @@ export class NetworkDiagram {
       circle.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); this.select({ kind: 'unit', column: c, unit: u }, true); } });
       units.append(circle);
     };
+    // A wide layer's units past the drawn ones: a control that asks for one by number (its details then reach its weights).
     const more = (c: number) => {
-      if (widths[c]! > shown[c]!) labels.append(el('text', { x: x(c), y: H - 6, 'text-anchor': 'middle', fill: '#6b7280' }, `+${widths[c]! - shown[c]!} more`));
+      if (widths[c]! <= shown[c]!) return;
+      const hidden = widths[c]! - shown[c]!;
+      const control = el('text', { x: x(c), y: H - 6, 'text-anchor': 'middle', 'font-size': FONT, class: 'more', tabindex: 0, role: 'button', 'data-column': c,
+        'aria-label': `${hidden} more units in ${this.columnName(c)}: pick one by its number` }, x(1) - x(0) >= MORE_WIDTH ? `+${hidden} more` : `+${hidden}`);
+      control.addEventListener('click', () => this.askUnit(c));
+      control.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); this.askUnit(c); } });
+      units.append(control);
     };
+    labels.append(el('text', { x: x(0), y: 16, 'text-anchor': 'middle', 'font-weight': 600 }, x(1) - x(0) >= TITLE_WIDTH ? 'inputs' : 'in'));
+    for (let i = 0; i < shown[0]!; i++) {
+      unit(0, i, '#e5e7eb');
+      if (model.inputs <= LABELLED_UNITS) labels.append(el('text', { x: x(0) - r - 6, y: y(0, i) + 4, 'text-anchor': 'end' }, features[i] ?? `x${i + 1}`));
+    }
+    more(0);
     model.layers.forEach((layer, l) => {
       this.edges.push(Array.from({ length: shown[l]! }, (_, i) => Array.from({ length: shown[l + 1]! }, (_, u) => {
         const at = { x1: x(l), y1: y(l, i), x2: x(l + 1), y2: y(l + 1, u) };
@@ -148,26 +178,22 @@ export class NetworkDiagram {
       }));
       more(l + 1);
     });
-    labels.append(el('text', { x: x(0), y: 16, 'text-anchor': 'middle', 'font-weight': 600 }, x(1) - x(0) >= TITLE_WIDTH ? 'inputs' : 'in'));
-    for (let i = 0; i < shown[0]!; i++) {
-      unit(0, i, '#e5e7eb');
-      if (model.inputs <= LABELLED_UNITS) labels.append(el('text', { x: x(0) - r - 6, y: y(0, i) + 4, 'text-anchor': 'end' }, features[i] ?? `x${i + 1}`));
-    }
-    more(0);
     const out = widths.length - 1;
     named.forEach((name, u) => labels.append(el('text', { x: x(out) + r + 6, y: y(out, u) + 4 }, name)));
     this.svg.replaceChildren(lines, units, labels);
-    if (this.weights) this.update(this.weights, this.trace);
+    if (this.weights) this.update(this.weights, this.trace, this.all);
     this.mark();
   }
 
   /**
    * Restyles every drawn edge and bias label from the weights (Keras layout: kernel [input][unit],
-   * then bias, per layer); `trace` is the Step that led to them, whose gradients the lines can show.
+   * then bias, per layer: at least the drawn ones); `trace` is the Step that led to them, whose
+   * gradients the lines can show; `all` gives every weight, where `weights` holds the drawn ones only.
    */
-  update(weights: Weights, trace?: Trace): void {
+  update(weights: Weights, trace?: Trace, all?: () => Weights): void {
     this.weights = weights;
     this.trace = trace;
+    this.all = all;
     const shown = this.mode === 'gradients' && trace ? trace.gradients : weights;
     // Thickness is relative to the largest line drawn (at least 1 for weights): a wide layer's undrawn weights do not count.
     let largest = this.mode === 'gradients' && trace ? 1e-300 : 1;
@@ -196,7 +222,7 @@ export class NetworkDiagram {
   /** Lines sized and coloured by the weights or by the last Step's gradients (weights until a Step has run). */
   show(mode: 'weights' | 'gradients'): void {
     this.mode = mode;
-    if (this.weights) this.update(this.weights, this.trace);
+    if (this.weights) this.update(this.weights, this.trace, this.all);
   }
 
   /** Picks `part`; `focus`: the pick came from the keyboard, and focus moves to its details (which replace a weight's button that picked it). */
@@ -206,6 +232,35 @@ export class NetworkDiagram {
     this.describe(part);
     this.onSelect?.(part);
     if (focus) this.details.focus();
+  }
+
+  /**
+   * The details ask for a unit of column `column` by its number (any of them, drawn or not); Enter
+   * shows it as a pick of its circle would, and focus moves to its details.
+   */
+  private askUnit(column: number): void {
+    const count = column === 0 ? this.shape!.model.inputs : this.shape!.model.layers[column - 1]!.units;
+    const form = document.createElement('form');
+    form.className = 'unit-pick';
+    const label = document.createElement('label');
+    const input = Object.assign(document.createElement('input'), { type: 'number', min: '1', max: String(count), step: '1', required: true, value: String(SHOWN_UNITS + 1) });
+    input.id = 'unit-number';
+    label.append(`Unit of ${this.columnName(column)} (1 to ${count}) `, input);
+    const show = Object.assign(document.createElement('button'), { type: 'submit', textContent: 'Show' });
+    form.append(label, ' ', show);
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      const n = Number(input.value);
+      if (Number.isInteger(n) && n >= 1 && n <= count) this.select({ kind: 'unit', column, unit: n - 1 }, true);
+      else {
+        input.setCustomValidity(`a whole number from 1 to ${count}`);
+        input.reportValidity();
+      }
+    });
+    input.addEventListener('input', () => input.setCustomValidity(''));
+    this.details.replaceChildren(line(`${count} units in ${this.columnName(column)}; the diagram draws the first ${SHOWN_UNITS}. Pick any of them by its number:`), form);
+    input.focus();
+    input.select();
   }
 
   /** A button in the details that picks weight `getWeights()[2l][i][u]`, named by its ends and value. */
@@ -232,10 +287,17 @@ export class NetworkDiagram {
 
   /** The picked part's numbers, in words and with where getWeights() holds them; after a Step, its gradient as the chain rule builds it. */
   private describe(part: Part): void {
-    const w = this.weights;
+    const w = this.all?.() ?? this.weights;
     const { model } = this.shape!;
     if (!w) {
       this.details.replaceChildren(line('The weights appear once the network is built.'));
+      return;
+    }
+    // While a run trains, only the drawn units' weights come to the page: the others' come with its end.
+    const held = part.kind === 'weight' ? (w[2 * part.layer] as number[][])[part.from]?.[part.unit] !== undefined
+      : part.column === 0 ? (w[0] as number[][])[part.unit] !== undefined : (w[2 * part.column - 1] as number[])[part.unit] !== undefined;
+    if (!held) {
+      this.details.replaceChildren(line(`${part.kind === 'unit' ? this.name(part.column, part.unit) : 'This weight'}: the numbers of the units the diagram does not draw show when the run ends.`));
       return;
     }
     const kernel = (l: number) => w[2 * l] as number[][];

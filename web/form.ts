@@ -3,8 +3,8 @@
 // asks the library about each field on its own (so every bad field is reported at once), and
 // mark puts each message beside its input, in the form's words.
 import {
-  ACTIVATION_LIST, BackpropError, classDatasets, datasets, inferTask, Model, OPTIMIZER_LIST, parseCsv, readCsv, splitRows, takeRows,
-  type DatasetName, type DenseSpec, type LayerSpec, type ModelFitOptions, type ModelOptions, type Task,
+  ACTIVATION_LIST, BackpropError, classDatasets, datasets, inferTask, LOSS_LIST, Model, OPTIMIZER_LIST, parseCsv, readCsv, splitRows, takeRows,
+  type DatasetName, type DenseSpec, type LayerSpec, type Loss, type LossRow, type ModelFitOptions, type ModelOptions, type Task,
 } from '../src/browser.js';
 import type { Network } from './diagram.js';
 import { extent } from '../src/extent.js';
@@ -188,6 +188,33 @@ function setValues(v: Values): void {
   showOptional();
 }
 
+/**
+ * The losses the page offers for a kind of data, from the loss table: every loss of numbers for a
+ * regression; for classes, the one that reads the page's targets as they are and whose outputs the page
+ * reads as probabilities (the maps, accuracy and the results table take them so).
+ */
+const LOSS_CHOICES: Record<Kind, (row: LossRow) => boolean> = {
+  regression: (row) => row.labels === 'numbers',
+  classification: (row) => row.labels === 'binary',
+  classes: (row) => row.labels === 'classIndices',
+};
+
+/** Offers the losses for `data`'s kind, keeping the one chosen while it is still offered. */
+export function fillLossMenu(data: PageData | undefined): void {
+  const select = input<HTMLSelectElement>('loss');
+  const was = select.value;
+  const rows = data ? LOSS_LIST.filter(LOSS_CHOICES[kindOf(data)]) : [];
+  select.replaceChildren(fragment(rows.map((r) => Object.assign(new Option(r.aliases[0] ?? r.name, r.name), { title: r.help }))));
+  if (rows.some((r) => r.name === was)) select.value = was;
+}
+
+/** The loss the menu says, or the kind's own while the menu offers nothing yet. */
+export function chosenLoss(data: Pick<PageData, 'task' | 'classes'>): Loss {
+  const chosen = input<HTMLSelectElement>('loss').value;
+  const row = LOSS_LIST.find((r) => r.name === chosen);
+  return row && LOSS_CHOICES[kindOf(data)](row) ? row.name : ({ regression: 'mse', classification: 'binaryCrossentropy', classes: 'sparseCategoricalCrossentropy' } as const)[kindOf(data)];
+}
+
 /** The menus offer what the library has: its activations and optimizers, from the operation table's rows, each with its help as the option's title. */
 export function fillMenus(): void {
   const options = (list: readonly string[], title: (v: string) => string = (v) => v) => list.map((v) => new Option(title(v), v));
@@ -266,7 +293,25 @@ export function showOptional(data?: PageData): void {
 
 /** A CSV file's columns, for the target list; throws a BackpropError naming the file for text that is not CSV. */
 export function csvColumns(text: string, file: string): string[] {
-  return parseCsv(text, file).columns;
+  return parseCsv(firstRows(text), file).columns;
+}
+
+/**
+ * The text up to the end of its header and first row (line ends outside quotes, after lines that are
+ * not blank, as the reader skips blank lines): the columns are all the target menu needs, and csvData
+ * then reads and checks every row; parsing a big file twice doubled its wait.
+ */
+function firstRows(text: string): string {
+  let quoted = false, blank = true, rows = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '"') quoted = !quoted;
+    if (!quoted && (c === '\n' || c === '\r')) {
+      if (!blank && ++rows === 2) return text.slice(0, i);
+      blank = true;
+    } else if (c.trim() !== '' && c !== '\uFEFF') blank = false;
+  }
+  return text;
 }
 
 /** The CSV's rows for `target`; `classes`: read the target's values as class labels, whatever they look like. */
@@ -308,7 +353,7 @@ export function readRun(data: PageData): Run {
   const model: ModelOptions<LayerSpec> = {
     inputs: inputs.length,
     layers: dense.flatMap((layer, l) => (dropout !== '' && l < dense.length - 1 ? [layer, { dropout: entry(dropout) }] : [layer])),
-    loss: ({ regression: 'mse', classification: 'binaryCrossentropy', classes: 'sparseCategoricalCrossentropy' } as const)[kindOf(data)],
+    loss: chosenLoss(data),
     seed: 0,
   };
   const x = withCrosses(data.x, crosses);

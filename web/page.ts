@@ -2,7 +2,7 @@
 // (web/training.ts), Step and Play (web/walk.ts), timing (web/timing.ts) — through the page's one state
 // (web/state.ts), and keeps the settings in the URL so that a setup can be shared.
 import { BackpropError } from '../src/browser.js';
-import { chooseFile, chooseTask, currentData, loadCsv } from './pageData.js';
+import { chooseFile, chooseTask, currentData, describeLoss, loadCsv } from './pageData.js';
 import { showDerivation } from './derivation.js';
 import { checkForm, clearErrors, fillMenus, hiddenUnits, mark, marked, MAX_UNITS, readRun, showOptional, type Run } from './form.js';
 import { begin, end, idle, READY, say } from './state.js';
@@ -17,9 +17,9 @@ const PREVIEW_DELAY_MS = 200;
 /** The inputs that hold the data rather than a setting: their messages stay until the data changes. */
 const DATA_INPUTS = ['task', 'csv-file', 'target'];
 /** Inputs whose change makes a new network (or new rows): the last run's chart and results no longer hold. */
-const NETWORK_INPUTS = ['task', 'noise', 'test-share', 'classes', 'hidden', 'hidden-activation', 'output-activation', 'init', 'standardize', 'dropout', 'regularizer', 'reg-rate'];
+const NETWORK_INPUTS = ['task', 'noise', 'test-share', 'classes', 'hidden', 'hidden-activation', 'output-activation', 'loss', 'init', 'standardize', 'dropout', 'regularizer', 'reg-rate'];
 /** The settings the URL keeps (a CSV file cannot travel in a URL; its settings do). */
-const URL_INPUTS = ['task', 'noise', 'test-share', 'hidden', 'hidden-activation', 'output-activation', 'init', 'optimizer', 'lr', 'momentum', 'epochs', 'batch-size', 'regularizer', 'reg-rate', 'dropout', 'standardize', 'pace'];
+const URL_INPUTS = ['task', 'noise', 'test-share', 'hidden', 'hidden-activation', 'output-activation', 'loss', 'init', 'optimizer', 'lr', 'momentum', 'epochs', 'batch-size', 'regularizer', 'reg-rate', 'dropout', 'standardize', 'pace'];
 /** Changes of the rows themselves (settingsChanged's ids for them). */
 const DATA_CHANGES = ['task', 'noise', 'classes', 'test-share'];
 /** Hidden layers the +/− buttons go up to. */
@@ -129,6 +129,7 @@ const refusedStatus = () => say(`Not started: fix the ${marked().length === 1 ? 
  */
 function settingsChanged(id: string): void {
   if (!idle()) return;
+  if (id === 'loss') describeLoss();
   const walked = forgetWalk();
   forgetTrained();
   if (marked().length > 0) refusedStatus();

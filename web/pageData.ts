@@ -1,7 +1,7 @@
 // The data feature: which rows the page learns — a tutorial task, a toy data set (regenerated when
 // its noise changes) or a CSV file and the column to predict — and the lines that describe them.
-import { BackpropError } from '../src/browser.js';
-import { clearErrors, csvColumns, csvData, mark, problemOf, showOptional, tutorialData, useCsvDefaults, useTask, type PageData, type PageTask } from './form.js';
+import { BackpropError, LOSS_ROWS } from '../src/browser.js';
+import { chosenLoss, clearErrors, csvColumns, csvData, fillLossMenu, mark, problemOf, showOptional, tutorialData, useCsvDefaults, useTask, type PageData, type PageTask } from './form.js';
 import { extent } from '../src/extent.js';
 import { classColor, SCALE_GRADIENT } from './outputMap.js';
 import { $ } from './views.js';
@@ -72,17 +72,25 @@ export function loadCsv(fresh = false): void {
   describeData();
 }
 
+/** What the output units and the chosen loss are, under the network's fields. */
+export function describeLoss(): void {
+  const classes = data?.classes;
+  const loss = data && LOSS_ROWS[chosenLoss(data)];
+  $('loss-summary').textContent = !data || !loss ? '' : classes
+    ? `${classes.length} output units, one per class, through softmax: each class's probability; the loss is sparse categorical cross-entropy.`
+    : data.task === 'classification'
+    ? 'One output unit, its probability of 1; the loss is binary cross-entropy, as the targets are 0 or 1.'
+    : `One output unit, the predicted value; the loss: ${loss.help}.`;
+}
+
 function describeData(): void {
   const classes = data?.classes;
   showOptional(data);
   $('data-summary').textContent = data
     ? `${plural(data.rows, 'row')} from ${data.title}: ${data.features.join(', ')} → ${data.target}${classes ? ` (${classes.length} classes: ${classes.join(', ')})` : data.task === 'classification' ? ' (0 or 1)' : ' (a number)'}.`
     : 'Choose a CSV file with a header row.';
-  $('loss-summary').textContent = !data ? '' : classes
-    ? `${classes.length} output units, one per class, through softmax: each class's probability; the loss is sparse categorical cross-entropy.`
-    : data.task === 'classification'
-    ? 'One output unit, its probability of 1; the loss is binary cross-entropy, as the targets are 0 or 1.'
-    : 'One output unit, the predicted value; the loss is the squared error (mse).';
+  fillLossMenu(data);
+  describeLoss();
   if (data?.features.length !== 2) return;
   const d = data;
   $('plane-explain').textContent = d.classes

@@ -2,7 +2,7 @@
 // page's thread: it holds the run's WorkerTrainer (whose snapshots of a big network's weights are
 // too big to receive on the page's thread every frame), computes the maps and the scores, and sends
 // the page only what it draws.
-import type { DenseSpec, History, LayerSpec, Loss, ModelFitOptions, ModelOptions, Scaler, Weights } from '../src/browser.js';
+import type { DenseSpec, History, LayerSpec, Loss, ModelFitOptions, ModelOptions, Weights } from '../src/browser.js';
 import type { PlaneGrid } from './planeGrid.js';
 import type { Cross } from './toys.js';
 
@@ -11,7 +11,8 @@ export interface MapSetup {
   inputs: number;
   layers: DenseSpec[];
   loss: Loss;
-  scaler?: Scaler;
+  /** A standardizing run's training rows (the network's inputs): the worker fits the scaler the run's fit fits, off the page's thread. */
+  scaleRows?: Float64Array;
   /** The plane of the two raw features; the network's inputs are them and `crosses` of them. */
   grid: PlaneGrid;
   crosses: Cross[];
@@ -27,6 +28,8 @@ export interface FitRequest {
   x: Float64Array;
   y: Float64Array;
   fit: Omit<ModelFitOptions, 'onEpochEnd'> & { pace?: number };
+  /** The first rows' inputs (as x holds them): the fit's end comes with the trained model's predictions of them. */
+  sample: Float64Array;
 }
 
 export type ToPage =
@@ -37,6 +40,8 @@ export type ToPage =
   /** The untrained network of these options, made here (a big one's initial weights take longer than a frame to make): its maps, and its drawn weights back. */
   | { type: 'preview'; id: number; model: ModelOptions<LayerSpec> }
   | { type: 'fit'; id: number; request: FitRequest }
+  /** Maps of the last fit's trained weights, which the worker holds (the maps may have been started anew since it mapped them). */
+  | { type: 'fitted'; id: number }
   | { type: 'stop' }
   /** Accuracy of the last weights on each set of rows (x in the network's inputs). */
   | { type: 'score'; id: number; sets: { x: Float64Array; y: Float64Array }[] };
@@ -56,9 +61,14 @@ export type FromPage =
    * rows and columns, each bias's first shownUnits), when the trainer sent weights.
    */
   | { type: 'epochs'; id: number; epochs: number; losses: number[]; testLosses: (number | undefined)[]; testAccuracy?: number; drawn?: Weights }
-  /** A preview's weights as the diagram draws them, or why the options make no model. */
-  | { type: 'previewed'; id: number; drawn?: Weights; error?: string }
-  | { type: 'done'; id: number; history: History; weights: Weights; scaler?: Scaler }
+  /** A preview's weights as the diagram draws them and all of them flat (Keras order), or why the options make no model. */
+  | { type: 'previewed'; id: number; drawn?: Weights; flat?: Float64Array; error?: string }
+  /**
+   * The fit's end: the trained weights flat in the Keras order (transferred: a typed array crosses at
+   * once, where a big network's nested arrays would be rebuilt number by number on the page's thread),
+   * those the diagram draws, and the predictions of the request's sample rows.
+   */
+  | { type: 'done'; id: number; history: History; flat: Float64Array; drawn: Weights; predictions: number[][] }
   | { type: 'failed'; id: number; error: ErrorInfo }
   | { type: 'score'; id: number; accuracy: number[] }
   | { type: 'error'; id: number; message: string };

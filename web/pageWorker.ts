@@ -3,11 +3,11 @@
 // of the latest of them (the forward pass of the whole network over thousands of points), and sends
 // the page the losses, the few weights the diagram draws, and the numbers to paint. The numbers come
 // from the library's Model and WorkerTrainer, as an in-thread fit's would.
-import { BackpropError, DivergenceError, loadWasm, Model, WorkerTrainer, type ModelOptions, type Weights } from '../src/browser.js';
+import { BackpropError, DivergenceError, fitScaler, loadWasm, Model, WorkerTrainer, type ModelOptions, type Weights } from '../src/browser.js';
 import { gridPoints } from './planeGrid.js';
 import type { FitRequest, FromPage, MapSetup, ToPage } from './pageProtocol.js';
 import { withCrosses } from './toys.js';
-import { unflatten } from './weightsFlat.js';
+import { flatten, unflatten } from './weightsFlat.js';
 
 interface Maps {
   id: number;
@@ -31,7 +31,8 @@ const ready = loadWasm().catch(() => undefined);
 const post = (message: FromPage, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(message, transfer);
 
 function build(id: number, setup: MapSetup): Maps {
-  const { inputs, layers, loss, scaler } = setup;
+  const { inputs, layers, loss, scaleRows } = setup;
+  const scaler = scaleRows ? fitScaler(scaleRows, scaleRows.length / inputs, inputs) : undefined;
   const base = { inputs, ...(scaler ? { scaler } : {}) };
   const hidden = setup.plane ? layers.slice(0, -1) : [];
   const grid = setup.plane ? setup.grid : { x: [0, 1] as [number, number], y: [0, 1] as [number, number], resolution: 0 };
@@ -82,7 +83,7 @@ function drawn(weights: Weights, shown: number): Weights {
 }
 
 async function fit(id: number, request: FitRequest): Promise<void> {
-  const { model, x, y, fit: options } = request;
+  const { model, x, y, fit: options, sample } = request;
   try {
     if (trainer) trainer.setModel(model);
     else trainer = new WorkerTrainer(model);
@@ -119,7 +120,9 @@ async function fit(id: number, request: FitRequest): Promise<void> {
     fitting = false;
     const weights = own.model.getWeights();
     if (maps) paintSoon(maps, weights);
-    post({ type: 'done', id, history, weights, ...(own.model.scaler ? { scaler: own.model.scaler } : {}) });
+    const flat = flatten(weights);
+    const predictions = own.model.predict(sample);
+    post({ type: 'done', id, history, flat, drawn: drawn(weights, maps?.setup.shownUnits ?? Infinity), predictions }, [flat.buffer]);
   } catch (e) {
     flush();
     fitting = false;
@@ -151,11 +154,15 @@ self.onmessage = async (event: MessageEvent<ToPage>) => {
     try {
       const weights = new Model(m.model).getWeights();
       paintSoon(maps, weights);
-      post({ type: 'previewed', id: m.id, drawn: drawn(weights, maps.setup.shownUnits) });
+      const flat = flatten(weights);
+      post({ type: 'previewed', id: m.id, drawn: drawn(weights, maps.setup.shownUnits), flat }, [flat.buffer]);
     } catch (e) {
       post({ type: 'previewed', id: m.id, error: (e as Error).message });
     }
   } else if (m.type === 'fit') void fit(m.id, m.request);
+  else if (m.type === 'fitted') {
+    if (maps?.id === m.id && trainer) paintSoon(maps, trainer.model.getWeights());
+  }
   else if (m.type === 'stop') trainer?.stop();
   else {
     // Every score is answered, NaN where the maps have moved on to another network.

@@ -1,7 +1,7 @@
 // The Results and engine-timing panels: plain HTML tables.
 import { argmax, type EngineKind, type Weights } from '../src/browser.js';
 import type { PageData, Run } from './form.js';
-import { SHOWN_UNITS } from './diagram.js';
+import { SHOWN_UNITS, type Network } from './diagram.js';
 import { fragment } from './fragment.js';
 
 export interface EngineTiming {
@@ -64,21 +64,27 @@ export function predictionsTable(data: PageData, predictions: number[][]): HTMLT
 }
 
 /**
- * One table per layer: a row per input with its weight to each unit, then the biases. A wide layer
- * shows its first units, as the diagram does; getWeights() or the code below has them all.
+ * One table per layer of `network`: a row per input with its weight to each unit, then the biases.
+ * A wide layer shows its first units, as the diagram does (`weights` need hold only those); getWeights()
+ * or the code below has them all.
  */
-export function weightsTables(weights: Weights, features: string[], classes?: string[]): HTMLElement {
+export function weightsTables(weights: Weights, network: Network, features: string[], classes?: string[]): HTMLElement {
   const box = document.createElement('div');
   box.className = 'weights';
-  const layers = weights.length / 2;
+  // A wide layer's table scrolls sideways: the box takes focus, so that a keyboard can scroll it.
+  box.tabIndex = 0;
+  box.setAttribute('role', 'region');
+  box.setAttribute('aria-label', 'the weights, a table per layer');
+  const layers = network.layers.length;
   for (let l = 0; l < layers; l++) {
     const kernel = (weights[2 * l] as number[][]).slice(0, SHOWN_UNITS), bias = weights[2 * l + 1] as number[];
-    const units = Math.min(bias.length, SHOWN_UNITS), inputs = (weights[2 * l] as number[][]).length;
+    const all = network.layers[l]!.units, inputs = l === 0 ? network.inputs : network.layers[l - 1]!.units;
+    const units = Math.min(all, SHOWN_UNITS);
     const from = (i: number) => (l === 0 ? features[i] ?? `x${i + 1}` : `hidden ${l} · unit ${i + 1}`);
     // The output units by what they predict: a class each, or the target.
     const head = bias.slice(0, units).map((_, u) => (l === layers - 1 && classes ? classes[u]! : `unit ${u + 1}`));
     const rows = [...kernel.map((row, i) => [from(i), ...row.slice(0, units)]), ['bias', ...bias.slice(0, units)]];
-    const cut = [inputs > SHOWN_UNITS ? `${SHOWN_UNITS} of ${inputs} inputs` : '', bias.length > units ? `${units} of ${bias.length} units` : ''].filter(Boolean);
+    const cut = [inputs > SHOWN_UNITS ? `${SHOWN_UNITS} of ${inputs} inputs` : '', all > units ? `${units} of ${all} units` : ''].filter(Boolean);
     const name = l === layers - 1 ? 'Output layer' : `Hidden layer ${l + 1}`;
     box.append(table(['from', ...head], rows, `${name} weights${cut.length ? ` (first ${cut.join(', ')})` : ''}`));
   }

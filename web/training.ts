@@ -2,14 +2,15 @@
 // WorkerTrainer stays between runs so that a run starts at once, and draws the epochs it reports once
 // per frame, however often they come; Stop ends it after the epoch under way. The panels are reset
 // by the run's first drawing, so a run the library refuses leaves them as they were.
-import { BackpropError, Model, type Weights } from '../src/browser.js';
+import { BackpropError, type Weights } from '../src/browser.js';
 import type { Epochs, Fitted } from './background.js';
 import { plural } from './pageData.js';
 import { mark, problemOf, type PageData, type Run } from './form.js';
 import { predictionsTable, PREDICTED_ROWS, runCode, weightsTables } from './results.js';
 import { begin, end, say } from './state.js';
 import { withCrosses } from './toys.js';
-import { $, accuracy, background, diagram, lossChart, showWeights, stage, startViews } from './views.js';
+import { $, accuracy, background, diagram, lossChart, stage, startViews } from './views.js';
+import { lazyUnflatten } from './weightsFlat.js';
 
 /** Milliseconds per epoch at least when watching, so that the charts can be followed. */
 const WATCH_MS_PER_EPOCH = 10;
@@ -27,8 +28,8 @@ interface Unseen {
 interface TrainJob { run: Run; data: PageData; started: boolean; stopping: boolean; unseen: Unseen; since: number }
 let job: TrainJob | undefined;
 
-/** The last Train's run, the epochs it finished and its weights, while the diagram shows them: a Step continues it. */
-export let trained: { run: Run; epochs: number; weights: Weights } | undefined;
+/** The last Train's run and the epochs it finished, while the diagram shows its weights: a Step continues it. */
+export let trained: { run: Run; epochs: number } | undefined;
 export const forgetTrained = () => { trained = undefined; };
 
 /** Clears what the last run left: its loss chart, results and timings no longer describe the settings. */
@@ -48,8 +49,9 @@ export async function train(run: Run, data: PageData): Promise<void> {
   job = current;
   say('Starting…', 'running');
   try {
+    const sample = withCrosses(data.x.slice(0, Math.min(PREDICTED_ROWS, data.rows) * data.features.length), run.crosses);
     const fitted = await background.fit(
-      { model: run.model, x: run.x, y: run.y, fit: { ...run.fit, ...(run.pace === 'watch' ? { pace: WATCH_MS_PER_EPOCH } : {}) } },
+      { model: run.model, x: run.x, y: run.y, fit: { ...run.fit, ...(run.pace === 'watch' ? { pace: WATCH_MS_PER_EPOCH } : {}) }, sample },
       (epochs) => report(current, epochs),
     );
     if (job !== current) return;
@@ -133,14 +135,20 @@ function draw(current: TrainJob): void {
   if (!current.stopping) say(`Training: epoch ${unseen.epochs} of ${run.fit.epochs}, loss ${lossChart.last.toPrecision(4)}${test}${rate}`, 'running');
 }
 
-async function finish(current: TrainJob, { history, weights, scaler }: Fitted): Promise<void> {
+/**
+ * The fit's end: its last epochs drawn, the trained weights shown and the results. A big network's
+ * weights come flat and the predictions come computed, so that little is done on this thread (the
+ * nested weights are built only if a pick in the diagram reads them).
+ */
+async function finish(current: TrainJob, { history, flat, drawn, predictions }: Fitted): Promise<void> {
   if (current.unseen.frame !== undefined) cancelAnimationFrame(current.unseen.frame);
   current.unseen.frame = undefined;
   draw(current);
   const { run, data: d } = current;
   const epochs = history.loss.length, loss = history.loss[epochs - 1]!;
-  trained = { run, epochs, weights };
-  showWeights(run, weights);
+  trained = { run, epochs };
+  diagram.update(drawn, undefined, lazyUnflatten(flat, run.network));
+  background.mapFitted(run.plane !== undefined);
   const stopped = epochs < (run.fit.epochs ?? 1);
   const summary = `${stopped ? 'Stopped after' : 'Trained for'} ${plural(epochs, 'epoch')}; final loss ${loss.toPrecision(6)}`;
   stage(`After training: the weights of epoch ${epochs}.`);
@@ -150,12 +158,8 @@ async function finish(current: TrainJob, { history, weights, scaler }: Fitted): 
     + (testLoss !== undefined ? ` On the ${plural(run.test!.y.length, 'held-out row')}: ${testLoss.toPrecision(6)}.` : '');
   final.dataset.loss = String(loss);
   if (testLoss !== undefined) final.dataset.testLoss = String(testLoss);
-  // The trained model, for the first rows' predictions: a few rows, cheap on this thread.
-  const model = new Model({ ...run.model, ...(scaler ? { scaler } : {}) });
-  model.setWeights(weights);
-  const shown = Math.min(PREDICTED_ROWS, d.rows);
-  $('predictions').replaceChildren(predictionsTable(d, model.predict(withCrosses(d.x.slice(0, shown * d.features.length), run.crosses))));
-  $('weights').replaceChildren(weightsTables(weights, run.inputs, d.classes));
+  $('predictions').replaceChildren(predictionsTable(d, predictions));
+  $('weights').replaceChildren(weightsTables(drawn, run.network, run.inputs, d.classes));
   $('code').textContent = runCode(run);
   let scored = '';
   if (d.task === 'classification') {

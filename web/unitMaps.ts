@@ -29,11 +29,14 @@ interface LayerMaps {
 
 export class UnitMaps {
   private layers: LayerMaps[] = [];
+  /** The hidden layers the maps are laid out for (their activations and widths), as JSON. */
+  private shown = '';
 
   constructor(private readonly container: HTMLElement) {}
 
   clear(): void {
     this.layers = [];
+    this.shown = '';
     this.container.replaceChildren();
   }
 
@@ -44,6 +47,13 @@ export class UnitMaps {
   start(layers: DenseSpec[]): void {
     const n = MAP_RESOLUTION;
     const hidden = layers.slice(0, -1);
+    // The same hidden layers as the maps laid out (a run of the network previewed): the maps are kept, and repainted.
+    const shown = hidden.map((l) => ({ activation: l.activation ?? 'linear', units: l.units }));
+    if (JSON.stringify(shown) === this.shown) {
+      this.highlight(-1, -1);
+      return;
+    }
+    this.shown = JSON.stringify(shown);
     this.layers = hidden.map((layer) => ({
       activation: layer.activation ?? 'linear',
       canvases: Array.from({ length: Math.min(layer.units, SHOWN_UNITS) }, () => {

@@ -1,7 +1,7 @@
 // The panels a run draws into — the loss chart, the network diagram, the map of the prediction and
 // the hidden units' maps — and the two things every feature does with them: lay them out for a run,
 // and show a set of weights (with the Step that led to them, if any).
-import { fitScaler, lossName, type Trace, type Weights } from '../src/browser.js';
+import { lossName, type Trace, type Weights } from '../src/browser.js';
 import { NetworkDiagram } from './diagram.js';
 import type { PageData, Run } from './form.js';
 import { LossChart } from './lossChart.js';
@@ -11,6 +11,7 @@ import { MAP_RESOLUTION, UnitMaps } from './unitMaps.js';
 import { SHOWN_UNITS } from './diagram.js';
 import { extent } from '../src/extent.js';
 import { say } from './state.js';
+import { lazyUnflatten } from './weightsFlat.js';
 
 export const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -56,9 +57,8 @@ export function startViews(run: Run, d: PageData, trained: boolean): void {
   if (units) unitMaps.start(run.network.layers);
   else unitMaps.clear();
   if (plane) outputMap.start(plane, d.x, d.y, run.testMask, d.features, outputKind(d));
-  const scaler = trained && run.fit.standardize ? fitScaler(run.x, run.y.length, run.inputs.length) : undefined;
   background.start({
-    inputs: run.inputs.length, layers: run.network.layers, loss: lossName(run.model.loss), ...(scaler ? { scaler } : {}),
+    inputs: run.inputs.length, layers: run.network.layers, loss: lossName(run.model.loss), ...(trained && run.fit.standardize ? { scaleRows: run.x } : {}),
     grid: plane ?? { x: [0, 1], y: [0, 1], resolution: 1 }, crosses: run.crosses, plane: plane !== undefined,
     unitResolution: MAP_RESOLUTION, shownUnits: SHOWN_UNITS,
   });
@@ -72,8 +72,8 @@ export function showWeights(run: Run, weights: Weights, trace?: Trace): void {
 
 /** Shows `run`'s untrained network: its initial weights are made (and mapped) in the page's worker, and drawn when they come. */
 export async function showPreview(run: Run): Promise<void> {
-  const drawn = await background.preview(run.model);
-  if (drawn) diagram.update(drawn);
+  const weights = await background.preview(run.model);
+  if (weights) diagram.update(weights.drawn, undefined, lazyUnflatten(weights.flat, run.network));
 }
 
 /** The accuracy of the last weights mapped on the run's training rows and its test rows (if any), computed off this thread. */

@@ -17,6 +17,12 @@ export function flatten(weights: Weights): Float64Array {
   return flat;
 }
 
+/** The nested weights of `flat` as `unflatten` gives them, built on the first call only (a big network's take milliseconds, and are seldom read). */
+export function lazyUnflatten(flat: Float64Array, shape: { inputs: number; layers: { units: number }[] }): () => Weights {
+  let weights: Weights | undefined;
+  return () => (weights ??= unflatten(flat, shape));
+}
+
 /** The nested weights of a network of `inputs` inputs and these Dense layers from `flat`. */
 export function unflatten(flat: Float64Array, { inputs, layers }: { inputs: number; layers: { units: number }[] }): Weights {
   const weights: Weights = [];

@@ -2,7 +2,7 @@ import { CLASS_DATASET_NAMES, datasets, DATASET_NAMES, lossName, Model, paramNam
 import { count, fail, oneOf } from '../errors.js';
 import { extent } from '../extent.js';
 import { LOSS_ROWS } from '../operations/losses.js';
-import { OPTIMIZER_ROWS, type StateArray } from '../operations/optimizers.js';
+import { isStateArray, OPTIMIZER_ROWS, type ShownScalar, type StateName } from '../operations/optimizers.js';
 import { number, type Command, type FlagGroup, type Scope, type Values } from './args.js';
 import { num } from './report.js';
 import { earlyStoppingFlag, fitOptions, modelOptions } from './run.js';
@@ -121,7 +121,7 @@ export function explainText(t: Trace, run: Source, dataRows: number[], standardi
   const u = t.update.settings;
   const out: string[] = [
     run.title,
-    `${network.inputs}-${t.layers.map((l) => l.units).join('-')} ${t.layers.map((l) => (l.dropout ? `${l.activation} + dropout ${l.dropout.rate}` : l.activation)).join('/')}, ${lossName(run.spec.loss)}, ${u.optimizer} lr ${u.learningRate}, batch size ${run.fit.batchSize}, ${t.engine} engine`,
+    `${network.inputs}-${t.layers.map((l) => l.units).join('-')} ${t.layers.map((l) => `${l.activation}${l.alpha === undefined ? '' : ` (alpha ${l.alpha})`}${l.dropout ? ` + dropout ${l.dropout.rate}` : ''}`).join('/')}, ${lossName(run.spec.loss)}, ${u.optimizer} lr ${u.learningRate}, batch size ${run.fit.batchSize}, ${t.engine} engine`,
     `step ${t.step} (epoch ${t.epoch}) on ${dataRows.length === 1 ? 'row' : `${dataRows.length} rows:`} ${dataRows.slice(0, 8).join(', ')}${dataRows.length > 8 ? ', …' : ''}`,
   ];
   const shownRows = Math.min(t.rows.length, SHOW.rows);
@@ -239,20 +239,23 @@ export function explainText(t: Trace, run: Source, dataRows: number[], standardi
   }
 
   const row = OPTIMIZER_ROWS[u.optimizer];
-  out.push('', `update (${row.formula(u, t.update.iterations, num)})`);
-  const kept = Object.keys(row.state(u)).filter((name): name is StateArray => name !== 'uProduct');
-  const uProduct = t.update.uProduct;
+  out.push('', `update (${row.formula(u, t.update.iterations, num, t.update.alpha)})`);
+  const names = Object.keys(row.state(u)) as StateName[];
+  const kept = names.filter(isStateArray), scalars = names.filter((name) => !isStateArray(name)) as ShownScalar[];
   const symbols = Object.fromEntries(Object.entries(row.state(u)).map(([name, what]) => [name, what.split(',')[0]]));
-  if (uProduct) out.push(`  Πμ ${num(uProduct.before)} → ${num(uProduct.after)}`);
+  // the state scalars (nadam's Πμ, the powers βᵗ) once, before and after
+  for (const name of scalars) out.push(`  ${symbols[name]} ${num(t.update[name]!.before)} → ${num(t.update[name]!.after)}`);
+  const scalarsWere = Object.fromEntries(scalars.map((name) => [name, t.update[name]!.before]));
+  const scalarsNow = Object.fromEntries(scalars.map((name) => [name, t.update[name]!.after]));
   for (let l = L; l >= 1; l--) {
     const chains = layerChains(t, l);
     const before = layerValues(t.weights, l), after = layerValues(t.newWeights, l);
     // the optimizer's state after this step, where it keeps it (its row's `state`)
     const state = kept.map((name) => [name, layerValues(t.update[name]!.before, l), layerValues(t.update[name]!.after, l)] as const);
     chains.slice(0, SHOW.params).forEach((c, i) => {
-      const was = { ...Object.fromEntries(state.map(([name, v]) => [name, v[i]!])), ...(uProduct ? { uProduct: uProduct.before } : {}) };
-      const now = { ...Object.fromEntries(state.map(([name, , v]) => [name, v[i]!])), ...(uProduct ? { uProduct: uProduct.after } : {}) };
-      const values = { p: before[i]!, g: c.gradient, before: was, after: now, t: t.update.iterations, alpha: t.update.alpha, num, factor };
+      const was = { ...Object.fromEntries(state.map(([name, v]) => [name, v[i]!])), ...scalarsWere };
+      const now = { ...Object.fromEntries(state.map(([name, , v]) => [name, v[i]!])), ...scalarsNow };
+      const values = { p: before[i]!, g: c.gradient, before: was, after: now, alpha: t.update.alpha, num, factor };
       out.push(`  ${c.name} ← ${row.rule(u, values)} = ${num(after[i]!)}`);
       // the state this parameter's update read and left, by the row's symbols (m, v, a, …)
       if (state.length) out.push(`      ${state.map(([name, was, now]) => `${symbols[name]} ${num(was[i]!)} → ${num(now[i]!)}`).join(', ')}`);

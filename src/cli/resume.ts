@@ -5,6 +5,7 @@ import { CLASS_DATASET_NAMES, loadModel, type Model } from '../node.js';
 import { fail } from '../errors.js';
 import { lossSpec, type LossSpec } from '../spec.js';
 import { HYPERPARAMETER_NAMES } from '../operations/optimizers.js';
+import { ACTIVATION_PARAMETERS, type ActivationParameter } from '../operations/activations.js';
 import type { Values } from './args.js';
 import { flagName } from './run.js';
 
@@ -47,6 +48,8 @@ export async function resumeRun(file: string, v: Values, path: string | undefine
     layers: dense.map((l) => l.units).join(','),
     activation: v.activation === undefined || hidden.every((l) => l.activation === hidden[0]!.activation) ? activation : undefined,
     dropout: text(rate),
+    // each activation parameter (--alpha) as the layers that take it hold it
+    ...Object.fromEntries((Object.keys(ACTIVATION_PARAMETERS) as ActivationParameter[]).map((key) => [flagName(key), text(dense.find((l) => l[key] !== undefined)?.[key])])),
     l1: kernel.l1 ? text(kernel.l1) : undefined,
     l2: kernel.l2 ? text(kernel.l2) : undefined,
     ...(dataset ? { dataset } : { target: (info.targets ?? [info.target]).join(','), features: info.features.join(','), task }),

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { ACTIVATIONS, Model, MODEL_FORMAT, modelFromFile, type Activation, type DenseSpec, type FitOptions, type History, type Initializer, type LayerSpec, type ModelOptions, type Weights } from '../node.js';
 import { BackpropError, DivergenceError, fail, oneOf, show } from '../errors.js';
 import { isTfjs, readTfjs } from '../io/files.js';
-import { ACTIVATION_LIST } from '../operations/activations.js';
+import { ACTIVATION_LIST, ACTIVATION_PARAMETERS, ACTIVATION_ROWS, type ActivationParameter } from '../operations/activations.js';
 import { LOSS_LIST, LOSS_NAMES } from '../operations/losses.js';
 import { HYPERPARAMETER_NAMES, HYPERPARAMETERS, OPTIMIZER_LIST, takersOf, type Hyperparameter } from '../operations/optimizers.js';
 import { nameList } from '../operations/rows.js';
@@ -22,6 +22,7 @@ export const NETWORK_FLAGS: Flags = {
     value: 'NAME',
     help: `${ACTIVATION_LIST.map((r) => r.name).join(', ')}: one for the hidden layers (CSV runs: the output's follows the task; the tutorial datasets: every layer), or a list per layer`,
   },
+  ...activationParameterFlags(),
   loss: {
     value: 'NAME[,KEY=V]',
     help: `${LOSS_LIST.map((r) => (r.aliases.length ? `${r.name} (${r.aliases.join(', ')})` : r.name)).join(', ')}; with its parameter: huber,delta=X or binaryCrossentropy|categoricalCrossentropy,labelSmoothing=X (CSV runs: the task's by default; the categorical ones but sparseCategoricalCrossentropy train on one-hot rows of the classes)`,
@@ -65,6 +66,30 @@ export const FIT_FLAGS: Flags = {
     help: 'threads sharing each batch (default 1; engine wasm): the same numbers for any count; auto: one where a batch is too little work to share, else the cores; per-row updates (--batch-size 1) run on one',
   },
 };
+
+/** One flag per activation parameter (leakyRelu's --alpha), named after its Dense option, for every layer whose activation takes it. */
+function activationParameterFlags(): Flags {
+  return Object.fromEntries((Object.keys(ACTIVATION_PARAMETERS) as ActivationParameter[]).map((key) => {
+    const takers = ACTIVATION_LIST.filter((r) => r.takes[key] !== undefined);
+    const help = `${nameList(takers.map((r) => r.name), '', 'and')}: ${ACTIVATION_PARAMETERS[key].help}, on every such layer (default ${takers.map((r) => r.takes[key]).join(', ')})`;
+    return [flagName(key), { value: 'X', help }];
+  }));
+}
+
+/** The activation parameters the flags give (--alpha), checked; each must find a layer whose activation takes it. */
+function activationParameters(v: Values, activations: readonly Activation[]): Partial<Record<ActivationParameter, number>> {
+  const out: Partial<Record<ActivationParameter, number>> = {};
+  for (const key of Object.keys(ACTIVATION_PARAMETERS) as ActivationParameter[]) {
+    const flag = flagName(key), value = number(flag, v[flag]);
+    if (value === undefined) continue;
+    if (!activations.some((a) => ACTIVATION_ROWS[a].takes[key] !== undefined)) {
+      const takers = ACTIVATION_LIST.filter((r) => r.takes[key] !== undefined).map((r) => r.name);
+      fail(`--${flag}`, `no layer's activation takes ${key} (${activations.join(', ')}); ${nameList(takers, '', 'and')} ${takers.length > 1 ? 'take' : 'takes'} it`);
+    }
+    out[key] = ACTIVATION_PARAMETERS[key].check(`--${flag}`, value);
+  }
+  return out;
+}
 
 /** `weightDecay` → `weight-decay`: a fit option's flag. */
 export function flagName(option: string): string {
@@ -116,15 +141,19 @@ export function modelOptions(v: Values, base: ModelOptions, output?: Activation)
   if (dropout !== undefined && units.length < 2) fail('--dropout', 'goes after hidden layers; this network has none (--layers lists only the output)');
   const template = base.layers[0]!;
   const last = units.length - 1;
+  const activations = units.map((_, i): Activation => (output !== undefined && i === last && (acts?.length ?? 1) === 1 ? output
+    : acts ? acts[acts.length === 1 ? 0 : i]! : ((base.layers[i] ?? template).activation ?? 'linear')));
+  const parameters = activationParameters(v, activations);
   const spec: ModelOptions<LayerSpec> = {
     inputs: base.inputs,
     layers: units.flatMap((u, i): LayerSpec[] => {
-      const activation = output !== undefined && i === last && (acts?.length ?? 1) === 1 ? output
-        : acts ? acts[acts.length === 1 ? 0 : i]! : (base.layers[i] ?? template).activation;
+      const activation = activations[i]!;
+      const takes = ACTIVATION_ROWS[activation].takes;
       const dense: DenseSpec = {
         ...(base.layers[i] ?? template),
         units: u,
-        activation: activation as Activation,
+        activation,
+        ...Object.fromEntries(Object.entries(parameters).filter(([key]) => takes[key as ActivationParameter] !== undefined)),
         ...(init === undefined ? {} : { kernelInitializer: init }),
         ...(l1 || l2 ? { kernelRegularizer: { l1: l1 ?? 0, l2: l2 ?? 0 } } : {}),
       };

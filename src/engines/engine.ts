@@ -21,10 +21,10 @@ export interface Kernels {
   evaluate(net: number, x: number, y: number, w: number, rows: number, out: number): number;
   /** The regularizers' penalty l1·Σ|w| + l2·Σw², every layer's kernel then bias, from the current parameters (what step adds to the loss). */
   regularizerPenalty(net: number): number;
-  /** One activation, by code: act(z) (softmax, a whole row's, traps or throws). */
-  activation(z: number, act: number): number;
+  /** One activation, by code, with its layer's parameter alpha (leakyRelu's slope; the others ignore it): act(z) (softmax, a whole row's, traps or throws). */
+  activation(z: number, act: number, alpha: number): number;
   /** Its derivative at z: act′(z) (softmax's elementwise part: 1). */
-  activationDerivative(z: number, act: number): number;
+  activationDerivative(z: number, act: number, alpha: number): number;
 }
 
 /** The kernels behind one block of memory that grows on demand. */

@@ -5,12 +5,12 @@
 import { ACTIVATIONS, CLIPPINGS, LAYER_FIELDS, LOSSES, NET_SLOTS, OPTIMIZERS } from '../contract.js';
 import { LAYER, NET, OPTION, SETTING } from '../layout.js';
 import type { Engine } from './engine.js';
-import { erf, exp, expm1, log, log1p, pow, tanh } from './math.js';
+import { erf, exp, expm1, log, log1p, powerNext, powerStep, tanh } from './math.js';
 
 const { LAYERS, LOSS, X, Y, SAMPLE_WEIGHTS, WEIGHT, ORDER, PARAMS, GRADS, COUNT, SETTINGS, OPTIMIZER, MOMENTUMS, VELOCITIES, ACCUMULATORS, CLIPPING, CAPACITY, IN, TARGET, TARGETS, REGULARIZED, RANDOM } = NET;
 const { UNITS, INPUTS, ACT, W, B, A, D, Z, MASK, OPTIONS } = LAYER;
-const { KERNEL_L1, KERNEL_L2, BIAS_L1, BIAS_L2, RATE } = OPTION;
-const { LEARNING_RATE, MOMENTUM, NESTEROV, BETA_1, BETA_2, EPSILON, RHO, AMSGRAD, CENTERED, WEIGHT_DECAY, CLIP, LOSS_PARAMETER, ITERATIONS, U_PRODUCT } = SETTING;
+const { KERNEL_L1, KERNEL_L2, BIAS_L1, BIAS_L2, RATE, ALPHA } = OPTION;
+const { LEARNING_RATE, MOMENTUM, NESTEROV, BETA_1, BETA_2, EPSILON, RHO, AMSGRAD, CENTERED, WEIGHT_DECAY, CLIP, LOSS_PARAMETER, ITERATIONS, U_PRODUCT, BETA_1_POWER, BETA_2_POWER, DECAY_POWER, DECAY_POWER_LOW } = SETTING;
 const LAYER0 = NET_SLOTS.length, STRIDE = LAYER_FIELDS.length;
 const LINEAR = ACTIVATIONS.indexOf('linear'), SIGMOID = ACTIVATIONS.indexOf('sigmoid'), TANH = ACTIVATIONS.indexOf('tanh'), RELU = ACTIVATIONS.indexOf('relu');
 const SOFTMAX = ACTIVATIONS.indexOf('softmax'), ELU = ACTIVATIONS.indexOf('elu'), SELU = ACTIVATIONS.indexOf('selu'), SOFTPLUS = ACTIVATIONS.indexOf('softplus');
@@ -34,7 +34,7 @@ const TAME = 1e288;
 // the doubles nearest Keras's λ and α, and 1/√2, 1/√(2π), as assembly/activations.ts writes them
 const SELU_ALPHA = 1.6732632423543772, SELU_SCALE = 1.0507009873554805;
 const SQRT1_2 = Math.SQRT1_2, INV_SQRT_2PI = 0.3989422804014327;
-const LEAKY_RELU_SLOPE = 0.2, ONE_SIXTH = 1.0 / 6.0;
+const ONE_SIXTH = 1.0 / 6.0;
 
 function unknown(what: string, code: number): never {
   throw new Error(`Unknown ${what} code ${code} in the network descriptor.`);
@@ -136,7 +136,6 @@ function activateMore(z: number, act: number): number {
     case SWISH: return z * sigmoid(z);
     case GELU: return 0.5 * z * (1.0 + erf(z * SQRT1_2));
     case RELU6: return Math.min(Math.max(z, 0.0), 6.0);
-    case LEAKY_RELU: return z > 0.0 ? z : LEAKY_RELU_SLOPE * z;
     case HARD_SIGMOID: return hardSigmoid(z);
     case HARD_SWISH: return z * hardSigmoid(z);
     case MISH: return z * tanh(softplus(z));
@@ -175,7 +174,6 @@ function derivativeMore(f: Float64Array, a: number, zp: number, act: number): nu
       return 0.5 * (1.0 + erf(z * SQRT1_2)) + z * exp(-0.5 * z * z) * INV_SQRT_2PI;
     }
     case RELU6: return a > 0.0 && a < 6.0 ? 1.0 : 0.0;
-    case LEAKY_RELU: return a > 0.0 ? 1.0 : LEAKY_RELU_SLOPE;
     case HARD_SIGMOID: return a > 0.0 && a < 1.0 ? ONE_SIXTH : 0.0;
     case HARD_SWISH: {
       const z = f[zp]!, t = z + 3.0;
@@ -190,6 +188,23 @@ function derivativeMore(f: Float64Array, a: number, zp: number, act: number): nu
   }
 }
 
+// leaky_relu with its layer's negative slope α (its ALPHA option): applied over its layer, which keeps z
+function leakyRelu(z: number, alpha: number): number {
+  return z > 0.0 ? z : alpha * z;
+}
+
+function leakyReluDerivative(a: number, alpha: number): number {
+  return a > 0.0 ? 1.0 : alpha;
+}
+
+function activateWith(z: number, act: number, alpha: number): number {
+  return act === LEAKY_RELU ? leakyRelu(z, alpha) : activate(z, act);
+}
+
+function derivativeWith(f: Float64Array, a: number, zp: number, act: number, alpha: number): number {
+  return act === LEAKY_RELU ? leakyReluDerivative(a, alpha) : derivative(f, a, zp, act);
+}
+
 export function openJsEngine(bytes: number): Engine {
   let f = new Float64Array(bytes / 8 + 1);
   let m = new Int32Array(f.buffer);
@@ -197,25 +212,45 @@ export function openJsEngine(bytes: number): Engine {
   const record = (net: number, l: number) => net + LAYER0 + l * STRIDE;
   const field = (layer: number, s: number) => m[layer + s]!;
 
-  function activationForward(a: number, z: number, rows: number, units: number, act: number): void {
+  function activationForward(a: number, z: number, rows: number, units: number, act: number, alpha: number): void {
     if (act === SOFTMAX) {
       softmaxForward(a, z, rows, units);
+      return;
+    }
+    if (act === LEAKY_RELU) {
+      leakyReluForward(a, z, rows * units, alpha);
       return;
     }
     for (let i = 0; i < rows * units; i++) f[a + i] = activate(f[z + i]!, act);
   }
 
-  function activationBackward(d: number, a: number, z: number, rows: number, units: number, act: number): void {
+  function leakyReluForward(a: number, z: number, n: number, alpha: number): void {
+    for (let i = 0; i < n; i++) f[a + i] = leakyRelu(f[z + i]!, alpha);
+  }
+
+  function leakyReluBackward(d: number, a: number, n: number, alpha: number): void {
+    for (let i = 0; i < n; i++) f[d + i] = f[d + i]! * leakyReluDerivative(f[a + i]!, alpha);
+  }
+
+  function activationBackward(d: number, a: number, z: number, rows: number, units: number, act: number, alpha: number): void {
     if (act === LINEAR) return;
     if (act === SOFTMAX) {
       softmaxBackward(d, a, rows, units);
       return;
     }
+    if (act === LEAKY_RELU) {
+      leakyReluBackward(d, a, rows * units, alpha);
+      return;
+    }
     for (let i = 0; i < rows * units; i++) f[d + i] = f[d + i]! * derivative(f, f[a + i]!, z + i, act);
   }
 
-  function activationBackwardFromZ(d: number, z: number, n: number, act: number): void {
+  function activationBackwardFromZ(d: number, z: number, n: number, act: number, alpha: number): void {
     if (act === LINEAR) return;
+    if (act === LEAKY_RELU) {
+      for (let i = 0; i < n; i++) f[d + i] = f[d + i]! * leakyReluDerivative(leakyRelu(f[z + i]!, alpha), alpha);
+      return;
+    }
     for (let i = 0; i < n; i++) f[d + i] = f[d + i]! * derivative(f, activate(f[z + i]!, act), z + i, act);
   }
 
@@ -297,9 +332,9 @@ export function openJsEngine(bytes: number): Engine {
     return l1 * absolute + l2 * squares;
   }
 
-  function lossForwardBackward(dz: number, yhat: number, z: number, y: number, w: number, rows: number, outputs: number, targets: number, act: number, loss: number, param: number, scale: number, sum: number): number {
+  function lossForwardBackward(dz: number, yhat: number, z: number, y: number, w: number, rows: number, outputs: number, targets: number, act: number, alpha: number, loss: number, param: number, scale: number, sum: number): number {
     if (loss === CCE || loss === SPARSE) return softmaxCrossentropy(dz, yhat, z, y, w, rows, outputs, targets, loss, param, scale, sum);
-    if (w !== 0 || param !== 0.0 || (loss !== MSE && loss !== BCE)) return weightedLoss(dz, yhat, z, y, w, rows, outputs, act, loss, param, scale, sum);
+    if (w !== 0 || param !== 0.0 || (loss !== MSE && loss !== BCE)) return weightedLoss(dz, yhat, z, y, w, rows, outputs, act, alpha, loss, param, scale, sum);
     const single = outputs === 1;
     for (let row = 0; row < rows * outputs; row += outputs) {
       let total = 0.0;
@@ -313,7 +348,7 @@ export function openJsEngine(bytes: number): Engine {
         } else {
           const e = p - t;
           total += e * e;
-          g = (single ? 2.0 * e : 2.0 * e / outputs) * derivative(f, p, z + o, act);
+          g = (single ? 2.0 * e : 2.0 * e / outputs) * derivativeWith(f, p, z + o, act, alpha);
         }
         f[dz + o] = g * scale;
       }
@@ -323,8 +358,8 @@ export function openJsEngine(bytes: number): Engine {
     return sum;
   }
 
-  function weightedLoss(dz: number, yhat: number, z: number, y: number, w: number, rows: number, outputs: number, act: number, loss: number, param: number, scale: number, sum: number): number {
-    if (loss === CATEGORICAL_HINGE) return categoricalHinge(dz, yhat, z, y, w, rows, outputs, act, scale, sum);
+  function weightedLoss(dz: number, yhat: number, z: number, y: number, w: number, rows: number, outputs: number, act: number, alpha: number, loss: number, param: number, scale: number, sum: number): number {
+    if (loss === CATEGORICAL_HINGE) return categoricalHinge(dz, yhat, z, y, w, rows, outputs, act, alpha, scale, sum);
     const single = outputs === 1 || loss === KLD;
     const k = outputs;
     for (let r = 0; r < rows; r++) {
@@ -339,14 +374,14 @@ export function openJsEngine(bytes: number): Engine {
         if (loss === MSE) {
           const e = p - t;
           total += e * e;
-          g = (single ? 2.0 * e : 2.0 * e / k) * derivative(f, p, z + o, act);
+          g = (single ? 2.0 * e : 2.0 * e / k) * derivativeWith(f, p, z + o, act, alpha);
         } else if (loss === BCE) {
           const ts = param !== 0.0 ? t * (1.0 - param) + 0.5 * param : t;
           total += binaryCrossentropy(ts, p, z + o);
           g = single ? p - ts : (p - ts) / k;
         } else {
           total += term(loss, p, t, param);
-          g = (single ? slope : slope / k) * derivative(f, p, z + o, act);
+          g = (single ? slope : slope / k) * derivativeWith(f, p, z + o, act, alpha);
         }
         f[dz + o] = g * s;
       }
@@ -400,7 +435,7 @@ export function openJsEngine(bytes: number): Engine {
     return sum;
   }
 
-  function categoricalHinge(dz: number, yhat: number, z: number, y: number, w: number, rows: number, outputs: number, act: number, scale: number, sum: number): number {
+  function categoricalHinge(dz: number, yhat: number, z: number, y: number, w: number, rows: number, outputs: number, act: number, alpha: number, scale: number, sum: number): number {
     for (let r = 0; r < rows; r++) {
       const row = r * outputs, ar = yhat + row, yr = y + row, dr = dz + row;
       const weight = w !== 0 ? f[w + r]! : 1.0;
@@ -417,7 +452,7 @@ export function openJsEngine(bytes: number): Engine {
       for (let k = 0; k < outputs; k++) {
         const t = f[yr + k]!, p = f[ar + k]!;
         const d = margin >= 0.0 ? -t + ((1.0 - t) * p === neg ? (1.0 - t) / ties : 0.0) : 0.0;
-        f[dr + k] = d * derivative(f, p, z + row + k, act) * s;
+        f[dr + k] = d * derivativeWith(f, p, z + row + k, act, alpha) * s;
       }
       const value = Math.max(margin, 0.0);
       sum += w !== 0 ? weight * value : value;
@@ -549,8 +584,8 @@ export function openJsEngine(bytes: number): Engine {
   }
 
   function adamUpdate(params: number, grads: number, momentums: number, velocities: number, count: number,
-    lr: number, beta1: number, beta2: number, epsilon: number, t: number): number {
-    const alpha = lr * Math.sqrt(1.0 - pow(beta2, t)) / (1.0 - pow(beta1, t));
+    lr: number, beta1: number, beta2: number, epsilon: number, beta1Power: number, beta2Power: number): number {
+    const alpha = lr * Math.sqrt(1.0 - beta2Power) / (1.0 - beta1Power);
     let finite = 0.0;
     for (let i = 0; i < count; i++) {
       const g = f[grads + i]!;
@@ -598,8 +633,8 @@ export function openJsEngine(bytes: number): Engine {
   }
 
   function adamAmsgradUpdate(params: number, grads: number, momentums: number, velocities: number, hats: number, count: number,
-    lr: number, beta1: number, beta2: number, epsilon: number, t: number): number {
-    const alpha = lr * Math.sqrt(1.0 - pow(beta2, t)) / (1.0 - pow(beta1, t));
+    lr: number, beta1: number, beta2: number, epsilon: number, beta1Power: number, beta2Power: number): number {
+    const alpha = lr * Math.sqrt(1.0 - beta2Power) / (1.0 - beta1Power);
     let finite = 0.0;
     for (let i = 0; i < count; i++) {
       const g = f[grads + i]!;
@@ -657,8 +692,8 @@ export function openJsEngine(bytes: number): Engine {
   }
 
   function adamaxUpdate(params: number, grads: number, momentums: number, velocities: number, count: number,
-    lr: number, beta1: number, beta2: number, epsilon: number, t: number): number {
-    const correction = 1.0 - pow(beta1, t);
+    lr: number, beta1: number, beta2: number, epsilon: number, beta1Power: number): number {
+    const correction = 1.0 - beta1Power;
     let finite = 0.0;
     for (let i = 0; i < count; i++) {
       const g = f[grads + i]!;
@@ -675,9 +710,9 @@ export function openJsEngine(bytes: number): Engine {
   }
 
   function nadamUpdate(params: number, grads: number, momentums: number, velocities: number, count: number,
-    lr: number, beta1: number, beta2: number, epsilon: number, t: number, uProduct: number): number {
-    const u = beta1 * (1.0 - 0.5 * pow(0.96, t)), next = beta1 * (1.0 - 0.5 * pow(0.96, t + 1.0));
-    const nextProduct = uProduct * next, beta2Power = pow(beta2, t);
+    lr: number, beta1: number, beta2: number, epsilon: number, beta2Power: number, decayPower: number, nextDecayPower: number, uProduct: number): number {
+    const u = beta1 * (1.0 - 0.5 * decayPower), next = beta1 * (1.0 - 0.5 * nextDecayPower);
+    const nextProduct = uProduct * next;
     let finite = 0.0;
     for (let i = 0; i < count; i++) {
       const g = f[grads + i]!;
@@ -736,11 +771,9 @@ export function openJsEngine(bytes: number): Engine {
     for (let i = 0; i < count; i++) f[grads + i] = f[grads + i]! * scale;
   }
 
-  function countUpdate(net: number): number {
+  function countUpdate(net: number): void {
     const settings = slot(net, SETTINGS);
-    const t = f[settings + ITERATIONS]! + 1.0;
-    f[settings + ITERATIONS] = t;
-    return t;
+    f[settings + ITERATIONS] = f[settings + ITERATIONS]! + 1.0;
   }
 
   function plainSgd(net: number): boolean {
@@ -751,18 +784,29 @@ export function openJsEngine(bytes: number): Engine {
     const clipping = slot(net, CLIPPING);
     if (clipping !== CLIP_NONE) clipGradients(net, clipping);
     advance(net);
-    return updateRange(net, 0, slot(net, COUNT));
+    const finite = updateRange(net, 0, slot(net, COUNT));
+    finish(net);
+    return finite;
   }
 
   function advance(net: number): void {
-    const t = countUpdate(net);
-    const settings = slot(net, SETTINGS);
-    if (slot(net, OPTIMIZER) === NADAM) f[settings + U_PRODUCT] = f[settings + U_PRODUCT]! * f[settings + BETA_1]! * (1.0 - 0.5 * pow(0.96, t));
+    countUpdate(net);
+    const settings = slot(net, SETTINGS), kind = slot(net, OPTIMIZER);
+    if (kind === ADAM || kind === ADAMW || kind === ADAMAX) powerStep(f, settings + BETA_1_POWER, f[settings + BETA_1]!);
+    if (kind === ADAM || kind === ADAMW || kind === NADAM) powerStep(f, settings + BETA_2_POWER, f[settings + BETA_2]!);
+    if (kind === NADAM) f[settings + U_PRODUCT] = f[settings + U_PRODUCT]! * f[settings + BETA_1]! * (1.0 - 0.5 * power(settings + DECAY_POWER));
+  }
+
+  function finish(net: number): void {
+    if (slot(net, OPTIMIZER) === NADAM) powerStep(f, slot(net, SETTINGS) + DECAY_POWER, 0.96);
+  }
+
+  function power(at: number): number {
+    return f[at]! + f[at + 1]!;
   }
 
   function updateRange(net: number, first: number, count: number): number {
     const settings = slot(net, SETTINGS);
-    const t = f[settings + ITERATIONS]!;
     const params = slot(net, PARAMS) + first;
     const grads = slot(net, GRADS) + first;
     const momentums = slot(net, MOMENTUMS) + first;
@@ -771,7 +815,7 @@ export function openJsEngine(bytes: number): Engine {
     const lr = f[settings + LEARNING_RATE]!;
     const kind = slot(net, OPTIMIZER);
     if (kind === ADAM) {
-      return adam(net, params, grads, momentums, velocities, accumulators, count, lr, t);
+      return adam(net, params, grads, momentums, velocities, accumulators, count, lr);
     }
     if (kind === RMSPROP) {
       if (f[settings + CENTERED]! !== 0.0) {
@@ -782,29 +826,33 @@ export function openJsEngine(bytes: number): Engine {
         f[settings + RHO]!, f[settings + MOMENTUM]!, f[settings + EPSILON]!);
     }
     if (kind === SGD) return sgdUpdate(params, grads, momentums, count, lr, f[settings + MOMENTUM]!, f[settings + NESTEROV]! !== 0.0);
-    return updateMore(net, kind, params, grads, momentums, velocities, accumulators, count, lr, t);
+    return updateMore(net, kind, params, grads, momentums, velocities, accumulators, count, lr);
   }
 
-  function adam(net: number, params: number, grads: number, momentums: number, velocities: number, accumulators: number, count: number, lr: number, t: number): number {
+  function adam(net: number, params: number, grads: number, momentums: number, velocities: number, accumulators: number, count: number, lr: number): number {
     const settings = slot(net, SETTINGS);
     const beta1 = f[settings + BETA_1]!, beta2 = f[settings + BETA_2]!, epsilon = f[settings + EPSILON]!;
+    const beta1Power = power(settings + BETA_1_POWER), beta2Power = power(settings + BETA_2_POWER);
     if (f[settings + AMSGRAD]! !== 0.0) {
-      return adamAmsgradUpdate(params, grads, momentums, velocities, accumulators, count, lr, beta1, beta2, epsilon, t);
+      return adamAmsgradUpdate(params, grads, momentums, velocities, accumulators, count, lr, beta1, beta2, epsilon, beta1Power, beta2Power);
     }
-    return adamUpdate(params, grads, momentums, velocities, count, lr, beta1, beta2, epsilon, t);
+    return adamUpdate(params, grads, momentums, velocities, count, lr, beta1, beta2, epsilon, beta1Power, beta2Power);
   }
 
-  function updateMore(net: number, kind: number, params: number, grads: number, momentums: number, velocities: number, accumulators: number, count: number, lr: number, t: number): number {
+  function updateMore(net: number, kind: number, params: number, grads: number, momentums: number, velocities: number, accumulators: number, count: number, lr: number): number {
     const settings = slot(net, SETTINGS);
     const epsilon = f[settings + EPSILON]!;
     if (kind === ADAGRAD) return adagradUpdate(params, grads, accumulators, count, lr, epsilon);
     if (kind === ADADELTA) return adadeltaUpdate(params, grads, velocities, accumulators, count, lr, f[settings + RHO]!, epsilon);
     const beta1 = f[settings + BETA_1]!, beta2 = f[settings + BETA_2]!;
-    if (kind === ADAMAX) return adamaxUpdate(params, grads, momentums, velocities, count, lr, beta1, beta2, epsilon, t);
-    if (kind === NADAM) return nadamUpdate(params, grads, momentums, velocities, count, lr, beta1, beta2, epsilon, t, f[settings + U_PRODUCT]!);
+    if (kind === ADAMAX) return adamaxUpdate(params, grads, momentums, velocities, count, lr, beta1, beta2, epsilon, power(settings + BETA_1_POWER));
+    if (kind === NADAM) {
+      return nadamUpdate(params, grads, momentums, velocities, count, lr, beta1, beta2, epsilon,
+        power(settings + BETA_2_POWER), power(settings + DECAY_POWER), powerNext(f, settings + DECAY_POWER, 0.96), f[settings + U_PRODUCT]!);
+    }
     if (kind === ADAMW) {
       decayWeights(params, count, f[settings + WEIGHT_DECAY]!, lr);
-      return adam(net, params, grads, momentums, velocities, accumulators, count, lr, t);
+      return adam(net, params, grads, momentums, velocities, accumulators, count, lr);
     }
     return unknown('optimizer', kind);
   }
@@ -821,7 +869,7 @@ export function openJsEngine(bytes: number): Engine {
         denseForward(dst, inp, w, b, rows, inputs, units, act);
       } else {
         denseForward(z, inp, w, b, rows, inputs, units, LINEAR);
-        activationForward(dst, z, rows, units, act);
+        activationForward(dst, z, rows, units, act, f[field(layer, OPTIONS) + ALPHA]!);
         const mask = field(layer, MASK);
         if (train && mask !== 0) random = dropoutForward(dst, mask, rows * units, f[field(layer, OPTIONS) + RATE]!, random);
       }
@@ -833,11 +881,11 @@ export function openJsEngine(bytes: number): Engine {
   function layerBackward(d: number, layer: number, rows: number): void {
     const act = field(layer, ACT), mask = field(layer, MASK);
     if (mask === 0) {
-      if (act !== LINEAR) activationBackward(d, field(layer, A), field(layer, Z), rows, field(layer, UNITS), act);
+      if (act !== LINEAR) activationBackward(d, field(layer, A), field(layer, Z), rows, field(layer, UNITS), act, f[field(layer, OPTIONS) + ALPHA]!);
     } else {
       const n = rows * field(layer, UNITS);
       dropoutBackward(d, mask, n);
-      activationBackwardFromZ(d, field(layer, Z), n, act);
+      activationBackwardFromZ(d, field(layer, Z), n, act, f[field(layer, OPTIONS) + ALPHA]!);
     }
   }
 
@@ -916,7 +964,7 @@ export function openJsEngine(bytes: number): Engine {
     m[net + RANDOM] = forward(net, inp, count, yhat, true, true);
     const one = count === 1;
     const param = f[slot(net, SETTINGS) + LOSS_PARAMETER]!;
-    const loss = lossForwardBackward(field(last, D), yhat, field(last, Z), target, weight, count, outputs, targets, field(last, ACT), slot(net, LOSS), param, one ? 1.0 : 1.0 / count, 0.0);
+    const loss = lossForwardBackward(field(last, D), yhat, field(last, Z), target, weight, count, outputs, targets, field(last, ACT), f[field(last, OPTIONS) + ALPHA]!, slot(net, LOSS), param, one ? 1.0 : 1.0 / count, 0.0);
     if (fuse && one && plainSgd(net) && slot(net, REGULARIZED) === 0) return loss + backwardUpdate(net, inp);
     backward(net, inp, count);
     let mean = one ? loss : loss / count;
@@ -946,7 +994,7 @@ export function openJsEngine(bytes: number): Engine {
       const yhat = out + start * outputs;
       forward(net, x + start * inputs, count, yhat, false, y >= 0);
       const weight = w >= 0 ? w + start : 0;
-      if (y >= 0) total = lossForwardBackward(field(last, D), yhat, field(last, Z), y + start * targets, weight, count, outputs, targets, field(last, ACT), slot(net, LOSS), param, 1.0, total);
+      if (y >= 0) total = lossForwardBackward(field(last, D), yhat, field(last, Z), y + start * targets, weight, count, outputs, targets, field(last, ACT), f[field(last, OPTIONS) + ALPHA]!, slot(net, LOSS), param, 1.0, total);
     }
     let mean = total / rows;
     if (y >= 0 && slot(net, REGULARIZED) !== 0) mean += penalty(net, false);
@@ -975,10 +1023,10 @@ export function openJsEngine(bytes: number): Engine {
     predict: (net, x, rows, out) => { evaluate(net, x, -1, -1, rows, out); },
     evaluate,
     regularizerPenalty: (net) => penalty(net, false),
-    activation: activate,
-    activationDerivative: (z, act) => {
+    activation: activateWith,
+    activationDerivative: (z, act, alpha) => {
       f[0] = z; // f[0] is scratch: the layout starts at 1
-      return derivative(f, activate(z, act), 0, act);
+      return derivativeWith(f, activateWith(z, act, alpha), 0, act, alpha);
     },
     shared: undefined,
   } satisfies Engine;

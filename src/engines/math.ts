@@ -356,7 +356,7 @@ function fromBits(hi: number, lo: number): number {
   return DOUBLE[0]!;
 }
 
-// Veltkamp's split (see assembly/math.ts's pow): halves of 26 bits whose products are exact
+// Veltkamp's split (see assembly/math.ts's powerStep): halves of 26 bits whose products are exact
 const SPLIT = 134217729.0; // 2^27 + 1
 let productError = 0.0;
 let powLow = 0.0;
@@ -379,8 +379,28 @@ function ddMul(ah: number, al: number, bh: number, bl: number): number {
   return s;
 }
 
-/** xⁿ for 0 ≤ x ≤ 1 and a whole n ≥ 0, assembly/math.ts's pow line for line: the same bits on every host, unlike Math.pow. */
-export function pow(x: number, n: number): number {
+/** βᵗ⁺¹ from βᵗ: the double-double (f[at], f[at + 1]) times x in place, returned rounded; assembly/math.ts's powerStep line for line. */
+export function powerStep(f: Float64Array, at: number, x: number): number {
+  const hi = ddMul(f[at]!, f[at + 1]!, x, 0.0);
+  f[at] = hi;
+  f[at + 1] = powLow;
+  return hi + powLow;
+}
+
+/** powerStep's βᵗ⁺¹ without its store; assembly/math.ts's powerNext line for line. */
+export function powerNext(f: Float64Array, at: number, x: number): number {
+  const hi = ddMul(f[at]!, f[at + 1]!, x, 0.0);
+  return hi + powLow;
+}
+
+/**
+ * xⁿ for 0 ≤ x ≤ 1 and a whole n ≥ 0 as a double-double [high, low], whose sum rounds to the power
+ * the kernels' running products reach (powerStep from [1, 0], n times): by squaring in double-double,
+ * ~100 bits survive the ~log₂n squarings, the same bits on every host, unlike Math.pow (Node's and
+ * Chromium's differ in the last bit of 0.999ᵗ for one t in six). The host's, for a power the kernels
+ * did not reach step by step: an optimizer continued with another β, or a state saved without its powers.
+ */
+export function ddPow(x: number, n: number): [number, number] {
   let rh = 1.0, rl = 0.0, bh = x, bl = 0.0, k = n;
   while (k >= 1.0) {
     const half = Math.floor(k * 0.5);
@@ -392,5 +412,5 @@ export function pow(x: number, n: number): number {
     bl = powLow;
     k = half;
   }
-  return rh + rl;
+  return [rh, rl];
 }

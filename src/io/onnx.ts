@@ -114,7 +114,7 @@ export function exportOnnx(model: Model, options: OnnxOptions = {}): Uint8Array 
     let previous = name;
     steps.forEach((step, k) => {
       const output = last && k === steps.length - 1 ? ONNX_OUTPUT : `${name}/${step.as ?? `${step.op.toLowerCase()}_${k + 1}`}`;
-      const inputs = (step.inputs ?? [PREVIOUS]).map((i) => (typeof i === 'number' ? constant(i) : i === PREVIOUS ? previous : named.get(i)!));
+      const inputs = (step.inputs ?? [PREVIOUS]).map((i) => (typeof i === 'number' ? constant(i) : typeof i === 'object' ? constant(layer[i.parameter]!) : i === PREVIOUS ? previous : named.get(i)!));
       nodes.push(node(step.op, inputs, output, step.attributes));
       if (step.as) named.set(step.as, output);
       previous = output;

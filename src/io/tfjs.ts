@@ -112,7 +112,7 @@ export function tfjsLayers(model: Model): { layers: DenseLayer[]; weights: Weigh
  * modelFromTfjs.
  */
 export function exportTfjs(model: Model, options: { weightsPath?: string; info?: Omit<ModelInfo, 'training'> } = {}): TfjsExport {
-  const { inputs, loss } = model.network;
+  const { inputs } = model.network;
   const { layers, weights, notes } = tfjsLayers(model);
   const names = layers.map((_, l) => `dense_${l + 1}`);
   const topology = layers.flatMap((layer, l) => [{

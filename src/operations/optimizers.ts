@@ -4,7 +4,6 @@
 // trace, explain, the TF.js reference, the CLI's flags and help and docs/operations.md read these rows.
 import { OPTIMIZERS, type CLIPPINGS, type NET_SLOTS, type SETTING_SLOTS } from '../contract.js';
 import { fail, positiveFinite, show } from '../errors.js';
-import { pow } from '../engines/math.js';
 import { nonNegative, rowList, trueOrFalse, type Counterpart, type NoEquivalent, type RowBase } from './rows.js';
 import type { ScheduleSettings } from './schedules.js';
 
@@ -84,17 +83,38 @@ export const STATE_SLOTS = { momentums: 'MOMENTUMS', velocities: 'VELOCITIES', a
 
 /**
  * The scalars of optimizer state, each in a setting the kernels advance, with the value a fresh
- * optimizer starts from: Keras's `iterations` and Nadam's `u_product`. A checkpoint saves each.
+ * optimizer starts from: Keras's `iterations` and Nadam's `u_product`, and the powers of the bias
+ * corrections, which Keras computes as βᵗ each update and the kernels keep as running products, each
+ * a double-double (name, then nameLow). A checkpoint saves each.
  */
 export const STATE_SCALARS = {
   iterations: { slot: 'ITERATIONS', initial: 0 },
   uProduct: { slot: 'U_PRODUCT', initial: 1 },
+  beta1Power: { slot: 'BETA_1_POWER', initial: 1 },
+  beta1PowerLow: { slot: 'BETA_1_POWER_LOW', initial: 0 },
+  beta2Power: { slot: 'BETA_2_POWER', initial: 1 },
+  beta2PowerLow: { slot: 'BETA_2_POWER_LOW', initial: 0 },
+  // nadam's is one update ahead: 0.96ᵗ⁺¹ (its schedule reads 0.96ᵗ and 0.96ᵗ⁺¹ each update)
+  decayPower: { slot: 'DECAY_POWER', initial: 0.96 },
+  decayPowerLow: { slot: 'DECAY_POWER_LOW', initial: 0 },
 } as const satisfies Record<string, { slot: (typeof SETTING_SLOTS)[number]; initial: number }>;
 export type StateScalar = keyof typeof STATE_SCALARS;
 export const STATE_SCALAR_NAMES = Object.keys(STATE_SCALARS) as StateScalar[];
 
-/** What an optimizer keeps beyond `iterations`, by name: state arrays and nadam's uProduct. */
-export type StateName = StateArray | Exclude<StateScalar, 'iterations'>;
+/** The state scalars a trace shows, before and after the step: nadam's uProduct and the powers (rounded). */
+export type ShownScalar = Exclude<StateScalar, 'iterations' | `${string}Low`>;
+
+/** A state scalar as the kernels read it: a power rounded from its double-double (high + low), uProduct as it is. */
+export function scalarValue(scalars: Readonly<Record<StateScalar, number>>, name: ShownScalar): number {
+  return name === 'uProduct' ? scalars[name] : scalars[name] + scalars[`${name}Low`];
+}
+
+/** What an optimizer keeps beyond `iterations`, by name: state arrays, nadam's uProduct and the powers (rounded). */
+export type StateName = StateArray | ShownScalar;
+
+export function isStateArray(name: StateName): name is StateArray {
+  return (STATE_ARRAYS as readonly string[]).includes(name);
+}
 
 /** One parameter's update as explain writes it: the numbers of that parameter, and the number format. */
 export interface UpdateValues {
@@ -104,8 +124,6 @@ export interface UpdateValues {
   /** The state the optimizer keeps (its row's `state`), before and after the step: this parameter's element of each array, and the scalars. */
   before: Partial<Record<StateName, number>>;
   after: Partial<Record<StateName, number>>;
-  /** The updates made once this one is done (t, from 1). */
-  t: number;
   /** Adam's folded step size (stepSize). */
   alpha?: number;
   /** A number as explain prints it, and as a factor of a product (negative ones in parentheses). */
@@ -140,10 +158,10 @@ export interface OptimizerRow extends RowBase {
   state(s: OptimizerSettings): Partial<Record<StateName, string>>;
   /** Where its state arrays start when it starts afresh, where not at 0. */
   initial(s: OptimizerSettings): Partial<Record<StateArray, number>>;
-  /** Adam's step size at update t with the bias corrections folded in (trace's `alpha`); null for the others. */
-  stepSize: ((s: OptimizerSettings, t: number) => number) | null;
-  /** The update as explain heads it: the rule in symbols, with the settings' values. */
-  formula(s: OptimizerSettings, iterations: number, num: (x: number) => string): string;
+  /** Adam's step size with the bias corrections folded in, from the state after the update (its powers; trace's `alpha`); null for the others. */
+  stepSize: ((s: OptimizerSettings, after: Partial<Record<StateName, number>>) => number) | null;
+  /** The update as explain heads it: the rule in symbols, with the settings' values (adam's: its step size `alpha`). */
+  formula(s: OptimizerSettings, iterations: number, num: (x: number) => string, alpha?: number): string;
   /** One parameter's update as explain writes it, with its values: the right-hand side of θ ← …. */
   rule(s: OptimizerSettings, v: UpdateValues): string;
   /** TensorFlow.js's optimizer that updates as this one does (a tf.Optimizer), for the reference runs; or, for these settings or any, why there is none. */
@@ -153,7 +171,8 @@ export interface OptimizerRow extends RowBase {
 }
 
 const INFERENCE_ONLY = { none: 'an ONNX model holds the forward pass for inference; it carries no optimizer' };
-const adamStepSize = (s: OptimizerSettings, t: number) => s.learningRate * Math.sqrt(1 - pow(s.beta2, t)) / (1 - pow(s.beta1, t));
+/** As assembly/optimizers.ts's adam_update computes it, from the powers the kernels advanced (the same bits). */
+const adamStepSize = (s: OptimizerSettings, after: Partial<Record<StateName, number>>) => s.learningRate * Math.sqrt(1.0 - after.beta2Power!) / (1.0 - after.beta1Power!);
 const none = () => ({});
 const MOMENT = "m, the gradient's running mean", SQUARES = "v, the squared gradient's running mean";
 /** TensorFlow.js fixes ε at its backend's 1e-7 in some optimizers: with another ε there is no counterpart. */
@@ -162,12 +181,15 @@ const fixedEpsilon = (name: string, s: OptimizerSettings) => (s.epsilon === 1e-7
 /** Adam's and AdamW's update: amsgrad divides by v̂, the largest v so far. */
 const adamRule = (s: OptimizerSettings, v: UpdateValues) =>
   `${v.num(v.alpha!)}·${v.factor(v.after.momentums!)}/(√${v.num(s.amsgrad ? v.after.accumulators! : v.after.velocities!)} + ${s.epsilon})`;
-const adamFormula = (s: OptimizerSettings, t: number, num: (x: number) => string) =>
-  `m ← m + (g − m)(1 − β₁), v ← v + (g² − v)(1 − β₂), ${s.amsgrad ? 'v̂ ← max(v̂, v), ' : ''}θ ← θ − ${s.weightDecay ? 'θ·wd·lr − ' : ''}α·m/(√${s.amsgrad ? 'v̂' : 'v'} + ε) with α = lr·√(1 − β₂ᵗ)/(1 − β₁ᵗ) = ${num(adamStepSize(s, t))}`;
-const adamState = (s: OptimizerSettings): Partial<Record<StateName, string>> => ({ momentums: MOMENT, velocities: SQUARES, ...(s.amsgrad ? { accumulators: 'v̂, the largest v so far' } : {}) });
+const adamFormula = (s: OptimizerSettings, num: (x: number) => string, alpha: number) =>
+  `m ← m + (g − m)(1 − β₁), v ← v + (g² − v)(1 − β₂), ${s.amsgrad ? 'v̂ ← max(v̂, v), ' : ''}θ ← θ − ${s.weightDecay ? 'θ·wd·lr − ' : ''}α·m/(√${s.amsgrad ? 'v̂' : 'v'} + ε) with α = lr·√(1 − β₂ᵗ)/(1 − β₁ᵗ) = ${num(alpha)}`;
+const BETA_1_POWER = 'β₁ᵗ, β₁ to the power of the update count', BETA_2_POWER = 'β₂ᵗ, β₂ to the power of the update count';
+const adamState = (s: OptimizerSettings): Partial<Record<StateName, string>> => ({
+  momentums: MOMENT, velocities: SQUARES, ...(s.amsgrad ? { accumulators: 'v̂, the largest v so far' } : {}), beta1Power: BETA_1_POWER, beta2Power: BETA_2_POWER,
+});
 
-/** Nadam's momentum schedule μₜ = β₁·(1 − 0.5·0.96ᵗ), as Keras's. */
-const nadamMu = (s: OptimizerSettings, t: number) => s.beta1 * (1 - 0.5 * pow(0.96, t));
+/** Nadam's momentum schedule μ = β₁·(1 − 0.5·0.96ᵗ), as Keras's, from the power 0.96ᵗ. */
+const nadamMu = (s: OptimizerSettings, decayPower: number) => s.beta1 * (1.0 - 0.5 * decayPower);
 
 const ROWS = {
   sgd: {
@@ -198,7 +220,7 @@ const ROWS = {
     state: adamState,
     initial: none,
     stepSize: adamStepSize,
-    formula: (s, t, num) => `adam${s.amsgrad ? ' (amsgrad)' : ''}, lr ${num(s.learningRate)}, β₁ ${s.beta1}, β₂ ${s.beta2}, ε ${s.epsilon}, t ${t}: ${adamFormula(s, t, num)}`,
+    formula: (s, t, num, alpha) => `adam${s.amsgrad ? ' (amsgrad)' : ''}, lr ${num(s.learningRate)}, β₁ ${s.beta1}, β₂ ${s.beta2}, ε ${s.epsilon}, t ${t}: ${adamFormula(s, num, alpha!)}`,
     rule: (s, v) => `${v.num(v.p)} − ${adamRule(s, v)}`,
     // TensorFlow.js adds ε to the bias-corrected √v̂, Keras to √v: test/parity.test.ts says why the bounds hold.
     tfjs: (tf, s) => (s.amsgrad ? { none: "TensorFlow.js's adam has no amsgrad" } : tf.train.adam(s.learningRate, s.beta1, s.beta2, s.epsilon)),
@@ -257,11 +279,11 @@ const ROWS = {
     help: "Adamax: Adam with the infinity norm, u = max(β₂·u, |g|), in place of the squared gradient's mean",
     kernel: 'adamaxUpdate', learningRate: 0.001, takes: { beta1: 0.9, beta2: 0.999, epsilon: 1e-7 },
     refine: () => {},
-    state: () => ({ momentums: MOMENT, velocities: 'u, the running infinity norm' }),
+    state: () => ({ momentums: MOMENT, velocities: 'u, the running infinity norm', beta1Power: BETA_1_POWER }),
     initial: none,
     stepSize: null,
     formula: (s, t, num) => `adamax, lr ${num(s.learningRate)}, β₁ ${s.beta1}, β₂ ${s.beta2}, ε ${s.epsilon}, t ${t}: m ← m + (g − m)(1 − β₁), u ← max(β₂·u, |g|), θ ← θ − lr·m/((1 − β₁ᵗ)·(u + ε))`,
-    rule: (s, v) => `${v.num(v.p)} − ${v.num(s.learningRate)}·${v.factor(v.after.momentums!)}/(${v.num(1 - pow(s.beta1, v.t))}·(${v.num(v.after.velocities!)} + ${s.epsilon}))`,
+    rule: (s, v) => `${v.num(v.p)} − ${v.num(s.learningRate)}·${v.factor(v.after.momentums!)}/(${v.num(1.0 - v.after.beta1Power!)}·(${v.num(v.after.velocities!)} + ${s.epsilon}))`,
     tfjs: (tf, s) => tf.train.adamax(s.learningRate, s.beta1, s.beta2, s.epsilon),
     onnx: INFERENCE_ONLY,
   },
@@ -269,14 +291,17 @@ const ROWS = {
     help: "Nadam: Adam with Nesterov momentum, on Keras's momentum schedule μₜ = β₁·(1 − 0.5·0.96ᵗ)",
     kernel: 'nadamUpdate', learningRate: 0.001, takes: { beta1: 0.9, beta2: 0.999, epsilon: 1e-7 },
     refine: () => {},
-    state: () => ({ momentums: MOMENT, velocities: SQUARES, uProduct: 'Πμ, the product of the momentum schedule so far' }),
+    state: () => ({
+      momentums: MOMENT, velocities: SQUARES, uProduct: 'Πμ, the product of the momentum schedule so far', beta2Power: BETA_2_POWER, decayPower: '0.96ᵗ⁺¹, the next term of the schedule',
+    }),
     initial: none,
     stepSize: null,
     formula: (s, t, num) => `nadam, lr ${num(s.learningRate)}, β₁ ${s.beta1}, β₂ ${s.beta2}, ε ${s.epsilon}, t ${t}: μₜ = β₁·(1 − 0.5·0.96ᵗ), Πμ ← Πμ·μₜ, m ← m + (g − m)(1 − β₁), v ← v + (g² − v)(1 − β₂), m̂ = μₜ₊₁·m/(1 − Πμ·μₜ₊₁) + (1 − μₜ)·g/(1 − Πμ), v̂ = v/(1 − β₂ᵗ), θ ← θ − lr·m̂/(√v̂ + ε)`,
     rule: (s, v) => {
-      const u = nadamMu(s, v.t), next = nadamMu(s, v.t + 1), product = v.after.uProduct!;
-      const mHat = next * v.after.momentums! / (1 - product * next) + (1 - u) * v.g / (1 - product);
-      const vHat = v.after.velocities! / (1 - pow(s.beta2, v.t));
+      // 0.96ᵗ is the power before the update, 0.96ᵗ⁺¹ the one after (assembly/optimizers.ts's nadam)
+      const u = nadamMu(s, v.before.decayPower!), next = nadamMu(s, v.after.decayPower!), product = v.after.uProduct!;
+      const mHat = next * v.after.momentums! / (1.0 - product * next) + (1.0 - u) * v.g / (1.0 - product);
+      const vHat = v.after.velocities! / (1.0 - v.after.beta2Power!);
       return `${v.num(v.p)} − ${v.num(s.learningRate)}·${v.factor(mHat)}/(√${v.num(vHat)} + ${s.epsilon})   (m̂, v̂)`;
     },
     tfjs: { none: 'TensorFlow.js has no Nadam' },
@@ -289,7 +314,7 @@ const ROWS = {
     state: adamState,
     initial: none,
     stepSize: adamStepSize,
-    formula: (s, t, num) => `adamw${s.amsgrad ? ' (amsgrad)' : ''}, lr ${num(s.learningRate)}, wd ${s.weightDecay}, β₁ ${s.beta1}, β₂ ${s.beta2}, ε ${s.epsilon}, t ${t}: ${adamFormula(s, t, num)}`,
+    formula: (s, t, num, alpha) => `adamw${s.amsgrad ? ' (amsgrad)' : ''}, lr ${num(s.learningRate)}, wd ${s.weightDecay}, β₁ ${s.beta1}, β₂ ${s.beta2}, ε ${s.epsilon}, t ${t}: ${adamFormula(s, num, alpha!)}`,
     rule: (s, v) => `${v.num(v.p)} − ${v.num(v.p)}·${s.weightDecay}·${v.num(s.learningRate)} − ${adamRule(s, v)}`,
     tfjs: { none: 'TensorFlow.js has no AdamW' },
     onnx: INFERENCE_ONLY,

@@ -6,6 +6,7 @@ import { fail, knownKeys, oneOf, show } from '../../errors.js';
 import type { Model } from '../../model.js';
 import type { Scaler } from '../../scaler.js';
 import type { Activation } from '../../spec.js';
+import { ACTIVATION_ROWS } from '../../operations/activations.js';
 
 /** The standalone predictors exportStandalone writes: a JavaScript module, WebAssembly with its loader, a C header. */
 export const STANDALONE_FORMATS = ['js', 'wasm', 'c'] as const;
@@ -57,6 +58,9 @@ export function planOf(model: Model, options: StandaloneOptions): Plan {
   const weights = model.getWeights();
   let inputs = network.inputs;
   const layers = network.layers.map((layer, l): PlanLayer => {
+    // The predictors compute leakyRelu at Keras's default slope alone (their runtime's act_leakyRelu).
+    const standard = ACTIVATION_ROWS[layer.activation].takes.alpha;
+    if (layer.alpha !== standard) fail(`layers[${l}].alpha`, `is ${layer.alpha}; the standalone predictors compute leakyRelu with its default slope ${standard} only (export ONNX, or save the model file, for another)`);
     const keras = weights[2 * l] as number[][], bias = weights[2 * l + 1] as number[];
     const kernel = new Float64Array(layer.units * inputs);
     for (let i = 0; i < inputs; i++) for (let u = 0; u < layer.units; u++) kernel[u * inputs + i] = keras[i]![u]!;
