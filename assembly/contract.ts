@@ -81,8 +81,9 @@ export const SENSE: i32 = 25;
 export const SLEEPING: i32 = 26;
 export const CALLER_SLEEPS: i32 = 27;
 export const NONFINITE: i32 = 28;
+export const NEXT: i32 = 29;
 
-export const LAYER0: i32 = 29; // first layer record
+export const LAYER0: i32 = 30; // first layer record
 export const STRIDE: i32 = 10; // slots per layer record
 
 // a layer record's slots
@@ -128,4 +129,4 @@ export const DECAY_POWER: i32 = 18;
 export const DECAY_POWER_LOW: i32 = 19;
 
 // the hash of the definition these constants come from; the host compares it with its own
-export const CONTRACT: u32 = 0xbafcaa8d;
+export const CONTRACT: u32 = 0xbf6eb498;

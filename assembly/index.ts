@@ -1,7 +1,7 @@
 import { denseForward, denseGradient, denseInputGradient, denseBackwardUpdate } from './dense';
 import { activateWith, derivativeWith, activationForward, activationBackward, activationBackwardFromZ } from './activations';
 import { dropoutForward, dropoutBackward, STEP } from './dropout';
-import { threads, share, barrier, setShared, shared, sharedUpdate, reportFinite, workersFinite } from './threads';
+import { threads, share, pieces, nextPiece, barrier, setShared, shared, sharedUpdate, reportFinite, workersFinite } from './threads';
 import { lossForwardBackward } from './losses';
 import { update, advance, updateRange, finish, countUpdate, plainSgd } from './optimizers';
 import { penalty } from './regularizers';
@@ -130,25 +130,58 @@ function layerBackward(d: usize, layer: usize, first: i32, rows: i32): void {
 
 // backward — from the last layer's D (dL/dz, [rows][units]) down to the first layer: each layer's
 // gradients into GRADS and dL/dz of the layer below into its D. inp: the rows forward took.
-// Thread t of n computes its share of each layer's units' gradients (over every row) and of the rows
-// of dL/dz below, then waits for the others before the next layer down.
+// With n threads each layer is cut into pieces — of its units' gradients (each over every row), then
+// of the rows of dL/dz below — that the threads take as they come free; then every thread waits for
+// the others before the next layer down. `thread`: this one's number (0: the caller's).
 @inline
-function backward(net: i32, inp: usize, rows: i32, t: i32, n: i32): void {
+function backward(net: i32, inp: usize, rows: i32, thread: i32, n: i32): void {
   const shift = slot(net, GRADS) - slot(net, PARAMS); // a parameter's gradient sits `shift` slots after it
-  const first = share(rows, t, n), mine = share(rows, t + 1, n) - first;
+  const p = pieces(n);
   for (let l = slot(net, LAYERS) - 1; l >= 0; l--) {
     const layer = record(net, l);
     const w = field(layer, W), b = field(layer, B), inputs = field(layer, INPUTS), units = field(layer, UNITS);
-    const d = at(field(layer, D)), u = share(units, t, n);
-    const x = l == 0 ? inp : at(field(record(net, l - 1), A));
-    denseGradient(at(w + shift) + <usize>u * (<usize>inputs << 3), at(b + shift) + (<usize>u << 3), d + (<usize>u << 3), units, x, rows, inputs, share(units, t + 1, n) - u);
-    if (l > 0) {
-      const below = record(net, l - 1), din = at(field(below, D));
-      denseInputGradient(din + <usize>first * (<usize>inputs << 3), d + <usize>first * (<usize>units << 3), at(w), mine, inputs, units);
-      layerBackward(din, below, first, mine);
+    const d = at(field(layer, D));
+    for (let k = 0, c = nextPiece(net, n, 0); c < (l > 0 ? 2 * p : p); c = nextPiece(net, n, ++k)) {
+      if (c < p) {
+        const u = share(units, c, p), x = l == 0 ? inp : at(field(record(net, l - 1), A));
+        denseGradient(at(w + shift) + <usize>u * (<usize>inputs << 3), at(b + shift) + (<usize>u << 3), d + (<usize>u << 3), units, x, rows, inputs, share(units, c + 1, p) - u);
+      } else {
+        const below = record(net, l - 1), din = at(field(below, D));
+        const first = share(rows, c - p, p), mine = share(rows, c - p + 1, p) - first;
+        denseInputGradient(din + <usize>first * (<usize>inputs << 3), d + <usize>first * (<usize>units << 3), at(w), mine, inputs, units);
+        layerBackward(din, below, first, mine);
+      }
     }
-    if (n > 1) barrier(net, t);
+    if (n > 1) barrier(net, thread);
   }
+}
+
+// forward_pieces — a step's forward pass of the batch at inp ([rows][inputs]) in training, piece by
+// piece (rows) on whichever threads take them; returns the generator's state after the batch's draws.
+@inline
+function forwardPieces(net: i32, inp: usize, rows: i32, n: i32): u32 {
+  const out = at(field(record(net, slot(net, LAYERS) - 1), A)), p = pieces(n);
+  let random: u32 = 0, took = false;
+  for (let k = 0, c = nextPiece(net, n, 0); c < p; c = nextPiece(net, n, ++k)) {
+    const first = share(rows, c, p);
+    random = forward(net, inp, first, share(rows, c + 1, p) - first, rows, out, true, true);
+    took = true;
+  }
+  // a thread that took no piece: the state after the draws, from a pass over no rows
+  return took ? random : forward(net, inp, 0, 0, rows, out, true, true);
+}
+
+// update_pieces — the update's parameters piece by piece on whichever threads take them (advance
+// has run); Σ(p − p) over the pieces this thread took
+@inline
+function updatePieces(net: i32, n: i32): f64 {
+  const count = slot(net, COUNT), p = pieces(n);
+  let finite = 0.0;
+  for (let k = 0, c = nextPiece(net, n, 0); c < p; c = nextPiece(net, n, ++k)) {
+    const first = share(count, c, p);
+    finite += updateRange(net, first, share(count, c + 1, p) - first);
+  }
+  return finite;
 }
 
 // backward_update — backward and plain SGD's update fused, for one row (see dense_backward_update).
@@ -228,7 +261,7 @@ export function step(net: i32, pos: i32, count: i32): f64 {
     barrier(net, 0); // the workers start
   }
   const yhat = at(field(last, A));
-  const random = forward(net, inp, 0, share(count, 1, n), count, yhat, true, true);
+  const random = forwardPieces(net, inp, count, n);
   if (n > 1) barrier(net, 0); // every row's forward pass done
   store<u32>(<usize>(net + RANDOM) << 2, random);
   // 1 / 1 and x / 1 are exact: one row skips the divisions, the slowest links in a tiny network's chain
@@ -244,7 +277,7 @@ export function step(net: i32, pos: i32, count: i32): f64 {
   let mean = one ? loss : loss / <f64>count;
   if (slot(net, REGULARIZED) != 0) mean += penalty(net, true);
   if (!shares) return mean + update(net);
-  const finite = updateRange(net, 0, share(slot(net, COUNT), 1, n));
+  const finite = updatePieces(net, n);
   barrier(net, 0); // every parameter updated
   finish(net);
   return mean + finite + workersFinite(net);
@@ -293,22 +326,20 @@ export function evaluate(net: i32, x: i32, y: i32, w: i32, rows: i32, out: i32):
 }
 
 // work — a worker's loop in the threads build (src/threads.ts starts one per extra thread): waits for
-// a step, takes share `thread` of its forward and backward passes (step computes the loss between
-// them) and of its update, and again, until a step of 0 rows. The other builds have no threads: it traps there.
+// a step, takes pieces of its forward and backward passes (step computes the loss between them) and
+// of its update, and again, until a step of 0 rows. `thread`: its number, 1 on. The other builds have no threads: it traps there.
 export function work(net: i32, thread: i32): void {
   if (!ASC_FEATURE_THREADS) unreachable();
   while (true) {
     barrier(net, thread);
     const rows = shared(net), n = slot(net, THREADS), inp = at(slot(net, IN));
     if (rows == 0) return;
-    const first = share(rows, thread, n);
-    forward(net, inp, first, share(rows, thread + 1, n) - first, rows, at(field(record(net, slot(net, LAYERS) - 1), A)), true, true);
+    forwardPieces(net, inp, rows, n);
     barrier(net, thread); // every row's forward pass done
     barrier(net, thread); // the loss and the last layer's dL/dz done
     backward(net, inp, rows, thread, n);
     if (sharedUpdate(net)) {
-      const count = slot(net, COUNT), first = share(count, thread, n);
-      reportFinite(net, updateRange(net, first, share(count, thread + 1, n) - first));
+      reportFinite(net, updatePieces(net, n));
       barrier(net, thread); // every parameter updated
     }
   }

@@ -1,12 +1,14 @@
-import { THREADS, SHARED, ARRIVED, SENSE, SLEEPING, CALLER_SLEEPS, NONFINITE, REGULARIZED, CLIPPING, CLIP_NONE } from './contract';
+import { THREADS, SHARED, ARRIVED, SENSE, SLEEPING, CALLER_SLEEPS, NONFINITE, NEXT, REGULARIZED, CLIPPING, CLIP_NONE } from './contract';
 import { slot } from './net';
 
 // Threads sharing one step's batch: the threads build (`--enable threads`, its memory shared with
 // workers that each run `work`, src/threads.ts). A step's sums keep the one order of a single thread
 // whoever computes them: the forward pass and each row of dL/d inputs are per row, so the threads
 // split the rows; each gradient is one sum over every row of the batch, so they split the units
-// (assembly/dense.ts); each parameter's update is its own, so they split the parameters. Between
-// the layers, every thread waits for the others at a barrier.
+// (assembly/dense.ts); each parameter's update is its own, so they split the parameters. Each of
+// these is cut into pieces that the threads take as they come free (a thread on a slower or busier
+// core takes fewer); which thread computes a piece changes none of its sums. Between the layers,
+// every thread waits for the others at a barrier.
 
 // How often a worker looks for the barrier's end before it sleeps: about as long as the caller's
 // part between barriers (the loss, the update), so that a step's barriers rarely wake a sleeper.
@@ -20,11 +22,29 @@ export function threads(net: i32, rows: i32): i32 {
   return max(1, slot(net, THREADS));
 }
 
-// where thread t's share of `count` items starts when n threads share them (t = n: count): an even
-// item, so each share keeps the kernels' pairs of rows or units
+// Pieces of a step's work per thread: enough that a thread on a slower core leaves the rest to the
+// others, few enough that taking one (an atomic add) stays small beside it.
+const PIECES = 4;
+
+// the pieces a step's forward pass, each layer's backward half and the update are cut into: one for one thread
 @inline
-export function share(count: i32, t: i32, n: i32): i32 {
-  return t >= n ? count : <i32>(<i64>count * <i64>t / <i64>n) & ~1;
+export function pieces(n: i32): i32 {
+  return n > 1 ? PIECES * n : 1;
+}
+
+// The next piece this thread takes: the shared counter's (NEXT, which each barrier resets to 0), or
+// with one thread its own k-th (0, 1, …).
+@inline
+export function nextPiece(net: i32, n: i32, k: i32): i32 {
+  if (!ASC_FEATURE_THREADS || n == 1) return k;
+  return atomic.add<i32>(address(net, NEXT), 1);
+}
+
+// where piece c of `count` items cut into p pieces starts (c = p: count): an even item, so each piece
+// keeps the kernels' pairs of rows or units
+@inline
+export function share(count: i32, c: i32, p: i32): i32 {
+  return c >= p ? count : <i32>(<i64>count * <i64>c / <i64>p) & ~1;
 }
 
 @inline
@@ -55,6 +75,7 @@ export function barrier(net: i32, thread: i32): void {
   const s = atomic.load<i32>(sense);
   if (atomic.add<i32>(arrived, 1) == slot(net, THREADS) - 1) {
     atomic.store<i32>(arrived, 0);
+    atomic.store<i32>(address(net, NEXT), 0);
     atomic.store<i32>(sense, s ^ 1);
     if (atomic.load<i32>(sleeping) > 0) atomic.notify(sense, -1);
     return;

@@ -126,7 +126,7 @@ export class Threads {
     for (const w of this.workers) w.terminate();
     this.workers = [];
     const i32 = this.engine.i32, net = this.net;
-    for (const slot of [NET.ARRIVED, NET.SLEEPING, NET.SHARED, NET.NONFINITE]) Atomics.store(i32, net + slot, 0);
+    for (const slot of [NET.ARRIVED, NET.SLEEPING, NET.SHARED, NET.NONFINITE, NET.NEXT]) Atomics.store(i32, net + slot, 0);
     i32[net + NET.THREADS] = 1;
   }
 }
