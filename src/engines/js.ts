@@ -963,11 +963,13 @@ export function openJsEngine(bytes: number): Engine {
     const yhat = field(last, A);
     m[net + RANDOM] = forward(net, inp, count, yhat, true, true);
     const one = count === 1;
-    const param = f[slot(net, SETTINGS) + LOSS_PARAMETER]!;
-    const loss = lossForwardBackward(field(last, D), yhat, field(last, Z), target, weight, count, outputs, targets, field(last, ACT), f[field(last, OPTIONS) + ALPHA]!, slot(net, LOSS), param, one ? 1.0 : 1.0 / count, 0.0);
-    if (fuse && one && plainSgd(net) && slot(net, REGULARIZED) === 0) return loss + backwardUpdate(net, inp);
+    const loss = slot(net, LOSS), act = field(last, ACT);
+    const param = loss === MSE ? 0.0 : f[slot(net, SETTINGS) + LOSS_PARAMETER]!;
+    const alpha = act === LEAKY_RELU ? f[field(last, OPTIONS) + ALPHA]! : 0.0;
+    const value = lossForwardBackward(field(last, D), yhat, field(last, Z), target, weight, count, outputs, targets, act, alpha, loss, param, one ? 1.0 : 1.0 / count, 0.0);
+    if (fuse && one && plainSgd(net) && slot(net, REGULARIZED) === 0) return value + backwardUpdate(net, inp);
     backward(net, inp, count);
-    let mean = one ? loss : loss / count;
+    let mean = one ? value : value / count;
     if (slot(net, REGULARIZED) !== 0) mean += penalty(net, true);
     return mean + update(net);
   }
