@@ -167,8 +167,19 @@ function forwardPieces(net: i32, inp: usize, rows: i32, n: i32): u32 {
     random = forward(net, inp, first, share(rows, c + 1, p) - first, rows, out, true, true);
     took = true;
   }
-  // a thread that took no piece: the state after the draws, from a pass over no rows
-  return took ? random : forward(net, inp, 0, 0, rows, out, true, true);
+  // a thread that took no piece: the state after the batch's draws, counted (a second forward here would
+  // put a second copy of the dense kernels in the step, which cost one thread a third of its speed)
+  return took ? random : randomAfter(net, rows);
+}
+
+// The dropout generator's state after a batch of `rows` rows has drawn every Dropout layer's masks.
+function randomAfter(net: i32, rows: i32): u32 {
+  let random = load<u32>(<usize>(net + RANDOM) << 2);
+  for (let l = 0; l < slot(net, LAYERS); l++) {
+    const layer = record(net, l);
+    if (field(layer, MASK) != 0) random += <u32>(rows * field(layer, UNITS)) * STEP;
+  }
+  return random;
 }
 
 // update_pieces — the update's parameters piece by piece on whichever threads take them (advance

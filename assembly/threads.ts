@@ -44,7 +44,8 @@ export function nextPiece(net: i32, n: i32, k: i32): i32 {
 // keeps the kernels' pairs of rows or units
 @inline
 export function share(count: i32, c: i32, p: i32): i32 {
-  return c >= p ? count : <i32>(<i64>count * <i64>c / <i64>p) & ~1;
+  // one piece (one thread): no division, which is a per-row step's worth of time
+  return c >= p ? count : c == 0 ? 0 : <i32>(<i64>count * <i64>c / <i64>p) & ~1;
 }
 
 @inline
