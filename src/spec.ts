@@ -1,7 +1,7 @@
 import { ACTIVATIONS, LOSSES } from './contract.js';
 import { fail, knownKeys, oneOf, positiveInteger, show } from './errors.js';
 import { ACTIVATION_PARAMETERS, ACTIVATION_ROWS, type Activation } from './operations/activations.js';
-import { LOSS_NAMES, LOSS_ROWS, type Loss } from './operations/losses.js';
+import { LOSS_NAMES, LOSS_ROWS, type Loss, type LossAlias } from './operations/losses.js';
 
 export { ACTIVATIONS, LOSSES, type Activation, type Loss };
 
@@ -53,7 +53,7 @@ export type LayerSpec = DenseSpec | DropoutSpec;
  * A loss by name (or a short alias: 'mae', 'mape', 'msle', 'kld'), or `{ name, ...its parameter }`:
  * `{ name: 'huber', delta: 2 }`, `{ name: 'binaryCrossentropy', labelSmoothing: 0.1 }`.
  */
-export type LossSpec = Loss | 'mae' | 'mape' | 'msle' | 'kld' | { name: Loss | 'mae' | 'mape' | 'msle' | 'kld'; delta?: number; labelSmoothing?: number };
+export type LossSpec = Loss | LossAlias | { name: Loss | LossAlias; delta?: number; labelSmoothing?: number };
 
 /** A model's layers and loss; `Layer` narrows the layers to Dense ones where a caller wants only those. */
 export interface ModelSpec<Layer extends LayerSpec = LayerSpec> {

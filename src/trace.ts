@@ -362,9 +362,10 @@ function alone(kind: EngineKind, inputs: number, units: number, activation: Acti
  */
 function lossDerivative(network: Network, yhat: number[][], y: number[][], rows: number): number[][] | null {
   const { loss, lossParameter } = network;
-  if (LOSS_ROWS[loss].fromLogits || loss === 'categoricalHinge') return null;
+  const row = LOSS_ROWS[loss];
+  if (row.fromLogits || row.overOutputs === 'row') return null;
   if (loss === 'mse') return yhat.map((row, r) => row.map((p, o) => 2 * (p - y[r]![o]!) / row.length / rows));
-  const code = codeOf(LOSSES, loss, 'loss'), averaged = loss !== 'kullbackLeiblerDivergence';
+  const code = codeOf(LOSSES, loss, 'loss'), averaged = row.overOutputs === 'mean';
   return yhat.map((row, r) => row.map((p, o) => {
     term(code, p, y[r]![o]!, lossParameter);
     return (averaged ? termSlope() / row.length : termSlope()) / rows;

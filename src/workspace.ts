@@ -1,7 +1,7 @@
 import type { Engine, EngineKind } from './engines/engine.js';
 import { openJsEngine } from './engines/js.js';
 import { openWasmEngine } from './engines/wasm.js';
-import { planLayout, writeDescriptor, writeSampleWeights, type Layout, type Sizes } from './layout.js';
+import { NET, planLayout, writeDescriptor, writeSampleWeights, type Layout, type Sizes } from './layout.js';
 import type { Network } from './spec.js';
 
 /** Rows a pass takes at least, so that predict and evaluate run many rows per pass. */
@@ -17,8 +17,6 @@ export class Workspace {
   layout: Layout;
   /** The Model's parameter version the engine holds (see Model). */
   paramsVersion = -1;
-  /** Whether the training rows' weights weigh the steps (the descriptor's SAMPLE_WEIGHTS slot is set). */
-  private weighted = false;
   /** The rows in the predict/evaluate region, so held-out rows are copied once per fit, not per epoch. */
   private evalSource: Float64Array | undefined;
   /** Views of the whole predict/evaluate regions, made whenever the layout changes: a view costs as much as a small predict. */
@@ -44,7 +42,7 @@ export class Workspace {
       evalRows: Math.max(now.evalRows, sizes.evalRows ?? 0),
     };
     // The regions before the rows to predict keep their places unless the capacity grows; so do the sample weights
-    const { weighted } = this;
+    const weighted = this.weighted();
     this.layout = planLayout(this.network, want, this.engine.start);
     this.engine.grow(this.layout.bytes);
     writeDescriptor(this.engine.f64, this.engine.i32, this.network, this.layout);
@@ -73,10 +71,14 @@ export class Workspace {
 
   /** The training rows' weights (each weighs 1 without). Unweighted again, it writes nothing: trainOnBatch's calls cost no more. */
   weigh(weights: Float64Array | undefined): void {
-    if (!weights && !this.weighted) return;
+    if (!weights && !this.weighted()) return;
     if (weights) this.engine.f64.set(weights, this.layout.sampleWeights);
-    this.weighted = weights !== undefined;
-    writeSampleWeights(this.engine.i32, this.layout, this.weighted);
+    writeSampleWeights(this.engine.i32, this.layout, weights !== undefined);
+  }
+
+  /** Whether the training rows' weights weigh the steps: the descriptor's SAMPLE_WEIGHTS slot is set. */
+  private weighted(): boolean {
+    return this.engine.i32[this.layout.net + NET.SAMPLE_WEIGHTS] !== 0;
   }
 
   /**

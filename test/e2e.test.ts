@@ -655,13 +655,20 @@ async function watchLongTasks(page: Page): Promise<() => Promise<{ long: MainTas
   });
   return async () => {
     const observed = await page.evaluate(() => (window as unknown as { longTasks: { start: number; duration: number }[] }).longTasks);
+    // A second sync stamp: the renderer may not yet record when Tracing.start has answered, and miss the first
+    const syncEnd = await page.evaluate(() => {
+      console.timeStamp('backprop-e2e-sync-end');
+      return performance.now();
+    });
     const ended = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
     await cdp.send('Tracing.end');
     await ended;
     await cdp.detach();
     // The page's main thread is the one that wrote the sync stamp; its clock is the trace's less the offset.
-    const stamp = events.find((e) => e.name === 'TimeStamp' && e.args?.data?.message === 'backprop-e2e-sync')!;
-    const offset = stamp.ts / 1000 - sync;
+    const stampOf = (message: string) => events.find((e) => e.name === 'TimeStamp' && e.args?.data?.message === message);
+    const first = stampOf('backprop-e2e-sync');
+    const stamp = first ?? stampOf('backprop-e2e-sync-end')!;
+    const offset = stamp.ts / 1000 - (first ? sync : syncEnd);
     const mine = events.filter((e) => e.pid === stamp.pid && e.tid === stamp.tid && e.ph === 'X' && e.dur !== undefined).sort((a, b) => a.ts - b.ts || b.dur! - a.dur!);
     // The thread's tasks: its outermost events (a scheduler's task, a message from another thread, the microtasks after one).
     const tasks: TraceEvent[] = [];

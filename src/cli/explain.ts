@@ -153,7 +153,8 @@ export function explainText(t: Trace, run: Source, dataRows: number[], standardi
   const last = t.layers[L - 1]!;
   const outs = last.units;
   const loss = lossName(run.spec.loss);
-  const categorical = loss === 'categoricalCrossentropy' || loss === 'sparseCategoricalCrossentropy';
+  // the cross-entropies of a softmax, from its logits
+  const categorical = LOSS_ROWS[loss].fromLogits && LOSS_ROWS[loss].output?.activation === 'softmax';
   for (let r = 0; r < shownRows; r++) {
     const y = t.y[r]!, yhat = last.activations[r]!;
     const row = t.rows.length > 1 ? `row ${dataRows[r]}: ` : '';
@@ -168,7 +169,7 @@ export function explainText(t: Trace, run: Source, dataRows: number[], standardi
     const formula = LOSS_ROWS[loss].formula;
     // the two classic losses with their terms written out; the others as their formula and the kernels' value
     if (loss !== 'mse' && loss !== 'binaryCrossentropy') {
-      const over = outs > 1 && loss !== 'categoricalHinge' && loss !== 'kullbackLeiblerDivergence' ? `mean over outputs of ${formula}` : formula;
+      const over = outs > 1 && LOSS_ROWS[loss].overOutputs === 'mean' ? `mean over outputs of ${formula}` : formula;
       out.push(`  ${row}L = ${over}, y = ${y.map((v) => num(v)).join(', ')}, ŷ = ${yhat.map((v) => num(v)).join(', ')}: ${num(t.rowLosses[r]!)}`);
       continue;
     }
@@ -195,7 +196,7 @@ export function explainText(t: Trace, run: Source, dataRows: number[], standardi
         continue;
       }
       const slope = LOSS_ROWS[loss].slope!;
-      const form = loss === 'mse' ? (outs > 1 ? `2(ŷ − y)/${outs}` : slope) : outs > 1 && loss !== 'kullbackLeiblerDivergence' ? `(${slope})/${outs}` : slope;
+      const form = loss === 'mse' ? (outs > 1 ? `2(ŷ − y)/${outs}` : slope) : outs > 1 && LOSS_ROWS[loss].overOutputs === 'mean' ? `(${slope})/${outs}` : slope;
       out.push(`${row}∂L/∂${unitName(network, L, k)} = ${form} = ${num(t.dLdyhat[r]![k]!)}${share}`);
     }
   }

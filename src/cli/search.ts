@@ -104,7 +104,7 @@ async function runSearch(v: Values, positionals: string[]): Promise<void> {
   const trialOf = (setting: Setting, seed: number): TrialSpec => {
     const flags = { ...shared, ...setting, seed: String(seed) };
     const { spec, fit } = csvSettings(flags, run);
-    const options = csvFitOptions(flags, { kind, data }, fit);
+    const options = csvFitOptions(flags, run, fit);
     asFlagValue(setting, () => checkFitOptions(options));
     return { model: { ...spec, seed }, fit: options };
   };

@@ -8,7 +8,7 @@ import { checkOptimizer } from '../optimizerSettings.js';
 import { list, number, type FlagGroup, type Scope, type Values } from './args.js';
 import { confusionSvg, metricsText, rowsMetrics, targetMetrics, thresholdFlag } from './evaluate.js';
 import { sameFile } from '../io/atomic.js';
-import { LOSS_LIST, LOSS_ROWS, type LossRow } from '../operations/losses.js';
+import { LOSS_LIST, LOSS_ROWS, type Loss, type LossRow } from '../operations/losses.js';
 import { layerSpecs, lossName } from '../spec.js';
 import { checkOutputs, writeOutputs, writeWhole, type Output } from './outputs.js';
 import { resumeRun, type Resumed } from './resume.js';
@@ -164,15 +164,16 @@ export async function csvData(v: Values, path: string | undefined, given = taskF
       : `${loss} does not fit ${data.targets.join(', ')}, ${kind === 'binary' ? 'which holds 0/1 targets' : 'a regression target (--task classification reads integers as classes)'}: use ${fits}`);
   }
   const y = data.oneHot ?? data.y;
-  return { source, data, kind, y, width: y.length / data.rows };
+  // the loss every setting of the run trains with: --loss, else the task's
+  return { source, data, kind, y, width: y.length / data.rows, loss: loss ?? OUTPUT[kind].loss };
 }
 
 /** A CSV run's network and fit from the flags (the part of csvRun a search repeats for each of its settings). */
-export function csvSettings(v: Values, { data, kind }: { data: CsvData; kind: Kind }) {
+export function csvSettings(v: Values, { data, kind, loss }: { data: CsvData; kind: Kind; loss: Loss }) {
   const outputs = data.classes?.length ?? data.targets.length;
   // the output activation the loss reads (tanh for the hinges' ±1), else the task's
-  const row = v.loss === undefined ? undefined : LOSS_ROWS[lossName(lossFlag(v.loss))];
-  const output = row?.output?.activation ?? (row?.labels === 'signs' ? 'tanh' : OUTPUT[kind].activation);
+  const row = LOSS_ROWS[loss];
+  const output = row.output?.activation ?? (row.labels === 'signs' ? 'tanh' : OUTPUT[kind].activation);
   const spec = modelOptions(v, taskModel(data.features.length, outputs, kind), output);
   checkOutputWidth(spec, outputs, kind === 'multiclass' ? `${data.target} has ${outputs} classes (${data.classes!.join(', ')})`
     : data.targets.length > 1 ? `there are ${outputs} targets (${data.targets.join(', ')})` : `there is one target (${data.target})`);
@@ -180,8 +181,7 @@ export function csvSettings(v: Values, { data, kind }: { data: CsvData; kind: Ki
 }
 
 /** The options of a CSV run's fit, but its validation rows (train holds out its own, a search each trial's). */
-export function csvFitOptions(v: Values, { kind, data }: { kind: Kind; data: CsvData }, fit: FitOptions): ModelFitOptions {
-  const loss = v.loss === undefined ? OUTPUT[kind].loss : lossName(lossFlag(v.loss));
+export function csvFitOptions(v: Values, { kind, data, loss }: { kind: Kind; data: CsvData; loss: Loss }, fit: FitOptions): ModelFitOptions {
   return {
     ...fit, threshold: thresholdFlag(v.threshold, 0.5), standardize: v.standardize === true,
     standardizeTarget: kind === 'regression' && v['raw-target'] !== true && LOSS_ROWS[loss].scalesTargets,
@@ -297,7 +297,7 @@ export async function trainCsv(flags: Values, path: string | undefined): Promise
   const weights = data.weights && (parts ? takeRows(data.weights, 1, trainRows) : data.weights);
   if (weights && v['class-weight'] !== undefined) fail('--class-weight', 'give --sample-weight or --class-weight, not both (as Keras)');
   const validationData = held && (data.weights ? [...held, takeRows(data.weights, 1, parts!.validation)] as [Float64Array, Float64Array, Float64Array] : held);
-  const options: ModelFitOptions = { ...csvFitOptions(v, { kind, data }, fit), validationData, initialEpoch: resumed?.epoch ?? 0, ...(weights ? { sampleWeight: weights } : {}) };
+  const options: ModelFitOptions = { ...csvFitOptions(v, run, fit), validationData, initialEpoch: resumed?.epoch ?? 0, ...(weights ? { sampleWeight: weights } : {}) };
   if (resumed && resumed.epoch >= fit.epochs!) fail('--epochs', `${resumed.file} already stands at epoch ${resumed.epoch}; give --epochs above it to train further`);
   // Fit's scalers would refuse a column too wide for f64 by its index; here it is named before training.
   if (options.standardize) fitScaler(x, trainRows.length, data.features.length, source.name, data.features);

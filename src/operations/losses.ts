@@ -38,6 +38,8 @@ export interface LossRow extends RowBase {
   scalesTargets: boolean;
   /** ∂L/∂z comes straight from the logit (ŷ − y): a trace has no ∂L/∂ŷ for it. */
   fromLogits: boolean;
+  /** How a row's loss is made of its outputs' terms: their mean, their sum, or one value of the whole row (categoricalHinge, whose ∂L/∂ŷ a trace leaves to ∂L/∂z). */
+  overOutputs: 'mean' | 'sum' | 'row';
   /** Its hyperparameter, or null. */
   parameter: LossParameter | null;
   /** The other names a model's `loss` may give it (TensorFlow.js's short aliases). */
@@ -72,7 +74,7 @@ const DELTA: LossParameter = {
   },
 };
 
-const REGRESSION = { output: null, targets: 'outputs', labels: 'numbers', task: 'regression', fromLogits: false, parameter: null, aliases: [], onnx: INFERENCE_ONLY } as const;
+const REGRESSION = { output: null, targets: 'outputs', labels: 'numbers', task: 'regression', fromLogits: false, overOutputs: 'mean', parameter: null, aliases: [], onnx: INFERENCE_ONLY } as const;
 const PROBABILITIES = { activation: 'softmax', reads: 'class probabilities', minUnits: 2 } as const;
 
 const ROWS = {
@@ -82,32 +84,32 @@ const ROWS = {
   },
   binaryCrossentropy: {
     help: "−y·log ŷ − (1 − y)·log(1 − ŷ), from a sigmoid output's logit", kernel: 'binaryCrossentropy',
-    output: { activation: 'sigmoid', reads: 'probabilities', minUnits: 1 }, targets: 'outputs', labels: 'binary', task: 'classification', scalesTargets: false, fromLogits: true,
+    output: { activation: 'sigmoid', reads: 'probabilities', minUnits: 1 }, targets: 'outputs', labels: 'binary', task: 'classification', scalesTargets: false, overOutputs: 'mean', fromLogits: true,
     parameter: LABEL_SMOOTHING, aliases: [],
     slope: null, formula: '−y·log ŷ − (1 − y)·log(1 − ŷ)', tfjs: { name: 'binaryCrossentropy', aliases: ['binary_crossentropy'] }, onnx: INFERENCE_ONLY,
   },
   categoricalCrossentropy: {
     help: "−Σₖ yₖ·log ŷₖ over one-hot (or probability) rows, from a softmax output's logits", kernel: 'softmaxCrossentropy',
-    output: PROBABILITIES, targets: 'outputs', labels: 'probabilities', task: 'multiclass', scalesTargets: false, fromLogits: true,
+    output: PROBABILITIES, targets: 'outputs', labels: 'probabilities', task: 'multiclass', scalesTargets: false, overOutputs: 'sum', fromLogits: true,
     parameter: LABEL_SMOOTHING, aliases: [],
     slope: null, formula: '−Σₖ yₖ·log ŷₖ', tfjs: { name: 'categoricalCrossentropy', aliases: ['categorical_crossentropy'] }, onnx: INFERENCE_ONLY,
   },
   sparseCategoricalCrossentropy: {
     help: "−log ŷ of the true class, given as a class index, from a softmax output's logits", kernel: 'softmaxCrossentropy',
-    output: PROBABILITIES, targets: 'classIndex', labels: 'classIndices', task: 'multiclass', scalesTargets: false, fromLogits: true,
+    output: PROBABILITIES, targets: 'classIndex', labels: 'classIndices', task: 'multiclass', scalesTargets: false, overOutputs: 'sum', fromLogits: true,
     parameter: null, aliases: [],
     slope: null, formula: '−log ŷ of class y', tfjs: { name: 'sparseCategoricalCrossentropy', aliases: ['sparse_categorical_crossentropy'] }, onnx: INFERENCE_ONLY,
   },
   meanAbsoluteError: {
-    ...REGRESSION, help: 'the mean over outputs of |y − ŷ|', kernel: 'term', scalesTargets: true, aliases: ['mae'],
+    ...REGRESSION, help: 'the mean over outputs of |y − ŷ|', kernel: 'term', scalesTargets: true, aliases: ['mae'] as const,
     slope: 'sign(ŷ − y)', formula: '|y − ŷ|', tfjs: { name: 'meanAbsoluteError', aliases: ['mae', 'mean_absolute_error'] },
   },
   meanAbsolutePercentageError: {
-    ...REGRESSION, help: '100 · the mean over outputs of |y − ŷ| / max(|y|, 1e-7)', kernel: 'term', scalesTargets: false, aliases: ['mape'],
+    ...REGRESSION, help: '100 · the mean over outputs of |y − ŷ| / max(|y|, 1e-7)', kernel: 'term', scalesTargets: false, aliases: ['mape'] as const,
     slope: '100·sign(ŷ − y) / max(|y|, 1e-7)', formula: '100·|y − ŷ| / max(|y|, 1e-7)', tfjs: { name: 'meanAbsolutePercentageError', aliases: ['mape', 'mean_absolute_percentage_error'] },
   },
   meanSquaredLogarithmicError: {
-    ...REGRESSION, help: 'the mean over outputs of (log(ŷ + 1) − log(y + 1))², each clipped to ≥ 1e-7 first', kernel: 'term', scalesTargets: false, aliases: ['msle'],
+    ...REGRESSION, help: 'the mean over outputs of (log(ŷ + 1) − log(y + 1))², each clipped to ≥ 1e-7 first', kernel: 'term', scalesTargets: false, aliases: ['msle'] as const,
     slope: '2(log(ŷ + 1) − log(y + 1)) / (ŷ + 1)', formula: '(log(max(ŷ, 1e-7) + 1) − log(max(y, 1e-7) + 1))²', tfjs: { name: 'meanSquaredLogarithmicError', aliases: ['msle', 'mean_squared_logarithmic_error'] },
   },
   huber: {
@@ -130,12 +132,12 @@ const ROWS = {
   },
   categoricalHinge: {
     help: 'max(maxₖ (1 − yₖ)·ŷₖ − Σₖ yₖ·ŷₖ + 1, 0) over one-hot rows: the best wrong class a margin below the true one', kernel: 'categoricalHinge',
-    output: PROBABILITIES, targets: 'outputs', labels: 'probabilities', task: 'multiclass', scalesTargets: false, fromLogits: false, parameter: null, aliases: [],
+    output: PROBABILITIES, targets: 'outputs', labels: 'probabilities', task: 'multiclass', scalesTargets: false, overOutputs: 'row', fromLogits: false, parameter: null, aliases: [],
     slope: null, formula: 'max(maxₖ (1 − yₖ)·ŷₖ − Σₖ yₖ·ŷₖ + 1, 0)', tfjs: { name: 'categoricalHinge', aliases: ['categorical_hinge'] }, onnx: INFERENCE_ONLY,
   },
   kullbackLeiblerDivergence: {
     help: 'Σₖ yₖ·log(yₖ / ŷₖ), each clipped to [1e-7, 1]: how far the predicted distribution is from the target one', kernel: 'term',
-    output: PROBABILITIES, targets: 'outputs', labels: 'probabilities', task: 'multiclass', scalesTargets: false, fromLogits: false, parameter: null, aliases: ['kld'],
+    output: PROBABILITIES, targets: 'outputs', labels: 'probabilities', task: 'multiclass', scalesTargets: false, overOutputs: 'sum', fromLogits: false, parameter: null, aliases: ['kld'] as const,
     // TensorFlow.js multiplies by the unclipped yₖ: the same loss for targets from 1e-7 to 1
     slope: '−y / ŷ', formula: 'Σₖ yₖ·log(yₖ / ŷₖ)', tfjs: { name: 'kullbackLeiblerDivergence', aliases: ['kld', 'kullback_leibler_divergence'] }, onnx: INFERENCE_ONLY,
   },
@@ -144,6 +146,9 @@ const ROWS = {
     slope: '1 − y / (ŷ + 1e-7)', formula: 'ŷ − y·log(ŷ + 1e-7)', tfjs: { name: 'poisson', aliases: [] },
   },
 } satisfies Record<Loss, LossRow>;
+
+/** The short names a model's `loss` may give instead of a loss's own (`'mae'` …), from the rows. */
+export type LossAlias = (typeof ROWS)[Loss]['aliases'][number];
 
 /** Every loss's row by name. */
 export const LOSS_ROWS: Record<Loss, LossRow> = ROWS;
