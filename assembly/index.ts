@@ -156,11 +156,14 @@ function backward(net: i32, inp: usize, rows: i32, thread: i32, n: i32): void {
   }
 }
 
-// forward_pieces — a step's forward pass of the batch at inp ([rows][inputs]) in training, piece by
+// forward_pieces — a step's forward pass of the batch at inp ([rows][inputs]) into out in training, piece by
 // piece (rows) on whichever threads take them; returns the generator's state after the batch's draws.
 @inline
-function forwardPieces(net: i32, inp: usize, rows: i32, n: i32): u32 {
-  const out = at(field(record(net, slot(net, LAYERS) - 1), A)), p = pieces(n);
+function forwardPieces(net: i32, inp: usize, rows: i32, n: i32, out: usize): u32 {
+  // the builds without threads: the batch in one pass, as before threads (a loop of one piece cost a
+  // per-row step on 2-2-1 about 5%)
+  if (!ASC_FEATURE_THREADS) return forward(net, inp, 0, rows, rows, out, true, true);
+  const p = pieces(n);
   let random: u32 = 0, took = false;
   for (let k = 0, c = nextPiece(net, n, 0); c < p; c = nextPiece(net, n, ++k)) {
     const first = share(rows, c, p);
@@ -272,7 +275,7 @@ export function step(net: i32, pos: i32, count: i32): f64 {
     barrier(net, 0); // the workers start
   }
   const yhat = at(field(last, A));
-  const random = forwardPieces(net, inp, count, n);
+  const random = forwardPieces(net, inp, count, n, yhat);
   if (n > 1) barrier(net, 0); // every row's forward pass done
   store<u32>(<usize>(net + RANDOM) << 2, random);
   // 1 / 1 and x / 1 are exact: one row skips the divisions, the slowest links in a tiny network's chain
@@ -348,7 +351,7 @@ export function work(net: i32, thread: i32): void {
     barrier(net, thread);
     const rows = shared(net), n = slot(net, THREADS), inp = at(slot(net, IN));
     if (rows == 0) return;
-    forwardPieces(net, inp, rows, n);
+    forwardPieces(net, inp, rows, n, at(field(record(net, slot(net, LAYERS) - 1), A)));
     barrier(net, thread); // every row's forward pass done
     barrier(net, thread); // the loss and the last layer's dL/dz done
     backward(net, inp, rows, thread, n);
