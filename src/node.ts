@@ -3,7 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { setDefaultWasmSource } from './engines/wasm.js';
 import { setCoreCount } from './search/pool.js';
-import { setThreadStarter } from './threads.js';
+import { setBusyCores, setThreadStarter } from './threads.js';
+import { busyCores } from './busyCores.js';
 import { Worker } from 'node:worker_threads';
 import './worker/nodeEndpoint.js';
 import { unreadable } from './csvFile.js';
@@ -15,6 +16,8 @@ import { writeWhole } from './io/atomic.js';
 setDefaultWasmSource((file) => readFile(new URL(`../build/${file}`, import.meta.url)));
 // A search's threads and a fit's: 'auto' counts the cores this process may use.
 setCoreCount(availableParallelism);
+// A fit's threads: 'auto' leaves the cores other processes keep busy to them.
+setBusyCores(busyCores);
 // A fit's threads (src/threads.ts): each a worker_threads Worker running the threads build's `work`
 // over the model's shared memory; unref'd, so that workers parked between fits keep no process alive.
 setThreadStarter((data) => {

@@ -35,6 +35,13 @@ export function setThreadStarter(s: ThreadStarter): void {
   starter = s;
 }
 
+let busy = () => 0;
+
+/** Set by the Node entry: other processes' work, in cores (src/busyCores.ts); elsewhere none is known. */
+export function setBusyCores(measure: () => number): void {
+  busy = measure;
+}
+
 /** The most threads a fit takes. */
 export const MAX_THREADS = 64;
 
@@ -57,7 +64,8 @@ export function checkThreads(value: unknown): number | 'auto' {
 /**
  * The threads a fit runs on: one for per-row updates (a row is not shared), for the JS engine
  * (explicit threads are refused there) and, with 'auto', where a batch is too little work to share;
- * else the number given, or with 'auto' the cores this process may use.
+ * else the number given, or with 'auto' the cores this process may use less those other processes
+ * keep busy (where the platform says: Node).
  */
 export function threadsFor(threads: number | 'auto', engine: 'wasm' | 'js', network: Network, batchSize: number): number {
   if (engine === 'js') {
@@ -66,7 +74,8 @@ export function threadsFor(threads: number | 'auto', engine: 'wasm' | 'js', netw
   }
   if (batchSize < 2) return 1;
   if (threads !== 'auto') return threads;
-  return batchSize * parameterCount(network) < AUTO_WORK ? 1 : Math.max(1, Math.min(coreCount(), batchSize >> 1));
+  if (batchSize * parameterCount(network) < AUTO_WORK) return 1;
+  return Math.max(1, Math.min(Math.round(coreCount() - busy()), batchSize >> 1));
 }
 
 /** Whether this platform can run threads; when not, says why once (a fit asking for them runs on one thread). */

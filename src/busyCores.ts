@@ -1,0 +1,37 @@
+// The cores other processes keep busy (Node), which a fit's threads: 'auto' leaves to them: a thread
+// that waits at each barrier for one the system has not scheduled makes two threads slower than one.
+// os.cpus() counts every process's time on each core, process.cpuUsage this process's (its workers'
+// included), so this process's own training does not count against it.
+import { cpus } from 'node:os';
+
+// The shortest span measured: the counters move in 10 ms ticks, so a shorter one says little.
+const SPAN_MS = 100;
+
+interface Look {
+  at: number;
+  busy: number;
+  own: number;
+}
+
+function look(): Look {
+  let busy = 0;
+  for (const { times: t } of cpus()) busy += t.user + t.nice + t.sys + t.irq;
+  const { user, system } = process.cpuUsage();
+  return { at: performance.now(), busy, own: (user + system) / 1000 };
+}
+
+let last = look();
+let load = 0;
+
+/**
+ * Other processes' work, in cores, since the last look (the first: when the library was loaded); a
+ * look within SPAN_MS of the last gives the last figure again (0 before any).
+ */
+export function busyCores(): number {
+  const now = look();
+  if (now.at - last.at >= SPAN_MS) {
+    load = Math.max(0, (now.busy - last.busy - (now.own - last.own)) / (now.at - last.at));
+    last = now;
+  }
+  return load;
+}
