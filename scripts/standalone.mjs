@@ -307,9 +307,6 @@ async function statements(source, exports) {
   return { statements: compact, exports: result };
 }
 
-/** leakyRelu's default slope (Keras 3's negative_slope, its row's in src/operations/activations.ts): the predictors' one. */
-const LEAKY_RELU_ALPHA = 0.2;
-
 /** The C runtime's constants: math.ts's (its fromBits words, exp's, the table) and the activations' from js.ts, as exact hex floats. */
 async function cConstants(root, top) {
   const { hexFloat } = await importSource(`${root}/src/io/standalone/hexFloat.ts`);
@@ -325,7 +322,6 @@ async function cConstants(root, top) {
   const statements = [...new Set(names.map((n) => top.get(n)))].join('\n');
   const js = new Function(`${statements}\nreturn { ${names.join(', ')} };`)();
   for (const name of names) lines.push(`static const double bp_${name} = ${hexFloat(js[name])};`);
-  lines.push(`static const double bp_LEAKY_RELU_SLOPE = ${hexFloat(LEAKY_RELU_ALPHA)};`);
   const table = Array.from(m.expTable(), hexFloat);
   lines.push(`static const double bp_EXP_TABLE[${table.length}] = {`);
   for (let i = 0; i < table.length; i += 4) lines.push(`  ${table.slice(i, i + 4).join(', ')},`);
@@ -341,7 +337,7 @@ async function cConstants(root, top) {
 export async function writePredictorActivations(root = '.') {
   const { ACTIVATIONS } = await importSource(`${root}/src/contract.ts`);
   const constant = (name) => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
-  // leakyRelu's slope is its layer's: the kernels' leaky_relu_forward at the default, the one slope the exporter takes
+  // leakyRelu's slope is its layer's: the kernels' leaky_relu_forward with the alpha the exporter gives it
   const list = ACTIVATIONS.filter((a) => a !== 'softmax' && a !== 'leakyRelu');
   const text = [
     '// Generated from src/contract.ts by scripts/standalone.mjs at every build: edit that file, not this one.',
@@ -359,7 +355,7 @@ export async function writePredictorActivations(root = '.') {
     '}',
     '',
     ...list.map((a) => `export function act_${a}(z: usize, n: i32): void { each(z, n, ${constant(a)}); }`),
-    `export function act_leakyRelu(z: usize, n: i32): void { leakyReluForward(z, z, n, ${LEAKY_RELU_ALPHA}); }`,
+    'export function act_leakyRelu(z: usize, n: i32, alpha: f64): void { leakyReluForward(z, z, n, alpha); }',
     '',
   ].join('\n');
   writeIfChanged(`${root}/assembly/predictorActivations.ts`, text);
@@ -377,10 +373,13 @@ export async function writeStandaloneRuntime(root = '.') {
   for (const name of ACTIVATIONS) {
     if (name === 'softmax') continue; // a whole row's operation: softmaxForward below
     const id = codes.get(name);
-    // leakyRelu's slope is its layer's (the engine's leakyRelu(z, alpha)): the predictors take Keras's
-    // default alone (src/io/standalone/plan.ts refuses another)
-    const body = name === 'leakyRelu' ? `return leakyRelu(z, ${LEAKY_RELU_ALPHA});`
-      : id && (caseBody(top.get('activate'), id) ?? caseBody(top.get('activateMore'), id));
+    // leakyRelu's slope is its layer's: the engine's leakyRelu(z, alpha) itself, to which the module
+    // gives its layer's alpha
+    if (name === 'leakyRelu') {
+      parts.push('export const act_leakyRelu = leakyRelu;');
+      continue;
+    }
+    const body = id && (caseBody(top.get('activate'), id) ?? caseBody(top.get('activateMore'), id));
     if (!body) throw new Error(`src/engines/js.ts: activate() has no case for the activation '${name}'; the standalone predictor needs one`);
     // a case that only calls a function of z is that function (sigmoid, not z => sigmoid(z))
     const call = /^return (\w+)\(z\);$/.exec(body.trim());
@@ -428,11 +427,11 @@ export async function writeStandaloneRuntime(root = '.') {
     '',
     '/**',
     ' * The JS predictor\'s runtime as minified top-level statements, and for each export (every activation',
-    ' * but softmax: the JS engine\'s activate for it; `dense`: (f, activate) => its denseForward over the',
-    ' * array f; `dense_wide`, `dense_narrow_LH`: the same with dot\'s branches decided for layers of four inputs or more,',
-    ' * or of L to H under four; `softmax`: (f) =>',
-    ' * its softmaxForward; `exp_table`: exp\'s table, a Float64Array) its minified name and the statements it needs;',
-    ' * and the names the runtime leaves to the module around it (`moduleNames`).',
+    ' * but softmax: the JS engine\'s activate for it, leakyRelu its leakyRelu(z, alpha); `dense`: (f, activate)',
+    ' * => its denseForward over the array f; `dense_wide`, `dense_narrow_LH`: the same with dot\'s branches',
+    ' * decided for layers of four inputs or more, or of L to H under four; `softmax`: (f) => its',
+    ' * softmaxForward; `exp_table`: exp\'s table, a Float64Array) its minified name and the statements it',
+    ' * needs; and the names the runtime leaves to the module around it (`moduleNames`).',
     ' */',
     'export const JS_RUNTIME: { statements: string[]; moduleNames: string[]; exports: Record<string, { name: string; needs: number[] }> } = {',
     '  statements: [',

@@ -68,7 +68,10 @@ export function weightsSource(values: Float64Array): string {
   return literals.length <= packed.length ? literals : packed;
 }
 
-/** The names this module declares beside the runtime's statements, in their scope: those the runtime leaves it. */
+/**
+ * The names this module declares beside the runtime's statements, in their scope: those the runtime
+ * leaves it, and $0, $1, … (a leakyRelu layer's activation), as the runtime's names have no `$`.
+ */
 const NAMES = ['I', 'Y', 'f', 'd', 's', 'E', 'H', 'P'];
 if (NAMES.some((n) => !JS_RUNTIME.moduleNames.includes(n))) throw new Error('The standalone runtime may declare a name the js export declares: rebuild (node scripts/build.mjs)');
 
@@ -101,6 +104,7 @@ export function jsPredictor(plan: Plan, commonjs: boolean): string {
   // each layer as a call of the engine's denseForward(out, in, kernel, bias, rows, inputs, units, activate)
   // over f, its activation the runtime's function (d's activate calls it); a softmax layer's z goes
   // through linear first, then the engine's softmaxForward, as in the engine
+  const slopes: string[] = [];
   const calls = plan.layers.map((l, i) => {
     const out = at;
     at += l.units;
@@ -110,6 +114,10 @@ export function jsPredictor(plan: Plan, commonjs: boolean): string {
       const z = at;
       at += l.units;
       call = `d(${z},${inp},${kernel},${bias},1,${l.inputs},${l.units},${use('act_linear', take)});s(${out},${z},1,${l.units})`;
+    } else if (l.activation === 'leakyRelu') {
+      // the engine's leakyRelu(z, alpha) with its layer's alpha, every bit: a function of z made once ($i)
+      slopes.push(`$${i}=z=>${use('act_leakyRelu', take)}(z,${numberLiteral(l.alpha!)}),`);
+      call = `d(${out},${inp},${kernel},${bias},1,${l.inputs},${l.units},$${i})`;
     } else {
       call = `d(${out},${inp},${kernel},${bias},1,${l.inputs},${l.units},${use(`act_${l.activation}`, take)})`;
     }
@@ -126,7 +134,7 @@ export function jsPredictor(plan: Plan, commonjs: boolean): string {
   // f: the numbers, then the scratch; d: the engine's denseForward over f, s: its softmaxForward;
   // P: rows of x through the layers, one at a time
   const own = [
-    `f=new Float64Array(${at}),d=${dense}(f,(z,k)=>k(z)),${softmax ? `s=${softmax}(f),` : ''}`,
+    `f=new Float64Array(${at}),d=${dense}(f,(z,k)=>k(z)),${softmax ? `s=${softmax}(f),` : ''}${slopes.join('')}`,
     `P=(x,o,n)=>{for(let r=0,i;r<n;r++){${copyIn};${calls.join(';')};${copyOut}}},`,
   ];
   const body = [
