@@ -106,10 +106,11 @@ function shortest(v) {
 
 /**
  * The engine's tables exp reads, built by shorter code: 2^(i/128) from 2^(1/128) in 123-bit fixed
- * point (its square roots taken here, at build time; the engine carries 200 bits: from 120 on every
- * entry comes out the same, 123 writes shortest) rather than from the square roots themselves, head and tail each rounded by
- * Number(bigint) (to nearest); and the powers of two by doubling from 2^-1023 (exact) rather than
- * from their bits. shorter() holds each to the engine's values, every entry, bit for bit.
+ * point (its square roots taken here, at build time; the engine carries 200 bits: from 120 on, every
+ * entry comes out the same, and 123 writes shortest) rather than from the square roots themselves,
+ * head and tail each rounded by Number(bigint) (to nearest); and the powers of two by doubling from
+ * 2^-1023 (exact) rather than from their bits. shorter() holds each to the engine's values, every
+ * entry, bit for bit.
  */
 function tableSources(P = 123n) {
   const root = (a) => { // ⌊√a⌋, as expTable's
@@ -132,8 +133,8 @@ function tableSources(P = 123n) {
  * The statements with the same values written shorter, so an export carries less: a constant that is
  * a number becomes its literal (its fromBits(…) call, and all that only it needed, drop out), and
  * the tables of tableSources() replace the engine's code for them. Not a constant that is made from
- * a typed array's bytes (the platform's byte order): that one stays code. Returns the statements,
- * those constants in `numbers` (name → value), and the statements that declare them alone.
+ * a typed array's bytes (the platform's byte order): that one stays code. Returns the statements
+ * and those constants, `numbers` (name → value).
  */
 function shorter(list, declared) {
   const names = declared.map((d) => [...d]);
@@ -185,8 +186,8 @@ const operand = (text) => (/^[\d.][\w.+-]*$/.test(text) ? text : `(${text})`);
  * The number constants written where they are used (a declaration and a name fewer) where that is
  * shorter: those used once, or twice when short. Each use becomes the literal, or where shortest()
  * writes it as a quotient a placeholder, `__inline_NAME`, which the minifier leaves alone (it would
- * fold 1/6 into 18 digits) and literals() then writes as that quotient. Returns the statements without the constants' declarations (one declaration per
- * constant left) and the constants inlined.
+ * fold 1/6 into 18 digits) and literals() then writes as that quotient. Returns the statements
+ * without the inlined constants' declarations (one declaration per constant left) and those constants.
  */
 function inlined(list, numbers) {
   const count = new Map();
@@ -221,8 +222,8 @@ function literals(t, inline) {
   });
 }
 
-/** The statements `exports` need, transitively (by the names each statement uses), in their order. */
-function reachable(list, declared, roots) {
+/** The indices of the statements that declare `roots` and all they use, transitively, in order. */
+function reaching(list, declared, roots) {
   const take = new Set();
   const visit = (id) => {
     list.forEach((t, i) => {
@@ -233,7 +234,7 @@ function reachable(list, declared, roots) {
     });
   };
   for (const r of roots) visit(r);
-  return list.filter((_, i) => take.has(i));
+  return [...take].sort((a, b) => a - b);
 }
 
 /**
@@ -269,7 +270,7 @@ async function statements(source, exports) {
   let declared = list.map(declaredBy);
   const { statements: shortened, numbers } = shorter(list, declared);
   // only what some export reaches (not the engine's code for the tables tableSources() rewrote)
-  const live = reachable(shortened, declared, exports.map((e) => local.get(e)));
+  const live = reaching(shortened, declared, exports.map((e) => local.get(e))).map((i) => shortened[i]);
   const { list: kept, inline } = inlined(live, numbers);
   list = kept;
   declared = list.map(declaredBy);
@@ -282,21 +283,7 @@ async function statements(source, exports) {
   for (let i = 0; free.length < names.length; i++) if (!taken.has(shortName(i))) free.push(shortName(i));
   const short = new Map(names.map((n, i) => [n, free[i]]));
   const rename = (t) => t.replace(IDENTIFIER, (id) => short.get(id) ?? id);
-  const uses = list.map((t) => new Set(t.match(/(?<![\w$.])[A-Za-z_$][\w$]*/g)));
-  const needs = (name) => {
-    const take = new Set();
-    const visit = (id) => {
-      list.forEach((_, i) => {
-        if (!take.has(i) && declared[i].has(id)) {
-          take.add(i);
-          for (const u of uses[i]) visit(u);
-        }
-      });
-    };
-    visit(local.get(name));
-    return [...take].sort((a, b) => a - b);
-  };
-  const result = Object.fromEntries(exports.map((e) => [e, { name: short.get(local.get(e)), needs: needs(e) }]));
+  const result = Object.fromEntries(exports.map((e) => [e, { name: short.get(local.get(e)), needs: reaching(list, declared, [local.get(e)]) }]));
   list = list.map(rename);
   // a number constant as shortest() writes it (the minifier would fold 1/6 back into 18 digits)
   const constant = (t) => /^var ([\w$]+) = ([^,;]*);$/.exec(t);

@@ -1,6 +1,6 @@
 // The js format: one module, no imports, whose math is the JS engine's own (src/io/standalone/runtime.ts,
 // cut from src/engines/ at build time), so its outputs are `model.predict`'s to the bit. Loops over
-// the layers: its size is the weights (9 characters each) plus what its activations need.
+// the layers: its size is the weights (about 8.7 characters each) plus what its activations need.
 import { numbersOf, type Plan } from './plan.js';
 import { extent } from '../../extent.js';
 import { numberLiteral } from './numberLiteral.js';
