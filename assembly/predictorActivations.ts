@@ -27,4 +27,4 @@ export function act_hardSigmoid(z: usize, n: i32): void { each(z, n, HARD_SIGMOI
 export function act_hardSwish(z: usize, n: i32): void { each(z, n, HARD_SWISH); }
 export function act_mish(z: usize, n: i32): void { each(z, n, MISH); }
 export function act_exponential(z: usize, n: i32): void { each(z, n, EXPONENTIAL); }
-export function act_leakyRelu(z: usize, n: i32): void { leakyReluForward(z, z, n, 0.2); }
+export function act_leakyRelu(z: usize, n: i32, alpha: f64): void { leakyReluForward(z, z, n, alpha); }

@@ -7,7 +7,11 @@
 // a port of the same functions, with math.ts's constants) as text.
 import { build, transform } from 'esbuild';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { importSource, writeIfChanged } from './generate.mjs';
+
+// the shortest literal of a double, as the js export writes its weights
+const { numberLiteral } = await importSource(fileURLToPath(new URL('../src/io/standalone/numberLiteral.ts', import.meta.url)));
 
 /** The statement of `text` that starts at `start`: to its closing brace at depth 0 (a function) or its `;`. */
 function statementAt(text, start) {
@@ -88,13 +92,27 @@ function literal(v) {
 }
 
 /**
- * The engine's tables exp reads, built by shorter code: 2^(i/128) from 2^(1/128) in 128-bit fixed
- * point (its square roots taken here, at build time; the engine carries 200 bits, more than the
- * table's ~106 need) rather than from the square roots themselves, and the powers of two by
- * doubling (exact) rather than from their bits. shorter() holds each to the engine's values, every
+ * The shortest source of a declared constant: its shortest literal, or a quotient where that is the
+ * same double (IEEE division rounds once: math.ts's own `1 / 6` and `EXP_N / Math.LN2` are written so).
+ */
+function shortest(v) {
+  // 1/n (exp's 1/6), n/ln 2 (exp's 128/ln 2): each the same double only where one division gives it
+  const n = Math.round(1 / v), m = Math.round(v * Math.LN2);
+  const forms = [numberLiteral(v)];
+  if (Number.isSafeInteger(n) && Object.is(1 / n, v)) forms.push(`1/${n}`);
+  if (Number.isSafeInteger(m) && m !== 0 && Object.is(m / Math.LN2, v)) forms.push(`${m}/Math.LN2`);
+  return forms.reduce((a, b) => (b.length < a.length ? b : a));
+}
+
+/**
+ * The engine's tables exp reads, built by shorter code: 2^(i/128) from 2^(1/128) in 123-bit fixed
+ * point (its square roots taken here, at build time; the engine carries 200 bits: from 120 on, every
+ * entry comes out the same, and 123 writes shortest) rather than from the square roots themselves,
+ * head and tail each rounded by Number(bigint) (to nearest); and the powers of two by doubling from
+ * 2^-1023 (exact) rather than from their bits. shorter() holds each to the engine's values, every
  * entry, bit for bit.
  */
-function tableSources(P = 128n) {
+function tableSources(P = 123n) {
   const root = (a) => { // ⌊√a⌋, as expTable's
     let x = a, y = (x + 1n) >> 1n;
     while (y < x) [x, y] = [y, (y + a / y) >> 1n];
@@ -102,11 +120,12 @@ function tableSources(P = 128n) {
   };
   let step = 2n << P;
   for (let i = 0; i < 7; i++) step = root(step << P);
-  const table = `(()=>{const s=new Float64Array(256);for(let i=0,v=1n<<${P}n,h;i<128;i++,v=v*0x${step.toString(16)}n>>${P}n)h=v+(1n<<${P - 53n}n)>>${P - 52n}n,s[2*i]=Number(h)*${literal(2 ** -52)},s[2*i+1]=Number(v-(h<<${P - 52n}n))*${literal(2 ** -Number(P))};return s})()`;
+  // v: 2^(i/128)·2^P; h: its head (even i), the rest rounded its tail (odd i), each scaled by u = 2^-P
+  const table = `((v,u,h)=>new Float64Array(256).map((_,i)=>i%2?(i=v-BigInt(h),v=v*0x${step.toString(16)}n>>${P}n,Number(i)*u):(h=Number(v))*u))(1n<<${P}n,${numberLiteral(2 ** -Number(P))})`;
   return {
     TABLE: table,
     exp_table: table,
-    POW2: `(()=>{const p=new Float64Array(2046);for(let i=0,v=${literal(2 ** -1022)};i<2046;i++,v*=2)p[i]=v;return p})()`,
+    POW2: `(v=>new Float64Array(2046).map(_=>v*=2))(${literal(2 ** -1023)})`,
   };
 }
 
@@ -114,14 +133,16 @@ function tableSources(P = 128n) {
  * The statements with the same values written shorter, so an export carries less: a constant that is
  * a number becomes its literal (its fromBits(…) call, and all that only it needed, drop out), and
  * the tables of tableSources() replace the engine's code for them. Not a constant that is made from
- * a typed array's bytes (the platform's byte order): that one stays code.
+ * a typed array's bytes (the platform's byte order): that one stays code. Returns the statements
+ * and those constants, `numbers` (name → value).
  */
 function shorter(list, declared) {
   const names = declared.map((d) => [...d]);
   // (a name the pattern took from inside a function is not at the top: undefined)
   const values = new Function(`${list.join('\n')}\nreturn {${names.flat().map((n) => `${n}: typeof ${n} === 'undefined' ? undefined : ${n}`).join(',')}};`)();
   const sources = tableSources();
-  return list.map((t, i) => {
+  const numbers = new Map();
+  const statements = list.map((t, i) => {
     const n = names[i];
     if (t.startsWith('function') || t.startsWith('class')) return t;
     const source = n.length === 1 ? sources[n[0]] : undefined;
@@ -132,9 +153,95 @@ function shorter(list, declared) {
       return `var ${n[0]} = ${source};`;
     }
     if (/\bnew\b|buffer/.test(t) || !n.every((name) => typeof values[name] === 'number')) return t;
+    for (const name of n) numbers.set(name, values[name]);
     return `var ${n.map((name) => `${name} = ${literal(values[name])}`).join(', ')};`;
   });
+  return { statements, numbers };
 }
+
+/** The names a `var`/`let`/`const` statement declares: those before an `=` at its top level (not a function's locals inside it). */
+function declarators(t) {
+  const names = [];
+  let depth = 0, start = t.indexOf(' ') + 1;
+  for (let i = start; i < t.length; i++) {
+    const c = t[i];
+    if ('([{'.includes(c)) depth++;
+    else if (')]}'.includes(c)) depth--;
+    else if (depth === 0 && (c === ',' || c === ';')) start = i + 1;
+    else if (depth === 0 && c === '=' && start >= 0 && t[i + 1] !== '=' && t[i + 1] !== '>') {
+      names.push(t.slice(start, i).trim());
+      start = -1;
+    }
+  }
+  return names;
+}
+
+/** An identifier where it names a variable: not a property (after a dot) nor an object key (before a colon). */
+const IDENTIFIER = /(?<![\w$.])[A-Za-z_$][\w$]*(?![\w$])(?!\s*:(?!:))/g;
+
+/** A number literal as it can stand for a name in any expression: in parentheses unless it is one unsigned token. */
+const operand = (text) => (/^[\d.][\w.+-]*$/.test(text) ? text : `(${text})`);
+
+/**
+ * The number constants written where they are used (a declaration and a name fewer) where that is
+ * shorter: those used once, or twice when short. Each use becomes the literal, or where shortest()
+ * writes it as a quotient a placeholder, `__inline_NAME`, which the minifier leaves alone (it would
+ * fold 1/6 into 18 digits) and literals() then writes as that quotient. Returns the statements
+ * without the inlined constants' declarations (one declaration per constant left) and those constants.
+ */
+function inlined(list, numbers) {
+  const count = new Map();
+  for (const t of list) for (const [id] of t.matchAll(IDENTIFIER)) count.set(id, (count.get(id) ?? 0) + 1);
+  // each constant is counted once where it is declared; a name is one or two characters
+  const inline = new Map([...numbers].filter(([name, v]) => {
+    const uses = count.get(name) - 1, text = shortest(v);
+    return uses * (operand(text).length - 1) < text.length + 3;
+  }));
+  const out = [];
+  for (const t of list) {
+    const declares = t.startsWith('var ') ? declarators(t) : [];
+    if (declares.length > 0 && declares.every((n) => numbers.has(n))) {
+      for (const n of declares) if (!inline.has(n)) out.push(`var ${n} = ${literal(numbers.get(n))};`);
+    } else {
+      // a literal as itself (the minifier folds 128 - 1), a quotient as a placeholder
+      const use = (id) => (shortest(inline.get(id)).includes('/') ? `__inline_${id}` : operand(literal(inline.get(id))));
+      out.push(t.replace(IDENTIFIER, (id) => (inline.has(id) ? use(id) : id)));
+    }
+  }
+  return { list: out, inline };
+}
+
+/**
+ * The placeholders of inlined() as their constants' literals: a quotient (1/6) bare where nothing
+ * before it binds as tightly as its division (after `(`, `+`, `,`…), else in parentheses.
+ */
+function literals(t, inline) {
+  return t.replace(/(?<=(.?))__inline_([\w$]+)/g, (_, before, name) => {
+    const text = shortest(inline.get(name));
+    return /^\d+\/\d+$/.test(text) && '(,=+-?:'.includes(before) && before !== '' ? text : operand(text);
+  });
+}
+
+/** The indices of the statements that declare `roots` and all they use, transitively, in order. */
+function reaching(list, declared, roots) {
+  const take = new Set();
+  const visit = (id) => {
+    list.forEach((t, i) => {
+      if (!take.has(i) && declared[i].has(id)) {
+        take.add(i);
+        for (const [u] of t.matchAll(IDENTIFIER)) visit(u);
+      }
+    });
+  };
+  for (const r of roots) visit(r);
+  return [...take].sort((a, b) => a - b);
+}
+
+/**
+ * The js export's own top-level names, which it declares in one scope with the runtime's statements
+ * (src/io/standalone/jsModule.ts checks that it declares no other): the runtime never takes one.
+ */
+const MODULE_NAMES = ['I', 'Y', 'f', 'd', 's', 'E', 'H', 'P'];
 
 const LETTERS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
 /** The i-th of a, b, … Z, a0, b0, …: never a keyword (do, if, in are two letters without a digit). */
@@ -159,40 +266,33 @@ async function statements(source, exports) {
   // top-level statements start at column 0 with a keyword (esbuild's printer); comments are dropped
   let list = text.slice(0, tail.index).split(/\n(?=(?:var|let|const|function|class)\b)/)
     .map((t) => t.replace(/^\s*\/\/.*$/gm, '').trim()).filter((t) => t !== '');
-  const declared = list.map((t) => new Set(t.startsWith('function')
-    ? [/^function\s+([\w$]+)/.exec(t)[1]]
-    : [...t.matchAll(/(?:^(?:var|let|const)\s+|,\s*)([\w$]+)\s*=(?!=)/g)].map((m) => m[1])));
-  list = shorter(list, declared);
+  const declaredBy = (t) => new Set(t.startsWith('function') ? [/^function\s+([\w$]+)/.exec(t)[1]] : declarators(t));
+  let declared = list.map(declaredBy);
+  const { statements: shortened, numbers } = shorter(list, declared);
+  // only what some export reaches (not the engine's code for the tables tableSources() rewrote)
+  const live = reaching(shortened, declared, exports.map((e) => local.get(e))).map((i) => shortened[i]);
+  const { list: kept, inline } = inlined(live, numbers);
+  list = kept;
+  declared = list.map(declaredBy);
   // The top-level names, short: the same in every statement, so any subset of them fits together.
   const names = [...new Set(declared.flatMap((d) => [...d]))];
-  // never a name the source already uses (its locals: i, k, r, …)
-  const taken = new Set(list.join('\n').match(/[A-Za-z_$][\w$]*/g));
+  // never a name the source already uses (its locals: i, k, r, …), nor one the js export's own code
+  // declares beside the runtime's (src/io/standalone/jsModule.ts: MODULE_NAMES)
+  const taken = new Set([...list.join('\n').match(/[A-Za-z_$][\w$]*/g), ...MODULE_NAMES]);
   const free = [];
   for (let i = 0; free.length < names.length; i++) if (!taken.has(shortName(i))) free.push(shortName(i));
   const short = new Map(names.map((n, i) => [n, free[i]]));
-  const rename = (t) => t.replace(/(?<![\w$.])[A-Za-z_$][\w$]*(?![\w$])(?!\s*:(?!:))/g, (id) => short.get(id) ?? id);
-  const uses = list.map((t) => new Set(t.match(/(?<![\w$.])[A-Za-z_$][\w$]*/g)));
-  const needs = (name) => {
-    const take = new Set();
-    const visit = (id) => {
-      list.forEach((_, i) => {
-        if (!take.has(i) && declared[i].has(id)) {
-          take.add(i);
-          for (const u of uses[i]) visit(u);
-        }
-      });
-    };
-    visit(local.get(name));
-    return [...take].sort((a, b) => a - b);
-  };
-  const result = Object.fromEntries(exports.map((e) => [e, { name: short.get(local.get(e)), needs: needs(e) }]));
+  const rename = (t) => t.replace(IDENTIFIER, (id) => short.get(id) ?? id);
+  const result = Object.fromEntries(exports.map((e) => [e, { name: short.get(local.get(e)), needs: reaching(list, declared, [local.get(e)]) }]));
   list = list.map(rename);
-  const compact = await Promise.all(list.map(async (t) => (await transform(t, { minify: true, target: 'es2020' })).code.trim()));
+  // a number constant as shortest() writes it (the minifier would fold 1/6 back into 18 digits)
+  const constant = (t) => /^var ([\w$]+) = ([^,;]*);$/.exec(t);
+  const compact = await Promise.all(list.map(async (t) => {
+    const c = constant(t), name = c && [...short].find(([, s]) => s === c[1])?.[0];
+    return name !== undefined && numbers.has(name) ? `var ${c[1]}=${shortest(numbers.get(name))};` : literals((await transform(t, { minify: true, target: 'es2020' })).code.trim(), inline);
+  }));
   return { statements: compact, exports: result };
 }
-
-/** leakyRelu's default slope (Keras 3's negative_slope, its row's in src/operations/activations.ts): the predictors' one. */
-const LEAKY_RELU_ALPHA = 0.2;
 
 /** The C runtime's constants: math.ts's (its fromBits words, exp's, the table) and the activations' from js.ts, as exact hex floats. */
 async function cConstants(root, top) {
@@ -209,7 +309,6 @@ async function cConstants(root, top) {
   const statements = [...new Set(names.map((n) => top.get(n)))].join('\n');
   const js = new Function(`${statements}\nreturn { ${names.join(', ')} };`)();
   for (const name of names) lines.push(`static const double bp_${name} = ${hexFloat(js[name])};`);
-  lines.push(`static const double bp_LEAKY_RELU_SLOPE = ${hexFloat(LEAKY_RELU_ALPHA)};`);
   const table = Array.from(m.expTable(), hexFloat);
   lines.push(`static const double bp_EXP_TABLE[${table.length}] = {`);
   for (let i = 0; i < table.length; i += 4) lines.push(`  ${table.slice(i, i + 4).join(', ')},`);
@@ -225,7 +324,7 @@ async function cConstants(root, top) {
 export async function writePredictorActivations(root = '.') {
   const { ACTIVATIONS } = await importSource(`${root}/src/contract.ts`);
   const constant = (name) => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
-  // leakyRelu's slope is its layer's: the kernels' leaky_relu_forward at the default, the one slope the exporter takes
+  // leakyRelu's slope is its layer's: the kernels' leaky_relu_forward with the alpha the exporter gives it
   const list = ACTIVATIONS.filter((a) => a !== 'softmax' && a !== 'leakyRelu');
   const text = [
     '// Generated from src/contract.ts by scripts/standalone.mjs at every build: edit that file, not this one.',
@@ -243,7 +342,7 @@ export async function writePredictorActivations(root = '.') {
     '}',
     '',
     ...list.map((a) => `export function act_${a}(z: usize, n: i32): void { each(z, n, ${constant(a)}); }`),
-    `export function act_leakyRelu(z: usize, n: i32): void { leakyReluForward(z, z, n, ${LEAKY_RELU_ALPHA}); }`,
+    'export function act_leakyRelu(z: usize, n: i32, alpha: f64): void { leakyReluForward(z, z, n, alpha); }',
     '',
   ].join('\n');
   writeIfChanged(`${root}/assembly/predictorActivations.ts`, text);
@@ -261,30 +360,49 @@ export async function writeStandaloneRuntime(root = '.') {
   for (const name of ACTIVATIONS) {
     if (name === 'softmax') continue; // a whole row's operation: softmaxForward below
     const id = codes.get(name);
-    // leakyRelu's slope is its layer's (the engine's leakyRelu(z, alpha)): the predictors take Keras's
-    // default alone (src/io/standalone/plan.ts refuses another)
-    const body = name === 'leakyRelu' ? `return leakyRelu(z, ${LEAKY_RELU_ALPHA});`
-      : id && (caseBody(top.get('activate'), id) ?? caseBody(top.get('activateMore'), id));
+    // leakyRelu's slope is its layer's: the engine's leakyRelu(z, alpha) itself, to which the module
+    // gives its layer's alpha
+    if (name === 'leakyRelu') {
+      parts.push('export const act_leakyRelu = leakyRelu;');
+      continue;
+    }
+    const body = id && (caseBody(top.get('activate'), id) ?? caseBody(top.get('activateMore'), id));
     if (!body) throw new Error(`src/engines/js.ts: activate() has no case for the activation '${name}'; the standalone predictor needs one`);
-    parts.push(`export const act_${name} = (z: number): number => { ${body} };`);
+    // a case that only calls a function of z is that function (sigmoid, not z => sigmoid(z))
+    const call = /^return (\w+)\(z\);$/.exec(body.trim());
+    parts.push(call ? `export const act_${name} = ${call[1]};` : `export const act_${name} = (z: number): number => { ${body} };`);
   }
   // The engine's own dense_forward (its dot's order) and softmax, over the predictor's one array f.
   const pick = (...names) => names.map((n) => inner.get(n)).join('\n');
-  // dot's first branch alone, for a network whose every layer has under four inputs: what dot runs there
-  const dot = inner.get('dot'), narrow = /if \(n < 4\) \{([^}]*return sum;)\s*\}/.exec(dot);
+  // dot for the model at hand, its branches decided by the inputs of its layers where they all agree
+  // (the minifier then drops the dead code): dense_wide where every layer has four inputs or more
+  // (the loop alone), dense_narrow_LH where they have L to H (under four: the short branch alone,
+  // its `n > 1` and `n > 2` true or false where L and H decide them), and dense, all of it, for a mix
+  const dot = inner.get('dot');
+  const decided = (text, test, value) => {
+    if (!text.includes(test)) throw new Error(`src/engines/js.ts: dot() has no \`${test}\`; the standalone dense variants decide it (scripts/standalone.mjs)`);
+    return value === undefined ? text : text.replace(test, `if (${value})`);
+  };
+  const narrow = /if \(n < 4\) \{([^}]*return sum;)\s*\}/.exec(dot);
   if (!narrow) throw new Error('src/engines/js.ts: dot() has no `if (n < 4) { … return sum; }` branch; the narrow standalone dense needs one');
-  const narrowDot = `${dot.slice(0, dot.indexOf('{') + 1)}${narrow[1]}\n}`;
+  const denseOf = (name, dotSource) => `export const ${name} = (f: Float64Array, activate: (z: number, act: number) => number) => {\n${dotSource}\n${inner.get('denseForward')}\nreturn denseForward;\n};`;
+  const variants = [denseOf('dense', dot), denseOf('dense_wide', decided(dot, 'if (n < 4)', false))];
+  for (let low = 1; low <= 3; low++) {
+    for (let high = low; high <= 3; high++) {
+      const branch = [1, 2].reduce((t, k) => decided(t, `if (n > ${k})`, low > k ? true : high <= k ? false : undefined), narrow[1]);
+      variants.push(denseOf(`dense_narrow_${low}${high}`, `${dot.slice(0, dot.indexOf('{') + 1)}${branch}\n}`));
+    }
+  }
   const source = [
     "import { exp, expm1, log, log1p, tanh, erf, expTable } from './math.js';",
     // exp's table, which the wasm predictor's loader writes into the module's memory
     'export const exp_table = expTable();',
     needed(parts.join('\n'), top),
     ...parts,
-    `export const dense = (f: Float64Array, activate: (z: number, act: number) => number) => {\n${pick('dot', 'denseForward')}\nreturn denseForward;\n};`,
-    `export const dense_narrow = (f: Float64Array, activate: (z: number, act: number) => number) => {\n${narrowDot}\n${inner.get('denseForward')}\nreturn denseForward;\n};`,
+    ...variants,
     `export const softmax = (f: Float64Array) => {\n${pick('rowMax', 'softmaxForward')}\nreturn softmaxForward;\n};`,
   ].join('\n');
-  const runtime = await statements(source, [...ACTIVATIONS.filter((a) => a !== 'softmax').map((a) => `act_${a}`), 'dense', 'dense_narrow', 'softmax', 'exp_table']);
+  const runtime = await statements(source, [...ACTIVATIONS.filter((a) => a !== 'softmax').map((a) => `act_${a}`), ...variants.map((v) => /export const (\w+)/.exec(v)[1]), 'softmax', 'exp_table']);
   const c = readFileSync(`${root}/src/io/standalone/predict.c`, 'utf8').replace(/^\/\* @constants.*$/m, await cConstants(root, top));
   const wasm = {
     simd: readFileSync(`${root}/build/predictor.wasm`).toString('base64'),
@@ -296,14 +414,17 @@ export async function writeStandaloneRuntime(root = '.') {
     '',
     '/**',
     ' * The JS predictor\'s runtime as minified top-level statements, and for each export (every activation',
-    ' * but softmax: the JS engine\'s activate for it; `dense`: (f, activate) => its denseForward over the',
-    ' * array f; `dense_narrow`: the same with dot\'s branch for under four inputs alone; `softmax`: (f) =>',
-    ' * its softmaxForward; `exp_table`: exp\'s table, a Float64Array) its minified name and the statements it needs.',
+    ' * but softmax: the JS engine\'s activate for it, leakyRelu its leakyRelu(z, alpha); `dense`: (f, activate)',
+    ' * => its denseForward over the array f; `dense_wide`, `dense_narrow_LH`: the same with dot\'s branches',
+    ' * decided for layers of four inputs or more, or of L to H under four; `softmax`: (f) => its',
+    ' * softmaxForward; `exp_table`: exp\'s table, a Float64Array) its minified name and the statements it',
+    ' * needs; and the names the runtime leaves to the module around it (`moduleNames`).',
     ' */',
-    'export const JS_RUNTIME: { statements: string[]; exports: Record<string, { name: string; needs: number[] }> } = {',
+    'export const JS_RUNTIME: { statements: string[]; moduleNames: string[]; exports: Record<string, { name: string; needs: number[] }> } = {',
     '  statements: [',
     ...runtime.statements.map((t) => `    ${JSON.stringify(t)},`),
     '  ],',
+    `  moduleNames: ${JSON.stringify(MODULE_NAMES)},`,
     '  exports: {',
     ...Object.entries(runtime.exports).map(([name, part]) => `    ${name}: ${JSON.stringify(part)},`),
     '  },',

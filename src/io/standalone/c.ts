@@ -51,7 +51,11 @@ export function cPredictor(plan: Plan, prefix: string): string {
   plan.layers.forEach((l, n) => {
     const w = `${p}weights + ${offsets[n]!.kernel}`, b = `${p}weights + ${offsets[n]!.bias}`;
     if (l.activation === 'softmax') body.push(`  bp_dense(z, x, ${w}, ${b}, ${l.inputs}, ${l.units}, bp_act_linear);`, `  bp_softmax(a, z, ${l.units});`);
-    else body.push(`  bp_dense(a, x, ${w}, ${b}, ${l.inputs}, ${l.units}, ${cActivation(l.activation)});`);
+    else if (l.activation === 'leakyRelu') {
+      // its layer's slope, every bit: a function of z of its own around the runtime's bp_leaky_relu
+      lines.push(`static inline double ${p}leaky_relu_${n}(double z) { return bp_leaky_relu(z, ${hexFloat(l.alpha!)}); }`);
+      body.push(`  bp_dense(a, x, ${w}, ${b}, ${l.inputs}, ${l.units}, ${p}leaky_relu_${n});`);
+    } else body.push(`  bp_dense(a, x, ${w}, ${b}, ${l.inputs}, ${l.units}, ${cActivation(l.activation)});`);
     body.push(`  for (i = 0; i < ${l.units}; i++) x[i] = a[i];`);
   });
   body.push(targetScaler === undefined ? `  for (i = 0; i < ${Y}; i++) out[i] = x[i];` : `  for (i = 0; i < ${Y}; i++) out[i] = x[i] * ${p}weights[${targetScaler + Y} + i] + ${p}weights[${targetScaler} + i];`);

@@ -1,7 +1,9 @@
 // The js format: one module, no imports, whose math is the JS engine's own (src/io/standalone/runtime.ts,
 // cut from src/engines/ at build time), so its outputs are `model.predict`'s to the bit. Loops over
-// the layers: its size is the weights (5 characters per 4 bytes) plus what its activations need.
-import { littleEndian, numbersOf, type Plan } from './plan.js';
+// the layers: its size is the weights (about 8.7 characters each) plus what its activations need.
+import { numbersOf, type Plan } from './plan.js';
+import { extent } from '../../extent.js';
+import { numberLiteral } from './numberLiteral.js';
 import { JS_RUNTIME } from './runtime.js';
 
 /** The runtime's export `name`: its minified name, after the statements it needs are added to `take`. */
@@ -19,25 +21,59 @@ export function base64(bytes: Uint8Array): string {
   return btoa(binary);
 }
 
+/** Digit d of base 91 as a character: 35 + d, past the backslash (92) one more, so a "…" string needs no escape. */
+const digit91 = (d: number) => String.fromCharCode(35 + d + (35 + d >= 92 ? 1 : 0));
+
+/** The doubles packed in a block of base 91 text (the last block may hold fewer). */
+const BLOCK = 32;
+
 /**
- * bytes (a multiple of 4) as base 85 text, 5 characters per little-endian 32-bit word, most
- * significant digit first; digit d is the character 35 + d, past the backslash (92) one more, so
- * the text needs no escape in a "…" string. 8% shorter than base64; DECODE_85 reads it back.
+ * JS that writes `values` into f[0 …), exactly (every bit): as decimal literals where that is
+ * shorter (a few weights), else packed. Packed, a double is its 52 fraction bits and the index of
+ * its top 12 bits (sign and exponent) in the model's list of those it uses (a layer's weights share
+ * a few exponents: 20 in a 32-16-3 network); BLOCK doubles at a time are one number in mixed radix
+ * (2^52, then that list's length, per double), written in base 91, most significant digit first:
+ * 8.7 characters a double where base 85 of its bytes takes 10. Decoded with BigInt, a block at a
+ * time (so in linear time), into a big-endian DataView: the same on any byte order.
  */
-function base85(bytes: Uint8Array): string {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
-  let out = '';
-  for (let at = 0; at < bytes.length; at += 4) {
-    let v = view.getUint32(at, true);
-    const digits: number[] = [];
-    for (let k = 0; k < 5; k++, v = Math.floor(v / 85)) digits.push(v % 85);
-    for (let k = 4; k >= 0; k--) out += String.fromCharCode(35 + digits[k]! + (35 + digits[k]! >= 92 ? 1 : 0));
+export function weightsSource(values: Float64Array): string {
+  const literals = `f.set([${Array.from(values, numberLiteral).join(',')}]);`;
+  const view = new DataView(new ArrayBuffer(8)), tops: number[] = [], index = new Map<number, number>();
+  const parts = Array.from(values, (v) => {
+    view.setFloat64(0, v);
+    const top = view.getUint16(0) >>> 4;
+    if (!index.has(top)) index.set(top, tops.push(top) - 1);
+    return { top: BigInt(index.get(top)!), fraction: view.getBigUint64(0) & ((1n << 52n) - 1n) };
+  });
+  const K = BigInt(tops.length), radix = K << 52n;
+  // the digits that hold n doubles: the fewest d with 91^d ≥ (2^52·K)^n
+  const digits = (n: number) => {
+    const room = radix ** BigInt(n);
+    let d = 0;
+    for (let p = 1n; p < room; p *= 91n) d++;
+    return d;
+  };
+  let text = '';
+  for (let at = 0; at < parts.length; at += BLOCK) {
+    const block = parts.slice(at, at + BLOCK);
+    let v = 0n;
+    for (let k = block.length - 1; k >= 0; k--) v = (v * K + block[k]!.top) * 2n ** 52n + block[k]!.fraction;
+    const out: string[] = [];
+    for (let d = digits(block.length); d > 0; d--, v /= 91n) out.push(digit91(Number(v % 91n)));
+    text += out.reverse().join('');
   }
-  return out;
+  // per block (a match of its digits; the last may be shorter): V its number, read digit by digit;
+  // each double its fraction (V's low 52 bits) under its top bits X[V mod K]
+  const packed = `{const X=${JSON.stringify(tops)},v=new DataView(new ArrayBuffer(8));let k=0,j,c,V;for(const b of"${text}".match(/.{1,${digits(BLOCK)}}/g)){V=0n;for(c of b)V=V*91n+BigInt(c.charCodeAt()-35-(c>"\\\\"));for(j=${BLOCK};j--&&k<${values.length};V/=${K}n,f[k++]=v.getFloat64(0))v.setBigUint64(0,V%2n**52n),V>>=52n,v.setUint16(0,X[V%${K}n]<<4|v.getUint16(0))}}`;
+  return literals.length <= packed.length ? literals : packed;
 }
 
-/** JS that writes the doubles of base85 text T into f[0 …): its words little-endian into f's bytes, then each double read back as such (so on any byte order). */
-const DECODE_85 = '{let i=0,w=0,c,v=new DataView(f.buffer);for(;i<T.length;)c=T.charCodeAt(i++),w=w*85+c-35-(c>92),i%5||(v.setUint32(i/5*4-4,w,!0),w=0);for(i=0;i<T.length/10;i++)f[i]=v.getFloat64(8*i,!0)}';
+/**
+ * The names this module declares beside the runtime's statements, in their scope: those the runtime
+ * leaves it, and $0, $1, … (a leakyRelu layer's activation), as the runtime's names have no `$`.
+ */
+const NAMES = ['I', 'Y', 'f', 'd', 's', 'E', 'H', 'P'];
+if (NAMES.some((n) => !JS_RUNTIME.moduleNames.includes(n))) throw new Error('The standalone runtime may declare a name the js export declares: rebuild (node scripts/build.mjs)');
 
 /**
  * Top-level statements as one: consecutive `var` statements become one declaration list (each
@@ -56,81 +92,95 @@ function joined(statements: string[]): string {
 export function jsPredictor(plan: Plan, commonjs: boolean): string {
   const { values, offsets, scaler, targetScaler } = numbersOf(plan);
   const take = new Set<number>();
-  // each activation once, by its index in A; a softmax layer's z goes through linear first, as in the engine
-  const acts: string[] = [];
-  const index = (name: string) => {
-    const fn = use(`act_${name}`, take);
-    if (!acts.includes(fn)) acts.push(fn);
-    return acts.indexOf(fn);
-  };
-  // dot's branch for under four inputs alone where no layer has more: what the engine runs there
-  const dense = use(plan.layers.every((l) => l.inputs < 4) ? 'dense_narrow' : 'dense', take);
+  // dot with the branches the layers' inputs decide (scripts/standalone.mjs): what the engine runs for them
+  const [low, high] = extent(plan.layers.map((l) => l.inputs));
+  const dense = use(low >= 4 ? 'dense_wide' : high < 4 ? `dense_narrow_${low}${high}` : 'dense', take);
   const softmax = plan.layers.some((l) => l.activation === 'softmax') ? use('softmax', take) : undefined;
   // scratch after the numbers: the input row, then each layer's outputs (and a softmax layer's z)
   let at = values.length;
   const x = at;
   at += plan.inputs;
   let inp = x;
-  const layers = plan.layers.map((l, i) => {
+  // each layer as a call of the engine's denseForward(out, in, kernel, bias, rows, inputs, units, activate)
+  // over f, its activation the runtime's function (d's activate calls it); a softmax layer's z goes
+  // through linear first, then the engine's softmaxForward, as in the engine
+  const slopes: string[] = [];
+  const calls = plan.layers.map((l, i) => {
     const out = at;
     at += l.units;
-    let z = 0;
+    const { kernel, bias } = offsets[i]!;
+    let call: string;
     if (l.activation === 'softmax') {
-      z = at;
+      const z = at;
       at += l.units;
+      call = `d(${z},${inp},${kernel},${bias},1,${l.inputs},${l.units},${use('act_linear', take)});s(${out},${z},1,${l.units})`;
+    } else if (l.activation === 'leakyRelu') {
+      // the engine's leakyRelu(z, alpha) with its layer's alpha, every bit: a function of z made once ($i)
+      slopes.push(`$${i}=z=>${use('act_leakyRelu', take)}(z,${numberLiteral(l.alpha!)}),`);
+      call = `d(${out},${inp},${kernel},${bias},1,${l.inputs},${l.units},$${i})`;
+    } else {
+      call = `d(${out},${inp},${kernel},${bias},1,${l.inputs},${l.units},${use(`act_${l.activation}`, take)})`;
     }
-    const row = [l.inputs, l.units, offsets[i]!.kernel, offsets[i]!.bias, inp, out, l.activation === 'softmax' ? index('linear') : index(l.activation), z];
     inp = out;
-    return row;
+    return call;
   });
   const I = plan.inputs, Y = plan.outputs;
   const statements = [...take].sort((a, b) => a - b).map((i) => JS_RUNTIME.statements[i]!);
-  const scaleIn = scaler === undefined ? 'x[r*I+i]' : `(x[r*I+i]-f[${scaler}+i])/f[${scaler + I}+i]`;
-  const scaleOut = targetScaler === undefined ? `f[${inp}+j]` : `f[${inp}+j]*f[${targetScaler + Y}+j]+f[${targetScaler}+j]`;
+  // row r's cells into f, scaled as predict scales them, and the last layer's out into o, unscaled:
+  // a loop over i, or where there is one the statement alone (cell k of f at base + k)
+  const copy = (count: number, line: (k: string, row: string) => string) => (count === 1 ? line('', 'r') : `for(i=0;i<${count};i++)${line('+i', `r*${count}+i`)}`);
+  const copyIn = copy(I, (k, row) => `f[${x}${k}]=${scaler === undefined ? `x[${row}]` : `(x[${row}]-f[${scaler}${k}])/f[${scaler + I}${k}]`}`);
+  const copyOut = copy(Y, (k, row) => `o[${row}]=${targetScaler === undefined ? `f[${inp}${k}]` : `f[${inp}${k}]*f[${targetScaler + Y}${k}]+f[${targetScaler}${k}]`}`);
+  // f: the numbers, then the scratch; d: the engine's denseForward over f, s: its softmaxForward;
+  // P: rows of x through the layers, one at a time
+  const own = [
+    `f=new Float64Array(${at}),d=${dense}(f,(z,k)=>k(z)),${softmax ? `s=${softmax}(f),` : ''}${slopes.join('')}`,
+    `P=(x,o,n)=>{for(let r=0,i;r<n;r++){${copyIn};${calls.join(';')};${copyOut}}},`,
+  ];
   const body = [
-    '// backprop-wasm predictor',
-    // the runtime's statements in their own scope; D: the engine's denseForward over f, S: its softmaxForward, A: the activations
-    `const{D,S,A}=(()=>{${joined(statements)}return{D:${dense},S:${softmax ?? 0},A:[${acts.join(',')}]}})(),`,
-    // the numbers, then the layers: [inputs, units, kernel, bias, in, out, activation, softmax's z]
-    `f=new Float64Array(${at}),T="${base85(littleEndian(values))}",`,
-    `L=${JSON.stringify(layers)},d=D(f,(z,k)=>A[k](z)),s=S&&S(f);`,
-    DECODE_85,
-    // rows of x through the layers, one at a time: scaled as predict scales them, out unscaled
-    `function P(x,o,n){for(let r=0;r<n;r++){for(let i=0;i<I;i++)f[${x}+i]=${scaleIn};for(const[c,u,w,b,p,a,k,z]of L)${softmax ? 'z?(d(z,p,w,b,1,c,u,k),s(a,z,1,u)):' : ''}d(a,p,w,b,1,c,u,k);for(let j=0;j<Y;j++)o[r*Y+j]=${scaleOut}}}`,
-    ...moduleTail(plan, commonjs),
+    '// backprop-wasm',
+    // the runtime's statements: the engine's functions the layers use, and what they need
+    joined(statements),
+    ...moduleTail(plan, commonjs, false, own, weightsSource(values)),
   ];
   return `${body.join('\n')}\n`;
 }
 
-/**
- * What the js and wasm modules share: predictInto and predict over their P(x, out, rows), with
- * every input checked first (as the library's predict checks it, naming the row and column), the
- * names, a classifier's predictedLabels, and the exports (`ready` too where the module has one: a
- * CommonJS wasm module).
- */
 /** A list of names as JS: written out, or the defaults (x0, x1, … or 0, 1, …) made by a loop where that is shorter. */
 function nameList(list: string[], prefix: string): string {
   const written = JSON.stringify(list), loop = `Array.from({length:${list.length}},(_,i)=>"${prefix}"+i)`;
   return loop.length < written.length && list.every((n, i) => n === `${prefix}${i}`) ? loop : written;
 }
 
-export function moduleTail(plan: Plan, commonjs: boolean, ready = false): string[] {
-  const K = plan.classes?.length;
-  const names = ['predict', 'predictInto', 'inputs', 'outputs', 'featureNames', 'classes', ...(K ? ['predictedLabels'] : []), ...(ready ? ['ready'] : [])].join(',');
-  // I, Y: inputs and outputs; E: throw; Q: a value as a message shows it; H: predictInto's checks (x's
-  // cells finite numbers, out one row per row of x), then P; predict checks its rows, then calls H
+/**
+ * What the js and wasm modules share: predictInto and predict over their P(x, out, rows), with
+ * every input checked first (as the library's predict checks it, naming the row and column), the
+ * names, a classifier's predictedLabels, and the exports (`ready` too where the module has one: a
+ * CommonJS wasm module). `own`: the module's declarations, in the same `const` list (each ending
+ * in a comma); `after`: its statements run before the exports (the js module's weights).
+ */
+export function moduleTail(plan: Plan, commonjs: boolean, ready = false, own: string[] = [], after = ''): string[] {
+  const I = plan.inputs, Y = plan.outputs, K = plan.classes?.length;
+  // inputs and outputs are I and Y under their exported names
+  const names = ['predict', 'predictInto', commonjs ? 'inputs:I' : 'I as inputs', commonjs ? 'outputs:Y' : 'Y as outputs', 'featureNames', 'classes', ...(K ? ['predictedLabels'] : []), ...(ready ? ['ready'] : [])].join(',');
+  // I, Y: inputs and outputs; E(where, what was expected, what came): throws, what came as a message
+  // shows it (a number as written, as are a boolean, a bigint, a function: their type names sort before
+  // "object"; else as JSON; two lengths w given: "v and w"); H: predictInto's
+  // checks (out one row per row of x, x's cells finite numbers), then P; predict checks its rows (an
+  // array: what has flatMap), then calls H on them end to end (a hole in a row is undefined: refused)
+  // with an array for out, whose slices are its rows
   const lines = [
-    `const I=${plan.inputs},Y=${plan.outputs},inputs=I,outputs=Y,featureNames=${nameList(plan.featureNames, 'x')},classes=${plan.classes ? nameList(plan.classes, '') : null},`,
-    'E=m=>{throw new RangeError(m)},Q=v=>typeof v=="number"?v:JSON.stringify(v);',
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: the generated module's own template literals
-    'function H(x,o,m){const n=x.length/I;n%1===0&&n&&o.length===n*Y||E(`${m}: expected x of rows*${I} numbers and out of rows*${Y}, got ${x.length} and ${o.length}`);for(let i=0;i<x.length;i++){const v=x[i];typeof v=="number"&&v-v===0||E(`${m}: row ${(i/I|0)+1}, column ${i%I+1} (${featureNames[i%I]}): expected a finite number, got ${Q(v)}`)}P(x,o,n);return o}',
-    'function predictInto(x,o){return H(x,o,"predictInto")}',
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: as above
-    'function predict(R){Array.isArray(R)&&R.length||E(`predict: expected an array of rows, got ${Q(R)}`);const x=[];R.forEach((w,r)=>{Array.isArray(w)&&w.length===I||E(`predict: row ${r+1}: expected ${I} numbers, got ${Q(w)}`);for(let i=0;i<I;i++)x.push(w[i])});const o=H(x,new Float64Array(R.length*Y),"predict");return R.map((_,r)=>[...o.subarray(r*Y,r*Y+Y)])}',
+    `const I=${I},Y=${Y},featureNames=${nameList(plan.featureNames, 'x')},classes=${plan.classes ? nameList(plan.classes, '') : null},`,
+    ...own,
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the module's own template literal
+    'E=(m,s,v,w)=>{throw RangeError(`${m}: ${s}, got ${w+1?v+" and "+w:typeof v<"o"?v:JSON.stringify(v)}`)},',
+    `H=(x,o,m,n=x.length/I)=>{n%1==0&&n&&o.length==n*Y||E(m,"expected x of rows*${I} numbers and out of rows*${Y}",x.length,o.length);for(let i=0;i<x.length;i++)Number.isFinite(x[i])||E(m,\`row \${-~(i/I)}, column \${i%I+1} (\${featureNames[i%I]}): expected a finite number\`,x[i]);return P(x,o,n),o},`,
+    'predictInto=(x,o)=>H(x,o,"predictInto"),',
+    `predict=R=>{R?.flatMap&&R.length||E("predict","expected an array of rows",R);const o=H(R.flatMap((w,r)=>(Array.isArray(w)&&w.length==I||E("predict",\`row \${r+1}: expected ${I} numbers\`,w),[...w])),Array(R.length*Y),"predict");return R.map((_,r)=>o.slice(r*=Y,r+Y))}${K ? ',' : ';'}`,
   ];
   // the label of each row's largest probability, the first on a tie (the library's predictedLabels)
-  // biome-ignore lint/suspicious/noTemplateCurlyInString: as above
-  if (K) lines.push('function predictedLabels(p){return p.map((q,r)=>{q.length===Y||E(`predictedLabels: row ${r+1} has ${q.length} values; expected one per class (${Y})`);let b=0;for(let k=1;k<Y;k++)q[k]>q[b]&&(b=k);return classes[b]})}');
+  if (K) lines.push(`predictedLabels=p=>p.map((q,r)=>{q.length==Y||E("predictedLabels",\`row \${r+1}: expected ${Y} values (one per class)\`,q);let b=0;for(let k=1;k<Y;k++)q[k]>q[b]&&(b=k);return classes[b]});`);
+  if (after) lines.push(after);
   lines.push(commonjs ? `module.exports={${names}};` : `export{${names}};`);
   return lines;
 }

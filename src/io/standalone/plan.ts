@@ -6,7 +6,6 @@ import { fail, knownKeys, oneOf, show } from '../../errors.js';
 import type { Model } from '../../model.js';
 import type { Scaler } from '../../scaler.js';
 import type { Activation } from '../../spec.js';
-import { ACTIVATION_ROWS } from '../../operations/activations.js';
 
 /** The standalone predictors exportStandalone writes: a JavaScript module, WebAssembly with its loader, a C header. */
 export const STANDALONE_FORMATS = ['js', 'wasm', 'c'] as const;
@@ -34,6 +33,8 @@ export interface PlanLayer {
   /** [units][inputs] */
   kernel: Float64Array;
   bias: Float64Array;
+  /** leakyRelu's negative slope, the layer's own (each predictor carries it, every bit); undefined for the other activations. */
+  alpha?: number;
 }
 
 export interface Plan {
@@ -58,13 +59,11 @@ export function planOf(model: Model, options: StandaloneOptions): Plan {
   const weights = model.getWeights();
   let inputs = network.inputs;
   const layers = network.layers.map((layer, l): PlanLayer => {
-    // The predictors compute leakyRelu at Keras's default slope alone (their runtime's act_leakyRelu).
-    const standard = ACTIVATION_ROWS[layer.activation].takes.alpha;
-    if (layer.alpha !== standard) fail(`layers[${l}].alpha`, `is ${layer.alpha}; the standalone predictors compute leakyRelu with its default slope ${standard} only (export ONNX, or save the model file, for another)`);
     const keras = weights[2 * l] as number[][], bias = weights[2 * l + 1] as number[];
     const kernel = new Float64Array(layer.units * inputs);
     for (let i = 0; i < inputs; i++) for (let u = 0; u < layer.units; u++) kernel[u * inputs + i] = keras[i]![u]!;
-    const planned = { inputs, units: layer.units, activation: layer.activation, kernel, bias: Float64Array.from(bias) };
+    const planned: PlanLayer = { inputs, units: layer.units, activation: layer.activation, kernel, bias: Float64Array.from(bias) };
+    if (layer.alpha !== undefined) planned.alpha = layer.alpha;
     inputs = layer.units;
     return planned;
   });

@@ -223,6 +223,8 @@ static inline double bp_erf(double x) {
 static inline double bp_sigmoid(double z) { return 1.0 / (1.0 + bp_exp(-z)); }
 static inline double bp_softplus(double z) { return bp_max0(z) + bp_log1p(bp_exp(-bp_abs(z))); }
 static inline double bp_hard_sigmoid(double z) { return bp_min6(bp_max0(z + 3.0)) / 6.0; }
+/* leakyRelu with its layer's negative slope alpha: the export writes a function of z per such layer around it */
+static inline double bp_leaky_relu(double z, double alpha) { return z > 0.0 ? z : alpha * z; }
 static inline double bp_act_linear(double z) { return z; }
 static inline double bp_act_sigmoid(double z) { return bp_sigmoid(z); }
 static inline double bp_act_tanh(double z) { return bp_tanh(z); }
@@ -234,7 +236,6 @@ static inline double bp_act_softsign(double z) { return z / (1.0 + bp_abs(z)); }
 static inline double bp_act_swish(double z) { return z * bp_sigmoid(z); }
 static inline double bp_act_gelu(double z) { return 0.5 * z * (1.0 + bp_erf(z * bp_SQRT1_2)); }
 static inline double bp_act_relu6(double z) { return bp_min6(bp_max0(z)); }
-static inline double bp_act_leakyRelu(double z) { return z > 0.0 ? z : bp_LEAKY_RELU_SLOPE * z; }
 static inline double bp_act_hardSigmoid(double z) { return bp_hard_sigmoid(z); }
 static inline double bp_act_hardSwish(double z) { return z * bp_hard_sigmoid(z); }
 static inline double bp_act_mish(double z) { return z * bp_tanh(bp_softplus(z)); }

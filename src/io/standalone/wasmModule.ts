@@ -228,7 +228,9 @@ export function wasmModule(plan: Plan, simd: boolean): PredictorModule {
     if (layer.activation === 'softmax') calls.push({ callee: fn('softmax'), args: [...c(out), ...rows, ...c(layer.units)] });
     else if (layer.activation !== 'linear') {
       if (!ACTIVATIONS.includes(layer.activation)) throw new Error(`predictor module: no activation '${layer.activation}'`);
-      calls.push({ callee: fn(`act_${layer.activation}`), args: [...c(out), ...rows, ...c(layer.units), 0x6c] }); // rows · units values
+      // rows · units values (i32.mul); leakyRelu's slope after them, its layer's, every bit (f64.const)
+      const alpha = layer.activation === 'leakyRelu' ? [0x44, ...littleEndian(Float64Array.of(layer.alpha!))] : [];
+      calls.push({ callee: fn(`act_${layer.activation}`), args: [...c(out), ...rows, ...c(layer.units), 0x6c, ...alpha] });
     }
     inp = out;
   }
