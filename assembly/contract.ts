@@ -76,14 +76,15 @@ export const WEIGHT: i32 = 20;
 export const ORDER: i32 = 21;
 export const THREADS: i32 = 22;
 export const SHARED: i32 = 23;
-export const ARRIVED: i32 = 24;
-export const SENSE: i32 = 25;
-export const SLEEPING: i32 = 26;
-export const CALLER_SLEEPS: i32 = 27;
-export const NONFINITE: i32 = 28;
-export const NEXT: i32 = 29;
+export const POSITION: i32 = 24;
+export const ARRIVED: i32 = 25;
+export const SENSE: i32 = 26;
+export const SLEEPING: i32 = 27;
+export const CALLER_SLEEPS: i32 = 28;
+export const NONFINITE: i32 = 29;
+export const NEXT: i32 = 30;
 
-export const LAYER0: i32 = 30; // first layer record
+export const LAYER0: i32 = 31; // first layer record
 export const STRIDE: i32 = 10; // slots per layer record
 
 // a layer record's slots
@@ -129,4 +130,4 @@ export const DECAY_POWER: i32 = 18;
 export const DECAY_POWER_LOW: i32 = 19;
 
 // the hash of the definition these constants come from; the host compares it with its own
-export const CONTRACT: u32 = 0xbf6eb498;
+export const CONTRACT: u32 = 0xac011e67;

@@ -1,7 +1,7 @@
 import { denseForward, denseGradient, denseInputGradient, denseBackwardUpdate } from './dense';
 import { activateWith, derivativeWith, activationForward, activationBackward, activationBackwardFromZ } from './activations';
 import { dropoutForward, dropoutBackward, STEP } from './dropout';
-import { threads, share, pieces, nextPiece, barrier, setShared, shared, sharedUpdate, reportFinite, workersFinite } from './threads';
+import { threads, share, pieces, nextPiece, barrier, setShared, shared, sharedPosition, sharedUpdate, reportFinite, workersFinite } from './threads';
 import { lossForwardBackward } from './losses';
 import { update, advance, updateRange, finish, countUpdate, plainSgd } from './optimizers';
 import { penalty } from './regularizers';
@@ -158,16 +158,19 @@ function backward(net: i32, inp: usize, rows: i32, thread: i32, n: i32): void {
 
 // forward_pieces — a step's forward pass of the batch at inp ([rows][inputs]) into out in training, piece by
 // piece (rows) on whichever threads take them; returns the generator's state after the batch's draws.
+// In the threads build each piece first gathers its rows into inp from X, in ORDER from `order` (0:
+// the step's one row, read where it is), so that gathering the batch is no thread's part alone.
 @inline
-function forwardPieces(net: i32, inp: usize, rows: i32, n: i32, out: usize): u32 {
-  // the builds without threads: the batch in one pass, as before threads (a loop of one piece cost a
-  // per-row step on 2-2-1 about 5%)
+function forwardPieces(net: i32, inp: usize, order: usize, rows: i32, n: i32, out: usize): u32 {
+  // the builds without threads: the batch (gathered by step) in one pass, as before threads (a loop
+  // of one piece cost a per-row step on 2-2-1 about 5%)
   if (!ASC_FEATURE_THREADS) return forward(net, inp, 0, rows, rows, out, true, true);
-  const p = pieces(n);
+  const p = pieces(n), inputs = field(record(net, 0), INPUTS);
   let random: u32 = 0, took = false;
   for (let k = 0, c = nextPiece(net, n, 0); c < p; c = nextPiece(net, n, ++k)) {
-    const first = share(rows, c, p);
-    random = forward(net, inp, first, share(rows, c + 1, p) - first, rows, out, true, true);
+    const first = share(rows, c, p), mine = share(rows, c + 1, p) - first;
+    if (order) gather(inp + <usize>first * (<usize>inputs << 3), at(slot(net, X)), inputs, order + (<usize>first << 2), mine);
+    random = forward(net, inp, first, mine, rows, out, true, true);
     took = true;
   }
   // a thread that took no piece: the state after the batch's draws, counted (a second forward here would
@@ -246,7 +249,7 @@ export function traceStep(net: i32, pos: i32, count: i32): f64 {
 // the whole batch with the same parameters, then one update with the batch-mean gradient.
 // Returns the batch's mean loss plus the regularizers' penalty, measured before the update; NaN if a
 // parameter became non-finite. In the threads build with THREADS > 1 the workers (`work`) take their
-// shares of forward and backward; this thread gathers the batch, computes the loss and updates.
+// shares of forward and backward; this thread computes the loss and updates.
 export function step(net: i32, pos: i32, count: i32): f64 {
   const layers = slot(net, LAYERS);
   const last = record(net, layers - 1);
@@ -262,7 +265,8 @@ export function step(net: i32, pos: i32, count: i32): f64 {
   } else {
     inp = at(slot(net, IN));
     target = at(slot(net, TARGET));
-    gather(inp, at(slot(net, X)), inputs, order, count);
+    // the threads build gathers the inputs piece by piece (forward_pieces)
+    if (!ASC_FEATURE_THREADS) gather(inp, at(slot(net, X)), inputs, order, count);
     gather(target, at(slot(net, Y)), targets, order, count);
     if (weights != 0) {
       weight = at(slot(net, WEIGHT));
@@ -271,11 +275,11 @@ export function step(net: i32, pos: i32, count: i32): f64 {
   }
   const n = threads(net, count);
   if (n > 1) {
-    setShared(net, count);
+    setShared(net, count, pos);
     barrier(net, 0); // the workers start
   }
   const yhat = at(field(last, A));
-  const random = forwardPieces(net, inp, count, n, yhat);
+  const random = forwardPieces(net, inp, count == 1 ? 0 : order, count, n, yhat);
   if (n > 1) barrier(net, 0); // every row's forward pass done
   store<u32>(<usize>(net + RANDOM) << 2, random);
   // 1 / 1 and x / 1 are exact: one row skips the divisions, the slowest links in a tiny network's chain
@@ -342,29 +346,33 @@ export function evaluate(net: i32, x: i32, y: i32, w: i32, rows: i32, out: i32):
   return mean;
 }
 
-// work — a worker's loop in the threads build (src/threads.ts starts one per extra thread): waits for
-// a step, takes pieces of its forward and backward passes (step computes the loss between them) and
-// of its update, and again, until a step of 0 rows. `thread`: its number, 1 on. The other builds have no threads: it traps there.
-export function work(net: i32, thread: i32): void {
+// work — a worker's share of one step in the threads build (src/threads.ts starts one worker per extra
+// thread, which calls it again and again): waits for a step, takes pieces of its forward and backward
+// passes (step computes the loss between them) and of its update; returns 0 at a step of 0 rows (the
+// worker ends), else 1. One step a call, not a loop inside: the engine replaces a hot function's
+// baseline code with optimized code for its next call, and a call that never returned would run the
+// baseline code for good (2 threads ran 1.1× one that way where no earlier fit had warmed `work` up).
+// `thread`: its number, 1 on. The other builds have no threads: it traps there.
+export function work(net: i32, thread: i32): i32 {
   if (!ASC_FEATURE_THREADS) unreachable();
-  while (true) {
-    barrier(net, thread);
-    const rows = shared(net), n = slot(net, THREADS), inp = at(slot(net, IN));
-    if (rows == 0) return;
-    forwardPieces(net, inp, rows, n, at(field(record(net, slot(net, LAYERS) - 1), A)));
-    barrier(net, thread); // every row's forward pass done
-    barrier(net, thread); // the loss and the last layer's dL/dz done
-    backward(net, inp, rows, thread, n);
-    if (sharedUpdate(net)) {
-      reportFinite(net, updatePieces(net, n));
-      barrier(net, thread); // every parameter updated
-    }
+  barrier(net, thread);
+  const rows = shared(net), n = slot(net, THREADS), inp = at(slot(net, IN));
+  if (rows == 0) return 0;
+  const order = (<usize>(slot(net, ORDER) + sharedPosition(net))) << 2;
+  forwardPieces(net, inp, order, rows, n, at(field(record(net, slot(net, LAYERS) - 1), A)));
+  barrier(net, thread); // every row's forward pass done
+  barrier(net, thread); // the loss and the last layer's dL/dz done
+  backward(net, inp, rows, thread, n);
+  if (sharedUpdate(net)) {
+    reportFinite(net, updatePieces(net, n));
+    barrier(net, thread); // every parameter updated
   }
+  return 1;
 }
 
 // release — ends every worker's `work`: a step of 0 rows (the threads build; the others trap).
 export function release(net: i32): void {
   if (!ASC_FEATURE_THREADS) unreachable();
-  setShared(net, 0);
+  setShared(net, 0, 0);
   barrier(net, 0);
 }

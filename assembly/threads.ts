@@ -1,4 +1,4 @@
-import { THREADS, SHARED, ARRIVED, SENSE, SLEEPING, CALLER_SLEEPS, NONFINITE, NEXT, REGULARIZED, CLIPPING, CLIP_NONE } from './contract';
+import { THREADS, SHARED, POSITION, ARRIVED, SENSE, SLEEPING, CALLER_SLEEPS, NONFINITE, NEXT, REGULARIZED, CLIPPING, CLIP_NONE } from './contract';
 import { slot } from './net';
 
 // Threads sharing one step's batch: the threads build (`--enable threads`, its memory shared with
@@ -53,16 +53,24 @@ function address(net: i32, s: i32): usize {
   return <usize>(net + s) << 2;
 }
 
-// The rows a step shares from here on (0: the workers return from `work`).
+// The rows a step shares from here on (0: the workers return from `work`), and where its batch starts in ORDER.
 @inline
-export function setShared(net: i32, rows: i32): void {
-  if (ASC_FEATURE_THREADS) atomic.store<i32>(address(net, SHARED), rows);
+export function setShared(net: i32, rows: i32, position: i32): void {
+  if (!ASC_FEATURE_THREADS) return;
+  atomic.store<i32>(address(net, POSITION), position);
+  atomic.store<i32>(address(net, SHARED), rows);
 }
 
 @inline
 export function shared(net: i32): i32 {
   if (!ASC_FEATURE_THREADS) return 0;
   return atomic.load<i32>(address(net, SHARED));
+}
+
+@inline
+export function sharedPosition(net: i32): i32 {
+  if (!ASC_FEATURE_THREADS) return 0;
+  return atomic.load<i32>(address(net, POSITION));
 }
 
 // barrier — returns once every one of THREADS threads has called it (sense-reversing: the last to

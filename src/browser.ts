@@ -20,7 +20,7 @@ setDefaultWasmSource(async (file) => KERNELS[file]());
 const THREAD_WORKER = `onmessage = ({ data: { module, memory, net, thread } }) => {
   const { work } = new WebAssembly.Instance(module, { env: { memory } }).exports;
   postMessage('ready');
-  work(net, thread);
+  while (work(net, thread));
   close();
 };`;
 setThreadStarter(globalThis.crossOriginIsolated !== true

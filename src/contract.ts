@@ -44,6 +44,7 @@ export const NET_SLOTS = [
   'ORDER',      // the epoch's row order [rows], i32
   'THREADS',    // threads a step shares its batch among (the threads build, src/threads.ts): 1, or the caller and its workers
   'SHARED',     // rows of the step the threads are sharing (0: the workers stop)
+  'POSITION',   // where that step's batch starts in ORDER: each thread gathers the rows it takes
   'ARRIVED',    // threads at the barrier so far (assembly/threads.ts)
   'SENSE',      // flips each time every thread has reached the barrier
   'SLEEPING',   // threads asleep at the barrier, so the last to arrive wakes them only when one sleeps

@@ -32,12 +32,12 @@ setThreadStarter((data) => {
 
 export * from './index.js';
 
-/** A thread's worker: its instance of the threads build over the shared memory, then its loop. */
+/** A thread's worker: its instance of the threads build over the shared memory, then one step's share a call until the last. */
 const THREAD_WORKER = `
 const { parentPort, workerData: { module, memory, net, thread } } = require('node:worker_threads');
 const { work } = new WebAssembly.Instance(module, { env: { memory } }).exports;
 parentPort.postMessage('ready');
-work(net, thread);
+while (work(net, thread));
 `;
 
 /** A file's text; a missing or unreadable file is a BackpropError naming it. */

@@ -47,7 +47,7 @@ export const MAX_THREADS = 64;
 
 /**
  * Work per batch (rows × parameters, about the multiply-adds of its forward pass) below which 'auto'
- * keeps one thread: each step's hand-offs (a barrier per layer, the caller gathering the batch and
+ * keeps one thread: each step's hand-offs (a barrier per layer, the caller
  * computing the loss alone) cost about what 2¹⁷ multiply-adds take, so below it a second thread cannot pay.
  */
 const AUTO_WORK = 1 << 17;
