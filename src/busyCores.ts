@@ -21,17 +21,21 @@ function look(): Look {
 }
 
 let last = look();
-let load = 0;
+let load: number | undefined;
 
 /**
- * Other processes' work, in cores, since the last look (the first: when the library was loaded); a
- * look within SPAN_MS of the last gives the last figure again (0 before any).
+ * Other processes' work, in cores, since the last look (the first: when the library was loaded).
+ * Within SPAN_MS of the last look, the last figure again; before there is one, it waits out the
+ * span (a command that trains right after loading the library).
  */
-export function busyCores(): number {
-  const now = look();
-  if (now.at - last.at >= SPAN_MS) {
-    load = Math.max(0, (now.busy - last.busy - (now.own - last.own)) / (now.at - last.at));
-    last = now;
+export async function busyCores(): Promise<number> {
+  const early = last.at + SPAN_MS - performance.now();
+  if (early > 0) {
+    if (load !== undefined) return load;
+    await new Promise((resolve) => setTimeout(resolve, early));
   }
+  const now = look();
+  load = Math.max(0, (now.busy - last.busy - (now.own - last.own)) / (now.at - last.at));
+  last = now;
   return load;
 }

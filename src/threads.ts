@@ -35,11 +35,16 @@ export function setThreadStarter(s: ThreadStarter): void {
   starter = s;
 }
 
-let busy = () => 0;
+let busy = async () => 0;
 
 /** Set by the Node entry: other processes' work, in cores (src/busyCores.ts); elsewhere none is known. */
-export function setBusyCores(measure: () => number): void {
+export function setBusyCores(measure: () => Promise<number>): void {
   busy = measure;
+}
+
+/** Other processes' work, in cores, where the platform says (Node), else 0: what 'auto' leaves to them. */
+export function busyCores(): Promise<number> {
+  return busy();
 }
 
 /** The most threads a fit takes. */
@@ -64,10 +69,10 @@ export function checkThreads(value: unknown): number | 'auto' {
 /**
  * The threads a fit runs on: one for per-row updates (a row is not shared), for the JS engine
  * (explicit threads are refused there) and, with 'auto', where a batch is too little work to share;
- * else the number given, or with 'auto' the cores this process may use less those other processes
- * keep busy (where the platform says: Node).
+ * else the number given, or with 'auto' the cores this process may use less `busy`, those other
+ * processes keep busy (busyCores).
  */
-export function threadsFor(threads: number | 'auto', engine: 'wasm' | 'js', network: Network, batchSize: number): number {
+export function threadsFor(threads: number | 'auto', engine: 'wasm' | 'js', network: Network, batchSize: number, busy = 0): number {
   if (engine === 'js') {
     if (threads !== 'auto' && threads > 1) fail('threads', "the JS engine runs on one thread: use engine 'wasm' (the same numbers) for threads");
     return 1;
@@ -75,7 +80,7 @@ export function threadsFor(threads: number | 'auto', engine: 'wasm' | 'js', netw
   if (batchSize < 2) return 1;
   if (threads !== 'auto') return threads;
   if (batchSize * parameterCount(network) < AUTO_WORK) return 1;
-  return Math.max(1, Math.min(Math.round(coreCount() - busy()), batchSize >> 1));
+  return Math.max(1, Math.min(Math.round(coreCount() - busy), batchSize >> 1));
 }
 
 /** Whether this platform can run threads; when not, says why once (a fit asking for them runs on one thread). */

@@ -11,7 +11,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { OPTIMIZERS } from '../src/contract.js';
 import { setCoreCount } from '../src/search/pool.js';
-import { setBusyCores, threadsFor } from '../src/threads.js';
+import { threadsFor } from '../src/threads.js';
 import { busyCores } from '../src/busyCores.js';
 import { loadWasm, Model, type LayerSpec, type ModelFitOptions, type ModelOptions } from '../src/node.js';
 import { checkSpec } from '../src/spec.js';
@@ -123,7 +123,6 @@ describe('fit({ threads }) gives the same bits for any thread count', () => {
 
   it("'auto' keeps one thread where a batch is too little work (and for per-row updates, and the JS engine), else takes the cores", () => {
     setCoreCount(() => 2);
-    setBusyCores(() => 0); // an idle machine (below: a busy one)
     const net = (layers: number[]) => checkSpec({ inputs: layers[0]!, layers: layers.slice(1).map((units) => ({ units })), loss: 'mse' });
     expect(threadsFor('auto', 'wasm', net([2, 2, 1]), 32)).toBe(1);
     expect(threadsFor('auto', 'wasm', net([8, 16, 1]), 32)).toBe(1);
@@ -133,31 +132,27 @@ describe('fit({ threads }) gives the same bits for any thread count', () => {
     expect(threadsFor(4, 'wasm', net([256, 256, 1]), 1)).toBe(1);
     expect(threadsFor('auto', 'js', net([256, 256, 1]), 256)).toBe(1);
     // the cores other processes keep busy are left to them: a second thread would wait on one not running
-    setBusyCores(() => 0.4);
-    expect(threadsFor('auto', 'wasm', net([128, 128, 1]), 32)).toBe(2);
-    setBusyCores(() => 0.6);
-    expect(threadsFor('auto', 'wasm', net([128, 128, 1]), 32)).toBe(1);
-    expect(threadsFor(2, 'wasm', net([128, 128, 1]), 32)).toBe(2);
-    setBusyCores(() => 1.7);
+    expect(threadsFor('auto', 'wasm', net([128, 128, 1]), 32, 0.4)).toBe(2);
+    expect(threadsFor('auto', 'wasm', net([128, 128, 1]), 32, 0.6)).toBe(1);
+    expect(threadsFor(2, 'wasm', net([128, 128, 1]), 32, 0.6)).toBe(2);
     setCoreCount(() => 4);
-    expect(threadsFor('auto', 'wasm', net([256, 256, 1]), 256)).toBe(2);
-    setBusyCores(busyCores);
+    expect(threadsFor('auto', 'wasm', net([256, 256, 1]), 256, 1.7)).toBe(2);
   });
 
-  it("the cores other processes keep busy, as 'auto' reads them: this process's own work does not count", () => {
+  it("the cores other processes keep busy, as 'auto' reads them: this process's own work does not count", async () => {
     // every process's time on every core, in cores, as the system counts it (10 ms ticks)
     const total = () => cpus().reduce((sum, { times: t }) => sum + t.user + t.nice + t.sys + t.irq, 0);
     const [start, at] = [total(), performance.now()];
-    busyCores();
+    await busyCores();
     const end = performance.now() + 400;
     while (performance.now() < end); // this process busy on one core
-    const load = busyCores();
+    const load = await busyCores();
     const all = (total() - start) / (performance.now() - at);
     // the busy core is this process's: subtracted, whatever else runs on the machine meanwhile
     expect(all - load).toBeGreaterThan(0.8);
     expect(load).toBeGreaterThanOrEqual(0);
     // a look within 100 ms of the last gives that figure again
-    expect(busyCores()).toBe(load);
+    expect(await busyCores()).toBe(load);
   });
 
   it('refuses a thread count that is not one, naming the field', async () => {
