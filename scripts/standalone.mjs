@@ -28,6 +28,20 @@ function statementAt(text, start) {
   throw new Error(`src/engines/js.ts: no end to the statement at ${text.slice(start, start + 60)}`);
 }
 
+/**
+ * `text` with `from` (a string or a pattern) replaced by `to`, where the engine's source still has
+ * it (else the rewrite would silently not apply: an error naming what is missing); `check` then
+ * looks at the result.
+ */
+function edited(text, from, to, check) {
+  if (typeof from === 'string' ? !text.includes(from) : text.search(from) < 0) {
+    throw new Error(`src/engines/js.ts: no \`${from}\` in ${text.slice(0, 40)}…; the standalone runtime rewrites it (scripts/standalone.mjs)`);
+  }
+  const out = text.replace(from, to);
+  check?.(out);
+  return out;
+}
+
 /** Every declaration at `indent` (functions and consts): name → its text. */
 function declarations(text, indent) {
   const out = new Map();
@@ -107,10 +121,11 @@ function shortest(v) {
 /**
  * The engine's tables exp reads, built by shorter code: 2^(i/128) from 2^(1/128) in 123-bit fixed
  * point (its square roots taken here, at build time; the engine carries 200 bits: from 120 on, every
- * entry comes out the same, and 123 writes shortest) rather than from the square roots themselves,
- * head and tail each rounded by Number(bigint) (to nearest); and the powers of two by doubling from
- * 2^-1023 (exact) rather than from their bits. shorter() holds each to the engine's values, every
- * entry, bit for bit.
+ * entry comes out the same) rather than from the square roots themselves, head and tail each rounded
+ * by Number(bigint) (to nearest) and scaled by 1/2^123 (exact: a power of two); and the powers of
+ * two by doubling from 2^-1023 (1/2^1023, exact) rather than from their bits, each written with
+ * BigInt's exact powers of two, shorter than their decimals. shorter() holds each to the engine's
+ * values, every entry, bit for bit.
  */
 function tableSources(P = 123n) {
   const root = (a) => { // ⌊√a⌋, as expTable's
@@ -121,11 +136,11 @@ function tableSources(P = 123n) {
   let step = 2n << P;
   for (let i = 0; i < 7; i++) step = root(step << P);
   // v: 2^(i/128)·2^P; h: its head (even i), the rest rounded its tail (odd i), each scaled by u = 2^-P
-  const table = `((v,u,h)=>new Float64Array(256).map((_,i)=>i%2?(i=v-BigInt(h),v=v*0x${step.toString(16)}n>>${P}n,Number(i)*u):(h=Number(v))*u))(1n<<${P}n,${numberLiteral(2 ** -Number(P))})`;
+  const table = `((v,h,u=1/Number(v))=>new Float64Array(256).map((_,i)=>i%2?(i=v-BigInt(h),v=v*0x${step.toString(16)}n>>${P}n,Number(i)*u):(h=Number(v))*u))(1n<<${P}n)`;
   return {
     TABLE: table,
     exp_table: table,
-    POW2: `(v=>new Float64Array(2046).map(_=>v*=2))(${literal(2 ** -1023)})`,
+    POW2: '(v=>new Float64Array(2046).map(_=>v*=2))(1/Number(1n<<1023n))',
   };
 }
 
@@ -241,7 +256,7 @@ function reaching(list, declared, roots) {
  * The js export's own top-level names, which it declares in one scope with the runtime's statements
  * (src/io/standalone/jsModule.ts checks that it declares no other): the runtime never takes one.
  */
-const MODULE_NAMES = ['I', 'Y', 'f', 'd', 's', 'E', 'H', 'P'];
+const MODULE_NAMES = ['I', 'Y', 'F', 'f', 'E', 'H', 'P'];
 
 const LETTERS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
 /** The i-th of a, b, … Z, a0, b0, …: never a keyword (do, if, in are two letters without a digit). */
@@ -284,14 +299,35 @@ async function statements(source, exports) {
   const short = new Map(names.map((n, i) => [n, free[i]]));
   const rename = (t) => t.replace(IDENTIFIER, (id) => short.get(id) ?? id);
   const result = Object.fromEntries(exports.map((e) => [e, { name: short.get(local.get(e)), needs: reaching(list, declared, [local.get(e)]) }]));
-  list = list.map(rename);
+  list = list.map((t) => arrow(rename(t)));
   // a number constant as shortest() writes it (the minifier would fold 1/6 back into 18 digits)
   const constant = (t) => /^var ([\w$]+) = ([^,;]*);$/.exec(t);
   const compact = await Promise.all(list.map(async (t) => {
     const c = constant(t), name = c && [...short].find(([, s]) => s === c[1])?.[0];
     return name !== undefined && numbers.has(name) ? `var ${c[1]}=${shortest(numbers.get(name))};` : literals((await transform(t, { minify: true, target: 'es2020' })).code.trim(), inline);
   }));
+  // each export's statements, in order, run as a module runs them (over an f of its own): none uses
+  // what a later one declares (arrow() took the hoisting away), and the export is then defined
+  for (const [e, part] of Object.entries(result)) {
+    const got = new Function('f', `${part.needs.map((i) => compact[i]).join('\n')}\nreturn ${part.name};`)(new Float64Array(0));
+    if (got === undefined) throw new Error(`scripts/standalone.mjs: the runtime's ${e} is undefined after its statements run`);
+  }
   return { statements: compact, exports: result };
+}
+
+/**
+ * A function declaration as a `var` of an arrow function, which the minifier writes shorter (in the
+ * module's one `var` list, a lone \`return\` as the arrow's expression): the same function where it
+ * uses no \`this\` or \`arguments\`, and where nothing runs it before its statement (statements()
+ * runs each export's statements in order to see that).
+ */
+function arrow(t) {
+  const m = /^function ([\w$]+)\(/.exec(t);
+  if (!m || /\b(this|arguments)\b/.test(t)) return t;
+  // the parameters' closing parenthesis
+  let i = m[0].length, depth = 1;
+  for (; depth > 0; i++) depth += t[i] === '(' ? 1 : t[i] === ')' ? -1 : 0;
+  return `var ${m[1]} = ${t.slice(m[0].length - 1, i)} => ${t.slice(i).trim()};`;
 }
 
 /** The C runtime's constants: math.ts's (its fromBits words, exp's, the table) and the activations' from js.ts, as exact hex floats. */
@@ -363,29 +399,35 @@ export async function writeStandaloneRuntime(root = '.') {
     // leakyRelu's slope is its layer's: the engine's leakyRelu(z, alpha) itself, to which the module
     // gives its layer's alpha
     if (name === 'leakyRelu') {
-      parts.push('export const act_leakyRelu = leakyRelu;');
+      parts.push('export { leakyRelu as act_leakyRelu };');
       continue;
     }
     const body = id && (caseBody(top.get('activate'), id) ?? caseBody(top.get('activateMore'), id));
     if (!body) throw new Error(`src/engines/js.ts: activate() has no case for the activation '${name}'; the standalone predictor needs one`);
     // a case that only calls a function of z is that function (sigmoid, not z => sigmoid(z))
     const call = /^return (\w+)\(z\);$/.exec(body.trim());
-    parts.push(call ? `export const act_${name} = ${call[1]};` : `export const act_${name} = (z: number): number => { ${body} };`);
+    parts.push(call ? `export { ${call[1]} as act_${name} };` : `export const act_${name} = (z: number): number => { ${body} };`);
   }
-  // The engine's own dense_forward (its dot's order) and softmax, over the predictor's one array f.
-  const pick = (...names) => names.map((n) => inner.get(n)).join('\n');
+  // The engine's own dense_forward (its dot's order) and softmax, as top-level functions over the
+  // module's array f (one of MODULE_NAMES: the runtime never declares it), each for one row: the
+  // predictor runs its rows one at a time, so the loop over r and each `+ r * n` go (r is 0). A
+  // layer's activation comes as the function itself (act(z), not activate(z, act): no switch).
+  const oneRow = (fn) => edited(edited(edited(fn, /rows: number, /, ''), /for \(let r = 0; r < rows; r\+\+\)/, ''), / \+ r \* \w+/g, '', (t) => {
+    if (/\b(r|rows)\b/.test(t)) throw new Error('src/engines/js.ts: the standalone runtime takes r (the row) out of a batch function and finds it still used (scripts/standalone.mjs)');
+  });
   // dot for the model at hand, its branches decided by the inputs of its layers where they all agree
   // (the minifier then drops the dead code): dense_wide where every layer has four inputs or more
   // (the loop alone), dense_narrow_LH where they have L to H (under four: the short branch alone,
   // its `n > 1` and `n > 2` true or false where L and H decide them), and dense, all of it, for a mix
   const dot = inner.get('dot');
-  const decided = (text, test, value) => {
-    if (!text.includes(test)) throw new Error(`src/engines/js.ts: dot() has no \`${test}\`; the standalone dense variants decide it (scripts/standalone.mjs)`);
-    return value === undefined ? text : text.replace(test, `if (${value})`);
-  };
+  const decided = (text, test, value) => (value === undefined ? edited(text, test, test) : edited(text, test, `if (${value})`));
   const narrow = /if \(n < 4\) \{([^}]*return sum;)\s*\}/.exec(dot);
   if (!narrow) throw new Error('src/engines/js.ts: dot() has no `if (n < 4) { … return sum; }` branch; the narrow standalone dense needs one');
-  const denseOf = (name, dotSource) => `export const ${name} = (f: Float64Array, activate: (z: number, act: number) => number) => {\n${dotSource}\n${inner.get('denseForward')}\nreturn denseForward;\n};`;
+  const denseOf = (name, dotSource) => [
+    edited(dotSource, 'function dot(', `function ${name}_dot(`),
+    [['function denseForward(', `export function ${name}(`], ['act: number', 'act: (z: number) => number'], [/activate\((.*), act\)/, 'act($1)'], ['dot(', `${name}_dot(`]]
+      .reduce((t, [from, to]) => edited(t, from, to), oneRow(inner.get('denseForward'))),
+  ].join('\n');
   const variants = [denseOf('dense', dot), denseOf('dense_wide', decided(dot, 'if (n < 4)', false))];
   for (let low = 1; low <= 3; low++) {
     for (let high = low; high <= 3; high++) {
@@ -394,15 +436,17 @@ export async function writeStandaloneRuntime(root = '.') {
     }
   }
   const source = [
+    'declare const f: Float64Array;',
     "import { exp, expm1, log, log1p, tanh, erf, expTable } from './math.js';",
     // exp's table, which the wasm predictor's loader writes into the module's memory
     'export const exp_table = expTable();',
     needed(parts.join('\n'), top),
     ...parts,
     ...variants,
-    `export const softmax = (f: Float64Array) => {\n${pick('rowMax', 'softmaxForward')}\nreturn softmaxForward;\n};`,
+    inner.get('rowMax'),
+    edited(oneRow(inner.get('softmaxForward')), 'function softmaxForward(', 'export function softmax('),
   ].join('\n');
-  const runtime = await statements(source, [...ACTIVATIONS.filter((a) => a !== 'softmax').map((a) => `act_${a}`), ...variants.map((v) => /export const (\w+)/.exec(v)[1]), 'softmax', 'exp_table']);
+  const runtime = await statements(source, [...ACTIVATIONS.filter((a) => a !== 'softmax').map((a) => `act_${a}`), ...variants.map((v) => /export function (\w+)/.exec(v)[1]), 'softmax', 'exp_table']);
   const c = readFileSync(`${root}/src/io/standalone/predict.c`, 'utf8').replace(/^\/\* @constants.*$/m, await cConstants(root, top));
   const wasm = {
     simd: readFileSync(`${root}/build/predictor.wasm`).toString('base64'),
@@ -414,11 +458,12 @@ export async function writeStandaloneRuntime(root = '.') {
     '',
     '/**',
     ' * The JS predictor\'s runtime as minified top-level statements, and for each export (every activation',
-    ' * but softmax: the JS engine\'s activate for it, leakyRelu its leakyRelu(z, alpha); `dense`: (f, activate)',
-    ' * => its denseForward over the array f; `dense_wide`, `dense_narrow_LH`: the same with dot\'s branches',
-    ' * decided for layers of four inputs or more, or of L to H under four; `softmax`: (f) => its',
-    ' * softmaxForward; `exp_table`: exp\'s table, a Float64Array) its minified name and the statements it',
-    ' * needs; and the names the runtime leaves to the module around it (`moduleNames`).',
+    ' * but softmax: the JS engine\'s activate for it, leakyRelu its leakyRelu(z, alpha); `dense`: its',
+    ' * denseForward for one row, (out, in, kernel, bias, inputs, units, act) with act a function of z, over',
+    ' * the module\'s array f; `dense_wide`, `dense_narrow_LH`: the same with dot\'s branches decided for',
+    ' * layers of four inputs or more, or of L to H under four; `softmax`: its softmaxForward for one row,',
+    ' * (out, z, units), over f; `exp_table`: exp\'s table, a Float64Array) its minified name and the',
+    ' * statements it needs; and the names the runtime leaves to the module around it (`moduleNames`).',
     ' */',
     'export const JS_RUNTIME: { statements: string[]; moduleNames: string[]; exports: Record<string, { name: string; needs: number[] }> } = {',
     '  statements: [',

@@ -290,6 +290,24 @@ describe('standalone sizes', () => {
     expect(size(model(16, 'relu', 32, 3), 'js')).toBeLessThan(8192);
   });
 
+  // A model as a user has it: trained from a CSV of two named columns, standardized (and a regression's
+  // target too). Its weights and scalers are those `backprop train` left (a CSV of 8 rows, cgpa and
+  // resume_score, --layers 2,1 --standardize --epochs 300): 17 significant digits a weight, nonzero
+  // biases, set here rather than trained. tanh's exact expm1 keeps its export over 2 KB (the docs say so).
+  it('a trained 2-2-1 model with two named columns and a fitted scaler: its js export under 2 KB (sigmoid or relu hidden; a classifier, or a regression with a target scaler)', () => {
+    const weights = [[[-0.9384335972854241, -0.7406700019615949], [-1.5233493305023815, -0.9031859853054234]], [-0.32925029428500363, -0.05182159282275321], [[-0.39592931174921386], [-0.15659873501375293]], [0.22974255784057382]];
+    const scaler = { mean: [6.75, 7.75], std: [1.3919410907075054, 1.5612494995995996] }, targetScaler = { mean: [53.875], std: [9.03811374126261] };
+    for (const activation of ['sigmoid', 'relu'] as const) {
+      const classifier = sequential({ inputs: 2, layers: [{ units: 2, activation }, { units: 1, activation: 'sigmoid' }], loss: 'binaryCrossentropy', weights, scaler });
+      const regression = sequential({ inputs: 2, layers: [{ units: 2, activation }, { units: 1 }], loss: 'mse', weights, scaler, targetScaler });
+      for (const [kind, m] of [['classifier', classifier], ['regression', regression]] as const) {
+        const source = exportStandalone(m, { format: 'js', featureNames: ['cgpa', 'resume_score'] });
+        expect(source, `${activation} ${kind}`).toContain('"resume_score"');
+        expect(Buffer.byteLength(source), `${activation} ${kind}`).toBeLessThan(2048);
+      }
+    }
+  });
+
   it('the js export grows by the weights alone: 8.5 to 9 characters per weight (packed in base 91), nothing per unit or layer', () => {
     for (const activation of ['tanh', 'sigmoid'] as const) {
       const widths = [4, 8, 16, 32];

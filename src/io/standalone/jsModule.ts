@@ -72,7 +72,7 @@ export function weightsSource(values: Float64Array): string {
  * The names this module declares beside the runtime's statements, in their scope: those the runtime
  * leaves it, and $0, $1, … (a leakyRelu layer's activation), as the runtime's names have no `$`.
  */
-const NAMES = ['I', 'Y', 'f', 'd', 's', 'E', 'H', 'P'];
+const NAMES = ['I', 'Y', 'F', 'f', 'E', 'H', 'P'];
 if (NAMES.some((n) => !JS_RUNTIME.moduleNames.includes(n))) throw new Error('The standalone runtime may declare a name the js export declares: rebuild (node scripts/build.mjs)');
 
 /**
@@ -101,9 +101,9 @@ export function jsPredictor(plan: Plan, commonjs: boolean): string {
   const x = at;
   at += plan.inputs;
   let inp = x;
-  // each layer as a call of the engine's denseForward(out, in, kernel, bias, rows, inputs, units, activate)
-  // over f, its activation the runtime's function (d's activate calls it); a softmax layer's z goes
-  // through linear first, then the engine's softmaxForward, as in the engine
+  // each layer as a call of the engine's denseForward(out, in, kernel, bias, inputs, units, act) over f,
+  // for one row, its activation the runtime's function of z; a softmax layer's z goes through linear
+  // first, then the engine's softmaxForward(out, z, units), as in the engine
   const slopes: string[] = [];
   const calls = plan.layers.map((l, i) => {
     const out = at;
@@ -113,13 +113,13 @@ export function jsPredictor(plan: Plan, commonjs: boolean): string {
     if (l.activation === 'softmax') {
       const z = at;
       at += l.units;
-      call = `d(${z},${inp},${kernel},${bias},1,${l.inputs},${l.units},${use('act_linear', take)});s(${out},${z},1,${l.units})`;
+      call = `${dense}(${z},${inp},${kernel},${bias},${l.inputs},${l.units},${use('act_linear', take)});${softmax}(${out},${z},${l.units})`;
     } else if (l.activation === 'leakyRelu') {
       // the engine's leakyRelu(z, alpha) with its layer's alpha, every bit: a function of z made once ($i)
       slopes.push(`$${i}=z=>${use('act_leakyRelu', take)}(z,${numberLiteral(l.alpha!)}),`);
-      call = `d(${out},${inp},${kernel},${bias},1,${l.inputs},${l.units},$${i})`;
+      call = `${dense}(${out},${inp},${kernel},${bias},${l.inputs},${l.units},$${i})`;
     } else {
-      call = `d(${out},${inp},${kernel},${bias},1,${l.inputs},${l.units},${use(`act_${l.activation}`, take)})`;
+      call = `${dense}(${out},${inp},${kernel},${bias},${l.inputs},${l.units},${use(`act_${l.activation}`, take)})`;
     }
     inp = out;
     return call;
@@ -131,10 +131,10 @@ export function jsPredictor(plan: Plan, commonjs: boolean): string {
   const copy = (count: number, line: (k: string, row: string) => string) => (count === 1 ? line('', 'r') : `for(i=0;i<${count};i++)${line('+i', `r*${count}+i`)}`);
   const copyIn = copy(I, (k, row) => `f[${x}${k}]=${scaler === undefined ? `x[${row}]` : `(x[${row}]-f[${scaler}${k}])/f[${scaler + I}${k}]`}`);
   const copyOut = copy(Y, (k, row) => `o[${row}]=${targetScaler === undefined ? `f[${inp}${k}]` : `f[${inp}${k}]*f[${targetScaler + Y}${k}]+f[${targetScaler}${k}]`}`);
-  // f: the numbers, then the scratch; d: the engine's denseForward over f, s: its softmaxForward;
+  // f: the numbers, then the scratch (the runtime's dense and softmax work in it);
   // P: rows of x through the layers, one at a time
   const own = [
-    `f=new Float64Array(${at}),d=${dense}(f,(z,k)=>k(z)),${softmax ? `s=${softmax}(f),` : ''}${slopes.join('')}`,
+    `f=new Float64Array(${at}),${slopes.join('')}`,
     `P=(x,o,n)=>{for(let r=0,i;r<n;r++){${copyIn};${calls.join(';')};${copyOut}}},`,
   ];
   const body = [
@@ -161,8 +161,9 @@ function nameList(list: string[], prefix: string): string {
  */
 export function moduleTail(plan: Plan, commonjs: boolean, ready = false, own: string[] = [], after = ''): string[] {
   const I = plan.inputs, Y = plan.outputs, K = plan.classes?.length;
-  // inputs and outputs are I and Y under their exported names
-  const names = ['predict', 'predictInto', commonjs ? 'inputs:I' : 'I as inputs', commonjs ? 'outputs:Y' : 'Y as outputs', 'featureNames', 'classes', ...(K ? ['predictedLabels'] : []), ...(ready ? ['ready'] : [])].join(',');
+  // inputs, outputs and featureNames are I, Y and F under their exported names
+  const as = (name: string, local: string) => (commonjs ? `${name}:${local}` : `${local} as ${name}`);
+  const names = ['predict', 'predictInto', as('inputs', 'I'), as('outputs', 'Y'), as('featureNames', 'F'), 'classes', ...(K ? ['predictedLabels'] : []), ...(ready ? ['ready'] : [])].join(',');
   // I, Y: inputs and outputs; E(where, what was expected, what came): throws, what came as a message
   // shows it (a number as written, as are a boolean, a bigint, a function: their type names sort before
   // "object"; else as JSON; two lengths w given: "v and w"); H: predictInto's
@@ -170,13 +171,13 @@ export function moduleTail(plan: Plan, commonjs: boolean, ready = false, own: st
   // array: what has flatMap), then calls H on them end to end (a hole in a row is undefined: refused)
   // with an array for out, whose slices are its rows
   const lines = [
-    `const I=${I},Y=${Y},featureNames=${nameList(plan.featureNames, 'x')},classes=${plan.classes ? nameList(plan.classes, '') : null},`,
+    `const I=${I},Y=${Y},F=${nameList(plan.featureNames, 'x')},classes=${plan.classes ? nameList(plan.classes, '') : null},`,
     ...own,
     // biome-ignore lint/suspicious/noTemplateCurlyInString: the module's own template literal
     'E=(m,s,v,w)=>{throw RangeError(`${m}: ${s}, got ${w+1?v+" and "+w:typeof v<"o"?v:JSON.stringify(v)}`)},',
-    `H=(x,o,m,n=x.length/I)=>{n%1==0&&n&&o.length==n*Y||E(m,"expected x of rows*${I} numbers and out of rows*${Y}",x.length,o.length);for(let i=0;i<x.length;i++)Number.isFinite(x[i])||E(m,\`row \${-~(i/I)}, column \${i%I+1} (\${featureNames[i%I]}): expected a finite number\`,x[i]);return P(x,o,n),o},`,
+    `H=(x,o,m,n=x.length/I)=>{n%1==0&&n&&o.length==n*Y||E(m,"expected x of rows*${I} numbers and out of rows*${Y}",x.length,o.length);for(let i=0;i<x.length;i++)Number.isFinite(x[i])||E(m,\`row \${-~(i/I)}, column \${i%I+1} (\${F[i%I]}): expected a finite number\`,x[i]);return P(x,o,n),o},`,
     'predictInto=(x,o)=>H(x,o,"predictInto"),',
-    `predict=R=>{R?.flatMap&&R.length||E("predict","expected an array of rows",R);const o=H(R.flatMap((w,r)=>(Array.isArray(w)&&w.length==I||E("predict",\`row \${r+1}: expected ${I} numbers\`,w),[...w])),Array(R.length*Y),"predict");return R.map((_,r)=>o.slice(r*=Y,r+Y))}${K ? ',' : ';'}`,
+    `predict=R=>{let m="predict",o;R?.flatMap&&R.length||E(m,"expected an array of rows",R);o=H(R.flatMap((w,r)=>(Array.isArray(w)&&w.length==I||E(m,\`row \${r+1}: expected ${I} numbers\`,w),[...w])),Array(R.length*Y),m);return R.map((_,r)=>o.slice(r*=Y,r+Y))}${K ? ',' : ';'}`,
   ];
   // the label of each row's largest probability, the first on a tie (the library's predictedLabels)
   if (K) lines.push(`predictedLabels=p=>p.map((q,r)=>{q.length==Y||E("predictedLabels",\`row \${r+1}: expected ${Y} values (one per class)\`,q);let b=0;for(let k=1;k<Y;k++)q[k]>q[b]&&(b=k);return classes[b]});`);
