@@ -83,7 +83,9 @@ function forward(net: i32, inp: usize, first: i32, rows: i32, batch: i32, out: u
     if (field(layer, Z) == 0 || (!keepZ && appliedInline(field(layer, ACT)))) {
       denseForward(o, x, at(field(layer, W)), at(field(layer, B)), rows, inputs, units, field(layer, ACT));
     } else {
-      random = forwardKeepingZ(layer, o, x, first, rows, batch, train, random);
+      // the row offsets here, where a step's one piece makes them 0 at compile time, not in the call
+      forwardKeepingZ(layer, o, x, at(field(layer, Z)) + <usize>first * (<usize>units << 3), rows, train, random + <u32>(first * units) * STEP);
+      if (train && field(layer, MASK) != 0) random += <u32>(batch * units) * STEP;
     }
     inp = dst;
   }
@@ -96,19 +98,17 @@ function appliedInline(act: i32): bool {
   return act == LINEAR || act == SIGMOID || act == TANH || act == RELU;
 }
 
-// forward of one layer that keeps Z, for rows first … first + rows − 1 (dst and inp: at row `first`):
-// z into Z, then the activation over those rows (softmax takes whole rows), then in training its
-// Dropout, whose draws for the batch start from state `random`: returns the state after them. Out of
-// line, so the step function holds one copy of the dense kernels, not two.
-function forwardKeepingZ(layer: usize, dst: usize, inp: usize, first: i32, rows: i32, batch: i32, train: bool, random: u32): u32 {
-  const units = field(layer, UNITS), skip = <usize>first * (<usize>units << 3);
-  const z = at(field(layer, Z)) + skip;
+// forward of one layer that keeps Z, for some rows (dst, inp and z: at the first of them): z, then the
+// activation over those rows (softmax takes whole rows), then in training its Dropout, whose draws
+// for these rows start from state `draws`. Out of line, so the step function holds one copy of the
+// dense kernels, not two.
+function forwardKeepingZ(layer: usize, dst: usize, inp: usize, z: usize, rows: i32, train: bool, draws: u32): void {
+  const units = field(layer, UNITS);
   denseForward(z, inp, at(field(layer, W)), at(field(layer, B)), rows, field(layer, INPUTS), units, LINEAR);
   activationForward(dst, z, rows, units, field(layer, ACT), load<f64>(at(field(layer, OPTIONS) + ALPHA)));
   const mask = field(layer, MASK);
-  if (!train || mask == 0) return random;
-  dropoutForward(dst, at(mask) + skip, rows * units, load<f64>(at(field(layer, OPTIONS) + RATE)), random + <u32>(first * units) * STEP);
-  return random + <u32>(batch * units) * STEP;
+  // the mask's rows sit where z's do in Z
+  if (train && mask != 0) dropoutForward(dst, at(mask) + (z - at(field(layer, Z))), rows * units, load<f64>(at(field(layer, OPTIONS) + RATE)), draws);
 }
 
 // layer_backward — rows first … first + rows − 1 of d: [batch][units] = dL/d(what the layer passed on)
