@@ -151,7 +151,7 @@ describe('fit({ threads }) gives the same bits for any thread count', () => {
     // the busy core is this process's: subtracted, whatever else runs on the machine meanwhile
     expect(all - load).toBeGreaterThan(0.8);
     expect(load).toBeGreaterThanOrEqual(0);
-    // a look within 100 ms of the last gives that figure again
+    // a look within 50 ms of the last gives that figure again
     expect(await busyCores()).toBe(load);
   });
 
