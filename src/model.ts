@@ -14,7 +14,7 @@ import { copyState, checkTraceOptions, traceFit, type Trace, type TraceOptions }
 import { checkPlateauState, train, type History, type PlateauState, type Progress, type Resumable } from './trainer.js';
 import { checkEarlyStoppingState, ValidationWatch } from './validation.js';
 import { fromKeras, initialParams, toKeras, type Weights } from './weights.js';
-import { busyCores, Threads, threadsAvailable, threadsFor } from './threads.js';
+import { otherProcessesLoad, Threads, threadsAvailable, threadsFor } from './threads.js';
 import type { Settings } from './fitOptions.js';
 import { Workspace } from './workspace.js';
 
@@ -420,7 +420,7 @@ export class Model {
    * Where the platform has no threads, the fit runs on one and a note says so once.
    */
   private async useThreads(s: Settings): Promise<void> {
-    const n = threadsFor(s.threads, s.engine, this.network, s.batchSize, s.threads === 'auto' ? await busyCores() : 0);
+    const n = threadsFor(s.threads, s.engine, this.network, s.batchSize, s.threads === 'auto' ? await otherProcessesLoad() : 0);
     if (n > 1 && !this.threads && threadsAvailable()) {
       const module = await loadThreadsWasm();
       const ws = module && new Workspace('wasm', this.network, module);

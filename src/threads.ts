@@ -43,7 +43,7 @@ export function setBusyCores(measure: () => Promise<number>): void {
 }
 
 /** Other processes' work, in cores, where the platform says (Node), else 0: what 'auto' leaves to them. */
-export function busyCores(): Promise<number> {
+export function otherProcessesLoad(): Promise<number> {
   return busy();
 }
 
@@ -70,7 +70,7 @@ export function checkThreads(value: unknown): number | 'auto' {
  * The threads a fit runs on: one for per-row updates (a row is not shared), for the JS engine
  * (explicit threads are refused there) and, with 'auto', where a batch is too little work to share;
  * else the number given, or with 'auto' the cores this process may use less `busy`, those other
- * processes keep busy (busyCores).
+ * processes keep busy (otherProcessesLoad).
  */
 export function threadsFor(threads: number | 'auto', engine: 'wasm' | 'js', network: Network, batchSize: number, busy = 0): number {
   if (engine === 'js') {

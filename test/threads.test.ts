@@ -5,7 +5,7 @@
 // weights, optimizer state and losses, with every optimizer, with and without Dropout, in Node and
 // in Chromium with the page cross-origin isolated.
 import { spawnSync } from 'node:child_process';
-import { cpus } from 'node:os';
+import { availableParallelism, cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -137,6 +137,7 @@ describe('fit({ threads }) gives the same bits for any thread count', () => {
     expect(threadsFor(2, 'wasm', net([128, 128, 1]), 32, 0.6)).toBe(2);
     setCoreCount(() => 4);
     expect(threadsFor('auto', 'wasm', net([256, 256, 1]), 256, 1.7)).toBe(2);
+    setCoreCount(availableParallelism);
   });
 
   it("the cores other processes keep busy, as 'auto' reads them: this process's own work does not count", async () => {
