@@ -47,10 +47,11 @@ export interface FitOptions extends OptimizerOptions {
    * Threads each batch's forward and backward passes are shared among (default 1; engine 'wasm'):
    * workers over the model's own memory (worker_threads in Node; Web Workers in a cross-origin-isolated
    * page, else one thread with a note), started once per model. The same numbers, to the bit, for any
-   * count. 'auto': one thread where a batch is too little work to share, else the cores (in Node, less
-   * those other processes keep busy: a thread waiting for one the system has not scheduled makes
-   * two threads slower than one). Per-row
-   * updates (batchSize 1) run on one thread.
+   * count. 'auto': one thread where a batch is too little work to share, or while the model's fits
+   * with 'auto' (this one's epochs included) are too little work to pay for starting its threads
+   * (under 2³⁰ rows × epochs × parameters), else the cores (in Node, less those other processes keep
+   * busy: a thread waiting for one the system has not scheduled makes two threads slower than one).
+   * Per-row updates (batchSize 1) run on one thread.
    */
   threads?: number | 'auto';
   /** Called after each epoch (counting from 0, as Keras); may return a promise, which is awaited. */

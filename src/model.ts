@@ -116,6 +116,8 @@ export class Model {
   private inputScaler: Scaler | undefined;
   private outputScaler: Scaler | undefined;
   private fitting = false;
+  /** Rows × epochs × parameters of this model's fits with threads: 'auto' before its threads started (AUTO_START_WORK). */
+  private autoWork = 0;
   /** The workers of a fit with threads (src/threads.ts), over the wasm workspace's shared memory; kept for the next fit. */
   private threads: Threads | undefined;
 
@@ -362,7 +364,7 @@ export class Model {
       if (resumed && this.continueFrom) this.changed(this.continueFrom);
       if (scaler) this.inputScaler = scaler;
       if (targetScaler) this.outputScaler = targetScaler;
-      await this.useThreads(settings);
+      await this.useThreads(settings, rows.rows);
       const ws = this.workspace(settings.engine);
       ws.setTrainingRows(this.scale(rows.data), this.scaleTarget(rows.ys), rows.rows, settings.batchSize, rows.weights);
       const heldScaled = held && { ...held, data: this.scale(held.data) };
@@ -419,8 +421,12 @@ export class Model {
    * model's wasm workspace onto the kernels' threads build (the same numbers) and starts its workers.
    * Where the platform has no threads, the fit runs on one and a note says so once.
    */
-  private async useThreads(s: Settings): Promise<void> {
-    const n = threadsFor(s.threads, s.engine, this.network, s.batchSize, s.threads === 'auto' ? await otherProcessesLoad() : 0);
+  private async useThreads(s: Settings, rows: number): Promise<void> {
+    if (s.threads === 'auto' && !this.threads) this.autoWork += rows * (s.epochs - s.initialEpoch) * parameterCount(this.network);
+    const work = s.threads === 'auto' && !this.threads ? { work: this.autoWork } : {};
+    let n = threadsFor(s.threads, s.engine, this.network, s.batchSize, work);
+    // Other processes' load only where it can lower the count: a first measure waits out 50 ms
+    if (s.threads === 'auto' && n > 1) n = threadsFor(s.threads, s.engine, this.network, s.batchSize, { ...work, busy: await otherProcessesLoad() });
     if (n > 1 && !this.threads && threadsAvailable()) {
       const module = await loadThreadsWasm();
       const ws = module && new Workspace('wasm', this.network, module);

@@ -57,6 +57,15 @@ export const MAX_THREADS = 64;
  */
 const AUTO_WORK = 1 << 17;
 
+/**
+ * Work (rows × epochs × parameters, over a model's fits with 'auto' so far) below which 'auto' does not
+ * start a model's threads: starting them (the threads build compiled, a worker and its instance per
+ * thread, their first steps on unoptimized code) costs what about 2²⁹ of it takes one thread — in a fresh
+ * process, 128-128-1 with Adam at 1,000 rows a fit broke even near 30 epochs — so a fit below twice that
+ * ends sooner on one. Once started, the threads cost nothing more to use.
+ */
+export const AUTO_START_WORK = 2 ** 30;
+
 /** `threads` as given: a whole number from 1 to MAX_THREADS, or 'auto'. */
 export function checkThreads(value: unknown): number | 'auto' {
   if (value === 'auto') return value;
@@ -68,18 +77,19 @@ export function checkThreads(value: unknown): number | 'auto' {
 
 /**
  * The threads a fit runs on: one for per-row updates (a row is not shared), for the JS engine
- * (explicit threads are refused there) and, with 'auto', where a batch is too little work to share;
- * else the number given, or with 'auto' the cores this process may use less `busy`, those other
- * processes keep busy (otherProcessesLoad).
+ * (explicit threads are refused there) and, with 'auto', where a batch is too little work to share
+ * or, for a model whose threads have not started, where its `work` with 'auto' so far (this fit's
+ * included; see AUTO_START_WORK) would not pay for starting them; else the number given, or with 'auto'
+ * the cores this process may use less `busy`, those other processes keep busy (otherProcessesLoad).
  */
-export function threadsFor(threads: number | 'auto', engine: 'wasm' | 'js', network: Network, batchSize: number, busy = 0): number {
+export function threadsFor(threads: number | 'auto', engine: 'wasm' | 'js', network: Network, batchSize: number, { busy = 0, work = Infinity }: { busy?: number; work?: number } = {}): number {
   if (engine === 'js') {
     if (threads !== 'auto' && threads > 1) fail('threads', "the JS engine runs on one thread: use engine 'wasm' (the same numbers) for threads");
     return 1;
   }
   if (batchSize < 2) return 1;
   if (threads !== 'auto') return threads;
-  if (batchSize * parameterCount(network) < AUTO_WORK) return 1;
+  if (batchSize * parameterCount(network) < AUTO_WORK || work < AUTO_START_WORK) return 1;
   return Math.max(1, Math.min(Math.round(coreCount() - busy), batchSize >> 1));
 }
 

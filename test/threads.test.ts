@@ -11,7 +11,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { OPTIMIZERS } from '../src/contract.js';
 import { setCoreCount } from '../src/search/pool.js';
-import { threadsFor } from '../src/threads.js';
+import { AUTO_START_WORK, setBusyCores, threadsFor } from '../src/threads.js';
 import { busyCores } from '../src/busyCores.js';
 import { loadWasm, Model, type LayerSpec, type ModelFitOptions, type ModelOptions } from '../src/node.js';
 import { checkSpec } from '../src/spec.js';
@@ -132,11 +132,30 @@ describe('fit({ threads }) gives the same bits for any thread count', () => {
     expect(threadsFor(4, 'wasm', net([256, 256, 1]), 1)).toBe(1);
     expect(threadsFor('auto', 'js', net([256, 256, 1]), 256)).toBe(1);
     // the cores other processes keep busy are left to them: a second thread would wait on one not running
-    expect(threadsFor('auto', 'wasm', net([128, 128, 1]), 32, 0.4)).toBe(2);
-    expect(threadsFor('auto', 'wasm', net([128, 128, 1]), 32, 0.6)).toBe(1);
-    expect(threadsFor(2, 'wasm', net([128, 128, 1]), 32, 0.6)).toBe(2);
+    expect(threadsFor('auto', 'wasm', net([128, 128, 1]), 32, { busy: 0.4 })).toBe(2);
+    expect(threadsFor('auto', 'wasm', net([128, 128, 1]), 32, { busy: 0.6 })).toBe(1);
+    expect(threadsFor(2, 'wasm', net([128, 128, 1]), 32, { busy: 0.6 })).toBe(2);
     setCoreCount(() => 4);
-    expect(threadsFor('auto', 'wasm', net([256, 256, 1]), 256, 1.7)).toBe(2);
+    expect(threadsFor('auto', 'wasm', net([256, 256, 1]), 256, { busy: 1.7 })).toBe(2);
+    setCoreCount(availableParallelism);
+  });
+
+  it("'auto' starts a model's threads once its fits with 'auto' have done enough work to pay for their start", async () => {
+    setCoreCount(() => 2);
+    setBusyCores(async () => 0);
+    const model = new Model({ inputs: 128, layers: [{ units: 128, activation: 'relu' }, { units: 1 }], loss: 'mse', seed: 1 });
+    const rows = Array.from({ length: 64 }, (_, r) => Array.from({ length: 128 }, (_, c) => Math.sin(r * 128 + c)));
+    const targets = rows.map((row) => [row[0]!]);
+    const work = 64 * 16_641; // rows × parameters, each epoch
+    const epochs = Math.floor(AUTO_START_WORK / work / 2);
+    const started = () => (model as unknown as { threads?: object }).threads !== undefined;
+    await model.fit(rows, targets, { epochs, batchSize: 32, threads: 'auto' });
+    expect(started()).toBe(false);
+    // the second fit brings the model's work with 'auto' to AUTO_START_WORK: this one shares its batches
+    await model.fit(rows, targets, { epochs: Math.ceil(AUTO_START_WORK / work) - epochs, batchSize: 32, threads: 'auto' });
+    expect(started()).toBe(true);
+    model.dispose();
+    setBusyCores(busyCores);
     setCoreCount(availableParallelism);
   });
 

@@ -13,6 +13,7 @@ import type { OptimizerName } from '../optimizerSettings.js';
 import { seeded } from '../random.js';
 import { checkSpec, parameterCount, type Activation } from '../spec.js';
 import type { FitOptions } from '../trainer.js';
+import { AUTO_START_WORK, threadsFor } from '../threads.js';
 
 export interface BenchNetwork {
   /** Short name, as `--networks` takes it. */
@@ -160,6 +161,12 @@ export function modelEngine(id: string, engine: EngineKind, options: { file?: Wa
     async open(network, mode, data) {
       const model = new Model(network.model);
       const fit = fitOptions(mode);
+      // 'auto' starts a model's threads once its training pays for their start: time a model that has
+      // trained that long (where 'auto' would share its batches at all), as an app's would have.
+      if (fit.threads === 'auto' && threadsFor('auto', engine, checkSpec(network.model), mode.batchSize) > 1) {
+        await load();
+        await model.fit(data.x, data.y, { ...fit, epochs: Math.ceil(AUTO_START_WORK / (data.rows * parameterCount(checkSpec(network.model)))) });
+      }
       return async (samples) => {
         await load();
         const epochs = Math.max(1, Math.round(samples / data.rows));
