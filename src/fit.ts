@@ -28,6 +28,15 @@ export function splitLabels(network: Network, ys: Float64Array): Float64Array | 
 /** Rows as the kernels take them: x [rows][inputs], y [rows][targets] (src/spec.ts targetWidth), and each row's weight if any. */
 export interface Rows { data: Float64Array; ys: Float64Array; rows: number; weights?: Float64Array | undefined }
 
+/**
+ * `rows` with other inputs (scaled ones), as an object of one shape whatever `rows` came from: the
+ * validation code that reads it each epoch is then optimized once (a spread's object shape follows
+ * its source's, which varies from fit to fit).
+ */
+export function withInputs(rows: Rows, data: Float64Array): Rows {
+  return { data, ys: rows.ys, rows: rows.rows, weights: rows.weights };
+}
+
 /** Keras's sample_weight: one finite weight ≥ 0 per row, naming `field`. */
 export function checkSampleWeight(field: string, w: unknown, rows: number): Float64Array {
   if (!Array.isArray(w) && !ArrayBuffer.isView(w)) fail(field, `expected one weight per row (an array of ${rows} numbers), got ${show(w)}`);

@@ -2,7 +2,7 @@ import type { EngineKind } from './engines/engine.js';
 import { loadThreadsWasm, loadWasm, wasmLoaded } from './engines/wasm.js';
 import { checkCell, writeMatrix, type Matrix } from './data.js';
 import { BackpropError, DivergenceError, fail, knownKeys, oneOf, show } from './errors.js';
-import { checkRegression, checkSampleWeight, prepareFit, rowsOf, type ModelFitOptions, type Rows } from './fit.js';
+import { checkRegression, checkSampleWeight, prepareFit, rowsOf, withInputs, type ModelFitOptions, type Rows } from './fit.js';
 import { NET, SETTING, writeOptimizer, writeRandom, writeScheduledRate } from './layout.js';
 import { checkOptimizer, OPTIMIZER_OPTIONS, OptimizerState, type OptimizerOptions, type OptimizerSettings } from './optimizerSettings.js';
 import { LOSS_ROWS } from './operations/losses.js';
@@ -356,6 +356,8 @@ export class Model {
     this.fitting = true;
     try {
       const { settings, validation, train: rows, held, scaler, targetScaler } = prepareFit(this.network, x, y, options);
+      // read once: each epoch's code then does not depend on the options object's shape (a spread's)
+      const { onEpochEnd } = options;
       const resumed = settings.initialEpoch > 0;
       if (resumed) this.checkResume(settings.initialEpoch);
       if (settings.engine === 'wasm') await loadWasm();
@@ -367,7 +369,7 @@ export class Model {
       await this.useThreads(settings, rows.rows);
       const ws = this.workspace(settings.engine);
       ws.setTrainingRows(this.scale(rows.data), this.scaleTarget(rows.ys), rows.rows, settings.batchSize, rows.weights);
-      const heldScaled = held && { ...held, data: this.scale(held.data) };
+      const heldScaled = held && withInputs(held, this.scale(held.data));
       const watch = heldScaled && new ValidationWatch(() => this.measure(ws, heldScaled, validation.threshold, true), this.params, validation.earlyStopping);
       // The callbacks a checkpoint keeps; a continued fit takes up their saved states.
       const callbacks: Record<string, Resumable<unknown>> = watch && validation.earlyStopping !== undefined ? { earlyStopping: watch } : {};
@@ -382,7 +384,7 @@ export class Model {
           this.params.set(ws.params());
           ws.paramsVersion = ++this.version;
           watch?.epochEnd(epoch, logs);
-          await options.onEpochEnd?.(epoch, logs);
+          await onEpochEnd?.(epoch, logs);
           // A callback's setWeights changes what training continues from, as in Keras.
           this.load(ws);
         }, () => this.stopTraining || watch?.stop === true);
@@ -472,7 +474,7 @@ export class Model {
       const state = copyState(this.optimizer);
       // Early stopping as fit watches it: the held-out rows' loss after each epoch (the copy of the best
       // parameters it keeps is not needed here).
-      const heldScaled = held && validation.earlyStopping !== undefined && { ...held, data: scale(held.data) };
+      const heldScaled = held && validation.earlyStopping !== undefined && withInputs(held, scale(held.data));
       const watch = heldScaled && new ValidationWatch(() => this.measure(ws!, heldScaled, validation.threshold), ws.params().slice(), validation.earlyStopping);
       const stops = watch ? (epoch: number) => { watch.epochEnd(epoch, { loss: NaN }); return watch.stop; } : undefined;
       const outputScaler = targetScaler ?? this.outputScaler;
@@ -559,7 +561,7 @@ export class Model {
     const kind = this.engineFor(options, METRICS_OPTIONS);
     const threshold = checkThreshold(options.threshold ?? 0.5);
     const rows = rowsOf(this.network, x, y);
-    return this.measure(this.workspace(kind), { ...rows, data: this.scale(rows.data) }, threshold).metrics;
+    return this.measure(this.workspace(kind), withInputs(rows, this.scale(rows.data)), threshold).metrics;
   }
 
   private measure(ws: Workspace, { data, ys, rows, weights }: Rows, threshold: number, stable = false): { loss: number; metrics: Metrics } {

@@ -13,8 +13,10 @@ export interface Scaler {
  * the scaler it would give could not be saved or applied.
  */
 export function fitScaler(x: Float64Array, rows: number, cols: number, field = 'x', names?: readonly string[]): Scaler {
-  const mean = new Array<number>(cols).fill(0);
-  const std = new Array<number>(cols).fill(0);
+  // Float64Arrays, not arrays filled with 0: those change kind as doubles land in them, which costs
+  // each optimized caller a deoptimization (a search's worker fits a scaler per trial)
+  const mean = new Float64Array(cols);
+  const std = new Float64Array(cols);
   for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) mean[c]! += x[r * cols + c]! / rows;
   for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) std[c]! += (x[r * cols + c]! - mean[c]!) ** 2 / rows;
   for (let c = 0; c < cols; c++) {
@@ -23,7 +25,7 @@ export function fitScaler(x: Float64Array, rows: number, cols: number, field = '
     for (let r = 0; r < rows; r++) largest = Math.max(largest, Math.abs(x[r * cols + c]!));
     fail(field, `${names ? `column ${JSON.stringify(names[c])}` : `column ${c}`} cannot be standardized: its values (up to ${largest.toExponential(3)}) spread too far for f64 to hold their variance; divide it by a power of ten first`);
   }
-  return { mean, std: std.map((v, c) => (Math.sqrt(v) > 1e-12 * Math.max(1, Math.abs(mean[c]!)) ? Math.sqrt(v) : 1)) };
+  return { mean: Array.from(mean), std: Array.from(std, (v, c) => (Math.sqrt(v) > 1e-12 * Math.max(1, Math.abs(mean[c]!)) ? Math.sqrt(v) : 1)) };
 }
 
 /** The scaled values back in the column's units: x · std + mean, as a new array (rows × cols). */

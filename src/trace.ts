@@ -13,7 +13,7 @@ import { NET, SETTING, writeOptimizer, writeScheduledRate } from './layout.js';
 import { LOSS_ROWS } from './operations/losses.js';
 import { isStateArray, OPTIMIZER_ROWS, scalarValue, STATE_ARRAYS, STATE_SCALAR_NAMES, STATE_SCALARS, type StateArray, type StateName, type StateScalar } from './operations/optimizers.js';
 import { OptimizerState, type OptimizerSettings } from './optimizerSettings.js';
-import { seeded } from './random.js';
+import { Random } from './random.js';
 import { checkSpec, lossSpec, targetWidth, type Activation, type LossSpec, type Network } from './spec.js';
 import { fillOrder, startFit } from './trainer.js';
 import { toKeras, type Weights } from './weights.js';
@@ -190,7 +190,7 @@ export function traceFit(network: Network, ws: Workspace, state: OptimizerState,
   startFit(ws, state, s);
 
   // The steps before: fit's row order (one seeded draw per epoch) and fit's kernel step.
-  const random = seeded(s.seed);
+  const random = new Random(s.seed);
   const order = () => engine.i32.subarray(ws.layout.order, ws.layout.order + n);
   for (let e = 0; e <= epoch; e++) {
     fillOrder(order(), s.shuffle, random);

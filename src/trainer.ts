@@ -39,16 +39,16 @@ export interface History {
 }
 
 /** The row order of one epoch (fit and trace draw it alike). */
-export function fillOrder(order: Int32Array, shuffle: Shuffle, random: () => number): void {
+export function fillOrder(order: Int32Array, shuffle: Shuffle, random: Random): void {
   const n = order.length;
   if (shuffle === 'sample') {
-    for (let i = 0; i < n; i++) order[i] = Math.floor(random() * n);
+    for (let i = 0; i < n; i++) order[i] = Math.floor(random.next() * n);
     return;
   }
   for (let i = 0; i < n; i++) order[i] = i;
   if (shuffle === 'epoch') {
     for (let i = n - 1; i > 0; i--) {
-      const j = Math.floor(random() * (i + 1));
+      const j = Math.floor(random.next() * (i + 1));
       const t = order[i]!; order[i] = order[j]!; order[j] = t;
     }
   }
@@ -122,7 +122,6 @@ export async function train(network: Network, ws: Workspace, state: OptimizerSta
   const { net } = ws.layout;
   startFit(ws, state, s, progress);
   const random = new Random(s.initialEpoch > 0 ? progress.order : s.seed);
-  const draw = () => random.next();
   const history: History = { epoch: [], loss: [], lr: [], params: s };
   const scheduled = s.optimizer.schedule !== null;
   const plateau = s.reduceLROnPlateau && new PlateauWatch(s.reduceLROnPlateau);
@@ -131,7 +130,7 @@ export async function train(network: Network, ws: Workspace, state: OptimizerSta
   for (let epoch = s.initialEpoch; epoch < s.epochs && !stop(); epoch++) {
     // The block may have grown during the last callback (a predict of more rows): views anew.
     const order = engine.i32.subarray(ws.layout.order, ws.layout.order + rows);
-    fillOrder(order, s.shuffle, draw);
+    fillOrder(order, s.shuffle, random);
     let total = 0;
     if (s.stepsPerExecution === 'epoch') {
       total = engine.epoch(net, rows, s.batchSize);
