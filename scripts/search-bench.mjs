@@ -3,13 +3,15 @@
 // worker and on a pool of 2, alternately, best of `--repeat` runs each. Both pools pay for starting
 // their workers, so the ratio measures the parallelism alone; the rows must come back the same to the
 // bit. Target (issue 21): 2 workers ≥ 1.8× 1 worker on a 2-core machine that is otherwise quiet.
-// `npm run bench:search` builds first; `node scripts/search-bench.mjs --repeat 5 --epochs 40`.
+// `--folds K` fits each trial K times (k-fold cross-validation) instead: K × 24 fits, each on (K−1)/K of the rows.
+// `npm run bench:search` builds first; `node scripts/search-bench.mjs --repeat 5 --epochs 40 --folds 5`.
 import { parseArgs } from 'node:util';
 import { availableParallelism } from 'node:os';
 import { search } from '../dist/node.js';
 
-const { values } = parseArgs({ options: { repeat: { type: 'string', default: '3' }, epochs: { type: 'string', default: '150' }, rows: { type: 'string', default: '1000' } } });
+const { values } = parseArgs({ options: { repeat: { type: 'string', default: '3' }, epochs: { type: 'string', default: '150' }, rows: { type: 'string', default: '1000' }, folds: { type: 'string' } } });
 const [repeat, epochs, rowCount] = [Number(values.repeat), Number(values.epochs), Number(values.rows)];
+const folds = values.folds === undefined ? undefined : Number(values.folds);
 
 let state = 1;
 const random = () => { // Park–Miller, for repeatable rows
@@ -26,7 +28,7 @@ const grid = {
   optimizer: ['adam', 'sgd'],
   seed: [0, 1],
 };
-const options = { model, fit: { epochs, batchSize: 32, shuffle: 'epoch', standardize: true }, validationSplit: 0.2 };
+const options = { model, fit: { epochs, batchSize: 32, shuffle: 'epoch', standardize: true }, ...(folds === undefined ? { validationSplit: 0.2 } : { folds }) };
 
 // process.cpuUsage counts every thread of the process, the workers' included.
 async function timed(threads) {
@@ -48,8 +50,8 @@ for (let i = 0; i < repeat; i++) {
     if (text !== reference) throw new Error(`search with ${threads} workers gave other rows than the first run`);
   }
 }
-const fits = 3 * 2 * 2 * 2;
-console.log(`search: ${fits} fits (${rowCount} rows, ${epochs} epochs each), ${availableParallelism()} cores available, best of ${repeat}`);
+const fits = 3 * 2 * 2 * 2 * (folds ?? 1);
+console.log(`search: ${fits} fits (${rowCount} rows${folds === undefined ? '' : `, ${folds} folds`}, ${epochs} epochs each), ${availableParallelism()} cores available, best of ${repeat}`);
 // The CPU time says what the pool costs beyond the fits (a second worker's start): on a busy machine,
 // where the wall-clock ratio means little, cpu(1) / cpu(2) × 2 bounds what 2 quiet cores could give.
 console.log(`  1 worker   ${best[1].toFixed(0).padStart(7)} ms wall  ${cpuOfBest[1].toFixed(0).padStart(7)} ms cpu`);
