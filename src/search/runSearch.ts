@@ -120,9 +120,17 @@ export async function runTrials(x: Matrix, y: Matrix, trials: readonly TrialSpec
   const rows = rowsOf(first, x, y);
   const perTrial = folds ?? 1;
   const jobs = trials.flatMap((_, t) => Array.from({ length: perTrial }, (_, k) => ({ t, fold: folds === undefined ? undefined : k })));
+  // Trials of one seed (and fold) split the rows alike: each split drawn once
+  const stratify = splitLabels(first, rows.ys);
+  const splits = new Map<string, RowSplit>();
   const split = (seed: number, fold: number | undefined): RowSplit => {
-    const stratify = splitLabels(first, rows.ys);
-    return fold === undefined ? splitRows(rows.rows, { fraction: validationSplit!, seed, stratify }) : foldRows(rows.rows, { folds: folds!, fold, seed, stratify });
+    const key = `${seed}/${fold}`;
+    let s = splits.get(key);
+    if (!s) {
+      s = fold === undefined ? splitRows(rows.rows, { fraction: validationSplit!, seed, stratify }) : foldRows(rows.rows, { folds: folds!, fold, seed, stratify });
+      splits.set(key, s);
+    }
+    return s;
   };
   let done = 0;
   // A fit's cost grows with its parameters and epochs (the rows are the same for all).
