@@ -134,8 +134,8 @@ export function denseBackward(din: usize, gw: usize, gb: usize, dout: usize, inp
 
 // dense_gradient — dense_backward's gw and gb, for `units` units whose dL/dz sit in rows of `stride`
 // doubles (a thread's share of a layer's units: dout, gw and gb start at its first unit).
-// The SIMD build sums 2 units × 8 inputs at a time in registers, over every row of the batch, so each
-// gradient is stored once per batch.
+// The SIMD build sums 2 units × 8 inputs at a time in registers, over 16 rows of the batch at a time
+// (ROW_BLOCK), so each gradient is stored once per 16 rows.
 @inline
 export function denseGradient(gw: usize, gb: usize, dout: usize, stride: i32, inp: usize, rows: i32, inputs: i32, units: i32): void {
   if (ASC_FEATURE_SIMD && inputs >= 4) {
@@ -146,17 +146,29 @@ export function denseGradient(gw: usize, gb: usize, dout: usize, stride: i32, in
   denseGradientReference(gw, gb, dout, stride, inp, rows, inputs, units);
 }
 
+// Rows of a batch whose inputs dense_gradient keeps in the L1 cache at a time (16 rows of 128 inputs: 16 KB).
+const ROW_BLOCK = 16;
+
 @inline
 function gradientBlocked(gw: usize, dout: usize, outBytes: usize, inp: usize, rows: i32, inputs: i32, units: i32): void {
   const inBytes = <usize>inputs << 3;
   const quads = <usize>(inputs & ~3) << 3;
+  // ROW_BLOCK rows at a time, each gradient's sum carried over in gw: the same additions in the same
+  // order, but the block's inputs stay in the L1 cache for every pair of units (a row of 128 inputs is
+  // 1 KB, so every row's same inputs fall in the same few cache sets: past ~32 rows they evict each other)
+  for (let r = 0; r < rows; r += ROW_BLOCK) {
+    const n = min(ROW_BLOCK, rows - r), x = inp + <usize>r * inBytes, d = dout + <usize>r * outBytes;
+    for (let u = 0; u + 2 <= units; u += 2) {
+      const d0 = d + (<usize>u << 3), g0 = gw + <usize>u * inBytes, g1 = g0 + inBytes;
+      let i: usize = 0;
+      for (; i + 64 <= quads; i += 64) sums2x8(g0 + i, g1 + i, d0, d0 + 8, outBytes, x + i, inBytes, n, r > 0);
+      for (; i < quads; i += 32) sums2x4(g0 + i, g1 + i, d0, d0 + 8, outBytes, x + i, inBytes, n, r > 0);
+    }
+  }
   let u = 0;
   for (; u + 2 <= units; u += 2) {
-    const d0 = dout + (<usize>u << 3), g0 = gw + <usize>u * inBytes, g1 = g0 + inBytes;
-    let i: usize = 0;
-    for (; i + 64 <= quads; i += 64) sums2x8(g0 + i, g1 + i, d0, d0 + 8, outBytes, inp + i, inBytes, rows);
-    for (; i < quads; i += 32) sums2x4(g0 + i, g1 + i, d0, d0 + 8, outBytes, inp + i, inBytes, rows);
-    for (; i < inBytes; i += 8) {
+    const g0 = gw + <usize>u * inBytes, g1 = g0 + inBytes;
+    for (let i = quads; i < inBytes; i += 8) {
       store<f64>(g0 + i, columnSum(dout + (<usize>u << 3), outBytes, inp + i, inBytes, rows));
       store<f64>(g1 + i, columnSum(dout + (<usize>(u + 1) << 3), outBytes, inp + i, inBytes, rows));
     }
@@ -188,8 +200,8 @@ export function denseInputGradient(din: usize, dout: usize, w: usize, rows: i32,
   for (; r + 2 <= rows; r += 2) {
     const d0 = dout + <usize>r * outBytes, n0 = din + <usize>r * inBytes;
     let i: usize = 0;
-    for (; i + 64 <= quads; i += 64) sums2x8(n0 + i, n0 + inBytes + i, d0, d0 + outBytes, 8, w + i, inBytes, units);
-    for (; i < quads; i += 32) sums2x4(n0 + i, n0 + inBytes + i, d0, d0 + outBytes, 8, w + i, inBytes, units);
+    for (; i + 64 <= quads; i += 64) sums2x8(n0 + i, n0 + inBytes + i, d0, d0 + outBytes, 8, w + i, inBytes, units, false);
+    for (; i < quads; i += 32) sums2x4(n0 + i, n0 + inBytes + i, d0, d0 + outBytes, 8, w + i, inBytes, units, false);
     for (; i < inBytes; i += 8) {
       store<f64>(n0 + i, rowSum(d0, w + i, inBytes, units));
       store<f64>(n0 + inBytes + i, rowSum(d0 + outBytes, w + i, inBytes, units));
@@ -233,12 +245,17 @@ function denseInputGradientReference(din: usize, dout: usize, w: usize, rows: i3
 // with s_j[k] at s_j + k·sStride and v[k] at v + k·vStride. The gradients take it with k over the
 // rows (s: a row's two units' d, v: its inputs), dL/d inputs with k over the units (s: two rows' d
 // for unit k, v: unit k's weights). Eight sums in flight, each splat of s serving four pairs of v.
+// `more`: the sums go on from what o0 and o1 hold (the gradients' later blocks of rows).
 @inline
-function sums2x8(o0: usize, o1: usize, s0: usize, s1: usize, sStride: usize, v: usize, vStride: usize, count: i32): void {
+function sums2x8(o0: usize, o1: usize, s0: usize, s1: usize, sStride: usize, v: usize, vStride: usize, count: i32, more: bool): void {
   let da = f64x2.splat(load<f64>(s0)), db = f64x2.splat(load<f64>(s1));
   let v0 = v128.load(v), v1 = v128.load(v, 16), v2 = v128.load(v, 32), v3 = v128.load(v, 48);
   let a0 = f64x2.mul(da, v0), a1 = f64x2.mul(da, v1), a2 = f64x2.mul(da, v2), a3 = f64x2.mul(da, v3);
   let b0 = f64x2.mul(db, v0), b1 = f64x2.mul(db, v1), b2 = f64x2.mul(db, v2), b3 = f64x2.mul(db, v3);
+  if (more) { // the sums so far go on: each term added to them, as if one loop ran on
+    a0 = f64x2.add(v128.load(o0), a0); a1 = f64x2.add(v128.load(o0, 16), a1); a2 = f64x2.add(v128.load(o0, 32), a2); a3 = f64x2.add(v128.load(o0, 48), a3);
+    b0 = f64x2.add(v128.load(o1), b0); b1 = f64x2.add(v128.load(o1, 16), b1); b2 = f64x2.add(v128.load(o1, 32), b2); b3 = f64x2.add(v128.load(o1, 48), b3);
+  }
   for (let k = 1; k < count; k++) {
     v += vStride; s0 += sStride; s1 += sStride;
     da = f64x2.splat(load<f64>(s0)); db = f64x2.splat(load<f64>(s1));
@@ -254,10 +271,14 @@ function sums2x8(o0: usize, o1: usize, s0: usize, s1: usize, sStride: usize, v: 
 
 // sums2x4 — sums2x8 for four doubles each
 @inline
-function sums2x4(o0: usize, o1: usize, s0: usize, s1: usize, sStride: usize, v: usize, vStride: usize, count: i32): void {
+function sums2x4(o0: usize, o1: usize, s0: usize, s1: usize, sStride: usize, v: usize, vStride: usize, count: i32, more: bool): void {
   let da = f64x2.splat(load<f64>(s0)), db = f64x2.splat(load<f64>(s1));
   let vl = v128.load(v), vh = v128.load(v, 16);
   let al = f64x2.mul(da, vl), ah = f64x2.mul(da, vh), bl = f64x2.mul(db, vl), bh = f64x2.mul(db, vh);
+  if (more) {
+    al = f64x2.add(v128.load(o0), al); ah = f64x2.add(v128.load(o0, 16), ah);
+    bl = f64x2.add(v128.load(o1), bl); bh = f64x2.add(v128.load(o1, 16), bh);
+  }
   for (let k = 1; k < count; k++) {
     v += vStride; s0 += sStride; s1 += sStride;
     da = f64x2.splat(load<f64>(s0)); db = f64x2.splat(load<f64>(s1));

@@ -141,7 +141,8 @@ function backward(net: i32, inp: usize, rows: i32, thread: i32, n: i32): void {
     const layer = record(net, l);
     const w = field(layer, W), b = field(layer, B), inputs = field(layer, INPUTS), units = field(layer, UNITS);
     const d = at(field(layer, D));
-    for (let k = 0, c = nextPiece(net, n, 0); c < (l > 0 ? 2 * p : p); c = nextPiece(net, n, ++k)) {
+    const count = l > 0 ? 2 * p : p;
+    for (let k = 0, c = nextPiece(net, n, 0, thread, count); c < count; c = nextPiece(net, n, ++k, thread, count)) {
       if (c < p) {
         const u = share(units, c, p), x = l == 0 ? inp : at(field(record(net, l - 1), A));
         denseGradient(at(w + shift) + <usize>u * (<usize>inputs << 3), at(b + shift) + (<usize>u << 3), d + (<usize>u << 3), units, x, rows, inputs, share(units, c + 1, p) - u);
@@ -161,13 +162,13 @@ function backward(net: i32, inp: usize, rows: i32, thread: i32, n: i32): void {
 // In the threads build each piece first gathers its rows into inp from X, in ORDER from `order` (0:
 // the step's one row, read where it is), so that gathering the batch is no thread's part alone.
 @inline
-function forwardPieces(net: i32, inp: usize, order: usize, rows: i32, n: i32, out: usize): u32 {
+function forwardPieces(net: i32, inp: usize, order: usize, rows: i32, n: i32, thread: i32, out: usize): u32 {
   // the builds without threads: the batch (gathered by step) in one pass, as before threads (a loop
   // of one piece cost a per-row step on 2-2-1 about 5%)
   if (!ASC_FEATURE_THREADS) return forward(net, inp, 0, rows, rows, out, true, true);
   const p = pieces(n), inputs = field(record(net, 0), INPUTS);
   let random: u32 = 0, took = false;
-  for (let k = 0, c = nextPiece(net, n, 0); c < p; c = nextPiece(net, n, ++k)) {
+  for (let k = 0, c = nextPiece(net, n, 0, thread, p); c < p; c = nextPiece(net, n, ++k, thread, p)) {
     const first = share(rows, c, p), mine = share(rows, c + 1, p) - first;
     if (order) gather(inp + <usize>first * (<usize>inputs << 3), at(slot(net, X)), inputs, order + (<usize>first << 2), mine);
     random = forward(net, inp, first, mine, rows, out, true, true);
@@ -191,10 +192,10 @@ function randomAfter(net: i32, rows: i32): u32 {
 // update_pieces — the update's parameters piece by piece on whichever threads take them (advance
 // has run); Σ(p − p) over the pieces this thread took
 @inline
-function updatePieces(net: i32, n: i32): f64 {
+function updatePieces(net: i32, n: i32, thread: i32): f64 {
   const count = slot(net, COUNT), p = pieces(n);
   let finite = 0.0;
-  for (let k = 0, c = nextPiece(net, n, 0); c < p; c = nextPiece(net, n, ++k)) {
+  for (let k = 0, c = nextPiece(net, n, 0, thread, p); c < p; c = nextPiece(net, n, ++k, thread, p)) {
     const first = share(count, c, p);
     finite += updateRange(net, first, share(count, c + 1, p) - first);
   }
@@ -279,7 +280,7 @@ export function step(net: i32, pos: i32, count: i32): f64 {
     barrier(net, 0); // the workers start
   }
   const yhat = at(field(last, A));
-  const random = forwardPieces(net, inp, count == 1 ? 0 : order, count, n, yhat);
+  const random = forwardPieces(net, inp, count == 1 ? 0 : order, count, n, 0, yhat);
   if (n > 1) barrier(net, 0); // every row's forward pass done
   store<u32>(<usize>(net + RANDOM) << 2, random);
   // 1 / 1 and x / 1 are exact: one row skips the divisions, the slowest links in a tiny network's chain
@@ -298,7 +299,7 @@ export function step(net: i32, pos: i32, count: i32): f64 {
   let mean = one ? value : value / <f64>count;
   if (slot(net, REGULARIZED) != 0) mean += penalty(net, true);
   if (!shares) return mean + update(net);
-  const finite = updatePieces(net, n);
+  const finite = updatePieces(net, n, 0);
   barrier(net, 0); // every parameter updated
   finish(net);
   return mean + finite + workersFinite(net);
@@ -359,12 +360,12 @@ export function work(net: i32, thread: i32): i32 {
   const rows = shared(net), n = slot(net, THREADS), inp = at(slot(net, IN));
   if (rows == 0) return 0;
   const order = (<usize>(slot(net, ORDER) + sharedPosition(net))) << 2;
-  forwardPieces(net, inp, order, rows, n, at(field(record(net, slot(net, LAYERS) - 1), A)));
+  forwardPieces(net, inp, order, rows, n, thread, at(field(record(net, slot(net, LAYERS) - 1), A)));
   barrier(net, thread); // every row's forward pass done
   barrier(net, thread); // the loss and the last layer's dL/dz done
   backward(net, inp, rows, thread, n);
   if (sharedUpdate(net)) {
-    reportFinite(net, updatePieces(net, n));
+    reportFinite(net, updatePieces(net, n, thread));
     barrier(net, thread); // every parameter updated
   }
   return 1;
