@@ -65,7 +65,8 @@ export function regularizerPenalty(net: i32): f64 {
 // predict wants the outputs). A thread's share of a batch is some of its rows (assembly/threads.ts).
 // `train`: Dropout draws its masks and drops (fit), else passes everything (predict, evaluate). Each
 // layer draws its masks for the whole batch in row order from the generator's state; returns the
-// state after every layer's draws, for the caller to store once every thread has read it.
+// state after every layer's draws, for the caller to store once every thread has read it (the threads
+// build; the others store it as they draw).
 // `keepZ`: the layers that keep Z write it (for backward and the loss); without it (predict) a layer
 // of the four activations dense_forward applies inline (linear, sigmoid, tanh, relu) goes straight
 // through it — the same bits without Z's stores and the out-of-line pass: a classifier's sigmoid
@@ -74,7 +75,12 @@ export function regularizerPenalty(net: i32): f64 {
 @inline
 function forward(net: i32, inp: usize, first: i32, rows: i32, batch: i32, out: usize, train: bool, keepZ: bool): u32 {
   const last = slot(net, LAYERS) - 1;
-  let random = load<u32>(<usize>(net + RANDOM) << 2);
+  // The dropout generator's state. The threads build reads it once (each thread's pieces draw from the
+  // batch's start; the caller stores the end state once every thread has read it); the others read
+  // and store it around each Dropout layer's draws, so that a step without one never touches it (the
+  // read and the store cost a per-row step on 2-2-1 3%).
+  const generator = <usize>(net + RANDOM) << 2;
+  let random: u32 = ASC_FEATURE_THREADS ? load<u32>(generator) : 0;
   for (let l = 0; l <= last; l++) {
     const layer = record(net, l);
     const dst = l == last ? out : at(field(layer, A));
@@ -84,8 +90,13 @@ function forward(net: i32, inp: usize, first: i32, rows: i32, batch: i32, out: u
       denseForward(o, x, at(field(layer, W)), at(field(layer, B)), rows, inputs, units, field(layer, ACT));
     } else {
       // the row offsets here, where a step's one piece makes them 0 at compile time, not in the call
+      const drops = train && field(layer, MASK) != 0;
+      if (!ASC_FEATURE_THREADS && drops) random = load<u32>(generator);
       forwardKeepingZ(layer, o, x, at(field(layer, Z)) + <usize>first * (<usize>units << 3), rows, train, random + <u32>(first * units) * STEP);
-      if (train && field(layer, MASK) != 0) random += <u32>(batch * units) * STEP;
+      if (drops) {
+        random += <u32>(batch * units) * STEP;
+        if (!ASC_FEATURE_THREADS) store<u32>(generator, random);
+      }
     }
     inp = dst;
   }
@@ -282,7 +293,7 @@ export function step(net: i32, pos: i32, count: i32): f64 {
   const yhat = at(field(last, A));
   const random = forwardPieces(net, inp, count == 1 ? 0 : order, count, n, 0, yhat);
   if (n > 1) barrier(net, 0); // every row's forward pass done
-  store<u32>(<usize>(net + RANDOM) << 2, random);
+  if (ASC_FEATURE_THREADS) store<u32>(<usize>(net + RANDOM) << 2, random);
   // 1 / 1 and x / 1 are exact: one row skips the divisions, the slowest links in a tiny network's chain
   const one = count == 1;
   // mse has no parameter and most outputs no slope: the tutorial's step reads neither (a per-row step on 2-2-1 is ~70 ns)
