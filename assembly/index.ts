@@ -64,21 +64,19 @@ export function regularizerPenalty(net: i32): f64 {
 // activations [batch][units] into its A; the last layer writes into `out` instead (its A, or where
 // predict wants the outputs). A thread's share of a batch is some of its rows (assembly/threads.ts).
 // `train`: Dropout draws its masks and drops (fit), else passes everything (predict, evaluate). Each
-// layer draws its masks for the whole batch in row order from the generator's state; returns the
-// state after every layer's draws, for the caller to store once every thread has read it (the threads
-// build; the others store it as they draw).
+// layer draws its masks for the whole batch in row order from the generator's state. The builds
+// without threads read and store that state around each Dropout layer's draws, so that a step without
+// one never touches it (the read and the store cost a per-row step on 2-2-1 3%); in the threads build
+// every piece draws from the batch's start, and the caller stores the state after the batch once
+// every thread has read it (step, randomAfter).
 // `keepZ`: the layers that keep Z write it (for backward and the loss); without it (predict) a layer
 // of the four activations dense_forward applies inline (linear, sigmoid, tanh, relu) goes straight
 // through it — the same bits without Z's stores and the out-of-line pass: a classifier's sigmoid
 // output layer keeps Z only for its loss. (The others keep their pass, two lanes at a time where
 // it has them.)
 @inline
-function forward(net: i32, inp: usize, first: i32, rows: i32, batch: i32, out: usize, train: bool, keepZ: bool): u32 {
+function forward(net: i32, inp: usize, first: i32, rows: i32, batch: i32, out: usize, train: bool, keepZ: bool): void {
   const last = slot(net, LAYERS) - 1;
-  // The dropout generator's state. The threads build reads it once (each thread's pieces draw from the
-  // batch's start; the caller stores the end state once every thread has read it); the others read
-  // and store it around each Dropout layer's draws, so that a step without one never touches it (the
-  // read and the store cost a per-row step on 2-2-1 3%).
   const generator = <usize>(net + RANDOM) << 2;
   let random: u32 = ASC_FEATURE_THREADS ? load<u32>(generator) : 0;
   for (let l = 0; l <= last; l++) {
@@ -100,7 +98,6 @@ function forward(net: i32, inp: usize, first: i32, rows: i32, batch: i32, out: u
     }
     inp = dst;
   }
-  return random;
 }
 
 // The activations dense_forward applies in its loops (the rest go through activate's out-of-line part).
@@ -169,28 +166,27 @@ function backward(net: i32, inp: usize, rows: i32, thread: i32, n: i32): void {
 }
 
 // forward_pieces — a step's forward pass of the batch at inp ([rows][inputs]) into out in training, piece by
-// piece (rows) on whichever threads take them; returns the generator's state after the batch's draws.
+// piece (rows) on whichever threads take them.
 // In the threads build each piece first gathers its rows into inp from X, in ORDER from `order` (0:
 // the step's one row, read where it is), so that gathering the batch is no thread's part alone.
 @inline
-function forwardPieces(net: i32, inp: usize, order: usize, rows: i32, n: i32, thread: i32, out: usize): u32 {
+function forwardPieces(net: i32, inp: usize, order: usize, rows: i32, n: i32, thread: i32, out: usize): void {
   // the builds without threads: the batch (gathered by step) in one pass, as before threads (a loop
   // of one piece cost a per-row step on 2-2-1 about 5%)
-  if (!ASC_FEATURE_THREADS) return forward(net, inp, 0, rows, rows, out, true, true);
+  if (!ASC_FEATURE_THREADS) {
+    forward(net, inp, 0, rows, rows, out, true, true);
+    return;
+  }
   const p = pieces(n), inputs = field(record(net, 0), INPUTS);
-  let random: u32 = 0, took = false;
   for (let k = 0, c = nextPiece(net, n, 0, thread, p); c < p; c = nextPiece(net, n, ++k, thread, p)) {
     const first = share(rows, c, p), mine = share(rows, c + 1, p) - first;
     if (order) gather(inp + <usize>first * (<usize>inputs << 3), at(slot(net, X)), inputs, order + (<usize>first << 2), mine);
-    random = forward(net, inp, first, mine, rows, out, true, true);
-    took = true;
+    forward(net, inp, first, mine, rows, out, true, true);
   }
-  // a thread that took no piece: the state after the batch's draws, counted (a second forward here would
-  // put a second copy of the dense kernels in the step, which cost one thread a third of its speed)
-  return took ? random : randomAfter(net, rows);
 }
 
-// The dropout generator's state after a batch of `rows` rows has drawn every Dropout layer's masks.
+// The dropout generator's state after a batch of `rows` rows has drawn every Dropout layer's masks,
+// counted from the state before it (the threads build's step stores it once the batch's forward is done).
 function randomAfter(net: i32, rows: i32): u32 {
   let random = load<u32>(<usize>(net + RANDOM) << 2);
   for (let l = 0; l < slot(net, LAYERS); l++) {
@@ -291,9 +287,9 @@ export function step(net: i32, pos: i32, count: i32): f64 {
     barrier(net, 0); // the workers start
   }
   const yhat = at(field(last, A));
-  const random = forwardPieces(net, inp, count == 1 ? 0 : order, count, n, 0, yhat);
+  forwardPieces(net, inp, count == 1 ? 0 : order, count, n, 0, yhat);
   if (n > 1) barrier(net, 0); // every row's forward pass done
-  if (ASC_FEATURE_THREADS) store<u32>(<usize>(net + RANDOM) << 2, random);
+  if (ASC_FEATURE_THREADS) store<u32>(<usize>(net + RANDOM) << 2, randomAfter(net, count));
   // 1 / 1 and x / 1 are exact: one row skips the divisions, the slowest links in a tiny network's chain
   const one = count == 1;
   // mse has no parameter and most outputs no slope: the tutorial's step reads neither (a per-row step on 2-2-1 is ~70 ns)

@@ -35,8 +35,8 @@ export function pieces(n: i32): i32 {
 // The next of a phase's `count` pieces this thread takes (count when none is left), or with one thread
 // its own k-th (0, 1, …). The last thread takes them from the end down, the others from the start up,
 // until they meet: each thread then takes much the same pieces — the same parameters, the same units —
-// step after step, which its core's cache still holds, rather than ones another core last wrote (two
-// threads on 128-128-1 moved a few hundred KB a step between cores). NEXT counts both kinds of taking
+// step after step, which its core's cache still holds, rather than ones another core last wrote
+// (docs/speed.md has the figures). NEXT counts both kinds of taking
 // at once (from the start in its low 16 bits, from the end above them); each barrier resets it to 0.
 @inline
 export function nextPiece(net: i32, n: i32, k: i32, thread: i32, count: i32): i32 {

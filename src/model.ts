@@ -424,8 +424,10 @@ export class Model {
    * Where the platform has no threads, the fit runs on one and a note says so once.
    */
   private async useThreads(s: Settings, rows: number): Promise<void> {
-    if (s.threads === 'auto' && !this.threads) this.autoWork += rows * (s.epochs - s.initialEpoch) * parameterCount(this.network);
-    const work = s.threads === 'auto' && !this.threads ? { work: this.autoWork } : {};
+    // 'auto' before the threads have started weighs this model's work with it so far against their start
+    const starting = s.threads === 'auto' && !this.threads;
+    if (starting) this.autoWork += rows * (s.epochs - s.initialEpoch) * parameterCount(this.network);
+    const work = starting ? { work: this.autoWork } : {};
     let n = threadsFor(s.threads, s.engine, this.network, s.batchSize, work);
     // Other processes' load only where it can lower the count: a first measure waits out 50 ms
     if (s.threads === 'auto' && n > 1) n = threadsFor(s.threads, s.engine, this.network, s.batchSize, { ...work, busy: await otherProcessesLoad() });

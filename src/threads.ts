@@ -114,7 +114,7 @@ export class Threads {
   async use(n: number): Promise<void> {
     const i32 = this.engine.i32;
     if (n === 1 || n === this.workers.length + 1) {
-      i32[this.net + NET.THREADS] = n === 1 ? 1 : n;
+      i32[this.net + NET.THREADS] = n;
       return;
     }
     this.close();

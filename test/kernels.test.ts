@@ -82,7 +82,10 @@ describe('blocked kernels equal their reference loops, to the bit', () => {
   const shapes = Array.from({ length: 40 }, (_, i) => {
     const r = seeded(100 + i);
     return { rows: 1 + Math.floor(r() * 7), inputs: 1 + Math.floor(r() * 13), units: 1 + Math.floor(r() * 9), seed: i };
-  });
+  }).concat(
+    // batches past dense_gradient's blocks of 16 rows (its sums carried over between them), whole and not
+    [{ rows: 16, inputs: 8, units: 3, seed: 40 }, { rows: 17, inputs: 13, units: 4, seed: 41 }, { rows: 33, inputs: 4, units: 5, seed: 42 }, { rows: 45, inputs: 11, units: 2, seed: 43 }],
+  );
   const fill = (seed: number, n: number) => { const r = seeded(seed); for (let i = 0; i < n; i++) f[i] = 4 * r() - 2; };
   const bits = (a: Float64Array) => Array.from(new BigUint64Array(a.slice().buffer));
   const at = (i: number) => (f.byteOffset / 8 + i) * 8;

@@ -163,9 +163,9 @@ export function modelEngine(id: string, engine: EngineKind, options: { file?: Wa
       const fit = fitOptions(mode);
       // 'auto' starts a model's threads once its training pays for their start: time a model that has
       // trained that long (where 'auto' would share its batches at all), as an app's would have.
-      if (fit.threads === 'auto' && threadsFor('auto', engine, checkSpec(network.model), mode.batchSize) > 1) {
+      if (fit.threads === 'auto' && threadsFor('auto', engine, model.network, mode.batchSize) > 1) {
         await load();
-        await model.fit(data.x, data.y, { ...fit, epochs: Math.ceil(AUTO_START_WORK / (data.rows * parameterCount(checkSpec(network.model)))) });
+        await model.fit(data.x, data.y, { ...fit, epochs: Math.ceil(AUTO_START_WORK / (data.rows * model.countParams())) });
       }
       return async (samples) => {
         await load();
