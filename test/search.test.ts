@@ -6,7 +6,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { foldRows, formatCsv, gaussianBlobs, Model, parseCsv, rankRows, search, takeRows, type LayerSpec, type ModelOptions, type TrialResult } from '../src/node.js';
+import { availableParallelism } from 'node:os';
+import { foldRows, formatCsv, gaussianBlobs, Model, parseCsv, rankRows, runTrials, search, stopSearchWorkers, takeRows, type LayerSpec, type ModelOptions, type TrialResult } from '../src/node.js';
+import { setCoreCount } from '../src/search/pool.js';
+import { setDefaultWorker, type WorkerFactory } from '../src/worker/workerTrainer.js';
 import { seeded } from '../src/random.js';
 import { runCli } from './helpers.js';
 
@@ -76,6 +79,32 @@ describe('search', () => {
     expect(trial.epochs).toBe(history.loss.length);
     expect(trial.bestEpoch).toBe(history.bestEpoch);
     expect(trial.loss).toBe(history.valLoss![history.bestEpoch!]);
+  });
+
+  it('keeps its workers for the next search (the same rows from kept workers as from new ones) until one fails or stopSearchWorkers', async () => {
+    let started = 0;
+    const node: WorkerFactory = setDefaultWorker((url) => { started++; return node(url); })!;
+    setCoreCount(() => 2);
+    try {
+      await stopSearchWorkers();
+      const options = { model, fit: { optimizer: 'adam', epochs: 5 }, folds: 2, workerUrl } as const;
+      const first = await search(blobs.x, blobY, { seed: [0, 1] }, { ...options, threads: 2 });
+      expect(started).toBe(2);
+      expect(await search(blobs.x, blobY, { seed: [0, 1] }, { ...options, threads: 2 })).toStrictEqual(first);
+      expect(await search(blobs.x, blobY, { seed: [0, 1] }, { ...options, threads: 1 })).toStrictEqual(first);
+      expect(started).toBe(2);
+      // A run that fails ends its workers: a fit option only the worker's fit checks
+      expect(await refusal(() => runTrials(blobs.x, blobY, [{ model, fit: { bogus: 1 } as never }], { folds: 2, threads: 1, workerUrl }))).toMatch(/^bogus: unknown option/);
+      await search(blobs.x, blobY, { seed: [0] }, { ...options, threads: 1 });
+      expect(started).toBe(3);
+      await stopSearchWorkers();
+      await search(blobs.x, blobY, { seed: [0] }, { ...options, threads: 1 });
+      expect(started).toBe(4);
+    } finally {
+      setDefaultWorker(node);
+      setCoreCount(availableParallelism);
+      await stopSearchWorkers();
+    }
   });
 
   it('refuses a bad grid or option by name before any worker starts', async () => {

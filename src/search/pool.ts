@@ -1,6 +1,9 @@
 // A pool of training workers for independent jobs: WorkerTrainers (src/worker/), each started once
 // and reused through setModel, take the next job as they finish the last. Results come back in the
-// jobs' order whatever the number of workers, so the answer does not depend on it.
+// jobs' order whatever the number of workers, so the answer does not depend on it. The workers are
+// kept for the next run (as a model keeps its threads): a new worker spends its first fits booting,
+// loading the library and waiting for V8's optimized code, and on a machine whose every core is
+// training that start is not hidden by an idle one.
 import { fail, positiveInteger, show } from '../errors.js';
 import { WorkerTrainer } from '../worker/workerTrainer.js';
 import type { LayerSpec } from '../spec.js';
@@ -24,11 +27,22 @@ export function threadCount(field: string, threads: unknown, jobs: number): numb
   return Math.max(1, Math.min(n, jobs));
 }
 
+/** Idle workers from earlier runs, by worker script; at most coreCount() of each are kept. */
+const kept = new Map<string, WorkerTrainer[]>();
+
+/** Ends the workers that searches keep between runs (their memory back; the next search starts new ones). */
+export async function stopSearchWorkers(): Promise<void> {
+  const idle = [...kept.values()].flat();
+  kept.clear();
+  await Promise.all(idle.map((t) => t.terminate()));
+}
+
 /**
  * Runs every job on `threads` workers; `run` gets a worker and a job (and starts the worker over
  * with setModel). The jobs start in order of their `cost`, dearest first, so that no worker is left
- * with a long job at the end while the others wait (results stay in the jobs' order). The first
- * failure ends every worker and is thrown; otherwise every worker ends once the jobs are done.
+ * with a long job at the end while the others wait (results stay in the jobs' order). Idle workers
+ * kept from an earlier run are taken first. The first failure ends every worker of the run and is
+ * thrown; otherwise the workers are kept for the next run.
  */
 export async function runPool<J, R>(
   jobs: readonly J[], cost: (job: J) => number, threads: number, start: ModelOptions<LayerSpec>, workerUrl: string | URL | undefined, run: (trainer: WorkerTrainer, job: J) => Promise<R>,
@@ -38,9 +52,12 @@ export async function runPool<J, R>(
   // Array.prototype.sort is stable: equal costs keep the jobs' order.
   const order = jobs.map((_, i) => i).sort((a, b) => costs[b]! - costs[a]!);
   const trainers: WorkerTrainer[] = [];
+  const script = String(workerUrl);
+  const idle = kept.get(script) ?? [];
+  kept.delete(script);
   let next = 0, failed = false;
   const lane = async () => {
-    const trainer = new WorkerTrainer(start, workerUrl === undefined ? {} : { workerUrl });
+    const trainer = idle.pop() ?? new WorkerTrainer(start, workerUrl === undefined ? {} : { workerUrl });
     trainers.push(trainer);
     while (!failed && next < order.length) {
       const i = order[next++]!;
@@ -56,8 +73,13 @@ export async function runPool<J, R>(
         throw e;
       }
     }));
-  } finally {
-    await Promise.all(trainers.map((t) => t.terminate()));
+  } catch (e) {
+    await Promise.all([...trainers, ...idle].map((t) => t.terminate()));
+    throw e;
   }
+  // Another run may have kept workers of this script meanwhile
+  const keep = [...(kept.get(script) ?? []), ...trainers, ...idle];
+  kept.set(script, keep.slice(0, coreCount()));
+  await Promise.all(keep.slice(coreCount()).map((t) => t.terminate()));
   return results;
 }

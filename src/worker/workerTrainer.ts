@@ -23,9 +23,11 @@ export type WorkerFactory = (url?: string | URL) => WorkerEndpoint;
 
 let defaultFactory: WorkerFactory | undefined;
 
-/** Set by each entry (src/browser.ts, src/node.ts): how a WorkerTrainer starts its worker. */
-export function setDefaultWorker(factory: WorkerFactory): void {
+/** Set by each entry (src/browser.ts, src/node.ts): how a WorkerTrainer starts its worker. Returns the one it replaces. */
+export function setDefaultWorker(factory: WorkerFactory): WorkerFactory | undefined {
+  const previous = defaultFactory;
   defaultFactory = factory;
+  return previous;
 }
 
 /** `new WorkerTrainer(model, options)`'s options. */
