@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { anchorArgs, parseAnchorOutput } from '../src/yardsticks/anchors.js';
 import { BENCH_MODES, BENCH_NETWORKS, callCost, runBench, type BenchEngine, type BenchRow, type CallRow } from '../src/yardsticks/benchmark.js';
-import { checkTargets, checkThreadTargets } from '../src/cli/bench.js';
+import { checkSearchTargets, checkTargets, checkThreadTargets } from '../src/cli/bench.js';
 import { BackpropError } from '../src/errors.js';
 
 const network = (id: string) => BENCH_NETWORKS.find((n) => n.id === id)!;
@@ -132,6 +132,19 @@ describe('checkThreadTargets', () => {
   });
 });
 
+describe('checkSearchTargets', () => {
+  it('1 worker over 2 against 1.8, with the workers started for the search and kept from the one before', () => {
+    const rows = [
+      { pool: 'started', threads: 1, ms: 1700, cpuMs: 0 }, { pool: 'started', threads: 2, ms: 1000, cpuMs: 0 },
+      { pool: 'kept', threads: 1, ms: 1530, cpuMs: 0 }, { pool: 'kept', threads: 2, ms: 850, cpuMs: 0 },
+    ] as const;
+    expect(checkSearchTargets([...rows]).map((t) => [t.mode, t.engine, t.versus, t.ratio, t.min, t.met])).toEqual([
+      ['started', 'search-2', 'search-1', 1.7, 1.8, false],
+      ['kept', 'search-2', 'search-1', 1.8, 1.8, true],
+    ]);
+  });
+});
+
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const bench = (args: string[], env: Record<string, string> = {}) => {
   const r = spawnSync(process.execPath, [CLI, 'bench', ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
@@ -176,6 +189,17 @@ describe('backprop bench (the CLI, structure only)', () => {
     if (anchors) expect(out.notes.join('\n')).toMatch(process.platform === 'linux' ? /C anchors: each run on the core the engines last ran on \(taskset\)/ : /C anchors: run on any core/);
   });
 
+  it('--search: the grid on 1 worker and 2, started and kept, the same rows in every run (else exit 1), its two targets', () => {
+    const r = bench(['--search', '--quick', '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.search.fits).toBe(24);
+    expect(out.search.rows.map((x: { pool: string; threads: number }) => [x.pool, x.threads])).toEqual([['started', 1], ['started', 2], ['kept', 1], ['kept', 2]]);
+    for (const x of out.search.rows) expect(x.ms).toBeGreaterThan(0);
+    expect(out.targets.map((t: { mode: string }) => t.mode)).toEqual(['started', 'kept']);
+  });
+
   it('--no-calls: training rows only', () => {
     const r = bench(['--quick', '--networks', '2-2-1-linear', '--modes', 'sgd/1', '--engines', 'wasm', '--no-calls', '--json']);
     const out = JSON.parse(r.stdout);
@@ -211,6 +235,9 @@ describe('backprop bench (the CLI, structure only)', () => {
     [['--reps', '0'], /--reps: expected a positive whole number, got 0/],
     [['--activation', 'softmax'], /--activation: expected one of 'linear', 'sigmoid', 'tanh', 'relu', 'elu'.* got "softmax"/],
     [['--threads', '--networks', '8-16-1'], /--networks: the threads rows are a fixed set \(see --help\); leave it out with --threads/],
+    [['--search', '--engines', 'wasm'], /--engines: the search rows are a fixed set \(see --help\); leave it out with --search/],
+    [['--folds', '3'], /--folds: goes with --search/],
+    [['--search', '--folds', '1'], /--folds: expected a whole number of folds, at least 2, got 1/],
   ])('%s: a clear message, exit 1', (args, message) => {
     const r = bench(args);
     expect(r.code).toBe(1);

@@ -9,6 +9,7 @@ import { kernelFile, simdSupported } from '../engines/wasm.js';
 import { fail, oneOf } from '../errors.js';
 import { list, number, type Command, type Values } from './args.js';
 import { coreCount } from '../search/pool.js';
+import { runSearchBench, SEARCH_BENCH, type SearchBench, type SearchBenchRow } from '../yardsticks/searchBench.js';
 // The Node entry sets where the kernels are read from (build/).
 import '../node.js';
 
@@ -96,6 +97,17 @@ export function checkThreadTargets(rows: BenchRow[]): TargetCheck[] {
     const r = ratio(rows, network.id, mode.id, t.engine, 'threads-1');
     return Number.isNaN(r) ? [] : [{ target: t.what, network: network.id, mode: mode.id, engine: t.engine, versus: 'threads-1', ratio: r, min: t.min, met: r >= t.min }];
   }));
+}
+
+/** The search's target: 2 workers ≥ 1.8× 1 on the grid, judged with the workers started for the search and kept from the one before. */
+const SEARCH_MIN = 1.8;
+
+export function checkSearchTargets(rows: SearchBenchRow[]): TargetCheck[] {
+  return (['started', 'kept'] as const).flatMap((pool) => {
+    const of = (threads: number) => rows.find((r) => r.pool === pool && r.threads === threads)?.ms ?? NaN;
+    const r = of(1) / of(2);
+    return Number.isNaN(r) ? [] : [{ target: `search on 2 workers ≥ ${SEARCH_MIN}× on 1, workers ${pool === 'started' ? 'started for the search' : 'kept from the search before'}`, network: '24-setting grid', mode: pool, engine: 'search-2', versus: 'search-1', ratio: r, min: SEARCH_MIN, met: r >= SEARCH_MIN }];
+  });
 }
 
 export interface TargetCheck {
@@ -264,12 +276,17 @@ on the engines' core, with taskset), tfjs-cpu, tfjs-wasm. Predict and fit calls 
       'no-calls': { help: 'time training only, without the predict and fit calls' },
       quick: { help: 'one timed run per figure, half as long (rough figures, for a quick look)' },
       anchors: { value: 'DIR', help: 'where per-row.c and batched.c are (default: shared/anchors beside the package or a parent)' },
-      threads: { help: "time the threads rows instead (wasm, fit({ threads })): Adam on 128-128-1 at 32, 64 and 256 rows a batch and on 256-256-1 at 64 and 256, on 1 thread, 2 and 'auto'; and 'auto' on the small networks" },
+      threads: { help: "time the threads rows instead (wasm, fit({ threads })): Adam on 128-128-1 at 32, 64 and 256 rows a batch and on 256-256-1 at 64 and 256, on 1 thread, 2 and 'auto'; and 'auto' on the small networks; then the search rows (as --search)" },
+      search: { help: 'time the search rows instead: a 24-setting grid of small networks (150 epochs, 1,000 rows) searched on 1 worker and on 2, with workers started for the search and kept from the one before (--reps: runs of each, default 3)' },
+      folds: { value: 'K', help: 'with --search: each setting cross-validated on K folds (K × 24 fits) instead of one validation split' },
       json: { help: 'print one JSON object: the machine, the rows, the calls and the targets' },
     },
   }],
   async run(v) {
+    if (v.folds !== undefined && !v.search) fail('--folds', 'goes with --search');
+    if (v.threads && v.search) fail('--search', '--threads runs the search rows too; give one of the two');
     if (v.threads) return benchThreads(v);
+    if (v.search) return benchSearch(v);
     const activation = v.activation === undefined ? undefined : oneOf('--activation', v.activation, HIDDEN);
     const picked = list('networks', v.networks)?.map((id) => BENCH_NETWORKS.find((n) => n.id === oneOf('--networks', id, ALL_NETWORKS))!);
     const networks = activation ? (picked ?? BENCH_NETWORKS).map((n) => withHiddenActivation(n, activation)) : picked;
@@ -321,13 +338,19 @@ on the engines' core, with taskset), tfjs-cpu, tfjs-wasm. Predict and fit calls 
   },
 };
 
-/** `bench --threads`: the threads rows and their targets. */
-async function benchThreads(v: Values): Promise<void> {
-  for (const flag of ['networks', 'modes', 'engines', 'activation', 'anchors', 'no-calls']) {
-    if (v[flag] !== undefined) fail(`--${flag}`, 'the threads rows are a fixed set (see --help); leave it out with --threads');
+/** The reps of `bench --threads` and `--search`, whose rows are a fixed set: the training flags are refused. */
+function fixedRowsReps(v: Values, flag: string, reps: number): number {
+  for (const other of ['networks', 'modes', 'engines', 'activation', 'anchors', 'no-calls']) {
+    if (v[other] !== undefined) fail(`--${other}`, `the ${flag} rows are a fixed set (see --help); leave it out with --${flag}`);
   }
-  const reps = number('reps', v.reps) ?? (v.quick ? 1 : 5);
-  if (!Number.isInteger(reps) || reps < 1) fail('--reps', `expected a positive whole number, got ${reps}`);
+  const n = number('reps', v.reps) ?? (v.quick ? 1 : reps);
+  if (!Number.isInteger(n) || n < 1) fail('--reps', `expected a positive whole number, got ${n}`);
+  return n;
+}
+
+/** `bench --threads`: the threads rows and their targets, then the search's. */
+async function benchThreads(v: Values): Promise<void> {
+  const reps = fixedRowsReps(v, 'threads', 5);
   const engines = THREAD_COUNTS.map((threads) => modelEngine(`threads-${threads}`, 'wasm', { file: kernelFile(), threads }));
   if (!v.json) {
     console.log(header(reps)[0]);
@@ -340,11 +363,54 @@ async function benchThreads(v: Values): Promise<void> {
     groups: THREAD_GROUPS, engines, reps, timeScale: v.quick ? 0.5 : 1,
     onGroup: (rows) => { if (!v.json) for (const r of rows) console.log(threadLine(r, rows)); },
   });
-  const targets = checkThreadTargets(result.rows);
+  if (!v.json) console.log('');
+  const searched = await searchRows(v, v.quick ? 1 : 3);
+  const targets = [...checkThreadTargets(result.rows), ...checkSearchTargets(searched.rows)];
   if (v.json) {
-    console.log(JSON.stringify({ node: process.version, cpu: cpus()[0]?.model.trim(), cores: cpus().length, simd: simdSupported(), rows: result.rows, targets }));
+    console.log(JSON.stringify({ node: process.version, cpu: cpus()[0]?.model.trim(), cores: cpus().length, simd: simdSupported(), rows: result.rows, search: searched, targets }));
     return;
   }
   console.log('\ntargets (ratios from this run):');
   for (const t of targets) console.log(targetLine(t));
+}
+
+/** `bench --search`: the search rows and their targets. */
+async function benchSearch(v: Values): Promise<void> {
+  const searched = await searchRows(v, fixedRowsReps(v, 'search', 3));
+  const targets = checkSearchTargets(searched.rows);
+  if (v.json) {
+    console.log(JSON.stringify({ node: process.version, cpu: cpus()[0]?.model.trim(), cores: cpus().length, search: searched, targets }));
+    return;
+  }
+  console.log('\ntargets (ratios from this run):');
+  for (const t of targets) console.log(targetLine(t));
+}
+
+const SEARCH_COLUMNS = ['pool', 'workers', 'ms', 'cpu ms', '÷ 1 worker'];
+const SEARCH_WIDTHS = [29, 7, 7, 7, 10];
+
+/** The search rows (printed unless --json): the grid on 1 worker and 2, started and kept, the fastest of `reps` runs each. */
+async function searchRows(v: Values, defaultReps: number): Promise<SearchBench> {
+  const reps = number('reps', v.reps) ?? defaultReps;
+  const folds = number('folds', v.folds);
+  if (folds !== undefined && (!Number.isInteger(folds) || folds < 2)) fail('--folds', `expected a whole number of folds, at least 2, got ${folds}`);
+  const fits = SEARCH_BENCH.settings * (folds ?? 1);
+  if (!v.json) {
+    console.log(`The search rows: search() of ${SEARCH_BENCH.settings} settings (3 networks × 2 learning rates × 2 optimizers × 2 seeds), ${SEARCH_BENCH.rows.toLocaleString('en-US')} rows,`);
+    console.log(`${SEARCH_BENCH.epochs} epochs a fit, ${folds === undefined ? 'one validation split' : `${folds} folds`}: ${fits} fits, on 1 worker and on 2 (here ${coreCount()} cores), taking turns, each pool`);
+    console.log('started for the search (a process\'s first search: the workers boot and wait for optimized code) and kept from');
+    console.log(`the search before (a program's later searches); the fastest of ${reps} run${reps === 1 ? '' : 's'}; cpu ms: every thread of the process; the`);
+    console.log('same rows, to the bit, in every run.');
+    console.log('');
+    console.log(line(SEARCH_COLUMNS, SEARCH_WIDTHS, [0]));
+  }
+  const searched = await runSearchBench({ reps, ...(folds === undefined ? {} : { folds }) });
+  if (!v.json) {
+    for (const r of searched.rows) {
+      const one = searched.rows.find((o) => o.pool === r.pool && o.threads === 1)!;
+      const pool = r.pool === 'started' ? 'started for the search' : 'kept from the one before';
+      console.log(line([pool, String(r.threads), fmt(r.ms), fmt(r.cpuMs), r.threads === 1 ? '' : times(one.ms / r.ms)], SEARCH_WIDTHS, [0]));
+    }
+  }
+  return searched;
 }

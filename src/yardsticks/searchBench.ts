@@ -1,0 +1,92 @@
+// The parallel search's speed-up (`backprop bench --search`, and after the threads rows of
+// `bench --threads`): one 24-fit grid of small networks — 3 networks × 2 learning rates × 2
+// optimizers × 2 seeds, each fit once on a validation split, or k times with `folds` — run by search()
+// on a pool of 1 worker and on a pool of 2, taking turns, each pool timed twice: started for the search
+// (a process's first search, as `backprop search` runs: every worker boots and waits for the engine's
+// optimized code) and kept from the search before (a program's later searches). The rows must come back
+// the same to the bit in every run.
+import { search } from '../search/runSearch.js';
+import { stopSearchWorkers } from '../search/pool.js';
+import type { LayerSpec } from '../spec.js';
+
+export type SearchPool = 'started' | 'kept';
+
+export interface SearchBenchRow {
+  pool: SearchPool;
+  /** Workers. */
+  threads: 1 | 2;
+  /** The fastest run's wall-clock time, and the CPU time of every thread of the process in that run. */
+  ms: number;
+  cpuMs: number;
+}
+
+export interface SearchBench {
+  /** Fits in one search: 24, or 24 × folds. */
+  fits: number;
+  rows: SearchBenchRow[];
+}
+
+/** The grid's settings, for the header: rows, epochs, folds. */
+export const SEARCH_BENCH = { rows: 1000, epochs: 150, settings: 24 };
+
+/** The grid's data: 8 inputs in [−1, 1), a smooth target with noise; Park–Miller, so that every run reads the same rows. */
+function benchData(): { x: number[][]; y: number[][] } {
+  let state = 1;
+  const random = () => {
+    state = (state * 16807) % 2147483647;
+    return state / 2147483647;
+  };
+  const x: number[][] = [], y: number[][] = [];
+  for (let r = 0; r < SEARCH_BENCH.rows; r++) {
+    const row = Array.from({ length: 8 }, () => 2 * random() - 1);
+    x.push(row);
+    y.push([Math.sin(2 * row[0]!) + row[1]! * row[2]! - 0.5 * row[3]! + 0.1 * (random() - 0.5)]);
+  }
+  return { x, y };
+}
+
+const dense = (units: number, activation?: 'relu' | 'tanh'): LayerSpec => (activation ? { units, activation } : { units });
+const GRID = {
+  layers: [[dense(8, 'relu'), dense(1)], [dense(16, 'relu'), dense(8, 'relu'), dense(1)], [dense(32, 'tanh'), dense(1)]],
+  learningRate: [0.001, 0.01],
+  optimizer: ['adam' as const, 'sgd' as const],
+  seed: [0, 1],
+};
+
+/**
+ * Times the grid `reps` times on each pool, started and kept (the fastest run of each counts);
+ * `onRun` hears of each run as it ends. Throws if any run's rows differ from the first run's.
+ */
+export async function runSearchBench(options: { reps: number; folds?: number; onRun?: (row: SearchBenchRow) => void }): Promise<SearchBench> {
+  const { reps, folds, onRun } = options;
+  const { x, y } = benchData();
+  const settings = {
+    model: { inputs: 8, layers: [dense(1)], loss: 'mse' as const },
+    fit: { epochs: SEARCH_BENCH.epochs, batchSize: 32, shuffle: 'epoch' as const, standardize: true },
+    ...(folds === undefined ? { validationSplit: 0.2 } : { folds }),
+  };
+  const best: SearchBenchRow[] = (['started', 'kept'] as const).flatMap((pool) => ([1, 2] as const).map((threads) => ({ pool, threads, ms: Infinity, cpuMs: 0 })));
+  let reference: string | undefined;
+  try {
+    for (let rep = 0; rep < reps; rep++) {
+      for (const threads of [1, 2] as const) {
+        await stopSearchWorkers();
+        for (const row of best.filter((r) => r.threads === threads)) {
+          // process.cpuUsage counts every thread of the process, the workers' included
+          const [start, cpu] = [performance.now(), process.cpuUsage()];
+          const rows = await search(x, y, GRID, { ...settings, threads });
+          const used = process.cpuUsage(cpu);
+          const run = { ...row, ms: performance.now() - start, cpuMs: (used.user + used.system) / 1000 };
+          if (run.ms < row.ms) [row.ms, row.cpuMs] = [run.ms, run.cpuMs];
+          onRun?.(run);
+          const text = JSON.stringify(rows);
+          reference ??= text;
+          if (text !== reference) throw new Error(`search on ${threads} worker${threads === 1 ? '' : 's'} (${row.pool}) gave other rows than the first run`);
+        }
+      }
+    }
+  } finally {
+    await stopSearchWorkers();
+  }
+  return { fits: SEARCH_BENCH.settings * (folds ?? 1), rows: best };
+}
