@@ -14,7 +14,7 @@ import { copyState, checkTraceOptions, traceFit, type Trace, type TraceOptions }
 import { checkPlateauState, train, type History, type PlateauState, type Progress, type Resumable } from './trainer.js';
 import { checkEarlyStoppingState, ValidationWatch } from './validation.js';
 import { fromKeras, initialParams, toKeras, type Weights } from './weights.js';
-import { otherProcessesLoad, Threads, threadsAvailable, threadsFor } from './threads.js';
+import { otherProcessesLoad, Threads, ThreadTuner, threadsAvailable, threadsFor } from './threads.js';
 import type { Settings } from './fitOptions.js';
 import { Workspace } from './workspace.js';
 
@@ -120,6 +120,8 @@ export class Model {
   private autoWork = 0;
   /** The workers of a fit with threads (src/threads.ts), over the wasm workspace's shared memory; kept for the next fit. */
   private threads: Threads | undefined;
+  /** 'auto''s measure of its threads against one (src/threads.ts), kept while the count and batch size stay. */
+  private tuner: ThreadTuner | undefined;
 
   /**
    * `params`: the parameters, flat (getParams's layout), taken as they are rather than initialized or
@@ -380,7 +382,7 @@ export class Model {
       this.stopTraining = false;
       let history: History;
       try {
-        history = await train(this.network, ws, this.optimizer, rows.rows, settings, this.progress, async (epoch, logs) => {
+        history = await train(this.network, ws, this.optimizer, rows.rows, settings, this.progress, this.tuner, async (epoch, logs) => {
           this.params.set(ws.params());
           ws.paramsVersion = ++this.version;
           watch?.epochEnd(epoch, logs);
@@ -416,6 +418,7 @@ export class Model {
     this.threads?.close();
     if (this.threads) UNCLOSED.unregister(this.threads);
     this.threads = undefined;
+    this.tuner = undefined;
   }
 
   /**
@@ -441,6 +444,12 @@ export class Model {
       }
     }
     await this.threads?.use(n);
+    const threads = this.threads;
+    if (s.threads !== 'auto' || n === 1 || !threads) this.tuner = undefined;
+    else {
+      if (this.tuner?.most !== n || this.tuner.batchSize !== s.batchSize) this.tuner = new ThreadTuner(n, s.batchSize, (k) => threads.count(k));
+      this.tuner.resume();
+    }
   }
 
   /** A fit from `initialEpoch` continues the model's training state, which must stand at that epoch. */

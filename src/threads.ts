@@ -112,11 +112,11 @@ export class Threads {
 
   /** Makes the steps run on n threads: keeps the workers if there are n − 1, else starts n − 1 anew. */
   async use(n: number): Promise<void> {
-    const i32 = this.engine.i32;
     if (n === 1 || n === this.workers.length + 1) {
-      i32[this.net + NET.THREADS] = n;
+      this.count(n);
       return;
     }
+    const i32 = this.engine.i32;
     this.close();
     if (typeof starter !== 'function') return;
     // Set before any worker arrives at the barrier: it counts arrivals against THREADS.
@@ -132,6 +132,18 @@ export class Threads {
       this.abandon();
       throw e;
     }
+  }
+
+  /** Between steps: the next steps run on n threads, 1 or every started one (the others wait, parked at the barrier). */
+  count(n: number): void {
+    if (n !== 1 && n !== this.workers.length + 1) throw new Error(`Threads.count: ${n} threads, with ${this.workers.length} workers started`);
+    const i32 = this.engine.i32, net = this.net;
+    if (i32[net + NET.THREADS] === n) return;
+    // A worker past a step's last barrier but not yet waiting for the next step would count its arrival
+    // against the new number (against 1, as the last to arrive: it would start a step of its own). They
+    // are a few instructions from it: wait until every worker waits.
+    while (Atomics.load(i32, net + NET.ARRIVED) < this.workers.length) { /* on their way */ }
+    i32[net + NET.THREADS] = n;
   }
 
   /** Ends the workers: each leaves its loop (a step of no rows), then is terminated. */
@@ -152,5 +164,74 @@ export class Threads {
     const i32 = this.engine.i32, net = this.net;
     for (const slot of [NET.ARRIVED, NET.SLEEPING, NET.SHARED, NET.NONFINITE, NET.NEXT]) Atomics.store(i32, net + slot, 0);
     i32[net + NET.THREADS] = 1;
+  }
+}
+
+let clock = () => performance.now();
+
+/** For tests: the clock ThreadTuner times epochs with. */
+export function setTunerClock(now: () => number): void {
+  clock = now;
+}
+
+/** Epochs a count is kept after a probe found the other slower (doubled each time it is confirmed, up to HOLD_MOST). */
+const HOLD_FIRST = 16;
+const HOLD_MOST = 1024;
+
+/**
+ * 'auto' once a model's threads run: keeps the faster of its threads and one thread, measured. Each
+ * epoch's steps are timed; after a first epoch on fresh workers (not counted), and then every `hold`
+ * epochs, the next epoch runs on the other count, and the faster of the two stays. A machine whose
+ * cores other work takes (a thread then waits at each barrier for one the system has not scheduled),
+ * or a page that cannot see that, then trains on one thread, and goes back to all of them when they
+ * come free. The numbers do not change: every thread count sums in the same order.
+ */
+export class ThreadTuner {
+  /** The count the steps run on when not probing. */
+  current: number;
+  private hold = HOLD_FIRST / 2;
+  private left = 2;
+  private probing = false;
+  private rate = 0;
+  private began = 0;
+
+  /** most: the count 'auto' chose; batchSize: the fits it measures; set: runs the next steps on that many threads. */
+  constructor(readonly most: number, readonly batchSize: number, private readonly set: (n: number) => void) {
+    this.current = most;
+  }
+
+  /** At a fit's start: the steps on the current count (a probe the last fit ended in is made again at its next epoch). */
+  resume(): void {
+    if (this.probing) {
+      this.probing = false;
+      this.left = 1;
+    }
+    this.set(this.current);
+  }
+
+  epochStart(): void {
+    this.began = clock();
+  }
+
+  /** After an epoch's steps of `rows` rows: the count for the next epoch. */
+  epochEnd(rows: number): void {
+    const rate = rows / Math.max(clock() - this.began, 1e-6);
+    if (this.probing) {
+      this.probing = false;
+      const faster = rate > this.rate;
+      if (faster) this.current = this.other();
+      else this.set(this.current);
+      this.hold = faster ? HOLD_FIRST : Math.min(2 * this.hold, HOLD_MOST);
+      this.left = this.hold;
+      return;
+    }
+    if (--this.left > 0) return;
+    this.rate = rate;
+    this.probing = true;
+    this.set(this.other());
+  }
+
+  private other(): number {
+    return this.current === 1 ? this.most : 1;
   }
 }

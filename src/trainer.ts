@@ -7,6 +7,7 @@ import type { OptimizerState } from './optimizerSettings.js';
 import { Random } from './random.js';
 import type { Workspace } from './workspace.js';
 import type { Network } from './spec.js';
+import type { ThreadTuner } from './threads.js';
 import { describeParam } from './weights.js';
 
 /** What `onEpochEnd` receives after each epoch. */
@@ -116,7 +117,7 @@ export function startFit(ws: Workspace, state: OptimizerState, s: Settings, prog
  * gets the parameters (a view) and the logs. `stop()` is asked before each epoch, so a callback can
  * end training early (and a continued fit that had stopped runs none).
  */
-export async function train(network: Network, ws: Workspace, state: OptimizerState, rows: number, s: Settings, progress: Progress,
+export async function train(network: Network, ws: Workspace, state: OptimizerState, rows: number, s: Settings, progress: Progress, tuner: ThreadTuner | undefined,
   onEpochEnd: (epoch: number, logs: EpochLogs) => void | Promise<void>, stop: () => boolean): Promise<History> {
   const { engine } = ws;
   const { net } = ws.layout;
@@ -132,6 +133,7 @@ export async function train(network: Network, ws: Workspace, state: OptimizerSta
     const order = engine.i32.subarray(ws.layout.order, ws.layout.order + rows);
     fillOrder(order, s.shuffle, random);
     let total = 0;
+    tuner?.epochStart();
     if (s.stepsPerExecution === 'epoch') {
       total = engine.epoch(net, rows, s.batchSize);
       // A negative total is the failed batch's position; that step's loss stays inside the engine.
@@ -147,6 +149,7 @@ export async function train(network: Network, ws: Workspace, state: OptimizerSta
       if (!Number.isFinite(loss)) throw diverged(network, ws.params(), epoch, order[pos]!, n, loss, s.optimizer.learningRate);
       total += loss * n;
     }
+    tuner?.epochEnd(rows);
     state.save(engine.f64, ws.layout);
     progress.epoch = epoch + 1;
     progress.order = random.state;

@@ -11,7 +11,8 @@ import type { Browser } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { OPTIMIZERS } from '../src/contract.js';
 import { setCoreCount } from '../src/search/pool.js';
-import { AUTO_START_WORK, setBusyCores, threadsFor } from '../src/threads.js';
+import { AUTO_START_WORK, setBusyCores, setTunerClock, threadsFor, ThreadTuner } from '../src/threads.js';
+import { NET } from '../src/layout.js';
 import { busyCores } from '../src/busyCores.js';
 import { loadWasm, Model, type LayerSpec, type ModelFitOptions, type ModelOptions } from '../src/node.js';
 import { checkSpec } from '../src/spec.js';
@@ -154,6 +155,61 @@ describe('fit({ threads }) gives the same bits for any thread count', () => {
     // the second fit brings the model's work with 'auto' to AUTO_START_WORK: this one shares its batches
     await model.fit(rows, targets, { epochs: Math.ceil(AUTO_START_WORK / work) - epochs, batchSize: 32, threads: 'auto' });
     expect(started()).toBe(true);
+    model.dispose();
+    setBusyCores(busyCores);
+    setCoreCount(availableParallelism);
+  });
+
+  it("'auto' keeps the faster of its threads and one, measured: a first epoch not counted, then a probe of the other count after 1, 16, 32 … epochs", () => {
+    // epochs of 100 rows: 50 ms on 2 threads and 100 on 1 (a quiet machine), then 300 on 2 (other work takes a core)
+    let now = 0, count = 2, twoMs = 50;
+    setTunerClock(() => now);
+    const counts: number[] = [];
+    const tuner = new ThreadTuner(2, 32, (n) => { count = n; });
+    const epochs = (n: number) => {
+      for (let e = 0; e < n; e++) {
+        counts.push(count);
+        tuner.epochStart();
+        now += count === 1 ? 100 : twoMs;
+        tuner.epochEnd(100);
+      }
+    };
+    const runs = (a: number[]) => a.flatMap((n, i) => new Array<number>(n).fill(i % 2 ? 1 : 2));
+    epochs(70);
+    // 2 (fresh workers) and 2 (measured), a probe of 1 (slower), then 16 on 2 and a probe, 32 and a probe: confirmed, the hold doubles
+    expect(counts).toEqual(runs([2, 1, 16, 1, 32, 1, 17]));
+    counts.length = 0;
+    twoMs = 300;
+    epochs(70);
+    // the next probe (64 epochs on 2 after the last) finds 1 faster: it stays 16 epochs, 2 is probed (slower), then 1 again
+    expect(counts).toEqual(runs([47, 17, 1, 5]));
+    setTunerClock(() => performance.now());
+  });
+
+  it("'auto' switching between its threads and one mid-fit changes no number", async () => {
+    setCoreCount(() => 2);
+    setBusyCores(async () => 0);
+    const spec128: ModelOptions<LayerSpec> = { inputs: 128, layers: [{ units: 128, activation: 'relu' }, { dropout: 0.2 }, { units: 1 }], loss: 'mse', seed: 1 };
+    const rows = Array.from({ length: 64 }, (_, r) => Array.from({ length: 128 }, (_, c) => Math.sin(r * 128 + c)));
+    const targets = rows.map((row) => [row[0]!]);
+    const fit = { epochs: Math.ceil(AUTO_START_WORK / (64 * 16_641)), batchSize: 32, optimizer: 'adam', learningRate: 1e-4 } as const;
+    const model = new Model(spec128);
+    const counts: number[] = [];
+    // epochs that get ever shorter: every probe measures faster, so 'auto' switches at each
+    let calls = 0;
+    setTunerClock(() => {
+      const ws = (model as unknown as { workspaces: { wasm: { engine: { i32: Int32Array }; layout: { net: number } } } }).workspaces.wasm;
+      if (calls % 2 === 0) counts.push(ws.engine.i32[ws.layout.net + NET.THREADS]!);
+      return Math.sqrt(++calls);
+    });
+    const auto = await model.fit(rows, targets, { ...fit, threads: 'auto' });
+    setTunerClock(() => performance.now());
+    const reference = new Model(spec128);
+    expect(auto.loss).toEqual((await reference.fit(rows, targets, { ...fit, threads: 1 })).loss);
+    expect(model.getWeights()).toEqual(reference.getWeights());
+    expect(model.getTrainingState()).toEqual(reference.getTrainingState());
+    const switches = counts.filter((n, i) => i > 0 && n !== counts[i - 1]).length;
+    expect(switches).toBeGreaterThan(40);
     model.dispose();
     setBusyCores(busyCores);
     setCoreCount(availableParallelism);
