@@ -431,9 +431,7 @@ export class Model {
     const starting = s.threads === 'auto' && !this.threads;
     if (starting) this.autoWork += rows * (s.epochs - s.initialEpoch) * parameterCount(this.network);
     const work = starting ? { work: this.autoWork } : {};
-    let n = threadsFor(s.threads, s.engine, this.network, s.batchSize, work);
-    // Other processes' load only where it can lower the count: a first measure waits out 50 ms
-    if (s.threads === 'auto' && n > 1) n = threadsFor(s.threads, s.engine, this.network, s.batchSize, { ...work, busy: await otherProcessesLoad() });
+    const n = threadsFor(s.threads, s.engine, this.network, s.batchSize, work);
     if (n > 1 && !this.threads && threadsAvailable()) {
       const module = await loadThreadsWasm();
       const ws = module && new Workspace('wasm', this.network, module);
@@ -443,13 +441,18 @@ export class Model {
         UNCLOSED.register(this, this.threads, this.threads);
       }
     }
-    await this.threads?.use(n);
     const threads = this.threads;
-    if (s.threads !== 'auto' || n === 1 || !threads) this.tuner = undefined;
-    else {
-      if (this.tuner?.most !== n || this.tuner.batchSize !== s.batchSize) this.tuner = new ThreadTuner(n, s.batchSize, (k) => threads.count(k));
-      this.tuner.resume();
+    if (s.threads !== 'auto' || n === 1 || !threads) {
+      this.tuner = undefined;
+      await threads?.use(n);
+      return;
     }
+    // Other processes' load (a first look waits out 50 ms): on one thread where they keep the cores busy.
+    // Where it says otherwise than the last measure, a new measure starts from it.
+    const start = threadsFor(s.threads, s.engine, this.network, s.batchSize, { ...work, busy: await otherProcessesLoad() }) === n ? n : 1;
+    if (this.tuner?.batchSize !== s.batchSize || this.tuner.most !== n || this.tuner.current !== start) this.tuner = new ThreadTuner(n, start, s.batchSize, (k) => threads.count(k));
+    await threads.use(n);
+    this.tuner.resume();
   }
 
   /** A fit from `initialEpoch` continues the model's training state, which must stand at that epoch. */

@@ -174,14 +174,18 @@ export function setTunerClock(now: () => number): void {
   clock = now;
 }
 
-/** Epochs a count is kept after a probe found the other slower (doubled each time it is confirmed, up to HOLD_MOST). */
+/**
+ * Epochs a count is kept after a probe found the other slower: doubled each time it is confirmed, up
+ * to HOLD_MOST, so that a probe costs a few percent at most and a change of load is seen within 64 epochs.
+ */
 const HOLD_FIRST = 16;
-const HOLD_MOST = 1024;
+const HOLD_MOST = 64;
 
 /**
  * 'auto' once a model's threads run: keeps the faster of its threads and one thread, measured. Each
- * epoch's steps are timed; after a first epoch on fresh workers (not counted), and then every `hold`
- * epochs, the next epoch runs on the other count, and the faster of the two stays. A machine whose
+ * epoch's steps are timed; after a first epoch (not counted: fresh workers), and then every `hold`
+ * epochs, the next epoch runs on the other count, and the faster of the two stays. It starts on one
+ * thread where other processes' load says so (Node), and keeps its measure for the model's next fits. A machine whose
  * cores other work takes (a thread then waits at each barrier for one the system has not scheduled),
  * or a page that cannot see that, then trains on one thread, and goes back to all of them when they
  * come free. The numbers do not change: every thread count sums in the same order.
@@ -195,9 +199,9 @@ export class ThreadTuner {
   private rate = 0;
   private began = 0;
 
-  /** most: the count 'auto' chose; batchSize: the fits it measures; set: runs the next steps on that many threads. */
-  constructor(readonly most: number, readonly batchSize: number, private readonly set: (n: number) => void) {
-    this.current = most;
+  /** most: the count 'auto' chose; start: the first count (most, or 1); batchSize: the fits it measures; set: runs the next steps on that many threads. */
+  constructor(readonly most: number, start: number, readonly batchSize: number, private readonly set: (n: number) => void) {
+    this.current = start;
   }
 
   /** At a fit's start: the steps on the current count (a probe the last fit ended in is made again at its next epoch). */

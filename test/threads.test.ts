@@ -160,29 +160,36 @@ describe('fit({ threads }) gives the same bits for any thread count', () => {
     setCoreCount(availableParallelism);
   });
 
-  it("'auto' keeps the faster of its threads and one, measured: a first epoch not counted, then a probe of the other count after 1, 16, 32 … epochs", () => {
-    // epochs of 100 rows: 50 ms on 2 threads and 100 on 1 (a quiet machine), then 300 on 2 (other work takes a core)
-    let now = 0, count = 2, twoMs = 50;
+  it("'auto' keeps the faster of its threads and one, measured: a first epoch not counted, then a probe of the other count after 1, 16, 32, 64 epochs", () => {
+    // epochs of 100 rows: 50 ms on 2 threads and 100 on 1 (a quiet machine), then 300 on 2 (other work takes a core), then quiet again
+    let now = 0, count = 0, twoMs = 50;
     setTunerClock(() => now);
     const counts: number[] = [];
-    const tuner = new ThreadTuner(2, 32, (n) => { count = n; });
-    const epochs = (n: number) => {
+    const epochs = (tuner: ThreadTuner, n: number) => {
       for (let e = 0; e < n; e++) {
         counts.push(count);
         tuner.epochStart();
         now += count === 1 ? 100 : twoMs;
         tuner.epochEnd(100);
       }
+      return counts.splice(0);
     };
-    const runs = (a: number[]) => a.flatMap((n, i) => new Array<number>(n).fill(i % 2 ? 1 : 2));
-    epochs(70);
-    // 2 (fresh workers) and 2 (measured), a probe of 1 (slower), then 16 on 2 and a probe, 32 and a probe: confirmed, the hold doubles
-    expect(counts).toEqual(runs([2, 1, 16, 1, 32, 1, 17]));
-    counts.length = 0;
+    // runs of equal counts: [n, times] …
+    const runs = (...r: [number, number][]) => r.flatMap(([n, times]) => new Array<number>(times).fill(n));
+    const tuner = new ThreadTuner(2, 2, 32, (n) => { count = n; });
+    tuner.resume();
+    // 2 (fresh workers) and 2 (measured), a probe of 1 (slower), then 16 on 2 and a probe, 32 and a probe: confirmed, the hold doubles to 64 at most
+    expect(epochs(tuner, 70)).toEqual(runs([2, 2], [1, 1], [2, 16], [1, 1], [2, 32], [1, 1], [2, 17]));
     twoMs = 300;
-    epochs(70);
     // the next probe (64 epochs on 2 after the last) finds 1 faster: it stays 16 epochs, 2 is probed (slower), then 1 again
-    expect(counts).toEqual(runs([47, 17, 1, 5]));
+    expect(epochs(tuner, 70)).toEqual(runs([2, 47], [1, 17], [2, 1], [1, 5]));
+    twoMs = 50;
+    // 32 epochs after that probe, 2 is probed again, faster: it stays
+    expect(epochs(tuner, 50)).toEqual(runs([1, 27], [2, 17], [1, 1], [2, 5]));
+    // where other processes keep the cores busy, a new measure starts on one thread (and probes the others after 2 epochs)
+    const fromOne = new ThreadTuner(2, 1, 32, (n) => { count = n; });
+    fromOne.resume();
+    expect(epochs(fromOne, 5)).toEqual(runs([1, 2], [2, 3]));
     setTunerClock(() => performance.now());
   });
 

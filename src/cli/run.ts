@@ -63,7 +63,7 @@ export const FIT_FLAGS: Flags = {
   engine: { value: 'wasm|js', help: 'which kernels run (default wasm)' },
   threads: {
     value: 'N|auto',
-    help: 'threads sharing each batch (default 1; engine wasm): the same numbers for any count; auto: one where a batch is too little work to share or a model\'s training so far too short to pay for starting threads, else the cores other processes leave idle; per-row updates (--batch-size 1) run on one',
+    help: 'threads sharing each batch (default 1; engine wasm): the same numbers for any count; auto: one where a batch is too little work to share or a model\'s training so far too short to pay for starting threads, else the cores or one thread, whichever its epochs measure faster; per-row updates (--batch-size 1) run on one',
   },
 };
 
