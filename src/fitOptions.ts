@@ -49,7 +49,7 @@ export interface FitOptions extends OptimizerOptions {
    * page, else one thread with a note), started once per model. The same numbers, to the bit, for any
    * count. 'auto': one thread where a batch is too little work to share, or while the model's fits
    * with 'auto' (this one's epochs included) are too little work to pay for starting its threads
-   * (under 2³⁰ rows × epochs × parameters), else the cores — and then, measured epoch by epoch, the
+   * (under 2³⁰ rows × epochs × parameters), else the cores — and then, measured as it trains, the
    * faster of the cores and one thread (a thread waiting for one the system has not scheduled makes two
    * threads slower than one: other work on the machine), starting on one in Node where other processes
    * keep the cores busy. Per-row updates (batchSize 1) run on one thread.

@@ -175,20 +175,25 @@ export function setTunerClock(now: () => number): void {
 }
 
 /**
- * Epochs a count is kept after a probe found the other slower: doubled each time it is confirmed, up
- * to HOLD_MOST, so that a probe costs a few percent at most and a change of load is seen within 64 epochs.
+ * Windows a count is kept after a probe found the other slower: doubled each time it is confirmed, up
+ * to HOLD_MOST, so that a probe costs a few percent at most and a change of load is seen soon.
  */
 const HOLD_FIRST = 16;
 const HOLD_MOST = 64;
+/** A window: epochs until their steps have taken this long (one epoch at least), so that a timer's grain or a collection does not decide. */
+const WINDOW_MS = 20;
+/** How much faster a probe must run to take over: two counts within it are alike, and the one running stays. */
+const MARGIN = 1.05;
 
 /**
- * 'auto' once a model's threads run: keeps the faster of its threads and one thread, measured. Each
- * epoch's steps are timed; after a first epoch (not counted: fresh workers), and then every `hold`
- * epochs, the next epoch runs on the other count, and the faster of the two stays. It starts on one
- * thread where other processes' load says so (Node), and keeps its measure for the model's next fits. A machine whose
- * cores other work takes (a thread then waits at each barrier for one the system has not scheduled),
- * or a page that cannot see that, then trains on one thread, and goes back to all of them when they
- * come free. The numbers do not change: every thread count sums in the same order.
+ * 'auto' once a model's threads run: keeps the faster of its threads and one thread, measured. The
+ * steps are timed in windows of whole epochs (WINDOW_MS); after a first window (not counted: fresh
+ * workers), and then every `hold` windows, the next window runs on the other count, and the faster of
+ * the two stays. It starts on one thread where other processes' load says so (Node), and keeps its
+ * measure for the model's next fits.
+ * A machine whose cores other work takes (a thread then waits at each barrier for one the system has
+ * not scheduled), or a page that cannot see that, then trains on one thread, and goes back to all of
+ * them when they come free. The numbers do not change: every thread count sums in the same order.
  */
 export class ThreadTuner {
   /** The count the steps run on when not probing. */
@@ -196,20 +201,25 @@ export class ThreadTuner {
   private hold = HOLD_FIRST / 2;
   private left = 2;
   private probing = false;
+  /** The last held window's rows per ms. */
   private rate = 0;
   private began = 0;
+  /** The window so far: its rows and milliseconds. */
+  private rows = 0;
+  private ms = 0;
 
   /** most: the count 'auto' chose; start: the first count (most, or 1); batchSize: the fits it measures; set: runs the next steps on that many threads. */
   constructor(readonly most: number, start: number, readonly batchSize: number, private readonly set: (n: number) => void) {
     this.current = start;
   }
 
-  /** At a fit's start: the steps on the current count (a probe the last fit ended in is made again at its next epoch). */
+  /** At a fit's start: the steps on the current count (a probe the last fit ended in is made again in its next window). */
   resume(): void {
     if (this.probing) {
       this.probing = false;
       this.left = 1;
     }
+    [this.rows, this.ms] = [0, 0];
     this.set(this.current);
   }
 
@@ -217,12 +227,16 @@ export class ThreadTuner {
     this.began = clock();
   }
 
-  /** After an epoch's steps of `rows` rows: the count for the next epoch. */
+  /** After an epoch's steps of `rows` rows; at a window's end, the count for the next. */
   epochEnd(rows: number): void {
-    const rate = rows / Math.max(clock() - this.began, 1e-6);
+    this.rows += rows;
+    this.ms += clock() - this.began;
+    if (this.ms < WINDOW_MS) return;
+    const rate = this.rows / this.ms;
+    [this.rows, this.ms] = [0, 0];
     if (this.probing) {
       this.probing = false;
-      const faster = rate > this.rate;
+      const faster = rate > MARGIN * this.rate;
       if (faster) this.current = this.other();
       else this.set(this.current);
       this.hold = faster ? HOLD_FIRST : Math.min(2 * this.hold, HOLD_MOST);
