@@ -115,7 +115,8 @@ export function startFit(ws: Workspace, state: OptimizerState, s: Settings, prog
  * Runs epochs s.initialEpoch to s.epochs − 1; above epoch 0 the generators continue from `progress`,
  * else they start from s.seed. `progress` is kept current after every epoch, before `onEpochEnd`
  * gets the parameters (a view) and the logs. `stop()` is asked before each epoch, so a callback can
- * end training early (and a continued fit that had stopped runs none).
+ * end training early (and a continued fit that had stopped runs none). `tuner` ('auto' on threads)
+ * times each epoch's steps, and sets the thread count of the next.
  */
 export async function train(network: Network, ws: Workspace, state: OptimizerState, rows: number, s: Settings, progress: Progress, tuner: ThreadTuner | undefined,
   onEpochEnd: (epoch: number, logs: EpochLogs) => void | Promise<void>, stop: () => boolean): Promise<History> {

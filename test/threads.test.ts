@@ -211,25 +211,35 @@ describe('fit({ threads }) gives the same bits for any thread count', () => {
     const targets = rows.map((row) => [row[0]!]);
     const fit = { epochs: Math.ceil(AUTO_START_WORK / (64 * 16_641)), batchSize: 32, optimizer: 'adam', learningRate: 1e-4 } as const;
     const model = new Model(spec128);
+    // The count each epoch runs on, read where the tuner's clock is asked at the epoch's start; each epoch's length from `ms`
     const counts: number[] = [];
+    const timeEpochs = (ms: (count: number) => number) => {
+      let calls = 0, began = 0;
+      setTunerClock(() => {
+        if (calls++ % 2 === 1) return began + ms(counts.at(-1)!);
+        const ws = (model as unknown as { workspaces: { wasm: { engine: { i32: Int32Array }; layout: { net: number } } } }).workspaces.wasm;
+        counts.push(ws.engine.i32[ws.layout.net + NET.THREADS]!);
+        return (began = counts.length * 1000);
+      });
+    };
     // 30 ms epochs on the favoured count, 90 on the other; the favoured one changes every 40 epochs, and 'auto' follows
-    let calls = 0, began = 0;
-    setTunerClock(() => {
-      // an epoch's end, then its start (where the count it runs on is read)
-      if (calls++ % 2 === 1) return began + ((Math.floor(counts.length / 40) % 2 ? 1 : 2) === counts.at(-1) ? 30 : 90);
-      const ws = (model as unknown as { workspaces: { wasm: { engine: { i32: Int32Array }; layout: { net: number } } } }).workspaces.wasm;
-      counts.push(ws.engine.i32[ws.layout.net + NET.THREADS]!);
-      began = counts.length * 1000;
-      return began;
-    });
+    timeEpochs((count) => ((Math.floor(counts.length / 40) % 2 ? 1 : 2) === count ? 30 : 90));
     const auto = await model.fit(rows, targets, { ...fit, threads: 'auto' });
-    setTunerClock(() => performance.now());
     const reference = new Model(spec128);
     expect(auto.loss).toEqual((await reference.fit(rows, targets, { ...fit, threads: 1 })).loss);
     expect(model.getWeights()).toEqual(reference.getWeights());
     expect(model.getTrainingState()).toEqual(reference.getTrainingState());
     const switches = counts.filter((n, i) => i > 0 && n !== counts[i - 1]).length;
     expect(switches).toBeGreaterThan(20);
+    // A fit where other processes keep the cores busy starts on one thread; one where they do not, on all
+    for (const [busy, first] of [[1.5, 1], [0, 2], [1.5, 1]] as const) {
+      setBusyCores(async () => busy);
+      const start = counts.length;
+      timeEpochs(() => 30);
+      await model.fit(rows, targets, { ...fit, epochs: 1, threads: 'auto' });
+      expect(counts.slice(start)).toEqual([first]);
+    }
+    setTunerClock(() => performance.now());
     model.dispose();
     setBusyCores(busyCores);
     setCoreCount(availableParallelism);
