@@ -83,7 +83,12 @@ describe('search', () => {
 
   it('keeps its workers for the next search (the same rows from kept workers as from new ones) until one fails or stopSearchWorkers', async () => {
     let started = 0;
-    const node: WorkerFactory = setDefaultWorker((url) => { started++; return node(url); })!;
+    const failures: ((e: Error) => void)[] = [];
+    const node: WorkerFactory = setDefaultWorker((url) => {
+      started++;
+      const endpoint = node(url);
+      return { ...endpoint, onFailure: (handler) => { failures.push(handler); endpoint.onFailure(handler); } };
+    })!;
     setCoreCount(() => 2);
     try {
       await stopSearchWorkers();
@@ -100,6 +105,10 @@ describe('search', () => {
       await stopSearchWorkers();
       await search(blobs.x, blobY, { seed: [0] }, { ...options, threads: 1 });
       expect(started).toBe(4);
+      // A kept worker that fails while idle is left out: the next search starts another
+      failures.at(-1)!(new Error('the training worker exited (code 1)'));
+      await search(blobs.x, blobY, { seed: [0] }, { ...options, threads: 1 });
+      expect(started).toBe(5);
     } finally {
       setDefaultWorker(node);
       setCoreCount(availableParallelism);

@@ -53,8 +53,11 @@ export async function runPool<J, R>(
   const order = jobs.map((_, i) => i).sort((a, b) => costs[b]! - costs[a]!);
   const trainers: WorkerTrainer[] = [];
   const script = String(workerUrl);
-  const idle = kept.get(script) ?? [];
+  // A kept worker that has ended since (it failed while idle) is left out
+  const all = kept.get(script) ?? [];
+  const idle = all.filter((t) => !t.ended);
   kept.delete(script);
+  await Promise.all(all.filter((t) => t.ended).map((t) => t.terminate()));
   let next = 0, failed = false;
   const lane = async () => {
     const trainer = idle.pop() ?? new WorkerTrainer(start, workerUrl === undefined ? {} : { workerUrl });
@@ -83,3 +86,4 @@ export async function runPool<J, R>(
   await Promise.all(keep.slice(coreCount()).map((t) => t.terminate()));
   return results;
 }
+
