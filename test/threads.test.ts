@@ -219,7 +219,8 @@ describe('fit({ threads }) gives the same bits for any thread count', () => {
         if (calls++ % 2 === 1) return began + ms(counts.at(-1)!);
         const ws = (model as unknown as { workspaces: { wasm: { engine: { i32: Int32Array }; layout: { net: number } } } }).workspaces.wasm;
         counts.push(ws.engine.i32[ws.layout.net + NET.THREADS]!);
-        return (began = counts.length * 1000);
+        began = counts.length * 1000;
+        return began;
       });
     };
     // 30 ms epochs on the favoured count, 90 on the other; the favoured one changes every 40 epochs, and 'auto' follows
