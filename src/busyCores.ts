@@ -1,5 +1,6 @@
-// The cores other processes keep busy (Node), which a fit's threads: 'auto' leaves to them: a thread
-// that waits at each barrier for one the system has not scheduled makes two threads slower than one.
+// The cores other processes keep busy (Node): where they do, a fit's threads: 'auto' starts its measure
+// on one thread (ThreadTuner, src/threads.ts), for a thread that waits at each barrier for one the
+// system has not scheduled makes two threads slower than one.
 // os.cpus() counts every process's time on each core, process.cpuUsage this process's (its workers'
 // included), so this process's own training does not count against it.
 import { cpus } from 'node:os';

@@ -42,7 +42,7 @@ export function setBusyCores(measure: () => Promise<number>): void {
   busy = measure;
 }
 
-/** Other processes' work, in cores, where the platform says (Node), else 0: what 'auto' leaves to them. */
+/** Other processes' work, in cores, where the platform says (Node), else 0: where it keeps the cores busy, 'auto' starts its measure on one thread. */
 export function otherProcessesLoad(): Promise<number> {
   return busy();
 }
