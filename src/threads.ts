@@ -198,7 +198,9 @@ const MARGIN = 1.05;
 export class ThreadTuner {
   /** The count the steps run on when not probing. */
   current: number;
+  /** Doubled by the first probe that confirms the count: HOLD_FIRST. */
   private hold = HOLD_FIRST / 2;
+  /** Windows to run before the next probe: the first (fresh workers) is not measured, the second is. */
   private left = 2;
   private probing = false;
   /** The last held window's rows per ms. */
