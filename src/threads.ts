@@ -149,7 +149,7 @@ export class Threads {
   /** Ends the workers: each leaves its loop (a step of no rows), then is terminated. */
   close(): void {
     if (this.workers.length === 0) return;
-    this.engine.i32[this.net + NET.THREADS] = this.workers.length + 1;
+    this.count(this.workers.length + 1);
     this.shared.release(this.net);
     this.abandon();
   }

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { availableParallelism, cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { OPTIMIZERS } from '../src/contract.js';
 import { setCoreCount } from '../src/search/pool.js';
 import { AUTO_START_WORK, setBusyCores, setTunerClock, threadsFor, ThreadTuner } from '../src/threads.js';
@@ -51,6 +51,13 @@ async function runAll(model: Model, fit: ModelFitOptions): Promise<unknown[]> {
 }
 
 describe('fit({ threads }) gives the same bits for any thread count', () => {
+  // Tests set the cores, other processes' load and the tuner's clock: the Node entry's own, back after each, pass or fail
+  afterEach(() => {
+    setCoreCount(availableParallelism);
+    setBusyCores(busyCores);
+    setTunerClock(() => performance.now());
+  });
+
   it('1, 2, 3 and 4 threads and the JS engine: every optimizer, with and without Dropout — every weight, optimizer moment and loss', async () => {
     await loadWasm();
     for (const dropout of [false, true]) {
@@ -138,7 +145,6 @@ describe('fit({ threads }) gives the same bits for any thread count', () => {
     expect(threadsFor(2, 'wasm', net([128, 128, 1]), 32, { busy: 0.6 })).toBe(2);
     setCoreCount(() => 4);
     expect(threadsFor('auto', 'wasm', net([256, 256, 1]), 256, { busy: 1.7 })).toBe(2);
-    setCoreCount(availableParallelism);
   });
 
   it("'auto' starts a model's threads once its fits with 'auto' have done enough work to pay for their start", async () => {
@@ -156,11 +162,9 @@ describe('fit({ threads }) gives the same bits for any thread count', () => {
     await model.fit(rows, targets, { epochs: Math.ceil(AUTO_START_WORK / work) - epochs, batchSize: 32, threads: 'auto' });
     expect(started()).toBe(true);
     model.dispose();
-    setBusyCores(busyCores);
-    setCoreCount(availableParallelism);
   });
 
-  it("'auto' keeps the faster of its threads and one, measured: a first epoch not counted, then a probe of the other count after 1, 16, 32, 64 windows of 20 ms or more", () => {
+  it("'auto' keeps the faster of its threads and one, measured: a first window not counted, then a probe of the other count after 1, 16, 32, 64 windows of 20 ms or more", () => {
     // epochs of 100 rows: 50 ms on 2 threads and 100 on 1 (a quiet machine), then 300 on 2 (other work takes a core), then quiet again
     let now = 0, count = 0, twoMs = 50, oneMs = 100;
     setTunerClock(() => now);
@@ -200,7 +204,6 @@ describe('fit({ threads }) gives the same bits for any thread count', () => {
     const alike = new ThreadTuner(2, 1, 32, (n) => { count = n; });
     alike.resume();
     expect(epochs(alike, 20)).toEqual(runs([1, 2], [2, 1], [1, 16], [2, 1]));
-    setTunerClock(() => performance.now());
   });
 
   it("'auto' switching between its threads and one mid-fit changes no number", async () => {
@@ -240,10 +243,7 @@ describe('fit({ threads }) gives the same bits for any thread count', () => {
       await model.fit(rows, targets, { ...fit, epochs: 1, threads: 'auto' });
       expect(counts.slice(start)).toEqual([first]);
     }
-    setTunerClock(() => performance.now());
     model.dispose();
-    setBusyCores(busyCores);
-    setCoreCount(availableParallelism);
   });
 
   it("the cores other processes keep busy, as 'auto' reads them: this process's own work does not count", async () => {

@@ -106,7 +106,7 @@ export function checkSearchTargets(rows: SearchBenchRow[]): TargetCheck[] {
   return (['started', 'kept'] as const).flatMap((pool) => {
     const of = (threads: number) => rows.find((r) => r.pool === pool && r.threads === threads)?.ms ?? NaN;
     const r = of(1) / of(2);
-    return Number.isNaN(r) ? [] : [{ target: `search on 2 workers ≥ ${SEARCH_MIN}× on 1, workers ${pool === 'started' ? 'started for the search' : 'kept from the search before'}`, network: '24-setting grid', mode: pool, engine: 'search-2', versus: 'search-1', ratio: r, min: SEARCH_MIN, met: r >= SEARCH_MIN }];
+    return Number.isNaN(r) ? [] : [{ target: `search on 2 workers ≥ ${SEARCH_MIN}× on 1, workers ${pool === 'started' ? 'started for the search' : 'kept from the search before'}`, network: `${SEARCH_BENCH.settings}-setting grid`, mode: pool, engine: 'search-2', versus: 'search-1', ratio: r, min: SEARCH_MIN, met: r >= SEARCH_MIN }];
   });
 }
 
@@ -277,7 +277,7 @@ on the engines' core, with taskset), tfjs-cpu, tfjs-wasm. Predict and fit calls 
       quick: { help: 'one timed run per figure, half as long (rough figures, for a quick look)' },
       anchors: { value: 'DIR', help: 'where per-row.c and batched.c are (default: shared/anchors beside the package or a parent)' },
       threads: { help: "time the threads rows instead (wasm, fit({ threads })): Adam on 128-128-1 at 32, 64 and 256 rows a batch and on 256-256-1 at 64 and 256, on 1 thread, 2 and 'auto'; and 'auto' on the small networks; then the search rows (as --search)" },
-      search: { help: 'time the search rows instead: a 24-setting grid of small networks (150 epochs, 1,000 rows) searched on 1 worker and on 2, with workers started for the search and kept from the one before (--reps: runs of each, default 3)' },
+      search: { help: `time the search rows instead: a ${SEARCH_BENCH.settings}-setting grid of small networks (${SEARCH_BENCH.epochs} epochs, ${SEARCH_BENCH.rows.toLocaleString('en-US')} rows) searched on 1 worker and on 2, with workers started for the search and kept from the one before (--reps: runs of each, default 3)` },
       folds: { value: 'K', help: 'with --search: each setting cross-validated on K folds (K × 24 fits) instead of one validation split' },
       json: { help: 'print one JSON object: the machine, the rows, the calls and the targets' },
     },
@@ -396,7 +396,7 @@ async function searchRows(v: Values, defaultReps: number): Promise<SearchBench> 
   if (folds !== undefined && (!Number.isInteger(folds) || folds < 2)) fail('--folds', `expected a whole number of folds, at least 2, got ${folds}`);
   const fits = SEARCH_BENCH.settings * (folds ?? 1);
   if (!v.json) {
-    console.log(`The search rows: search() of ${SEARCH_BENCH.settings} settings (3 networks × 2 learning rates × 2 optimizers × 2 seeds), ${SEARCH_BENCH.rows.toLocaleString('en-US')} rows,`);
+    console.log(`The search rows: search() of ${SEARCH_BENCH.settings} settings (${SEARCH_BENCH.grid}), ${SEARCH_BENCH.rows.toLocaleString('en-US')} rows,`);
     console.log(`${SEARCH_BENCH.epochs} epochs a fit, ${folds === undefined ? 'one validation split' : `${folds} folds`}: ${fits} fits, on 1 worker and on 2 (here ${coreCount()} cores), taking turns, each pool`);
     console.log('started for the search (a process\'s first search: the workers boot and wait for optimized code) and kept from');
     console.log(`the search before (a program's later searches); the fastest of ${reps} run${reps === 1 ? '' : 's'}; cpu ms: every thread of the process; the`);

@@ -26,8 +26,21 @@ export interface SearchBench {
   rows: SearchBenchRow[];
 }
 
-/** The grid's settings, for the header: rows, epochs, folds. */
-export const SEARCH_BENCH = { rows: 1000, epochs: 150, settings: 24 };
+const dense = (units: number, activation?: 'relu' | 'tanh'): LayerSpec => (activation ? { units, activation } : { units });
+const GRID = {
+  layers: [[dense(8, 'relu'), dense(1)], [dense(16, 'relu'), dense(8, 'relu'), dense(1)], [dense(32, 'tanh'), dense(1)]],
+  learningRate: [0.001, 0.01],
+  optimizer: ['adam' as const, 'sgd' as const],
+  seed: [0, 1],
+};
+
+/** The grid as the bench's header tells it: its settings (every combination of its lists), rows and epochs. */
+export const SEARCH_BENCH = {
+  settings: GRID.layers.length * GRID.learningRate.length * GRID.optimizer.length * GRID.seed.length,
+  grid: `${GRID.layers.length} networks × ${GRID.learningRate.length} learning rates × ${GRID.optimizer.length} optimizers × ${GRID.seed.length} seeds`,
+  rows: 1000,
+  epochs: 150,
+};
 
 /** The grid's data: 8 inputs in [−1, 1), a smooth target with noise; Park–Miller, so that every run reads the same rows. */
 function benchData(): { x: number[][]; y: number[][] } {
@@ -44,14 +57,6 @@ function benchData(): { x: number[][]; y: number[][] } {
   }
   return { x, y };
 }
-
-const dense = (units: number, activation?: 'relu' | 'tanh'): LayerSpec => (activation ? { units, activation } : { units });
-const GRID = {
-  layers: [[dense(8, 'relu'), dense(1)], [dense(16, 'relu'), dense(8, 'relu'), dense(1)], [dense(32, 'tanh'), dense(1)]],
-  learningRate: [0.001, 0.01],
-  optimizer: ['adam' as const, 'sgd' as const],
-  seed: [0, 1],
-};
 
 /**
  * Times the grid `reps` times on each pool, started and kept (the fastest run of each counts);
