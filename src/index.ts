@@ -18,7 +18,7 @@ export { sortedClasses, canonicalLabel, oneHot, argmax, predictedLabels, classPr
 export { fitScaler, applyScaler, type Scaler } from './scaler.js';
 export { regressionMetrics, classificationMetrics, multiclassMetrics, metricsFor, type Metrics, type RegressionMetrics, type ClassificationMetrics, type MulticlassMetrics, type ClassScores, type ConfusionMatrix } from './metrics.js';
 export { splitRows, foldRows, takeRows, type RowSplit, type SplitOptions, type FoldOptions } from './split.js';
-export { search, runTrials, rankRows, type SearchOptions, type TrialOptions, type TrialSpec, type TrialResult, type SearchRow } from './search/runSearch.js';
+export { search, runTrials, rankRows, type SearchOptions, type TrialOptions, type TrialSpec, type TrialFitOptions, type TrialResult, type SearchRow } from './search/runSearch.js';
 export { stopSearchWorkers } from './search/pool.js';
 export { GRID_KEYS, type SearchGrid, type SearchSetting } from './search/grid.js';
 export { SEARCH_METRICS, metricsForLoss, type SearchMetric } from './search/metric.js';

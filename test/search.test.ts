@@ -84,10 +84,16 @@ describe('search', () => {
   it('keeps its workers for the next search (the same rows from kept workers as from new ones) until one fails or stopSearchWorkers', async () => {
     let started = 0;
     const failures: ((e: Error) => void)[] = [];
+    const messages: string[] = [];
     const node: WorkerFactory = setDefaultWorker((url) => {
       started++;
       const endpoint = node(url);
-      return { ...endpoint, onFailure: (handler) => { failures.push(handler); endpoint.onFailure(handler); } };
+      return {
+        ...endpoint,
+        post: (m) => { messages.push(`→ ${m.type}`); endpoint.post(m); },
+        listen: (handler) => endpoint.listen((m) => { messages.push(`← ${Object.keys(m).join(',')}`); handler(m); }),
+        onFailure: (handler) => { failures.push(handler); endpoint.onFailure(handler); },
+      };
     })!;
     setCoreCount(() => 2);
     try {
@@ -95,6 +101,8 @@ describe('search', () => {
       const options = { model, fit: { optimizer: 'adam', epochs: 5 }, folds: 2, workerUrl } as const;
       const first = await search(blobs.x, blobY, { seed: [0, 1] }, { ...options, threads: 2 });
       expect(started).toBe(2);
+      // Per fit, the trial goes out and its measure alone comes back (no model, no weights, no epochs)
+      expect(messages.sort()).toStrictEqual([...Array(4).fill('← type,id,result'), ...Array(4).fill('→ trial')]);
       expect(await search(blobs.x, blobY, { seed: [0, 1] }, { ...options, threads: 2 })).toStrictEqual(first);
       expect(await search(blobs.x, blobY, { seed: [0, 1] }, { ...options, threads: 1 })).toStrictEqual(first);
       expect(started).toBe(2);
@@ -127,6 +135,8 @@ describe('search', () => {
     expect(await refusal(() => search(blobs.x, blobY, {}, { model, workerUrl }))).toMatch(/^folds: give folds/);
     expect(await refusal(() => search(blobs.x, blobY, {}, { ...options, fit: { seed: 2 } as never }))).toMatch(/^fit.seed: is set by the search/);
     expect(await refusal(() => search(blobs.x, blobY, {}, { ...options, threads: 0 }))).toMatch(/^threads: expected a positive integer/);
+    // A trial's fit runs in a worker: its callback could not be called
+    expect(await refusal(() => runTrials(blobs.x, blobY, [{ model, fit: { onEpochEnd: () => {} } as never }], { folds: 2, workerUrl }))).toMatch(/^trials\[0\].fit.onEpochEnd: cannot be called/);
   });
 
   it('ranks a setting with a diverged fit after every other, and a higher-is-better metric from the top', () => {

@@ -1,13 +1,11 @@
-// A pool of training workers for independent jobs: WorkerTrainers (src/worker/), each started once
-// and reused through setModel, take the next job as they finish the last. Results come back in the
+// A pool of training workers for independent jobs: TrialWorkers (./trialWorker.ts), each started once
+// and sent one job after another, take the next job as they finish the last. Results come back in the
 // jobs' order whatever the number of workers, so the answer does not depend on it. The workers are
 // kept for the next run (as a model keeps its threads): a new worker spends its first fits booting,
 // loading the library and waiting for V8's optimized code, and on a machine whose every core is
 // training that start is not hidden by an idle one.
 import { fail, positiveInteger, show } from '../errors.js';
-import { WorkerTrainer } from '../worker/workerTrainer.js';
-import type { LayerSpec } from '../spec.js';
-import type { ModelOptions } from '../model.js';
+import { TrialWorker } from './trialWorker.js';
 
 let countCores: () => number = () => (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1;
 
@@ -28,7 +26,7 @@ export function threadCount(field: string, threads: unknown, jobs: number): numb
 }
 
 /** Idle workers from earlier runs, by worker script; at most coreCount() of each are kept. */
-const kept = new Map<string, WorkerTrainer[]>();
+const kept = new Map<string, TrialWorker[]>();
 
 /** Ends the workers that searches keep between runs (their memory back; the next search starts new ones). */
 export async function stopSearchWorkers(): Promise<void> {
@@ -38,20 +36,19 @@ export async function stopSearchWorkers(): Promise<void> {
 }
 
 /**
- * Runs every job on `threads` workers; `run` gets a worker and a job (and starts the worker over
- * with setModel). The jobs start in order of their `cost`, dearest first, so that no worker is left
+ * Runs every job on `threads` workers; `run` gets a worker and a job. The jobs start in order of their `cost`, dearest first, so that no worker is left
  * with a long job at the end while the others wait (results stay in the jobs' order). Idle workers
  * kept from an earlier run are taken first. The first failure ends every worker of the run and is
  * thrown; otherwise the workers are kept for the next run.
  */
 export async function runPool<J, R>(
-  jobs: readonly J[], cost: (job: J) => number, threads: number, start: ModelOptions<LayerSpec>, workerUrl: string | URL | undefined, run: (trainer: WorkerTrainer, job: J) => Promise<R>,
+  jobs: readonly J[], cost: (job: J) => number, threads: number, workerUrl: string | URL | undefined, run: (worker: TrialWorker, job: J) => Promise<R>,
 ): Promise<R[]> {
   const results = new Array<R>(jobs.length);
   const costs = jobs.map(cost);
   // Array.prototype.sort is stable: equal costs keep the jobs' order.
   const order = jobs.map((_, i) => i).sort((a, b) => costs[b]! - costs[a]!);
-  const trainers: WorkerTrainer[] = [];
+  const trainers: TrialWorker[] = [];
   const script = String(workerUrl);
   // A kept worker that has ended since (it failed while idle) is left out
   const all = kept.get(script) ?? [];
@@ -60,7 +57,7 @@ export async function runPool<J, R>(
   await Promise.all(all.filter((t) => t.ended).map((t) => t.terminate()));
   let next = 0, failed = false;
   const lane = async () => {
-    const trainer = idle.pop() ?? new WorkerTrainer(start, workerUrl === undefined ? {} : { workerUrl });
+    const trainer = idle.pop() ?? new TrialWorker(workerUrl);
     trainers.push(trainer);
     while (!failed && next < order.length) {
       const i = order[next++]!;

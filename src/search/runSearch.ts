@@ -3,16 +3,18 @@
 // model built with its seed, fit with its seed on the rows its split keeps for training, measured on
 // the rows it holds out — so a trial is reproduced on its own by that fit, in any thread.
 import type { Matrix } from '../data.js';
-import { DivergenceError, fail, knownKeys, positiveInteger, show } from '../errors.js';
+import { fail, knownKeys, positiveInteger, show } from '../errors.js';
 import { rowsOf, splitLabels, type ModelFitOptions } from '../fit.js';
-import type { Metrics } from '../metrics.js';
 import type { ModelOptions } from '../model.js';
 import { checkSpec, parameterCount, targetWidth, type LayerSpec, type Network } from '../spec.js';
 import { foldRows, splitRows, takeRows, type RowSplit } from '../split.js';
-import type { WorkerTrainer } from '../worker/workerTrainer.js';
 import { expandGrid, type SearchGrid, type SearchSetting } from './grid.js';
 import { checkMetric, metricValue, SEARCH_METRICS, type SearchMetric } from './metric.js';
 import { runPool, threadCount } from './pool.js';
+import type { TrialFitOptions, TrialResult } from './trial.js';
+import type { TrialWorker } from './trialWorker.js';
+
+export type { TrialFitOptions, TrialResult } from './trial.js';
 
 /** How the trials are validated and run: shared by `search` and `runTrials`. */
 export interface TrialOptions {
@@ -38,26 +40,10 @@ export interface SearchOptions extends TrialOptions {
   metric?: SearchMetric;
 }
 
-/** One trial to run: a model (with its seed) and a fit (with the same seed), trained once per fold. */
+/** One trial to run: a model (with its seed) and a fit (with the same seed), trained once per fold in a worker. */
 export interface TrialSpec {
   model: ModelOptions<LayerSpec>;
-  fit: ModelFitOptions;
-}
-
-/** One fit of a trial, measured on its held-out rows at the epoch whose weights it kept. */
-export interface TrialResult {
-  seed: number;
-  /** With folds: which one was held out (from 0). */
-  fold?: number;
-  /** The validation loss (NaN when the fit diverged). */
-  loss: number;
-  /** The validation metrics (none when the fit diverged). */
-  metrics?: Metrics;
-  /** Epochs run; with early stopping the model keeps the weights of `bestEpoch` (from 0). */
-  epochs: number;
-  bestEpoch?: number;
-  /** Why the fit stopped, when its loss stopped being a finite number. */
-  diverged?: string;
+  fit: TrialFitOptions;
 }
 
 /** A setting of the grid with its trials, ranked. */
@@ -135,8 +121,8 @@ export async function runTrials(x: Matrix, y: Matrix, trials: readonly TrialSpec
   let done = 0;
   // A fit's cost grows with its parameters and epochs (the rows are the same for all).
   const cost = ({ t }: { t: number }) => parameterCount(networks[t]!) * (trials[t]!.fit.epochs ?? 1);
-  const results = await runPool(jobs, cost, threadCount('threads', threads, jobs.length), trials[0]!.model, workerUrl, async (trainer, { t, fold }) => {
-    const result = await runFit(trainer, trials[t]!, networks[t]!, rows, split(trials[t]!.fit.seed ?? 0, fold), fold);
+  const results = await runPool(jobs, cost, threadCount('threads', threads, jobs.length), workerUrl, async (worker, { t, fold }) => {
+    const result = await runFit(worker, trials[t]!, networks[t]!, rows, split(trials[t]!.fit.seed ?? 0, fold), fold);
     onTrialEnd?.(++done, jobs.length);
     return result;
   });
@@ -146,30 +132,19 @@ export async function runTrials(x: Matrix, y: Matrix, trials: readonly TrialSpec
 function checkTrial(trial: TrialSpec, i: number): Network {
   if (typeof trial !== 'object' || trial === null) fail(`trials[${i}]`, `expected { model, fit }, got ${show(trial)}`);
   knownKeys(`trials[${i}]`, trial, ['model', 'fit']);
-  for (const key of ['validationSplit', 'validationData'] as const) if (trial.fit?.[key] !== undefined) fail(`trials[${i}].fit.${key}`, 'is set by the folds or validationSplit of the run; leave it out');
+  const fit: Record<string, unknown> = trial.fit ?? {};
+  for (const key of ['validationSplit', 'validationData']) if (fit[key] !== undefined) fail(`trials[${i}].fit.${key}`, 'is set by the folds or validationSplit of the run; leave it out');
+  if (fit.onEpochEnd !== undefined) fail(`trials[${i}].fit.onEpochEnd`, 'cannot be called: each fit runs in a worker, where a function does not cross; follow the fits with onTrialEnd');
   if ((trial.model.seed ?? 0) !== (trial.fit.seed ?? 0)) fail(`trials[${i}]`, `the model's seed (${trial.model.seed ?? 0}) and the fit's (${trial.fit.seed ?? 0}) differ; one seed reproduces a trial`);
   return checkSpec(trial.model);
 }
 
-/** One fit in a worker: the trial's model started over, trained on the split's training rows, measured on its held-out rows. */
-async function runFit(trainer: WorkerTrainer, trial: TrialSpec, network: Network, rows: { data: Float64Array; ys: Float64Array }, split: RowSplit, fold: number | undefined): Promise<TrialResult> {
+/** One fit in a worker: the trial's model, trained on the split's training rows, measured on its held-out rows. */
+function runFit(worker: TrialWorker, trial: TrialSpec, network: Network, rows: { data: Float64Array; ys: Float64Array }, split: RowSplit, fold: number | undefined): Promise<TrialResult> {
   const width = targetWidth(network);
   const take = (part: number[]) => [takeRows(rows.data, network.inputs, part), takeRows(rows.ys, width, part)] as [Float64Array, Float64Array];
   const [x, y] = take(split.train);
-  const seed = trial.fit.seed ?? 0;
-  const where = fold === undefined ? {} : { fold };
-  trainer.setModel(trial.model);
-  try {
-    const history = await trainer.fit(x, y, { ...trial.fit, validationData: take(split.validation) });
-    const kept = history.bestEpoch ?? history.loss.length - 1;
-    return {
-      seed, ...where, loss: history.valLoss![kept]!, metrics: history.valMetrics![kept]!, epochs: history.loss.length,
-      ...(history.bestEpoch === undefined ? {} : { bestEpoch: history.bestEpoch }),
-    };
-  } catch (e) {
-    if (e instanceof DivergenceError) return { seed, ...where, loss: NaN, epochs: e.epoch + 1, diverged: e.message };
-    throw e;
-  }
+  return worker.run({ model: trial.model, x, y, validation: take(split.validation), fit: trial.fit, ...(fold === undefined ? {} : { fold }) });
 }
 
 /**

@@ -6,12 +6,13 @@
 import { BackpropError, DivergenceError } from '../errors.js';
 import { Model } from '../model.js';
 import type { Matrix } from '../data.js';
+import { fitTrial } from '../search/trial.js';
 import type { EpochLogs } from '../trainer.js';
 import type { ErrorInfo, FitSettings, FromWorker, ModelState, Port, ToWorker } from './protocol.js';
 
 const YIELD_MS = 10;
 
-/** Serves a WorkerTrainer over `port`; `yieldToEvents` resolves after the worker's pending messages have run. */
+/** Serves a WorkerTrainer (or a search's TrialWorker) over `port`; `yieldToEvents` resolves after the worker's pending messages have run. */
 export function serve(port: Port<ToWorker, FromWorker>, yieldToEvents: () => Promise<void>): void {
   let model: Model | undefined;
   let stopRequested = false, running: number | undefined;
@@ -20,8 +21,17 @@ export function serve(port: Port<ToWorker, FromWorker>, yieldToEvents: () => Pro
     if (message.type === 'init') model = modelOf(message.model);
     else if (message.type === 'stop') stopRequested ||= message.id === undefined || message.id === running;
     // One fit at a time, in the order asked
-    else queue = queue.then(() => fit(model!, message.id, message.x as Matrix, message.y as Matrix, message.options));
+    else if (message.type === 'fit') queue = queue.then(() => fit(model!, message.id, message.x as Matrix, message.y as Matrix, message.options));
+    else queue = queue.then(() => trial(message));
   });
+
+  async function trial({ id, model, x, y, validation, fit, fold }: Extract<ToWorker, { type: 'trial' }>): Promise<void> {
+    try {
+      port.post({ type: 'trial', id, result: await fitTrial(new Model(model), x, y, validation, fit, fold) });
+    } catch (e) {
+      port.post({ type: 'trialError', id, error: errorInfo(e) });
+    }
+  }
 
   async function fit(model: Model, id: number, x: Matrix, y: Matrix, options: FitSettings): Promise<void> {
     stopRequested = false;

@@ -30,6 +30,12 @@ export function setDefaultWorker(factory: WorkerFactory): WorkerFactory | undefi
   return previous;
 }
 
+/** A worker of the library's worker script: from `url`, or the one beside the library's entry. */
+export function startWorker(url?: string | URL): WorkerEndpoint {
+  if (!defaultFactory) throw new Error('WorkerTrainer: import it from the library entry (backprop-wasm), which knows how to start a worker here');
+  return defaultFactory(url);
+}
+
 /** `new WorkerTrainer(model, options)`'s options. */
 export interface WorkerTrainerOptions {
   /**
@@ -87,8 +93,7 @@ export class WorkerTrainer {
   constructor(model: Model | ModelOptions<LayerSpec>, options: WorkerTrainerOptions = {}) {
     // Bad options are refused before a worker starts
     const start = model instanceof Model ? model : new Model(model);
-    const factory = defaultFactory ?? ((): never => { throw new Error('WorkerTrainer: import it from the library entry (backprop-wasm), which knows how to start a worker here'); });
-    this.endpoint = factory(options.workerUrl);
+    this.endpoint = startWorker(options.workerUrl);
     this.endpoint.listen((message) => this.receive(message));
     this.endpoint.onFailure((error) => this.fail(error));
     this.endpoint.busy?.(false);
@@ -151,6 +156,7 @@ export class WorkerTrainer {
       }
       return;
     }
+    if (message.type !== 'done' && message.type !== 'error') throw new Error(`WorkerTrainer: its worker answered '${message.type}', a message for a search's worker`);
     this.current = modelOf({ ...stateOf(this.current), weights: message.weights, scaler: message.scaler, state: message.state });
     this.pending.delete(message.id);
     if (this.pending.size === 0) this.endpoint.busy?.(false);
@@ -192,7 +198,7 @@ function stateOf(model: Model): ModelState {
 }
 
 /** The worker's error as the class fit would have thrown in this thread. */
-function rebuild(e: ErrorInfo): Error {
+export function rebuild(e: ErrorInfo): Error {
   if (e.name === 'BackpropError' && e.field !== undefined) return new BackpropError(e.field, e.message.slice(e.field.length + 2));
   if (e.name === 'DivergenceError') return new DivergenceError(e.epoch!, e.row!, e.reason!, e.advice);
   const error = new Error(e.message);
