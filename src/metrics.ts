@@ -1,4 +1,8 @@
 import { argmax } from './classes.js';
+// The engines' own ln, not the host's Math.log, which rounds otherwise in the last bit in some
+// engines (Chromium's V8 gave a search's log loss one bit away from Node's): so the metrics, like
+// the losses, are the same to the bit on every host.
+import { log } from './engines/math.js';
 import { count, fail, show } from './errors.js';
 import { LOSS_ROWS, type Loss } from './operations/losses.js';
 
@@ -111,7 +115,7 @@ export function classificationMetrics(y: ArrayLike<number>, yhat: ArrayLike<numb
     const t = y[i]!, p = yhat[i]!;
     if (t !== 0 && t !== 1) fail('y', `value ${i + 1} is ${show(t)}; classification targets must be 0 or 1`);
     const c = Math.min(Math.max(p, EPS), 1 - EPS);
-    logLoss -= (t * Math.log(c) + (1 - t) * Math.log(1 - c)) / n;
+    logLoss -= (t * log(c) + (1 - t) * log(1 - c)) / n;
     const predicted = p >= threshold;
     if (predicted) confusion[t === 1 ? 'tp' : 'fp']++;
     else confusion[t === 1 ? 'fn' : 'tn']++;
@@ -155,7 +159,7 @@ export function multiclassMetrics(labels: ArrayLike<number>, probabilities: Arra
       sum += p;
     }
     const p = sum > 0 ? probabilities[r * classes + t]! / sum : 0;
-    logLoss -= Math.log(Math.min(Math.max(p, EPS), 1 - EPS)) / rows;
+    logLoss -= log(Math.min(Math.max(p, EPS), 1 - EPS)) / rows;
     const predicted = argmax(probabilities, r * classes, classes);
     confusion[t]![predicted]!++;
     if (predicted === t) correct++;

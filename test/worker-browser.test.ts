@@ -1,18 +1,22 @@
 // WorkerTrainer in a browser: the built dist/browser.js in headless Chromium starts dist/worker.js
 // as a module Web Worker; the fit there equals an in-page Model.fit to the bit, the
 // page's own thread keeps running meanwhile, and stop ends a long fit. Node's fit agrees to 1e-12.
+// A search on two of those workers gives Node's rows to the bit.
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { datasets, Model, type ModelFitOptions } from '../src/node.js';
+import { datasets, Model, search, stopSearchWorkers, type ModelFitOptions } from '../src/node.js';
 import { launch, open, serve } from './browser.js';
 
 const FIT: ModelFitOptions = { optimizer: 'adam', learningRate: 0.05, epochs: 300, batchSize: 1, shuffle: 'epoch', seed: 3 };
+/** A search of the placement task: 2 settings × 2 seeds × 2 folds, on two workers. */
+const SEARCH = { grid: { learningRate: [0.01, 0.1], seed: [0, 1] }, options: { fit: { optimizer: 'adam', epochs: 40 }, folds: 2, threads: 2 } } as const;
 
 /** The page: trains placement in a WorkerTrainer while a timer counts on the page's thread, then in the page, then a long fit it stops. */
 const PAGE = `<!doctype html><title>WorkerTrainer</title><link rel="icon" href="data:,"><script type="module">
-import { datasets, Model, WorkerTrainer } from './browser.js';
+import { datasets, Model, search, WorkerTrainer } from './browser.js';
 const fit = ${JSON.stringify(FIT)};
+const s = ${JSON.stringify(SEARCH)};
 const d = datasets.placement;
 const trainer = new WorkerTrainer(d.model);
 let ticks = 0;
@@ -25,7 +29,8 @@ const local = new Model(d.model);
 const inPage = await local.fit(d.x, d.y, fit);
 const stopped = await trainer.fit(d.x, d.y, { epochs: 1e6, batchSize: 1, onEpochEnd: (e) => { if (e === 200) trainer.stop(); } });
 await trainer.terminate();
-window.result = { history, weights, inPage, inPageWeights: local.getWeights(), epochs, ticks, stoppedAfter: stopped.loss.length };
+const searched = await search(d.x, d.y, s.grid, { ...s.options, model: d.model });
+window.result = { history, weights, inPage, inPageWeights: local.getWeights(), epochs, ticks, stoppedAfter: stopped.loss.length, searched };
 </script>`;
 
 let browser: Browser;
@@ -43,7 +48,7 @@ describe('WorkerTrainer in Chromium', () => {
   it('trains in a module worker to the bit of an in-page fit (and Node\'s to 1e-12), while the page keeps running; stop ends a long fit', async () => {
     const { page, problems } = await open(browser, `${server.url}/index.html`);
     await page.waitForFunction(() => 'result' in window, undefined, { timeout: 60_000 });
-    const result = await page.evaluate(() => (window as unknown as { result: { history: { loss: number[] }; inPage: unknown; weights: number[][][]; inPageWeights: unknown; epochs: number[]; ticks: number; stoppedAfter: number } }).result);
+    const result = await page.evaluate(() => (window as unknown as { result: { history: { loss: number[] }; inPage: unknown; weights: number[][][]; inPageWeights: unknown; epochs: number[]; ticks: number; stoppedAfter: number; searched: unknown } }).result);
 
     expect(result.history).toEqual(result.inPage);
     expect(result.weights).toEqual(result.inPageWeights);
@@ -58,6 +63,11 @@ describe('WorkerTrainer in Chromium', () => {
     expect(result.ticks).toBeGreaterThan(0);
     expect(result.stoppedAfter).toBeGreaterThan(200);
     expect(result.stoppedAfter).toBeLessThan(1e7);
+    // Each of the search's fits built, trained and measured in a module worker, as in a Node worker
+    const workerUrl = new URL('../dist/worker-node.js', import.meta.url);
+    const { model, x, y } = datasets.placement;
+    expect(result.searched).toEqual(await search(x, y, SEARCH.grid, { ...SEARCH.options, model, workerUrl }));
+    await stopSearchWorkers();
     expect(problems).toEqual([]);
     await page.close();
   });
