@@ -10,7 +10,7 @@ import { launch, open, serve } from './browser.js';
 
 const FIT: ModelFitOptions = { optimizer: 'adam', learningRate: 0.05, epochs: 300, batchSize: 1, shuffle: 'epoch', seed: 3 };
 /** A search of the placement task: 2 settings × 2 seeds × 2 folds, on two workers. */
-const SEARCH = { grid: { learningRate: [0.01, 0.1], seed: [0, 1] }, options: { fit: { optimizer: 'adam', epochs: 40 }, folds: 2, threads: 2 } } as const;
+const SEARCH = { grid: { learningRate: [0.01, 0.1], seed: [0, 1] }, options: { fit: { optimizer: 'adam' as const, epochs: 40 }, folds: 2, threads: 2 } };
 
 /** The page: trains placement in a WorkerTrainer while a timer counts on the page's thread, then in the page, then a long fit it stops. */
 const PAGE = `<!doctype html><title>WorkerTrainer</title><link rel="icon" href="data:,"><script type="module">
