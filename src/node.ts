@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { setDefaultWasmSource } from './engines/wasm.js';
-import { setCoreCount } from './search/pool.js';
+import { setCoreCount } from './cores.js';
 import { setBusyCores, setThreadStarter } from './threads.js';
 import { busyCores } from './busyCores.js';
 import { Worker } from 'node:worker_threads';

@@ -7,7 +7,7 @@
 import type { Engine, SharedKernels } from './engines/engine.js';
 import { fail, positiveInteger, show } from './errors.js';
 import { NET } from './layout.js';
-import { coreCount } from './search/pool.js';
+import { coreCount } from './cores.js';
 import { type Network, parameterCount } from './spec.js';
 
 /** What a worker is given: the threads build, the memory it shares, the descriptor and its thread number (1, 2, …). */

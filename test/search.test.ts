@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { availableParallelism } from 'node:os';
 import { foldRows, formatCsv, gaussianBlobs, Model, parseCsv, rankRows, runTrials, search, stopSearchWorkers, takeRows, type LayerSpec, type ModelOptions, type TrialResult } from '../src/node.js';
-import { setCoreCount } from '../src/search/pool.js';
+import { setCoreCount } from '../src/cores.js';
 import { setDefaultWorker, type WorkerFactory } from '../src/worker/workerTrainer.js';
 import { seeded } from '../src/random.js';
 import { runCli } from './helpers.js';

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { OPTIMIZERS } from '../src/contract.js';
-import { setCoreCount } from '../src/search/pool.js';
+import { setCoreCount } from '../src/cores.js';
 import { AUTO_START_WORK, setBusyCores, setTunerClock, threadsFor, ThreadTuner } from '../src/threads.js';
 import { NET } from '../src/layout.js';
 import { busyCores } from '../src/busyCores.js';

@@ -8,7 +8,7 @@ import { HIDDEN_ACTIVATIONS } from '../operations/activations.js';
 import { kernelFile, simdSupported } from '../engines/wasm.js';
 import { fail, oneOf } from '../errors.js';
 import { list, number, type Command, type Values } from './args.js';
-import { coreCount } from '../search/pool.js';
+import { coreCount } from '../cores.js';
 import { runSearchBench, SEARCH_BENCH, type SearchBench, type SearchBenchRow } from '../yardsticks/searchBench.js';
 // The Node entry sets where the kernels are read from (build/).
 import '../node.js';

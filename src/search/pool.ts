@@ -4,24 +4,13 @@
 // kept for the next run (as a model keeps its threads): a new worker spends its first fits booting,
 // loading the library and waiting for V8's optimized code, and on a machine whose every core is
 // training that start is not hidden by an idle one.
+import { coreCount } from '../cores.js';
 import { fail, positiveInteger, show } from '../errors.js';
 import { TrialWorker } from './trialWorker.js';
 
-let countCores: () => number = () => (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1;
-
-/** Set by the Node entry: how many cores 'auto' may use (Node 20 has no navigator.hardwareConcurrency). */
-export function setCoreCount(count: () => number): void {
-  countCores = count;
-}
-
-/** How many cores 'auto' may use (a search's workers, a fit's threads). */
-export function coreCount(): number {
-  return countCores();
-}
-
 /** `threads` as a worker count: a positive integer, or 'auto' (the machine's cores); never more than the jobs. */
 export function threadCount(field: string, threads: unknown, jobs: number): number {
-  const n = threads === 'auto' ? countCores() : typeof threads === 'number' ? positiveInteger(field, threads) : fail(field, `expected a positive integer or 'auto', got ${show(threads)}`);
+  const n = threads === 'auto' ? coreCount() : typeof threads === 'number' ? positiveInteger(field, threads) : fail(field, `expected a positive integer or 'auto', got ${show(threads)}`);
   return Math.max(1, Math.min(n, jobs));
 }
 
