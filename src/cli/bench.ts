@@ -278,7 +278,7 @@ on the engines' core, with taskset), tfjs-cpu, tfjs-wasm. Predict and fit calls 
       anchors: { value: 'DIR', help: 'where per-row.c and batched.c are (default: shared/anchors beside the package or a parent)' },
       threads: { help: "time the threads rows instead (wasm, fit({ threads })): Adam on 128-128-1 at 32, 64 and 256 rows a batch and on 256-256-1 at 64 and 256, on 1 thread, 2 and 'auto'; and 'auto' on the small networks; then the search rows (as --search)" },
       search: { help: `time the search rows instead: a ${SEARCH_BENCH.settings}-setting grid of small networks (${SEARCH_BENCH.epochs} epochs, ${SEARCH_BENCH.rows.toLocaleString('en-US')} rows) searched on 1 worker and on 2, with workers started for the search and kept from the one before (--reps: runs of each, default 3)` },
-      folds: { value: 'K', help: 'with --search: each setting cross-validated on K folds (K × 24 fits) instead of one validation split' },
+      folds: { value: 'K', help: `with --search: each setting cross-validated on K folds (K × ${SEARCH_BENCH.settings} fits) instead of one validation split` },
       json: { help: 'print one JSON object: the machine, the rows, the calls and the targets' },
     },
   }],
@@ -364,7 +364,8 @@ async function benchThreads(v: Values): Promise<void> {
     onGroup: (rows) => { if (!v.json) for (const r of rows) console.log(threadLine(r, rows)); },
   });
   if (!v.json) console.log('');
-  const searched = await searchRows(v, v.quick ? 1 : 3);
+  // --reps counts the search's runs too; by default fewer of them (each is a whole search)
+  const searched = await searchRows(v, v.reps === undefined ? (v.quick ? 1 : 3) : reps);
   const targets = [...checkThreadTargets(result.rows), ...checkSearchTargets(searched.rows)];
   if (v.json) {
     console.log(JSON.stringify({ node: process.version, cpu: cpus()[0]?.model.trim(), cores: cpus().length, simd: simdSupported(), rows: result.rows, search: searched, targets }));
@@ -390,8 +391,7 @@ const SEARCH_COLUMNS = ['pool', 'workers', 'ms', 'cpu ms', '÷ 1 worker'];
 const SEARCH_WIDTHS = [29, 7, 7, 7, 10];
 
 /** The search rows (printed unless --json): the grid on 1 worker and 2, started and kept, the fastest of `reps` runs each. */
-async function searchRows(v: Values, defaultReps: number): Promise<SearchBench> {
-  const reps = number('reps', v.reps) ?? defaultReps;
+async function searchRows(v: Values, reps: number): Promise<SearchBench> {
   const folds = number('folds', v.folds);
   if (folds !== undefined && (!Number.isInteger(folds) || folds < 2)) fail('--folds', `expected a whole number of folds, at least 2, got ${folds}`);
   const fits = SEARCH_BENCH.settings * (folds ?? 1);

@@ -25,10 +25,11 @@ export async function stopSearchWorkers(): Promise<void> {
 }
 
 /**
- * Runs every job on `threads` workers; `run` gets a worker and a job. The jobs start in order of their `cost`, dearest first, so that no worker is left
- * with a long job at the end while the others wait (results stay in the jobs' order). Idle workers
- * kept from an earlier run are taken first. The first failure ends every worker of the run and is
- * thrown; otherwise the workers are kept for the next run.
+ * Runs every job on `threads` workers; `run` gets a worker and a job. The jobs start in order of
+ * their `cost`, dearest first, so that no worker is left with a long job at the end while the others
+ * wait (results stay in the jobs' order). Idle workers kept from an earlier run are taken first. The
+ * first failure ends every worker of the run and is thrown; otherwise the workers are kept for the
+ * next run.
  */
 export async function runPool<J, R>(
   jobs: readonly J[], cost: (job: J) => number, threads: number, workerUrl: string | URL | undefined, run: (worker: TrialWorker, job: J) => Promise<R>,
@@ -37,7 +38,8 @@ export async function runPool<J, R>(
   const costs = jobs.map(cost);
   // Array.prototype.sort is stable: equal costs keep the jobs' order.
   const order = jobs.map((_, i) => i).sort((a, b) => costs[b]! - costs[a]!);
-  const trainers: TrialWorker[] = [];
+  // The workers of this run (kept ones taken up, new ones started)
+  const running: TrialWorker[] = [];
   const script = String(workerUrl);
   // A kept worker that has ended since (it failed while idle) is left out
   const all = kept.get(script) ?? [];
@@ -46,11 +48,11 @@ export async function runPool<J, R>(
   await Promise.all(all.filter((t) => t.ended).map((t) => t.terminate()));
   let next = 0, failed = false;
   const lane = async () => {
-    const trainer = idle.pop() ?? new TrialWorker(workerUrl);
-    trainers.push(trainer);
+    const worker = idle.pop() ?? new TrialWorker(workerUrl);
+    running.push(worker);
     while (!failed && next < order.length) {
       const i = order[next++]!;
-      results[i] = await run(trainer, jobs[i]!);
+      results[i] = await run(worker, jobs[i]!);
     }
   };
   try {
@@ -63,11 +65,11 @@ export async function runPool<J, R>(
       }
     }));
   } catch (e) {
-    await Promise.all([...trainers, ...idle].map((t) => t.terminate()));
+    await Promise.all([...running, ...idle].map((t) => t.terminate()));
     throw e;
   }
   // Another run may have kept workers of this script meanwhile
-  const keep = [...(kept.get(script) ?? []), ...trainers, ...idle];
+  const keep = [...(kept.get(script) ?? []), ...running, ...idle];
   kept.set(script, keep.slice(0, coreCount()));
   await Promise.all(keep.slice(coreCount()).map((t) => t.terminate()));
   return results;

@@ -105,11 +105,6 @@ export class WorkerTrainer {
     return this.current;
   }
 
-  /** Whether the worker has ended (terminate(), or it failed): a fit would reject. */
-  get ended(): boolean {
-    return this.failure !== undefined;
-  }
-
   /**
    * Starts over from `model` in the same worker, as a new WorkerTrainer would without starting a
    * worker: the next fit begins from its weights and training state (a model that has not trained:
