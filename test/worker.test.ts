@@ -2,6 +2,7 @@
 // thread, to the bit — history, every epoch's logs, weights, scaler, a second fit's continuation
 // of the optimizer state — plus stop, progress weights and errors of the same class and message.
 import { afterEach, describe, expect, it } from 'vitest';
+import { setDefaultWorker, type WorkerFactory } from '../src/worker/workerTrainer.js';
 import { BackpropError, datasets, DivergenceError, Model, modelFromFile, modelToText, WorkerTrainer, type EpochLogs, type LayerSpec, type ModelFitOptions, type ModelOptions, type WorkerEpochLogs } from '../src/node.js';
 
 const workerUrl = new URL('../dist/worker-node.js', import.meta.url);
@@ -61,6 +62,34 @@ describe('WorkerTrainer in Node', () => {
     copy.setTrainingState(local.getTrainingState()!);
     expect(await trainer.fit(x, y, fit)).toEqual(await copy.fit(x, y, fit));
     expect(trainer.model.getWeights()).toEqual(copy.getWeights());
+  });
+
+  it('sends epoch logs only to a fit that listens: without onEpochEnd the worker answers with the end alone, and stop() still gets in', async () => {
+    const received: string[] = [];
+    const node: WorkerFactory = setDefaultWorker((url) => {
+      const endpoint = node(url);
+      return { ...endpoint, listen: (handler) => endpoint.listen((m) => { received.push(m.type); handler(m); }) };
+    })!;
+    try {
+      trainer = new WorkerTrainer(d.model, { workerUrl });
+      // paced, so that the epochs would go out one by one
+      const fit = { epochs: 12, learningRate: 0.05, batchSize: 1, pace: 2 } as const;
+      const quiet = await trainer.fit(d.x, d.y, fit);
+      expect(received).toEqual(['done']);
+      received.length = 0;
+      const heard: number[] = [];
+      expect(await trainer.fit(d.x, d.y, { ...fit, initialEpoch: 12, epochs: 24, onEpochEnd: (e) => { heard.push(e); } })).toBeDefined();
+      expect(heard).toEqual(Array.from({ length: 12 }, (_, i) => 12 + i));
+      expect(received.filter((t) => t === 'epochs').length).toBeGreaterThan(1);
+      expect(quiet.loss).toHaveLength(12);
+      // A stop reaches a fit nobody listens to
+      const t = trainer;
+      const long = t.fit(d.x, d.y, { epochs: 1_000_000, learningRate: 0.05, batchSize: 1 });
+      setTimeout(() => t.stop(), 50);
+      expect((await long).loss.length).toBeLessThan(1_000_000);
+    } finally {
+      setDefaultWorker(node);
+    }
   });
 
   it('stop() ends the fit after an epoch; the weights are those of an in-thread fit of as many epochs', async () => {

@@ -1,7 +1,7 @@
 // The worker's side: one Model, kept for the worker's life so that a second fit continues the first
 // one's optimizer state exactly as a second in-thread fit does. Epoch logs go out in batches, at
-// most every YIELD_MS, and between batches the worker lets its message queue run, so that a stop
-// from the page gets in. A big model's weights are slow to copy and to clone, on both sides:
+// most every YIELD_MS (none when the caller has no onEpochEnd), and between batches the worker
+// lets its message queue run, so that a stop from the page gets in. A big model's weights are slow to copy and to clone, on both sides:
 // batches that carry them are spaced so that sending them takes at most a third of the time.
 import { BackpropError, DivergenceError } from '../errors.js';
 import { Model } from '../model.js';
@@ -21,7 +21,7 @@ export function serve(port: Port<ToWorker, FromWorker>, yieldToEvents: () => Pro
     if (message.type === 'init') model = modelOf(message.model);
     else if (message.type === 'stop') stopRequested ||= message.id === undefined || message.id === running;
     // One fit at a time, in the order asked
-    else if (message.type === 'fit') queue = queue.then(() => fit(model!, message.id, message.x as Matrix, message.y as Matrix, message.options));
+    else if (message.type === 'fit') queue = queue.then(() => fit(model!, message.id, message.x as Matrix, message.y as Matrix, message.options, message.reports));
     else queue = queue.then(() => trial(message));
   });
 
@@ -33,7 +33,7 @@ export function serve(port: Port<ToWorker, FromWorker>, yieldToEvents: () => Pro
     }
   }
 
-  async function fit(model: Model, id: number, x: Matrix, y: Matrix, options: FitSettings): Promise<void> {
+  async function fit(model: Model, id: number, x: Matrix, y: Matrix, options: FitSettings, reports: boolean): Promise<void> {
     stopRequested = false;
     running = id;
     const { progressWeights, pace, ...fitOptions } = options;
@@ -55,7 +55,8 @@ export function serve(port: Port<ToWorker, FromWorker>, yieldToEvents: () => Pro
       const history = await model.fit(x, y, {
         ...fitOptions,
         onEpochEnd: async (epoch, logs) => {
-          batch.push({ epoch, logs });
+          // Nobody listening: the worker still yields as often, so that a stop gets in
+          if (reports) batch.push({ epoch, logs });
           if (pace) await new Promise((resolve) => setTimeout(resolve, Math.max(0, start + (epoch + 1) * pace - performance.now())));
           if (performance.now() - lastYield >= spacing) {
             flush();

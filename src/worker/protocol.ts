@@ -22,7 +22,8 @@ export type FitSettings = Omit<ModelFitOptions, 'onEpochEnd'> & { progressWeight
 
 export type ToWorker =
   | { type: 'init'; model: ModelState }
-  | { type: 'fit'; id: number; x: unknown; y: unknown; options: FitSettings }
+  /** `reports`: whether the caller listens to the epochs (an onEpochEnd); if not, none are sent, only the end. */
+  | { type: 'fit'; id: number; x: unknown; y: unknown; options: FitSettings; reports: boolean }
   /** Ends the running fit after its epoch; with `id`, only if that fit is the one running. */
   | { type: 'stop'; id?: number }
   /** A search's fit (src/search/trial.ts): a model of its own, built, trained and measured in the worker. */

@@ -125,7 +125,7 @@ export class WorkerTrainer {
     return new Promise<History>((resolve, reject) => {
       this.pending.set(id, { id, resolve, reject, onEpochEnd, calls: Promise.resolve() });
       this.endpoint.busy?.(true);
-      this.endpoint.post({ type: 'fit', id, x, y, options: settings as FitSettings });
+      this.endpoint.post({ type: 'fit', id, x, y, options: settings as FitSettings, reports: onEpochEnd !== undefined });
     });
   }
 
