@@ -121,4 +121,19 @@ describe('trainOnBatch', () => {
     expect(model.getWeights()).toEqual(before);
     expect(model.getTrainingState()!.optimizer!.scalars.iterations).toBe(1);
   });
+
+  it('keeps them too when the engine\'s memory grew since the last step (a predict of many rows in between), on either engine', () => {
+    for (const engine of ['wasm', 'js'] as const) {
+      const model = new Model({ inputs: 1, layers: [{ units: 3, activation: 'tanh' }, { units: 1 }], loss: 'mse', seed: 2 });
+      // one options object for every call, as an app would (a new one sets the optimizer up anew)
+      const options = { learningRate: 0.1, engine };
+      model.trainOnBatch([[1]], [[1]], options);
+      const before = model.getWeights();
+      const many = Array.from({ length: 200_000 }, (_, i) => [i / 200_000]);
+      model.predict(many, { engine });
+      expect(() => model.trainOnBatch([[1e200]], [[1e200]], options)).toThrow(DivergenceError);
+      expect(model.getWeights()).toEqual(before);
+      expect(model.getTrainingState()!.optimizer!.scalars.iterations).toBe(1);
+    }
+  });
 });
