@@ -1,5 +1,5 @@
 import { LINEAR, SIGMOID, TANH, RELU, SOFTMAX, ELU, SELU, SOFTPLUS, SOFTSIGN, SWISH, GELU, RELU6, LEAKY_RELU, HARD_SIGMOID, HARD_SWISH, MISH, EXPONENTIAL } from './contract';
-import { exp, exp2, lane, log, log1p, erf, expm1, tanh } from './math';
+import { exp, exp2, lane, log, log1p, erf, expm1, tanh, tanh2 } from './math';
 import { EXP_LANE_ONE } from './expTable';
 
 // Each activation is one record of f and f′ (as micrograd keeps an operation and its _backward
@@ -166,12 +166,13 @@ function sigmoid2(z: v128): v128 {
 }
 
 // Two lanes of z through the activation (SIMD build), for the dense kernels and activation_forward:
-// sigmoid takes both lanes' exp at once, relu both lanes' max (f64x2.max is f64.max in each lane: a
-// NaN stays a NaN, max(−0, 0) = +0), linear is z itself; the rest go lane by lane. Each lane gets
-// activate()'s bits.
+// sigmoid takes both lanes' exp at once, tanh both lanes' (tanh2), relu both lanes' max (f64x2.max is
+// f64.max in each lane: a NaN stays a NaN, max(−0, 0) = +0), linear is z itself; the rest go lane by
+// lane. Each lane gets activate()'s bits.
 @inline
 export function activate2(z: v128, act: i32): v128 {
   if (act == SIGMOID) return sigmoid2(z);
+  if (act == TANH) return tanh2(z);
   if (act == LINEAR) return z;
   if (act == RELU) return f64x2.max(z, f64x2.splat(0.0));
   return f64x2.replace_lane(f64x2.splat(activate(f64x2.extract_lane(z, 0), act)), 1, activate(f64x2.extract_lane(z, 1), act));

@@ -1,5 +1,5 @@
 import { activate, activate2 } from './activations';
-import { LINEAR, SIGMOID } from './contract';
+import { LINEAR, SIGMOID, TANH } from './contract';
 
 // The Dense layer's forward/backward pair over a whole batch, batch-major: row r of a [rows][n]
 // block starts n doubles after row r − 1. Each kernel has a plain reference loop beside it
@@ -17,8 +17,8 @@ import { LINEAR, SIGMOID } from './contract';
 //   out: [rows][units] = act(b + inp · wᵀ), each z = b[u] + dot(w[u], inp[r])
 // The SIMD build takes 2 rows × 4 units at a time (then 2 units, then the odd one): each weight pair
 // loaded serves both rows, each input pair four units. Under four inputs the dot products have too
-// little for the lanes and stay scalar, but a sigmoid layer still takes its exp two at a time
-// (denseForwardNarrow).
+// little for the lanes and stay scalar, but a sigmoid or tanh layer still takes its activation two
+// at a time (denseForwardNarrow).
 @inline
 export function denseForward(out: usize, inp: usize, w: usize, b: usize, rows: i32, inputs: i32, units: i32, act: i32): void {
   if (ASC_FEATURE_SIMD) {
@@ -26,7 +26,7 @@ export function denseForward(out: usize, inp: usize, w: usize, b: usize, rows: i
       denseForwardBlocked(out, inp, w, b, rows, inputs, units, act);
       return;
     }
-    if ((units >= 2 || rows >= 2) && act == SIGMOID) {
+    if ((units >= 2 || rows >= 2) && (act == SIGMOID || act == TANH)) {
       denseForwardNarrow(out, inp, w, b, rows, inputs, units, act);
       return;
     }
@@ -35,8 +35,8 @@ export function denseForward(out: usize, inp: usize, w: usize, b: usize, rows: i
 }
 
 // Under four inputs (SIMD build): the reference loop's dot products, two units' z in the lanes of one
-// vector, so a sigmoid layer takes their exp two at a time; an odd unit (a one-unit output layer)
-// takes two rows' z in the lanes instead.
+// vector, so a sigmoid or tanh layer takes their activation two at a time; an odd unit (a one-unit
+// output layer) takes two rows' z in the lanes instead.
 @inline
 function denseForwardNarrow(out: usize, inp: usize, w: usize, b: usize, rows: i32, inputs: i32, units: i32, act: i32): void {
   const inBytes = <usize>inputs << 3, outBytes = <usize>units << 3;

@@ -10,7 +10,7 @@ import {
   UNITS, INPUTS, ACT, W, B, A, D, Z, MASK, OPTIONS, RATE, ALPHA, LINEAR, SIGMOID, TANH, RELU, LEAKY_RELU, MSE,
 } from './contract';
 import { slot, record, field, at, setting } from './net';
-import { exp, exp2 } from './math';
+import { exp, exp2, tanh, tanh2 } from './math';
 
 // The host checks this against its own src/contract.ts when it loads the module.
 export { CONTRACT } from './contract';
@@ -22,14 +22,21 @@ export { adagradUpdate, adadeltaUpdate, adamaxUpdate, nadamUpdate, adamAmsgradUp
 export { activationForward, activationBackward } from './activations';
 export { exp, log, log1p, expm1, tanh, erf, powerStep } from './math';
 
-// e^x in place over xs [n], two at a time in the SIMD build (as the kernels take it), for the test
-// that holds the two-lane exp to exp().
-export function expAll(xs: usize, n: i32): void {
+// e^x (`which` 0) or tanh x (1) in place over xs [n], two at a time in the SIMD build (as the
+// kernels take them), for the tests that hold the two-lane exp and tanh to exp() and tanh().
+export function twoLanes(xs: usize, n: i32, which: i32): void {
+  if (which != 0 && which != 1) unreachable();
   let i = 0;
   if (ASC_FEATURE_SIMD) {
-    for (; i + 2 <= n; i += 2) v128.store(xs + (<usize>i << 3), exp2(v128.load(xs + (<usize>i << 3))));
+    for (; i + 2 <= n; i += 2) {
+      const at = xs + (<usize>i << 3), v = v128.load(at);
+      v128.store(at, which == 0 ? exp2(v) : tanh2(v));
+    }
   }
-  for (; i < n; i++) store<f64>(xs + (<usize>i << 3), exp(load<f64>(xs + (<usize>i << 3))));
+  for (; i < n; i++) {
+    const at = xs + (<usize>i << 3), v = load<f64>(at);
+    store<f64>(at, which == 0 ? exp(v) : tanh(v));
+  }
 }
 
 // Makes room for `bytes` of host-laid-out data after the module's own static data and returns

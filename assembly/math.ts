@@ -1,4 +1,5 @@
-// exp, log, log1p, expm1, tanh and erf for the kernels, and the running powers of the bias corrections (powerStep).
+// exp, log, log1p, expm1, tanh and erf for the kernels, the SIMD build's two-lane exp2 and tanh2,
+// and the running powers of the bias corrections (powerStep).
 // exp: the method of the C libraries' exp (a table of 2^(i/128), a short polynomial, no division),
 // written once in src/engines/math.ts with the same lines for the pure-JS engine, whose constants
 // and table scripts/tables.mjs generates into ./expTable — the two engines round it alike.
@@ -237,6 +238,82 @@ export function tanh(x: f64): f64 {
     z = 1.0;
   }
   return jx >= 0 ? z : -z;
+}
+
+// tanh of both lanes (SIMD build only): each lane goes through exactly tanh()'s operations above, so
+// each gives tanh()'s bits, with one division pair for both lanes where tanh() divides twice a lane.
+// expm1's branches become selections: its three argument reductions are one (x − k·ln2_hi, k·ln2_lo:
+// with k = 0 that is x and 0 exactly, with k = −1 the x + ln2_hi, −ln2_lo it writes), the rational
+// part is common, and each of its endings is computed for both lanes and the lane's own is kept.
+// The arguments tanh() hands it (2|x| from 2 to 44, −2|x| above −2) never reach its other branches
+// (k = 1, overflow, the early −1); NaN and ±∞ go to tanh() lane by lane.
+// Its constants are loaded in pairs from TANH_LANES (as exp2's from EXP_LANES): V8 would build each
+// splat from an immediate on every call.
+const TANH_LANES: usize = memory.data<f64>([
+  2.0, 2.0, -2.0, -2.0, 0.5, 0.5, -0.5, -0.5, 1.0, 1.0, -1.0, -1.0, 3.0, 3.0, 6.0, 6.0, 20.0, 20.0, 56.0, 56.0,
+  INV_LN2, INV_LN2, LN2_HI, LN2_HI, LN2_LO, LN2_LO,
+  EXPM1_Q1, EXPM1_Q1, EXPM1_Q2, EXPM1_Q2, EXPM1_Q3, EXPM1_Q3, EXPM1_Q4, EXPM1_Q4, EXPM1_Q5, EXPM1_Q5,
+], 16);
+const TANH_MASKS: usize = memory.data<u64>([
+  0x7fffffffffffffff, 0x7fffffffffffffff, 0x8000000000000000, 0x8000000000000000, 1023, 1023,
+  // high words: |x| at 2^-28, 1, 22, ∞; |a| at ln2/2 and 3·ln2/2
+  0x3e300000, 0x3e300000, 0x3ff00000, 0x3ff00000, 0x40360000, 0x40360000, 0x7ff00000, 0x7ff00000,
+  0x3fd62e42, 0x3fd62e42, 0x3ff0a2b2, 0x3ff0a2b2,
+], 16);
+@inline function tf(i: i32): v128 { return v128.load(TANH_LANES + (<usize>i << 4)); }
+@inline function tm(i: i32): v128 { return v128.load(TANH_MASKS + (<usize>i << 4)); }
+const T_TWO = 0, T_MINUS_TWO = 1, T_HALF = 2, T_MINUS_HALF = 3, T_ONE = 4, T_MINUS_ONE = 5, T_THREE = 6, T_SIX = 7, T_20 = 8, T_56 = 9;
+const T_INV_LN2 = 10, T_LN2_HI = 11, T_LN2_LO = 12, T_Q1 = 13, T_Q2 = 14, T_Q3 = 15, T_Q4 = 16, T_Q5 = 17;
+const M_ABS = 0, M_SIGN = 1, M_BIAS = 2, M_TINY = 3, M_ONE = 4, M_22 = 5, M_INF = 6, M_HALF_LN2 = 7, M_3_HALF_LN2 = 8;
+
+export function tanh2(x: v128): v128 {
+  const bits = v128.and(x, tm(M_ABS));
+  const ix = i64x2.shr_u(bits, 32); // each lane's high word of |x|
+  if (v128.any_true(i64x2.ge_s(ix, tm(M_INF)))) {
+    return f64x2.replace_lane(f64x2.splat(tanh(f64x2.extract_lane(x, 0))), 1, tanh(f64x2.extract_lane(x, 1)));
+  }
+  const big = i64x2.ge_s(ix, tm(M_ONE)); // |x| ≥ 1: expm1(2|x|), else expm1(−2|x|)
+  const a = v128.bitselect(f64x2.mul(tf(T_TWO), bits), f64x2.mul(tf(T_MINUS_TWO), bits), big);
+  // expm1(a): k and the reduced argument
+  const hx = i64x2.shr_u(v128.and(a, tm(M_ABS)), 32);
+  const general = i64x2.ge_s(hx, tm(M_3_HALF_LN2)); // |a| ≥ 3·ln2/2
+  const reduced = i64x2.gt_s(hx, tm(M_HALF_LN2));   // |a| > ln2/2 (else k = 0)
+  const rounded = f64x2.trunc(f64x2.add(f64x2.mul(tf(T_INV_LN2), a), v128.bitselect(tf(T_HALF), tf(T_MINUS_HALF), big)));
+  // k: the rounded multiple of ln2, or −1 (a is negative whenever it is under 3·ln2/2), or 0
+  const k = v128.bitselect(rounded, v128.and(tf(T_MINUS_ONE), reduced), general);
+  const hi = f64x2.sub(a, f64x2.mul(k, tf(T_LN2_HI)));
+  const lo = f64x2.mul(k, tf(T_LN2_LO));
+  const r = f64x2.sub(hi, lo);
+  const c = f64x2.sub(f64x2.sub(hi, r), lo);
+  const hfx = f64x2.mul(tf(T_HALF), r);
+  const hxs = f64x2.mul(r, hfx);
+  const q = f64x2.add(tf(T_Q4), f64x2.mul(hxs, tf(T_Q5)));
+  const r1 = f64x2.add(tf(T_ONE), f64x2.mul(hxs, f64x2.add(tf(T_Q1), f64x2.mul(hxs, f64x2.add(tf(T_Q2), f64x2.mul(hxs, f64x2.add(tf(T_Q3), f64x2.mul(hxs, q))))))));
+  const t = f64x2.sub(tf(T_THREE), f64x2.mul(r1, hfx));
+  const e = f64x2.mul(hxs, f64x2.div(f64x2.sub(r1, t), f64x2.sub(tf(T_SIX), f64x2.mul(r, t))));
+  // the endings: k = 0; then with e corrected, k = −1, k ≤ −2 or > 56, k < 20, the rest
+  const end0 = f64x2.sub(r, f64x2.sub(f64x2.mul(r, e), hxs));
+  const ec = f64x2.sub(f64x2.sub(f64x2.mul(r, f64x2.sub(e, c)), c), hxs);
+  const ki = i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(k));
+  const twopk = i64x2.shl(i64x2.add(ki, tm(M_BIAS)), 52); // 2^k
+  const twomk = i64x2.shl(i64x2.sub(tm(M_BIAS), ki), 52); // 2^−k
+  const endMinus1 = f64x2.sub(f64x2.mul(tf(T_HALF), f64x2.sub(r, ec)), tf(T_HALF));
+  const endFar = f64x2.sub(f64x2.mul(f64x2.sub(tf(T_ONE), f64x2.sub(ec, r)), twopk), tf(T_ONE));
+  // 1 − 2^−k, which expm1() builds from its bits, is exact for k < 20
+  const endNear = f64x2.mul(f64x2.sub(f64x2.sub(tf(T_ONE), twomk), f64x2.sub(ec, r)), twopk);
+  const endMid = f64x2.mul(f64x2.add(f64x2.sub(r, f64x2.add(ec, twomk)), tf(T_ONE)), twopk);
+  const far = v128.or(f64x2.le(k, tf(T_MINUS_TWO)), f64x2.gt(k, tf(T_56)));
+  let m = v128.bitselect(endMid, endNear, f64x2.ge(k, tf(T_20)));
+  m = v128.bitselect(endFar, m, far);
+  m = v128.bitselect(endMinus1, m, f64x2.eq(k, tf(T_MINUS_ONE)));
+  const em1 = v128.bitselect(end0, m, v128.not(reduced));
+  // tanh: 1 − 2 / (t + 2) for |x| ≥ 1, −t / (t + 2) under; |x| itself under 2^-28, 1 from 22 on
+  const ratio = f64x2.div(v128.bitselect(tf(T_TWO), f64x2.neg(em1), big), f64x2.add(em1, tf(T_TWO)));
+  let z = v128.bitselect(f64x2.sub(tf(T_ONE), ratio), ratio, big);
+  z = v128.bitselect(tf(T_ONE), z, i64x2.ge_s(ix, tm(M_22)));
+  z = v128.bitselect(bits, z, i64x2.lt_s(ix, tm(M_TINY)));
+  // z ≥ 0: x's sign
+  return v128.or(z, v128.and(x, tm(M_SIGN)));
 }
 
 // exp of both lanes (SIMD build only): each lane goes through exactly exp()'s operations, so each

@@ -310,12 +310,26 @@ describe("expm1, tanh and log1p: the kernels' and the JS engine's agree to the b
   });
 });
 
-describe('the two-lane exp of the SIMD build gives exp()\'s bits in each lane', () => {
-  it('over a million arguments, the range edges of each of its branches among them', () => {
-    const k = instantiateSync<{ memory: WebAssembly.Memory; reserve(n: number): number; expAll(at: number, n: number): void }>(
+describe('the two-lane exp and tanh of the SIMD build give exp()\'s and tanh()\'s bits in each lane', () => {
+  // each argument in both lanes of the pairs it lands in: the lanes' operations are shared, and a pair
+  // whose lanes take different branches of the one-lane function must give each lane its own
+  const lanes = (which: 0 | 1, args: Float64Array): Float64Array => {
+    const k = instantiateSync<{ memory: WebAssembly.Memory; reserve(n: number): number; twoLanes(at: number, n: number, which: number): void }>(
       wasmModule, KERNEL_IMPORTS).exports;
+    const at = k.reserve(args.length * 8);
+    const xs = new Float64Array(k.memory.buffer, at, args.length);
+    xs.set(args);
+    k.twoLanes(at, args.length, which);
+    return xs.slice();
+  };
+  const differences = (name: string, f: (x: number) => number, args: Float64Array, got: Float64Array) => {
+    const out: string[] = [];
+    for (let i = 0; i < args.length; i++) if (!Object.is(got[i], f(args[i]!))) out.push(`${name}(${args[i]}): ${got[i]} vs ${f(args[i]!)}`);
+    return out.slice(0, 5);
+  };
+
+  it('exp, over a million arguments, the range edges of each of its branches among them', () => {
     const n = 1_000_000;
-    const at = k.reserve(n * 8);
     const r = seeded(11);
     const edges = [Math.LN2 / 256, Math.LN2 / 128, 1, 707.99, 708, 709.78, 745.2, 0, 1e-300, NaN, Infinity];
     const args = Float64Array.from({ length: n }, (_, i) => {
@@ -323,11 +337,24 @@ describe('the two-lane exp of the SIMD build gives exp()\'s bits in each lane', 
       const u = r();
       return [1420 * u - 710, 8 * u - 4, 2 * u - 1, 1e-7 * (u - 0.5)][i % 4]!;
     });
-    const xs = new Float64Array(k.memory.buffer, at, n);
-    xs.set(args);
-    k.expAll(at, n);
-    const mismatches: string[] = [];
-    for (let i = 0; i < n; i++) if (!Object.is(xs[i], exp(args[i]!))) mismatches.push(`exp(${args[i]}): ${xs[i]} vs ${exp(args[i]!)}`);
-    expect(mismatches.slice(0, 5)).toEqual([]);
+    expect(differences('exp', exp, args, lanes(0, args))).toEqual([]);
+  });
+
+  it('tanh, over a million arguments: each range where its expm1 ends otherwise, their edges, the specials, and lanes from different ranges side by side', () => {
+    // |x| where tanh's expm1 changes its reduction or its ending (2|x| at ln2/2, 3·ln2/2, 20·ln2, 56·ln2),
+    // where tanh itself does (2^-28, 1, 22), and where its own argument is ±0, ±∞ or NaN
+    const edges = [Math.LN2 / 4, 3 * Math.LN2 / 4, 10 * Math.LN2, 28 * Math.LN2, 2 ** -28, 1, 22, 0, Infinity, NaN, 1e-300, 1e300];
+    const r = seeded(12);
+    const n = 1_000_000;
+    const args = Float64Array.from({ length: n }, (_, i) => {
+      if (i < 8 * edges.length) { const e = edges[i >> 3]!, s = i & 4 ? -1 : 1; return s * [e, e * (1 + 2e-16), e * (1 - 2e-16), e * (1 + 1e-12)][i & 3]!; }
+      const u = r(), s = r() < 0.5 ? -1 : 1;
+      // a range per argument in turn, so that neighbouring lanes mostly come from different ones
+      return s * [0.17 * u, 0.17 + 0.35 * u, 0.52 + 0.48 * u, 1 + 6 * u, 7 + 12.5 * u, 19.5 + 3 * u, 1e-9 * u, 30 * u][i % 8]!;
+    });
+    expect(differences('tanh', tanh, args, lanes(1, args))).toEqual([]);
+    // and each range in both lanes of a pair
+    const paired = Float64Array.from(args, (_, i) => args[i & ~1]!);
+    expect(differences('tanh', tanh, paired, lanes(1, paired))).toEqual([]);
   });
 });
