@@ -1,8 +1,9 @@
 // The worker's side: one Model, kept for the worker's life so that a second fit continues the first
 // one's optimizer state exactly as a second in-thread fit does. Epoch logs go out in batches, at
 // most every YIELD_MS (none when the caller has no onEpochEnd), and between batches the worker
-// lets its message queue run, so that a stop from the page gets in. A big model's weights are slow to copy and to clone, on both sides:
-// batches that carry them are spaced so that sending them takes at most a third of the time.
+// lets its message queue run, so that a stop from the page gets in. A big model's weights are slow
+// to copy and to clone, on both sides: batches that carry them are spaced so that sending them
+// takes at most a third of the time.
 import { BackpropError, DivergenceError } from '../errors.js';
 import { Model } from '../model.js';
 import type { Matrix } from '../data.js';
