@@ -324,7 +324,7 @@ on the engines' core, with taskset), tfjs-cpu, tfjs-wasm. Predict and fit calls 
     }).finally(dispose);
     const targets = activation ? [] : checkTargets(result.rows, result.calls);
     if (v.json) {
-      console.log(JSON.stringify({ node: process.version, cpu: cpus()[0]?.model.trim(), cores: cpus().length, simd: simdSupported(), notes, ...result, targets }));
+      console.log(JSON.stringify({ ...machine(), notes, ...result, targets }));
       return;
     }
     if (result.calls.length) {
@@ -366,21 +366,24 @@ async function benchThreads(v: Values): Promise<void> {
   if (!v.json) console.log('');
   // --reps counts the search's runs too; by default fewer of them (each is a whole search)
   const searched = await searchRows(v, v.reps === undefined ? (v.quick ? 1 : 3) : reps);
-  const targets = [...checkThreadTargets(result.rows), ...checkSearchTargets(searched.rows)];
-  if (v.json) {
-    console.log(JSON.stringify({ node: process.version, cpu: cpus()[0]?.model.trim(), cores: cpus().length, simd: simdSupported(), rows: result.rows, search: searched, targets }));
-    return;
-  }
-  console.log('\ntargets (ratios from this run):');
-  for (const t of targets) console.log(targetLine(t));
+  report(v, { rows: result.rows, search: searched }, [...checkThreadTargets(result.rows), ...checkSearchTargets(searched.rows)]);
 }
 
 /** `bench --search`: the search rows and their targets. */
 async function benchSearch(v: Values): Promise<void> {
   const searched = await searchRows(v, fixedRowsReps(v, 'search', 3));
-  const targets = checkSearchTargets(searched.rows);
+  report(v, { search: searched }, checkSearchTargets(searched.rows));
+}
+
+/** What this machine is, as --json prints it. */
+function machine(): { node: string; cpu: string | undefined; cores: number; simd: boolean } {
+  return { node: process.version, cpu: cpus()[0]?.model.trim(), cores: cpus().length, simd: simdSupported() };
+}
+
+/** The end of `bench --threads` and `--search`: with --json the machine, the rows and the targets as one object, else the targets' lines. */
+function report(v: Values, rows: object, targets: TargetCheck[]): void {
   if (v.json) {
-    console.log(JSON.stringify({ node: process.version, cpu: cpus()[0]?.model.trim(), cores: cpus().length, search: searched, targets }));
+    console.log(JSON.stringify({ ...machine(), ...rows, targets }));
     return;
   }
   console.log('\ntargets (ratios from this run):');

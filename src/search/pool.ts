@@ -74,4 +74,3 @@ export async function runPool<J, R>(
   await Promise.all(keep.slice(coreCount()).map((t) => t.terminate()));
   return results;
 }
-

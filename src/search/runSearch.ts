@@ -7,12 +7,12 @@ import { fail, knownKeys, positiveInteger, show } from '../errors.js';
 import { rowsOf, splitLabels, type ModelFitOptions } from '../fit.js';
 import type { ModelOptions } from '../model.js';
 import { checkSpec, parameterCount, targetWidth, type LayerSpec, type Network } from '../spec.js';
-import { foldRows, splitRows, takeRows, type RowSplit } from '../split.js';
+import { foldRows, splitRows, takeRows } from '../split.js';
 import { expandGrid, type SearchGrid, type SearchSetting } from './grid.js';
 import { checkMetric, metricValue, SEARCH_METRICS, type SearchMetric } from './metric.js';
 import { runPool, threadCount } from './pool.js';
 import type { TrialFitOptions, TrialResult } from './trial.js';
-import type { TrialWorker } from './trialWorker.js';
+import type { TrialFit } from './trialWorker.js';
 
 export type { TrialFitOptions, TrialResult } from './trial.js';
 
@@ -106,14 +106,19 @@ export async function runTrials(x: Matrix, y: Matrix, trials: readonly TrialSpec
   const rows = rowsOf(first, x, y);
   const perTrial = folds ?? 1;
   const jobs = trials.flatMap((_, t) => Array.from({ length: perTrial }, (_, k) => ({ t, fold: folds === undefined ? undefined : k })));
-  // Trials of one seed (and fold) split the rows alike: each split drawn once
+  // Trials of one seed (and fold) split the rows alike (every trial reads the same columns): each
+  // split drawn and its rows taken once
   const stratify = splitLabels(first, rows.ys);
-  const splits = new Map<string, RowSplit>();
-  const split = (seed: number, fold: number | undefined): RowSplit => {
+  const width = targetWidth(first);
+  const take = (part: number[]) => [takeRows(rows.data, first.inputs, part), takeRows(rows.ys, width, part)] as [Float64Array, Float64Array];
+  const splits = new Map<string, Pick<TrialFit, 'x' | 'y' | 'validation'>>();
+  const split = (seed: number, fold: number | undefined) => {
     const key = `${seed}/${fold}`;
     let s = splits.get(key);
     if (!s) {
-      s = fold === undefined ? splitRows(rows.rows, { fraction: validationSplit!, seed, stratify }) : foldRows(rows.rows, { folds: folds!, fold, seed, stratify });
+      const { train, validation } = fold === undefined ? splitRows(rows.rows, { fraction: validationSplit!, seed, stratify }) : foldRows(rows.rows, { folds: folds!, fold, seed, stratify });
+      const [x, y] = take(train);
+      s = { x, y, validation: take(validation) };
       splits.set(key, s);
     }
     return s;
@@ -122,7 +127,8 @@ export async function runTrials(x: Matrix, y: Matrix, trials: readonly TrialSpec
   // A fit's cost grows with its parameters and epochs (the rows are the same for all).
   const cost = ({ t }: { t: number }) => parameterCount(networks[t]!) * (trials[t]!.fit.epochs ?? 1);
   const results = await runPool(jobs, cost, threadCount('threads', threads, jobs.length), workerUrl, async (worker, { t, fold }) => {
-    const result = await runFit(worker, trials[t]!, networks[t]!, rows, split(trials[t]!.fit.seed ?? 0, fold), fold);
+    const { model, fit } = trials[t]!;
+    const result = await worker.run({ model, ...split(fit.seed ?? 0, fold), fit, ...(fold === undefined ? {} : { fold }) });
     onTrialEnd?.(++done, jobs.length);
     return result;
   });
@@ -137,14 +143,6 @@ function checkTrial(trial: TrialSpec, i: number): Network {
   if (fit.onEpochEnd !== undefined) fail(`trials[${i}].fit.onEpochEnd`, 'cannot be called: each fit runs in a worker, where a function does not cross; follow the fits with onTrialEnd');
   if ((trial.model.seed ?? 0) !== (trial.fit.seed ?? 0)) fail(`trials[${i}]`, `the model's seed (${trial.model.seed ?? 0}) and the fit's (${trial.fit.seed ?? 0}) differ; one seed reproduces a trial`);
   return checkSpec(trial.model);
-}
-
-/** One fit in a worker: the trial's model, trained on the split's training rows, measured on its held-out rows. */
-function runFit(worker: TrialWorker, trial: TrialSpec, network: Network, rows: { data: Float64Array; ys: Float64Array }, split: RowSplit, fold: number | undefined): Promise<TrialResult> {
-  const width = targetWidth(network);
-  const take = (part: number[]) => [takeRows(rows.data, network.inputs, part), takeRows(rows.ys, width, part)] as [Float64Array, Float64Array];
-  const [x, y] = take(split.train);
-  return worker.run({ model: trial.model, x, y, validation: take(split.validation), fit: trial.fit, ...(fold === undefined ? {} : { fold }) });
 }
 
 /**
