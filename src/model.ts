@@ -389,10 +389,11 @@ export class Model {
       this.stopTraining = false;
       let history: History;
       try {
-        history = await train(this.network, ws, this.optimizer, rows.rows, settings, this.progress, this.tuner, async (epoch, logs) => {
+        history = await train(this.network, ws, this.optimizer, rows.rows, settings, this.progress, this.tuner, (epoch, logs) => {
           this.params.set(ws.params());
           ws.paramsVersion = ++this.version;
           watch?.epochEnd(epoch, logs);
+        }, async (epoch, logs) => {
           await onEpochEnd?.(epoch, logs);
           // A callback's setWeights changes what training continues from, as in Keras.
           this.load(ws);
