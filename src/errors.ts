@@ -78,7 +78,7 @@ export function checkSeed(field: string, value: unknown): number {
 
 /** `count` finite numbers in a Float64Array, one per parameter (setParams, a training state's arrays): the first that is not names its index. */
 export function finiteParams(field: string, value: unknown, count: number): Float64Array {
-  if (!(value instanceof Float64Array) || value.length !== count) fail(field, `expected a Float64Array of ${count} numbers (one per parameter), got ${show(value)}`);
+  if (!(value instanceof Float64Array) || value.length !== count) fail(field, `expected ${count} numbers (one per parameter), got ${show(value)}`);
   for (let i = 0; i < count; i++) if (!Number.isFinite(value[i])) fail(`${field}[${i}]`, `expected a finite number, got ${value[i]}`);
   return value;
 }

@@ -178,6 +178,7 @@ export class Model {
 
   /** Sets every parameter from the flat layout (getParams's); checks the count and every value first. */
   setParams(params: Float64Array): void {
+    if (!(params instanceof Float64Array)) fail('params', `expected a Float64Array of ${this.params.length} parameters, got ${show(params)}`);
     this.changed(finiteParams('params', params, this.params.length));
   }
 
