@@ -73,10 +73,13 @@ export interface Progress {
 /** ReduceLROnPlateau's counters, best value and the learning rate it has left (a checkpoint keeps them). */
 export interface PlateauState { best: number | null; wait: number; cooldownCounter: number; learningRate: number }
 
+const PLATEAU_STATE = ['best', 'wait', 'cooldownCounter', 'learningRate'];
+
 /** Checks a ReduceLROnPlateau state read from a file, naming `field`.key. */
 export function checkPlateauState(field: string, value: unknown): PlateauState {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(field, `expected { best, wait, cooldownCounter, learningRate }, got ${show(value)}`);
-  knownKeys(field, value, ['best', 'wait', 'cooldownCounter', 'learningRate']);
+  // best is null before the first epoch watched; every key's own check names what it expects
+  knownKeys(field, value, PLATEAU_STATE, PLATEAU_STATE);
   const { best, wait, cooldownCounter, learningRate } = value as Record<string, unknown>;
   if (best !== null && (typeof best !== 'number' || !Number.isFinite(best))) fail(`${field}.best`, `expected a finite number or null, got ${show(best)}`);
   for (const [key, v] of [['wait', wait], ['cooldownCounter', cooldownCounter]] as const) {
