@@ -101,6 +101,7 @@ describe("a value the library refuses is named by its flag, before the run's rep
   it.each([
     [['train', '--dataset', 'package', '--batch-size', '0'], /--batch-size 0: batchSize: /],
     [['search', STUDENTS, '--target', 'placed', '--folds', '2', '--epochs', '0'], /--epochs 0: epochs: /],
+    [['search', STUDENTS, '--target', 'placed', '--folds', '2', '--early-stopping', 'patience=-1', '--out', 'p.h'], /--early-stopping patience=-1: earlyStopping\.patience: /],
     [['compare', '--dataset', 'package', '--lr', '0'], /--lr 0: learningRate: /],
     [['export', 'placed.json', '--format', 'c', '--prefix', '1bad', '--out', 'p.h'], /--prefix 1bad: prefix: expected a C identifier/],
   ])('%s', (args, message) => {

@@ -10,8 +10,8 @@ import {
 import { count, fail, oneOf, show } from '../errors.js';
 import { OPTIMIZERS } from '../optimizerSettings.js';
 import { checkMetric } from '../search/metric.js';
-import { lossName } from '../spec.js';
-import { checkFitOptions } from '../fitOptions.js';
+import { checkSpec, lossName } from '../spec.js';
+import { prepareFit } from '../fit.js';
 import { list, number, type Command, type Flags, type Values } from './args.js';
 import { checkOutputs, writeOutputs, type Output } from './outputs.js';
 import { num, table } from './report.js';
@@ -100,18 +100,20 @@ async function runSearch(v: Values, positionals: string[]): Promise<void> {
   const shared: Values = Object.fromEntries(Object.keys(SHARED).map((name) => [name, v[name]]));
   const run = await csvData(shared, path);
   const { data, kind, y } = run;
-  // Each setting and seed through train's parsers: a bad value is refused by its flag before any training.
+  // Each setting and seed through train's parsers, then checked as its fits will check it (on held-out
+  // rows from these): a bad value is refused by its flag before the search's first line.
   const trialOf = (setting: Setting, seed: number): TrialSpec => {
     const flags = { ...shared, ...setting, seed: String(seed) };
     const { spec, fit } = csvSettings(flags, run);
     const options = csvFitOptions(flags, run, fit);
+    const model = { ...spec, seed };
     try {
-      checkFitOptions(options);
+      prepareFit(checkSpec(model), data.x, y, { ...options, validationData: [data.x, y] });
     } catch (e) {
       // named by the grid flag's value of this setting (`--lr 0: learningRate: …`), not the list of them
       throw inFlagWords(e, setting);
     }
-    return { model: { ...spec, seed }, fit: options };
+    return { model, fit: options };
   };
   const trials = grid.flatMap((setting) => seeds.map((seed) => trialOf(setting, seed)));
   const loss = lossName(trials[0]!.model.loss);
