@@ -326,6 +326,7 @@ function squares(g: usize, n: i32): f64 {
 //   clipnorm:        each variable by clip_by_norm
 //   globalClipnorm:  every g ← g·s, s = c·min(1/‖G‖, 1/c) + (‖G‖ − ‖G‖), ‖G‖ = √(Σ over the variables of Σg²)
 //   clipvalue:       g ← min(max(g, −c), c)
+// Any other code traps: never a silent default.
 function clipGradients(net: i32, kind: i32): void {
   const c = load<f64>(setting(net, CLIP));
   const grads = at(slot(net, GRADS)), shift = grads - at(slot(net, PARAMS)), count = slot(net, COUNT);
@@ -334,6 +335,7 @@ function clipGradients(net: i32, kind: i32): void {
     for (let o: usize = 0; o < bytes; o += 8) store<f64>(grads + o, min(max(load<f64>(grads + o), -c), c));
     return;
   }
+  if (kind != CLIP_CLIPNORM && kind != CLIP_GLOBAL_CLIPNORM) unreachable();
   let total = 0.0;
   for (let l = 0; l < slot(net, LAYERS); l++) {
     const layer = record(net, l), units = field(layer, UNITS);
@@ -346,7 +348,7 @@ function clipGradients(net: i32, kind: i32): void {
       total += squares(b, units);
     }
   }
-  if (kind != CLIP_GLOBAL_CLIPNORM) return;
+  if (kind == CLIP_CLIPNORM) return;
   const norm = Math.sqrt(total);
   const scale = c * min(1.0 / norm, 1.0 / c) + (norm - norm);
   const bytes = <usize>count << 3;

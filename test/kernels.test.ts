@@ -34,13 +34,15 @@ describe('an unknown code fails loudly', () => {
   const activation = (i32: Int32Array, ws: Workspace) => { i32[ws.layout.net + NET_SLOTS_LENGTH + LAYER.ACT] = 99; };
   const loss = (i32: Int32Array, ws: Workspace) => { i32[ws.layout.net + NET.LOSS] = 99; };
   const optimizer = (i32: Int32Array, ws: Workspace) => { i32[ws.layout.net + NET.OPTIMIZER] = 99; };
+  const clipping = (i32: Int32Array, ws: Workspace) => { i32[ws.layout.net + NET.CLIPPING] = 99; };
   const NET_SLOTS_LENGTH = Object.keys(NET).length;
 
-  it('the WASM kernels trap on an unknown activation, loss or optimizer code', () => {
+  it('the WASM kernels trap on an unknown activation, loss, optimizer or clipping code', () => {
     const run = (write: typeof loss, batch: number) => () => { const ws = corrupt('wasm', write); ws.engine.step(ws.layout.net, 0, batch); };
     expect(run(activation, 1)).toThrow(/unreachable/);
     expect(run(loss, 1)).toThrow(/unreachable/);
     expect(run(optimizer, 2)).toThrow(/unreachable/);
+    expect(run(clipping, 2)).toThrow(/unreachable/);
   });
 
   it('the JS engine throws, naming what is unknown', () => {
@@ -48,6 +50,7 @@ describe('an unknown code fails loudly', () => {
     expect(run(activation, 1)).toThrow('Unknown activation code 99');
     expect(run(loss, 1)).toThrow('Unknown loss code 99');
     expect(run(optimizer, 2)).toThrow('Unknown optimizer code 99');
+    expect(run(clipping, 2)).toThrow('Unknown clipping code 99');
   });
 
   it('a name the contract lacks never reaches the kernels', () => {
