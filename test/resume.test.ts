@@ -233,6 +233,20 @@ describe('backprop train --checkpoint, --resume', () => {
     expect(runCli(dir, ['train', '--resume', 'plateau-three.json', '--epochs', '7', '--clipvalue', '0.2']).stderr).toContain('--clipvalue: plateau-three.json was trained with --clipvalue 0.1');
   });
 
+  it('the command line that started a run with --lr and --lr-schedule, given again with --resume, continues it', () => {
+    const flags = ['--dataset', 'blobs3', '--lr', '0.02', '--lr-schedule', 'exponentialDecay,decaySteps=3,decayRate=0.7'];
+    expect(runCli(dir, ['train', ...flags, '--epochs', '6', '--save', 'lr-whole.json']).code).toBe(0);
+    expect(runCli(dir, ['train', ...flags, '--epochs', '2', '--checkpoint', 'lr-two.json']).code).toBe(0);
+    for (const again of [flags, flags.filter((_, i) => i < 2 || i > 3), ['--lr', '2e-2'], []]) {
+      const r = runCli(dir, ['train', ...again, '--resume', 'lr-two.json', '--epochs', '6', '--save', 'lr-continued.json']);
+      expect(r.code, `${again.join(' ')}: ${r.stderr}`).toBe(0);
+      expect(trained('lr-continued.json')).toEqual(trained('lr-whole.json'));
+    }
+    const saved = 'exponentialDecay,initialLearningRate=0.02,decaySteps=3,decayRate=0.7';
+    expect(runCli(dir, ['train', '--resume', 'lr-two.json', '--epochs', '6', '--lr', '0.03']).stderr).toBe(`backprop: --lr: lr-two.json was trained with --lr-schedule ${saved}; --resume continues that run as it was (leave --lr out)\n`);
+    expect(runCli(dir, ['train', '--resume', 'lr-two.json', '--epochs', '6', '--lr-schedule', 'exponentialDecay,decaySteps=3']).stderr).toBe(`backprop: --lr-schedule: lr-two.json was trained with --lr-schedule ${saved}; --resume continues that run as it was (leave --lr-schedule out)\n`);
+  });
+
   it('a kill at any moment of --checkpoint-every 1 leaves a checkpoint that loads and resumes to the uninterrupted run', async () => {
     const epochs = 120;
     const args = ['train', ...RUN, '--epochs', String(epochs), '--checkpoint', 'ck.json', '--checkpoint-every', '1'];
