@@ -104,3 +104,13 @@ export function knownKeys(field: string, value: object, known: readonly string[]
     if (!known.includes(key) && Object.hasOwn(value, key)) fail(field ? `${field}.${key}` : key, `unknown option; expected one of ${known.join(', ')}`);
   }
 }
+
+/** f(), its BackpropErrors named under `prefix`: `fit` around `earlyStopping.patience` gives `fit.earlyStopping.patience`. */
+export function within<T>(prefix: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof BackpropError) fail(`${prefix}.${e.field}`, e.message.slice(e.field.length + 2));
+    throw e;
+  }
+}

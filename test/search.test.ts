@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { availableParallelism } from 'node:os';
 import { foldRows, formatCsv, gaussianBlobs, Model, parseCsv, rankRows, runTrials, search, stopSearchWorkers, takeRows, type LayerSpec, type ModelOptions, type TrialResult } from '../src/node.js';
 import { setCoreCount } from '../src/cores.js';
-import { setDefaultWorker, type WorkerFactory } from '../src/worker/workerTrainer.js';
+import { setDefaultWorker, type WorkerFactory } from '../src/worker/client.js';
 import { seeded } from '../src/random.js';
 import { runCli } from './helpers.js';
 
