@@ -169,6 +169,8 @@ describe('search', () => {
       expect(await searched({}, { learningRate: [0.1, -1] })).toBe('grid.learningRate[1] | grid.learningRate[1]: learningRate: expected a finite number > 0, got -1');
       // a grid's layers against the model's weights, as the Model constructor takes them
       expect(await searched({ model: { ...model, weights: new Model(model).getWeights() } }, { layers: [model.layers, [{ units: 3, activation: 'softmax' }]] })).toBe('grid.layers[1] | grid.layers[1]: weights: expected 2 arrays [kernel, bias] × 1 layers, got an array of 4 rows');
+      // a grid's layers with the fit: a class weight of a fourth class, for a network of three outputs
+      expect(await searched({ fit: { classWeight: { 3: 2 } }, model: { ...model, layers: [{ units: 4, activation: 'softmax' }] } }, { layers: [[{ units: 4, activation: 'softmax' }], [{ units: 3, activation: 'softmax' }]] })).toBe('grid.layers[1] | grid.layers[1]: classWeight.3: expected a class index from 0 to 2');
       expect(await searched({ workerUrl: 5 })).toBe("workerUrl | workerUrl: expected the worker script's URL (a URL or a string), got 5");
 
       const trial = { model, fit: {} };

@@ -34,7 +34,8 @@ export const GRID_KEYS = ['layers', ...FIT_KEYS, 'seed'] as const;
 /**
  * Every combination of the grid's values (the first key varies slowest, in GRID_KEYS order), and its
  * seeds. Each value is checked with the model (of `network`) and fit it joins, as the Model
- * constructor and Model.fit check them; a bad one is named as `grid.key[i]`.
+ * constructor and Model.fit check them (a network with the fit: a class weight reads its outputs; the
+ * fit's grid keys do not read the network, nor each other); a bad one is named as `grid.key[i]`.
  */
 export function expandGrid(grid: SearchGrid, model: ModelOptions<LayerSpec>, network: Network, fit: TrialFitOptions): { settings: SearchSetting[]; seeds: number[] } {
   if (typeof grid !== 'object' || grid === null || Array.isArray(grid)) fail('grid', `expected an object of lists like { learningRate: [0.001, 0.01] }, got ${show(grid)}`);
@@ -46,7 +47,7 @@ export function expandGrid(grid: SearchGrid, model: ModelOptions<LayerSpec>, net
     values.forEach((value: unknown, i) => {
       const field = `grid.${key}[${i}]`;
       if (values.findIndex((other: unknown) => JSON.stringify(other) === JSON.stringify(value)) < i) fail(field, `${show(value)} is listed twice; each value once`);
-      asOption(field, () => (key === 'layers' ? new Model({ ...model, layers: value as LayerSpec[] }) : checkTrialFit(network, { ...fit, [key]: value })));
+      asOption(field, () => (key === 'layers' ? checkTrialFit(new Model({ ...model, layers: value as LayerSpec[] }).network, fit) : checkTrialFit(network, { ...fit, [key]: value })));
     });
   }
   let settings: SearchSetting[] = [{}];

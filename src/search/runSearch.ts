@@ -6,7 +6,7 @@ import type { Matrix } from '../data.js';
 import { fail, knownKeys, positiveInteger, show, within } from '../errors.js';
 import { rowsOf, splitLabels, type ModelFitOptions } from '../fit.js';
 import { Model, type ModelOptions } from '../model.js';
-import { parameterCount, targetWidth, type LayerSpec, type Network } from '../spec.js';
+import { checkSpec, parameterCount, targetWidth, type LayerSpec, type Network } from '../spec.js';
 import { checkWorkerUrl } from '../worker/client.js';
 import { foldRows, splitRows, takeRows } from '../split.js';
 import { expandGrid, type SearchGrid, type SearchSetting } from './grid.js';
@@ -87,7 +87,7 @@ export async function search(x: Matrix, y: Matrix, grid: SearchGrid, options: Se
   const trials = settings.flatMap((s) => seeds.map((seed): Trial => {
     const { layers, ...fitSetting } = s;
     const trialModel = { ...model, ...(layers ? { layers } : {}), seed };
-    return { model: trialModel, fit: { ...fit, ...fitSetting, seed }, network: layers ? new Model(trialModel).network : network };
+    return { model: trialModel, fit: { ...fit, ...fitSetting, seed }, network: layers ? checkSpec(trialModel) : network };
   }));
   const results = await runChecked(x, y, trials, run);
   return rankRows(settings.map((setting, s) => ({ setting, trials: results.slice(s * seeds.length, (s + 1) * seeds.length).flat() })), metric);
