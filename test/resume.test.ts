@@ -107,6 +107,26 @@ describe('a checkpoint continues exactly', () => {
     }), settings(40));
   }, 120_000);
 
+  it('a checkpoint written from onEpochEnd, mid-fit (as --checkpoint writes it), continues as the run that never stopped', async () => {
+    // ReduceLROnPlateau lowers the rate after every epoch here (minDelta past any improvement): a
+    // checkpoint that kept the rate from before the epoch's cut would go on at twice the rate.
+    const spec: ModelOptions<LayerSpec> = { inputs: 2, layers: [{ units: 4, activation: 'tanh' }, { units: 1 }], loss: 'mse', seed: 3 };
+    const x = [[0, 1], [1, 0], [1, 1], [0.5, 0.2], [0.3, 0.9]], y = [[1], [0.5], [0], [0.2], [0.7]];
+    const fit: ModelFitOptions = { optimizer: 'adam', learningRate: 0.3, batchSize: 2, reduceLROnPlateau: { monitor: 'loss', factor: 0.5, patience: 1, minDelta: 10 }, validationData: [x, y], earlyStopping: { patience: 9 } };
+    for (const engine of ['js', 'wasm'] as const) {
+      const whole = new Model(spec);
+      const all = await whole.fit(x, y, { ...fit, epochs: 6, engine });
+      let saved = '';
+      const part = new Model(spec);
+      await part.fit(x, y, { ...fit, epochs: 6, engine, onEpochEnd: (epoch) => { if (epoch === 2) saved = modelToText(part, { features: ['a', 'b'], target: 'y' }); } });
+      const { model: loaded } = modelFromFile(saved);
+      const after = await loaded.fit(x, y, { ...fit, epochs: 6, initialEpoch: 3, engine });
+      expect(after.lr).toEqual(all.lr.slice(3));
+      expect(entries(after)).toEqual(entries(all).slice(3));
+      expect(stateBits(loaded)).toEqual(stateBits(whole));
+    }
+  });
+
   it('a checkpoint saved before the kernels kept the powers βᵗ continues as the run that never stopped', async () => {
     // Its scalars lack beta1Power … decayPowerLow: they are computed for its update count (ddPow), which
     // round as the kernels' running products do (test/kernels.test.ts), so every later update is the same.

@@ -201,7 +201,7 @@ describe('WorkerTrainer in Node', () => {
       const worker = async (options: unknown) => refused(await refusal(() => trainer!.fit(d.x, d.y, options as never)));
       const inThread = async (options: unknown) => refused(await refusal(() => new Model(d.model).fit(d.x, d.y, options as never)));
       // Model.fit's options: the same field and message as in this thread
-      expect(await worker(null)).toBe('options | options: expected an object of fit options');
+      expect(await worker(null)).toBe('options | options: expected an object of fit options, got null');
       for (const options of [null, { earlyStopping: { bogus: 1 }, validationSplit: 0.2 }, { onEpochEnd: 5 }, { classWeight: { 5: 2 } }, { reduceLROnPlateau: { monitor: 'val_loss' } }]) {
         expect(await worker(options)).toBe(await inThread(options));
       }

@@ -37,8 +37,13 @@ export async function resumeRun(file: string, v: Values, path: string | undefine
   if (typeof t.rows !== 'number' || typeof t.data !== 'string') fail('--resume', `${file} was not saved by 'backprop train' (its training record lacks the run's data and settings); continue it with the library's fit(x, y, { initialEpoch: ${state.epoch} })`);
   for (const flag of INITIAL) if (v[flag] !== undefined) fail(`--${flag}`, `the weights come from ${file} with --resume; leave --${flag} out`);
   const text = (value: unknown) => (value === undefined || value === null ? undefined : String(value));
-  const dataset = path === undefined && (CLASS_DATASET_NAMES as string[]).includes(t.data) ? t.data : undefined;
-  if (path === undefined && !dataset && v.dataset === undefined) fail('--resume', `${file} was trained on ${t.data}: give that file (backprop train ${t.data} --resume ${file})`);
+  // The data as train's command line names it. A CSV file may have moved (its rows are counted below); a dataset is its name.
+  const ofDataset = (CLASS_DATASET_NAMES as string[]).includes(t.data), data = ofDataset ? `--dataset ${t.data}` : t.data;
+  const given = path ?? (v.dataset === undefined ? undefined : `--dataset ${v.dataset}`);
+  if (path !== undefined ? ofDataset : given !== undefined ? given !== data : !ofDataset) {
+    fail('--resume', `${file} was trained on ${data}${given === undefined ? '' : `, not ${given}`}: give that ${ofDataset ? 'dataset' : 'file'} (backprop train ${data} --resume ${file})`);
+  }
+  const dataset = path === undefined && ofDataset ? t.data : undefined;
   const binary = task === 'classification' && info.classes === undefined;
   // The network as the flags say it (src/cli/run.ts modelOptions): every hidden layer alike.
   const dense = model.network.layers, hidden = dense.slice(0, -1);
