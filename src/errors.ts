@@ -119,3 +119,13 @@ export function knownKeys(field: string, value: object, known: readonly string[]
 }
 
 const NONE: readonly string[] = [];
+
+/** f(), its BackpropErrors named under `prefix`: `fit` around `earlyStopping.patience` gives `fit.earlyStopping.patience`. */
+export function within<T>(prefix: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof BackpropError) fail(`${prefix}.${e.field}`, e.message.slice(e.field.length + 2));
+    throw e;
+  }
+}

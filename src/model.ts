@@ -2,7 +2,7 @@ import type { EngineKind } from './engines/engine.js';
 import { CLIPPINGS } from './contract.js';
 import { loadThreadsWasm, loadWasm, wasmLoaded } from './engines/wasm.js';
 import { checkCell, writeMatrix, type Matrix } from './data.js';
-import { BackpropError, checkSeed, DivergenceError, fail, finiteParams, knownKeys, oneOf, positiveFinite, show } from './errors.js';
+import { checkSeed, DivergenceError, fail, finiteParams, knownKeys, oneOf, positiveFinite, show, within } from './errors.js';
 import { checkRegression, checkSampleWeight, prepareFit, rowsOf, withInputs, type ModelFitOptions, type Rows } from './fit.js';
 import { NET, SETTING, writeOptimizer, writeRandom, writeScheduledRate } from './layout.js';
 import { checkOptimizer, checkReset, OPTIMIZER_OPTIONS, OptimizerState, type OptimizerOptions, type OptimizerSettings } from './optimizerSettings.js';
@@ -783,16 +783,6 @@ function stepSpan(ws: Workspace): Float64Array {
   let end = l.params + l.count;
   for (const name of STATE_ARRAYS) end = Math.max(end, l.state[name] + l.count);
   return ws.engine.f64.subarray(l.params, end);
-}
-
-/** f(), its BackpropErrors naming `prefix`.field. */
-function within<T>(prefix: string, f: () => T): T {
-  try {
-    return f();
-  } catch (e) {
-    if (e instanceof BackpropError) fail(`${prefix}.${e.field}`, e.message.slice(e.field.length + 2));
-    throw e;
-  }
 }
 
 /** predictInto's rows: x holds rows × inputs numbers and out rows × outputs. Messages out of line, so predictInto stays small enough for the JIT to inline. */
