@@ -11,7 +11,7 @@ import { count, fail, oneOf, show } from '../errors.js';
 import { OPTIMIZERS } from '../optimizerSettings.js';
 import { checkMetric } from '../search/metric.js';
 import { checkSpec, lossName } from '../spec.js';
-import { prepareFit } from '../fit.js';
+import { checkTrialFit } from '../search/trial.js';
 import { list, number, type Command, type Flags, type Values } from './args.js';
 import { checkOutputs, writeOutputs, type Output } from './outputs.js';
 import { num, table } from './report.js';
@@ -100,15 +100,15 @@ async function runSearch(v: Values, positionals: string[]): Promise<void> {
   const shared: Values = Object.fromEntries(Object.keys(SHARED).map((name) => [name, v[name]]));
   const run = await csvData(shared, path);
   const { data, kind, y } = run;
-  // Each setting and seed through train's parsers, then checked as its fits will check it (on held-out
-  // rows from these): a bad value is refused by its flag before the search's first line.
+  // Each setting and seed through train's parsers, then checked as its fits will check it (no row read):
+  // a bad value is refused by its flag before the search's first line.
   const trialOf = (setting: Setting, seed: number): TrialSpec => {
     const flags = { ...shared, ...setting, seed: String(seed) };
     const { spec, fit } = csvSettings(flags, run);
     const options = csvFitOptions(flags, run, fit);
     const model = { ...spec, seed };
     try {
-      prepareFit(checkSpec(model), data.x, y, { ...options, validationData: [data.x, y] });
+      checkTrialFit(checkSpec(model), options);
     } catch (e) {
       // named by the grid flag's value of this setting (`--lr 0: learningRate: …`), not the list of them
       throw inFlagWords(e, setting);
