@@ -88,6 +88,26 @@ describe('the built-in three-class dataset', () => {
     });
   });
 
+  it('gaussianBlobs checks every option by name, type and range', () => {
+    const ok = { centers: [[0, 0], [1, 1]], std: 1, rowsPerClass: 3 };
+    const cases: [object, string][] = [
+      [{ ...ok, colour: 'red' }, 'colour: unknown option; expected one of centers, std, rowsPerClass, seed, digits'],
+      [{ ...ok, std: NaN }, 'std: expected a finite number > 0, got NaN'],
+      [{ ...ok, std: -1 }, 'std: expected a finite number > 0, got -1'],
+      [{ ...ok, rowsPerClass: '3' }, 'rowsPerClass: expected a positive integer, got "3"'],
+      [{ ...ok, rowsPerClass: 1.5 }, 'rowsPerClass: expected a positive integer, got 1.5'],
+      [{ ...ok, seed: -1 }, 'seed: expected an integer from 0 to 4294967295'],
+      [{ ...ok, digits: 200 }, 'digits: expected a whole number of decimal places from 0 to 100, got 200'],
+      [{ ...ok, digits: 1.5 }, 'digits: expected a whole number of decimal places from 0 to 100, got 1.5'],
+      [{ ...ok, centers: [] }, 'centers: expected one center per class (a list of points), got an array of 0 values'],
+      [{ ...ok, centers: [[0, 0], [1]] }, 'centers[1]: expected a point of 2 coordinates, as centers[0], got an array of 1 number'],
+      [{ ...ok, centers: [[0, 0], [1, NaN]] }, 'centers[1][1]: expected a finite number, got NaN'],
+      [{ ...ok, centers: [[]] }, 'centers[0]: expected a point of at least one coordinate, got an array of 0 values'],
+    ];
+    for (const [options, message] of cases) expect(() => gaussianBlobs(options as never), message).toThrow(message);
+    expect(gaussianBlobs({ ...ok, seed: 4294967295 }).x).toHaveLength(6);
+  });
+
   it('draws coordinates with the asked spread (sample std within 10% of 2 over 2000 draws)', () => {
     const { x } = gaussianBlobs({ centers: [[0]], std: 2, rowsPerClass: 2000, seed: 5, digits: 6 });
     const v = x.map((row) => row[0]!);
