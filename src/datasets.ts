@@ -1,4 +1,4 @@
-import { checkSeed, fail, knownKeys, positiveFinite, positiveInteger, show } from './errors.js';
+import { checkSeed, fail, knownOptions, positiveFinite, positiveInteger, show } from './errors.js';
 import { seeded } from './random.js';
 import type { ModelOptions } from './model.js';
 import type { FitOptions } from './trainer.js';
@@ -81,8 +81,7 @@ export interface BlobOptions {
  * same rows everywhere). The classes take turns row by row: 0, 1, …, k − 1, 0, 1, …
  */
 export function gaussianBlobs(options: BlobOptions): { x: number[][]; y: number[] } {
-  if (typeof options !== 'object' || options === null) fail('options', `expected { centers, std, rowsPerClass, seed, digits }, got ${show(options)}`);
-  knownKeys('', options, ['centers', 'std', 'rowsPerClass', 'seed', 'digits']);
+  knownOptions(options, ['centers', 'std', 'rowsPerClass', 'seed', 'digits']);
   const { centers, std, rowsPerClass, seed = 0, digits = 3 } = options;
   checkCenters(centers);
   positiveFinite('std', std);

@@ -104,3 +104,9 @@ export function knownKeys(field: string, value: object, known: readonly string[]
     if (!known.includes(key) && Object.hasOwn(value, key)) fail(field ? `${field}.${key}` : key, `unknown option; expected one of ${known.join(', ')}`);
   }
 }
+
+/** An options object: an object (not null, which knownKeys would pass and destructuring throw on), with no keys but `known`. */
+export function knownOptions(value: unknown, known: readonly string[]): asserts value is object {
+  if (typeof value !== 'object' || value === null) fail('options', `expected { ${known.join(', ')} }, got ${show(value)}`);
+  knownKeys('', value, known);
+}

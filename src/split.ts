@@ -1,4 +1,4 @@
-import { checkSeed, count, fail, knownKeys, show } from './errors.js';
+import { checkSeed, count, fail, knownOptions, show } from './errors.js';
 import { seeded } from './random.js';
 
 /** Row indices of the two parts of a split, each in ascending order. */
@@ -23,7 +23,7 @@ export interface SplitOptions {
  * from but itself) is refused, not run.
  */
 export function splitRows(rows: number, options: SplitOptions): RowSplit {
-  checkOptions(options, SPLIT_OPTIONS);
+  knownOptions(options, SPLIT_OPTIONS);
   const { fraction, seed = 0, stratify } = options;
   if (typeof fraction !== 'number' || !(fraction > 0 && fraction < 1)) fail('validationSplit', `expected a fraction between 0 and 1 (exclusive), like 0.2, got ${show(fraction)}`);
   checkSeed('seed', seed);
@@ -61,7 +61,7 @@ export interface FoldOptions {
  * ⌊rows/k⌋ or ⌈rows/k⌉ rows and each label's share within a row. Fold `fold` is the validation part.
  */
 export function foldRows(rows: number, options: FoldOptions): RowSplit {
-  checkOptions(options, FOLD_OPTIONS);
+  knownOptions(options, FOLD_OPTIONS);
   const { folds, fold, seed = 0, stratify } = options;
   if (!Number.isSafeInteger(folds) || folds < 2) fail('folds', `expected a whole number of folds ≥ 2, got ${show(folds)}`);
   if (folds > rows) fail('folds', `${folds} folds need at least ${folds} rows, got ${rows}`);
@@ -77,11 +77,6 @@ export function foldRows(rows: number, options: FoldOptions): RowSplit {
 }
 
 const SPLIT_OPTIONS = ['fraction', 'seed', 'stratify'], FOLD_OPTIONS = ['folds', 'fold', 'seed', 'stratify'];
-
-function checkOptions(options: unknown, known: readonly string[]): void {
-  if (typeof options !== 'object' || options === null) fail('options', `expected { ${known.join(', ')} }, got ${show(options)}`);
-  knownKeys('', options, known);
-}
 
 /** `stratify`, when given: one finite number per row (a short list would group the rows past its end as `undefined`, a NaN as a class of its own). */
 function checkLabels(stratify: unknown, rows: number): void {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalLabel, classDatasets, classPredictions, confusionMatrixSvg, decisionBoundarySvg, formatCsv, gaussianBlobs, inferTask, Model, multiclassMetrics, oneHot, predictedLabels, readCsv, sortedClasses } from '../src/node.js';
+import { canonicalLabel, classDatasets, classPredictions, confusionMatrixSvg, decisionBoundarySvg, formatCsv, gaussianBlobs, inferTask, lossChartSvg, Model, multiclassMetrics, oneHot, predictedLabels, readCsv, sortedClasses } from '../src/node.js';
 
 // Three 4-feature blobs, 50 rows each, as a CSV of 150 rows whose labels are text in an unsorted
 // order of first appearance (wren, lark, robin): the multi-class example the README describes.
@@ -160,6 +160,26 @@ describe('plots of k classes', () => {
     expect(() => decisionBoundarySvg(mse, d.x, d.y)).toThrow('plot: a decision boundary needs a classifier: binaryCrossentropy with one output, or a softmax output with categoricalCrossentropy or sparseCategoricalCrossentropy; this model has mse with 3 outputs');
     expect(() => decisionBoundarySvg(standIn, d.x, d.y, { classes: ['a', 'b'] })).toThrow('classes: expected 3 labels (one per output), got 2');
     expect(() => decisionBoundarySvg(standIn, [[0, 0]], [3])).toThrow('y: row 1 is 3; expected a class from 0 to 2');
+  });
+
+  it('check every option by name, type and range', () => {
+    const boundary: [object, string][] = [
+      [{ resolutoin: 8 }, 'resolutoin: unknown option; expected one of features, target, threshold, classes, resolution, maxPoints'],
+      [{ threshold: NaN }, 'threshold: expected a probability between 0 and 1 (exclusive), got NaN'],
+      [{ threshold: 1 }, 'threshold: expected a probability between 0 and 1 (exclusive), got 1'],
+      [{ maxPoints: 0 }, 'maxPoints: expected a positive integer, got 0'],
+      [{ resolution: -1 }, 'resolution: expected a positive integer, got -1'],
+      [{ resolution: 1001 }, 'resolution: expected at most 1000 cells across, got 1001'],
+      [{ features: ['a'] }, 'features: expected the names of the two features, got an array of 1 string'],
+      [{ target: 5 }, 'target: expected the target\'s name, got 5'],
+      [{ classes: ['a', 'a', 'b'] }, 'classes: "a" is listed twice'],
+    ];
+    for (const [options, message] of boundary) expect(() => decisionBoundarySvg(standIn, d.x, d.y, options as never), message).toThrow(message);
+    expect(() => decisionBoundarySvg(standIn, d.x, d.y, null as never)).toThrow('options: expected { features, target, threshold, classes, resolution, maxPoints }, got null');
+    expect(() => confusionMatrixSvg([[1, 0], [0, 1]], ['a', 'b'], { title: 5 } as never)).toThrow('title: expected a string, got 5');
+    expect(() => confusionMatrixSvg([[1, 0], [0, 1]], ['a', 'b'], { titel: 'x' } as never)).toThrow('titel: unknown option; expected one of title');
+    expect(() => lossChartSvg({ loss: [1, 0.5] }, 5 as never)).toThrow('title: expected a string, got 5');
+    expect(() => lossChartSvg([1, 0.5] as never)).toThrow("history: expected a fit's history (with loss per epoch), got an array of 2 numbers");
   });
 
   it('draw a confusion matrix with each count, its share of the row and the labels on both axes', () => {
