@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { anchorArgs, parseAnchorOutput } from '../src/yardsticks/anchors.js';
-import { BENCH_MODES, BENCH_NETWORKS, callCost, runBench, type BenchEngine, type BenchRow, type CallRow } from '../src/yardsticks/benchmark.js';
+import { BENCH_MODES, BENCH_NETWORKS, benchData, callCost, runBench, tfEngine, type BenchEngine, type BenchRow, type CallRow } from '../src/yardsticks/benchmark.js';
 import { checkSearchTargets, checkTargets, checkThreadTargets } from '../src/cli/bench.js';
 import { BackpropError } from '../src/errors.js';
 import { largestDifference } from '../src/yardsticks/difference.js';
@@ -192,6 +192,26 @@ describe('runBench: when each repetition runs', () => {
     expect(timed).toEqual(['2-2-1-linear', '2-2-1-linear', '2-2-1-linear', '8-16-1', '8-16-1', '8-16-1', '2-2-1-linear', '8-16-1', '2-2-1-linear', '8-16-1']);
     // 2-2-1-linear ran at full speed in its own group, so its figure is 1 M samples/s; 8-16-1 only ever ran slowed
     expect(result.rows.map((r) => [r.network, Math.round(r.samplesPerSecond)])).toEqual([['2-2-1-linear', 1_000_000], ['8-16-1', 333_333]]);
+  });
+});
+
+describe('tfEngine: the TensorFlow.js rows train what the others train, or nothing', () => {
+  const tensorFlow = async () => (await import('../src/yardsticks/tfjsReference.js')).loadTensorFlow();
+  it('an optimizer or a loss TensorFlow.js has not is refused by name, never trained as sgd or binaryCrossentropy', async () => {
+    const engine = tfEngine(await tensorFlow(), 'cpu');
+    const data = benchData(network('2-2-1-sigmoid'), 8);
+    await expect(engine.open(network('2-2-1-sigmoid'), { ...sgd1, id: 'adadelta/1', optimizer: 'adadelta' }, data)).rejects.toThrow('optimizer: TensorFlow.js has no counterpart of adadelta');
+    const huber = { id: 'huber', model: { ...network('2-2-1-linear').model, loss: 'huber' as const } };
+    await expect(engine.open(huber, sgd1, data)).rejects.toThrow('loss: TensorFlow.js has no huber');
+  });
+
+  it('a mode TensorFlow.js has trains and is timed; an activation it has not leaves the row empty', async () => {
+    const engine = tfEngine(await tensorFlow(), 'cpu');
+    const n = network('2-2-1-sigmoid'), data = benchData(n, 8);
+    const run = await engine.open(n, { ...sgd1, id: 'rmsprop/4', optimizer: 'rmsprop', batchSize: 4 }, data);
+    expect((await run!(8)).samples).toBe(8);
+    const hardSwish = { id: 'hardSwish', model: { ...n.model, layers: [{ units: 2, activation: 'hardSwish' as const }, { units: 1, activation: 'sigmoid' as const }] } };
+    expect(await engine.open(hardSwish, sgd1, data)).toBeUndefined();
   });
 });
 

@@ -178,7 +178,7 @@ describe('plots of k classes', () => {
     expect(() => decisionBoundarySvg(standIn, d.x, d.y, null as never)).toThrow('options: expected { features, target, threshold, classes, resolution, maxPoints }, got null');
     expect(() => confusionMatrixSvg([[1, 0], [0, 1]], ['a', 'b'], { title: 5 } as never)).toThrow('title: expected a string, got 5');
     expect(() => confusionMatrixSvg([[1, 0], [0, 1]], ['a', 'b'], { titel: 'x' } as never)).toThrow('titel: unknown option; expected one of title');
-    expect(() => lossChartSvg({ loss: [1, 0.5] }, 5 as never)).toThrow('title: expected a string, got 5');
+    expect(() => lossChartSvg({ epoch: [0, 1], loss: [1, 0.5] }, 5 as never)).toThrow('title: expected a string, got 5');
     expect(() => lossChartSvg([1, 0.5] as never)).toThrow("history: expected a fit's history (with loss per epoch), got an array of 2 numbers");
   });
 
