@@ -67,11 +67,11 @@ export interface ClassDataset {
 export interface BlobOptions {
   /** One center per class, each a point with one coordinate per feature. */
   centers: readonly (readonly number[])[];
-  /** Standard deviation of every coordinate around its center. */
+  /** Standard deviation of every coordinate around its center (a finite number > 0). */
   std: number;
   rowsPerClass: number;
   seed?: number;
-  /** Decimal places the coordinates are rounded to (default 3), so the rows write to CSV and read back exactly. */
+  /** Decimal places the coordinates are rounded to (0 to 100, default 3), so the rows write to CSV and read back exactly. */
   digits?: number;
 }
 
