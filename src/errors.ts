@@ -129,3 +129,9 @@ export function within<T>(prefix: string, f: () => T): T {
     throw e;
   }
 }
+
+/** An options object: an object (not null, which knownKeys would pass and destructuring throw on), with no keys but `known`. */
+export function knownOptions(value: unknown, known: readonly string[]): asserts value is object {
+  if (typeof value !== 'object' || value === null) fail('options', `expected { ${known.join(', ')} }, got ${show(value)}`);
+  knownKeys('', value, known);
+}
