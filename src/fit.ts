@@ -55,7 +55,7 @@ export function checkSampleWeight(field: string, w: unknown, rows: number): Floa
  * Keras's class_weight as row weights: each row weighs its class's weight (1 for a class not named),
  * its class being its 0/1 label, its class index, or the largest column of its one-hot (or probability) row.
  */
-export function classWeights(network: Network, field: string, classWeight: unknown, ys: Float64Array, rows: number): Float64Array {
+function classWeights(network: Network, field: string, classWeight: unknown, ys: Float64Array, rows: number): Float64Array {
   const row = LOSS_ROWS[network.loss];
   const k = row.labels === 'binary' ? 2 : outputs(network);
   if (row.labels !== 'binary' && row.labels !== 'classIndices' && row.labels !== 'probabilities') fail(field, `weighs classes; this model's loss '${network.loss}' has no classes`);

@@ -70,7 +70,7 @@ export interface FitOptions extends OptimizerOptions {
  * validation metric of the model's task (`val_accuracy`, `val_mae`, … as evaluateMetrics names them).
  */
 export type Monitor = 'val_loss' | 'loss' | `val_${Exclude<SearchMetric, 'loss'>}`;
-export const MONITORS: readonly Monitor[] = ['val_loss', 'loss', ...(Object.keys(SEARCH_METRICS) as SearchMetric[]).filter((m) => m !== 'loss').map((m) => `val_${m}` as Monitor)];
+const MONITORS: readonly Monitor[] = ['val_loss', 'loss', ...(Object.keys(SEARCH_METRICS) as SearchMetric[]).filter((m) => m !== 'loss').map((m) => `val_${m}` as Monitor)];
 
 export interface ReduceLROnPlateauOptions {
   monitor?: Monitor;
@@ -121,7 +121,7 @@ export interface Settings {
 }
 
 /** Every key FitOptions has, so a misspelt one is refused rather than ignored. */
-export const FIT_OPTIONS = [
+const FIT_OPTIONS = [
   'epochs', 'batchSize', 'shuffle', 'seed', 'engine', 'stepsPerExecution', 'threads', 'onEpochEnd', 'reduceLROnPlateau', 'initialEpoch', ...OPTIMIZER_OPTIONS,
 ] as const satisfies readonly (keyof FitOptions)[];
 
@@ -204,7 +204,7 @@ export interface EarlyStoppingOptions {
 
 export type EarlyStoppingSettings = Required<Omit<EarlyStoppingOptions, 'baseline'>> & { baseline: number | null };
 
-export const VALIDATION_OPTIONS = ['validationSplit', 'validationData', 'earlyStopping', 'threshold'] as const satisfies readonly (keyof ValidationOptions)[];
+const VALIDATION_OPTIONS = ['validationSplit', 'validationData', 'earlyStopping', 'threshold'] as const satisfies readonly (keyof ValidationOptions)[];
 
 export interface ValidationSettings {
   split?: number;
@@ -213,7 +213,7 @@ export interface ValidationSettings {
   threshold: number;
 }
 
-export function checkValidationOptions(o: ValidationOptions): ValidationSettings {
+function checkValidationOptions(o: ValidationOptions): ValidationSettings {
   if (o.validationSplit !== undefined && o.validationData !== undefined) fail('validationSplit', 'give validationSplit or validationData, not both');
   if (o.validationData !== undefined && (!Array.isArray(o.validationData) || o.validationData.length < 2 || o.validationData.length > 3)) {
     fail('validationData', `expected [x, y] or [x, y, sampleWeight], got ${show(o.validationData)}`);

@@ -17,7 +17,7 @@ export type ThreadSlot = 'THREADS' | 'SHARED' | 'POSITION' | 'ARRIVED' | 'SENSE'
  * then holds a ⊙ mask, and backward recomputes a from z), or it is a sigmoid output whose binary
  * cross-entropy is computed from the logit.
  */
-export function keepsZ(net: Network, l: number): boolean {
+function keepsZ(net: Network, l: number): boolean {
   const layer = net.layers[l]!;
   return ACTIVATION_ROWS[layer.activation].needsZ || layer.dropout > 0 || (l === net.layers.length - 1 && net.loss === 'binaryCrossentropy');
 }

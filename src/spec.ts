@@ -92,7 +92,7 @@ export interface Network {
  * gradients and optimizer state (four f64 arrays) and room for the data. Past it, a typed array
  * of the requested length cannot even be made.
  */
-export const MAX_PARAMETERS = 2 ** 26;
+const MAX_PARAMETERS = 2 ** 26;
 
 export function checkSpec(spec: ModelSpec): Network {
   if (typeof spec !== 'object' || spec === null) fail('model', `expected an object with inputs, layers and loss, got ${show(spec)}`);

@@ -48,7 +48,7 @@ export function otherProcessesLoad(): Promise<number> {
 }
 
 /** The most threads a fit takes. */
-export const MAX_THREADS = 64;
+const MAX_THREADS = 64;
 
 /**
  * Work per batch (rows × parameters, about the multiply-adds of its forward pass) below which 'auto'

@@ -29,7 +29,7 @@ export const SEARCH_METRICS = {
 export type SearchMetric = keyof typeof SEARCH_METRICS;
 
 /** The task whose metrics a model with this loss reports (src/metrics.ts metricsFor), from what its targets are. */
-export function taskOfLoss(loss: Loss): Task {
+function taskOfLoss(loss: Loss): Task {
   return LOSS_ROWS[loss].task;
 }
 

@@ -106,7 +106,7 @@ export type TimedRun = (samples: number) => Promise<{ samples: number; seconds: 
  * The calls timed beside training: predict of one row (as number[][], and predictInto's flat
  * Float64Array in and out) and of 10,000 rows; fit of 4 rows, one epoch, batch size 1.
  */
-export const CALLS = [
+const CALLS = [
   { id: 'predict-1', rows: 1 },
   { id: 'predictInto-1', rows: 1 },
   { id: 'predict-10000', rows: 10_000 },
