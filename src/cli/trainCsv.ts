@@ -8,6 +8,7 @@ import { checkOptimizer } from '../optimizerSettings.js';
 import { list, number, type FlagGroup, type Scope, type Values } from './args.js';
 import { confusionSvg, metricsText, rowsMetrics, targetMetrics, thresholdFlag } from './evaluate.js';
 import { sameFile } from '../io/atomic.js';
+import { modelInputs } from '../io/files.js';
 import { LOSS_LIST, LOSS_ROWS, type Loss, type LossRow } from '../operations/losses.js';
 import { layerSpecs, lossName } from '../spec.js';
 import { checkOutputs, writeOutputs, writeWhole, type Output } from './outputs.js';
@@ -271,7 +272,7 @@ export async function trainCsv(flags: Values, path: string | undefined): Promise
   });
   // A run continues writing the checkpoint it resumed from: its own state, replaced whole by a later one.
   const resumeInput = resumed && !(typeof v.checkpoint === 'string' && sameFile(v.checkpoint, resumed.file)) ? [resumed.file] : [];
-  checkOutputs(outputs, [...(path === undefined ? [] : [path]), ...(typeof v.weights === 'string' ? [v.weights] : []), ...resumeInput]);
+  checkOutputs(outputs, [...(path === undefined ? [] : [path]), ...(typeof v.weights === 'string' ? modelInputs(v.weights) : []), ...resumeInput]);
 
   const run = await csvRun(v, path, given);
   const { source, data, kind, fit, y: targets, width } = run;
