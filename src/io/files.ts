@@ -9,6 +9,7 @@ import { unreadable } from '../csvFile.js';
 import type { Model } from '../model.js';
 import { liftBlocks } from './blocks.js';
 import { modelFromFile, modelInfo, taskOf, type ModelInfo } from './modelFile.js';
+import { checkOptions } from './options.js';
 import type { Loss } from '../spec.js';
 import { exportOnnx, type OnnxOptions } from './onnx.js';
 import { exportTfjs, modelFromTfjs, TFJS_WEIGHTS_FILE, type TfjsExport, type TfjsImport } from './tfjs.js';
@@ -40,6 +41,7 @@ export async function loadTfjs(path: string, options: { loss?: Loss } = {}): Pro
 
 /** loadTfjs, synchronously (for `train --weights`). */
 export function readTfjs(path: string, options: { loss?: Loss } = {}): TfjsImport {
+  checkOptions(options, ['loss'], '{ loss }');
   const text = read(path).toString('utf8');
   let json: unknown;
   try {
@@ -101,7 +103,6 @@ export async function readModelFile(path: string): Promise<ReturnType<typeof mod
   if (!metadata?.features || !metadata.target) {
     fail(path, "is a TensorFlow.js model without backprop's column names (userDefinedMetadata.backprop.features and target); read it with modelFromTfjs, or export it from a model file with 'backprop export'");
   }
-  if (metadata.features.length !== model.network.inputs) fail(`${path}: userDefinedMetadata.backprop.features`, `lists ${metadata.features.length} columns but the model has ${model.network.inputs} inputs`);
   const { features, target, targets, classes, threshold } = metadata;
   const info = modelInfo(`${path}: userDefinedMetadata.backprop`, { features, target, targets, classes, threshold, training: {} }, model.network);
   return { model, info, task: taskOf(model.network.loss) };

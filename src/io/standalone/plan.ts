@@ -2,7 +2,8 @@
 // leaves no trace), each kernel as the engines hold it ([units][inputs], a unit's weights
 // contiguous, so dot() sums in the engines' order), the scalers, and the names of inputs and classes.
 import { checkClasses, isCategorical } from '../../classes.js';
-import { fail, knownKeys, oneOf, show } from '../../errors.js';
+import { fail, oneOf, show } from '../../errors.js';
+import { checkOptions } from '../options.js';
 import type { Model } from '../../model.js';
 import type { Scaler } from '../../scaler.js';
 import type { Activation } from '../../spec.js';
@@ -48,12 +49,11 @@ export interface Plan {
   classes?: string[];
 }
 
-const OPTIONS = ['format', 'featureNames', 'classes', 'commonjs', 'prefix'];
+const OPTIONS = ['format', 'featureNames', 'classes', 'commonjs', 'prefix'] as const;
 
 /** Checks the options and reads what the export needs from the model. */
 export function planOf(model: Model, options: StandaloneOptions): Plan {
-  if (typeof options !== 'object' || options === null) fail('options', `expected { format: 'js' | 'wasm' | 'c' }, got ${show(options)}`);
-  knownKeys('', options, OPTIONS);
+  checkOptions(options, OPTIONS, "{ format: 'js' | 'wasm' | 'c' }");
   oneOf('format', options.format, STANDALONE_FORMATS);
   const { network } = model;
   const weights = model.getWeights();
