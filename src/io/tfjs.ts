@@ -9,6 +9,7 @@ import { LOSSES, lossSpec } from '../spec.js';
 import { Model, type Weights } from '../model.js';
 import { columnInfo, type ColumnInfo, type ModelInfo } from './modelFile.js';
 import { checkOptions } from './options.js';
+import { concat } from './bytes.js';
 import { fromTfjsActivation, tfjsActivation } from './activationNames.js';
 
 /** The name of the weights file beside an exported model.json. */
@@ -386,12 +387,4 @@ function checkSpec(field: string, spec: unknown): ReadWeight {
 
 function bytesOf(data: ArrayBuffer | ArrayBufferView): Uint8Array {
   return data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) { out.set(p, at); at += p.length; }
-  return out;
 }
