@@ -307,28 +307,42 @@ const COLUMN_KEYS = ['features', 'target', 'targets', 'classes', 'threshold'];
 
 function checkInfo(prefix: string, info: ModelInfo, network: Shape, withTraining: boolean): Omit<LoadedInfo, 'training'> & { training?: Record<string, unknown> } {
   const field = (name: string) => (prefix ? `${prefix}.${name}` : name);
-  const { inputs, loss } = network;
   const outputs = network.layers[network.layers.length - 1]!.units;
   if (typeof info !== 'object' || info === null || Array.isArray(info)) fail(prefix, `expected { features, target }, got ${show(info)}`);
   knownKeys(prefix, info, withTraining ? [...COLUMN_KEYS, 'training'] : COLUMN_KEYS);
   const { features, target, targets, classes, threshold, training } = info;
-  columnNames(field('features'), features, inputs, 'one per input');
+  checkFeatures(field('features'), features, network);
   if (typeof target !== 'string' || target === '') fail(field('target'), `expected a column name, got ${show(target)}`);
   if (training !== undefined && (typeof training !== 'object' || training === null || Array.isArray(training))) fail(field('training'), `expected an object, got ${show(training)}`);
   const base = { features: [...features], target, threshold: checkThreshold(threshold ?? 0.5, field('threshold')), ...(withTraining ? { training: training ?? {} } : {}) };
-  if (isCategorical(loss)) {
+  const labels = classLabels(field('classes'), classes, network);
+  if (labels) {
     if (targets !== undefined && !(Array.isArray(targets) && targets.length === 1 && targets[0] === target)) {
       fail(field('targets'), `a classifier's ${outputs} outputs are the probabilities of its classes in the one column ${JSON.stringify(target)}; expected no targets, got ${show(targets)}`);
     }
-    const labels = classes === undefined ? Array.from({ length: outputs }, (_, k) => String(k)) : checkClasses(field('classes'), classes);
-    if (labels.length !== outputs) fail(field('classes'), `expected ${outputs} class labels (one per output of the ${loss} model), got ${labels.length}`);
     return { ...base, classes: labels };
   }
-  if (classes !== undefined) fail(field('classes'), `only a softmax classifier (categoricalCrossentropy, sparseCategoricalCrossentropy) has class labels; this model's loss is ${loss}`);
   if (targets === undefined) return base;
   const names = columnNames(field('targets'), targets, outputs, 'one per output');
   if (names[0] !== target) fail(field('target'), `is ${JSON.stringify(target)} but targets starts with ${JSON.stringify(names[0])}; target is the first of the targets`);
   return names.length > 1 ? { ...base, targets: names } : base;
+}
+
+/** One distinct non-empty name per input of the network. */
+export function checkFeatures(field: string, features: unknown, network: Shape): string[] {
+  return columnNames(field, features, network.inputs, 'one per input');
+}
+
+/** A softmax classifier's label per output (default '0', '1', …: the class indices); undefined for every other model, which has none. */
+export function classLabels(field: string, classes: unknown, network: Shape): string[] | undefined {
+  const { loss } = network, outputs = network.layers[network.layers.length - 1]!.units;
+  if (!isCategorical(loss)) {
+    if (classes !== undefined) fail(field, `only a softmax classifier (categoricalCrossentropy, sparseCategoricalCrossentropy) has class labels; this model's loss is ${loss}`);
+    return undefined;
+  }
+  const labels = classes === undefined ? Array.from({ length: outputs }, (_, k) => String(k)) : checkClasses(field, classes);
+  if (labels.length !== outputs) fail(field, `expected ${outputs} class labels (one per output of the ${loss} model), got ${labels.length}`);
+  return labels;
 }
 
 /** `count` distinct non-empty column names. */
