@@ -181,7 +181,8 @@ export function activate2(z: v128, act: i32): v128 {
 // activation_forward — z: [rows][units] → a: [rows][units], for the layers that keep z (the output
 // layer of a classifier, whose loss reads its logits; swish, softsign, softplus, gelu; leakyRelu, with
 // the layer's α; Dropout's). The SIMD build takes two elements per instruction where f is arithmetic
-// and exp — the same operations per lane, so the same bits.
+// and exp — the same operations per lane, so the same bits — and hands the odd one to
+// activation_forward_reference, the plain loop test/kernels.test.ts holds the pairs to, bit for bit.
 export function activationForward(a: usize, z: usize, rows: i32, units: i32, act: i32, alpha: f64): void {
   if (act == SOFTMAX) {
     softmaxForward(a, z, rows, units);
@@ -209,11 +210,21 @@ export function activationForward(a: usize, z: usize, rows: i32, units: i32, act
       for (; i + 16 <= bytes; i += 16) v128.store(a + i, activate2(v128.load(z + i), act));
     }
   }
-  for (; i < bytes; i += 8) store<f64>(a + i, activate(load<f64>(z + i), act));
+  activationForwardReference(a + i, z + i, <i32>((bytes - i) >> 3), act);
+}
+
+// activation_forward_reference — z: [n] → a: [n], a = act(z) one element at a time, for the activations
+// activate computes (not softmax, not leakyRelu: their kernels are plain loops already)
+@inline
+export function activationForwardReference(a: usize, z: usize, n: i32, act: i32): void {
+  const bytes = <usize>n << 3;
+  for (let i: usize = 0; i < bytes; i += 8) store<f64>(a + i, activate(load<f64>(z + i), act));
 }
 
 // activation_backward — d: [rows][units] = dL/da becomes dL/dz = dL/da ⊙ act′, in place;
 //   a: the activations; z: the pre-activations where the layer keeps them (else 0); α: leakyRelu's
+// The SIMD build's pairs hand the odd element (and the activations they do not take, every element) to
+// activation_backward_reference, the plain loop test/kernels.test.ts holds them to, bit for bit.
 @inline
 export function activationBackward(d: usize, a: usize, z: usize, rows: i32, units: i32, act: i32, alpha: f64): void {
   if (act == LINEAR) return; // × 1 changes no bit
@@ -251,11 +262,22 @@ export function activationBackward(d: usize, a: usize, z: usize, rows: i32, unit
       i = backwardFromZ2(d, z, bytes, act);
     }
   }
-  for (; i < bytes; i += 8) store<f64>(d + i, load<f64>(d + i) * derivative(load<f64>(a + i), z + i, act));
+  activationBackwardReference(d + i, a + i, z + i, <i32>((bytes - i) >> 3), act);
 }
 
-// The pairs of activation_backward for swish and softsign, from z (SIMD build); returns the bytes
-// done. Out of line: inlined into the training step with the rest, exp's code beside the classic
+// activation_backward_reference — d: [n] = dL/da becomes dL/dz = dL/da ⊙ act′(a or z), one element at
+// a time, from a: [n] and, where the layer keeps it, z: [n] (else 0); for the activations derivative
+// computes (softmax's and leakyRelu's kernels are plain loops already). Linear too: × 1 changes no bit.
+@inline
+export function activationBackwardReference(d: usize, a: usize, z: usize, n: i32, act: i32): void {
+  const bytes = <usize>n << 3;
+  for (let i: usize = 0; i < bytes; i += 8) store<f64>(d + i, load<f64>(d + i) * derivative(load<f64>(a + i), z + i, act));
+}
+
+// backward_from_z2 — activation_backward's pairs for swish and softsign (SIMD build), from z:
+//   d: [bytes / 8] = dL/da becomes dL/dz = dL/da ⊙ act′(z), in place, two elements at a time;
+//   z: [bytes / 8] the pre-activations. Returns the bytes done (the odd element is the caller's).
+// Out of line: inlined into the training step with the rest, exp's code beside the classic
 // activations' loops made a sigmoid network's step 1–3% slower.
 function backwardFromZ2(d: usize, z: usize, bytes: usize, act: i32): usize {
   const one = f64x2.splat(1.0);

@@ -17,9 +17,11 @@ export { CONTRACT } from './contract';
 // The operations and kernels on their own, for the tests that hold them to known values, to their
 // reference loops and to V8's Math.
 export { denseForward, denseForwardReference, denseBackward, denseBackwardReference, denseBackwardUpdate, denseBackwardUpdateReference } from './dense';
-// The optimizers' own updates, for test/optimizers.test.ts to run Keras's published examples on them directly.
-export { adagradUpdate, adadeltaUpdate, adamaxUpdate, nadamUpdate, adamAmsgradUpdate, centeredRmspropUpdate, decayWeights, adamUpdate } from './optimizers';
-export { activationForward, activationBackward } from './activations';
+// The optimizers' own updates, for test/optimizers.test.ts to run Keras's published examples on them
+// directly; the SIMD ones with their reference loops, for test/kernels.test.ts.
+export { adagradUpdate, adadeltaUpdate, adamaxUpdate, nadamUpdate, adamAmsgradUpdate, centeredRmspropUpdate, decayWeights } from './optimizers';
+export { adamUpdate, adamUpdateReference, sgdUpdate, sgdUpdateReference, rmspropUpdate, rmspropUpdateReference } from './optimizers';
+export { activationForward, activationForwardReference, activationBackward, activationBackwardReference } from './activations';
 export { exp, log, log1p, expm1, tanh, erf, powerStep } from './math';
 
 // e^x (`which` 0) or tanh x (1) in place over xs [n], two at a time in the SIMD build (as the

@@ -10,13 +10,15 @@ import { powerStep, powerNext } from './math';
 // The updates follow Keras's optimizers formula for formula. Each returns Σ(p − p) over the new
 // parameters: 0 while all are finite, NaN as soon as one is not, so the host learns of a
 // diverging run without scanning the parameters itself.
-// The SIMD build updates two parameters per instruction with a scalar loop for the odd one: lanes run
-// over parameters, so each gets the scalar formula's roundings in the same order (f64x2.sqrt and
-// f64x2.div round correctly, as their scalar forms do) and the three builds agree to the bit; only
-// Σ(p − p) sums in another order, and 0 or NaN is 0 or NaN.
+// The SIMD build updates two parameters per instruction, then hands the odd one to the kernel's plain
+// reference loop (*Reference, one parameter at a time: the scalar build's whole update, and what
+// test/kernels.test.ts holds the fast loop to, bit for bit). Lanes run over parameters, so each gets
+// the reference's roundings in the same order (f64x2.sqrt and f64x2.div round correctly, as their
+// scalar forms do) and the three builds agree to the bit; only Σ(p − p) sums in another order, and 0
+// or NaN is 0 or NaN.
 
 // sgd_update — params, grads, momentums: [count]
-//   momentum 0:  p −= lr·g
+//   momentum 0:  p −= lr·g  (plain_sgd_update; momentums untouched)
 //   momentum μ:  m = μ·m − lr·g, then p += m, or with Nesterov p += μ·m − lr·g
 export function sgdUpdate(params: usize, grads: usize, momentums: usize, count: i32, lr: f64, momentum: f64, nesterov: bool): f64 {
   if (momentum == 0.0) return plainSgdUpdate(params, grads, count, lr);
@@ -36,7 +38,19 @@ export function sgdUpdate(params: usize, grads: usize, momentums: usize, count: 
     }
     finite = f64x2.extract_lane(lanes, 0) + f64x2.extract_lane(lanes, 1);
   }
-  for (; o < bytes; o += 8) {
+  return finite + momentumSgdUpdateReference(params + o, grads + o, momentums + o, <i32>((bytes - o) >> 3), lr, momentum, nesterov);
+}
+
+export function sgdUpdateReference(params: usize, grads: usize, momentums: usize, count: i32, lr: f64, momentum: f64, nesterov: bool): f64 {
+  if (momentum == 0.0) return plainSgdUpdateReference(params, grads, count, lr);
+  return momentumSgdUpdateReference(params, grads, momentums, count, lr, momentum, nesterov);
+}
+
+@inline
+function momentumSgdUpdateReference(params: usize, grads: usize, momentums: usize, count: i32, lr: f64, momentum: f64, nesterov: bool): f64 {
+  const bytes = <usize>count << 3;
+  let finite = 0.0;
+  for (let o: usize = 0; o < bytes; o += 8) {
     const g = load<f64>(grads + o);
     const m = momentum * load<f64>(momentums + o) - lr * g;
     store<f64>(momentums + o, m);
@@ -47,7 +61,8 @@ export function sgdUpdate(params: usize, grads: usize, momentums: usize, count: 
   return finite;
 }
 
-// p −= lr·g
+// plain_sgd_update — params, grads: [count]
+//   p −= lr·g
 function plainSgdUpdate(params: usize, grads: usize, count: i32, lr: f64): f64 {
   const bytes = <usize>count << 3;
   let o: usize = 0;
@@ -62,7 +77,14 @@ function plainSgdUpdate(params: usize, grads: usize, count: i32, lr: f64): f64 {
     }
     finite = f64x2.extract_lane(lanes, 0) + f64x2.extract_lane(lanes, 1);
   }
-  for (; o < bytes; o += 8) {
+  return finite + plainSgdUpdateReference(params + o, grads + o, <i32>((bytes - o) >> 3), lr);
+}
+
+@inline
+function plainSgdUpdateReference(params: usize, grads: usize, count: i32, lr: f64): f64 {
+  const bytes = <usize>count << 3;
+  let finite = 0.0;
+  for (let o: usize = 0; o < bytes; o += 8) {
     const p = load<f64>(params + o) - lr * load<f64>(grads + o);
     store<f64>(params + o, p);
     finite += p - p;
@@ -76,11 +98,11 @@ function plainSgdUpdate(params: usize, grads: usize, count: i32, lr: f64): f64 {
 //   the step size, so ε is added to √v itself, not to the bias-corrected √v̂.
 export function adamUpdate(params: usize, grads: usize, momentums: usize, velocities: usize, count: i32,
   lr: f64, beta1: f64, beta2: f64, epsilon: f64, beta1Power: f64, beta2Power: f64): f64 {
-  const alpha = lr * Math.sqrt(1.0 - beta2Power) / (1.0 - beta1Power);
   const bytes = <usize>count << 3;
   let o: usize = 0;
   let finite = 0.0;
   if (ASC_FEATURE_SIMD) {
+    const alpha = lr * Math.sqrt(1.0 - beta2Power) / (1.0 - beta1Power);
     const keep1 = f64x2.splat(1.0 - beta1), keep2 = f64x2.splat(1.0 - beta2);
     const stepSize = f64x2.splat(alpha), eps = f64x2.splat(epsilon);
     let lanes = f64x2.splat(0.0);
@@ -98,7 +120,17 @@ export function adamUpdate(params: usize, grads: usize, momentums: usize, veloci
     }
     finite = f64x2.extract_lane(lanes, 0) + f64x2.extract_lane(lanes, 1);
   }
-  for (; o < bytes; o += 8) {
+  return finite + adamUpdateReference(params + o, grads + o, momentums + o, velocities + o, <i32>((bytes - o) >> 3),
+    lr, beta1, beta2, epsilon, beta1Power, beta2Power);
+}
+
+@inline
+export function adamUpdateReference(params: usize, grads: usize, momentums: usize, velocities: usize, count: i32,
+  lr: f64, beta1: f64, beta2: f64, epsilon: f64, beta1Power: f64, beta2Power: f64): f64 {
+  const alpha = lr * Math.sqrt(1.0 - beta2Power) / (1.0 - beta1Power);
+  const bytes = <usize>count << 3;
+  let finite = 0.0;
+  for (let o: usize = 0; o < bytes; o += 8) {
     const g = load<f64>(grads + o);
     let m = load<f64>(momentums + o);
     let v = load<f64>(velocities + o);
@@ -116,6 +148,8 @@ export function adamUpdate(params: usize, grads: usize, momentums: usize, veloci
 // rmsprop_update — params, grads, velocities v, momentums m: [count]
 //   v = ρ·v + (1 − ρ)·g²;  Δ = lr·g / √(v + ε)
 //   momentum 0: p −= Δ;  momentum μ: m = μ·m + Δ, then p −= m
+// Inlined: exported for the tests, it would otherwise become a call from the training step.
+@inline
 export function rmspropUpdate(params: usize, grads: usize, velocities: usize, momentums: usize, count: i32,
   lr: f64, rho: f64, momentum: f64, epsilon: f64): f64 {
   const bytes = <usize>count << 3;
@@ -140,7 +174,15 @@ export function rmspropUpdate(params: usize, grads: usize, velocities: usize, mo
     }
     finite = f64x2.extract_lane(lanes, 0) + f64x2.extract_lane(lanes, 1);
   }
-  for (; o < bytes; o += 8) {
+  return finite + rmspropUpdateReference(params + o, grads + o, velocities + o, momentums + o, <i32>((bytes - o) >> 3), lr, rho, momentum, epsilon);
+}
+
+@inline
+export function rmspropUpdateReference(params: usize, grads: usize, velocities: usize, momentums: usize, count: i32,
+  lr: f64, rho: f64, momentum: f64, epsilon: f64): f64 {
+  const bytes = <usize>count << 3;
+  let finite = 0.0;
+  for (let o: usize = 0; o < bytes; o += 8) {
     const g = load<f64>(grads + o);
     const v = rho * load<f64>(velocities + o) + (1.0 - rho) * (g * g);
     store<f64>(velocities + o, v);
@@ -326,6 +368,7 @@ function squares(g: usize, n: i32): f64 {
 //   clipnorm:        each variable by clip_by_norm
 //   globalClipnorm:  every g ← g·s, s = c·min(1/‖G‖, 1/c) + (‖G‖ − ‖G‖), ‖G‖ = √(Σ over the variables of Σg²)
 //   clipvalue:       g ← min(max(g, −c), c)
+// Any other code traps: never a silent default.
 function clipGradients(net: i32, kind: i32): void {
   const c = load<f64>(setting(net, CLIP));
   const grads = at(slot(net, GRADS)), shift = grads - at(slot(net, PARAMS)), count = slot(net, COUNT);
@@ -334,6 +377,7 @@ function clipGradients(net: i32, kind: i32): void {
     for (let o: usize = 0; o < bytes; o += 8) store<f64>(grads + o, min(max(load<f64>(grads + o), -c), c));
     return;
   }
+  if (kind != CLIP_CLIPNORM && kind != CLIP_GLOBAL_CLIPNORM) unreachable();
   let total = 0.0;
   for (let l = 0; l < slot(net, LAYERS); l++) {
     const layer = record(net, l), units = field(layer, UNITS);
@@ -346,7 +390,7 @@ function clipGradients(net: i32, kind: i32): void {
       total += squares(b, units);
     }
   }
-  if (kind != CLIP_GLOBAL_CLIPNORM) return;
+  if (kind == CLIP_CLIPNORM) return;
   const norm = Math.sqrt(total);
   const scale = c * min(1.0 / norm, 1.0 / c) + (norm - norm);
   const bytes = <usize>count << 3;

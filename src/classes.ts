@@ -21,8 +21,12 @@ export function canonicalLabel(cell: string): string {
  * code-unit order (JavaScript's default sort; for ASCII labels that is Python's `sorted` and
  * scikit-learn's LabelEncoder order, uppercase before lowercase). Class k of a model is `classes[k]`.
  */
-export function sortedClasses(cells: readonly string[]): string[] {
-  const distinct = [...new Set(cells.map(canonicalLabel))];
+export function sortedClasses(cells: Iterable<string>): string[] {
+  // Loops, not spreads: the distinct labels can be as many as the rows
+  const seen = new Set<string>();
+  for (const cell of cells) seen.add(canonicalLabel(cell));
+  const distinct: string[] = [];
+  for (const label of seen) distinct.push(label);
   return distinct.every((l) => l !== '' && NUMBER.test(l)) ? distinct.sort((a, b) => Number(a) - Number(b)) : distinct.sort();
 }
 

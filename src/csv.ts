@@ -416,13 +416,16 @@ class TargetColumn {
   labels(values: Float64Array): { classes: string[]; y: Float64Array } {
     const empty = this.words.get('');
     if (empty) fail(this.source, `line ${empty.line}, column ${JSON.stringify(this.name)}: expected a class label, got an empty cell`);
-    const texts = [...this.words.keys()];
-    const distinct = new Set<string>(texts);
+    // Loops, not spreads: a column of ids has as many distinct labels as rows
+    const distinct = new Set<string>();
+    for (const t of this.words.keys()) distinct.add(t);
     for (const v of values) if (!Number.isNaN(v)) distinct.add(String(v));
-    const classes = sortedClasses([...distinct]);
+    const classes = sortedClasses(distinct);
     if (classes.length === 1) fail(this.source, `column ${JSON.stringify(this.name)} has only one value, ${JSON.stringify(classes[0])}; a classifier needs at least two`);
-    const index = new Map(classes.map((label, k) => [label, k]));
-    const byWord = texts.map((t) => index.get(t)!);
+    const index = new Map<string, number>();
+    for (let k = 0; k < classes.length; k++) index.set(classes[k]!, k);
+    const byWord = new Array<number>(this.words.size);
+    for (const [t, word] of this.words) byWord[word.id] = index.get(t)!;
     const y = new Float64Array(values.length);
     for (let r = 0, w = 0; r < values.length; r++) y[r] = Number.isNaN(values[r]!) ? byWord[this.wordRows[w++]!]! : index.get(String(values[r]))!;
     return { classes, y };
@@ -466,6 +469,10 @@ export class CsvDataReader {
   constructor(private readonly options: CsvDataOptions, check?: (columns: string[]) => void) {
     if (typeof options !== 'object' || options === null) fail('options', `expected { target, features, … }, got ${show(options)}`);
     knownKeys('', options, DATA_OPTIONS);
+    if (options.source !== undefined && (typeof options.source !== 'string' || options.source === '')) fail('source', `expected a name for the file in messages (a non-empty string), got ${show(options.source)}`);
+    if (options.oneHot !== undefined && typeof options.oneHot !== 'boolean') fail('oneHot', `expected true or false, got ${show(options.oneHot)}`);
+    const features: unknown = options.features;
+    if (features !== undefined && (!Array.isArray(features) || features.some((f) => typeof f !== 'string'))) fail('features', `expected a list of column names, got ${show(features)}`);
     this.source = options.source ?? 'csv';
     this.given = options.task === undefined ? undefined : oneOf('task', options.task, TASKS);
     if (options.classes !== undefined && this.given === 'regression') fail('classes', 'are class labels, for classification; got task \'regression\'');

@@ -1,3 +1,4 @@
+import { checkSeed, fail, knownOptions, positiveFinite, positiveInteger, show } from './errors.js';
 import { seeded } from './random.js';
 import type { ModelOptions } from './model.js';
 import type { FitOptions } from './trainer.js';
@@ -66,11 +67,11 @@ export interface ClassDataset {
 export interface BlobOptions {
   /** One center per class, each a point with one coordinate per feature. */
   centers: readonly (readonly number[])[];
-  /** Standard deviation of every coordinate around its center. */
+  /** Standard deviation of every coordinate around its center (a finite number > 0). */
   std: number;
   rowsPerClass: number;
   seed?: number;
-  /** Decimal places the coordinates are rounded to (default 3), so the rows write to CSV and read back exactly. */
+  /** Decimal places the coordinates are rounded to (0 to 100, default 3), so the rows write to CSV and read back exactly. */
   digits?: number;
 }
 
@@ -79,7 +80,15 @@ export interface BlobOptions {
  * coordinate drawn from N(center, std²) (Box–Muller over the seeded generator, so one seed gives the
  * same rows everywhere). The classes take turns row by row: 0, 1, …, k − 1, 0, 1, …
  */
-export function gaussianBlobs({ centers, std, rowsPerClass, seed = 0, digits = 3 }: BlobOptions): { x: number[][]; y: number[] } {
+export function gaussianBlobs(options: BlobOptions): { x: number[][]; y: number[] } {
+  knownOptions(options, ['centers', 'std', 'rowsPerClass', 'seed', 'digits']);
+  const { centers, std, rowsPerClass, seed = 0, digits = 3 } = options;
+  checkCenters(centers);
+  positiveFinite('std', std);
+  positiveInteger('rowsPerClass', rowsPerClass);
+  checkSeed('seed', seed);
+  // toFixed's range
+  if (!Number.isInteger(digits) || digits < 0 || digits > 100) fail('digits', `expected a whole number of decimal places from 0 to 100, got ${show(digits)}`);
   const random = seeded(seed);
   const normal = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
   const round = (v: number) => Number(v.toFixed(digits));
@@ -91,6 +100,18 @@ export function gaussianBlobs({ centers, std, rowsPerClass, seed = 0, digits = 3
     });
   }
   return { x, y };
+}
+
+/** At least one center, each a point of finite coordinates, all with one count of features. */
+function checkCenters(centers: unknown): void {
+  if (!Array.isArray(centers) || centers.length === 0) fail('centers', `expected one center per class (a list of points), got ${show(centers)}`);
+  const features = Array.isArray(centers[0]) ? centers[0].length : 0;
+  centers.forEach((center: unknown, k) => {
+    if (!Array.isArray(center) || center.length === 0 || center.length !== features) {
+      fail(`centers[${k}]`, `expected a point of ${k === 0 ? 'at least one coordinate' : `${features} coordinates, as centers[0]`}, got ${show(center)}`);
+    }
+    center.forEach((c: unknown, j) => { if (typeof c !== 'number' || !Number.isFinite(c)) fail(`centers[${k}][${j}]`, `expected a finite number, got ${show(c)}`); });
+  });
 }
 
 /** The class-label examples: `blobs3`, three Gaussian blobs of 60 rows on two features. */

@@ -76,6 +76,13 @@ export function checkSeed(field: string, value: unknown): number {
   return value;
 }
 
+/** `count` finite numbers in a Float64Array, one per parameter (setParams, a training state's arrays): the first that is not names its index. */
+export function finiteParams(field: string, value: unknown, count: number): Float64Array {
+  if (!(value instanceof Float64Array) || value.length !== count) fail(field, `expected ${count} numbers (one per parameter), got ${show(value)}`);
+  for (let i = 0; i < count; i++) if (!Number.isFinite(value[i])) fail(`${field}[${i}]`, `expected a finite number, got ${value[i]}`);
+  return value;
+}
+
 /** A whole number from 1 to 2^53 − 1: past that, f64 no longer tells neighbouring integers apart (and 2^53 + 2 epochs never end). */
 export function positiveInteger(field: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) fail(field, `expected a positive integer, got ${show(value)}`);
@@ -96,11 +103,35 @@ export function oneOf<T extends string>(field: string, value: unknown, allowed: 
 
 /**
  * Refuses keys of an options object that are not `known` (a misspelt option would otherwise be
- * ignored, silently: `{ epoch: 3 }` training one epoch).
+ * ignored, silently: `{ epoch: 3 }` training one epoch), a key set to null (it would otherwise
+ * read as left out and take the default: `{ epochs: null }` training one epoch) unless it is
+ * `nullable` (a saved state's "none yet", or a field whose own check names what it expects), and
+ * an array given for the object.
  */
-export function knownKeys(field: string, value: object, known: readonly string[]): void {
+export function knownKeys(field: string, value: object, known: readonly string[], nullable: readonly string[] = NONE): void {
+  if (Array.isArray(value)) fail(field || 'options', `expected an object of ${known.join(', ')}, got ${show(value)}`);
   // for…in, not Object.keys: no array per call (predict checks its options on every call)
   for (const key in value) {
-    if (!known.includes(key) && Object.hasOwn(value, key)) fail(field ? `${field}.${key}` : key, `unknown option; expected one of ${known.join(', ')}`);
+    if (known.includes(key)) {
+      if ((value as Record<string, unknown>)[key] === null && !nullable.includes(key) && Object.hasOwn(value, key)) fail(field ? `${field}.${key}` : key, 'got null; leave the option out for its default');
+    } else if (Object.hasOwn(value, key)) fail(field ? `${field}.${key}` : key, `unknown option; expected one of ${known.join(', ')}`);
   }
+}
+
+const NONE: readonly string[] = [];
+
+/** f(), its BackpropErrors named under `prefix`: `fit` around `earlyStopping.patience` gives `fit.earlyStopping.patience`. */
+export function within<T>(prefix: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof BackpropError) fail(`${prefix}.${e.field}`, e.message.slice(e.field.length + 2));
+    throw e;
+  }
+}
+
+/** An options object: an object (not null, which knownKeys would pass and destructuring throw on), with no keys but `known`. */
+export function knownOptions(value: unknown, known: readonly string[]): asserts value is object {
+  if (typeof value !== 'object' || value === null) fail('options', `expected { ${known.join(', ')} }, got ${show(value)}`);
+  knownKeys('', value, known);
 }

@@ -94,15 +94,26 @@ export interface PreparedFit {
   targetScaler: Scaler | undefined;
 }
 
-/** Everything a fit needs before its first epoch, every option checked before anything changes. */
-export function prepareFit(network: Network, x: Matrix, y: Matrix, options: ModelFitOptions): PreparedFit {
+/**
+ * A fit's options checked against the network before any row is read: every check of Model.fit that
+ * needs no data (a worker's fit is checked by it in the caller's thread). classWeight's classes and
+ * weights are checked on no rows; its rows' weights come after the split.
+ */
+export function checkFit(network: Network, options: ModelFitOptions): { settings: Settings; validation: ValidationSettings } {
   const { settings, validation } = checkModelFitOptions(options);
   const task = LOSS_ROWS[network.loss].task;
   if (validation.earlyStopping) checkMonitor('earlyStopping.monitor', validation.earlyStopping.monitor, task);
   if (settings.reduceLROnPlateau) checkMonitor('reduceLROnPlateau.monitor', settings.reduceLROnPlateau.monitor, task);
   if (options.standardizeTarget) checkRegression(network, 'standardizeTarget');
-  let train = rowsOf(network, x, y);
   if (options.sampleWeight !== undefined && options.classWeight !== undefined) fail('classWeight', 'give sampleWeight or classWeight, not both (as Keras)');
+  if (options.classWeight !== undefined) classWeights(network, 'classWeight', options.classWeight, new Float64Array(0), 0);
+  return { settings, validation };
+}
+
+/** Everything a fit needs before its first epoch, every option checked before anything changes. */
+export function prepareFit(network: Network, x: Matrix, y: Matrix, options: ModelFitOptions): PreparedFit {
+  const { settings, validation } = checkFit(network, options);
+  let train = rowsOf(network, x, y);
   if (options.sampleWeight !== undefined) train.weights = checkSampleWeight('sampleWeight', options.sampleWeight, train.rows);
   let held = validation.data && rowsOf(network, validation.data[0], validation.data[1], 'validationData[0]', 'validationData[1]');
   if (held && validation.data![2] !== undefined) held.weights = checkSampleWeight('validationData[2]', validation.data![2], held.rows);

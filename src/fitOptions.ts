@@ -7,7 +7,7 @@ import { checkSeed, fail, knownKeys, oneOf, positiveInteger, show } from './erro
 import { checkThreads } from './threads.js';
 import { checkThreshold } from './metrics.js';
 import { nonNegative } from './operations/rows.js';
-import { checkOptimizer, OPTIMIZER_OPTIONS, type OptimizerOptions, type OptimizerSettings } from './optimizerSettings.js';
+import { checkOptimizer, checkReset, OPTIMIZER_OPTIONS, type OptimizerOptions, type OptimizerSettings } from './optimizerSettings.js';
 import { SEARCH_METRICS, type SearchMetric } from './search/metric.js';
 import type { EpochLogs } from './trainer.js';
 
@@ -126,12 +126,11 @@ export const FIT_OPTIONS = [
 ] as const satisfies readonly (keyof FitOptions)[];
 
 export function checkFitOptions(o: FitOptions): Settings {
-  if (typeof o !== 'object' || o === null) fail('options', `expected an object, got ${show(o)}`);
+  if (typeof o !== 'object' || o === null || Array.isArray(o)) fail('options', `expected an object, got ${show(o)}`);
   const shuffle = o.shuffle === undefined || o.shuffle === true ? 'epoch' : o.shuffle === false ? 'none' : oneOf('shuffle', o.shuffle, ['none', 'epoch', 'sample'] as const);
   const seed = checkSeed('seed', o.seed ?? 0);
   if (o.onEpochEnd !== undefined && typeof o.onEpochEnd !== 'function') fail('onEpochEnd', `expected a function, got ${show(o.onEpochEnd)}`);
-  const resetOptimizer = o.resetOptimizer ?? false;
-  if (typeof resetOptimizer !== 'boolean') fail('resetOptimizer', `expected true or false, got ${show(resetOptimizer)}`);
+  const resetOptimizer = checkReset(o);
   const optimizer = checkOptimizer(o);
   const stepsPerExecution = checkStepsPerExecution(o.stepsPerExecution ?? 1);
   if (optimizer.schedule && stepsPerExecution === 'epoch') fail('stepsPerExecution', "a learning-rate schedule sets each update's rate from the host: run it with stepsPerExecution 1");
@@ -139,6 +138,10 @@ export function checkFitOptions(o: FitOptions): Settings {
   if (reduceLROnPlateau && optimizer.schedule) fail('reduceLROnPlateau', 'sets the learning rate, which a schedule already sets (Keras refuses it too): give one');
   const initialEpoch = o.initialEpoch ?? 0;
   if (typeof initialEpoch !== 'number' || !Number.isSafeInteger(initialEpoch) || initialEpoch < 0) fail('initialEpoch', `expected a whole number ≥ 0, got ${show(initialEpoch)}`);
+  const engine = oneOf('engine', o.engine ?? 'wasm', ['wasm', 'js'] as const);
+  const threads = checkThreads(o.threads ?? 1);
+  // refused here, with the other options, before a fit changes anything
+  if (engine === 'js' && threads !== 'auto' && threads > 1) fail('threads', "the JS engine runs on one thread: use engine 'wasm' (the same numbers) for threads");
   return {
     epochs: epochCount(o.epochs ?? 1),
     initialEpoch,
@@ -147,9 +150,9 @@ export function checkFitOptions(o: FitOptions): Settings {
     batchSize: positiveInteger('batchSize', o.batchSize ?? 32),
     shuffle,
     seed,
-    engine: oneOf('engine', o.engine ?? 'wasm', ['wasm', 'js'] as const),
+    engine,
     stepsPerExecution,
-    threads: checkThreads(o.threads ?? 1),
+    threads,
     reduceLROnPlateau,
   };
 }
@@ -253,7 +256,7 @@ export const MODEL_FIT_OPTIONS = [...FIT_OPTIONS, ...VALIDATION_OPTIONS, 'standa
 
 /** Model.fit's options checked, every key by name: the fit's settings, the validation's, and the two scaling switches. */
 export function checkModelFitOptions(options: ModelFitOptions): { settings: Settings; validation: ValidationSettings } {
-  if (typeof options !== 'object' || options === null) fail('options', 'expected an object of fit options');
+  if (typeof options !== 'object' || options === null) fail('options', `expected an object of fit options, got ${show(options)}`);
   knownKeys('', options, MODEL_FIT_OPTIONS);
   const settings = checkFitOptions(options);
   const validation = checkValidationOptions(options);

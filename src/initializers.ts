@@ -1,17 +1,31 @@
-import type { Initializer } from './spec.js';
+import { fail, show } from './errors.js';
+import type { Initializer, INITIALIZERS } from './spec.js';
+
+/** Keras's VarianceScaling: a variance of `scale` / fan (fanIn, or the mean of fanIn and fanOut), drawn uniform or from a normal truncated at two standard deviations. */
+interface VarianceScaling { scale: number; mode: 'fanIn' | 'fanAvg'; distribution: 'uniform' | 'truncatedNormal' }
+
+/** What each named initializer does: one row per name in INITIALIZERS (the type refuses a name without one). */
+export const INITIALIZER_ROWS: Record<(typeof INITIALIZERS)[number], { fill: number } | VarianceScaling> = {
+  zeros: { fill: 0 },
+  ones: { fill: 1 },
+  glorotUniform: { scale: 1, mode: 'fanAvg', distribution: 'uniform' },
+  glorotNormal: { scale: 1, mode: 'fanAvg', distribution: 'truncatedNormal' },
+  heUniform: { scale: 2, mode: 'fanIn', distribution: 'uniform' },
+  heNormal: { scale: 2, mode: 'fanIn', distribution: 'truncatedNormal' },
+};
 
 /**
  * Fills `out` (a kernel of fanIn × fanOut values, or a bias) the way Keras's initializer of the same
- * name does, drawing from `random` where needed. The random ones are Keras's VarianceScaling: a
- * variance of 1 / mean(fanIn, fanOut) for glorot, 2 / fanIn for he, drawn uniform or from a
- * normal truncated at two standard deviations.
+ * name does, drawing from `random` where needed. A name without a row in INITIALIZER_ROWS is an
+ * error, never another initializer.
  */
 export function initialize(out: Float64Array, init: Initializer, fanIn: number, fanOut: number, random: () => number): void {
   if (typeof init === 'object') { out.fill(init.constant); return; }
-  if (init === 'zeros') { out.fill(0); return; }
-  if (init === 'ones') { out.fill(1); return; }
-  const variance = init.startsWith('glorot') ? 1 / Math.max(1, (fanIn + fanOut) / 2) : 2 / Math.max(1, fanIn);
-  if (init.endsWith('Uniform')) {
+  if (!Object.hasOwn(INITIALIZER_ROWS, init)) fail('initializer', `no row in INITIALIZER_ROWS for ${show(init)}`);
+  const row = INITIALIZER_ROWS[init];
+  if ('fill' in row) { out.fill(row.fill); return; }
+  const variance = row.scale / Math.max(1, row.mode === 'fanIn' ? fanIn : (fanIn + fanOut) / 2);
+  if (row.distribution === 'uniform') {
     // U(−limit, limit) has variance limit² / 3
     const limit = Math.sqrt(3 * variance);
     for (let i = 0; i < out.length; i++) out[i] = (2 * random() - 1) * limit;

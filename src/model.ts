@@ -1,15 +1,17 @@
 import type { EngineKind } from './engines/engine.js';
+import { CLIPPINGS } from './contract.js';
 import { loadThreadsWasm, loadWasm, wasmLoaded } from './engines/wasm.js';
 import { checkCell, writeMatrix, type Matrix } from './data.js';
-import { BackpropError, DivergenceError, fail, knownKeys, oneOf, show } from './errors.js';
+import { checkSeed, DivergenceError, fail, finiteParams, knownKeys, oneOf, positiveFinite, show, within } from './errors.js';
 import { checkRegression, checkSampleWeight, prepareFit, rowsOf, withInputs, type ModelFitOptions, type Rows } from './fit.js';
 import { NET, SETTING, writeOptimizer, writeRandom, writeScheduledRate } from './layout.js';
-import { checkOptimizer, OPTIMIZER_OPTIONS, OptimizerState, type OptimizerOptions, type OptimizerSettings } from './optimizerSettings.js';
+import { checkOptimizer, checkReset, OPTIMIZER_OPTIONS, OptimizerState, type OptimizerOptions, type OptimizerSettings } from './optimizerSettings.js';
 import { LOSS_ROWS } from './operations/losses.js';
 import { STATE_ARRAYS, STATE_SCALAR_NAMES, STATE_SCALARS } from './operations/optimizers.js';
 import { applyScaler, checkScaler, invertScaler, type Scaler } from './scaler.js';
 import { checkThreshold, metricsFor, type Metrics } from './metrics.js';
 import { checkSpec, outputs, parameterCount, targetWidth, type DenseSpec, type LayerSpec, type ModelSpec, type Network } from './spec.js';
+import { checkSchedule, SCHEDULE_ROWS, SCHEDULES, type LearningRateSchedule } from './operations/schedules.js';
 import { copyState, checkTraceOptions, traceFit, type Trace, type TraceOptions } from './trace.js';
 import { checkPlateauState, train, type History, type PlateauState, type Progress, type Resumable } from './trainer.js';
 import { checkEarlyStoppingState, ValidationWatch } from './validation.js';
@@ -75,8 +77,8 @@ export interface TrainingState {
   weights?: Float64Array;
 }
 
-/** Each callback whose state a checkpoint keeps, by name: the check of its saved state (`count` parameters). A new callback adds its row. */
-const CALLBACK_STATES: Record<string, (field: string, value: unknown, count: number) => unknown> = {
+/** Each callback whose state a checkpoint keeps, by name: the check of its saved state (`count` parameters, the state's `epoch`). A new callback adds its row. */
+const CALLBACK_STATES: Record<string, (field: string, value: unknown, count: number, epoch: number) => unknown> = {
   earlyStopping: checkEarlyStoppingState,
   reduceLROnPlateau: checkPlateauState,
 };
@@ -136,6 +138,8 @@ export class Model {
     this.network = checkSpec(options);
     this.outputs = outputs(this.network);
     knownKeys('', options, ['inputs', 'layers', 'loss', 'weights', 'seed', 'scaler', 'targetScaler']);
+    // checked even where weights or params leave it unread: a bad seed is a mistake either way
+    if (options.seed !== undefined) checkSeed('seed', options.seed);
     if (options.scaler !== undefined) this.inputScaler = checkScaler('scaler', options.scaler, this.network.inputs);
     if (options.targetScaler !== undefined) {
       checkRegression(this.network, 'targetScaler');
@@ -174,10 +178,8 @@ export class Model {
 
   /** Sets every parameter from the flat layout (getParams's); checks the count and every value first. */
   setParams(params: Float64Array): void {
-    if (!(params instanceof Float64Array) || params.length !== this.params.length) fail('params', `expected a Float64Array of ${this.params.length} parameters, got ${show(params)}`);
-    const bad = params.findIndex((v) => !Number.isFinite(v));
-    if (bad >= 0) fail(`params[${bad}]`, `expected a finite number, got ${params[bad]}`);
-    this.changed(params);
+    if (!(params instanceof Float64Array)) fail('params', `expected a Float64Array of ${this.params.length} parameters, got ${show(params)}`);
+    this.changed(finiteParams('params', params, this.params.length));
   }
 
   /**
@@ -240,11 +242,17 @@ export class Model {
    */
   trainOnBatch(x: Matrix, y: Matrix, options: BatchOptions = NO_OPTIONS, sampleWeight?: ArrayLike<number>): number {
     if (this.fitting) fail('trainOnBatch', 'this model is training: await the running fit first');
-    const on = this.online !== undefined && this.online.options === options ? this.online : this.goOnline(options);
+    let on = this.online, rows: number;
+    if (on !== undefined && on.options === options) {
+      // the options checked when they were first given; the rows and weights each call, before the step changes anything
+      if (on.ws.paramsVersion !== this.version) this.load(on.ws);
+      rows = this.writeBatch(on.ws, x, y);
+      on.ws.weigh(sampleWeight === undefined ? undefined : checkSampleWeight('sampleWeight', sampleWeight, rows));
+    } else {
+      rows = this.goOnline(options, x, y, sampleWeight);
+      on = this.online!;
+    }
     const { ws } = on, { engine } = ws;
-    if (ws.paramsVersion !== this.version) this.load(ws);
-    const rows = this.writeBatch(ws, x, y);
-    ws.weigh(sampleWeight === undefined ? undefined : checkSampleWeight('sampleWeight', sampleWeight, rows));
     this.dirty = ws;
     // What the step changes, kept so that a step that diverges changes nothing.
     const l = ws.layout;
@@ -270,15 +278,23 @@ export class Model {
     return this.evaluate(x, y, options);
   }
 
-  /** Sets trainOnBatch up with `options`: its engine's workspace holding the optimizer and the generator. */
-  private goOnline(options: BatchOptions): NonNullable<Model['online']> {
+  /**
+   * Sets trainOnBatch up with `options`: its engine's workspace holding the optimizer and the generator,
+   * and the batch's rows and weights written; returns the rows. The options, rows and weights are
+   * checked before the optimizer's state or settings change.
+   */
+  private goOnline(options: BatchOptions, x: Matrix, y: Matrix, sampleWeight: ArrayLike<number> | undefined): number {
     const kind = this.engineFor(options, BATCH_OPTIONS);
     const settings = checkOptimizer(options);
-    const seed = options.seed ?? 0;
-    if (!Number.isInteger(seed)) fail('seed', `expected an integer, got ${show(seed)}`);
+    const reset = checkReset(options);
+    const seed = checkSeed('seed', options.seed ?? 0);
     this.pull();
     const ws = this.workspace(kind);
-    this.optimizer.begin(settings, options.resetOptimizer === true);
+    // into the workspace's training rows, which only the next trainOnBatch or fit reads
+    const rows = this.writeBatch(ws, x, y);
+    const weights = sampleWeight === undefined ? undefined : checkSampleWeight('sampleWeight', sampleWeight, rows);
+    ws.weigh(weights);
+    this.optimizer.begin(settings, reset);
     writeOptimizer(ws.engine.f64, ws.engine.i32, ws.layout, settings);
     this.optimizer.load(ws.engine.f64, ws.layout);
     if (this.progress) ws.engine.i32[ws.layout.net + NET.RANDOM] = this.progress.dropout | 0;
@@ -288,7 +304,7 @@ export class Model {
     // where the optimizer's scalars sit, found once: a call reads and restores them by index
     const scalarSlots = Int32Array.from(STATE_SCALAR_NAMES, (name) => ws.layout.settings + SETTING[STATE_SCALARS[name].slot]);
     this.online = { ws, options, span, views: ws.engine.f64, saved: new Float64Array(span.length), scalarSlots, scalars: new Float64Array(scalarSlots.length), scheduled: settings.schedule !== null };
-    return this.online;
+    return rows;
   }
 
   /** Writes trainOnBatch's rows, checked and scaled, as training rows 0… of `ws` in order; returns their count. */
@@ -372,10 +388,11 @@ export class Model {
       if (settings.engine === 'wasm') await loadWasm();
       this.pull();
       this.online = undefined;
+      await this.useThreads(settings, rows.rows);
+      // Every option and row checked (prepareFit, checkResume): from here on the model changes.
       if (resumed && this.continueFrom) this.changed(this.continueFrom);
       if (scaler) this.inputScaler = scaler;
       if (targetScaler) this.outputScaler = targetScaler;
-      await this.useThreads(settings, rows.rows);
       const ws = this.workspace(settings.engine);
       ws.setTrainingRows(this.scale(rows.data), this.scaleTarget(rows.ys), rows.rows, settings.batchSize, rows.weights);
       const heldScaled = held && withInputs(held, this.scale(held.data));
@@ -389,10 +406,11 @@ export class Model {
       this.stopTraining = false;
       let history: History;
       try {
-        history = await train(this.network, ws, this.optimizer, rows.rows, settings, this.progress, this.tuner, async (epoch, logs) => {
+        history = await train(this.network, ws, this.optimizer, rows.rows, settings, this.progress, this.tuner, (epoch, logs) => {
           this.params.set(ws.params());
           ws.paramsVersion = ++this.version;
           watch?.epochEnd(epoch, logs);
+        }, async (epoch, logs) => {
           await onEpochEnd?.(epoch, logs);
           // A callback's setWeights changes what training continues from, as in Keras.
           this.load(ws);
@@ -505,8 +523,9 @@ export class Model {
         this.params.set(ws.params());
         ws.paramsVersion = ++this.version;
         copyState(state, this.optimizer);
-        // Mid-epoch: no epoch to continue from.
+        // Mid-epoch: no epoch to continue from, nor callbacks' counters of one.
         this.progress = undefined;
+        this.callbacks = {};
         if (scaler) this.inputScaler = scaler;
         if (targetScaler) this.outputScaler = targetScaler;
         kept = true;
@@ -648,57 +667,114 @@ const RUN_OPTIONS = ['engine'], METRICS_OPTIONS = ['engine', 'threshold'], EVALU
 const BATCH_OPTIONS = [...OPTIMIZER_OPTIONS, 'engine', 'seed'];
 const NO_OPTIONS: RunOptions = Object.freeze({});
 
-/** A training state as getTrainingState gives it (or a file holds it), checked against a model of `count` parameters. */
+/** A training state as getTrainingState gives it (or a file holds it), checked against a model of `count` parameters: every part, before any is used. */
 function checkTrainingState(field: string, value: unknown, count: number): TrainingState {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(field, `expected { epoch, random, optimizer, callbacks }, got ${show(value)}`);
-  knownKeys(field, value, ['epoch', 'random', 'optimizer', 'callbacks', 'weights']);
+  // every part's own check names what it expects in place of null
+  knownKeys(field, value, STATE_PARTS, STATE_PARTS);
   const { epoch, random, optimizer, callbacks, weights } = value as Record<string, unknown>;
   if (typeof epoch !== 'number' || !Number.isSafeInteger(epoch) || epoch < 0) fail(`${field}.epoch`, `expected a whole number ≥ 0, got ${show(epoch)}`);
   if (typeof random !== 'object' || random === null) fail(`${field}.random`, `expected { order, dropout }, got ${show(random)}`);
-  knownKeys(`${field}.random`, random, ['order', 'dropout']);
-  for (const key of ['order', 'dropout'] as const) {
+  knownKeys(`${field}.random`, random, RANDOM_PARTS, RANDOM_PARTS);
+  for (const key of RANDOM_PARTS) {
     const v = (random as Record<string, unknown>)[key];
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0xffffffff) fail(`${field}.random.${key}`, `expected a generator state, a whole number from 0 to 4294967295, got ${show(v)}`);
   }
-  const params = (name: string, v: unknown) => {
-    if (!(v instanceof Float64Array) || v.length !== count) fail(name, `expected ${count} numbers (one per parameter), got ${show(v)}`);
-    return v;
-  };
-  if (weights !== undefined) params(`${field}.weights`, weights);
-  if (optimizer !== undefined) checkOptimizerState(`${field}.optimizer`, optimizer, params);
+  if (weights !== undefined) finiteParams(`${field}.weights`, weights, count);
+  const checkedOptimizer = optimizer === undefined ? undefined : checkOptimizerState(`${field}.optimizer`, optimizer, count);
   if (typeof callbacks !== 'object' || callbacks === null || Array.isArray(callbacks)) fail(`${field}.callbacks`, `expected an object of callback states by name, got ${show(callbacks)}`);
-  knownKeys(`${field}.callbacks`, callbacks, Object.keys(CALLBACK_STATES));
-  const checked = Object.fromEntries(Object.entries(callbacks).map(([name, v]) => [name, CALLBACK_STATES[name]!(`${field}.callbacks.${name}`, v, count)]));
-  return { ...(value as TrainingState), callbacks: checked };
+  const names = Object.keys(CALLBACK_STATES);
+  knownKeys(`${field}.callbacks`, callbacks, names, names);
+  const checked = Object.fromEntries(Object.entries(callbacks).map(([name, v]) => [name, CALLBACK_STATES[name]!(`${field}.callbacks.${name}`, v, count, epoch)]));
+  return { ...(value as TrainingState), optimizer: checkedOptimizer, callbacks: checked };
 }
 
-/** The optimizer part of a training state: settings fit would accept (every one present), its step count and each array it keeps. */
-function checkOptimizerState(field: string, value: unknown, params: (name: string, v: unknown) => Float64Array): void {
-  if (typeof value !== 'object' || value === null) fail(field, `expected { settings, scalars, arrays }, got ${show(value)}`);
-  knownKeys(field, value, ['settings', 'scalars', 'arrays']);
+const STATE_PARTS = ['epoch', 'random', 'optimizer', 'callbacks', 'weights'], RANDOM_PARTS = ['order', 'dropout'] as const;
+const OPTIMIZER_PARTS = ['settings', 'scalars', 'arrays'];
+
+/** The optimizer part of a training state: settings fit would accept (every one present), the scalars within the ranges they can reach, and each array it keeps. */
+function checkOptimizerState(field: string, value: unknown, count: number): NonNullable<TrainingState['optimizer']> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(field, `expected { settings, scalars, arrays }, got ${show(value)}`);
+  knownKeys(field, value, OPTIMIZER_PARTS, OPTIMIZER_PARTS);
   const { settings, scalars, arrays } = value as Record<string, unknown>;
-  if (typeof settings !== 'object' || settings === null) fail(`${field}.settings`, `expected the optimizer's settings, got ${show(settings)}`);
-  const s = settings as Record<string, unknown>;
-  // Settings are checked as fit checks them: those at the optimizer's defaults left out, so that one it does not take is refused only when set.
-  const defaults = within(`${field}.settings`, () => checkOptimizer({ optimizer: s.optimizer, learningRate: s.learningRate } as OptimizerOptions)) as unknown as Record<string, unknown>;
-  knownKeys(`${field}.settings`, s, Object.keys(defaults));
-  for (const key in defaults) if (!(key in s)) fail(`${field}.settings.${key}`, `is missing; expected ${show(defaults[key])} or another ${typeof defaults[key]}`);
-  const given = Object.fromEntries(Object.entries(s).filter(([key, v]) => v !== defaults[key] || key === 'optimizer' || key === 'learningRate'));
-  within(`${field}.settings`, () => checkOptimizer(given as OptimizerOptions));
-  if (typeof scalars !== 'object' || scalars === null) fail(`${field}.scalars`, `expected { ${STATE_SCALAR_NAMES.join(', ')} }, got ${show(scalars)}`);
-  knownKeys(`${field}.scalars`, scalars, STATE_SCALAR_NAMES);
+  if (typeof scalars !== 'object' || scalars === null || Array.isArray(scalars)) fail(`${field}.scalars`, `expected { ${STATE_SCALAR_NAMES.join(', ')} }, got ${show(scalars)}`);
+  knownKeys(`${field}.scalars`, scalars, STATE_SCALAR_NAMES, STATE_SCALAR_NAMES);
   // The powers came later: a state saved before has none of them (setTrainingState computes them).
   const saved = 'beta1Power' in scalars ? STATE_SCALAR_NAMES : STATE_SCALAR_NAMES.filter((name) => !name.includes('Power'));
-  for (const name of saved) {
-    const v = (scalars as Record<string, unknown>)[name];
-    if (typeof v !== 'number' || !Number.isFinite(v)) fail(`${field}.scalars.${name}`, `expected a finite number, got ${show(v)}`);
-  }
-  const { iterations } = scalars as Record<string, number>;
-  if (!Number.isSafeInteger(iterations) || iterations! < 0) fail(`${field}.scalars.iterations`, `expected a whole number ≥ 0, got ${show(iterations)}`);
-  if (typeof arrays !== 'object' || arrays === null) fail(`${field}.arrays`, `expected the optimizer's arrays by name, got ${show(arrays)}`);
+  const checkedScalars: Record<string, number> = {};
+  for (const name of saved) checkedScalars[name] = checkStateScalar(`${field}.scalars.${name}`, name, (scalars as Record<string, unknown>)[name]);
+  if (typeof arrays !== 'object' || arrays === null || Array.isArray(arrays)) fail(`${field}.arrays`, `expected the optimizer's arrays by name, got ${show(arrays)}`);
   const names: readonly string[] = STATE_ARRAYS;
-  knownKeys(`${field}.arrays`, arrays, names);
-  for (const name of names) params(`${field}.arrays.${name}`, (arrays as Record<string, unknown>)[name]);
+  knownKeys(`${field}.arrays`, arrays, names, names);
+  for (const name of names) finiteParams(`${field}.arrays.${name}`, (arrays as Record<string, unknown>)[name], count);
+  return { settings: checkOptimizerSettings(`${field}.settings`, settings), scalars: checkedScalars, arrays: arrays as Record<string, Float64Array> };
+}
+
+/**
+ * A state scalar within what the updates can make of it: `iterations` a count; each power βᵗ (and
+ * nadam's 0.96ᵗ⁺¹) and nadam's uProduct, a product of factors in [0, 1) starting from 1, in [0, 1];
+ * a power's low part, the rounding error of a number ≤ 1, at most 2⁻⁵² (src/engines/math.ts ddPow).
+ */
+function checkStateScalar(field: string, name: string, v: unknown): number {
+  if (name === 'iterations') {
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) fail(field, `expected a whole number ≥ 0, got ${show(v)}`);
+    return v;
+  }
+  if (name.endsWith('Low')) {
+    if (typeof v !== 'number' || !(Math.abs(v) <= Number.EPSILON)) fail(field, `expected the low part of a power ≤ 1, a number from −2⁻⁵² to 2⁻⁵², got ${show(v)}`);
+    return v;
+  }
+  if (typeof v !== 'number' || !(v >= 0 && v <= 1)) fail(field, `expected a number from 0 to 1 (a product of factors from 0 to 1), got ${show(v)}`);
+  return v;
+}
+
+/**
+ * The optimizer's settings in a training state, as getTrainingState gives them, every one present:
+ * checked as fit checks its options — the schedule and the clipping too — and returned as checked.
+ */
+function checkOptimizerSettings(field: string, value: unknown): OptimizerSettings {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(field, `expected the optimizer's settings, got ${show(value)}`);
+  const s = value as Record<string, unknown>;
+  const defaults = within(field, () => checkOptimizer({ optimizer: s.optimizer } as OptimizerOptions)) as unknown as Record<string, unknown>;
+  knownKeys(field, s, Object.keys(defaults), ['schedule']);
+  // Settings are checked as fit checks them: those at the optimizer's defaults left out, so that one it does not take is refused only when set.
+  const options: Record<string, unknown> = { optimizer: s.optimizer };
+  for (const key in defaults) {
+    if (!(key in s)) fail(`${field}.${key}`, `is missing; expected ${show(defaults[key])} or another ${typeof defaults[key]}`);
+    if (key !== 'schedule' && key !== 'clipping' && key !== 'learningRate' && s[key] !== defaults[key]) options[key] = s[key];
+  }
+  const schedule = s.schedule === null ? null : savedSchedule(`${field}.schedule`, s.schedule);
+  options.learningRate = schedule ?? s.learningRate;
+  const clipping = s.clipping;
+  if (typeof clipping !== 'object' || clipping === null || Array.isArray(clipping)) fail(`${field}.clipping`, `expected { kind, bound }, got ${show(clipping)}`);
+  knownKeys(`${field}.clipping`, clipping, ['kind', 'bound'], ['kind', 'bound']);
+  const { kind, bound } = clipping as Record<string, unknown>;
+  if (oneOf(`${field}.clipping.kind`, kind, CLIPPINGS) === 'none') {
+    if (bound !== 0) fail(`${field}.clipping.bound`, `expected 0 (no clipping), got ${show(bound)}`);
+  } else options[kind as string] = positiveFinite(`${field}.clipping.bound`, bound);
+  const checked = within(field, () => checkOptimizer(options as OptimizerOptions));
+  // with a schedule, the rate fit starts from: the schedule's at step 0
+  if (schedule && s.learningRate !== checked.learningRate) fail(`${field}.learningRate`, `expected ${checked.learningRate}, the schedule's rate at step 0, got ${show(s.learningRate)}`);
+  return checked;
+}
+
+/** A schedule as a training state keeps it, `{ schedule, params }` with every parameter (null: one that is off), as fit's learningRate option. */
+function savedSchedule(field: string, value: unknown): LearningRateSchedule {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(field, `expected null or { schedule, params }, got ${show(value)}`);
+  knownKeys(field, value, ['schedule', 'params'], ['schedule', 'params']);
+  const { schedule, params } = value as Record<string, unknown>;
+  const name = oneOf(`${field}.schedule`, schedule, SCHEDULES);
+  if (typeof params !== 'object' || params === null || Array.isArray(params)) fail(`${field}.params`, `expected ${name}'s parameters, got ${show(params)}`);
+  const p = params as Record<string, unknown>;
+  // a parameter that is off (null) is left out, as fit's option leaves it
+  const option: LearningRateSchedule = { schedule: name };
+  for (const key in p) if (p[key] !== null) option[key] = p[key];
+  const checked = checkSchedule(`${field}.params`, option);
+  for (const key in checked.params) {
+    if (!(key in p)) fail(`${field}.params.${key}`, `is missing; expected ${show(checked.params[key])} or another value`);
+    if (p[key] === null && checked.params[key] !== null) fail(`${field}.params.${key}`, `expected a ${SCHEDULE_ROWS[name].params[key]!.kind}, got null`);
+  }
+  return option;
 }
 
 /** What a step changes, in one view: the parameters (then the gradients) and every optimizer state array after them (src/layout.ts). */
@@ -707,16 +783,6 @@ function stepSpan(ws: Workspace): Float64Array {
   let end = l.params + l.count;
   for (const name of STATE_ARRAYS) end = Math.max(end, l.state[name] + l.count);
   return ws.engine.f64.subarray(l.params, end);
-}
-
-/** f(), its BackpropErrors naming `prefix`.field. */
-function within<T>(prefix: string, f: () => T): T {
-  try {
-    return f();
-  } catch (e) {
-    if (e instanceof BackpropError) fail(`${prefix}.${e.field}`, e.message.slice(e.field.length + 2));
-    throw e;
-  }
 }
 
 /** predictInto's rows: x holds rows × inputs numbers and out rows × outputs. Messages out of line, so predictInto stays small enough for the JIT to inline. */

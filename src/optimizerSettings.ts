@@ -2,7 +2,7 @@
 // state it carries from one update to the next.
 import { OPTIMIZERS } from './contract.js';
 import { ddPow } from './engines/math.js';
-import { fail, oneOf, positiveFinite } from './errors.js';
+import { fail, oneOf, positiveFinite, show } from './errors.js';
 import {
   HYPERPARAMETER_NAMES, HYPERPARAMETERS, OPTIMIZER_ROWS, STATE_ARRAYS, STATE_SCALAR_NAMES, STATE_SCALARS, takersOf,
   type OptimizerName, type OptimizerSettings, type StateArray, type StateScalar,
@@ -90,6 +90,13 @@ export function checkOptimizer(o: OptimizerOptions): OptimizerSettings {
   const s = settings as OptimizerSettings;
   row.refine(s);
   return s;
+}
+
+/** `resetOptimizer` as given (default false), for fit and trainOnBatch alike. */
+export function checkReset(o: OptimizerOptions): boolean {
+  const reset = o.resetOptimizer ?? false;
+  if (typeof reset !== 'boolean') fail('resetOptimizer', `expected true or false, got ${show(reset)}`);
+  return reset;
 }
 
 /**

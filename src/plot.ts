@@ -1,8 +1,8 @@
 // SVG charts as strings (no DOM, no files): the loss per epoch, a classifier's probability over
 // the plane of two features with the data on top, and a confusion matrix.
-import { isCategorical } from './classes.js';
+import { checkClasses, isCategorical } from './classes.js';
 import { toMatrix, type Matrix } from './data.js';
-import { count, fail } from './errors.js';
+import { count, fail, knownOptions, positiveInteger, show } from './errors.js';
 import { extent } from './extent.js';
 import type { Model } from './model.js';
 import type { LossHistory } from './trainer.js';
@@ -14,6 +14,8 @@ const FONT = 'font-family="system-ui, -apple-system, Segoe UI, sans-serif"';
 
 /** A line chart of the training loss per epoch and, when the history has it, the validation loss. */
 export function lossChartSvg(history: LossHistory, title = 'Loss per epoch'): string {
+  if (typeof history !== 'object' || history === null || !Array.isArray(history.loss)) fail('history', `expected a fit's history (with loss per epoch), got ${show(history)}`);
+  checkTitle(title);
   const n = history.loss.length;
   if (n === 0) fail('history', 'has no epochs to plot');
   const series = [{ name: 'training loss', values: history.loss, color: BLUE, dash: '' }];
@@ -46,7 +48,7 @@ export interface BoundaryOptions {
   threshold?: number;
   /** Softmax classifiers: the label of each output, for the legend (default '0', '1', …). */
   classes?: readonly string[];
-  /** Cells across each axis (default 80). */
+  /** Cells across each axis, 1 to 1000 (default 80). */
   resolution?: number;
   /** At most this many points are drawn, evenly spread over the rows (default 3000). */
   maxPoints?: number;
@@ -63,6 +65,8 @@ export interface ConfusionOptions {
  * class's rows as the cell's colour and as a percentage, so a class's recall reads along its diagonal.
  */
 export function confusionMatrixSvg(confusion: readonly (readonly number[])[], classes: readonly string[], options: ConfusionOptions = {}): string {
+  knownOptions(options, ['title']);
+  if (options.title !== undefined) checkTitle(options.title);
   const k = classes.length;
   if (k < 2) fail('classes', `expected at least two class labels, got ${k}`);
   if (confusion.length !== k) fail('confusion', `expected ${k} rows (one per class), got ${confusion.length}`);
@@ -130,7 +134,7 @@ export function decisionBoundarySvg(model: Pick<Model, 'network' | 'predict'>, x
   if (!softmax && (loss !== 'binaryCrossentropy' || k !== 1)) fail('plot', `a decision boundary needs a classifier: binaryCrossentropy with one output, or a softmax output with categoricalCrossentropy or sparseCategoricalCrossentropy; this model has ${loss} with ${k} output${k === 1 ? '' : 's'}`);
   const { data, rows } = toMatrix('x', x, 2);
   if (y.length !== rows) fail('y', `has ${count(y.length, 'value')} but x has ${count(rows, 'row')}`);
-  const { features = ['x₁', 'x₂'], target = 'y', threshold = 0.5, resolution = 80, maxPoints = 3000 } = options;
+  const { features = ['x₁', 'x₂'], target = 'y', threshold = 0.5, resolution = 80, maxPoints = 3000 } = checkBoundaryOptions(options);
   const classes = softmax ? options.classes ?? Array.from({ length: k }, (_, c) => String(c)) : ['0', '1'];
   if (classes.length !== (softmax ? k : 2)) fail('classes', `expected ${k} labels (one per output), got ${classes.length}`);
   for (let r = 0; r < rows; r++) {
@@ -176,6 +180,23 @@ export function decisionBoundarySvg(model: Pick<Model, 'network' | 'predict'>, x
     ...(softmax ? [] : [`<text x="${f(sx.at(x1))}" y="26" font-size="12" text-anchor="end" fill="${INK}">${[0, 1].map((c) => `<tspan fill="${pointColor(c)}">●</tspan> ${esc(target)} = ${c}`).join('   ')}</text>`]),
     ...shown,
   ]);
+}
+
+function checkTitle(title: unknown): void {
+  if (typeof title !== 'string') fail('title', `expected a string, got ${show(title)}`);
+}
+
+/** Each option by name, type and range (the grid's cells are predicted at once: 1000 × 1000 at most). */
+function checkBoundaryOptions(options: BoundaryOptions): BoundaryOptions {
+  knownOptions(options, ['features', 'target', 'threshold', 'classes', 'resolution', 'maxPoints']);
+  const { features, target, threshold, classes, resolution, maxPoints } = options;
+  if (features !== undefined && (!Array.isArray(features) || features.length !== 2 || features.some((name) => typeof name !== 'string'))) fail('features', `expected the names of the two features, got ${show(features)}`);
+  if (target !== undefined && typeof target !== 'string') fail('target', `expected the target's name, got ${show(target)}`);
+  if (threshold !== undefined && (typeof threshold !== 'number' || !(threshold > 0 && threshold < 1))) fail('threshold', `expected a probability between 0 and 1 (exclusive), got ${show(threshold)}`);
+  if (classes !== undefined) checkClasses('classes', classes);
+  if (resolution !== undefined && positiveInteger('resolution', resolution) > 1000) fail('resolution', `expected at most 1000 cells across, got ${resolution}`);
+  if (maxPoints !== undefined) positiveInteger('maxPoints', maxPoints);
+  return options;
 }
 
 /** The binary plot's colour bar: probability 0 at the bottom, the threshold, 1 at the top. */

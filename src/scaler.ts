@@ -1,4 +1,4 @@
-import { fail, show } from './errors.js';
+import { fail, knownKeys, show } from './errors.js';
 
 /** Per-feature z-score: a model with a scaler sees (x − mean) / std instead of x. */
 export interface Scaler {
@@ -41,6 +41,7 @@ export function applyScaler(scaler: Scaler, x: Float64Array, cols: number): Floa
 /** Checks a scaler given by a caller or read from a file: `cols` finite means and positive stds. */
 export function checkScaler(field: string, value: unknown, cols: number): Scaler {
   if (typeof value !== 'object' || value === null) fail(field, `expected { mean: [...], std: [...] } with ${cols} numbers each, got ${show(value)}`);
+  knownKeys(field, value, ['mean', 'std'], ['mean', 'std']);
   const { mean, std } = value as { mean: unknown; std: unknown };
   const numbers = (name: string, v: unknown, ok: (n: number) => boolean, want: string): number[] => {
     if (!Array.isArray(v) || v.length !== cols) fail(`${field}.${name}`, `expected ${cols} numbers (one per feature), got ${show(v)}`);

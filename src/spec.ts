@@ -114,7 +114,8 @@ export function checkSpec(spec: ModelSpec): Network {
       return;
     }
     const dense = layer as DenseSpec;
-    knownKeys(field, dense, ['units', 'activation', 'alpha', 'kernelInitializer', 'biasInitializer', 'kernelRegularizer', 'biasRegularizer']);
+    // units has no default: its own check names what it expects in place of null
+    knownKeys(field, dense, ['units', 'activation', 'alpha', 'kernelInitializer', 'biasInitializer', 'kernelRegularizer', 'biasRegularizer'], ['units']);
     const activation = oneOf(`${field}.activation`, dense.activation ?? 'linear', ACTIVATIONS);
     layers.push({
       units: positiveInteger(`${field}.units`, dense.units),
@@ -212,6 +213,7 @@ function checkRegularizer(field: string, r: unknown): Regularizer {
 
 function checkInitializer(field: string, init: unknown): Initializer {
   if (typeof init === 'object' && init !== null && 'constant' in init) {
+    knownKeys(field, init, ['constant'], ['constant']);
     const value = (init as { constant: unknown }).constant;
     if (typeof value !== 'number' || !Number.isFinite(value)) fail(field, `expected { constant: a finite number }, got constant ${show(value)}`);
     return { constant: value };

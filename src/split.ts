@@ -1,4 +1,4 @@
-import { checkSeed, count, fail, show } from './errors.js';
+import { checkSeed, count, fail, knownOptions, show } from './errors.js';
 import { seeded } from './random.js';
 
 /** Row indices of the two parts of a split, each in ascending order. */
@@ -22,10 +22,13 @@ export interface SplitOptions {
  * fewer than 2 rows to train on (one row: its standardization has no spread, its fit nothing to learn
  * from but itself) is refused, not run.
  */
-export function splitRows(rows: number, { fraction, seed = 0, stratify }: SplitOptions): RowSplit {
+export function splitRows(rows: number, options: SplitOptions): RowSplit {
+  knownOptions(options, SPLIT_OPTIONS);
+  const { fraction, seed = 0, stratify } = options;
   if (typeof fraction !== 'number' || !(fraction > 0 && fraction < 1)) fail('validationSplit', `expected a fraction between 0 and 1 (exclusive), like 0.2, got ${show(fraction)}`);
   checkSeed('seed', seed);
   if (rows < 3) fail('validationSplit', `needs at least 3 rows (2 to train on, 1 to hold out), got ${rows}`);
+  checkLabels(stratify, rows);
   const held: number[] = [];
   for (const members of shuffledGroups(rows, seed, stratify)) {
     const n = Math.round(fraction * members.length);
@@ -35,7 +38,7 @@ export function splitRows(rows: number, { fraction, seed = 0, stratify }: SplitO
   const total = Math.max(held.length, 1);
   if (rows - total < 2) fail('validationSplit', `${fraction} of ${rows} rows holds out ${total} and leaves ${count(rows - total, 'row')} to train on; expected at least 2: hold out a smaller share`);
   const inHeld = new Set(held.slice(0, total));
-  if (inHeld.size < total) inHeld.add([...Array(rows).keys()].find((r) => !inHeld.has(r))!);
+  for (let r = 0; inHeld.size < total; r++) inHeld.add(r);
   const train: number[] = [], validation: number[] = [];
   for (let r = 0; r < rows; r++) (inHeld.has(r) ? validation : train).push(r);
   return { train, validation };
@@ -57,17 +60,34 @@ export interface FoldOptions {
  * splitRows shuffles them), then dealt to the folds in turn, label after label, so every fold holds
  * ⌊rows/k⌋ or ⌈rows/k⌉ rows and each label's share within a row. Fold `fold` is the validation part.
  */
-export function foldRows(rows: number, { folds, fold, seed = 0, stratify }: FoldOptions): RowSplit {
+export function foldRows(rows: number, options: FoldOptions): RowSplit {
+  knownOptions(options, FOLD_OPTIONS);
+  const { folds, fold, seed = 0, stratify } = options;
   if (!Number.isSafeInteger(folds) || folds < 2) fail('folds', `expected a whole number of folds ≥ 2, got ${show(folds)}`);
   if (folds > rows) fail('folds', `${folds} folds need at least ${folds} rows, got ${rows}`);
   if (!Number.isSafeInteger(fold) || fold < 0 || fold >= folds) fail('fold', `expected a fold from 0 to ${folds - 1}, got ${show(fold)}`);
   checkSeed('seed', seed);
+  checkLabels(stratify, rows);
   const inFold = new Uint8Array(rows);
   let dealt = 0;
   for (const members of shuffledGroups(rows, seed, stratify)) for (const r of members) inFold[r] = dealt++ % folds === fold ? 1 : 0;
   const train: number[] = [], validation: number[] = [];
   for (let r = 0; r < rows; r++) (inFold[r] ? validation : train).push(r);
   return { train, validation };
+}
+
+const SPLIT_OPTIONS = ['fraction', 'seed', 'stratify'], FOLD_OPTIONS = ['folds', 'fold', 'seed', 'stratify'];
+
+/** `stratify`, when given: one finite number per row (a short list would group the rows past its end as `undefined`, a NaN as a class of its own). */
+function checkLabels(stratify: unknown, rows: number): void {
+  if (stratify === undefined) return;
+  const list = stratify as ArrayLike<unknown>;
+  if (typeof stratify !== 'object' || stratify === null || typeof list.length !== 'number') fail('stratify', `expected one label per row (an array of numbers), got ${show(stratify)}`);
+  if (list.length !== rows) fail('stratify', `expected one label per row (${count(rows, 'label')}), got ${show(stratify)}`);
+  for (let r = 0; r < rows; r++) {
+    const label = list[r];
+    if (typeof label !== 'number' || !Number.isFinite(label)) fail(`stratify[${r}]`, `expected a label (a finite number), got ${show(label)}`);
+  }
 }
 
 /** The rows grouped by label (one group without labels), in order of first appearance, each group shuffled by one seeded generator. */

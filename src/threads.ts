@@ -77,17 +77,13 @@ export function checkThreads(value: unknown): number | 'auto' {
 
 /**
  * The threads a fit runs on: one for per-row updates (a row is not shared), for the JS engine
- * (explicit threads are refused there) and, with 'auto', where a batch is too little work to share
+ * (checkFitOptions refuses explicit threads there) and, with 'auto', where a batch is too little work to share
  * or, for a model whose threads have not started, where its `work` with 'auto' so far (this fit's
  * included; see AUTO_START_WORK) would not pay for starting them; else the number given, or with 'auto'
  * the cores this process may use less `busy`, those other processes keep busy (otherProcessesLoad).
  */
 export function threadsFor(threads: number | 'auto', engine: 'wasm' | 'js', network: Network, batchSize: number, { busy = 0, work = Infinity }: { busy?: number; work?: number } = {}): number {
-  if (engine === 'js') {
-    if (threads !== 'auto' && threads > 1) fail('threads', "the JS engine runs on one thread: use engine 'wasm' (the same numbers) for threads");
-    return 1;
-  }
-  if (batchSize < 2) return 1;
+  if (engine === 'js' || batchSize < 2) return 1;
   if (threads !== 'auto') return threads;
   if (batchSize * parameterCount(network) < AUTO_WORK || work < AUTO_START_WORK) return 1;
   return Math.max(1, Math.min(Math.round(coreCount() - busy), batchSize >> 1));

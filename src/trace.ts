@@ -155,7 +155,7 @@ export interface Trace {
 /** The trace options checked: what is left over goes to fit's own checks. */
 export function checkTraceOptions(o: TraceOptions): { step: number; rows: number[] | undefined; apply: boolean; numeric: boolean; fit: ModelFitOptions } {
   if (typeof o !== 'object' || o === null) fail('options', 'expected an object of trace options');
-  knownKeys('', o, ['step', 'rows', 'apply', 'numericGradients', ...MODEL_FIT_OPTIONS.filter((k) => k !== 'onEpochEnd' && k !== 'standardizeTarget')]);
+  knownKeys('', o, ['step', 'rows', 'apply', 'numericGradients', ...MODEL_FIT_OPTIONS.filter((k) => k !== 'onEpochEnd')]);
   const { step, rows, apply, numericGradients, ...fit } = o;
   if (rows !== undefined && (!Array.isArray(rows) || rows.length === 0)) fail('rows', `expected a non-empty array of row indices, got ${show(rows)}`);
   for (const key of ['apply', 'numericGradients'] as const) {

@@ -73,10 +73,13 @@ export interface Progress {
 /** ReduceLROnPlateau's counters, best value and the learning rate it has left (a checkpoint keeps them). */
 export interface PlateauState { best: number | null; wait: number; cooldownCounter: number; learningRate: number }
 
+const PLATEAU_STATE = ['best', 'wait', 'cooldownCounter', 'learningRate'];
+
 /** Checks a ReduceLROnPlateau state read from a file, naming `field`.key. */
 export function checkPlateauState(field: string, value: unknown): PlateauState {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(field, `expected { best, wait, cooldownCounter, learningRate }, got ${show(value)}`);
-  knownKeys(field, value, ['best', 'wait', 'cooldownCounter', 'learningRate']);
+  // best is null before the first epoch watched; every key's own check names what it expects
+  knownKeys(field, value, PLATEAU_STATE, PLATEAU_STATE);
   const { best, wait, cooldownCounter, learningRate } = value as Record<string, unknown>;
   if (best !== null && (typeof best !== 'number' || !Number.isFinite(best))) fail(`${field}.best`, `expected a finite number or null, got ${show(best)}`);
   for (const [key, v] of [['wait', wait], ['cooldownCounter', cooldownCounter]] as const) {
@@ -113,13 +116,14 @@ export function startFit(ws: Workspace, state: OptimizerState, s: Settings, prog
  * Trains the parameters the workspace holds, and the optimizer's `state`, on the training rows
  * already copied into it (`rows` of them, with room for batches of s.batchSize: setTrainingRows).
  * Runs epochs s.initialEpoch to s.epochs − 1; above epoch 0 the generators continue from `progress`,
- * else they start from s.seed. `progress` is kept current after every epoch, before `onEpochEnd`
- * gets the parameters (a view) and the logs. `stop()` is asked before each epoch, so a callback can
- * end training early (and a continued fit that had stopped runs none). `tuner` ('auto' on threads)
- * times each epoch's steps, and sets the thread count of the next.
+ * else they start from s.seed. After every epoch `complete` adds to the logs (the held-out rows'
+ * measures), the plateau watch lowers the rate, and `progress` is current before `onEpochEnd` gets
+ * the logs: a checkpoint it saves is where training goes on from. `stop()` is asked before each
+ * epoch, so a callback can end training early (and a continued fit that had stopped runs none).
+ * `tuner` ('auto' on threads) times each epoch's steps, and sets the thread count of the next.
  */
 export async function train(network: Network, ws: Workspace, state: OptimizerState, rows: number, s: Settings, progress: Progress, tuner: ThreadTuner | undefined,
-  onEpochEnd: (epoch: number, logs: EpochLogs) => void | Promise<void>, stop: () => boolean): Promise<History> {
+  complete: (epoch: number, logs: EpochLogs) => void, onEpochEnd: (epoch: number, logs: EpochLogs) => void | Promise<void>, stop: () => boolean): Promise<History> {
   const { engine } = ws;
   const { net } = ws.layout;
   startFit(ws, state, s, progress);
@@ -143,11 +147,13 @@ export async function train(network: Network, ws: Workspace, state: OptimizerSta
     history.loss.push(total / rows);
     history.lr.push(currentRate(engine.f64, ws.layout, s.optimizer));
     const logs: EpochLogs = { loss: total / rows };
-    await onEpochEnd(epoch, logs);
+    complete(epoch, logs);
+    // Before onEpochEnd: a checkpoint it writes is where training goes on from, the rate lowered
     if (plateau) {
       plateau.epochEnd(logs, engine.f64, ws.layout);
       progress.plateau = plateau.state(engine.f64, ws.layout);
     }
+    await onEpochEnd(epoch, logs);
   }
   return history;
 }

@@ -1,4 +1,4 @@
-import { fail, knownKeys, show } from './errors.js';
+import { fail, finiteParams, knownKeys, show } from './errors.js';
 import type { EarlyStoppingSettings, Monitor } from './fitOptions.js';
 import type { Metrics } from './metrics.js';
 import { SEARCH_METRICS, type SearchMetric } from './search/metric.js';
@@ -22,17 +22,19 @@ export interface EarlyStoppingState {
 
 const EARLY_STOPPING_STATE = ['best', 'bestEpoch', 'wait', 'stopped', 'bestWeights'] as const satisfies readonly (keyof EarlyStoppingState)[];
 
-/** Checks an early stopping state read from a file (`count` parameters), naming `field`.key. */
-export function checkEarlyStoppingState(field: string, value: unknown, count: number): EarlyStoppingState {
+/** Checks an early stopping state read from a file (`count` parameters) of a training state at `epoch`, naming `field`.key. */
+export function checkEarlyStoppingState(field: string, value: unknown, count: number, epoch: number): EarlyStoppingState {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(field, `expected { ${EARLY_STOPPING_STATE.join(', ')} }, got ${show(value)}`);
-  knownKeys(field, value, EARLY_STOPPING_STATE);
+  // each key's own check names what it expects in place of null
+  knownKeys(field, value, EARLY_STOPPING_STATE, EARLY_STOPPING_STATE);
   const { best, bestEpoch, wait, stopped, bestWeights } = value as Record<string, unknown>;
   if (typeof best !== 'number' || Number.isNaN(best) || best === -Infinity) fail(`${field}.best`, `expected a number or Infinity, got ${show(best)}`);
-  if (typeof bestEpoch !== 'number' || !Number.isSafeInteger(bestEpoch) || bestEpoch < -1) fail(`${field}.bestEpoch`, `expected a whole number ≥ -1, got ${show(bestEpoch)}`);
-  if (typeof wait !== 'number' || !Number.isSafeInteger(wait) || wait < 0) fail(`${field}.wait`, `expected a whole number ≥ 0, got ${show(wait)}`);
+  // an epoch of those the state has finished, or -1 before the first
+  if (typeof bestEpoch !== 'number' || !Number.isSafeInteger(bestEpoch) || bestEpoch < -1 || bestEpoch >= epoch) fail(`${field}.bestEpoch`, `expected a whole number from -1 to ${epoch - 1} (the state stands at epoch ${epoch}), got ${show(bestEpoch)}`);
+  if (typeof wait !== 'number' || !Number.isSafeInteger(wait) || wait < 0 || wait > epoch) fail(`${field}.wait`, `expected a whole number from 0 to ${epoch} (the epochs finished), got ${show(wait)}`);
   if (typeof stopped !== 'boolean') fail(`${field}.stopped`, `expected true or false, got ${show(stopped)}`);
   if (bestEpoch < 0 && bestWeights !== undefined) fail(`${field}.bestWeights`, 'given before any epoch was best');
-  if (bestWeights !== undefined && (!(bestWeights instanceof Float64Array) || bestWeights.length !== count)) fail(`${field}.bestWeights`, `expected ${count} parameters, got ${show(bestWeights)}`);
+  if (bestWeights !== undefined) finiteParams(`${field}.bestWeights`, bestWeights, count);
   return { best, bestEpoch, wait, stopped, ...(bestWeights ? { bestWeights: bestWeights as Float64Array } : {}) };
 }
 

@@ -4,9 +4,11 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { anchorArgs, parseAnchorOutput } from '../src/yardsticks/anchors.js';
-import { BENCH_MODES, BENCH_NETWORKS, callCost, runBench, type BenchEngine, type BenchRow, type CallRow } from '../src/yardsticks/benchmark.js';
+import { BENCH_MODES, BENCH_NETWORKS, benchData, callCost, runBench, tfEngine, type BenchEngine, type BenchRow, type CallRow } from '../src/yardsticks/benchmark.js';
 import { checkSearchTargets, checkTargets, checkThreadTargets } from '../src/cli/bench.js';
 import { BackpropError } from '../src/errors.js';
+import { largestDifference } from '../src/yardsticks/difference.js';
+import { largestRelativeDifference } from '../src/cli/agreement.js';
 
 const network = (id: string) => BENCH_NETWORKS.find((n) => n.id === id)!;
 const [sgd1, adam32] = [BENCH_MODES.find((m) => m.id === 'sgd/1')!, BENCH_MODES.find((m) => m.id === 'adam/32')!];
@@ -28,6 +30,29 @@ describe('anchorArgs: the C program and arguments for a network, mode and run ti
     expect(anchorArgs(tanh, sgd1, 0.1)).toEqual({ none: expect.stringMatching(/per-row\.c trains/) });
     const two = { id: 'two', model: { inputs: 2, layers: [{ units: 2 }], loss: 'mse' as const } };
     expect(anchorArgs(two, sgd1, 0.1)).toEqual({ none: expect.stringMatching(/one output/) });
+  });
+});
+
+describe('largestDifference and the demo\'s agreement: a NaN is never agreement', () => {
+  it('the largest relative or absolute difference and where', () => {
+    expect(largestDifference([1, 2, 4], [1, 3, 4.5], true)).toEqual({ difference: 1 / 3, at: 1 });
+    expect(largestDifference([1, 2, 4], [1, 3, 4.5], false)).toEqual({ difference: 1, at: 1 });
+    expect(largestDifference([0, Infinity], [0, Infinity], true)).toEqual({ difference: 0, at: 0 });
+  });
+
+  it('NaN on either side or both, or a lone infinity, is an infinite difference; lists of two lengths are refused', () => {
+    expect(largestDifference([1, NaN], [1, NaN], true)).toEqual({ difference: Infinity, at: 1 });
+    expect(largestDifference([1, 2], [NaN, 2], false)).toEqual({ difference: Infinity, at: 0 });
+    expect(largestDifference([1, Infinity], [1, 5], false)).toEqual({ difference: Infinity, at: 1 });
+    expect(() => largestDifference([1, 2], [1], true)).toThrow('largestDifference: expected two lists of one length, got 2 and 1 values');
+  });
+
+  it('two runs that both diverged to NaN do not agree', () => {
+    const run = (loss: number, w: number) => ({ history: { loss: [0.5, loss] }, weights: [[[w, 1]], [0]] });
+    expect(largestRelativeDifference(run(0.25, 2), run(0.25, 2))).toBe(0);
+    expect(largestRelativeDifference(run(0.25, 2), run(0.25, 3))).toBeCloseTo(1 / 3, 15);
+    expect(largestRelativeDifference(run(NaN, NaN), run(NaN, NaN))).toBe(Infinity);
+    expect(largestRelativeDifference(run(0.25, NaN), run(0.25, 2))).toBe(Infinity);
   });
 });
 
@@ -167,6 +192,26 @@ describe('runBench: when each repetition runs', () => {
     expect(timed).toEqual(['2-2-1-linear', '2-2-1-linear', '2-2-1-linear', '8-16-1', '8-16-1', '8-16-1', '2-2-1-linear', '8-16-1', '2-2-1-linear', '8-16-1']);
     // 2-2-1-linear ran at full speed in its own group, so its figure is 1 M samples/s; 8-16-1 only ever ran slowed
     expect(result.rows.map((r) => [r.network, Math.round(r.samplesPerSecond)])).toEqual([['2-2-1-linear', 1_000_000], ['8-16-1', 333_333]]);
+  });
+});
+
+describe('tfEngine: the TensorFlow.js rows train what the others train, or nothing', () => {
+  const tensorFlow = async () => (await import('../src/yardsticks/tfjsReference.js')).loadTensorFlow();
+  it('an optimizer or a loss TensorFlow.js has not is refused by name, never trained as sgd or binaryCrossentropy', async () => {
+    const engine = tfEngine(await tensorFlow(), 'cpu');
+    const data = benchData(network('2-2-1-sigmoid'), 8);
+    await expect(engine.open(network('2-2-1-sigmoid'), { ...sgd1, id: 'adadelta/1', optimizer: 'adadelta' }, data)).rejects.toThrow('optimizer: TensorFlow.js has no counterpart of adadelta');
+    const huber = { id: 'huber', model: { ...network('2-2-1-linear').model, loss: 'huber' as const } };
+    await expect(engine.open(huber, sgd1, data)).rejects.toThrow('loss: TensorFlow.js has no huber');
+  });
+
+  it('a mode TensorFlow.js has trains and is timed; an activation it has not leaves the row empty', async () => {
+    const engine = tfEngine(await tensorFlow(), 'cpu');
+    const n = network('2-2-1-sigmoid'), data = benchData(n, 8);
+    const run = await engine.open(n, { ...sgd1, id: 'rmsprop/4', optimizer: 'rmsprop', batchSize: 4 }, data);
+    expect((await run!(8)).samples).toBe(8);
+    const hardSwish = { id: 'hardSwish', model: { ...n.model, layers: [{ units: 2, activation: 'hardSwish' as const }, { units: 1, activation: 'sigmoid' as const }] } };
+    expect(await engine.open(hardSwish, sgd1, data)).toBeUndefined();
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalLabel, classDatasets, classPredictions, confusionMatrixSvg, decisionBoundarySvg, formatCsv, gaussianBlobs, inferTask, Model, multiclassMetrics, oneHot, predictedLabels, readCsv, sortedClasses } from '../src/node.js';
+import { canonicalLabel, classDatasets, classPredictions, confusionMatrixSvg, decisionBoundarySvg, formatCsv, gaussianBlobs, inferTask, lossChartSvg, Model, multiclassMetrics, oneHot, predictedLabels, readCsv, sortedClasses } from '../src/node.js';
 
 // Three 4-feature blobs, 50 rows each, as a CSV of 150 rows whose labels are text in an unsorted
 // order of first appearance (wren, lark, robin): the multi-class example the README describes.
@@ -88,6 +88,26 @@ describe('the built-in three-class dataset', () => {
     });
   });
 
+  it('gaussianBlobs checks every option by name, type and range', () => {
+    const ok = { centers: [[0, 0], [1, 1]], std: 1, rowsPerClass: 3 };
+    const cases: [object, string][] = [
+      [{ ...ok, colour: 'red' }, 'colour: unknown option; expected one of centers, std, rowsPerClass, seed, digits'],
+      [{ ...ok, std: NaN }, 'std: expected a finite number > 0, got NaN'],
+      [{ ...ok, std: -1 }, 'std: expected a finite number > 0, got -1'],
+      [{ ...ok, rowsPerClass: '3' }, 'rowsPerClass: expected a positive integer, got "3"'],
+      [{ ...ok, rowsPerClass: 1.5 }, 'rowsPerClass: expected a positive integer, got 1.5'],
+      [{ ...ok, seed: -1 }, 'seed: expected an integer from 0 to 4294967295'],
+      [{ ...ok, digits: 200 }, 'digits: expected a whole number of decimal places from 0 to 100, got 200'],
+      [{ ...ok, digits: 1.5 }, 'digits: expected a whole number of decimal places from 0 to 100, got 1.5'],
+      [{ ...ok, centers: [] }, 'centers: expected one center per class (a list of points), got an array of 0 values'],
+      [{ ...ok, centers: [[0, 0], [1]] }, 'centers[1]: expected a point of 2 coordinates, as centers[0], got an array of 1 number'],
+      [{ ...ok, centers: [[0, 0], [1, NaN]] }, 'centers[1][1]: expected a finite number, got NaN'],
+      [{ ...ok, centers: [[]] }, 'centers[0]: expected a point of at least one coordinate, got an array of 0 values'],
+    ];
+    for (const [options, message] of cases) expect(() => gaussianBlobs(options as never), message).toThrow(message);
+    expect(gaussianBlobs({ ...ok, seed: 4294967295 }).x).toHaveLength(6);
+  });
+
   it('draws coordinates with the asked spread (sample std within 10% of 2 over 2000 draws)', () => {
     const { x } = gaussianBlobs({ centers: [[0]], std: 2, rowsPerClass: 2000, seed: 5, digits: 6 });
     const v = x.map((row) => row[0]!);
@@ -140,6 +160,26 @@ describe('plots of k classes', () => {
     expect(() => decisionBoundarySvg(mse, d.x, d.y)).toThrow('plot: a decision boundary needs a classifier: binaryCrossentropy with one output, or a softmax output with categoricalCrossentropy or sparseCategoricalCrossentropy; this model has mse with 3 outputs');
     expect(() => decisionBoundarySvg(standIn, d.x, d.y, { classes: ['a', 'b'] })).toThrow('classes: expected 3 labels (one per output), got 2');
     expect(() => decisionBoundarySvg(standIn, [[0, 0]], [3])).toThrow('y: row 1 is 3; expected a class from 0 to 2');
+  });
+
+  it('check every option by name, type and range', () => {
+    const boundary: [object, string][] = [
+      [{ resolutoin: 8 }, 'resolutoin: unknown option; expected one of features, target, threshold, classes, resolution, maxPoints'],
+      [{ threshold: NaN }, 'threshold: expected a probability between 0 and 1 (exclusive), got NaN'],
+      [{ threshold: 1 }, 'threshold: expected a probability between 0 and 1 (exclusive), got 1'],
+      [{ maxPoints: 0 }, 'maxPoints: expected a positive integer, got 0'],
+      [{ resolution: -1 }, 'resolution: expected a positive integer, got -1'],
+      [{ resolution: 1001 }, 'resolution: expected at most 1000 cells across, got 1001'],
+      [{ features: ['a'] }, 'features: expected the names of the two features, got an array of 1 string'],
+      [{ target: 5 }, 'target: expected the target\'s name, got 5'],
+      [{ classes: ['a', 'a', 'b'] }, 'classes: "a" is listed twice'],
+    ];
+    for (const [options, message] of boundary) expect(() => decisionBoundarySvg(standIn, d.x, d.y, options as never), message).toThrow(message);
+    expect(() => decisionBoundarySvg(standIn, d.x, d.y, null as never)).toThrow('options: expected { features, target, threshold, classes, resolution, maxPoints }, got null');
+    expect(() => confusionMatrixSvg([[1, 0], [0, 1]], ['a', 'b'], { title: 5 } as never)).toThrow('title: expected a string, got 5');
+    expect(() => confusionMatrixSvg([[1, 0], [0, 1]], ['a', 'b'], { titel: 'x' } as never)).toThrow('titel: unknown option; expected one of title');
+    expect(() => lossChartSvg({ epoch: [0, 1], loss: [1, 0.5] }, 5 as never)).toThrow('title: expected a string, got 5');
+    expect(() => lossChartSvg([1, 0.5] as never)).toThrow("history: expected a fit's history (with loss per epoch), got an array of 2 numbers");
   });
 
   it('draw a confusion matrix with each count, its share of the row and the labels on both axes', () => {

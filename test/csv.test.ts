@@ -100,6 +100,17 @@ describe('malformed CSV files are clear errors naming the file, line, column and
     await expect(readCsvFile(path, options)).rejects.toThrow(`${path}: ${message}`);
   });
 
+  it('checks the options by type: oneHot true or false, source a name, features a list of names', () => {
+    const text = 'x,y\n1,a\n2,b\n';
+    expect(() => readCsv(text, { target: 'y', oneHot: 'no' as never })).toThrow('oneHot: expected true or false, got "no"');
+    expect(() => readCsv(text, { target: 'y', source: 5 as never })).toThrow('source: expected a name for the file in messages (a non-empty string), got 5');
+    expect(() => readCsv(text, { target: 'y', source: '' })).toThrow('source: expected a name for the file in messages (a non-empty string), got ""');
+    expect(() => readCsv(text, { target: 'y', features: 'x' as never })).toThrow('features: expected a list of column names, got "x"');
+    expect(() => readCsv(text, { target: 'y', features: [1] as never })).toThrow('features: expected a list of column names, got an array of 1 number');
+    expect(readCsv(text, { target: 'y', oneHot: false }).oneHot).toBeUndefined();
+    expect(Array.from(readCsv(text, { target: 'y', oneHot: true }).oneHot!)).toEqual([1, 0, 0, 1]);
+  });
+
   it('names the target and features when they clash', () => {
     expect(() => readCsv('x,y\n1,2\n', { target: 'y', features: ['y'] })).toThrow('features: the target "y" cannot also be a feature');
     expect(() => readCsv('x,y\n1,2\n', { target: 'y', features: ['x', 'x'] })).toThrow('features: "x" is listed twice');

@@ -295,7 +295,7 @@ describe('9. big inputs are never spread into a call (Maximum call stack size ex
 
 describe('10. the rough edges: absurd counts, seeds, divergence, labels, splits, names with commas, plurals', () => {
   it('--epochs 1e12 is refused with the limit, before any training', () => {
-    expectRefusal(backprop('train', '--dataset', 'package', '--epochs', '1e12'), /^backprop: epochs: expected at most 1000000 \(the history keeps every epoch's loss and metrics; for more, fit again/);
+    expectRefusal(backprop('train', '--dataset', 'package', '--epochs', '1e12'), /^backprop: --epochs 1e12: epochs: expected at most 1000000 \(the history keeps every epoch's loss and metrics; for more, fit again/);
   });
 
   it.each(['1e30', '-1', '4294967296'])('--seed %s is refused, not wrapped mod 2³²', (seed) => {

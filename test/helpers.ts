@@ -4,15 +4,25 @@ import { fileURLToPath } from 'node:url';
 import { seeded } from '../src/random.js';
 import { LOSS_ROWS } from '../src/operations/losses.js';
 
-/** Largest |a − b| / max(|a|, |b|) over two equally long lists (0 for identical lists). */
+/**
+ * Largest |a − b| / max(|a|, |b|) over two equally long lists (0 for identical lists). A NaN, or an
+ * infinity the other side does not share, is an infinite difference: a NaN is no number to agree on,
+ * so two engines both at NaN do not pass (a test where both are meant to diverge says so itself).
+ */
 export function maxRelativeDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) throw new Error(`lengths differ: ${a.length} vs ${b.length}`);
+  sameLength(a, b);
   let m = 0;
   for (let i = 0; i < a.length; i++) {
-    const scale = Math.max(Math.abs(a[i]!), Math.abs(b[i]!));
-    if (scale > 0) m = Math.max(m, Math.abs(a[i]! - b[i]!) / scale);
+    const [x, y] = [a[i]!, b[i]!];
+    if (x === y) continue; // 0 and 0, or the same infinity
+    if (!Number.isFinite(x) || !Number.isFinite(y)) return Infinity; // a NaN (NaN !== NaN), or one infinity
+    m = Math.max(m, Math.abs(x - y) / Math.max(Math.abs(x), Math.abs(y)));
   }
   return m;
+}
+
+function sameLength(a: ArrayLike<number>, b: ArrayLike<number>): void {
+  if (a.length !== b.length) throw new Error(`lengths differ: ${a.length} vs ${b.length}`);
 }
 
 /** How many doubles apart a and b are (0 for the same bits, Infinity when either is not finite). */
@@ -28,6 +38,7 @@ export function ulps(a: number, b: number): number {
  * zero comes from cancellation and inherits the rounding of the larger terms that cancelled.
  */
 export function normwiseRelativeDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  sameLength(a, b);
   let diff = 0, scale = 0;
   for (let i = 0; i < a.length; i++) {
     diff = Math.max(diff, Math.abs(a[i]! - b[i]!));

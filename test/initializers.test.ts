@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { BackpropError, datasets, Model, type Initializer } from '../src/node.js';
+import { BackpropError, datasets, INITIALIZERS, Model, type Initializer } from '../src/node.js';
+import { initialize, INITIALIZER_ROWS } from '../src/initializers.js';
 
 const FAN_IN = 400, FAN_OUT = 300; // 120,000 kernel weights: moments to well under 1%
 
@@ -82,6 +83,12 @@ describe('fixed initializers', () => {
   it('zeros, ones, { constant }', () => {
     const m = new Model({ inputs: 3, layers: [{ units: 2, kernelInitializer: { constant: -0.25 }, biasInitializer: 'ones' }, { units: 1, kernelInitializer: 'zeros' }], loss: 'mse' });
     expect(m.getWeights()).toEqual([[[-0.25, -0.25], [-0.25, -0.25], [-0.25, -0.25]], [1, 1], [[0], [0]], [0]]);
+  });
+
+  it('every name in INITIALIZERS has a row, and initialize() refuses a name without one (never falls back to another)', () => {
+    for (const name of INITIALIZERS) expect(Object.hasOwn(INITIALIZER_ROWS, name), name).toBe(true);
+    expect(() => initialize(new Float64Array(4), 'lecunNormal' as never, 2, 2, () => 0.5)).toThrow('initializer: no row in INITIALIZER_ROWS for "lecunNormal"');
+    expect(() => initialize(new Float64Array(4), 'toString' as never, 2, 2, () => 0.5)).toThrow('initializer: no row in INITIALIZER_ROWS for "toString"');
   });
 
   it('an unknown name is a clear error naming the layer', () => {

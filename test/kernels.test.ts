@@ -34,13 +34,15 @@ describe('an unknown code fails loudly', () => {
   const activation = (i32: Int32Array, ws: Workspace) => { i32[ws.layout.net + NET_SLOTS_LENGTH + LAYER.ACT] = 99; };
   const loss = (i32: Int32Array, ws: Workspace) => { i32[ws.layout.net + NET.LOSS] = 99; };
   const optimizer = (i32: Int32Array, ws: Workspace) => { i32[ws.layout.net + NET.OPTIMIZER] = 99; };
+  const clipping = (i32: Int32Array, ws: Workspace) => { i32[ws.layout.net + NET.CLIPPING] = 99; };
   const NET_SLOTS_LENGTH = Object.keys(NET).length;
 
-  it('the WASM kernels trap on an unknown activation, loss or optimizer code', () => {
+  it('the WASM kernels trap on an unknown activation, loss, optimizer or clipping code', () => {
     const run = (write: typeof loss, batch: number) => () => { const ws = corrupt('wasm', write); ws.engine.step(ws.layout.net, 0, batch); };
     expect(run(activation, 1)).toThrow(/unreachable/);
     expect(run(loss, 1)).toThrow(/unreachable/);
     expect(run(optimizer, 2)).toThrow(/unreachable/);
+    expect(run(clipping, 2)).toThrow(/unreachable/);
   });
 
   it('the JS engine throws, naming what is unknown', () => {
@@ -48,6 +50,7 @@ describe('an unknown code fails loudly', () => {
     expect(run(activation, 1)).toThrow('Unknown activation code 99');
     expect(run(loss, 1)).toThrow('Unknown loss code 99');
     expect(run(optimizer, 2)).toThrow('Unknown optimizer code 99');
+    expect(run(clipping, 2)).toThrow('Unknown clipping code 99');
   });
 
   it('a name the contract lacks never reaches the kernels', () => {
@@ -168,27 +171,35 @@ describe('the fused backward and SGD update equals its reference loop, to the bi
   });
 });
 
-describe("an activation's forward (act(z) over a batch) and backward (dL/da ⊙ act′) give the scalar build's bits in the SIMD build", () => {
-  // the SIMD build takes two elements per instruction for some activations (forward: sigmoid, relu,
-  // swish and softsign; backward: sigmoid, tanh, relu, swish and softsign);
-  // the scalar build's loops are the one element at a time reference. d, a and z at their edges:
-  // zeros of both signs, NaN, infinities, a subnormal, and beyond exp's fast range.
-  it('for every elementwise activation, d, a and z at their edges and at random', async () => {
-    type Exports = {
-      memory: WebAssembly.Memory; reserve(n: number): number;
-      activationForward(a: number, z: number, rows: number, units: number, act: number, alpha: number): void;
-      activationBackward(d: number, a: number, z: number, rows: number, units: number, act: number, alpha: number): void;
-    };
+describe("the SIMD kernels of the activations and optimizers: the scalar build's bits, and their plain reference loops' bits in both builds", () => {
+  // The SIMD build takes two elements per instruction for some activations (forward: every one activate
+  // computes; backward: sigmoid, tanh, relu, swish and softsign) and for sgd, adam and rmsprop's
+  // updates, handing the odd element to the kernel's plain reference loop (*Reference). d, a and z at
+  // their edges: zeros of both signs, NaN, infinities, a subnormal, and beyond exp's fast range.
+  type Exports = {
+    memory: WebAssembly.Memory; reserve(n: number): number;
+    activationForward(a: number, z: number, rows: number, units: number, act: number, alpha: number): void;
+    activationBackward(d: number, a: number, z: number, rows: number, units: number, act: number, alpha: number): void;
+    activationForwardReference(a: number, z: number, n: number, act: number): void;
+    activationBackwardReference(d: number, a: number, z: number, n: number, act: number): void;
+  } & Record<string, (...a: number[]) => number>;
+  const builds: Record<string, Exports> = {};
+  beforeAll(async () => {
     const scalar = await WebAssembly.compile(await readFile(new URL('../build/backprop-scalar.wasm', import.meta.url)));
-    const simd = instantiateSync<Exports>(wasmModule, KERNEL_IMPORTS).exports, plain = instantiateSync<Exports>(scalar, KERNEL_IMPORTS).exports;
-    const edges = [-0, 0, NaN, Infinity, -Infinity, 5e-324, -1, 1, 0.5, 2, 710, -746];
-    const r = seeded(21);
-    // every (d, a) pair of edges, then random ones; z = a (only the derivatives that need z read it)
-    const d = [...edges.flatMap((e) => edges.map(() => e)), ...Array.from({ length: 60 }, () => 4 * r() - 2)];
-    const a = [...edges.flatMap(() => edges), ...Array.from({ length: 60 }, () => 4 * r() - 2)];
-    const n = d.length;
-    // any NaN as one (see the forward's edge test above)
-    const same = (f: Float64Array) => Array.from(new BigUint64Array(f.map((v) => (Number.isNaN(v) ? NaN : v)).buffer));
+    builds.simd = instantiateSync<Exports>(wasmModule, KERNEL_IMPORTS).exports;
+    builds.scalar = instantiateSync<Exports>(scalar, KERNEL_IMPORTS).exports;
+  });
+  const edges = [-0, 0, NaN, Infinity, -Infinity, 5e-324, -1, 1, 0.5, 2, 710, -746];
+  const r = seeded(21);
+  // every (d, a) pair of edges, then random ones; z = a (only the derivatives that need z read it)
+  const d = [...edges.flatMap((e) => edges.map(() => e)), ...Array.from({ length: 60 }, () => 4 * r() - 2)];
+  const a = [...edges.flatMap(() => edges), ...Array.from({ length: 60 }, () => 4 * r() - 2)];
+  const n = d.length;
+  // any NaN as one (see the forward's edge test above)
+  const same = (f: Float64Array) => Array.from(new BigUint64Array(f.map((v) => (Number.isNaN(v) ? NaN : v)).buffer));
+  const elementwise = [...ACTIVATIONS.keys()].filter((act) => ACTIVATION_LIST[act]!.kernel === 'activate');
+
+  it('every elementwise activation, d, a and z at their edges and at random: the SIMD build gives the scalar build\'s bits', () => {
     const run = (k: Exports, act: number) => {
       const base = k.reserve(4 * n * 8);
       const f = new Float64Array(k.memory.buffer, base, 4 * n);
@@ -199,7 +210,75 @@ describe("an activation's forward (act(z) over a batch) and backward (dL/da ⊙ 
     };
     for (const act of ACTIVATIONS.keys()) {
       if (ACTIVATION_LIST[act]!.rowWise) continue;
-      expect(run(simd, act), ACTIVATIONS[act]).toEqual(run(plain, act));
+      expect(run(builds.simd!, act), ACTIVATIONS[act]).toEqual(run(builds.scalar!, act));
+    }
+  });
+
+  // lengths with and without an odd element, starting on a 16-byte boundary and 8 bytes past one
+  const cuts = [1, 2, 3, 7, n - 1, n].flatMap((length) => [0, 1].map((offset) => ({ length, offset })));
+
+  it.each(['simd', 'scalar'])('%s build: activation_forward and activation_backward equal their reference loops, every elementwise activation', (build) => {
+    const k = builds[build]!;
+    // d, a, z, then each kernel's output twice (fast, reference), each n + 2 doubles apart: the same alignment
+    const stride = n + 2, base = k.reserve(7 * stride * 8);
+    for (const { length, offset } of cuts) {
+      const f = new Float64Array(k.memory.buffer, base, 7 * stride);
+      const at = (region: number) => base + (region * stride + offset) * 8;
+      const view = (region: number) => f.subarray(region * stride + offset, region * stride + offset + length);
+      const from = (n - length) >> 1; // a window mixing the edges and the random values
+      for (const act of elementwise) {
+        view(0).set(d.slice(from, from + length)); view(1).set(a.slice(from, from + length)); view(2).set(a.slice(from, from + length));
+        view(3).set(view(0)); view(4).set(view(0));
+        k.activationBackward(at(3), at(1), at(2), 1, length, act, 0.3);
+        k.activationBackwardReference(at(4), at(1), at(2), length, act);
+        k.activationForward(at(5), at(2), 1, length, act, 0.3);
+        k.activationForwardReference(at(6), at(2), length, act);
+        const what = `${ACTIVATIONS[act]}, ${length} elements from +${offset}`;
+        expect(same(view(3)), `backward, ${what}`).toEqual(same(view(4)));
+        expect(same(view(5)), `forward, ${what}`).toEqual(same(view(6)));
+      }
+    }
+  });
+
+  // Each update's variants: its arrays (params, grads, then its state) and hyperparameters, as the kernel takes them.
+  const UPDATES = [
+    { kernel: 'sgdUpdate', variant: 'momentum 0', arrays: 3, hyper: [0.1, 0, 0] },
+    { kernel: 'sgdUpdate', variant: 'momentum 0.9', arrays: 3, hyper: [0.1, 0.9, 0] },
+    { kernel: 'sgdUpdate', variant: 'momentum 0.9, Nesterov', arrays: 3, hyper: [0.1, 0.9, 1] },
+    // lr, β₁, β₂, ε, β₁ᵗ, β₂ᵗ
+    { kernel: 'adamUpdate', variant: 't = 1', arrays: 4, hyper: [0.01, 0.9, 0.999, 1e-7, 0.9, 0.999] },
+    { kernel: 'adamUpdate', variant: 't = 7, ε 0.5', arrays: 4, hyper: [0.3, 0.8, 0.99, 0.5, 0.8 ** 7, 0.99 ** 7] },
+    // lr, ρ, momentum, ε
+    { kernel: 'rmspropUpdate', variant: 'momentum 0', arrays: 4, hyper: [0.01, 0.9, 0, 1e-7] },
+    { kernel: 'rmspropUpdate', variant: 'momentum 0.5', arrays: 4, hyper: [0.01, 0.8, 0.5, 1e-3] },
+  ];
+  const SPECIAL = [NaN, Infinity, -Infinity, -0, 0, 5e-324, 1e300, -1e-310];
+
+  it.each(['simd', 'scalar'].flatMap((build) => UPDATES.map((u) => ({ build, ...u }))))('$build build: $kernel, $variant, equals its reference loop', ({ build, kernel, arrays, hyper }) => {
+    const k = builds[build]!;
+    const stride = 34, base = k.reserve(2 * arrays * stride * 8);
+    for (const { length, offset } of [1, 2, 3, 8, 13, 33].flatMap((length) => [0, 1].map((offset) => ({ length, offset })))) {
+      for (const special of [false, true]) {
+        const f = new Float64Array(k.memory.buffer, base, 2 * arrays * stride);
+        const at = (copy: number, array: number) => base + ((copy * arrays + array) * stride + offset) * 8;
+        const copy = (c: number) => f.slice(c * arrays * stride, (c + 1) * arrays * stride);
+        const random = seeded(length * 2 + offset);
+        f.fill(0);
+        for (let j = 0; j < arrays; j++) {
+          for (let i = 0; i < length; i++) {
+            // the state after the grads (momentums, velocities) ≥ 0 where a square root reads it
+            const value = j >= 2 ? 2 * random() : 4 * random() - 2;
+            f[j * stride + offset + i] = special && j <= 1 && i % 3 === j ? SPECIAL[(i + j) % SPECIAL.length]! : value;
+          }
+        }
+        f.copyWithin(arrays * stride, 0, arrays * stride);
+        const args = (c: number) => [...Array.from({ length: arrays }, (_, j) => at(c, j)), length, ...hyper];
+        const fast = k[kernel]!(...args(0)), plain = k[`${kernel}Reference`]!(...args(1));
+        const what = `${length} parameters from +${offset}${special ? ', specials among them' : ''}`;
+        expect(same(copy(0)), what).toEqual(same(copy(1)));
+        expect(Number.isNaN(fast) ? NaN : fast, what).toBe(Number.isNaN(plain) ? NaN : plain);
+        if (!special) expect(fast, what).toBe(0);
+      }
     }
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyScaler, classificationMetrics, fitScaler, metricsFor, Model, multiclassMetrics, readCsv, regressionMetrics, splitRows, takeRows } from '../src/node.js';
+import { applyScaler, classificationMetrics, fitScaler, metricsFor, Model, multiclassMetrics, readCsv, regressionMetrics, foldRows, splitRows, takeRows } from '../src/node.js';
 
 describe('regression metrics', () => {
   it('match scikit-learn’s documented example', () => {
@@ -199,13 +199,26 @@ describe('validation split', () => {
 
   it('holds out at least one row, trains on at least two, and rejects fractions outside (0, 1)', () => {
     const s = splitRows(3, { fraction: 0.01 });
-    expect([s.train.length, s.validation.length]).toEqual([2, 1]);
+    expect(s).toEqual({ train: [1, 2], validation: [0] }); // round(0.03) is 0 rows: the first row moves over
     expect(() => splitRows(10, { fraction: 1 })).toThrow('validationSplit: expected a fraction between 0 and 1');
     expect(() => splitRows(2, { fraction: 0.5 })).toThrow('validationSplit: needs at least 3 rows (2 to train on, 1 to hold out), got 2');
     // --validation-split 0.999 on 100 rows used to train on one row, silently
     expect(() => splitRows(100, { fraction: 0.999 })).toThrow('validationSplit: 0.999 of 100 rows holds out 100 and leaves 0 rows to train on; expected at least 2: hold out a smaller share');
     expect(() => splitRows(100, { fraction: 0.985 })).toThrow('validationSplit: 0.985 of 100 rows holds out 99 and leaves 1 row to train on');
     expect(splitRows(100, { fraction: 0.98 }).train).toHaveLength(2);
+  });
+
+  it('splitRows and foldRows check their options by name, and stratify: one finite number per row', () => {
+    expect(() => splitRows(10, { fraction: 0.2, sed: 3 } as never)).toThrow('sed: unknown option; expected one of fraction, seed, stratify');
+    expect(() => foldRows(10, { folds: 2, fold: 0, stratfy: [] } as never)).toThrow('stratfy: unknown option; expected one of folds, fold, seed, stratify');
+    expect(() => splitRows(10, null as never)).toThrow('options: expected { fraction, seed, stratify }, got null');
+    for (const split of [(stratify: never) => splitRows(10, { fraction: 0.2, stratify }), (stratify: never) => foldRows(10, { folds: 2, fold: 1, stratify })]) {
+      expect(() => split([0, 1] as never)).toThrow('stratify: expected one label per row (10 labels), got an array of 2 numbers');
+      expect(() => split(new Float64Array(11) as never)).toThrow('stratify: expected one label per row (10 labels), got a Float64Array of 11 values');
+      expect(() => split([0, 1, 0, 1, NaN, 1, 0, 1, 0, 1] as never)).toThrow('stratify[4]: expected a label (a finite number), got NaN');
+      expect(() => split(['a', 'b', 'a', 'b', 'a', 'b', 'a', 'b', 'a', 'b'] as never)).toThrow('stratify[0]: expected a label (a finite number), got "a"');
+      expect(() => split(7 as never)).toThrow('stratify: expected one label per row (an array of numbers), got 7');
+    }
   });
 
   it('takes rows of a flat matrix', () => {

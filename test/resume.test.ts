@@ -107,6 +107,26 @@ describe('a checkpoint continues exactly', () => {
     }), settings(40));
   }, 120_000);
 
+  it('a checkpoint written from onEpochEnd, mid-fit (as --checkpoint writes it), continues as the run that never stopped', async () => {
+    // ReduceLROnPlateau lowers the rate after every epoch here (minDelta past any improvement): a
+    // checkpoint that kept the rate from before the epoch's cut would go on at twice the rate.
+    const spec: ModelOptions<LayerSpec> = { inputs: 2, layers: [{ units: 4, activation: 'tanh' }, { units: 1 }], loss: 'mse', seed: 3 };
+    const x = [[0, 1], [1, 0], [1, 1], [0.5, 0.2], [0.3, 0.9]], y = [[1], [0.5], [0], [0.2], [0.7]];
+    const fit: ModelFitOptions = { optimizer: 'adam', learningRate: 0.3, batchSize: 2, reduceLROnPlateau: { monitor: 'loss', factor: 0.5, patience: 1, minDelta: 10 }, validationData: [x, y], earlyStopping: { patience: 9 } };
+    for (const engine of ['js', 'wasm'] as const) {
+      const whole = new Model(spec);
+      const all = await whole.fit(x, y, { ...fit, epochs: 6, engine });
+      let saved = '';
+      const part = new Model(spec);
+      await part.fit(x, y, { ...fit, epochs: 6, engine, onEpochEnd: (epoch) => { if (epoch === 2) saved = modelToText(part, { features: ['a', 'b'], target: 'y' }); } });
+      const { model: loaded } = modelFromFile(saved);
+      const after = await loaded.fit(x, y, { ...fit, epochs: 6, initialEpoch: 3, engine });
+      expect(after.lr).toEqual(all.lr.slice(3));
+      expect(entries(after)).toEqual(entries(all).slice(3));
+      expect(stateBits(loaded)).toEqual(stateBits(whole));
+    }
+  });
+
   it('a checkpoint saved before the kernels kept the powers βᵗ continues as the run that never stopped', async () => {
     // Its scalars lack beta1Power … decayPowerLow: they are computed for its update count (ddPow), which
     // round as the kernels' running products do (test/kernels.test.ts), so every later update is the same.
@@ -211,6 +231,20 @@ describe('backprop train --checkpoint, --resume', () => {
       expect(trained(`${name}-continued.json`), name).toEqual(trained(`${name}-whole.json`));
     }
     expect(runCli(dir, ['train', '--resume', 'plateau-three.json', '--epochs', '7', '--clipvalue', '0.2']).stderr).toContain('--clipvalue: plateau-three.json was trained with --clipvalue 0.1');
+  });
+
+  it('the command line that started a run with --lr and --lr-schedule, given again with --resume, continues it', () => {
+    const flags = ['--dataset', 'blobs3', '--lr', '0.02', '--lr-schedule', 'exponentialDecay,decaySteps=3,decayRate=0.7'];
+    expect(runCli(dir, ['train', ...flags, '--epochs', '6', '--save', 'lr-whole.json']).code).toBe(0);
+    expect(runCli(dir, ['train', ...flags, '--epochs', '2', '--checkpoint', 'lr-two.json']).code).toBe(0);
+    for (const again of [flags, flags.filter((_, i) => i < 2 || i > 3), ['--lr', '2e-2'], []]) {
+      const r = runCli(dir, ['train', ...again, '--resume', 'lr-two.json', '--epochs', '6', '--save', 'lr-continued.json']);
+      expect(r.code, `${again.join(' ')}: ${r.stderr}`).toBe(0);
+      expect(trained('lr-continued.json')).toEqual(trained('lr-whole.json'));
+    }
+    const saved = 'exponentialDecay,initialLearningRate=0.02,decaySteps=3,decayRate=0.7';
+    expect(runCli(dir, ['train', '--resume', 'lr-two.json', '--epochs', '6', '--lr', '0.03']).stderr).toBe(`backprop: --lr: lr-two.json was trained with --lr-schedule ${saved}; --resume continues that run as it was (leave --lr out)\n`);
+    expect(runCli(dir, ['train', '--resume', 'lr-two.json', '--epochs', '6', '--lr-schedule', 'exponentialDecay,decaySteps=3']).stderr).toBe(`backprop: --lr-schedule: lr-two.json was trained with --lr-schedule ${saved}; --resume continues that run as it was (leave --lr-schedule out)\n`);
   });
 
   it('a kill at any moment of --checkpoint-every 1 leaves a checkpoint that loads and resumes to the uninterrupted run', async () => {

@@ -7,9 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { availableParallelism } from 'node:os';
-import { foldRows, formatCsv, gaussianBlobs, Model, parseCsv, rankRows, runTrials, search, stopSearchWorkers, takeRows, type LayerSpec, type ModelOptions, type TrialResult } from '../src/node.js';
+import { BackpropError, foldRows, formatCsv, gaussianBlobs, Model, parseCsv, rankRows, runTrials, search, stopSearchWorkers, takeRows, type LayerSpec, type ModelOptions, type TrialResult } from '../src/node.js';
 import { setCoreCount } from '../src/cores.js';
-import { setDefaultWorker, type WorkerFactory } from '../src/worker/workerTrainer.js';
+import { MODEL_FIT_OPTIONS } from '../src/fitOptions.js';
+import { setDefaultWorker, type WorkerFactory } from '../src/worker/client.js';
 import { seeded } from '../src/random.js';
 import { runCli } from './helpers.js';
 
@@ -106,8 +107,8 @@ describe('search', () => {
       expect(await search(blobs.x, blobY, { seed: [0, 1] }, { ...options, threads: 2 })).toStrictEqual(first);
       expect(await search(blobs.x, blobY, { seed: [0, 1] }, { ...options, threads: 1 })).toStrictEqual(first);
       expect(started).toBe(2);
-      // A run that fails ends its workers: a fit option only the worker's fit checks
-      expect(await refusal(() => runTrials(blobs.x, blobY, [{ model, fit: { bogus: 1 } as never }], { folds: 2, threads: 1, workerUrl }))).toMatch(/^bogus: unknown option/);
+      // A run that fails ends its workers: here its onTrialEnd throws
+      expect(await refusal(() => runTrials(blobs.x, blobY, [{ model, fit: {} }], { folds: 2, threads: 1, workerUrl, onTrialEnd: () => { throw new Error('no room for the bar'); } }))).toBe('no room for the bar');
       await search(blobs.x, blobY, { seed: [0] }, { ...options, threads: 1 });
       expect(started).toBe(3);
       await stopSearchWorkers();
@@ -137,6 +138,57 @@ describe('search', () => {
     expect(await refusal(() => search(blobs.x, blobY, {}, { ...options, threads: 0 }))).toMatch(/^threads: expected a positive integer/);
     // A trial's fit runs in a worker: its callback could not be called
     expect(await refusal(() => runTrials(blobs.x, blobY, [{ model, fit: { onEpochEnd: () => {} } as never }], { folds: 2, workerUrl }))).toMatch(/^trials\[0\].fit.onEpochEnd: cannot be called/);
+  });
+
+  it('refuses every option of search and runTrials, nested ones included, by its whole path, as the Model constructor and Model.fit refuse it, before any worker starts', async () => {
+    let started = 0, ended = 0;
+    const node: WorkerFactory = setDefaultWorker((url) => { started++; return node(url); })!;
+    const onTrialEnd = () => { ended++; };
+    const refused = async (f: () => unknown) => {
+      try { await f(); } catch (e) { expect(e).toBeInstanceOf(BackpropError); return `${(e as BackpropError).field} | ${(e as Error).message}`; }
+      throw new Error('expected a refusal');
+    };
+    const base = { folds: 2, threads: 1, workerUrl, onTrialEnd };
+    const searched = (options: object, grid = {}) => refused(() => search(blobs.x, blobY, grid, { model, ...base, ...options } as never));
+    const trialsRun = (trials: unknown[], options = {}) => refused(() => runTrials(blobs.x, blobY, trials as never, { ...base, ...options } as never));
+    try {
+      await stopSearchWorkers();
+      const fitKeys = MODEL_FIT_OPTIONS.join(', ');
+      expect(await searched({ fit: { bogusKey: 1 } })).toBe(`fit.bogusKey | fit.bogusKey: unknown option; expected one of ${fitKeys}`);
+      expect(await searched({ fit: { earlyStopping: { bogus: 1 } } })).toBe('fit.earlyStopping.bogus | fit.earlyStopping.bogus: unknown option; expected one of patience, monitor, minDelta, restoreBestWeights, startFromEpoch, baseline');
+      expect(await searched({ fit: { earlyStopping: { monitor: 'val_r2' } } })).toBe('fit.earlyStopping.monitor | fit.earlyStopping.monitor: val_r2 is not a metric of this model (a multiclass); it can watch loss, val_loss, val_accuracy, val_logLoss, val_macroPrecision, val_macroRecall, val_macroF1');
+      expect(await searched({ fit: { classWeight: { 7: 2 } } })).toBe('fit.classWeight.7 | fit.classWeight.7: expected a class index from 0 to 2');
+      expect(await searched({ fit: { initialEpoch: 3 } })).toBe('fit.initialEpoch | fit.initialEpoch: each trial trains a new model from epoch 0; leave it out');
+      expect(await searched({ fit: { sampleWeight: new Array(60).fill(1) } })).toBe("fit.sampleWeight | fit.sampleWeight: weighs the rows of x, which each trial's split divides; give classWeight, or weigh the rows in a fit of your own");
+      expect(await searched({ model: { ...model, bogus: 1 } })).toBe('model.bogus | model.bogus: unknown option; expected one of inputs, layers, loss, weights, seed, scaler, targetScaler');
+      expect(await searched({ model: { ...model, scaler: { mean: [0, 0], std: [1, -1] } } })).toBe('model.scaler.std[1] | model.scaler.std[1]: expected a finite number > 0, got -1');
+      expect(await searched({ model: { ...model, weights: [[1]] } })).toBe('model.weights | model.weights: expected 4 arrays [kernel, bias] × 2 layers, got an array of 1 row');
+      expect(await searched({ model: { ...model, layers: [{ units: 0 }] } })).toBe('model.layers[0].units | model.layers[0].units: expected a positive integer, got 0');
+      expect(await searched({ model: { ...model, seed: 5 } })).toBe('model.seed | model.seed: is set by the search for each trial, from grid.seed (default [0]); leave it out');
+      expect(await searched({ fit: { seed: 5 } })).toBe('fit.seed | fit.seed: is set by the search for each trial, from grid.seed (default [0]); leave it out');
+      expect(await searched({}, { learningRate: [0.1, -1] })).toBe('grid.learningRate[1] | grid.learningRate[1]: learningRate: expected a finite number > 0, got -1');
+      // a grid's layers against the model's weights, as the Model constructor takes them
+      expect(await searched({ model: { ...model, weights: new Model(model).getWeights() } }, { layers: [model.layers, [{ units: 3, activation: 'softmax' }]] })).toBe('grid.layers[1] | grid.layers[1]: weights: expected 2 arrays [kernel, bias] × 1 layers, got an array of 4 rows');
+      // a grid's layers with the fit: a class weight of a fourth class, for a network of three outputs
+      expect(await searched({ fit: { classWeight: { 3: 2 } }, model: { ...model, layers: [{ units: 4, activation: 'softmax' }] } }, { layers: [[{ units: 4, activation: 'softmax' }], [{ units: 3, activation: 'softmax' }]] })).toBe('grid.layers[1] | grid.layers[1]: classWeight.3: expected a class index from 0 to 2');
+      expect(await searched({ workerUrl: 5 })).toBe("workerUrl | workerUrl: expected the worker script's URL (a URL or a string), got 5");
+
+      const trial = { model, fit: {} };
+      expect(await trialsRun([trial, trial, { model: { ...model, layers: [{ units: 0 }] }, fit: {} }])).toBe('trials[2].model.layers[0].units | trials[2].model.layers[0].units: expected a positive integer, got 0');
+      expect(await trialsRun([trial, { model, fit: { earlyStopping: { bogus: 1 } } }])).toBe('trials[1].fit.earlyStopping.bogus | trials[1].fit.earlyStopping.bogus: unknown option; expected one of patience, monitor, minDelta, restoreBestWeights, startFromEpoch, baseline');
+      expect(await trialsRun([{ model, fit: { bogusKey: 1 } }])).toBe(`trials[0].fit.bogusKey | trials[0].fit.bogusKey: unknown option; expected one of ${fitKeys}`);
+      expect(await trialsRun([{ model: { ...model, bogus: 1 }, fit: {} }])).toBe('trials[0].model.bogus | trials[0].model.bogus: unknown option; expected one of inputs, layers, loss, weights, seed, scaler, targetScaler');
+      expect(await trialsRun([{ model }])).toBe("trials[0].fit | trials[0].fit: expected an object of fit options ({} for Model.fit's defaults), got undefined");
+      expect(await trialsRun([{ fit: {} }])).toBe('trials[0].model | trials[0].model: expected a model\'s options { inputs, layers, loss }, got undefined');
+      expect(await trialsRun([trial], { workerUrl: 5 })).toBe("workerUrl | workerUrl: expected the worker script's URL (a URL or a string), got 5");
+      expect([started, ended]).toEqual([0, 0]);
+      // and a good one runs
+      expect(await runTrials(blobs.x, blobY, [trial], base)).toHaveLength(1);
+      expect([started, ended]).toEqual([1, 2]);
+    } finally {
+      setDefaultWorker(node);
+      await stopSearchWorkers();
+    }
   });
 
   it('ranks a setting with a diverged fit after every other, and a higher-is-better metric from the top', () => {

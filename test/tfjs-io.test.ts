@@ -371,7 +371,7 @@ describe('exportTfjs, saveTfjs, modelFromTfjs and loadTfjs check their options b
     [{ info: { ...info, features: ['a'] } }, 'info.features', 'expected 2 column names (one per input), got an array of 1 string'],
     [{ info: { ...info, treshold: 0.9 } }, 'info.treshold', 'unknown option; expected one of features, target, targets, classes, threshold'],
     [{ info: { ...info, training: {} } }, 'info.training', 'unknown option; expected one of features, target, targets, classes, threshold'],
-    [{ info: null }, 'info', 'expected { features, target }, got null'],
+    [{ info: null }, 'info', 'got null; leave the option out for its default'],
     [null, 'options', 'expected { weightsPath, info }, got null'],
   ])('exportTfjs %o → %s', (options, field, message) => {
     expect(() => exportTfjs(model, options as never)).toThrow(refused(field, message));

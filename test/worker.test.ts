@@ -2,7 +2,7 @@
 // thread, to the bit — history, every epoch's logs, weights, scaler, a second fit's continuation
 // of the optimizer state — plus stop, progress weights and errors of the same class and message.
 import { afterEach, describe, expect, it } from 'vitest';
-import { setDefaultWorker, type WorkerFactory } from '../src/worker/workerTrainer.js';
+import { setDefaultWorker, type WorkerFactory } from '../src/worker/client.js';
 import { BackpropError, datasets, DivergenceError, Model, modelFromFile, modelToText, WorkerTrainer, type EpochLogs, type LayerSpec, type ModelFitOptions, type ModelOptions, type WorkerEpochLogs } from '../src/node.js';
 
 const workerUrl = new URL('../dist/worker-node.js', import.meta.url);
@@ -179,6 +179,42 @@ describe('WorkerTrainer in Node', () => {
     expect(diverged).toBeInstanceOf(DivergenceError);
     expect(diverged.message).toBe(expected.message);
     expect(trainer.model.getWeights()).toEqual(model.getWeights());
+  });
+
+  it("refuses bad options in this thread, before the worker gets them: the trainer's by name and type, the fit's as Model.fit refuses them", async () => {
+    let started = 0;
+    const posted: string[] = [];
+    const node: WorkerFactory = setDefaultWorker((url) => {
+      started++;
+      const endpoint = node(url);
+      return { ...endpoint, post: (m) => { posted.push(m.type); endpoint.post(m); } };
+    })!;
+    const refused = (e: unknown) => { expect(e).toBeInstanceOf(BackpropError); return `${(e as BackpropError).field} | ${(e as Error).message}`; };
+    const thrown = (f: () => unknown) => { try { f(); } catch (e) { return refused(e); } throw new Error('expected a refusal'); };
+    try {
+      expect(thrown(() => new WorkerTrainer(d.model, { bogus: 1 } as never))).toBe('bogus | bogus: unknown option; expected one of workerUrl');
+      expect(thrown(() => new WorkerTrainer(d.model, null as never))).toBe('options | options: expected an object such as { workerUrl }, got null');
+      expect(thrown(() => new WorkerTrainer(d.model, { workerUrl: 5 } as never))).toBe("workerUrl | workerUrl: expected the worker script's URL (a URL or a string), got 5");
+      expect(started).toBe(0);
+
+      trainer = new WorkerTrainer(d.model, { workerUrl });
+      const worker = async (options: unknown) => refused(await refusal(() => trainer!.fit(d.x, d.y, options as never)));
+      const inThread = async (options: unknown) => refused(await refusal(() => new Model(d.model).fit(d.x, d.y, options as never)));
+      // Model.fit's options: the same field and message as in this thread
+      expect(await worker(null)).toBe('options | options: expected an object of fit options, got null');
+      for (const options of [null, { earlyStopping: { bogus: 1 }, validationSplit: 0.2 }, { onEpochEnd: 5 }, { classWeight: { 5: 2 } }, { reduceLROnPlateau: { monitor: 'val_loss' } }]) {
+        expect(await worker(options)).toBe(await inThread(options));
+      }
+      // an unknown key: the list also names the worker's own two
+      expect(await worker({ bogus: 1 })).toBe(`${await inThread({ bogus: 1 })}, progressWeights, pace`);
+      expect(await worker({ progressWeights: 'no' })).toBe('progressWeights | progressWeights: expected true or false, got "no"');
+      for (const [pace, shown] of [['slow', '"slow"'], [-5, '-5'], [NaN, 'NaN']]) expect(await worker({ pace })).toBe(`pace | pace: expected a finite number ≥ 0, got ${shown}`);
+      expect([started, posted]).toEqual([1, ['init']]);
+      await trainer.fit(d.x, d.y, { epochs: 2, pace: 0, progressWeights: false });
+      expect(posted).toEqual(['init', 'fit']);
+    } finally {
+      setDefaultWorker(node);
+    }
   });
 
   it.each([

@@ -57,10 +57,11 @@ export function flagsOf(command: Command): Flags {
  */
 export function parse(command: Command, argv: string[]): { values: Values; positionals: string[] } {
   const options: NonNullable<ParseArgsConfig['options']> = { help: { type: 'boolean', short: 'h' } };
-  for (const [name, flag] of Object.entries(flagsOf(command))) options[name] = { type: flag.value === undefined ? 'boolean' : 'string', multiple: true };
+  const all = flagsOf(command);
+  for (const [name, flag] of Object.entries(all)) options[name] = { type: flag.value === undefined ? 'boolean' : 'string', multiple: true };
   let parsed: { values: Record<string, unknown>; positionals: string[] };
   try {
-    parsed = parseArgs({ args: joinNegativeValues(argv, options), options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: joinNegativeValues(argv, all), options, allowPositionals: true, strict: true });
   } catch (e) {
     if (e instanceof BackpropError || !(e instanceof Error)) throw e;
     // parseArgs explains at length ("Unknown option '--epoch'. To specify a positional argument …"); its first sentence is the point.
@@ -82,13 +83,24 @@ export function parse(command: Command, argv: string[]): { values: Values; posit
   return { values, positionals: parsed.positionals };
 }
 
-/** `--lr -1` → `--lr=-1`: parseArgs would read a value starting with '-' as a flag, but a negative number is a value (checked later). */
-function joinNegativeValues(argv: string[], options: NonNullable<ParseArgsConfig['options']>): string[] {
+/** A command without arguments refuses any, naming them, as train refuses a second CSV file: a stray word is not ignored. */
+export function noArguments(command: string, positionals: string[], data: string): void {
+  if (positionals.length) fail(command, `takes no arguments (${data}), got ${positionals.length}: ${positionals.join(' ')}`);
+}
+
+/**
+ * `--lr -1` → `--lr=-1`: parseArgs would read a value starting with '-' as a flag, but a negative
+ * number is a value (checked later). Any other word starting with '-' after a flag that takes a
+ * value is a flag, and that value is missing (`--epochs --lr 0.1`): said so, naming the flag.
+ */
+function joinNegativeValues(argv: string[], flags: Flags): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!, next = argv[i + 1];
-    const takesValue = flag.startsWith('--') && options[flag.slice(2)]?.type === 'string';
-    if (takesValue && next !== undefined && /^-(\d|\.\d|Infinity)/.test(next)) { out.push(`${flag}=${next}`); i++; } else out.push(flag);
+    const value = flag.startsWith('--') && Object.hasOwn(flags, flag.slice(2)) ? flags[flag.slice(2)]!.value : undefined;
+    if (value === undefined || next === undefined || !next.startsWith('-') || next === '-') out.push(flag);
+    else if (/^-(\d|\.\d|Infinity)/.test(next)) { out.push(`${flag}=${next}`); i++; }
+    else fail(flag, `expected a value (${value}) after it, got the flag ${next}; a value that starts with '-' is written ${flag}=…`);
   }
   return out;
 }

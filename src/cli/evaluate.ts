@@ -178,9 +178,10 @@ async function binaryLabels(y: Float64Array, csvPath: string, targets: string[])
   fail(csvPath, `line ${line}, column ${JSON.stringify(name)}: expected a label 0 or 1 (the model is a 0/1 classifier), got ${text}`);
 }
 
-/** --threshold, which a softmax classifier (most probable class) has no use for. */
-export function modelThreshold(v: Values, info: LoadedInfo): number {
+/** --threshold, which a softmax classifier (most probable class) and a regression have no use for. */
+export function modelThreshold(v: Values, info: LoadedInfo, task: Task): number {
   if (info.classes && v.threshold !== undefined) fail('--threshold', `applies to 0/1 classifiers; this model predicts the most probable of its ${info.classes.length} classes`);
+  if (task === 'regression' && v.threshold !== undefined) fail('--threshold', `applies to 0/1 classifiers; this model is a regression, whose predictions are numbers`);
   return thresholdFlag(v.threshold, info.threshold);
 }
 
@@ -220,10 +221,10 @@ none; a softmax model's classes are then 0 … k − 1). The CSV is read as it s
     const [modelPath, csvPath] = paths('evaluate', positionals);
     const outputs: Output[] = typeof v['plot-confusion'] === 'string' ? [{ flag: '--plot-confusion', what: 'confusion matrix', path: v['plot-confusion'] }] : [];
     checkOutputs(outputs, [...modelInputs(modelPath), csvPath]);
-    const { model, info, x, y, rows } = await modelCsv(modelPath, csvPath, true, v);
+    const { model, info, task, x, y, rows } = await modelCsv(modelPath, csvPath, true, v);
     if (outputs.length && model.network.loss === 'mse') fail('--plot-confusion', `draws a classifier's confusion matrix; ${modelPath} is a regression`);
     const engine = await engineFlag(v.engine);
-    const metrics = model.evaluateMetrics(x, y!, { threshold: modelThreshold(v, info), engine });
+    const metrics = model.evaluateMetrics(x, y!, { threshold: modelThreshold(v, info, task), engine });
     const { written, failed } = await writeOutputs(outputs.map((output) => ({ output, text: () => confusionSvg(metrics, info.classes, `${info.target}: confusion matrix (${csvPath})`) })));
     if (failed.length) throw new BackpropError('evaluate', failed.join('; '));
     const targets = info.targets ?? [info.target];

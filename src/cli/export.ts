@@ -14,13 +14,13 @@ const FORMATS = ['tfjs', 'onnx', ...STANDALONE_FORMATS] as const;
 export const exportCommand: Command = {
   name: 'export',
   summary: 'write a saved model as TensorFlow.js (layers format), ONNX, or a standalone predictor (js, wasm, c)',
-  usage: 'backprop export MODEL.json --format tfjs|onnx|js|wasm|c --out PATH [--precision float64|float32] [--commonjs] [--prefix NAME]',
+  usage: `backprop export MODEL.json --format ${FORMATS.join('|')} --out PATH [--precision float64|float32] [--commonjs] [--prefix NAME]`,
   about: "MODEL.json is a model file from 'backprop train --save', or a model.json this command wrote. The exported model gives "
     + "predict's outputs: raw inputs in, outputs in the target's units (the scalers are folded in or added as nodes; the command says which).",
   flags: [{
     flags: {
       format: {
-        value: 'tfjs|onnx|js|wasm|c',
+        value: FORMATS.join('|'),
         help: `tfjs: PATH is a directory; writes PATH/model.json (a Sequential of Dense layers) and PATH/${TFJS_WEIGHTS_FILE} (float32), `
           + 'for tf.loadLayersModel, or for Keras through tensorflowjs_converter --input_format tfjs_layers_model --output_format keras. '
           + 'TensorFlow.js computes in float32, so the weights are rounded; the largest change is reported. The input scaler is folded into the first '
@@ -35,7 +35,7 @@ export const exportCommand: Command = {
     },
   }],
   async run(v, positionals) {
-    if (positionals.length !== 1) fail('export', `expected one model file: backprop export MODEL.json --format tfjs|onnx --out PATH, got ${positionals.length} arguments`);
+    if (positionals.length !== 1) fail('export', `expected one model file: backprop export MODEL.json --format ${FORMATS.join('|')} --out PATH, got ${positionals.length} arguments`);
     const input = positionals[0]!;
     if (v.format === undefined) fail('--format', `is missing: expected ${FORMATS.join(' or ')}`);
     const format = oneOf('--format', v.format, FORMATS);
@@ -86,7 +86,7 @@ async function writeStandalone(input: string, format: StandaloneFormat, v: Value
     ...(v.commonjs === true ? { commonjs: true } : {}), ...(typeof v.prefix === 'string' ? { prefix: v.prefix } : {}),
   });
   await writeWhole(out, text);
-  console.log(`wrote ${out}: a standalone ${format} predictor, ${model.network.inputs} inputs → ${model.network.layers.at(-1)!.units} outputs, ${text.length} bytes`);
+  console.log(`wrote ${out}: a standalone ${format} predictor, ${model.network.inputs} inputs → ${model.network.layers.at(-1)!.units} outputs, ${Buffer.byteLength(text)} bytes`);
 }
 
 /**

@@ -10,6 +10,7 @@ import { explain } from './explain.js';
 import { exportCommand } from './export.js';
 import { searchCommand } from './search.js';
 import { helpText, parse, type Command } from './args.js';
+import { inFlagWords } from './run.js';
 
 // A new command is one file and one entry here: its flags table gives its parser and its help.
 const commands: Command[] = [demo, train, explain, searchCommand, predict, evaluate, compare, bench, exportCommand];
@@ -51,7 +52,11 @@ async function main(argv: string[]): Promise<number> {
     console.log(helpText(command));
     return 0;
   }
-  await command.run(values, positionals);
+  try {
+    await command.run(values, positionals);
+  } catch (e) {
+    throw inFlagWords(e, values);
+  }
   return 0;
 }
 

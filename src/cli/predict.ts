@@ -31,7 +31,7 @@ once every row is written (standard output gets the rows as they come).`,
     const out: Output | undefined = typeof v.out === 'string' ? { flag: '--out', what: 'predictions', path: v.out } : undefined;
     checkOutputs(out ? [out] : [], [...modelInputs(modelPath), csvPath]);
     const { model, info, task } = await runModel(modelPath, v, false);
-    const threshold = modelThreshold(v, info);
+    const threshold = modelThreshold(v, info, task);
     const engine = await engineFlag(v.engine);
     const sink = out ? await outputStream(out) : stdoutStream();
     try {

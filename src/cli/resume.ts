@@ -6,8 +6,9 @@ import { fail } from '../errors.js';
 import { lossSpec, type LossSpec } from '../spec.js';
 import { HYPERPARAMETER_NAMES } from '../operations/optimizers.js';
 import { ACTIVATION_PARAMETERS, type ActivationParameter } from '../operations/activations.js';
-import type { Values } from './args.js';
-import { flagName } from './run.js';
+import { number, type Values } from './args.js';
+import { flagName, keyValues } from './run.js';
+import { scheduleParamKinds } from '../operations/schedules.js';
 
 /** The flags of the initial weights: with --resume they come from the file. */
 const INITIAL = ['init', 'weights'];
@@ -37,8 +38,13 @@ export async function resumeRun(file: string, v: Values, path: string | undefine
   if (typeof t.rows !== 'number' || typeof t.data !== 'string') fail('--resume', `${file} was not saved by 'backprop train' (its training record lacks the run's data and settings); continue it with the library's fit(x, y, { initialEpoch: ${state.epoch} })`);
   for (const flag of INITIAL) if (v[flag] !== undefined) fail(`--${flag}`, `the weights come from ${file} with --resume; leave --${flag} out`);
   const text = (value: unknown) => (value === undefined || value === null ? undefined : String(value));
-  const dataset = path === undefined && (CLASS_DATASET_NAMES as string[]).includes(t.data) ? t.data : undefined;
-  if (path === undefined && !dataset && v.dataset === undefined) fail('--resume', `${file} was trained on ${t.data}: give that file (backprop train ${t.data} --resume ${file})`);
+  // The data as train's command line names it. A CSV file may have moved (its rows are counted below); a dataset is its name.
+  const ofDataset = (CLASS_DATASET_NAMES as string[]).includes(t.data), data = ofDataset ? `--dataset ${t.data}` : t.data;
+  const given = path ?? (v.dataset === undefined ? undefined : `--dataset ${v.dataset}`);
+  if (path !== undefined ? ofDataset : given !== undefined ? given !== data : !ofDataset) {
+    fail('--resume', `${file} was trained on ${data}${given === undefined ? '' : `, not ${given}`}: give that ${ofDataset ? 'dataset' : 'file'} (backprop train ${data} --resume ${file})`);
+  }
+  const dataset = path === undefined && ofDataset ? t.data : undefined;
   const binary = task === 'classification' && info.classes === undefined;
   // The network as the flags say it (src/cli/run.ts modelOptions): every hidden layer alike.
   const dense = model.network.layers, hidden = dense.slice(0, -1);
@@ -71,22 +77,46 @@ export async function resumeRun(file: string, v: Values, path: string | undefine
     shuffle: text(t.shuffle),
     seed: text(t.seed),
   };
+  const schedule = typeof t.learningRate === 'object' && t.learningRate !== null ? t.learningRate as Record<string, unknown> : undefined;
+  if (schedule) sameSchedule(file, v, schedule, saved['lr-schedule'] as string);
   for (const [flag, value] of Object.entries(saved)) {
     const given = v[flag];
-    if (given === undefined || same(given, value)) continue;
+    if (given === undefined || same(given, value) || (schedule && (flag === 'lr' || flag === 'lr-schedule'))) continue;
     fail(`--${flag}`, `${file} was trained ${value === undefined ? `without --${flag}` : `with --${flag}${value === true ? '' : ` ${value}`}`}; --resume continues that run as it was (leave --${flag} out)`);
   }
   const values: Values = { ...v };
   for (const [flag, value] of Object.entries({ ...saved, epochs: text(t.epochs) })) values[flag] ??= value;
+  // the run's schedule whole, its initialLearningRate included (which --lr, or the default rate, gave it)
+  if (schedule) values['lr-schedule'] = saved['lr-schedule'];
   return { file, model, epoch: state.epoch, rows: t.rows, values };
 }
 
-/** A nested option as its flag takes it: `NAME,KEY=V,…` (the `first` key's value leading), lists as a:b:c. */
+/**
+ * --lr and --lr-schedule given again for a run with a schedule: together they say one option (the
+ * schedule's initialLearningRate from --lr unless the schedule names it), compared with the run's.
+ */
+function sameSchedule(file: string, v: Values, run: Record<string, unknown>, saved: string): void {
+  const given = v['lr-schedule'] === undefined ? {} : keyValues('lr-schedule', v['lr-schedule'], scheduleParamKinds(), 'schedule');
+  const text = (value: unknown) => (value === undefined ? undefined : String(value));
+  for (const key of new Set([...Object.keys(run), ...Object.keys(given)])) {
+    if (key === 'initialLearningRate' || v['lr-schedule'] === undefined) continue;
+    const a = text(given[key]), b = text(run[key]);
+    if (a === b || (a !== undefined && same(a, b))) continue;
+    fail('--lr-schedule', `${file} was trained with --lr-schedule ${saved}; --resume continues that run as it was (leave --lr-schedule out)`);
+  }
+  const initial = given.initialLearningRate ?? number('lr', v.lr);
+  if (initial !== undefined && !same(String(initial), text(run.initialLearningRate))) {
+    const flag = given.initialLearningRate === undefined ? 'lr' : 'lr-schedule';
+    fail(`--${flag}`, `${file} was trained with --lr-schedule ${saved}; --resume continues that run as it was (leave --${flag} out)`);
+  }
+}
+
 /** A loss as --loss says it: its name, or NAME,KEY=V with its parameter. */
 function lossText(loss: LossSpec): string {
   return typeof loss === 'string' ? loss : keyValueText(loss as Record<string, unknown>, 'name');
 }
 
+/** A nested option as its flag takes it: `NAME,KEY=V,…` (the `first` key's value leading), lists as a:b:c. */
 function keyValueText(o: Record<string, unknown>, first?: string): string {
   const pairs = Object.entries(o).filter(([k, v]) => k !== first && v !== undefined && v !== null).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(':') : String(v)}`);
   return [...(first ? [String(o[first])] : []), ...pairs].join(',');

@@ -12,7 +12,7 @@ import { SCHEDULE_ROWS, SCHEDULES, scheduleParamKinds, type LearningRateSchedule
 import { OPTIMIZERS, type OptimizerOptions } from '../optimizerSettings.js';
 import type { EarlyStoppingOptions, ReduceLROnPlateauOptions } from '../fitOptions.js';
 import { INITIALIZERS, lossName, type LossSpec } from '../spec.js';
-import { MAX_EPOCHS } from '../fitOptions.js';
+import { MAX_EPOCHS, MODEL_FIT_OPTIONS } from '../fitOptions.js';
 import { list, number, type Flags, type Values } from './args.js';
 
 /** The network's flags. */
@@ -94,6 +94,35 @@ function activationParameters(v: Values, activations: readonly Activation[]): Pa
 /** `weightDecay` → `weight-decay`: a fit option's flag. */
 export function flagName(option: string): string {
   return option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+/**
+ * The flags of the library options that are not the option's name in kebab case (a nested field,
+ * `learningRate.decaySteps`, by its option and a dot), and of the options of other calls than fit:
+ * readCsvFile's weight column, exportStandalone's prefix.
+ */
+const OPTION_FLAGS: Record<string, string> = {
+  learningRate: 'lr', 'learningRate.': 'lr-schedule', reduceLROnPlateau: 'reduce-lr-on-plateau', sampleWeight: 'sample-weight', weight: 'sample-weight', prefix: 'prefix',
+};
+
+/** The flag that gives the library option a field names (`batchSize`, `earlyStopping.patience`), if a flag does. */
+export function optionFlag(field: string): string | undefined {
+  const option = /^[a-zA-Z]\w*/.exec(field)?.[0];
+  if (option === undefined) return undefined;
+  const nested = field[option.length] === '.' ? OPTION_FLAGS[`${option}.`] : undefined;
+  return nested ?? OPTION_FLAGS[option] ?? ((MODEL_FIT_OPTIONS as readonly string[]).includes(option) ? flagName(option) : undefined);
+}
+
+/**
+ * The library's refusal of an option that a flag gave, said as that flag as given:
+ * `--epochs 0: epochs: expected a positive integer, got 0`. Every command's errors pass through
+ * it (src/cli/main.ts), so the library's checks stay the only ones and a user still reads the flag.
+ */
+export function inFlagWords(e: unknown, values: Values): unknown {
+  if (!(e instanceof BackpropError) || e instanceof DivergenceError) return e;
+  const flag = optionFlag(e.field), value = flag === undefined ? undefined : values[flag];
+  if (value === undefined) return e;
+  return new BackpropError(`--${flag}${value === true ? '' : ` ${value}`}`, e.message);
 }
 
 /** One flag per optimizer hyperparameter, named after its fit option (a boolean one a switch), its help from the table. */
@@ -274,9 +303,13 @@ export function keyValues(flag: string, text: string | boolean | undefined, kind
   if (typeof text !== 'string' || text.trim() === '') fail(`--${flag}`, `expected ${first ? `${first.toUpperCase()},` : ''}KEY=VALUE,… got ${show(text)}`);
   const parts = text.split(',').map((p) => p.trim());
   const out: Record<string, unknown> = first ? { [first]: parts.shift() } : {};
+  // each key's text as given: a repeated key is refused, as a repeated flag is (src/cli/args.ts), not won by the last
+  const given = new Map(first ? [[first, String(out[first])]] : []);
   for (const part of parts) {
     const [key, value, ...rest] = part.split('=');
     if (!key || value === undefined || rest.length) fail(`--${flag}`, `expected KEY=VALUE, got ${show(part)}`);
+    if (given.has(key)) fail(`--${flag}`, `${key} is given twice (${show(given.get(key))}, then ${show(value)}); give it once`);
+    given.set(key, value);
     const kind = kinds[key] ?? 'text';
     out[key] = kind === 'list' ? value.split(':').filter((x) => x !== '').map((x) => number(flag, x)) : kind === 'boolean' ? value === 'true' ? true : value === 'false' ? false : value : kind === 'number' ? number(flag, value) : value;
   }

@@ -10,12 +10,12 @@ import {
 import { count, fail, oneOf, show } from '../errors.js';
 import { OPTIMIZERS } from '../optimizerSettings.js';
 import { checkMetric } from '../search/metric.js';
-import { lossName } from '../spec.js';
-import { checkFitOptions } from '../fitOptions.js';
+import { checkSpec, lossName } from '../spec.js';
+import { checkTrialFit } from '../search/trial.js';
 import { list, number, type Command, type Flags, type Values } from './args.js';
 import { checkOutputs, writeOutputs, type Output } from './outputs.js';
 import { num, table } from './report.js';
-import { FIT_FLAGS, NETWORK_FLAGS, ALL_DATASETS_FLAG } from './run.js';
+import { FIT_FLAGS, inFlagWords, NETWORK_FLAGS, ALL_DATASETS_FLAG } from './run.js';
 import { CSV_FILE_FLAGS, CSV_FIT_FLAGS, CSV_RESULT_FLAGS, csvData, csvFitOptions, columnsOf, csvSettings, foldsFlag } from './trainCsv.js';
 
 /** The grid's flags: each a comma-separated list (--layers: one list per network), train's flag of the same name per setting. */
@@ -100,13 +100,20 @@ async function runSearch(v: Values, positionals: string[]): Promise<void> {
   const shared: Values = Object.fromEntries(Object.keys(SHARED).map((name) => [name, v[name]]));
   const run = await csvData(shared, path);
   const { data, kind, y } = run;
-  // Each setting and seed through train's parsers: a bad value is refused by its flag before any training.
+  // Each setting and seed through train's parsers, then checked as its fits will check it (no row read):
+  // a bad value is refused by its flag before the search's first line.
   const trialOf = (setting: Setting, seed: number): TrialSpec => {
     const flags = { ...shared, ...setting, seed: String(seed) };
     const { spec, fit } = csvSettings(flags, run);
     const options = csvFitOptions(flags, run, fit);
-    asFlagValue(setting, () => checkFitOptions(options));
-    return { model: { ...spec, seed }, fit: options };
+    const model = { ...spec, seed };
+    try {
+      checkTrialFit(checkSpec(model), options);
+    } catch (e) {
+      // named by the grid flag's value of this setting (`--lr 0: learningRate: …`), not the list of them
+      throw inFlagWords(e, setting);
+    }
+    return { model, fit: options };
   };
   const trials = grid.flatMap((setting) => seeds.map((seed) => trialOf(setting, seed)));
   const loss = lossName(trials[0]!.model.loss);
@@ -207,18 +214,6 @@ function seedList(text: string | boolean | undefined): number[] {
     }
   }
   return seeds;
-}
-
-/** A fit option refused by the library, named by the grid flag whose value it is (`--lr 0: learningRate: …`). */
-function asFlagValue(setting: Setting, check: () => unknown): void {
-  try {
-    check();
-  } catch (e) {
-    if (!(e instanceof BackpropError)) throw e;
-    const flag = { learningRate: 'lr', batchSize: 'batch-size', optimizer: 'optimizer' }[e.field];
-    if (flag && setting[flag] !== undefined) fail(`--${flag} ${setting[flag]}`, e.message);
-    throw e;
-  }
 }
 
 /** The `backprop train` command of one fit: the search's shared flags as given, then the fit's own. */

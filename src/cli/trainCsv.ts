@@ -5,6 +5,7 @@ import {
 } from '../node.js';
 import { count, fail, oneOf, show } from '../errors.js';
 import { checkOptimizer } from '../optimizerSettings.js';
+import { prepareFit } from '../fit.js';
 import { list, number, type FlagGroup, type Scope, type Values } from './args.js';
 import { confusionSvg, metricsText, rowsMetrics, targetMetrics, thresholdFlag } from './evaluate.js';
 import { sameFile } from '../io/atomic.js';
@@ -158,6 +159,8 @@ export async function csvData(v: Values, path: string | undefined, given = taskF
   const kind: Kind = data.classes ? 'multiclass' : data.task === 'classification' ? 'binary' : 'regression';
   if (v['raw-target'] && kind !== 'regression') fail('--raw-target', `applies to regression; this run is a classification`);
   if (kind === 'multiclass' && v.threshold !== undefined) fail('--threshold', `applies to 0/1 targets; ${data.target} has ${data.classes!.length} classes, and each row is predicted as its most probable one`);
+  if (kind === 'regression' && v.threshold !== undefined) fail('--threshold', `applies to 0/1 targets; this run is a regression (${data.targets.join(', ')}), whose predictions are numbers`);
+  if (kind === 'regression' && v['class-weight'] !== undefined) fail('--class-weight', `weighs classes; this run is a regression (${data.targets.join(', ')}), which has none`);
   if (kind === 'binary') oneClassOnly(data, name);
   if (row && !KIND_LABELS[kind].includes(row.labels)) {
     const fits = LOSS_LIST.filter((r) => KIND_LABELS[kind].includes(r.labels)).map((r) => r.name).join(', ');
@@ -323,6 +326,8 @@ export async function trainCsv(flags: Values, path: string | undefined): Promise
   if (options.standardize) fitScaler(x, trained, data.features.length, source.name, data.features);
   if (options.standardizeTarget) fitScaler(y, trained, width, source.name, data.targets);
   const model = resumed?.model ?? new Model({ ...spec, seed: fit.seed });
+  // Every setting checked as fit will check it (src/cli/main.ts names a refused one by its flag) before the report's first line is printed.
+  prepareFit(model.network, x, y, options);
   const start = options.initialEpoch!;
   const progress = new Progress(fit.epochs! - start, trained, !v.json && process.stdout.isTTY === true);
   // What --save and --checkpoint write: the model, its columns and the run's settings (which --resume reads back).

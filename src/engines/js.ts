@@ -753,6 +753,7 @@ export function openJsEngine(bytes: number): Engine {
       for (let i = 0; i < count; i++) f[grads + i] = Math.min(Math.max(f[grads + i]!, -c), c);
       return;
     }
+    if (kind !== CLIP_CLIPNORM && kind !== CLIP_GLOBAL_CLIPNORM) unknown('clipping', kind);
     let total = 0.0;
     for (let l = 0; l < slot(net, LAYERS); l++) {
       const layer = record(net, l), units = field(layer, UNITS);
@@ -765,7 +766,7 @@ export function openJsEngine(bytes: number): Engine {
         total += squares(b, units);
       }
     }
-    if (kind !== CLIP_GLOBAL_CLIPNORM) return;
+    if (kind === CLIP_CLIPNORM) return;
     const norm = Math.sqrt(total);
     const scale = c * Math.min(1.0 / norm, 1.0 / c) + (norm - norm);
     for (let i = 0; i < count; i++) f[grads + i] = f[grads + i]! * scale;

@@ -129,7 +129,8 @@ export function checkSchedule(field: string, o: unknown): ScheduleSettings {
   if (typeof o !== 'object' || o === null || Array.isArray(o)) fail(field, `expected a number or { schedule: ${nameList(SCHEDULES)}, … }, got ${show(o)}`);
   const schedule = oneOf(`${field}.schedule`, (o as { schedule?: unknown }).schedule, SCHEDULES);
   const row = SCHEDULE_ROWS[schedule];
-  knownKeys(field, o, ['schedule', ...Object.keys(row.params)]);
+  // a required parameter's own check names what it expects in place of null
+  knownKeys(field, o, ['schedule', ...Object.keys(row.params)], Object.keys(row.params).filter((key) => row.params[key]!.default === undefined));
   const params: ScheduleParams = {};
   for (const [key, param] of Object.entries(row.params)) {
     const given = (o as Record<string, unknown>)[key];

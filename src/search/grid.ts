@@ -1,10 +1,10 @@
 // A search's grid: lists of values for some of a model's and a fit's settings, every combination a
 // setting to try. Each value is checked as the option it stands for, named by its place in the grid.
 import { BackpropError, fail, knownKeys, show } from '../errors.js';
-import type { ModelFitOptions } from '../fit.js';
+import { Model, type ModelOptions } from '../model.js';
 import type { OptimizerName } from '../optimizerSettings.js';
-import { checkSpec, type LayerSpec, type ModelSpec } from '../spec.js';
-import { checkFitOptions } from '../fitOptions.js';
+import type { LayerSpec, Network } from '../spec.js';
+import { checkTrialFit, type TrialFitOptions } from './trial.js';
 
 /** Lists of values to try, by option; every combination of the lists but `seed` is a setting, trained once per seed. */
 export interface SearchGrid {
@@ -33,9 +33,11 @@ export const GRID_KEYS = ['layers', ...FIT_KEYS, 'seed'] as const;
 
 /**
  * Every combination of the grid's values (the first key varies slowest, in GRID_KEYS order), and its
- * seeds. Each value is checked with the model and fit it joins; a bad one is named as `grid.key[i]`.
+ * seeds. Each value is checked with the model (of `network`) and fit it joins, as the Model
+ * constructor and Model.fit check them (a network with the fit: a class weight reads its outputs; the
+ * fit's grid keys do not read the network, nor each other); a bad one is named as `grid.key[i]`.
  */
-export function expandGrid(grid: SearchGrid, model: ModelSpec<LayerSpec>, fit: ModelFitOptions): { settings: SearchSetting[]; seeds: number[] } {
+export function expandGrid(grid: SearchGrid, model: ModelOptions<LayerSpec>, network: Network, fit: TrialFitOptions): { settings: SearchSetting[]; seeds: number[] } {
   if (typeof grid !== 'object' || grid === null || Array.isArray(grid)) fail('grid', `expected an object of lists like { learningRate: [0.001, 0.01] }, got ${show(grid)}`);
   knownKeys('grid', grid, GRID_KEYS);
   for (const key of GRID_KEYS) {
@@ -45,7 +47,7 @@ export function expandGrid(grid: SearchGrid, model: ModelSpec<LayerSpec>, fit: M
     values.forEach((value: unknown, i) => {
       const field = `grid.${key}[${i}]`;
       if (values.findIndex((other: unknown) => JSON.stringify(other) === JSON.stringify(value)) < i) fail(field, `${show(value)} is listed twice; each value once`);
-      asOption(field, () => (key === 'layers' ? checkSpec({ ...model, layers: value as LayerSpec[] }) : checkFitOptions({ ...fit, [key]: value })));
+      asOption(field, () => (key === 'layers' ? checkTrialFit(new Model({ ...model, layers: value as LayerSpec[] }).network, fit) : checkTrialFit(network, { ...fit, [key]: value })));
     });
   }
   let settings: SearchSetting[] = [{}];
@@ -53,7 +55,7 @@ export function expandGrid(grid: SearchGrid, model: ModelSpec<LayerSpec>, fit: M
     const values = grid[key] as unknown[] | undefined;
     if (values) settings = settings.flatMap((s) => values.map((value) => ({ ...s, [key]: value })));
   }
-  return { settings, seeds: grid.seed ?? [fit.seed ?? 0] };
+  return { settings, seeds: grid.seed ?? [0] };
 }
 
 /** Runs `check`; a refusal is reported at `field` with the option's own message. */

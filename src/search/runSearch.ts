@@ -3,15 +3,16 @@
 // model built with its seed, fit with its seed on the rows its split keeps for training, measured on
 // the rows it holds out — so a trial is reproduced on its own by that fit, in any thread.
 import type { Matrix } from '../data.js';
-import { fail, knownKeys, positiveInteger, show } from '../errors.js';
+import { fail, knownKeys, positiveInteger, show, within } from '../errors.js';
 import { rowsOf, splitLabels, type ModelFitOptions } from '../fit.js';
-import type { ModelOptions } from '../model.js';
+import { Model, type ModelOptions } from '../model.js';
 import { checkSpec, parameterCount, targetWidth, type LayerSpec, type Network } from '../spec.js';
+import { checkWorkerUrl } from '../worker/client.js';
 import { foldRows, splitRows, takeRows } from '../split.js';
 import { expandGrid, type SearchGrid, type SearchSetting } from './grid.js';
 import { checkMetric, metricValue, SEARCH_METRICS, type SearchMetric } from './metric.js';
 import { runPool, threadCount } from './pool.js';
-import type { TrialFitOptions, TrialResult } from './trial.js';
+import { checkTrialFit, type TrialFitOptions, type TrialResult } from './trial.js';
 import type { TrialFit } from './trialWorker.js';
 
 export type { TrialFitOptions, TrialResult } from './trial.js';
@@ -32,7 +33,7 @@ export interface TrialOptions {
 
 /** What search trains its grid's settings on and ranks them by, besides how the fits run (TrialOptions). */
 export interface SearchOptions extends TrialOptions {
-  /** The network the grid varies: its inputs and loss, and its layers unless the grid lists them. */
+  /** The network the grid varies: its inputs and loss, and its layers unless the grid lists them (no seed: each trial's is from grid.seed). */
   model: ModelOptions<LayerSpec>;
   /** Fit options every trial shares; the grid's keys override them. Validation and seed come from the search. */
   fit?: Omit<ModelFitOptions, 'seed' | 'validationSplit' | 'validationData' | 'onEpochEnd'>;
@@ -43,6 +44,7 @@ export interface SearchOptions extends TrialOptions {
 /** One trial to run: a model (with its seed) and a fit (with the same seed), trained once per fold in a worker. */
 export interface TrialSpec {
   model: ModelOptions<LayerSpec>;
+  /** Required (`{}` for Model.fit's defaults, seed 0 included): its seed must be the model's. */
   fit: TrialFitOptions;
 }
 
@@ -59,48 +61,94 @@ export interface SearchRow<S = SearchSetting> {
   trials: TrialResult[];
 }
 
-const SEARCH_OPTIONS = ['model', 'fit', 'metric', 'folds', 'validationSplit', 'threads', 'workerUrl', 'onTrialEnd'];
 const TRIAL_OPTIONS = ['folds', 'validationSplit', 'threads', 'workerUrl', 'onTrialEnd'];
+const SEARCH_OPTIONS = ['model', 'fit', 'metric', ...TRIAL_OPTIONS];
+const SEED = 'is set by the search for each trial, from grid.seed (default [0]); leave it out';
 
 /**
  * Trains every setting of `grid` (every combination of its lists) once per seed and fold on a pool
  * of workers, and returns the settings ranked by the validation metric's mean, best first. The same
- * rows come back for any number of threads.
+ * rows come back for any number of threads. Every option is checked, as the Model constructor and
+ * Model.fit check it, before any worker starts.
  */
 export async function search(x: Matrix, y: Matrix, grid: SearchGrid, options: SearchOptions): Promise<SearchRow[]> {
   if (typeof options !== 'object' || options === null) fail('options', `expected an object with at least { model, folds } or { model, validationSplit }, got ${show(options)}`);
   knownKeys('', options, SEARCH_OPTIONS);
   const { model, fit = {}, metric: metricName = 'loss', ...trialOptions } = options;
-  if (typeof fit !== 'object' || fit === null) fail('fit', `expected an object of fit options, got ${show(fit)}`);
-  for (const key of ['seed', 'validationSplit', 'validationData', 'onEpochEnd'] as const) if (key in fit) fail(`fit.${key}`, 'is set by the search for each trial; leave it out');
-  const network = checkSpec(model);
+  if (typeof model !== 'object' || model === null || Array.isArray(model)) fail('model', `expected a model's options { inputs, layers, loss }, got ${show(model)}`);
+  if (model.seed !== undefined) fail('model.seed', SEED);
+  const network = within('model', () => new Model(model).network);
+  if (typeof fit !== 'object' || fit === null || Array.isArray(fit)) fail('fit', `expected an object of fit options, got ${show(fit)}`);
+  if ('seed' in fit) fail('fit.seed', SEED);
+  within('fit', () => checkTrialFit(network, fit));
   const metric = checkMetric('metric', metricName, network.loss);
-  const { settings, seeds } = expandGrid(grid, model, fit);
-  const trials = settings.flatMap((s) => seeds.map((seed): TrialSpec => {
+  const { settings, seeds } = expandGrid(grid, model, network, fit);
+  const run = checkRun(trialOptions);
+  const trials = settings.flatMap((s) => seeds.map((seed): Trial => {
     const { layers, ...fitSetting } = s;
-    return { model: { ...model, ...(layers ? { layers } : {}), seed }, fit: { ...fit, ...fitSetting, seed } };
+    const trialModel = { ...model, ...(layers ? { layers } : {}), seed };
+    return { model: trialModel, fit: { ...fit, ...fitSetting, seed }, network: layers ? checkSpec(trialModel) : network };
   }));
-  const results = await runTrials(x, y, trials, trialOptions);
+  const results = await runChecked(x, y, trials, run);
   return rankRows(settings.map((setting, s) => ({ setting, trials: results.slice(s * seeds.length, (s + 1) * seeds.length).flat() })), metric);
 }
 
 /**
  * Runs each trial on its folds (or its validation split) across the workers; returns each trial's
- * fits in the trials' order, fold by fold. A fit that diverges is a result; any other error ends
- * the run and is thrown.
+ * fits in the trials' order, fold by fold. Every trial is checked, as the Model constructor and
+ * Model.fit check it, before any worker starts. A fit that diverges is a result; any other error
+ * ends the run and is thrown.
  */
 export async function runTrials(x: Matrix, y: Matrix, trials: readonly TrialSpec[], options: TrialOptions): Promise<TrialResult[][]> {
+  const run = checkRun(options);
+  if (!Array.isArray(trials)) fail('trials', `expected a list of { model, fit }, got ${show(trials)}`);
+  return runChecked(x, y, trials.map((t, i) => checkTrial(t, i)), run);
+}
+
+/** A trial as it runs: both seeds equal, its network built. */
+interface Trial {
+  model: ModelOptions<LayerSpec>;
+  fit: TrialFitOptions;
+  network: Network;
+}
+
+/** How the trials run, checked. */
+interface Run {
+  folds: number | undefined;
+  validationSplit: number | undefined;
+  threads: number | 'auto';
+  workerUrl: string | URL | undefined;
+  onTrialEnd: TrialOptions['onTrialEnd'];
+}
+
+function checkRun(options: TrialOptions): Run {
   if (typeof options !== 'object' || options === null) fail('options', `expected an object, got ${show(options)}`);
   knownKeys('', options, TRIAL_OPTIONS);
   const { folds, validationSplit, threads = 'auto', workerUrl, onTrialEnd } = options;
   if ((folds === undefined) === (validationSplit === undefined)) fail('folds', 'give folds (k-fold cross-validation) or validationSplit (one held-out share), one of the two');
   if (folds !== undefined && positiveInteger('folds', folds) < 2) fail('folds', `expected at least 2 folds, got ${folds}`);
   if (onTrialEnd !== undefined && typeof onTrialEnd !== 'function') fail('onTrialEnd', 'expected a function');
+  return { folds, validationSplit, threads, workerUrl: checkWorkerUrl('workerUrl', workerUrl), onTrialEnd };
+}
+
+function checkTrial(trial: TrialSpec, i: number): Trial {
+  const field = `trials[${i}]`;
+  if (typeof trial !== 'object' || trial === null) fail(field, `expected { model, fit }, got ${show(trial)}`);
+  knownKeys(field, trial, ['model', 'fit']);
+  const { model, fit } = trial;
+  if (typeof model !== 'object' || model === null || Array.isArray(model)) fail(`${field}.model`, `expected a model's options { inputs, layers, loss }, got ${show(model)}`);
+  const network = within(`${field}.model`, () => new Model(model).network);
+  if (typeof fit !== 'object' || fit === null || Array.isArray(fit)) fail(`${field}.fit`, `expected an object of fit options ({} for Model.fit's defaults), got ${show(fit)}`);
+  within(`${field}.fit`, () => checkTrialFit(network, fit));
+  if ((model.seed ?? 0) !== (fit.seed ?? 0)) fail(field, `the model's seed (${model.seed ?? 0}) and the fit's (${fit.seed ?? 0}) differ; one seed reproduces a trial`);
+  return { model, fit, network };
+}
+
+/** Runs checked trials: the data checked once against the first, then the fits on the pool. */
+async function runChecked(x: Matrix, y: Matrix, trials: readonly Trial[], { folds, validationSplit, threads, workerUrl, onTrialEnd }: Run): Promise<TrialResult[][]> {
   if (trials.length === 0) return [];
-  // Every model is checked here, and the data once against the first: nothing starts that would be refused.
-  const networks = trials.map((t, i) => checkTrial(t, i));
-  const first = networks[0]!;
-  networks.forEach((n, i) => {
+  const first = trials[0]!.network;
+  trials.forEach(({ network: n }, i) => {
     if (n.inputs !== first.inputs || n.loss !== first.loss || targetWidth(n) !== targetWidth(first)) fail(`trials[${i}].model`, `has ${n.inputs} inputs and loss '${n.loss}' for ${targetWidth(n)} targets per row; trials[0] has ${first.inputs}, '${first.loss}', ${targetWidth(first)}: every trial reads the same rows`);
   });
   const rows = rowsOf(first, x, y);
@@ -125,7 +173,7 @@ export async function runTrials(x: Matrix, y: Matrix, trials: readonly TrialSpec
   };
   let done = 0;
   // A fit's cost grows with its parameters and epochs (the rows are the same for all).
-  const cost = ({ t }: { t: number }) => parameterCount(networks[t]!) * (trials[t]!.fit.epochs ?? 1);
+  const cost = ({ t }: { t: number }) => parameterCount(trials[t]!.network) * (trials[t]!.fit.epochs ?? 1);
   const results = await runPool(jobs, cost, threadCount('threads', threads, jobs.length), workerUrl, async (worker, { t, fold }) => {
     const { model, fit } = trials[t]!;
     const result = await worker.run({ model, ...split(fit.seed ?? 0, fold), fit, ...(fold === undefined ? {} : { fold }) });
@@ -133,16 +181,6 @@ export async function runTrials(x: Matrix, y: Matrix, trials: readonly TrialSpec
     return result;
   });
   return trials.map((_, t) => results.slice(t * perTrial, (t + 1) * perTrial));
-}
-
-function checkTrial(trial: TrialSpec, i: number): Network {
-  if (typeof trial !== 'object' || trial === null) fail(`trials[${i}]`, `expected { model, fit }, got ${show(trial)}`);
-  knownKeys(`trials[${i}]`, trial, ['model', 'fit']);
-  const fit: Record<string, unknown> = trial.fit ?? {};
-  for (const key of ['validationSplit', 'validationData']) if (fit[key] !== undefined) fail(`trials[${i}].fit.${key}`, 'is set by the folds or validationSplit of the run; leave it out');
-  if (fit.onEpochEnd !== undefined) fail(`trials[${i}].fit.onEpochEnd`, 'cannot be called: each fit runs in a worker, where a function does not cross; follow the fits with onTrialEnd');
-  if ((trial.model.seed ?? 0) !== (trial.fit.seed ?? 0)) fail(`trials[${i}]`, `the model's seed (${trial.model.seed ?? 0}) and the fit's (${trial.fit.seed ?? 0}) differ; one seed reproduces a trial`);
-  return checkSpec(trial.model);
 }
 
 /**

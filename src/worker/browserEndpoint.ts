@@ -1,5 +1,5 @@
 // How a WorkerTrainer starts its worker in browsers: a module Web Worker running dist/worker.js.
-import { setDefaultWorker } from './workerTrainer.js';
+import { setDefaultWorker } from './client.js';
 
 setDefaultWorker((url) => {
   // The literal `new Worker(new URL('./worker.js', import.meta.url), …)` is what Vite and webpack

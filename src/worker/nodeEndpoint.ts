@@ -1,7 +1,7 @@
 // How a WorkerTrainer starts its worker in Node: a worker_threads Worker running dist/worker-node.js.
 // It keeps the process alive only while a fit runs, so a script that forgets terminate() still ends.
 import { Worker } from 'node:worker_threads';
-import { setDefaultWorker } from './workerTrainer.js';
+import { setDefaultWorker } from './client.js';
 
 setDefaultWorker((url) => {
   const worker = new Worker(url ?? new URL('./worker-node.js', import.meta.url));

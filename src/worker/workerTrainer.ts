@@ -2,39 +2,16 @@
 // in browsers, a worker_threads Worker in Node) and runs the library's own fit there, so the
 // history and weights are an in-thread fit's to the bit, while the page stays responsive.
 import type { Matrix } from '../data.js';
-import { BackpropError, DivergenceError } from '../errors.js';
+import { fail, knownKeys, show } from '../errors.js';
+import { checkFit } from '../fit.js';
+import { MODEL_FIT_OPTIONS } from '../fitOptions.js';
 import { Model, type ModelFitOptions, type ModelOptions, type Weights } from '../model.js';
-import { layerSpecs, type LayerSpec } from '../spec.js';
+import { nonNegative } from '../operations/rows.js';
+import { layerSpecs, type LayerSpec, type Network } from '../spec.js';
 import type { EpochLogs, History } from '../trainer.js';
+import { checkWorkerUrl, rebuild, WorkerClient } from './client.js';
 import { modelOf } from './host.js';
-import type { ErrorInfo, FitSettings, FromWorker, ModelState, Port, ToWorker } from './protocol.js';
-
-/** The worker's end as the trainer sees it; src/browser.ts and src/node.ts make one from a Worker. */
-export interface WorkerEndpoint extends Port<FromWorker, ToWorker> {
-  /** Called with any error that kills the worker (e.g. its script could not be loaded). */
-  onFailure(handler: (error: Error) => void): void;
-  /** Node: whether the worker should keep the process alive (only while a fit runs). */
-  busy?(busy: boolean): void;
-  terminate(): unknown;
-}
-
-/** Starts a worker: from `url`, or from the worker script beside the library's entry. */
-export type WorkerFactory = (url?: string | URL) => WorkerEndpoint;
-
-let defaultFactory: WorkerFactory | undefined;
-
-/** Set by each entry (src/browser.ts, src/node.ts): how a WorkerTrainer starts its worker. Returns the one it replaces. */
-export function setDefaultWorker(factory: WorkerFactory): WorkerFactory | undefined {
-  const previous = defaultFactory;
-  defaultFactory = factory;
-  return previous;
-}
-
-/** A worker of the library's worker script: from `url`, or the one beside the library's entry. */
-export function startWorker(url?: string | URL): WorkerEndpoint {
-  if (!defaultFactory) throw new Error('WorkerTrainer: import it from the library entry (backprop-wasm), which knows how to start a worker here');
-  return defaultFactory(url);
-}
+import type { FitSettings, FromWorker, ModelState } from './protocol.js';
 
 /** `new WorkerTrainer(model, options)`'s options. */
 export interface WorkerTrainerOptions {
@@ -50,7 +27,11 @@ export interface WorkerEpochLogs extends EpochLogs {
   weights?: Weights;
 }
 
-/** `WorkerTrainer.fit`'s options: `Model.fit`'s, with a callback run in this thread and the worker's own. */
+/**
+ * `WorkerTrainer.fit`'s options: `Model.fit`'s, with a callback run in this thread and the worker's own.
+ * All are checked in this thread before the worker gets them, Model.fit's by Model.fit's own checks (a
+ * refusal is the BackpropError an in-thread fit raises); the rows are checked in the worker, with the same errors.
+ */
 export interface WorkerFitOptions extends Omit<ModelFitOptions, 'onEpochEnd'> {
   /**
    * Called in this thread for every epoch, in order, as the worker's reports arrive (in batches,
@@ -61,9 +42,9 @@ export interface WorkerFitOptions extends Omit<ModelFitOptions, 'onEpochEnd'> {
    * holds the weights the worker stopped with, and the trainer stays usable (a next fit continues).
    */
   onEpochEnd?: (epoch: number, logs: WorkerEpochLogs) => void | Promise<void>;
-  /** Send the weights with each batch of epoch logs (for drawing a model as it learns). */
+  /** Send the weights with each batch of epoch logs (for drawing a model as it learns); true or false (default false). */
   progressWeights?: boolean;
-  /** Make each epoch last at least this many milliseconds, so that a person can follow the training; each epoch is then reported as it ends (unless its weights are too slow to send that often). */
+  /** Make each epoch last at least this many milliseconds (a finite number ≥ 0; default 0, no pacing), so that a person can follow the training; each epoch is then reported as it ends (unless its weights are too slow to send that often). */
   pace?: number;
 }
 
@@ -83,20 +64,16 @@ interface Job {
  * fit continues the first, optimizer state included, exactly as a second Model.fit does.
  */
 export class WorkerTrainer {
-  private readonly endpoint: WorkerEndpoint;
+  private readonly client: WorkerClient<Job>;
   private current!: Model;
-  private nextId = 0;
-  private readonly pending = new Map<number, Job>();
-  private failure: Error | undefined;
 
   /** Starts the worker with `model` (a Model is copied: its weights, scaler and training state, so that a fit with initialEpoch continues it). */
   constructor(model: Model | ModelOptions<LayerSpec>, options: WorkerTrainerOptions = {}) {
     // Bad options are refused before a worker starts
     const start = model instanceof Model ? model : new Model(model);
-    this.endpoint = startWorker(options.workerUrl);
-    this.endpoint.listen((message) => this.receive(message));
-    this.endpoint.onFailure((error) => this.fail(error));
-    this.endpoint.busy?.(false);
+    if (typeof options !== 'object' || options === null) fail('options', `expected an object such as { workerUrl }, got ${show(options)}`);
+    knownKeys('', options, ['workerUrl']);
+    this.client = new WorkerClient(checkWorkerUrl('workerUrl', options.workerUrl), (message, job) => this.receive(message, job));
     this.setModel(start);
   }
 
@@ -111,38 +88,40 @@ export class WorkerTrainer {
    * a fresh optimizer). Not during a fit.
    */
   setModel(model: Model | ModelOptions<LayerSpec>): void {
-    if (this.pending.size) throw new Error('WorkerTrainer: setModel during a fit; await the fit (or stop() it) first');
+    if (this.client.busy) throw new Error('WorkerTrainer: setModel during a fit; await the fit (or stop() it) first');
     this.current = model instanceof Model ? model : new Model(model);
-    if (!this.failure) this.endpoint.post({ type: 'init', model: stateOf(this.current) });
+    this.client.post({ type: 'init', model: stateOf(this.current) });
   }
 
-  /** Trains the worker's model on x and y; resolves with the history once the fit and every onEpochEnd call have finished. */
+  /**
+   * Trains the worker's model on x and y; resolves with the history once the fit and every onEpochEnd
+   * call have finished. The options are checked here, as Model.fit checks them, before the worker gets them.
+   */
   fit(x: Matrix, y: Matrix, options: WorkerFitOptions = {}): Promise<History> {
-    if (this.failure) return Promise.reject(this.failure);
-    const { onEpochEnd, ...settings } = options;
-    if (onEpochEnd !== undefined && typeof onEpochEnd !== 'function') return Promise.reject(new BackpropError('onEpochEnd', 'expected a function'));
-    const id = this.nextId++;
-    return new Promise<History>((resolve, reject) => {
-      this.pending.set(id, { id, resolve, reject, onEpochEnd, calls: Promise.resolve() });
-      this.endpoint.busy?.(true);
-      this.endpoint.post({ type: 'fit', id, x, y, options: settings as FitSettings, reports: onEpochEnd !== undefined });
-    });
+    let settings: FitSettings;
+    try {
+      settings = checkWorkerFit(this.current.network, options);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    const { onEpochEnd } = options;
+    return this.client.request<History>((id, resolve, reject) => ({
+      message: { type: 'fit', id, x, y, options: settings, reports: onEpochEnd !== undefined },
+      request: { id, resolve, reject, onEpochEnd, calls: Promise.resolve() },
+    }));
   }
 
   /** Ends the running fit after the epoch the worker is in when the request arrives, as setting Model.stopTraining does. */
   stop(): void {
-    if (!this.failure) this.endpoint.post({ type: 'stop' });
+    this.client.post({ type: 'stop' });
   }
 
   /** Ends the worker; a running fit is rejected. */
-  async terminate(): Promise<void> {
-    this.fail(new Error('WorkerTrainer: terminated'));
-    await this.endpoint.terminate();
+  terminate(): Promise<void> {
+    return this.client.terminate('WorkerTrainer: terminated');
   }
 
-  private receive(message: FromWorker): void {
-    const job = this.pending.get(message.id);
-    if (!job) return;
+  private receive(message: FromWorker, job: Job): void {
     if (message.type === 'epochs') {
       const last = message.epochs.length - 1;
       for (const [k, { epoch, logs }] of message.epochs.entries()) {
@@ -153,8 +132,7 @@ export class WorkerTrainer {
     }
     if (message.type !== 'done' && message.type !== 'error') throw new Error(`WorkerTrainer: its worker answered '${message.type}', a message for a search's worker`);
     this.current = modelOf({ ...stateOf(this.current), weights: message.weights, scaler: message.scaler, state: message.state });
-    this.pending.delete(message.id);
-    if (this.pending.size === 0) this.endpoint.busy?.(false);
+    this.client.done(message.id);
     // A callback's error first: Model.fit would have stopped there, before anything the worker ran into later
     void job.calls.then(() => {
       if (job.thrown) job.reject(job.thrown.error);
@@ -174,14 +152,8 @@ export class WorkerTrainer {
       .then(() => job.onEpochEnd!(epoch, logs))
       .catch((error: unknown) => {
         job.thrown = { error };
-        this.endpoint.post({ type: 'stop', id: job.id });
+        this.client.post({ type: 'stop', id: job.id });
       });
-  }
-
-  private fail(error: Error): void {
-    this.failure ??= error;
-    for (const job of this.pending.values()) job.reject(error);
-    this.pending.clear();
   }
 }
 
@@ -192,11 +164,17 @@ function stateOf(model: Model): ModelState {
   return { inputs, layers: layerSpecs(model.network), loss, weights: model.getWeights(), ...(model.scaler ? { scaler: model.scaler } : {}), ...(state ? { state } : {}) };
 }
 
-/** The worker's error as the class fit would have thrown in this thread. */
-export function rebuild(e: ErrorInfo): Error {
-  if (e.name === 'BackpropError' && e.field !== undefined) return new BackpropError(e.field, e.message.slice(e.field.length + 2));
-  if (e.name === 'DivergenceError') return new DivergenceError(e.epoch!, e.row!, e.reason!, e.advice);
-  const error = new Error(e.message);
-  error.name = e.name;
-  return error;
+/** Every key WorkerTrainer.fit takes: Model.fit's and the worker's own two. */
+const WORKER_FIT_OPTIONS = [...MODEL_FIT_OPTIONS, 'progressWeights', 'pace'];
+
+/** WorkerTrainer.fit's options checked: Model.fit's by Model.fit's own checks (the same refusals), then the worker's two; what the worker gets. */
+function checkWorkerFit(network: Network, options: WorkerFitOptions): FitSettings {
+  // Not an object: refused by Model.fit's check, in its words
+  if (typeof options !== 'object' || options === null) checkFit(network, options);
+  knownKeys('', options, WORKER_FIT_OPTIONS);
+  const { onEpochEnd, progressWeights, pace, ...fit } = options;
+  checkFit(network, { ...fit, onEpochEnd });
+  if (progressWeights !== undefined && typeof progressWeights !== 'boolean') fail('progressWeights', `expected true or false, got ${show(progressWeights)}`);
+  if (pace !== undefined) nonNegative('pace', pace);
+  return { ...fit, ...(progressWeights === undefined ? {} : { progressWeights }), ...(pace === undefined ? {} : { pace }) };
 }

@@ -1,12 +1,12 @@
 // Training speed of each engine on the same networks and data: samples per second and GFLOP/s,
 // each the best of several timed repetitions after a warm-up. No Node built-ins: the CLI
 // (src/cli/bench.ts) adds the machine's description and TensorFlow.js.
-import type { ActivationIdentifier } from '@tensorflow/tfjs-layers/dist/keras_format/activation_config.js';
 import { ACTIVATION_ROWS } from '../operations/activations.js';
 import { hasNone } from '../operations/rows.js';
 import type { EngineKind } from '../engines/engine.js';
 import { loadWasm, type WasmFile } from '../engines/wasm.js';
 import { extent } from '../extent.js';
+import { checkFitOptions } from '../fitOptions.js';
 import { exportStandalone } from '../io/standalone/exportStandalone.js';
 import { Model, type ModelOptions } from '../model.js';
 import type { OptimizerName } from '../optimizerSettings.js';
@@ -14,6 +14,7 @@ import { seeded } from '../random.js';
 import { checkSpec, parameterCount, type Activation } from '../spec.js';
 import type { FitOptions } from '../trainer.js';
 import { AUTO_START_WORK, threadsFor } from '../threads.js';
+import { tensorFlowCounterparts, tensorFlowModel, type Tf } from './tfjsReference.js';
 
 export interface BenchNetwork {
   /** Short name, as `--networks` takes it. */
@@ -214,9 +215,13 @@ async function standaloneCall(model: Model, engine: EngineKind, row: Float64Arra
 }
 
 /** What the bench needs of TensorFlow.js (`import * as tf from '@tensorflow/tfjs'`). */
-export type TensorFlow = typeof import('@tensorflow/tfjs');
+export type TensorFlow = Tf;
 
-/** TensorFlow.js on one of its backends: the same network as a tf.sequential of dense layers, model.fit. */
+/**
+ * TensorFlow.js on one of its backends: the same network, initial weights, loss and optimizer as a
+ * tf.sequential of dense layers (tfjsReference's, mapped from the operation rows: an optimizer or
+ * loss TensorFlow.js has not is refused by name), model.fit.
+ */
 export function tfEngine(tf: TensorFlow, backend: 'cpu' | 'wasm'): BenchEngine {
   return {
     id: `tfjs-${backend}`,
@@ -224,18 +229,10 @@ export function tfEngine(tf: TensorFlow, backend: 'cpu' | 'wasm'): BenchEngine {
     async open(network, mode, data) {
       if (!(await tf.setBackend(backend))) throw new Error(`TensorFlow.js backend '${backend}' did not start`);
       const spec = checkSpec(network.model);
-      // An activation TensorFlow.js has not (its row says why) leaves this engine's row empty
-      const names = spec.layers.map((l) => ACTIVATION_ROWS[l.activation].tfjs);
-      if (names.some(hasNone)) return undefined;
-      const model = tf.sequential({
-        layers: spec.layers.map((l, i) => tf.layers.dense({
-          units: l.units, activation: names[i] as ActivationIdentifier, ...(i === 0 ? { inputShape: [spec.inputs] } : {}),
-        })),
-      });
-      model.compile({
-        optimizer: mode.optimizer === 'adam' ? tf.train.adam(mode.learningRate) : tf.train.sgd(mode.learningRate),
-        loss: spec.loss === 'mse' ? 'meanSquaredError' : 'binaryCrossentropy',
-      });
+      // An activation TensorFlow.js has not (its row says why) leaves this engine's row empty (bench --activation)
+      if (spec.layers.some((l) => hasNone(ACTIVATION_ROWS[l.activation].tfjs))) return undefined;
+      const settings = checkFitOptions({ optimizer: mode.optimizer, learningRate: mode.learningRate, batchSize: mode.batchSize, shuffle: 'none' });
+      const model = tensorFlowModel(tf, spec, tensorFlowCounterparts(tf, spec, settings), new Model(network.model).getWeights());
       const xs = tf.tensor2d(data.x), ys = tf.tensor2d(data.y);
       const first = xs.slice(0, 1);
       return async (samples) => {

@@ -59,19 +59,19 @@ export async function compareWithTensorFlow(tf: Tf, model: ModelOptions<LayerSpe
   if (settings.shuffle !== 'none') fail('shuffle', "TensorFlow.js shuffles with its own generator, so both runs must see the rows in order: use shuffle 'none'");
   const network = checkSpec(model);
   if (network.layers.some((l) => l.dropout > 0)) fail('layers', 'TensorFlow.js draws its own Dropout masks, so the runs cannot be compared with a Dropout layer');
-  const names = counterparts(tf, network, settings);
+  const names = tensorFlowCounterparts(tf, network, settings);
   const initial = new Model(model).getWeights().map((w) => w.map((row) => (Array.isArray(row) ? row.map(Math.fround) : Math.fround(row)))) as Weights;
   const mine = new Model({ ...model, weights: initial });
   const history = await mine.fit(x, y, fit);
   const ours = { loss: history.loss, weights: mine.getWeights() };
-  const tfjs = await fitTensorFlow(tf, mine.network, names, initial, x, y, settings);
+  const tfjs = await fitTensorFlow(tf, tensorFlowModel(tf, mine.network, names, initial), x, y, settings);
   return { initial, ours, tfjs, loss: largestDifference(ours.loss, tfjs.loss, true), weight: largestDifference(ours.weights.flat(2), tfjs.weights.flat(2), false) };
 }
 
 /** TensorFlow.js's names of the run's operations, from their rows; one TensorFlow.js lacks is refused by name, never trained as another. */
-interface Counterparts { activations: string[]; loss: string; optimizer: TF.Optimizer }
+export interface Counterparts { activations: string[]; loss: string; optimizer: TF.Optimizer }
 
-function counterparts(tf: Tf, network: Network, s: Settings): Counterparts {
+export function tensorFlowCounterparts(tf: Tf, network: Network, s: Settings): Counterparts {
   const activations = network.layers.map((l, i) => {
     const tfjs = ACTIVATION_ROWS[l.activation].tfjs;
     return hasNone(tfjs) ? fail(`layers[${i}].activation`, `TensorFlow.js has no ${l.activation}: ${tfjs.none}`) : tfjs;
@@ -85,8 +85,12 @@ function counterparts(tf: Tf, network: Network, s: Settings): Counterparts {
   return { activations, loss: loss.name, optimizer: made };
 }
 
-/** The network as a tf.sequential of tf.layers.dense, fitted with TensorFlow.js's optimizer that updates as this one does. */
-async function fitTensorFlow(tf: Tf, network: Network, names: Counterparts, weights: Weights, x: number[][], y: number[][], s: Settings): Promise<Run> {
+/**
+ * The network as a tf.sequential of tf.layers.dense from `weights`, compiled with the operations'
+ * counterparts (tensorFlowCounterparts): TensorFlow.js's optimizer that updates as this one does and
+ * its loss. The caller disposes it.
+ */
+export function tensorFlowModel(tf: Tf, network: Network, names: Counterparts, weights: Weights): TF.Sequential {
   const model = tf.sequential();
   const regularizer = (r: Regularizer) => (r.l1 || r.l2 ? tf.regularizers.l1l2({ l1: r.l1, l2: r.l2 }) : undefined);
   network.layers.forEach((layer, i) => {
@@ -98,13 +102,19 @@ async function fitTensorFlow(tf: Tf, network: Network, names: Counterparts, weig
   });
   const initial = weights.map((w) => tf.tensor(w));
   model.setWeights(initial);
+  tf.dispose(initial);
   model.compile({ optimizer: names.optimizer, loss: names.loss });
+  return model;
+}
+
+/** `model` (tensorFlowModel's) fitted on x and y, rows in order; disposed after. */
+async function fitTensorFlow(tf: Tf, model: TF.Sequential, x: number[][], y: number[][], s: Settings): Promise<Run> {
   const xs = tf.tensor2d(x), ys = tf.tensor2d(y);
   try {
     const history = await model.fit(xs, ys, { epochs: s.epochs, batchSize: s.batchSize, shuffle: false, verbose: 0 });
     return { loss: history.history.loss as number[], weights: model.getWeights().map((w) => w.arraySync() as number[][] | number[]) };
   } finally {
-    tf.dispose([xs, ys, ...initial]);
+    tf.dispose([xs, ys]);
     model.dispose();
   }
 }
