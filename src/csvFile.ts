@@ -8,10 +8,10 @@ import { fail } from './errors.js';
 /** How much of a file is read at a time: large enough that reading costs little, small beside any data set worth streaming. */
 const PIECE = 1 << 20;
 
-/** Why a file could not be read, as a BackpropError naming it. */
-export function unreadable(path: string, e: unknown): never {
+/** Why a file could not be read, as a BackpropError naming it (`why`: what wanted it, appended). */
+export function unreadable(path: string, e: unknown, why = ''): never {
   const code = (e as NodeJS.ErrnoException).code;
-  return fail(path, code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, expected a file' : `cannot be read (${(e as Error).message})`);
+  return fail(path, `${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, expected a file' : `cannot be read (${(e as Error).message})`}${why}`);
 }
 
 /**

@@ -127,8 +127,8 @@ export function classificationMetrics(y: ArrayLike<number>, yhat: ArrayLike<numb
   return { task: 'classification', rows: n, threshold, accuracy: (tp + tn) / n, precision, recall, f1, logLoss, confusion };
 }
 
-export function checkThreshold(threshold: unknown): number {
-  if (typeof threshold !== 'number' || !(threshold > 0 && threshold < 1)) fail('threshold', `expected a number between 0 and 1 (exclusive), got ${show(threshold)}`);
+export function checkThreshold(threshold: unknown, field = 'threshold'): number {
+  if (typeof threshold !== 'number' || !(threshold > 0 && threshold < 1)) fail(field, `expected a number between 0 and 1 (exclusive), got ${show(threshold)}`);
   return threshold;
 }
 

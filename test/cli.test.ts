@@ -1,5 +1,8 @@
 // The CLI as users run it: the built dist/cli.js (npm test builds it first).
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse, type Command, type Flag } from '../src/cli/args.js';
@@ -120,5 +123,33 @@ describe('a flag given where it does nothing is refused, by every command alike'
     expect(r.stderr).toBe('backprop: --target: applies to CSV files (backprop explain DATA.csv --target COLUMN), not to --dataset package\n');
     const s = backprop('explain', '--dataset', 'package', '--standardize');
     expect(s.stderr).toBe('backprop: --standardize: applies to CSV files (backprop explain DATA.csv --target COLUMN --standardize …) and --dataset blobs3, not to --dataset package\n');
+  });
+});
+
+describe("explain's step is train's: the rows train holds out are held out here too", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'backprop-cli-'));
+  const csv = join(dir, 'two.csv');
+  writeFileSync(csv, `a,b,y\n${Array.from({ length: 20 }, (_, i) => `${i},${(i * 7) % 5},${i % 2}`).join('\n')}\n`);
+  const trainedRows = (...flags: string[]) => {
+    const r = spawnSync(process.execPath, [CLI, 'explain', csv, '--target', 'y', '--batch-size', '100', '--json', ...flags], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    expect(r.status, r.stderr).toBe(0);
+    return (JSON.parse(r.stdout) as { dataRows: number[] }).dataRows;
+  };
+
+  /** How many rows train trains on with these flags (its --json's training metrics). */
+  const trainRows = (...flags: string[]) => {
+    const r = spawnSync(process.execPath, [CLI, 'train', csv, '--target', 'y', '--epochs', '1', '--json', ...flags], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    return JSON.parse(r.stdout).metrics.training.rows as number;
+  };
+
+  it('--folds 5 --fold 0 trains on the 16 rows of the other folds (it trained on all 20), as train does', () => {
+    const trained = trainedRows('--folds', '5', '--fold', '0');
+    expect(trained).toHaveLength(16);
+    expect(trainRows('--folds', '5', '--fold', '0')).toBe(16);
+    const held = Array.from({ length: 20 }, (_, i) => i + 1).find((r) => !trained.includes(r))!;
+    const r = spawnSync(process.execPath, [CLI, 'explain', csv, '--target', 'y', '--folds', '5', '--fold', '0', '--row', String(held)], { encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe(`backprop: --row: row ${held} is held out for validation (--folds); pick a training row\n`);
+    expect(trainedRows('--validation-split', '0.25')).toHaveLength(trainRows('--validation-split', '0.25'));
   });
 });

@@ -47,7 +47,7 @@ describe.each(CASES)('%s', (_, spec) => {
   const ours = model.predict(x, { engine: 'js' }).flat();
 
   it('ONNX float64: ONNX Runtime gives predict\'s outputs to 1e-12; the file passes the checker\'s rules', async () => {
-    const bytes = exportOnnx(model, { info: { features: Array.from({ length: spec.inputs }, (_, i) => `f${i}`) } });
+    const bytes = exportOnnx(model, { info: { features: Array.from({ length: spec.inputs }, (_, i) => `f${i}`), target: 'y' } });
     checkOnnx(bytes, { inputs: spec.inputs, outputs: spec.layers.at(-1)!.units, elementType: 'double' });
     expect(normwiseRelativeDiff(await runOnnx(bytes, x, 'float64'), ours)).toBeLessThanOrEqual(1e-12);
   });
@@ -144,12 +144,34 @@ describe('export never writes over its input, through a link either', () => {
     expect(readFileSync(join(dir, 'first', 'model.json'), 'utf8')).toBe(before);
   });
 
+  it("a TensorFlow.js model.json's weights files are inputs too: export, predict, evaluate and train --weights refuse to write over them", () => {
+    expect(runCli(dir, ['export', 'dr.json', '--format', 'tfjs', '--out', 'tw']).code).toBe(0);
+    // the model.json under another name: its manifest still lists weights.bin beside it
+    writeFileSync(join(dir, 'tw', 'm.json'), readFileSync(join(dir, 'tw', 'model.json')));
+    const files = ['m.json', 'model.json', 'weights.bin'].map((f) => join(dir, 'tw', f));
+    const before = files.map((f) => readFileSync(f));
+    const cases: [string[], RegExp][] = [
+      [['export', 'tw/m.json', '--format', 'tfjs', '--out', 'tw'], /^backprop: --out: tw\/weights\.bin is an input of this run \(backprop never writes over its input\); choose another file name\n$/],
+      [['export', 'tw/m.json', '--format', 'onnx', '--out', 'tw/weights.bin'], /^backprop: --out: tw\/weights\.bin is an input of this run/],
+      [['predict', 'tw/model.json', 'diabetes.csv', '--out', 'tw/weights.bin'], /^backprop: --out: tw\/weights\.bin is an input of this run/],
+      [['evaluate', 'tw/model.json', 'diabetes.csv', '--plot-confusion', 'tw/weights.bin'], /^backprop: --plot-confusion: tw\/weights\.bin is an input of this run/],
+      [['train', 'diabetes.csv', '--target', 'progression', '--weights', 'tw/m.json', '--epochs', '1', '--save', 'tw/weights.bin'], /^backprop: --save: tw\/weights\.bin is an input of this run/],
+    ];
+    for (const [args, message] of cases) {
+      const r = runCli(dir, args);
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.stderr, args.join(' ')).toMatch(message);
+      expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+      files.forEach((f, i) => expect(readFileSync(f).equals(before[i]!), `${args.join(' ')}: ${f}`).toBe(true));
+    }
+  });
+
   it('missing --format, an --out that is a file for tfjs, --precision with tfjs: a message naming the flag, nothing written', () => {
     refused(['--out', 'x.onnx'], /--format: is missing: expected tfjs or onnx/);
     writeFileSync(join(dir, 'plain.txt'), 'keep me');
     refused(['--format', 'tfjs', '--out', 'plain.txt'], /--out: plain\.txt is a file; --format tfjs writes a directory/);
     expect(readFileSync(join(dir, 'plain.txt'), 'utf8')).toBe('keep me');
-    refused(['--format', 'tfjs', '--out', 'nowhere/deeper/out'], /--out: cannot create the directory nowhere\/deeper\/out: the folder .* does not exist/);
+    refused(['--format', 'tfjs', '--out', 'nowhere/deeper/out'], /--out: cannot write nowhere\/deeper\/out: the folder .* does not exist/);
     refused(['--format', 'tfjs', '--precision', 'float32', '--out', 'p'], /--precision: applies to --format onnx/);
     expect(() => statSync(join(dir, 'p'))).toThrow();
   });

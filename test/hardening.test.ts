@@ -1,7 +1,7 @@
 // Each way a user lost work, waited forever or was silently ignored, as reported, pinned: the built
 // CLI (dist/cli.js, which npm test builds first) and the library on the same inputs.
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -332,5 +332,42 @@ describe('10. the rough edges: absurd counts, seeds, divergence, labels, splits,
   it('one epoch is "1 epoch"; one more unit is "1 more unit"', () => {
     expect(backprop('train', small(), '--target', 'y', '--epochs', '1').stdout).toMatch(/, up to 1 epoch;/);
     expect(backprop('explain', '--dataset', 'package', '--layers', '5,1').stdout).toMatch(/… and 1 more unit in layer 1 \(--json has them all\)/);
+  });
+});
+
+describe('11. the temporary file a whole write goes through is created, never opened', () => {
+  // A link planted at the temporary file's name (.NAME.PID.tmp, here this process's id) must not be followed:
+  // the write would land in the file it points to, and the rename would leave the output a link to it.
+  const planted = (name: string) => {
+    const victim = file(`victim-${name}.txt`, 'keep me');
+    symlinkSync(victim, join(dir, `.${name}.${process.pid}.tmp`));
+    return () => readFileSync(join(dir, victim), 'utf8');
+  };
+
+  it('writeWhole (every saved model, chart and export)', async () => {
+    const { writeWhole } = await import('../src/io/atomic.js');
+    const victim = planted('whole.txt');
+    await writeWhole(join(dir, 'whole.txt'), 'new text');
+    expect(victim()).toBe('keep me');
+    expect(lstatSync(join(dir, 'whole.txt')).isFile()).toBe(true);
+    expect(readFileSync(join(dir, 'whole.txt'), 'utf8')).toBe('new text');
+  });
+
+  it("outputStream (predict's --out)", async () => {
+    const { outputStream } = await import('../src/cli/outputs.js');
+    const victim = planted('stream.csv');
+    const out = await outputStream({ flag: '--out', what: 'predictions', path: join(dir, 'stream.csv') });
+    await out.write('a,b\n');
+    await out.close();
+    expect(victim()).toBe('keep me');
+    expect(lstatSync(join(dir, 'stream.csv')).isFile()).toBe(true);
+    expect(readFileSync(join(dir, 'stream.csv'), 'utf8')).toBe('a,b\n');
+  });
+
+  it('checkOutputs (the trial before a run) removes a leftover temporary file rather than refusing', async () => {
+    const { checkOutputs } = await import('../src/cli/outputs.js');
+    file(`.left.csv.${process.pid}.tmp`, 'half a file from a process of this id that died');
+    checkOutputs([{ flag: '--out', what: 'predictions', path: join(dir, 'left.csv') }], []);
+    expect(existsSync(join(dir, `.left.csv.${process.pid}.tmp`))).toBe(false);
   });
 });

@@ -266,3 +266,22 @@ describe('CSV files for a saved model', () => {
     await expect(modelCsv(path, csv, false)).rejects.toThrow(`${csv}: line 3, column "hours": expected a finite number, got "two"`);
   });
 });
+
+describe("a model's info, each key by name (the one check every writer and reader of model files and exports goes through)", () => {
+  const refused = (field: string, message: string) => expect.objectContaining({ name: 'BackpropError', field, message: `${field}: ${message}` });
+  const typo = { features: ['height_cm', 'hours'], target: 'passed', treshold: 0.9 };
+  const unknown = 'unknown option; expected one of features, target, targets, classes, threshold, training';
+
+  it('a misspelt key is refused, not written as the default (treshold: 0.9 wrote threshold 0.5)', async () => {
+    expect(() => modelToFile(model, typo as never)).toThrow(refused('info.treshold', unknown));
+    expect(() => modelInfo('', typo as never, model.network)).toThrow(refused('treshold', unknown));
+    const target = join(dir, 'typo.json');
+    await expect(saveModel(target, model, typo as never)).rejects.toThrow(refused('info.treshold', unknown));
+    expect(() => readFileSync(target)).toThrow(/ENOENT/);
+  });
+
+  it('the threshold, named with its prefix', () => {
+    expect(() => modelToFile(model, { ...info, threshold: 7 })).toThrow(refused('info.threshold', 'expected a number between 0 and 1 (exclusive), got 7'));
+    expect(() => modelToFile(model, null as never)).toThrow(refused('info', 'expected { features, target }, got null'));
+  });
+});

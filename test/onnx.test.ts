@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ort from 'onnxruntime-node';
 import { afterAll, describe, expect, it } from 'vitest';
-import { exportOnnx, Model, saveModel, type Activation, type ModelOptions } from '../src/node.js';
+import { exportOnnx, Model, saveModel, saveOnnx, type Activation, type ModelOptions } from '../src/node.js';
 import { onnxActivation } from '../src/io/activationNames.js';
 import { varint } from '../src/io/protobuf.js';
 import { EVERY_ACTIVATION, normwiseRelativeDiff, randomNetwork, randomRows } from './helpers.js';
@@ -94,4 +94,23 @@ it('protobuf varints: the encoding guide\'s examples (1 → 01, 150 → 96 01, 3
 
 it('an activation the table lacks is an error naming the layer, not a missing node', () => {
   expect(() => onnxActivation('layers[1]', 'gelu_new')).toThrow("layers[1].activation: 'gelu_new' has no TensorFlow.js/ONNX counterpart here; exportable activations: linear, sigmoid, tanh, relu, softmax, elu, selu, softplus, softsign, swish, gelu, relu6, leakyRelu, hardSigmoid, hardSwish, mish, exponential");
+});
+
+describe('exportOnnx and saveOnnx check their options by name and the info as a model file does', () => {
+  const model = new Model({ inputs: 2, layers: [{ units: 3, activation: 'tanh' }, { units: 1, activation: 'sigmoid' }], loss: 'binaryCrossentropy', seed: 1 });
+  const refused = (field: string, message: string) => expect.objectContaining({ name: 'BackpropError', field, message: `${field}: ${message}` });
+
+  it.each([
+    [{ precison: 'float32' }, 'precison', 'unknown option; expected one of precision, info'],
+    [{ info: { features: ['a', 'b'], target: 'y', threshold: Number.NaN } }, 'info.threshold', 'expected a number between 0 and 1 (exclusive), got NaN'],
+    [{ info: { features: ['a'], target: 'y' } }, 'info.features', 'expected 2 column names (one per input), got an array of 1 string'],
+    [{ info: { features: ['a', 'b'], target: 'y', classes: ['no', 'yes'] } }, 'info.classes', "only a softmax classifier (categoricalCrossentropy, sparseCategoricalCrossentropy) has class labels; this model's loss is binaryCrossentropy"],
+    [{ info: null }, 'info', 'got null; leave the option out for its default'],
+    [null, 'options', 'expected { precision, info }, got null'],
+  ])('%o → %s', async (options, field, message) => {
+    expect(() => exportOnnx(model, options as never)).toThrow(refused(field, message));
+    const path = join(dir, 'refused.onnx');
+    await expect(saveOnnx(path, model, options as never)).rejects.toThrow(refused(field, message));
+    expect(() => readFileSync(path)).toThrow(/ENOENT/);
+  });
 });

@@ -13,6 +13,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTIVATIONS, exportStandalone, loadModel, loadWasm, predictedLabels, sequential, standaloneWasm, type Activation, type LayerSpec, type Loss, type Model } from '../src/node.js';
 import { weightsSource } from '../src/io/standalone/jsModule.js';
+import { ByteWriter } from '../src/io/bytes.js';
 import { launch, open, serve } from './browser.js';
 import { randomRows, randomTargets, runCli } from './helpers.js';
 
@@ -385,10 +386,28 @@ describe('exportStandalone options', () => {
   it.each([
     [{ format: 'js', bogus: 1 }, /^bogus: unknown option/],
     [{ format: 'python' }, /^format: expected one of 'js', 'wasm', 'c'/],
-    [{ format: 'js', classes: ['a', 'b'] }, /^classes: only a softmax classifier has class labels/],
-    [{ format: 'js', featureNames: ['a'] }, /^featureNames: expected 2 names/],
+    // the names checked as a model file's (src/io/modelFile.ts): count, text, each once
+    [{ format: 'js', classes: ['a', 'b'] }, /^classes: only a softmax classifier \(categoricalCrossentropy, sparseCategoricalCrossentropy\) has class labels; this model's loss is mse$/],
+    [{ format: 'js', featureNames: ['a'] }, /^featureNames: expected 2 column names \(one per input\), got an array of 1 string$/],
+    [{ format: 'js', featureNames: ['a', 'a'] }, /^featureNames: "a" is listed twice$/],
+    [{ format: 'js', featureNames: ['a', ''] }, /^featureNames\[1\]: expected a column name, got ""$/],
+    [{ format: 'js', featureNames: null }, /^featureNames: got null; leave the option out for its default$/],
     [{ format: 'c', prefix: '1x' }, /^prefix: expected a C identifier/],
   ])('%j is refused, naming the option', (options, message) => {
     expect(() => exportStandalone(model, options as never)).toThrow(message);
+  });
+});
+
+describe('the byte writer the wasm predictor is written with', () => {
+  it("LEB128 as the wasm spec's and DWARF's examples give it, and pieces past the buffer's first size kept in order", () => {
+    // 624485 → e5 8e 26 and −123456 → c0 bb 78: the examples of https://en.wikipedia.org/wiki/LEB128
+    expect([...new ByteWriter().u(624485).written]).toEqual([0xe5, 0x8e, 0x26]);
+    expect([...new ByteWriter().s(-123456).written]).toEqual([0xc0, 0xbb, 0x78]);
+    expect([...new ByteWriter().u(0).s(-1).s(63).s(64).written]).toEqual([0x00, 0x7f, 0x3f, 0xc0, 0x00]);
+    const big = Uint8Array.from({ length: 1000 }, (_, i) => i % 251);
+    const w = new ByteWriter().byte(7).bytes(big).sized((inner) => inner.bytes(big));
+    expect(w.length).toBe(1 + 1000 + 2 + 1000);
+    expect([...w.written.subarray(1001, 1003)]).toEqual([0xe8, 0x07]); // 1000 as LEB128
+    expect(Buffer.from(w.written.subarray(1, 1001)).equals(Buffer.from(big)) && Buffer.from(w.written.subarray(1003)).equals(Buffer.from(big))).toBe(true);
   });
 });

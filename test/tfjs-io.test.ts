@@ -359,3 +359,44 @@ function writeWeights(weights: Weights): string {
   writeFileSync(path, JSON.stringify(weights));
   return path;
 }
+
+describe('exportTfjs, saveTfjs, modelFromTfjs and loadTfjs check their options by name, and the info (written and read) as a model file does', () => {
+  const model = new Model({ inputs: 2, layers: [{ units: 3, activation: 'tanh' }, { units: 1, activation: 'sigmoid' }], loss: 'binaryCrossentropy', seed: 1 });
+  const info = { features: ['a', 'b'], target: 'y', threshold: 0.3 };
+  const refused = (field: string, message: string) => expect.objectContaining({ name: 'BackpropError', field, message: `${field}: ${message}` });
+
+  it.each([
+    [{ inf: info }, 'inf', 'unknown option; expected one of weightsPath, info'],
+    [{ weightsPath: 5 }, 'weightsPath', "expected the weights file's name, got 5"],
+    [{ info: { ...info, features: ['a'] } }, 'info.features', 'expected 2 column names (one per input), got an array of 1 string'],
+    [{ info: { ...info, treshold: 0.9 } }, 'info.treshold', 'unknown option; expected one of features, target, targets, classes, threshold'],
+    [{ info: { ...info, training: {} } }, 'info.training', 'unknown option; expected one of features, target, targets, classes, threshold'],
+    [{ info: null }, 'info', 'got null; leave the option out for its default'],
+    [null, 'options', 'expected { weightsPath, info }, got null'],
+  ])('exportTfjs %o → %s', (options, field, message) => {
+    expect(() => exportTfjs(model, options as never)).toThrow(refused(field, message));
+  });
+
+  it('saveTfjs: a misspelt info key is refused before anything is written', async () => {
+    const out = join(dir, 'refused-tfjs');
+    await expect(saveTfjs(out, model, { ...info, treshold: 0.9 } as never)).rejects.toThrow(refused('info.treshold', 'unknown option; expected one of features, target, targets, classes, threshold'));
+    expect(() => readFileSync(join(out, 'model.json'))).toThrow(/ENOENT/);
+  });
+
+  it("modelFromTfjs and loadTfjs: unknown options, and the metadata's keys and values checked as a model file's", async () => {
+    const { modelJson, weightData } = exportTfjs(model, { info });
+    const weights = { 'weights.bin': weightData };
+    expect(modelFromTfjs(modelJson, weights).metadata).toEqual({ loss: 'binaryCrossentropy', folded: [], ...info });
+    expect(() => modelFromTfjs(modelJson, weights, { los: 'mse' } as never)).toThrow(refused('los', 'unknown option; expected one of loss, source'));
+    expect(() => modelFromTfjs(modelJson, weights, null as never)).toThrow(refused('options', 'expected { loss, source }, got null'));
+    const withMeta = (meta: Record<string, unknown>) => ({ ...modelJson, userDefinedMetadata: { backprop: { ...modelJson.userDefinedMetadata!.backprop, ...meta } } });
+    const prefix = 'model.json: userDefinedMetadata.backprop';
+    expect(() => modelFromTfjs(withMeta({ threshold: 7 }), weights)).toThrow(refused(`${prefix}.threshold`, 'expected a number between 0 and 1 (exclusive), got 7'));
+    expect(() => modelFromTfjs(withMeta({ colour: 'red' }), weights)).toThrow(refused(`${prefix}.colour`, 'unknown option; expected one of loss, folded, features, target, targets, classes, threshold'));
+    expect(() => modelFromTfjs(withMeta({ features: ['a'] }), weights)).toThrow(refused(`${prefix}.features`, 'expected 2 column names (one per input), got an array of 1 string'));
+    expect(() => modelFromTfjs(withMeta({ folded: 'all' }), weights)).toThrow(refused(`${prefix}.folded`, 'expected a list of notes (text), got "all"'));
+    const saved = join(dir, 'options-tfjs');
+    await saveTfjs(saved, model, info);
+    await expect(loadTfjs(join(saved, 'model.json'), { los: 'mse' } as never)).rejects.toThrow(refused('los', 'unknown option; expected one of loss'));
+  });
+});

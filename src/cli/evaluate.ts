@@ -4,7 +4,7 @@ import {
   type ClassificationMetrics, type EngineKind, type LoadedInfo, type Metrics, type Model, type MulticlassMetrics, type RegressionMetrics, type Task,
 } from '../node.js';
 import { count, fail, oneOf } from '../errors.js';
-import { isTfjs } from '../io/files.js';
+import { isTfjs, modelInputs } from '../io/files.js';
 import { columnIndex, CsvRows, Floats } from '../csv.js';
 import { streamBatches, streamText } from '../csvFile.js';
 import { checkThreshold } from '../metrics.js';
@@ -220,7 +220,7 @@ none; a softmax model's classes are then 0 … k − 1). The CSV is read as it s
   async run(v, positionals) {
     const [modelPath, csvPath] = paths('evaluate', positionals);
     const outputs: Output[] = typeof v['plot-confusion'] === 'string' ? [{ flag: '--plot-confusion', what: 'confusion matrix', path: v['plot-confusion'] }] : [];
-    checkOutputs(outputs, [modelPath, csvPath]);
+    checkOutputs(outputs, [...modelInputs(modelPath), csvPath]);
     const { model, info, task, x, y, rows } = await modelCsv(modelPath, csvPath, true, v);
     if (outputs.length && model.network.loss === 'mse') fail('--plot-confusion', `draws a classifier's confusion matrix; ${modelPath} is a regression`);
     const engine = await engineFlag(v.engine);

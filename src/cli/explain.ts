@@ -1,4 +1,4 @@
-import { CLASS_DATASET_NAMES, datasets, DATASET_NAMES, lossName, Model, paramName, splitRows, unitName, zName, type DatasetName, type FitOptions, type LayerSpec, type ModelOptions, type ParamChain, type Trace, type Weights } from '../node.js';
+import { CLASS_DATASET_NAMES, datasets, DATASET_NAMES, lossName, Model, paramName, unitName, zName, type DatasetName, type FitOptions, type LayerSpec, type ModelOptions, type ParamChain, type Trace, type Weights } from '../node.js';
 import { count, fail, oneOf } from '../errors.js';
 import { extent } from '../extent.js';
 import { LOSS_ROWS } from '../operations/losses.js';
@@ -7,7 +7,7 @@ import { number, type Command, type FlagGroup, type Scope, type Values } from '.
 import { num } from './report.js';
 import { earlyStoppingFlag, fitOptions, modelOptions } from './run.js';
 import { train } from './train.js';
-import { CSV_RESULT_FLAGS, csvRun } from './trainCsv.js';
+import { CSV_RESULT_FLAGS, csvRun, holdOut, holdOutFlags } from './trainCsv.js';
 
 /** Flags about a whole training run's results: refused, as explain shows one step. */
 const WHOLE_RUN: Scope = { applies: () => false, refusal: () => 'is about a whole training run (backprop train); explain shows one step' };
@@ -44,23 +44,21 @@ the run applies (data, network, initial weights, optimizer, batches, row order, 
     const run = positionals[0] !== undefined || classData ? await csvSource(v, positionals[0]) : datasetSource(v);
     const step = number('step', v.step) ?? 1;
     const row = number('row', v.row);
-    const validationSplit = number('validation-split', v['validation-split']);
-    // --row counts data rows from 1; the trace counts training rows (what a validation split leaves) from 0.
-    const training = validationSplit === undefined ? [...Array(run.x.length).keys()]
-      : splitRows(run.x.length, { fraction: validationSplit, seed: run.fit.seed, stratify: run.classify ? run.y.map((t) => t[0]!) : undefined }).train;
+    // --row counts data rows from 1; the trace counts training rows (what holding rows out leaves) from 0.
+    const { training, validation } = run;
     let rows: number[] | undefined;
     if (row !== undefined) {
       if (!Number.isInteger(row) || row < 1 || row > run.x.length) fail('--row', `expected a row number from 1 to ${run.x.length}, got ${v.row}`);
-      const at = training.indexOf(row - 1);
-      if (at < 0) fail('--row', `row ${row} is held out for validation (--validation-split); pick a training row`);
+      const at = training ? training.indexOf(row - 1) : row - 1;
+      if (at < 0) fail('--row', `row ${row} is held out for validation (${v.folds === undefined ? '--validation-split' : '--folds'}); pick a training row`);
       rows = [at];
     }
     const model = new Model(run.spec);
-    const trace = await model.trace(run.x, run.y, {
-      ...run.fit, step, rows, standardize: v.standardize === true, validationSplit,
+    const trace = await model.trace(training ? training.map((r) => run.x[r]!) : run.x, training ? training.map((r) => run.y[r]!) : run.y, {
+      ...run.fit, step, rows, standardize: v.standardize === true, validationData: validation,
       earlyStopping: earlyStoppingFlag(v),
     });
-    const dataRows = trace.rows.map((r) => training[r]! + 1);
+    const dataRows = trace.rows.map((r) => (training ? training[r]! : r) + 1);
     if (v.json) {
       console.log(JSON.stringify({ source: run.source, dataRows, ...trace }));
       return;
@@ -79,6 +77,10 @@ export interface Source {
   classify: boolean;
   spec: ModelOptions<LayerSpec>;
   fit: FitOptions;
+  /** The data rows that train (from 0), where rows are held out as train holds them out; undefined: every row trains. */
+  training?: number[];
+  /** The rows held out, as fit's validationData. */
+  validation?: [number[][], number[][]];
 }
 
 
@@ -97,14 +99,18 @@ async function csvSource(v: Values, path: string | undefined): Promise<Source> {
   for (const flag of ['sample-weight', 'class-weight']) {
     if (v[flag] !== undefined) fail(`--${flag}`, 'explain writes out a step whose rows weigh the same; train weighs them (leave the flag out here)');
   }
-  const { source, data, kind, spec, fit, y, width } = await csvRun(v, path);
+  const run = await csvRun(v, path);
+  const { source, data, kind, spec, fit, y, width } = run;
   const n = data.features.length;
   const rows = (m: Float64Array, w: number) => Array.from({ length: m.length / w }, (_, r) => Array.from(m.subarray(r * w, (r + 1) * w)));
+  const x = rows(data.x, n), targets = rows(y, width);
+  const parts = holdOut(run, fit.seed, holdOutFlags(v));
   const task = data.classes ? `classification: ${data.classes.map((c, k) => `${k} ${c}`).join(', ')}` : data.task;
   return {
     source: source.file ? { file: source.file } : { dataset: source.name }, title: `${source.name}: ${count(data.rows, 'row')}; ${count(n, 'feature')} → ${data.targets.join(', ')} (${task})`, features: data.features,
     // the model's seed as train's CSV run sets it
-    target: data.target, x: rows(data.x, n), y: rows(y, width), classify: kind !== 'regression' && width === 1, spec: { ...spec, seed: fit.seed }, fit,
+    target: data.target, x, y: targets, classify: kind !== 'regression' && width === 1, spec: { ...spec, seed: fit.seed }, fit,
+    ...(parts ? { training: parts.train, validation: [parts.validation.map((r) => x[r]!), parts.validation.map((r) => targets[r]!)] } : {}),
   };
 }
 

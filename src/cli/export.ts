@@ -1,12 +1,12 @@
-import { mkdirSync, rmdirSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { mkdirSync, rmdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { fail, oneOf } from '../errors.js';
-import { readModelFile, saveOnnx, saveTfjs } from '../io/files.js';
+import { modelInputs, readModelFile, saveOnnx, saveTfjs } from '../io/files.js';
 import { ONNX_OPSET, ONNX_PRECISIONS, onnxScalerNotes } from '../io/onnx.js';
 import { TFJS_WEIGHTS_FILE } from '../io/tfjs.js';
 import { exportStandalone, STANDALONE_FORMATS, type StandaloneFormat } from '../io/standalone/exportStandalone.js';
 import type { Command, Values } from './args.js';
-import { checkOutputs, writeWhole } from './outputs.js';
+import { checkOutputs, statOf, writeWhole } from './outputs.js';
 import { num } from './report.js';
 
 const FORMATS = ['tfjs', 'onnx', ...STANDALONE_FORMATS] as const;
@@ -48,17 +48,19 @@ export const exportCommand: Command = {
     if (v.precision !== undefined && format !== 'onnx') fail('--precision', 'applies to --format onnx; TensorFlow.js models are float32');
     const precision = oneOf('--precision', v.precision ?? 'float64', ONNX_PRECISIONS);
     const out = v.out;
-    const { model, info } = await readModelFile(input);
+    // a TensorFlow.js model.json's weights files are inputs too
+    const inputs = modelInputs(input);
+    const { model, info: { training: _, ...info } } = await readModelFile(input);
     if (format === 'onnx') {
-      checkOutputs([{ flag: '--out', what: 'ONNX model', path: out }], [input]);
+      checkOutputs([{ flag: '--out', what: 'ONNX model', path: out }], inputs);
       await saveOnnx(out, model, { precision, info });
       const notes = onnxScalerNotes(model);
       console.log(`wrote ${out}: ONNX opset ${ONNX_OPSET}, ${precision}${precision === 'float64' ? ' (the weights exactly)' : ' (the weights rounded to float32)'}, input "input" [N, ${model.network.inputs}] → output "output"${notes.length ? `; ${notes.join('; ')}` : ''}`);
       return;
     }
-    const made = tfjsFolder(out);
+    const made = tfjsFolder(out, inputs);
     try {
-      checkOutputs([{ flag: '--out', what: 'TensorFlow.js model', path: join(out, 'model.json') }, { flag: '--out', what: 'TensorFlow.js weights', path: join(out, TFJS_WEIGHTS_FILE) }], [input]);
+      checkOutputs([{ flag: '--out', what: 'TensorFlow.js model', path: join(out, 'model.json') }, { flag: '--out', what: 'TensorFlow.js weights', path: join(out, TFJS_WEIGHTS_FILE) }], inputs);
     } catch (e) {
       if (made) rmdirSync(out);
       throw e;
@@ -77,7 +79,7 @@ async function writeStandalone(input: string, format: StandaloneFormat, v: Value
   if (v.prefix !== undefined && format !== 'c') fail('--prefix', 'applies to --format c');
   if (v.prefix === true) fail('--prefix', 'expected a name, e.g. --prefix iris_');
   const out = v.out;
-  checkOutputs([{ flag: '--out', what: `${format} predictor`, path: out }], [input]);
+  checkOutputs([{ flag: '--out', what: `${format} predictor`, path: out }], modelInputs(input));
   const { model, info } = await readModelFile(input);
   const text = exportStandalone(model, {
     format, featureNames: info.features, ...(info.classes ? { classes: info.classes } : {}),
@@ -87,27 +89,21 @@ async function writeStandalone(input: string, format: StandaloneFormat, v: Value
   console.log(`wrote ${out}: a standalone ${format} predictor, ${model.network.inputs} inputs → ${model.network.layers.at(-1)!.units} outputs, ${Buffer.byteLength(text)} bytes`);
 }
 
-/** The folder a tfjs export writes into: an existing folder, or a new one in an existing folder (then true: made here). */
-function tfjsFolder(out: string): boolean {
-  const stat = statOrUndefined(out);
+/**
+ * The folder a tfjs export writes into: an existing folder, or a new one (then true: made here),
+ * checked as an output itself first (its parent folder, permissions).
+ */
+function tfjsFolder(out: string, inputs: string[]): boolean {
+  const stat = statOf(out);
   if (stat) {
     if (!stat.isDirectory()) fail('--out', `${out} is a file; --format tfjs writes a directory (model.json and ${TFJS_WEIGHTS_FILE}), so give a directory's name`);
     return false;
   }
-  const parent = dirname(resolve(out));
-  if (!statOrUndefined(parent)?.isDirectory()) fail('--out', `cannot create the directory ${out}: the folder ${parent} does not exist`);
+  checkOutputs([{ flag: '--out', what: 'TensorFlow.js folder', path: out }], inputs);
   try {
     mkdirSync(out);
   } catch (e) {
     fail('--out', `cannot create the directory ${out} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
   return true;
-}
-
-function statOrUndefined(path: string) {
-  try {
-    return statSync(path);
-  } catch {
-    return undefined;
-  }
 }

@@ -2,10 +2,10 @@
 // nothing), never the same file as an input, and written whole or not at all: to a temporary
 // file beside it, then renamed over it.
 import { accessSync, constants, existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { open, rename, rm } from 'node:fs/promises';
+import { rename, rm } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fail } from '../errors.js';
-import { fileIdentity, temporaryFile, writeWhole } from '../io/atomic.js';
+import { fileIdentity, openTemporary, temporaryFile, writeWhole } from '../io/atomic.js';
 
 export { writeWhole };
 
@@ -39,6 +39,8 @@ export function checkOutputs(outputs: Output[], inputs: string[]): void {
     // The one sure test of a folder (permissions, a read-only or pseudo file system): create the temporary file the write will use.
     const trial = temporaryFile(o.path);
     try {
+      // What is at that name can only be a leftover of a process of this one's id (src/io/atomic.ts openTemporary)
+      rmSync(trial, { force: true });
       writeFileSync(trial, '', { flag: 'wx' });
       rmSync(trial);
     } catch (e) {
@@ -57,7 +59,8 @@ function why(e: unknown, folder: string): string {
   return `files cannot be created in ${folder} (${code ?? (e as Error).message})`;
 }
 
-function statOf(path: string) {
+/** A path's stat (through links), or undefined where there is nothing. */
+export function statOf(path: string) {
   try {
     return statSync(path);
   } catch {
@@ -105,9 +108,8 @@ export interface OutputStream {
  * so that a run that fails midway leaves nothing half-written. Failures name the flag and why.
  */
 export async function outputStream(output: Output): Promise<OutputStream> {
-  const temporary = temporaryFile(output.path);
   const failed = (e: unknown): never => fail(output.flag, `could not write the ${output.what} to ${output.path}: ${why(e, dirname(resolve(output.path)))}`);
-  const handle = await open(temporary, 'w').catch(failed);
+  const { temporary, handle } = await openTemporary(output.path).catch(failed);
   let closed = false;
   const closeHandle = async () => {
     if (!closed) {

@@ -4,6 +4,7 @@ import { streamBatches } from '../csvFile.js';
 import { BATCH, engineFlag, MODEL_RUN_FLAGS, modelThreshold, needColumns, paths, PLAIN_TFJS_FLAGS, runModel } from './evaluate.js';
 import { checkOutputs, outputStream, stdoutStream, type Output, type OutputStream } from './outputs.js';
 import type { Command } from './args.js';
+import { modelInputs } from '../io/files.js';
 
 export const predict: Command = {
   name: 'predict',
@@ -28,7 +29,7 @@ once every row is written (standard output gets the rows as they come).`,
   async run(v, positionals) {
     const [modelPath, csvPath] = paths('predict', positionals);
     const out: Output | undefined = typeof v.out === 'string' ? { flag: '--out', what: 'predictions', path: v.out } : undefined;
-    checkOutputs(out ? [out] : [], [modelPath, csvPath]);
+    checkOutputs(out ? [out] : [], [...modelInputs(modelPath), csvPath]);
     const { model, info, task } = await runModel(modelPath, v, false);
     const threshold = modelThreshold(v, info, task);
     const engine = await engineFlag(v.engine);

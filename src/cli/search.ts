@@ -16,7 +16,7 @@ import { list, number, type Command, type Flags, type Values } from './args.js';
 import { checkOutputs, writeOutputs, type Output } from './outputs.js';
 import { num, table } from './report.js';
 import { FIT_FLAGS, inFlagWords, NETWORK_FLAGS, ALL_DATASETS_FLAG } from './run.js';
-import { CSV_FILE_FLAGS, CSV_FIT_FLAGS, CSV_RESULT_FLAGS, csvData, csvFitOptions, csvSettings, foldsFlag } from './trainCsv.js';
+import { CSV_FILE_FLAGS, CSV_FIT_FLAGS, CSV_RESULT_FLAGS, csvData, csvFitOptions, columnsOf, csvSettings, foldsFlag } from './trainCsv.js';
 
 /** The grid's flags: each a comma-separated list (--layers: one list per network), train's flag of the same name per setting. */
 const GRID_FLAGS: Flags = {
@@ -164,10 +164,7 @@ async function runSearch(v: Values, positionals: string[]): Promise<void> {
     const model = new Model(trial.model);
     const history = await model.fit(data.x, y, { ...trial.fit, earlyStopping: undefined });
     const training = { data: run.source.name, rows: data.rows, ...trial.fit, earlyStopping: null, epochsRun: history.loss.length, search: { metric, mean: best.mean, std: best.std } };
-    saved = modelToText(model, {
-      features: data.features, target: data.target, ...(data.targets.length > 1 ? { targets: data.targets } : {}), ...(data.classes ? { classes: data.classes } : {}),
-      threshold: trial.fit.threshold, training,
-    });
+    saved = modelToText(model, { ...columnsOf(data, trial.fit.threshold), training });
     console.log(`\nthe model saved is rank 1 retrained on every row: ${trainCommand({ ...v, 'early-stopping': undefined, 'validation-split': undefined }, path, { ...best.setting, seed: String(seeds[0]) })}`);
   }
   const unsaved = typeof v.save === 'string' && saved === undefined ? [`--save: every setting diverged in at least one fit; no model was saved`] : [];

@@ -1,7 +1,7 @@
 import {
   BackpropError, Model, readCsv, readCsvFile, splitRows, foldRows, takeRows, lossChartSvg, decisionBoundarySvg, loadWasm, modelChunks, fitScaler, formatCsv,
   classDatasets, CLASS_DATASET_NAMES, DATASET_NAMES, oneHot, TASKS,
-  type ClassDatasetName, type CsvData, type FitOptions, type History, type LayerSpec, type Metrics, type ModelFitOptions, type ModelOptions, type Task,
+  type ClassDatasetName, type CsvData, type FitOptions, type ModelInfo, type History, type LayerSpec, type Metrics, type ModelFitOptions, type ModelOptions, type Task,
 } from '../node.js';
 import { count, fail, oneOf, show } from '../errors.js';
 import { checkOptimizer } from '../optimizerSettings.js';
@@ -9,6 +9,8 @@ import { prepareFit } from '../fit.js';
 import { list, number, type FlagGroup, type Scope, type Values } from './args.js';
 import { confusionSvg, metricsText, rowsMetrics, targetMetrics, thresholdFlag } from './evaluate.js';
 import { sameFile } from '../io/atomic.js';
+import { extent } from '../extent.js';
+import { modelInputs } from '../io/files.js';
 import { LOSS_LIST, LOSS_ROWS, type Loss, type LossRow } from '../operations/losses.js';
 import { layerSpecs, lossName } from '../spec.js';
 import { checkOutputs, writeOutputs, writeWhole, type Output } from './outputs.js';
@@ -214,6 +216,28 @@ export function foldsFlag(text: string | boolean | undefined): number | undefine
   return folds;
 }
 
+/** --validation-split F, or --folds K --fold I: the rows a CSV run holds out (see holdOut). */
+export function holdOutFlags(v: Values): { split: number | undefined; folds: { folds: number; fold: number } | undefined } {
+  const split = number('validation-split', v['validation-split']);
+  return { split, folds: foldFlags(v, split) };
+}
+
+/**
+ * The rows a CSV run trains and validates on, or undefined (every row trains): the library's
+ * splitRows or foldRows, stratified as fit's validationSplit stratifies (one label per row, not
+ * one-hot rows). train and explain cut here, so that the step explain shows is train's.
+ */
+export function holdOut(run: { data: CsvData; kind: Kind; width: number }, seed: number | undefined, { split, folds }: ReturnType<typeof holdOutFlags>): { train: number[]; validation: number[] } | undefined {
+  const stratify = run.kind !== 'regression' && run.width === 1 ? run.data.y : undefined;
+  return split !== undefined ? splitRows(run.data.rows, { fraction: split, seed, stratify })
+    : folds ? foldRows(run.data.rows, { ...folds, seed, stratify }) : undefined;
+}
+
+/** What a model file of a CSV run says of its columns: the features, the target(s) or classes, the threshold. */
+export function columnsOf(data: CsvData, threshold: number | undefined): Omit<ModelInfo, 'training'> {
+  return { features: data.features, target: data.target, ...(data.targets.length > 1 ? { targets: data.targets } : {}), ...(data.classes ? { classes: data.classes } : {}), threshold };
+}
+
 /** `--folds K --fold I`, which hold out one fold as a search's trial of that fold does; undefined without them. */
 function foldFlags(v: Values, split: number | undefined): { folds: number; fold: number } | undefined {
   const folds = foldsFlag(v.folds), fold = number('fold', v.fold);
@@ -254,16 +278,14 @@ function oneClassOnly(data: CsvData, name: string): void {
 
 /** `backprop train DATA.csv --target COLUMN …` (or `--dataset blobs3`, path undefined): the CSV path of the train command. */
 export async function trainCsv(flags: Values, path: string | undefined): Promise<void> {
-  const every = flags['checkpoint-every'] === undefined ? 1 : number('checkpoint-every', flags['checkpoint-every']);
-  if (every !== undefined && !(Number.isInteger(every) && every >= 1)) fail('--checkpoint-every', `expected a whole number of epochs ≥ 1, got ${flags['checkpoint-every']}`);
+  const every = number('checkpoint-every', flags['checkpoint-every']) ?? 1;
+  if (!(Number.isInteger(every) && every >= 1)) fail('--checkpoint-every', `expected a whole number of epochs ≥ 1, got ${flags['checkpoint-every']}`);
   if (flags['checkpoint-every'] !== undefined && flags.checkpoint === undefined) fail('--checkpoint-every', 'says how often to write --checkpoint FILE; give that too');
   const resumed = typeof flags.resume === 'string' ? await resumeRun(flags.resume, flags, path) : undefined;
   const v = resumed?.values ?? flags;
-  if (path !== undefined && v.dataset !== undefined) fail('--dataset', 'give a CSV file or --dataset, not both');
-  if (path !== undefined && typeof v.target !== 'string') fail('--target', `name the column to learn: backprop train ${path} --target COLUMN`);
   const given = taskFlag(v);
-  const split = number('validation-split', v['validation-split']);
-  const folds = foldFlags(v, split);
+  const held = holdOutFlags(v);
+  const { split, folds } = held;
   const earlyStopping = earlyStoppingFlag(v);
   if (earlyStopping !== undefined && split === undefined && !folds) fail('--early-stopping', 'watches the validation loss: add --validation-split 0.2 (or another share), or --folds K --fold I');
   // Every output is checked before the data is read, so a wrong path costs no training.
@@ -274,7 +296,7 @@ export async function trainCsv(flags: Values, path: string | undefined): Promise
   });
   // A run continues writing the checkpoint it resumed from: its own state, replaced whole by a later one.
   const resumeInput = resumed && !(typeof v.checkpoint === 'string' && sameFile(v.checkpoint, resumed.file)) ? [resumed.file] : [];
-  checkOutputs(outputs, [...(path === undefined ? [] : [path]), ...(typeof v.weights === 'string' ? [v.weights] : []), ...resumeInput]);
+  checkOutputs(outputs, [...(path === undefined ? [] : [path]), ...(typeof v.weights === 'string' ? modelInputs(v.weights) : []), ...resumeInput]);
 
   const run = await csvRun(v, path, given);
   const { source, data, kind, fit, y: targets, width } = run;
@@ -286,33 +308,31 @@ export async function trainCsv(flags: Values, path: string | undefined): Promise
   }
   if (v['plot-confusion'] !== undefined && (kind === 'regression' || data.targets.length > 1)) fail('--plot-confusion', `draws the classes of one target; this run is a ${kind === 'regression' ? 'regression' : 'classification of several targets'}`);
 
-  // The CLI splits here (the library's splitRows, as fit's validationSplit does) to report the training part's metrics too.
   const labels = kind !== 'regression' && data.targets.length === 1 ? data.y : undefined;
-  // Stratified as fit's validationSplit stratifies (not one-hot rows), so that explain's split is this one.
-  const stratify = width === 1 ? labels : undefined;
-  const parts = split !== undefined ? splitRows(data.rows, { fraction: split, seed: fit.seed, stratify })
-    : folds ? foldRows(data.rows, { ...folds, seed: fit.seed, stratify }) : undefined;
-  const trainRows = parts?.train ?? [...Array(data.rows).keys()];
+  // The CLI splits here to report the training part's metrics too; explain cuts the same rows.
+  const parts = holdOut(run, fit.seed, held);
+  const trainRows = parts?.train;
+  const trained = trainRows?.length ?? data.rows;
   // Without a split every row trains: the rows as read, not a copy (a large file is held once).
-  const [x, y] = parts ? [takeRows(data.x, data.features.length, trainRows), takeRows(targets, width, trainRows)] : [data.x, targets];
-  const held = parts && [takeRows(data.x, data.features.length, parts.validation), takeRows(targets, width, parts.validation)] as [Float64Array, Float64Array];
+  const [x, y] = trainRows ? [takeRows(data.x, data.features.length, trainRows), takeRows(targets, width, trainRows)] : [data.x, targets];
+  const heldOut = parts && [takeRows(data.x, data.features.length, parts.validation), takeRows(targets, width, parts.validation)] as [Float64Array, Float64Array];
   // --sample-weight: each part's rows keep their weights
-  const weights = data.weights && (parts ? takeRows(data.weights, 1, trainRows) : data.weights);
+  const weights = data.weights && (trainRows ? takeRows(data.weights, 1, trainRows) : data.weights);
   if (weights && v['class-weight'] !== undefined) fail('--class-weight', 'give --sample-weight or --class-weight, not both (as Keras)');
-  const validationData = held && (data.weights ? [...held, takeRows(data.weights, 1, parts!.validation)] as [Float64Array, Float64Array, Float64Array] : held);
+  const validationData = heldOut && (data.weights ? [...heldOut, takeRows(data.weights, 1, parts!.validation)] as [Float64Array, Float64Array, Float64Array] : heldOut);
   const options: ModelFitOptions = { ...csvFitOptions(v, run, fit), validationData, initialEpoch: resumed?.epoch ?? 0, ...(weights ? { sampleWeight: weights } : {}) };
   if (resumed && resumed.epoch >= fit.epochs!) fail('--epochs', `${resumed.file} already stands at epoch ${resumed.epoch}; give --epochs above it to train further`);
   // Fit's scalers would refuse a column too wide for f64 by its index; here it is named before training.
-  if (options.standardize) fitScaler(x, trainRows.length, data.features.length, source.name, data.features);
-  if (options.standardizeTarget) fitScaler(y, trainRows.length, width, source.name, data.targets);
+  if (options.standardize) fitScaler(x, trained, data.features.length, source.name, data.features);
+  if (options.standardizeTarget) fitScaler(y, trained, width, source.name, data.targets);
   const model = resumed?.model ?? new Model({ ...spec, seed: fit.seed });
   // Every setting checked as fit will check it (src/cli/main.ts names a refused one by its flag) before the report's first line is printed.
   prepareFit(model.network, x, y, options);
   const start = options.initialEpoch!;
-  const progress = new Progress(fit.epochs! - start, trainRows.length, !v.json && process.stdout.isTTY === true);
+  const progress = new Progress(fit.epochs! - start, trained, !v.json && process.stdout.isTTY === true);
   // What --save and --checkpoint write: the model, its columns and the run's settings (which --resume reads back).
   const fileInfo = (bestEpoch: number | undefined) => ({
-    features: data.features, target: data.target, ...(data.targets.length > 1 ? { targets: data.targets } : {}), ...(data.classes ? { classes: data.classes } : {}), threshold,
+    ...columnsOf(data, threshold),
     training: {
       data: source.name, rows: data.rows, ...fit, standardize: options.standardize, standardizeTarget: options.standardizeTarget,
       // Epochs count from 1 here, as the report below says them.
@@ -320,7 +340,7 @@ export async function trainCsv(flags: Values, path: string | undefined): Promise
     },
   });
   const checkpoint = async (epoch: number) => {
-    if (typeof v.checkpoint === 'string' && (epoch + 1) % every! === 0) await writeWhole(v.checkpoint, modelChunks(model, fileInfo(undefined)));
+    if (typeof v.checkpoint === 'string' && (epoch + 1) % every === 0) await writeWhole(v.checkpoint, modelChunks(model, fileInfo(undefined)));
   };
   if (!v.json) {
     const inferred = given || !source.file || kind === 'multiclass' ? '' : ', from its values; --task to change';
@@ -340,11 +360,11 @@ export async function trainCsv(flags: Values, path: string | undefined): Promise
   }
   const engine = fit.engine!;
   const metrics: Record<string, Metrics> = { training: rowsMetrics(model, x, y, threshold, engine) };
-  if (held) metrics.validation = rowsMetrics(model, held[0], held[1], threshold, engine);
+  if (heldOut) metrics.validation = rowsMetrics(model, heldOut[0], heldOut[1], threshold, engine);
   const perTarget = kind === 'regression' && width > 1
-    ? { training: targetMetrics(model, x, y, data.targets, engine), ...(held ? { validation: targetMetrics(model, held[0], held[1], data.targets, engine) } : {}) }
+    ? { training: targetMetrics(model, x, y, data.targets, engine), ...(heldOut ? { validation: targetMetrics(model, heldOut[0], heldOut[1], data.targets, engine) } : {}) }
     : undefined;
-  const shown = held ? 'validation' : 'training';
+  const shown = heldOut ? 'validation' : 'training';
 
   const saved = fileInfo(history.bestEpoch);
   const text = {
@@ -366,7 +386,7 @@ export async function trainCsv(flags: Values, path: string | undefined): Promise
     }));
   } else {
     const table = perTarget ? Object.entries(perTarget).map(([set, m]) => `${set} rows, per target:\n${metricsText(m)}`).join('\n\n') : metricsText(metrics, data.classes);
-    report(history, fit, metrics, options, table, data.classes, labels && takeRows(labels, 1, trainRows), start);
+    report(history, fit, metrics, options, table, data.classes, labels && (trainRows ? takeRows(labels, 1, trainRows) : labels), start);
     if (written.length) console.log(`\nwrote ${written.join(', ')}`);
   }
   // The run's results are printed above; the outputs that could not be written are named last.
@@ -423,10 +443,8 @@ function describe(spec: ModelOptions<LayerSpec>, fit: FitOptions, o: ModelFitOpt
 
 /** The first feature whose values reach far from 0 (|mean| or spread beyond 10), which plain gradient steps handle badly. */
 function unscaled(x: Float64Array, features: string[]): string | undefined {
-  const n = features.length;
   return features.find((_, c) => {
-    let lo = Infinity, hi = -Infinity;
-    for (let i = c; i < x.length; i += n) { lo = Math.min(lo, x[i]!); hi = Math.max(hi, x[i]!); }
+    const [lo, hi] = extent(x, features.length, c);
     return Math.max(Math.abs(lo), Math.abs(hi)) > 10;
   });
 }

@@ -2,7 +2,7 @@
 // library and the command line write goes through here, so a kill, a full disk or a link never
 // leaves a half-written file or writes over another one.
 import { realpathSync, statSync } from 'node:fs';
-import { rename, rm, writeFile } from 'node:fs/promises';
+import { open, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 
 /** The temporary file beside `path` that a whole write goes through. */
@@ -10,11 +10,32 @@ export function temporaryFile(path: string): string {
   return join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
 }
 
-/** Writes `data` (or its pieces, one after another) to `path` whole: a temporary file beside it, renamed over it once complete. */
-export async function writeWhole(path: string, data: string | Uint8Array | Iterable<string>): Promise<void> {
+/**
+ * Creates the temporary file beside `path` for writing, refusing to open anything already there: a
+ * link planted at its name is never followed. What is there can only be left by an earlier process
+ * of this one's id that died mid-write (the name holds the id), so it is removed and the file created
+ * once more; a second clash (something keeps putting it back) is an error.
+ */
+export async function openTemporary(path: string): Promise<{ temporary: string; handle: FileHandle }> {
   const temporary = temporaryFile(path);
   try {
-    await writeFile(temporary, data);
+    return { temporary, handle: await open(temporary, 'wx') };
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    await rm(temporary, { force: true });
+    return { temporary, handle: await open(temporary, 'wx') };
+  }
+}
+
+/** Writes `data` (or its pieces, one after another) to `path` whole: a temporary file beside it, renamed over it once complete. */
+export async function writeWhole(path: string, data: string | Uint8Array | Iterable<string>): Promise<void> {
+  const { temporary, handle } = await openTemporary(path);
+  try {
+    try {
+      await writeFile(handle, data); // (the handle's own writeFile is not typed for iterables)
+    } finally {
+      await handle.close();
+    }
     await rename(temporary, path);
   } catch (e) {
     await rm(temporary, { force: true });

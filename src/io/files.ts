@@ -5,9 +5,11 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { writeWhole } from './atomic.js';
 import { fail } from '../errors.js';
+import { unreadable } from '../csvFile.js';
 import type { Model } from '../model.js';
 import { liftBlocks } from './blocks.js';
 import { modelFromFile, modelInfo, taskOf, type ModelInfo } from './modelFile.js';
+import { checkOptions } from './options.js';
 import type { Loss } from '../spec.js';
 import { exportOnnx, type OnnxOptions } from './onnx.js';
 import { exportTfjs, modelFromTfjs, TFJS_WEIGHTS_FILE, type TfjsExport, type TfjsImport } from './tfjs.js';
@@ -17,8 +19,7 @@ function read(path: string, why = ''): Buffer {
   try {
     return readFileSync(path);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    return fail(path, `${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, expected a file' : `cannot be read (${(e as Error).message})`}${why}`);
+    return unreadable(path, e, why);
   }
 }
 
@@ -40,22 +41,38 @@ export async function loadTfjs(path: string, options: { loss?: Loss } = {}): Pro
 
 /** loadTfjs, synchronously (for `train --weights`). */
 export function readTfjs(path: string, options: { loss?: Loss } = {}): TfjsImport {
+  checkOptions(options, ['loss'], '{ loss }');
   const text = read(path).toString('utf8');
-  let manifest: unknown;
+  let json: unknown;
   try {
-    manifest = (JSON.parse(text) as { weightsManifest?: unknown }).weightsManifest;
+    json = JSON.parse(text);
   } catch {
     // modelFromTfjs names the JSON error
   }
   const weights: Record<string, Buffer> = {};
-  if (Array.isArray(manifest)) {
-    for (const group of manifest) {
-      for (const p of (group as { paths?: unknown })?.paths as unknown[] ?? []) {
-        if (typeof p === 'string') weights[p] = read(join(dirname(path), p), ` (listed in ${path}'s weightsManifest)`);
-      }
-    }
-  }
+  for (const [p, file] of weightsFiles(path, json)) weights[p] = read(file, ` (listed in ${path}'s weightsManifest)`);
   return modelFromTfjs(text, weights, { ...options, source: path });
+}
+
+/** The weights files a TensorFlow.js model.json lists in its manifest, each as listed and as the file beside it. */
+function weightsFiles(path: string, json: unknown): [string, string][] {
+  const manifest = (json as { weightsManifest?: unknown } | null)?.weightsManifest;
+  if (!Array.isArray(manifest)) return [];
+  return manifest.flatMap((group) => ((group as { paths?: unknown })?.paths as unknown[] ?? []).flatMap((p): [string, string][] => (typeof p === 'string' ? [[p, join(dirname(path), p)]] : [])));
+}
+
+/**
+ * Every file that reading the model at `path` reads: the file, and for a TensorFlow.js model.json the
+ * weights files its manifest lists (the inputs a command's outputs must not write over).
+ */
+export function modelInputs(path: string): string[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(liftBlocks(readFileSync(path)).text);
+  } catch {
+    return [path]; // reading it names what is wrong
+  }
+  return [path, ...(isTfjs(json) ? weightsFiles(path, json).map(([, file]) => file) : [])];
 }
 
 /** Writes the model as an ONNX file, whole (see exportOnnx for the options). */
@@ -86,7 +103,6 @@ export async function readModelFile(path: string): Promise<ReturnType<typeof mod
   if (!metadata?.features || !metadata.target) {
     fail(path, "is a TensorFlow.js model without backprop's column names (userDefinedMetadata.backprop.features and target); read it with modelFromTfjs, or export it from a model file with 'backprop export'");
   }
-  if (metadata.features.length !== model.network.inputs) fail(`${path}: userDefinedMetadata.backprop.features`, `lists ${metadata.features.length} columns but the model has ${model.network.inputs} inputs`);
   const { features, target, targets, classes, threshold } = metadata;
   const info = modelInfo(`${path}: userDefinedMetadata.backprop`, { features, target, targets, classes, threshold, training: {} }, model.network);
   return { model, info, task: taskOf(model.network.loss) };

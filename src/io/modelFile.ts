@@ -130,16 +130,16 @@ export function* modelChunks(model: Model, info: ModelInfo): Generator<string> {
     format: MODEL_FORMAT,
     version: MODEL_VERSION,
     task: taskOf(loss),
-    features: [...info.features],
-    target: info.target,
+    features: checked.features,
+    target: checked.target,
     ...(checked.targets ? { targets: checked.targets } : {}),
     ...(checked.classes ? { classes: checked.classes } : {}),
-    threshold: checkThreshold(info.threshold ?? 0.5),
+    threshold: checked.threshold,
     model: { inputs, layers: layerSpecs(model.network), loss: lossSpec(model.network) },
     weights,
     scaler: model.scaler ?? null,
     targetScaler: model.targetScaler ?? null,
-    training: info.training ?? {},
+    training: checked.training,
     ...(state ? { state: encodeState(state, (values) => flat(values)) } : {}),
   };
   const text = JSON.stringify(file, null, 2).replace(/\[\s+([^\][{}"]*?)\s+\]/g, (_, inner: string) => `[${inner.replace(/\s+/g, ' ')}]`) + '\n';
@@ -282,33 +282,67 @@ export interface LoadedInfo extends Required<Omit<ModelInfo, 'targets' | 'classe
   classes?: string[];
 }
 
+/** A model's info but its training record: what a TensorFlow.js or ONNX export keeps (its columns and threshold). */
+export type ColumnInfo = Omit<ModelInfo, 'training'>;
+
+/** The shape of a network that its info is checked against. */
+type Shape = { inputs: number; loss: string; layers: readonly { units: number }[] };
+
 /**
  * Checks `info` against the model (one feature name per input; for several outputs, a target name
- * or a class label per output) and fills its defaults. Errors name `prefix`.field.
+ * or a class label per output; the threshold a probability), each key by name, and fills its
+ * defaults. Errors name `prefix`.field. The one check of a model's info: model files, TensorFlow.js
+ * and ONNX exports (columnInfo) and their readers all go through it.
  */
 export function modelInfo(prefix: string, info: ModelInfo, network: { inputs: number; loss: string; layers: readonly { units: number }[] }): LoadedInfo {
+  return checkInfo(prefix, info, network, true) as LoadedInfo;
+}
+
+/** modelInfo for what an export keeps: the same checks, and `training` is not a key (an export does not keep it). */
+export function columnInfo(prefix: string, info: ColumnInfo, network: Shape): Omit<LoadedInfo, 'training'> {
+  return checkInfo(prefix, info, network, false);
+}
+
+const COLUMN_KEYS = ['features', 'target', 'targets', 'classes', 'threshold'];
+
+function checkInfo(prefix: string, info: ModelInfo, network: Shape, withTraining: boolean): Omit<LoadedInfo, 'training'> & { training?: Record<string, unknown> } {
   const field = (name: string) => (prefix ? `${prefix}.${name}` : name);
-  const { inputs, loss } = network;
   const outputs = network.layers[network.layers.length - 1]!.units;
-  if (typeof info !== 'object' || info === null) fail(prefix, `expected { features, target }, got ${show(info)}`);
+  if (typeof info !== 'object' || info === null || Array.isArray(info)) fail(prefix, `expected { features, target }, got ${show(info)}`);
+  knownKeys(prefix, info, withTraining ? [...COLUMN_KEYS, 'training'] : COLUMN_KEYS);
   const { features, target, targets, classes, threshold, training } = info;
-  columnNames(field('features'), features, inputs, 'one per input');
+  checkFeatures(field('features'), features, network);
   if (typeof target !== 'string' || target === '') fail(field('target'), `expected a column name, got ${show(target)}`);
   if (training !== undefined && (typeof training !== 'object' || training === null || Array.isArray(training))) fail(field('training'), `expected an object, got ${show(training)}`);
-  const base = { features: [...features], target, threshold: checkThreshold(threshold ?? 0.5), training: training ?? {} };
-  if (isCategorical(loss)) {
+  const base = { features: [...features], target, threshold: checkThreshold(threshold ?? 0.5, field('threshold')), ...(withTraining ? { training: training ?? {} } : {}) };
+  const labels = classLabels(field('classes'), classes, network);
+  if (labels) {
     if (targets !== undefined && !(Array.isArray(targets) && targets.length === 1 && targets[0] === target)) {
       fail(field('targets'), `a classifier's ${outputs} outputs are the probabilities of its classes in the one column ${JSON.stringify(target)}; expected no targets, got ${show(targets)}`);
     }
-    const labels = classes === undefined ? Array.from({ length: outputs }, (_, k) => String(k)) : checkClasses(field('classes'), classes);
-    if (labels.length !== outputs) fail(field('classes'), `expected ${outputs} class labels (one per output of the ${loss} model), got ${labels.length}`);
     return { ...base, classes: labels };
   }
-  if (classes !== undefined) fail(field('classes'), `only a softmax classifier (categoricalCrossentropy, sparseCategoricalCrossentropy) has class labels; this model's loss is ${loss}`);
   if (targets === undefined) return base;
   const names = columnNames(field('targets'), targets, outputs, 'one per output');
   if (names[0] !== target) fail(field('target'), `is ${JSON.stringify(target)} but targets starts with ${JSON.stringify(names[0])}; target is the first of the targets`);
   return names.length > 1 ? { ...base, targets: names } : base;
+}
+
+/** One distinct non-empty name per input of the network. */
+export function checkFeatures(field: string, features: unknown, network: Shape): string[] {
+  return columnNames(field, features, network.inputs, 'one per input');
+}
+
+/** A softmax classifier's label per output (default '0', '1', …: the class indices); undefined for every other model, which has none. */
+export function classLabels(field: string, classes: unknown, network: Shape): string[] | undefined {
+  const { loss } = network, outputs = network.layers[network.layers.length - 1]!.units;
+  if (!isCategorical(loss)) {
+    if (classes !== undefined) fail(field, `only a softmax classifier (categoricalCrossentropy, sparseCategoricalCrossentropy) has class labels; this model's loss is ${loss}`);
+    return undefined;
+  }
+  const labels = classes === undefined ? Array.from({ length: outputs }, (_, k) => String(k)) : checkClasses(field, classes);
+  if (labels.length !== outputs) fail(field, `expected ${outputs} class labels (one per output of the ${loss} model), got ${labels.length}`);
+  return labels;
 }
 
 /** `count` distinct non-empty column names. */

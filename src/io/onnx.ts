@@ -5,7 +5,9 @@
 // with the few protobuf encoders in src/io/protobuf.ts, so no runtime dependency. Field numbers are
 // onnx.proto's.
 import type { Model } from '../model.js';
-import { fail, oneOf } from '../errors.js';
+import { oneOf } from '../errors.js';
+import { columnInfo, type ColumnInfo, type ModelInfo } from './modelFile.js';
+import { checkOptions } from './options.js';
 import { onnxActivation, PREVIOUS } from './activationNames.js';
 import { bytes, float, int, message, string, type Field } from './protobuf.js';
 
@@ -56,9 +58,9 @@ export interface OnnxOptions {
   /**
    * Kept in the file's metadata_props as `backprop.*` entries (JSON values): the feature names in
    * input order, the target names or class labels, the threshold — what a model file knows besides
-   * the network.
+   * the network, checked as a model file's are.
    */
-  info?: { features?: readonly string[]; target?: string; targets?: readonly string[]; classes?: readonly string[]; threshold?: number };
+  info?: Omit<ModelInfo, 'training'>;
 }
 
 /** What an ONNX export does with the model's scalers, in words (also in the file's metadata as backprop.scalers). */
@@ -75,7 +77,9 @@ export function onnxScalerNotes(model: Model): string[] {
  * regression trained on a standardized target, outputs in the target's units (its scaler's nodes last).
  */
 export function exportOnnx(model: Model, options: OnnxOptions = {}): Uint8Array {
+  checkOptions(options, ['precision', 'info'], '{ precision, info }');
   const precision = oneOf('precision', options.precision ?? 'float64', ONNX_PRECISIONS);
+  const info = options.info === undefined ? undefined : columnInfo('info', options.info, model.network);
   const { inputs, layers, loss } = model.network;
   const weights = model.getWeights();
   const nodes: Field[][] = [];
@@ -133,7 +137,7 @@ export function exportOnnx(model: Model, options: OnnxOptions = {}): Uint8Array 
     ...nodes.map((n) => bytes(1, n)), string(2, 'backprop'), ...initializers.map((t) => bytes(5, t)),
     bytes(11, rowsOf(precision, ONNX_INPUT, inputs)), bytes(12, rowsOf(precision, ONNX_OUTPUT, layers[layers.length - 1]!.units)),
   ];
-  const metadata = metadataOf(model, loss, precision, options.info);
+  const metadata = metadataOf(model, loss, precision, info);
   // ModelProto: ir_version (1), producer_name (2), graph (7), opset_import (8: domain 1, version 2), metadata_props (14: key 1, value 2)
   return message([
     int(1, IR_VERSION), string(2, 'backprop-wasm'), bytes(7, graph), bytes(8, [string(1, ''), int(2, ONNX_OPSET)]),
@@ -142,18 +146,7 @@ export function exportOnnx(model: Model, options: OnnxOptions = {}): Uint8Array 
 }
 
 /** The metadata_props entries: each value JSON, so a reader gets lists and numbers back as they were. */
-function metadataOf(model: Model, loss: string, precision: OnnxPrecision, info: OnnxOptions['info']): Record<string, string> {
-  const entries: Record<string, unknown> = { loss, precision, scalers: onnxScalerNotes(model) };
-  if (info !== undefined) {
-    if (typeof info !== 'object' || info === null) fail('info', 'expected { features, target, targets, classes, threshold }');
-    if (info.features !== undefined) {
-      if (info.features.length !== model.network.inputs) fail('info.features', `expected ${model.network.inputs} names (one per input), got ${info.features.length}`);
-      entries.features = [...info.features];
-    }
-    if (info.target !== undefined) entries.target = info.target;
-    if (info.targets !== undefined) entries.targets = [...info.targets];
-    if (info.classes !== undefined) entries.classes = [...info.classes];
-    if (info.threshold !== undefined) entries.threshold = info.threshold;
-  }
+function metadataOf(model: Model, loss: string, precision: OnnxPrecision, info: ColumnInfo | undefined): Record<string, string> {
+  const entries: Record<string, unknown> = { loss, precision, scalers: onnxScalerNotes(model), ...info };
   return Object.fromEntries(Object.entries(entries).map(([k, v]) => [`backprop.${k}`, JSON.stringify(v)]));
 }

@@ -1,6 +1,7 @@
 // Just enough of the protocol buffers wire format to write an ONNX model: varints, 32-bit floats
 // and length-delimited fields (strings, bytes, nested messages). A message is built as a
 // list of fields, each encoded as its tag and value (https://protobuf.dev/programming-guides/encoding/).
+import { concat } from './bytes.js';
 
 /** One encoded field; a message is the concatenation of its fields. */
 export type Field = Uint8Array;
@@ -45,11 +46,4 @@ export function string(field: number, value: string): Field {
 /** A message: its fields, in order. */
 export function message(fields: Field[]): Uint8Array {
   return concat(fields);
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) { out.set(p, at); at += p.length; }
-  return out;
 }

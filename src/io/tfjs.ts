@@ -1,13 +1,15 @@
 // The TensorFlow.js layers format, out and in: model.json (a Sequential of Dense and Dropout layers
 // and a weights manifest) beside one binary file of little-endian float32 weights in Keras's layout.
 // tf.loadLayersModel reads it, and tensorflowjs_converter turns it into a Keras model.
-import { BackpropError, fail, show } from '../errors.js';
+import { BackpropError, fail, knownKeys, show } from '../errors.js';
 import type { Activation, DenseLayer, Initializer, LayerSpec, Loss, LossSpec, Regularizer, RegularizerSpec } from '../spec.js';
 import { LOSS_LIST } from '../operations/losses.js';
 import { hasNone } from '../operations/rows.js';
 import { LOSSES, lossSpec } from '../spec.js';
 import { Model, type Weights } from '../model.js';
-import type { ModelInfo } from './modelFile.js';
+import { columnInfo, type ColumnInfo, type ModelInfo } from './modelFile.js';
+import { checkOptions } from './options.js';
+import { concat } from './bytes.js';
 import { fromTfjsActivation, tfjsActivation } from './activationNames.js';
 
 /** The name of the weights file beside an exported model.json. */
@@ -28,7 +30,7 @@ export interface TfjsModelJson {
   userDefinedMetadata?: { backprop: TfjsMetadata };
 }
 
-/** What this project keeps in an exported model.json's userDefinedMetadata. */
+/** What this project keeps in an exported model.json's userDefinedMetadata (its columns and threshold: src/io/modelFile.ts columnInfo). */
 export interface TfjsMetadata {
   /** The loss, with its parameter where it is not Keras's default (`{ name: 'huber', delta: 2 }`). */
   loss: LossSpec;
@@ -112,6 +114,10 @@ export function tfjsLayers(model: Model): { layers: DenseLayer[]; weights: Weigh
  * modelFromTfjs.
  */
 export function exportTfjs(model: Model, options: { weightsPath?: string; info?: Omit<ModelInfo, 'training'> } = {}): TfjsExport {
+  const o = checkOptions(options, ['weightsPath', 'info'], '{ weightsPath, info }');
+  const weightsPath = o.weightsPath ?? TFJS_WEIGHTS_FILE;
+  if (typeof weightsPath !== 'string' || weightsPath === '') fail('weightsPath', `expected the weights file's name, got ${show(weightsPath)}`);
+  const info = o.info === undefined ? undefined : columnInfo('info', o.info, model.network);
   const { inputs } = model.network;
   const { layers, weights, notes } = tfjsLayers(model);
   const names = layers.map((_, l) => `dense_${l + 1}`);
@@ -148,15 +154,14 @@ export function exportTfjs(model: Model, options: { weightsPath?: string; info?:
     const change = Math.abs(Math.fround(v) - v);
     if (change > largest) { largest = change; at = i; }
   });
-  const info = options.info;
   return {
     modelJson: {
       format: 'layers-model',
       generatedBy: 'backprop-wasm',
       convertedBy: null,
       modelTopology: { class_name: 'Sequential', config: { name: 'sequential', layers: topology }, keras_version: 'tfjs-layers 4.22.0', backend: 'tensor_flow.js' },
-      weightsManifest: [{ paths: [options.weightsPath ?? TFJS_WEIGHTS_FILE], weights: specs }],
-      userDefinedMetadata: { backprop: { loss: lossSpec(model.network), folded: notes, ...(info ? { features: [...info.features], target: info.target, ...(info.targets ? { targets: [...info.targets] } : {}), ...(info.classes ? { classes: [...info.classes] } : {}), threshold: info.threshold ?? 0.5 } : {}) } },
+      weightsManifest: [{ paths: [weightsPath], weights: specs }],
+      userDefinedMetadata: { backprop: { loss: lossSpec(model.network), folded: notes, ...info } },
     },
     weightData: new Uint8Array(data.buffer),
     rounding: { largest, weight: weightName(specs, at) },
@@ -184,6 +189,9 @@ export interface TfjsImport {
   metadata?: TfjsMetadata;
 }
 
+/** Where this project's metadata sits in a model.json. */
+const METADATA = 'userDefinedMetadata.backprop';
+
 /** Every spelling of a loss a model.json's training config may carry, from the loss rows. */
 const KERAS_LOSSES: Record<string, Loss> = Object.fromEntries(LOSS_LIST.flatMap((r) => (hasNone(r.tfjs) ? [] : [r.tfjs.name, ...r.tfjs.aliases, r.name].map((k) => [k, r.name]))));
 
@@ -195,9 +203,11 @@ const KERAS_LOSSES: Record<string, Loss> = Object.fromEntries(LOSS_LIST.flatMap(
  * metadata or training config.
  */
 export function modelFromTfjs(modelJson: unknown, weightData: TfjsWeightData, options: { loss?: Loss; source?: string } = {}): TfjsImport {
-  const source = options.source ?? 'model.json';
+  const o = checkOptions(options, ['loss', 'source'], '{ loss, source }');
+  const source = o.source ?? 'model.json';
+  if (typeof source !== 'string' || source === '') fail('source', `expected a name for messages (the file's), got ${show(source)}`);
   try {
-    return parseTfjs(parseJson(source, modelJson), weightData, options.loss);
+    return parseTfjs(parseJson(source, modelJson), weightData, o.loss);
   } catch (e) {
     if (e instanceof BackpropError && !e.field.startsWith(source)) fail(`${source}: ${e.field}`, e.message.slice(e.field.length + 2));
     throw e;
@@ -270,6 +280,10 @@ function parseTfjs(json: Record<string, unknown>, weightData: TfjsWeightData, lo
   if (inputs === undefined) fail('layers[0].batch_input_shape', 'is missing; the first layer must give the input shape [null, inputs]');
 
   const meta = isObject(json.userDefinedMetadata) && isObject(json.userDefinedMetadata.backprop) ? json.userDefinedMetadata.backprop as unknown as TfjsMetadata : undefined;
+  if (meta) {
+    knownKeys(METADATA, meta, ['loss', 'folded', 'features', 'target', 'targets', 'classes', 'threshold']);
+    if (meta.folded !== undefined && !(Array.isArray(meta.folded) && meta.folded.every((n) => typeof n === 'string'))) fail(`${METADATA}.folded`, `expected a list of notes (text), got ${show(meta.folded)}`);
+  }
   // TensorFlow.js keeps the compile settings in trainingConfig, the converter from Keras in modelTopology.training_config
   const training = isObject(json.trainingConfig) ? json.trainingConfig : isObject(topology.training_config) ? topology.training_config : undefined;
   const trainingLoss = training?.loss;
@@ -294,7 +308,11 @@ function parseTfjs(json: Record<string, unknown>, weightData: TfjsWeightData, lo
     const { field, message } = e as BackpropError;
     fail(specs[Number(at[1])]!.where + field.slice(at[0].length), message.slice(field.length + 2));
   }
-  return { model, ...(meta ? { metadata: { ...meta, loss } } : {}) };
+  if (!meta) return { model };
+  // Its columns, as an export writes them all or none, through the one check of a model's info
+  const { loss: _, folded, ...columns } = meta;
+  const named = Object.keys(columns).length > 0 ? columnInfo(METADATA, columns as ColumnInfo, model.network) : {};
+  return { model, metadata: { loss, ...(folded ? { folded } : {}), ...named } };
 }
 
 /** A Keras L1L2, L1 or L2 regularizer as this project's { l1, l2 }; undefined for none. */
@@ -369,12 +387,4 @@ function checkSpec(field: string, spec: unknown): ReadWeight {
 
 function bytesOf(data: ArrayBuffer | ArrayBufferView): Uint8Array {
   return data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) { out.set(p, at); at += p.length; }
-  return out;
 }

@@ -1,8 +1,9 @@
 // What every standalone format embeds: the Dense layers (Dropout is inference's identity and
 // leaves no trace), each kernel as the engines hold it ([units][inputs], a unit's weights
 // contiguous, so dot() sums in the engines' order), the scalers, and the names of inputs and classes.
-import { checkClasses, isCategorical } from '../../classes.js';
-import { fail, knownKeys, oneOf, show } from '../../errors.js';
+import { checkFeatures, classLabels } from '../modelFile.js';
+import { fail, oneOf, show } from '../../errors.js';
+import { checkOptions } from '../options.js';
 import type { Model } from '../../model.js';
 import type { Scaler } from '../../scaler.js';
 import type { Activation } from '../../spec.js';
@@ -48,12 +49,11 @@ export interface Plan {
   classes?: string[];
 }
 
-const OPTIONS = ['format', 'featureNames', 'classes', 'commonjs', 'prefix'];
+const OPTIONS = ['format', 'featureNames', 'classes', 'commonjs', 'prefix'] as const;
 
 /** Checks the options and reads what the export needs from the model. */
 export function planOf(model: Model, options: StandaloneOptions): Plan {
-  if (typeof options !== 'object' || options === null) fail('options', `expected { format: 'js' | 'wasm' | 'c' }, got ${show(options)}`);
-  knownKeys('', options, OPTIONS);
+  checkOptions(options, OPTIONS, "{ format: 'js' | 'wasm' | 'c' }");
   oneOf('format', options.format, STANDALONE_FORMATS);
   const { network } = model;
   const weights = model.getWeights();
@@ -67,14 +67,9 @@ export function planOf(model: Model, options: StandaloneOptions): Plan {
     inputs = layer.units;
     return planned;
   });
-  const featureNames = options.featureNames ?? Array.from({ length: network.inputs }, (_, i) => `x${i}`);
-  if (!Array.isArray(featureNames) || featureNames.length !== network.inputs || !featureNames.every((n) => typeof n === 'string')) {
-    fail('featureNames', `expected ${network.inputs} names (one per input), got ${show(featureNames)}`);
-  }
-  const categorical = isCategorical(network.loss);
-  if (options.classes !== undefined && !categorical) fail('classes', `only a softmax classifier has class labels; this model's loss is ${network.loss}`);
-  const classes = categorical ? (options.classes === undefined ? Array.from({ length: inputs }, (_, k) => String(k)) : checkClasses('classes', options.classes)) : undefined;
-  if (classes && classes.length !== inputs) fail('classes', `expected ${inputs} class labels (one per output), got ${classes.length}`);
+  // checked as a model file's columns are
+  const featureNames = options.featureNames === undefined ? Array.from({ length: network.inputs }, (_, i) => `x${i}`) : checkFeatures('featureNames', options.featureNames, network);
+  const classes = classLabels('classes', options.classes, network);
   if (options.commonjs !== undefined && typeof options.commonjs !== 'boolean') fail('commonjs', `expected true or false, got ${show(options.commonjs)}`);
   if (options.prefix !== undefined && (typeof options.prefix !== 'string' || !/^([A-Za-z_]\w*)?$/.test(options.prefix))) fail('prefix', `expected a C identifier (letters, digits, _), got ${show(options.prefix)}`);
   return {

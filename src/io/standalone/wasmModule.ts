@@ -6,31 +6,13 @@
 // computes it (the JS engine's expTable, the same bits) and writes it where the module reads it.
 import { ACTIVATIONS } from '../../contract.js';
 import { expTable } from '../../engines/math.js';
+import { ByteWriter } from '../bytes.js';
 import { base64, moduleTail, use } from './jsModule.js';
 import { littleEndian, numbersOf, type Plan } from './plan.js';
 import { JS_RUNTIME, PREDICTOR_WASM } from './runtime.js';
 
 /** Rows one call into the module takes; predictInto feeds more in slices of this many. */
 export const WASM_CAPACITY = 64;
-
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    out.push((n & 0x7f) | (n >= 0x80 ? 0x80 : 0));
-    n = Math.floor(n / 128);
-  } while (n > 0);
-  return out;
-}
-
-function sleb(n: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const byte = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && !(byte & 0x40)) || (n === -1 && byte & 0x40)) return [...out, byte];
-    out.push(byte | 0x80);
-  }
-}
 
 /** A cursor over a module's bytes, reading LEB128 numbers. */
 class Reader {
@@ -196,6 +178,11 @@ export interface PredictorModule {
   table: number | undefined;
 }
 
+/** An argument of a call in predict: an i32 constant, the rows (local 0), or raw instructions. */
+type Arg = number | typeof ROWS | Uint8Array;
+const ROWS = 'rows';
+const I32_MUL = Uint8Array.of(0x6c);
+
 /** The predictor module (`simd`: the SIMD build) cut to the plan's functions, with its predict and its model. */
 export function wasmModule(plan: Plan, simd: boolean): PredictorModule {
   const built = Uint8Array.from(atob(PREDICTOR_WASM[simd ? 'simd' : 'scalar']), (c) => c.charCodeAt(0));
@@ -217,24 +204,23 @@ export function wasmModule(plan: Plan, simd: boolean): PredictorModule {
     return start;
   };
   const x = take(WASM_CAPACITY * plan.inputs);
-  // predict(rows): each call's arguments as constants, rows (local 0) where a count is
-  const calls: { callee: number; args: number[] }[] = [];
-  const c = (v: number) => [0x41, ...sleb(v)], rows = [0x20, 0];
-  if (scaler !== undefined) calls.push({ callee: fn('standardize'), args: [...c(x), ...c(numbers + scaler * 8), ...rows, ...c(plan.inputs)] });
+  // predict(rows): each call's arguments as constants (i32.const), rows (local 0) where a count is, or raw instructions
+  const calls: { callee: number; args: Arg[] }[] = [];
+  if (scaler !== undefined) calls.push({ callee: fn('standardize'), args: [x, numbers + scaler * 8, ROWS, plan.inputs] });
   let inp = x;
   for (const [l, layer] of plan.layers.entries()) {
     const out = take(WASM_CAPACITY * layer.units);
-    calls.push({ callee: fn('dense'), args: [...c(out), ...c(inp), ...c(numbers + offsets[l]!.kernel * 8), ...c(numbers + offsets[l]!.bias * 8), ...rows, ...c(layer.inputs), ...c(layer.units)] });
-    if (layer.activation === 'softmax') calls.push({ callee: fn('softmax'), args: [...c(out), ...rows, ...c(layer.units)] });
+    calls.push({ callee: fn('dense'), args: [out, inp, numbers + offsets[l]!.kernel * 8, numbers + offsets[l]!.bias * 8, ROWS, layer.inputs, layer.units] });
+    if (layer.activation === 'softmax') calls.push({ callee: fn('softmax'), args: [out, ROWS, layer.units] });
     else if (layer.activation !== 'linear') {
       if (!ACTIVATIONS.includes(layer.activation)) throw new Error(`predictor module: no activation '${layer.activation}'`);
       // rows · units values (i32.mul); leakyRelu's slope after them, its layer's, every bit (f64.const)
-      const alpha = layer.activation === 'leakyRelu' ? [0x44, ...littleEndian(Float64Array.of(layer.alpha!))] : [];
-      calls.push({ callee: fn(`act_${layer.activation}`), args: [...c(out), ...rows, ...c(layer.units), 0x6c, ...alpha] });
+      const alpha = layer.activation === 'leakyRelu' ? [new ByteWriter().byte(0x44).bytes(littleEndian(Float64Array.of(layer.alpha!))).written] : [];
+      calls.push({ callee: fn(`act_${layer.activation}`), args: [out, ROWS, layer.units, I32_MUL, ...alpha] });
     }
     inp = out;
   }
-  if (targetScaler !== undefined) calls.push({ callee: fn('unstandardize'), args: [...c(inp), ...c(numbers + targetScaler * 8), ...rows, ...c(plan.outputs)] });
+  if (targetScaler !== undefined) calls.push({ callee: fn('unstandardize'), args: [inp, numbers + targetScaler * 8, ROWS, plan.outputs] });
   // the functions kept: those predict calls and all they call, in the build's order
   const kept = new Set<number>();
   const visit = (f: number) => {
@@ -251,34 +237,63 @@ export function wasmModule(plan: Plan, simd: boolean): PredictorModule {
     && named.some((a) => a >= s.offset - 16 && a < s.offset + s.bytes.length));
   segments.push({ offset: numbers, bytes: littleEndian(values) });
 
-  const section = (id: number, body: number[]) => [id, ...uleb(body.length), ...body];
-  const vector = (items: number[][]) => [...uleb(items.length), ...items.flat()];
-  const predictType = [0x60, 1, 0x7f, 0];
-  const bytesOf = (b: Uint8Array) => Array.from(b);
-  const body = (f: number): number[] => {
-    const b = p.bodies[f]!, out: number[] = [];
+  const module = new ByteWriter().bytes(built.subarray(0, 8));
+  const section = (id: number, write: (w: ByteWriter) => void) => module.byte(id).sized(write);
+  const name = (w: ByteWriter, s: string) => {
+    const b = new TextEncoder().encode(s);
+    w.u(b.length).bytes(b);
+  };
+  // a kept function's body, each call's callee renumbered
+  const body = (w: ByteWriter, f: number) => {
+    const b = p.bodies[f]!;
     let from = 0;
     for (const call of b.calls) {
-      for (let i = from; i < call.start; i++) out.push(b.bytes[i]!);
-      for (const v of uleb(index.get(call.callee)!)) out.push(v);
+      w.bytes(b.bytes.subarray(from, call.start)).u(index.get(call.callee)!);
       from = call.end;
     }
-    for (let i = from; i < b.bytes.length; i++) out.push(b.bytes[i]!);
-    return [...uleb(out.length), ...out];
+    w.bytes(b.bytes.subarray(from));
   };
-  const predict = [0, ...calls.flatMap((k) => [...k.args, 0x10, ...uleb(index.get(k.callee)!)]), 0x0b];
-  const name = (s: string) => [...uleb(s.length), ...new TextEncoder().encode(s)];
-  const module = [
-    ...built.subarray(0, 8),
-    ...section(1, vector([...p.types.map(bytesOf), predictType])),
-    ...section(3, vector([...order.map((f) => uleb(p.functionTypes[f]!)), uleb(p.types.length)])),
-    ...section(5, [1, 0x00, ...uleb(Math.ceil(at / 65536))]), // one memory, its pages, no maximum
-    ...section(7, vector([[...name('predict'), 0, ...uleb(order.length)], [...name('memory'), 2, 0]])),
-    ...(p.sections.has(12) ? section(12, uleb(segments.length)) : []),
-    ...section(10, vector([...order.map(body), [...uleb(predict.length), ...predict]])),
-    ...section(11, vector(segments.map((s) => [0, 0x41, ...sleb(s.offset), 0x0b, ...uleb(s.bytes.length), ...bytesOf(s.bytes)]))),
-  ];
-  return { module: Uint8Array.from(module), x, out: inp, table: readsTable ? table : undefined };
+  const predict = (w: ByteWriter) => {
+    w.byte(0); // no locals
+    for (const { callee, args } of calls) {
+      for (const a of args) {
+        if (a === ROWS) w.byte(0x20).byte(0);
+        else if (typeof a === 'number') w.byte(0x41).s(a);
+        else w.bytes(a);
+      }
+      w.byte(0x10).u(index.get(callee)!);
+    }
+    w.byte(0x0b);
+  };
+  section(1, (w) => {
+    w.u(p.types.length + 1);
+    for (const t of p.types) w.bytes(t);
+    w.bytes([0x60, 1, 0x7f, 0]); // predict: (i32) → ()
+  });
+  section(3, (w) => {
+    w.u(order.length + 1);
+    for (const f of order) w.u(p.functionTypes[f]!);
+    w.u(p.types.length);
+  });
+  section(5, (w) => w.bytes([1, 0x00]).u(Math.ceil(at / 65536))); // one memory, its pages, no maximum
+  section(7, (w) => {
+    w.u(2);
+    name(w, 'predict');
+    w.byte(0).u(order.length);
+    name(w, 'memory');
+    w.byte(2).byte(0);
+  });
+  if (p.sections.has(12)) section(12, (w) => w.u(segments.length));
+  section(10, (w) => {
+    w.u(order.length + 1);
+    for (const f of order) w.sized((b) => body(b, f));
+    w.sized(predict);
+  });
+  section(11, (w) => {
+    w.u(segments.length);
+    for (const s of segments) w.byte(0).byte(0x41).s(s.offset).byte(0x0b).u(s.bytes.length).bytes(s.bytes);
+  });
+  return { module: module.written, x, out: inp, table: readsTable ? table : undefined };
 }
 
 /** Whether the SIMD build computes anything its own way for this plan: only dense over four inputs or more does. */
