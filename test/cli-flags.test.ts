@@ -128,3 +128,10 @@ describe('a flag where a value was expected', () => {
     refused(['train', '--dataset', 'package', '--epochs', '--lr', '0.1'], /^backprop: --epochs: expected a value \(N\) after it, got the flag --lr; a value that starts with '-' is written --epochs=…\n$/);
   });
 });
+
+describe('a model file that holds JSON but not an object', () => {
+  it.each([['predict'], ['evaluate']])('%s names the file and what it expected (null once read as a TensorFlow.js model)', (command) => {
+    writeFileSync(join(dir, 'null.json'), 'null\n');
+    refused([command, 'null.json', STUDENTS], /^backprop: null\.json: is not a backprop model file: expected a JSON object with "format": "backprop-model"/);
+  });
+});

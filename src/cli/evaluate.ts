@@ -129,8 +129,9 @@ function plainTfjs(path: string): boolean {
   } catch {
     return false;
   }
+  if (!isTfjs(json)) return false;
   const meta = (json as { userDefinedMetadata?: { backprop?: { features?: unknown } } }).userDefinedMetadata?.backprop;
-  return isTfjs(json) && meta?.features === undefined;
+  return meta?.features === undefined;
 }
 
 /** A CSV header that lacks a column the model needs is an error naming them all (and saying predict needs no target). */
