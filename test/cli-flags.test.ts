@@ -1,7 +1,9 @@
 // The CLI's flags as a new user meets them (the built dist/cli.js): a flag the run would not use, a
 // key given twice, a stray argument, a value out of range or missing — each refused with exit 1,
 // one message naming the flag, no stack trace, nothing on stdout and no file written.
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -134,4 +136,20 @@ describe('a model file that holds JSON but not an object', () => {
     writeFileSync(join(dir, 'null.json'), 'null\n');
     refused([command, 'null.json', STUDENTS], /^backprop: null\.json: is not a backprop model file: expected a JSON object with "format": "backprop-model"/);
   });
+});
+
+describe('a command ended midway (Ctrl-C, a kill)', () => {
+  it.each([['SIGINT', 130], ['SIGTERM', 143]] as const)('%s while predict --out writes: exit %i, the output not written, no temporary file left', async (signal, code) => {
+    const rows = Array.from({ length: 1_000_000 }, (_, i) => `${5 + (i % 40) / 10},${5 + (i % 50) / 10}`);
+    writeFileSync(join(dir, 'many.csv'), `cgpa,resume_score\n${rows.join('\n')}\n`);
+    const child = spawn(process.execPath, [fileURLToPath(new URL('../dist/cli.js', import.meta.url)), 'predict', 'placed.json', 'many.csv', '--out', 'p.csv'], { cwd: dir, stdio: 'ignore' });
+    const ended = new Promise<number | null>((done) => child.on('exit', (c) => done(c)));
+    const temporary = () => readdirSync(dir).filter((f) => f.endsWith('.tmp'));
+    // the signal once the temporary file is there: the output is being written
+    while (temporary().length === 0 && child.exitCode === null) await new Promise((r) => setTimeout(r, 2));
+    child.kill(signal);
+    expect(await ended).toBe(code);
+    expect(temporary()).toEqual([]);
+    expect(existsSync(join(dir, 'p.csv'))).toBe(false);
+  }, 60_000);
 });

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
+import { removeTemporaries, watchWriting } from '../io/atomic.js';
 import { demo } from './demo.js';
 import { train } from './train.js';
 import { predict } from './predict.js';
@@ -62,6 +63,13 @@ async function main(argv: string[]): Promise<number> {
 
 // Output piped into e.g. `head` may close early; that ends the command, quietly.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(0); throw e; });
+// Ended midway (Ctrl-C, a kill) while an output is written: it is dropped, not left as a temporary
+// file. Only then is the signal listened to (a listener keeps it from ending the process at once,
+// which a long epoch would delay); the exit waits a turn of the event loop, so that a progress bar's
+// own listener first puts the cursor back, and gives the code a shell gives a process the signal ended.
+const ending = { SIGINT: () => setImmediate(() => process.exit(130)), SIGTERM: () => setImmediate(() => process.exit(143)) };
+watchWriting((writing) => { for (const [signal, end] of Object.entries(ending)) writing ? process.on(signal, end) : process.off(signal, end); });
+process.on('exit', removeTemporaries);
 
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },

@@ -2,10 +2,9 @@
 // nothing), never the same file as an input, and written whole or not at all: to a temporary
 // file beside it, then renamed over it.
 import { accessSync, constants, existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fail } from '../errors.js';
-import { fileIdentity, openTemporary, temporaryFile, writeWhole } from '../io/atomic.js';
+import { dropTemporary, fileIdentity, openTemporary, placeTemporary, temporaryFile, writeWhole } from '../io/atomic.js';
 
 export { writeWhole };
 
@@ -119,7 +118,7 @@ export async function outputStream(output: Output): Promise<OutputStream> {
   };
   const abort = async () => {
     await closeHandle().catch(() => {});
-    await rm(temporary, { force: true });
+    await dropTemporary(temporary);
   };
   return {
     // writeFile on a handle writes all of the text from the current position (write alone may write part)
@@ -127,7 +126,7 @@ export async function outputStream(output: Output): Promise<OutputStream> {
     close: async () => {
       try {
         await closeHandle();
-        await rename(temporary, output.path);
+        await placeTemporary(temporary, output.path);
       } catch (e) {
         await abort();
         failed(e);

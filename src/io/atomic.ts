@@ -1,7 +1,7 @@
 // Writing a file whole or not at all, and telling whether two paths name one file: every file the
 // library and the command line write goes through here, so a kill, a full disk or a link never
 // leaves a half-written file or writes over another one.
-import { realpathSync, statSync } from 'node:fs';
+import { realpathSync, rmSync, statSync } from 'node:fs';
 import { open, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 
@@ -18,13 +18,51 @@ export function temporaryFile(path: string): string {
  */
 export async function openTemporary(path: string): Promise<{ temporary: string; handle: FileHandle }> {
   const temporary = temporaryFile(path);
+  let handle: FileHandle;
   try {
-    return { temporary, handle: await open(temporary, 'wx') };
+    handle = await open(temporary, 'wx');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     await rm(temporary, { force: true });
-    return { temporary, handle: await open(temporary, 'wx') };
+    handle = await open(temporary, 'wx');
   }
+  writing.add(temporary);
+  if (writing.size === 1) onWriting?.(true);
+  return { temporary, handle };
+}
+
+/** The temporary files open now: what removeTemporaries removes if the process is ended midway. */
+const writing = new Set<string>();
+let onWriting: ((writing: boolean) => void) | undefined;
+
+/** Tells `listener` when the first temporary file opens (true) and when the last is put in place or dropped (false). */
+export function watchWriting(listener: (writing: boolean) => void): void {
+  onWriting = listener;
+}
+
+function settled(temporary: string): void {
+  if (writing.delete(temporary) && writing.size === 0) onWriting?.(false);
+}
+
+/** Puts a complete temporary file in place over `path`. */
+export async function placeTemporary(temporary: string, path: string): Promise<void> {
+  await rename(temporary, path);
+  settled(temporary);
+}
+
+/** Removes a temporary file whose write failed or was given up: the path keeps what it held. */
+export async function dropTemporary(temporary: string): Promise<void> {
+  await rm(temporary, { force: true });
+  settled(temporary);
+}
+
+/**
+ * Removes every temporary file still being written, at once (an 'exit' listener cannot wait): for a
+ * process ended midway, as the command line is by Ctrl-C, so that no `.name.PID.tmp` is left behind.
+ */
+export function removeTemporaries(): void {
+  for (const temporary of writing) rmSync(temporary, { force: true });
+  writing.clear();
 }
 
 /** Writes `data` (or its pieces, one after another) to `path` whole: a temporary file beside it, renamed over it once complete. */
@@ -36,9 +74,9 @@ export async function writeWhole(path: string, data: string | Uint8Array | Itera
     } finally {
       await handle.close();
     }
-    await rename(temporary, path);
+    await placeTemporary(temporary, path);
   } catch (e) {
-    await rm(temporary, { force: true });
+    await dropTemporary(temporary);
     throw e;
   }
 }
