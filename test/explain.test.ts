@@ -88,11 +88,16 @@ describe('backprop explain --dataset package', () => {
     expect(refused.stderr).toBe(`backprop: --row: row ${held} is held out for validation (--validation-split); pick a training row\n`);
   });
 
-  it('the step is the one train takes with the same flags: one batch per epoch ends where train --epochs 1 does', () => {
+  it.each([
+    ['classes 0, 1, 2', (i: number) => (i * i) % 3, []],
+    // train z-scores a regression's target: explain's step must see it so (it saw the raw target)
+    ['a regression', (i: number) => 1.7 * i - 0.3 * ((i * 5) % 7) + 0.05 * i * i, []],
+    ['a regression with --raw-target', (i: number) => 1.7 * i - 0.3 * ((i * 5) % 7), ['--raw-target']],
+  ] as const)('the step is the one train takes with the same flags (%s): one batch per epoch ends where train --epochs 1 does', (_, target, extra) => {
     const dir = mkdtempSync(join(tmpdir(), 'explain-'));
     const file = join(dir, 'd.csv');
-    writeFileSync(file, 'a,b,y\n' + Array.from({ length: 10 }, (_, i) => `${i},${(i * 5) % 7},${(i * i) % 3}`).join('\n') + '\n');
-    const flags = [file, '--target', 'y', '--standardize', '--layers', '4,1', '--batch-size', '10', '--epochs', '1', '--seed', '3', '--json'];
+    writeFileSync(file, 'a,b,y\n' + Array.from({ length: 10 }, (_, i) => `${i},${(i * 5) % 7},${target(i)}`).join('\n') + '\n');
+    const flags = [file, '--target', 'y', '--standardize', ...extra, '--layers', '4,1', '--batch-size', '10', '--epochs', '1', '--seed', '3', '--json'];
     const trained = JSON.parse(spawnSync(process.execPath, [CLI, 'train', ...flags], { encoding: 'utf8' }).stdout);
     const explained = JSON.parse(backprop(...flags).stdout);
     expect(explained.newWeights).toEqual(trained.weights);

@@ -7,7 +7,7 @@ import { number, type Command, type FlagGroup, type Scope, type Values } from '.
 import { num } from './report.js';
 import { earlyStoppingFlag, fitOptions, modelOptions } from './run.js';
 import { train } from './train.js';
-import { CSV_RESULT_FLAGS, csvRun, holdOut, holdOutFlags } from './trainCsv.js';
+import { CSV_RESULT_FLAGS, csvRun, holdOut, holdOutFlags, standardizesTarget } from './trainCsv.js';
 
 /** Flags about a whole training run's results: refused, as explain shows one step. */
 const WHOLE_RUN: Scope = { applies: () => false, refusal: () => 'is about a whole training run (backprop train); explain shows one step' };
@@ -55,7 +55,7 @@ the run applies (data, network, initial weights, optimizer, batches, row order, 
     }
     const model = new Model(run.spec);
     const trace = await model.trace(training ? training.map((r) => run.x[r]!) : run.x, training ? training.map((r) => run.y[r]!) : run.y, {
-      ...run.fit, step, rows, standardize: v.standardize === true, validationData: validation,
+      ...run.fit, step, rows, standardize: v.standardize === true, standardizeTarget: run.standardizeTarget === true, validationData: validation,
       earlyStopping: earlyStoppingFlag(v),
     });
     const dataRows = trace.rows.map((r) => (training ? training[r]! : r) + 1);
@@ -81,6 +81,8 @@ export interface Source {
   training?: number[];
   /** The rows held out, as fit's validationData. */
   validation?: [number[][], number[][]];
+  /** Whether train z-scores the target of this run (a CSV regression's): the step sees it so. */
+  standardizeTarget?: boolean;
 }
 
 
@@ -110,6 +112,7 @@ async function csvSource(v: Values, path: string | undefined): Promise<Source> {
     source: source.file ? { file: source.file } : { dataset: source.name }, title: `${source.name}: ${count(data.rows, 'row')}; ${count(n, 'feature')} → ${data.targets.join(', ')} (${task})`, features: data.features,
     // the model's seed as train's CSV run sets it
     target: data.target, x, y: targets, classify: kind !== 'regression' && width === 1, spec: { ...spec, seed: fit.seed }, fit,
+    standardizeTarget: standardizesTarget(v, run),
     ...(parts ? { training: parts.train, validation: [parts.validation.map((r) => x[r]!), parts.validation.map((r) => targets[r]!)] } : {}),
   };
 }
@@ -132,7 +135,7 @@ export function explainText(t: Trace, run: Source, dataRows: number[], standardi
   ];
   const shownRows = Math.min(t.rows.length, SHOW.rows);
   for (let r = 0; r < shownRows; r++) {
-    out.push('', `forward pass, row ${dataRows[r]}${standardized ? ' (standardized)' : ''}: ${run.features.map((f, i) => `${f} ${num(t.x[r]![i]!)}`).join(', ')} → ${run.target} ${t.y[r]!.map((v) => num(v)).join(' ')}`);
+    out.push('', `forward pass, row ${dataRows[r]}${standardized ? ' (standardized)' : ''}: ${run.features.map((f, i) => `${f} ${num(t.x[r]![i]!)}`).join(', ')} → ${run.target}${run.standardizeTarget ? ' (standardized)' : ''} ${t.y[r]!.map((v) => num(v)).join(' ')}`);
     t.layers.forEach((layer, l) => {
       const units = Math.min(layer.units, SHOW.units);
       for (let j = 0; j < units; j++) {

@@ -185,11 +185,16 @@ export function csvSettings(v: Values, { data, kind, loss }: { data: CsvData; ki
   return { spec, fit: fitOptions(v, CSV_FIT) };
 }
 
+/** Whether a CSV run trains on its target z-scored: a regression's, unless --raw-target (or a loss that reads the target as it is). */
+export function standardizesTarget(v: Values, { kind, loss }: { kind: Kind; loss: Loss }): boolean {
+  return kind === 'regression' && v['raw-target'] !== true && LOSS_ROWS[loss].scalesTargets;
+}
+
 /** The options of a CSV run's fit, but its validation rows (train holds out its own, a search each trial's). */
 export function csvFitOptions(v: Values, { kind, data, loss }: { kind: Kind; data: CsvData; loss: Loss }, fit: FitOptions): ModelFitOptions {
   return {
     ...fit, threshold: thresholdFlag(v.threshold, 0.5), standardize: v.standardize === true,
-    standardizeTarget: kind === 'regression' && v['raw-target'] !== true && LOSS_ROWS[loss].scalesTargets,
+    standardizeTarget: standardizesTarget(v, { kind, loss }),
     earlyStopping: earlyStoppingFlag(v), classWeight: classWeightFlag(v['class-weight'], kind === 'multiclass' ? data.classes! : ['0', '1']),
   };
 }
