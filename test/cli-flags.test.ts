@@ -145,8 +145,9 @@ describe('a command ended midway (Ctrl-C, a kill)', () => {
     const child = spawn(process.execPath, [fileURLToPath(new URL('../dist/cli.js', import.meta.url)), 'predict', 'placed.json', 'many.csv', '--out', 'p.csv'], { cwd: dir, stdio: 'ignore' });
     const ended = new Promise<number | null>((done) => child.on('exit', (c) => done(c)));
     const temporary = () => readdirSync(dir).filter((f) => f.endsWith('.tmp'));
-    // the signal once the temporary file is there: the output is being written
-    while (temporary().length === 0 && child.exitCode === null) await new Promise((r) => setTimeout(r, 2));
+    // the signal once predictions are in the temporary file (not the empty one checkOutputs tries first)
+    const writing = () => temporary().some((f) => statSync(join(dir, f), { throwIfNoEntry: false })?.size);
+    while (!writing() && child.exitCode === null) await new Promise((r) => setTimeout(r, 2));
     child.kill(signal);
     expect(await ended).toBe(code);
     expect(temporary()).toEqual([]);

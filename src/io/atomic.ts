@@ -18,17 +18,25 @@ export function temporaryFile(path: string): string {
  */
 export async function openTemporary(path: string): Promise<{ temporary: string; handle: FileHandle }> {
   const temporary = temporaryFile(path);
-  let handle: FileHandle;
+  // listed before it is created: from the moment it exists, an ended process removes it
+  writing.add(temporary);
+  if (writing.size === 1) onWriting?.(true);
   try {
-    handle = await open(temporary, 'wx');
+    return { temporary, handle: await createExclusive(temporary) };
+  } catch (e) {
+    settled(temporary);
+    throw e;
+  }
+}
+
+async function createExclusive(temporary: string): Promise<FileHandle> {
+  try {
+    return await open(temporary, 'wx');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     await rm(temporary, { force: true });
-    handle = await open(temporary, 'wx');
+    return await open(temporary, 'wx');
   }
-  writing.add(temporary);
-  if (writing.size === 1) onWriting?.(true);
-  return { temporary, handle };
 }
 
 /** The temporary files open now: what removeTemporaries removes if the process is ended midway. */
