@@ -56,7 +56,7 @@ export async function readCsvFile(path: string, options: Omit<CsvDataOptions, 's
 }
 
 /** What streamBatches calls: with the header, with each batch of rows, after each piece of the file. */
-export interface BatchHandlers {
+interface BatchHandlers {
   header?(columns: string[]): void;
   /**
    * `x`: the batch's features, rows × features, row-major (a view valid until the call returns);

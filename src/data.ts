@@ -4,7 +4,7 @@ import { fail, show } from './errors.js';
 export type Matrix = readonly (readonly number[])[] | Float64Array | readonly number[];
 
 /** Where toMatrix writes `rows` rows: room for them, at the start (a Workspace is one: its input region). */
-export interface RowsPlace {
+interface RowsPlace {
   input(rows: number): Float64Array;
 }
 

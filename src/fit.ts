@@ -82,7 +82,7 @@ export function rowsOf(network: Network, x: Matrix, y: Matrix, xField = 'x', yFi
   return { data, ys, rows };
 }
 
-export interface PreparedFit {
+interface PreparedFit {
   settings: Settings;
   validation: ValidationSettings;
   train: Rows;

@@ -11,7 +11,7 @@ import { coreCount } from './cores.js';
 import { type Network, parameterCount } from './spec.js';
 
 /** What a worker is given: the threads build, the memory it shares, the descriptor and its thread number (1, 2, …). */
-export interface ThreadData {
+interface ThreadData {
   module: WebAssembly.Module;
   memory: WebAssembly.Memory;
   net: number;
@@ -19,13 +19,13 @@ export interface ThreadData {
 }
 
 /** A started worker: `ready` once it has its instance and is entering `work`. */
-export interface ThreadWorker {
+interface ThreadWorker {
   ready: Promise<void>;
   terminate(): unknown;
 }
 
 /** How this platform starts a worker, or why it cannot (then a fit runs on one thread and says so once). */
-export type ThreadStarter = ((data: ThreadData) => ThreadWorker) | { unavailable: string };
+type ThreadStarter = ((data: ThreadData) => ThreadWorker) | { unavailable: string };
 
 let starter: ThreadStarter = { unavailable: 'this platform has no workers for threads' };
 let noted = false;

@@ -193,7 +193,7 @@ function epochSteps(network: Network, ws: Workspace, rows: number, s: Settings, 
  * Keras's ReduceLROnPlateau (callbacks/reduce_lr_on_plateau.py) after each epoch's logs are complete:
  * lowers the rate the kernels read. Its counters and best value are public: a checkpoint saves them.
  */
-export class PlateauWatch {
+class PlateauWatch {
   best: number | null = null;
   wait = 0;
   cooldownCounter = 0;

@@ -7,7 +7,7 @@ import type { EpochLogs, History, Resumable } from './trainer.js';
 export type { ValidationOptions, ValidationSettings } from './fitOptions.js';
 
 /** Early stopping's counters as a checkpoint keeps them. */
-export interface EarlyStoppingState {
+interface EarlyStoppingState {
   /** The best monitored value so far (Infinity before the first epoch watched). */
   best: number;
   /** The epoch that reached it (-1 before the first epoch). */

@@ -7,7 +7,7 @@ import { fragment } from './fragment.js';
 const HEADING = '## Backpropagation for the 2-2-1 network, weight by weight';
 
 /** The section's text, from below its heading to the next section. */
-export function derivationText(): string {
+function derivationText(): string {
   const start = readme.indexOf(HEADING);
   if (start < 0) return '';
   const body = readme.slice(start + HEADING.length);

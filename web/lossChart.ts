@@ -5,15 +5,15 @@ import type uPlot from 'uplot';
 import { axis, mountChart } from './uplot.js';
 import { fragment } from './fragment.js';
 
-export const LOSS_COLOR = '#2563eb';
-export const TEST_COLOR = '#111827';
+const LOSS_COLOR = '#2563eb';
+const TEST_COLOR = '#111827';
 /** Runs this short mark each epoch with a dot: a line needs two epochs, and a few are easier read as points. */
 const DOTTED_EPOCHS = 50;
 /** Epoch ticks step by whole numbers: 1, 2, 5, 10, 20, 50, … */
 const EPOCH_STEPS = Array.from({ length: 24 }, (_, k) => [1, 2, 5][k % 3]! * 10 ** Math.floor(k / 3));
 
 /** A log-axis tick: plain where plain is short, else as 1e-4 (uPlot's own format rounds 0.0001 to "0"). */
-export function logTick(v: number): string {
+function logTick(v: number): string {
   return v >= 1e-3 && v < 1e5 ? String(Number(v.toPrecision(6))) : v.toExponential().replace(/\.?0*e\+?/, 'e');
 }
 

@@ -18,7 +18,7 @@ export const classColor = (k: number) => rgb(PALETTE[k % PALETTE.length]!);
 /** The darkest a map cell gets, as a share of the way from white to its colour: the dots stay visible on it. */
 const DEEPEST = 0.7;
 /** At most this many rows are drawn as dots (an even sample of them): more would hide the map and slow each repaint. */
-export const MAX_DOTS = 1000;
+const MAX_DOTS = 1000;
 
 /** White at 0, towards `c` at 1. */
 const towards = (c: readonly number[], t: number, depth = DEEPEST): [number, number, number] => [0, 1, 2].map((i) => Math.round(255 + (c[i]! - 255) * Math.min(1, Math.max(0, t)) * depth)) as [number, number, number];

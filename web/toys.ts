@@ -16,7 +16,7 @@ export const TOY_TITLES: Record<Toy, string> = {
   plane: 'plane: a slope (regression)',
 };
 
-export const TOY_ROWS = 400;
+const TOY_ROWS = 400;
 /** Half the side of the square the points lie in: both features run from −5 to 5, as Playground's do. */
 const R = 5;
 
@@ -71,7 +71,7 @@ export function toyData(toy: Toy, noise: number, seed = 0): ToyData {
 }
 
 /** Inputs the network can be given besides x1 and x2, as Playground's feature crosses. */
-export const CROSSES = {
+const CROSSES = {
   'x1²': (a: number, _b: number) => a * a,
   'x2²': (_a: number, b: number) => b * b,
   'x1·x2': (a: number, b: number) => a * b,

@@ -18,7 +18,7 @@ export const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.g
 export const lossChart = new LossChart($('loss-chart'), $('loss-legend'));
 export const diagram = new NetworkDiagram($('network') as unknown as SVGSVGElement, $('network-details'));
 export const outputMap = new OutputMap($('plane-chart'));
-export const unitMaps = new UnitMaps($('unit-maps'));
+const unitMaps = new UnitMaps($('unit-maps'));
 export const background = new PageWorker((m) => {
   outputMap.paint(m.output);
   unitMaps.paint(m.units);

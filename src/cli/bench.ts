@@ -110,7 +110,7 @@ export function checkSearchTargets(rows: SearchBenchRow[]): TargetCheck[] {
   });
 }
 
-export interface TargetCheck {
+interface TargetCheck {
   target: string;
   network: string;
   /** The training mode, or the call ('predict-1', 'predict-10000', 'fit-4'). */

@@ -42,7 +42,7 @@ export function metricsText(columns: Record<string, Metrics>, classes?: readonly
 export const BATCH = 4096;
 
 /** The model's outputs for every row of x, rows × outputs, flat, predicted a batch at a time. */
-export function predictRows(model: Model, x: Float64Array, engine: EngineKind): Float64Array {
+function predictRows(model: Model, x: Float64Array, engine: EngineKind): Float64Array {
   const { inputs, layers } = model.network;
   const k = layers[layers.length - 1]!.units, rows = x.length / inputs;
   const out = new Float64Array(rows * k);

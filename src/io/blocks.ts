@@ -18,7 +18,7 @@ const LITTLE_ENDIAN = new Uint8Array(new Float64Array([1]).buffer)[7] === 0x3f;
 /** Fills values[0 … n) with the block's values start … start + n. */
 export type Fill = (start: number, values: Float64Array, n: number) => void;
 /** Takes the block's values start … start + n from values[0 … n). */
-export type Take = (start: number, values: Float64Array, n: number) => void;
+type Take = (start: number, values: Float64Array, n: number) => void;
 
 /** The base64 text of `count` values, chunk by chunk, to write one after another. */
 export function* blockChunks(count: number, fill: Fill): Generator<string> {

@@ -17,7 +17,7 @@ export const ONNX_OPSET = 13;
 const IR_VERSION = 7;
 /** TensorProto.DataType of each precision. */
 const DATA_TYPE = { float64: 11, float32: 1 } as const;
-export type OnnxPrecision = keyof typeof DATA_TYPE;
+type OnnxPrecision = keyof typeof DATA_TYPE;
 export const ONNX_PRECISIONS = Object.keys(DATA_TYPE) as OnnxPrecision[];
 const ATTRIBUTE_FLOAT = 1; // AttributeProto.AttributeType
 

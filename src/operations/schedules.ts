@@ -26,7 +26,7 @@ const INITIAL: ParamRow = { kind: 'number', check: positiveFinite };
 const STEPS: ParamRow = { kind: 'number', check: positiveFinite };
 
 /** A schedule's parameters, checked, every default filled in. */
-export type ScheduleParams = Record<string, Value>;
+type ScheduleParams = Record<string, Value>;
 const n = (p: ScheduleParams, key: string) => p[key] as number;
 
 interface ScheduleRow {

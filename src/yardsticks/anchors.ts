@@ -101,7 +101,7 @@ function anchorEngine(id: AnchorId, binaries: Record<Program, string>, start: St
   };
 }
 
-export interface Anchors {
+interface Anchors {
   engines: BenchEngine[];
   /** Why an anchor is missing: no compiler, no sources, a build that failed. */
   notes: string[];

@@ -79,7 +79,7 @@ export const THREAD_GROUPS: { network: BenchNetwork; mode: BenchMode }[] = [
 export const THREAD_COUNTS = [1, 2, 'auto'] as const;
 
 /** Synthetic rows: x uniform in [−1, 1); y their mean (mse) or whether their sum is positive (bce). */
-export interface BenchData {
+interface BenchData {
   rows: number;
   x: number[][];
   y: number[][];
@@ -100,7 +100,7 @@ export function benchData(network: BenchNetwork, rows: number): BenchData {
  * Works through at least `samples` rows (training: whole epochs or a prefix of the rows; a call:
  * whole calls) and says how many it did in how long.
  */
-export type TimedRun = (samples: number) => Promise<{ samples: number; seconds: number }>;
+type TimedRun = (samples: number) => Promise<{ samples: number; seconds: number }>;
 
 /**
  * The calls timed beside training: predict of one row (as number[][], and predictInto's flat
@@ -292,7 +292,7 @@ export function callCost(call: CallId, microsecondsPerCall: number, stepMicrosec
   return { costMicroseconds, steps: costMicroseconds / stepMicroseconds };
 }
 
-export interface BenchOptions {
+interface BenchOptions {
   networks?: BenchNetwork[];
   modes?: BenchMode[];
   /** Networks and modes paired (THREAD_GROUPS), in place of every network with every mode. */

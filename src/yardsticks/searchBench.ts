@@ -9,7 +9,7 @@ import { search } from '../search/runSearch.js';
 import { stopSearchWorkers } from '../search/pool.js';
 import type { LayerSpec } from '../spec.js';
 
-export type SearchPool = 'started' | 'kept';
+type SearchPool = 'started' | 'kept';
 
 export interface SearchBenchRow {
   pool: SearchPool;

@@ -39,7 +39,7 @@ export interface Run {
   weights: Weights;
 }
 
-export interface Comparison {
+interface Comparison {
   /** The weights both runs start from: the model's initial weights rounded to float32. */
   initial: Weights;
   ours: Run;

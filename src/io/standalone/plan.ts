@@ -27,7 +27,7 @@ export interface StandaloneOptions {
   prefix?: string;
 }
 
-export interface PlanLayer {
+interface PlanLayer {
   inputs: number;
   units: number;
   activation: Activation;

@@ -12,7 +12,7 @@ import { littleEndian, numbersOf, type Plan } from './plan.js';
 import { JS_RUNTIME, PREDICTOR_WASM } from './runtime.js';
 
 /** Rows one call into the module takes; predictInto feeds more in slices of this many. */
-export const WASM_CAPACITY = 64;
+const WASM_CAPACITY = 64;
 
 /** A cursor over a module's bytes, reading LEB128 numbers. */
 class Reader {
@@ -169,7 +169,7 @@ function tableAddress(segments: Parsed['segments']): number {
 }
 
 /** What an export holds of the plan: the module, and what its loader needs (addresses, exp's table). */
-export interface PredictorModule {
+interface PredictorModule {
   module: Uint8Array;
   /** x: [capacity][inputs] and out: [capacity][outputs], byte addresses. */
   x: number;
