@@ -209,6 +209,15 @@ describe('backprop train --checkpoint, --resume', () => {
     expect(runCli(dir, ['train', ...RUN, '--resume', 'three.json', '--epochs', '8', '--save', 'again.json']).code).toBe(0); // the same flags again agree
     expect(runCli(dir, ['train', 'data.csv', '--resume', 'whole.json']).stderr).toContain('--epochs: whole.json already stands at epoch 8');
     expect(runCli(dir, ['train', '--resume', 'three.json']).stderr).toBe('backprop: --resume: three.json was trained on data.csv: give that file (backprop train data.csv --resume three.json)\n');
+    // as many rows, one value changed: another run's data
+    const lines = readFileSync(join(dir, 'data.csv'), 'utf8').split('\n');
+    lines[7] = lines[7]!.replace(/,([^,]*)$/, (_, y: string) => `,${Number(y) + 1}`);
+    writeFileSync(join(dir, 'other.csv'), lines.join('\n'));
+    expect(runCli(dir, ['train', 'other.csv', '--resume', 'three.json', '--epochs', '8']).stderr).toBe('backprop: --resume: three.json was trained on other rows than other.csv holds (as many, other values): give the data it was trained on\n');
+    // the same rows under another name continue it
+    writeFileSync(join(dir, 'renamed.csv'), readFileSync(join(dir, 'data.csv')));
+    expect(runCli(dir, ['train', 'renamed.csv', '--resume', 'three.json', '--epochs', '8', '--save', 'renamed.json']).code).toBe(0);
+    expect(trained('renamed.json')).toEqual(trained('whole.json'));
   });
 
   it('a run on a built-in dataset resumes without naming it', () => {

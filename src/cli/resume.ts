@@ -20,6 +20,8 @@ export interface Resumed {
   epoch: number;
   /** Rows of the data it was trained on (with the validation rows). */
   rows: number;
+  /** rowsFingerprint of that data, where the file has one (files written before it was kept have none). */
+  fingerprint?: string;
   values: Values;
 }
 
@@ -88,7 +90,29 @@ export async function resumeRun(file: string, v: Values, path: string | undefine
   for (const [flag, value] of Object.entries({ ...saved, epochs: text(t.epochs) })) values[flag] ??= value;
   // the run's schedule whole, its initialLearningRate included (which --lr, or the default rate, gave it)
   if (schedule) values['lr-schedule'] = saved['lr-schedule'];
-  return { file, model, epoch: state.epoch, rows: t.rows, values };
+  return { file, model, epoch: state.epoch, rows: t.rows, ...(typeof t.fingerprint === 'string' ? { fingerprint: t.fingerprint } : {}), values };
+}
+
+/**
+ * A fingerprint of the data a run trains on (its features, targets and weights as read, their float64
+ * bits, and each part's length), kept in the training record: a resumed run is refused other rows of
+ * the same count, which would continue another run than the one interrupted. 64 bits, from two
+ * multiply-xor lanes over the numbers' 32-bit words (a fingerprint, not a guard against forgery).
+ */
+export function rowsFingerprint(parts: readonly (Float64Array | undefined)[]): string {
+  let h1 = 0xdeadbeef, h2 = 0x41c6ce57;
+  for (const part of parts) {
+    if (!part) continue;
+    const words = new Uint32Array(part.buffer, part.byteOffset, part.length * 2);
+    for (let i = 0; i < words.length; i++) {
+      h1 = Math.imul(h1 ^ words[i]!, 2654435761);
+      h2 = Math.imul(h2 ^ words[i]!, 1597334677);
+    }
+    h1 = Math.imul(h1 ^ part.length, 2654435761);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return `${(h2 >>> 0).toString(16).padStart(8, '0')}${(h1 >>> 0).toString(16).padStart(8, '0')}`;
 }
 
 /**

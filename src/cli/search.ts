@@ -15,6 +15,7 @@ import { checkTrialFit } from '../search/trial.js';
 import { list, number, type Command, type Flags, type Values } from './args.js';
 import { checkOutputs, writeOutputs, type Output } from './outputs.js';
 import { num, table } from './report.js';
+import { rowsFingerprint } from './resume.js';
 import { FIT_FLAGS, inFlagWords, NETWORK_FLAGS, ALL_DATASETS_FLAG } from './run.js';
 import { CSV_FILE_FLAGS, CSV_FIT_FLAGS, CSV_RESULT_FLAGS, csvData, csvFitOptions, columnsOf, csvSettings, foldsFlag } from './trainCsv.js';
 
@@ -163,7 +164,7 @@ async function runSearch(v: Values, positionals: string[]): Promise<void> {
     const trial = trialOf(best.setting, seeds[0]!);
     const model = new Model(trial.model);
     const history = await model.fit(data.x, y, { ...trial.fit, earlyStopping: undefined });
-    const training = { data: run.source.name, rows: data.rows, ...trial.fit, earlyStopping: null, epochsRun: history.loss.length, search: { metric, mean: best.mean, std: best.std } };
+    const training = { data: run.source.name, rows: data.rows, fingerprint: rowsFingerprint([data.x, y, data.weights]), ...trial.fit, earlyStopping: null, epochsRun: history.loss.length, search: { metric, mean: best.mean, std: best.std } };
     saved = modelToText(model, { ...columnsOf(data, trial.fit.threshold), training });
     console.log(`\nthe model saved is rank 1 retrained on every row: ${trainCommand({ ...v, 'early-stopping': undefined, 'validation-split': undefined }, path, { ...best.setting, seed: String(seeds[0]) })}`);
   }

@@ -14,7 +14,7 @@ import { modelInputs } from '../io/files.js';
 import { LOSS_LIST, LOSS_ROWS, type Loss, type LossRow } from '../operations/losses.js';
 import { layerSpecs, lossName } from '../spec.js';
 import { checkOutputs, writeOutputs, writeWhole, type Output } from './outputs.js';
-import { resumeRun, type Resumed } from './resume.js';
+import { resumeRun, rowsFingerprint, type Resumed } from './resume.js';
 import { lossChart, Progress } from './progress.js';
 import { networkText, num } from './report.js';
 import { checkOutputWidth, commandFit, earlyStoppingFlag, fitOptions, keyValues, lossFlag, modelOptions } from './run.js';
@@ -91,10 +91,11 @@ export const CSV_RESULT_FLAGS: FlagGroup = {
   },
 };
 
-/** The network of a resumed run, from its file; the data must be the rows it trained on. */
-function resumedSpec(resumed: Resumed, rows: number): ModelOptions<LayerSpec> {
+/** The network of a resumed run, from its file; the data must be the rows it trained on (`fingerprint`: this data's). */
+function resumedSpec(resumed: Resumed, rows: number, fingerprint: string, source: string): ModelOptions<LayerSpec> {
   const { model, file } = resumed;
   if (resumed.rows !== rows) fail('--resume', `${file} was trained on ${count(resumed.rows, 'row')}; this data has ${count(rows, 'row')}`);
+  if (resumed.fingerprint !== undefined && resumed.fingerprint !== fingerprint) fail('--resume', `${file} was trained on other rows than ${source} holds (as many, other values): give the data it was trained on`);
   const { inputs, loss } = model.network;
   return { inputs, layers: layerSpecs(model.network), loss };
 }
@@ -305,7 +306,8 @@ export async function trainCsv(flags: Values, path: string | undefined): Promise
 
   const run = await csvRun(v, path, given);
   const { source, data, kind, fit, y: targets, width } = run;
-  const spec = resumed ? resumedSpec(resumed, data.rows) : run.spec;
+  const fingerprint = rowsFingerprint([data.x, targets, data.weights]);
+  const spec = resumed ? resumedSpec(resumed, data.rows, fingerprint, source.name) : run.spec;
   const threshold = thresholdFlag(v.threshold, 0.5);
   const task = kind === 'multiclass' ? `${count(data.classes!.length, 'class', 'classes')}: ${data.classes!.join(', ')}` : data.task;
   if (v['plot-boundary'] !== undefined && (data.features.length !== 2 || kind === 'regression')) {
@@ -339,7 +341,7 @@ export async function trainCsv(flags: Values, path: string | undefined): Promise
   const fileInfo = (bestEpoch: number | undefined) => ({
     ...columnsOf(data, threshold),
     training: {
-      data: source.name, rows: data.rows, ...fit, standardize: options.standardize, standardizeTarget: options.standardizeTarget,
+      data: source.name, rows: data.rows, fingerprint, ...fit, standardize: options.standardize, standardizeTarget: options.standardizeTarget,
       // Epochs count from 1 here, as the report below says them.
       validationSplit: split ?? null, ...folds, earlyStopping: v['early-stopping'] ?? null, classWeight: v['class-weight'] ?? null, sampleWeight: v['sample-weight'] ?? null, epochsRun: model.getTrainingState()?.epoch ?? 0, bestEpoch: bestEpoch === undefined ? null : bestEpoch + 1,
     },
