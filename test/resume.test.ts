@@ -256,6 +256,20 @@ describe('backprop train --checkpoint, --resume', () => {
     expect(runCli(dir, ['train', '--resume', 'lr-two.json', '--epochs', '6', '--lr-schedule', 'exponentialDecay,decaySteps=3']).stderr).toBe(`backprop: --lr-schedule: lr-two.json was trained with --lr-schedule ${saved}; --resume continues that run as it was (leave --lr-schedule out)\n`);
   });
 
+  it('the command line that started a run with --init or --weights, given again with --resume, continues it; another is refused', () => {
+    expect(runCli(dir, ['train', 'data.csv', '--target', 'y', '--epochs', '1', '--save', 'start.json']).code).toBe(0);
+    for (const [flag, value, other] of [['--init', 'heUniform', 'glorotNormal'], ['--weights', 'start.json', 'whole.json']] as const) {
+      const flags = ['data.csv', '--target', 'y', flag, value];
+      expect(runCli(dir, ['train', ...flags, '--epochs', '4', '--save', 'init-whole.json']).code).toBe(0);
+      expect(runCli(dir, ['train', ...flags, '--epochs', '2', '--checkpoint', 'init-two.json']).code).toBe(0);
+      const r = runCli(dir, ['train', ...flags, '--resume', 'init-two.json', '--epochs', '4', '--save', 'init-continued.json']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(trained('init-continued.json')).toEqual(trained('init-whole.json'));
+      expect(runCli(dir, ['train', 'data.csv', flag, other, '--resume', 'init-two.json', '--epochs', '4']).stderr)
+        .toBe(`backprop: ${flag}: the weights come from init-two.json with --resume; it was started with ${flag} ${value}; leave ${flag} out\n`);
+    }
+  });
+
   it('a kill at any moment of --checkpoint-every 1 leaves a checkpoint that loads and resumes to the uninterrupted run', async () => {
     const epochs = 120;
     const args = ['train', ...RUN, '--epochs', String(epochs), '--checkpoint', 'ck.json', '--checkpoint-every', '1'];

@@ -10,7 +10,7 @@ import { number, type Values } from './args.js';
 import { flagName, keyValues } from './run.js';
 import { scheduleParamKinds } from '../operations/schedules.js';
 
-/** The flags of the initial weights: with --resume they come from the file. */
+/** The flags of the initial weights: with --resume the weights come from the file (the run's own flags, given again, agree). */
 const INITIAL = ['init', 'weights'];
 
 /** A checkpoint to continue: its model (with its training state), the epoch it stands at, and the flags of its run. */
@@ -38,7 +38,10 @@ export async function resumeRun(file: string, v: Values, path: string | undefine
   if (stopped) fail('--resume', `early stopping ended the run in ${file} at epoch ${state.epoch}; there is nothing to continue`);
   const t = info.training;
   if (typeof t.rows !== 'number' || typeof t.data !== 'string') fail('--resume', `${file} was not saved by 'backprop train' (its training record lacks the run's data and settings); continue it with the library's fit(x, y, { initialEpoch: ${state.epoch} })`);
-  for (const flag of INITIAL) if (v[flag] !== undefined) fail(`--${flag}`, `the weights come from ${file} with --resume; leave --${flag} out`);
+  // The run's own flags for its initial weights agree (the weights come from the file); a file that did not keep them refuses them
+  for (const flag of INITIAL) {
+    if (v[flag] !== undefined && (typeof t[flag] !== 'string' || !same(v[flag], t[flag]))) fail(`--${flag}`, `the weights come from ${file} with --resume${typeof t[flag] === 'string' ? `; it was started with --${flag} ${t[flag]}` : ''}; leave --${flag} out`);
+  }
   const text = (value: unknown) => (value === undefined || value === null ? undefined : String(value));
   // The data as train's command line names it. A CSV file may have moved (its rows are counted below); a dataset is its name.
   const ofDataset = (CLASS_DATASET_NAMES as string[]).includes(t.data), data = ofDataset ? `--dataset ${t.data}` : t.data;

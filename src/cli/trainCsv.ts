@@ -341,7 +341,7 @@ export async function trainCsv(flags: Values, path: string | undefined): Promise
   const fileInfo = (bestEpoch: number | undefined) => ({
     ...columnsOf(data, threshold),
     training: {
-      data: source.name, rows: data.rows, fingerprint, ...fit, standardize: options.standardize, standardizeTarget: options.standardizeTarget,
+      data: source.name, rows: data.rows, fingerprint, init: v.init ?? null, weights: v.weights ?? null, ...fit, standardize: options.standardize, standardizeTarget: options.standardizeTarget,
       // Epochs count from 1 here, as the report below says them.
       validationSplit: split ?? null, ...folds, earlyStopping: v['early-stopping'] ?? null, classWeight: v['class-weight'] ?? null, sampleWeight: v['sample-weight'] ?? null, epochsRun: model.getTrainingState()?.epoch ?? 0, bestEpoch: bestEpoch === undefined ? null : bestEpoch + 1,
     },
