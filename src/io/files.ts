@@ -4,12 +4,11 @@ import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { writeWhole } from './atomic.js';
-import { fail } from '../errors.js';
+import { fail, knownOptions } from '../errors.js';
 import { unreadable } from '../csvFile.js';
 import type { Model } from '../model.js';
 import { liftBlocks } from './blocks.js';
 import { modelFromFile, modelInfo, taskOf, type ModelInfo } from './modelFile.js';
-import { checkOptions } from './options.js';
 import type { Loss } from '../spec.js';
 import { exportOnnx, type OnnxOptions } from './onnx.js';
 import { exportTfjs, modelFromTfjs, TFJS_WEIGHTS_FILE, type TfjsExport, type TfjsImport } from './tfjs.js';
@@ -41,7 +40,7 @@ export async function loadTfjs(path: string, options: { loss?: Loss } = {}): Pro
 
 /** loadTfjs, synchronously (for `train --weights`). */
 export function readTfjs(path: string, options: { loss?: Loss } = {}): TfjsImport {
-  checkOptions(options, ['loss'], '{ loss }');
+  knownOptions(options, ['loss']);
   const text = read(path).toString('utf8');
   let json: unknown;
   try {

@@ -5,9 +5,8 @@
 // with the few protobuf encoders in src/io/protobuf.ts, so no runtime dependency. Field numbers are
 // onnx.proto's.
 import type { Model } from '../model.js';
-import { oneOf } from '../errors.js';
+import { knownOptions, oneOf } from '../errors.js';
 import { columnInfo, type ColumnInfo, type ModelInfo } from './modelFile.js';
-import { checkOptions } from './options.js';
 import { onnxActivation, PREVIOUS } from './activationNames.js';
 import { bytes, float, int, message, string, type Field } from './protobuf.js';
 
@@ -77,7 +76,7 @@ export function onnxScalerNotes(model: Model): string[] {
  * regression trained on a standardized target, outputs in the target's units (its scaler's nodes last).
  */
 export function exportOnnx(model: Model, options: OnnxOptions = {}): Uint8Array {
-  checkOptions(options, ['precision', 'info'], '{ precision, info }');
+  knownOptions(options, ['precision', 'info']);
   const precision = oneOf('precision', options.precision ?? 'float64', ONNX_PRECISIONS);
   const info = options.info === undefined ? undefined : columnInfo('info', options.info, model.network);
   const { inputs, layers, loss } = model.network;

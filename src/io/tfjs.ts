@@ -1,14 +1,13 @@
 // The TensorFlow.js layers format, out and in: model.json (a Sequential of Dense and Dropout layers
 // and a weights manifest) beside one binary file of little-endian float32 weights in Keras's layout.
 // tf.loadLayersModel reads it, and tensorflowjs_converter turns it into a Keras model.
-import { BackpropError, fail, knownKeys, show } from '../errors.js';
+import { BackpropError, fail, knownKeys, knownOptions, show } from '../errors.js';
 import type { Activation, DenseLayer, Initializer, LayerSpec, Loss, LossSpec, Regularizer, RegularizerSpec } from '../spec.js';
 import { LOSS_LIST } from '../operations/losses.js';
 import { hasNone } from '../operations/rows.js';
 import { LOSSES, lossSpec } from '../spec.js';
 import { Model, type Weights } from '../model.js';
 import { columnInfo, type ColumnInfo, type ModelInfo } from './modelFile.js';
-import { checkOptions } from './options.js';
 import { concat } from './bytes.js';
 import { fromTfjsActivation, tfjsActivation } from './activationNames.js';
 
@@ -114,10 +113,10 @@ export function tfjsLayers(model: Model): { layers: DenseLayer[]; weights: Weigh
  * modelFromTfjs.
  */
 export function exportTfjs(model: Model, options: { weightsPath?: string; info?: Omit<ModelInfo, 'training'> } = {}): TfjsExport {
-  const o = checkOptions(options, ['weightsPath', 'info'], '{ weightsPath, info }');
-  const weightsPath = o.weightsPath ?? TFJS_WEIGHTS_FILE;
+  knownOptions(options, ['weightsPath', 'info']);
+  const weightsPath = options.weightsPath ?? TFJS_WEIGHTS_FILE;
   if (typeof weightsPath !== 'string' || weightsPath === '') fail('weightsPath', `expected the weights file's name, got ${show(weightsPath)}`);
-  const info = o.info === undefined ? undefined : columnInfo('info', o.info, model.network);
+  const info = options.info === undefined ? undefined : columnInfo('info', options.info, model.network);
   const { inputs } = model.network;
   const { layers, weights, notes } = tfjsLayers(model);
   const names = layers.map((_, l) => `dense_${l + 1}`);
@@ -203,11 +202,11 @@ const KERAS_LOSSES: Record<string, Loss> = Object.fromEntries(LOSS_LIST.flatMap(
  * metadata or training config.
  */
 export function modelFromTfjs(modelJson: unknown, weightData: TfjsWeightData, options: { loss?: Loss; source?: string } = {}): TfjsImport {
-  const o = checkOptions(options, ['loss', 'source'], '{ loss, source }');
-  const source = o.source ?? 'model.json';
+  knownOptions(options, ['loss', 'source']);
+  const source = options.source ?? 'model.json';
   if (typeof source !== 'string' || source === '') fail('source', `expected a name for messages (the file's), got ${show(source)}`);
   try {
-    return parseTfjs(parseJson(source, modelJson), weightData, o.loss);
+    return parseTfjs(parseJson(source, modelJson), weightData, options.loss);
   } catch (e) {
     if (e instanceof BackpropError && !e.field.startsWith(source)) fail(`${source}: ${e.field}`, e.message.slice(e.field.length + 2));
     throw e;

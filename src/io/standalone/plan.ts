@@ -2,8 +2,7 @@
 // leaves no trace), each kernel as the engines hold it ([units][inputs], a unit's weights
 // contiguous, so dot() sums in the engines' order), the scalers, and the names of inputs and classes.
 import { checkFeatures, classLabels } from '../modelFile.js';
-import { fail, oneOf, show } from '../../errors.js';
-import { checkOptions } from '../options.js';
+import { fail, knownOptions, oneOf, show } from '../../errors.js';
 import type { Model } from '../../model.js';
 import type { Scaler } from '../../scaler.js';
 import type { Activation } from '../../spec.js';
@@ -53,7 +52,7 @@ const OPTIONS = ['format', 'featureNames', 'classes', 'commonjs', 'prefix'] as c
 
 /** Checks the options and reads what the export needs from the model. */
 export function planOf(model: Model, options: StandaloneOptions): Plan {
-  checkOptions(options, OPTIONS, "{ format: 'js' | 'wasm' | 'c' }");
+  knownOptions(options, OPTIONS);
   oneOf('format', options.format, STANDALONE_FORMATS);
   const { network } = model;
   const weights = model.getWeights();
