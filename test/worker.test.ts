@@ -193,7 +193,7 @@ describe('WorkerTrainer in Node', () => {
     const thrown = (f: () => unknown) => { try { f(); } catch (e) { return refused(e); } throw new Error('expected a refusal'); };
     try {
       expect(thrown(() => new WorkerTrainer(d.model, { bogus: 1 } as never))).toBe('bogus | bogus: unknown option; expected one of workerUrl');
-      expect(thrown(() => new WorkerTrainer(d.model, null as never))).toBe('options | options: expected an object such as { workerUrl }, got null');
+      expect(thrown(() => new WorkerTrainer(d.model, null as never))).toBe('options | options: expected { workerUrl }, got null');
       expect(thrown(() => new WorkerTrainer(d.model, { workerUrl: 5 } as never))).toBe("workerUrl | workerUrl: expected the worker script's URL (a URL or a string), got 5");
       expect(started).toBe(0);
 

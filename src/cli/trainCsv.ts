@@ -5,7 +5,7 @@ import {
 } from '../node.js';
 import { count, fail, oneOf, show } from '../errors.js';
 import { checkOptimizer } from '../optimizerSettings.js';
-import { prepareFit } from '../fit.js';
+import { checkFit } from '../fit.js';
 import { list, number, type FlagGroup, type Scope, type Values } from './args.js';
 import { confusionSvg, metricsText, rowsMetrics, targetMetrics, thresholdFlag } from './evaluate.js';
 import { sameFile } from '../io/atomic.js';
@@ -333,8 +333,9 @@ export async function trainCsv(flags: Values, path: string | undefined): Promise
   if (options.standardize) fitScaler(x, trained, data.features.length, source.name, data.features);
   if (options.standardizeTarget) fitScaler(y, trained, width, source.name, data.targets);
   const model = resumed?.model ?? new Model({ ...spec, seed: fit.seed });
-  // Every setting checked as fit will check it (src/cli/main.ts names a refused one by its flag) before the report's first line is printed.
-  prepareFit(model.network, x, y, options);
+  // Every setting checked as fit will check it (src/cli/main.ts names a refused one by its flag) before the report's first line is
+  // printed; the rows, already checked as read, are not read again before the fit.
+  checkFit(model.network, options);
   const start = options.initialEpoch!;
   const progress = new Progress(fit.epochs! - start, trained, !v.json && process.stdout.isTTY === true);
   // What --save and --checkpoint write: the model, its columns and the run's settings (which --resume reads back).

@@ -1,5 +1,5 @@
 // Bytes built from pieces: the protobuf fields of an ONNX file, TensorFlow.js weights files read
-// as one, a wasm module. Each piece is copied once into a Uint8Array, never spread through an
+// as one, a wasm module. The pieces are copied as bytes (Uint8Array.set), never spread through an
 // array of numbers (a model's weights are millions of bytes).
 
 /** The parts one after another, in one new array (the part itself where there is one). */

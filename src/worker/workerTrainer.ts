@@ -2,7 +2,7 @@
 // in browsers, a worker_threads Worker in Node) and runs the library's own fit there, so the
 // history and weights are an in-thread fit's to the bit, while the page stays responsive.
 import type { Matrix } from '../data.js';
-import { fail, knownKeys, show } from '../errors.js';
+import { fail, knownKeys, knownOptions, show } from '../errors.js';
 import { checkFit } from '../fit.js';
 import { MODEL_FIT_OPTIONS } from '../fitOptions.js';
 import { Model, type ModelFitOptions, type ModelOptions, type Weights } from '../model.js';
@@ -71,8 +71,7 @@ export class WorkerTrainer {
   constructor(model: Model | ModelOptions<LayerSpec>, options: WorkerTrainerOptions = {}) {
     // Bad options are refused before a worker starts
     const start = model instanceof Model ? model : new Model(model);
-    if (typeof options !== 'object' || options === null) fail('options', `expected an object such as { workerUrl }, got ${show(options)}`);
-    knownKeys('', options, ['workerUrl']);
+    knownOptions(options, ['workerUrl']);
     this.client = new WorkerClient(checkWorkerUrl('workerUrl', options.workerUrl), (message, job) => this.receive(message, job));
     this.setModel(start);
   }
