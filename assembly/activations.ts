@@ -206,7 +206,7 @@ export function activationForward(a: usize, z: usize, rows: i32, units: i32, act
         const zi = v128.load(z + i);
         v128.store(a + i, f64x2.div(zi, f64x2.add(one, f64x2.abs(zi))));
       }
-    } else { // activate2: sigmoid and relu two at a time (a one-unit output layer: two rows' σ)
+    } else { // activate2: sigmoid, tanh and relu two at a time (a one-unit output layer: two rows' σ)
       for (; i + 16 <= bytes; i += 16) v128.store(a + i, activate2(v128.load(z + i), act));
     }
   }

@@ -105,15 +105,15 @@ export function oneOf<T extends string>(field: string, value: unknown, allowed: 
  * Refuses keys of an options object that are not `known` (a misspelt option would otherwise be
  * ignored, silently: `{ epoch: 3 }` training one epoch), a key set to null (it would otherwise
  * read as left out and take the default: `{ epochs: null }` training one epoch) unless it is
- * `nullable` (a saved state's "none yet", or a field whose own check names what it expects), and
- * an array given for the object.
+ * `nullable` (a saved state's "none yet", or a field whose own check names what it expects; true:
+ * every key's own check does), and an array given for the object.
  */
-export function knownKeys(field: string, value: object, known: readonly string[], nullable: readonly string[] = NONE): void {
+export function knownKeys(field: string, value: object, known: readonly string[], nullable: readonly string[] | true = NONE): void {
   if (Array.isArray(value)) fail(field || 'options', `expected an object of ${known.join(', ')}, got ${show(value)}`);
   // for…in, not Object.keys: no array per call (predict checks its options on every call)
   for (const key in value) {
     if (known.includes(key)) {
-      if ((value as Record<string, unknown>)[key] === null && !nullable.includes(key) && Object.hasOwn(value, key)) fail(field ? `${field}.${key}` : key, 'got null; leave the option out for its default');
+      if ((value as Record<string, unknown>)[key] === null && nullable !== true && !nullable.includes(key) && Object.hasOwn(value, key)) fail(field ? `${field}.${key}` : key, 'got null; leave the option out for its default');
     } else if (Object.hasOwn(value, key)) fail(field ? `${field}.${key}` : key, `unknown option; expected one of ${known.join(', ')}`);
   }
 }

@@ -671,11 +671,11 @@ const NO_OPTIONS: RunOptions = Object.freeze({});
 function checkTrainingState(field: string, value: unknown, count: number): TrainingState {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(field, `expected { epoch, random, optimizer, callbacks }, got ${show(value)}`);
   // every part's own check names what it expects in place of null
-  knownKeys(field, value, STATE_PARTS, STATE_PARTS);
+  knownKeys(field, value, STATE_PARTS, true);
   const { epoch, random, optimizer, callbacks, weights } = value as Record<string, unknown>;
   if (typeof epoch !== 'number' || !Number.isSafeInteger(epoch) || epoch < 0) fail(`${field}.epoch`, `expected a whole number ≥ 0, got ${show(epoch)}`);
   if (typeof random !== 'object' || random === null) fail(`${field}.random`, `expected { order, dropout }, got ${show(random)}`);
-  knownKeys(`${field}.random`, random, RANDOM_PARTS, RANDOM_PARTS);
+  knownKeys(`${field}.random`, random, RANDOM_PARTS, true);
   for (const key of RANDOM_PARTS) {
     const v = (random as Record<string, unknown>)[key];
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0xffffffff) fail(`${field}.random.${key}`, `expected a generator state, a whole number from 0 to 4294967295, got ${show(v)}`);
@@ -684,7 +684,7 @@ function checkTrainingState(field: string, value: unknown, count: number): Train
   const checkedOptimizer = optimizer === undefined ? undefined : checkOptimizerState(`${field}.optimizer`, optimizer, count);
   if (typeof callbacks !== 'object' || callbacks === null || Array.isArray(callbacks)) fail(`${field}.callbacks`, `expected an object of callback states by name, got ${show(callbacks)}`);
   const names = Object.keys(CALLBACK_STATES);
-  knownKeys(`${field}.callbacks`, callbacks, names, names);
+  knownKeys(`${field}.callbacks`, callbacks, names, true);
   const checked = Object.fromEntries(Object.entries(callbacks).map(([name, v]) => [name, CALLBACK_STATES[name]!(`${field}.callbacks.${name}`, v, count, epoch)]));
   return { ...(value as TrainingState), optimizer: checkedOptimizer, callbacks: checked };
 }
@@ -695,17 +695,17 @@ const OPTIMIZER_PARTS = ['settings', 'scalars', 'arrays'];
 /** The optimizer part of a training state: settings fit would accept (every one present), the scalars within the ranges they can reach, and each array it keeps. */
 function checkOptimizerState(field: string, value: unknown, count: number): NonNullable<TrainingState['optimizer']> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(field, `expected { settings, scalars, arrays }, got ${show(value)}`);
-  knownKeys(field, value, OPTIMIZER_PARTS, OPTIMIZER_PARTS);
+  knownKeys(field, value, OPTIMIZER_PARTS, true);
   const { settings, scalars, arrays } = value as Record<string, unknown>;
   if (typeof scalars !== 'object' || scalars === null || Array.isArray(scalars)) fail(`${field}.scalars`, `expected { ${STATE_SCALAR_NAMES.join(', ')} }, got ${show(scalars)}`);
-  knownKeys(`${field}.scalars`, scalars, STATE_SCALAR_NAMES, STATE_SCALAR_NAMES);
+  knownKeys(`${field}.scalars`, scalars, STATE_SCALAR_NAMES, true);
   // The powers came later: a state saved before has none of them (setTrainingState computes them).
   const saved = 'beta1Power' in scalars ? STATE_SCALAR_NAMES : STATE_SCALAR_NAMES.filter((name) => !name.includes('Power'));
   const checkedScalars: Record<string, number> = {};
   for (const name of saved) checkedScalars[name] = checkStateScalar(`${field}.scalars.${name}`, name, (scalars as Record<string, unknown>)[name]);
   if (typeof arrays !== 'object' || arrays === null || Array.isArray(arrays)) fail(`${field}.arrays`, `expected the optimizer's arrays by name, got ${show(arrays)}`);
   const names: readonly string[] = STATE_ARRAYS;
-  knownKeys(`${field}.arrays`, arrays, names, names);
+  knownKeys(`${field}.arrays`, arrays, names, true);
   for (const name of names) finiteParams(`${field}.arrays.${name}`, (arrays as Record<string, unknown>)[name], count);
   return { settings: checkOptimizerSettings(`${field}.settings`, settings), scalars: checkedScalars, arrays: arrays as Record<string, Float64Array> };
 }
@@ -747,7 +747,7 @@ function checkOptimizerSettings(field: string, value: unknown): OptimizerSetting
   options.learningRate = schedule ?? s.learningRate;
   const clipping = s.clipping;
   if (typeof clipping !== 'object' || clipping === null || Array.isArray(clipping)) fail(`${field}.clipping`, `expected { kind, bound }, got ${show(clipping)}`);
-  knownKeys(`${field}.clipping`, clipping, ['kind', 'bound'], ['kind', 'bound']);
+  knownKeys(`${field}.clipping`, clipping, ['kind', 'bound'], true);
   const { kind, bound } = clipping as Record<string, unknown>;
   if (oneOf(`${field}.clipping.kind`, kind, CLIPPINGS) === 'none') {
     if (bound !== 0) fail(`${field}.clipping.bound`, `expected 0 (no clipping), got ${show(bound)}`);
@@ -761,7 +761,7 @@ function checkOptimizerSettings(field: string, value: unknown): OptimizerSetting
 /** A schedule as a training state keeps it, `{ schedule, params }` with every parameter (null: one that is off), as fit's learningRate option. */
 function savedSchedule(field: string, value: unknown): LearningRateSchedule {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(field, `expected null or { schedule, params }, got ${show(value)}`);
-  knownKeys(field, value, ['schedule', 'params'], ['schedule', 'params']);
+  knownKeys(field, value, ['schedule', 'params'], true);
   const { schedule, params } = value as Record<string, unknown>;
   const name = oneOf(`${field}.schedule`, schedule, SCHEDULES);
   if (typeof params !== 'object' || params === null || Array.isArray(params)) fail(`${field}.params`, `expected ${name}'s parameters, got ${show(params)}`);

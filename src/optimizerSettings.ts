@@ -2,12 +2,12 @@
 // state it carries from one update to the next.
 import { OPTIMIZERS } from './contract.js';
 import { ddPow } from './engines/math.js';
-import { fail, oneOf, positiveFinite, show } from './errors.js';
+import { fail, oneOf, positiveFinite } from './errors.js';
 import {
   HYPERPARAMETER_NAMES, HYPERPARAMETERS, OPTIMIZER_ROWS, STATE_ARRAYS, STATE_SCALAR_NAMES, STATE_SCALARS, takersOf,
   type OptimizerName, type OptimizerSettings, type StateArray, type StateScalar,
 } from './operations/optimizers.js';
-import { nameList } from './operations/rows.js';
+import { nameList, trueOrFalse } from './operations/rows.js';
 import { checkSchedule, scheduledRate, type LearningRateSchedule } from './operations/schedules.js';
 import { SETTING, type Layout } from './layout.js';
 
@@ -94,9 +94,7 @@ export function checkOptimizer(o: OptimizerOptions): OptimizerSettings {
 
 /** `resetOptimizer` as given (default false), for fit and trainOnBatch alike. */
 export function checkReset(o: OptimizerOptions): boolean {
-  const reset = o.resetOptimizer ?? false;
-  if (typeof reset !== 'boolean') fail('resetOptimizer', `expected true or false, got ${show(reset)}`);
-  return reset;
+  return trueOrFalse('resetOptimizer', o.resetOptimizer ?? false);
 }
 
 /**

@@ -41,7 +41,7 @@ export function applyScaler(scaler: Scaler, x: Float64Array, cols: number): Floa
 /** Checks a scaler given by a caller or read from a file: `cols` finite means and positive stds. */
 export function checkScaler(field: string, value: unknown, cols: number): Scaler {
   if (typeof value !== 'object' || value === null) fail(field, `expected { mean: [...], std: [...] } with ${cols} numbers each, got ${show(value)}`);
-  knownKeys(field, value, ['mean', 'std'], ['mean', 'std']);
+  knownKeys(field, value, ['mean', 'std'], true);
   const { mean, std } = value as { mean: unknown; std: unknown };
   const numbers = (name: string, v: unknown, ok: (n: number) => boolean, want: string): number[] => {
     if (!Array.isArray(v) || v.length !== cols) fail(`${field}.${name}`, `expected ${cols} numbers (one per feature), got ${show(v)}`);

@@ -213,7 +213,7 @@ function checkRegularizer(field: string, r: unknown): Regularizer {
 
 function checkInitializer(field: string, init: unknown): Initializer {
   if (typeof init === 'object' && init !== null && 'constant' in init) {
-    knownKeys(field, init, ['constant'], ['constant']);
+    knownKeys(field, init, ['constant'], true);
     const value = (init as { constant: unknown }).constant;
     if (typeof value !== 'number' || !Number.isFinite(value)) fail(field, `expected { constant: a finite number }, got constant ${show(value)}`);
     return { constant: value };

@@ -79,7 +79,7 @@ const PLATEAU_STATE = ['best', 'wait', 'cooldownCounter', 'learningRate'];
 export function checkPlateauState(field: string, value: unknown): PlateauState {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(field, `expected { best, wait, cooldownCounter, learningRate }, got ${show(value)}`);
   // best is null before the first epoch watched; every key's own check names what it expects
-  knownKeys(field, value, PLATEAU_STATE, PLATEAU_STATE);
+  knownKeys(field, value, PLATEAU_STATE, true);
   const { best, wait, cooldownCounter, learningRate } = value as Record<string, unknown>;
   if (best !== null && (typeof best !== 'number' || !Number.isFinite(best))) fail(`${field}.best`, `expected a finite number or null, got ${show(best)}`);
   for (const [key, v] of [['wait', wait], ['cooldownCounter', cooldownCounter]] as const) {

@@ -26,7 +26,7 @@ const EARLY_STOPPING_STATE = ['best', 'bestEpoch', 'wait', 'stopped', 'bestWeigh
 export function checkEarlyStoppingState(field: string, value: unknown, count: number, epoch: number): EarlyStoppingState {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(field, `expected { ${EARLY_STOPPING_STATE.join(', ')} }, got ${show(value)}`);
   // each key's own check names what it expects in place of null
-  knownKeys(field, value, EARLY_STOPPING_STATE, EARLY_STOPPING_STATE);
+  knownKeys(field, value, EARLY_STOPPING_STATE, true);
   const { best, bestEpoch, wait, stopped, bestWeights } = value as Record<string, unknown>;
   if (typeof best !== 'number' || Number.isNaN(best) || best === -Infinity) fail(`${field}.best`, `expected a number or Infinity, got ${show(best)}`);
   // an epoch of those the state has finished, or -1 before the first

@@ -3,22 +3,16 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { seeded } from '../src/random.js';
 import { LOSS_ROWS } from '../src/operations/losses.js';
+import { largestDifference } from '../src/yardsticks/difference.js';
 
 /**
- * Largest |a − b| / max(|a|, |b|) over two equally long lists (0 for identical lists). A NaN, or an
- * infinity the other side does not share, is an infinite difference: a NaN is no number to agree on,
- * so two engines both at NaN do not pass (a test where both are meant to diverge says so itself).
+ * Largest |a − b| / max(|a|, |b|) over two equally long lists (0 for identical lists): the yardsticks'
+ * own (src/yardsticks/difference.ts), where a NaN, or an infinity the other side does not share, is an
+ * infinite difference, so two engines both at NaN do not pass (a test where both are meant to diverge
+ * says so itself).
  */
 export function maxRelativeDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  sameLength(a, b);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) {
-    const [x, y] = [a[i]!, b[i]!];
-    if (x === y) continue; // 0 and 0, or the same infinity
-    if (!Number.isFinite(x) || !Number.isFinite(y)) return Infinity; // a NaN (NaN !== NaN), or one infinity
-    m = Math.max(m, Math.abs(x - y) / Math.max(Math.abs(x), Math.abs(y)));
-  }
-  return m;
+  return largestDifference(a, b, true).difference;
 }
 
 function sameLength(a: ArrayLike<number>, b: ArrayLike<number>): void {

@@ -16,7 +16,7 @@ export function largestDifference(a: ArrayLike<number>, b: ArrayLike<number>, re
   if (a.length !== b.length) fail('largestDifference', `expected two lists of one length, got ${a.length} and ${b.length} values`);
   let difference = 0, at = 0;
   for (let i = 0; i < a.length; i++) {
-    const [x, y] = [a[i]!, b[i]!];
+    const x = a[i]!, y = b[i]!;
     if (x === y) continue; // equal, or the same infinity
     const d = !Number.isFinite(x) || !Number.isFinite(y) ? Infinity : relative ? relativeDifference(x, y) : Math.abs(x - y);
     if (d > difference) { difference = d; at = i; }
