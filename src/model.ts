@@ -7,7 +7,7 @@ import { checkRegression, checkSampleWeight, prepareFit, rowsOf, withInputs, typ
 import { NET, SETTING, writeOptimizer, writeRandom, writeScheduledRate } from './layout.js';
 import { checkOptimizer, checkReset, OPTIMIZER_OPTIONS, OptimizerState, type OptimizerOptions, type OptimizerSettings } from './optimizerSettings.js';
 import { LOSS_ROWS } from './operations/losses.js';
-import { STATE_ARRAYS, STATE_SCALAR_NAMES, STATE_SCALARS } from './operations/optimizers.js';
+import { STATE_ARRAYS, STATE_SCALAR_NAMES, STATE_SCALARS, type StateScalar } from './operations/optimizers.js';
 import { applyScaler, checkScaler, invertScaler, type Scaler } from './scaler.js';
 import { checkThreshold, metricsFor, type Metrics } from './metrics.js';
 import { checkSpec, outputs, parameterCount, targetWidth, type DenseSpec, type LayerSpec, type ModelSpec, type Network } from './spec.js';
@@ -715,16 +715,13 @@ function checkOptimizerState(field: string, value: unknown, count: number): NonN
  * nadam's 0.96ᵗ⁺¹) and nadam's uProduct, a product of factors in [0, 1) starting from 1, in [0, 1];
  * a power's low part, the rounding error of a number ≤ 1, at most 2⁻⁵² (src/engines/math.ts ddPow).
  */
-function checkStateScalar(field: string, name: string, v: unknown): number {
-  if (name === 'iterations') {
+function checkStateScalar(field: string, name: StateScalar, v: unknown): number {
+  const { kind } = STATE_SCALARS[name];
+  if (kind === 'count') {
     if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) fail(field, `expected a whole number ≥ 0, got ${show(v)}`);
-    return v;
-  }
-  if (name.endsWith('Low')) {
+  } else if (kind === 'low') {
     if (typeof v !== 'number' || !(Math.abs(v) <= Number.EPSILON)) fail(field, `expected the low part of a power ≤ 1, a number from −2⁻⁵² to 2⁻⁵², got ${show(v)}`);
-    return v;
-  }
-  if (typeof v !== 'number' || !(v >= 0 && v <= 1)) fail(field, `expected a number from 0 to 1 (a product of factors from 0 to 1), got ${show(v)}`);
+  } else if (typeof v !== 'number' || !(v >= 0 && v <= 1)) fail(field, `expected a number from 0 to 1 (a product of factors from 0 to 1), got ${show(v)}`);
   return v;
 }
 

@@ -85,19 +85,20 @@ export const STATE_SLOTS = { momentums: 'MOMENTUMS', velocities: 'VELOCITIES', a
  * The scalars of optimizer state, each in a setting the kernels advance, with the value a fresh
  * optimizer starts from: Keras's `iterations` and Nadam's `u_product`, and the powers of the bias
  * corrections, which Keras computes as βᵗ each update and the kernels keep as running products, each
- * a double-double (name, then nameLow). A checkpoint saves each.
+ * a double-double (name, then nameLow). A checkpoint saves each; `kind` says what a saved one may be:
+ * a count, a product of factors from 0 to 1, or a product's low part.
  */
 export const STATE_SCALARS = {
-  iterations: { slot: 'ITERATIONS', initial: 0 },
-  uProduct: { slot: 'U_PRODUCT', initial: 1 },
-  beta1Power: { slot: 'BETA_1_POWER', initial: 1 },
-  beta1PowerLow: { slot: 'BETA_1_POWER_LOW', initial: 0 },
-  beta2Power: { slot: 'BETA_2_POWER', initial: 1 },
-  beta2PowerLow: { slot: 'BETA_2_POWER_LOW', initial: 0 },
+  iterations: { slot: 'ITERATIONS', initial: 0, kind: 'count' },
+  uProduct: { slot: 'U_PRODUCT', initial: 1, kind: 'product' },
+  beta1Power: { slot: 'BETA_1_POWER', initial: 1, kind: 'product' },
+  beta1PowerLow: { slot: 'BETA_1_POWER_LOW', initial: 0, kind: 'low' },
+  beta2Power: { slot: 'BETA_2_POWER', initial: 1, kind: 'product' },
+  beta2PowerLow: { slot: 'BETA_2_POWER_LOW', initial: 0, kind: 'low' },
   // nadam's is one update ahead: 0.96ᵗ⁺¹ (its schedule reads 0.96ᵗ and 0.96ᵗ⁺¹ each update)
-  decayPower: { slot: 'DECAY_POWER', initial: 0.96 },
-  decayPowerLow: { slot: 'DECAY_POWER_LOW', initial: 0 },
-} as const satisfies Record<string, { slot: (typeof SETTING_SLOTS)[number]; initial: number }>;
+  decayPower: { slot: 'DECAY_POWER', initial: 0.96, kind: 'product' },
+  decayPowerLow: { slot: 'DECAY_POWER_LOW', initial: 0, kind: 'low' },
+} as const satisfies Record<string, { slot: (typeof SETTING_SLOTS)[number]; initial: number; kind: 'count' | 'product' | 'low' }>;
 export type StateScalar = keyof typeof STATE_SCALARS;
 export const STATE_SCALAR_NAMES = Object.keys(STATE_SCALARS) as StateScalar[];
 
