@@ -60,10 +60,11 @@ describe('a key given twice in a KEY=V flag is refused, as a flag given twice is
   });
 });
 
-describe('demo and compare take no arguments, as train, predict and export take no extra ones', () => {
+describe('demo, compare and bench take no arguments, as train, predict and export take no extra ones', () => {
   it.each([
     [['demo', 'extra'], /^backprop: demo: takes no arguments \(.*\), got 1: extra\n$/],
     [['compare', '--dataset', 'package', '--epochs', '2', 'extra.csv'], /^backprop: compare: takes no arguments \(.*\), got 1: extra\.csv\n$/],
+    [['bench', '--quick', 'data.csv'], /^backprop: bench: takes no arguments \(it times synthetic rows of its own\), got 1: data\.csv\n$/],
   ])('%s', (args, message) => {
     refused(args, message);
   });

@@ -40,6 +40,8 @@ export interface Command {
   about?: string;
   /** The flags in the order the help lists them, under optional headings. */
   flags: FlagGroup[];
+  /** A command that takes no arguments: where its data comes from instead (a stray word is refused, saying so). */
+  noArguments?: string;
   run(values: Values, positionals: string[]): Promise<void>;
 }
 
@@ -84,8 +86,8 @@ export function parse(command: Command, argv: string[]): { values: Values; posit
 }
 
 /** A command without arguments refuses any, naming them, as train refuses a second CSV file: a stray word is not ignored. */
-export function noArguments(command: string, positionals: string[], data: string): void {
-  if (positionals.length) fail(command, `takes no arguments (${data}), got ${positionals.length}: ${positionals.join(' ')}`);
+export function noArguments(command: Command, positionals: string[]): void {
+  if (command.noArguments !== undefined && positionals.length) fail(command.name, `takes no arguments (${command.noArguments}), got ${positionals.length}: ${positionals.join(' ')}`);
 }
 
 /**

@@ -282,6 +282,7 @@ on the engines' core, with taskset), tfjs-cpu, tfjs-wasm. Predict and fit calls 
       json: { help: 'print one JSON object: the machine, the rows, the calls and the targets' },
     },
   }],
+  noArguments: 'it times synthetic rows of its own',
   async run(v) {
     if (v.folds !== undefined && !v.search) fail('--folds', 'goes with --search');
     if (v.threads && v.search) fail('--search', '--threads runs the search rows too; give one of the two');

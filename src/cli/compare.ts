@@ -4,7 +4,7 @@ import { count, fail, oneOf } from '../errors.js';
 import { settingsText } from '../operations/optimizers.js';
 import { compareWithTensorFlow, loadTensorFlow, LOSS_BOUND, WEIGHT_BOUND } from '../yardsticks/tfjsReference.js';
 import { checkFitOptions } from '../fitOptions.js';
-import { noArguments, type Command } from './args.js';
+import type { Command } from './args.js';
 import { networkText, num, table, weightsText } from './report.js';
 import { DATASET_FLAG, FIT_FLAGS, fitOptions, modelOptions, NETWORK_FLAGS } from './run.js';
 
@@ -20,8 +20,8 @@ noise (loss ${LOSS_BOUND.toExponential()} relative, weights ${WEIGHT_BOUND.toExp
 Example, the tutorial's Keras run:
   backprop compare --dataset placement --optimizer adam --lr 0.001 --epochs 75`,
   flags: [{ heading: "train's flags for the tutorial datasets:", flags: { ...DATASET_FLAG, ...FIT_FLAGS, ...NETWORK_FLAGS } }],
-  async run(v, positionals) {
-    noArguments('compare', positionals, 'its data is --dataset package or placement');
+  noArguments: 'its data is --dataset package or placement',
+  async run(v) {
     if (v.dataset === undefined) fail('--dataset', `expected one of ${DATASET_NAMES.join(', ')}`);
     const d = datasets[oneOf('--dataset', v.dataset, DATASET_NAMES) as DatasetName];
     const spec = modelOptions(v, d.model);

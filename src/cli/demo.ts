@@ -1,5 +1,5 @@
 import { datasets, DATASET_NAMES, Model, type EngineKind } from '../node.js';
-import { noArguments, type Command } from './args.js';
+import type { Command } from './args.js';
 import { largestRelativeDifference } from './agreement.js';
 import { lossTable, networkText, predictionTable, weightsText } from './report.js';
 
@@ -13,8 +13,8 @@ export const demo: Command = {
 tutorial's settings on the WASM and the pure-JS engine, and prints for each the loss per epoch,
 the final weights and biases, predictions beside targets, and whether the engines agree.`,
   flags: [],
-  async run(_, positionals) {
-    noArguments('demo', positionals, 'it trains the tutorial datasets');
+  noArguments: 'it trains the tutorial datasets',
+  async run() {
     for (const name of DATASET_NAMES) {
       const d = datasets[name];
       const runs = await Promise.all(ENGINES.map(async (engine) => {

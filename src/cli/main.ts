@@ -10,7 +10,7 @@ import { bench } from './bench.js';
 import { explain } from './explain.js';
 import { exportCommand } from './export.js';
 import { searchCommand } from './search.js';
-import { helpText, parse, type Command } from './args.js';
+import { helpText, noArguments, parse, type Command } from './args.js';
 import { inFlagWords } from './run.js';
 
 // A new command is one file and one entry here: its flags table gives its parser and its help.
@@ -53,6 +53,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(helpText(command));
     return 0;
   }
+  noArguments(command, positionals);
   try {
     await command.run(values, positionals);
   } catch (e) {
