@@ -1,7 +1,7 @@
 import { checkSeed, fail, knownOptions, positiveFinite, positiveInteger, show } from './errors.js';
 import { seeded } from './random.js';
 import type { ModelOptions } from './model.js';
-import type { FitOptions } from './trainer.js';
+import type { FitOptions } from './fitOptions.js';
 
 /** One of the tutorial's tasks: its four rows and the settings its notebooks trained with. */
 export interface Dataset {

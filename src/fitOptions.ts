@@ -5,14 +5,21 @@ import type { Matrix } from './data.js';
 import type { EngineKind } from './engines/engine.js';
 import { checkSeed, fail, knownKeys, oneOf, positiveInteger, show } from './errors.js';
 import { checkThreads } from './threads.js';
-import { checkThreshold } from './metrics.js';
+import { checkThreshold, type Metrics } from './metrics.js';
 import { nonNegative } from './operations/rows.js';
 import { checkOptimizer, checkReset, OPTIMIZER_OPTIONS, type OptimizerOptions, type OptimizerSettings } from './optimizerSettings.js';
-import { SEARCH_METRICS, type SearchMetric } from './search/metric.js';
-import type { EpochLogs } from './trainer.js';
+import { SEARCH_METRICS, type SearchMetric } from './validationMetrics.js';
 
 /** `'none'`: rows in order; `'epoch'` (or `true`): a new permutation each epoch; `'sample'`: each step draws a row at random, with replacement. */
 export type Shuffle = 'none' | 'epoch' | 'sample';
+
+/** What `onEpochEnd` receives after each epoch. */
+export interface EpochLogs {
+  loss: number;
+  /** With validation data (src/validation.ts): the held-out rows' loss and metrics after this epoch. */
+  valLoss?: number;
+  valMetrics?: Metrics;
+}
 
 /** How to train: epochs, batches, row order, engine and the optimizer with its settings. */
 export interface FitOptions extends OptimizerOptions {

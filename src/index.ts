@@ -1,7 +1,8 @@
 // The library core: no Node built-ins, so it runs in Node and in browsers alike.
 export { Model, sequential, type BatchOptions, type TrainingState, type ModelOptions, type ModelFitOptions, type Trace, type TraceOptions, type RunOptions, type EvaluateOptions, type MetricsOptions, type Weights } from './model.js';
 export { unitName, paramName, zName, type Factor, type ParamChain, type TraceLayer, type TraceUpdate } from './trace.js';
-export type { FitOptions, History, LossHistory, EpochLogs, Shuffle, Settings } from './trainer.js';
+export type { FitOptions, EpochLogs, Shuffle, Settings } from './fitOptions.js';
+export type { History, LossHistory } from './history.js';
 export { ACTIVATIONS, LOSSES, INITIALIZERS, lossName, type Activation, type Loss, type LossSpec, type DenseSpec, type DropoutSpec, type LayerSpec, type RegularizerSpec, type Regularizer, type Initializer, type ModelSpec } from './spec.js';
 export { OPTIMIZERS, type OptimizerName } from './optimizerSettings.js';
 // The operation rows: what the page's menus and help list (each row's name, help and parameters).
@@ -21,7 +22,7 @@ export { splitRows, foldRows, takeRows, type RowSplit, type SplitOptions, type F
 export { search, runTrials, rankRows, type SearchOptions, type TrialOptions, type TrialSpec, type TrialFitOptions, type TrialResult, type SearchRow } from './search/runSearch.js';
 export { stopSearchWorkers } from './search/pool.js';
 export { GRID_KEYS, type SearchGrid, type SearchSetting } from './search/grid.js';
-export { SEARCH_METRICS, metricsForLoss, type SearchMetric } from './search/metric.js';
+export { SEARCH_METRICS, metricsForLoss, type SearchMetric } from './validationMetrics.js';
 export type { ValidationOptions } from './validation.js';
 export { lossChartSvg, decisionBoundarySvg, confusionMatrixSvg, type BoundaryOptions, type ConfusionOptions } from './plot.js';
 export { modelToFile, modelToText, modelChunks, modelFromFile, modelInfo, taskOf, MODEL_FORMAT, MODEL_VERSION, type ModelFile, type ModelInfo, type LoadedInfo } from './io/modelFile.js';

@@ -5,7 +5,7 @@ import { toMatrix, type Matrix } from './data.js';
 import { count, fail, knownOptions, positiveInteger, show } from './errors.js';
 import { extent } from './extent.js';
 import type { Model } from './model.js';
-import type { LossHistory } from './trainer.js';
+import type { LossHistory } from './history.js';
 
 const W = 720, H = 440;
 const M = { left: 72, right: 24, top: 44, bottom: 56 };

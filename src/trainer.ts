@@ -1,6 +1,6 @@
-import type { Metrics } from './metrics.js';
 import { DivergenceError, fail, knownKeys, show } from './errors.js';
-import type { ReduceLROnPlateauSettings, Settings, Shuffle } from './fitOptions.js';
+import type { EpochLogs, ReduceLROnPlateauSettings, Settings, Shuffle } from './fitOptions.js';
+import type { History } from './history.js';
 import { currentRate, NET, SETTING, writeOptimizer, writeRandom, writeScheduledRate, type Layout } from './layout.js';
 import { improves, monitored } from './validation.js';
 import type { OptimizerState } from './optimizerSettings.js';
@@ -9,35 +9,6 @@ import type { Workspace } from './workspace.js';
 import type { Network } from './spec.js';
 import type { ThreadTuner } from './threads.js';
 import { describeParam } from './weights.js';
-
-/** What `onEpochEnd` receives after each epoch. */
-export interface EpochLogs {
-  loss: number;
-  /** With validation data (src/validation.ts): the held-out rows' loss and metrics after this epoch. */
-  valLoss?: number;
-  valMetrics?: Metrics;
-}
-
-export type { FitOptions, Settings, Shuffle } from './fitOptions.js';
-
-/** What a chart of a run reads: its epochs and losses (History without the settings). */
-export type LossHistory = Pick<History, 'epoch' | 'loss' | 'valLoss' | 'bestEpoch'>;
-
-/** What `fit` resolves to: the loss of every epoch (and validation's), as Keras's History. */
-export interface History {
-  epoch: number[];
-  /** Mean of the epoch's row (or batch) losses, each measured before its update — what Keras reports. */
-  loss: number[];
-  /** With validation data: the held-out rows' loss and metrics after each epoch (Keras's val_loss). */
-  valLoss?: number[];
-  valMetrics?: Metrics[];
-  /** With early stopping: the epoch whose weights the model kept. */
-  bestEpoch?: number;
-  /** The learning rate at the end of each epoch: a schedule's at the updates made so far, or the rate ReduceLROnPlateau left (Keras's logged learning_rate). */
-  lr: number[];
-  /** The settings the fit ran with, every default filled in (Keras's `history.params`). */
-  params: Settings;
-}
 
 /** The row order of one epoch (fit and trace draw it alike). */
 export function fillOrder(order: Int32Array, shuffle: Shuffle, random: Random): void {
@@ -87,15 +58,6 @@ export function checkPlateauState(field: string, value: unknown): PlateauState {
   }
   if (typeof learningRate !== 'number' || !(learningRate > 0) || !Number.isFinite(learningRate)) fail(`${field}.learningRate`, `expected a finite number > 0, got ${show(learningRate)}`);
   return { best, wait, cooldownCounter, learningRate } as PlateauState;
-}
-
-/**
- * A callback whose counters a checkpoint keeps (early stopping's; each new one adds itself to the list
- * in src/model.ts): `state()` as of the last finished epoch, `restore()` before a continued fit's first.
- */
-export interface Resumable<State> {
-  state(): State;
-  restore(state: State): void;
 }
 
 /**

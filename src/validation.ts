@@ -1,10 +1,19 @@
 import { fail, finiteParams, knownKeys, show } from './errors.js';
-import type { EarlyStoppingSettings, Monitor } from './fitOptions.js';
+import type { EarlyStoppingSettings, EpochLogs, Monitor } from './fitOptions.js';
+import type { History } from './history.js';
 import type { Metrics } from './metrics.js';
-import { SEARCH_METRICS, type SearchMetric } from './search/metric.js';
-import type { EpochLogs, History, Resumable } from './trainer.js';
+import { SEARCH_METRICS, type SearchMetric } from './validationMetrics.js';
 
 export type { ValidationOptions, ValidationSettings } from './fitOptions.js';
+
+/**
+ * A callback whose counters a checkpoint keeps (early stopping's; each new one adds itself to the list
+ * in src/model.ts): `state()` as of the last finished epoch, `restore()` before a continued fit's first.
+ */
+export interface Resumable<State> {
+  state(): State;
+  restore(state: State): void;
+}
 
 /** Early stopping's counters as a checkpoint keeps them. */
 interface EarlyStoppingState {

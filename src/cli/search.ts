@@ -9,7 +9,7 @@ import {
 } from '../node.js';
 import { count, fail, oneOf, show } from '../errors.js';
 import { OPTIMIZERS } from '../optimizerSettings.js';
-import { checkMetric } from '../search/metric.js';
+import { checkMetric } from '../validationMetrics.js';
 import { checkSpec, lossName } from '../spec.js';
 import { checkTrialFit } from '../search/trial.js';
 import { list, number, type Command, type Flags, type Values } from './args.js';

@@ -10,7 +10,7 @@ import { checkSpec, parameterCount, targetWidth, type LayerSpec, type Network } 
 import { checkWorkerUrl } from '../worker/client.js';
 import { foldRows, splitRows, takeRows } from '../split.js';
 import { expandGrid, type SearchGrid, type SearchSetting } from './grid.js';
-import { checkMetric, metricValue, SEARCH_METRICS, type SearchMetric } from './metric.js';
+import { checkMetric, metricValue, SEARCH_METRICS, type SearchMetric } from '../validationMetrics.js';
 import { runPool, threadCount } from './pool.js';
 import { checkTrialFit, type TrialFitOptions, type TrialResult } from './trial.js';
 import type { TrialFit } from './trialWorker.js';

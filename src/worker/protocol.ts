@@ -5,7 +5,8 @@ import type { ModelFitOptions, ModelOptions, TrainingState, Weights } from '../m
 import type { Scaler } from '../scaler.js';
 import type { TrialFitOptions, TrialResult } from '../search/trial.js';
 import type { LayerSpec, Loss } from '../spec.js';
-import type { EpochLogs, History } from '../trainer.js';
+import type { EpochLogs } from '../fitOptions.js';
+import type { History } from '../history.js';
 
 /** What a model is across the boundary: its public constructor's options, the weights set. */
 export interface ModelState {

@@ -12,7 +12,7 @@ import { Model, type ModelOptions } from '../model.js';
 import type { OptimizerName } from '../optimizerSettings.js';
 import { seeded } from '../random.js';
 import { checkSpec, parameterCount, type Activation } from '../spec.js';
-import type { FitOptions } from '../trainer.js';
+import type { FitOptions } from '../fitOptions.js';
 import { AUTO_START_WORK, threadsFor } from '../threads.js';
 import { tensorFlowCounterparts, tensorFlowModel, type Tf } from './tfjsReference.js';
 

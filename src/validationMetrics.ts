@@ -1,9 +1,10 @@
-// What a search ranks by: the validation loss, or one of the validation metrics evaluateMetrics
-// reports for the model's task. One row per metric: which tasks report it and which way is better.
-import { fail } from '../errors.js';
-import type { Metrics } from '../metrics.js';
-import { LOSS_ROWS } from '../operations/losses.js';
-import type { Loss } from '../spec.js';
+// What a fit's callbacks monitor (early stopping's and ReduceLROnPlateau's `val_<metric>`) and a
+// search ranks by: the validation loss, or one of the validation metrics evaluateMetrics reports for
+// the model's task. One row per metric: which tasks report it and which way is better.
+import { fail } from './errors.js';
+import type { Metrics } from './metrics.js';
+import { LOSS_ROWS } from './operations/losses.js';
+import type { Loss } from './spec.js';
 
 type Task = Metrics['task'];
 
