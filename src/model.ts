@@ -5,7 +5,7 @@ import { checkCell, writeMatrix, type Matrix } from './data.js';
 import { checkSeed, DivergenceError, fail, finiteParams, knownKeys, oneOf, positiveFinite, show, within } from './errors.js';
 import { checkRegression, checkSampleWeight, prepareFit, rowsOf, withInputs, type ModelFitOptions, type Rows } from './fit.js';
 import { NET, SETTING, writeOptimizer, writeRandom, writeScheduledRate } from './layout.js';
-import { checkOptimizer, checkReset, OPTIMIZER_OPTIONS, OptimizerState, type OptimizerOptions, type OptimizerSettings } from './optimizerSettings.js';
+import { checkOptimizer, checkReset, checkSavedState, OPTIMIZER_OPTIONS, OptimizerState, type OptimizerOptions, type OptimizerSettings } from './optimizerSettings.js';
 import { LOSS_ROWS } from './operations/losses.js';
 import { STATE_ARRAYS, STATE_SCALAR_NAMES, STATE_SCALARS, type StateScalar } from './operations/optimizers.js';
 import { applyScaler, checkScaler, invertScaler, type Scaler } from './scaler.js';
@@ -693,7 +693,7 @@ function checkTrainingState(field: string, value: unknown, count: number): Train
 const STATE_PARTS = ['epoch', 'random', 'optimizer', 'callbacks', 'weights'], RANDOM_PARTS = ['order', 'dropout'] as const;
 const OPTIMIZER_PARTS = ['settings', 'scalars', 'arrays'];
 
-/** The optimizer part of a training state: settings fit would accept (every one present), the scalars within the ranges they can reach, and each array it keeps. */
+/** The optimizer part of a training state: settings fit would accept (every one present), the scalars within the ranges they can reach, and each array it keeps, each as its settings' updates can make it (checkSavedState). */
 function checkOptimizerState(field: string, value: unknown, count: number): NonNullable<TrainingState['optimizer']> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(field, `expected { settings, scalars, arrays }, got ${show(value)}`);
   knownKeys(field, value, OPTIMIZER_PARTS, true);
@@ -708,7 +708,9 @@ function checkOptimizerState(field: string, value: unknown, count: number): NonN
   const names: readonly string[] = STATE_ARRAYS;
   knownKeys(`${field}.arrays`, arrays, names, true);
   for (const name of names) finiteParams(`${field}.arrays.${name}`, (arrays as Record<string, unknown>)[name], count);
-  return { settings: checkOptimizerSettings(`${field}.settings`, settings), scalars: checkedScalars, arrays: arrays as Record<string, Float64Array> };
+  const checked = { settings: checkOptimizerSettings(`${field}.settings`, settings), scalars: checkedScalars, arrays: arrays as Record<string, Float64Array> };
+  checkSavedState(field, checked.settings, checked.scalars, checked.arrays);
+  return checked;
 }
 
 /**

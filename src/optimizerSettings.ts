@@ -4,8 +4,8 @@ import { OPTIMIZERS } from './contract.js';
 import { ddPow } from './engines/math.js';
 import { fail, oneOf, positiveFinite } from './errors.js';
 import {
-  HYPERPARAMETER_NAMES, HYPERPARAMETERS, OPTIMIZER_ROWS, STATE_ARRAYS, STATE_SCALAR_NAMES, STATE_SCALARS, takersOf,
-  type OptimizerName, type OptimizerSettings, type StateArray, type StateScalar,
+  HYPERPARAMETER_NAMES, HYPERPARAMETERS, OPTIMIZER_ROWS, POWER_NAMES, STATE_ARRAYS, STATE_SCALAR_NAMES, STATE_SCALARS, symbolOf, takersOf,
+  type OptimizerName, type OptimizerSettings, type PowerName, type StateArray, type StateScalar,
 } from './operations/optimizers.js';
 import { nameList, trueOrFalse } from './operations/rows.js';
 import { checkSchedule, scheduledRate, type LearningRateSchedule } from './operations/schedules.js';
@@ -141,14 +141,14 @@ export class OptimizerState {
   }
 
   /**
-   * Sets the powers β₁ᵗ and β₂ᵗ (with `decay`, nadam's 0.96ᵗ⁺¹ too) at t = iterations from ddPow,
-   * whose sum rounds as the kernels' running products would have (src/engines/math.ts).
+   * Sets the powers β₁ᵗ and β₂ᵗ (with `all`, nadam's 0.96ᵗ⁺¹ too, which no setting changes) at
+   * t = iterations (powerAt).
    */
-  powersOf(s: Pick<OptimizerSettings, 'beta1' | 'beta2'>, decay: boolean): void {
-    const t = this.scalars.iterations, c = this.scalars;
-    [c.beta1Power, c.beta1PowerLow] = ddPow(s.beta1, t);
-    [c.beta2Power, c.beta2PowerLow] = ddPow(s.beta2, t);
-    if (decay) [c.decayPower, c.decayPowerLow] = ddPow(0.96, t + 1);
+  powersOf(s: Pick<OptimizerSettings, 'beta1' | 'beta2'>, all: boolean): void {
+    const c = this.scalars;
+    for (const name of POWER_NAMES) {
+      if (all || typeof STATE_SCALARS[name].power.base === 'string') [c[name], c[`${name}Low`]] = powerAt(name, s, c.iterations);
+    }
     this.bases.beta1 = s.beta1;
     this.bases.beta2 = s.beta2;
   }
@@ -163,5 +163,58 @@ export class OptimizerState {
   save(f64: Float64Array, layout: Layout): void {
     for (const name of STATE_SCALAR_NAMES) this.scalars[name] = f64[layout.settings + SETTING[STATE_SCALARS[name].slot]]!;
     for (const name of STATE_ARRAYS) this.arrays[name].set(f64.subarray(layout.state[name], layout.state[name] + layout.count));
+  }
+}
+
+/**
+ * The power `name` (STATE_SCALARS's `power`) after t updates with the β of `s`, as a double-double from
+ * ddPow, whose sum rounds as the kernels' running products would have (src/engines/math.ts): for an
+ * optimizer continued with another β, and a state saved without its powers.
+ */
+export function powerAt(name: PowerName, s: Pick<OptimizerSettings, 'beta1' | 'beta2'>, t: number): [number, number] {
+  const { base, ahead } = STATE_SCALARS[name].power;
+  return ddPow(typeof base === 'string' ? s[base] : base, t + ahead);
+}
+
+/**
+ * How far a saved power may be from powerAt's: what rounding explains, relative and absolute. The
+ * kernels' power is a running product from 1 — or, where a fit continued with another β, from powerAt's
+ * at that update count — and which start a run's product took is not saved: no one bit pattern is
+ * expected. Each double-double product by an exact factor errs by under 2⁻¹⁰⁴ of the product, so t ≤ 2⁵³
+ * steps (iterations is a safe integer) stay within 2⁻⁵¹ of βᵗ; ddPow's squarings, each doubling the error
+ * it starts from, within 2·t·2⁻¹⁰⁴ ≤ 2⁻⁵⁰; rounding each to a double adds 2⁻⁵³: under 2⁻⁴⁹ in all, 2⁻⁴⁶
+ * with a margin. Under 2⁻¹⁰⁰⁰ the split products underflow (test/kernels.test.ts) and the product may
+ * even stall where a step moves it by under half a subnormal ulp: 0.9's stays at 5·2⁻¹⁰⁷⁴ while 0.9ᵗ
+ * rounds to 0; at most 2⁻¹⁰⁷⁴/(2(1 − β)), under 2⁻¹⁰³⁰ for any β that 2⁵³ updates take that low — far
+ * under 2⁻¹⁰⁰⁰, where 1 − βᵗ is 1 either way. A power one update off (a factor β) is outside for every
+ * β under 1 − 2⁻⁴⁴.
+ */
+const POWER_TOLERANCE = { relative: 2 ** -46, absolute: 2 ** -1000 };
+
+/**
+ * What a saved optimizer state (settings `s`, already checked; scalars and arrays finite) must be
+ * beside its settings: no element negative in an array its row's `state` keeps ≥ 0 (StateHeld), and
+ * each power its row keeps what `iterations` updates with its β make (where the state saved its powers:
+ * those of an older file are computed). Errors name `field`.arrays.name[i] or `field`.scalars.name.
+ */
+export function checkSavedState(field: string, s: OptimizerSettings, scalars: Readonly<Record<string, number>>, arrays: Readonly<Record<string, Float64Array>>): void {
+  const kept = OPTIMIZER_ROWS[s.optimizer].state(s);
+  for (const name of STATE_ARRAYS) {
+    const what = kept[name];
+    if (!what?.nonNegative) continue;
+    const a = arrays[name]!;
+    for (let i = 0; i < a.length; i++) if (a[i]! < 0) fail(`${field}.arrays.${name}[${i}]`, `${s.optimizer}'s ${what.holds}, is never negative, got ${a[i]}`);
+  }
+  if (!('beta1Power' in scalars)) return;
+  const t = scalars.iterations!;
+  for (const name of POWER_NAMES) {
+    const what = kept[name];
+    if (!what) continue;
+    const [high, low] = powerAt(name, s, t), expected = high + low, got = scalars[name]! + scalars[`${name}Low`]!;
+    if (!(Math.abs(got - expected) <= expected * POWER_TOLERANCE.relative + POWER_TOLERANCE.absolute)) {
+      const { base } = STATE_SCALARS[name].power;
+      const by = typeof base === 'string' ? ` with ${HYPERPARAMETERS[base].symbol} ${s[base]}` : '';
+      fail(`${field}.scalars.${name}`, `expected ${symbolOf(what)} after ${t} updates${by}, ${expected} (to within rounding), got ${got}: a state of another run, or a corrupted one`);
+    }
   }
 }

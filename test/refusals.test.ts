@@ -4,6 +4,8 @@
 // option is read, rather than silently taken for the default.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BackpropError, loadWasm, Model, type EngineKind, type ModelOptions, type TrainingState } from '../src/node.js';
+import type { OptimizerOptions } from '../src/optimizerSettings.js';
+import { ddPow, powerStep } from '../src/engines/math.js';
 
 const S: ModelOptions = { inputs: 2, layers: [{ units: 3, activation: 'relu' }, { units: 1, activation: 'sigmoid' }], loss: 'binaryCrossentropy' };
 const X = [[0, 0], [0, 1], [1, 0], [1, 1], [1, 0], [0, 1]];
@@ -181,6 +183,133 @@ describe('a refused setTrainingState changes nothing', () => {
     const other = new Model(S);
     other.setTrainingState(state);
     expect(snapshot(other).state).toBe(snapshot(m).state);
+  });
+});
+
+describe("a saved optimizer state as its updates can make it: no negative mean of squares, powers that match iterations and β", () => {
+  /** A model after two epochs of 3 batches (6 updates) with these optimizer options, its state, and that state with `edit` made to a copy. */
+  async function savedWith(options: OptimizerOptions) {
+    const m = new Model(S);
+    await m.fit(X, Y, { engine: 'js', epochs: 2, batchSize: 2, ...options });
+    const state = m.getTrainingState()!;
+    expect(state.optimizer!.scalars.iterations).toBe(6);
+    return { m, state };
+  }
+  const withArray = (state: TrainingState, name: string, value: number) => {
+    const a = state.optimizer!.arrays[name]!.slice();
+    a[4] = value;
+    return { ...state, optimizer: { ...state.optimizer!, arrays: { ...state.optimizer!.arrays, [name]: a } } };
+  };
+  const withScalars = (state: TrainingState, change: Record<string, number>) => ({ ...state, optimizer: { ...state.optimizer!, scalars: { ...state.optimizer!.scalars, ...change } } });
+
+  // Which arrays the updates keep ≥ 0, from Keras's formulas (each also the kernels'): v ← v + (g² − v)(1 − β₂),
+  // v = ρ·v + (1 − ρ)·g², v̂ = max(v̂, v), a += g², u = max(β₂·u, |g|), E ← ρ·E + (1 − ρ)·x².
+  it.each([
+    [{ optimizer: 'adam' }, 'velocities', "adam's v, the squared gradient's running mean, is never negative, got -0.5"],
+    [{ optimizer: 'adam', amsgrad: true }, 'accumulators', "adam's v̂, the largest v so far, is never negative, got -0.5"],
+    [{ optimizer: 'adamw' }, 'velocities', "adamw's v, the squared gradient's running mean, is never negative, got -0.5"],
+    [{ optimizer: 'nadam' }, 'velocities', "nadam's v, the squared gradient's running mean, is never negative, got -0.5"],
+    [{ optimizer: 'rmsprop', centered: true, momentum: 0.5 }, 'velocities', "rmsprop's v, the squared gradient's running mean, is never negative, got -0.5"],
+    [{ optimizer: 'adagrad' }, 'accumulators', "adagrad's a, the accumulated squared gradient, is never negative, got -0.5"],
+    [{ optimizer: 'adadelta' }, 'velocities', "adadelta's E[g²], the squared gradient's running mean, is never negative, got -0.5"],
+    [{ optimizer: 'adadelta' }, 'accumulators', "adadelta's E[Δ²], the squared step's running mean, is never negative, got -0.5"],
+    [{ optimizer: 'adamax' }, 'velocities', "adamax's u, the running infinity norm, is never negative, got -0.5"],
+  ] as [OptimizerOptions, string, string][])('%o: a negative element of %s is refused, naming it', async (options, name, message) => {
+    const { m, state } = await savedWith(options);
+    const field = `trainingState.optimizer.arrays.${name}[4]`;
+    const before = snapshot(m);
+    const e = refusal(() => m.setTrainingState(withArray(state, name, -0.5)));
+    expect([e.field, e.message]).toEqual([field, `${field}: ${message}`]);
+    expect(snapshot(m), 'a refused call changes nothing').toEqual(before);
+    // the least negative number too: the updates keep these ≥ 0 exactly, with no rounding to allow for
+    refusedAlone(m, () => m.setTrainingState(withArray(state, name, -Number.MIN_VALUE)), field);
+    m.setTrainingState(withArray(state, name, 0));
+  });
+
+  it.each([
+    [{ optimizer: 'sgd', momentum: 0.9 }, 'momentums'],
+    [{ optimizer: 'adam' }, 'momentums'],
+    [{ optimizer: 'rmsprop', centered: true, momentum: 0.5 }, 'momentums'],
+    // centered RMSprop's ḡ, the gradient's running mean, takes the gradient's sign
+    [{ optimizer: 'rmsprop', centered: true }, 'accumulators'],
+    [{ optimizer: 'nadam' }, 'momentums'],
+  ] as [OptimizerOptions, string][])('%o: a negative element of %s, signed, loads', async (options, name) => {
+    const { m, state } = await savedWith(options);
+    m.setTrainingState(withArray(state, name, -0.5));
+    expect(m.getTrainingState()!.optimizer!.arrays[name]![4]).toBe(-0.5);
+  });
+
+  // Powers by hand for 3 updates: 0.9³ = 0.729, 0.999³ = 0.997002999, nadam's 0.96³⁺¹ = 0.84934656;
+  // one update behind, 0.9² = 0.81, 0.999² = 0.998001, 0.96³ = 0.884736.
+  const three = { iterations: 3, beta1PowerLow: 0, beta2PowerLow: 0, decayPowerLow: 0 };
+  it.each([
+    ['adam: β₁ᵗ a step behind', { optimizer: 'adam' }, { beta1Power: 0.81, beta2Power: 0.997002999 }, 'beta1Power', 'expected β₁ᵗ after 3 updates with β₁ 0.9, 0.729'],
+    ['adam: β₂ᵗ a step behind', { optimizer: 'adam' }, { beta1Power: 0.729, beta2Power: 0.998001 }, 'beta2Power', 'expected β₂ᵗ after 3 updates with β₂ 0.999, 0.997002999'],
+    ['adamw: β₁ᵗ of a fresh optimizer', { optimizer: 'adamw' }, { beta1Power: 1, beta2Power: 0.997002999 }, 'beta1Power', 'expected β₁ᵗ after 3 updates with β₁ 0.9, 0.729'],
+    ['adam: the powers of another β₁ (0.8³ = 0.512)', { optimizer: 'adam' }, { beta1Power: 0.512, beta2Power: 0.997002999 }, 'beta1Power', 'expected β₁ᵗ after 3 updates with β₁ 0.9, 0.729'],
+    ['adamax: β₁ᵗ a step behind', { optimizer: 'adamax' }, { beta1Power: 0.81 }, 'beta1Power', 'expected β₁ᵗ after 3 updates with β₁ 0.9, 0.729'],
+    ["nadam: 0.96ᵗ⁺¹ a step behind", { optimizer: 'nadam' }, { beta2Power: 0.997002999, decayPower: 0.884736 }, 'decayPower', 'expected 0.96ᵗ⁺¹ after 3 updates, 0.849346'],
+    ['nadam: β₂ᵗ a step behind', { optimizer: 'nadam' }, { beta2Power: 0.998001, decayPower: 0.84934656 }, 'beta2Power', 'expected β₂ᵗ after 3 updates with β₂ 0.999, 0.997002999'],
+  ] as [string, OptimizerOptions, Record<string, number>, string, string][])('%s is refused', async (_, options, powers, name, words) => {
+    const { m, state } = await savedWith(options);
+    const field = `trainingState.optimizer.scalars.${name}`;
+    const e = refusal(() => m.setTrainingState(withScalars(state, { ...three, ...powers })));
+    expect(e.field).toBe(field);
+    // the expected power printed as computed, within an ulp or two of the hand value: its leading digits
+    expect(e.message).toContain(words);
+    refusedAlone(m, () => m.setTrainingState(withScalars(state, { ...three, ...powers })), field);
+  });
+
+  it.each([
+    ['adam', { optimizer: 'adam' }, { beta1Power: 0.729, beta2Power: 0.997002999 }],
+    // adamax keeps no β₂ᵗ, nadam no β₁ᵗ, sgd no power: theirs are not read, and not checked
+    ['adamax', { optimizer: 'adamax' }, { beta1Power: 0.729, beta2Power: 0.5 }],
+    ['nadam', { optimizer: 'nadam' }, { beta1Power: 0.5, beta2Power: 0.997002999, decayPower: 0.84934656 }],
+    ['sgd', { optimizer: 'sgd', momentum: 0.9 }, { beta1Power: 0.5, beta2Power: 0.5, decayPower: 0.5 }],
+  ] as [string, OptimizerOptions, Record<string, number>][])('%s: the powers of 3 updates by hand, with iterations 3, load', async (_, options, powers) => {
+    const { m, state } = await savedWith(options);
+    m.setTrainingState(withScalars(state, { ...three, ...powers }));
+    expect(m.getTrainingState()!.optimizer!.scalars).toMatchObject({ ...three, ...powers });
+  });
+
+  it("an update count edited alone disagrees with the powers: refused", async () => {
+    const { m, state } = await savedWith({ optimizer: 'adam' });
+    refusedAlone(m, () => m.setTrainingState(withScalars(state, { iterations: 7 })), 'trainingState.optimizer.scalars.beta1Power', /after 7 updates with β₁ 0\.9/);
+  });
+
+  it('every state a run makes loads: another β between fits and in trainOnBatch, resetOptimizer, a plateau, a schedule', async () => {
+    for (const optimizer of ['adam', 'adamw', 'adamax', 'nadam'] as const) {
+      const m = new Model(S);
+      await m.fit(X, Y, { engine: 'js', epochs: 2, batchSize: 2, optimizer });
+      await m.fit(X, Y, { engine: 'js', epochs: 2, batchSize: 2, optimizer, beta1: 0.8, beta2: 0.99, reduceLROnPlateau: { monitor: 'loss', patience: 0, factor: 0.5 } });
+      m.trainOnBatch(X, Y, { optimizer, beta1: 0.7, beta2: 0.95 });
+      new Model(S).setTrainingState(m.getTrainingState()!);
+      await m.fit(X, Y, { engine: 'js', epochs: 2, batchSize: 2, optimizer, resetOptimizer: true, learningRate: { schedule: 'exponentialDecay', initialLearningRate: 0.1, decaySteps: 2, decayRate: 0.5 } });
+      new Model(S).setTrainingState(m.getTrainingState()!);
+    }
+  });
+
+  it("every power a run can reach loads, far past underflow: the kernels' running products from 1, and from the host's power where a fit changed β", async () => {
+    // The kernels' running products (powerStep, the JS engine's twin of theirs, test/kernels.test.ts), to t = 100,000 —
+    // one from 1, one restarted at t = 30,000 from ddPow as a fit continued with this β starts it — set as the saved powers.
+    const { m, state } = await savedWith({ optimizer: 'adam', beta2: 0.5 });
+    const problems: string[] = [];
+    for (const beta1 of [0.9, 0.999, 0.5, 0.123456789, 0.9999]) {
+      const settings = { ...state.optimizer!.settings, beta1 };
+      const fromOne = Float64Array.of(1, 0), restarted = Float64Array.of(1, 0);
+      for (let t = 1; t <= 100_000; t++) {
+        powerStep(fromOne, 0, beta1);
+        if (t === 30_000) restarted.set(ddPow(beta1, t));
+        else powerStep(restarted, 0, beta1);
+        if (t % 997 !== 0 && t !== 1) continue;
+        const [beta2Power, beta2PowerLow] = ddPow(0.5, t);
+        for (const [product, which] of [[fromOne, 'from 1'], [restarted, 'restarted']] as const) {
+          const scalars = { ...state.optimizer!.scalars, iterations: t, beta1Power: product[0]!, beta1PowerLow: product[1]!, beta2Power, beta2PowerLow };
+          try { m.setTrainingState({ ...state, optimizer: { ...state.optimizer!, settings, scalars } }); } catch (e) { problems.push(`${beta1}^${t} ${which}: ${(e as Error).message}`); }
+        }
+      }
+    }
+    expect(problems.slice(0, 3)).toEqual([]);
   });
 });
 

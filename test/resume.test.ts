@@ -242,6 +242,23 @@ describe('backprop train --checkpoint, --resume', () => {
     expect(runCli(dir, ['train', '--resume', 'plateau-three.json', '--epochs', '7', '--clipvalue', '0.2']).stderr).toContain('--clipvalue: plateau-three.json was trained with --clipvalue 0.1');
   });
 
+  it("refuses a checkpoint whose optimizer state no run makes — a negative mean of g², an update count its powers disagree with — and writes nothing", () => {
+    // schedule-three.json: 3 epochs of Adam (amsgrad) on blobs3, from the test before
+    const f = read('schedule-three.json');
+    const block = Buffer.from(f.state.optimizer.arrays.velocities.float64, 'base64');
+    const v = new Float64Array(block.buffer.slice(block.byteOffset, block.byteOffset + block.length));
+    v[5] = -0.5;
+    writeFileSync(join(dir, 'negative.json'), JSON.stringify({ ...f, state: { ...f.state, optimizer: { ...f.state.optimizer, arrays: { ...f.state.optimizer.arrays, velocities: { float64: Buffer.from(v.buffer).toString('base64') } } } } }));
+    const negative = runCli(dir, ['train', '--resume', 'negative.json', '--epochs', '7', '--save', 'negative-continued.json']);
+    expect([negative.code, negative.stderr]).toEqual([1, "backprop: negative.json: state.optimizer.arrays.velocities[5]: adam's v, the squared gradient's running mean, is never negative, got -0.5\n"]);
+    const { iterations } = f.state.optimizer.scalars;
+    writeFileSync(join(dir, 'count.json'), JSON.stringify({ ...f, state: { ...f.state, optimizer: { ...f.state.optimizer, scalars: { ...f.state.optimizer.scalars, iterations: iterations + 1 } } } }));
+    const count = runCli(dir, ['train', '--resume', 'count.json', '--epochs', '7', '--save', 'count-continued.json']);
+    expect(count.code).toBe(1);
+    expect(count.stderr).toMatch(new RegExp(`^backprop: count\\.json: state\\.optimizer\\.scalars\\.beta1Power: expected β₁ᵗ after ${iterations + 1} updates with β₁ 0\\.9, `));
+    expect(existsSync(join(dir, 'negative-continued.json')) || existsSync(join(dir, 'count-continued.json'))).toBe(false);
+  });
+
   it('the command line that started a run with --lr and --lr-schedule, given again with --resume, continues it', () => {
     const flags = ['--dataset', 'blobs3', '--lr', '0.02', '--lr-schedule', 'exponentialDecay,decaySteps=3,decayRate=0.7'];
     expect(runCli(dir, ['train', ...flags, '--epochs', '6', '--save', 'lr-whole.json']).code).toBe(0);

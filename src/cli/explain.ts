@@ -2,7 +2,7 @@ import { CLASS_DATASET_NAMES, datasets, DATASET_NAMES, lossName, Model, paramNam
 import { count, fail, oneOf } from '../errors.js';
 import { extent } from '../extent.js';
 import { LOSS_ROWS } from '../operations/losses.js';
-import { isStateArray, OPTIMIZER_ROWS, type ShownScalar, type StateName } from '../operations/optimizers.js';
+import { isStateArray, OPTIMIZER_ROWS, symbolOf, type ShownScalar, type StateName } from '../operations/optimizers.js';
 import { number, type Command, type FlagGroup, type Scope, type Values } from './args.js';
 import { num } from './report.js';
 import { earlyStoppingFlag, fitOptions, modelOptions } from './run.js';
@@ -252,7 +252,7 @@ export function explainText(t: Trace, run: Source, dataRows: number[], standardi
   out.push('', `update (${row.formula(u, t.update.iterations, num, t.update.alpha)})`);
   const names = Object.keys(row.state(u)) as StateName[];
   const kept = names.filter(isStateArray), scalars = names.filter((name) => !isStateArray(name)) as ShownScalar[];
-  const symbols = Object.fromEntries(Object.entries(row.state(u)).map(([name, what]) => [name, what.split(',')[0]]));
+  const symbols = Object.fromEntries(Object.entries(row.state(u)).map(([name, what]) => [name, symbolOf(what)]));
   // the state scalars (nadam's Πμ, the powers βᵗ) once, before and after
   for (const name of scalars) out.push(`  ${symbols[name]} ${num(t.update[name]!.before)} → ${num(t.update[name]!.after)}`);
   const scalarsWere = Object.fromEntries(scalars.map((name) => [name, t.update[name]!.before]));

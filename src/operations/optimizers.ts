@@ -86,21 +86,29 @@ export const STATE_SLOTS = { momentums: 'MOMENTUMS', velocities: 'VELOCITIES', a
  * optimizer starts from: Keras's `iterations` and Nadam's `u_product`, and the powers of the bias
  * corrections, which Keras computes as βᵗ each update and the kernels keep as running products, each
  * a double-double (name, then nameLow). A checkpoint saves each; `kind` says what a saved one may be:
- * a count, a product of factors from 0 to 1, or a product's low part.
+ * a count, a product of factors from 0 to 1, or a product's low part. `power` says what a power is
+ * the power of: its base (a setting's name, or a number) to the update count plus `ahead`.
  */
 export const STATE_SCALARS = {
-  iterations: { slot: 'ITERATIONS', initial: 0, kind: 'count' },
-  uProduct: { slot: 'U_PRODUCT', initial: 1, kind: 'product' },
-  beta1Power: { slot: 'BETA_1_POWER', initial: 1, kind: 'product' },
-  beta1PowerLow: { slot: 'BETA_1_POWER_LOW', initial: 0, kind: 'low' },
-  beta2Power: { slot: 'BETA_2_POWER', initial: 1, kind: 'product' },
-  beta2PowerLow: { slot: 'BETA_2_POWER_LOW', initial: 0, kind: 'low' },
+  iterations: { slot: 'ITERATIONS', initial: 0, kind: 'count', power: null },
+  // Πμ multiplies each update's μ by the β₁ of that update (a fit continued with another β₁ keeps it, as Keras's does)
+  uProduct: { slot: 'U_PRODUCT', initial: 1, kind: 'product', power: null },
+  beta1Power: { slot: 'BETA_1_POWER', initial: 1, kind: 'product', power: { base: 'beta1', ahead: 0 } },
+  beta1PowerLow: { slot: 'BETA_1_POWER_LOW', initial: 0, kind: 'low', power: null },
+  beta2Power: { slot: 'BETA_2_POWER', initial: 1, kind: 'product', power: { base: 'beta2', ahead: 0 } },
+  beta2PowerLow: { slot: 'BETA_2_POWER_LOW', initial: 0, kind: 'low', power: null },
   // nadam's is one update ahead: 0.96ᵗ⁺¹ (its schedule reads 0.96ᵗ and 0.96ᵗ⁺¹ each update)
-  decayPower: { slot: 'DECAY_POWER', initial: 0.96, kind: 'product' },
-  decayPowerLow: { slot: 'DECAY_POWER_LOW', initial: 0, kind: 'low' },
-} as const satisfies Record<string, { slot: (typeof SETTING_SLOTS)[number]; initial: number; kind: 'count' | 'product' | 'low' }>;
+  decayPower: { slot: 'DECAY_POWER', initial: 0.96, kind: 'product', power: { base: 0.96, ahead: 1 } },
+  decayPowerLow: { slot: 'DECAY_POWER_LOW', initial: 0, kind: 'low', power: null },
+} as const satisfies Record<string, {
+  slot: (typeof SETTING_SLOTS)[number]; initial: number; kind: 'count' | 'product' | 'low';
+  power: { base: 'beta1' | 'beta2' | number; ahead: number } | null;
+}>;
 export type StateScalar = keyof typeof STATE_SCALARS;
 export const STATE_SCALAR_NAMES = Object.keys(STATE_SCALARS) as StateScalar[];
+/** The powers βᵗ (and nadam's 0.96ᵗ⁺¹): the state scalars with a `power`. */
+export type PowerName = { [K in StateScalar]: (typeof STATE_SCALARS)[K]['power'] extends null ? never : K }[StateScalar];
+export const POWER_NAMES = STATE_SCALAR_NAMES.filter((name): name is PowerName => STATE_SCALARS[name].power !== null);
 
 /** The state scalars a trace shows, before and after the step: nadam's uProduct and the powers (rounded). */
 export type ShownScalar = Exclude<StateScalar, 'iterations' | `${string}Low`>;
@@ -112,6 +120,20 @@ export function scalarValue(scalars: Readonly<Record<StateScalar, number>>, name
 
 /** What an optimizer keeps beyond `iterations`, by name: state arrays, nadam's uProduct and the powers (rounded). */
 export type StateName = StateArray | ShownScalar;
+
+/**
+ * One thing an optimizer keeps (its row's `state`): what it holds, its symbol then what it is (explain
+ * writes the symbol), and for an array, `nonNegative` where the updates can never make an element
+ * negative from a start ≥ 0 — a running mean or a sum of squares, a running maximum of |g| — so that
+ * a negative one (a corrupted checkpoint's) is refused rather than trained into NaN by the √ of it.
+ */
+export interface StateHeld {
+  holds: string;
+  nonNegative?: true;
+}
+
+/** The symbol of what an optimizer keeps, as explain writes it: `v` of "v, the squared gradient's running mean". */
+export const symbolOf = (what: StateHeld): string => what.holds.split(',')[0]!;
 
 export function isStateArray(name: StateName): name is StateArray {
   return (STATE_ARRAYS as readonly string[]).includes(name);
@@ -155,8 +177,8 @@ export interface OptimizerRow extends RowBase {
   takes: { [K in Hyperparameter]?: Value<K> };
   /** Checks across its hyperparameters, once each passed its own check. */
   refine(s: OptimizerSettings): void;
-  /** The state it keeps under these settings, each with what it holds (Keras's name); every array not named stays 0. */
-  state(s: OptimizerSettings): Partial<Record<StateName, string>>;
+  /** The state it keeps under these settings, each with what it holds (Keras's name) and which arrays are never negative; every array not named stays 0. */
+  state(s: OptimizerSettings): Partial<Record<StateName, StateHeld>>;
   /** Where its state arrays start when it starts afresh, where not at 0. */
   initial(s: OptimizerSettings): Partial<Record<StateArray, number>>;
   /** Adam's step size with the bias corrections folded in, from the state after the update (its powers; trace's `alpha`); null for the others. */
@@ -175,7 +197,13 @@ const INFERENCE_ONLY = { none: 'an ONNX model holds the forward pass for inferen
 /** As assembly/optimizers.ts's adam_update computes it, from the powers the kernels advanced (the same bits). */
 const adamStepSize = (s: OptimizerSettings, after: Partial<Record<StateName, number>>) => s.learningRate * Math.sqrt(1.0 - after.beta2Power!) / (1.0 - after.beta1Power!);
 const none = () => ({});
-const MOMENT = "m, the gradient's running mean", SQUARES = "v, the squared gradient's running mean";
+/** State of either sign (a momentum, a running mean of g), or of the power scalars; and an array the updates keep ≥ 0 (StateHeld). */
+const held = (holds: string): StateHeld => ({ holds });
+const neverNegative = (holds: string): StateHeld => ({ holds, nonNegative: true });
+const MOMENT = held("m, the gradient's running mean");
+// v ← v + (g² − v)(1 − β₂) is β₂·v + (1 − β₂)·g², and stays ≥ 0 in floating point too: g² − v rounds
+// to at least −v, a factor 1 − β₂ ≤ 1 keeps it at least −v, and v plus it is at least 0.
+const SQUARES = neverNegative("v, the squared gradient's running mean");
 /** TensorFlow.js fixes ε at its backend's 1e-7 in some optimizers: with another ε there is no counterpart. */
 const fixedEpsilon = (name: string, s: OptimizerSettings) => (s.epsilon === 1e-7 ? undefined : { none: `TensorFlow.js's ${name} takes its backend's ε (1e-7), not ${s.epsilon}` });
 
@@ -184,9 +212,10 @@ const adamRule = (s: OptimizerSettings, v: UpdateValues) =>
   `${v.num(v.alpha!)}·${v.factor(v.after.momentums!)}/(√${v.num(s.amsgrad ? v.after.accumulators! : v.after.velocities!)} + ${s.epsilon})`;
 const adamFormula = (s: OptimizerSettings, num: (x: number) => string, alpha: number) =>
   `m ← m + (g − m)(1 − β₁), v ← v + (g² − v)(1 − β₂), ${s.amsgrad ? 'v̂ ← max(v̂, v), ' : ''}θ ← θ − ${s.weightDecay ? 'θ·wd·lr − ' : ''}α·m/(√${s.amsgrad ? 'v̂' : 'v'} + ε) with α = lr·√(1 − β₂ᵗ)/(1 − β₁ᵗ) = ${num(alpha)}`;
-const BETA_1_POWER = 'β₁ᵗ, β₁ to the power of the update count', BETA_2_POWER = 'β₂ᵗ, β₂ to the power of the update count';
-const adamState = (s: OptimizerSettings): Partial<Record<StateName, string>> => ({
-  momentums: MOMENT, velocities: SQUARES, ...(s.amsgrad ? { accumulators: 'v̂, the largest v so far' } : {}), beta1Power: BETA_1_POWER, beta2Power: BETA_2_POWER,
+const BETA_1_POWER = held('β₁ᵗ, β₁ to the power of the update count'), BETA_2_POWER = held('β₂ᵗ, β₂ to the power of the update count');
+const adamState = (s: OptimizerSettings): Partial<Record<StateName, StateHeld>> => ({
+  // v̂ = max(v̂, v), from 0
+  momentums: MOMENT, velocities: SQUARES, ...(s.amsgrad ? { accumulators: neverNegative('v̂, the largest v so far') } : {}), beta1Power: BETA_1_POWER, beta2Power: BETA_2_POWER,
 });
 
 /** Nadam's momentum schedule μ = β₁·(1 − 0.5·0.96ᵗ), as Keras's, from the power 0.96ᵗ. */
@@ -197,7 +226,7 @@ const ROWS = {
     help: 'stochastic gradient descent: θ ← θ − lr·g, with optional (Nesterov) momentum',
     kernel: 'sgdUpdate', learningRate: 0.01, takes: { momentum: 0, nesterov: false },
     refine: (s) => { if (s.nesterov && s.momentum === 0) fail('nesterov', 'Nesterov momentum needs a momentum > 0'); },
-    state: (s): Partial<Record<StateName, string>> => (s.momentum !== 0 ? { momentums: 'm, the velocity' } : {}),
+    state: (s): Partial<Record<StateName, StateHeld>> => (s.momentum !== 0 ? { momentums: held('m, the velocity') } : {}),
     initial: none,
     stepSize: null,
     formula: (s, _t, num) => (s.momentum
@@ -231,8 +260,9 @@ const ROWS = {
     help: "RMSprop: divides by the root of the squared gradient's running mean (centered: its running variance), with optional momentum",
     kernel: 'rmspropUpdate', learningRate: 0.001, takes: { rho: 0.9, momentum: 0, epsilon: 1e-7, centered: false },
     refine: () => {},
-    state: (s): Partial<Record<StateName, string>> => ({
-      velocities: SQUARES, ...(s.momentum !== 0 ? { momentums: 'm, the momentum' } : {}), ...(s.centered ? { accumulators: "ḡ, the gradient's running mean" } : {}),
+    // v = ρ·v + (1 − ρ)·g², a sum of terms ≥ 0; centered, ḡ = ρ·ḡ + (1 − ρ)·g takes g's sign
+    state: (s): Partial<Record<StateName, StateHeld>> => ({
+      velocities: SQUARES, ...(s.momentum !== 0 ? { momentums: held('m, the momentum') } : {}), ...(s.centered ? { accumulators: held("ḡ, the gradient's running mean") } : {}),
     }),
     initial: none,
     stepSize: null,
@@ -255,7 +285,8 @@ const ROWS = {
     help: 'Adagrad: divides by the root of every squared gradient so far, accumulated from initialAccumulatorValue',
     kernel: 'adagradUpdate', learningRate: 0.001, takes: { initialAccumulatorValue: 0.1, epsilon: 1e-7 },
     refine: () => {},
-    state: () => ({ accumulators: 'a, the accumulated squared gradient' }),
+    // a += g², from initialAccumulatorValue ≥ 0
+    state: () => ({ accumulators: neverNegative('a, the accumulated squared gradient') }),
     initial: (s) => ({ accumulators: s.initialAccumulatorValue }),
     stepSize: null,
     formula: (s, _t, num) => `adagrad, lr ${num(s.learningRate)}, ε ${s.epsilon}: a ← a + g², θ ← θ − lr·g/√(a + ε)`,
@@ -267,7 +298,8 @@ const ROWS = {
     help: 'Adadelta: steps by the ratio of the running roots of the squared steps and the squared gradients',
     kernel: 'adadeltaUpdate', learningRate: 0.001, takes: { rho: 0.95, epsilon: 1e-7 },
     refine: () => {},
-    state: () => ({ velocities: 'E[g²], the squared gradient\'s running mean', accumulators: 'E[Δ²], the squared step\'s running mean' }),
+    // each ρ·E + (1 − ρ)·x², a sum of terms ≥ 0
+    state: () => ({ velocities: neverNegative("E[g²], the squared gradient's running mean"), accumulators: neverNegative("E[Δ²], the squared step's running mean") }),
     initial: none,
     stepSize: null,
     formula: (s, _t, num) => `adadelta, lr ${num(s.learningRate)}, ρ ${s.rho}, ε ${s.epsilon}: E[g²] ← ρ·E[g²] + (1 − ρ)·g², Δ = −√(E[Δ²] + ε)·g/√(E[g²] + ε), E[Δ²] ← ρ·E[Δ²] + (1 − ρ)·Δ², θ ← θ + lr·Δ`,
@@ -280,7 +312,8 @@ const ROWS = {
     help: "Adamax: Adam with the infinity norm, u = max(β₂·u, |g|), in place of the squared gradient's mean",
     kernel: 'adamaxUpdate', learningRate: 0.001, takes: { beta1: 0.9, beta2: 0.999, epsilon: 1e-7 },
     refine: () => {},
-    state: () => ({ momentums: MOMENT, velocities: 'u, the running infinity norm', beta1Power: BETA_1_POWER }),
+    // u = max(β₂·u, |g|)
+    state: () => ({ momentums: MOMENT, velocities: neverNegative('u, the running infinity norm'), beta1Power: BETA_1_POWER }),
     initial: none,
     stepSize: null,
     formula: (s, t, num) => `adamax, lr ${num(s.learningRate)}, β₁ ${s.beta1}, β₂ ${s.beta2}, ε ${s.epsilon}, t ${t}: m ← m + (g − m)(1 − β₁), u ← max(β₂·u, |g|), θ ← θ − lr·m/((1 − β₁ᵗ)·(u + ε))`,
@@ -293,7 +326,7 @@ const ROWS = {
     kernel: 'nadamUpdate', learningRate: 0.001, takes: { beta1: 0.9, beta2: 0.999, epsilon: 1e-7 },
     refine: () => {},
     state: () => ({
-      momentums: MOMENT, velocities: SQUARES, uProduct: 'Πμ, the product of the momentum schedule so far', beta2Power: BETA_2_POWER, decayPower: '0.96ᵗ⁺¹, the next term of the schedule',
+      momentums: MOMENT, velocities: SQUARES, uProduct: held('Πμ, the product of the momentum schedule so far'), beta2Power: BETA_2_POWER, decayPower: held('0.96ᵗ⁺¹, the next term of the schedule'),
     }),
     initial: none,
     stepSize: null,
