@@ -16,7 +16,7 @@ import { copyState, checkTraceOptions, traceFit, type Trace, type TraceOptions }
 import { checkPlateauState, train, type PlateauState, type Progress } from './trainer.js';
 import type { History } from './history.js';
 import { checkEarlyStoppingState, ValidationWatch, type Resumable } from './validation.js';
-import { fromKeras, initialParams, toKeras, type Weights } from './weights.js';
+import { checkKeras, fromKeras, initialParams, toKeras, type Weights } from './weights.js';
 import { otherProcessesLoad, Threads, ThreadTuner, threadsAvailable, threadsFor } from './threads.js';
 import type { Settings } from './fitOptions.js';
 import { Workspace } from './workspace.js';
@@ -136,16 +136,11 @@ export class Model {
    * copied — for a reader of model files, which has checked every one; left out, they come from `weights` or the initializers.
    */
   constructor(options: ModelOptions<LayerSpec>, params?: Float64Array) {
-    this.network = checkSpec(options);
+    const checked = checkModelOptions(options);
+    this.network = checked.network;
     this.outputs = outputs(this.network);
-    knownKeys('', options, ['inputs', 'layers', 'loss', 'weights', 'seed', 'scaler', 'targetScaler']);
-    // checked even where weights or params leave it unread: a bad seed is a mistake either way
-    if (options.seed !== undefined) checkSeed('seed', options.seed);
-    if (options.scaler !== undefined) this.inputScaler = checkScaler('scaler', options.scaler, this.network.inputs);
-    if (options.targetScaler !== undefined) {
-      checkRegression(this.network, 'targetScaler');
-      this.outputScaler = checkScaler('targetScaler', options.targetScaler, outputs(this.network));
-    }
+    this.inputScaler = checked.scaler;
+    this.outputScaler = checked.targetScaler;
     if (params !== undefined && (!(params instanceof Float64Array) || params.length !== parameterCount(this.network))) fail('params', `expected a Float64Array of ${parameterCount(this.network)} parameters, got ${show(params)}`);
     this.params = params ?? (options.weights !== undefined ? fromKeras(this.network, options.weights) : initialParams(this.network, options.seed ?? 0));
     this.optimizer = new OptimizerState(this.params.length);
@@ -805,6 +800,33 @@ function rowArrays(flat: Float64Array, rows: number, n: number): number[][] {
     }
   }
   return result;
+}
+
+/**
+ * A model's options checked by name as the constructor takes them, without building the model: the
+ * network (checkSpec: its layers, initializers and loss), the seed, and the scalers; the weights are
+ * the caller's (fromKeras keeps them, checkKeras only checks them).
+ */
+function checkModelOptions(options: ModelOptions<LayerSpec>): { network: Network; scaler: Scaler | undefined; targetScaler: Scaler | undefined } {
+  const network = checkSpec(options);
+  knownKeys('', options, ['inputs', 'layers', 'loss', 'weights', 'seed', 'scaler', 'targetScaler']);
+  // checked even where weights or params leave it unread: a bad seed is a mistake either way
+  if (options.seed !== undefined) checkSeed('seed', options.seed);
+  const scaler = options.scaler === undefined ? undefined : checkScaler('scaler', options.scaler, network.inputs);
+  if (options.targetScaler !== undefined) checkRegression(network, 'targetScaler');
+  const targetScaler = options.targetScaler === undefined ? undefined : checkScaler('targetScaler', options.targetScaler, outputs(network));
+  return { network, scaler, targetScaler };
+}
+
+/**
+ * A model's network, its options checked as the Model constructor checks them (the weights' shapes and
+ * values too) with the same messages, but no parameters initialised and no engine: a search checks each
+ * trial with it in the caller's thread, and a worker builds the model.
+ */
+export function checkedNetwork(options: ModelOptions<LayerSpec>): Network {
+  const { network } = checkModelOptions(options);
+  if (options.weights !== undefined) checkKeras(network, options.weights);
+  return network;
 }
 
 /** Builds a model from Dense layer specs, as Keras's `sequential`. */

@@ -1,7 +1,7 @@
 // A search's grid: lists of values for some of a model's and a fit's settings, every combination a
 // setting to try. Each value is checked as the option it stands for, named by its place in the grid.
 import { BackpropError, fail, knownKeys, show } from '../errors.js';
-import { Model, type ModelOptions } from '../model.js';
+import { checkedNetwork, type ModelOptions } from '../model.js';
 import type { OptimizerName } from '../optimizerSettings.js';
 import type { LayerSpec, Network } from '../spec.js';
 import { checkTrialFit, type TrialFitOptions } from './trial.js';
@@ -47,7 +47,7 @@ export function expandGrid(grid: SearchGrid, model: ModelOptions<LayerSpec>, net
     values.forEach((value: unknown, i) => {
       const field = `grid.${key}[${i}]`;
       if (values.findIndex((other: unknown) => JSON.stringify(other) === JSON.stringify(value)) < i) fail(field, `${show(value)} is listed twice; each value once`);
-      asOption(field, () => (key === 'layers' ? checkTrialFit(new Model({ ...model, layers: value as LayerSpec[] }).network, fit) : checkTrialFit(network, { ...fit, [key]: value })));
+      asOption(field, () => (key === 'layers' ? checkTrialFit(checkedNetwork({ ...model, layers: value as LayerSpec[] }), fit) : checkTrialFit(network, { ...fit, [key]: value })));
     });
   }
   let settings: SearchSetting[] = [{}];

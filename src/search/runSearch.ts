@@ -5,7 +5,7 @@
 import type { Matrix } from '../data.js';
 import { fail, knownKeys, positiveInteger, show, within } from '../errors.js';
 import { rowsOf, splitLabels, type ModelFitOptions } from '../fit.js';
-import { Model, type ModelOptions } from '../model.js';
+import { checkedNetwork, type ModelOptions } from '../model.js';
 import { checkSpec, parameterCount, targetWidth, type LayerSpec, type Network } from '../spec.js';
 import { checkWorkerUrl } from '../worker/client.js';
 import { foldRows, splitRows, takeRows } from '../split.js';
@@ -77,7 +77,7 @@ export async function search(x: Matrix, y: Matrix, grid: SearchGrid, options: Se
   const { model, fit = {}, metric: metricName = 'loss', ...trialOptions } = options;
   if (typeof model !== 'object' || model === null || Array.isArray(model)) fail('model', `expected a model's options { inputs, layers, loss }, got ${show(model)}`);
   if (model.seed !== undefined) fail('model.seed', SEED);
-  const network = within('model', () => new Model(model).network);
+  const network = within('model', () => checkedNetwork(model));
   if (typeof fit !== 'object' || fit === null || Array.isArray(fit)) fail('fit', `expected an object of fit options, got ${show(fit)}`);
   if ('seed' in fit) fail('fit.seed', SEED);
   within('fit', () => checkTrialFit(network, fit));
@@ -137,7 +137,7 @@ function checkTrial(trial: TrialSpec, i: number): Trial {
   knownKeys(field, trial, ['model', 'fit']);
   const { model, fit } = trial;
   if (typeof model !== 'object' || model === null || Array.isArray(model)) fail(`${field}.model`, `expected a model's options { inputs, layers, loss }, got ${show(model)}`);
-  const network = within(`${field}.model`, () => new Model(model).network);
+  const network = within(`${field}.model`, () => checkedNetwork(model));
   if (typeof fit !== 'object' || fit === null || Array.isArray(fit)) fail(`${field}.fit`, `expected an object of fit options ({} for Model.fit's defaults), got ${show(fit)}`);
   within(`${field}.fit`, () => checkTrialFit(network, fit));
   if ((model.seed ?? 0) !== (fit.seed ?? 0)) fail(field, `the model's seed (${model.seed ?? 0}) and the fit's (${fit.seed ?? 0}) differ; one seed reproduces a trial`);
