@@ -11,7 +11,7 @@ import { count, fail, oneOf, show } from '../errors.js';
 import { OPTIMIZERS } from '../optimizerSettings.js';
 import { checkMetric } from '../validationMetrics.js';
 import { checkSpec, lossName } from '../spec.js';
-import { checkTrialFit } from '../search/trial.js';
+import { checkTrialFit } from '../trial.js';
 import { list, number, type Command, type Flags, type Values } from './args.js';
 import { checkOutputs, writeOutputs, type Output } from './outputs.js';
 import { num, table } from './report.js';

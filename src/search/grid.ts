@@ -4,7 +4,7 @@ import { BackpropError, fail, knownKeys, show } from '../errors.js';
 import { checkedNetwork, type ModelOptions } from '../model.js';
 import type { OptimizerName } from '../optimizerSettings.js';
 import type { LayerSpec, Network } from '../spec.js';
-import { checkTrialFit, type TrialFitOptions } from './trial.js';
+import { checkTrialFit, type TrialFitOptions } from '../trial.js';
 
 /** Lists of values to try, by option; every combination of the lists but `seed` is a setting, trained once per seed. */
 export interface SearchGrid {

@@ -12,10 +12,10 @@ import { foldRows, splitRows, takeRows } from '../split.js';
 import { expandGrid, type SearchGrid, type SearchSetting } from './grid.js';
 import { checkMetric, metricValue, SEARCH_METRICS, type SearchMetric } from '../validationMetrics.js';
 import { runPool, threadCount } from './pool.js';
-import { checkTrialFit, type TrialFitOptions, type TrialResult } from './trial.js';
+import { checkTrialFit, type TrialFitOptions, type TrialResult } from '../trial.js';
 import type { TrialFit } from './trialWorker.js';
 
-export type { TrialFitOptions, TrialResult } from './trial.js';
+export type { TrialFitOptions, TrialResult } from '../trial.js';
 
 /** How the trials are validated and run: shared by `search` and `runTrials`. */
 export interface TrialOptions {

@@ -6,7 +6,7 @@
 import type { ModelOptions } from '../model.js';
 import type { LayerSpec } from '../spec.js';
 import { rebuild, WorkerClient } from '../worker/client.js';
-import type { TrialFitOptions, TrialResult } from './trial.js';
+import type { TrialFitOptions, TrialResult } from '../trial.js';
 
 /** One fit of a trial, as it is sent: the model's options (with its seed), its rows, its fit's options. */
 export interface TrialFit {

@@ -7,7 +7,7 @@
 import { BackpropError, DivergenceError } from '../errors.js';
 import { Model } from '../model.js';
 import type { Matrix } from '../data.js';
-import { fitTrial } from '../search/trial.js';
+import { fitTrial } from '../trial.js';
 import type { EpochLogs } from '../fitOptions.js';
 import type { ErrorInfo, FitSettings, FromWorker, ModelState, Port, ToWorker } from './protocol.js';
 

@@ -3,7 +3,7 @@
 // structured cloning: numbers travel as they are, so weights arrive to the bit.
 import type { ModelFitOptions, ModelOptions, TrainingState, Weights } from '../model.js';
 import type { Scaler } from '../scaler.js';
-import type { TrialFitOptions, TrialResult } from '../search/trial.js';
+import type { TrialFitOptions, TrialResult } from '../trial.js';
 import type { LayerSpec, Loss } from '../spec.js';
 import type { EpochLogs } from '../fitOptions.js';
 import type { History } from '../history.js';
@@ -27,7 +27,7 @@ export type ToWorker =
   | { type: 'fit'; id: number; x: unknown; y: unknown; options: FitSettings; reports: boolean }
   /** Ends the running fit after its epoch; with `id`, only if that fit is the one running. */
   | { type: 'stop'; id?: number }
-  /** A search's fit (src/search/trial.ts): a model of its own, built, trained and measured in the worker. */
+  /** A search's fit (src/trial.ts): a model of its own, built, trained and measured in the worker. */
   | { type: 'trial'; id: number; model: ModelOptions<LayerSpec>; x: Float64Array; y: Float64Array; validation: [Float64Array, Float64Array]; fit: TrialFitOptions; fold?: number };
 
 /** An error as it crossed: enough to raise the same class with the same fields on the other side. */

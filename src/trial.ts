@@ -1,12 +1,12 @@
 // One fit of a trial, as a search's worker runs it: the model built from its options, fit on the
 // training rows of its split, measured on the rows the split holds out. It runs where the model is,
 // so only the measure crosses back to the search's thread, never the model.
-import type { Matrix } from '../data.js';
-import { DivergenceError, fail } from '../errors.js';
-import { checkFit, type ModelFitOptions } from '../fit.js';
-import type { Metrics } from '../metrics.js';
-import type { Model } from '../model.js';
-import type { Network } from '../spec.js';
+import type { Matrix } from './data.js';
+import { DivergenceError, fail } from './errors.js';
+import { checkFit, type ModelFitOptions } from './fit.js';
+import type { Metrics } from './metrics.js';
+import type { Model } from './model.js';
+import type { Network } from './spec.js';
 
 /** One fit of a trial, measured on its held-out rows at the epoch whose weights it kept. */
 export interface TrialResult {
