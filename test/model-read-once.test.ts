@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Model, saveModel, saveTfjs } from '../src/node.js';
+import { loadModel, Model, saveModel, saveTfjs } from '../src/node.js';
 import { runCli } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'backprop-read-once-'));
@@ -75,5 +75,22 @@ describe.runIf(process.platform !== 'win32')('each model file is read once', () 
       expect(once.code, `train --weights ${weights} (killed: it read a file twice?) ${once.stderr}`).toBe(0);
       expect(JSON.parse(once.stdout).weights).toEqual(JSON.parse(regular(args).stdout).weights);
     }
+  });
+});
+
+describe("loadModel of an exported model.json: its metadata checked once, by modelFromTfjs", () => {
+  it("the columns with their defaults, as the model file's; a bad value named once, under the file's name", async () => {
+    const model = new Model({ inputs: 2, layers: [{ units: 3, activation: 'softmax' }], loss: 'sparseCategoricalCrossentropy', seed: 2 });
+    const at = join(dir, 'classes');
+    await saveModel(`${at}.json`, model, info);
+    await saveTfjs(at, model, info);
+    // The defaults (threshold 0.5, class labels '0' … '2', no training record) are the model file's reader's
+    const expected = (await loadModel(`${at}.json`)).info;
+    expect(expected).toMatchObject({ threshold: 0.5, classes: ['0', '1', '2'] });
+    expect((await loadModel(join(at, 'model.json'))).info).toEqual(expected);
+    const json = JSON.parse(readFileSync(join(at, 'model.json'), 'utf8'));
+    json.userDefinedMetadata.backprop.threshold = 7;
+    writeFileSync(join(at, 'model.json'), JSON.stringify(json));
+    await expect(loadModel(join(at, 'model.json'))).rejects.toMatchObject({ message: `${join(at, 'model.json')}: userDefinedMetadata.backprop.threshold: expected a number between 0 and 1 (exclusive), got 7` });
   });
 });
