@@ -78,6 +78,20 @@ describe.runIf(process.platform !== 'win32')('each model file is read once', () 
   });
 });
 
+describe('the order of refusals', () => {
+  it('an output over the model file is refused before the model is built, a bad model file or not; a missing one is named', () => {
+    writeFileSync(join(dir, 'bad.json'), '{"format": "something else"}');
+    for (const args of [['predict', 'bad.json', 'data.csv', '--out', 'bad.json'], ['evaluate', 'bad.json', 'data.csv', '--plot-confusion', 'bad.json']]) {
+      const r = runCli(dir, args);
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.stderr).toBe(`backprop: ${args[3]}: bad.json is an input of this run (backprop never writes over its input); choose another file name\n`);
+      expect(readFileSync(join(dir, 'bad.json'), 'utf8')).toBe('{"format": "something else"}');
+    }
+    expect(runCli(dir, ['predict', 'bad.json', 'data.csv']).stderr).toMatch(/^backprop: bad\.json: is not a backprop model file/);
+    expect(runCli(dir, ['predict', 'missing.json', 'data.csv', '--out', 'p.csv']).stderr).toBe('backprop: missing.json: no such file\n');
+  });
+});
+
 describe("loadModel of an exported model.json: its metadata checked once, by modelFromTfjs", () => {
   it("the columns with their defaults, as the model file's; a bad value named once, under the file's name", async () => {
     const model = new Model({ inputs: 2, layers: [{ units: 3, activation: 'softmax' }], loss: 'sparseCategoricalCrossentropy', seed: 2 });
