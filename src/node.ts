@@ -10,7 +10,7 @@ import './worker/nodeEndpoint.js';
 import { unreadable } from './csvFile.js';
 import type { Model } from './model.js';
 import { modelChunks, type modelFromFile, type ModelInfo } from './io/modelFile.js';
-import { readModelFile } from './io/files.js';
+import { readModel } from './io/files.js';
 import { writeWhole } from './io/atomic.js';
 
 setDefaultWasmSource((file) => readFile(new URL(`../build/${file}`, import.meta.url)));
@@ -62,7 +62,8 @@ export async function saveModel(path: string, model: Model, info: ModelInfo): Pr
 
 /** Reads and checks a model file written by saveModel, or a TensorFlow.js model.json written by `backprop export`. */
 export async function loadModel(path: string): Promise<ReturnType<typeof modelFromFile>> {
-  return readModelFile(path);
+  const { model, info, task } = readModel(path);
+  return { model, info, task };
 }
 
 export { saveTfjs, loadTfjs, saveOnnx } from './io/files.js';

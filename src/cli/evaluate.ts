@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
 import {
-  BackpropError, confusionMatrixSvg, isCategorical, loadModel, loadTfjs, LOSSES, metricsFor, modelInfo, readCsvFile, regressionMetrics, taskOf,
+  BackpropError, confusionMatrixSvg, isCategorical, LOSSES, metricsFor, modelInfo, readCsvFile, regressionMetrics, taskOf,
   type ClassificationMetrics, type EngineKind, type LoadedInfo, type Metrics, type Model, type MulticlassMetrics, type RegressionMetrics, type Task,
 } from '../node.js';
 import { count, fail, oneOf } from '../errors.js';
-import { isTfjs, modelInputs } from '../io/files.js';
+import { isTfjs, modelOf, readModelFiles, tfjsOf, type ModelFiles, type ModelRead } from '../io/files.js';
 import { columnIndex, CsvRows, Floats } from '../csv.js';
 import { streamBatches, streamText } from '../csvFile.js';
 import { checkThreshold } from '../metrics.js';
@@ -84,13 +83,16 @@ export function confusionSvg(m: Metrics, classes: readonly string[] | undefined,
 /**
  * The model of a predict or evaluate run: a model file, a TensorFlow.js model.json that 'backprop
  * export' wrote (its metadata names the columns), or any other TensorFlow.js model.json of Dense
- * layers, whose columns (and loss, when the file names none) the command line gives.
+ * layers, whose columns (and loss, when the file names none) the command line gives. Each file is read
+ * once, and `outputFiles` are checked against every file read and `otherInputs` before the model is built.
  */
-export async function runModel(path: string, v: Values, withTarget: boolean): Promise<{ model: Model; info: LoadedInfo; task: Task }> {
-  if (!plainTfjs(path)) {
+export async function runModel(path: string, v: Values, withTarget: boolean, outputFiles: Output[] = [], otherInputs: string[] = []): Promise<ModelRead> {
+  const read = readModelFiles(path);
+  checkOutputs(outputFiles, [...read.files, ...otherInputs]);
+  if (!plainTfjs(read)) {
     const given = PLAIN_TFJS.find((flag) => v[flag] !== undefined);
     if (given) fail(`--${given}`, `is for a TensorFlow.js model.json without backprop's metadata; ${path} names its own columns and loss`);
-    return loadModel(path);
+    return modelOf(read);
   }
   const features = list('features', v.features);
   const targets = list('target', v.target);
@@ -100,7 +102,7 @@ export async function runModel(path: string, v: Values, withTarget: boolean): Pr
   const loss = v.loss === undefined ? undefined : oneOf('--loss', v.loss, LOSSES);
   let model: Model;
   try {
-    ({ model } = await loadTfjs(path, { loss }));
+    ({ model } = tfjsOf(read, { loss }));
   } catch (e) {
     if (!(e instanceof BackpropError && e.field === `${path}: loss`)) throw e;
     return fail('--loss', `${path} does not say which loss it was trained with; give it: --loss mse (a regression), binaryCrossentropy (0/1 targets, a sigmoid output), sparseCategoricalCrossentropy (class indices 0 … k − 1, a softmax output) or categoricalCrossentropy`);
@@ -115,20 +117,14 @@ export async function runModel(path: string, v: Values, withTarget: boolean): Pr
   // predict names its column(s) 'prediction'; a target name is only needed to read it
   const target = targets?.[0] ?? 'target';
   const info = modelInfo('', { features, target, targets: targets && targets.length > 1 ? targets : undefined, training: {} }, model.network);
-  return { model, info, task: taskOf(modelLoss) };
+  return { model, info, task: taskOf(modelLoss), files: read.files };
 }
 
 /** The flags that describe a TensorFlow.js model.json without backprop's metadata. */
 const PLAIN_TFJS = ['features', 'target', 'loss'];
 
-/** Whether `path` is a TensorFlow.js model.json without the columns 'backprop export' writes (any other file: loadModel reads or refuses it). */
-function plainTfjs(path: string): boolean {
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
-  } catch {
-    return false;
-  }
+/** Whether the model read is a TensorFlow.js model.json without the columns 'backprop export' writes (any other file: modelOf reads or refuses it). */
+function plainTfjs({ json }: ModelFiles): boolean {
   if (!isTfjs(json)) return false;
   const meta = (json as { userDefinedMetadata?: { backprop?: { features?: unknown } } }).userDefinedMetadata?.backprop;
   return meta?.features === undefined;
@@ -148,8 +144,8 @@ export function needColumns(columns: string[], modelPath: string, csvPath: strin
  * read as the file streams. A softmax classifier's target is read as its class labels (one-hot
  * rows for categoricalCrossentropy): a label it was not trained on is an error.
  */
-export async function modelCsv(modelPath: string, csvPath: string, withTarget: boolean, v: Values = {}) {
-  const { model, info, task } = await runModel(modelPath, v, withTarget);
+export async function modelCsv(modelPath: string, csvPath: string, withTarget: boolean, v: Values = {}, outputs: Output[] = []) {
+  const { model, info, task } = await runModel(modelPath, v, withTarget, outputs, [csvPath]);
   const targets = info.targets ?? [info.target];
   const check = (columns: string[]) => needColumns(columns, modelPath, csvPath, info.features, withTarget ? targets : []);
   if (!withTarget) {
@@ -221,8 +217,7 @@ none; a softmax model's classes are then 0 … k − 1). The CSV is read as it s
   async run(v, positionals) {
     const [modelPath, csvPath] = paths('evaluate', positionals);
     const outputs: Output[] = typeof v['plot-confusion'] === 'string' ? [{ flag: '--plot-confusion', what: 'confusion matrix', path: v['plot-confusion'] }] : [];
-    checkOutputs(outputs, [...modelInputs(modelPath), csvPath]);
-    const { model, info, task, x, y, rows } = await modelCsv(modelPath, csvPath, true, v);
+    const { model, info, task, x, y, rows } = await modelCsv(modelPath, csvPath, true, v, outputs);
     if (outputs.length && model.network.loss === 'mse') fail('--plot-confusion', `draws a classifier's confusion matrix; ${modelPath} is a regression`);
     const engine = await engineFlag(v.engine);
     const metrics = model.evaluateMetrics(x, y!, { threshold: modelThreshold(v, info, task), engine });

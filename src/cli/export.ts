@@ -1,7 +1,7 @@
 import { mkdirSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fail, oneOf } from '../errors.js';
-import { modelInputs, readModelFile, saveOnnx, saveTfjs } from '../io/files.js';
+import { readModel, readModelFiles, modelOf, saveOnnx, saveTfjs } from '../io/files.js';
 import { ONNX_OPSET, ONNX_PRECISIONS, onnxScalerNotes } from '../io/onnx.js';
 import { TFJS_WEIGHTS_FILE } from '../io/tfjs.js';
 import { exportStandalone, STANDALONE_FORMATS, type StandaloneFormat } from '../io/standalone/exportStandalone.js';
@@ -48,9 +48,8 @@ export const exportCommand: Command = {
     if (v.precision !== undefined && format !== 'onnx') fail('--precision', 'applies to --format onnx; TensorFlow.js models are float32');
     const precision = oneOf('--precision', v.precision ?? 'float64', ONNX_PRECISIONS);
     const out = v.out;
-    // a TensorFlow.js model.json's weights files are inputs too
-    const inputs = modelInputs(input);
-    const { model, info: { training: _, ...info } } = await readModelFile(input);
+    // every file read is an input: a TensorFlow.js model.json's weights files too
+    const { model, info: { training: _, ...info }, files: inputs } = readModel(input);
     if (format === 'onnx') {
       checkOutputs([{ flag: '--out', what: 'ONNX model', path: out }], inputs);
       await saveOnnx(out, model, { precision, info });
@@ -71,7 +70,7 @@ export const exportCommand: Command = {
   },
 };
 
-/** backprop export --format js|wasm|c: one file, checked before the model is read, written whole. */
+/** backprop export --format js|wasm|c: one file, checked against the model's files as read before the model is built from them, written whole. */
 async function writeStandalone(input: string, format: StandaloneFormat, v: Values): Promise<void> {
   if (typeof v.out !== 'string' || v.out === '') fail('--out', `expected the file to write (${format === 'c' ? 'a .h' : 'a .js or .mjs'} file)`);
   if (v.precision !== undefined) fail('--precision', `applies to --format onnx; the ${format} predictor computes in float64, as predict does`);
@@ -79,8 +78,9 @@ async function writeStandalone(input: string, format: StandaloneFormat, v: Value
   if (v.prefix !== undefined && format !== 'c') fail('--prefix', 'applies to --format c');
   if (v.prefix === true) fail('--prefix', 'expected a name, e.g. --prefix iris_');
   const out = v.out;
-  checkOutputs([{ flag: '--out', what: `${format} predictor`, path: out }], modelInputs(input));
-  const { model, info } = await readModelFile(input);
+  const read = readModelFiles(input);
+  checkOutputs([{ flag: '--out', what: `${format} predictor`, path: out }], read.files);
+  const { model, info } = modelOf(read);
   const text = exportStandalone(model, {
     format, featureNames: info.features, ...(info.classes ? { classes: info.classes } : {}),
     ...(v.commonjs === true ? { commonjs: true } : {}), ...(typeof v.prefix === 'string' ? { prefix: v.prefix } : {}),

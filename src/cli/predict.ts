@@ -2,9 +2,8 @@ import { classPredictions, type EngineKind, type LoadedInfo, type Model, type Ta
 import { csvRow } from '../csv.js';
 import { streamBatches } from '../csvFile.js';
 import { BATCH, engineFlag, MODEL_RUN_FLAGS, modelThreshold, needColumns, paths, PLAIN_TFJS_FLAGS, runModel } from './evaluate.js';
-import { checkOutputs, outputStream, stdoutStream, type Output, type OutputStream } from './outputs.js';
+import { outputStream, stdoutStream, type Output, type OutputStream } from './outputs.js';
 import type { Command } from './args.js';
-import { modelInputs } from '../io/files.js';
 
 export const predict: Command = {
   name: 'predict',
@@ -29,8 +28,7 @@ once every row is written (standard output gets the rows as they come).`,
   async run(v, positionals) {
     const [modelPath, csvPath] = paths('predict', positionals);
     const out: Output | undefined = typeof v.out === 'string' ? { flag: '--out', what: 'predictions', path: v.out } : undefined;
-    checkOutputs(out ? [out] : [], [...modelInputs(modelPath), csvPath]);
-    const { model, info, task } = await runModel(modelPath, v, false);
+    const { model, info, task } = await runModel(modelPath, v, false, out ? [out] : [], [csvPath]);
     const threshold = modelThreshold(v, info, task);
     const engine = await engineFlag(v.engine);
     const sink = out ? await outputStream(out) : stdoutStream();

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { ACTIVATIONS, Model, MODEL_FORMAT, modelFromFile, type Activation, type DenseSpec, type FitOptions, type History, type Initializer, type LayerSpec, type ModelOptions, type Weights } from '../node.js';
 import { BackpropError, DivergenceError, fail, oneOf, show } from '../errors.js';
-import { isTfjs, readTfjs } from '../io/files.js';
+import { isTfjs, readModelFiles, tfjsOf, type ModelFiles } from '../io/files.js';
 import { ACTIVATION_LIST, ACTIVATION_PARAMETERS, ACTIVATION_ROWS, type ActivationParameter } from '../operations/activations.js';
 import { LOSS_LIST, LOSS_NAMES } from '../operations/losses.js';
 import { HYPERPARAMETER_NAMES, HYPERPARAMETERS, OPTIMIZER_LIST, takersOf, type Hyperparameter } from '../operations/optimizers.js';
@@ -152,9 +152,10 @@ export const ALL_DATASETS_FLAG: Flags = {
  * The dataset's model with the flags' changes: `--layers 4,1` keeps the dataset's initializers,
  * `--init` replaces the kernels' initializer, `--weights` gives every initial weight, `--l1`/`--l2`
  * regularize every kernel and `--dropout` follows every hidden layer. With `output` (CSV runs), the
- * last layer keeps that activation unless --activation lists one per layer.
+ * last layer keeps that activation unless --activation lists one per layer. `weights`: the --weights
+ * file as the command read it (readWeightsFlag), else it is read here.
  */
-export function modelOptions(v: Values, base: ModelOptions, output?: Activation): ModelOptions<LayerSpec> {
+export function modelOptions(v: Values, base: ModelOptions, output?: Activation, weights?: ModelFiles): ModelOptions<LayerSpec> {
   const units = list('layers', v.layers)?.map((u) => {
     const n = Number(u);
     if (!Number.isInteger(n) || n < 1) fail('--layers', `expected positive whole numbers of units per layer like 2,1, got ${show(u)}`);
@@ -191,7 +192,7 @@ export function modelOptions(v: Values, base: ModelOptions, output?: Activation)
     loss: v.loss === undefined ? base.loss : lossFlag(v.loss),
     seed: number('seed', v.seed) ?? base.seed,
   };
-  return typeof v.weights === 'string' ? { ...spec, weights: readWeights(v.weights, spec) } : spec;
+  return typeof v.weights === 'string' ? { ...spec, weights: readWeights(weights ?? readWeightsFlag(v.weights), spec) } : spec;
 }
 
 /** `--l2 0.01`: a penalty coefficient, ≥ 0. */
@@ -222,23 +223,24 @@ function initializer(text: string | boolean | undefined): Initializer | undefine
   return oneOf('--init', text, INITIALIZERS);
 }
 
-/** Initial weights from a JSON file: the Keras weight list, or an object holding it as `weights` (what `train --json` prints). */
-function readWeights(file: string, spec: ModelOptions<LayerSpec>): Weights {
-  let text: string;
+/** The --weights file, read once (a TensorFlow.js model.json with its weights files: `files` lists every file read). */
+export function readWeightsFlag(file: string): ModelFiles {
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch (e) {
     fail('--weights', `cannot read ${file}: ${(e as Error).message}`);
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    fail('--weights', `${file} is not valid JSON: ${(e as Error).message}`);
-  }
+  return readModelFiles(file, bytes);
+}
+
+/** Initial weights from a JSON file as read: the Keras weight list, an object holding it as `weights` (what `train --json` prints), a model file or a TensorFlow.js model.json. */
+function readWeights(read: ModelFiles, spec: ModelOptions<LayerSpec>): Weights {
+  const { path: file, json } = read;
+  if (read.invalid !== undefined) fail('--weights', `${file} is not valid JSON: ${read.invalid}`);
   // A TensorFlow.js model.json brings its weights file; its loss does not matter here, the flags' does. A model file's are blocks.
-  const weights = isTfjs(json) ? readTfjs(file, { loss: lossName(spec.loss) }).model.getWeights()
-    : (json as { format?: unknown } | null)?.format === MODEL_FORMAT ? modelFromFile(json, `--weights ${file}`).model.getWeights()
+  const weights = isTfjs(json) ? tfjsOf(read, { loss: lossName(spec.loss) }).model.getWeights()
+    : (json as { format?: unknown } | null)?.format === MODEL_FORMAT ? modelFromFile(json, `--weights ${file}`, read.lifted).model.getWeights()
     : Array.isArray(json) ? json : (json as { weights?: unknown } | null)?.weights;
   if (!Array.isArray(weights)) fail('--weights', `${file}: expected the Keras weight list [kernel, bias, …], an object with it under "weights", or a TensorFlow.js model.json, got ${show(json)}`);
   // Checked against the network now, so that a wrong shape is reported with the file's name.

@@ -10,14 +10,14 @@ import { list, number, type FlagGroup, type Scope, type Values } from './args.js
 import { confusionSvg, metricsText, rowsMetrics, targetMetrics, thresholdFlag } from './evaluate.js';
 import { sameFile } from '../io/atomic.js';
 import { extent } from '../extent.js';
-import { modelInputs } from '../io/files.js';
+import type { ModelFiles } from '../io/files.js';
 import { LOSS_LIST, LOSS_ROWS, type Loss, type LossRow } from '../operations/losses.js';
 import { layerSpecs, lossName } from '../spec.js';
 import { checkOutputs, writeOutputs, writeWhole, type Output } from './outputs.js';
 import { resumeRun, rowsFingerprint, type Resumed } from './resume.js';
 import { lossChart, Progress } from './progress.js';
 import { networkText, num } from './report.js';
-import { checkOutputWidth, commandFit, earlyStoppingFlag, fitOptions, keyValues, lossFlag, modelOptions } from './run.js';
+import { checkOutputWidth, commandFit, earlyStoppingFlag, fitOptions, keyValues, lossFlag, modelOptions, readWeightsFlag } from './run.js';
 
 /** Whether --dataset names one of `names` and no CSV file is given: a run some CSV flags do nothing in. */
 const datasetOnly = (v: Values, positionals: string[], names: readonly string[]) => positionals.length === 0 && names.includes(v.dataset as string);
@@ -137,11 +137,12 @@ interface Source {
 /**
  * The data, its kind, the model and fit options of a CSV run (`train` and `explain` take the same
  * flags). `path` undefined: `--dataset blobs3`. `y` is what the model trains on: the targets,
- * rows × `width` (class indices, or one-hot rows with categoricalCrossentropy).
+ * rows × `width` (class indices, or one-hot rows with categoricalCrossentropy). `weights`: the
+ * --weights file as read (readWeightsFlag), else it is read here.
  */
-export async function csvRun(v: Values, path: string | undefined, given = taskFlag(v)) {
+export async function csvRun(v: Values, path: string | undefined, given = taskFlag(v), weights?: ModelFiles) {
   const run = await csvData(v, path, given);
-  return { ...run, ...csvSettings(v, run) };
+  return { ...run, ...csvSettings(v, run, weights) };
 }
 
 /** A CSV run's data (the part of csvRun that reads it): a search reads it once for all its trials. */
@@ -175,12 +176,12 @@ export async function csvData(v: Values, path: string | undefined, given = taskF
 }
 
 /** A CSV run's network and fit from the flags (the part of csvRun a search repeats for each of its settings). */
-export function csvSettings(v: Values, { data, kind, loss }: { data: CsvData; kind: Kind; loss: Loss }) {
+export function csvSettings(v: Values, { data, kind, loss }: { data: CsvData; kind: Kind; loss: Loss }, weights?: ModelFiles) {
   const outputs = data.classes?.length ?? data.targets.length;
   // the output activation the loss reads (tanh for the hinges' ±1), else the task's
   const row = LOSS_ROWS[loss];
   const output = row.output?.activation ?? (row.labels === 'signs' ? 'tanh' : OUTPUT[kind].activation);
-  const spec = modelOptions(v, taskModel(data.features.length, outputs, kind), output);
+  const spec = modelOptions(v, taskModel(data.features.length, outputs, kind), output, weights);
   checkOutputWidth(spec, outputs, kind === 'multiclass' ? `${data.target} has ${outputs} classes (${data.classes!.join(', ')})`
     : data.targets.length > 1 ? `there are ${outputs} targets (${data.targets.join(', ')})` : `there is one target (${data.target})`);
   return { spec, fit: fitOptions(v, CSV_FIT) };
@@ -302,9 +303,11 @@ export async function trainCsv(flags: Values, path: string | undefined): Promise
   });
   // A run continues writing the checkpoint it resumed from: its own state, replaced whole by a later one.
   const resumeInput = resumed && !(typeof v.checkpoint === 'string' && sameFile(v.checkpoint, resumed.file)) ? [resumed.file] : [];
-  checkOutputs(outputs, [...(path === undefined ? [] : [path]), ...(typeof v.weights === 'string' ? modelInputs(v.weights) : []), ...resumeInput]);
+  // --weights is read once, here: every file read (a TensorFlow.js model.json's weights files too) is an input.
+  const initial = typeof v.weights === 'string' ? readWeightsFlag(v.weights) : undefined;
+  checkOutputs(outputs, [...(path === undefined ? [] : [path]), ...(initial?.files ?? []), ...resumeInput]);
 
-  const run = await csvRun(v, path, given);
+  const run = await csvRun(v, path, given, initial);
   const { source, data, kind, fit, y: targets, width } = run;
   const fingerprint = rowsFingerprint([data.x, targets, data.weights]);
   const spec = resumed ? resumedSpec(resumed, data.rows, fingerprint, source.name) : run.spec;
