@@ -1,6 +1,7 @@
-// The files a command writes. Each is checked before any work starts (so a wrong path costs
-// nothing), never the same file as an input, and written whole or not at all: to a temporary
-// file beside it, then renamed over it.
+// The files a command writes. Each is checked before anything is trained or written (a wrong path
+// costs at most the reading of the inputs, which names every file an output must not be), never the
+// same file as an input, and written whole or not at all: to a temporary file beside it, then
+// renamed over it.
 import { accessSync, constants, existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fail } from '../errors.js';
