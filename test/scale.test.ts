@@ -170,6 +170,9 @@ describe.runIf(existsSync(cli))('predict and evaluate on a TensorFlow.js model.j
     expect(JSON.parse(r.stdout).metrics.accuracy).toBe(correct / 4);
     expect(run('predict', 'two.json', csv, '--features', 'p,q,r').stderr)
       .toBe("backprop: --features: is for a TensorFlow.js model.json without backprop's metadata; two.json names its own columns and loss\n");
+    // a file that is no model is named as such, whatever flags came with it
+    writeFileSync(join(dir, 'broken.json'), '{"format":"backprop-model"}');
+    expect(run('evaluate', 'broken.json', csv, '--target', 'label').stderr).toBe('backprop: broken.json: has format version undefined; this backprop reads versions 1, 2 and 3\n');
   });
 });
 

@@ -90,9 +90,11 @@ export async function runModel(path: string, v: Values, withTarget: boolean, out
   const read = readModelFiles(path);
   checkOutputs(outputFiles, [...read.files, ...otherInputs]);
   if (!plainTfjs(read)) {
+    // the model first: a file that is no model is named as such, not as one that names its columns
+    const model = modelOf(read);
     const given = PLAIN_TFJS.find((flag) => v[flag] !== undefined);
     if (given) fail(`--${given}`, `is for a TensorFlow.js model.json without backprop's metadata; ${path} names its own columns and loss`);
-    return modelOf(read);
+    return model;
   }
   const features = list('features', v.features);
   const targets = list('target', v.target);
