@@ -67,16 +67,19 @@ export type Task = 'regression' | 'classification';
 /** The tasks a CSV target can be read as. */
 export const TASKS = ['regression', 'classification'] as const satisfies readonly Task[];
 
-const QUOTE = 34, COMMA = 44, LF = 10, CR = 13;
-/** Where the splitter is: before a cell's first character, in an unquoted cell, in a quoted one, just after a quote inside a quoted one. */
-const START = 0, PLAIN = 1, QUOTED = 2, CLOSED = 3;
+const QUOTE = 34, COMMA = 44, LF = 10, CR = 13, SPACE = 32, TAB = 9, BRACE = 123;
+/**
+ * Where the splitter is: before a cell's first character, in an unquoted cell, in a quoted one, just
+ * after a quote inside a quoted one, in the spaces after a quoted cell's closing quote.
+ */
+const START = 0, PLAIN = 1, QUOTED = 2, CLOSED = 3, TRAILING = 4;
 
 /**
  * Splits comma-separated text with a header row, fed in pieces of any size (a file as it streams),
  * into rows of cells, calling `onHeader` with the column names and `onRow` with each data row as
- * its row ends; no row is kept. Quoted cells (with commas, doubled quotes and line breaks inside),
- * `\r\n`, `\n` and `\r` line ends, mixed in one file, and a byte-order mark are handled; blank lines
- * are skipped. Every row must have as many cells as the header.
+ * its row ends; no row is kept. Quoted cells (with commas, doubled quotes and line breaks inside, and
+ * spaces around the quotes, as in `a, "b, c"`), `\r\n`, `\n` and `\r` line ends, mixed in one file, and a
+ * byte-order mark are handled; blank lines are skipped. Every row must have as many cells as the header.
  *
  * Hand-written rather than papaparse's: papaparse splits rows on one line break per file (the first
  * it sees), so a CRLF file with one LF line merged two rows; its line numbers had to be counted
@@ -135,14 +138,14 @@ export class CsvRows {
           state = CLOSED;
         } else if (c === CR || (c === LF && last !== CR)) line++;
       } else if (c === COMMA) {
-        this.cells.push(state === CLOSED ? cell : cell + text.slice(from, i));
+        this.cells.push(state >= CLOSED ? cell : cell + text.slice(from, i));
         cell = '';
         from = i + 1;
         state = START;
       } else if (c === CR || c === LF) {
         // The LF of a CRLF: the CR ended the row.
         if (!(c === LF && last === CR)) {
-          this.cells.push(state === CLOSED ? cell : cell + text.slice(from, i));
+          this.cells.push(state >= CLOSED ? cell : cell + text.slice(from, i));
           this.endRow();
           line++;
           this.rowLine = line;
@@ -150,20 +153,29 @@ export class CsvRows {
         cell = '';
         from = i + 1;
         state = START;
-      } else if (state === CLOSED) {
-        if (c !== QUOTE) {
+      } else if (state >= CLOSED) {
+        // Spaces after the closing quote (`"b, c" ,`) end the cell as the comma would; a doubled quote goes on with it
+        if (c === SPACE || c === TAB) state = TRAILING;
+        else if (c !== QUOTE || state === TRAILING) {
           fail(this.source, `line ${line}, column ${this.cells.length + 1}: a quoted cell goes on after its closing quote (${JSON.stringify(cell + text.slice(i, i + 10))}…); quote the whole cell and double each quote inside it ("")`);
+        } else {
+          cell += '"';
+          state = QUOTED;
         }
-        cell += '"';
         from = i + 1;
-        state = QUOTED;
       } else if (state === START) {
+        if (c === BRACE && !this.columns && this.cells.length === 0) this.json();
         if (c === QUOTE) from = i + 1;
         state = c === QUOTE ? QUOTED : PLAIN;
+      } else if (c === QUOTE && isBlank(cell, text, from, i)) {
+        // A quote after nothing but spaces opens a quoted cell (`a, "b, c"`): the spaces are not part of it
+        cell = '';
+        from = i + 1;
+        state = QUOTED;
       }
       last = c;
     }
-    if (state !== CLOSED) cell += text.slice(from);
+    if (state < CLOSED) cell += text.slice(from);
     Object.assign(this, { state, cell, line, last });
   }
 
@@ -178,12 +190,18 @@ export class CsvRows {
     if (this.rows === 0) fail(this.source, `has a header (${this.columns.join(', ')}) but no data rows`);
   }
 
+  /** A model file (or any JSON) given where data was meant: its `{` would be read as a column's name. */
+  private json(): never {
+    fail(this.source, `line ${this.rowLine} starts with "{": this is JSON, not CSV; expected a header row of column names, then rows of numbers`);
+  }
+
   private endRow(text?: string): void {
     const cells = this.cells;
     this.cells = [];
     if (cells.length === 1 && cells[0]!.trim() === '') return;
     const columns = this.columns;
     if (!columns) {
+      if (cells[0]!.trimStart().startsWith('{')) this.json();
       this.columns = cells.map((c) => c.trim());
       this.columns.forEach((name, c) => {
         if (name === '') fail(this.source, `line ${this.rowLine}: column ${c + 1} of the header has no name`);
@@ -196,6 +214,11 @@ export class CsvRows {
     }
     this.onRow(cells, this.rowLine, this.rows++, text);
   }
+}
+
+/** Whether an unquoted cell so far (`cell`, then text[from … to)) is only spaces and tabs. */
+function isBlank(cell: string, text: string, from: number, to: number): boolean {
+  return /^[ \t]*$/.test(cell) && /^[ \t]*$/.test(text.slice(from, to));
 }
 
 /**
@@ -216,7 +239,7 @@ export function numericColumns(table: CsvTable, names: readonly string[], source
   const at = names.map((name) => columnIndex(table.columns, name, source));
   const out = new Float64Array(table.rows.length * names.length);
   table.rows.forEach((cells, r) => {
-    at.forEach((c, j) => { out[r * names.length + j] = cellNumber(cells[c]!, table.lines[r]!, names[j]!, source); });
+    at.forEach((c, j) => { out[r * names.length + j] = cellNumber(cells[c]!, table.lines[r]!, names[j]!, source, r === 0); });
   });
   return out;
 }
@@ -228,10 +251,13 @@ export function isDecimal(text: string): boolean {
   return NUMBER.test(text);
 }
 
-/** A cell as a finite number, or an error naming the line, the column and the cell. */
-export function cellNumber(text: string, line: number, column: string, source: string): number {
+/**
+ * A cell as a finite number, or an error naming the line, the column and the cell. `first`: the cell
+ * is in the first data row, where a word likely starts a column of categories rather than a typo.
+ */
+export function cellNumber(text: string, line: number, column: string, source: string, first = false): number {
   const v = decimal(text);
-  if (!Number.isFinite(v)) notNumber(text, line, column, source);
+  if (!Number.isFinite(v)) notNumber(text, line, column, source, first);
   return v;
 }
 
@@ -292,9 +318,17 @@ export function decimal(text: string): number {
 /** 10⁰ … 10²², each exact as a double. */
 const POWERS = Array.from({ length: 23 }, (_, k) => 10 ** k);
 
-function notNumber(text: string, line: number, column: string, source: string): never {
+/** `categories`: a word here likely starts a column of categories (an input's first row) rather than being a typo. */
+function notNumber(text: string, line: number, column: string, source: string, categories = false): never {
   const t = text.trim();
-  fail(source, `line ${line}, column ${JSON.stringify(column)}: expected a finite number, got ${t === '' ? 'an empty cell' : JSON.stringify(text)}`);
+  fail(source, `line ${line}, column ${JSON.stringify(column)}: expected a finite number, got ${t === '' ? 'an empty cell' : JSON.stringify(text)}${numberHint(t, categories)}`);
+}
+
+/** What a cell that is not a number may be, and what to do: a decimal comma, or a column of categories. */
+function numberHint(t: string, categories: boolean): string {
+  if (/^[+-]?\d+(,\d+)+$/.test(t)) return ' (numbers are written with a decimal point and no thousands separator: 1.5, 1234)';
+  if (categories && /^\p{L}/u.test(t) && !/^(nan|inf(inity)?)$/i.test(t)) return ' (text: a column of categories is no input as it is; leave it out of the features, or encode it as numbers, a 0/1 column per category)';
+  return '';
 }
 
 /** Where column `name` is among `columns`, or an error listing them. */
@@ -361,6 +395,9 @@ class TargetColumn {
   /** Cells that read as text (not empty, not NaN or Infinity). */
   textCells = 0;
   firstWord: Word | undefined;
+  /** The first text cell, and the first that is not text (a number, an empty cell, NaN): for a column of labels with a few of those. */
+  firstText: string | undefined;
+  firstOther: { line: number; text: string } | undefined;
   binary = true;
   integers = true;
   /** Rows whose number is not 0 or 1 (several targets) or not an integer (one), up to 5, for messages. */
@@ -382,6 +419,7 @@ class TargetColumn {
       return;
     }
     if (Number.isFinite(v)) {
+      this.firstOther ??= { line, text: cell.trim() };
       this.values.push(v);
       const binary = v === 0 || v === 1;
       this.binary &&= binary;
@@ -399,7 +437,21 @@ class TargetColumn {
     }
     this.firstWord ??= word;
     this.wordRows.push(word.id);
-    if (isText(t)) this.textCells++;
+    if (isText(t)) {
+      this.textCells++;
+      this.firstText ??= t;
+    } else this.firstOther ??= { line, text: t };
+  }
+
+  /**
+   * A column of labels but for a few cells, read without a task: the first of those few is the one
+   * to name (a missing label, a NaN, a number), not the first label.
+   */
+  oddOneOut(): never {
+    const { line, text } = this.firstOther!;
+    const where = `line ${line}, column ${JSON.stringify(this.name)}`;
+    if (text === '') fail(this.source, `${where}: expected a class label, got an empty cell`);
+    fail(this.source, `${where}: expected a class label, as in the column's ${this.textCells} other rows of text (${JSON.stringify(this.firstText)}, …), got ${JSON.stringify(text)}; with task classification every cell, numbers too, is read as a label`);
   }
 
   private knownClass(label: string, line: number, row: number): number {
@@ -511,7 +563,7 @@ export class CsvDataReader {
 
   private row(cells: string[], line: number, row: number): void {
     const { featureAt, features, source, x } = this;
-    for (let j = 0; j < featureAt.length; j++) x.push(cellNumber(cells[featureAt[j]!]!, line, features[j]!, source));
+    for (let j = 0; j < featureAt.length; j++) x.push(cellNumber(cells[featureAt[j]!]!, line, features[j]!, source, row === 0));
     for (let j = 0; j < this.targetAt.length; j++) this.columns[j]!.add(cells[this.targetAt[j]!]!, line, row);
     if (this.weightAt >= 0) {
       const w = cellNumber(cells[this.weightAt]!, line, this.options.weight!, source);
@@ -540,6 +592,7 @@ export class CsvDataReader {
       const { classes, y } = columns[0]!.labels(values[0]!);
       return labels(classes, y);
     }
+    if (text && given === undefined && targets.length === 1 && columns[0]!.textCells * 2 > rows) columns[0]!.oddOneOut();
     const first = columns.reduce<TargetColumn | undefined>((a, c) => (c.firstWord && (!a || c.firstWord.line < a.firstWord!.line) ? c : a), undefined);
     if (first) notNumber(first.firstWord!.raw, first.firstWord!.line, first.name, source);
     if (given === 'classification' && !columns.every((c) => c.binary)) {

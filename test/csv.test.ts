@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CsvRows } from '../src/csv.js';
 import { formatCsv, inferTask, parseCsv, readCsv, readCsvFile } from '../src/node.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'backprop-csv-'));
@@ -119,5 +120,58 @@ describe('malformed CSV files are clear errors naming the file, line, column and
 
   it('reports a missing file by its path', async () => {
     await expect(readCsvFile(join(dir, 'nope.csv'), { target: 'y' })).rejects.toThrow(`${join(dir, 'nope.csv')}: no such file`);
+  });
+});
+
+describe("a user's own CSV file, as spreadsheets and hand edits leave it", () => {
+  /** The header and rows CsvRows reads from `text` cut into single characters (as a file streams in the worst case). */
+  function pieces(text: string): string[][] {
+    const rows: string[][] = [];
+    const reader = new CsvRows('t.csv', (cells) => rows.push(cells), (columns) => rows.push(columns));
+    for (const c of text) reader.write(c);
+    reader.end();
+    return rows;
+  }
+
+  it('reads spaces around a quoted cell as outside it, in the header and in the rows, whole or in pieces', () => {
+    // `name, "Smith, J"`: the space used to keep the quote as text and the comma split the cell in two
+    const text = '\uFEFF "a" , b ,"y" \r\nx, "Smith, J" ,1\r\n "say ""hi""",  "" ,2\r\n';
+    const want = [['a', 'b', 'y'], ['x', 'Smith, J', '1'], ['say "hi"', '', '2']];
+    expect(parseCsv(text)).toEqual({ columns: want[0], rows: want.slice(1), lines: [2, 3] });
+    expect(pieces(text)).toEqual(want);
+    expect(Array.from(readCsv(' "a" , "b" ,y\n 1 , "2" ,3\n', { target: 'y' }).x)).toEqual([1, 2]);
+    // Text after the spaces is still text after a closing quote
+    expect(() => parseCsv('a,b\n1,"2" 3\n')).toThrow('csv: line 2, column 2: a quoted cell goes on after its closing quote');
+    expect(() => parseCsv('a,b\n1,"2" "3"\n')).toThrow('csv: line 2, column 2: a quoted cell goes on after its closing quote');
+    // A quote inside an unquoted cell stays a character, as before
+    expect(parseCsv('a,b\n1,2"\n').rows).toEqual([['1', '2"']]);
+  });
+
+  it('names a JSON file (a model file given for the data) as such', async () => {
+    const path = file('model.json', '{\n  "format": "backprop-wasm model"\n}\n');
+    await expect(readCsvFile(path, { target: 'y' })).rejects.toThrow(`${path}: line 1 starts with "{": this is JSON, not CSV`);
+    expect(() => parseCsv('{"a":1,"b":2}')).toThrow('csv: line 1 starts with "{": this is JSON, not CSV');
+  });
+
+  it('names the odd cell of a column of class labels (a missing label, NaN, a number), not its first label', () => {
+    const labels = (odd: string) => `x,species\n1,lark\n2,wren\n3,${odd}\n4,lark\n`;
+    expect(() => readCsv(labels(''), { target: 'species' })).toThrow('csv: line 4, column "species": expected a class label, got an empty cell');
+    expect(() => readCsv(labels('NaN'), { target: 'species' }))
+      .toThrow('csv: line 4, column "species": expected a class label, as in the column\'s 3 other rows of text ("lark", …), got "NaN"; with task classification every cell, numbers too, is read as a label');
+    expect(() => readCsv(labels('7'), { target: 'species' })).toThrow('csv: line 4, column "species": expected a class label, as in the column\'s 3 other rows of text ("lark", …), got "7"');
+    // Asked for, every cell is a label; a column mostly of numbers names its first text cell, as before
+    expect(readCsv(labels('7'), { target: 'species', task: 'classification' }).classes).toEqual(['7', 'lark', 'wren']);
+    expect(() => readCsv('x,y\n1,2\n2,3\n3,oops\n', { target: 'y' })).toThrow('csv: line 4, column "y": expected a finite number, got "oops"');
+    expect(() => readCsv('x,y\n1,a\n2,3\n', { target: 'y' })).toThrow('csv: line 2, column "y": expected a finite number, got "a"');
+  });
+
+  it("says what a decimal comma is, and a word in a feature's first row (a column of categories)", () => {
+    expect(() => readCsv('x,y\n"1,5",1\n', { target: 'y' })).toThrow('got "1,5" (numbers are written with a decimal point and no thousands separator: 1.5, 1234)');
+    expect(() => readCsv('colour,y\nred,1\n', { target: 'y' }))
+      .toThrow('csv: line 2, column "colour": expected a finite number, got "red" (text: a column of categories is no input as it is; leave it out of the features, or encode it as numbers, a 0/1 column per category)');
+    // Not for a typo further down a feature or in a numeric target, nor for NaN
+    expect(() => readCsv('x,y\n1,2\noops,3\n', { target: 'y' })).toThrow(/got "oops"$/);
+    expect(() => readCsv('x,y\n1,2\n2,3\n3,oops\n', { target: 'y' })).not.toThrow(/categories/);
+    expect(() => readCsv('x,y\nNaN,1\n', { target: 'y' })).not.toThrow(/categories/);
   });
 });
