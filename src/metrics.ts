@@ -94,14 +94,16 @@ export function regressionMetrics(y: ArrayLike<number>, yhat: ArrayLike<number>)
   const n = checkPair(y, yhat);
   let mean = 0;
   for (let i = 0; i < n; i++) mean += y[i]! / n;
-  let se = 0, ae = 0, tot = 0;
+  let se = 0, ae = 0, tot = 0, constant = true;
   for (let i = 0; i < n; i++) {
     const e = y[i]! - yhat[i]!;
     se += e * e;
     ae += Math.abs(e);
     tot += (y[i]! - mean) ** 2;
+    constant &&= y[i] === y[0];
   }
-  const r2 = tot > 0 ? 1 - se / tot : se === 0 ? 1 : 0;
+  // A constant y has no variance, though its mean summed in steps of y/n may miss it by an ulp (R² was −1e28)
+  const r2 = tot > 0 && !constant ? 1 - se / tot : se === 0 ? 1 : 0;
   return { task: 'regression', rows: n, mse: se / n, mae: ae / n, r2 };
 }
 

@@ -9,6 +9,7 @@ import { checkFit } from '../fit.js';
 import { list, number, type FlagGroup, type Scope, type Values } from './args.js';
 import { confusionSvg, metricsText, rowsMetrics, targetMetrics, thresholdFlag } from './evaluate.js';
 import { sameFile } from '../io/atomic.js';
+import { readHeader } from '../csvFile.js';
 import { extent } from '../extent.js';
 import type { ModelFiles } from '../io/files.js';
 import { LOSS_LIST, LOSS_ROWS, type Loss, type LossRow } from '../operations/losses.js';
@@ -267,7 +268,7 @@ async function readSource(v: Values, path: string | undefined, given: Task | und
     return { name: d.name, data: readCsv(text, { target: d.target, classes: d.classes, oneHot: wantOneHot, source: d.name }) };
   }
   if (v.dataset !== undefined) fail('--dataset', 'give a CSV file or --dataset, not both');
-  if (typeof v.target !== 'string') fail('--target', `name the column to learn: backprop train ${path} --target COLUMN`);
+  if (typeof v.target !== 'string') fail('--target', `name the column to learn, one of ${(await readHeader(path)).map((c) => JSON.stringify(c)).join(', ')}`);
   const weight = typeof v['sample-weight'] === 'string' ? v['sample-weight'] : undefined;
   const data = await readCsvFile(path, { target: list('target', v.target)!, features: list('features', v.features), task: given, oneHot: wantOneHot, ...(weight === undefined ? {} : { weight }) });
   return { name: path, file: path, data };
@@ -360,6 +361,8 @@ export async function trainCsv(flags: Values, path: string | undefined): Promise
     console.log(describe(spec, fit, options, parts?.validation.length) + '\n');
     const wide = unscaled(data.x, data.features);
     if (!options.standardize && wide) console.log(`hint: ${wide} spans a wide range; --standardize usually trains faster and steadier\n`);
+    const flat = kind === 'regression' ? constantTarget(data) : undefined;
+    if (flat) console.log(`hint: ${flat}: there is nothing to learn from the features\n`);
   }
   if (fit.engine === 'wasm') await loadWasm();
   let history: History;
@@ -450,6 +453,16 @@ function describe(spec: ModelOptions<LayerSpec>, fit: FitOptions, o: ModelFitOpt
     ...(o.earlyStopping ? [`early stopping after ${count(o.earlyStopping.patience ?? 0, 'epoch')} without improvement`] : []),
     `${fit.engine} engine`,
   ].join('; ');
+}
+
+/** A regression target with one value in every row, as `y is 5 in every row`, or undefined. */
+function constantTarget(data: CsvData): string | undefined {
+  const width = data.targets.length;
+  const j = data.targets.findIndex((_, j) => {
+    for (let r = j + width; r < data.y.length; r += width) if (data.y[r] !== data.y[j]) return false;
+    return true;
+  });
+  return j < 0 ? undefined : `${data.targets[j]} is ${data.y[j]} in every row`;
 }
 
 /** The first feature whose values reach far from 0 (|mean| or spread beyond 10), which plain gradient steps handle badly. */
