@@ -60,7 +60,8 @@ export interface CsvDataOptions {
   weight?: string;
 }
 
-const DATA_OPTIONS = ['target', 'features', 'task', 'classes', 'oneHot', 'source', 'weight'];
+/** The options readCsv takes, by name (readCsvFile takes them but `source`: the path names the file). */
+export const DATA_OPTIONS = ['target', 'features', 'task', 'classes', 'oneHot', 'source', 'weight'];
 
 /** Classification covers 0/1 targets (one sigmoid output) and k ≥ 2 class labels (`classes`, a softmax output). */
 export type Task = 'regression' | 'classification';

@@ -2,8 +2,10 @@
 // and no array of rows is ever built.
 import { open, type FileHandle } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
-import { cellNumber, columnIndex, CsvDataReader, CsvRows, csvRow, type CsvData, type CsvDataOptions } from './csv.js';
-import { fail } from './errors.js';
+import { cellNumber, columnIndex, CsvDataReader, CsvRows, csvRow, DATA_OPTIONS, type CsvData, type CsvDataOptions } from './csv.js';
+import { fail, knownOptions } from './errors.js';
+
+const FILE_OPTIONS = DATA_OPTIONS.filter((name) => name !== 'source');
 
 /** How much of a file is read at a time: large enough that reading costs little, small beside any data set worth streaming. */
 const PIECE = 1 << 20;
@@ -50,9 +52,28 @@ export async function streamText(path: string, write: (text: string) => void, af
  * into one Float64Array. Messages name the file and line. `check` sees the header first.
  */
 export async function readCsvFile(path: string, options: Omit<CsvDataOptions, 'source'>, check?: (columns: string[]) => void): Promise<CsvData> {
+  // Checked before the spread below, which would read a string's letters as options (and drop a `source`)
+  knownOptions(options, FILE_OPTIONS);
   const reader = new CsvDataReader({ ...options, source: path }, check);
   await streamText(path, (text) => reader.write(text));
   return reader.end();
+}
+
+/** A CSV file's column names, its header row, read without reading on into the rows. */
+export async function readHeader(path: string): Promise<string[]> {
+  let columns: string[] = [];
+  const read = new Error('header read');
+  const rows = new CsvRows(path, () => {}, (names) => {
+    columns = names;
+    throw read;
+  });
+  try {
+    await streamText(path, (text) => rows.write(text));
+    rows.end();
+  } catch (e) {
+    if (e !== read) throw e;
+  }
+  return columns;
 }
 
 /** What streamBatches calls: with the header, with each batch of rows, after each piece of the file. */

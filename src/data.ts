@@ -59,14 +59,26 @@ function writeFlat(field: string, value: unknown, cols: number, place: RowsPlace
 }
 
 function badRow(field: string, row: unknown, r: number, cols: number): never {
-  if (!Array.isArray(row)) fail(field, `row ${r + 1}: expected an array of ${cols} numbers, got ${show(row)}`);
+  // One column (a 1-D y): a number per row is the usual form, an array of one the other
+  if (!Array.isArray(row)) fail(field, `row ${r + 1}: expected ${cols === 1 ? 'a number (or an array of 1 number)' : `an array of ${cols} numbers`}, got ${show(row)}${textHint(field, row)}`);
   fail(field, `row ${r + 1} has ${row.length} columns; expected ${cols}`);
 }
 
 /** v as the cell at row r, column c (from 0) of `field`, or a message naming them. */
 export function checkCell(field: string, v: unknown, r: number, c: number): number {
-  if (typeof v !== 'number' || !Number.isFinite(v)) fail(field, `row ${r + 1}, column ${c + 1}: expected a finite number, got ${show(v)}`);
+  if (typeof v !== 'number' || !Number.isFinite(v)) fail(field, `row ${r + 1}, column ${c + 1}: expected a finite number, got ${show(v)}${textHint(field, v)}`);
   return v;
+}
+
+/**
+ * What text where a number goes may mean: a number still in its CSV form; in x, a category (which
+ * goes in as 0/1 columns); in y, a class label (which goes in as its class's index).
+ */
+function textHint(field: string, v: unknown): string {
+  if (typeof v !== 'string') return '';
+  if (v.trim() !== '' && Number.isFinite(Number(v))) return ` (text; give the number itself: Number(${JSON.stringify(v)}))`;
+  if (field === 'x') return ' (text; a feature of categories goes in as numbers, a 0/1 column per category)';
+  return ' (text; class labels go in as class indices, 0 to k − 1, or one-hot rows: readCsv reads a CSV column of labels so, and sortedClasses(labels) gives the classes in order)';
 }
 
 /** Binary cross-entropy learns probabilities of 1: every label must be 0 or 1. */

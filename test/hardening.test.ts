@@ -371,3 +371,57 @@ describe('11. the temporary file a whole write goes through is created, never op
     expect(existsSync(join(dir, `.left.csv.${process.pid}.tmp`))).toBe(false);
   });
 });
+
+describe("12. a user's own CSV file through train, predict and evaluate", () => {
+  it('train, explain and search without --target list the columns to choose from; a JSON file given as data is named as such', () => {
+    const csv = small();
+    for (const command of [['train'], ['explain'], ['search', '--folds', '2']]) expectRefusal(backprop(...command, csv), /^backprop: --target: name the column to learn, one of "x", "y"\n$/);
+    expect(backprop('train', csv, '--target', 'y', '--epochs', '1', '--save', 'given.json').code).toBe(0);
+    // It said `has no column "y"; its columns are "{"`
+    expectRefusal(backprop('train', 'given.json', '--target', 'y', '--save', 'never.json'), /^backprop: given\.json: line 1 starts with "\{": this is JSON, not CSV; expected a header row of column names, then rows of numbers\n$/);
+    expect(existsSync(join(dir, 'never.json'))).toBe(false);
+  });
+
+  it('a spreadsheet export (BOM, CRLF, spaces around quoted names, padded numbers, a blank last line) trains, and predict and evaluate agree with train and the library', async () => {
+    const r = seeded(5);
+    const rows = Array.from({ length: 40 }, () => [r() * 4, r() * 2 - 1]);
+    const y = rows.map(([a, b]) => 3 * a! - 2 * b! + 1);
+    file('export.csv', `\uFEFF "size, m²" , "b" ,"y"\r\n${rows.map(([a, b], i) => ` ${a} ,${b!.toExponential()},${y[i]}`).join('\r\n')}\r\n\r\n`);
+    // The same rows in another order of columns, with one more: predict and evaluate read them by name
+    file('later.csv', `note,y,b,"size, m²"\n${rows.map(([a, b], i) => `row ${i},${y[i]},${b},${a}`).join('\n')}\n`);
+    const trained = backprop('train', 'export.csv', '--target', 'y', '--epochs', '20', '--standardize', '--save', 'export.json', '--json');
+    expect(trained.code, trained.stderr).toBe(0);
+    expect(JSON.parse(trained.stdout).data.features).toEqual(['size, m²', 'b']);
+    const evaluated = backprop('evaluate', 'export.json', 'later.csv', '--json');
+    expect(evaluated.code, evaluated.stderr).toBe(0);
+    const { metrics } = JSON.parse(trained.stdout), m = JSON.parse(evaluated.stdout);
+    expect(JSON.stringify(m)).toContain(JSON.stringify(metrics.training));
+    const predicted = backprop('predict', 'export.json', 'later.csv');
+    expect(predicted.code, predicted.stderr).toBe(0);
+    const { loadModel } = await import('../src/node.js');
+    const { model } = await loadModel(join(dir, 'export.json'));
+    expect(predicted.stdout.trim().split('\n').slice(1).map((line) => Number(line.split(',').at(-1)))).toEqual(model.predict(rows).map((p) => p[0]));
+  });
+
+  it('a column of categories, a decimal comma and a missing label are refused naming the file, line and column, and nothing is saved', () => {
+    const cases: [string, RegExp][] = [
+      ['x,colour,y\n1,red,0\n2,blue,1\n3,red,0\n', /^backprop: categories\.csv: line 2, column "colour": expected a finite number, got "red" \(text: a column of categories is no input as it is; leave it out of the features, or encode it as numbers, a 0\/1 column per category\)\n$/],
+      ['x,y\n1,0\n"2,5",1\n', /^backprop: decimal\.csv: line 3, column "x": expected a finite number, got "2,5" \(numbers are written with a decimal point/],
+      // It named line 2's "lark", as though the labels were the typo
+      ['x,species\n1,lark\n2,wren\n3,\n4,lark\n', /^backprop: unlabelled\.csv: line 4, column "species": expected a class label, got an empty cell\n$/],
+    ];
+    cases.forEach(([text, message], k) => {
+      const name = ['categories.csv', 'decimal.csv', 'unlabelled.csv'][k]!;
+      expectRefusal(backprop('train', file(name, text), '--target', text.split('\n')[0]!.split(',').at(-1)!, '--save', 'never.json'), message);
+      expect(existsSync(join(dir, 'never.json'))).toBe(false);
+    });
+  });
+
+  it('a constant target: R² 0 where there is no variance to explain (it was −1e28), and a hint says so', () => {
+    file('flat.csv', `a,y\n${Array.from({ length: 60 }, (_, i) => `${i / 10},5`).join('\n')}\n`);
+    const run = backprop('train', 'flat.csv', '--target', 'y', '--epochs', '2');
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('hint: y is 5 in every row: there is nothing to learn from the features');
+    expect(run.stdout).toMatch(/R² +0\n/);
+  });
+});
