@@ -1,6 +1,9 @@
-import { fail, show } from './errors.js';
+import { count, fail, show } from './errors.js';
 
-/** Rows of numbers: `number[][]`, or one flat row-major `Float64Array` (or `number[]` for one column). */
+/**
+ * Rows of numbers: `number[][]`, or flat and row-major, a `Float64Array` or a `number[]` (so one row
+ * given as `[1, 2]` is a row, and a y of one output may be `[0, 1, 1]`, a number per row).
+ */
 export type Matrix = readonly (readonly number[])[] | Float64Array | readonly number[];
 
 /** Where toMatrix writes `rows` rows: room for them, at the start (a Workspace is one: its input region). */
@@ -61,7 +64,7 @@ function writeFlat(field: string, value: unknown, cols: number, place: RowsPlace
 function badRow(field: string, row: unknown, r: number, cols: number): never {
   // One column (a 1-D y): a number per row is the usual form, an array of one the other
   if (!Array.isArray(row)) fail(field, `row ${r + 1}: expected ${cols === 1 ? 'a number (or an array of 1 number)' : `an array of ${cols} numbers`}, got ${show(row)}${textHint(field, row)}`);
-  fail(field, `row ${r + 1} has ${row.length} columns; expected ${cols}`);
+  fail(field, `row ${r + 1} has ${count(row.length, 'column')}; expected ${cols}`);
 }
 
 /** v as the cell at row r, column c (from 0) of `field`, or a message naming them. */

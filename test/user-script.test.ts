@@ -34,6 +34,7 @@ describe('the forms of x and y a script passes', () => {
     expect(() => regression().predict([['1', 'red']] as never)).toThrow('x: row 1, column 1: expected a finite number, got "1" (text; give the number itself: Number("1"))');
     expect(() => regression().predict([[1, 'red']] as never)).toThrow('x: row 1, column 2: expected a finite number, got "red" (text; a feature of categories goes in as numbers, a 0/1 column per category)');
     await expect(regression().fit(x, [true, false, true] as never)).rejects.toThrow(/^y: row 1: expected a number \(or an array of 1 number\), got true$/);
+    expect(() => regression().predict([[1, 2], [3]])).toThrow(/^x: row 2 has 1 column; expected 2$/);
   });
 
   it("readCsvFile checks its options before reading them: a column name alone, or a `source`, which the path replaces", async () => {
