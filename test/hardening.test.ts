@@ -389,13 +389,15 @@ describe("12. a user's own CSV file through train, predict and evaluate", () => 
     file('export.csv', `\uFEFF "size, m²" , "b" ,"y"\r\n${rows.map(([a, b], i) => ` ${a} ,${b!.toExponential()},${y[i]}`).join('\r\n')}\r\n\r\n`);
     // The same rows in another order of columns, with one more: predict and evaluate read them by name
     file('later.csv', `note,y,b,"size, m²"\n${rows.map(([a, b], i) => `row ${i},${y[i]},${b},${a}`).join('\n')}\n`);
-    const trained = backprop('train', 'export.csv', '--target', 'y', '--epochs', '20', '--standardize', '--save', 'export.json', '--json');
+    const trained = backprop('train', 'export.csv', '--target', 'y', '--epochs', '20', '--standardize', '--validation-split', '0.25', '--save', 'export.json', '--json');
     expect(trained.code, trained.stderr).toBe(0);
     expect(JSON.parse(trained.stdout).data.features).toEqual(['size, m²', 'b']);
-    const evaluated = backprop('evaluate', 'export.json', 'later.csv', '--json');
+    // evaluate on the rows train held out (splitRows draws them as train does) reports train's validation metrics
+    const held = splitRows(rows.length, { fraction: 0.25, seed: 0 }).validation;
+    file('held.csv', `b,"size, m²",y\n${held.map((i) => `${rows[i]![1]},${rows[i]![0]},${y[i]}`).join('\n')}\n`);
+    const evaluated = backprop('evaluate', 'export.json', 'held.csv', '--json');
     expect(evaluated.code, evaluated.stderr).toBe(0);
-    const { metrics } = JSON.parse(trained.stdout), m = JSON.parse(evaluated.stdout);
-    expect(JSON.stringify(m)).toContain(JSON.stringify(metrics.training));
+    expect(JSON.parse(evaluated.stdout).metrics).toEqual(JSON.parse(trained.stdout).metrics.validation);
     const predicted = backprop('predict', 'export.json', 'later.csv');
     expect(predicted.code, predicted.stderr).toBe(0);
     const { loadModel } = await import('../src/node.js');
