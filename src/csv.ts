@@ -203,9 +203,11 @@ export class CsvRows {
     const columns = this.columns;
     if (!columns) {
       if (cells[0]!.trimStart().startsWith('{')) this.json();
+      // Excel's separator line: `sep=,` splits into "sep=" and an empty name
+      if (/^sep=.?$/i.test(cells.join(',').trim())) fail(this.source, `line ${this.rowLine} is a spreadsheet's ${JSON.stringify(cells.join(','))} line, not a header: delete it (only commas separate columns here)`);
       this.columns = cells.map((c) => c.trim());
       this.columns.forEach((name, c) => {
-        if (name === '') fail(this.source, `line ${this.rowLine}: column ${c + 1} of the header has no name`);
+        if (name === '') fail(this.source, `line ${this.rowLine}: column ${c + 1} of the header has no name${c > 0 && c === cells.length - 1 ? ' (a comma at the end of the line, as some spreadsheets write? remove it, from every line)' : ''}`);
       });
       this.onHeader(this.columns);
       return;

@@ -79,6 +79,8 @@ describe('malformed CSV files are clear errors naming the file, line, column and
     ['only blank lines', '\n\n \n', { target: 'y' }, 'is empty; expected a header row'],
     ['a header without rows', 'x,y\n', { target: 'y' }, 'has a header (x, y) but no data rows'],
     ['a header cell without a name', 'x,,y\n1,2,3\n', { target: 'y' }, 'line 1: column 2 of the header has no name'],
+    ['Excel\'s separator line', 'sep=,\nx,y\n1,2\n', { target: 'y' }, 'line 1 is a spreadsheet\'s "sep=," line, not a header: delete it (only commas separate columns here)'],
+    ['a comma at the end of every line', 'x,y,\n1,2,\n', { target: 'y' }, 'line 1: column 3 of the header has no name (a comma at the end of the line, as some spreadsheets write? remove it, from every line)'],
     ['an unknown target', 'x,y\n1,2\n', { target: 'price' }, 'has no column "price"; its columns are "x", "y"'],
     ['an unknown feature', 'x,y\n1,2\n', { target: 'y', features: ['z'] }, 'has no column "z"'],
     ['semicolons for commas', 'x;y\n1;2\n', { target: 'y' }, 'has no column "y"; its columns are "x;y" (only commas separate columns)'],
