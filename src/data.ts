@@ -1,10 +1,11 @@
 import { count, fail, show } from './errors.js';
 
 /**
- * Rows of numbers: `number[][]`, or flat and row-major, a `Float64Array` or a `number[]` (so one row
- * given as `[1, 2]` is a row, and a y of one output may be `[0, 1, 1]`, a number per row).
+ * Rows of numbers: an array of rows (`number[][]`, or of `Float64Array` rows), or flat and row-major,
+ * a `Float64Array` or a `number[]` (so one row given as `[1, 2]` is a row, and a y of one output may
+ * be `[0, 1, 1]`, a number per row).
  */
-export type Matrix = readonly (readonly number[])[] | Float64Array | readonly number[];
+export type Matrix = readonly (readonly number[] | Float64Array)[] | Float64Array | readonly number[];
 
 /** Where toMatrix writes `rows` rows: room for them, at the start (a Workspace is one: its input region). */
 interface RowsPlace {
@@ -38,7 +39,7 @@ function writeRows(field: string, value: readonly unknown[], cols: number, place
   const data = place.input(value.length);
   for (let r = 0, at = 0; r < value.length; r++, at += cols) {
     const row: unknown = value[r];
-    if (!Array.isArray(row) || row.length !== cols) badRow(field, row, r, cols);
+    if ((!Array.isArray(row) && !(row instanceof Float64Array)) || row.length !== cols) badRow(field, row, r, cols);
     for (let c = 0; c < cols; c++) {
       const v: unknown = row[c];
       data[at + c] = typeof v === 'number' && Number.isFinite(v) ? v : checkCell(field, v, r, c);
@@ -63,7 +64,7 @@ function writeFlat(field: string, value: unknown, cols: number, place: RowsPlace
 
 function badRow(field: string, row: unknown, r: number, cols: number): never {
   // One column (a 1-D y): a number per row is the usual form, an array of one the other
-  if (!Array.isArray(row)) fail(field, `row ${r + 1}: expected ${cols === 1 ? 'a number (or an array of 1 number)' : `an array of ${cols} numbers`}, got ${show(row)}${textHint(field, row)}`);
+  if (!Array.isArray(row) && !(row instanceof Float64Array)) fail(field, `row ${r + 1}: expected ${cols === 1 ? 'a number (or an array of 1 number)' : `an array of ${cols} numbers`}, got ${show(row)}${textHint(field, row)}`);
   fail(field, `row ${r + 1} has ${count(row.length, 'column')}; expected ${cols}`);
 }
 

@@ -13,16 +13,21 @@ const x = [[1, 2], [3, 4], [5, 6]];
 const regression = () => new Model({ inputs: 2, loss: 'mse', layers: [{ units: 3, activation: 'tanh' }, { units: 1 }], seed: 1 });
 
 describe('the forms of x and y a script passes', () => {
-  it('number[][] and flat Float64Array rows, a 1-D y and a column y train alike; one row predicts flat or nested alike', async () => {
+  it('number[][], Float64Array rows and one flat Float64Array, a 1-D y and a column y train alike; one row predicts flat or nested alike', async () => {
     const losses = [];
-    for (const [xs, ys] of [[x, [1, 2, 3]], [new Float64Array(x.flat()), new Float64Array([1, 2, 3])], [x, [[1], [2], [3]]]] as const) {
+    // Float64Array rows were refused: `expected an array of 2 numbers, got a Float64Array of 2 values`
+    const typedRows = x.map((row) => Float64Array.from(row));
+    for (const [xs, ys] of [[x, [1, 2, 3]], [new Float64Array(x.flat()), new Float64Array([1, 2, 3])], [x, [[1], [2], [3]]], [typedRows, [1, 2, 3]]] as const) {
       losses.push((await regression().fit(xs, ys, { epochs: 2, shuffle: 'none' })).loss);
     }
     expect(losses[1]).toEqual(losses[0]);
     expect(losses[2]).toEqual(losses[0]);
+    expect(losses[3]).toEqual(losses[0]);
     const model = regression();
     expect(model.predict([1, 2])).toEqual(model.predict([[1, 2]]));
     expect(model.predict(new Float64Array([1, 2]))).toEqual(model.predict([[1, 2]]));
+    expect(model.predict([Float64Array.of(1, 2)])).toEqual(model.predict([[1, 2]]));
+    expect(() => model.predict([Float64Array.of(1, 2, 3)])).toThrow(/^x: row 1 has 3 columns; expected 2$/);
   });
 
   it('text where a number goes says what to do with it, in y and in x', async () => {
