@@ -203,6 +203,8 @@ export class CsvRows {
     const columns = this.columns;
     if (!columns) {
       if (cells[0]!.trimStart().startsWith('{')) this.json();
+      // UTF-16 (Excel's "Unicode Text") read as UTF-8: a NUL beside every ASCII letter
+      if (cells.some((c) => c.includes('\u0000'))) fail(this.source, `line ${this.rowLine} holds NUL characters: the file is not UTF-8 text (UTF-16, as a spreadsheet's "Unicode Text" saves?); save it as CSV UTF-8`);
       // Excel's separator line: `sep=,` splits into "sep=" and an empty name
       if (/^sep=.?$/i.test(cells.join(',').trim())) fail(this.source, `line ${this.rowLine} is a spreadsheet's ${JSON.stringify(cells.join(','))} line, not a header: delete it (only commas separate columns here)`);
       this.columns = cells.map((c) => c.trim());

@@ -149,6 +149,12 @@ describe("a user's own CSV file, as spreadsheets and hand edits leave it", () =>
     expect(parseCsv('a,b\n1,2"\n').rows).toEqual([['1', '2"']]);
   });
 
+  it('names a UTF-16 file as not UTF-8 (its header read as UTF-8 holds NULs; it said `has no column "y"`)', async () => {
+    const path = join(dir, 'utf16.csv');
+    writeFileSync(path, Buffer.from('\uFEFFa,y\r\n1,2\r\n', 'utf16le'));
+    await expect(readCsvFile(path, { target: 'y' })).rejects.toThrow(`${path}: line 1 holds NUL characters: the file is not UTF-8 text (UTF-16, as a spreadsheet's "Unicode Text" saves?); save it as CSV UTF-8`);
+  });
+
   it('names a JSON file (a model file given for the data) as such', async () => {
     const path = file('model.json', '{\n  "format": "backprop-wasm model"\n}\n');
     await expect(readCsvFile(path, { target: 'y' })).rejects.toThrow(`${path}: line 1 starts with "{": this is JSON, not CSV`);
