@@ -1,5 +1,5 @@
 import { canonicalLabel, checkClasses, oneHot, sortedClasses } from './classes.js';
-import { fail, knownKeys, oneOf, show } from './errors.js';
+import { count, fail, knownKeys, oneOf, show } from './errors.js';
 
 /** A CSV file as text: the header's column names and each data row's cells, with the file line each row starts on. */
 export interface CsvTable {
@@ -324,9 +324,11 @@ export function decimal(text: string): number {
 const POWERS = Array.from({ length: 23 }, (_, k) => 10 ** k);
 
 /** `categories`: a word here likely starts a column of categories (an input's first row) rather than being a typo. */
-function notNumber(text: string, line: number, column: string, source: string, categories = false): never {
+/** `more`: how many later rows of the column are no number either (known for a target, read to its end before it is checked). */
+function notNumber(text: string, line: number, column: string, source: string, categories = false, more = 0): never {
   const t = text.trim();
-  fail(source, `line ${line}, column ${JSON.stringify(column)}: expected a finite number, got ${t === '' ? 'an empty cell' : JSON.stringify(text)}${numberHint(t, categories)}`);
+  const also = more > 0 ? `; ${count(more, 'more row')} of the column ${more === 1 ? 'holds' : 'hold'} no number either` : '';
+  fail(source, `line ${line}, column ${JSON.stringify(column)}: expected a finite number, got ${t === '' ? 'an empty cell' : JSON.stringify(text)}${numberHint(t, categories)}${also}`);
 }
 
 /** What a cell that is not a number may be, and what to do: a decimal comma, or a column of categories. */
@@ -599,7 +601,7 @@ export class CsvDataReader {
     }
     if (text && given === undefined && targets.length === 1 && columns[0]!.textCells * 2 > rows) columns[0]!.oddOneOut();
     const first = columns.reduce<TargetColumn | undefined>((a, c) => (c.firstWord && (!a || c.firstWord.line < a.firstWord!.line) ? c : a), undefined);
-    if (first) notNumber(first.firstWord!.raw, first.firstWord!.line, first.name, source);
+    if (first) notNumber(first.firstWord!.raw, first.firstWord!.line, first.name, source, false, first.wordRows.length - 1);
     if (given === 'classification' && !columns.every((c) => c.binary)) {
       if (targets.length === 1 && columns[0]!.integers) {
         const { classes, y } = columns[0]!.labels(values[0]!);

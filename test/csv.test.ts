@@ -91,6 +91,8 @@ describe('malformed CSV files are clear errors naming the file, line, column and
       'classification needs every target (a, b) to be 0 or 1; 1 row is not: line 3 has 2 in "a"'],
     ['a target of one class', 'x,species\n1,setosa\n2, setosa\n', { target: 'species' },
       'column "species" has only one value, "setosa"; a classifier needs at least two'],
+    ['a target with a few missing cells: the first named, the others counted', 'x,y\n1,2\n2,\n3,4\n4,NA\n5,\n', { target: 'y' },
+      'line 3, column "y": expected a finite number, got an empty cell; 2 more rows of the column hold no number either'],
     ['a typo in a numeric target', 'x,y\n1,2.5\n2,3..1\n3,4\n', { target: 'y' },
       'line 3, column "y": expected a finite number, got "3..1"'],
     ['an empty label', 'x,y\n1,a\n2,\n3,b\n', { target: 'y', task: 'classification' }, 'line 3, column "y": expected a class label, got an empty cell'],
