@@ -345,7 +345,8 @@ export function columnIndex(columns: readonly string[], name: string, source: st
     const hint = columns.length === 1 && /[;\t|]/.test(columns[0]!) ? ' (only commas separate columns)' : '';
     fail(source, `has no column ${JSON.stringify(name)}; its columns are ${columns.map((n) => JSON.stringify(n)).join(', ')}${hint}`);
   }
-  if (columns.indexOf(name, c + 1) >= 0) fail(source, `has two columns named ${JSON.stringify(name)}; rename one`);
+  const again = columns.indexOf(name, c + 1);
+  if (again >= 0) fail(source, `has two columns named ${JSON.stringify(name)} (columns ${c + 1} and ${again + 1} of the header); rename one`);
   return c;
 }
 

@@ -84,7 +84,7 @@ describe('malformed CSV files are clear errors naming the file, line, column and
     ['an unknown target', 'x,y\n1,2\n', { target: 'price' }, 'has no column "price"; its columns are "x", "y"'],
     ['an unknown feature', 'x,y\n1,2\n', { target: 'y', features: ['z'] }, 'has no column "z"'],
     ['semicolons for commas', 'x;y\n1;2\n', { target: 'y' }, 'has no column "y"; its columns are "x;y" (only commas separate columns)'],
-    ['two columns of one name', 'x,x,y\n1,2,3\n', { target: 'y' }, 'has two columns named "x"; rename one'],
+    ['two columns of one name', 'x,x,y\n1,2,3\n', { target: 'y' }, 'has two columns named "x" (columns 1 and 2 of the header); rename one'],
     ['classification targets that are neither labels nor integers', 'x,y\n1,0\n2,2\n3,1\n4,0.5\n5,-1.5\n', { target: 'y', task: 'classification' },
       'classification needs target "y" to be class labels (text, or integers such as 0 and 1); 2 rows are not: line 5 has 0.5, line 6 has -1.5'],
     ['several classification targets other than 0/1', 'x,a,b\n1,0,1\n2,2,1\n', { target: ['a', 'b'], task: 'classification' },
