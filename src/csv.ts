@@ -244,7 +244,7 @@ export function numericColumns(table: CsvTable, names: readonly string[], source
   const at = names.map((name) => columnIndex(table.columns, name, source));
   const out = new Float64Array(table.rows.length * names.length);
   table.rows.forEach((cells, r) => {
-    at.forEach((c, j) => { out[r * names.length + j] = cellNumber(cells[c]!, table.lines[r]!, names[j]!, source, r === 0); });
+    at.forEach((c, j) => { out[r * names.length + j] = cellNumber(cells[c]!, table.lines[r]!, names[j]!, source); });
   });
   return out;
 }
@@ -257,12 +257,13 @@ export function isDecimal(text: string): boolean {
 }
 
 /**
- * A cell as a finite number, or an error naming the line, the column and the cell. `first`: the cell
- * is in the first data row, where a word likely starts a column of categories rather than a typo.
+ * A cell as a finite number, or an error naming the line, the column and the cell. `categories`: a
+ * word here likely starts a column of categories rather than being a typo (the first row of a
+ * feature taken by default), and the message says what to do with one.
  */
-export function cellNumber(text: string, line: number, column: string, source: string, first = false): number {
+export function cellNumber(text: string, line: number, column: string, source: string, categories = false): number {
   const v = decimal(text);
-  if (!Number.isFinite(v)) notNumber(text, line, column, source, first);
+  if (!Number.isFinite(v)) notNumber(text, line, column, source, categories);
   return v;
 }
 
@@ -323,7 +324,7 @@ export function decimal(text: string): number {
 /** 10⁰ … 10²², each exact as a double. */
 const POWERS = Array.from({ length: 23 }, (_, k) => 10 ** k);
 
-/** `categories`: a word here likely starts a column of categories (an input's first row) rather than being a typo. */
+/** `categories`: a word here likely starts a column of categories rather than being a typo (see cellNumber). */
 /** `more`: how many later rows of the column are no number either (known for a target, read to its end before it is checked). */
 function notNumber(text: string, line: number, column: string, source: string, categories = false, more = 0): never {
   const t = text.trim();
@@ -571,7 +572,9 @@ export class CsvDataReader {
 
   private row(cells: string[], line: number, row: number): void {
     const { featureAt, features, source, x } = this;
-    for (let j = 0; j < featureAt.length; j++) x.push(cellNumber(cells[featureAt[j]!]!, line, features[j]!, source, row === 0));
+    // A feature of text in the first row, where the features were not named: likely a column of categories
+    const categories = row === 0 && this.options.features === undefined;
+    for (let j = 0; j < featureAt.length; j++) x.push(cellNumber(cells[featureAt[j]!]!, line, features[j]!, source, categories));
     for (let j = 0; j < this.targetAt.length; j++) this.columns[j]!.add(cells[this.targetAt[j]!]!, line, row);
     if (this.weightAt >= 0) {
       const w = cellNumber(cells[this.weightAt]!, line, this.options.weight!, source);

@@ -101,9 +101,9 @@ export async function streamBatches(path: string, features: readonly string[], s
     if (texts.length > 0) on.batch(x.subarray(0, texts.length * inputs), texts);
     texts = [];
   };
-  const rows = new CsvRows(path, (cells, line, row, text) => {
+  const rows = new CsvRows(path, (cells, line, _, text) => {
     const base = texts.length * inputs;
-    for (let j = 0; j < inputs; j++) x[base + j] = cellNumber(cells[at[j]!]!, line, features[j]!, path, row === 0);
+    for (let j = 0; j < inputs; j++) x[base + j] = cellNumber(cells[at[j]!]!, line, features[j]!, path);
     texts.push(text ?? csvRow(cells));
     if (texts.length === size) flush();
   }, (columns) => {

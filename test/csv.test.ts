@@ -175,12 +175,14 @@ describe("a user's own CSV file, as spreadsheets and hand edits leave it", () =>
     expect(() => readCsv('x,y\n1,a\n2,3\n', { target: 'y' })).toThrow('csv: line 2, column "y": expected a finite number, got "a"');
   });
 
-  it("says what a decimal comma is, and a word in a feature's first row (a column of categories)", () => {
+  it("says what a decimal comma is, and a word in the first row of a feature taken by default (a column of categories)", () => {
     expect(() => readCsv('x,y\n"1,5",1\n', { target: 'y' })).toThrow('got "1,5" (numbers are written with a decimal point and no thousands separator: 1.5, 1234)');
     expect(() => readCsv('colour,y\nred,1\n', { target: 'y' }))
       .toThrow('csv: line 2, column "colour": expected a finite number, got "red" (text: a column of categories is no input as it is; leave it out of the features, or encode it as numbers, a 0/1 column per category)');
-    // Not for a typo further down a feature or in a numeric target, nor for NaN
+    // Not for a typo further down a feature or in a numeric target, nor for NaN, nor in features named
+    // (a model's, in predict and evaluate: there the data is wrong, the column cannot be left out)
     expect(() => readCsv('x,y\n1,2\noops,3\n', { target: 'y' })).toThrow(/got "oops"$/);
+    expect(() => readCsv('colour,y\nred,1\n', { target: 'y', features: ['colour'] })).toThrow(/got "red"$/);
     expect(() => readCsv('x,y\n1,2\n2,3\n3,oops\n', { target: 'y' })).not.toThrow(/categories/);
     expect(() => readCsv('x,y\nNaN,1\n', { target: 'y' })).not.toThrow(/categories/);
   });
