@@ -77,7 +77,11 @@ function classWeights(network: Network, field: string, classWeight: unknown, ys:
 export function rowsOf(network: Network, x: Matrix, y: Matrix, xField = 'x', yField = 'y'): Rows {
   const { data, rows } = toMatrix(xField, x, network.inputs);
   const { data: ys, rows: yRows } = toMatrix(yField, y, targetWidth(network));
-  if (yRows !== rows) fail(yField, `has ${yRows} rows but ${xField} has ${rows}; expected one target row per input row`);
+  if (yRows !== rows) {
+    // A flat x is cut into rows by the model's inputs: a wrong `inputs` shows as a row count that differs
+    const flat = x instanceof Float64Array || typeof x[0] === 'number' ? ` (${xField} is flat: ${data.length} numbers read as rows of ${network.inputs} inputs, the model's)` : '';
+    fail(yField, `has ${yRows} rows but ${xField} has ${rows}${flat}; expected one target row per input row`);
+  }
   checkTargets(network.loss, yField, ys, outputs(network));
   return { data, ys, rows };
 }

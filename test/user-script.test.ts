@@ -30,6 +30,14 @@ describe('the forms of x and y a script passes', () => {
     expect(() => model.predict([Float64Array.of(1, 2, 3)])).toThrow(/^x: row 1 has 3 columns; expected 2$/);
   });
 
+  it('a flat x cut by the wrong `inputs` says so where the row counts part', async () => {
+    // 3 rows of 2 features, flat, for a model of 3 inputs: 2 rows of 3
+    const wide = new Model({ inputs: 3, loss: 'mse', layers: [{ units: 1 }] });
+    await expect(wide.fit(new Float64Array([1, 2, 3, 4, 5, 6]), [1, 2, 3])).rejects.toThrow(
+      /^y: has 3 rows but x has 2 \(x is flat: 6 numbers read as rows of 3 inputs, the model's\); expected one target row per input row$/);
+    await expect(wide.fit([[1, 2, 3], [4, 5, 6]], [1, 2, 3])).rejects.toThrow(/^y: has 3 rows but x has 2; expected one target row per input row$/);
+  });
+
   it('text where a number goes says what to do with it, in y and in x', async () => {
     const classifier = new Model({ inputs: 2, loss: 'sparseCategoricalCrossentropy', layers: [{ units: 3, activation: 'softmax' }] });
     // It said `expected an array of 1 numbers, got "cat"`, as though a 1-D y were not taken
