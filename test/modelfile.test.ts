@@ -92,6 +92,8 @@ describe('model files', () => {
   const broken: [string, () => string, string][] = [
     ['a truncated file', () => { const p = join(dir, 'truncated.json'); writeFileSync(p, text.slice(0, text.length / 2)); return p; }, 'is not valid JSON'],
     ['an empty file', () => { const p = join(dir, 'empty.json'); writeFileSync(p, ''); return p; }, 'is not valid JSON'],
+    // A CSV file where the model goes (`predict data.csv model.json`): named by its first line, not by the parser's message across two lines
+    ['a CSV file', () => { const p = join(dir, 'data.csv'); writeFileSync(p, 'a,b,y\n1,2,3\n'); return p; }, 'is not JSON: it starts with "a,b,y" (CSV data?); expected a model file, as \'backprop train --save\' and saveModel write'],
     ['a JSON file of something else', () => { const p = join(dir, 'other.json'); writeFileSync(p, '{"name": "x"}'); return p; }, 'is not a backprop model file'],
     ['another format version', () => edited('v4.json', (f) => { f.version = 4; }), 'has format version 4; this backprop reads versions 1, 2 and 3'],
     ['a missing version', () => edited('v-none.json', (f) => { delete f.version; }), 'has format version undefined'],

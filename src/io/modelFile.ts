@@ -193,6 +193,21 @@ function transposed(kernel: Float64Array, inputs: number, units: number, way: 'r
 }
 
 /**
+ * Why `text` did not parse (`e`, JSON.parse's error): text that is no JSON at all, as a CSV file given
+ * where a model goes (`predict data.csv model.json`), is named by its first line; broken JSON by the
+ * parser's message, on one line, with `broken` (what may have broken it) after it.
+ */
+export function notJson(source: string, text: string, e: unknown, expected: string, broken: string): never {
+  const start = text.trimStart().replace(/^\uFEFF/, '');
+  if (start !== '' && !start.startsWith('{') && !start.startsWith('[')) {
+    const line = start.split(/\r?\n|\r/, 1)[0]!;
+    const csv = line.includes(',') ? ' (CSV data?)' : '';
+    fail(source, `is not JSON: it starts with ${JSON.stringify(line.length > 40 ? `${line.slice(0, 40)}…` : line)}${csv}; expected ${expected}`);
+  }
+  fail(source, `is not valid JSON (${(e as Error).message.replace(/\s*\n\s*/g, ' ')})${broken}`);
+}
+
+/**
  * Reads a model file (its text or the parsed object), checking every part: a truncated or edited
  * file, another format version, a missing, unknown or mistyped field, or weights that do not fit the
  * architecture are errors naming `source` and the part.
@@ -203,7 +218,7 @@ export function modelFromFile(file: unknown, source = 'model file', lifted?: Lif
     try {
       value = JSON.parse(file);
     } catch (e) {
-      fail(source, `is not valid JSON (${(e as Error).message}); the file may be truncated or edited by hand`);
+      notJson(source, file, e, "a model file, as 'backprop train --save' and saveModel write", '; the file may be truncated or edited by hand');
     }
   }
   if (typeof value !== 'object' || value === null || (value as { format?: unknown }).format !== MODEL_FORMAT) {

@@ -7,7 +7,7 @@ import { LOSS_LIST } from '../operations/losses.js';
 import { hasNone } from '../operations/rows.js';
 import { LOSSES, lossSpec } from '../spec.js';
 import { Model, type Weights } from '../model.js';
-import { columnInfo, type ColumnInfo, type ModelInfo } from './modelFile.js';
+import { columnInfo, notJson, type ColumnInfo, type ModelInfo } from './modelFile.js';
 import { concat } from './bytes.js';
 import { fromTfjsActivation, tfjsActivation } from './activationNames.js';
 
@@ -218,7 +218,7 @@ function parseJson(source: string, value: unknown): Record<string, unknown> {
     try {
       value = JSON.parse(value);
     } catch (e) {
-      fail(source, `is not valid JSON (${(e as Error).message}); the file may be truncated`);
+      notJson(source, value as string, e, 'a TensorFlow.js model.json', '; the file may be truncated');
     }
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(source, `expected a TensorFlow.js model.json object, got ${show(value)}`);
