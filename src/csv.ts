@@ -339,13 +339,15 @@ function numberHint(t: string, categories: boolean): string {
   return '';
 }
 
+/** What a header of one column holding `;`, a tab or `|` says: the file is split by another character. */
+export function separatorHint(columns: readonly string[]): string {
+  return columns.length === 1 && /[;\t|]/.test(columns[0]!) ? ' (only commas separate columns)' : '';
+}
+
 /** Where column `name` is among `columns`, or an error listing them. */
 export function columnIndex(columns: readonly string[], name: string, source: string): number {
   const c = columns.indexOf(name);
-  if (c < 0) {
-    const hint = columns.length === 1 && /[;\t|]/.test(columns[0]!) ? ' (only commas separate columns)' : '';
-    fail(source, `has no column ${JSON.stringify(name)}; its columns are ${columns.map((n) => JSON.stringify(n)).join(', ')}${hint}`);
-  }
+  if (c < 0) fail(source, `has no column ${JSON.stringify(name)}; its columns are ${columns.map((n) => JSON.stringify(n)).join(', ')}${separatorHint(columns)}`);
   const again = columns.indexOf(name, c + 1);
   if (again >= 0) fail(source, `has two columns named ${JSON.stringify(name)} (columns ${c + 1} and ${again + 1} of the header); rename one`);
   return c;

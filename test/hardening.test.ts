@@ -380,6 +380,8 @@ describe("12. a user's own CSV file through train, predict and evaluate", () => 
     // It said `has no column "y"; its columns are "{"`
     expectRefusal(backprop('train', 'given.json', '--target', 'y', '--save', 'never.json'), /^backprop: given\.json: line 1 starts with "\{": this is JSON, not CSV; expected a header row of column names, then rows of numbers\n$/);
     expect(existsSync(join(dir, 'never.json'))).toBe(false);
+    // A semicolon-separated file for predict says what train says of it
+    expectRefusal(backprop('predict', 'given.json', file('semicolons.csv', 'x;y\n1;0\n')), /^backprop: semicolons\.csv: lacks the column "x" that given\.json needs; it has "x;y" \(only commas separate columns\)\n$/);
     // And the other way round, the data given first: it said `is not valid JSON (Unexpected token …` over two lines
     expectRefusal(backprop('predict', csv, 'given.json'), /^backprop: mine\.csv: is not JSON: it starts with "x,y" \(CSV data\?\); expected a model file, as 'backprop train --save' and saveModel write\n$/);
   });

@@ -4,7 +4,7 @@ import {
 } from '../node.js';
 import { count, fail, oneOf } from '../errors.js';
 import { isTfjs, modelOf, readModelFiles, tfjsOf, type ModelFiles, type ModelRead } from '../io/files.js';
-import { columnIndex, CsvRows, Floats } from '../csv.js';
+import { columnIndex, CsvRows, Floats, separatorHint } from '../csv.js';
 import { streamBatches, streamText } from '../csvFile.js';
 import { checkThreshold } from '../metrics.js';
 import { list, number, type Command, type Flags, type Values } from './args.js';
@@ -137,7 +137,7 @@ export function needColumns(columns: string[], modelPath: string, csvPath: strin
   const missing = [...features, ...targets].filter((c) => !columns.includes(c));
   if (missing.length) {
     const why = targets.length && missing.every((c) => targets.includes(c)) ? ` to compare the predictions with ('backprop predict' needs no target)` : '';
-    fail(csvPath, `lacks the column${missing.length > 1 ? 's' : ''} ${missing.map((c) => JSON.stringify(c)).join(', ')} that ${modelPath} needs${why}; it has ${columns.map((c) => JSON.stringify(c)).join(', ')}`);
+    fail(csvPath, `lacks the column${missing.length > 1 ? 's' : ''} ${missing.map((c) => JSON.stringify(c)).join(', ')} that ${modelPath} needs${why}; it has ${columns.map((c) => JSON.stringify(c)).join(', ')}${separatorHint(columns)}`);
   }
 }
 
