@@ -324,8 +324,11 @@ export function decimal(text: string): number {
 /** 10⁰ … 10²², each exact as a double. */
 const POWERS = Array.from({ length: 23 }, (_, k) => 10 ** k);
 
-/** `categories`: a word here likely starts a column of categories rather than being a typo (see cellNumber). */
-/** `more`: how many later rows of the column are no number either (known for a target, read to its end before it is checked). */
+/**
+ * The error for a cell that is not a number. `categories`: a word here likely starts a column of
+ * categories rather than being a typo (see cellNumber); `more`: how many later rows of the column are
+ * no number either (known for a target, read to its end before it is checked).
+ */
 function notNumber(text: string, line: number, column: string, source: string, categories = false, more = 0): never {
   const t = text.trim();
   const also = more > 0 ? `; ${count(more, 'more row')} of the column ${more === 1 ? 'holds' : 'hold'} no number either` : '';
