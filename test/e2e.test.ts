@@ -607,7 +607,7 @@ describe('the demo page, as a new user finds it', () => {
     await page.close();
   });
 
-  it('plots a 1-epoch run as one point on a whole-number epoch axis', async () => {
+  it('plots a 1-epoch run, and a run that diverges after one epoch, as one point on a whole-number epoch axis', async () => {
     const { page, problems } = await open('/web/');
     await fillPlacement(page, { optimizer: 'sgd', learningRate: '0.1', epochs: '1', batchSize: '1' }, 'full');
     await train(page);
@@ -615,6 +615,27 @@ describe('the demo page, as a new user finds it', () => {
     expect(JSON.parse((await page.getAttribute('#loss-chart', 'data-epoch-ticks'))!)).toEqual(['1']);
     const [dot] = await countColors(page, '#loss-chart canvas', [[37, 99, 235]]);
     expect(dot).toBeGreaterThan(10);
+    // A 200-epoch run that diverges in its second epoch: its one epoch is a dot too (a line needs two), and the
+    // status says what happened in the page's words (the library's field name, fit, is none of the form's).
+    await page.selectOption('#task', 'package');
+    await page.fill('#lr', '5');
+    await page.selectOption('#pace', 'full');
+    await page.click('#train');
+    await page.waitForSelector('#status[data-state=error]', { timeout: 60_000 });
+    expect(await page.textContent('#status')).toMatch(/^Training diverged at epoch 2, row 1: the loss became Infinity \(learningRate 5\)\. /);
+    expect(await page.getAttribute('#loss-chart', 'data-points')).toBe('1');
+    const [lone] = await countColors(page, '#loss-chart canvas', [[37, 99, 235]]);
+    expect(lone).toBeGreaterThan(10);
+    // Step 5 is the step whose loss overflows (its numbers are shown); a Step past it says so the same way.
+    await page.fill('#epochs', '5');
+    await page.fill('#lr', '5');
+    for (const n of [1, 2, 3, 4, 5]) {
+      await page.click('#step');
+      await page.waitForFunction((k) => document.getElementById('network-stage')?.dataset.step === String(k), n);
+    }
+    await page.click('#step');
+    await page.waitForSelector('#status[data-state=error]');
+    expect(await page.textContent('#status')).toBe('Training diverged at epoch 2, step 5, before the traced step 6.');
     expect(problems).toEqual([]);
     await page.close();
   });
