@@ -43,14 +43,14 @@ afterAll(async () => {
 });
 
 /**
- * A page of the served dist/, with every console error, uncaught exception and failed request of it and
- * its workers collected; `init` runs in the page before its own scripts.
+ * A page of the served dist/, with every console error and warning, uncaught exception and failed request
+ * of it and its workers collected; `init` runs in the page before its own scripts.
  */
 async function open(path: string, init?: () => void): Promise<{ page: Page; problems: string[] }> {
   const page = await browser.newPage();
   if (init) await page.addInitScript(init);
   const problems: string[] = [];
-  const watch = (where: string) => (m: ConsoleMessage) => { if (m.type() === 'error') problems.push(`${where} console: ${m.text()}`); };
+  const watch = (where: string) => (m: ConsoleMessage) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`${where} console ${m.type()}: ${m.text()}`); };
   page.on('console', watch('page'));
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('worker', (w) => w.on('console', watch('worker')));
@@ -131,8 +131,12 @@ async function train(page: Page, state: 'done' | 'error' = 'done'): Promise<void
 /** How many pixels of a canvas in `selector` are close to each of `colors` ([r, g, b]). */
 function countColors(page: Page, selector: string, colors: number[][]): Promise<number[]> {
   return page.$eval(selector, (canvas, targets) => {
-    const c = canvas as HTMLCanvasElement;
-    const { data } = c.getContext('2d')!.getImageData(0, 0, c.width, c.height);
+    // Read from a copy: reading the page's own canvas back again and again would make Chromium warn the page about it.
+    const c = canvas as HTMLCanvasElement, copy = document.createElement('canvas');
+    [copy.width, copy.height] = [c.width, c.height];
+    const context = copy.getContext('2d', { willReadFrequently: true })!;
+    context.drawImage(c, 0, 0);
+    const { data } = context.getImageData(0, 0, c.width, c.height);
     const counts = targets.map(() => 0);
     for (let i = 0; i < data.length; i += 4) {
       targets.forEach(([r, g, b], k) => {
