@@ -570,6 +570,9 @@ describe('the demo page, as a new user finds it', () => {
       const bias = (model.getWeights()[1] as number[])[0]!;
       expect(await page.textContent('#network-details')).toContain(`hidden 1 · unit 1 (tanh): bias ${Number(bias.toPrecision(8))}`);
       expect(await page.$$eval('#unit-maps canvas.selected', (cs) => cs.map((c) => [c.getAttribute('data-layer'), c.getAttribute('data-unit')]))).toEqual([['0', '0']]);
+      // The outline leaves the map's caption uncovered.
+      const [outlined, caption] = await page.$eval('#unit-maps canvas.selected', (c) => [c.getBoundingClientRect().bottom + parseFloat(getComputedStyle(c).outlineWidth), c.nextElementSibling!.getBoundingClientRect().top]);
+      expect(caption).toBeGreaterThanOrEqual(outlined!);
       // The tap's pick is its purple ring, with no focus square around it (that ring is the keyboard's).
       expect(await page.evaluate(() => [document.activeElement?.getAttribute('aria-label'), getComputedStyle(document.activeElement!).outlineStyle])).toEqual(['hidden 1 · unit 1', 'none']);
       await page.screenshot({ path: join(OUTPUT, `page-${width}.png`), fullPage: true });
