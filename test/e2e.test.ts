@@ -518,6 +518,9 @@ describe('the demo page, as a new user finds it', () => {
       await page.screenshot({ path: join(OUTPUT, `page-${width}-start.png`) });
       // Every menu's every choice is readable in full in its closed menu (the pace's was cut at 1280).
       expect(await cutOptions(page)).toEqual([]);
+      // Two fields side by side have their boxes level, though one label wraps to two lines (Batch size's did, and its box sat lower).
+      const tops = await page.$$eval('#settings .row', (rows) => rows.map((r) => [...r.querySelectorAll<HTMLElement>('input, select')].filter((e) => e.offsetParent !== null).map((e) => Math.round(e.getBoundingClientRect().top))));
+      expect(tops.map((level) => level.at(-1)! - level[0]!)).toEqual(tops.map(() => 0));
 
       await page.fill('#hidden', '4, 4');
       await page.selectOption('#hidden-activation', 'tanh');
