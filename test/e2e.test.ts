@@ -660,7 +660,8 @@ describe('the demo page, as a new user finds it', () => {
     await page.fill('#hidden', '3, x');
     await page.waitForFunction(() => document.querySelectorAll('#network circle').length === 0);
     expect(await page.textContent('#network')).toBe(message('3, x'));
-    expect(await page.isHidden('#units-panel')).toBe(true);
+    // Nor does the worked derivation's note speak of the network that was (2-3-1).
+    expect([await page.isHidden('#units-panel'), await page.textContent('#derivation-note')]).toEqual([true, '']);
     // At a phone's width the message wraps inside the diagram: no line is wider than it.
     await page.setViewportSize({ width: 390, height: 844 });
     await page.fill('#hidden', '2,,2');

@@ -48,6 +48,7 @@ function preview(): void {
     diagram.clear(`No network to draw: the hidden layers take whole numbers from 1 to ${MAX_UNITS}, separated by commas (got "${$<HTMLInputElement>('hidden').value.trim()}").`);
     $('units-panel').hidden = $('plane-panel').hidden = true;
     stage('');
+    $('derivation-note').textContent = '';
     return;
   }
   startViews(run, data, false);
