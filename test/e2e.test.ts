@@ -1,7 +1,7 @@
 // The demo page and the browser bundle end to end, in a headless Chromium (test/chromium.ts) driven by
 // playwright-core: the built dist/ (npm test builds it first) served by scripts/web.mjs, as
 // `npm run web` serves it. A screenshot of the trained page goes to test-output/ for people to look at.
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcessByStdio } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +16,7 @@ import { seeded } from '../src/random.js';
 import { toyData } from '../web/toys.js';
 
 const SERVER = fileURLToPath(new URL('../scripts/web.mjs', import.meta.url));
+const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const OUTPUT = fileURLToPath(new URL('../test-output/', import.meta.url));
 const AXE = fileURLToPath(new URL('../node_modules/axe-core/axe.min.js', import.meta.url));
 
@@ -42,14 +43,14 @@ afterAll(async () => {
 });
 
 /**
- * A page of the served dist/, with every console error, uncaught exception and failed request of it and
- * its workers collected; `init` runs in the page before its own scripts.
+ * A page of the served dist/, with every console error and warning, uncaught exception and failed request
+ * of it and its workers collected; `init` runs in the page before its own scripts.
  */
 async function open(path: string, init?: () => void): Promise<{ page: Page; problems: string[] }> {
   const page = await browser.newPage();
   if (init) await page.addInitScript(init);
   const problems: string[] = [];
-  const watch = (where: string) => (m: ConsoleMessage) => { if (m.type() === 'error') problems.push(`${where} console: ${m.text()}`); };
+  const watch = (where: string) => (m: ConsoleMessage) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`${where} console ${m.type()}: ${m.text()}`); };
   page.on('console', watch('page'));
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('worker', (w) => w.on('console', watch('worker')));
@@ -90,6 +91,22 @@ function hiddenCells(page: Page, selector: string): Promise<string[]> {
 /** Whether the element's content is wider than its box (so that part of it is reached by scrolling sideways). */
 const scrolls = (page: Page, selector: string) => page.$eval(selector, (e) => e.scrollWidth > e.clientWidth);
 
+/**
+ * The menu choices wider than their closed menu (whose text is then cut): each option's text measured in the
+ * menu's font against its width less its padding and Chromium's arrow (about 20 px).
+ */
+function cutOptions(page: Page): Promise<string[]> {
+  return page.$$eval('select', (selects) => {
+    const context = document.createElement('canvas').getContext('2d')!;
+    return selects.filter((s) => s.offsetParent !== null).flatMap((s) => {
+      const style = getComputedStyle(s);
+      context.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+      const room = s.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 20;
+      return [...(s as HTMLSelectElement).options].filter((o) => context.measureText(o.text).width > room).map((o) => `${s.id}: "${o.text}"`);
+    });
+  });
+}
+
 /** Fills the form with the settings of `fit` on the placement task's 2-2-1 network. */
 async function fillPlacement(page: Page, fit: { optimizer: string; learningRate: string; epochs: string; batchSize: string }, pace: 'watch' | 'full'): Promise<void> {
   await page.selectOption('#task', 'placement');
@@ -114,8 +131,12 @@ async function train(page: Page, state: 'done' | 'error' = 'done'): Promise<void
 /** How many pixels of a canvas in `selector` are close to each of `colors` ([r, g, b]). */
 function countColors(page: Page, selector: string, colors: number[][]): Promise<number[]> {
   return page.$eval(selector, (canvas, targets) => {
-    const c = canvas as HTMLCanvasElement;
-    const { data } = c.getContext('2d')!.getImageData(0, 0, c.width, c.height);
+    // Read from a copy: reading the page's own canvas back again and again would make Chromium warn the page about it.
+    const c = canvas as HTMLCanvasElement, copy = document.createElement('canvas');
+    [copy.width, copy.height] = [c.width, c.height];
+    const context = copy.getContext('2d', { willReadFrequently: true })!;
+    context.drawImage(c, 0, 0);
+    const { data } = context.getImageData(0, 0, c.width, c.height);
     const counts = targets.map(() => 0);
     for (let i = 0; i < data.length; i += 4) {
       targets.forEach(([r, g, b], k) => {
@@ -281,6 +302,9 @@ describe('the demo page, step by step', () => {
     const { page, problems } = await open('/web/');
     await fillPlacement(page, { optimizer: 'adam', learningRate: '0.05', epochs: '300', batchSize: '1' }, 'watch');
     for (const n of [1, 2, 3]) await step(page, n);
+    // The loss chart is Train's; its empty place says where a Step's loss is.
+    expect(await page.textContent('#loss-chart')).toBe('The loss per epoch appears here when you press Train (a Step\'s loss is in the status line).');
+    expect(await page.textContent('#status')).toMatch(/^Step 3, epoch 1: the batch's loss was \d/);
     // Step 3 of the same fit, traced in Node: the page's numbers must be fit's, not a copy's.
     const model = new Model(d.model);
     const trace = await model.trace(d.x, d.y, { ...fit, step: 3, apply: true });
@@ -374,6 +398,40 @@ describe('the demo page, step by step', () => {
     await page.close();
   });
 
+  it('shows the tutorial\'s first step with the numbers `backprop explain` prints for it, for package and placement', async () => {
+    const { page, problems } = await open('/web/');
+    for (const task of ['package', 'placement']) {
+      // The CLI's write-up of the same step (`backprop explain --dataset <task>`: the tutorial's settings, step 1, row 1),
+      // printed to 10 significant digits: each gradient, each parameter after the update, the row's loss.
+      const text = execFileSync(process.execPath, [CLI, 'explain', '--dataset', task], { encoding: 'utf8' });
+      const printed = (pattern: string) => Number(new RegExp(pattern, 'm').exec(text)![1]);
+      const gradient = (name: string) => printed(`^  ∂L/∂${name} = .* = (\\S+)   \\[`);
+      const updated = (name: string) => printed(`^  ${name} ← .* = (\\S+)$`);
+      await page.selectOption('#task', task);
+      await page.click('#tutorial-note button');
+      await step(page, 1);
+      expect(await page.textContent('#status')).toContain(`the batch's loss was ${printed('^  L = .* = (\\S+)$').toPrecision(4)}.`);
+      // The lines in drawing order (layer by layer, input-major), then the units with a bias.
+      const weights = ['w¹₁₁', 'w¹₁₂', 'w¹₂₁', 'w¹₂₂', 'w²₁', 'w²₂'];
+      for (const [k, name] of weights.entries()) {
+        await page.locator('#network line.hit').nth(k).dispatchEvent('click');
+        expect(await page.textContent('#network-details')).toContain(`∂L/∂${name} = Σ over the batch's rows`);
+        const shown = Number(await page.getAttribute('#network-details .chain-sum', 'data-gradient'));
+        const drawn = Number(await page.locator('#network line[data-weight]').nth(k).getAttribute('data-weight'));
+        expect(maxRelativeDiff([shown, drawn], [gradient(name), updated(name)]), `${task} ${name}`).toBeLessThanOrEqual(1e-9);
+      }
+      for (const [column, unit, name] of [[1, 0, 'b¹₁'], [1, 1, 'b¹₂'], [2, 0, 'b²']] as const) {
+        await page.locator(`#network circle[data-column="${column}"][data-unit="${unit}"]`).dispatchEvent('click');
+        const details = (await page.textContent('#network-details'))!;
+        const shown = new RegExp(`∂L/∂${name} = (-?[\\d.]+(?:e[-+]\\d+)?)\\.`).exec(details);
+        expect(maxRelativeDiff([Number(shown![1])], [gradient(name)]), `${task} ${name}`).toBeLessThanOrEqual(1e-7);
+        expect(details).toContain(` to ${Number(updated(name).toPrecision(8))}.`);
+      }
+    }
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it('trains the 3-class example with a softmax output: the probability map shows three classes\' colours; a CSV of text labels is read as classes', async () => {
     const { page, problems } = await open('/web/');
     await page.selectOption('#task', 'blobs3');
@@ -409,6 +467,9 @@ describe('the demo page, step by step', () => {
     const best = (p: number[]) => p.indexOf(Math.max(...p));
     expect(predicted).toEqual(model.predict(b.x.slice(0, 12)).map((p, r) => `${b.classes[best(p)]} ${best(p) === b.y[r] ? '✓' : '✗'}`));
     expect(await page.$$eval('#network text', (ts) => ts.map((t) => t.textContent).filter((t) => t!.startsWith('→')))).toEqual(['→ A', '→ B', '→ C']);
+    // Bias labels sit where the lines into the next layer pass: each on a halo of the panel's white, drawn under its letters and over the lines.
+    const biases = await page.$$eval('#network text.bias', (ts) => ts.map((t) => [t.textContent!.split(' ')[0], getComputedStyle(t).paintOrder.split(' ')[0], getComputedStyle(t).stroke]));
+    expect(biases).toEqual(Array.from({ length: 7 }, () => ['bias', 'stroke', 'rgb(255, 255, 255)']));
     // The output units go by their classes' names in the weights table too, and the accuracy is the library's.
     expect(await page.$$eval('#weights table:last-child thead th', (ths) => ths.map((t) => t.textContent))).toEqual(['from', 'A', 'B', 'C']);
     expect(Number(await page.getAttribute('#final', 'data-accuracy'))).toBe((model.evaluateMetrics(b.x, b.y) as { accuracy: number }).accuracy);
@@ -455,6 +516,11 @@ describe('the demo page, as a new user finds it', () => {
       expect(button.bottom).toBeLessThanOrEqual(height);
       mkdirSync(OUTPUT, { recursive: true });
       await page.screenshot({ path: join(OUTPUT, `page-${width}-start.png`) });
+      // Every menu's every choice is readable in full in its closed menu (the pace's was cut at 1280).
+      expect(await cutOptions(page)).toEqual([]);
+      // Two fields side by side have their boxes level, though one label wraps to two lines (Batch size's did, and its box sat lower).
+      const tops = await page.$$eval('#settings .row', (rows) => rows.map((r) => [...r.querySelectorAll<HTMLElement>('input, select')].filter((e) => e.offsetParent !== null).map((e) => Math.round(e.getBoundingClientRect().top))));
+      expect(tops.map((level) => level.at(-1)! - level[0]!)).toEqual(tops.map(() => 0));
 
       await page.fill('#hidden', '4, 4');
       await page.selectOption('#hidden-activation', 'tanh');
@@ -507,6 +573,11 @@ describe('the demo page, as a new user finds it', () => {
       const bias = (model.getWeights()[1] as number[])[0]!;
       expect(await page.textContent('#network-details')).toContain(`hidden 1 · unit 1 (tanh): bias ${Number(bias.toPrecision(8))}`);
       expect(await page.$$eval('#unit-maps canvas.selected', (cs) => cs.map((c) => [c.getAttribute('data-layer'), c.getAttribute('data-unit')]))).toEqual([['0', '0']]);
+      // The outline leaves the map's caption uncovered.
+      const [outlined, caption] = await page.$eval('#unit-maps canvas.selected', (c) => [c.getBoundingClientRect().bottom + parseFloat(getComputedStyle(c).outlineWidth), c.nextElementSibling!.getBoundingClientRect().top]);
+      expect(caption).toBeGreaterThanOrEqual(outlined!);
+      // The tap's pick is its purple ring, with no focus square around it (that ring is the keyboard's).
+      expect(await page.evaluate(() => [document.activeElement?.getAttribute('aria-label'), getComputedStyle(document.activeElement!).outlineStyle])).toEqual(['hidden 1 · unit 1', 'none']);
       await page.screenshot({ path: join(OUTPUT, `page-${width}.png`), fullPage: true });
       expect(problems).toEqual([]);
       await page.close();
@@ -546,7 +617,7 @@ describe('the demo page, as a new user finds it', () => {
     await page.close();
   });
 
-  it('plots a 1-epoch run as one point on a whole-number epoch axis', async () => {
+  it('plots a 1-epoch run, and a run that diverges after one epoch, as one point on a whole-number epoch axis', async () => {
     const { page, problems } = await open('/web/');
     await fillPlacement(page, { optimizer: 'sgd', learningRate: '0.1', epochs: '1', batchSize: '1' }, 'full');
     await train(page);
@@ -554,6 +625,50 @@ describe('the demo page, as a new user finds it', () => {
     expect(JSON.parse((await page.getAttribute('#loss-chart', 'data-epoch-ticks'))!)).toEqual(['1']);
     const [dot] = await countColors(page, '#loss-chart canvas', [[37, 99, 235]]);
     expect(dot).toBeGreaterThan(10);
+    // A 200-epoch run that diverges in its second epoch: its one epoch is a dot too (a line needs two), and the
+    // status says what happened in the page's words (the library's field name, fit, is none of the form's).
+    await page.selectOption('#task', 'package');
+    await page.fill('#lr', '5');
+    await page.selectOption('#pace', 'full');
+    await page.click('#train');
+    await page.waitForSelector('#status[data-state=error]', { timeout: 60_000 });
+    expect(await page.textContent('#status')).toMatch(/^Training diverged at epoch 2, row 1: the loss became Infinity \(learningRate 5\)\. /);
+    expect(await page.getAttribute('#loss-chart', 'data-points')).toBe('1');
+    const [lone] = await countColors(page, '#loss-chart canvas', [[37, 99, 235]]);
+    expect(lone).toBeGreaterThan(10);
+    // Step 5 is the step whose loss overflows (its numbers are shown); a Step past it says so the same way.
+    await page.fill('#epochs', '5');
+    await page.fill('#lr', '5');
+    for (const n of [1, 2, 3, 4, 5]) {
+      await page.click('#step');
+      await page.waitForFunction((k) => document.getElementById('network-stage')?.dataset.step === String(k), n);
+    }
+    await page.click('#step');
+    await page.waitForSelector('#status[data-state=error]');
+    expect(await page.textContent('#status')).toBe('Training diverged at epoch 2, step 5, before the traced step 6.');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('a link or an edit whose hidden layers are no network says so where the network was drawn, and leaves no other network\'s maps', async () => {
+    const { page, problems } = await open('/web/#task=placement&hidden=0');
+    const message = (got: string) => `No network to draw: the hidden layers take whole numbers from 1 to 256, separated by commas (got "${got}").`;
+    expect(await page.textContent('#network')).toBe(message('0'));
+    expect([await page.isHidden('#units-panel'), await page.isHidden('#plane-panel'), await page.textContent('#network-stage')]).toEqual([true, true, '']);
+    await page.fill('#hidden', '3');
+    await page.waitForFunction(() => document.querySelectorAll('#network circle').length === 6);
+    await page.fill('#hidden', '3, x');
+    await page.waitForFunction(() => document.querySelectorAll('#network circle').length === 0);
+    expect(await page.textContent('#network')).toBe(message('3, x'));
+    // Nor does the worked derivation's note speak of the network that was (2-3-1).
+    expect([await page.isHidden('#units-panel'), await page.textContent('#derivation-note')]).toEqual([true, '']);
+    // At a phone's width the message wraps inside the diagram: no line is wider than it.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.fill('#hidden', '2,,2');
+    await page.waitForFunction((m) => document.getElementById('network')!.textContent === m, message('2,,2'));
+    const [svg, text] = await page.$eval('#network', (e) => [e.getBoundingClientRect().toJSON() as DOMRect, e.querySelector('text')!.getBoundingClientRect().toJSON() as DOMRect]);
+    expect(text.left).toBeGreaterThanOrEqual(svg.left);
+    expect(text.right).toBeLessThanOrEqual(svg.right);
     expect(problems).toEqual([]);
     await page.close();
   });
@@ -862,6 +977,8 @@ describe('the playground', () => {
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.$eval('#derivation', (d) => { (d as HTMLDetailsElement).open = true; });
     await page.$eval('#code-details', (d) => { (d as HTMLDetailsElement).open = true; });
+    // The worked derivation's two-column formulas (about 700 px) have a panel wide enough for them: nothing hides behind a scroll.
+    expect(await page.$$eval('#derivation-text pre', (ps) => ps.map((p) => p.scrollWidth - p.clientWidth))).toEqual([0, 0]);
     expect(await axeViolations(page)).toEqual([]);
     // Tab through the form: each field it reaches is in the window and above the sticky bar.
     await page.focus('#task');

@@ -73,7 +73,15 @@ export class NetworkDiagram {
   /** No network to draw: `message` in its place. */
   clear(message: string): void {
     this.shape = this.weights = this.all = this.selected = this.trace = undefined;
-    this.svg.replaceChildren(el('text', { x: '50%', y: H / 2, 'text-anchor': 'middle', 'font-size': 13, fill: '#6b7280' }, message));
+    // SVG text does not wrap: lines of as many words as fit the width, at about 7 px a character.
+    const room = Math.max(20, Math.floor(this.svg.clientWidth / 7) - 2), lines: string[] = [];
+    for (const word of message.split(' ')) {
+      if (lines.length > 0 && `${lines[lines.length - 1]} ${word}`.length <= room) lines[lines.length - 1] += ` ${word}`;
+      else lines.push(word);
+    }
+    const text = el('text', { y: H / 2 - ((lines.length - 1) * 17) / 2, 'text-anchor': 'middle', 'font-size': 13, fill: '#6b7280' });
+    for (const [i, line] of lines.entries()) text.append(el('tspan', { x: '50%', dy: i === 0 ? 0 : 17 }, i < lines.length - 1 ? `${line} ` : line));
+    this.svg.replaceChildren(text);
     this.details.replaceChildren();
     this.details.hidden = true;
   }
@@ -172,7 +180,8 @@ export class NetworkDiagram {
       this.biases.push(Array.from({ length: shown[l + 1]! }, (_, u) => {
         unit(l + 1, u, 'white');
         if (!labelled(l + 1)) return undefined;
-        const label = el('text', { x: x(l + 1), y: y(l + 1, u) + r + 14, 'text-anchor': 'middle', fill: '#4b5563' });
+        // On a white halo (web/style.css): the lines into the next units cross it.
+        const label = el('text', { x: x(l + 1), y: y(l + 1, u) + r + 14, 'text-anchor': 'middle', fill: '#4b5563', class: 'bias' });
         labels.append(label);
         return label;
       }));

@@ -44,7 +44,8 @@ export class LossChart {
     this.testLosses = [];
     // One epoch is one point, centred on a one-wide axis.
     const range: [number, number] = epochs === 1 ? [0.5, 1.5] : [1, epochs];
-    const dots = (color: string) => ({ show: epochs <= DOTTED_EPOCHS, size: 7, fill: color });
+    // A lone point too (a run that diverged or was stopped after its first epoch): it has no line to be seen by.
+    const dots = (color: string) => ({ show: (_: uPlot, __: number, first: number, last: number) => epochs <= DOTTED_EPOCHS || first === last, size: 7, fill: color });
     this.chart = mountChart(this.container, 280, {
       scales: { x: { time: false, range: () => range }, y: { distr: 3 } },
       axes: [axis('epoch', { incrs: EPOCH_STEPS, values: this.ticks('epochTicks', String) }), axis('loss (log scale)', { size: 64, values: this.ticks('lossTicks', logTick) })],

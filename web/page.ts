@@ -43,7 +43,14 @@ function preview(): void {
     throw e;
   }
   // A network the diagram can draw; the library checks the rest when it makes the model (in the worker).
-  if (!run.network.layers.every((l) => Number.isInteger(l.units) && l.units > 0 && l.units <= MAX_UNITS)) return;
+  // Else no drawing of another network stays (nor its maps): the diagram's place says why.
+  if (!run.network.layers.every((l) => Number.isInteger(l.units) && l.units > 0 && l.units <= MAX_UNITS)) {
+    diagram.clear(`No network to draw: the hidden layers take whole numbers from 1 to ${MAX_UNITS}, separated by commas (got "${$<HTMLInputElement>('hidden').value.trim()}").`);
+    $('units-panel').hidden = $('plane-panel').hidden = true;
+    stage('');
+    $('derivation-note').textContent = '';
+    return;
+  }
   startViews(run, data, false);
   void showPreview(run);
   stage('Before training: the initial weights.');

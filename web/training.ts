@@ -5,7 +5,7 @@
 import { BackpropError, type Weights } from '../src/browser.js';
 import type { Epochs, Fitted } from './background.js';
 import { plural } from './pageData.js';
-import { mark, problemOf, type PageData, type Run } from './form.js';
+import { mark, problemOf, runMessage, type PageData, type Run } from './form.js';
 import { predictionsTable, PREDICTED_ROWS, runCode, weightsTables } from './results.js';
 import { begin, end, say } from './state.js';
 import { withCrosses } from './toys.js';
@@ -58,9 +58,12 @@ export async function train(run: Run, data: PageData): Promise<void> {
     await finish(current, fitted);
   } catch (e) {
     if (job !== current) return;
-    // An error while drawing ends the run here too: nothing draws again after it.
-    job = undefined;
     if (current.unseen.frame !== undefined) cancelAnimationFrame(current.unseen.frame);
+    // The epochs a diverged fit finished and reported before it failed are drawn, as a finished fit's are;
+    // an error while drawing ends the run here too, and nothing draws again after it.
+    const fromFit = e instanceof BackpropError || (e as Error).name === 'DivergenceError';
+    if (fromFit && current.unseen.losses.length > 0) draw(current);
+    job = undefined;
     end('training');
     if (e instanceof BackpropError && !current.started) {
       const p = problemOf(e);
@@ -69,8 +72,9 @@ export async function train(run: Run, data: PageData): Promise<void> {
       $(p.input).focus();
       return;
     }
-    if (!(e instanceof BackpropError || (e as Error).name === 'DivergenceError')) console.error(e);
-    say(`Training ended: ${(e as Error).message}`, 'error');
+    if (!fromFit) console.error(e);
+    // A divergence says so itself ("Training diverged at epoch 2, …"); anything else is said to have ended the run.
+    say((e as Error).name === 'DivergenceError' ? runMessage(e as Error) : `Training ended: ${runMessage(e as Error)}`, 'error');
   }
 }
 

@@ -7,7 +7,7 @@
 // starts the walk over.
 import { BackpropError, Model } from '../src/browser.js';
 import { currentData, plural } from './pageData.js';
-import type { Run } from './form.js';
+import { runMessage, type Run } from './form.js';
 import { begin, end, idle, say } from './state.js';
 import { clearRun, forgetTrained, trained } from './training.js';
 import { $, showWeights, stage, startViews } from './views.js';
@@ -87,7 +87,7 @@ export async function step(checked: () => Promise<Run | undefined>): Promise<boo
   } catch (e) {
     // A step past the fit's last ("raise epochs") is refused by the library with what to do.
     if (!(e instanceof BackpropError)) throw e;
-    if (walk === current) say(e.message, 'error');
+    if (walk === current) say(runMessage(e), 'error');
     return false;
   } finally {
     end('stepping');
