@@ -16,7 +16,7 @@ import { copyState, checkTraceOptions, traceFit, type Trace, type TraceOptions }
 import { checkPlateauState, train, type PlateauState, type Progress } from './trainer.js';
 import type { History } from './history.js';
 import { checkEarlyStoppingState, ValidationWatch, type Resumable } from './validation.js';
-import { checkKeras, fromKeras, initialParams, toKeras, type Weights } from './weights.js';
+import { fromKeras, initialParams, toKeras, type Weights } from './weights.js';
 import { otherProcessesLoad, Threads, ThreadTuner, threadsAvailable, threadsFor } from './threads.js';
 import type { Settings } from './fitOptions.js';
 import { Workspace } from './workspace.js';
@@ -805,7 +805,7 @@ function rowArrays(flat: Float64Array, rows: number, n: number): number[][] {
 /**
  * A model's options checked by name as the constructor takes them, without building the model: the
  * network (checkSpec: its layers, initializers and loss), the seed, and the scalers; the weights are
- * the caller's (fromKeras keeps them, checkKeras only checks them).
+ * the caller's to read (fromKeras).
  */
 function checkModelOptions(options: ModelOptions<LayerSpec>): { network: Network; scaler: Scaler | undefined; targetScaler: Scaler | undefined } {
   const network = checkSpec(options);
@@ -825,7 +825,8 @@ function checkModelOptions(options: ModelOptions<LayerSpec>): { network: Network
  */
 export function checkedNetwork(options: ModelOptions<LayerSpec>): Network {
   const { network } = checkModelOptions(options);
-  if (options.weights !== undefined) checkKeras(network, options.weights);
+  // read to check them, every shape and value, and dropped: the worker reads them again into its model
+  if (options.weights !== undefined) fromKeras(network, options.weights);
   return network;
 }
 

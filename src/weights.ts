@@ -50,22 +50,11 @@ export function toKeras(network: Network, params: Float64Array): Weights {
 
 /** Keras-layout weights as flat parameters; every shape and value is checked. */
 export function fromKeras(network: Network, weights: unknown): Float64Array {
-  const next = new Float64Array(parameterCount(network));
-  readKeras(network, weights, next);
-  return next;
-}
-
-/** Keras-layout weights checked as fromKeras checks them, every shape and value, without keeping them (a search's trials, which its workers build). */
-export function checkKeras(network: Network, weights: unknown): void {
-  readKeras(network, weights, undefined);
-}
-
-/** Reads Keras-layout weights, checking every shape and value, into `next` (flat, src/weights.ts's layout) where given. */
-function readKeras(network: Network, weights: unknown, next: Float64Array | undefined): void {
   const layers = network.layers.length;
   if (!Array.isArray(weights) || weights.length !== 2 * layers) {
     fail('weights', `expected ${2 * layers} arrays [kernel, bias] × ${layers} layers, got ${show(weights)}`);
   }
+  const next = new Float64Array(parameterCount(network));
   const w = widths(network);
   let at = 0;
   for (let l = 0; l < layers; l++) {
@@ -75,19 +64,14 @@ function readKeras(network: Network, weights: unknown, next: Float64Array | unde
     if (!Array.isArray(kernel) || kernel.length !== inputs) fail(kField, `expected ${inputs} rows (one per input) of ${units} numbers, got ${show(kernel)}`);
     kernel.forEach((row: unknown, i) => {
       if (!Array.isArray(row) || row.length !== units) fail(`${kField}[${i}]`, `expected ${units} numbers (one per unit), got ${show(row)}`);
-      row.forEach((v: unknown, u) => {
-        const value = finite(`${kField}[${i}][${u}]`, v);
-        if (next) next[at + u * inputs + i] = value;
-      });
+      row.forEach((v: unknown, u) => { next[at + u * inputs + i] = finite(`${kField}[${i}][${u}]`, v); });
     });
     at += units * inputs;
     if (!Array.isArray(bias) || bias.length !== units) fail(bField, `expected ${units} numbers (one per unit), got ${show(bias)}`);
-    bias.forEach((v: unknown, u) => {
-      const value = finite(`${bField}[${u}]`, v);
-      if (next) next[at + u] = value;
-    });
+    bias.forEach((v: unknown, u) => { next[at + u] = finite(`${bField}[${u}]`, v); });
     at += units;
   }
+  return next;
 }
 
 /** `layers[1].kernel[0][1]` for a flat parameter index, in Keras's (input, unit) order. */
