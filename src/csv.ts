@@ -68,7 +68,7 @@ export type Task = 'regression' | 'classification';
 /** The tasks a CSV target can be read as. */
 export const TASKS = ['regression', 'classification'] as const satisfies readonly Task[];
 
-const QUOTE = 34, COMMA = 44, LF = 10, CR = 13, SPACE = 32, TAB = 9, BRACE = 123;
+const QUOTE = 34, COMMA = 44, LF = 10, CR = 13, SPACE = 32, TAB = 9;
 /**
  * Where the splitter is: before a cell's first character, in an unquoted cell, in a quoted one, just
  * after a quote inside a quoted one, in the spaces after a quoted cell's closing quote.
@@ -114,6 +114,8 @@ export class CsvRows {
     if (!this.started && text.length > 0) {
       this.started = true;
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      // A model file (or any JSON) given where data was meant: its `{` would be read as a column's name
+      if (/^\s*\{/.test(text)) fail(this.source, 'starts with "{": this is JSON, not CSV; expected a header row of column names, then rows of numbers');
     }
     let { state, cell, line, last } = this;
     let from = 0;
@@ -165,7 +167,6 @@ export class CsvRows {
         }
         from = i + 1;
       } else if (state === START) {
-        if (c === BRACE && !this.columns && this.cells.length === 0) this.json();
         if (c === QUOTE) from = i + 1;
         state = c === QUOTE ? QUOTED : PLAIN;
       } else if (c === QUOTE && isBlank(cell, text, from, i)) {
@@ -191,18 +192,12 @@ export class CsvRows {
     if (this.rows === 0) fail(this.source, `has a header (${this.columns.join(', ')}) but no data rows`);
   }
 
-  /** A model file (or any JSON) given where data was meant: its `{` would be read as a column's name. */
-  private json(): never {
-    fail(this.source, `line ${this.rowLine} starts with "{": this is JSON, not CSV; expected a header row of column names, then rows of numbers`);
-  }
-
   private endRow(text?: string): void {
     const cells = this.cells;
     this.cells = [];
     if (cells.length === 1 && cells[0]!.trim() === '') return;
     const columns = this.columns;
     if (!columns) {
-      if (cells[0]!.trimStart().startsWith('{')) this.json();
       // UTF-16 (Excel's "Unicode Text") read as UTF-8: a NUL beside every ASCII letter
       if (cells.some((c) => c.includes('\u0000'))) fail(this.source, `line ${this.rowLine} holds NUL characters: the file is not UTF-8 text (UTF-16, as a spreadsheet's "Unicode Text" saves?); save it as CSV UTF-8`);
       // Excel's separator line: `sep=,` splits into "sep=" and an empty name

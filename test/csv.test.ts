@@ -159,8 +159,8 @@ describe("a user's own CSV file, as spreadsheets and hand edits leave it", () =>
 
   it('names a JSON file (a model file given for the data) as such', async () => {
     const path = file('model.json', '{\n  "format": "backprop-wasm model"\n}\n');
-    await expect(readCsvFile(path, { target: 'y' })).rejects.toThrow(`${path}: line 1 starts with "{": this is JSON, not CSV`);
-    expect(() => parseCsv('{"a":1,"b":2}')).toThrow('csv: line 1 starts with "{": this is JSON, not CSV');
+    await expect(readCsvFile(path, { target: 'y' })).rejects.toThrow(`${path}: starts with "{": this is JSON, not CSV`);
+    expect(() => parseCsv('{"a":1,"b":2}')).toThrow('csv: starts with "{": this is JSON, not CSV');
   });
 
   it('names the odd cell of a column of class labels (a missing label, NaN, a number), not its first label', () => {

@@ -378,7 +378,7 @@ describe("12. a user's own CSV file through train, predict and evaluate", () => 
     for (const command of [['train'], ['explain'], ['search', '--folds', '2']]) expectRefusal(backprop(...command, csv), /^backprop: --target: name the column to learn, one of "x", "y"\n$/);
     expect(backprop('train', csv, '--target', 'y', '--epochs', '1', '--save', 'given.json').code).toBe(0);
     // It said `has no column "y"; its columns are "{"`
-    expectRefusal(backprop('train', 'given.json', '--target', 'y', '--save', 'never.json'), /^backprop: given\.json: line 1 starts with "\{": this is JSON, not CSV; expected a header row of column names, then rows of numbers\n$/);
+    expectRefusal(backprop('train', 'given.json', '--target', 'y', '--save', 'never.json'), /^backprop: given\.json: starts with "\{": this is JSON, not CSV; expected a header row of column names, then rows of numbers\n$/);
     expect(existsSync(join(dir, 'never.json'))).toBe(false);
     // A semicolon-separated file for predict says what train says of it
     expectRefusal(backprop('predict', 'given.json', file('semicolons.csv', 'x;y\n1;0\n')), /^backprop: semicolons\.csv: lacks the column "x" that given\.json needs; it has "x;y" \(only commas separate columns\)\n$/);
