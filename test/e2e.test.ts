@@ -646,6 +646,21 @@ describe('the demo page, as a new user finds it', () => {
     await page.click('#step');
     await page.waitForSelector('#status[data-state=error]');
     expect(await page.textContent('#status')).toBe('Training diverged at epoch 2, step 5, before the traced step 6.');
+    // A run whose loss climbs for 8 epochs (28 → 2.8e166, as Model.fit gives for these settings) before it
+    // overflows: the log axis labels its whole climb, not only the decades of a loss that learns.
+    await page.fill('#epochs', '200');
+    await page.fill('#lr', '0.02');
+    await page.fill('#batch-size', '4');
+    await page.click('#train');
+    await page.waitForSelector('#status[data-state=error]', { timeout: 60_000 });
+    expect(await page.getAttribute('#loss-chart', 'data-points')).toBe('8');
+    const ticks = (JSON.parse((await page.getAttribute('#loss-chart', 'data-loss-ticks'))!) as string[]).map(Number);
+    expect(ticks.length).toBeGreaterThanOrEqual(3);
+    expect(ticks.length).toBeLessThanOrEqual(10);
+    expect(Math.min(...ticks)).toBeLessThanOrEqual(28);
+    expect(Math.max(...ticks)).toBeGreaterThanOrEqual(1e100);
+    expect(ticks).toEqual([...ticks].sort((a, b) => a - b));
+    await page.screenshot({ path: join(OUTPUT, 'page-diverged-loss.png') });
     expect(problems).toEqual([]);
     await page.close();
   });

@@ -12,9 +12,41 @@ const DOTTED_EPOCHS = 50;
 /** Epoch ticks step by whole numbers: 1, 2, 5, 10, 20, 50, … */
 const EPOCH_STEPS = Array.from({ length: 24 }, (_, k) => [1, 2, 5][k % 3]! * 10 ** Math.floor(k / 3));
 
-/** A log-axis tick: plain where plain is short, else as 1e-4 (uPlot's own format rounds 0.0001 to "0"). */
-function logTick(v: number): string {
-  return v >= 1e-3 && v < 1e5 ? String(Number(v.toPrecision(6))) : v.toExponential().replace(/\.?0*e\+?/, 'e');
+/** At most this many labels on the loss axis (280 pixels tall). */
+const MAX_LOSS_TICKS = 8;
+/** Decades between two labels of the loss axis, the fewest that keep to MAX_LOSS_TICKS: 1, 2, 5, 10, 20, 25, 50, 100. */
+const DECADE_STEPS = [1, 2, 5, 10, 20, 25, 50, 100];
+
+// The loss is drawn as log10(loss) on a linear scale, labelled with the losses themselves: uPlot's own
+// log scale finds no ticks above about 1e17 (its tick steps end there), where a run that diverges
+// climbs before its loss overflows.
+const toLog = (loss: number | null | undefined): number | null => (loss !== null && loss !== undefined && loss > 0 ? Math.log10(loss) : null);
+
+/** The axis's range in log10 units: whole decades around the losses (one decade for one loss). */
+function decades(_: uPlot, min: number | null, max: number | null): [number, number] {
+  if (min === null || max === null) return [0, 1];
+  const [low, high] = [Math.floor(min), Math.ceil(max)];
+  return [low, Math.max(high, low + 1)];
+}
+
+/**
+ * The loss axis's ticks in log10 units: 1, 2 and 5 in each decade when the axis spans one or two,
+ * else whole decades, every k-th (k from DECADE_STEPS) so that at most MAX_LOSS_TICKS fit.
+ */
+function lossSplits(_: uPlot, __: number, min: number, max: number): number[] {
+  const mantissas = max - min <= 2 ? [1, 2, 5] : [1];
+  const every = DECADE_STEPS.find((k) => (max - min) / k + 1 <= MAX_LOSS_TICKS) ?? DECADE_STEPS.at(-1)!;
+  const ticks: number[] = [];
+  for (let e = Math.ceil(min / every) * every; e <= max; e += every) {
+    for (const m of mantissas) if (e + Math.log10(m) <= max) ticks.push(e + Math.log10(m));
+  }
+  return ticks;
+}
+
+/** A tick's loss from its log10, plain where plain is short, else as 1e-4 (the 12 digits drop 10 ** x's last-place error). */
+function lossTick(log: number): string {
+  const v = Number((10 ** log).toPrecision(12));
+  return v >= 1e-3 && v < 1e5 ? String(v) : v.toExponential().replace(/\.?0*e\+?/, 'e');
 }
 
 export class LossChart {
@@ -47,8 +79,8 @@ export class LossChart {
     // A lone point too (a run that diverged or was stopped after its first epoch): it has no line to be seen by.
     const dots = (color: string) => ({ show: (_: uPlot, __: number, first: number, last: number) => epochs <= DOTTED_EPOCHS || first === last, size: 7, fill: color });
     this.chart = mountChart(this.container, 280, {
-      scales: { x: { time: false, range: () => range }, y: { distr: 3 } },
-      axes: [axis('epoch', { incrs: EPOCH_STEPS, values: this.ticks('epochTicks', String) }), axis('loss (log scale)', { size: 64, values: this.ticks('lossTicks', logTick) })],
+      scales: { x: { time: false, range: () => range }, y: { range: decades } },
+      axes: [axis('epoch', { incrs: EPOCH_STEPS, values: this.ticks('epochTicks', String) }), axis('loss (log scale)', { size: 64, splits: lossSplits, values: this.ticks('lossTicks', lossTick) })],
       series: [{}, { stroke: LOSS_COLOR, width: 2, points: dots(LOSS_COLOR) }, { stroke: TEST_COLOR, width: 2, dash: [6, 4], points: dots(TEST_COLOR), show: test }],
       legend: { show: false },
       cursor: { drag: { x: false, y: false } },
@@ -90,7 +122,7 @@ export class LossChart {
       this.testLosses.push(testLosses[k] ?? null);
       this.epochs.push(this.losses.length);
     });
-    this.chart?.setData([this.epochs, this.losses, this.testLosses]);
+    this.chart?.setData([this.epochs, this.losses.map(toLog), this.testLosses.map(toLog)]);
     this.container.dataset.points = String(this.losses.length);
     const last = this.testLosses[this.testLosses.length - 1];
     if (last !== null && last !== undefined) this.container.dataset.testPoints = String(this.testLosses.length);
