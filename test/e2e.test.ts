@@ -660,6 +660,12 @@ describe('the demo page, as a new user finds it', () => {
     expect(Math.min(...ticks)).toBeLessThanOrEqual(28);
     expect(Math.max(...ticks)).toBeGreaterThanOrEqual(1e100);
     expect(ticks).toEqual([...ticks].sort((a, b) => a - b));
+    // The prediction map shows the weights the model kept, epoch 8's: its predictions (~1e249, far above the
+    // targets' 4–7) paint the plane the deepest blue.
+    await page.waitForFunction(() => document.body.dataset.maps === 'current');
+    const [deep] = await countColors(page, '#plane-chart canvas', [[102, 146, 241]]);
+    expect(deep).toBeGreaterThan(10_000);
+    await page.screenshot({ path: join(OUTPUT, 'page-diverged.png'), fullPage: true });
     await page.screenshot({ path: join(OUTPUT, 'page-diverged-loss.png') });
     expect(problems).toEqual([]);
     await page.close();

@@ -61,8 +61,12 @@ export async function train(run: Run, data: PageData): Promise<void> {
     if (current.unseen.frame !== undefined) cancelAnimationFrame(current.unseen.frame);
     // The epochs a diverged fit finished and reported before it failed are drawn, as a finished fit's are;
     // an error while drawing ends the run here too, and nothing draws again after it.
-    const fromFit = e instanceof BackpropError || (e as Error).name === 'DivergenceError';
+    const diverged = (e as Error).name === 'DivergenceError';
+    const fromFit = e instanceof BackpropError || diverged;
     if (fromFit && current.unseen.losses.length > 0) draw(current);
+    // The model keeps the weights of the last epoch it finished: the maps show them (the first drawing
+    // above, in this same turn, starts the maps anew, after the fit's last weights were sent to them).
+    if (diverged && current.started) background.mapFitted(run.plane !== undefined);
     job = undefined;
     end('training');
     if (e instanceof BackpropError && !current.started) {
