@@ -45,7 +45,7 @@ describe('parity with TensorFlow.js', () => {
   const measured: string[] = [];
   afterAll(() => console.log(`largest differences (loss relative, weight absolute):\n${measured.join('\n')}`));
 
-  // The WASM engine; the JS engine is the same to 1e-12 (test/engines.test.ts, test/optimizers.test.ts).
+  // The WASM engine; the JS engine gives the same bits (test/engines.test.ts, test/optimizers.test.ts).
   it.each(cases)('$name', async ({ name, model, x, y, fit }) => {
     const c = await compareWithTensorFlow(tf, model, x, y, fit);
     measured.push(`  ${c.loss.difference.toExponential(1).padStart(7)} ${c.weight.difference.toExponential(1).padStart(7)}  ${name}`);
