@@ -665,6 +665,15 @@ describe('the demo page, as a new user finds it', () => {
     await page.waitForFunction(() => document.body.dataset.maps === 'current');
     const [deep] = await countColors(page, '#plane-chart canvas', [[102, 146, 241]]);
     expect(deep).toBeGreaterThan(10_000);
+    // The results show those weights and their predictions: Model.fit of the same run in Node keeps the same.
+    const kept = new Model(datasets.package.model);
+    await expect(kept.fit(datasets.package.x, datasets.package.y, { optimizer: 'sgd', learningRate: 0.02, epochs: 200, batchSize: 4, shuffle: 'none' })).rejects.toThrow(/^fit: Training diverged at epoch 9, /);
+    expect(await page.textContent('#final')).toBe('Diverged in epoch 9. Below, the weights of epoch 8, the last one finished, which the model keeps, and their predictions.');
+    const shown = await page.$$eval('#predictions tbody tr', (rows) => rows.map((r) => Number(r.children[3]!.textContent)));
+    expect(shown).toEqual(kept.predict(datasets.package.x).map(([y]) => Number(y!.toPrecision(4))));
+    expect(shown[0]).toBeGreaterThan(1e200);
+    const firstWeight = await page.$eval('#weights table td:nth-child(2)', (c) => Number(c.textContent));
+    expect(firstWeight).toBe(Number((kept.getWeights()[0] as number[][])[0]![0]!.toPrecision(4)));
     await page.screenshot({ path: join(OUTPUT, 'page-diverged.png'), fullPage: true });
     await page.screenshot({ path: join(OUTPUT, 'page-diverged-loss.png') });
     expect(problems).toEqual([]);

@@ -3,13 +3,15 @@
 // back the epochs with the few weights it draws, the maps to paint, and the fit's end.
 // document.body's data-maps says whether the maps show the latest weights ("current") or not yet.
 import { BackpropError, type History, type Weights } from '../src/browser.js';
-import type { ErrorInfo, FitRequest, FromPage, MapSetup, ToPage } from './pageProtocol.js';
+import type { Ended, ErrorInfo, FitRequest, FromPage, MapSetup, ToPage } from './pageProtocol.js';
 import { flatten } from './weightsFlat.js';
 
 export type MapNumbers = Extract<FromPage, { type: 'maps' }>;
 export type Epochs = Extract<FromPage, { type: 'epochs' }>;
-/** A fit's end: every trained weight flat (Keras order), those the diagram draws, the sample rows' predictions. */
-export interface Fitted { history: History; flat: Float64Array; drawn: Weights; predictions: number[][] }
+/** A fit's end: its history, every trained weight flat (Keras order), those the diagram draws, the sample rows' predictions. */
+export type Fitted = { history: History } & Ended;
+/** A fit that diverged: its error, with the weights the model kept (the last finished epoch's). */
+export type Diverged = Error & { kept: Ended };
 /** A preview's weights: those the diagram draws, and all of them flat. */
 export interface Previewed { drawn: Weights; flat: Float64Array }
 
@@ -105,7 +107,7 @@ export class PageWorker {
       const f = this.fitting;
       this.fitting = undefined;
       if (m.type === 'done') f?.resolve({ history: m.history, flat: m.flat, drawn: m.drawn, predictions: m.predictions });
-      else f?.reject(rebuild(m.error));
+      else f?.reject(m.kept ? Object.assign(rebuild(m.error), { kept: m.kept }) : rebuild(m.error));
     } else if (m.id === this.id) {
       if (m.type === 'error') this.failed(m.message);
       else {

@@ -49,6 +49,13 @@ export type ToPage =
 /** An error as it crossed: enough to raise the same class on this side. */
 export interface ErrorInfo { name: string; message: string; field?: string }
 
+/**
+ * A fit's weights at its end, flat in the Keras order (transferred: a typed array crosses at once,
+ * where a big network's nested arrays would be rebuilt number by number on the page's thread) and as
+ * the diagram draws them, and the predictions of the request's sample rows.
+ */
+export interface Ended { flat: Float64Array; drawn: Weights; predictions: number[][] }
+
 export type FromPage =
   /**
    * The output over the grid (resolution² × outputs, from the lowest second feature up) and each hidden
@@ -63,12 +70,9 @@ export type FromPage =
   | { type: 'epochs'; id: number; epochs: number; losses: number[]; testLosses: (number | undefined)[]; testAccuracy?: number; drawn?: Weights }
   /** A preview's weights as the diagram draws them and all of them flat (Keras order), or why the options make no model. */
   | { type: 'previewed'; id: number; drawn?: Weights; flat?: Float64Array; error?: string }
-  /**
-   * The fit's end: the trained weights flat in the Keras order (transferred: a typed array crosses at
-   * once, where a big network's nested arrays would be rebuilt number by number on the page's thread),
-   * those the diagram draws, and the predictions of the request's sample rows.
-   */
-  | { type: 'done'; id: number; history: History; flat: Float64Array; drawn: Weights; predictions: number[][] }
-  | { type: 'failed'; id: number; error: ErrorInfo }
+  /** The fit's end: its history and the trained weights. */
+  | { type: 'done'; id: number; history: History } & Ended
+  /** The fit's failure; a divergence sends the weights the model kept (the last finished epoch's) as `done` sends the trained ones. */
+  | { type: 'failed'; id: number; error: ErrorInfo; kept?: Ended }
   | { type: 'score'; id: number; accuracy: number[] }
   | { type: 'error'; id: number; message: string };

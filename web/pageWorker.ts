@@ -5,7 +5,7 @@
 // from the library's Model and WorkerTrainer, as an in-thread fit's would.
 import { BackpropError, DivergenceError, fitScaler, loadWasm, Model, WorkerTrainer, type ModelOptions, type Weights } from '../src/browser.js';
 import { gridPoints } from './planeGrid.js';
-import type { FitRequest, FromPage, MapSetup, ToPage } from './pageProtocol.js';
+import type { Ended, FitRequest, FromPage, MapSetup, ToPage } from './pageProtocol.js';
 import { withCrosses } from './toys.js';
 import { flatten, unflatten } from './weightsFlat.js';
 
@@ -120,15 +120,21 @@ async function fit(id: number, request: FitRequest): Promise<void> {
     fitting = false;
     const weights = own.model.getWeights();
     if (maps) paintSoon(maps, weights);
-    const flat = flatten(weights);
-    const predictions = own.model.predict(sample);
-    post({ type: 'done', id, history, flat, drawn: drawn(weights, maps?.setup.shownUnits ?? Infinity), predictions }, [flat.buffer]);
+    const end = ended(own, weights, sample);
+    post({ type: 'done', id, history, ...end }, [end.flat.buffer]);
   } catch (e) {
     flush();
     fitting = false;
     if (!(e instanceof BackpropError || e instanceof DivergenceError)) trainer = undefined;
-    post({ type: 'failed', id, error: info(e) });
+    // A model that diverged keeps the weights of the last epoch it finished: the page shows them as a fit's end
+    const kept = e instanceof DivergenceError ? ended(own, own.model.getWeights(), sample) : undefined;
+    post({ type: 'failed', id, error: info(e), ...(kept ? { kept } : {}) }, kept ? [kept.flat.buffer] : []);
   }
+}
+
+/** `weights` (the trainer's model's) as a fit's end sends them, and the model's predictions of the sample rows. */
+function ended(trainer: WorkerTrainer, weights: Weights, sample: Float64Array): Ended {
+  return { flat: flatten(weights), drawn: drawn(weights, maps?.setup.shownUnits ?? Infinity), predictions: trainer.model.predict(sample) };
 }
 
 function info(e: unknown): { name: string; message: string; field?: string } {

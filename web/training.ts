@@ -3,7 +3,8 @@
 // per frame, however often they come; Stop ends it after the epoch under way. The panels are reset
 // by the run's first drawing, so a run the library refuses leaves them as they were.
 import { BackpropError, type Weights } from '../src/browser.js';
-import type { Epochs, Fitted } from './background.js';
+import type { Diverged, Epochs, Fitted } from './background.js';
+import type { Ended } from './pageProtocol.js';
 import { plural } from './pageData.js';
 import { mark, problemOf, runMessage, type PageData, type Run } from './form.js';
 import { predictionsTable, PREDICTED_ROWS, runCode, weightsTables } from './results.js';
@@ -64,9 +65,15 @@ export async function train(run: Run, data: PageData): Promise<void> {
     const diverged = (e as Error).name === 'DivergenceError';
     const fromFit = e instanceof BackpropError || diverged;
     if (fromFit && current.unseen.losses.length > 0) draw(current);
-    // The model keeps the weights of the last epoch it finished: the maps show them (the first drawing
-    // above, in this same turn, starts the maps anew, after the fit's last weights were sent to them).
-    if (diverged && current.started) background.mapFitted(run.plane !== undefined);
+    // The model keeps the weights of the last epoch it finished: the maps and the results show them (the
+    // first drawing above, in this same turn, starts the maps anew, after the fit's last weights were sent).
+    const kept = (e as Partial<Diverged>).kept;
+    if (diverged && current.started && kept) {
+      showWeights(current, kept);
+      const epochs = current.unseen.epochs;
+      stage(`After epoch ${epochs} of ${run.fit.epochs}: the weights the model kept.`);
+      $('final').textContent = `Diverged in epoch ${epochs + 1}. Below, the weights of epoch ${epochs}, the last one finished, which the model keeps, and their predictions.`;
+    }
     job = undefined;
     end('training');
     if (e instanceof BackpropError && !current.started) {
@@ -148,15 +155,15 @@ function draw(current: TrainJob): void {
  * weights come flat and the predictions come computed, so that little is done on this thread (the
  * nested weights are built only if a pick in the diagram reads them).
  */
-async function finish(current: TrainJob, { history, flat, drawn, predictions }: Fitted): Promise<void> {
+async function finish(current: TrainJob, fitted: Fitted): Promise<void> {
+  const { history } = fitted;
   if (current.unseen.frame !== undefined) cancelAnimationFrame(current.unseen.frame);
   current.unseen.frame = undefined;
   draw(current);
   const { run, data: d } = current;
   const epochs = history.loss.length, loss = history.loss[epochs - 1]!;
   trained = { run, epochs };
-  diagram.update(drawn, undefined, lazyUnflatten(flat, run.network));
-  background.mapFitted(run.plane !== undefined);
+  showWeights(current, fitted);
   const stopped = epochs < (run.fit.epochs ?? 1);
   const summary = `${stopped ? 'Stopped after' : 'Trained for'} ${plural(epochs, 'epoch')}; final loss ${loss.toPrecision(6)}`;
   stage(`After training: the weights of epoch ${epochs}.`);
@@ -166,9 +173,6 @@ async function finish(current: TrainJob, { history, flat, drawn, predictions }: 
     + (testLoss !== undefined ? ` On the ${plural(run.test!.y.length, 'held-out row')}: ${testLoss.toPrecision(6)}.` : '');
   final.dataset.loss = String(loss);
   if (testLoss !== undefined) final.dataset.testLoss = String(testLoss);
-  $('predictions').replaceChildren(predictionsTable(d, predictions));
-  $('weights').replaceChildren(weightsTables(drawn, run.network, run.inputs, d.classes));
-  $('code').textContent = runCode(run);
   let scored = '';
   if (d.task === 'classification') {
     const [train, test] = await accuracy(run);
@@ -183,4 +187,13 @@ async function finish(current: TrainJob, { history, flat, drawn, predictions }: 
   job = undefined;
   end('training');
   say(`${summary}${scored}.`, stopped ? 'stopped' : 'done');
+}
+
+/** Weights at a fit's end (trained, or kept when it diverged): in the diagram (its picks read every weight), the maps, and the results' tables and code. */
+function showWeights({ run, data: d }: TrainJob, { flat, drawn, predictions }: Ended): void {
+  diagram.update(drawn, undefined, lazyUnflatten(flat, run.network));
+  background.mapFitted(run.plane !== undefined);
+  $('predictions').replaceChildren(predictionsTable(d, predictions));
+  $('weights').replaceChildren(weightsTables(drawn, run.network, run.inputs, d.classes));
+  $('code').textContent = runCode(run);
 }
