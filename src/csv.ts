@@ -226,6 +226,7 @@ function isBlank(cell: string, text: string, from: number, to: number): boolean 
  * mix of line ends, a byte-order mark; blank lines skipped; every row as wide as the header).
  */
 export function parseCsv(text: string, source = 'csv'): CsvTable {
+  if (typeof source !== 'string') fail('source', `expected the text's name for messages (a string), got ${show(source)}`);
   if (typeof text !== 'string') fail(source, `expected CSV text, got ${show(text)}`);
   const rows: string[][] = [], lines: number[] = [];
   const reader = new CsvRows(source, (cells, line) => { rows.push(cells); lines.push(line); });

@@ -13,6 +13,8 @@ export interface Scaler {
  * the scaler it would give could not be saved or applied.
  */
 export function fitScaler(x: Float64Array, rows: number, cols: number, field = 'x', names?: readonly string[]): Scaler {
+  if (typeof field !== 'string') fail('field', `expected the rows' name for messages (a string), got ${show(field)}`);
+  checkRows(field, x, cols, rows);
   // Float64Arrays, not arrays filled with 0: those change kind as doubles land in them, which costs
   // each optimized caller a deoptimization (a search's worker fits a scaler per trial)
   const mean = new Float64Array(cols);
@@ -28,6 +30,17 @@ export function fitScaler(x: Float64Array, rows: number, cols: number, field = '
   return { mean: Array.from(mean), std: Array.from(std, (v, c) => (Math.sqrt(v) > 1e-12 * Math.max(1, Math.abs(mean[c]!)) ? Math.sqrt(v) : 1)) };
 }
 
+/**
+ * Checks x as rows of `cols` values (`rows` of them when given). fitScaler and applyScaler are the
+ * library's too, where a wrong count would give NaN means or scale one column by another's.
+ */
+function checkRows(field: string, x: unknown, cols: number, rows?: number): void {
+  if (typeof cols !== 'number' || !Number.isInteger(cols) || cols < 1) fail('cols', `expected the values per row, an integer ≥ 1, got ${show(cols)}`);
+  if (rows !== undefined && (typeof rows !== 'number' || !Number.isInteger(rows) || rows < 0)) fail('rows', `expected the number of rows, an integer ≥ 0, got ${show(rows)}`);
+  if (!(x instanceof Float64Array)) fail(field, `expected a Float64Array of rows × ${cols} values, got ${show(x)}`);
+  if (rows === undefined ? x.length % cols !== 0 : x.length !== rows * cols) fail(field, `expected ${rows === undefined ? `whole rows of ${cols} values` : `${rows} rows × ${cols} = ${rows * cols} values`}, got ${x.length}`);
+}
+
 /** The scaled values back in the column's units: x · std + mean, as a new array (rows × cols). */
 export function invertScaler(scaler: Scaler, x: Float64Array, cols: number): Float64Array {
   return x.map((v, i) => v * scaler.std[i % cols]! + scaler.mean[i % cols]!);
@@ -35,6 +48,8 @@ export function invertScaler(scaler: Scaler, x: Float64Array, cols: number): Flo
 
 /** x scaled, as a new array (rows × cols). */
 export function applyScaler(scaler: Scaler, x: Float64Array, cols: number): Float64Array {
+  checkScaler('scaler', scaler, cols);
+  checkRows('x', x, cols);
   return x.map((v, i) => (v - scaler.mean[i % cols]!) / scaler.std[i % cols]!);
 }
 

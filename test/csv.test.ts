@@ -146,6 +146,8 @@ describe("a user's own CSV file, as spreadsheets and hand edits leave it", () =>
     expect(Array.from(readCsv(' "a" , "b" ,y\n 1 , "2" ,3\n', { target: 'y' }).x)).toEqual([1, 2]);
     // Text after the spaces is still text after a closing quote
     expect(() => parseCsv('a,b\n1,"2" 3\n')).toThrow('csv: line 2, column 2: a quoted cell goes on after its closing quote');
+    // readCsv's options given to parseCsv, whose second argument is the text's name: refused, not read as a name
+    expect(() => parseCsv('a,y\n1,2\n', { target: 'y' } as unknown as string)).toThrow("source: expected the text's name for messages (a string), got an object with key target");
     expect(() => parseCsv('a,b\n1,"2" "3"\n')).toThrow('csv: line 2, column 2: a quoted cell goes on after its closing quote');
     // A quote inside an unquoted cell stays a character, as before
     expect(parseCsv('a,b\n1,2"\n').rows).toEqual([['1', '2"']]);

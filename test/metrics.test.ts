@@ -172,6 +172,18 @@ describe('standardizing', () => {
     expect(Array.from(z).map((v) => Number(v.toFixed(12)))).toEqual([-1.224744871392, 0, 0, 0, 1.224744871392, 0]);
   });
 
+  it('refuses rows of another shape than it is told, and a scaler of another width, naming the argument', () => {
+    // Each was taken before: a short x gave NaN means, refused as a column "spread too far"; a plain
+    // array or a scaler of 1 column for 2 scaled with undefined, NaN.
+    expect(() => fitScaler(Float64Array.of(1, 2, 3), 2, 2)).toThrow('x: expected 2 rows × 2 = 4 values, got 3');
+    expect(() => fitScaler([1, 2] as unknown as Float64Array, 1, 2)).toThrow('x: expected a Float64Array of rows × 2 values, got an array of 2 numbers');
+    expect(() => fitScaler(Float64Array.of(1, 2), 1, 0)).toThrow('cols: expected the values per row, an integer ≥ 1, got 0');
+    expect(() => fitScaler(Float64Array.of(1, 2), 1, 2, { name: 'x' } as unknown as string)).toThrow(/^field: expected the rows' name for messages/);
+    const s = fitScaler(Float64Array.of(1, 5, 2, 5), 2, 2);
+    expect(() => applyScaler(s, Float64Array.of(1, 2, 3), 2)).toThrow('x: expected whole rows of 2 values, got 3');
+    expect(() => applyScaler({ mean: [1], std: [1] }, Float64Array.of(1, 2), 2)).toThrow('scaler.mean: expected 2 numbers (one per feature), got an array of 1 number');
+  });
+
   it('treats a column that is constant up to rounding as constant', () => {
     const s = fitScaler(Float64Array.from({ length: 7 }, () => 0.1 * 3), 7, 1);
     expect(s.std).toEqual([1]);
