@@ -1,6 +1,6 @@
 // Class labels as a classifier over k classes sees them: the labels in a fixed order, each row's
 // class index into that order, one-hot rows, and the label a row of probabilities predicts.
-import { fail, show } from './errors.js';
+import { fail, listOf, numberList, positiveInteger, show } from './errors.js';
 import { LOSS_ROWS, type Loss } from './operations/losses.js';
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
@@ -12,6 +12,7 @@ export function isCategorical(loss: string): boolean {
 
 /** A cell as a label: trimmed, and a number written as JavaScript writes it, so `1`, `1.0` and `+1` are one class. */
 export function canonicalLabel(cell: string): string {
+  if (typeof cell !== 'string') fail('cell', `expected a label's text (a string), got ${show(cell)}`);
   const t = cell.trim();
   return NUMBER.test(t) && Number.isFinite(Number(t)) ? String(Number(t)) : t;
 }
@@ -22,6 +23,7 @@ export function canonicalLabel(cell: string): string {
  * scikit-learn's LabelEncoder order, uppercase before lowercase). Class k of a model is `classes[k]`.
  */
 export function sortedClasses(cells: Iterable<string>): string[] {
+  if (typeof cells !== 'object' || cells === null || !(Symbol.iterator in cells)) fail('cells', `expected the labels' cells (strings), got ${show(cells)}`);
   // Loops, not spreads: the distinct labels can be as many as the rows
   const seen = new Set<string>();
   for (const cell of cells) seen.add(canonicalLabel(cell));
@@ -42,6 +44,8 @@ export function checkClasses(field: string, classes: unknown): string[] {
 
 /** `rows` class indices (each in 0 … k − 1) as one-hot rows: rows × k, row-major. */
 export function oneHot(indices: ArrayLike<number>, k: number): Float64Array {
+  positiveInteger('k', k);
+  listOf('y', indices, 'class indices (an array of integers)');
   const out = new Float64Array(indices.length * k);
   for (let r = 0; r < indices.length; r++) {
     const c = indices[r]!;
@@ -53,6 +57,10 @@ export function oneHot(indices: ArrayLike<number>, k: number): Float64Array {
 
 /** The index of the largest of values[at … at + n), the first on a tie (as numpy's argmax). */
 export function argmax(values: ArrayLike<number>, at: number, n: number): number {
+  // the page calls it per pixel of a map: a few comparisons, no walk over values
+  listOf('values', values, 'an array of numbers');
+  if (!(Number.isInteger(at) && at >= 0)) fail('at', `expected where the values start, an integer ≥ 0, got ${show(at)}`);
+  if (!(Number.isInteger(n) && n >= 1 && at + n <= values.length)) fail('n', `expected how many values to compare, from 1 to ${values.length - at}, got ${show(n)}`);
   let best = 0;
   for (let k = 1; k < n; k++) if (values[at + k]! > values[at + best]!) best = k;
   return best;
@@ -60,7 +68,10 @@ export function argmax(values: ArrayLike<number>, at: number, n: number): number
 
 /** The label each row of probabilities (rows × k, as `Model.predict` returns for a softmax output) predicts. */
 export function predictedLabels(probabilities: readonly (readonly number[])[], classes: readonly string[]): string[] {
+  checkClasses('classes', classes);
+  if (!Array.isArray(probabilities as unknown)) fail('probabilities', `expected rows of probabilities, one per class (as Model.predict returns them), got ${show(probabilities)}`);
   return probabilities.map((row, r) => {
+    numberList(`probabilities[${r}]`, row);
     if (row.length !== classes.length) fail('probabilities', `row ${r + 1} has ${row.length} values; expected one per class (${classes.length})`);
     return classes[argmax(row, 0, row.length)]!;
   });

@@ -1,5 +1,5 @@
 import { canonicalLabel, checkClasses, oneHot, sortedClasses } from './classes.js';
-import { count, fail, knownKeys, oneOf, show } from './errors.js';
+import { count, fail, knownKeys, numberList, oneOf, show } from './errors.js';
 
 /** A CSV file as text: the header's column names and each data row's cells, with the file line each row starts on. */
 export interface CsvTable {
@@ -237,6 +237,8 @@ export function parseCsv(text: string, source = 'csv'): CsvTable {
 
 /** The named columns as finite numbers, rows × names, row-major. */
 export function numericColumns(table: CsvTable, names: readonly string[], source = 'csv'): Float64Array {
+  checkTable(table, source);
+  if (!Array.isArray(names) || names.some((n) => typeof n !== 'string')) fail('names', `expected column names (strings), got ${show(names)}`);
   const at = names.map((name) => columnIndex(table.columns, name, source));
   const out = new Float64Array(table.rows.length * names.length);
   table.rows.forEach((cells, r) => {
@@ -659,6 +661,8 @@ function targetNames(columns: string[], target: unknown, source: string): string
  * outside them is an error naming its line.
  */
 export function classColumn(table: CsvTable, name: string, source = 'csv', known?: readonly string[]): { classes: string[]; y: Float64Array } {
+  checkTable(table, source);
+  if (typeof name !== 'string') fail('name', `expected a column name (a string), got ${show(name)}`);
   const c = columnIndex(table.columns, name, source);
   const index = known === undefined ? undefined : knownClasses(known);
   const column = new TargetColumn(name, source, false, index);
@@ -667,14 +671,33 @@ export function classColumn(table: CsvTable, name: string, source = 'csv', known
   return index === undefined ? column.labels(values) : { classes: index.classes, y: values };
 }
 
+/** Checks a table given to the library's column readers as parseCsv returns it: its source's name, columns, rows and their lines. */
+function checkTable(table: CsvTable, source: unknown): void {
+  if (typeof source !== 'string') fail('source', `expected the table's name for messages (a string), got ${show(source)}`);
+  const t = table as Partial<Record<keyof CsvTable, unknown>> | null;
+  if (typeof t !== 'object' || t === null || !Array.isArray(t.columns) || !Array.isArray(t.rows) || !Array.isArray(t.lines) || t.lines.length !== t.rows.length) {
+    fail('table', `expected a table as parseCsv returns it ({ columns, rows, lines }), got ${show(table)}`);
+  }
+}
+
 /** The task numeric targets suggest: classification when every value is 0 or 1, else regression (class labels are read by readCsv). */
 export function inferTask(y: Float64Array): Task {
+  numberList('y', y);
   return y.every((v) => v === 0 || v === 1) ? 'classification' : 'regression';
 }
 
 /** Rows back to CSV text (quoting cells that need it), with CRLF-free `\n` line ends. */
 export function formatCsv(columns: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
+  cellsOf('columns', columns);
+  if (!Array.isArray(rows as unknown)) fail('rows', `expected rows of cells (arrays of strings and numbers), got ${show(rows)}`);
+  rows.forEach((row, r) => cellsOf(`rows[${r}]`, row));
   return `${csvRow(columns)}\n${formatCsvRows(rows)}`;
+}
+
+/** Checks a row of cells to write: an array of strings and numbers (an object's text would be "[object Object]"). */
+function cellsOf(field: string, cells: unknown): void {
+  if (!Array.isArray(cells)) fail(field, `expected an array of cells (strings and numbers), got ${show(cells)}`);
+  cells.forEach((cell: unknown, j) => { if (typeof cell !== 'string' && typeof cell !== 'number') fail(`${field}[${j}]`, `expected a string or a number, got ${show(cell)}`); });
 }
 
 /** Rows without a header as CSV text, `\n`-terminated. */

@@ -89,6 +89,22 @@ export function positiveInteger(field: string, value: unknown): number {
   return value;
 }
 
+/**
+ * An array or a typed array given positionally to one of the library's functions (not a string, whose
+ * characters would pass for its values, nor an object, whose missing length would pass for none).
+ */
+export function listOf(field: string, value: unknown, what: string): ArrayLike<unknown> {
+  if (!Array.isArray(value) && !(ArrayBuffer.isView(value) && !(value instanceof DataView))) fail(field, `expected ${what}, got ${show(value)}`);
+  return value as ArrayLike<unknown>;
+}
+
+/** A list of numbers (an array or a typed array), each value a number. */
+export function numberList(field: string, value: unknown): ArrayLike<number> {
+  const list = listOf(field, value, 'an array of numbers');
+  for (let i = 0; i < list.length; i++) if (typeof list[i] !== 'number') fail(`${field}[${i}]`, `expected a number, got ${show(list[i])}`);
+  return list as ArrayLike<number>;
+}
+
 export function positiveFinite(field: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) fail(field, `expected a finite number > 0, got ${show(value)}`);
   return value;

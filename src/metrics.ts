@@ -3,7 +3,7 @@ import { argmax } from './classes.js';
 // engines (Chromium's V8 gave a search's log loss one bit away from Node's): so the metrics, like
 // the losses, are the same to the bit on every host.
 import { log } from './engines/math.js';
-import { count, fail, show } from './errors.js';
+import { count, fail, numberList, show } from './errors.js';
 import { LOSS_ROWS, type Loss } from './operations/losses.js';
 
 /** Metrics of a regression (mse): MSE, MAE and R², per target where there are several. */
@@ -135,6 +135,8 @@ export function checkThreshold(threshold: unknown, field = 'threshold'): number 
 }
 
 function checkPair(y: ArrayLike<number>, yhat: ArrayLike<number>): number {
+  numberList('y', y);
+  numberList('yhat', yhat);
   if (y.length === 0) fail('y', 'has no values; expected at least one');
   if (y.length !== yhat.length) fail('yhat', `has ${count(yhat.length, 'value')} but y has ${y.length}`);
   return y.length;
@@ -145,6 +147,8 @@ function checkPair(y: ArrayLike<number>, yhat: ArrayLike<number>): number {
  * softmax output gives them). Each row is predicted as its most probable class.
  */
 export function multiclassMetrics(labels: ArrayLike<number>, probabilities: ArrayLike<number>, classes: number): MulticlassMetrics {
+  numberList('y', labels);
+  numberList('yhat', probabilities);
   const rows = labels.length;
   if (!Number.isInteger(classes) || classes < 2) fail('classes', `expected the number of classes, an integer ≥ 2, got ${show(classes)}`);
   if (rows === 0) fail('y', 'has no values; expected at least one');

@@ -67,11 +67,12 @@ export interface ConfusionOptions {
 export function confusionMatrixSvg(confusion: readonly (readonly number[])[], classes: readonly string[], options: ConfusionOptions = {}): string {
   knownOptions(options, ['title']);
   if (options.title !== undefined) checkTitle(options.title);
+  if (!Array.isArray(confusion as unknown)) fail('confusion', `expected rows of counts (MulticlassMetrics.confusion), got ${show(confusion)}`);
+  checkClasses('classes', classes);
   const k = classes.length;
-  if (k < 2) fail('classes', `expected at least two class labels, got ${k}`);
   if (confusion.length !== k) fail('confusion', `expected ${k} rows (one per class), got ${confusion.length}`);
   confusion.forEach((row, t) => {
-    if (row.length !== k) fail(`confusion[${t}]`, `expected ${k} counts (one per class), got ${row.length}`);
+    if (!Array.isArray(row as unknown) || row.length !== k) fail(`confusion[${t}]`, `expected ${k} counts (one per class), got ${show(row)}`);
     row.forEach((n, p) => { if (!Number.isInteger(n) || n < 0) fail(`confusion[${t}][${p}]`, `expected a count (an integer ≥ 0), got ${n}`); });
   });
   const longest = extent(classes.map((l) => l.length))[1];
@@ -127,6 +128,7 @@ const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948
  * colour, paler as its probability falls towards 1/k, with a legend of the labels.
  */
 export function decisionBoundarySvg(model: Pick<Model, 'network' | 'predict'>, x: Matrix, y: ArrayLike<number>, options: BoundaryOptions = {}): string {
+  if (typeof model !== 'object' || model === null || typeof model.predict !== 'function' || typeof model.network !== 'object') fail('model', `expected a Model, got ${show(model)}`);
   const { inputs, loss, layers } = model.network;
   const k = layers[layers.length - 1]!.units;
   if (inputs !== 2) fail('plot', `a decision boundary needs a model on exactly 2 features; this one has ${inputs}`);

@@ -115,6 +115,11 @@ function shuffle(a: number[], random: () => number): void {
 
 /** The given rows of a row-major matrix with `cols` columns. */
 export function takeRows(data: Float64Array, cols: number, rows: readonly number[]): Float64Array {
+  if (!(data instanceof Float64Array)) fail('data', `expected a Float64Array of rows × cols values, got ${show(data)}`);
+  if (typeof cols !== 'number' || !Number.isInteger(cols) || cols < 1 || data.length % cols !== 0) fail('cols', `expected the values per row of data (${count(data.length, 'value')}), got ${show(cols)}`);
+  if (!Array.isArray(rows as unknown)) fail('rows', `expected row indices (an array of integers), got ${show(rows)}`);
+  const n = data.length / cols;
+  rows.forEach((r, i) => { if (!Number.isInteger(r) || r < 0 || r >= n) fail(`rows[${i}]`, `expected a row of data, an integer from 0 to ${n - 1}, got ${show(r)}`); });
   // element by element: a view per row made a search's main thread collect ~1,000 of them per trial
   const out = new Float64Array(rows.length * cols);
   for (let i = 0; i < rows.length; i++) {

@@ -382,6 +382,7 @@ const sub = (...ns: number[]) => ns.map((n) => digits(n, SUB)).join(ns.some((n) 
  * biases bˡⱼ, the unit's index left out where layer l has one unit (w²₁, b²).
  */
 export function unitName(network: Names, layer: number, unit: number): string {
+  checkName(network, layer, unit, 0);
   const layers = network.layers.length;
   if (layer === 0) return `x${sub(unit + 1)}`;
   if (layer === layers) return network.layers[layers - 1]!.units === 1 ? 'ŷ' : `ŷ${sub(unit + 1)}`;
@@ -390,6 +391,8 @@ export function unitName(network: Names, layer: number, unit: number): string {
 
 /** A parameter's name as the tutorial writes it: the weight wˡᵢⱼ from input i to unit j of layer l, or the bias bˡⱼ (the index left out where the layer has one unit). */
 export function paramName(network: Names, layer: number, input: number | undefined, unit: number): string {
+  checkName(network, layer, unit, 1);
+  if (input !== undefined && !(Number.isInteger(input) && input >= 0 && input < (layer === 1 ? network.inputs : network.layers[layer - 2]!.units))) fail('input', `expected a unit of the layer below (from 0), or undefined for the bias, got ${show(input)}`);
   const single = network.layers[layer - 1]!.units === 1;
   const idx = input === undefined ? (single ? '' : sub(unit + 1)) : single ? sub(input + 1) : sub(input + 1, unit + 1);
   return `${input === undefined ? 'b' : 'w'}${digits(layer, SUP)}${idx}`;
@@ -397,11 +400,22 @@ export function paramName(network: Names, layer: number, input: number | undefin
 
 /** zˡⱼ, unit j's sum before its activation (zˡ where layer l has one unit). */
 export function zName(network: Names, layer: number, unit: number): string {
+  checkName(network, layer, unit, 1);
   return `z${digits(layer, SUP)}${network.layers[layer - 1]!.units === 1 ? '' : sub(unit + 1)}`;
 }
 
 /** What the names depend on: the widths. */
 type Names = { inputs: number; layers: readonly { units: number }[] };
+
+/** Checks a name's place: `network` with its widths (a Model's network), a layer from `first` (0: the inputs) to the last, a unit of it (from 0). */
+function checkName(network: Names, layer: number, unit: number, first: number): void {
+  const n = network as Partial<Names> | null;
+  if (typeof n !== 'object' || n === null || typeof n.inputs !== 'number' || !Array.isArray(n.layers)) fail('network', `expected a network's widths ({ inputs, layers }: a Model's network), got ${show(network)}`);
+  const layers = n.layers.length;
+  if (!Number.isInteger(layer) || layer < first || layer > layers) fail('layer', `expected a layer from ${first} to ${layers}${first === 0 ? ' (0: the inputs)' : ''}, got ${show(layer)}`);
+  const units = layer === 0 ? n.inputs : n.layers[layer - 1]!.units;
+  if (!Number.isInteger(unit) || unit < 0 || unit >= units) fail('unit', `expected a unit of layer ${layer}, from 0 to ${units - 1}, got ${show(unit)}`);
+}
 
 /** Every parameter's chain, in the Keras layout. `l` counts Dense layers from 1 here, 0 being the inputs. */
 function chains(network: Network, layers: TraceLayer[], gradients: Weights, numeric: Weights | null, params: Float64Array): (ParamChain[][] | ParamChain[])[] {

@@ -36,6 +36,7 @@ function taskOfLoss(loss: Loss): Task {
 
 /** The metrics a model with this loss can be ranked by. */
 export function metricsForLoss(loss: Loss): SearchMetric[] {
+  if (typeof loss !== 'string' || !Object.hasOwn(LOSS_ROWS, loss)) fail('loss', `expected a loss's name (${Object.keys(LOSS_ROWS).join(', ')}), got ${String(loss)}`);
   const task = taskOfLoss(loss);
   return (Object.keys(SEARCH_METRICS) as SearchMetric[]).filter((name) => (SEARCH_METRICS[name].tasks as readonly Task[]).includes(task));
 }

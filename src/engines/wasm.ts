@@ -1,6 +1,7 @@
 import { instantiateSync } from '@assemblyscript/loader';
 import { contractHash } from '../contract.js';
 import type { Engine, Kernels } from './engine.js';
+import { fail, show } from '../errors.js';
 
 /** Where the compiled kernels come from: bytes, a URL to fetch, a fetch Response, or a compiled module. */
 export type WasmSource = BufferSource | URL | string | Response | PromiseLike<Response> | WebAssembly.Module;
@@ -26,7 +27,8 @@ let compiledFile: WasmFile | undefined;
  * The kernels' file names in build/ (and next to the browser bundle): the 128-bit SIMD build and the
  * scalar one, and each as the threads build (its memory shared with workers: src/threads.ts).
  */
-export type WasmFile = 'backprop.wasm' | 'backprop-scalar.wasm' | 'backprop-threads.wasm' | 'backprop-threads-scalar.wasm';
+export type WasmFile = (typeof WASM_FILES)[number];
+const WASM_FILES = ['backprop.wasm', 'backprop-scalar.wasm', 'backprop-threads.wasm', 'backprop-threads-scalar.wasm'] as const;
 /** The threads build of each build. */
 const THREADS_FILE = { 'backprop.wasm': 'backprop-threads.wasm', 'backprop-scalar.wasm': 'backprop-threads-scalar.wasm' } as const;
 let threadsCompiled: { file: WasmFile; module: WebAssembly.Module } | undefined;
@@ -53,6 +55,7 @@ let defaultSource: ((file: WasmFile) => Promise<WasmSource>) | undefined;
 
 /** Set by each entry point (Node: the file in build/; browser: the file next to the bundle). */
 export function setDefaultWasmSource(source: (file: WasmFile) => Promise<WasmSource>): void {
+  if (typeof source !== 'function') fail('source', `expected a function from a kernels file's name to its source, got ${show(source)}`);
   defaultSource = source;
 }
 
@@ -61,6 +64,7 @@ export function setDefaultWasmSource(source: (file: WasmFile) => Promise<WasmSou
  * Without a source, `file` comes from the entry point's default source (default: kernelFile()).
  */
 export async function loadWasm(source?: WasmSource, file?: WasmFile): Promise<WebAssembly.Module> {
+  if (file !== undefined && !(WASM_FILES as readonly unknown[]).includes(file)) fail('file', `expected one of ${WASM_FILES.join(', ')}, got ${show(file)}`);
   if (source === undefined && compiled && (file === undefined || file === compiledFile)) return compiled;
   const name = file ?? kernelFile();
   const from = source ?? (await defaultSource?.(name));
@@ -85,9 +89,15 @@ export async function loadThreadsWasm(): Promise<WebAssembly.Module | undefined>
 
 async function compile(source: WasmSource): Promise<WebAssembly.Module> {
   if (source instanceof WebAssembly.Module) return source;
-  if (typeof source === 'string' || source instanceof URL) return compile(fetch(source));
+  if (typeof source === 'string' || source instanceof URL) {
+    // fetch's own TypeError ("Failed to parse URL", "fetch failed") names no argument
+    return compile(await fetch(source).catch((e: unknown) => fail('source', `could not fetch the kernels from ${String(source)}: ${(e as Error).message}`)));
+  }
   if (ArrayBuffer.isView(source) || source instanceof ArrayBuffer) return WebAssembly.compile(source);
   const response = await source;
+  if (typeof response !== 'object' || response === null || typeof response.arrayBuffer !== 'function' || typeof response.ok !== 'boolean') {
+    fail('source', `expected the kernels as bytes, a URL, a Response or a WebAssembly.Module, got ${show(response)}`);
+  }
   if (!response.ok) throw new Error(`Could not load the WebAssembly kernels from ${response.url}: HTTP ${response.status}`);
   return WebAssembly.compile(await response.arrayBuffer());
 }

@@ -372,5 +372,6 @@ export function settingsText(s: OptimizerSettings): string {
 
 /** The optimizers that take hyperparameter `key`. */
 export function takersOf(key: Hyperparameter): OptimizerName[] {
+  if (!HYPERPARAMETER_NAMES.includes(key)) fail('key', `expected a hyperparameter (${HYPERPARAMETER_NAMES.join(', ')}), got ${show(key)}`);
   return OPTIMIZERS.filter((name) => Object.hasOwn(OPTIMIZER_ROWS[name].takes, key));
 }
