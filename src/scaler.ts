@@ -41,6 +41,17 @@ function checkRows(field: string, x: unknown, cols: number, rows?: number): void
   if (rows === undefined ? x.length % cols !== 0 : x.length !== rows * cols) fail(field, `expected ${rows === undefined ? `whole rows of ${cols} values` : `${rows} rows × ${cols} = ${rows * cols} values`}, got ${x.length}`);
 }
 
+/**
+ * Whether `s` passes checkScaler, by a loop that copies nothing: a model applies its scaler at every
+ * predict. checkScaler then says what is wrong.
+ */
+function usable(s: unknown, cols: number): boolean {
+  const { mean, std } = (s ?? {}) as Partial<Scaler>;
+  if (!Array.isArray(mean) || !Array.isArray(std) || mean.length !== cols || std.length !== cols) return false;
+  for (let c = 0; c < cols; c++) if (!(Number.isFinite(mean[c]) && Number.isFinite(std[c]) && std[c]! > 0)) return false;
+  return true;
+}
+
 /** The scaled values back in the column's units: x · std + mean, as a new array (rows × cols). */
 export function invertScaler(scaler: Scaler, x: Float64Array, cols: number): Float64Array {
   return x.map((v, i) => v * scaler.std[i % cols]! + scaler.mean[i % cols]!);
@@ -48,8 +59,8 @@ export function invertScaler(scaler: Scaler, x: Float64Array, cols: number): Flo
 
 /** x scaled, as a new array (rows × cols). */
 export function applyScaler(scaler: Scaler, x: Float64Array, cols: number): Float64Array {
-  checkScaler('scaler', scaler, cols);
   checkRows('x', x, cols);
+  if (!usable(scaler, cols)) checkScaler('scaler', scaler, cols);
   return x.map((v, i) => (v - scaler.mean[i % cols]!) / scaler.std[i % cols]!);
 }
 
