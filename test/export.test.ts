@@ -4,12 +4,13 @@
 // TensorFlow.js itself: float32 rounding). The references are those two runtimes, not this code.
 // Then the command line: a CSV regression trained with a standardized target, exported and predicted
 // through each format; and exports that would write over their input through a link, refused.
-import { linkSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exportOnnx, exportTfjs, Model, type ModelOptions } from '../src/node.js';
+import { exportOnnx, exportTfjs, Model, saveModel, saveTfjs, type ModelOptions } from '../src/node.js';
+import { temporaryFile } from '../src/io/atomic.js';
 import { loadTensorFlow, type Tf } from '../src/yardsticks/tfjsReference.js';
 import { normwiseRelativeDiff, randomRows, runCli } from './helpers.js';
 import { checkOnnx } from './onnxChecker.js';
@@ -174,5 +175,32 @@ describe('export never writes over its input, through a link either', () => {
     refused(['--format', 'tfjs', '--out', 'nowhere/deeper/out'], /--out: cannot write nowhere\/deeper\/out: the folder .* does not exist/);
     refused(['--format', 'tfjs', '--precision', 'float32', '--out', 'p'], /--precision: applies to --format onnx/);
     expect(() => statSync(join(dir, 'p'))).toThrow();
+  });
+});
+
+describe('a tfjs export that fails leaves nothing behind', () => {
+  it('a model TensorFlow.js cannot hold (a leakyRelu layer) is refused before its --out folder is made', async () => {
+    const model = new Model({ inputs: 2, layers: [{ units: 3, activation: 'leakyRelu' }, { units: 1 }], loss: 'mse', seed: 1 });
+    await saveModel(join(dir, 'leaky.json'), model, { features: ['a', 'b'], target: 'y' });
+    const r = runCli(dir, ['export', 'leaky.json', '--format', 'tfjs', '--out', 'leaky-tf']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^backprop: layers\[0\]\.activation: 'leakyRelu' has no TensorFlow\.js counterpart/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(join(dir, 'leaky-tf'))).toBe(false);
+  });
+
+  it('saveTfjs writes model.json and weights.bin together: when the second cannot be written, the folder keeps the first pair', async () => {
+    const folder = join(dir, 'pair');
+    const first = new Model({ inputs: 2, layers: [{ units: 3, activation: 'tanh' }, { units: 1 }], loss: 'mse', seed: 1 });
+    await saveTfjs(folder, first);
+    const files = ['model.json', 'weights.bin'].map((f) => join(folder, f));
+    const before = files.map((f) => readFileSync(f));
+    // model.json's temporary file cannot be made (a folder stands at its name), after the weights' is written
+    mkdirSync(temporaryFile(join(folder, 'model.json')));
+    const other = new Model({ inputs: 2, layers: [{ units: 3, activation: 'relu' }, { units: 1 }], loss: 'mse', seed: 2 });
+    await expect(saveTfjs(folder, other)).rejects.toThrow();
+    files.forEach((f, i) => expect(readFileSync(f).equals(before[i]!), f).toBe(true));
+    // and the weights' temporary file is gone
+    expect(readdirSync(folder).filter((f) => f.startsWith('.weights.bin.'))).toEqual([]);
   });
 });

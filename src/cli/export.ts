@@ -1,9 +1,9 @@
 import { mkdirSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fail, oneOf } from '../errors.js';
-import { readModel, readModelFiles, modelOf, saveOnnx, saveTfjs } from '../io/files.js';
+import { readModel, readModelFiles, modelOf, saveOnnx, writeTfjs } from '../io/files.js';
 import { ONNX_OPSET, ONNX_PRECISIONS, onnxScalerNotes } from '../io/onnx.js';
-import { TFJS_WEIGHTS_FILE } from '../io/tfjs.js';
+import { exportTfjs, TFJS_WEIGHTS_FILE } from '../io/tfjs.js';
 import { exportStandalone, STANDALONE_FORMATS, type StandaloneFormat } from '../io/standalone/exportStandalone.js';
 import type { Command, Values } from './args.js';
 import { checkOutputs, statOf, writeWhole } from './outputs.js';
@@ -57,14 +57,17 @@ export const exportCommand: Command = {
       console.log(`wrote ${out}: ONNX opset ${ONNX_OPSET}, ${precision}${precision === 'float64' ? ' (the weights exactly)' : ' (the weights rounded to float32)'}, input "input" [N, ${model.network.inputs}] → output "output"${notes.length ? `; ${notes.join('; ')}` : ''}`);
       return;
     }
+    // built before the folder is made: a model TensorFlow.js cannot hold (a leakyRelu layer) leaves nothing behind
+    const exported = exportTfjs(model, { info });
     const made = tfjsFolder(out, inputs);
+    let written: Awaited<ReturnType<typeof writeTfjs>>;
     try {
       checkOutputs([{ flag: '--out', what: 'TensorFlow.js model', path: join(out, 'model.json') }, { flag: '--out', what: 'TensorFlow.js weights', path: join(out, TFJS_WEIGHTS_FILE) }], inputs);
+      written = await writeTfjs(out, exported);
     } catch (e) {
       if (made) rmdirSync(out);
       throw e;
     }
-    const written = await saveTfjs(out, model, info);
     console.log(`wrote ${written.files.join(', ')}: TensorFlow.js layers format${written.folded.length ? `; ${written.folded.join('; ')}` : ''}`);
     console.log(`TensorFlow.js computes in float32, so the weights were rounded to float32: the largest change is ${num(written.rounding.largest, 3)} (${written.rounding.weight})`);
   },
