@@ -112,16 +112,18 @@ describe('standalone predictors equal model.predict to the bit', () => {
 import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const cjs = require('./m0.cjs'), cjsWasm = require('./m0.wasm.cjs');
+let early;
+try { cjsWasm.predict(xs[0]); } catch (e) { early = e.message; }
 await cjsWasm.ready;
 // the scalar builds too, as a host without SIMD runs them: each loader's SIMD probe fails
 WebAssembly.validate = () => false;
 const scalar = [];
 for (let i = 0; i < xs.length; i++) scalar.push((await import('./m' + i + '.wasm.js?scalar')).predict(xs[i]).flat().map(bits));
-process.stdout.write(JSON.stringify({ out, scalar, cjs: cjs.predict(xs[0]).flat().map(bits), cjsWasm: cjsWasm.predict(xs[0]).flat().map(bits) }));
+process.stdout.write(JSON.stringify({ out, scalar, cjs: cjs.predict(xs[0]).flat().map(bits), cjsWasm: cjsWasm.predict(xs[0]).flat().map(bits), early }));
 `);
     const r = spawnSync(process.execPath, [join(dir, 'run.mjs')], { encoding: 'utf8', timeout: 60_000 });
     expect(r.stderr).toBe('');
-    const { out, scalar, cjs, cjsWasm } = JSON.parse(r.stdout) as { scalar: string[][]; out: { js: string[]; into: string[]; wasm: string[]; classes: string[] | null; wasmClasses: string[] | null; featureNames: string[]; labels: string[] | null; wasmLabels: string[] | null }[]; cjs: string[]; cjsWasm: string[] };
+    const { out, scalar, cjs, cjsWasm, early } = JSON.parse(r.stdout) as { early: string; scalar: string[][]; out: { js: string[]; into: string[]; wasm: string[]; classes: string[] | null; wasmClasses: string[] | null; featureNames: string[]; labels: string[] | null; wasmLabels: string[] | null }[]; cjs: string[]; cjsWasm: string[] };
     all.forEach((c, i) => {
       expect(out[i]!.js, `${c.name}: js`).toEqual(want[i]);
       expect(out[i]!.into, `${c.name}: js predictInto`).toEqual(want[i]);
@@ -137,6 +139,8 @@ process.stdout.write(JSON.stringify({ out, scalar, cjs: cjs.predict(xs[0]).flat(
     });
     expect(cjs).toEqual(want[0]);
     expect(cjsWasm).toEqual(want[0]);
+    // called before its instance is made, the CommonJS wasm module says what to wait for
+    expect(early).toBe('the WebAssembly module is not ready yet: await its `ready` first');
   });
 
   // The C compiler: the system's `cc`. Where there is none the C case cannot run, and says so.
@@ -244,6 +248,11 @@ describe('the exports check their inputs as predict does, naming the row and col
     expect(Array.from(sixOut)).toEqual([7, 7, 7, 7, 7, 7]); // nothing written: every input is checked first
     expect(() => m.predictedLabels([[0.5, 0.5]])).toThrow(/^predictedLabels: row 1: expected 3 values \(one per class\), got \[0\.5,0\.5\]$/);
     expect(m.predictedLabels([[0.1, 0.7, 0.2], [0.4, 0.2, 0.4]])).toEqual(['y', 'x']); // the first on a tie, as the library's
+    // what is not there at all is refused as such, not with a TypeError from inside
+    expect(() => m.predictInto(null as never, out)).toThrow(/^predictInto: expected x of rows\*3 numbers and out of rows\*3, got undefined and 2$/);
+    expect(() => m.predictInto(Float64Array.of(1, 2, 3), undefined as never)).toThrow(/^predictInto: expected x of rows\*3 numbers and out of rows\*3, got 3 and undefined$/);
+    expect(() => m.predictedLabels('rows')).toThrow(/^predictedLabels: expected an array of rows, got "rows"$/);
+    expect(() => m.predictedLabels([null])).toThrow(/^predictedLabels: row 1: expected 3 values \(one per class\), got null$/);
     expect(() => m.predict([[1, 2, Number.NEGATIVE_INFINITY]])).toThrow(RangeError);
   });
 });
