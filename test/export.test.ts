@@ -204,3 +204,16 @@ describe('a tfjs export that fails leaves nothing behind', () => {
     expect(readdirSync(folder).filter((f) => f.startsWith('.weights.bin.'))).toEqual([]);
   });
 });
+
+describe('a file that is no model', () => {
+  it('binary (a weights.bin, an .onnx file) is named as binary data, not shown as the characters its bytes decode to', () => {
+    writeFileSync(join(dir, 'weights-given.bin'), new Uint8Array(new Float64Array([0.1, -2.5, 1e-300, 7]).buffer));
+    writeFileSync(join(dir, 'given.onnx'), exportOnnx(new Model({ inputs: 2, layers: [{ units: 1 }], loss: 'mse', seed: 1 })));
+    for (const file of ['weights-given.bin', 'given.onnx']) {
+      const r = runCli(dir, ['export', file, '--format', 'js', '--out', 'p.js']);
+      expect(r.code, file).toBe(1);
+      expect(r.stderr).toBe(`backprop: ${file}: is not JSON: it is binary data, not text; expected a model file, as 'backprop train --save' and saveModel write\n`);
+      expect(existsSync(join(dir, 'p.js'))).toBe(false);
+    }
+  });
+});
