@@ -107,6 +107,13 @@ describe('the command line: export → the other runtime → predict\'s outputs'
     expect(normwiseRelativeDiff(await runOnnx(bytes, rows, 'float64'), predictions('dr.json'))).toBeLessThanOrEqual(1e-12);
   });
 
+  it('js, wasm, c: says what it wrote, a one-output model\'s "1 output" too', () => {
+    for (const [format, out] of [['js', 'dr.js'], ['wasm', 'dr.wasm.js'], ['c', 'dr.h']] as const) {
+      const r = runCli(dir, ['export', 'dr.json', '--format', format, '--out', out]);
+      expect(r.stdout).toMatch(new RegExp(`^wrote ${out.replace(/\./g, '\\.')}: a standalone ${format} predictor, 3 inputs → 1 output, \\d+ bytes\n$`));
+    }
+  });
+
   it('onnx --precision float32 runs gelu in ONNX Runtime (it has no float64 Erf)', async () => {
     const model = new Model({ inputs: 2, layers: [{ units: 3, activation: 'gelu' }, { units: 1 }], loss: 'mse', seed: 9 });
     const x = randomRows(3, 10, 2);

@@ -1,6 +1,6 @@
 import { mkdirSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fail, oneOf } from '../errors.js';
+import { count, fail, oneOf } from '../errors.js';
 import { readModel, readModelFiles, modelOf, saveOnnx, writeTfjs } from '../io/files.js';
 import { ONNX_OPSET, ONNX_PRECISIONS, onnxScalerNotes } from '../io/onnx.js';
 import { exportTfjs, TFJS_WEIGHTS_FILE } from '../io/tfjs.js';
@@ -89,7 +89,7 @@ async function writeStandalone(input: string, format: StandaloneFormat, v: Value
     ...(v.commonjs === true ? { commonjs: true } : {}), ...(typeof v.prefix === 'string' ? { prefix: v.prefix } : {}),
   });
   await writeWhole(out, text);
-  console.log(`wrote ${out}: a standalone ${format} predictor, ${model.network.inputs} inputs → ${model.network.layers.at(-1)!.units} outputs, ${Buffer.byteLength(text)} bytes`);
+  console.log(`wrote ${out}: a standalone ${format} predictor, ${count(model.network.inputs, 'input')} → ${count(model.network.layers.at(-1)!.units, 'output')}, ${Buffer.byteLength(text)} bytes`);
 }
 
 /**
