@@ -26,9 +26,11 @@ export const exportCommand: Command = {
           + 'TensorFlow.js computes in float32, so the weights are rounded; the largest change is reported. The input scaler is folded into the first '
           + 'layer, a target scaler into a linear output layer (else it becomes a linear Dense layer after the output). '
           + `onnx: PATH is the .onnx file: opset ${ONNX_OPSET}, Gemm and activation nodes, the input scaler as Sub and Div nodes and a target scaler `
-          + 'as Mul and Add nodes; input "input" [N, inputs], output "output"; the feature, target and class names in its metadata_props (backprop.*).',
+          + 'as Mul and Add nodes; input "input" [N, inputs], output "output"; the feature, target and class names in its metadata_props (backprop.*). '
+          + 'js, wasm, c: PATH is the file of a standalone predictor that needs nothing of backprop-wasm (an ES module; a WebAssembly module inlined in '
+          + 'its ES module loader; a C99 header), whose outputs equal predict\'s to the bit (docs/standalone.md).',
       },
-      out: { value: 'PATH', help: 'where to write: a directory (tfjs) or a .onnx file; never the input model, even through a link' },
+      out: { value: 'PATH', help: 'where to write: a directory (tfjs), else the file (.onnx, .js or .mjs, .h); never the input model, even through a link' },
       commonjs: { help: 'js, wasm: a CommonJS module (module.exports; wasm: await its `ready` first) instead of an ES module' },
       prefix: { value: 'NAME', help: 'c: a prefix for the file\'s names (NAMEpredict, NAMEweights), so several models share one program' },
       precision: { value: 'float64|float32', help: 'onnx: the tensors\' type (default float64: the weights exactly; float32: what most runtimes and accelerators take, and the one ONNX Runtime runs gelu in)' },
