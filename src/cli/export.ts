@@ -85,9 +85,11 @@ async function writeStandalone(input: string, format: StandaloneFormat, v: Value
   const out = v.out;
   const read = readModelFiles(input);
   checkOutputs([{ flag: '--out', what: `${format} predictor`, path: out }], read.files);
-  const { model, info } = modelOf(read);
+  const { model, info, task } = modelOf(read);
   const text = exportStandalone(model, {
     format, featureNames: info.features, ...(info.classes ? { classes: info.classes } : {}),
+    // a 0/1 classifier's threshold, as predict takes it
+    ...(task === 'classification' && !info.classes ? { threshold: info.threshold } : {}),
     ...(v.commonjs === true ? { commonjs: true } : {}), ...(typeof v.prefix === 'string' ? { prefix: v.prefix } : {}),
   });
   await writeWhole(out, text);

@@ -163,7 +163,7 @@ export function moduleTail(plan: Plan, commonjs: boolean, ready = false, own: st
   const I = plan.inputs, Y = plan.outputs, K = plan.classes?.length;
   // inputs, outputs and featureNames are I, Y and F under their exported names
   const as = (name: string, local: string) => (commonjs ? `${name}:${local}` : `${local} as ${name}`);
-  const names = ['predict', 'predictInto', as('inputs', 'I'), as('outputs', 'Y'), as('featureNames', 'F'), 'classes', ...(K ? ['predictedLabels'] : []), ...(ready ? ['ready'] : [])].join(',');
+  const names = ['predict', 'predictInto', as('inputs', 'I'), as('outputs', 'Y'), as('featureNames', 'F'), 'classes', 'threshold', ...(K ? ['predictedLabels'] : []), ...(ready ? ['ready'] : [])].join(',');
   // I, Y: inputs and outputs; E(where, what was expected, what came): throws, what came as a message
   // shows it (a number as written, as are a boolean, a bigint, a function: their type names sort before
   // "object"; else as JSON; w given, a string: "v and w"); H: predictInto's
@@ -171,7 +171,7 @@ export function moduleTail(plan: Plan, commonjs: boolean, ready = false, own: st
   // array: what has flatMap), then calls H on them end to end (a hole in a row is undefined: refused)
   // with an array for out, whose slices are its rows
   const lines = [
-    `const I=${I},Y=${Y},F=${nameList(plan.featureNames, 'x')},classes=${plan.classes ? nameList(plan.classes, '') : null},`,
+    `const I=${I},Y=${Y},F=${nameList(plan.featureNames, 'x')},classes=${plan.classes ? nameList(plan.classes, '') : null},threshold=${plan.threshold === undefined ? null : numberLiteral(plan.threshold)},`,
     ...own,
     // biome-ignore lint/suspicious/noTemplateCurlyInString: the module's own template literal
     'E=(m,s,v,w)=>{throw RangeError(`${m}: ${s}, got ${w?v+" and "+w:typeof v<"o"?v:JSON.stringify(v)}`)},',
