@@ -181,6 +181,13 @@ describe('export never writes over its input, through a link either', () => {
     expect(readFileSync(join(dir, 'plain.txt'), 'utf8')).toBe('keep me');
     refused(['--format', 'tfjs', '--out', 'nowhere/deeper/out'], /--out: cannot write nowhere\/deeper\/out: the folder .* does not exist/);
     refused(['--format', 'tfjs', '--precision', 'float32', '--out', 'p'], /--precision: applies to --format onnx/);
+    // a file's name ending in / (written, its rename into place failed with a bare ENOTDIR), a folder that is a file
+    refused(['--format', 'js', '--out', 'p/'], /^backprop: --out: cannot write p\/: a name ending in \/ is a folder's; give the file's name\n$/);
+    refused(['--format', 'onnx', '--out', 'p/'], /^backprop: --out: cannot write p\/: a name ending in \/ is a folder's; give the file's name\n$/);
+    refused(['--format', 'c', '--out', 'plain.txt/p.h'], /^backprop: --out: cannot write plain\.txt\/p\.h: \S*plain\.txt is a file, not a folder\n$/);
+    // a tfjs folder's may: it is a folder
+    expect(runCli(dir, ['export', 'dr.json', '--format', 'tfjs', '--out', 'slashed/']).code).toBe(0);
+    expect(readdirSync(join(dir, 'slashed')).sort()).toEqual(['model.json', 'weights.bin']);
     expect(() => statSync(join(dir, 'p'))).toThrow();
   });
 });

@@ -1,5 +1,5 @@
 import { mkdirSync, rmdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { count, fail, oneOf } from '../errors.js';
 import { readModel, readModelFiles, modelOf, saveOnnx, writeTfjs } from '../io/files.js';
 import { ONNX_OPSET, ONNX_PRECISIONS, onnxScalerNotes } from '../io/onnx.js';
@@ -106,7 +106,10 @@ function tfjsFolder(out: string, inputs: string[]): boolean {
     if (!stat.isDirectory()) fail('--out', `${out} is a file; --format tfjs writes a directory (model.json and ${TFJS_WEIGHTS_FILE}), so give a directory's name`);
     return false;
   }
-  checkOutputs([{ flag: '--out', what: 'TensorFlow.js folder', path: out }], inputs);
+  // a new folder's name may end in separators: checked as the name it makes
+  let name = out;
+  while (name.length > 1 && (name.endsWith('/') || name.endsWith(sep))) name = name.slice(0, -1);
+  checkOutputs([{ flag: '--out', what: 'TensorFlow.js folder', path: name }], inputs);
   try {
     mkdirSync(out);
   } catch (e) {
