@@ -251,6 +251,9 @@ describe('the exports check their inputs as predict does, naming the row and col
     expect(Array.from(sixOut)).toEqual([7, 7, 7, 7, 7, 7]); // nothing written: every input is checked first
     expect(() => m.predictedLabels([[0.5, 0.5]])).toThrow(/^predictedLabels: row 1: expected 3 values \(one per class\), got \[0\.5,0\.5\]$/);
     expect(m.predictedLabels([[0.1, 0.7, 0.2], [0.4, 0.2, 0.4]])).toEqual(['y', 'x']); // the first on a tie, as the library's
+    // rows as model.predict takes them: arrays, or Float64Arrays
+    expect(m.predict([Float64Array.of(1, 2, 3), [4, 5, 6]])).toEqual(m.predict([[1, 2, 3], [4, 5, 6]]));
+    expect(() => m.predict([null])).toThrow(/^predict: row 1: expected 3 numbers, got null$/);
     // what is not there at all is refused as such, not with a TypeError from inside
     expect(() => m.predictInto(null as never, out)).toThrow(/^predictInto: expected x of rows\*3 numbers and out of rows\*3, got undefined and 2$/);
     expect(() => m.predictInto(Float64Array.of(1, 2, 3), undefined as never)).toThrow(/^predictInto: expected x of rows\*3 numbers and out of rows\*3, got 3 and undefined$/);
