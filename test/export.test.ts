@@ -4,12 +4,13 @@
 // TensorFlow.js itself: float32 rounding). The references are those two runtimes, not this code.
 // Then the command line: a CSV regression trained with a standardized target, exported and predicted
 // through each format; and exports that would write over their input through a link, refused.
-import { linkSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exportOnnx, exportTfjs, Model, type ModelOptions } from '../src/node.js';
+import { exportOnnx, exportTfjs, Model, saveModel, saveTfjs, type ModelOptions } from '../src/node.js';
+import { temporaryFile } from '../src/io/atomic.js';
 import { loadTensorFlow, type Tf } from '../src/yardsticks/tfjsReference.js';
 import { normwiseRelativeDiff, randomRows, runCli } from './helpers.js';
 import { checkOnnx } from './onnxChecker.js';
@@ -106,6 +107,13 @@ describe('the command line: export → the other runtime → predict\'s outputs'
     expect(normwiseRelativeDiff(await runOnnx(bytes, rows, 'float64'), predictions('dr.json'))).toBeLessThanOrEqual(1e-12);
   });
 
+  it('js, wasm, c: says what it wrote, a one-output model\'s "1 output" too', () => {
+    for (const [format, out] of [['js', 'dr.js'], ['wasm', 'dr.wasm.js'], ['c', 'dr.h']] as const) {
+      const r = runCli(dir, ['export', 'dr.json', '--format', format, '--out', out]);
+      expect(r.stdout).toMatch(new RegExp(`^wrote ${out.replace(/\./g, '\\.')}: a standalone ${format} predictor, 3 inputs → 1 output, \\d+ bytes\n$`));
+    }
+  });
+
   it('onnx --precision float32 runs gelu in ONNX Runtime (it has no float64 Erf)', async () => {
     const model = new Model({ inputs: 2, layers: [{ units: 3, activation: 'gelu' }, { units: 1 }], loss: 'mse', seed: 9 });
     const x = randomRows(3, 10, 2);
@@ -173,6 +181,53 @@ describe('export never writes over its input, through a link either', () => {
     expect(readFileSync(join(dir, 'plain.txt'), 'utf8')).toBe('keep me');
     refused(['--format', 'tfjs', '--out', 'nowhere/deeper/out'], /--out: cannot write nowhere\/deeper\/out: the folder .* does not exist/);
     refused(['--format', 'tfjs', '--precision', 'float32', '--out', 'p'], /--precision: applies to --format onnx/);
+    // a file's name ending in / (written, its rename into place failed with a bare ENOTDIR), a folder that is a file
+    refused(['--format', 'js', '--out', 'p/'], /^backprop: --out: cannot write p\/: a name ending in \/ is a folder's; give the file's name\n$/);
+    refused(['--format', 'onnx', '--out', 'p/'], /^backprop: --out: cannot write p\/: a name ending in \/ is a folder's; give the file's name\n$/);
+    refused(['--format', 'c', '--out', 'plain.txt/p.h'], /^backprop: --out: cannot write plain\.txt\/p\.h: \S*plain\.txt is a file, not a folder\n$/);
+    // a tfjs folder's may: it is a folder
+    expect(runCli(dir, ['export', 'dr.json', '--format', 'tfjs', '--out', 'slashed/']).code).toBe(0);
+    expect(readdirSync(join(dir, 'slashed')).sort()).toEqual(['model.json', 'weights.bin']);
     expect(() => statSync(join(dir, 'p'))).toThrow();
+  });
+});
+
+describe('a tfjs export that fails leaves nothing behind', () => {
+  it('a model TensorFlow.js cannot hold (a leakyRelu layer) is refused before its --out folder is made', async () => {
+    const model = new Model({ inputs: 2, layers: [{ units: 3, activation: 'leakyRelu' }, { units: 1 }], loss: 'mse', seed: 1 });
+    await saveModel(join(dir, 'leaky.json'), model, { features: ['a', 'b'], target: 'y' });
+    const r = runCli(dir, ['export', 'leaky.json', '--format', 'tfjs', '--out', 'leaky-tf']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^backprop: layers\[0\]\.activation: 'leakyRelu' has no TensorFlow\.js counterpart/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(join(dir, 'leaky-tf'))).toBe(false);
+  });
+
+  it('saveTfjs writes model.json and weights.bin together: when the second cannot be written, the folder keeps the first pair', async () => {
+    const folder = join(dir, 'pair');
+    const first = new Model({ inputs: 2, layers: [{ units: 3, activation: 'tanh' }, { units: 1 }], loss: 'mse', seed: 1 });
+    await saveTfjs(folder, first);
+    const files = ['model.json', 'weights.bin'].map((f) => join(folder, f));
+    const before = files.map((f) => readFileSync(f));
+    // model.json's temporary file cannot be made (a folder stands at its name), after the weights' is written
+    mkdirSync(temporaryFile(join(folder, 'model.json')));
+    const other = new Model({ inputs: 2, layers: [{ units: 3, activation: 'relu' }, { units: 1 }], loss: 'mse', seed: 2 });
+    await expect(saveTfjs(folder, other)).rejects.toThrow();
+    files.forEach((f, i) => expect(readFileSync(f).equals(before[i]!), f).toBe(true));
+    // and the weights' temporary file is gone
+    expect(readdirSync(folder).filter((f) => f.startsWith('.weights.bin.'))).toEqual([]);
+  });
+});
+
+describe('a file that is no model', () => {
+  it('binary (a weights.bin, an .onnx file) is named as binary data, not shown as the characters its bytes decode to', () => {
+    writeFileSync(join(dir, 'weights-given.bin'), new Uint8Array(new Float64Array([0.1, -2.5, 1e-300, 7]).buffer));
+    writeFileSync(join(dir, 'given.onnx'), exportOnnx(new Model({ inputs: 2, layers: [{ units: 1 }], loss: 'mse', seed: 1 })));
+    for (const file of ['weights-given.bin', 'given.onnx']) {
+      const r = runCli(dir, ['export', file, '--format', 'js', '--out', 'p.js']);
+      expect(r.code, file).toBe(1);
+      expect(r.stderr).toBe(`backprop: ${file}: is not JSON: it is binary data, not text; expected a model file, as 'backprop train --save' and saveModel write\n`);
+      expect(existsSync(join(dir, 'p.js'))).toBe(false);
+    }
   });
 });

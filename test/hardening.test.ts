@@ -106,7 +106,7 @@ describe('2. every chart of a finite history finishes', () => {
 describe('3. output paths are checked before training; a late failure keeps the rest', () => {
   it.each([
     [['--save', 'nodir/m.json'], /--save: cannot write nodir\/m\.json: the folder .*nodir does not exist/],
-    [['--plot', 'mine.csv/x.svg'], /--plot: cannot write mine\.csv\/x\.svg: the folder .*mine\.csv does not exist/],
+    [['--plot', 'mine.csv/x.svg'], /--plot: cannot write mine\.csv\/x\.svg: .*mine\.csv is a file, not a folder/],
     [['--save', '.'], /--save: cannot write \.: it is a folder/],
     [['--save', ''], /--save: expected a file name/],
   ])('%s: refused before any training', (flags, message) => {

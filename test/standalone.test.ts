@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACTIVATIONS, exportStandalone, loadModel, loadWasm, predictedLabels, sequential, standaloneWasm, type Activation, type LayerSpec, type Loss, type Model } from '../src/node.js';
+import { ACTIVATIONS, exportStandalone, loadModel, loadWasm, predictedLabels, saveModel, sequential, standaloneWasm, type Activation, type LayerSpec, type Loss, type Model } from '../src/node.js';
 import { weightsSource } from '../src/io/standalone/jsModule.js';
 import { ByteWriter } from '../src/io/bytes.js';
 import { launch, open, serve } from './browser.js';
@@ -93,7 +93,7 @@ const out = [];
 for (let i = 0; i < xs.length; i++) {
   const js = await import('./m' + i + '.js'), wasm = await import('./m' + i + '.wasm.js');
   const into = js.predictInto(Float64Array.from(xs[i].flat()), new Float64Array(xs[i].length * js.outputs));
-  out.push({ js: js.predict(xs[i]).flat().map(bits), into: Array.from(into, bits), wasm: wasm.predict(xs[i]).flat().map(bits), classes: js.classes, wasmClasses: wasm.classes, featureNames: js.featureNames,
+  out.push({ js: js.predict(xs[i]).flat().map(bits), into: Array.from(into, bits), wasm: wasm.predict(xs[i]).flat().map(bits), classes: js.classes, wasmClasses: wasm.classes, threshold: js.threshold, wasmThreshold: wasm.threshold, featureNames: js.featureNames,
     labels: js.predictedLabels?.(js.predict(xs[i])) ?? null, wasmLabels: wasm.predictedLabels?.(wasm.predict(xs[i])) ?? null });
 }
 `;
@@ -112,16 +112,18 @@ describe('standalone predictors equal model.predict to the bit', () => {
 import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const cjs = require('./m0.cjs'), cjsWasm = require('./m0.wasm.cjs');
+let early;
+try { cjsWasm.predict(xs[0]); } catch (e) { early = e.message; }
 await cjsWasm.ready;
 // the scalar builds too, as a host without SIMD runs them: each loader's SIMD probe fails
 WebAssembly.validate = () => false;
 const scalar = [];
 for (let i = 0; i < xs.length; i++) scalar.push((await import('./m' + i + '.wasm.js?scalar')).predict(xs[i]).flat().map(bits));
-process.stdout.write(JSON.stringify({ out, scalar, cjs: cjs.predict(xs[0]).flat().map(bits), cjsWasm: cjsWasm.predict(xs[0]).flat().map(bits) }));
+process.stdout.write(JSON.stringify({ out, scalar, cjs: cjs.predict(xs[0]).flat().map(bits), cjsWasm: cjsWasm.predict(xs[0]).flat().map(bits), early }));
 `);
     const r = spawnSync(process.execPath, [join(dir, 'run.mjs')], { encoding: 'utf8', timeout: 60_000 });
     expect(r.stderr).toBe('');
-    const { out, scalar, cjs, cjsWasm } = JSON.parse(r.stdout) as { scalar: string[][]; out: { js: string[]; into: string[]; wasm: string[]; classes: string[] | null; wasmClasses: string[] | null; featureNames: string[]; labels: string[] | null; wasmLabels: string[] | null }[]; cjs: string[]; cjsWasm: string[] };
+    const { out, scalar, cjs, cjsWasm, early } = JSON.parse(r.stdout) as { early: string; scalar: string[][]; out: { js: string[]; into: string[]; wasm: string[]; classes: string[] | null; wasmClasses: string[] | null; threshold: number | null; wasmThreshold: number | null; featureNames: string[]; labels: string[] | null; wasmLabels: string[] | null }[]; cjs: string[]; cjsWasm: string[] };
     all.forEach((c, i) => {
       expect(out[i]!.js, `${c.name}: js`).toEqual(want[i]);
       expect(out[i]!.into, `${c.name}: js predictInto`).toEqual(want[i]);
@@ -129,6 +131,9 @@ process.stdout.write(JSON.stringify({ out, scalar, cjs: cjs.predict(xs[0]).flat(
       expect(scalar[i], `${c.name}: wasm, scalar build`).toEqual(want[i]);
       expect(out[i]!.classes).toEqual(c.classes ?? null);
       expect(out[i]!.wasmClasses).toEqual(c.classes ?? null);
+      // a 0/1 classifier's threshold (the default, 0.5, here), null for every other model
+      const threshold = c.model.network.loss === 'binaryCrossentropy' ? 0.5 : null;
+      expect([out[i]!.threshold, out[i]!.wasmThreshold], c.name).toEqual([threshold, threshold]);
       expect(out[i]!.featureNames).toEqual(namesOf(c));
       // a classifier's labels as the library's predictedLabels gives them from predict's probabilities
       const labels = c.classes ? predictedLabels(c.model.predict(c.x), c.classes) : null;
@@ -137,6 +142,8 @@ process.stdout.write(JSON.stringify({ out, scalar, cjs: cjs.predict(xs[0]).flat(
     });
     expect(cjs).toEqual(want[0]);
     expect(cjsWasm).toEqual(want[0]);
+    // called before its instance is made, the CommonJS wasm module says what to wait for
+    expect(early).toBe('the WebAssembly module is not ready yet: await its `ready` first');
   });
 
   // The C compiler: the system's `cc`. Where there is none the C case cannot run, and says so.
@@ -244,6 +251,14 @@ describe('the exports check their inputs as predict does, naming the row and col
     expect(Array.from(sixOut)).toEqual([7, 7, 7, 7, 7, 7]); // nothing written: every input is checked first
     expect(() => m.predictedLabels([[0.5, 0.5]])).toThrow(/^predictedLabels: row 1: expected 3 values \(one per class\), got \[0\.5,0\.5\]$/);
     expect(m.predictedLabels([[0.1, 0.7, 0.2], [0.4, 0.2, 0.4]])).toEqual(['y', 'x']); // the first on a tie, as the library's
+    // rows as model.predict takes them: arrays, or Float64Arrays
+    expect(m.predict([Float64Array.of(1, 2, 3), [4, 5, 6]])).toEqual(m.predict([[1, 2, 3], [4, 5, 6]]));
+    expect(() => m.predict([null])).toThrow(/^predict: row 1: expected 3 numbers, got null$/);
+    // what is not there at all is refused as such, not with a TypeError from inside
+    expect(() => m.predictInto(null as never, out)).toThrow(/^predictInto: expected x of rows\*3 numbers and out of rows\*3, got undefined and 2$/);
+    expect(() => m.predictInto(Float64Array.of(1, 2, 3), undefined as never)).toThrow(/^predictInto: expected x of rows\*3 numbers and out of rows\*3, got 3 and undefined$/);
+    expect(() => m.predictedLabels('rows')).toThrow(/^predictedLabels: expected an array of rows, got "rows"$/);
+    expect(() => m.predictedLabels([null])).toThrow(/^predictedLabels: row 1: expected 3 values \(one per class\), got null$/);
     expect(() => m.predict([[1, 2, Number.NEGATIVE_INFINITY]])).toThrow(RangeError);
   });
 });
@@ -361,6 +376,22 @@ console.log(JSON.stringify([a.predict(${JSON.stringify(x)}), b.predict(${JSON.st
     }
   });
 
+  it("carries a 0/1 classifier's threshold (the model file's: --threshold of train), from which predict's prediction column is 1", async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'backprop-standalone-cli-'));
+    try {
+      writeFileSync(join(cwd, 'package.json'), '{ "type": "module" }');
+      const model = sequential({ inputs: 2, layers: [{ units: 3, activation: 'tanh' }, { units: 1, activation: 'sigmoid' }], loss: 'binaryCrossentropy', seed: 5 });
+      await saveModel(join(cwd, 'model.json'), model, { features: ['a', 'b'], target: 'placed', threshold: 0.3 });
+      for (const [format, out] of [['js', 'p.js'], ['wasm', 'p.wasm.js'], ['c', 'p.h']]) expect(runCli(cwd, ['export', 'model.json', '--format', format!, '--out', out!]).code).toBe(0);
+      const run = spawnSync(process.execPath, ['--input-type=module', '-e', "const a = await import('./p.js'), b = await import('./p.wasm.js'); console.log(JSON.stringify([a.threshold, b.threshold]));"], { cwd, encoding: 'utf8' });
+      expect(JSON.parse(run.stdout)).toEqual([0.3, 0.3]);
+      // 0x1.3333333333333p-2 is 0.3, every bit (0.3 = 0x3fd3333333333333)
+      expect(readFileSync(join(cwd, 'p.h'), 'utf8')).toContain('static const double threshold = 0x1.3333333333333p-2;');
+    } finally {
+      rmSync(cwd, { recursive: true, force: true });
+    }
+  });
+
   it.each([
     [['--format', 'c', '--commonjs', '--out', 'p.h'], '--commonjs: applies to --format js and wasm'],
     [['--format', 'js', '--prefix', 'a_', '--out', 'p.js'], '--prefix: applies to --format c'],
@@ -393,6 +424,7 @@ describe('exportStandalone options', () => {
     [{ format: 'js', featureNames: ['a', ''] }, /^featureNames\[1\]: expected a column name, got ""$/],
     [{ format: 'js', featureNames: null }, /^featureNames: got null; leave the option out for its default$/],
     [{ format: 'c', prefix: '1x' }, /^prefix: expected a C identifier/],
+    [{ format: 'js', threshold: 0.3 }, /^threshold: only a 0\/1 classifier \(binaryCrossentropy\) has a threshold; this model's loss is mse$/],
   ])('%j is refused, naming the option', (options, message) => {
     expect(() => exportStandalone(model, options as never)).toThrow(message);
   });

@@ -1,9 +1,9 @@
 import { mkdirSync, rmdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { fail, oneOf } from '../errors.js';
-import { readModel, readModelFiles, modelOf, saveOnnx, saveTfjs } from '../io/files.js';
+import { join, sep } from 'node:path';
+import { count, fail, oneOf } from '../errors.js';
+import { readModel, readModelFiles, modelOf, saveOnnx, writeTfjs } from '../io/files.js';
 import { ONNX_OPSET, ONNX_PRECISIONS, onnxScalerNotes } from '../io/onnx.js';
-import { TFJS_WEIGHTS_FILE } from '../io/tfjs.js';
+import { exportTfjs, TFJS_WEIGHTS_FILE } from '../io/tfjs.js';
 import { exportStandalone, STANDALONE_FORMATS, type StandaloneFormat } from '../io/standalone/exportStandalone.js';
 import type { Command, Values } from './args.js';
 import { checkOutputs, statOf, writeWhole } from './outputs.js';
@@ -26,9 +26,11 @@ export const exportCommand: Command = {
           + 'TensorFlow.js computes in float32, so the weights are rounded; the largest change is reported. The input scaler is folded into the first '
           + 'layer, a target scaler into a linear output layer (else it becomes a linear Dense layer after the output). '
           + `onnx: PATH is the .onnx file: opset ${ONNX_OPSET}, Gemm and activation nodes, the input scaler as Sub and Div nodes and a target scaler `
-          + 'as Mul and Add nodes; input "input" [N, inputs], output "output"; the feature, target and class names in its metadata_props (backprop.*).',
+          + 'as Mul and Add nodes; input "input" [N, inputs], output "output"; the feature, target and class names in its metadata_props (backprop.*). '
+          + 'js, wasm, c: PATH is the file of a standalone predictor that needs nothing of backprop-wasm (an ES module; a WebAssembly module inlined in '
+          + 'its ES module loader; a C99 header), whose outputs equal predict\'s to the bit (docs/standalone.md).',
       },
-      out: { value: 'PATH', help: 'where to write: a directory (tfjs) or a .onnx file; never the input model, even through a link' },
+      out: { value: 'PATH', help: 'where to write: a directory (tfjs), else the file (.onnx, .js or .mjs, .h); never the input model, even through a link' },
       commonjs: { help: 'js, wasm: a CommonJS module (module.exports; wasm: await its `ready` first) instead of an ES module' },
       prefix: { value: 'NAME', help: 'c: a prefix for the file\'s names (NAMEpredict, NAMEweights), so several models share one program' },
       precision: { value: 'float64|float32', help: 'onnx: the tensors\' type (default float64: the weights exactly; float32: what most runtimes and accelerators take, and the one ONNX Runtime runs gelu in)' },
@@ -57,14 +59,17 @@ export const exportCommand: Command = {
       console.log(`wrote ${out}: ONNX opset ${ONNX_OPSET}, ${precision}${precision === 'float64' ? ' (the weights exactly)' : ' (the weights rounded to float32)'}, input "input" [N, ${model.network.inputs}] → output "output"${notes.length ? `; ${notes.join('; ')}` : ''}`);
       return;
     }
+    // built before the folder is made: a model TensorFlow.js cannot hold (a leakyRelu layer) leaves nothing behind
+    const exported = exportTfjs(model, { info });
     const made = tfjsFolder(out, inputs);
+    let written: Awaited<ReturnType<typeof writeTfjs>>;
     try {
       checkOutputs([{ flag: '--out', what: 'TensorFlow.js model', path: join(out, 'model.json') }, { flag: '--out', what: 'TensorFlow.js weights', path: join(out, TFJS_WEIGHTS_FILE) }], inputs);
+      written = await writeTfjs(out, exported);
     } catch (e) {
       if (made) rmdirSync(out);
       throw e;
     }
-    const written = await saveTfjs(out, model, info);
     console.log(`wrote ${written.files.join(', ')}: TensorFlow.js layers format${written.folded.length ? `; ${written.folded.join('; ')}` : ''}`);
     console.log(`TensorFlow.js computes in float32, so the weights were rounded to float32: the largest change is ${num(written.rounding.largest, 3)} (${written.rounding.weight})`);
   },
@@ -80,13 +85,15 @@ async function writeStandalone(input: string, format: StandaloneFormat, v: Value
   const out = v.out;
   const read = readModelFiles(input);
   checkOutputs([{ flag: '--out', what: `${format} predictor`, path: out }], read.files);
-  const { model, info } = modelOf(read);
+  const { model, info, task } = modelOf(read);
   const text = exportStandalone(model, {
     format, featureNames: info.features, ...(info.classes ? { classes: info.classes } : {}),
+    // a 0/1 classifier's threshold, as predict takes it
+    ...(task === 'classification' && !info.classes ? { threshold: info.threshold } : {}),
     ...(v.commonjs === true ? { commonjs: true } : {}), ...(typeof v.prefix === 'string' ? { prefix: v.prefix } : {}),
   });
   await writeWhole(out, text);
-  console.log(`wrote ${out}: a standalone ${format} predictor, ${model.network.inputs} inputs → ${model.network.layers.at(-1)!.units} outputs, ${Buffer.byteLength(text)} bytes`);
+  console.log(`wrote ${out}: a standalone ${format} predictor, ${count(model.network.inputs, 'input')} → ${count(model.network.layers.at(-1)!.units, 'output')}, ${Buffer.byteLength(text)} bytes`);
 }
 
 /**
@@ -99,7 +106,10 @@ function tfjsFolder(out: string, inputs: string[]): boolean {
     if (!stat.isDirectory()) fail('--out', `${out} is a file; --format tfjs writes a directory (model.json and ${TFJS_WEIGHTS_FILE}), so give a directory's name`);
     return false;
   }
-  checkOutputs([{ flag: '--out', what: 'TensorFlow.js folder', path: out }], inputs);
+  // a new folder's name may end in separators: checked as the name it makes
+  let name = out;
+  while (name.length > 1 && (name.endsWith('/') || name.endsWith(sep))) name = name.slice(0, -1);
+  checkOutputs([{ flag: '--out', what: 'TensorFlow.js folder', path: name }], inputs);
   try {
     mkdirSync(out);
   } catch (e) {

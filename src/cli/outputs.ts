@@ -3,7 +3,7 @@
 // same file as an input, and written whole or not at all: to a temporary file beside it, then
 // renamed over it.
 import { accessSync, constants, existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, resolve, sep } from 'node:path';
 import { fail } from '../errors.js';
 import { dropTemporary, fileIdentity, openTemporary, placeTemporary, temporaryFile, writeWhole } from '../io/atomic.js';
 
@@ -26,13 +26,15 @@ export function checkOutputs(outputs: Output[], inputs: string[]): void {
   const taken = new Map(inputs.map((p) => [fileIdentity(p), 'an input of this run (backprop never writes over its input)']));
   for (const o of outputs) {
     if (o.path.trim() === '') fail(o.flag, 'expected a file name');
+    // (a name ending in a separator is a folder's: written to, the rename into place would fail)
+    if (o.path.endsWith('/') || o.path.endsWith(sep)) fail(o.flag, `cannot write ${o.path}: a name ending in ${o.path.at(-1)} is a folder's; give the file's name`);
     const id = fileIdentity(o.path);
     const other = taken.get(id);
     if (other) fail(o.flag, `${o.path} is ${other}; choose another file name`);
     taken.set(id, `where ${o.flag} writes the ${o.what}`);
     const folder = dirname(resolve(o.path));
     const stat = statOf(folder);
-    if (!stat?.isDirectory()) fail(o.flag, `cannot write ${o.path}: the folder ${folder} does not exist`);
+    if (!stat?.isDirectory()) fail(o.flag, `cannot write ${o.path}: ${stat ? `${folder} is a file, not a folder` : `the folder ${folder} does not exist`}`);
     const existing = statOf(o.path);
     if (existing && !existing.isFile()) fail(o.flag, `cannot write ${o.path}: it is ${existing.isDirectory() ? 'a folder' : 'not a regular file'}`);
     if (existing && !writable(o.path)) fail(o.flag, `cannot write ${o.path}: the file is read-only`);

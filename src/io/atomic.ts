@@ -73,18 +73,35 @@ export function removeTemporaries(): void {
   writing.clear();
 }
 
-/** Writes `data` (or its pieces, one after another) to `path` whole: a temporary file beside it, renamed over it once complete. */
-export async function writeWhole(path: string, data: string | Uint8Array | Iterable<string>): Promise<void> {
-  const { temporary, handle } = await openTemporary(path);
+/** What a file is written from: its text or bytes, or its pieces, one after another. */
+export type FileData = string | Uint8Array | Iterable<string>;
+
+/** Writes `data` to `path` whole: a temporary file beside it, renamed over it once complete. */
+export async function writeWhole(path: string, data: FileData): Promise<void> {
+  await writeTogether([[path, data]]);
+}
+
+/**
+ * Writes files that belong together (a TensorFlow.js model.json and its weights) whole: every one to
+ * its temporary file first, then all renamed into place, so that a write that fails (a full disk)
+ * leaves each path as it was — never a new file beside an old one of another model.
+ */
+export async function writeTogether(files: readonly (readonly [path: string, data: FileData])[]): Promise<void> {
+  const temporaries: string[] = [];
   try {
-    try {
-      await writeFile(handle, data); // (the handle's own writeFile is not typed for iterables)
-    } finally {
-      await handle.close();
+    for (const [path, data] of files) {
+      const { temporary, handle } = await openTemporary(path);
+      temporaries.push(temporary);
+      try {
+        await writeFile(handle, data); // (the handle's own writeFile is not typed for iterables)
+      } finally {
+        await handle.close();
+      }
     }
-    await placeTemporary(temporary, path);
+    for (const [i, [path]] of files.entries()) await placeTemporary(temporaries[i]!, path);
   } catch (e) {
-    await dropTemporary(temporary);
+    // (a temporary already put in place is gone: removing it is nothing)
+    for (const temporary of temporaries) await dropTemporary(temporary);
     throw e;
   }
 }

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { writeWhole } from './atomic.js';
+import { writeTogether, writeWhole } from './atomic.js';
 import { fail, knownOptions } from '../errors.js';
 import { unreadable } from '../csvFile.js';
 import type { Model } from '../model.js';
@@ -22,14 +22,16 @@ function read(path: string, why = ''): Buffer {
   }
 }
 
-/** Writes `dir`/model.json and `dir`/weights.bin (creating `dir`), each whole; returns what was written, with the float32 rounding and what was folded. */
+/** Writes `dir`/model.json and `dir`/weights.bin (creating `dir`), together (src/io/atomic.ts writeTogether); returns what was written, with the float32 rounding and what was folded. */
 export async function saveTfjs(dir: string, model: Model, info?: Omit<ModelInfo, 'training'>): Promise<TfjsExport & { files: string[] }> {
-  const out = exportTfjs(model, { info });
+  return writeTfjs(dir, exportTfjs(model, { info }));
+}
+
+/** Writes an export's `dir`/model.json and `dir`/weights.bin (creating `dir`), together: both new, or neither. */
+export async function writeTfjs(dir: string, out: TfjsExport): Promise<TfjsExport & { files: string[] }> {
   await mkdir(dir, { recursive: true });
   const files = [join(dir, 'model.json'), join(dir, TFJS_WEIGHTS_FILE)];
-  // The weights first: a model.json is never left beside weights of another model
-  await writeWhole(files[1]!, out.weightData);
-  await writeWhole(files[0]!, JSON.stringify(out.modelJson, null, 2) + '\n');
+  await writeTogether([[files[1]!, out.weightData], [files[0]!, JSON.stringify(out.modelJson, null, 2) + '\n']]);
   return { ...out, files };
 }
 

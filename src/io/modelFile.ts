@@ -200,9 +200,12 @@ function transposed(kernel: Float64Array, inputs: number, units: number, way: 'r
 export function notJson(source: string, text: string, e: unknown, expected: string, broken: string): never {
   const start = text.trimStart().replace(/^\uFEFF/, '');
   if (start !== '' && !start.startsWith('{') && !start.startsWith('[')) {
-    const line = start.split(/\r?\n|\r/, 1)[0]!;
+    const line = start.split(/\r?\n|\r/, 1)[0]!, shown = line.slice(0, 40);
+    // bytes that are no text (a weights.bin, an .onnx file) are named as such, not shown as the mojibake they decode to
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this looks for
+    if (/[\u0000-\u0008\u000e-\u001f\ufffd]/.test(shown)) fail(source, `is not JSON: it is binary data, not text; expected ${expected}`);
     const csv = line.includes(',') ? ' (CSV data?)' : '';
-    fail(source, `is not JSON: it starts with ${JSON.stringify(line.length > 40 ? `${line.slice(0, 40)}…` : line)}${csv}; expected ${expected}`);
+    fail(source, `is not JSON: it starts with ${JSON.stringify(line.length > 40 ? `${shown}…` : line)}${csv}; expected ${expected}`);
   }
   fail(source, `is not valid JSON (${(e as Error).message.replace(/\s*\n\s*/g, ' ')})${broken}`);
 }

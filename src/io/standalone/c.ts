@@ -39,6 +39,7 @@ export function cPredictor(plan: Plan, prefix: string): string {
     `static const char *const ${p}feature_names[${I}] = { ${plan.featureNames.map(cString).join(', ')} };`,
   ];
   if (plan.classes) lines.push(`static const char *const ${p}classes[${Y}] = { ${plan.classes.map(cString).join(', ')} };`);
+  if (plan.threshold !== undefined) lines.push(`/* the probability from which a row is predicted 1 (backprop predict's prediction column) */`, `static const double ${p}threshold = ${hexFloat(plan.threshold)};`);
   lines.push(`static const double ${p}weights[${values.length}] = {`);
   for (let i = 0; i < values.length; i += 4) lines.push(`  ${Array.from(values.subarray(i, i + 4), hexFloat).join(', ')},`);
   lines.push('};', '');

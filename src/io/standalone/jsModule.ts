@@ -163,24 +163,25 @@ export function moduleTail(plan: Plan, commonjs: boolean, ready = false, own: st
   const I = plan.inputs, Y = plan.outputs, K = plan.classes?.length;
   // inputs, outputs and featureNames are I, Y and F under their exported names
   const as = (name: string, local: string) => (commonjs ? `${name}:${local}` : `${local} as ${name}`);
-  const names = ['predict', 'predictInto', as('inputs', 'I'), as('outputs', 'Y'), as('featureNames', 'F'), 'classes', ...(K ? ['predictedLabels'] : []), ...(ready ? ['ready'] : [])].join(',');
+  const names = ['predict', 'predictInto', as('inputs', 'I'), as('outputs', 'Y'), as('featureNames', 'F'), 'classes', 'threshold', ...(K ? ['predictedLabels'] : []), ...(ready ? ['ready'] : [])].join(',');
   // I, Y: inputs and outputs; E(where, what was expected, what came): throws, what came as a message
   // shows it (a number as written, as are a boolean, a bigint, a function: their type names sort before
-  // "object"; else as JSON; two lengths w given: "v and w"); H: predictInto's
-  // checks (out one row per row of x, x's cells finite numbers), then P; predict checks its rows (an
-  // array: what has flatMap), then calls H on them end to end (a hole in a row is undefined: refused)
+  // "object"; else as JSON; w given, a string: "v and w"); H: predictInto's
+  // checks (x and out there, out one row per row of x, x's cells finite numbers), then P; predict checks its rows (an
+  // array: what has flatMap; each row an array or a Float64Array, as model.predict takes them: an object of I
+  // numbers), then calls H on them end to end (a hole in a row is undefined: refused)
   // with an array for out, whose slices are its rows
   const lines = [
-    `const I=${I},Y=${Y},F=${nameList(plan.featureNames, 'x')},classes=${plan.classes ? nameList(plan.classes, '') : null},`,
+    `const I=${I},Y=${Y},F=${nameList(plan.featureNames, 'x')},classes=${plan.classes ? nameList(plan.classes, '') : null},threshold=${plan.threshold === undefined ? null : numberLiteral(plan.threshold)},`,
     ...own,
     // biome-ignore lint/suspicious/noTemplateCurlyInString: the module's own template literal
-    'E=(m,s,v,w)=>{throw RangeError(`${m}: ${s}, got ${w+1?v+" and "+w:typeof v<"o"?v:JSON.stringify(v)}`)},',
-    `H=(x,o,m,n=x.length/I)=>{n%1==0&&n&&o.length==n*Y||E(m,"expected x of rows*${I} numbers and out of rows*${Y}",x.length,o.length);for(let i=0;i<x.length;i++)Number.isFinite(x[i])||E(m,\`row \${-~(i/I)}, column \${i%I+1} (\${F[i%I]}): expected a finite number\`,x[i]);return P(x,o,n),o},`,
+    'E=(m,s,v,w)=>{throw RangeError(`${m}: ${s}, got ${w?v+" and "+w:typeof v<"o"?v:JSON.stringify(v)}`)},',
+    `H=(x,o,m,n=x?.length/I)=>{n%1==0&&n&&o?.length==n*Y||E(m,"expected x of rows*${I} numbers and out of rows*${Y}",x?.length,o?.length+"");for(let i=0;i<x.length;i++)Number.isFinite(x[i])||E(m,\`row \${-~(i/I)}, column \${i%I+1} (\${F[i%I]}): expected a finite number\`,x[i]);return P(x,o,n),o},`,
     'predictInto=(x,o)=>H(x,o,"predictInto"),',
-    `predict=R=>{let m="predict",o;R?.flatMap&&R.length||E(m,"expected an array of rows",R);o=H(R.flatMap((w,r)=>(Array.isArray(w)&&w.length==I||E(m,\`row \${r+1}: expected ${I} numbers\`,w),[...w])),Array(R.length*Y),m);return R.map((_,r)=>o.slice(r*=Y,r+Y))}${K ? ',' : ';'}`,
+    `predict=R=>{let m="predict",o;R?.flatMap&&R.length||E(m,"expected an array of rows",R);o=H(R.flatMap((w,r)=>(typeof w=="object"&&w?.length==I||E(m,\`row \${r+1}: expected ${I} numbers\`,w),Array.from(w))),Array(R.length*Y),m);return R.map((_,r)=>o.slice(r*=Y,r+Y))}${K ? ',' : ';'}`,
   ];
   // the label of each row's largest probability, the first on a tie (the library's predictedLabels)
-  if (K) lines.push(`predictedLabels=p=>p.map((q,r)=>{q.length==Y||E("predictedLabels",\`row \${r+1}: expected ${Y} values (one per class)\`,q);let b=0;for(let k=1;k<Y;k++)q[k]>q[b]&&(b=k);return classes[b]});`);
+  if (K) lines.push(`predictedLabels=p=>(p?.map||E("predictedLabels","expected an array of rows",p),p.map((q,r)=>{q?.length==Y||E("predictedLabels",\`row \${r+1}: expected ${Y} values (one per class)\`,q);let b=0;for(let k=1;k<Y;k++)q[k]>q[b]&&(b=k);return classes[b]}));`);
   if (after) lines.push(after);
   lines.push(commonjs ? `module.exports={${names}};` : `export{${names}};`);
   return lines;

@@ -3,7 +3,9 @@
 // contiguous, so dot() sums in the engines' order), the scalers, and the names of inputs and classes.
 import { checkFeatures, classLabels } from '../modelFile.js';
 import { fail, knownOptions, oneOf, show } from '../../errors.js';
+import { checkThreshold } from '../../metrics.js';
 import type { Model } from '../../model.js';
+import { LOSS_ROWS } from '../../operations/losses.js';
 import type { Scaler } from '../../scaler.js';
 import type { Activation } from '../../spec.js';
 
@@ -20,6 +22,8 @@ export interface StandaloneOptions {
   featureNames?: string[];
   /** A softmax classifier's class labels, in output order, exported as `classes` (default 0, 1, …). */
   classes?: string[];
+  /** A 0/1 classifier's threshold (default 0.5): the probability from which `backprop predict` predicts 1, exported as `threshold`. */
+  threshold?: number;
   /** js: a CommonJS module (`module.exports`) instead of an ES module. */
   commonjs?: boolean;
   /** c: a prefix for the file's model-specific names (`${prefix}predict`), so several models share one program. */
@@ -46,9 +50,11 @@ export interface Plan {
   featureNames: string[];
   /** A softmax classifier's labels; undefined for every other model. */
   classes?: string[];
+  /** A 0/1 classifier's threshold; undefined for every other model. */
+  threshold?: number;
 }
 
-const OPTIONS = ['format', 'featureNames', 'classes', 'commonjs', 'prefix'] as const;
+const OPTIONS = ['format', 'featureNames', 'classes', 'threshold', 'commonjs', 'prefix'] as const;
 
 /** Checks the options and reads what the export needs from the model. */
 export function planOf(model: Model, options: StandaloneOptions): Plan {
@@ -69,6 +75,10 @@ export function planOf(model: Model, options: StandaloneOptions): Plan {
   // checked as a model file's columns are
   const featureNames = options.featureNames === undefined ? Array.from({ length: network.inputs }, (_, i) => `x${i}`) : checkFeatures('featureNames', options.featureNames, network);
   const classes = classLabels('classes', options.classes, network);
+  // a 0/1 classifier as `backprop predict` tells one (its loss's task): a probability, predicted 1 from the threshold
+  const binary = LOSS_ROWS[network.loss].task === 'classification';
+  if (!binary && options.threshold !== undefined) fail('threshold', `only a 0/1 classifier (binaryCrossentropy) has a threshold; this model's loss is ${network.loss}`);
+  const threshold = binary ? checkThreshold(options.threshold ?? 0.5) : undefined;
   if (options.commonjs !== undefined && typeof options.commonjs !== 'boolean') fail('commonjs', `expected true or false, got ${show(options.commonjs)}`);
   if (options.prefix !== undefined && (typeof options.prefix !== 'string' || !/^([A-Za-z_]\w*)?$/.test(options.prefix))) fail('prefix', `expected a C identifier (letters, digits, _), got ${show(options.prefix)}`);
   return {
@@ -76,6 +86,7 @@ export function planOf(model: Model, options: StandaloneOptions): Plan {
     ...(model.scaler ? { scaler: model.scaler } : {}),
     ...(model.targetScaler ? { targetScaler: model.targetScaler } : {}),
     ...(classes ? { classes } : {}),
+    ...(threshold === undefined ? {} : { threshold }),
   };
 }
 

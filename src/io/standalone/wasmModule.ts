@@ -322,7 +322,8 @@ export function wasmPredictor(plan: Plan, commonjs: boolean): string {
   if (commonjs) lines.push(`let e,m;const ready=WebAssembly.instantiate(W).then(r=>{e=r.instance.exports;m=new Float64Array(e.memory.buffer);${fill}});`);
   else lines.push(`const e=(await WebAssembly.instantiate(W)).instance.exports,m=new Float64Array(e.memory.buffer);${fill}`);
   // P: rows of x through the module, C at a time
-  lines.push('function P(x,o,n){for(let r=0;r<n;r+=C){const k=Math.min(C,n-r);for(let i=0;i<k*I;i++)m[X+i]=x[r*I+i];e.predict(k);for(let i=0;i<k*Y;i++)o[r*Y+i]=m[O+i]}}');
+  // (the CommonJS module's exports are there before its instance: a call before `ready` says so)
+  lines.push(`function P(x,o,n){${commonjs ? 'if(!e)throw Error("the WebAssembly module is not ready yet: await its `ready` first");' : ''}for(let r=0;r<n;r+=C){const k=Math.min(C,n-r);for(let i=0;i<k*I;i++)m[X+i]=x[r*I+i];e.predict(k);for(let i=0;i<k*Y;i++)o[r*Y+i]=m[O+i]}}`);
   for (const line of moduleTail(plan, commonjs, commonjs)) lines.push(line);
   return `${lines.join('\n')}\n`;
 }
