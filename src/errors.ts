@@ -105,6 +105,11 @@ export function numberList(field: string, value: unknown): ArrayLike<number> {
   return list as ArrayLike<number>;
 }
 
+/** A path to write to, given to one of the library's save functions (Node's own refusal names no argument). */
+export function checkPath(field: string, path: unknown): asserts path is string {
+  if (typeof path !== 'string' || path === '') fail(field, `expected a file's path (a non-empty string), got ${show(path)}`);
+}
+
 export function positiveFinite(field: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) fail(field, `expected a finite number > 0, got ${show(value)}`);
   return value;

@@ -84,6 +84,11 @@ const CALLBACK_STATES: Record<string, (field: string, value: unknown, count: num
   reduceLROnPlateau: checkPlateauState,
 };
 
+/** `model` as a Model: the functions that save or export one name it when they are given something else. */
+export function checkModel(field: string, model: unknown): asserts model is Model {
+  if (!(model instanceof Model)) fail(field, `expected a Model, got ${show(model)}`);
+}
+
 /**
  * A stack of Dense layers and its parameters. The parameters live flat (src/weights.ts); each engine
  * the model runs on keeps one workspace for the model's life (src/workspace.ts), which fit, predict,

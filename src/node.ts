@@ -8,6 +8,7 @@ import { busyCores } from './busyCores.js';
 import { Worker } from 'node:worker_threads';
 import './worker/nodeEndpoint.js';
 import { unreadable } from './csvFile.js';
+import { checkPath } from './errors.js';
 import type { Model } from './model.js';
 import { modelChunks, type modelFromFile, type ModelInfo } from './io/modelFile.js';
 import { readModel } from './io/files.js';
@@ -57,6 +58,7 @@ export { readCsvFile } from './csvFile.js';
  * so that a crash at any moment leaves the previous file or the new one, never a part of one.
  */
 export async function saveModel(path: string, model: Model, info: ModelInfo): Promise<void> {
+  checkPath('path', path);
   await writeWhole(path, modelChunks(model, info));
 }
 

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { writeTogether, writeWhole } from './atomic.js';
-import { fail, knownOptions } from '../errors.js';
+import { checkPath, fail, knownOptions } from '../errors.js';
 import { unreadable } from '../csvFile.js';
 import type { Model } from '../model.js';
 import { liftBlocks, unlift } from './blocks.js';
@@ -24,6 +24,7 @@ function read(path: string, why = ''): Buffer {
 
 /** Writes `dir`/model.json and `dir`/weights.bin (creating `dir`), together (src/io/atomic.ts writeTogether); returns what was written, with the float32 rounding and what was folded. */
 export async function saveTfjs(dir: string, model: Model, info?: Omit<ModelInfo, 'training'>): Promise<TfjsExport & { files: string[] }> {
+  checkPath('dir', dir);
   return writeTfjs(dir, exportTfjs(model, { info }));
 }
 
@@ -104,6 +105,7 @@ export function tfjsOf({ path, text, json, weights }: ModelFiles, options: { los
 
 /** Writes the model as an ONNX file, whole (see exportOnnx for the options). */
 export async function saveOnnx(path: string, model: Model, options: OnnxOptions = {}): Promise<void> {
+  checkPath('path', path);
   await writeWhole(path, exportOnnx(model, options));
 }
 

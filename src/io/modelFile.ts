@@ -2,7 +2,7 @@ import type { Task } from '../csv.js';
 import { BackpropError, fail, knownKeys, show } from '../errors.js';
 import { checkClasses, isCategorical } from '../classes.js';
 import { checkThreshold } from '../metrics.js';
-import { Model, type TrainingState, type Weights } from '../model.js';
+import { checkModel, Model, type TrainingState, type Weights } from '../model.js';
 import type { Scaler } from '../scaler.js';
 import { checkSpec, layerSpecs, lossSpec, parameterCount, widths, type LayerSpec, type Loss, type LossSpec, type Network } from '../spec.js';
 import { LOSS_ROWS } from '../operations/losses.js';
@@ -89,6 +89,7 @@ const REQUIRED = ['format', 'version', 'task', 'features', 'target', 'threshold'
 
 /** A loss's task as a model file says it: its row's, the two kinds of classifier as one. */
 export function taskOf(loss: Loss): Task {
+  if (typeof loss !== 'string' || !Object.hasOwn(LOSS_ROWS, loss)) fail('loss', `expected a loss's name (${Object.keys(LOSS_ROWS).join(', ')}), got ${show(loss)}`);
   return LOSS_ROWS[loss].task === 'regression' ? 'regression' : 'classification';
 }
 
@@ -109,6 +110,7 @@ export function modelToText(model: Model, info: ModelInfo): string {
  * block's text comes in chunks, so that no piece is much larger than a few hundred kilobytes.
  */
 export function* modelChunks(model: Model, info: ModelInfo): Generator<string> {
+  checkModel('model', model);
   const { inputs, loss } = model.network;
   const checked = modelInfo('info', info, model.network);
   const params = model.getParams();
@@ -313,6 +315,9 @@ type Shape = { inputs: number; loss: string; layers: readonly { units: number }[
  * and ONNX exports (columnInfo) and their readers all go through it.
  */
 export function modelInfo(prefix: string, info: ModelInfo, network: { inputs: number; loss: string; layers: readonly { units: number }[] }): LoadedInfo {
+  if (typeof prefix !== 'string') fail('prefix', `expected the info's name for messages (a string), got ${show(prefix)}`);
+  const n = network as Partial<Shape> | null;
+  if (typeof n !== 'object' || n === null || typeof n.inputs !== 'number' || typeof n.loss !== 'string' || !Array.isArray(n.layers)) fail('network', `expected a network's shape ({ inputs, loss, layers }: a Model's network), got ${show(network)}`);
   return checkInfo(prefix, info, network, true) as LoadedInfo;
 }
 

@@ -4,7 +4,7 @@
 // in float64 (the weights exactly) or float32 (what most runtimes and every accelerator want). Written
 // with the few protobuf encoders in src/io/protobuf.ts, so no runtime dependency. Field numbers are
 // onnx.proto's.
-import type { Model } from '../model.js';
+import { checkModel, type Model } from '../model.js';
 import { knownOptions, oneOf } from '../errors.js';
 import { columnInfo, type ColumnInfo, type ModelInfo } from './modelFile.js';
 import { onnxActivation, PREVIOUS } from './activationNames.js';
@@ -76,6 +76,7 @@ export function onnxScalerNotes(model: Model): string[] {
  * regression trained on a standardized target, outputs in the target's units (its scaler's nodes last).
  */
 export function exportOnnx(model: Model, options: OnnxOptions = {}): Uint8Array {
+  checkModel('model', model);
   knownOptions(options, ['precision', 'info']);
   const precision = oneOf('precision', options.precision ?? 'float64', ONNX_PRECISIONS);
   const info = options.info === undefined ? undefined : columnInfo('info', options.info, model.network);

@@ -6,7 +6,7 @@ import type { Activation, DenseLayer, Initializer, LayerSpec, Loss, LossSpec, Re
 import { LOSS_LIST } from '../operations/losses.js';
 import { hasNone } from '../operations/rows.js';
 import { LOSSES, lossSpec } from '../spec.js';
-import { Model, type Weights } from '../model.js';
+import { checkModel, Model, type Weights } from '../model.js';
 import { columnInfo, notJson, type ColumnInfo, type ModelInfo } from './modelFile.js';
 import { concat } from './bytes.js';
 import { fromTfjsActivation, tfjsActivation } from './activationNames.js';
@@ -113,6 +113,7 @@ export function tfjsLayers(model: Model): { layers: DenseLayer[]; weights: Weigh
  * modelFromTfjs.
  */
 export function exportTfjs(model: Model, options: { weightsPath?: string; info?: Omit<ModelInfo, 'training'> } = {}): TfjsExport {
+  checkModel('model', model);
   knownOptions(options, ['weightsPath', 'info']);
   const weightsPath = options.weightsPath ?? TFJS_WEIGHTS_FILE;
   if (typeof weightsPath !== 'string' || weightsPath === '') fail('weightsPath', `expected the weights file's name, got ${show(weightsPath)}`);

@@ -4,7 +4,7 @@
 import { checkFeatures, classLabels } from '../modelFile.js';
 import { fail, knownOptions, oneOf, show } from '../../errors.js';
 import { checkThreshold } from '../../metrics.js';
-import type { Model } from '../../model.js';
+import { checkModel, type Model } from '../../model.js';
 import { LOSS_ROWS } from '../../operations/losses.js';
 import type { Scaler } from '../../scaler.js';
 import type { Activation } from '../../spec.js';
@@ -58,6 +58,7 @@ const OPTIONS = ['format', 'featureNames', 'classes', 'threshold', 'commonjs', '
 
 /** Checks the options and reads what the export needs from the model. */
 export function planOf(model: Model, options: StandaloneOptions): Plan {
+  checkModel('model', model);
   knownOptions(options, OPTIONS);
   oneOf('format', options.format, STANDALONE_FORMATS);
   const { network } = model;
