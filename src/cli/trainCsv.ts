@@ -241,6 +241,21 @@ export function holdOut(run: { data: CsvData; kind: Kind; width: number }, seed:
     : folds ? foldRows(run.data.rows, { ...folds, seed, stratify }) : undefined;
 }
 
+/**
+ * What a model file of a CSV run keeps of how it was trained, which `--resume` reads back: the data (its
+ * name, rows and fingerprint), the flags as given that are not fit options, and the fit's options.
+ * Epochs count from 1 here, as the report says them. `train` and `search --save` write it.
+ */
+export function trainingRecord(v: Values, run: { source: Source; data: CsvData; fingerprint: string; fit: FitOptions; options: ModelFitOptions }, epochsRun: number, bestEpoch: number | undefined) {
+  const { source, data, fingerprint, fit, options } = run;
+  const { split, folds } = holdOutFlags(v);
+  return {
+    data: source.name, rows: data.rows, fingerprint, init: v.init ?? null, weights: v.weights ?? null, ...fit, standardize: options.standardize, standardizeTarget: options.standardizeTarget,
+    validationSplit: split ?? null, ...folds, earlyStopping: v['early-stopping'] ?? null, classWeight: v['class-weight'] ?? null, sampleWeight: v['sample-weight'] ?? null,
+    epochsRun, bestEpoch: bestEpoch === undefined ? null : bestEpoch + 1,
+  };
+}
+
 /** What a model file of a CSV run says of its columns: the features, the target(s) or classes, the threshold. */
 export function columnsOf(data: CsvData, threshold: number | undefined): Omit<ModelInfo, 'training'> {
   return { features: data.features, target: data.target, ...(data.targets.length > 1 ? { targets: data.targets } : {}), ...(data.classes ? { classes: data.classes } : {}), threshold };
@@ -345,11 +360,7 @@ export async function trainCsv(flags: Values, path: string | undefined): Promise
   // What --save and --checkpoint write: the model, its columns and the run's settings (which --resume reads back).
   const fileInfo = (bestEpoch: number | undefined) => ({
     ...columnsOf(data, threshold),
-    training: {
-      data: source.name, rows: data.rows, fingerprint, init: v.init ?? null, weights: v.weights ?? null, ...fit, standardize: options.standardize, standardizeTarget: options.standardizeTarget,
-      // Epochs count from 1 here, as the report below says them.
-      validationSplit: split ?? null, ...folds, earlyStopping: v['early-stopping'] ?? null, classWeight: v['class-weight'] ?? null, sampleWeight: v['sample-weight'] ?? null, epochsRun: model.getTrainingState()?.epoch ?? 0, bestEpoch: bestEpoch === undefined ? null : bestEpoch + 1,
-    },
+    training: trainingRecord(v, { source, data, fingerprint, fit, options }, model.getTrainingState()?.epoch ?? 0, bestEpoch),
   });
   const checkpoint = async (epoch: number) => {
     if (typeof v.checkpoint === 'string' && (epoch + 1) % every === 0) await writeWhole(v.checkpoint, modelChunks(model, fileInfo(undefined)));
