@@ -256,7 +256,7 @@ describe('backprop search', () => {
     // Every flag of train's is the search's: passed on, its own (the grid, --folds, --threads, --save), or refused saying why.
     const own = flagsOf(searchCommand);
     for (const name of Object.keys(flagsOf(train))) expect(Object.keys(own)).toContain(name);
-    const labels = rows.map(([a, b]) => [a, b, a! + b! > 0.3 ? 1 : 0]);
+    const labels = rows.map(([a, b]) => [a!, b!, a! + b! > 0.3 ? 1 : 0]);
     writeFileSync(join(dir, 'labels.csv'), formatCsv(['a', 'b', 'y'], labels));
     const shared = ['--class-weight', '0=1,1=3', '--beta2', '0.99', '--clipnorm', '1', '--reduce-lr-on-plateau', 'factor=0.5,patience=1', '--activation', 'leakyRelu', '--alpha', '0.1'];
     const r = cli(['search', 'labels.csv', '--target', 'y', '--layers', '4,1', '--optimizer', 'adam,nadam', '--lr', '0.05', '--folds', '2', '--epochs', '6', '--threads', '1', ...shared, '--out', 'shared.csv', '--save', 'shared.json']);

@@ -86,7 +86,9 @@ export function lossChart(history: LossHistory, color = process.stdout.isTTY ===
     format: (v) => num(log ? 10 ** ((v + base) / half) : (v + base) / half, 3).padStart(10),
   });
   const key = series.length > 1 ? `${paint('──', asciichart.blue, color)} training   ${paint('──', asciichart.yellow, color)} validation` : `${paint('──', asciichart.blue, color)} training`;
-  const axis = `epochs 1–${history.loss.length}${every > 1 ? ` (one column per ${every} epochs)` : ''}${log ? ', log scale' : ''}`;
+  // a continued fit's epochs are its own (history.epoch counts from the run's start)
+  const first = (history.epoch[0] ?? 0) + 1;
+  const axis = `epochs ${first}–${first + history.loss.length - 1}${every > 1 ? ` (one column per ${every} epochs)` : ''}${log ? ', log scale' : ''}`;
   return `${chart}\n${' '.repeat(12)}${axis}   ${key}`;
 }
 

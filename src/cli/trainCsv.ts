@@ -13,7 +13,7 @@ import { readHeader } from '../csvFile.js';
 import { extent } from '../extent.js';
 import type { ModelFiles } from '../io/files.js';
 import { LOSS_LIST, LOSS_ROWS, type Loss, type LossRow } from '../operations/losses.js';
-import { layerSpecs, lossName } from '../spec.js';
+import { layerSpecs, lossName, lossSpec } from '../spec.js';
 import { checkOutputs, writeOutputs, writeWhole, type Output } from './outputs.js';
 import { resumeRun, rowsFingerprint, type Resumed } from './resume.js';
 import { lossChart, Progress } from './progress.js';
@@ -97,8 +97,8 @@ function resumedSpec(resumed: Resumed, rows: number, fingerprint: string, source
   const { model, file } = resumed;
   if (resumed.rows !== rows) fail('--resume', `${file} was trained on ${count(resumed.rows, 'row')}; this data has ${count(rows, 'row')}`);
   if (resumed.fingerprint !== undefined && resumed.fingerprint !== fingerprint) fail('--resume', `${file} was trained on other rows than ${source} holds (as many, other values): give the data it was trained on`);
-  const { inputs, loss } = model.network;
-  return { inputs, layers: layerSpecs(model.network), loss };
+  // the loss with its parameter (labelSmoothing, delta), as the run's --loss gave it
+  return { inputs: model.network.inputs, layers: layerSpecs(model.network), loss: lossSpec(model.network) };
 }
 
 /** What a CSV run learns: numbers, 0/1 (a sigmoid output), or k class labels (a softmax output). */
@@ -419,10 +419,11 @@ export async function trainCsv(flags: Values, path: string | undefined): Promise
 }
 
 function report(history: History, fit: FitOptions, metrics: Record<string, Metrics>, options: ModelFitOptions, table: string, classes: string[] | undefined, labels: Float64Array | undefined, start: number): void {
-  const ran = history.loss.length;
+  const ran = history.loss.length, last = start + ran;
   if (history.bestEpoch !== undefined) {
-    console.log(start + ran < fit.epochs! ? `stopped early after epoch ${ran}: the validation loss last improved at epoch ${history.bestEpoch + 1}, whose weights the model keeps`
-      : `ran all ${count(ran, 'epoch')}; the model keeps the weights of epoch ${history.bestEpoch + 1}, the lowest validation loss`);
+    // epochs counted from the run's start, a resumed run's too
+    console.log(last < fit.epochs! ? `stopped early after epoch ${last}: the validation loss last improved at epoch ${history.bestEpoch + 1}, whose weights the model keeps`
+      : `ran ${start ? `epochs ${start + 1}–${last}` : `all ${count(ran, 'epoch')}`}; the model keeps the weights of epoch ${history.bestEpoch + 1}, the lowest validation loss`);
   }
   const scaled = options.standardizeTarget ? ' (of the standardized target)' : '';
   console.log(`\nloss per epoch${scaled} (final: training ${num(history.loss[ran - 1]!, 4)}${history.valLoss ? `, validation ${num(history.valLoss[ran - 1]!, 4)}` : ''})`);
