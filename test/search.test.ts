@@ -279,6 +279,14 @@ describe('backprop search', () => {
     expect(resumed.weights).toEqual(ten.weights);
   });
 
+  it('says when a class has fewer rows than folds: the folds without one of its rows tell nothing of it', () => {
+    writeFileSync(join(dir, 'rare.csv'), formatCsv(['a', 'b', 'y'], rows.map(([a, b], r) => [a!, b!, r < 2 ? 1 : 0])));
+    const r = cli(['search', 'rare.csv', '--target', 'y', '--folds', '3', '--epochs', '1', '--threads', '1']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('\nhint: class 1 has 2 rows, fewer than the 3 folds: 1 fold holds none of it out, where a metric of it (its recall, F1) counts 0; --folds 2 holds one out in each\n');
+    expect(cli(['search', 'rare.csv', '--target', 'y', '--folds', '2', '--epochs', '1', '--threads', '1']).stdout).not.toContain('hint:');
+  });
+
   it('refuses a bad grid naming the flag, before any output is written', () => {
     const base = ['search', 'data.csv', '--target', 'y', '--folds', '3', '--out', 'never.csv'];
     const refused = (args: string[]) => { const r = cli([...base, ...args]); expect(r.code).toBe(1); return r.stderr.trim(); };

@@ -151,6 +151,8 @@ async function runSearch(v: Values, positionals: string[]): Promise<void> {
   const workers = Math.min(threads === 'auto' ? availableParallelism() : threads, fits);
   console.log(`${run.source.name}: ${count(data.rows, 'row')}; ${count(data.features.length, 'feature')} → ${data.targets.join(', ')} (${kind})`);
   console.log(`${count(grid.length, 'setting')} × ${count(seeds.length, 'seed')}${folds ? ` × ${folds} folds` : ''} = ${count(fits, 'fit')} on ${count(workers, 'worker')}\n`);
+  const rare = folds === undefined || kind === 'regression' || data.targets.length > 1 ? undefined : rareClass(data.y, data.classes ?? ['0', '1'], folds);
+  if (rare) console.log(`hint: class ${rare.label} has ${count(rare.rows, 'row')}, fewer than the ${folds} folds: ${count(folds! - rare.rows, 'fold holds', 'folds hold')} none of it out, where a metric of it (its recall, F1) counts 0${rare.rows >= 2 ? `; --folds ${rare.rows} holds one out in each` : ''}\n`);
   const bar = new TrialsBar(process.stdout.isTTY === true);
   let results: TrialResult[][];
   try {
@@ -231,6 +233,15 @@ function gridOf(v: Values, moreLayers: string[]): Setting[] {
 function layerLists(text: string | boolean | undefined, more: string[]): string[] {
   if (typeof text !== 'string' || text.trim() === '') fail('--layers', 'expected lists of units like 8,1 16,8,1');
   return [...text.trim().split(/\s+/), ...more];
+}
+
+/** The class with the fewest rows (`y`: class indices), when it has fewer than `folds`: stratified folds cannot each hold one out. */
+function rareClass(y: Float64Array, classes: readonly string[], folds: number): { label: string; rows: number } | undefined {
+  const rows = new Array<number>(classes.length).fill(0);
+  for (const k of y) rows[k]!++;
+  let fewest = 0;
+  for (let k = 1; k < rows.length; k++) if (rows[k]! < rows[fewest]!) fewest = k;
+  return rows[fewest]! < folds ? { label: classes[fewest]!, rows: rows[fewest]! } : undefined;
 }
 
 /** `--seeds 0-4`, `0,3,7`, `0-2,9`: whole numbers ≥ 0, each once. */
