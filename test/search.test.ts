@@ -2,7 +2,10 @@
 // labels' shares; a search whose rows are the same to the bit on 1 and 2 workers; each trial equal to
 // the plain in-thread Model.fit it stands for; the CLI's printed train commands reproducing each
 // trial's numbers to the bit, and its saved model equal to train's; bad grids refused by name.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -277,6 +280,23 @@ describe('backprop search', () => {
     expect(cli([...command.slice(1).map((w, i, all) => (all[i - 1] === '--epochs' ? '10' : w)), '--save', 'ten.json']).code).toBe(0);
     const [resumed, ten] = ['resumed.json', 'ten.json'].map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')));
     expect(resumed.weights).toEqual(ten.weights);
+  });
+
+  it('a Ctrl-C while --save retrains the best setting keeps the table, whole, and begins no model file', async () => {
+    // the fits stop after their second epoch (no improvement of 1 in a standardized loss); the retrain has a million to run
+    const args = ['search', 'data.csv', '--target', 'y', '--layers', '4,1', '--validation-split', '0.2', '--epochs', '1000000', '--early-stopping', 'patience=1,minDelta=1', '--threads', '1', '--out', 'kept.csv', '--save', 'never.json'];
+    const child = spawn(process.execPath, [fileURLToPath(new URL('../dist/cli.js', import.meta.url)), ...args], { cwd: dir });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      if (out.includes('retrained on every row')) return;
+      out += d;
+      if (out.includes('retrained on every row')) child.kill('SIGINT');
+    });
+    const [code, signal] = await once(child, 'exit');
+    expect(code === 130 || signal === 'SIGINT', `${code} ${signal}`).toBe(true);
+    expect(parseCsv(readFileSync(join(dir, 'kept.csv'), 'utf8')).rows).toHaveLength(1);
+    expect(existsSync(join(dir, 'never.json'))).toBe(false);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
   it('says when a class has fewer rows than folds: the folds without one of its rows tell nothing of it', () => {

@@ -5,7 +5,7 @@
 import { availableParallelism } from 'node:os';
 import cliProgress from 'cli-progress';
 import {
-  BackpropError, formatCsv, Model, modelToText, rankRows, runTrials, SEARCH_METRICS, type TrialResult, type TrialSpec,
+  BackpropError, formatCsv, Model, modelToText, rankRows, runTrials, SEARCH_METRICS, type History, type TrialResult, type TrialSpec,
 } from '../node.js';
 import { count, fail, oneOf, show } from '../errors.js';
 import { OPTIMIZERS } from '../optimizerSettings.js';
@@ -14,6 +14,7 @@ import { checkSpec, lossName } from '../spec.js';
 import { checkTrialFit } from '../trial.js';
 import { flagsOf, list, number, type Command, type FlagGroup, type Flags, type Values } from './args.js';
 import { checkOutputs, writeOutputs, type Output } from './outputs.js';
+import { Progress } from './progress.js';
 import { num, table } from './report.js';
 import { rowsFingerprint } from './resume.js';
 import { inFlagWords } from './run.js';
@@ -174,36 +175,41 @@ async function runSearch(v: Values, positionals: string[]): Promise<void> {
   ])));
 
   const best = rows[0]!;
-  const text = {
-    out: () => formatCsv(
-      ['rank', ...columns, 'seed', ...(folds ? ['fold'] : []), 'epochs', 'val_loss', ...(metric === 'loss' ? [] : [`val_${metric}`]), `${metric}_mean`, `${metric}_std`, 'diverged', 'command'],
-      rows.flatMap((r) => r.trials.map((t) => [
-        r.rank, ...columns.map((c) => r.setting[c]!), t.seed, ...(folds ? [t.fold!] : []), t.epochs, String(t.loss),
-        ...(metric === 'loss' ? [] : [t.metrics ? String((t.metrics as unknown as Record<string, number>)[metric]) : 'NaN']),
-        String(r.mean), String(r.std), t.diverged ?? '', command(r.setting, t.seed, t.fold),
-      ])),
-    ),
-    save: () => saved!,
-  };
+  const tableCsv = () => formatCsv(
+    ['rank', ...columns, 'seed', ...(folds ? ['fold'] : []), 'epochs', 'val_loss', ...(metric === 'loss' ? [] : [`val_${metric}`]), `${metric}_mean`, `${metric}_std`, 'diverged', 'command'],
+    rows.flatMap((r) => r.trials.map((t) => [
+      r.rank, ...columns.map((c) => r.setting[c]!), t.seed, ...(folds ? [t.fold!] : []), t.epochs, String(t.loss),
+      ...(metric === 'loss' ? [] : [t.metrics ? String((t.metrics as unknown as Record<string, number>)[metric]) : 'NaN']),
+      String(r.mean), String(r.std), t.diverged ?? '', command(r.setting, t.seed, t.fold),
+    ])),
+  );
+  // The table is written before the model is retrained for --save, which can take as long as a fit of
+  // every row: a Ctrl-C then keeps the search's result (the model's file is not begun).
+  let { written, failed } = await writeOutputs(outputs.filter((o) => o.flag === '--out').map((output) => ({ output, text: tableCsv })));
   // The best setting retrained on every row, as train trains it with the flags it prints: no row is left
   // to validate on, so nothing stops early, and a plateau of the validation loss is not watched (Keras's
   // ReduceLROnPlateau does nothing without its monitor; train refuses to watch what it lacks).
-  let saved: string | undefined;
-  if (typeof v.save === 'string' && !Number.isNaN(best.mean)) {
+  const save = outputs.find((o) => o.flag === '--save');
+  if (save && Number.isNaN(best.mean)) failed.push('--save: every setting diverged in at least one fit; no model was saved');
+  else if (save) {
     const plateau = trialOf(best.setting, seeds[0]!).fit.reduceLROnPlateau;
     const unwatched: Values = { 'early-stopping': undefined, ...((plateau?.monitor ?? 'val_loss').startsWith('val_') ? { 'reduce-lr-on-plateau': undefined } : {}) };
     const flags = { ...shared, ...best.setting, seed: String(seeds[0]), ...unwatched };
     const { spec, fit } = csvSettings(flags, run);
     const options = csvFitOptions(flags, run, fit);
-    const model = new Model({ ...spec, seed: fit.seed });
-    const history = await model.fit(data.x, y, options);
-    const training = { ...trainingRecord(flags, { ...run, fingerprint: rowsFingerprint([data.x, y, data.weights]), fit, options }, history.loss.length, undefined), search: { metric, mean: best.mean, std: best.std } };
-    saved = modelToText(model, { ...columnsOf(data, options.threshold), training });
     console.log(`\nthe model saved is rank 1 retrained on every row: ${trainCommand({ ...v, ...unwatched, 'validation-split': undefined }, path, { ...best.setting, seed: String(seeds[0]) })}`);
+    const model = new Model({ ...spec, seed: fit.seed });
+    const progress = new Progress(fit.epochs!, data.rows, process.stdout.isTTY === true);
+    let history: History;
+    try {
+      history = await model.fit(data.x, y, { ...options, onEpochEnd: (epoch, logs) => progress.epochEnd(epoch, logs) });
+    } finally {
+      progress.stop();
+    }
+    const training = { ...trainingRecord(flags, { ...run, fingerprint: rowsFingerprint([data.x, y, data.weights]), fit, options }, history.loss.length, undefined), search: { metric, mean: best.mean, std: best.std } };
+    const file = await writeOutputs([{ output: save, text: () => modelToText(model, { ...columnsOf(data, options.threshold), training }) }]);
+    [written, failed] = [written.concat(file.written), failed.concat(file.failed)];
   }
-  const unsaved = typeof v.save === 'string' && saved === undefined ? [`--save: every setting diverged in at least one fit; no model was saved`] : [];
-  const { written, failed } = await writeOutputs(outputs.filter((o) => o.flag !== '--save' || saved !== undefined).map((output) => ({ output, text: text[output.flag.slice(2) as keyof typeof text] })));
-  for (const message of unsaved) failed.push(message);
   if (written.length) console.log(`\nwrote ${written.join(', ')}`);
   if (failed.length) throw new BackpropError('search', `${failed.join('; ')}${written.length ? `; wrote ${written.join(', ')}` : ''}`);
 }
