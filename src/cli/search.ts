@@ -62,8 +62,11 @@ const REFUSED_FLAGS: FlagGroup = {
   scope: { applies: () => false, refusal: (flag) => REFUSED[flag]! },
 };
 
-/** Train's flags a search passes on to every trial unchanged: every one but its own (the grid's, --folds, --threads, --save) and those it refuses. */
-const SHARED: Flags = Object.fromEntries(Object.entries(flagsOf(train)).filter(([name]) => !Object.hasOwn(REFUSED, name) && !Object.hasOwn({ ...GRID_FLAGS, ...VALIDATION_FLAGS, ...RUN_FLAGS }, name)));
+/** The search's own flags of train's names: the grid's, --folds, --validation-split, --threads (its workers), --save. */
+const OWN: Flags = { ...GRID_FLAGS, ...VALIDATION_FLAGS, ...RUN_FLAGS };
+
+/** Train's flags a search passes on to every trial unchanged: every one but its own and those it refuses. */
+const SHARED: Flags = Object.fromEntries(Object.entries(flagsOf(train)).filter(([name]) => !Object.hasOwn(REFUSED, name) && !Object.hasOwn(OWN, name)));
 // Of the datasets, a search takes the one that runs as a CSV file.
 SHARED.dataset = { value: 'blobs3', help: 'instead of a CSV file: three classes of 2 features, run as a CSV file would (train --dataset blobs3)' };
 
