@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { lossChart } from '../src/cli/progress.js';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { lossChart, Progress } from '../src/cli/progress.js';
 import { loadWasm, lossChartSvg, Model, modelFromFile, modelToText, type EngineKind, type History, type LayerSpec, type ModelFitOptions, type ModelOptions } from '../src/node.js';
 import { seeded } from '../src/random.js';
 import { randomRows, runCli } from './helpers.js';
@@ -216,6 +216,19 @@ describe('backprop train --checkpoint, --resume', () => {
     const ticks = [...svg.matchAll(/text-anchor="middle"[^>]*>(\d+)<\/text>/g)].map((m) => Number(m[1]));
     expect(Math.min(...ticks)).toBe(11);
     expect(Math.max(...ticks)).toBe(14);
+    // the progress bar on a terminal: the run's epoch of the run's epochs
+    const tty = process.stdout.isTTY, writes: string[] = [];
+    process.stdout.isTTY = true;
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((text: string | Uint8Array) => { writes.push(String(text)); return true; });
+    try {
+      const bar = new Progress(1_000_000 - 300, 10, true, 300);
+      for (let epoch = 0; epoch < 2; epoch++) await bar.epochEnd(epoch, { epoch: 300 + epoch, loss: 1 } as never);
+      bar.stop();
+    } finally {
+      write.mockRestore();
+      process.stdout.isTTY = tty;
+    }
+    expect(writes.join('')).toContain('epoch 302/1000000 ');
     // a best epoch before the continued fit's first is not drawn (it would be off the chart)
     expect(lossChartSvg({ ...history, bestEpoch: 4 })).not.toContain('best epoch');
     const flags = ['--dataset', 'blobs3', '--loss', 'categoricalCrossentropy,labelSmoothing=0.1'];

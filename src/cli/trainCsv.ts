@@ -356,7 +356,7 @@ export async function trainCsv(flags: Values, path: string | undefined): Promise
   // printed; the rows, already checked as read, are not read again before the fit.
   checkFit(model.network, options);
   const start = options.initialEpoch!;
-  const progress = new Progress(fit.epochs! - start, trained, !v.json && process.stdout.isTTY === true);
+  const progress = new Progress(fit.epochs! - start, trained, !v.json && process.stdout.isTTY === true, start);
   // What --save and --checkpoint write: the model, its columns and the run's settings (which --resume reads back).
   const fileInfo = (bestEpoch: number | undefined) => ({
     ...columnsOf(data, threshold),
