@@ -253,6 +253,17 @@ describe('backprop train --checkpoint, --resume', () => {
     expect(trained('renamed.json')).toEqual(trained('whole.json'));
   });
 
+  it('a run that held out a fold (--folds K --fold I) resumes holding out the same rows, its flags left out; another fold is refused', () => {
+    const FOLD = ['data.csv', '--target', 'y', '--layers', '8,1', '--folds', '4', '--fold', '2'];
+    expect(runCli(dir, ['train', ...FOLD, '--epochs', '4', '--save', 'fold-whole.json']).code).toBe(0);
+    expect(runCli(dir, ['train', ...FOLD, '--epochs', '2', '--checkpoint', 'fold-two.json']).code).toBe(0);
+    const r = runCli(dir, ['train', 'data.csv', '--resume', 'fold-two.json', '--epochs', '4', '--save', 'fold-continued.json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('; 75 validation rows;');
+    expect(trained('fold-continued.json')).toEqual(trained('fold-whole.json'));
+    expect(runCli(dir, ['train', 'data.csv', '--resume', 'fold-two.json', '--epochs', '4', '--fold', '1']).stderr).toBe('backprop: --fold: fold-two.json was trained with --fold 2; --resume continues that run as it was (leave --fold out)\n');
+  });
+
   it('a run on a built-in dataset resumes without naming it', () => {
     expect(runCli(dir, ['train', '--dataset', 'blobs3', '--epochs', '6', '--save', 'blobs-whole.json']).code).toBe(0);
     expect(runCli(dir, ['train', '--dataset', 'blobs3', '--epochs', '2', '--checkpoint', 'blobs-two.json']).code).toBe(0);

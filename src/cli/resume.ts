@@ -71,6 +71,9 @@ export async function resumeRun(file: string, v: Values, path: string | undefine
     standardize: t.standardize === true ? true : undefined,
     'raw-target': task === 'regression' && t.standardizeTarget === false ? true : undefined,
     'validation-split': text(t.validationSplit),
+    // the fold held out (train --folds K --fold I): the same rows validate, the others train
+    folds: text(t.folds),
+    fold: text(t.fold),
     'early-stopping': text(t.earlyStopping),
     threshold: binary ? text(info.threshold) : undefined,
     optimizer: text(t.optimizer),
