@@ -23,10 +23,13 @@ export function lossChartSvg(history: LossHistory, title = 'Loss per epoch'): st
   const [lo, hi] = extent(series.flatMap((s) => s.values));
   // Losses often fall by orders of magnitude: a log scale keeps the late epochs readable.
   const log = lo > 0 && hi / lo > 30;
-  const x = linear(1, Math.max(n, 2), M.left, W - M.right, ticks(1, Math.max(n, 2), 8).filter(Number.isInteger));
+  // A continued fit's epochs are its own: history.epoch counts from the run's start.
+  const first = Number.isSafeInteger(history.epoch?.[0]) ? history.epoch[0]! + 1 : 1, last = first + n - 1;
+  const x = linear(first, Math.max(last, first + 1), M.left, W - M.right, ticks(first, Math.max(last, first + 1), 8).filter(Number.isInteger));
   const y = log ? logarithmic(lo, hi, H - M.bottom, M.top) : linear(Math.min(lo, 0), hi, H - M.bottom, M.top, ticks(Math.min(lo, 0), hi, 6));
-  const lines = series.map((s) => `<polyline fill="none" stroke="${s.color}" stroke-width="2"${s.dash} points="${s.values.map((v, e) => `${f(x.at(e + 1))},${f(y.at(v))}`).join(' ')}"/>`);
-  const best = history.bestEpoch === undefined ? [] : bestMarker(x.at(history.bestEpoch + 1), history.bestEpoch + 1 > n / 2, history.bestEpoch + 1);
+  const lines = series.map((s) => `<polyline fill="none" stroke="${s.color}" stroke-width="2"${s.dash} points="${s.values.map((v, e) => `${f(x.at(e + first))},${f(y.at(v))}`).join(' ')}"/>`);
+  // a best epoch before a continued fit's first is off the chart
+  const best = history.bestEpoch === undefined || history.bestEpoch + 1 < first ? [] : bestMarker(x.at(history.bestEpoch + 1), history.bestEpoch + 1 > (first + last) / 2, history.bestEpoch + 1);
   const legend = series.map((s, i) => {
     const lx = W - M.right - 150, ly = M.top + 14 + i * 18;
     return `<line x1="${lx}" x2="${lx + 24}" y1="${ly - 4}" y2="${ly - 4}" stroke="${s.color}" stroke-width="2"${s.dash}/><text x="${lx + 30}" y="${ly}" font-size="12" fill="${INK}">${s.name}</text>`;

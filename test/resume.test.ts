@@ -8,8 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { loadWasm, Model, modelFromFile, modelToText, type EngineKind, type History, type LayerSpec, type ModelFitOptions, type ModelOptions } from '../src/node.js';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { lossChart, Progress } from '../src/cli/progress.js';
+import { loadWasm, lossChartSvg, Model, modelFromFile, modelToText, type EngineKind, type History, type LayerSpec, type ModelFitOptions, type ModelOptions } from '../src/node.js';
 import { seeded } from '../src/random.js';
 import { randomRows, runCli } from './helpers.js';
 
@@ -200,7 +201,39 @@ describe('backprop train --checkpoint, --resume', () => {
     const r = runCli(dir, ['train', 'data.csv', '--resume', 'three.json', '--epochs', '8', '--save', 'continued.json']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('continuing three.json from epoch 4');
+    // its report counts the run's epochs, not the continued fit's 5
+    expect(r.stdout).toMatch(/\nran epochs 4–8; the model keeps the weights of epoch \d, the lowest validation loss\n/);
+    expect(r.stdout).toContain('epochs 4–8   ');
     expect(trained('continued.json')).toEqual(trained('whole.json'));
+  });
+
+  it("a continued fit's charts count its epochs from the run's start; its loss is said with its parameter", async () => {
+    const history = { epoch: [10, 11, 12, 13], loss: [0.4, 0.3, 0.35, 0.32], valLoss: [0.5, 0.45, 0.47, 0.5], bestEpoch: 11 };
+    expect(lossChart(history, false)).toContain('epochs 11–14   ');
+    const svg = lossChartSvg(history);
+    expect(svg).toContain('best epoch 12');
+    // the epoch axis's ticks: 11 to 14, at the chart's left and right edges (not 1 to 4)
+    const ticks = [...svg.matchAll(/text-anchor="middle"[^>]*>(\d+)<\/text>/g)].map((m) => Number(m[1]));
+    expect(Math.min(...ticks)).toBe(11);
+    expect(Math.max(...ticks)).toBe(14);
+    // the progress bar on a terminal: the run's epoch of the run's epochs
+    const tty = process.stdout.isTTY, writes: string[] = [];
+    process.stdout.isTTY = true;
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((text: string | Uint8Array) => { writes.push(String(text)); return true; });
+    try {
+      const bar = new Progress(1_000_000 - 300, 10, true, 300);
+      for (let epoch = 0; epoch < 2; epoch++) await bar.epochEnd(epoch, { epoch: 300 + epoch, loss: 1 } as never);
+      bar.stop();
+    } finally {
+      write.mockRestore();
+      process.stdout.isTTY = tty;
+    }
+    expect(writes.join('')).toContain('epoch 302/1000000 ');
+    // a best epoch before the continued fit's first is not drawn (it would be off the chart)
+    expect(lossChartSvg({ ...history, bestEpoch: 4 })).not.toContain('best epoch');
+    const flags = ['--dataset', 'blobs3', '--loss', 'categoricalCrossentropy,labelSmoothing=0.1'];
+    expect(runCli(dir, ['train', ...flags, '--epochs', '2', '--checkpoint', 'smooth.json']).stdout).toContain(', categoricalCrossentropy,labelSmoothing=0.1; ');
+    expect(runCli(dir, ['train', ...flags, '--resume', 'smooth.json', '--epochs', '3']).stdout).toContain(', categoricalCrossentropy,labelSmoothing=0.1; ');
   });
 
   it('refuses settings that differ from the saved run, naming the flag', () => {
@@ -218,6 +251,17 @@ describe('backprop train --checkpoint, --resume', () => {
     writeFileSync(join(dir, 'renamed.csv'), readFileSync(join(dir, 'data.csv')));
     expect(runCli(dir, ['train', 'renamed.csv', '--resume', 'three.json', '--epochs', '8', '--save', 'renamed.json']).code).toBe(0);
     expect(trained('renamed.json')).toEqual(trained('whole.json'));
+  });
+
+  it('a run that held out a fold (--folds K --fold I) resumes holding out the same rows, its flags left out; another fold is refused', () => {
+    const FOLD = ['data.csv', '--target', 'y', '--layers', '8,1', '--folds', '4', '--fold', '2'];
+    expect(runCli(dir, ['train', ...FOLD, '--epochs', '4', '--save', 'fold-whole.json']).code).toBe(0);
+    expect(runCli(dir, ['train', ...FOLD, '--epochs', '2', '--checkpoint', 'fold-two.json']).code).toBe(0);
+    const r = runCli(dir, ['train', 'data.csv', '--resume', 'fold-two.json', '--epochs', '4', '--save', 'fold-continued.json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('; 75 validation rows;');
+    expect(trained('fold-continued.json')).toEqual(trained('fold-whole.json'));
+    expect(runCli(dir, ['train', 'data.csv', '--resume', 'fold-two.json', '--epochs', '4', '--fold', '1']).stderr).toBe('backprop: --fold: fold-two.json was trained with --fold 2; --resume continues that run as it was (leave --fold out)\n');
   });
 
   it('a run on a built-in dataset resumes without naming it', () => {

@@ -2,7 +2,10 @@
 // labels' shares; a search whose rows are the same to the bit on 1 and 2 workers; each trial equal to
 // the plain in-thread Model.fit it stands for; the CLI's printed train commands reproducing each
 // trial's numbers to the bit, and its saved model equal to train's; bad grids refused by name.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -12,6 +15,9 @@ import { setCoreCount } from '../src/cores.js';
 import { MODEL_FIT_OPTIONS } from '../src/fitOptions.js';
 import { setDefaultWorker, type WorkerFactory } from '../src/worker/client.js';
 import { seeded } from '../src/random.js';
+import { flagsOf } from '../src/cli/args.js';
+import { searchCommand } from '../src/cli/search.js';
+import { train } from '../src/cli/train.js';
 import { runCli } from './helpers.js';
 
 const workerUrl = new URL('../dist/worker-node.js', import.meta.url);
@@ -249,6 +255,58 @@ describe('backprop search', () => {
     expect(String(trained.history.valLoss.at(-1))).toBe(line[5]);
   });
 
+  it("passes train's flags on to every fit (the printed command reproduces it); --save trains and records as train does, so --resume continues it", () => {
+    // Every flag of train's is the search's: passed on, its own (the grid, --folds, --threads, --save), or refused saying why.
+    const own = flagsOf(searchCommand);
+    for (const name of Object.keys(flagsOf(train))) expect(Object.keys(own)).toContain(name);
+    const labels = rows.map(([a, b]) => [a!, b!, a! + b! > 0.3 ? 1 : 0]);
+    writeFileSync(join(dir, 'labels.csv'), formatCsv(['a', 'b', 'y'], labels));
+    const shared = ['--class-weight', '0=1,1=3', '--beta2', '0.99', '--clipnorm', '1', '--reduce-lr-on-plateau', 'factor=0.5,patience=1', '--activation', 'leakyRelu', '--alpha', '0.1'];
+    const r = cli(['search', 'labels.csv', '--target', 'y', '--layers', '4,1', '--optimizer', 'adam,nadam', '--lr', '0.05', '--folds', '2', '--epochs', '6', '--threads', '1', ...shared, '--out', 'shared.csv', '--save', 'shared.json']);
+    expect(r.stderr).toBe('');
+    const out = parseCsv(readFileSync(join(dir, 'shared.csv'), 'utf8')), line = out.rows[1]!;
+    for (const word of shared) expect(line.at(-1)!.split(' ')).toContain(word);
+    const trained = JSON.parse(cli([...line.at(-1)!.split(' ').slice(1), '--json']).stdout);
+    expect(String(trained.history.valLoss.at(-1))).toBe(line[out.columns.indexOf('val_loss')]);
+    // The saved fit has no validation rows: its plateau of the validation loss is not watched, and its command says so.
+    const command = /the model saved is rank 1 retrained on every row: (.*)/.exec(r.stdout)![1]!.split(' ');
+    expect(command).not.toContain('--reduce-lr-on-plateau');
+    expect(cli([...command.slice(1), '--save', 'train.json']).code).toBe(0);
+    const [saved, again] = ['shared.json', 'train.json'].map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')));
+    expect(saved.weights).toEqual(again.weights);
+    expect(saved.state).toEqual(again.state);
+    // train --resume reads the search's record as train's own: 4 epochs more are the run of 10
+    expect(cli(['train', 'labels.csv', '--resume', 'shared.json', '--epochs', '10', '--save', 'resumed.json']).stderr).toBe('');
+    expect(cli([...command.slice(1).map((w, i, all) => (all[i - 1] === '--epochs' ? '10' : w)), '--save', 'ten.json']).code).toBe(0);
+    const [resumed, ten] = ['resumed.json', 'ten.json'].map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')));
+    expect(resumed.weights).toEqual(ten.weights);
+  });
+
+  it('a Ctrl-C while --save retrains the best setting keeps the table, whole, and begins no model file', async () => {
+    // the fits stop after their second epoch (no improvement of 1 in a standardized loss); the retrain has a million to run
+    const args = ['search', 'data.csv', '--target', 'y', '--layers', '4,1', '--validation-split', '0.2', '--epochs', '1000000', '--early-stopping', 'patience=1,minDelta=1', '--threads', '1', '--out', 'kept.csv', '--save', 'never.json'];
+    const child = spawn(process.execPath, [fileURLToPath(new URL('../dist/cli.js', import.meta.url)), ...args], { cwd: dir });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      if (out.includes('retrained on every row')) return;
+      out += d;
+      if (out.includes('retrained on every row')) child.kill('SIGINT');
+    });
+    const [code, signal] = await once(child, 'exit');
+    expect(code === 130 || signal === 'SIGINT', `${code} ${signal}`).toBe(true);
+    expect(parseCsv(readFileSync(join(dir, 'kept.csv'), 'utf8')).rows).toHaveLength(1);
+    expect(existsSync(join(dir, 'never.json'))).toBe(false);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('says when a class has fewer rows than folds: the folds without one of its rows tell nothing of it', () => {
+    writeFileSync(join(dir, 'rare.csv'), formatCsv(['a', 'b', 'y'], rows.map(([a, b], r) => [a!, b!, r < 2 ? 1 : 0])));
+    const r = cli(['search', 'rare.csv', '--target', 'y', '--folds', '3', '--epochs', '1', '--threads', '1']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('\nhint: class 1 has 2 rows, fewer than the 3 folds: 1 fold holds none of it out, where a metric of it (its recall, F1) counts 0; --folds 2 holds one out in each\n');
+    expect(cli(['search', 'rare.csv', '--target', 'y', '--folds', '2', '--epochs', '1', '--threads', '1']).stdout).not.toContain('hint:');
+  });
+
   it('refuses a bad grid naming the flag, before any output is written', () => {
     const base = ['search', 'data.csv', '--target', 'y', '--folds', '3', '--out', 'never.csv'];
     const refused = (args: string[]) => { const r = cli([...base, ...args]); expect(r.code).toBe(1); return r.stderr.trim(); };
@@ -259,6 +317,13 @@ describe('backprop search', () => {
     expect(refused(['--metric', 'accuracy'])).toBe(`backprop: --metric: accuracy is not reported for a regression (loss 'mse'); expected one of 'loss', 'mse', 'mae', 'r2', got "accuracy"`);
     expect(cli(['search', 'data.csv', '--target', 'y', '--folds', '61']).stderr.trim()).toBe('backprop: --folds: 61 folds need at least 61 rows; data.csv has 60');
     expect(refused(['--threads', '0'])).toBe('backprop: --threads: expected a whole number ≥ 1 or auto, got 0');
+    // one setting written twice, as the same text or not
+    expect(refused(['--lr', '0.01,1e-2'])).toBe('backprop: --lr: 0.01 and 1e-2 are one value; each value once');
+    expect(refused(['--layers', '4,1', '04,1'])).toBe('backprop: --layers: 4,1 and 04,1 are one value; each value once');
+    expect(refused(['--seed', '1'])).toBe('backprop: --seed: each trial is seeded from --seeds (--seeds 3: one seed)');
+    // blobs3 has its own columns; no data at all is named as such
+    expect(cli(['search', '--dataset', 'blobs3', '--layers', '4,3', '8,3', '--target', 'y', '--folds', '3']).stderr.trim()).toBe('backprop: --target: applies to CSV files (backprop search DATA.csv --target COLUMN); --dataset blobs3 has its own (x1, x2 → class)');
+    expect(cli(['search', '--folds', '3']).stderr.trim()).toBe('backprop: search: expected a CSV file (backprop search DATA.csv --target COLUMN …) or --dataset blobs3');
     expect(cli(['search', 'data.csv', '--target', 'y']).stderr.trim()).toMatch(/^backprop: --folds: a search ranks by held-out rows/);
     expect(() => readFileSync(join(dir, 'never.csv'))).toThrow();
     // train's side of a fold

@@ -7,7 +7,6 @@
 //   {"learn": [7.5, 8.1], "label": 1}       → one training step; prints {"loss": …}
 // Run: node service.mjs [CHECKPOINT.json] < events.jsonl
 import { existsSync } from 'node:fs';
-import { rename } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { loadModel, Model, saveModel } from 'backprop-wasm';
 
@@ -20,11 +19,13 @@ const model = existsSync(checkpoint)
   : new Model({ inputs: 2, loss: 'binaryCrossentropy', seed: 1,
     layers: [{ units: 8, activation: 'tanh' }, { units: 1, activation: 'sigmoid' }] });
 
-/** Writes the checkpoint through a temporary file and a rename: a crash leaves the old one or the new one. */
-async function save() {
-  await saveModel(`${checkpoint}.tmp`, model, info);
-  await rename(`${checkpoint}.tmp`, checkpoint);
-}
+// The optimizer's settings, one object for every call. trainOnBatch takes them from here, not from the
+// model (left out, they are SGD's defaults); the optimizer's state (Adam's moments, its step count) is
+// the model's, and the checkpoint keeps it.
+const options = { optimizer: 'adam', learningRate: 0.01 };
+
+// saveModel writes the file whole (a temporary file, then a rename): a crash leaves the old checkpoint or the new one.
+const save = () => saveModel(checkpoint, model, info);
 
 let learned = 0;
 for await (const line of createInterface({ input: process.stdin })) {
@@ -33,7 +34,7 @@ for await (const line of createInterface({ input: process.stdin })) {
   if (event.predict) {
     console.log(JSON.stringify({ prediction: model.predict([event.predict])[0][0] }));
   } else if (event.learn) {
-    const loss = model.trainOnBatch([event.learn], [event.label]); // one step of the model's optimizer
+    const loss = model.trainOnBatch([event.learn], [event.label], options); // one optimizer step
     console.log(JSON.stringify({ loss }));
     if (++learned % 10 === 0) await save(); // every 10 events; a real service might also save on a timer
   }

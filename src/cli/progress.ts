@@ -17,7 +17,11 @@ export class Progress {
   private readonly start = performance.now();
   private readonly interrupt = () => { this.stop(); process.exit(130); };
 
-  constructor(private readonly epochs: number, private readonly rowsPerEpoch: number, private readonly enabled = process.stdout.isTTY === true) {}
+  /**
+   * `epochs`: the fit's to run; `first`: the epochs the run had finished before it (a resumed run's), so
+   * that the bar counts the run's epochs (301/330), as the report after it does.
+   */
+  constructor(private readonly epochs: number, private readonly rowsPerEpoch: number, private readonly enabled = process.stdout.isTTY === true, private readonly first = 0) {}
 
   /** Called after each epoch (counting from 0); yields to the event loop so the bar and Ctrl-C stay live. */
   async epochEnd(epoch: number, logs: EpochLogs): Promise<void> {
@@ -37,10 +41,10 @@ export class Progress {
         hideCursor: true,
         stream: process.stdout,
       }, cliProgress.Presets.shades_classic);
-      this.bar.start(this.epochs, epoch + 1, payload);
+      this.bar.start(this.first + this.epochs, this.first + epoch + 1, payload);
       process.once('SIGINT', this.interrupt);
     } else {
-      this.bar?.update(epoch + 1, payload);
+      this.bar?.update(this.first + epoch + 1, payload);
     }
     if (this.bar) await new Promise((resolve) => setImmediate(resolve));
   }
@@ -86,7 +90,9 @@ export function lossChart(history: LossHistory, color = process.stdout.isTTY ===
     format: (v) => num(log ? 10 ** ((v + base) / half) : (v + base) / half, 3).padStart(10),
   });
   const key = series.length > 1 ? `${paint('──', asciichart.blue, color)} training   ${paint('──', asciichart.yellow, color)} validation` : `${paint('──', asciichart.blue, color)} training`;
-  const axis = `epochs 1–${history.loss.length}${every > 1 ? ` (one column per ${every} epochs)` : ''}${log ? ', log scale' : ''}`;
+  // a continued fit's epochs are its own (history.epoch counts from the run's start)
+  const first = (history.epoch[0] ?? 0) + 1;
+  const axis = `epochs ${first}–${first + history.loss.length - 1}${every > 1 ? ` (one column per ${every} epochs)` : ''}${log ? ', log scale' : ''}`;
   return `${chart}\n${' '.repeat(12)}${axis}   ${key}`;
 }
 

@@ -1,6 +1,6 @@
 import { extent } from '../extent.js';
 import { count } from '../errors.js';
-import type { DenseSpec, History, LayerSpec, ModelSpec, Weights } from '../index.js';
+import type { DenseSpec, History, LayerSpec, LossSpec, ModelSpec, Weights } from '../index.js';
 
 /** Numbers as users compare them: up to `digits` significant digits (10 by default), no trailing noise. */
 export function num(v: number, digits = 10): string {
@@ -11,9 +11,19 @@ export function num(v: number, digits = 10): string {
 export function networkText(spec: ModelSpec<LayerSpec>): string {
   const dense = spec.layers.filter((l): l is DenseSpec => !('dropout' in l));
   const dropout = spec.layers.filter((l) => 'dropout' in l).length;
-  return `${spec.inputs}-${dense.map((l) => l.units).join('-')} ${dense.map((l) => l.activation ?? 'linear').join('/')}${dropout ? ` (${count(dropout, 'Dropout layer')})` : ''}, ${spec.loss}`;
+  return `${spec.inputs}-${dense.map((l) => l.units).join('-')} ${dense.map((l) => l.activation ?? 'linear').join('/')}${dropout ? ` (${count(dropout, 'Dropout layer')})` : ''}, ${lossText(spec.loss)}`;
 }
 
+/** A loss as --loss says it: its name, or NAME,KEY=V with its parameter. */
+export function lossText(loss: LossSpec): string {
+  return typeof loss === 'string' ? loss : keyValueText(loss as Record<string, unknown>, 'name');
+}
+
+/** A nested option as its flag takes it: `NAME,KEY=V,…` (the `first` key's value leading), lists as a:b:c. */
+export function keyValueText(o: Record<string, unknown>, first?: string): string {
+  const pairs = Object.entries(o).filter(([k, v]) => k !== first && v !== undefined && v !== null).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(':') : String(v)}`);
+  return [...(first ? [String(o[first])] : []), ...pairs].join(',');
+}
 
 export function lossTable(columns: Record<string, History>): string {
   const names = Object.keys(columns);

@@ -3,10 +3,11 @@
 // with them, so that the continued run is the run that was interrupted, to the bit.
 import { CLASS_DATASET_NAMES, loadModel, type Model } from '../node.js';
 import { fail } from '../errors.js';
-import { lossSpec, type LossSpec } from '../spec.js';
+import { lossSpec } from '../spec.js';
 import { HYPERPARAMETER_NAMES } from '../operations/optimizers.js';
 import { ACTIVATION_PARAMETERS, type ActivationParameter } from '../operations/activations.js';
 import { number, type Values } from './args.js';
+import { keyValueText, lossText } from './report.js';
 import { flagName, keyValues } from './run.js';
 import { scheduleParamKinds } from '../operations/schedules.js';
 
@@ -70,6 +71,9 @@ export async function resumeRun(file: string, v: Values, path: string | undefine
     standardize: t.standardize === true ? true : undefined,
     'raw-target': task === 'regression' && t.standardizeTarget === false ? true : undefined,
     'validation-split': text(t.validationSplit),
+    // the fold held out (train --folds K --fold I): the same rows validate, the others train
+    folds: text(t.folds),
+    fold: text(t.fold),
     'early-stopping': text(t.earlyStopping),
     threshold: binary ? text(info.threshold) : undefined,
     optimizer: text(t.optimizer),
@@ -136,17 +140,6 @@ function sameSchedule(file: string, v: Values, run: Record<string, unknown>, sav
     const flag = given.initialLearningRate === undefined ? 'lr' : 'lr-schedule';
     fail(`--${flag}`, `${file} was trained with --lr-schedule ${saved}; --resume continues that run as it was (leave --${flag} out)`);
   }
-}
-
-/** A loss as --loss says it: its name, or NAME,KEY=V with its parameter. */
-function lossText(loss: LossSpec): string {
-  return typeof loss === 'string' ? loss : keyValueText(loss as Record<string, unknown>, 'name');
-}
-
-/** A nested option as its flag takes it: `NAME,KEY=V,…` (the `first` key's value leading), lists as a:b:c. */
-function keyValueText(o: Record<string, unknown>, first?: string): string {
-  const pairs = Object.entries(o).filter(([k, v]) => k !== first && v !== undefined && v !== null).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(':') : String(v)}`);
-  return [...(first ? [String(o[first])] : []), ...pairs].join(',');
 }
 
 /** Two flag values that say the same: numbers by value (1e-3 = 0.001), lists item by item. */

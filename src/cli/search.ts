@@ -5,19 +5,21 @@
 import { availableParallelism } from 'node:os';
 import cliProgress from 'cli-progress';
 import {
-  BackpropError, formatCsv, Model, modelToText, rankRows, runTrials, SEARCH_METRICS, type TrialResult, type TrialSpec,
+  BackpropError, formatCsv, Model, modelToText, rankRows, runTrials, SEARCH_METRICS, type History, type TrialResult, type TrialSpec,
 } from '../node.js';
 import { count, fail, oneOf, show } from '../errors.js';
 import { OPTIMIZERS } from '../optimizerSettings.js';
 import { checkMetric } from '../validationMetrics.js';
 import { checkSpec, lossName } from '../spec.js';
 import { checkTrialFit } from '../trial.js';
-import { list, number, type Command, type Flags, type Values } from './args.js';
+import { flagsOf, list, number, type Command, type FlagGroup, type Flags, type Values } from './args.js';
 import { checkOutputs, writeOutputs, type Output } from './outputs.js';
+import { Progress } from './progress.js';
 import { num, table } from './report.js';
 import { rowsFingerprint } from './resume.js';
-import { FIT_FLAGS, inFlagWords, NETWORK_FLAGS, ALL_DATASETS_FLAG } from './run.js';
-import { CSV_FILE_FLAGS, CSV_FIT_FLAGS, CSV_RESULT_FLAGS, csvData, csvFitOptions, columnsOf, csvSettings, foldsFlag } from './trainCsv.js';
+import { inFlagWords } from './run.js';
+import { train } from './train.js';
+import { CSV_FILE_FLAGS, csvData, csvFitOptions, columnsOf, csvSettings, foldsFlag, trainingRecord } from './trainCsv.js';
 
 /** The grid's flags: each a comma-separated list (--layers: one list per network), train's flag of the same name per setting. */
 const GRID_FLAGS: Flags = {
@@ -26,7 +28,7 @@ const GRID_FLAGS: Flags = {
     help: 'the networks to try, each as train\'s --layers: several lists after one --layers (a list of whole numbers anywhere after the command is one more network), or one quoted argument "8,1 16,8,1"',
   },
   lr: { value: 'X,Y', help: 'learning rates to try (default: each optimizer\'s, as train)' },
-  optimizer: { value: 'A,B', help: 'optimizers to try: sgd, adam, rmsprop (default adam, as train on a CSV file)' },
+  optimizer: { value: 'A,B', help: `optimizers to try: ${OPTIMIZERS.join(', ')} (default adam, as train on a CSV file)` },
   'batch-size': { value: 'N,M', help: 'batch sizes to try (default 32)' },
   seeds: { value: 'A-B|A,B', help: 'train every setting once per seed (initial weights, row order and split): a range 0-4, a list 0,3,7 or both (default 0)' },
 };
@@ -43,17 +45,43 @@ const RUN_FLAGS: Flags = {
   save: { value: 'FILE.json', help: 'the best setting retrained on every row with its first seed and every epoch (no rows are left to validate or stop early on): the model train saves with those flags' },
 };
 
-/** Train's flags a search passes on to every trial unchanged. */
-const SHARED: Flags = pick({ ...CSV_FILE_FLAGS.flags, ...CSV_FIT_FLAGS.flags, ...CSV_RESULT_FLAGS.flags, ...ALL_DATASETS_FLAG, ...NETWORK_FLAGS, ...FIT_FLAGS }, [
-  'target', 'features', 'task', 'standardize', 'raw-target', 'early-stopping', 'threshold', 'dataset',
-  'activation', 'loss', 'l2', 'l1', 'dropout', 'init', 'epochs', 'momentum', 'nesterov', 'shuffle', 'engine',
-]);
+/** What a search says of each of train's flags that it refuses: it sets them for each trial itself, or a trial could not take them. */
+const REFUSED: Record<string, string> = {
+  seed: 'each trial is seeded from --seeds (--seeds 3: one seed)',
+  fold: 'with --folds K each setting and seed holds out every fold in turn',
+  'sample-weight': "weighs the rows of the file, which each trial's split divides; --class-weight weighs classes",
+  weights: 'each trial is a new model, its initial weights drawn from its seed',
+  ...Object.fromEntries(['checkpoint', 'checkpoint-every', 'resume'].map((flag) => [flag, "a search saves no fit midway: give it to a fit's train command (its line of --out)"])),
+  ...Object.fromEntries(['plot', 'plot-boundary', 'plot-confusion', 'json'].map((flag) => [flag, "is one run's: give it to a fit's train command (its line of --out)"])),
+};
+
+/** Train's flags that the search refuses, each with why: in the help, and refused by the parser as the help says. */
+const REFUSED_FLAGS: FlagGroup = {
+  heading: "Train's flags that a search refuses:",
+  flags: Object.fromEntries(Object.entries(REFUSED).map(([name, why]) => [name, { ...flagsOf(train)[name]!, help: why }])),
+  scope: { applies: () => false, refusal: (flag) => REFUSED[flag]! },
+};
+
+/** The search's own flags of train's names: the grid's, --folds, --validation-split, --threads (its workers), --save. */
+const OWN: Flags = { ...GRID_FLAGS, ...VALIDATION_FLAGS, ...RUN_FLAGS };
+
+/** Train's flags a search passes on to every trial unchanged: every one but its own and those it refuses. */
+const SHARED: Flags = Object.fromEntries(Object.entries(flagsOf(train)).filter(([name]) => !Object.hasOwn(REFUSED, name) && !Object.hasOwn(OWN, name)));
 // Of the datasets, a search takes the one that runs as a CSV file.
 SHARED.dataset = { value: 'blobs3', help: 'instead of a CSV file: three classes of 2 features, run as a CSV file would (train --dataset blobs3)' };
 
-function pick(flags: Flags, names: string[]): Flags {
-  return Object.fromEntries(names.map((n) => [n, flags[n]!]));
-}
+/** The shared flags of a CSV file's columns (`true`), or the others. */
+const sharedFlags = (columns: boolean): Flags => Object.fromEntries(Object.entries(SHARED).filter(([name]) => Object.hasOwn(CSV_FILE_FLAGS.flags, name) === columns));
+
+/** A word after the command that is a list of units (`16,8,1`): one more network of --layers, not a file. */
+const LAYER_LIST = /^\d+(,\d+)*$/;
+
+/** Train's flags of a CSV file's columns, refused with --dataset blobs3 as train refuses them (a list of units after --layers is not a file). */
+const COLUMN_FLAGS: FlagGroup = {
+  heading: "Every trial's columns (train's flags for a CSV file):",
+  flags: sharedFlags(true),
+  scope: { applies: (v, words) => CSV_FILE_FLAGS.scope!.applies(v, words.filter((w) => !LAYER_LIST.test(w))), refusal: CSV_FILE_FLAGS.scope!.refusal },
+};
 
 export const searchCommand: Command = {
   name: 'search',
@@ -69,7 +97,9 @@ exactly, a fold through train's --folds K --fold I.`,
     { heading: 'The grid:', flags: GRID_FLAGS },
     { heading: 'Validation (one of --folds and --validation-split):', flags: VALIDATION_FLAGS },
     { heading: 'Workers and outputs:', flags: RUN_FLAGS },
-    { heading: "Every trial's data, network and fit (train's flags):", flags: SHARED },
+    COLUMN_FLAGS,
+    { heading: "Every trial's data, network and fit (train's flags):", flags: sharedFlags(false) },
+    REFUSED_FLAGS,
   ],
   run: runSearch,
 };
@@ -77,14 +107,13 @@ exactly, a fold through train's --folds K --fold I.`,
 /** A setting: the grid flags' values, as train takes them. */
 type Setting = Record<string, string>;
 
-const LAYER_LIST = /^\d+(,\d+)*$/;
-
 async function runSearch(v: Values, positionals: string[]): Promise<void> {
   // `--layers 8,1 16,8,1`: the parser gives --layers its first list; the others arrive as positionals.
   const lists = positionals.filter((p) => LAYER_LIST.test(p));
   const files = positionals.filter((p) => !LAYER_LIST.test(p));
   if (files.length > 1) fail('search', `expected one CSV file, got ${files.length}: ${files.join(' ')}`);
   const path = files[0];
+  if (path === undefined && v.dataset === undefined) fail('search', 'expected a CSV file (backprop search DATA.csv --target COLUMN …) or --dataset blobs3');
   if (lists.length && v.layers === undefined) fail('--layers', `${lists.join(' ')}: lists of units go after --layers (backprop search DATA.csv --layers ${lists.join(' ')})`);
   const grid = gridOf(v, lists);
   const seeds = seedList(v.seeds);
@@ -126,6 +155,8 @@ async function runSearch(v: Values, positionals: string[]): Promise<void> {
   const workers = Math.min(threads === 'auto' ? availableParallelism() : threads, fits);
   console.log(`${run.source.name}: ${count(data.rows, 'row')}; ${count(data.features.length, 'feature')} → ${data.targets.join(', ')} (${kind})`);
   console.log(`${count(grid.length, 'setting')} × ${count(seeds.length, 'seed')}${folds ? ` × ${folds} folds` : ''} = ${count(fits, 'fit')} on ${count(workers, 'worker')}\n`);
+  const rare = folds === undefined || kind === 'regression' || data.targets.length > 1 ? undefined : rareClass(data.y, data.classes ?? ['0', '1'], folds);
+  if (rare) console.log(`hint: class ${rare.label} has ${count(rare.rows, 'row')}, fewer than the ${folds} folds: ${count(folds! - rare.rows, 'fold holds', 'folds hold')} none of it out, where a metric of it (its recall, F1) counts 0${rare.rows >= 2 ? `; --folds ${rare.rows} holds one out in each` : ''}\n`);
   const bar = new TrialsBar(process.stdout.isTTY === true);
   let results: TrialResult[][];
   try {
@@ -147,30 +178,41 @@ async function runSearch(v: Values, positionals: string[]): Promise<void> {
   ])));
 
   const best = rows[0]!;
-  const text = {
-    out: () => formatCsv(
-      ['rank', ...columns, 'seed', ...(folds ? ['fold'] : []), 'epochs', 'val_loss', ...(metric === 'loss' ? [] : [`val_${metric}`]), `${metric}_mean`, `${metric}_std`, 'diverged', 'command'],
-      rows.flatMap((r) => r.trials.map((t) => [
-        r.rank, ...columns.map((c) => r.setting[c]!), t.seed, ...(folds ? [t.fold!] : []), t.epochs, String(t.loss),
-        ...(metric === 'loss' ? [] : [t.metrics ? String((t.metrics as unknown as Record<string, number>)[metric]) : 'NaN']),
-        String(r.mean), String(r.std), t.diverged ?? '', command(r.setting, t.seed, t.fold),
-      ])),
-    ),
-    save: () => saved!,
-  };
-  // The best setting retrained on every row; none is left to validate on, so there is nothing to stop early on.
-  let saved: string | undefined;
-  if (typeof v.save === 'string' && !Number.isNaN(best.mean)) {
-    const trial = trialOf(best.setting, seeds[0]!);
-    const model = new Model(trial.model);
-    const history = await model.fit(data.x, y, { ...trial.fit, earlyStopping: undefined });
-    const training = { data: run.source.name, rows: data.rows, fingerprint: rowsFingerprint([data.x, y, data.weights]), ...trial.fit, earlyStopping: null, epochsRun: history.loss.length, search: { metric, mean: best.mean, std: best.std } };
-    saved = modelToText(model, { ...columnsOf(data, trial.fit.threshold), training });
-    console.log(`\nthe model saved is rank 1 retrained on every row: ${trainCommand({ ...v, 'early-stopping': undefined, 'validation-split': undefined }, path, { ...best.setting, seed: String(seeds[0]) })}`);
+  const tableCsv = () => formatCsv(
+    ['rank', ...columns, 'seed', ...(folds ? ['fold'] : []), 'epochs', 'val_loss', ...(metric === 'loss' ? [] : [`val_${metric}`]), `${metric}_mean`, `${metric}_std`, 'diverged', 'command'],
+    rows.flatMap((r) => r.trials.map((t) => [
+      r.rank, ...columns.map((c) => r.setting[c]!), t.seed, ...(folds ? [t.fold!] : []), t.epochs, String(t.loss),
+      ...(metric === 'loss' ? [] : [t.metrics ? String((t.metrics as unknown as Record<string, number>)[metric]) : 'NaN']),
+      String(r.mean), String(r.std), t.diverged ?? '', command(r.setting, t.seed, t.fold),
+    ])),
+  );
+  // The table is written before the model is retrained for --save, which can take as long as a fit of
+  // every row: a Ctrl-C then keeps the search's result (the model's file is not begun).
+  let { written, failed } = await writeOutputs(outputs.filter((o) => o.flag === '--out').map((output) => ({ output, text: tableCsv })));
+  // The best setting retrained on every row, as train trains it with the flags it prints: no row is left
+  // to validate on, so nothing stops early, and a plateau of the validation loss is not watched (Keras's
+  // ReduceLROnPlateau does nothing without its monitor; train refuses to watch what it lacks).
+  const save = outputs.find((o) => o.flag === '--save');
+  if (save && Number.isNaN(best.mean)) failed.push('--save: every setting diverged in at least one fit; no model was saved');
+  else if (save) {
+    const plateau = trialOf(best.setting, seeds[0]!).fit.reduceLROnPlateau;
+    const unwatched: Values = { 'early-stopping': undefined, ...((plateau?.monitor ?? 'val_loss').startsWith('val_') ? { 'reduce-lr-on-plateau': undefined } : {}) };
+    const flags = { ...shared, ...best.setting, seed: String(seeds[0]), ...unwatched };
+    const { spec, fit } = csvSettings(flags, run);
+    const options = csvFitOptions(flags, run, fit);
+    console.log(`\nthe model saved is rank 1 retrained on every row: ${trainCommand({ ...v, ...unwatched, 'validation-split': undefined }, path, { ...best.setting, seed: String(seeds[0]) })}`);
+    const model = new Model({ ...spec, seed: fit.seed });
+    const progress = new Progress(fit.epochs!, data.rows, process.stdout.isTTY === true);
+    let history: History;
+    try {
+      history = await model.fit(data.x, y, { ...options, onEpochEnd: (epoch, logs) => progress.epochEnd(epoch, logs) });
+    } finally {
+      progress.stop();
+    }
+    const training = { ...trainingRecord(flags, { ...run, fingerprint: rowsFingerprint([data.x, y, data.weights]), fit, options }, history.loss.length, undefined), search: { metric, mean: best.mean, std: best.std } };
+    const file = await writeOutputs([{ output: save, text: () => modelToText(model, { ...columnsOf(data, options.threshold), training }) }]);
+    [written, failed] = [written.concat(file.written), failed.concat(file.failed)];
   }
-  const unsaved = typeof v.save === 'string' && saved === undefined ? [`--save: every setting diverged in at least one fit; no model was saved`] : [];
-  const { written, failed } = await writeOutputs(outputs.filter((o) => o.flag !== '--save' || saved !== undefined).map((output) => ({ output, text: text[output.flag.slice(2) as keyof typeof text] })));
-  for (const message of unsaved) failed.push(message);
   if (written.length) console.log(`\nwrote ${written.join(', ')}`);
   if (failed.length) throw new BackpropError('search', `${failed.join('; ')}${written.length ? `; wrote ${written.join(', ')}` : ''}`);
 }
@@ -183,11 +225,15 @@ function gridOf(v: Values, moreLayers: string[]): Setting[] {
     const values = flag === 'layers' ? layerLists(v.layers, moreLayers) : list(flag, v[flag])!;
     values.forEach((value, i) => {
       if (value === '') fail(`--${flag}`, `value ${i + 1} is empty; expected a comma-separated list like ${GRID_FLAGS[flag]!.value}`);
-      if (values.indexOf(value) < i) fail(`--${flag}`, `${value} is listed twice; each value once`);
     });
     // Every value read as train reads it, before any is checked in its setting (`--lr 0,abc` names "abc").
     if (flag === 'optimizer') for (const value of values) oneOf('--optimizer', value, OPTIMIZERS);
-    if (flag === 'lr' || flag === 'batch-size') for (const value of values) number(flag, value);
+    // A value is the setting it gives: 0.01 and 1e-2 are one learning rate, 8,1 and 08,1 one network.
+    const said = values.map((value) => (flag === 'optimizer' ? value : flag === 'layers' ? (LAYER_LIST.test(value) ? value.split(',').map(Number).join(',') : value) : String(number(flag, value))));
+    said.forEach((setting, i) => {
+      const first = said.indexOf(setting);
+      if (first < i) fail(`--${flag}`, `${values[i] === values[first] ? values[i] : `${values[first]} and ${values[i]}`} ${values[i] === values[first] ? 'is listed twice' : 'are one value'}; each value once`);
+    });
     settings = settings.flatMap((s) => values.map((value) => ({ ...s, [flag]: value })));
   }
   return settings;
@@ -196,6 +242,15 @@ function gridOf(v: Values, moreLayers: string[]): Setting[] {
 function layerLists(text: string | boolean | undefined, more: string[]): string[] {
   if (typeof text !== 'string' || text.trim() === '') fail('--layers', 'expected lists of units like 8,1 16,8,1');
   return [...text.trim().split(/\s+/), ...more];
+}
+
+/** The class with the fewest rows (`y`: class indices), when it has fewer than `folds`: stratified folds cannot each hold one out. */
+function rareClass(y: Float64Array, classes: readonly string[], folds: number): { label: string; rows: number } | undefined {
+  const rows = new Array<number>(classes.length).fill(0);
+  for (const k of y) rows[k]!++;
+  let fewest = 0;
+  for (let k = 1; k < rows.length; k++) if (rows[k]! < rows[fewest]!) fewest = k;
+  return rows[fewest]! < folds ? { label: classes[fewest]!, rows: rows[fewest]! } : undefined;
 }
 
 /** `--seeds 0-4`, `0,3,7`, `0-2,9`: whole numbers ≥ 0, each once. */

@@ -13,7 +13,7 @@ import { readHeader } from '../csvFile.js';
 import { extent } from '../extent.js';
 import type { ModelFiles } from '../io/files.js';
 import { LOSS_LIST, LOSS_ROWS, type Loss, type LossRow } from '../operations/losses.js';
-import { layerSpecs, lossName } from '../spec.js';
+import { layerSpecs, lossName, lossSpec } from '../spec.js';
 import { checkOutputs, writeOutputs, writeWhole, type Output } from './outputs.js';
 import { resumeRun, rowsFingerprint, type Resumed } from './resume.js';
 import { lossChart, Progress } from './progress.js';
@@ -97,8 +97,8 @@ function resumedSpec(resumed: Resumed, rows: number, fingerprint: string, source
   const { model, file } = resumed;
   if (resumed.rows !== rows) fail('--resume', `${file} was trained on ${count(resumed.rows, 'row')}; this data has ${count(rows, 'row')}`);
   if (resumed.fingerprint !== undefined && resumed.fingerprint !== fingerprint) fail('--resume', `${file} was trained on other rows than ${source} holds (as many, other values): give the data it was trained on`);
-  const { inputs, loss } = model.network;
-  return { inputs, layers: layerSpecs(model.network), loss };
+  // the loss with its parameter (labelSmoothing, delta), as the run's --loss gave it
+  return { inputs: model.network.inputs, layers: layerSpecs(model.network), loss: lossSpec(model.network) };
 }
 
 /** What a CSV run learns: numbers, 0/1 (a sigmoid output), or k class labels (a softmax output). */
@@ -241,6 +241,21 @@ export function holdOut(run: { data: CsvData; kind: Kind; width: number }, seed:
     : folds ? foldRows(run.data.rows, { ...folds, seed, stratify }) : undefined;
 }
 
+/**
+ * What a model file of a CSV run keeps of how it was trained, which `--resume` reads back: the data (its
+ * name, rows and fingerprint), the flags as given that are not fit options, and the fit's options.
+ * Epochs count from 1 here, as the report says them. `train` and `search --save` write it.
+ */
+export function trainingRecord(v: Values, run: { source: Source; data: CsvData; fingerprint: string; fit: FitOptions; options: ModelFitOptions }, epochsRun: number, bestEpoch: number | undefined) {
+  const { source, data, fingerprint, fit, options } = run;
+  const { split, folds } = holdOutFlags(v);
+  return {
+    data: source.name, rows: data.rows, fingerprint, init: v.init ?? null, weights: v.weights ?? null, ...fit, standardize: options.standardize, standardizeTarget: options.standardizeTarget,
+    validationSplit: split ?? null, ...folds, earlyStopping: v['early-stopping'] ?? null, classWeight: v['class-weight'] ?? null, sampleWeight: v['sample-weight'] ?? null,
+    epochsRun, bestEpoch: bestEpoch === undefined ? null : bestEpoch + 1,
+  };
+}
+
 /** What a model file of a CSV run says of its columns: the features, the target(s) or classes, the threshold. */
 export function columnsOf(data: CsvData, threshold: number | undefined): Omit<ModelInfo, 'training'> {
   return { features: data.features, target: data.target, ...(data.targets.length > 1 ? { targets: data.targets } : {}), ...(data.classes ? { classes: data.classes } : {}), threshold };
@@ -341,15 +356,11 @@ export async function trainCsv(flags: Values, path: string | undefined): Promise
   // printed; the rows, already checked as read, are not read again before the fit.
   checkFit(model.network, options);
   const start = options.initialEpoch!;
-  const progress = new Progress(fit.epochs! - start, trained, !v.json && process.stdout.isTTY === true);
+  const progress = new Progress(fit.epochs! - start, trained, !v.json && process.stdout.isTTY === true, start);
   // What --save and --checkpoint write: the model, its columns and the run's settings (which --resume reads back).
   const fileInfo = (bestEpoch: number | undefined) => ({
     ...columnsOf(data, threshold),
-    training: {
-      data: source.name, rows: data.rows, fingerprint, init: v.init ?? null, weights: v.weights ?? null, ...fit, standardize: options.standardize, standardizeTarget: options.standardizeTarget,
-      // Epochs count from 1 here, as the report below says them.
-      validationSplit: split ?? null, ...folds, earlyStopping: v['early-stopping'] ?? null, classWeight: v['class-weight'] ?? null, sampleWeight: v['sample-weight'] ?? null, epochsRun: model.getTrainingState()?.epoch ?? 0, bestEpoch: bestEpoch === undefined ? null : bestEpoch + 1,
-    },
+    training: trainingRecord(v, { source, data, fingerprint, fit, options }, model.getTrainingState()?.epoch ?? 0, bestEpoch),
   });
   const checkpoint = async (epoch: number) => {
     if (typeof v.checkpoint === 'string' && (epoch + 1) % every === 0) await writeWhole(v.checkpoint, modelChunks(model, fileInfo(undefined)));
@@ -408,10 +419,11 @@ export async function trainCsv(flags: Values, path: string | undefined): Promise
 }
 
 function report(history: History, fit: FitOptions, metrics: Record<string, Metrics>, options: ModelFitOptions, table: string, classes: string[] | undefined, labels: Float64Array | undefined, start: number): void {
-  const ran = history.loss.length;
+  const ran = history.loss.length, last = start + ran;
   if (history.bestEpoch !== undefined) {
-    console.log(start + ran < fit.epochs! ? `stopped early after epoch ${ran}: the validation loss last improved at epoch ${history.bestEpoch + 1}, whose weights the model keeps`
-      : `ran all ${count(ran, 'epoch')}; the model keeps the weights of epoch ${history.bestEpoch + 1}, the lowest validation loss`);
+    // epochs counted from the run's start, a resumed run's too
+    console.log(last < fit.epochs! ? `stopped early after epoch ${last}: the validation loss last improved at epoch ${history.bestEpoch + 1}, whose weights the model keeps`
+      : `ran ${start ? `epochs ${start + 1}–${last}` : `all ${count(ran, 'epoch')}`}; the model keeps the weights of epoch ${history.bestEpoch + 1}, the lowest validation loss`);
   }
   const scaled = options.standardizeTarget ? ' (of the standardized target)' : '';
   console.log(`\nloss per epoch${scaled} (final: training ${num(history.loss[ran - 1]!, 4)}${history.valLoss ? `, validation ${num(history.valLoss[ran - 1]!, 4)}` : ''})`);
