@@ -188,6 +188,9 @@ async function runChecked(x: Matrix, y: Matrix, trials: readonly Trial[], { fold
  * first (ties keep the grid's order); a setting with a diverged trial ranks after every other.
  */
 export function rankRows<S>(groups: { setting: S; trials: TrialResult[] }[], metric: SearchMetric): SearchRow<S>[] {
+  if (typeof metric !== 'string' || !Object.hasOwn(SEARCH_METRICS, metric)) fail('metric', `expected one of ${Object.keys(SEARCH_METRICS).join(', ')}, got ${show(metric)}`);
+  if (!Array.isArray(groups as unknown)) fail('groups', `expected each setting with its trials ({ setting, trials }[]), got ${show(groups)}`);
+  groups.forEach((g, i) => { if (typeof g !== 'object' || g === null || !Array.isArray(g.trials as unknown)) fail(`groups[${i}]`, `expected { setting, trials }, got ${show(g)}`); });
   const sign = SEARCH_METRICS[metric].better === 'lower' ? 1 : -1;
   const rows = groups.map(({ setting, trials }) => {
     const values = trials.map((t) => (t.metrics ? metricValue(metric, t.loss, t.metrics) : NaN));
