@@ -27,8 +27,9 @@ let compiledFile: WasmFile | undefined;
  * The kernels' file names in build/ (and next to the browser bundle): the 128-bit SIMD build and the
  * scalar one, and each as the threads build (its memory shared with workers: src/threads.ts).
  */
-export type WasmFile = (typeof WASM_FILES)[number];
-const WASM_FILES = ['backprop.wasm', 'backprop-scalar.wasm', 'backprop-threads.wasm', 'backprop-threads-scalar.wasm'] as const;
+export type WasmFile = 'backprop.wasm' | 'backprop-scalar.wasm' | 'backprop-threads.wasm' | 'backprop-threads-scalar.wasm';
+/** Every WasmFile, for loadWasm's check: the record's type makes the compiler want each one, once. */
+const WASM_FILES: readonly string[] = Object.keys({ 'backprop.wasm': 0, 'backprop-scalar.wasm': 0, 'backprop-threads.wasm': 0, 'backprop-threads-scalar.wasm': 0 } satisfies Record<WasmFile, 0>);
 /** The threads build of each build. */
 const THREADS_FILE = { 'backprop.wasm': 'backprop-threads.wasm', 'backprop-scalar.wasm': 'backprop-threads-scalar.wasm' } as const;
 let threadsCompiled: { file: WasmFile; module: WebAssembly.Module } | undefined;
@@ -64,7 +65,7 @@ export function setDefaultWasmSource(source: (file: WasmFile) => Promise<WasmSou
  * Without a source, `file` comes from the entry point's default source (default: kernelFile()).
  */
 export async function loadWasm(source?: WasmSource, file?: WasmFile): Promise<WebAssembly.Module> {
-  if (file !== undefined && !(WASM_FILES as readonly unknown[]).includes(file)) fail('file', `expected one of ${WASM_FILES.join(', ')}, got ${show(file)}`);
+  if (file !== undefined && !WASM_FILES.includes(file)) fail('file', `expected one of ${WASM_FILES.join(', ')}, got ${show(file)}`);
   if (source === undefined && compiled && (file === undefined || file === compiledFile)) return compiled;
   const name = file ?? kernelFile();
   const from = source ?? (await defaultSource?.(name));
