@@ -248,6 +248,9 @@ describe('backprop train: --optimizer, --momentum, --nesterov, --batch-size', ()
         { optimizer: 'nadam', clipnorm: 0.5, learningRate: { schedule: 'piecewiseConstantDecay', boundaries: [20, 40], values: [0.01, 0.005, 0.001] } }],
       [['--lr', '0.002', '--lr-schedule', 'cosineDecay,decaySteps=100,alpha=0.1', '--optimizer', 'adamw', '--amsgrad', '--weight-decay', '0.01'],
         { optimizer: 'adamw', amsgrad: true, weightDecay: 0.01, learningRate: { schedule: 'cosineDecay', initialLearningRate: 0.002, decaySteps: 100, alpha: 0.1 } }],
+      // No --lr and another optimizer than the dataset's: the schedule decays from that optimizer's Keras rate (rmsprop: 0.001)
+      [['--optimizer', 'rmsprop', '--lr-schedule', 'exponentialDecay,decaySteps=10,decayRate=0.9'],
+        { optimizer: 'rmsprop', learningRate: { schedule: 'exponentialDecay', initialLearningRate: 0.001, decaySteps: 10, decayRate: 0.9 } }],
     ];
     for (const [flags, fit] of cases) {
       const r = backprop('--dataset', 'placement', '--json', ...flags);

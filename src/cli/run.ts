@@ -6,7 +6,7 @@ import { BackpropError, DivergenceError, fail, oneOf, show } from '../errors.js'
 import { isTfjs, readModelFiles, tfjsOf, type ModelFiles } from '../io/files.js';
 import { ACTIVATION_LIST, ACTIVATION_PARAMETERS, ACTIVATION_ROWS, type ActivationParameter } from '../operations/activations.js';
 import { LOSS_LIST, LOSS_NAMES } from '../operations/losses.js';
-import { HYPERPARAMETER_NAMES, HYPERPARAMETERS, OPTIMIZER_LIST, takersOf, type Hyperparameter } from '../operations/optimizers.js';
+import { HYPERPARAMETER_NAMES, HYPERPARAMETERS, OPTIMIZER_LIST, OPTIMIZER_ROWS, takersOf, type Hyperparameter } from '../operations/optimizers.js';
 import { nameList } from '../operations/rows.js';
 import { SCHEDULE_ROWS, SCHEDULES, scheduleParamKinds, type LearningRateSchedule, type ScheduleName } from '../operations/schedules.js';
 import { OPTIMIZERS, type OptimizerOptions } from '../optimizerSettings.js';
@@ -45,7 +45,7 @@ export const FIT_FLAGS: Flags = {
   ...hyperparameterFlags(),
   'lr-schedule': {
     value: 'NAME,KEY=V…',
-    help: `a learning-rate schedule, stepped per update: ${SCHEDULES.join(', ')} with Keras's parameters (docs/operations.md), initialLearningRate from --lr unless given; e.g. exponentialDecay,decaySteps=100,decayRate=0.96 or piecewiseConstantDecay,boundaries=100:200,values=0.1:0.01:0.001`,
+    help: `a learning-rate schedule, stepped per update: ${SCHEDULES.join(', ')} with Keras's parameters (docs/operations.md), initialLearningRate from --lr (else the optimizer's default rate) unless given; e.g. exponentialDecay,decaySteps=100,decayRate=0.96 or piecewiseConstantDecay,boundaries=100:200,values=0.1:0.01:0.001`,
   },
   'reduce-lr-on-plateau': {
     value: 'KEY=V,…',
@@ -276,7 +276,8 @@ export function fitOptions(v: Values, base: FitOptions): FitOptions {
     ...base,
     epochs: number('epochs', v.epochs) ?? base.epochs,
     optimizer,
-    learningRate: v['lr-schedule'] === undefined ? lr : schedule(v['lr-schedule'], lr),
+    // a schedule without --lr decays from the optimizer's own rate, as a fit without one trains at it
+    learningRate: v['lr-schedule'] === undefined ? lr : schedule(v['lr-schedule'], lr ?? OPTIMIZER_ROWS[optimizer ?? 'sgd'].learningRate),
     ...hyperparameters(v, base),
     ...(v['reduce-lr-on-plateau'] === undefined ? {} : { reduceLROnPlateau: keyValues('reduce-lr-on-plateau', v['reduce-lr-on-plateau'], CALLBACK_KINDS) as ReduceLROnPlateauOptions }),
     batchSize: number('batch-size', v['batch-size']) ?? base.batchSize,
@@ -326,11 +327,11 @@ export function lossFlag(text: string | boolean): LossSpec {
   return Object.keys(o).length === 1 ? (name as LossSpec) : (o as LossSpec);
 }
 
-/** `--lr-schedule NAME,KEY=V…`: the schedule's option, its initialLearningRate from --lr (or the base's rate) unless given. */
-function schedule(text: string | boolean, lr: number | undefined): LearningRateSchedule {
+/** `--lr-schedule NAME,KEY=V…`: the schedule's option, its initialLearningRate `lr` (--lr, the base's rate or the optimizer's) unless given. */
+function schedule(text: string | boolean, lr: number): LearningRateSchedule {
   const o = keyValues('lr-schedule', text, scheduleParamKinds(), 'schedule');
   const takesInitial = Object.hasOwn(SCHEDULE_ROWS, o.schedule as string) && 'initialLearningRate' in SCHEDULE_ROWS[o.schedule as ScheduleName].params;
-  return { ...(takesInitial && lr !== undefined ? { initialLearningRate: lr } : {}), ...o } as LearningRateSchedule;
+  return { ...(takesInitial ? { initialLearningRate: lr } : {}), ...o } as LearningRateSchedule;
 }
 
 /** The kinds of the callbacks' options, for keyValues. */
