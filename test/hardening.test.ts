@@ -109,10 +109,13 @@ describe('3. output paths are checked before training; a late failure keeps the 
     [['--plot', 'mine.csv/x.svg'], /--plot: cannot write mine\.csv\/x\.svg: .*mine\.csv is a file, not a folder/],
     [['--save', '.'], /--save: cannot write \.: it is a folder/],
     [['--save', ''], /--save: expected a file name/],
+    // '-' is standard output to other tools: never a file of that name
+    [['--save', '-'], /--save: expected a file name, got '-' \(no command writes its model to standard output through --save; name a file\)/],
   ])('%s: refused before any training', (flags, message) => {
     const r = backprop('train', small(), '--target', 'y', ...flags);
     expectRefusal(r, message);
     expect(r.stdout).toBe('');
+    expect(existsSync(join(dir, '-'))).toBe(false);
   });
 
   it.runIf(existsSync('/proc/self'))('a folder where no file can be created (/proc) is refused before training, even for root', () => {

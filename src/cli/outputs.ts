@@ -26,6 +26,8 @@ export function checkOutputs(outputs: Output[], inputs: string[]): void {
   const taken = new Map(inputs.map((p) => [fileIdentity(p), 'an input of this run (backprop never writes over its input)']));
   for (const o of outputs) {
     if (o.path.trim() === '') fail(o.flag, 'expected a file name');
+    // Other tools read '-' as standard output; a file named '-' would surprise (a command that prints does so without the flag)
+    if (o.path === '-') fail(o.flag, `expected a file name, got '-' (no command writes its ${o.what} to standard output through ${o.flag}; name a file)`);
     // (a name ending in a separator is a folder's: written to, the rename into place would fail)
     if (o.path.endsWith('/') || o.path.endsWith(sep)) fail(o.flag, `cannot write ${o.path}: a name ending in ${o.path.at(-1)} is a folder's; give the file's name`);
     const id = fileIdentity(o.path);
