@@ -166,9 +166,10 @@ process.stdout.write(JSON.stringify({ out, scalar, cjs: cjs.predict(xs[0]).flat(
     all.forEach((c, i) => expect(got[i], `${c.name}: c`).toEqual(want[i]));
   });
 
-  it.skipIf(!cc)('c: check(in) gives the first column that is not a finite number, else -1', () => {
+  it.skipIf(!cc)('c: check(in) gives the first column that is not a finite number, else -1; a header included twice (through two others) is read once', () => {
     writeFileSync(join(dir, 'check.c'), `#include <stdio.h>
 #include <math.h>
+#include "m0.h"
 #include "m0.h"
 int main(void) {
   double ok[5] = { 1, 2, 3, 4, 5 }, inf[5] = { 1, 2, INFINITY, 4, NAN }, nan[5] = { NAN, 2, 3, 4, 5 };

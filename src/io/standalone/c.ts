@@ -27,13 +27,16 @@ function cString(text: string): string {
 
 export function cPredictor(plan: Plan, prefix: string): string {
   const { values, offsets, scaler, targetScaler } = numbersOf(plan);
-  const p = prefix, I = plan.inputs, Y = plan.outputs;
+  const p = prefix, I = plan.inputs, Y = plan.outputs, guard = `${p.toUpperCase()}BACKPROP_PREDICTOR`;
   const lines = [
     `/* A standalone predictor exported by backprop-wasm: ${p}predict(in, out) maps ${I} inputs to ${Y} outputs,`,
     ' * equal to model.predict to the bit (cc -O2 -std=c99; see the runtime\'s note on contraction). Header-only:',
     ' * #include it; several models share one program through the export\'s prefix. */',
     C_RUNTIME.trim(),
     '',
+    // the model's part guarded as the runtime is: a header reached twice (through two others) is read once
+    `#ifndef ${guard}`,
+    `#define ${guard}`,
     `#define ${p.toUpperCase()}INPUTS ${I}`,
     `#define ${p.toUpperCase()}OUTPUTS ${Y}`,
     `static const char *const ${p}feature_names[${I}] = { ${plan.featureNames.map(cString).join(', ')} };`,
@@ -76,6 +79,6 @@ export function cPredictor(plan: Plan, prefix: string): string {
   );
   lines.push(`static inline void ${p}predict(const double *in, double *out) {`);
   for (const line of body) lines.push(line);
-  lines.push('}', '');
+  lines.push('}', `#endif /* ${guard} */`, '');
   return lines.join('\n');
 }
