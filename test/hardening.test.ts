@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { lossChart } from '../src/cli/progress.js';
 import { table } from '../src/cli/report.js';
+import { writeOutput } from '../src/cli/outputs.js';
 import { BackpropError, decisionBoundarySvg, DivergenceError, lossChartSvg, Model, modelFromFile, modelToText, splitRows, type LossHistory } from '../src/node.js';
 import { seeded } from '../src/random.js';
 import { runCli } from './helpers.js';
@@ -116,6 +117,13 @@ describe('3. output paths are checked before training; a late failure keeps the 
     expectRefusal(r, message);
     expect(r.stdout).toBe('');
     expect(existsSync(join(dir, '-'))).toBe(false);
+  });
+
+  it('a write that fails after the checks (a full disk) is refused naming its flag and why, not as a bare ENOSPC', async () => {
+    const full = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    await expect(writeOutput({ flag: '--out', what: 'wasm predictor', path: join(dir, 'p.js') }, () => Promise.reject(full)))
+      .rejects.toThrow(/^--out: could not write the wasm predictor to \S+p\.js: the disk is full$/);
+    expect(await writeOutput({ flag: '--out', what: 'x', path: join(dir, 'q.js') }, () => Promise.resolve(7))).toBe(7);
   });
 
   it.runIf(existsSync('/proc/self'))('a folder where no file can be created (/proc) is refused before training, even for root', () => {

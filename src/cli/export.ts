@@ -6,7 +6,7 @@ import { ONNX_OPSET, ONNX_PRECISIONS, onnxScalerNotes } from '../io/onnx.js';
 import { exportTfjs, TFJS_WEIGHTS_FILE } from '../io/tfjs.js';
 import { exportStandalone, STANDALONE_FORMATS, type StandaloneFormat } from '../io/standalone/exportStandalone.js';
 import type { Command, Values } from './args.js';
-import { checkOutputs, statOf, writeWhole } from './outputs.js';
+import { checkOutputs, statOf, writeOutput, writeWhole } from './outputs.js';
 import { num } from './report.js';
 
 const FORMATS = ['tfjs', 'onnx', ...STANDALONE_FORMATS] as const;
@@ -53,8 +53,9 @@ export const exportCommand: Command = {
     // every file read is an input: a TensorFlow.js model.json's weights files too
     const { model, info: { training: _, ...info }, files: inputs } = readModel(input);
     if (format === 'onnx') {
-      checkOutputs([{ flag: '--out', what: 'ONNX model', path: out }], inputs);
-      await saveOnnx(out, model, { precision, info });
+      const output = { flag: '--out', what: 'ONNX model', path: out };
+      checkOutputs([output], inputs);
+      await writeOutput(output, () => saveOnnx(out, model, { precision, info }));
       const notes = onnxScalerNotes(model);
       console.log(`wrote ${out}: ONNX opset ${ONNX_OPSET}, ${precision}${precision === 'float64' ? ' (the weights exactly)' : ' (the weights rounded to float32)'}, input "input" [N, ${model.network.inputs}] → output "output"${notes.length ? `; ${notes.join('; ')}` : ''}`);
       return;
@@ -64,8 +65,9 @@ export const exportCommand: Command = {
     const made = tfjsFolder(out, inputs);
     let written: Awaited<ReturnType<typeof writeTfjs>>;
     try {
-      checkOutputs([{ flag: '--out', what: 'TensorFlow.js model', path: join(out, 'model.json') }, { flag: '--out', what: 'TensorFlow.js weights', path: join(out, TFJS_WEIGHTS_FILE) }], inputs);
-      written = await writeTfjs(out, exported);
+      const outputs = [{ flag: '--out', what: 'TensorFlow.js model', path: join(out, 'model.json') }, { flag: '--out', what: 'TensorFlow.js weights', path: join(out, TFJS_WEIGHTS_FILE) }];
+      checkOutputs(outputs, inputs);
+      written = await writeOutput({ ...outputs[0]!, what: 'TensorFlow.js model and weights' }, () => writeTfjs(out, exported));
     } catch (e) {
       if (made) rmdirSync(out);
       throw e;
@@ -84,7 +86,8 @@ async function writeStandalone(input: string, format: StandaloneFormat, v: Value
   if (v.prefix === true) fail('--prefix', 'expected a name, e.g. --prefix iris_');
   const out = v.out;
   const read = readModelFiles(input);
-  checkOutputs([{ flag: '--out', what: `${format} predictor`, path: out }], read.files);
+  const output = { flag: '--out', what: `${format} predictor`, path: out };
+  checkOutputs([output], read.files);
   const { model, info, task } = modelOf(read);
   const text = exportStandalone(model, {
     format, featureNames: info.features, ...(info.classes ? { classes: info.classes } : {}),
@@ -92,7 +95,7 @@ async function writeStandalone(input: string, format: StandaloneFormat, v: Value
     ...(task === 'classification' && !info.classes ? { threshold: info.threshold } : {}),
     ...(v.commonjs === true ? { commonjs: true } : {}), ...(typeof v.prefix === 'string' ? { prefix: v.prefix } : {}),
   });
-  await writeWhole(out, text);
+  await writeOutput(output, () => writeWhole(out, text));
   console.log(`wrote ${out}: a standalone ${format} predictor, ${count(model.network.inputs, 'input')} → ${count(model.network.layers.at(-1)!.units, 'output')}, ${Buffer.byteLength(text)} bytes`);
 }
 

@@ -4,7 +4,7 @@
 // renamed over it.
 import { accessSync, constants, existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve, sep } from 'node:path';
-import { fail } from '../errors.js';
+import { BackpropError, fail } from '../errors.js';
 import { dropTemporary, fileIdentity, openTemporary, placeTemporary, temporaryFile, writeWhole } from '../io/atomic.js';
 
 export { writeWhole };
@@ -92,10 +92,25 @@ export async function writeOutputs(outputs: { output: Output; text: () => string
       await writeWhole(output.path, text());
       written.push(`${output.what} ${output.path}`);
     } catch (e) {
-      failed.push(`${output.flag}: could not write the ${output.what} to ${output.path}: ${why(e, dirname(resolve(output.path)))}`);
+      failed.push(`${output.flag}: ${writeFailure(output, e)}`);
     }
   }
   return { written, failed };
+}
+
+/** Runs `write`, the one write of `output`; a failure (a full disk, a folder removed meanwhile) is refused naming its flag, as writeOutputs names it. */
+export async function writeOutput<T>(output: Output, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (e) {
+    if (e instanceof BackpropError) throw e;
+    fail(output.flag, writeFailure(output, e));
+  }
+}
+
+/** What a failed write of `output` says, after its flag. */
+function writeFailure(output: Output, e: unknown): string {
+  return `could not write the ${output.what} to ${output.path}: ${why(e, dirname(resolve(output.path)))}`;
 }
 
 /** An output written a piece at a time as it is computed (predictions of a large file), whole or not at all. */
