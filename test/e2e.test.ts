@@ -675,7 +675,6 @@ describe('the demo page, as a new user finds it', () => {
     const firstWeight = await page.$eval('#weights table td:nth-child(2)', (c) => Number(c.textContent));
     expect(firstWeight).toBe(Number((kept.getWeights()[0] as number[][])[0]![0]!.toPrecision(4)));
     await page.screenshot({ path: join(OUTPUT, 'page-diverged.png'), fullPage: true });
-    await page.screenshot({ path: join(OUTPUT, 'page-diverged-loss.png') });
     expect(problems).toEqual([]);
     await page.close();
   });
