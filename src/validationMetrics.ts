@@ -1,7 +1,8 @@
 // What a fit's callbacks monitor (early stopping's and ReduceLROnPlateau's `val_<metric>`) and a
 // search ranks by: the validation loss, or one of the validation metrics evaluateMetrics reports for
 // the model's task. One row per metric: which tasks report it and which way is better.
-import { fail } from './errors.js';
+import { LOSSES } from './contract.js';
+import { fail, oneOf } from './errors.js';
 import type { Metrics } from './metrics.js';
 import { LOSS_ROWS } from './operations/losses.js';
 import type { Loss } from './spec.js';
@@ -36,7 +37,7 @@ function taskOfLoss(loss: Loss): Task {
 
 /** The metrics a model with this loss can be ranked by. */
 export function metricsForLoss(loss: Loss): SearchMetric[] {
-  if (typeof loss !== 'string' || !Object.hasOwn(LOSS_ROWS, loss)) fail('loss', `expected a loss's name (${Object.keys(LOSS_ROWS).join(', ')}), got ${String(loss)}`);
+  oneOf('loss', loss, LOSSES);
   const task = taskOfLoss(loss);
   return (Object.keys(SEARCH_METRICS) as SearchMetric[]).filter((name) => (SEARCH_METRICS[name].tasks as readonly Task[]).includes(task));
 }

@@ -493,15 +493,15 @@ function inputOf(field: string): string {
   return named[field] ?? (input<HTMLSelectElement>('task').value === 'csv' ? 'csv-file' : 'task');
 }
 
-/**
- * A refusal of the whole run (by the training worker, or of the data), beside the input its field names:
- * settings in the form's words, data messages (which name the file, line and column) as they are.
- */
 /** A run's refusal as the page says it: the library names `fit` as its field, which is none of the form's. */
 export function runMessage(e: Error): string {
   return e.message.replace(/^fit: /, '');
 }
 
+/**
+ * A refusal of the whole run (by the training worker, or of the data), beside the input its field names:
+ * settings in the form's words, data messages (which name the file, line and column) as they are.
+ */
 export function problemOf(e: BackpropError): Problem {
   const id = inputOf(e.field);
   return id === 'csv-file' || id === 'task' || id === 'target' ? { input: id, message: e.message } : reworded(id, e);

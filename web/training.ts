@@ -85,7 +85,7 @@ export async function train(run: Run, data: PageData): Promise<void> {
     }
     if (!fromFit) console.error(e);
     // A divergence says so itself ("Training diverged at epoch 2, …"); anything else is said to have ended the run.
-    say((e as Error).name === 'DivergenceError' ? runMessage(e as Error) : `Training ended: ${runMessage(e as Error)}`, 'error');
+    say(diverged ? runMessage(e as Error) : `Training ended: ${runMessage(e as Error)}`, 'error');
   }
 }
 

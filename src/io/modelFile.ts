@@ -1,5 +1,6 @@
 import type { Task } from '../csv.js';
-import { BackpropError, fail, knownKeys, show } from '../errors.js';
+import { LOSSES } from '../contract.js';
+import { BackpropError, fail, knownKeys, oneOf, show } from '../errors.js';
 import { checkClasses, isCategorical } from '../classes.js';
 import { checkThreshold } from '../metrics.js';
 import { checkModel, Model, type TrainingState, type Weights } from '../model.js';
@@ -89,7 +90,7 @@ const REQUIRED = ['format', 'version', 'task', 'features', 'target', 'threshold'
 
 /** A loss's task as a model file says it: its row's, the two kinds of classifier as one. */
 export function taskOf(loss: Loss): Task {
-  if (typeof loss !== 'string' || !Object.hasOwn(LOSS_ROWS, loss)) fail('loss', `expected a loss's name (${Object.keys(LOSS_ROWS).join(', ')}), got ${show(loss)}`);
+  oneOf('loss', loss, LOSSES);
   return LOSS_ROWS[loss].task === 'regression' ? 'regression' : 'classification';
 }
 
