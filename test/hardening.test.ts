@@ -441,4 +441,17 @@ describe("12. a user's own CSV file through train, predict and evaluate", () => 
     expect(run.stdout).toContain('hint: y is 5 in every row: there is nothing to learn from the features');
     expect(run.stdout).toMatch(/R² +0\n/);
   });
+
+  it('a label that other tools read as missing (NA): trained as a class, as written, and a hint says so; other labels say nothing', () => {
+    const rows = Array.from({ length: 12 }, (_, i) => `${i},${i % 2 ? 'yes' : 'no'}`);
+    rows[4] = '4,NA';
+    file('na.csv', `a,placed\n${rows.join('\n')}\n`);
+    const run = backprop('train', 'na.csv', '--target', 'placed', '--epochs', '1');
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('(3 classes: NA, no, yes)');
+    expect(run.stdout).toContain('hint: class "NA" (1 row) is trained as a class like the others (3 classes); if it marks a missing label, leave those rows out\n');
+    rows[4] = '4,maybe';
+    file('maybe.csv', `a,placed\n${rows.join('\n')}\n`);
+    expect(backprop('train', 'maybe.csv', '--target', 'placed', '--epochs', '1').stdout).not.toContain('hint: class');
+  });
 });

@@ -19,7 +19,7 @@ import { num, table } from './report.js';
 import { rowsFingerprint } from './resume.js';
 import { inFlagWords } from './run.js';
 import { train } from './train.js';
-import { CSV_FILE_FLAGS, csvData, csvFitOptions, columnsOf, csvSettings, foldsFlag, trainingRecord } from './trainCsv.js';
+import { CSV_FILE_FLAGS, csvData, csvFitOptions, columnsOf, csvSettings, foldsFlag, missingClass, trainingRecord } from './trainCsv.js';
 
 /** The grid's flags: each a comma-separated list (--layers: one list per network), train's flag of the same name per setting. */
 const GRID_FLAGS: Flags = {
@@ -156,6 +156,8 @@ async function runSearch(v: Values, positionals: string[]): Promise<void> {
   console.log(`${run.source.name}: ${count(data.rows, 'row')}; ${count(data.features.length, 'feature')} → ${data.targets.join(', ')} (${kind})`);
   console.log(`${count(grid.length, 'setting')} × ${count(seeds.length, 'seed')}${folds ? ` × ${folds} folds` : ''} = ${count(fits, 'fit')} on ${count(workers, 'worker')}\n`);
   const rare = folds === undefined || kind === 'regression' || data.targets.length > 1 ? undefined : rareClass(data.y, data.classes ?? ['0', '1'], folds);
+  const missing = missingClass(data);
+  if (missing) console.log(`hint: ${missing}\n`);
   if (rare) console.log(`hint: class ${rare.label} has ${count(rare.rows, 'row')}, fewer than the ${folds} folds: ${count(folds! - rare.rows, 'fold holds', 'folds hold')} none of it out, where a metric of it (its recall, F1) counts 0${rare.rows >= 2 ? `; --folds ${rare.rows} holds one out in each` : ''}\n`);
   const bar = new TrialsBar(process.stdout.isTTY === true);
   let results: TrialResult[][];

@@ -14,7 +14,8 @@ export const train: Command = {
   usage: `backprop train DATA.csv --target COLUMN [options]
        backprop train --dataset package|placement|blobs3 [options]`,
   about: `A CSV file needs a header row; every feature cell must be a number. A target of text labels
-(or integers, with --task classification) trains a softmax classifier with one output per class.
+(or integers, with --task classification) trains a softmax classifier with one output per class;
+every label is a class, NA or ? too (a hint says so: leave out rows whose label is missing).
 --dataset blobs3 runs as a CSV file of three classes would: it takes every CSV flag except --target,
 --features and --task.`,
   flags: [

@@ -374,6 +374,8 @@ export async function trainCsv(flags: Values, path: string | undefined): Promise
     if (!options.standardize && wide) console.log(`hint: ${wide} spans a wide range; --standardize usually trains faster and steadier\n`);
     const flat = kind === 'regression' ? constantTarget(data) : undefined;
     if (flat) console.log(`hint: ${flat}: there is nothing to learn from the features\n`);
+    const missing = missingClass(data);
+    if (missing) console.log(`hint: ${missing}\n`);
   }
   if (fit.engine === 'wasm') await loadWasm();
   let history: History;
@@ -465,6 +467,22 @@ function describe(spec: ModelOptions<LayerSpec>, fit: FitOptions, o: ModelFitOpt
     ...(o.earlyStopping ? [`early stopping after ${count(o.earlyStopping.patience ?? 0, 'epoch')} without improvement`] : []),
     `${fit.engine} engine`,
   ].join('; ');
+}
+
+/** Labels other tools read as a missing value (pandas' defaults and a spreadsheet's), which a CSV run reads as a class like any text. */
+const MISSING_LABELS = new Set(['NA', 'N/A', 'n/a', 'na', '#N/A', 'NaN', 'nan', 'null', 'NULL', 'None', 'none', '?', '-']);
+
+/**
+ * A class whose label other tools read as a missing value (`class NA (3 rows) is trained as a class …`),
+ * or undefined: it is one here (a label NA may be a real one), but a binary task with a few missing
+ * labels then trains as three classes, which deserves a word before the run.
+ */
+export function missingClass(data: CsvData): string | undefined {
+  const c = data.classes?.findIndex((label) => MISSING_LABELS.has(label.trim())) ?? -1;
+  if (c < 0) return undefined;
+  let rows = 0;
+  for (let r = 0; r < data.rows; r++) if (data.y[r] === c) rows++;
+  return `class ${show(data.classes![c])} (${count(rows, 'row')}) is trained as a class like the others (${data.classes!.length} classes); if it marks a missing label, leave those rows out`;
 }
 
 /** A regression target with one value in every row, as `y is 5 in every row`, or undefined. */
