@@ -415,6 +415,10 @@ async function searchRows(v: Values, reps: number): Promise<SearchBench> {
       const pool = r.pool === 'started' ? 'started for the search' : 'kept from the one before';
       console.log(line([pool, String(r.threads), fmt(r.ms), fmt(r.cpuMs), r.threads === 1 ? '' : times(one.ms / r.ms)], SEARCH_WIDTHS, [0]));
     }
+    // What a started pool adds to either search: its share of the 2-worker search's time is twice the 1-worker one's
+    console.log(`\nA worker's start (a pool of 1 started until it answers a fit of one epoch on 20 rows: its boot, its load of the`);
+    console.log(`library and kernels, code not yet optimized): ${fmt(searched.startMs)} ms, the fastest of ${reps}. A started pool pays it once, its`);
+    console.log('workers in parallel: the same time added to the search on 1 worker and to the one on 2, which takes half as long.');
   }
   return searched;
 }
