@@ -242,6 +242,9 @@ describe('backprop bench (the CLI, structure only)', () => {
     expect(out.search.fits).toBe(24);
     expect(out.search.rows.map((x: { pool: string; threads: number }) => [x.pool, x.threads])).toEqual([['started', 1], ['started', 2], ['kept', 1], ['kept', 2]]);
     for (const x of out.search.rows) expect(x.ms).toBeGreaterThan(0);
+    // a worker's start is part of a started search's time, not all of it
+    expect(out.search.startMs).toBeGreaterThan(0);
+    expect(out.search.startMs).toBeLessThan(out.search.rows[0].ms);
     expect(out.targets.map((t: { mode: string }) => t.mode)).toEqual(['started', 'kept']);
   });
 
