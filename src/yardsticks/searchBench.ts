@@ -4,7 +4,7 @@
 // on a pool of 1 worker and on a pool of 2, taking turns, each pool timed twice: started for the search
 // (a process's first search, as `backprop search` runs: every worker boots and waits for the engine's
 // optimized code) and kept from the search before (a program's later searches). The rows must come back
-// the same to the bit in every run.
+// the same to the bit in every run. A worker's start is timed on its own too: what a started pool adds.
 import { search } from '../search/runSearch.js';
 import { stopSearchWorkers } from '../search/pool.js';
 import type { LayerSpec } from '../spec.js';
