@@ -242,6 +242,22 @@ describe('backprop search', () => {
     expect(saved.weights).toEqual(JSON.parse(readFileSync(join(dir, 'train.json'), 'utf8')).weights);
   });
 
+  it('--json: one object on standard output, nothing else — the settings ranked, each fit with its numbers and the command that reproduces them — as --out has them', () => {
+    const r = cli(['search', 'data.csv', '--target', 'y', '--layers', '4,1', '6,1', '--lr', '0.01,0.05', '--seeds', '0-1', '--folds', '2', '--epochs', '4', '--threads', '2', '--metric', 'mae', '--json', '--out', 'json.csv', '--save', 'json.json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const o = JSON.parse(r.stdout);
+    expect(o).toMatchObject({ data: { file: 'data.csv', rows: 60, features: ['a', 'b'], target: 'y', task: 'regression' }, fits: 16, workers: 2, metric: 'mae', better: 'lower', folds: 2, seeds: [0, 1] });
+    expect(o.rows.map((row: { rank: number }) => row.rank)).toEqual([1, 2, 3, 4]);
+    // The CSV table of the same run, line by line: the same fits, in the same order, to the last digit
+    const table = parseCsv(readFileSync(join(dir, 'json.csv'), 'utf8'));
+    const fits = o.rows.flatMap((row: { rank: number; setting: Record<string, string>; mean: number; fits: { seed: number; fold: number; loss: number; metrics: { mae: number }; command: string }[] }) =>
+      row.fits.map((f) => [String(row.rank), row.setting.layers, row.setting.lr, String(f.seed), String(f.fold), String(f.loss), String(f.metrics.mae), String(row.mean), f.command]));
+    expect(fits).toEqual(table.rows.map((l) => [l[0], l[1], l[2], l[3], l[4], l[6], l[7], l[8], l[11]]));
+    expect(o.saved).toEqual({ file: 'json.json', command: `backprop train data.csv --target y --epochs 4 --layers ${o.rows[0].setting.layers} --lr ${o.rows[0].setting.lr} --seed 0` });
+    expect(o.written).toEqual(['table json.csv', 'model json.json']);
+  });
+
   it('with --validation-split, the command holds out the same rows; the layer lists in one quoted argument are the same grid', () => {
     const args = ['--target', 'y', '--lr', '0.02', '--seeds', '3', '--validation-split', '0.3', '--epochs', '5', '--threads', '1', '--out'];
     expect(cli(['search', 'data.csv', '--layers', '4,1', '6,1', ...args, 'a.csv']).code).toBe(0);

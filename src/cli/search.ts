@@ -43,6 +43,7 @@ const RUN_FLAGS: Flags = {
   threads: { value: 'N|auto', help: 'workers training at once (default auto: one per core, at most one per fit); the results do not depend on it' },
   out: { value: 'FILE.csv', help: 'the table as CSV, one line per fit: its setting, seed, fold, validation loss and metric, its setting\'s rank, mean and std, and the backprop train command that reproduces it' },
   save: { value: 'FILE.json', help: 'the best setting retrained on every row with its first seed and every epoch (no rows are left to validate or stop early on): the model train saves with those flags' },
+  json: { help: "print one JSON object instead of the table: the data, the settings ranked, each with its fits (seed, fold, epochs, validation loss and metrics, the train command that reproduces it), the model saved and the files written" },
 };
 
 /** What a search says of each of train's flags that it refuses: it sets them for each trial itself, or a trial could not take them. */
@@ -52,7 +53,7 @@ const REFUSED: Record<string, string> = {
   'sample-weight': "weighs the rows of the file, which each trial's split divides; --class-weight weighs classes",
   weights: 'each trial is a new model, its initial weights drawn from its seed',
   ...Object.fromEntries(['checkpoint', 'checkpoint-every', 'resume'].map((flag) => [flag, "a search saves no fit midway: give it to a fit's train command (its line of --out)"])),
-  ...Object.fromEntries(['plot', 'plot-boundary', 'plot-confusion', 'json'].map((flag) => [flag, "is one run's: give it to a fit's train command (its line of --out)"])),
+  ...Object.fromEntries(['plot', 'plot-boundary', 'plot-confusion'].map((flag) => [flag, "is one run's: give it to a fit's train command (its line of --out)"])),
 };
 
 /** Train's flags that the search refuses, each with why: in the help, and refused by the parser as the help says. */
@@ -153,13 +154,16 @@ async function runSearch(v: Values, positionals: string[]): Promise<void> {
   const fits = trials.length * (folds ?? 1);
   // As the library resolves it (src/node.ts counts the cores 'auto' may use).
   const workers = Math.min(threads === 'auto' ? availableParallelism() : threads, fits);
-  console.log(`${run.source.name}: ${count(data.rows, 'row')}; ${count(data.features.length, 'feature')} → ${data.targets.join(', ')} (${kind})`);
-  console.log(`${count(grid.length, 'setting')} × ${count(seeds.length, 'seed')}${folds ? ` × ${folds} folds` : ''} = ${count(fits, 'fit')} on ${count(workers, 'worker')}\n`);
+  // With --json standard output is the one object at the end: the words for a reader are left out
+  const json = v.json === true;
+  const say = json ? () => {} : (text: string) => console.log(text);
+  say(`${run.source.name}: ${count(data.rows, 'row')}; ${count(data.features.length, 'feature')} → ${data.targets.join(', ')} (${kind})`);
+  say(`${count(grid.length, 'setting')} × ${count(seeds.length, 'seed')}${folds ? ` × ${folds} folds` : ''} = ${count(fits, 'fit')} on ${count(workers, 'worker')}\n`);
   const rare = folds === undefined || kind === 'regression' || data.targets.length > 1 ? undefined : rareClass(data.y, data.classes ?? ['0', '1'], folds);
   const missing = missingClass(data);
-  if (missing) console.log(`hint: ${missing}\n`);
-  if (rare) console.log(`hint: class ${rare.label} has ${count(rare.rows, 'row')}, fewer than the ${folds} folds: ${count(folds! - rare.rows, 'fold holds', 'folds hold')} none of it out, where a metric of it (its recall, F1) counts 0${rare.rows >= 2 ? `; --folds ${rare.rows} holds one out in each` : ''}\n`);
-  const bar = new TrialsBar(process.stdout.isTTY === true);
+  if (missing) say(`hint: ${missing}\n`);
+  if (rare) say(`hint: class ${rare.label} has ${count(rare.rows, 'row')}, fewer than the ${folds} folds: ${count(folds! - rare.rows, 'fold holds', 'folds hold')} none of it out, where a metric of it (its recall, F1) counts 0${rare.rows >= 2 ? `; --folds ${rare.rows} holds one out in each` : ''}\n`);
+  const bar = new TrialsBar(!json && process.stdout.isTTY === true);
   let results: TrialResult[][];
   try {
     results = await runTrials(data.x, y, trials, { folds, validationSplit: split, threads, onTrialEnd: (done, total) => bar.update(done, total) });
@@ -171,11 +175,11 @@ async function runSearch(v: Values, positionals: string[]): Promise<void> {
   const columns = Object.keys(grid[0]!);
   const command = (setting: Setting, seed: number | string, fold: number | string | undefined) => trainCommand(v, path, { ...setting, seed: String(seed), ...(folds ? { folds: String(folds), fold: String(fold) } : {}) });
   const placeholders = Object.fromEntries(columns.map((c) => [c, c.toUpperCase().replace('-', '_')]));
-  console.log(`each fit is: ${command(placeholders, 'SEED', folds ? 'FOLD' : undefined)}`);
-  console.log(`  (${columns.length ? `${columns.map((c) => placeholders[c]).join(', ')} from its row; ` : ''}SEED from ${seeds.join(', ')}${folds ? `; FOLD from 0 to ${folds - 1}` : ''})\n`);
+  say(`each fit is: ${command(placeholders, 'SEED', folds ? 'FOLD' : undefined)}`);
+  say(`  (${columns.length ? `${columns.map((c) => placeholders[c]).join(', ')} from its row; ` : ''}SEED from ${seeds.join(', ')}${folds ? `; FOLD from 0 to ${folds - 1}` : ''})\n`);
   const better = SEARCH_METRICS[metric].better === 'lower' ? 'lower is better' : 'higher is better';
   const scaled = metric === 'loss' && trials[0]!.fit.standardizeTarget ? ' of the standardized target' : '';
-  console.log(table(['rank', ...columns, `validation ${metric}${scaled} (${better})`, 'fits'], rows.map((r) => [
+  say(table(['rank', ...columns, `validation ${metric}${scaled} (${better})`, 'fits'], rows.map((r) => [
     String(r.rank), ...columns.map((c) => r.setting[c]!), meanText(r.mean, r.std, r.trials), String(r.trials.length),
   ])));
 
@@ -195,6 +199,7 @@ async function runSearch(v: Values, positionals: string[]): Promise<void> {
   // to validate on, so nothing stops early, and a plateau of the validation loss is not watched (Keras's
   // ReduceLROnPlateau does nothing without its monitor; train refuses to watch what it lacks).
   const save = outputs.find((o) => o.flag === '--save');
+  let savedCommand: string | undefined;
   if (save && Number.isNaN(best.mean)) failed.push('--save: every setting diverged in at least one fit; no model was saved');
   else if (save) {
     const plateau = trialOf(best.setting, seeds[0]!).fit.reduceLROnPlateau;
@@ -202,9 +207,10 @@ async function runSearch(v: Values, positionals: string[]): Promise<void> {
     const flags = { ...shared, ...best.setting, seed: String(seeds[0]), ...unwatched };
     const { spec, fit } = csvSettings(flags, run);
     const options = csvFitOptions(flags, run, fit);
-    console.log(`\nthe model saved is rank 1 retrained on every row: ${trainCommand({ ...v, ...unwatched, 'validation-split': undefined }, path, { ...best.setting, seed: String(seeds[0]) })}`);
+    savedCommand = trainCommand({ ...v, ...unwatched, 'validation-split': undefined }, path, { ...best.setting, seed: String(seeds[0]) });
+    say(`\nthe model saved is rank 1 retrained on every row: ${savedCommand}`);
     const model = new Model({ ...spec, seed: fit.seed });
-    const progress = new Progress(fit.epochs!, data.rows, process.stdout.isTTY === true);
+    const progress = new Progress(fit.epochs!, data.rows, !json && process.stdout.isTTY === true);
     let history: History;
     try {
       history = await model.fit(data.x, y, { ...options, onEpochEnd: (epoch, logs) => progress.epochEnd(epoch, logs) });
@@ -215,7 +221,19 @@ async function runSearch(v: Values, positionals: string[]): Promise<void> {
     const file = await writeOutputs([{ output: save, text: () => modelToText(model, { ...columnsOf(data, options.threshold), training }) }]);
     [written, failed] = [written.concat(file.written), failed.concat(file.failed)];
   }
-  if (written.length) console.log(`\nwrote ${written.join(', ')}`);
+  if (json) {
+    // (NaN, a diverged fit's loss or a setting's mean, is null in JSON; `diverged` says why)
+    console.log(JSON.stringify({
+      data: { file: run.source.name, rows: data.rows, features: data.features, target: data.target, targets: data.targets, task: kind, classes: data.classes ?? null },
+      fits, workers, metric, better: SEARCH_METRICS[metric].better, folds: folds ?? null, validationSplit: split ?? null, seeds,
+      rows: rows.map((r) => ({
+        rank: r.rank, setting: r.setting, mean: r.mean, std: r.std,
+        fits: r.trials.map((t) => ({ ...t, command: command(r.setting, t.seed, t.fold) })),
+      })),
+      saved: savedCommand === undefined ? null : { file: save!.path, command: savedCommand },
+      written,
+    }));
+  } else if (written.length) console.log(`\nwrote ${written.join(', ')}`);
   if (failed.length) throw new BackpropError('search', `${failed.join('; ')}${written.length ? `; wrote ${written.join(', ')}` : ''}`);
 }
 
