@@ -199,7 +199,8 @@ async function runSearch(v: Values, positionals: string[]): Promise<void> {
   // to validate on, so nothing stops early, and a plateau of the validation loss is not watched (Keras's
   // ReduceLROnPlateau does nothing without its monitor; train refuses to watch what it lacks).
   const save = outputs.find((o) => o.flag === '--save');
-  let savedCommand: string | undefined;
+  // The model saved, once its file is written: what --json reports
+  let saved: { file: string; command: string } | null = null;
   if (save && Number.isNaN(best.mean)) failed.push('--save: every setting diverged in at least one fit; no model was saved');
   else if (save) {
     const plateau = trialOf(best.setting, seeds[0]!).fit.reduceLROnPlateau;
@@ -207,7 +208,7 @@ async function runSearch(v: Values, positionals: string[]): Promise<void> {
     const flags = { ...shared, ...best.setting, seed: String(seeds[0]), ...unwatched };
     const { spec, fit } = csvSettings(flags, run);
     const options = csvFitOptions(flags, run, fit);
-    savedCommand = trainCommand({ ...v, ...unwatched, 'validation-split': undefined }, path, { ...best.setting, seed: String(seeds[0]) });
+    const savedCommand = trainCommand({ ...v, ...unwatched, 'validation-split': undefined }, path, { ...best.setting, seed: String(seeds[0]) });
     say(`\nthe model saved is rank 1 retrained on every row: ${savedCommand}`);
     const model = new Model({ ...spec, seed: fit.seed });
     const progress = new Progress(fit.epochs!, data.rows, !json && process.stdout.isTTY === true);
@@ -220,6 +221,7 @@ async function runSearch(v: Values, positionals: string[]): Promise<void> {
     const training = { ...trainingRecord(flags, { ...run, fingerprint: rowsFingerprint([data.x, y, data.weights]), fit, options }, history.loss.length, undefined), search: { metric, mean: best.mean, std: best.std } };
     const file = await writeOutputs([{ output: save, text: () => modelToText(model, { ...columnsOf(data, options.threshold), training }) }]);
     [written, failed] = [written.concat(file.written), failed.concat(file.failed)];
+    if (file.written.length) saved = { file: save.path, command: savedCommand };
   }
   if (json) {
     // (NaN, a diverged fit's loss or a setting's mean, is null in JSON; `diverged` says why)
@@ -230,7 +232,7 @@ async function runSearch(v: Values, positionals: string[]): Promise<void> {
         rank: r.rank, setting: r.setting, mean: r.mean, std: r.std,
         fits: r.trials.map((t) => ({ ...t, command: command(r.setting, t.seed, t.fold) })),
       })),
-      saved: savedCommand === undefined ? null : { file: save!.path, command: savedCommand },
+      saved,
       written,
     }));
   } else if (written.length) console.log(`\nwrote ${written.join(', ')}`);
