@@ -51,6 +51,27 @@ describe('examples/', () => {
     expect(() => node('train-csv', ['train.mjs'])).toThrow(/usage: node train.mjs DATA.csv TARGET/);
   });
 
+  it('search: ranks four settings on every core, and saves the best one trained on every row, as Model.fit trains it in this thread', async () => {
+    const { x, y } = gaussianBlobs({ centers: [[0, 0], [3, 3], [0, 3]], std: 0.8, rowsPerClass: 30, seed: 2 });
+    const labels = ['a', 'b', 'c'];
+    writeFileSync(join(dir, 'search/blobs.csv'), formatCsv(['u', 'v', 'label'], x.map((row, r) => [...row, labels[y[r]!]!])));
+    const out = node('search', ['search.mjs', 'blobs.csv', 'label', 'best.json']);
+    const lines = out.trim().split('\n');
+    expect(lines).toHaveLength(5);
+    lines.slice(0, 4).forEach((line, i) => expect(line).toMatch(new RegExp(`^${i + 1}\\. layers (8|16-8)-3, learning rate 0\\.0?03: validation loss [\\d.]+ ± [\\d.]+ \\(6 fits\\)$`)));
+    expect(lines[4]).toBe('saved best.json');
+    // The saved model is the best setting's fit on every row with seed 0, as this thread's Model.fit gives it
+    const [, units, lr] = /^1\. layers ([\d-]+)-3, learning rate ([\d.]+)/.exec(lines[0]!)!;
+    const output = { units: 3, activation: 'softmax' as const };
+    const layers = [...units!.split('-').map((u) => ({ units: Number(u), activation: 'relu' as const })), output];
+    const model = new Model({ inputs: 2, layers, loss: 'sparseCategoricalCrossentropy', seed: 0 });
+    const { classes } = lib.readCsv(readFileSync(join(dir, 'search/blobs.csv'), 'utf8'), { target: 'label' });
+    await model.fit(x, y.map((k) => classes!.indexOf(labels[k]!)), { optimizer: 'adam', epochs: 40, batchSize: 16, standardize: true, learningRate: Number(lr), seed: 0 });
+    const { model: saved } = await loadModel(join(dir, 'search/best.json'));
+    expect(saved.getWeights()).toEqual(model.getWeights());
+    expect(() => node('search', ['search.mjs'])).toThrow(/usage: node search.mjs DATA.csv TARGET/);
+  });
+
   it('online-learning: a service restarted mid-stream learns on to the same bits as one that never stopped', () => {
     const d = datasets.placement;
     const events = Array.from({ length: 40 }, (_, k) => {
