@@ -41,17 +41,6 @@ function checkRows(field: string, x: unknown, cols: number, rows?: number): void
   if (rows === undefined ? x.length % cols !== 0 : x.length !== rows * cols) fail(field, `expected ${rows === undefined ? `whole rows of ${cols} values` : `${rows} rows × ${cols} = ${rows * cols} values`}, got ${x.length}`);
 }
 
-/**
- * Whether `s` passes checkScaler, by a loop that copies nothing: a model applies its scaler at every
- * predict. checkScaler then says what is wrong.
- */
-function usable(s: unknown, cols: number): boolean {
-  const { mean, std } = (s ?? {}) as Partial<Scaler>;
-  if (!Array.isArray(mean) || !Array.isArray(std) || mean.length !== cols || std.length !== cols) return false;
-  for (let c = 0; c < cols; c++) if (!(Number.isFinite(mean[c]) && Number.isFinite(std[c]) && std[c]! > 0)) return false;
-  return true;
-}
-
 /** The scaled values back in the column's units: x · std + mean, as a new array (rows × cols). */
 export function invertScaler(scaler: Scaler, x: Float64Array, cols: number): Float64Array {
   return x.map((v, i) => v * scaler.std[i % cols]! + scaler.mean[i % cols]!);
@@ -60,22 +49,26 @@ export function invertScaler(scaler: Scaler, x: Float64Array, cols: number): Flo
 /** x scaled, as a new array (rows × cols). */
 export function applyScaler(scaler: Scaler, x: Float64Array, cols: number): Float64Array {
   checkRows('x', x, cols);
-  if (!usable(scaler, cols)) checkScaler('scaler', scaler, cols);
+  scalerAsGiven('scaler', scaler, cols);
   return x.map((v, i) => (v - scaler.mean[i % cols]!) / scaler.std[i % cols]!);
 }
 
-/** Checks a scaler given by a caller or read from a file: `cols` finite means and positive stds. */
+/** Checks a scaler given by a caller or read from a file: `cols` finite means and positive stds. Returns a copy of it. */
 export function checkScaler(field: string, value: unknown, cols: number): Scaler {
+  const { mean, std } = scalerAsGiven(field, value, cols);
+  return { mean: [...mean], std: [...std] };
+}
+
+/** checkScaler's checks, copying nothing: a model applies its scaler at every predict. */
+function scalerAsGiven(field: string, value: unknown, cols: number): Scaler {
   if (typeof value !== 'object' || value === null) fail(field, `expected { mean: [...], std: [...] } with ${cols} numbers each, got ${show(value)}`);
   knownKeys(field, value, ['mean', 'std'], true);
   const { mean, std } = value as { mean: unknown; std: unknown };
-  const numbers = (name: string, v: unknown, ok: (n: number) => boolean, want: string): number[] => {
+  const numbers = (name: string, v: unknown, ok: (n: number) => boolean, want: string): void => {
     if (!Array.isArray(v) || v.length !== cols) fail(`${field}.${name}`, `expected ${cols} numbers (one per feature), got ${show(v)}`);
-    v.forEach((n: unknown, i) => { if (typeof n !== 'number' || !ok(n)) fail(`${field}.${name}[${i}]`, `expected ${want}, got ${show(n)}`); });
-    return [...v] as number[];
+    for (let i = 0; i < cols; i++) if (typeof v[i] !== 'number' || !ok(v[i])) fail(`${field}.${name}[${i}]`, `expected ${want}, got ${show(v[i])}`);
   };
-  return {
-    mean: numbers('mean', mean, Number.isFinite, 'a finite number'),
-    std: numbers('std', std, (n) => Number.isFinite(n) && n > 0, 'a finite number > 0'),
-  };
+  numbers('mean', mean, Number.isFinite, 'a finite number');
+  numbers('std', std, (n) => Number.isFinite(n) && n > 0, 'a finite number > 0');
+  return value as Scaler;
 }

@@ -119,11 +119,12 @@ export function takeRows(data: Float64Array, cols: number, rows: readonly number
   if (typeof cols !== 'number' || !Number.isInteger(cols) || cols < 1 || data.length % cols !== 0) fail('cols', `expected the values per row of data (${count(data.length, 'value')}), got ${show(cols)}`);
   if (!Array.isArray(rows as unknown)) fail('rows', `expected row indices (an array of integers), got ${show(rows)}`);
   const n = data.length / cols;
-  rows.forEach((r, i) => { if (!Number.isInteger(r) || r < 0 || r >= n) fail(`rows[${i}]`, `expected a row of data, an integer from 0 to ${n - 1}, got ${show(r)}`); });
   // element by element: a view per row made a search's main thread collect ~1,000 of them per trial
   const out = new Float64Array(rows.length * cols);
   for (let i = 0; i < rows.length; i++) {
-    const from = rows[i]! * cols, to = i * cols;
+    const r = rows[i]!;
+    if (!Number.isInteger(r) || r < 0 || r >= n) fail(`rows[${i}]`, `expected a row of data, an integer from 0 to ${n - 1}, got ${show(r)}`);
+    const from = r * cols, to = i * cols;
     for (let c = 0; c < cols; c++) out[to + c] = data[from + c]!;
   }
   return out;

@@ -127,7 +127,7 @@ export interface OutputStream {
  * so that a run that fails midway leaves nothing half-written. Failures name the flag and why.
  */
 export async function outputStream(output: Output): Promise<OutputStream> {
-  const failed = (e: unknown): never => fail(output.flag, `could not write the ${output.what} to ${output.path}: ${why(e, dirname(resolve(output.path)))}`);
+  const failed = (e: unknown): never => fail(output.flag, writeFailure(output, e));
   const { temporary, handle } = await openTemporary(output.path).catch(failed);
   let closed = false;
   const closeHandle = async () => {

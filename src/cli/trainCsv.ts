@@ -478,7 +478,7 @@ const MISSING_LABELS = new Set(['NA', 'N/A', 'n/a', 'na', '#N/A', 'NaN', 'nan', 
  * labels then trains as three classes, which deserves a word before the run.
  */
 export function missingClass(data: CsvData): string | undefined {
-  const c = data.classes?.findIndex((label) => MISSING_LABELS.has(label.trim())) ?? -1;
+  const c = data.classes?.findIndex((label) => MISSING_LABELS.has(label)) ?? -1;
   if (c < 0) return undefined;
   let rows = 0;
   for (let r = 0; r < data.rows; r++) if (data.y[r] === c) rows++;

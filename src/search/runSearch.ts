@@ -3,7 +3,7 @@
 // model built with its seed, fit with its seed on the rows its split keeps for training, measured on
 // the rows it holds out — so a trial is reproduced on its own by that fit, in any thread.
 import type { Matrix } from '../data.js';
-import { fail, knownKeys, positiveInteger, show, within } from '../errors.js';
+import { fail, knownKeys, oneOf, positiveInteger, show, within } from '../errors.js';
 import { rowsOf, splitLabels, type ModelFitOptions } from '../fit.js';
 import { checkedNetwork, type ModelOptions } from '../model.js';
 import { checkSpec, parameterCount, targetWidth, type LayerSpec, type Network } from '../spec.js';
@@ -188,7 +188,7 @@ async function runChecked(x: Matrix, y: Matrix, trials: readonly Trial[], { fold
  * first (ties keep the grid's order); a setting with a diverged trial ranks after every other.
  */
 export function rankRows<S>(groups: { setting: S; trials: TrialResult[] }[], metric: SearchMetric): SearchRow<S>[] {
-  if (typeof metric !== 'string' || !Object.hasOwn(SEARCH_METRICS, metric)) fail('metric', `expected one of ${Object.keys(SEARCH_METRICS).join(', ')}, got ${show(metric)}`);
+  oneOf('metric', metric, Object.keys(SEARCH_METRICS) as SearchMetric[]);
   if (!Array.isArray(groups as unknown)) fail('groups', `expected each setting with its trials ({ setting, trials }[]), got ${show(groups)}`);
   groups.forEach((g, i) => { if (typeof g !== 'object' || g === null || !Array.isArray(g.trials as unknown)) fail(`groups[${i}]`, `expected { setting, trials }, got ${show(g)}`); });
   const sign = SEARCH_METRICS[metric].better === 'lower' ? 1 : -1;
