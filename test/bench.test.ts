@@ -9,6 +9,7 @@ import { checkSearchTargets, checkTargets, checkThreadTargets } from '../src/cli
 import { BackpropError } from '../src/errors.js';
 import { largestDifference } from '../src/yardsticks/difference.js';
 import { largestRelativeDifference } from '../src/cli/agreement.js';
+import { coreRoundTrip } from '../src/yardsticks/roundTrip.js';
 
 const network = (id: string) => BENCH_NETWORKS.find((n) => n.id === id)!;
 const [sgd1, adam32] = [BENCH_MODES.find((m) => m.id === 'sgd/1')!, BENCH_MODES.find((m) => m.id === 'adam/32')!];
@@ -246,6 +247,22 @@ describe('backprop bench (the CLI, structure only)', () => {
     expect(out.search.startMs).toBeGreaterThan(0);
     expect(out.search.startMs).toBeLessThan(out.search.rows[0].ms);
     expect(out.targets.map((t: { mode: string }) => t.mode)).toEqual(['started', 'kept']);
+  });
+
+  it('--threads: a round trip between the cores timed before and after the threads rows, every thread count of every group', async () => {
+    const r = bench(['--threads', '--quick', '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    // a trip between two cores takes some tens to some hundreds of nanoseconds on any machine of these
+    for (const ns of [out.roundTripNs.before, out.roundTripNs.after]) {
+      expect(ns).toBeGreaterThan(10);
+      expect(ns).toBeLessThan(100_000);
+    }
+    expect(new Set(out.rows.map((x: BenchRow) => x.threads))).toEqual(new Set([1, 2, 'auto']));
+    expect(out.targets.map((t: { mode: string }) => t.mode)).toContain('adam/64');
+    // the function refuses what is not a count of batches
+    await expect(coreRoundTrip(0)).rejects.toThrow('batches: expected a positive integer, got 0');
   });
 
   it('--no-calls: training rows only', () => {

@@ -9,6 +9,7 @@ import { kernelFile, simdSupported } from '../engines/wasm.js';
 import { fail, oneOf } from '../errors.js';
 import { list, number, type Command, type Values } from './args.js';
 import { coreCount } from '../cores.js';
+import { coreRoundTrip } from '../yardsticks/roundTrip.js';
 import { runSearchBench, SEARCH_BENCH, type SearchBench, type SearchBenchRow } from '../yardsticks/searchBench.js';
 // The Node entry sets where the kernels are read from (build/).
 import '../node.js';
@@ -353,8 +354,14 @@ function fixedRowsReps(v: Values, flag: string, reps: number): number {
 async function benchThreads(v: Values): Promise<void> {
   const reps = fixedRowsReps(v, 'threads', 5);
   const engines = THREAD_COUNTS.map((threads) => modelEngine(`threads-${threads}`, 'wasm', { file: kernelFile(), threads }));
+  // One core has no trip between cores to time (two spinning threads would take turns on it)
+  const trip = () => (coreCount() > 1 ? coreRoundTrip() : Promise.resolve(null));
+  const before = await trip();
   if (!v.json) {
     console.log(header(reps)[0]);
+    console.log(before === null ? 'Between the cores: one core, no round trip to time.'
+      : `Between the cores: a round trip of ${fmt(before)} ns before the rows (a flag handed to another thread and back, the fastest of 5 × 20,000);`);
+    if (before !== null) console.log('a step on 2 threads pays it at every barrier: where it is long, their speed-up is short (docs/speed.md).');
     console.log(`The threads rows: wasm, fit({ threads }) on 1 thread, 2 and 'auto' (here ${coreCount()} cores); 512 synthetic rows per network, rows in order,`);
     console.log(`each figure the fastest of ${reps} timed run${reps === 1 ? '' : 's'}, the thread counts taking turns; "÷ 1 thread" is samples/s over one thread's in this run.`);
     console.log('');
@@ -364,10 +371,11 @@ async function benchThreads(v: Values): Promise<void> {
     groups: THREAD_GROUPS, engines, reps, timeScale: v.quick ? 0.5 : 1,
     onGroup: (rows) => { if (!v.json) for (const r of rows) console.log(threadLine(r, rows)); },
   });
-  if (!v.json) console.log('');
+  const after = await trip();
+  if (!v.json) console.log(after === null ? '' : `\nBetween the cores after the rows: a round trip of ${fmt(after)} ns.\n`);
   // --reps counts the search's runs too; by default fewer of them (each is a whole search)
   const searched = await searchRows(v, v.reps === undefined ? (v.quick ? 1 : 3) : reps);
-  report(v, { rows: result.rows, search: searched }, [...checkThreadTargets(result.rows), ...checkSearchTargets(searched.rows)]);
+  report(v, { roundTripNs: { before, after }, rows: result.rows, search: searched }, [...checkThreadTargets(result.rows), ...checkSearchTargets(searched.rows)]);
 }
 
 /** `bench --search`: the search rows and their targets. */
