@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { anchorArgs, parseAnchorOutput } from '../src/yardsticks/anchors.js';
 import { BENCH_MODES, BENCH_NETWORKS, benchData, callCost, runBench, tfEngine, type BenchEngine, type BenchRow, type CallRow } from '../src/yardsticks/benchmark.js';
-import { checkSearchTargets, checkTargets, checkThreadTargets } from '../src/cli/bench.js';
+import { checkSearchTargets, checkTargets, checkThreadTargets, coresLines } from '../src/cli/bench.js';
 import { BackpropError } from '../src/errors.js';
 import { largestDifference } from '../src/yardsticks/difference.js';
 import { largestRelativeDifference } from '../src/cli/agreement.js';
@@ -249,20 +249,34 @@ describe('backprop bench (the CLI, structure only)', () => {
     expect(out.targets.map((t: { mode: string }) => t.mode)).toEqual(['started', 'kept']);
   });
 
-  it('--threads: a round trip between the cores timed before and after the threads rows, every thread count of every group', async () => {
+  it('--threads: the cores timed before and after the threads rows (a round trip between two, each one\'s speed alone), every thread count of every group', async () => {
     const r = bench(['--threads', '--quick', '--json']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
-    // a trip between two cores takes some tens to some hundreds of nanoseconds on any machine of these
-    for (const ns of [out.roundTripNs.before, out.roundTripNs.after]) {
-      expect(ns).toBeGreaterThan(10);
-      expect(ns).toBeLessThan(100_000);
+    for (const c of [out.coreTimes.before, out.coreTimes.after]) {
+      // a trip between two cores takes some tens to some hundreds of nanoseconds on any machine of these
+      expect(c.roundTripNs).toBeGreaterThan(10);
+      expect(c.roundTripNs).toBeLessThan(100_000);
+      // each core pinned in turn where taskset can (Linux with util-linux), else why not
+      if (c.speeds === null) expect(c.why).toMatch(/taskset/);
+      else {
+        expect(c.speeds.map((x: { core: number }) => x.core)).toEqual(Array.from({ length: out.cores }, (_, i) => i));
+        for (const x of c.speeds) expect(x.samplesPerSecond).toBeGreaterThan(1000);
+      }
     }
     expect(new Set(out.rows.map((x: BenchRow) => x.threads))).toEqual(new Set([1, 2, 'auto']));
     expect(out.targets.map((t: { mode: string }) => t.mode)).toContain('adam/64');
     // the function refuses what is not a count of batches
     await expect(coreRoundTrip(0)).rejects.toThrow('batches: expected a positive integer, got 0');
+  });
+
+  it('the cores\' lines: each core\'s speed beside the fastest, and how far the threads could go (their sum over the fastest)', () => {
+    const lines = coresLines({ roundTripNs: 480.4, speeds: [{ core: 0, samplesPerSecond: 250_000 }, { core: 1, samplesPerSecond: 172_500 }] }, 'before the rows');
+    expect(lines.join('\n')).toContain('a round trip between two of 480 ns');
+    expect(lines.join('\n')).toContain('core 0 250,000, core 1 172,500 (0.69×) samples/s');
+    expect(lines.join('\n')).toContain('at most 1.69× the fastest core');
+    expect(coresLines({ roundTripNs: null, speeds: null, why: 'one core' }, 'after the rows')).toEqual(['The cores after the rows: one core, none timed.']);
   });
 
   it('--no-calls: training rows only', () => {

@@ -10,6 +10,7 @@ import { fail, oneOf } from '../errors.js';
 import { list, number, type Command, type Values } from './args.js';
 import { coreCount } from '../cores.js';
 import { coreRoundTrip } from '../yardsticks/roundTrip.js';
+import { coreSpeeds, type CoreSpeed } from '../yardsticks/coreSpeeds.js';
 import { runSearchBench, SEARCH_BENCH, type SearchBench, type SearchBenchRow } from '../yardsticks/searchBench.js';
 // The Node entry sets where the kernels are read from (build/).
 import '../node.js';
@@ -277,7 +278,7 @@ on the engines' core, with taskset), tfjs-cpu, tfjs-wasm. Predict and fit calls 
       'no-calls': { help: 'time training only, without the predict and fit calls' },
       quick: { help: 'one timed run per figure, half as long (rough figures, for a quick look)' },
       anchors: { value: 'DIR', help: 'where per-row.c and batched.c are (default: shared/anchors beside the package or a parent)' },
-      threads: { help: "time the threads rows instead (wasm, fit({ threads })): Adam on 128-128-1 at 32, 64 and 256 rows a batch and on 256-256-1 at 64 and 256, on 1 thread, 2 and 'auto'; and 'auto' on the small networks; then the search rows (as --search)" },
+      threads: { help: "time the threads rows instead (wasm, fit({ threads })): Adam on 128-128-1 at 32, 64 and 256 rows a batch and on 256-256-1 at 64 and 256, on 1 thread, 2 and 'auto'; and 'auto' on the small networks; the cores timed before and after them (a round trip between two, each one's speed alone); then the search rows (as --search)" },
       search: { help: `time the search rows instead: a ${SEARCH_BENCH.settings}-setting grid of small networks (${SEARCH_BENCH.epochs} epochs, ${SEARCH_BENCH.rows.toLocaleString('en-US')} rows) searched on 1 worker and on 2, with workers started for the search and kept from the one before (--reps: runs of each, default 3)` },
       folds: { value: 'K', help: `with --search: each setting cross-validated on K folds (K × ${SEARCH_BENCH.settings} fits) instead of one validation split` },
       json: { help: 'print one JSON object: the machine, the rows, the calls and the targets' },
@@ -354,14 +355,10 @@ function fixedRowsReps(v: Values, flag: string, reps: number): number {
 async function benchThreads(v: Values): Promise<void> {
   const reps = fixedRowsReps(v, 'threads', 5);
   const engines = THREAD_COUNTS.map((threads) => modelEngine(`threads-${threads}`, 'wasm', { file: kernelFile(), threads }));
-  // One core has no trip between cores to time (two spinning threads would take turns on it)
-  const trip = () => (coreCount() > 1 ? coreRoundTrip() : Promise.resolve(null));
-  const before = await trip();
+  const before = await coresNow();
   if (!v.json) {
     console.log(header(reps)[0]);
-    console.log(before === null ? 'Between the cores: one core, no round trip to time.'
-      : `Between the cores: a round trip of ${fmt(before)} ns before the rows (a flag handed to another thread and back, the fastest of 5 × 20,000);`);
-    if (before !== null) console.log('a step on 2 threads pays it at every barrier: where it is long, their speed-up is short (docs/speed.md).');
+    for (const l of coresLines(before, 'before the rows')) console.log(l);
     console.log(`The threads rows: wasm, fit({ threads }) on 1 thread, 2 and 'auto' (here ${coreCount()} cores); 512 synthetic rows per network, rows in order,`);
     console.log(`each figure the fastest of ${reps} timed run${reps === 1 ? '' : 's'}, the thread counts taking turns; "÷ 1 thread" is samples/s over one thread's in this run.`);
     console.log('');
@@ -371,11 +368,39 @@ async function benchThreads(v: Values): Promise<void> {
     groups: THREAD_GROUPS, engines, reps, timeScale: v.quick ? 0.5 : 1,
     onGroup: (rows) => { if (!v.json) for (const r of rows) console.log(threadLine(r, rows)); },
   });
-  const after = await trip();
-  if (!v.json) console.log(after === null ? '' : `\nBetween the cores after the rows: a round trip of ${fmt(after)} ns.\n`);
+  const after = await coresNow();
+  if (!v.json) for (const l of ['', ...coresLines(after, 'after the rows'), '']) console.log(l);
   // --reps counts the search's runs too; by default fewer of them (each is a whole search)
   const searched = await searchRows(v, v.reps === undefined ? (v.quick ? 1 : 3) : reps);
-  report(v, { roundTripNs: { before, after }, rows: result.rows, search: searched }, [...checkThreadTargets(result.rows), ...checkSearchTargets(searched.rows)]);
+  report(v, { coreTimes: { before, after }, rows: result.rows, search: searched }, [...checkThreadTargets(result.rows), ...checkSearchTargets(searched.rows)]);
+}
+
+/** The cores as the threads rows find them: a round trip between two of them, and each one's speed alone (null, with why, where not timed). */
+interface CoresNow {
+  roundTripNs: number | null;
+  speeds: CoreSpeed[] | null;
+  why?: string;
+}
+
+async function coresNow(): Promise<CoresNow> {
+  // One core has no trip between cores to time (two spinning threads would take turns on it), nor a second speed
+  if (coreCount() < 2) return { roundTripNs: null, speeds: null, why: 'one core' };
+  const roundTripNs = await coreRoundTrip();
+  const speeds = await coreSpeeds(coreCount(), new URL('./node.js', import.meta.url));
+  return 'none' in speeds ? { roundTripNs, speeds: null, why: speeds.none } : { roundTripNs, speeds };
+}
+
+/** What coresNow found, as the threads rows' header and footer print it. */
+export function coresLines(c: CoresNow, when: string): string[] {
+  if (c.roundTripNs === null) return [`The cores ${when}: ${c.why}, none timed.`];
+  const lines = [`The cores ${when}: a round trip between two of ${fmt(c.roundTripNs)} ns (a flag handed to another thread and back, the fastest of 5 × 20,000),`];
+  if (!c.speeds) return [...lines, `each core's speed alone not timed (${c.why}).`];
+  const fastest = c.speeds.reduce((a, x) => Math.max(a, x.samplesPerSecond), 0);
+  const sum = c.speeds.reduce((a, x) => a + x.samplesPerSecond, 0);
+  const each = c.speeds.map((x) => `core ${x.core} ${fmt(x.samplesPerSecond)}${x.samplesPerSecond < fastest ? ` (${times(x.samplesPerSecond / fastest)})` : ''}`).join(', ');
+  return [...lines,
+    `each alone (128-128-1, Adam, batches of 64, one thread pinned to it): ${each} samples/s — ${c.speeds.length} threads can reach`,
+    `at most ${times(sum / fastest)} the fastest core's speed; a long trip costs every barrier more (docs/speed.md).`];
 }
 
 /** `bench --search`: the search rows and their targets. */
