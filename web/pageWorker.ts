@@ -27,12 +27,15 @@ let maps: Maps | undefined;
 let trainer: WorkerTrainer | undefined;
 /** Whether a fit runs: until it ends, more weights (and maps) are to come. */
 let fitting = false;
+/** The rows of the last fit sent (the network's inputs): a standardizing run's maps fit their scaler on them. */
+let fitRows: Float64Array | undefined;
 const ready = loadWasm().catch(() => undefined);
 const post = (message: FromPage, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(message, transfer);
 
 function build(id: number, setup: MapSetup): Maps {
-  const { inputs, layers, loss, scaleRows } = setup;
-  const scaler = scaleRows ? fitScaler(scaleRows, scaleRows.length / inputs, inputs) : undefined;
+  const { inputs, layers, loss, standardize } = setup;
+  if (standardize && !fitRows) throw new Error('the maps of a standardizing run came before its fit');
+  const scaler = standardize ? fitScaler(fitRows!, fitRows!.length / inputs, inputs) : undefined;
   const base = { inputs, ...(scaler ? { scaler } : {}) };
   const hidden = setup.plane ? layers.slice(0, -1) : [];
   const grid = setup.plane ? setup.grid : { x: [0, 1] as [number, number], y: [0, 1] as [number, number], resolution: 0 };
@@ -84,6 +87,7 @@ function drawn(weights: Weights, shown: number): Weights {
 
 async function fit(id: number, request: FitRequest): Promise<void> {
   const { model, x, y, fit: options, sample } = request;
+  fitRows = x;
   try {
     if (trainer) trainer.setModel(model);
     else trainer = new WorkerTrainer(model);

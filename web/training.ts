@@ -49,12 +49,18 @@ export async function train(run: Run, data: PageData): Promise<void> {
   const current: TrainJob = { run, data, started: false, stopping: false, unseen: { epochs: 0, losses: [], testLosses: [] }, since: performance.now() };
   job = current;
   say('Starting…', 'running');
+  // The rows cross to the worker in a task of their own: after the form's reading of them, in the
+  // click's task, a 200,000-row CSV's copy (25 ms) made it a long task of the page's thread.
+  await new Promise((resolve) => setTimeout(resolve, 0));
   try {
     const sample = withCrosses(data.x.slice(0, Math.min(PREDICTED_ROWS, data.rows) * data.features.length), run.crosses);
-    const fitted = await background.fit(
+    const fitting = background.fit(
       { model: run.model, x: run.x, y: run.y, fit: { ...run.fit, ...(run.pace === 'watch' ? { pace: WATCH_MS_PER_EPOCH } : {}) }, sample },
       (epochs) => report(current, epochs),
     );
+    // A Stop in the moment before: its message went before the fit's
+    if (current.stopping) background.stop();
+    const fitted = await fitting;
     if (job !== current) return;
     await finish(current, fitted);
   } catch (e) {

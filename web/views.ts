@@ -58,7 +58,7 @@ export function startViews(run: Run, d: PageData, trained: boolean): void {
   else unitMaps.clear();
   if (plane) outputMap.start(plane, d.x, d.y, run.testMask, d.features, outputKind(d));
   background.start({
-    inputs: run.inputs.length, layers: run.network.layers, loss: lossName(run.model.loss), ...(trained && run.fit.standardize ? { scaleRows: run.x } : {}),
+    inputs: run.inputs.length, layers: run.network.layers, loss: lossName(run.model.loss), ...(trained && run.fit.standardize ? { standardize: true } : {}),
     grid: plane ?? { x: [0, 1], y: [0, 1], resolution: 1 }, crosses: run.crosses, plane: plane !== undefined,
     unitResolution: MAP_RESOLUTION, shownUnits: SHOWN_UNITS,
   });
