@@ -298,6 +298,21 @@ describe('the demo page, step by step', () => {
   }
   const stepShown = async (page: Page) => Number(await page.getAttribute('#network-stage', 'data-step'));
 
+  it('steps a standardizing CSV run before any Train: its maps are drawn, the scaler fitted on the rows the setup sends (no fit sent them)', async () => {
+    const { page, problems } = await open('/web/');
+    await page.selectOption('#task', 'csv');
+    const lines = ['x1,x2,label'];
+    for (let r = 0; r < 40; r++) lines.push(`${r * 25},${(r % 7) / 7},${r % 2}`);
+    await page.setInputFiles('#csv-file', { name: 'scaled.csv', mimeType: 'text/csv', buffer: Buffer.from(`${lines.join('\n')}\n`) });
+    await page.waitForFunction(() => document.querySelector('#data-summary')?.textContent?.startsWith('40 rows from scaled.csv'));
+    expect(await page.isChecked('#standardize')).toBe(true);
+    await step(page, 1);
+    await page.waitForSelector('body[data-maps=current]', { timeout: 30_000 });
+    expect(await page.textContent('#status')).not.toContain('could not be drawn');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it('steps through a placement run: a weight\'s chain-rule product is the trace\'s gradient, edges show gradients, Play and Pause', async () => {
     const { page, problems } = await open('/web/');
     await fillPlacement(page, { optimizer: 'adam', learningRate: '0.05', epochs: '300', batchSize: '1' }, 'watch');

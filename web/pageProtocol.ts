@@ -12,10 +12,11 @@ export interface MapSetup {
   layers: DenseSpec[];
   loss: Loss;
   /**
-   * A standardizing run's: the worker fits the scaler the run's fit fits, off the page's thread, from the
-   * rows of the fit it was sent before (sending them again took 10 ms of the page's thread at 200,000 rows).
+   * A standardizing run's training rows (the network's inputs): the worker fits the scaler the run's fit
+   * fits, off the page's thread; 'fit' where they came with the run's fit, sent before (Train: sending
+   * them again took 10 ms of the page's thread at 200,000 rows).
    */
-  standardize?: boolean;
+  scaleRows?: Float64Array | 'fit';
   /** The plane of the two raw features; the network's inputs are them and `crosses` of them. */
   grid: PlaneGrid;
   crosses: Cross[];

@@ -27,15 +27,16 @@ let maps: Maps | undefined;
 let trainer: WorkerTrainer | undefined;
 /** Whether a fit runs: until it ends, more weights (and maps) are to come. */
 let fitting = false;
-/** The rows of the last fit sent (the network's inputs): a standardizing run's maps fit their scaler on them. */
+/** The rows of the last fit sent (the network's inputs): a standardizing run's maps fit their scaler on them (scaleRows 'fit'). */
 let fitRows: Float64Array | undefined;
 const ready = loadWasm().catch(() => undefined);
 const post = (message: FromPage, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(message, transfer);
 
 function build(id: number, setup: MapSetup): Maps {
-  const { inputs, layers, loss, standardize } = setup;
-  if (standardize && !fitRows) throw new Error('the maps of a standardizing run came before its fit');
-  const scaler = standardize ? fitScaler(fitRows!, fitRows!.length / inputs, inputs) : undefined;
+  const { inputs, layers, loss } = setup;
+  if (setup.scaleRows === 'fit' && !fitRows) throw new Error('the maps of a standardizing run came before its fit');
+  const scaleRows = setup.scaleRows === 'fit' ? fitRows : setup.scaleRows;
+  const scaler = scaleRows ? fitScaler(scaleRows, scaleRows.length / inputs, inputs) : undefined;
   const base = { inputs, ...(scaler ? { scaler } : {}) };
   const hidden = setup.plane ? layers.slice(0, -1) : [];
   const grid = setup.plane ? setup.grid : { x: [0, 1] as [number, number], y: [0, 1] as [number, number], resolution: 0 };

@@ -137,7 +137,7 @@ function draw(current: TrainJob): void {
     current.started = true;
     clearRun();
     lossChart.start(Number(run.fit.epochs), run.test !== undefined);
-    startViews(run, d, true);
+    startViews(run, d, true, true);
     // On a phone the chart starts below the form: bring it into view, or Train seems to do nothing (Stop keeps the focus).
     const panel = $('loss-panel').getBoundingClientRect();
     if (panel.top < 0 || panel.bottom > innerHeight) $('loss-panel').scrollIntoView({ block: 'start' });

@@ -46,9 +46,10 @@ function outputKind(d: PageData): OutputKind {
 
 /**
  * Lays out every panel for `run` on `d`, with no weights yet; `trained`: the weights to come are a
- * run's, fitted to the scaler the run fits (a preview's initial weights see the raw inputs).
+ * run's, fitted to the scaler the run fits (a preview's initial weights see the raw inputs);
+ * `fitSent`: the run's fit has gone to the page's worker with the rows the scaler is fitted on (Train).
  */
-export function startViews(run: Run, d: PageData, trained: boolean): void {
+export function startViews(run: Run, d: PageData, trained: boolean, fitSent = false): void {
   diagram.start(run.network, run.inputs, d.target, d.classes);
   const plane = run.plane;
   $('plane-panel').hidden = plane === undefined;
@@ -58,7 +59,7 @@ export function startViews(run: Run, d: PageData, trained: boolean): void {
   else unitMaps.clear();
   if (plane) outputMap.start(plane, d.x, d.y, run.testMask, d.features, outputKind(d));
   background.start({
-    inputs: run.inputs.length, layers: run.network.layers, loss: lossName(run.model.loss), ...(trained && run.fit.standardize ? { standardize: true } : {}),
+    inputs: run.inputs.length, layers: run.network.layers, loss: lossName(run.model.loss), ...(trained && run.fit.standardize ? { scaleRows: fitSent ? 'fit' as const : run.x } : {}),
     grid: plane ?? { x: [0, 1], y: [0, 1], resolution: 1 }, crosses: run.crosses, plane: plane !== undefined,
     unitResolution: MAP_RESOLUTION, shownUnits: SHOWN_UNITS,
   });
