@@ -247,6 +247,8 @@ describe('backprop bench (the CLI, structure only)', () => {
     expect(out.search.startMs).toBeGreaterThan(0);
     expect(out.search.startMs).toBeLessThan(out.search.rows[0].ms);
     expect(out.targets.map((t: { mode: string }) => t.mode)).toEqual(['started', 'kept']);
+    // the cores, before and after the search rows, as with the threads rows
+    for (const c of [out.coreTimes.before, out.coreTimes.after]) expect(c.roundTripNs).toBeGreaterThan(10);
   });
 
   it('--threads: the cores timed before and after the threads rows (a round trip between two, each one\'s speed alone), every thread count of every group', async () => {

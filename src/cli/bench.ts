@@ -279,7 +279,7 @@ on the engines' core, with taskset), tfjs-cpu, tfjs-wasm. Predict and fit calls 
       quick: { help: 'one timed run per figure, half as long (rough figures, for a quick look)' },
       anchors: { value: 'DIR', help: 'where per-row.c and batched.c are (default: shared/anchors beside the package or a parent)' },
       threads: { help: "time the threads rows instead (wasm, fit({ threads })): Adam on 128-128-1 at 32, 64 and 256 rows a batch and on 256-256-1 at 64 and 256, on 1 thread, 2 and 'auto'; and 'auto' on the small networks; the cores timed before and after them (a round trip between two, each one's speed alone); then the search rows (as --search)" },
-      search: { help: `time the search rows instead: a ${SEARCH_BENCH.settings}-setting grid of small networks (${SEARCH_BENCH.epochs} epochs, ${SEARCH_BENCH.rows.toLocaleString('en-US')} rows) searched on 1 worker and on 2, with workers started for the search and kept from the one before (--reps: runs of each, default 3)` },
+      search: { help: `time the search rows instead: a ${SEARCH_BENCH.settings}-setting grid of small networks (${SEARCH_BENCH.epochs} epochs, ${SEARCH_BENCH.rows.toLocaleString('en-US')} rows) searched on 1 worker and on 2, with workers started for the search and kept from the one before (--reps: runs of each, default 3); the cores timed before and after them, as with --threads` },
       folds: { value: 'K', help: `with --search: each setting cross-validated on K folds (K × ${SEARCH_BENCH.settings} fits) instead of one validation split` },
       json: { help: 'print one JSON object: the machine, the rows, the calls and the targets' },
     },
@@ -371,7 +371,7 @@ async function benchThreads(v: Values): Promise<void> {
   const after = await coresNow();
   if (!v.json) for (const l of ['', ...coresLines(after, 'after the rows'), '']) console.log(l);
   // --reps counts the search's runs too; by default fewer of them (each is a whole search)
-  const searched = await searchRows(v, v.reps === undefined ? (v.quick ? 1 : 3) : reps);
+  const searched = await searchRows(v, v.reps === undefined ? (v.quick ? 1 : 3) : reps, undefined);
   report(v, { coreTimes: { before, after }, rows: result.rows, search: searched }, [...checkThreadTargets(result.rows), ...checkSearchTargets(searched.rows)]);
 }
 
@@ -405,8 +405,21 @@ export function coresLines(c: CoresNow, when: string): string[] {
 
 /** `bench --search`: the search rows and their targets. */
 async function benchSearch(v: Values): Promise<void> {
-  const searched = await searchRows(v, fixedRowsReps(v, 'search', 3));
-  report(v, { search: searched }, checkSearchTargets(searched.rows));
+  const reps = fixedRowsReps(v, 'search', 3), folds = searchFolds(v);
+  // the search's speed-up moves with the cores as the threads rows' does
+  const before = await coresNow();
+  if (!v.json) for (const l of [...coresLines(before, 'before the search rows'), '']) console.log(l);
+  const searched = await searchRows(v, reps, folds);
+  const after = await coresNow();
+  if (!v.json) for (const l of ['', ...coresLines(after, 'after the search rows')]) console.log(l);
+  report(v, { coreTimes: { before, after }, search: searched }, checkSearchTargets(searched.rows));
+}
+
+/** --folds: a whole number of at least 2, or none (one validation split). */
+function searchFolds(v: Values): number | undefined {
+  const folds = number('folds', v.folds);
+  if (folds !== undefined && (!Number.isInteger(folds) || folds < 2)) fail('--folds', `expected a whole number of folds, at least 2, got ${folds}`);
+  return folds;
 }
 
 /** What this machine is, as --json prints it. */
@@ -428,9 +441,7 @@ const SEARCH_COLUMNS = ['pool', 'workers', 'ms', 'cpu ms', '÷ 1 worker'];
 const SEARCH_WIDTHS = [29, 7, 7, 7, 10];
 
 /** The search rows (printed unless --json): the grid on 1 worker and 2, started and kept, the fastest of `reps` runs each. */
-async function searchRows(v: Values, reps: number): Promise<SearchBench> {
-  const folds = number('folds', v.folds);
-  if (folds !== undefined && (!Number.isInteger(folds) || folds < 2)) fail('--folds', `expected a whole number of folds, at least 2, got ${folds}`);
+async function searchRows(v: Values, reps: number, folds: number | undefined): Promise<SearchBench> {
   const fits = SEARCH_BENCH.settings * (folds ?? 1);
   if (!v.json) {
     console.log(`The search rows: search() of ${SEARCH_BENCH.settings} settings (${SEARCH_BENCH.grid}), ${SEARCH_BENCH.rows.toLocaleString('en-US')} rows,`);
