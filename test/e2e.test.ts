@@ -298,7 +298,7 @@ describe('the demo page, step by step', () => {
   }
   const stepShown = async (page: Page) => Number(await page.getAttribute('#network-stage', 'data-step'));
 
-  it('steps a standardizing CSV run before any Train: its maps are drawn, the scaler fitted on the rows the setup sends (no fit sent them)', async () => {
+  it('steps a standardizing CSV run before any Train: its maps are drawn (the maps\' setup sends the rows their scaler is fitted on, as no fit has)', async () => {
     const { page, problems } = await open('/web/');
     await page.selectOption('#task', 'csv');
     const lines = ['x1,x2,label'];

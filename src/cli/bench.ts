@@ -371,9 +371,12 @@ async function benchThreads(v: Values): Promise<void> {
   const after = await coresNow();
   if (!v.json) for (const l of ['', ...coresLines(after, 'after the rows'), '']) console.log(l);
   // --reps counts the search's runs too; by default fewer of them (each is a whole search)
-  const searched = await searchRows(v, v.reps === undefined ? (v.quick ? 1 : 3) : reps, undefined);
+  const searched = await searchRows(v, v.reps === undefined ? (v.quick ? 1 : 3) : reps);
   report(v, { coreTimes: { before, after }, rows: result.rows, search: searched }, [...checkThreadTargets(result.rows), ...checkSearchTargets(searched.rows)]);
 }
+
+/** What each core alone is timed on: the threads rows' batches of 64 on 128-128-1. */
+const CORE_SPEED_GROUP = THREAD_GROUPS.find((g) => g.network.id === '128-128-1' && g.mode.id === 'adam/64')!;
 
 /** The cores as the threads rows find them: a round trip between two of them, and each one's speed alone (null, with why, where not timed). */
 interface CoresNow {
@@ -386,7 +389,7 @@ async function coresNow(): Promise<CoresNow> {
   // One core has no trip between cores to time (two spinning threads would take turns on it), nor a second speed
   if (coreCount() < 2) return { roundTripNs: null, speeds: null, why: 'one core' };
   const roundTripNs = await coreRoundTrip();
-  const speeds = await coreSpeeds(coreCount(), new URL('./node.js', import.meta.url));
+  const speeds = await coreSpeeds(coreCount(), new URL('./node.js', import.meta.url), CORE_SPEED_GROUP);
   return 'none' in speeds ? { roundTripNs, speeds: null, why: speeds.none } : { roundTripNs, speeds };
 }
 
@@ -399,7 +402,7 @@ export function coresLines(c: CoresNow, when: string): string[] {
   const sum = c.speeds.reduce((a, x) => a + x.samplesPerSecond, 0);
   const each = c.speeds.map((x) => `core ${x.core} ${fmt(x.samplesPerSecond)}${x.samplesPerSecond < fastest ? ` (${times(x.samplesPerSecond / fastest)})` : ''}`).join(', ');
   return [...lines,
-    `each alone (128-128-1, Adam, batches of 64, one thread pinned to it): ${each} samples/s — ${c.speeds.length} threads can reach`,
+    `each alone (${CORE_SPEED_GROUP.network.id} ${CORE_SPEED_GROUP.mode.id}, one thread pinned to it): ${each} samples/s — ${c.speeds.length} threads can reach`,
     `at most ${times(sum / fastest)} the fastest core's speed; a long trip costs every barrier more (docs/speed.md).`];
 }
 
@@ -441,7 +444,7 @@ const SEARCH_COLUMNS = ['pool', 'workers', 'ms', 'cpu ms', '÷ 1 worker'];
 const SEARCH_WIDTHS = [29, 7, 7, 7, 10];
 
 /** The search rows (printed unless --json): the grid on 1 worker and 2, started and kept, the fastest of `reps` runs each. */
-async function searchRows(v: Values, reps: number, folds: number | undefined): Promise<SearchBench> {
+async function searchRows(v: Values, reps: number, folds?: number): Promise<SearchBench> {
   const fits = SEARCH_BENCH.settings * (folds ?? 1);
   if (!v.json) {
     console.log(`The search rows: search() of ${SEARCH_BENCH.settings} settings (${SEARCH_BENCH.grid}), ${SEARCH_BENCH.rows.toLocaleString('en-US')} rows,`);

@@ -78,6 +78,11 @@ export const THREAD_GROUPS: { network: BenchNetwork; mode: BenchMode }[] = [
 ];
 export const THREAD_COUNTS = [1, 2, 'auto'] as const;
 
+/** A mode's fit options, rows in order, as every engine of this project trains it. */
+export function modeFitOptions(mode: BenchMode): FitOptions {
+  return { batchSize: mode.batchSize, optimizer: mode.optimizer, learningRate: mode.learningRate, shuffle: 'none' };
+}
+
 /** Synthetic rows: x uniform in [−1, 1); y their mean (mse) or whether their sum is positive (bce). */
 interface BenchData {
   rows: number;
@@ -152,8 +157,7 @@ export function modelEngine(id: string, engine: EngineKind, options: { file?: Wa
   // The bench takes turns between engines and the WASM ones between kernel builds: back to this one.
   const load = async () => { if (engine === 'wasm') await loadWasm(undefined, options.file); };
   const fitOptions = (mode: BenchMode): FitOptions => ({
-    batchSize: mode.batchSize, optimizer: mode.optimizer, learningRate: mode.learningRate,
-    shuffle: 'none', engine, stepsPerExecution: options.stepsPerExecution ?? 1, threads: options.threads ?? 1,
+    ...modeFitOptions(mode), engine, stepsPerExecution: options.stepsPerExecution ?? 1, threads: options.threads ?? 1,
   });
   return {
     id,
@@ -231,7 +235,7 @@ export function tfEngine(tf: TensorFlow, backend: 'cpu' | 'wasm'): BenchEngine {
       const spec = checkSpec(network.model);
       // An activation TensorFlow.js has not (its row says why) leaves this engine's row empty (bench --activation)
       if (spec.layers.some((l) => hasNone(ACTIVATION_ROWS[l.activation].tfjs))) return undefined;
-      const settings = checkFitOptions({ optimizer: mode.optimizer, learningRate: mode.learningRate, batchSize: mode.batchSize, shuffle: 'none' });
+      const settings = checkFitOptions(modeFitOptions(mode));
       const model = tensorFlowModel(tf, spec, tensorFlowCounterparts(tf, spec, settings), new Model(network.model).getWeights());
       const xs = tf.tensor2d(data.x), ys = tf.tensor2d(data.y);
       const first = xs.slice(0, 1);

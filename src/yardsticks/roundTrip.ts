@@ -1,9 +1,8 @@
-// Between the cores (`backprop bench --threads`): how long a flag takes to go from one thread to
-// another and back, two threads spinning on one word of a SharedArrayBuffer. A step on 2 threads pays
-// such a trip at each of its barriers and for the rows one core wrote and the other reads; on this
-// machine's two virtual cores it has been 110–200 ns in some runs and 430–500 ns in others, and the
-// speed-up of 2 threads moved with it (docs/speed.md): printed beside the threads rows, it says which
-// kind of run a figure comes from.
+// Between the cores (`backprop bench --threads`, `--search`): how long a flag takes to go from one
+// thread to another and back, two threads spinning on one word of a SharedArrayBuffer. A step on 2
+// threads pays such a trip at each of its barriers and for the rows one core wrote and the other reads;
+// on a shared machine it changes from run to run, and two threads' speed-up with it (docs/speed.md has
+// a day of it): printed beside the threads rows, it says which kind of run a figure comes from.
 import { Worker } from 'node:worker_threads';
 import { positiveInteger } from '../errors.js';
 
