@@ -155,6 +155,10 @@ describe('checkThreadTargets', () => {
       ['128-128-1', 'adam/64', 'threads-auto', 1.79, 0.97, true],
       ['256-256-1', 'adam/256', 'threads-auto', 1.9, 0.97, true],
     ]);
+    // no fits apart timed: no ratio beside them; where there are, 2 threads' ratio to them
+    expect(checkThreadTargets(rows).some((t) => t.also)).toBe(false);
+    const apart = checkThreadTargets([...rows, row('128-128-1', 'adam/64', 'apart-2', 200)]).find((t) => t.engine === 'threads-2' && t.mode === 'adam/64');
+    expect(apart?.also).toEqual({ versus: 'apart-2', ratio: 0.895 });
   });
 });
 
@@ -251,7 +255,7 @@ describe('backprop bench (the CLI, structure only)', () => {
     for (const c of [out.coreTimes.before, out.coreTimes.after]) expect(c.roundTripNs).toBeGreaterThan(10);
   });
 
-  it('--threads: the cores timed before and after the threads rows (a round trip between two, each one\'s speed alone), every thread count of every group', async () => {
+  it('--threads: the cores timed before and after the threads rows (a round trip between two, each one\'s speed alone and all at once), every thread count of every group', async () => {
     const r = bench(['--threads', '--quick', '--json']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
@@ -263,22 +267,35 @@ describe('backprop bench (the CLI, structure only)', () => {
       // each core pinned in turn where taskset can (Linux with util-linux), else why not
       if (c.speeds === null) expect(c.why).toMatch(/taskset/);
       else {
-        expect(c.speeds.map((x: { core: number }) => x.core)).toEqual(Array.from({ length: out.cores }, (_, i) => i));
-        for (const x of c.speeds) expect(x.samplesPerSecond).toBeGreaterThan(1000);
+        for (const speeds of [c.speeds, c.together]) {
+          expect(speeds.map((x: { core: number }) => x.core)).toEqual(Array.from({ length: out.cores }, (_, i) => i));
+          for (const x of speeds) expect(x.samplesPerSecond).toBeGreaterThan(1000);
+        }
       }
     }
     expect(new Set(out.rows.map((x: BenchRow) => x.threads))).toEqual(new Set([1, 2, 'auto']));
     expect(out.targets.map((t: { mode: string }) => t.mode)).toContain('adam/64');
+    // two fits apart, timed in turn with the rows where 2 threads have a target, and beside those targets
+    const apart = out.rows.filter((x: BenchRow) => x.engine === 'apart-2');
+    expect(apart.map((x: BenchRow) => `${x.network} ${x.mode}`)).toEqual(['128-128-1 adam/32', '128-128-1 adam/64', '128-128-1 adam/256', '256-256-1 adam/64', '256-256-1 adam/256']);
+    for (const x of apart) expect(x.samplesPerSecond).toBeGreaterThan(1000);
+    const two = out.targets.filter((t: { engine: string }) => t.engine === 'threads-2');
+    expect(two).toHaveLength(5);
+    for (const t of two) expect(t.also.versus).toBe('apart-2');
     // the function refuses what is not a count of batches
     await expect(coreRoundTrip(0)).rejects.toThrow('batches: expected a positive integer, got 0');
   });
 
-  it('the cores\' lines: each core\'s speed beside the fastest, and how far the threads could go (their sum over the fastest)', () => {
-    const lines = coresLines({ roundTripNs: 480.4, speeds: [{ core: 0, samplesPerSecond: 250_000 }, { core: 1, samplesPerSecond: 172_500 }] }, 'before the rows');
-    expect(lines.join('\n')).toContain('a round trip between two of 480 ns');
-    expect(lines.join('\n')).toContain('core 0 250,000, core 1 172,500 (0.69×) samples/s');
-    expect(lines.join('\n')).toContain('at most 1.69× the fastest core');
-    expect(coresLines({ roundTripNs: null, speeds: null, why: 'one core' }, 'after the rows')).toEqual(['The cores after the rows: one core, none timed.']);
+  it('the cores\' lines: each core\'s speed alone and at once beside the fastest alone, and how far the threads could go (the sum at once over the fastest alone)', () => {
+    const alone = [{ core: 0, samplesPerSecond: 250_000 }, { core: 1, samplesPerSecond: 172_500 }];
+    const lines = coresLines({ roundTripNs: 480.4, speeds: alone, together: [{ core: 0, samplesPerSecond: 125_000 }, { core: 1, samplesPerSecond: 120_000 }] }, 'before the rows').join('\n');
+    expect(lines).toContain('a round trip between two of 480 ns');
+    expect(lines).toContain('core 0 250,000, core 1 172,500 (0.69×) samples/s');
+    // two cores that share one's speed at once: 245,000 / 250,000
+    expect(lines).toContain('core 0 125,000 (0.50×), core 1 120,000 (0.48×)');
+    expect(lines).toContain('at most 0.98× the fastest core alone');
+    expect(coresLines({ roundTripNs: 300, speeds: null, together: null, why: 'taskset is Linux only' }, 'after the rows')[1]).toBe('each core\'s speed not timed (taskset is Linux only).');
+    expect(coresLines({ roundTripNs: null, speeds: null, together: null, why: 'one core' }, 'after the rows')).toEqual(['The cores after the rows: one core, none timed.']);
   });
 
   it('--no-calls: training rows only', () => {

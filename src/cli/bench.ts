@@ -2,7 +2,7 @@ import { cpus } from 'node:os';
 import { ANCHOR_BUILDS, anchorArgs, buildAnchors, defaultAnchorDir, type AnchorId } from '../yardsticks/anchors.js';
 import {
   BENCH_NETWORKS, BENCH_MODES, THREAD_COUNTS, THREAD_GROUPS, modelEngine, ratio, runBench, tfEngine, withHiddenActivation,
-  type BenchEngine, type BenchRow, type CallId, type CallRow, type TensorFlow,
+  type BenchEngine, type BenchMode, type BenchNetwork, type BenchRow, type CallId, type CallRow, type TensorFlow,
 } from '../yardsticks/benchmark.js';
 import { HIDDEN_ACTIVATIONS } from '../operations/activations.js';
 import { kernelFile, simdSupported } from '../engines/wasm.js';
@@ -11,6 +11,7 @@ import { list, number, type Command, type Values } from './args.js';
 import { coreCount } from '../cores.js';
 import { coreRoundTrip } from '../yardsticks/roundTrip.js';
 import { coreSpeeds, type CoreSpeed } from '../yardsticks/coreSpeeds.js';
+import { apartEngine } from '../yardsticks/apart.js';
 import { runSearchBench, SEARCH_BENCH, type SearchBench, type SearchBenchRow } from '../yardsticks/searchBench.js';
 // The Node entry sets where the kernels are read from (build/).
 import '../node.js';
@@ -88,16 +89,24 @@ const CALL_TARGETS: { what: string; call: CallId; max: number; networks?: string
 ];
 
 /** The threads rows' targets: 2 threads over 1 where a batch is work to share; 'auto' never slower than 1 (within noise). */
-const THREAD_TARGETS = [
-  { what: '2 threads ≥ 1.8× one thread, Adam at batch 64 and 256', networks: ['128-128-1', '256-256-1'], modes: ['adam/64', 'adam/256'], engine: 'threads-2', min: 1.8 },
-  { what: '2 threads ≥ 1.5× one thread, Adam at batch 32', networks: ['128-128-1'], modes: ['adam/32'], engine: 'threads-2', min: 1.5 },
+// Beside 2 threads' ratio, its ratio to two fits apart timed in turn with it (what the cores gave then).
+const THREAD_TARGETS: { what: string; networks: string[]; modes: string[]; engine: string; min: number; also?: string }[] = [
+  { what: '2 threads ≥ 1.8× one thread, Adam at batch 64 and 256', networks: ['128-128-1', '256-256-1'], modes: ['adam/64', 'adam/256'], engine: 'threads-2', min: 1.8, also: 'apart-2' },
+  { what: '2 threads ≥ 1.5× one thread, Adam at batch 32', networks: ['128-128-1'], modes: ['adam/32'], engine: 'threads-2', min: 1.5, also: 'apart-2' },
   { what: "threads 'auto' within 3% of one thread (or faster)", networks: THREAD_GROUPS.map((g) => g.network.id), modes: THREAD_GROUPS.map((g) => g.mode.id), engine: 'threads-auto', min: 0.97 },
 ];
+
+/** The groups that 2 threads have a target on: the ones the fits apart are timed for. */
+const hasTwoThreadTarget = (network: BenchNetwork, mode: BenchMode) => THREAD_TARGETS.some((t) => t.engine === 'threads-2' && t.networks.includes(network.id) && t.modes.includes(mode.id));
 
 export function checkThreadTargets(rows: BenchRow[]): TargetCheck[] {
   return THREAD_TARGETS.flatMap((t) => THREAD_GROUPS.filter((g) => t.networks.includes(g.network.id) && t.modes.includes(g.mode.id)).flatMap(({ network, mode }) => {
     const r = ratio(rows, network.id, mode.id, t.engine, 'threads-1');
-    return Number.isNaN(r) ? [] : [{ target: t.what, network: network.id, mode: mode.id, engine: t.engine, versus: 'threads-1', ratio: r, min: t.min, met: r >= t.min }];
+    const also = t.also === undefined ? NaN : ratio(rows, network.id, mode.id, t.engine, t.also);
+    return Number.isNaN(r) ? [] : [{
+      target: t.what, network: network.id, mode: mode.id, engine: t.engine, versus: 'threads-1', ratio: r, min: t.min, met: r >= t.min,
+      ...(Number.isNaN(also) ? {} : { also: { versus: t.also!, ratio: also } }),
+    }];
   }));
 }
 
@@ -181,7 +190,7 @@ const trainLine = (cells: string[]) => line(cells, TRAIN_WIDTHS, [0, 2, 3]);
 
 const THREAD_COLUMNS = ['network', 'params', 'mode', 'threads', 'samples/s', 'GFLOP/s', '÷ 1 thread'];
 const THREAD_WIDTHS = [14, 7, 8, 7, 12, 8, 10];
-const threadLine = (r: BenchRow, rows: BenchRow[]) => line([r.network, fmt(r.parameters), r.mode, String(r.threads), fmt(r.samplesPerSecond), fmt(r.gflops, 3),
+const threadLine = (r: BenchRow, rows: BenchRow[]) => line([r.network, fmt(r.parameters), r.mode, r.engine.startsWith('apart-') ? `${r.threads} apart` : String(r.threads), fmt(r.samplesPerSecond), fmt(r.gflops, 3),
   r.engine === 'threads-1' ? '' : times(ratio(rows, r.network, r.mode, r.engine, 'threads-1'))], THREAD_WIDTHS, [0, 2]);
 
 function rowLine(r: BenchRow, rows: BenchRow[]): string {
@@ -278,7 +287,7 @@ on the engines' core, with taskset), tfjs-cpu, tfjs-wasm. Predict and fit calls 
       'no-calls': { help: 'time training only, without the predict and fit calls' },
       quick: { help: 'one timed run per figure, half as long (rough figures, for a quick look)' },
       anchors: { value: 'DIR', help: 'where per-row.c and batched.c are (default: shared/anchors beside the package or a parent)' },
-      threads: { help: "time the threads rows instead (wasm, fit({ threads })): Adam on 128-128-1 at 32, 64 and 256 rows a batch and on 256-256-1 at 64 and 256, on 1 thread, 2 and 'auto'; and 'auto' on the small networks; the cores timed before and after them (a round trip between two, each one's speed alone); then the search rows (as --search)" },
+      threads: { help: "time the threads rows instead (wasm, fit({ threads })): Adam on 128-128-1 at 32, 64 and 256 rows a batch and on 256-256-1 at 64 and 256, on 1 thread, 2 and 'auto'; and 'auto' on the small networks; two models fitting apart at once (one thread each, in workers of their own: what the cores gave then) where 2 threads have a target; the cores timed before and after them (a round trip between two, each one's speed alone and all at once); then the search rows (as --search)" },
       search: { help: `time the search rows instead: a ${SEARCH_BENCH.settings}-setting grid of small networks (${SEARCH_BENCH.epochs} epochs, ${SEARCH_BENCH.rows.toLocaleString('en-US')} rows) searched on 1 worker and on 2, with workers started for the search and kept from the one before (--reps: runs of each, default 3); the cores timed before and after them, as with --threads` },
       folds: { value: 'K', help: `with --search: each setting cross-validated on K folds (K × ${SEARCH_BENCH.settings} fits) instead of one validation split` },
       json: { help: 'print one JSON object: the machine, the rows, the calls and the targets' },
@@ -354,20 +363,22 @@ function fixedRowsReps(v: Values, flag: string, reps: number): number {
 /** `bench --threads`: the threads rows and their targets, then the search's. */
 async function benchThreads(v: Values): Promise<void> {
   const reps = fixedRowsReps(v, 'threads', 5);
-  const engines = THREAD_COUNTS.map((threads) => modelEngine(`threads-${threads}`, 'wasm', { file: kernelFile(), threads }));
+  const apart = apartEngine(2, hasTwoThreadTarget);
+  const engines = [...THREAD_COUNTS.map((threads) => modelEngine(`threads-${threads}`, 'wasm', { file: kernelFile(), threads })), apart];
   const before = await coresNow();
   if (!v.json) {
     console.log(header(reps)[0]);
     for (const l of coresLines(before, 'before the rows')) console.log(l);
     console.log(`The threads rows: wasm, fit({ threads }) on 1 thread, 2 and 'auto' (here ${coreCount()} cores); 512 synthetic rows per network, rows in order,`);
-    console.log(`each figure the fastest of ${reps} timed run${reps === 1 ? '' : 's'}, the thread counts taking turns; "÷ 1 thread" is samples/s over one thread's in this run.`);
+    console.log(`each figure the fastest of ${reps} timed run${reps === 1 ? '' : 's'}, the thread counts taking turns; "÷ 1 thread" is samples/s over one thread's in this run;`);
+    console.log('"2 apart": two models at once, each on one thread in a worker of its own (nothing shared), where 2 threads have a target: what the two cores gave then.');
     console.log('');
     console.log(line(THREAD_COLUMNS, THREAD_WIDTHS, [0, 2]));
   }
   const result = await runBench({
     groups: THREAD_GROUPS, engines, reps, timeScale: v.quick ? 0.5 : 1,
     onGroup: (rows) => { if (!v.json) for (const r of rows) console.log(threadLine(r, rows)); },
-  });
+  }).finally(() => apart.close());
   const after = await coresNow();
   if (!v.json) for (const l of ['', ...coresLines(after, 'after the rows'), '']) console.log(l);
   // --reps counts the search's runs too; by default fewer of them (each is a whole search)
@@ -378,32 +389,37 @@ async function benchThreads(v: Values): Promise<void> {
 /** What each core alone is timed on: the threads rows' batches of 64 on 128-128-1. */
 const CORE_SPEED_GROUP = THREAD_GROUPS.find((g) => g.network.id === '128-128-1' && g.mode.id === 'adam/64')!;
 
-/** The cores as the threads rows find them: a round trip between two of them, and each one's speed alone (null, with why, where not timed). */
+/**
+ * The cores as the threads rows find them: a round trip between two of them, and each one's speed
+ * alone and all at once (null, with why, where not timed).
+ */
 interface CoresNow {
   roundTripNs: number | null;
   speeds: CoreSpeed[] | null;
+  together: CoreSpeed[] | null;
   why?: string;
 }
 
 async function coresNow(): Promise<CoresNow> {
   // One core has no trip between cores to time (two spinning threads would take turns on it), nor a second speed
-  if (coreCount() < 2) return { roundTripNs: null, speeds: null, why: 'one core' };
+  if (coreCount() < 2) return { roundTripNs: null, speeds: null, together: null, why: 'one core' };
   const roundTripNs = await coreRoundTrip();
   const speeds = await coreSpeeds(coreCount(), new URL('./node.js', import.meta.url), CORE_SPEED_GROUP);
-  return 'none' in speeds ? { roundTripNs, speeds: null, why: speeds.none } : { roundTripNs, speeds };
+  return 'none' in speeds ? { roundTripNs, speeds: null, together: null, why: speeds.none } : { roundTripNs, speeds: speeds.alone, together: speeds.together };
 }
 
 /** What coresNow found, as the threads rows' header and footer print it. */
 export function coresLines(c: CoresNow, when: string): string[] {
   if (c.roundTripNs === null) return [`The cores ${when}: ${c.why}, none timed.`];
   const lines = [`The cores ${when}: a round trip between two of ${fmt(c.roundTripNs)} ns (a flag handed to another thread and back, the fastest of 5 × 20,000),`];
-  if (!c.speeds) return [...lines, `each core's speed alone not timed (${c.why}).`];
+  if (!c.speeds || !c.together) return [...lines, `each core's speed not timed (${c.why}).`];
   const fastest = c.speeds.reduce((a, x) => Math.max(a, x.samplesPerSecond), 0);
-  const sum = c.speeds.reduce((a, x) => a + x.samplesPerSecond, 0);
-  const each = c.speeds.map((x) => `core ${x.core} ${fmt(x.samplesPerSecond)}${x.samplesPerSecond < fastest ? ` (${times(x.samplesPerSecond / fastest)})` : ''}`).join(', ');
+  const sum = c.together.reduce((a, x) => a + x.samplesPerSecond, 0);
+  const each = (speeds: CoreSpeed[]) => speeds.map((x) => `core ${x.core} ${fmt(x.samplesPerSecond)}${x.samplesPerSecond < fastest ? ` (${times(x.samplesPerSecond / fastest)})` : ''}`).join(', ');
   return [...lines,
-    `each alone (${CORE_SPEED_GROUP.network.id} ${CORE_SPEED_GROUP.mode.id}, one thread pinned to it): ${each} samples/s — ${c.speeds.length} threads can reach`,
-    `at most ${times(sum / fastest)} the fastest core's speed; a long trip costs every barrier more (docs/speed.md).`];
+    `each alone (${CORE_SPEED_GROUP.network.id} ${CORE_SPEED_GROUP.mode.id}, one thread in a process pinned to it): ${each(c.speeds)} samples/s;`,
+    `all at once (a process on each, the fastest fit of each in the same second): ${each(c.together)} — ${c.speeds.length} threads`,
+    `can reach at most ${times(sum / fastest)} the fastest core alone; a long trip costs every barrier more (docs/speed.md).`];
 }
 
 /** `bench --search`: the search rows and their targets. */
