@@ -1,7 +1,7 @@
 import { denseForward, denseGradient, denseInputGradient, denseBackwardUpdate } from './dense';
 import { activateWith, derivativeWith, activationForward, activationBackward, activationBackwardFromZ } from './activations';
 import { dropoutForward, dropoutBackward, STEP } from './dropout';
-import { threads, share, pieces, nextPiece, barrier, setShared, shared, sharedPosition, sharedUpdate, reportFinite, workersFinite } from './threads';
+import { threads, share, pieces, nextPiece, barrier, setShared, shared, sharedPosition, sharedUpdate, reportFinite, workersFinite, claimParameters } from './threads';
 import { lossForwardBackward } from './losses';
 import { update, advance, updateRange, finish, countUpdate, plainSgd } from './optimizers';
 import { penalty } from './regularizers';
@@ -154,6 +154,8 @@ function layerBackward(d: usize, layer: usize, first: i32, rows: i32): void {
 function backward(net: i32, inp: usize, rows: i32, thread: i32, n: i32): void {
   const shift = slot(net, GRADS) - slot(net, PARAMS); // a parameter's gradient sits `shift` slots after it
   const p = pieces(n);
+  // the threads share the update next: the first layer's phase claims its pieces' parameters (claim_parameters)
+  const claims = ASC_FEATURE_THREADS && n > 1 && sharedUpdate(net);
   for (let l = slot(net, LAYERS) - 1; l >= 0; l--) {
     const layer = record(net, l);
     const w = field(layer, W), b = field(layer, B), inputs = field(layer, INPUTS), units = field(layer, UNITS);
@@ -163,6 +165,7 @@ function backward(net: i32, inp: usize, rows: i32, thread: i32, n: i32): void {
       if (c < p) {
         const u = share(units, c, p), x = l == 0 ? inp : at(field(record(net, l - 1), A));
         denseGradient(at(w + shift) + <usize>u * (<usize>inputs << 3), at(b + shift) + (<usize>u << 3), d + (<usize>u << 3), units, x, rows, inputs, share(units, c + 1, p) - u);
+        if (claims && l == 0) claimParameters(net, c, p);
       } else {
         const below = record(net, l - 1), din = at(field(below, D));
         const first = share(rows, c - p, p), mine = share(rows, c - p + 1, p) - first;

@@ -1,5 +1,5 @@
-import { THREADS, SHARED, POSITION, ARRIVED, SENSE, SLEEPING, CALLER_SLEEPS, NONFINITE, NEXT, REGULARIZED, CLIPPING, CLIP_NONE } from './contract';
-import { slot } from './net';
+import { THREADS, SHARED, POSITION, ARRIVED, SENSE, SLEEPING, CALLER_SLEEPS, NONFINITE, NEXT, REGULARIZED, CLIPPING, CLIP_NONE, COUNT, PARAMS } from './contract';
+import { slot, at } from './net';
 
 // Threads sharing one step's batch: the threads build (`--enable threads`, its memory shared with
 // workers that each run `work`, src/threads.ts). A step's sums keep the one order of a single thread
@@ -113,6 +113,21 @@ export function barrier(net: i32, thread: i32): void {
 @inline
 export function sharedUpdate(net: i32): bool {
   return slot(net, REGULARIZED) == 0 && slot(net, CLIPPING) == CLIP_NONE;
+}
+
+// claim_parameters — writes one value of each cache line of update piece c's parameters back as it
+// is (the threads build, in the first layer's backward phase, the step's last before the update). Every
+// thread's forward pass reads all of the weights, so each core holds them all; a thread that then
+// updates its piece must first take each line from the other cores' caches, and each store waited for
+// that: the update of 128-128-1 (Adam) ran no faster on 2 threads than on 1. Claimed here, beside the
+// gradients' sums, the lines are taken while the sums go on, and the update on 2 threads runs in half
+// the time (docs/speed.md). No thread reads or writes the parameters in this phase; piece c of the
+// update is most often taken by the thread that took piece c here (both take from the same end).
+@inline
+export function claimParameters(net: i32, c: i32, p: i32): void {
+  const count = slot(net, COUNT), params = at(slot(net, PARAMS));
+  const to = params + (<usize>share(count, c + 1, p) << 3);
+  for (let q = params + (<usize>share(count, c, p) << 3); q < to; q += 64) store<f64>(q, load<f64>(q));
 }
 
 // A worker's share of the update made a parameter non-finite (`finite`: its Σ(p − p), 0 or NaN).
