@@ -267,7 +267,7 @@ describe('backprop bench (the CLI, structure only)', () => {
       // each core pinned in turn where taskset can (Linux with util-linux), else why not
       if (c.speeds === null) expect(c.why).toMatch(/taskset/);
       else {
-        for (const speeds of [c.speeds, c.together]) {
+        for (const speeds of [c.speeds.alone, c.speeds.together]) {
           expect(speeds.map((x: { core: number }) => x.core)).toEqual(Array.from({ length: out.cores }, (_, i) => i));
           for (const x of speeds) expect(x.samplesPerSecond).toBeGreaterThan(1000);
         }
@@ -288,14 +288,14 @@ describe('backprop bench (the CLI, structure only)', () => {
 
   it('the cores\' lines: each core\'s speed alone and at once beside the fastest alone, and how far the threads could go (the sum at once over the fastest alone)', () => {
     const alone = [{ core: 0, samplesPerSecond: 250_000 }, { core: 1, samplesPerSecond: 172_500 }];
-    const lines = coresLines({ roundTripNs: 480.4, speeds: alone, together: [{ core: 0, samplesPerSecond: 125_000 }, { core: 1, samplesPerSecond: 120_000 }] }, 'before the rows').join('\n');
+    const lines = coresLines({ roundTripNs: 480.4, speeds: { alone, together: [{ core: 0, samplesPerSecond: 125_000 }, { core: 1, samplesPerSecond: 120_000 }] } }, 'before the rows').join('\n');
     expect(lines).toContain('a round trip between two of 480 ns');
     expect(lines).toContain('core 0 250,000, core 1 172,500 (0.69×) samples/s');
     // two cores that share one's speed at once: 245,000 / 250,000
     expect(lines).toContain('core 0 125,000 (0.50×), core 1 120,000 (0.48×)');
     expect(lines).toContain('at most 0.98× the fastest core alone');
-    expect(coresLines({ roundTripNs: 300, speeds: null, together: null, why: 'taskset is Linux only' }, 'after the rows')[1]).toBe('each core\'s speed not timed (taskset is Linux only).');
-    expect(coresLines({ roundTripNs: null, speeds: null, together: null, why: 'one core' }, 'after the rows')).toEqual(['The cores after the rows: one core, none timed.']);
+    expect(coresLines({ roundTripNs: 300, speeds: null, why: 'taskset is Linux only' }, 'after the rows')[1]).toBe('each core\'s speed not timed (taskset is Linux only).');
+    expect(coresLines({ roundTripNs: null, speeds: null, why: 'one core' }, 'after the rows')).toEqual(['The cores after the rows: one core, none timed.']);
   });
 
   it('--no-calls: training rows only', () => {

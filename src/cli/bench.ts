@@ -10,7 +10,7 @@ import { fail, oneOf } from '../errors.js';
 import { list, number, type Command, type Values } from './args.js';
 import { coreCount } from '../cores.js';
 import { coreRoundTrip } from '../yardsticks/roundTrip.js';
-import { coreSpeeds, type CoreSpeed } from '../yardsticks/coreSpeeds.js';
+import { coreSpeeds, type CoreSpeed, type CoreSpeeds } from '../yardsticks/coreSpeeds.js';
 import { apartEngine } from '../yardsticks/apart.js';
 import { runSearchBench, SEARCH_BENCH, type SearchBench, type SearchBenchRow } from '../yardsticks/searchBench.js';
 // The Node entry sets where the kernels are read from (build/).
@@ -101,12 +101,8 @@ const hasTwoThreadTarget = (network: BenchNetwork, mode: BenchMode) => THREAD_TA
 
 export function checkThreadTargets(rows: BenchRow[]): TargetCheck[] {
   return THREAD_TARGETS.flatMap((t) => THREAD_GROUPS.filter((g) => t.networks.includes(g.network.id) && t.modes.includes(g.mode.id)).flatMap(({ network, mode }) => {
-    const r = ratio(rows, network.id, mode.id, t.engine, 'threads-1');
-    const also = t.also === undefined ? NaN : ratio(rows, network.id, mode.id, t.engine, t.also);
-    return Number.isNaN(r) ? [] : [{
-      target: t.what, network: network.id, mode: mode.id, engine: t.engine, versus: 'threads-1', ratio: r, min: t.min, met: r >= t.min,
-      ...(Number.isNaN(also) ? {} : { also: { versus: t.also!, ratio: also } }),
-    }];
+    const check = ratioCheck(rows, t.what, network.id, mode.id, t.engine, 'threads-1', t.min, t.also);
+    return Number.isNaN(check.ratio) ? [] : [check];
   }));
 }
 
@@ -133,8 +129,15 @@ interface TargetCheck {
   min?: number;
   max?: number;
   met: boolean;
-  /** The same ratio to another engine, shown beside it (the -march=native C build). */
+  /** The same engine's ratio to another, shown beside it (the -march=native C build, two fits apart). */
   also?: { versus: string; ratio: number };
+}
+
+/** `engine` ÷ `versus` on one network and mode against `min`, with `engine` ÷ `also` beside it where `also` ran. */
+function ratioCheck(rows: BenchRow[], target: string, network: string, mode: string, engine: string, versus: string, min: number, also?: string): TargetCheck {
+  const r = ratio(rows, network, mode, engine, versus);
+  const beside = also === undefined ? NaN : ratio(rows, network, mode, engine, also);
+  return { target, network, mode, engine, versus, ratio: r, min, met: r >= min, ...(Number.isNaN(beside) ? {} : { also: { versus: also!, ratio: beside } }) };
 }
 
 export function checkTargets(rows: BenchRow[], calls: CallRow[]): TargetCheck[] {
@@ -145,12 +148,7 @@ export function checkTargets(rows: BenchRow[], calls: CallRow[]): TargetCheck[] 
         const of = (engine: string) => ratio(rows, network, mode, engine, t.versus);
         const engines = ['wasm', 'wasm-epoch'].filter((e) => !Number.isNaN(of(e)));
         for (const engine of t.best ? engines.sort((a, b) => of(b) - of(a)).slice(0, 1) : engines) {
-          const r = of(engine);
-          const also = t.also === undefined ? NaN : ratio(rows, network, mode, engine, t.also);
-          out.push({
-            target: t.what, network, mode, engine, versus: t.versus, ratio: r, min: t.min, met: r >= t.min,
-            ...(Number.isNaN(also) ? {} : { also: { versus: t.also!, ratio: also } }),
-          });
+          out.push(ratioCheck(rows, t.what, network, mode, engine, t.versus, t.min, t.also));
         }
       }
     }
@@ -395,30 +393,30 @@ const CORE_SPEED_GROUP = THREAD_GROUPS.find((g) => g.network.id === '128-128-1' 
  */
 interface CoresNow {
   roundTripNs: number | null;
-  speeds: CoreSpeed[] | null;
-  together: CoreSpeed[] | null;
+  speeds: CoreSpeeds | null;
   why?: string;
 }
 
 async function coresNow(): Promise<CoresNow> {
   // One core has no trip between cores to time (two spinning threads would take turns on it), nor a second speed
-  if (coreCount() < 2) return { roundTripNs: null, speeds: null, together: null, why: 'one core' };
+  if (coreCount() < 2) return { roundTripNs: null, speeds: null, why: 'one core' };
   const roundTripNs = await coreRoundTrip();
   const speeds = await coreSpeeds(coreCount(), new URL('./node.js', import.meta.url), CORE_SPEED_GROUP);
-  return 'none' in speeds ? { roundTripNs, speeds: null, together: null, why: speeds.none } : { roundTripNs, speeds: speeds.alone, together: speeds.together };
+  return 'none' in speeds ? { roundTripNs, speeds: null, why: speeds.none } : { roundTripNs, speeds };
 }
 
 /** What coresNow found, as the threads rows' header and footer print it. */
 export function coresLines(c: CoresNow, when: string): string[] {
   if (c.roundTripNs === null) return [`The cores ${when}: ${c.why}, none timed.`];
   const lines = [`The cores ${when}: a round trip between two of ${fmt(c.roundTripNs)} ns (a flag handed to another thread and back, the fastest of 5 × 20,000),`];
-  if (!c.speeds || !c.together) return [...lines, `each core's speed not timed (${c.why}).`];
-  const fastest = c.speeds.reduce((a, x) => Math.max(a, x.samplesPerSecond), 0);
-  const sum = c.together.reduce((a, x) => a + x.samplesPerSecond, 0);
+  if (!c.speeds) return [...lines, `each core's speed not timed (${c.why}).`];
+  const { alone, together } = c.speeds;
+  const fastest = alone.reduce((a, x) => Math.max(a, x.samplesPerSecond), 0);
+  const sum = together.reduce((a, x) => a + x.samplesPerSecond, 0);
   const each = (speeds: CoreSpeed[]) => speeds.map((x) => `core ${x.core} ${fmt(x.samplesPerSecond)}${x.samplesPerSecond < fastest ? ` (${times(x.samplesPerSecond / fastest)})` : ''}`).join(', ');
   return [...lines,
-    `each alone (${CORE_SPEED_GROUP.network.id} ${CORE_SPEED_GROUP.mode.id}, one thread in a process pinned to it): ${each(c.speeds)} samples/s;`,
-    `all at once (a process on each, the fastest fit of each in the same second): ${each(c.together)} — ${c.speeds.length} threads`,
+    `each alone (${CORE_SPEED_GROUP.network.id} ${CORE_SPEED_GROUP.mode.id}, one thread in a process pinned to it): ${each(alone)} samples/s;`,
+    `all at once (a process on each, the fastest fit of each in the same second): ${each(together)} — ${alone.length} threads`,
     `can reach at most ${times(sum / fastest)} the fastest core alone; a long trip costs every barrier more (docs/speed.md).`];
 }
 
