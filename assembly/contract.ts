@@ -83,8 +83,9 @@ export const SLEEPING: i32 = 27;
 export const CALLER_SLEEPS: i32 = 28;
 export const NONFINITE: i32 = 29;
 export const NEXT: i32 = 30;
+export const FAILED: i32 = 31;
 
-export const LAYER0: i32 = 31; // first layer record
+export const LAYER0: i32 = 32; // first layer record
 export const STRIDE: i32 = 10; // slots per layer record
 
 // a layer record's slots
@@ -130,4 +131,4 @@ export const DECAY_POWER: i32 = 18;
 export const DECAY_POWER_LOW: i32 = 19;
 
 // the hash of the definition these constants come from; the host compares it with its own
-export const CONTRACT: u32 = 0xac011e67;
+export const CONTRACT: u32 = 0x7d7e78f6;

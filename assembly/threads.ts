@@ -1,4 +1,4 @@
-import { THREADS, SHARED, POSITION, ARRIVED, SENSE, SLEEPING, CALLER_SLEEPS, NONFINITE, NEXT, REGULARIZED, CLIPPING, CLIP_NONE, COUNT, PARAMS } from './contract';
+import { THREADS, SHARED, POSITION, ARRIVED, SENSE, SLEEPING, CALLER_SLEEPS, NONFINITE, NEXT, FAILED, REGULARIZED, CLIPPING, CLIP_NONE, COUNT, PARAMS } from './contract';
 import { slot, at } from './net';
 
 // Threads sharing one step's batch: the threads build (`--enable threads`, its memory shared with
@@ -82,7 +82,7 @@ export function sharedPosition(net: i32): i32 {
 }
 
 // barrier — returns once every one of THREADS threads has called it (sense-reversing: the last to
-// arrive flips SENSE, the others wait for the flip). A thread that has waited long sleeps until woken:
+// arrive flips SENSE, the others wait for the flip); traps once a worker has FAILED. A thread that has waited long sleeps until woken:
 // a worker (`thread` > 0), and the caller's (thread 0) where it may (CALLER_SLEEPS: not a page's main
 // thread, which may not wait; it spins).
 @inline
@@ -100,6 +100,8 @@ export function barrier(net: i32, thread: i32): void {
   const sleep = thread > 0 || slot(net, CALLER_SLEEPS) != 0;
   let spins = 0;
   while (atomic.load<i32>(sense) == s) {
+    // a thread that failed never arrives: trap rather than wait for it (src/threads.ts raises its error)
+    if (atomic.load<i32>(address(net, FAILED)) != 0) unreachable();
     if (sleep && ++spins > SPINS) {
       atomic.add<i32>(sleeping, 1);
       atomic.wait<i32>(sense, s, -1);

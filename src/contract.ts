@@ -51,6 +51,7 @@ export const NET_SLOTS = [
   'CALLER_SLEEPS', // 1 where the caller's thread may sleep at the barrier too (not a page's main thread, which may not wait)
   'NONFINITE',  // 1 once a worker's share of an update has made a parameter non-finite (the caller reads and clears it)
   'NEXT',       // the next piece of a step's work for a thread to take (assembly/threads.ts); the barrier resets it
+  'FAILED',     // the number of the first worker whose loop threw, or 0: the threads at a barrier stop waiting and trap (src/threads.ts)
 ] as const;
 
 /** One layer's i32 record. A, D, Z and MASK are batch-major: [CAPACITY][units]; 0 marks a region the layer has not. */

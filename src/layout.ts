@@ -10,7 +10,7 @@ export const SETTING = slots(SETTING_SLOTS);
 export const OPTION = slots(LAYER_OPTIONS);
 
 /** The descriptor's slots the threads of a step share (assembly/threads.ts); a fresh block holds 0 in each: one thread. */
-type ThreadSlot = 'THREADS' | 'SHARED' | 'POSITION' | 'ARRIVED' | 'SENSE' | 'SLEEPING' | 'CALLER_SLEEPS' | 'NONFINITE' | 'NEXT';
+type ThreadSlot = 'THREADS' | 'SHARED' | 'POSITION' | 'ARRIVED' | 'SENSE' | 'SLEEPING' | 'CALLER_SLEEPS' | 'NONFINITE' | 'NEXT' | 'FAILED';
 
 /**
  * Whether layer l keeps its pre-activations Z: its activation needs them, a Dropout follows it (its A

@@ -255,6 +255,8 @@ export class Model {
     }
     const { ws } = on, { engine } = ws;
     this.dirty = ws;
+    // A fit's workers run only inside a fit, over the rows it placed before they started (src/threads.ts)
+    this.threads?.count(1);
     // What the step changes, kept so that a step that diverges changes nothing.
     const l = ws.layout;
     // The engine replaces its views when its memory grows. Compared by the view itself, not by its
@@ -389,7 +391,7 @@ export class Model {
       if (settings.engine === 'wasm') await loadWasm();
       this.pull();
       this.online = undefined;
-      await this.useThreads(settings, rows.rows);
+      await this.useThreads(settings, rows.rows, held?.rows ?? 0);
       // Every option and row checked (prepareFit, checkResume): from here on the model changes.
       if (resumed && this.continueFrom) this.changed(this.continueFrom);
       if (scaler) this.inputScaler = scaler;
@@ -419,9 +421,8 @@ export class Model {
       } catch (e) {
         // The engine holds the steps past the last finished epoch (a diverged one): not the model's.
         ws.paramsVersion = -1;
-        // A step cut short leaves the workers inside it: end them (the next fit starts others).
-        if (e instanceof WebAssembly.RuntimeError) this.threads?.abandon();
-        throw e;
+        // A step cut short leaves the workers inside it: end them (the next fit starts others); where one failed, its error.
+        throw e instanceof WebAssembly.RuntimeError && this.threads ? await this.threads.failure(e) : e;
       }
       if (watch) {
         // What training continues from, when finish puts the best epoch's parameters back.
@@ -452,7 +453,7 @@ export class Model {
    * model's wasm workspace onto the kernels' threads build (the same numbers) and starts its workers.
    * Where the platform has no threads, the fit runs on one and a note says so once.
    */
-  private async useThreads(s: Settings, rows: number): Promise<void> {
+  private async useThreads(s: Settings, rows: number, held: number): Promise<void> {
     // 'auto' before the threads have started weighs this model's work with it so far against their start
     const starting = s.threads === 'auto' && !this.threads;
     if (starting) this.autoWork += rows * (s.epochs - s.initialEpoch) * parameterCount(this.network);
@@ -468,6 +469,8 @@ export class Model {
       }
     }
     const threads = this.threads;
+    // The fit's rows have their room before the workers start: they run only over the memory they started with (src/threads.ts)
+    if (threads) this.workspaces.wasm!.reserveFit(rows, s.batchSize, held);
     if (s.threads !== 'auto' || n === 1 || !threads) {
       this.tuner = undefined;
       await threads?.use(n);
@@ -509,6 +512,8 @@ export class Model {
       this.pull();
       this.online = undefined;
       ws = this.workspace(settings.engine);
+      // A trace's steps run on one thread (its own layout of the rows, which a fit's workers did not start over)
+      this.threads?.count(1);
       const inputScaler = scaler ?? this.inputScaler;
       const scale = (d: Float64Array) => (inputScaler ? applyScaler(inputScaler, d, this.network.inputs) : d);
       const state = copyState(this.optimizer);

@@ -5,8 +5,8 @@ import { setDefaultWasmSource } from './engines/wasm.js';
 import { setCoreCount } from './cores.js';
 import { setBusyCores, setThreadStarter } from './threads.js';
 import { busyCores } from './busyCores.js';
-import { Worker } from 'node:worker_threads';
 import './worker/nodeEndpoint.js';
+import { nodeThreads } from './worker/nodeThreads.js';
 import { unreadable } from './csvFile.js';
 import { checkPath } from './errors.js';
 import type { Model } from './model.js';
@@ -19,27 +19,10 @@ setDefaultWasmSource((file) => readFile(new URL(`../build/${file}`, import.meta.
 setCoreCount(availableParallelism);
 // A fit's threads: 'auto' leaves the cores other processes keep busy to them.
 setBusyCores(busyCores);
-// A fit's threads (src/threads.ts): each a worker_threads Worker running the threads build's `work`
-// over the model's shared memory; unref'd, so that workers parked between fits keep no process alive.
-setThreadStarter((data) => {
-  const worker = new Worker(THREAD_WORKER, { eval: true, workerData: data });
-  worker.unref();
-  const ready = new Promise<void>((resolve, reject) => {
-    worker.once('message', () => resolve());
-    worker.once('error', reject);
-  });
-  return { ready, terminate: () => worker.terminate() };
-});
+// A fit's threads (src/threads.ts): each a worker_threads Worker (src/worker/nodeThreads.ts).
+setThreadStarter(nodeThreads());
 
 export * from './index.js';
-
-/** A thread's worker: its instance of the threads build over the shared memory, then one step's share a call until the last. */
-const THREAD_WORKER = `
-const { parentPort, workerData: { module, memory, net, thread } } = require('node:worker_threads');
-const { work } = new WebAssembly.Instance(module, { env: { memory } }).exports;
-parentPort.postMessage('ready');
-while (work(net, thread));
-`;
 
 /** A file's text; a missing or unreadable file is a BackpropError naming it. */
 export async function readText(path: string): Promise<string> {

@@ -11,21 +11,38 @@ import { coreCount } from './cores.js';
 import { type Network, parameterCount } from './spec.js';
 
 /** What a worker is given: the threads build, the memory it shares, the descriptor and its thread number (1, 2, …). */
-interface ThreadData {
+export interface ThreadData {
   module: WebAssembly.Module;
   memory: WebAssembly.Memory;
   net: number;
   thread: number;
 }
 
-/** A started worker: `ready` once it has its instance and is entering `work`. */
-interface ThreadWorker {
+/** A started worker: `ready` once it has its instance and is entering `work`; `failed` with the error its script threw, if it does. */
+export interface ThreadWorker {
   ready: Promise<void>;
+  failed: Promise<Error>;
   terminate(): unknown;
 }
 
 /** How this platform starts a worker, or why it cannot (then a fit runs on one thread and says so once). */
-type ThreadStarter = ((data: ThreadData) => ThreadWorker) | { unavailable: string };
+export type ThreadStarter = StartThread | { unavailable: string };
+export type StartThread = (data: ThreadData) => ThreadWorker;
+
+/**
+ * A worker's loop over `work` (its script has `work`, `memory`, `net` and `thread`: src/node.ts's,
+ * src/browser.ts's). Where `work` throws, the worker marks FAILED with its number (unless another
+ * failed first) and wakes the threads asleep at the barrier, which then trap rather than wait for it
+ * for good; the caller's fit raises the first one's error.
+ */
+export const THREAD_LOOP = `try {
+  while (work(net, thread));
+} catch (e) {
+  const i32 = new Int32Array(memory.buffer);
+  Atomics.compareExchange(i32, net + ${NET.FAILED}, 0, thread);
+  Atomics.notify(i32, net + ${NET.SENSE});
+  throw e;
+}`;
 
 let starter: ThreadStarter = { unavailable: 'this platform has no workers for threads' };
 let noted = false;
@@ -99,22 +116,38 @@ export function threadsAvailable(): boolean {
   return false;
 }
 
-/** One model's workers over its engine's shared memory (the threads build's). */
+/**
+ * One model's workers over its engine's shared memory (the threads build's).
+ * A worker's instance bounds its accesses by the memory's size as that worker last saw it, and the
+ * engine tells a thread that another has grown a shared memory only later, at a moment of its own
+ * choosing (V8): a worker that reached rows placed in new memory before then trapped (one first fit
+ * in about sixty, in Node; the caller then waited at the next barrier for good). So workers run only
+ * over the memory they started with: a fit places its rows before its workers start, and once the
+ * memory has grown (more rows, a bigger batch, rows to predict) the workers are started anew.
+ */
 export class Threads {
   private workers: ThreadWorker[] = [];
+  /** The memory's size when the workers started. */
+  private bytes = 0;
 
   /** engine: the workspace's (its views change as its memory grows); shared: its threads build. */
   constructor(private readonly engine: Engine, private readonly shared: SharedKernels, private readonly net: number) {}
 
-  /** Makes the steps run on n threads: keeps the workers if there are n − 1, else starts n − 1 anew. */
+  /** Whether the memory has grown since the workers started: until started anew, they must not run. */
+  get outgrown(): boolean {
+    return this.shared.memory.buffer.byteLength !== this.bytes;
+  }
+
+  /** Makes the steps run on n threads: keeps the workers if there are n − 1 and the memory has not outgrown them, else starts n − 1 anew. */
   async use(n: number): Promise<void> {
-    if (n === 1 || n === this.workers.length + 1) {
+    if (n === 1 || (n === this.workers.length + 1 && !this.outgrown)) {
       this.count(n);
       return;
     }
     const i32 = this.engine.i32;
     this.close();
     if (typeof starter !== 'function') return;
+    this.bytes = this.shared.memory.buffer.byteLength;
     // Set before any worker arrives at the barrier: it counts arrivals against THREADS.
     i32[this.net + NET.THREADS] = n;
     // Every thread may wait (sleep at the barrier) but a page's main thread, which must spin.
@@ -138,7 +171,13 @@ export class Threads {
     // A worker past a step's last barrier but not yet waiting for the next step would count its arrival
     // against the new number (against 1, as the last to arrive: it would start a step of its own). They
     // are a few instructions from it: wait until every worker waits.
-    while (Atomics.load(i32, net + NET.ARRIVED) < this.workers.length) { /* on their way */ }
+    while (Atomics.load(i32, net + NET.ARRIVED) < this.workers.length) {
+      // one that failed (between fits) never arrives
+      if (Atomics.load(i32, net + NET.FAILED) !== 0) {
+        this.abandon();
+        throw new Error('a training thread had failed: its workers were ended; the next fit starts others');
+      }
+    }
     i32[net + NET.THREADS] = n;
   }
 
@@ -158,8 +197,22 @@ export class Threads {
     for (const w of this.workers) w.terminate();
     this.workers = [];
     const i32 = this.engine.i32, net = this.net;
-    for (const slot of [NET.ARRIVED, NET.SLEEPING, NET.SHARED, NET.NONFINITE, NET.NEXT]) Atomics.store(i32, net + slot, 0);
+    for (const slot of [NET.ARRIVED, NET.SLEEPING, NET.SHARED, NET.NONFINITE, NET.NEXT, NET.FAILED]) Atomics.store(i32, net + slot, 0);
     i32[net + NET.THREADS] = 1;
+  }
+
+  /**
+   * After a step that trapped (`e`): ends the workers (the others wait at a barrier) and gives the error
+   * to raise — where a worker failed, one naming the first one's error (waiting up to a second for it), else `e`.
+   */
+  async failure(e: unknown): Promise<unknown> {
+    // the first worker to fail (its thread number), whose error reaches this thread as an event: awaited before the workers end
+    const first = this.workers[Atomics.load(this.engine.i32, this.net + NET.FAILED) - 1];
+    let timer: Parameters<typeof clearTimeout>[0];
+    const error = first && await Promise.race([first.failed, new Promise<undefined>((resolve) => { timer = setTimeout(resolve, 1000); })]);
+    clearTimeout(timer);
+    this.abandon();
+    return first ? new Error(`fit: a training thread failed${error ? ` (${error.message})` : ''}; its workers were ended, and the next fit starts others`) : e;
   }
 }
 

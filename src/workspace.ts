@@ -61,9 +61,14 @@ export class Workspace {
     return this.engine.f64.subarray(params, params + count);
   }
 
+  /** Makes room for a fit's `rows` training rows in batches of up to `batchSize`, and `held` rows to validate on. */
+  reserveFit(rows: number, batchSize: number, held = 0): void {
+    this.reserve({ rows, capacity: Math.min(batchSize, rows), evalRows: held });
+  }
+
   /** Copies training rows in, x [rows][inputs], y [rows][targets] and their weights if any, for batches of up to `batchSize` rows. */
   setTrainingRows(x: Float64Array, y: Float64Array, rows: number, batchSize: number, weights?: Float64Array): void {
-    this.reserve({ rows, capacity: Math.min(batchSize, rows) });
+    this.reserveFit(rows, batchSize);
     this.engine.f64.set(x, this.layout.x);
     this.engine.f64.set(y, this.layout.y);
     this.weigh(weights);

@@ -11,7 +11,8 @@ import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { OPTIMIZERS } from '../src/contract.js';
 import { setCoreCount } from '../src/cores.js';
-import { AUTO_START_WORK, setBusyCores, setTunerClock, threadsFor, ThreadTuner } from '../src/threads.js';
+import { AUTO_START_WORK, setBusyCores, setThreadStarter, setTunerClock, threadsFor, ThreadTuner } from '../src/threads.js';
+import { nodeThreads, threadScript } from '../src/worker/nodeThreads.js';
 import { NET } from '../src/layout.js';
 import { busyCores } from '../src/busyCores.js';
 import { loadWasm, Model, type LayerSpec, type ModelFitOptions, type ModelOptions } from '../src/node.js';
@@ -113,6 +114,52 @@ describe('fit({ threads }) gives the same bits for any thread count', () => {
       expect((await model.fit(x, y, { optimizer: 'adam', epochs: 1, batchSize: 50, threads })).loss[0]).toBeGreaterThan(0);
       model.dispose();
     }
+  });
+
+  it('the workers start once the fit\'s rows have their room, and anew once the memory has grown: they never run over memory that grew after they started', async () => {
+    // (a worker's instance bounds its accesses by the memory's size as it last saw it, and Node tells it of
+    // another thread's growing a shared memory only later: one first fit in about sixty trapped there)
+    const sizes: number[] = [];
+    let memory: WebAssembly.Memory | undefined;
+    const start = nodeThreads();
+    setThreadStarter((data) => {
+      memory = data.memory;
+      sizes.push(data.memory.buffer.byteLength);
+      return start(data);
+    });
+    try {
+      const model = new Model(spec(false));
+      const fit: ModelFitOptions = { epochs: 1, batchSize: 50, threads: 2, validationSplit: 0.2 };
+      await model.fit(x, y, fit);
+      await model.fit(x, y, fit);
+      expect(sizes).toHaveLength(1);
+      expect(memory!.buffer.byteLength).toBe(sizes[0]);
+      // 40 times the rows: more memory, so the next fit's workers are new ones, started over all of it
+      const many = Array.from({ length: 40 }, () => x).flat(), targets = Array.from({ length: 40 }, () => y).flat();
+      await model.fit(many, targets, fit);
+      expect(sizes).toHaveLength(2);
+      expect(sizes[1]).toBeGreaterThan(sizes[0]!);
+      expect(memory!.buffer.byteLength).toBe(sizes[1]);
+      model.dispose();
+    } finally {
+      setThreadStarter(start);
+    }
+  });
+
+  it('a worker that fails ends the fit with its error (no thread waits for it); the next fit starts other workers and trains as one thread does', async () => {
+    const failing = nodeThreads(threadScript('let calls = 0; const own = work; work = (net, thread) => { if (++calls === 3) throw new Error("this thread fails"); return own(net, thread); };'));
+    const fit: ModelFitOptions = { epochs: 2, batchSize: 50, seed: 2, optimizer: 'adam' };
+    const model = new Model(spec(false));
+    setThreadStarter(failing);
+    try {
+      // its third call: the second step, which the caller and the other workers wait in at a barrier
+      await expect(model.fit(x, y, { ...fit, threads: 3 })).rejects.toThrow('fit: a training thread failed (this thread fails); its workers were ended, and the next fit starts others');
+    } finally {
+      setThreadStarter(nodeThreads());
+    }
+    // no epoch ended: the model kept its weights, and trains on as a model that never failed
+    expect((await model.fit(x, y, { ...fit, threads: 3 })).loss).toEqual((await new Model(spec(false)).fit(x, y, { ...fit, threads: 1 })).loss);
+    model.dispose();
   });
 
   it('row weights and another loss: the caller computes every row\'s loss and dL/dz in row order, so they share nothing new', async () => {
