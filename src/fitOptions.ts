@@ -59,7 +59,8 @@ export interface FitOptions extends OptimizerOptions {
    * (under 2³⁰ rows × epochs × parameters), else the cores — and then, measured as it trains, the
    * faster of the cores and one thread (a thread waiting for one the system has not scheduled makes two
    * threads slower than one: other work on the machine), starting on one in Node where other processes
-   * keep the cores busy. Per-row updates (batchSize 1) run on one thread.
+   * keep the cores busy. Per-row updates (batchSize 1) run on one thread, as do `trainOnBatch` and
+   * `trace`. A worker that fails ends the fit with its error (`fit: a training thread failed (…)`).
    */
   threads?: number | 'auto';
   /** Called after each epoch (counting from 0, as Keras); may return a promise, which is awaited. */
