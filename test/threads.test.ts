@@ -341,6 +341,26 @@ describe('fit({ threads }) gives the same bits for any thread count', () => {
   });
 });
 
+describe('threads in a process of any kind', () => {
+  it('start in a process whose evaluated code is a module (node --input-type=module, which its workers inherit), and train as one thread does', () => {
+    // the library as users import it (dist/, built before the tests)
+    const code = `import { Model } from ${JSON.stringify(new URL('../dist/node.js', import.meta.url).href)};
+      const rows = Array.from({ length: 64 }, (_, r) => Array.from({ length: 8 }, (_, c) => Math.sin(r * 8 + c))), targets = rows.map((row) => [row[0] * row[1]]);
+      const losses = [];
+      for (const threads of [1, 2]) {
+        const model = new Model({ inputs: 8, layers: [{ units: 16, activation: 'tanh' }, { units: 1 }], loss: 'mse', seed: 1 });
+        losses.push((await model.fit(rows, targets, { epochs: 3, batchSize: 16, optimizer: 'adam', threads })).loss);
+        model.dispose();
+      }
+      console.log(JSON.stringify(losses));`;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    const [one, two] = JSON.parse(run.stdout) as number[][];
+    expect(two).toEqual(one);
+    expect(one).toHaveLength(3);
+  });
+});
+
 describe('train --threads', () => {
   it('prints what one thread prints, to the last digit; refuses a count that is not one', () => {
     const train = (...args: string[]) => spawnSync(process.execPath, [CLI, 'train', '--dataset', 'blobs3', '--optimizer', 'adam', '--batch-size', '16', '--epochs', '20', '--json', ...args], { encoding: 'utf8' });

@@ -7,15 +7,18 @@ import { THREAD_LOOP, type StartThread } from '../threads.js';
 /**
  * A thread's script: its instance of the threads build over the shared memory, then one step's share
  * a call until the last (THREAD_LOOP). `prelude` runs before it says it is ready, with `work` in
- * scope to wrap (test/threads.test.ts: a thread that fails).
+ * scope to wrap (test/threads.test.ts: a thread that fails). It reads worker_threads with import(),
+ * which an evaluated script has whether the process's flags make it a CommonJS script or a module
+ * (`node --input-type=module`, whose workers inherit it, has no require).
  */
 export function threadScript(prelude = ''): string {
   return `
-const { parentPort, workerData: { module, memory, net, thread } } = require('node:worker_threads');
+import('node:worker_threads').then(({ parentPort, workerData: { module, memory, net, thread } }) => {
 let { work } = new WebAssembly.Instance(module, { env: { memory } }).exports;
 ${prelude}
 parentPort.postMessage('ready');
 ${THREAD_LOOP}
+});
 `;
 }
 
