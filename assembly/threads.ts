@@ -82,9 +82,9 @@ export function sharedPosition(net: i32): i32 {
 }
 
 // barrier — returns once every one of THREADS threads has called it (sense-reversing: the last to
-// arrive flips SENSE, the others wait for the flip); traps once a worker has FAILED. A thread that has waited long sleeps until woken:
-// a worker (`thread` > 0), and the caller's (thread 0) where it may (CALLER_SLEEPS: not a page's main
-// thread, which may not wait; it spins).
+// arrive flips SENSE, the others wait for the flip); traps once a worker has FAILED. A thread that has
+// waited long sleeps until woken: a worker (`thread` > 0), and the caller's (thread 0) where it may
+// (CALLER_SLEEPS: not a page's main thread, which may not wait; it spins).
 @inline
 export function barrier(net: i32, thread: i32): void {
   if (!ASC_FEATURE_THREADS) return;
