@@ -255,8 +255,6 @@ export class Model {
     }
     const { ws } = on, { engine } = ws;
     this.dirty = ws;
-    // A fit's workers run only inside a fit, over the rows it placed before they started (src/threads.ts)
-    this.threads?.count(1);
     // What the step changes, kept so that a step that diverges changes nothing.
     const l = ws.layout;
     // The engine replaces its views when its memory grows. Compared by the view itself, not by its
@@ -423,6 +421,10 @@ export class Model {
         ws.paramsVersion = -1;
         // A step cut short leaves the workers inside it: end them (the next fit starts others); where one failed, its error.
         throw e instanceof WebAssembly.RuntimeError && this.threads ? await this.threads.failure(e) : e;
+      } finally {
+        // The workers run only inside a fit, over the rows it placed before they started (src/threads.ts):
+        // every other step (trainOnBatch, trace) runs on one thread.
+        this.threads?.count(1);
       }
       if (watch) {
         // What training continues from, when finish puts the best epoch's parameters back.
@@ -512,8 +514,6 @@ export class Model {
       this.pull();
       this.online = undefined;
       ws = this.workspace(settings.engine);
-      // A trace's steps run on one thread (its own layout of the rows, which a fit's workers did not start over)
-      this.threads?.count(1);
       const inputScaler = scaler ?? this.inputScaler;
       const scale = (d: Float64Array) => (inputScaler ? applyScaler(inputScaler, d, this.network.inputs) : d);
       const state = copyState(this.optimizer);
