@@ -3,11 +3,13 @@
 // the batch's rows in order), the loss and the update stay with the caller: so 1, 2, 3 and 4 threads,
 // the SIMD and the scalar builds and the JS engine (one thread, the reference twin) give the same
 // weights, optimizer state and losses, with every optimizer, with and without Dropout, in Node and
-// in Chromium with the page cross-origin isolated.
+// in Chromium with the page cross-origin isolated. A thread that fails ends the fit with its error, on
+// either platform, and leaves no thread waiting.
 import { spawnSync } from 'node:child_process';
 import { availableParallelism, cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
+import { build } from 'esbuild';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { OPTIMIZERS } from '../src/contract.js';
 import { setCoreCount } from '../src/cores.js';
@@ -38,6 +40,12 @@ const spec = (dropout: boolean): ModelOptions<LayerSpec> => ({
   loss: 'mse',
   seed: 4,
 });
+
+// A thread whose third call of `work` throws (the second step, which the caller and the other threads
+// wait in at a barrier): a prelude to either platform's thread script, and the fit it fails, with its error.
+const FAILS_THIRD = 'let calls = 0; const own = work; work = (net, thread) => { if (++calls === 3) throw new Error("this thread fails"); return own(net, thread); };';
+const FAILING_FIT: ModelFitOptions = { epochs: 2, batchSize: 50, seed: 2, optimizer: 'adam' };
+const THREAD_FAILED = 'fit: a training thread failed (this thread fails); its workers were ended, and the next fit starts others';
 
 /** Every optimizer in turn on one model (its first weights put back, its optimizer reset): each one's history and training state. */
 async function runAll(model: Model, fit: ModelFitOptions): Promise<unknown[]> {
@@ -147,18 +155,16 @@ describe('fit({ threads }) gives the same bits for any thread count', () => {
   });
 
   it('a worker that fails ends the fit with its error (no thread waits for it); the next fit starts other workers and trains as one thread does', async () => {
-    const failing = nodeThreads(threadScript('let calls = 0; const own = work; work = (net, thread) => { if (++calls === 3) throw new Error("this thread fails"); return own(net, thread); };'));
-    const fit: ModelFitOptions = { epochs: 2, batchSize: 50, seed: 2, optimizer: 'adam' };
+    const failing = nodeThreads(threadScript(FAILS_THIRD));
     const model = new Model(spec(false));
     setThreadStarter(failing);
     try {
-      // its third call: the second step, which the caller and the other workers wait in at a barrier
-      await expect(model.fit(x, y, { ...fit, threads: 3 })).rejects.toThrow('fit: a training thread failed (this thread fails); its workers were ended, and the next fit starts others');
+      await expect(model.fit(x, y, { ...FAILING_FIT, threads: 3 })).rejects.toThrow(THREAD_FAILED);
     } finally {
       setThreadStarter(nodeThreads());
     }
     // no epoch ended: the model kept its weights, and trains on as a model that never failed
-    expect((await model.fit(x, y, { ...fit, threads: 3 })).loss).toEqual((await new Model(spec(false)).fit(x, y, { ...fit, threads: 1 })).loss);
+    expect((await model.fit(x, y, { ...FAILING_FIT, threads: 3 })).loss).toEqual((await new Model(spec(false)).fit(x, y, { ...FAILING_FIT, threads: 1 })).loss);
     model.dispose();
   });
 
@@ -428,4 +434,41 @@ describe('fit({ threads }) in Chromium', () => {
       }
     });
   }
+  it('a Web Worker that fails ends the fit with its error; the next fit starts others and trains as one thread does', async () => {
+    // The library as dist/browser.js bundles it, with a switch to threads whose third call fails
+    const root = fileURLToPath(new URL('..', import.meta.url));
+    const entry = `export * from './src/browser.ts';
+import { setThreadStarter } from './src/threads.ts';
+import { browserThreads, threadScript } from './src/worker/browserThreads.ts';
+export const failing = (on) => setThreadStarter(browserThreads(threadScript(on ? ${JSON.stringify(FAILS_THIRD)} : '')));`;
+    const bundle = await build({ stdin: { contents: entry, resolveDir: root, loader: 'ts' }, bundle: true, format: 'esm', platform: 'browser', target: 'es2022', write: false, logLevel: 'silent' });
+    const page = `<!doctype html><title>a failing thread</title><link rel="icon" href="data:,"><script type="module">
+import { Model, failing } from './failing.js';
+const x = ${JSON.stringify(x)}, y = ${JSON.stringify(y)}, fit = ${JSON.stringify(FAILING_FIT)};
+const model = new Model(${JSON.stringify(spec(false))});
+failing(true);
+let error;
+await model.fit(x, y, { ...fit, threads: 3 }).catch((e) => { error = e.message; });
+failing(false);
+window.result = { error, loss: (await model.fit(x, y, { ...fit, threads: 3 })).loss };
+</script>`;
+    const server = await serve(fileURLToPath(new URL('../dist/', import.meta.url)), { '/index.html': page, '/failing.js': bundle.outputFiles[0]!.text },
+      { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' });
+    try {
+      const browser = await launch({ isolation: true });
+      browsers.push(browser);
+      const { page: tab, problems } = await open(browser, `${server.url}/index.html`);
+      let workers = 0;
+      tab.on('worker', () => { workers++; });
+      await tab.waitForFunction(() => 'result' in window, undefined, { timeout: 60_000 });
+      const result = await tab.evaluate(() => (window as unknown as { result: { error?: string; loss: number[] } }).result);
+      expect(result.error).toBe(THREAD_FAILED);
+      // 2 workers for the failed fit, 2 new ones for the next; the failing one's error is the page's only problem
+      expect(workers).toBe(4);
+      expect(problems.filter((p) => !p.includes('this thread fails'))).toEqual([]);
+      expect(result.loss).toEqual((await new Model(spec(false)).fit(x, y, { ...FAILING_FIT, engine: 'js' })).loss);
+    } finally {
+      server.close();
+    }
+  });
 });

@@ -1,11 +1,15 @@
 // WorkerTrainer in a browser: the built dist/browser.js in headless Chromium starts dist/worker.js
 // as a module Web Worker; the fit there equals an in-page Model.fit to the bit, the
 // page's own thread keeps running meanwhile, and stop ends a long fit. Node's fit agrees to 1e-12.
-// A search on two of those workers gives Node's rows to the bit.
-import { fileURLToPath } from 'node:url';
+// A search on two of those workers gives Node's rows to the bit. A worker script that throws fails
+// the fit with the message Node gives.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { datasets, Model, search, stopSearchWorkers, type ModelFitOptions } from '../src/node.js';
+import { datasets, Model, search, stopSearchWorkers, WorkerTrainer, type ModelFitOptions } from '../src/node.js';
 import { launch, open, serve } from './browser.js';
 
 const FIT: ModelFitOptions = { optimizer: 'adam', learningRate: 0.05, epochs: 300, batchSize: 1, shuffle: 'epoch', seed: 3 };
@@ -33,10 +37,18 @@ const searched = await search(d.x, d.y, s.grid, { ...s.options, model: d.model }
 window.result = { history, weights, inPage, inPageWeights: local.getWeights(), epochs, ticks, stoppedAfter: stopped.loss.length, searched };
 </script>`;
 
+/** A worker script that throws as it loads, and a page whose WorkerTrainer starts it. */
+const THROWS = "throw new Error('no training here');";
+const FAILING_PAGE = `<!doctype html><title>a failing worker</title><link rel="icon" href="data:,"><script type="module">
+import { datasets, WorkerTrainer } from './browser.js';
+const trainer = new WorkerTrainer(datasets.placement.model, { workerUrl: './throws.js' });
+window.result = await trainer.fit(datasets.placement.x, datasets.placement.y).then(() => 'trained', (e) => e.message);
+</script>`;
+
 let browser: Browser;
 let server: Awaited<ReturnType<typeof serve>>;
 beforeAll(async () => {
-  server = await serve(fileURLToPath(new URL('../dist/', import.meta.url)), { '/index.html': PAGE });
+  server = await serve(fileURLToPath(new URL('../dist/', import.meta.url)), { '/index.html': PAGE, '/failing.html': FAILING_PAGE, '/throws.js': THROWS });
   browser = await launch();
 });
 afterAll(async () => {
@@ -69,6 +81,19 @@ describe('WorkerTrainer in Chromium', () => {
     expect(result.searched).toEqual(await search(x, y, SEARCH.grid, { ...SEARCH.options, model, workerUrl }));
     await stopSearchWorkers();
     expect(problems).toEqual([]);
-    await page.close();
+  });
+
+  it('a worker script that throws as it loads: fit rejects with its message, as in Node', async () => {
+    const { page } = await open(browser, `${server.url}/failing.html`);
+    await page.waitForFunction(() => 'result' in window, undefined, { timeout: 60_000 });
+    const message = await page.evaluate(() => (window as unknown as { result: string }).result);
+    const scratch = mkdtempSync(join(tmpdir(), 'throws-'));
+    writeFileSync(join(scratch, 'throws.mjs'), THROWS);
+    const trainer = new WorkerTrainer(datasets.placement.model, { workerUrl: pathToFileURL(join(scratch, 'throws.mjs')) });
+    const inNode = await trainer.fit(datasets.placement.x, datasets.placement.y).then(() => 'trained', (e: Error) => e.message);
+    await trainer.terminate();
+    rmSync(scratch, { recursive: true });
+    expect(message).toBe('WorkerTrainer: the training worker failed: no training here');
+    expect(message).toBe(inNode);
   });
 });

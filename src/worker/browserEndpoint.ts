@@ -1,5 +1,6 @@
 // How a WorkerTrainer starts its worker in browsers: a module Web Worker running dist/worker.js.
 import { setDefaultWorker } from './client.js';
+import { workerErrorMessage } from './workerError.js';
 
 setDefaultWorker((url) => {
   // The literal `new Worker(new URL('./worker.js', import.meta.url), …)` is what Vite and webpack
@@ -8,7 +9,7 @@ setDefaultWorker((url) => {
   return {
     post: (message) => worker.postMessage(message),
     listen: (handler) => { worker.onmessage = (e) => handler(e.data); },
-    onFailure: (handler) => { worker.onerror = (e) => handler(new Error(`WorkerTrainer: the training worker failed${e.message ? `: ${e.message}` : ' to load (check workerUrl)'}`)); },
+    onFailure: (handler) => { worker.onerror = (e) => handler(new Error(`WorkerTrainer: the training worker failed${e.message ? `: ${workerErrorMessage(e)}` : ' to load (check workerUrl)'}`)); },
     terminate: () => worker.terminate(),
   };
 });
