@@ -1,9 +1,10 @@
 // WorkerTrainer in Node (worker_threads, the built dist/worker-node.js): the same fit as in this
 // thread, to the bit — history, every epoch's logs, weights, scaler, a second fit's continuation
 // of the optimizer state — plus stop, progress weights and errors of the same class and message.
+import { spawnSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { setDefaultWorker, type WorkerFactory } from '../src/worker/client.js';
-import { BackpropError, datasets, DivergenceError, Model, modelFromFile, modelToText, WorkerTrainer, type EpochLogs, type LayerSpec, type ModelFitOptions, type ModelOptions, type WorkerEpochLogs } from '../src/node.js';
+import { BackpropError, datasets, DivergenceError, Model, modelFromFile, modelToText, search, stopSearchWorkers, WorkerTrainer, type EpochLogs, type LayerSpec, type ModelFitOptions, type ModelOptions, type WorkerEpochLogs } from '../src/node.js';
 
 const workerUrl = new URL('../dist/worker-node.js', import.meta.url);
 const d = datasets.placement;
@@ -241,5 +242,25 @@ describe('WorkerTrainer in Node', () => {
     trainer = new WorkerTrainer(d.model, { workerUrl: new URL('../dist/no-such-worker.js', import.meta.url) });
     const e = await refusal(() => trainer!.fit(d.x, d.y));
     expect(e.message).toMatch(/^WorkerTrainer: the training worker failed: Cannot find module .*no-such-worker\.js/);
+  });
+  it('starts in a process whose evaluated code is a module (node --input-type=module, which its workers inherit): a fit and a search, as in this process', async () => {
+    // the library as users import it (dist/, built before the tests)
+    const fit: ModelFitOptions = { optimizer: 'adam', learningRate: 0.05, epochs: 30, batchSize: 2, seed: 1 };
+    const grid = { learningRate: [0.01, 0.1], seed: [0, 1] };
+    const options = { model: d.model, fit: { optimizer: 'adam' as const, epochs: 20 }, folds: 2, threads: 2 };
+    const code = `import { datasets, search, stopSearchWorkers, WorkerTrainer } from ${JSON.stringify(new URL('../dist/node.js', import.meta.url).href)};
+      const d = datasets.placement;
+      const trainer = new WorkerTrainer(d.model);
+      const history = await trainer.fit(d.x, d.y, ${JSON.stringify(fit)});
+      await trainer.terminate();
+      const rows = await search(d.x, d.y, ${JSON.stringify(grid)}, ${JSON.stringify(options)});
+      await stopSearchWorkers();
+      console.log(JSON.stringify({ history, rows }));`;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    const { history, rows } = JSON.parse(run.stdout) as { history: unknown; rows: unknown };
+    expect(history).toEqual(JSON.parse(JSON.stringify(await new Model(d.model).fit(d.x, d.y, fit))));
+    expect(rows).toEqual(JSON.parse(JSON.stringify(await search(d.x, d.y, grid, { ...options, workerUrl }))));
+    await stopSearchWorkers();
   });
 });

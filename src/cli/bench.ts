@@ -463,13 +463,13 @@ async function searchRows(v: Values, reps: number, folds?: number): Promise<Sear
   if (!v.json) {
     console.log(`The search rows: search() of ${SEARCH_BENCH.settings} settings (${SEARCH_BENCH.grid}), ${SEARCH_BENCH.rows.toLocaleString('en-US')} rows,`);
     console.log(`${SEARCH_BENCH.epochs} epochs a fit, ${folds === undefined ? 'one validation split' : `${folds} folds`}: ${fits} fits, on 1 worker and on 2 (here ${coreCount()} cores), taking turns, each pool`);
-    console.log('started for the search (a process\'s first search: the workers boot and wait for optimized code) and kept from');
-    console.log(`the search before (a program's later searches); the fastest of ${reps} run${reps === 1 ? '' : 's'}; cpu ms: every thread of the process; the`);
-    console.log('same rows, to the bit, in every run.');
+    console.log('started for the search (a process\'s first search, in a new process: the workers boot and wait for optimized');
+    console.log(`code) and kept from the search before (a program's later searches); the fastest of ${reps} run${reps === 1 ? '' : 's'}; cpu ms: every`);
+    console.log('thread of the process; the same rows, to the bit, in every run.');
     console.log('');
     console.log(line(SEARCH_COLUMNS, SEARCH_WIDTHS, [0]));
   }
-  const searched = await runSearchBench({ reps, ...(folds === undefined ? {} : { folds }) });
+  const searched = await runSearchBench({ reps, library: new URL('./node.js', import.meta.url), ...(folds === undefined ? {} : { folds }) });
   if (!v.json) {
     for (const r of searched.rows) {
       const one = searched.rows.find((o) => o.pool === r.pool && o.threads === 1)!;
