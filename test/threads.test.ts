@@ -471,4 +471,32 @@ window.result = { error, loss: (await model.fit(x, y, { ...fit, threads: 3 })).l
       server.close();
     }
   });
+  it('in a WorkerTrainer\'s worker (threads started from a worker): the same numbers as one thread', async () => {
+    const fit: ModelFitOptions = { epochs: 3, batchSize: 50, seed: 2, optimizer: 'adam' };
+    const page = `<!doctype html><title>threads in a worker</title><link rel="icon" href="data:,"><script type="module">
+import { WorkerTrainer } from './browser.js';
+const trainer = new WorkerTrainer(${JSON.stringify(spec(true))});
+const history = await trainer.fit(${JSON.stringify(x)}, ${JSON.stringify(y)}, { ...${JSON.stringify(fit)}, threads: 2 });
+window.result = { loss: history.loss, weights: trainer.model.getWeights() };
+</script>`;
+    const server = await serve(fileURLToPath(new URL('../dist/', import.meta.url)), { '/index.html': page },
+      { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' });
+    try {
+      const browser = await launch({ isolation: true });
+      browsers.push(browser);
+      const { page: tab, problems } = await open(browser, `${server.url}/index.html`);
+      let workers = 0;
+      tab.on('worker', () => { workers++; });
+      await tab.waitForFunction(() => 'result' in window, undefined, { timeout: 60_000 });
+      const result = await tab.evaluate(() => (window as unknown as { result: { loss: number[]; weights: unknown } }).result);
+      // the trainer's worker, and the thread it started
+      expect(workers).toBe(2);
+      expect(problems).toEqual([]);
+      const node = new Model(spec(true));
+      expect(result.loss).toEqual((await node.fit(x, y, { ...fit, engine: 'js' })).loss);
+      expect(result.weights).toEqual(node.getWeights());
+    } finally {
+      server.close();
+    }
+  });
 });
