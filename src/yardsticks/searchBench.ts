@@ -154,7 +154,11 @@ function inNewProcess(library: URL, searchCall: SearchCall): Promise<{ ms: numbe
     child.on('error', reject);
     child.on('close', (code) => {
       if (code === 0) resolve(JSON.parse(stdout) as { ms: number; cpuMs: number; rows: unknown });
-      else reject(new Error(`a started search's process ended with code ${code}: ${stderr.trim().split('\n')[0] ?? ''}`));
+      else {
+        // Node prints the failing line of code before the error itself
+        const lines = stderr.trim().split('\n');
+        reject(new Error(`a started search's process ended with code ${code}: ${lines.find((l) => /^\w*Error\b/.test(l)) ?? lines.at(-1) ?? ''}`));
+      }
     });
   });
 }
