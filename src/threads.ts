@@ -18,10 +18,14 @@ export interface ThreadData {
   thread: number;
 }
 
-/** A started worker: `ready` once it has its instance and is entering `work`; `failed` with the error its script threw, if it does. */
+/**
+ * A started worker: `ready` once it has its instance and is entering `work`; `failed` with the error
+ * its script threw, if it does; `ended` once its loop is over, either way.
+ */
 export interface ThreadWorker {
   ready: Promise<void>;
   failed: Promise<Error>;
+  ended: Promise<void>;
   terminate(): unknown;
 }
 
@@ -125,8 +129,15 @@ export function threadsAvailable(): boolean {
  * over the memory they started with: a fit places its rows before its workers start, and once the
  * memory has grown (more rows, a bigger batch, rows to predict) the workers are started anew.
  */
+// FAILED when the caller ends the workers (not a thread number): each traps at its barrier.
+const ENDED = -1;
+// How long ended workers may take to leave their loops.
+const END_MS = 10_000;
+
 export class Threads {
   private workers: ThreadWorker[] = [];
+  /** The workers last ended, until each has left its loop and the barrier is cleared (abandon). */
+  private ending: Promise<void> | undefined;
   /** The memory's size when the workers started. */
   private bytes = 0;
 
@@ -144,8 +155,10 @@ export class Threads {
       this.count(n);
       return;
     }
-    const i32 = this.engine.i32;
     this.close();
+    // Workers ended before are out of their loops before others take the same barrier
+    await this.ending;
+    const i32 = this.engine.i32;
     if (typeof starter !== 'function') return;
     this.bytes = this.shared.memory.buffer.byteLength;
     // Set before any worker arrives at the barrier: it counts arrivals against THREADS.
@@ -186,19 +199,44 @@ export class Threads {
     if (this.workers.length === 0) return;
     this.count(this.workers.length + 1);
     this.shared.release(this.net);
-    this.abandon();
+    this.end(false);
+  }
+
+  /** Ends the workers wherever they are: a step cut short by an error leaves them waiting at a barrier (see end). */
+  abandon(): void {
+    this.end(true);
   }
 
   /**
-   * Terminates the workers wherever they are (a step cut short by an error leaves them waiting at a
-   * barrier) and clears the barrier: the next `use` starts afresh.
+   * The steps run on one thread from here, and once every worker has left its loop the barrier is
+   * cleared (`ending`), so that the next `use` starts others afresh. They are not terminated first: a
+   * worker asleep in its wait could outlive the call (a browser gives a worker it terminates time to
+   * end) and, woken by the next workers' barrier, take a step among theirs. Where they may be inside
+   * a step (`trap`), FAILED is marked, so that each traps at its barrier (after a step of no rows each
+   * leaves by itself, and one still in that step's barrier would trap); the sleepers are woken until
+   * every one has left — again and again, as one may fall asleep just after a wake-up.
    */
-  abandon(): void {
-    for (const w of this.workers) w.terminate();
+  private end(trap: boolean): void {
+    const workers = this.workers, net = this.net;
     this.workers = [];
-    const i32 = this.engine.i32, net = this.net;
-    for (const slot of [NET.ARRIVED, NET.SLEEPING, NET.SHARED, NET.NONFINITE, NET.NEXT, NET.FAILED]) Atomics.store(i32, net + slot, 0);
-    i32[net + NET.THREADS] = 1;
+    this.engine.i32[net + NET.THREADS] = 1;
+    if (workers.length === 0) return;
+    if (trap) Atomics.compareExchange(this.engine.i32, net + NET.FAILED, 0, ENDED);
+    const left = Promise.all(workers.map((w) => w.ended));
+    this.ending = (async () => {
+      let gone = false;
+      void left.then(() => { gone = true; });
+      const deadline = performance.now() + END_MS;
+      while (!gone) {
+        if (performance.now() > deadline) throw new Error(`fit: the threads of an earlier fit had not ended ${END_MS / 1000} s after they were told to; this model cannot start others (its fits on one thread still run)`);
+        Atomics.notify(this.engine.i32, net + NET.SENSE);
+        await new Promise<void>((resolve) => { (setTimeout(resolve, 2) as { unref?: () => void }).unref?.(); });
+      }
+      for (const w of workers) w.terminate();
+      for (const slot of [NET.ARRIVED, NET.SLEEPING, NET.SHARED, NET.NONFINITE, NET.NEXT, NET.FAILED]) Atomics.store(this.engine.i32, net + slot, 0);
+    })();
+    // (awaited by the next `use`; a model never fit again leaves it unheard)
+    this.ending.catch(() => {});
   }
 
   /**

@@ -15,6 +15,7 @@ export function threadScript(prelude = ''): string {
   ${prelude}
   postMessage('ready');
   ${THREAD_LOOP}
+  postMessage('ended');
   close();
 };`;
 }
@@ -28,12 +29,20 @@ export function browserThreads(script = threadScript()): ThreadStarter {
   return (data) => {
     url ??= URL.createObjectURL(new Blob([script], { type: 'text/javascript' }));
     const worker = new Worker(url);
-    const failed = new Promise<Error>((resolve) => { worker.onerror = (e) => resolve(new Error(workerErrorMessage(e))); });
+    // Handled here (the fit raises it), not left to reach the page as an uncaught error
+    const failed = new Promise<Error>((resolve) => {
+      worker.onerror = (e) => {
+        e.preventDefault();
+        resolve(new Error(workerErrorMessage(e)));
+      };
+    });
+    let loopEnded: () => void = () => {};
+    const ended = Promise.race([failed.then(() => {}), new Promise<void>((resolve) => { loopEnded = resolve; })]);
     const ready = new Promise<void>((resolve, reject) => {
-      worker.onmessage = () => resolve();
+      worker.onmessage = ({ data: said }) => (said === 'ready' ? resolve() : loopEnded());
       void failed.then((e) => reject(new Error(`A thread's worker failed to start: ${e.message}`)));
     });
     worker.postMessage(data);
-    return { ready, failed, terminate: () => worker.terminate() };
+    return { ready, failed, ended, terminate: () => worker.terminate() };
   };
 }

@@ -32,6 +32,7 @@ export function nodeThreads(script = threadScript()): StartThread {
       worker.once('message', () => resolve());
       void failed.then(reject);
     });
-    return { ready, failed, terminate: () => worker.terminate() };
+    const ended = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    return { ready, failed, ended, terminate: () => worker.terminate() };
   };
 }
