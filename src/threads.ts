@@ -120,6 +120,11 @@ export function threadsAvailable(): boolean {
   return false;
 }
 
+// FAILED when the caller ends the workers (not a thread number): each traps at its barrier.
+const ENDED = -1;
+// How long ended workers may take to leave their loops.
+const END_MS = 10_000;
+
 /**
  * One model's workers over its engine's shared memory (the threads build's).
  * A worker's instance bounds its accesses by the memory's size as that worker last saw it, and the
@@ -129,11 +134,6 @@ export function threadsAvailable(): boolean {
  * over the memory they started with: a fit places its rows before its workers start, and once the
  * memory has grown (more rows, a bigger batch, rows to predict) the workers are started anew.
  */
-// FAILED when the caller ends the workers (not a thread number): each traps at its barrier.
-const ENDED = -1;
-// How long ended workers may take to leave their loops.
-const END_MS = 10_000;
-
 export class Threads {
   private workers: ThreadWorker[] = [];
   /** The workers last ended, until each has left its loop and the barrier is cleared (abandon). */
