@@ -84,7 +84,7 @@ describe('WorkerTrainer in Chromium', () => {
   });
 
   it('a worker script that throws as it loads: fit rejects with its message, as in Node', async () => {
-    const { page } = await open(browser, `${server.url}/failing.html`);
+    const { page, problems } = await open(browser, `${server.url}/failing.html`);
     await page.waitForFunction(() => 'result' in window, undefined, { timeout: 60_000 });
     const message = await page.evaluate(() => (window as unknown as { result: string }).result);
     const scratch = mkdtempSync(join(tmpdir(), 'throws-'));
@@ -95,5 +95,7 @@ describe('WorkerTrainer in Chromium', () => {
     rmSync(scratch, { recursive: true });
     expect(message).toBe('WorkerTrainer: the training worker failed: no training here');
     expect(message).toBe(inNode);
+    // the fit's error, not also the page's
+    expect(problems).toEqual([]);
   });
 });

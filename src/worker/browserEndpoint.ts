@@ -9,7 +9,13 @@ setDefaultWorker((url) => {
   return {
     post: (message) => worker.postMessage(message),
     listen: (handler) => { worker.onmessage = (e) => handler(e.data); },
-    onFailure: (handler) => { worker.onerror = (e) => handler(new Error(`WorkerTrainer: the training worker failed${e.message ? `: ${workerErrorMessage(e)}` : ' to load (check workerUrl)'}`)); },
+    // Handled here (the fit rejects with it), not left to reach the page as an uncaught error
+    onFailure: (handler) => {
+      worker.onerror = (e) => {
+        e.preventDefault();
+        handler(new Error(`WorkerTrainer: the training worker failed${e.message ? `: ${workerErrorMessage(e)}` : ' to load (check workerUrl)'}`));
+      };
+    },
     terminate: () => worker.terminate(),
   };
 });
