@@ -271,13 +271,17 @@ const HOLD_MOST = 64;
 const WINDOW_MS = 20;
 /** How much faster a probe must run to take over: two counts within it are alike, and the one running stays. */
 const MARGIN = 1.05;
+/** A probe's windows: the first takes the switch, the second is measured. */
+const PROBE_WINDOWS = 2;
 
 /**
  * 'auto' once a model's threads run: keeps the faster of its threads and one thread, measured. The
- * steps are timed in windows of whole epochs (WINDOW_MS); after a first window (not counted: fresh
- * workers), and then every `hold` windows, the next window runs on the other count, and the faster of
- * the two stays. It starts on one thread where other processes' load says so (Node), and keeps its
- * measure for the model's next fits.
+ * steps are timed in windows of whole epochs (WINDOW_MS). Fresh workers run code the engine has not
+ * yet optimized (a first window at a sixth of the steady speed, measured), so nothing is compared
+ * until a window runs no faster than the one before; then, and every `hold` windows after, the other
+ * count runs for PROBE_WINDOWS windows, the last of them measured (the first takes the switch: workers
+ * woken from a long wait, caches filled), and the faster of the two stays. It starts on one thread
+ * where other processes' load says so (Node), and keeps its measure for the model's next fits.
  * A machine whose cores other work takes (a thread then waits at each barrier for one the system has
  * not scheduled), or a page that cannot see that, then trains on one thread, and goes back to all of
  * them when they come free. The numbers do not change: every thread count sums in the same order.
@@ -287,10 +291,13 @@ export class ThreadTuner {
   current: number;
   /** Doubled by the first probe that confirms the count: HOLD_FIRST. */
   private hold = HOLD_FIRST / 2;
-  /** Windows to run before the next probe: the first (fresh workers) is not measured, the second is. */
-  private left = 2;
-  private probing = false;
-  /** The last held window's rows per ms. */
+  /** Windows to run before the next probe, once warm. */
+  private left = 0;
+  /** Until a window runs no faster than the one before (MARGIN): no probe. */
+  private warming = true;
+  /** The probe's windows still to run (0: not probing). */
+  private probe = 0;
+  /** The last held window's rows per ms (while warming, the last window's). */
   private rate = 0;
   private began = 0;
   /** The window so far: its rows and milliseconds. */
@@ -302,10 +309,10 @@ export class ThreadTuner {
     this.current = start;
   }
 
-  /** At a fit's start: the steps on the current count (a probe the last fit ended in is made again in its next window). */
+  /** At a fit's start: the steps on the current count (a probe the last fit ended in is made again after its next window). */
   resume(): void {
-    if (this.probing) {
-      this.probing = false;
+    if (this.probe > 0) {
+      this.probe = 0;
       this.left = 1;
     }
     [this.rows, this.ms] = [0, 0];
@@ -323,8 +330,8 @@ export class ThreadTuner {
     if (this.ms < WINDOW_MS) return;
     const rate = this.rows / this.ms;
     [this.rows, this.ms] = [0, 0];
-    if (this.probing) {
-      this.probing = false;
+    if (this.probe > 0) {
+      if (--this.probe > 0) return;
       const faster = rate > MARGIN * this.rate;
       if (faster) this.current = this.other();
       else this.set(this.current);
@@ -332,9 +339,16 @@ export class ThreadTuner {
       this.left = this.hold;
       return;
     }
-    if (--this.left > 0) return;
-    this.rate = rate;
-    this.probing = true;
+    if (this.warming) {
+      const quicker = rate > MARGIN * this.rate;
+      this.rate = rate;
+      if (quicker) return;
+      this.warming = false;
+    } else {
+      if (--this.left > 0) return;
+      this.rate = rate;
+    }
+    this.probe = PROBE_WINDOWS;
     this.set(this.other());
   }
 

@@ -238,16 +238,16 @@ describe('fit({ threads }) gives the same bits for any thread count', () => {
     model.dispose();
   });
 
-  it("'auto' keeps the faster of its threads and one, measured: a first window not counted, then a probe of the other count after 1, 16, 32, 64 windows of 20 ms or more", () => {
+  it("'auto' keeps the faster of its threads and one, measured: windows until they stop speeding up, then a probe of the other count (its second window measured) after 16, 32, 64 windows of 20 ms or more", () => {
     // epochs of 100 rows: 50 ms on 2 threads and 100 on 1 (a quiet machine), then 300 on 2 (other work takes a core), then quiet again
     let now = 0, count = 0, twoMs = 50, oneMs = 100;
     setTunerClock(() => now);
     const counts: number[] = [];
-    const epochs = (tuner: ThreadTuner, n: number) => {
+    const epochs = (tuner: ThreadTuner, n: number, ms = () => (count === 1 ? oneMs : twoMs)) => {
       for (let e = 0; e < n; e++) {
         counts.push(count);
         tuner.epochStart();
-        now += count === 1 ? oneMs : twoMs;
+        now += ms();
         tuner.epochEnd(100);
       }
       return counts.splice(0);
@@ -256,15 +256,15 @@ describe('fit({ threads }) gives the same bits for any thread count', () => {
     const runs = (...r: [number, number][]) => r.flatMap(([n, times]) => new Array<number>(times).fill(n));
     const tuner = new ThreadTuner(2, 2, 32, (n) => { count = n; });
     tuner.resume();
-    // 2 (fresh workers) and 2 (measured), a probe of 1 (slower), then 16 on 2 and a probe, 32 and a probe: confirmed, the hold doubles to 64 at most
-    expect(epochs(tuner, 70)).toEqual(runs([2, 2], [1, 1], [2, 16], [1, 1], [2, 32], [1, 1], [2, 17]));
+    // 2 (faster than nothing) and 2 (no faster: warm), a probe of 1 (two windows, slower), then 16 on 2 and a probe, 32 and a probe: confirmed, the hold doubles to 64 at most
+    expect(epochs(tuner, 70)).toEqual(runs([2, 2], [1, 2], [2, 16], [1, 2], [2, 32], [1, 2], [2, 14]));
     twoMs = 300;
-    // the next probe (64 epochs on 2 after the last) finds 1 faster: it stays 16 epochs, 2 is probed (slower), then 1 again
-    expect(epochs(tuner, 70)).toEqual(runs([2, 47], [1, 17], [2, 1], [1, 5]));
+    // the next probe (64 windows on 2 after the last) finds 1 faster: it stays 16 windows, 2 is probed (slower), then 1 again
+    expect(epochs(tuner, 70)).toEqual(runs([2, 50], [1, 18], [2, 2]));
     twoMs = 50;
-    // 32 epochs after that probe, 2 is probed again, faster: it stays
-    expect(epochs(tuner, 50)).toEqual(runs([1, 27], [2, 17], [1, 1], [2, 5]));
-    // where other processes keep the cores busy, a new measure starts on one thread (and probes the others after 2 epochs)
+    // 32 windows after that probe, 2 is probed again, faster: it stays
+    expect(epochs(tuner, 50)).toEqual(runs([1, 32], [2, 18]));
+    // where other processes keep the cores busy, a new measure starts on one thread (and probes the others once warm)
     const fromOne = new ThreadTuner(2, 1, 32, (n) => { count = n; });
     fromOne.resume();
     expect(epochs(fromOne, 5)).toEqual(runs([1, 2], [2, 3]));
@@ -272,12 +272,24 @@ describe('fit({ threads }) gives the same bits for any thread count', () => {
     [twoMs, oneMs] = [5, 10];
     const short = new ThreadTuner(2, 2, 32, (n) => { count = n; });
     short.resume();
-    expect(epochs(short, 14)).toEqual(runs([2, 8], [1, 2], [2, 4]));
+    expect(epochs(short, 14)).toEqual(runs([2, 8], [1, 4], [2, 2]));
     // a probe within 5% of the count running does not take over
     [twoMs, oneMs] = [100, 104];
     const alike = new ThreadTuner(2, 1, 32, (n) => { count = n; });
     alike.resume();
-    expect(epochs(alike, 20)).toEqual(runs([1, 2], [2, 1], [1, 16], [2, 1]));
+    expect(epochs(alike, 20)).toEqual(runs([1, 2], [2, 2], [1, 16]));
+    // Fresh workers run unoptimized code at first (measured: a first window at a sixth of the steady
+    // speed): no probe while the windows speed up (300, 150, 60, 50 ms, then 50 again), so 1 is not taken for the faster
+    [twoMs, oneMs] = [50, 100];
+    const fresh = new ThreadTuner(2, 2, 32, (n) => { count = n; });
+    fresh.resume();
+    const warming = [300, 150, 60];
+    expect(epochs(fresh, 10, () => (count === 1 ? oneMs : warming.shift() ?? twoMs))).toEqual(runs([2, 5], [1, 2], [2, 3]));
+    // The probe's first window takes the switch (workers woken after a long wait): the second decides
+    const woken = new ThreadTuner(2, 1, 32, (n) => { count = n; });
+    woken.resume();
+    let switched = false;
+    expect(epochs(woken, 8, () => (count === 1 ? oneMs : switched ? twoMs : ((switched = true), 250)))).toEqual(runs([1, 2], [2, 6]));
   });
 
   it("'auto' switching between its threads and one mid-fit changes no number", async () => {
