@@ -288,8 +288,8 @@ describe('fit({ threads }) gives the same bits for any thread count', () => {
     // The probe's first window takes the switch (workers woken after a long wait): the second decides
     const woken = new ThreadTuner(2, 1, 32, (n) => { count = n; });
     woken.resume();
-    let switched = false;
-    expect(epochs(woken, 8, () => (count === 1 ? oneMs : switched ? twoMs : ((switched = true), 250)))).toEqual(runs([1, 2], [2, 6]));
+    const waking = [250];
+    expect(epochs(woken, 8, () => (count === 1 ? oneMs : waking.shift() ?? twoMs))).toEqual(runs([1, 2], [2, 6]));
   });
 
   it("'auto' switching between its threads and one mid-fit changes no number", async () => {
