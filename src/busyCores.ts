@@ -9,7 +9,8 @@ import { cpus } from 'node:os';
 // fifth), and a command that trains at once waits it out: short, beside a fit worth threads.
 const SPAN_MS = 50;
 
-interface Look {
+/** What the counters read at a moment: every process's busy time on every core, and this process's own (ms). */
+export interface Look {
   at: number;
   busy: number;
   own: number;
@@ -22,22 +23,45 @@ function look(): Look {
   return { at: performance.now(), busy, own: (user + system) / 1000 };
 }
 
-let last = look();
+let read = look;
+let last = read();
 let load: number | undefined;
 
+/** For tests: where the counters are read from (the system's, without an argument); a first look is taken at once. */
+export function setLookSource(source: () => Look = look): void {
+  read = source;
+  last = read();
+  load = undefined;
+}
+
+/** The figure over the span from the last look to `now`, which becomes the last look. */
+function measure(now: Look): number {
+  load = Math.max(0, (now.busy - last.busy - (now.own - last.own)) / (now.at - last.at));
+  last = now;
+  return load;
+}
+
 /**
- * Other processes' work, in cores, since the last look (the first: when the library was loaded).
- * Within SPAN_MS of the last look, the last figure again; before there is one, it waits out the
- * span (a command that trains right after loading the library).
+ * Other processes' work, in cores, since the last look (the first: when the library was loaded; then
+ * the last sample of a fit's windows, or the last measure). Within SPAN_MS of the last look, the last
+ * figure again; before there is one, it waits out the span (a command that trains right after loading
+ * the library).
  */
 export async function busyCores(): Promise<number> {
-  const early = last.at + SPAN_MS - performance.now();
+  const early = last.at + SPAN_MS - read().at;
   if (early > 0) {
     if (load !== undefined) return load;
     await new Promise((resolve) => setTimeout(resolve, early));
   }
-  const now = look();
-  load = Math.max(0, (now.busy - last.busy - (now.own - last.own)) / (now.at - last.at));
-  last = now;
-  return load;
+  return measure(read());
+}
+
+/**
+ * A look while a fit trains ('auto' takes one at each of its windows' ends), where SPAN_MS has passed
+ * since the last: so the measure at the next fit's start spans the moments before it, not the whole of
+ * the fit before — a busy loop that ended during that fit would still count against the next one.
+ */
+export function sampleBusyCores(): void {
+  const now = read();
+  if (now.at - last.at >= SPAN_MS) measure(now);
 }

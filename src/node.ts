@@ -4,7 +4,7 @@ import { availableParallelism } from 'node:os';
 import { setDefaultWasmSource } from './engines/wasm.js';
 import { setCoreCount } from './cores.js';
 import { setBusyCores, setThreadStarter } from './threads.js';
-import { busyCores } from './busyCores.js';
+import { busyCores, sampleBusyCores } from './busyCores.js';
 import './worker/nodeEndpoint.js';
 import { nodeThreads } from './worker/nodeThreads.js';
 import { unreadable } from './csvFile.js';
@@ -18,7 +18,7 @@ setDefaultWasmSource((file) => readFile(new URL(`../build/${file}`, import.meta.
 // A search's threads and a fit's: 'auto' counts the cores this process may use.
 setCoreCount(availableParallelism);
 // A fit's threads: 'auto' leaves the cores other processes keep busy to them.
-setBusyCores(busyCores);
+setBusyCores(busyCores, sampleBusyCores);
 // A fit's threads (src/threads.ts): each a worker_threads Worker (src/worker/nodeThreads.ts).
 setThreadStarter(nodeThreads());
 

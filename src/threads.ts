@@ -57,10 +57,15 @@ export function setThreadStarter(s: ThreadStarter): void {
 }
 
 let busy = async () => 0;
+let sampleBusy = () => {};
 
-/** Set by the Node entry: other processes' work, in cores (src/busyCores.ts); elsewhere none is known. */
-export function setBusyCores(measure: () => Promise<number>): void {
+/**
+ * Set by the Node entry: other processes' work, in cores, and a look at it taken at each of 'auto''s
+ * windows (src/busyCores.ts); elsewhere none is known.
+ */
+export function setBusyCores(measure: () => Promise<number>, sample: () => void = () => {}): void {
   busy = measure;
+  sampleBusy = sample;
 }
 
 /** Other processes' work, in cores, where the platform says (Node), else 0: where it keeps the cores busy, 'auto' starts its measure on one thread. */
@@ -273,12 +278,14 @@ const WINDOW_MS = 20;
 const MARGIN = 1.05;
 /** A probe's windows: the first takes the switch, the second is measured. */
 const PROBE_WINDOWS = 2;
+/** Windows in a row no faster than the one before, that end the warming: code is optimized in stages, with pauses between. */
+const STEADY_WINDOWS = 2;
 
 /**
  * 'auto' once a model's threads run: keeps the faster of its threads and one thread, measured. The
  * steps are timed in windows of whole epochs (WINDOW_MS). Fresh workers run code the engine has not
  * yet optimized (a first window at a sixth of the steady speed, measured), so nothing is compared
- * until a window runs no faster than the one before; then, and every `hold` windows after, the other
+ * until two windows in a row run no faster than the one before each; then, and every `hold` windows after, the other
  * count runs for PROBE_WINDOWS windows, the last of them measured (the first takes the switch: workers
  * woken from a long wait, caches filled), and the faster of the two stays. It starts on one thread
  * where other processes' load says so (Node), and keeps its measure for the model's next fits.
@@ -293,8 +300,9 @@ export class ThreadTuner {
   private hold = HOLD_FIRST / 2;
   /** Windows to run before the next probe, once warm. */
   private left = 0;
-  /** Until a window runs no faster than the one before (MARGIN): no probe. */
+  /** Until STEADY_WINDOWS windows in a row run no faster than the one before each (MARGIN): no probe. */
   private warming = true;
+  private steady = 0;
   /** The probe's windows still to run (0: not probing). */
   private probe = 0;
   /** The last held window's rows per ms (while warming, the last window's). */
@@ -330,6 +338,7 @@ export class ThreadTuner {
     if (this.ms < WINDOW_MS) return;
     const rate = this.rows / this.ms;
     [this.rows, this.ms] = [0, 0];
+    sampleBusy();
     if (this.probe > 0) {
       if (--this.probe > 0) return;
       const faster = rate > MARGIN * this.rate;
@@ -340,9 +349,9 @@ export class ThreadTuner {
       return;
     }
     if (this.warming) {
-      const quicker = rate > MARGIN * this.rate;
+      this.steady = rate > MARGIN * this.rate ? 0 : this.steady + 1;
       this.rate = rate;
-      if (quicker) return;
+      if (this.steady < STEADY_WINDOWS) return;
       this.warming = false;
     } else {
       if (--this.left > 0) return;

@@ -16,7 +16,7 @@ import { setCoreCount } from '../src/cores.js';
 import { AUTO_START_WORK, setBusyCores, setThreadStarter, setTunerClock, threadsFor, ThreadTuner, type StartThread } from '../src/threads.js';
 import { nodeThreads, threadScript } from '../src/worker/nodeThreads.js';
 import { NET } from '../src/layout.js';
-import { busyCores } from '../src/busyCores.js';
+import { busyCores, sampleBusyCores, setLookSource, type Look } from '../src/busyCores.js';
 import { loadWasm, Model, type LayerSpec, type ModelFitOptions, type ModelOptions } from '../src/node.js';
 import { checkSpec } from '../src/spec.js';
 import { launch, open, serve } from './browser.js';
@@ -238,7 +238,7 @@ describe('fit({ threads }) gives the same bits for any thread count', () => {
     model.dispose();
   });
 
-  it("'auto' keeps the faster of its threads and one, measured: windows until they stop speeding up, then a probe of the other count (its second window measured) after 16, 32, 64 windows of 20 ms or more", () => {
+  it("'auto' keeps the faster of its threads and one, measured: windows until two in a row run no faster, then a probe of the other count (its second window measured) after 16, 32, 64 windows of 20 ms or more", () => {
     // epochs of 100 rows: 50 ms on 2 threads and 100 on 1 (a quiet machine), then 300 on 2 (other work takes a core), then quiet again
     let now = 0, count = 0, twoMs = 50, oneMs = 100;
     setTunerClock(() => now);
@@ -256,40 +256,40 @@ describe('fit({ threads }) gives the same bits for any thread count', () => {
     const runs = (...r: [number, number][]) => r.flatMap(([n, times]) => new Array<number>(times).fill(n));
     const tuner = new ThreadTuner(2, 2, 32, (n) => { count = n; });
     tuner.resume();
-    // 2 (faster than nothing) and 2 (no faster: warm), a probe of 1 (two windows, slower), then 16 on 2 and a probe, 32 and a probe: confirmed, the hold doubles to 64 at most
-    expect(epochs(tuner, 70)).toEqual(runs([2, 2], [1, 2], [2, 16], [1, 2], [2, 32], [1, 2], [2, 14]));
+    // 2 (faster than nothing), 2 and 2 (no faster, twice: warm), a probe of 1 (two windows, slower), then 16 on 2 and a probe, 32 and a probe: confirmed, the hold doubles to 64 at most
+    expect(epochs(tuner, 70)).toEqual(runs([2, 3], [1, 2], [2, 16], [1, 2], [2, 32], [1, 2], [2, 13]));
     twoMs = 300;
-    // the next probe (64 windows on 2 after the last) finds 1 faster: it stays 16 windows, 2 is probed (slower), then 1 again
-    expect(epochs(tuner, 70)).toEqual(runs([2, 50], [1, 18], [2, 2]));
+    // the next probe (64 windows on 2 after the last) finds 1 faster: it stays 16 windows, then 2 is probed
+    expect(epochs(tuner, 70)).toEqual(runs([2, 51], [1, 18], [2, 1]));
     twoMs = 50;
-    // 32 windows after that probe, 2 is probed again, faster: it stays
-    expect(epochs(tuner, 50)).toEqual(runs([1, 32], [2, 18]));
+    // that probe's second window, now quiet, finds 2 faster: it stays, and the next probe of 1 (slower) comes 16 windows on
+    expect(epochs(tuner, 50)).toEqual(runs([2, 17], [1, 2], [2, 31]));
     // where other processes keep the cores busy, a new measure starts on one thread (and probes the others once warm)
     const fromOne = new ThreadTuner(2, 1, 32, (n) => { count = n; });
     fromOne.resume();
-    expect(epochs(fromOne, 5)).toEqual(runs([1, 2], [2, 3]));
+    expect(epochs(fromOne, 5)).toEqual(runs([1, 3], [2, 2]));
     // short epochs are timed in windows of 20 ms at least: 4 epochs of 5 ms, 2 of 10
     [twoMs, oneMs] = [5, 10];
     const short = new ThreadTuner(2, 2, 32, (n) => { count = n; });
     short.resume();
-    expect(epochs(short, 14)).toEqual(runs([2, 8], [1, 4], [2, 2]));
+    expect(epochs(short, 14)).toEqual(runs([2, 12], [1, 2]));
     // a probe within 5% of the count running does not take over
     [twoMs, oneMs] = [100, 104];
     const alike = new ThreadTuner(2, 1, 32, (n) => { count = n; });
     alike.resume();
-    expect(epochs(alike, 20)).toEqual(runs([1, 2], [2, 2], [1, 16]));
+    expect(epochs(alike, 20)).toEqual(runs([1, 3], [2, 2], [1, 15]));
     // Fresh workers run unoptimized code at first (measured: a first window at a sixth of the steady
-    // speed): no probe while the windows speed up (300, 150, 60, 50 ms, then 50 again), so 1 is not taken for the faster
+    // speed): no probe until two windows in a row run no faster (300, 150, 60, 50 ms, then 50 twice), so 1 is not taken for the faster
     [twoMs, oneMs] = [50, 100];
     const fresh = new ThreadTuner(2, 2, 32, (n) => { count = n; });
     fresh.resume();
     const warming = [300, 150, 60];
-    expect(epochs(fresh, 10, () => (count === 1 ? oneMs : warming.shift() ?? twoMs))).toEqual(runs([2, 5], [1, 2], [2, 3]));
+    expect(epochs(fresh, 10, () => (count === 1 ? oneMs : warming.shift() ?? twoMs))).toEqual(runs([2, 6], [1, 2], [2, 2]));
     // The probe's first window takes the switch (workers woken after a long wait): the second decides
     const woken = new ThreadTuner(2, 1, 32, (n) => { count = n; });
     woken.resume();
     const waking = [250];
-    expect(epochs(woken, 8, () => (count === 1 ? oneMs : waking.shift() ?? twoMs))).toEqual(runs([1, 2], [2, 6]));
+    expect(epochs(woken, 8, () => (count === 1 ? oneMs : waking.shift() ?? twoMs))).toEqual(runs([1, 3], [2, 5]));
   });
 
   it("'auto' switching between its threads and one mid-fit changes no number", async () => {
@@ -351,6 +351,27 @@ describe('fit({ threads }) gives the same bits for any thread count', () => {
     expect(load).toBeGreaterThanOrEqual(0);
     // a look within 50 ms of the last gives that figure again
     expect(await busyCores()).toBe(load);
+  });
+
+  it("'auto''s measure of other processes' work at a fit's start spans the moments since the last fit's last window, not the whole fit", async () => {
+    // The counters (ms): another process's 900 ms of work over the first second, while a fit trains (its
+    // windows look at them), 18 more by 1,020 ms, none after; the next fit starts at 1,300 ms
+    const readings: Look[] = [
+      { at: 0, busy: 0, own: 0 },
+      { at: 1000, busy: 900, own: 0 }, { at: 1020, busy: 918, own: 0 },
+      { at: 1300, busy: 918, own: 0 }, { at: 1300, busy: 918, own: 0 },
+    ];
+    setLookSource(() => readings.shift()!);
+    try {
+      // two windows' ends: the second within 50 ms of the first takes no figure of its own
+      sampleBusyCores();
+      sampleBusyCores();
+      // 18 ÷ 300 = 0.06 cores since the look at 1,000 ms, not 918 ÷ 1,300 = 0.71 since the first
+      expect(await busyCores()).toBeCloseTo(0.06, 12);
+      expect(readings).toEqual([]);
+    } finally {
+      setLookSource();
+    }
   });
 
   it('refuses a thread count that is not one, naming the field', async () => {
