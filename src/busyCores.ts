@@ -48,12 +48,14 @@ function measure(now: Look): number {
  * the library).
  */
 export async function busyCores(): Promise<number> {
-  const early = last.at + SPAN_MS - read().at;
+  let now = read();
+  const early = last.at + SPAN_MS - now.at;
   if (early > 0) {
     if (load !== undefined) return load;
     await new Promise((resolve) => setTimeout(resolve, early));
+    now = read();
   }
-  return measure(read());
+  return measure(now);
 }
 
 /**

@@ -359,7 +359,7 @@ describe('fit({ threads }) gives the same bits for any thread count', () => {
     const readings: Look[] = [
       { at: 0, busy: 0, own: 0 },
       { at: 1000, busy: 900, own: 0 }, { at: 1020, busy: 918, own: 0 },
-      { at: 1300, busy: 918, own: 0 }, { at: 1300, busy: 918, own: 0 },
+      { at: 1300, busy: 918, own: 0 },
     ];
     setLookSource(() => readings.shift()!);
     try {
@@ -456,38 +456,48 @@ describe('fit({ threads }) in Chromium', () => {
   const browsers: Browser[] = [];
   afterAll(async () => { await Promise.all(browsers.map((b) => b.close())); });
 
+  /**
+   * `files` (index.html among them) served beside dist/ to a Chromium, the page cross-origin isolated
+   * or not: the `result` it sets, the workers it started, its problems and its console's warnings.
+   */
+  async function inChromium<R>(files: Record<string, string>, isolated = true): Promise<{ result: R; workers: number; problems: string[]; notes: string[] }> {
+    const server = await serve(fileURLToPath(new URL('../dist/', import.meta.url)), files,
+      isolated ? { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' } : {});
+    try {
+      const browser = await launch({ isolation: isolated });
+      browsers.push(browser);
+      const { page, problems } = await open(browser, `${server.url}/index.html`);
+      const notes: string[] = [];
+      page.on('console', (m) => { if (m.type() === 'warning') notes.push(m.text()); });
+      let workers = 0;
+      page.on('worker', () => { workers++; });
+      await page.waitForFunction(() => 'result' in window, undefined, { timeout: 90_000 });
+      return { result: await page.evaluate(() => (window as unknown as { result: R }).result), workers, problems, notes };
+    } finally {
+      server.close();
+    }
+  }
+
   for (const isolated of [true, false]) {
     it(isolated ? 'with the page cross-origin isolated: Web Workers, every thread count to the bit of one thread and of Node' : 'without isolation: one thread, a one-line note, the same numbers', async () => {
-      const server = await serve(fileURLToPath(new URL('../dist/', import.meta.url)), { '/index.html': PAGE },
-        isolated ? { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' } : {});
-      try {
-        const browser = await launch({ isolation: isolated });
-        browsers.push(browser);
-        const { page, problems } = await open(browser, `${server.url}/index.html`);
-        const notes: string[] = [];
-        page.on('console', (m) => { if (m.type() === 'warning') notes.push(m.text()); });
-        let workers = 0;
-        page.on('worker', () => { workers++; });
-        await page.waitForFunction(() => 'result' in window, undefined, { timeout: 90_000 });
-        const result = await page.evaluate(() => (window as unknown as { result: { isolated: boolean; runs: { optimizer: string; threads: number; loss: number[]; weights: unknown; state: { optimizer: { arrays: Record<string, number[]> } } }[] } }).result);
-        expect(result.isolated).toBe(isolated);
-        expect(problems).toEqual([]);
-        // 1 + 2 + 3 workers per optimizer, each model's own; none without isolation, and one note
-        expect(workers).toBe(isolated ? 12 : 0);
-        expect(notes).toEqual(isolated ? [] : [expect.stringContaining('backprop: training on one thread: the page is not cross-origin isolated')]);
-        await loadWasm();
-        for (const run of result.runs) {
-          const node = new Model(spec(true));
-          const history = await node.fit(x, y, { optimizer: run.optimizer as 'adam', ...(run.optimizer === 'sgd' ? { momentum: 0.9 } : {}), epochs: 3, batchSize: 50, seed: 2, engine: 'js' });
-          const state = node.getTrainingState()!;
-          expect([run.loss, run.weights], `${run.optimizer} on ${run.threads} threads`).toEqual([history.loss, node.getWeights()]);
-          expect(run.state.optimizer.arrays).toEqual(Object.fromEntries(Object.entries(state.optimizer!.arrays).map(([k, v]) => [k, Array.from(v)])));
-        }
-      } finally {
-        server.close();
+      type Run = { optimizer: string; threads: number; loss: number[]; weights: unknown; state: { optimizer: { arrays: Record<string, number[]> } } };
+      const { result, workers, problems, notes } = await inChromium<{ isolated: boolean; runs: Run[] }>({ '/index.html': PAGE }, isolated);
+      expect(result.isolated).toBe(isolated);
+      expect(problems).toEqual([]);
+      // 1 + 2 + 3 workers per optimizer, each model's own; none without isolation, and one note
+      expect(workers).toBe(isolated ? 12 : 0);
+      expect(notes).toEqual(isolated ? [] : [expect.stringContaining('backprop: training on one thread: the page is not cross-origin isolated')]);
+      await loadWasm();
+      for (const run of result.runs) {
+        const node = new Model(spec(true));
+        const history = await node.fit(x, y, { optimizer: run.optimizer as 'adam', ...(run.optimizer === 'sgd' ? { momentum: 0.9 } : {}), epochs: 3, batchSize: 50, seed: 2, engine: 'js' });
+        const state = node.getTrainingState()!;
+        expect([run.loss, run.weights], `${run.optimizer} on ${run.threads} threads`).toEqual([history.loss, node.getWeights()]);
+        expect(run.state.optimizer.arrays).toEqual(Object.fromEntries(Object.entries(state.optimizer!.arrays).map(([k, v]) => [k, Array.from(v)])));
       }
     });
   }
+
   it('a Web Worker that fails ends the fit with its error; the next fit starts others and trains as one thread does', async () => {
     // The library as dist/browser.js bundles it, with a switch to threads whose third call fails
     const root = fileURLToPath(new URL('..', import.meta.url));
@@ -506,25 +516,14 @@ await model.fit(x, y, { ...fit, threads: 3 }).catch((e) => { error = e.message; 
 failing(false);
 window.result = { error, loss: (await model.fit(x, y, { ...fit, threads: 3 })).loss };
 </script>`;
-    const server = await serve(fileURLToPath(new URL('../dist/', import.meta.url)), { '/index.html': page, '/failing.js': bundle.outputFiles[0]!.text },
-      { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' });
-    try {
-      const browser = await launch({ isolation: true });
-      browsers.push(browser);
-      const { page: tab, problems } = await open(browser, `${server.url}/index.html`);
-      let workers = 0;
-      tab.on('worker', () => { workers++; });
-      await tab.waitForFunction(() => 'result' in window, undefined, { timeout: 60_000 });
-      const result = await tab.evaluate(() => (window as unknown as { result: { error?: string; loss: number[] } }).result);
-      expect(result.error).toBe(THREAD_FAILED);
-      // 2 workers for the failed fit, 2 new ones for the next; the failing one's error is the fit's, not the page's
-      expect(workers).toBe(4);
-      expect(problems).toEqual([]);
-      expect(result.loss).toEqual((await new Model(spec(false)).fit(x, y, { ...FAILING_FIT, engine: 'js' })).loss);
-    } finally {
-      server.close();
-    }
+    const { result, workers, problems } = await inChromium<{ error?: string; loss: number[] }>({ '/index.html': page, '/failing.js': bundle.outputFiles[0]!.text });
+    expect(result.error).toBe(THREAD_FAILED);
+    // 2 workers for the failed fit, 2 new ones for the next; the failing one's error is the fit's, not the page's
+    expect(workers).toBe(4);
+    expect(problems).toEqual([]);
+    expect(result.loss).toEqual((await new Model(spec(false)).fit(x, y, { ...FAILING_FIT, engine: 'js' })).loss);
   });
+
   it('in a WorkerTrainer\'s worker (threads started from a worker): the same numbers as one thread', async () => {
     const fit: ModelFitOptions = { epochs: 3, batchSize: 50, seed: 2, optimizer: 'adam' };
     const page = `<!doctype html><title>threads in a worker</title><link rel="icon" href="data:,"><script type="module">
@@ -533,24 +532,12 @@ const trainer = new WorkerTrainer(${JSON.stringify(spec(true))});
 const history = await trainer.fit(${JSON.stringify(x)}, ${JSON.stringify(y)}, { ...${JSON.stringify(fit)}, threads: 2 });
 window.result = { loss: history.loss, weights: trainer.model.getWeights() };
 </script>`;
-    const server = await serve(fileURLToPath(new URL('../dist/', import.meta.url)), { '/index.html': page },
-      { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' });
-    try {
-      const browser = await launch({ isolation: true });
-      browsers.push(browser);
-      const { page: tab, problems } = await open(browser, `${server.url}/index.html`);
-      let workers = 0;
-      tab.on('worker', () => { workers++; });
-      await tab.waitForFunction(() => 'result' in window, undefined, { timeout: 60_000 });
-      const result = await tab.evaluate(() => (window as unknown as { result: { loss: number[]; weights: unknown } }).result);
-      // the trainer's worker, and the thread it started
-      expect(workers).toBe(2);
-      expect(problems).toEqual([]);
-      const node = new Model(spec(true));
-      expect(result.loss).toEqual((await node.fit(x, y, { ...fit, engine: 'js' })).loss);
-      expect(result.weights).toEqual(node.getWeights());
-    } finally {
-      server.close();
-    }
+    const { result, workers, problems } = await inChromium<{ loss: number[]; weights: unknown }>({ '/index.html': page });
+    // the trainer's worker, and the thread it started
+    expect(workers).toBe(2);
+    expect(problems).toEqual([]);
+    const node = new Model(spec(true));
+    expect(result.loss).toEqual((await node.fit(x, y, { ...fit, engine: 'js' })).loss);
+    expect(result.weights).toEqual(node.getWeights());
   });
 });

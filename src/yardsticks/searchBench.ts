@@ -70,6 +70,13 @@ function benchData(): { x: number[][]; y: number[][] } {
   return { x, y };
 }
 
+/** A timed search: its wall-clock time, the CPU time of its process's threads (ms), and its rows. */
+interface Timed {
+  ms: number;
+  cpuMs: number;
+  rows: unknown;
+}
+
 /** What a search is given: its rows, grid and options (JSON, as it crosses to a process of its own). */
 interface SearchCall {
   x: number[][];
@@ -99,20 +106,12 @@ export async function runSearchBench(options: { reps: number; folds?: number; li
   try {
     // the kept pools' workers: started, and their code optimized, by a search before any is timed
     await stopSearchWorkers();
-    await search(x, y, GRID, { ...settings, threads: 2 });
+    await inThisProcess(call(2));
     for (let rep = 0; rep < reps; rep++) {
       startMs = Math.min(startMs, (await inNewProcess(library, { x: x.slice(0, 20), y: y.slice(0, 20), grid: { seed: [0] }, options: { model, fit: { epochs: 1 }, validationSplit: 0.2, threads: 1 } })).ms);
       for (const threads of [1, 2] as const) {
         for (const row of best.filter((r) => r.threads === threads)) {
-          let timed: { ms: number; cpuMs: number; rows: unknown };
-          if (row.pool === 'started') timed = await inNewProcess(library, call(threads));
-          else {
-            // process.cpuUsage counts every thread of the process, the workers' included
-            const [start, cpu] = [performance.now(), process.cpuUsage()];
-            const rows = await search(x, y, GRID, { ...settings, threads });
-            const used = process.cpuUsage(cpu);
-            timed = { ms: performance.now() - start, cpuMs: (used.user + used.system) / 1000, rows };
-          }
+          const timed = await (row.pool === 'started' ? inNewProcess(library, call(threads)) : inThisProcess(call(threads)));
           const run = { ...row, ms: timed.ms, cpuMs: timed.cpuMs };
           if (run.ms < row.ms) [row.ms, row.cpuMs] = [run.ms, run.cpuMs];
           onRun?.(run);
@@ -126,6 +125,14 @@ export async function runSearchBench(options: { reps: number; folds?: number; li
     await stopSearchWorkers();
   }
   return { fits: SEARCH_BENCH.settings * (folds ?? 1), rows: best, startMs };
+}
+
+/** One search in this process: its time, the CPU time of every thread of the process (process.cpuUsage: the workers' included), its rows. */
+async function inThisProcess({ x, y, grid, options }: SearchCall): Promise<Timed> {
+  const [start, cpu] = [performance.now(), process.cpuUsage()];
+  const rows = await search(x, y, grid, options);
+  const used = process.cpuUsage(cpu);
+  return { ms: performance.now() - start, cpuMs: (used.user + used.system) / 1000, rows };
 }
 
 // A started search's process: the library loaded (not timed), the search read from its input, then
@@ -144,7 +151,7 @@ console.log(JSON.stringify({ ms, cpuMs: (used.user + used.system) / 1000, rows }
 `;
 
 /** One search in a new Node process with the library at `library`: its time, its CPU time and its rows (as JSON gives them back). */
-function inNewProcess(library: URL, searchCall: SearchCall): Promise<{ ms: number; cpuMs: number; rows: unknown }> {
+function inNewProcess(library: URL, searchCall: SearchCall): Promise<Timed> {
   const child = spawn(process.execPath, ['--input-type=module', '-e', STARTED, library.href], { timeout: 120_000 });
   let stdout = '', stderr = '';
   child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
@@ -153,7 +160,7 @@ function inNewProcess(library: URL, searchCall: SearchCall): Promise<{ ms: numbe
   return new Promise((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code) => {
-      if (code === 0) resolve(JSON.parse(stdout) as { ms: number; cpuMs: number; rows: unknown });
+      if (code === 0) resolve(JSON.parse(stdout) as Timed);
       else {
         // Node prints the failing line of code before the error itself
         const lines = stderr.trim().split('\n');
